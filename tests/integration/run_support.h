@@ -1,0 +1,43 @@
+// Runs the real `iopulse` binary for integration tests and captures what it
+// printed and how it exited.  Also makes scratch directories on /tmp (ext4
+// on the test machines, so O_DIRECT works there).
+#ifndef IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
+#define IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
+
+#include <string>
+#include <vector>
+
+namespace iopulse::test {
+
+struct RunOutcome {
+  int exit_code = -1;      // exit status, or 128 + signal number
+  std::string out;         // everything written to stdout
+  std::string err;         // everything written to stderr
+};
+
+// Runs IOPULSE_BINARY with `args` (argv[1..]) and `extra_env` entries
+// ("NAME=value") added to the environment; stdin is /dev/null.
+RunOutcome run_iopulse(const std::vector<std::string>& args,
+                       const std::vector<std::string>& extra_env = {});
+
+// A fresh empty directory under /tmp, removed with its contents when the
+// object goes out of scope.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Reads a whole file; fails the calling test when it cannot.
+std::string read_file(const std::string& path);
+
+}  // namespace iopulse::test
+
+#endif  // IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
