@@ -1,0 +1,112 @@
+#include "cli/quantity_parser.h"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "job/usage_error.h"
+
+namespace iopulse {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Splits "64KiB" into the digits "64" and the lower-cased suffix "kib".
+bool split_number(std::string_view text, std::string_view* number, std::string* suffix,
+                  bool allow_fraction) {
+  size_t i = 0;
+  bool seen_dot = false;
+  while (i < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[i])) ||
+          (allow_fraction && text[i] == '.' && !seen_dot))) {
+    if (text[i] == '.') seen_dot = true;
+    ++i;
+  }
+  if (i == 0 || (i == 1 && seen_dot)) return false;
+  *number = text.substr(0, i);
+  *suffix = lower(text.substr(i));
+  return true;
+}
+
+}  // namespace
+
+uint64_t parse_size(std::string_view option, std::string_view text) {
+  const auto fail = [&]() -> uint64_t {
+    throw UsageError(fmt::format(
+        "{}: '{}' is not a size; accepted: a whole number of bytes with an optional "
+        "k, m, g or t suffix (binary, e.g. 4k, 256M, 1G)",
+        option, text));
+  };
+  std::string_view number;
+  std::string suffix;
+  if (!split_number(text, &number, &suffix, false)) return fail();
+  uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (ec != std::errc() || ptr != number.data() + number.size()) return fail();
+  unsigned shift = 0;
+  if (!suffix.empty()) {
+    switch (suffix[0]) {
+      case 'k': shift = 10; break;
+      case 'm': shift = 20; break;
+      case 'g': shift = 30; break;
+      case 't': shift = 40; break;
+      case 'b': shift = 0; break;
+      default: return fail();
+    }
+    // "b" alone means bytes; after a multiplier, "b" and "ib" are optional.
+    const std::string_view rest = std::string_view(suffix).substr(1);
+    const bool ok = suffix[0] == 'b' ? rest.empty() : (rest.empty() || rest == "b" || rest == "ib");
+    if (!ok) return fail();
+  }
+  if (shift != 0 && value > (std::numeric_limits<uint64_t>::max() >> shift)) {
+    throw UsageError(fmt::format("{}: '{}' is too large", option, text));
+  }
+  return value << shift;
+}
+
+uint64_t parse_duration_ns(std::string_view option, std::string_view text) {
+  const auto fail = [&]() -> uint64_t {
+    throw UsageError(fmt::format(
+        "{}: '{}' is not a duration; accepted: a positive number with a unit ns, us, ms, "
+        "s, m or h (e.g. 500ms, 5s, 2m; a bare number means seconds)",
+        option, text));
+  };
+  std::string_view number;
+  std::string suffix;
+  if (!split_number(text, &number, &suffix, true)) return fail();
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (ec != std::errc() || ptr != number.data() + number.size()) return fail();
+  double scale;
+  if (suffix.empty() || suffix == "s") scale = 1e9;
+  else if (suffix == "ns") scale = 1;
+  else if (suffix == "us") scale = 1e3;
+  else if (suffix == "ms") scale = 1e6;
+  else if (suffix == "m" || suffix == "min") scale = 60e9;
+  else if (suffix == "h") scale = 3600e9;
+  else return fail();
+  const double ns = std::round(value * scale);
+  if (!(ns >= 1)) return fail();
+  if (ns > 1e18) throw UsageError(fmt::format("{}: '{}' is too long", option, text));
+  return static_cast<uint64_t>(ns);
+}
+
+uint64_t parse_count(std::string_view option, std::string_view text, uint64_t min, uint64_t max) {
+  uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < min ||
+      value > max) {
+    throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a whole number from {} to {}",
+                                 option, text, min, max));
+  }
+  return value;
+}
+
+}  // namespace iopulse

@@ -1,0 +1,28 @@
+// Parsing of the quantities users type on the command line: sizes ("4k",
+// "256M", "1GiB") and durations ("500ms", "5s", "2m", "1h").  Sizes use
+// binary multiples (k = 1024), as fio and the earlier IOPulse did.  Each
+// function throws UsageError naming the option, the text and what is accepted.
+#ifndef IOPULSE_CLI_QUANTITY_PARSER_H_
+#define IOPULSE_CLI_QUANTITY_PARSER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace iopulse {
+
+// Bytes: a whole number with an optional suffix k, m, g, t (any case,
+// optionally followed by "b" or "ib"): "4096", "4k", "64KiB", "1G".
+// `option` is the option name used in messages, e.g. "--block-size".
+uint64_t parse_size(std::string_view option, std::string_view text);
+
+// Nanoseconds: a number (a decimal fraction is allowed) with a unit ns, us,
+// ms, s, m or h; a bare number means seconds.  Must be > 0.
+uint64_t parse_duration_ns(std::string_view option, std::string_view text);
+
+// A whole number in [min, max].
+uint64_t parse_count(std::string_view option, std::string_view text, uint64_t min, uint64_t max);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_CLI_QUANTITY_PARSER_H_

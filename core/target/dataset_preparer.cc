@@ -1,0 +1,135 @@
+#include "target/dataset_preparer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "workload/random_source.h"
+
+namespace iopulse {
+namespace {
+
+constexpr size_t kFillChunk = 1 << 20;
+
+[[noreturn]] void throw_errno(int err, const std::string& what) {
+  throw std::system_error(err, std::generic_category(), what);
+}
+
+// Writes pseudo-random data over [begin, end) of fd.
+uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t end,
+                    std::vector<uint64_t>& chunk, RandomSource& rng) {
+  uint64_t written = 0;
+  for (uint64_t off = begin; off < end;) {
+    for (uint64_t& word : chunk) word = rng.next();
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(kFillChunk, end - off));
+    const auto* p = reinterpret_cast<const char*>(chunk.data());
+    size_t done = 0;
+    while (done < want) {
+      const ssize_t n = pwrite(fd, p + done, want - done, static_cast<off_t>(off + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno(errno, fmt::format("writing '{}' at offset {} while preparing it", path, off + done));
+      }
+      done += static_cast<size_t>(n);
+    }
+    off += want;
+    written += want;
+  }
+  return written;
+}
+
+// Fills every hole of [0, size) and returns the bytes written.
+uint64_t prepare_file(const PlannedFile& file, bool* created) {
+  namespace fs = std::filesystem;
+  *created = false;
+  const fs::path parent = fs::path(file.path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw std::system_error(ec, fmt::format("creating directory '{}'", parent.string()));
+  }
+  int fd = open(file.path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    fd = open(file.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    *created = fd >= 0;
+  }
+  if (fd < 0) throw_errno(errno, fmt::format("opening '{}' to prepare it", file.path));
+
+  std::vector<uint64_t> chunk(kFillChunk / sizeof(uint64_t));
+  RandomSource rng(std::hash<std::string>{}(file.path) ^ 0x9e3779b97f4a7c15ULL);
+  uint64_t written = 0;
+  try {
+    // Walk the data/hole map of [0, size): SEEK_HOLE from a data offset
+    // finds where the data ends; SEEK_DATA from a hole where it resumes.
+    uint64_t pos = 0;
+    while (pos < file.size) {
+      off_t hole = lseek(fd, static_cast<off_t>(pos), SEEK_HOLE);
+      if (hole < 0) {
+        if (errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
+        hole = static_cast<off_t>(pos);  // pos is at or past the end of the file
+      }
+      if (static_cast<uint64_t>(hole) >= file.size) break;
+      off_t data = lseek(fd, hole, SEEK_DATA);
+      uint64_t hole_end = data < 0 ? file.size : std::min<uint64_t>(static_cast<uint64_t>(data), file.size);
+      if (data < 0 && errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
+      written += fill_range(fd, file.path, static_cast<uint64_t>(hole), hole_end, chunk, rng);
+      pos = hole_end;
+    }
+    if (written > 0 && fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}'", file.path));
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+  close(fd);
+  return written;
+}
+
+}  // namespace
+
+PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout) const {
+  const auto start = std::chrono::steady_clock::now();
+  PreparationSummary summary;
+  std::atomic<size_t> next{0};
+  std::mutex mu;  // guards summary and first_error
+  std::exception_ptr first_error;
+
+  auto work = [&] {
+    for (size_t i = next.fetch_add(1); i < layout.files.size(); i = next.fetch_add(1)) {
+      const PlannedFile& file = layout.files[i];
+      if (file.block_device) continue;
+      try {
+        bool created = false;
+        const uint64_t bytes = prepare_file(file, &created);
+        std::lock_guard<std::mutex> lock(mu);
+        summary.bytes_written += bytes;
+        summary.files_created += created ? 1 : 0;
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_error) first_error = std::current_exception();
+      }
+    }
+  };
+  const size_t nthreads = std::max<size_t>(1, std::min<size_t>(parallelism_, layout.files.size()));
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < nthreads; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (first_error) std::rethrow_exception(first_error);
+  summary.elapsed_ns = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+  return summary;
+}
+
+}  // namespace iopulse

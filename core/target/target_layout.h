@@ -1,0 +1,46 @@
+// TargetLayout: the files a job uses and the part of them each worker
+// addresses.  Built from a JobSpec and what the target paths are (probes);
+// building it validates everything that depends on the target (block size
+// against file size, O_DIRECT alignment, block-device rules) and touches
+// nothing on disk.
+#ifndef IOPULSE_TARGET_TARGET_LAYOUT_H_
+#define IOPULSE_TARGET_TARGET_LAYOUT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "job/job_spec.h"
+
+namespace iopulse {
+
+struct PlannedFile {
+  std::string path;
+  uint64_t size = 0;           // bytes addressed: [0, size)
+  bool block_device = false;   // never created, truncated or filled
+};
+
+// The slice of the target one worker addresses.  Offsets are multiples of
+// the block size; region_offset + region_blocks * block_size <= file size.
+struct WorkerAssignment {
+  uint32_t file_index = 0;      // into TargetLayout::files
+  uint64_t region_offset = 0;   // first byte of the region
+  uint64_t region_blocks = 0;   // blocks in the region (>= 1)
+  uint64_t first_block = 0;     // where a sequential pass starts, in [0, region_blocks)
+  uint64_t op_limit = 0;        // IOs to issue; 0 = unlimited (a duration stops it)
+};
+
+struct TargetLayout {
+  std::vector<PlannedFile> files;
+  std::vector<WorkerAssignment> workers;  // one per worker
+  uint32_t logical_block_size = 512;      // O_DIRECT alignment of the target
+  uint64_t total_ops = 0;                 // sum of op limits (0 with a duration)
+
+  // Plans `spec`.  `diskless` engines do no IO, so the target need not
+  // exist and is never created.  Throws UsageError on an invalid job.
+  static TargetLayout plan(const JobSpec& spec, bool diskless);
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_TARGET_TARGET_LAYOUT_H_

@@ -1,0 +1,67 @@
+#include "target/target_probe.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace iopulse {
+namespace {
+
+// Reads /sys/dev/block/MAJ:MIN/queue/logical_block_size for the device that
+// holds a filesystem (falling back to the parent device for a partition).
+uint32_t sysfs_logical_block_size(dev_t dev) {
+  const std::string base =
+      "/sys/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+  for (const char* rel : {"/queue/logical_block_size", "/../queue/logical_block_size"}) {
+    std::ifstream in(base + rel);
+    uint32_t value = 0;
+    if (in >> value && value >= 512 && (value & (value - 1)) == 0) return value;
+  }
+  return 512;
+}
+
+}  // namespace
+
+TargetProbe TargetProbe::of(const std::string& path) {
+  TargetProbe probe;
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    probe.kind = Kind::kMissing;
+    // The file will be created in the nearest existing ancestor directory.
+    std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
+    while (!dir.empty() && stat(dir.c_str(), &st) != 0) {
+      if (dir == dir.parent_path()) break;
+      dir = dir.parent_path();
+    }
+    if (stat(dir.c_str(), &st) == 0) probe.logical_block_size = sysfs_logical_block_size(st.st_dev);
+    return probe;
+  }
+  if (S_ISREG(st.st_mode)) {
+    probe.kind = Kind::kRegularFile;
+    probe.size = static_cast<uint64_t>(st.st_size);
+    probe.logical_block_size = sysfs_logical_block_size(st.st_dev);
+  } else if (S_ISBLK(st.st_mode)) {
+    probe.kind = Kind::kBlockDevice;
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      uint64_t bytes = 0;
+      int lbs = 0;
+      if (ioctl(fd, BLKGETSIZE64, &bytes) == 0) probe.size = bytes;
+      if (ioctl(fd, BLKSSZGET, &lbs) == 0 && lbs > 0) probe.logical_block_size = static_cast<uint32_t>(lbs);
+      close(fd);
+    }
+  } else if (S_ISDIR(st.st_mode)) {
+    probe.kind = Kind::kDirectory;
+  } else {
+    probe.kind = Kind::kOther;
+  }
+  return probe;
+}
+
+}  // namespace iopulse

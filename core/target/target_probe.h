@@ -1,0 +1,26 @@
+// TargetProbe: what a target path is, found without creating or changing
+// anything: missing, a regular file, a block device or something else; its
+// size; and the logical block size that O_DIRECT IO on it must respect.
+#ifndef IOPULSE_TARGET_TARGET_PROBE_H_
+#define IOPULSE_TARGET_TARGET_PROBE_H_
+
+#include <cstdint>
+#include <string>
+
+namespace iopulse {
+
+struct TargetProbe {
+  enum class Kind { kMissing, kRegularFile, kBlockDevice, kDirectory, kOther };
+
+  Kind kind = Kind::kMissing;
+  uint64_t size = 0;                  // regular file: st_size; block device: BLKGETSIZE64
+  uint32_t logical_block_size = 512;  // alignment O_DIRECT needs for offsets and lengths
+
+  // Looks at `path` (or, when it does not exist, at its nearest existing
+  // parent directory for the block size).  Never creates or opens for write.
+  static TargetProbe of(const std::string& path);
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_TARGET_TARGET_PROBE_H_
