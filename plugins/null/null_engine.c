@@ -1,0 +1,309 @@
+/*
+ * null -- the reference IOPulse engine.  It does no IO.
+ *
+ * Every IO completes successfully: reads and writes with res = len, fsync,
+ * fdatasync and trim with res = 0 (as engine.h defines for those ops).  With
+ * the default delay-us=0 an IO is complete as soon as submit() accepts it,
+ * so a run through this engine measures the host's own per-IO overhead; the
+ * per-IO path therefore reads no clock, makes no system call, allocates
+ * nothing and takes no lock.  With delay-us=N each IO completes N
+ * microseconds after the submit() call that accepted it, so the engine
+ * stands in for a device of known, fixed latency.
+ *
+ * It is also the smallest complete example of the ABI: one file, C99 plus
+ * POSIX, built only against iopulse/engine.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "iopulse/engine.h"
+
+#define NULL_ENGINE_NAME "null"
+#define NULL_MAX_QUEUE_DEPTH 65536u
+#define NULL_MAX_DELAY_US 10000000 /* 10 s */
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+enum { OPT_DELAY_US = 0, NUM_OPTIONS };
+
+static const iop_option_desc null_options[NUM_OPTIONS] = {
+    [OPT_DELAY_US] = {
+        .name = "delay-us",
+        .help = "complete each IO this many microseconds after it was submitted "
+                "(0: at once), to stand in for a device of fixed latency",
+        .type = IOP_OPT_INT,
+        .default_value = "0",
+        .min_value = 0,
+        .max_value = NULL_MAX_DELAY_US,
+    },
+};
+
+/* ------------------------------------------------------------------------ */
+/* Instance                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* One instance per worker thread; nothing here is shared.
+ *
+ * In-flight IOs live in a ring of `ring_size` slots (queue_depth rounded up
+ * to a power of two, so a slot is `counter & ring_mask`).  `head` and `tail`
+ * are free-running counters: slots [head, tail) hold accepted, unreaped IOs,
+ * in submission order, and tail - head <= queue_depth at all times.
+ *
+ * cqes[] holds each IO's finished completion (user_data and res are known at
+ * submit time), so reap() is a plain copy.  deadline_ns[] (CLOCK_MONOTONIC)
+ * is only allocated and written when delay_ns > 0.  Deadlines are
+ * non-decreasing from head to tail, because the delay is constant and the
+ * clock monotonic: the IOs whose deadline has passed are always a prefix.
+ *
+ * file_open[] marks which handles open_file() returned and close_file() has
+ * not yet released; handles are indices into it. */
+struct iop_engine {
+  iop_cqe *cqes;
+  uint64_t *deadline_ns;
+  uint32_t ring_mask;
+  uint32_t queue_depth;
+  uint32_t head;
+  uint32_t tail;
+  uint64_t delay_ns;
+  unsigned char *file_open;
+  int32_t num_files; /* entries in file_open */
+};
+
+/* Writes a one-line reason into the host's buffer (always NUL-terminated). */
+#ifdef __GNUC__
+__attribute__((format(printf, 2, 3)))
+#endif
+static void set_error(iop_error *err, const char *fmt, ...) {
+  if (err == NULL) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_until_ns(uint64_t deadline) {
+  struct timespec ts;
+  ts.tv_sec = (time_t)(deadline / 1000000000u);
+  ts.tv_nsec = (long)(deadline % 1000000000u);
+  /* Returns early only on a signal; the caller re-reads the clock. */
+  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static void null_destroy(iop_engine *e) {
+  if (e == NULL) return;
+  free(e->cqes);
+  free(e->deadline_ns);
+  free(e->file_open);
+  free(e);
+}
+
+static int32_t null_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
+  if (config == NULL || out == NULL) {
+    set_error(err, "create() needs a config and an output pointer");
+    return -EINVAL;
+  }
+  if (config->struct_size < sizeof(iop_engine_config)) {
+    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
+              (unsigned)config->struct_size, sizeof(iop_engine_config));
+    return -EINVAL;
+  }
+  if (config->num_options != NUM_OPTIONS || config->options == NULL) {
+    set_error(err, "expected %d option values, got %u", (int)NUM_OPTIONS,
+              (unsigned)config->num_options);
+    return -EINVAL;
+  }
+  if (config->queue_depth < 1 || config->queue_depth > NULL_MAX_QUEUE_DEPTH) {
+    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
+              NULL_MAX_QUEUE_DEPTH);
+    return -EINVAL;
+  }
+  int64_t delay_us = config->options[OPT_DELAY_US].i;
+  if (delay_us < 0 || delay_us > NULL_MAX_DELAY_US) {
+    set_error(err, "delay-us=%lld is outside 0..%d", (long long)delay_us, NULL_MAX_DELAY_US);
+    return -EINVAL;
+  }
+
+  uint32_t ring_size = 1;
+  while (ring_size < config->queue_depth) ring_size <<= 1;
+
+  iop_engine *e = calloc(1, sizeof *e);
+  if (e == NULL) goto oom;
+  e->cqes = calloc(ring_size, sizeof *e->cqes);
+  if (e->cqes == NULL) goto oom;
+  e->delay_ns = (uint64_t)delay_us * 1000u;
+  if (e->delay_ns > 0) {
+    e->deadline_ns = calloc(ring_size, sizeof *e->deadline_ns);
+    if (e->deadline_ns == NULL) goto oom;
+  }
+  e->ring_mask = ring_size - 1;
+  e->queue_depth = config->queue_depth;
+  *out = e;
+  return 0;
+
+oom:
+  null_destroy(e);
+  set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
+  return -ENOMEM;
+}
+
+/* fd is -1 (the engine is diskless) or whatever the host passes; it is not
+ * used.  Handles are the lowest free index, so they stay small. */
+static int32_t null_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
+  (void)file;
+  int32_t h = 0;
+  while (h < e->num_files && e->file_open[h]) h++;
+  if (h == e->num_files) {
+    int32_t n = e->num_files ? e->num_files * 2 : 8;
+    unsigned char *grown = realloc(e->file_open, (size_t)n);
+    if (grown == NULL) {
+      set_error(err, "out of memory for %d file handles", (int)n);
+      return -ENOMEM;
+    }
+    memset(grown + e->num_files, 0, (size_t)(n - e->num_files));
+    e->file_open = grown;
+    e->num_files = n;
+  }
+  e->file_open[h] = 1;
+  return h;
+}
+
+static int32_t null_close_file(iop_engine *e, int32_t handle, iop_error *err) {
+  if (handle < 0 || handle >= e->num_files || !e->file_open[handle]) {
+    set_error(err, "close_file: %d is not an open handle", (int)handle);
+    return -EBADF;
+  }
+  e->file_open[handle] = 0;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Data plane                                                                */
+/* ------------------------------------------------------------------------ */
+
+static int32_t null_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
+  if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+
+  uint32_t room = e->queue_depth - (e->tail - e->head);
+  if (n > room) n = room;
+
+  uint32_t tail = e->tail;
+  for (uint32_t i = 0; i < n; i++) {
+    const iop_io *io = ios[i];
+    iop_cqe *cqe = &e->cqes[tail++ & e->ring_mask];
+    cqe->user_data = io->user_data;
+    if (io->file < 0 || io->file >= e->num_files || !e->file_open[io->file]) {
+      cqe->res = -EBADF;
+      continue;
+    }
+    switch (io->op) {
+      case IOP_OP_READ:
+      case IOP_OP_WRITE:
+        cqe->res = io->len;
+        break;
+      case IOP_OP_FSYNC:
+      case IOP_OP_FDATASYNC:
+      case IOP_OP_TRIM:
+        cqe->res = 0;
+        break;
+      default:
+        cqe->res = -EINVAL;
+        break;
+    }
+  }
+
+  if (e->delay_ns > 0 && n > 0) {
+    /* One clock read per submit call: every IO of the batch shares it. */
+    uint64_t deadline = now_ns() + e->delay_ns;
+    for (uint32_t t = e->tail; t != tail; t++) e->deadline_ns[t & e->ring_mask] = deadline;
+  }
+  e->tail = tail;
+  return (int32_t)n;
+}
+
+/* How many IOs from head on have a deadline <= now. */
+static uint32_t count_ready(const iop_engine *e, uint32_t in_flight, uint64_t now) {
+  uint32_t ready = 0;
+  while (ready < in_flight && e->deadline_ns[(e->head + ready) & e->ring_mask] <= now) ready++;
+  return ready;
+}
+
+static int32_t null_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                         uint64_t timeout_ns) {
+  uint32_t in_flight = e->tail - e->head;
+  uint32_t ready = in_flight;
+
+  if (e->delay_ns > 0) {
+    /* Waiting for more than we may return, or than will ever complete,
+     * cannot succeed: wait for what can. */
+    if (min_wait > max) min_wait = max;
+    if (min_wait > in_flight) min_wait = in_flight;
+
+    uint64_t now = now_ns();
+    ready = count_ready(e, in_flight, now);
+    if (ready < min_wait && timeout_ns != 0) {
+      uint64_t until = e->deadline_ns[(e->head + min_wait - 1) & e->ring_mask];
+      if (timeout_ns != IOP_TIMEOUT_INFINITE && timeout_ns < until - now) until = now + timeout_ns;
+      do {
+        sleep_until_ns(until);
+        now = now_ns();
+      } while (now < until);
+      ready = count_ready(e, in_flight, now);
+    }
+  }
+
+  uint32_t n = ready < max ? ready : max;
+  for (uint32_t i = 0; i < n; i++) out[i] = e->cqes[(e->head + i) & e->ring_mask];
+  e->head += n;
+  return (int32_t)n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Descriptor and entry                                                      */
+/* ------------------------------------------------------------------------ */
+
+static const iop_engine_desc null_desc = {
+    .struct_size = sizeof(iop_engine_desc),
+    .abi_major = IOP_ABI_MAJOR,
+    .abi_minor = IOP_ABI_MINOR,
+    .min_host_abi_minor = 0,
+    .reserved0 = 0,
+    .reserved1 = 0,
+    .name = NULL_ENGINE_NAME,
+    .version = "1.0.0",
+    .description = "no IO: completes every IO at once or after delay-us; measures host overhead",
+    .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
+            IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_DISKLESS,
+    .max_queue_depth = NULL_MAX_QUEUE_DEPTH,
+    .min_buf_align = 0,
+    .io_priv_size = 0,
+    .num_options = NUM_OPTIONS,
+    .options = null_options,
+    .create = null_create,
+    .destroy = null_destroy,
+    .open_file = null_open_file,
+    .close_file = null_close_file,
+    .register_buffers = NULL,
+    .submit = null_submit,
+    .reap = null_reap,
+};
+
+IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
+  if (out == NULL) return -EINVAL;
+  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  *out = &null_desc;
+  return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * Compile-only check that iopulse/engine.h is strict ISO C99.
+ *
+ * Built as the object library iopulse_sdk_c99_check (plugins/null/
+ * CMakeLists.txt) with -std=c99 -Wall -Wextra -pedantic -Werror, as part of
+ * the normal build.  It includes the header and uses each type the way a C
+ * engine would, so a C++-ism, a GNU extension or a warning in the header
+ * fails the build.  Nothing here runs.
+ */
+#include "iopulse/engine.h"
+
+#include <errno.h>
+
+static const char *const check_choices[] = {"a", "b", NULL};
+
+static const iop_option_desc check_options[] = {
+    {"flag", "a bool", IOP_OPT_BOOL, 0, "0", 0, 0, NULL, {0, 0}},
+    {"count", "an int", IOP_OPT_INT, 0, "1", 1, 64, NULL, {0, 0}},
+    {"mode", "an enum", IOP_OPT_ENUM, 0, NULL, 0, 0, check_choices, {0, 0}},
+};
+
+static int32_t check_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
+  (void)config;
+  (void)out;
+  err->message[0] = '\0';
+  return -ENOSYS;
+}
+
+static void check_destroy(iop_engine *engine) { (void)engine; }
+
+static int32_t check_open_file(iop_engine *engine, const iop_file_desc *file, iop_error *err) {
+  (void)engine;
+  (void)err;
+  return (file->flags & IOP_FILE_DIRECT) ? 1 : 0;
+}
+
+static int32_t check_close_file(iop_engine *engine, int32_t handle, iop_error *err) {
+  (void)engine;
+  (void)handle;
+  (void)err;
+  return 0;
+}
+
+static int32_t check_submit(iop_engine *engine, iop_io *const *ios, uint32_t n, uint32_t flags) {
+  (void)engine;
+  if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+  return (n > 0 && ios[0]->op == IOP_OP_READ) ? 1 : 0;
+}
+
+static int32_t check_reap(iop_engine *engine, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                          uint64_t timeout_ns) {
+  (void)engine;
+  (void)min_wait;
+  if (max == 0 || timeout_ns == IOP_TIMEOUT_INFINITE) return 0;
+  out[0].user_data = 0;
+  out[0].res = 0;
+  return 1;
+}
+
+static const iop_engine_desc check_desc = {
+    sizeof(iop_engine_desc),
+    IOP_ABI_MAJOR,
+    IOP_ABI_MINOR,
+    0,
+    0,
+    0,
+    "c99_check",
+    "0.0.0",
+    "compile-only check of engine.h",
+    IOP_CAP_FSYNC | IOP_CAP_KNOWN_V1,
+    1,
+    0,
+    0,
+    sizeof check_options / sizeof check_options[0],
+    check_options,
+    check_create,
+    check_destroy,
+    check_open_file,
+    check_close_file,
+    NULL,
+    check_submit,
+    check_reap,
+};
+
+/* Not exported from any library (this is an object file that nothing links);
+ * it only proves the declaration in the header and a definition agree. */
+int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
+  iop_engine_entry_fn self = iopulse_engine_entry;
+  (void)self;
+  if (host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  *out = &check_desc;
+  return 0;
+}
