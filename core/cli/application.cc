@@ -1,0 +1,162 @@
+#include "cli/application.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/command_line.h"
+#include "iopulse/version.h"
+#include "job/usage_error.h"
+#include "plugin/engine_catalog.h"
+#include "plugin/engine_options.h"
+#include "plugin/engine_registry.h"
+#include "report/json_report.h"
+#include "report/live_line.h"
+#include "report/text_report.h"
+#include "run/engine_instance.h"
+#include "run/interrupt.h"
+#include "run/job_runner.h"
+#include "target/dataset_preparer.h"
+#include "target/target_layout.h"
+
+namespace iopulse {
+namespace {
+
+void configure_logging() {
+  auto logger = spdlog::stderr_color_st("iopulse");
+  logger->set_pattern("iopulse: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
+}
+
+EngineRegistry make_registry(const CommandLine& cl) {
+  PluginSearch search;
+  search.plugin_dirs = cl.plugin_dirs();
+  if (const char* env = std::getenv("IOPULSE_PLUGIN_PATH")) search.env_path = env;
+  EngineRegistry registry(search);
+  const std::string& engine = cl.engine();
+  if (engine.find('/') != std::string::npos || engine.ends_with(".so")) registry.add_explicit(engine);
+  registry.discover();
+  return registry;
+}
+
+// Creates and destroys one instance on this thread before any file is
+// touched, so an engine that refuses the job (bad option combination, a
+// kernel feature missing) fails with exit code 2 and nothing changed.
+void check_engine_accepts(const EngineBinding& binding, const JobSpec& spec) {
+  iop_engine_config config{};
+  config.struct_size = sizeof config;
+  config.queue_depth = binding.queue_depth;
+  config.flags = spec.direct ? IOP_CONFIG_DIRECT : 0;
+  config.num_workers = spec.threads;
+  config.num_options = binding.num_options;
+  config.options = binding.options;
+  EngineInstance probe(*binding.desc, config);
+}
+
+int run_job(const CommandLine& cl, const EngineRegistry& registry) {
+  const JobSpec spec = cl.to_job_spec(registry);
+  const EngineLibrary& lib = registry.require(spec.engine);
+  const iop_engine_desc& desc = lib.desc();
+  const EngineOptionValues options = EngineOptionValues::parse(lib, spec.engine_options);
+  const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
+  if (spec.direct && (desc.caps & IOP_CAP_DIRECT) == 0) {
+    throw UsageError(fmt::format("--direct: engine {} does not support O_DIRECT", desc.name));
+  }
+  const TargetLayout layout = TargetLayout::plan(spec, diskless);
+
+  EngineBinding binding;
+  binding.desc = &desc;
+  binding.options = options.data();
+  binding.num_options = options.size();
+  binding.queue_depth = spec.queue_depth;
+  if (spec.queue_depth > desc.max_queue_depth) {
+    binding.queue_depth = desc.max_queue_depth;
+    spdlog::warn("--queue-depth {}: engine {} keeps at most {} IO(s) in flight per worker; using {}",
+                 spec.queue_depth, desc.name, desc.max_queue_depth, desc.max_queue_depth);
+  }
+  check_engine_accepts(binding, spec);
+
+  install_interrupt_handlers();
+  if (!diskless) {
+    const PreparationSummary prep = DatasetPreparer(spec.threads).prepare(layout);
+    if (prep.bytes_written > 0 && !spec.quiet) {
+      spdlog::info("prepared {} file(s): wrote {} bytes in {:.2f} s (not part of the measurement)",
+                   layout.files.size(), prep.bytes_written, static_cast<double>(prep.elapsed_ns) / 1e9);
+    }
+  }
+
+  RunResult result;
+  result.config = spec.to_json();
+  result.config["queue_depth_used"] = binding.queue_depth;
+  result.config["engine_options"] = options.to_json();
+  result.config["file_size"] = layout.files.front().size;
+  result.iopulse_version = IOPULSE_VERSION;
+  result.engine.name = desc.name;
+  result.engine.version = desc.version != nullptr ? desc.version : "";
+  result.engine.abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
+  result.engine.path = lib.path().string();
+
+  auto live = LiveLine::for_stderr(spec.quiet);
+  JobRunner(spec, layout, binding).run(result, live.get());
+
+  write_text_summary(std::cout, result);
+  std::cout.flush();
+  if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
+
+  if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+  const uint64_t errors = result.read.errors + result.write.errors;
+  if (result.stop_reason == "error" || (errors > 0 && !spec.continue_on_error)) {
+    for (const std::string& m : result.error_messages) spdlog::error("{}", m);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_application(int argc, char** argv) {
+  configure_logging();
+  try {
+    const CommandLine cl = CommandLine::parse(argc, argv);
+    switch (cl.action()) {
+      case CommandLine::Action::kHelp:
+        std::cout << CommandLine::usage();
+        return 0;
+      case CommandLine::Action::kVersion:
+        std::cout << "iopulse " << IOPULSE_VERSION << " (engine ABI " << IOP_ABI_MAJOR << "."
+                  << IOP_ABI_MINOR << ")\n";
+        return 0;
+      case CommandLine::Action::kListEngines: {
+        const EngineRegistry registry = make_registry(cl);
+        std::cout << format_engine_list(registry);
+        return 0;
+      }
+      case CommandLine::Action::kEngineHelp: {
+        const EngineRegistry registry = make_registry(cl);
+        std::cout << format_engine_help(registry.require(cl.engine_help_name()));
+        return 0;
+      }
+      case CommandLine::Action::kRun: {
+        const EngineRegistry registry = make_registry(cl);
+        return run_job(cl, registry);
+      }
+    }
+  } catch (const UsageError& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  } catch (const std::system_error& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace iopulse

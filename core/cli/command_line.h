@@ -1,0 +1,51 @@
+// CommandLine: turns argv into what the user asked for.  Parsing happens in
+// two passes because engine options (--<engine>.<option>) are only known once
+// the plugins are loaded:
+//   1. CommandLine::parse(argc, argv) reads the host's own options (help,
+//      version, plugin directories, the engine, ...) and keeps the rest;
+//   2. to_job_spec(registry) registers every loaded engine's options, parses
+//      everything strictly, validates every value and returns a JobSpec.
+// Every problem is a UsageError naming the option, the value and what is
+// accepted.  Nothing here touches the filesystem.
+#ifndef IOPULSE_CLI_COMMAND_LINE_H_
+#define IOPULSE_CLI_COMMAND_LINE_H_
+
+#include <string>
+#include <vector>
+
+#include "job/job_spec.h"
+
+namespace iopulse {
+
+class EngineRegistry;
+
+class CommandLine {
+ public:
+  enum class Action { kRun, kHelp, kVersion, kListEngines, kEngineHelp };
+
+  // First pass.  Throws UsageError for malformed input.
+  static CommandLine parse(int argc, const char* const* argv);
+
+  Action action() const { return action_; }
+  const std::string& engine_help_name() const { return engine_help_name_; }
+  const std::string& engine() const { return engine_; }             // --engine (default "sync")
+  const std::vector<std::string>& plugin_dirs() const { return plugin_dirs_; }
+
+  // Second pass: the validated job.  `registry` must already hold the
+  // engine named by engine() (see EngineRegistry::require()).
+  JobSpec to_job_spec(const EngineRegistry& registry) const;
+
+  // The --help text.
+  static std::string usage();
+
+ private:
+  std::vector<std::string> args_;  // argv[1..]
+  Action action_ = Action::kRun;
+  std::string engine_help_name_;
+  std::string engine_ = "sync";
+  std::vector<std::string> plugin_dirs_;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_CLI_COMMAND_LINE_H_

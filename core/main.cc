@@ -1,0 +1,4 @@
+// The `iopulse` executable: everything lives in libiopulse-core.
+#include "cli/application.h"
+
+int main(int argc, char** argv) { return iopulse::run_application(argc, argv); }

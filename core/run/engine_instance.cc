@@ -1,0 +1,66 @@
+#include "run/engine_instance.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace iopulse {
+namespace {
+
+std::string describe(const iop_engine_desc& desc, const char* what, int32_t rc,
+                     const iop_error& err) {
+  const std::string reason = err.message[0] != '\0' ? std::string(err.message) : "no message";
+  return fmt::format("engine {}: {} failed: {} ({})", desc.name, what, reason,
+                     std::strerror(rc < 0 ? -rc : rc));
+}
+
+}  // namespace
+
+EngineInstance::EngineInstance(const iop_engine_desc& desc, const iop_engine_config& config)
+    : desc_(desc), submit_(desc.submit), reap_(desc.reap) {
+  iop_error err{};
+  const int32_t rc = desc.create(&config, &engine_, &err);
+  if (rc != 0 || engine_ == nullptr) {
+    err.message[sizeof err.message - 1] = '\0';
+    throw EngineCreateError(describe(desc, "create", rc != 0 ? rc : -EINVAL, err));
+  }
+}
+
+EngineInstance::~EngineInstance() {
+  close_all_files();
+  desc_.destroy(engine_);
+}
+
+int32_t EngineInstance::open_file(const iop_file_desc& file) {
+  iop_error err{};
+  const int32_t handle = desc_.open_file(engine_, &file, &err);
+  if (handle < 0) {
+    err.message[sizeof err.message - 1] = '\0';
+    throw std::runtime_error(
+        describe(desc_, fmt::format("opening '{}'", file.path).c_str(), handle, err));
+  }
+  open_handles_.push_back(handle);
+  return handle;
+}
+
+void EngineInstance::close_all_files() {
+  for (auto it = open_handles_.rbegin(); it != open_handles_.rend(); ++it) {
+    iop_error err{};
+    desc_.close_file(engine_, *it, &err);
+  }
+  open_handles_.clear();
+}
+
+bool EngineInstance::register_buffers(const std::vector<iop_buffer>& buffers) {
+  if ((desc_.caps & IOP_CAP_REGISTERED_BUFFERS) == 0 || desc_.register_buffers == nullptr) return false;
+  iop_error err{};
+  const int32_t rc = desc_.register_buffers(engine_, buffers.data(),
+                                            static_cast<uint32_t>(buffers.size()), &err);
+  if (rc != 0) {
+    err.message[sizeof err.message - 1] = '\0';
+    throw std::runtime_error(describe(desc_, "register_buffers", rc, err));
+  }
+  return true;
+}
+
+}  // namespace iopulse

@@ -1,0 +1,58 @@
+// EngineInstance: one instance of a loaded engine, owned by one worker and
+// used only on the thread that created it (DESIGN.md, engine ABI rule 8).
+// Wraps the control-plane calls so their failures become exceptions with the
+// engine's own message; the data plane (submit/reap) is called directly
+// through the cached function pointers, one indirect call per batch.
+#ifndef IOPULSE_RUN_ENGINE_INSTANCE_H_
+#define IOPULSE_RUN_ENGINE_INSTANCE_H_
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "iopulse/engine.h"
+#include "job/usage_error.h"
+
+namespace iopulse {
+
+// The engine refused to create an instance (bad option combination, missing
+// kernel feature, ...).  Reported like a usage error: exit code 2.
+class EngineCreateError : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
+class EngineInstance {
+ public:
+  // Creates an instance of the engine `desc` (named `name`).  Throws
+  // EngineCreateError with the engine's message when create() fails.
+  EngineInstance(const iop_engine_desc& desc, const iop_engine_config& config);
+  ~EngineInstance();
+  EngineInstance(const EngineInstance&) = delete;
+  EngineInstance& operator=(const EngineInstance&) = delete;
+
+  // Opens a file; throws std::runtime_error with the engine's message.
+  int32_t open_file(const iop_file_desc& file);
+  // Closes every handle opened through open_file(), in reverse order.
+  void close_all_files();
+  // Registers IO buffers when the engine supports it (no-op otherwise).
+  // Returns true when the engine took them.
+  bool register_buffers(const std::vector<iop_buffer>& buffers);
+
+  int32_t submit(iop_io* const* ios, uint32_t n) { return submit_(engine_, ios, n, 0); }
+  int32_t reap(iop_cqe* out, uint32_t max, uint32_t min_wait, uint64_t timeout_ns) {
+    return reap_(engine_, out, max, min_wait, timeout_ns);
+  }
+
+ private:
+  const iop_engine_desc& desc_;
+  iop_engine* engine_ = nullptr;
+  decltype(iop_engine_desc::submit) submit_;
+  decltype(iop_engine_desc::reap) reap_;
+  std::vector<int32_t> open_handles_;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_ENGINE_INSTANCE_H_

@@ -1,0 +1,16 @@
+// Interrupt handling: SIGINT and SIGTERM ask the run to stop gracefully (the
+// results are still reported, marked as interrupted).  A second signal
+// restores the default action, so a stuck run can still be killed.
+#ifndef IOPULSE_RUN_INTERRUPT_H_
+#define IOPULSE_RUN_INTERRUPT_H_
+
+namespace iopulse {
+
+void install_interrupt_handlers();
+
+// The signal number that asked to stop, or 0.
+int interrupt_signal();
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_INTERRUPT_H_

@@ -1,0 +1,132 @@
+// Worker: one thread of a job.  It owns one engine instance, the files it
+// opened, a pool of queue_depth IO slots with aligned buffers, an offset
+// generator, an op mix, a random source and plain (non-atomic) statistics.
+//
+// Life cycle, all on the worker's own thread (run()):
+//   setup     create the engine, open files, allocate and register buffers
+//   barrier   wait at the StartBarrier; the window starts at its release
+//   loop      keep queue_depth IOs in flight: refill slots as completions
+//             arrive; one submit() and one reap() per batch, the clock read
+//             once per batch; stop at the deadline, the op limit or a stop
+//             request, then drain what is in flight
+//   teardown  close files, destroy the engine
+//
+// Other threads see progress only through WorkerProgress (relaxed atomics
+// published a few times a second) and read the statistics after run()
+// returned.
+#ifndef IOPULSE_RUN_WORKER_H_
+#define IOPULSE_RUN_WORKER_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "iopulse/engine.h"
+#include "job/job_spec.h"
+#include "run/engine_instance.h"
+#include "run/start_barrier.h"
+#include "stats/op_stats.h"
+#include "target/target_layout.h"
+#include "workload/offset_generator.h"
+#include "workload/op_mix.h"
+#include "workload/random_source.h"
+
+namespace iopulse {
+
+// Counters a worker publishes for the live view.  Written by the worker
+// only, read by anyone; cumulative since the window started.
+struct alignas(64) WorkerProgress {
+  std::atomic<uint64_t> read_ops{0};
+  std::atomic<uint64_t> read_bytes{0};
+  std::atomic<uint64_t> write_ops{0};
+  std::atomic<uint64_t> write_bytes{0};
+  std::atomic<uint64_t> errors{0};
+  std::atomic<bool> finished{false};
+};
+
+// Flags shared by all workers of a run.
+struct RunSignals {
+  std::atomic<bool> stop{false};      // stop submitting, drain, finish
+  std::atomic<bool> io_failed{false}; // an IO error stopped the run
+};
+
+// What a worker needs to know; every pointer outlives the worker.
+struct WorkerSetup {
+  uint32_t index = 0;
+  const JobSpec* spec = nullptr;
+  const TargetLayout* layout = nullptr;
+  const iop_engine_desc* engine = nullptr;
+  const iop_option_value* engine_options = nullptr;
+  uint32_t num_engine_options = 0;
+  uint32_t queue_depth = 1;  // already clamped to the engine's maximum
+  StartBarrier* barrier = nullptr;
+  RunSignals* signals = nullptr;
+};
+
+class Worker {
+ public:
+  explicit Worker(const WorkerSetup& setup);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // The thread body.  Never throws: a setup failure aborts the barrier and
+  // is kept in setup_error(); a failure while running in run_error().
+  void run();
+
+  WorkerProgress& progress() { return progress_; }
+  const OpStats& read_stats() const { return stats_[IOP_OP_READ]; }
+  const OpStats& write_stats() const { return stats_[IOP_OP_WRITE]; }
+  uint64_t finish_ns() const { return finish_ns_; }
+  std::exception_ptr setup_error() const { return setup_error_; }
+  std::exception_ptr run_error() const { return run_error_; }
+  const std::vector<std::string>& error_messages() const { return error_messages_; }
+
+ private:
+  // One IO in the pool.  io.user_data is the slot's index.
+  struct IoSlot {
+    iop_io io;
+    uint64_t submit_ns;
+  };
+
+  void setup();
+  void loop(uint64_t start_ns);
+  void teardown();
+  void publish_progress();
+  // Cold path: a completion that failed or moved fewer bytes than asked.
+  void record_failure(const IoSlot& slot, int64_t res);
+
+  WorkerSetup setup_;
+  const PlannedFile& file_;
+  const WorkerAssignment& assignment_;
+
+  std::unique_ptr<EngineInstance> engine_;
+  int fd_ = -1;  // host-opened descriptor of the worker's file, or -1
+
+  // Pool memory: slots, buffers and per-IO engine scratch, allocated once.
+  IoSlot* slots_ = nullptr;
+  void* buffers_ = nullptr;
+  void* priv_ = nullptr;
+  std::vector<uint32_t> free_;       // stack of free slot indexes
+  std::vector<iop_io*> batch_;       // IOs prepared and not yet accepted
+  std::vector<iop_cqe> cqes_;        // reap() output
+
+  RandomSource rng_;
+  OffsetGenerator offsets_;
+  OpMix op_mix_;
+
+  std::array<OpStats, 2> stats_;     // indexed by IOP_OP_READ / IOP_OP_WRITE
+  WorkerProgress progress_;
+  uint64_t finish_ns_ = 0;
+  std::exception_ptr setup_error_;
+  std::exception_ptr run_error_;
+  std::vector<std::string> error_messages_;  // the first few IO errors
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_WORKER_H_
