@@ -33,15 +33,19 @@ void configure_logging() {
   spdlog::set_default_logger(logger);
 }
 
-EngineRegistry make_registry(const CommandLine& cl) {
+PluginSearch plugin_search(const CommandLine& cl) {
   PluginSearch search;
   search.plugin_dirs = cl.plugin_dirs();
   if (const char* env = std::getenv("IOPULSE_PLUGIN_PATH")) search.env_path = env;
-  EngineRegistry registry(search);
+  return search;
+}
+
+// Loads an engine given by path first (it wins over same-named engines in
+// the directories), then every plugin in the search directories.
+void load_engines(EngineRegistry& registry, const CommandLine& cl) {
   const std::string& engine = cl.engine();
   if (engine.find('/') != std::string::npos || engine.ends_with(".so")) registry.add_explicit(engine);
   registry.discover();
-  return registry;
 }
 
 // Creates and destroys one instance on this thread before any file is
@@ -58,7 +62,7 @@ void check_engine_accepts(const EngineBinding& binding, const JobSpec& spec) {
   EngineInstance probe(*binding.desc, config);
 }
 
-int run_job(const CommandLine& cl, const EngineRegistry& registry) {
+int run_job(const CommandLine& cl, EngineRegistry& registry) {
   const JobSpec spec = cl.to_job_spec(registry);
   const EngineLibrary& lib = registry.require(spec.engine);
   const iop_engine_desc& desc = lib.desc();
@@ -131,21 +135,22 @@ int run_application(int argc, char** argv) {
         std::cout << "iopulse " << IOPULSE_VERSION << " (engine ABI " << IOP_ABI_MAJOR << "."
                   << IOP_ABI_MINOR << ")\n";
         return 0;
-      case CommandLine::Action::kListEngines: {
-        const EngineRegistry registry = make_registry(cl);
-        std::cout << format_engine_list(registry);
-        return 0;
-      }
-      case CommandLine::Action::kEngineHelp: {
-        const EngineRegistry registry = make_registry(cl);
-        std::cout << format_engine_help(registry.require(cl.engine_help_name()));
-        return 0;
-      }
-      case CommandLine::Action::kRun: {
-        const EngineRegistry registry = make_registry(cl);
-        return run_job(cl, registry);
-      }
+      case CommandLine::Action::kListEngines:
+      case CommandLine::Action::kEngineHelp:
+      case CommandLine::Action::kRun:
+        break;
     }
+    EngineRegistry registry(plugin_search(cl));
+    load_engines(registry, cl);
+    if (cl.action() == CommandLine::Action::kListEngines) {
+      std::cout << format_engine_list(registry);
+      return 0;
+    }
+    if (cl.action() == CommandLine::Action::kEngineHelp) {
+      std::cout << format_engine_help(registry.require(cl.engine_help_name()));
+      return 0;
+    }
+    return run_job(cl, registry);
   } catch (const UsageError& e) {
     spdlog::error("{}", e.what());
     return 2;

@@ -8,6 +8,7 @@
 
 #include "cli/quantity_parser.h"
 #include "job/usage_error.h"
+#include "plugin/engine_options.h"
 #include "plugin/engine_registry.h"
 
 namespace po = boost::program_options;
@@ -51,9 +52,14 @@ po::options_description host_options() {
   return d;
 }
 
-po::positional_options_description positionals() {
-  po::positional_options_description p;
-  p.add("target", 1);
+// Boost keeps a pointer to the positional description, so it must outlive
+// every parser: one static instance.
+const po::positional_options_description& positionals() {
+  static const po::positional_options_description p = [] {
+    po::positional_options_description d;
+    d.add("target", 1);
+    return d;
+  }();
   return p;
 }
 
@@ -124,7 +130,7 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
   return cl;
 }
 
-JobSpec CommandLine::to_job_spec(const EngineRegistry& registry) const {
+JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
   const EngineLibrary& chosen = registry.require(engine_);
 
   // Register every loaded engine's options, so a user who names an option of

@@ -33,7 +33,7 @@ class CommandLine {
 
   // Second pass: the validated job.  `registry` must already hold the
   // engine named by engine() (see EngineRegistry::require()).
-  JobSpec to_job_spec(const EngineRegistry& registry) const;
+  JobSpec to_job_spec(EngineRegistry& registry) const;
 
   // The --help text.
   static std::string usage();
