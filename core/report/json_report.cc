@@ -1,0 +1,116 @@
+#include "report/json_report.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <string_view>
+#include <system_error>
+
+#include "report/percentiles.h"
+
+namespace iopulse {
+
+namespace {
+
+using nlohmann::json;
+
+json latency_to_json(const LatencyHistogram& latency) {
+  json percentiles = json::object();
+  for (const ReportedPercentile& reported : kReportedPercentiles) {
+    percentiles[std::string(reported.key)] = latency.percentile(reported.p);
+  }
+  json histogram = json::array();
+  latency.for_each_bucket([&histogram](uint64_t lower, uint64_t upper, uint64_t count) {
+    histogram.push_back(json::array({lower, upper, count}));
+  });
+  return {
+      {"min", latency.min()},
+      {"mean", latency.mean()},
+      {"max", latency.max()},
+      {"stddev", latency.stddev()},
+      {"percentiles", std::move(percentiles)},
+      {"histogram", std::move(histogram)},
+  };
+}
+
+json op_to_json(const OpStats& stats, uint64_t window_ns) {
+  return {
+      {"ops", stats.ops},
+      {"bytes", stats.bytes},
+      {"iops", iops(stats, window_ns)},
+      {"bw_bytes_per_sec", bandwidth_bytes_per_sec(stats, window_ns)},
+      {"errors", stats.errors},
+      {"latency_ns", latency_to_json(stats.latency)},
+  };
+}
+
+[[noreturn]] void throw_errno(int error, const std::string& what) {
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+// Writes all of `data` to `fd`, retrying short writes and EINTR.
+// Returns 0 or an errno value.
+int write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t written = ::write(fd, data.data(), data.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    data.remove_prefix(static_cast<size_t>(written));
+  }
+  return 0;
+}
+
+}  // namespace
+
+json result_to_json(const RunResult& result) {
+  return {
+      {"schema_version", kJsonSchemaVersion},
+      {"iopulse_version", result.iopulse_version},
+      {"engine",
+       {{"name", result.engine.name},
+        {"version", result.engine.version},
+        {"abi", result.engine.abi},
+        {"path", result.engine.path}}},
+      {"config", result.config},
+      {"window_ns", result.window_ns},
+      {"interrupted", result.interrupted},
+      {"stop_reason", result.stop_reason},
+      {"errors", result.error_messages},
+      {"read", op_to_json(result.read, result.window_ns)},
+      {"write", op_to_json(result.write, result.window_ns)},
+      {"total", op_to_json(result.total(), result.window_ns)},
+      {"cpu", {{"user_s", result.cpu.user_s}, {"system_s", result.cpu.system_s}}},
+  };
+}
+
+void write_json_file(const std::string& path, const RunResult& result) {
+  // Error texts from engines may hold bytes that are not UTF-8; replace them
+  // rather than fail the whole report.
+  std::string text =
+      result_to_json(result).dump(2, ' ', false, json::error_handler_t::replace);
+  text += '\n';
+
+  const std::string tmp_path = path + ".tmp";
+  const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno(errno, "cannot write JSON results to '" + path + "' (creating '" +
+                                     tmp_path + "')");
+  int error = write_all(fd, text);
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) {
+    ::unlink(tmp_path.c_str());
+    throw_errno(error, "cannot write JSON results to '" + tmp_path + "'");
+  }
+  if (::rename(tmp_path.c_str(), path.c_str()) != 0) {
+    error = errno;
+    ::unlink(tmp_path.c_str());
+    throw_errno(error, "cannot write JSON results to '" + path + "' (renaming '" + tmp_path +
+                           "' over it)");
+  }
+}
+
+}  // namespace iopulse

@@ -1,0 +1,108 @@
+#include "report/text_report.h"
+
+#include <iterator>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "report/percentiles.h"
+#include "report/units.h"
+
+namespace iopulse {
+
+namespace {
+
+// Every line is "  <label padded to kLabelWidth><value>".
+constexpr int kLabelWidth = 13;
+
+using Out = std::back_insert_iterator<std::string>;
+
+void line(Out out, std::string_view label, std::string_view value) {
+  fmt::format_to(out, "  {:<{}}{}\n", label, kLabelWidth, value);
+}
+
+std::string engine_text(const EngineIdentity& engine) {
+  std::string text = engine.name.empty() ? std::string("(unknown)") : engine.name;
+  if (!engine.version.empty()) text += " " + engine.version;
+  if (!engine.abi.empty()) text += ", ABI " + engine.abi;
+  if (!engine.path.empty()) text += ", " + engine.path;
+  return text;
+}
+
+void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t window_ns) {
+  fmt::format_to(out, "\n{}\n", title);
+  line(out, "IOPS", fmt::format("{}  ({} ops)", format_iops(iops(stats, window_ns)), stats.ops));
+  line(out, "bandwidth",
+       fmt::format("{}  ({}, {} bytes)", format_bandwidth(bandwidth_bytes_per_sec(stats, window_ns)),
+                   format_bytes(stats.bytes), stats.bytes));
+  line(out, "errors", fmt::format("{}", stats.errors));
+  const LatencyHistogram& latency = stats.latency;
+  if (latency.count() == 0) {
+    line(out, "latency", "none (no completed IOs)");
+    return;
+  }
+  line(out, "latency",
+       fmt::format("min {}, mean {}, max {}, stddev {}",
+                   format_latency_ns(static_cast<double>(latency.min())),
+                   format_latency_ns(latency.mean()),
+                   format_latency_ns(static_cast<double>(latency.max())),
+                   format_latency_ns(latency.stddev())));
+  std::string percentiles;
+  for (const ReportedPercentile& reported : kReportedPercentiles) {
+    if (!percentiles.empty()) percentiles += ", ";
+    percentiles += fmt::format("p{} {}", reported.key,
+                               format_latency_ns(static_cast<double>(latency.percentile(reported.p))));
+  }
+  line(out, "percentiles", percentiles);
+}
+
+bool has_activity(const OpStats& stats) { return stats.ops != 0 || stats.errors != 0; }
+
+}  // namespace
+
+void write_text_summary(std::ostream& os, const RunResult& result) {
+  std::string text;
+  Out out(text);
+
+  fmt::format_to(out, "IOPulse{} results\n",
+                 result.iopulse_version.empty() ? "" : " " + result.iopulse_version);
+  if (result.interrupted) {
+    fmt::format_to(out, "  *** INTERRUPTED: the run was stopped early; the numbers cover the "
+                        "part that ran ***\n");
+  }
+  line(out, "engine", engine_text(result.engine));
+  std::string window = fmt::format("{} ({} ns)", format_duration_ns(result.window_ns),
+                                   result.window_ns);
+  if (!result.stop_reason.empty()) window += ", stopped by " + result.stop_reason;
+  line(out, "window", window);
+
+  if (has_activity(result.read)) op_section(out, "read", result.read, result.window_ns);
+  if (has_activity(result.write)) op_section(out, "write", result.write, result.window_ns);
+  const OpStats total = result.total();
+  op_section(out, "total", total, result.window_ns);
+
+  fmt::format_to(out, "\n");
+  std::string cpu = fmt::format("user {:.2f} s, system {:.2f} s", result.cpu.user_s,
+                                result.cpu.system_s);
+  if (result.window_ns != 0) {
+    const double busy = (result.cpu.user_s + result.cpu.system_s) * 1e9 /
+                        static_cast<double>(result.window_ns);
+    cpu += fmt::format(" ({:.1f}% of one core)", busy * 100.0);
+  }
+  line(out, "cpu", cpu);
+
+  if (!result.error_messages.empty()) {
+    if (total.errors >= result.error_messages.size()) {
+      fmt::format_to(out, "\nIO errors: {} (first {} shown)\n", total.errors,
+                     result.error_messages.size());
+    } else {
+      fmt::format_to(out, "\nerrors:\n");
+    }
+    for (const std::string& message : result.error_messages) {
+      fmt::format_to(out, "  - {}\n", message);
+    }
+  }
+  os << text;
+}
+
+}  // namespace iopulse
