@@ -1,0 +1,160 @@
+#include "plugin/engine_registry.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "plugin/plugin_error.h"
+
+namespace iopulse {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// True when the running executable lives under the build tree, so plugins
+// built next to it are the ones that match it.
+bool running_from_build_tree() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return false;
+  const fs::path tree = fs::weakly_canonical(IOPULSE_BUILD_TREE_DIR, ec);
+  if (ec || tree.empty()) return false;
+  return std::mismatch(tree.begin(), tree.end(), exe.begin(), exe.end()).first == tree.end();
+}
+
+std::string join(const std::vector<std::string>& items) {
+  if (items.empty()) return "none";
+  std::string text;
+  for (const auto& item : items) {
+    if (!text.empty()) text += ", ";
+    text += item;
+  }
+  return text;
+}
+
+bool ends_with_so(std::string_view s) { return s.size() >= 3 && s.substr(s.size() - 3) == ".so"; }
+
+}  // namespace
+
+EngineRegistry::EngineRegistry(PluginSearch search) : search_(std::move(search)) {
+  const auto add = [this](const std::string& dir) {
+    if (dir.empty()) return;
+    // "d", "d/" and "d/./" are one directory.
+    const auto normal = [](const std::string& d) {
+      std::string n = fs::path(d).lexically_normal().string();
+      while (n.size() > 1 && n.back() == '/') n.pop_back();
+      return n;
+    };
+    const auto same = [&](const std::string& d) { return normal(d) == normal(dir); };
+    if (std::none_of(dirs_.begin(), dirs_.end(), same)) dirs_.push_back(dir);
+  };
+  for (const auto& dir : search_.plugin_dirs) add(dir);
+  std::string_view rest = search_.env_path;
+  while (!rest.empty()) {
+    const size_t colon = rest.find(':');
+    add(std::string(rest.substr(0, colon)));
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  if (search_.include_install_dir) add(IOPULSE_INSTALL_PLUGIN_DIR);
+  if (search_.include_build_tree && running_from_build_tree()) add(IOPULSE_BUILD_TREE_PLUGIN_DIR);
+}
+
+EngineRegistry::~EngineRegistry() = default;
+
+const EngineLibrary& EngineRegistry::add_explicit(const fs::path& path) {
+  return load(path, /*explicit_path=*/true);
+}
+
+void EngineRegistry::discover() {
+  if (discovered_) return;
+  for (const auto& dir : search_.plugin_dirs) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) throw PluginError("--plugin-dir " + dir + ": no such directory");
+    if (!fs::is_directory(dir, ec)) throw PluginError("--plugin-dir " + dir + ": not a directory");
+  }
+  for (const auto& dir : dirs_) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;  // absent: nothing installed there
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code status_ec;
+      if (ends_with_so(it->path().filename().string()) && it->is_regular_file(status_ec)) {
+        files.push_back(it->path());
+      }
+    }
+    if (ec) {
+      warn("plugin directory " + dir + ": cannot read: " + ec.message());
+      continue;
+    }
+    std::sort(files.begin(), files.end(),
+              [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+    for (const auto& file : files) load(file, /*explicit_path=*/false);
+  }
+  discovered_ = true;
+}
+
+const EngineLibrary* EngineRegistry::find(std::string_view name) const {
+  for (const EngineLibrary* lib : engines_) {
+    if (lib->name() == name) return lib;
+  }
+  return nullptr;
+}
+
+const EngineLibrary& EngineRegistry::require(std::string_view name_or_path) {
+  if (name_or_path.find('/') != std::string_view::npos || ends_with_so(name_or_path)) {
+    return add_explicit(fs::path(name_or_path));
+  }
+  discover();
+  if (const EngineLibrary* lib = find(name_or_path)) return *lib;
+  std::vector<std::string> names;
+  for (const EngineLibrary* lib : engines_) names.emplace_back(lib->name());
+  std::string package(name_or_path);
+  std::replace(package.begin(), package.end(), '_', '-');
+  throw PluginError("unknown engine '" + std::string(name_or_path) + "'; engines found: " +
+                    join(names) + "; directories searched: " + join(dirs_) +
+                    " (install the iopulse-engine-" + package + " package or use --plugin-dir)");
+}
+
+const EngineLibrary& EngineRegistry::load(const fs::path& path, bool explicit_path) {
+  std::error_code ec;
+  const fs::path resolved = fs::canonical(path, ec);
+  if (!ec) {
+    for (const auto& lib : loaded_) {
+      if (lib->path() == resolved) return *lib;
+    }
+  }
+  loaded_.push_back(EngineLibrary::load(path));
+  const EngineLibrary* added = loaded_.back().get();
+
+  const auto bound = std::find_if(engines_.begin(), engines_.end(), [&](const EngineLibrary* l) {
+    return l->name() == added->name();
+  });
+  const auto explicit_end = engines_.begin() + static_cast<ptrdiff_t>(num_explicit_bound_);
+  if (bound == engines_.end()) {
+    engines_.insert(explicit_path ? explicit_end : engines_.end(), added);
+    if (explicit_path) ++num_explicit_bound_;
+    return *added;
+  }
+  const EngineLibrary* kept = *bound;
+  const EngineLibrary* ignored = added;
+  if (explicit_path && bound >= explicit_end) {
+    // An explicit path outranks every directory, even when it comes later.
+    std::swap(kept, ignored);
+    engines_.erase(bound);
+    engines_.insert(engines_.begin() + static_cast<ptrdiff_t>(num_explicit_bound_), added);
+    ++num_explicit_bound_;
+  }
+  warn("duplicate engine '" + std::string(added->name()) + "': using " + kept->path().string() +
+       ", ignoring " + ignored->path().string());
+  return *added;
+}
+
+void EngineRegistry::warn(std::string text) {
+  spdlog::warn("{}", text);
+  warnings_.push_back(std::move(text));
+}
+
+}  // namespace iopulse

@@ -1,0 +1,98 @@
+// EngineRegistry: the engines this process can use, found and loaded in the
+// documented search order, each name bound to one EngineLibrary.
+//
+// Search order (first library with a given engine name wins):
+//   1. explicit paths (add_explicit(), i.e. `--engine /path/x.so`)
+//   2. PluginSearch::plugin_dirs (--plugin-dir, repeatable), in order
+//   3. PluginSearch::env_path entries (IOPULSE_PLUGIN_PATH, colon-separated;
+//      empty entries are ignored, they never mean the current directory)
+//   4. the compiled-in install directory (IOPULSE_INSTALL_PLUGIN_DIR)
+//   5. the build tree's plugin directory (IOPULSE_BUILD_TREE_PLUGIN_DIR), only
+//      when the running executable lives under IOPULSE_BUILD_TREE_DIR
+// The current directory is never searched implicitly.  In a directory every
+// regular file whose name ends in ".so" is loaded, sorted by name; a file
+// that fails to load is a PluginError.  A directory that does not exist is
+// skipped, except a --plugin-dir, which must exist.  The same file reached
+// twice (by path or through another directory) is loaded once.  A second
+// library with a name already bound is kept loaded but unused, and a warning
+// naming both paths is logged and remembered in warnings().
+//
+// Ownership: the registry owns every EngineLibrary it loaded and never
+// unloads one while it exists; keep it for the life of the process.
+// Pointers and references it returns stay valid as long as it does.
+// Not thread-safe: discover and look up engines on one thread, before
+// workers start.
+#ifndef IOPULSE_PLUGIN_ENGINE_REGISTRY_H_
+#define IOPULSE_PLUGIN_ENGINE_REGISTRY_H_
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plugin/engine_library.h"
+
+namespace iopulse {
+
+// Where to look for engine plugins besides explicit paths.
+struct PluginSearch {
+  std::vector<std::string> plugin_dirs;  // --plugin-dir, repeatable, in order
+  std::string env_path;                  // IOPULSE_PLUGIN_PATH value, colon-separated
+  bool include_install_dir = true;       // IOPULSE_INSTALL_PLUGIN_DIR
+  bool include_build_tree = true;        // IOPULSE_BUILD_TREE_PLUGIN_DIR, see above
+};
+
+class EngineRegistry {
+ public:
+  // Computes the directory list; loads nothing yet.
+  explicit EngineRegistry(PluginSearch search);
+  ~EngineRegistry();
+  EngineRegistry(const EngineRegistry&) = delete;
+  EngineRegistry& operator=(const EngineRegistry&) = delete;
+
+  // Loads the plugin at `path` now, ahead of every directory, and returns
+  // it (the library loaded from that file, even when its name was already
+  // bound).  Returns the existing library when that file is already loaded.
+  // Throws PluginError.
+  const EngineLibrary& add_explicit(const std::filesystem::path& path);
+
+  // Loads every plugin in the search directories.  Throws PluginError for a
+  // --plugin-dir that does not exist or a plugin that fails to load.  Does
+  // nothing when called again.
+  void discover();
+
+  // The engine bound to `name`, or nullptr.
+  const EngineLibrary* find(std::string_view name) const;
+
+  // A string containing '/' or ending in ".so" is a path: loaded with
+  // add_explicit().  Anything else is an engine name, looked up after
+  // discover() (run now if it has not been).  Throws PluginError, for an
+  // unknown name one line listing the engines found and the directories
+  // searched.
+  const EngineLibrary& require(std::string_view name_or_path);
+
+  // The engines bound to a name, in search order.
+  const std::vector<const EngineLibrary*>& engines() const { return engines_; }
+  // The directories in search order (whether or not they exist).
+  const std::vector<std::string>& searched_dirs() const { return dirs_; }
+  // The warnings logged so far (duplicate names, unreadable directories).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  // Loads `path` unless that file is loaded already; binds its name if free.
+  const EngineLibrary& load(const std::filesystem::path& path, bool explicit_path);
+  void warn(std::string text);
+
+  PluginSearch search_;
+  std::vector<std::string> dirs_;                        // search order
+  std::vector<std::unique_ptr<EngineLibrary>> loaded_;   // every library, load order
+  std::vector<const EngineLibrary*> engines_;            // bound ones, search order
+  size_t num_explicit_bound_ = 0;  // engines_[0..n) came from explicit paths
+  std::vector<std::string> warnings_;
+  bool discovered_ = false;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_PLUGIN_ENGINE_REGISTRY_H_
