@@ -48,19 +48,26 @@ po::options_description host_options() {
       ("list-engines", "list the engines found and exit")
       ("engine-help", text(), "show an engine's options and exit")
       ("quiet,q", "no live progress line")
-      ("target", text(), "the file or block device to do IO on");
+      ("target", po::value<std::vector<std::string>>(), "the file or block device to do IO on");
   return d;
 }
 
 // Boost keeps a pointer to the positional description, so it must outlive
-// every parser: one static instance.
-const po::positional_options_description& positionals() {
-  static const po::positional_options_description p = [] {
+// every parser: static instances.  The first pass cannot know which unknown
+// option takes a value (--null.delay-us 5), so it accepts any number of
+// positionals and leaves counting them to the strict second pass.
+const po::positional_options_description& positionals(bool strict = true) {
+  static const po::positional_options_description one = [] {
     po::positional_options_description d;
     d.add("target", 1);
     return d;
   }();
-  return p;
+  static const po::positional_options_description any = [] {
+    po::positional_options_description d;
+    d.add("target", -1);
+    return d;
+  }();
+  return strict ? one : any;
 }
 
 constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
@@ -70,7 +77,8 @@ po::variables_map run_parser(const std::vector<std::string>& args,
                              const po::options_description& options, bool allow_unregistered) {
   po::variables_map vm;
   try {
-    auto parser = po::command_line_parser(args).options(options).positional(positionals()).style(kStyle);
+    auto parser = po::command_line_parser(args).options(options).style(kStyle);
+    parser.positional(positionals(/*strict=*/!allow_unregistered));
     if (allow_unregistered) parser.allow_unregistered();
     po::store(parser.run(), vm);
     po::notify(vm);
@@ -157,9 +165,16 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
     vm = run_parser(args_, all, /*allow_unregistered=*/false);
   } catch (const UsageError&) {
     // An unknown --<engine>.<option>: let the engine's option table explain.
-    po::parsed_options parsed = po::command_line_parser(args_).options(all).positional(positionals())
-                                    .style(kStyle).allow_unregistered().run();
-    for (const std::string& token : po::collect_unrecognized(parsed.options, po::exclude_positional)) {
+    std::vector<std::string> unknown;
+    try {
+      po::parsed_options parsed = po::command_line_parser(args_).options(all)
+                                      .positional(positionals(/*strict=*/false))
+                                      .style(kStyle).allow_unregistered().run();
+      unknown = po::collect_unrecognized(parsed.options, po::exclude_positional);
+    } catch (const po::error&) {
+      // Not about an unknown option: the first message stands (rethrown below).
+    }
+    for (const std::string& token : unknown) {
       if (token.rfind("--", 0) != 0) continue;
       const std::string name = token.substr(2, token.find('=') - 2);
       const size_t dot = name.find('.');
@@ -181,7 +196,7 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
     throw UsageError("missing TARGET: give the file or block device to do IO on (see iopulse --help)");
   }
   JobSpec spec;
-  spec.target_path = get(vm, "target");
+  spec.target_path = vm["target"].as<std::vector<std::string>>().front();
   if (spec.target_path.empty()) throw UsageError("TARGET: '' is not a path");
   spec.engine = engine_;
   spec.plugin_dirs = plugin_dirs_;

@@ -20,8 +20,14 @@ namespace iopulse::test {
 
 RunOutcome run_iopulse(const std::vector<std::string>& args,
                        const std::vector<std::string>& extra_env) {
-  std::vector<std::string> argv_store{IOPULSE_BINARY};
-  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<std::string> argv{IOPULSE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, extra_env);
+}
+
+RunOutcome run_command(const std::vector<std::string>& argv_in,
+                       const std::vector<std::string>& extra_env) {
+  std::vector<std::string> argv_store = argv_in;
   std::vector<char*> argv;
   for (auto& a : argv_store) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -20,6 +20,10 @@ struct RunOutcome {
 RunOutcome run_iopulse(const std::vector<std::string>& args,
                        const std::vector<std::string>& extra_env = {});
 
+// Runs any program (argv[0] is a path) the same way.
+RunOutcome run_command(const std::vector<std::string>& argv,
+                       const std::vector<std::string>& extra_env = {});
+
 // A fresh empty directory under /tmp, removed with its contents when the
 // object goes out of scope.
 class ScratchDir {
