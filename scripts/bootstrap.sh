@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what IOPulse needs to build (Debian 12 packages) and builds it into
+# build/.  Safe to run again: installs only what is missing, rebuilds only
+# what changed.  Used by scripts/benchmark.sh and scripts/test.sh.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${IOPULSE_BUILD_DIR:-$repo/build}"
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost-dev libboost-program-options-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev
+  liburing-dev libgtest-dev
+  fio python3 coreutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C "$build" >&2
