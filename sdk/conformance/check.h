@@ -1,0 +1,83 @@
+// check.h -- what every conformance check of iopulse-engine-check sees: the
+// engine under test, the run's settings, and the way a check reports.
+//
+// A check is a function that returns normally to pass, throws CheckFailed
+// (through fail()) to fail and CheckSkipped (through skip()) when it does not
+// apply to this engine or run.  Each check runs in its own child process
+// (see CheckRunner), so it may leak, crash or hang without taking the other
+// checks with it; it starts from the state of the parent after loading, with
+// no instance created.
+//
+// The checker ships with the SDK: it uses iopulse/engine.h, the C++ standard
+// library and dlopen only, never IOPulse's core.
+#ifndef IOPULSE_CONFORMANCE_CHECK_H
+#define IOPULSE_CONFORMANCE_CHECK_H
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "iopulse/engine.h"
+
+namespace iopcheck {
+
+class CheckFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class CheckSkipped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// printf into a std::string.
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+std::string strf(const char* fmt, ...);
+
+[[noreturn]] inline void fail(const std::string& reason) { throw CheckFailed(reason); }
+[[noreturn]] inline void skip(const std::string& reason) { throw CheckSkipped(reason); }
+
+// The text of a negative errno value, e.g. "-22 (Invalid argument)".
+std::string errno_text(int64_t negative_errno);
+
+// The engine under test and how this run exercises it.  Filled by main()
+// once the descriptor has passed the structural checks; read-only after.
+struct Target {
+  std::string plugin_path;
+  const iop_engine_desc* desc = nullptr;   // zero-extended copy, see EnginePlugin
+  std::vector<iop_option_value> options;   // one per option descriptor, defaults applied
+  std::string work_dir;                    // private directory the checks create files in
+  bool direct = false;                     // --direct: O_DIRECT files, IOP_CONFIG_DIRECT
+  uint32_t block_size = 4096;              // bytes per data IO
+  uint32_t buffer_align = 4096;            // alignment of every IO buffer
+  uint32_t deep_queue_depth = 1;           // min(max_queue_depth, 64) unless --queue-depth
+  uint32_t leak_iterations = 1000;         // cycles of the leak checks
+
+  bool has(uint64_t cap) const { return (desc->caps & cap) != 0; }
+  bool diskless() const { return has(IOP_CAP_DISKLESS); }
+  bool opens_by_path() const { return has(IOP_CAP_OPENS_BY_PATH); }
+  // The engine really reads and writes the checker's files.
+  bool does_file_io() const { return !diskless(); }
+  // The checker opens the descriptor the engine works on, as the host does.
+  bool host_opens_files() const { return !diskless() && !opens_by_path(); }
+};
+
+using CheckFn = void (*)(const Target&);
+
+struct CheckDef {
+  const char* name;
+  CheckFn fn;
+};
+
+// The checks that need an engine instance, in the order they run; defined in
+// lifecycle_checks.cc and io_checks.cc.
+const std::vector<CheckDef>& lifecycle_checks();
+const std::vector<CheckDef>& io_checks();
+
+}  // namespace iopcheck
+
+#endif  // IOPULSE_CONFORMANCE_CHECK_H

@@ -1,0 +1,48 @@
+// option_values.h -- the engine option rules of engine.h, written out for the
+// checker: whether an option descriptor is well formed, and how a value's
+// text parses for its type.  The same rules the host applies (bool: 1/0,
+// true/false, yes/no, on/off; int: [+-]digits; size: digits with an optional
+// k/m/g/t suffix, powers of 1024, optionally followed by b or ib; string: any
+// text; enum: one of the choices), so an engine that passes here gets the
+// same values from iopulse.
+#ifndef IOPULSE_CONFORMANCE_OPTION_VALUES_H
+#define IOPULSE_CONFORMANCE_OPTION_VALUES_H
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "iopulse/engine.h"
+
+namespace iopcheck {
+
+// "" when the option descriptor is well formed, else the reason.
+std::string check_option_desc(const iop_option_desc& opt);
+
+// Parses `text` as a value of `opt`; "" on success, else the reason.
+std::string parse_option_text(const iop_option_desc& opt, const std::string& text,
+                              int64_t* value);
+
+// One iop_option_value per option of an engine, defaults applied, plus the
+// text the string and enum values point at (stable for the object's life).
+class OptionValues {
+ public:
+  // Fills the values from the defaults and `given` (name, text) pairs.
+  // Names the engine does not declare are appended to *unknown and
+  // otherwise ignored.  Returns "" or the reason a given value is invalid.
+  std::string build(const iop_engine_desc& desc,
+                    const std::vector<std::pair<std::string, std::string>>& given,
+                    std::vector<std::string>* unknown);
+
+  const std::vector<iop_option_value>& values() const { return values_; }
+
+ private:
+  std::deque<std::string> text_;  // deque: pointers stay valid as it grows
+  std::vector<iop_option_value> values_;
+};
+
+}  // namespace iopcheck
+
+#endif  // IOPULSE_CONFORMANCE_OPTION_VALUES_H
