@@ -69,16 +69,19 @@ EngineSession::EngineSession(const Target& t, uint32_t queue_depth, uint32_t poo
 EngineSession::~EngineSession() {
   // No exception may leave here (this often runs while a failure unwinds),
   // so the contract is not checked any more: just try to end cleanly.
-  if (!in_flight_.empty()) {
-    std::vector<iop_cqe> out(queue_depth_ + 1);
+  // Completions are counted, not matched: the engine may be the one that
+  // gets user_data wrong.
+  size_t left = in_flight_.size() - std::min<size_t>(unmatched_, in_flight_.size());
+  if (left > 0) {
+    std::vector<iop_cqe> out(queue_depth_);
     const uint64_t until = monotonic_ns() + 2'000'000'000u;
-    while (!in_flight_.empty() && monotonic_ns() < until) {
+    while (left > 0 && monotonic_ns() < until) {
       const int32_t n = desc().reap(engine_, out.data(), queue_depth_, 0, 10'000'000);
-      for (int32_t i = 0; i < n; ++i) in_flight_.erase(out[static_cast<size_t>(i)].user_data);
       if (n < 0 && n != -EINTR) break;
+      left -= std::min(left, static_cast<size_t>(std::max(n, 0)));
     }
   }
-  if (!in_flight_.empty()) return;  // destroying it now would break the contract
+  if (left > 0) return;  // destroying it now would break the contract
   for (const OpenFile& f : files_) {
     iop_error err{};
     desc().close_file(engine_, f.handle, &err);
@@ -224,17 +227,22 @@ std::vector<Completion> EngineSession::reap(uint32_t max, uint32_t min_wait, uin
   if (static_cast<uint32_t>(rc) > max) fail(strf("reap(max=%u) returned %d", max, rc));
   std::vector<Completion> out;
   out.reserve(static_cast<size_t>(rc));
+  std::string bad;  // the first broken completion, reported after all are accounted
   for (int32_t i = 0; i < rc; ++i) {
     const iop_cqe& c = cqes_[static_cast<size_t>(i)];
     auto it = in_flight_.find(c.user_data);
     if (it == in_flight_.end()) {
+      ++unmatched_;
+      if (!bad.empty()) continue;
       if (completed_.count(c.user_data) != 0) {
-        fail(strf("user_data 0x%016llx completed twice (each accepted IO completes exactly once)",
-                  static_cast<unsigned long long>(c.user_data)));
+        bad = strf("user_data 0x%016llx completed twice (each accepted IO completes exactly once)",
+                   static_cast<unsigned long long>(c.user_data));
+      } else {
+        bad = strf("a completion carries user_data 0x%016llx, which is not the user_data of any "
+                   "IO in flight (%u in flight)",
+                   static_cast<unsigned long long>(c.user_data), in_flight());
       }
-      fail(strf("a completion carries user_data 0x%016llx, which is not the user_data of any IO "
-                "in flight (%u in flight)",
-                static_cast<unsigned long long>(c.user_data), in_flight()));
+      continue;
     }
     Slot* s = it->second;
     in_flight_.erase(it);
@@ -242,6 +250,7 @@ std::vector<Completion> EngineSession::reap(uint32_t max, uint32_t min_wait, uin
     s->state = SlotState::kFree;
     out.push_back({&s->io, c.res});
   }
+  if (!bad.empty()) fail(bad);
   return out;
 }
 

@@ -109,6 +109,7 @@ class EngineSession {
   uint64_t next_user_data_ = 0;
   std::unordered_map<uint64_t, Slot*> in_flight_;
   std::unordered_set<uint64_t> completed_;
+  size_t unmatched_ = 0;  // completions whose user_data matched no IO in flight
   std::vector<OpenFile> files_;
   std::vector<iop_cqe> cqes_;
 };
