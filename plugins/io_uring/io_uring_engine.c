@@ -1,0 +1,684 @@
+/*
+ * io_uring -- asynchronous IO through an io_uring instance (liburing).
+ *
+ * One ring per engine instance, sized to the queue depth.  submit() turns
+ * each accepted IO into one SQE (READ/WRITE, READ_FIXED/WRITE_FIXED with
+ * fixed-buffers, FSYNC) whose user_data is the IO's user_data, and hands the
+ * whole batch to the kernel with one io_uring_submit(), i.e. one
+ * io_uring_enter() per batch (none at all with sqpoll while the kernel
+ * thread is awake).  reap() copies every CQE already posted into the host's
+ * array and advances the CQ once; only when fewer than min_wait are there
+ * does it enter the kernel to wait, with the timeout passed directly
+ * (IORING_FEAT_EXT_ARG), so no timeout SQE is ever queued.  The per-IO path
+ * allocates nothing, takes no lock and makes no system call; io.priv is not
+ * used.
+ *
+ * The ring is created with the most useful setup flags the kernel accepts,
+ * tried in turn and dropped on EINVAL:
+ *   SUBMIT_ALL | SINGLE_ISSUER | DEFER_TASKRUN  (6.1: completion work runs
+ *       only when this thread reaps, which fits one instance per thread)
+ *   SUBMIT_ALL | COOP_TASKRUN                   (5.19)
+ *   none
+ * With sqpoll the kernel thread is the issuer, so only SUBMIT_ALL is tried.
+ * With DEFER_TASKRUN (and with iopoll) completions become visible only when
+ * the thread enters the kernel with GETEVENTS; liburing's wait functions do
+ * that, and a non-waiting reap() enters once when it finds nothing.
+ *
+ * IOs the engine refuses before the kernel sees them (a bad file handle, an
+ * unknown or unsupported op) still count as accepted and complete with
+ * -EBADF / -EINVAL / -EOPNOTSUPP from the next reap(), like any other IO.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include <liburing.h>
+
+#include "iopulse/engine.h"
+
+#define URING_ENGINE_NAME "io_uring"
+#define URING_MAX_QUEUE_DEPTH 4096u
+#define URING_MIN_FILE_SLOTS 8
+
+/* The host's log, kept from the entry call: written there, before any
+ * instance exists, and only read afterwards. */
+static void (*host_log)(void *log_ctx, int32_t level, const char *engine, const char *message);
+static void *host_log_ctx;
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+enum {
+  OPT_FIXED_BUFFERS = 0,
+  OPT_FIXED_FILES,
+  OPT_SQPOLL,
+  OPT_SQPOLL_CPU,
+  OPT_SQPOLL_IDLE_MS,
+  OPT_IOPOLL,
+  NUM_OPTIONS
+};
+
+static const iop_option_desc uring_options[NUM_OPTIONS] = {
+    [OPT_FIXED_BUFFERS] = {
+        .name = "fixed-buffers",
+        .help = "register the IO buffers with the kernel and use READ_FIXED/WRITE_FIXED "
+                "(saves the page pinning per IO)",
+        .type = IOP_OPT_BOOL,
+        .default_value = "0",
+    },
+    [OPT_FIXED_FILES] = {
+        .name = "fixed-files",
+        .help = "register the file descriptors with the ring (IOSQE_FIXED_FILE; saves the "
+                "file lookup per IO)",
+        .type = IOP_OPT_BOOL,
+        .default_value = "0",
+    },
+    [OPT_SQPOLL] = {
+        .name = "sqpoll",
+        .help = "a kernel thread polls the submission queue, so submitting needs no "
+                "system call (IORING_SETUP_SQPOLL; burns a CPU while busy)",
+        .type = IOP_OPT_BOOL,
+        .default_value = "0",
+    },
+    [OPT_SQPOLL_CPU] = {
+        .name = "sqpoll-cpu",
+        .help = "with sqpoll: pin the kernel polling thread to this CPU (-1: not pinned)",
+        .type = IOP_OPT_INT,
+        .default_value = "-1",
+        .min_value = -1,
+        .max_value = 65535,
+    },
+    [OPT_SQPOLL_IDLE_MS] = {
+        .name = "sqpoll-idle-ms",
+        .help = "with sqpoll: milliseconds without work before the polling thread sleeps",
+        .type = IOP_OPT_INT,
+        .default_value = "1000",
+        .min_value = 0,
+        .max_value = 3600000,
+    },
+    [OPT_IOPOLL] = {
+        .name = "iopoll",
+        .help = "busy-poll the device for completions instead of waiting for interrupts "
+                "(IORING_SETUP_IOPOLL; needs --direct and a device with poll queues)",
+        .type = IOP_OPT_BOOL,
+        .default_value = "0",
+    },
+};
+
+/* ------------------------------------------------------------------------ */
+/* Instance                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* One instance per worker thread; nothing here is shared.
+ *
+ * in_flight counts IOs accepted by submit() and not yet returned by reap(),
+ * whether they went to the kernel or were refused on the spot; submit()
+ * keeps it <= queue_depth <= SQ entries, so the CQ (twice the SQ) can never
+ * overflow.  refused[] holds the completions of refused IOs (capacity
+ * queue_depth, num_refused used, oldest first); reap() hands them out first.
+ *
+ * fds[] is indexed by file handle, -1 marks a free handle, and has
+ * num_file_slots entries.  With fixed-files the same array is the ring's
+ * registered file table (handle == fixed index), kept in step by
+ * open_file()/close_file(); it only grows in open_file(), so submit() reads
+ * it without allocating.
+ *
+ * num_buffers is how many buffers register_buffers() registered (0 when
+ * fixed-buffers is off); an IO uses READ_FIXED/WRITE_FIXED only when its
+ * buf_index is below it. */
+struct iop_engine {
+  struct io_uring ring;
+  bool ring_ready;
+  unsigned setup_flags;  /* IORING_SETUP_* the ring was created with */
+  bool reap_must_enter;  /* DEFER_TASKRUN or IOPOLL: completions appear only
+                            when this thread enters with GETEVENTS */
+  bool poll_for_completions; /* IOPOLL without SQPOLL: this thread polls */
+  bool fixed_buffers;
+  bool fixed_files;
+  uint32_t queue_depth;
+  uint32_t in_flight;
+
+  iop_cqe *refused;
+  uint32_t num_refused;
+
+  int *fds;
+  int32_t num_file_slots;
+  bool files_registered;
+
+  uint32_t num_buffers;
+};
+
+#ifdef __GNUC__
+__attribute__((format(printf, 2, 3)))
+#endif
+static void set_error(iop_error *err, const char *fmt, ...) {
+  if (err == NULL) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+static void log_line(int32_t level, const char *message) {
+  if (host_log != NULL) host_log(host_log_ctx, level, URING_ENGINE_NAME, message);
+}
+
+/* /proc/sys/kernel/io_uring_disabled: 0 allowed, 1 only for the
+ * io_uring_group and CAP_SYS_ADMIN, 2 nobody; -1 when the kernel has no such
+ * switch (before 6.6) or it cannot be read. */
+static int io_uring_disabled_sysctl(void) {
+  FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "re");
+  if (f == NULL) return -1;
+  int v = -1;
+  if (fscanf(f, "%d", &v) != 1) v = -1;
+  fclose(f);
+  return v;
+}
+
+static void describe_flags(unsigned flags, char *out, size_t len) {
+  static const struct { unsigned flag; const char *name; } names[] = {
+      {IORING_SETUP_IOPOLL, "IOPOLL"},
+      {IORING_SETUP_SQPOLL, "SQPOLL"},
+      {IORING_SETUP_SQ_AFF, "SQ_AFF"},
+      {IORING_SETUP_SUBMIT_ALL, "SUBMIT_ALL"},
+      {IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN"},
+      {IORING_SETUP_SINGLE_ISSUER, "SINGLE_ISSUER"},
+      {IORING_SETUP_DEFER_TASKRUN, "DEFER_TASKRUN"},
+  };
+  size_t used = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if ((flags & names[i].flag) == 0) continue;
+    int w = snprintf(out + used, len - used, "%s%s", used ? "|" : "", names[i].name);
+    if (w < 0 || (size_t)w >= len - used) break;
+    used += (size_t)w;
+  }
+  if (used == 0) snprintf(out, len, "none");
+}
+
+/* Explains why io_uring_queue_init_params() failed with `rc`. */
+static void set_setup_error(iop_error *err, int rc, const struct iop_engine *e,
+                            uint32_t entries) {
+  if (rc == -ENOSYS || rc == -EPERM) {
+    int disabled = io_uring_disabled_sysctl();
+    char sysctl[64] = "";
+    if (disabled >= 0) snprintf(sysctl, sizeof sysctl, "kernel.io_uring_disabled=%d; ", disabled);
+    set_error(err,
+              "io_uring is not available: io_uring_setup failed (%s); %scheck "
+              "`sysctl kernel.io_uring_disabled` (0 allows it) and, in a container, whether "
+              "a seccomp profile blocks io_uring_setup",
+              strerror(-rc), sysctl);
+    return;
+  }
+  if (rc == -ENOMEM) {
+    set_error(err,
+              "io_uring_setup of %u entries failed (%s): the ring's memory is locked memory; "
+              "check `ulimit -l` or use a smaller --queue-depth",
+              (unsigned)entries, strerror(-rc));
+    return;
+  }
+  set_error(err, "io_uring_setup of %u entries%s%s failed (%s)", (unsigned)entries,
+            e->setup_flags & IORING_SETUP_SQPOLL ? " with sqpoll" : "",
+            e->setup_flags & IORING_SETUP_IOPOLL ? " with iopoll" : "", strerror(-rc));
+}
+
+static void uring_destroy(iop_engine *e) {
+  if (e == NULL) return;
+  if (e->ring_ready) io_uring_queue_exit(&e->ring); /* drops registrations too */
+  free(e->refused);
+  free(e->fds);
+  free(e);
+}
+
+/* Creates the ring, trying the modern setup flags in turn (see the top of
+ * the file).  `base` holds the flags the options demand. */
+static int create_ring(iop_engine *e, const iop_engine_config *config, unsigned base) {
+  static const unsigned modern[] = {
+      IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+      IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN,
+      0,
+  };
+  static const unsigned with_sqpoll[] = {IORING_SETUP_SUBMIT_ALL, 0};
+  const bool sqpoll = (base & IORING_SETUP_SQPOLL) != 0;
+  const unsigned *ladder = sqpoll ? with_sqpoll : modern;
+  const size_t steps = sqpoll ? sizeof with_sqpoll / sizeof with_sqpoll[0]
+                              : sizeof modern / sizeof modern[0];
+  int rc = -EINVAL;
+  for (size_t i = 0; i < steps; i++) {
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    p.flags = base | ladder[i];
+    if (sqpoll) {
+      p.sq_thread_idle = (uint32_t)config->options[OPT_SQPOLL_IDLE_MS].i;
+      if (config->options[OPT_SQPOLL_CPU].i >= 0)
+        p.sq_thread_cpu = (uint32_t)config->options[OPT_SQPOLL_CPU].i;
+    }
+    e->setup_flags = p.flags;
+    rc = io_uring_queue_init_params(config->queue_depth, &e->ring, &p);
+    if (rc == 0) {
+      e->ring_ready = true;
+      return 0;
+    }
+    if (rc != -EINVAL) return rc;
+  }
+  return rc;
+}
+
+static int32_t uring_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
+  if (config == NULL || out == NULL) {
+    set_error(err, "create() needs a config and an output pointer");
+    return -EINVAL;
+  }
+  if (config->struct_size < sizeof(iop_engine_config)) {
+    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
+              (unsigned)config->struct_size, sizeof(iop_engine_config));
+    return -EINVAL;
+  }
+  if (config->num_options != NUM_OPTIONS || config->options == NULL) {
+    set_error(err, "expected %d option values, got %u", (int)NUM_OPTIONS,
+              (unsigned)config->num_options);
+    return -EINVAL;
+  }
+  if (config->queue_depth < 1 || config->queue_depth > URING_MAX_QUEUE_DEPTH) {
+    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
+              URING_MAX_QUEUE_DEPTH);
+    return -EINVAL;
+  }
+  const iop_option_value *opt = config->options;
+  const bool sqpoll = opt[OPT_SQPOLL].i != 0;
+  const bool iopoll = opt[OPT_IOPOLL].i != 0;
+  if (iopoll && (config->flags & IOP_CONFIG_DIRECT) == 0) {
+    set_error(err, "iopoll needs --direct (O_DIRECT): polled completions exist only for "
+                   "direct IO");
+    return -EINVAL;
+  }
+
+  iop_engine *e = calloc(1, sizeof *e);
+  if (e == NULL) goto oom;
+  e->refused = calloc(config->queue_depth, sizeof *e->refused);
+  if (e->refused == NULL) goto oom;
+  e->queue_depth = config->queue_depth;
+  e->fixed_buffers = opt[OPT_FIXED_BUFFERS].i != 0;
+  e->fixed_files = opt[OPT_FIXED_FILES].i != 0;
+
+  unsigned base = 0;
+  if (iopoll) base |= IORING_SETUP_IOPOLL;
+  if (sqpoll) base |= IORING_SETUP_SQPOLL;
+  if (sqpoll && opt[OPT_SQPOLL_CPU].i >= 0) base |= IORING_SETUP_SQ_AFF;
+  int rc = create_ring(e, config, base);
+  if (rc < 0) {
+    set_setup_error(err, rc, e, config->queue_depth);
+    uring_destroy(e);
+    return rc;
+  }
+  if ((e->ring.features & IORING_FEAT_EXT_ARG) == 0) {
+    set_error(err, "the kernel's io_uring lacks IORING_FEAT_EXT_ARG (Linux 5.11), which this "
+                   "engine needs for reap timeouts");
+    uring_destroy(e);
+    return -ENOTSUP;
+  }
+  e->reap_must_enter = (e->setup_flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL)) != 0;
+  e->poll_for_completions = iopoll && !sqpoll;
+  /* Lets io_uring_enter() skip the ring's fd lookup; optional (5.18). */
+  (void)io_uring_register_ring_fd(&e->ring);
+
+  if (config->worker_index == 0) {
+    char flags[160], line[256];
+    describe_flags(e->setup_flags, flags, sizeof flags);
+    snprintf(line, sizeof line, "ring of %u SQEs, setup flags %s", e->ring.sq.ring_entries,
+             flags);
+    log_line(IOP_LOG_DEBUG, line);
+  }
+  *out = e;
+  return 0;
+
+oom:
+  uring_destroy(e);
+  set_error(err, "out of memory for an engine instance");
+  return -ENOMEM;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files and buffers                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Grows the handle table to `slots`; with fixed-files re-registers it. */
+static int grow_files(iop_engine *e, int32_t slots, iop_error *err) {
+  int *grown = realloc(e->fds, (size_t)slots * sizeof *grown);
+  if (grown == NULL) {
+    set_error(err, "out of memory for %d file handles", (int)slots);
+    return -ENOMEM;
+  }
+  for (int32_t i = e->num_file_slots; i < slots; i++) grown[i] = -1;
+  e->fds = grown;
+  e->num_file_slots = slots;
+  if (!e->fixed_files) return 0;
+  if (e->files_registered) {
+    int rc = io_uring_unregister_files(&e->ring);
+    if (rc < 0) {
+      set_error(err, "io_uring_unregister_files failed (%s)", strerror(-rc));
+      return rc;
+    }
+    e->files_registered = false;
+  }
+  /* Free slots are -1: the kernel keeps them as empty (sparse) entries. */
+  int rc = io_uring_register_files(&e->ring, e->fds, (unsigned)slots);
+  if (rc < 0) {
+    set_error(err, "io_uring_register_files of %d slots failed (%s)%s", (int)slots,
+              strerror(-rc), rc == -EMFILE ? "; raise `ulimit -n`" : "");
+    return rc;
+  }
+  e->files_registered = true;
+  return 0;
+}
+
+/* Takes the host's descriptor; never opens or closes one itself.  Handles
+ * are the lowest free slot, so they stay small. */
+static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
+  if (file == NULL || file->struct_size < sizeof(iop_file_desc)) {
+    set_error(err, "open_file: missing iop_file_desc or struct_size too small");
+    return -EINVAL;
+  }
+  const char *path = file->path != NULL ? file->path : "(no path)";
+  if (file->fd < 0) {
+    set_error(err, "%s: the io_uring engine needs a descriptor opened by the host", path);
+    return -EBADF;
+  }
+  int32_t h = 0;
+  while (h < e->num_file_slots && e->fds[h] >= 0) h++;
+  if (h == e->num_file_slots) {
+    int rc = grow_files(e, h ? 2 * h : URING_MIN_FILE_SLOTS, err);
+    if (rc < 0) return rc;
+  }
+  if (e->fixed_files) {
+    int fd = file->fd;
+    int rc = io_uring_register_files_update(&e->ring, (unsigned)h, &fd, 1);
+    if (rc < 0) {
+      set_error(err, "%s: io_uring_register_files_update failed (%s)", path, strerror(-rc));
+      return rc;
+    }
+  }
+  e->fds[h] = file->fd;
+  return h;
+}
+
+/* Frees the handle (and its fixed-file slot); the descriptor stays open, it
+ * is the host's to close. */
+static int32_t uring_close_file(iop_engine *e, int32_t handle, iop_error *err) {
+  if (handle < 0 || handle >= e->num_file_slots || e->fds[handle] < 0) {
+    set_error(err, "close_file: %d is not an open handle", (int)handle);
+    return -EBADF;
+  }
+  if (e->fixed_files) {
+    int none = -1;
+    int rc = io_uring_register_files_update(&e->ring, (unsigned)handle, &none, 1);
+    if (rc < 0) {
+      set_error(err, "close_file: io_uring_register_files_update failed (%s)", strerror(-rc));
+      return rc;
+    }
+  }
+  e->fds[handle] = -1;
+  return 0;
+}
+
+/* With fixed-buffers: registers the host's buffers (index i of bufs is the
+ * buf_index the host puts in its IOs).  Without it: nothing to do, and IOs
+ * use plain READ/WRITE whatever their buf_index. */
+static int32_t uring_register_buffers(iop_engine *e, const iop_buffer *bufs, uint32_t n,
+                                      iop_error *err) {
+  if (!e->fixed_buffers) return 0;
+  if (n == 0) return 0;
+  if (bufs == NULL) {
+    set_error(err, "register_buffers: %u buffers but no array", (unsigned)n);
+    return -EINVAL;
+  }
+  if (e->num_buffers > 0) {
+    int rc = io_uring_unregister_buffers(&e->ring);
+    if (rc < 0) {
+      set_error(err, "io_uring_unregister_buffers failed (%s)", strerror(-rc));
+      return rc;
+    }
+    e->num_buffers = 0;
+  }
+  struct iovec *iov = calloc(n, sizeof *iov);
+  if (iov == NULL) {
+    set_error(err, "out of memory for %u buffer descriptions", (unsigned)n);
+    return -ENOMEM;
+  }
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    iov[i].iov_base = bufs[i].base;
+    iov[i].iov_len = (size_t)bufs[i].len;
+    total += bufs[i].len;
+  }
+  int rc = io_uring_register_buffers(&e->ring, iov, n);
+  free(iov);
+  if (rc < 0) {
+    set_error(err, "io_uring_register_buffers of %u buffers (%llu bytes) failed (%s)%s",
+              (unsigned)n, (unsigned long long)total, strerror(-rc),
+              rc == -ENOMEM ? "; registered buffers are locked memory: check `ulimit -l`"
+              : rc == -EOVERFLOW || rc == -EINVAL ? "; a buffer may be larger than 1 GiB"
+                                                  : "");
+    return rc;
+  }
+  e->num_buffers = n;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Data plane                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Completes `io` without the kernel: reap() returns res next time. */
+static void refuse(iop_engine *e, const iop_io *io, int64_t res) {
+  iop_cqe *c = &e->refused[e->num_refused++];
+  c->user_data = io->user_data;
+  c->res = res;
+}
+
+static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
+  if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+
+  /* Accept what fits both the queue depth and the free SQEs (with sqpoll the
+   * kernel thread may not have consumed the last batch yet). */
+  uint32_t room = e->queue_depth - e->in_flight;
+  const unsigned sq_free = io_uring_sq_space_left(&e->ring);
+  if (room > sq_free) room = sq_free;
+  if (n > room) n = room;
+
+  const uint32_t refused_before = e->num_refused;
+  uint32_t queued = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    const iop_io *io = ios[i];
+    if (io->file < 0 || io->file >= e->num_file_slots || e->fds[io->file] < 0) {
+      refuse(e, io, -EBADF);
+      continue;
+    }
+    if (io->op > IOP_OP_FDATASYNC) {
+      refuse(e, io, io->op == IOP_OP_TRIM ? -EOPNOTSUPP : -EINVAL);
+      continue;
+    }
+    const int fd = e->fixed_files ? io->file : e->fds[io->file];
+    const bool fixed_buf = io->buf_index >= 0 && (uint32_t)io->buf_index < e->num_buffers;
+    /* Cannot be NULL: at most sq_free SQEs are taken. */
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&e->ring);
+    switch (io->op) {
+      case IOP_OP_READ:
+        if (fixed_buf)
+          io_uring_prep_read_fixed(sqe, fd, io->buf, io->len, io->offset, io->buf_index);
+        else
+          io_uring_prep_read(sqe, fd, io->buf, io->len, io->offset);
+        break;
+      case IOP_OP_WRITE:
+        if (fixed_buf)
+          io_uring_prep_write_fixed(sqe, fd, io->buf, io->len, io->offset, io->buf_index);
+        else
+          io_uring_prep_write(sqe, fd, io->buf, io->len, io->offset);
+        break;
+      case IOP_OP_FSYNC:
+        io_uring_prep_fsync(sqe, fd, 0);
+        break;
+      case IOP_OP_FDATASYNC:
+        io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
+        break;
+    }
+    if (e->fixed_files) sqe->flags |= IOSQE_FIXED_FILE;
+    io_uring_sqe_set_data64(sqe, io->user_data);
+    queued++;
+  }
+
+  if (queued > 0) {
+    /* One io_uring_enter for the batch (none with sqpoll while the thread
+     * is awake).  SQEs the kernel did not take now (it ran short of memory,
+     * or a signal came) stay in the SQ and go with the next enter: every
+     * reap that waits enters with them.  They are accepted all the same. */
+    int rc = io_uring_submit(&e->ring);
+    if (rc < 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) {
+      /* The ring itself is broken (e.g. -EEXIST: called from another
+       * thread, -EOWNERDEAD: the sqpoll thread died); the host stops. */
+      e->num_refused = refused_before;
+      return rc;
+    }
+  }
+  e->in_flight += n;
+  return (int32_t)n;
+}
+
+/* Copies up to `max` posted CQEs into `out` and releases them to the kernel
+ * with one CQ head update. */
+static uint32_t copy_cqes(iop_engine *e, iop_cqe *out, uint32_t max) {
+  struct io_uring_cqe *cqe;
+  unsigned head;
+  uint32_t n = 0;
+  io_uring_for_each_cqe(&e->ring, head, cqe) {
+    if (n == max) break;
+    out[n].user_data = cqe->user_data;
+    out[n].res = cqe->res;
+    n++;
+  }
+  if (n > 0) io_uring_cq_advance(&e->ring, n);
+  return n;
+}
+
+/* Returns reap()'s result `got` (a count, or -errno), and counts the
+ * completions as no longer in flight. */
+static int32_t finish_reap(iop_engine *e, int32_t got) {
+  if (got > 0) e->in_flight -= (uint32_t)got;
+  return got;
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* With IOPOLL (and no sqpoll thread) completions are found only by this
+ * thread polling the device inside io_uring_enter, and the kernel ignores
+ * the wait timeout there; it also returns at once while an IO sits in the
+ * kernel's worker pool.  So poll in a loop, each round one enter, until
+ * min_wait completions are in `out` or the timeout has passed.  Returns
+ * the new `got`, or -errno when nothing was reaped and entering failed. */
+static int32_t poll_completions(iop_engine *e, iop_cqe *out, uint32_t got, uint32_t max,
+                                uint32_t min_wait, uint64_t timeout_ns) {
+  const uint64_t deadline =
+      timeout_ns == IOP_TIMEOUT_INFINITE ? UINT64_MAX : now_ns() + timeout_ns;
+  for (;;) {
+    int rc = io_uring_submit_and_wait(&e->ring, min_wait - got);
+    got += copy_cqes(e, out + got, max - got);
+    if (got >= min_wait) return (int32_t)got;
+    if (rc < 0 && rc != -EAGAIN && rc != -EBUSY) return got > 0 ? (int32_t)got : rc;
+    if (now_ns() >= deadline) return (int32_t)got;
+  }
+}
+
+static int32_t uring_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                          uint64_t timeout_ns) {
+  /* Waiting for more than may be returned, or than will ever complete,
+   * cannot succeed: wait for what can. */
+  if (min_wait > max) min_wait = max;
+  if (min_wait > e->in_flight) min_wait = e->in_flight;
+
+  uint32_t got = 0;
+  if (e->num_refused > 0) {
+    got = e->num_refused < max ? e->num_refused : max;
+    memcpy(out, e->refused, got * sizeof *out);
+    e->num_refused -= got;
+    memmove(e->refused, e->refused + got, e->num_refused * sizeof *e->refused);
+  }
+  got += copy_cqes(e, out + got, max - got);
+
+  if (got < min_wait && timeout_ns != 0 && e->poll_for_completions) {
+    return finish_reap(e, poll_completions(e, out, got, max, min_wait, timeout_ns));
+  } else if (got < min_wait && timeout_ns != 0) {
+    /* Enter once: submits any SQE left behind, runs deferred completion
+     * work and sleeps until min_wait are posted or the timeout passes. */
+    struct __kernel_timespec ts;
+    struct __kernel_timespec *tsp = NULL;
+    if (timeout_ns != IOP_TIMEOUT_INFINITE) {
+      ts.tv_sec = (long long)(timeout_ns / 1000000000u);
+      ts.tv_nsec = (long long)(timeout_ns % 1000000000u);
+      tsp = &ts;
+    }
+    struct io_uring_cqe *first;
+    int rc = io_uring_submit_and_wait_timeout(&e->ring, &first, min_wait - got, tsp, NULL);
+    got += copy_cqes(e, out + got, max - got);
+    if (rc < 0 && got == 0 && rc != -ETIME && rc != -EAGAIN && rc != -EBUSY) return rc;
+  } else if (got == 0 && e->in_flight > 0 && e->reap_must_enter) {
+    /* Not waiting, but completions may sit as deferred work (DEFER_TASKRUN)
+     * or on the device (IOPOLL) until this thread enters the kernel. */
+    int rc = io_uring_get_events(&e->ring);
+    got += copy_cqes(e, out, max);
+    if (rc < 0 && got == 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) return rc;
+  }
+  return finish_reap(e, (int32_t)got);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Descriptor and entry                                                      */
+/* ------------------------------------------------------------------------ */
+
+static const iop_engine_desc uring_desc = {
+    .struct_size = sizeof(iop_engine_desc),
+    .abi_major = IOP_ABI_MAJOR,
+    .abi_minor = IOP_ABI_MINOR,
+    .min_host_abi_minor = 0,
+    .reserved0 = 0,
+    .reserved1 = 0,
+    .name = URING_ENGINE_NAME,
+    .version = "1.0.0",
+    .description = "Linux io_uring (liburing): batched submission, fixed buffers and files, "
+                   "sqpoll, iopoll",
+    .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_REGISTERED_BUFFERS |
+            IOP_CAP_FIXED_FILES | IOP_CAP_POLLED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
+            IOP_CAP_DIRECT,
+    .max_queue_depth = URING_MAX_QUEUE_DEPTH,
+    .min_buf_align = 0,
+    .io_priv_size = 0,
+    .num_options = NUM_OPTIONS,
+    .options = uring_options,
+    .create = uring_create,
+    .destroy = uring_destroy,
+    .open_file = uring_open_file,
+    .close_file = uring_close_file,
+    .register_buffers = uring_register_buffers,
+    .submit = uring_submit,
+    .reap = uring_reap,
+};
+
+IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
+  if (out == NULL) return -EINVAL;
+  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  host_log = host->log;
+  host_log_ctx = host->log_ctx;
+  *out = &uring_desc;
+  return 0;
+}
