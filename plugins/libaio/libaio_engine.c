@@ -1,0 +1,436 @@
+/*
+ * libaio -- Linux kernel AIO (io_setup/io_submit/io_getevents) on the
+ * descriptors the host opened.
+ *
+ * The engine makes the system calls itself (syscall(SYS_io_submit, ...) with
+ * the kernel's <linux/aio_abi.h>), so it builds on every architecture and
+ * does not link the LGPL libaio library.  Each IO's struct iocb lives in the
+ * per-IO scratch the host reserves (iop_io.priv, io_priv_size ==
+ * sizeof(struct iocb)), and its aio_data is the IO's user_data, so a
+ * completion maps back to its IO without any lookup.  submit() hands the
+ * whole batch to one io_submit(); reap() collects as many completions as are
+ * there (up to `max`) with one io_getevents(), waiting for min_wait of them
+ * at most timeout_ns.  The per-IO path allocates nothing and takes no lock.
+ *
+ * Kernel AIO is only asynchronous for O_DIRECT: on a buffered descriptor
+ * io_submit() does the IO before it returns, so the queue depth is not
+ * really held (create() warns about that through the host's log).
+ *
+ * IOs the engine or the kernel refuses at submission (a bad file handle, an
+ * unknown or unsupported op, io_submit failing for that one iocb, e.g.
+ * EBADF on a descriptor not open for reading) still count as accepted and
+ * complete with res = -errno from the next reap(), like any other IO.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/aio_abi.h>
+
+#include "iopulse/engine.h"
+
+#define AIO_ENGINE_NAME "libaio"
+#define AIO_MAX_QUEUE_DEPTH 4096u
+#define AIO_MIN_FILE_SLOTS 8
+
+/* The host's log, kept from the entry call: written there, before any
+ * instance exists, and only read afterwards. */
+static void (*host_log)(void *log_ctx, int32_t level, const char *engine, const char *message);
+static void *host_log_ctx;
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The engine has no options.  The table is kept (empty) so there is one
+ * obvious place to add them. */
+#define NUM_OPTIONS 0u
+static const iop_option_desc *const aio_options = NULL;
+
+/* ------------------------------------------------------------------------ */
+/* System calls                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Each returns the kernel's result, or -1 with errno set. */
+static long sys_io_setup(unsigned nr_events, aio_context_t *ctx) {
+  return syscall(SYS_io_setup, nr_events, ctx);
+}
+static long sys_io_destroy(aio_context_t ctx) { return syscall(SYS_io_destroy, ctx); }
+static long sys_io_submit(aio_context_t ctx, long n, struct iocb **iocbs) {
+  return syscall(SYS_io_submit, ctx, n, iocbs);
+}
+static long sys_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
+                             struct timespec *timeout) {
+  return syscall(SYS_io_getevents, ctx, min_nr, nr, events, timeout);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Instance                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* One instance per worker thread; nothing here is shared.
+ *
+ * in_flight counts IOs accepted by submit() and not yet returned by reap():
+ * those in the kernel plus num_refused.  submit() keeps it <= queue_depth,
+ * the number of events the AIO context was set up for, so the kernel always
+ * has room for every completion.
+ *
+ * batch[] (queue_depth entries) is the iocb pointer array handed to
+ * io_submit(); events[] (queue_depth entries) receives io_getevents()
+ * results.  refused[] (queue_depth entries, num_refused used, oldest first)
+ * holds completions of IOs refused at submission; reap() returns them first.
+ *
+ * fds[] is indexed by file handle, -1 marks a free handle; it grows only in
+ * open_file(), so submit() reads it without allocating. */
+struct iop_engine {
+  aio_context_t ctx;
+  bool ctx_ready;
+  uint32_t queue_depth;
+  uint32_t in_flight;
+
+  struct iocb **batch;
+  struct io_event *events;
+  iop_cqe *refused;
+  uint32_t num_refused;
+
+  int *fds;
+  int32_t num_file_slots;
+};
+
+#ifdef __GNUC__
+__attribute__((format(printf, 2, 3)))
+#endif
+static void set_error(iop_error *err, const char *fmt, ...) {
+  if (err == NULL) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+static void log_line(int32_t level, const char *message) {
+  if (host_log != NULL) host_log(host_log_ctx, level, AIO_ENGINE_NAME, message);
+}
+
+/* Reads one number from a /proc file, or returns -1. */
+static long long read_proc_number(const char *path) {
+  FILE *f = fopen(path, "re");
+  if (f == NULL) return -1;
+  long long v = -1;
+  if (fscanf(f, "%lld", &v) != 1) v = -1;
+  fclose(f);
+  return v;
+}
+
+/* Explains why io_setup(entries) failed with errno `e`. */
+static void set_setup_error(iop_error *err, int e, uint32_t entries) {
+  if (e == EAGAIN) {
+    set_error(err,
+              "io_setup(%u) failed (%s): the system-wide AIO event limit is reached "
+              "(fs.aio-max-nr=%lld, fs.aio-nr=%lld in use); raise it with "
+              "`sysctl -w fs.aio-max-nr=<n>` or use a smaller --queue-depth or fewer threads",
+              (unsigned)entries, strerror(e), read_proc_number("/proc/sys/fs/aio-max-nr"),
+              read_proc_number("/proc/sys/fs/aio-nr"));
+  } else if (e == ENOSYS || e == EPERM) {
+    set_error(err,
+              "kernel AIO is not available: io_setup failed (%s); the kernel may lack "
+              "CONFIG_AIO, or a seccomp profile (e.g. in a container) blocks io_setup",
+              strerror(e));
+  } else {
+    set_error(err, "io_setup(%u) failed (%s)", (unsigned)entries, strerror(e));
+  }
+}
+
+static void aio_destroy(iop_engine *e) {
+  if (e == NULL) return;
+  if (e->ctx_ready) sys_io_destroy(e->ctx); /* cancels or waits for what is left */
+  free(e->batch);
+  free(e->events);
+  free(e->refused);
+  free(e->fds);
+  free(e);
+}
+
+static int32_t aio_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
+  if (config == NULL || out == NULL) {
+    set_error(err, "create() needs a config and an output pointer");
+    return -EINVAL;
+  }
+  if (config->struct_size < sizeof(iop_engine_config)) {
+    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
+              (unsigned)config->struct_size, sizeof(iop_engine_config));
+    return -EINVAL;
+  }
+  if (config->num_options != NUM_OPTIONS) {
+    set_error(err, "expected %u option values, got %u", NUM_OPTIONS,
+              (unsigned)config->num_options);
+    return -EINVAL;
+  }
+  if (config->queue_depth < 1 || config->queue_depth > AIO_MAX_QUEUE_DEPTH) {
+    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
+              AIO_MAX_QUEUE_DEPTH);
+    return -EINVAL;
+  }
+  const uint32_t qd = config->queue_depth;
+
+  iop_engine *e = calloc(1, sizeof *e);
+  if (e == NULL) goto oom;
+  e->queue_depth = qd;
+  e->batch = calloc(qd, sizeof *e->batch);
+  e->events = calloc(qd, sizeof *e->events);
+  e->refused = calloc(qd, sizeof *e->refused);
+  if (e->batch == NULL || e->events == NULL || e->refused == NULL) goto oom;
+
+  if (sys_io_setup(qd, &e->ctx) != 0) {
+    int saved = errno;
+    set_setup_error(err, saved, qd);
+    aio_destroy(e);
+    return -saved;
+  }
+  e->ctx_ready = true;
+
+  if ((config->flags & IOP_CONFIG_DIRECT) == 0 && config->worker_index == 0) {
+    log_line(IOP_LOG_WARN,
+             "without --direct, Linux performs kernel AIO synchronously inside io_submit: "
+             "the queue depth is not really held (use --direct, or the io_uring engine)");
+  }
+  *out = e;
+  return 0;
+
+oom:
+  aio_destroy(e);
+  set_error(err, "out of memory for an engine instance of queue depth %u", (unsigned)qd);
+  return -ENOMEM;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Takes the host's descriptor; never opens or closes one itself.  Handles
+ * are the lowest free slot, so they stay small. */
+static int32_t aio_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
+  if (file == NULL || file->struct_size < sizeof(iop_file_desc)) {
+    set_error(err, "open_file: missing iop_file_desc or struct_size too small");
+    return -EINVAL;
+  }
+  const char *path = file->path != NULL ? file->path : "(no path)";
+  if (file->fd < 0) {
+    set_error(err, "%s: the libaio engine needs a descriptor opened by the host", path);
+    return -EBADF;
+  }
+  int32_t h = 0;
+  while (h < e->num_file_slots && e->fds[h] >= 0) h++;
+  if (h == e->num_file_slots) {
+    int32_t slots = h ? 2 * h : AIO_MIN_FILE_SLOTS;
+    int *grown = realloc(e->fds, (size_t)slots * sizeof *grown);
+    if (grown == NULL) {
+      set_error(err, "%s: out of memory for %d file handles", path, (int)slots);
+      return -ENOMEM;
+    }
+    for (int32_t i = e->num_file_slots; i < slots; i++) grown[i] = -1;
+    e->fds = grown;
+    e->num_file_slots = slots;
+  }
+  e->fds[h] = file->fd;
+  return h;
+}
+
+/* Frees the handle; the descriptor stays open, it is the host's to close. */
+static int32_t aio_close_file(iop_engine *e, int32_t handle, iop_error *err) {
+  if (handle < 0 || handle >= e->num_file_slots || e->fds[handle] < 0) {
+    set_error(err, "close_file: %d is not an open handle", (int)handle);
+    return -EBADF;
+  }
+  e->fds[handle] = -1;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Data plane                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Completes an IO without the kernel: reap() returns res next time. */
+static void refuse(iop_engine *e, uint64_t user_data, int64_t res) {
+  iop_cqe *c = &e->refused[e->num_refused++];
+  c->user_data = user_data;
+  c->res = res;
+}
+
+/* Fills io's iocb (in io->priv) for the kernel; returns 0, or the -errno
+ * the IO completes with when it cannot go to the kernel. */
+static int prepare(const iop_engine *e, const iop_io *io) {
+  if (io->file < 0 || io->file >= e->num_file_slots || e->fds[io->file] < 0) return -EBADF;
+  uint16_t opcode;
+  switch (io->op) {
+    case IOP_OP_READ: opcode = IOCB_CMD_PREAD; break;
+    case IOP_OP_WRITE: opcode = IOCB_CMD_PWRITE; break;
+    case IOP_OP_FSYNC: opcode = IOCB_CMD_FSYNC; break;
+    case IOP_OP_FDATASYNC: opcode = IOCB_CMD_FDSYNC; break;
+    case IOP_OP_TRIM: return -EOPNOTSUPP;
+    default: return -EINVAL;
+  }
+  const bool transfer = opcode == IOCB_CMD_PREAD || opcode == IOCB_CMD_PWRITE;
+  struct iocb *cb = io->priv;
+  /* Every member is written, so nothing left from the previous use of this
+   * scratch survives; fsync must have buf, nbytes and offset 0. */
+  *cb = (struct iocb){
+      .aio_data = io->user_data,
+      .aio_lio_opcode = opcode,
+      .aio_fildes = (uint32_t)e->fds[io->file],
+      .aio_buf = transfer ? (uint64_t)(uintptr_t)io->buf : 0,
+      .aio_nbytes = transfer ? io->len : 0,
+      .aio_offset = transfer ? (int64_t)io->offset : 0,
+  };
+  return 0;
+}
+
+/* Hands batch[0, n) to the kernel and returns how many of them are
+ * accepted: submitted, or refused by io_submit with an error of their own
+ * (then they complete with it).  Stops early only when the kernel is out of
+ * resources (EAGAIN) or interrupted. */
+static uint32_t submit_batch(iop_engine *e, uint32_t n) {
+  uint32_t done = 0;
+  while (done < n) {
+    long r = sys_io_submit(e->ctx, (long)(n - done), e->batch + done);
+    if (r > 0) {
+      done += (uint32_t)r;
+      continue;
+    }
+    int saved = r == 0 ? EAGAIN : errno;
+    if (saved == EAGAIN || saved == EINTR) break;
+    /* io_submit fails for the first iocb it could not start (EBADF: not
+     * open for that direction, EINVAL: op unsupported on this file...):
+     * that IO is finished, with this error. */
+    refuse(e, e->batch[done]->aio_data, -saved);
+    done++;
+  }
+  return done;
+}
+
+static int32_t aio_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
+  if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+  const uint32_t room = e->queue_depth - e->in_flight;
+  if (n > room) n = room;
+
+  /* Normally one io_submit for all n.  An IO refused before the kernel
+   * splits the batch, because what is accepted must stay a prefix. */
+  uint32_t accepted = 0;
+  while (accepted < n) {
+    uint32_t pending = 0;
+    int rc = 0;
+    while (accepted + pending < n) {
+      iop_io *io = ios[accepted + pending];
+      rc = prepare(e, io);
+      if (rc != 0) break;
+      e->batch[pending++] = io->priv;
+    }
+    if (pending > 0) {
+      uint32_t done = submit_batch(e, pending);
+      accepted += done;
+      if (done < pending) break;
+    }
+    if (rc != 0) {
+      refuse(e, ios[accepted]->user_data, rc);
+      accepted++;
+    }
+  }
+  e->in_flight += accepted;
+  /* Nothing accepted and nothing in flight: waiting would not help. */
+  if (accepted == 0 && n > 0 && e->in_flight == 0) return -EAGAIN;
+  return (int32_t)accepted;
+}
+
+static int32_t aio_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                        uint64_t timeout_ns) {
+  /* Waiting for more than may be returned, or than will ever complete,
+   * cannot succeed: wait for what can. */
+  if (min_wait > max) min_wait = max;
+  if (min_wait > e->in_flight) min_wait = e->in_flight;
+
+  uint32_t got = 0;
+  if (e->num_refused > 0) {
+    got = e->num_refused < max ? e->num_refused : max;
+    memcpy(out, e->refused, got * sizeof *out);
+    e->num_refused -= got;
+    memmove(e->refused, e->refused + got, e->num_refused * sizeof *e->refused);
+  }
+  e->in_flight -= got;
+
+  /* IOs in the kernel now; no more than that many events can come. */
+  const uint32_t in_kernel = e->in_flight - e->num_refused;
+  uint32_t room = max - got;
+  if (room > in_kernel) room = in_kernel;
+  if (room == 0) return (int32_t)got;
+
+  const uint32_t need = min_wait > got ? min_wait - got : 0;
+  struct timespec ts = {0, 0};
+  struct timespec *tsp = &ts;
+  if (need > 0 && timeout_ns == IOP_TIMEOUT_INFINITE) {
+    tsp = NULL;
+  } else if (need > 0) {
+    ts.tv_sec = (time_t)(timeout_ns / 1000000000u);
+    ts.tv_nsec = (long)(timeout_ns % 1000000000u);
+  }
+  /* One system call collects everything that is ready, up to `room`. */
+  long r = sys_io_getevents(e->ctx, (long)need, (long)room, e->events, tsp);
+  if (r < 0) {
+    int saved = errno;
+    if (got > 0 || saved == EINTR) return got > 0 ? (int32_t)got : -EINTR;
+    return -saved;
+  }
+  for (long i = 0; i < r; i++) {
+    out[got + i].user_data = e->events[i].data;
+    out[got + i].res = e->events[i].res;
+  }
+  e->in_flight -= (uint32_t)r;
+  return (int32_t)(got + (uint32_t)r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Descriptor and entry                                                      */
+/* ------------------------------------------------------------------------ */
+
+static const iop_engine_desc aio_desc = {
+    .struct_size = sizeof(iop_engine_desc),
+    .abi_major = IOP_ABI_MAJOR,
+    .abi_minor = IOP_ABI_MINOR,
+    .min_host_abi_minor = 0,
+    .reserved0 = 0,
+    .reserved1 = 0,
+    .name = AIO_ENGINE_NAME,
+    .version = "1.0.0",
+    .description = "Linux kernel AIO (io_submit/io_getevents, no libaio library); "
+                   "asynchronous only with --direct",
+    .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
+            IOP_CAP_DIRECT,
+    .max_queue_depth = AIO_MAX_QUEUE_DEPTH,
+    .min_buf_align = 0,
+    .io_priv_size = sizeof(struct iocb),
+    .num_options = NUM_OPTIONS,
+    .options = aio_options,
+    .create = aio_create,
+    .destroy = aio_destroy,
+    .open_file = aio_open_file,
+    .close_file = aio_close_file,
+    .register_buffers = NULL,
+    .submit = aio_submit,
+    .reap = aio_reap,
+};
+
+IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
+  if (out == NULL) return -EINVAL;
+  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  host_log = host->log;
+  host_log_ctx = host->log_ctx;
+  *out = &aio_desc;
+  return 0;
+}
