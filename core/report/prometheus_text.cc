@@ -1,0 +1,241 @@
+#include "report/prometheus_text.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace iopulse {
+
+MetricsSnapshot::OpMetrics MetricsSnapshot::OpMetrics::from(const OpStats& cumulative,
+                                                            const OpStats& interval,
+                                                            double interval_seconds) {
+  OpMetrics m;
+  m.ops = cumulative.ops;
+  m.bytes = cumulative.bytes;
+  m.errors = cumulative.errors;
+  m.latency_count = cumulative.latency.count();
+  m.latency_sum_seconds = static_cast<double>(cumulative.latency.sum()) / 1e9;
+  if (interval_seconds > 0) {
+    m.iops = static_cast<double>(interval.ops) / interval_seconds;
+    m.bandwidth_bytes_per_second = static_cast<double>(interval.bytes) / interval_seconds;
+  }
+  for (size_t i = 0; i < kQuantileCount; ++i) {
+    m.latency_quantile_seconds[i] =
+        interval.latency.count() == 0
+            ? std::numeric_limits<double>::quiet_NaN()
+            : static_cast<double>(interval.latency.percentile(kReportedPercentiles[i].p)) / 1e9;
+  }
+  return m;
+}
+
+std::string escape_prometheus_label_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+using OpMetrics = MetricsSnapshot::OpMetrics;
+
+// A sample value: the shortest text that reads back to the same double,
+// without an exponent between 1e-9 and 1e15 (so a latency of 100 us reads
+// "0.0001", a bandwidth "1000000"); NaN and infinities as the format spells
+// them.  Integer counters are printed exactly.
+std::string format_value(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (v == 0) return "0";
+  char buf[64];
+  const double magnitude = std::fabs(v);
+  const bool fixed = magnitude >= 1e-9 && magnitude < 1e15;
+  auto res = fixed ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                   : std::to_chars(buf, buf + sizeof buf, v);
+  if (res.ec != std::errc()) res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+std::string format_value(uint64_t v) { return std::to_string(v); }
+
+// The `quantile` label of a reported percentile: its key ("99.9") divided
+// by 100 in decimal text ("0.999"), so no binary rounding shows.
+std::string quantile_label(std::string_view key) {
+  const size_t dot = key.find('.');
+  std::string_view whole = key.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? "" : key.substr(dot + 1);
+  if (whole == "100") return "1";
+  std::string digits(whole.size() < 2 ? 2 - whole.size() : 0, '0');
+  digits += whole;
+  digits += fraction;
+  while (!digits.empty() && digits.back() == '0') digits.pop_back();
+  return digits.empty() ? "0" : "0." + digits;
+}
+
+// HELP text escaping: \ and newline.
+std::string escape_help(std::string_view help) {
+  std::string out;
+  for (char c : help) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+// One job-wide or per-worker set of op metrics; worker is null for the job.
+struct Scope {
+  const std::string* worker;
+  const MetricsSnapshot::Ops* ops;
+};
+
+template <class F>
+void for_each_op(const MetricsSnapshot::Ops& ops, F&& f) {
+  f("read", ops.read);
+  f("write", ops.write);
+  if (ops.sync) f("sync", *ops.sync);
+}
+
+class Writer {
+ public:
+  void family(std::string_view name, std::string_view help, std::string_view type) {
+    out_ += "# HELP ";
+    out_ += name;
+    out_ += ' ';
+    out_ += escape_help(help);
+    out_ += "\n# TYPE ";
+    out_ += name;
+    out_ += ' ';
+    out_ += type;
+    out_ += '\n';
+  }
+
+  // `labels` is the inside of the braces, already escaped; empty for none.
+  void sample(std::string_view name, std::string_view labels, const std::string& value) {
+    out_ += name;
+    if (!labels.empty()) {
+      out_ += '{';
+      out_ += labels;
+      out_ += '}';
+    }
+    out_ += ' ';
+    out_ += value;
+    out_ += '\n';
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+std::string op_labels(std::string_view op, const std::string* worker) {
+  std::string labels = "op=\"";
+  labels += op;  // one of a fixed set of plain words
+  labels += '"';
+  if (worker) {
+    labels += ",worker=\"";
+    labels += escape_prometheus_label_value(*worker);
+    labels += '"';
+  }
+  return labels;
+}
+
+// A counter or gauge family with one sample per scope and op.
+template <class Get>
+void op_family(Writer& w, const std::string& name, std::string_view help, std::string_view type,
+               const std::vector<Scope>& scopes, Get get) {
+  w.family(name, help, type);
+  for (const Scope& s : scopes) {
+    for_each_op(*s.ops, [&](std::string_view op, const OpMetrics& m) {
+      w.sample(name, op_labels(op, s.worker), format_value(get(m)));
+    });
+  }
+}
+
+void latency_family(Writer& w, const std::string& name, std::string_view help,
+                    const std::vector<Scope>& scopes) {
+  std::array<std::string, OpMetrics::kQuantileCount> quantiles;
+  for (size_t i = 0; i < quantiles.size(); ++i) {
+    quantiles[i] = ",quantile=\"" + quantile_label(kReportedPercentiles[i].key) + '"';
+  }
+  const std::string sum_name = name + "_sum";
+  const std::string count_name = name + "_count";
+  w.family(name, help, "summary");
+  for (const Scope& s : scopes) {
+    for_each_op(*s.ops, [&](std::string_view op, const OpMetrics& m) {
+      const std::string labels = op_labels(op, s.worker);
+      for (size_t i = 0; i < quantiles.size(); ++i) {
+        w.sample(name, labels + quantiles[i], format_value(m.latency_quantile_seconds[i]));
+      }
+      w.sample(sum_name, labels, format_value(m.latency_sum_seconds));
+      w.sample(count_name, labels, format_value(m.latency_count));
+    });
+  }
+}
+
+// The six per-op families under `prefix` ("iopulse_" or "iopulse_worker_").
+void op_families(Writer& w, const std::string& prefix, std::string_view who,
+                 const std::vector<Scope>& scopes) {
+  const std::string by = std::string(who);
+  op_family(w, prefix + "ops_total",
+            "IOs completed successfully since the measured window opened" + by + ".", "counter",
+            scopes, [](const OpMetrics& m) { return m.ops; });
+  op_family(w, prefix + "bytes_total",
+            "Bytes moved by successful IOs since the measured window opened" + by + ".",
+            "counter", scopes, [](const OpMetrics& m) { return m.bytes; });
+  op_family(w, prefix + "errors_total",
+            "IOs that failed since the measured window opened" + by + ".", "counter", scopes,
+            [](const OpMetrics& m) { return m.errors; });
+  op_family(w, prefix + "iops",
+            "Successful IOs per second over the last stats interval" + by + ".", "gauge",
+            scopes, [](const OpMetrics& m) { return m.iops; });
+  op_family(w, prefix + "bandwidth_bytes_per_second",
+            "Bytes per second moved by successful IOs over the last stats interval" + by + ".",
+            "gauge", scopes, [](const OpMetrics& m) { return m.bandwidth_bytes_per_second; });
+  latency_family(w, prefix + "latency_seconds",
+                 "IO latency from submission to completion" + by +
+                     "; quantiles over the last stats interval, sum and count since the "
+                     "measured window opened.",
+                 scopes);
+}
+
+}  // namespace
+
+std::string render_prometheus_text(const MetricsSnapshot& snapshot) {
+  std::unordered_set<std::string_view> ids;
+  for (const auto& worker : snapshot.workers) {
+    if (worker.id.empty()) throw std::invalid_argument("metrics snapshot: a worker has no id");
+    if (!ids.insert(worker.id).second) {
+      throw std::invalid_argument("metrics snapshot: two workers have the id '" + worker.id + "'");
+    }
+  }
+
+  Writer w;
+  w.family("iopulse_running", "1 while the measured window is open, 0 before and after.",
+           "gauge");
+  w.sample("iopulse_running", "", snapshot.running ? "1" : "0");
+  w.family("iopulse_elapsed_seconds", "Time since the measured window opened.", "gauge");
+  w.sample("iopulse_elapsed_seconds", "",
+           format_value(static_cast<double>(snapshot.elapsed_ns) / 1e9));
+
+  op_families(w, "iopulse_", "", {Scope{nullptr, &snapshot.job}});
+
+  if (!snapshot.workers.empty()) {
+    std::vector<Scope> scopes;
+    scopes.reserve(snapshot.workers.size());
+    for (const auto& worker : snapshot.workers) scopes.push_back(Scope{&worker.id, &worker.ops});
+    op_families(w, "iopulse_worker_", ", per worker", scopes);
+  }
+  return w.take();
+}
+
+}  // namespace iopulse
