@@ -10,7 +10,7 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-program-options-dev
-  libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libcpp-httplib-dev
   liburing-dev libgtest-dev
   fio python3 coreutils
 )
