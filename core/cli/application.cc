@@ -18,6 +18,7 @@
 #include "report/json_report.h"
 #include "report/live_line.h"
 #include "report/text_report.h"
+#include "report/time_series_files.h"
 #include "run/engine_instance.h"
 #include "run/interrupt.h"
 #include "run/job_runner.h"
@@ -85,16 +86,18 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   }
   check_engine_accepts(binding, spec);
 
+  RunResult result;
   install_interrupt_handlers();
   if (!diskless) {
     const PreparationSummary prep = DatasetPreparer(spec.threads).prepare(layout);
+    result.preparation_ns = prep.elapsed_ns;
+    result.preparation_bytes = prep.bytes_written;
     if (prep.bytes_written > 0 && !spec.quiet) {
       spdlog::info("prepared {} file(s): wrote {} bytes in {:.2f} s (not part of the measurement)",
                    layout.files.size(), prep.bytes_written, static_cast<double>(prep.elapsed_ns) / 1e9);
     }
   }
 
-  RunResult result;
   result.config = spec.to_json();
   result.config["queue_depth_used"] = binding.queue_depth;
   result.config["engine_options"] = options.to_json();
@@ -106,14 +109,22 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   result.engine.path = lib.path().string();
 
   auto live = LiveLine::for_stderr(spec.quiet);
-  JobRunner(spec, layout, binding).run(result, live.get());
+  std::unique_ptr<TimeSeriesJsonLines> jsonl;
+  std::unique_ptr<TimeSeriesCsv> csv;
+  if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
+  if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output);
+  IntervalSinks sinks;
+  sinks.live = live.get();
+  sinks.jsonl = jsonl.get();
+  sinks.csv = csv.get();
+  JobRunner(spec, layout, binding).run(result, sinks);
 
   write_text_summary(std::cout, result);
   std::cout.flush();
   if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
 
   if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
-  const uint64_t errors = result.read.errors + result.write.errors;
+  const uint64_t errors = result.read.errors + result.write.errors + result.sync.errors;
   if (result.stop_reason == "error" || (errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     return 1;

@@ -43,6 +43,14 @@ po::options_description host_options() {
       ("buffer-pattern", text(), "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data")
       ("continue-on-error", "count IO errors and keep going instead of stopping at the first")
       ("json-output", text(), "write the results as JSON to this file")
+      ("stats-interval", text(), "length of one time-series interval (default 1s)")
+      ("timeseries-output", text(), "stream the time series to this JSON Lines file")
+      ("csv-output", text(), "stream the time series to this CSV file")
+      ("timeseries-per-worker", "also record one time series per worker")
+      ("heatmap", "count accesses per region of the target; report coverage and rewrites")
+      ("heatmap-buckets", text(), "regions of the heatmap (default 100)")
+      ("prometheus-port", text(), "serve live metrics at http://BIND:PORT/metrics")
+      ("prometheus-bind", text(), "address the metrics server binds to (default 127.0.0.1)")
       ("plugin-dir", po::value<std::vector<std::string>>()->composing(),
        "also look for engine plugins in this directory (repeatable)")
       ("list-engines", "list the engines found and exit")
@@ -267,8 +275,36 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
   spec.continue_on_error = vm.count("continue-on-error") != 0;
   spec.quiet = vm.count("quiet") != 0;
   spec.json_output = get(vm, "json-output");
-  if (vm.count("json-output") && spec.json_output.empty()) {
-    throw UsageError("--json-output: '' is not a file name");
+
+  if (vm.count("stats-interval")) {
+    spec.stats_interval_ns = parse_duration_ns("--stats-interval", get(vm, "stats-interval"));
+    if (spec.stats_interval_ns < 10'000'000) {
+      throw UsageError(fmt::format("--stats-interval: '{}' is too short; accepted: 10ms or more",
+                                   get(vm, "stats-interval")));
+    }
+  }
+  spec.timeseries_output = get(vm, "timeseries-output");
+  spec.csv_output = get(vm, "csv-output");
+  spec.timeseries_per_worker = vm.count("timeseries-per-worker") != 0;
+  spec.heatmap = vm.count("heatmap") != 0 || vm.count("heatmap-buckets") != 0;
+  if (vm.count("heatmap-buckets")) {
+    spec.heatmap_buckets =
+        static_cast<uint32_t>(parse_count("--heatmap-buckets", get(vm, "heatmap-buckets"), 1, 100000));
+  }
+  if (vm.count("prometheus-port")) {
+    spec.prometheus_port =
+        static_cast<uint16_t>(parse_count("--prometheus-port", get(vm, "prometheus-port"), 1, 65535));
+  }
+  if (vm.count("prometheus-bind")) {
+    spec.prometheus_bind = get(vm, "prometheus-bind");
+    if (spec.prometheus_port == 0) {
+      throw UsageError("--prometheus-bind: needs --prometheus-port");
+    }
+  }
+  for (const char* option : {"json-output", "timeseries-output", "csv-output"}) {
+    if (vm.count(option) && get(vm, option).empty()) {
+      throw UsageError(fmt::format("--{}: '' is not a file name", option));
+    }
   }
 
   // Engine options: only the chosen engine's.

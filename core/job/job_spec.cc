@@ -33,6 +33,8 @@ nlohmann::json JobSpec::to_json() const {
   for (const auto& [name, value] : engine_options) opts[name] = value;
   j["engine_options"] = opts;
   j["continue_on_error"] = continue_on_error;
+  j["stats_interval_ns"] = stats_interval_ns;
+  if (heatmap) j["heatmap_buckets"] = heatmap_buckets;
   return j;
 }
 

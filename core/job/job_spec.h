@@ -60,6 +60,16 @@ struct JobSpec {
   bool quiet = false;
   std::string json_output;                 // empty = none
 
+  // Measurement over time.
+  uint64_t stats_interval_ns = 1'000'000'000;
+  std::string timeseries_output;           // JSON Lines file, empty = none
+  std::string csv_output;                  // CSV file, empty = none
+  bool timeseries_per_worker = false;      // also one series per worker
+  bool heatmap = false;
+  uint32_t heatmap_buckets = 100;
+  uint16_t prometheus_port = 0;            // 0 = no exporter
+  std::string prometheus_bind = "127.0.0.1";
+
   // The job as JSON (the `config` member of the results).
   nlohmann::json to_json() const;
 };

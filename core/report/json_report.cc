@@ -67,7 +67,7 @@ int write_all(int fd, std::string_view data) {
 }  // namespace
 
 json result_to_json(const RunResult& result) {
-  return {
+  json j = {
       {"schema_version", kJsonSchemaVersion},
       {"iopulse_version", result.iopulse_version},
       {"engine",
@@ -83,8 +83,33 @@ json result_to_json(const RunResult& result) {
       {"read", op_to_json(result.read, result.window_ns)},
       {"write", op_to_json(result.write, result.window_ns)},
       {"total", op_to_json(result.total(), result.window_ns)},
-      {"cpu", {{"user_s", result.cpu.user_s}, {"system_s", result.cpu.system_s}}},
+      {"cpu", {{"user_s", result.resources.user_s}, {"system_s", result.resources.system_s}}},
   };
+  if (result.sync.ops != 0 || result.sync.errors != 0) j["sync"] = op_to_json(result.sync, result.window_ns);
+  const ResourceUsage& r = result.resources;
+  const double busy_s = r.user_s + r.system_s;
+  j["resources"] = {
+      {"cpu_user_s", r.user_s},
+      {"cpu_system_s", r.system_s},
+      {"cpu_util_percent", result.window_ns == 0 ? 0.0 : busy_s * 1e11 / static_cast<double>(result.window_ns)},
+      {"ctx_switches_voluntary", r.voluntary_switches},
+      {"ctx_switches_involuntary", r.involuntary_switches},
+      {"max_rss_bytes", r.max_rss_bytes}};
+  j["preparation"] = {{"elapsed_ns", result.preparation_ns}, {"bytes_written", result.preparation_bytes}};
+  if (result.stats_interval_ns != 0) {
+    j["stats_interval_ns"] = result.stats_interval_ns;
+    json series = json::array();
+    for (const IntervalSummary& s : result.timeseries) series.push_back(s.to_json());
+    j["timeseries"] = std::move(series);
+    if (!result.worker_timeseries.empty()) {
+      json per_worker = json::array();
+      for (const IntervalSummary& s : result.worker_timeseries) per_worker.push_back(s.to_json());
+      j["worker_timeseries"] = std::move(per_worker);
+    }
+    if (result.timeseries_truncated) j["timeseries_truncated"] = true;
+  }
+  if (result.heatmap) j["heatmap"] = result.heatmap->to_json();
+  return j;
 }
 
 void write_json_file(const std::string& path, const RunResult& result) {

@@ -9,25 +9,38 @@
 namespace iopulse {
 
 std::unique_ptr<LiveLine> LiveLine::for_stderr(bool quiet) {
-  if (quiet || isatty(STDERR_FILENO) == 0) return nullptr;
-  return std::make_unique<LiveLine>(stderr);
+  if (quiet) return nullptr;
+  return std::make_unique<LiveLine>(stderr, isatty(STDERR_FILENO) != 0);
 }
 
-void LiveLine::show(const LiveSample& s) {
-  std::string line = fmt::format("[{:>6}", format_duration_ns(s.elapsed_ns));
-  if (s.planned_ns != 0) line += fmt::format(" / {}", format_duration_ns(s.planned_ns));
+std::string LiveLine::format(const IntervalSummary& s, uint64_t planned_ns) {
+  std::string line = fmt::format("[{:>7}", format_duration_ns(s.end_ns));
+  if (planned_ns != 0) {
+    line += fmt::format(" / {}, {} left", format_duration_ns(planned_ns),
+                        format_duration_ns(planned_ns > s.end_ns ? planned_ns - s.end_ns : 0));
+  }
   line += "]";
-  line += fmt::format("  read {} IOPS {}", format_iops(s.read_iops), format_bandwidth(s.read_bw));
-  line += fmt::format("  write {} IOPS {}", format_iops(s.write_iops), format_bandwidth(s.write_bw));
-  if (s.errors != 0) line += fmt::format("  errors {}", s.errors);
-  // \r returns to the start of the line, \033[K erases what is left of it.
-  fmt::print(out_, "\r{}\033[K", line);
+  line += fmt::format("  read {} IOPS {}", format_iops(s.read.iops), format_bandwidth(s.read.bw_bytes_per_sec));
+  line += fmt::format("  write {} IOPS {}", format_iops(s.write.iops), format_bandwidth(s.write.bw_bytes_per_sec));
+  line += fmt::format("  p99 {}", s.total.ops != 0 ? format_latency_ns(static_cast<double>(s.total.lat_p99)) : "-");
+  const uint64_t errors = s.read.errors + s.write.errors + s.sync.errors;
+  if (errors != 0) line += fmt::format("  errors {}", errors);
+  return line;
+}
+
+void LiveLine::show(const IntervalSummary& s, uint64_t planned_ns) {
+  if (terminal_) {
+    // \r returns to the start of the line, \033[K erases what is left of it.
+    fmt::print(out_, "\r{}\033[K", format(s, planned_ns));
+  } else {
+    fmt::print(out_, "{}\n", format(s, planned_ns));
+  }
   std::fflush(out_);
   shown_ = true;
 }
 
 void LiveLine::clear() {
-  if (!shown_) return;
+  if (!shown_ || !terminal_) return;
   fmt::print(out_, "\r\033[K");
   std::fflush(out_);
   shown_ = false;

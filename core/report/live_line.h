@@ -1,6 +1,7 @@
-// LiveLine: the progress line shown on a terminal while a job runs: one
-// line on stderr, rewritten in place once a second, erased before the
-// summary is printed.  Only created when stderr is a terminal.
+// LiveLine: progress while a job runs, once per stats interval, on stderr.
+// On a terminal it is one line rewritten in place (elapsed / planned time,
+// IOPS and bandwidth of reads and writes, the interval's p99 latency) and
+// erased before the summary; otherwise it is a plain line per interval.
 #ifndef IOPULSE_REPORT_LIVE_LINE_H_
 #define IOPULSE_REPORT_LIVE_LINE_H_
 
@@ -8,28 +9,29 @@
 #include <cstdio>
 #include <memory>
 
-namespace iopulse {
+#include "stats/interval_stats.h"
 
-// One second of progress, computed by the run layer from published counters.
-struct LiveSample {
-  uint64_t elapsed_ns = 0;  // since the window opened
-  uint64_t planned_ns = 0;  // planned duration, 0 when the job stops on a byte count
-  double read_iops = 0, read_bw = 0;    // over the last interval; bw in bytes/s
-  double write_iops = 0, write_bw = 0;
-  uint64_t errors = 0;      // cumulative
-};
+namespace iopulse {
 
 class LiveLine {
  public:
-  // A LiveLine on stderr, or null when stderr is not a terminal or `quiet`.
+  // The live view on stderr, or null with `quiet`.
   static std::unique_ptr<LiveLine> for_stderr(bool quiet);
 
-  explicit LiveLine(std::FILE* out) : out_(out) {}
-  void show(const LiveSample& sample);
+  LiveLine(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
+
+  // Shows one closed interval; `planned_ns` is the planned duration (0 when
+  // the job stops on something else).
+  void show(const IntervalSummary& interval, uint64_t planned_ns);
+  // Erases the terminal line (no-op for plain output).
   void clear();
+
+  // The text of one progress line (without control characters).
+  static std::string format(const IntervalSummary& interval, uint64_t planned_ns);
 
  private:
   std::FILE* out_;
+  bool terminal_;
   bool shown_ = false;
 };
 

@@ -1,7 +1,9 @@
 #include "report/text_report.h"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -58,6 +60,36 @@ void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t 
 
 bool has_activity(const OpStats& stats) { return stats.ops != 0 || stats.errors != 0; }
 
+// The heatmap as a text bar chart: the working set in 20 rows (each row
+// sums buckets/20 regions), a bar per row scaled to the busiest row.
+void write_heatmap(Out& out, const AccessHeatmap& heatmap) {
+  constexpr uint32_t kRows = 20;
+  constexpr int kWidth = 50;
+  const uint32_t buckets = heatmap.buckets();
+  const uint32_t rows = std::min(kRows, buckets);
+  std::vector<uint64_t> reads(rows), writes(rows);
+  for (uint32_t b = 0; b < buckets; ++b) {
+    const uint32_t row = static_cast<uint32_t>(static_cast<uint64_t>(b) * rows / buckets);
+    reads[row] += heatmap.reads()[b];
+    writes[row] += heatmap.writes()[b];
+  }
+  uint64_t busiest = 1;
+  for (uint32_t i = 0; i < rows; ++i) busiest = std::max(busiest, reads[i] + writes[i]);
+  fmt::format_to(out, "\naccess heatmap ({} regions of {}; R = reads, W = writes)\n", buckets,
+                 format_bytes(heatmap.bytes_per_bucket()));
+  const uint64_t row_bytes = heatmap.bytes_per_bucket() * buckets / rows;
+  for (uint32_t i = 0; i < rows; ++i) {
+    const int r = static_cast<int>(reads[i] * kWidth / busiest);
+    const int w = static_cast<int>(writes[i] * kWidth / busiest);
+    fmt::format_to(out, "  {:>10} |{}{}{}| {}\n", format_bytes(row_bytes * i), std::string(r, 'R'),
+                   std::string(w, 'W'), std::string(kWidth - r - w, ' '), reads[i] + writes[i]);
+  }
+  fmt::format_to(out, "  busiest 20% of regions: {:.1f}% of accesses; rest: {:.1f}%\n",
+                 heatmap.top20_share() * 100, (1 - heatmap.top20_share()) * 100);
+  fmt::format_to(out, "  coverage {:.1f}% of {} units; rewrite share {:.1f}% of written units\n",
+                 heatmap.coverage() * 100, format_bytes(heatmap.unit_bytes()), heatmap.rewrite_share() * 100);
+}
+
 }  // namespace
 
 void write_text_summary(std::ostream& os, const RunResult& result) {
@@ -80,16 +112,29 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   if (has_activity(result.write)) op_section(out, "write", result.write, result.window_ns);
   const OpStats total = result.total();
   op_section(out, "total", total, result.window_ns);
+  if (has_activity(result.sync)) op_section(out, "sync", result.sync, result.window_ns);
 
   fmt::format_to(out, "\n");
-  std::string cpu = fmt::format("user {:.2f} s, system {:.2f} s", result.cpu.user_s,
-                                result.cpu.system_s);
+  std::string cpu = fmt::format("user {:.2f} s, system {:.2f} s", result.resources.user_s,
+                                result.resources.system_s);
   if (result.window_ns != 0) {
-    const double busy = (result.cpu.user_s + result.cpu.system_s) * 1e9 /
+    const double busy = (result.resources.user_s + result.resources.system_s) * 1e9 /
                         static_cast<double>(result.window_ns);
     cpu += fmt::format(" ({:.1f}% of one core)", busy * 100.0);
   }
   line(out, "cpu", cpu);
+  const ResourceUsage& r = result.resources;
+  if (r.max_rss_bytes != 0 || r.voluntary_switches != 0 || r.involuntary_switches != 0) {
+    line(out, "resources",
+         fmt::format("context switches {} voluntary, {} involuntary; peak RSS {}",
+                     r.voluntary_switches, r.involuntary_switches, format_bytes(r.max_rss_bytes)));
+  }
+  if (result.preparation_bytes != 0) {
+    line(out, "preparation",
+         fmt::format("wrote {} in {} before the window (not measured)",
+                     format_bytes(result.preparation_bytes), format_duration_ns(result.preparation_ns)));
+  }
+  if (result.heatmap) write_heatmap(out, *result.heatmap);
 
   if (!result.error_messages.empty()) {
     if (total.errors >= result.error_messages.size()) {

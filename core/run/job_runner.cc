@@ -1,13 +1,12 @@
 #include "run/job_runner.h"
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include "report/live_line.h"
+#include "report/time_series_files.h"
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
 #include "run/start_barrier.h"
@@ -17,41 +16,63 @@ namespace iopulse {
 namespace {
 
 constexpr auto kMonitorPeriod = std::chrono::milliseconds(20);
-constexpr uint64_t kLiveIntervalNs = 1'000'000'000;
 
-CpuUsage cpu_now() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  CpuUsage cpu;
-  cpu.user_s = static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec / 1e6;
-  cpu.system_s = static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec / 1e6;
-  return cpu;
-}
+// Hands intervals to the sinks and keeps them for the results.
+class IntervalEmitter {
+ public:
+  IntervalEmitter(const JobSpec& spec, const IntervalSinks& sinks, RunResult& result)
+      : spec_(spec), sinks_(sinks), result_(result) {}
 
-// Sums of the counters the workers published.
-struct ProgressTotals {
-  uint64_t read_ops = 0, read_bytes = 0, write_ops = 0, write_bytes = 0, errors = 0;
-};
-
-ProgressTotals sum_progress(const std::vector<std::unique_ptr<Worker>>& workers) {
-  ProgressTotals t;
-  for (const auto& w : workers) {
-    WorkerProgress& p = w->progress();
-    t.read_ops += p.read_ops.load(std::memory_order_relaxed);
-    t.read_bytes += p.read_bytes.load(std::memory_order_relaxed);
-    t.write_ops += p.write_ops.load(std::memory_order_relaxed);
-    t.write_bytes += p.write_bytes.load(std::memory_order_relaxed);
-    t.errors += p.errors.load(std::memory_order_relaxed);
+  void emit(const MergedInterval& m, uint64_t window_ns) {
+    const uint64_t interval = spec_.stats_interval_ns;
+    const uint64_t start = m.index * interval;
+    const uint64_t end = std::min(start + interval, window_ns);
+    const IntervalSummary summary =
+        IntervalSummary::of(m.ops, m.index, start, end, m.inflight_sum, m.reap_calls, -1);
+    cumulative_.merge(m.ops);
+    if (sinks_.jsonl != nullptr) sinks_.jsonl->write(summary);
+    if (sinks_.csv != nullptr) sinks_.csv->write(summary);
+    store(result_.timeseries, summary);
+    for (const WorkerInterval& w : m.per_worker) {
+      const IntervalSummary ws =
+          IntervalSummary::of(w.ops, m.index, start, end, w.inflight_sum, w.reap_calls, w.worker);
+      if (sinks_.jsonl != nullptr) sinks_.jsonl->write(ws);
+      if (sinks_.csv != nullptr) sinks_.csv->write(ws);
+      store(result_.worker_timeseries, ws);
+    }
+    if (sinks_.live != nullptr) sinks_.live->show(summary, spec_.duration_ns);
+    if (sinks_.observer) sinks_.observer(m, summary, cumulative_);
   }
-  return t;
-}
+
+ private:
+  void store(std::vector<IntervalSummary>& series, const IntervalSummary& s) {
+    if (series.size() < RunResult::kMaxStoredIntervals) {
+      series.push_back(s);
+    } else {
+      result_.timeseries_truncated = true;
+    }
+  }
+
+  const JobSpec& spec_;
+  const IntervalSinks& sinks_;
+  RunResult& result_;
+  OpStatsSet cumulative_;
+};
 
 }  // namespace
 
-void JobRunner::run(RunResult& result, LiveLine* live) {
+void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   const uint32_t n = spec_.threads;
   StartBarrier barrier(n);
   RunSignals signals;
+  TimeSeriesAssembler time_series(n, spec_.timeseries_per_worker);
+
+  uint64_t working_set_bytes = 0;
+  std::vector<uint64_t> file_offsets;
+  for (const PlannedFile& f : layout_.files) {
+    file_offsets.push_back(working_set_bytes);
+    working_set_bytes += f.size;
+  }
 
   std::vector<std::unique_ptr<Worker>> workers;
   workers.reserve(n);
@@ -66,6 +87,10 @@ void JobRunner::run(RunResult& result, LiveLine* live) {
     setup.queue_depth = engine_.queue_depth;
     setup.barrier = &barrier;
     setup.signals = &signals;
+    setup.time_series = &time_series;
+    setup.stats_interval_ns = spec_.stats_interval_ns;
+    setup.working_set_offset = file_offsets[layout_.workers[i].file_index];
+    setup.working_set_bytes = working_set_bytes;
     workers.push_back(std::make_unique<Worker>(setup));
   }
   std::vector<std::thread> threads;
@@ -79,51 +104,54 @@ void JobRunner::run(RunResult& result, LiveLine* live) {
     }
   }
 
-  const CpuUsage cpu_before = cpu_now();
+  const ResourceUsage usage_before = ResourceUsage::now();
   const uint64_t start_ns = monotonic_now_ns();
   barrier.release(start_ns);
+  result.stats_interval_ns = spec_.stats_interval_ns;
+  IntervalEmitter emitter(spec_, sinks, result);
+  // A sink that fails (a full disk under the time-series file) stops the run
+  // like an IO error: the summary is still printed, the exit code is 1.
+  bool sink_failed = false;
+  auto emit = [&](const MergedInterval& m, uint64_t window_ns) {
+    if (sink_failed) return;
+    try {
+      emitter.emit(m, window_ns);
+    } catch (const std::exception& e) {
+      sink_failed = true;
+      result.error_messages.push_back(e.what());
+      signals.io_failed.store(true, std::memory_order_relaxed);
+      signals.stop.store(true, std::memory_order_relaxed);
+    }
+  };
 
-  // Watch the run: forward interrupts, show progress once a second.
-  uint64_t next_live = start_ns + kLiveIntervalNs;
-  ProgressTotals last;
-  uint64_t last_ns = start_ns;
+  // Watch the run: forward interrupts, emit intervals as they complete.
   for (;;) {
     bool all_finished = true;
-    for (auto& w : workers) all_finished &= w->progress().finished.load(std::memory_order_acquire);
+    for (auto& w : workers) all_finished &= w->finished();
     if (all_finished) break;
     if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) {
       result.interrupted = true;
       signals.stop.store(true, std::memory_order_relaxed);
     }
-    const uint64_t now = monotonic_now_ns();
-    if (live != nullptr && now >= next_live) {
-      const ProgressTotals cur = sum_progress(workers);
-      const double secs = static_cast<double>(now - last_ns) / 1e9;
-      LiveSample sample;
-      sample.elapsed_ns = now - start_ns;
-      sample.planned_ns = spec_.duration_ns;
-      sample.read_iops = static_cast<double>(cur.read_ops - last.read_ops) / secs;
-      sample.read_bw = static_cast<double>(cur.read_bytes - last.read_bytes) / secs;
-      sample.write_iops = static_cast<double>(cur.write_ops - last.write_ops) / secs;
-      sample.write_bw = static_cast<double>(cur.write_bytes - last.write_bytes) / secs;
-      sample.errors = cur.errors;
-      live->show(sample);
-      last = cur;
-      last_ns = now;
-      next_live += kLiveIntervalNs;
-    }
+    for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
     std::this_thread::sleep_for(kMonitorPeriod);
   }
   for (auto& t : threads) t.join();
-  const CpuUsage cpu_after = cpu_now();
-  if (live != nullptr) live->clear();
+  result.resources = ResourceUsage::between(usage_before, ResourceUsage::now());
   if (interrupt_signal() != 0) result.interrupted = true;
 
   uint64_t end_ns = start_ns;
+  OpStatsSet totals;
   for (const auto& w : workers) {
-    result.read.merge(w->read_stats());
-    result.write.merge(w->write_stats());
+    totals.merge(w->stats());
     end_ns = std::max(end_ns, w->finish_ns());
+    if (w->heatmap() != nullptr) {
+      if (!result.heatmap) {
+        result.heatmap = *w->heatmap();
+      } else {
+        result.heatmap->merge(*w->heatmap());
+      }
+    }
     for (const std::string& m : w->error_messages()) {
       if (result.error_messages.size() < 16) result.error_messages.push_back(m);
     }
@@ -136,9 +164,14 @@ void JobRunner::run(RunResult& result, LiveLine* live) {
     }
   }
   result.window_ns = end_ns - start_ns;
-  result.cpu.user_s = cpu_after.user_s - cpu_before.user_s;
-  result.cpu.system_s = cpu_after.system_s - cpu_before.system_s;
-  const uint64_t done_ops = result.read.ops + result.write.ops + result.read.errors + result.write.errors;
+  for (const MergedInterval& m : time_series.take_complete(/*all=*/true)) emit(m, result.window_ns);
+  if (sinks.live != nullptr) sinks.live->clear();
+  result.read = totals[OpKind::kRead];
+  result.write = totals[OpKind::kWrite];
+  result.sync = totals[OpKind::kSync];
+
+  const OpStats data = totals.data_total();
+  const uint64_t done_ops = data.ops + data.errors;
   if (result.interrupted) {
     result.stop_reason = "interrupted";
   } else if (signals.io_failed.load()) {

@@ -1,21 +1,25 @@
 // JobRunner: runs one planned job.  Starts one Worker thread per worker,
 // waits for all of them at the start barrier, opens the measured window,
-// shows live progress, propagates stop requests (duration, op limits, IO
-// errors, SIGINT/SIGTERM) and merges the workers' statistics into a
-// RunResult once every worker has finished.
+// forwards stop requests (SIGINT/SIGTERM), turns the workers' closed
+// intervals into the time series (live view, streamed files, observers) and
+// merges the workers' statistics into a RunResult once all have finished.
 #ifndef IOPULSE_RUN_JOB_RUNNER_H_
 #define IOPULSE_RUN_JOB_RUNNER_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "iopulse/engine.h"
 #include "job/job_spec.h"
 #include "stats/run_result.h"
+#include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
 
 namespace iopulse {
 
 class LiveLine;
+class TimeSeriesCsv;
+class TimeSeriesJsonLines;
 
 struct EngineBinding {
   const iop_engine_desc* desc = nullptr;
@@ -24,15 +28,25 @@ struct EngineBinding {
   uint32_t queue_depth = 1;                   // the job's, clamped to the engine's maximum
 };
 
+// Where each closed interval goes while the run goes on; any may be null.
+struct IntervalSinks {
+  LiveLine* live = nullptr;
+  TimeSeriesJsonLines* jsonl = nullptr;
+  TimeSeriesCsv* csv = nullptr;
+  // Called once per interval with the merged interval (histograms
+  // included), its summary, and the job's cumulative statistics so far.
+  std::function<void(const MergedInterval&, const IntervalSummary&, const OpStatsSet& cumulative)> observer;
+};
+
 class JobRunner {
  public:
   JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine)
       : spec_(spec), layout_(layout), engine_(engine) {}
 
-  // Runs the job.  Fills the statistics, window, CPU time, stop reason and
-  // error messages of `result` (the caller fills engine and config).
-  // `live` may be null.  Rethrows a worker's setup failure (nothing ran).
-  void run(RunResult& result, LiveLine* live);
+  // Runs the job.  Fills the statistics, window, resources, time series,
+  // stop reason and error messages of `result` (the caller fills engine and
+  // config).  Rethrows a worker's setup failure (then nothing ran).
+  void run(RunResult& result, const IntervalSinks& sinks);
 
  private:
   const JobSpec& spec_;

@@ -16,7 +16,6 @@
 namespace iopulse {
 namespace {
 
-constexpr uint64_t kPublishIntervalNs = 100'000'000;  // progress for the live view
 constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop is seen
 constexpr size_t kMaxErrorMessages = 8;
 constexpr uint64_t kDefaultSeed = 0x10b5e5eedULL;
@@ -65,7 +64,8 @@ void Worker::run() {
     setup_error_ = std::current_exception();
     setup_.barrier->abort();
     teardown();
-    progress_.finished.store(true, std::memory_order_release);
+    setup_.time_series->finish(setup_.index);
+    finished_.store(true, std::memory_order_release);
     return;
   }
   const uint64_t start_ns = setup_.barrier->arrive_and_wait();
@@ -79,8 +79,8 @@ void Worker::run() {
     }
   }
   teardown();
-  publish_progress();
-  progress_.finished.store(true, std::memory_order_release);
+  setup_.time_series->finish(setup_.index);
+  finished_.store(true, std::memory_order_release);
 }
 
 void Worker::setup() {
@@ -120,6 +120,9 @@ void Worker::setup() {
   fdesc.fd = fd_;
   fdesc.size = file_.size;
   const int32_t handle = engine_->open_file(fdesc);
+  if (spec.heatmap) {
+    heatmap_ = std::make_unique<AccessHeatmap>(setup_.working_set_bytes, spec.block_size, spec.heatmap_buckets);
+  }
 
   // The IO pool: queue_depth slots, each with its own buffer and scratch.
   const size_t align = std::max<size_t>(4096, desc.min_buf_align);
@@ -173,7 +176,9 @@ void Worker::loop(uint64_t start_ns) {
   uint32_t inflight = 0;
   bool submitting = true;
   uint64_t now = start_ns;
-  uint64_t next_publish = start_ns + kPublishIntervalNs;
+  start_ns_ = start_ns;
+  next_interval_ns_ = start_ns + setup_.stats_interval_ns;
+  const uint64_t heatmap_base = setup_.working_set_offset;
 
   for (;;) {
     if (submitting) {
@@ -211,15 +216,19 @@ void Worker::loop(uint64_t start_ns) {
                                            std::strerror(-got)));
     }
     now = monotonic_now_ns();
+    if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
+    inflight_sum_ += inflight;
+    ++reap_calls_;
     for (int32_t i = 0; i < got; ++i) {
       const iop_cqe& cqe = cqes_[i];
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
       const IoSlot& slot = slots_[index];
       if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
-        OpStats& st = stats_[slot.io.op];
+        OpStats& st = interval_.of(slot.io.op);
         ++st.ops;
         st.bytes += slot.io.len;
         st.latency.record(now - slot.submit_ns);
+        if (heatmap_) heatmap_->record(heatmap_base + slot.io.offset, slot.io.len, slot.io.op == IOP_OP_WRITE);
       } else {
         record_failure(slot, cqe.res);
       }
@@ -235,16 +244,29 @@ void Worker::loop(uint64_t start_ns) {
       pending = 0;
     }
     if (!submitting && inflight == 0) break;
-    if (now >= next_publish) {
-      publish_progress();
-      next_publish = now + kPublishIntervalNs;
-    }
   }
   finish_ns_ = now;
+  roll_interval(now, /*last=*/true);
+}
+
+void Worker::roll_interval(uint64_t now, bool last) {
+  WorkerInterval closed;
+  closed.last = last;
+  closed.worker = setup_.index;
+  closed.index = interval_index_;
+  closed.ops = interval_;
+  closed.inflight_sum = inflight_sum_;
+  closed.reap_calls = reap_calls_;
+  cumulative_.merge(interval_);
+  interval_.clear();
+  inflight_sum_ = reap_calls_ = 0;
+  setup_.time_series->deliver(std::move(closed));
+  interval_index_ = (now - start_ns_) / setup_.stats_interval_ns;
+  next_interval_ns_ = start_ns_ + (interval_index_ + 1) * setup_.stats_interval_ns;
 }
 
 void Worker::record_failure(const IoSlot& slot, int64_t res) {
-  OpStats& st = stats_[slot.io.op];
+  OpStats& st = interval_.of(slot.io.op);
   ++st.errors;
   if (error_messages_.size() < kMaxErrorMessages) {
     error_messages_.push_back(
@@ -258,15 +280,6 @@ void Worker::record_failure(const IoSlot& slot, int64_t res) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->stop.store(true, std::memory_order_relaxed);
   }
-}
-
-void Worker::publish_progress() {
-  progress_.read_ops.store(stats_[IOP_OP_READ].ops, std::memory_order_relaxed);
-  progress_.read_bytes.store(stats_[IOP_OP_READ].bytes, std::memory_order_relaxed);
-  progress_.write_ops.store(stats_[IOP_OP_WRITE].ops, std::memory_order_relaxed);
-  progress_.write_bytes.store(stats_[IOP_OP_WRITE].bytes, std::memory_order_relaxed);
-  progress_.errors.store(stats_[IOP_OP_READ].errors + stats_[IOP_OP_WRITE].errors,
-                         std::memory_order_relaxed);
 }
 
 void Worker::teardown() {

@@ -11,9 +11,11 @@
 //             request, then drain what is in flight
 //   teardown  close files, destroy the engine
 //
-// Other threads see progress only through WorkerProgress (relaxed atomics
-// published a few times a second) and read the statistics after run()
-// returned.
+// Statistics are kept per stats interval: when the worker's clock crosses an
+// interval boundary it hands the closed interval to the TimeSeriesAssembler
+// (once a second, not per IO) and adds it to its cumulative statistics, so
+// the time series always sums to the totals.  Other threads read the
+// cumulative statistics after run() returned.
 #ifndef IOPULSE_RUN_WORKER_H_
 #define IOPULSE_RUN_WORKER_H_
 
@@ -29,7 +31,9 @@
 #include "job/job_spec.h"
 #include "run/engine_instance.h"
 #include "run/start_barrier.h"
-#include "stats/op_stats.h"
+#include "stats/access_heatmap.h"
+#include "stats/op_stats_set.h"
+#include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
 #include "workload/offset_generator.h"
 #include "workload/op_mix.h"
@@ -37,16 +41,6 @@
 
 namespace iopulse {
 
-// Counters a worker publishes for the live view.  Written by the worker
-// only, read by anyone; cumulative since the window started.
-struct alignas(64) WorkerProgress {
-  std::atomic<uint64_t> read_ops{0};
-  std::atomic<uint64_t> read_bytes{0};
-  std::atomic<uint64_t> write_ops{0};
-  std::atomic<uint64_t> write_bytes{0};
-  std::atomic<uint64_t> errors{0};
-  std::atomic<bool> finished{false};
-};
 
 // Flags shared by all workers of a run.
 struct RunSignals {
@@ -65,6 +59,10 @@ struct WorkerSetup {
   uint32_t queue_depth = 1;  // already clamped to the engine's maximum
   StartBarrier* barrier = nullptr;
   RunSignals* signals = nullptr;
+  TimeSeriesAssembler* time_series = nullptr;
+  uint64_t stats_interval_ns = 1'000'000'000;
+  uint64_t working_set_offset = 0;  // where the worker's file starts in the working set (heatmap)
+  uint64_t working_set_bytes = 0;   // all target files laid end to end (heatmap)
 };
 
 class Worker {
@@ -78,9 +76,10 @@ class Worker {
   // is kept in setup_error(); a failure while running in run_error().
   void run();
 
-  WorkerProgress& progress() { return progress_; }
-  const OpStats& read_stats() const { return stats_[IOP_OP_READ]; }
-  const OpStats& write_stats() const { return stats_[IOP_OP_WRITE]; }
+  // True once run() has returned its results (any thread may ask).
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
+  const OpStatsSet& stats() const { return cumulative_; }
+  const AccessHeatmap* heatmap() const { return heatmap_.get(); }
   uint64_t finish_ns() const { return finish_ns_; }
   std::exception_ptr setup_error() const { return setup_error_; }
   std::exception_ptr run_error() const { return run_error_; }
@@ -96,7 +95,9 @@ class Worker {
   void setup();
   void loop(uint64_t start_ns);
   void teardown();
-  void publish_progress();
+  // Closes the current interval at `now` and opens the one `now` falls in.
+  // `last`: the worker stops; the interval ends at `now`, not at a boundary.
+  void roll_interval(uint64_t now, bool last = false);
   // Cold path: a completion that failed or moved fewer bytes than asked.
   void record_failure(const IoSlot& slot, int64_t res);
 
@@ -119,8 +120,17 @@ class Worker {
   OffsetGenerator offsets_;
   OpMix op_mix_;
 
-  std::array<OpStats, 2> stats_;     // indexed by IOP_OP_READ / IOP_OP_WRITE
-  WorkerProgress progress_;
+  // Statistics: the open interval, and everything before it.
+  OpStatsSet interval_;
+  OpStatsSet cumulative_;
+  uint64_t interval_index_ = 0;
+  uint64_t next_interval_ns_ = 0;     // clock value that closes the open interval
+  uint64_t start_ns_ = 0;             // window start
+  uint64_t inflight_sum_ = 0;         // for the interval's mean queue depth
+  uint64_t reap_calls_ = 0;
+  std::unique_ptr<AccessHeatmap> heatmap_;  // with --heatmap
+
+  std::atomic<bool> finished_{false};
   uint64_t finish_ns_ = 0;
   std::exception_ptr setup_error_;
   std::exception_ptr run_error_;

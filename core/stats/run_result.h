@@ -10,7 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
+#include "stats/access_heatmap.h"
+#include "stats/interval_stats.h"
 #include "stats/op_stats.h"
+#include "stats/resource_usage.h"
 
 namespace iopulse {
 
@@ -22,12 +27,6 @@ struct EngineIdentity {
   std::string path;     // the shared object it was loaded from
 };
 
-// CPU time the iopulse process used during the measured window, seconds.
-struct CpuUsage {
-  double user_s = 0;
-  double system_s = 0;
-};
-
 struct RunResult {
   nlohmann::json config;        // the effective job, as given by the caller
   EngineIdentity engine;
@@ -35,10 +34,26 @@ struct RunResult {
   uint64_t window_ns = 0;       // measured window: barrier release to stop condition
   OpStats read;                 // merged over all workers
   OpStats write;
-  CpuUsage cpu;
+  OpStats sync;                 // fsync and fdatasync operations
+  ResourceUsage resources;      // CPU time, context switches, peak RSS over the window
   bool interrupted = false;     // stopped early by SIGINT/SIGTERM
   std::string stop_reason;      // "duration", "total-bytes", "interrupted" or "error"
   std::vector<std::string> error_messages;  // the first few IO error texts
+
+  // Time series: one summary per stats interval (all workers), and per
+  // worker when asked for.  Bounded: past kMaxStoredIntervals the summaries
+  // are only streamed to files and `timeseries_truncated` is set.
+  static constexpr size_t kMaxStoredIntervals = 86400;
+  uint64_t stats_interval_ns = 0;
+  std::vector<IntervalSummary> timeseries;
+  std::vector<IntervalSummary> worker_timeseries;
+  bool timeseries_truncated = false;
+
+  std::optional<AccessHeatmap> heatmap;  // with --heatmap
+
+  // File preparation before the window (never part of the measurement).
+  uint64_t preparation_ns = 0;
+  uint64_t preparation_bytes = 0;
 
   // Reads and writes merged.
   OpStats total() const {

@@ -38,7 +38,8 @@ RunResult sample_result() {
   r.read.ops = 1000;
   r.read.bytes = 1000 * 4096;
   for (uint64_t i = 0; i < 1000; ++i) r.read.latency.record(10'000 + i * 10'990);
-  r.cpu = {1.25, 0.5};
+  r.resources.user_s = 1.25;
+  r.resources.system_s = 0.5;
   r.stop_reason = "duration";
   return r;
 }

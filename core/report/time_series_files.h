@@ -1,0 +1,49 @@
+// Streamed time-series files, written while the run goes on: one line per
+// interval, flushed as soon as it is written, so a crash or Ctrl-C leaves
+// valid files behind.
+//   TimeSeriesJsonLines  one JSON object per line (IntervalSummary::to_json)
+//   TimeSeriesCsv        a header row, then one row per interval
+// Both throw std::system_error naming the path when the file cannot be
+// created or written.
+#ifndef IOPULSE_REPORT_TIME_SERIES_FILES_H_
+#define IOPULSE_REPORT_TIME_SERIES_FILES_H_
+
+#include <cstdio>
+#include <string>
+
+#include "stats/interval_stats.h"
+
+namespace iopulse {
+
+class TimeSeriesJsonLines {
+ public:
+  explicit TimeSeriesJsonLines(const std::string& path);
+  ~TimeSeriesJsonLines();
+  TimeSeriesJsonLines(const TimeSeriesJsonLines&) = delete;
+  TimeSeriesJsonLines& operator=(const TimeSeriesJsonLines&) = delete;
+  void write(const IntervalSummary& interval);
+
+ private:
+  std::string path_;
+  std::FILE* file_;
+};
+
+class TimeSeriesCsv {
+ public:
+  explicit TimeSeriesCsv(const std::string& path);
+  ~TimeSeriesCsv();
+  TimeSeriesCsv(const TimeSeriesCsv&) = delete;
+  TimeSeriesCsv& operator=(const TimeSeriesCsv&) = delete;
+  void write(const IntervalSummary& interval);
+
+  // The header row (without newline), for documentation and tests.
+  static std::string header();
+
+ private:
+  std::string path_;
+  std::FILE* file_;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_REPORT_TIME_SERIES_FILES_H_

@@ -1,0 +1,74 @@
+#include "stats/interval_stats.h"
+
+namespace iopulse {
+namespace {
+
+OpIntervalSummary summarize(const OpStats& s, uint64_t span_ns) {
+  OpIntervalSummary o;
+  o.ops = s.ops;
+  o.bytes = s.bytes;
+  o.errors = s.errors;
+  o.iops = iops(s, span_ns);
+  o.bw_bytes_per_sec = bandwidth_bytes_per_sec(s, span_ns);
+  const LatencyHistogram& h = s.latency;
+  if (h.count() > 0) {
+    o.lat_min = h.min();
+    o.lat_max = h.max();
+    o.lat_mean = h.mean();
+    o.lat_p50 = h.percentile(50);
+    o.lat_p90 = h.percentile(90);
+    o.lat_p99 = h.percentile(99);
+    o.lat_p999 = h.percentile(99.9);
+  }
+  return o;
+}
+
+nlohmann::json op_json(const OpIntervalSummary& o) {
+  return {{"ops", o.ops},
+          {"bytes", o.bytes},
+          {"errors", o.errors},
+          {"iops", o.iops},
+          {"bw_bytes_per_sec", o.bw_bytes_per_sec},
+          {"latency_ns",
+           {{"min", o.lat_min},
+            {"mean", o.lat_mean},
+            {"max", o.lat_max},
+            {"p50", o.lat_p50},
+            {"p90", o.lat_p90},
+            {"p99", o.lat_p99},
+            {"p99.9", o.lat_p999}}}};
+}
+
+}  // namespace
+
+IntervalSummary IntervalSummary::of(const OpStatsSet& ops, uint64_t index, uint64_t start_ns,
+                                    uint64_t end_ns, uint64_t inflight_sum, uint64_t reap_calls,
+                                    int64_t worker) {
+  IntervalSummary s;
+  s.worker = worker;
+  s.index = index;
+  s.start_ns = start_ns;
+  s.end_ns = end_ns;
+  const uint64_t span = end_ns > start_ns ? end_ns - start_ns : 0;
+  s.read = summarize(ops[OpKind::kRead], span);
+  s.write = summarize(ops[OpKind::kWrite], span);
+  s.sync = summarize(ops[OpKind::kSync], span);
+  s.total = summarize(ops.data_total(), span);
+  s.qd_mean = reap_calls > 0 ? static_cast<double>(inflight_sum) / static_cast<double>(reap_calls) : 0;
+  return s;
+}
+
+nlohmann::json IntervalSummary::to_json() const {
+  nlohmann::json j = {{"index", index},
+                      {"start_ns", start_ns},
+                      {"end_ns", end_ns},
+                      {"read", op_json(read)},
+                      {"write", op_json(write)},
+                      {"total", op_json(total)},
+                      {"qd_mean", qd_mean}};
+  if (sync.ops != 0 || sync.errors != 0) j["sync"] = op_json(sync);
+  if (worker >= 0) j["worker"] = worker;
+  return j;
+}
+
+}  // namespace iopulse

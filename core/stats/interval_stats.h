@@ -1,0 +1,53 @@
+// Per-interval statistics.  Every worker closes an interval when its clock
+// crosses an interval boundary (boundaries are multiples of the stats
+// interval from the start of the measured window) and hands the interval's
+// own statistics, histograms included, to the TimeSeriesAssembler.  The
+// cumulative statistics are the sum of the intervals, so the time series
+// always adds up to the totals.
+#ifndef IOPULSE_STATS_INTERVAL_STATS_H_
+#define IOPULSE_STATS_INTERVAL_STATS_H_
+
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+#include "stats/op_stats_set.h"
+
+namespace iopulse {
+
+// One worker's statistics for one interval.
+struct WorkerInterval {
+  uint32_t worker = 0;
+  uint64_t index = 0;          // interval number since the window opened
+  OpStatsSet ops;              // IOs reaped during the interval
+  uint64_t inflight_sum = 0;   // sum over reap calls of the IOs in flight
+  uint64_t reap_calls = 0;
+  bool last = false;           // the worker's final, possibly partial, interval
+};
+
+// The numbers one op kind shows for one interval (no histogram).
+struct OpIntervalSummary {
+  uint64_t ops = 0, bytes = 0, errors = 0;
+  double iops = 0, bw_bytes_per_sec = 0;
+  uint64_t lat_min = 0, lat_max = 0, lat_p50 = 0, lat_p90 = 0, lat_p99 = 0, lat_p999 = 0;
+  double lat_mean = 0;
+};
+
+// One interval of the time series, for the job or for one worker.
+struct IntervalSummary {
+  int64_t worker = -1;         // -1: all workers
+  uint64_t index = 0;
+  uint64_t start_ns = 0;       // relative to the window start
+  uint64_t end_ns = 0;         // shorter than a full interval for the last one
+  OpIntervalSummary read, write, sync, total;  // total = read + write
+  double qd_mean = 0;          // average IOs in flight seen at each reap
+
+  static IntervalSummary of(const OpStatsSet& ops, uint64_t index, uint64_t start_ns,
+                            uint64_t end_ns, uint64_t inflight_sum, uint64_t reap_calls,
+                            int64_t worker);
+  nlohmann::json to_json() const;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_STATS_INTERVAL_STATS_H_

@@ -1,0 +1,29 @@
+#include "stats/resource_usage.h"
+
+#include <sys/resource.h>
+
+namespace iopulse {
+
+ResourceUsage ResourceUsage::now() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  ResourceUsage r;
+  r.user_s = static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
+  r.system_s = static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
+  r.voluntary_switches = static_cast<uint64_t>(ru.ru_nvcsw);
+  r.involuntary_switches = static_cast<uint64_t>(ru.ru_nivcsw);
+  r.max_rss_bytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;  // Linux reports KiB
+  return r;
+}
+
+ResourceUsage ResourceUsage::between(const ResourceUsage& before, const ResourceUsage& after) {
+  ResourceUsage d;
+  d.user_s = after.user_s - before.user_s;
+  d.system_s = after.system_s - before.system_s;
+  d.voluntary_switches = after.voluntary_switches - before.voluntary_switches;
+  d.involuntary_switches = after.involuntary_switches - before.involuntary_switches;
+  d.max_rss_bytes = after.max_rss_bytes;
+  return d;
+}
+
+}  // namespace iopulse
