@@ -1,0 +1,239 @@
+#include "cli/report_command.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "report/html_report.h"
+#include "report/json_report.h"
+
+namespace po = boost::program_options;
+
+namespace iopulse {
+namespace {
+
+using nlohmann::json;
+
+// Every failure of the command: one line, exit code 2.
+class ReportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+po::options_description report_options() {
+  po::options_description d("Options");
+  d.add_options()
+      ("help,h", "show this help and exit")
+      ("output,o", po::value<std::string>(), "write the HTML page to this file (required)")
+      ("title", po::value<std::string>(), "heading of the page (default \"IOPulse report\")")
+      ("label", po::value<std::vector<std::string>>()->composing(),
+       "name of the next result in tables and legends (repeatable, in order; default: the "
+       "file name)")
+      ("results", po::value<std::vector<std::string>>(), "result files written with --json-output");
+  return d;
+}
+
+std::string usage() {
+  std::ostringstream out;
+  po::options_description visible("Options");
+  visible.add_options()
+      ("help,h", "show this help and exit")
+      ("output,o", po::value<std::string>()->value_name("OUT.html"),
+       "write the HTML page to this file (required)")
+      ("title", po::value<std::string>()->value_name("TEXT"),
+       "heading of the page (default \"IOPulse report\")")
+      ("label", po::value<std::vector<std::string>>()->value_name("NAME"),
+       "name of the next result in tables and legends (repeatable, in order; default: the "
+       "file name)");
+  out << "Usage: iopulse report RESULTS.json [MORE.json ...] -o OUT.html [--title TEXT]\n\n"
+         "Writes one self-contained HTML page (no network access needed to view it) with the\n"
+         "summary, charts of IOPS, bandwidth and latency over time, the latency distribution,\n"
+         "the access heatmap and the configuration of each result file. Several files are\n"
+         "compared side by side.\n\n"
+      << visible
+      << "\nExample:\n"
+         "  iopulse report uring.json sync.json --label io_uring --label sync -o compare.html\n";
+  return out.str();
+}
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+std::string read_whole_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw ReportError(fmt::format("cannot read '{}': {}", path, errno_text(errno)));
+  std::string text;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      throw ReportError(fmt::format("cannot read '{}': {}", path, errno_text(error)));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+// The nlohmann message without its "[json.exception.parse_error.101] " tag.
+std::string parse_message(const json::parse_error& e) {
+  std::string_view what = e.what();
+  if (const size_t tag_end = what.find("] "); what.starts_with("[json.exception") &&
+                                                tag_end != std::string_view::npos) {
+    what.remove_prefix(tag_end + 2);
+  }
+  return std::string(what);
+}
+
+json read_result(const std::string& path) {
+  const std::string text = read_whole_file(path);
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw ReportError(fmt::format("'{}' is not JSON: {}", path, parse_message(e)));
+  }
+  if (!doc.is_object() || !doc.contains("schema_version") ||
+      !doc["schema_version"].is_number_integer()) {
+    throw ReportError(fmt::format(
+        "'{}' is not an IOPulse result file (no schema_version); write one with "
+        "iopulse --json-output",
+        path));
+  }
+  const int64_t version = doc["schema_version"].get<int64_t>();
+  if (version != kJsonSchemaVersion) {
+    std::cerr << fmt::format(
+        "iopulse: warning: '{}' has schema_version {}; this iopulse reads version {}, so parts "
+        "of it may be missing from the report\n",
+        path, version, kJsonSchemaVersion);
+  }
+  return doc;
+}
+
+void write_all(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw ReportError(fmt::format("cannot write '{}': {}", path, errno_text(errno)));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// Writes `page` to path + ".tmp", flushes it and renames it over `path`.
+void write_page(const std::string& path, const std::string& page) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw ReportError(fmt::format("cannot write '{}' (creating '{}'): {}", path, tmp,
+                                  errno_text(errno)));
+  }
+  try {
+    write_all(fd, page, tmp);
+    if (::fsync(fd) != 0) throw ReportError(fmt::format("cannot write '{}': {}", tmp, errno_text(errno)));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(tmp.c_str());
+    throw ReportError(fmt::format("cannot write '{}': {}", tmp, errno_text(error)));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(tmp.c_str());
+    throw ReportError(fmt::format("cannot write '{}' (renaming '{}' over it): {}", path, tmp,
+                                  errno_text(error)));
+  }
+}
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  po::positional_options_description positional;
+  positional.add("results", -1);
+  po::variables_map vm;
+  try {
+    constexpr int kStyle =
+        po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args)
+                  .options(report_options())
+                  .positional(positional)
+                  .style(kStyle)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw ReportError(fmt::format("report: {}; see iopulse report --help", e.what()));
+  }
+  if (vm.count("help") != 0) {
+    std::cout << usage();
+    return 0;
+  }
+  if (vm.count("results") == 0) {
+    throw ReportError("report: missing RESULTS.json: give one or more files written with "
+                      "--json-output (see iopulse report --help)");
+  }
+  if (vm.count("output") == 0 || vm["output"].as<std::string>().empty()) {
+    throw ReportError("report: missing -o OUT.html: the file to write the page to");
+  }
+  const auto paths = vm["results"].as<std::vector<std::string>>();
+  const std::string output = vm["output"].as<std::string>();
+  std::vector<std::string> labels;
+  if (vm.count("label") != 0) {
+    labels = vm["label"].as<std::vector<std::string>>();
+    if (labels.size() != paths.size()) {
+      throw ReportError(fmt::format("--label: {} label(s) for {} result file(s); give one per file, "
+                                    "in order", labels.size(), paths.size()));
+    }
+  } else {
+    for (const std::string& path : paths) labels.push_back(std::filesystem::path(path).stem().string());
+  }
+  for (const std::string& path : paths) {
+    if (std::filesystem::path(path) == std::filesystem::path(output)) {
+      throw ReportError(fmt::format("-o {}: that is one of the result files; choose another name", output));
+    }
+  }
+
+  std::vector<json> results;
+  for (const std::string& path : paths) results.push_back(read_result(path));
+  HtmlReportOptions options;
+  if (vm.count("title") != 0) options.title = vm["title"].as<std::string>();
+  write_page(output, render_html_report(results, labels, options));
+  std::cout << output << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_report_command(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const ReportError& e) {
+    std::cerr << "iopulse: error: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "iopulse: error: report: " << e.what() << "\n";
+  }
+  return 2;
+}
+
+}  // namespace iopulse

@@ -1,0 +1,24 @@
+// `iopulse report`: turns result files written with --json-output into one
+// self-contained HTML page (report/html_report.h).
+//
+//   iopulse report RESULTS.json [MORE.json ...] -o OUT.html [--title TEXT]
+//                  [--label NAME ...]
+//
+// Several files are compared side by side, named by --label (in order) or
+// by their file names.  The page is written to OUT.html.tmp, flushed and
+// renamed over OUT.html, so a reader never sees half a page.
+#ifndef IOPULSE_CLI_REPORT_COMMAND_H_
+#define IOPULSE_CLI_REPORT_COMMAND_H_
+
+namespace iopulse {
+
+// argv[0] is "report"; argv[1..] are the command's arguments.  Prints the
+// output path on stdout and returns 0 on success; --help prints the usage
+// and returns 0.  Any problem (bad option, unreadable or missing input, a
+// file that is not JSON or not an IOPulse result, an output that cannot be
+// written) prints one line "iopulse: error: ..." on stderr and returns 2.
+int run_report_command(int argc, char** argv);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_CLI_REPORT_COMMAND_H_
