@@ -1,9 +1,18 @@
 # iopulse_add_engine(<name> SOURCES <src>... [LIBRARIES <lib>...] [OUTPUT_DIRECTORY <dir>])
 #
-# Builds an IOPulse engine plugin as a shared object named iopulse_<name>.so
-# from the public SDK only: hidden visibility (only iopulse_engine_entry is
-# exported) and no undefined symbols (an engine never calls into the host).
-# Requires the target IOPulse::sdk (the SDK's include directory).
+# Builds an IOPulse engine plugin, target iopulse_engine_<name>, as a shared
+# object named iopulse_<name>.so from the public SDK only: hidden visibility
+# (only iopulse_engine_entry is exported) and no undefined symbols (an engine
+# never calls into the host).  Requires the target IOPulse::sdk (the SDK's
+# include directory).
+#
+# When IOPULSE_ENGINE_INSTALL_DIR is set, the plugin is installed there (a
+# path relative to the install prefix, or absolute) as the install component
+# engine-<name>, so each engine can be packaged on its own.  In the IOPulse
+# tree it is the plugin directory under the prefix; find_package(IOPulseSDK)
+# sets it, unless already set, to IOPULSE_SDK_PLUGIN_DIR, the directory the
+# installed host searches.  The names of all engines added are collected in
+# the global property IOPULSE_ENGINE_NAMES.
 function(iopulse_add_engine name)
   cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
@@ -22,5 +31,10 @@ function(iopulse_add_engine name)
   endif()
   target_link_libraries(${target} PRIVATE IOPulse::sdk ${ARG_LIBRARIES})
   target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  if(IOPULSE_ENGINE_INSTALL_DIR)
+    install(TARGETS ${target}
+            LIBRARY DESTINATION "${IOPULSE_ENGINE_INSTALL_DIR}" COMPONENT engine-${name})
+  endif()
   set_property(GLOBAL APPEND PROPERTY IOPULSE_ENGINE_TARGETS ${target})
+  set_property(GLOBAL APPEND PROPERTY IOPULSE_ENGINE_NAMES ${name})
 endfunction()
