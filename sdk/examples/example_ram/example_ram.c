@@ -1,0 +1,265 @@
+/*
+ * example_ram -- an IOPulse engine that keeps every file in memory.
+ *
+ * A small but complete engine, built out of tree from the installed SDK
+ * only (see CMakeLists.txt and Makefile next to this file).  Each file the
+ * host opens becomes a buffer of iop_file_desc.size bytes, allocated and
+ * filled with the `fill` byte when the file is opened; reads and writes are
+ * memcpy to and from that buffer, trim refills the range, fsync and
+ * fdatasync have nothing to do.  Nothing touches the disk, so the engine
+ * declares IOP_CAP_DISKLESS and the host neither creates nor opens the
+ * target files.  Every worker has its own instance and therefore its own
+ * copy of each file.
+ *
+ * The IO happens inside submit(), as in any synchronous engine; the
+ * completions wait in a ring until the next reap() hands them to the host.
+ * The per-IO path allocates nothing, takes no lock and makes no system call.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <iopulse/engine.h>
+
+#define RAM_MAX_QUEUE_DEPTH 4096u
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+enum { OPT_FILL = 0, NUM_OPTIONS };
+
+static const iop_option_desc ram_options[NUM_OPTIONS] = {
+    [OPT_FILL] = {
+        .name = "fill",
+        .help = "byte value every file holds when it is opened (and after a trim)",
+        .type = IOP_OPT_INT,
+        .default_value = "0",
+        .min_value = 0,
+        .max_value = 255,
+    },
+};
+
+/* ------------------------------------------------------------------------ */
+/* Instance                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* One file: its bytes, or data == NULL for a free handle. */
+struct ram_file {
+  unsigned char *data;
+  uint64_t size;
+};
+
+/* One instance per worker thread; nothing here is shared.
+ *
+ * Completions wait in cqes[], a ring of queue_depth rounded up to a power of
+ * two; head and tail are free-running counters, [head, tail) are the IOs
+ * submitted but not yet reaped, and tail - head <= queue_depth.
+ * Handles are indices into files[]. */
+struct iop_engine {
+  iop_cqe *cqes;
+  uint32_t ring_mask;
+  uint32_t queue_depth;
+  uint32_t head;
+  uint32_t tail;
+  int fill;
+  struct ram_file *files;
+  int32_t num_files; /* entries in files[] */
+};
+
+/* Writes a one-line reason into the host's buffer. */
+#ifdef __GNUC__
+__attribute__((format(printf, 2, 3)))
+#endif
+static void set_error(iop_error *err, const char *fmt, ...) {
+  if (err == NULL) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+static void ram_destroy(iop_engine *e) {
+  if (e == NULL) return;
+  for (int32_t h = 0; h < e->num_files; h++) free(e->files[h].data);
+  free(e->files);
+  free(e->cqes);
+  free(e);
+}
+
+static int32_t ram_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
+  if (config == NULL || out == NULL) {
+    set_error(err, "create() needs a config and an output pointer");
+    return -EINVAL;
+  }
+  if (config->struct_size < sizeof(iop_engine_config)) {
+    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
+              (unsigned)config->struct_size, sizeof(iop_engine_config));
+    return -EINVAL;
+  }
+  if (config->num_options != NUM_OPTIONS || config->options == NULL) {
+    set_error(err, "expected %d option values, got %u", (int)NUM_OPTIONS,
+              (unsigned)config->num_options);
+    return -EINVAL;
+  }
+  if (config->queue_depth < 1 || config->queue_depth > RAM_MAX_QUEUE_DEPTH) {
+    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
+              RAM_MAX_QUEUE_DEPTH);
+    return -EINVAL;
+  }
+
+  uint32_t ring_size = 1;
+  while (ring_size < config->queue_depth) ring_size <<= 1;
+
+  iop_engine *e = calloc(1, sizeof *e);
+  if (e == NULL || (e->cqes = calloc(ring_size, sizeof *e->cqes)) == NULL) {
+    ram_destroy(e);
+    set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
+    return -ENOMEM;
+  }
+  e->ring_mask = ring_size - 1;
+  e->queue_depth = config->queue_depth;
+  e->fill = (int)config->options[OPT_FILL].i;
+  *out = e;
+  return 0;
+}
+
+/* Allocates the file's bytes now and writes every page, so the measured
+ * window never pays for page faults.  The handle is the lowest free index. */
+static int32_t ram_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
+  if (file->size == 0 || file->size > (uint64_t)SIZE_MAX) {
+    set_error(err, "%s: cannot keep %llu bytes in memory", file->path,
+              (unsigned long long)file->size);
+    return -EINVAL;
+  }
+  int32_t h = 0;
+  while (h < e->num_files && e->files[h].data != NULL) h++;
+  if (h == e->num_files) {
+    int32_t n = e->num_files ? e->num_files * 2 : 4;
+    struct ram_file *grown = realloc(e->files, (size_t)n * sizeof *grown);
+    if (grown == NULL) {
+      set_error(err, "out of memory for %d file handles", (int)n);
+      return -ENOMEM;
+    }
+    memset(grown + e->num_files, 0, (size_t)(n - e->num_files) * sizeof *grown);
+    e->files = grown;
+    e->num_files = n;
+  }
+  unsigned char *data = malloc((size_t)file->size);
+  if (data == NULL) {
+    set_error(err, "%s: out of memory for %llu bytes", file->path,
+              (unsigned long long)file->size);
+    return -ENOMEM;
+  }
+  memset(data, e->fill, (size_t)file->size);
+  e->files[h].data = data;
+  e->files[h].size = file->size;
+  return h;
+}
+
+static int32_t ram_close_file(iop_engine *e, int32_t handle, iop_error *err) {
+  if (handle < 0 || handle >= e->num_files || e->files[handle].data == NULL) {
+    set_error(err, "close_file: %d is not an open handle", (int)handle);
+    return -EBADF;
+  }
+  free(e->files[handle].data);
+  e->files[handle].data = NULL;
+  e->files[handle].size = 0;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Data plane                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Does one IO and returns its result: bytes moved (short at the end of the
+ * file), 0 for fsync/fdatasync/trim, or -errno. */
+static int64_t ram_do_io(iop_engine *e, const iop_io *io) {
+  if (io->file < 0 || io->file >= e->num_files || e->files[io->file].data == NULL) return -EBADF;
+  const struct ram_file *f = &e->files[io->file];
+  uint64_t len = 0;
+  if (io->offset < f->size) {
+    len = f->size - io->offset;
+    if (len > io->len) len = io->len;
+  }
+  switch (io->op) {
+    case IOP_OP_READ:
+      memcpy(io->buf, f->data + io->offset, (size_t)len);
+      return (int64_t)len;
+    case IOP_OP_WRITE:
+      if (len == 0 && io->len > 0) return -ENOSPC; /* the file cannot grow */
+      memcpy(f->data + io->offset, io->buf, (size_t)len);
+      return (int64_t)len;
+    case IOP_OP_TRIM:
+      memset(f->data + io->offset, e->fill, (size_t)len);
+      return 0;
+    case IOP_OP_FSYNC:
+    case IOP_OP_FDATASYNC:
+      return 0; /* memory is as durable as it gets */
+    default:
+      return -EINVAL;
+  }
+}
+
+static int32_t ram_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
+  if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+  uint32_t room = e->queue_depth - (e->tail - e->head);
+  if (n > room) n = room;
+  for (uint32_t i = 0; i < n; i++) {
+    iop_cqe *cqe = &e->cqes[e->tail++ & e->ring_mask];
+    cqe->user_data = ios[i]->user_data;
+    cqe->res = ram_do_io(e, ios[i]);
+  }
+  return (int32_t)n;
+}
+
+/* Every submitted IO is already complete, so reap() never waits. */
+static int32_t ram_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                        uint64_t timeout_ns) {
+  (void)min_wait;
+  (void)timeout_ns;
+  uint32_t n = e->tail - e->head;
+  if (n > max) n = max;
+  for (uint32_t i = 0; i < n; i++) out[i] = e->cqes[(e->head + i) & e->ring_mask];
+  e->head += n;
+  return (int32_t)n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Descriptor and entry                                                      */
+/* ------------------------------------------------------------------------ */
+
+static const iop_engine_desc ram_desc = {
+    .struct_size = sizeof(iop_engine_desc),
+    .abi_major = IOP_ABI_MAJOR,
+    .abi_minor = IOP_ABI_MINOR,
+    .min_host_abi_minor = 0,
+    .name = "example_ram",
+    .version = "1.0.0",
+    .description = "example out-of-tree engine: each file is a buffer in memory (SDK example)",
+    .caps = IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM |
+            IOP_CAP_DISKLESS,
+    .max_queue_depth = RAM_MAX_QUEUE_DEPTH,
+    .min_buf_align = 0,
+    .io_priv_size = 0,
+    .num_options = NUM_OPTIONS,
+    .options = ram_options,
+    .create = ram_create,
+    .destroy = ram_destroy,
+    .open_file = ram_open_file,
+    .close_file = ram_close_file,
+    .register_buffers = NULL,
+    .submit = ram_submit,
+    .reap = ram_reap,
+};
+
+IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
+  if (out == NULL) return -EINVAL;
+  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  *out = &ram_desc;
+  return 0;
+}
