@@ -1,0 +1,507 @@
+// Tests of the mmap engine through its C ABI: the built iopulse_mmap.so is
+// dlopen()ed directly, without the host's loader, and driven the way the
+// host drives it (the test opens each file and hands the descriptor over),
+// on real files under /tmp.
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "iopulse/engine.h"
+
+namespace {
+
+const std::string kPluginPath = std::string(IOPULSE_BUILD_TREE_PLUGIN_DIR) + "/iopulse_mmap.so";
+
+enum { kOptMadvise = 0, kOptPopulate = 1, kNumOptions = 2 };
+const char* const kMadviseChoices[] = {"normal",   "sequential", "random",    "willneed",
+                                       "dontneed", "hugepage",   "nohugepage"};
+
+// The plugin, loaded once for the whole test binary (like the host, which
+// never unloads an engine).
+class MmapPlugin {
+ public:
+  static MmapPlugin& get() {
+    static MmapPlugin plugin;
+    return plugin;
+  }
+  iop_engine_entry_fn entry = nullptr;
+  const iop_engine_desc* desc = nullptr;
+  std::string error;
+
+ private:
+  MmapPlugin() {
+    void* lib = dlopen(kPluginPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      error = std::string("dlopen: ") + dlerror() + " (build target iopulse_engine_mmap)";
+      return;
+    }
+    entry = reinterpret_cast<iop_engine_entry_fn>(dlsym(lib, IOP_ENTRY_SYMBOL));
+    if (entry == nullptr) {
+      error = "no " IOP_ENTRY_SYMBOL " in " + kPluginPath;
+      return;
+    }
+    iop_host_info host{};
+    host.struct_size = sizeof host;
+    host.abi_major = IOP_ABI_MAJOR;
+    host.abi_minor = IOP_ABI_MINOR;
+    host.host_version = "unit-test";
+    int32_t rc = entry(&host, &desc);
+    if (rc != 0) error = "entry returned " + std::to_string(rc);
+  }
+};
+
+// A file under /tmp with the given content, removed at the end of the test.
+class TempFile {
+ public:
+  explicit TempFile(const std::vector<char>& content = {}) {
+    char name[] = "/tmp/iopulse_mmap_test_XXXXXX";
+    int fd = mkstemp(name);
+    if (fd < 0) return;
+    size_t done = 0;
+    while (done < content.size()) {
+      ssize_t n = write(fd, content.data() + done, content.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    close(fd);
+    if (done == content.size()) path_ = name;
+  }
+  ~TempFile() {
+    if (!path_.empty()) unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A byte pattern unique to the file offset, so misplaced data is caught.
+std::vector<char> pattern(size_t len, uint64_t offset, uint64_t seed = 0) {
+  std::vector<char> out(len);
+  for (size_t i = 0; i < len; i++) {
+    uint64_t x = (offset + i + seed * 7919) * 0x9E3779B97F4A7C15ull;
+    out[i] = static_cast<char>(x >> 56);
+  }
+  return out;
+}
+
+iop_engine_config config_for(const iop_option_value* options, uint32_t queue_depth = 1,
+                             uint32_t flags = 0) {
+  iop_engine_config config{};
+  config.struct_size = sizeof config;
+  config.queue_depth = queue_depth;
+  config.flags = flags;
+  config.num_workers = 1;
+  config.num_options = kNumOptions;
+  config.options = options;
+  return config;
+}
+
+// Lines of /proc/self/maps that map `path`.
+int mappings_of(const std::string& path) {
+  std::ifstream maps("/proc/self/maps");
+  int n = 0;
+  for (std::string line; std::getline(maps, line);) {
+    if (line.size() >= path.size() && line.compare(line.size() - path.size(), path.size(), path) == 0) n++;
+  }
+  return n;
+}
+
+// One mmap engine instance (queue depth 1) with the given options; files
+// are opened by the test as the host would and handed over by descriptor.
+class MmapEngineFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(MmapPlugin::get().error, "");
+    desc_ = MmapPlugin::get().desc;
+    create(0, false);
+  }
+
+  void TearDown() override { destroy(); }
+
+  void create(int64_t madvise_choice, bool populate) {
+    destroy();
+    options_[kOptMadvise] = {madvise_choice, kMadviseChoices[madvise_choice]};
+    options_[kOptPopulate] = {populate ? 1 : 0, nullptr};
+    iop_engine_config config = config_for(options_);
+    iop_error err{};
+    ASSERT_EQ(desc_->create(&config, &engine_, &err), 0) << err.message;
+  }
+
+  void destroy() {
+    iop_error err{};
+    for (int32_t h : handles_) EXPECT_EQ(desc_->close_file(engine_, h, &err), 0) << err.message;
+    handles_.clear();
+    if (engine_ != nullptr) desc_->destroy(engine_);
+    engine_ = nullptr;
+    for (int fd : fds_) close(fd);
+    fds_.clear();
+  }
+
+  // Opens `path` with `flags` like the host does and hands it over; returns
+  // open_file()'s result (the handle, or -errno with *message filled).
+  int32_t open(const std::string& path, int flags, uint32_t file_flags, uint64_t size = 0,
+               std::string* message = nullptr) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
+    if (fd < 0) return -1;
+    fds_.push_back(fd);
+    iop_file_desc file{};
+    file.struct_size = sizeof file;
+    file.flags = file_flags;
+    file.path = path.c_str();
+    file.fd = fd;
+    file.size = size;
+    iop_error err{};
+    int32_t h = desc_->open_file(engine_, &file, &err);
+    if (message != nullptr) *message = err.message;
+    if (h >= 0) handles_.push_back(h);
+    return h;
+  }
+
+  int32_t open_rw(const std::string& path, uint64_t size = 0) {
+    int32_t h = open(path, O_RDWR, IOP_FILE_READ | IOP_FILE_WRITE, size);
+    EXPECT_GE(h, 0);
+    return h;
+  }
+
+  void close_handle(int32_t h) {
+    iop_error err{};
+    EXPECT_EQ(desc_->close_file(engine_, h, &err), 0) << err.message;
+    handles_.erase(std::find(handles_.begin(), handles_.end(), h));
+  }
+
+  // Submits one IO, reaps its completion and returns res.
+  int64_t run(uint8_t op, int32_t file, uint64_t offset, void* buf, uint32_t len) {
+    iop_io io{};
+    io.user_data = ++next_user_data_;
+    io.offset = offset;
+    io.buf = buf;
+    io.len = len;
+    io.file = file;
+    io.op = op;
+    io.buf_index = -1;
+    iop_io* ios[1] = {&io};
+    EXPECT_EQ(desc_->submit(engine_, ios, 1, 0), 1);
+    iop_cqe cqe[2] = {};
+    EXPECT_EQ(desc_->reap(engine_, cqe, 2, 1, IOP_TIMEOUT_INFINITE), 1);
+    EXPECT_EQ(cqe[0].user_data, io.user_data);
+    return cqe[0].res;
+  }
+
+  const iop_engine_desc* desc_ = nullptr;
+  iop_engine* engine_ = nullptr;
+  iop_option_value options_[kNumOptions] = {};
+  std::vector<int32_t> handles_;
+  std::vector<int> fds_;
+  uint64_t next_user_data_ = 0xabcdef0000000000ull;
+};
+
+TEST(MmapEngine, DescriptorIsComplete) {
+  ASSERT_EQ(MmapPlugin::get().error, "");
+  const iop_engine_desc* d = MmapPlugin::get().desc;
+  EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
+  EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
+  EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
+  EXPECT_STREQ(d->name, "mmap");
+  ASSERT_NE(d->description, nullptr);
+  EXPECT_EQ(d->caps, IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC);
+  EXPECT_EQ(d->caps & IOP_CAP_DIRECT, 0u) << "a copy through the page cache is never O_DIRECT";
+  EXPECT_EQ(d->max_queue_depth, 1u);
+  EXPECT_EQ(d->io_priv_size, 0u);
+  EXPECT_EQ(d->register_buffers, nullptr);
+  ASSERT_EQ(d->num_options, static_cast<uint32_t>(kNumOptions));
+  EXPECT_STREQ(d->options[kOptMadvise].name, "madvise");
+  EXPECT_EQ(d->options[kOptMadvise].type, static_cast<uint32_t>(IOP_OPT_ENUM));
+  EXPECT_STREQ(d->options[kOptMadvise].default_value, "normal");
+  size_t k = 0;
+  for (const char* const* c = d->options[kOptMadvise].choices; *c != nullptr; ++c, ++k) {
+    ASSERT_LT(k, std::size(kMadviseChoices));
+    EXPECT_STREQ(*c, kMadviseChoices[k]);
+  }
+  EXPECT_EQ(k, std::size(kMadviseChoices));
+  EXPECT_STREQ(d->options[kOptPopulate].name, "populate");
+  EXPECT_EQ(d->options[kOptPopulate].type, static_cast<uint32_t>(IOP_OPT_BOOL));
+}
+
+TEST(MmapEngine, CreateRefusesDirectWithAClearMessage) {
+  ASSERT_EQ(MmapPlugin::get().error, "");
+  const iop_engine_desc* d = MmapPlugin::get().desc;
+  iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}};
+  iop_engine_config config = config_for(options, 1, IOP_CONFIG_DIRECT);
+  iop_engine* e = nullptr;
+  iop_error err{};
+  EXPECT_EQ(d->create(&config, &e, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "mmap cannot do O_DIRECT; drop --direct");
+  EXPECT_EQ(e, nullptr);
+}
+
+TEST(MmapEngine, CreateRejectsABadConfig) {
+  ASSERT_EQ(MmapPlugin::get().error, "");
+  const iop_engine_desc* d = MmapPlugin::get().desc;
+  iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}};
+  iop_engine* e = nullptr;
+
+  iop_engine_config config = config_for(options, 2);
+  iop_error err{};
+  EXPECT_EQ(d->create(&config, &e, &err), -EINVAL);
+  EXPECT_NE(std::string(err.message).find("queue depth"), std::string::npos) << err.message;
+
+  config = config_for(options);
+  config.num_options = 1;
+  err = iop_error{};
+  EXPECT_EQ(d->create(&config, &e, &err), -EINVAL);
+  EXPECT_NE(err.message[0], '\0');
+
+  iop_option_value bad[kNumOptions] = {{99, "nonsense"}, {0, nullptr}};
+  config = config_for(bad);
+  err = iop_error{};
+  EXPECT_EQ(d->create(&config, &e, &err), -EINVAL);
+  EXPECT_NE(err.message[0], '\0');
+  EXPECT_EQ(e, nullptr);
+}
+
+TEST_F(MmapEngineFixture, WritesUniqueBlocksAndReadsThemBack) {
+  constexpr size_t kSize = 1 << 20;
+  TempFile tmp(std::vector<char>(kSize, 0));
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open_rw(tmp.path(), kSize);
+  ASSERT_GE(h, 0);
+
+  constexpr uint32_t kBlock = 8192;
+  const uint64_t offsets[] = {0, 3 * kBlock, 500000, 12345, kSize - kBlock};
+  for (uint64_t off : offsets) {
+    std::vector<char> data = pattern(kBlock, off);
+    ASSERT_EQ(run(IOP_OP_WRITE, h, off, data.data(), kBlock), kBlock) << off;
+  }
+  for (uint64_t off : offsets) {
+    std::vector<char> want = pattern(kBlock, off), back(kBlock, 0);
+    ASSERT_EQ(run(IOP_OP_READ, h, off, back.data(), kBlock), kBlock) << off;
+    EXPECT_EQ(back, want) << "block at " << off;
+    // The shared mapping is the page cache: pread sees the writes at once.
+    std::fill(back.begin(), back.end(), 0);
+    ASSERT_EQ(pread(fds_.back(), back.data(), kBlock, static_cast<off_t>(off)), kBlock);
+    EXPECT_EQ(back, want) << "block at " << off;
+  }
+}
+
+TEST_F(MmapEngineFixture, ReadsAFileWrittenIndependently) {
+  constexpr size_t kSize = 256 * 1024;
+  std::vector<char> content = pattern(kSize, 0, 5);
+  TempFile tmp(content);
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open(tmp.path(), O_RDONLY, IOP_FILE_READ, kSize);
+  ASSERT_GE(h, 0);
+  std::vector<char> buf(65536);
+  for (uint64_t off : {uint64_t{0}, uint64_t{4096}, uint64_t{100000}, uint64_t{kSize - 65536}}) {
+    ASSERT_EQ(run(IOP_OP_READ, h, off, buf.data(), 65536), 65536) << off;
+    EXPECT_EQ(std::memcmp(buf.data(), content.data() + off, 65536), 0) << off;
+  }
+}
+
+// 10000 bytes: two full pages and a partial third.  The whole size is
+// mapped; IO stops at end of file instead of touching a page past it.
+TEST_F(MmapEngineFixture, FileSizeNotAPageMultiple) {
+  constexpr size_t kSize = 10000;
+  std::vector<char> content = pattern(kSize, 0, 9);
+  TempFile tmp(content);
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open_rw(tmp.path(), kSize);
+  ASSERT_GE(h, 0);
+
+  std::vector<char> buf(8192, 0);
+  // A read that straddles end of file returns the bytes before it.
+  EXPECT_EQ(run(IOP_OP_READ, h, 8192, buf.data(), 8192), kSize - 8192);
+  EXPECT_EQ(std::memcmp(buf.data(), content.data() + 8192, kSize - 8192), 0);
+  EXPECT_EQ(buf[kSize - 8192], 0) << "bytes past end of file were written";
+  // Reads at or wholly past end of file return 0 (not SIGBUS), even in the
+  // page after the file's last one.
+  EXPECT_EQ(run(IOP_OP_READ, h, kSize, buf.data(), 4096), 0);
+  EXPECT_EQ(run(IOP_OP_READ, h, 12288, buf.data(), 4096), 0);
+  EXPECT_EQ(run(IOP_OP_READ, h, uint64_t{1} << 40, buf.data(), 4096), 0);
+
+  // A write that straddles end of file is short and never extends the file.
+  std::vector<char> data = pattern(4096, 9000, 10);
+  EXPECT_EQ(run(IOP_OP_WRITE, h, 9000, data.data(), 4096), kSize - 9000);
+  EXPECT_EQ(run(IOP_OP_WRITE, h, kSize, data.data(), 4096), 0);
+  struct stat st;
+  ASSERT_EQ(fstat(fds_.back(), &st), 0);
+  EXPECT_EQ(st.st_size, static_cast<off_t>(kSize));
+  std::vector<char> back(kSize - 9000);
+  ASSERT_EQ(pread(fds_.back(), back.data(), back.size(), 9000), static_cast<ssize_t>(back.size()));
+  EXPECT_EQ(std::memcmp(back.data(), data.data(), back.size()), 0);
+}
+
+// The host says it will address more than the file holds (or passes 0):
+// IO is clamped to the file's size seen at open_file.
+TEST_F(MmapEngineFixture, IoIsClampedToTheFileSizeSeenAtOpen) {
+  constexpr size_t kSize = 6000;
+  TempFile tmp(pattern(kSize, 0, 3));
+  ASSERT_FALSE(tmp.path().empty());
+  std::vector<char> buf(4096, 0);
+
+  int32_t h = open_rw(tmp.path(), 1 << 20);
+  ASSERT_GE(h, 0);
+  EXPECT_EQ(run(IOP_OP_READ, h, 4096, buf.data(), 4096), kSize - 4096);
+  EXPECT_EQ(run(IOP_OP_READ, h, 65536, buf.data(), 4096), 0);
+  close_handle(h);
+
+  h = open_rw(tmp.path(), 0);  // 0: the file's own size
+  ASSERT_GE(h, 0);
+  EXPECT_EQ(run(IOP_OP_READ, h, 4096, buf.data(), 4096), kSize - 4096);
+
+  // And a host that addresses less than the file gets no more than that.
+  int32_t small = open_rw(tmp.path(), 4096);
+  ASSERT_GE(small, 0);
+  EXPECT_EQ(run(IOP_OP_READ, small, 2048, buf.data(), 4096), 2048);
+}
+
+TEST_F(MmapEngineFixture, AnEmptyFileOpensAndEveryIoTransfersNothing) {
+  TempFile tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open_rw(tmp.path(), 0);
+  ASSERT_GE(h, 0);
+  std::vector<char> buf(4096, 'e');
+  EXPECT_EQ(run(IOP_OP_READ, h, 0, buf.data(), 4096), 0);
+  EXPECT_EQ(run(IOP_OP_WRITE, h, 0, buf.data(), 4096), 0);
+  EXPECT_EQ(run(IOP_OP_FSYNC, h, 0, nullptr, 0), 0);
+}
+
+TEST_F(MmapEngineFixture, ReadOnlyFilesAreMappedReadOnly) {
+  TempFile tmp(pattern(8192, 0, 4));
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open(tmp.path(), O_RDONLY, IOP_FILE_READ, 8192);
+  ASSERT_GE(h, 0);
+  std::vector<char> buf(4096, 'w');
+  EXPECT_EQ(run(IOP_OP_WRITE, h, 0, buf.data(), 4096), -EBADF);
+  EXPECT_EQ(run(IOP_OP_READ, h, 0, buf.data(), 4096), 4096);
+  EXPECT_EQ(buf, pattern(4096, 0, 4));
+}
+
+TEST_F(MmapEngineFixture, AWriteOnlyDescriptorIsRefusedAtOpen) {
+  TempFile tmp(pattern(8192, 0));
+  ASSERT_FALSE(tmp.path().empty());
+  std::string message;
+  EXPECT_EQ(open(tmp.path(), O_WRONLY, IOP_FILE_WRITE, 8192, &message), -EACCES);
+  EXPECT_NE(message.find(tmp.path()), std::string::npos) << message;
+  EXPECT_NE(message.find("reading"), std::string::npos) << message;
+}
+
+TEST_F(MmapEngineFixture, OpenFileRefusesDirectAndMissingDescriptors) {
+  TempFile tmp(pattern(8192, 0));
+  ASSERT_FALSE(tmp.path().empty());
+  std::string message;
+  EXPECT_EQ(open(tmp.path(), O_RDWR, IOP_FILE_READ | IOP_FILE_DIRECT, 8192, &message), -EINVAL);
+  EXPECT_NE(message.find("O_DIRECT"), std::string::npos) << message;
+
+  iop_file_desc file{};
+  file.struct_size = sizeof file;
+  file.path = "/nonexistent";
+  file.fd = -1;
+  iop_error err{};
+  EXPECT_EQ(desc_->open_file(engine_, &file, &err), -EBADF);
+  EXPECT_NE(std::string(err.message).find("/nonexistent"), std::string::npos) << err.message;
+}
+
+TEST_F(MmapEngineFixture, EveryMadviseChoiceAndPopulateAreAccepted) {
+  constexpr size_t kSize = 64 * 1024;
+  std::vector<char> content = pattern(kSize, 0, 6);
+  TempFile tmp(content);
+  ASSERT_FALSE(tmp.path().empty());
+  for (int64_t choice = 0; choice < static_cast<int64_t>(std::size(kMadviseChoices)); ++choice) {
+    for (bool populate : {false, true}) {
+      SCOPED_TRACE(std::string("madvise=") + kMadviseChoices[choice] +
+                   (populate ? " populate=1" : " populate=0"));
+      create(choice, populate);
+      std::string message;
+      int32_t h = open(tmp.path(), O_RDWR, IOP_FILE_READ | IOP_FILE_WRITE, kSize, &message);
+      if (h < 0) {
+        // Only the transparent-hugepage advice depends on the kernel; a
+        // refusal must say which advice and why.
+        EXPECT_TRUE(choice == 5 || choice == 6) << message;
+        EXPECT_NE(message.find(kMadviseChoices[choice]), std::string::npos) << message;
+        continue;
+      }
+      std::vector<char> buf(4096);
+      EXPECT_EQ(run(IOP_OP_READ, h, 8192, buf.data(), 4096), 4096);
+      EXPECT_EQ(std::memcmp(buf.data(), content.data() + 8192, 4096), 0);
+    }
+  }
+}
+
+TEST_F(MmapEngineFixture, FsyncAndFdatasyncAreMsyncAndTrimIsUnsupported) {
+  constexpr size_t kSize = 64 * 1024;
+  TempFile tmp(std::vector<char>(kSize, 0));
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open_rw(tmp.path(), kSize);
+  ASSERT_GE(h, 0);
+  std::vector<char> data = pattern(4096, 4096, 8);
+  ASSERT_EQ(run(IOP_OP_WRITE, h, 4096, data.data(), 4096), 4096);
+  EXPECT_EQ(run(IOP_OP_FSYNC, h, 0, nullptr, 0), 0);
+  ASSERT_EQ(run(IOP_OP_WRITE, h, 8192, data.data(), 4096), 4096);
+  EXPECT_EQ(run(IOP_OP_FDATASYNC, h, 0, nullptr, 0), 0);
+  EXPECT_EQ(run(IOP_OP_TRIM, h, 0, nullptr, 4096), -EOPNOTSUPP);
+  EXPECT_EQ(run(99, h, 0, data.data(), 4096), -EINVAL);
+  EXPECT_EQ(run(IOP_OP_READ, h + 100, 0, data.data(), 4096), -EBADF);
+}
+
+TEST_F(MmapEngineFixture, SubmitRefusesUnknownFlagsAndStopsWhenTheRingIsFull) {
+  TempFile tmp(std::vector<char>(8192, 0));
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open_rw(tmp.path(), 8192);
+  ASSERT_GE(h, 0);
+  std::vector<char> buf(4096, 'w');
+  iop_io io[2] = {};
+  for (int i = 0; i < 2; i++) {
+    io[i].user_data = 10 + static_cast<uint64_t>(i);
+    io[i].offset = static_cast<uint64_t>(i) * 4096;
+    io[i].buf = buf.data();
+    io[i].len = 4096;
+    io[i].file = h;
+    io[i].op = IOP_OP_WRITE;
+    io[i].buf_index = -1;
+  }
+  iop_io* ios[2] = {&io[0], &io[1]};
+  EXPECT_EQ(desc_->submit(engine_, ios, 2, 1u << 31), -EINVAL);
+  iop_cqe cqe[2];
+  EXPECT_EQ(desc_->reap(engine_, cqe, 2, 0, 0), 0);
+
+  ASSERT_EQ(desc_->submit(engine_, ios, 2, 0), 1);
+  ASSERT_EQ(desc_->submit(engine_, ios + 1, 1, 0), 0);
+  ASSERT_EQ(desc_->reap(engine_, cqe, 2, 1, IOP_TIMEOUT_INFINITE), 1);
+  EXPECT_EQ(cqe[0].user_data, 10u);
+  EXPECT_EQ(cqe[0].res, 4096);
+  ASSERT_EQ(desc_->submit(engine_, ios + 1, 1, 0), 1);
+  ASSERT_EQ(desc_->reap(engine_, cqe, 2, 1, IOP_TIMEOUT_INFINITE), 1);
+  EXPECT_EQ(cqe[0].user_data, 11u);
+}
+
+TEST_F(MmapEngineFixture, CloseFileUnmapsAndLeavesTheHostsDescriptorOpen) {
+  TempFile tmp(std::vector<char>(8192, 0));
+  ASSERT_FALSE(tmp.path().empty());
+  int32_t h = open_rw(tmp.path(), 8192);
+  ASSERT_GE(h, 0);
+  EXPECT_EQ(mappings_of(tmp.path()), 1);
+  close_handle(h);
+  EXPECT_EQ(mappings_of(tmp.path()), 0);
+  EXPECT_NE(fcntl(fds_.back(), F_GETFD), -1) << "the engine closed the host's descriptor";
+  iop_error err{};
+  EXPECT_EQ(desc_->close_file(engine_, h, &err), -EBADF);
+  EXPECT_NE(err.message[0], '\0');
+}
+
+}  // namespace
