@@ -13,15 +13,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// True when the running executable lives under the build tree, so plugins
-// built next to it are the ones that match it.
-bool running_from_build_tree() {
+// The running program: `configured`, else /proc/self/exe; empty if unknown.
+fs::path executable_path(const std::string& configured) {
+  if (!configured.empty()) return configured;
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return false;
+  return ec ? fs::path() : exe;
+}
+
+// True when the running executable lives under the build tree, so plugins
+// built next to it are the ones that match it.
+bool running_from_build_tree(const fs::path& exe) {
+  if (exe.empty()) return false;
+  std::error_code ec;
   const fs::path tree = fs::weakly_canonical(IOPULSE_BUILD_TREE_DIR, ec);
   if (ec || tree.empty()) return false;
   return std::mismatch(tree.begin(), tree.end(), exe.begin(), exe.end()).first == tree.end();
+}
+
+// The plugin directory of the install the executable belongs to, wherever
+// that install was put; empty when it cannot be known.
+// IOPULSE_PLUGIN_DIR_FROM_BINDIR is the relative path from the installed
+// executable's directory to the installed plugin directory, or "" when the
+// plugin directory is not under the install prefix.
+std::string plugin_dir_beside(const fs::path& exe) {
+  const fs::path relative = IOPULSE_PLUGIN_DIR_FROM_BINDIR;
+  if (!exe.is_absolute() || relative.empty() || relative.is_absolute()) return {};
+  return (exe.parent_path() / relative).lexically_normal().string();
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -58,8 +76,13 @@ EngineRegistry::EngineRegistry(PluginSearch search) : search_(std::move(search))
     if (colon == std::string_view::npos) break;
     rest.remove_prefix(colon + 1);
   }
-  if (search_.include_install_dir) add(IOPULSE_INSTALL_PLUGIN_DIR);
-  if (search_.include_build_tree && running_from_build_tree()) add(IOPULSE_BUILD_TREE_PLUGIN_DIR);
+  const fs::path exe = executable_path(search_.executable);
+  const bool from_build_tree = running_from_build_tree(exe);
+  if (search_.include_install_dir) {
+    if (!from_build_tree) add(plugin_dir_beside(exe));
+    add(IOPULSE_INSTALL_PLUGIN_DIR);
+  }
+  if (search_.include_build_tree && from_build_tree) add(IOPULSE_BUILD_TREE_PLUGIN_DIR);
 }
 
 EngineRegistry::~EngineRegistry() = default;

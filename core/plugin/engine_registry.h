@@ -6,8 +6,15 @@
 //   2. PluginSearch::plugin_dirs (--plugin-dir, repeatable), in order
 //   3. PluginSearch::env_path entries (IOPULSE_PLUGIN_PATH, colon-separated;
 //      empty entries are ignored, they never mean the current directory)
-//   4. the compiled-in install directory (IOPULSE_INSTALL_PLUGIN_DIR)
-//   5. the build tree's plugin directory (IOPULSE_BUILD_TREE_PLUGIN_DIR), only
+//   4. the install directory beside the running executable:
+//      <directory of the executable>/IOPULSE_PLUGIN_DIR_FROM_BINDIR (by
+//      default <exe dir>/../lib/iopulse/plugins), so an install moved to
+//      another prefix (`cmake --install --prefix`, a package built with a
+//      different prefix) finds the engines installed with it.  Not searched
+//      when the executable lives under the build tree.  Unless the install
+//      was moved this is the same directory as 5 and is listed once.
+//   5. the compiled-in install directory (IOPULSE_INSTALL_PLUGIN_DIR)
+//   6. the build tree's plugin directory (IOPULSE_BUILD_TREE_PLUGIN_DIR), only
 //      when the running executable lives under IOPULSE_BUILD_TREE_DIR
 // The current directory is never searched implicitly.  In a directory every
 // regular file whose name ends in ".so" is loaded, sorted by name; a file
@@ -39,8 +46,10 @@ namespace iopulse {
 struct PluginSearch {
   std::vector<std::string> plugin_dirs;  // --plugin-dir, repeatable, in order
   std::string env_path;                  // IOPULSE_PLUGIN_PATH value, colon-separated
-  bool include_install_dir = true;       // IOPULSE_INSTALL_PLUGIN_DIR
+  bool include_install_dir = true;       // 4 and 5 above
   bool include_build_tree = true;        // IOPULSE_BUILD_TREE_PLUGIN_DIR, see above
+  std::string executable;                // the running program for 4 and 6;
+                                         // empty: /proc/self/exe
 };
 
 class EngineRegistry {

@@ -250,6 +250,44 @@ TEST(EngineRegistryTest, DefaultSearchAddsInstallDirAndBuildTree) {
   EXPECT_TRUE(EngineRegistry(only_dirs({}, ":")).searched_dirs().empty());
 }
 
+TEST(EngineRegistryTest, MovedInstallSearchesBesideTheExecutable) {
+  // An install moved away from the configured prefix: <prefix>/bin/iopulse
+  // with its engines in <prefix>/<plugin dir>.  The directory beside the
+  // executable comes first, then the compiled-in one; no build tree.
+  TempDir prefix;
+  const fs::path exe = fs::path(prefix.path()) / "bin" / "iopulse";
+  const fs::path plugins = (exe.parent_path() / IOPULSE_PLUGIN_DIR_FROM_BINDIR).lexically_normal();
+  fs::create_directories(plugins);
+  fs::copy_file(dir("good/iopulse_fixture_good.so"), plugins / "iopulse_fixture_good.so");
+
+  PluginSearch search;
+  search.executable = exe.string();
+  EngineRegistry registry(search);
+  EXPECT_EQ(registry.searched_dirs(),
+            (std::vector<std::string>{plugins.string(), IOPULSE_INSTALL_PLUGIN_DIR}));
+  const EngineLibrary& lib = registry.require("fixture_good");
+  EXPECT_EQ(lib.path(), fs::canonical(plugins / "iopulse_fixture_good.so"));
+
+  // --plugin-dir and IOPULSE_PLUGIN_PATH still come first.
+  search.plugin_dirs = {dir("create_fails")};
+  search.env_path = dir("dup_a");
+  EXPECT_EQ(EngineRegistry(search).searched_dirs(),
+            (std::vector<std::string>{dir("create_fails"), dir("dup_a"), plugins.string(),
+                                      IOPULSE_INSTALL_PLUGIN_DIR}));
+
+  // Both install directories are switched off together.
+  search.include_install_dir = false;
+  EXPECT_EQ(EngineRegistry(search).searched_dirs(),
+            (std::vector<std::string>{dir("create_fails"), dir("dup_a")}));
+
+  // An executable in the build tree searches the build tree, never a
+  // directory beside itself.
+  PluginSearch in_tree;
+  in_tree.executable = IOPULSE_BUILD_TREE_DIR "/iopulse";
+  EXPECT_EQ(EngineRegistry(in_tree).searched_dirs(),
+            (std::vector<std::string>{IOPULSE_INSTALL_PLUGIN_DIR, IOPULSE_BUILD_TREE_PLUGIN_DIR}));
+}
+
 TEST(EngineCatalogTest, CapabilityNames) {
   EXPECT_EQ(capability_names(IOP_CAP_KNOWN_V1),
             (std::vector<std::string_view>{"async", "batch-submit", "registered-buffers",
