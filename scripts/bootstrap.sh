@@ -13,6 +13,7 @@ packages=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcpp-httplib-dev
   liburing-dev libgtest-dev
   fio python3 coreutils
+  dpkg-dev file            # cpack -G DEB (dpkg-shlibdeps)
 )
 
 missing=()
