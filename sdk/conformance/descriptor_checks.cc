@@ -94,11 +94,13 @@ std::string check_option_table(const iop_engine_desc& d) {
   std::set<std::string> names;
   for (uint32_t k = 0; k < d.num_options; ++k) {
     const iop_option_desc& opt = d.options[k];
+    if (opt.name != nullptr && !names.insert(opt.name).second) {
+      return "option '" + std::string(opt.name) + "' is declared twice";
+    }
     const std::string why = check_option_desc(opt);
     if (!why.empty()) {
       return strf("option %u (%s): %s", k, opt.name != nullptr ? opt.name : "(null)", why.c_str());
     }
-    if (!names.insert(opt.name).second) return "option '" + std::string(opt.name) + "' is declared twice";
   }
   return "";
 }
