@@ -87,7 +87,6 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   check_engine_accepts(binding, spec);
 
   RunResult result;
-  install_interrupt_handlers();
   if (!diskless) {
     const PreparationSummary prep = DatasetPreparer(spec.threads).prepare(layout);
     result.preparation_ns = prep.elapsed_ns;
@@ -136,6 +135,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
 
 int run_application(int argc, char** argv) {
   configure_logging();
+  // From the start, so a signal during set-up still ends in results marked
+  // as interrupted rather than in a silent kill.
+  install_interrupt_handlers();
   try {
     const CommandLine cl = CommandLine::parse(argc, argv);
     switch (cl.action()) {

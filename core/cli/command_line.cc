@@ -6,7 +6,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "cli/quantity_parser.h"
+#include "job/job_options.h"
 #include "job/usage_error.h"
 #include "plugin/engine_options.h"
 #include "plugin/engine_registry.h"
@@ -16,47 +16,33 @@ namespace po = boost::program_options;
 namespace iopulse {
 namespace {
 
-constexpr uint32_t kMaxThreads = 4096;
-constexpr uint32_t kMaxQueueDepth = 65536;
-constexpr uint64_t kMaxBlockSize = 1ULL << 30;
 
-// The host's own options.  Values are kept as text and parsed by
-// quantity_parser so every message has the same form.
+// Every job option (job/job_options.h) plus the ones that pick an action.
+// Values are kept as text; JobSpecBuilder parses them, so messages have the
+// same form as for job files.
 po::options_description host_options() {
   po::options_description d("Options");
-  auto text = [] { return po::value<std::string>(); };
   d.add_options()
       ("help,h", "show this help and exit")
       ("version,V", "show the version and exit")
-      ("file-size", text(), "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist")
-      ("block-size", text(), "bytes per IO (default 4k; k/m/g suffixes are binary)")
-      ("threads", text(), "worker threads (default 1)")
-      ("queue-depth", text(), "IOs in flight per worker (default 1)")
-      ("read-percent", text(), "share of reads, 0-100 (default 100)")
-      ("write-percent", text(), "share of writes, 0-100; read + write must be 100")
-      ("random", "uniform random offsets (sequential otherwise)")
-      ("duration", text(), "run for this long (e.g. 500ms, 5s, 2m, 1h)")
-      ("total-bytes", text(), "stop after this many bytes in total (a multiple of the block size)")
-      ("engine", text(), "IO engine: a name from --list-engines or a path to a .so (default sync)")
-      ("direct", "open files with O_DIRECT (bypass the page cache)")
-      ("file-distribution", text(), "shared (one file for all workers) or per-worker (<path>.<n> each)")
-      ("buffer-pattern", text(), "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data")
-      ("continue-on-error", "count IO errors and keep going instead of stopping at the first")
-      ("json-output", text(), "write the results as JSON to this file")
-      ("stats-interval", text(), "length of one time-series interval (default 1s)")
-      ("timeseries-output", text(), "stream the time series to this JSON Lines file")
-      ("csv-output", text(), "stream the time series to this CSV file")
-      ("timeseries-per-worker", "also record one time series per worker")
-      ("heatmap", "count accesses per region of the target; report coverage and rewrites")
-      ("heatmap-buckets", text(), "regions of the heatmap (default 100)")
-      ("prometheus-port", text(), "serve live metrics at http://BIND:PORT/metrics")
-      ("prometheus-bind", text(), "address the metrics server binds to (default 127.0.0.1)")
-      ("plugin-dir", po::value<std::vector<std::string>>()->composing(),
-       "also look for engine plugins in this directory (repeatable)")
       ("list-engines", "list the engines found and exit")
-      ("engine-help", text(), "show an engine's options and exit")
-      ("quiet,q", "no live progress line")
-      ("target", po::value<std::vector<std::string>>(), "the file or block device to do IO on");
+      ("engine-help", po::value<std::string>()->value_name("ENGINE"), "show an engine's options and exit");
+  for (const JobOption& o : job_options()) {
+    std::string name(o.name);
+    if (name == "quiet") name += ",q";
+    const std::string help(o.help);
+    if (o.name == "target") {
+      d.add_options()(name.c_str(), po::value<std::vector<std::string>>()->value_name("PATH"), help.c_str());
+    } else if (o.name == "plugin-dir") {
+      d.add_options()(name.c_str(), po::value<std::vector<std::string>>()->composing()->value_name("DIR"),
+                      help.c_str());
+    } else if (o.value_name.empty()) {
+      d.add_options()(name.c_str(), help.c_str());
+    } else {
+      d.add_options()(name.c_str(), po::value<std::string>()->value_name(std::string(o.value_name)),
+                      help.c_str());
+    }
+  }
   return d;
 }
 
@@ -100,10 +86,6 @@ po::variables_map run_parser(const std::vector<std::string>& args,
 
 std::string get(const po::variables_map& vm, const char* name) {
   return vm.count(name) != 0 ? vm[name].as<std::string>() : std::string();
-}
-
-uint32_t parse_percent(const char* option, const std::string& text) {
-  return static_cast<uint32_t>(parse_count(fmt::format("--{}", option), text, 0, 100));
 }
 
 }  // namespace
@@ -200,113 +182,21 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
     throw;
   }
 
-  if (vm.count("target") == 0) {
-    throw UsageError("missing TARGET: give the file or block device to do IO on (see iopulse --help)");
-  }
-  JobSpec spec;
-  spec.target_path = vm["target"].as<std::vector<std::string>>().front();
-  if (spec.target_path.empty()) throw UsageError("TARGET: '' is not a path");
-  spec.engine = engine_;
-  spec.plugin_dirs = plugin_dirs_;
-
-  if (vm.count("file-size")) {
-    spec.file_size = parse_size("--file-size", get(vm, "file-size"));
-    if (spec.file_size == 0) throw UsageError("--file-size: '0' is not accepted; accepted: a size above 0");
-  }
-  if (vm.count("block-size")) {
-    const uint64_t bs = parse_size("--block-size", get(vm, "block-size"));
-    if (bs == 0 || bs > kMaxBlockSize) {
-      throw UsageError(fmt::format("--block-size: '{}' is not accepted; accepted: 1 byte to 1G",
-                                   get(vm, "block-size")));
-    }
-    spec.block_size = static_cast<uint32_t>(bs);
-  }
-  if (vm.count("threads")) {
-    spec.threads = static_cast<uint32_t>(parse_count("--threads", get(vm, "threads"), 1, kMaxThreads));
-  }
-  if (vm.count("queue-depth")) {
-    spec.queue_depth =
-        static_cast<uint32_t>(parse_count("--queue-depth", get(vm, "queue-depth"), 1, kMaxQueueDepth));
-  }
-  const bool has_read = vm.count("read-percent") != 0;
-  const bool has_write = vm.count("write-percent") != 0;
-  if (has_read && has_write) {
-    const uint32_t r = parse_percent("read-percent", get(vm, "read-percent"));
-    const uint32_t w = parse_percent("write-percent", get(vm, "write-percent"));
-    if (r + w != 100) {
-      throw UsageError(fmt::format(
-          "--read-percent {} and --write-percent {} add up to {}; accepted: shares that sum to 100",
-          r, w, r + w));
-    }
-    spec.read_percent = r;
-  } else if (has_read) {
-    spec.read_percent = parse_percent("read-percent", get(vm, "read-percent"));
-  } else if (has_write) {
-    spec.read_percent = 100 - parse_percent("write-percent", get(vm, "write-percent"));
-  }
-  spec.random = vm.count("random") != 0;
-  if (vm.count("duration")) spec.duration_ns = parse_duration_ns("--duration", get(vm, "duration"));
-  if (vm.count("total-bytes")) {
-    spec.total_bytes = parse_size("--total-bytes", get(vm, "total-bytes"));
-    if (spec.total_bytes == 0) throw UsageError("--total-bytes: '0' is not accepted; accepted: a size above 0");
-  }
-  spec.direct = vm.count("direct") != 0;
-  if (vm.count("file-distribution")) {
-    const std::string d = get(vm, "file-distribution");
-    if (d == "shared") spec.file_distribution = FileDistribution::kShared;
-    else if (d == "per-worker") spec.file_distribution = FileDistribution::kPerWorker;
-    else throw UsageError(fmt::format("--file-distribution: '{}' is not accepted; accepted: shared, per-worker", d));
-  }
-  if (vm.count("buffer-pattern")) {
-    const std::string text = get(vm, "buffer-pattern");
-    uint64_t value = 256;
-    try {
-      size_t used = 0;
-      value = std::stoull(text, &used, 0);
-      if (used != text.size()) value = 256;
-    } catch (const std::exception&) {
-    }
-    if (value > 255) {
-      throw UsageError(fmt::format("--buffer-pattern: '{}' is not accepted; accepted: a byte, 0-255 or 0x00-0xff", text));
-    }
-    spec.buffer_fill = BufferFill::kPattern;
-    spec.buffer_pattern = static_cast<uint8_t>(value);
-  }
-  spec.continue_on_error = vm.count("continue-on-error") != 0;
-  spec.quiet = vm.count("quiet") != 0;
-  spec.json_output = get(vm, "json-output");
-
-  if (vm.count("stats-interval")) {
-    spec.stats_interval_ns = parse_duration_ns("--stats-interval", get(vm, "stats-interval"));
-    if (spec.stats_interval_ns < 10'000'000) {
-      throw UsageError(fmt::format("--stats-interval: '{}' is too short; accepted: 10ms or more",
-                                   get(vm, "stats-interval")));
+  JobSpecBuilder job;
+  for (const JobOption& o : job_options()) {
+    const std::string name(o.name);
+    if (vm.count(name) == 0) continue;
+    const std::string label = "--" + name;
+    if (name == "target") {
+      job.apply(name, vm[name].as<std::vector<std::string>>().front(), "TARGET");
+    } else if (name == "plugin-dir") {
+      for (const std::string& dir : vm[name].as<std::vector<std::string>>()) job.apply(name, dir, label);
+    } else if (o.value_name.empty()) {
+      job.apply(name, "", label);
+    } else {
+      job.apply(name, vm[name].as<std::string>(), label);
     }
   }
-  spec.timeseries_output = get(vm, "timeseries-output");
-  spec.csv_output = get(vm, "csv-output");
-  spec.timeseries_per_worker = vm.count("timeseries-per-worker") != 0;
-  spec.heatmap = vm.count("heatmap") != 0 || vm.count("heatmap-buckets") != 0;
-  if (vm.count("heatmap-buckets")) {
-    spec.heatmap_buckets =
-        static_cast<uint32_t>(parse_count("--heatmap-buckets", get(vm, "heatmap-buckets"), 1, 100000));
-  }
-  if (vm.count("prometheus-port")) {
-    spec.prometheus_port =
-        static_cast<uint16_t>(parse_count("--prometheus-port", get(vm, "prometheus-port"), 1, 65535));
-  }
-  if (vm.count("prometheus-bind")) {
-    spec.prometheus_bind = get(vm, "prometheus-bind");
-    if (spec.prometheus_port == 0) {
-      throw UsageError("--prometheus-bind: needs --prometheus-port");
-    }
-  }
-  for (const char* option : {"json-output", "timeseries-output", "csv-output"}) {
-    if (vm.count(option) && get(vm, option).empty()) {
-      throw UsageError(fmt::format("--{}: '' is not a file name", option));
-    }
-  }
-
   // Engine options: only the chosen engine's.
   for (const auto& [key, owner] : engine_keys) {
     if (vm.count(key) == 0) continue;
@@ -314,9 +204,9 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
       throw UsageError(fmt::format("--{}: this option belongs to engine {}, but the job uses engine {}",
                                    key, owner.first, chosen.desc().name));
     }
-    spec.engine_options.emplace_back(owner.second, vm[key].as<std::string>());
+    job.add_engine_option(owner.second, vm[key].as<std::string>());
   }
-  return spec;
+  return job.build();
 }
 
 }  // namespace iopulse

@@ -11,7 +11,7 @@ AccessHeatmap::AccessHeatmap(uint64_t working_set_bytes, uint32_t unit_bytes, ui
       buckets_(std::max<uint32_t>(buckets, 1)),
       reads_(buckets_),
       writes_(buckets_) {
-  scale_ = (static_cast<unsigned __int128>(buckets_) << 64) / working_set_bytes_;
+  bytes_per_bucket_ = (working_set_bytes_ + buckets_ - 1) / buckets_;
   unit_shift_ = static_cast<unsigned>(std::bit_width(std::max<uint32_t>(unit_bytes, 1)) - 1);
   while (((working_set_bytes_ + (uint64_t{1} << unit_shift_) - 1) >> unit_shift_) > kMaxUnits) ++unit_shift_;
   units_ = (working_set_bytes_ + (uint64_t{1} << unit_shift_) - 1) >> unit_shift_;
@@ -29,10 +29,6 @@ void AccessHeatmap::merge(const AccessHeatmap& other) {
     written_[i] |= other.written_[i];
   }
   units_written_ += other.units_written_;
-}
-
-uint64_t AccessHeatmap::bytes_per_bucket() const {
-  return (working_set_bytes_ + buckets_ - 1) / buckets_;
 }
 
 double AccessHeatmap::coverage() const {

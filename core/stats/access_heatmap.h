@@ -5,7 +5,7 @@
 // touched / units) and the rewrite share (written units that were written
 // again).  One per worker, kept without locks, merged at the end by adding
 // counts and OR-ing bitmaps.  record() is on the per-IO path when --heatmap
-// is on: a multiply, a shift and two bit sets, no division.
+// is on: one division and a bit set or two.
 #ifndef IOPULSE_STATS_ACCESS_HEATMAP_H_
 #define IOPULSE_STATS_ACCESS_HEATMAP_H_
 
@@ -25,7 +25,7 @@ class AccessHeatmap {
   AccessHeatmap(uint64_t working_set_bytes, uint32_t unit_bytes, uint32_t buckets);
 
   void record(uint64_t offset, uint32_t len, bool write) {
-    const uint64_t bucket = static_cast<uint64_t>((static_cast<unsigned __int128>(offset) * scale_) >> 64);
+    const uint64_t bucket = offset / bytes_per_bucket_;
     (write ? writes_ : reads_)[bucket < buckets_ ? bucket : buckets_ - 1] += 1;
     const uint64_t first = offset >> unit_shift_;
     const uint64_t last = (offset + (len > 0 ? len - 1 : 0)) >> unit_shift_;
@@ -41,7 +41,7 @@ class AccessHeatmap {
   void merge(const AccessHeatmap& other);
 
   uint32_t buckets() const { return buckets_; }
-  uint64_t bytes_per_bucket() const;
+  uint64_t bytes_per_bucket() const { return bytes_per_bucket_; }
   const std::vector<uint64_t>& reads() const { return reads_; }
   const std::vector<uint64_t>& writes() const { return writes_; }
   uint64_t unit_bytes() const { return uint64_t{1} << unit_shift_; }
@@ -54,7 +54,7 @@ class AccessHeatmap {
  private:
   uint64_t working_set_bytes_;
   uint32_t buckets_;
-  unsigned __int128 scale_;      // 2^64 * buckets / working set, rounded down
+  uint64_t bytes_per_bucket_;    // ceil(working set / buckets)
   unsigned unit_shift_;
   uint64_t units_;
   std::vector<uint64_t> reads_, writes_;

@@ -170,7 +170,7 @@ TEST(RunResults, NullEngineWithoutDelayIsFast) {
 TEST(RunResults, SigintStopsGracefullyAndStillWritesResults) {
   ScratchDir dir;
   const std::string json = dir.file("out.json");
-  RunOutcome r = run_command({"/usr/bin/timeout", "--preserve-status", "-s", "INT", "1", IOPULSE_BINARY,
+  RunOutcome r = run_command({"/usr/bin/timeout", "--preserve-status", "-s", "INT", "2", IOPULSE_BINARY,
                               dir.file("s"), "--file-size", "4M", "--duration", "60s", "--json-output",
                               json, "-q"});
   EXPECT_EQ(r.exit_code, 130) << r.err;

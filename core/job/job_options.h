@@ -1,0 +1,59 @@
+// The options of a job, in one table.  The command line (--block-size 64k)
+// and job files (block-size = "64k") both apply options through
+// JobSpecBuilder, so an option is parsed, validated and explained the same
+// way wherever it is given.  Messages name the option as the user wrote it:
+// the caller passes a label such as "--block-size" or "job.toml:12: block-size".
+#ifndef IOPULSE_JOB_JOB_OPTIONS_H_
+#define IOPULSE_JOB_JOB_OPTIONS_H_
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "job/job_spec.h"
+
+namespace iopulse {
+
+class JobSpecBuilder;
+
+struct JobOption {
+  std::string_view name;        // "block-size"
+  std::string_view value_name;  // "SIZE"; empty for a flag (text "", "true" or "false")
+  std::string_view help;
+  // Applies `text` to the job; `label` names the option in messages.
+  void (*apply)(JobSpecBuilder& job, const std::string& text, const std::string& label);
+};
+
+// Every job option, in the order --help shows them.
+const std::vector<JobOption>& job_options();
+const JobOption* find_job_option(std::string_view name);
+
+// Accumulates options into a JobSpec and checks the combination at the end.
+class JobSpecBuilder {
+ public:
+  // Applies one option (without the leading "--").  Throws UsageError.
+  void apply(std::string_view name, const std::string& text, const std::string& label);
+  // An engine option, --<engine>.<option>, checked later against the engine.
+  void add_engine_option(const std::string& option, const std::string& text);
+
+  // Checks what depends on several options and returns the job.  Throws
+  // UsageError.
+  JobSpec build() const;
+
+  JobSpec& spec() { return spec_; }
+  bool given(std::string_view name) const { return given_.count(std::string(name)) != 0; }
+  // The label an option was given with, for messages about combinations.
+  std::string label_of(std::string_view name) const;
+
+ private:
+  JobSpec spec_;
+  std::set<std::string> given_;
+  std::vector<std::pair<std::string, std::string>> labels_;
+  std::optional<uint32_t> read_percent_, write_percent_;  // as given
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_JOB_JOB_OPTIONS_H_
