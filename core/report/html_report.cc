@@ -267,9 +267,19 @@ void runs_section(Out out, const std::vector<Run>& runs) {
     if (!r.has_timeseries()) return cell("none");
     const uint64_t interval = r.doc.stats_interval_ns.value_or(
         r.doc.timeseries.front().end_ns - r.doc.timeseries.front().start_ns);
-    return cell(fmt::format("{} intervals of {}", r.doc.timeseries.size(),
-                            html_escape(format_duration_ns(interval))));
+    return cell(fmt::format("{} intervals of {}{}", r.doc.timeseries.size(),
+                            html_escape(format_duration_ns(interval)),
+                            r.doc.timeseries_truncated ? " (truncated)" : ""));
   });
+  if (std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.doc.preparation_ns.has_value(); })) {
+    row("file preparation", [](const Run& r) {
+      if (!r.doc.preparation_ns) return cell("&ndash;");
+      if (r.doc.preparation_bytes.value_or(0) == 0) return cell("none needed");
+      return cell(html_escape(fmt::format("wrote {} in {} (not measured)",
+                                          format_bytes(*r.doc.preparation_bytes),
+                                          format_duration_ns(*r.doc.preparation_ns))));
+    });
+  }
   out = fmt::format_to(out, "</tbody></table></div>");
   bool any_errors = false;
   for (const Run& run : runs) any_errors = any_errors || !run.doc.errors.empty();
@@ -358,15 +368,17 @@ std::string metric_cell(const Metric& metric, const Run& run, OpKind kind, const
 // with a column per result) when that stays narrow, else one below the
 // other.
 void summary_section(Out out, const std::vector<Run>& runs) {
-  bool any_read = false, any_write = false, any_mixed = false;
+  bool any_read = false, any_write = false, any_sync = false, any_mixed = false;
   for (const Run& run : runs) {
     any_read = any_read || run.doc.read.active();
     any_write = any_write || run.doc.write.active();
+    any_sync = any_sync || run.doc.sync.active();
     any_mixed = any_mixed || (run.doc.read.active() && run.doc.write.active());
   }
   std::vector<OpKind> kinds;
   if (any_read) kinds.push_back(OpKind::kRead);
   if (any_write) kinds.push_back(OpKind::kWrite);
+  if (any_sync) kinds.push_back(OpKind::kSync);
   if (any_mixed || kinds.empty()) kinds.push_back(OpKind::kTotal);
   const std::vector<Metric> metrics = summary_metrics();
   const Run& first = runs.front();

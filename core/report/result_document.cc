@@ -148,6 +148,7 @@ const OpSummary& Interval::op(OpKind kind) const {
   switch (kind) {
     case OpKind::kRead: return read;
     case OpKind::kWrite: return write;
+    case OpKind::kSync: return sync;
     case OpKind::kTotal: break;
   }
   return total;
@@ -157,6 +158,7 @@ const OpSummary& ResultDocument::op(OpKind kind) const {
   switch (kind) {
     case OpKind::kRead: return read;
     case OpKind::kWrite: return write;
+    case OpKind::kSync: return sync;
     case OpKind::kTotal: break;
   }
   return total;
@@ -166,6 +168,7 @@ const char* op_kind_name(OpKind kind) {
   switch (kind) {
     case OpKind::kRead: return "read";
     case OpKind::kWrite: return "write";
+    case OpKind::kSync: return "sync";
     case OpKind::kTotal: break;
   }
   return "total";
@@ -208,6 +211,7 @@ ResultDocument read_result_document(const json& doc) {
   }
   result.read = read_op(doc, "read");
   result.write = read_op(doc, "write");
+  result.sync = read_op(doc, "sync");
   result.total = read_op(doc, "total");
   if (member(doc, "total") == nullptr) {
     // Derive what adds up; latency cannot be merged from summaries.
@@ -229,11 +233,19 @@ ResultDocument read_result_document(const json& doc) {
       interval.end_ns = count(entry, "end_ns");
       interval.read = read_op(entry, "read");
       interval.write = read_op(entry, "write");
+      interval.sync = read_op(entry, "sync");
       interval.total = read_op(entry, "total");
       interval.qd_mean = number(entry, "qd_mean");
       if (interval.end_ns < interval.start_ns) continue;
       result.timeseries.push_back(std::move(interval));
     }
+  }
+  if (const json* flag = member(doc, "timeseries_truncated"); flag != nullptr && flag->is_boolean()) {
+    result.timeseries_truncated = flag->get<bool>();
+  }
+  if (const json* prep = member(doc, "preparation"); prep != nullptr && prep->is_object()) {
+    if (member(*prep, "elapsed_ns") != nullptr) result.preparation_ns = count(*prep, "elapsed_ns");
+    if (member(*prep, "bytes_written") != nullptr) result.preparation_bytes = count(*prep, "bytes_written");
   }
   result.heatmap = read_heatmap(doc);
   result.resources = read_resources(doc);

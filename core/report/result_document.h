@@ -52,7 +52,9 @@ struct OpSummary {
   bool active() const { return ops != 0 || errors != 0; }
 };
 
-enum class OpKind { kRead, kWrite, kTotal };
+// kSync counts fsync/fdatasync operations (no bytes), present only in
+// results of jobs that issued them.
+enum class OpKind { kRead, kWrite, kSync, kTotal };
 
 // One entry of `timeseries`: times relative to the start of the window.
 struct Interval {
@@ -61,6 +63,7 @@ struct Interval {
   uint64_t end_ns = 0;
   OpSummary read;
   OpSummary write;
+  OpSummary sync;
   OpSummary total;
   std::optional<double> qd_mean;
 
@@ -106,9 +109,13 @@ struct ResultDocument {
   std::vector<std::string> errors;
   OpSummary read;
   OpSummary write;
+  OpSummary sync;
   OpSummary total;
   std::optional<uint64_t> stats_interval_ns;
   std::vector<Interval> timeseries;  // empty when the file has none
+  bool timeseries_truncated = false;  // the file kept only part of the series
+  std::optional<uint64_t> preparation_ns;     // file preparation before the window
+  std::optional<uint64_t> preparation_bytes;
   std::optional<Heatmap> heatmap;
   ResourceUsage resources;
 
@@ -117,7 +124,7 @@ struct ResultDocument {
 
 ResultDocument read_result_document(const nlohmann::json& doc);
 
-// "read", "write", "total".
+// "read", "write", "sync", "total".
 const char* op_kind_name(OpKind kind);
 
 }  // namespace iopulse
