@@ -1,0 +1,89 @@
+// BlockSizeMix: the size of each IO, one size or several with weights
+// (--block-size 4k, --block-size 4k:70,64k:30, and the same for
+// --read-block-size and --write-block-size).
+//
+// Text: entries separated by ','; an entry is SIZE or SIZE:WEIGHT, where SIZE
+// is parsed by parse_size (binary suffixes: 4k = 4096) and must be 1 byte to
+// 1G, and WEIGHT is a whole number of percent from 1 to 100.  A single size
+// may omit its weight (or give 100); with several sizes every entry has a
+// weight, the weights add up to 100 and no size appears twice.  At most 16
+// entries.
+//
+// next() is on the per-IO path: a single size draws no random number;
+// otherwise one 64-bit draw is compared with cumulative thresholds, so size i
+// is chosen with probability weight_i / 100 (to within 2^-64).  No
+// allocation: the entries live in a fixed array.
+#ifndef IOPULSE_WORKLOAD_BLOCK_SIZE_MIX_H_
+#define IOPULSE_WORKLOAD_BLOCK_SIZE_MIX_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "workload/random_source.h"
+
+namespace iopulse {
+
+class BlockSizeMix {
+ public:
+  struct Entry {
+    uint32_t size;    // bytes
+    uint32_t weight;  // percent, 1..100
+  };
+
+  static constexpr size_t kMaxEntries = 16;
+  static constexpr uint64_t kMaxSize = uint64_t{1} << 30;
+
+  // One size, 4096 bytes.
+  BlockSizeMix() : BlockSizeMix(4096) {}
+
+  // One size, 1 <= size <= kMaxSize.
+  explicit BlockSizeMix(uint32_t size);
+
+  // Parses `text` as described above.  Throws UsageError (one line) naming
+  // `option`, e.g. "--block-size: weights add up to 90; accepted: weights
+  // that sum to 100".
+  static BlockSizeMix parse(std::string_view option, std::string_view text);
+
+  // The size of the next IO.
+  uint32_t next(RandomSource& rng) const {
+    if (count_ == 1) return entries_[0].size;
+    const uint64_t r = rng.next();
+    for (size_t i = 0; i + 1 < count_; ++i) {
+      if (r < thresholds_[i]) return entries_[i].size;
+    }
+    return entries_[count_ - 1].size;
+  }
+
+  // Throws UsageError unless every size is a multiple of `align` (> 0), e.g.
+  // the logical block size for O_DIRECT: "--block-size: 6k (6144 bytes) is
+  // not a multiple of 4096; accepted: multiples of 4096".
+  void require_multiple_of(uint32_t align, std::string_view option) const;
+
+  bool single() const { return count_ == 1; }
+  uint32_t min_size() const { return min_size_; }
+  uint32_t max_size() const { return max_size_; }
+  // The weighted mean size in bytes (sum of size * weight / 100).
+  double mean_size() const;
+  // In the order given.
+  std::span<const Entry> entries() const { return {entries_.data(), count_}; }
+
+  // The effective configuration in the accepted syntax: "4k", "4k:70,64k:30",
+  // "512:50,1m:50" (sizes that are a whole number of k, m or g are written so).
+  std::string to_string() const;
+
+ private:
+  std::array<Entry, kMaxEntries> entries_{};
+  // P(next() < thresholds_[i]) = (weight_0 + .. + weight_i) / 100.
+  std::array<uint64_t, kMaxEntries> thresholds_{};
+  size_t count_ = 0;
+  uint32_t min_size_ = 0;
+  uint32_t max_size_ = 0;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_WORKLOAD_BLOCK_SIZE_MIX_H_

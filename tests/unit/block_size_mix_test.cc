@@ -1,0 +1,189 @@
+#include "workload/block_size_mix.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <type_traits>
+
+#include "job/usage_error.h"
+#include "workload/random_source.h"
+
+namespace iopulse {
+namespace {
+
+static_assert(std::is_trivially_copyable_v<BlockSizeMix>, "BlockSizeMix owns no heap memory");
+
+std::string usage_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string parse_error(std::string_view text, std::string_view option = "--block-size") {
+  return usage_message([&] { BlockSizeMix::parse(option, text); });
+}
+
+// The next outputs of two generators agree iff they are in the same state.
+bool same_state(RandomSource a, RandomSource b) {
+  for (int i = 0; i < 4; ++i) {
+    if (a.next() != b.next()) return false;
+  }
+  return true;
+}
+
+TEST(BlockSizeMixTest, SingleSize) {
+  for (std::string_view text : {"4k", "4096", "4k:100", "4KiB"}) {
+    const BlockSizeMix m = BlockSizeMix::parse("--block-size", text);
+    EXPECT_TRUE(m.single());
+    EXPECT_EQ(m.min_size(), 4096u);
+    EXPECT_EQ(m.max_size(), 4096u);
+    ASSERT_EQ(m.entries().size(), 1u);
+    EXPECT_EQ(m.entries()[0].size, 4096u);
+    EXPECT_EQ(m.entries()[0].weight, 100u);
+    EXPECT_EQ(m.to_string(), "4k");
+  }
+  EXPECT_EQ(BlockSizeMix().to_string(), "4k");
+  EXPECT_EQ(BlockSizeMix(512).to_string(), "512");
+  EXPECT_EQ(BlockSizeMix::parse("--block-size", "1g").to_string(), "1g");
+  EXPECT_EQ(BlockSizeMix::parse("--block-size", "3m").max_size(), 3u << 20);
+  EXPECT_THROW(BlockSizeMix(0), std::invalid_argument);
+}
+
+TEST(BlockSizeMixTest, SingleSizeDrawsNoRandomNumber) {
+  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "64k");
+  RandomSource rng(17);
+  const RandomSource before = rng;
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(m.next(rng), 65536u);
+  EXPECT_TRUE(same_state(before, rng));
+}
+
+TEST(BlockSizeMixTest, MixedSizesDrawOneNumberEach) {
+  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "4k:70,64k:30");
+  RandomSource rng(17);
+  RandomSource expected = rng;
+  for (int i = 0; i < 1000; ++i) {
+    m.next(rng);
+    expected.next();
+  }
+  EXPECT_TRUE(same_state(expected, rng));
+}
+
+TEST(BlockSizeMixTest, ParsesWeightedSizes) {
+  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "4k:70,64k:30");
+  EXPECT_FALSE(m.single());
+  ASSERT_EQ(m.entries().size(), 2u);
+  EXPECT_EQ(m.entries()[0].size, 4096u);
+  EXPECT_EQ(m.entries()[0].weight, 70u);
+  EXPECT_EQ(m.entries()[1].size, 65536u);
+  EXPECT_EQ(m.entries()[1].weight, 30u);
+  EXPECT_EQ(m.min_size(), 4096u);
+  EXPECT_EQ(m.max_size(), 65536u);
+  EXPECT_DOUBLE_EQ(m.mean_size(), 0.7 * 4096 + 0.3 * 65536);
+  EXPECT_EQ(m.to_string(), "4k:70,64k:30");
+  // Order as given; sizes written back in the largest whole unit.
+  EXPECT_EQ(BlockSizeMix::parse("--block-size", "1048576:25,512:25,1536:50").to_string(),
+            "1m:25,512:25,1536:50");
+}
+
+TEST(BlockSizeMixTest, ObservedWeightsMatch) {
+  // Four sizes; each share within 5 binomial standard errors, and the
+  // chi-square (3 df) below its 99.9% point, 16.27.
+  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "512:10,4k:25,16k:40,1m:25");
+  const uint32_t sizes[] = {512, 4096, 16384, 1 << 20};
+  const double weights[] = {0.10, 0.25, 0.40, 0.25};
+  uint64_t counts[4] = {0, 0, 0, 0};
+  constexpr uint64_t kN = 1'000'000;
+  RandomSource rng(2024);
+  for (uint64_t i = 0; i < kN; ++i) {
+    const uint32_t s = m.next(rng);
+    int k = 0;
+    while (k < 4 && sizes[k] != s) ++k;
+    ASSERT_LT(k, 4) << "unexpected size " << s;
+    ++counts[k];
+  }
+  double chi2 = 0;
+  for (int k = 0; k < 4; ++k) {
+    const double e = weights[k] * kN;
+    const double se = std::sqrt(e * (1 - weights[k]));
+    EXPECT_NEAR(static_cast<double>(counts[k]), e, 5 * se) << sizes[k];
+    chi2 += (counts[k] - e) * (counts[k] - e) / e;
+  }
+  EXPECT_LT(chi2, 16.27);
+}
+
+TEST(BlockSizeMixTest, ExtremeWeights) {
+  // 1% and 99%: the rare size still appears at its rate.
+  const BlockSizeMix m = BlockSizeMix::parse("--write-block-size", "4k:99,1m:1");
+  RandomSource rng(5);
+  uint64_t rare = 0;
+  constexpr uint64_t kN = 1'000'000;
+  for (uint64_t i = 0; i < kN; ++i) rare += m.next(rng) == (1u << 20);
+  EXPECT_NEAR(static_cast<double>(rare), 0.01 * kN, 5 * std::sqrt(0.01 * 0.99 * kN));
+}
+
+TEST(BlockSizeMixTest, ParseErrorsNameTheOptionAndWhatIsAccepted) {
+  EXPECT_EQ(parse_error("4k:70,64k:20"),
+            "--block-size: weights add up to 90; accepted: weights that sum to 100");
+  EXPECT_EQ(parse_error("4k:70,64k:40"),
+            "--block-size: weights add up to 110; accepted: weights that sum to 100");
+  EXPECT_EQ(parse_error("4k:50"),
+            "--block-size: weights add up to 50; accepted: weights that sum to 100");
+  EXPECT_EQ(parse_error("4k:70,64k:20", "--read-block-size"),
+            "--read-block-size: weights add up to 90; accepted: weights that sum to 100");
+  EXPECT_EQ(parse_error("4k,64k:30"),
+            "--block-size: '4k' has no weight; accepted: size:weight entries whose weights sum "
+            "to 100, e.g. 4k:70,64k:30");
+  EXPECT_EQ(parse_error("4q"),
+            "--block-size: '4q' is not a size; accepted: a whole number of bytes with an "
+            "optional k, m, g or t suffix (binary, e.g. 4k, 256M, 1G)");
+  EXPECT_EQ(parse_error("4k:70,x:30"),
+            "--block-size: 'x' is not a size; accepted: a whole number of bytes with an "
+            "optional k, m, g or t suffix (binary, e.g. 4k, 256M, 1G)");
+  EXPECT_EQ(parse_error("0"), "--block-size: '0' is not accepted; accepted: 1 byte to 1G");
+  EXPECT_EQ(parse_error("4k:50,2g:50"),
+            "--block-size: '2g' is not accepted; accepted: 1 byte to 1G");
+  EXPECT_EQ(parse_error("4k:0,64k:100"),
+            "--block-size: weight '0' of 4k is not accepted; accepted: a whole number from 1 to "
+            "100");
+  EXPECT_EQ(parse_error("4k:x,64k:30"),
+            "--block-size: weight 'x' of 4k is not accepted; accepted: a whole number from 1 to "
+            "100");
+  EXPECT_EQ(parse_error("4k:,64k:30"),
+            "--block-size: weight '' of 4k is not accepted; accepted: a whole number from 1 to "
+            "100");
+  EXPECT_EQ(parse_error("4k:50,4096:50"),
+            "--block-size: 4k appears twice in '4k:50,4096:50'; accepted: each size once");
+  EXPECT_EQ(parse_error("4k:70,,64k:30"),
+            "--block-size: '4k:70,,64k:30' has an empty entry; accepted: a size, or sizes with "
+            "weights that sum to 100 like 4k:70,64k:30");
+  EXPECT_EQ(parse_error("4k:100,"),
+            "--block-size: '4k:100,' has an empty entry; accepted: a size, or sizes with weights "
+            "that sum to 100 like 4k:70,64k:30");
+  EXPECT_EQ(parse_error(""),
+            "--block-size: '' is not accepted; accepted: a size, or sizes with weights that sum "
+            "to 100 like 4k:70,64k:30");
+  std::string many;
+  for (int i = 1; i <= 17; ++i) many += (i > 1 ? "," : "") + std::to_string(i) + "k:1";
+  EXPECT_EQ(parse_error(many), "--block-size: '" + many +
+                                   "' has more than 16 sizes; accepted: at most 16");
+}
+
+TEST(BlockSizeMixTest, RequireMultipleOf) {
+  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "4k:50,6k:50");
+  EXPECT_EQ(usage_message([&] { m.require_multiple_of(512, "--block-size"); }), "(no error)");
+  EXPECT_EQ(usage_message([&] { m.require_multiple_of(4096, "--block-size"); }),
+            "--block-size: 6k (6144 bytes) is not a multiple of 4096; accepted: multiples of 4096");
+  EXPECT_EQ(usage_message([] {
+              BlockSizeMix(1000).require_multiple_of(512, "--write-block-size");
+            }),
+            "--write-block-size: 1000 (1000 bytes) is not a multiple of 512; accepted: "
+            "multiples of 512");
+}
+
+}  // namespace
+}  // namespace iopulse
