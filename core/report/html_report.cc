@@ -24,7 +24,7 @@ namespace {
 using nlohmann::json;
 using Out = std::back_insert_iterator<std::string>;
 
-constexpr OpKind kDataOps[] = {OpKind::kRead, OpKind::kWrite};
+constexpr ResultOp kDataOps[] = {ResultOp::kRead, ResultOp::kWrite};
 constexpr double kNsPerSecond = 1e9;
 
 // ------------------------------------------------------------------ colors
@@ -51,12 +51,12 @@ struct Run {
   size_t index = 0;
   size_t count = 1;  // results in the report
 
-  std::string color(OpKind op) const {
-    if (count == 1) return op == OpKind::kWrite ? kPalette[1].read : kPalette[0].read;
+  std::string color(ResultOp op) const {
+    if (count == 1) return op == ResultOp::kWrite ? kPalette[1].read : kPalette[0].read;
     const ResultColors& c = kPalette[index % std::size(kPalette)];
-    return op == OpKind::kWrite ? c.write : c.read;
+    return op == ResultOp::kWrite ? c.write : c.read;
   }
-  std::string swatch_color() const { return color(OpKind::kRead); }
+  std::string swatch_color() const { return color(ResultOp::kRead); }
   bool has_timeseries() const { return !doc.timeseries.empty(); }
 };
 
@@ -350,7 +350,7 @@ std::vector<Metric> summary_metrics() {
   return m;
 }
 
-std::string metric_cell(const Metric& metric, const Run& run, OpKind kind, const Run& first,
+std::string metric_cell(const Metric& metric, const Run& run, ResultOp kind, const Run& first,
                         bool group_start) {
   const std::string cls = group_start ? "group-start" : "";
   const std::optional<double> v = metric.value(run.doc.op(kind));
@@ -375,20 +375,20 @@ void summary_section(Out out, const std::vector<Run>& runs) {
     any_sync = any_sync || run.doc.sync.active();
     any_mixed = any_mixed || (run.doc.read.active() && run.doc.write.active());
   }
-  std::vector<OpKind> kinds;
-  if (any_read) kinds.push_back(OpKind::kRead);
-  if (any_write) kinds.push_back(OpKind::kWrite);
-  if (any_sync) kinds.push_back(OpKind::kSync);
-  if (any_mixed || kinds.empty()) kinds.push_back(OpKind::kTotal);
+  std::vector<ResultOp> kinds;
+  if (any_read) kinds.push_back(ResultOp::kRead);
+  if (any_write) kinds.push_back(ResultOp::kWrite);
+  if (any_sync) kinds.push_back(ResultOp::kSync);
+  if (any_mixed || kinds.empty()) kinds.push_back(ResultOp::kTotal);
   const std::vector<Metric> metrics = summary_metrics();
   const Run& first = runs.front();
 
   out = fmt::format_to(out, "<section id=\"summary\"><h2>Summary</h2><div class=\"card tablecard\"><table>");
   if (kinds.size() * runs.size() <= 6) {
     out = fmt::format_to(out, "<thead><tr class=\"ops\"><th></th>");
-    for (const OpKind kind : kinds) {
+    for (const ResultOp kind : kinds) {
       fmt::format_to(out, "<th class=\"group-start\" colspan=\"{}\">{}</th>", runs.size(),
-                     op_kind_name(kind));
+                     result_op_name(kind));
     }
     out = fmt::format_to(out, "</tr><tr><th></th>");
     for (size_t k = 0; k < kinds.size(); ++k) {
@@ -400,7 +400,7 @@ void summary_section(Out out, const std::vector<Run>& runs) {
     out = fmt::format_to(out, "</tr></thead><tbody>");
     for (const Metric& metric : metrics) {
       fmt::format_to(out, "<tr><td>{}</td>", metric.name);
-      for (const OpKind kind : kinds) {
+      for (const ResultOp kind : kinds) {
         for (const Run& run : runs) {
           out = fmt::format_to(out, "{}", metric_cell(metric, run, kind, first, run.index == 0));
         }
@@ -410,9 +410,9 @@ void summary_section(Out out, const std::vector<Run>& runs) {
   } else {
     table_head(out, runs);
     out = fmt::format_to(out, "<tbody>");
-    for (const OpKind kind : kinds) {
+    for (const ResultOp kind : kinds) {
       fmt::format_to(out, "<tr class=\"group\"><td colspan=\"{}\">{}</td></tr>", runs.size() + 1,
-                     op_kind_name(kind));
+                     result_op_name(kind));
       for (const Metric& metric : metrics) {
         fmt::format_to(out, "<tr><td>{}</td>", metric.name);
         for (const Run& run : runs) {
@@ -469,7 +469,7 @@ std::string interval_subtitle(const std::vector<Run>& runs) {
   std::set<uint64_t> lengths;
   for (const Run& run : runs) {
     if (!run.has_timeseries()) continue;
-    const Interval& first = run.doc.timeseries.front();
+    const ResultInterval& first = run.doc.timeseries.front();
     lengths.insert(run.doc.stats_interval_ns.value_or(first.end_ns - first.start_ns));
   }
   if (lengths.size() == 1 && *lengths.begin() > 0) {
@@ -478,7 +478,7 @@ std::string interval_subtitle(const std::vector<Run>& runs) {
   return "per interval";
 }
 
-double interval_mid_s(const Interval& i) {
+double interval_mid_s(const ResultInterval& i) {
   return (static_cast<double>(i.start_ns) + static_cast<double>(i.end_ns)) / 2 / kNsPerSecond;
 }
 
@@ -487,7 +487,7 @@ struct TimeSeries {
   const Run* run;
   std::string label;
   ChartSeries series;
-  std::function<std::optional<double>(const Interval&)> value;
+  std::function<std::optional<double>(const ResultInterval&)> value;
   std::function<std::string(double)> text;
 };
 
@@ -499,17 +499,17 @@ void add_time_hovers(SvgChart& chart, const std::vector<TimeSeries>& all) {
     if (finest == nullptr || s.run->doc.timeseries.size() > finest->doc.timeseries.size()) finest = s.run;
   }
   if (finest == nullptr) return;
-  const std::vector<Interval>& grid = finest->doc.timeseries;
+  const std::vector<ResultInterval>& grid = finest->doc.timeseries;
   const size_t stride = std::max<size_t>(1, grid.size() / 400);  // keep the page small
   for (size_t i = 0; i < grid.size(); i += stride) {
-    const Interval& band = grid[i];
-    const Interval& band_end = grid[std::min(grid.size() - 1, i + stride - 1)];
+    const ResultInterval& band = grid[i];
+    const ResultInterval& band_end = grid[std::min(grid.size() - 1, i + stride - 1)];
     const uint64_t mid = band.start_ns + (band.end_ns - band.start_ns) / 2;
     std::string text = fmt::format("{} \xE2\x80\x93 {}", seconds_text(static_cast<double>(band.start_ns)),
                                    seconds_text(static_cast<double>(band.end_ns)));
     for (const TimeSeries& s : all) {
-      const std::vector<Interval>& ts = s.run->doc.timeseries;
-      const auto it = std::find_if(ts.begin(), ts.end(), [mid](const Interval& iv) {
+      const std::vector<ResultInterval>& ts = s.run->doc.timeseries;
+      const auto it = std::find_if(ts.begin(), ts.end(), [mid](const ResultInterval& iv) {
         return iv.start_ns <= mid && mid < iv.end_ns;
       });
       if (it == ts.end()) continue;
@@ -559,20 +559,20 @@ Figure rate_figure(const std::vector<Run>& runs, bool bandwidth) {
   std::vector<TimeSeries> all;
   for (const Run& run : runs) {
     if (!run.has_timeseries()) continue;
-    for (const OpKind kind : kDataOps) {
+    for (const ResultOp kind : kDataOps) {
       if (!run.doc.op(kind).active()) continue;
       TimeSeries s;
       s.run = &run;
-      s.label = run.label + " " + op_kind_name(kind);
+      s.label = run.label + " " + result_op_name(kind);
       s.series.label = s.label;
       s.series.color = run.color(kind);
-      s.value = [kind, bandwidth](const Interval& iv) -> std::optional<double> {
+      s.value = [kind, bandwidth](const ResultInterval& iv) -> std::optional<double> {
         const OpSummary& op = iv.op(kind);
         return bandwidth ? op.bw_bytes_per_sec : op.iops;
       };
       s.text = bandwidth ? [](double v) { return format_bandwidth(v); }
                          : [](double v) { return format_iops(v) + " IOPS"; };
-      for (const Interval& iv : run.doc.timeseries) {
+      for (const ResultInterval& iv : run.doc.timeseries) {
         s.series.points.push_back({interval_mid_s(iv), *s.value(iv)});
       }
       all.push_back(std::move(s));
@@ -601,10 +601,10 @@ struct PercentileLine {
 constexpr PercentileLine kOverTime[] = {
     {"50", "p50", LineDash::kSolid}, {"99", "p99", LineDash::kDashed}, {"99.9", "p99.9", LineDash::kDotted}};
 
-Figure latency_time_figure(const std::vector<Run>& runs, OpKind kind) {
+Figure latency_time_figure(const std::vector<Run>& runs, ResultOp kind) {
   Figure f;
-  f.id = std::string("latency-") + op_kind_name(kind);
-  f.title = std::string(kind == OpKind::kRead ? "Read" : "Write") + " latency over time";
+  f.id = std::string("latency-") + result_op_name(kind);
+  f.title = std::string(kind == ResultOp::kRead ? "Read" : "Write") + " latency over time";
   f.subtitle = "p50 solid, p99 dashed, p99.9 dotted; " + interval_subtitle(runs);
   SvgChart chart(ChartKind::kLines, time_axis(runs),
                  axis("latency", AxisFormat::kLatency, AxisScale::kLog));
@@ -618,13 +618,13 @@ Figure latency_time_figure(const std::vector<Run>& runs, OpKind kind) {
       s.series.label = s.label;
       s.series.color = run.color(kind);
       s.series.dash = p.dash;
-      s.value = [kind, key = std::string(p.key)](const Interval& iv) -> std::optional<double> {
+      s.value = [kind, key = std::string(p.key)](const ResultInterval& iv) -> std::optional<double> {
         const OpSummary& op = iv.op(kind);
         if (op.ops == 0) return std::nullopt;
         return op.latency.percentile(key);
       };
       s.text = [](double v) { return latency_text(v); };
-      for (const Interval& iv : run.doc.timeseries) {
+      for (const ResultInterval& iv : run.doc.timeseries) {
         const std::optional<double> v = s.value(iv);
         s.series.points.push_back({interval_mid_s(iv), v.value_or(std::nan(""))});
       }
@@ -669,7 +669,7 @@ Figure histogram_figure(const std::vector<Run>& runs) {
   double lowest = std::numeric_limits<double>::infinity();
   double highest = 0;
   for (const Run& run : runs) {
-    for (const OpKind kind : kDataOps) {
+    for (const ResultOp kind : kDataOps) {
       const std::vector<HistogramBucket>& h = run.doc.op(kind).latency.histogram;
       if (h.empty()) continue;
       lowest = std::min(lowest, std::max(h.front().lower_ns, 0.5));
@@ -691,12 +691,12 @@ Figure histogram_figure(const std::vector<Run>& runs) {
   std::vector<ChartSeries> series;
   double floor_pct = 100;
   for (const Run& run : runs) {
-    for (const OpKind kind : kDataOps) {
+    for (const ResultOp kind : kDataOps) {
       const OpSummary& op = run.doc.op(kind);
       if (op.latency.histogram.empty()) continue;
       double n = 0;
       for (const HistogramBucket& b : op.latency.histogram) n += static_cast<double>(b.count);
-      Binned bn{run.label + " " + op_kind_name(kind), n, rebin(op.latency.histogram, per_octave)};
+      Binned bn{run.label + " " + result_op_name(kind), n, rebin(op.latency.histogram, per_octave)};
       ChartSeries s;
       s.label = bn.label;
       s.color = run.color(kind);
@@ -739,7 +739,7 @@ Figure histogram_figure(const std::vector<Run>& runs) {
 }
 
 Figure heatmap_figure(const Run& run) {
-  const Heatmap& heat = *run.doc.heatmap;
+  const ResultHeatmap& heat = *run.doc.heatmap;
   Figure f;
   f.id = fmt::format("heatmap-{}", run.index);
   f.title = "Access heatmap \xE2\x80\x94 " + run.label;
@@ -754,8 +754,8 @@ Figure heatmap_figure(const Run& run) {
   x.max = width * static_cast<double>(heat.buckets);
   SvgChart chart(ChartKind::kStackedBars, x, axis("IOs", AxisFormat::kCount, AxisScale::kLinear));
   chart.set_size(1140, 280);
-  ChartSeries reads{run.label + " reads", run.color(OpKind::kRead), LineDash::kSolid, {}, {}};
-  ChartSeries writes{run.label + " writes", run.color(OpKind::kWrite), LineDash::kSolid, {}, {}};
+  ChartSeries reads{run.label + " reads", run.color(ResultOp::kRead), LineDash::kSolid, {}, {}};
+  ChartSeries writes{run.label + " writes", run.color(ResultOp::kWrite), LineDash::kSolid, {}, {}};
   for (uint64_t i = 0; i < heat.buckets; ++i) {
     const double x0 = width * static_cast<double>(i);
     reads.bins.push_back({x0, x0 + width, static_cast<double>(heat.reads[i])});
@@ -786,7 +786,7 @@ void charts_section(Out out, const std::vector<Run>& runs) {
   if (any_timeseries) {
     emit_figure(out, rate_figure(runs, false));
     emit_figure(out, rate_figure(runs, true));
-    for (const OpKind kind : kDataOps) {
+    for (const ResultOp kind : kDataOps) {
       const bool active = std::any_of(runs.begin(), runs.end(), [kind](const Run& r) {
         return r.has_timeseries() && r.doc.op(kind).active();
       });
@@ -821,7 +821,7 @@ void resources_section(Out out, const std::vector<Run>& runs) {
     std::function<std::string(double)> shown;
   };
   auto cpu_total = [](const Run& r) -> std::optional<double> {
-    const ResourceUsage& u = r.doc.resources;
+    const ResultResources& u = r.doc.resources;
     if (!u.cpu_user_s && !u.cpu_system_s) return std::nullopt;
     return u.cpu_user_s.value_or(0) + u.cpu_system_s.value_or(0);
   };
@@ -854,7 +854,7 @@ void resources_section(Out out, const std::vector<Run>& runs) {
       {"mean queue depth", true,
        [](const Run& r) -> std::optional<double> {
          double weighted = 0, time = 0;
-         for (const Interval& iv : r.doc.timeseries) {
+         for (const ResultInterval& iv : r.doc.timeseries) {
            if (!iv.qd_mean) continue;
            const double t = static_cast<double>(iv.end_ns - iv.start_ns);
            weighted += *iv.qd_mean * t;

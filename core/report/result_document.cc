@@ -101,10 +101,10 @@ std::vector<uint64_t> counts(const json& object, const char* key) {
   return out;
 }
 
-std::optional<Heatmap> read_heatmap(const json& doc) {
+std::optional<ResultHeatmap> read_heatmap(const json& doc) {
   const json* object = member(doc, "heatmap");
   if (object == nullptr || !object->is_object()) return std::nullopt;
-  Heatmap heat;
+  ResultHeatmap heat;
   heat.reads = counts(*object, "reads");
   heat.writes = counts(*object, "writes");
   heat.buckets = count(*object, "buckets");
@@ -119,8 +119,8 @@ std::optional<Heatmap> read_heatmap(const json& doc) {
   return heat;
 }
 
-ResourceUsage read_resources(const json& doc) {
-  ResourceUsage usage;
+ResultResources read_resources(const json& doc) {
+  ResultResources usage;
   if (const json* res = member(doc, "resources"); res != nullptr) {
     usage.cpu_user_s = number(*res, "cpu_user_s");
     usage.cpu_system_s = number(*res, "cpu_system_s");
@@ -144,32 +144,32 @@ std::optional<double> LatencySummary::percentile(const std::string& key) const {
   return it->second;
 }
 
-const OpSummary& Interval::op(OpKind kind) const {
+const OpSummary& ResultInterval::op(ResultOp kind) const {
   switch (kind) {
-    case OpKind::kRead: return read;
-    case OpKind::kWrite: return write;
-    case OpKind::kSync: return sync;
-    case OpKind::kTotal: break;
+    case ResultOp::kRead: return read;
+    case ResultOp::kWrite: return write;
+    case ResultOp::kSync: return sync;
+    case ResultOp::kTotal: break;
   }
   return total;
 }
 
-const OpSummary& ResultDocument::op(OpKind kind) const {
+const OpSummary& ResultDocument::op(ResultOp kind) const {
   switch (kind) {
-    case OpKind::kRead: return read;
-    case OpKind::kWrite: return write;
-    case OpKind::kSync: return sync;
-    case OpKind::kTotal: break;
+    case ResultOp::kRead: return read;
+    case ResultOp::kWrite: return write;
+    case ResultOp::kSync: return sync;
+    case ResultOp::kTotal: break;
   }
   return total;
 }
 
-const char* op_kind_name(OpKind kind) {
+const char* result_op_name(ResultOp kind) {
   switch (kind) {
-    case OpKind::kRead: return "read";
-    case OpKind::kWrite: return "write";
-    case OpKind::kSync: return "sync";
-    case OpKind::kTotal: break;
+    case ResultOp::kRead: return "read";
+    case ResultOp::kWrite: return "write";
+    case ResultOp::kSync: return "sync";
+    case ResultOp::kTotal: break;
   }
   return "total";
 }
@@ -227,7 +227,7 @@ ResultDocument read_result_document(const json& doc) {
   if (const json* series = member(doc, "timeseries"); series != nullptr && series->is_array()) {
     for (const json& entry : *series) {
       if (!entry.is_object()) continue;
-      Interval interval;
+      ResultInterval interval;
       interval.index = count(entry, "index");
       interval.start_ns = count(entry, "start_ns");
       interval.end_ns = count(entry, "end_ns");

@@ -54,10 +54,10 @@ struct OpSummary {
 
 // kSync counts fsync/fdatasync operations (no bytes), present only in
 // results of jobs that issued them.
-enum class OpKind { kRead, kWrite, kSync, kTotal };
+enum class ResultOp { kRead, kWrite, kSync, kTotal };
 
 // One entry of `timeseries`: times relative to the start of the window.
-struct Interval {
+struct ResultInterval {
   uint64_t index = 0;
   uint64_t start_ns = 0;
   uint64_t end_ns = 0;
@@ -67,13 +67,13 @@ struct Interval {
   OpSummary total;
   std::optional<double> qd_mean;
 
-  const OpSummary& op(OpKind kind) const;
+  const OpSummary& op(ResultOp kind) const;
 };
 
 // Where the IOs went: the target split into `buckets` regions of
 // `bytes_per_bucket` bytes each; reads[i] and writes[i] count the IOs
 // that landed in region i.
-struct Heatmap {
+struct ResultHeatmap {
   uint64_t buckets = 0;
   uint64_t bytes_per_bucket = 0;
   std::vector<uint64_t> reads;
@@ -85,7 +85,7 @@ struct Heatmap {
 
 // Process resources during the window; each member present only when the
 // file had it (older files carry just cpu.user_s / cpu.system_s).
-struct ResourceUsage {
+struct ResultResources {
   std::optional<double> cpu_user_s;
   std::optional<double> cpu_system_s;
   std::optional<double> cpu_util_percent;
@@ -112,20 +112,20 @@ struct ResultDocument {
   OpSummary sync;
   OpSummary total;
   std::optional<uint64_t> stats_interval_ns;
-  std::vector<Interval> timeseries;  // empty when the file has none
+  std::vector<ResultInterval> timeseries;  // empty when the file has none
   bool timeseries_truncated = false;  // the file kept only part of the series
   std::optional<uint64_t> preparation_ns;     // file preparation before the window
   std::optional<uint64_t> preparation_bytes;
-  std::optional<Heatmap> heatmap;
-  ResourceUsage resources;
+  std::optional<ResultHeatmap> heatmap;
+  ResultResources resources;
 
-  const OpSummary& op(OpKind kind) const;
+  const OpSummary& op(ResultOp kind) const;
 };
 
 ResultDocument read_result_document(const nlohmann::json& doc);
 
 // "read", "write", "sync", "total".
-const char* op_kind_name(OpKind kind);
+const char* result_op_name(ResultOp kind);
 
 }  // namespace iopulse
 

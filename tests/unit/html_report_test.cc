@@ -325,7 +325,7 @@ TEST(ResultDocument, ReadsTheExtendedMembers) {
   EXPECT_EQ(doc.stats_interval_ns, 1'000'000'000u);
   ASSERT_EQ(doc.timeseries.size(), 20u);
   uint64_t ops = 0;
-  for (const Interval& iv : doc.timeseries) ops += iv.read.ops;
+  for (const ResultInterval& iv : doc.timeseries) ops += iv.read.ops;
   EXPECT_EQ(ops, doc.read.ops);
   EXPECT_TRUE(doc.timeseries[3].read.latency.percentile("99.9").has_value());
   EXPECT_TRUE(doc.read.latency.percentile("99.99").has_value());
