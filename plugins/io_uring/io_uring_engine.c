@@ -52,6 +52,10 @@
 static void (*host_log)(void *log_ctx, int32_t level, const char *engine, const char *message);
 static void *host_log_ctx;
 
+/* Set once the ring's setup has been logged: every instance of a process
+ * gets the same flags (atomic: instances are created on different threads). */
+static bool logged_setup;
+
 /* ------------------------------------------------------------------------ */
 /* Options                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -330,7 +334,7 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
   /* Lets io_uring_enter() skip the ring's fd lookup; optional (5.18). */
   (void)io_uring_register_ring_fd(&e->ring);
 
-  if (config->worker_index == 0) {
+  if (!__atomic_exchange_n(&logged_setup, true, __ATOMIC_RELAXED)) {
     char flags[160], line[256];
     describe_flags(e->setup_flags, flags, sizeof flags);
     snprintf(line, sizeof line, "ring of %u SQEs, setup flags %s", e->ring.sq.ring_entries,

@@ -14,7 +14,7 @@
  *
  * Kernel AIO is only asynchronous for O_DIRECT: on a buffered descriptor
  * io_submit() does the IO before it returns, so the queue depth is not
- * really held (create() warns about that through the host's log).
+ * really held (the first such create() warns through the host's log).
  *
  * IOs the engine or the kernel refuses at submission (a bad file handle, an
  * unknown or unsupported op, io_submit failing for that one iocb, e.g.
@@ -45,6 +45,10 @@
  * instance exists, and only read afterwards. */
 static void (*host_log)(void *log_ctx, int32_t level, const char *engine, const char *message);
 static void *host_log_ctx;
+
+/* Set once the buffered-AIO warning has been logged (atomic: instances are
+ * created on different threads). */
+static bool warned_buffered;
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                   */
@@ -197,7 +201,10 @@ static int32_t aio_create(const iop_engine_config *config, iop_engine **out, iop
   }
   e->ctx_ready = true;
 
-  if ((config->flags & IOP_CONFIG_DIRECT) == 0 && config->worker_index == 0) {
+  /* Once per process: the host may create a probe instance before its
+   * workers, and every worker would say the same. */
+  if ((config->flags & IOP_CONFIG_DIRECT) == 0 &&
+      !__atomic_exchange_n(&warned_buffered, true, __ATOMIC_RELAXED)) {
     log_line(IOP_LOG_WARN,
              "without --direct, Linux performs kernel AIO synchronously inside io_submit: "
              "the queue depth is not really held (use --direct, or the io_uring engine)");
