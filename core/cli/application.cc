@@ -17,6 +17,7 @@
 #include "plugin/engine_registry.h"
 #include "report/json_report.h"
 #include "report/live_line.h"
+#include "report/prometheus_exporter.h"
 #include "report/text_report.h"
 #include "report/time_series_files.h"
 #include "run/engine_instance.h"
@@ -47,6 +48,21 @@ void load_engines(EngineRegistry& registry, const CommandLine& cl) {
   const std::string& engine = cl.engine();
   if (engine.find('/') != std::string::npos || engine.ends_with(".so")) registry.add_explicit(engine);
   registry.discover();
+}
+
+// The Prometheus view of one closed interval.
+MetricsSnapshot metrics_snapshot(const MergedInterval& m, const IntervalSummary& s,
+                                 const OpStatsSet& cumulative, uint64_t interval_ns, bool running) {
+  MetricsSnapshot snap;
+  snap.elapsed_ns = s.end_ns;
+  snap.running = running;
+  const double secs = static_cast<double>(s.end_ns > s.start_ns ? s.end_ns - s.start_ns : interval_ns) / 1e9;
+  snap.job.read = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kRead], m.ops[OpKind::kRead], secs);
+  snap.job.write = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kWrite], m.ops[OpKind::kWrite], secs);
+  if (cumulative[OpKind::kSync].ops != 0) {
+    snap.job.sync = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kSync], m.ops[OpKind::kSync], secs);
+  }
+  return snap;
 }
 
 // Creates and destroys one instance on this thread before any file is
@@ -86,6 +102,18 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   }
   check_engine_accepts(binding, spec);
 
+  // The metrics server binds before any file is touched, so a busy port is
+  // a usage error with nothing changed.
+  std::unique_ptr<PrometheusExporter> exporter;
+  if (spec.prometheus_port != 0) {
+    exporter = std::make_unique<PrometheusExporter>(spec.prometheus_bind, spec.prometheus_port);
+    try {
+      exporter->start();
+    } catch (const std::exception& e) {
+      throw UsageError(e.what());
+    }
+  }
+
   RunResult result;
   if (!diskless) {
     const PreparationSummary prep = DatasetPreparer(spec.threads).prepare(layout);
@@ -116,8 +144,40 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   sinks.live = live.get();
   sinks.jsonl = jsonl.get();
   sinks.csv = csv.get();
+  std::vector<OpStatsSet> worker_totals;
+  if (exporter) {
+    worker_totals.resize(spec.threads);
+    sinks.observer = [&](const MergedInterval& m, const IntervalSummary& s, const OpStatsSet& cumulative) {
+      MetricsSnapshot snap = metrics_snapshot(m, s, cumulative, spec.stats_interval_ns, true);
+      const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
+      for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
+      for (uint32_t i = 0; i < spec.threads; ++i) {
+        const WorkerInterval* iv = nullptr;
+        for (const WorkerInterval& w : m.per_worker) iv = w.worker == i ? &w : iv;
+        static const OpStatsSet kIdle;
+        const OpStatsSet& ops = iv != nullptr ? iv->ops : kIdle;
+        MetricsSnapshot::Worker worker;
+        worker.id = std::to_string(i);
+        worker.ops.read = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kRead], ops[OpKind::kRead], secs);
+        worker.ops.write = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kWrite], ops[OpKind::kWrite], secs);
+        snap.workers.push_back(std::move(worker));
+      }
+      exporter->publish(std::move(snap));
+    };
+  }
   JobRunner(spec, layout, binding).run(result, sinks);
 
+  if (exporter) {
+    // The final numbers stay scrapeable until the process exits.
+    OpStatsSet totals;
+    totals[OpKind::kRead] = result.read;
+    totals[OpKind::kWrite] = result.write;
+    totals[OpKind::kSync] = result.sync;
+    MergedInterval none;
+    IntervalSummary end;
+    end.end_ns = result.window_ns;
+    exporter->publish(metrics_snapshot(none, end, totals, spec.stats_interval_ns, false));
+  }
   write_text_summary(std::cout, result);
   std::cout.flush();
   if (!spec.json_output.empty()) write_json_file(spec.json_output, result);

@@ -33,7 +33,7 @@ class IntervalEmitter {
     if (sinks_.jsonl != nullptr) sinks_.jsonl->write(summary);
     if (sinks_.csv != nullptr) sinks_.csv->write(summary);
     store(result_.timeseries, summary);
-    for (const WorkerInterval& w : m.per_worker) {
+    for (const WorkerInterval& w : spec_.timeseries_per_worker ? m.per_worker : std::vector<WorkerInterval>{}) {
       const IntervalSummary ws =
           IntervalSummary::of(w.ops, m.index, start, end, w.inflight_sum, w.reap_calls, w.worker);
       if (sinks_.jsonl != nullptr) sinks_.jsonl->write(ws);
@@ -65,7 +65,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   const uint32_t n = spec_.threads;
   StartBarrier barrier(n);
   RunSignals signals;
-  TimeSeriesAssembler time_series(n, spec_.timeseries_per_worker);
+  // Per-worker intervals feed the per-worker series and the metrics server.
+  TimeSeriesAssembler time_series(n, spec_.timeseries_per_worker || spec_.prometheus_port != 0);
 
   uint64_t working_set_bytes = 0;
   std::vector<uint64_t> file_offsets;

@@ -1,0 +1,96 @@
+// Scrapes /metrics while a real run goes on and parses the exposition text.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+#include <gtest/gtest.h>
+
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+// A port that was free a moment ago on 127.0.0.1.
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// name{labels} -> value, for sample lines.
+std::map<std::string, double> parse_samples(const std::string& text) {
+  std::map<std::string, double> samples;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t space = line.rfind(' ');
+    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return samples;
+}
+
+TEST(Prometheus, MetricsAreServedDuringTheRun) {
+  ScratchDir dir;
+  const int port = free_port();
+  auto run = std::async(std::launch::async, [&] {
+    return run_iopulse({dir.file("f"), "--file-size", "8M", "--random", "--read-percent", "50", "--threads",
+                        "2", "--duration", "3s", "--stats-interval", "200ms", "--prometheus-port",
+                        std::to_string(port), "-q"});
+  });
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1);
+  std::map<std::string, double> samples;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto res = client.Get("/metrics");
+    if (res && res->status == 200) {
+      samples = parse_samples(res->body);
+      if (samples["iopulse_running"] == 1 && samples["iopulse_ops_total{op=\"read\"}"] > 0) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(samples["iopulse_running"], 1);
+  EXPECT_GT(samples["iopulse_ops_total{op=\"read\"}"], 0);
+  EXPECT_GT(samples["iopulse_ops_total{op=\"write\"}"], 0);
+  EXPECT_GT(samples["iopulse_latency_seconds_count{op=\"read\"}"], 0);
+  EXPECT_TRUE(samples.count("iopulse_latency_seconds{op=\"read\",quantile=\"0.99\"}"));
+  EXPECT_GT(samples["iopulse_worker_ops_total{op=\"read\",worker=\"0\"}"], 0);
+  EXPECT_GT(samples["iopulse_worker_ops_total{op=\"read\",worker=\"1\"}"], 0);
+  const RunOutcome r = run.get();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Prometheus, BusyPortIsAUsageErrorBeforeAnythingIsTouched) {
+  ScratchDir dir;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const RunOutcome r = run_iopulse({dir.file("f"), "--file-size", "1M", "--prometheus-port",
+                                    std::to_string(ntohs(addr.sin_port))});
+  close(fd);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("Address already in use"), std::string::npos) << r.err;
+  EXPECT_EQ(access(dir.file("f").c_str(), F_OK), -1) << "the target was created";
+}
+
+}  // namespace
+}  // namespace iopulse::test
