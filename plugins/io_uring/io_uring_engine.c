@@ -36,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -141,9 +143,12 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
 struct iop_engine {
   struct io_uring ring;
   bool ring_ready;
-  unsigned setup_flags;  /* IORING_SETUP_* the ring was created with */
+  unsigned setup_flags;  /* IORING_SETUP_* the ring was created with (or,
+                            when that failed, last tried with) */
+  uint32_t sq_thread_cpu; /* with SQ_AFF: the CPU of the sqpoll thread */
   bool reap_must_enter;  /* DEFER_TASKRUN or IOPOLL: completions appear only
                             when this thread enters with GETEVENTS */
+  bool iopoll;           /* the ring has IORING_SETUP_IOPOLL */
   bool poll_for_completions; /* IOPOLL without SQPOLL: this thread polls */
   bool fixed_buffers;
   bool fixed_files;
@@ -218,8 +223,17 @@ static void set_setup_error(iop_error *err, int rc, const struct iop_engine *e,
     set_error(err,
               "io_uring is not available: io_uring_setup failed (%s); %scheck "
               "`sysctl kernel.io_uring_disabled` (0 allows it) and, in a container, whether "
-              "a seccomp profile blocks io_uring_setup",
-              strerror(-rc), sysctl);
+              "a seccomp profile blocks io_uring_setup%s",
+              strerror(-rc), sysctl,
+              rc == -EPERM && (e->setup_flags & IORING_SETUP_SQPOLL)
+                  ? "; before Linux 5.11 sqpoll also needs CAP_SYS_ADMIN"
+                  : "");
+    return;
+  }
+  if (rc == -EINVAL && (e->setup_flags & IORING_SETUP_SQ_AFF)) {
+    set_error(err, "io_uring_setup with sqpoll pinned to CPU %u failed (%s): is sqpoll-cpu an "
+                   "online CPU this process may use?",
+              (unsigned)e->sq_thread_cpu, strerror(-rc));
     return;
   }
   if (rc == -ENOMEM) {
@@ -263,7 +277,7 @@ static int create_ring(iop_engine *e, const iop_engine_config *config, unsigned 
     if (sqpoll) {
       p.sq_thread_idle = (uint32_t)config->options[OPT_SQPOLL_IDLE_MS].i;
       if (config->options[OPT_SQPOLL_CPU].i >= 0)
-        p.sq_thread_cpu = (uint32_t)config->options[OPT_SQPOLL_CPU].i;
+        p.sq_thread_cpu = e->sq_thread_cpu = (uint32_t)config->options[OPT_SQPOLL_CPU].i;
     }
     e->setup_flags = p.flags;
     rc = io_uring_queue_init_params(config->queue_depth, &e->ring, &p);
@@ -330,6 +344,7 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
     return -ENOTSUP;
   }
   e->reap_must_enter = (e->setup_flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL)) != 0;
+  e->iopoll = iopoll;
   e->poll_for_completions = iopoll && !sqpoll;
   /* Lets io_uring_enter() skip the ring's fd lookup; optional (5.18). */
   (void)io_uring_register_ring_fd(&e->ring);
@@ -384,6 +399,29 @@ static int grow_files(iop_engine *e, int32_t slots, iop_error *err) {
   return 0;
 }
 
+/* With iopoll every read and write would fail with EOPNOTSUPP on a block
+ * device without poll queues; say so once, at open.  Looks at the queue of
+ * the device holding the file (or of the block device itself; a partition's
+ * queue is its disk's).  Returns true when polling is known to be off, and
+ * the device's sysfs file in `where`. */
+static bool device_cannot_poll(int fd, char *where, size_t len) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return false;
+  const dev_t dev = S_ISBLK(st.st_mode) ? st.st_rdev : st.st_dev;
+  const char *const layouts[] = {"/sys/dev/block/%u:%u/queue/io_poll",
+                                 "/sys/dev/block/%u:%u/../queue/io_poll"};
+  for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+    snprintf(where, len, layouts[i], major(dev), minor(dev));
+    FILE *f = fopen(where, "re");
+    if (f == NULL) continue;
+    int v = -1;
+    if (fscanf(f, "%d", &v) != 1) v = -1;
+    fclose(f);
+    return v == 0;
+  }
+  return false; /* unknown (not a block device's file system?): let IO tell */
+}
+
 /* Takes the host's descriptor; never opens or closes one itself.  Handles
  * are the lowest free slot, so they stay small. */
 static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
@@ -395,6 +433,13 @@ static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_err
   if (file->fd < 0) {
     set_error(err, "%s: the io_uring engine needs a descriptor opened by the host", path);
     return -EBADF;
+  }
+  char sysfs[96];
+  if (e->iopoll && device_cannot_poll(file->fd, sysfs, sizeof sysfs)) {
+    set_error(err, "%s: iopoll needs a device with poll queues, and %s is 0 (for NVMe, load "
+                   "the driver with poll_queues=N); run without iopoll",
+              path, sysfs);
+    return -EOPNOTSUPP;
   }
   int32_t h = 0;
   while (h < e->num_file_slots && e->fds[h] >= 0) h++;
