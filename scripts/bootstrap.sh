@@ -14,6 +14,7 @@ packages=(
   liburing-dev libgtest-dev libxxhash-dev
   fio python3 coreutils
   dpkg-dev file            # cpack -G DEB (dpkg-shlibdeps)
+  chromium                 # tests: headless rendering of the HTML report
 )
 
 missing=()
