@@ -147,6 +147,8 @@ AccessDistribution AccessDistribution::make(const DistributionParams& params, ui
     case DistributionKind::kZipf: {
       d.theta_ = params.theta();
       d.one_minus_theta_ = 1.0 - d.theta_;
+      d.theta_far_from_one_ = std::fabs(d.one_minus_theta_) >= 1e-3;
+      d.inv_one_minus_theta_ = d.theta_far_from_one_ ? 1.0 / d.one_minus_theta_ : 0.0;
       d.h_integral_x1_ = d.zipf_h_integral(1.5) - 1.0;
       d.h_integral_n_ = d.zipf_h_integral(d.n_double_ + 0.5);
       d.squeeze_ = 2.0 - d.zipf_h_integral_inverse(d.zipf_h_integral(2.5) - d.zipf_h(2.0));

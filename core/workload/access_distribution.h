@@ -186,6 +186,9 @@ class AccessDistribution {
   double zipf_h_integral_inverse(double x) const {
     double t = x * one_minus_theta_;
     if (t < -1.0) t = -1.0;  // only reachable through rounding at the domain's end
+    // (1 + t)^(1/(1-theta)); log(1 + t) is exact to 1e-16 absolute, enough
+    // unless 1 - theta is tiny, where the form continuous in theta is used.
+    if (theta_far_from_one_) return std::exp(std::log(1.0 + t) * inv_one_minus_theta_);
     return std::exp(helper_log1p_over(t) * x);
   }
 
@@ -255,6 +258,8 @@ class AccessDistribution {
   // zipf
   double theta_ = 1.0;
   double one_minus_theta_ = 0.0;
+  double inv_one_minus_theta_ = 0.0;
+  bool theta_far_from_one_ = false;
   double h_integral_x1_ = 0.0;  // H(3/2) - 1
   double h_integral_n_ = 0.0;   // H(n + 1/2)
   double squeeze_ = 0.0;        // s = 2 - H^-1(H(5/2) - h(2))

@@ -6,9 +6,10 @@
 // Construction: k = the number of bits of n - 1 (2^k >= n > 2^(k-1)).  A
 // 4-round Feistel network permutes [0, 2^k): the k bits are split into a high
 // half of ceil(k/2) bits and a low half of floor(k/2) bits; each round
-// replaces (L, R) by (R, L xor F_i(R)), where F_i is a 64-bit mixer keyed by
-// a round key derived from the seed, truncated to the width of L (the halves
-// swap widths every round, so after 4 rounds they are back in place).  Every
+// replaces (L, R) by (R, L xor F_i(R)), where F_i(R) folds the 128-bit product
+// (R xor K_i) * C into 64 bits (low half xor high half) and keeps the width of
+// L; the round keys K_i come from the seed (the halves swap widths every
+// round, so after 4 rounds they are back in place).  Every
 // round is invertible, so the network is a bijection of [0, 2^k).
 //
 // Cycle walking restricts it to [0, n): apply the network until the value is
@@ -63,10 +64,10 @@ class BlockPermutation {
     // Rounds 1 and 3: (L: high, R: low) -> (R: low, L ^ F(R): high).
     // Rounds 2 and 4: (L: low, R: high) -> (R: high, L ^ F(R): low).
     for (int i = 0; i < 4; i += 2) {
-      uint64_t next_right = left ^ (mix(right ^ keys_[i]) & high_mask_);
+      uint64_t next_right = left ^ round(right, keys_[i], high_mask_);
       left = right;
       right = next_right;
-      next_right = left ^ (mix(right ^ keys_[i + 1]) & low_mask_);
+      next_right = left ^ round(right, keys_[i + 1], low_mask_);
       left = right;
       right = next_right;
     }
@@ -78,7 +79,15 @@ class BlockPermutation {
   uint32_t bits() const { return high_bits_ + low_bits_; }
 
  private:
-  // A 64-bit finalizer (splitmix64's): every input bit affects every output bit.
+  // The round function: fold the 128-bit product (half xor key) * C by
+  // xoring its two 64-bit halves (every output bit then depends on every input
+  // bit), keep the bits under `mask`.
+  static uint64_t round(uint64_t half, uint64_t key, uint64_t mask) {
+    const unsigned __int128 m = static_cast<unsigned __int128>(half ^ key) * 0x9e3779b97f4a7c15ULL;
+    return (static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64)) & mask;
+  }
+
+  // splitmix64's finalizer, for the round keys.
   static uint64_t mix(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;

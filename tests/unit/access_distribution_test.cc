@@ -259,7 +259,9 @@ TEST(AccessDistributionTest, ZipfMatchesExactPmf) {
 
 TEST(AccessDistributionTest, ZipfExtremeThetas) {
   uint64_t seed = 200;
-  for (double theta : {0.01, 0.3, 2.95, 10.0}) check_zipf_against_pmf(1000, theta, ++seed);
+  for (double theta : {0.01, 0.3, 0.9995, 1.0005, 2.95, 10.0}) {
+    check_zipf_against_pmf(1000, theta, ++seed);
+  }
   check_zipf_against_pmf(5, 2.95, ++seed);  // the largest rejection rate
   check_zipf_against_pmf(2, 1.0, ++seed);
 }
@@ -596,6 +598,27 @@ TEST(BlockPermutationTest, SpreadsTheHotRanksOverTheRegion) {
     cells.push_back({0.1, c});
   }
   expect_chi_square_fits(cells, n / 100);
+}
+
+TEST(BlockPermutationTest, ConsecutiveRanksLandIndependently) {
+  // Pairs (P(r), P(r + 1)) fill the 16 x 16 grid of the region evenly
+  // (chi-square, 255 df): no lattice or stride pattern among the hot blocks.
+  for (uint64_t n : {uint64_t{1} << 20, uint64_t{1'000'003}, uint64_t{5000}}) {
+    for (uint64_t seed : {1ULL, 2ULL, 3ULL}) {
+      const BlockPermutation p(n, seed);
+      constexpr int kGrid = 16;
+      const uint64_t pairs = std::min<uint64_t>(n - 1, 50'000);
+      std::vector<Cell> cells(kGrid * kGrid, Cell{1.0 / (kGrid * kGrid), 0});
+      const double nd = static_cast<double>(n);
+      for (uint64_t r = 0; r < pairs; ++r) {
+        const int a = static_cast<int>(static_cast<double>(p(r)) / nd * kGrid);
+        const int b = static_cast<int>(static_cast<double>(p(r + 1)) / nd * kGrid);
+        ++cells[a * kGrid + b].observed;
+      }
+      SCOPED_TRACE("n=" + std::to_string(n) + " seed=" + std::to_string(seed));
+      expect_chi_square_fits(cells, pairs);
+    }
+  }
 }
 
 TEST(BlockPermutationTest, ReproduciblePerSeedAndDifferentAcrossSeeds) {
