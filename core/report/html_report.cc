@@ -166,7 +166,9 @@ th:first-child,td:first-child{text-align:left;color:#4b5563}
 thead th{font-weight:600;border-bottom:2px solid #d5dae1;color:var(--fg)}
 tbody tr:last-child td{border-bottom:0}
 th.group-start,td.group-start{border-left:1px solid #e4e7eb}
-tr.ops th{text-transform:uppercase;font-size:11.5px;letter-spacing:.06em;color:#59616d;text-align:center;border-bottom:1px solid #e4e7eb;padding-bottom:2px}
+tr.ops th{text-transform:uppercase;font-size:11.5px;letter-spacing:.06em;color:#59616d;text-align:center}
+tr.ops:last-child th{text-align:right}
+tr.ops:not(:last-child) th{border-bottom:1px solid #e4e7eb;padding-bottom:2px}
 tr.group td{background:#f6f7f9;font-weight:600;font-size:11.5px;letter-spacing:.06em;text-transform:uppercase;color:#59616d;padding-top:7px}
 td.text{text-align:left;white-space:normal;word-break:break-word}
 .delta{display:inline-block;min-width:4.2em;font-size:11.5px;margin-left:6px;color:var(--muted)}
@@ -268,7 +270,7 @@ void runs_section(Out out, const std::vector<Run>& runs) {
     const uint64_t interval = r.doc.stats_interval_ns.value_or(
         r.doc.timeseries.front().end_ns - r.doc.timeseries.front().start_ns);
     return cell(fmt::format("{} intervals of {}{}", r.doc.timeseries.size(),
-                            html_escape(format_duration_ns(interval)),
+                            html_escape(trim_decimal_zeros(format_duration_ns(interval))),
                             r.doc.timeseries_truncated ? " (truncated)" : ""));
   });
   if (std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.doc.preparation_ns.has_value(); })) {
@@ -390,14 +392,18 @@ void summary_section(Out out, const std::vector<Run>& runs) {
       fmt::format_to(out, "<th class=\"group-start\" colspan=\"{}\">{}</th>", runs.size(),
                      result_op_name(kind));
     }
-    out = fmt::format_to(out, "</tr><tr><th></th>");
-    for (size_t k = 0; k < kinds.size(); ++k) {
-      for (const Run& run : runs) {
-        fmt::format_to(out, "<th{}>{}</th>", run.index == 0 ? " class=\"group-start\"" : "",
-                       label_cell_html(run));
+    out = fmt::format_to(out, "</tr>");
+    if (runs.size() > 1) {
+      out = fmt::format_to(out, "<tr><th></th>");
+      for (size_t k = 0; k < kinds.size(); ++k) {
+        for (const Run& run : runs) {
+          fmt::format_to(out, "<th{}>{}</th>", run.index == 0 ? " class=\"group-start\"" : "",
+                         label_cell_html(run));
+        }
       }
+      out = fmt::format_to(out, "</tr>");
     }
-    out = fmt::format_to(out, "</tr></thead><tbody>");
+    out = fmt::format_to(out, "</thead><tbody>");
     for (const Metric& metric : metrics) {
       fmt::format_to(out, "<tr><td>{}</td>", metric.name);
       for (const ResultOp kind : kinds) {
@@ -473,7 +479,7 @@ std::string interval_subtitle(const std::vector<Run>& runs) {
     lengths.insert(run.doc.stats_interval_ns.value_or(first.end_ns - first.start_ns));
   }
   if (lengths.size() == 1 && *lengths.begin() > 0) {
-    return "per " + format_duration_ns(*lengths.begin()) + " interval";
+    return "per " + trim_decimal_zeros(format_duration_ns(*lengths.begin())) + " interval";
   }
   return "per interval";
 }
@@ -616,6 +622,7 @@ Figure latency_time_figure(const std::vector<Run>& runs, ResultOp kind) {
       s.run = &run;
       s.label = run.label + " " + p.name;
       s.series.label = s.label;
+      s.series.legend_new_row = p.dash == LineDash::kSolid;  // one legend row per result
       s.series.color = run.color(kind);
       s.series.dash = p.dash;
       s.value = [kind, key = std::string(p.key)](const ResultInterval& iv) -> std::optional<double> {
@@ -754,8 +761,8 @@ Figure heatmap_figure(const Run& run) {
   x.max = width * static_cast<double>(heat.buckets);
   SvgChart chart(ChartKind::kStackedBars, x, axis("IOs", AxisFormat::kCount, AxisScale::kLinear));
   chart.set_size(1140, 280);
-  ChartSeries reads{run.label + " reads", run.color(ResultOp::kRead), LineDash::kSolid, {}, {}};
-  ChartSeries writes{run.label + " writes", run.color(ResultOp::kWrite), LineDash::kSolid, {}, {}};
+  ChartSeries reads{run.label + " reads", run.color(ResultOp::kRead), LineDash::kSolid, {}, {}, false};
+  ChartSeries writes{run.label + " writes", run.color(ResultOp::kWrite), LineDash::kSolid, {}, {}, false};
   for (uint64_t i = 0; i < heat.buckets; ++i) {
     const double x0 = width * static_cast<double>(i);
     reads.bins.push_back({x0, x0 + width, static_cast<double>(heat.reads[i])});

@@ -290,7 +290,8 @@ std::string SvgChart::to_svg(const std::string& id, const std::string& title) co
   for (const ChartSeries& s : series_) {
     if (s.label.empty()) continue;
     const double entry = 26 + estimate_text_width(s.label, kLegendFont) + 16;
-    if (rows == 0 || (cursor + entry > width_ - kPad && cursor > kPad)) {
+    if (rows == 0 || (cursor + entry > width_ - kPad && cursor > kPad) ||
+        (s.legend_new_row && cursor > kPad)) {
       ++rows;
       cursor = kPad;
     }

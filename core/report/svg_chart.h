@@ -68,6 +68,7 @@ struct ChartSeries {
   LineDash dash = LineDash::kSolid;
   std::vector<ChartPoint> points;  // kLines
   std::vector<ChartBin> bins;      // kSteps, kStackedBars
+  bool legend_new_row = false;     // start a new legend row with this series
 };
 
 struct AxisTick {

@@ -46,7 +46,7 @@ RunOutcome run_chromium(const ScratchDir& dir, const std::vector<std::string>& a
   std::vector<std::string> argv = {kTimeout, "120", kChromium, "--headless", "--no-sandbox",
                                    "--disable-gpu", "--disable-quic", "--no-first-run",
                                    "--disable-background-networking", "--disable-component-update",
-                                   "--disable-sync", "--hide-scrollbars",
+                                   "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
                                    "--user-data-dir=" + dir.file("chromium-profile")};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command(argv, {"HOME=" + dir.path()});
@@ -116,7 +116,10 @@ TEST(HtmlReportCommand, ReportsWhatARunWrote) {
   EXPECT_NE(page.find("data-series=\"run read\""), std::string::npos);
   EXPECT_NE(page.find("data-series=\"run write\""), std::string::npos);
   EXPECT_EQ(page.find("No time series"), std::string::npos);
-  if (doc.contains("heatmap")) EXPECT_NE(page.find("id=\"chart-heatmap-0\""), std::string::npos);
+  ASSERT_TRUE(doc.contains("heatmap"));
+  EXPECT_NE(page.find("id=\"chart-heatmap-0\""), std::string::npos);
+  EXPECT_NE(page.find(">" + std::to_string(doc["timeseries"].size()) + " intervals of 200 ms<"),
+            std::string::npos);
 }
 
 TEST(HtmlReportChromium, DrawsEveryChartAndTakesAScreenshot) {

@@ -402,8 +402,8 @@ TEST(SvgChart, DrawsSeriesLegendAndHoverBands) {
   ChartAxis y;
   y.title = "IOPS";
   SvgChart chart(ChartKind::kLines, x, y);
-  chart.add_series({"a <read>", "#1f5fa8", LineDash::kSolid, {{0, 1}, {1, 2}, {2, std::nan("")}, {3, 4}}, {}});
-  chart.add_series({"b", "#e8590c", LineDash::kDashed, {{0, 2}, {3, 1}}, {}});
+  chart.add_series({"a <read>", "#1f5fa8", LineDash::kSolid, {{0, 1}, {1, 2}, {2, std::nan("")}, {3, 4}}, {}, false});
+  chart.add_series({"b", "#e8590c", LineDash::kDashed, {{0, 2}, {3, 1}}, {}, false});
   chart.add_hover(0, 1, "first\nsecond");
   const std::string svg = chart.to_svg("t1", "test chart");
   EXPECT_TRUE(svg.starts_with("<svg class=\"chart\" id=\"t1\""));
