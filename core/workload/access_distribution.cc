@@ -36,7 +36,8 @@ const ValueRange& range_of(std::string_view option) {
 void check_range(std::string_view option, double value) {
   const ValueRange& r = range_of(option);
   if (!r.in_range(value)) {
-    throw UsageError(fmt::format("{}: {} is not accepted; accepted: {}", option, value, r.accepted));
+    throw UsageError(
+        fmt::format("{}: {} is not accepted; accepted: {}", option, value, r.accepted));
   }
 }
 

@@ -12,6 +12,11 @@
 // the center.  Scatter is not used with uniform (a permuted uniform is the
 // same distribution).
 //
+// Reproducible: the blocks drawn depend only on the RandomSource's sequence
+// and, with scatter, on the seed given to make(); the same seeds give the same
+// blocks on every run (no table, no global state; the math library's exp and
+// log are the only platform dependence).
+//
 // uniform
 //   P(block = b) = 1/n for every b.
 //
@@ -23,12 +28,13 @@
 //   "Rejection-inversion to generate variates from monotone discrete
 //   distributions", ACM TOMACS 6(3), 1996): invert the integral of x^-T over
 //   [1/2, n + 1/2] and accept with the exact pmf; O(1) memory, any n up to
-//   2^63 (ranks are exact as long as n * 2^-53 is below one block, i.e. up to
-//   about 2^45 blocks; beyond that the tail ranks have the resolution of a
-//   double).  An iteration is rejected with probability below 0.02 for every
-//   T and n (the maximum, 0.0166, is at T = 2.95, n = 5), so a sample takes
-//   fewer than 1.03 iterations on average; the loop stops after 64
-//   (probability below 10^-100) and then keeps the last rank.
+//   2^63 (tested up to 2^40 blocks, where even the coldest ranks come out as
+//   whole block numbers at full resolution; past 2^53 blocks the coldest
+//   ranks are limited to the resolution of a double).  An iteration is
+//   rejected with probability below 0.02 for every T and n (the maximum,
+//   0.0166, is at T = 2.95, n = 5), so a sample takes fewer than 1.03
+//   iterations on average; the loop stops after 64 (probability below
+//   10^-100) and then keeps the last rank.
 //
 // pareto, --pareto-h H, 0 < H < 1 (default 0.2), as fio's pareto:H
 //   Let f = min(H, 1 - H), the hot fraction, and
@@ -39,16 +45,20 @@
 //   In particular the hottest f of the blocks get 1 - f of the accesses
 //   (H = 0.2 or 0.8: 20% of the blocks get 80%; H = 0.1 or 0.9: 10% get 90%;
 //   H = 0.5 is uniform), and the rule repeats inside the hot set (the hottest
-//   4% get 64% for H = 0.2).  This is the Pareto principle of the Pareto
-//   distribution: the block taken is rank = floor(n / Y) with Y a Pareto
-//   (type I) variate of shape a and scale 1, P(Y > y) = y^-a, y >= 1; the
-//   access frequencies of the blocks, sorted, follow a Pareto law of index
-//   1 / (1 - a) (log(5)/log(4) = 1.16 for 80/20).  Sampled by inversion,
+//   4% get 64% for H = 0.2); the single hottest block receives n^-a of the
+//   accesses (14.7% for H = 0.2 and n = 10^6, as with fio).  This is the
+//   Pareto principle of the Pareto distribution: the block taken is
+//   rank = floor(n / Y) with Y a Pareto (type I) variate of shape a and
+//   scale 1, P(Y > y) = y^-a, y >= 1; the access frequencies of the blocks,
+//   sorted, follow a Pareto law of index 1 / (1 - a) (log(5)/log(4) = 1.16
+//   for 80/20).  Sampled by inversion,
 //   rank = floor(n * U^(1/a)), U uniform in [0, 1): Y >= 1 maps into [0, n)
 //   without truncation or clamping, so no mass piles on the last block.
 //   Same formula as fio (rank = (n - 1) * U^(ln H / ln(1 - H)) before fio's
 //   hash); H and 1 - H give the same distribution of access frequencies (fio
-//   puts the hot end at the other side, which its hash hides anyway).
+//   puts the hot end at the other side, which its hash hides anyway).  The
+//   earlier IOPulse's --pareto-h was another parameter (an exponent from 0 to
+//   10, 0.9 giving about 80/20); its 0.9 corresponds to H = 0.2 here.
 //
 // gaussian, --gaussian-stddev S, 0 < S <= 1 (required),
 //           --gaussian-center C, 0 <= C <= 1 (default 0.5)

@@ -54,7 +54,8 @@ BlockSizeMix BlockSizeMix::parse(std::string_view option, std::string_view text)
     const std::string_view entry =
         text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     if (entry.empty()) {
-      throw UsageError(fmt::format("{}: '{}' has an empty entry; accepted: {}", option, text, kSyntax));
+      throw UsageError(
+          fmt::format("{}: '{}' has an empty entry; accepted: {}", option, text, kSyntax));
     }
     if (mix.count_ == kMaxEntries) {
       throw UsageError(fmt::format("{}: '{}' has more than {} sizes; accepted: at most {}", option,

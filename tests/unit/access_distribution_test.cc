@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <numbers>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -44,7 +45,7 @@ double chi2_critical_999(int df) {
 }
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-double normal_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI); }
+double normal_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi); }
 
 struct Cell {
   double p;           // exact probability
@@ -356,7 +357,8 @@ TEST(AccessDistributionTest, ParetoMatchesTruncationFreeLaw) {
       const double nd = static_cast<double>(n);
       // Cells between rank edges at these fractions of n; P(rank < k) = (k/n)^a.
       std::vector<uint64_t> edges;
-      for (double t : {0.0, 1e-6, 1e-4, 0.001, 0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99, 1.0}) {
+      for (double t :
+           {0.0, 1e-6, 1e-4, 0.001, 0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99, 1.0}) {
         const uint64_t e = static_cast<uint64_t>(std::ceil(t * nd));
         if (edges.empty() || e > edges.back()) edges.push_back(e);
       }
@@ -373,12 +375,13 @@ TEST(AccessDistributionTest, ParetoMatchesTruncationFreeLaw) {
       for (uint64_t i = 0; i < kSamples; ++i) {
         const uint64_t r = d.next(rng);
         ASSERT_LT(r, n);
-        size_t c = static_cast<size_t>(std::upper_bound(edges.begin(), edges.end(), r) - edges.begin()) - 1;
-        ++cells[c].observed;
+        const auto c = std::upper_bound(edges.begin(), edges.end(), r) - edges.begin() - 1;
+        ++cells[static_cast<size_t>(c)].observed;
         hot += r < hot_edge;
         last_block += r == last_block_edge;
       }
-      expect_proportion(hot, kSamples, std::pow(static_cast<double>(hot_edge) / nd, a), "hottest 20%");
+      expect_proportion(hot, kSamples, std::pow(static_cast<double>(hot_edge) / nd, a),
+                        "hottest 20%");
       // No mass piles on the last block: it gets 1 - ((n-1)/n)^a, no more.
       expect_proportion(last_block, kSamples, -std::expm1(a * std::log1p(-1.0 / nd)), "last block");
       expect_chi_square_fits(cells, kSamples);
@@ -514,7 +517,7 @@ TEST(AccessDistributionTest, GaussianWidestAtTheEdgeStillFitsAndStaysCheap) {
   for (uint64_t i = 0; i < kN; ++i) ++cells.at(d.next(rng)).observed;
   expect_chi_square_fits(cells, kN);
   // Polar method: 4/pi draws per normal variate; 1/Z variates per sample.
-  const double expected = 4.0 / M_PI / (normal_cdf(1.0) - 0.5);
+  const double expected = 4.0 / std::numbers::pi / (normal_cdf(1.0) - 0.5);
   const double per_sample = static_cast<double>(draws_between(start, rng, 10 * kN)) / kN;
   EXPECT_NEAR(per_sample, expected, 0.05 * expected);
 }
