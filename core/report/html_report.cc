@@ -514,11 +514,13 @@ void add_time_hovers(SvgChart& chart, const std::vector<TimeSeries>& all) {
     std::string text = fmt::format("{} \xE2\x80\x93 {}", seconds_text(static_cast<double>(band.start_ns)),
                                    seconds_text(static_cast<double>(band.end_ns)));
     for (const TimeSeries& s : all) {
+      // Intervals are in time order: the last one starting at or before mid.
       const std::vector<ResultInterval>& ts = s.run->doc.timeseries;
-      const auto it = std::find_if(ts.begin(), ts.end(), [mid](const ResultInterval& iv) {
-        return iv.start_ns <= mid && mid < iv.end_ns;
-      });
-      if (it == ts.end()) continue;
+      auto it = std::partition_point(ts.begin(), ts.end(),
+                                     [mid](const ResultInterval& iv) { return iv.start_ns <= mid; });
+      if (it == ts.begin()) continue;
+      --it;
+      if (mid >= it->end_ns) continue;
       const std::optional<double> v = s.value(*it);
       if (v) text += fmt::format("\n{}: {}", s.label, s.text(*v));
     }
