@@ -529,12 +529,13 @@ void add_time_hovers(SvgChart& chart, const std::vector<TimeSeries>& all) {
   }
 }
 
+// The end of the longest time series (or of its window, if later), in s.
 double longest_window_s(const std::vector<Run>& runs) {
   double longest = 0;
   for (const Run& run : runs) {
-    double end = static_cast<double>(run.doc.window_ns);
-    if (run.has_timeseries()) end = std::max(end, static_cast<double>(run.doc.timeseries.back().end_ns));
-    if (run.has_timeseries()) longest = std::max(longest, end);
+    if (!run.has_timeseries()) continue;
+    longest = std::max({longest, static_cast<double>(run.doc.window_ns),
+                        static_cast<double>(run.doc.timeseries.back().end_ns)});
   }
   return longest / kNsPerSecond;
 }
@@ -826,6 +827,7 @@ void resources_section(Out out, const std::vector<Run>& runs) {
   struct Row {
     const char* name;
     bool higher_is_better;
+    bool compare;  // show the change against the first result
     std::function<std::optional<double>(const Run&)> value;
     std::function<std::string(double)> shown;
   };
@@ -837,9 +839,9 @@ void resources_section(Out out, const std::vector<Run>& runs) {
   auto seconds = [](double v) { return trim_decimal_zeros(fmt::format("{:.2f}", v)) + " s"; };
   auto grouped = [](double v) { return format_grouped(static_cast<uint64_t>(std::llround(v))); };
   const std::vector<Row> rows = {
-      {"CPU user", false, [](const Run& r) { return r.doc.resources.cpu_user_s; }, seconds},
-      {"CPU system", false, [](const Run& r) { return r.doc.resources.cpu_system_s; }, seconds},
-      {"CPU utilisation (100% = one core)", false,
+      {"CPU user", false, true, [](const Run& r) { return r.doc.resources.cpu_user_s; }, seconds},
+      {"CPU system", false, true, [](const Run& r) { return r.doc.resources.cpu_system_s; }, seconds},
+      {"CPU utilisation (100% = one core)", false, true,
        [cpu_total](const Run& r) -> std::optional<double> {
          if (r.doc.resources.cpu_util_percent) return r.doc.resources.cpu_util_percent;
          const std::optional<double> cpu = cpu_total(r);
@@ -847,20 +849,20 @@ void resources_section(Out out, const std::vector<Run>& runs) {
          return *cpu / (static_cast<double>(r.doc.window_ns) / kNsPerSecond) * 100;
        },
        [](double v) { return percent_text(v); }},
-      {"CPU time per IO", false,
+      {"CPU time per IO", false, true,
        [cpu_total](const Run& r) -> std::optional<double> {
          const std::optional<double> cpu = cpu_total(r);
          if (!cpu || r.doc.total.ops == 0) return std::nullopt;
          return *cpu * kNsPerSecond / static_cast<double>(r.doc.total.ops);
        },
        [](double v) { return latency_text(v); }},
-      {"context switches, voluntary", false,
+      {"context switches, voluntary", false, true,
        [](const Run& r) { return r.doc.resources.ctx_switches_voluntary; }, grouped},
-      {"context switches, involuntary", false,
+      {"context switches, involuntary", false, true,
        [](const Run& r) { return r.doc.resources.ctx_switches_involuntary; }, grouped},
-      {"max resident memory", false, [](const Run& r) { return r.doc.resources.max_rss_bytes; },
+      {"max resident memory", false, true, [](const Run& r) { return r.doc.resources.max_rss_bytes; },
        [](double v) { return format_bytes(static_cast<uint64_t>(v)); }},
-      {"mean queue depth", true,
+      {"mean queue depth", true, false,
        [](const Run& r) -> std::optional<double> {
          double weighted = 0, time = 0;
          for (const ResultInterval& iv : r.doc.timeseries) {
@@ -889,7 +891,7 @@ void resources_section(Out out, const std::vector<Run>& runs) {
         continue;
       }
       std::string shown = html_escape(row.shown(*v));
-      if (run.index > 0 && base && row.value != nullptr && std::string_view(row.name) != "mean queue depth") {
+      if (run.index > 0 && base && row.compare) {
         shown += delta_html(*v, *base, row.higher_is_better);
       }
       b = fmt::format_to(b, "{}", cell(shown, fmt::format("{}", *v)));
