@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/command_line.h"
+#include "cli/report_command.h"
 #include "iopulse/version.h"
 #include "job/usage_error.h"
 #include "plugin/engine_catalog.h"
@@ -85,6 +86,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   const iop_engine_desc& desc = lib.desc();
   const EngineOptionValues options = EngineOptionValues::parse(lib, spec.engine_options);
   const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
+  if ((spec.verify || spec.verify_only) && diskless) {
+    throw UsageError(fmt::format("--{}: engine {} does no IO; nothing to verify", spec.verify ? "verify" : "verify-only",
+                                 desc.name));
+  }
   if (spec.direct && (desc.caps & IOP_CAP_DIRECT) == 0) {
     throw UsageError(fmt::format("--direct: engine {} does not support O_DIRECT", desc.name));
   }
@@ -183,7 +188,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
 
   if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
-  const uint64_t errors = result.read.errors + result.write.errors + result.sync.errors;
+  const uint64_t errors = result.read.errors + result.write.errors + result.sync.errors + result.verify_failures;
   if (result.stop_reason == "error" || (errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     return 1;
@@ -198,6 +203,7 @@ int run_application(int argc, char** argv) {
   // From the start, so a signal during set-up still ends in results marked
   // as interrupted rather than in a silent kill.
   install_interrupt_handlers();
+  if (argc >= 2 && std::string_view(argv[1]) == "report") return run_report_command(argc - 1, argv + 1);
   try {
     const CommandLine cl = CommandLine::parse(argc, argv);
     switch (cl.action()) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/quantity_parser.h"
 #include "job/usage_error.h"
 
@@ -10,7 +12,6 @@ namespace {
 
 constexpr uint64_t kMaxThreads = 4096;
 constexpr uint64_t kMaxQueueDepth = 65536;
-constexpr uint64_t kMaxBlockSize = 1ULL << 30;
 
 // A flag is set by its presence on the command line ("") or by a boolean in
 // a job file ("true"/"false").
@@ -46,24 +47,26 @@ const std::vector<JobOption> kOptions = {
      }},
     {"file-size", "SIZE", "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist",
      APPLY { job.spec().file_size = positive_size(text, label); }},
-    {"file-distribution", "MODE", "shared (one file for all workers) or per-worker (<path>.<n> each)",
+    {"file-distribution", "MODE",
+     "shared (all workers address the whole file), partitioned (each its own slice) or per-worker (<path>.<n> each)",
      APPLY {
        if (text == "shared") job.spec().file_distribution = FileDistribution::kShared;
+       else if (text == "partitioned") job.spec().file_distribution = FileDistribution::kPartitioned;
        else if (text == "per-worker") job.spec().file_distribution = FileDistribution::kPerWorker;
-       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, per-worker", label, text));
+       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, partitioned, per-worker", label, text));
      }},
+    {"allow-device-writes", "", "allow writes to a block device (they destroy its contents)",
+     APPLY { job.spec().allow_device_writes = flag_value(text, label); }},
     {"direct", "", "open files with O_DIRECT (bypass the page cache)",
      APPLY { job.spec().direct = flag_value(text, label); }},
 
     // Workload.
-    {"block-size", "SIZE", "bytes per IO (default 4k; k/m/g suffixes are binary)",
-     APPLY {
-       const uint64_t bs = parse_size(label, text);
-       if (bs == 0 || bs > kMaxBlockSize) {
-         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: 1 byte to 1G", label, text));
-       }
-       job.spec().block_size = static_cast<uint32_t>(bs);
-     }},
+    {"block-size", "SIZE[:W,...]", "bytes per IO (default 4k; binary k/m/g), or a weighted mix such as 4k:70,64k:30",
+     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kBoth, BlockSizeMix::parse(label, text)); }},
+    {"read-block-size", "SIZE[:W,...]", "bytes per read, or a weighted mix (overrides --block-size for reads)",
+     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kRead, BlockSizeMix::parse(label, text)); }},
+    {"write-block-size", "SIZE[:W,...]", "bytes per write, or a weighted mix (overrides --block-size for writes)",
+     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kWrite, BlockSizeMix::parse(label, text)); }},
     {"threads", "N", "worker threads (default 1)",
      APPLY { job.spec().threads = static_cast<uint32_t>(parse_count(label, text, 1, kMaxThreads)); }},
     {"queue-depth", "N", "IOs in flight per worker (default 1)",
@@ -72,8 +75,48 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().read_percent = percent(text, label); }},
     {"write-percent", "P", "share of writes, 0-100; read + write must be 100",
      APPLY { job.spec().read_percent = 100 - percent(text, label); }},
-    {"random", "", "uniform random offsets (sequential otherwise)",
+    {"random", "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
      APPLY { job.spec().random = flag_value(text, label); }},
+    {"distribution", "NAME", "random access distribution: uniform, zipf, pareto or gaussian",
+     APPLY { job.spec().distribution.kind = parse_distribution_kind(label, text); }},
+    {"zipf-theta", "T", "zipf skew, 0 < T <= 10 (default 1.2); rank k gets k^-T of the accesses",
+     APPLY { job.spec().distribution.zipf_theta = parse_distribution_value("--zipf-theta", text); }},
+    {"pareto-h", "H", "pareto hot fraction, 0 < H < 1 (default 0.2: 20% of blocks get 80% of IO)",
+     APPLY { job.spec().distribution.pareto_h = parse_distribution_value("--pareto-h", text); }},
+    {"gaussian-stddev", "S", "gaussian standard deviation as a fraction of the target, 0 < S <= 1",
+     APPLY { job.spec().distribution.gaussian_stddev = parse_distribution_value("--gaussian-stddev", text); }},
+    {"gaussian-center", "C", "gaussian center as a fraction of the target, 0 <= C <= 1 (default 0.5)",
+     APPLY { job.spec().distribution.gaussian_center = parse_distribution_value("--gaussian-center", text); }},
+    {"hot-spot-scatter", "", "spread the hot blocks of zipf/pareto/gaussian over the target instead of offset 0",
+     APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); }},
+    {"seed", "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
+     APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
+    {"fsync-every", "N", "issue an fsync after every N writes",
+     APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
+    {"fdatasync-every", "N", "issue an fdatasync after every N writes",
+     APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
+    {"think-time", "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
+     APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); }},
+    {"think-mode", "MODE", "how to pause: sleep (default) or spin",
+     APPLY {
+       if (text == "sleep") job.spec().think_mode = ThinkMode::kSleep;
+       else if (text == "spin") job.spec().think_mode = ThinkMode::kSpin;
+       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: sleep, spin", label, text));
+     }},
+    {"think-every", "N", "pause after every N completed IOs (default 1)",
+     APPLY { job.spec().think_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
+    {"think-adaptive-percent", "P", "add P% of the last IO's latency to each pause",
+     APPLY { job.spec().think_adaptive_percent = static_cast<uint32_t>(parse_count(label, text, 1, 10000)); }},
+    {"rate-iops", "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
+     APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); }},
+    {"rate-bw", "SIZE", "limit the job to SIZE bytes per second (e.g. 100M)",
+     APPLY { job.spec().rate_bw = positive_size(text, label); }},
+    {"rate-per-worker", "", "apply --rate-iops/--rate-bw to each worker instead of the whole job",
+     APPLY { job.spec().rate_per_worker = flag_value(text, label); }},
+    {"verify", "", "write verifiable blocks (header + checksum) and check every block read",
+     APPLY { job.spec().verify = flag_value(text, label); }},
+    {"verify-only", "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
+     APPLY { job.spec().verify_only = flag_value(text, label); }},
     {"buffer-pattern", "BYTE", "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data",
      APPLY {
        uint64_t value = 256;
@@ -95,6 +138,10 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().duration_ns = parse_duration_ns(label, text); }},
     {"total-bytes", "SIZE", "stop after this many bytes in total (a multiple of the block size)",
      APPLY { job.spec().total_bytes = positive_size(text, label); }},
+    {"total-ops", "N", "stop after this many IOs in total",
+     APPLY { job.spec().total_ops = parse_count(label, text, 1, UINT64_MAX); }},
+    {"run-until-complete", "", "address every block of the working set exactly once (the default stop)",
+     APPLY { job.spec().run_until_complete = flag_value(text, label); }},
 
     // Engine.
     {"engine", "NAME|PATH", "IO engine: a name from --list-engines or a path to a .so (default sync)",
@@ -142,6 +189,43 @@ const std::vector<JobOption> kOptions = {
 
 #undef APPLY
 
+// Combinations that cannot run, checked once every option is known.
+void check_combinations(const JobSpec& spec) {
+  const bool mixed = !spec.read_sizes.single() || !spec.write_sizes.single() ||
+                     spec.read_sizes.min_size() != spec.write_sizes.min_size();
+  if (spec.fsync_every != 0 && spec.fdatasync_every != 0) {
+    throw UsageError("--fsync-every and --fdatasync-every: choose one");
+  }
+  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.read_percent == 100) {
+    throw UsageError(fmt::format("--{}: the job does not write (--read-percent 100)",
+                                 spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every"));
+  }
+  if (spec.run_until_complete && (spec.duration_ns != 0 || spec.total_bytes != 0 || spec.total_ops != 0)) {
+    throw UsageError("--run-until-complete: cannot be combined with --duration, --total-bytes or --total-ops");
+  }
+  if (spec.run_until_complete && mixed) {
+    throw UsageError("--run-until-complete: needs one block size (every block exactly once); accepted: a single --block-size");
+  }
+  if (spec.verify && spec.verify_only) throw UsageError("--verify and --verify-only: choose one");
+  if (spec.verify || spec.verify_only) {
+    const char* opt = spec.verify ? "--verify" : "--verify-only";
+    if (mixed) {
+      throw UsageError(fmt::format("{}: a block size mix writes overlapping blocks; accepted: one --block-size", opt));
+    }
+    if (spec.block_size < 64) {
+      throw UsageError(fmt::format("{}: block size {} is smaller than 64 bytes, the verified block header; "
+                                   "accepted: --block-size of at least 64", opt, spec.block_size));
+    }
+    if (spec.buffer_fill == BufferFill::kPattern) {
+      throw UsageError(fmt::format("{}: --buffer-pattern cannot be used; verified blocks carry their own data", opt));
+    }
+  }
+  if (spec.verify_only && spec.read_percent != 100) {
+    throw UsageError(fmt::format("--verify-only: reads only; --write-percent {} writes; accepted: 100% reads",
+                                 100 - spec.read_percent));
+  }
+}
+
 }  // namespace
 
 const std::vector<JobOption>& job_options() { return kOptions; }
@@ -162,6 +246,10 @@ void JobSpecBuilder::apply(std::string_view name, const std::string& text, const
   if (name == "write-percent") write_percent_ = 100 - spec_.read_percent;
   given_.insert(std::string(name));
   labels_.emplace_back(std::string(name), label);
+}
+
+void JobSpecBuilder::set_sizes(SizeScope scope, const BlockSizeMix& mix) {
+  (scope == SizeScope::kBoth ? both_sizes_ : scope == SizeScope::kRead ? read_sizes_ : write_sizes_) = mix;
 }
 
 void JobSpecBuilder::add_engine_option(const std::string& option, const std::string& text) {
@@ -188,6 +276,15 @@ JobSpec JobSpecBuilder::build() const {
     }
     spec.read_percent = *read_percent_;
   }
+  const BlockSizeMix both = both_sizes_.value_or(BlockSizeMix(4096));
+  spec.read_sizes = read_sizes_.value_or(both);
+  spec.write_sizes = write_sizes_.value_or(both);
+  // The offset unit: the smallest size the job issues.
+  const bool reads = spec.read_percent > 0, writes = spec.read_percent < 100;
+  spec.block_size = std::min(reads ? spec.read_sizes.min_size() : UINT32_MAX,
+                             writes ? spec.write_sizes.min_size() : UINT32_MAX);
+  spec.distribution.validate(spec.random);
+  check_combinations(spec);
   if (given("prometheus-bind") && !given("prometheus-port")) {
     throw UsageError(fmt::format("{}: needs --prometheus-port", label_of("prometheus-bind")));
   }

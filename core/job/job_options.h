@@ -43,6 +43,10 @@ class JobSpecBuilder {
   JobSpec build() const;
 
   JobSpec& spec() { return spec_; }
+  // IO sizes: --block-size sets both kinds, --read-block-size and
+  // --write-block-size one each and win over --block-size in any order.
+  enum class SizeScope { kBoth, kRead, kWrite };
+  void set_sizes(SizeScope scope, const BlockSizeMix& mix);
   bool given(std::string_view name) const { return given_.count(std::string(name)) != 0; }
   // The label an option was given with, for messages about combinations.
   std::string label_of(std::string_view name) const;
@@ -52,6 +56,7 @@ class JobSpecBuilder {
   std::set<std::string> given_;
   std::vector<std::pair<std::string, std::string>> labels_;
   std::optional<uint32_t> read_percent_, write_percent_;  // as given
+  std::optional<BlockSizeMix> both_sizes_, read_sizes_, write_sizes_;
 };
 
 }  // namespace iopulse

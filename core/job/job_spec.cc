@@ -6,6 +6,8 @@ const char* to_string(FileDistribution d) {
   switch (d) {
     case FileDistribution::kShared:
       return "shared";
+    case FileDistribution::kPartitioned:
+      return "partitioned";
     case FileDistribution::kPerWorker:
       return "per-worker";
   }
@@ -19,15 +21,34 @@ nlohmann::json JobSpec::to_json() const {
   j["file_distribution"] = to_string(file_distribution);
   j["direct"] = direct;
   j["block_size"] = block_size;
+  j["read_block_size"] = read_sizes.to_string();
+  j["write_block_size"] = write_sizes.to_string();
   j["threads"] = threads;
   j["queue_depth"] = queue_depth;
   j["read_percent"] = read_percent;
   j["write_percent"] = 100 - read_percent;
   j["random"] = random;
+  if (random) j["distribution"] = distribution.to_string();
+  j["seed"] = seed;
+  if (fsync_every != 0) j["fsync_every"] = fsync_every;
+  if (fdatasync_every != 0) j["fdatasync_every"] = fdatasync_every;
+  if (think_time_ns != 0 || think_adaptive_percent != 0) {
+    j["think_time_ns"] = think_time_ns;
+    j["think_every"] = think_every;
+    j["think_adaptive_percent"] = think_adaptive_percent;
+    j["think_mode"] = think_mode == ThinkMode::kSleep ? "sleep" : "spin";
+  }
+  if (rate_iops != 0) j["rate_iops"] = rate_iops;
+  if (rate_bw != 0) j["rate_bw"] = rate_bw;
+  if (rate_iops != 0 || rate_bw != 0) j["rate_per_worker"] = rate_per_worker;
+  if (verify) j["verify"] = true;
+  if (verify_only) j["verify_only"] = true;
   j["buffer_fill"] = buffer_fill == BufferFill::kRandom ? "random" : "pattern";
   if (buffer_fill == BufferFill::kPattern) j["buffer_pattern"] = buffer_pattern;
   if (duration_ns != 0) j["duration_ns"] = duration_ns;
   if (total_bytes != 0) j["total_bytes"] = total_bytes;
+  if (total_ops != 0) j["total_ops"] = total_ops;
+  if (run_until_complete) j["run_until_complete"] = true;
   j["engine"] = engine;
   nlohmann::json opts = nlohmann::json::object();
   for (const auto& [name, value] : engine_options) opts[name] = value;

@@ -13,15 +13,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "workload/access_distribution.h"
+#include "workload/block_size_mix.h"
+
 namespace iopulse {
 
 // How the workers of a job share the target.
 enum class FileDistribution {
-  kShared,     // every worker does IO on the one target file
-  kPerWorker,  // worker i has its own file, "<target>.<i>"
+  kShared,       // every worker addresses the whole target
+  kPartitioned,  // worker i addresses its own contiguous 1/n of the target
+  kPerWorker,    // worker i has its own file, "<target>.<i>"
 };
 
 const char* to_string(FileDistribution d);
+
+// How a worker pauses between IOs (--think-mode).
+enum class ThinkMode { kSleep, kSpin };
 
 // What the write buffers contain.
 enum class BufferFill {
@@ -35,20 +42,46 @@ struct JobSpec {
   uint64_t file_size = 0;                  // bytes addressed in each file; 0 = use the existing size
   FileDistribution file_distribution = FileDistribution::kShared;
   bool direct = false;                     // O_DIRECT
+  bool allow_device_writes = false;        // writing to a block device is refused otherwise
 
   // Workload.
-  uint32_t block_size = 4096;              // bytes per IO
+  uint32_t block_size = 4096;              // offset unit: the smallest IO size of the job
+  BlockSizeMix read_sizes{4096};           // --block-size / --read-block-size
+  BlockSizeMix write_sizes{4096};          // --block-size / --write-block-size
   uint32_t threads = 1;                    // workers
   uint32_t queue_depth = 1;                // IOs in flight per worker
   uint32_t read_percent = 100;             // share of reads; writes are the rest
-  bool random = false;                     // uniform random offsets; sequential otherwise
+  bool random = false;                     // random offsets (see distribution); sequential otherwise
+  DistributionParams distribution;         // --distribution and its parameters
+  uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
+  uint32_t fsync_every = 0;                // an fsync after every N writes (0 = never)
+  uint32_t fdatasync_every = 0;            // an fdatasync after every N writes
+
+  // Think time: after every `think_every` IOs the worker pauses for
+  // think_time_ns plus think_adaptive_percent % of the last IO's latency.
+  uint64_t think_time_ns = 0;
+  uint32_t think_every = 1;
+  uint32_t think_adaptive_percent = 0;
+  ThinkMode think_mode = ThinkMode::kSleep;
+
+  // Rate limits on an open-loop schedule; for the whole job unless
+  // rate_per_worker.  0 = none.
+  uint64_t rate_iops = 0;
+  uint64_t rate_bw = 0;                    // bytes per second
+  bool rate_per_worker = false;
+
+  // Verification (verify/block_format.h).
+  bool verify = false;                     // written blocks carry headers; reads are checked
+  bool verify_only = false;                // read back and check an earlier --verify dataset
   BufferFill buffer_fill = BufferFill::kRandom;
   uint8_t buffer_pattern = 0;              // the byte, when buffer_fill == kPattern
 
-  // Stop condition: a duration, or a byte count (total over all workers).
-  // When neither is given the job makes one pass over the working set.
+  // Stop conditions; the first one met ends the job.  When none is given
+  // the job makes one pass over the working set (run_until_complete).
   uint64_t duration_ns = 0;                // 0 = not set
-  uint64_t total_bytes = 0;                // 0 = not set
+  uint64_t total_bytes = 0;                // total over all workers; 0 = not set
+  uint64_t total_ops = 0;                  // total over all workers; 0 = not set
+  bool run_until_complete = false;         // every block of the working set exactly once
 
   // Engine.
   std::string engine = "sync";             // a name, or a path to a .so

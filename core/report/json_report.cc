@@ -109,6 +109,16 @@ json result_to_json(const RunResult& result) {
     if (result.timeseries_truncated) j["timeseries_truncated"] = true;
   }
   if (result.heatmap) j["heatmap"] = result.heatmap->to_json();
+  if (result.rate_limited) {
+    j["read"]["latency_from_intended_ns"] = latency_to_json(result.read_intended);
+    j["write"]["latency_from_intended_ns"] = latency_to_json(result.write_intended);
+    LatencyHistogram total = result.read_intended;
+    total.merge(result.write_intended);
+    j["total"]["latency_from_intended_ns"] = latency_to_json(total);
+  }
+  if (result.verifying) {
+    j["verify"] = {{"failures", result.verify_failures}};
+  }
   return j;
 }
 

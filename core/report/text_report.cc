@@ -113,6 +113,22 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   const OpStats total = result.total();
   op_section(out, "total", total, result.window_ns);
   if (has_activity(result.sync)) op_section(out, "sync", result.sync, result.window_ns);
+  if (result.rate_limited) {
+    fmt::format_to(out, "\nlatency from the intended start on the rate schedule (includes queueing behind a slow device)\n");
+    for (const auto& [name, h] : {std::pair<const char*, const LatencyHistogram*>{"read", &result.read_intended},
+                                  {"write", &result.write_intended}}) {
+      if (h->count() == 0) continue;
+      line(out, name, fmt::format("p50 {}, p99 {}, p99.9 {}, max {}", format_latency_ns(static_cast<double>(h->percentile(50))),
+                                  format_latency_ns(static_cast<double>(h->percentile(99))),
+                                  format_latency_ns(static_cast<double>(h->percentile(99.9))),
+                                  format_latency_ns(static_cast<double>(h->max()))));
+    }
+  }
+  if (result.verifying) {
+    line(out, "verify", result.verify_failures == 0
+                            ? std::string("every block read back was correct")
+                            : fmt::format("{} block(s) FAILED verification", result.verify_failures));
+  }
 
   fmt::format_to(out, "\n");
   std::string cpu = fmt::format("user {:.2f} s, system {:.2f} s", result.resources.user_s,

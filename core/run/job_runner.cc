@@ -145,6 +145,9 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   OpStatsSet totals;
   for (const auto& w : workers) {
     totals.merge(w->stats());
+    result.read_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kRead)]);
+    result.write_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kWrite)]);
+    result.verify_failures += w->verify_failures();
     end_ns = std::max(end_ns, w->finish_ns());
     if (w->heatmap() != nullptr) {
       if (!result.heatmap) {
@@ -165,6 +168,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     }
   }
   result.window_ns = end_ns - start_ns;
+  result.rate_limited = spec_.rate_iops != 0 || spec_.rate_bw != 0;
+  result.verifying = spec_.verify || spec_.verify_only;
   for (const MergedInterval& m : time_series.take_complete(/*all=*/true)) emit(m, result.window_ns);
   if (sinks.live != nullptr) sinks.live->clear();
   result.read = totals[OpKind::kRead];
@@ -177,8 +182,14 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.stop_reason = "interrupted";
   } else if (signals.io_failed.load()) {
     result.stop_reason = "error";
-  } else if (layout_.total_ops != 0 && done_ops >= layout_.total_ops) {
-    result.stop_reason = spec_.total_bytes != 0 ? "total-bytes" : "one-pass";
+  } else if (layout_.workers.front().complete_pass && done_ops >= layout_.total_ops) {
+    result.stop_reason = "complete";
+  } else if (spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns) {
+    result.stop_reason = "duration";
+  } else if (spec_.total_ops != 0) {
+    result.stop_reason = "total-ops";
+  } else if (spec_.total_bytes != 0) {
+    result.stop_reason = "total-bytes";
   } else {
     result.stop_reason = "duration";
   }

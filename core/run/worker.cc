@@ -12,13 +12,13 @@
 #include <fmt/format.h>
 
 #include "run/monotonic_clock.h"
+#include "verify/block_format.h"
 
 namespace iopulse {
 namespace {
 
 constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop is seen
 constexpr size_t kMaxErrorMessages = 8;
-constexpr uint64_t kDefaultSeed = 0x10b5e5eedULL;
 
 void* aligned_block(size_t alignment, size_t bytes) {
   const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
@@ -44,11 +44,39 @@ Worker::Worker(const WorkerSetup& setup)
     : setup_(setup),
       file_(setup.layout->files[setup.layout->workers[setup.index].file_index]),
       assignment_(setup.layout->workers[setup.index]),
-      rng_(kDefaultSeed + 0x9e3779b97f4a7c15ULL * (setup.index + 1)),
-      offsets_(setup.spec->random ? OffsetGenerator::Pattern::kUniform
-                                  : OffsetGenerator::Pattern::kSequential,
-               assignment_.region_blocks, assignment_.first_block),
-      op_mix_(setup.spec->read_percent) {}
+      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.index + 1)),
+      // The hot-spot permutation is keyed by the job's seed alone, so every
+      // worker sees the same hot blocks.
+      offsets_(setup.spec->random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
+               assignment_.region_blocks, assignment_.first_block, setup.spec->distribution, setup.spec->seed),
+      op_mix_(setup.spec->read_percent),
+      read_sizes_(setup.spec->read_sizes),
+      write_sizes_(setup.spec->write_sizes),
+      unit_(setup.spec->block_size),
+      region_bytes_(assignment_.region_blocks * setup.spec->block_size),
+      seq_cursor_(assignment_.first_block) {
+  const JobSpec& spec = *setup.spec;
+  // One permutation for the whole region, keyed by the job's seed: workers
+  // sharing a file walk disjoint rank ranges of the same permutation.
+  if (assignment_.complete_pass && spec.random) {
+    permutation_.emplace(assignment_.region_blocks, spec.seed);
+  }
+  remaining_ops_ = assignment_.op_limit != 0 ? assignment_.op_limit : UINT64_MAX;
+  remaining_bytes_ = assignment_.byte_limit != 0 ? assignment_.byte_limit : UINT64_MAX;
+  if (spec.fsync_every != 0) {
+    sync_op_ = IOP_OP_FSYNC;
+    sync_every_ = spec.fsync_every;
+  } else if (spec.fdatasync_every != 0) {
+    sync_op_ = IOP_OP_FDATASYNC;
+    sync_every_ = spec.fdatasync_every;
+  }
+  if (spec.rate_iops != 0 || spec.rate_bw != 0) {
+    rate_limited_ = true;
+    const double share = spec.rate_per_worker ? 1.0 : 1.0 / spec.threads;
+    if (spec.rate_iops != 0) ns_per_io_ = 1e9 / (static_cast<double>(spec.rate_iops) * share);
+    if (spec.rate_bw != 0) ns_per_byte_ = 1e9 / (static_cast<double>(spec.rate_bw) * share);
+  }
+}
 
 Worker::~Worker() {
   teardown();
@@ -126,7 +154,8 @@ void Worker::setup() {
 
   // The IO pool: queue_depth slots, each with its own buffer and scratch.
   const size_t align = std::max<size_t>(4096, desc.min_buf_align);
-  const size_t buf_stride = (spec.block_size + align - 1) / align * align;
+  const uint32_t max_io = std::max(read_sizes_.max_size(), write_sizes_.max_size());
+  const size_t buf_stride = (max_io + align - 1) / align * align;
   const size_t priv_stride = (desc.io_priv_size + 63) / 64 * 64;
   slots_ = static_cast<IoSlot*>(aligned_block(64, sizeof(IoSlot) * qd));
   buffers_ = aligned_block(align, buf_stride * qd);
@@ -145,6 +174,12 @@ void Worker::setup() {
   std::vector<iop_buffer> registered(qd);
   for (uint32_t i = 0; i < qd; ++i) registered[i] = {buf_base + i * buf_stride, buf_stride};
   const bool use_registered = engine_->register_buffers(registered);
+  if (spec.verify || spec.verify_only) {
+    inflight_blocks_ = std::make_unique<InflightBlocks>(qd);
+    if (spec.verify && spec.read_percent < 100) {
+      generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks);
+    }
+  }
 
   free_.resize(qd);
   batch_.resize(qd);
@@ -154,7 +189,7 @@ void Worker::setup() {
     std::memset(&slot, 0, sizeof slot);
     slot.io.user_data = i;
     slot.io.buf = buf_base + i * buf_stride;
-    slot.io.len = spec.block_size;
+    slot.block = kNoBlock;
     slot.io.file = handle;
     slot.io.buf_index = use_registered ? static_cast<int32_t>(i) : -1;
     slot.io.priv = priv_stride > 0 ? static_cast<unsigned char*>(priv_) + i * priv_stride : nullptr;
@@ -166,32 +201,45 @@ void Worker::loop(uint64_t start_ns) {
   const JobSpec& spec = *setup_.spec;
   RunSignals& signals = *setup_.signals;
   const uint64_t deadline = spec.duration_ns != 0 ? start_ns + spec.duration_ns : UINT64_MAX;
-  const uint64_t block_size = spec.block_size;
-  const uint64_t region_offset = assignment_.region_offset;
   const uint32_t qd = setup_.queue_depth;
+  const bool think = spec.think_time_ns != 0 || spec.think_adaptive_percent != 0;
+  const bool spin = spec.think_mode == ThinkMode::kSpin;
+  const bool verifying_reads = inflight_blocks_ != nullptr;
 
-  uint64_t remaining = assignment_.op_limit != 0 ? assignment_.op_limit : UINT64_MAX;
   uint32_t nfree = qd;
   uint32_t pending = 0;   // prepared IOs at batch_[0, pending) not yet accepted
   uint32_t inflight = 0;
   bool submitting = true;
+  bool budget_spent = false;
   uint64_t now = start_ns;
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
+  next_issue_ns_ = static_cast<double>(start_ns);
   const uint64_t heatmap_base = setup_.working_set_offset;
 
   for (;;) {
     if (submitting) {
-      // Refill every free slot, then submit the whole batch in one call.
-      while (nfree > 0 && remaining > 0) {
-        IoSlot& slot = slots_[free_[--nfree]];
-        slot.io.op = op_mix_.next(rng_);
-        slot.io.offset = region_offset + offsets_.next_block(rng_) * block_size;
-        batch_[pending++] = &slot.io;
-        --remaining;
+      // Refill free slots with every IO that may start now, then submit the
+      // whole batch in one call.  The clock is read once for the batch.
+      const uint64_t t = monotonic_now_ns();
+      if (t >= think_until_ns_) {
+        while (nfree > 0) {
+          if (rate_limited_ && next_issue_ns_ > static_cast<double>(t)) break;
+          IoSlot& slot = slots_[free_[nfree - 1]];
+          const Next next = next_io(slot);
+          if (next != Next::kReady) {
+            budget_spent = next == Next::kBudgetSpent;
+            break;
+          }
+          --nfree;
+          if (rate_limited_) {
+            slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
+            next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
+          }
+          batch_[pending++] = &slot.io;
+        }
       }
       if (pending > 0) {
-        const uint64_t t = monotonic_now_ns();
         for (uint32_t i = 0; i < pending; ++i) slots_[batch_[i]->user_data].submit_ns = t;
         const int32_t accepted = engine_->submit(batch_.data(), pending);
         if (accepted < 0) {
@@ -206,10 +254,29 @@ void Worker::loop(uint64_t start_ns) {
         pending -= static_cast<uint32_t>(accepted);
         for (uint32_t i = 0; i < pending; ++i) batch_[i] = batch_[i + accepted];
       }
+      if (budget_spent && pending == 0) submitting = false;
     }
-    if (inflight == 0 && pending == 0) break;  // the op limit is reached
+    if (!submitting && inflight == 0) break;
 
-    const int32_t got = engine_->reap(cqes_.data(), qd, inflight > 0 ? 1 : 0, kReapTimeoutNs);
+    // When the next IO may start: after the think pause, on the schedule.
+    uint64_t wake_ns = think_until_ns_;
+    if (rate_limited_) wake_ns = std::max(wake_ns, static_cast<uint64_t>(next_issue_ns_));
+    if (inflight == 0) {
+      // Nothing in flight: wait for the pause or the schedule, then refill.
+      if (wake_ns > now && wake_ns > monotonic_now_ns()) wait_until(std::min(wake_ns, deadline), spin && think);
+      now = monotonic_now_ns();
+      if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
+      if (now >= deadline || signals.stop.load(std::memory_order_relaxed)) {
+        submitting = false;
+        nfree += pending;
+        pending = 0;
+      }
+      continue;
+    }
+
+    uint64_t timeout = kReapTimeoutNs;
+    if (submitting && nfree > 0 && wake_ns > now) timeout = std::min(timeout, wake_ns - now);
+    const int32_t got = engine_->reap(cqes_.data(), qd, 1, timeout);
     if (got < 0) {
       if (got == -EINTR) continue;
       throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
@@ -222,24 +289,45 @@ void Worker::loop(uint64_t start_ns) {
     for (int32_t i = 0; i < got; ++i) {
       const iop_cqe& cqe = cqes_[i];
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
-      const IoSlot& slot = slots_[index];
+      IoSlot& slot = slots_[index];
       if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
         OpStats& st = interval_.of(slot.io.op);
+        const uint64_t latency = now - slot.submit_ns;
         ++st.ops;
         st.bytes += slot.io.len;
-        st.latency.record(now - slot.submit_ns);
-        if (heatmap_) heatmap_->record(heatmap_base + slot.io.offset, slot.io.len, slot.io.op == IOP_OP_WRITE);
+        st.latency.record(latency);
+        last_latency_ns_ = latency;
+        if (rate_limited_) intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
+        if (heatmap_ && slot.block != kNoBlock) {
+          heatmap_->record(heatmap_base + slot.io.offset, slot.io.len, slot.io.op == IOP_OP_WRITE);
+        }
+        if (verifying_reads && slot.block != kNoBlock) [[unlikely]] {
+          if (slot.io.op == IOP_OP_READ) check_read(slot);
+          if (generations_ && slot.io.op == IOP_OP_WRITE) generations_->commit(slot.block, slot.generation);
+        }
       } else {
         record_failure(slot, cqe.res);
+        if (generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) generations_->forget(slot.block);
       }
+      if (inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
       free_[nfree++] = index;
     }
     inflight -= static_cast<uint32_t>(got);
+    if (think && got > 0) {
+      completions_since_think_ += static_cast<uint32_t>(got);
+      if (completions_since_think_ >= spec.think_every) {
+        completions_since_think_ = 0;
+        think_until_ns_ = now + spec.think_time_ns + last_latency_ns_ * spec.think_adaptive_percent / 100;
+      }
+    }
 
-    if (submitting && (now >= deadline || signals.stop.load(std::memory_order_relaxed) ||
-                       (remaining == 0 && pending == 0))) {
+    if (submitting && (now >= deadline || signals.stop.load(std::memory_order_relaxed))) {
       // Stop issuing; IOs prepared but never accepted go back to the pool.
       submitting = false;
+      for (uint32_t i = 0; i < pending; ++i) {
+        const IoSlot& slot = slots_[batch_[i]->user_data];
+        if (inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
+      }
       nfree += pending;
       pending = 0;
     }
@@ -247,6 +335,98 @@ void Worker::loop(uint64_t start_ns) {
   }
   finish_ns_ = now;
   roll_interval(now, /*last=*/true);
+}
+
+Worker::Next Worker::next_io(IoSlot& slot) {
+  iop_io& io = slot.io;
+  if (sync_every_ != 0 && writes_since_sync_ >= sync_every_) {
+    writes_since_sync_ = 0;
+    io.op = sync_op_;
+    io.offset = 0;
+    io.len = 0;
+    slot.block = kNoBlock;
+    return Next::kReady;
+  }
+  if (remaining_ops_ == 0 || remaining_bytes_ == 0) return Next::kBudgetSpent;
+  const uint8_t op = op_mix_.next(rng_);
+  uint32_t len = op == IOP_OP_READ ? read_sizes_.next(rng_) : write_sizes_.next(rng_);
+  // The last IO of a byte budget is shortened to fit it exactly (budgets are
+  // whole units, so it stays aligned).
+  if (len > remaining_bytes_) len = static_cast<uint32_t>(remaining_bytes_);
+  const uint64_t block = next_block(len);
+  if (block == kNoBlock) return Next::kBlocked;
+  io.op = op;
+  io.len = len;
+  io.offset = assignment_.region_offset + block * unit_;
+  slot.block = block;
+  --remaining_ops_;
+  remaining_bytes_ -= len;
+  if (op == IOP_OP_WRITE) {
+    ++writes_since_sync_;
+    if (inflight_blocks_) {
+      slot.generation = generations_ ? generations_->next_generation(block) : 0;
+      fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation);
+    }
+  }
+  return Next::kReady;
+}
+
+uint64_t Worker::next_block(uint32_t len) {
+  // The last unit an IO of `len` bytes may start at.
+  const uint64_t last_start = (region_bytes_ - len) / unit_;
+  const uint64_t len_units = (len + unit_ - 1) / unit_;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    uint64_t block;
+    bool redraw_possible = false;
+    if (assignment_.complete_pass) {
+      const uint64_t rank = assignment_.first_rank + pass_done_;
+      block = permutation_ ? (*permutation_)(rank) : rank;
+    } else if (setup_.spec->random) {
+      block = std::min(offsets_.next_block(rng_), last_start);
+      redraw_possible = true;
+    } else {
+      block = seq_cursor_ > last_start ? 0 : seq_cursor_;
+    }
+    if (inflight_blocks_ && !inflight_blocks_->insert(block)) {
+      if (redraw_possible) continue;
+      return kNoBlock;  // wait for completions to release it
+    }
+    if (assignment_.complete_pass) {
+      ++pass_done_;
+    } else if (!setup_.spec->random) {
+      seq_cursor_ = block + len_units > last_start ? 0 : block + len_units;
+    }
+    return block;
+  }
+  return kNoBlock;
+}
+
+void Worker::check_read(const IoSlot& slot) {
+  const JobSpec& spec = *setup_.spec;
+  // The generation this read must find: unknown for a dataset of an earlier
+  // run; otherwise the last write's (0: as prepared), unless the region is
+  // too large to track generations.
+  std::optional<uint64_t> expected;
+  if (!spec.verify_only) expected = generations_ ? generations_->expected(slot.block) : std::optional<uint64_t>(0);
+  const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, spec.seed, expected);
+  if (r.ok) return;
+  ++verify_failures_;
+  if (error_messages_.size() < kMaxErrorMessages) error_messages_.push_back(describe(r, file_.path, slot.io.offset));
+  if (!spec.continue_on_error) {
+    setup_.signals->io_failed.store(true, std::memory_order_relaxed);
+    setup_.signals->stop.store(true, std::memory_order_relaxed);
+  }
+}
+
+void Worker::wait_until(uint64_t until, bool spin) const {
+  if (spin) {
+    while (monotonic_now_ns() < until) {
+    }
+    return;
+  }
+  timespec ts{static_cast<time_t>(until / 1'000'000'000), static_cast<long>(until % 1'000'000'000)};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  }
 }
 
 void Worker::roll_interval(uint64_t now, bool last) {

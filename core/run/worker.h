@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@
 #include "stats/op_stats_set.h"
 #include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
+#include "verify/generation_table.h"
+#include "verify/inflight_blocks.h"
+#include "workload/block_permutation.h"
+#include "workload/block_size_mix.h"
 #include "workload/offset_generator.h"
 #include "workload/op_mix.h"
 #include "workload/random_source.h"
@@ -79,6 +84,10 @@ class Worker {
   // True once run() has returned its results (any thread may ask).
   bool finished() const { return finished_.load(std::memory_order_acquire); }
   const OpStatsSet& stats() const { return cumulative_; }
+  // Latency from each IO's intended start on the rate schedule, by OpKind
+  // (empty without a rate limit).
+  const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const { return intended_; }
+  uint64_t verify_failures() const { return verify_failures_; }
   const AccessHeatmap* heatmap() const { return heatmap_.get(); }
   uint64_t finish_ns() const { return finish_ns_; }
   std::exception_ptr setup_error() const { return setup_error_; }
@@ -89,11 +98,27 @@ class Worker {
   // One IO in the pool.  io.user_data is the slot's index.
   struct IoSlot {
     iop_io io;
-    uint64_t submit_ns;
+    uint64_t submit_ns;    // clock at the submit() call that carried it
+    uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
+    uint64_t block;        // unit index in the region (verify), kNoBlock for syncs
+    uint64_t generation;   // generation written (verify)
   };
+  static constexpr uint64_t kNoBlock = UINT64_MAX;
+
+  // What next_io() did.
+  enum class Next { kReady, kBudgetSpent, kBlocked };
 
   void setup();
   void loop(uint64_t start_ns);
+  // Chooses the next IO into `slot`: op, size, offset, verify data.
+  Next next_io(IoSlot& slot);
+  // The unit index of the next read or write, or kNoBlock when verify finds
+  // it in flight and no other can be drawn now.  Commits the choice.
+  uint64_t next_block(uint32_t len);
+  // Cold path: a read that came back in verify mode.
+  void check_read(const IoSlot& slot);
+  // Sleeps or spins until `until` (monotonic ns).
+  void wait_until(uint64_t until, bool spin) const;
   void teardown();
   // Closes the current interval at `now` and opens the one `now` falls in.
   // `last`: the worker stops; the interval ends at `now`, not at a boundary.
@@ -119,6 +144,34 @@ class Worker {
   RandomSource rng_;
   OffsetGenerator offsets_;
   OpMix op_mix_;
+  BlockSizeMix read_sizes_, write_sizes_;
+  uint64_t unit_;                    // offsets are multiples of it
+  uint64_t region_bytes_;
+  std::optional<BlockPermutation> permutation_;  // complete pass with random order
+  uint64_t pass_done_ = 0;           // ranks of the complete pass issued
+  uint64_t seq_cursor_ = 0;          // next sequential unit
+  uint64_t remaining_ops_ = 0;       // reads and writes still to issue
+  uint64_t remaining_bytes_ = 0;     // bytes still to issue
+
+  // fsync/fdatasync every N writes.
+  uint8_t sync_op_ = IOP_OP_FSYNC;
+  uint32_t sync_every_ = 0;
+  uint32_t writes_since_sync_ = 0;
+
+  // Think time and rate schedule.
+  uint64_t think_until_ns_ = 0;
+  uint32_t completions_since_think_ = 0;
+  uint64_t last_latency_ns_ = 0;
+  bool rate_limited_ = false;
+  double ns_per_io_ = 0;             // rate-iops: schedule step per IO
+  double ns_per_byte_ = 0;           // rate-bw: schedule step per byte
+  double next_issue_ns_ = 0;         // the schedule: when the next IO is due
+  std::array<LatencyHistogram, kNumOpKinds> intended_;
+
+  // Verification.
+  std::unique_ptr<InflightBlocks> inflight_blocks_;
+  std::unique_ptr<GenerationTable> generations_;
+  uint64_t verify_failures_ = 0;
 
   // Statistics: the open interval, and everything before it.
   OpStatsSet interval_;

@@ -51,6 +51,14 @@ struct RunResult {
 
   std::optional<AccessHeatmap> heatmap;  // with --heatmap
 
+  // With a rate limit: latency from each IO's intended start on the
+  // schedule (coordinated omission corrected), beside the service latency.
+  bool rate_limited = false;
+  LatencyHistogram read_intended, write_intended;
+
+  bool verifying = false;        // --verify or --verify-only
+  uint64_t verify_failures = 0;  // blocks read back that failed verification
+
   // File preparation before the window (never part of the measurement).
   uint64_t preparation_ns = 0;
   uint64_t preparation_bytes = 0;

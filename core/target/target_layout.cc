@@ -16,14 +16,15 @@ std::string per_worker_path(const std::string& base, uint32_t worker) {
 
 TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
   TargetLayout layout;
-  const uint32_t nfiles =
-      spec.file_distribution == FileDistribution::kPerWorker ? spec.threads : 1;
+  const bool per_worker_files = spec.file_distribution == FileDistribution::kPerWorker;
+  const uint32_t nfiles = per_worker_files ? spec.threads : 1;
+  const bool writes = spec.read_percent < 100;
+  const uint32_t max_io = std::max(spec.read_percent > 0 ? spec.read_sizes.max_size() : 0u,
+                                   writes ? spec.write_sizes.max_size() : 0u);
 
   for (uint32_t i = 0; i < nfiles; ++i) {
     PlannedFile file;
-    file.path = nfiles == 1 && spec.file_distribution == FileDistribution::kShared
-                    ? spec.target_path
-                    : per_worker_path(spec.target_path, i);
+    file.path = per_worker_files ? per_worker_path(spec.target_path, i) : spec.target_path;
     file.size = spec.file_size;
     if (!diskless) {
       const TargetProbe probe = TargetProbe::of(file.path);
@@ -36,10 +37,10 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
               "target '{}' is neither a regular file nor a block device", file.path));
         case TargetProbe::Kind::kBlockDevice:
           file.block_device = true;
-          if (spec.read_percent < 100) {
+          if (writes && !spec.allow_device_writes) {
             throw UsageError(fmt::format(
-                "target '{}' is a block device and the job writes ({}% writes); writing to "
-                "block devices is not enabled in this version", file.path, 100 - spec.read_percent));
+                "target '{}' is a block device and the job writes ({}% writes), which destroys its "
+                "contents; add --allow-device-writes to do it anyway", file.path, 100 - spec.read_percent));
           }
           if (file.size == 0) file.size = probe.size;
           if (file.size > probe.size) {
@@ -52,7 +53,16 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
           if (file.size == 0) file.size = probe.size;
           break;
         case TargetProbe::Kind::kMissing:
+          if (spec.verify_only) {
+            throw UsageError(fmt::format(
+                "--verify-only: '{}' does not exist; it reads back a dataset written by an earlier "
+                "--verify run", file.path));
+          }
           break;
+      }
+      if (spec.verify_only && probe.kind == TargetProbe::Kind::kRegularFile && probe.size < file.size) {
+        throw UsageError(fmt::format("--verify-only: '{}' holds {} bytes, less than --file-size {}",
+                                     file.path, probe.size, file.size));
       }
       layout.logical_block_size = std::max(layout.logical_block_size, probe.logical_block_size);
     }
@@ -61,59 +71,110 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
           "--file-size: required because '{}' does not exist or is empty; accepted: a size "
           "such as 256M or 1G", file.path));
     }
-    if (file.size < spec.block_size) {
+    if (file.size < max_io) {
       throw UsageError(fmt::format(
           "--block-size: {} is larger than the file size {} of '{}'; accepted: at most the "
-          "file size", spec.block_size, file.size, file.path));
+          "file size", max_io, file.size, file.path));
     }
     layout.files.push_back(std::move(file));
   }
 
-  if (spec.direct && !diskless && spec.block_size % layout.logical_block_size != 0) {
-    throw UsageError(fmt::format(
-        "--block-size: {} is not a multiple of the logical block size {} of the device "
-        "holding '{}'; --direct (O_DIRECT) needs aligned IO sizes and offsets",
-        spec.block_size, layout.logical_block_size, spec.target_path));
+  if (spec.direct && !diskless) {
+    const uint32_t lbs = layout.logical_block_size;
+    const auto check = [&](const BlockSizeMix& mix, const char* option) {
+      for (const auto& e : mix.entries()) {
+        if (e.size % lbs != 0) {
+          throw UsageError(fmt::format(
+              "{}: {} is not a multiple of the logical block size {} of the device holding '{}'; "
+              "--direct (O_DIRECT) needs aligned IO sizes and offsets", option, e.size, lbs, spec.target_path));
+        }
+      }
+    };
+    if (spec.read_percent > 0) check(spec.read_sizes, "--block-size");
+    if (writes) check(spec.write_sizes, "--block-size");
   }
 
-  // Regions: a shared file is addressed whole by every worker; a sequential
-  // pass starts at a different place for each so they do not read the same
-  // blocks in lock step.  Per-worker files are addressed whole by their owner.
+  // Regions.  shared: every worker addresses the whole file, a sequential
+  // pass starting at a different place for each; partitioned: worker w the
+  // w-th contiguous 1/n of it; per-worker: the worker's own file.
+  const uint64_t unit = spec.block_size;
+  const bool partitioned = spec.file_distribution == FileDistribution::kPartitioned;
   for (uint32_t w = 0; w < spec.threads; ++w) {
     WorkerAssignment a;
-    a.file_index = nfiles == 1 ? 0 : w;
-    const PlannedFile& file = layout.files[a.file_index];
-    a.region_offset = 0;
-    a.region_blocks = file.size / spec.block_size;
-    a.first_block = nfiles == 1 ? (a.region_blocks * w) / spec.threads : 0;
+    a.file_index = per_worker_files ? w : 0;
+    const uint64_t file_blocks = layout.files[a.file_index].size / unit;
+    if (partitioned) {
+      const uint64_t begin = file_blocks * w / spec.threads;
+      const uint64_t end = file_blocks * (w + 1) / spec.threads;
+      if (end - begin < std::max<uint64_t>(1, max_io / unit)) {
+        throw UsageError(fmt::format(
+            "--file-distribution partitioned: {} workers leave fewer than one IO of {} bytes per "
+            "worker in {} bytes; accepted: at most {} workers", spec.threads, max_io,
+            layout.files[0].size, file_blocks / std::max<uint64_t>(1, max_io / unit)));
+      }
+      a.region_offset = begin * unit;
+      a.region_blocks = end - begin;
+    } else {
+      a.region_blocks = file_blocks;
+      a.first_block = per_worker_files ? 0 : (file_blocks * w) / spec.threads;
+    }
     layout.workers.push_back(a);
   }
 
-  // A byte budget is split exactly: worker w issues ops/threads IOs, plus one
-  // for the first (ops % threads) workers, so the job moves exactly that many
-  // bytes.  Without a duration or a budget the job makes one pass over the
-  // working set.
-  uint64_t total_bytes = spec.total_bytes;
-  if (spec.duration_ns == 0 && total_bytes == 0) {
-    for (const PlannedFile& f : layout.files) total_bytes += f.size / spec.block_size * spec.block_size;
+  // Stop conditions.  Without any, the job makes one complete pass.
+  const bool complete_pass = spec.run_until_complete ||
+                             (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0);
+  if (spec.verify && writes && spec.threads > 1 && !complete_pass && !partitioned && !per_worker_files) {
+    throw UsageError(
+        "--verify: several workers writing one shared file could have two IOs on one block at once; "
+        "accepted: --file-distribution partitioned or per-worker, or a complete pass (--run-until-complete)");
   }
-  if (total_bytes != 0) {
-    if (total_bytes % spec.block_size != 0) {
+  if (complete_pass) {
+    const bool shared = !partitioned && !per_worker_files;
+    for (uint32_t w = 0; w < spec.threads; ++w) {
+      WorkerAssignment& a = layout.workers[w];
+      a.complete_pass = true;
+      if (shared) {
+        a.first_rank = a.region_blocks * w / spec.threads;
+        a.op_limit = a.region_blocks * (w + 1) / spec.threads - a.first_rank;
+      } else {
+        a.op_limit = a.region_blocks;
+      }
+      if (a.op_limit == 0) {
+        throw UsageError(fmt::format("--threads: {} workers for {} blocks leave worker {} nothing to do",
+                                     spec.threads, a.region_blocks, w));
+      }
+      layout.total_ops += a.op_limit;
+    }
+    return layout;
+  }
+  // A byte or op budget is split exactly: worker w gets budget/threads, plus
+  // one unit (or op) for the first (budget % threads) workers.
+  if (spec.total_bytes != 0) {
+    if (spec.total_bytes % unit != 0) {
       throw UsageError(fmt::format(
           "--total-bytes: {} is not a multiple of the block size {}; accepted: a whole number "
-          "of blocks", total_bytes, spec.block_size));
+          "of blocks", spec.total_bytes, unit));
     }
-    layout.total_ops = total_bytes / spec.block_size;
-    const uint64_t per = layout.total_ops / spec.threads;
-    const uint64_t extra = layout.total_ops % spec.threads;
-    for (uint32_t w = 0; w < spec.threads; ++w) {
-      layout.workers[w].op_limit = per + (w < extra ? 1 : 0);
-    }
-    if (per == 0) {
+    const uint64_t units = spec.total_bytes / unit;
+    if (units / spec.threads == 0) {
       throw UsageError(fmt::format(
           "--total-bytes: {} gives fewer than one block per worker ({} workers of {} bytes)",
-          total_bytes, spec.threads, spec.block_size));
+          spec.total_bytes, spec.threads, unit));
     }
+    for (uint32_t w = 0; w < spec.threads; ++w) {
+      layout.workers[w].byte_limit = (units / spec.threads + (w < units % spec.threads ? 1 : 0)) * unit;
+    }
+  }
+  if (spec.total_ops != 0) {
+    if (spec.total_ops < spec.threads) {
+      throw UsageError(fmt::format("--total-ops: {} is fewer than one IO per worker ({} workers)",
+                                   spec.total_ops, spec.threads));
+    }
+    for (uint32_t w = 0; w < spec.threads; ++w) {
+      layout.workers[w].op_limit = spec.total_ops / spec.threads + (w < spec.total_ops % spec.threads ? 1 : 0);
+    }
+    layout.total_ops = spec.total_ops;
   }
   return layout;
 }

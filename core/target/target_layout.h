@@ -21,20 +21,30 @@ struct PlannedFile {
 };
 
 // The slice of the target one worker addresses.  Offsets are multiples of
-// the block size; region_offset + region_blocks * block_size <= file size.
+// the job's block size (its smallest IO size, the "unit");
+// region_offset + region_blocks * unit <= file size.
 struct WorkerAssignment {
   uint32_t file_index = 0;      // into TargetLayout::files
   uint64_t region_offset = 0;   // first byte of the region
-  uint64_t region_blocks = 0;   // blocks in the region (>= 1)
+  uint64_t region_blocks = 0;   // units in the region (>= 1)
   uint64_t first_block = 0;     // where a sequential pass starts, in [0, region_blocks)
-  uint64_t op_limit = 0;        // IOs to issue; 0 = unlimited (a duration stops it)
+  uint64_t op_limit = 0;        // reads and writes to issue; 0 = no limit
+  uint64_t byte_limit = 0;      // bytes to move; 0 = no limit
+
+  // A complete pass (--run-until-complete, the default stop): the worker
+  // addresses ranks [first_rank, first_rank + op_limit) of the region, each
+  // once; rank r is block r (sequential) or block P(r) of a seeded
+  // permutation of the region's blocks (random).  Workers sharing a file get
+  // disjoint rank ranges, so together they address every block exactly once.
+  bool complete_pass = false;
+  uint64_t first_rank = 0;
 };
 
 struct TargetLayout {
   std::vector<PlannedFile> files;
   std::vector<WorkerAssignment> workers;  // one per worker
   uint32_t logical_block_size = 512;      // O_DIRECT alignment of the target
-  uint64_t total_ops = 0;                 // sum of op limits (0 with a duration)
+  uint64_t total_ops = 0;                 // sum of op limits (0 when none)
 
   // Plans `spec`.  `diskless` engines do no IO, so the target need not
   // exist and is never created.  Throws UsageError on an invalid job.
