@@ -1,0 +1,491 @@
+#include "config/job_file.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "job/job_options.h"
+#include "job/usage_error.h"
+
+namespace iopulse {
+namespace {
+
+constexpr std::string_view kPhaseKey = "phase";
+constexpr std::string_view kNameKey = "name";
+constexpr std::string_view kEngineOptionsKey = "engine-options";
+
+// Settings that hold for the whole run, accepted only as global settings:
+// the files every phase works on are planned and prepared once, the engine is
+// loaded and probed once, and the outputs and exit code cover the whole run.
+// A phase changes the workload, the stop condition and engine options.
+struct RunWideKey {
+  std::string_view key;
+  std::string_view why;
+};
+constexpr std::string_view kSameFiles = "every phase works on the same files, planned and prepared once";
+constexpr std::string_view kSameEngine = "every phase uses the same engine (its options may change per phase)";
+constexpr std::string_view kWholeRun = "the outputs cover the whole run, every phase in them";
+const RunWideKey kRunWideKeys[] = {
+    {"target", kSameFiles},
+    {"file-size", kSameFiles},
+    {"file-distribution", kSameFiles},
+    {"allow-device-writes", kSameFiles},
+    {"engine", kSameEngine},
+    {"plugin-dir", kSameEngine},
+    {"continue-on-error", "the error policy and the exit code cover the whole run"},
+    {"json-output", kWholeRun},
+    {"csv-output", kWholeRun},
+    {"timeseries-output", kWholeRun},
+    {"timeseries-per-worker", kWholeRun},
+    {"stats-interval", kWholeRun},
+    {"heatmap", kWholeRun},
+    {"heatmap-buckets", kWholeRun},
+    {"prometheus-port", kWholeRun},
+    {"prometheus-bind", kWholeRun},
+    {"quiet", kWholeRun},
+};
+
+const RunWideKey* find_run_wide(std::string_view key) {
+  for (const RunWideKey& k : kRunWideKeys) {
+    if (k.key == key) return &k;
+  }
+  return nullptr;
+}
+
+// Settings that replace each other across layers: giving one in a later layer
+// removes all of them from the earlier layers (a phase's total-ops replaces
+// the global duration rather than adding a second stop condition).
+const std::vector<std::vector<std::string_view>> kReplacementGroups = {
+    {"duration", "total-bytes", "total-ops", "run-until-complete"},
+    {"read-percent", "write-percent"},
+    {"fsync-every", "fdatasync-every"},
+    {"verify", "verify-only"},
+};
+
+bool in_group(const std::vector<std::string_view>& group, std::string_view key) {
+  return std::find(group.begin(), group.end(), key) != group.end();
+}
+
+// Whether setting `later` in a later layer removes `earlier` of an earlier one.
+bool replaces(std::string_view later, std::string_view earlier) {
+  if (later == earlier) return true;
+  if (later == "block-size" && (earlier == "read-block-size" || earlier == "write-block-size")) return true;
+  for (const auto& group : kReplacementGroups) {
+    if (in_group(group, later) && in_group(group, earlier)) return true;
+  }
+  return false;
+}
+
+// "block_size" -> "block-size".
+std::string hyphenated(std::string_view key) {
+  std::string out(key);
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+// Engine names are [a-z0-9_]+ (sdk/include/iopulse/engine.h).
+bool engine_name_like(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// The engine option key for `engine` and an option name as written; option
+// names are [a-z0-9][a-z0-9-]*, so "fixed_buffers" means "fixed-buffers".
+std::string engine_key(std::string_view engine, std::string_view option) {
+  return fmt::format("{}.{}", engine, hyphenated(option));
+}
+
+std::string_view engine_part(std::string_view key) { return key.substr(0, key.find('.')); }
+std::string_view option_part(std::string_view key) { return key.substr(key.find('.') + 1); }
+
+// What a value that is not a plain value is, for messages.
+std::string type_phrase(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "this value";
+  }
+}
+
+// A string, integer, float or boolean as command-line text.
+std::optional<std::string> scalar_text(const toml::node& node) {
+  if (const auto* s = node.as_string()) return s->get();
+  if (const auto* i = node.as_integer()) return std::to_string(i->get());
+  if (const auto* f = node.as_floating_point()) return fmt::format("{}", f->get());  // shortest exact
+  if (const auto* b = node.as_boolean()) return std::string(b->get() ? "true" : "false");
+  return std::nullopt;
+}
+
+// A value in a message: strings quoted, other values as written, tables,
+// arrays and dates by their kind.
+std::string shown(const toml::node& node) {
+  if (const auto* s = node.as_string()) return fmt::format("'{}'", s->get());
+  if (std::optional<std::string> text = scalar_text(node)) return *text;
+  return type_phrase(node);
+}
+
+// The members of a table in file order (toml++ keeps them sorted by key), so
+// the first problem in the file is the one reported.
+std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& table) {
+  std::vector<std::pair<const toml::key*, const toml::node*>> items;
+  for (auto&& [k, node] : table) items.emplace_back(&k, &node);
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+    const toml::source_position& x = a.first->source().begin;
+    const toml::source_position& y = b.first->source().begin;
+    return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+  });
+  return items;
+}
+
+// What a job option accepts, for type messages.
+std::string accepted_for(const JobOption& option) {
+  if (option.value_name.empty()) return "true or false";
+  if (option.name == "plugin-dir") return "a directory (a string) or a list of directories";
+  return fmt::format("one {} value, as a string or a number (e.g. {} = \"...\")", option.value_name, option.name);
+}
+
+// An entry with its place in the file, for putting entries in file order.
+struct Placed {
+  uint32_t line = 0, column = 0;
+  JobFileEntry entry;
+};
+
+// Reads the TOML tree into entries; every error names file and line.
+class TreeReader {
+ public:
+  explicit TreeReader(const std::string& path) : path_(path) {}
+
+  JobFile read(const toml::table& root) {
+    JobFile file;
+    file.path = path_;
+    const toml::node* phases = nullptr;
+    const toml::key* phases_key = nullptr;
+    file.global = read_layer(root, /*in_phase=*/false, nullptr, &phases, &phases_key);
+    if (phases == nullptr) {
+      file.phases.push_back({"phase-1", {}, ""});
+    } else {
+      read_phases(*phases_key, *phases, file.phases);
+    }
+    return file;
+  }
+
+ private:
+  std::string where(const toml::key& k) const { return fmt::format("{}:{}", path_, k.source().begin.line); }
+  std::string where(const toml::node& n) const { return fmt::format("{}:{}", path_, n.source().begin.line); }
+
+  [[noreturn]] void fail(const std::string& at, std::string_view written, const std::string& what) const {
+    throw UsageError(fmt::format("{}: {}: {}", at, written, what));
+  }
+
+  // One table of settings: the top level (in_phase false) or one [[phase]].
+  // The top level hands back its `phase` array; a phase its `name`.
+  std::vector<JobFileEntry> read_layer(const toml::table& table, bool in_phase, std::string* name,
+                                       const toml::node** phases, const toml::key** phases_key) {
+    std::vector<Placed> placed;
+    seen_.clear();
+    for (const auto& [key_ptr, node_ptr] : in_file_order(table)) {
+      const toml::key& k = *key_ptr;
+      const toml::node& node = *node_ptr;
+      const std::string_view written = k.str();
+      if (written == kPhaseKey) {
+        if (in_phase) fail(where(k), written, "phases cannot be nested; accepted: [[phase]] tables at the top level");
+        *phases = &node;
+        *phases_key = &k;
+        continue;
+      }
+      if (in_phase && written == kNameKey) {
+        const toml::value<std::string>* s = node.as_string();
+        if (s == nullptr || s->get().empty()) {
+          fail(where(k), written, fmt::format("{} is not accepted; accepted: a non-empty string", shown(node)));
+        }
+        *name = s->get();
+        continue;
+      }
+      if (hyphenated(written) == kEngineOptionsKey) {
+        const toml::table* options = node.as_table();
+        if (options == nullptr) {
+          fail(where(k), written, fmt::format("{} is not accepted; accepted: a table of <engine>.<option> = value",
+                                              type_phrase(node)));
+        }
+        read_engine_options_table(*options, placed);
+        continue;
+      }
+      if (written.find('.') != std::string_view::npos) {  // "io_uring.sqpoll" = true
+        add_engine_option(k, written, engine_key(engine_part(written), option_part(written)), node, placed);
+        continue;
+      }
+      const std::string key = hyphenated(written);
+      if (const JobOption* option = find_job_option(key)) {
+        if (in_phase) {
+          if (const RunWideKey* run_wide = find_run_wide(key)) {
+            fail(where(k), written, fmt::format("not accepted inside a phase: {}; accepted: a global setting "
+                                                "(before the first [[phase]]) or the command line",
+                                                run_wide->why));
+          }
+        }
+        add_job_option(k, written, *option, node, placed);
+        continue;
+      }
+      if (node.is_table() && engine_name_like(written)) {  // io_uring.sqpoll = true, or [io_uring]
+        read_engine_table(written, *node.as_table(), placed);
+        continue;
+      }
+      fail(where(k), written, "unknown key; see iopulse --help for the options");
+    }
+    std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    std::vector<JobFileEntry> entries;
+    entries.reserve(placed.size());
+    for (Placed& p : placed) entries.push_back(std::move(p.entry));
+    return entries;
+  }
+
+  // [engine-options]: io_uring.sqpoll = true, "io_uring.sqpoll" = true or
+  // [engine-options.io_uring].
+  void read_engine_options_table(const toml::table& table, std::vector<Placed>& placed) {
+    for (const auto& [k, node] : in_file_order(table)) {
+      const std::string_view written = k->str();
+      if (const toml::table* sub = node->as_table()) {
+        read_engine_table(written, *sub, placed);
+      } else if (written.find('.') != std::string_view::npos) {
+        add_engine_option(*k, written, engine_key(engine_part(written), option_part(written)), *node, placed);
+      } else {
+        fail(where(*k), written, "an engine option needs its engine; accepted: <engine>.<option> = value, "
+                                "e.g. io_uring.sqpoll = true");
+      }
+    }
+  }
+
+  // The options of one engine: [io_uring] sqpoll = true.
+  void read_engine_table(std::string_view engine, const toml::table& table, std::vector<Placed>& placed) {
+    for (const auto& [k, node] : in_file_order(table)) {
+      const std::string written = fmt::format("{}.{}", engine, k->str());
+      add_engine_option(*k, written, engine_key(engine, k->str()), *node, placed);
+    }
+  }
+
+  void add_engine_option(const toml::key& k, std::string_view written, std::string key, const toml::node& node,
+                         std::vector<Placed>& placed) {
+    note_key(key, k, written);
+    const std::optional<std::string> text = scalar_text(node);
+    if (!text) {
+      fail(where(k), written, fmt::format("{} is not accepted; accepted: one value (a string, number or boolean)",
+                                          type_phrase(node)));
+    }
+    placed.push_back({k.source().begin.line, k.source().begin.column,
+                      {std::move(key), *text, fmt::format("{}: {}", where(k), written)}});
+  }
+
+  void add_job_option(const toml::key& k, std::string_view written, const JobOption& option,
+                      const toml::node& node, std::vector<Placed>& placed) {
+    const std::string key(option.name);
+    note_key(key, k, written);
+    if (const toml::array* list = node.as_array(); list != nullptr && key == "plugin-dir") {
+      for (const toml::node& item : *list) {
+        const toml::value<std::string>* dir = item.as_string();
+        if (dir == nullptr) {
+          fail(where(item), written, fmt::format("{} is not accepted; accepted: {}", shown(item), accepted_for(option)));
+        }
+        placed.push_back({item.source().begin.line, item.source().begin.column,
+                          {key, dir->get(), fmt::format("{}: {}", where(item), written)}});
+      }
+      return;
+    }
+    const std::optional<std::string> text = scalar_text(node);
+    if (!text) {
+      fail(where(k), written, fmt::format("{} is not accepted; accepted: {}", type_phrase(node), accepted_for(option)));
+    }
+    placed.push_back({k.source().begin.line, k.source().begin.column,
+                      {key, *text, fmt::format("{}: {}", where(k), written)}});
+  }
+
+  // One key in two spellings (block-size and block_size), or an engine
+  // option both at the top and in [engine-options]: the later line is
+  // reported.  Called once per TOML key (a plugin-dir list is one key).
+  void note_key(const std::string& key, const toml::key& k, std::string_view written) {
+    const uint32_t line = k.source().begin.line;
+    std::string label = fmt::format("{}: {}", where(k), written);
+    auto [it, inserted] = seen_.emplace(key, std::make_pair(line, label));
+    if (inserted) return;
+    const auto& [other_line, other_label] = it->second;
+    const bool this_later = line > other_line;
+    throw UsageError(fmt::format("{}: given twice in one table (also at line {}); accepted: once",
+                                 this_later ? label : other_label, this_later ? other_line : line));
+  }
+
+  void read_phases(const toml::key& k, const toml::node& node, std::vector<JobFilePhase>& out) {
+    const toml::array* list = node.as_array();
+    if (list == nullptr) {
+      fail(where(k), k.str(), fmt::format("{} is not accepted; accepted: [[phase]] tables, one per phase",
+                                          node.is_table() ? "a single [phase] table" : type_phrase(node)));
+    }
+    if (list->empty()) fail(where(k), k.str(), "an empty list is not accepted; accepted: one or more [[phase]] tables");
+    std::map<std::string, std::string> names;  // name -> where it was given
+    for (size_t i = 0; i < list->size(); ++i) {
+      const toml::node& item = *list->get(i);
+      const toml::table* table = item.as_table();
+      if (table == nullptr) {
+        fail(where(item), k.str(), fmt::format("{} is not accepted; accepted: [[phase]] tables, one per phase",
+                                               type_phrase(item)));
+      }
+      std::string name;
+      std::vector<JobFileEntry> entries = read_layer(*table, /*in_phase=*/true, &name, nullptr, nullptr);
+      if (name.empty()) name = fmt::format("phase-{}", i + 1);
+      const std::string at = where(item);
+      if (auto [it, inserted] = names.emplace(name, at); !inserted) {
+        throw UsageError(fmt::format("{}: name: '{}' is already the name of the phase at {}; accepted: a name "
+                                     "used once", at, name, it->second));
+      }
+      std::string label = fmt::format("{}: phase '{}'", at, name);
+      out.push_back({std::move(name), std::move(entries), std::move(label)});
+    }
+  }
+
+  const std::string& path_;
+  std::map<std::string, std::pair<uint32_t, std::string>> seen_;  // key -> (line, label), this table
+};
+
+// A setting of an earlier layer that a later layer does not replace.
+bool kept(const JobFileEntry& entry, const std::vector<const std::vector<JobFileEntry>*>& later,
+          const JobSpecBuilder& command_line, const std::vector<std::string>& command_line_engine_options) {
+  const bool engine_option = entry.key.find('.') != std::string::npos;
+  for (const auto* layer : later) {
+    for (const JobFileEntry& e : *layer) {
+      if (replaces(e.key, entry.key)) return false;
+    }
+  }
+  if (engine_option) {
+    return std::find(command_line_engine_options.begin(), command_line_engine_options.end(),
+                     option_part(entry.key)) == command_line_engine_options.end();
+  }
+  for (const JobOption& o : job_options()) {
+    if (command_line.given(o.name) && replaces(o.name, entry.key)) return false;
+  }
+  return true;
+}
+
+void apply_entries(JobSpecBuilder& builder, const std::vector<JobFileEntry>& entries, const std::string& engine,
+                   const std::vector<const std::vector<JobFileEntry>*>& later, const JobSpecBuilder& command_line,
+                   const std::vector<std::string>& command_line_engine_options) {
+  for (const JobFileEntry& e : entries) {
+    if (!kept(e, later, command_line, command_line_engine_options)) continue;
+    if (e.key.find('.') == std::string::npos) {
+      builder.apply(e.key, e.text, e.label);
+    } else if (engine_part(e.key) == engine) {
+      builder.add_engine_option(std::string(option_part(e.key)), e.text);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> JobFile::global_values(std::string_view key) const {
+  std::vector<std::string> values;
+  for (const JobFileEntry& e : global) {
+    if (e.key == key) values.push_back(e.text);
+  }
+  return values;
+}
+
+JobFile parse_job_file(std::string_view toml_text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, path);
+  } catch (const toml::parse_error& e) {
+    throw UsageError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
+                                 e.description()));
+  }
+  return TreeReader(path).read(root);
+}
+
+JobFile load_job_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw UsageError(fmt::format("--config: '{}' is a directory; accepted: a TOML job file", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw UsageError(fmt::format("--config: '{}' cannot be read: {}; accepted: a TOML job file", path,
+                                 std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_job_file(text.str(), path);
+}
+
+std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string& engine,
+                                         const std::function<void(JobSpecBuilder&)>& apply_command_line) {
+  // What the command line sets, to take it out of the file's layers.
+  JobSpecBuilder command_line;
+  apply_command_line(command_line);
+  std::vector<std::string> command_line_engine_options;
+  for (const auto& [option, text] : command_line.spec().engine_options) command_line_engine_options.push_back(option);
+
+  std::vector<PhaseSpec> specs;
+  std::vector<std::string> thread_labels;
+  for (const JobFilePhase& phase : file.phases) {
+    JobSpecBuilder builder;
+    apply_entries(builder, file.global, engine, {&phase.entries}, command_line, command_line_engine_options);
+    apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options);
+    apply_command_line(builder);
+    try {
+      specs.push_back({phase.name, builder.build()});
+    } catch (const UsageError& e) {
+      // A combination may come from settings the phase inherits: say which
+      // phase it is.
+      if (phase.label.empty()) throw;
+      throw UsageError(fmt::format("{}: {}", phase.label, e.what()));
+    }
+    thread_labels.push_back(builder.label_of("threads"));
+  }
+
+  // One file per worker: the files are planned once, so the workers are too.
+  for (size_t i = 1; i < specs.size(); ++i) {
+    const JobSpec& first = specs.front().spec;
+    const JobSpec& spec = specs[i].spec;
+    if (spec.file_distribution != FileDistribution::kPerWorker || spec.threads == first.threads) continue;
+    const std::string& label = thread_labels[i].rfind("--", 0) == 0 ? thread_labels.front() : thread_labels[i];
+    throw UsageError(fmt::format(
+        "{}: {} in phase '{}' but {} in phase '{}'; accepted: the same number of threads in every phase "
+        "with file-distribution per-worker (one file per worker)",
+        label, spec.threads, specs[i].name, first.threads, specs.front().name));
+  }
+  return specs;
+}
+
+void check_engine_options(
+    const JobFile& file,
+    const std::function<void(const std::string& engine, const std::string& option, const std::string& text)>&
+        check_option) {
+  const auto check = [&](const JobFileEntry& e) {
+    if (e.key.find('.') == std::string::npos) return;
+    try {
+      check_option(std::string(engine_part(e.key)), std::string(option_part(e.key)), e.text);
+    } catch (const UsageError& err) {
+      const std::string prefix = "--" + e.key + ": ";
+      const std::string message = err.what();
+      if (message.rfind(prefix, 0) != 0) throw;
+      throw UsageError(fmt::format("{}: {}", e.label, message.substr(prefix.size())));
+    }
+  };
+  for (const JobFileEntry& e : file.global) check(e);
+  for (const JobFilePhase& phase : file.phases) {
+    for (const JobFileEntry& e : phase.entries) check(e);
+  }
+}
+
+}  // namespace iopulse

@@ -1,0 +1,142 @@
+// Job files: a TOML description of a run (`iopulse --config job.toml`) with
+// global settings and an ordered list of phases.  A job file never has its
+// own parser for option values: every key is a job option of the one table
+// (job/job_options.h) and its value is handed to JobSpecBuilder as the text
+// the command line would give, with a label "job.toml:12: block-size" so
+// every message names the file, the line and the key.
+//
+//   # global settings: every phase starts from these
+//   target = "/tmp/iopulse/oltp.dat"
+//   file-size = "8G"
+//   engine = "io_uring"
+//   io_uring.sqpoll = true          # engine options: <engine>.<option>
+//
+//   [[phase]]                       # phases run in file order
+//   name = "prefill"
+//   write-percent = 100
+//   block-size = "1M"
+//
+//   [[phase]]
+//   name = "oltp"
+//   random = true
+//   duration = "5m"
+//
+// Precedence, lowest first: global settings, the phase's settings, the
+// command line.  A later layer replaces a setting of an earlier one; setting
+// one of a group replaces the whole group (the stop condition, the read/write
+// mix, ...; see build_phase_specs).  A file without [[phase]] is one phase
+// made of the global settings.
+//
+// Keys are the command-line option names without "--"; "block_size" is read
+// as "block-size".  Run-wide keys (the target and its files, the engine and
+// where plugins are found, the outputs and the error policy) are accepted
+// only as global settings; see docs/job-files.md.
+//
+// Nothing here touches the filesystem other than reading the job file.
+#ifndef IOPULSE_CONFIG_JOB_FILE_H_
+#define IOPULSE_CONFIG_JOB_FILE_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "job/job_spec.h"
+
+namespace iopulse {
+
+class JobSpecBuilder;
+
+// One setting of a job file.
+struct JobFileEntry {
+  // A job option name ("block-size", the spelling of job_options()), or an
+  // engine option "<engine>.<option>" ("io_uring.sqpoll"); only engine
+  // options contain a '.'.
+  std::string key;
+  // The value as command-line text: TOML strings as they are, integers in
+  // decimal, booleans "true"/"false", floats in their shortest exact form.
+  std::string text;
+  // "<path>:<line>: <key as written>", e.g. "job.toml:12: block_size".
+  std::string label;
+};
+
+struct JobFilePhase {
+  std::string name;                    // `name = ...`, or "phase-<n>" (1-based)
+  std::vector<JobFileEntry> entries;   // in file order
+  // "job.toml:14: phase 'reads'" (the [[phase]] line), put before messages
+  // about the phase as a whole; empty for the one phase of a file without
+  // [[phase]].
+  std::string label;
+};
+
+struct JobFile {
+  std::string path;                    // as given
+  std::vector<JobFileEntry> global;    // top-level settings, in file order
+  std::vector<JobFilePhase> phases;    // in run order; never empty
+
+  // The texts of the global settings of `key`, in file order (several only
+  // for plugin-dir).  For what must be known before the phases are built:
+  // the engine and plugin-dir.
+  std::vector<std::string> global_values(std::string_view key) const;
+};
+
+// Reads and checks `path`.  Throws UsageError for a file that cannot be
+// read, a TOML syntax error ("job.toml:3:7: <what toml++ says>"), an unknown
+// key, a value of the wrong TOML type, a key given twice in one table (in
+// both spellings), a run-wide key inside a phase, or a bad phase name.
+// Values themselves are checked later, by JobSpecBuilder.
+JobFile load_job_file(const std::string& path);
+
+// The same for TOML text already in memory; `path` is used in messages.
+JobFile parse_job_file(std::string_view toml_text, const std::string& path);
+
+// A phase ready to run.
+struct PhaseSpec {
+  std::string name;
+  JobSpec spec;
+};
+
+// One JobSpec per phase: a fresh JobSpecBuilder gets the global settings,
+// then the phase's, then the command line (`apply_command_line` applies the
+// command-line options to the builder it is given; it is called once more
+// than there are phases, so it must do the same every time), then build().
+//
+// A setting given in a later layer removes the same setting from the earlier
+// layers before anything is applied, so the builder sees each option once.
+// Some settings replace a whole group:
+//   duration, total-bytes, total-ops, run-until-complete  (the stop condition)
+//   read-percent, write-percent                           (the mix)
+//   fsync-every, fdatasync-every
+//   verify, verify-only
+//   block-size also replaces read-block-size and write-block-size.
+//
+// Engine options: those of `engine` (the name of the engine the job uses,
+// its descriptor's name, not a path) go to add_engine_option() without the
+// prefix; those of other engines are left out, so one file can carry options
+// for several engines and the command line can switch between them.  Check
+// them all first with check_engine_options().
+//
+// Also checks what must hold across phases: with file-distribution
+// per-worker every phase uses the same number of threads (one file each).
+// Throws UsageError: the builder's message, which carries the label; a
+// message from build() (a combination of settings, some perhaps inherited)
+// is preceded by the phase's label when the file has [[phase]] tables.
+std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string& engine,
+                                         const std::function<void(JobSpecBuilder&)>& apply_command_line);
+
+// Checks every engine option of `file` (global and in every phase), so a bad
+// one is reported with its file and line.  `check_option(engine, option,
+// text)` throws UsageError when there is no engine `engine`, the engine has
+// no such option or does not accept the value; a message that starts with
+// "--<engine>.<option>: " (the command-line form EngineOptionValues uses)
+// has that replaced by the entry's label, e.g.
+//   job.toml:4: io_uring.sqpol: unknown option for engine io_uring; ...
+// Throws UsageError.
+void check_engine_options(
+    const JobFile& file,
+    const std::function<void(const std::string& engine, const std::string& option, const std::string& text)>&
+        check_option);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_CONFIG_JOB_FILE_H_

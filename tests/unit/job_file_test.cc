@@ -1,0 +1,541 @@
+#include "config/job_file.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "job/job_options.h"
+#include "job/usage_error.h"
+
+namespace iopulse {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// A scratch directory for the job files of one test.
+class JobFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/iopulse-job-file-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Writes `text` to <dir>/job.toml and returns the path.
+  std::string write(const std::string& text, const std::string& name = "job.toml") {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  std::string dir_;
+};
+
+std::string usage_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+using Args = std::vector<std::pair<std::string, std::string>>;  // (option, text) as on the command line
+
+// A command line: every option is applied with the label "--<option>".
+std::function<void(JobSpecBuilder&)> command_line(Args args = {}) {
+  return [args](JobSpecBuilder& b) {
+    for (const auto& [option, text] : args) {
+      if (option.find('.') != std::string::npos) {
+        b.add_engine_option(option.substr(option.find('.') + 1), text);
+      } else {
+        b.apply(option, text, "--" + option);
+      }
+    }
+  };
+}
+
+std::vector<PhaseSpec> build(const std::string& path, Args args = {}, const std::string& engine = "sync") {
+  return build_phase_specs(load_job_file(path), engine, command_line(std::move(args)));
+}
+
+std::string load_error(const std::string& path) {
+  return usage_message([&] { load_job_file(path); });
+}
+
+std::string build_error(const std::string& path, Args args = {}) {
+  return usage_message([&] { build(path, std::move(args)); });
+}
+
+TEST_F(JobFileTest, GlobalSettingsOnlyAreOnePhase) {
+  const std::string path = write(
+      "# one random mix\n"
+      "target = \"data.bin\"\n"
+      "file-size = \"16M\"\n"
+      "block-size = \"8k\"\n"
+      "queue-depth = 4\n"
+      "random = true\n"
+      "read-percent = 70\n"
+      "duration = \"2s\"\n");
+  const JobFile file = load_job_file(path);
+  EXPECT_EQ(file.path, path);
+  ASSERT_EQ(file.global.size(), 7u);
+  EXPECT_EQ(file.global[0].key, "target");
+  EXPECT_EQ(file.global[0].text, "data.bin");
+  EXPECT_EQ(file.global[0].label, path + ":2: target");
+  EXPECT_EQ(file.global[3].key, "queue-depth");
+  EXPECT_EQ(file.global[3].text, "4");  // an integer as decimal text
+  EXPECT_EQ(file.global[4].text, "true");
+  ASSERT_EQ(file.phases.size(), 1u);
+  EXPECT_EQ(file.phases[0].name, "phase-1");
+  EXPECT_TRUE(file.phases[0].entries.empty());
+  EXPECT_TRUE(file.phases[0].label.empty());
+
+  const std::vector<PhaseSpec> specs = build(path);
+  ASSERT_EQ(specs.size(), 1u);
+  EXPECT_EQ(specs[0].name, "phase-1");
+  const JobSpec& s = specs[0].spec;
+  EXPECT_EQ(s.target_path, "data.bin");
+  EXPECT_EQ(s.file_size, 16u << 20);
+  EXPECT_EQ(s.block_size, 8192u);
+  EXPECT_EQ(s.queue_depth, 4u);
+  EXPECT_TRUE(s.random);
+  EXPECT_EQ(s.read_percent, 70u);
+  EXPECT_EQ(s.duration_ns, 2'000'000'000u);
+}
+
+TEST_F(JobFileTest, EntriesAreInFileOrder) {
+  // toml++ keeps keys sorted; the entries follow the file.
+  const std::string path = write("threads = 2\nblock-size = \"4k\"\ntarget = \"t\"\n");
+  const JobFile file = load_job_file(path);
+  ASSERT_EQ(file.global.size(), 3u);
+  EXPECT_EQ(file.global[0].key, "threads");
+  EXPECT_EQ(file.global[1].key, "block-size");
+  EXPECT_EQ(file.global[2].key, "target");
+}
+
+TEST_F(JobFileTest, PhasesInheritGlobalSettingsAndOverrideThem) {
+  const std::string path = write(
+      "target = \"data.bin\"\n"         // 1
+      "file-size = \"64M\"\n"           // 2
+      "queue-depth = 8\n"               // 3
+      "block-size = \"4k\"\n"           // 4
+      "\n"                              // 5
+      "[[phase]]\n"                     // 6
+      "name = \"prefill\"\n"            // 7
+      "block-size = \"1M\"\n"           // 8
+      "write-percent = 100\n"           // 9
+      "\n"                              // 10
+      "[[phase]]\n"                     // 11
+      "name = \"mix\"\n"                // 12
+      "random = true\n"                 // 13
+      "read-percent = 70\n"             // 14
+      "duration = \"5m\"\n"             // 15
+      "\n"                              // 16
+      "[[phase]]\n"                     // 17
+      "queue_depth = 32\n");            // 18
+  const JobFile file = load_job_file(path);
+  ASSERT_EQ(file.phases.size(), 3u);
+  EXPECT_EQ(file.phases[0].name, "prefill");
+  EXPECT_EQ(file.phases[0].label, path + ":6: phase 'prefill'");
+  EXPECT_EQ(file.phases[1].name, "mix");
+  EXPECT_EQ(file.phases[2].name, "phase-3");  // unnamed: its position
+  ASSERT_EQ(file.phases[0].entries.size(), 2u);
+  EXPECT_EQ(file.phases[0].entries[0].label, path + ":8: block-size");
+  EXPECT_EQ(file.phases[2].entries[0].key, "queue-depth");
+  EXPECT_EQ(file.phases[2].entries[0].label, path + ":18: queue_depth");
+
+  const std::vector<PhaseSpec> specs = build(path);
+  ASSERT_EQ(specs.size(), 3u);
+  EXPECT_EQ(specs[0].name, "prefill");
+  EXPECT_EQ(specs[0].spec.block_size, 1u << 20);
+  EXPECT_EQ(specs[0].spec.read_percent, 0u);
+  EXPECT_FALSE(specs[0].spec.random);
+  EXPECT_EQ(specs[0].spec.queue_depth, 8u);
+  EXPECT_EQ(specs[0].spec.duration_ns, 0u);  // one pass
+  EXPECT_EQ(specs[1].name, "mix");
+  EXPECT_EQ(specs[1].spec.block_size, 4096u);  // the global setting
+  EXPECT_TRUE(specs[1].spec.random);
+  EXPECT_EQ(specs[1].spec.read_percent, 70u);
+  EXPECT_EQ(specs[1].spec.duration_ns, 300'000'000'000u);
+  EXPECT_EQ(specs[2].spec.queue_depth, 32u);
+  EXPECT_EQ(specs[2].spec.read_percent, 100u);  // phases do not inherit from each other
+  for (const PhaseSpec& p : specs) {
+    EXPECT_EQ(p.spec.target_path, "data.bin");
+    EXPECT_EQ(p.spec.file_size, 64u << 20);
+  }
+}
+
+TEST_F(JobFileTest, CommandLineOverridesGlobalAndPhaseSettings) {
+  const std::string path = write(
+      "target = \"data.bin\"\n"
+      "file-size = \"64M\"\n"
+      "block-size = \"64k\"\n"
+      "duration = \"10m\"\n"
+      "[[phase]]\n"
+      "name = \"a\"\n"
+      "block-size = \"1M\"\n"
+      "total-bytes = \"1G\"\n"
+      "[[phase]]\n"
+      "name = \"b\"\n"
+      "queue-depth = 16\n");
+  const std::vector<PhaseSpec> specs =
+      build(path, {{"target", "/elsewhere/t.dat"}, {"file-size", "16M"}, {"block-size", "16k"},
+                   {"duration", "300ms"}});
+  ASSERT_EQ(specs.size(), 2u);
+  for (const PhaseSpec& p : specs) {
+    EXPECT_EQ(p.spec.target_path, "/elsewhere/t.dat") << p.name;
+    EXPECT_EQ(p.spec.file_size, 16u << 20) << p.name;
+    EXPECT_EQ(p.spec.block_size, 16u << 10) << p.name;
+    EXPECT_EQ(p.spec.duration_ns, 300'000'000u) << p.name;
+    // --duration replaces the file's stop condition, not only its duration.
+    EXPECT_EQ(p.spec.total_bytes, 0u) << p.name;
+  }
+  EXPECT_EQ(specs[1].spec.queue_depth, 16u);
+}
+
+TEST_F(JobFileTest, APhaseStopConditionReplacesTheGlobalOne) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "duration = \"1m\"\n"
+      "[[phase]]\n"
+      "total-bytes = \"64M\"\n"
+      "[[phase]]\n"
+      "random = true\n");
+  const std::vector<PhaseSpec> specs = build(path);
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_EQ(specs[0].spec.duration_ns, 0u);
+  EXPECT_EQ(specs[0].spec.total_bytes, 64u << 20);
+  EXPECT_EQ(specs[1].spec.duration_ns, 60'000'000'000u);
+  EXPECT_EQ(specs[1].spec.total_bytes, 0u);
+}
+
+TEST_F(JobFileTest, TheReadWriteMixIsReplacedAsAWhole) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "read-percent = 70\n"
+      "write-percent = 30\n"
+      "[[phase]]\n"
+      "write-percent = 100\n"
+      "[[phase]]\n"
+      "name = \"global mix\"\n");
+  std::vector<PhaseSpec> specs = build(path);
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_EQ(specs[0].spec.read_percent, 0u);
+  EXPECT_EQ(specs[1].spec.read_percent, 70u);
+  // The command line replaces the file's mix too, whichever share it gives.
+  specs = build(path, {{"write-percent", "50"}});
+  EXPECT_EQ(specs[0].spec.read_percent, 50u);
+  EXPECT_EQ(specs[1].spec.read_percent, 50u);
+}
+
+TEST_F(JobFileTest, UnknownKeyNamesFileLineAndKey) {
+  const std::string path = write("target = \"t\"\n\nblok-size = \"4k\"\n");
+  EXPECT_EQ(load_error(path), path + ":3: blok-size: unknown key; see iopulse --help for the options");
+
+  const std::string in_phase = write("target = \"t\"\n[[phase]]\nname = \"x\"\nqueue-dept = 4\n", "p.toml");
+  EXPECT_EQ(load_error(in_phase), dir_ + "/p.toml:4: queue-dept: unknown key; see iopulse --help for the options");
+
+  // Job files use job option names, not the command line's action options.
+  EXPECT_EQ(load_error(write("config = \"other.toml\"\n", "c.toml")),
+            dir_ + "/c.toml:1: config: unknown key; see iopulse --help for the options");
+  // [[phases]] is not [[phase]].
+  EXPECT_EQ(load_error(write("[[phases]]\nname = \"x\"\n", "s.toml")),
+            dir_ + "/s.toml:1: phases: unknown key; see iopulse --help for the options");
+}
+
+TEST_F(JobFileTest, WrongTomlTypeNamesWhatIsAccepted) {
+  std::string message = load_error(write("target = \"t\"\nblock-size = [4096, 8192]\n"));
+  EXPECT_THAT(message, StartsWith(dir_ + "/job.toml:2: block-size: an array is not accepted; accepted: one SIZE"));
+  EXPECT_THAT(message, HasSubstr("as a string or a number"));
+
+  message = load_error(write("target = \"t\"\n[block-size]\nx = 1\n"));
+  EXPECT_THAT(message, StartsWith(dir_ + "/job.toml:2: block-size: a table is not accepted; accepted: one SIZE"));
+
+  message = load_error(write("queue-depth = { n = 4 }\n"));
+  EXPECT_THAT(message, StartsWith(dir_ + "/job.toml:1: queue-depth: a table is not accepted; accepted: one N"));
+
+  EXPECT_EQ(load_error(write("direct = [true]\n")),
+            dir_ + "/job.toml:1: direct: an array is not accepted; accepted: true or false");
+  EXPECT_THAT(load_error(write("duration = 1979-05-27\n")),
+              StartsWith(dir_ + "/job.toml:1: duration: a date is not accepted; accepted: one TIME"));
+  EXPECT_EQ(load_error(write("plugin-dir = [\"a\", 3]\n")),
+            dir_ + "/job.toml:1: plugin-dir: 3 is not accepted; accepted: a directory (a string) or a list of "
+                   "directories");
+  EXPECT_EQ(load_error(write("io_uring.sqpoll = [1]\n")),
+            dir_ + "/job.toml:1: io_uring.sqpoll: an array is not accepted; accepted: one value (a string, number "
+                   "or boolean)");
+}
+
+TEST_F(JobFileTest, SyntaxErrorNamesLineAndColumn) {
+  const std::string path = write("target = \"t\"\nblock-size = = 4\n");
+  const std::string message = load_error(path);
+  EXPECT_THAT(message, StartsWith(path + ":2:14: "));
+  EXPECT_GT(message.size(), (path + ":2:14: ").size());  // toml++'s description follows
+
+  // Redefining a key is a TOML error too, reported where it happens.
+  EXPECT_THAT(load_error(write("threads = 1\nthreads = 2\n")), StartsWith(path + ":2:"));
+}
+
+TEST_F(JobFileTest, BadValueGetsJobSpecBuilderMessageWithFileAndLine) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "file-size = \"16M\"\n"
+      "\n"
+      "# the IO size\n"
+      "block-size = \"4x\"\n");
+  const std::string message = build_error(path);
+  EXPECT_THAT(message, StartsWith(path + ":5: block-size: '4x'"));
+  EXPECT_THAT(message, HasSubstr("accepted"));
+
+  // The same in a phase, with the spelling the file used.
+  const std::string p = write("target = \"t\"\n[[phase]]\nqueue_depth = 0\n", "q.toml");
+  EXPECT_THAT(build_error(p), StartsWith(p + ":3: queue_depth: '0' is not accepted; accepted:"));
+
+  // A flag given a string.
+  const std::string f = write("target = \"t\"\nrandom = \"yes\"\n", "f.toml");
+  EXPECT_EQ(build_error(f), f + ":2: random: 'yes' is not accepted; accepted: true or false");
+}
+
+TEST_F(JobFileTest, BothSpellingsOfOneKeyInOneTable) {
+  const std::string path = write("target = \"t\"\nblock-size = \"4k\"\nthreads = 2\nblock_size = \"8k\"\n");
+  EXPECT_EQ(load_error(path), path + ":4: block_size: given twice in one table (also at line 2); accepted: once");
+  // In different tables it is an override, not a repetition.
+  const std::string ok = write("target = \"t\"\nblock-size = \"4k\"\n[[phase]]\nblock_size = \"8k\"\n", "ok.toml");
+  EXPECT_EQ(build(ok)[0].spec.block_size, 8192u);
+}
+
+TEST_F(JobFileTest, RunWideKeysAreRejectedInsideAPhase) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"target = \"other\"", "every phase works on the same files, planned and prepared once"},
+      {"file-size = \"1G\"", "every phase works on the same files, planned and prepared once"},
+      {"file-distribution = \"per-worker\"", "every phase works on the same files, planned and prepared once"},
+      {"engine = \"null\"", "every phase uses the same engine (its options may change per phase)"},
+      {"plugin-dir = \"/opt/engines\"", "every phase uses the same engine (its options may change per phase)"},
+      {"json-output = \"x.json\"", "the outputs cover the whole run, every phase in them"},
+      {"stats-interval = \"100ms\"", "the outputs cover the whole run, every phase in them"},
+      {"quiet = true", "the outputs cover the whole run, every phase in them"},
+      {"continue-on-error = true", "the error policy and the exit code cover the whole run"},
+  };
+  for (const auto& [line, why] : cases) {
+    const std::string path = write("target = \"t\"\n[[phase]]\nname = \"p\"\n" + line + "\n");
+    const std::string key = line.substr(0, line.find(' '));
+    EXPECT_EQ(load_error(path), path + ":4: " + key + ": not accepted inside a phase: " + why +
+                                    "; accepted: a global setting (before the first [[phase]]) or the command line")
+        << line;
+  }
+  // The same keys are fine as global settings.
+  const std::string path = write("target = \"t\"\nengine = \"null\"\nquiet = true\n[[phase]]\nrandom = true\n");
+  EXPECT_EQ(build(path)[0].spec.engine, "null");
+}
+
+TEST_F(JobFileTest, PhaseLayoutErrors) {
+  EXPECT_EQ(load_error(write("target = \"t\"\n[phase]\nrandom = true\n")),
+            dir_ + "/job.toml:2: phase: a single [phase] table is not accepted; accepted: [[phase]] tables, one "
+                   "per phase");
+  EXPECT_EQ(load_error(write("target = \"t\"\nphase = []\n")),
+            dir_ + "/job.toml:2: phase: an empty list is not accepted; accepted: one or more [[phase]] tables");
+  EXPECT_EQ(load_error(write("[[phase]]\nname = 3\n")),
+            dir_ + "/job.toml:2: name: 3 is not accepted; accepted: a non-empty string");
+  EXPECT_EQ(load_error(write("[[phase]]\nname = \"\"\n")),
+            dir_ + "/job.toml:2: name: '' is not accepted; accepted: a non-empty string");
+  EXPECT_EQ(load_error(write("[[phase]]\nname = \"a\"\n\n[[phase]]\nname = \"a\"\n")),
+            dir_ + "/job.toml:4: name: 'a' is already the name of the phase at " + dir_ +
+                "/job.toml:1; accepted: a name used once");
+  // A default name is a name too.
+  EXPECT_THAT(load_error(write("[[phase]]\nname = \"phase-2\"\n[[phase]]\nrandom = true\n")),
+              HasSubstr("name: 'phase-2' is already the name of the phase at"));
+  // `name` is a phase's key only.
+  EXPECT_EQ(load_error(write("name = \"job\"\n")),
+            dir_ + "/job.toml:1: name: unknown key; see iopulse --help for the options");
+  // Array-of-tables syntax or inline tables: the same phases.
+  const JobFile inline_phases =
+      load_job_file(write("target = \"t\"\nphase = [ { name = \"a\", random = true }, { name = \"b\" } ]\n"));
+  ASSERT_EQ(inline_phases.phases.size(), 2u);
+  EXPECT_EQ(inline_phases.phases[0].entries.size(), 1u);
+  EXPECT_EQ(inline_phases.phases[1].name, "b");
+}
+
+TEST_F(JobFileTest, EngineOptionsInEveryForm) {
+  const std::string path = write(
+      "target = \"t\"\n"                    // 1
+      "engine = \"io_uring\"\n"             // 2
+      "io_uring.sqpoll = true\n"            // 3
+      "\"io_uring.fixed-buffers\" = 1\n"    // 4
+      "\n"                                  // 5
+      "[engine-options]\n"                  // 6
+      "io_uring.sqpoll_idle_ms = 50\n"      // 7
+      "null.delay-us = 5\n"                 // 8
+      "\n"                                  // 9
+      "[[phase]]\n"                         // 10
+      "name = \"a\"\n"                      // 11
+      "\n"                                  // 12
+      "[[phase]]\n"                         // 13
+      "name = \"b\"\n"                      // 14
+      "[phase.io_uring]\n"                  // 15
+      "sqpoll = false\n");                  // 16
+  const JobFile file = load_job_file(path);
+  ASSERT_EQ(file.global.size(), 6u);
+  EXPECT_EQ(file.global[2].key, "io_uring.sqpoll");
+  EXPECT_EQ(file.global[2].text, "true");
+  EXPECT_EQ(file.global[2].label, path + ":3: io_uring.sqpoll");
+  EXPECT_EQ(file.global[3].key, "io_uring.fixed-buffers");
+  EXPECT_EQ(file.global[3].text, "1");
+  EXPECT_EQ(file.global[4].key, "io_uring.sqpoll-idle-ms");  // option names use hyphens
+  EXPECT_EQ(file.global[4].label, path + ":7: io_uring.sqpoll_idle_ms");
+  EXPECT_EQ(file.global[5].key, "null.delay-us");
+  ASSERT_EQ(file.phases[1].entries.size(), 1u);
+  EXPECT_EQ(file.phases[1].entries[0].key, "io_uring.sqpoll");
+  EXPECT_EQ(file.phases[1].entries[0].label, path + ":16: io_uring.sqpoll");
+
+  using Options = std::vector<std::pair<std::string, std::string>>;
+  std::vector<PhaseSpec> specs = build(path, {}, "io_uring");
+  ASSERT_EQ(specs.size(), 2u);
+  // Only the job's engine's options; a phase's replaces the global one.
+  EXPECT_EQ(specs[0].spec.engine_options,
+            (Options{{"sqpoll", "true"}, {"fixed-buffers", "1"}, {"sqpoll-idle-ms", "50"}}));
+  EXPECT_EQ(specs[1].spec.engine_options,
+            (Options{{"fixed-buffers", "1"}, {"sqpoll-idle-ms", "50"}, {"sqpoll", "false"}}));
+
+  // The command line switches the engine: the file's options for it apply.
+  specs = build(path, {{"engine", "null"}}, "null");
+  EXPECT_EQ(specs[0].spec.engine, "null");
+  EXPECT_EQ(specs[0].spec.engine_options, (Options{{"delay-us", "5"}}));
+  // A command-line engine option replaces the file's.
+  specs = build(path, {{"null.delay-us", "9"}}, "null");
+  EXPECT_EQ(specs[1].spec.engine_options, (Options{{"delay-us", "9"}}));
+
+  EXPECT_EQ(load_error(write("[engine-options]\nsqpoll = true\n", "e.toml")),
+            dir_ + "/e.toml:2: sqpoll: an engine option needs its engine; accepted: <engine>.<option> = value, "
+                   "e.g. io_uring.sqpoll = true");
+  EXPECT_EQ(load_error(write("io_uring.sqpoll = true\n[engine-options]\n\"io_uring.sqpoll\" = false\n", "d.toml")),
+            dir_ + "/d.toml:3: io_uring.sqpoll: given twice in one table (also at line 1); accepted: once");
+}
+
+TEST_F(JobFileTest, CheckEngineOptionsLabelsTheEnginesMessages) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "null.delay-us = 5\n"
+      "[[phase]]\n"
+      "io_uring.sqpol = true\n");
+  std::vector<std::string> checked;
+  // What the application passes: the registry's engines and their tables.
+  const auto check = [&](const std::string& engine, const std::string& option, const std::string& text) {
+    checked.push_back(engine + "." + option + "=" + text);
+    if (engine != "null" && engine != "io_uring") {
+      throw UsageError("--" + engine + "." + option + ": no engine named '" + engine +
+                       "' was found; see iopulse --list-engines");
+    }
+    if (option == "sqpol") {
+      throw UsageError("--io_uring.sqpol: unknown option for engine io_uring; options: sqpoll, iopoll");
+    }
+  };
+  EXPECT_EQ(usage_message([&] { check_engine_options(load_job_file(path), check); }),
+            path + ":4: io_uring.sqpol: unknown option for engine io_uring; options: sqpoll, iopoll");
+  EXPECT_EQ(checked, (std::vector<std::string>{"null.delay-us=5", "io_uring.sqpol=true"}));
+
+  const std::string typo = write("[phse]\nname = \"x\"\n", "typo.toml");
+  EXPECT_EQ(usage_message([&] { check_engine_options(load_job_file(typo), check); }),
+            typo + ":2: phse.name: no engine named 'phse' was found; see iopulse --list-engines");
+  // Messages in another form pass through unchanged.
+  const auto other = [](const std::string&, const std::string&, const std::string&) {
+    throw UsageError("something else");
+  };
+  EXPECT_EQ(usage_message([&] { check_engine_options(load_job_file(path), other); }), "something else");
+}
+
+TEST_F(JobFileTest, PerWorkerFilesNeedTheSameThreadsInEveryPhase) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "file-distribution = \"per-worker\"\n"
+      "threads = 4\n"
+      "[[phase]]\n"
+      "name = \"fill\"\n"
+      "[[phase]]\n"
+      "name = \"read\"\n"
+      "threads = 8\n");
+  EXPECT_EQ(build_error(path),
+            path + ":8: threads: 8 in phase 'read' but 4 in phase 'fill'; accepted: the same number of threads in "
+                   "every phase with file-distribution per-worker (one file per worker)");
+  // With one shared file each phase may use its own number of workers.
+  const std::string shared = write("target = \"t\"\nthreads = 4\n[[phase]]\n[[phase]]\nthreads = 8\n", "s.toml");
+  const std::vector<PhaseSpec> specs = build(shared);
+  EXPECT_EQ(specs[0].spec.threads, 4u);
+  EXPECT_EQ(specs[1].spec.threads, 8u);
+  // The command line sets every phase alike.
+  EXPECT_EQ(build(path, {{"threads", "2"}})[1].spec.threads, 2u);
+}
+
+TEST_F(JobFileTest, CombinationErrorsNameThePhase) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "[[phase]]\n"
+      "name = \"mix\"\n"
+      "read-percent = 70\n"
+      "write-percent = 20\n");
+  EXPECT_EQ(build_error(path), path + ":2: phase 'mix': " + path + ":4: read-percent 70 and " + path +
+                                   ":5: write-percent 20 add up to 90; accepted: shares that sum to 100");
+  // Without [[phase]] there is no phase to name.
+  const std::string flat = write("target = \"t\"\nread-percent = 70\nwrite-percent = 20\n", "flat.toml");
+  EXPECT_THAT(build_error(flat), StartsWith(flat + ":2: read-percent 70 and "));
+  // A missing target is the builder's message.
+  EXPECT_THAT(build_error(write("threads = 2\n", "nt.toml")), StartsWith("missing TARGET"));
+}
+
+TEST_F(JobFileTest, ValuesAsCommandLineText) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "total-bytes = 12345678901\n"
+      "x.float = 0.99\n"
+      "x.exact = 1.0000000000000002\n"
+      "x.whole = 2.0\n"
+      "x.neg = -3\n"
+      "x.off = false\n"
+      "plugin-dir = [\"/opt/a\", \"/opt/b\"]\n"
+      "plugin_dir_more = 1\n");
+  EXPECT_EQ(load_error(path), path + ":9: plugin_dir_more: unknown key; see iopulse --help for the options");
+  const JobFile file = load_job_file(write(
+      "target = \"t\"\n"
+      "total-bytes = 12345678901\n"
+      "x.float = 0.99\n"
+      "x.exact = 1.0000000000000002\n"
+      "x.whole = 2.0\n"
+      "x.neg = -3\n"
+      "x.off = false\n"
+      "plugin-dir = [\"/opt/a\",\n"
+      "              \"/opt/b\"]\n", "v.toml"));
+  std::vector<std::string> texts;
+  for (const JobFileEntry& e : file.global) texts.push_back(e.key + "=" + e.text);
+  EXPECT_EQ(texts, (std::vector<std::string>{"target=t", "total-bytes=12345678901", "x.float=0.99",
+                                             "x.exact=1.0000000000000002", "x.whole=2", "x.neg=-3", "x.off=false",
+                                             "plugin-dir=/opt/a", "plugin-dir=/opt/b"}));
+  EXPECT_EQ(file.global[8].label, dir_ + "/v.toml:9: plugin-dir");
+  EXPECT_EQ(file.global_values("plugin-dir"), (std::vector<std::string>{"/opt/a", "/opt/b"}));
+  EXPECT_EQ(file.global_values("engine"), std::vector<std::string>{});
+}
+
+TEST_F(JobFileTest, UnreadableFile) {
+  EXPECT_EQ(load_error(dir_ + "/missing.toml"),
+            "--config: '" + dir_ + "/missing.toml' cannot be read: No such file or directory; accepted: a TOML "
+            "job file");
+  EXPECT_EQ(load_error(dir_), "--config: '" + dir_ + "' is a directory; accepted: a TOML job file");
+}
+
+TEST_F(JobFileTest, ParseJobFileFromMemoryUsesThePathGiven) {
+  EXPECT_EQ(usage_message([] { parse_job_file("target = \"t\"\nblok-size = 1\n", "job.toml"); }),
+            "job.toml:2: blok-size: unknown key; see iopulse --help for the options");
+  EXPECT_EQ(parse_job_file("block-size = \"4k\"\n", "job.toml").global[0].label, "job.toml:1: block-size");
+}
+
+}  // namespace
+}  // namespace iopulse
