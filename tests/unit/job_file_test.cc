@@ -531,6 +531,33 @@ TEST_F(JobFileTest, UnreadableFile) {
   EXPECT_EQ(load_error(dir_), "--config: '" + dir_ + "' is a directory; accepted: a TOML job file");
 }
 
+// Every example loads and builds, as written and with the overrides the
+// integration tests use; tests/integration/job_file_test.cc runs them.
+TEST(JobFileExamples, EveryExampleBuildsItsPhases) {
+  const std::filesystem::path examples = std::filesystem::path(__FILE__).parent_path() / "../../examples";
+  size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(examples)) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    ++count;
+    const JobFile file = load_job_file(entry.path().string());
+    const std::vector<PhaseSpec> as_written = build_phase_specs(file, "sync", command_line());
+    ASSERT_EQ(as_written.size(), file.phases.size());
+    const std::vector<PhaseSpec> shortened = build_phase_specs(
+        file, "sync", command_line({{"target", "/tmp/t.dat"}, {"file-size", "16M"}, {"duration", "300ms"}}));
+    for (const PhaseSpec& p : shortened) {
+      EXPECT_EQ(p.spec.duration_ns, 300'000'000u) << p.name;
+      EXPECT_EQ(p.spec.file_size, 16u << 20) << p.name;
+    }
+    // The comments say what the file simulates.
+    std::ifstream in(entry.path());
+    std::string first_line;
+    std::getline(in, first_line);
+    EXPECT_EQ(first_line.rfind("# ", 0), 0u) << first_line;
+  }
+  EXPECT_GE(count, 4u);
+}
+
 TEST_F(JobFileTest, ParseJobFileFromMemoryUsesThePathGiven) {
   EXPECT_EQ(usage_message([] { parse_job_file("target = \"t\"\nblok-size = 1\n", "job.toml"); }),
             "job.toml:2: blok-size: unknown key; see iopulse --help for the options");
