@@ -1,0 +1,222 @@
+// Job files end to end: `iopulse --config job.toml` runs every phase in
+// order, reports each phase and the total, lets the command line override the
+// file, and `--dry-run` prints the plan and touches nothing.  Every job file
+// in examples/ runs here (shortened from the command line), so the examples
+// never rot.
+//
+// Expected behaviour of the command line (core/cli), which these tests pin:
+//   iopulse --config FILE [TARGET] [options]   runs the file's phases in order
+//   --dry-run                                  prints the effective plan, exit 0
+//   JSON: "phases": [{"name", "read", "write", "total", ...}, ...] in run order,
+//         and the top-level read/write/total are the sums over the phases.
+//   Text: the summary names every phase.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "config/job_file.h"
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+constexpr uint64_t kMiB = 1 << 20;
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> example_files() {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(IOPULSE_SOURCE_DIR) + "/examples")) {
+    if (entry.path().extension() == ".toml") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The sums of the phases' counters equal the run's totals.
+void expect_totals_are_sums(const nlohmann::json& j) {
+  for (const char* kind : {"read", "write", "total"}) {
+    uint64_t ops = 0, bytes = 0, errors = 0;
+    for (const auto& phase : j["phases"]) {
+      ops += phase[kind]["ops"].get<uint64_t>();
+      bytes += phase[kind]["bytes"].get<uint64_t>();
+      errors += phase[kind]["errors"].get<uint64_t>();
+    }
+    EXPECT_EQ(j[kind]["ops"].get<uint64_t>(), ops) << kind;
+    EXPECT_EQ(j[kind]["bytes"].get<uint64_t>(), bytes) << kind;
+    EXPECT_EQ(j[kind]["errors"].get<uint64_t>(), errors) << kind;
+  }
+}
+
+// CLI integration: --config and phases.
+TEST(JobFileRun, EveryExampleRunsEveryPhaseShortened) {
+  const std::vector<std::string> examples = example_files();
+  ASSERT_GE(examples.size(), 4u);
+  for (const std::string& example : examples) {
+    SCOPED_TRACE(example);
+    const JobFile file = load_job_file(example);  // the phases the run must report
+    ScratchDir dir;
+    const std::string json = dir.file("out.json");
+    RunOutcome r = run_iopulse({"--config", example, dir.file("target.dat"), "--file-size", "16M", "--duration",
+                                "300ms", "--json-output", json, "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(exists(dir.file("target.dat")));  // the command-line target replaces the file's
+
+    const auto j = read_json(json);
+    ASSERT_TRUE(j.contains("phases")) << j.dump();
+    ASSERT_EQ(j["phases"].size(), file.phases.size());
+    for (size_t i = 0; i < file.phases.size(); ++i) {
+      const auto& phase = j["phases"][i];
+      EXPECT_EQ(phase["name"], file.phases[i].name);
+      EXPECT_GT(phase["total"]["ops"].get<uint64_t>(), 0u) << file.phases[i].name;
+      EXPECT_EQ(phase["total"]["ops"].get<uint64_t>(),
+                phase["read"]["ops"].get<uint64_t>() + phase["write"]["ops"].get<uint64_t>());
+      EXPECT_EQ(phase["total"]["errors"], 0);
+      // The text summary reports each phase.
+      EXPECT_NE(r.out.find(file.phases[i].name), std::string::npos) << file.phases[i].name;
+    }
+    expect_totals_are_sums(j);
+  }
+}
+
+// CLI integration: phases run in order, each with its own workload and stop
+// condition, reported separately.
+TEST(JobFileRun, PhasesRunInOrderWithTheirOwnStopConditions) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("job.toml"),
+                                     "target = \"" + dir.file("data.bin") + "\"\n"
+                                     "file-size = \"8M\"\n"
+                                     "block-size = \"64k\"\n"
+                                     "[[phase]]\n"
+                                     "name = \"write-half\"\n"
+                                     "write-percent = 100\n"
+                                     "buffer-pattern = 0xA5\n"
+                                     "total-bytes = \"4M\"\n"
+                                     "[[phase]]\n"
+                                     "name = \"read-all\"\n"
+                                     "\n");  // no stop condition: one pass over the 8 MiB
+  const std::string json = dir.file("out.json");
+  RunOutcome r = run_iopulse({"--config", job, "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = read_json(json);
+  ASSERT_EQ(j["phases"].size(), 2u);
+  EXPECT_EQ(j["phases"][0]["name"], "write-half");
+  EXPECT_EQ(j["phases"][0]["write"]["bytes"].get<uint64_t>(), 4 * kMiB);
+  EXPECT_EQ(j["phases"][0]["read"]["ops"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["phases"][1]["name"], "read-all");
+  EXPECT_EQ(j["phases"][1]["read"]["bytes"].get<uint64_t>(), 8 * kMiB);
+  EXPECT_EQ(j["phases"][1]["write"]["ops"].get<uint64_t>(), 0u);
+  expect_totals_are_sums(j);
+  EXPECT_EQ(j["write"]["bytes"].get<uint64_t>(), 4 * kMiB);
+  EXPECT_EQ(j["read"]["bytes"].get<uint64_t>(), 8 * kMiB);
+  // The first phase's writes landed: the first half holds the pattern.
+  const std::string data = read_file(dir.file("data.bin"));
+  ASSERT_EQ(data.size(), 8 * kMiB);
+  EXPECT_EQ(data.substr(0, 4 * kMiB).find_first_not_of('\xA5'), std::string::npos);
+}
+
+// CLI integration: command-line options override the file's global and phase
+// settings.
+TEST(JobFileRun, CommandLineOverridesTheFile) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("job.toml"),
+                                     "target = \"" + dir.file("from-file.bin") + "\"\n"
+                                     "file-size = \"8M\"\n"
+                                     "block-size = \"64k\"\n"
+                                     "[[phase]]\n"
+                                     "name = \"a\"\n"
+                                     "block-size = \"128k\"\n"
+                                     "total-bytes = \"1M\"\n"
+                                     "[[phase]]\n"
+                                     "name = \"b\"\n"
+                                     "total-bytes = \"2M\"\n");
+  const std::string json = dir.file("out.json");
+  RunOutcome r = run_iopulse({"--config", job, dir.file("from-cli.bin"), "--block-size", "16k", "--total-bytes",
+                              "512k", "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(exists(dir.file("from-file.bin")));
+  EXPECT_TRUE(exists(dir.file("from-cli.bin")));
+  const auto j = read_json(json);
+  ASSERT_EQ(j["phases"].size(), 2u);
+  for (const auto& phase : j["phases"]) {
+    EXPECT_EQ(phase["read"]["ops"].get<uint64_t>(), 32u) << phase["name"];  // 512 KiB / 16 KiB
+    EXPECT_EQ(phase["read"]["bytes"].get<uint64_t>(), 512u * 1024) << phase["name"];
+  }
+}
+
+// CLI integration: --dry-run prints the plan of every phase and touches
+// nothing.
+TEST(JobFileRun, DryRunPrintsThePlanAndTouchesNothing) {
+  for (const std::string& example : example_files()) {
+    SCOPED_TRACE(example);
+    const JobFile file = load_job_file(example);
+    ScratchDir dir;
+    const std::string target = dir.file("sub/target.dat");
+    const std::string json = dir.file("out.json");
+    RunOutcome r = run_iopulse({"--config", example, target, "--file-size", "16M", "--json-output", json,
+                                "--dry-run"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const JobFilePhase& phase : file.phases) {
+      EXPECT_NE(r.out.find(phase.name), std::string::npos) << phase.name << "\n" << r.out;
+    }
+    EXPECT_NE(r.out.find(target), std::string::npos) << r.out;
+    EXPECT_FALSE(exists(target));
+    EXPECT_FALSE(exists(dir.file("sub")));
+    EXPECT_FALSE(exists(json));
+  }
+}
+
+// CLI integration: a bad job file is one line naming file, line and key, exit
+// code 2, nothing touched.
+TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
+  struct Case {
+    std::string toml;    // after the target line (line 1)
+    std::string expect;  // a piece of the message; "job.toml" stands for the file's path
+  };
+  const std::vector<Case> cases = {
+      {"file-size = \"1M\"\nblok-size = \"4k\"\n", "job.toml:3: blok-size: unknown key"},
+      {"file-size = \"1M\"\nblock-size = \"4x\"\n", "job.toml:3: block-size: '4x'"},
+      {"file-size = \"1M\"\nblock-size = [1, 2]\n", "job.toml:3: block-size: an array is not accepted"},
+      {"file-size = \"1M\"\nthreads = = 2\n", "job.toml:3:11: "},
+      {"file-size = \"1M\"\n[[phase]]\ntarget = \"x\"\n", "job.toml:4: target: not accepted inside a phase"},
+      {"file-size = \"1M\"\n[[phase]]\nqueue-depth = 0\n", "job.toml:4: queue-depth: '0'"},
+      {"file-size = \"1M\"\nnull.nosuch = 1\n", "job.toml:3: null.nosuch: unknown option for engine null"},
+      {"file-size = \"1M\"\nnosuchengine.opt = 1\n", "job.toml:3: nosuchengine.opt: no engine named 'nosuchengine'"},
+  };
+  for (const Case& c : cases) {
+    ScratchDir dir;
+    const std::string target = dir.file("sub/target.dat");
+    const std::string job = write_file(dir.file("job.toml"), "target = \"" + target + "\"\n" + c.toml);
+    RunOutcome r = run_iopulse({"--config", job, "-q"});
+    EXPECT_EQ(r.exit_code, 2) << c.toml << r.err;
+    std::string expect = c.expect;
+    expect.replace(0, std::string("job.toml").size(), job);
+    EXPECT_NE(r.err.find(expect), std::string::npos) << "expected '" << expect << "' in: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(exists(target)) << c.toml;
+    EXPECT_FALSE(exists(dir.file("sub"))) << c.toml;
+  }
+  // A job file that cannot be read.
+  ScratchDir dir;
+  RunOutcome r = run_iopulse({"--config", dir.file("missing.toml"), "-q"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--config: '" + dir.file("missing.toml") + "' cannot be read"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace iopulse::test
