@@ -21,8 +21,9 @@
  *   none
  * With sqpoll the kernel thread is the issuer, so only SUBMIT_ALL is tried.
  * With DEFER_TASKRUN (and with iopoll) completions become visible only when
- * the thread enters the kernel with GETEVENTS; liburing's wait functions do
- * that, and a non-waiting reap() enters once when it finds nothing.
+ * the thread enters the kernel with GETEVENTS: submit() always asks for
+ * events in the same enter, liburing's wait functions do it, and a
+ * non-waiting reap() enters once when it finds nothing.
  *
  * IOs the engine refuses before the kernel sees them (a bad file handle, an
  * unknown or unsupported op) still count as accepted and complete with
@@ -588,8 +589,16 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
     /* One io_uring_enter for the batch (none with sqpoll while the thread
      * is awake).  SQEs the kernel did not take now (it ran short of memory,
      * or a signal came) stay in the SQ and go with the next enter: every
-     * reap that waits enters with them.  They are accepted all the same. */
-    int rc = io_uring_submit(&e->ring);
+     * reap that waits enters with them.  They are accepted all the same.
+     *
+     * With DEFER_TASKRUN or IOPOLL the same enter also asks for events
+     * (GETEVENTS, without waiting): it posts completions that sit as
+     * deferred work or on the device.  Otherwise, while every reap() finds
+     * at least min_wait completions of IOs done inline (page-cache hits)
+     * and so never enters, IOs that went asynchronous (cache misses, pipes)
+     * would never complete. */
+    int rc = e->reap_must_enter ? io_uring_submit_and_get_events(&e->ring)
+                                : io_uring_submit(&e->ring);
     if (rc < 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) {
       /* The ring itself is broken (e.g. -EEXIST: called from another
        * thread, -EOWNERDEAD: the sqpoll thread died); the host stops. */

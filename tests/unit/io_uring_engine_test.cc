@@ -747,6 +747,85 @@ TEST_F(UringEngineTest, ReapHonorsTheTimeout) {
   close(p[1]);
 }
 
+// An IO that goes asynchronous (here a pipe read, woken when data comes)
+// must complete while the host keeps the queue busy with IOs that complete
+// inline (page-cache reads), so that every reap finds one without waiting.
+// With DEFER_TASKRUN its completion is deferred work that only an enter
+// with GETEVENTS posts: the engine must ask for events when it submits.
+TEST_F(UringEngineTest, AsynchronousCompletionsAreNotStarvedByInlineOnes) {
+  TempFile tmp;
+  {
+    std::vector<char> content(4096, 'c');
+    int fd = ::open(tmp.path().c_str(), O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, content.data(), content.size()), 4096);
+    close(fd);
+  }
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  Engine eng;
+  ASSERT_EQ(eng.create(4, 0, defaults()), 0) << eng.err.message;
+  int32_t hp = eng.adopt(p[0], "pipe", IOP_FILE_READ);
+  int32_t hf = eng.open(tmp.path(), O_RDONLY);
+  ASSERT_GE(hp, 0);
+  ASSERT_GE(hf, 0);
+
+  char pipe_buf[16];
+  iop_io pipe_io{};
+  pipe_io.user_data = 100;
+  pipe_io.offset = UINT64_MAX;
+  pipe_io.buf = pipe_buf;
+  pipe_io.len = sizeof pipe_buf;
+  pipe_io.file = hp;
+  pipe_io.op = IOP_OP_READ;
+  pipe_io.buf_index = -1;
+  iop_io* ios[1] = {&pipe_io};
+  ASSERT_EQ(eng.submit(ios, 1), 1);
+  iop_cqe cqe[4];
+  ASSERT_EQ(eng.reap(cqe, 4, 0, 0), 0);
+  ASSERT_EQ(write(p[1], "x", 1), 1);
+
+  std::vector<char> file_buf(4096);
+  iop_io file_io{};
+  file_io.buf = file_buf.data();
+  file_io.len = 4096;
+  file_io.file = hf;
+  file_io.op = IOP_OP_READ;
+  file_io.buf_index = -1;
+  bool pipe_done = false;
+  uint32_t file_reads = 0;
+  for (uint64_t round = 0; round < 20 && !pipe_done; round++) {
+    file_io.user_data = round;
+    ios[0] = &file_io;
+    ASSERT_EQ(eng.submit(ios, 1), 1);
+    file_reads++;
+    int32_t got = eng.reap(cqe, 4, 1, kReapTimeoutNs);
+    ASSERT_GE(got, 1);
+    for (int32_t i = 0; i < got; i++) {
+      if (cqe[i].user_data == 100) {
+        EXPECT_EQ(cqe[i].res, 1);
+        pipe_done = true;
+      } else {
+        EXPECT_EQ(cqe[i].res, 4096);
+        file_reads--;
+      }
+    }
+  }
+  EXPECT_TRUE(pipe_done) << "the pipe read's completion never came while file reads kept "
+                            "completing inline";
+  while (file_reads > 0 || !pipe_done) {
+    int32_t got = eng.reap(cqe, 4, 1, kReapTimeoutNs);
+    ASSERT_GE(got, 1);
+    for (int32_t i = 0; i < got; i++) {
+      if (cqe[i].user_data == 100) pipe_done = true;
+      else file_reads--;
+    }
+  }
+  ASSERT_EQ(eng.close_handle(hp), 0);
+  close(p[0]);
+  close(p[1]);
+}
+
 TEST_F(UringEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
   TempFile tmp;
   Engine eng;
