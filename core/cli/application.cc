@@ -121,7 +121,15 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
 
   RunResult result;
   if (!diskless) {
-    const PreparationSummary prep = DatasetPreparer(spec.threads).prepare(layout);
+    PreparationOptions prep_options;
+    prep_options.parallelism = spec.threads;
+    prep_options.verified = spec.verify && spec.read_percent > 0;
+    prep_options.seed = spec.seed;
+    prep_options.block_size = spec.block_size;
+    prep_options.preallocate = spec.preallocate;
+    prep_options.force_recreate = spec.force_recreate;
+    prep_options.job_writes_unverified = !spec.verify && spec.read_percent < 100;
+    const PreparationSummary prep = spec.verify_only ? PreparationSummary{} : DatasetPreparer(prep_options).prepare(layout);
     result.preparation_ns = prep.elapsed_ns;
     result.preparation_bytes = prep.bytes_written;
     if (prep.bytes_written > 0 && !spec.quiet) {
@@ -188,8 +196,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
 
   if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
-  const uint64_t errors = result.read.errors + result.write.errors + result.sync.errors + result.verify_failures;
-  if (result.stop_reason == "error" || (errors > 0 && !spec.continue_on_error)) {
+  // IO errors fail the run unless --continue-on-error; a block that failed
+  // verification always does.
+  const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
+  if (result.stop_reason == "error" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     return 1;
   }

@@ -55,6 +55,10 @@ const std::vector<JobOption> kOptions = {
        else if (text == "per-worker") job.spec().file_distribution = FileDistribution::kPerWorker;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, partitioned, per-worker", label, text));
      }},
+    {"preallocate", "", "allocate files with fallocate before filling them with data",
+     APPLY { job.spec().preallocate = flag_value(text, label); }},
+    {"force-recreate", "", "refill the files even when an earlier run prepared matching data",
+     APPLY { job.spec().force_recreate = flag_value(text, label); }},
     {"allow-device-writes", "", "allow writes to a block device (they destroy its contents)",
      APPLY { job.spec().allow_device_writes = flag_value(text, label); }},
     {"direct", "", "open files with O_DIRECT (bypass the page cache)",

@@ -43,6 +43,8 @@ struct JobSpec {
   FileDistribution file_distribution = FileDistribution::kShared;
   bool direct = false;                     // O_DIRECT
   bool allow_device_writes = false;        // writing to a block device is refused otherwise
+  bool preallocate = false;                // fallocate files before filling them
+  bool force_recreate = false;             // refill files even when their data fits the job
 
   // Workload.
   uint32_t block_size = 4096;              // offset unit: the smallest IO size of the job

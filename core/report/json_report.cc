@@ -70,6 +70,7 @@ json result_to_json(const RunResult& result) {
   json j = {
       {"schema_version", kJsonSchemaVersion},
       {"iopulse_version", result.iopulse_version},
+      {"started_at", result.started_at},
       {"engine",
        {{"name", result.engine.name},
         {"version", result.engine.version},

@@ -1,6 +1,7 @@
 #include "run/job_runner.h"
 
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -108,6 +109,14 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   const ResourceUsage usage_before = ResourceUsage::now();
   const uint64_t start_ns = monotonic_now_ns();
   barrier.release(start_ns);
+  {
+    const std::time_t wall = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&wall, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    result.started_at = text;
+  }
   result.stats_interval_ns = spec_.stats_interval_ns;
   IntervalEmitter emitter(spec_, sinks, result);
   // A sink that fails (a full disk under the time-series file) stops the run

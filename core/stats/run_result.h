@@ -31,6 +31,7 @@ struct RunResult {
   nlohmann::json config;        // the effective job, as given by the caller
   EngineIdentity engine;
   std::string iopulse_version;  // IOPULSE_VERSION of the host
+  std::string started_at;       // wall-clock start of the window, ISO 8601 UTC
   uint64_t window_ns = 0;       // measured window: barrier release to stop condition
   OpStats read;                 // merged over all workers
   OpStats write;

@@ -15,6 +15,11 @@
 
 #include <fmt/format.h>
 
+#include <sys/xattr.h>
+
+#include <cstdio>
+
+#include "verify/block_format.h"
 #include "workload/random_source.h"
 
 namespace iopulse {
@@ -49,8 +54,59 @@ uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t en
   return written;
 }
 
+constexpr const char* kMarkerAttr = "user.iopulse.dataset";
+
+// The marker text: how [0, size) of the file was filled.
+std::string marker_text(const PreparationOptions& o, uint64_t size) {
+  return o.verified ? fmt::format("v1 verified seed={} block={} size={}", o.seed, o.block_size, size)
+                    : fmt::format("v1 data size={}", size);
+}
+
+std::string read_marker(int fd) {
+  char buf[256];
+  const ssize_t n = fgetxattr(fd, kMarkerAttr, buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+// Whether the marker says the file already holds what the job needs.
+bool marker_fits(const std::string& marker, const PreparationOptions& o, uint64_t size) {
+  if (marker.empty()) return false;
+  uint64_t seed = 0, block = 0, marked = 0;
+  if (std::sscanf(marker.c_str(), "v1 verified seed=%lu block=%lu size=%lu", &seed, &block, &marked) == 3) {
+    return marked >= size && (!o.verified || (seed == o.seed && block == o.block_size));
+  }
+  if (std::sscanf(marker.c_str(), "v1 data size=%lu", &marked) == 1) return !o.verified && marked >= size;
+  return false;
+}
+
+// Writes verified blocks over [0, size).
+uint64_t fill_verified(int fd, const PlannedFile& file, const PreparationOptions& o) {
+  const uint64_t per_chunk = std::max<uint64_t>(1, kFillChunk / o.block_size);
+  std::vector<unsigned char> chunk(per_chunk * o.block_size);
+  uint64_t written = 0;
+  for (uint64_t off = 0; off < file.size;) {
+    const uint64_t blocks = std::min<uint64_t>(per_chunk, (file.size - off) / o.block_size);
+    if (blocks == 0) break;  // a tail shorter than a block is never addressed
+    for (uint64_t b = 0; b < blocks; ++b) {
+      fill_block(chunk.data() + b * o.block_size, o.block_size, off + b * o.block_size, o.seed, 0);
+    }
+    const size_t want = static_cast<size_t>(blocks * o.block_size);
+    for (size_t done = 0; done < want;) {
+      const ssize_t n = pwrite(fd, chunk.data() + done, want - done, static_cast<off_t>(off + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno(errno, fmt::format("writing '{}' at offset {} while preparing it", file.path, off + done));
+      }
+      done += static_cast<size_t>(n);
+    }
+    off += want;
+    written += want;
+  }
+  return written;
+}
+
 // Fills every hole of [0, size) and returns the bytes written.
-uint64_t prepare_file(const PlannedFile& file, bool* created) {
+uint64_t prepare_file(const PlannedFile& file, const PreparationOptions& options, bool* created) {
   namespace fs = std::filesystem;
   *created = false;
   const fs::path parent = fs::path(file.path).parent_path();
@@ -70,10 +126,23 @@ uint64_t prepare_file(const PlannedFile& file, bool* created) {
   RandomSource rng(std::hash<std::string>{}(file.path) ^ 0x9e3779b97f4a7c15ULL);
   uint64_t written = 0;
   try {
+    if (options.preallocate && fallocate(fd, 0, 0, static_cast<off_t>(file.size)) != 0 && errno != EOPNOTSUPP) {
+      throw_errno(errno, fmt::format("preallocating '{}'", file.path));
+    }
+    const std::string marker = read_marker(fd);
+    const bool fits = !options.force_recreate && marker_fits(marker, options, file.size);
+    if (options.verified && !fits) {
+      written = fill_verified(fd, file, options);
+      if (fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}'", file.path));
+      fsetxattr(fd, kMarkerAttr, marker_text(options, file.size).data(), marker_text(options, file.size).size(), 0);
+      close(fd);
+      return written;
+    }
+    if (options.force_recreate) written += fill_range(fd, file.path, 0, file.size, chunk, rng);
     // Walk the data/hole map of [0, size): SEEK_HOLE from a data offset
     // finds where the data ends; SEEK_DATA from a hole where it resumes.
     uint64_t pos = 0;
-    while (pos < file.size) {
+    while (!options.force_recreate && !fits && pos < file.size) {
       off_t hole = lseek(fd, static_cast<off_t>(pos), SEEK_HOLE);
       if (hole < 0) {
         if (errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
@@ -87,6 +156,11 @@ uint64_t prepare_file(const PlannedFile& file, bool* created) {
       pos = hole_end;
     }
     if (written > 0 && fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}'", file.path));
+    // The job's own unverified writes would make a verified marker a lie.
+    if (options.job_writes_unverified || !fits) {
+      const std::string text = marker_text(PreparationOptions{}, file.size);
+      fsetxattr(fd, kMarkerAttr, text.data(), text.size(), 0);  // best effort: not every filesystem has xattrs
+    }
   } catch (...) {
     close(fd);
     throw;
@@ -110,7 +184,7 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout) const {
       if (file.block_device) continue;
       try {
         bool created = false;
-        const uint64_t bytes = prepare_file(file, &created);
+        const uint64_t bytes = prepare_file(file, options_, &created);
         std::lock_guard<std::mutex> lock(mu);
         summary.bytes_written += bytes;
         summary.files_created += created ? 1 : 0;
@@ -120,7 +194,7 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout) const {
       }
     }
   };
-  const size_t nthreads = std::max<size_t>(1, std::min<size_t>(parallelism_, layout.files.size()));
+  const size_t nthreads = std::max<size_t>(1, std::min<size_t>(options_.parallelism, layout.files.size()));
   std::vector<std::thread> threads;
   for (size_t t = 1; t < nthreads; ++t) threads.emplace_back(work);
   work();

@@ -5,6 +5,13 @@
 // hit sparse holes that the filesystem answers without touching the device.
 // Files that are already complete are reused as they are.  Block devices are
 // never created, truncated or written here.
+//
+// For --verify jobs every block must carry a verifiable header, so the file
+// is written whole with verified blocks (generation 0).  A dataset marker,
+// kept in the file's own extended attribute "user.iopulse.dataset" (nothing
+// is written beside the target), records how the file was filled; a later
+// job whose needs it meets reuses the data without refilling.
+// force_recreate refills regardless.
 #ifndef IOPULSE_TARGET_DATASET_PREPARER_H_
 #define IOPULSE_TARGET_DATASET_PREPARER_H_
 
@@ -21,17 +28,26 @@ struct PreparationSummary {
   uint64_t elapsed_ns = 0;
 };
 
+struct PreparationOptions {
+  uint32_t parallelism = 1;      // files filled at once
+  bool verified = false;         // fill with verified blocks (verify/block_format.h)
+  uint64_t seed = 0;             // for verified blocks
+  uint32_t block_size = 4096;    // for verified blocks
+  bool preallocate = false;      // fallocate the file before filling it
+  bool force_recreate = false;   // refill even when the marker says the data fits
+  bool job_writes_unverified = false;  // the job overwrites blocks with unverified data
+};
+
 class DatasetPreparer {
  public:
-  // `parallelism`: how many files are filled at once.
-  explicit DatasetPreparer(uint32_t parallelism) : parallelism_(parallelism) {}
+  explicit DatasetPreparer(const PreparationOptions& options) : options_(options) {}
 
   // Prepares every file of `layout`.  Throws std::system_error naming the
   // path and the errno text on failure.
   PreparationSummary prepare(const TargetLayout& layout) const;
 
  private:
-  uint32_t parallelism_;
+  PreparationOptions options_;
 };
 
 }  // namespace iopulse

@@ -1,0 +1,227 @@
+// Workload options checked by their effect on the IO actually issued:
+// offsets (through the heatmap), sizes (through bytes), op mix, timing, and
+// the data on disk.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+nlohmann::json run_json(ScratchDir& dir, std::vector<std::string> args) {
+  const std::string json = dir.file("out.json");
+  args.insert(args.end(), {"--json-output", json, "-q"});
+  const RunOutcome r = run_iopulse(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return read_json(json);
+}
+
+std::vector<uint64_t> reads_per_bucket(const nlohmann::json& j) {
+  return j["heatmap"]["reads"].get<std::vector<uint64_t>>();
+}
+
+TEST(Workload, ZipfConcentratesAccessesAtTheStartUnlessScattered) {
+  ScratchDir dir;
+  const auto hot = run_json(dir, {dir.file("z"), "--engine", "null", "--file-size", "1G", "--random",
+                                  "--distribution", "zipf", "--zipf-theta", "1.2", "--total-ops", "200000",
+                                  "--heatmap", "--heatmap-buckets", "10"});
+  const auto counts = reads_per_bucket(hot);
+  EXPECT_GT(counts[0], 200000u * 9 / 10) << "zipf 1.2 puts most accesses on the first blocks";
+  EXPECT_GT(hot["heatmap"]["top20_share"].get<double>(), 0.9);
+
+  const auto scattered = run_json(dir, {dir.file("z"), "--engine", "null", "--file-size", "1G", "--random",
+                                        "--distribution", "zipf", "--zipf-theta", "1.2", "--hot-spot-scatter",
+                                        "--total-ops", "200000", "--heatmap", "--heatmap-buckets", "10"});
+  const auto spread = reads_per_bucket(scattered);
+  EXPECT_LT(spread[0], 200000u / 2) << "scatter moves the hot blocks away from offset 0";
+
+  const auto uniform = run_json(dir, {dir.file("z"), "--engine", "null", "--file-size", "1G", "--random",
+                                      "--total-ops", "200000", "--heatmap", "--heatmap-buckets", "10"});
+  for (uint64_t c : reads_per_bucket(uniform)) EXPECT_NEAR(static_cast<double>(c), 20000.0, 1000.0);
+}
+
+TEST(Workload, SameSeedSameOffsetsOtherSeedOthers) {
+  ScratchDir dir;
+  auto run = [&](const char* seed) {
+    return reads_per_bucket(run_json(dir, {dir.file("s"), "--engine", "null", "--file-size", "64M", "--random",
+                                           "--distribution", "pareto", "--seed", seed, "--total-ops", "5000",
+                                           "--heatmap", "--heatmap-buckets", "64"}));
+  };
+  EXPECT_EQ(run("42"), run("42"));
+  EXPECT_NE(run("42"), run("43"));
+}
+
+TEST(Workload, BlockSizeMixesAndPerOpSizes) {
+  ScratchDir dir;
+  const auto mix = run_json(dir, {dir.file("m"), "--engine", "null", "--file-size", "1G", "--random",
+                                  "--block-size", "4k:50,64k:50", "--total-ops", "20000"});
+  const uint64_t ops = mix["read"]["ops"], bytes = mix["read"]["bytes"];
+  ASSERT_EQ(ops, 20000u);
+  // bytes = 4096 a + 65536 b with a + b = ops: solve for the 64k share.
+  const uint64_t big = (bytes - 4096 * ops) / (65536 - 4096);
+  EXPECT_EQ(4096 * (ops - big) + 65536 * big, bytes) << "every IO is 4k or 64k";
+  EXPECT_NEAR(static_cast<double>(big) / static_cast<double>(ops), 0.5, 0.03);
+
+  const auto per_op = run_json(dir, {dir.file("m"), "--engine", "null", "--file-size", "1G", "--random",
+                                     "--read-percent", "50", "--read-block-size", "8k", "--write-block-size",
+                                     "16k", "--total-ops", "10000"});
+  EXPECT_EQ(per_op["read"]["bytes"].get<uint64_t>(), per_op["read"]["ops"].get<uint64_t>() * 8192);
+  EXPECT_EQ(per_op["write"]["bytes"].get<uint64_t>(), per_op["write"]["ops"].get<uint64_t>() * 16384);
+}
+
+TEST(Workload, FsyncEveryNWrites) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("f"), "--file-size", "4M", "--write-percent", "100", "--total-ops",
+                                "1000", "--fsync-every", "10"});
+  EXPECT_EQ(j["write"]["ops"].get<uint64_t>(), 1000u);
+  // The 10th, 20th, ... write is followed by an fsync; the last one may not
+  // have been issued when the budget ran out.
+  EXPECT_GE(j["sync"]["ops"].get<uint64_t>(), 99u);
+  EXPECT_LE(j["sync"]["ops"].get<uint64_t>(), 100u);
+  EXPECT_EQ(j["sync"]["bytes"].get<uint64_t>(), 0u);
+}
+
+TEST(Workload, ThinkTimePausesBetweenIos) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("t"), "--engine", "null", "--file-size", "1G", "--total-ops", "50",
+                                "--think-time", "2ms"});
+  EXPECT_GE(j["window_ns"].get<double>(), 49 * 2e6) << "49 pauses of 2 ms between 50 IOs";
+  const auto every = run_json(dir, {dir.file("t"), "--engine", "null", "--file-size", "1G", "--total-ops", "50",
+                                    "--think-time", "2ms", "--think-every", "10", "--think-mode", "spin"});
+  EXPECT_GE(every["window_ns"].get<double>(), 4 * 2e6);
+  EXPECT_LT(every["window_ns"].get<double>(), 49 * 2e6) << "a pause only every 10 IOs";
+}
+
+TEST(Workload, RateLimitHoldsTheScheduleAndReportsLatencyFromIntendedStart) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("r"), "--engine", "null", "--file-size", "1G", "--threads", "2",
+                                "--rate-iops", "400", "--duration", "1s"});
+  EXPECT_NEAR(j["read"]["iops"].get<double>(), 400, 40);
+  ASSERT_TRUE(j["read"].contains("latency_from_intended_ns"));
+  EXPECT_GT(j["read"]["latency_from_intended_ns"]["percentiles"]["50"].get<double>(), 0);
+
+  // A device slower than the schedule: 1 ms per IO at QD 1 can do 1000 IOPS,
+  // asked for 2000.  Service latency stays ~1 ms; latency from the intended
+  // start grows with the backlog.
+  const auto slow = run_json(dir, {dir.file("r"), "--engine", "null", "--file-size", "1G", "--null.delay-us",
+                                   "1000", "--rate-iops", "2000", "--duration", "1s"});
+  const double service_p99 = slow["read"]["latency_ns"]["percentiles"]["99"];
+  const double intended_p99 = slow["read"]["latency_from_intended_ns"]["percentiles"]["99"];
+  EXPECT_LT(service_p99, 5e6);
+  EXPECT_GT(intended_p99, 100e6) << "coordinated omission is visible";
+}
+
+TEST(Workload, RunUntilCompleteTouchesEveryBlockExactlyOnce) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("c"), "--file-size", "4M", "--random", "--threads", "3", "--heatmap",
+                                "--run-until-complete"});
+  EXPECT_EQ(j["read"]["ops"].get<uint64_t>(), 1024u);
+  EXPECT_DOUBLE_EQ(j["heatmap"]["coverage"].get<double>(), 1.0) << "1024 reads, 1024 blocks, all touched";
+  EXPECT_EQ(j["stop_reason"], "complete");
+}
+
+TEST(Workload, TotalOpsIsExact) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("o"), "--file-size", "4M", "--random", "--threads", "3",
+                                "--total-ops", "1001", "--read-percent", "60"});
+  EXPECT_EQ(j["total"]["ops"].get<uint64_t>(), 1001u);
+  EXPECT_EQ(j["stop_reason"], "total-ops");
+}
+
+TEST(Workload, PartitionedWorkersWriteTheirOwnSlices) {
+  ScratchDir dir;
+  const std::string target = dir.file("p");
+  // Two workers, sequential, 64 KiB each from the start of their own half.
+  run_json(dir, {target, "--file-size", "1M", "--threads", "2", "--file-distribution", "partitioned",
+                 "--write-percent", "100", "--total-bytes", "128k", "--buffer-pattern", "0x5a"});
+  const std::string data = read_file(target);
+  ASSERT_EQ(data.size(), 1u << 20);
+  auto patterned = [&](size_t from, size_t len) {
+    return data.substr(from, len).find_first_not_of('\x5a') == std::string::npos;
+  };
+  EXPECT_TRUE(patterned(0, 64 * 1024));
+  EXPECT_TRUE(patterned(512 * 1024, 64 * 1024));
+  EXPECT_FALSE(patterned(64 * 1024, 4096));
+  EXPECT_FALSE(patterned(576 * 1024, 4096));
+}
+
+TEST(Workload, VerifyWritesThenVerifyOnlyFindsACorruptedBlock) {
+  ScratchDir dir;
+  const std::string target = dir.file("v");
+  auto j = run_json(dir, {target, "--file-size", "1M", "--verify", "--read-percent", "50", "--random",
+                          "--total-ops", "2000", "--seed", "7"});
+  EXPECT_EQ(j["verify"]["failures"], 0);
+  EXPECT_GT(j["read"]["ops"].get<uint64_t>(), 0u);
+  RunOutcome r = run_iopulse({target, "--verify-only", "--seed", "7", "-q"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+
+  // Corrupt one byte behind iopulse's back.
+  const int fd = open(target.c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  const char zero = 0x00;
+  char original = 0;
+  const int rfd = open(target.c_str(), O_RDONLY);
+  ASSERT_EQ(pread(rfd, &original, 1, 8192 + 100), 1);
+  close(rfd);
+  const char bad = static_cast<char>(original ^ 0xff);
+  ASSERT_EQ(pwrite(fd, &bad, 1, 8192 + 100), 1);
+  close(fd);
+  (void)zero;
+  r = run_iopulse({target, "--verify-only", "--seed", "7", "-q"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  char expected_text[64];
+  snprintf(expected_text, sizeof expected_text, "(expected 0x%02x, found 0x%02x)",
+           static_cast<unsigned char>(original), static_cast<unsigned char>(bad));
+  EXPECT_NE(r.err.find("verify failed: '" + target + "' offset 8192: payload mismatch at byte 100 of 4096 " +
+                       expected_text),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("1 block(s) FAILED verification"), std::string::npos) << r.out;
+
+  // Another seed: every block is reported as written by another run.
+  r = run_iopulse({target, "--verify-only", "--seed", "8", "-q", "--continue-on-error"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("wrong seed in header (expected 8, found 7)"), std::string::npos) << r.err;
+}
+
+TEST(Workload, BadCombinationsAreUsageErrors) {
+  ScratchDir dir;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--distribution", "zipf"}, "needs --random"},
+      {{"--random", "--distribution", "gaussian"}, "--gaussian-stddev: required"},
+      {{"--random", "--zipf-theta", "0"}, "--zipf-theta: 0 is not accepted"},
+      {{"--block-size", "4k:70,64k:20"}, "--block-size: weights add up to 90"},
+      {{"--fsync-every", "5"}, "the job does not write"},
+      {{"--verify", "--verify-only"}, "choose one"},
+      {{"--verify", "--block-size", "32"}, "smaller than 64 bytes"},
+      {{"--verify-only", "--write-percent", "10"}, "reads only"},
+      {{"--verify", "--write-percent", "50", "--threads", "2", "--duration", "1s"}, "partitioned or per-worker"},
+      {{"--threads", "300", "--file-distribution", "partitioned", "--block-size", "4k", "--duration", "1s"},
+       "fewer than one IO"},
+      {{"--think-mode", "doze"}, "--think-mode: 'doze'"},
+      {{"--run-until-complete", "--duration", "1s"}, "cannot be combined"},
+  };
+  for (const auto& [args, expect] : cases) {
+    std::vector<std::string> argv{dir.file("sub/x"), "--file-size", "1M"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const RunOutcome r = run_iopulse(argv);
+    EXPECT_EQ(r.exit_code, 2) << args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find(expect), std::string::npos) << "expected '" << expect << "' in " << r.err;
+    EXPECT_EQ(access(dir.file("sub").c_str(), F_OK), -1) << "touched the disk for " << args.back();
+  }
+  const RunOutcome missing = run_iopulse({dir.file("none"), "--verify-only"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--verify-only: '" + dir.file("none") + "' does not exist"), std::string::npos)
+      << missing.err;
+}
+
+}  // namespace
+}  // namespace iopulse::test
