@@ -1,8 +1,11 @@
 #include "job/job_options.h"
 
-#include <fmt/format.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "cli/quantity_parser.h"
 #include "job/usage_error.h"
@@ -34,6 +37,38 @@ uint64_t positive_size(const std::string& text, const std::string& label) {
 
 uint32_t percent(const std::string& text, const std::string& label) {
   return static_cast<uint32_t>(parse_count(label, text, 0, 100));
+}
+
+// "0-3,8" -> {0, 1, 2, 3, 8}; every CPU must be online.
+std::vector<uint32_t> parse_cpu_list(const std::string& label, const std::string& text) {
+  const long online = sysconf(_SC_NPROCESSORS_CONF);
+  std::vector<uint32_t> cpus;
+  size_t pos = 0;
+  const auto fail = [&]() {
+    throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: CPU numbers and ranges from 0 to {}, e.g. 0-3,8",
+                                 label, text, online - 1));
+  };
+  while (pos <= text.size()) {
+    const size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = text.substr(pos, comma - pos);
+    const size_t dash = item.find('-');
+    try {
+      size_t used = 0;
+      const unsigned long first = std::stoul(item.substr(0, dash), &used);
+      if (used != (dash == std::string::npos ? item.size() : dash)) fail();
+      unsigned long last = first;
+      if (dash != std::string::npos) {
+        last = std::stoul(item.substr(dash + 1), &used);
+        if (used != item.size() - dash - 1) fail();
+      }
+      if (last < first || static_cast<long>(last) >= online) fail();
+      for (unsigned long c = first; c <= last; ++c) cpus.push_back(static_cast<uint32_t>(c));
+    } catch (const std::logic_error&) {
+      fail();
+    }
+    pos = comma + 1;
+  }
+  return cpus;
 }
 
 #define APPLY [](JobSpecBuilder & job, const std::string& text, const std::string& label)
@@ -117,6 +152,30 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().rate_bw = positive_size(text, label); }},
     {"rate-per-worker", "", "apply --rate-iops/--rate-bw to each worker instead of the whole job",
      APPLY { job.spec().rate_per_worker = flag_value(text, label); }},
+    {"fadvise", "HINT", "posix_fadvise each worker's region: normal, sequential, random, willneed, dontneed, noreuse",
+     APPLY {
+       static const std::pair<const char*, int> kHints[] = {
+           {"normal", POSIX_FADV_NORMAL},     {"sequential", POSIX_FADV_SEQUENTIAL}, {"random", POSIX_FADV_RANDOM},
+           {"willneed", POSIX_FADV_WILLNEED}, {"dontneed", POSIX_FADV_DONTNEED},     {"noreuse", POSIX_FADV_NOREUSE}};
+       for (const auto& [name, value] : kHints) {
+         if (text == name) {
+           job.spec().fadvise = value;
+           job.spec().fadvise_name = name;
+           return;
+         }
+       }
+       throw UsageError(fmt::format(
+           "{}: '{}' is not accepted; accepted: normal, sequential, random, willneed, dontneed, noreuse", label, text));
+     }},
+    {"lock-mode", "MODE", "hold an OFD lock on each IO's range (range) or the whole file (full) until it completes",
+     APPLY {
+       if (text == "range") job.spec().lock_mode = LockMode::kRange;
+       else if (text == "full") job.spec().lock_mode = LockMode::kFull;
+       else if (text == "none") job.spec().lock_mode = LockMode::kNone;
+       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: range, full, none", label, text));
+     }},
+    {"cpu-cores", "LIST", "pin workers round-robin to these CPUs, e.g. 0-3,8",
+     APPLY { job.spec().cpu_cores = parse_cpu_list(label, text); }},
     {"verify", "", "write verifiable blocks (header + checksum) and check every block read",
      APPLY { job.spec().verify = flag_value(text, label); }},
     {"verify-only", "", "read back and check a dataset an earlier --verify run wrote with the same --seed",

@@ -41,6 +41,9 @@ nlohmann::json JobSpec::to_json() const {
   if (rate_iops != 0) j["rate_iops"] = rate_iops;
   if (rate_bw != 0) j["rate_bw"] = rate_bw;
   if (rate_iops != 0 || rate_bw != 0) j["rate_per_worker"] = rate_per_worker;
+  if (!fadvise_name.empty()) j["fadvise"] = fadvise_name;
+  if (lock_mode != LockMode::kNone) j["lock_mode"] = lock_mode == LockMode::kRange ? "range" : "full";
+  if (!cpu_cores.empty()) j["cpu_cores"] = cpu_cores;
   if (verify) j["verify"] = true;
   if (verify_only) j["verify_only"] = true;
   j["buffer_fill"] = buffer_fill == BufferFill::kRandom ? "random" : "pattern";

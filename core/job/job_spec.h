@@ -27,6 +27,10 @@ enum class FileDistribution {
 
 const char* to_string(FileDistribution d);
 
+// Range locks held while an IO is in flight (--lock-mode), as open file
+// description (OFD) locks so the threads of one process really contend.
+enum class LockMode { kNone, kRange, kFull };
+
 // How a worker pauses between IOs (--think-mode).
 enum class ThinkMode { kSleep, kSpin };
 
@@ -71,6 +75,12 @@ struct JobSpec {
   uint64_t rate_iops = 0;
   uint64_t rate_bw = 0;                    // bytes per second
   bool rate_per_worker = false;
+
+  // Hints and placement.
+  int fadvise = -1;                        // POSIX_FADV_* given to each worker's region, -1 = none
+  std::string fadvise_name;
+  LockMode lock_mode = LockMode::kNone;
+  std::vector<uint32_t> cpu_cores;         // workers are pinned round-robin to these; empty = no pinning
 
   // Verification (verify/block_format.h).
   bool verify = false;                     // written blocks carry headers; reads are checked

@@ -117,6 +117,12 @@ json result_to_json(const RunResult& result) {
     total.merge(result.write_intended);
     j["total"]["latency_from_intended_ns"] = latency_to_json(total);
   }
+  if (result.config.is_object() && result.config.contains("lock_mode")) j["lock_conflicts"] = result.lock_conflicts;
+  if (!result.worker_cpus.empty()) {
+    json workers = json::array();
+    for (size_t i = 0; i < result.worker_cpus.size(); ++i) workers.push_back({{"index", i}, {"cpu", result.worker_cpus[i]}});
+    j["workers"] = std::move(workers);
+  }
   if (result.verifying) {
     j["verify"] = {{"failures", result.verify_failures}};
   }

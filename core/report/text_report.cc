@@ -124,6 +124,10 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                   format_latency_ns(static_cast<double>(h->max()))));
     }
   }
+  if (result.config.is_object() && result.config.contains("lock_mode")) {
+    line(out, "locks", fmt::format("{} IO(s) found their range locked by another worker and waited",
+                                   result.lock_conflicts));
+  }
   if (result.verifying) {
     line(out, "verify", result.verify_failures == 0
                             ? std::string("every block read back was correct")

@@ -157,6 +157,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.read_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kRead)]);
     result.write_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kWrite)]);
     result.verify_failures += w->verify_failures();
+    result.lock_conflicts += w->lock_conflicts();
+    result.worker_cpus.push_back(w->cpu());
     end_ns = std::max(end_ns, w->finish_ns());
     if (w->heatmap() != nullptr) {
       if (!result.heatmap) {

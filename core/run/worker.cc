@@ -1,6 +1,8 @@
 #include "run/worker.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -87,6 +89,17 @@ Worker::~Worker() {
 
 void Worker::run() {
   try {
+    const std::vector<uint32_t>& cores = setup_.spec->cpu_cores;
+    if (!cores.empty()) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cores[setup_.index % cores.size()], &set);
+      const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+      if (rc != 0) {
+        throw std::system_error(rc, std::generic_category(),
+                                fmt::format("pinning worker {} to CPU {}", setup_.index, cores[setup_.index % cores.size()]));
+      }
+    }
     setup();
   } catch (...) {
     setup_error_ = std::current_exception();
@@ -106,6 +119,7 @@ void Worker::run() {
       setup_.signals->stop.store(true, std::memory_order_relaxed);
     }
   }
+  cpu_ = sched_getcpu();
   teardown();
   setup_.time_series->finish(setup_.index);
   finished_.store(true, std::memory_order_release);
@@ -139,6 +153,14 @@ void Worker::setup() {
                                           spec.direct && err == EINVAL
                                               ? " with O_DIRECT (the filesystem may not support it)"
                                               : ""));
+    }
+  }
+  if (spec.fadvise >= 0 && fd_ >= 0) {
+    const int rc = posix_fadvise(fd_, static_cast<off_t>(assignment_.region_offset),
+                                 static_cast<off_t>(region_bytes_), spec.fadvise);
+    if (rc != 0) {
+      throw std::system_error(rc, std::generic_category(),
+                              fmt::format("posix_fadvise {} on '{}'", spec.fadvise_name, file_.path));
     }
   }
   iop_file_desc fdesc{};
@@ -205,6 +227,7 @@ void Worker::loop(uint64_t start_ns) {
   const bool think = spec.think_time_ns != 0 || spec.think_adaptive_percent != 0;
   const bool spin = spec.think_mode == ThinkMode::kSpin;
   const bool verifying_reads = inflight_blocks_ != nullptr;
+  const bool lock_mode_on = spec.lock_mode != LockMode::kNone && fd_ >= 0;
 
   uint32_t nfree = qd;
   uint32_t pending = 0;   // prepared IOs at batch_[0, pending) not yet accepted
@@ -222,7 +245,15 @@ void Worker::loop(uint64_t start_ns) {
       // Refill free slots with every IO that may start now, then submit the
       // whole batch in one call.  The clock is read once for the batch.
       const uint64_t t = monotonic_now_ns();
-      if (t >= think_until_ns_) {
+      if (parked_ >= 0) {
+        // An IO whose lock was taken by someone else: retry it first.
+        IoSlot& slot = slots_[parked_];
+        if (lock_io(slot, /*wait=*/inflight == 0)) {
+          batch_[pending++] = &slot.io;
+          parked_ = -1;
+        }
+      }
+      if (t >= think_until_ns_ && parked_ < 0) {
         while (nfree > 0) {
           if (rate_limited_ && next_issue_ns_ > static_cast<double>(t)) break;
           IoSlot& slot = slots_[free_[nfree - 1]];
@@ -232,6 +263,14 @@ void Worker::loop(uint64_t start_ns) {
             break;
           }
           --nfree;
+          if (lock_mode_on && slot.block != kNoBlock && !lock_io(slot, /*wait=*/false)) {
+            parked_ = static_cast<int64_t>(slot.io.user_data);
+            if (rate_limited_) {
+              slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
+              next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
+            }
+            break;
+          }
           if (rate_limited_) {
             slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
             next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
@@ -254,7 +293,7 @@ void Worker::loop(uint64_t start_ns) {
         pending -= static_cast<uint32_t>(accepted);
         for (uint32_t i = 0; i < pending; ++i) batch_[i] = batch_[i + accepted];
       }
-      if (budget_spent && pending == 0) submitting = false;
+      if (budget_spent && pending == 0 && parked_ < 0) submitting = false;
     }
     if (!submitting && inflight == 0) break;
 
@@ -310,6 +349,7 @@ void Worker::loop(uint64_t start_ns) {
         if (generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) generations_->forget(slot.block);
       }
       if (inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
+      if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
       free_[nfree++] = index;
     }
     inflight -= static_cast<uint32_t>(got);
@@ -327,9 +367,16 @@ void Worker::loop(uint64_t start_ns) {
       for (uint32_t i = 0; i < pending; ++i) {
         const IoSlot& slot = slots_[batch_[i]->user_data];
         if (inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
+        if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
       }
       nfree += pending;
       pending = 0;
+      if (parked_ >= 0) {
+        const IoSlot& slot = slots_[parked_];
+        if (inflight_blocks_) inflight_blocks_->erase(slot.block);
+        free_[nfree++] = static_cast<uint32_t>(parked_);
+        parked_ = -1;
+      }
     }
     if (!submitting && inflight == 0) break;
   }
@@ -416,6 +463,47 @@ void Worker::check_read(const IoSlot& slot) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->stop.store(true, std::memory_order_relaxed);
   }
+}
+
+// Locks belong to the worker's open file description, so the worker's own
+// IOs never conflict with each other.  Full mode holds one exclusive lock on
+// the whole file while any of the worker's IOs is in flight; range mode locks
+// each IO's range (shared for reads, exclusive for writes).
+bool Worker::lock_io(const IoSlot& slot, bool wait) {
+  const bool full = setup_.spec->lock_mode == LockMode::kFull;
+  if (full && locked_ios_ > 0) {
+    ++locked_ios_;
+    return true;
+  }
+  struct flock lock {};
+  lock.l_type = full || slot.io.op == IOP_OP_WRITE ? F_WRLCK : F_RDLCK;
+  lock.l_whence = SEEK_SET;
+  if (setup_.spec->lock_mode == LockMode::kRange) {
+    lock.l_start = static_cast<off_t>(slot.io.offset);
+    lock.l_len = static_cast<off_t>(slot.io.len);
+  }  // kFull: l_start = l_len = 0, the whole file
+  if (fcntl(fd_, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) == 0) {
+    ++locked_ios_;
+    return true;
+  }
+  if (errno != EAGAIN && errno != EACCES && errno != EINTR) {
+    throw std::system_error(errno, std::generic_category(), fmt::format("locking '{}'", file_.path));
+  }
+  ++lock_conflicts_;
+  return false;
+}
+
+void Worker::unlock_io(const IoSlot& slot) {
+  --locked_ios_;
+  if (setup_.spec->lock_mode == LockMode::kFull && locked_ios_ > 0) return;
+  struct flock lock {};
+  lock.l_type = F_UNLCK;
+  lock.l_whence = SEEK_SET;
+  if (setup_.spec->lock_mode == LockMode::kRange) {
+    lock.l_start = static_cast<off_t>(slot.io.offset);
+    lock.l_len = static_cast<off_t>(slot.io.len);
+  }
+  fcntl(fd_, F_OFD_SETLK, &lock);
 }
 
 void Worker::wait_until(uint64_t until, bool spin) const {

@@ -88,6 +88,8 @@ class Worker {
   // (empty without a rate limit).
   const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const { return intended_; }
   uint64_t verify_failures() const { return verify_failures_; }
+  uint64_t lock_conflicts() const { return lock_conflicts_; }
+  int cpu() const { return cpu_; }  // the CPU the worker last ran on
   const AccessHeatmap* heatmap() const { return heatmap_.get(); }
   uint64_t finish_ns() const { return finish_ns_; }
   std::exception_ptr setup_error() const { return setup_error_; }
@@ -117,6 +119,10 @@ class Worker {
   uint64_t next_block(uint32_t len);
   // Cold path: a read that came back in verify mode.
   void check_read(const IoSlot& slot);
+  // --lock-mode: takes the OFD lock for the IO in `slot` (waiting when
+  // `wait`); false when another holder has it.  unlock_io() releases it.
+  bool lock_io(const IoSlot& slot, bool wait);
+  void unlock_io(const IoSlot& slot);
   // Sleeps or spins until `until` (monotonic ns).
   void wait_until(uint64_t until, bool spin) const;
   void teardown();
@@ -172,6 +178,12 @@ class Worker {
   std::unique_ptr<InflightBlocks> inflight_blocks_;
   std::unique_ptr<GenerationTable> generations_;
   uint64_t verify_failures_ = 0;
+
+  // Locks and placement.
+  int64_t parked_ = -1;              // slot prepared but waiting for its lock
+  uint64_t lock_conflicts_ = 0;
+  uint32_t locked_ios_ = 0;          // IOs holding their lock
+  int cpu_ = -1;
 
   // Statistics: the open interval, and everything before it.
   OpStatsSet interval_;

@@ -57,6 +57,9 @@ struct RunResult {
   bool rate_limited = false;
   LatencyHistogram read_intended, write_intended;
 
+  uint64_t lock_conflicts = 0;   // --lock-mode: IOs that found their range locked by another worker
+  std::vector<int> worker_cpus;  // the CPU each worker last ran on
+
   bool verifying = false;        // --verify or --verify-only
   uint64_t verify_failures = 0;  // blocks read back that failed verification
 

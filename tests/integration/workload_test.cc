@@ -2,6 +2,7 @@
 // offsets (through the heatmap), sizes (through bytes), op mix, timing, and
 // the data on disk.
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -221,6 +222,61 @@ TEST(Workload, BadCombinationsAreUsageErrors) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("--verify-only: '" + dir.file("none") + "' does not exist"), std::string::npos)
       << missing.err;
+}
+
+}  // namespace
+}  // namespace iopulse::test
+
+namespace iopulse::test {
+namespace {
+
+// Pages of `path` resident in the page cache (mincore).
+size_t resident_pages(const std::string& path, size_t bytes) {
+  const int fd = open(path.c_str(), O_RDONLY);
+  void* map = mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  std::vector<unsigned char> vec((bytes + 4095) / 4096);
+  mincore(map, bytes, vec.data());
+  munmap(map, bytes);
+  return static_cast<size_t>(std::count_if(vec.begin(), vec.end(), [](unsigned char v) { return v & 1; }));
+}
+
+TEST(Hints, FadviseDontneedDropsTheRegionFromThePageCache) {
+  ScratchDir dir;
+  const std::string target = dir.file("h");
+  run_json(dir, {target, "--file-size", "8M", "--total-ops", "1"});  // prepared: written through the cache
+  ASSERT_GT(resident_pages(target, 8 << 20), 1000u);
+  run_json(dir, {target, "--fadvise", "dontneed", "--total-ops", "4"});
+  EXPECT_LE(resident_pages(target, 8 << 20), 64u) << "only what the 4 reads brought back may be cached";
+  run_json(dir, {target, "--fadvise", "willneed", "--total-ops", "1"});
+  // WILLNEED starts readahead of the whole region; give it a moment.
+  size_t resident = 0;
+  for (int i = 0; i < 50 && resident < 2048; ++i) {
+    resident = resident_pages(target, 8 << 20);
+    usleep(20000);
+  }
+  EXPECT_EQ(resident, 2048u);
+}
+
+TEST(Hints, WorkersArePinnedToTheGivenCpus) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("c"), "--engine", "null", "--file-size", "1G", "--threads", "3",
+                                "--cpu-cores", "0", "--duration", "200ms"});
+  ASSERT_EQ(j["workers"].size(), 3u);
+  for (const auto& w : j["workers"]) EXPECT_EQ(w["cpu"], 0);
+  const RunOutcome bad = run_iopulse({dir.file("c"), "--file-size", "1M", "--cpu-cores", "0-9999"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--cpu-cores: '0-9999' is not accepted"), std::string::npos) << bad.err;
+}
+
+TEST(Hints, FullFileLocksMakeWorkersContend) {
+  ScratchDir dir;
+  const auto locked = run_json(dir, {dir.file("l"), "--file-size", "4M", "--threads", "2", "--write-percent",
+                                     "100", "--random", "--lock-mode", "full", "--duration", "500ms"});
+  EXPECT_GT(locked["lock_conflicts"].get<uint64_t>(), 0u) << "two writers of one file under a whole-file lock";
+  const auto ranges = run_json(dir, {dir.file("l"), "--file-size", "4M", "--threads", "2", "--read-percent",
+                                     "100", "--random", "--lock-mode", "range", "--duration", "300ms"});
+  EXPECT_EQ(ranges["lock_conflicts"].get<uint64_t>(), 0u) << "shared read locks never conflict";
 }
 
 }  // namespace
