@@ -38,6 +38,8 @@ const RunWideKey kRunWideKeys[] = {
     {"target", kSameFiles},
     {"file-size", kSameFiles},
     {"file-distribution", kSameFiles},
+    {"preallocate", kSameFiles},
+    {"force-recreate", kSameFiles},
     {"allow-device-writes", kSameFiles},
     {"engine", kSameEngine},
     {"plugin-dir", kSameEngine},
@@ -331,7 +333,7 @@ class TreeReader {
     const toml::array* list = node.as_array();
     if (list == nullptr) {
       fail(where(k), k.str(), fmt::format("{} is not accepted; accepted: [[phase]] tables, one per phase",
-                                          node.is_table() ? "a single [phase] table" : type_phrase(node)));
+                                          node.is_table() ? "a single [phase] table" : shown(node)));
     }
     if (list->empty()) fail(where(k), k.str(), "an empty list is not accepted; accepted: one or more [[phase]] tables");
     std::map<std::string, std::string> names;  // name -> where it was given
@@ -340,7 +342,7 @@ class TreeReader {
       const toml::table* table = item.as_table();
       if (table == nullptr) {
         fail(where(item), k.str(), fmt::format("{} is not accepted; accepted: [[phase]] tables, one per phase",
-                                               type_phrase(item)));
+                                               shown(item)));
       }
       std::string name;
       std::vector<JobFileEntry> entries = read_layer(*table, /*in_phase=*/true, &name, nullptr, nullptr);

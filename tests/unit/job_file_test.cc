@@ -345,6 +345,12 @@ TEST_F(JobFileTest, PhaseLayoutErrors) {
                    "per phase");
   EXPECT_EQ(load_error(write("target = \"t\"\nphase = []\n")),
             dir_ + "/job.toml:2: phase: an empty list is not accepted; accepted: one or more [[phase]] tables");
+  EXPECT_EQ(load_error(write("phase = \"x\"\n")),
+            dir_ + "/job.toml:1: phase: 'x' is not accepted; accepted: [[phase]] tables, one per phase");
+  EXPECT_EQ(load_error(write("phase = [1]\n")),
+            dir_ + "/job.toml:1: phase: 1 is not accepted; accepted: [[phase]] tables, one per phase");
+  EXPECT_EQ(load_error(write("[[phase]]\n[[phase]]\nphase = 1\n")),
+            dir_ + "/job.toml:3: phase: phases cannot be nested; accepted: [[phase]] tables at the top level");
   EXPECT_EQ(load_error(write("[[phase]]\nname = 3\n")),
             dir_ + "/job.toml:2: name: 3 is not accepted; accepted: a non-empty string");
   EXPECT_EQ(load_error(write("[[phase]]\nname = \"\"\n")),
