@@ -1,7 +1,8 @@
 /*
  * io_uring -- asynchronous IO through an io_uring instance (liburing).
  *
- * One ring per engine instance, sized to the queue depth.  submit() turns
+ * One ring per engine instance, sized to the queue depth (twice that with
+ * sqpoll, see sq_entries()).  submit() turns
  * each accepted IO into one SQE (READ/WRITE, READ_FIXED/WRITE_FIXED with
  * fixed-buffers, FSYNC) whose user_data is the IO's user_data, and hands the
  * whole batch to the kernel with one io_uring_submit(), i.e. one
@@ -257,6 +258,16 @@ static void uring_destroy(iop_engine *e) {
   free(e);
 }
 
+/* SQ entries for a ring of `queue_depth` (the kernel rounds up to a power
+ * of two; the CQ gets twice as many).  The sqpoll thread commits the SQ head
+ * only after it has issued its whole batch, so completions of that batch can
+ * be reaped while their SQEs still occupy the ring: then up to queue_depth
+ * consumed-but-uncommitted SQEs sit beside the IOs the host wants to start
+ * now.  Twice the queue depth leaves room for both. */
+static unsigned sq_entries(uint32_t queue_depth, bool sqpoll) {
+  return sqpoll ? 2 * queue_depth : queue_depth;
+}
+
 /* Creates the ring, trying the modern setup flags in turn (see the top of
  * the file).  `base` holds the flags the options demand. */
 static int create_ring(iop_engine *e, const iop_engine_config *config, unsigned base) {
@@ -281,7 +292,7 @@ static int create_ring(iop_engine *e, const iop_engine_config *config, unsigned 
         p.sq_thread_cpu = e->sq_thread_cpu = (uint32_t)config->options[OPT_SQPOLL_CPU].i;
     }
     e->setup_flags = p.flags;
-    rc = io_uring_queue_init_params(config->queue_depth, &e->ring, &p);
+    rc = io_uring_queue_init_params(sq_entries(config->queue_depth, sqpoll), &e->ring, &p);
     if (rc == 0) {
       e->ring_ready = true;
       return 0;
@@ -538,9 +549,15 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
 
   /* Accept what fits both the queue depth and the free SQEs (with sqpoll the
-   * kernel thread may not have consumed the last batch yet). */
+   * kernel thread may not have released the last batch's SQEs yet; see
+   * sq_entries()).  Should none be free, wait for the thread once rather
+   * than accept nothing while nothing may be in flight. */
   uint32_t room = e->queue_depth - e->in_flight;
-  const unsigned sq_free = io_uring_sq_space_left(&e->ring);
+  unsigned sq_free = io_uring_sq_space_left(&e->ring);
+  if (sq_free == 0 && room > 0 && n > 0 && (e->setup_flags & IORING_SETUP_SQPOLL)) {
+    (void)io_uring_sqring_wait(&e->ring);
+    sq_free = io_uring_sq_space_left(&e->ring);
+  }
   if (room > sq_free) room = sq_free;
   if (n > room) n = room;
 
