@@ -18,6 +18,7 @@
 #include "plugin/engine_registry.h"
 #include "report/json_report.h"
 #include "report/live_line.h"
+#include "report/preparation_progress.h"
 #include "report/prometheus_exporter.h"
 #include "report/text_report.h"
 #include "report/time_series_files.h"
@@ -129,7 +130,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
     prep_options.preallocate = spec.preallocate;
     prep_options.force_recreate = spec.force_recreate;
     prep_options.job_writes_unverified = !spec.verify && spec.read_percent < 100;
-    const PreparationSummary prep = spec.verify_only ? PreparationSummary{} : DatasetPreparer(prep_options).prepare(layout);
+    auto bar = PreparationProgress::for_stderr(spec.quiet);
+    const PreparationSummary prep =
+        spec.verify_only ? PreparationSummary{}
+                         : DatasetPreparer(prep_options).prepare(layout, [&bar](uint64_t done, uint64_t most, uint64_t ns) {
+                             if (bar) bar->show(done, most, ns);
+                           });
+    if (bar) bar->clear();
     result.preparation_ns = prep.elapsed_ns;
     result.preparation_bytes = prep.bytes_written;
     if (prep.bytes_written > 0 && !spec.quiet) {

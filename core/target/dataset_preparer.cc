@@ -32,8 +32,9 @@ constexpr size_t kFillChunk = 1 << 20;
 }
 
 // Writes pseudo-random data over [begin, end) of fd.
+// `progress` counts the bytes written by every fill thread of a prepare().
 uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t end,
-                    std::vector<uint64_t>& chunk, RandomSource& rng) {
+                    std::vector<uint64_t>& chunk, RandomSource& rng, std::atomic<uint64_t>& progress) {
   uint64_t written = 0;
   for (uint64_t off = begin; off < end;) {
     for (uint64_t& word : chunk) word = rng.next();
@@ -50,6 +51,7 @@ uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t en
     }
     off += want;
     written += want;
+    progress.fetch_add(want, std::memory_order_relaxed);
   }
   return written;
 }
@@ -80,7 +82,8 @@ bool marker_fits(const std::string& marker, const PreparationOptions& o, uint64_
 }
 
 // Writes verified blocks over [0, size).
-uint64_t fill_verified(int fd, const PlannedFile& file, const PreparationOptions& o) {
+uint64_t fill_verified(int fd, const PlannedFile& file, const PreparationOptions& o,
+                       std::atomic<uint64_t>& progress) {
   const uint64_t per_chunk = std::max<uint64_t>(1, kFillChunk / o.block_size);
   std::vector<unsigned char> chunk(per_chunk * o.block_size);
   uint64_t written = 0;
@@ -101,12 +104,14 @@ uint64_t fill_verified(int fd, const PlannedFile& file, const PreparationOptions
     }
     off += want;
     written += want;
+    progress.fetch_add(want, std::memory_order_relaxed);
   }
   return written;
 }
 
 // Fills every hole of [0, size) and returns the bytes written.
-uint64_t prepare_file(const PlannedFile& file, const PreparationOptions& options, bool* created) {
+uint64_t prepare_file(const PlannedFile& file, const PreparationOptions& options, bool* created,
+                      std::atomic<uint64_t>& progress) {
   namespace fs = std::filesystem;
   *created = false;
   const fs::path parent = fs::path(file.path).parent_path();
@@ -132,13 +137,13 @@ uint64_t prepare_file(const PlannedFile& file, const PreparationOptions& options
     const std::string marker = read_marker(fd);
     const bool fits = !options.force_recreate && marker_fits(marker, options, file.size);
     if (options.verified && !fits) {
-      written = fill_verified(fd, file, options);
+      written = fill_verified(fd, file, options, progress);
       if (fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}'", file.path));
       fsetxattr(fd, kMarkerAttr, marker_text(options, file.size).data(), marker_text(options, file.size).size(), 0);
       close(fd);
       return written;
     }
-    if (options.force_recreate) written += fill_range(fd, file.path, 0, file.size, chunk, rng);
+    if (options.force_recreate) written += fill_range(fd, file.path, 0, file.size, chunk, rng, progress);
     // Walk the data/hole map of [0, size): SEEK_HOLE from a data offset
     // finds where the data ends; SEEK_DATA from a hole where it resumes.
     uint64_t pos = 0;
@@ -152,7 +157,7 @@ uint64_t prepare_file(const PlannedFile& file, const PreparationOptions& options
       off_t data = lseek(fd, hole, SEEK_DATA);
       uint64_t hole_end = data < 0 ? file.size : std::min<uint64_t>(static_cast<uint64_t>(data), file.size);
       if (data < 0 && errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
-      written += fill_range(fd, file.path, static_cast<uint64_t>(hole), hole_end, chunk, rng);
+      written += fill_range(fd, file.path, static_cast<uint64_t>(hole), hole_end, chunk, rng, progress);
       pos = hole_end;
     }
     if (written > 0 && fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}'", file.path));
@@ -171,8 +176,11 @@ uint64_t prepare_file(const PlannedFile& file, const PreparationOptions& options
 
 }  // namespace
 
-PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout) const {
+PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Progress& progress) const {
   const auto start = std::chrono::steady_clock::now();
+  std::atomic<uint64_t> written{0};
+  uint64_t at_most = 0;
+  for (const PlannedFile& f : layout.files) at_most += f.block_device ? 0 : f.size;
   PreparationSummary summary;
   std::atomic<size_t> next{0};
   std::mutex mu;  // guards summary and first_error
@@ -184,7 +192,7 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout) const {
       if (file.block_device) continue;
       try {
         bool created = false;
-        const uint64_t bytes = prepare_file(file, options_, &created);
+        const uint64_t bytes = prepare_file(file, options_, &created, written);
         std::lock_guard<std::mutex> lock(mu);
         summary.bytes_written += bytes;
         summary.files_created += created ? 1 : 0;
@@ -195,10 +203,26 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout) const {
     }
   };
   const size_t nthreads = std::max<size_t>(1, std::min<size_t>(options_.parallelism, layout.files.size()));
+  std::atomic<size_t> running{nthreads};
   std::vector<std::thread> threads;
-  for (size_t t = 1; t < nthreads; ++t) threads.emplace_back(work);
-  work();
+  for (size_t t = 0; t < nthreads; ++t) {
+    threads.emplace_back([&] {
+      work();
+      running.fetch_sub(1);
+    });
+  }
+  auto last_report = std::chrono::steady_clock::duration::zero();
+  while (running.load() != 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    if (progress && elapsed - last_report >= std::chrono::milliseconds(250)) {
+      last_report = elapsed;
+      progress(written.load(std::memory_order_relaxed), at_most,
+               static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+    }
+  }
   for (auto& t : threads) t.join();
+
   if (first_error) std::rethrow_exception(first_error);
   summary.elapsed_ns = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)

@@ -16,6 +16,7 @@
 #define IOPULSE_TARGET_DATASET_PREPARER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "target/target_layout.h"
@@ -42,9 +43,13 @@ class DatasetPreparer {
  public:
   explicit DatasetPreparer(const PreparationOptions& options) : options_(options) {}
 
+  // Called about four times a second from the thread that called prepare():
+  // bytes written so far, the most there can be to write, time elapsed.
+  using Progress = std::function<void(uint64_t written, uint64_t at_most, uint64_t elapsed_ns)>;
+
   // Prepares every file of `layout`.  Throws std::system_error naming the
   // path and the errno text on failure.
-  PreparationSummary prepare(const TargetLayout& layout) const;
+  PreparationSummary prepare(const TargetLayout& layout, const Progress& progress = nullptr) const;
 
  private:
   PreparationOptions options_;
