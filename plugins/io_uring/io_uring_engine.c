@@ -21,9 +21,9 @@
  *   SUBMIT_ALL | COOP_TASKRUN                   (5.19)
  *   none
  * With sqpoll the kernel thread is the issuer, so only SUBMIT_ALL is tried.
- * With DEFER_TASKRUN (and with iopoll) completions become visible only when
- * the thread enters the kernel with GETEVENTS: submit() always asks for
- * events in the same enter, liburing's wait functions do it, and a
+ * With DEFER_TASKRUN (and with iopoll but no sqpoll) completions appear
+ * only when the thread enters the kernel with GETEVENTS: submit() always
+ * asks for events in the same enter, liburing's wait functions do it, and a
  * non-waiting reap() enters once when it finds nothing.
  *
  * IOs the engine refuses before the kernel sees them (a bad file handle, an
@@ -148,8 +148,9 @@ struct iop_engine {
   unsigned setup_flags;  /* IORING_SETUP_* the ring was created with (or,
                             when that failed, last tried with) */
   uint32_t sq_thread_cpu; /* with SQ_AFF: the CPU of the sqpoll thread */
-  bool reap_must_enter;  /* DEFER_TASKRUN or IOPOLL: completions appear only
-                            when this thread enters with GETEVENTS */
+  bool reap_must_enter;  /* DEFER_TASKRUN, or IOPOLL without SQPOLL:
+                            completions appear only when this thread enters
+                            with GETEVENTS */
   bool iopoll;           /* the ring has IORING_SETUP_IOPOLL */
   bool poll_for_completions; /* IOPOLL without SQPOLL: this thread polls */
   bool fixed_buffers;
@@ -355,9 +356,10 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
     uring_destroy(e);
     return -ENOTSUP;
   }
-  e->reap_must_enter = (e->setup_flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL)) != 0;
   e->iopoll = iopoll;
   e->poll_for_completions = iopoll && !sqpoll;
+  e->reap_must_enter =
+      (e->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0 || e->poll_for_completions;
   /* Lets io_uring_enter() skip the ring's fd lookup; optional (5.18). */
   (void)io_uring_register_ring_fd(&e->ring);
 
@@ -569,7 +571,7 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
       refuse(e, io, -EBADF);
       continue;
     }
-    if (io->op > IOP_OP_FDATASYNC) {
+    if (io->op > IOP_OP_FDATASYNC) { /* READ, WRITE, FSYNC, FDATASYNC are 0..3 */
       refuse(e, io, io->op == IOP_OP_TRIM ? -EOPNOTSUPP : -EINVAL);
       continue;
     }

@@ -371,9 +371,8 @@ void round_trip(uint32_t qd, uint32_t block, uint32_t count, uint32_t config_fla
   EXPECT_EQ(drive(eng, pool, h, IOP_OP_READ, offsets, fixed_buffers), "");
 }
 
-// Runs `fn` in a child process whose io_uring_setup (or another system
-// call) fails with `error`, as under a container's seccomp profile.
-// Returns what the child wrote to the pipe it is given.
+// Runs `fn` in a child process whose system call `nr` fails with `error`,
+// as under a container's seccomp profile.  Returns what fn returned there.
 template <class Fn>
 std::string with_syscall_failing(long nr, int error, Fn fn) {
   int p[2];
@@ -384,7 +383,8 @@ std::string with_syscall_failing(long nr, int error, Fn fn) {
     sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(error) & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K,
+                 SECCOMP_RET_ERRNO | (static_cast<uint32_t>(error) & SECCOMP_RET_DATA)),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
