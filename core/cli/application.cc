@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 
 #include "cli/command_line.h"
 #include "cli/report_command.h"
+#include "config/job_file.h"
 #include "iopulse/version.h"
 #include "job/usage_error.h"
 #include "plugin/engine_catalog.h"
@@ -25,6 +27,7 @@
 #include "run/engine_instance.h"
 #include "run/interrupt.h"
 #include "run/job_runner.h"
+#include "run/planned_phase.h"
 #include "target/dataset_preparer.h"
 #include "target/target_layout.h"
 
@@ -37,17 +40,24 @@ void configure_logging() {
   spdlog::set_default_logger(logger);
 }
 
-PluginSearch plugin_search(const CommandLine& cl) {
+// The engine a job names: --engine, else the job file's, else sync.
+std::string chosen_engine(const CommandLine& cl, const JobFile* file) {
+  if (cl.engine_given() || file == nullptr) return cl.engine();
+  const std::vector<std::string> named = file->global_values("engine");
+  return named.empty() ? cl.engine() : named.back();
+}
+
+PluginSearch plugin_search(const CommandLine& cl, const JobFile* file) {
   PluginSearch search;
   search.plugin_dirs = cl.plugin_dirs();
+  if (search.plugin_dirs.empty() && file != nullptr) search.plugin_dirs = file->global_values("plugin-dir");
   if (const char* env = std::getenv("IOPULSE_PLUGIN_PATH")) search.env_path = env;
   return search;
 }
 
 // Loads an engine given by path first (it wins over same-named engines in
 // the directories), then every plugin in the search directories.
-void load_engines(EngineRegistry& registry, const CommandLine& cl) {
-  const std::string& engine = cl.engine();
+void load_engines(EngineRegistry& registry, const std::string& engine) {
   if (engine.find('/') != std::string::npos || engine.ends_with(".so")) registry.add_explicit(engine);
   registry.discover();
 }
@@ -67,46 +77,80 @@ MetricsSnapshot metrics_snapshot(const MergedInterval& m, const IntervalSummary&
   return snap;
 }
 
-// Creates and destroys one instance on this thread before any file is
-// touched, so an engine that refuses the job (bad option combination, a
-// kernel feature missing) fails with exit code 2 and nothing changed.
-void check_engine_accepts(const EngineBinding& binding, const JobSpec& spec) {
-  iop_engine_config config{};
-  config.struct_size = sizeof config;
-  config.queue_depth = binding.queue_depth;
-  config.flags = spec.direct ? IOP_CONFIG_DIRECT : 0;
-  config.num_workers = spec.threads;
-  config.num_options = binding.num_options;
-  config.options = binding.options;
-  EngineInstance probe(*binding.desc, config);
+// Every phase of the job, planned and validated before any file is touched.
+std::vector<std::unique_ptr<PlannedPhase>> plan_phases(const CommandLine& cl, EngineRegistry& registry,
+                                                       const JobFile* file, const EngineLibrary& lib) {
+  std::vector<PhaseSpec> specs;
+  if (file != nullptr) {
+    check_engine_options(*file, [&registry](const std::string& engine, const std::string& option,
+                                            const std::string& text) {
+      const EngineLibrary* owner = registry.find(engine);
+      if (owner == nullptr) {
+        throw UsageError(fmt::format("--{}.{}: no engine named '{}' was found; see iopulse --list-engines",
+                                     engine, option, engine));
+      }
+      EngineOptionValues::parse(*owner, {{option, text}});
+    });
+    specs = build_phase_specs(*file, lib.desc().name,
+                              [&](JobSpecBuilder& b) { cl.apply_to(b, registry, lib.desc().name); });
+  } else {
+    specs.push_back({"", cl.to_job_spec(registry)});
+  }
+  std::vector<std::unique_ptr<PlannedPhase>> phases;
+  for (PhaseSpec& s : specs) phases.push_back(PlannedPhase::plan(s.name, std::move(s.spec), lib));
+  return phases;
 }
 
-int run_job(const CommandLine& cl, EngineRegistry& registry) {
-  const JobSpec spec = cl.to_job_spec(registry);
-  const EngineLibrary& lib = registry.require(spec.engine);
-  const iop_engine_desc& desc = lib.desc();
-  const EngineOptionValues options = EngineOptionValues::parse(lib, spec.engine_options);
-  const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
-  if ((spec.verify || spec.verify_only) && diskless) {
-    throw UsageError(fmt::format("--{}: engine {} does no IO; nothing to verify", spec.verify ? "verify" : "verify-only",
-                                 desc.name));
+// What --dry-run prints: the files and every phase's effective job.
+void print_plan(const std::vector<std::unique_ptr<PlannedPhase>>& phases, const EngineLibrary& lib) {
+  const PlannedPhase& first = *phases.front();
+  std::cout << "engine " << lib.desc().name << " " << (lib.desc().version ? lib.desc().version : "") << " ("
+            << lib.path().string() << ")\n";
+  std::cout << "files (nothing was touched):\n";
+  for (const PlannedFile& f : first.layout.files) {
+    std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : "") << "\n";
   }
-  if (spec.direct && (desc.caps & IOP_CAP_DIRECT) == 0) {
-    throw UsageError(fmt::format("--direct: engine {} does not support O_DIRECT", desc.name));
+  for (const auto& p : phases) {
+    nlohmann::json config = p->spec.to_json();
+    config["engine_options"] = p->options.to_json();
+    std::cout << "phase " << (p->name.empty() ? std::string("(single)") : p->name) << ":\n"
+              << config.dump(2) << "\n";
   }
-  const TargetLayout layout = TargetLayout::plan(spec, diskless);
+}
 
-  EngineBinding binding;
-  binding.desc = &desc;
-  binding.options = options.data();
-  binding.num_options = options.size();
-  binding.queue_depth = spec.queue_depth;
-  if (spec.queue_depth > desc.max_queue_depth) {
-    binding.queue_depth = desc.max_queue_depth;
-    spdlog::warn("--queue-depth {}: engine {} keeps at most {} IO(s) in flight per worker; using {}",
-                 spec.queue_depth, desc.name, desc.max_queue_depth, desc.max_queue_depth);
+// How the files must be prepared so every phase finds what it needs.
+PreparationOptions preparation_for(const std::vector<std::unique_ptr<PlannedPhase>>& phases) {
+  const JobSpec& first = phases.front()->spec;
+  PreparationOptions o;
+  o.parallelism = first.threads;
+  o.seed = first.seed;
+  o.block_size = first.block_size;
+  o.preallocate = first.preallocate;
+  o.force_recreate = first.force_recreate;
+  for (const auto& p : phases) {
+    const JobSpec& s = p->spec;
+    if (s.verify && s.read_percent > 0 && !o.verified) {
+      o.verified = true;
+      o.seed = s.seed;
+      o.block_size = s.block_size;
+    }
+    o.job_writes_unverified |= !s.verify && s.read_percent < 100;
   }
-  check_engine_accepts(binding, spec);
+  return o;
+}
+
+int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file, const std::string& engine) {
+  const EngineLibrary& lib = registry.require(engine);
+  const iop_engine_desc& desc = lib.desc();
+  const auto phases = plan_phases(cl, registry, file, lib);
+  if (cl.dry_run()) {
+    print_plan(phases, lib);
+    return 0;
+  }
+  // Run-wide settings (files, outputs, metrics) are the same in every phase.
+  const JobSpec& spec = phases.front()->spec;
+  const TargetLayout& layout = phases.front()->layout;
+  const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
 
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.
@@ -121,21 +165,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
   }
 
   RunResult result;
-  if (!diskless) {
-    PreparationOptions prep_options;
-    prep_options.parallelism = spec.threads;
-    prep_options.verified = spec.verify && spec.read_percent > 0;
-    prep_options.seed = spec.seed;
-    prep_options.block_size = spec.block_size;
-    prep_options.preallocate = spec.preallocate;
-    prep_options.force_recreate = spec.force_recreate;
-    prep_options.job_writes_unverified = !spec.verify && spec.read_percent < 100;
+  if (!diskless && !spec.verify_only) {
     auto bar = PreparationProgress::for_stderr(spec.quiet);
-    const PreparationSummary prep =
-        spec.verify_only ? PreparationSummary{}
-                         : DatasetPreparer(prep_options).prepare(layout, [&bar](uint64_t done, uint64_t most, uint64_t ns) {
-                             if (bar) bar->show(done, most, ns);
-                           });
+    const PreparationSummary prep = DatasetPreparer(preparation_for(phases))
+                                        .prepare(layout, [&bar](uint64_t done, uint64_t most, uint64_t ns) {
+                                          if (bar) bar->show(done, most, ns);
+                                        });
     if (bar) bar->clear();
     result.preparation_ns = prep.elapsed_ns;
     result.preparation_bytes = prep.bytes_written;
@@ -145,47 +180,66 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
     }
   }
 
-  result.config = spec.to_json();
-  result.config["queue_depth_used"] = binding.queue_depth;
-  result.config["engine_options"] = options.to_json();
-  result.config["file_size"] = layout.files.front().size;
-  result.iopulse_version = IOPULSE_VERSION;
-  result.engine.name = desc.name;
-  result.engine.version = desc.version != nullptr ? desc.version : "";
-  result.engine.abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
-  result.engine.path = lib.path().string();
+  auto describe_run = [&](RunResult& r, const PlannedPhase& p) {
+    r.phase = p.name;
+    r.config = p.spec.to_json();
+    r.config["queue_depth_used"] = p.binding.queue_depth;
+    r.config["engine_options"] = p.options.to_json();
+    r.config["file_size"] = p.layout.files.front().size;
+    r.iopulse_version = IOPULSE_VERSION;
+    r.engine.name = desc.name;
+    r.engine.version = desc.version != nullptr ? desc.version : "";
+    r.engine.abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
+    r.engine.path = lib.path().string();
+  };
+  describe_run(result, *phases.front());
 
   auto live = LiveLine::for_stderr(spec.quiet);
   std::unique_ptr<TimeSeriesJsonLines> jsonl;
   std::unique_ptr<TimeSeriesCsv> csv;
   if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
   if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output);
-  IntervalSinks sinks;
-  sinks.live = live.get();
-  sinks.jsonl = jsonl.get();
-  sinks.csv = csv.get();
-  std::vector<OpStatsSet> worker_totals;
-  if (exporter) {
-    worker_totals.resize(spec.threads);
-    sinks.observer = [&](const MergedInterval& m, const IntervalSummary& s, const OpStatsSet& cumulative) {
-      MetricsSnapshot snap = metrics_snapshot(m, s, cumulative, spec.stats_interval_ns, true);
-      const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
-      for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
-      for (uint32_t i = 0; i < spec.threads; ++i) {
-        const WorkerInterval* iv = nullptr;
-        for (const WorkerInterval& w : m.per_worker) iv = w.worker == i ? &w : iv;
-        static const OpStatsSet kIdle;
-        const OpStatsSet& ops = iv != nullptr ? iv->ops : kIdle;
-        MetricsSnapshot::Worker worker;
-        worker.id = std::to_string(i);
-        worker.ops.read = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kRead], ops[OpKind::kRead], secs);
-        worker.ops.write = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kWrite], ops[OpKind::kWrite], secs);
-        snap.workers.push_back(std::move(worker));
-      }
-      exporter->publish(std::move(snap));
-    };
+
+  const bool several = phases.size() > 1 || !phases.front()->name.empty();
+  for (const auto& phase : phases) {
+    const JobSpec& ps = phase->spec;
+    IntervalSinks sinks;
+    sinks.live = live.get();
+    sinks.jsonl = jsonl.get();
+    sinks.csv = csv.get();
+    sinks.phase = phase->name;
+    sinks.time_offset_ns = several ? result.window_ns : 0;
+    std::vector<OpStatsSet> worker_totals(ps.threads);
+    if (exporter) {
+      sinks.observer = [&](const MergedInterval& m, const IntervalSummary& s, const OpStatsSet& cumulative) {
+        MetricsSnapshot snap = metrics_snapshot(m, s, cumulative, ps.stats_interval_ns, true);
+        const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
+        for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
+        for (uint32_t i = 0; i < ps.threads; ++i) {
+          const WorkerInterval* iv = nullptr;
+          for (const WorkerInterval& w : m.per_worker) iv = w.worker == i ? &w : iv;
+          static const OpStatsSet kIdle;
+          const OpStatsSet& ops = iv != nullptr ? iv->ops : kIdle;
+          MetricsSnapshot::Worker worker;
+          worker.id = std::to_string(i);
+          worker.ops.read = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kRead], ops[OpKind::kRead], secs);
+          worker.ops.write = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kWrite], ops[OpKind::kWrite], secs);
+          snap.workers.push_back(std::move(worker));
+        }
+        exporter->publish(std::move(snap));
+      };
+    }
+    if (!several) {
+      JobRunner(ps, phase->layout, phase->binding).run(result, sinks);
+      break;
+    }
+    if (!ps.quiet) spdlog::info("phase {}", phase->name);
+    RunResult pr;
+    describe_run(pr, *phase);
+    JobRunner(ps, phase->layout, phase->binding).run(pr, sinks);
+    result.add_phase(pr);
+    if (pr.interrupted || pr.stop_reason == "error" || pr.verify_failures > 0) break;
   }
-  JobRunner(spec, layout, binding).run(result, sinks);
 
   if (exporter) {
     // The final numbers stay scrapeable until the process exits.
@@ -198,6 +252,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry) {
     end.end_ns = result.window_ns;
     exporter->publish(metrics_snapshot(none, end, totals, spec.stats_interval_ns, false));
   }
+  for (const RunResult& p : result.phases) {
+    std::cout << "== phase " << p.phase << " ==\n";
+    write_text_summary(std::cout, p);
+    std::cout << "\n";
+  }
+  if (!result.phases.empty()) std::cout << "== all " << result.phases.size() << " phases ==\n";
   write_text_summary(std::cout, result);
   std::cout.flush();
   if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
@@ -236,8 +296,12 @@ int run_application(int argc, char** argv) {
       case CommandLine::Action::kRun:
         break;
     }
-    EngineRegistry registry(plugin_search(cl));
-    load_engines(registry, cl);
+    std::optional<JobFile> file;
+    if (!cl.config_path().empty()) file = load_job_file(cl.config_path());
+    const JobFile* job_file = file ? &*file : nullptr;
+    const std::string engine = chosen_engine(cl, job_file);
+    EngineRegistry registry(plugin_search(cl, job_file));
+    load_engines(registry, engine);
     if (cl.action() == CommandLine::Action::kListEngines) {
       std::cout << format_engine_list(registry);
       return 0;
@@ -246,7 +310,7 @@ int run_application(int argc, char** argv) {
       std::cout << format_engine_help(registry.require(cl.engine_help_name()));
       return 0;
     }
-    return run_job(cl, registry);
+    return run_job(cl, registry, job_file, engine);
   } catch (const UsageError& e) {
     spdlog::error("{}", e.what());
     return 2;

@@ -26,7 +26,10 @@ po::options_description host_options() {
       ("help,h", "show this help and exit")
       ("version,V", "show the version and exit")
       ("list-engines", "list the engines found and exit")
-      ("engine-help", po::value<std::string>()->value_name("ENGINE"), "show an engine's options and exit");
+      ("engine-help", po::value<std::string>()->value_name("ENGINE"), "show an engine's options and exit")
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "read the job from this TOML job file (docs/job-files.md); options given here override it")
+      ("dry-run", "check the job, print the plan of every phase and exit without touching any file");
   for (const JobOption& o : job_options()) {
     std::string name(o.name);
     if (name == "quiet") name += ",q";
@@ -120,7 +123,11 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
     cl.action_ = Action::kEngineHelp;
     cl.engine_help_name_ = get(vm, "engine-help");
   }
+  cl.config_path_ = get(vm, "config");
+  if (vm.count("config") != 0 && cl.config_path_.empty()) throw UsageError("--config: '' is not a file name");
+  cl.dry_run_ = vm.count("dry-run") != 0;
   if (vm.count("engine") != 0) {
+    cl.engine_given_ = true;
     cl.engine_ = get(vm, "engine");
     if (cl.engine_.empty()) throw UsageError("--engine: '' is not an engine; see iopulse --list-engines");
   }
@@ -129,7 +136,12 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
 }
 
 JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
-  const EngineLibrary& chosen = registry.require(engine_);
+  JobSpecBuilder job;
+  apply_to(job, registry, registry.require(engine_).desc().name);
+  return job.build();
+}
+
+void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const std::string& engine) const {
 
   // Register every loaded engine's options, so a user who names an option of
   // another engine is told so rather than that the option does not exist.
@@ -182,7 +194,6 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
     throw;
   }
 
-  JobSpecBuilder job;
   for (const JobOption& o : job_options()) {
     const std::string name(o.name);
     if (vm.count(name) == 0) continue;
@@ -200,13 +211,12 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
   // Engine options: only the chosen engine's.
   for (const auto& [key, owner] : engine_keys) {
     if (vm.count(key) == 0) continue;
-    if (owner.first != chosen.desc().name) {
+    if (owner.first != engine) {
       throw UsageError(fmt::format("--{}: this option belongs to engine {}, but the job uses engine {}",
-                                   key, owner.first, chosen.desc().name));
+                                   key, owner.first, engine));
     }
     job.add_engine_option(owner.second, vm[key].as<std::string>());
   }
-  return job.build();
 }
 
 }  // namespace iopulse

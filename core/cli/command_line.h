@@ -18,6 +18,7 @@
 namespace iopulse {
 
 class EngineRegistry;
+class JobSpecBuilder;
 
 class CommandLine {
  public:
@@ -30,10 +31,18 @@ class CommandLine {
   const std::string& engine_help_name() const { return engine_help_name_; }
   const std::string& engine() const { return engine_; }             // --engine (default "sync")
   const std::vector<std::string>& plugin_dirs() const { return plugin_dirs_; }
+  bool engine_given() const { return engine_given_; }                // --engine was given
+  const std::string& config_path() const { return config_path_; }   // --config, empty = none
+  bool dry_run() const { return dry_run_; }                          // --dry-run
 
   // Second pass: the validated job.  `registry` must already hold the
   // engine named by engine() (see EngineRegistry::require()).
   JobSpec to_job_spec(EngineRegistry& registry) const;
+
+  // The second pass without build(): applies every job option and the
+  // options of engine `engine` (a loaded engine's name) to `job`, so a job
+  // file's settings can come first.  Throws UsageError.
+  void apply_to(JobSpecBuilder& job, EngineRegistry& registry, const std::string& engine) const;
 
   // The --help text.
   static std::string usage();
@@ -44,6 +53,9 @@ class CommandLine {
   std::string engine_help_name_;
   std::string engine_ = "sync";
   std::vector<std::string> plugin_dirs_;
+  bool engine_given_ = false;
+  std::string config_path_;
+  bool dry_run_ = false;
 };
 
 }  // namespace iopulse

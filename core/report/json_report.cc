@@ -110,6 +110,12 @@ json result_to_json(const RunResult& result) {
     if (result.timeseries_truncated) j["timeseries_truncated"] = true;
   }
   if (result.heatmap) j["heatmap"] = result.heatmap->to_json();
+  if (!result.phase.empty()) j["name"] = result.phase;
+  if (!result.phases.empty()) {
+    json phases = json::array();
+    for (const RunResult& p : result.phases) phases.push_back(result_to_json(p));
+    j["phases"] = std::move(phases);
+  }
   if (result.rate_limited) {
     j["read"]["latency_from_intended_ns"] = latency_to_json(result.read_intended);
     j["write"]["latency_from_intended_ns"] = latency_to_json(result.write_intended);

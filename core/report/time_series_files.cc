@@ -51,7 +51,7 @@ std::string TimeSeriesCsv::header() {
         "{0}_lat_max_ns,{0}_lat_p50_ns,{0}_lat_p90_ns,{0}_lat_p99_ns,{0}_lat_p999_ns",
         op);
   }
-  return h + ",qd_mean";
+  return h + ",qd_mean,phase";
 }
 
 void TimeSeriesCsv::write(const IntervalSummary& s) {
@@ -62,7 +62,7 @@ void TimeSeriesCsv::write(const IntervalSummary& s) {
                        o->iops, o->bw_bytes_per_sec, o->lat_min, o->lat_mean, o->lat_max, o->lat_p50,
                        o->lat_p90, o->lat_p99, o->lat_p999);
   }
-  row += fmt::format(",{:.3f}\n", s.qd_mean);
+  row += fmt::format(",{:.3f},{}\n", s.qd_mean, s.phase);
   write_line(file_, path_, row);
 }
 

@@ -28,24 +28,32 @@ class IntervalEmitter {
     const uint64_t interval = spec_.stats_interval_ns;
     const uint64_t start = m.index * interval;
     const uint64_t end = std::min(start + interval, window_ns);
+    // The result and the live view keep the phase's own clock; the streamed
+    // files carry the whole run's, with the phase named.
     const IntervalSummary summary =
         IntervalSummary::of(m.ops, m.index, start, end, m.inflight_sum, m.reap_calls, -1);
-    cumulative_.merge(m.ops);
-    if (sinks_.jsonl != nullptr) sinks_.jsonl->write(summary);
-    if (sinks_.csv != nullptr) sinks_.csv->write(summary);
     store(result_.timeseries, summary);
+    if (sinks_.live != nullptr) sinks_.live->show(summary, spec_.duration_ns);
+    cumulative_.merge(m.ops);
+    write_files(summary);
     for (const WorkerInterval& w : spec_.timeseries_per_worker ? m.per_worker : std::vector<WorkerInterval>{}) {
       const IntervalSummary ws =
           IntervalSummary::of(w.ops, m.index, start, end, w.inflight_sum, w.reap_calls, w.worker);
-      if (sinks_.jsonl != nullptr) sinks_.jsonl->write(ws);
-      if (sinks_.csv != nullptr) sinks_.csv->write(ws);
       store(result_.worker_timeseries, ws);
+      write_files(ws);
     }
-    if (sinks_.live != nullptr) sinks_.live->show(summary, spec_.duration_ns);
     if (sinks_.observer) sinks_.observer(m, summary, cumulative_);
   }
 
  private:
+  void write_files(IntervalSummary s) {
+    s.phase = sinks_.phase;
+    s.start_ns += sinks_.time_offset_ns;
+    s.end_ns += sinks_.time_offset_ns;
+    if (sinks_.jsonl != nullptr) sinks_.jsonl->write(s);
+    if (sinks_.csv != nullptr) sinks_.csv->write(s);
+  }
+
   void store(std::vector<IntervalSummary>& series, const IntervalSummary& s) {
     if (series.size() < RunResult::kMaxStoredIntervals) {
       series.push_back(s);

@@ -33,6 +33,10 @@ struct IntervalSinks {
   LiveLine* live = nullptr;
   TimeSeriesJsonLines* jsonl = nullptr;
   TimeSeriesCsv* csv = nullptr;
+  // Where this run sits in a job of several phases: its name and the time
+  // the earlier phases took, added to the intervals' start and end.
+  std::string phase;
+  uint64_t time_offset_ns = 0;
   // Called once per interval with the merged interval (histograms
   // included), its summary, and the job's cumulative statistics so far.
   std::function<void(const MergedInterval&, const IntervalSummary&, const OpStatsSet& cumulative)> observer;

@@ -68,6 +68,7 @@ nlohmann::json IntervalSummary::to_json() const {
                       {"qd_mean", qd_mean}};
   if (sync.ops != 0 || sync.errors != 0) j["sync"] = op_json(sync);
   if (worker >= 0) j["worker"] = worker;
+  if (!phase.empty()) j["phase"] = phase;
   return j;
 }
 

@@ -8,6 +8,7 @@
 #define IOPULSE_STATS_INTERVAL_STATS_H_
 
 #include <cstdint>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,7 @@ struct OpIntervalSummary {
 // One interval of the time series, for the job or for one worker.
 struct IntervalSummary {
   int64_t worker = -1;         // -1: all workers
+  std::string phase;           // the job-file phase it belongs to, if any
   uint64_t index = 0;
   uint64_t start_ns = 0;       // relative to the window start
   uint64_t end_ns = 0;         // shorter than a full interval for the last one

@@ -28,6 +28,7 @@ struct EngineIdentity {
 };
 
 struct RunResult {
+  std::string phase;            // the phase's name in a job file with phases, else empty
   nlohmann::json config;        // the effective job, as given by the caller
   EngineIdentity engine;
   std::string iopulse_version;  // IOPULSE_VERSION of the host
@@ -66,6 +67,15 @@ struct RunResult {
   // File preparation before the window (never part of the measurement).
   uint64_t preparation_ns = 0;
   uint64_t preparation_bytes = 0;
+
+  // With a job file of several phases: each phase's own results; the
+  // members above then hold the whole run (see add_phase()).
+  std::vector<RunResult> phases;
+
+  // Adds a finished phase to the whole run: counters and histograms merged,
+  // windows and CPU time added, the phase's time series appended after the
+  // earlier phases'.
+  void add_phase(const RunResult& phase);
 
   // Reads and writes merged.
   OpStats total() const {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <csignal>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -170,9 +171,10 @@ TEST(RunResults, NullEngineWithoutDelayIsFast) {
 TEST(RunResults, SigintStopsGracefullyAndStillWritesResults) {
   ScratchDir dir;
   const std::string json = dir.file("out.json");
-  RunOutcome r = run_command({"/usr/bin/timeout", "--preserve-status", "-s", "INT", "2", IOPULSE_BINARY,
-                              dir.file("s"), "--file-size", "4M", "--duration", "60s", "--json-output",
-                              json, "-q"});
+  // Interrupted once the first progress line shows the run is under way.
+  RunOutcome r = run_iopulse_and_signal({dir.file("s"), "--file-size", "4M", "--duration", "60s",
+                                         "--stats-interval", "100ms", "--json-output", json},
+                                        "IOPS", SIGINT);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   const auto j = read_json(json);
   EXPECT_EQ(j["interrupted"], true);

@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -25,13 +28,15 @@ RunOutcome run_iopulse(const std::vector<std::string>& args,
   return run_command(argv, extra_env);
 }
 
-RunOutcome run_command(const std::vector<std::string>& argv_in,
-                       const std::vector<std::string>& extra_env) {
+namespace {
+
+// Starts argv with stdout and stderr on pipes; returns the pid.
+pid_t spawn(const std::vector<std::string>& argv_in, const std::vector<std::string>& extra_env, int* out_fd,
+            int* err_fd) {
   std::vector<std::string> argv_store = argv_in;
   std::vector<char*> argv;
   for (auto& a : argv_store) argv.push_back(a.data());
   argv.push_back(nullptr);
-
   std::vector<std::string> env_store;
   for (char** e = environ; *e != nullptr; ++e) env_store.emplace_back(*e);
   env_store.insert(env_store.end(), extra_env.begin(), extra_env.end());
@@ -53,14 +58,21 @@ RunOutcome run_command(const std::vector<std::string>& argv_in,
   close(out_pipe[1]);
   close(err_pipe[1]);
   if (rc != 0) throw std::runtime_error("posix_spawn failed");
+  *out_fd = out_pipe[0];
+  *err_fd = err_pipe[0];
+  return pid;
+}
 
+// Reads both pipes to the end (calling `on_err` after each stderr chunk,
+// which may return true once to say it acted) and reaps the process.
+RunOutcome collect(pid_t pid, int out_fd, int err_fd, const std::function<void(const std::string&)>& on_err) {
   RunOutcome outcome;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   std::string* sinks[2] = {&outcome.out, &outcome.err};
   int open_fds = 2;
   char buf[65536];
   while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) continue;
+    if (poll(fds, 2, 100) < 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       ssize_t n = read(fds[i].fd, buf, sizeof buf);
@@ -72,11 +84,39 @@ RunOutcome run_command(const std::vector<std::string>& argv_in,
         --open_fds;
       }
     }
+    if (on_err) on_err(outcome.err);
   }
   int status = 0;
   waitpid(pid, &status, 0);
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return outcome;
+}
+
+}  // namespace
+
+RunOutcome run_command(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+  int out_fd, err_fd;
+  const pid_t pid = spawn(argv, extra_env, &out_fd, &err_fd);
+  return collect(pid, out_fd, err_fd, nullptr);
+}
+
+RunOutcome run_iopulse_and_signal(const std::vector<std::string>& args, const std::string& started_text,
+                                  int signal) {
+  std::vector<std::string> argv{IOPULSE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int out_fd, err_fd;
+  const pid_t pid = spawn(argv, {}, &out_fd, &err_fd);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool sent = false;
+  RunOutcome r = collect(pid, out_fd, err_fd, [&](const std::string& err) {
+    if (sent) return;
+    if (err.find(started_text) != std::string::npos || std::chrono::steady_clock::now() > deadline) {
+      kill(pid, signal);
+      sent = true;
+    }
+  });
+  EXPECT_TRUE(r.err.find(started_text) != std::string::npos) << "never saw '" << started_text << "'";
+  return r;
 }
 
 ScratchDir::ScratchDir() {

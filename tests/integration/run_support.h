@@ -24,6 +24,12 @@ RunOutcome run_iopulse(const std::vector<std::string>& args,
 RunOutcome run_command(const std::vector<std::string>& argv,
                        const std::vector<std::string>& extra_env = {});
 
+// Runs iopulse with `args`, waits until its stderr shows `started_text`
+// (e.g. a progress line: the run is under way), sends it `signal`, and
+// returns how it ended.  Fails the calling test after 60 s without the text.
+RunOutcome run_iopulse_and_signal(const std::vector<std::string>& args, const std::string& started_text,
+                                  int signal);
+
 // A fresh empty directory under /tmp, removed with its contents when the
 // object goes out of scope.
 class ScratchDir {

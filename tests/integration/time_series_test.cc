@@ -1,6 +1,7 @@
 // The time series: streamed files and the JSON copy add up to the totals,
 // intervals have their own percentiles, and files stay valid after Ctrl-C.
 #include <sstream>
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -95,12 +96,13 @@ TEST(TimeSeries, IntervalPercentilesFollowAKnownLatency) {
 TEST(TimeSeries, FilesAreValidAfterSigint) {
   ScratchDir dir;
   const std::string jsonl = dir.file("ts.jsonl"), csv = dir.file("ts.csv");
-  const RunOutcome r = run_command({"/usr/bin/timeout", "--preserve-status", "-s", "INT", "1.2", IOPULSE_BINARY,
-                                    dir.file("f"), "--file-size", "4M", "--duration", "60s", "--stats-interval",
-                                    "100ms", "--timeseries-output", jsonl, "--csv-output", csv, "-q"});
+  const RunOutcome r = run_iopulse_and_signal({dir.file("f"), "--file-size", "4M", "--duration", "60s",
+                                               "--stats-interval", "100ms", "--timeseries-output", jsonl,
+                                               "--csv-output", csv},
+                                              "IOPS", SIGINT);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   const auto lines = lines_of(read_file(jsonl));
-  EXPECT_GE(lines.size(), 5u);
+  EXPECT_GE(lines.size(), 1u);
   for (const std::string& line : lines) EXPECT_NO_THROW(nlohmann::json::parse(line)) << line;
   const auto rows = lines_of(read_file(csv));
   EXPECT_EQ(rows.size(), lines.size() + 1);

@@ -1,0 +1,33 @@
+// PlannedPhase: one phase of a job, validated and ready to run: its JobSpec,
+// the engine's typed option values, the target layout and the engine
+// binding.  Planning checks everything that can be checked without touching
+// a file, including that the engine accepts the job (an instance is created
+// and destroyed on the calling thread).
+#ifndef IOPULSE_RUN_PLANNED_PHASE_H_
+#define IOPULSE_RUN_PLANNED_PHASE_H_
+
+#include <memory>
+#include <string>
+
+#include "job/job_spec.h"
+#include "plugin/engine_library.h"
+#include "plugin/engine_options.h"
+#include "run/job_runner.h"
+#include "target/target_layout.h"
+
+namespace iopulse {
+
+struct PlannedPhase {
+  std::string name;             // empty for a job without phases
+  JobSpec spec;
+  EngineOptionValues options;
+  TargetLayout layout;
+  EngineBinding binding;        // points into `options`: a PlannedPhase never moves
+
+  // Throws UsageError (exit code 2) when the phase cannot run.
+  static std::unique_ptr<PlannedPhase> plan(std::string name, JobSpec spec, const EngineLibrary& engine);
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_PLANNED_PHASE_H_

@@ -1,0 +1,46 @@
+#include "stats/run_result.h"
+
+#include <algorithm>
+
+namespace iopulse {
+
+void RunResult::add_phase(const RunResult& p) {
+  const uint64_t offset = window_ns;
+  read.merge(p.read);
+  write.merge(p.write);
+  sync.merge(p.sync);
+  window_ns += p.window_ns;
+  resources.user_s += p.resources.user_s;
+  resources.system_s += p.resources.system_s;
+  resources.voluntary_switches += p.resources.voluntary_switches;
+  resources.involuntary_switches += p.resources.involuntary_switches;
+  resources.max_rss_bytes = std::max(resources.max_rss_bytes, p.resources.max_rss_bytes);
+  interrupted |= p.interrupted;
+  stop_reason = p.stop_reason;
+  error_messages.insert(error_messages.end(), p.error_messages.begin(), p.error_messages.end());
+  if (started_at.empty()) started_at = p.started_at;
+  stats_interval_ns = p.stats_interval_ns;
+  const uint64_t first_index = timeseries.empty() ? 0 : timeseries.back().index + 1;
+  for (IntervalSummary s : p.timeseries) {
+    s.index += first_index;
+    s.start_ns += offset;
+    s.end_ns += offset;
+    if (timeseries.size() < kMaxStoredIntervals) timeseries.push_back(s);
+  }
+  timeseries_truncated |= p.timeseries_truncated;
+  if (p.heatmap) {
+    if (!heatmap) heatmap = p.heatmap;
+    else heatmap->merge(*p.heatmap);
+  }
+  rate_limited |= p.rate_limited;
+  read_intended.merge(p.read_intended);
+  write_intended.merge(p.write_intended);
+  lock_conflicts += p.lock_conflicts;
+  verifying |= p.verifying;
+  verify_failures += p.verify_failures;
+  phases.push_back(p);
+  phases.back().timeseries.clear();  // kept once, in the run's series
+  phases.back().worker_timeseries.clear();
+}
+
+}  // namespace iopulse
