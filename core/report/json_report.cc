@@ -93,6 +93,11 @@ json result_to_json(const RunResult& result) {
       {"cpu_user_s", r.user_s},
       {"cpu_system_s", r.system_s},
       {"cpu_util_percent", result.window_ns == 0 ? 0.0 : busy_s * 1e11 / static_cast<double>(result.window_ns)},
+      {"cores_used", result.cores_used},
+      {"cpu_util_share_of_cores_used",
+       result.window_ns == 0 || result.cores_used == 0
+           ? 0.0
+           : busy_s * 1e9 / static_cast<double>(result.window_ns) / result.cores_used},
       {"ctx_switches_voluntary", r.voluntary_switches},
       {"ctx_switches_involuntary", r.involuntary_switches},
       {"max_rss_bytes", r.max_rss_bytes}};

@@ -140,7 +140,12 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   if (result.window_ns != 0) {
     const double busy = (result.resources.user_s + result.resources.system_s) * 1e9 /
                         static_cast<double>(result.window_ns);
-    cpu += fmt::format(" ({:.1f}% of one core)", busy * 100.0);
+    cpu += fmt::format(" ({:.1f}% of one core", busy * 100.0);
+    if (result.cores_used > 1) {
+      cpu += fmt::format(", {:.1f}% of the {} cores the workers used", busy * 100.0 / result.cores_used,
+                         result.cores_used);
+    }
+    cpu += ")";
   }
   line(out, "cpu", cpu);
   const ResourceUsage& r = result.resources;

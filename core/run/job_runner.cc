@@ -1,5 +1,8 @@
 #include "run/job_runner.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <memory>
@@ -189,6 +192,14 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   result.window_ns = end_ns - start_ns;
   result.rate_limited = spec_.rate_iops != 0 || spec_.rate_bw != 0;
   result.verifying = spec_.verify || spec_.verify_only;
+  {
+    std::vector<uint32_t> pinned = spec_.cpu_cores;
+    std::sort(pinned.begin(), pinned.end());
+    pinned.erase(std::unique(pinned.begin(), pinned.end()), pinned.end());
+    const uint32_t online = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+    result.cores_used = pinned.empty() ? std::min(spec_.threads, online)
+                                       : std::min<uint32_t>(static_cast<uint32_t>(pinned.size()), spec_.threads);
+  }
   for (const MergedInterval& m : time_series.take_complete(/*all=*/true)) emit(m, result.window_ns);
   if (sinks.live != nullptr) sinks.live->clear();
   result.read = totals[OpKind::kRead];

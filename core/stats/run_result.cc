@@ -15,6 +15,7 @@ void RunResult::add_phase(const RunResult& p) {
   resources.voluntary_switches += p.resources.voluntary_switches;
   resources.involuntary_switches += p.resources.involuntary_switches;
   resources.max_rss_bytes = std::max(resources.max_rss_bytes, p.resources.max_rss_bytes);
+  cores_used = std::max(cores_used, p.cores_used);
   interrupted |= p.interrupted;
   stop_reason = p.stop_reason;
   error_messages.insert(error_messages.end(), p.error_messages.begin(), p.error_messages.end());

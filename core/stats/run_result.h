@@ -38,6 +38,7 @@ struct RunResult {
   OpStats write;
   OpStats sync;                 // fsync and fdatasync operations
   ResourceUsage resources;      // CPU time, context switches, peak RSS over the window
+  uint32_t cores_used = 0;      // CPUs the workers could run on: pinned ones, else min(threads, online)
   bool interrupted = false;     // stopped early by SIGINT/SIGTERM
   std::string stop_reason;      // "duration", "total-bytes", "interrupted" or "error"
   std::vector<std::string> error_messages;  // the first few IO error texts
