@@ -3,12 +3,11 @@
 // host drives it (the test opens each file and hands the descriptor over),
 // on real files under /tmp.
 
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -19,96 +18,31 @@
 #include <gtest/gtest.h>
 
 #include "iopulse/engine.h"
+#include "engine_test_support.h"
 
 namespace {
 
-const std::string kPluginPath = std::string(IOPULSE_BUILD_TREE_PLUGIN_DIR) + "/iopulse_mmap.so";
+using iopulse::test::EngineUnderTest;
+using iopulse::test::engine_config;
+using iopulse::test::TempFile;
+
+// The plugin, loaded once for the whole test binary.
+const iopulse::test::LoadedEngine& mmap_plugin() { return iopulse::test::built_engine("mmap"); }
 
 enum { kOptMadvise = 0, kOptPopulate = 1, kNumOptions = 2 };
 const char* const kMadviseChoices[] = {"normal",   "sequential", "random",    "willneed",
                                        "dontneed", "hugepage",   "nohugepage"};
 
-// The plugin, loaded once for the whole test binary (like the host, which
-// never unloads an engine).
-class MmapPlugin {
- public:
-  static MmapPlugin& get() {
-    static MmapPlugin plugin;
-    return plugin;
-  }
-  iop_engine_entry_fn entry = nullptr;
-  const iop_engine_desc* desc = nullptr;
-  std::string error;
-
- private:
-  MmapPlugin() {
-    void* lib = dlopen(kPluginPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      error = std::string("dlopen: ") + dlerror() + " (build target iopulse_engine_mmap)";
-      return;
-    }
-    entry = reinterpret_cast<iop_engine_entry_fn>(dlsym(lib, IOP_ENTRY_SYMBOL));
-    if (entry == nullptr) {
-      error = "no " IOP_ENTRY_SYMBOL " in " + kPluginPath;
-      return;
-    }
-    iop_host_info host{};
-    host.struct_size = sizeof host;
-    host.abi_major = IOP_ABI_MAJOR;
-    host.abi_minor = IOP_ABI_MINOR;
-    host.host_version = "unit-test";
-    int32_t rc = entry(&host, &desc);
-    if (rc != 0) error = "entry returned " + std::to_string(rc);
-  }
-};
-
-// A file under /tmp with the given content, removed at the end of the test.
-class TempFile {
- public:
-  explicit TempFile(const std::vector<char>& content = {}) {
-    char name[] = "/tmp/iopulse_mmap_test_XXXXXX";
-    int fd = mkstemp(name);
-    if (fd < 0) return;
-    size_t done = 0;
-    while (done < content.size()) {
-      ssize_t n = write(fd, content.data() + done, content.size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    close(fd);
-    if (done == content.size()) path_ = name;
-  }
-  ~TempFile() {
-    if (!path_.empty()) unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // A byte pattern unique to the file offset, so misplaced data is caught.
 std::vector<char> pattern(size_t len, uint64_t offset, uint64_t seed = 0) {
   std::vector<char> out(len);
-  for (size_t i = 0; i < len; i++) {
-    uint64_t x = (offset + i + seed * 7919) * 0x9E3779B97F4A7C15ull;
-    out[i] = static_cast<char>(x >> 56);
-  }
+  iopulse::test::fill_pattern(out.data(), len, offset, seed);
   return out;
 }
 
 iop_engine_config config_for(const iop_option_value* options, uint32_t queue_depth = 1,
                              uint32_t flags = 0) {
-  iop_engine_config config{};
-  config.struct_size = sizeof config;
-  config.queue_depth = queue_depth;
-  config.flags = flags;
-  config.num_workers = 1;
-  config.num_options = kNumOptions;
-  config.options = options;
-  return config;
+  return engine_config(queue_depth, flags, options, kNumOptions);
 }
 
 // Lines of /proc/self/maps that map `path`.
@@ -126,50 +60,26 @@ int mappings_of(const std::string& path) {
 class MmapEngineFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(MmapPlugin::get().error, "");
-    desc_ = MmapPlugin::get().desc;
+    ASSERT_EQ(mmap_plugin().error, "");
+    eng_.run_one_style = {0xabcdef0000000001ull, /*count_up=*/true, IOP_TIMEOUT_INFINITE};
     create(0, false);
   }
 
-  void TearDown() override { destroy(); }
+  void TearDown() override { eng_.release(/*expect_clean_close=*/true); }
 
   void create(int64_t madvise_choice, bool populate) {
-    destroy();
+    eng_.release(/*expect_clean_close=*/true);
     options_[kOptMadvise] = {madvise_choice, kMadviseChoices[madvise_choice]};
     options_[kOptPopulate] = {populate ? 1 : 0, nullptr};
-    iop_engine_config config = config_for(options_);
-    iop_error err{};
-    ASSERT_EQ(desc_->create(&config, &engine_, &err), 0) << err.message;
-  }
-
-  void destroy() {
-    iop_error err{};
-    for (int32_t h : handles_) EXPECT_EQ(desc_->close_file(engine_, h, &err), 0) << err.message;
-    handles_.clear();
-    if (engine_ != nullptr) desc_->destroy(engine_);
-    engine_ = nullptr;
-    for (int fd : fds_) close(fd);
-    fds_.clear();
+    ASSERT_EQ(eng_.create(config_for(options_)), 0) << eng_.err.message;
   }
 
   // Opens `path` with `flags` like the host does and hands it over; returns
   // open_file()'s result (the handle, or -errno with *message filled).
   int32_t open(const std::string& path, int flags, uint32_t file_flags, uint64_t size = 0,
                std::string* message = nullptr) {
-    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-    EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
-    if (fd < 0) return -1;
-    fds_.push_back(fd);
-    iop_file_desc file{};
-    file.struct_size = sizeof file;
-    file.flags = file_flags;
-    file.path = path.c_str();
-    file.fd = fd;
-    file.size = size;
-    iop_error err{};
-    int32_t h = desc_->open_file(engine_, &file, &err);
-    if (message != nullptr) *message = err.message;
-    if (h >= 0) handles_.push_back(h);
+    int32_t h = eng_.open(path, flags, file_flags, size);
+    if (message != nullptr) *message = eng_.err.message;
     return h;
   }
 
@@ -179,41 +89,24 @@ class MmapEngineFixture : public ::testing::Test {
     return h;
   }
 
-  void close_handle(int32_t h) {
-    iop_error err{};
-    EXPECT_EQ(desc_->close_file(engine_, h, &err), 0) << err.message;
-    handles_.erase(std::find(handles_.begin(), handles_.end(), h));
-  }
+  void close_handle(int32_t h) { EXPECT_EQ(eng_.close_handle(h), 0) << eng_.err.message; }
 
   // Submits one IO, reaps its completion and returns res.
   int64_t run(uint8_t op, int32_t file, uint64_t offset, void* buf, uint32_t len) {
-    iop_io io{};
-    io.user_data = ++next_user_data_;
-    io.offset = offset;
-    io.buf = buf;
-    io.len = len;
-    io.file = file;
-    io.op = op;
-    io.buf_index = -1;
-    iop_io* ios[1] = {&io};
-    EXPECT_EQ(desc_->submit(engine_, ios, 1, 0), 1);
-    iop_cqe cqe[2] = {};
-    EXPECT_EQ(desc_->reap(engine_, cqe, 2, 1, IOP_TIMEOUT_INFINITE), 1);
-    EXPECT_EQ(cqe[0].user_data, io.user_data);
-    return cqe[0].res;
+    return eng_.run_one(op, file, offset, buf, len);
   }
 
-  const iop_engine_desc* desc_ = nullptr;
-  iop_engine* engine_ = nullptr;
+  EngineUnderTest eng_{mmap_plugin().desc};
+  // For the tests that call the engine directly.
+  const iop_engine_desc*& desc_ = eng_.desc;
+  iop_engine*& engine_ = eng_.instance;
+  std::vector<int>& fds_ = eng_.fds;
   iop_option_value options_[kNumOptions] = {};
-  std::vector<int32_t> handles_;
-  std::vector<int> fds_;
-  uint64_t next_user_data_ = 0xabcdef0000000000ull;
 };
 
 TEST(MmapEngine, DescriptorIsComplete) {
-  ASSERT_EQ(MmapPlugin::get().error, "");
-  const iop_engine_desc* d = MmapPlugin::get().desc;
+  ASSERT_EQ(mmap_plugin().error, "");
+  const iop_engine_desc* d = mmap_plugin().desc;
   EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
   EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
   EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
@@ -239,8 +132,8 @@ TEST(MmapEngine, DescriptorIsComplete) {
 }
 
 TEST(MmapEngine, CreateRefusesDirectWithAClearMessage) {
-  ASSERT_EQ(MmapPlugin::get().error, "");
-  const iop_engine_desc* d = MmapPlugin::get().desc;
+  ASSERT_EQ(mmap_plugin().error, "");
+  const iop_engine_desc* d = mmap_plugin().desc;
   iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}};
   iop_engine_config config = config_for(options, 1, IOP_CONFIG_DIRECT);
   iop_engine* e = nullptr;
@@ -251,8 +144,8 @@ TEST(MmapEngine, CreateRefusesDirectWithAClearMessage) {
 }
 
 TEST(MmapEngine, CreateRejectsABadConfig) {
-  ASSERT_EQ(MmapPlugin::get().error, "");
-  const iop_engine_desc* d = MmapPlugin::get().desc;
+  ASSERT_EQ(mmap_plugin().error, "");
+  const iop_engine_desc* d = mmap_plugin().desc;
   iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}};
   iop_engine* e = nullptr;
 

@@ -2,9 +2,6 @@
 // dlopen()ed directly, without the host's loader, and driven the way the
 // host drives it.
 
-#include <dlfcn.h>
-#include <time.h>
-
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -17,98 +14,40 @@
 #include <gtest/gtest.h>
 
 #include "iopulse/engine.h"
+#include "engine_test_support.h"
 
 namespace {
 
-const std::string kPluginPath = std::string(IOPULSE_BUILD_TREE_PLUGIN_DIR) + "/iopulse_null.so";
+using iopulse::test::EngineUnderTest;
+using iopulse::test::engine_config;
+using iopulse::test::host_info;
+using iopulse::test::monotonic_ns;
 
-uint64_t monotonic_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-iop_host_info test_host(uint16_t abi_major = IOP_ABI_MAJOR) {
-  iop_host_info host{};
-  host.struct_size = sizeof host;
-  host.abi_major = abi_major;
-  host.abi_minor = IOP_ABI_MINOR;
-  host.host_version = "unit-test";
-  return host;
-}
-
-// The plugin, loaded once for the whole test binary (like the host, which
-// never unloads an engine).
-class NullPlugin {
- public:
-  static NullPlugin& get() {
-    static NullPlugin plugin;
-    return plugin;
-  }
-  iop_engine_entry_fn entry = nullptr;
-  const iop_engine_desc* desc = nullptr;
-  std::string error;
-
- private:
-  NullPlugin() {
-    void* lib = dlopen(kPluginPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      error = std::string("dlopen: ") + dlerror() + " (build target iopulse_engine_null)";
-      return;
-    }
-    entry = reinterpret_cast<iop_engine_entry_fn>(dlsym(lib, IOP_ENTRY_SYMBOL));
-    if (entry == nullptr) {
-      error = "no " IOP_ENTRY_SYMBOL " in " + kPluginPath;
-      return;
-    }
-    iop_host_info host = test_host();
-    int32_t rc = entry(&host, &desc);
-    if (rc != 0) error = "entry returned " + std::to_string(rc);
-  }
-};
+// The plugin, loaded once for the whole test binary.
+const iopulse::test::LoadedEngine& null_plugin() { return iopulse::test::built_engine("null"); }
 
 // One engine instance with one (diskless) file open.
 class NullEngineFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(NullPlugin::get().error, "");
-    desc_ = NullPlugin::get().desc;
-  }
+  void SetUp() override { ASSERT_EQ(null_plugin().error, ""); }
 
   void TearDown() override {
-    if (engine_ == nullptr) return;
+    if (eng_.instance == nullptr) return;
     // The contract: every IO reaped before destroy.
     iop_cqe cqe[64];
     while (in_flight_ > 0) {
-      int32_t n = desc_->reap(engine_, cqe, 64, 1, IOP_TIMEOUT_INFINITE);
+      int32_t n = eng_.reap(cqe, 64, 1, IOP_TIMEOUT_INFINITE);
       ASSERT_GT(n, 0);
       in_flight_ -= static_cast<uint32_t>(n);
     }
-    iop_error err{};
-    if (file_ >= 0) {
-      EXPECT_EQ(desc_->close_file(engine_, file_, &err), 0) << err.message;
-    }
-    desc_->destroy(engine_);
+    eng_.release(/*expect_clean_close=*/true);
   }
 
   void create(uint32_t queue_depth, int64_t delay_us = 0) {
     iop_option_value opts[1] = {{delay_us, nullptr}};
-    iop_engine_config config{};
-    config.struct_size = sizeof config;
-    config.queue_depth = queue_depth;
-    config.num_workers = 1;
-    config.num_options = 1;
-    config.options = opts;
-    iop_error err{};
-    ASSERT_EQ(desc_->create(&config, &engine_, &err), 0) << err.message;
-    iop_file_desc file{};
-    file.struct_size = sizeof file;
-    file.flags = IOP_FILE_READ | IOP_FILE_WRITE;
-    file.path = "null-target";
-    file.fd = -1;
-    file.size = 1 << 30;
-    file_ = desc_->open_file(engine_, &file, &err);
-    ASSERT_GE(file_, 0) << err.message;
+    ASSERT_EQ(eng_.create(engine_config(queue_depth, 0, opts, 1)), 0) << eng_.err.message;
+    file_ = eng_.adopt(-1, "null-target", IOP_FILE_READ | IOP_FILE_WRITE, 1 << 30);
+    ASSERT_GE(file_, 0) << eng_.err.message;
   }
 
   iop_io make_io(uint64_t user_data, uint8_t op, uint32_t len) {
@@ -124,29 +63,28 @@ class NullEngineFixture : public ::testing::Test {
   }
 
   int32_t submit(std::vector<iop_io>& ios, uint32_t flags = 0) {
-    std::vector<iop_io*> ptrs;
-    for (auto& io : ios) ptrs.push_back(&io);
-    int32_t n = desc_->submit(engine_, ptrs.data(), static_cast<uint32_t>(ptrs.size()), flags);
+    int32_t n = eng_.submit_all(ios, flags);
     if (n > 0) in_flight_ += static_cast<uint32_t>(n);
     return n;
   }
 
   int32_t reap(iop_cqe* out, uint32_t max, uint32_t min_wait, uint64_t timeout_ns) {
-    int32_t n = desc_->reap(engine_, out, max, min_wait, timeout_ns);
+    int32_t n = eng_.reap(out, max, min_wait, timeout_ns);
     if (n > 0) in_flight_ -= static_cast<uint32_t>(n);
     return n;
   }
 
-  const iop_engine_desc* desc_ = nullptr;
-  iop_engine* engine_ = nullptr;
+  EngineUnderTest eng_{null_plugin().desc};
+  const iop_engine_desc*& desc_ = eng_.desc;  // for the tests that call the engine directly
+  iop_engine*& engine_ = eng_.instance;
   int32_t file_ = -1;
   uint32_t in_flight_ = 0;
   alignas(4096) char buf_[4096];
 };
 
 TEST(NullEngine, DescriptorIsComplete) {
-  ASSERT_EQ(NullPlugin::get().error, "");
-  const iop_engine_desc* d = NullPlugin::get().desc;
+  ASSERT_EQ(null_plugin().error, "");
+  const iop_engine_desc* d = null_plugin().desc;
   EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
   EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
   EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
@@ -172,8 +110,8 @@ TEST(NullEngine, DescriptorIsComplete) {
 }
 
 TEST(NullEngine, OptionTableIsWellFormed) {
-  ASSERT_EQ(NullPlugin::get().error, "");
-  const iop_engine_desc* d = NullPlugin::get().desc;
+  ASSERT_EQ(null_plugin().error, "");
+  const iop_engine_desc* d = null_plugin().desc;
   ASSERT_EQ(d->num_options, 1u);
   ASSERT_NE(d->options, nullptr);
   std::set<std::string> names;
@@ -208,15 +146,15 @@ TEST(NullEngine, OptionTableIsWellFormed) {
 }
 
 TEST(NullEngine, EntryRejectsAnotherAbiMajor) {
-  ASSERT_EQ(NullPlugin::get().error, "");
-  iop_host_info host = test_host(IOP_ABI_MAJOR + 1);
+  ASSERT_EQ(null_plugin().error, "");
+  iop_host_info host = host_info(IOP_ABI_MAJOR + 1);
   const iop_engine_desc* d = nullptr;
-  EXPECT_EQ(NullPlugin::get().entry(&host, &d), -EPROTO);
+  EXPECT_EQ(null_plugin().entry(&host, &d), -EPROTO);
 }
 
 TEST(NullEngine, CreateRejectsABadConfig) {
-  ASSERT_EQ(NullPlugin::get().error, "");
-  const iop_engine_desc* d = NullPlugin::get().desc;
+  ASSERT_EQ(null_plugin().error, "");
+  const iop_engine_desc* d = null_plugin().desc;
   iop_option_value opts[1] = {{0, nullptr}};
   iop_engine_config config{};
   config.struct_size = sizeof config;

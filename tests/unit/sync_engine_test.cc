@@ -3,17 +3,13 @@
 // host drives it, on real files under /tmp.  Also tests iopulse/engine.hpp,
 // which the sync engine is built with.
 
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,160 +18,56 @@
 
 #include "iopulse/engine.h"
 #include "iopulse/engine.hpp"
+#include "engine_test_support.h"
 
 namespace {
 
-const std::string kPluginPath = std::string(IOPULSE_BUILD_TREE_PLUGIN_DIR) + "/iopulse_sync.so";
+using iopulse::test::AlignedBuffer;
+using iopulse::test::aligned_buffer;
+using iopulse::test::EngineUnderTest;
+using iopulse::test::engine_config;
+using iopulse::test::fill_pattern;
+using iopulse::test::host_info;
+using iopulse::test::TempFile;
 
-iop_host_info test_host(uint16_t abi_major = IOP_ABI_MAJOR) {
-  iop_host_info host{};
-  host.struct_size = sizeof host;
-  host.abi_major = abi_major;
-  host.abi_minor = IOP_ABI_MINOR;
-  host.host_version = "unit-test";
-  return host;
-}
-
-// The plugin, loaded once for the whole test binary (like the host, which
-// never unloads an engine).
-class SyncPlugin {
- public:
-  static SyncPlugin& get() {
-    static SyncPlugin plugin;
-    return plugin;
-  }
-  iop_engine_entry_fn entry = nullptr;
-  const iop_engine_desc* desc = nullptr;
-  std::string error;
-
- private:
-  SyncPlugin() {
-    void* lib = dlopen(kPluginPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      error = std::string("dlopen: ") + dlerror() + " (build target iopulse_engine_sync)";
-      return;
-    }
-    entry = reinterpret_cast<iop_engine_entry_fn>(dlsym(lib, IOP_ENTRY_SYMBOL));
-    if (entry == nullptr) {
-      error = "no " IOP_ENTRY_SYMBOL " in " + kPluginPath;
-      return;
-    }
-    iop_host_info host = test_host();
-    int32_t rc = entry(&host, &desc);
-    if (rc != 0) error = "entry returned " + std::to_string(rc);
-  }
-};
-
-// A file under /tmp (ext4 here, so O_DIRECT and hole punching work), removed
-// at the end of the test.
-class TempFile {
- public:
-  TempFile() {
-    char name[] = "/tmp/iopulse_sync_test_XXXXXX";
-    int fd = mkstemp(name);
-    if (fd >= 0) {
-      close(fd);
-      path_ = name;
-    }
-  }
-  ~TempFile() {
-    if (!path_.empty()) unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-struct AlignedFree {
-  void operator()(void* p) const { std::free(p); }
-};
-using AlignedBuffer = std::unique_ptr<char, AlignedFree>;
-
-AlignedBuffer aligned_buffer(size_t size) {
-  return AlignedBuffer(static_cast<char*>(std::aligned_alloc(4096, size)));
-}
-
-// A byte pattern unique to (offset, index) so misplaced data is caught.
-void fill_pattern(char* buf, size_t len, uint64_t offset) {
-  for (size_t i = 0; i < len; i++) {
-    uint64_t x = (offset + i) * 0x9E3779B97F4A7C15ull;
-    buf[i] = static_cast<char>(x >> 56);
-  }
-}
+// The plugin, loaded once for the whole test binary.
+const iopulse::test::LoadedEngine& sync_plugin() { return iopulse::test::built_engine("sync"); }
 
 // One sync engine instance (queue depth 1); files are opened by the test as
 // the host would and handed over by descriptor.
 class SyncEngineFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(SyncPlugin::get().error, "");
-    desc_ = SyncPlugin::get().desc;
-    iop_engine_config config{};
-    config.struct_size = sizeof config;
-    config.queue_depth = 1;
-    config.num_workers = 1;
-    config.num_options = 0;
-    config.options = nullptr;
-    iop_error err{};
-    ASSERT_EQ(desc_->create(&config, &engine_, &err), 0) << err.message;
+    ASSERT_EQ(sync_plugin().error, "");
+    ASSERT_EQ(eng_.create(engine_config(1)), 0) << eng_.err.message;
+    eng_.run_one_style = {1001, /*count_up=*/true, IOP_TIMEOUT_INFINITE};
   }
 
-  void TearDown() override {
-    iop_error err{};
-    for (int32_t h : handles_) EXPECT_EQ(desc_->close_file(engine_, h, &err), 0) << err.message;
-    if (engine_ != nullptr) desc_->destroy(engine_);
-    for (int fd : fds_) close(fd);
-  }
+  void TearDown() override { eng_.release(/*expect_clean_close=*/true); }
 
   // Opens `path` with `flags` like the host does and registers it.
   int32_t open(const std::string& path, int flags, uint32_t file_flags) {
-    int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0600);
-    EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
-    if (fd < 0) return -1;
-    fds_.push_back(fd);
-    iop_file_desc file{};
-    file.struct_size = sizeof file;
-    file.flags = file_flags;
-    file.path = path.c_str();
-    file.fd = fd;
-    iop_error err{};
-    int32_t h = desc_->open_file(engine_, &file, &err);
-    EXPECT_GE(h, 0) << err.message;
-    if (h >= 0) handles_.push_back(h);
+    int32_t h = eng_.open(path, flags, file_flags);
+    EXPECT_GE(h, 0) << eng_.err.message;
     return h;
   }
 
   // Submits one IO, reaps its completion and returns res.
   int64_t run(uint8_t op, int32_t file, uint64_t offset, void* buf, uint32_t len) {
-    iop_io io{};
-    io.user_data = ++next_user_data_;
-    io.offset = offset;
-    io.buf = buf;
-    io.len = len;
-    io.file = file;
-    io.op = op;
-    io.buf_index = -1;
-    iop_io* ios[1] = {&io};
-    EXPECT_EQ(desc_->submit(engine_, ios, 1, 0), 1);
-    iop_cqe cqe[2] = {};
-    EXPECT_EQ(desc_->reap(engine_, cqe, 2, 1, IOP_TIMEOUT_INFINITE), 1);
-    EXPECT_EQ(cqe[0].user_data, io.user_data);
-    return cqe[0].res;
+    return eng_.run_one(op, file, offset, buf, len);
   }
 
-  const iop_engine_desc* desc_ = nullptr;
-  iop_engine* engine_ = nullptr;
-  std::vector<int32_t> handles_;
-  std::vector<int> fds_;
-  uint64_t next_user_data_ = 1000;
+  EngineUnderTest eng_{sync_plugin().desc};
+  // For the tests that call the engine directly.
+  const iop_engine_desc*& desc_ = eng_.desc;
+  iop_engine*& engine_ = eng_.instance;
+  std::vector<int32_t>& handles_ = eng_.handles;
+  std::vector<int>& fds_ = eng_.fds;
 };
 
 TEST(SyncEngine, DescriptorIsComplete) {
-  ASSERT_EQ(SyncPlugin::get().error, "");
-  const iop_engine_desc* d = SyncPlugin::get().desc;
+  ASSERT_EQ(sync_plugin().error, "");
+  const iop_engine_desc* d = sync_plugin().desc;
   EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
   EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
   EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
@@ -201,15 +93,15 @@ TEST(SyncEngine, DescriptorIsComplete) {
 }
 
 TEST(SyncEngine, EntryRejectsAnotherAbiMajor) {
-  ASSERT_EQ(SyncPlugin::get().error, "");
-  iop_host_info host = test_host(IOP_ABI_MAJOR + 1);
+  ASSERT_EQ(sync_plugin().error, "");
+  iop_host_info host = host_info(IOP_ABI_MAJOR + 1);
   const iop_engine_desc* d = nullptr;
-  EXPECT_EQ(SyncPlugin::get().entry(&host, &d), -EPROTO);
+  EXPECT_EQ(sync_plugin().entry(&host, &d), -EPROTO);
 }
 
 TEST(SyncEngine, CreateRejectsABadConfig) {
-  ASSERT_EQ(SyncPlugin::get().error, "");
-  const iop_engine_desc* d = SyncPlugin::get().desc;
+  ASSERT_EQ(sync_plugin().error, "");
+  const iop_engine_desc* d = sync_plugin().desc;
   iop_option_value opt{0, nullptr};
   iop_engine_config config{};
   config.queue_depth = 1;
