@@ -4,16 +4,8 @@
 // its own buffer; every free slot submitted in one call; reap with
 // min_wait 1), on real files under /tmp (ext4 here, so O_DIRECT works).
 
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,7 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,96 +21,28 @@
 #include <gtest/gtest.h>
 
 #include "iopulse/engine.h"
+#include "engine_test_support.h"
 
 namespace {
 
-const std::string kPluginPath =
-    std::string(IOPULSE_BUILD_TREE_PLUGIN_DIR) + "/iopulse_io_uring.so";
-constexpr uint64_t kReapTimeoutNs = 10'000'000'000;  // a hang fails, it does not block
+using iopulse::test::AlignedBuffer;
+using iopulse::test::aligned_buffer;
+using iopulse::test::check_file;
+using iopulse::test::drive;
+using iopulse::test::EngineUnderTest;
+using iopulse::test::engine_config;
+using iopulse::test::fill_pattern;
+using iopulse::test::kReapTimeoutNs;
+using iopulse::test::matches_pattern;
+using iopulse::test::monotonic_ns;
+using iopulse::test::shuffled_blocks;
+using iopulse::test::TempFile;
+using iopulse::test::with_syscall_failing;
+using Pool = iopulse::test::IoPool;
 
-uint64_t monotonic_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-// The plugin, loaded once for the whole test binary (like the host, which
-// never unloads an engine).  The host info is static: the engine may keep it.
-class UringPlugin {
- public:
-  static UringPlugin& get() {
-    static UringPlugin plugin;
-    return plugin;
-  }
-  iop_engine_entry_fn entry = nullptr;
-  const iop_engine_desc* desc = nullptr;
-  std::string error;
-
- private:
-  UringPlugin() {
-    void* lib = dlopen(kPluginPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      error = std::string("dlopen: ") + dlerror() + " (build target iopulse_engine_io_uring)";
-      return;
-    }
-    entry = reinterpret_cast<iop_engine_entry_fn>(dlsym(lib, IOP_ENTRY_SYMBOL));
-    if (entry == nullptr) {
-      error = "no " IOP_ENTRY_SYMBOL " in " + kPluginPath;
-      return;
-    }
-    static iop_host_info host{};
-    host.struct_size = sizeof host;
-    host.abi_major = IOP_ABI_MAJOR;
-    host.abi_minor = IOP_ABI_MINOR;
-    host.host_version = "unit-test";
-    int32_t rc = entry(&host, &desc);
-    if (rc != 0) error = "entry returned " + std::to_string(rc);
-  }
-};
-
-// A file under /tmp, removed at the end of the test.
-class TempFile {
- public:
-  TempFile() {
-    char name[] = "/tmp/iopulse_uring_test_XXXXXX";
-    int fd = mkstemp(name);
-    if (fd >= 0) {
-      close(fd);
-      path_ = name;
-    }
-  }
-  ~TempFile() {
-    if (!path_.empty()) unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-struct AlignedFree {
-  void operator()(void* p) const { std::free(p); }
-};
-using AlignedBuffer = std::unique_ptr<char, AlignedFree>;
-
-AlignedBuffer aligned_buffer(size_t size) {
-  return AlignedBuffer(static_cast<char*>(std::aligned_alloc(4096, (size + 4095) / 4096 * 4096)));
-}
-
-// A byte pattern unique to the file offset, so misplaced data is caught.
-void fill_pattern(char* buf, size_t len, uint64_t offset) {
-  for (size_t i = 0; i < len; i++) {
-    uint64_t x = (offset + i) * 0x9E3779B97F4A7C15ull;
-    buf[i] = static_cast<char>(x >> 56);
-  }
-}
-
-bool matches_pattern(const char* buf, size_t len, uint64_t offset) {
-  std::vector<char> want(len);
-  fill_pattern(want.data(), len, offset);
-  return std::memcmp(buf, want.data(), len) == 0;
+// The plugin, loaded once for the whole test binary.
+const iopulse::test::LoadedEngine& uring_plugin() {
+  return iopulse::test::built_engine("io_uring");
 }
 
 // Option values in the descriptor's order, starting from its defaults.
@@ -149,207 +72,16 @@ class Options {
   std::vector<iop_option_value> values_;
 };
 
-// The host's IO pool: queue_depth slots, each with its own aligned buffer
-// of `block` bytes; user_data is the slot index.
-struct Pool {
-  Pool(uint32_t qd, uint32_t block) : block(block), data(aligned_buffer(size_t{qd} * block)) {
-    slots.resize(qd);
-    for (uint32_t i = 0; i < qd; i++) {
-      iop_io& io = slots[i];
-      io = iop_io{};
-      io.user_data = i;
-      io.buf = data.get() + size_t{i} * block;
-      io.len = block;
-      io.buf_index = -1;
-    }
-  }
-  std::vector<iop_buffer> buffers() const {
-    std::vector<iop_buffer> b;
-    for (const iop_io& io : slots) b.push_back({io.buf, block});
-    return b;
-  }
-  uint32_t block;
-  AlignedBuffer data;
-  std::vector<iop_io> slots;
-};
-
 // One engine instance and the descriptors the test opened for it, released
 // (handles closed, instance destroyed, descriptors closed) at the end.
-class Engine {
+class Engine : public EngineUnderTest {
  public:
-  Engine() : d(UringPlugin::get().desc) {}
-  ~Engine() {
-    iop_error err{};
-    for (int32_t h : handles_) d->close_file(e, h, &err);
-    if (e != nullptr) d->destroy(e);
-    for (int fd : fds_) close(fd);
-  }
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
+  Engine() : EngineUnderTest(uring_plugin().desc) {}
 
   int32_t create(uint32_t qd, uint32_t flags, const Options& opt) {
-    iop_engine_config config{};
-    config.struct_size = sizeof config;
-    config.queue_depth = qd;
-    config.flags = flags;
-    config.num_workers = 1;
-    config.num_options = opt.size();
-    config.options = opt.data();
-    err = iop_error{};
-    return d->create(&config, &e, &err);
+    return EngineUnderTest::create(engine_config(qd, flags, opt.data(), opt.size()));
   }
-
-  // Hands an already open descriptor to the engine (it stays the test's).
-  int32_t adopt(int fd, const std::string& path, uint32_t file_flags) {
-    iop_file_desc file{};
-    file.struct_size = sizeof file;
-    file.flags = file_flags;
-    file.path = path.c_str();
-    file.fd = fd;
-    err = iop_error{};
-    int32_t h = d->open_file(e, &file, &err);
-    if (h >= 0) handles_.push_back(h);
-    return h;
-  }
-
-  // Opens `path` like the host does and hands it over.
-  int32_t open(const std::string& path, int oflags) {
-    int fd = ::open(path.c_str(), oflags | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      ADD_FAILURE() << path << ": " << std::strerror(errno);
-      return -1;
-    }
-    fds_.push_back(fd);
-    const uint32_t flags = ((oflags & O_ACCMODE) != O_WRONLY ? IOP_FILE_READ : 0) |
-                           ((oflags & O_ACCMODE) != O_RDONLY ? IOP_FILE_WRITE : 0) |
-                           ((oflags & O_DIRECT) ? IOP_FILE_DIRECT : 0);
-    return adopt(fd, path, flags);
-  }
-
-  int32_t close_handle(int32_t h) {
-    err = iop_error{};
-    int32_t rc = d->close_file(e, h, &err);
-    if (rc == 0) handles_.erase(std::find(handles_.begin(), handles_.end(), h));
-    return rc;
-  }
-
-  int32_t register_buffers(const std::vector<iop_buffer>& bufs) {
-    err = iop_error{};
-    return d->register_buffers(e, bufs.data(), static_cast<uint32_t>(bufs.size()), &err);
-  }
-
-  int32_t submit(iop_io* const* ios, uint32_t n) { return d->submit(e, ios, n, 0); }
-  int32_t reap(iop_cqe* out, uint32_t max, uint32_t min_wait, uint64_t timeout_ns) {
-    return d->reap(e, out, max, min_wait, timeout_ns);
-  }
-
-  // One IO start to finish; returns its res.
-  int64_t run_one(uint8_t op, int32_t file, uint64_t offset, void* buf, uint32_t len,
-                  int32_t buf_index = -1) {
-    iop_io io{};
-    io.user_data = 4242;
-    io.offset = offset;
-    io.buf = buf;
-    io.len = len;
-    io.file = file;
-    io.op = op;
-    io.buf_index = buf_index;
-    iop_io* ios[1] = {&io};
-    EXPECT_EQ(submit(ios, 1), 1);
-    iop_cqe cqe[2] = {};
-    EXPECT_EQ(reap(cqe, 2, 1, kReapTimeoutNs), 1);
-    EXPECT_EQ(cqe[0].user_data, 4242u);
-    return cqe[0].res;
-  }
-
-  const iop_engine_desc* d;
-  iop_engine* e = nullptr;
-  iop_error err{};
-
- private:
-  std::vector<int32_t> handles_;
-  std::vector<int> fds_;
 };
-
-// Does `op` on every block offset in `offsets` through `pool`, the way the
-// host's worker does: refill every free slot, submit them in one call, reap
-// at least one completion.  Writes put the offset's pattern in the slot's
-// buffer first; reads check it when they complete.  Returns the failures as
-// text (empty when all went well).
-std::string drive(Engine& eng, Pool& pool, int32_t file, uint8_t op,
-                  const std::vector<uint64_t>& offsets, bool fixed_buffers) {
-  const uint32_t qd = static_cast<uint32_t>(pool.slots.size());
-  std::vector<uint32_t> free_slots(qd);
-  std::iota(free_slots.rbegin(), free_slots.rend(), 0u);
-  std::vector<iop_io*> pending;
-  std::vector<iop_cqe> cqes(qd);
-  std::string failures;
-  size_t next = 0;
-  uint32_t in_flight = 0;
-  for (;;) {
-    while (!free_slots.empty() && next < offsets.size()) {
-      iop_io& io = pool.slots[free_slots.back()];
-      free_slots.pop_back();
-      io.op = op;
-      io.offset = offsets[next++];
-      io.file = file;
-      io.buf_index = fixed_buffers ? static_cast<int32_t>(io.user_data) : -1;
-      if (op == IOP_OP_WRITE) fill_pattern(static_cast<char*>(io.buf), io.len, io.offset);
-      else std::memset(io.buf, 0, io.len);
-      pending.push_back(&io);
-    }
-    if (!pending.empty()) {
-      int32_t accepted = eng.submit(pending.data(), static_cast<uint32_t>(pending.size()));
-      if (accepted < 0) return "submit failed: " + std::string(std::strerror(-accepted));
-      if (accepted == 0 && in_flight == 0) return "submit accepted nothing with nothing in flight";
-      pending.erase(pending.begin(), pending.begin() + accepted);
-      in_flight += static_cast<uint32_t>(accepted);
-    }
-    if (in_flight == 0 && pending.empty()) break;
-    int32_t got = eng.reap(cqes.data(), qd, in_flight > 0 ? 1 : 0, kReapTimeoutNs);
-    if (got < 0) return "reap failed: " + std::string(std::strerror(-got));
-    if (got == 0) return "reap timed out";
-    for (int32_t i = 0; i < got; i++) {
-      const uint64_t slot = cqes[i].user_data;
-      if (slot >= qd) return "completion with unknown user_data " + std::to_string(slot);
-      const iop_io& io = pool.slots[slot];
-      if (cqes[i].res != io.len) {
-        failures += " res " + std::to_string(cqes[i].res) + " at " + std::to_string(io.offset);
-      } else if (op == IOP_OP_READ &&
-                 !matches_pattern(static_cast<const char*>(io.buf), io.len, io.offset)) {
-        failures += " wrong data at " + std::to_string(io.offset);
-      }
-      free_slots.push_back(static_cast<uint32_t>(slot));
-    }
-    in_flight -= static_cast<uint32_t>(got);
-  }
-  return failures;
-}
-
-// `count` distinct block offsets in a shuffled (but reproducible) order.
-std::vector<uint64_t> shuffled_blocks(uint32_t count, uint32_t block) {
-  std::vector<uint64_t> offsets(count);
-  for (uint32_t i = 0; i < count; i++) offsets[i] = uint64_t{i} * block;
-  std::shuffle(offsets.begin(), offsets.end(), std::mt19937_64(count * 31u + block));
-  return offsets;
-}
-
-// Checks the whole file with plain pread: the data is really there, not only
-// in the engine's view.
-std::string check_file(const std::string& path, uint32_t count, uint32_t block) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "cannot open " + path;
-  std::vector<char> buf(block);
-  std::string failures;
-  for (uint32_t i = 0; i < count; i++) {
-    const uint64_t off = uint64_t{i} * block;
-    if (pread(fd, buf.data(), block, static_cast<off_t>(off)) != static_cast<ssize_t>(block) ||
-        !matches_pattern(buf.data(), block, off))
-      failures += " block at " + std::to_string(off);
-  }
-  close(fd);
-  return failures;
-}
 
 // Writes `count` blocks with unique data, checks the file, reads them back
 // through the engine and compares.
@@ -371,47 +103,10 @@ void round_trip(uint32_t qd, uint32_t block, uint32_t count, uint32_t config_fla
   EXPECT_EQ(drive(eng, pool, h, IOP_OP_READ, offsets, fixed_buffers), "");
 }
 
-// Runs `fn` in a child process whose system call `nr` fails with `error`,
-// as under a container's seccomp profile.  Returns what fn returned there.
-template <class Fn>
-std::string with_syscall_failing(long nr, int error, Fn fn) {
-  int p[2];
-  if (pipe(p) != 0) return "pipe failed";
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(p[0]);
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1),
-        BPF_STMT(BPF_RET | BPF_K,
-                 SECCOMP_RET_ERRNO | (static_cast<uint32_t>(error) & SECCOMP_RET_DATA)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
-      _exit(3);
-    std::string out = fn();
-    ssize_t w = write(p[1], out.data(), out.size());
-    _exit(w == static_cast<ssize_t>(out.size()) ? 0 : 4);
-  }
-  close(p[1]);
-  std::string out;
-  char buf[512];
-  ssize_t r;
-  while ((r = read(p[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(r));
-  close(p[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return "child failed with status " + std::to_string(status);
-  return out;
-}
-
 class UringEngineTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(UringPlugin::get().error, ""); }
-  const iop_engine_desc* desc() const { return UringPlugin::get().desc; }
+  void SetUp() override { ASSERT_EQ(uring_plugin().error, ""); }
+  const iop_engine_desc* desc() const { return uring_plugin().desc; }
   Options defaults() const { return Options(desc()); }
 };
 
@@ -601,7 +296,7 @@ TEST_F(UringEngineTest, IopollNeedsDirect) {
   EXPECT_NE(std::string(eng.err.message).find("iopoll needs --direct (O_DIRECT)"),
             std::string::npos)
       << eng.err.message;
-  EXPECT_EQ(eng.e, nullptr);
+  EXPECT_EQ(eng.instance, nullptr);
 }
 
 TEST_F(UringEngineTest, IopollRoundTripWhereTheDeviceCanPoll) {
@@ -676,13 +371,7 @@ TEST_F(UringEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
   Pool pool(6, 4096);
-  std::vector<iop_io*> ios;
-  for (iop_io& io : pool.slots) {
-    io.op = IOP_OP_WRITE;
-    io.file = h;
-    io.offset = io.user_data * 4096;
-    ios.push_back(&io);
-  }
+  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
   ASSERT_EQ(eng.submit(ios.data(), 6), 3);
   EXPECT_EQ(eng.submit(ios.data() + 3, 3), 0);
   iop_cqe cqe[6];
@@ -717,13 +406,7 @@ TEST_F(UringEngineTest, ReapWaitsForMinWait) {
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
   Pool pool(16, 4096);
-  std::vector<iop_io*> ios;
-  for (iop_io& io : pool.slots) {
-    io.op = IOP_OP_WRITE;
-    io.file = h;
-    io.offset = io.user_data * 4096;
-    ios.push_back(&io);
-  }
+  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
   ASSERT_EQ(eng.submit(ios.data(), 16), 16);
   iop_cqe cqe[16];
   int32_t got = eng.reap(cqe, 16, 16, kReapTimeoutNs);
@@ -909,7 +592,7 @@ TEST_F(UringEngineTest, UnknownSubmitFlagsAreRejected) {
   io.op = IOP_OP_WRITE;
   io.buf_index = -1;
   iop_io* ios[1] = {&io};
-  EXPECT_EQ(eng.d->submit(eng.e, ios, 1, 1u), -EINVAL);
+  EXPECT_EQ(eng.desc->submit(eng.instance, ios, 1, 1u), -EINVAL);
   iop_cqe cqe[1];
   EXPECT_EQ(eng.reap(cqe, 1, 0, 0), 0);
 }

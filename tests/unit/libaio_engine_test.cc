@@ -8,42 +8,41 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <linux/aio_abi.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <numeric>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "iopulse/engine.h"
+#include "engine_test_support.h"
 
 namespace {
 
-const std::string kPluginPath = std::string(IOPULSE_BUILD_TREE_PLUGIN_DIR) + "/iopulse_libaio.so";
-constexpr uint64_t kReapTimeoutNs = 10'000'000'000;  // a hang fails, it does not block
-
-uint64_t monotonic_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
+using iopulse::test::AlignedBuffer;
+using iopulse::test::aligned_buffer;
+using iopulse::test::build_tree_plugin_path;
+using iopulse::test::check_file;
+using iopulse::test::drive;
+using iopulse::test::EngineUnderTest;
+using iopulse::test::engine_config;
+using iopulse::test::fill_pattern;
+using iopulse::test::kReapTimeoutNs;
+using iopulse::test::LoadedEngine;
+using iopulse::test::monotonic_ns;
+using iopulse::test::shuffled_blocks;
+using iopulse::test::TempFile;
+using iopulse::test::with_syscall_failing;
+using Pool = iopulse::test::IoPool;
 
 // What the engine sent to the host's log.
 struct LogLine {
@@ -66,40 +65,8 @@ std::vector<LogLine> take_log() {
   return lines;
 }
 
-// The plugin, loaded once for the whole test binary (like the host, which
-// never unloads an engine).  The host info is static: the engine may keep it.
-class AioPlugin {
- public:
-  static AioPlugin& get() {
-    static AioPlugin plugin;
-    return plugin;
-  }
-  iop_engine_entry_fn entry = nullptr;
-  const iop_engine_desc* desc = nullptr;
-  std::string error;
-
- private:
-  AioPlugin() {
-    void* lib = dlopen(kPluginPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      error = std::string("dlopen: ") + dlerror() + " (build target iopulse_engine_libaio)";
-      return;
-    }
-    entry = reinterpret_cast<iop_engine_entry_fn>(dlsym(lib, IOP_ENTRY_SYMBOL));
-    if (entry == nullptr) {
-      error = "no " IOP_ENTRY_SYMBOL " in " + kPluginPath;
-      return;
-    }
-    static iop_host_info host{};
-    host.struct_size = sizeof host;
-    host.abi_major = IOP_ABI_MAJOR;
-    host.abi_minor = IOP_ABI_MINOR;
-    host.host_version = "unit-test";
-    host.log = capture_log;
-    int32_t rc = entry(&host, &desc);
-    if (rc != 0) error = "entry returned " + std::to_string(rc);
-  }
-};
+// The plugin, loaded once for the whole test binary, its log captured.
+const LoadedEngine& aio_plugin() { return iopulse::test::built_engine("libaio", capture_log); }
 
 // A private copy of the plugin under another path, so its process-wide
 // state (the warn-once flag) starts fresh; unloaded and removed at the end.
@@ -113,7 +80,7 @@ class FreshPlugin {
       return;
     }
     path_ = name;
-    int in = ::open(kPluginPath.c_str(), O_RDONLY | O_CLOEXEC);
+    int in = ::open(build_tree_plugin_path("libaio").c_str(), O_RDONLY | O_CLOEXEC);
     char buf[65536];
     ssize_t r;
     while (in >= 0 && (r = read(in, buf, sizeof buf)) > 0) {
@@ -121,22 +88,12 @@ class FreshPlugin {
     }
     if (in >= 0) close(in);
     close(out);
-    lib_ = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib_ == nullptr) {
-      error = std::string("dlopen: ") + dlerror();
-      return;
-    }
-    auto entry = reinterpret_cast<iop_engine_entry_fn>(dlsym(lib_, IOP_ENTRY_SYMBOL));
-    static iop_host_info host{};
-    host.struct_size = sizeof host;
-    host.abi_major = IOP_ABI_MAJOR;
-    host.abi_minor = IOP_ABI_MINOR;
-    host.host_version = "unit-test";
-    host.log = capture_log;
-    if (entry == nullptr || entry(&host, &desc) != 0) error = "entry failed";
+    loaded_ = std::make_unique<LoadedEngine>(path_, "", capture_log);
+    desc = loaded_->desc;
+    error = loaded_->error;
   }
   ~FreshPlugin() {
-    if (lib_ != nullptr) dlclose(lib_);
+    if (loaded_ && loaded_->library != nullptr) dlclose(loaded_->library);
     if (!path_.empty()) unlink(path_.c_str());
   }
   FreshPlugin(const FreshPlugin&) = delete;
@@ -145,242 +102,24 @@ class FreshPlugin {
   std::string error;
 
  private:
-  void* lib_ = nullptr;
+  std::unique_ptr<LoadedEngine> loaded_;
   std::string path_;
-};
-
-// A file under /tmp, removed at the end of the test.
-class TempFile {
- public:
-  TempFile() {
-    char name[] = "/tmp/iopulse_aio_test_XXXXXX";
-    int fd = mkstemp(name);
-    if (fd >= 0) {
-      close(fd);
-      path_ = name;
-    }
-  }
-  ~TempFile() {
-    if (!path_.empty()) unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-struct AlignedFree {
-  void operator()(void* p) const { std::free(p); }
-};
-using AlignedBuffer = std::unique_ptr<char, AlignedFree>;
-
-AlignedBuffer aligned_buffer(size_t size) {
-  return AlignedBuffer(static_cast<char*>(std::aligned_alloc(4096, (size + 4095) / 4096 * 4096)));
-}
-
-// A byte pattern unique to the file offset, so misplaced data is caught.
-void fill_pattern(char* buf, size_t len, uint64_t offset) {
-  for (size_t i = 0; i < len; i++) {
-    uint64_t x = (offset + i) * 0x9E3779B97F4A7C15ull;
-    buf[i] = static_cast<char>(x >> 56);
-  }
-}
-
-bool matches_pattern(const char* buf, size_t len, uint64_t offset) {
-  std::vector<char> want(len);
-  fill_pattern(want.data(), len, offset);
-  return std::memcmp(buf, want.data(), len) == 0;
-}
-
-// The host's IO pool: queue_depth slots, each with its own aligned buffer
-// of `block` bytes and io_priv_size bytes of 64-byte aligned scratch;
-// user_data is the slot index.
-struct Pool {
-  Pool(uint32_t qd, uint32_t block, uint32_t priv_size)
-      : block(block),
-        priv_stride((priv_size + 63) / 64 * 64),
-        data(aligned_buffer(size_t{qd} * block)),
-        priv(aligned_buffer(size_t{qd} * priv_stride)) {
-    std::memset(priv.get(), 0, size_t{qd} * priv_stride);
-    slots.resize(qd);
-    for (uint32_t i = 0; i < qd; i++) {
-      iop_io& io = slots[i];
-      io = iop_io{};
-      io.user_data = i;
-      io.buf = data.get() + size_t{i} * block;
-      io.len = block;
-      io.buf_index = -1;
-      io.priv = priv.get() + size_t{i} * priv_stride;
-    }
-  }
-  uint32_t block;
-  size_t priv_stride;
-  AlignedBuffer data;
-  AlignedBuffer priv;
-  std::vector<iop_io> slots;
 };
 
 // One engine instance and the descriptors the test opened for it, released
-// (handles closed, instance destroyed, descriptors closed) at the end.
-class Engine {
+// (handles closed, instance destroyed, descriptors closed) at the end.  Its
+// run_one() gives each IO a scratch area of its own for the iocb.
+class Engine : public EngineUnderTest {
  public:
-  explicit Engine(const iop_engine_desc* desc = AioPlugin::get().desc) : d(desc) {}
-  ~Engine() {
-    iop_error err{};
-    for (int32_t h : handles_) d->close_file(e, h, &err);
-    if (e != nullptr) d->destroy(e);
-    for (int fd : fds) close(fd);
-  }
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
+  explicit Engine(const iop_engine_desc* desc = aio_plugin().desc) : EngineUnderTest(desc) {}
 
   int32_t create(uint32_t qd, uint32_t flags, uint32_t worker_index = 0) {
-    iop_engine_config config{};
-    config.struct_size = sizeof config;
-    config.queue_depth = qd;
-    config.flags = flags;
+    iop_engine_config config = engine_config(qd, flags);
     config.worker_index = worker_index;
     config.num_workers = worker_index + 1;
-    err = iop_error{};
-    return d->create(&config, &e, &err);
+    return EngineUnderTest::create(config);
   }
-
-  // Opens `path` like the host does and hands the descriptor over.
-  int32_t open(const std::string& path, int oflags) {
-    int fd = ::open(path.c_str(), oflags | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      ADD_FAILURE() << path << ": " << std::strerror(errno);
-      return -1;
-    }
-    fds.push_back(fd);
-    iop_file_desc file{};
-    file.struct_size = sizeof file;
-    file.flags = ((oflags & O_ACCMODE) != O_WRONLY ? IOP_FILE_READ : 0) |
-                 ((oflags & O_ACCMODE) != O_RDONLY ? IOP_FILE_WRITE : 0) |
-                 ((oflags & O_DIRECT) ? IOP_FILE_DIRECT : 0);
-    file.path = path.c_str();
-    file.fd = fd;
-    err = iop_error{};
-    int32_t h = d->open_file(e, &file, &err);
-    if (h >= 0) handles_.push_back(h);
-    return h;
-  }
-
-  int32_t submit(iop_io* const* ios, uint32_t n) { return d->submit(e, ios, n, 0); }
-  int32_t reap(iop_cqe* out, uint32_t max, uint32_t min_wait, uint64_t timeout_ns) {
-    return d->reap(e, out, max, min_wait, timeout_ns);
-  }
-
-  // One IO start to finish (its iocb in a scratch area of our own); returns
-  // its res.
-  int64_t run_one(uint8_t op, int32_t file, uint64_t offset, void* buf, uint32_t len) {
-    alignas(64) unsigned char priv[128] = {};
-    iop_io io{};
-    io.user_data = 4242;
-    io.offset = offset;
-    io.buf = buf;
-    io.len = len;
-    io.file = file;
-    io.op = op;
-    io.buf_index = -1;
-    io.priv = priv;
-    iop_io* ios[1] = {&io};
-    EXPECT_EQ(submit(ios, 1), 1);
-    iop_cqe cqe[2] = {};
-    EXPECT_EQ(reap(cqe, 2, 1, kReapTimeoutNs), 1);
-    EXPECT_EQ(cqe[0].user_data, 4242u);
-    return cqe[0].res;
-  }
-
-  const iop_engine_desc* d;
-  iop_engine* e = nullptr;
-  iop_error err{};
-  std::vector<int> fds;
-
- private:
-  std::vector<int32_t> handles_;
 };
-
-// Does `op` on every block offset in `offsets` through `pool`, the way the
-// host's worker does: refill every free slot, submit them in one call, reap
-// at least one completion.  Writes put the offset's pattern in the slot's
-// buffer first; reads check it when they complete.  Returns the failures as
-// text (empty when all went well).
-std::string drive(Engine& eng, Pool& pool, int32_t file, uint8_t op,
-                  const std::vector<uint64_t>& offsets) {
-  const uint32_t qd = static_cast<uint32_t>(pool.slots.size());
-  std::vector<uint32_t> free_slots(qd);
-  std::iota(free_slots.rbegin(), free_slots.rend(), 0u);
-  std::vector<iop_io*> pending;
-  std::vector<iop_cqe> cqes(qd);
-  std::string failures;
-  size_t next = 0;
-  uint32_t in_flight = 0;
-  for (;;) {
-    while (!free_slots.empty() && next < offsets.size()) {
-      iop_io& io = pool.slots[free_slots.back()];
-      free_slots.pop_back();
-      io.op = op;
-      io.offset = offsets[next++];
-      io.file = file;
-      if (op == IOP_OP_WRITE) fill_pattern(static_cast<char*>(io.buf), io.len, io.offset);
-      else std::memset(io.buf, 0, io.len);
-      pending.push_back(&io);
-    }
-    if (!pending.empty()) {
-      int32_t accepted = eng.submit(pending.data(), static_cast<uint32_t>(pending.size()));
-      if (accepted < 0) return "submit failed: " + std::string(std::strerror(-accepted));
-      if (accepted == 0 && in_flight == 0) return "submit accepted nothing with nothing in flight";
-      pending.erase(pending.begin(), pending.begin() + accepted);
-      in_flight += static_cast<uint32_t>(accepted);
-    }
-    if (in_flight == 0 && pending.empty()) break;
-    int32_t got = eng.reap(cqes.data(), qd, in_flight > 0 ? 1 : 0, kReapTimeoutNs);
-    if (got < 0) return "reap failed: " + std::string(std::strerror(-got));
-    if (got == 0) return "reap timed out";
-    for (int32_t i = 0; i < got; i++) {
-      const uint64_t slot = cqes[i].user_data;
-      if (slot >= qd) return "completion with unknown user_data " + std::to_string(slot);
-      const iop_io& io = pool.slots[slot];
-      if (cqes[i].res != io.len) {
-        failures += " res " + std::to_string(cqes[i].res) + " at " + std::to_string(io.offset);
-      } else if (op == IOP_OP_READ &&
-                 !matches_pattern(static_cast<const char*>(io.buf), io.len, io.offset)) {
-        failures += " wrong data at " + std::to_string(io.offset);
-      }
-      free_slots.push_back(static_cast<uint32_t>(slot));
-    }
-    in_flight -= static_cast<uint32_t>(got);
-  }
-  return failures;
-}
-
-// `count` distinct block offsets in a shuffled (but reproducible) order.
-std::vector<uint64_t> shuffled_blocks(uint32_t count, uint32_t block) {
-  std::vector<uint64_t> offsets(count);
-  for (uint32_t i = 0; i < count; i++) offsets[i] = uint64_t{i} * block;
-  std::shuffle(offsets.begin(), offsets.end(), std::mt19937_64(count * 31u + block));
-  return offsets;
-}
-
-// Checks the whole file with plain pread: the data is really there, not only
-// in the engine's view.
-std::string check_file(const std::string& path, uint32_t count, uint32_t block) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "cannot open " + path;
-  std::vector<char> buf(block);
-  std::string failures;
-  for (uint32_t i = 0; i < count; i++) {
-    const uint64_t off = uint64_t{i} * block;
-    if (pread(fd, buf.data(), block, static_cast<off_t>(off)) != static_cast<ssize_t>(block) ||
-        !matches_pattern(buf.data(), block, off))
-      failures += " block at " + std::to_string(off);
-  }
-  close(fd);
-  return failures;
-}
 
 // Writes `count` blocks with unique data, checks the file, reads them back
 // through the engine and compares.
@@ -392,54 +131,17 @@ void round_trip(uint32_t qd, uint32_t block, uint32_t count, uint32_t config_fla
   const bool direct = (config_flags & IOP_CONFIG_DIRECT) != 0;
   int32_t h = eng.open(tmp.path(), O_RDWR | (direct ? O_DIRECT : 0));
   ASSERT_GE(h, 0) << eng.err.message;
-  Pool pool(qd, block, eng.d->io_priv_size);
+  Pool pool(qd, block, eng.desc->io_priv_size);
   const std::vector<uint64_t> offsets = shuffled_blocks(count, block);
   EXPECT_EQ(drive(eng, pool, h, IOP_OP_WRITE, offsets), "");
   EXPECT_EQ(check_file(tmp.path(), count, block), "");
   EXPECT_EQ(drive(eng, pool, h, IOP_OP_READ, offsets), "");
 }
 
-// Runs `fn` in a child process whose system call `nr` fails with `error`,
-// as under a container's seccomp profile.  Returns what fn returned there.
-template <class Fn>
-std::string with_syscall_failing(long nr, int error, Fn fn) {
-  int p[2];
-  if (pipe(p) != 0) return "pipe failed";
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(p[0]);
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1),
-        BPF_STMT(BPF_RET | BPF_K,
-                 SECCOMP_RET_ERRNO | (static_cast<uint32_t>(error) & SECCOMP_RET_DATA)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
-      _exit(3);
-    std::string out = fn();
-    ssize_t w = write(p[1], out.data(), out.size());
-    _exit(w == static_cast<ssize_t>(out.size()) ? 0 : 4);
-  }
-  close(p[1]);
-  std::string out;
-  char buf[512];
-  ssize_t r;
-  while ((r = read(p[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(r));
-  close(p[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return "child failed with status " + std::to_string(status);
-  return out;
-}
-
 class AioEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(AioPlugin::get().error, "");
+    ASSERT_EQ(aio_plugin().error, "");
     take_log();
   }
 };
@@ -447,7 +149,7 @@ class AioEngineTest : public ::testing::Test {
 // --- descriptor and create ----------------------------------------------------
 
 TEST_F(AioEngineTest, DescriptorIsComplete) {
-  const iop_engine_desc* d = AioPlugin::get().desc;
+  const iop_engine_desc* d = aio_plugin().desc;
   EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
   EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
   EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
@@ -465,7 +167,7 @@ TEST_F(AioEngineTest, CreateRejectsABadConfig) {
   EXPECT_EQ(eng.create(0, IOP_CONFIG_DIRECT), -EINVAL);
   EXPECT_NE(std::string(eng.err.message).find("queue depth"), std::string::npos);
   EXPECT_EQ(eng.create(4097, IOP_CONFIG_DIRECT), -EINVAL);
-  EXPECT_EQ(eng.e, nullptr);
+  EXPECT_EQ(eng.instance, nullptr);
 }
 
 TEST_F(AioEngineTest, BufferedUseIsWarnedAboutOncePerProcess) {
@@ -569,12 +271,12 @@ TEST_F(AioEngineTest, TheIocbLivesInTheIosScratch) {
   ASSERT_EQ(eng.create(4, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
-  Pool pool(2, 8192, eng.d->io_priv_size);
+  Pool pool(2, 8192, eng.desc->io_priv_size);
   iop_io& w = pool.slots[1];
   w.op = IOP_OP_WRITE;
   w.file = h;
   w.offset = 65536;
-  std::memset(pool.slots[1].priv, 0xAB, eng.d->io_priv_size);  // stale scratch
+  std::memset(pool.slots[1].priv, 0xAB, eng.desc->io_priv_size);  // stale scratch
   iop_io& s = pool.slots[0];
   s.op = IOP_OP_FDATASYNC;
   s.file = h;
@@ -619,14 +321,8 @@ TEST_F(AioEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
   ASSERT_EQ(eng.create(3, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
-  Pool pool(6, 4096, eng.d->io_priv_size);
-  std::vector<iop_io*> ios;
-  for (iop_io& io : pool.slots) {
-    io.op = IOP_OP_WRITE;
-    io.file = h;
-    io.offset = io.user_data * 4096;
-    ios.push_back(&io);
-  }
+  Pool pool(6, 4096, eng.desc->io_priv_size);
+  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
   ASSERT_EQ(eng.submit(ios.data(), 6), 3);
   EXPECT_EQ(eng.submit(ios.data() + 3, 3), 0);
   iop_cqe cqe[6];
@@ -660,14 +356,8 @@ TEST_F(AioEngineTest, ReapWaitsForMinWaitAndReturnsAtMostMax) {
   ASSERT_EQ(eng.create(16, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
-  Pool pool(16, 4096, eng.d->io_priv_size);
-  std::vector<iop_io*> ios;
-  for (iop_io& io : pool.slots) {
-    io.op = IOP_OP_WRITE;
-    io.file = h;
-    io.offset = io.user_data * 4096;
-    ios.push_back(&io);
-  }
+  Pool pool(16, 4096, eng.desc->io_priv_size);
+  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
   ASSERT_EQ(eng.submit(ios.data(), 16), 16);
   iop_cqe cqe[16];
   ASSERT_EQ(eng.reap(cqe, 10, 10, kReapTimeoutNs), 10);
@@ -695,7 +385,7 @@ TEST_F(AioEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
   int32_t w = eng.open(wo.path(), O_WRONLY | O_DIRECT);
   ASSERT_GE(h, 0);
   ASSERT_GE(w, 0);
-  Pool pool(7, 4096, eng.d->io_priv_size);
+  Pool pool(7, 4096, eng.desc->io_priv_size);
   const uint8_t ops[7] = {IOP_OP_WRITE, IOP_OP_READ, IOP_OP_WRITE, IOP_OP_WRITE,
                           99,           IOP_OP_TRIM, IOP_OP_WRITE};
   const int32_t files[7] = {h, w, h, h + 50, h, h, h};
@@ -724,7 +414,7 @@ TEST_F(AioEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
 TEST_F(AioEngineTest, ReapReturnsRefusedIosAcrossCallsWhenMaxIsSmall) {
   Engine eng;
   ASSERT_EQ(eng.create(4, IOP_CONFIG_DIRECT), 0) << eng.err.message;
-  Pool pool(4, 512, eng.d->io_priv_size);
+  Pool pool(4, 512, eng.desc->io_priv_size);
   std::vector<iop_io*> ios;
   for (iop_io& io : pool.slots) {
     io.op = IOP_OP_READ;
@@ -749,11 +439,11 @@ TEST_F(AioEngineTest, UnknownSubmitFlagsAreRejected) {
   ASSERT_EQ(eng.create(2, 0), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
-  Pool pool(1, 512, eng.d->io_priv_size);
+  Pool pool(1, 512, eng.desc->io_priv_size);
   pool.slots[0].op = IOP_OP_WRITE;
   pool.slots[0].file = h;
   iop_io* ios[1] = {&pool.slots[0]};
-  EXPECT_EQ(eng.d->submit(eng.e, ios, 1, 1u), -EINVAL);
+  EXPECT_EQ(eng.desc->submit(eng.instance, ios, 1, 1u), -EINVAL);
   iop_cqe cqe[1];
   EXPECT_EQ(eng.reap(cqe, 1, 0, 0), 0);
 }
@@ -769,13 +459,13 @@ TEST_F(AioEngineTest, CloseFileLeavesTheHostsDescriptorOpen) {
   ASSERT_GE(file.fd, 0);
   eng.fds.push_back(file.fd);
   iop_error err{};
-  int32_t h = eng.d->open_file(eng.e, &file, &err);
+  int32_t h = eng.desc->open_file(eng.instance, &file, &err);
   ASSERT_EQ(h, 0) << err.message;
-  ASSERT_EQ(eng.d->close_file(eng.e, h, &err), 0) << err.message;
+  ASSERT_EQ(eng.desc->close_file(eng.instance, h, &err), 0) << err.message;
   EXPECT_NE(fcntl(file.fd, F_GETFD), -1) << "the engine closed the host's descriptor";
-  EXPECT_EQ(eng.d->close_file(eng.e, h, &err), -EBADF);
+  EXPECT_EQ(eng.desc->close_file(eng.instance, h, &err), -EBADF);
   file.fd = -1;
-  EXPECT_EQ(eng.d->open_file(eng.e, &file, &err), -EBADF);
+  EXPECT_EQ(eng.desc->open_file(eng.instance, &file, &err), -EBADF);
 }
 
 }  // namespace
