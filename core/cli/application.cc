@@ -1,5 +1,8 @@
 #include "cli/application.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -29,6 +32,7 @@
 #include "run/job_runner.h"
 #include "run/planned_phase.h"
 #include "target/dataset_preparer.h"
+#include "target/layout_manifest.h"
 #include "target/target_layout.h"
 
 namespace iopulse {
@@ -143,9 +147,25 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   const EngineLibrary& lib = registry.require(engine);
   const iop_engine_desc& desc = lib.desc();
   const auto phases = plan_phases(cl, registry, file, lib);
+  if (!phases.front()->spec.export_layout_manifest.empty()) {
+    write_layout_manifest(phases.front()->spec.export_layout_manifest, phases.front()->layout,
+                          phases.front()->spec.target_path);
+  }
   if (cl.dry_run()) {
     print_plan(phases, lib);
     return 0;
+  }
+  // Every worker holds a descriptor per file of its set.
+  size_t descriptors = 64;
+  for (const auto& p : phases) descriptors = std::max(descriptors, 64 + p->layout.files.size() * p->spec.threads);
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < descriptors) {
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, descriptors);
+    setrlimit(RLIMIT_NOFILE, &files);
+    if (files.rlim_cur < descriptors) {
+      throw UsageError(fmt::format("the job needs about {} open files and the limit is {} (ulimit -n)", descriptors,
+                                   files.rlim_cur));
+    }
   }
   // Run-wide settings (files, outputs, metrics) are the same in every phase.
   const JobSpec& spec = phases.front()->spec;

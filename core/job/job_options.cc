@@ -94,6 +94,25 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().preallocate = flag_value(text, label); }},
     {"force-recreate", "", "refill the files even when an earlier run prepared matching data",
      APPLY { job.spec().force_recreate = flag_value(text, label); }},
+    {"num-files", "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
+     APPLY { job.spec().num_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); }},
+    {"total-files", "N", "TARGET is a directory tree holding N files (see --dir-depth, --dir-width)",
+     APPLY { job.spec().total_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); }},
+    {"dir-depth", "N", "levels of directories in the tree (default 1)",
+     APPLY { job.spec().dir_depth = static_cast<uint32_t>(parse_count(label, text, 1, 16)); }},
+    {"dir-width", "N", "directories in each directory of the tree (default 1)",
+     APPLY { job.spec().dir_width = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); }},
+    {"file-prefix", "NAME", "file names in a file set: NAME.<index> (default file)",
+     APPLY {
+       if (text.empty() || text.find('/') != std::string::npos) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a file name without '/'", label, text));
+       }
+       job.spec().file_prefix = text;
+     }},
+    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH relative to TARGET)",
+     APPLY { job.spec().layout_manifest = file_name(text, label); }},
+    {"export-layout-manifest", "FILE", "write the planned files to FILE in the --layout-manifest format",
+     APPLY { job.spec().export_layout_manifest = file_name(text, label); }},
     {"allow-device-writes", "", "allow writes to a block device (they destroy its contents)",
      APPLY { job.spec().allow_device_writes = flag_value(text, label); }},
     {"direct", "", "open files with O_DIRECT (bypass the page cache)",
@@ -270,6 +289,8 @@ void check_combinations(const JobSpec& spec) {
     throw UsageError("--run-until-complete: needs one block size (every block exactly once); accepted: a single --block-size");
   }
   if (spec.verify && spec.verify_only) throw UsageError("--verify and --verify-only: choose one");
+  const int set_kinds = (spec.num_files != 0) + (spec.total_files != 0) + !spec.layout_manifest.empty();
+  if (set_kinds > 1) throw UsageError("--num-files, --total-files and --layout-manifest: choose one");
   if (spec.verify || spec.verify_only) {
     const char* opt = spec.verify ? "--verify" : "--verify-only";
     if (mixed) {
@@ -348,6 +369,15 @@ JobSpec JobSpecBuilder::build() const {
                              writes ? spec.write_sizes.min_size() : UINT32_MAX);
   spec.distribution.validate(spec.random);
   check_combinations(spec);
+  for (const char* tree : {"dir-depth", "dir-width"}) {
+    if (given(tree) && !given("total-files")) {
+      throw UsageError(fmt::format("{}: shapes the tree of --total-files; give --total-files too", label_of(tree)));
+    }
+  }
+  if (given("layout-manifest") && given("file-size")) {
+    throw UsageError(fmt::format("{}: the manifest gives every file's size; drop {}", label_of("layout-manifest"),
+                                 label_of("file-size")));
+  }
   if (given("prometheus-bind") && !given("prometheus-port")) {
     throw UsageError(fmt::format("{}: needs --prometheus-port", label_of("prometheus-bind")));
   }

@@ -20,6 +20,13 @@ nlohmann::json JobSpec::to_json() const {
   j["file_size"] = file_size;
   j["file_distribution"] = to_string(file_distribution);
   j["direct"] = direct;
+  if (num_files != 0) j["num_files"] = num_files;
+  if (total_files != 0) {
+    j["total_files"] = total_files;
+    j["dir_depth"] = dir_depth;
+    j["dir_width"] = dir_width;
+  }
+  if (!layout_manifest.empty()) j["layout_manifest"] = layout_manifest;
   j["block_size"] = block_size;
   j["read_block_size"] = read_sizes.to_string();
   j["write_block_size"] = write_sizes.to_string();

@@ -46,6 +46,15 @@ struct JobSpec {
   uint64_t file_size = 0;                  // bytes addressed in each file; 0 = use the existing size
   FileDistribution file_distribution = FileDistribution::kShared;
   bool direct = false;                     // O_DIRECT
+
+  // File sets: TARGET is a directory holding many files.  One of:
+  uint32_t num_files = 0;                  // --num-files N: <target>/<prefix>.<i>
+  uint32_t total_files = 0;                // --total-files N in a tree of
+  uint32_t dir_depth = 1;                  //   --dir-depth levels of
+  uint32_t dir_width = 1;                  //   --dir-width directories each
+  std::string layout_manifest;             // --layout-manifest: "SIZE PATH" lines
+  std::string file_prefix = "file";        // file names: <prefix>.<index>
+  std::string export_layout_manifest;      // write the planned files as a manifest
   bool allow_device_writes = false;        // writing to a block device is refused otherwise
   bool preallocate = false;                // fallocate files before filling them
   bool force_recreate = false;             // refill files even when their data fits the job

@@ -102,7 +102,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     setup.signals = &signals;
     setup.time_series = &time_series;
     setup.stats_interval_ns = spec_.stats_interval_ns;
-    setup.working_set_offset = file_offsets[layout_.workers[i].file_index];
+    setup.file_offsets = &file_offsets;
     setup.working_set_bytes = working_set_bytes;
     workers.push_back(std::make_unique<Worker>(setup));
   }

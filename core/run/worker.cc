@@ -44,7 +44,6 @@ const char* op_name(uint8_t op) {
 
 Worker::Worker(const WorkerSetup& setup)
     : setup_(setup),
-      file_(setup.layout->files[setup.layout->workers[setup.index].file_index]),
       assignment_(setup.layout->workers[setup.index]),
       rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.index + 1)),
       // The hot-spot permutation is keyed by the job's seed alone, so every
@@ -55,7 +54,6 @@ Worker::Worker(const WorkerSetup& setup)
       read_sizes_(setup.spec->read_sizes),
       write_sizes_(setup.spec->write_sizes),
       unit_(setup.spec->block_size),
-      region_bytes_(assignment_.region_blocks * setup.spec->block_size),
       seq_cursor_(assignment_.first_block) {
   const JobSpec& spec = *setup.spec;
   // One permutation for the whole region, keyed by the job's seed: workers
@@ -140,36 +138,52 @@ void Worker::setup() {
   config.options = setup_.engine_options;
   engine_ = std::make_unique<EngineInstance>(desc, config);
 
-  // The host opens the file unless the engine does (or does no IO at all).
+  // The host opens every file of the assignment unless the engine does (or
+  // does no IO at all); the engine gets a handle for each.
   const bool writes = spec.read_percent < 100;
-  uint32_t file_flags = IOP_FILE_READ | (writes ? IOP_FILE_WRITE : 0) | (spec.direct ? IOP_FILE_DIRECT : 0);
-  if ((desc.caps & (IOP_CAP_OPENS_BY_PATH | IOP_CAP_DISKLESS)) == 0) {
-    const int oflags = (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC | (spec.direct ? O_DIRECT : 0);
-    fd_ = open(file_.path.c_str(), oflags);
-    if (fd_ < 0) {
-      const int err = errno;
-      throw std::system_error(err, std::generic_category(),
-                              fmt::format("opening '{}'{}", file_.path,
-                                          spec.direct && err == EINVAL
-                                              ? " with O_DIRECT (the filesystem may not support it)"
-                                              : ""));
+  const uint32_t file_flags =
+      IOP_FILE_READ | (writes ? IOP_FILE_WRITE : 0) | (spec.direct ? IOP_FILE_DIRECT : 0);
+  const bool host_opens = (desc.caps & (IOP_CAP_OPENS_BY_PATH | IOP_CAP_DISKLESS)) == 0;
+  uint64_t first_unit = 0;
+  for (const WorkerRegion& wr : assignment_.regions) {
+    OpenRegion r;
+    r.file = &setup_.layout->files[wr.file_index];
+    r.offset = wr.offset;
+    r.bytes = wr.blocks * unit_;
+    r.first_unit = first_unit;
+    r.heat_base = (*setup_.file_offsets)[wr.file_index];
+    first_unit += wr.blocks;
+    uniform_units_ = regions_.empty() || uniform_units_ == wr.blocks ? wr.blocks : 0;
+    regions_.push_back(r);
+    OpenRegion& open_region = regions_.back();
+    if (host_opens) {
+      const int oflags = (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC | (spec.direct ? O_DIRECT : 0);
+      open_region.fd = open(r.file->path.c_str(), oflags);
+      if (open_region.fd < 0) {
+        const int err = errno;
+        throw std::system_error(err, std::generic_category(),
+                                fmt::format("opening '{}'{}", r.file->path,
+                                            spec.direct && err == EINVAL
+                                                ? " with O_DIRECT (the filesystem may not support it)"
+                                                : ""));
+      }
+      if (spec.fadvise >= 0) {
+        const int rc = posix_fadvise(open_region.fd, static_cast<off_t>(r.offset), static_cast<off_t>(r.bytes),
+                                     spec.fadvise);
+        if (rc != 0) {
+          throw std::system_error(rc, std::generic_category(),
+                                  fmt::format("posix_fadvise {} on '{}'", spec.fadvise_name, r.file->path));
+        }
+      }
     }
+    iop_file_desc fdesc{};
+    fdesc.struct_size = sizeof fdesc;
+    fdesc.flags = file_flags;
+    fdesc.path = r.file->path.c_str();
+    fdesc.fd = open_region.fd;
+    fdesc.size = r.file->size;
+    open_region.handle = engine_->open_file(fdesc);
   }
-  if (spec.fadvise >= 0 && fd_ >= 0) {
-    const int rc = posix_fadvise(fd_, static_cast<off_t>(assignment_.region_offset),
-                                 static_cast<off_t>(region_bytes_), spec.fadvise);
-    if (rc != 0) {
-      throw std::system_error(rc, std::generic_category(),
-                              fmt::format("posix_fadvise {} on '{}'", spec.fadvise_name, file_.path));
-    }
-  }
-  iop_file_desc fdesc{};
-  fdesc.struct_size = sizeof fdesc;
-  fdesc.flags = file_flags;
-  fdesc.path = file_.path.c_str();
-  fdesc.fd = fd_;
-  fdesc.size = file_.size;
-  const int32_t handle = engine_->open_file(fdesc);
   if (spec.heatmap) {
     heatmap_ = std::make_unique<AccessHeatmap>(setup_.working_set_bytes, spec.block_size, spec.heatmap_buckets);
   }
@@ -212,7 +226,8 @@ void Worker::setup() {
     slot.io.user_data = i;
     slot.io.buf = buf_base + i * buf_stride;
     slot.block = kNoBlock;
-    slot.io.file = handle;
+    slot.io.file = regions_.front().handle;
+    slot.region = 0;
     slot.io.buf_index = use_registered ? static_cast<int32_t>(i) : -1;
     slot.io.priv = priv_stride > 0 ? static_cast<unsigned char*>(priv_) + i * priv_stride : nullptr;
     free_[i] = qd - 1 - i;
@@ -227,7 +242,7 @@ void Worker::loop(uint64_t start_ns) {
   const bool think = spec.think_time_ns != 0 || spec.think_adaptive_percent != 0;
   const bool spin = spec.think_mode == ThinkMode::kSpin;
   const bool verifying_reads = inflight_blocks_ != nullptr;
-  const bool lock_mode_on = spec.lock_mode != LockMode::kNone && fd_ >= 0;
+  const bool lock_mode_on = spec.lock_mode != LockMode::kNone && regions_.front().fd >= 0;
 
   uint32_t nfree = qd;
   uint32_t pending = 0;   // prepared IOs at batch_[0, pending) not yet accepted
@@ -238,7 +253,6 @@ void Worker::loop(uint64_t start_ns) {
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
   next_issue_ns_ = static_cast<double>(start_ns);
-  const uint64_t heatmap_base = setup_.working_set_offset;
 
   for (;;) {
     if (submitting) {
@@ -338,7 +352,8 @@ void Worker::loop(uint64_t start_ns) {
         last_latency_ns_ = latency;
         if (rate_limited_) intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
         if (heatmap_ && slot.block != kNoBlock) {
-          heatmap_->record(heatmap_base + slot.io.offset, slot.io.len, slot.io.op == IOP_OP_WRITE);
+          heatmap_->record(regions_[slot.region].heat_base + slot.io.offset, slot.io.len,
+                           slot.io.op == IOP_OP_WRITE);
         }
         if (verifying_reads && slot.block != kNoBlock) [[unlikely]] {
           if (slot.io.op == IOP_OP_READ) check_read(slot);
@@ -388,9 +403,12 @@ Worker::Next Worker::next_io(IoSlot& slot) {
   iop_io& io = slot.io;
   if (sync_every_ != 0 && writes_since_sync_ >= sync_every_) {
     writes_since_sync_ = 0;
+    // One sync per region would be costly for large sets: the sync goes to
+    // the region the last write went to.
     io.op = sync_op_;
     io.offset = 0;
     io.len = 0;
+    io.file = regions_[slot.region].handle;
     slot.block = kNoBlock;
     return Next::kReady;
   }
@@ -402,10 +420,14 @@ Worker::Next Worker::next_io(IoSlot& slot) {
   if (len > remaining_bytes_) len = static_cast<uint32_t>(remaining_bytes_);
   const uint64_t block = next_block(len);
   if (block == kNoBlock) return Next::kBlocked;
+  const uint32_t r = region_of(block);
+  const OpenRegion& region = regions_[r];
   io.op = op;
   io.len = len;
-  io.offset = assignment_.region_offset + block * unit_;
+  io.offset = region.offset + (block - region.first_unit) * unit_;
+  io.file = region.handle;
   slot.block = block;
+  slot.region = r;
   --remaining_ops_;
   remaining_bytes_ -= len;
   if (op == IOP_OP_WRITE) {
@@ -418,10 +440,18 @@ Worker::Next Worker::next_io(IoSlot& slot) {
   return Next::kReady;
 }
 
+uint32_t Worker::region_of(uint64_t unit) const {
+  if (regions_.size() == 1) return 0;
+  if (uniform_units_ != 0) return static_cast<uint32_t>(unit / uniform_units_);
+  const auto it = std::upper_bound(regions_.begin(), regions_.end(), unit,
+                                   [](uint64_t u, const OpenRegion& r) { return u < r.first_unit; });
+  return static_cast<uint32_t>(it - regions_.begin() - 1);
+}
+
 uint64_t Worker::next_block(uint32_t len) {
-  // The last unit an IO of `len` bytes may start at.
-  const uint64_t last_start = (region_bytes_ - len) / unit_;
   const uint64_t len_units = (len + unit_ - 1) / unit_;
+  // The last unit of region r an IO of `len` bytes may start at.
+  const auto last_start = [&](const OpenRegion& r) { return r.first_unit + (r.bytes - len) / unit_; };
   for (int attempt = 0; attempt < 16; ++attempt) {
     uint64_t block;
     bool redraw_possible = false;
@@ -429,10 +459,15 @@ uint64_t Worker::next_block(uint32_t len) {
       const uint64_t rank = assignment_.first_rank + pass_done_;
       block = permutation_ ? (*permutation_)(rank) : rank;
     } else if (setup_.spec->random) {
-      block = std::min(offsets_.next_block(rng_), last_start);
+      block = offsets_.next_block(rng_);
+      block = std::min(block, last_start(regions_[region_of(block)]));
       redraw_possible = true;
     } else {
-      block = seq_cursor_ > last_start ? 0 : seq_cursor_;
+      // Sequential: an IO that would cross the end of its region starts the
+      // next region (or wraps to the first).
+      block = seq_cursor_;
+      const uint32_t r = region_of(block);
+      if (block > last_start(regions_[r])) block = r + 1 < regions_.size() ? regions_[r + 1].first_unit : 0;
     }
     if (inflight_blocks_ && !inflight_blocks_->insert(block)) {
       if (redraw_possible) continue;
@@ -441,7 +476,7 @@ uint64_t Worker::next_block(uint32_t len) {
     if (assignment_.complete_pass) {
       ++pass_done_;
     } else if (!setup_.spec->random) {
-      seq_cursor_ = block + len_units > last_start ? 0 : block + len_units;
+      seq_cursor_ = block + len_units >= assignment_.region_blocks ? 0 : block + len_units;
     }
     return block;
   }
@@ -458,7 +493,9 @@ void Worker::check_read(const IoSlot& slot) {
   const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, spec.seed, expected);
   if (r.ok) return;
   ++verify_failures_;
-  if (error_messages_.size() < kMaxErrorMessages) error_messages_.push_back(describe(r, file_.path, slot.io.offset));
+  if (error_messages_.size() < kMaxErrorMessages) {
+    error_messages_.push_back(describe(r, regions_[slot.region].file->path, slot.io.offset));
+  }
   if (!spec.continue_on_error) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->stop.store(true, std::memory_order_relaxed);
@@ -482,12 +519,14 @@ bool Worker::lock_io(const IoSlot& slot, bool wait) {
     lock.l_start = static_cast<off_t>(slot.io.offset);
     lock.l_len = static_cast<off_t>(slot.io.len);
   }  // kFull: l_start = l_len = 0, the whole file
-  if (fcntl(fd_, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) == 0) {
+  const int fd = regions_[slot.region].fd;
+  if (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) == 0) {
     ++locked_ios_;
     return true;
   }
   if (errno != EAGAIN && errno != EACCES && errno != EINTR) {
-    throw std::system_error(errno, std::generic_category(), fmt::format("locking '{}'", file_.path));
+    throw std::system_error(errno, std::generic_category(),
+                            fmt::format("locking '{}'", regions_[slot.region].file->path));
   }
   ++lock_conflicts_;
   return false;
@@ -503,7 +542,7 @@ void Worker::unlock_io(const IoSlot& slot) {
     lock.l_start = static_cast<off_t>(slot.io.offset);
     lock.l_len = static_cast<off_t>(slot.io.len);
   }
-  fcntl(fd_, F_OFD_SETLK, &lock);
+  fcntl(regions_[slot.region].fd, F_OFD_SETLK, &lock);
 }
 
 void Worker::wait_until(uint64_t until, bool spin) const {
@@ -539,10 +578,11 @@ void Worker::record_failure(const IoSlot& slot, int64_t res) {
   if (error_messages_.size() < kMaxErrorMessages) {
     error_messages_.push_back(
         res < 0 ? fmt::format("{} of {} bytes at offset {} in '{}': {}", op_name(slot.io.op),
-                              slot.io.len, slot.io.offset, file_.path,
+                              slot.io.len, slot.io.offset, regions_[slot.region].file->path,
                               std::strerror(static_cast<int>(-res)))
                 : fmt::format("{} of {} bytes at offset {} in '{}': short transfer of {} bytes",
-                              op_name(slot.io.op), slot.io.len, slot.io.offset, file_.path, res));
+                              op_name(slot.io.op), slot.io.len, slot.io.offset,
+                              regions_[slot.region].file->path, res));
   }
   if (!setup_.spec->continue_on_error) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
@@ -552,9 +592,9 @@ void Worker::record_failure(const IoSlot& slot, int64_t res) {
 
 void Worker::teardown() {
   engine_.reset();  // closes the engine's handles, then destroys the instance
-  if (fd_ >= 0) {
-    close(fd_);
-    fd_ = -1;
+  for (OpenRegion& r : regions_) {
+    if (r.fd >= 0) close(r.fd);
+    r.fd = -1;
   }
 }
 

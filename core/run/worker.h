@@ -66,7 +66,7 @@ struct WorkerSetup {
   RunSignals* signals = nullptr;
   TimeSeriesAssembler* time_series = nullptr;
   uint64_t stats_interval_ns = 1'000'000'000;
-  uint64_t working_set_offset = 0;  // where the worker's file starts in the working set (heatmap)
+  const std::vector<uint64_t>* file_offsets = nullptr;  // where each file starts in the working set (heatmap)
   uint64_t working_set_bytes = 0;   // all target files laid end to end (heatmap)
 };
 
@@ -102,8 +102,20 @@ class Worker {
     iop_io io;
     uint64_t submit_ns;    // clock at the submit() call that carried it
     uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
-    uint64_t block;        // unit index in the region (verify), kNoBlock for syncs
+    uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
     uint64_t generation;   // generation written (verify)
+    uint32_t region;       // index into regions_
+  };
+
+  // One region of the worker's assignment, opened.
+  struct OpenRegion {
+    const PlannedFile* file;
+    uint64_t offset;       // first byte in the file
+    uint64_t bytes;
+    uint64_t first_unit;   // its first unit in the worker's sequence of units
+    int fd = -1;           // host-opened descriptor, or -1
+    int32_t handle = -1;   // the engine's handle
+    uint64_t heat_base;    // where the file starts in the working set
   };
   static constexpr uint64_t kNoBlock = UINT64_MAX;
 
@@ -114,9 +126,13 @@ class Worker {
   void loop(uint64_t start_ns);
   // Chooses the next IO into `slot`: op, size, offset, verify data.
   Next next_io(IoSlot& slot);
-  // The unit index of the next read or write, or kNoBlock when verify finds
-  // it in flight and no other can be drawn now.  Commits the choice.
+  // The unit index of the next read or write (over all regions; an IO of
+  // `len` bytes starting there stays inside its region), or kNoBlock when
+  // verify finds it in flight and no other can be drawn now.  Commits the
+  // choice.
   uint64_t next_block(uint32_t len);
+  // The region holding unit `unit`.
+  uint32_t region_of(uint64_t unit) const;
   // Cold path: a read that came back in verify mode.
   void check_read(const IoSlot& slot);
   // --lock-mode: takes the OFD lock for the IO in `slot` (waiting when
@@ -133,11 +149,11 @@ class Worker {
   void record_failure(const IoSlot& slot, int64_t res);
 
   WorkerSetup setup_;
-  const PlannedFile& file_;
   const WorkerAssignment& assignment_;
 
   std::unique_ptr<EngineInstance> engine_;
-  int fd_ = -1;  // host-opened descriptor of the worker's file, or -1
+  std::vector<OpenRegion> regions_;
+  uint64_t uniform_units_ = 0;       // units per region when all are equal, else 0
 
   // Pool memory: slots, buffers and per-IO engine scratch, allocated once.
   IoSlot* slots_ = nullptr;
@@ -152,7 +168,6 @@ class Worker {
   OpMix op_mix_;
   BlockSizeMix read_sizes_, write_sizes_;
   uint64_t unit_;                    // offsets are multiples of it
-  uint64_t region_bytes_;
   std::optional<BlockPermutation> permutation_;  // complete pass with random order
   uint64_t pass_done_ = 0;           // ranks of the complete pass issued
   uint64_t seq_cursor_ = 0;          // next sequential unit

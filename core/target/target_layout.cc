@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "job/usage_error.h"
+#include "target/layout_manifest.h"
 #include "target/target_probe.h"
 
 namespace iopulse {
@@ -12,16 +13,91 @@ std::string per_worker_path(const std::string& base, uint32_t worker) {
   return fmt::format("{}.{}", base, worker);
 }
 
+bool is_file_set(const JobSpec& spec) {
+  return spec.num_files != 0 || spec.total_files != 0 || !spec.layout_manifest.empty();
+}
+
+// (path relative to the set's directory, size) of every file of a set.
+std::vector<std::pair<std::string, uint64_t>> file_set_members(const JobSpec& spec) {
+  std::vector<std::pair<std::string, uint64_t>> members;
+  if (!spec.layout_manifest.empty()) return read_layout_manifest(spec.layout_manifest);
+  const uint32_t count = spec.num_files != 0 ? spec.num_files : spec.total_files;
+  const size_t digits = std::to_string(count - 1).size();
+  uint64_t leaves = 1;
+  if (spec.total_files != 0) {
+    for (uint32_t d = 0; d < spec.dir_depth; ++d) {
+      leaves *= spec.dir_width;
+      if (leaves > 10'000'000) {
+        throw UsageError(fmt::format("--dir-width {} and --dir-depth {} make more than 10 million directories",
+                                     spec.dir_width, spec.dir_depth));
+      }
+    }
+  }
+  const size_t dir_digits = std::to_string(spec.dir_width - 1).size();
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string path;
+    if (spec.total_files != 0) {
+      // File i goes to leaf directory i % leaves; its path spells the leaf
+      // in base dir_width, one directory per level.
+      uint64_t leaf = i % leaves, scale = leaves;
+      for (uint32_t d = 0; d < spec.dir_depth; ++d) {
+        scale /= spec.dir_width;
+        path += fmt::format("d{:0{}}/", leaf / scale, dir_digits);
+        leaf %= scale;
+      }
+    }
+    path += fmt::format("{}.{:0{}}", spec.file_prefix, i, digits);
+    members.emplace_back(std::move(path), spec.file_size);
+  }
+  return members;
+}
+
 }  // namespace
 
 TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
   TargetLayout layout;
   const bool per_worker_files = spec.file_distribution == FileDistribution::kPerWorker;
-  const uint32_t nfiles = per_worker_files ? spec.threads : 1;
+  const uint32_t nfiles = per_worker_files ? spec.threads : 1;  // without a file set
   const bool writes = spec.read_percent < 100;
   const uint32_t max_io = std::max(spec.read_percent > 0 ? spec.read_sizes.max_size() : 0u,
                                    writes ? spec.write_sizes.max_size() : 0u);
 
+  if (is_file_set(spec)) {
+    const TargetProbe dir = TargetProbe::of(spec.target_path);
+    if (dir.kind != TargetProbe::Kind::kDirectory && dir.kind != TargetProbe::Kind::kMissing) {
+      throw UsageError(fmt::format("target '{}' must be a directory (or not exist yet) for a file set",
+                                   spec.target_path));
+    }
+    const auto members = file_set_members(spec);
+    const uint32_t copies = per_worker_files ? spec.threads : 1;
+    for (uint32_t c = 0; c < copies; ++c) {
+      for (const auto& [rel, size] : members) {
+        PlannedFile file;
+        file.path = rel.starts_with("/") ? rel
+                    : per_worker_files    ? fmt::format("{}/w{}/{}", spec.target_path, c, rel)
+                                          : fmt::format("{}/{}", spec.target_path, rel);
+        file.size = size;
+        const TargetProbe probe = TargetProbe::of(file.path);
+        if (probe.kind != TargetProbe::Kind::kMissing && probe.kind != TargetProbe::Kind::kRegularFile) {
+          throw UsageError(fmt::format("file set member '{}' exists and is not a regular file", file.path));
+        }
+        if (file.size == 0 && probe.kind == TargetProbe::Kind::kRegularFile) file.size = probe.size;
+        if (file.size == 0) {
+          throw UsageError(fmt::format("--file-size: required for the files of the set ('{}' does not exist)",
+                                       file.path));
+        }
+        if (file.size < max_io) {
+          throw UsageError(fmt::format("--block-size: {} is larger than the size {} of '{}'; accepted: at most "
+                                       "the smallest file", max_io, file.size, file.path));
+        }
+        if (spec.verify_only && (probe.kind != TargetProbe::Kind::kRegularFile || probe.size < file.size)) {
+          throw UsageError(fmt::format("--verify-only: '{}' is missing or shorter than {} bytes", file.path, file.size));
+        }
+        layout.logical_block_size = std::max(layout.logical_block_size, probe.logical_block_size);
+        layout.files.push_back(std::move(file));
+      }
+    }
+  } else {
   for (uint32_t i = 0; i < nfiles; ++i) {
     PlannedFile file;
     file.path = per_worker_files ? per_worker_path(spec.target_path, i) : spec.target_path;
@@ -78,6 +154,7 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
     }
     layout.files.push_back(std::move(file));
   }
+  }
 
   if (spec.direct && !diskless) {
     const uint32_t lbs = layout.logical_block_size;
@@ -99,26 +176,43 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
   // w-th contiguous 1/n of it; per-worker: the worker's own file.
   const uint64_t unit = spec.block_size;
   const bool partitioned = spec.file_distribution == FileDistribution::kPartitioned;
+  const auto add_region = [&](WorkerAssignment& a, uint32_t file_index, uint64_t offset, uint64_t blocks) {
+    a.regions.push_back({file_index, offset, blocks});
+    a.region_blocks += blocks;
+  };
+  const uint32_t nset = static_cast<uint32_t>(layout.files.size()) / (per_worker_files ? spec.threads : 1);
+  if (is_file_set(spec) && partitioned && nset < spec.threads) {
+    throw UsageError(fmt::format("--file-distribution partitioned: {} files cannot be split among {} workers; "
+                                 "accepted: at most {} workers", nset, spec.threads, nset));
+  }
   for (uint32_t w = 0; w < spec.threads; ++w) {
     WorkerAssignment a;
-    a.file_index = per_worker_files ? w : 0;
-    const uint64_t file_blocks = layout.files[a.file_index].size / unit;
-    if (partitioned) {
-      const uint64_t begin = file_blocks * w / spec.threads;
-      const uint64_t end = file_blocks * (w + 1) / spec.threads;
-      if (end - begin < std::max<uint64_t>(1, max_io / unit)) {
-        throw UsageError(fmt::format(
-            "--file-distribution partitioned: {} workers leave fewer than one IO of {} bytes per "
-            "worker in {} bytes; accepted: at most {} workers", spec.threads, max_io,
-            layout.files[0].size, file_blocks / std::max<uint64_t>(1, max_io / unit)));
-      }
-      a.region_offset = begin * unit;
-      a.region_blocks = end - begin;
+    if (is_file_set(spec)) {
+      // shared: every file; partitioned: the w-th contiguous share of the
+      // files; per-worker: the worker's own copy of the set.
+      const uint32_t first = per_worker_files ? w * nset : partitioned ? nset * w / spec.threads : 0;
+      const uint32_t last = per_worker_files ? (w + 1) * nset : partitioned ? nset * (w + 1) / spec.threads : nset;
+      for (uint32_t f = first; f < last; ++f) add_region(a, f, 0, layout.files[f].size / unit);
+      if (!partitioned && !per_worker_files) a.first_block = a.region_blocks * w / spec.threads;
     } else {
-      a.region_blocks = file_blocks;
-      a.first_block = per_worker_files ? 0 : (file_blocks * w) / spec.threads;
+      const uint32_t file_index = per_worker_files ? w : 0;
+      const uint64_t file_blocks = layout.files[file_index].size / unit;
+      if (partitioned) {
+        const uint64_t begin = file_blocks * w / spec.threads;
+        const uint64_t end = file_blocks * (w + 1) / spec.threads;
+        if (end - begin < std::max<uint64_t>(1, max_io / unit)) {
+          throw UsageError(fmt::format(
+              "--file-distribution partitioned: {} workers leave fewer than one IO of {} bytes per "
+              "worker in {} bytes; accepted: at most {} workers", spec.threads, max_io,
+              layout.files[0].size, file_blocks / std::max<uint64_t>(1, max_io / unit)));
+        }
+        add_region(a, file_index, begin * unit, end - begin);
+      } else {
+        add_region(a, file_index, 0, file_blocks);
+        a.first_block = per_worker_files ? 0 : (file_blocks * w) / spec.threads;
+      }
     }
-    layout.workers.push_back(a);
+    layout.workers.push_back(std::move(a));
   }
 
   // Stop conditions.  Without any, the job makes one complete pass.

@@ -23,10 +23,18 @@ struct PlannedFile {
 // The slice of the target one worker addresses.  Offsets are multiples of
 // the job's block size (its smallest IO size, the "unit");
 // region_offset + region_blocks * unit <= file size.
-struct WorkerAssignment {
+// One contiguous range of one file that a worker addresses.
+struct WorkerRegion {
   uint32_t file_index = 0;      // into TargetLayout::files
-  uint64_t region_offset = 0;   // first byte of the region
-  uint64_t region_blocks = 0;   // units in the region (>= 1)
+  uint64_t offset = 0;          // first byte
+  uint64_t blocks = 0;          // units (>= 1)
+};
+
+// A worker addresses its regions as one sequence of units laid end to end
+// (one region for a single file; one per file for a file set).
+struct WorkerAssignment {
+  std::vector<WorkerRegion> regions;
+  uint64_t region_blocks = 0;   // units in all regions (>= 1)
   uint64_t first_block = 0;     // where a sequential pass starts, in [0, region_blocks)
   uint64_t op_limit = 0;        // reads and writes to issue; 0 = no limit
   uint64_t byte_limit = 0;      // bytes to move; 0 = no limit
