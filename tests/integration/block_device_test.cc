@@ -1,0 +1,70 @@
+// Block devices, on a loop device over a scratch image: size and logical
+// block size come from the device; nothing is ever created, truncated or
+// filled; writes need --allow-device-writes and stay inside the range asked.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+// A loop device attached to a zeroed image, detached at the end.
+class LoopDevice {
+ public:
+  explicit LoopDevice(const std::string& image) : image_(image) {
+    if (run_command({"/usr/bin/truncate", "-s", "8M", image}).exit_code != 0) return;
+    const RunOutcome r = run_command({"/usr/sbin/losetup", "--find", "--show", image});
+    if (r.exit_code == 0 && !r.out.empty()) device_ = r.out.substr(0, r.out.find('\n'));
+  }
+  ~LoopDevice() {
+    if (!device_.empty()) run_command({"/usr/sbin/losetup", "-d", device_});
+  }
+  const std::string& device() const { return device_; }
+
+ private:
+  std::string image_;
+  std::string device_;
+};
+
+TEST(BlockDevice, ReadsTheDeviceAndWritesOnlyWithConsent) {
+  ScratchDir dir;
+  LoopDevice loop(dir.file("image"));
+  if (loop.device().empty()) GTEST_SKIP() << "loop devices are not available here (losetup failed)";
+  const std::string dev = loop.device();
+
+  // Read-only: the size comes from the device; nothing is written to it.
+  const std::string json = dir.file("out.json");
+  RunOutcome r = run_iopulse({dev, "--random", "--direct", "--total-ops", "500", "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = read_json(json);
+  EXPECT_EQ(j["config"]["file_size"], 8u << 20);
+  EXPECT_EQ(j["read"]["ops"], 500);
+  EXPECT_EQ(j["preparation"]["bytes_written"], 0);
+  std::string image = read_file(dir.file("image"));
+  EXPECT_EQ(image.find_first_not_of('\0'), std::string::npos) << "a read job changed the device";
+
+  // Writes are refused without the opt-in, before anything happens.
+  r = run_iopulse({dev, "--write-percent", "100", "--total-ops", "1", "-q"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("add --allow-device-writes"), std::string::npos) << r.err;
+
+  // O_DIRECT alignment comes from the device's logical block size.
+  r = run_iopulse({dev, "--direct", "--block-size", "1000", "--total-ops", "1", "-q"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("logical block size 512"), std::string::npos) << r.err;
+
+  // With consent: exactly the first 64 KiB, nothing else.
+  r = run_iopulse({dev, "--allow-device-writes", "--write-percent", "100", "--direct", "--block-size", "16k",
+                   "--total-bytes", "64k", "--buffer-pattern", "0x77", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  image = read_file(dir.file("image"));
+  ASSERT_EQ(image.size(), 8u << 20);
+  EXPECT_EQ(image.substr(0, 65536).find_first_not_of('\x77'), std::string::npos);
+  EXPECT_EQ(image.substr(65536).find_first_not_of('\0'), std::string::npos) << "data outside the range was touched";
+}
+
+}  // namespace
+}  // namespace iopulse::test
