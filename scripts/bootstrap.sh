@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcpp-httplib-dev
-  liburing-dev libgtest-dev libxxhash-dev libtomlplusplus-dev
+  liburing-dev libgtest-dev libnuma-dev libxxhash-dev libtomlplusplus-dev
   fio python3 coreutils
   dpkg-dev file            # cpack -G DEB (dpkg-shlibdeps)
   chromium                 # tests: headless rendering of the HTML report

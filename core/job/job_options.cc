@@ -1,6 +1,7 @@
 #include "job/job_options.h"
 
 #include <fcntl.h>
+#include <numa.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,14 +40,16 @@ uint32_t percent(const std::string& text, const std::string& label) {
   return static_cast<uint32_t>(parse_count(label, text, 0, 100));
 }
 
-// "0-3,8" -> {0, 1, 2, 3, 8}; every CPU must be online.
-std::vector<uint32_t> parse_cpu_list(const std::string& label, const std::string& text) {
-  const long online = sysconf(_SC_NPROCESSORS_CONF);
+// "0-3,8" -> {0, 1, 2, 3, 8}, every number below `count` (CPUs or NUMA
+// nodes, named by `what` in the message).
+std::vector<uint32_t> parse_id_list(const std::string& label, const std::string& text, long count,
+                                    const char* what) {
+  const long online = count;
   std::vector<uint32_t> cpus;
   size_t pos = 0;
   const auto fail = [&]() {
-    throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: CPU numbers and ranges from 0 to {}, e.g. 0-3,8",
-                                 label, text, online - 1));
+    throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: {} numbers and ranges from 0 to {}, e.g. 0-1,3",
+                                 label, text, what, online - 1));
   };
   while (pos <= text.size()) {
     const size_t comma = std::min(text.find(',', pos), text.size());
@@ -194,7 +197,17 @@ const std::vector<JobOption> kOptions = {
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: range, full, none", label, text));
      }},
     {"cpu-cores", "LIST", "pin workers round-robin to these CPUs, e.g. 0-3,8",
-     APPLY { job.spec().cpu_cores = parse_cpu_list(label, text); }},
+     APPLY { job.spec().cpu_cores = parse_id_list(label, text, sysconf(_SC_NPROCESSORS_CONF), "CPU"); }},
+    {"numa-zones", "LIST", "bind each worker's memory (its IO buffers) to these NUMA nodes, round-robin, e.g. 0,1",
+     APPLY {
+       if (numa_available() < 0) throw UsageError(fmt::format("{}: NUMA is not available on this machine", label));
+       job.spec().numa_zones = parse_id_list(label, text, numa_max_node() + 1, "NUMA node");
+       for (uint32_t node : job.spec().numa_zones) {
+         if (numa_bitmask_isbitset(numa_get_mems_allowed(), node) == 0) {
+           throw UsageError(fmt::format("{}: node {} has no memory this process may use", label, node));
+         }
+       }
+     }},
     {"verify", "", "write verifiable blocks (header + checksum) and check every block read",
      APPLY { job.spec().verify = flag_value(text, label); }},
     {"verify-only", "", "read back and check a dataset an earlier --verify run wrote with the same --seed",

@@ -51,6 +51,7 @@ nlohmann::json JobSpec::to_json() const {
   if (!fadvise_name.empty()) j["fadvise"] = fadvise_name;
   if (lock_mode != LockMode::kNone) j["lock_mode"] = lock_mode == LockMode::kRange ? "range" : "full";
   if (!cpu_cores.empty()) j["cpu_cores"] = cpu_cores;
+  if (!numa_zones.empty()) j["numa_zones"] = numa_zones;
   if (verify) j["verify"] = true;
   if (verify_only) j["verify_only"] = true;
   j["buffer_fill"] = buffer_fill == BufferFill::kRandom ? "random" : "pattern";

@@ -90,6 +90,7 @@ struct JobSpec {
   std::string fadvise_name;
   LockMode lock_mode = LockMode::kNone;
   std::vector<uint32_t> cpu_cores;         // workers are pinned round-robin to these; empty = no pinning
+  std::vector<uint32_t> numa_zones;        // workers' memory is bound round-robin to these nodes
 
   // Verification (verify/block_format.h).
   bool verify = false;                     // written blocks carry headers; reads are checked

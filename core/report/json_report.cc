@@ -131,7 +131,11 @@ json result_to_json(const RunResult& result) {
   if (result.config.is_object() && result.config.contains("lock_mode")) j["lock_conflicts"] = result.lock_conflicts;
   if (!result.worker_cpus.empty()) {
     json workers = json::array();
-    for (size_t i = 0; i < result.worker_cpus.size(); ++i) workers.push_back({{"index", i}, {"cpu", result.worker_cpus[i]}});
+    for (size_t i = 0; i < result.worker_cpus.size(); ++i) {
+      json w = {{"index", i}, {"cpu", result.worker_cpus[i]}};
+      if (i < result.worker_numa_nodes.size() && result.worker_numa_nodes[i] >= 0) w["numa_node"] = result.worker_numa_nodes[i];
+      workers.push_back(std::move(w));
+    }
     j["workers"] = std::move(workers);
   }
   if (result.verifying) {

@@ -170,6 +170,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.verify_failures += w->verify_failures();
     result.lock_conflicts += w->lock_conflicts();
     result.worker_cpus.push_back(w->cpu());
+    result.worker_numa_nodes.push_back(w->numa_node());
     end_ns = std::max(end_ns, w->finish_ns());
     if (w->heatmap() != nullptr) {
       if (!result.heatmap) {

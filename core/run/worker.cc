@@ -1,6 +1,8 @@
 #include "run/worker.h"
 
 #include <fcntl.h>
+#include <numa.h>
+#include <numaif.h>
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
@@ -98,7 +100,19 @@ void Worker::run() {
                                 fmt::format("pinning worker {} to CPU {}", setup_.index, cores[setup_.index % cores.size()]));
       }
     }
+    const std::vector<uint32_t>& zones = setup_.spec->numa_zones;
+    if (!zones.empty()) {
+      // The thread's memory policy, set before setup() allocates the buffers.
+      bitmask* nodes = numa_allocate_nodemask();
+      numa_bitmask_setbit(nodes, zones[setup_.index % zones.size()]);
+      numa_set_membind(nodes);
+      numa_free_nodemask(nodes);
+    }
     setup();
+    if (!zones.empty()) {
+      int node = -1;
+      if (get_mempolicy(&node, nullptr, 0, buffers_, MPOL_F_NODE | MPOL_F_ADDR) == 0) numa_node_ = node;
+    }
   } catch (...) {
     setup_error_ = std::current_exception();
     setup_.barrier->abort();

@@ -90,6 +90,7 @@ class Worker {
   uint64_t verify_failures() const { return verify_failures_; }
   uint64_t lock_conflicts() const { return lock_conflicts_; }
   int cpu() const { return cpu_; }  // the CPU the worker last ran on
+  int numa_node() const { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
   const AccessHeatmap* heatmap() const { return heatmap_.get(); }
   uint64_t finish_ns() const { return finish_ns_; }
   std::exception_ptr setup_error() const { return setup_error_; }
@@ -199,6 +200,7 @@ class Worker {
   uint64_t lock_conflicts_ = 0;
   uint32_t locked_ios_ = 0;          // IOs holding their lock
   int cpu_ = -1;
+  int numa_node_ = -1;
 
   // Statistics: the open interval, and everything before it.
   OpStatsSet interval_;

@@ -61,6 +61,7 @@ struct RunResult {
 
   uint64_t lock_conflicts = 0;   // --lock-mode: IOs that found their range locked by another worker
   std::vector<int> worker_cpus;  // the CPU each worker last ran on
+  std::vector<int> worker_numa_nodes;  // the node holding each worker's buffers (-1: no --numa-zones)
 
   bool verifying = false;        // --verify or --verify-only
   uint64_t verify_failures = 0;  // blocks read back that failed verification

@@ -269,6 +269,17 @@ TEST(Hints, WorkersArePinnedToTheGivenCpus) {
   EXPECT_NE(bad.err.find("--cpu-cores: '0-9999' is not accepted"), std::string::npos) << bad.err;
 }
 
+TEST(Hints, NumaZonesBindEachWorkersBuffers) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("n"), "--engine", "null", "--file-size", "1G", "--threads", "2",
+                                "--numa-zones", "0", "--duration", "100ms"});
+  ASSERT_EQ(j["workers"].size(), 2u);
+  for (const auto& w : j["workers"]) EXPECT_EQ(w["numa_node"], 0) << "buffers allocated on the bound node";
+  const RunOutcome bad = run_iopulse({dir.file("n"), "--file-size", "1M", "--numa-zones", "999"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--numa-zones: '999' is not accepted"), std::string::npos) << bad.err;
+}
+
 TEST(Hints, FullFileLocksMakeWorkersContend) {
   ScratchDir dir;
   const auto locked = run_json(dir, {dir.file("l"), "--file-size", "4M", "--threads", "2", "--write-percent",
