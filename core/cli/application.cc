@@ -30,7 +30,7 @@
 #include "run/engine_instance.h"
 #include "run/interrupt.h"
 #include "run/job_runner.h"
-#include "run/planned_phase.h"
+#include "run/planned_workload.h"
 #include "target/dataset_preparer.h"
 #include "target/layout_manifest.h"
 #include "target/target_layout.h"
@@ -81,9 +81,16 @@ MetricsSnapshot metrics_snapshot(const MergedInterval& m, const IntervalSummary&
   return snap;
 }
 
+// One phase: its concurrent workloads (one, or a group each).
+struct PlannedPhase {
+  std::string name;  // empty for a job without phases
+  std::vector<std::unique_ptr<PlannedWorkload>> workloads;
+  const PlannedWorkload& first() const { return *workloads.front(); }
+};
+
 // Every phase of the job, planned and validated before any file is touched.
-std::vector<std::unique_ptr<PlannedPhase>> plan_phases(const CommandLine& cl, EngineRegistry& registry,
-                                                       const JobFile* file, const EngineLibrary& lib) {
+std::vector<PlannedPhase> plan_phases(const CommandLine& cl, EngineRegistry& registry, const JobFile* file,
+                                      const EngineLibrary& lib) {
   std::vector<PhaseSpec> specs;
   if (file != nullptr) {
     check_engine_options(*file, [&registry](const std::string& engine, const std::string& option,
@@ -100,45 +107,58 @@ std::vector<std::unique_ptr<PlannedPhase>> plan_phases(const CommandLine& cl, En
   } else {
     specs.push_back({"", cl.to_job_spec(registry)});
   }
-  std::vector<std::unique_ptr<PlannedPhase>> phases;
-  for (PhaseSpec& s : specs) phases.push_back(PlannedPhase::plan(s.name, std::move(s.spec), lib));
+  std::vector<PlannedPhase> phases;
+  for (PhaseSpec& s : specs) {
+    PlannedPhase phase{s.name, {}};
+    if (s.groups.empty()) {
+      phase.workloads.push_back(PlannedWorkload::plan("", std::move(s.spec), lib));
+    } else {
+      for (auto& [name, spec] : s.groups) phase.workloads.push_back(PlannedWorkload::plan(name, std::move(spec), lib));
+    }
+    phases.push_back(std::move(phase));
+  }
   return phases;
 }
 
 // What --dry-run prints: the files and every phase's effective job.
-void print_plan(const std::vector<std::unique_ptr<PlannedPhase>>& phases, const EngineLibrary& lib) {
-  const PlannedPhase& first = *phases.front();
+void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& lib) {
+  const PlannedWorkload& first = phases.front().first();
   std::cout << "engine " << lib.desc().name << " " << (lib.desc().version ? lib.desc().version : "") << " ("
             << lib.path().string() << ")\n";
   std::cout << "files (nothing was touched):\n";
   for (const PlannedFile& f : first.layout.files) {
     std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : "") << "\n";
   }
-  for (const auto& p : phases) {
-    nlohmann::json config = p->spec.to_json();
-    config["engine_options"] = p->options.to_json();
-    std::cout << "phase " << (p->name.empty() ? std::string("(single)") : p->name) << ":\n"
-              << config.dump(2) << "\n";
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) {
+      nlohmann::json config = w->spec.to_json();
+      config["engine_options"] = w->options.to_json();
+      std::cout << "phase " << (p.name.empty() ? std::string("(single)") : p.name)
+                << (w->name.empty() ? std::string() : ", group " + w->name) << ":\n"
+                << config.dump(2) << "\n";
+    }
   }
 }
 
 // How the files must be prepared so every phase finds what it needs.
-PreparationOptions preparation_for(const std::vector<std::unique_ptr<PlannedPhase>>& phases) {
-  const JobSpec& first = phases.front()->spec;
+PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
+  const JobSpec& first = phases.front().first().spec;
   PreparationOptions o;
   o.parallelism = first.threads;
   o.seed = first.seed;
   o.block_size = first.block_size;
   o.preallocate = first.preallocate;
   o.force_recreate = first.force_recreate;
-  for (const auto& p : phases) {
-    const JobSpec& s = p->spec;
+  for (const PlannedPhase& phase : phases) {
+    for (const auto& w : phase.workloads) {
+    const JobSpec& s = w->spec;
     if (s.verify && s.read_percent > 0 && !o.verified) {
       o.verified = true;
       o.seed = s.seed;
       o.block_size = s.block_size;
     }
     o.job_writes_unverified |= !s.verify && s.read_percent < 100;
+    }
   }
   return o;
 }
@@ -147,9 +167,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   const EngineLibrary& lib = registry.require(engine);
   const iop_engine_desc& desc = lib.desc();
   const auto phases = plan_phases(cl, registry, file, lib);
-  if (!phases.front()->spec.export_layout_manifest.empty()) {
-    write_layout_manifest(phases.front()->spec.export_layout_manifest, phases.front()->layout,
-                          phases.front()->spec.target_path);
+  const PlannedWorkload& first = phases.front().first();
+  if (!first.spec.export_layout_manifest.empty()) {
+    write_layout_manifest(first.spec.export_layout_manifest, first.layout, first.spec.target_path);
   }
   if (cl.dry_run()) {
     print_plan(phases, lib);
@@ -157,7 +177,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   // Every worker holds a descriptor per file of its set.
   size_t descriptors = 64;
-  for (const auto& p : phases) descriptors = std::max(descriptors, 64 + p->layout.files.size() * p->spec.threads);
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) descriptors += w->layout.files.size() * w->spec.threads;
+  }
   rlimit files{};
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < descriptors) {
     files.rlim_cur = std::min<rlim_t>(files.rlim_max, descriptors);
@@ -168,8 +190,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
   }
   // Run-wide settings (files, outputs, metrics) are the same in every phase.
-  const JobSpec& spec = phases.front()->spec;
-  const TargetLayout& layout = phases.front()->layout;
+  const JobSpec& spec = first.spec;
+  const TargetLayout& layout = first.layout;
   const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
 
   // The metrics server binds before any file is touched, so a busy port is
@@ -200,8 +222,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
   }
 
-  auto describe_run = [&](RunResult& r, const PlannedPhase& p) {
-    r.phase = p.name;
+  auto describe_run = [&](RunResult& r, const PlannedWorkload& p) {
     r.config = p.spec.to_json();
     r.config["queue_depth_used"] = p.binding.queue_depth;
     r.config["engine_options"] = p.options.to_json();
@@ -212,7 +233,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.engine.abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
     r.engine.path = lib.path().string();
   };
-  describe_run(result, *phases.front());
+  describe_run(result, first);
 
   auto live = LiveLine::for_stderr(spec.quiet);
   std::unique_ptr<TimeSeriesJsonLines> jsonl;
@@ -220,22 +241,28 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
   if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output);
 
-  const bool several = phases.size() > 1 || !phases.front()->name.empty();
-  for (const auto& phase : phases) {
-    const JobSpec& ps = phase->spec;
+  const bool several = phases.size() > 1 || !phases.front().name.empty();
+  for (const PlannedPhase& phase : phases) {
+    const JobSpec& ps = phase.first().spec;
+    std::vector<WorkerGroup> groups;
+    uint32_t phase_threads = 0;
+    for (const auto& w : phase.workloads) {
+      groups.push_back({w->name, &w->spec, &w->layout, w->binding});
+      phase_threads += w->spec.threads;
+    }
     IntervalSinks sinks;
     sinks.live = live.get();
     sinks.jsonl = jsonl.get();
     sinks.csv = csv.get();
-    sinks.phase = phase->name;
+    sinks.phase = phase.name;
     sinks.time_offset_ns = several ? result.window_ns : 0;
-    std::vector<OpStatsSet> worker_totals(ps.threads);
+    std::vector<OpStatsSet> worker_totals(phase_threads);
     if (exporter) {
       sinks.observer = [&](const MergedInterval& m, const IntervalSummary& s, const OpStatsSet& cumulative) {
         MetricsSnapshot snap = metrics_snapshot(m, s, cumulative, ps.stats_interval_ns, true);
         const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
         for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
-        for (uint32_t i = 0; i < ps.threads; ++i) {
+        for (uint32_t i = 0; i < phase_threads; ++i) {
           const WorkerInterval* iv = nullptr;
           for (const WorkerInterval& w : m.per_worker) iv = w.worker == i ? &w : iv;
           static const OpStatsSet kIdle;
@@ -249,14 +276,28 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
         exporter->publish(std::move(snap));
       };
     }
+    // Each concurrent group's own configuration, beside the first group's.
+    const auto record_groups = [&phase](RunResult& r) {
+      if (phase.workloads.size() < 2) return;
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& w : phase.workloads) {
+        nlohmann::json c = w->spec.to_json();
+        c["name"] = w->name;
+        list.push_back(std::move(c));
+      }
+      r.config["groups"] = std::move(list);
+    };
     if (!several) {
-      JobRunner(ps, phase->layout, phase->binding).run(result, sinks);
+      record_groups(result);
+      JobRunner(groups).run(result, sinks);
       break;
     }
-    if (!ps.quiet) spdlog::info("phase {}", phase->name);
+    if (!ps.quiet) spdlog::info("phase {}", phase.name);
     RunResult pr;
-    describe_run(pr, *phase);
-    JobRunner(ps, phase->layout, phase->binding).run(pr, sinks);
+    describe_run(pr, phase.first());
+    pr.phase = phase.name;
+    record_groups(pr);
+    JobRunner(groups).run(pr, sinks);
     result.add_phase(pr);
     if (pr.interrupted || pr.stop_reason == "error" || pr.verify_failures > 0) break;
   }

@@ -21,6 +21,7 @@ namespace {
 
 constexpr std::string_view kPhaseKey = "phase";
 constexpr std::string_view kNameKey = "name";
+constexpr std::string_view kGroupKey = "group";
 constexpr std::string_view kEngineOptionsKey = "engine-options";
 
 // Settings that hold for the whole run, accepted only as global settings:
@@ -175,10 +176,15 @@ class TreeReader {
     file.path = path_;
     const toml::node* phases = nullptr;
     const toml::key* phases_key = nullptr;
-    file.global = read_layer(root, /*in_phase=*/false, nullptr, &phases, &phases_key);
+    std::vector<JobFileGroup> groups;
+    file.global = read_layer(root, /*in_phase=*/false, nullptr, &phases, &phases_key, &groups);
     if (phases == nullptr) {
-      file.phases.push_back({"phase-1", {}, ""});
+      file.phases.push_back({"phase-1", {}, "", std::move(groups)});
     } else {
+      if (!groups.empty()) {
+        throw UsageError(fmt::format("{}: group: top-level [[group]] tables cannot be used with [[phase]]; "
+                                     "accepted: [[phase.group]] tables inside each phase", path_));
+      }
       read_phases(*phases_key, *phases, file.phases);
     }
     return file;
@@ -195,7 +201,8 @@ class TreeReader {
   // One table of settings: the top level (in_phase false) or one [[phase]].
   // The top level hands back its `phase` array; a phase its `name`.
   std::vector<JobFileEntry> read_layer(const toml::table& table, bool in_phase, std::string* name,
-                                       const toml::node** phases, const toml::key** phases_key) {
+                                       const toml::node** phases, const toml::key** phases_key,
+                                       std::vector<JobFileGroup>* groups, bool in_group = false) {
     std::vector<Placed> placed;
     seen_.clear();
     for (const auto& [key_ptr, node_ptr] : in_file_order(table)) {
@@ -206,6 +213,11 @@ class TreeReader {
         if (in_phase) fail(where(k), written, "phases cannot be nested; accepted: [[phase]] tables at the top level");
         *phases = &node;
         *phases_key = &k;
+        continue;
+      }
+      if (written == kGroupKey) {
+        if (in_group) fail(where(k), written, "groups cannot be nested");
+        read_groups(k, node, *groups);
         continue;
       }
       if (in_phase && written == kNameKey) {
@@ -345,7 +357,8 @@ class TreeReader {
                                                shown(item)));
       }
       std::string name;
-      std::vector<JobFileEntry> entries = read_layer(*table, /*in_phase=*/true, &name, nullptr, nullptr);
+      std::vector<JobFileGroup> groups;
+      std::vector<JobFileEntry> entries = read_layer(*table, /*in_phase=*/true, &name, nullptr, nullptr, &groups);
       if (name.empty()) name = fmt::format("phase-{}", i + 1);
       const std::string at = where(item);
       if (auto [it, inserted] = names.emplace(name, at); !inserted) {
@@ -353,7 +366,36 @@ class TreeReader {
                                      "used once", at, name, it->second));
       }
       std::string label = fmt::format("{}: phase '{}'", at, name);
-      out.push_back({std::move(name), std::move(entries), std::move(label)});
+      out.push_back({std::move(name), std::move(entries), std::move(label), std::move(groups)});
+    }
+  }
+
+  // [[group]] / [[phase.group]]: concurrent groups of workers.  A group
+  // takes the keys a phase takes (it runs inside one), not nested groups.
+  void read_groups(const toml::key& k, const toml::node& node, std::vector<JobFileGroup>& out) {
+    const toml::array* list = node.as_array();
+    if (list == nullptr || list->empty()) {
+      fail(where(k), k.str(), fmt::format("{} is not accepted; accepted: [[group]] tables, one per group of workers",
+                                          shown(node)));
+    }
+    std::map<std::string, std::string> names;
+    for (size_t i = 0; i < list->size(); ++i) {
+      const toml::node& item = *list->get(i);
+      const toml::table* table = item.as_table();
+      if (table == nullptr) {
+        fail(where(item), k.str(), fmt::format("{} is not accepted; accepted: [[group]] tables", shown(item)));
+      }
+      std::string name;
+      const auto saved = seen_;  // a group is a table of its own
+      std::vector<JobFileEntry> entries =
+          read_layer(*table, /*in_phase=*/true, &name, nullptr, nullptr, nullptr, /*in_group=*/true);
+      seen_ = saved;
+      if (name.empty()) name = fmt::format("group-{}", i + 1);
+      const std::string at = where(item);
+      if (auto [it, inserted] = names.emplace(name, at); !inserted) {
+        throw UsageError(fmt::format("{}: name: '{}' is already the name of the group at {}", at, name, it->second));
+      }
+      out.push_back({name, std::move(entries), fmt::format("{}: group '{}'", at, name)});
     }
   }
 
@@ -445,7 +487,7 @@ std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string&
     apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options);
     apply_command_line(builder);
     try {
-      specs.push_back({phase.name, builder.build()});
+      specs.push_back({phase.name, builder.build(), {}});
     } catch (const UsageError& e) {
       // A combination may come from settings the phase inherits: say which
       // phase it is.
@@ -453,6 +495,21 @@ std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string&
       throw UsageError(fmt::format("{}: {}", phase.label, e.what()));
     }
     thread_labels.push_back(builder.label_of("threads"));
+    // Groups: global < phase < group < command line, each group on its own.
+    for (const JobFileGroup& group : phase.groups) {
+      JobSpecBuilder g;
+      apply_entries(g, file.global, engine, {&phase.entries, &group.entries}, command_line,
+                    command_line_engine_options);
+      apply_entries(g, phase.entries, engine, {&group.entries}, command_line, command_line_engine_options);
+      apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options);
+      apply_command_line(g);
+      try {
+        specs.back().groups.emplace_back(group.name, g.build());
+      } catch (const UsageError& e) {
+        throw UsageError(fmt::format("{}: {}", group.label, e.what()));
+      }
+    }
+    if (!specs.back().groups.empty()) specs.back().spec = specs.back().groups.front().second;
   }
 
   // One file per worker: the files are planned once, so the workers are too.

@@ -60,6 +60,15 @@ struct JobFileEntry {
   std::string label;
 };
 
+// A group of workers that runs its own workload alongside the phase's other
+// groups ([[group]] at the top level, or [[phase.group]]): composite
+// patterns such as random small reads beside sequential large writes.
+struct JobFileGroup {
+  std::string name;                    // `name = ...`, or "group-<n>"
+  std::vector<JobFileEntry> entries;   // workload settings, on top of the phase's
+  std::string label;                   // "job.toml:20: group 'scan'"
+};
+
 struct JobFilePhase {
   std::string name;                    // `name = ...`, or "phase-<n>" (1-based)
   std::vector<JobFileEntry> entries;   // in file order
@@ -67,6 +76,8 @@ struct JobFilePhase {
   // about the phase as a whole; empty for the one phase of a file without
   // [[phase]].
   std::string label;
+  // Concurrent groups of workers; empty: the phase is one group.
+  std::vector<JobFileGroup> groups;
 };
 
 struct JobFile {
@@ -93,7 +104,10 @@ JobFile parse_job_file(std::string_view toml_text, const std::string& path);
 // A phase ready to run.
 struct PhaseSpec {
   std::string name;
-  JobSpec spec;
+  JobSpec spec;                        // the phase's workload (its first group's when it has groups)
+  // Concurrent groups (name, workload), each with its own threads; empty
+  // when the phase is one group.
+  std::vector<std::pair<std::string, JobSpec>> groups;
 };
 
 // One JobSpec per phase: a fresh JobSpecBuilder gets the global settings,

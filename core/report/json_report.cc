@@ -116,6 +116,20 @@ json result_to_json(const RunResult& result) {
   }
   if (result.heatmap) j["heatmap"] = result.heatmap->to_json();
   if (!result.phase.empty()) j["name"] = result.phase;
+  if (!result.groups.empty()) {
+    json groups = json::array();
+    for (const RunResult::GroupResult& g : result.groups) {
+      OpStats total = g.read;
+      total.merge(g.write);
+      json gj = {{"name", g.name},
+                 {"read", op_to_json(g.read, result.window_ns)},
+                 {"write", op_to_json(g.write, result.window_ns)},
+                 {"total", op_to_json(total, result.window_ns)}};
+      if (g.sync.ops != 0) gj["sync"] = op_to_json(g.sync, result.window_ns);
+      groups.push_back(std::move(gj));
+    }
+    j["groups"] = std::move(groups);
+  }
   if (!result.phases.empty()) {
     json phases = json::array();
     for (const RunResult& p : result.phases) phases.push_back(result_to_json(p));

@@ -74,7 +74,8 @@ class IntervalEmitter {
 }  // namespace
 
 void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
-  const uint32_t n = spec_.threads;
+  uint32_t n = 0;
+  for (const WorkerGroup& g : groups_) n += g.spec->threads;
   StartBarrier barrier(n);
   RunSignals signals;
   // Per-worker intervals feed the per-worker series and the metrics server.
@@ -88,23 +89,29 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   }
 
   std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<size_t> group_of;  // worker -> group
   workers.reserve(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    WorkerSetup setup;
-    setup.index = i;
-    setup.spec = &spec_;
-    setup.layout = &layout_;
-    setup.engine = engine_.desc;
-    setup.engine_options = engine_.options;
-    setup.num_engine_options = engine_.num_options;
-    setup.queue_depth = engine_.queue_depth;
-    setup.barrier = &barrier;
-    setup.signals = &signals;
-    setup.time_series = &time_series;
-    setup.stats_interval_ns = spec_.stats_interval_ns;
-    setup.file_offsets = &file_offsets;
-    setup.working_set_bytes = working_set_bytes;
-    workers.push_back(std::make_unique<Worker>(setup));
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    const WorkerGroup& group = groups_[gi];
+    for (uint32_t i = 0; i < group.spec->threads; ++i) {
+      WorkerSetup setup;
+      setup.index = static_cast<uint32_t>(workers.size());
+      setup.layout_index = i;
+      setup.spec = group.spec;
+      setup.layout = group.layout;
+      setup.engine = group.engine.desc;
+      setup.engine_options = group.engine.options;
+      setup.num_engine_options = group.engine.num_options;
+      setup.queue_depth = group.engine.queue_depth;
+      setup.barrier = &barrier;
+      setup.signals = &signals;
+      setup.time_series = &time_series;
+      setup.stats_interval_ns = spec_.stats_interval_ns;
+      setup.file_offsets = &file_offsets;
+      setup.working_set_bytes = working_set_bytes;
+      workers.push_back(std::make_unique<Worker>(setup));
+      group_of.push_back(gi);
+    }
   }
   std::vector<std::thread> threads;
   threads.reserve(n);
@@ -163,8 +170,11 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
 
   uint64_t end_ns = start_ns;
   OpStatsSet totals;
-  for (const auto& w : workers) {
+  std::vector<OpStatsSet> group_totals(groups_.size());
+  for (size_t wi = 0; wi < workers.size(); ++wi) {
+    const auto& w = workers[wi];
     totals.merge(w->stats());
+    group_totals[group_of[wi]].merge(w->stats());
     result.read_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kRead)]);
     result.write_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kWrite)]);
     result.verify_failures += w->verify_failures();
@@ -191,6 +201,12 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     }
   }
   result.window_ns = end_ns - start_ns;
+  if (groups_.size() > 1) {
+    for (size_t gi = 0; gi < groups_.size(); ++gi) {
+      result.groups.push_back({groups_[gi].name, group_totals[gi][OpKind::kRead], group_totals[gi][OpKind::kWrite],
+                               group_totals[gi][OpKind::kSync]});
+    }
+  }
   result.rate_limited = spec_.rate_iops != 0 || spec_.rate_bw != 0;
   result.verifying = spec_.verify || spec_.verify_only;
   {
@@ -198,8 +214,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     std::sort(pinned.begin(), pinned.end());
     pinned.erase(std::unique(pinned.begin(), pinned.end()), pinned.end());
     const uint32_t online = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-    result.cores_used = pinned.empty() ? std::min(spec_.threads, online)
-                                       : std::min<uint32_t>(static_cast<uint32_t>(pinned.size()), spec_.threads);
+    result.cores_used = pinned.empty() ? std::min(n, online)
+                                       : std::min<uint32_t>(static_cast<uint32_t>(pinned.size()), n);
   }
   for (const MergedInterval& m : time_series.take_complete(/*all=*/true)) emit(m, result.window_ns);
   if (sinks.live != nullptr) sinks.live->clear();

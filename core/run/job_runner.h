@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "iopulse/engine.h"
 #include "job/job_spec.h"
@@ -42,10 +44,22 @@ struct IntervalSinks {
   std::function<void(const MergedInterval&, const IntervalSummary&, const OpStatsSet& cumulative)> observer;
 };
 
+// Workers that run one workload; a run has one group, or several running
+// side by side (composite patterns).  Run-wide settings (outputs, stats
+// interval) come from the first group.
+struct WorkerGroup {
+  std::string name;
+  const JobSpec* spec = nullptr;
+  const TargetLayout* layout = nullptr;
+  EngineBinding engine;
+};
+
 class JobRunner {
  public:
   JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine)
-      : spec_(spec), layout_(layout), engine_(engine) {}
+      : JobRunner(std::vector<WorkerGroup>{{"", &spec, &layout, engine}}) {}
+  explicit JobRunner(std::vector<WorkerGroup> groups)
+      : groups_(std::move(groups)), spec_(*groups_.front().spec), layout_(*groups_.front().layout) {}
 
   // Runs the job.  Fills the statistics, window, resources, time series,
   // stop reason and error messages of `result` (the caller fills engine and
@@ -53,9 +67,9 @@ class JobRunner {
   void run(RunResult& result, const IntervalSinks& sinks);
 
  private:
+  std::vector<WorkerGroup> groups_;
   const JobSpec& spec_;
   const TargetLayout& layout_;
-  EngineBinding engine_;
 };
 
 }  // namespace iopulse

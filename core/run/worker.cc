@@ -46,7 +46,7 @@ const char* op_name(uint8_t op) {
 
 Worker::Worker(const WorkerSetup& setup)
     : setup_(setup),
-      assignment_(setup.layout->workers[setup.index]),
+      assignment_(setup.layout->workers[setup.layout_index]),
       rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.index + 1)),
       // The hot-spot permutation is keyed by the job's seed alone, so every
       // worker sees the same hot blocks.
@@ -146,7 +146,7 @@ void Worker::setup() {
   config.struct_size = sizeof config;
   config.queue_depth = qd;
   config.flags = spec.direct ? IOP_CONFIG_DIRECT : 0;
-  config.worker_index = setup_.index;
+  config.worker_index = setup_.layout_index;
   config.num_workers = spec.threads;
   config.num_options = setup_.num_engine_options;
   config.options = setup_.engine_options;

@@ -55,7 +55,8 @@ struct RunSignals {
 
 // What a worker needs to know; every pointer outlives the worker.
 struct WorkerSetup {
-  uint32_t index = 0;
+  uint32_t index = 0;          // among all workers of the run (time series, seeds, pinning)
+  uint32_t layout_index = 0;   // among the workers of its group (layout->workers)
   const JobSpec* spec = nullptr;
   const TargetLayout* layout = nullptr;
   const iop_engine_desc* engine = nullptr;

@@ -70,6 +70,13 @@ struct RunResult {
   uint64_t preparation_ns = 0;
   uint64_t preparation_bytes = 0;
 
+  // Composite workloads: each concurrent group of workers' own counters.
+  struct GroupResult {
+    std::string name;
+    OpStats read, write, sync;
+  };
+  std::vector<GroupResult> groups;
+
   // With a job file of several phases: each phase's own results; the
   // members above then hold the whole run (see add_phase()).
   std::vector<RunResult> phases;

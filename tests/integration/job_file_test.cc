@@ -73,8 +73,12 @@ TEST(JobFileRun, EveryExampleRunsEveryPhaseShortened) {
     const JobFile file = load_job_file(example);  // the phases the run must report
     ScratchDir dir;
     const std::string json = dir.file("out.json");
-    RunOutcome r = run_iopulse({"--config", example, dir.file("target.dat"), "--file-size", "16M", "--duration",
-                                "300ms", "--json-output", json, "-q"});
+    // File sets keep their own (small) file size; a single file is shrunk.
+    const bool file_set = !file.global_values("total-files").empty() || !file.global_values("num-files").empty();
+    std::vector<std::string> args{"--config", example, dir.file("target.dat"), "--duration", "300ms",
+                                  "--json-output", json, "-q"};
+    if (!file_set) args.insert(args.end(), {"--file-size", "16M"});
+    RunOutcome r = run_iopulse(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(exists(dir.file("target.dat")));  // the command-line target replaces the file's
 
@@ -220,6 +224,48 @@ TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
   RunOutcome r = run_iopulse({"--config", dir.file("missing.toml"), "-q"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--config: '" + dir.file("missing.toml") + "' cannot be read"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace iopulse::test
+
+namespace iopulse::test {
+namespace {
+
+TEST(JobFileRun, ConcurrentGroupsRunTheirOwnWorkloadsSideBySide) {
+  ScratchDir dir;
+  const std::string job = dir.file("composite.toml");
+  std::ofstream(job) << "engine = \"null\"\nfile-size = \"64M\"\ntotal-ops = 3000\n"
+                        "[[group]]\nname = \"small-random\"\nthreads = 2\nrandom = true\nblock-size = \"4k\"\n"
+                        "read-percent = 50\n"
+                        "[[group]]\nname = \"large-seq\"\nthreads = 1\nblock-size = \"1M\"\ntotal-ops = 100\n";
+  const std::string json = dir.file("out.json");
+  const RunOutcome r = run_iopulse({"--config", job, dir.file("t"), "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto phase = read_json(json)["phases"][0];
+  ASSERT_EQ(phase["groups"].size(), 2u);
+  const auto& small = phase["groups"][0];
+  const auto& large = phase["groups"][1];
+  EXPECT_EQ(small["name"], "small-random");
+  EXPECT_EQ(small["total"]["ops"], 3000) << "the group's own budget";
+  EXPECT_EQ(small["read"]["bytes"].get<uint64_t>(), small["read"]["ops"].get<uint64_t>() * 4096);
+  EXPECT_GT(small["write"]["ops"].get<uint64_t>(), 1000u);
+  EXPECT_EQ(large["name"], "large-seq");
+  EXPECT_EQ(large["read"]["ops"], 100);
+  EXPECT_EQ(large["read"]["bytes"], 100u << 20);
+  EXPECT_EQ(large["write"]["ops"], 0);
+  EXPECT_EQ(phase["total"]["ops"], 3100) << "the phase is the sum of its groups";
+  EXPECT_EQ(phase["config"]["groups"][0]["threads"], 2);
+  EXPECT_EQ(phase["config"]["groups"][1]["block_size"], 1u << 20);
+}
+
+TEST(JobFileRun, GroupsRefuseRunWideKeys) {
+  ScratchDir dir;
+  const std::string job = dir.file("bad.toml");
+  std::ofstream(job) << "file-size = \"1M\"\n[[group]]\nthreads = 1\n[[group]]\njson-output = \"x.json\"\n";
+  const RunOutcome r = run_iopulse({"--config", job, dir.file("t")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(job + ":5: json-output: not accepted inside a phase"), std::string::npos) << r.err;
 }
 
 }  // namespace

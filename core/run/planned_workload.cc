@@ -1,4 +1,4 @@
-#include "run/planned_phase.h"
+#include "run/planned_workload.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -8,7 +8,7 @@
 
 namespace iopulse {
 
-std::unique_ptr<PlannedPhase> PlannedPhase::plan(std::string name, JobSpec spec, const EngineLibrary& engine) {
+std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec spec, const EngineLibrary& engine) {
   const iop_engine_desc& desc = engine.desc();
   const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
   if ((spec.verify || spec.verify_only) && diskless) {
@@ -18,7 +18,7 @@ std::unique_ptr<PlannedPhase> PlannedPhase::plan(std::string name, JobSpec spec,
   if (spec.direct && (desc.caps & IOP_CAP_DIRECT) == 0) {
     throw UsageError(fmt::format("--direct: engine {} does not support O_DIRECT", desc.name));
   }
-  auto phase = std::make_unique<PlannedPhase>(PlannedPhase{
+  auto phase = std::make_unique<PlannedWorkload>(PlannedWorkload{
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
       TargetLayout::plan(spec, diskless), EngineBinding{}});
 
