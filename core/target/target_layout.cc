@@ -129,6 +129,12 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
           if (file.size == 0) file.size = probe.size;
           break;
         case TargetProbe::Kind::kMissing:
+          if (spec.verify && spec.read_percent == 100) {
+            throw UsageError(fmt::format(
+                "--verify: the job only reads and '{}' does not exist, so there is nothing written to check; "
+                "accepted: a job that writes (--write-percent), or --verify-only on a dataset an earlier --verify "
+                "run wrote", file.path));
+          }
           if (spec.verify_only) {
             throw UsageError(fmt::format(
                 "--verify-only: '{}' does not exist; it reads back a dataset written by an earlier "

@@ -292,3 +292,77 @@ TEST(Hints, FullFileLocksMakeWorkersContend) {
 
 }  // namespace
 }  // namespace iopulse::test
+
+namespace iopulse::test {
+namespace {
+
+TEST(WorkloadMore, GaussianConcentratesAroundItsCenter) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("g"), "--engine", "null", "--file-size", "1G", "--random", "--distribution",
+                                "gaussian", "--gaussian-center", "0.75", "--gaussian-stddev", "0.05", "--total-ops",
+                                "100000", "--heatmap", "--heatmap-buckets", "20"});
+  const auto counts = reads_per_bucket(j);
+  // mean 0.75, sd 0.05: buckets 14 and 15 ([0.70, 0.80)) hold ~68%.
+  EXPECT_NEAR(static_cast<double>(counts[14] + counts[15]) / 100000, 0.683, 0.02);
+  EXPECT_EQ(counts[0] + counts[1] + counts[2], 0u);
+}
+
+TEST(WorkloadMore, FdatasyncEveryNWrites) {
+  ScratchDir dir;
+  const auto j = run_json(dir, {dir.file("f"), "--file-size", "1M", "--write-percent", "100", "--total-ops", "200",
+                                "--fdatasync-every", "20"});
+  EXPECT_GE(j["sync"]["ops"].get<uint64_t>(), 9u);
+  EXPECT_LE(j["sync"]["ops"].get<uint64_t>(), 10u);
+  EXPECT_EQ(j["config"]["fdatasync_every"], 20);
+}
+
+TEST(WorkloadMore, AdaptiveThinkTimeFollowsTheLastLatency) {
+  ScratchDir dir;
+  // 1 ms IOs, a pause of 100% of the last latency after each: ~2 ms per IO.
+  const auto j = run_json(dir, {dir.file("a"), "--engine", "null", "--file-size", "1G", "--null.delay-us", "1000",
+                                "--total-ops", "50", "--think-adaptive-percent", "100"});
+  EXPECT_GE(j["window_ns"].get<double>(), 50 * 1e6 + 49 * 1e6);
+}
+
+TEST(WorkloadMore, BandwidthLimitAndPerWorkerRates) {
+  ScratchDir dir;
+  const auto bw = run_json(dir, {dir.file("b"), "--engine", "null", "--file-size", "1G", "--block-size", "64k",
+                                 "--rate-bw", "32M", "--duration", "1s"});
+  EXPECT_NEAR(bw["read"]["bw_bytes_per_sec"].get<double>(), 32.0 * 1024 * 1024, 32.0 * 1024 * 1024 * 0.1);
+  const auto per_worker = run_json(dir, {dir.file("b"), "--engine", "null", "--file-size", "1G", "--threads", "2",
+                                         "--rate-iops", "300", "--rate-per-worker", "--duration", "1s"});
+  EXPECT_NEAR(per_worker["read"]["iops"].get<double>(), 600, 60) << "300 for each of 2 workers";
+}
+
+TEST(WorkloadMore, ForceRecreateRefillsAReusedFile) {
+  ScratchDir dir;
+  const std::string target = dir.file("r");
+  run_json(dir, {target, "--file-size", "1M", "--write-percent", "100", "--total-ops", "1", "--buffer-pattern",
+                 "0xa5"});
+  auto first_byte = [&] { return read_file(target)[0]; };
+  ASSERT_EQ(first_byte(), '\xa5');
+  auto j = run_json(dir, {target, "--file-size", "1M", "--total-ops", "1"});
+  EXPECT_EQ(j["preparation"]["bytes_written"], 0) << "complete data is reused";
+  EXPECT_EQ(first_byte(), '\xa5');
+  j = run_json(dir, {target, "--file-size", "1M", "--total-ops", "1", "--force-recreate", "--preallocate"});
+  EXPECT_EQ(j["preparation"]["bytes_written"], 1u << 20);
+  EXPECT_NE(read_file(target).substr(0, 4096).find_first_not_of('\xa5'), std::string::npos);
+}
+
+TEST(WorkloadMore, FilePrefixNamesTheFilesOfASet) {
+  ScratchDir dir;
+  run_json(dir, {dir.file("set"), "--num-files", "2", "--file-size", "16k", "--file-prefix", "obj"});
+  EXPECT_EQ(access(dir.file("set/obj.0").c_str(), F_OK), 0);
+  EXPECT_EQ(access(dir.file("set/obj.1").c_str(), F_OK), 0);
+}
+
+TEST(WorkloadMore, VerifyWithReadsOnlyNeedsADataset) {
+  ScratchDir dir;
+  const RunOutcome r = run_iopulse({dir.file("none"), "--file-size", "1M", "--verify"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nothing written to check"), std::string::npos) << r.err;
+  EXPECT_EQ(access(dir.file("none").c_str(), F_OK), -1);
+}
+
+}  // namespace
+}  // namespace iopulse::test
