@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what IOPulse needs to build (Debian 12 packages) and builds it into
 # build/.  Safe to run again: installs only what is missing, rebuilds only
-# what changed.  Used by scripts/benchmark.sh and scripts/test.sh.
+# what changed.  Used by scripts/benchmark.sh and scripts/test.sh; the test
+# script adds the packages only the tests need through IOPULSE_EXTRA_PACKAGES.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,9 +14,9 @@ packages=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcpp-httplib-dev
   liburing-dev libgtest-dev libnuma-dev libxxhash-dev libtomlplusplus-dev
   fio python3 coreutils
-  dpkg-dev file            # cpack -G DEB (dpkg-shlibdeps)
-  chromium                 # tests: headless rendering of the HTML report
 )
+# shellcheck disable=SC2206  # a space-separated list on purpose
+packages+=(${IOPULSE_EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${packages[@]}"; do
