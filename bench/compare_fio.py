@@ -1,0 +1,477 @@
+#!/usr/bin/env python3
+"""Run IOPulse and fio side by side on identical workloads and compare them.
+
+For every selected case the two tools run back to back, interleaved
+(iopulse, fio, iopulse, fio, ...) for --reps repetitions on the same machine
+in the same invocation, so slow drift (other load, thermal state, page cache)
+hits both alike.  Per case it prints the median IOPS of each tool, the median
+of the per-repetition ratios iopulse/fio, each tool's CPU seconds per million
+IOs, the median p50 latency of each, and whether the ratio meets the case's
+target.  With --check the exit status is 1 when any case is below target.
+
+Standard library only.  See bench/README.md for how to read the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import resource
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parent.parent
+FILE_SIZE = "1G"
+FILE_BYTES = 1 << 30
+BLOCK_SIZE = "4k"
+
+# Options given to fio in every case.  They make fio do the same work as
+# iopulse, and no more:
+#   --norandommap  iopulse draws uniform random offsets with replacement; fio's
+#                  default random map (every block once per pass) is both a
+#                  different workload and extra per-IO work for fio.
+#   --disable_slat/--disable_lat  iopulse records one latency per IO
+#                  (submission to completion); fio keeps its clat histogram
+#                  (clat percentiles stay on) and skips the other two.
+#   --invalidate=0 never drop the page cache of the file (the cached case
+#                  relies on it; harmless for the null engine).
+# --gtod_reduce is NOT used: it stops fio from measuring latency at all, which
+# iopulse always does.
+FIO_COMMON = [
+    "--norandommap",
+    "--disable_slat=1",
+    "--disable_lat=1",
+    "--invalidate=0",
+]
+# With --fio-default-latency: fio as users run it, recording its three
+# latencies (slat, clat, lat) per IO, the way its documentation's examples do.
+FIO_DEFAULT_LATENCY = [
+    "--norandommap",
+    "--invalidate=0",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One workload, expressed for both tools.
+
+    iopulse_args/fio_args are the case-specific options; the script adds the
+    shared ones (target, file size, block size, one thread, duration, JSON
+    output).  `file` is the data file name under --dir.  `needs_data`: the
+    file must exist with real data (iopulse prepares it once) and is read
+    into the page cache (`cat file > /dev/null`) before every
+    iopulse/fio pair.  `target` is the minimum median ratio iopulse/fio.
+    """
+
+    name: str
+    description: str
+    iopulse_args: tuple[str, ...]
+    fio_args: tuple[str, ...]
+    target: float
+    file: str
+    needs_data: bool = False
+
+
+# To add an engine (io_uring, libaio, mmap, ...) add a row here.
+CASES: list[Case] = [
+    Case(
+        name="null-qd1",
+        description="null engine (no IO), 4k random read, QD 1, 1 thread: host overhead per IO",
+        iopulse_args=("--engine", "null", "--queue-depth", "1", "--random"),
+        fio_args=("--ioengine=null", "--rw=randread", "--iodepth=1"),
+        target=4.0,
+        file="null.dat",
+    ),
+    Case(
+        name="null-qd32",
+        description="null engine (no IO), 4k random read, QD 32, 1 thread: host overhead per IO",
+        iopulse_args=("--engine", "null", "--queue-depth", "32", "--random"),
+        # Batched submit and reap is fio's fastest QD 32 setup with the null engine.
+        fio_args=("--ioengine=null", "--rw=randread", "--iodepth=32",
+                  "--iodepth_batch_submit=32", "--iodepth_batch_complete_max=32"),
+        target=4.0,
+        file="null.dat",
+    ),
+    Case(
+        name="sync-randread-cached",
+        description="pread of 4k at random offsets of a 1 GiB file in the page cache, QD 1, 1 thread",
+        iopulse_args=("--engine", "sync", "--queue-depth", "1", "--random"),
+        fio_args=("--ioengine=psync", "--rw=randread", "--iodepth=1"),
+        target=1.3,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="io_uring-qd32-cached",
+        description="io_uring, 4k random read of a 1 GiB file in the page cache, QD 32, 1 thread",
+        iopulse_args=("--engine", "io_uring", "--queue-depth", "32", "--random"),
+        fio_args=("--ioengine=io_uring", "--rw=randread", "--iodepth=32"),
+        target=1.4,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="libaio-qd32-cached",
+        description="libaio, 4k random read of a 1 GiB file in the page cache, QD 32, 1 thread",
+        iopulse_args=("--engine", "libaio", "--queue-depth", "32", "--random"),
+        fio_args=("--ioengine=libaio", "--rw=randread", "--iodepth=32"),
+        target=1.5,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="mmap-cached",
+        description="mmap, 4k random read of a 1 GiB file in the page cache, 1 thread",
+        iopulse_args=("--engine", "mmap", "--random"),
+        fio_args=("--ioengine=mmap", "--rw=randread", "--iodepth=1"),
+        target=1.5,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="io_uring-qd32-direct",
+        description="io_uring, 4k random read with O_DIRECT (device bound), QD 32, 1 thread; "
+                    "IOPS within 3% of fio and CPU per IO no higher",
+        iopulse_args=("--engine", "io_uring", "--queue-depth", "32", "--random", "--direct"),
+        fio_args=("--ioengine=io_uring", "--rw=randread", "--iodepth=32", "--direct=1"),
+        target=0.97,
+        file="cached.dat",
+        needs_data=True,
+    ),
+]
+
+
+# ----------------------------------------------------------------------------
+# Running the tools
+# ----------------------------------------------------------------------------
+
+def cpu_busy_seconds() -> float:
+    """CPU seconds spent busy (not idle, not iowait) by the whole machine so far."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_tool(cmd: list[str]) -> tuple[float, float]:
+    """Runs cmd; returns (wall seconds, CPU seconds the rest of the machine used meanwhile)."""
+    busy0, own0, t0 = cpu_busy_seconds(), children_cpu_seconds(), time.monotonic()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - t0
+    busy, own = cpu_busy_seconds() - busy0, children_cpu_seconds() - own0
+    if proc.returncode != 0:
+        sys.exit(f"compare_fio: command failed (exit {proc.returncode}):\n  {shlex.join(cmd)}\n"
+                 f"{proc.stderr.strip() or proc.stdout.strip()}")
+    return wall, max(0.0, busy - own)
+
+
+def iopulse_cmd(args, case: Case, out: Path) -> list[str]:
+    return [str(args.iopulse), str(Path(args.dir) / case.file),
+            "--file-size", FILE_SIZE, "--block-size", BLOCK_SIZE, "--threads", "1",
+            "--duration", f"{args.duration}s", *case.iopulse_args,
+            "--json-output", str(out), "-q"]
+
+
+def fio_cmd(args, case: Case, out: Path) -> list[str]:
+    return [args.fio, f"--name={case.name}", f"--filename={Path(args.dir) / case.file}",
+            f"--size={FILE_SIZE}", f"--bs={BLOCK_SIZE}", "--numjobs=1",
+            "--time_based", f"--runtime={args.duration}", *case.fio_args,
+            *(FIO_DEFAULT_LATENCY if args.fio_default_latency else FIO_COMMON),
+            "--output-format=json", f"--output={out}"]
+
+
+def read_iopulse(path: Path) -> dict:
+    doc = json.loads(path.read_text())
+    total = doc["total"]
+    cpu_s = doc["cpu"]["user_s"] + doc["cpu"]["system_s"]
+    return {
+        "iops": total["iops"],
+        "ops": total["ops"],
+        "window_s": doc["window_ns"] / 1e9,
+        "cpu_s": cpu_s,
+        "cpu_s_per_mio": cpu_s / (total["ops"] / 1e6) if total["ops"] else float("nan"),
+        "p50_ns": total["latency_ns"]["percentiles"]["50"],
+        "p99_ns": total["latency_ns"]["percentiles"]["99"],
+    }
+
+
+def read_fio(path: Path) -> dict:
+    text = path.read_text()
+    # fio may put warnings before the JSON document in its output file.
+    doc = json.loads(text[text.index("{"):])
+    job = doc["jobs"][0]
+    ops = sum(job[d]["total_ios"] for d in ("read", "write"))
+    iops = sum(job[d]["iops"] for d in ("read", "write"))
+    runtime_s = job["job_runtime"] / 1e3
+    # usr_cpu/sys_cpu are percentages of one CPU over the job's runtime.
+    cpu_s = (job["usr_cpu"] + job["sys_cpu"]) / 100.0 * runtime_s
+    clat = job["read"]["clat_ns"] if job["read"]["total_ios"] else job["write"]["clat_ns"]
+    pct = clat.get("percentile", {})
+    return {
+        "iops": iops,
+        "ops": ops,
+        "window_s": runtime_s,
+        "cpu_s": cpu_s,
+        "cpu_s_per_mio": cpu_s / (ops / 1e6) if ops else float("nan"),
+        "p50_ns": pct.get("50.000000", 0),
+        "p99_ns": pct.get("99.000000", 0),
+    }
+
+
+def prepare_data_file(args, case: Case) -> None:
+    """Creates the case's file with real data once; iopulse reuses it afterwards."""
+    path = Path(args.dir) / case.file
+    if path.exists() and path.stat().st_size == FILE_BYTES and \
+            path.stat().st_blocks * 512 >= FILE_BYTES:
+        return
+    print(f"preparing {path} ({FILE_SIZE} of real data) with iopulse ...", file=sys.stderr)
+    subprocess.run([str(args.iopulse), str(path), "--file-size", FILE_SIZE, "--engine", "sync",
+                    "--total-bytes", BLOCK_SIZE, "-q"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def warm_cache(args, case: Case) -> None:
+    subprocess.run(["cat", str(Path(args.dir) / case.file)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def wait_for_idle(args, log: Callable[[str], None]) -> None:
+    """Waits (at most --wait-idle seconds) until the machine is idle for a second."""
+    if args.wait_idle <= 0:
+        return
+    give_up = time.monotonic() + args.wait_idle
+    while True:
+        busy0 = cpu_busy_seconds()
+        time.sleep(1.0)
+        busy = cpu_busy_seconds() - busy0
+        if busy <= args.idle_threshold:
+            return
+        if time.monotonic() >= give_up:
+            log(f"  machine still busy ({busy:.2f} cores) after {args.wait_idle} s; running anyway")
+            return
+
+
+def run_case(args, case: Case, log: Callable[[str], None]) -> dict:
+    if case.needs_data:
+        prepare_data_file(args, case)
+    reps = []
+    commands = {}
+    for rep in range(1, args.reps + 1):
+        wait_for_idle(args, log)
+        if case.needs_data:
+            warm_cache(args, case)
+        row = {"rep": rep}
+        for tool, make, read in (("iopulse", iopulse_cmd, read_iopulse), ("fio", fio_cmd, read_fio)):
+            out = Path(args.dir) / f"{case.name}.{tool}.json"
+            if out.exists():
+                out.unlink()
+            cmd = make(args, case, out)
+            commands.setdefault(tool, shlex.join(cmd))
+            wall, others = run_tool(cmd)
+            result = read(out)
+            result["background_cpu_s"] = others
+            result["wall_s"] = wall
+            row[tool] = result
+        row["ratio"] = row["iopulse"]["iops"] / row["fio"]["iops"]
+        reps.append(row)
+        log(f"  {case.name} rep {rep}/{args.reps}: iopulse {fmt_iops(row['iopulse']['iops'])}"
+            f"  fio {fmt_iops(row['fio']['iops'])}  ratio {row['ratio']:.2f}"
+            f"  (other load {background_cores(row):.2f} cores)")
+    med = statistics.median
+    summary = {
+        "iopulse_iops": med(r["iopulse"]["iops"] for r in reps),
+        "fio_iops": med(r["fio"]["iops"] for r in reps),
+        "ratio": med(r["ratio"] for r in reps),
+        "ratio_min": min(r["ratio"] for r in reps),
+        "ratio_max": max(r["ratio"] for r in reps),
+        "iopulse_cpu_s_per_mio": med(r["iopulse"]["cpu_s_per_mio"] for r in reps),
+        "fio_cpu_s_per_mio": med(r["fio"]["cpu_s_per_mio"] for r in reps),
+        "iopulse_p50_ns": med(r["iopulse"]["p50_ns"] for r in reps),
+        "fio_p50_ns": med(r["fio"]["p50_ns"] for r in reps),
+        "background_cores": med(background_cores(r) for r in reps),
+    }
+    summary["meets_target"] = summary["ratio"] >= case.target
+    return {"description": case.description, "target": case.target, "commands": commands,
+            "reps": reps, "summary": summary}
+
+
+def background_cores(row: dict) -> float:
+    """Average number of CPUs other processes kept busy during the pair of runs."""
+    cpu = row["iopulse"]["background_cpu_s"] + row["fio"]["background_cpu_s"]
+    wall = row["iopulse"]["wall_s"] + row["fio"]["wall_s"]
+    return cpu / wall if wall > 0 else 0.0
+
+
+# ----------------------------------------------------------------------------
+# Output
+# ----------------------------------------------------------------------------
+
+def fmt_iops(v: float) -> str:
+    if v >= 1e6:
+        return f"{v / 1e6:.2f}M"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f}k"
+    return f"{v:.0f}"
+
+
+def fmt_ns(v: float) -> str:
+    return f"{v / 1e3:.2f} us" if v >= 1e4 else f"{v:.0f} ns"
+
+
+def machine_info(args) -> dict:
+    try:
+        fio_version = subprocess.run([args.fio, "--version"], capture_output=True,
+                                     text=True).stdout.strip()
+    except OSError:
+        fio_version = "?"
+    try:
+        iopulse_version = subprocess.run([str(args.iopulse), "--version"], capture_output=True,
+                                         text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        iopulse_version = "?"
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "fio": fio_version,
+        "iopulse": iopulse_version,
+        "iopulse_path": str(Path(args.iopulse).resolve()),
+        "loadavg_start": os.getloadavg(),
+    }
+
+
+def print_text(results: dict) -> None:
+    hdr = (f"{'case':<22} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11} {'target':>7}"
+           f" {'ok':>3} {'cpu s/M IO':>17} {'p50 latency':>19} {'bg load':>8}")
+    print(hdr)
+    print(" " * 74 + f"{'iopulse':>8} {'fio':>8} {'iopulse':>9} {'fio':>9}")
+    for name, res in results["cases"].items():
+        s = res["summary"]
+        print(f"{name:<22} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['fio_iops']):>9}"
+              f" {s['ratio']:>6.2f} {s['ratio_min']:>5.2f}-{s['ratio_max']:<5.2f}"
+              f" {'>=' + format(res['target'], '.1f'):>7} {'yes' if s['meets_target'] else 'NO':>3}"
+              f" {s['iopulse_cpu_s_per_mio']:>8.3f} {s['fio_cpu_s_per_mio']:>8.3f}"
+              f" {fmt_ns(s['iopulse_p50_ns']):>9} {fmt_ns(s['fio_p50_ns']):>9}"
+              f" {s['background_cores']:>8.2f}")
+
+
+def print_markdown(results: dict) -> None:
+    m = results["machine"]
+    print(f"Measured {m['date']} on {m['nproc']} CPUs ({m['cpu']}), kernel {m['kernel']}, "
+          f"{m['fio']}, {m['iopulse']}; {results['reps']} interleaved repetitions of "
+          f"{results['duration']} s per tool and case.\n")
+    print("| case | iopulse IOPS | fio IOPS | ratio (median) | ratio min-max | target | met "
+          "| CPU s / M IO iopulse | CPU s / M IO fio | p50 iopulse | p50 fio | other load (cores) |")
+    print("|---|---:|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|")
+    for name, res in results["cases"].items():
+        s = res["summary"]
+        print(f"| {name} | {fmt_iops(s['iopulse_iops'])} | {fmt_iops(s['fio_iops'])} "
+              f"| {s['ratio']:.2f} | {s['ratio_min']:.2f}-{s['ratio_max']:.2f} "
+              f"| >= {res['target']:.1f} | {'yes' if s['meets_target'] else '**no**'} "
+              f"| {s['iopulse_cpu_s_per_mio']:.3f} | {s['fio_cpu_s_per_mio']:.3f} "
+              f"| {fmt_ns(s['iopulse_p50_ns'])} | {fmt_ns(s['fio_p50_ns'])} "
+              f"| {s['background_cores']:.2f} |")
+    print("\nCommands (first repetition):\n")
+    print("```")
+    for name, res in results["cases"].items():
+        print(f"# {name}")
+        print(res["commands"]["iopulse"])
+        print(res["commands"]["fio"])
+    print("```")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(
+        description="Run IOPulse and fio back to back on identical workloads and compare.")
+    p.add_argument("--iopulse", type=Path, default=REPO / "build" / "iopulse",
+                   help="iopulse binary (default: build/iopulse in the repository)")
+    p.add_argument("--fio", default="fio", help="fio binary (default: fio from PATH)")
+    p.add_argument("--dir", default="/tmp/iopulse-bench", help="directory for data files")
+    p.add_argument("--duration", type=int, default=5, help="seconds per run (default 5)")
+    p.add_argument("--reps", type=int, default=5, help="repetitions per case (default 5)")
+    p.add_argument("--cases", help="comma-separated case names (default: all); see --list-cases")
+    p.add_argument("--list-cases", action="store_true", help="list the cases and exit")
+    p.add_argument("--json", type=Path, help="also write every raw number to this file")
+    p.add_argument("--markdown", action="store_true",
+                   help="print a Markdown table and the command lines (for docs/performance.md)")
+    p.add_argument("--check", action="store_true",
+                   help="exit with status 1 when a case's median ratio is below its target")
+    p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                   help="before each iopulse/fio pair wait up to SECONDS for a second in which the "
+                        "machine is idle (busy below --idle-threshold cores); default 0: no wait")
+    p.add_argument("--idle-threshold", type=float, default=0.1, metavar="CORES",
+                   help="busy CPUs that still count as idle for --wait-idle (default 0.1)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no per-repetition lines")
+    p.add_argument("--fio-default-latency", action="store_true",
+                   help="let fio record slat, clat and lat as it does by default (else clat only)")
+    args = p.parse_args()
+
+    by_name = {c.name: c for c in CASES}
+    if args.list_cases:
+        for c in CASES:
+            print(f"{c.name:<22} target >= {c.target:<4} {c.description}")
+        return 0
+    if args.duration < 1 or args.reps < 1:
+        p.error("--duration and --reps must be at least 1")
+    selected = CASES
+    if args.cases:
+        names = [n.strip() for n in args.cases.split(",") if n.strip()]
+        unknown = [n for n in names if n not in by_name]
+        if unknown:
+            p.error(f"unknown case(s) {', '.join(unknown)}; known: {', '.join(by_name)}")
+        selected = [by_name[n] for n in names]
+    if not os.access(args.iopulse, os.X_OK):
+        p.error(f"--iopulse {args.iopulse} is not an executable (build it first)")
+    os.makedirs(args.dir, exist_ok=True)
+
+    def log(msg: str) -> None:
+        if not args.quiet:
+            print(msg, file=sys.stderr, flush=True)
+
+    results = {"machine": machine_info(args), "reps": args.reps, "duration": args.duration,
+               "fio_common": FIO_COMMON, "cases": {}}
+    if results["machine"]["loadavg_start"][0] > 0.5:
+        log(f"warning: load average is {results['machine']['loadavg_start'][0]:.2f}; "
+            "numbers will be noisy (see the 'bg load' column)")
+    for case in selected:
+        results["cases"][case.name] = run_case(args, case, log)
+    results["machine"]["loadavg_end"] = os.getloadavg()
+
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    if args.markdown:
+        print_markdown(results)
+    else:
+        print_text(results)
+    below = [n for n, r in results["cases"].items() if not r["summary"]["meets_target"]]
+    if args.check and below:
+        print(f"below target: {', '.join(below)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

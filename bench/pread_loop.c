@@ -1,0 +1,105 @@
+/*
+ * pread_loop -- the syscall ceiling for 4 KiB random reads on this machine.
+ *
+ * A bare C loop: pread() of BS bytes at uniformly random, BS-aligned offsets
+ * of FILE, one at a time, for SECONDS.  No latency histogram, no engine ABI,
+ * nothing but the system call, so its IOPS is what no load generator doing
+ * pread at QD 1 on one thread can beat.  With "timed" it also reads
+ * CLOCK_MONOTONIC before and after every pread (what a tool that measures
+ * per-IO latency needs at least), which shows what the two clock reads cost.
+ *
+ *   cc -O2 -o /tmp/pread_loop bench/pread_loop.c
+ *   cat /tmp/iopulse-bench/cached.dat > /dev/null     # warm the page cache
+ *   /tmp/pread_loop /tmp/iopulse-bench/cached.dat 3 [bare|timed] [BS]
+ *
+ * Prints IOPS, ns per IO and CPU seconds (user, system) per million IOs.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static double cpu_s(long which) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  const struct timeval *tv = which == 0 ? &ru.ru_utime : &ru.ru_stime;
+  return (double)tv->tv_sec + tv->tv_usec / 1e6;
+}
+
+/* xorshift64*: fast and good enough to spread offsets uniformly. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rng_next(void) {
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s FILE SECONDS [bare|timed] [BLOCK_SIZE]\n", argv[0]);
+    return 2;
+  }
+  const double seconds = atof(argv[2]);
+  const int timed = argc > 3 && strcmp(argv[3], "timed") == 0;
+  const size_t bs = argc > 4 ? (size_t)strtoull(argv[4], NULL, 0) : 4096;
+  const int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    perror(argv[1]);
+    return 1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < bs) {
+    fprintf(stderr, "%s: smaller than one block\n", argv[1]);
+    return 1;
+  }
+  const uint64_t blocks = (uint64_t)st.st_size / bs;
+  void *buf = aligned_alloc(4096, (bs + 4095) / 4096 * 4096);
+  if (buf == NULL) return 1;
+
+  const double u0 = cpu_s(0), s0 = cpu_s(1);
+  const uint64_t start = now_ns();
+  const uint64_t deadline = start + (uint64_t)(seconds * 1e9);
+  uint64_t ios = 0, lat_sum = 0, end = start;
+  for (;;) {
+    /* Check the clock every 256 IOs in bare mode; every IO when timed. */
+    for (int i = 0; i < 256; i++) {
+      const off_t off = (off_t)((rng_next() % blocks) * bs);
+      if (timed) {
+        const uint64_t t0 = now_ns();
+        if (pread(fd, buf, bs, off) != (ssize_t)bs) goto fail;
+        end = now_ns();
+        lat_sum += end - t0;
+      } else if (pread(fd, buf, bs, off) != (ssize_t)bs) {
+        goto fail;
+      }
+    }
+    ios += 256;
+    if (!timed) end = now_ns();
+    if (end >= deadline) break;
+  }
+  const double elapsed = (end - start) / 1e9;
+  const double us = cpu_s(0) - u0, sy = cpu_s(1) - s0;
+  printf("%s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO, CPU s per M IO: user %.3f system %.3f",
+         timed ? "timed" : "bare", (unsigned long long)ios, elapsed, ios / elapsed,
+         elapsed * 1e9 / ios, us / (ios / 1e6), sy / (ios / 1e6));
+  if (timed) printf(", mean latency %.1f ns", (double)lat_sum / ios);
+  printf("\n");
+  return 0;
+
+fail:
+  perror("pread");
+  return 1;
+}
