@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/quantity_parser.h"
+#include "job/quantity_parser.h"
 #include "job/usage_error.h"
 
 namespace iopulse {
@@ -74,7 +74,7 @@ std::vector<uint32_t> parse_id_list(const std::string& label, const std::string&
   return cpus;
 }
 
-#define APPLY [](JobSpecBuilder & job, const std::string& text, const std::string& label)
+#define APPLY [](JobSpecBuilder & job, const std::string& text, [[maybe_unused]] const std::string& label)
 
 const std::vector<JobOption> kOptions = {
     // Target.

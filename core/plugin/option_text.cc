@@ -1,5 +1,7 @@
 #include "plugin/option_text.h"
 
+#include "job/quantity_parser.h"
+
 #include <charconv>
 #include <limits>
 
@@ -21,24 +23,6 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 }
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-// The multiplier a size suffix stands for, or 0 if `suffix` is not one.
-int64_t size_multiplier(std::string_view suffix) {
-  if (suffix.empty() || equals_ignore_case(suffix, "b")) return 1;
-  int shift = 0;
-  switch (lower(suffix[0])) {
-    case 'k': shift = 10; break;
-    case 'm': shift = 20; break;
-    case 'g': shift = 30; break;
-    case 't': shift = 40; break;
-    default: return 0;
-  }
-  std::string_view rest = suffix.substr(1);
-  if (rest.empty() || equals_ignore_case(rest, "b") || equals_ignore_case(rest, "ib")) {
-    return int64_t{1} << shift;
-  }
-  return 0;
-}
 
 std::string range_text(const iop_option_desc& opt) {
   const OptionRange r = option_range(opt);
@@ -134,7 +118,7 @@ std::optional<std::string> parse_option_text(const iop_option_desc& opt, std::st
         overflow = ec == std::errc::result_out_of_range;
         well_formed = ec != std::errc::invalid_argument;
         if (well_formed && is_size) {
-          const int64_t mult = size_multiplier(std::string_view(end, last - end));
+          const int64_t mult = static_cast<int64_t>(size_suffix_multiplier(std::string_view(end, last - end)));
           if (mult == 0) {
             well_formed = false;
           } else if (!overflow && __builtin_mul_overflow(value, mult, &value)) {

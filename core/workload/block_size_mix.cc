@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/quantity_parser.h"
+#include "job/quantity_parser.h"
 #include "job/usage_error.h"
 
 namespace iopulse {

@@ -2,8 +2,8 @@
 // "256M", "1GiB") and durations ("500ms", "5s", "2m", "1h").  Sizes use
 // binary multiples (k = 1024), as fio and the earlier IOPulse did.  Each
 // function throws UsageError naming the option, the text and what is accepted.
-#ifndef IOPULSE_CLI_QUANTITY_PARSER_H_
-#define IOPULSE_CLI_QUANTITY_PARSER_H_
+#ifndef IOPULSE_JOB_QUANTITY_PARSER_H_
+#define IOPULSE_JOB_QUANTITY_PARSER_H_
 
 #include <cstdint>
 #include <string>
@@ -20,9 +20,14 @@ uint64_t parse_size(std::string_view option, std::string_view text);
 // ms, s, m or h; a bare number means seconds.  Must be > 0.
 uint64_t parse_duration_ns(std::string_view option, std::string_view text);
 
+// The multiplier of a size suffix: 1 for "" or "b", 1024 for "k", "kb",
+// "kib" (any case), and so on up to "t"; 0 when `suffix` is not one.  The
+// one definition of size suffixes, shared with engine options.
+uint64_t size_suffix_multiplier(std::string_view suffix);
+
 // A whole number in [min, max].
 uint64_t parse_count(std::string_view option, std::string_view text, uint64_t min, uint64_t max);
 
 }  // namespace iopulse
 
-#endif  // IOPULSE_CLI_QUANTITY_PARSER_H_
+#endif  // IOPULSE_JOB_QUANTITY_PARSER_H_

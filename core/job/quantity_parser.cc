@@ -1,4 +1,4 @@
-#include "cli/quantity_parser.h"
+#include "job/quantity_parser.h"
 
 #include <cctype>
 #include <charconv>
@@ -50,25 +50,28 @@ uint64_t parse_size(std::string_view option, std::string_view text) {
   uint64_t value = 0;
   auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
   if (ec != std::errc() || ptr != number.data() + number.size()) return fail();
-  unsigned shift = 0;
-  if (!suffix.empty()) {
-    switch (suffix[0]) {
-      case 'k': shift = 10; break;
-      case 'm': shift = 20; break;
-      case 'g': shift = 30; break;
-      case 't': shift = 40; break;
-      case 'b': shift = 0; break;
-      default: return fail();
-    }
-    // "b" alone means bytes; after a multiplier, "b" and "ib" are optional.
-    const std::string_view rest = std::string_view(suffix).substr(1);
-    const bool ok = suffix[0] == 'b' ? rest.empty() : (rest.empty() || rest == "b" || rest == "ib");
-    if (!ok) return fail();
-  }
-  if (shift != 0 && value > (std::numeric_limits<uint64_t>::max() >> shift)) {
+  const uint64_t multiplier = size_suffix_multiplier(suffix);
+  if (multiplier == 0) return fail();
+  if (value > std::numeric_limits<uint64_t>::max() / multiplier) {
     throw UsageError(fmt::format("{}: '{}' is too large", option, text));
   }
-  return value << shift;
+  return value * multiplier;
+}
+
+uint64_t size_suffix_multiplier(std::string_view suffix) {
+  const std::string s = lower(suffix);
+  if (s.empty() || s == "b") return 1;
+  unsigned shift;
+  switch (s[0]) {
+    case 'k': shift = 10; break;
+    case 'm': shift = 20; break;
+    case 'g': shift = 30; break;
+    case 't': shift = 40; break;
+    default: return 0;
+  }
+  // After a multiplier, "b" and "ib" are optional.
+  const std::string_view rest = std::string_view(s).substr(1);
+  return rest.empty() || rest == "b" || rest == "ib" ? uint64_t{1} << shift : 0;
 }
 
 uint64_t parse_duration_ns(std::string_view option, std::string_view text) {
