@@ -74,6 +74,7 @@ depends_of(depends iopulse-sdk)
 set(sdk_files
   usr/${INCLUDEDIR}/iopulse/engine.h
   usr/${INCLUDEDIR}/iopulse/engine.hpp
+  usr/${INCLUDEDIR}/iopulse/engine_helpers.h
   usr/${LIBDIR}/cmake/IOPulseSDK/IOPulseSDKConfig.cmake
   usr/${LIBDIR}/cmake/IOPulseSDK/IOPulseSDKConfigVersion.cmake
   usr/${LIBDIR}/cmake/IOPulseSDK/IOPulseSDKTargets.cmake

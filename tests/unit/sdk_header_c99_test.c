@@ -1,13 +1,15 @@
 /*
- * Compile-only check that iopulse/engine.h is strict ISO C99.
+ * Compile-only check that iopulse/engine.h and iopulse/engine_helpers.h are
+ * strict ISO C99.
  *
  * Built as the object library iopulse_sdk_c99_check (plugins/null/
  * CMakeLists.txt) with -std=c99 -Wall -Wextra -pedantic -Werror, as part of
- * the normal build.  It includes the header and uses each type the way a C
- * engine would, so a C++-ism, a GNU extension or a warning in the header
- * fails the build.  Nothing here runs.
+ * the normal build.  It includes the headers and uses each type and helper
+ * the way a C engine would, so a C++-ism, a GNU extension or a warning in a
+ * header fails the build.  Nothing here runs.
  */
 #include "iopulse/engine.h"
+#include "iopulse/engine_helpers.h"
 
 #include <errno.h>
 
@@ -19,19 +21,36 @@ static const iop_option_desc check_options[] = {
     {"mode", "an enum", IOP_OPT_ENUM, 0, NULL, 0, 0, check_choices, {0, 0}},
 };
 
+static const iop_engine_desc check_desc;
+
 static int32_t check_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
-  (void)config;
-  (void)out;
-  err->message[0] = '\0';
-  return -ENOSYS;
+  int32_t rc = iop_check_config(config, out, &check_desc, err);
+  if (rc == 0) rc = iop_check_config_size(config, out, err);
+  if (rc == 0) rc = iop_check_config_options(config, &check_desc, err);
+  if (rc == 0) rc = iop_check_config_queue_depth(config, &check_desc, err);
+  if (rc == 0) iop_set_error(err, "%s", "not implemented");
+  return rc != 0 ? rc : -ENOSYS;
 }
 
 static void check_destroy(iop_engine *engine) { (void)engine; }
 
+/* A file table of descriptors, as an engine would keep in its instance. */
+static const int check_no_fd = -1;
+
 static int32_t check_open_file(iop_engine *engine, const iop_file_desc *file, iop_error *err) {
+  iop_file_table files;
+  int32_t h;
   (void)engine;
-  (void)err;
-  return (file->flags & IOP_FILE_DIRECT) ? 1 : 0;
+  iop_file_table_init(&files, sizeof(int), &check_no_fd);
+  h = iop_file_table_lowest_free(&files, 4, file->path, err);
+  if (h >= 0) {
+    *(int *)iop_file_table_slot(&files, h) = file->fd;
+    iop_file_table_mark_open(&files, h);
+    if (iop_file_table_is_open(&files, h) && iop_file_table_check(&files, h, err) == 0)
+      iop_file_table_release(&files, h);
+  }
+  iop_file_table_destroy(&files);
+  return (file->flags & IOP_FILE_DIRECT) ? 1 : h;
 }
 
 static int32_t check_close_file(iop_engine *engine, int32_t handle, iop_error *err) {
@@ -87,7 +106,8 @@ static const iop_engine_desc check_desc = {
 int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
   iop_engine_entry_fn self = iopulse_engine_entry;
   (void)self;
-  if (host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  int32_t rc = iop_check_host(host);
+  if (rc != 0) return rc;
   *out = &check_desc;
   return 0;
 }

@@ -1,0 +1,140 @@
+// Unit tests for iopulse/engine_helpers.h, compiled as C++ (the C99 build of
+// the header is checked by tests/unit/sdk_header_c99_test.c).
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "iopulse/engine.h"
+#include "iopulse/engine_helpers.h"
+
+namespace {
+
+iop_engine_desc Desc(uint32_t num_options, uint32_t max_queue_depth) {
+  iop_engine_desc d;
+  std::memset(&d, 0, sizeof d);
+  d.num_options = num_options;
+  d.max_queue_depth = max_queue_depth;
+  return d;
+}
+
+iop_engine_config Config(uint32_t queue_depth, uint32_t num_options,
+                         const iop_option_value *options) {
+  iop_engine_config c;
+  std::memset(&c, 0, sizeof c);
+  c.struct_size = sizeof c;
+  c.queue_depth = queue_depth;
+  c.num_options = num_options;
+  c.options = options;
+  return c;
+}
+
+TEST(EngineHelpers, SetErrorTruncatesAndIgnoresNull) {
+  iop_error err;
+  iop_set_error(&err, "%s=%d", "depth", 7);
+  EXPECT_STREQ(err.message, "depth=7");
+  iop_set_error(&err, "%s", std::string(1000, 'x').c_str());
+  EXPECT_EQ(std::strlen(err.message), IOP_ERROR_MESSAGE_MAX - 1u);
+  iop_set_error(nullptr, "nothing");
+}
+
+TEST(EngineHelpers, CheckHost) {
+  iop_host_info host;
+  std::memset(&host, 0, sizeof host);
+  host.abi_major = IOP_ABI_MAJOR;
+  EXPECT_EQ(iop_check_host(&host), 0);
+  host.abi_major = IOP_ABI_MAJOR + 1;
+  EXPECT_EQ(iop_check_host(&host), -EPROTO);
+  EXPECT_EQ(iop_check_host(nullptr), -EPROTO);
+}
+
+TEST(EngineHelpers, CheckConfigMessages) {
+  const iop_engine_desc desc = Desc(1, 16);
+  iop_option_value value{0, nullptr};
+  iop_engine *engine = nullptr;
+  iop_error err;
+
+  iop_engine_config config = Config(16, 1, &value);
+  EXPECT_EQ(iop_check_config(&config, &engine, &desc, &err), 0);
+
+  EXPECT_EQ(iop_check_config(nullptr, &engine, &desc, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "create() needs a config and an output pointer");
+  EXPECT_EQ(iop_check_config(&config, nullptr, &desc, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "create() needs a config and an output pointer");
+
+  config.struct_size = 8;
+  EXPECT_EQ(iop_check_config(&config, &engine, &desc, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "iop_engine_config.struct_size 8 is smaller than ABI 1.0's 64");
+
+  config = Config(16, 2, &value);
+  EXPECT_EQ(iop_check_config(&config, &engine, &desc, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "expected 1 option values, got 2");
+  config = Config(16, 1, nullptr);
+  EXPECT_EQ(iop_check_config(&config, &engine, &desc, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "expected 1 option values, got 1");
+
+  config = Config(17, 1, &value);
+  EXPECT_EQ(iop_check_config(&config, &engine, &desc, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "queue depth 17 is outside 1..16");
+  config = Config(0, 1, &value);
+  EXPECT_EQ(iop_check_config(&config, &engine, &desc, &err), -EINVAL);
+  EXPECT_STREQ(err.message, "queue depth 0 is outside 1..16");
+
+  // No options: no array needed.
+  const iop_engine_desc none = Desc(0, 4);
+  config = Config(4, 0, nullptr);
+  EXPECT_EQ(iop_check_config(&config, &engine, &none, &err), 0);
+}
+
+TEST(EngineHelpers, FileTableHandsOutLowestFreeHandle) {
+  static const int kNoFd = -1;
+  iop_file_table t;
+  iop_file_table_init(&t, sizeof(int), &kNoFd);
+  iop_error err;
+
+  for (int32_t i = 0; i < 5; i++) {
+    int32_t h = iop_file_table_lowest_free(&t, 2, nullptr, &err);
+    ASSERT_EQ(h, i) << err.message;
+    *static_cast<int *>(iop_file_table_slot(&t, h)) = 100 + i;
+    iop_file_table_mark_open(&t, h);
+  }
+  EXPECT_EQ(t.num_slots, 8);  // 2, 4, 8
+  EXPECT_EQ(*static_cast<int *>(iop_file_table_slot(&t, 5)), -1);
+  EXPECT_TRUE(iop_file_table_is_open(&t, 4));
+  EXPECT_FALSE(iop_file_table_is_open(&t, 5));
+  EXPECT_FALSE(iop_file_table_is_open(&t, -1));
+  EXPECT_FALSE(iop_file_table_is_open(&t, 8));
+
+  EXPECT_EQ(iop_file_table_check(&t, 1, &err), 0);
+  iop_file_table_release(&t, 1);
+  EXPECT_EQ(*static_cast<int *>(iop_file_table_slot(&t, 1)), -1);
+  EXPECT_EQ(iop_file_table_check(&t, 1, &err), -EBADF);
+  EXPECT_STREQ(err.message, "close_file: 1 is not an open handle");
+  EXPECT_EQ(iop_file_table_check(&t, 99, &err), -EBADF);
+  EXPECT_STREQ(err.message, "close_file: 99 is not an open handle");
+  EXPECT_EQ(iop_file_table_lowest_free(&t, 2, nullptr, &err), 1);
+
+  iop_file_table_destroy(&t);
+  EXPECT_EQ(t.num_slots, 0);
+  EXPECT_EQ(t.slots, nullptr);
+}
+
+TEST(EngineHelpers, FileTableWithoutRecords) {
+  iop_file_table t;
+  iop_file_table_init(&t, 0, nullptr);
+  iop_error err;
+  int32_t h = iop_file_table_lowest_free(&t, 8, "/x", &err);
+  ASSERT_EQ(h, 0) << err.message;
+  iop_file_table_mark_open(&t, h);
+  EXPECT_EQ(t.num_slots, 8);
+  EXPECT_EQ(t.slots, nullptr);
+  EXPECT_TRUE(iop_file_table_is_open(&t, 0));
+  iop_file_table_release(&t, 0);
+  EXPECT_FALSE(iop_file_table_is_open(&t, 0));
+  iop_file_table_destroy(&t);
+}
+
+}  // namespace
