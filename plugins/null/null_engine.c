@@ -11,18 +11,17 @@
  * stands in for a device of known, fixed latency.
  *
  * It is also the smallest complete example of the ABI: one file, C99 plus
- * POSIX, built only against iopulse/engine.h.
+ * POSIX, built only against iopulse/engine.h and the optional
+ * iopulse/engine_helpers.h.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "iopulse/engine.h"
+#include "iopulse/engine_helpers.h"
 
 #define NULL_ENGINE_NAME "null"
 #define NULL_MAX_QUEUE_DEPTH 65536u
@@ -63,8 +62,8 @@ static const iop_option_desc null_options[NUM_OPTIONS] = {
  * non-decreasing from head to tail, because the delay is constant and the
  * clock monotonic: the IOs whose deadline has passed are always a prefix.
  *
- * file_open[] marks which handles open_file() returned and close_file() has
- * not yet released; handles are indices into it. */
+ * files holds which handles open_file() returned and close_file() has not
+ * yet released (no record per handle). */
 struct iop_engine {
   iop_cqe *cqes;
   uint64_t *deadline_ns;
@@ -73,21 +72,10 @@ struct iop_engine {
   uint32_t head;
   uint32_t tail;
   uint64_t delay_ns;
-  unsigned char *file_open;
-  int32_t num_files; /* entries in file_open */
+  iop_file_table files;
 };
 
-/* Writes a one-line reason into the host's buffer (always NUL-terminated). */
-#ifdef __GNUC__
-__attribute__((format(printf, 2, 3)))
-#endif
-static void set_error(iop_error *err, const char *fmt, ...) {
-  if (err == NULL) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-}
+static const iop_engine_desc null_desc;
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -107,33 +95,16 @@ static void null_destroy(iop_engine *e) {
   if (e == NULL) return;
   free(e->cqes);
   free(e->deadline_ns);
-  free(e->file_open);
+  iop_file_table_destroy(&e->files);
   free(e);
 }
 
 static int32_t null_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
-  if (config == NULL || out == NULL) {
-    set_error(err, "create() needs a config and an output pointer");
-    return -EINVAL;
-  }
-  if (config->struct_size < sizeof(iop_engine_config)) {
-    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
-              (unsigned)config->struct_size, sizeof(iop_engine_config));
-    return -EINVAL;
-  }
-  if (config->num_options != NUM_OPTIONS || config->options == NULL) {
-    set_error(err, "expected %d option values, got %u", (int)NUM_OPTIONS,
-              (unsigned)config->num_options);
-    return -EINVAL;
-  }
-  if (config->queue_depth < 1 || config->queue_depth > NULL_MAX_QUEUE_DEPTH) {
-    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
-              NULL_MAX_QUEUE_DEPTH);
-    return -EINVAL;
-  }
+  int32_t rc = iop_check_config(config, out, &null_desc, err);
+  if (rc != 0) return rc;
   int64_t delay_us = config->options[OPT_DELAY_US].i;
   if (delay_us < 0 || delay_us > NULL_MAX_DELAY_US) {
-    set_error(err, "delay-us=%lld is outside 0..%d", (long long)delay_us, NULL_MAX_DELAY_US);
+    iop_set_error(err, "delay-us=%lld is outside 0..%d", (long long)delay_us, NULL_MAX_DELAY_US);
     return -EINVAL;
   }
 
@@ -142,6 +113,7 @@ static int32_t null_create(const iop_engine_config *config, iop_engine **out, io
 
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL) goto oom;
+  iop_file_table_init(&e->files, 0, NULL);
   e->cqes = calloc(ring_size, sizeof *e->cqes);
   if (e->cqes == NULL) goto oom;
   e->delay_ns = (uint64_t)delay_us * 1000u;
@@ -156,7 +128,7 @@ static int32_t null_create(const iop_engine_config *config, iop_engine **out, io
 
 oom:
   null_destroy(e);
-  set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
+  iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
   return -ENOMEM;
 }
 
@@ -164,30 +136,15 @@ oom:
  * used.  Handles are the lowest free index, so they stay small. */
 static int32_t null_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
   (void)file;
-  int32_t h = 0;
-  while (h < e->num_files && e->file_open[h]) h++;
-  if (h == e->num_files) {
-    int32_t n = e->num_files ? e->num_files * 2 : 8;
-    unsigned char *grown = realloc(e->file_open, (size_t)n);
-    if (grown == NULL) {
-      set_error(err, "out of memory for %d file handles", (int)n);
-      return -ENOMEM;
-    }
-    memset(grown + e->num_files, 0, (size_t)(n - e->num_files));
-    e->file_open = grown;
-    e->num_files = n;
-  }
-  e->file_open[h] = 1;
+  int32_t h = iop_file_table_lowest_free(&e->files, 8, NULL, err);
+  if (h >= 0) iop_file_table_mark_open(&e->files, h);
   return h;
 }
 
 static int32_t null_close_file(iop_engine *e, int32_t handle, iop_error *err) {
-  if (handle < 0 || handle >= e->num_files || !e->file_open[handle]) {
-    set_error(err, "close_file: %d is not an open handle", (int)handle);
-    return -EBADF;
-  }
-  e->file_open[handle] = 0;
-  return 0;
+  int32_t rc = iop_file_table_check(&e->files, handle, err);
+  if (rc == 0) iop_file_table_release(&e->files, handle);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -205,7 +162,7 @@ static int32_t null_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32
     const iop_io *io = ios[i];
     iop_cqe *cqe = &e->cqes[tail++ & e->ring_mask];
     cqe->user_data = io->user_data;
-    if (io->file < 0 || io->file >= e->num_files || !e->file_open[io->file]) {
+    if (!iop_file_table_is_open(&e->files, io->file)) {
       cqe->res = -EBADF;
       continue;
     }
@@ -303,7 +260,8 @@ static const iop_engine_desc null_desc = {
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
   if (out == NULL) return -EINVAL;
-  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  int32_t rc = iop_check_host(host);
+  if (rc != 0) return rc;
   *out = &null_desc;
   return 0;
 }

@@ -18,12 +18,11 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <iopulse/engine.h>
+#include <iopulse/engine_helpers.h>
 
 #define RAM_MAX_QUEUE_DEPTH 4096u
 
@@ -48,7 +47,7 @@ static const iop_option_desc ram_options[NUM_OPTIONS] = {
 /* Instance                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* One file: its bytes, or data == NULL for a free handle. */
+/* One open file: its bytes (the record of a free handle is all zero). */
 struct ram_file {
   unsigned char *data;
   uint64_t size;
@@ -59,7 +58,7 @@ struct ram_file {
  * Completions wait in cqes[], a ring of queue_depth rounded up to a power of
  * two; head and tail are free-running counters, [head, tail) are the IOs
  * submitted but not yet reaped, and tail - head <= queue_depth.
- * Handles are indices into files[]. */
+ * files holds a struct ram_file per handle. */
 struct iop_engine {
   iop_cqe *cqes;
   uint32_t ring_mask;
@@ -67,50 +66,25 @@ struct iop_engine {
   uint32_t head;
   uint32_t tail;
   int fill;
-  struct ram_file *files;
-  int32_t num_files; /* entries in files[] */
+  iop_file_table files;
 };
 
-/* Writes a one-line reason into the host's buffer. */
-#ifdef __GNUC__
-__attribute__((format(printf, 2, 3)))
-#endif
-static void set_error(iop_error *err, const char *fmt, ...) {
-  if (err == NULL) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-}
+static const iop_engine_desc ram_desc;
 
 static void ram_destroy(iop_engine *e) {
   if (e == NULL) return;
-  for (int32_t h = 0; h < e->num_files; h++) free(e->files[h].data);
-  free(e->files);
+  for (int32_t h = 0; h < e->files.num_slots; h++) {
+    struct ram_file *f = iop_file_table_slot(&e->files, h);
+    free(f->data);
+  }
+  iop_file_table_destroy(&e->files);
   free(e->cqes);
   free(e);
 }
 
 static int32_t ram_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
-  if (config == NULL || out == NULL) {
-    set_error(err, "create() needs a config and an output pointer");
-    return -EINVAL;
-  }
-  if (config->struct_size < sizeof(iop_engine_config)) {
-    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
-              (unsigned)config->struct_size, sizeof(iop_engine_config));
-    return -EINVAL;
-  }
-  if (config->num_options != NUM_OPTIONS || config->options == NULL) {
-    set_error(err, "expected %d option values, got %u", (int)NUM_OPTIONS,
-              (unsigned)config->num_options);
-    return -EINVAL;
-  }
-  if (config->queue_depth < 1 || config->queue_depth > RAM_MAX_QUEUE_DEPTH) {
-    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
-              RAM_MAX_QUEUE_DEPTH);
-    return -EINVAL;
-  }
+  int32_t rc = iop_check_config(config, out, &ram_desc, err);
+  if (rc != 0) return rc;
 
   uint32_t ring_size = 1;
   while (ring_size < config->queue_depth) ring_size <<= 1;
@@ -118,9 +92,10 @@ static int32_t ram_create(const iop_engine_config *config, iop_engine **out, iop
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL || (e->cqes = calloc(ring_size, sizeof *e->cqes)) == NULL) {
     ram_destroy(e);
-    set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
+    iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
     return -ENOMEM;
   }
+  iop_file_table_init(&e->files, sizeof(struct ram_file), NULL);
   e->ring_mask = ring_size - 1;
   e->queue_depth = config->queue_depth;
   e->fill = (int)config->options[OPT_FILL].i;
@@ -132,43 +107,32 @@ static int32_t ram_create(const iop_engine_config *config, iop_engine **out, iop
  * window never pays for page faults.  The handle is the lowest free index. */
 static int32_t ram_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
   if (file->size == 0 || file->size > (uint64_t)SIZE_MAX) {
-    set_error(err, "%s: cannot keep %llu bytes in memory", file->path,
-              (unsigned long long)file->size);
+    iop_set_error(err, "%s: cannot keep %llu bytes in memory", file->path,
+                  (unsigned long long)file->size);
     return -EINVAL;
   }
-  int32_t h = 0;
-  while (h < e->num_files && e->files[h].data != NULL) h++;
-  if (h == e->num_files) {
-    int32_t n = e->num_files ? e->num_files * 2 : 4;
-    struct ram_file *grown = realloc(e->files, (size_t)n * sizeof *grown);
-    if (grown == NULL) {
-      set_error(err, "out of memory for %d file handles", (int)n);
-      return -ENOMEM;
-    }
-    memset(grown + e->num_files, 0, (size_t)(n - e->num_files) * sizeof *grown);
-    e->files = grown;
-    e->num_files = n;
-  }
+  int32_t h = iop_file_table_lowest_free(&e->files, 4, NULL, err);
+  if (h < 0) return h;
   unsigned char *data = malloc((size_t)file->size);
   if (data == NULL) {
-    set_error(err, "%s: out of memory for %llu bytes", file->path,
-              (unsigned long long)file->size);
+    iop_set_error(err, "%s: out of memory for %llu bytes", file->path,
+                  (unsigned long long)file->size);
     return -ENOMEM;
   }
   memset(data, e->fill, (size_t)file->size);
-  e->files[h].data = data;
-  e->files[h].size = file->size;
+  struct ram_file *f = iop_file_table_slot(&e->files, h);
+  f->data = data;
+  f->size = file->size;
+  iop_file_table_mark_open(&e->files, h);
   return h;
 }
 
 static int32_t ram_close_file(iop_engine *e, int32_t handle, iop_error *err) {
-  if (handle < 0 || handle >= e->num_files || e->files[handle].data == NULL) {
-    set_error(err, "close_file: %d is not an open handle", (int)handle);
-    return -EBADF;
-  }
-  free(e->files[handle].data);
-  e->files[handle].data = NULL;
-  e->files[handle].size = 0;
+  int32_t rc = iop_file_table_check(&e->files, handle, err);
+  if (rc != 0) return rc;
+  struct ram_file *f = iop_file_table_slot(&e->files, handle);
+  free(f->data);
+  iop_file_table_release(&e->files, handle);
   return 0;
 }
 
@@ -179,8 +143,8 @@ static int32_t ram_close_file(iop_engine *e, int32_t handle, iop_error *err) {
 /* Does one IO and returns its result: bytes moved (short at the end of the
  * file), 0 for fsync/fdatasync/trim, or -errno. */
 static int64_t ram_do_io(iop_engine *e, const iop_io *io) {
-  if (io->file < 0 || io->file >= e->num_files || e->files[io->file].data == NULL) return -EBADF;
-  const struct ram_file *f = &e->files[io->file];
+  if (!iop_file_table_is_open(&e->files, io->file)) return -EBADF;
+  const struct ram_file *f = iop_file_table_slot(&e->files, io->file);
   uint64_t len = 0;
   if (io->offset < f->size) {
     len = f->size - io->offset;
@@ -259,7 +223,8 @@ static const iop_engine_desc ram_desc = {
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
   if (out == NULL) return -EINVAL;
-  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  int32_t rc = iop_check_host(host);
+  if (rc != 0) return rc;
   *out = &ram_desc;
   return 0;
 }
