@@ -33,7 +33,6 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +45,7 @@
 #include <liburing.h>
 
 #include "iopulse/engine.h"
+#include "iopulse/engine_helpers.h"
 
 #define URING_ENGINE_NAME "io_uring"
 #define URING_MAX_QUEUE_DEPTH 4096u
@@ -133,11 +133,11 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
  * overflow.  refused[] holds the completions of refused IOs (capacity
  * queue_depth, num_refused used, oldest first); reap() hands them out first.
  *
- * fds[] is indexed by file handle, -1 marks a free handle, and has
- * num_file_slots entries.  With fixed-files the same array is the ring's
- * registered file table (handle == fixed index), kept in step by
- * open_file()/close_file(); it only grows in open_file(), so submit() reads
- * it without allocating.
+ * files holds the host's descriptor (an int) per file handle, -1 for a free
+ * handle, so its records form an int array of files.num_slots entries (see
+ * fds()).  With fixed-files that array is the ring's registered file table
+ * (handle == fixed index), kept in step by open_file()/close_file(); it only
+ * grows in open_file(), so submit() reads it without allocating.
  *
  * num_buffers is how many buffers register_buffers() registered (0 when
  * fixed-buffers is off); an IO uses READ_FIXED/WRITE_FIXED only when its
@@ -161,23 +161,19 @@ struct iop_engine {
   iop_cqe *refused;
   uint32_t num_refused;
 
-  int *fds;
-  int32_t num_file_slots;
+  iop_file_table files;
   bool files_registered;
 
   uint32_t num_buffers;
 };
 
-#ifdef __GNUC__
-__attribute__((format(printf, 2, 3)))
-#endif
-static void set_error(iop_error *err, const char *fmt, ...) {
-  if (err == NULL) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-}
+/* The record of a free file handle. */
+static const int no_fd = -1;
+
+static const iop_engine_desc uring_desc;
+
+/* The descriptors by handle: files' records as an int array. */
+static inline int *fds(const iop_engine *e) { return e->files.slots; }
 
 static void log_line(int32_t level, const char *message) {
   if (host_log != NULL) host_log(host_log_ctx, level, URING_ENGINE_NAME, message);
@@ -223,39 +219,40 @@ static void set_setup_error(iop_error *err, int rc, const struct iop_engine *e,
     int disabled = io_uring_disabled_sysctl();
     char sysctl[64] = "";
     if (disabled >= 0) snprintf(sysctl, sizeof sysctl, "kernel.io_uring_disabled=%d; ", disabled);
-    set_error(err,
-              "io_uring is not available: io_uring_setup failed (%s); %scheck "
-              "`sysctl kernel.io_uring_disabled` (0 allows it) and, in a container, whether "
-              "a seccomp profile blocks io_uring_setup%s",
-              strerror(-rc), sysctl,
-              rc == -EPERM && (e->setup_flags & IORING_SETUP_SQPOLL)
-                  ? "; before Linux 5.11 sqpoll also needs CAP_SYS_ADMIN"
-                  : "");
+    iop_set_error(err,
+                  "io_uring is not available: io_uring_setup failed (%s); %scheck "
+                  "`sysctl kernel.io_uring_disabled` (0 allows it) and, in a container, whether "
+                  "a seccomp profile blocks io_uring_setup%s",
+                  strerror(-rc), sysctl,
+                  rc == -EPERM && (e->setup_flags & IORING_SETUP_SQPOLL)
+                      ? "; before Linux 5.11 sqpoll also needs CAP_SYS_ADMIN"
+                      : "");
     return;
   }
   if (rc == -EINVAL && (e->setup_flags & IORING_SETUP_SQ_AFF)) {
-    set_error(err, "io_uring_setup with sqpoll pinned to CPU %u failed (%s): is sqpoll-cpu an "
-                   "online CPU this process may use?",
-              (unsigned)e->sq_thread_cpu, strerror(-rc));
+    iop_set_error(err,
+                  "io_uring_setup with sqpoll pinned to CPU %u failed (%s): is sqpoll-cpu an "
+                  "online CPU this process may use?",
+                  (unsigned)e->sq_thread_cpu, strerror(-rc));
     return;
   }
   if (rc == -ENOMEM) {
-    set_error(err,
-              "io_uring_setup of %u entries failed (%s): the ring's memory is locked memory; "
-              "check `ulimit -l` or use a smaller --queue-depth",
-              (unsigned)entries, strerror(-rc));
+    iop_set_error(err,
+                  "io_uring_setup of %u entries failed (%s): the ring's memory is locked memory; "
+                  "check `ulimit -l` or use a smaller --queue-depth",
+                  (unsigned)entries, strerror(-rc));
     return;
   }
-  set_error(err, "io_uring_setup of %u entries%s%s failed (%s)", (unsigned)entries,
-            e->setup_flags & IORING_SETUP_SQPOLL ? " with sqpoll" : "",
-            e->setup_flags & IORING_SETUP_IOPOLL ? " with iopoll" : "", strerror(-rc));
+  iop_set_error(err, "io_uring_setup of %u entries%s%s failed (%s)", (unsigned)entries,
+                e->setup_flags & IORING_SETUP_SQPOLL ? " with sqpoll" : "",
+                e->setup_flags & IORING_SETUP_IOPOLL ? " with iopoll" : "", strerror(-rc));
 }
 
 static void uring_destroy(iop_engine *e) {
   if (e == NULL) return;
   if (e->ring_ready) io_uring_queue_exit(&e->ring); /* drops registrations too */
   free(e->refused);
-  free(e->fds);
+  iop_file_table_destroy(&e->files);
   free(e);
 }
 
@@ -304,36 +301,21 @@ static int create_ring(iop_engine *e, const iop_engine_config *config, unsigned 
 }
 
 static int32_t uring_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
-  if (config == NULL || out == NULL) {
-    set_error(err, "create() needs a config and an output pointer");
-    return -EINVAL;
-  }
-  if (config->struct_size < sizeof(iop_engine_config)) {
-    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
-              (unsigned)config->struct_size, sizeof(iop_engine_config));
-    return -EINVAL;
-  }
-  if (config->num_options != NUM_OPTIONS || config->options == NULL) {
-    set_error(err, "expected %d option values, got %u", (int)NUM_OPTIONS,
-              (unsigned)config->num_options);
-    return -EINVAL;
-  }
-  if (config->queue_depth < 1 || config->queue_depth > URING_MAX_QUEUE_DEPTH) {
-    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
-              URING_MAX_QUEUE_DEPTH);
-    return -EINVAL;
-  }
+  int32_t rc = iop_check_config(config, out, &uring_desc, err);
+  if (rc != 0) return rc;
   const iop_option_value *opt = config->options;
   const bool sqpoll = opt[OPT_SQPOLL].i != 0;
   const bool iopoll = opt[OPT_IOPOLL].i != 0;
   if (iopoll && (config->flags & IOP_CONFIG_DIRECT) == 0) {
-    set_error(err, "iopoll needs --direct (O_DIRECT): polled completions exist only for "
-                   "direct IO");
+    iop_set_error(err,
+                  "iopoll needs --direct (O_DIRECT): polled completions exist only for "
+                  "direct IO");
     return -EINVAL;
   }
 
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL) goto oom;
+  iop_file_table_init(&e->files, sizeof(int), &no_fd);
   e->refused = calloc(config->queue_depth, sizeof *e->refused);
   if (e->refused == NULL) goto oom;
   e->queue_depth = config->queue_depth;
@@ -344,15 +326,16 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
   if (iopoll) base |= IORING_SETUP_IOPOLL;
   if (sqpoll) base |= IORING_SETUP_SQPOLL;
   if (sqpoll && opt[OPT_SQPOLL_CPU].i >= 0) base |= IORING_SETUP_SQ_AFF;
-  int rc = create_ring(e, config, base);
+  rc = create_ring(e, config, base);
   if (rc < 0) {
     set_setup_error(err, rc, e, config->queue_depth);
     uring_destroy(e);
     return rc;
   }
   if ((e->ring.features & IORING_FEAT_EXT_ARG) == 0) {
-    set_error(err, "the kernel's io_uring lacks IORING_FEAT_EXT_ARG (Linux 5.11), which this "
-                   "engine needs for reap timeouts");
+    iop_set_error(err,
+                  "the kernel's io_uring lacks IORING_FEAT_EXT_ARG (Linux 5.11), which this "
+                  "engine needs for reap timeouts");
     uring_destroy(e);
     return -ENOTSUP;
   }
@@ -375,7 +358,7 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
 
 oom:
   uring_destroy(e);
-  set_error(err, "out of memory for an engine instance");
+  iop_set_error(err, "out of memory for an engine instance");
   return -ENOMEM;
 }
 
@@ -383,30 +366,23 @@ oom:
 /* Files and buffers                                                         */
 /* ------------------------------------------------------------------------ */
 
-/* Grows the handle table to `slots`; with fixed-files re-registers it. */
-static int grow_files(iop_engine *e, int32_t slots, iop_error *err) {
-  int *grown = realloc(e->fds, (size_t)slots * sizeof *grown);
-  if (grown == NULL) {
-    set_error(err, "out of memory for %d file handles", (int)slots);
-    return -ENOMEM;
-  }
-  for (int32_t i = e->num_file_slots; i < slots; i++) grown[i] = -1;
-  e->fds = grown;
-  e->num_file_slots = slots;
+/* After the handle table grew: with fixed-files registers it again. */
+static int reregister_files(iop_engine *e, iop_error *err) {
+  const int32_t slots = e->files.num_slots;
   if (!e->fixed_files) return 0;
   if (e->files_registered) {
     int rc = io_uring_unregister_files(&e->ring);
     if (rc < 0) {
-      set_error(err, "io_uring_unregister_files failed (%s)", strerror(-rc));
+      iop_set_error(err, "io_uring_unregister_files failed (%s)", strerror(-rc));
       return rc;
     }
     e->files_registered = false;
   }
   /* Free slots are -1: the kernel keeps them as empty (sparse) entries. */
-  int rc = io_uring_register_files(&e->ring, e->fds, (unsigned)slots);
+  int rc = io_uring_register_files(&e->ring, fds(e), (unsigned)slots);
   if (rc < 0) {
-    set_error(err, "io_uring_register_files of %d slots failed (%s)%s", (int)slots,
-              strerror(-rc), rc == -EMFILE ? "; raise `ulimit -n`" : "");
+    iop_set_error(err, "io_uring_register_files of %d slots failed (%s)%s", (int)slots,
+                  strerror(-rc), rc == -EMFILE ? "; raise `ulimit -n`" : "");
     return rc;
   }
   e->files_registered = true;
@@ -440,55 +416,56 @@ static bool device_cannot_poll(int fd, char *where, size_t len) {
  * are the lowest free slot, so they stay small. */
 static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
   if (file == NULL || file->struct_size < sizeof(iop_file_desc)) {
-    set_error(err, "open_file: missing iop_file_desc or struct_size too small");
+    iop_set_error(err, "open_file: missing iop_file_desc or struct_size too small");
     return -EINVAL;
   }
   const char *path = file->path != NULL ? file->path : "(no path)";
   if (file->fd < 0) {
-    set_error(err, "%s: the io_uring engine needs a descriptor opened by the host", path);
+    iop_set_error(err, "%s: the io_uring engine needs a descriptor opened by the host", path);
     return -EBADF;
   }
   char sysfs[96];
   if (e->iopoll && device_cannot_poll(file->fd, sysfs, sizeof sysfs)) {
-    set_error(err, "%s: iopoll needs a device with poll queues, and %s is 0 (for NVMe, load "
-                   "the driver with poll_queues=N); run without iopoll",
-              path, sysfs);
+    iop_set_error(err,
+                  "%s: iopoll needs a device with poll queues, and %s is 0 (for NVMe, load "
+                  "the driver with poll_queues=N); run without iopoll",
+                  path, sysfs);
     return -EOPNOTSUPP;
   }
-  int32_t h = 0;
-  while (h < e->num_file_slots && e->fds[h] >= 0) h++;
-  if (h == e->num_file_slots) {
-    int rc = grow_files(e, h ? 2 * h : URING_MIN_FILE_SLOTS, err);
+  const int32_t slots = e->files.num_slots;
+  int32_t h = iop_file_table_lowest_free(&e->files, URING_MIN_FILE_SLOTS, NULL, err);
+  if (h < 0) return h;
+  if (e->files.num_slots != slots) {
+    int rc = reregister_files(e, err);
     if (rc < 0) return rc;
   }
   if (e->fixed_files) {
     int fd = file->fd;
     int rc = io_uring_register_files_update(&e->ring, (unsigned)h, &fd, 1);
     if (rc < 0) {
-      set_error(err, "%s: io_uring_register_files_update failed (%s)", path, strerror(-rc));
+      iop_set_error(err, "%s: io_uring_register_files_update failed (%s)", path, strerror(-rc));
       return rc;
     }
   }
-  e->fds[h] = file->fd;
+  fds(e)[h] = file->fd;
+  iop_file_table_mark_open(&e->files, h);
   return h;
 }
 
 /* Frees the handle (and its fixed-file slot); the descriptor stays open, it
  * is the host's to close. */
 static int32_t uring_close_file(iop_engine *e, int32_t handle, iop_error *err) {
-  if (handle < 0 || handle >= e->num_file_slots || e->fds[handle] < 0) {
-    set_error(err, "close_file: %d is not an open handle", (int)handle);
-    return -EBADF;
-  }
+  int32_t rc = iop_file_table_check(&e->files, handle, err);
+  if (rc != 0) return rc;
   if (e->fixed_files) {
     int none = -1;
-    int rc = io_uring_register_files_update(&e->ring, (unsigned)handle, &none, 1);
+    rc = io_uring_register_files_update(&e->ring, (unsigned)handle, &none, 1);
     if (rc < 0) {
-      set_error(err, "close_file: io_uring_register_files_update failed (%s)", strerror(-rc));
+      iop_set_error(err, "close_file: io_uring_register_files_update failed (%s)", strerror(-rc));
       return rc;
     }
   }
-  e->fds[handle] = -1;
+  iop_file_table_release(&e->files, handle);
   return 0;
 }
 
@@ -500,20 +477,20 @@ static int32_t uring_register_buffers(iop_engine *e, const iop_buffer *bufs, uin
   if (!e->fixed_buffers) return 0;
   if (n == 0) return 0;
   if (bufs == NULL) {
-    set_error(err, "register_buffers: %u buffers but no array", (unsigned)n);
+    iop_set_error(err, "register_buffers: %u buffers but no array", (unsigned)n);
     return -EINVAL;
   }
   if (e->num_buffers > 0) {
     int rc = io_uring_unregister_buffers(&e->ring);
     if (rc < 0) {
-      set_error(err, "io_uring_unregister_buffers failed (%s)", strerror(-rc));
+      iop_set_error(err, "io_uring_unregister_buffers failed (%s)", strerror(-rc));
       return rc;
     }
     e->num_buffers = 0;
   }
   struct iovec *iov = calloc(n, sizeof *iov);
   if (iov == NULL) {
-    set_error(err, "out of memory for %u buffer descriptions", (unsigned)n);
+    iop_set_error(err, "out of memory for %u buffer descriptions", (unsigned)n);
     return -ENOMEM;
   }
   uint64_t total = 0;
@@ -525,11 +502,11 @@ static int32_t uring_register_buffers(iop_engine *e, const iop_buffer *bufs, uin
   int rc = io_uring_register_buffers(&e->ring, iov, n);
   free(iov);
   if (rc < 0) {
-    set_error(err, "io_uring_register_buffers of %u buffers (%llu bytes) failed (%s)%s",
-              (unsigned)n, (unsigned long long)total, strerror(-rc),
-              rc == -ENOMEM ? "; registered buffers are locked memory: check `ulimit -l`"
-              : rc == -EOVERFLOW || rc == -EINVAL ? "; a buffer may be larger than 1 GiB"
-                                                  : "");
+    iop_set_error(err, "io_uring_register_buffers of %u buffers (%llu bytes) failed (%s)%s",
+                  (unsigned)n, (unsigned long long)total, strerror(-rc),
+                  rc == -ENOMEM ? "; registered buffers are locked memory: check `ulimit -l`"
+                  : rc == -EOVERFLOW || rc == -EINVAL ? "; a buffer may be larger than 1 GiB"
+                                                      : "");
     return rc;
   }
   e->num_buffers = n;
@@ -567,7 +544,7 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
   uint32_t queued = 0;
   for (uint32_t i = 0; i < n; i++) {
     const iop_io *io = ios[i];
-    if (io->file < 0 || io->file >= e->num_file_slots || e->fds[io->file] < 0) {
+    if (!iop_file_table_is_open(&e->files, io->file)) {
       refuse(e, io, -EBADF);
       continue;
     }
@@ -575,7 +552,7 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
       refuse(e, io, io->op == IOP_OP_TRIM ? -EOPNOTSUPP : -EINVAL);
       continue;
     }
-    const int fd = e->fixed_files ? io->file : e->fds[io->file];
+    const int fd = e->fixed_files ? io->file : fds(e)[io->file];
     const bool fixed_buf = io->buf_index >= 0 && (uint32_t)io->buf_index < e->num_buffers;
     /* Cannot be NULL: at most sq_free SQEs are taken. */
     struct io_uring_sqe *sqe = io_uring_get_sqe(&e->ring);
@@ -753,7 +730,8 @@ static const iop_engine_desc uring_desc = {
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
   if (out == NULL) return -EINVAL;
-  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  int32_t rc = iop_check_host(host);
+  if (rc != 0) return rc;
   host_log = host->log;
   host_log_ctx = host->log_ctx;
   *out = &uring_desc;

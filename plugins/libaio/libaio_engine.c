@@ -24,7 +24,6 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,7 @@
 #include <linux/aio_abi.h>
 
 #include "iopulse/engine.h"
+#include "iopulse/engine_helpers.h"
 
 #define AIO_ENGINE_NAME "libaio"
 #define AIO_MAX_QUEUE_DEPTH 4096u
@@ -92,8 +92,9 @@ static long sys_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_
  * results.  refused[] (queue_depth entries, num_refused used, oldest first)
  * holds completions of IOs refused at submission; reap() returns them first.
  *
- * fds[] is indexed by file handle, -1 marks a free handle; it grows only in
- * open_file(), so submit() reads it without allocating. */
+ * files holds the host's descriptor (an int) per file handle, -1 for a free
+ * handle; it grows only in open_file(), so submit() reads it without
+ * allocating. */
 struct iop_engine {
   aio_context_t ctx;
   bool ctx_ready;
@@ -105,20 +106,13 @@ struct iop_engine {
   iop_cqe *refused;
   uint32_t num_refused;
 
-  int *fds;
-  int32_t num_file_slots;
+  iop_file_table files;
 };
 
-#ifdef __GNUC__
-__attribute__((format(printf, 2, 3)))
-#endif
-static void set_error(iop_error *err, const char *fmt, ...) {
-  if (err == NULL) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-}
+/* The record of a free file handle. */
+static const int no_fd = -1;
+
+static const iop_engine_desc aio_desc;
 
 static void log_line(int32_t level, const char *message) {
   if (host_log != NULL) host_log(host_log_ctx, level, AIO_ENGINE_NAME, message);
@@ -137,19 +131,19 @@ static long long read_proc_number(const char *path) {
 /* Explains why io_setup(entries) failed with errno `e`. */
 static void set_setup_error(iop_error *err, int e, uint32_t entries) {
   if (e == EAGAIN) {
-    set_error(err,
-              "io_setup(%u) failed (%s): the system-wide AIO event limit is reached "
-              "(fs.aio-max-nr=%lld, fs.aio-nr=%lld in use); raise it with "
-              "`sysctl -w fs.aio-max-nr=<n>` or use a smaller --queue-depth or fewer threads",
-              (unsigned)entries, strerror(e), read_proc_number("/proc/sys/fs/aio-max-nr"),
-              read_proc_number("/proc/sys/fs/aio-nr"));
+    iop_set_error(err,
+                  "io_setup(%u) failed (%s): the system-wide AIO event limit is reached "
+                  "(fs.aio-max-nr=%lld, fs.aio-nr=%lld in use); raise it with "
+                  "`sysctl -w fs.aio-max-nr=<n>` or use a smaller --queue-depth or fewer threads",
+                  (unsigned)entries, strerror(e), read_proc_number("/proc/sys/fs/aio-max-nr"),
+                  read_proc_number("/proc/sys/fs/aio-nr"));
   } else if (e == ENOSYS || e == EPERM) {
-    set_error(err,
-              "kernel AIO is not available: io_setup failed (%s); the kernel may lack "
-              "CONFIG_AIO, or a seccomp profile (e.g. in a container) blocks io_setup",
-              strerror(e));
+    iop_set_error(err,
+                  "kernel AIO is not available: io_setup failed (%s); the kernel may lack "
+                  "CONFIG_AIO, or a seccomp profile (e.g. in a container) blocks io_setup",
+                  strerror(e));
   } else {
-    set_error(err, "io_setup(%u) failed (%s)", (unsigned)entries, strerror(e));
+    iop_set_error(err, "io_setup(%u) failed (%s)", (unsigned)entries, strerror(e));
   }
 }
 
@@ -159,34 +153,18 @@ static void aio_destroy(iop_engine *e) {
   free(e->batch);
   free(e->events);
   free(e->refused);
-  free(e->fds);
+  iop_file_table_destroy(&e->files);
   free(e);
 }
 
 static int32_t aio_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
-  if (config == NULL || out == NULL) {
-    set_error(err, "create() needs a config and an output pointer");
-    return -EINVAL;
-  }
-  if (config->struct_size < sizeof(iop_engine_config)) {
-    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
-              (unsigned)config->struct_size, sizeof(iop_engine_config));
-    return -EINVAL;
-  }
-  if (config->num_options != NUM_OPTIONS) {
-    set_error(err, "expected %u option values, got %u", NUM_OPTIONS,
-              (unsigned)config->num_options);
-    return -EINVAL;
-  }
-  if (config->queue_depth < 1 || config->queue_depth > AIO_MAX_QUEUE_DEPTH) {
-    set_error(err, "queue depth %u is outside 1..%u", (unsigned)config->queue_depth,
-              AIO_MAX_QUEUE_DEPTH);
-    return -EINVAL;
-  }
+  int32_t rc = iop_check_config(config, out, &aio_desc, err);
+  if (rc != 0) return rc;
   const uint32_t qd = config->queue_depth;
 
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL) goto oom;
+  iop_file_table_init(&e->files, sizeof(int), &no_fd);
   e->queue_depth = qd;
   e->batch = calloc(qd, sizeof *e->batch);
   e->events = calloc(qd, sizeof *e->events);
@@ -214,7 +192,7 @@ static int32_t aio_create(const iop_engine_config *config, iop_engine **out, iop
 
 oom:
   aio_destroy(e);
-  set_error(err, "out of memory for an engine instance of queue depth %u", (unsigned)qd);
+  iop_set_error(err, "out of memory for an engine instance of queue depth %u", (unsigned)qd);
   return -ENOMEM;
 }
 
@@ -226,39 +204,26 @@ oom:
  * are the lowest free slot, so they stay small. */
 static int32_t aio_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
   if (file == NULL || file->struct_size < sizeof(iop_file_desc)) {
-    set_error(err, "open_file: missing iop_file_desc or struct_size too small");
+    iop_set_error(err, "open_file: missing iop_file_desc or struct_size too small");
     return -EINVAL;
   }
   const char *path = file->path != NULL ? file->path : "(no path)";
   if (file->fd < 0) {
-    set_error(err, "%s: the libaio engine needs a descriptor opened by the host", path);
+    iop_set_error(err, "%s: the libaio engine needs a descriptor opened by the host", path);
     return -EBADF;
   }
-  int32_t h = 0;
-  while (h < e->num_file_slots && e->fds[h] >= 0) h++;
-  if (h == e->num_file_slots) {
-    int32_t slots = h ? 2 * h : AIO_MIN_FILE_SLOTS;
-    int *grown = realloc(e->fds, (size_t)slots * sizeof *grown);
-    if (grown == NULL) {
-      set_error(err, "%s: out of memory for %d file handles", path, (int)slots);
-      return -ENOMEM;
-    }
-    for (int32_t i = e->num_file_slots; i < slots; i++) grown[i] = -1;
-    e->fds = grown;
-    e->num_file_slots = slots;
-  }
-  e->fds[h] = file->fd;
+  int32_t h = iop_file_table_lowest_free(&e->files, AIO_MIN_FILE_SLOTS, path, err);
+  if (h < 0) return h;
+  *(int *)iop_file_table_slot(&e->files, h) = file->fd;
+  iop_file_table_mark_open(&e->files, h);
   return h;
 }
 
 /* Frees the handle; the descriptor stays open, it is the host's to close. */
 static int32_t aio_close_file(iop_engine *e, int32_t handle, iop_error *err) {
-  if (handle < 0 || handle >= e->num_file_slots || e->fds[handle] < 0) {
-    set_error(err, "close_file: %d is not an open handle", (int)handle);
-    return -EBADF;
-  }
-  e->fds[handle] = -1;
-  return 0;
+  int32_t rc = iop_file_table_check(&e->files, handle, err);
+  if (rc == 0) iop_file_table_release(&e->files, handle);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -275,7 +240,8 @@ static void refuse(iop_engine *e, uint64_t user_data, int64_t res) {
 /* Fills io's iocb (in io->priv) for the kernel; returns 0, or the -errno
  * the IO completes with when it cannot go to the kernel. */
 static int prepare(const iop_engine *e, const iop_io *io) {
-  if (io->file < 0 || io->file >= e->num_file_slots || e->fds[io->file] < 0) return -EBADF;
+  if (!iop_file_table_is_open(&e->files, io->file)) return -EBADF;
+  const int fd = *(const int *)iop_file_table_slot(&e->files, io->file);
   uint16_t opcode;
   switch (io->op) {
     case IOP_OP_READ: opcode = IOCB_CMD_PREAD; break;
@@ -292,7 +258,7 @@ static int prepare(const iop_engine *e, const iop_io *io) {
   *cb = (struct iocb){
       .aio_data = io->user_data,
       .aio_lio_opcode = opcode,
-      .aio_fildes = (uint32_t)e->fds[io->file],
+      .aio_fildes = (uint32_t)fd,
       .aio_buf = transfer ? (uint64_t)(uintptr_t)io->buf : 0,
       .aio_nbytes = transfer ? io->len : 0,
       .aio_offset = transfer ? (int64_t)io->offset : 0,
@@ -435,7 +401,8 @@ static const iop_engine_desc aio_desc = {
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
   if (out == NULL) return -EINVAL;
-  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  int32_t rc = iop_check_host(host);
+  if (rc != 0) return rc;
   host_log = host->log;
   host_log_ctx = host->log_ctx;
   *out = &aio_desc;

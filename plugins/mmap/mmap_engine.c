@@ -42,14 +42,12 @@
  * open_file() refuses IOP_FILE_DIRECT.
  *
  * C99 plus POSIX and Linux's mmap/madvise flags, built only against
- * iopulse/engine.h.
+ * iopulse/engine.h and iopulse/engine_helpers.h.
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
 #include <linux/fs.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -57,6 +55,7 @@
 #include <sys/stat.h>
 
 #include "iopulse/engine.h"
+#include "iopulse/engine_helpers.h"
 
 #define MMAP_ENGINE_NAME "mmap"
 #define MMAP_MAX_QUEUE_DEPTH 1u /* synchronous; see the header comment */
@@ -103,8 +102,7 @@ static const iop_option_desc mmap_options[NUM_OPTIONS] = {
 /* One open file.  `base` maps `map_len` bytes of the host's descriptor; IO
  * is allowed on [0, limit) with limit <= map_len.  map_len == 0 (an empty
  * file) means no mapping at all: base is NULL and every IO transfers 0.
- * `in_use` marks a handle open_file() returned and close_file() has not yet
- * released; a free slot has base NULL and map_len 0.  The descriptor
+ * The record of a free handle is all zero (base NULL, map_len 0).  The descriptor
  * belongs to the host: the engine never closes it, and does not need it after
  * mmap() (the mapping holds its own reference to the file). */
 struct mmap_file {
@@ -112,7 +110,6 @@ struct mmap_file {
   uint64_t map_len;
   uint64_t limit;
   int writable;
-  int in_use;
 };
 
 /* One instance per worker thread; nothing here is shared.
@@ -122,8 +119,8 @@ struct mmap_file {
  * free-running: slots [head, tail) hold finished, unreaped IOs in submission
  * order, and tail - head <= queue_depth always, so no completion is dropped.
  *
- * files[] is indexed by handle.  It grows only in open_file() (control
- * plane), so submit() reads it without allocating. */
+ * files holds a struct mmap_file per handle.  It grows only in open_file()
+ * (control plane), so submit() reads it without allocating. */
 struct iop_engine {
   iop_cqe *cqes;
   uint32_t ring_mask;
@@ -133,64 +130,42 @@ struct iop_engine {
   int advice;          /* MADV_* for every mapping */
   int64_t advice_index; /* its index in madvise_choices, for messages */
   int populate;        /* MAP_POPULATE for every mapping */
-  struct mmap_file *files;
-  int32_t num_files; /* entries in files */
+  iop_file_table files;
 };
 
-/* Writes a one-line reason into the host's buffer (always NUL-terminated). */
-#ifdef __GNUC__
-__attribute__((format(printf, 2, 3)))
-#endif
-static void set_error(iop_error *err, const char *fmt, ...) {
-  if (err == NULL) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-}
+static const iop_engine_desc mmap_desc;
 
-static void unmap_file(struct mmap_file *f) {
+static void unmap_file(const struct mmap_file *f) {
   if (f->base != NULL) munmap(f->base, (size_t)f->map_len);
-  memset(f, 0, sizeof *f);
 }
 
 /* The host closes its files before destroy(); unmapping whatever is left
  * keeps a host that forgot from leaking address space. */
 static void mmap_destroy(iop_engine *e) {
   if (e == NULL) return;
-  for (int32_t h = 0; h < e->num_files; h++) unmap_file(&e->files[h]);
-  free(e->files);
+  for (int32_t h = 0; h < e->files.num_slots; h++) unmap_file(iop_file_table_slot(&e->files, h));
+  iop_file_table_destroy(&e->files);
   free(e->cqes);
   free(e);
 }
 
 static int32_t mmap_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
-  if (config == NULL || out == NULL) {
-    set_error(err, "create() needs a config and an output pointer");
-    return -EINVAL;
-  }
-  if (config->struct_size < sizeof(iop_engine_config)) {
-    set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %zu",
-              (unsigned)config->struct_size, sizeof(iop_engine_config));
-    return -EINVAL;
-  }
+  int32_t rc = iop_check_config_size(config, out, err);
+  if (rc != 0) return rc;
   if (config->flags & IOP_CONFIG_DIRECT) {
-    set_error(err, "mmap cannot do O_DIRECT; drop --direct");
+    iop_set_error(err, "mmap cannot do O_DIRECT; drop --direct");
     return -EINVAL;
   }
-  if (config->num_options != NUM_OPTIONS || config->options == NULL) {
-    set_error(err, "expected %d option values, got %u", (int)NUM_OPTIONS,
-              (unsigned)config->num_options);
-    return -EINVAL;
-  }
+  rc = iop_check_config_options(config, &mmap_desc, err);
+  if (rc != 0) return rc;
   if (config->queue_depth < 1 || config->queue_depth > MMAP_MAX_QUEUE_DEPTH) {
-    set_error(err, "queue depth %u is outside 1..%u (copies are synchronous)",
-              (unsigned)config->queue_depth, MMAP_MAX_QUEUE_DEPTH);
+    iop_set_error(err, "queue depth %u is outside 1..%u (copies are synchronous)",
+                  (unsigned)config->queue_depth, MMAP_MAX_QUEUE_DEPTH);
     return -EINVAL;
   }
   int64_t choice = config->options[OPT_MADVISE].i;
   if (choice < 0 || (uint64_t)choice >= NUM_MADVISE_CHOICES) {
-    set_error(err, "madvise choice %lld is out of range", (long long)choice);
+    iop_set_error(err, "madvise choice %lld is out of range", (long long)choice);
     return -EINVAL;
   }
 
@@ -200,7 +175,7 @@ static int32_t mmap_create(const iop_engine_config *config, iop_engine **out, io
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL || (e->cqes = calloc(ring_size, sizeof *e->cqes)) == NULL) {
     free(e);
-    set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
+    iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
     return -ENOMEM;
   }
   e->ring_mask = ring_size - 1;
@@ -208,6 +183,7 @@ static int32_t mmap_create(const iop_engine_config *config, iop_engine **out, io
   e->advice = madvise_advice[choice];
   e->advice_index = choice;
   e->populate = config->options[OPT_POPULATE].i != 0;
+  iop_file_table_init(&e->files, sizeof(struct mmap_file), NULL);
   *out = e;
   return 0;
 }
@@ -218,7 +194,7 @@ static int32_t target_size(int fd, const char *path, uint64_t *size, iop_error *
   struct stat st;
   if (fstat(fd, &st) != 0) {
     int saved = errno;
-    set_error(err, "%s: fstat of fd %d failed: %s", path, fd, strerror(saved));
+    iop_set_error(err, "%s: fstat of fd %d failed: %s", path, fd, strerror(saved));
     return -saved;
   }
   if (S_ISREG(st.st_mode)) {
@@ -228,28 +204,28 @@ static int32_t target_size(int fd, const char *path, uint64_t *size, iop_error *
   if (S_ISBLK(st.st_mode)) {
     if (ioctl(fd, BLKGETSIZE64, size) != 0) {
       int saved = errno;
-      set_error(err, "%s: BLKGETSIZE64 failed: %s", path, strerror(saved));
+      iop_set_error(err, "%s: BLKGETSIZE64 failed: %s", path, strerror(saved));
       return -saved;
     }
     return 0;
   }
-  set_error(err, "%s: the mmap engine maps regular files and block devices only", path);
+  iop_set_error(err, "%s: the mmap engine maps regular files and block devices only", path);
   return -EINVAL;
 }
 
 /* Maps the host's descriptor.  Handles are the lowest free index. */
 static int32_t mmap_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
   if (file == NULL || file->struct_size < sizeof(iop_file_desc)) {
-    set_error(err, "open_file: missing iop_file_desc or struct_size too small");
+    iop_set_error(err, "open_file: missing iop_file_desc or struct_size too small");
     return -EINVAL;
   }
   const char *path = file->path != NULL ? file->path : "(no path)";
   if (file->fd < 0) {
-    set_error(err, "%s: the mmap engine needs a descriptor opened by the host", path);
+    iop_set_error(err, "%s: the mmap engine needs a descriptor opened by the host", path);
     return -EBADF;
   }
   if (file->flags & IOP_FILE_DIRECT) {
-    set_error(err, "%s: mmap cannot do O_DIRECT; drop --direct", path);
+    iop_set_error(err, "%s: mmap cannot do O_DIRECT; drop --direct", path);
     return -EINVAL;
   }
 
@@ -262,10 +238,9 @@ static int32_t mmap_open_file(iop_engine *e, const iop_file_desc *file, iop_erro
   f.writable = (file->flags & IOP_FILE_WRITE) != 0;
   f.map_len = file->size != 0 ? file->size : size;
   f.limit = size < f.map_len ? size : f.map_len;
-  f.in_use = 1;
   if ((uint64_t)(size_t)f.map_len != f.map_len) {
-    set_error(err, "%s: %llu bytes do not fit in the address space", path,
-              (unsigned long long)f.map_len);
+    iop_set_error(err, "%s: %llu bytes do not fit in the address space", path,
+                  (unsigned long long)f.map_len);
     return -EFBIG;
   }
 
@@ -275,39 +250,31 @@ static int32_t mmap_open_file(iop_engine *e, const iop_file_desc *file, iop_erro
     void *p = mmap(NULL, (size_t)f.map_len, prot, flags, file->fd, 0);
     if (p == MAP_FAILED) {
       int saved = errno;
-      set_error(err, "%s: mmap of %llu bytes (%s) failed: %s%s", path,
-                (unsigned long long)f.map_len, f.writable ? "read-write" : "read-only",
-                strerror(saved),
-                saved == EACCES ? " (the descriptor must be open for reading, and for "
-                                  "writing too when the job writes)"
-                                : "");
+      iop_set_error(err, "%s: mmap of %llu bytes (%s) failed: %s%s", path,
+                    (unsigned long long)f.map_len, f.writable ? "read-write" : "read-only",
+                    strerror(saved),
+                    saved == EACCES ? " (the descriptor must be open for reading, and for "
+                                      "writing too when the job writes)"
+                                    : "");
       return -saved;
     }
     f.base = p;
     if (e->advice != MADV_NORMAL && madvise(p, (size_t)f.map_len, e->advice) != 0) {
       int saved = errno;
       munmap(p, (size_t)f.map_len);
-      set_error(err, "%s: madvise=%s refused by the kernel: %s", path,
-                madvise_choices[e->advice_index], strerror(saved));
+      iop_set_error(err, "%s: madvise=%s refused by the kernel: %s", path,
+                    madvise_choices[e->advice_index], strerror(saved));
       return -saved;
     }
   }
 
-  int32_t h = 0;
-  while (h < e->num_files && e->files[h].in_use) h++;
-  if (h == e->num_files) {
-    int32_t n = e->num_files ? e->num_files * 2 : 4;
-    struct mmap_file *grown = realloc(e->files, (size_t)n * sizeof *grown);
-    if (grown == NULL) {
-      if (f.base != NULL) munmap(f.base, (size_t)f.map_len);
-      set_error(err, "%s: out of memory for %d file handles", path, (int)n);
-      return -ENOMEM;
-    }
-    memset(grown + e->num_files, 0, (size_t)(n - e->num_files) * sizeof *grown);
-    e->files = grown;
-    e->num_files = n;
+  int32_t h = iop_file_table_lowest_free(&e->files, 4, path, err);
+  if (h < 0) {
+    unmap_file(&f);
+    return h;
   }
-  e->files[h] = f;
+  *(struct mmap_file *)iop_file_table_slot(&e->files, h) = f;
+  iop_file_table_mark_open(&e->files, h);
   return h;
 }
 
@@ -315,11 +282,10 @@ static int32_t mmap_open_file(iop_engine *e, const iop_file_desc *file, iop_erro
  * munmap() does not write dirty pages back by itself, but they stay in the
  * page cache and reach the file as usual: nothing written is lost. */
 static int32_t mmap_close_file(iop_engine *e, int32_t handle, iop_error *err) {
-  if (handle < 0 || handle >= e->num_files || !e->files[handle].in_use) {
-    set_error(err, "close_file: %d is not an open handle", (int)handle);
-    return -EBADF;
-  }
-  unmap_file(&e->files[handle]);
+  int32_t rc = iop_file_table_check(&e->files, handle, err);
+  if (rc != 0) return rc;
+  unmap_file(iop_file_table_slot(&e->files, handle));
+  iop_file_table_release(&e->files, handle);
   return 0;
 }
 
@@ -336,8 +302,8 @@ static inline uint64_t clamp_len(const struct mmap_file *f, uint64_t offset, uin
 
 /* Does one IO and returns its completion's res. */
 static inline int64_t execute(const iop_engine *e, const iop_io *io) {
-  if (io->file < 0 || io->file >= e->num_files || !e->files[io->file].in_use) return -EBADF;
-  const struct mmap_file *f = &e->files[io->file];
+  if (!iop_file_table_is_open(&e->files, io->file)) return -EBADF;
+  const struct mmap_file *f = iop_file_table_slot(&e->files, io->file);
   uint64_t n;
   switch (io->op) {
     case IOP_OP_READ:
@@ -420,7 +386,8 @@ static const iop_engine_desc mmap_desc = {
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
   if (out == NULL) return -EINVAL;
-  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  int32_t rc = iop_check_host(host);
+  if (rc != 0) return rc;
   *out = &mmap_desc;
   return 0;
 }
