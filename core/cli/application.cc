@@ -30,6 +30,7 @@
 #include "run/engine_instance.h"
 #include "run/interrupt.h"
 #include "run/job_runner.h"
+#include "run/monotonic_clock.h"
 #include "run/planned_workload.h"
 #include "target/dataset_preparer.h"
 #include "target/layout_manifest.h"
@@ -105,7 +106,7 @@ std::vector<PlannedPhase> plan_phases(const CommandLine& cl, EngineRegistry& reg
     specs = build_phase_specs(*file, lib.desc().name,
                               [&](JobSpecBuilder& b) { cl.apply_to(b, registry, lib.desc().name); });
   } else {
-    specs.push_back({"", cl.to_job_spec(registry)});
+    specs.push_back({"", cl.to_job_spec(registry), {}});
   }
   std::vector<PlannedPhase> phases;
   for (PhaseSpec& s : specs) {
@@ -167,6 +168,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   const EngineLibrary& lib = registry.require(engine);
   const iop_engine_desc& desc = lib.desc();
   const auto phases = plan_phases(cl, registry, file, lib);
+  calibrate_monotonic_clock();
   const PlannedWorkload& first = phases.front().first();
   if (!first.spec.export_layout_manifest.empty()) {
     write_layout_manifest(first.spec.export_layout_manifest, first.layout, first.spec.target_path);
@@ -232,6 +234,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.engine.version = desc.version != nullptr ? desc.version : "";
     r.engine.abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
     r.engine.path = lib.path().string();
+    r.config["clock_source"] = monotonic_clock_source();
   };
   describe_run(result, first);
 

@@ -150,8 +150,14 @@ class AccessDistribution {
   static AccessDistribution uniform(uint64_t n);
 
   // The next block, in [0, n).
-  uint64_t next(RandomSource& rng) {
-    if (kind_ == DistributionKind::kUniform) return rng.below(n_);
+  // Inlined into the worker's loop: uniform is a multiply; the skewed
+  // distributions take the out-of-line path.
+  [[gnu::always_inline]] uint64_t next(RandomSource& rng) {
+    if (kind_ == DistributionKind::kUniform) [[likely]] return rng.below(n_);
+    return next_skewed(rng);
+  }
+
+  [[gnu::noinline]] uint64_t next_skewed(RandomSource& rng) {
     const uint64_t rank = next_rank(rng);
     return scatter_ ? permutation_(rank) : rank;
   }
