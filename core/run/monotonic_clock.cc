@@ -10,6 +10,8 @@ TscCalibration g_tsc;
 
 namespace {
 
+[[maybe_unused]] bool tsc_is_trustworthy();
+
 // The kernel keeps time with the TSC and the CPU says it is invariant.
 bool tsc_is_trustworthy() {
   std::ifstream source("/sys/devices/system/clocksource/clocksource0/current_clocksource");
@@ -32,6 +34,9 @@ bool tsc_is_trustworthy() {
 }  // namespace
 
 void calibrate_monotonic_clock() {
+#ifndef IOPULSE_HAVE_TSC
+  return;  // other architectures: clock_gettime
+#else
   if (g_tsc.enabled || !tsc_is_trustworthy()) return;
   // Two (TSC, CLOCK_MONOTONIC) pairs 20 ms apart give ticks per ns; each pair
   // is taken as close together as possible (the smallest of a few tries).
@@ -61,6 +66,7 @@ void calibrate_monotonic_clock() {
                                  (ticks1 - ticks0));
   c.enabled = c.mult != 0;
   g_tsc = c;
+#endif
 }
 
 const char* monotonic_clock_source() { return g_tsc.enabled ? "tsc" : "clock_gettime"; }

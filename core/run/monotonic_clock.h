@@ -16,7 +16,10 @@
 #define IOPULSE_RUN_MONOTONIC_CLOCK_H_
 
 #include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
+#define IOPULSE_HAVE_TSC 1
+#endif
 
 #include <cstdint>
 
@@ -47,11 +50,13 @@ inline uint64_t clock_gettime_ns() {
 }
 
 inline uint64_t monotonic_now_ns() {
+#ifdef IOPULSE_HAVE_TSC
   if (g_tsc.enabled) [[likely]] {
     const uint64_t ticks = __rdtsc() - g_tsc.base_ticks;
     return g_tsc.base_ns + static_cast<uint64_t>((static_cast<unsigned __int128>(ticks) * g_tsc.mult) >>
                                                  TscCalibration::kShift);
   }
+#endif
   return clock_gettime_ns();
 }
 
