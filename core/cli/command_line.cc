@@ -96,6 +96,8 @@ std::string get(const po::variables_map& vm, const char* name) {
 std::string CommandLine::usage() {
   std::ostringstream out;
   out << "Usage: iopulse TARGET [options]\n"
+         "       iopulse --config JOB.toml [TARGET] [options]\n"
+         "       iopulse report RESULTS.json [MORE.json ...] -o REPORT.html\n"
          "       iopulse --list-engines | --engine-help ENGINE | --version\n\n"
          "Generates IO against TARGET (a file, created and filled with data when needed,\n"
          "or a block device) and reports IOPS, bandwidth and the latency distribution.\n\n"
