@@ -14,6 +14,11 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/command_line.h"
+#include "cluster/agreement.h"
+#include "cluster/cluster_run.h"
+#include "cluster/job_identity.h"
+#include "cluster/process_group.h"
+#include "cluster/target_scope.h"
 #include "cli/report_command.h"
 #include "config/job_file.h"
 #include "iopulse/version.h"
@@ -67,6 +72,17 @@ void load_engines(EngineRegistry& registry, const std::string& engine) {
   registry.discover();
 }
 
+// An error on one rank outside an agreed step: the others cannot learn of
+// it in order, so the job ends at once (MPI_Abort) with the error printed
+// by the rank that hit it.
+[[noreturn]] void abort_job(ProcessGroup& group, int exit_code, const char* what) {
+  std::fprintf(stderr, "iopulse: error: rank %u (%s): %s; ending the job\n", group.rank(), group.host().c_str(),
+               what);
+  std::fflush(stderr);
+  group.abort(exit_code);
+  std::_Exit(exit_code);  // not reached
+}
+
 // The Prometheus view of one closed interval.
 MetricsSnapshot metrics_snapshot(const MergedInterval& m, const IntervalSummary& s,
                                  const OpStatsSet& cumulative, uint64_t interval_ns, bool running) {
@@ -89,9 +105,9 @@ struct PlannedPhase {
   const PlannedWorkload& first() const { return *workloads.front(); }
 };
 
-// Every phase of the job, planned and validated before any file is touched.
-std::vector<PlannedPhase> plan_phases(const CommandLine& cl, EngineRegistry& registry, const JobFile* file,
-                                      const EngineLibrary& lib) {
+// Every phase's job specs, checked against the engine; no target looked at yet.
+std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& registry, const JobFile* file,
+                                   const EngineLibrary& lib) {
   std::vector<PhaseSpec> specs;
   if (file != nullptr) {
     check_engine_options(*file, [&registry](const std::string& engine, const std::string& option,
@@ -108,17 +124,57 @@ std::vector<PlannedPhase> plan_phases(const CommandLine& cl, EngineRegistry& reg
   } else {
     specs.push_back({"", cl.to_job_spec(registry), {}});
   }
+  return specs;
+}
+
+// Calls f(spec) for every workload of every phase, always in the same order.
+template <class F>
+void for_each_workload_spec(std::vector<PhaseSpec>& specs, F&& f) {
+  for (PhaseSpec& s : specs) {
+    if (s.groups.empty()) {
+      f(s.spec);
+    } else {
+      for (auto& [name, spec] : s.groups) f(spec);
+    }
+  }
+}
+
+// Every phase of the job, planned and validated before any file is touched.
+// scopes[i]: the processes sharing the i-th workload's target.
+std::vector<PlannedPhase> plan_phases(std::vector<PhaseSpec> specs, const EngineLibrary& lib,
+                                      const std::vector<LayoutScope>& scopes) {
   std::vector<PlannedPhase> phases;
+  size_t next = 0;
   for (PhaseSpec& s : specs) {
     PlannedPhase phase{s.name, {}};
     if (s.groups.empty()) {
-      phase.workloads.push_back(PlannedWorkload::plan("", std::move(s.spec), lib));
+      phase.workloads.push_back(PlannedWorkload::plan("", std::move(s.spec), lib, scopes[next++]));
     } else {
-      for (auto& [name, spec] : s.groups) phase.workloads.push_back(PlannedWorkload::plan(name, std::move(spec), lib));
+      for (auto& [name, spec] : s.groups) {
+        phase.workloads.push_back(PlannedWorkload::plan(name, std::move(spec), lib, scopes[next++]));
+      }
     }
     phases.push_back(std::move(phase));
   }
   return phases;
+}
+
+// The effective job without what may differ between ranks (engine options
+// such as a per-host sqpoll CPU).
+nlohmann::json job_identity_config(const std::vector<PhaseSpec>& specs) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const PhaseSpec& s : specs) {
+    nlohmann::json phase = {{"name", s.name}, {"spec", s.spec.to_json()}};
+    for (const auto& [name, spec] : s.groups) phase["groups"][name] = spec.to_json();
+    all.push_back(std::move(phase));
+  }
+  for (nlohmann::json& phase : all) {
+    phase["spec"].erase("engine_options");
+    if (phase.contains("groups")) {
+      for (auto& g : phase["groups"]) g.erase("engine_options");
+    }
+  }
+  return all;
 }
 
 // What --dry-run prints: the files and every phase's effective job.
@@ -164,19 +220,76 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
   return o;
 }
 
-int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file, const std::string& engine) {
-  const EngineLibrary& lib = registry.require(engine);
+int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file, const std::string& engine,
+            ProcessGroup& group) {
+  const bool together = group.size() > 1;
+  const EngineLibrary* lib_ptr = nullptr;
+  std::vector<PhaseSpec> specs;
+  agree_on(group, [&] {
+    lib_ptr = &registry.require(engine);
+    specs = phase_specs(cl, registry, file, *lib_ptr);
+  });
+  const EngineLibrary& lib = *lib_ptr;
   const iop_engine_desc& desc = lib.desc();
-  const auto phases = plan_phases(cl, registry, file, lib);
-  calibrate_monotonic_clock();
-  const PlannedWorkload& first = phases.front().first();
-  if (!first.spec.export_layout_manifest.empty()) {
-    write_layout_manifest(first.spec.export_layout_manifest, first.layout, first.spec.target_path);
+
+  // Every rank must run the same software on the same job; then each one's
+  // target (placeholders expanded) and who shares it.  Only rank 0 writes
+  // results, serves metrics and shows progress.
+  std::vector<std::string> hosts{group.host()};
+  if (together) {
+    hosts = check_same_job(group, {fmt::format("iopulse {}, engine {} {} (ABI {}.{})", IOPULSE_VERSION, desc.name,
+                                               desc.version != nullptr ? desc.version : "", desc.abi_major,
+                                               desc.abi_minor),
+                                   job_identity_config(specs)});
   }
+  if (together) {
+    // What a multi-rank run does not merge yet is refused, not reported for
+    // rank 0 alone.
+    agree_on(group, [&] {
+      for_each_workload_spec(specs, [](JobSpec& s) {
+        if (s.heatmap) throw UsageError("--heatmap: not available when several ranks run the job; run it on one rank");
+        if (s.timeseries_per_worker) {
+          throw UsageError("--timeseries-per-worker: not available when several ranks run the job; the result "
+                           "has per-rank totals (cluster.per_rank)");
+        }
+      });
+    });
+  }
+  const std::string target_template = specs.front().spec.target_path;
+  std::vector<LayoutScope> scopes;
+  for_each_workload_spec(specs, [&](JobSpec& s) {
+    s.target_path = expand_target_template(s.target_path, group.rank(), group.host());
+    if (group.rank() != 0) {
+      s.quiet = true;
+      s.json_output.clear();
+      s.timeseries_output.clear();
+      s.csv_output.clear();
+      s.prometheus_port = 0;
+      s.export_layout_manifest.clear();
+    }
+    scopes.push_back(together ? target_scope(group, s.target_path) : LayoutScope{});
+  });
+  std::vector<PlannedPhase> phases;
+  agree_on(group, [&] {
+    phases = plan_phases(std::move(specs), lib, scopes);
+    calibrate_monotonic_clock();
+    const PlannedWorkload& first = phases.front().first();
+    if (!first.spec.export_layout_manifest.empty()) {
+      write_layout_manifest(first.spec.export_layout_manifest, first.layout, first.spec.target_path);
+    }
+  });
   if (cl.dry_run()) {
-    print_plan(phases, lib);
+    if (group.rank() == 0) print_plan(phases, lib);
     return 0;
   }
+  const PlannedWorkload& first = phases.front().first();
+  // Run-wide settings (files, outputs, metrics) are the same in every phase.
+  const JobSpec& spec = first.spec;
+  const TargetLayout& layout = first.layout;
+  const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
+  std::unique_ptr<PrometheusExporter> exporter;
+  RunResult result;
+  agree_on(group, [&] {
   // Every worker holds a descriptor per file of its set.
   size_t descriptors = 64;
   for (const PlannedPhase& p : phases) {
@@ -191,14 +304,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                    files.rlim_cur));
     }
   }
-  // Run-wide settings (files, outputs, metrics) are the same in every phase.
-  const JobSpec& spec = first.spec;
-  const TargetLayout& layout = first.layout;
-  const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
 
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.
-  std::unique_ptr<PrometheusExporter> exporter;
   if (spec.prometheus_port != 0) {
     exporter = std::make_unique<PrometheusExporter>(spec.prometheus_bind, spec.prometheus_port);
     try {
@@ -207,8 +315,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       throw UsageError(e.what());
     }
   }
+  });
 
-  RunResult result;
+  // Each rank prepares the files it is first to address; nobody starts
+  // before every rank's files are ready.
+  agree_on(group, [&] {
   if (!diskless && !spec.verify_only) {
     auto bar = PreparationProgress::for_stderr(spec.quiet);
     const PreparationSummary prep = DatasetPreparer(preparation_for(phases))
@@ -223,6 +334,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                    layout.files.size(), prep.bytes_written, static_cast<double>(prep.elapsed_ns) / 1e9);
     }
   }
+  });
 
   auto describe_run = [&](RunResult& r, const PlannedWorkload& p) {
     r.config = p.spec.to_json();
@@ -235,6 +347,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.engine.abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
     r.engine.path = lib.path().string();
     r.config["clock_source"] = monotonic_clock_source();
+    if (together) r.config["target_template"] = target_template;
   };
   describe_run(result, first);
 
@@ -245,6 +358,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output);
 
   const bool several = phases.size() > 1 || !phases.front().name.empty();
+  uint32_t run_number = 0;
   for (const PlannedPhase& phase : phases) {
     const JobSpec& ps = phase.first().spec;
     std::vector<WorkerGroup> groups;
@@ -265,7 +379,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
         MetricsSnapshot snap = metrics_snapshot(m, s, cumulative, ps.stats_interval_ns, true);
         const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
         for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
-        for (uint32_t i = 0; i < phase_threads; ++i) {
+        // Per-worker series stay on each rank; a multi-rank job publishes the job's.
+        for (uint32_t i = 0; i < (together ? 0 : phase_threads); ++i) {
           const WorkerInterval* iv = nullptr;
           for (const WorkerInterval& w : m.per_worker) iv = w.worker == i ? &w : iv;
           static const OpStatsSet kIdle;
@@ -290,17 +405,24 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       }
       r.config["groups"] = std::move(list);
     };
+    // One ClusterRun per phase when several processes run the job.
+    std::unique_ptr<ClusterRun> peers;
+    if (together) {
+      peers = std::make_unique<ClusterRun>(group, run_number++, hosts, phase_threads,
+                                           phase.first().spec.target_path);
+    }
+    const uint32_t first_worker_id = group.rank() * phase_threads;
     if (!several) {
       record_groups(result);
-      JobRunner(groups).run(result, sinks);
+      JobRunner(groups, peers.get(), first_worker_id).run(result, sinks);
       break;
     }
-    if (!ps.quiet) spdlog::info("phase {}", phase.name);
+    if (!ps.quiet && group.rank() == 0) spdlog::info("phase {}", phase.name);
     RunResult pr;
     describe_run(pr, phase.first());
     pr.phase = phase.name;
     record_groups(pr);
-    JobRunner(groups).run(pr, sinks);
+    JobRunner(groups, peers.get(), first_worker_id).run(pr, sinks);
     result.add_phase(pr);
     if (pr.interrupted || pr.stop_reason == "error" || pr.verify_failures > 0) break;
   }
@@ -316,15 +438,17 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     end.end_ns = result.window_ns;
     exporter->publish(metrics_snapshot(none, end, totals, spec.stats_interval_ns, false));
   }
-  for (const RunResult& p : result.phases) {
-    std::cout << "== phase " << p.phase << " ==\n";
-    write_text_summary(std::cout, p);
-    std::cout << "\n";
+  if (group.rank() == 0) {
+    for (const RunResult& p : result.phases) {
+      std::cout << "== phase " << p.phase << " ==\n";
+      write_text_summary(std::cout, p);
+      std::cout << "\n";
+    }
+    if (!result.phases.empty()) std::cout << "== all " << result.phases.size() << " phases ==\n";
+    write_text_summary(std::cout, result);
+    std::cout.flush();
+    if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
   }
-  if (!result.phases.empty()) std::cout << "== all " << result.phases.size() << " phases ==\n";
-  write_text_summary(std::cout, result);
-  std::cout.flush();
-  if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
 
   if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
   // IO errors fail the run unless --continue-on-error; a block that failed
@@ -345,43 +469,70 @@ int run_application(int argc, char** argv) {
   // as interrupted rather than in a silent kill.
   install_interrupt_handlers();
   if (argc >= 2 && std::string_view(argv[1]) == "report") return run_report_command(argc - 1, argv + 1);
+  std::unique_ptr<ProcessGroup> group;
   try {
-    const CommandLine cl = CommandLine::parse(argc, argv);
-    switch (cl.action()) {
+    group = join_process_group(argc, argv);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  const bool together = group->size() > 1;
+  // Rank 0 speaks for the job: it prints the agreed errors of every rank.
+  if (group->rank() != 0) spdlog::set_level(spdlog::level::off);
+  try {
+    std::optional<CommandLine> cl;
+    std::optional<JobFile> file;
+    std::unique_ptr<EngineRegistry> registry;
+    std::string engine;
+    agree_on(*group, [&] {
+      cl.emplace(CommandLine::parse(argc, argv));
+      const CommandLine::Action action = cl->action();
+      if (action == CommandLine::Action::kHelp || action == CommandLine::Action::kVersion) return;
+      if (!cl->config_path().empty()) file = load_job_file(cl->config_path());
+      engine = chosen_engine(*cl, file ? &*file : nullptr);
+      registry = std::make_unique<EngineRegistry>(plugin_search(*cl, file ? &*file : nullptr));
+      load_engines(*registry, engine);
+    });
+    const bool speaks = group->rank() == 0;
+    switch (cl->action()) {
       case CommandLine::Action::kHelp:
-        std::cout << CommandLine::usage();
+        if (speaks) std::cout << CommandLine::usage();
         return 0;
       case CommandLine::Action::kVersion:
-        std::cout << "iopulse " << IOPULSE_VERSION << " (engine ABI " << IOP_ABI_MAJOR << "."
-                  << IOP_ABI_MINOR << ")\n";
+        if (speaks) {
+          std::cout << "iopulse " << IOPULSE_VERSION << " (engine ABI " << IOP_ABI_MAJOR << "." << IOP_ABI_MINOR
+                    << (
+#ifdef IOPULSE_WITH_MPI
+                           ", with MPI"
+#else
+                           ""
+#endif
+                           )
+                    << ")\n";
+        }
         return 0;
       case CommandLine::Action::kListEngines:
-      case CommandLine::Action::kEngineHelp:
+        if (speaks) std::cout << format_engine_list(*registry);
+        return 0;
+      case CommandLine::Action::kEngineHelp: {
+        std::string help;
+        agree_on(*group, [&] { help = format_engine_help(registry->require(cl->engine_help_name())); });
+        if (speaks) std::cout << help;
+        return 0;
+      }
       case CommandLine::Action::kRun:
         break;
     }
-    std::optional<JobFile> file;
-    if (!cl.config_path().empty()) file = load_job_file(cl.config_path());
-    const JobFile* job_file = file ? &*file : nullptr;
-    const std::string engine = chosen_engine(cl, job_file);
-    EngineRegistry registry(plugin_search(cl, job_file));
-    load_engines(registry, engine);
-    if (cl.action() == CommandLine::Action::kListEngines) {
-      std::cout << format_engine_list(registry);
-      return 0;
-    }
-    if (cl.action() == CommandLine::Action::kEngineHelp) {
-      std::cout << format_engine_help(registry.require(cl.engine_help_name()));
-      return 0;
-    }
-    return run_job(cl, registry, job_file, engine);
+    return run_job(*cl, *registry, file ? &*file : nullptr, engine, *group);
+  } catch (const AgreedFailure& e) {
+    spdlog::error("{}", e.what());
+    return e.exit_code();
   } catch (const UsageError& e) {
+    if (together) abort_job(*group, 2, e.what());
     spdlog::error("{}", e.what());
     return 2;
-  } catch (const std::system_error& e) {
-    spdlog::error("{}", e.what());
-    return 1;
   } catch (const std::exception& e) {
+    if (together) abort_job(*group, 1, e.what());
     spdlog::error("{}", e.what());
     return 1;
   }

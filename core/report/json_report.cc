@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <map>
 #include <string_view>
 #include <system_error>
 
@@ -62,6 +64,71 @@ int write_all(int fd, std::string_view data) {
     data.remove_prefix(static_cast<size_t>(written));
   }
   return 0;
+}
+
+// The reads and writes of a DoneView as rates over its window.
+json done_to_json(const DoneView& d) {
+  const double secs = static_cast<double>(d.window_ns) / 1e9;
+  return {{"rank", d.rank},
+          {"window_ns", d.window_ns},
+          {"ops", d.ops},
+          {"bytes", d.bytes},
+          {"iops", secs > 0 ? static_cast<double>(d.ops) / secs : 0.0},
+          {"bw_bytes_per_sec", secs > 0 ? static_cast<double>(d.bytes) / secs : 0.0}};
+}
+
+json cluster_to_json(const ClusterSummary& c) {
+  json ranks = json::array();
+  // Per host: its ranks' counters merged, over the longest of their windows.
+  std::map<std::string, std::pair<std::vector<uint32_t>, RankResult>> hosts;
+  for (const RankResult& r : c.per_rank) {
+    OpStats total = r.read;
+    total.merge(r.write);
+    json rj = {{"rank", r.rank},
+               {"host", r.host},
+               {"workers", r.workers},
+               {"target", r.target},
+               {"window_ns", r.window_ns},
+               {"stop_reason", r.stop_reason},
+               {"read", op_to_json(r.read, r.window_ns)},
+               {"write", op_to_json(r.write, r.window_ns)},
+               {"total", op_to_json(total, r.window_ns)},
+               {"cpu", {{"user_s", r.resources.user_s}, {"system_s", r.resources.system_s}}}};
+    if (r.sync.ops != 0 || r.sync.errors != 0) rj["sync"] = op_to_json(r.sync, r.window_ns);
+    ranks.push_back(std::move(rj));
+    auto& [members, sum] = hosts[r.host];
+    members.push_back(r.rank);
+    sum.workers += r.workers;
+    sum.window_ns = std::max(sum.window_ns, r.window_ns);
+    sum.read.merge(r.read);
+    sum.write.merge(r.write);
+    sum.sync.merge(r.sync);
+  }
+  json per_host = json::array();
+  for (const auto& [host, entry] : hosts) {
+    const auto& [members, sum] = entry;
+    OpStats total = sum.read;
+    total.merge(sum.write);
+    per_host.push_back({{"host", host},
+                        {"ranks", members},
+                        {"workers", sum.workers},
+                        {"window_ns", sum.window_ns},
+                        {"read", op_to_json(sum.read, sum.window_ns)},
+                        {"write", op_to_json(sum.write, sum.window_ns)},
+                        {"total", op_to_json(total, sum.window_ns)}});
+  }
+  json j = {{"transport", c.transport},
+            {"ranks", c.ranks},
+            {"hosts", c.hosts},
+            {"start_skew_ns", c.start_skew_ns},
+            {"per_rank", std::move(ranks)},
+            {"per_host", std::move(per_host)}};
+  if (c.last_done.window_ns != 0) {
+    j["first_done"] = done_to_json(c.first_done);
+    j["last_done"] = done_to_json(c.last_done);
+    j["progress_sample_ns"] = c.progress_sample_ns;
+  }
+  return j;
 }
 
 }  // namespace
@@ -154,6 +221,10 @@ json result_to_json(const RunResult& result) {
   }
   if (result.verifying) {
     j["verify"] = {{"failures", result.verify_failures}};
+  }
+  if (result.cluster) {
+    j["cluster"] = cluster_to_json(*result.cluster);
+    j.erase("workers");  // the CPUs of rank 0's workers only; per_rank has every rank
   }
   return j;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,51 @@ void write_heatmap(Out& out, const AccessHeatmap& heatmap) {
                  heatmap.coverage() * 100, format_bytes(heatmap.unit_bytes()), heatmap.rewrite_share() * 100);
 }
 
+
+
+// A multi-rank run: each rank's own numbers (or each host's, past 32
+// ranks) and the first-done / last-done throughput.
+void write_cluster(Out out, const ClusterSummary& c) {
+  fmt::format_to(out, "\nper rank (each over its own window)\n");
+  const auto row = [&](const std::string& who, uint64_t window_ns, const OpStats& read, const OpStats& write) {
+    OpStats total = read;
+    total.merge(write);
+    std::string text = fmt::format("{}  {} IOPS  {}", format_duration_ns(window_ns),
+                                   format_iops(iops(total, window_ns)),
+                                   format_bandwidth(bandwidth_bytes_per_sec(total, window_ns)));
+    if (total.ops != 0) {
+      text += fmt::format("  p50 {}  p99 {}", format_latency_ns(static_cast<double>(total.latency.percentile(50))),
+                          format_latency_ns(static_cast<double>(total.latency.percentile(99))));
+    }
+    if (total.errors != 0) text += fmt::format("  {} errors", total.errors);
+    line(out, who, text);
+  };
+  if (c.per_rank.size() <= 32) {
+    for (const RankResult& r : c.per_rank) {
+      row(fmt::format("rank {} {}", r.rank, r.host), r.window_ns, r.read, r.write);
+    }
+  } else {
+    std::map<std::string, RankResult> hosts;
+    for (const RankResult& r : c.per_rank) {
+      RankResult& h = hosts[r.host];
+      h.window_ns = std::max(h.window_ns, r.window_ns);
+      h.read.merge(r.read);
+      h.write.merge(r.write);
+    }
+    for (const auto& [host, h] : hosts) row(host, h.window_ns, h.read, h.write);
+  }
+  if (c.last_done.window_ns == 0) return;
+  for (const auto& [label, d] : {std::pair<const char*, const DoneView*>{"first done", &c.first_done},
+                                 {"last done", &c.last_done}}) {
+    const double secs = static_cast<double>(d->window_ns) / 1e9;
+    line(out, label,
+         fmt::format("rank {} after {}: {}, {} (reads and writes of all ranks until then)", d->rank,
+                     format_duration_ns(d->window_ns),
+                     format_iops(secs > 0 ? static_cast<double>(d->ops) / secs : 0.0),
+                     format_bandwidth(secs > 0 ? static_cast<double>(d->bytes) / secs : 0.0)));
+  }
+}
+
 }  // namespace
 
 void write_text_summary(std::ostream& os, const RunResult& result) {
@@ -107,6 +153,13 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                    result.window_ns);
   if (!result.stop_reason.empty()) window += ", stopped by " + result.stop_reason;
   line(out, "window", window);
+  if (result.cluster) {
+    const ClusterSummary& c = *result.cluster;
+    uint32_t workers = 0;
+    for (const RankResult& r : c.per_rank) workers += r.workers;
+    line(out, "cluster", fmt::format("{} ranks on {} host(s), {} workers ({}); start skew {}", c.ranks, c.hosts,
+                                     workers, c.transport, format_latency_ns(static_cast<double>(c.start_skew_ns))));
+  }
 
   if (has_activity(result.read)) op_section(out, "read", result.read, result.window_ns);
   if (has_activity(result.write)) op_section(out, "write", result.write, result.window_ns);
@@ -160,6 +213,7 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                      format_bytes(result.preparation_bytes), format_duration_ns(result.preparation_ns)));
   }
   if (result.heatmap) write_heatmap(out, *result.heatmap);
+  if (result.cluster) write_cluster(out, *result.cluster);
 
   if (!result.error_messages.empty()) {
     if (total.errors >= result.error_messages.size()) {

@@ -13,6 +13,7 @@
 #include "report/time_series_files.h"
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
+#include "run/run_peers.h"
 #include "run/start_barrier.h"
 #include "run/worker.h"
 
@@ -96,6 +97,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     for (uint32_t i = 0; i < group.spec->threads; ++i) {
       WorkerSetup setup;
       setup.index = static_cast<uint32_t>(workers.size());
+      setup.global_index = first_worker_id_ + setup.index;
+      setup.publish_progress = peers_ != nullptr;
       setup.layout_index = i;
       setup.spec = group.spec;
       setup.layout = group.layout;
@@ -119,8 +122,27 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
 
   if (!barrier.wait_until_all_arrived()) {
     for (auto& t : threads) t.join();
+    std::exception_ptr failure;
     for (auto& w : workers) {
-      if (w->setup_error()) std::rethrow_exception(w->setup_error());
+      if (w->setup_error() && !failure) failure = w->setup_error();
+    }
+    if (peers_ == nullptr) std::rethrow_exception(failure);
+    std::string text;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      text = e.what();
+    }
+    peers_->agree_ready(text);  // throws, naming this process
+  }
+  if (peers_ != nullptr) {
+    try {
+      peers_->agree_ready("");
+      peers_->cross_start_line();
+    } catch (...) {
+      barrier.abort();
+      for (auto& t : threads) t.join();
+      throw;
     }
   }
 
@@ -153,15 +175,55 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   };
 
   // Watch the run: forward interrupts, emit intervals as they complete.
+  // With peers, this process's intervals go to them and the job's merged
+  // ones come back (to the reporting process); stops spread both ways.
+  std::string stopped_by_peer;
+  bool told_peers = false;
+  bool told_finished = false;
   for (;;) {
     bool all_finished = true;
     for (auto& w : workers) all_finished &= w->finished();
-    if (all_finished) break;
     if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) {
       result.interrupted = true;
       signals.stop.store(true, std::memory_order_relaxed);
     }
-    for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
+    if (peers_ == nullptr) {
+      if (all_finished) break;
+      for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
+      std::this_thread::sleep_for(kMonitorPeriod);
+      continue;
+    }
+    const uint64_t elapsed = monotonic_now_ns() - start_ns;
+    uint64_t ops = 0, bytes = 0;
+    for (auto& w : workers) {
+      ops += w->progress_ops();
+      bytes += w->progress_bytes();
+    }
+    if (!told_peers && (result.interrupted || signals.io_failed.load(std::memory_order_relaxed))) {
+      told_peers = true;
+      peers_->local_stop(result.interrupted ? "interrupted" : "error");
+    }
+    if (stopped_by_peer.empty()) {
+      if (std::optional<std::string> why = peers_->stop_request()) {
+        stopped_by_peer = *why;
+        signals.stop.store(true, std::memory_order_relaxed);
+      }
+    }
+    const bool last = all_finished;
+    for (const MergedInterval& m : time_series.take_complete(/*all=*/last)) peers_->local_interval(m);
+    if (last && !told_finished) {
+      told_finished = true;
+      uint64_t end = start_ns;
+      for (auto& w : workers) end = std::max(end, w->finish_ns());
+      peers_->progress(end - start_ns, ops, bytes);
+      peers_->local_finished();
+    } else if (!last) {
+      peers_->progress(elapsed, ops, bytes);
+    }
+    // Once every process is done, the rest (the last, partial intervals)
+    // is emitted after the merge, which knows where the job's window ends.
+    if (last && peers_->done()) break;
+    for (const MergedInterval& m : peers_->take_complete(false)) emit(m, UINT64_MAX);
     std::this_thread::sleep_for(kMonitorPeriod);
   }
   for (auto& t : threads) t.join();
@@ -217,8 +279,9 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.cores_used = pinned.empty() ? std::min(n, online)
                                        : std::min<uint32_t>(static_cast<uint32_t>(pinned.size()), n);
   }
-  for (const MergedInterval& m : time_series.take_complete(/*all=*/true)) emit(m, result.window_ns);
-  if (sinks.live != nullptr) sinks.live->clear();
+  if (peers_ == nullptr) {
+    for (const MergedInterval& m : time_series.take_complete(/*all=*/true)) emit(m, result.window_ns);
+  }
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
@@ -240,6 +303,16 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   } else {
     result.stop_reason = "duration";
   }
+  if (!stopped_by_peer.empty() && result.stop_reason != "interrupted" && result.stop_reason != "error") {
+    result.stop_reason = "stopped";  // by another process, which reports why
+  }
+  if (peers_ != nullptr) {
+    // The job's window is the longest rank's; the intervals still held
+    // (the last ones) close at its end.
+    peers_->merge(result);
+    for (const MergedInterval& m : peers_->take_complete(/*all=*/true)) emit(m, result.window_ns);
+  }
+  if (sinks.live != nullptr) sinks.live->clear();
 }
 
 }  // namespace iopulse

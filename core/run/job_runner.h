@@ -20,6 +20,7 @@
 namespace iopulse {
 
 class LiveLine;
+class RunPeers;
 class TimeSeriesCsv;
 class TimeSeriesJsonLines;
 
@@ -58,18 +59,28 @@ class JobRunner {
  public:
   JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine)
       : JobRunner(std::vector<WorkerGroup>{{"", &spec, &layout, engine}}) {}
-  explicit JobRunner(std::vector<WorkerGroup> groups)
-      : groups_(std::move(groups)), spec_(*groups_.front().spec), layout_(*groups_.front().layout) {}
+  // `peers`: the other processes of a multi-process job (null: none);
+  // `first_worker_id`: the job-wide id of this process's first worker.
+  explicit JobRunner(std::vector<WorkerGroup> groups, RunPeers* peers = nullptr, uint32_t first_worker_id = 0)
+      : groups_(std::move(groups)),
+        spec_(*groups_.front().spec),
+        layout_(*groups_.front().layout),
+        peers_(peers),
+        first_worker_id_(first_worker_id) {}
 
   // Runs the job.  Fills the statistics, window, resources, time series,
   // stop reason and error messages of `result` (the caller fills engine and
-  // config).  Rethrows a worker's setup failure (then nothing ran).
+  // config).  Rethrows a worker's setup failure (then nothing ran); with
+  // peers, throws when any process failed to set up.  With peers, the
+  // reporting process's result is the whole job's when run() returns.
   void run(RunResult& result, const IntervalSinks& sinks);
 
  private:
   std::vector<WorkerGroup> groups_;
   const JobSpec& spec_;
   const TargetLayout& layout_;
+  RunPeers* peers_;
+  uint32_t first_worker_id_;
 };
 
 }  // namespace iopulse

@@ -8,7 +8,8 @@
 
 namespace iopulse {
 
-std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec spec, const EngineLibrary& engine) {
+std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec spec, const EngineLibrary& engine,
+                                                       const LayoutScope& scope) {
   const iop_engine_desc& desc = engine.desc();
   const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
   if ((spec.verify || spec.verify_only) && diskless) {
@@ -20,7 +21,7 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
   }
   auto phase = std::make_unique<PlannedWorkload>(PlannedWorkload{
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
-      TargetLayout::plan(spec, diskless), EngineBinding{}});
+      TargetLayout::plan(spec, diskless, scope), EngineBinding{}});
 
   EngineBinding& b = phase->binding;
   b.desc = &desc;

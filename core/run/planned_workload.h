@@ -25,7 +25,9 @@ struct PlannedWorkload {
   EngineBinding binding;        // points into `options`: a PlannedWorkload never moves
 
   // Throws UsageError (exit code 2) when the workload cannot run.
-  static std::unique_ptr<PlannedWorkload> plan(std::string name, JobSpec spec, const EngineLibrary& engine);
+  // `scope`: the processes sharing the target (multi-host runs).
+  static std::unique_ptr<PlannedWorkload> plan(std::string name, JobSpec spec, const EngineLibrary& engine,
+                                               const LayoutScope& scope = {});
 };
 
 }  // namespace iopulse

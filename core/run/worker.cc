@@ -47,7 +47,7 @@ const char* op_name(uint8_t op) {
 Worker::Worker(const WorkerSetup& setup)
     : setup_(setup),
       assignment_(setup.layout->workers[setup.layout_index]),
-      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.index + 1)),
+      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.global_index + 1)),
       // The hot-spot permutation is keyed by the job's seed alone, so every
       // worker sees the same hot blocks.
       offsets_(setup.spec->random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
@@ -390,6 +390,7 @@ void Worker::loop(uint64_t start_ns) {
     }
     inflight -= static_cast<uint32_t>(got);
     reaped_at = now;
+    if (setup_.publish_progress) [[unlikely]] publish_progress();
     if (think && got > 0) {
       completions_since_think_ += static_cast<uint32_t>(got);
       if (completions_since_think_ >= spec.think_every) {
@@ -419,6 +420,7 @@ void Worker::loop(uint64_t start_ns) {
   }
   finish_ns_ = now;
   roll_interval(now, /*last=*/true);
+  if (setup_.publish_progress) publish_progress();
 }
 
 // The per-IO choices are inlined into loop(): they run once per IO.
@@ -577,6 +579,15 @@ void Worker::wait_until(uint64_t until, bool spin) const {
   timespec ts{static_cast<time_t>(until / 1'000'000'000), static_cast<long>(until % 1'000'000'000)};
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
   }
+}
+
+void Worker::publish_progress() {
+  const OpStats& r = interval_[OpKind::kRead];
+  const OpStats& w = interval_[OpKind::kWrite];
+  const OpStats& cr = cumulative_[OpKind::kRead];
+  const OpStats& cw = cumulative_[OpKind::kWrite];
+  progress_ops_.store(r.ops + w.ops + cr.ops + cw.ops, std::memory_order_relaxed);
+  progress_bytes_.store(r.bytes + w.bytes + cr.bytes + cw.bytes, std::memory_order_relaxed);
 }
 
 void Worker::roll_interval(uint64_t now, bool last) {

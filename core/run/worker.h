@@ -55,7 +55,8 @@ struct RunSignals {
 
 // What a worker needs to know; every pointer outlives the worker.
 struct WorkerSetup {
-  uint32_t index = 0;          // among all workers of the run (time series, seeds, pinning)
+  uint32_t index = 0;          // among all workers of the run (time series, pinning)
+  uint32_t global_index = 0;   // among all workers of the job on every process (seeds)
   uint32_t layout_index = 0;   // among the workers of its group (layout->workers)
   const JobSpec* spec = nullptr;
   const TargetLayout* layout = nullptr;
@@ -69,6 +70,7 @@ struct WorkerSetup {
   uint64_t stats_interval_ns = 1'000'000'000;
   const std::vector<uint64_t>* file_offsets = nullptr;  // where each file starts in the working set (heatmap)
   uint64_t working_set_bytes = 0;   // all target files laid end to end (heatmap)
+  bool publish_progress = false;    // keep progress_ops()/progress_bytes() current
 };
 
 class Worker {
@@ -94,6 +96,10 @@ class Worker {
   int numa_node() const { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
   const AccessHeatmap* heatmap() const { return heatmap_.get(); }
   uint64_t finish_ns() const { return finish_ns_; }
+  // Reads and writes completed so far and their bytes, updated once per
+  // reap when setup.publish_progress; any thread may read them.
+  uint64_t progress_ops() const { return progress_ops_.load(std::memory_order_relaxed); }
+  uint64_t progress_bytes() const { return progress_bytes_.load(std::memory_order_relaxed); }
   std::exception_ptr setup_error() const { return setup_error_; }
   std::exception_ptr run_error() const { return run_error_; }
   const std::vector<std::string>& error_messages() const { return error_messages_; }
@@ -147,6 +153,8 @@ class Worker {
   // Closes the current interval at `now` and opens the one `now` falls in.
   // `last`: the worker stops; the interval ends at `now`, not at a boundary.
   void roll_interval(uint64_t now, bool last = false);
+  // Stores the progress counters (with setup.publish_progress).
+  void publish_progress();
   // Cold path: a completion that failed or moved fewer bytes than asked.
   void record_failure(const IoSlot& slot, int64_t res);
 
@@ -213,6 +221,10 @@ class Worker {
   uint64_t reap_calls_ = 0;
   std::unique_ptr<AccessHeatmap> heatmap_;  // with --heatmap
 
+  // Written by the worker only; a line of their own, away from the
+  // fields the loop reads.
+  alignas(64) std::atomic<uint64_t> progress_ops_{0};
+  std::atomic<uint64_t> progress_bytes_{0};
   std::atomic<bool> finished_{false};
   uint64_t finish_ns_ = 0;
   std::exception_ptr setup_error_;

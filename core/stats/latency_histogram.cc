@@ -42,6 +42,38 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
 
 void LatencyHistogram::clear() { *this = LatencyHistogram(); }
 
+std::vector<uint64_t> LatencyHistogram::to_words() const {
+  std::vector<uint64_t> w = {count_, min_, max_, sum_, static_cast<uint64_t>(sum_squares_ >> 64),
+                             static_cast<uint64_t>(sum_squares_)};
+  for (size_t i = 0; i < kBucketCount; ++i) {
+    if (buckets_[i] != 0) {
+      w.push_back(i);
+      w.push_back(buckets_[i]);
+    }
+  }
+  return w;
+}
+
+bool LatencyHistogram::from_words(const std::vector<uint64_t>& w) {
+  clear();
+  if (w.size() < 6 || w.size() % 2 != 0) return false;
+  LatencyHistogram h;
+  h.count_ = w[0];
+  h.min_ = w[1];
+  h.max_ = w[2];
+  h.sum_ = w[3];
+  h.sum_squares_ = (static_cast<Uint128>(w[4]) << 64) | w[5];
+  uint64_t total = 0;
+  for (size_t k = 6; k < w.size(); k += 2) {
+    if (w[k] >= kBucketCount) return false;
+    h.buckets_[w[k]] += w[k + 1];
+    total += w[k + 1];
+  }
+  if (total != h.count_) return false;
+  *this = h;
+  return true;
+}
+
 double LatencyHistogram::mean() const {
   if (count_ == 0) return 0.0;
   return static_cast<double>(static_cast<long double>(sum_) / count_);

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace iopulse {
 
@@ -95,6 +96,14 @@ class LatencyHistogram {
   }
 
   static constexpr size_t bucket_count() { return kBucketCount; }
+
+  // The exact state as plain numbers, for sending between processes:
+  // count, min, max, sum, the two halves of the sum of squares, then a
+  // (bucket index, count) pair per non-empty bucket.  from_words() rebuilds
+  // an identical histogram; it returns false (and leaves *this empty) when
+  // `words` is not such a list.
+  std::vector<uint64_t> to_words() const;
+  bool from_words(const std::vector<uint64_t>& words);
 
   // The bucket `ns` is counted in.  For v < 128 the shift is 0 and the index
   // is v itself; above, it is (exponent - 6) * 64 + the top 7 bits of v.

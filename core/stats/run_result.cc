@@ -39,6 +39,30 @@ void RunResult::add_phase(const RunResult& p) {
   lock_conflicts += p.lock_conflicts;
   verifying |= p.verifying;
   verify_failures += p.verify_failures;
+  if (p.cluster) {
+    // Each rank's numbers add up over the phases like the job's; the
+    // first-done and last-done views belong to one phase each.
+    if (!cluster) {
+      cluster = p.cluster;
+      cluster->first_done = cluster->last_done = DoneView{};
+    } else {
+      cluster->start_skew_ns = std::max(cluster->start_skew_ns, p.cluster->start_skew_ns);
+      for (size_t r = 0; r < cluster->per_rank.size() && r < p.cluster->per_rank.size(); ++r) {
+        RankResult& mine = cluster->per_rank[r];
+        const RankResult& theirs = p.cluster->per_rank[r];
+        mine.read.merge(theirs.read);
+        mine.write.merge(theirs.write);
+        mine.sync.merge(theirs.sync);
+        mine.window_ns += theirs.window_ns;
+        mine.stop_reason = theirs.stop_reason;
+        mine.resources.user_s += theirs.resources.user_s;
+        mine.resources.system_s += theirs.resources.system_s;
+        mine.resources.voluntary_switches += theirs.resources.voluntary_switches;
+        mine.resources.involuntary_switches += theirs.resources.involuntary_switches;
+        mine.resources.max_rss_bytes = std::max(mine.resources.max_rss_bytes, theirs.resources.max_rss_bytes);
+      }
+    }
+  }
   phases.push_back(p);
   phases.back().timeseries.clear();  // kept once, in the run's series
   phases.back().worker_timeseries.clear();

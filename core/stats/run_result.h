@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "stats/access_heatmap.h"
+#include "stats/cluster_summary.h"
 #include "stats/interval_stats.h"
 #include "stats/op_stats.h"
 #include "stats/resource_usage.h"
@@ -76,6 +77,11 @@ struct RunResult {
     OpStats read, write, sync;
   };
   std::vector<GroupResult> groups;
+
+  // A multi-host (MPI) run: every rank's own numbers, the start skew and
+  // the first-done/last-done views.  The members above then hold the whole
+  // job, merged over ranks (histograms by adding buckets).
+  std::optional<ClusterSummary> cluster;
 
   // With a job file of several phases: each phase's own results; the
   // members above then hold the whole run (see add_phase()).

@@ -180,7 +180,7 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Pr
   const auto start = std::chrono::steady_clock::now();
   std::atomic<uint64_t> written{0};
   uint64_t at_most = 0;
-  for (const PlannedFile& f : layout.files) at_most += f.block_device ? 0 : f.size;
+  for (const PlannedFile& f : layout.files) at_most += f.block_device || !f.prepared_here ? 0 : f.size;
   PreparationSummary summary;
   std::atomic<size_t> next{0};
   std::mutex mu;  // guards summary and first_error
@@ -189,7 +189,7 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Pr
   auto work = [&] {
     for (size_t i = next.fetch_add(1); i < layout.files.size(); i = next.fetch_add(1)) {
       const PlannedFile& file = layout.files[i];
-      if (file.block_device) continue;
+      if (file.block_device || !file.prepared_here) continue;
       try {
         bool created = false;
         const uint64_t bytes = prepare_file(file, options_, &created, written);

@@ -47,7 +47,8 @@ class DatasetPreparer {
   // bytes written so far, the most there can be to write, time elapsed.
   using Progress = std::function<void(uint64_t written, uint64_t at_most, uint64_t elapsed_ns)>;
 
-  // Prepares every file of `layout`.  Throws std::system_error naming the
+  // Prepares every file of `layout` this process prepares (prepared_here;
+  // another process sharing the target prepares the rest).  Throws std::system_error naming the
   // path and the errno text on failure.
   PreparationSummary prepare(const TargetLayout& layout, const Progress& progress = nullptr) const;
 

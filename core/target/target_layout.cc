@@ -9,10 +9,6 @@
 namespace iopulse {
 namespace {
 
-std::string per_worker_path(const std::string& base, uint32_t worker) {
-  return fmt::format("{}.{}", base, worker);
-}
-
 bool is_file_set(const JobSpec& spec) {
   return spec.num_files != 0 || spec.total_files != 0 || !spec.layout_manifest.empty();
 }
@@ -54,10 +50,50 @@ std::vector<std::pair<std::string, uint64_t>> file_set_members(const JobSpec& sp
 
 }  // namespace
 
-TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
+TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless, const LayoutScope& scope) {
+  TargetLayout layout = plan_all(spec, diskless, scope);
+  const uint32_t n = static_cast<uint32_t>(scope.ranks.size());
+  if (n == 1) return layout;
+  // Keep this process's workers and the files they address.
+  const uint32_t first = scope.position * spec.threads;
+  std::vector<uint32_t> owner(layout.files.size(), n);  // first position addressing each file
+  for (uint32_t w = 0; w < layout.workers.size(); ++w) {
+    for (const WorkerRegion& r : layout.workers[w].regions) {
+      owner[r.file_index] = std::min(owner[r.file_index], w / spec.threads);
+    }
+  }
+  TargetLayout mine;
+  mine.logical_block_size = layout.logical_block_size;
+  std::vector<int64_t> renumbered(layout.files.size(), -1);
+  for (uint32_t w = first; w < first + spec.threads; ++w) {
+    WorkerAssignment a = layout.workers[w];
+    for (WorkerRegion& r : a.regions) {
+      if (renumbered[r.file_index] < 0) {
+        renumbered[r.file_index] = static_cast<int64_t>(mine.files.size());
+        PlannedFile f = layout.files[r.file_index];
+        f.prepared_here = owner[r.file_index] == scope.position;
+        mine.files.push_back(std::move(f));
+      }
+      r.file_index = static_cast<uint32_t>(renumbered[r.file_index]);
+    }
+    mine.total_ops += a.op_limit;
+    mine.workers.push_back(std::move(a));
+  }
+  return mine;
+}
+
+TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const LayoutScope& scope) {
   TargetLayout layout;
+  // Every worker of every process sharing the target.
+  const uint32_t threads = spec.threads * static_cast<uint32_t>(scope.ranks.size());
+  // Worker w's own name: w alone, or its rank and local index when
+  // several processes share the target.
+  const auto worker_name = [&](uint32_t w) {
+    return scope.ranks.size() == 1 ? std::to_string(w)
+                                   : fmt::format("r{}.w{}", scope.ranks[w / spec.threads], w % spec.threads);
+  };
   const bool per_worker_files = spec.file_distribution == FileDistribution::kPerWorker;
-  const uint32_t nfiles = per_worker_files ? spec.threads : 1;  // without a file set
+  const uint32_t nfiles = per_worker_files ? threads : 1;  // without a file set
   const bool writes = spec.read_percent < 100;
   const uint32_t max_io = std::max(spec.read_percent > 0 ? spec.read_sizes.max_size() : 0u,
                                    writes ? spec.write_sizes.max_size() : 0u);
@@ -69,12 +105,13 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
                                    spec.target_path));
     }
     const auto members = file_set_members(spec);
-    const uint32_t copies = per_worker_files ? spec.threads : 1;
+    const uint32_t copies = per_worker_files ? threads : 1;
     for (uint32_t c = 0; c < copies; ++c) {
       for (const auto& [rel, size] : members) {
         PlannedFile file;
         file.path = rel.starts_with("/") ? rel
-                    : per_worker_files    ? fmt::format("{}/w{}/{}", spec.target_path, c, rel)
+                    : per_worker_files    ? fmt::format("{}/{}/{}", spec.target_path,
+                                                          scope.ranks.size() == 1 ? "w" + worker_name(c) : worker_name(c), rel)
                                           : fmt::format("{}/{}", spec.target_path, rel);
         file.size = size;
         const TargetProbe probe = TargetProbe::of(file.path);
@@ -100,7 +137,7 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
   } else {
   for (uint32_t i = 0; i < nfiles; ++i) {
     PlannedFile file;
-    file.path = per_worker_files ? per_worker_path(spec.target_path, i) : spec.target_path;
+    file.path = per_worker_files ? fmt::format("{}.{}", spec.target_path, worker_name(i)) : spec.target_path;
     file.size = spec.file_size;
     if (!diskless) {
       const TargetProbe probe = TargetProbe::of(file.path);
@@ -186,36 +223,36 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
     a.regions.push_back({file_index, offset, blocks});
     a.region_blocks += blocks;
   };
-  const uint32_t nset = static_cast<uint32_t>(layout.files.size()) / (per_worker_files ? spec.threads : 1);
-  if (is_file_set(spec) && partitioned && nset < spec.threads) {
+  const uint32_t nset = static_cast<uint32_t>(layout.files.size()) / (per_worker_files ? threads : 1);
+  if (is_file_set(spec) && partitioned && nset < threads) {
     throw UsageError(fmt::format("--file-distribution partitioned: {} files cannot be split among {} workers; "
-                                 "accepted: at most {} workers", nset, spec.threads, nset));
+                                 "accepted: at most {} workers", nset, threads, nset));
   }
-  for (uint32_t w = 0; w < spec.threads; ++w) {
+  for (uint32_t w = 0; w < threads; ++w) {
     WorkerAssignment a;
     if (is_file_set(spec)) {
       // shared: every file; partitioned: the w-th contiguous share of the
       // files; per-worker: the worker's own copy of the set.
-      const uint32_t first = per_worker_files ? w * nset : partitioned ? nset * w / spec.threads : 0;
-      const uint32_t last = per_worker_files ? (w + 1) * nset : partitioned ? nset * (w + 1) / spec.threads : nset;
+      const uint32_t first = per_worker_files ? w * nset : partitioned ? nset * w / threads : 0;
+      const uint32_t last = per_worker_files ? (w + 1) * nset : partitioned ? nset * (w + 1) / threads : nset;
       for (uint32_t f = first; f < last; ++f) add_region(a, f, 0, layout.files[f].size / unit);
-      if (!partitioned && !per_worker_files) a.first_block = a.region_blocks * w / spec.threads;
+      if (!partitioned && !per_worker_files) a.first_block = a.region_blocks * w / threads;
     } else {
       const uint32_t file_index = per_worker_files ? w : 0;
       const uint64_t file_blocks = layout.files[file_index].size / unit;
       if (partitioned) {
-        const uint64_t begin = file_blocks * w / spec.threads;
-        const uint64_t end = file_blocks * (w + 1) / spec.threads;
+        const uint64_t begin = file_blocks * w / threads;
+        const uint64_t end = file_blocks * (w + 1) / threads;
         if (end - begin < std::max<uint64_t>(1, max_io / unit)) {
           throw UsageError(fmt::format(
               "--file-distribution partitioned: {} workers leave fewer than one IO of {} bytes per "
-              "worker in {} bytes; accepted: at most {} workers", spec.threads, max_io,
+              "worker in {} bytes; accepted: at most {} workers", threads, max_io,
               layout.files[0].size, file_blocks / std::max<uint64_t>(1, max_io / unit)));
         }
         add_region(a, file_index, begin * unit, end - begin);
       } else {
         add_region(a, file_index, 0, file_blocks);
-        a.first_block = per_worker_files ? 0 : (file_blocks * w) / spec.threads;
+        a.first_block = per_worker_files ? 0 : (file_blocks * w) / threads;
       }
     }
     layout.workers.push_back(std::move(a));
@@ -224,25 +261,25 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
   // Stop conditions.  Without any, the job makes one complete pass.
   const bool complete_pass = spec.run_until_complete ||
                              (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0);
-  if (spec.verify && writes && spec.threads > 1 && !complete_pass && !partitioned && !per_worker_files) {
+  if (spec.verify && writes && threads > 1 && !complete_pass && !partitioned && !per_worker_files) {
     throw UsageError(
         "--verify: several workers writing one shared file could have two IOs on one block at once; "
         "accepted: --file-distribution partitioned or per-worker, or a complete pass (--run-until-complete)");
   }
   if (complete_pass) {
     const bool shared = !partitioned && !per_worker_files;
-    for (uint32_t w = 0; w < spec.threads; ++w) {
+    for (uint32_t w = 0; w < threads; ++w) {
       WorkerAssignment& a = layout.workers[w];
       a.complete_pass = true;
       if (shared) {
-        a.first_rank = a.region_blocks * w / spec.threads;
-        a.op_limit = a.region_blocks * (w + 1) / spec.threads - a.first_rank;
+        a.first_rank = a.region_blocks * w / threads;
+        a.op_limit = a.region_blocks * (w + 1) / threads - a.first_rank;
       } else {
         a.op_limit = a.region_blocks;
       }
       if (a.op_limit == 0) {
         throw UsageError(fmt::format("--threads: {} workers for {} blocks leave worker {} nothing to do",
-                                     spec.threads, a.region_blocks, w));
+                                     threads, a.region_blocks, w));
       }
       layout.total_ops += a.op_limit;
     }
@@ -257,22 +294,22 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless) {
           "of blocks", spec.total_bytes, unit));
     }
     const uint64_t units = spec.total_bytes / unit;
-    if (units / spec.threads == 0) {
+    if (units / threads == 0) {
       throw UsageError(fmt::format(
           "--total-bytes: {} gives fewer than one block per worker ({} workers of {} bytes)",
-          spec.total_bytes, spec.threads, unit));
+          spec.total_bytes, threads, unit));
     }
-    for (uint32_t w = 0; w < spec.threads; ++w) {
-      layout.workers[w].byte_limit = (units / spec.threads + (w < units % spec.threads ? 1 : 0)) * unit;
+    for (uint32_t w = 0; w < threads; ++w) {
+      layout.workers[w].byte_limit = (units / threads + (w < units % threads ? 1 : 0)) * unit;
     }
   }
   if (spec.total_ops != 0) {
-    if (spec.total_ops < spec.threads) {
+    if (spec.total_ops < threads) {
       throw UsageError(fmt::format("--total-ops: {} is fewer than one IO per worker ({} workers)",
-                                   spec.total_ops, spec.threads));
+                                   spec.total_ops, threads));
     }
-    for (uint32_t w = 0; w < spec.threads; ++w) {
-      layout.workers[w].op_limit = spec.total_ops / spec.threads + (w < spec.total_ops % spec.threads ? 1 : 0);
+    for (uint32_t w = 0; w < threads; ++w) {
+      layout.workers[w].op_limit = spec.total_ops / threads + (w < spec.total_ops % threads ? 1 : 0);
     }
     layout.total_ops = spec.total_ops;
   }

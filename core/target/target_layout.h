@@ -18,6 +18,9 @@ struct PlannedFile {
   std::string path;
   uint64_t size = 0;           // bytes addressed: [0, size)
   bool block_device = false;   // never created, truncated or filled
+  // This process creates and fills it.  When several processes share the
+  // target, each file is prepared by the first of them that addresses it.
+  bool prepared_here = true;
 };
 
 // The slice of the target one worker addresses.  Offsets are multiples of
@@ -48,6 +51,16 @@ struct WorkerAssignment {
   uint64_t first_rank = 0;
 };
 
+// The processes (MPI ranks) that address one target path together.  The
+// layout is planned for all their workers as one job: the process at
+// position i runs the job-wide workers [i * threads, (i + 1) * threads), so
+// partitioned and per-worker layouts stay disjoint across processes, and
+// keeps only its own workers and the files they address.
+struct LayoutScope {
+  std::vector<uint32_t> ranks{0};  // ascending MPI ranks; {0} without MPI
+  uint32_t position = 0;           // this process's index in ranks
+};
+
 struct TargetLayout {
   std::vector<PlannedFile> files;
   std::vector<WorkerAssignment> workers;  // one per worker
@@ -56,7 +69,11 @@ struct TargetLayout {
 
   // Plans `spec`.  `diskless` engines do no IO, so the target need not
   // exist and is never created.  Throws UsageError on an invalid job.
-  static TargetLayout plan(const JobSpec& spec, bool diskless);
+  static TargetLayout plan(const JobSpec& spec, bool diskless, const LayoutScope& scope = {});
+
+ private:
+  // The layout of every worker in `scope`.
+  static TargetLayout plan_all(const JobSpec& spec, bool diskless, const LayoutScope& scope);
 };
 
 }  // namespace iopulse

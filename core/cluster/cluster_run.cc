@@ -1,0 +1,317 @@
+#include "cluster/cluster_run.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "cluster/agreement.h"
+#include "cluster/result_wire.h"
+
+namespace iopulse {
+
+using nlohmann::json;
+
+namespace {
+
+uint64_t realtime_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Which stop reason describes the job when ranks ended differently: an
+// error anywhere wins, then an interrupt, then the reporting rank's own.
+int severity(const std::string& reason) {
+  if (reason == "error") return 3;
+  if (reason == "interrupted") return 2;
+  if (reason == "stopped") return 0;  // asked to by another rank
+  return 1;
+}
+
+}  // namespace
+
+ClusterRun::ClusterRun(ProcessGroup& group, uint32_t run, std::vector<std::string> hosts, uint32_t workers,
+                       std::string target)
+    : group_(group),
+      run_(run),
+      hosts_(std::move(hosts)),
+      workers_(workers),
+      target_(std::move(target)),
+      merged_(group.size(), /*keep_per_worker=*/false),
+      finished_(group.size(), false) {}
+
+std::string ClusterRun::who(uint32_t rank) const {
+  return fmt::format("rank {} ({})", rank, rank < hosts_.size() ? hosts_[rank] : std::string("?"));
+}
+
+void ClusterRun::agree_ready(const std::string& local_error) { agree_on_errors(group_, 1, local_error); }
+
+void ClusterRun::cross_start_line() {
+  group_.barrier();
+  start_realtime_ns_ = realtime_ns();
+}
+
+void ClusterRun::local_interval(const MergedInterval& m) {
+  if (reporting()) {
+    WorkerInterval w;
+    w.worker = 0;
+    w.index = m.index;
+    w.ops = m.ops;
+    w.inflight_sum = m.inflight_sum;
+    w.reap_calls = m.reap_calls;
+    merged_.deliver(std::move(w));
+  } else {
+    group_.send(0, kInterval, encode_interval(run_, m));
+  }
+}
+
+std::vector<MergedInterval> ClusterRun::take_complete(bool all) {
+  pump();
+  if (!reporting()) return {};
+  return merged_.take_complete(all);
+}
+
+void ClusterRun::local_stop(const std::string& reason) {
+  if (reporting()) {
+    spread_stop(who(0) + ": " + reason);
+  } else if (!stop_reported_) {
+    stop_reported_ = true;
+    group_.send(0, kStop, to_bytes({run_, reason}));
+  }
+}
+
+std::optional<std::string> ClusterRun::stop_request() {
+  pump();
+  return stop_request_;
+}
+
+void ClusterRun::spread_stop(const std::string& reason) {
+  if (stop_spread_) return;
+  stop_spread_ = true;
+  for (uint32_t r = 1; r < group_.size(); ++r) {
+    if (!finished_[r]) group_.send(r, kStop, to_bytes({run_, reason}));
+  }
+}
+
+void ClusterRun::pump() {
+  while (std::optional<ProcessGroup::Message> m = group_.poll()) {
+    switch (m->tag) {
+      case kInterval: {
+        MergedInterval interval;
+        if (!reporting() || !decode_interval(m->bytes, run_, interval)) break;
+        WorkerInterval w;
+        w.worker = m->from;
+        w.index = interval.index;
+        w.ops = std::move(interval.ops);
+        w.inflight_sum = interval.inflight_sum;
+        w.reap_calls = interval.reap_calls;
+        merged_.deliver(std::move(w));
+        break;
+      }
+      case kStop: {
+        const json w = from_bytes(m->bytes);
+        if (w.at(0).get<uint32_t>() != run_) break;
+        const std::string reason = w.at(1).get<std::string>();
+        if (reporting()) {
+          const std::string full = who(m->from) + ": " + reason;
+          if (!stop_request_) stop_request_ = full;
+          spread_stop(full);
+        } else if (!stop_request_) {
+          stop_request_ = reason;
+        }
+        break;
+      }
+      case kFinished: {
+        const json w = from_bytes(m->bytes);
+        if (!reporting() || w.at(0).get<uint32_t>() != run_ || finished_[m->from]) break;
+        finished_[m->from] = true;
+        ++finished_count_;
+        merged_.finish(m->from);
+        break;
+      }
+      default:
+        throw std::runtime_error(fmt::format("unexpected message (tag {}) from {}", m->tag, who(m->from)));
+    }
+  }
+}
+
+void ClusterRun::progress(uint64_t elapsed_ns, uint64_t ops, uint64_t bytes) {
+  if (samples_seen_++ % sample_stride_ != 0) return;
+  if (samples_.size() == kMaxSamples) {
+    // Keep every other sample and take half as many from now on.
+    for (size_t i = 0; i < samples_.size() / 2; ++i) samples_[i] = samples_[2 * i];
+    samples_.resize(samples_.size() / 2);
+    sample_stride_ *= 2;
+  }
+  samples_.push_back({elapsed_ns, ops, bytes});
+}
+
+ClusterRun::Sample ClusterRun::progress_at(uint64_t at) const {
+  const auto it = std::lower_bound(samples_.begin(), samples_.end(), at,
+                                   [](const Sample& s, uint64_t t) { return s.elapsed_ns < t; });
+  if (it == samples_.end()) return samples_.empty() ? Sample{at, 0, 0} : samples_.back();
+  if (it->elapsed_ns == at) return *it;
+  const Sample before = it == samples_.begin() ? Sample{0, 0, 0} : *std::prev(it);
+  const double f = static_cast<double>(at - before.elapsed_ns) / static_cast<double>(it->elapsed_ns - before.elapsed_ns);
+  return {at, before.ops + static_cast<uint64_t>(f * static_cast<double>(it->ops - before.ops)),
+          before.bytes + static_cast<uint64_t>(f * static_cast<double>(it->bytes - before.bytes))};
+}
+
+void ClusterRun::local_finished() {
+  if (local_finished_) return;
+  local_finished_ = true;
+  if (reporting()) {
+    finished_[0] = true;
+    ++finished_count_;
+    merged_.finish(0);
+  } else {
+    group_.send(0, kFinished, to_bytes({run_}));
+  }
+}
+
+bool ClusterRun::done() {
+  pump();
+  if (!local_finished_) return false;
+  return !reporting() || finished_count_ == group_.size();
+}
+
+void ClusterRun::merge(RunResult& result) {
+  // When the first rank finished: every rank's window, then each one's
+  // progress at the shortest.
+  const std::vector<std::string> windows = group_.all_gather(std::to_string(result.window_ns));
+  uint64_t first = UINT64_MAX;
+  for (const std::string& w : windows) first = std::min<uint64_t>(first, std::stoull(w));
+
+  RankReport mine;
+  RankResult& b = mine.result;
+  b.rank = group_.rank();
+  b.host = group_.host();
+  b.workers = workers_;
+  b.target = target_;
+  b.window_ns = result.window_ns;
+  b.stop_reason = result.stop_reason;
+  b.read = result.read;
+  b.write = result.write;
+  b.sync = result.sync;
+  b.resources = result.resources;
+  mine.read_intended = result.read_intended;
+  mine.write_intended = result.write_intended;
+  mine.verify_failures = result.verify_failures;
+  mine.lock_conflicts = result.lock_conflicts;
+  mine.interrupted = result.interrupted;
+  mine.error_messages = result.error_messages;
+  mine.groups = result.groups;
+  mine.start_realtime_ns = start_realtime_ns_;
+  const Sample at_first = progress_at(first);
+  mine.ops_at_first = at_first.ops;
+  mine.bytes_at_first = at_first.bytes;
+  mine.cores_used = result.cores_used;
+
+  const std::vector<std::string> reports = group_.gather_to_root(encode_rank_report(mine));
+  if (reporting()) merge_reports(result, reports);
+
+  // Every rank ends the way the job did (same exit code, same next phase).
+  const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
+  const json verdict = from_bytes(group_.broadcast(
+      to_bytes({result.stop_reason, result.interrupted, result.verify_failures, io_errors})));
+  if (!reporting()) {
+    result.stop_reason = verdict.at(0).get<std::string>();
+    result.interrupted = verdict.at(1).get<bool>();
+    result.verify_failures = verdict.at(2).get<uint64_t>();
+    // Only the exit code reads these on the other ranks.
+    result.read.errors = verdict.at(3).get<uint64_t>();
+    result.write.errors = result.sync.errors = 0;
+  }
+}
+
+void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>& reports) const {
+  ClusterSummary c;
+  c.transport = group_.transport();
+  c.ranks = group_.size();
+  c.progress_sample_ns = kProgressSampleNs;
+  OpStatsSet totals;
+  LatencyHistogram read_intended, write_intended;
+  uint64_t verify_failures = 0, lock_conflicts = 0, window = 0;
+  uint64_t earliest_start = UINT64_MAX, latest_start = 0;
+  ResourceUsage resources;
+  uint32_t cores = 0;
+  bool interrupted = false;
+  std::string stop_reason = result.stop_reason;
+  std::vector<std::string> errors;
+  std::vector<RunResult::GroupResult> groups = result.groups;
+  std::map<std::string, bool> hosts;
+  c.first_done.window_ns = UINT64_MAX;
+  for (const std::string& bytes : reports) {
+    RankReport r = decode_rank_report(bytes);
+    const RankResult& b = r.result;
+    totals[OpKind::kRead].merge(b.read);
+    totals[OpKind::kWrite].merge(b.write);
+    totals[OpKind::kSync].merge(b.sync);
+    read_intended.merge(r.read_intended);
+    write_intended.merge(r.write_intended);
+    verify_failures += r.verify_failures;
+    lock_conflicts += r.lock_conflicts;
+    window = std::max(window, b.window_ns);
+    earliest_start = std::min(earliest_start, r.start_realtime_ns);
+    latest_start = std::max(latest_start, r.start_realtime_ns);
+    resources.user_s += b.resources.user_s;
+    resources.system_s += b.resources.system_s;
+    resources.voluntary_switches += b.resources.voluntary_switches;
+    resources.involuntary_switches += b.resources.involuntary_switches;
+    resources.max_rss_bytes = std::max(resources.max_rss_bytes, b.resources.max_rss_bytes);
+    cores += r.cores_used;
+    interrupted |= r.interrupted;
+    if (severity(b.stop_reason) > severity(stop_reason)) stop_reason = b.stop_reason;
+    for (const std::string& m : r.error_messages) {
+      if (errors.size() < 16) errors.push_back(who(b.rank) + ": " + m);
+    }
+    if (b.rank != 0) {
+      for (size_t g = 0; g < groups.size() && g < r.groups.size(); ++g) {
+        groups[g].read.merge(r.groups[g].read);
+        groups[g].write.merge(r.groups[g].write);
+        groups[g].sync.merge(r.groups[g].sync);
+      }
+    }
+    if (b.window_ns < c.first_done.window_ns) {
+      c.first_done.window_ns = b.window_ns;
+      c.first_done.rank = b.rank;
+    }
+    if (b.window_ns >= c.last_done.window_ns) {
+      c.last_done.window_ns = b.window_ns;
+      c.last_done.rank = b.rank;
+    }
+    c.first_done.ops += r.ops_at_first;
+    c.first_done.bytes += r.bytes_at_first;
+    hosts[b.host] = true;
+    c.per_rank.push_back(std::move(r.result));
+  }
+  std::sort(c.per_rank.begin(), c.per_rank.end(),
+            [](const RankResult& a, const RankResult& b) { return a.rank < b.rank; });
+  const OpStats data = totals.data_total();
+  c.last_done.ops = data.ops;
+  c.last_done.bytes = data.bytes;
+  c.hosts = static_cast<uint32_t>(hosts.size());
+  c.start_skew_ns = latest_start - earliest_start;
+
+  result.read = totals[OpKind::kRead];
+  result.write = totals[OpKind::kWrite];
+  result.sync = totals[OpKind::kSync];
+  result.read_intended = read_intended;
+  result.write_intended = write_intended;
+  result.verify_failures = verify_failures;
+  result.lock_conflicts = lock_conflicts;
+  result.window_ns = window;
+  result.resources = resources;
+  result.cores_used = cores;
+  result.interrupted = interrupted;
+  result.stop_reason = stop_reason;
+  result.error_messages = errors;
+  result.groups = groups;
+  result.cluster = std::move(c);
+}
+
+}  // namespace iopulse

@@ -1,0 +1,167 @@
+#include "cluster/mpi_process_group.h"
+
+#ifdef IOPULSE_WITH_MPI
+
+#include <mpi.h>
+
+#include <list>
+#include <numeric>
+#include <stdexcept>
+
+namespace iopulse {
+namespace {
+
+// Application messages use tags below this; none is reserved by MPI.
+constexpr int kMaxTag = 32767;
+
+class MpiProcessGroup final : public ProcessGroup {
+ public:
+  explicit MpiProcessGroup(std::string host) : host_(std::move(host)) {
+    int r = 0, n = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    rank_ = static_cast<uint32_t>(r);
+    size_ = static_cast<uint32_t>(n);
+    // Errors come back as return codes the group turns into exceptions,
+    // rather than MPI's default of aborting the job without a word.
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  }
+
+  ~MpiProcessGroup() override {
+    // Sends still in flight belong to a receiver that may have stopped
+    // listening; they are released, never waited for.
+    for (Pending& p : pending_) MPI_Request_free(&p.request);
+    MPI_Finalize();
+  }
+
+  uint32_t rank() const override { return rank_; }
+  uint32_t size() const override { return size_; }
+  const std::string& host() const override { return host_; }
+  const char* transport() const override { return "MPI"; }
+
+  std::vector<std::string> all_gather(const std::string& mine) override {
+    int len = static_cast<int>(mine.size());
+    std::vector<int> lens(size_);
+    check(MPI_Allgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+    std::vector<int> displs(size_);
+    std::exclusive_scan(lens.begin(), lens.end(), displs.begin(), 0);
+    std::string all(static_cast<size_t>(displs.back() + lens.back()), '\0');
+    check(MPI_Allgatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE,
+                         MPI_COMM_WORLD),
+          "MPI_Allgatherv");
+    return split(all, lens, displs);
+  }
+
+  std::vector<std::string> gather_to_root(const std::string& mine) override {
+    int len = static_cast<int>(mine.size());
+    std::vector<int> lens(rank_ == 0 ? size_ : 0);
+    check(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+    std::vector<int> displs(lens.size());
+    std::string all;
+    if (rank_ == 0) {
+      std::exclusive_scan(lens.begin(), lens.end(), displs.begin(), 0);
+      all.resize(static_cast<size_t>(displs.back() + lens.back()));
+    }
+    check(MPI_Gatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE, 0,
+                      MPI_COMM_WORLD),
+          "MPI_Gatherv");
+    return rank_ == 0 ? split(all, lens, displs) : std::vector<std::string>{};
+  }
+
+  std::string broadcast(const std::string& value) override {
+    uint64_t len = value.size();
+    check(MPI_Bcast(&len, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    std::string out = rank_ == 0 ? value : std::string(len, '\0');
+    check(MPI_Bcast(out.data(), static_cast<int>(len), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    return out;
+  }
+
+  void barrier() override { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+
+  void send(uint32_t to, int tag, std::string bytes) override {
+    if (tag < 0 || tag > kMaxTag) throw std::logic_error("MPI tag out of range");
+    complete_sends();
+    pending_.push_back({std::move(bytes), MPI_REQUEST_NULL});
+    Pending& p = pending_.back();
+    check(MPI_Isend(p.bytes.data(), static_cast<int>(p.bytes.size()), MPI_BYTE, static_cast<int>(to), tag,
+                    MPI_COMM_WORLD, &p.request),
+          "MPI_Isend");
+  }
+
+  std::optional<Message> poll() override {
+    complete_sends();
+    int flag = 0;
+    MPI_Status status;
+    check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    if (flag == 0) return std::nullopt;
+    int count = 0;
+    MPI_Get_count(&status, MPI_BYTE, &count);
+    Message m;
+    m.from = static_cast<uint32_t>(status.MPI_SOURCE);
+    m.tag = status.MPI_TAG;
+    m.bytes.resize(static_cast<size_t>(count));
+    check(MPI_Recv(m.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
+                   MPI_STATUS_IGNORE),
+          "MPI_Recv");
+    return m;
+  }
+
+  [[noreturn]] void abort(int exit_code) override {
+    MPI_Abort(MPI_COMM_WORLD, exit_code);
+    std::_Exit(exit_code);
+  }
+
+ private:
+  struct Pending {
+    std::string bytes;
+    MPI_Request request;
+  };
+
+  static void check(int rc, const char* what) {
+    if (rc == MPI_SUCCESS) return;
+    char text[MPI_MAX_ERROR_STRING] = {};
+    int len = 0;
+    MPI_Error_string(rc, text, &len);
+    throw std::runtime_error(std::string(what) + " failed: " + text);
+  }
+
+  static std::vector<std::string> split(const std::string& all, const std::vector<int>& lens,
+                                        const std::vector<int>& displs) {
+    std::vector<std::string> out;
+    out.reserve(lens.size());
+    for (size_t i = 0; i < lens.size(); ++i) out.push_back(all.substr(displs[i], lens[i]));
+    return out;
+  }
+
+  // Drops the sends that completed.
+  void complete_sends() {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      int done = 0;
+      MPI_Test(&it->request, &done, MPI_STATUS_IGNORE);
+      it = done != 0 ? pending_.erase(it) : std::next(it);
+    }
+  }
+
+  std::string host_;
+  uint32_t rank_ = 0;
+  uint32_t size_ = 1;
+  std::list<Pending> pending_;  // a list: MPI holds pointers into the bytes
+};
+
+}  // namespace
+
+std::unique_ptr<ProcessGroup> make_mpi_process_group(int& argc, char**& argv, std::string host) {
+  int provided = 0;
+  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+    throw std::runtime_error("MPI_Init_thread failed");
+  }
+  if (provided < MPI_THREAD_FUNNELED) {
+    MPI_Finalize();
+    throw std::runtime_error("the MPI library does not support MPI_THREAD_FUNNELED");
+  }
+  return std::make_unique<MpiProcessGroup>(std::move(host));
+}
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_WITH_MPI

@@ -1,0 +1,152 @@
+#include "cluster/result_wire.h"
+
+#include <stdexcept>
+
+namespace iopulse {
+
+using nlohmann::json;
+
+namespace {
+
+json histogram_to_wire(const LatencyHistogram& h) { return h.to_words(); }
+
+LatencyHistogram histogram_from_wire(const json& w) {
+  LatencyHistogram h;
+  if (!h.from_words(w.get<std::vector<uint64_t>>())) throw std::runtime_error("malformed latency histogram");
+  return h;
+}
+
+json resources_to_wire(const ResourceUsage& r) {
+  return {r.user_s, r.system_s, r.voluntary_switches, r.involuntary_switches, r.max_rss_bytes};
+}
+
+ResourceUsage resources_from_wire(const json& w) {
+  ResourceUsage r;
+  r.user_s = w.at(0).get<double>();
+  r.system_s = w.at(1).get<double>();
+  r.voluntary_switches = w.at(2).get<uint64_t>();
+  r.involuntary_switches = w.at(3).get<uint64_t>();
+  r.max_rss_bytes = w.at(4).get<uint64_t>();
+  return r;
+}
+
+json set_to_wire(const OpStatsSet& s) {
+  json a = json::array();
+  for (const OpStats& k : s.kinds) a.push_back(op_stats_to_wire(k));
+  return a;
+}
+
+OpStatsSet set_from_wire(const json& w) {
+  OpStatsSet s;
+  for (size_t i = 0; i < kNumOpKinds; ++i) s.kinds[i] = op_stats_from_wire(w.at(i));
+  return s;
+}
+
+}  // namespace
+
+json op_stats_to_wire(const OpStats& s) { return {s.ops, s.bytes, s.errors, histogram_to_wire(s.latency)}; }
+
+OpStats op_stats_from_wire(const json& w) {
+  OpStats s;
+  s.ops = w.at(0).get<uint64_t>();
+  s.bytes = w.at(1).get<uint64_t>();
+  s.errors = w.at(2).get<uint64_t>();
+  s.latency = histogram_from_wire(w.at(3));
+  return s;
+}
+
+std::string to_bytes(const json& wire) {
+  const std::vector<uint8_t> packed = json::to_msgpack(wire);
+  return std::string(packed.begin(), packed.end());
+}
+
+json from_bytes(const std::string& bytes) {
+  try {
+    return json::from_msgpack(bytes);
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("malformed message between ranks: ") + e.what());
+  }
+}
+
+std::string encode_interval(uint32_t run, const MergedInterval& m) {
+  return to_bytes({run, m.index, set_to_wire(m.ops), m.inflight_sum, m.reap_calls});
+}
+
+bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out) {
+  const json w = from_bytes(bytes);
+  try {
+    if (w.at(0).get<uint32_t>() != run) return false;
+    out.index = w.at(1).get<uint64_t>();
+    out.ops = set_from_wire(w.at(2));
+    out.inflight_sum = w.at(3).get<uint64_t>();
+    out.reap_calls = w.at(4).get<uint64_t>();
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("malformed interval from a rank: ") + e.what());
+  }
+  return true;
+}
+
+std::string encode_rank_report(const RankReport& r) {
+  json groups = json::array();
+  for (const RunResult::GroupResult& g : r.groups) {
+    groups.push_back({g.name, op_stats_to_wire(g.read), op_stats_to_wire(g.write), op_stats_to_wire(g.sync)});
+  }
+  const RankResult& b = r.result;
+  return to_bytes({
+      {"rank", b.rank},
+      {"host", b.host},
+      {"workers", b.workers},
+      {"target", b.target},
+      {"window_ns", b.window_ns},
+      {"stop_reason", b.stop_reason},
+      {"ops", {op_stats_to_wire(b.read), op_stats_to_wire(b.write), op_stats_to_wire(b.sync)}},
+      {"resources", resources_to_wire(b.resources)},
+      {"intended", {histogram_to_wire(r.read_intended), histogram_to_wire(r.write_intended)}},
+      {"verify_failures", r.verify_failures},
+      {"lock_conflicts", r.lock_conflicts},
+      {"interrupted", r.interrupted},
+      {"errors", r.error_messages},
+      {"groups", std::move(groups)},
+      {"start_realtime_ns", r.start_realtime_ns},
+      {"at_first", {r.ops_at_first, r.bytes_at_first}},
+      {"cores_used", r.cores_used},
+  });
+}
+
+RankReport decode_rank_report(const std::string& bytes) {
+  const json w = from_bytes(bytes);
+  RankReport r;
+  try {
+    RankResult& b = r.result;
+    b.rank = w.at("rank").get<uint32_t>();
+    b.host = w.at("host").get<std::string>();
+    b.workers = w.at("workers").get<uint32_t>();
+    b.target = w.at("target").get<std::string>();
+    b.window_ns = w.at("window_ns").get<uint64_t>();
+    b.stop_reason = w.at("stop_reason").get<std::string>();
+    b.read = op_stats_from_wire(w.at("ops").at(0));
+    b.write = op_stats_from_wire(w.at("ops").at(1));
+    b.sync = op_stats_from_wire(w.at("ops").at(2));
+    b.resources = resources_from_wire(w.at("resources"));
+    r.read_intended = histogram_from_wire(w.at("intended").at(0));
+    r.write_intended = histogram_from_wire(w.at("intended").at(1));
+    r.verify_failures = w.at("verify_failures").get<uint64_t>();
+    r.lock_conflicts = w.at("lock_conflicts").get<uint64_t>();
+    r.interrupted = w.at("interrupted").get<bool>();
+    r.error_messages = w.at("errors").get<std::vector<std::string>>();
+    for (const json& g : w.at("groups")) {
+      r.groups.push_back({g.at(0).get<std::string>(), op_stats_from_wire(g.at(1)), op_stats_from_wire(g.at(2)),
+                          op_stats_from_wire(g.at(3))});
+    }
+    r.start_realtime_ns = w.at("start_realtime_ns").get<uint64_t>();
+    const json& f = w.at("at_first");
+    r.ops_at_first = f.at(0).get<uint64_t>();
+    r.bytes_at_first = f.at(1).get<uint64_t>();
+    r.cores_used = w.at("cores_used").get<uint32_t>();
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("malformed result from a rank: ") + e.what());
+  }
+  return r;
+}
+
+}  // namespace iopulse

@@ -1,0 +1,53 @@
+// The bytes processes of one job exchange: statistics with their full
+// histograms (so merging on rank 0 is exact), closed intervals and each
+// rank's final report.  MessagePack through nlohmann::json; both sides run
+// the same iopulse version (checked at start), so the layout is not
+// versioned.  Decoding throws std::runtime_error on malformed input.
+#ifndef IOPULSE_CLUSTER_RESULT_WIRE_H_
+#define IOPULSE_CLUSTER_RESULT_WIRE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stats/cluster_summary.h"
+#include "stats/op_stats.h"
+#include "stats/run_result.h"
+#include "stats/time_series_assembler.h"
+
+namespace iopulse {
+
+nlohmann::json op_stats_to_wire(const OpStats& stats);
+OpStats op_stats_from_wire(const nlohmann::json& wire);
+
+std::string to_bytes(const nlohmann::json& wire);
+nlohmann::json from_bytes(const std::string& bytes);
+
+// A closed interval of one rank, tagged with the run it belongs to.
+std::string encode_interval(uint32_t run, const MergedInterval& interval);
+// Returns false when the interval belongs to another run than `run`.
+bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out);
+
+// What one rank hands rank 0 when its window has closed.
+struct RankReport {
+  RankResult result;                    // its own counters and window
+  LatencyHistogram read_intended, write_intended;
+  uint64_t verify_failures = 0;
+  uint64_t lock_conflicts = 0;
+  bool interrupted = false;
+  std::vector<std::string> error_messages;
+  std::vector<RunResult::GroupResult> groups;
+  uint64_t start_realtime_ns = 0;       // CLOCK_REALTIME as it left the start barrier
+  // Reads and writes it had completed when the first rank finished.
+  uint64_t ops_at_first = 0, bytes_at_first = 0;
+  uint32_t cores_used = 0;
+};
+
+std::string encode_rank_report(const RankReport& report);
+RankReport decode_rank_report(const std::string& bytes);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_CLUSTER_RESULT_WIRE_H_
