@@ -14,6 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcpp-httplib-dev
   liburing-dev libgtest-dev libnuma-dev libxxhash-dev libtomlplusplus-dev
   fio python3 coreutils
+  libopenmpi-dev openmpi-bin
 )
 # shellcheck disable=SC2206  # a space-separated list on purpose
 packages+=(${IOPULSE_EXTRA_PACKAGES:-})
@@ -30,5 +31,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# With MPI: the same binary runs alone or as the ranks of a multi-host job.
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOPULSE_WITH_MPI=ON >/dev/null
 ninja -C "$build" >&2

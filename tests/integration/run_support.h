@@ -30,6 +30,10 @@ RunOutcome run_command(const std::vector<std::string>& argv,
 RunOutcome run_iopulse_and_signal(const std::vector<std::string>& args, const std::string& started_text,
                                   int signal);
 
+// The same for any program (argv[0] is a path), e.g. mpirun.
+RunOutcome run_command_and_signal(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+                                  const std::string& started_text, int signal);
+
 // A fresh empty directory under /tmp, removed with its contents when the
 // object goes out of scope.
 class ScratchDir {
