@@ -1,0 +1,159 @@
+// What ranks exchange survives the trip exactly: histograms (so merged
+// percentiles are exact), intervals, final reports; plus target
+// placeholders and the single-process agreement path.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "cluster/agreement.h"
+#include "cluster/process_group.h"
+#include "cluster/result_wire.h"
+#include "cluster/target_scope.h"
+#include "job/usage_error.h"
+#include "workload/random_source.h"
+
+namespace iopulse {
+namespace {
+
+LatencyHistogram sample_histogram(uint64_t seed, int n) {
+  LatencyHistogram h;
+  RandomSource rng(seed);
+  for (int i = 0; i < n; ++i) h.record(rng.next() % 50'000'000);
+  h.record(uint64_t{1} << 50);  // past the trackable limit: the last bucket
+  return h;
+}
+
+void expect_same(const LatencyHistogram& a, const LatencyHistogram& b) {
+  EXPECT_EQ(a.count(), b.count());
+  EXPECT_EQ(a.min(), b.min());
+  EXPECT_EQ(a.max(), b.max());
+  EXPECT_EQ(a.sum(), b.sum());
+  EXPECT_EQ(a.stddev(), b.stddev());
+  for (double p : {1.0, 50.0, 90.0, 99.0, 99.9, 99.99, 100.0}) EXPECT_EQ(a.percentile(p), b.percentile(p)) << p;
+  EXPECT_EQ(a.to_words(), b.to_words());
+}
+
+TEST(ClusterWire, HistogramWordsRebuildTheSameHistogram) {
+  const LatencyHistogram h = sample_histogram(1, 10000);
+  LatencyHistogram back;
+  ASSERT_TRUE(back.from_words(h.to_words()));
+  expect_same(h, back);
+  LatencyHistogram empty;
+  ASSERT_TRUE(back.from_words(empty.to_words()));
+  EXPECT_EQ(back.count(), 0u);
+}
+
+TEST(ClusterWire, MalformedHistogramWordsAreRejected) {
+  std::vector<uint64_t> words = sample_histogram(2, 100).to_words();
+  LatencyHistogram h;
+  std::vector<uint64_t> wrong_count = words;
+  wrong_count[0] += 1;  // buckets no longer sum to count
+  EXPECT_FALSE(h.from_words(wrong_count));
+  EXPECT_EQ(h.count(), 0u);
+  std::vector<uint64_t> bad_index = words;
+  bad_index[6] = LatencyHistogram::bucket_count();
+  EXPECT_FALSE(h.from_words(bad_index));
+  EXPECT_FALSE(h.from_words({1, 2, 3}));
+}
+
+TEST(ClusterWire, MergingReceivedHistogramsEqualsMergingTheOriginals) {
+  const LatencyHistogram a = sample_histogram(3, 5000), b = sample_histogram(4, 7000);
+  LatencyHistogram local = a;
+  local.merge(b);
+  LatencyHistogram ra, rb;
+  ASSERT_TRUE(ra.from_words(a.to_words()));
+  ASSERT_TRUE(rb.from_words(b.to_words()));
+  ra.merge(rb);
+  expect_same(local, ra);
+}
+
+TEST(ClusterWire, IntervalsKeepTheirRun) {
+  MergedInterval m;
+  m.index = 7;
+  m.ops[OpKind::kRead].ops = 12;
+  m.ops[OpKind::kRead].bytes = 12 * 4096;
+  m.ops[OpKind::kRead].latency = sample_histogram(5, 12);
+  m.ops[OpKind::kWrite].errors = 2;
+  m.inflight_sum = 99;
+  m.reap_calls = 33;
+  const std::string bytes = encode_interval(3, m);
+  MergedInterval back;
+  EXPECT_FALSE(decode_interval(bytes, 2, back));  // another phase's
+  ASSERT_TRUE(decode_interval(bytes, 3, back));
+  EXPECT_EQ(back.index, 7u);
+  EXPECT_EQ(back.ops[OpKind::kRead].bytes, 12u * 4096);
+  EXPECT_EQ(back.ops[OpKind::kWrite].errors, 2u);
+  EXPECT_EQ(back.inflight_sum, 99u);
+  EXPECT_EQ(back.reap_calls, 33u);
+  expect_same(back.ops[OpKind::kRead].latency, m.ops[OpKind::kRead].latency);
+  EXPECT_THROW(decode_interval("not msgpack \xc1", 3, back), std::runtime_error);
+}
+
+TEST(ClusterWire, RankReportsRoundTrip) {
+  RankReport r;
+  r.result.rank = 3;
+  r.result.host = "node-7";
+  r.result.workers = 4;
+  r.result.target = "/mnt/node-7/data";
+  r.result.window_ns = 123456789;
+  r.result.stop_reason = "error";
+  r.result.write.ops = 10;
+  r.result.write.latency = sample_histogram(6, 10);
+  r.result.resources.user_s = 1.5;
+  r.result.resources.max_rss_bytes = 1 << 20;
+  r.verify_failures = 1;
+  r.interrupted = true;
+  r.error_messages = {"read of 4096 bytes at offset 0 in 'x': Input/output error"};
+  r.groups.push_back({"scan", {}, {}, {}});
+  r.start_realtime_ns = 42;
+  r.ops_at_first = 8;
+  r.bytes_at_first = 8 * 4096;
+  r.cores_used = 4;
+  const RankReport back = decode_rank_report(encode_rank_report(r));
+  EXPECT_EQ(back.result.rank, 3u);
+  EXPECT_EQ(back.result.host, "node-7");
+  EXPECT_EQ(back.result.target, "/mnt/node-7/data");
+  EXPECT_EQ(back.result.window_ns, 123456789u);
+  EXPECT_EQ(back.result.stop_reason, "error");
+  expect_same(back.result.write.latency, r.result.write.latency);
+  EXPECT_EQ(back.result.resources.user_s, 1.5);
+  EXPECT_EQ(back.result.resources.max_rss_bytes, 1u << 20);
+  EXPECT_EQ(back.verify_failures, 1u);
+  EXPECT_TRUE(back.interrupted);
+  EXPECT_EQ(back.error_messages, r.error_messages);
+  ASSERT_EQ(back.groups.size(), 1u);
+  EXPECT_EQ(back.groups[0].name, "scan");
+  EXPECT_EQ(back.start_realtime_ns, 42u);
+  EXPECT_EQ(back.ops_at_first, 8u);
+  EXPECT_EQ(back.bytes_at_first, 8u * 4096);
+  EXPECT_EQ(back.cores_used, 4u);
+}
+
+TEST(TargetTemplate, RankAndHostAreReplacedEverywhere) {
+  EXPECT_EQ(expand_target_template("/mnt/{host}/data.{rank}", 12, "node-3"), "/mnt/node-3/data.12");
+  EXPECT_EQ(expand_target_template("/{rank}/{rank}", 0, "h"), "/0/0");
+  // Other braces are part of the path.
+  EXPECT_EQ(expand_target_template("/mnt/{hosts}/{}/{rank", 1, "h"), "/mnt/{hosts}/{}/{rank");
+}
+
+TEST(Agreement, AloneErrorsPassThroughUnchanged) {
+  int argc = 1;
+  char arg0[] = "iopulse";
+  char* argv_storage[] = {arg0, nullptr};
+  char** argv = argv_storage;
+  const std::unique_ptr<ProcessGroup> group = join_process_group(argc, argv);
+  ASSERT_EQ(group->size(), 1u);
+  EXPECT_THROW(agree_on(*group, [] { throw UsageError("--threads: 0"); }), UsageError);
+  EXPECT_NO_THROW(agree_on(*group, [] {}));
+  EXPECT_NO_THROW(agree_on_errors(*group, 1, ""));
+  try {
+    agree_on_errors(*group, 1, "disk on fire");
+    FAIL() << "no failure";
+  } catch (const AgreedFailure& e) {
+    EXPECT_EQ(e.exit_code(), 1);
+    EXPECT_STREQ(e.what(), "disk on fire");
+  }
+}
+
+}  // namespace
+}  // namespace iopulse
