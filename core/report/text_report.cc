@@ -129,7 +129,7 @@ void write_cluster(Out out, const ClusterSummary& c) {
                                  {"last done", &c.last_done}}) {
     const double secs = static_cast<double>(d->window_ns) / 1e9;
     line(out, label,
-         fmt::format("rank {} after {}: {}, {} (reads and writes of all ranks until then)", d->rank,
+         fmt::format("rank {} after {}: {} IOPS, {} (reads and writes of all ranks until then)", d->rank,
                      format_duration_ns(d->window_ns),
                      format_iops(secs > 0 ? static_cast<double>(d->ops) / secs : 0.0),
                      format_bandwidth(secs > 0 ? static_cast<double>(d->bytes) / secs : 0.0)));
