@@ -411,10 +411,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       peers = std::make_unique<ClusterRun>(group, run_number++, hosts, phase_threads,
                                            phase.first().spec.target_path);
     }
-    const uint32_t first_worker_id = group.rank() * phase_threads;
+    const JobPlacement placement{peers.get(), group.rank() * phase_threads, group.size()};
     if (!several) {
       record_groups(result);
-      JobRunner(groups, peers.get(), first_worker_id).run(result, sinks);
+      JobRunner(groups, placement).run(result, sinks);
       break;
     }
     if (!ps.quiet && group.rank() == 0) spdlog::info("phase {}", phase.name);
@@ -422,7 +422,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     describe_run(pr, phase.first());
     pr.phase = phase.name;
     record_groups(pr);
-    JobRunner(groups, peers.get(), first_worker_id).run(pr, sinks);
+    JobRunner(groups, placement).run(pr, sinks);
     result.add_phase(pr);
     if (pr.interrupted || pr.stop_reason == "error" || pr.verify_failures > 0) break;
   }

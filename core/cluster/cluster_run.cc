@@ -1,6 +1,7 @@
 #include "cluster/cluster_run.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -140,12 +141,13 @@ void ClusterRun::pump() {
 }
 
 void ClusterRun::progress(uint64_t elapsed_ns, uint64_t ops, uint64_t bytes) {
-  if (samples_seen_++ % sample_stride_ != 0) return;
+  // The final sample (the workers' own finish time) may be earlier than
+  // one taken just before they were seen finished; it replaces those.
+  while (!samples_.empty() && samples_.back().elapsed_ns >= elapsed_ns) samples_.pop_back();
   if (samples_.size() == kMaxSamples) {
-    // Keep every other sample and take half as many from now on.
-    for (size_t i = 0; i < samples_.size() / 2; ++i) samples_[i] = samples_[2 * i];
+    // Memory stays bounded on long runs: every other sample goes.
+    for (size_t i = 0; i < samples_.size() / 2; ++i) samples_[i] = samples_[2 * i + 1];
     samples_.resize(samples_.size() / 2);
-    sample_stride_ *= 2;
   }
   samples_.push_back({elapsed_ns, ops, bytes});
 }
@@ -210,6 +212,7 @@ void ClusterRun::merge(RunResult& result) {
   mine.ops_at_first = at_first.ops;
   mine.bytes_at_first = at_first.bytes;
   mine.cores_used = result.cores_used;
+  mine.online_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
 
   const std::vector<std::string> reports = group_.gather_to_root(encode_rank_report(mine));
   if (reporting()) merge_reports(result, reports);
@@ -238,12 +241,12 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   uint64_t verify_failures = 0, lock_conflicts = 0, window = 0;
   uint64_t earliest_start = UINT64_MAX, latest_start = 0;
   ResourceUsage resources;
-  uint32_t cores = 0;
+  // Per host: the CPUs its ranks' workers could use, at most its own.
+  std::map<std::string, std::pair<uint32_t, uint32_t>> host_cores;  // host -> (wanted, online)
   bool interrupted = false;
   std::string stop_reason = result.stop_reason;
   std::vector<std::string> errors;
   std::vector<RunResult::GroupResult> groups = result.groups;
-  std::map<std::string, bool> hosts;
   c.first_done.window_ns = UINT64_MAX;
   for (const std::string& bytes : reports) {
     RankReport r = decode_rank_report(bytes);
@@ -263,7 +266,9 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     resources.voluntary_switches += b.resources.voluntary_switches;
     resources.involuntary_switches += b.resources.involuntary_switches;
     resources.max_rss_bytes = std::max(resources.max_rss_bytes, b.resources.max_rss_bytes);
-    cores += r.cores_used;
+    auto& [wanted, online] = host_cores[b.host];
+    wanted += r.cores_used;
+    online = std::max(online, r.online_cpus);
     interrupted |= r.interrupted;
     if (severity(b.stop_reason) > severity(stop_reason)) stop_reason = b.stop_reason;
     for (const std::string& m : r.error_messages) {
@@ -286,7 +291,6 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     }
     c.first_done.ops += r.ops_at_first;
     c.first_done.bytes += r.bytes_at_first;
-    hosts[b.host] = true;
     c.per_rank.push_back(std::move(r.result));
   }
   std::sort(c.per_rank.begin(), c.per_rank.end(),
@@ -294,7 +298,9 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   const OpStats data = totals.data_total();
   c.last_done.ops = data.ops;
   c.last_done.bytes = data.bytes;
-  c.hosts = static_cast<uint32_t>(hosts.size());
+  c.hosts = static_cast<uint32_t>(host_cores.size());
+  uint32_t cores = 0;
+  for (const auto& [host, counts] : host_cores) cores += std::min(counts.first, counts.second);
   c.start_skew_ns = latest_start - earliest_start;
 
   result.read = totals[OpKind::kRead];

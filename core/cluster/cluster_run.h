@@ -76,9 +76,7 @@ class ClusterRun final : public RunPeers {
   bool stop_reported_ = false;          // others: kStop went to rank 0
   std::optional<std::string> stop_request_;
   uint64_t start_realtime_ns_ = 0;
-  std::vector<Sample> samples_;         // thinned to at most kMaxSamples
-  uint32_t sample_stride_ = 1;          // keep every stride-th sample
-  uint64_t samples_seen_ = 0;
+  std::vector<Sample> samples_;         // increasing elapsed_ns; at most kMaxSamples
   static constexpr size_t kMaxSamples = 1 << 18;
 };
 

@@ -110,6 +110,7 @@ std::string encode_rank_report(const RankReport& r) {
       {"start_realtime_ns", r.start_realtime_ns},
       {"at_first", {r.ops_at_first, r.bytes_at_first}},
       {"cores_used", r.cores_used},
+      {"online_cpus", r.online_cpus},
   });
 }
 
@@ -143,6 +144,7 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.ops_at_first = f.at(0).get<uint64_t>();
     r.bytes_at_first = f.at(1).get<uint64_t>();
     r.cores_used = w.at("cores_used").get<uint32_t>();
+    r.online_cpus = w.at("online_cpus").get<uint32_t>();
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed result from a rank: ") + e.what());
   }

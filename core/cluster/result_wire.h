@@ -43,6 +43,7 @@ struct RankReport {
   // Reads and writes it had completed when the first rank finished.
   uint64_t ops_at_first = 0, bytes_at_first = 0;
   uint32_t cores_used = 0;
+  uint32_t online_cpus = 0;             // of its host
 };
 
 std::string encode_rank_report(const RankReport& report);

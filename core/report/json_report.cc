@@ -109,13 +109,15 @@ json cluster_to_json(const ClusterSummary& c) {
     const auto& [members, sum] = entry;
     OpStats total = sum.read;
     total.merge(sum.write);
-    per_host.push_back({{"host", host},
-                        {"ranks", members},
-                        {"workers", sum.workers},
-                        {"window_ns", sum.window_ns},
-                        {"read", op_to_json(sum.read, sum.window_ns)},
-                        {"write", op_to_json(sum.write, sum.window_ns)},
-                        {"total", op_to_json(total, sum.window_ns)}});
+    json hj = {{"host", host},
+               {"ranks", members},
+               {"workers", sum.workers},
+               {"window_ns", sum.window_ns},
+               {"read", op_to_json(sum.read, sum.window_ns)},
+               {"write", op_to_json(sum.write, sum.window_ns)},
+               {"total", op_to_json(total, sum.window_ns)}};
+    if (sum.sync.ops != 0 || sum.sync.errors != 0) hj["sync"] = op_to_json(sum.sync, sum.window_ns);
+    per_host.push_back(std::move(hj));
   }
   json j = {{"transport", c.transport},
             {"ranks", c.ranks},

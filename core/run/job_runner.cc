@@ -97,7 +97,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     for (uint32_t i = 0; i < group.spec->threads; ++i) {
       WorkerSetup setup;
       setup.index = static_cast<uint32_t>(workers.size());
-      setup.global_index = first_worker_id_ + setup.index;
+      setup.global_index = placement_.first_worker_id + setup.index;
+      setup.job_processes = placement_.processes;
       setup.publish_progress = peers_ != nullptr;
       setup.layout_index = i;
       setup.spec = group.spec;

@@ -55,18 +55,24 @@ struct WorkerGroup {
   EngineBinding engine;
 };
 
+// Where this process's workers sit in a job that several processes run
+// together (multi-host runs); the default is a job of one process.
+struct JobPlacement {
+  RunPeers* peers = nullptr;     // the other processes; null when alone
+  uint32_t first_worker_id = 0;  // job-wide id of this process's first worker
+  uint32_t processes = 1;        // processes running the job (job-wide rate limits are shared by all)
+};
+
 class JobRunner {
  public:
   JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine)
       : JobRunner(std::vector<WorkerGroup>{{"", &spec, &layout, engine}}) {}
-  // `peers`: the other processes of a multi-process job (null: none);
-  // `first_worker_id`: the job-wide id of this process's first worker.
-  explicit JobRunner(std::vector<WorkerGroup> groups, RunPeers* peers = nullptr, uint32_t first_worker_id = 0)
+  explicit JobRunner(std::vector<WorkerGroup> groups, const JobPlacement& placement = {})
       : groups_(std::move(groups)),
         spec_(*groups_.front().spec),
         layout_(*groups_.front().layout),
-        peers_(peers),
-        first_worker_id_(first_worker_id) {}
+        peers_(placement.peers),
+        placement_(placement) {}
 
   // Runs the job.  Fills the statistics, window, resources, time series,
   // stop reason and error messages of `result` (the caller fills engine and
@@ -80,7 +86,7 @@ class JobRunner {
   const JobSpec& spec_;
   const TargetLayout& layout_;
   RunPeers* peers_;
-  uint32_t first_worker_id_;
+  JobPlacement placement_;
 };
 
 }  // namespace iopulse

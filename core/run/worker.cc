@@ -74,7 +74,7 @@ Worker::Worker(const WorkerSetup& setup)
   }
   if (spec.rate_iops != 0 || spec.rate_bw != 0) {
     rate_limited_ = true;
-    const double share = spec.rate_per_worker ? 1.0 : 1.0 / spec.threads;
+    const double share = spec.rate_per_worker ? 1.0 : 1.0 / (static_cast<double>(spec.threads) * setup.job_processes);
     if (spec.rate_iops != 0) ns_per_io_ = 1e9 / (static_cast<double>(spec.rate_iops) * share);
     if (spec.rate_bw != 0) ns_per_byte_ = 1e9 / (static_cast<double>(spec.rate_bw) * share);
   }

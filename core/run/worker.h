@@ -57,6 +57,7 @@ struct RunSignals {
 struct WorkerSetup {
   uint32_t index = 0;          // among all workers of the run (time series, pinning)
   uint32_t global_index = 0;   // among all workers of the job on every process (seeds)
+  uint32_t job_processes = 1;  // processes running the job, each with spec->threads workers (rate shares)
   uint32_t layout_index = 0;   // among the workers of its group (layout->workers)
   const JobSpec* spec = nullptr;
   const TargetLayout* layout = nullptr;

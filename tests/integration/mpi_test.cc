@@ -174,6 +174,19 @@ TEST(MpiRun, MergedTotalsAreTheSumOfTheRanks) {
   EXPECT_NE(run.out.find("cluster      4 ranks on 1 host(s), 4 workers"), std::string::npos) << run.out;
 }
 
+TEST(MpiRun, AJobWideRateLimitIsSharedByAllRanks) {
+  ScratchDir dir;
+  const RunOutcome run = mpirun(2, {"unused", "--engine", "null", "--file-size", "64M", "--threads", "2",
+                                    "--rate-iops", "4000", "--duration", "1s", "--json-output", dir.file("r.json")});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const json r = read_json(dir.file("r.json"));
+  // 4000 IOs per second for the whole job: about 1000 per worker, not per rank x 4000.
+  EXPECT_NEAR(r["total"]["ops"].get<double>(), 4000.0, 200.0);
+  for (const json& rank : r["cluster"]["per_rank"]) EXPECT_NEAR(rank["total"]["ops"].get<double>(), 2000.0, 100.0);
+  // Two ranks of two workers on this host use at most its CPUs.
+  EXPECT_LE(r["resources"]["cores_used"].get<uint32_t>(), static_cast<uint32_t>(sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
 TEST(MpiRun, MergedPercentilesAreThoseOfTheCombinedSamples) {
   ScratchDir dir;
   // Two ranks that see very different devices: 50 us and 2 ms per IO.  An
