@@ -493,6 +493,18 @@ int run_application(int argc, char** argv) {
       registry = std::make_unique<EngineRegistry>(plugin_search(*cl, file ? &*file : nullptr));
       load_engines(*registry, engine);
     });
+    if (together) {
+      // What each rank does next decides which collectives it joins.
+      const std::vector<std::string> plans = group->all_gather(
+          fmt::format("{} {}", static_cast<int>(cl->action()), cl->dry_run() ? "dry-run" : "run"));
+      for (uint32_t r = 1; r < plans.size(); ++r) {
+        if (plans[r] != plans[0]) {
+          throw AgreedFailure(2, fmt::format("rank {} was started for something else than rank 0 (--help, "
+                                             "--version, --list-engines, --engine-help or --dry-run given to "
+                                             "only some ranks); start every rank with the same options", r));
+        }
+      }
+    }
     const bool speaks = group->rank() == 0;
     switch (cl->action()) {
       case CommandLine::Action::kHelp:

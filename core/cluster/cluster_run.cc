@@ -73,6 +73,9 @@ void ClusterRun::local_interval(const MergedInterval& m) {
 std::vector<MergedInterval> ClusterRun::take_complete(bool all) {
   pump();
   if (!reporting()) return {};
+  // Once every rank finished, what is held includes the last, partial
+  // intervals, which only the merge knows the end of.
+  if (!all && finished_count_ == group_.size()) return {};
   return merged_.take_complete(all);
 }
 
@@ -94,7 +97,7 @@ void ClusterRun::spread_stop(const std::string& reason) {
   if (stop_spread_) return;
   stop_spread_ = true;
   for (uint32_t r = 1; r < group_.size(); ++r) {
-    if (!finished_[r]) group_.send(r, kStop, to_bytes({run_, reason}));
+    group_.send(r, kStop, to_bytes({run_, reason}));
   }
 }
 
@@ -124,6 +127,11 @@ void ClusterRun::pump() {
         } else if (!stop_request_) {
           stop_request_ = reason;
         }
+        break;
+      }
+      case kAllDone: {
+        const json w = from_bytes(m->bytes);
+        if (!reporting() && w.at(0).get<uint32_t>() == run_) all_done_ = true;
         break;
       }
       case kFinished: {
@@ -178,7 +186,16 @@ void ClusterRun::local_finished() {
 bool ClusterRun::done() {
   pump();
   if (!local_finished_) return false;
-  return !reporting() || finished_count_ == group_.size();
+  if (!reporting()) return all_done_;
+  if (finished_count_ != group_.size()) return false;
+  if (!all_done_) {
+    // Releases the others from their loops.  Sent after any stop request,
+    // so each rank receives everything addressed to it in this run
+    // before it leaves (messages between two ranks arrive in order).
+    all_done_ = true;
+    for (uint32_t r = 1; r < group_.size(); ++r) group_.send(r, kAllDone, to_bytes({run_}));
+  }
+  return true;
 }
 
 void ClusterRun::merge(RunResult& result) {

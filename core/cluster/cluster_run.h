@@ -9,6 +9,10 @@
 //   rank r -> 0   kStop      r stopped early (error, interrupt)
 //   0 -> every r  kStop      stop now, and why
 //   rank r -> 0   kFinished  r's workers are done; nothing more follows
+//   0 -> every r  kAllDone   every rank finished; leave the run loop
+// Every rank stays in its loop (sleeping between polls, never spinning in
+// a collective while others still do IO) until kAllDone, so it has
+// received everything sent to it in this run before the final merge.
 // Each message carries the run's sequence number, so a late stop request
 // of an earlier phase is never taken for the current one.
 #ifndef IOPULSE_CLUSTER_CLUSTER_RUN_H_
@@ -46,7 +50,7 @@ class ClusterRun final : public RunPeers {
   static constexpr uint64_t kProgressSampleNs = 20'000'000;
 
  private:
-  enum Tag : int { kInterval = 1, kStop = 2, kFinished = 3 };
+  enum Tag : int { kInterval = 1, kStop = 2, kFinished = 3, kAllDone = 4 };
   struct Sample {
     uint64_t elapsed_ns, ops, bytes;
   };
@@ -74,6 +78,7 @@ class ClusterRun final : public RunPeers {
   bool local_finished_ = false;
   bool stop_spread_ = false;            // rank 0: kStop went to everyone
   bool stop_reported_ = false;          // others: kStop went to rank 0
+  bool all_done_ = false;               // rank 0: kAllDone sent; others: received
   std::optional<std::string> stop_request_;
   uint64_t start_realtime_ns_ = 0;
   std::vector<Sample> samples_;         // increasing elapsed_ns; at most kMaxSamples

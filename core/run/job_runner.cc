@@ -181,51 +181,59 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   std::string stopped_by_peer;
   bool told_peers = false;
   bool told_finished = false;
-  for (;;) {
-    bool all_finished = true;
-    for (auto& w : workers) all_finished &= w->finished();
-    if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) {
-      result.interrupted = true;
-      signals.stop.store(true, std::memory_order_relaxed);
-    }
-    if (peers_ == nullptr) {
-      if (all_finished) break;
-      for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
-      std::this_thread::sleep_for(kMonitorPeriod);
-      continue;
-    }
-    const uint64_t elapsed = monotonic_now_ns() - start_ns;
-    uint64_t ops = 0, bytes = 0;
-    for (auto& w : workers) {
-      ops += w->progress_ops();
-      bytes += w->progress_bytes();
-    }
-    if (!told_peers && (result.interrupted || signals.io_failed.load(std::memory_order_relaxed))) {
-      told_peers = true;
-      peers_->local_stop(result.interrupted ? "interrupted" : "error");
-    }
-    if (stopped_by_peer.empty()) {
-      if (std::optional<std::string> why = peers_->stop_request()) {
-        stopped_by_peer = *why;
+  // A failure talking to the peers must not unwind past running threads:
+  // the workers stop and are joined first.
+  try {
+    for (;;) {
+      bool all_finished = true;
+      for (auto& w : workers) all_finished &= w->finished();
+      if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) {
+        result.interrupted = true;
         signals.stop.store(true, std::memory_order_relaxed);
       }
+      if (peers_ == nullptr) {
+        if (all_finished) break;
+        for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
+        std::this_thread::sleep_for(kMonitorPeriod);
+        continue;
+      }
+      const uint64_t elapsed = monotonic_now_ns() - start_ns;
+      uint64_t ops = 0, bytes = 0;
+      for (auto& w : workers) {
+        ops += w->progress_ops();
+        bytes += w->progress_bytes();
+      }
+      if (!told_peers && (result.interrupted || signals.io_failed.load(std::memory_order_relaxed))) {
+        told_peers = true;
+        peers_->local_stop(result.interrupted ? "interrupted" : "error");
+      }
+      if (stopped_by_peer.empty()) {
+        if (std::optional<std::string> why = peers_->stop_request()) {
+          stopped_by_peer = *why;
+          signals.stop.store(true, std::memory_order_relaxed);
+        }
+      }
+      const bool last = all_finished;
+      for (const MergedInterval& m : time_series.take_complete(/*all=*/last)) peers_->local_interval(m);
+      if (last && !told_finished) {
+        told_finished = true;
+        uint64_t end = start_ns;
+        for (auto& w : workers) end = std::max(end, w->finish_ns());
+        peers_->progress(end - start_ns, ops, bytes);
+        peers_->local_finished();
+      } else if (!last) {
+        peers_->progress(elapsed, ops, bytes);
+      }
+      // Once every process is done, the rest (the last, partial intervals)
+      // is emitted after the merge, which knows where the job's window ends.
+      if (last && peers_->done()) break;
+      for (const MergedInterval& m : peers_->take_complete(false)) emit(m, UINT64_MAX);
+      std::this_thread::sleep_for(kMonitorPeriod);
     }
-    const bool last = all_finished;
-    for (const MergedInterval& m : time_series.take_complete(/*all=*/last)) peers_->local_interval(m);
-    if (last && !told_finished) {
-      told_finished = true;
-      uint64_t end = start_ns;
-      for (auto& w : workers) end = std::max(end, w->finish_ns());
-      peers_->progress(end - start_ns, ops, bytes);
-      peers_->local_finished();
-    } else if (!last) {
-      peers_->progress(elapsed, ops, bytes);
-    }
-    // Once every process is done, the rest (the last, partial intervals)
-    // is emitted after the merge, which knows where the job's window ends.
-    if (last && peers_->done()) break;
-    for (const MergedInterval& m : peers_->take_complete(false)) emit(m, UINT64_MAX);
-    std::this_thread::sleep_for(kMonitorPeriod);
+  } catch (...) {
+    signals.stop.store(true, std::memory_order_relaxed);
+    for (auto& t : threads) t.join();
+    throw;
   }
   for (auto& t : threads) t.join();
   result.resources = ResourceUsage::between(usage_before, ResourceUsage::now());
@@ -312,6 +320,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     // (the last ones) close at its end.
     peers_->merge(result);
     for (const MergedInterval& m : peers_->take_complete(/*all=*/true)) emit(m, result.window_ns);
+    if (sink_failed) result.stop_reason = "error";  // the reporting process's files are incomplete
   }
   if (sinks.live != nullptr) sinks.live->clear();
 }

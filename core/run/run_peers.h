@@ -50,8 +50,7 @@ class RunPeers {
   virtual void progress(uint64_t elapsed_ns, uint64_t ops, uint64_t bytes) = 0;
   // Every local worker finished; its last interval was given.
   virtual void local_finished() = 0;
-  // True when this process may stop waiting: every process finished (the
-  // reporting process) or this one did (the others).
+  // True when this process may stop waiting: every process finished.
   virtual bool done() = 0;
 
   // Collective, after the window: the reporting process's `result` becomes

@@ -169,6 +169,8 @@ TEST(MpiRun, MergedTotalsAreTheSumOfTheRanks) {
   uint64_t longest = 0;
   for (const json& rank : c["per_rank"]) longest = std::max(longest, rank["window_ns"].get<uint64_t>());
   EXPECT_EQ(r["window_ns"].get<uint64_t>(), longest);
+  // The last interval ends with the job's window, not a full interval later.
+  EXPECT_EQ(r["timeseries"].back()["end_ns"].get<uint64_t>(), longest);
   // One host: the ranks read the same clock, the skew is the barrier's.
   EXPECT_LT(c["start_skew_ns"].get<uint64_t>(), 1'000'000'000u);
   EXPECT_NE(run.out.find("cluster      4 ranks on 1 host(s), 4 workers"), std::string::npos) << run.out;
@@ -332,6 +334,13 @@ TEST(MpiRun, DifferentJobsAreRefusedAtStart) {
   EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
   EXPECT_NE(run.err.find("was given a different job than rank 0"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("block_size"), std::string::npos) << run.err;
+}
+
+TEST(MpiRun, ADryRunOnSomeRanksOnlyIsRefusedNotHung) {
+  const RunOutcome run = mpirun_each({{"unused", "--engine", "null", "--file-size", "1M", "--dry-run"},
+                                      {"unused", "--engine", "null", "--file-size", "1M"}});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("rank 1 was started for something else than rank 0"), std::string::npos) << run.err;
 }
 
 TEST(MpiRun, InterruptingMpirunGivesPartialResultsMarkedInterrupted) {
