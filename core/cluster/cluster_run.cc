@@ -278,11 +278,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     window = std::max(window, b.window_ns);
     earliest_start = std::min(earliest_start, r.start_realtime_ns);
     latest_start = std::max(latest_start, r.start_realtime_ns);
-    resources.user_s += b.resources.user_s;
-    resources.system_s += b.resources.system_s;
-    resources.voluntary_switches += b.resources.voluntary_switches;
-    resources.involuntary_switches += b.resources.involuntary_switches;
-    resources.max_rss_bytes = std::max(resources.max_rss_bytes, b.resources.max_rss_bytes);
+    resources.add(b.resources);
     auto& [wanted, online] = host_cores[b.host];
     wanted += r.cores_used;
     online = std::max(online, r.online_cpus);

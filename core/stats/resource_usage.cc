@@ -1,5 +1,7 @@
 #include "stats/resource_usage.h"
 
+#include <algorithm>
+
 #include <sys/resource.h>
 
 namespace iopulse {
@@ -24,6 +26,14 @@ ResourceUsage ResourceUsage::between(const ResourceUsage& before, const Resource
   d.involuntary_switches = after.involuntary_switches - before.involuntary_switches;
   d.max_rss_bytes = after.max_rss_bytes;
   return d;
+}
+
+void ResourceUsage::add(const ResourceUsage& other) {
+  user_s += other.user_s;
+  system_s += other.system_s;
+  voluntary_switches += other.voluntary_switches;
+  involuntary_switches += other.involuntary_switches;
+  max_rss_bytes = std::max(max_rss_bytes, other.max_rss_bytes);
 }
 
 }  // namespace iopulse

@@ -16,6 +16,10 @@ struct ResourceUsage {
 
   // The process totals now.
   static ResourceUsage now();
+  // Adds `other` (another phase or process): times and switches summed,
+  // the peak RSS the larger of the two.
+  void add(const ResourceUsage& other);
+
   // The usage between `before` and `after` (max_rss is `after`'s).
   static ResourceUsage between(const ResourceUsage& before, const ResourceUsage& after);
 };

@@ -10,11 +10,7 @@ void RunResult::add_phase(const RunResult& p) {
   write.merge(p.write);
   sync.merge(p.sync);
   window_ns += p.window_ns;
-  resources.user_s += p.resources.user_s;
-  resources.system_s += p.resources.system_s;
-  resources.voluntary_switches += p.resources.voluntary_switches;
-  resources.involuntary_switches += p.resources.involuntary_switches;
-  resources.max_rss_bytes = std::max(resources.max_rss_bytes, p.resources.max_rss_bytes);
+  resources.add(p.resources);
   cores_used = std::max(cores_used, p.cores_used);
   interrupted |= p.interrupted;
   stop_reason = p.stop_reason;
@@ -55,11 +51,7 @@ void RunResult::add_phase(const RunResult& p) {
         mine.sync.merge(theirs.sync);
         mine.window_ns += theirs.window_ns;
         mine.stop_reason = theirs.stop_reason;
-        mine.resources.user_s += theirs.resources.user_s;
-        mine.resources.system_s += theirs.resources.system_s;
-        mine.resources.voluntary_switches += theirs.resources.voluntary_switches;
-        mine.resources.involuntary_switches += theirs.resources.involuntary_switches;
-        mine.resources.max_rss_bytes = std::max(mine.resources.max_rss_bytes, theirs.resources.max_rss_bytes);
+        mine.resources.add(theirs.resources);
       }
     }
   }
