@@ -3,6 +3,8 @@
 // generator, an op mix, a random source and plain (non-atomic) statistics.
 //
 // Life cycle, all on the worker's own thread (run()):
+//   private descriptor table (unshare(CLONE_FILES)): descriptors the worker
+//             opens exist on its thread only, and it closes all of them
 //   setup     create the engine, open files, allocate and register buffers
 //   barrier   wait at the StartBarrier; the window starts at its release
 //   loop      keep queue_depth IOs in flight: refill slots as completions
@@ -132,9 +134,19 @@ class Worker {
   enum class Next { kReady, kBudgetSpent, kBlocked };
 
   void setup();
+  // Runs the IO loop: run_loop<true> for a plain job, else run_loop<false>.
   void loop(uint64_t start_ns);
+  // A plain job: one region of whole units, one IO size (the unit) for reads
+  // and writes, no rate limit, think time, locks, verification, heatmap,
+  // syncs or complete pass.  Its loop is compiled without the tests for any
+  // of them (fewer instructions per IO); it issues the same IOs.
+  bool plain() const;
+  template <bool kPlain>
+  void run_loop(uint64_t start_ns);
   // Chooses the next IO into `slot`: op, size, offset, verify data.
   Next next_io(IoSlot& slot);
+  // next_io() for a plain job.
+  Next next_plain_io(IoSlot& slot);
   // The unit index of the next read or write (over all regions; an IO of
   // `len` bytes starting there stays inside its region), or kNoBlock when
   // verify finds it in flight and no other can be drawn now.  Commits the

@@ -151,6 +151,17 @@ static int32_t null_close_file(iop_engine *e, int32_t handle, iop_error *err) {
 /* Data plane                                                                */
 /* ------------------------------------------------------------------------ */
 
+/* With delay-us: the IOs at ring counters [from, to) complete delay_ns after
+ * now.  One clock read per submit call: every IO of the batch shares it.
+ * Returns `accepted`; out of line and called last, so the default (no
+ * delay) path needs no stack frame. */
+static __attribute__((noinline)) int32_t set_deadlines(iop_engine *e, uint32_t from, uint32_t to,
+                                                       int32_t accepted) {
+  uint64_t deadline = now_ns() + e->delay_ns;
+  for (uint32_t t = from; t != to; t++) e->deadline_ns[t & e->ring_mask] = deadline;
+  return accepted;
+}
+
 static int32_t null_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
 
@@ -182,12 +193,9 @@ static int32_t null_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32
     }
   }
 
-  if (e->delay_ns > 0 && n > 0) {
-    /* One clock read per submit call: every IO of the batch shares it. */
-    uint64_t deadline = now_ns() + e->delay_ns;
-    for (uint32_t t = e->tail; t != tail; t++) e->deadline_ns[t & e->ring_mask] = deadline;
-  }
+  uint32_t from = e->tail;
   e->tail = tail;
+  if (e->delay_ns > 0 && n > 0) return set_deadlines(e, from, tail, (int32_t)n);
   return (int32_t)n;
 }
 
@@ -198,34 +206,43 @@ static uint32_t count_ready(const iop_engine *e, uint32_t in_flight, uint64_t no
   return ready;
 }
 
-static int32_t null_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
-                         uint64_t timeout_ns) {
-  uint32_t in_flight = e->tail - e->head;
-  uint32_t ready = in_flight;
-
-  if (e->delay_ns > 0) {
-    /* Waiting for more than we may return, or than will ever complete,
-     * cannot succeed: wait for what can. */
-    if (min_wait > max) min_wait = max;
-    if (min_wait > in_flight) min_wait = in_flight;
-
-    uint64_t now = now_ns();
-    ready = count_ready(e, in_flight, now);
-    if (ready < min_wait && timeout_ns != 0) {
-      uint64_t until = e->deadline_ns[(e->head + min_wait - 1) & e->ring_mask];
-      if (timeout_ns != IOP_TIMEOUT_INFINITE && timeout_ns < until - now) until = now + timeout_ns;
-      do {
-        sleep_until_ns(until);
-        now = now_ns();
-      } while (now < until);
-      ready = count_ready(e, in_flight, now);
-    }
-  }
-
+/* Hands out up to max completed IOs from head on. */
+static inline int32_t take_completed(iop_engine *e, iop_cqe *out, uint32_t ready, uint32_t max) {
   uint32_t n = ready < max ? ready : max;
   for (uint32_t i = 0; i < n; i++) out[i] = e->cqes[(e->head + i) & e->ring_mask];
   e->head += n;
   return (int32_t)n;
+}
+
+/* reap() with delay-us: waits (up to timeout_ns) for min_wait of the
+ * in-flight IOs to reach their deadline.  Out of line and called last, so
+ * the default (no delay) path needs no stack frame. */
+static __attribute__((noinline)) int32_t reap_delayed(iop_engine *e, iop_cqe *out, uint32_t max,
+                                                      uint32_t min_wait, uint64_t timeout_ns) {
+  uint32_t in_flight = e->tail - e->head;
+  /* Waiting for more than we may return, or than will ever complete,
+   * cannot succeed: wait for what can. */
+  if (min_wait > max) min_wait = max;
+  if (min_wait > in_flight) min_wait = in_flight;
+
+  uint64_t now = now_ns();
+  uint32_t ready = count_ready(e, in_flight, now);
+  if (ready < min_wait && timeout_ns != 0) {
+    uint64_t until = e->deadline_ns[(e->head + min_wait - 1) & e->ring_mask];
+    if (timeout_ns != IOP_TIMEOUT_INFINITE && timeout_ns < until - now) until = now + timeout_ns;
+    do {
+      sleep_until_ns(until);
+      now = now_ns();
+    } while (now < until);
+    ready = count_ready(e, in_flight, now);
+  }
+  return take_completed(e, out, ready, max);
+}
+
+static int32_t null_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                         uint64_t timeout_ns) {
+  if (e->delay_ns > 0) return reap_delayed(e, out, max, min_wait, timeout_ns);
+  return take_completed(e, out, e->tail - e->head, max);
 }
 
 /* ------------------------------------------------------------------------ */

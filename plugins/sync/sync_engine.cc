@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -73,13 +74,21 @@ namespace {
 // comes first; then the result is the bytes done.  An error ends the IO with
 // -errno even when part of it was transferred: the IO did not do what was
 // asked, and the host must count it as failed.
+//
+// The calls go straight to the kernel through syscall(2) rather than glibc's
+// pread/pwrite wrappers: in a multi-threaded process those are cancellation
+// points that flip the thread's cancel state with atomic operations around
+// every call (10-20 ns per IO at page-cache speed).  IOPulse never cancels
+// threads, so the system call alone does the same work.
+static_assert(sizeof(long) == 8 && sizeof(off_t) == 8,
+              "pread64/pwrite64 take the offset in one register on 64-bit Linux only");
 int64_t transfer(int fd, const iop_io& io, bool write) {
   auto* buf = static_cast<char*>(io.buf);
   uint64_t done = 0;
   while (done < io.len) {
     size_t left = io.len - done;
     auto at = static_cast<off_t>(io.offset + done);
-    ssize_t r = write ? ::pwrite(fd, buf + done, left, at) : ::pread(fd, buf + done, left, at);
+    long r = ::syscall(write ? SYS_pwrite64 : SYS_pread64, fd, buf + done, left, at);
     if (r > 0) {
       done += static_cast<uint64_t>(r);
     } else if (r == 0) {
