@@ -132,6 +132,23 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().threads = static_cast<uint32_t>(parse_count(label, text, 1, kMaxThreads)); }},
     {"queue-depth", "N", "IOs in flight per worker (default 1)",
      APPLY { job.spec().queue_depth = static_cast<uint32_t>(parse_count(label, text, 1, kMaxQueueDepth)); }},
+    {"submit-batch", "N|auto",
+     "IOs handed to the engine per submit call at most (default auto: 1 with --direct, so each IO "
+     "reaches the device as soon as it is ready; otherwise every IO ready at once, one call)",
+     APPLY {
+       if (text == "auto") {
+         job.spec().submit_batch = 0;
+         return;
+       }
+       uint64_t n = 0;
+       try {
+         n = parse_count(label, text, 1, kMaxQueueDepth);
+       } catch (const UsageError&) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: auto or a whole number from 1 to {}",
+                                      label, text, kMaxQueueDepth));
+       }
+       job.spec().submit_batch = static_cast<uint32_t>(n);
+     }},
     {"read-percent", "P", "share of reads, 0-100 (default 100)",
      APPLY { job.spec().read_percent = percent(text, label); }},
     {"write-percent", "P", "share of writes, 0-100; read + write must be 100",

@@ -32,6 +32,11 @@ nlohmann::json JobSpec::to_json() const {
   j["write_block_size"] = write_sizes.to_string();
   j["threads"] = threads;
   j["queue_depth"] = queue_depth;
+  if (submit_batch == 0) {
+    j["submit_batch"] = "auto";
+  } else {
+    j["submit_batch"] = submit_batch;
+  }
   j["read_percent"] = read_percent;
   j["write_percent"] = 100 - read_percent;
   j["random"] = random;

@@ -65,6 +65,9 @@ struct JobSpec {
   BlockSizeMix write_sizes{4096};          // --block-size / --write-block-size
   uint32_t threads = 1;                    // workers
   uint32_t queue_depth = 1;                // IOs in flight per worker
+  // At most this many IOs per submit() call; 0 = auto: 1 with direct (each
+  // IO reaches the device as soon as it is ready), else every ready IO.
+  uint32_t submit_batch = 0;
   uint32_t read_percent = 100;             // share of reads; writes are the rest
   bool random = false;                     // random offsets (see distribution); sequential otherwise
   DistributionParams distribution;         // --distribution and its parameters

@@ -63,6 +63,7 @@ Worker::Worker(const WorkerSetup& setup)
   if (assignment_.complete_pass && spec.random) {
     permutation_.emplace(assignment_.region_blocks, spec.seed);
   }
+  submit_batch_ = spec.submit_batch != 0 ? spec.submit_batch : spec.direct ? 1 : UINT32_MAX;
   remaining_ops_ = assignment_.op_limit != 0 ? assignment_.op_limit : UINT64_MAX;
   remaining_bytes_ = assignment_.byte_limit != 0 ? assignment_.byte_limit : UINT64_MAX;
   if (spec.fsync_every != 0) {
@@ -378,18 +379,29 @@ void Worker::run_loop(uint64_t start_ns) {
         if (!kPlain || reread || carried > 0) {
           for (uint32_t i = 0; i < pending; ++i) slots_[batch_[i]->user_data].submit_ns = t;
         }
-        const int32_t accepted = engine_->submit(batch_.data(), pending);
-        if (accepted < 0) {
-          throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
-                                               std::strerror(-accepted)));
+        // At most submit_batch_ IOs per call; each later call of the same
+        // batch carries its own time.
+        uint32_t done = 0;
+        for (;;) {
+          const uint32_t offered = std::min(pending - done, submit_batch_);
+          const int32_t accepted = engine_->submit(batch_.data() + done, offered);
+          if (accepted < 0) {
+            throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
+                                                 std::strerror(-accepted)));
+          }
+          if (accepted == 0 && inflight == 0) {
+            throw std::runtime_error(fmt::format(
+                "engine {}: submit accepted no IO while none was in flight", setup_.engine->name));
+          }
+          inflight += static_cast<uint32_t>(accepted);
+          done += static_cast<uint32_t>(accepted);
+          if (done == pending || static_cast<uint32_t>(accepted) < offered) [[likely]] break;
+          t = monotonic_now_ns();
+          const uint32_t next_end = done + std::min(pending - done, submit_batch_);
+          for (uint32_t i = done; i < next_end; ++i) slots_[batch_[i]->user_data].submit_ns = t;
         }
-        if (accepted == 0 && inflight == 0) {
-          throw std::runtime_error(fmt::format(
-              "engine {}: submit accepted no IO while none was in flight", setup_.engine->name));
-        }
-        inflight += static_cast<uint32_t>(accepted);
-        pending -= static_cast<uint32_t>(accepted);
-        for (uint32_t i = 0; i < pending; ++i) batch_[i] = batch_[i + accepted];
+        pending -= done;
+        for (uint32_t i = 0; i < pending; ++i) batch_[i] = batch_[i + done];
       }
       if (budget_spent && pending == 0 && (kPlain || parked_ < 0)) submitting = false;
     }

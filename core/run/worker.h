@@ -194,6 +194,7 @@ class Worker {
   std::optional<BlockPermutation> permutation_;  // complete pass with random order
   uint64_t pass_done_ = 0;           // ranks of the complete pass issued
   uint64_t seq_cursor_ = 0;          // next sequential unit
+  uint32_t submit_batch_ = 0;        // IOs per submit() call at most (--submit-batch)
   uint64_t remaining_ops_ = 0;       // reads and writes still to issue
   uint64_t remaining_bytes_ = 0;     // bytes still to issue
 
