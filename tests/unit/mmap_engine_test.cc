@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -114,7 +115,7 @@ TEST(MmapEngine, DescriptorIsComplete) {
   ASSERT_NE(d->description, nullptr);
   EXPECT_EQ(d->caps, IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC);
   EXPECT_EQ(d->caps & IOP_CAP_DIRECT, 0u) << "a copy through the page cache is never O_DIRECT";
-  EXPECT_EQ(d->max_queue_depth, 1u);
+  EXPECT_EQ(d->max_queue_depth, 4096u);
   EXPECT_EQ(d->io_priv_size, 0u);
   EXPECT_EQ(d->register_buffers, nullptr);
   ASSERT_EQ(d->num_options, static_cast<uint32_t>(kNumOptions));
@@ -149,10 +150,10 @@ TEST(MmapEngine, CreateRejectsABadConfig) {
   iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}};
   iop_engine* e = nullptr;
 
-  iop_engine_config config = config_for(options, 2);
+  iop_engine_config config = config_for(options, 4097);
   iop_error err{};
   EXPECT_EQ(d->create(&config, &e, &err), -EINVAL);
-  EXPECT_NE(std::string(err.message).find("queue depth"), std::string::npos) << err.message;
+  EXPECT_STREQ(err.message, "queue depth 4097 is outside 1..4096");
 
   config = config_for(options);
   config.num_options = 1;
@@ -371,7 +372,7 @@ TEST_F(MmapEngineFixture, SubmitRefusesUnknownFlagsAndStopsWhenTheRingIsFull) {
   iop_io* ios[2] = {&io[0], &io[1]};
   EXPECT_EQ(desc_->submit(engine_, ios, 2, 1u << 31), -EINVAL);
   iop_cqe cqe[2];
-  EXPECT_EQ(desc_->reap(engine_, cqe, 2, 0, 0), 0);
+  EXPECT_EQ(desc_->reap(engine_, cqe, 2, 0, 0), 0) << "nothing queued, nothing done";
 
   ASSERT_EQ(desc_->submit(engine_, ios, 2, 0), 1);
   ASSERT_EQ(desc_->submit(engine_, ios + 1, 1, 0), 0);
@@ -395,6 +396,116 @@ TEST_F(MmapEngineFixture, CloseFileUnmapsAndLeavesTheHostsDescriptorOpen) {
   iop_error err{};
   EXPECT_EQ(desc_->close_file(engine_, h, &err), -EBADF);
   EXPECT_NE(err.message[0], '\0');
+}
+
+}  // namespace
+
+namespace {
+
+// An instance of queue depth 8 on a 64 KiB file of known content: the
+// queue's order, one IO per reap() and min_wait.
+class MmapEngineQueue : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(mmap_plugin().error, "");
+    ASSERT_EQ(eng_.create(config_for(options_, 8)), 0) << eng_.err.message;
+    content_ = pattern(kFileBytes, 0);
+    file_ = std::make_unique<TempFile>(content_);
+    ASSERT_FALSE(file_->path().empty());
+    handle_ = eng_.open(file_->path(), O_RDWR, IOP_FILE_READ | IOP_FILE_WRITE, kFileBytes);
+    ASSERT_GE(handle_, 0) << eng_.err.message;
+    bufs_.assign(8 * 4096, 0);
+    for (uint32_t i = 0; i < 8; ++i) {
+      io_[i] = iop_io{};
+      io_[i].user_data = 100 + i;
+      io_[i].buf = bufs_.data() + i * 4096;
+      io_[i].len = 4096;
+      io_[i].file = handle_;
+      io_[i].buf_index = -1;
+      ptrs_[i] = &io_[i];
+    }
+  }
+  void TearDown() override { eng_.release(/*expect_clean_close=*/true); }
+
+  static constexpr size_t kFileBytes = 64 * 1024;
+  iop_option_value options_[kNumOptions] = {{0, "normal"}, {0, nullptr}};
+  EngineUnderTest eng_{mmap_plugin().desc};
+  std::vector<char> content_;
+  std::unique_ptr<TempFile> file_;
+  int32_t handle_ = -1;
+  std::vector<char> bufs_;
+  iop_io io_[8];
+  iop_io* ptrs_[8];
+};
+
+TEST_F(MmapEngineQueue, ReapDoesTheOldestIoOnlyAndSubmitCopiesNothing) {
+  // Reads of blocks 15, 3, 9, 0, queued in that order.
+  const uint64_t blocks[4] = {15, 3, 9, 0};
+  for (int i = 0; i < 4; ++i) {
+    io_[i].op = IOP_OP_READ;
+    io_[i].offset = blocks[i] * 4096;
+  }
+  ASSERT_EQ(eng_.desc->submit(eng_.instance, ptrs_, 4, 0), 4);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(std::count(bufs_.begin() + i * 4096, bufs_.begin() + (i + 1) * 4096, 0), 4096)
+        << "submit() only queues: buffer " << i << " is untouched";
+  }
+  iop_cqe cqe[8];
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(eng_.desc->reap(eng_.instance, cqe, 8, 1, IOP_TIMEOUT_INFINITE), 1) << "one IO per call";
+    EXPECT_EQ(cqe[0].user_data, 100u + i) << "in submission order";
+    EXPECT_EQ(cqe[0].res, 4096);
+    EXPECT_TRUE(std::equal(bufs_.begin() + i * 4096, bufs_.begin() + (i + 1) * 4096,
+                           content_.begin() + static_cast<ptrdiff_t>(blocks[i] * 4096)))
+        << "block " << blocks[i];
+    for (int later = i + 1; later < 4; ++later) {
+      EXPECT_EQ(std::count(bufs_.begin() + later * 4096, bufs_.begin() + (later + 1) * 4096, 0), 4096)
+          << "IO " << later << " is not done before its turn";
+    }
+  }
+  EXPECT_EQ(eng_.desc->reap(eng_.instance, cqe, 8, 1, 0), 0) << "the queue is empty";
+}
+
+TEST_F(MmapEngineQueue, MinWaitDoesThatManyAndMaxCapsIt) {
+  for (int i = 0; i < 6; ++i) {
+    io_[i].op = IOP_OP_READ;
+    io_[i].offset = static_cast<uint64_t>(i) * 4096;
+  }
+  ASSERT_EQ(eng_.desc->submit(eng_.instance, ptrs_, 6, 0), 6);
+  iop_cqe cqe[8];
+  ASSERT_EQ(eng_.desc->reap(eng_.instance, cqe, 8, 3, IOP_TIMEOUT_INFINITE), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(cqe[i].user_data, 100u + i);
+  ASSERT_EQ(eng_.desc->reap(eng_.instance, cqe, 2, 3, IOP_TIMEOUT_INFINITE), 2) << "never more than max";
+  EXPECT_EQ(cqe[0].user_data, 103u);
+  EXPECT_EQ(cqe[1].user_data, 104u);
+  ASSERT_EQ(eng_.desc->reap(eng_.instance, cqe, 8, 4, IOP_TIMEOUT_INFINITE), 1) << "never more than queued";
+  EXPECT_EQ(cqe[0].user_data, 105u);
+  EXPECT_TRUE(std::equal(bufs_.begin(), bufs_.begin() + 6 * 4096, content_.begin()));
+}
+
+TEST_F(MmapEngineQueue, AWriteThenAReadOfTheSameBlockAreDoneInOrder) {
+  std::fill(bufs_.begin(), bufs_.begin() + 4096, 'W');
+  io_[0].op = IOP_OP_WRITE;
+  io_[0].offset = 5 * 4096;
+  io_[1].op = IOP_OP_READ;
+  io_[1].offset = 5 * 4096;
+  io_[2].op = IOP_OP_TRIM;  // not supported: fails in its place
+  io_[2].offset = 0;
+  io_[3].op = IOP_OP_FSYNC;
+  ASSERT_EQ(eng_.desc->submit(eng_.instance, ptrs_, 4, 0), 4);
+  iop_cqe cqe[8];
+  ASSERT_EQ(eng_.desc->reap(eng_.instance, cqe, 8, 4, IOP_TIMEOUT_INFINITE), 4);
+  EXPECT_EQ(cqe[0].res, 4096);
+  EXPECT_EQ(cqe[1].res, 4096);
+  EXPECT_EQ(std::count(bufs_.begin() + 4096, bufs_.begin() + 8192, 'W'), 4096)
+      << "the read ran after the write and found its data";
+  EXPECT_EQ(cqe[2].user_data, 102u);
+  EXPECT_EQ(cqe[2].res, -EOPNOTSUPP);
+  EXPECT_EQ(cqe[3].res, 0);
+  std::ifstream in(file_->path(), std::ios::binary);
+  std::vector<char> on_disk(kFileBytes);
+  in.read(on_disk.data(), static_cast<std::streamsize>(on_disk.size()));
+  EXPECT_EQ(std::count(on_disk.begin() + 5 * 4096, on_disk.begin() + 6 * 4096, 'W'), 4096);
 }
 
 }  // namespace
