@@ -130,10 +130,21 @@ CASES: list[Case] = [
     ),
     Case(
         name="mmap-cached",
-        description="mmap, 4k random read of a 1 GiB file in the page cache, 1 thread",
-        iopulse_args=("--engine", "mmap", "--random"),
-        fio_args=("--ioengine=mmap", "--rw=randread", "--iodepth=1"),
+        description="mmap, 4k random read of a 1 GiB file in the page cache, QD 2, 1 thread "
+                    "(fio's mmap engine is synchronous: its QD 2 run is its QD 1 run)",
+        iopulse_args=("--engine", "mmap", "--queue-depth", "2", "--random"),
+        fio_args=("--ioengine=mmap", "--rw=randread", "--iodepth=2"),
         target=1.5,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="mmap-qd1-cached",
+        description="mmap, 4k random read of a 1 GiB file in the page cache, QD 1, 1 thread: "
+                    "one copy at a time, nothing to overlap",
+        iopulse_args=("--engine", "mmap", "--queue-depth", "1", "--random"),
+        fio_args=("--ioengine=mmap", "--rw=randread", "--iodepth=1"),
+        target=1.0,
         file="cached.dat",
         needs_data=True,
     ),
