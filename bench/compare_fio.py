@@ -383,7 +383,7 @@ def print_text(results: dict) -> None:
         s = res["summary"]
         print(f"{name:<22} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['fio_iops']):>9}"
               f" {s['ratio']:>6.2f} {s['ratio_min']:>5.2f}-{s['ratio_max']:<5.2f}"
-              f" {'>=' + format(res['target'], '.1f'):>7} {'yes' if s['meets_target'] else 'NO':>3}"
+              f" {'>=' + format(res['target'], 'g'):>7} {'yes' if s['meets_target'] else 'NO':>3}"
               f" {s['iopulse_cpu_s_per_mio']:>8.3f} {s['fio_cpu_s_per_mio']:>8.3f}"
               f" {fmt_ns(s['iopulse_p50_ns']):>9} {fmt_ns(s['fio_p50_ns']):>9}"
               f" {s['background_cores']:>8.2f}")
@@ -401,7 +401,7 @@ def print_markdown(results: dict) -> None:
         s = res["summary"]
         print(f"| {name} | {fmt_iops(s['iopulse_iops'])} | {fmt_iops(s['fio_iops'])} "
               f"| {s['ratio']:.2f} | {s['ratio_min']:.2f}-{s['ratio_max']:.2f} "
-              f"| >= {res['target']:.1f} | {'yes' if s['meets_target'] else '**no**'} "
+              f"| >= {res['target']:g} | {'yes' if s['meets_target'] else '**no**'} "
               f"| {s['iopulse_cpu_s_per_mio']:.3f} | {s['fio_cpu_s_per_mio']:.3f} "
               f"| {fmt_ns(s['iopulse_p50_ns'])} | {fmt_ns(s['fio_p50_ns'])} "
               f"| {s['background_cores']:.2f} |")
