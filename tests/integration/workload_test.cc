@@ -137,6 +137,35 @@ TEST(Workload, TotalOpsIsExact) {
   EXPECT_EQ(j["stop_reason"], "total-ops");
 }
 
+// A plain job runs a loop compiled without the tests for locks, verify,
+// think time and the like; one with any of them runs the general loop.
+// Both must issue the same IOs: the blocks a random write job touches (seen
+// as the blocks holding its buffer pattern) are the same either way.
+TEST(Workload, PlainAndGeneralLoopsWriteTheSameBlocks) {
+  ScratchDir dir;
+  auto written_blocks = [&](const std::string& name, const std::string& seed, std::vector<std::string> extra) {
+    const std::string target = dir.file(name);
+    std::vector<std::string> args = {target, "--file-size", "1M", "--write-percent", "100", "--random",
+                                     "--queue-depth", "4", "--total-ops", "64", "--seed", seed,
+                                     "--buffer-pattern", "0x5a"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    run_json(dir, args);
+    const std::string data = read_file(target);
+    EXPECT_EQ(data.size(), 1u << 20);
+    std::vector<size_t> blocks;
+    for (size_t b = 0; b * 4096 < data.size(); ++b) {
+      if (data.substr(b * 4096, 4096).find_first_not_of('\x5a') == std::string::npos) blocks.push_back(b);
+    }
+    return blocks;
+  };
+  const std::vector<size_t> plain = written_blocks("plain", "7", {});
+  const std::vector<size_t> general = written_blocks("general", "7", {"--lock-mode", "range"});
+  EXPECT_GT(plain.size(), 50u) << "64 random writes over 256 blocks, few repeats";
+  EXPECT_LE(plain.size(), 64u);
+  EXPECT_EQ(plain, general);
+  EXPECT_NE(plain, written_blocks("other-seed", "8", {})) << "the check can tell other offsets apart";
+}
+
 TEST(Workload, PartitionedWorkersWriteTheirOwnSlices) {
   ScratchDir dir;
   const std::string target = dir.file("p");
