@@ -37,7 +37,11 @@ class IntervalEmitter {
     const IntervalSummary summary =
         IntervalSummary::of(m.ops, m.index, start, end, m.inflight_sum, m.reap_calls, -1);
     store(result_.timeseries, summary);
-    if (sinks_.live != nullptr) sinks_.live->show(summary, spec_.duration_ns);
+    // A last interval of a few microseconds (the window ends just past a
+    // boundary) holds a handful of IOs: its rates would be noise on screen.
+    // It is in the results and files like any other.
+    const bool sliver = end - start < interval / 10;
+    if (sinks_.live != nullptr && !sliver) sinks_.live->show(summary, spec_.duration_ns);
     cumulative_.merge(m.ops);
     write_files(summary);
     for (const WorkerInterval& w : spec_.timeseries_per_worker ? m.per_worker : std::vector<WorkerInterval>{}) {

@@ -70,6 +70,22 @@ TEST(RunResults, MixedRandomRunReportsConsistentNumbers) {
   }
 }
 
+TEST(RunResults, ProgressLinesOncePerIntervalWithoutALastSliver) {
+  ScratchDir dir;
+  const std::string json = dir.file("out.json");
+  // Intervals of 200 ms over 610 ms: three full ones and a last one of 10 ms.
+  const RunOutcome r = run_iopulse({dir.file("x"), "--engine", "null", "--file-size", "1M", "--duration", "610ms",
+                                    "--stats-interval", "200ms", "--json-output", json});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = read_json(json);
+  ASSERT_EQ(j["timeseries"].size(), 4u) << "the last 10 ms are in the results";
+  // stderr is not a terminal here: one plain line per shown interval.
+  size_t lines = 0;
+  for (size_t at = r.err.find("[ "); at != std::string::npos; at = r.err.find("\n[", at + 1)) ++lines;
+  EXPECT_EQ(lines, 3u) << "no line for an interval under a tenth of the interval length\n" << r.err;
+  EXPECT_NE(r.err.find("600 ms / 610 ms"), std::string::npos) << r.err;
+}
+
 TEST(RunResults, TotalBytesStopsAtExactlyThatManyBytes) {
   ScratchDir dir;
   const std::string json = dir.file("out.json");
