@@ -438,7 +438,7 @@ static const iop_engine_desc mmap_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = MMAP_ENGINE_NAME,
-    .version = "1.0.0",
+    .version = "1.1.0",
     .description = "memcpy to and from a shared mapping of each file; queued IOs are done in order, "
                    "the next one's data prefetched",
     .caps = IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC,
