@@ -8,9 +8,10 @@
 //   setup     create the engine, open files, allocate and register buffers
 //   barrier   wait at the StartBarrier; the window starts at its release
 //   loop      keep queue_depth IOs in flight: refill slots as completions
-//             arrive; one submit() and one reap() per batch, the clock read
-//             once per batch; stop at the deadline, the op limit or a stop
-//             request, then drain what is in flight
+//             arrive; one reap() per batch and one submit() per batch (or
+//             per submit_batch IOs of it), the clock read once per call;
+//             stop at the deadline, the op limit or a stop request, then
+//             drain what is in flight
 //   teardown  close files, destroy the engine
 //
 // Statistics are kept per stats interval: when the worker's clock crosses an

@@ -38,8 +38,9 @@
  * not declare IOP_CAP_DIRECT, create() refuses IOP_CONFIG_DIRECT and
  * open_file() refuses IOP_FILE_DIRECT.
  *
- * C99 plus POSIX and Linux's mmap/madvise flags, built only against
- * iopulse/engine.h and iopulse/engine_helpers.h.
+ * C99 plus POSIX, Linux's mmap/madvise flags and a prefetch instruction in
+ * inline assembly, built only against iopulse/engine.h and
+ * iopulse/engine_helpers.h.
  */
 #define _GNU_SOURCE
 

@@ -11,8 +11,8 @@
  * stands in for a device of known, fixed latency.
  *
  * It is also the smallest complete example of the ABI: one file, C99 plus
- * POSIX, built only against iopulse/engine.h and the optional
- * iopulse/engine_helpers.h.
+ * POSIX (and GCC's noinline attribute), built only against iopulse/engine.h
+ * and the optional iopulse/engine_helpers.h.
  */
 #define _POSIX_C_SOURCE 200809L
 
