@@ -313,9 +313,16 @@ void Worker::run_loop(uint64_t start_ns) {
   const bool verifying_reads = !kPlain && inflight_blocks_ != nullptr;
   const bool lock_mode_on = !kPlain && spec.lock_mode != LockMode::kNone && regions_.front().fd >= 0;
   const bool rate_limited = !kPlain && rate_limited_;
+  // The pool's arrays and the engine stay put while the loop runs; held in
+  // locals they stay in registers across the calls into the engine.
+  IoSlot* const slots = slots_;
+  uint32_t* const free_stack = free_.data();
+  iop_io** const batch = batch_.data();
+  iop_cqe* const cqes = cqes_.data();
+  EngineInstance& engine = *engine_;
 
   uint32_t nfree = qd;
-  uint32_t pending = 0;   // prepared IOs at batch_[0, pending) not yet accepted
+  uint32_t pending = 0;   // prepared IOs at batch[0, pending) not yet accepted
   uint32_t inflight = 0;
   bool submitting = true;
   bool budget_spent = false;
@@ -338,16 +345,16 @@ void Worker::run_loop(uint64_t start_ns) {
       const uint32_t carried = pending;  // prepared before, not yet accepted
       if (!kPlain && parked_ >= 0) {
         // An IO whose lock was taken by someone else: retry it first.
-        IoSlot& slot = slots_[parked_];
+        IoSlot& slot = slots[parked_];
         if (lock_io(slot, /*wait=*/inflight == 0)) {
-          batch_[pending++] = &slot.io;
+          batch[pending++] = &slot.io;
           parked_ = -1;
         }
       }
       if (kPlain || (t >= think_until_ns_ && parked_ < 0)) {
         while (nfree > 0) {
           if (rate_limited && next_issue_ns_ > static_cast<double>(t)) break;
-          IoSlot& slot = slots_[free_[nfree - 1]];
+          IoSlot& slot = slots[free_stack[nfree - 1]];
           const Next next = kPlain ? next_plain_io(slot) : next_io(slot);
           if (next != Next::kReady) {
             budget_spent = next == Next::kBudgetSpent;
@@ -367,7 +374,7 @@ void Worker::run_loop(uint64_t start_ns) {
             next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
           }
           if constexpr (kPlain) slot.submit_ns = t;
-          batch_[pending++] = &slot.io;
+          batch[pending++] = &slot.io;
         }
       }
       if (pending > 0) {
@@ -377,14 +384,14 @@ void Worker::run_loop(uint64_t start_ns) {
         const bool reread = after_reap && pending > 1;
         if (reread) t = monotonic_now_ns();
         if (!kPlain || reread || carried > 0) {
-          for (uint32_t i = 0; i < pending; ++i) slots_[batch_[i]->user_data].submit_ns = t;
+          for (uint32_t i = 0; i < pending; ++i) slots[batch[i]->user_data].submit_ns = t;
         }
         // At most submit_batch_ IOs per call; each later call of the same
         // batch carries its own time.
         uint32_t done = 0;
         for (;;) {
           const uint32_t offered = std::min(pending - done, submit_batch_);
-          const int32_t accepted = engine_->submit(batch_.data() + done, offered);
+          const int32_t accepted = engine.submit(batch + done, offered);
           if (accepted < 0) {
             throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
                                                  std::strerror(-accepted)));
@@ -398,10 +405,10 @@ void Worker::run_loop(uint64_t start_ns) {
           if (done == pending || static_cast<uint32_t>(accepted) < offered) [[likely]] break;
           t = monotonic_now_ns();
           const uint32_t next_end = done + std::min(pending - done, submit_batch_);
-          for (uint32_t i = done; i < next_end; ++i) slots_[batch_[i]->user_data].submit_ns = t;
+          for (uint32_t i = done; i < next_end; ++i) slots[batch[i]->user_data].submit_ns = t;
         }
         pending -= done;
-        for (uint32_t i = 0; i < pending; ++i) batch_[i] = batch_[i + done];
+        for (uint32_t i = 0; i < pending; ++i) batch[i] = batch[i + done];
       }
       if (budget_spent && pending == 0 && (kPlain || parked_ < 0)) submitting = false;
     }
@@ -425,7 +432,7 @@ void Worker::run_loop(uint64_t start_ns) {
 
     uint64_t timeout = kReapTimeoutNs;
     if (submitting && nfree > 0 && wake_ns > now) timeout = std::min(timeout, wake_ns - now);
-    const int32_t got = engine_->reap(cqes_.data(), qd, 1, timeout);
+    const int32_t got = engine.reap(cqes, qd, 1, timeout);
     if (got < 0) {
       if (got == -EINTR) continue;
       throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
@@ -436,9 +443,9 @@ void Worker::run_loop(uint64_t start_ns) {
     inflight_sum_ += inflight;
     ++reap_calls_;
     for (int32_t i = 0; i < got; ++i) {
-      const iop_cqe& cqe = cqes_[i];
+      const iop_cqe& cqe = cqes[i];
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
-      IoSlot& slot = slots_[index];
+      IoSlot& slot = slots[index];
       if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
         OpStats& st = interval_.of(slot.io.op);
         const uint64_t latency = now - slot.submit_ns;
@@ -463,7 +470,7 @@ void Worker::run_loop(uint64_t start_ns) {
       }
       if (!kPlain && inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
       if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
-      free_[nfree++] = index;
+      free_stack[nfree++] = index;
     }
     inflight -= static_cast<uint32_t>(got);
     reaped_at = now;
@@ -480,16 +487,16 @@ void Worker::run_loop(uint64_t start_ns) {
       // Stop issuing; IOs prepared but never accepted go back to the pool.
       submitting = false;
       for (uint32_t i = 0; i < pending; ++i) {
-        const IoSlot& slot = slots_[batch_[i]->user_data];
+        const IoSlot& slot = slots[batch[i]->user_data];
         if (inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
         if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
       }
       nfree += pending;
       pending = 0;
       if (!kPlain && parked_ >= 0) {
-        const IoSlot& slot = slots_[parked_];
+        const IoSlot& slot = slots[parked_];
         if (inflight_blocks_) inflight_blocks_->erase(slot.block);
-        free_[nfree++] = static_cast<uint32_t>(parked_);
+        free_stack[nfree++] = static_cast<uint32_t>(parked_);
         parked_ = -1;
       }
     }
