@@ -51,26 +51,18 @@ static const iop_option_desc null_options[NUM_OPTIONS] = {
 
 /* One instance per worker thread; nothing here is shared.
  *
- * In-flight IOs live in a ring of `ring_size` slots (queue_depth rounded up
- * to a power of two, so a slot is `counter & ring_mask`).  `head` and `tail`
- * are free-running counters: slots [head, tail) hold accepted, unreaped IOs,
- * in submission order, and tail - head <= queue_depth at all times.
- *
- * cqes[] holds each IO's finished completion (user_data and res are known at
- * submit time), so reap() is a plain copy.  deadline_ns[] (CLOCK_MONOTONIC)
- * is only allocated and written when delay_ns > 0.  Deadlines are
- * non-decreasing from head to tail, because the delay is constant and the
- * clock monotonic: the IOs whose deadline has passed are always a prefix.
+ * `done` holds each accepted, unreaped IO's completion, in submission order
+ * (user_data and res are known at submit time), so reap() is a plain copy.
+ * deadline_ns[] (CLOCK_MONOTONIC) is indexed like done's entries and is only
+ * allocated and written when delay_ns > 0.  Deadlines are non-decreasing
+ * from head to tail, because the delay is constant and the clock monotonic:
+ * the IOs whose deadline has passed are always a prefix.
  *
  * files holds which handles open_file() returned and close_file() has not
  * yet released (no record per handle). */
 struct iop_engine {
-  iop_cqe *cqes;
+  iop_completion_ring done;
   uint64_t *deadline_ns;
-  uint32_t ring_mask;
-  uint32_t queue_depth;
-  uint32_t head;
-  uint32_t tail;
   uint64_t delay_ns;
   iop_file_table files;
 };
@@ -93,7 +85,7 @@ static void sleep_until_ns(uint64_t deadline) {
 
 static void null_destroy(iop_engine *e) {
   if (e == NULL) return;
-  free(e->cqes);
+  iop_completion_ring_destroy(&e->done);
   free(e->deadline_ns);
   iop_file_table_destroy(&e->files);
   free(e);
@@ -108,27 +100,21 @@ static int32_t null_create(const iop_engine_config *config, iop_engine **out, io
     return -EINVAL;
   }
 
-  uint32_t ring_size = 1;
-  while (ring_size < config->queue_depth) ring_size <<= 1;
-
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL) goto oom;
   iop_file_table_init(&e->files, 0, NULL);
-  e->cqes = calloc(ring_size, sizeof *e->cqes);
-  if (e->cqes == NULL) goto oom;
+  if (iop_completion_ring_init(&e->done, config->queue_depth) != 0) goto oom;
   e->delay_ns = (uint64_t)delay_us * 1000u;
   if (e->delay_ns > 0) {
-    e->deadline_ns = calloc(ring_size, sizeof *e->deadline_ns);
+    e->deadline_ns = calloc(e->done.mask + 1u, sizeof *e->deadline_ns);
     if (e->deadline_ns == NULL) goto oom;
   }
-  e->ring_mask = ring_size - 1;
-  e->queue_depth = config->queue_depth;
   *out = e;
   return 0;
 
 oom:
   null_destroy(e);
-  iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
+  iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)config->queue_depth);
   return -ENOMEM;
 }
 
@@ -158,20 +144,20 @@ static int32_t null_close_file(iop_engine *e, int32_t handle, iop_error *err) {
 static __attribute__((noinline)) int32_t set_deadlines(iop_engine *e, uint32_t from, uint32_t to,
                                                        int32_t accepted) {
   uint64_t deadline = now_ns() + e->delay_ns;
-  for (uint32_t t = from; t != to; t++) e->deadline_ns[t & e->ring_mask] = deadline;
+  for (uint32_t t = from; t != to; t++) e->deadline_ns[t & e->done.mask] = deadline;
   return accepted;
 }
 
 static int32_t null_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
 
-  uint32_t room = e->queue_depth - (e->tail - e->head);
+  uint32_t room = iop_completion_ring_room(&e->done);
   if (n > room) n = room;
 
-  uint32_t tail = e->tail;
+  uint32_t from = e->done.tail;
   for (uint32_t i = 0; i < n; i++) {
     const iop_io *io = ios[i];
-    iop_cqe *cqe = &e->cqes[tail++ & e->ring_mask];
+    iop_cqe *cqe = iop_completion_ring_push(&e->done);
     cqe->user_data = io->user_data;
     if (!iop_file_table_is_open(&e->files, io->file)) {
       cqe->res = -EBADF;
@@ -193,25 +179,15 @@ static int32_t null_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32
     }
   }
 
-  uint32_t from = e->tail;
-  e->tail = tail;
-  if (e->delay_ns > 0 && n > 0) return set_deadlines(e, from, tail, (int32_t)n);
+  if (e->delay_ns > 0 && n > 0) return set_deadlines(e, from, e->done.tail, (int32_t)n);
   return (int32_t)n;
 }
 
 /* How many IOs from head on have a deadline <= now. */
 static uint32_t count_ready(const iop_engine *e, uint32_t in_flight, uint64_t now) {
   uint32_t ready = 0;
-  while (ready < in_flight && e->deadline_ns[(e->head + ready) & e->ring_mask] <= now) ready++;
+  while (ready < in_flight && e->deadline_ns[(e->done.head + ready) & e->done.mask] <= now) ready++;
   return ready;
-}
-
-/* Hands out up to max completed IOs from head on. */
-static inline int32_t take_completed(iop_engine *e, iop_cqe *out, uint32_t ready, uint32_t max) {
-  uint32_t n = ready < max ? ready : max;
-  for (uint32_t i = 0; i < n; i++) out[i] = e->cqes[(e->head + i) & e->ring_mask];
-  e->head += n;
-  return (int32_t)n;
 }
 
 /* reap() with delay-us: waits (up to timeout_ns) for min_wait of the
@@ -219,7 +195,7 @@ static inline int32_t take_completed(iop_engine *e, iop_cqe *out, uint32_t ready
  * the default (no delay) path needs no stack frame. */
 static __attribute__((noinline)) int32_t reap_delayed(iop_engine *e, iop_cqe *out, uint32_t max,
                                                       uint32_t min_wait, uint64_t timeout_ns) {
-  uint32_t in_flight = e->tail - e->head;
+  uint32_t in_flight = iop_completion_ring_waiting(&e->done);
   /* Waiting for more than we may return, or than will ever complete,
    * cannot succeed: wait for what can. */
   if (min_wait > max) min_wait = max;
@@ -228,7 +204,7 @@ static __attribute__((noinline)) int32_t reap_delayed(iop_engine *e, iop_cqe *ou
   uint64_t now = now_ns();
   uint32_t ready = count_ready(e, in_flight, now);
   if (ready < min_wait && timeout_ns != 0) {
-    uint64_t until = e->deadline_ns[(e->head + min_wait - 1) & e->ring_mask];
+    uint64_t until = e->deadline_ns[(e->done.head + min_wait - 1) & e->done.mask];
     if (timeout_ns != IOP_TIMEOUT_INFINITE && timeout_ns < until - now) until = now + timeout_ns;
     do {
       sleep_until_ns(until);
@@ -236,13 +212,13 @@ static __attribute__((noinline)) int32_t reap_delayed(iop_engine *e, iop_cqe *ou
     } while (now < until);
     ready = count_ready(e, in_flight, now);
   }
-  return take_completed(e, out, ready, max);
+  return (int32_t)iop_completion_ring_take(&e->done, out, ready, max);
 }
 
 static int32_t null_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
                          uint64_t timeout_ns) {
   if (e->delay_ns > 0) return reap_delayed(e, out, max, min_wait, timeout_ns);
-  return take_completed(e, out, e->tail - e->head, max);
+  return (int32_t)iop_completion_ring_take(&e->done, out, iop_completion_ring_waiting(&e->done), max);
 }
 
 /* ------------------------------------------------------------------------ */

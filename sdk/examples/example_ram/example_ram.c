@@ -55,16 +55,10 @@ struct ram_file {
 
 /* One instance per worker thread; nothing here is shared.
  *
- * Completions wait in cqes[], a ring of queue_depth rounded up to a power of
- * two; head and tail are free-running counters, [head, tail) are the IOs
- * submitted but not yet reaped, and tail - head <= queue_depth.
- * files holds a struct ram_file per handle. */
+ * Every IO is done inside submit(); its completion waits in `done` until
+ * reap() hands it out.  files holds a struct ram_file per handle. */
 struct iop_engine {
-  iop_cqe *cqes;
-  uint32_t ring_mask;
-  uint32_t queue_depth;
-  uint32_t head;
-  uint32_t tail;
+  iop_completion_ring done;
   int fill;
   iop_file_table files;
 };
@@ -78,7 +72,7 @@ static void ram_destroy(iop_engine *e) {
     free(f->data);
   }
   iop_file_table_destroy(&e->files);
-  free(e->cqes);
+  iop_completion_ring_destroy(&e->done);
   free(e);
 }
 
@@ -86,18 +80,13 @@ static int32_t ram_create(const iop_engine_config *config, iop_engine **out, iop
   int32_t rc = iop_check_config(config, out, &ram_desc, err);
   if (rc != 0) return rc;
 
-  uint32_t ring_size = 1;
-  while (ring_size < config->queue_depth) ring_size <<= 1;
-
   iop_engine *e = calloc(1, sizeof *e);
-  if (e == NULL || (e->cqes = calloc(ring_size, sizeof *e->cqes)) == NULL) {
+  if (e != NULL) iop_file_table_init(&e->files, sizeof(struct ram_file), NULL);
+  if (e == NULL || iop_completion_ring_init(&e->done, config->queue_depth) != 0) {
     ram_destroy(e);
-    iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
+    iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)config->queue_depth);
     return -ENOMEM;
   }
-  iop_file_table_init(&e->files, sizeof(struct ram_file), NULL);
-  e->ring_mask = ring_size - 1;
-  e->queue_depth = config->queue_depth;
   e->fill = (int)config->options[OPT_FILL].i;
   *out = e;
   return 0;
@@ -171,10 +160,10 @@ static int64_t ram_do_io(iop_engine *e, const iop_io *io) {
 
 static int32_t ram_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
-  uint32_t room = e->queue_depth - (e->tail - e->head);
+  uint32_t room = iop_completion_ring_room(&e->done);
   if (n > room) n = room;
   for (uint32_t i = 0; i < n; i++) {
-    iop_cqe *cqe = &e->cqes[e->tail++ & e->ring_mask];
+    iop_cqe *cqe = iop_completion_ring_push(&e->done);
     cqe->user_data = ios[i]->user_data;
     cqe->res = ram_do_io(e, ios[i]);
   }
@@ -186,11 +175,7 @@ static int32_t ram_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_
                         uint64_t timeout_ns) {
   (void)min_wait;
   (void)timeout_ns;
-  uint32_t n = e->tail - e->head;
-  if (n > max) n = max;
-  for (uint32_t i = 0; i < n; i++) out[i] = e->cqes[(e->head + i) & e->ring_mask];
-  e->head += n;
-  return (int32_t)n;
+  return (int32_t)iop_completion_ring_take(&e->done, out, iop_completion_ring_waiting(&e->done), max);
 }
 
 /* ------------------------------------------------------------------------ */

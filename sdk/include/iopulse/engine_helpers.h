@@ -4,7 +4,9 @@
  *
  * The checks and chores every engine repeats: writing a message into an
  * iop_error, refusing a host of another ABI major, validating the
- * iop_engine_config handed to create(), and keeping a table of file handles.
+ * iop_engine_config handed to create(), keeping a table of file handles, and
+ * (for engines whose IOs finish inside submit()) a ring of completions that
+ * wait for reap().
  *
  *   IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host,
  *                                           const iop_engine_desc **out) {
@@ -24,8 +26,9 @@
  *
  * Header-only C99 (also valid C++): every function is static inline, so
  * using it adds no symbol to the engine and no dependency on IOPulse.  Only
- * the file table allocates, and only in the two functions whose comments say
- * so; iop_file_table_destroy() frees it.  Using it is optional.
+ * the file table and the completion ring allocate, and only in the functions
+ * whose comments say so; their destroy functions free it.  Using it is
+ * optional.
  */
 #ifndef IOPULSE_ENGINE_HELPERS_H
 #define IOPULSE_ENGINE_HELPERS_H
@@ -256,6 +259,76 @@ static inline int32_t iop_file_table_check(const iop_file_table *t, int32_t h, i
 static inline void iop_file_table_release(iop_file_table *t, int32_t h) {
   t->open[h] = 0;
   iop_file_table_clear_slot(t, h);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Completion ring                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Completions an engine has finished and reap() has not handed out yet, in
+ * submission order.  For engines that finish an IO inside submit() (or know
+ * when it finishes): submit() fills one entry per IO it accepts, reap()
+ * copies them out.
+ *
+ * cqes holds mask + 1 entries (queue_depth rounded up to a power of two).
+ * head and tail are free-running counters: entries [head, tail) are waiting,
+ * completion number c lives in cqes[c & mask], and tail - head <=
+ * queue_depth always, so nothing is overwritten while the engine accepts no
+ * more than iop_completion_ring_room().  An engine may keep per-IO data of
+ * its own in an array of mask + 1 entries indexed the same way. */
+typedef struct iop_completion_ring {
+  iop_cqe *cqes;
+  uint32_t mask;
+  uint32_t queue_depth;
+  uint32_t head;
+  uint32_t tail;
+} iop_completion_ring;
+
+/* Sets up an empty ring for queue_depth (>= 1) completions.  Allocates;
+ * returns 0, or -ENOMEM (nothing allocated, iop_completion_ring_destroy()
+ * still safe). */
+static inline int32_t iop_completion_ring_init(iop_completion_ring *r, uint32_t queue_depth) {
+  uint32_t size = 1;
+  while (size < queue_depth) size <<= 1;
+  r->cqes = (iop_cqe *)calloc(size, sizeof *r->cqes);
+  r->mask = size - 1;
+  r->queue_depth = queue_depth;
+  r->head = 0;
+  r->tail = 0;
+  return r->cqes != NULL ? 0 : -ENOMEM;
+}
+
+/* Frees what iop_completion_ring_init() allocated. */
+static inline void iop_completion_ring_destroy(iop_completion_ring *r) {
+  free(r->cqes);
+  r->cqes = NULL;
+}
+
+/* Completions waiting for reap(). */
+static inline uint32_t iop_completion_ring_waiting(const iop_completion_ring *r) {
+  return r->tail - r->head;
+}
+
+/* How many more IOs the engine may accept. */
+static inline uint32_t iop_completion_ring_room(const iop_completion_ring *r) {
+  return r->queue_depth - (r->tail - r->head);
+}
+
+/* The entry for the next completion, for the caller to fill.  Only while
+ * iop_completion_ring_room() > 0. */
+static inline iop_cqe *iop_completion_ring_push(iop_completion_ring *r) {
+  return &r->cqes[r->tail++ & r->mask];
+}
+
+/* Copies the oldest min(ready, max) completions to out and releases them;
+ * returns how many.  ready is how many of the waiting ones may go (all of
+ * them: iop_completion_ring_waiting()). */
+static inline uint32_t iop_completion_ring_take(iop_completion_ring *r, iop_cqe *out, uint32_t ready,
+                                                uint32_t max) {
+  uint32_t n = ready < max ? ready : max;
+  for (uint32_t i = 0; i < n; i++) out[i] = r->cqes[(r->head + i) & r->mask];
+  r->head += n;
+  return n;
 }
 
 #ifdef __cplusplus
