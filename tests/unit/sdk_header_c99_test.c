@@ -68,12 +68,19 @@ static int32_t check_submit(iop_engine *engine, iop_io *const *ios, uint32_t n, 
 
 static int32_t check_reap(iop_engine *engine, iop_cqe *out, uint32_t max, uint32_t min_wait,
                           uint64_t timeout_ns) {
+  iop_completion_ring done;
+  uint32_t n = 0;
   (void)engine;
   (void)min_wait;
   if (max == 0 || timeout_ns == IOP_TIMEOUT_INFINITE) return 0;
-  out[0].user_data = 0;
-  out[0].res = 0;
-  return 1;
+  if (iop_completion_ring_init(&done, max) == 0 && iop_completion_ring_room(&done) > 0) {
+    iop_cqe *cqe = iop_completion_ring_push(&done);
+    cqe->user_data = 0;
+    cqe->res = 0;
+    n = iop_completion_ring_take(&done, out, iop_completion_ring_waiting(&done), max);
+  }
+  iop_completion_ring_destroy(&done);
+  return (int32_t)n;
 }
 
 static const iop_engine_desc check_desc = {
