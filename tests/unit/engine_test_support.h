@@ -507,6 +507,76 @@ std::string with_syscall_failing(long nr, int error, Fn fn) {
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// Behaviour every engine shares, checked on an instance (and files) the test
+// set up its own way.
+// ---------------------------------------------------------------------------
+
+// Every function the ABI requires is there; register_buffers only when the
+// engine says it takes buffers.
+inline void expect_required_functions(const iop_engine_desc* d) {
+  EXPECT_NE(d->create, nullptr);
+  EXPECT_NE(d->destroy, nullptr);
+  EXPECT_NE(d->open_file, nullptr);
+  EXPECT_NE(d->close_file, nullptr);
+  EXPECT_EQ(d->register_buffers != nullptr, (d->caps & IOP_CAP_REGISTERED_BUFFERS) != 0);
+  EXPECT_NE(d->submit, nullptr);
+  EXPECT_NE(d->reap, nullptr);
+}
+
+// Writes `bytes` bytes of 'x' to `path` (for expect_short_read_at_eof).
+inline void write_x_file(const std::string& path, size_t bytes) {
+  const std::vector<char> content(bytes, 'x');
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  ASSERT_GE(fd, 0) << path;
+  ASSERT_EQ(write(fd, content.data(), content.size()), static_cast<ssize_t>(bytes));
+  close(fd);
+}
+
+// `h` reads a file of 10000 bytes of 'x' (write_x_file): an 8 KiB read at
+// 8192 moves the 1808 bytes there are and nothing past them; one at 20000
+// moves nothing.
+inline void expect_short_read_at_eof(EngineUnderTest& eng, int32_t h) {
+  std::vector<char> buf(8192, 0);
+  EXPECT_EQ(eng.run_one(IOP_OP_READ, h, 8192, buf.data(), 8192), 10000 - 8192);
+  EXPECT_EQ(buf[10000 - 8192 - 1], 'x');
+  EXPECT_EQ(buf[10000 - 8192], 0);
+  EXPECT_EQ(eng.run_one(IOP_OP_READ, h, 20000, buf.data(), 8192), 0);
+}
+
+// On an instance of queue depth 3 with `h` open for writing: submit() of six
+// 4 KiB writes accepts 3, then 0 while the queue is full; after the 3 are
+// reaped the other 3 go; every IO completes exactly once with 4096 bytes.
+inline void expect_queue_depth_3_is_held(EngineUnderTest& eng, int32_t h) {
+  IoPool pool(6, 4096, eng.desc->io_priv_size);
+  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
+  ASSERT_EQ(eng.submit(ios.data(), 6), 3);
+  EXPECT_EQ(eng.submit(ios.data() + 3, 3), 0);
+  iop_cqe cqe[6];
+  ASSERT_EQ(eng.reap(cqe, 6, 3, kReapTimeoutNs), 3);
+  ASSERT_EQ(eng.submit(ios.data() + 3, 3), 3);
+  ASSERT_EQ(eng.reap(cqe + 3, 3, 3, kReapTimeoutNs), 3);
+  std::vector<bool> seen(6);
+  for (const iop_cqe& c : cqe) {
+    EXPECT_EQ(c.res, 4096);
+    ASSERT_LT(c.user_data, 6u);
+    seen[c.user_data] = true;
+  }
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 6);
+  EXPECT_EQ(eng.reap(cqe, 6, 0, 0), 0);
+}
+
+// Nothing in flight: reap() returns 0 at once, without a wait and with a
+// min_wait that nothing in flight can meet.
+inline void expect_idle_reap_returns_at_once(EngineUnderTest& eng) {
+  iop_cqe cqe[8];
+  const uint64_t t0 = monotonic_ns();
+  EXPECT_EQ(eng.reap(cqe, 8, 0, 0), 0);
+  EXPECT_EQ(eng.reap(cqe, 8, 0, 2'000'000'000), 0);
+  EXPECT_EQ(eng.reap(cqe, 8, 1, 2'000'000'000), 0);
+  EXPECT_LT(monotonic_ns() - t0, 500'000'000u);
+}
+
 }  // namespace iopulse::test
 
 #endif  // IOPULSE_TESTS_UNIT_ENGINE_TEST_SUPPORT_H_

@@ -30,6 +30,9 @@ using iopulse::test::aligned_buffer;
 using iopulse::test::check_file;
 using iopulse::test::drive;
 using iopulse::test::EngineUnderTest;
+using iopulse::test::expect_idle_reap_returns_at_once;
+using iopulse::test::expect_queue_depth_3_is_held;
+using iopulse::test::expect_short_read_at_eof;
 using iopulse::test::engine_config;
 using iopulse::test::fill_pattern;
 using iopulse::test::kReapTimeoutNs;
@@ -37,6 +40,7 @@ using iopulse::test::matches_pattern;
 using iopulse::test::monotonic_ns;
 using iopulse::test::shuffled_blocks;
 using iopulse::test::TempFile;
+using iopulse::test::write_x_file;
 using iopulse::test::with_syscall_failing;
 using Pool = iopulse::test::IoPool;
 
@@ -331,22 +335,12 @@ TEST_F(UringEngineTest, IopollRefusesAFileOnADeviceWithoutPollQueues) {
 
 TEST_F(UringEngineTest, ShortReadAtEndOfFile) {
   TempFile tmp;
-  {
-    std::vector<char> content(10000, 'x');
-    int fd = ::open(tmp.path().c_str(), O_WRONLY | O_CLOEXEC);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(write(fd, content.data(), content.size()), 10000);
-    close(fd);
-  }
+  write_x_file(tmp.path(), 10000);
   Engine eng;
   ASSERT_EQ(eng.create(4, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDONLY);
   ASSERT_GE(h, 0);
-  std::vector<char> buf(8192, 0);
-  EXPECT_EQ(eng.run_one(IOP_OP_READ, h, 8192, buf.data(), 8192), 10000 - 8192);
-  EXPECT_EQ(buf[10000 - 8192 - 1], 'x');
-  EXPECT_EQ(buf[10000 - 8192], 0);
-  EXPECT_EQ(eng.run_one(IOP_OP_READ, h, 20000, buf.data(), 8192), 0);
+  expect_short_read_at_eof(eng, h);
 }
 
 TEST_F(UringEngineTest, FsyncAndFdatasyncComplete) {
@@ -370,33 +364,13 @@ TEST_F(UringEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
   ASSERT_EQ(eng.create(3, 0, defaults()), 0) << eng.err.message;  // SQ of 4 entries
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
-  Pool pool(6, 4096);
-  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
-  ASSERT_EQ(eng.submit(ios.data(), 6), 3);
-  EXPECT_EQ(eng.submit(ios.data() + 3, 3), 0);
-  iop_cqe cqe[6];
-  ASSERT_EQ(eng.reap(cqe, 6, 3, kReapTimeoutNs), 3);
-  ASSERT_EQ(eng.submit(ios.data() + 3, 3), 3);
-  ASSERT_EQ(eng.reap(cqe + 3, 3, 3, kReapTimeoutNs), 3);
-  std::vector<bool> seen(6);
-  for (const iop_cqe& c : cqe) {
-    EXPECT_EQ(c.res, 4096);
-    ASSERT_LT(c.user_data, 6u);
-    seen[c.user_data] = true;
-  }
-  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 6);
-  EXPECT_EQ(eng.reap(cqe, 6, 0, 0), 0);
+  expect_queue_depth_3_is_held(eng, h);
 }
 
 TEST_F(UringEngineTest, ReapWithNothingInFlightReturnsAtOnce) {
   Engine eng;
   ASSERT_EQ(eng.create(8, 0, defaults()), 0) << eng.err.message;
-  iop_cqe cqe[8];
-  uint64_t t0 = monotonic_ns();
-  EXPECT_EQ(eng.reap(cqe, 8, 0, 0), 0);
-  EXPECT_EQ(eng.reap(cqe, 8, 0, 2'000'000'000), 0);
-  EXPECT_EQ(eng.reap(cqe, 8, 1, 2'000'000'000), 0);  // min_wait beyond what is in flight
-  EXPECT_LT(monotonic_ns() - t0, 500'000'000u);
+  expect_idle_reap_returns_at_once(eng);
 }
 
 TEST_F(UringEngineTest, ReapWaitsForMinWait) {

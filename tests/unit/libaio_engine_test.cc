@@ -34,6 +34,9 @@ using iopulse::test::build_tree_plugin_path;
 using iopulse::test::check_file;
 using iopulse::test::drive;
 using iopulse::test::EngineUnderTest;
+using iopulse::test::expect_idle_reap_returns_at_once;
+using iopulse::test::expect_queue_depth_3_is_held;
+using iopulse::test::expect_short_read_at_eof;
 using iopulse::test::engine_config;
 using iopulse::test::fill_pattern;
 using iopulse::test::kReapTimeoutNs;
@@ -41,6 +44,7 @@ using iopulse::test::LoadedEngine;
 using iopulse::test::monotonic_ns;
 using iopulse::test::shuffled_blocks;
 using iopulse::test::TempFile;
+using iopulse::test::write_x_file;
 using iopulse::test::with_syscall_failing;
 using Pool = iopulse::test::IoPool;
 
@@ -231,22 +235,12 @@ TEST_F(AioEngineTest, DirectRoundTripWithOddSizesAtQueueDepth7) {
 
 TEST_F(AioEngineTest, ShortReadAtEndOfFile) {
   TempFile tmp;
-  {
-    std::vector<char> content(10000, 'x');
-    int fd = ::open(tmp.path().c_str(), O_WRONLY | O_CLOEXEC);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(write(fd, content.data(), content.size()), 10000);
-    close(fd);
-  }
+  write_x_file(tmp.path(), 10000);
   Engine eng;
   ASSERT_EQ(eng.create(4, 0), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDONLY);
   ASSERT_GE(h, 0);
-  std::vector<char> buf(8192, 0);
-  EXPECT_EQ(eng.run_one(IOP_OP_READ, h, 8192, buf.data(), 8192), 10000 - 8192);
-  EXPECT_EQ(buf[10000 - 8192 - 1], 'x');
-  EXPECT_EQ(buf[10000 - 8192], 0);
-  EXPECT_EQ(eng.run_one(IOP_OP_READ, h, 20000, buf.data(), 8192), 0);
+  expect_short_read_at_eof(eng, h);
 }
 
 TEST_F(AioEngineTest, FsyncAndFdatasyncComplete) {
@@ -321,33 +315,13 @@ TEST_F(AioEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
   ASSERT_EQ(eng.create(3, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
-  Pool pool(6, 4096, eng.desc->io_priv_size);
-  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
-  ASSERT_EQ(eng.submit(ios.data(), 6), 3);
-  EXPECT_EQ(eng.submit(ios.data() + 3, 3), 0);
-  iop_cqe cqe[6];
-  ASSERT_EQ(eng.reap(cqe, 6, 3, kReapTimeoutNs), 3);
-  ASSERT_EQ(eng.submit(ios.data() + 3, 3), 3);
-  ASSERT_EQ(eng.reap(cqe + 3, 3, 3, kReapTimeoutNs), 3);
-  std::vector<bool> seen(6);
-  for (const iop_cqe& c : cqe) {
-    EXPECT_EQ(c.res, 4096);
-    ASSERT_LT(c.user_data, 6u);
-    seen[c.user_data] = true;
-  }
-  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 6);
-  EXPECT_EQ(eng.reap(cqe, 6, 0, 0), 0);
+  expect_queue_depth_3_is_held(eng, h);
 }
 
 TEST_F(AioEngineTest, ReapWithNothingInFlightReturnsAtOnce) {
   Engine eng;
   ASSERT_EQ(eng.create(8, IOP_CONFIG_DIRECT), 0) << eng.err.message;
-  iop_cqe cqe[8];
-  uint64_t t0 = monotonic_ns();
-  EXPECT_EQ(eng.reap(cqe, 8, 0, 0), 0);
-  // min_wait beyond what is in flight cannot be met: no waiting for it.
-  EXPECT_EQ(eng.reap(cqe, 8, 1, 2'000'000'000), 0);
-  EXPECT_LT(monotonic_ns() - t0, 500'000'000u);
+  expect_idle_reap_returns_at_once(eng);
 }
 
 TEST_F(AioEngineTest, ReapWaitsForMinWaitAndReturnsAtMostMax) {

@@ -83,13 +83,8 @@ TEST(SyncEngine, DescriptorIsComplete) {
   EXPECT_EQ(d->min_buf_align, 0u);
   EXPECT_EQ(d->io_priv_size, 0u);
   EXPECT_EQ(d->num_options, 0u);
-  EXPECT_NE(d->create, nullptr);
-  EXPECT_NE(d->destroy, nullptr);
-  EXPECT_NE(d->open_file, nullptr);
-  EXPECT_NE(d->close_file, nullptr);
   EXPECT_EQ(d->register_buffers, nullptr);
-  EXPECT_NE(d->submit, nullptr);
-  EXPECT_NE(d->reap, nullptr);
+  iopulse::test::expect_required_functions(d);
 }
 
 TEST(SyncEngine, EntryRejectsAnotherAbiMajor) {
