@@ -524,6 +524,24 @@ inline void expect_required_functions(const iop_engine_desc* d) {
   EXPECT_NE(d->reap, nullptr);
 }
 
+// The parts of a descriptor every in-tree engine fills the same way: sizes
+// and versions of this header, reserved fields zero, the name, the version,
+// a description, and every function the ABI requires (register_buffers only
+// when the engine says it takes buffers).
+inline void expect_descriptor_basics(const iop_engine_desc* d, const char* name, const char* version) {
+  EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
+  EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
+  EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
+  EXPECT_EQ(d->min_host_abi_minor, 0);
+  EXPECT_EQ(d->reserved0, 0);
+  EXPECT_EQ(d->reserved1, 0u);
+  EXPECT_STREQ(d->name, name);
+  EXPECT_STREQ(d->version, version);
+  ASSERT_NE(d->description, nullptr);
+  EXPECT_GT(std::strlen(d->description), 0u);
+  expect_required_functions(d);
+}
+
 // Writes `bytes` bytes of 'x' to `path` (for expect_short_read_at_eof).
 inline void write_x_file(const std::string& path, size_t bytes) {
   const std::vector<char> content(bytes, 'x');

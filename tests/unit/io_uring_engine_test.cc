@@ -118,10 +118,7 @@ class UringEngineTest : public ::testing::Test {
 
 TEST_F(UringEngineTest, DescriptorIsComplete) {
   const iop_engine_desc* d = desc();
-  EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
-  EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
-  EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
-  EXPECT_STREQ(d->name, "io_uring");
+  iopulse::test::expect_descriptor_basics(d, "io_uring", "1.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_REGISTERED_BUFFERS |
                          IOP_CAP_FIXED_FILES | IOP_CAP_POLLED | IOP_CAP_FSYNC |
                          IOP_CAP_FDATASYNC | IOP_CAP_DIRECT);

@@ -154,10 +154,7 @@ class AioEngineTest : public ::testing::Test {
 
 TEST_F(AioEngineTest, DescriptorIsComplete) {
   const iop_engine_desc* d = aio_plugin().desc;
-  EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
-  EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
-  EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
-  EXPECT_STREQ(d->name, "libaio");
+  iopulse::test::expect_descriptor_basics(d, "libaio", "1.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
                          IOP_CAP_DIRECT);
   EXPECT_EQ(d->max_queue_depth, 4096u);

@@ -85,23 +85,13 @@ class NullEngineFixture : public ::testing::Test {
 TEST(NullEngine, DescriptorIsComplete) {
   ASSERT_EQ(null_plugin().error, "");
   const iop_engine_desc* d = null_plugin().desc;
-  EXPECT_EQ(d->struct_size, sizeof(iop_engine_desc));
-  EXPECT_EQ(d->abi_major, IOP_ABI_MAJOR);
-  EXPECT_EQ(d->abi_minor, IOP_ABI_MINOR);
-  EXPECT_EQ(d->min_host_abi_minor, 0);
-  EXPECT_EQ(d->reserved0, 0);
-  EXPECT_EQ(d->reserved1, 0u);
-  EXPECT_STREQ(d->name, "null");
-  EXPECT_STREQ(d->version, "1.0.0");
-  ASSERT_NE(d->description, nullptr);
-  EXPECT_GT(std::strlen(d->description), 0u);
+  iopulse::test::expect_descriptor_basics(d, "null", "1.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
                          IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_DISKLESS);
   EXPECT_EQ(d->max_queue_depth, 65536u);
   EXPECT_EQ(d->min_buf_align, 0u);
   EXPECT_EQ(d->io_priv_size, 0u);
   EXPECT_EQ(d->register_buffers, nullptr);
-  iopulse::test::expect_required_functions(d);
 }
 
 TEST(NullEngine, OptionTableIsWellFormed) {
