@@ -584,6 +584,30 @@ inline void expect_queue_depth_3_is_held(EngineUnderTest& eng, int32_t h) {
   EXPECT_EQ(eng.reap(cqe, 6, 0, 0), 0);
 }
 
+// Reaps until `n` completions came back (each reap waits for at least one)
+// and returns their results indexed by user_data (which must be below n).
+inline std::vector<int64_t> reap_results(EngineUnderTest& eng, uint32_t n) {
+  std::vector<int64_t> res(n, 1);
+  uint32_t total = 0;
+  iop_cqe cqe[8];
+  while (total < n) {
+    const int32_t got = eng.reap(cqe, 8, 1, kReapTimeoutNs);
+    if (got <= 0) {
+      ADD_FAILURE() << "reap returned " << got << " with " << n - total << " IOs outstanding";
+      break;
+    }
+    for (int32_t i = 0; i < got; i++) {
+      if (cqe[i].user_data < n) {
+        res[cqe[i].user_data] = cqe[i].res;
+      } else {
+        ADD_FAILURE() << "unknown user_data " << cqe[i].user_data;
+      }
+    }
+    total += static_cast<uint32_t>(got);
+  }
+  return res;
+}
+
 // Nothing in flight: reap() returns 0 at once, without a wait and with a
 // min_wait that nothing in flight can meet.
 inline void expect_idle_reap_returns_at_once(EngineUnderTest& eng) {

@@ -527,15 +527,7 @@ TEST_F(UringEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
     ios.push_back(&pool.slots[i]);
   }
   ASSERT_EQ(eng.submit(ios.data(), 5), 5);
-  std::vector<int64_t> res(5, 1);
-  uint32_t total = 0;
-  iop_cqe cqe[8];
-  while (total < 5) {
-    int32_t got = eng.reap(cqe, 8, 1, kReapTimeoutNs);
-    ASSERT_GT(got, 0);
-    for (int32_t i = 0; i < got; i++) res[cqe[i].user_data] = cqe[i].res;
-    total += static_cast<uint32_t>(got);
-  }
+  const std::vector<int64_t> res = iopulse::test::reap_results(eng, 5);
   for (uint32_t i = 0; i < 5; i++) EXPECT_EQ(res[i], want[i]) << i;
 }
 

@@ -369,16 +369,9 @@ TEST_F(AioEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
     ios.push_back(&pool.slots[i]);
   }
   ASSERT_EQ(eng.submit(ios.data(), 7), 7);
-  std::vector<int64_t> res(7, 1);
-  uint32_t total = 0;
-  iop_cqe cqe[8];
-  while (total < 7) {
-    int32_t got = eng.reap(cqe, 8, 1, kReapTimeoutNs);
-    ASSERT_GT(got, 0);
-    for (int32_t i = 0; i < got; i++) res[cqe[i].user_data] = cqe[i].res;
-    total += static_cast<uint32_t>(got);
-  }
+  const std::vector<int64_t> res = iopulse::test::reap_results(eng, 7);
   for (uint32_t i = 0; i < 7; i++) EXPECT_EQ(res[i], want[i]) << i;
+  iop_cqe cqe[8];
   EXPECT_EQ(eng.reap(cqe, 8, 0, 0), 0);
 }
 
