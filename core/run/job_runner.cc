@@ -39,8 +39,9 @@ class IntervalEmitter {
     store(result_.timeseries, summary);
     // A last interval of a few microseconds (the window ends just past a
     // boundary) holds a handful of IOs: its rates would be noise on screen.
-    // It is in the results and files like any other.
-    const bool sliver = end - start < interval / 10;
+    // It is in the results and files like any other.  A run shorter than
+    // that still shows its one interval.
+    const bool sliver = m.index > 0 && end - start < interval / 10;
     if (sinks_.live != nullptr && !sliver) sinks_.live->show(summary, spec_.duration_ns);
     cumulative_.merge(m.ops);
     write_files(summary);

@@ -94,7 +94,10 @@ void Worker::run() {
   // reference on its file (two atomic operations, about 30 ns a call at
   // page-cache speed); with a table of its own the kernel borrows the file.
   // The worker opens and closes all of its descriptors on this thread, so
-  // none is lost to the rest of the process.  Failing leaves the shared
+  // none is lost to the rest of the process; the other way round, the table
+  // starts as a copy of the process's, so a descriptor another thread
+  // closes while the worker runs (none does) stays open until the worker
+  // ends.  Engines are told (engine.h, Threads).  Failing leaves the shared
   // table: slower, not wrong.
   (void)unshare(CLONE_FILES);
   try {

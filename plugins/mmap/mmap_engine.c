@@ -379,6 +379,7 @@ static inline void prefetch_data(const iop_engine *e, const struct queued_io *io
   const struct mmap_file *f = file_of(e, io->file);
   if (f == NULL) return;
   uint64_t n = clamp_len(f, io->offset, io->len);
+  if (n == 0) return; /* nothing mapped there: no address to form */
   if (n > MMAP_PREFETCH_MAX) n = MMAP_PREFETCH_MAX;
   const unsigned char *p = f->base + io->offset;
   const int write = io->op == IOP_OP_WRITE;

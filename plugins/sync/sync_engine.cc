@@ -80,15 +80,19 @@ namespace {
 // points that flip the thread's cancel state with atomic operations around
 // every call (10-20 ns per IO at page-cache speed).  IOPulse never cancels
 // threads, so the system call alone does the same work.
-static_assert(sizeof(long) == 8 && sizeof(off_t) == 8,
-              "pread64/pwrite64 take the offset in one register on 64-bit Linux only");
+// (On 32-bit targets the offset takes two registers in an order that
+// differs between architectures, so there the glibc wrappers are used.)
 int64_t transfer(int fd, const iop_io& io, bool write) {
   auto* buf = static_cast<char*>(io.buf);
   uint64_t done = 0;
   while (done < io.len) {
     size_t left = io.len - done;
     auto at = static_cast<off_t>(io.offset + done);
+#if defined(__LP64__)
     long r = ::syscall(write ? SYS_pwrite64 : SYS_pread64, fd, buf + done, left, at);
+#else
+    ssize_t r = write ? ::pwrite(fd, buf + done, left, at) : ::pread(fd, buf + done, left, at);
+#endif
     if (r > 0) {
       done += static_cast<uint64_t>(r);
     } else if (r == 0) {

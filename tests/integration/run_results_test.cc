@@ -84,6 +84,13 @@ TEST(RunResults, ProgressLinesOncePerIntervalWithoutALastSliver) {
   for (size_t at = r.err.find("[ "); at != std::string::npos; at = r.err.find("\n[", at + 1)) ++lines;
   EXPECT_EQ(lines, 3u) << "no line for an interval under a tenth of the interval length\n" << r.err;
   EXPECT_NE(r.err.find("600 ms / 610 ms"), std::string::npos) << r.err;
+
+  // A run shorter than a tenth of the interval still shows its one interval.
+  const RunOutcome short_run = run_iopulse({dir.file("x"), "--engine", "null", "--file-size", "1M",
+                                            "--duration", "20ms", "--stats-interval", "1s"});
+  ASSERT_EQ(short_run.exit_code, 0) << short_run.err;
+  EXPECT_EQ(short_run.err.rfind("[", 0), 0u) << short_run.err;
+  EXPECT_NE(short_run.err.find("20.0 ms / 20.0 ms"), std::string::npos) << short_run.err;
 }
 
 TEST(RunResults, TotalBytesStopsAtExactlyThatManyBytes) {

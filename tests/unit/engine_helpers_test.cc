@@ -177,6 +177,11 @@ TEST(EngineHelpers, CompletionRingKeepsOrderAcrossTheWrap) {
   iop_completion_ring_destroy(&r);
   EXPECT_EQ(r.cqes, nullptr);
   iop_completion_ring_destroy(&r);  // twice is harmless
+
+  EXPECT_EQ(iop_completion_ring_init(&r, 0), -EINVAL);
+  EXPECT_EQ(iop_completion_ring_init(&r, 0x80000001u), -EINVAL) << "would not round up to a power of two";
+  EXPECT_EQ(r.cqes, nullptr);
+  iop_completion_ring_destroy(&r);
 }
 
 }  // namespace

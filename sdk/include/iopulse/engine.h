@@ -29,6 +29,13 @@
  *   instance are all called on that thread.  Different instances run
  *   concurrently on different threads, so engine globals must be immutable
  *   or synchronised by the engine.
+ *   Each of those threads has a descriptor table of its own (the host calls
+ *   unshare(CLONE_FILES) on it, as if it were a process): the descriptor in
+ *   iop_file_desc.fd, and any the instance opens, are valid on that thread
+ *   and on threads it starts afterwards, not on threads that existed before
+ *   (a pool started in iopulse_engine_entry, shared helper threads such as
+ *   glibc's POSIX AIO).  An instance that needs helper threads starts its
+ *   own, from create() or later.
  *
  * Errors
  *   Control-plane functions (create, open_file, close_file, register_buffers)

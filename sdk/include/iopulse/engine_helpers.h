@@ -284,11 +284,14 @@ typedef struct iop_completion_ring {
   uint32_t tail;
 } iop_completion_ring;
 
-/* Sets up an empty ring for queue_depth (>= 1) completions.  Allocates;
- * returns 0, or -ENOMEM (nothing allocated, iop_completion_ring_destroy()
- * still safe). */
+/* Sets up an empty ring for queue_depth (1 to 2^31) completions.
+ * Allocates; returns 0, or -EINVAL (queue_depth out of range) or -ENOMEM;
+ * on failure nothing is allocated and iop_completion_ring_destroy() is
+ * still safe. */
 static inline int32_t iop_completion_ring_init(iop_completion_ring *r, uint32_t queue_depth) {
   uint32_t size = 1;
+  r->cqes = NULL;
+  if (queue_depth == 0 || queue_depth > 0x80000000u) return -EINVAL;
   while (size < queue_depth) size <<= 1;
   r->cqes = (iop_cqe *)calloc(size, sizeof *r->cqes);
   r->mask = size - 1;
