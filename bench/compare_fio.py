@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 """Run IOPulse and fio side by side on identical workloads and compare them.
 
 For every selected case the two tools run back to back, interleaved

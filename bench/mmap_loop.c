@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * mmap_loop -- the memory ceiling for 4 KiB random reads through a mapping.
  *

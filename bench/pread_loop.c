@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * pread_loop -- the syscall ceiling for 4 KiB random reads on this machine.
  *

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 # Read by cpack (CPACK_PROJECT_CONFIG_FILE) before it builds packages.
 #
 # Debian: each package's Description starts with its own synopsis, the first

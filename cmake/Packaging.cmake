@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 # Install rules that need every target, and CPack: one Debian package per
 # install component.
 #

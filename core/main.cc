@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The `iopulse` executable: everything lives in libiopulse-core.
 #include "cli/application.h"
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 # Sets everything up (scripts/bootstrap.sh) and runs a short default
 # benchmark: 70% random reads / 30% random writes of 4 KiB on a 256 MiB file
 # under the checkout (bench-data/, created and filled on first use), two

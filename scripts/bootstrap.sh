@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 # Installs what IOPulse needs to build (Debian 12 packages) and builds it into
 # build/.  Safe to run again: installs only what is missing, rebuilds only
 # what changed.  Used by scripts/benchmark.sh and scripts/test.sh; the test

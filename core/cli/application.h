@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // run_application: the whole `iopulse` program.  Data flows one way:
 // command line -> JobSpec -> engine and target plan -> prepared files ->
 // workers -> RunResult -> reports.

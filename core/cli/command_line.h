@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // CommandLine: turns argv into what the user asked for.  Parsing happens in
 // two passes because engine options (--<engine>.<option>) are only known once
 // the plugins are loaded:

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // `iopulse report`: turns result files written with --json-output into one
 // self-contained HTML page (report/html_report.h).
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Agreement: how the processes of a job settle set-up steps that may fail
 // on some of them and not others (a bad option in one rank's arguments, a
 // target missing on one host).  Every process runs the step, then all learn

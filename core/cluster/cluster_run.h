@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // ClusterRun: RunPeers over a ProcessGroup; one per run (phase) of a
 // multi-process job.  Rank 0 reports: it merges the intervals every rank
 // forwards into the job's time series, spreads stop requests, and merges

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Job identity: before any rank touches a file, the ranks of a multi-host
 // job check that they run the same software (iopulse version, engine name,
 // version and ABI) and were given the same job.  A mismatch (an old binary

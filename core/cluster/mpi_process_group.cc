@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "cluster/mpi_process_group.h"
 
 #ifdef IOPULSE_WITH_MPI

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // MpiProcessGroup: a ProcessGroup over MPI_COMM_WORLD.  Compiled only when
 // IOPULSE_WITH_MPI is on; everything else sees it as a ProcessGroup.
 #ifndef IOPULSE_CLUSTER_MPI_PROCESS_GROUP_H_

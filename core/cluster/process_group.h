@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // ProcessGroup: the iopulse processes that run one job together.  Without a
 // launcher there is one (this process, rank 0); started by mpirun or srun in
 // a build with MPI, one per rank of MPI_COMM_WORLD.  The job's control plane

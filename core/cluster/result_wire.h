@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The bytes processes of one job exchange: statistics with their full
 // histograms (so merging on rank 0 is exact), closed intervals and each
 // rank's final report.  MessagePack through nlohmann::json; both sides run

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Per-host targets.  A target path may name the process that uses it:
 // `{rank}` becomes the MPI rank and `{host}` the host name (without MPI:
 // 0 and this host), so `/mnt/{host}/data` gives each client its own

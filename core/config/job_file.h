@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Job files: a TOML description of a run (`iopulse --config job.toml`) with
 // global settings and an ordered list of phases.  A job file never has its
 // own parser for option values: every key is a job option of the one table

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The options of a job, in one table.  The command line (--block-size 64k)
 // and job files (block-size = "64k") both apply options through
 // JobSpecBuilder, so an option is parsed, validated and explained the same

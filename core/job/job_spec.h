@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // JobSpec: the validated description of one job, produced by the command
 // line (and later by job files) and consumed by the planner.  Every field has
 // already been checked when a JobSpec exists: sizes are non-zero, the read

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Parsing of the quantities users type on the command line: sizes ("4k",
 // "256M", "1GiB") and durations ("500ms", "5s", "2m", "1h").  Sizes use
 // binary multiples (k = 1024), as fio and the earlier IOPulse did.  Each

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // UsageError: the job as given cannot run (a bad option value, an invalid
 // combination, an engine that cannot be loaded).  The message is one line
 // naming the option, the value and what is accepted.  main() prints it and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // What `iopulse --list-engines` and `iopulse --engine-help NAME` print: the
 // engines a registry holds and one engine's options, as plain text.
 #ifndef IOPULSE_PLUGIN_ENGINE_CATALOG_H_

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineLibrary: one loaded engine plugin.
 //
 // load() resolves the path, loads the shared object (RTLD_NOW | RTLD_LOCAL),

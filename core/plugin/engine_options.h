@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineOptionValues: the parsed, typed option values for one engine, in the
 // order of the engine's option table, ready to pass to create().
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineRegistry: the engines this process can use, found and loaded in the
 // documented search order, each name bound to one EngineLibrary.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "plugin/option_text.h"
 
 #include "job/quantity_parser.h"

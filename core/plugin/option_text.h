@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The text form of engine option values: parsing what a user typed into the
 // typed value an engine receives, and describing what an option accepts.
 // Shared by EngineLibrary (which checks that every declared default parses)

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // PluginError: an engine plugin could not be found, loaded or accepted.
 // The message is one line that names the plugin path (or the engine name
 // that was asked for) and the reason.  It is a UsageError, so main() prints

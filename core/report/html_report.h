@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The HTML report: one or more result files (docs/json-output.md) as a
 // single self-contained HTML5 page: inline CSS, inline SVG charts drawn
 // here (report/svg_chart.h), a few lines of script for hover tooltips, and

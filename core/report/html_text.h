@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Text that goes into an HTML document or an inline SVG.  Everything the
 // reports take from a result file (engine names, config values, error
 // messages, labels) passes through html_escape, so no input can add markup.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The machine-readable result of a run (schema: docs/json-output.md).
 // Every number is cross-checkable: rates are ops and bytes over window_ns,
 // percentiles can be recomputed from the sparse latency histogram.

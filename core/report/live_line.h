@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // LiveLine: progress while a job runs, once per stats interval, on stderr.
 // On a terminal it is one line rewritten in place (elapsed / planned time,
 // IOPS and bandwidth of reads and writes, the interval's p99 latency) and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The latency percentiles every report shows, with the key each is printed
 // and stored under ("p99.9" in text, "99.9" in JSON).  One list, so the text
 // summary, the JSON and the live line never disagree.

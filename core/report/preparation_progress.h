@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // PreparationProgress: the progress bar shown while files are filled before
 // a run: bytes done, rate and ETA.  On a terminal one line on stderr is
 // rewritten in place and erased at the end; otherwise a plain line is printed

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "report/prometheus_exporter.h"
 
 #include <netdb.h>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // PrometheusExporter: serves the latest MetricsSnapshot at GET /metrics in
 // the Prometheus text format while a job runs (cpp-httplib, one listener
 // thread and a pool of two request threads).

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The live metrics of a running job in the Prometheus text exposition format
 // (version 0.0.4), as served at /metrics by PrometheusExporter.
 //

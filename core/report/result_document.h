@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // ResultDocument: a result file (docs/json-output.md, schema_version 1) read
 // back into plain values for reports that work from files, such as
 // `iopulse report`.  Reading is tolerant: every member is optional, a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // SvgChart: one chart as an inline <svg> element for an HTML5 page (no
 // xmlns, no scripts, no external references).  It draws axes with ticks at
 // nice values labelled in the units of report/units.h, light grid lines, a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The human summary printed at the end of a run: the engine, the measured
 // window and why it ended, then read, write and total (read or write left
 // out when it saw neither an IO nor an error; total always shown) with ops,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Streamed time-series files, written while the run goes on: one line per
 // interval, flushed as soon as it is written, so a crash or Ctrl-C leaves
 // valid files behind.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Human-readable numbers for reports and the live progress line: rates,
 // sizes and times scaled to a unit that keeps about three significant digits
 // ("123k", "1.23k", "4.71 GiB", "80.5 us").  A value that rounds up to the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineInstance: one instance of a loaded engine, owned by one worker and
 // used only on the thread that created it (DESIGN.md, engine ABI rule 8).
 // Wraps the control-plane calls so their failures become exceptions with the

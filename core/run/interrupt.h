@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Interrupt handling: SIGINT and SIGTERM ask the run to stop gracefully (the
 // results are still reported, marked as interrupted).  A second signal
 // restores the default action, so a stuck run can still be killed.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // JobRunner: runs one planned job.  Starts one Worker thread per worker,
 // waits for all of them at the start barrier, opens the measured window,
 // forwards stop requests (SIGINT/SIGTERM), turns the workers' closed

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The clock of the measurement, in nanoseconds on the CLOCK_MONOTONIC scale.
 // Workers read it once per submit batch and once per reap batch, never per
 // IO within a batch.

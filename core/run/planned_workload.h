@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // PlannedWorkload: one workload of a job (a phase, or one concurrent group
 // of workers within a phase), validated and ready to run: its JobSpec, the
 // engine's typed option values, the target layout and the engine binding.  Planning checks everything that can be checked without touching

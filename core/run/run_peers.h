@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // RunPeers: the other processes that run the same job at the same time (a
 // multi-host run, one process per MPI rank).  JobRunner talks to them from
 // its coordinating thread only, at the few points where a run needs them:

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // StartBarrier: the start line of the measured window.  Each worker finishes
 // its setup (engine created, files opened, buffers registered) and calls
 // arrive_and_wait(); the coordinator waits until all have arrived, reads the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Worker: one thread of a job.  It owns one engine instance, the files it
 // opened, a pool of queue_depth IO slots with aligned buffers, an offset
 // generator, an op mix, a random source and plain (non-atomic) statistics.

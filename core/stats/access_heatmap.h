@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // AccessHeatmap: where in the target a run's IOs went.  The working set (all
 // target files laid end to end) is divided into `buckets` equal regions with
 // a count of reads and writes each; two bitmaps over coverage units record

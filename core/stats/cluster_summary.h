@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // ClusterSummary: how the processes (MPI ranks) of a multi-host run each
 // did, beside the job's merged totals in RunResult.  Filled on rank 0 by
 // the cluster layer; reports only read it.

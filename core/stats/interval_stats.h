@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Per-interval statistics.  Every worker closes an interval when its clock
 // crosses an interval boundary (boundaries are multiples of the stats
 // interval from the start of the measured window) and hands the interval's

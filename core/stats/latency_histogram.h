@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // LatencyHistogram: a log-linear (HDR-style) histogram of latencies in
 // nanoseconds, with at most 1% relative error from 1 ns to over two hours.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // OpStats: the counters of one op kind (read or write), for one worker or
 // merged across workers, intervals, phases or hosts.
 //

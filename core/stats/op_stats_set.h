@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // OpStatsSet: the statistics of one worker (or of many, merged) split by
 // kind of operation: reads, writes and syncs (fsync and fdatasync).  of() maps
 // an iop_op to its kind and is on the per-IO path.

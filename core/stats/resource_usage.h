@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // ResourceUsage: what the iopulse process cost the machine during the
 // measured window, from getrusage(RUSAGE_SELF) read at its start and end.
 #ifndef IOPULSE_STATS_RESOURCE_USAGE_H_

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // RunResult: everything one run measured, as the run layer hands it to the
 // reports (text summary, JSON, ...).  Plain data: the run layer fills it
 // once the measured window has closed; reports only read it.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // TimeSeriesAssembler:  Workers deliver their intervals in increasing index
 // order, possibly skipping indexes in which they reaped nothing; interval k is
 // complete once every worker has delivered k or a later interval, or has

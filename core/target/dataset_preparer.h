@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // DatasetPreparer: makes the files of a TargetLayout ready for IO before the
 // measured window: creates missing files (and their parent directories) and
 // writes real, incompressible data into every part of [0, size) that holds

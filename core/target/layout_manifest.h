@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Layout manifests: a plain-text list of the files of a file set, one per
 // line as "SIZE PATH".  SIZE accepts the usual suffixes (4k, 1G); PATH is the
 // rest of the line, spaces included, relative to the target directory unless

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // TargetLayout: the files a job uses and the part of them each worker
 // addresses.  Built from a JobSpec and what the target paths are (probes);
 // building it validates everything that depends on the target (block size

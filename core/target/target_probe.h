@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // TargetProbe: what a target path is, found without creating or changing
 // anything: missing, a regular file, a block device or something else; its
 // size; and the logical block size that O_DIRECT IO on it must respect.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Verified blocks: the on-disk format IOPulse writes with --verify and checks
 // on every read (--verify, --verify-only).  A block of any length >= 64 bytes
 // is a 64-byte header followed by a payload of (length - 64) pseudo-random

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // GenerationTable: which write of each block of a worker's region is the
 // latest, so a read in verify mode can demand exactly that write and catch
 // stale data (a lost or misordered write) that is otherwise a perfectly valid

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // InflightBlocks: the blocks a worker has IO in flight on, so that in verify
 // mode a write and a read (or two writes) of the same block are never in
 // flight at once.  Two IOs on one block may complete in any order, and a read

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // AccessDistribution: which block of a region of n blocks a random IO
 // addresses (--distribution).  Blocks are numbered 0 .. n-1 from the start
 // of the region.  next() is on the per-IO path: inline, no allocation, no

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // BlockPermutation: a keyed bijection of [0, n) computed in O(1) per call
 // without any table, used by --hot-spot-scatter to spread the hot ranks of a
 // skewed distribution over the whole region instead of packing them at

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // BlockSizeMix: the size of each IO, one size or several with weights
 // (--block-size 4k, --block-size 4k:70,64k:30, and the same for
 // --read-block-size and --write-block-size).

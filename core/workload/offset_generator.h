@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // OffsetGenerator: which block of its region a worker addresses next.
 // Sequential walks the region from a starting block and wraps; random draws
 // each block from an AccessDistribution (uniform, zipf, pareto or gaussian,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // OpMix: chooses read or write for each IO so that, over many IOs, the share
 // of reads is read_percent.  A pure read or pure write job draws no random
 // number.  next() is on the per-IO path.

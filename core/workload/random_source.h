@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // RandomSource: a fast, seedable pseudo-random generator (xoshiro256**,
 // seeded through splitmix64) for offsets, op choices and data.  One per
 // worker; not thread-safe; no allocation.  The same seed always gives the

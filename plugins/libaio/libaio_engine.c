@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * libaio -- Linux kernel AIO (io_setup/io_submit/io_getevents) on the
  * descriptors the host opened.

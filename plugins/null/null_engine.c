@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * null -- the reference IOPulse engine.  It does no IO.
  *

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // sync -- blocking pread/pwrite on the descriptor the host opened.
 //
 // The IO happens inside submit(), one IO at a time, on the worker's thread;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 // check.h -- what every conformance check of iopulse-engine-check sees: the
 // engine under test, the run's settings, and the way a check reports.
 //

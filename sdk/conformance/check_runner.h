@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 // check_runner.h -- runs named checks, prints one line per check and the
 // totals.
 //

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 // descriptor_checks.h -- the rules for a loaded engine's descriptor that need
 // no instance: names, functions, capabilities, limits and the option table.
 #ifndef IOPULSE_CONFORMANCE_DESCRIPTOR_CHECKS_H

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "engine_plugin.h"
 
 #include <dlfcn.h>

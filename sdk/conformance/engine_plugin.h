@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 // engine_plugin.h -- loads an engine shared object the way the host does and
 // keeps the facts the checks need.
 //

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 // engine_session.h -- one instance of the engine under test, driven the way
 // the host drives it, with the data-plane contract checked on every call.
 //

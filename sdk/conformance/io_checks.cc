@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The data plane: data round trips at queue depth 1 and deep, completions
 // exactly once, partial acceptance, reap waiting rules, end of file, per-IO
 // errors, submit flags, registered buffers and the sync/trim operations.

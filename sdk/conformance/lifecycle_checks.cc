@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Instances and files coming and going: create/destroy at several queue
 // depths, open/close with distinct handles, and both repeated many times
 // without leaking memory, descriptors or mappings.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // iopulse-engine-check -- runs the IOPulse engine contract against any engine
 // plugin (.so) and reports one line per check.
 //

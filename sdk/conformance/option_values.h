@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 // option_values.h -- the engine option rules of engine.h, written out for the
 // checker: whether an option descriptor is well formed, and how a value's
 // text parses for its type.  The same rules the host applies (bool: 1/0,

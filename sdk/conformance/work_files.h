@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 // work_files.h -- the files and buffers the checks do IO with.
 //
 // Every file lives in the run's private work directory under a name unique

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * broken_engine: a small diskless engine with one deliberate contract
  * violation per build, for the negative tests of iopulse-engine-check.  With

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Block devices, on a loop device over a scratch image: size and logical
 // block size come from the device; nothing is ever created, truncated or
 // filled; writes need --allow-device-writes and stay inside the range asked.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Bad input: one line on stderr naming the option and the value, exit code
 // 2, and nothing created on disk.
 #include <sys/stat.h>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // --list-engines, --engine-help and plugin loading through the real binary.
 #include <string>
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // File sets: many files in a directory, directory trees, layout manifests,
 // and how workers share them.
 #include <sys/stat.h>

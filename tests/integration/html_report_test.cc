@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // `iopulse report`: the real binary turns result files into one HTML page,
 // and headless Chromium (Debian package chromium, installed by
 // scripts/bootstrap.sh) lays it out, draws every chart and takes a

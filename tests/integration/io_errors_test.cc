@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // IO errors during a run: reported with the errno text; the first one stops
 // the run with exit code 1 unless --continue-on-error.
 #include <string>

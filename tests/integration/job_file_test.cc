@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Job files end to end: `iopulse --config job.toml` runs every phase in
 // order, reports each phase and the total, lets the command line override the
 // file, and `--dry-run` prints the plan and touches nothing.  Every job file

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Reads the JSON results an integration test asked iopulse to write.
 #ifndef IOPULSE_TESTS_INTEGRATION_JSON_SUPPORT_H_
 #define IOPULSE_TESTS_INTEGRATION_JSON_SUPPORT_H_

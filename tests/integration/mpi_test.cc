@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Multi-rank runs: the real iopulse binary started by mpirun as 2 or 4 ranks
 // on this machine (--oversubscribe), checked through what they did: the
 // bytes on disk, the files created, the merged numbers against the per-rank

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Scrapes /metrics while a real run goes on and parses the exposition text.
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Runs real jobs and checks the numbers iopulse reports against what can be
 // computed independently: bytes = ops x block size, rates = ops / window,
 // exact byte budgets, and what is on disk afterwards.

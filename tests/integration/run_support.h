@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Runs the real `iopulse` binary for integration tests and captures what it
 // printed and how it exited.  Also makes scratch directories on /tmp (ext4
 // on the test machines, so O_DIRECT works there).

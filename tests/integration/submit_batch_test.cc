@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // --submit-batch: how many IOs the host hands an engine per submit() call.
 // The batch_probe fixture fails every IO of a call larger than its
 // max-batch option, so the error counts show the calls the engine received.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The time series: streamed files and the JSON copy add up to the totals,
 // intervals have their own percentiles, and files stay valid after Ctrl-C.
 #include <sstream>

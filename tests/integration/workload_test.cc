@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Workload options checked by their effect on the IO actually issued:
 // offsets (through the heatmap), sizes (through bytes), op mix, timing, and
 // the data on disk.

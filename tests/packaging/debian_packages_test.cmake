@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 # The Debian packages: `cpack -G DEB` on the build tree into a scratch
 # directory, then each package's file list (dpkg-deb -c) and Depends line
 # (dpkg-deb -f):

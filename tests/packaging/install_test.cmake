@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 # The installed tree as a user gets it from `cmake --install`, at a prefix
 # other than the configured one:
 #   - the layout (host, engines, headers, CMake package, pkg-config file);

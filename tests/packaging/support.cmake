@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
 # Helpers for the packaging test scripts (cmake -P).  Every check fails the
 # test through fail(), which first removes the scratch directory.
 cmake_minimum_required(VERSION 3.20)

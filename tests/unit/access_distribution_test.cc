@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Statistical tests of the access distributions: every sampler is compared
 // with its exact law (pmf computed by summation, closed-form CDFs, exact
 // truncated-normal probabilities) using fixed seeds and large samples.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // What ranks exchange survives the trip exactly: histograms (so merged
 // percentiles are exact), intervals, final reports; plus target
 // placeholders and the single-process agreement path.

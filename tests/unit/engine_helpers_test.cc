@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Unit tests for iopulse/engine_helpers.h, compiled as C++ (the C99 build of
 // the header is checked by tests/unit/sdk_header_c99_test.c).
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineLibrary: loading the fixture plugins from tests/fixtures.  Every
 // broken fixture must be refused with one exact line naming its path and
 // the reason; the good one must load with its descriptor intact.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineOptionValues: parsing --<engine>.<option> values against the
 // fixture_good option table (verbose BOOL, depth INT 1..64, block SIZE
 // 512..1m, label STRING, mode ENUM fast/slow/balanced), and handing the

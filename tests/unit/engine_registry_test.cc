@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineRegistry and the engine catalog (--list-engines, --engine-help):
 // search order, duplicates, explicit paths, unknown names, and the text the
 // user sees.  Only the fixture plugins are used: the install directory and

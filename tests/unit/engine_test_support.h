@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // What the engine unit tests (null, sync, mmap, io_uring, libaio) share: the
 // built plugin dlopen()ed directly, without the host's loader; one engine
 // instance with the files handed to it; temporary files under /tmp; aligned

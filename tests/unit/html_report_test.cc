@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The HTML report (report/html_report.h), its charts (report/svg_chart.h)
 // and `iopulse report` (cli/report_command.h), on the sample result files in
 // tests/fixtures/results/.

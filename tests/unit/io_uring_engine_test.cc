@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Tests of the io_uring engine through its C ABI: the built
 // iopulse_io_uring.so is dlopen()ed directly, without the host's loader, and
 // driven the way the host's worker drives it (queue_depth slots, each with

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // TargetLayout with a LayoutScope: the processes sharing one target plan it
 // as one job; each keeps its own workers.  Checked by laying every
 // process's regions side by side.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Tests of the libaio engine (kernel AIO through raw system calls) through
 // its C ABI: the built iopulse_libaio.so is dlopen()ed directly, without the
 // host's loader, and driven the way the host's worker drives it

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Tests of the mmap engine through its C ABI: the built iopulse_mmap.so is
 // dlopen()ed directly, without the host's loader, and driven the way the
 // host drives it (the test opens each file and hands the descriptor over),

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Tests of the null engine through its C ABI: the built iopulse_null.so is
 // dlopen()ed directly, without the host's loader, and driven the way the
 // host drives it.

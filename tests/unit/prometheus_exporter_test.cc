@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // PrometheusExporter over real sockets, on 127.0.0.1 only.  Every exporter
 // is stopped by the end of its test (explicitly or by its destructor).
 #include <arpa/inet.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * Compile-only check that iopulse/engine.h and iopulse/engine_helpers.h are
  * strict ISO C99.

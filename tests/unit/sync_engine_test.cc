@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Tests of the sync engine through its C ABI: the built iopulse_sync.so is
 // dlopen()ed directly, without the host's loader, and driven the way the
 // host drives it, on real files under /tmp.  Also tests iopulse/engine.hpp,

@@ -1,5 +1,12 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * iopulse/engine.h -- the IOPulse IO engine ABI.
+ *
+ * Licence: an engine built against these SDK headers may carry any licence,
+ * open or proprietary, and be distributed on its own.  The MIT terms (see
+ * LICENSE) apply to the headers themselves: keep their notice when you
+ * redistribute the headers.
  *
  * An IO engine is a shared object that exports exactly one symbol,
  * iopulse_engine_entry().  The host calls it once after loading the library,

@@ -1,6 +1,13 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
 /*
  * iopulse/engine.hpp -- optional C++17 helpers for writing an IOPulse engine
  * in C++.
+ *
+ * Licence: an engine built against these SDK headers may carry any licence,
+ * open or proprietary, and be distributed on its own.  The MIT terms (see
+ * LICENSE) apply to the headers themselves: keep their notice when you
+ * redistribute the headers.
  *
  * The ABI in iopulse/engine.h is C: no exception may cross it and errors
  * travel as a negative errno plus, on the control plane, a message written

@@ -1,6 +1,13 @@
+/* SPDX-License-Identifier: MIT
+ * SPDX-FileCopyrightText: 2026 The IOPulse authors */
 /*
  * iopulse/engine_helpers.h -- optional C helpers for writing an IOPulse
  * engine in C.
+ *
+ * Licence: an engine built against these SDK headers may carry any licence,
+ * open or proprietary, and be distributed on its own.  The MIT terms (see
+ * LICENSE) apply to the headers themselves: keep their notice when you
+ * redistribute the headers.
  *
  * The checks and chores every engine repeats: writing a message into an
  * iop_error, refusing a host of another ABI major, validating the
