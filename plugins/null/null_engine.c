@@ -4,7 +4,10 @@
  * null -- the reference IOPulse engine.  It does no IO.
  *
  * Every IO completes successfully: reads and writes with res = len, fsync,
- * fdatasync and trim with res = 0 (as engine.h defines for those ops).  With
+ * fdatasync and trim with res = 0 (as engine.h defines for those ops); any
+ * other op (the metadata ops, which it does not declare) with -EINVAL.
+ * Completions carry no aux value and no flags: the ring's entries start
+ * zeroed and only user_data and res are ever written.  With
  * the default delay-us=0 an IO is complete as soon as submit() accepts it,
  * so a run through this engine measures the host's own per-IO overhead; the
  * per-IO path therefore reads no clock, makes no system call, allocates
@@ -37,6 +40,7 @@ enum { OPT_DELAY_US = 0, NUM_OPTIONS };
 
 static const iop_option_desc null_options[NUM_OPTIONS] = {
     [OPT_DELAY_US] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "delay-us",
         .help = "complete each IO this many microseconds after it was submitted "
                 "(0: at once), to stand in for a device of fixed latency",
@@ -235,10 +239,11 @@ static const iop_engine_desc null_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = NULL_ENGINE_NAME,
-    .version = "1.0.0",
+    .version = "2.0.0",
     .description = "no IO: completes every IO at once or after delay-us; measures host overhead",
     .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
-            IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_DISKLESS,
+            IOP_CAP_TRIM | IOP_CAP_DIRECT,
+    .required_caps = IOP_REQ_DISKLESS,
     .max_queue_depth = NULL_MAX_QUEUE_DEPTH,
     .min_buf_align = 0,
     .io_priv_size = 0,
@@ -251,6 +256,7 @@ static const iop_engine_desc null_desc = {
     .register_buffers = NULL,
     .submit = null_submit,
     .reap = null_reap,
+    /* No optional function: the per-IO path stays a copy (see the top). */
 };
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
