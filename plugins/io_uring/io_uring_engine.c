@@ -214,7 +214,7 @@ struct iop_engine {
 
   int event_fd;
   uint64_t caps; /* what this instance really does (see the top) */
-  iop_setting settings[4];
+  iop_setting settings[6];
   uint32_t num_settings;
   char setup_text[160];
   char sq_text[16];
@@ -379,6 +379,8 @@ static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registere
       snprintf(e->sqpoll_text, sizeof e->sqpoll_text, "on");
     e->settings[n++] = (iop_setting){"sqpoll", e->sqpoll_text};
   }
+  if (e->fixed_files) e->settings[n++] = (iop_setting){"fixed-files", "on"};
+  if (e->fixed_buffers) e->settings[n++] = (iop_setting){"fixed-buffers", "on"};
   e->settings[n++] =
       (iop_setting){"ring-fd", ring_fd_registered ? "registered" : "not registered"};
   e->num_settings = n;

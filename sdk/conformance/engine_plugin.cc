@@ -109,6 +109,21 @@ std::string EnginePlugin::call_entry() {
   const iop_engine_desc* d = r.desc;
   if (d == nullptr) return "entry function returned 0 but no descriptor";
 
+  // The descriptor goes to a host of any major: only the host can name a
+  // mismatch to the user.
+  static const iop_host_info kNextMajor = {
+      sizeof(iop_host_info), IOP_ABI_MAJOR + 1, 0, "iopulse-engine-check", &log_to_stderr, nullptr,
+  };
+  const iop_engine_desc* other = nullptr;
+  const int32_t rc_other = entry_(&kNextMajor, &other);
+  if (rc_other != 0 || other != d) {
+    return strf("the entry function answered a host of ABI %u.0 with %s and descriptor %p (the "
+                "first call: %p); it must return its descriptor to a host of any major, which "
+                "then names the mismatch",
+                IOP_ABI_MAJOR + 1, errno_text(rc_other).c_str(), static_cast<const void*>(other),
+                static_cast<const void*>(d));
+  }
+
   // The descriptor is static and immutable: a second call gives the same.
   const iop_engine_desc* again = nullptr;
   const int32_t rc2 = entry_(&kHostInfo, &again);

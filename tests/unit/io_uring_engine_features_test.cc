@@ -117,6 +117,7 @@ TEST_F(UringFeatures, ReportMatchesTheRingTheKernelDescribes) {
   EXPECT_EQ(std::to_string(fdinfo_number(info, "SqMask") + 1), r.settings.at("sq-entries")) << info;
   EXPECT_EQ(fdinfo_number(info, "SqThread"), -1) << info;
   EXPECT_EQ(r.settings.count("sqpoll"), 0u);
+  EXPECT_EQ(r.settings.count("fixed-files"), 0u);
   EXPECT_FALSE(r.settings.at("setup-flags").empty());
   // Capabilities this instance does not have with these options.
   EXPECT_EQ(r.caps & (IOP_CAP_POLLED | IOP_CAP_IO_HIPRI | IOP_CAP_REGISTERED_BUFFERS |
@@ -138,6 +139,8 @@ TEST_F(UringFeatures, SqpollAndRegistrationsAreInEffect) {
   const iopulse::test::ReportView r = report_of(eng_);
   ASSERT_EQ(r.rc, 0);
   EXPECT_EQ(r.settings.at("sqpoll"), "on");
+  EXPECT_EQ(r.settings.at("fixed-files"), "on");
+  EXPECT_EQ(r.settings.at("fixed-buffers"), "on");
   EXPECT_NE(r.settings.at("setup-flags").find("SQPOLL"), std::string::npos);
   EXPECT_NE(r.caps & IOP_CAP_FIXED_FILES, 0u);
   EXPECT_NE(r.caps & IOP_CAP_REGISTERED_BUFFERS, 0u);
