@@ -56,6 +56,21 @@
  * posted (with DEFER_TASKRUN, as completion work is queued for this thread);
  * the engine signals it itself for IOs it refuses.  control() drops a file's
  * page cache (IOP_CTL_DROP_CACHE).
+ *
+ * Metadata ops (uring_metadata.c has the table of how each maps to io_uring
+ * requests) run on directory handles, asynchronously: each op's requests go
+ * in as one linked chain that posts one CQE, and an op that needs more (the
+ * rest of a short read, a close after a failed write) goes on from reap().
+ * They leave the read/write path at the op check submit() already made, and
+ * reap() takes its metadata path only while metadata ops are in flight (one
+ * test per reap() call), so a job without them runs exactly the code it ran
+ * before.  Set-up happens at the first directory handle: an op record per
+ * IO of the queue depth, each with a direct descriptor slot in the ring's
+ * registered file table (after the handles with fixed-files).  The SQ holds
+ * at least URING_META_MAX_CHAIN entries so that a chain always fits; a batch
+ * of chains larger than the SQ is handed to the kernel as the SQ fills, a
+ * chain never split.  LIST is done inside submit() (no getdents request in
+ * io_uring).  error_text() names the step of a failed metadata op.
  */
 #define _GNU_SOURCE
 
@@ -77,6 +92,7 @@
 
 #include "iopulse/engine.h"
 #include "iopulse/engine_helpers.h"
+#include "uring_metadata.h"
 
 #define URING_ENGINE_NAME "io_uring"
 #define URING_MAX_QUEUE_DEPTH 4096u
@@ -214,22 +230,30 @@ struct iop_engine {
 
   int event_fd;
   uint64_t caps; /* what this instance really does (see the top) */
-  iop_setting settings[6];
+  iop_setting settings[8];
   uint32_t num_settings;
   char setup_text[160];
   char sq_text[16];
   char sqpoll_text[48];
+  char meta_async_text[128];
+  char meta_sync_text[32];
+
+  /* Metadata ops (uring_metadata.h): meta.caps from the probe at create(),
+   * the rest set up at the first directory handle. */
+  struct uring_meta meta;
 };
 
-/* One file handle: the host's descriptor, and whether it is a block device
- * (trim discards instead of punching a hole). */
+/* One file handle: the host's descriptor, whether it is a block device
+ * (trim discards instead of punching a hole) and whether it is a directory
+ * handle (IOP_FILE_DIRECTORY, for metadata ops). */
 struct uring_file {
   int fd;
   bool block_device;
+  bool directory;
 };
 
 /* The record of a free file handle. */
-static const struct uring_file no_file = {-1, false};
+static const struct uring_file no_file = {-1, false, false};
 
 static const iop_engine_desc uring_desc;
 
@@ -314,6 +338,7 @@ static void set_setup_error(iop_error *err, int rc, const struct iop_engine *e,
 static void uring_destroy(iop_engine *e) {
   if (e == NULL) return;
   if (e->ring_ready) io_uring_queue_exit(&e->ring); /* drops registrations too */
+  uring_meta_destroy(&e->meta);
   if (e->event_fd >= 0) close(e->event_fd);
   free(e->refused);
   iop_file_table_destroy(&e->files);
@@ -321,13 +346,16 @@ static void uring_destroy(iop_engine *e) {
 }
 
 /* SQ entries for a ring of `queue_depth` (the kernel rounds up to a power
- * of two; the CQ gets twice as many).  The sqpoll thread commits the SQ head
- * only after it has issued its whole batch, so completions of that batch can
- * be reaped while their SQEs still occupy the ring: then up to queue_depth
- * consumed-but-uncommitted SQEs sit beside the IOs the host wants to start
- * now.  Twice the queue depth leaves room for both. */
+ * of two; the CQ gets twice as many), and at least the longest chain of
+ * requests of one metadata op, so that one always fits.  The sqpoll thread
+ * commits the SQ head only after it has issued its whole batch, so
+ * completions of that batch can be reaped while their SQEs still occupy the
+ * ring: then up to queue_depth consumed-but-uncommitted SQEs sit beside the
+ * IOs the host wants to start now.  Twice the queue depth leaves room for
+ * both. */
 static unsigned sq_entries(uint32_t queue_depth, bool sqpoll) {
-  return sqpoll ? 2 * queue_depth : queue_depth;
+  const unsigned depth = queue_depth > URING_META_MAX_CHAIN ? queue_depth : URING_META_MAX_CHAIN;
+  return sqpoll ? 2 * depth : depth;
 }
 
 /* Creates the ring, trying the modern setup flags in turn (see the top of
@@ -383,9 +411,16 @@ static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registere
   if (e->fixed_buffers) e->settings[n++] = (iop_setting){"fixed-buffers", "on"};
   e->settings[n++] =
       (iop_setting){"ring-fd", ring_fd_registered ? "registered" : "not registered"};
+  if (e->meta.caps != 0) {
+    uring_meta_describe(e->meta.caps, e->meta_async_text, sizeof e->meta_async_text,
+                        e->meta_sync_text, sizeof e->meta_sync_text);
+    e->settings[n++] = (iop_setting){"meta-async", e->meta_async_text};
+    e->settings[n++] = (iop_setting){"meta-sync", e->meta_sync_text};
+  }
   e->num_settings = n;
 
   uint64_t caps = uring_desc.caps;
+  caps &= ~IOP_CAP_META_ALL | e->meta.caps;
   if (!e->iopoll) caps &= ~(IOP_CAP_POLLED | IOP_CAP_IO_HIPRI);
   if (e->iopoll) caps &= ~(IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM);
   if (e->poll_for_completions) caps &= ~IOP_CAP_COMPLETION_FD;
@@ -440,6 +475,10 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
       (e->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0 || e->poll_for_completions;
   /* Lets io_uring_enter() skip the ring's fd lookup; optional (5.18). */
   const bool ring_fd_registered = io_uring_register_ring_fd(&e->ring) == 1;
+  /* An iopoll ring takes only polled reads and writes. */
+  e->meta.ring = &e->ring;
+  e->meta.caps = iopoll ? 0 : uring_meta_probe(&e->ring);
+  e->meta.sqpoll = sqpoll;
   describe_instance(e, sqpoll, ring_fd_registered);
 
   if (!__atomic_exchange_n(&logged_setup, true, __ATOMIC_RELAXED)) {
@@ -461,11 +500,23 @@ oom:
 /* Files and buffers                                                         */
 /* ------------------------------------------------------------------------ */
 
-/* After the handle table grew: with fixed-files registers it again. */
-static int reregister_files(iop_engine *e, iop_error *err) {
-  const int32_t slots = e->files.num_slots;
-  if (!e->fixed_files) return 0;
+/* (Re-)registers the ring's file table, sized for what uses it: with
+ * fixed-files the handles' descriptors at [0, num_slots) (handle == index),
+ * then, once metadata ops are set up, one empty slot per op record for its
+ * direct descriptor (meta.direct_base on).  Called when the handle table
+ * grew and when metadata ops are set up; the direct slots move, so no
+ * metadata op may be in flight. */
+static int register_file_table(iop_engine *e, iop_error *err) {
+  const uint32_t handles = e->fixed_files ? (uint32_t)e->files.num_slots : 0;
+  const uint32_t direct = uring_meta_direct_slots(&e->meta);
+  const uint32_t slots = handles + direct;
   if (e->files_registered) {
+    if (e->meta.in_flight > 0) {
+      iop_set_error(err,
+                    "the ring's file table cannot grow while metadata ops are in flight "
+                    "(open every handle before the IO starts)");
+      return -EBUSY;
+    }
     int rc = io_uring_unregister_files(&e->ring);
     if (rc < 0) {
       iop_set_error(err, "io_uring_unregister_files failed (%s)", strerror(-rc));
@@ -473,22 +524,39 @@ static int reregister_files(iop_engine *e, iop_error *err) {
     }
     e->files_registered = false;
   }
+  if (slots == 0) return 0;
   /* Free slots are -1: the kernel keeps them as empty (sparse) entries. */
-  int *fds = calloc((size_t)slots, sizeof *fds);
+  int *fds = calloc(slots, sizeof *fds);
   if (fds == NULL) {
-    iop_set_error(err, "out of memory for %d file slots", (int)slots);
+    iop_set_error(err, "out of memory for %u file slots", (unsigned)slots);
     return -ENOMEM;
   }
-  for (int32_t h = 0; h < slots; h++) fds[h] = file_of(e, h)->fd;
-  int rc = io_uring_register_files(&e->ring, fds, (unsigned)slots);
+  for (uint32_t k = 0; k < slots; k++) fds[k] = k < handles ? file_of(e, (int32_t)k)->fd : -1;
+  int rc = io_uring_register_files(&e->ring, fds, slots);
   free(fds);
   if (rc < 0) {
-    iop_set_error(err, "io_uring_register_files of %d slots failed (%s)%s", (int)slots,
-                  strerror(-rc), rc == -EMFILE ? "; raise `ulimit -n`" : "");
+    iop_set_error(err, "io_uring_register_files of %u slots (%u for direct descriptors) failed (%s)%s",
+                  (unsigned)slots, (unsigned)direct, strerror(-rc),
+                  rc == -EMFILE ? "; raise `ulimit -n`" : "");
     return rc;
   }
+  e->meta.direct_base = handles;
   e->files_registered = true;
   return 0;
+}
+
+/* Sets up metadata ops at the first directory handle: the op records and
+ * the direct descriptor slots in the ring's file table. */
+static int setup_metadata(iop_engine *e, const char *path, iop_error *err) {
+  int rc = uring_meta_init(&e->meta, &e->ring, e->meta.caps, e->meta.sqpoll, e->queue_depth);
+  if (rc < 0) {
+    iop_set_error(err, "%s: out of memory for %u metadata op records", path,
+                  (unsigned)e->queue_depth);
+    return rc;
+  }
+  rc = register_file_table(e, err);
+  if (rc < 0) uring_meta_destroy(&e->meta);
+  return rc;
 }
 
 /* With iopoll every read and write would fail with EOPNOTSUPP on a block
@@ -526,8 +594,25 @@ static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_err
     iop_set_error(err, "%s: the io_uring engine needs a descriptor opened by the host", path);
     return -EBADF;
   }
+  struct stat st;
+  if (fstat(file->fd, &st) != 0) {
+    int saved = errno;
+    iop_set_error(err, "%s: fstat of fd %d failed: %s", path, file->fd, strerror(saved));
+    return -saved;
+  }
+  const bool directory = (file->flags & IOP_FILE_DIRECTORY) != 0;
+  if (directory != S_ISDIR(st.st_mode)) {
+    iop_set_error(err, directory ? "%s: IOP_FILE_DIRECTORY but not a directory"
+                                 : "%s: a directory, opened without IOP_FILE_DIRECTORY",
+                  path);
+    return directory ? -ENOTDIR : -EISDIR;
+  }
+  if (directory && e->meta.caps != 0 && e->meta.capacity == 0) {
+    int rc = setup_metadata(e, path, err);
+    if (rc < 0) return rc;
+  }
   char sysfs[96];
-  if (e->iopoll && device_cannot_poll(file->fd, sysfs, sizeof sysfs)) {
+  if (!directory && e->iopoll && device_cannot_poll(file->fd, sysfs, sizeof sysfs)) {
     iop_set_error(err,
                   "%s: iopoll needs a device with poll queues, and %s is 0 (for NVMe, load "
                   "the driver with poll_queues=N); run without iopoll",
@@ -537,8 +622,8 @@ static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_err
   const int32_t slots = e->files.num_slots;
   int32_t h = iop_file_table_lowest_free(&e->files, URING_MIN_FILE_SLOTS, NULL, err);
   if (h < 0) return h;
-  if (e->files.num_slots != slots) {
-    int rc = reregister_files(e, err);
+  if (e->files.num_slots != slots && e->fixed_files) {
+    int rc = register_file_table(e, err);
     if (rc < 0) return rc;
   }
   if (e->fixed_files) {
@@ -549,9 +634,9 @@ static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_err
       return rc;
     }
   }
-  struct stat st;
   file_of(e, h)->fd = file->fd;
-  file_of(e, h)->block_device = fstat(file->fd, &st) == 0 && S_ISBLK(st.st_mode);
+  file_of(e, h)->block_device = S_ISBLK(st.st_mode);
+  file_of(e, h)->directory = directory;
   iop_file_table_mark_open(&e->files, h);
   return h;
 }
@@ -652,23 +737,47 @@ static void prep_trim(struct io_uring_sqe *sqe, int fd, bool block_device, const
   }
 }
 
+/* Starts a metadata op, or refuses an op no engine has: the ops after TRIM,
+ * kept off the read/write path.  Returns false when the op's chain found no
+ * room in the SQ (not accepted). */
+__attribute__((noinline)) static bool submit_other(iop_engine *e, const iop_io *io,
+                                                   const struct uring_file *f) {
+  if (io->op > IOP_OP_LIST) {
+    refuse(e, io, -EINVAL);
+    return true;
+  }
+  if (e->meta.capacity == 0) {
+    /* Never set up: no metadata op on this ring, or no directory handle. */
+    refuse(e, io, e->meta.caps == 0 ? -EOPNOTSUPP : -ENOTDIR);
+    return true;
+  }
+  int dir2fd = f->fd;
+  if (io->op == IOP_OP_RENAME && io->meta != NULL && io->meta->dir2 >= 0)
+    dir2fd = iop_file_table_is_open(&e->files, io->meta->dir2) ? file_of(e, io->meta->dir2)->fd : -1;
+  return uring_meta_start(&e->meta, io, f->fd, dir2fd) == URING_META_ACCEPTED;
+}
+
 static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+  /* The texts of the last reap's metadata completions expire now. */
+  if (e->meta.num_reaped > 0) uring_meta_release_reaped(&e->meta);
 
   /* Accept what fits both the queue depth and the free SQEs (with sqpoll the
    * kernel thread may not have released the last batch's SQEs yet; see
    * sq_entries()).  Should none be free, wait for the thread once rather
    * than accept nothing while nothing may be in flight. */
-  uint32_t room = e->queue_depth - e->in_flight;
+  const uint32_t room = e->queue_depth - e->in_flight;
   unsigned sq_free = io_uring_sq_space_left(&e->ring);
   if (sq_free == 0 && room > 0 && n > 0 && (e->setup_flags & IORING_SETUP_SQPOLL)) {
     (void)io_uring_sqring_wait(&e->ring);
     sq_free = io_uring_sq_space_left(&e->ring);
   }
-  if (room > sq_free) room = sq_free;
   if (n > room) n = room;
+  const uint32_t n_room = n;
+  if (n > sq_free) n = sq_free;
 
   const uint32_t refused_before = e->num_refused;
+  const uint32_t ready_before = e->meta.num_ready;
   uint32_t queued = 0;
   for (uint32_t i = 0; i < n; i++) {
     const iop_io *io = ios[i];
@@ -676,11 +785,19 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
       refuse(e, io, -EBADF);
       continue;
     }
+    const struct uring_file *f = file_of(e, io->file);
     if (io->op > IOP_OP_TRIM) { /* READ, WRITE, FSYNC, FDATASYNC, TRIM are 0..4 */
-      refuse(e, io, -EINVAL);
+      if (!submit_other(e, io, f)) {
+        n = i;
+        break;
+      }
+      queued++;
+      /* A metadata chain took up to URING_META_MAX_CHAIN SQEs (or a flush
+       * freed them all): every IO after it takes one. */
+      const uint32_t limit = i + 1 + io_uring_sq_space_left(&e->ring);
+      n = n_room < limit ? n_room : limit;
       continue;
     }
-    const struct uring_file *f = file_of(e, io->file);
     const int fd = e->fixed_files ? io->file : f->fd;
     const bool fixed_buf = io->buf_index >= 0 && (uint32_t)io->buf_index < e->num_buffers;
     /* Cannot be NULL: at most sq_free SQEs are taken. */
@@ -738,8 +855,10 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
       return rc;
     }
   }
-  /* Refused IOs are ready at once: say so on the completion fd. */
-  if (e->event_fd >= 0 && e->num_refused > refused_before) (void)eventfd_write(e->event_fd, 1);
+  /* Refused IOs (and metadata ops done inside submit) are ready at once:
+   * say so on the completion fd. */
+  if (e->event_fd >= 0 && (e->num_refused > refused_before || e->meta.num_ready > ready_before))
+    (void)eventfd_write(e->event_fd, 1);
   e->in_flight += n;
   return (int32_t)n;
 }
@@ -760,6 +879,43 @@ static uint32_t copy_cqes(iop_engine *e, iop_cqe *out, uint32_t max) {
   }
   if (n > 0) io_uring_cq_advance(&e->ring, n);
   return n;
+}
+
+/* copy_cqes() while metadata ops are in flight: a CQE of one of their
+ * chains either continues the op (no completion yet) or finishes it; the
+ * others are the host's IOs, copied as they are. */
+static uint32_t copy_cqes_with_metadata(iop_engine *e, iop_cqe *out, uint32_t max) {
+  struct io_uring_cqe *cqe;
+  unsigned head;
+  uint32_t n = 0;
+  uint32_t seen = 0;
+  io_uring_for_each_cqe(&e->ring, head, cqe) {
+    if (n == max) break;
+    seen++;
+    if (uring_meta_owns(&e->meta, cqe->user_data)) {
+      const enum uring_meta_completed c =
+          uring_meta_complete(&e->meta, cqe->user_data, cqe->res, &out[n]);
+      if (c == URING_META_FINISHED) n++;
+      if (c != URING_META_NOT_MINE) continue;
+    }
+    out[n].user_data = cqe->user_data;
+    out[n].res = cqe->res;
+    out[n].aux = 0;
+    out[n].flags = 0;
+    n++;
+  }
+  if (seen > 0) io_uring_cq_advance(&e->ring, seen);
+  return n;
+}
+
+/* Hands out refused IOs first (up to max); returns how many. */
+static uint32_t take_refused(iop_engine *e, iop_cqe *out, uint32_t max) {
+  if (e->num_refused == 0) return 0;
+  const uint32_t got = e->num_refused < max ? e->num_refused : max;
+  memcpy(out, e->refused, got * sizeof *out);
+  e->num_refused -= got;
+  memmove(e->refused, e->refused + got, e->num_refused * sizeof *e->refused);
+  return got;
 }
 
 /* Returns reap()'s result `got` (a count, or -errno), and counts the
@@ -794,20 +950,68 @@ static int32_t poll_completions(iop_engine *e, iop_cqe *out, uint32_t got, uint3
   }
 }
 
+/* reap() while metadata ops are in flight (or the texts of the last reap's
+ * are held).  A metadata op may need several chains, each one CQE, before
+ * it completes, so this waits again until min_wait IOs have completed or
+ * the time is up; the chains that ops continue with are submitted by the
+ * same enter, or at the end. */
+static int32_t reap_with_metadata(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                                  uint64_t timeout_ns) {
+  struct uring_meta *m = &e->meta;
+  uring_meta_release_reaped(m);
+  uint32_t got = take_refused(e, out, max);
+  got += uring_meta_take_ready(m, out + got, max - got);
+  (void)uring_meta_unpark(m);
+  got += copy_cqes_with_metadata(e, out + got, max - got);
+
+  if (got < min_wait && timeout_ns != 0) {
+    const uint64_t deadline =
+        timeout_ns == IOP_TIMEOUT_INFINITE ? UINT64_MAX : now_ns() + timeout_ns;
+    while (got < min_wait) {
+      struct __kernel_timespec ts;
+      struct __kernel_timespec *tsp = NULL;
+      if (deadline != UINT64_MAX) {
+        const uint64_t now = now_ns();
+        if (now >= deadline) break;
+        ts.tv_sec = (long long)((deadline - now) / 1000000000u);
+        ts.tv_nsec = (long long)((deadline - now) % 1000000000u);
+        tsp = &ts;
+      }
+      /* Every IO not yet complete has one CQE to come (a metadata op one per
+       * chain), except parked ops: then wait for one at a time. */
+      const unsigned wait_nr = m->num_parked > 0 ? 1u : min_wait - got;
+      struct io_uring_cqe *first;
+      int rc = io_uring_submit_and_wait_timeout(&e->ring, &first, wait_nr, tsp, NULL);
+      (void)uring_meta_unpark(m);
+      got += copy_cqes_with_metadata(e, out + got, max - got);
+      if (rc < 0 && rc != -ETIME && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) {
+        if (got == 0) return rc;
+        break;
+      }
+    }
+  } else if (got == 0 && e->in_flight > 0 && e->reap_must_enter) {
+    int rc = io_uring_get_events(&e->ring);
+    got += copy_cqes_with_metadata(e, out, max);
+    if (rc < 0 && got == 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) return rc;
+  }
+  /* Chains queued while reaping go to the kernel now. */
+  if (io_uring_sq_ready(&e->ring) > 0) (void)io_uring_submit(&e->ring);
+  /* An op whose next chain found no room waits for the next reap(): make
+   * sure the host calls it. */
+  if (m->num_parked > 0 && e->event_fd >= 0) (void)eventfd_write(e->event_fd, 1);
+  return finish_reap(e, (int32_t)got);
+}
+
 static int32_t uring_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
                           uint64_t timeout_ns) {
   /* Waiting for more than may be returned, or than will ever complete,
    * cannot succeed: wait for what can. */
   if (min_wait > max) min_wait = max;
   if (min_wait > e->in_flight) min_wait = e->in_flight;
+  if ((e->meta.in_flight | e->meta.num_reaped) != 0)
+    return reap_with_metadata(e, out, max, min_wait, timeout_ns);
 
-  uint32_t got = 0;
-  if (e->num_refused > 0) {
-    got = e->num_refused < max ? e->num_refused : max;
-    memcpy(out, e->refused, got * sizeof *out);
-    e->num_refused -= got;
-    memmove(e->refused, e->refused + got, e->num_refused * sizeof *e->refused);
-  }
+  uint32_t got = take_refused(e, out, max);
   got += copy_cqes(e, out + got, max - got);
 
   if (got < min_wait && timeout_ns != 0 && e->poll_for_completions) {
@@ -887,6 +1091,12 @@ static int32_t uring_control(iop_engine *e, uint32_t op, void *arg, iop_error *e
   return 0;
 }
 
+/* The text of a failed metadata op the latest reap() handed out. */
+static int32_t uring_error_text(iop_engine *e, uint64_t user_data, iop_error *out) {
+  if (out == NULL) return -EINVAL;
+  return uring_meta_error_text(&e->meta, user_data, out);
+}
+
 static int32_t uring_report(iop_engine *e, iop_instance_report *out, iop_error *err) {
   (void)err;
   out->caps = e->caps;
@@ -907,14 +1117,14 @@ static const iop_engine_desc uring_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = URING_ENGINE_NAME,
-    .version = "2.0.0",
+    .version = "2.1.0",
     .description = "Linux io_uring (liburing): batched submission, fixed buffers and files, "
-                   "sqpoll, iopoll",
+                   "sqpoll, iopoll, asynchronous metadata ops",
     .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_REGISTERED_BUFFERS |
             IOP_CAP_FIXED_FILES | IOP_CAP_POLLED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
             IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC | IOP_CAP_IO_HIPRI |
             IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO | IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL |
-            IOP_CAP_REPORT,
+            IOP_CAP_ERROR_TEXT | IOP_CAP_REPORT | IOP_CAP_META_ALL,
     .required_caps = 0,
     .max_queue_depth = URING_MAX_QUEUE_DEPTH,
     .min_buf_align = 0,
@@ -932,7 +1142,7 @@ static const iop_engine_desc uring_desc = {
     .alloc_buffer = NULL,
     .free_buffer = NULL,
     .control = uring_control,
-    .error_text = NULL,
+    .error_text = uring_error_text,
     .report = uring_report,
 };
 
