@@ -6,6 +6,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # Beyond the build: Debian packaging tools (the package tests), Chromium
-# (the HTML report is rendered headless) and util-linux (loop devices).
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux" "$repo/scripts/bootstrap.sh"
+# (the HTML report is rendered headless), util-linux (loop devices) and
+# strace (what the io_uring engine's metadata ops make the process do).
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux strace" "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"

@@ -28,6 +28,7 @@
 
 #include "iopulse/engine.h"
 #include "engine_test_support.h"
+#include "io_uring_test_support.h"
 
 namespace {
 
@@ -41,44 +42,11 @@ using iopulse::test::resident_pages;
 using iopulse::test::run_io;
 using iopulse::test::TempFile;
 
-const iopulse::test::LoadedEngine& uring_plugin() { return iopulse::test::built_engine("io_uring"); }
-
-// Option values in the descriptor's order: fixed-buffers, fixed-files,
-// sqpoll, sqpoll-cpu, sqpoll-idle-ms, iopoll.
-struct UringOptions {
-  iop_option_value v[6] = {{0, nullptr}, {0, nullptr}, {0, nullptr},
-                           {-1, nullptr}, {1000, nullptr}, {0, nullptr}};
-};
-
-// The io_uring descriptors this process has open.
-std::set<int> uring_fds() {
-  std::set<int> fds;
-  DIR* d = opendir("/proc/self/fd");
-  while (const dirent* e = readdir(d)) {
-    if (e->d_name[0] == '.') continue;
-    char link[256] = {};
-    const std::string path = std::string("/proc/self/fd/") + e->d_name;
-    if (readlink(path.c_str(), link, sizeof link - 1) > 0 && std::strstr(link, "io_uring") != nullptr) {
-      fds.insert(std::atoi(e->d_name));
-    }
-  }
-  closedir(d);
-  return fds;
-}
-
-// The kernel's description of ring `fd` (/proc/self/fdinfo).
-std::string fdinfo(int fd) {
-  std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-long fdinfo_number(const std::string& info, const char* field) {
-  const size_t at = info.find(std::string(field) + ":");
-  if (at == std::string::npos) return -999;
-  return std::strtol(info.c_str() + at + std::strlen(field) + 1, nullptr, 0);
-}
+using iopulse::test::fdinfo;
+using iopulse::test::fdinfo_number;
+using iopulse::test::uring_fds;
+using iopulse::test::uring_plugin;
+using iopulse::test::UringOptions;
 
 // An io_uring instance created with `opt`, and its ring's descriptor.
 class UringFeatures : public ::testing::Test {
