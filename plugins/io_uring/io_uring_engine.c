@@ -955,8 +955,9 @@ static int32_t poll_completions(iop_engine *e, iop_cqe *out, uint32_t got, uint3
  * it completes, so this waits again until min_wait IOs have completed or
  * the time is up; the chains that ops continue with are submitted by the
  * same enter, or at the end. */
-static int32_t reap_with_metadata(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
-                                  uint64_t timeout_ns) {
+__attribute__((noinline)) static int32_t reap_with_metadata(iop_engine *e, iop_cqe *out,
+                                                          uint32_t max, uint32_t min_wait,
+                                                          uint64_t timeout_ns) {
   struct uring_meta *m = &e->meta;
   uring_meta_release_reaped(m);
   uint32_t got = take_refused(e, out, max);
