@@ -243,17 +243,15 @@ struct iop_engine {
   struct uring_meta meta;
 };
 
-/* One file handle: the host's descriptor, whether it is a block device
- * (trim discards instead of punching a hole) and whether it is a directory
- * handle (IOP_FILE_DIRECTORY, for metadata ops). */
+/* One file handle: the host's descriptor, and whether it is a block device
+ * (trim discards instead of punching a hole). */
 struct uring_file {
   int fd;
   bool block_device;
-  bool directory;
 };
 
 /* The record of a free file handle. */
-static const struct uring_file no_file = {-1, false, false};
+static const struct uring_file no_file = {-1, false};
 
 static const iop_engine_desc uring_desc;
 
@@ -636,7 +634,6 @@ static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_err
   }
   file_of(e, h)->fd = file->fd;
   file_of(e, h)->block_device = S_ISBLK(st.st_mode);
-  file_of(e, h)->directory = directory;
   iop_file_table_mark_open(&e->files, h);
   return h;
 }
