@@ -61,14 +61,20 @@ OutputDestination OutputDestination::resolve(const std::string& option, const st
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     const int err = errno;
-    struct stat link;
-    if (err == ENOENT && lstat(path.c_str(), &link) == 0) {
-      refuse(option, path, ENOENT, "it is a symbolic link to a file that does not exist");
-    }
     if (err != ENOENT) refuse(option, path, err, std::strerror(err));
-    check_directory(option, path, parent_of(path));
+    // Nothing there yet, or a symbolic link to a file that does not exist
+    // yet: the file is created where the link points.
+    std::string where = path;
+    struct stat link;
+    for (int hops = 0; lstat(where.c_str(), &link) == 0 && S_ISLNK(link.st_mode); ++hops) {
+      std::error_code ec;
+      const fs::path to = fs::read_symlink(where, ec);
+      if (ec || hops == 40) refuse(option, path, ELOOP, "its symbolic links cannot be followed");
+      where = to.is_absolute() ? to.string() : (fs::path(parent_of(where)) / to).lexically_normal().string();
+    }
+    check_directory(option, path, parent_of(where));
     d.kind = Kind::kReplace;
-    d.write_path = path;
+    d.write_path = where;
     return d;
   }
 

@@ -14,9 +14,10 @@
 //   regular file with several hard links or one reached
 //   through /proc                                          -> kInPlace:
 //       opened for writing where it is; never renamed over
-//   a directory, a block device, a socket, a dangling
-//   symbolic link, a directory that is missing or cannot
-//   be written                                             -> refused
+//   a directory, a block device, a socket, a directory
+//   that is missing or cannot be written                   -> refused
+//
+// A symbolic link to a file that does not exist yet creates that file.
 //
 // Results therefore never replace what is not a regular file.  Nothing here
 // creates or changes anything; resolve() only looks.

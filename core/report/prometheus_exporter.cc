@@ -90,7 +90,15 @@ void PrometheusExporter::start() {
   // (up to kRequestThreads - 1 of them never delay a scrape); idle threads
   // only wait on a condition variable.
   server->new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
-  server->set_socket_options(listener_socket_options);
+  // cpp-httplib listens with a backlog of 5: connections past it wait for
+  // a SYN retransmission (a second or more).  The listening socket is
+  // remembered here and given a full backlog once bound (listen() on a
+  // listening socket only changes its backlog).
+  socket_t listening = INVALID_SOCKET;
+  server->set_socket_options([&listening](socket_t sock) {
+    listening = sock;
+    listener_socket_options(sock);
+  });
   // One request per connection, and short timeouts, so neither a scrape nor
   // stop() waits long for a silent or slow client.
   server->set_keep_alive_max_count(1);
@@ -129,6 +137,7 @@ void PrometheusExporter::start() {
     port = requested_port_;
   }
   if (port <= 0) throw_bind_error(bind_address_, requested_port_, errno);
+  if (listening != INVALID_SOCKET) ::listen(listening, SOMAXCONN);
 
   server_ = std::move(server);
   bound_port_ = static_cast<uint16_t>(port);
