@@ -115,7 +115,7 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().file_prefix = text;
      }},
-    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH relative to TARGET)",
+    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET, relative to it)",
      APPLY { job.spec().layout_manifest = file_name(text, label); }},
     {"export-layout-manifest", "FILE", "write the planned files to FILE in the --layout-manifest format",
      APPLY { job.spec().export_layout_manifest = file_name(text, label); }},
@@ -275,7 +275,7 @@ const std::vector<JobOption> kOptions = {
     // Behaviour and output.
     {"continue-on-error", "", "count IO errors and keep going instead of stopping at the first",
      APPLY { job.spec().continue_on_error = flag_value(text, label); }},
-    {"json-output", "FILE", "write the results as JSON to this file",
+    {"json-output", "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); }},
     {"stats-interval", "TIME", "length of one time-series interval (default 1s)",
      APPLY {
@@ -283,9 +283,9 @@ const std::vector<JobOption> kOptions = {
        if (ns < 10'000'000) throw UsageError(fmt::format("{}: '{}' is too short; accepted: 10ms or more", label, text));
        job.spec().stats_interval_ns = ns;
      }},
-    {"timeseries-output", "FILE", "stream the time series to this JSON Lines file",
+    {"timeseries-output", "FILE", "stream the time series to this JSON Lines file (- for standard output)",
      APPLY { job.spec().timeseries_output = file_name(text, label); }},
-    {"csv-output", "FILE", "stream the time series to this CSV file",
+    {"csv-output", "FILE", "stream the time series to this CSV file (- for standard output)",
      APPLY { job.spec().csv_output = file_name(text, label); }},
     {"timeseries-per-worker", "", "also record one time series per worker",
      APPLY { job.spec().timeseries_per_worker = flag_value(text, label); }},
