@@ -321,7 +321,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // Run-wide settings (files, outputs, metrics) are the same in every phase.
   const JobSpec& spec = first.spec;
   const TargetLayout& layout = first.layout;
-  const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
+  const bool diskless = lib.diskless();
   std::unique_ptr<PrometheusExporter> exporter;
   RunResult result;
   const PreparationOptions prep_options = preparation_for(phases);
@@ -367,6 +367,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.engine.version = desc.version != nullptr ? desc.version : "";
     r.engine.abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
     r.engine.path = lib.path().string();
+    r.engine.settings = p.engine_report.settings;
     r.config["clock_source"] = monotonic_clock_source();
     if (together) r.config["target_template"] = target_template;
   };

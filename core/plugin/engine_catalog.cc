@@ -3,27 +3,18 @@
 #include "plugin/engine_catalog.h"
 
 #include "iopulse/engine.h"
+#include "iopulse/engine_rules.hpp"
 #include "plugin/engine_library.h"
 #include "plugin/engine_registry.h"
-#include "plugin/option_text.h"
 
 namespace iopulse {
 
 namespace {
 
-// Index k names bit k; see IOP_CAP_* in iopulse/engine.h.
-constexpr std::string_view kCapabilityNames[] = {
-    "async",  "batch-submit", "registered-buffers", "fixed-files",
-    "polled", "fsync",        "fdatasync",          "trim",
-    "opens-by-path", "memory-mapped", "direct",     "diskless",
-};
-static_assert(IOP_CAP_KNOWN_V1 == (uint64_t{1} << std::size(kCapabilityNames)) - 1,
-              "every ABI 1 capability has a name");
-
-std::string join(const std::vector<std::string_view>& items) {
+std::string join(const std::vector<std::string>& items) {
   if (items.empty()) return "none";
   std::string text;
-  for (std::string_view item : items) {
+  for (const std::string& item : items) {
     if (!text.empty()) text += ", ";
     text += item;
   }
@@ -39,7 +30,14 @@ std::string title(const EngineLibrary& lib) {
 
 std::string limits(const EngineLibrary& lib, const char* indent) {
   std::string text;
-  text += indent + std::string("capabilities: ") + join(capability_names(lib.caps())) + "\n";
+  text += indent + std::string("capabilities: ") +
+          join(capability_names(lib.caps() & ~IOP_CAP_META_ALL)) + "\n";
+  if ((lib.caps() & IOP_CAP_META_ALL) != 0) {
+    text += indent + std::string("metadata ops: ") +
+            join(capability_names(lib.caps() & IOP_CAP_META_ALL)) + "\n";
+  }
+  text += indent + std::string("requires: ") +
+          join(required_capability_names(lib.required_caps())) + "\n";
   text += indent + std::string("max queue depth: ") + std::to_string(lib.desc().max_queue_depth) +
           "\n";
   if (lib.desc().min_buf_align != 0) {
@@ -52,12 +50,12 @@ std::string limits(const EngineLibrary& lib, const char* indent) {
 
 // The default as help shows it: booleans as true/false, sizes with suffix.
 std::string shown_default(const iop_option_desc& opt) {
-  ParsedOptionValue value;
-  const std::string text = option_default_text(opt);
-  if (parse_option_text(opt, text, &value)) return text;  // cannot happen once loaded
+  iop::rules::ParsedOptionValue value;
+  const std::string text = iop::rules::option_default_text(opt);
+  if (iop::rules::parse_option_text(opt, text, &value)) return text;  // cannot happen once loaded
   switch (opt.type) {
     case IOP_OPT_BOOL: return value.i != 0 ? "true" : "false";
-    case IOP_OPT_SIZE: return format_size(value.i);
+    case IOP_OPT_SIZE: return iop::rules::format_size(value.i);
     case IOP_OPT_STRING: return "\"" + text + "\"";
     default: return text;
   }
@@ -65,12 +63,12 @@ std::string shown_default(const iop_option_desc& opt) {
 
 }  // namespace
 
-std::vector<std::string_view> capability_names(uint64_t caps) {
-  std::vector<std::string_view> names;
-  for (size_t bit = 0; bit < std::size(kCapabilityNames); ++bit) {
-    if ((caps & (uint64_t{1} << bit)) != 0) names.push_back(kCapabilityNames[bit]);
-  }
-  return names;
+std::vector<std::string> capability_names(uint64_t caps) {
+  return iop::rules::bit_names(caps, iop::rules::capability_table());
+}
+
+std::vector<std::string> required_capability_names(uint64_t required_caps) {
+  return iop::rules::bit_names(required_caps, iop::rules::required_capability_table());
 }
 
 std::string format_engine_list(const EngineRegistry& registry) {
@@ -108,13 +106,13 @@ std::string format_engine_help(const EngineLibrary& lib) {
   for (uint32_t k = 0; k < d.num_options; ++k) {
     const iop_option_desc& opt = d.options[k];
     text += "  --" + std::string(lib.name()) + "." + opt.name + "=" +
-            option_type_name(opt.type) + "\n";
+            iop::rules::option_type_name(opt.type) + "\n";
     if (opt.help != nullptr && opt.help[0] != '\0') text += "      " + std::string(opt.help) + "\n";
     text += "      default: " + shown_default(opt);
     switch (opt.type) {
       case IOP_OPT_INT:
-      case IOP_OPT_SIZE: text += "; range: " + option_accepted_text(opt); break;
-      case IOP_OPT_ENUM: text += "; choices: " + option_accepted_text(opt); break;
+      case IOP_OPT_SIZE: text += "; range: " + iop::rules::option_accepted_text(opt); break;
+      case IOP_OPT_ENUM: text += "; choices: " + iop::rules::option_accepted_text(opt); break;
       default: break;
     }
     text += "\n";

@@ -15,19 +15,24 @@ namespace iopulse {
 class EngineLibrary;
 class EngineRegistry;
 
-// The names of the capability bits set in `caps`, in bit order: async,
-// batch-submit, registered-buffers, fixed-files, polled, fsync, fdatasync,
-// trim, opens-by-path, memory-mapped, direct, diskless.  Unknown bits are
-// left out (a loaded engine has none).
-std::vector<std::string_view> capability_names(uint64_t caps);
+// The names of the informational capability bits set in `caps`, in bit
+// order (see iop::rules::capability_table(): async, batch-submit, ...,
+// report, then the metadata ops mkdir ... list).  Unknown bits are left out.
+std::vector<std::string> capability_names(uint64_t caps);
+
+// The names of the required capability bits set in `required_caps`
+// (diskless, opens-by-path).
+std::vector<std::string> required_capability_names(uint64_t required_caps);
 
 // One block per engine in search order: name, engine version, ABI version,
-// description, capabilities, max queue depth and the path it was loaded
-// from; or a line saying none were found and where the registry looked.
+// description, capabilities (data-plane ones, then metadata ops), required
+// capabilities, max queue depth and the path it was loaded from; or a line
+// saying none were found and where the registry looked.
 std::string format_engine_list(const EngineRegistry& registry);
 
-// The engine's description, capabilities and limits, then each option as
-// --<engine>.<name>=<TYPE> with its help, default and range or choices.
+// The engine's description, capabilities and limits as in the list, then
+// each option as --<engine>.<name>=<TYPE> with its help, default and range
+// or choices.
 std::string format_engine_help(const EngineLibrary& lib);
 
 }  // namespace iopulse

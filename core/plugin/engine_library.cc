@@ -4,11 +4,7 @@
 
 #include <dlfcn.h>
 
-#include <algorithm>
-#include <cstddef>
-#include <cstdio>
-#include <cstring>
-#include <set>
+#include <string>
 #include <system_error>
 #include <type_traits>
 
@@ -16,7 +12,6 @@
 #include <spdlog/spdlog.h>
 
 #include "iopulse/version.h"
-#include "plugin/option_text.h"
 #include "plugin/plugin_error.h"
 
 namespace iopulse {
@@ -25,8 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Everything up to and including `name`: readable in every ABI major.
-constexpr size_t kFrozenPrefixSize = offsetof(iop_engine_desc, name) + sizeof(const char*);
+// How the loader names itself in messages about versions and capabilities.
+constexpr const char* kWho = "this iopulse";
 
 // Forwards an engine's log line to spdlog.  Called by plugin code through a
 // C function pointer, so it must never throw.
@@ -52,34 +47,6 @@ const iop_host_info kHostInfo = {
   throw PluginError("plugin " + path.string() + ": " + reason);
 }
 
-std::string errno_text(int32_t rc) {
-  if (rc < 0) return std::error_code(-rc, std::generic_category()).message();
-  return "returned " + std::to_string(rc);
-}
-
-std::string version_text(unsigned major, unsigned minor) {
-  return std::to_string(major) + "." + std::to_string(minor);
-}
-
-bool is_engine_name(const char* s) {
-  if (s == nullptr || *s == '\0') return false;
-  for (; *s != '\0'; ++s) {
-    const char c = *s;
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return true;
-}
-
-bool is_option_name(const char* s) {
-  if (s == nullptr) return false;
-  const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(s[0])) return false;
-  for (++s; *s != '\0'; ++s) {
-    if (!alnum(*s) && *s != '-') return false;
-  }
-  return true;
-}
-
 // Loads `path` with dlopen() only to learn why it cannot be loaded: Boost.DLL
 // reports every dlopen() failure as "Bad file descriptor".  Returns the
 // dlerror() text without the path it starts with, or "" when it loads (the
@@ -98,91 +65,6 @@ std::string dlopen_failure(const fs::path& path) {
   return text;
 }
 
-// Returns "" when the option is well formed, else the reason.
-std::string check_option(const iop_option_desc& opt) {
-  if (opt.reserved0 != 0 || opt.reserved[0] != 0 || opt.reserved[1] != 0) {
-    return "reserved fields are not 0";
-  }
-  if (option_type_name(opt.type) == nullptr) return "unknown type " + std::to_string(opt.type);
-  if (opt.type == IOP_OPT_ENUM) {
-    if (opt.choices == nullptr || opt.choices[0] == nullptr) return "enum has no choices";
-    std::set<std::string_view> seen;
-    for (const char* const* c = opt.choices; *c != nullptr; ++c) {
-      if (**c == '\0') return "enum has an empty choice";
-      if (!seen.insert(*c).second) return "enum choice '" + std::string(*c) + "' appears twice";
-    }
-  }
-  if (opt.type == IOP_OPT_INT || opt.type == IOP_OPT_SIZE) {
-    const OptionRange r = option_range(opt);
-    if (r.min > r.max) {
-      return "range " + std::to_string(r.min) + ".." + std::to_string(r.max) + " is empty";
-    }
-    if (opt.type == IOP_OPT_SIZE && r.min < 0) return "size range starts below 0";
-  }
-  ParsedOptionValue value;
-  if (auto why = parse_option_text(opt, option_default_text(opt), &value)) {
-    return "default " + *why;
-  }
-  return "";
-}
-
-// Returns "" when the copied descriptor is acceptable, else the reason.
-std::string check_desc(const iop_engine_desc& d) {
-  if (!is_engine_name(d.name)) {
-    return d.name == nullptr ? std::string("engine has no name")
-                             : "engine name '" + std::string(d.name) +
-                                   "' is not made of [a-z0-9_] only";
-  }
-  const std::string engine = "engine " + std::string(d.name) + ": ";
-  const struct {
-    const char* what;
-    bool present;
-  } required[] = {
-      {"create", d.create != nullptr},         {"destroy", d.destroy != nullptr},
-      {"open_file", d.open_file != nullptr},   {"close_file", d.close_file != nullptr},
-      {"submit", d.submit != nullptr},         {"reap", d.reap != nullptr},
-  };
-  for (const auto& fn : required) {
-    if (!fn.present) return engine + "required function " + fn.what + "() is missing";
-  }
-  if (const uint64_t unknown = d.caps & ~IOP_CAP_KNOWN_V1; unknown != 0) {
-    char hex[32];
-    snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(unknown));
-    return engine + "unknown capability bits " + hex + " (this iopulse knows ABI " +
-           version_text(IOP_ABI_MAJOR, IOP_ABI_MINOR) + ")";
-  }
-  const bool has_regbuf_cap = (d.caps & IOP_CAP_REGISTERED_BUFFERS) != 0;
-  if (has_regbuf_cap && d.register_buffers == nullptr) {
-    return engine + "declares registered-buffers but register_buffers() is missing";
-  }
-  if (!has_regbuf_cap && d.register_buffers != nullptr) {
-    return engine + "provides register_buffers() but does not declare registered-buffers";
-  }
-  if (d.max_queue_depth < 1) return engine + "max_queue_depth is 0";
-  if ((d.min_buf_align & (d.min_buf_align - 1)) != 0) {
-    return engine + "min_buf_align " + std::to_string(d.min_buf_align) +
-           " is not a power of two";
-  }
-  if (d.num_options > 0 && d.options == nullptr) {
-    return engine + "num_options is " + std::to_string(d.num_options) + " but options is NULL";
-  }
-  std::set<std::string_view> names;
-  for (uint32_t k = 0; k < d.num_options; ++k) {
-    const iop_option_desc& opt = d.options[k];
-    if (!is_option_name(opt.name)) {
-      return engine + "option " + std::to_string(k) + ": name '" +
-             (opt.name != nullptr ? opt.name : "(null)") + "' is not [a-z0-9][a-z0-9-]*";
-    }
-    if (!names.insert(opt.name).second) {
-      return engine + "option '" + opt.name + "' is declared twice";
-    }
-    if (std::string why = check_option(opt); !why.empty()) {
-      return engine + "option '" + opt.name + "': " + why;
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 std::unique_ptr<EngineLibrary> EngineLibrary::load(const fs::path& path) {
@@ -192,61 +74,71 @@ std::unique_ptr<EngineLibrary> EngineLibrary::load(const fs::path& path) {
   if (!fs::is_regular_file(resolved, ec)) fail(path, "not a regular file");
 
   if (std::string why = dlopen_failure(resolved); !why.empty()) fail(path, "cannot load: " + why);
-  auto lib = std::make_unique<boost::dll::shared_library>();
+  std::unique_ptr<EngineLibrary> self(new EngineLibrary(resolved));
+  self->lib_ = std::make_unique<boost::dll::shared_library>();
   boost::dll::fs::error_code load_ec;
-  lib->load(resolved, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
-            load_ec);
+  self->lib_->load(resolved, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+                   load_ec);
   if (load_ec) fail(path, "cannot load: " + load_ec.message());
 
-  if (!lib->has(IOP_ENTRY_SYMBOL)) {
+  if (!self->lib_->has(IOP_ENTRY_SYMBOL)) {
     fail(path, std::string("no entry function ") + IOP_ENTRY_SYMBOL +
                    " (not an IOPulse engine)");
   }
-  auto& entry = lib->get<std::remove_pointer_t<iop_engine_entry_fn>>(IOP_ENTRY_SYMBOL);
+  auto& entry = self->lib_->get<std::remove_pointer_t<iop_engine_entry_fn>>(IOP_ENTRY_SYMBOL);
 
-  const iop_engine_desc* raw = nullptr;
-  int32_t rc = 0;
+  iop::rules::EntryResult called;
   try {
-    rc = entry(&kHostInfo, &raw);
+    called = iop::rules::call_entry(&entry, &kHostInfo);
   } catch (...) {
     fail(path, "entry function threw an exception");
   }
-  if (rc != 0) fail(path, "entry function failed: " + errno_text(rc));
-  if (raw == nullptr) fail(path, "entry function returned no descriptor");
+  if (called.rc != 0 && !called.probed) {
+    if (called.rc == -EPROTO) {
+      fail(path, std::string("entry function refused ") + kWho + " (ABI " +
+                     iop::rules::version_text(IOP_ABI_MAJOR, IOP_ABI_MINOR) +
+                     ", " + iop::rules::errno_message(called.rc) +
+                     "): the engine was built for another ABI major; rebuild it against the "
+                     "IOPulse SDK of ABI " + std::to_string(IOP_ABI_MAJOR));
+    }
+    fail(path, "entry function failed: " + iop::rules::errno_message(called.rc));
+  }
+  if (called.desc == nullptr) fail(path, "entry function returned no descriptor");
 
   // The frozen prefix: the same layout in every ABI major.
-  if (raw->struct_size < kFrozenPrefixSize) {
-    fail(path, "descriptor struct_size " + std::to_string(raw->struct_size) +
-                   " is smaller than the frozen prefix (" + std::to_string(kFrozenPrefixSize) +
-                   " bytes)");
-  }
-  const std::string host_abi = version_text(IOP_ABI_MAJOR, IOP_ABI_MINOR);
-  if (raw->abi_major != IOP_ABI_MAJOR) {
-    fail(path, "engine ABI " + version_text(raw->abi_major, raw->abi_minor) +
-                   " is not supported by this iopulse (ABI " + host_abi + ")");
-  }
-  if (raw->min_host_abi_minor > IOP_ABI_MINOR) {
-    fail(path, "engine needs iopulse ABI " + version_text(IOP_ABI_MAJOR, raw->min_host_abi_minor) +
-                   " or newer (this iopulse has ABI " + host_abi + ")");
+  const iop_engine_desc& raw = *called.desc;
+  if (std::string why = iop::rules::check_prefix(raw, kWho); !why.empty()) fail(path, why);
+  if (called.probed) {
+    // An engine of this major that refuses this host: cannot happen with a
+    // well-formed engine, but must not be used.
+    fail(path, "entry function refused this iopulse (" + iop::rules::errno_message(called.rc) + ")");
   }
 
   // Members an older engine does not know read as zero/NULL.
-  iop_engine_desc desc;
-  std::memset(&desc, 0, sizeof desc);
-  std::memcpy(&desc, raw, std::min<size_t>(raw->struct_size, sizeof desc));
-  if (std::string why = check_desc(desc); !why.empty()) fail(path, why);
-
-  return std::unique_ptr<EngineLibrary>(new EngineLibrary(resolved, std::move(lib), desc));
+  if (std::string why = iop::rules::copy_descriptor(raw, &self->copy_); !why.empty()) {
+    fail(path, iop::rules::is_engine_name(raw.name) ? "engine " + std::string(raw.name) + ": " + why
+                                                    : why);
+  }
+  iop_engine_desc& d = self->copy_.desc;
+  if (std::string why = iop::rules::check_descriptor(d, kWho); !why.empty()) {
+    fail(path, iop::rules::is_engine_name(d.name) ? "engine " + std::string(d.name) + ": " + why
+                                                  : why);
+  }
+  // A host ignores informational bits it does not know (a newer minor's).
+  if (const uint64_t unknown = d.caps & ~IOP_CAP_KNOWN_2_0; unknown != 0) {
+    spdlog::debug("engine {}: ignoring capability bits {} this iopulse does not know", d.name,
+                  iop::rules::hex_text(unknown));
+    d.caps &= IOP_CAP_KNOWN_2_0;
+  }
+  return self;
 }
 
-EngineLibrary::EngineLibrary(fs::path path, std::unique_ptr<boost::dll::shared_library> lib,
-                             const iop_engine_desc& desc)
-    : path_(std::move(path)), lib_(std::move(lib)), desc_(desc) {}
+EngineLibrary::EngineLibrary(fs::path path) : path_(std::move(path)) {}
 
 EngineLibrary::~EngineLibrary() = default;
 
 std::string EngineLibrary::abi_string() const {
-  return version_text(desc_.abi_major, desc_.abi_minor);
+  return iop::rules::version_text(copy_.desc.abi_major, copy_.desc.abi_minor);
 }
 
 }  // namespace iopulse

@@ -4,9 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "iopulse/engine_rules.hpp"
+
 #include "job/usage_error.h"
 #include "plugin/engine_library.h"
-#include "plugin/option_text.h"
 
 namespace iopulse {
 
@@ -43,17 +44,17 @@ EngineOptionValues EngineOptionValues::parse(
   out.values_.reserve(d.num_options);
   for (uint32_t k = 0; k < d.num_options; ++k) {
     const iop_option_desc& opt = d.options[k];
-    std::string text = chosen[k] != nullptr ? *chosen[k] : option_default_text(opt);
+    std::string text = chosen[k] != nullptr ? *chosen[k] : iop::rules::option_default_text(opt);
     if (chosen[k] != nullptr && text.empty()) {
       if (opt.type == IOP_OPT_BOOL) {
         text = "1";
       } else if (opt.type != IOP_OPT_STRING) {
         throw UsageError(flag(opt.name) + ": a value is required; accepted: " +
-                         option_accepted_text(opt));
+                         iop::rules::option_accepted_text(opt));
       }
     }
-    ParsedOptionValue value;
-    if (auto why = parse_option_text(opt, text, &value)) {
+    iop::rules::ParsedOptionValue value;
+    if (auto why = iop::rules::parse_option_text(opt, text, &value)) {
       // Defaults were checked when the library loaded, so this is the user's.
       throw UsageError(flag(opt.name) + ": " + *why);
     }

@@ -137,6 +137,11 @@ json result_to_json(const RunResult& result) {
       {"total", op_to_json(result.total(), result.window_ns)},
       {"cpu", {{"user_s", result.resources.user_s}, {"system_s", result.resources.system_s}}},
   };
+  if (!result.engine.settings.empty()) {
+    json settings = json::object();
+    for (const auto& [name, value] : result.engine.settings) settings[name] = value;
+    j["engine"]["settings"] = std::move(settings);
+  }
   if (result.sync.ops != 0 || result.sync.errors != 0) j["sync"] = op_to_json(result.sync, result.window_ns);
   const ResourceUsage& r = result.resources;
   const double busy_s = r.user_s + r.system_s;

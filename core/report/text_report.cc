@@ -20,6 +20,9 @@ namespace {
 // Every line is "  <label padded to kLabelWidth><value>".
 constexpr int kLabelWidth = 13;
 
+// Engine settings longer than this stay out of the engine line.
+constexpr size_t kMaxEngineSettingsText = 100;
+
 using Out = std::back_insert_iterator<std::string>;
 
 void line(Out out, std::string_view label, std::string_view value) {
@@ -31,6 +34,13 @@ std::string engine_text(const EngineIdentity& engine) {
   if (!engine.version.empty()) text += " " + engine.version;
   if (!engine.abi.empty()) text += ", ABI " + engine.abi;
   if (!engine.path.empty()) text += ", " + engine.path;
+  // The settings that took effect, when they fit on the line (all of them
+  // are in the JSON results).
+  std::string settings;
+  for (const auto& [name, value] : engine.settings) {
+    settings += (settings.empty() ? "" : ", ") + name + "=" + value;
+  }
+  if (!settings.empty() && settings.size() <= kMaxEngineSettingsText) text += " (" + settings + ")";
   return text;
 }
 

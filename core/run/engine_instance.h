@@ -15,6 +15,7 @@
 
 #include "iopulse/engine.h"
 #include "job/usage_error.h"
+#include "plugin/instance_report.h"
 
 namespace iopulse {
 
@@ -41,6 +42,8 @@ class EngineInstance {
   // Registers IO buffers when the engine supports it (no-op otherwise).
   // Returns true when the engine took them.
   bool register_buffers(const std::vector<iop_buffer>& buffers);
+  // What this instance really does (engine.h, report()); throws PluginError.
+  InstanceReport report() const { return read_instance_report(desc_, engine_); }
 
   int32_t submit(iop_io* const* ios, uint32_t n) { return submit_(engine_, ios, n, 0); }
   int32_t reap(iop_cqe* out, uint32_t max, uint32_t min_wait, uint64_t timeout_ns) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "job/usage_error.h"
+#include "plugin/engine_requirements.h"
 #include "run/engine_instance.h"
 
 namespace iopulse {
@@ -13,17 +14,15 @@ namespace iopulse {
 std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec spec, const EngineLibrary& engine,
                                                        const LayoutScope& scope) {
   const iop_engine_desc& desc = engine.desc();
-  const bool diskless = (desc.caps & IOP_CAP_DISKLESS) != 0;
+  const bool diskless = engine.diskless();
   if ((spec.verify || spec.verify_only) && diskless) {
     throw UsageError(fmt::format("--{}: engine {} does no IO; nothing to verify",
                                  spec.verify ? "verify" : "verify-only", desc.name));
   }
-  if (spec.direct && (desc.caps & IOP_CAP_DIRECT) == 0) {
-    throw UsageError(fmt::format("--direct: engine {} does not support O_DIRECT", desc.name));
-  }
+  require_capabilities(spec, desc.name, desc.caps, desc.caps);
   auto phase = std::make_unique<PlannedWorkload>(PlannedWorkload{
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
-      TargetLayout::plan(spec, diskless, scope), EngineBinding{}});
+      TargetLayout::plan(spec, diskless, scope), EngineBinding{}, InstanceReport{}});
 
   EngineBinding& b = phase->binding;
   b.desc = &desc;
@@ -47,6 +46,9 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
   config.num_options = b.num_options;
   config.options = b.options;
   EngineInstance probe(desc, config);
+  // What the instance really does can be less than the descriptor says.
+  phase->engine_report = probe.report();
+  require_capabilities(spec, desc.name, desc.caps, phase->engine_report.caps);
   return phase;
 }
 

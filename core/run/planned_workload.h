@@ -14,6 +14,7 @@
 #include "job/job_spec.h"
 #include "plugin/engine_library.h"
 #include "plugin/engine_options.h"
+#include "plugin/instance_report.h"
 #include "run/job_runner.h"
 #include "target/target_layout.h"
 
@@ -25,6 +26,7 @@ struct PlannedWorkload {
   EngineOptionValues options;
   TargetLayout layout;
   EngineBinding binding;        // points into `options`: a PlannedWorkload never moves
+  InstanceReport engine_report; // what an instance created for this workload reported
 
   // Throws UsageError (exit code 2) when the workload cannot run.
   // `scope`: the processes sharing the target (multi-host runs).

@@ -171,7 +171,7 @@ void Worker::setup() {
   const bool writes = spec.read_percent < 100;
   const uint32_t file_flags =
       IOP_FILE_READ | (writes ? IOP_FILE_WRITE : 0) | (spec.direct ? IOP_FILE_DIRECT : 0);
-  const bool host_opens = (desc.caps & (IOP_CAP_OPENS_BY_PATH | IOP_CAP_DISKLESS)) == 0;
+  const bool host_opens = (desc.required_caps & (IOP_REQ_OPENS_BY_PATH | IOP_REQ_DISKLESS)) == 0;
   uint64_t first_unit = 0;
   for (const WorkerRegion& wr : assignment_.regions) {
     OpenRegion r;

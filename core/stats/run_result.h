@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,10 @@ struct EngineIdentity {
   std::string version;  // the engine's own version string
   std::string abi;      // engine ABI major.minor it was built against, e.g. "1.0"
   std::string path;     // the shared object it was loaded from
+  // The settings that took effect, as the engine's report() said for an
+  // instance created with the job's configuration (name, value), e.g.
+  // io_uring's ring setup flags; empty when the engine reports none.
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 
 struct RunResult {

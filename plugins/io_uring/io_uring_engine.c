@@ -31,18 +31,47 @@
  * IOs the engine refuses before the kernel sees them (a bad file handle, an
  * unknown or unsupported op) still count as accepted and complete with
  * -EBADF / -EINVAL / -EOPNOTSUPP from the next reap(), like any other IO.
+ *
+ * Per IO: IOP_IO_DSYNC, IOP_IO_NOWAIT and IOP_IO_HIPRI become the SQE's
+ * rw_flags (RWF_*), a priority its ioprio, so the kernel applies or refuses
+ * them.  HIPRI exists only on an iopoll ring (the kernel refuses RWF_HIPRI
+ * elsewhere), where every IO is polled anyway.
+ *
+ * Trim: a regular file's range is punched out (IORING_OP_FALLOCATE with
+ * PUNCH_HOLE | KEEP_SIZE, as the sync engine does with fallocate(2)); a block
+ * device's range is discarded with the block layer's io_uring command
+ * (BLOCK_URING_CMD_DISCARD, Linux 6.12; older kernels fail the IO with their
+ * error).
+ *
+ * What an instance really does depends on its options, so report() narrows
+ * the descriptor's capabilities: POLLED and HIPRI only with iopoll; FSYNC,
+ * FDATASYNC and TRIM not with iopoll (an iopoll ring takes only polled
+ * reads and writes); the completion fd not with iopoll without sqpoll
+ * (completions appear only when this thread polls); REGISTERED_BUFFERS and
+ * FIXED_FILES only when asked for.  Its settings say which setup flags the
+ * kernel accepted, the SQ size, and what else is in effect.
+ *
+ * Completion fd: an eventfd registered with the ring
+ * (io_uring_register_eventfd), which the kernel signals as completions are
+ * posted (with DEFER_TASKRUN, as completion work is queued for this thread);
+ * the engine signals it itself for IOs it refuses.  control() drops a file's
+ * page cache (IOP_CTL_DROP_CACHE).
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <liburing.h>
 
@@ -52,6 +81,12 @@
 #define URING_ENGINE_NAME "io_uring"
 #define URING_MAX_QUEUE_DEPTH 4096u
 #define URING_MIN_FILE_SLOTS 8
+
+/* The block layer's io_uring discard command (<linux/blkdev.h>, Linux
+ * 6.12); defined here because older kernel headers lack it. */
+#ifndef BLOCK_URING_CMD_DISCARD
+#define BLOCK_URING_CMD_DISCARD _IO(0x12, 0)
+#endif
 
 /* The host's log, kept from the entry call: written there, before any
  * instance exists, and only read afterwards. */
@@ -78,6 +113,7 @@ enum {
 
 static const iop_option_desc uring_options[NUM_OPTIONS] = {
     [OPT_FIXED_BUFFERS] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "fixed-buffers",
         .help = "register the IO buffers with the kernel and use READ_FIXED/WRITE_FIXED "
                 "(saves the page pinning per IO)",
@@ -85,6 +121,7 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .default_value = "0",
     },
     [OPT_FIXED_FILES] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "fixed-files",
         .help = "register the file descriptors with the ring (IOSQE_FIXED_FILE; saves the "
                 "file lookup per IO)",
@@ -92,6 +129,7 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .default_value = "0",
     },
     [OPT_SQPOLL] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "sqpoll",
         .help = "a kernel thread polls the submission queue, so submitting needs no "
                 "system call (IORING_SETUP_SQPOLL; burns a CPU while busy)",
@@ -99,6 +137,7 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .default_value = "0",
     },
     [OPT_SQPOLL_CPU] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "sqpoll-cpu",
         .help = "with sqpoll: pin the kernel polling thread to this CPU (-1: not pinned)",
         .type = IOP_OPT_INT,
@@ -107,6 +146,7 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .max_value = 65535,
     },
     [OPT_SQPOLL_IDLE_MS] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "sqpoll-idle-ms",
         .help = "with sqpoll: milliseconds without work before the polling thread sleeps",
         .type = IOP_OPT_INT,
@@ -115,6 +155,7 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .max_value = 3600000,
     },
     [OPT_IOPOLL] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "iopoll",
         .help = "busy-poll the device for completions instead of waiting for interrupts "
                 "(IORING_SETUP_IOPOLL; needs --direct and a device with poll queues)",
@@ -135,11 +176,14 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
  * overflow.  refused[] holds the completions of refused IOs (capacity
  * queue_depth, num_refused used, oldest first); reap() hands them out first.
  *
- * files holds the host's descriptor (an int) per file handle, -1 for a free
- * handle, so its records form an int array of files.num_slots entries (see
- * fds()).  With fixed-files that array is the ring's registered file table
+ * files holds a struct uring_file per file handle (fd -1 for a free
+ * handle).  With fixed-files the fds are the ring's registered file table
  * (handle == fixed index), kept in step by open_file()/close_file(); it only
  * grows in open_file(), so submit() reads it without allocating.
+ *
+ * event_fd is the completion fd once the host asked for it, else -1.
+ * settings[] and the text buffers they point to are the instance report,
+ * written in create().
  *
  * num_buffers is how many buffers register_buffers() registered (0 when
  * fixed-buffers is off); an IO uses READ_FIXED/WRITE_FIXED only when its
@@ -167,15 +211,32 @@ struct iop_engine {
   bool files_registered;
 
   uint32_t num_buffers;
+
+  int event_fd;
+  uint64_t caps; /* what this instance really does (see the top) */
+  iop_setting settings[6];
+  uint32_t num_settings;
+  char setup_text[160];
+  char sq_text[16];
+  char sqpoll_text[48];
+};
+
+/* One file handle: the host's descriptor, and whether it is a block device
+ * (trim discards instead of punching a hole). */
+struct uring_file {
+  int fd;
+  bool block_device;
 };
 
 /* The record of a free file handle. */
-static const int no_fd = -1;
+static const struct uring_file no_file = {-1, false};
 
 static const iop_engine_desc uring_desc;
 
-/* The descriptors by handle: files' records as an int array. */
-static inline int *fds(const iop_engine *e) { return e->files.slots; }
+/* The record of file handle h (in range). */
+static inline struct uring_file *file_of(const iop_engine *e, int32_t h) {
+  return (struct uring_file *)e->files.slots + h;
+}
 
 static void log_line(int32_t level, const char *message) {
   if (host_log != NULL) host_log(host_log_ctx, level, URING_ENGINE_NAME, message);
@@ -253,6 +314,7 @@ static void set_setup_error(iop_error *err, int rc, const struct iop_engine *e,
 static void uring_destroy(iop_engine *e) {
   if (e == NULL) return;
   if (e->ring_ready) io_uring_queue_exit(&e->ring); /* drops registrations too */
+  if (e->event_fd >= 0) close(e->event_fd);
   free(e->refused);
   iop_file_table_destroy(&e->files);
   free(e);
@@ -302,6 +364,36 @@ static int create_ring(iop_engine *e, const iop_engine_config *config, unsigned 
   return rc;
 }
 
+/* Fills the instance report (settings and capabilities) once the ring is
+ * set up; see the top of the file for what depends on what. */
+static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registered) {
+  describe_flags(e->setup_flags, e->setup_text, sizeof e->setup_text);
+  snprintf(e->sq_text, sizeof e->sq_text, "%u", e->ring.sq.ring_entries);
+  uint32_t n = 0;
+  e->settings[n++] = (iop_setting){"setup-flags", e->setup_text};
+  e->settings[n++] = (iop_setting){"sq-entries", e->sq_text};
+  if (sqpoll) {
+    if (e->setup_flags & IORING_SETUP_SQ_AFF)
+      snprintf(e->sqpoll_text, sizeof e->sqpoll_text, "on, cpu %u", (unsigned)e->sq_thread_cpu);
+    else
+      snprintf(e->sqpoll_text, sizeof e->sqpoll_text, "on");
+    e->settings[n++] = (iop_setting){"sqpoll", e->sqpoll_text};
+  }
+  if (e->fixed_files) e->settings[n++] = (iop_setting){"fixed-files", "on"};
+  if (e->fixed_buffers) e->settings[n++] = (iop_setting){"fixed-buffers", "on"};
+  e->settings[n++] =
+      (iop_setting){"ring-fd", ring_fd_registered ? "registered" : "not registered"};
+  e->num_settings = n;
+
+  uint64_t caps = uring_desc.caps;
+  if (!e->iopoll) caps &= ~(IOP_CAP_POLLED | IOP_CAP_IO_HIPRI);
+  if (e->iopoll) caps &= ~(IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM);
+  if (e->poll_for_completions) caps &= ~IOP_CAP_COMPLETION_FD;
+  if (!e->fixed_buffers) caps &= ~IOP_CAP_REGISTERED_BUFFERS;
+  if (!e->fixed_files) caps &= ~IOP_CAP_FIXED_FILES;
+  e->caps = caps;
+}
+
 static int32_t uring_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
   int32_t rc = iop_check_config(config, out, &uring_desc, err);
   if (rc != 0) return rc;
@@ -317,7 +409,8 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
 
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL) goto oom;
-  iop_file_table_init(&e->files, sizeof(int), &no_fd);
+  e->event_fd = -1;
+  iop_file_table_init(&e->files, sizeof(struct uring_file), &no_file);
   e->refused = calloc(config->queue_depth, sizeof *e->refused);
   if (e->refused == NULL) goto oom;
   e->queue_depth = config->queue_depth;
@@ -346,13 +439,13 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
   e->reap_must_enter =
       (e->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0 || e->poll_for_completions;
   /* Lets io_uring_enter() skip the ring's fd lookup; optional (5.18). */
-  (void)io_uring_register_ring_fd(&e->ring);
+  const bool ring_fd_registered = io_uring_register_ring_fd(&e->ring) == 1;
+  describe_instance(e, sqpoll, ring_fd_registered);
 
   if (!__atomic_exchange_n(&logged_setup, true, __ATOMIC_RELAXED)) {
-    char flags[160], line[256];
-    describe_flags(e->setup_flags, flags, sizeof flags);
+    char line[256];
     snprintf(line, sizeof line, "ring of %u SQEs, setup flags %s", e->ring.sq.ring_entries,
-             flags);
+             e->setup_text);
     log_line(IOP_LOG_DEBUG, line);
   }
   *out = e;
@@ -381,7 +474,14 @@ static int reregister_files(iop_engine *e, iop_error *err) {
     e->files_registered = false;
   }
   /* Free slots are -1: the kernel keeps them as empty (sparse) entries. */
-  int rc = io_uring_register_files(&e->ring, fds(e), (unsigned)slots);
+  int *fds = calloc((size_t)slots, sizeof *fds);
+  if (fds == NULL) {
+    iop_set_error(err, "out of memory for %d file slots", (int)slots);
+    return -ENOMEM;
+  }
+  for (int32_t h = 0; h < slots; h++) fds[h] = file_of(e, h)->fd;
+  int rc = io_uring_register_files(&e->ring, fds, (unsigned)slots);
+  free(fds);
   if (rc < 0) {
     iop_set_error(err, "io_uring_register_files of %d slots failed (%s)%s", (int)slots,
                   strerror(-rc), rc == -EMFILE ? "; raise `ulimit -n`" : "");
@@ -449,7 +549,9 @@ static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_err
       return rc;
     }
   }
-  fds(e)[h] = file->fd;
+  struct stat st;
+  file_of(e, h)->fd = file->fd;
+  file_of(e, h)->block_device = fstat(file->fd, &st) == 0 && S_ISBLK(st.st_mode);
   iop_file_table_mark_open(&e->files, h);
   return h;
 }
@@ -524,6 +626,30 @@ static void refuse(iop_engine *e, const iop_io *io, int64_t res) {
   iop_cqe *c = &e->refused[e->num_refused++];
   c->user_data = io->user_data;
   c->res = res;
+  c->aux = 0;
+  c->flags = 0;
+}
+
+/* RWF_* for the per-IO flags the host set (only those the instance
+ * declares). */
+static inline int rw_flags_of(const iop_io *io) {
+  return ((io->flags & IOP_IO_DSYNC) ? RWF_DSYNC : 0) |
+         ((io->flags & IOP_IO_NOWAIT) ? RWF_NOWAIT : 0) |
+         ((io->flags & IOP_IO_HIPRI) ? RWF_HIPRI : 0);
+}
+
+/* Trim of `io`: punch a hole in a regular file, discard on a block
+ * device (see the top of the file). */
+static void prep_trim(struct io_uring_sqe *sqe, int fd, bool block_device, const iop_io *io) {
+  if (block_device) {
+    io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+    sqe->cmd_op = BLOCK_URING_CMD_DISCARD;
+    sqe->addr = io->offset;
+    sqe->addr3 = io->len;
+  } else {
+    io_uring_prep_fallocate(sqe, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                            (off_t)io->offset, (off_t)io->len);
+  }
 }
 
 static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
@@ -550,11 +676,12 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
       refuse(e, io, -EBADF);
       continue;
     }
-    if (io->op > IOP_OP_FDATASYNC) { /* READ, WRITE, FSYNC, FDATASYNC are 0..3 */
-      refuse(e, io, io->op == IOP_OP_TRIM ? -EOPNOTSUPP : -EINVAL);
+    if (io->op > IOP_OP_TRIM) { /* READ, WRITE, FSYNC, FDATASYNC, TRIM are 0..4 */
+      refuse(e, io, -EINVAL);
       continue;
     }
-    const int fd = e->fixed_files ? io->file : fds(e)[io->file];
+    const struct uring_file *f = file_of(e, io->file);
+    const int fd = e->fixed_files ? io->file : f->fd;
     const bool fixed_buf = io->buf_index >= 0 && (uint32_t)io->buf_index < e->num_buffers;
     /* Cannot be NULL: at most sq_free SQEs are taken. */
     struct io_uring_sqe *sqe = io_uring_get_sqe(&e->ring);
@@ -564,18 +691,25 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
           io_uring_prep_read_fixed(sqe, fd, io->buf, io->len, io->offset, io->buf_index);
         else
           io_uring_prep_read(sqe, fd, io->buf, io->len, io->offset);
+        sqe->rw_flags = rw_flags_of(io);
+        sqe->ioprio = io->ioprio;
         break;
       case IOP_OP_WRITE:
         if (fixed_buf)
           io_uring_prep_write_fixed(sqe, fd, io->buf, io->len, io->offset, io->buf_index);
         else
           io_uring_prep_write(sqe, fd, io->buf, io->len, io->offset);
+        sqe->rw_flags = rw_flags_of(io);
+        sqe->ioprio = io->ioprio;
         break;
       case IOP_OP_FSYNC:
         io_uring_prep_fsync(sqe, fd, 0);
         break;
       case IOP_OP_FDATASYNC:
         io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
+        break;
+      case IOP_OP_TRIM:
+        prep_trim(sqe, fd, f->block_device, io);
         break;
     }
     if (e->fixed_files) sqe->flags |= IOSQE_FIXED_FILE;
@@ -604,6 +738,8 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
       return rc;
     }
   }
+  /* Refused IOs are ready at once: say so on the completion fd. */
+  if (e->event_fd >= 0 && e->num_refused > refused_before) (void)eventfd_write(e->event_fd, 1);
   e->in_flight += n;
   return (int32_t)n;
 }
@@ -618,6 +754,8 @@ static uint32_t copy_cqes(iop_engine *e, iop_cqe *out, uint32_t max) {
     if (n == max) break;
     out[n].user_data = cqe->user_data;
     out[n].res = cqe->res;
+    out[n].aux = 0;
+    out[n].flags = 0;
     n++;
   }
   if (n > 0) io_uring_cq_advance(&e->ring, n);
@@ -699,6 +837,65 @@ static int32_t uring_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t mi
 }
 
 /* ------------------------------------------------------------------------ */
+/* Completion fd, control, report                                            */
+/* ------------------------------------------------------------------------ */
+
+static int32_t uring_completion_fd(iop_engine *e, iop_error *err) {
+  if (e->event_fd >= 0) return e->event_fd;
+  if (e->poll_for_completions) {
+    iop_set_error(err,
+                  "no completion fd with iopoll and without sqpoll: completions appear only "
+                  "when this thread polls the device");
+    return -ENOTSUP;
+  }
+  int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) {
+    int saved = errno;
+    iop_set_error(err, "eventfd failed: %s", strerror(saved));
+    return -saved;
+  }
+  int rc = io_uring_register_eventfd(&e->ring, fd);
+  if (rc < 0) {
+    close(fd);
+    iop_set_error(err, "io_uring_register_eventfd failed: %s", strerror(-rc));
+    return rc;
+  }
+  e->event_fd = fd;
+  return fd;
+}
+
+/* IOP_CTL_DROP_CACHE: writes the file's dirty pages back, then drops its
+ * page cache, so the next reads go to the device. */
+static int32_t uring_control(iop_engine *e, uint32_t op, void *arg, iop_error *err) {
+  if (op != IOP_CTL_DROP_CACHE) return -ENOTSUP;
+  const int32_t *handle = arg;
+  if (handle == NULL || !iop_file_table_is_open(&e->files, *handle)) {
+    iop_set_error(err, "drop-cache: not an open file handle");
+    return -EBADF;
+  }
+  const int fd = file_of(e, *handle)->fd;
+  if (fdatasync(fd) != 0 && errno != EINVAL) {
+    int saved = errno;
+    iop_set_error(err, "drop-cache: fdatasync failed: %s", strerror(saved));
+    return -saved;
+  }
+  int rc = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  if (rc != 0) {
+    iop_set_error(err, "drop-cache: posix_fadvise(DONTNEED) failed: %s", strerror(rc));
+    return -rc;
+  }
+  return 0;
+}
+
+static int32_t uring_report(iop_engine *e, iop_instance_report *out, iop_error *err) {
+  (void)err;
+  out->caps = e->caps;
+  out->settings = e->settings;
+  out->num_settings = e->num_settings;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Descriptor and entry                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -710,12 +907,15 @@ static const iop_engine_desc uring_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = URING_ENGINE_NAME,
-    .version = "1.0.0",
+    .version = "2.0.0",
     .description = "Linux io_uring (liburing): batched submission, fixed buffers and files, "
                    "sqpoll, iopoll",
     .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_REGISTERED_BUFFERS |
             IOP_CAP_FIXED_FILES | IOP_CAP_POLLED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
-            IOP_CAP_DIRECT,
+            IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC | IOP_CAP_IO_HIPRI |
+            IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO | IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL |
+            IOP_CAP_REPORT,
+    .required_caps = 0,
     .max_queue_depth = URING_MAX_QUEUE_DEPTH,
     .min_buf_align = 0,
     .io_priv_size = 0,
@@ -728,6 +928,12 @@ static const iop_engine_desc uring_desc = {
     .register_buffers = uring_register_buffers,
     .submit = uring_submit,
     .reap = uring_reap,
+    .completion_fd = uring_completion_fd,
+    .alloc_buffer = NULL,
+    .free_buffer = NULL,
+    .control = uring_control,
+    .error_text = NULL,
+    .report = uring_report,
 };
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {

@@ -16,7 +16,16 @@
  *
  * Kernel AIO is only asynchronous for O_DIRECT: on a buffered descriptor
  * io_submit() does the IO before it returns, so the queue depth is not
- * really held (the first such create() warns through the host's log).
+ * really held (the first such create() warns through the host's log, and
+ * the instance's report leaves IOP_CAP_ASYNC out).
+ *
+ * Per IO: IOP_IO_DSYNC and IOP_IO_NOWAIT become RWF_DSYNC / RWF_NOWAIT in
+ * aio_rw_flags, and a priority goes in aio_reqprio with IOCB_FLAG_IOPRIO,
+ * so the kernel applies (or refuses) both.  RWF_HIPRI is not offered:
+ * kernel AIO drops it (nobody polls for an AIO).  With the completion fd
+ * (completion_fd()), every iocb carries IOCB_FLAG_RESFD and the kernel
+ * signals the eventfd as each IO completes.  control() drops a file's
+ * page cache (IOP_CTL_DROP_CACHE).
  *
  * IOs the engine or the kernel refuses at submission (a bad file handle, an
  * unknown or unsupported op, io_submit failing for that one iocb, e.g.
@@ -26,11 +35,14 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,8 +112,10 @@ static long sys_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_
 struct iop_engine {
   aio_context_t ctx;
   bool ctx_ready;
+  bool direct;           /* IOP_CONFIG_DIRECT: the kernel really queues IOs */
   uint32_t queue_depth;
   uint32_t in_flight;
+  int event_fd;          /* the completion fd once asked for, else -1 */
 
   struct iocb **batch;
   struct io_event *events;
@@ -113,6 +127,10 @@ struct iop_engine {
 
 /* The record of a free file handle. */
 static const int no_fd = -1;
+
+/* The instance report's settings: one, whether io_submit queues the IO. */
+static const iop_setting setting_queued[] = {{"io_submit", "queues (O_DIRECT)"}};
+static const iop_setting setting_inline[] = {{"io_submit", "does the IO (buffered)"}};
 
 static const iop_engine_desc aio_desc;
 
@@ -152,6 +170,7 @@ static void set_setup_error(iop_error *err, int e, uint32_t entries) {
 static void aio_destroy(iop_engine *e) {
   if (e == NULL) return;
   if (e->ctx_ready) sys_io_destroy(e->ctx); /* cancels or waits for what is left */
+  if (e->event_fd >= 0) close(e->event_fd);
   free(e->batch);
   free(e->events);
   free(e->refused);
@@ -167,6 +186,8 @@ static int32_t aio_create(const iop_engine_config *config, iop_engine **out, iop
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL) goto oom;
   iop_file_table_init(&e->files, sizeof(int), &no_fd);
+  e->event_fd = -1;
+  e->direct = (config->flags & IOP_CONFIG_DIRECT) != 0;
   e->queue_depth = qd;
   e->batch = calloc(qd, sizeof *e->batch);
   e->events = calloc(qd, sizeof *e->events);
@@ -229,6 +250,57 @@ static int32_t aio_close_file(iop_engine *e, int32_t handle, iop_error *err) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Completion fd, control, report                                            */
+/* ------------------------------------------------------------------------ */
+
+/* An eventfd the kernel signals with each completion (IOCB_FLAG_RESFD on
+ * every iocb from now on); the engine signals it for IOs it refuses. */
+static int32_t aio_completion_fd(iop_engine *e, iop_error *err) {
+  if (e->event_fd >= 0) return e->event_fd;
+  int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) {
+    int saved = errno;
+    iop_set_error(err, "eventfd failed: %s", strerror(saved));
+    return -saved;
+  }
+  e->event_fd = fd;
+  return fd;
+}
+
+/* IOP_CTL_DROP_CACHE: writes the file's dirty pages back, then drops its
+ * page cache, so the next reads go to the device. */
+static int32_t aio_control(iop_engine *e, uint32_t op, void *arg, iop_error *err) {
+  if (op != IOP_CTL_DROP_CACHE) return -ENOTSUP;
+  const int32_t *handle = arg;
+  if (handle == NULL || !iop_file_table_is_open(&e->files, *handle)) {
+    iop_set_error(err, "drop-cache: not an open file handle");
+    return -EBADF;
+  }
+  const int fd = *(const int *)iop_file_table_slot(&e->files, *handle);
+  if (fdatasync(fd) != 0 && errno != EINVAL) {
+    int saved = errno;
+    iop_set_error(err, "drop-cache: fdatasync failed: %s", strerror(saved));
+    return -saved;
+  }
+  int rc = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  if (rc != 0) {
+    iop_set_error(err, "drop-cache: posix_fadvise(DONTNEED) failed: %s", strerror(rc));
+    return -rc;
+  }
+  return 0;
+}
+
+/* Without O_DIRECT io_submit does the IO itself: not asynchronous. */
+static int32_t aio_report(iop_engine *e, iop_instance_report *out, iop_error *err) {
+  (void)err;
+  out->caps = aio_desc.caps;
+  if (!e->direct) out->caps &= ~IOP_CAP_ASYNC;
+  out->settings = e->direct ? setting_queued : setting_inline;
+  out->num_settings = 1;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Data plane                                                                */
 /* ------------------------------------------------------------------------ */
 
@@ -237,6 +309,8 @@ static void refuse(iop_engine *e, uint64_t user_data, int64_t res) {
   iop_cqe *c = &e->refused[e->num_refused++];
   c->user_data = user_data;
   c->res = res;
+  c->aux = 0;
+  c->flags = 0;
 }
 
 /* Fills io's iocb (in io->priv) for the kernel; returns 0, or the -errno
@@ -256,14 +330,22 @@ static int prepare(const iop_engine *e, const iop_io *io) {
   const bool transfer = opcode == IOCB_CMD_PREAD || opcode == IOCB_CMD_PWRITE;
   struct iocb *cb = io->priv;
   /* Every member is written, so nothing left from the previous use of this
-   * scratch survives; fsync must have buf, nbytes and offset 0. */
+   * scratch survives; fsync must have buf, nbytes and offset 0.  The host
+   * sets flags and a priority only on reads and writes (the capabilities
+   * say so), so they pass straight through. */
   *cb = (struct iocb){
       .aio_data = io->user_data,
+      .aio_rw_flags = (int)(((io->flags & IOP_IO_DSYNC) ? RWF_DSYNC : 0) |
+                            ((io->flags & IOP_IO_NOWAIT) ? RWF_NOWAIT : 0)),
       .aio_lio_opcode = opcode,
+      .aio_reqprio = (int16_t)io->ioprio,
       .aio_fildes = (uint32_t)fd,
       .aio_buf = transfer ? (uint64_t)(uintptr_t)io->buf : 0,
       .aio_nbytes = transfer ? io->len : 0,
       .aio_offset = transfer ? (int64_t)io->offset : 0,
+      .aio_flags = (io->ioprio != 0 ? IOCB_FLAG_IOPRIO : 0) |
+                   (e->event_fd >= 0 ? IOCB_FLAG_RESFD : 0),
+      .aio_resfd = e->event_fd >= 0 ? (uint32_t)e->event_fd : 0,
   };
   return 0;
 }
@@ -295,6 +377,7 @@ static int32_t aio_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
   const uint32_t room = e->queue_depth - e->in_flight;
   if (n > room) n = room;
+  const uint32_t refused_before = e->num_refused;
 
   /* Normally one io_submit for all n.  An IO refused before the kernel
    * splits the batch, because what is accepted must stay a prefix. */
@@ -319,6 +402,8 @@ static int32_t aio_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_
     }
   }
   e->in_flight += accepted;
+  /* Refused IOs are ready at once: say so on the completion fd. */
+  if (e->event_fd >= 0 && e->num_refused > refused_before) (void)eventfd_write(e->event_fd, 1);
   /* Nothing accepted and nothing in flight: waiting would not help. */
   if (accepted == 0 && n > 0 && e->in_flight == 0) return -EAGAIN;
   return (int32_t)accepted;
@@ -365,6 +450,8 @@ static int32_t aio_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_
   for (long i = 0; i < r; i++) {
     out[got + i].user_data = e->events[i].data;
     out[got + i].res = e->events[i].res;
+    out[got + i].aux = 0;
+    out[got + i].flags = 0;
   }
   e->in_flight -= (uint32_t)r;
   return (int32_t)(got + (uint32_t)r);
@@ -382,11 +469,13 @@ static const iop_engine_desc aio_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = AIO_ENGINE_NAME,
-    .version = "1.0.0",
+    .version = "2.0.0",
     .description = "Linux kernel AIO (io_submit/io_getevents, no libaio library); "
                    "asynchronous only with --direct",
     .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
-            IOP_CAP_DIRECT,
+            IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO |
+            IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL | IOP_CAP_REPORT,
+    .required_caps = 0,
     .max_queue_depth = AIO_MAX_QUEUE_DEPTH,
     .min_buf_align = 0,
     .io_priv_size = sizeof(struct iocb),
@@ -399,6 +488,12 @@ static const iop_engine_desc aio_desc = {
     .register_buffers = NULL,
     .submit = aio_submit,
     .reap = aio_reap,
+    .completion_fd = aio_completion_fd,
+    .alloc_buffer = NULL,
+    .free_buffer = NULL,
+    .control = aio_control,
+    .error_text = NULL,
+    .report = aio_report,
 };
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {

@@ -83,6 +83,7 @@ static const int madvise_advice[] = {
 
 static const iop_option_desc mmap_options[NUM_OPTIONS] = {
     [OPT_MADVISE] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "madvise",
         .help = "advice given to the kernel for each mapping when the file is opened "
                 "(madvise(2): normal, sequential, random, willneed, dontneed, hugepage, "
@@ -92,6 +93,7 @@ static const iop_option_desc mmap_options[NUM_OPTIONS] = {
         .choices = madvise_choices,
     },
     [OPT_POPULATE] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "populate",
         .help = "map with MAP_POPULATE: fault in every page when the file is opened, so "
                 "the run measures copies without first-touch page faults",
@@ -117,8 +119,9 @@ struct mmap_file {
   int writable;
 };
 
-/* An accepted IO waiting for reap() to do it: the fields of its iop_io
- * (the host may reuse the iop_io itself once submit() returns). */
+/* An accepted IO waiting for reap() to do it: the fields of its iop_io that
+ * reap() needs, copied into one compact ring (the iop_io stays valid until
+ * it is reaped, but the ring keeps reap() on a few cache lines). */
 struct queued_io {
   uint64_t user_data;
   unsigned char *buf;
@@ -425,6 +428,8 @@ static int32_t mmap_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min
     const struct queued_io *io = &e->queue[e->head & e->ring_mask];
     out[i].user_data = io->user_data;
     out[i].res = execute(e, io);
+    out[i].aux = 0;
+    out[i].flags = 0;
     e->head++;
   }
   return (int32_t)n;
@@ -442,7 +447,7 @@ static const iop_engine_desc mmap_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = MMAP_ENGINE_NAME,
-    .version = "1.1.0",
+    .version = "2.0.0",
     .description = "memcpy to and from a shared mapping of each file; queued IOs are done in order, "
                    "the next one's data prefetched",
     .caps = IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC,

@@ -4,13 +4,18 @@
  * null -- the reference IOPulse engine.  It does no IO.
  *
  * Every IO completes successfully: reads and writes with res = len, fsync,
- * fdatasync and trim with res = 0 (as engine.h defines for those ops).  With
+ * fdatasync and trim with res = 0 (as engine.h defines for those ops); any
+ * other op (the metadata ops, which it does not declare) with -EINVAL.
+ * Completions carry no aux value and no flags: the ring's entries start
+ * zeroed and only user_data and res are ever written.  With
  * the default delay-us=0 an IO is complete as soon as submit() accepts it,
  * so a run through this engine measures the host's own per-IO overhead; the
  * per-IO path therefore reads no clock, makes no system call, allocates
  * nothing and takes no lock.  With delay-us=N each IO completes N
  * microseconds after the submit() call that accepted it, so the engine
- * stands in for a device of known, fixed latency.
+ * stands in for a device of known, fixed latency.  Its report() says which:
+ * without a delay every IO is complete when submit() returns, so that
+ * instance does not claim IOP_CAP_ASYNC.
  *
  * It is also the smallest complete example of the ABI: one file, C99 plus
  * POSIX (and GCC's noinline attribute), built only against iopulse/engine.h
@@ -19,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -37,6 +43,7 @@ enum { OPT_DELAY_US = 0, NUM_OPTIONS };
 
 static const iop_option_desc null_options[NUM_OPTIONS] = {
     [OPT_DELAY_US] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "delay-us",
         .help = "complete each IO this many microseconds after it was submitted "
                 "(0: at once), to stand in for a device of fixed latency",
@@ -67,6 +74,8 @@ struct iop_engine {
   uint64_t *deadline_ns;
   uint64_t delay_ns;
   iop_file_table files;
+  char delay_text[32];     /* the report's one setting */
+  iop_setting setting;
 };
 
 static const iop_engine_desc null_desc;
@@ -223,6 +232,23 @@ static int32_t null_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min
   return (int32_t)iop_completion_ring_take(&e->done, out, iop_completion_ring_waiting(&e->done), max);
 }
 
+/* Control plane: what this instance does.  Not on the per-IO path. */
+static int32_t null_report(iop_engine *e, iop_instance_report *out, iop_error *err) {
+  (void)err;
+  if (e->delay_ns > 0)
+    snprintf(e->delay_text, sizeof e->delay_text, "%llu us",
+             (unsigned long long)(e->delay_ns / 1000u));
+  else
+    snprintf(e->delay_text, sizeof e->delay_text, "none");
+  e->setting.name = "delay";
+  e->setting.value = e->delay_text;
+  out->settings = &e->setting;
+  out->num_settings = 1;
+  out->caps = null_desc.caps;
+  if (e->delay_ns == 0) out->caps &= ~IOP_CAP_ASYNC;
+  return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Descriptor and entry                                                      */
 /* ------------------------------------------------------------------------ */
@@ -235,10 +261,11 @@ static const iop_engine_desc null_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = NULL_ENGINE_NAME,
-    .version = "1.0.0",
+    .version = "2.0.0",
     .description = "no IO: completes every IO at once or after delay-us; measures host overhead",
     .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
-            IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_DISKLESS,
+            IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_REPORT,
+    .required_caps = IOP_REQ_DISKLESS,
     .max_queue_depth = NULL_MAX_QUEUE_DEPTH,
     .min_buf_align = 0,
     .io_priv_size = 0,
@@ -251,6 +278,7 @@ static const iop_engine_desc null_desc = {
     .register_buffers = NULL,
     .submit = null_submit,
     .reap = null_reap,
+    .report = null_report,
 };
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {

@@ -58,15 +58,40 @@ struct Target {
   uint32_t buffer_align = 4096;            // alignment of every IO buffer
   uint32_t deep_queue_depth = 1;           // min(max_queue_depth, 64) unless --queue-depth
   uint32_t leak_iterations = 1000;         // cycles of the leak checks
+  uint64_t instance_caps = 0;              // what an instance of this run reports (report()),
+                                           // the descriptor's caps without report()
 
+  // The descriptor declares `cap` (informational).
   bool has(uint64_t cap) const { return (desc->caps & cap) != 0; }
-  bool diskless() const { return has(IOP_CAP_DISKLESS); }
-  bool opens_by_path() const { return has(IOP_CAP_OPENS_BY_PATH); }
+  // An instance of this configuration has `cap`: the host relies on these.
+  bool instance_has(uint64_t cap) const { return (instance_caps & cap) != 0; }
+  bool requires_cap(uint64_t req) const { return (desc->required_caps & req) != 0; }
+  bool diskless() const { return requires_cap(IOP_REQ_DISKLESS); }
+  bool opens_by_path() const { return requires_cap(IOP_REQ_OPENS_BY_PATH); }
   // The engine really reads and writes the checker's files.
   bool does_file_io() const { return !diskless(); }
+  // A diskless engine that keeps what is written (IOP_CAP_STORES_DATA).
+  bool stores_data() const { return diskless() && has(IOP_CAP_STORES_DATA); }
+  // Data written through the engine can be read back through it: the checks
+  // compare the data, not only the counts.
+  bool keeps_data() const { return does_file_io() || stores_data(); }
   // The checker opens the descriptor the engine works on, as the host does.
   bool host_opens_files() const { return !diskless() && !opens_by_path(); }
 };
+
+// What the process holds, to compare before and after many cycles.
+struct Resources {
+  long rss_kb = -1;     // VmRSS
+  long fds = -1;        // entries of /proc/self/fd
+  long maps = -1;       // lines of /proc/self/maps
+  long long heap = -1;  // bytes in use by malloc (glibc), -1 when unknown
+};
+Resources measure_resources();
+// Fails the check when `after` grew past a tolerance that a leak of one
+// descriptor, one mapping, 32 bytes of heap or 4 KiB of resident memory per
+// cycle would exceed.
+void expect_no_growth(const Resources& before, const Resources& after, uint32_t cycles,
+                      const char* what);
 
 using CheckFn = void (*)(const Target&);
 
@@ -76,9 +101,12 @@ struct CheckDef {
 };
 
 // The checks that need an engine instance, in the order they run; defined in
-// lifecycle_checks.cc and io_checks.cc.
+// lifecycle_checks.cc, io_checks.cc, feature_checks.cc (per-IO flags and
+// priorities, the optional functions) and meta_checks.cc (metadata ops).
 const std::vector<CheckDef>& lifecycle_checks();
 const std::vector<CheckDef>& io_checks();
+const std::vector<CheckDef>& feature_checks();
+const std::vector<CheckDef>& meta_checks();
 
 }  // namespace iopcheck
 

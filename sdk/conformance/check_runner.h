@@ -51,6 +51,11 @@ class CheckRunner {
   // Runs `body` in this process, for the checker's own state; the outcome
   // is neither printed nor counted.
   Outcome run_here(const std::function<void()>& body) const;
+  // Runs `body` as run() would (in a child when isolating), without
+  // printing or counting the outcome.
+  Outcome run_isolated(const std::function<void()>& body) const {
+    return settings_.isolate ? run_in_child(body) : run_here(body);
+  }
 
   bool selected(const std::string& name) const;
   int failed() const { return failed_; }

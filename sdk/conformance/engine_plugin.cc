@@ -19,8 +19,8 @@
 namespace iopcheck {
 namespace {
 
-// Everything up to and including `name`: readable in every ABI major.
-constexpr size_t kFrozenPrefixSize = offsetof(iop_engine_desc, name) + sizeof(const char*);
+// How the checker names itself in messages about versions.
+constexpr const char* kWho = "this checker";
 
 void log_to_stderr(void* /*ctx*/, int32_t level, const char* engine, const char* message) {
   static const char* const kLevels[] = {"debug", "info", "warn", "error"};
@@ -92,10 +92,37 @@ std::string EnginePlugin::call_entry() {
   if (sym == nullptr) return "no entry function " IOP_ENTRY_SYMBOL " (not an IOPulse engine)";
   entry_ = reinterpret_cast<iop_engine_entry_fn>(sym);
 
-  const iop_engine_desc* d = nullptr;
-  const int32_t rc = entry_(&kHostInfo, &d);
-  if (rc != 0) return "entry function failed: " + errno_text(rc);
+  const iop::rules::EntryResult r = iop::rules::call_entry(entry_, &kHostInfo);
+  if (r.probed) {
+    // An engine of another major that refuses this one: its descriptor is
+    // only read for abi_version's message.
+    raw_ = r.desc;
+    entry_rc_ = r.rc;
+    return "";
+  }
+  if (r.rc == -EPROTO) {
+    return strf("entry function refused %s (ABI %u.%u): %s; an engine must return its "
+                "descriptor to a host of any major (the host names the mismatch)",
+                kWho, IOP_ABI_MAJOR, IOP_ABI_MINOR, errno_text(r.rc).c_str());
+  }
+  if (r.rc != 0) return "entry function failed: " + errno_text(r.rc);
+  const iop_engine_desc* d = r.desc;
   if (d == nullptr) return "entry function returned 0 but no descriptor";
+
+  // The descriptor goes to a host of any major: only the host can name a
+  // mismatch to the user.
+  static const iop_host_info kNextMajor = {
+      sizeof(iop_host_info), IOP_ABI_MAJOR + 1, 0, "iopulse-engine-check", &log_to_stderr, nullptr,
+  };
+  const iop_engine_desc* other = nullptr;
+  const int32_t rc_other = entry_(&kNextMajor, &other);
+  if (rc_other != 0 || other != d) {
+    return strf("the entry function answered a host of ABI %u.0 with %s and descriptor %p (the "
+                "first call: %p); it must return its descriptor to a host of any major, which "
+                "then names the mismatch",
+                IOP_ABI_MAJOR + 1, errno_text(rc_other).c_str(), static_cast<const void*>(other),
+                static_cast<const void*>(d));
+  }
 
   // The descriptor is static and immutable: a second call gives the same.
   const iop_engine_desc* again = nullptr;
@@ -111,17 +138,11 @@ std::string EnginePlugin::call_entry() {
 
 std::string EnginePlugin::copy_descriptor() {
   const iop_engine_desc& r = *raw_;
-  if (r.struct_size < kFrozenPrefixSize) {
-    return strf("descriptor struct_size %u is smaller than the frozen prefix (%zu bytes)",
-                r.struct_size, kFrozenPrefixSize);
-  }
-  if (r.abi_major != IOP_ABI_MAJOR) {
-    return strf("engine ABI %u.%u; this checker checks ABI %u.x (majors must be equal)",
-                r.abi_major, r.abi_minor, IOP_ABI_MAJOR);
-  }
-  if (r.min_host_abi_minor > IOP_ABI_MINOR) {
-    return strf("engine needs a host of ABI %u.%u or newer; this checker has ABI %u.%u",
-                IOP_ABI_MAJOR, r.min_host_abi_minor, IOP_ABI_MAJOR, IOP_ABI_MINOR);
+  if (std::string why = iop::rules::check_prefix(r, kWho); !why.empty()) return why;
+  if (entry_rc_ != 0) {
+    return strf("the entry function refused ABI %u.%u (%s) although the engine states ABI %u.%u",
+                IOP_ABI_MAJOR, IOP_ABI_MINOR, errno_text(entry_rc_).c_str(), r.abi_major,
+                r.abi_minor);
   }
   if (r.min_host_abi_minor > r.abi_minor) {
     return strf("min_host_abi_minor %u is newer than the engine's own ABI minor %u",
@@ -138,9 +159,7 @@ std::string EnginePlugin::copy_descriptor() {
                 sizeof(iop_engine_desc));
   }
   if (r.reserved0 != 0 || r.reserved1 != 0) return "reserved0/reserved1 are not 0";
-  std::memset(&desc_, 0, sizeof desc_);
-  std::memcpy(&desc_, raw_, std::min<size_t>(r.struct_size, sizeof desc_));
-  return "";
+  return iop::rules::copy_descriptor(r, &copy_);
 }
 
 std::string EnginePlugin::extra_exports(std::vector<std::string>* out) const {

@@ -10,6 +10,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+
+#include "work_files.h"
 
 namespace iopcheck {
 namespace {
@@ -74,6 +77,11 @@ EngineSession::~EngineSession() {
   // Completions are counted, not matched: the engine may be the one that
   // gets user_data wrong.
   size_t left = in_flight_.size() - std::min<size_t>(unmatched_, in_flight_.size());
+  // A check that failed with IOs in flight unwinds through here after its
+  // buffers (declared after the session) are gone: reaping could make the
+  // engine copy into freed memory.  The child process ends right after, so
+  // the instance is left as it is.
+  if (left > 0 && std::uncaught_exceptions() > 0) return;
   if (left > 0) {
     std::vector<iop_cqe> out(queue_depth_);
     const uint64_t until = monotonic_ns() + 2'000'000'000u;
@@ -119,6 +127,29 @@ int32_t EngineSession::try_open(const std::string& path, int oflags, uint32_t fi
                 errno_text(h).c_str()));
     }
     return h;
+  }
+  files_.push_back({h, fd});
+  return h;
+}
+
+int32_t EngineSession::open_dir(const std::string& path) {
+  int fd = -1;
+  if (t_.host_opens_files()) {
+    fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail(strf("checker: opening directory %s: %s", path.c_str(), std::strerror(errno)));
+  }
+  iop_file_desc file{};
+  file.struct_size = sizeof file;
+  file.flags = IOP_FILE_READ | IOP_FILE_WRITE | IOP_FILE_DIRECTORY;
+  file.path = path.c_str();
+  file.fd = fd;
+  file.size = 0;
+  iop_error err{};
+  const int32_t h = desc().open_file(engine_, &file, &err);
+  if (h < 0) {
+    if (fd >= 0) ::close(fd);
+    fail(strf("open_file(%s, IOP_FILE_DIRECTORY) failed: %s: %s", path.c_str(),
+              errno_text(h).c_str(), engine_message(err).c_str()));
   }
   files_.push_back({h, fd});
   return h;
@@ -179,6 +210,24 @@ iop_io* EngineSession::prepare(uint8_t op, int32_t handle, uint64_t offset, void
   return &io;
 }
 
+iop_io* EngineSession::prepare_meta(uint8_t op, int32_t dir, const std::string& path,
+                                    const std::string& path2, int32_t dir2, uint32_t mode,
+                                    uint32_t meta_flags, void* buf, uint32_t len) {
+  iop_io* io = prepare(op, dir, 0, buf, len);
+  Slot* slot = slot_of(io);
+  slot->path = path;
+  slot->path2 = path2;
+  std::memset(&slot->meta, 0, sizeof slot->meta);
+  slot->meta.struct_size = sizeof slot->meta;
+  slot->meta.flags = meta_flags;
+  slot->meta.path = slot->path.c_str();
+  slot->meta.path2 = op == IOP_OP_RENAME ? slot->path2.c_str() : nullptr;
+  slot->meta.dir2 = dir2;
+  slot->meta.mode = mode;
+  io->meta = &slot->meta;
+  return io;
+}
+
 void EngineSession::release(iop_io* io) {
   Slot* s = slot_of(io);
   if (s->state != SlotState::kPrepared) fail("checker: releasing an IO that is not prepared");
@@ -211,14 +260,57 @@ int32_t EngineSession::submit(iop_io* const* ios, uint32_t n, uint32_t flags) {
   return rc;
 }
 
+std::string EngineSession::check_completion(const iop_io& io, const iop_cqe& c, std::string* text) {
+  const auto ud = static_cast<unsigned long long>(c.user_data);
+  if (c.reserved != 0) return strf("completion 0x%016llx: reserved member is %u, not 0", ud, c.reserved);
+  if ((c.flags & ~IOP_CQE_KNOWN_2_0) != 0) {
+    return strf("completion 0x%016llx: flags 0x%x has bits ABI %u.%u does not define", ud, c.flags,
+                IOP_ABI_MAJOR, IOP_ABI_MINOR);
+  }
+  const uint32_t kind = c.flags & IOP_CQE_AUX_MASK;
+  if (kind == IOP_CQE_AUX_NONE && c.aux != 0) {
+    return strf("completion 0x%016llx (op %u): aux is %llu but flags declare no aux value", ud,
+                io.op, static_cast<unsigned long long>(c.aux));
+  }
+  const bool aux_ok = kind == IOP_CQE_AUX_NONE ||
+                      (kind == IOP_CQE_AUX_SIZE && io.op == IOP_OP_STAT && c.res == 0) ||
+                      (kind == IOP_CQE_AUX_COUNT && io.op == IOP_OP_LIST && c.res == 0);
+  if (!aux_ok) {
+    return strf("completion 0x%016llx (op %u, res %s): aux kind %u is not defined for it", ud,
+                io.op, errno_text(c.res).c_str(), kind);
+  }
+  if ((c.flags & IOP_CQE_ERROR_TEXT) == 0) return "";
+  if ((desc().caps & IOP_CAP_ERROR_TEXT) == 0 || desc().error_text == nullptr) {
+    return strf("completion 0x%016llx has IOP_CQE_ERROR_TEXT but the engine has no error_text()", ud);
+  }
+  if (c.res >= 0) {
+    return strf("completion 0x%016llx has IOP_CQE_ERROR_TEXT but res %lld is not a failure", ud,
+                static_cast<long long>(c.res));
+  }
+  iop_error err{};
+  const int32_t rc = desc().error_text(engine_, c.user_data, &err);
+  err.message[sizeof err.message - 1] = '\0';
+  if (rc != 0) {
+    return strf("completion 0x%016llx has IOP_CQE_ERROR_TEXT but error_text() returned %s", ud,
+                errno_text(rc).c_str());
+  }
+  if (err.message[0] == '\0' || std::strchr(err.message, '\n') != nullptr) {
+    return strf("error_text() for completion 0x%016llx gave %s, not one line of text", ud,
+                err.message[0] == '\0' ? "nothing" : "several lines");
+  }
+  *text = err.message;
+  return "";
+}
+
 std::vector<Completion> EngineSession::reap(uint32_t max, uint32_t min_wait, uint64_t timeout_ns,
                                             uint64_t* elapsed_ns) {
-  cqes_.assign(max + kGuardCqes, iop_cqe{kGuardUserData, INT64_MIN});
+  cqes_.assign(max + kGuardCqes, iop_cqe{kGuardUserData, INT64_MIN, kGuardUserData, 0, 0});
   const uint64_t start = monotonic_ns();
   const int32_t rc = desc().reap(engine_, cqes_.data(), max, min_wait, timeout_ns);
   if (elapsed_ns != nullptr) *elapsed_ns = monotonic_ns() - start;
   for (uint32_t k = max; k < max + kGuardCqes; ++k) {
-    if (cqes_[k].user_data != kGuardUserData || cqes_[k].res != INT64_MIN) {
+    if (cqes_[k].user_data != kGuardUserData || cqes_[k].res != INT64_MIN ||
+        cqes_[k].aux != kGuardUserData) {
       fail(strf("reap(max=%u) wrote past the end of the host's array (entry %u)", max, k));
     }
   }
@@ -250,7 +342,9 @@ std::vector<Completion> EngineSession::reap(uint32_t max, uint32_t min_wait, uin
     in_flight_.erase(it);
     completed_.insert(c.user_data);
     s->state = SlotState::kFree;
-    out.push_back({&s->io, c.res});
+    std::string text;
+    if (bad.empty()) bad = check_completion(s->io, c, &text);
+    out.push_back({&s->io, c.res, c.aux, c.flags, std::move(text)});
   }
   if (!bad.empty()) fail(bad);
   return out;
@@ -293,14 +387,17 @@ std::vector<int64_t> EngineSession::run(const std::vector<iop_io*>& ios,
 
 int64_t EngineSession::run_one(uint8_t op, int32_t handle, uint64_t offset, void* buf,
                                uint32_t len, int32_t buf_index) {
-  iop_io* io = prepare(op, handle, offset, buf, len, buf_index);
+  return run_io(prepare(op, handle, offset, buf, len, buf_index)).res;
+}
+
+Completion EngineSession::run_io(iop_io* io) {
   const uint64_t ud = io->user_data;
-  int64_t res = INT64_MIN;
+  Completion out{io, INT64_MIN, 0, 0, ""};
   run({io}, [&](const Completion& c) {
     if (c.io->user_data != ud) fail("checker: unexpected completion");
-    res = c.res;
+    out = c;
   });
-  return res;
+  return out;
 }
 
 void EngineSession::drain(uint64_t timeout_ns) {
@@ -312,6 +409,15 @@ void EngineSession::drain(uint64_t timeout_ns) {
                 static_cast<unsigned long long>(timeout_ns / 1'000'000u)));
     }
   }
+}
+
+DataFile open_pattern_file(EngineSession& s, const char* stem, uint64_t blocks, uint64_t seed) {
+  const Target& t = s.target();
+  DataFile f;
+  f.size = blocks * t.block_size;
+  f.path = t.does_file_io() ? create_pattern_file(t, stem, f.size, seed) : unique_path(t, stem);
+  f.handle = s.open(f.path, O_RDWR, IOP_FILE_READ | IOP_FILE_WRITE, f.size);
+  return f;
 }
 
 }  // namespace iopcheck

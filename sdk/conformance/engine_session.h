@@ -8,7 +8,10 @@
 // the queue depth leaves room for, a negative submit() for a full queue,
 // reaping more than `max`, a completion whose user_data is not an IO in
 // flight (never submitted, or already completed: each accepted IO completes
-// exactly once), or a reap() that returns an error.
+// exactly once), a reap() that returns an error, or a completion whose
+// flags, aux or reserved member break the rules (an aux kind the op does
+// not define, unknown flag bits, IOP_CQE_ERROR_TEXT without error_text()
+// giving a text for it).
 //
 // IOs come from a pool of slots owned by the session (iop_io plus
 // io_priv_size bytes of 64-byte aligned scratch, stable for the session's
@@ -30,8 +33,11 @@
 namespace iopcheck {
 
 struct Completion {
-  iop_io* io;   // valid until the next prepare()
+  iop_io* io;         // valid until the next prepare()
   int64_t res;
+  uint64_t aux;
+  uint32_t flags;     // IOP_CQE_*
+  std::string text;   // error_text() of a completion with IOP_CQE_ERROR_TEXT
 };
 
 class EngineSession {
@@ -63,12 +69,23 @@ class EngineSession {
   // instead of failing (the checker's descriptor is closed again then).
   int32_t try_open(const std::string& path, int oflags, uint32_t file_flags, uint64_t size,
                    std::string* message);
+  // Opens directory `path` for metadata ops (IOP_FILE_DIRECTORY; the
+  // checker's descriptor has O_DIRECTORY) and returns the handle; fails the
+  // check when open_file() fails.
+  int32_t open_dir(const std::string& path);
   // close_file() must succeed; then the checker closes its descriptor.
   void close(int32_t handle);
 
   // Takes a free slot and fills it for one IO.  buf_index -1: unregistered.
   iop_io* prepare(uint8_t op, int32_t handle, uint64_t offset, void* buf, uint32_t len,
                   int32_t buf_index = -1);
+  // Takes a free slot and fills it for metadata op `op` on directory handle
+  // `dir`: path (and path2/dir2 for a rename), mode, IOP_META_* flags, and
+  // for CREATE/READ_FILE/WRITE_FILE the data buffer.  The arguments live in
+  // the slot until the IO is reaped.
+  iop_io* prepare_meta(uint8_t op, int32_t dir, const std::string& path,
+                       const std::string& path2 = "", int32_t dir2 = -1, uint32_t mode = 0,
+                       uint32_t meta_flags = 0, void* buf = nullptr, uint32_t len = 0);
   // Returns a prepared IO that was never accepted to the pool.
   void release(iop_io* io);
 
@@ -87,6 +104,8 @@ class EngineSession {
   // One IO, start to finish.
   int64_t run_one(uint8_t op, int32_t handle, uint64_t offset, void* buf, uint32_t len,
                   int32_t buf_index = -1);
+  // One prepared IO, start to finish; returns its completion.
+  Completion run_io(iop_io* io);
   // Reaps until nothing is in flight, or fails the check after timeout_ns.
   void drain(uint64_t timeout_ns);
 
@@ -95,6 +114,8 @@ class EngineSession {
   struct Slot {
     iop_io io;
     SlotState state;
+    iop_meta_args meta;       // a metadata op's arguments
+    std::string path, path2;  // what meta points at
   };
   struct OpenFile {
     int32_t handle;
@@ -102,6 +123,9 @@ class EngineSession {
   };
 
   Slot* slot_of(iop_io* io);
+  // Checks one completion of `io` (see the top of the file) and fills the
+  // text of IOP_CQE_ERROR_TEXT; "" or the broken rule.
+  std::string check_completion(const iop_io& io, const iop_cqe& c, std::string* text);
 
   const Target& t_;
   iop_engine* engine_ = nullptr;
@@ -117,6 +141,18 @@ class EngineSession {
 };
 
 uint64_t monotonic_ns();
+
+// A file the checks do IO on, open through a session.
+struct DataFile {
+  std::string path;
+  int32_t handle = -1;
+  uint64_t size = 0;
+};
+
+// A file of `blocks` blocks of the run's block size, opened read-write
+// through `s`: for an engine that does file IO a new file holding the
+// pattern of `seed`; for a diskless one only a name.
+DataFile open_pattern_file(EngineSession& s, const char* stem, uint64_t blocks, uint64_t seed);
 
 }  // namespace iopcheck
 

@@ -22,14 +22,6 @@ namespace {
 constexpr uint32_t kHostMaxQueueDepth = 65536;  // iopulse --queue-depth accepts up to this
 constexpr uint32_t kWarmupCycles = 20;          // lazy one-time setup settles first
 
-// What the process holds, to compare before and after many cycles.
-struct Resources {
-  long rss_kb = -1;   // VmRSS
-  long fds = -1;      // entries of /proc/self/fd
-  long maps = -1;     // lines of /proc/self/maps
-  long long heap = -1;  // bytes in use by malloc (glibc), -1 when unknown
-};
-
 long rss_kb() {
   FILE* f = std::fopen("/proc/self/status", "re");
   if (f == nullptr) return -1;
@@ -64,7 +56,9 @@ long count_maps() {
   return n;
 }
 
-Resources measure() {
+}  // namespace
+
+Resources measure_resources() {
   Resources r;
   r.rss_kb = rss_kb();
   r.fds = count_fds();
@@ -76,9 +70,6 @@ Resources measure() {
   return r;
 }
 
-// Fails the check when `after` grew past a tolerance that a leak of one
-// descriptor, one mapping, 32 bytes of heap or 4 KiB of resident memory per
-// cycle would exceed.
 void expect_no_growth(const Resources& before, const Resources& after, uint32_t cycles,
                       const char* what) {
   std::string leaks;
@@ -97,6 +88,8 @@ void expect_no_growth(const Resources& before, const Resources& after, uint32_t 
   }
   if (!leaks.empty()) fail(strf("after %u %s cycles: %s", cycles, what, leaks.c_str()));
 }
+
+namespace {
 
 // The file the lifecycle checks open: real for engines that do file IO,
 // only a name for diskless ones.
@@ -146,9 +139,9 @@ void open_close(const Target& t) {
 void leak_create_destroy(const Target& t) {
   const uint32_t qd = t.deep_queue_depth;
   for (uint32_t i = 0; i < kWarmupCycles; ++i) EngineSession s(t, qd);
-  const Resources before = measure();
+  const Resources before = measure_resources();
   for (uint32_t i = 0; i < t.leak_iterations; ++i) EngineSession s(t, qd);
-  expect_no_growth(before, measure(), t.leak_iterations, "create/destroy");
+  expect_no_growth(before, measure_resources(), t.leak_iterations, "create/destroy");
 }
 
 void leak_open_close(const Target& t) {
@@ -165,9 +158,9 @@ void leak_open_close(const Target& t) {
     s.close(h);
   };
   for (uint32_t i = 0; i < kWarmupCycles; ++i) cycle(i);
-  const Resources before = measure();
+  const Resources before = measure_resources();
   for (uint32_t i = 0; i < t.leak_iterations; ++i) cycle(i);
-  expect_no_growth(before, measure(), t.leak_iterations, "open_file/close_file");
+  expect_no_growth(before, measure_resources(), t.leak_iterations, "open_file/close_file");
 }
 
 }  // namespace

@@ -12,6 +12,10 @@
 // when the requested configuration does not apply to the engine (--direct
 // on an engine without IOP_CAP_DIRECT, an --option the engine does not
 // declare): then only the structural checks ran.
+//
+// The rules of the descriptor, the option table and the option text are
+// iopulse/engine_rules.hpp's: the ones the host applies when it loads an
+// engine.
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,6 +32,7 @@
 #include "check.h"
 #include "check_runner.h"
 #include "descriptor_checks.h"
+#include "engine_session.h"
 #include "engine_plugin.h"
 #include "option_values.h"
 
@@ -42,9 +47,12 @@ const char kUsage[] =
     "usage: iopulse-engine-check PATH/TO/engine.so [options]\n"
     "\n"
     "Loads an IOPulse engine plugin and checks it against the engine contract of\n"
-    "iopulse/engine.h: descriptor, options, create/destroy, open/close, data round\n"
-    "trips, completions, queue depth, reap timeouts, end of file, IO errors,\n"
-    "submit flags, registered buffers, fsync/fdatasync/trim and leaks.\n"
+    "iopulse/engine.h (ABI 2): descriptor, options, create/destroy, open/close,\n"
+    "data round trips (also of engines that store data without files),\n"
+    "completions, queue depth, reap timeouts, end of file, IO errors, submit\n"
+    "flags, registered buffers, fsync/fdatasync/trim, per-IO flags and\n"
+    "priorities, the instance report, the completion fd, engine buffers,\n"
+    "control(), error_text(), metadata operations and leaks.\n"
     "Prints 'PASS name', 'FAIL name: reason' or 'SKIP name: reason' per check, then\n"
     "'N passed, M failed[, K skipped]'.\n"
     "\n"
@@ -163,7 +171,7 @@ Args parse_args(int argc, char** argv) {
 
 std::vector<std::string> known_check_names() {
   std::vector<std::string> names;
-  for (const auto* list : {&lifecycle_checks(), &io_checks()}) {
+  for (const auto* list : {&lifecycle_checks(), &io_checks(), &feature_checks(), &meta_checks()}) {
     for (const CheckDef& c : *list) names.emplace_back(c.name);
   }
   return names;
@@ -212,8 +220,8 @@ int run(const Args& args) {
   std::fprintf(stderr, "engine %s %s (ABI %u.%u) from %s\n  caps: %s; max queue depth %u; "
                "min buffer alignment %u; io_priv_size %u\n",
                desc.name, desc.version, desc.abi_major, desc.abi_minor, args.plugin.c_str(),
-               caps_text(desc.caps).c_str(), desc.max_queue_depth, desc.min_buf_align,
-               desc.io_priv_size);
+               caps_text(desc.caps, desc.required_caps).c_str(), desc.max_queue_depth,
+               desc.min_buf_align, desc.io_priv_size);
   if (!structural("options", [&] { return check_option_table(desc); })) {
     return finish(runner, 0);
   }
@@ -276,10 +284,28 @@ int run(const Args& args) {
   t.deep_queue_depth = std::min<uint32_t>(desc.max_queue_depth,
                                           args.queue_depth != 0 ? args.queue_depth : 64);
   t.leak_iterations = args.iterations;
+  // What an instance of this configuration really does (report()), for the
+  // checks of abilities an option can switch off.  Asked in a child first:
+  // an engine that crashes there only loses the narrowing (the report
+  // check then fails on its own).
+  t.instance_caps = desc.caps;
+  if ((desc.caps & IOP_CAP_REPORT) != 0) {
+    const auto probe = [&t, &desc](uint64_t* caps) {
+      EngineSession s(t, t.deep_queue_depth);
+      iop_instance_report r{};
+      r.struct_size = sizeof r;
+      iop_error err{};
+      if (desc.report(s.engine(), &r, &err) == 0 && (r.caps & ~desc.caps) == 0) *caps = r.caps;
+    };
+    uint64_t in_child = 0;
+    if (runner.run_isolated([&] { probe(&in_child); }).verdict == Verdict::kPass) {
+      runner.run_here([&] { probe(&t.instance_caps); });
+    }
+  }
   std::fprintf(stderr, "  work directory %s%s; block size %u; deep queue depth %u\n",
                work.c_str(), t.direct ? " (O_DIRECT)" : "", t.block_size, t.deep_queue_depth);
 
-  for (const auto* list : {&lifecycle_checks(), &io_checks()}) {
+  for (const auto* list : {&lifecycle_checks(), &io_checks(), &feature_checks(), &meta_checks()}) {
     for (const CheckDef& c : *list) runner.run(c.name, [&] { c.fn(t); });
   }
 

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * SPDX-FileCopyrightText: 2026 The IOPulse authors */
-// option_values.h -- the engine option rules of engine.h, written out for the
-// checker: whether an option descriptor is well formed, and how a value's
-// text parses for its type.  The same rules the host applies (bool: 1/0,
-// true/false, yes/no, on/off; int: [+-]digits; size: digits with an optional
-// k/m/g/t suffix, powers of 1024, optionally followed by b or ib; string: any
-// text; enum: one of the choices), so an engine that passes here gets the
-// same values from iopulse.
+// option_values.h -- the engine option values of a checker run: the
+// engine's defaults, overridden by --option NAME=VALUE, each parsed by
+// iop::rules::parse_option_text(), exactly as iopulse parses
+// --<engine>.<name>=VALUE, so an engine that passes here gets the same
+// values from iopulse.
 #ifndef IOPULSE_CONFORMANCE_OPTION_VALUES_H
 #define IOPULSE_CONFORMANCE_OPTION_VALUES_H
 
@@ -19,13 +17,6 @@
 #include "iopulse/engine.h"
 
 namespace iopcheck {
-
-// "" when the option descriptor is well formed, else the reason.
-std::string check_option_desc(const iop_option_desc& opt);
-
-// Parses `text` as a value of `opt`; "" on success, else the reason.
-std::string parse_option_text(const iop_option_desc& opt, const std::string& text,
-                              int64_t* value);
 
 // One iop_option_value per option of an engine, defaults applied, plus the
 // text the string and enum values point at (stable for the object's life).

@@ -3,6 +3,7 @@
 #include "work_files.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -101,6 +102,34 @@ AlignedBuffer::AlignedBuffer(size_t size, size_t align) : size_(size) {
   data_.reset(static_cast<char*>(std::aligned_alloc(align, rounded == 0 ? align : rounded)));
   if (!data_) fail(strf("checker: out of memory for a %zu-byte buffer", size));
   std::memset(data_.get(), 0, rounded == 0 ? align : rounded);
+}
+
+uint64_t resident_pages(const std::string& path, uint64_t offset, uint64_t len) {
+  const long page = sysconf(_SC_PAGESIZE);
+  const uint64_t first = offset / static_cast<uint64_t>(page) * static_cast<uint64_t>(page);
+  const uint64_t span = offset + len - first;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(strf("checker: opening %s: %s", path.c_str(), std::strerror(errno)));
+  void* p = ::mmap(nullptr, span, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(first));
+  ::close(fd);
+  if (p == MAP_FAILED) fail(strf("checker: mmap of %s: %s", path.c_str(), std::strerror(errno)));
+  std::vector<unsigned char> vec((span + static_cast<uint64_t>(page) - 1) / static_cast<uint64_t>(page));
+  const int rc = ::mincore(p, span, vec.data());
+  const int err = errno;
+  ::munmap(p, span);
+  if (rc != 0) fail(strf("checker: mincore of %s: %s", path.c_str(), std::strerror(err)));
+  uint64_t n = 0;
+  for (unsigned char v : vec) n += v & 1u;
+  return n;
+}
+
+void drop_page_cache(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(strf("checker: opening %s: %s", path.c_str(), std::strerror(errno)));
+  ::fdatasync(fd);
+  const int rc = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  ::close(fd);
+  if (rc != 0) fail(strf("checker: posix_fadvise(DONTNEED) on %s: %s", path.c_str(), std::strerror(rc)));
 }
 
 }  // namespace iopcheck

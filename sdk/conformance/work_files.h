@@ -39,6 +39,15 @@ std::string create_pattern_file(const Target& t, const char* stem, uint64_t size
 void expect_file_pattern(const std::string& path, uint64_t offset, uint64_t len, uint64_t seed,
                          const char* what);
 
+// Pages of [offset, offset+len) of `path` in the page cache, as mincore(2)
+// on a mapping of the checker's own sees them; fails the check when the
+// file cannot be mapped.
+uint64_t resident_pages(const std::string& path, uint64_t offset, uint64_t len);
+
+// Drops the page cache of `path` through a descriptor of the checker's own
+// (fdatasync, then posix_fadvise POSIX_FADV_DONTNEED).
+void drop_page_cache(const std::string& path);
+
 // A heap block aligned for any IO of the run (O_DIRECT included).
 class AlignedBuffer {
  public:

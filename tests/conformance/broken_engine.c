@@ -11,12 +11,22 @@
  *   BROKEN_LEAK         create() allocates 4 KiB that destroy() never frees
  *   BROKEN_CRASH        reap() crashes (SIGSEGV) when nothing is in flight
  *   BROKEN_EXPORTS      exports a symbol besides the entry
+ *   BROKEN_UNKNOWN_REQUIRED  requires a capability no ABI defines (bit 63)
+ *   BROKEN_SILENT_CFD   declares a completion fd that never becomes readable
+ *   BROKEN_ALLOC_FAILS  declares engine buffers; alloc_buffer() always fails
+ *   BROKEN_HALF_STORE   declares stores-data but keeps only the first half
+ *                       of every write
+ *   BROKEN_AUX          completions carry an aux value without a flag saying
+ *                       what it is
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "iopulse/engine.h"
 
@@ -34,6 +44,9 @@ struct iop_engine {
   uint32_t count;
   iop_cqe *ring;
   unsigned char open[64]; /* handles in use */
+  int event_fd;           /* BROKEN_SILENT_CFD */
+  unsigned char *data[64]; /* BROKEN_HALF_STORE: each file's bytes */
+  uint64_t size[64];
 };
 
 static void set_error(iop_error *err, const char *msg) {
@@ -51,6 +64,7 @@ static int32_t broken_create(const iop_engine_config *config, iop_engine **out, 
     return -ENOMEM;
   }
   e->queue_depth = config->queue_depth;
+  e->event_fd = -1;
 #ifdef BROKEN_OVER_ACCEPT
   e->ring_size = 65536;
 #else
@@ -76,14 +90,25 @@ static int32_t broken_create(const iop_engine_config *config, iop_engine **out, 
 }
 
 static void broken_destroy(iop_engine *e) {
+  if (e->event_fd >= 0) close(e->event_fd);
+  for (int h = 0; h < 64; h++) free(e->data[h]);
   free(e->ring);
   free(e);
 }
 
 static int32_t broken_open_file(iop_engine *e, const iop_file_desc *file, iop_error *err) {
-  (void)file;
   for (int32_t h = 0; h < 64; h++) {
     if (!e->open[h]) {
+#ifdef BROKEN_HALF_STORE
+      e->data[h] = calloc(1, file->size ? file->size : 1);
+      if (e->data[h] == NULL) {
+        set_error(err, "out of memory");
+        return -ENOMEM;
+      }
+      e->size[h] = file->size;
+#else
+      (void)file;
+#endif
       e->open[h] = 1;
       return h;
     }
@@ -98,8 +123,54 @@ static int32_t broken_close_file(iop_engine *e, int32_t handle, iop_error *err) 
     return -EBADF;
   }
   e->open[handle] = 0;
+  free(e->data[handle]);
+  e->data[handle] = NULL;
   return 0;
 }
+
+/* What a read or write moves: in BROKEN_HALF_STORE the file's bytes (a
+ * write keeps only its first half); otherwise nothing, all of len. */
+static int64_t broken_transfer(iop_engine *e, const iop_io *io) {
+#ifdef BROKEN_HALF_STORE
+  if (io->file < 0 || io->file >= 64 || e->data[io->file] == NULL) return -EBADF;
+  uint64_t size = e->size[io->file];
+  uint64_t len = io->offset < size ? size - io->offset : 0;
+  if (len > io->len) len = io->len;
+  if (io->op == IOP_OP_READ) memcpy(io->buf, e->data[io->file] + io->offset, len);
+  else memcpy(e->data[io->file] + io->offset, io->buf, len / 2);
+  return (int64_t)len;
+#else
+  (void)e;
+  return io->len;
+#endif
+}
+
+#ifdef BROKEN_SILENT_CFD
+/* An eventfd nothing ever writes to. */
+static int32_t broken_completion_fd(iop_engine *e, iop_error *err) {
+  e->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (e->event_fd < 0) {
+    set_error(err, "eventfd failed");
+    return -errno;
+  }
+  return e->event_fd;
+}
+#endif
+
+#ifdef BROKEN_ALLOC_FAILS
+static int32_t broken_alloc_buffer(iop_engine *e, uint64_t len, iop_buffer *out, iop_error *err) {
+  (void)e;
+  (void)len;
+  (void)out;
+  set_error(err, "no device memory left (on purpose)");
+  return -ENOMEM;
+}
+
+static void broken_free_buffer(iop_engine *e, const iop_buffer *buf) {
+  (void)e;
+  (void)buf;
+}
+#endif
 
 static int32_t broken_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
@@ -113,7 +184,15 @@ static int32_t broken_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint
 #ifdef BROKEN_USER_DATA
     cqe->user_data += 1;
 #endif
-    cqe->res = (ios[k]->op == IOP_OP_READ || ios[k]->op == IOP_OP_WRITE) ? ios[k]->len : 0;
+    cqe->res = (ios[k]->op == IOP_OP_READ || ios[k]->op == IOP_OP_WRITE)
+                   ? broken_transfer(e, ios[k])
+                   : 0;
+#ifdef BROKEN_AUX
+    cqe->aux = 42;
+#else
+    cqe->aux = 0;
+#endif
+    cqe->flags = 0;
     e->count++;
   }
   return (int32_t)k;
@@ -142,7 +221,22 @@ static const iop_engine_desc broken_desc = {
     .name = BROKEN_NAME,
     .version = "0.0.1",
     .description = "deliberately broken engine for the checker's negative tests",
-    .caps = IOP_CAP_BATCH_SUBMIT | IOP_CAP_DISKLESS,
+    .caps = IOP_CAP_BATCH_SUBMIT
+#ifdef BROKEN_SILENT_CFD
+            | IOP_CAP_COMPLETION_FD
+#endif
+#ifdef BROKEN_ALLOC_FAILS
+            | IOP_CAP_ENGINE_BUFFERS
+#endif
+#ifdef BROKEN_HALF_STORE
+            | IOP_CAP_STORES_DATA
+#endif
+    ,
+    .required_caps = IOP_REQ_DISKLESS
+#ifdef BROKEN_UNKNOWN_REQUIRED
+                     | (UINT64_C(1) << 63)
+#endif
+    ,
     .max_queue_depth = 4096,
     .create = broken_create,
     .destroy = broken_destroy,
@@ -150,6 +244,13 @@ static const iop_engine_desc broken_desc = {
     .close_file = broken_close_file,
     .submit = broken_submit,
     .reap = broken_reap,
+#ifdef BROKEN_SILENT_CFD
+    .completion_fd = broken_completion_fd,
+#endif
+#ifdef BROKEN_ALLOC_FAILS
+    .alloc_buffer = broken_alloc_buffer,
+    .free_buffer = broken_free_buffer,
+#endif
 };
 
 #ifdef BROKEN_EXPORTS
@@ -157,7 +258,7 @@ IOP_EXPORT int broken_engine_helper(void) { return 42; }
 #endif
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {
-  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  if (host == NULL) return -EINVAL;
   *out = &broken_desc;
   return 0;
 }

@@ -3,7 +3,8 @@
 // Outputs (--json-output, --csv-output, --timeseries-output,
 // --export-layout-manifest, iopulse report -o): checked before anything is
 // prepared, never on the target or on each other, '-' for standard output,
-// and never replacing what is not a regular file.  The observers are the
+// and never replacing what is not a regular file (device nodes and links to
+// standard output are the tests' own, never the machine's).  The observers are the
 // file system (stat/lstat of the target and the outputs, the bytes of the
 // target) and independent readers of the output (a Python JSON parser
 // reading a pipe, a FIFO reader).
@@ -207,24 +208,27 @@ TEST(OutputPaths, ALinkToStandardOutputIsStandardOutput) {
   EXPECT_TRUE(fs::is_symlink(dir.file("stdout"))) << "the link was replaced";
 }
 
-TEST(OutputPaths, DevNullAndHardLinksAreWrittenInPlaceABlockDeviceIsRefused) {
+TEST(OutputPaths, HardLinksAndCharacterDevicesAreWrittenInPlaceABlockDeviceIsRefused) {
   ScratchDir dir;
-  RunOutcome r = run_iopulse({dir.file("t"), "--file-size", "1M", "--json-output", "/dev/null", "--csv-output",
-                              "/dev/null", "-q"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  struct stat st;
-  ASSERT_EQ(stat("/dev/null", &st), 0);
-  EXPECT_TRUE(S_ISCHR(st.st_mode));
-
   // A file with a second name: both names still see one file, with the results.
   std::ofstream(dir.file("r.json")) << "old";
   ASSERT_EQ(link(dir.file("r.json").c_str(), dir.file("other-name.json").c_str()), 0);
-  r = run_iopulse({dir.file("t"), "--file-size", "1M", "--json-output", dir.file("r.json"), "-q"});
+  RunOutcome r = run_iopulse({dir.file("t"), "--file-size", "1M", "--json-output", dir.file("r.json"), "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_json(dir.file("other-name.json"))["read"]["ops"], 256);
 
   if (!running_as_root()) return;
-  // A block device node of the test's own (no device behind it).
+  // Device nodes of the test's own, never the machine's /dev/null: a host
+  // that replaced them would otherwise break the machine.  A null device
+  // (1:3) for two outputs at once:
+  struct stat st;
+  ASSERT_EQ(mknod(dir.file("null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+  r = run_iopulse({dir.file("t"), "--file-size", "1M", "--json-output", dir.file("null"), "--csv-output",
+                   dir.file("null"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(lstat(dir.file("null").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "the device node was replaced";
+  // A block device node (no device behind it):
   ASSERT_EQ(mknod(dir.file("blk").c_str(), S_IFBLK | 0600, makedev(7, 250)), 0);
   r = run_iopulse({dir.file("t"), "--file-size", "1M", "--json-output", dir.file("blk"), "-q"});
   EXPECT_EQ(r.exit_code, 2) << r.err;

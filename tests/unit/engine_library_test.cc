@@ -65,9 +65,10 @@ TEST(EngineLibraryTest, LoadsGoodFixtureAndCopiesDescriptor) {
   EXPECT_EQ(lib->name(), "fixture_good");
   EXPECT_EQ(lib->version(), "1.2.3");
   EXPECT_EQ(lib->description(), "Minimal diskless engine for the IOPulse tests");
-  EXPECT_EQ(lib->abi_string(), "1.0");
-  EXPECT_EQ(lib->caps(), IOP_CAP_BATCH_SUBMIT | IOP_CAP_DISKLESS);
-  EXPECT_TRUE(lib->has_cap(IOP_CAP_DISKLESS));
+  EXPECT_EQ(lib->abi_string(), "2.0");
+  EXPECT_EQ(lib->caps(), IOP_CAP_BATCH_SUBMIT);
+  EXPECT_EQ(lib->required_caps(), IOP_REQ_DISKLESS);
+  EXPECT_TRUE(lib->diskless());
   EXPECT_FALSE(lib->has_cap(IOP_CAP_ASYNC));
   const iop_engine_desc& d = lib->desc();
   EXPECT_EQ(d.struct_size, sizeof(iop_engine_desc));
@@ -76,6 +77,7 @@ TEST(EngineLibraryTest, LoadsGoodFixtureAndCopiesDescriptor) {
   ASSERT_EQ(d.num_options, 5u);
   EXPECT_STREQ(d.options[0].name, "verbose");
   EXPECT_STREQ(d.options[4].name, "mode");
+  EXPECT_EQ(d.options[4].struct_size, sizeof(iop_option_desc));
   EXPECT_NE(d.create, nullptr);
   EXPECT_EQ(d.register_buffers, nullptr);
 }
@@ -84,7 +86,7 @@ TEST(EngineLibraryTest, EntryGetsHostInfoAndItsLogReachesSpdlog) {
   LogCapture log;
   EngineLibrary::load(fixture("good/iopulse_fixture_good.so"));
   EXPECT_EQ(log.text(),
-            "debug fixture_good: loaded by iopulse " IOPULSE_VERSION " (ABI 1.0)\n");
+            "debug fixture_good: loaded by iopulse " IOPULSE_VERSION " (ABI 2.0)\n");
 }
 
 TEST(EngineLibraryTest, SecondLoadOfSameFileOutlivesTheFirst) {
@@ -118,10 +120,38 @@ TEST(EngineLibraryTest, MissingEntrySymbol) {
             "plugin " + path + ": no entry function iopulse_engine_entry (not an IOPulse engine)");
 }
 
-TEST(EngineLibraryTest, OtherAbiMajorNamesBothVersions) {
+TEST(EngineLibraryTest, NewerAbiMajorNamesBothVersions) {
   const std::string path = fixture("abi_major/iopulse_abi_major.so");
   EXPECT_EQ(load_error(path),
-            "plugin " + path + ": engine ABI 2.0 is not supported by this iopulse (ABI 1.0)");
+            "plugin " + path + ": engine ABI 3.0 is newer than this iopulse (ABI 2.0): use an "
+            "iopulse of ABI 3, or rebuild the engine against the IOPulse SDK of ABI 2");
+}
+
+// An ABI 1 engine refuses this host in its entry (-EPROTO): the loader asks
+// it again stating ABI 1, only to read its version for the message.
+TEST(EngineLibraryTest, Abi1EngineIsRefusedNamingBothVersionsAndWhatToRebuildAgainst) {
+  const std::string path = fixture("abi1/iopulse_abi1.so");
+  EXPECT_EQ(load_error(path),
+            "plugin " + path + ": engine ABI 1.0 is older than this iopulse (ABI 2.0): rebuild "
+            "the engine against the IOPulse SDK of ABI 2 (iopulse/engine.h with IOP_ABI_MAJOR 2)");
+}
+
+// A later minor of ABI 2 appends members to the descriptor and to each
+// option descriptor and may declare capabilities this host does not know:
+// the engine loads, its options are read at their own stride, and the
+// unknown capability is dropped.
+TEST(EngineLibraryTest, LaterMinorLoadsWithItsLongerOptionDescriptorsAndUnknownCapsIgnored) {
+  std::unique_ptr<EngineLibrary> lib = EngineLibrary::load(fixture("future_minor/iopulse_future_minor.so"));
+  ASSERT_NE(lib, nullptr);
+  EXPECT_EQ(lib->abi_string(), "2.1");
+  EXPECT_EQ(lib->caps(), IOP_CAP_BATCH_SUBMIT);
+  EXPECT_EQ(lib->desc().struct_size, sizeof(iop_engine_desc) + 16);
+  ASSERT_EQ(lib->desc().num_options, 2u);
+  EXPECT_STREQ(lib->desc().options[0].name, "first");
+  EXPECT_EQ(lib->desc().options[0].max_value, 9);
+  EXPECT_STREQ(lib->desc().options[1].name, "second");
+  EXPECT_EQ(lib->desc().options[1].type, static_cast<uint32_t>(IOP_OPT_BOOL));
+  EXPECT_STREQ(lib->desc().options[1].default_value, "on");
 }
 
 TEST(EngineLibraryTest, EntryFailureShowsErrnoText) {
@@ -166,15 +196,25 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, InvalidDescriptorTest,
     testing::Values(
         InvalidCase{"bad_name", "engine name 'Bad-Name' is not made of [a-z0-9_] only"},
-        InvalidCase{"unknown_cap",
-                    "engine invalid: unknown capability bits 0x100000 (this iopulse knows ABI "
-                    "1.0)"},
+        InvalidCase{"unknown_required_cap",
+                    "engine invalid: requires capability bits 0x10000000000 that this iopulse "
+                    "(ABI 2.0) does not know"},
         InvalidCase{"regbuf_cap_no_fn",
                     "engine invalid: declares registered-buffers but register_buffers() is "
                     "missing"},
         InvalidCase{"regbuf_fn_no_cap",
                     "engine invalid: provides register_buffers() but does not declare "
                     "registered-buffers"},
+        InvalidCase{"cfd_cap_no_fn",
+                    "engine invalid: declares completion-fd but completion_fd() is missing"},
+        InvalidCase{"cfd_fn_no_cap",
+                    "engine invalid: provides completion_fd() but does not declare "
+                    "completion-fd"},
+        InvalidCase{"alloc_without_free",
+                    "engine invalid: declares engine-buffers but free_buffer() is missing"},
+        InvalidCase{"option_size",
+                    "engine invalid: option 0: struct_size 40 is not the size of an option "
+                    "descriptor (ABI 2.0's is 72)"},
         InvalidCase{"zero_queue_depth", "engine invalid: max_queue_depth is 0"},
         InvalidCase{"bad_align", "engine invalid: min_buf_align 48 is not a power of two"},
         InvalidCase{"bad_option_name",
@@ -195,7 +235,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Only the prefix is copied: every function reads as NULL.
         InvalidCase{"prefix_only", "engine invalid: required function create() is missing"},
         InvalidCase{"host_too_old",
-                    "engine needs iopulse ABI 1.7 or newer (this iopulse has ABI 1.0)"},
+                    "engine needs iopulse ABI 2.7 or newer (this iopulse has ABI 2.0)"},
         InvalidCase{"null_desc", "entry function returned no descriptor"}),
     [](const testing::TestParamInfo<InvalidCase>& info) { return std::string(info.param.name); });
 

@@ -191,7 +191,8 @@ TEST(EngineRegistryTest, BrokenPluginInADirectoryIsSkippedAndRemembered) {
   ASSERT_EQ(abi.broken().size(), 1u);
   EXPECT_EQ(abi.broken()[0].reason,
             "plugin " + dir("abi_major") +
-                "/iopulse_abi_major.so: engine ABI 2.0 is not supported by this iopulse (ABI 1.0)");
+                "/iopulse_abi_major.so: engine ABI 3.0 is newer than this iopulse (ABI 2.0): use an "
+                "iopulse of ABI 3, or rebuild the engine against the IOPulse SDK of ABI 2");
   // Given by path, the same plugin is an error.
   EngineRegistry explicit_path(only_dirs({}));
   EXPECT_EQ(plugin_error([&] { explicit_path.require(dir("not_elf") + "/garbage.so"); }),
@@ -301,30 +302,36 @@ TEST(EngineRegistryTest, MovedInstallSearchesBesideTheExecutable) {
 }
 
 TEST(EngineCatalogTest, CapabilityNames) {
-  EXPECT_EQ(capability_names(IOP_CAP_KNOWN_V1),
-            (std::vector<std::string_view>{"async", "batch-submit", "registered-buffers",
-                                           "fixed-files", "polled", "fsync", "fdatasync", "trim",
-                                           "opens-by-path", "memory-mapped", "direct",
-                                           "diskless"}));
-  EXPECT_EQ(capability_names(IOP_CAP_DISKLESS | IOP_CAP_ASYNC),
-            (std::vector<std::string_view>{"async", "diskless"}));
+  EXPECT_EQ(capability_names(IOP_CAP_KNOWN_2_0),
+            (std::vector<std::string>{
+                "async", "batch-submit", "registered-buffers", "fixed-files", "polled", "fsync",
+                "fdatasync", "trim", "memory-mapped", "direct", "stores-data", "io-fua",
+                "io-dsync", "io-hipri", "io-nowait", "io-priority", "completion-fd",
+                "engine-buffers", "control", "error-text", "report", "mkdir", "rmdir", "create",
+                "open-close", "stat", "read-file", "write-file", "rename", "unlink", "list"}));
+  EXPECT_EQ(capability_names(IOP_CAP_TRIM | IOP_CAP_ASYNC | (uint64_t{1} << 63)),
+            (std::vector<std::string>{"async", "trim"}));
   EXPECT_TRUE(capability_names(0).empty());
+  EXPECT_EQ(required_capability_names(IOP_REQ_KNOWN_2_0),
+            (std::vector<std::string>{"diskless", "opens-by-path"}));
 }
 
 TEST(EngineCatalogTest, EngineList) {
   EngineRegistry registry(only_dirs({dir("good"), dir("create_fails")}));
   registry.discover();
   EXPECT_EQ(format_engine_list(registry),
-            "fixture_good 1.2.3 (ABI 1.0)\n"
+            "fixture_good 1.2.3 (ABI 2.0)\n"
             "  Minimal diskless engine for the IOPulse tests\n"
-            "  capabilities: batch-submit, diskless\n"
+            "  capabilities: batch-submit\n"
+            "  requires: diskless\n"
             "  max queue depth: 4096\n"
             "  buffer alignment: 512\n"
             "  path: " + canon(dir("good/iopulse_fixture_good.so")) + "\n"
             "\n"
-            "create_fails 1.0.0 (ABI 1.0)\n"
+            "create_fails 1.0.0 (ABI 2.0)\n"
             "  Fixture engine whose create() fails\n"
-            "  capabilities: batch-submit, diskless\n"
+            "  capabilities: batch-submit\n"
+            "  requires: diskless\n"
             "  max queue depth: 1024\n"
             "  path: " + canon(dir("create_fails/iopulse_create_fails.so")) + "\n");
 
@@ -337,8 +344,9 @@ TEST(EngineCatalogTest, EngineList) {
 TEST(EngineCatalogTest, EngineHelp) {
   auto good = EngineLibrary::load(dir("good/iopulse_fixture_good.so"));
   EXPECT_EQ(format_engine_help(*good),
-            "fixture_good 1.2.3 (ABI 1.0): Minimal diskless engine for the IOPulse tests\n"
-            "capabilities: batch-submit, diskless\n"
+            "fixture_good 1.2.3 (ABI 2.0): Minimal diskless engine for the IOPulse tests\n"
+            "capabilities: batch-submit\n"
+            "requires: diskless\n"
             "max queue depth: 4096\n"
             "buffer alignment: 512\n"
             "path: " + canon(dir("good/iopulse_fixture_good.so")) + "\n"
@@ -362,8 +370,9 @@ TEST(EngineCatalogTest, EngineHelp) {
 
   auto dupe = EngineLibrary::load(dir("dup_a/iopulse_dupe.so"));
   EXPECT_EQ(format_engine_help(*dupe),
-            "dupe 1.0.0-a (ABI 1.0): Duplicate fixture engine, variant a\n"
-            "capabilities: diskless\n"
+            "dupe 1.0.0-a (ABI 2.0): Duplicate fixture engine, variant a\n"
+            "capabilities: none\n"
+            "requires: diskless\n"
             "max queue depth: 64\n"
             "path: " + canon(dir("dup_a/iopulse_dupe.so")) + "\n"
             "\n"

@@ -14,6 +14,8 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -28,6 +30,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -619,6 +622,109 @@ inline void expect_idle_reap_returns_at_once(EngineUnderTest& eng) {
   EXPECT_EQ(eng.reap(cqe, 8, 0, 2'000'000'000), 0);
   EXPECT_EQ(eng.reap(cqe, 8, 1, 2'000'000'000), 0);
   EXPECT_LT(monotonic_ns() - t0, 500'000'000u);
+}
+
+// ---------------------------------------------------------------------------
+// ABI 2: one IO with all of its completion, the instance report, and the
+// observers of what the kernel did (the page cache, a descriptor's
+// readiness).
+// ---------------------------------------------------------------------------
+
+// Submits `io` alone and returns its whole completion (EXPECTs one).
+inline iop_cqe run_io(EngineUnderTest& eng, iop_io& io) {
+  iop_io* ios[1] = {&io};
+  EXPECT_EQ(eng.submit(ios, 1), 1);
+  iop_cqe cqe[2] = {};
+  EXPECT_EQ(eng.reap(cqe, 2, 1, kReapTimeoutNs), 1);
+  EXPECT_EQ(cqe[0].user_data, io.user_data);
+  return cqe[0];
+}
+
+// An iop_io for `op` on `file` (with scratch from `priv` when the engine
+// wants io_priv_size bytes; priv must be 64-byte aligned and large enough).
+inline iop_io make_io(const EngineUnderTest& eng, uint8_t op, int32_t file, uint64_t offset,
+                      void* buf, uint32_t len, void* priv = nullptr) {
+  iop_io io{};
+  io.user_data = 0x1234;
+  io.op = op;
+  io.file = file;
+  io.offset = offset;
+  io.buf = buf;
+  io.len = len;
+  io.buf_index = -1;
+  io.priv = eng.desc->io_priv_size > 0 ? priv : nullptr;
+  return io;
+}
+
+// What an instance's report() said: its capabilities and settings.
+struct ReportView {
+  int32_t rc = -1;
+  uint64_t caps = 0;
+  std::map<std::string, std::string> settings;
+};
+
+inline ReportView report_of(const EngineUnderTest& eng) {
+  ReportView v;
+  iop_instance_report r{};
+  r.struct_size = sizeof r;
+  iop_error err{};
+  v.rc = eng.desc->report(eng.instance, &r, &err);
+  if (v.rc != 0) return v;
+  v.caps = r.caps;
+  for (uint32_t k = 0; k < r.num_settings; k++) v.settings[r.settings[k].name] = r.settings[k].value;
+  return v;
+}
+
+// Pages of [offset, offset+len) of `path` in the page cache (mincore on a
+// mapping of the test's own), or -1 when the file cannot be mapped.
+inline int64_t resident_pages(const std::string& path, uint64_t offset, uint64_t len) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  void* p = mmap(nullptr, offset + len, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) return -1;
+  std::vector<unsigned char> vec((offset + len + 4095) / 4096);
+  const int rc = mincore(p, offset + len, vec.data());
+  munmap(p, offset + len);
+  if (rc != 0) return -1;
+  int64_t n = 0;
+  for (size_t k = offset / 4096; k < vec.size(); k++) n += vec[k] & 1;
+  return n;
+}
+
+// Writes `path`'s dirty pages back and drops its page cache, through a
+// descriptor of the test's own.
+inline void drop_page_cache(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0) << path;
+  fdatasync(fd);
+  ASSERT_EQ(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+  close(fd);
+}
+
+// Drops the clean pages of `path` only (no write-back first): a page left
+// dirty stays in the cache.
+inline void drop_clean_pages(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0) << path;
+  // POSIX_FADV_DONTNEED starts write-back of dirty pages without waiting,
+  // then drops what is clean: a dirty page is still there right after.
+  ASSERT_EQ(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+  close(fd);
+}
+
+// True when `fd` becomes readable within `ms` milliseconds.
+inline bool readable_within(int fd, int ms) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, ms) == 1 && (p.revents & POLLIN) != 0;
+}
+
+// Reads (drains) an eventfd; true when it held a count.
+inline bool drain_eventfd(int fd) {
+  uint64_t v = 0;
+  bool any = false;
+  while (read(fd, &v, sizeof v) == static_cast<ssize_t>(sizeof v)) any = true;
+  return any;
 }
 
 }  // namespace iopulse::test

@@ -120,10 +120,13 @@ class UringEngineTest : public ::testing::Test {
 
 TEST_F(UringEngineTest, DescriptorIsComplete) {
   const iop_engine_desc* d = desc();
-  iopulse::test::expect_descriptor_basics(d, "io_uring", "1.0.0");
+  iopulse::test::expect_descriptor_basics(d, "io_uring", "2.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_REGISTERED_BUFFERS |
                          IOP_CAP_FIXED_FILES | IOP_CAP_POLLED | IOP_CAP_FSYNC |
-                         IOP_CAP_FDATASYNC | IOP_CAP_DIRECT);
+                         IOP_CAP_FDATASYNC | IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC |
+                         IOP_CAP_IO_HIPRI | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO |
+                         IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL | IOP_CAP_REPORT);
+  EXPECT_EQ(d->required_caps, 0u);
   EXPECT_EQ(d->max_queue_depth, 4096u);
   EXPECT_EQ(d->io_priv_size, 0u);
   EXPECT_NE(d->register_buffers, nullptr);
@@ -518,9 +521,9 @@ TEST_F(UringEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
   Pool pool(5, 512);
-  const uint8_t ops[5] = {IOP_OP_WRITE, IOP_OP_WRITE, 99, IOP_OP_TRIM, IOP_OP_WRITE};
+  const uint8_t ops[5] = {IOP_OP_WRITE, IOP_OP_WRITE, 99, IOP_OP_MKDIR, IOP_OP_WRITE};
   const int32_t files[5] = {h, h + 50, h, h, h};
-  const int64_t want[5] = {512, -EBADF, -EINVAL, -EOPNOTSUPP, 512};
+  const int64_t want[5] = {512, -EBADF, -EINVAL, -EINVAL, 512};
   std::vector<iop_io*> ios;
   for (uint32_t i = 0; i < 5; i++) {
     pool.slots[i].op = ops[i];

@@ -156,9 +156,11 @@ class AioEngineTest : public ::testing::Test {
 
 TEST_F(AioEngineTest, DescriptorIsComplete) {
   const iop_engine_desc* d = aio_plugin().desc;
-  iopulse::test::expect_descriptor_basics(d, "libaio", "1.0.0");
+  iopulse::test::expect_descriptor_basics(d, "libaio", "2.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
-                         IOP_CAP_DIRECT);
+                         IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO |
+                         IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL | IOP_CAP_REPORT);
+  EXPECT_EQ(d->required_caps, 0u);
   EXPECT_EQ(d->max_queue_depth, 4096u);
   EXPECT_EQ(d->io_priv_size, sizeof(struct iocb));
   EXPECT_EQ(d->num_options, 0u);

@@ -110,7 +110,7 @@ class MmapEngineFixture : public ::testing::Test {
 TEST(MmapEngine, DescriptorIsComplete) {
   ASSERT_EQ(mmap_plugin().error, "");
   const iop_engine_desc* d = mmap_plugin().desc;
-  iopulse::test::expect_descriptor_basics(d, "mmap", "1.1.0");
+  iopulse::test::expect_descriptor_basics(d, "mmap", "2.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC);
   EXPECT_EQ(d->caps & IOP_CAP_DIRECT, 0u) << "a copy through the page cache is never O_DIRECT";
   EXPECT_EQ(d->max_queue_depth, 4096u);

@@ -87,9 +87,10 @@ class NullEngineFixture : public ::testing::Test {
 TEST(NullEngine, DescriptorIsComplete) {
   ASSERT_EQ(null_plugin().error, "");
   const iop_engine_desc* d = null_plugin().desc;
-  iopulse::test::expect_descriptor_basics(d, "null", "1.0.0");
+  iopulse::test::expect_descriptor_basics(d, "null", "2.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
-                         IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_DISKLESS);
+                         IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_REPORT);
+  EXPECT_EQ(d->required_caps, IOP_REQ_DISKLESS);
   EXPECT_EQ(d->max_queue_depth, 65536u);
   EXPECT_EQ(d->min_buf_align, 0u);
   EXPECT_EQ(d->io_priv_size, 0u);
@@ -115,7 +116,7 @@ TEST(NullEngine, OptionTableIsWellFormed) {
     EXPECT_GT(std::strlen(o.help), 0u) << name;
     EXPECT_GE(o.type, static_cast<uint32_t>(IOP_OPT_BOOL)) << name;
     EXPECT_LE(o.type, static_cast<uint32_t>(IOP_OPT_ENUM)) << name;
-    EXPECT_EQ(o.reserved0, 0u) << name;
+    EXPECT_EQ(o.struct_size, sizeof(iop_option_desc)) << name;
     EXPECT_EQ(o.reserved[0], 0u) << name;
     EXPECT_EQ(o.reserved[1], 0u) << name;
     EXPECT_LE(o.min_value, o.max_value) << name;
@@ -132,11 +133,15 @@ TEST(NullEngine, OptionTableIsWellFormed) {
   EXPECT_EQ(delay.max_value, 10000000);
 }
 
-TEST(NullEngine, EntryRejectsAnotherAbiMajor) {
+// The entry returns its descriptor to a host of any major: the host, which
+// can name both versions, decides (engine.h, Versioning).
+TEST(NullEngine, EntryAnswersAHostOfAnotherMajor) {
   ASSERT_EQ(null_plugin().error, "");
   iop_host_info host = host_info(IOP_ABI_MAJOR + 1);
   const iop_engine_desc* d = nullptr;
-  EXPECT_EQ(null_plugin().entry(&host, &d), -EPROTO);
+  EXPECT_EQ(null_plugin().entry(&host, &d), 0);
+  EXPECT_EQ(d, null_plugin().desc);
+  EXPECT_EQ(null_plugin().entry(nullptr, &d), -EINVAL);
 }
 
 TEST(NullEngine, CreateRejectsABadConfig) {
@@ -187,6 +192,36 @@ TEST_F(NullEngineFixture, CompletesEveryIoWithItsUserDataAndResult) {
   EXPECT_EQ(res, (std::map<uint64_t, int64_t>{
                      {1, 4096}, {2, 512}, {3, 0}, {4, 0}, {5, 0}, {6, -EINVAL}, {7, 0}}));
   EXPECT_EQ(reap(cqe, 16, 0, 0), 0);
+}
+
+// Without a delay every IO is complete when submit() returns: the instance
+// does not claim to be asynchronous.  With one it is, and says which.
+TEST_F(NullEngineFixture, ReportSaysWhetherIosCompleteAfterSubmit) {
+  create(4);
+  iopulse::test::ReportView r = iopulse::test::report_of(eng_);
+  ASSERT_EQ(r.rc, 0);
+  EXPECT_EQ(r.caps, desc_->caps & ~IOP_CAP_ASYNC);
+  EXPECT_EQ(r.settings["delay"], "none");
+  eng_.release(true);
+  create(4, 250);
+  r = iopulse::test::report_of(eng_);
+  EXPECT_EQ(r.caps, desc_->caps);
+  EXPECT_EQ(r.settings["delay"], "250 us");
+}
+
+// Completions carry no aux value and no flags.
+TEST_F(NullEngineFixture, CompletionsHaveNoAuxValue) {
+  create(4);
+  std::vector<iop_io> ios = {make_io(1, IOP_OP_READ, 4096), make_io(2, IOP_OP_FSYNC, 0)};
+  ASSERT_EQ(submit(ios), 2);
+  iop_cqe cqe[2];
+  std::memset(cqe, 0xff, sizeof cqe);
+  ASSERT_EQ(reap(cqe, 2, 2, IOP_TIMEOUT_INFINITE), 2);
+  for (const iop_cqe& c : cqe) {
+    EXPECT_EQ(c.aux, 0u);
+    EXPECT_EQ(c.flags, 0u);
+    EXPECT_EQ(c.reserved, 0u);
+  }
 }
 
 TEST_F(NullEngineFixture, ReapReturnsAtMostMaxInSubmissionOrder) {

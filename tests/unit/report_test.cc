@@ -336,6 +336,23 @@ TEST(TextReportTest, HeaderEngineAndWindow) {
   EXPECT_EQ(text.find("INTERRUPTED"), std::string::npos);
 }
 
+// The settings an engine reports as in effect join the engine line when
+// they are short; long ones stay in the JSON only.
+TEST(TextReportTest, EngineSettingsOnTheEngineLineWhenShort) {
+  RunResult r = sample_result();
+  r.engine.settings = {{"setup-flags", "SUBMIT_ALL"}, {"sq-entries", "32"}};
+  expect_contains(summary(r),
+                  "  engine       null 1.0.0, ABI 1.0, /opt/iopulse/plugins/libiopulse_null.so "
+                  "(setup-flags=SUBMIT_ALL, sq-entries=32)\n");
+  r.engine.settings = {{"long", std::string(120, 'x')}};
+  expect_contains(summary(r),
+                  "  engine       null 1.0.0, ABI 1.0, /opt/iopulse/plugins/libiopulse_null.so\n");
+  const nlohmann::json j = result_to_json(r);
+  EXPECT_EQ(j["engine"]["settings"]["long"], std::string(120, 'x'));
+  r.engine.settings.clear();
+  EXPECT_FALSE(result_to_json(r)["engine"].contains("settings"));
+}
+
 TEST(TextReportTest, ReadAndTotalSectionsWithFormattedValues) {
   const RunResult r = sample_result();
   const std::string text = summary(r);

@@ -18,12 +18,15 @@
 static const char *const check_choices[] = {"a", "b", NULL};
 
 static const iop_option_desc check_options[] = {
-    {"flag", "a bool", IOP_OPT_BOOL, 0, "0", 0, 0, NULL, {0, 0}},
-    {"count", "an int", IOP_OPT_INT, 0, "1", 1, 64, NULL, {0, 0}},
-    {"mode", "an enum", IOP_OPT_ENUM, 0, NULL, 0, 0, check_choices, {0, 0}},
+    {sizeof(iop_option_desc), IOP_OPT_BOOL, "flag", "a bool", "0", 0, 0, NULL, {0, 0}},
+    {sizeof(iop_option_desc), IOP_OPT_INT, "count", "an int", "1", 1, 64, NULL, {0, 0}},
+    {sizeof(iop_option_desc), IOP_OPT_ENUM, "mode", "an enum", NULL, 0, 0, check_choices, {0, 0}},
 };
 
 static const iop_engine_desc check_desc;
+
+IOP_STATIC_ASSERT(IOP_OP_COUNT_2_0 == IOP_OP_LIST + 1, op_count);
+IOP_STATIC_ASSERT(IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 4) == ((2 << 13) | 4), ioprio_value);
 
 static int32_t check_create(const iop_engine_config *config, iop_engine **out, iop_error *err) {
   int32_t rc = iop_check_config(config, out, &check_desc, err);
@@ -52,7 +55,7 @@ static int32_t check_open_file(iop_engine *engine, const iop_file_desc *file, io
       iop_file_table_release(&files, h);
   }
   iop_file_table_destroy(&files);
-  return (file->flags & IOP_FILE_DIRECT) ? 1 : h;
+  return (file->flags & (IOP_FILE_DIRECT | IOP_FILE_DIRECTORY)) ? 1 : h;
 }
 
 static int32_t check_close_file(iop_engine *engine, int32_t handle, iop_error *err) {
@@ -65,7 +68,13 @@ static int32_t check_close_file(iop_engine *engine, int32_t handle, iop_error *e
 static int32_t check_submit(iop_engine *engine, iop_io *const *ios, uint32_t n, uint32_t flags) {
   (void)engine;
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
-  return (n > 0 && ios[0]->op == IOP_OP_READ) ? 1 : 0;
+  if (n > 0 && ios[0]->op == IOP_OP_RENAME && ios[0]->meta != NULL &&
+      (ios[0]->meta->flags & ~IOP_META_KNOWN_2_0) == 0 && ios[0]->meta->path2 != NULL)
+    return 1;
+  if (n > 0 && (ios[0]->flags & ~IOP_IO_KNOWN_2_0) == 0 &&
+      IOP_IOPRIO_CLASS(ios[0]->ioprio) <= IOP_IOPRIO_CLASS_IDLE)
+    return (n > 0 && ios[0]->op == IOP_OP_READ) ? 1 : 0;
+  return 0;
 }
 
 static int32_t check_reap(iop_engine *engine, iop_cqe *out, uint32_t max, uint32_t min_wait,
@@ -79,10 +88,57 @@ static int32_t check_reap(iop_engine *engine, iop_cqe *out, uint32_t max, uint32
     iop_cqe *cqe = iop_completion_ring_push(&done);
     cqe->user_data = 0;
     cqe->res = 0;
+    cqe->aux = 7;
+    cqe->flags = IOP_CQE_AUX_COUNT | IOP_CQE_ERROR_TEXT;
     n = iop_completion_ring_take(&done, out, iop_completion_ring_waiting(&done), max);
   }
   iop_completion_ring_destroy(&done);
   return (int32_t)n;
+}
+
+static int32_t check_completion_fd(iop_engine *engine, iop_error *err) {
+  (void)engine;
+  iop_set_error(err, "no fd");
+  return -ENOTSUP;
+}
+
+static int32_t check_alloc_buffer(iop_engine *engine, uint64_t len, iop_buffer *out,
+                                  iop_error *err) {
+  (void)engine;
+  (void)err;
+  out->base = NULL;
+  out->len = len;
+  return -ENOMEM;
+}
+
+static void check_free_buffer(iop_engine *engine, const iop_buffer *buf) {
+  (void)engine;
+  (void)buf;
+}
+
+static int32_t check_control(iop_engine *engine, uint32_t op, void *arg, iop_error *err) {
+  (void)engine;
+  (void)arg;
+  (void)err;
+  return op == IOP_CTL_DROP_CACHE || op >= IOP_CTL_ENGINE_BASE ? -ENOTSUP : -ENOTSUP;
+}
+
+static int32_t check_error_text(iop_engine *engine, uint64_t user_data, iop_error *out) {
+  (void)engine;
+  (void)user_data;
+  iop_set_error(out, "%s", "none");
+  return -ENOENT;
+}
+
+static const iop_setting check_settings[] = {{"mode", "checked"}};
+
+static int32_t check_report(iop_engine *engine, iop_instance_report *out, iop_error *err) {
+  (void)engine;
+  (void)err;
+  out->caps = IOP_CAP_FSYNC;
+  out->settings = check_settings;
+  out->num_settings = 1;
+  return 0;
 }
 
 static const iop_engine_desc check_desc = {
@@ -95,7 +151,8 @@ static const iop_engine_desc check_desc = {
     "c99_check",
     "0.0.0",
     "compile-only check of engine.h",
-    IOP_CAP_FSYNC | IOP_CAP_KNOWN_V1,
+    IOP_CAP_FSYNC | IOP_CAP_KNOWN_2_0 | IOP_CAP_META_ALL | IOP_CAP_IO_FLAGS_ALL,
+    IOP_REQ_KNOWN_2_0,
     1,
     0,
     0,
@@ -108,6 +165,12 @@ static const iop_engine_desc check_desc = {
     NULL,
     check_submit,
     check_reap,
+    check_completion_fd,
+    check_alloc_buffer,
+    check_free_buffer,
+    check_control,
+    check_error_text,
+    check_report,
 };
 
 /* Not exported from any library (this is an object file that nothing links);

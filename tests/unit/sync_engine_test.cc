@@ -35,13 +35,16 @@ using iopulse::test::TempFile;
 // The plugin, loaded once for the whole test binary.
 const iopulse::test::LoadedEngine& sync_plugin() { return iopulse::test::built_engine("sync"); }
 
+// The sync engine's option values with its defaults (hugepages=off).
+const iop_option_value kSyncDefaults[1] = {{0, "off"}};
+
 // One sync engine instance (queue depth 1); files are opened by the test as
 // the host would and handed over by descriptor.
 class SyncEngineFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(sync_plugin().error, "");
-    ASSERT_EQ(eng_.create(engine_config(1)), 0) << eng_.err.message;
+    ASSERT_EQ(eng_.create(engine_config(1, 0, kSyncDefaults, 1)), 0) << eng_.err.message;
     eng_.run_one_style = {1001, /*count_up=*/true, IOP_TIMEOUT_INFINITE};
   }
 
@@ -70,26 +73,33 @@ class SyncEngineFixture : public ::testing::Test {
 TEST(SyncEngine, DescriptorIsComplete) {
   ASSERT_EQ(sync_plugin().error, "");
   const iop_engine_desc* d = sync_plugin().desc;
-  iopulse::test::expect_descriptor_basics(d, "sync", "1.0.0");
-  EXPECT_EQ(d->caps, IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM | IOP_CAP_DIRECT);
+  iopulse::test::expect_descriptor_basics(d, "sync", "2.0.0");
+  EXPECT_EQ(d->caps, IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM | IOP_CAP_DIRECT |
+                         IOP_CAP_IO_DSYNC | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO |
+                         IOP_CAP_ENGINE_BUFFERS | IOP_CAP_CONTROL | IOP_CAP_ERROR_TEXT |
+                         IOP_CAP_REPORT | IOP_CAP_META_ALL);
+  EXPECT_EQ(d->required_caps, 0u);
   EXPECT_EQ(d->max_queue_depth, 1u);
   EXPECT_EQ(d->min_buf_align, 0u);
   EXPECT_EQ(d->io_priv_size, 0u);
-  EXPECT_EQ(d->num_options, 0u);
+  ASSERT_EQ(d->num_options, 1u);
+  EXPECT_STREQ(d->options[0].name, "hugepages");
   EXPECT_EQ(d->register_buffers, nullptr);
+  EXPECT_EQ(d->completion_fd, nullptr);
 }
 
-TEST(SyncEngine, EntryRejectsAnotherAbiMajor) {
+TEST(SyncEngine, EntryAnswersAHostOfAnotherMajor) {
   ASSERT_EQ(sync_plugin().error, "");
   iop_host_info host = host_info(IOP_ABI_MAJOR + 1);
   const iop_engine_desc* d = nullptr;
-  EXPECT_EQ(sync_plugin().entry(&host, &d), -EPROTO);
+  EXPECT_EQ(sync_plugin().entry(&host, &d), 0);
+  EXPECT_EQ(d, sync_plugin().desc);
 }
 
 TEST(SyncEngine, CreateRejectsABadConfig) {
   ASSERT_EQ(sync_plugin().error, "");
   const iop_engine_desc* d = sync_plugin().desc;
-  iop_option_value opt{0, nullptr};
+  iop_option_value opt{0, "off"};
   iop_engine_config config{};
   config.queue_depth = 1;
   iop_engine* e = nullptr;
@@ -101,14 +111,14 @@ TEST(SyncEngine, CreateRejectsABadConfig) {
 
   err = iop_error{};
   config.struct_size = sizeof config;
-  config.num_options = 1;
-  config.options = &opt;
+  config.num_options = 0;
+  config.options = nullptr;
   EXPECT_EQ(d->create(&config, &e, &err), -EINVAL);
   EXPECT_NE(err.message[0], '\0');
 
   err = iop_error{};
-  config.num_options = 0;
-  config.options = nullptr;
+  config.num_options = 1;
+  config.options = &opt;
   config.queue_depth = 2;
   EXPECT_EQ(d->create(&config, &e, &err), -EINVAL);
   EXPECT_NE(std::string(err.message).find("queue depth"), std::string::npos) << err.message;

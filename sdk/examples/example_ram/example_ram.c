@@ -9,19 +9,27 @@
  * filled with the `fill` byte when the file is opened; reads and writes are
  * memcpy to and from that buffer, trim refills the range, fsync and
  * fdatasync have nothing to do.  Nothing touches the disk, so the engine
- * declares IOP_CAP_DISKLESS and the host neither creates nor opens the
- * target files.  Every worker has its own instance and therefore its own
- * copy of each file.
+ * requires IOP_REQ_DISKLESS and the host neither creates nor opens the
+ * target files; it keeps what is written, so it declares
+ * IOP_CAP_STORES_DATA and iopulse-engine-check checks the data it returns.
+ * Every worker has its own instance and therefore its own copy of each file.
  *
  * The IO happens inside submit(), as in any synchronous engine; the
  * completions wait in a ring until the next reap() hands them to the host.
  * The per-IO path allocates nothing, takes no lock and makes no system call.
+ *
+ * It also offers a completion fd (IOP_CAP_COMPLETION_FD), to show the
+ * contract: an eventfd that becomes readable when completions wait.  Only
+ * once the host has asked for it does submit() signal it, once per call
+ * that completed IOs; an engine that never gets asked pays nothing.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <iopulse/engine.h>
 #include <iopulse/engine_helpers.h>
@@ -36,6 +44,7 @@ enum { OPT_FILL = 0, NUM_OPTIONS };
 
 static const iop_option_desc ram_options[NUM_OPTIONS] = {
     [OPT_FILL] = {
+        .struct_size = sizeof(iop_option_desc),
         .name = "fill",
         .help = "byte value every file holds when it is opened (and after a trim)",
         .type = IOP_OPT_INT,
@@ -58,10 +67,12 @@ struct ram_file {
 /* One instance per worker thread; nothing here is shared.
  *
  * Every IO is done inside submit(); its completion waits in `done` until
- * reap() hands it out.  files holds a struct ram_file per handle. */
+ * reap() hands it out.  files holds a struct ram_file per handle.
+ * event_fd is the completion fd once the host asked for it, else -1. */
 struct iop_engine {
   iop_completion_ring done;
   int fill;
+  int event_fd;
   iop_file_table files;
 };
 
@@ -75,6 +86,7 @@ static void ram_destroy(iop_engine *e) {
   }
   iop_file_table_destroy(&e->files);
   iop_completion_ring_destroy(&e->done);
+  if (e->event_fd >= 0) close(e->event_fd);
   free(e);
 }
 
@@ -83,7 +95,10 @@ static int32_t ram_create(const iop_engine_config *config, iop_engine **out, iop
   if (rc != 0) return rc;
 
   iop_engine *e = calloc(1, sizeof *e);
-  if (e != NULL) iop_file_table_init(&e->files, sizeof(struct ram_file), NULL);
+  if (e != NULL) {
+    e->event_fd = -1;
+    iop_file_table_init(&e->files, sizeof(struct ram_file), NULL);
+  }
   if (e == NULL || iop_completion_ring_init(&e->done, config->queue_depth) != 0) {
     ram_destroy(e);
     iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)config->queue_depth);
@@ -169,7 +184,21 @@ static int32_t ram_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_
     cqe->user_data = ios[i]->user_data;
     cqe->res = ram_do_io(e, ios[i]);
   }
+  /* Completions wait: wake a host that waits on the completion fd. */
+  if (e->event_fd >= 0 && n > 0) (void)eventfd_write(e->event_fd, 1);
   return (int32_t)n;
+}
+
+/* The completion fd: an eventfd, signalled by submit() from now on. */
+static int32_t ram_completion_fd(iop_engine *e, iop_error *err) {
+  if (e->event_fd >= 0) return e->event_fd;
+  e->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (e->event_fd < 0) {
+    int saved = errno;
+    iop_set_error(err, "eventfd failed: %s", strerror(saved));
+    return -saved;
+  }
+  return e->event_fd;
 }
 
 /* Every submitted IO is already complete, so reap() never waits. */
@@ -190,10 +219,11 @@ static const iop_engine_desc ram_desc = {
     .abi_minor = IOP_ABI_MINOR,
     .min_host_abi_minor = 0,
     .name = "example_ram",
-    .version = "1.0.0",
+    .version = "2.0.0",
     .description = "example out-of-tree engine: each file is a buffer in memory (SDK example)",
     .caps = IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM |
-            IOP_CAP_DISKLESS,
+            IOP_CAP_STORES_DATA | IOP_CAP_COMPLETION_FD,
+    .required_caps = IOP_REQ_DISKLESS,
     .max_queue_depth = RAM_MAX_QUEUE_DEPTH,
     .min_buf_align = 0,
     .io_priv_size = 0,
@@ -206,6 +236,7 @@ static const iop_engine_desc ram_desc = {
     .register_buffers = NULL,
     .submit = ram_submit,
     .reap = ram_reap,
+    .completion_fd = ram_completion_fd,
 };
 
 IOP_EXPORT int32_t iopulse_engine_entry(const iop_host_info *host, const iop_engine_desc **out) {

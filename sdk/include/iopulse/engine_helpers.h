@@ -10,7 +10,7 @@
  * redistribute the headers.
  *
  * The checks and chores every engine repeats: writing a message into an
- * iop_error, refusing a host of another ABI major, validating the
+ * iop_error, checking the host info handed to the entry, validating the
  * iop_engine_config handed to create(), keeping a table of file handles, and
  * (for engines whose IOs finish inside submit()) a ring of completions that
  * wait for reap().
@@ -78,19 +78,22 @@ static inline void iop_set_error(iop_error *err, const char *fmt, ...) {
 /* Entry and create() checks                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* For the entry function: returns 0 when `host` is present and speaks this
- * header's IOP_ABI_MAJOR, else -EPROTO (the value the entry function should
- * return). */
+/* For the entry function: returns 0 when `host` is present, else -EINVAL
+ * (the value the entry function should return).  It does not compare ABI
+ * majors: the entry returns its descriptor to a host of any major, and the
+ * host, which can name both versions to the user, refuses a mismatch
+ * (engine.h, Versioning).  The frozen members of iop_host_info (all of
+ * ABI 2.0's) may be used whatever host->abi_major says. */
 static inline int32_t iop_check_host(const iop_host_info *host) {
-  if (host == NULL || host->abi_major != IOP_ABI_MAJOR) return -EPROTO;
+  if (host == NULL) return -EINVAL;
   return 0;
 }
 
 /* For create(): checks that `config` and `out` are present and that config
- * is at least as large as ABI 1.0's iop_engine_config.  Returns 0, or -EINVAL
+ * is at least as large as ABI 2.0's iop_engine_config.  Returns 0, or -EINVAL
  * with one of these messages in *err:
  *   "create() needs a config and an output pointer"
- *   "iop_engine_config.struct_size <n> is smaller than ABI 1.0's <size>"
+ *   "iop_engine_config.struct_size <n> is smaller than ABI 2.0's <size>"
  * `out` is only tested, never written. */
 static inline int32_t iop_check_config_size(const iop_engine_config *config, iop_engine **out,
                                             iop_error *err) {
@@ -99,7 +102,7 @@ static inline int32_t iop_check_config_size(const iop_engine_config *config, iop
     return -EINVAL;
   }
   if (config->struct_size < sizeof(iop_engine_config)) {
-    iop_set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 1.0's %u",
+    iop_set_error(err, "iop_engine_config.struct_size %u is smaller than ABI 2.0's %u",
                   (unsigned)config->struct_size, (unsigned)sizeof(iop_engine_config));
     return -EINVAL;
   }
@@ -277,12 +280,13 @@ static inline void iop_file_table_release(iop_file_table *t, int32_t h) {
  * when it finishes): submit() fills one entry per IO it accepts, reap()
  * copies them out.
  *
- * cqes holds mask + 1 entries (queue_depth rounded up to a power of two).
- * head and tail are free-running counters: entries [head, tail) are waiting,
- * completion number c lives in cqes[c & mask], and tail - head <=
- * queue_depth always, so nothing is overwritten while the engine accepts no
- * more than iop_completion_ring_room().  An engine may keep per-IO data of
- * its own in an array of mask + 1 entries indexed the same way. */
+ * cqes holds mask + 1 entries (queue_depth rounded up to a power of two),
+ * all zero at first.  head and tail are free-running counters: entries
+ * [head, tail) are waiting, completion number c lives in cqes[c & mask], and
+ * tail - head <= queue_depth always, so nothing is overwritten while the
+ * engine accepts no more than iop_completion_ring_room().  An engine may
+ * keep per-IO data of its own in an array of mask + 1 entries indexed the
+ * same way. */
 typedef struct iop_completion_ring {
   iop_cqe *cqes;
   uint32_t mask;
@@ -325,7 +329,11 @@ static inline uint32_t iop_completion_ring_room(const iop_completion_ring *r) {
 }
 
 /* The entry for the next completion, for the caller to fill.  Only while
- * iop_completion_ring_room() > 0. */
+ * iop_completion_ring_room() > 0.  The entry still holds the completion that
+ * last used it: user_data and res are always written by the caller; aux and
+ * flags stay 0 for an engine that never sets them (so its per-IO path need
+ * not write them), and an engine that sets them on some completions writes
+ * them on every one. */
 static inline iop_cqe *iop_completion_ring_push(iop_completion_ring *r) {
   return &r->cqes[r->tail++ & r->mask];
 }

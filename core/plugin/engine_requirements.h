@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// The capabilities a job needs from its engine, checked when the job is
+// planned, before any file is touched: a job the engine cannot do is a
+// UsageError (exit code 2) with one line naming the option, the engine and
+// the capability it lacks, e.g.
+//   --fsync-every: engine example_ram does not support fsync (it lacks the capability fsync)
+// rather than IOs that fail in the middle of the run.
+//
+// What is checked: --direct (direct), --fsync-every (fsync),
+// --fdatasync-every (fdatasync).  An option that makes the host use another
+// capability adds its row to the table in engine_requirements.cc.
+#ifndef IOPULSE_PLUGIN_ENGINE_REQUIREMENTS_H_
+#define IOPULSE_PLUGIN_ENGINE_REQUIREMENTS_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "job/job_spec.h"
+
+namespace iopulse {
+
+// Throws UsageError when `spec` needs a capability of engine `engine` that
+// its descriptor does not declare (`desc_caps`), or that an instance created
+// with the job's engine options does not have (`instance_caps`, from its
+// report; pass desc_caps when there is no instance yet).
+void require_capabilities(const JobSpec& spec, std::string_view engine, uint64_t desc_caps,
+                          uint64_t instance_caps);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_PLUGIN_ENGINE_REQUIREMENTS_H_

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// The host enforces engine capabilities when it plans a job: an option that
+// needs a capability the engine lacks (in its descriptor, or in what an
+// instance with the job's engine options reports) is exit code 2 with one
+// line naming the option, the engine and the capability, before any file is
+// touched.  Before ABI 2 such a job ran and its syncs failed mid-run.
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+size_t lines(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+// The job is refused with exit 2 and one line holding `expected`; neither
+// the target nor the JSON output was created.
+void expect_refused_untouched(const std::vector<std::string>& args, const std::string& target,
+                              const std::string& json, const std::string& expected) {
+  const RunOutcome r = run_iopulse(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_FALSE(exists(target)) << "the target was created for a refused job";
+  EXPECT_FALSE(exists(json)) << "the results were written for a refused job";
+}
+
+TEST(EngineCapabilities, SyncEveryOnAnEngineWithoutSyncIsRefusedBeforeAnyFileIsTouched) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::string json = dir.file("out.json");
+  const std::vector<std::string> base = {target, "--plugin-dir", kFixtures + "/no_sync", "--engine",
+                                         "no_sync", "--file-size", "1M", "--write-percent", "100",
+                                         "--total-ops", "64", "--json-output", json, "-q"};
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--fsync-every", "4"});
+  expect_refused_untouched(args, target, json,
+                           "--fsync-every: engine no_sync does not support fsync (it lacks the "
+                           "capability fsync)");
+  args = base;
+  args.insert(args.end(), {"--fdatasync-every", "4"});
+  expect_refused_untouched(args, target, json,
+                           "--fdatasync-every: engine no_sync does not support fdatasync (it lacks "
+                           "the capability fdatasync)");
+
+  // The same job without syncs runs: the engine works, and the refusal was
+  // the capability's.
+  const RunOutcome r = run_iopulse(base);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_json(json)["write"]["ops"], 64);
+  EXPECT_TRUE(exists(target));
+}
+
+TEST(EngineCapabilities, DirectOnAnEngineWithoutDirectIsRefused) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::string json = dir.file("out.json");
+  expect_refused_untouched({target, "--engine", "mmap", "--file-size", "1M", "--direct",
+                            "--total-ops", "8", "--json-output", json, "-q"},
+                           target, json,
+                           "--direct: engine mmap does not support O_DIRECT (it lacks the "
+                           "capability direct)");
+}
+
+// io_uring can fsync, but not on an iopoll ring: what its instance reports
+// for the job's options decides.
+TEST(EngineCapabilities, WhatTheInstanceReportsDecides) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::string json = dir.file("out.json");
+  expect_refused_untouched({target, "--engine", "io_uring", "--io_uring.iopoll", "--direct",
+                            "--file-size", "1M", "--write-percent", "100", "--fsync-every", "2",
+                            "--total-ops", "8", "--json-output", json, "-q"},
+                           target, json,
+                           "--fsync-every: engine io_uring does not support fsync with the engine "
+                           "options given (its instance reports no capability fsync)");
+}
+
+// The settings the engine reports as in effect go into the results: the JSON
+// engine object, and the text summary's engine line when they are short.
+TEST(EngineCapabilities, EngineSettingsReachTheResults) {
+  ScratchDir dir;
+  const std::string json = dir.file("out.json");
+  const RunOutcome r = run_iopulse({dir.file("t"), "--engine", "io_uring", "--file-size", "1M",
+                                    "--total-ops", "100", "--json-output", json});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = read_json(json);
+  const auto& settings = j["engine"]["settings"];
+  ASSERT_TRUE(settings.is_object()) << j["engine"].dump();
+  const std::string flags = settings["setup-flags"].get<std::string>();
+  EXPECT_FALSE(flags.empty());
+  EXPECT_EQ(settings["sq-entries"], "1");
+  EXPECT_FALSE(settings.contains("sqpoll"));  // only what is in effect
+  EXPECT_NE(r.out.find("setup-flags=" + flags + ", sq-entries=1"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace iopulse::test
