@@ -7,5 +7,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # Beyond the build: Debian packaging tools (the package tests), Chromium
 # (the HTML report is rendered headless) and util-linux (loop devices).
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux" "$repo/scripts/bootstrap.sh"
+# libfuse3-dev and fuse3 (faultfs, the tests' FUSE file system) and e2fsprogs
+# (mkfs.ext4, chattr) serve the reliability tests.
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux libfuse3-dev fuse3 e2fsprogs" "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
