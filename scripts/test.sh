@@ -11,3 +11,7 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # (mkfs.ext4, chattr) serve the reliability tests.
 IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux libfuse3-dev fuse3 e2fsprogs" "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
+# The whole run (no ctest arguments): the parsers fuzzed for a bounded time.
+if [ "$#" -eq 0 ]; then
+  "$repo/scripts/fuzz.sh"
+fi
