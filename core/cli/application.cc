@@ -25,6 +25,7 @@
 #include "config/job_file.h"
 #include "iopulse/version.h"
 #include "job/usage_error.h"
+#include "output/output_plan.h"
 #include "plugin/engine_catalog.h"
 #include "plugin/engine_options.h"
 #include "plugin/engine_registry.h"
@@ -68,10 +69,10 @@ PluginSearch plugin_search(const CommandLine& cl, const JobFile* file) {
 }
 
 // Loads an engine given by path first (it wins over same-named engines in
-// the directories), then every plugin in the search directories.
+// the directories).  Engines named otherwise are loaded when looked up, and
+// only the ones the command needs (plugin/engine_registry.h).
 void load_engines(EngineRegistry& registry, const std::string& engine) {
   if (engine.find('/') != std::string::npos || engine.ends_with(".so")) registry.add_explicit(engine);
-  registry.discover();
 }
 
 // An error on one rank outside an agreed step: the others cannot learn of
@@ -114,7 +115,7 @@ std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& regist
   if (file != nullptr) {
     check_engine_options(*file, [&registry](const std::string& engine, const std::string& option,
                                             const std::string& text) {
-      const EngineLibrary* owner = registry.find(engine);
+      const EngineLibrary* owner = registry.lookup(engine);
       if (owner == nullptr) {
         throw UsageError(fmt::format("--{}.{}: no engine named '{}' was found; see iopulse --list-engines",
                                      engine, option, engine));
@@ -188,6 +189,10 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   for (const PlannedFile& f : first.layout.files) {
     std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : "") << "\n";
   }
+  if (!first.spec.export_layout_manifest.empty()) {
+    std::cout << "layout manifest: not written to '" << first.spec.export_layout_manifest
+              << "' (--dry-run touches nothing)\n";
+  }
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
       nlohmann::json config = w->spec.to_json();
@@ -197,6 +202,26 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
                 << config.dump(2) << "\n";
     }
   }
+}
+
+// Checks every output of the job against each other and against every
+// file the job reads or works on.  Throws UsageError.
+OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandLine& cl) {
+  const JobSpec& spec = phases.front().first().spec;
+  std::vector<CommandInput> inputs;
+  inputs.push_back({"the target", spec.target_path});
+  if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
+  if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) {
+      for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});
+    }
+  }
+  return OutputPlan::check({{"--json-output", spec.json_output},
+                            {"--timeseries-output", spec.timeseries_output},
+                            {"--csv-output", spec.csv_output},
+                            {"--export-layout-manifest", spec.export_layout_manifest}},
+                           inputs);
 }
 
 // How the files must be prepared so every phase finds what it needs.
@@ -272,25 +297,35 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     scopes.push_back(together ? target_scope(group, s.target_path) : LayoutScope{});
   });
   std::vector<PlannedPhase> phases;
+  OutputPlan outputs;
   agree_on(group, [&] {
     phases = plan_phases(std::move(specs), lib, scopes);
     calibrate_monotonic_clock();
-    const PlannedWorkload& first = phases.front().first();
-    if (!first.spec.export_layout_manifest.empty()) {
-      write_layout_manifest(first.spec.export_layout_manifest, first.layout, first.spec.target_path);
-    }
+    // Every output is checked before anything is prepared, so no run's
+    // results are lost to a bad output path found at the end.
+    outputs = check_outputs(phases, cl);
   });
   if (cl.dry_run()) {
     if (group.rank() == 0) print_plan(phases, lib);
     return 0;
   }
   const PlannedWorkload& first = phases.front().first();
+  agree_on(group, [&] {
+    if (!first.spec.export_layout_manifest.empty()) {
+      write_layout_manifest(first.spec.export_layout_manifest, first.layout, first.spec.target_path);
+    }
+  });
+  // With results on standard output (--json-output -), the summary goes to
+  // standard error so the results can be piped.
+  std::ostream& summary_out = outputs.uses_stdout() ? std::cerr : std::cout;
   // Run-wide settings (files, outputs, metrics) are the same in every phase.
   const JobSpec& spec = first.spec;
   const TargetLayout& layout = first.layout;
   const bool diskless = lib.diskless();
   std::unique_ptr<PrometheusExporter> exporter;
   RunResult result;
+  const PreparationOptions prep_options = preparation_for(phases);
+  const bool prepares = !diskless && !spec.verify_only;
   agree_on(group, [&] {
   // Every worker holds a descriptor per file of its set.
   size_t descriptors = 64;
@@ -307,6 +342,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
   }
 
+  // A fill that cannot fit is refused before anything is written.
+  if (prepares) DatasetPreparer(prep_options).check_space(layout);
+
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.
   if (spec.prometheus_port != 0) {
@@ -315,25 +353,6 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       exporter->start();
     } catch (const std::exception& e) {
       throw UsageError(e.what());
-    }
-  }
-  });
-
-  // Each rank prepares the files it is first to address; nobody starts
-  // before every rank's files are ready.
-  agree_on(group, [&] {
-  if (!diskless && !spec.verify_only) {
-    auto bar = PreparationProgress::for_stderr(spec.quiet);
-    const PreparationSummary prep = DatasetPreparer(preparation_for(phases))
-                                        .prepare(layout, [&bar](uint64_t done, uint64_t most, uint64_t ns) {
-                                          if (bar) bar->show(done, most, ns);
-                                        });
-    if (bar) bar->clear();
-    result.preparation_ns = prep.elapsed_ns;
-    result.preparation_bytes = prep.bytes_written;
-    if (prep.bytes_written > 0 && !spec.quiet) {
-      spdlog::info("prepared {} file(s): wrote {} bytes in {:.2f} s (not part of the measurement)",
-                   layout.files.size(), prep.bytes_written, static_cast<double>(prep.elapsed_ns) / 1e9);
     }
   }
   });
@@ -354,15 +373,58 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   };
   describe_run(result, first);
 
-  auto live = LiveLine::for_stderr(spec.quiet);
+  // The streamed files exist from here on, so a run that ends early (a
+  // failed or interrupted preparation included) leaves valid ones.
   std::unique_ptr<TimeSeriesJsonLines> jsonl;
   std::unique_ptr<TimeSeriesCsv> csv;
   if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
   if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output);
 
+  // Each rank prepares the files it is first to address; nobody starts
+  // before every rank's files are ready.  Alone, a failed or interrupted
+  // preparation ends the job with its results written (nothing measured).
+  bool prepared = true;
+  agree_on(group, [&] {
+  if (prepares) {
+    auto bar = PreparationProgress::for_stderr(spec.quiet);
+    const PreparationSummary prep = DatasetPreparer(prep_options)
+                                        .prepare(
+                                            layout,
+                                            [&bar](uint64_t done, uint64_t most, uint64_t ns) {
+                                              if (bar) bar->show(done, most, ns);
+                                            },
+                                            [] { return interrupt_signal() != 0; });
+    if (bar) bar->clear();
+    result.preparation_ns = prep.elapsed_ns;
+    result.preparation_bytes = prep.bytes_written;
+    const double secs = static_cast<double>(prep.elapsed_ns) / 1e9;
+    if (!prep.error.empty()) {
+      if (together) throw std::runtime_error(prep.error);
+      spdlog::error("preparing the files failed after {} of at most {} bytes in {:.2f} s: {}", prep.bytes_written,
+                    prep.bytes_planned, secs, prep.error);
+      result.stop_reason = "preparation-error";
+      result.error_messages.push_back(prep.error);
+      prepared = false;
+    } else if (prep.interrupted) {
+      if (together) throw std::runtime_error("preparing the files was interrupted");
+      spdlog::warn("preparing the files was interrupted after {} of at most {} bytes in {:.2f} s; nothing was "
+                   "measured", prep.bytes_written, prep.bytes_planned, secs);
+      result.stop_reason = "interrupted";
+      result.interrupted = true;
+      prepared = false;
+    } else if (prep.bytes_written > 0 && !spec.quiet) {
+      spdlog::info("prepared {} file(s): wrote {} bytes in {:.2f} s (not part of the measurement)",
+                   layout.files.size(), prep.bytes_written, secs);
+    }
+  }
+  });
+
+  auto live = LiveLine::for_stderr(spec.quiet);
+
   const bool several = phases.size() > 1 || !phases.front().name.empty();
   uint32_t run_number = 0;
   for (const PlannedPhase& phase : phases) {
+    if (!prepared) break;
     const JobSpec& ps = phase.first().spec;
     std::vector<WorkerGroup> groups;
     uint32_t phase_threads = 0;
@@ -443,13 +505,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   if (group.rank() == 0) {
     for (const RunResult& p : result.phases) {
-      std::cout << "== phase " << p.phase << " ==\n";
-      write_text_summary(std::cout, p);
-      std::cout << "\n";
+      summary_out << "== phase " << p.phase << " ==\n";
+      write_text_summary(summary_out, p);
+      summary_out << "\n";
     }
-    if (!result.phases.empty()) std::cout << "== all " << result.phases.size() << " phases ==\n";
-    write_text_summary(std::cout, result);
-    std::cout.flush();
+    if (!result.phases.empty()) summary_out << "== all " << result.phases.size() << " phases ==\n";
+    write_text_summary(summary_out, result);
+    summary_out.flush();
     if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
   }
 
@@ -457,6 +519,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // IO errors fail the run unless --continue-on-error; a block that failed
   // verification always does.
   const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
+  if (result.stop_reason == "preparation-error") return 1;  // already reported
   if (result.stop_reason == "error" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     return 1;
@@ -527,6 +590,7 @@ int run_application(int argc, char** argv) {
         }
         return 0;
       case CommandLine::Action::kListEngines:
+        registry->discover();
         if (speaks) std::cout << format_engine_list(*registry);
         return 0;
       case CommandLine::Action::kEngineHelp: {

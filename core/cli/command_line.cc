@@ -146,6 +146,7 @@ JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
 }
 
 void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const std::string& engine) const {
+  const std::string& engine_for_job = engine;
 
   // Register every loaded engine's options, so a user who names an option of
   // another engine is told so rather than that the option does not exist.
@@ -188,10 +189,20 @@ void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const 
         throw UsageError(fmt::format("unknown option '--{}'; see iopulse --help", name));
       }
       const std::string engine = name.substr(0, dot);
-      const EngineLibrary* lib = registry.find(engine);
+      const std::string& job_engine = engine_for_job;
+      const EngineLibrary* lib = registry.lookup(engine);
       if (lib == nullptr) {
         throw UsageError(fmt::format("--{}: no engine named '{}' was found; see iopulse --list-engines",
                                      name, engine));
+      }
+      // Engines are loaded when needed, so another engine's options are
+      // only known here.
+      const std::string option = name.substr(dot + 1);
+      for (uint32_t i = 0; lib->name() != job_engine && i < lib->desc().num_options; ++i) {
+        if (option == lib->desc().options[i].name) {
+          throw UsageError(fmt::format("--{}: this option belongs to engine {}, but the job uses engine {}",
+                                       name, lib->name(), job_engine));
+        }
       }
       EngineOptionValues::parse(*lib, {{name.substr(dot + 1), ""}});  // throws the engine's message
     }
@@ -203,7 +214,12 @@ void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const 
     if (vm.count(name) == 0) continue;
     const std::string label = "--" + name;
     if (name == "target") {
-      job.apply(name, vm[name].as<std::vector<std::string>>().front(), "TARGET");
+      const auto& targets = vm[name].as<std::vector<std::string>>();
+      if (targets.size() > 1) {
+        throw UsageError(fmt::format("--target '{}' and TARGET '{}': two targets given; accepted: one file or "
+                                     "block device path, as TARGET or with --target", targets[0], targets[1]));
+      }
+      job.apply(name, targets.front(), "TARGET");
     } else if (name == "plugin-dir") {
       for (const std::string& dir : vm[name].as<std::vector<std::string>>()) job.apply(name, dir, label);
     } else if (o.value_name.empty()) {

@@ -19,6 +19,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/result_file_check.h"
+#include "job/usage_error.h"
+#include "output/output_plan.h"
+#include "output/result_file.h"
 #include "report/html_report.h"
 #include "report/json_report.h"
 
@@ -118,6 +122,9 @@ json read_result(const std::string& path) {
         "iopulse --json-output",
         path));
   }
+  if (const std::string defect = result_file_defect(doc); !defect.empty()) {
+    throw ReportError(fmt::format("'{}' is not a valid IOPulse result file: {}", path, defect));
+  }
   const int64_t version = doc["schema_version"].get<int64_t>();
   if (version != kJsonSchemaVersion) {
     std::cerr << fmt::format(
@@ -126,46 +133,6 @@ json read_result(const std::string& path) {
         path, version, kJsonSchemaVersion);
   }
   return doc;
-}
-
-void write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw ReportError(fmt::format("cannot write '{}': {}", path, errno_text(errno)));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-// Writes `page` to path + ".tmp", flushes it and renames it over `path`.
-void write_page(const std::string& path, const std::string& page) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw ReportError(fmt::format("cannot write '{}' (creating '{}'): {}", path, tmp,
-                                  errno_text(errno)));
-  }
-  try {
-    write_all(fd, page, tmp);
-    if (::fsync(fd) != 0) throw ReportError(fmt::format("cannot write '{}': {}", tmp, errno_text(errno)));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  if (::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(tmp.c_str());
-    throw ReportError(fmt::format("cannot write '{}': {}", tmp, errno_text(error)));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(tmp.c_str());
-    throw ReportError(fmt::format("cannot write '{}' (renaming '{}' over it): {}", path, tmp,
-                                  errno_text(error)));
-  }
 }
 
 int run(int argc, char** argv) {
@@ -210,18 +177,21 @@ int run(int argc, char** argv) {
   } else {
     for (const std::string& path : paths) labels.push_back(std::filesystem::path(path).stem().string());
   }
-  for (const std::string& path : paths) {
-    if (std::filesystem::path(path) == std::filesystem::path(output)) {
-      throw ReportError(fmt::format("-o {}: that is one of the result files; choose another name", output));
-    }
+  // The page's path is checked before any result file is read.
+  std::vector<CommandInput> inputs;
+  for (const std::string& path : paths) inputs.push_back({"one of the result files", path});
+  try {
+    OutputPlan::check({{"-o", output}}, inputs);
+  } catch (const UsageError& e) {
+    throw ReportError(fmt::format("report: {}", e.what()));
   }
 
   std::vector<json> results;
   for (const std::string& path : paths) results.push_back(read_result(path));
   HtmlReportOptions options;
   if (vm.count("title") != 0) options.title = vm["title"].as<std::string>();
-  write_page(output, render_html_report(results, labels, options));
-  std::cout << output << "\n";
+  write_result_file("-o", output, render_html_report(results, labels, options), "the HTML report");
+  if (output != "-") std::cout << output << "\n";
   return 0;
 }
 

@@ -44,6 +44,7 @@ const RunWideKey kRunWideKeys[] = {
     {"preallocate", kSameFiles},
     {"force-recreate", kSameFiles},
     {"allow-device-writes", kSameFiles},
+    {"allow-mounted-writes", kSameFiles},
     {"engine", kSameEngine},
     {"plugin-dir", kSameEngine},
     {"continue-on-error", "the error policy and the exit code cover the whole run"},
@@ -129,7 +130,13 @@ std::string type_phrase(const toml::node& node) {
 std::optional<std::string> scalar_text(const toml::node& node) {
   if (const auto* s = node.as_string()) return s->get();
   if (const auto* i = node.as_integer()) return std::to_string(i->get());
-  if (const auto* f = node.as_floating_point()) return fmt::format("{}", f->get());  // shortest exact
+  if (const auto* f = node.as_floating_point()) {
+    // Shortest exact form, but a float stays a float: 2.0 is "2.0", which a
+    // whole-number option refuses, never "2".
+    std::string text = fmt::format("{}", f->get());
+    if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+    return text;
+  }
   if (const auto* b = node.as_boolean()) return std::string(b->get() ? "true" : "false");
   return std::nullopt;
 }
@@ -546,6 +553,9 @@ void check_engine_options(
   for (const JobFileEntry& e : file.global) check(e);
   for (const JobFilePhase& phase : file.phases) {
     for (const JobFileEntry& e : phase.entries) check(e);
+    for (const JobFileGroup& group : phase.groups) {
+      for (const JobFileEntry& e : group.entries) check(e);
+    }
   }
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -114,12 +115,15 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().file_prefix = text;
      }},
-    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH relative to TARGET)",
+    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET, relative to it)",
      APPLY { job.spec().layout_manifest = file_name(text, label); }},
     {"export-layout-manifest", "FILE", "write the planned files to FILE in the --layout-manifest format",
      APPLY { job.spec().export_layout_manifest = file_name(text, label); }},
     {"allow-device-writes", "", "allow writes to a block device (they destroy its contents)",
      APPLY { job.spec().allow_device_writes = flag_value(text, label); }},
+    {"allow-mounted-writes", "",
+     "with --allow-device-writes, also write to a block device that is mounted or held (destroys the file system)",
+     APPLY { job.spec().allow_mounted_writes = flag_value(text, label); }},
     {"direct", "", "open files with O_DIRECT (bypass the page cache)",
      APPLY { job.spec().direct = flag_value(text, label); }},
 
@@ -221,8 +225,10 @@ const std::vector<JobOption> kOptions = {
      APPLY {
        if (numa_available() < 0) throw UsageError(fmt::format("{}: NUMA is not available on this machine", label));
        job.spec().numa_zones = parse_id_list(label, text, numa_max_node() + 1, "NUMA node");
+       // numa_get_mems_allowed() allocates a new mask on every call.
+       std::unique_ptr<bitmask, void (*)(bitmask*)> allowed(numa_get_mems_allowed(), numa_bitmask_free);
        for (uint32_t node : job.spec().numa_zones) {
-         if (numa_bitmask_isbitset(numa_get_mems_allowed(), node) == 0) {
+         if (numa_bitmask_isbitset(allowed.get(), node) == 0) {
            throw UsageError(fmt::format("{}: node {} has no memory this process may use", label, node));
          }
        }
@@ -269,7 +275,7 @@ const std::vector<JobOption> kOptions = {
     // Behaviour and output.
     {"continue-on-error", "", "count IO errors and keep going instead of stopping at the first",
      APPLY { job.spec().continue_on_error = flag_value(text, label); }},
-    {"json-output", "FILE", "write the results as JSON to this file",
+    {"json-output", "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); }},
     {"stats-interval", "TIME", "length of one time-series interval (default 1s)",
      APPLY {
@@ -277,9 +283,9 @@ const std::vector<JobOption> kOptions = {
        if (ns < 10'000'000) throw UsageError(fmt::format("{}: '{}' is too short; accepted: 10ms or more", label, text));
        job.spec().stats_interval_ns = ns;
      }},
-    {"timeseries-output", "FILE", "stream the time series to this JSON Lines file",
+    {"timeseries-output", "FILE", "stream the time series to this JSON Lines file (- for standard output)",
      APPLY { job.spec().timeseries_output = file_name(text, label); }},
-    {"csv-output", "FILE", "stream the time series to this CSV file",
+    {"csv-output", "FILE", "stream the time series to this CSV file (- for standard output)",
      APPLY { job.spec().csv_output = file_name(text, label); }},
     {"timeseries-per-worker", "", "also record one time series per worker",
      APPLY { job.spec().timeseries_per_worker = flag_value(text, label); }},
@@ -409,6 +415,16 @@ JobSpec JobSpecBuilder::build() const {
   if (given("layout-manifest") && given("file-size")) {
     throw UsageError(fmt::format("{}: the manifest gives every file's size; drop {}", label_of("layout-manifest"),
                                  label_of("file-size")));
+  }
+  for (const char* think : {"think-every", "think-mode"}) {
+    if (given(think) && !given("think-time") && !given("think-adaptive-percent")) {
+      throw UsageError(fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
+                                   "--think-adaptive-percent) too", label_of(think)));
+    }
+  }
+  if (given("allow-mounted-writes") && !given("allow-device-writes")) {
+    throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
+                                 label_of("allow-mounted-writes")));
   }
   if (given("prometheus-bind") && !given("prometheus-port")) {
     throw UsageError(fmt::format("{}: needs --prometheus-port", label_of("prometheus-bind")));

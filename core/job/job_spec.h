@@ -58,6 +58,7 @@ struct JobSpec {
   std::string file_prefix = "file";        // file names: <prefix>.<index>
   std::string export_layout_manifest;      // write the planned files as a manifest
   bool allow_device_writes = false;        // writing to a block device is refused otherwise
+  bool allow_mounted_writes = false;       // ... and to one that is mounted or held, even with the above
   bool preallocate = false;                // fallocate files before filling them
   bool force_recreate = false;             // refill files even when their data fits the job
 

@@ -72,17 +72,26 @@ std::vector<std::string> required_capability_names(uint64_t required_caps) {
 }
 
 std::string format_engine_list(const EngineRegistry& registry) {
+  std::string text;
   if (registry.engines().empty()) {
     std::string dirs;
     for (const auto& dir : registry.searched_dirs()) dirs += (dirs.empty() ? "" : ", ") + dir;
-    return "no engines found; directories searched: " + (dirs.empty() ? "none" : dirs) + "\n";
+    text = "no engines found; directories searched: " + (dirs.empty() ? "none" : dirs) + "\n";
   }
-  std::string text;
   for (const EngineLibrary* lib : registry.engines()) {
     if (!text.empty()) text += "\n";
     text += title(*lib) + "\n";
     if (!lib->description().empty()) text += "  " + std::string(lib->description()) + "\n";
     text += limits(*lib, "  ");
+  }
+  // Plugins that failed to load are shown, not hidden: the reason without
+  // the "plugin <path>: " the PluginError starts with.
+  for (const EngineRegistry::BrokenPlugin& b : registry.broken()) {
+    std::string reason = b.reason;
+    const std::string prefix = "plugin " + b.path.string() + ": ";
+    if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
+    if (!text.empty()) text += "\n";
+    text += "broken plugin (not loaded)\n  " + reason + "\n  path: " + b.path.string() + "\n";
   }
   return text;
 }

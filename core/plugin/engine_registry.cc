@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "plugin/plugin_error.h"
+#include "plugin/shared_object_check.h"
 
 namespace iopulse {
 
@@ -93,8 +94,8 @@ const EngineLibrary& EngineRegistry::add_explicit(const fs::path& path) {
   return load(path, /*explicit_path=*/true);
 }
 
-void EngineRegistry::discover() {
-  if (discovered_) return;
+void EngineRegistry::scan() {
+  if (scanned_) return;
   for (const auto& dir : search_.plugin_dirs) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) throw PluginError("--plugin-dir " + dir + ": no such directory");
@@ -116,8 +117,27 @@ void EngineRegistry::discover() {
     }
     std::sort(files.begin(), files.end(),
               [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-    for (const auto& file : files) load(file, /*explicit_path=*/false);
+    candidates_.insert(candidates_.end(), files.begin(), files.end());
   }
+  tried_.assign(candidates_.size(), false);
+  scanned_ = true;
+}
+
+void EngineRegistry::try_candidate(size_t index) {
+  if (tried_[index]) return;
+  tried_[index] = true;
+  try {
+    load(candidates_[index], /*explicit_path=*/false);
+  } catch (const PluginError& e) {
+    broken_.push_back({candidates_[index], e.what()});
+    warn(std::string(e.what()) + "; skipped");
+  }
+}
+
+void EngineRegistry::discover() {
+  if (discovered_) return;
+  scan();
+  for (size_t i = 0; i < candidates_.size(); ++i) try_candidate(i);
   discovered_ = true;
 }
 
@@ -128,19 +148,45 @@ const EngineLibrary* EngineRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
+const EngineLibrary* EngineRegistry::lookup(std::string_view name) {
+  scan();
+  if (const EngineLibrary* lib = find(name)) return lib;
+  // iopulse_<name>.so holds engine <name>; a file named for another engine
+  // is not opened for this one.
+  const std::string own = "iopulse_" + std::string(name) + ".so";
+  const auto named_for_another = [&](const fs::path& p) {
+    const std::string file = p.filename().string();
+    return file.starts_with("iopulse_") && file != own;
+  };
+  for (size_t i = 0; i < candidates_.size() && find(name) == nullptr; ++i) {
+    if (!named_for_another(candidates_[i])) try_candidate(i);
+  }
+  if (find(name) != nullptr) {
+    // Same-named files further on: a duplicate is still reported.
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      if (candidates_[i].filename() == own) try_candidate(i);
+    }
+    return find(name);
+  }
+  discover();  // a plugin whose file is named for another engine
+  return find(name);
+}
+
 const EngineLibrary& EngineRegistry::require(std::string_view name_or_path) {
   if (name_or_path.find('/') != std::string_view::npos || ends_with_so(name_or_path)) {
     return add_explicit(fs::path(name_or_path));
   }
-  discover();
-  if (const EngineLibrary* lib = find(name_or_path)) return *lib;
+  if (const EngineLibrary* lib = lookup(name_or_path)) return *lib;
   std::vector<std::string> names;
   for (const EngineLibrary* lib : engines_) names.emplace_back(lib->name());
+  std::vector<std::string> broken;
+  for (const BrokenPlugin& b : broken_) broken.push_back(b.path.string());
   std::string package(name_or_path);
   std::replace(package.begin(), package.end(), '_', '-');
-  throw PluginError("unknown engine '" + std::string(name_or_path) + "'; engines found: " +
-                    join(names) + "; directories searched: " + join(dirs_) +
-                    " (install the iopulse-engine-" + package + " package or use --plugin-dir)");
+  throw PluginError("unknown engine '" + std::string(name_or_path) + "'; engines found: " + join(names) +
+                    (broken.empty() ? std::string() : "; plugins that failed to load: " + join(broken)) +
+                    "; directories searched: " + join(dirs_) + " (install the iopulse-engine-" + package +
+                    " package or use --plugin-dir)");
 }
 
 const EngineLibrary& EngineRegistry::load(const fs::path& path, bool explicit_path) {
@@ -150,6 +196,11 @@ const EngineLibrary& EngineRegistry::load(const fs::path& path, bool explicit_pa
     for (const auto& lib : loaded_) {
       if (lib->path() == resolved) return *lib;
     }
+  }
+  // dlopen() maps a truncated object and crashes on the first page past
+  // its end: refuse such a file first.
+  if (const std::string defect = shared_object_defect(path); !defect.empty()) {
+    throw PluginError("plugin " + path.string() + ": " + defect);
   }
   loaded_.push_back(EngineLibrary::load(path));
   const EngineLibrary* added = loaded_.back().get();

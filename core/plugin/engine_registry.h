@@ -19,12 +19,25 @@
 //   6. the build tree's plugin directory (IOPULSE_BUILD_TREE_PLUGIN_DIR), only
 //      when the running executable lives under IOPULSE_BUILD_TREE_DIR
 // The current directory is never searched implicitly.  In a directory every
-// regular file whose name ends in ".so" is loaded, sorted by name; a file
-// that fails to load is a PluginError.  A directory that does not exist is
-// skipped, except a --plugin-dir, which must exist.  The same file reached
-// twice (by path or through another directory) is loaded once.  A second
-// library with a name already bound is kept loaded but unused, and a warning
-// naming both paths is logged and remembered in warnings().
+// regular file whose name ends in ".so" is a candidate, taken in name order.
+// A directory that does not exist is skipped, except a --plugin-dir, which
+// must exist.  The same file reached twice (by path or through another
+// directory) is loaded once.  A second library with a name already bound is
+// kept loaded but unused, and a warning naming both paths is logged and
+// remembered in warnings().
+//
+// Only what is needed is loaded.  Looking up engine NAME walks the
+// candidates in search order and loads each one that may hold it, until NAME
+// is bound: a file named iopulse_<other>.so is taken to hold engine <other>
+// and is skipped, any other file is loaded.  Files named iopulse_NAME.so in
+// later directories are loaded too, so a duplicate is still reported.  Only
+// when that finds nothing, and for discover() (--list-engines), is every
+// candidate loaded.  A candidate that fails to load (not a shared object, a
+// truncated one, a bad descriptor, ...) does not stop the search: it is
+// remembered in broken() with the reason, and a warning is logged.  Only a
+// plugin given by path (--engine /path/x.so) is an error when it fails.
+// Before any candidate is opened its ELF headers are checked against its
+// size, so a truncated file is refused instead of crashing the loader.
 //
 // Ownership: the registry owns every EngineLibrary it loaded and never
 // unloads one while it exists; keep it for the life of the process.
@@ -68,31 +81,49 @@ class EngineRegistry {
   // Throws PluginError.
   const EngineLibrary& add_explicit(const std::filesystem::path& path);
 
-  // Loads every plugin in the search directories.  Throws PluginError for a
-  // --plugin-dir that does not exist or a plugin that fails to load.  Does
-  // nothing when called again.
+  // Loads every candidate in the search directories; those that fail go to
+  // broken().  Throws PluginError for a --plugin-dir that does not exist.
+  // Does nothing when called again.
   void discover();
 
-  // The engine bound to `name`, or nullptr.
+  // The engine bound to `name` among the libraries loaded so far, or nullptr.
   const EngineLibrary* find(std::string_view name) const;
 
+  // The engine bound to `name`, loading candidates as described above, or
+  // nullptr when no candidate holds it.  Throws PluginError for a
+  // --plugin-dir that does not exist.
+  const EngineLibrary* lookup(std::string_view name);
+
   // A string containing '/' or ending in ".so" is a path: loaded with
-  // add_explicit().  Anything else is an engine name, looked up after
-  // discover() (run now if it has not been).  Throws PluginError, for an
-  // unknown name one line listing the engines found and the directories
-  // searched.
+  // add_explicit().  Anything else is an engine name, found with lookup().
+  // Throws PluginError, for an unknown name one line listing the engines
+  // found, the plugins that failed to load and the directories searched.
   const EngineLibrary& require(std::string_view name_or_path);
 
   // The engines bound to a name, in search order.
   const std::vector<const EngineLibrary*>& engines() const { return engines_; }
   // The directories in search order (whether or not they exist).
   const std::vector<std::string>& searched_dirs() const { return dirs_; }
-  // The warnings logged so far (duplicate names, unreadable directories).
+  // The warnings logged so far (duplicate names, unreadable directories,
+  // plugins that failed to load).
   const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // A candidate that could not be loaded, and why (the PluginError text).
+  struct BrokenPlugin {
+    std::filesystem::path path;
+    std::string reason;
+  };
+  // Those tried so far, in the order they were tried.
+  const std::vector<BrokenPlugin>& broken() const { return broken_; }
 
  private:
   // Loads `path` unless that file is loaded already; binds its name if free.
+  // Throws PluginError.
   const EngineLibrary& load(const std::filesystem::path& path, bool explicit_path);
+  // load() for a candidate found in a directory: a failure goes to broken_.
+  void try_candidate(size_t index);
+  // Lists the candidates of every directory once (loads nothing).
+  void scan();
   void warn(std::string text);
 
   PluginSearch search_;
@@ -101,6 +132,10 @@ class EngineRegistry {
   std::vector<const EngineLibrary*> engines_;            // bound ones, search order
   size_t num_explicit_bound_ = 0;  // engines_[0..n) came from explicit paths
   std::vector<std::string> warnings_;
+  std::vector<std::filesystem::path> candidates_;        // search order
+  std::vector<bool> tried_;                              // per candidate
+  std::vector<BrokenPlugin> broken_;
+  bool scanned_ = false;
   bool discovered_ = false;
 };
 

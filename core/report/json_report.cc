@@ -2,9 +2,6 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "report/json_report.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -12,6 +9,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "output/result_file.h"
 #include "report/percentiles.h"
 
 namespace iopulse {
@@ -48,24 +46,6 @@ json op_to_json(const OpStats& stats, uint64_t window_ns) {
       {"errors", stats.errors},
       {"latency_ns", latency_to_json(stats.latency)},
   };
-}
-
-[[noreturn]] void throw_errno(int error, const std::string& what) {
-  throw std::system_error(error, std::generic_category(), what);
-}
-
-// Writes all of `data` to `fd`, retrying short writes and EINTR.
-// Returns 0 or an errno value.
-int write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    data.remove_prefix(static_cast<size_t>(written));
-  }
-  return 0;
 }
 
 // The reads and writes of a DoneView as rates over its window.
@@ -244,24 +224,7 @@ void write_json_file(const std::string& path, const RunResult& result) {
   std::string text =
       result_to_json(result).dump(2, ' ', false, json::error_handler_t::replace);
   text += '\n';
-
-  const std::string tmp_path = path + ".tmp";
-  const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno(errno, "cannot write JSON results to '" + path + "' (creating '" +
-                                     tmp_path + "')");
-  int error = write_all(fd, text);
-  if (error == 0 && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && error == 0) error = errno;
-  if (error != 0) {
-    ::unlink(tmp_path.c_str());
-    throw_errno(error, "cannot write JSON results to '" + tmp_path + "'");
-  }
-  if (::rename(tmp_path.c_str(), path.c_str()) != 0) {
-    error = errno;
-    ::unlink(tmp_path.c_str());
-    throw_errno(error, "cannot write JSON results to '" + path + "' (renaming '" + tmp_path +
-                           "' over it)");
-  }
+  write_result_file("--json-output", path, text, "JSON results");
 }
 
 }  // namespace iopulse

@@ -20,10 +20,11 @@ inline constexpr int kJsonSchemaVersion = 1;
 
 nlohmann::json result_to_json(const RunResult& result);
 
-// Writes result_to_json(result) to `path` atomically: the document goes to
-// path + ".tmp", is flushed to disk, then renamed over `path`, so a reader
-// sees the old file or the whole new one.  Throws std::system_error whose
-// what() names the path and the errno text; the .tmp file is removed then.
+// Writes result_to_json(result) to `path` as output/result_file.h does: a
+// regular file is replaced atomically (a reader sees the old file or the
+// whole new one), "-" is standard output, a FIFO or device is written in
+// place.  Throws std::system_error whose what() names the path and the
+// errno text.
 void write_json_file(const std::string& path, const RunResult& result);
 
 }  // namespace iopulse

@@ -16,6 +16,8 @@
 namespace iopulse {
 namespace {
 
+constexpr size_t kRequestThreads = 64;
+
 // "127.0.0.1:9100", "[::1]:9100".
 std::string host_port(const std::string& host, uint16_t port) {
   const bool ipv6 = host.find(':') != std::string::npos;
@@ -83,13 +85,25 @@ void PrometheusExporter::start() {
   if (server_) throw std::logic_error("PrometheusExporter::start() called twice");
 
   auto server = std::make_unique<httplib::Server>();
-  server->new_task_queue = [] { return new httplib::ThreadPool(2); };
-  server->set_socket_options(listener_socket_options);
-  // One request per connection, and short timeouts, so stop() never waits
-  // long for a silent or slow client.
+  // Each connection holds one pool thread until its request is answered or
+  // times out, so the pool is sized for many stalled or slow clients at once
+  // (up to kRequestThreads - 1 of them never delay a scrape); idle threads
+  // only wait on a condition variable.
+  server->new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
+  // cpp-httplib listens with a backlog of 5: connections past it wait for
+  // a SYN retransmission (a second or more).  The listening socket is
+  // remembered here and given a full backlog once bound (listen() on a
+  // listening socket only changes its backlog).
+  socket_t listening = INVALID_SOCKET;
+  server->set_socket_options([&listening](socket_t sock) {
+    listening = sock;
+    listener_socket_options(sock);
+  });
+  // One request per connection, and short timeouts, so neither a scrape nor
+  // stop() waits long for a silent or slow client.
   server->set_keep_alive_max_count(1);
   server->set_keep_alive_timeout(1);
-  server->set_read_timeout(2, 0);
+  server->set_read_timeout(1, 0);
   server->set_write_timeout(2, 0);
 
   server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -123,6 +137,7 @@ void PrometheusExporter::start() {
     port = requested_port_;
   }
   if (port <= 0) throw_bind_error(bind_address_, requested_port_, errno);
+  if (listening != INVALID_SOCKET) ::listen(listening, SOMAXCONN);
 
   server_ = std::move(server);
   bound_port_ = static_cast<uint16_t>(port);

@@ -7,16 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "output/result_file.h"
+
 namespace iopulse {
 namespace {
 
-std::FILE* open_for_writing(const std::string& path, const char* what) {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    throw std::system_error(errno, std::generic_category(),
-                            fmt::format("cannot create {} file '{}'", what, path));
-  }
-  return f;
+std::FILE* open_for_writing(const std::string& path, const char* option, const char* what) {
+  return open_output_stream(option, path, what);
 }
 
 void write_line(std::FILE* f, const std::string& path, const std::string& line) {
@@ -30,7 +27,7 @@ constexpr const char* kOps[] = {"read", "write", "sync", "total"};
 }  // namespace
 
 TimeSeriesJsonLines::TimeSeriesJsonLines(const std::string& path)
-    : path_(path), file_(open_for_writing(path, "time-series")) {}
+    : path_(path), file_(open_for_writing(path, "--timeseries-output", "time series")) {}
 
 TimeSeriesJsonLines::~TimeSeriesJsonLines() { std::fclose(file_); }
 
@@ -39,7 +36,7 @@ void TimeSeriesJsonLines::write(const IntervalSummary& interval) {
 }
 
 TimeSeriesCsv::TimeSeriesCsv(const std::string& path)
-    : path_(path), file_(open_for_writing(path, "CSV")) {
+    : path_(path), file_(open_for_writing(path, "--csv-output", "CSV time series")) {
   write_line(file_, path_, header() + "\n");
 }
 

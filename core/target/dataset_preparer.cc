@@ -4,12 +4,16 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -17,53 +21,94 @@
 
 #include <fmt/format.h>
 
-#include <sys/xattr.h>
-
-#include <cstdio>
-
+#include "job/usage_error.h"
 #include "verify/block_format.h"
 #include "workload/random_source.h"
 
 namespace iopulse {
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr size_t kFillChunk = 1 << 20;
+constexpr const char* kMarkerAttr = "user.iopulse.dataset";
 
 [[noreturn]] void throw_errno(int err, const std::string& what) {
   throw std::system_error(err, std::generic_category(), what);
 }
 
+// Thrown inside a fill thread when the preparation must stop (a signal, or
+// another file failed); never leaves prepare().
+struct StopFilling {};
+
+// What every fill thread of one prepare() shares.
+struct FillContext {
+  const PreparationOptions& options;
+  std::atomic<uint64_t>& progress;              // bytes written by all threads
+  const DatasetPreparer::StopRequested& stop;   // may be empty
+  std::atomic<bool>& failed;                    // another thread hit an error
+
+  void check_stop() const {
+    if (failed.load(std::memory_order_relaxed) || (stop && stop())) throw StopFilling{};
+  }
+};
+
+// Writes all of [data, data + len) at `off`, or throws naming the path.
+void write_at(int fd, const std::string& path, const void* data, size_t len, uint64_t off) {
+  const auto* p = static_cast<const char*>(data);
+  for (size_t done = 0; done < len;) {
+    const ssize_t n = pwrite(fd, p + done, len - done, static_cast<off_t>(off + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno(errno, fmt::format("writing '{}' at offset {} while preparing it", path, off + done));
+    }
+    done += static_cast<size_t>(n);
+  }
+}
+
 // Writes pseudo-random data over [begin, end) of fd.
-// `progress` counts the bytes written by every fill thread of a prepare().
-uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t end,
-                    std::vector<uint64_t>& chunk, RandomSource& rng, std::atomic<uint64_t>& progress) {
+uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t end, std::vector<uint64_t>& chunk,
+                    RandomSource& rng, const FillContext& ctx) {
   uint64_t written = 0;
   for (uint64_t off = begin; off < end;) {
+    ctx.check_stop();
     for (uint64_t& word : chunk) word = rng.next();
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kFillChunk, end - off));
-    const auto* p = reinterpret_cast<const char*>(chunk.data());
-    size_t done = 0;
-    while (done < want) {
-      const ssize_t n = pwrite(fd, p + done, want - done, static_cast<off_t>(off + done));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw_errno(errno, fmt::format("writing '{}' at offset {} while preparing it", path, off + done));
-      }
-      done += static_cast<size_t>(n);
-    }
+    write_at(fd, path, chunk.data(), want, off);
     off += want;
     written += want;
-    progress.fetch_add(want, std::memory_order_relaxed);
+    ctx.progress.fetch_add(want, std::memory_order_relaxed);
   }
   return written;
 }
 
-constexpr const char* kMarkerAttr = "user.iopulse.dataset";
+// Writes verified blocks over [0, size).
+uint64_t fill_verified(int fd, const PlannedFile& file, const FillContext& ctx) {
+  const PreparationOptions& o = ctx.options;
+  const uint64_t per_chunk = std::max<uint64_t>(1, kFillChunk / o.block_size);
+  std::vector<unsigned char> chunk(per_chunk * o.block_size);
+  uint64_t written = 0;
+  for (uint64_t off = 0; off < file.size;) {
+    ctx.check_stop();
+    const uint64_t blocks = std::min<uint64_t>(per_chunk, (file.size - off) / o.block_size);
+    if (blocks == 0) break;  // a tail shorter than a block is never addressed
+    for (uint64_t b = 0; b < blocks; ++b) {
+      fill_block(chunk.data() + b * o.block_size, o.block_size, off + b * o.block_size, o.seed, 0);
+    }
+    const size_t want = static_cast<size_t>(blocks * o.block_size);
+    write_at(fd, file.path, chunk.data(), want, off);
+    off += want;
+    written += want;
+    ctx.progress.fetch_add(want, std::memory_order_relaxed);
+  }
+  return written;
+}
 
 // The marker text: how [0, size) of the file was filled.
 std::string marker_text(const PreparationOptions& o, uint64_t size) {
-  return o.verified ? fmt::format("v1 verified seed={} block={} size={}", o.seed, o.block_size, size)
-                    : fmt::format("v1 data size={}", size);
+  return o.verified && !o.job_writes_unverified
+             ? fmt::format("v1 verified seed={} block={} size={}", o.seed, o.block_size, size)
+             : fmt::format("v1 data size={}", size);
 }
 
 std::string read_marker(int fd) {
@@ -72,135 +117,243 @@ std::string read_marker(int fd) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-// Whether the marker says the file already holds what the job needs.
+// Best effort: not every filesystem has extended attributes, and a file on
+// a read-only mount or an immutable one cannot take one.
+void set_marker(int fd, const std::string& text) { fsetxattr(fd, kMarkerAttr, text.data(), text.size(), 0); }
+
+// Whether the marker says the file was filled as the job needs.
 bool marker_fits(const std::string& marker, const PreparationOptions& o, uint64_t size) {
   if (marker.empty()) return false;
-  uint64_t seed = 0, block = 0, marked = 0;
-  if (std::sscanf(marker.c_str(), "v1 verified seed=%lu block=%lu size=%lu", &seed, &block, &marked) == 3) {
+  unsigned long long seed = 0, block = 0, marked = 0;
+  if (std::sscanf(marker.c_str(), "v1 verified seed=%llu block=%llu size=%llu", &seed, &block, &marked) == 3) {
     return marked >= size && (!o.verified || (seed == o.seed && block == o.block_size));
   }
-  if (std::sscanf(marker.c_str(), "v1 data size=%lu", &marked) == 1) return !o.verified && marked >= size;
+  if (std::sscanf(marker.c_str(), "v1 data size=%llu", &marked) == 1) return !o.verified && marked >= size;
   return false;
 }
 
-// Writes verified blocks over [0, size).
-uint64_t fill_verified(int fd, const PlannedFile& file, const PreparationOptions& o,
-                       std::atomic<uint64_t>& progress) {
-  const uint64_t per_chunk = std::max<uint64_t>(1, kFillChunk / o.block_size);
-  std::vector<unsigned char> chunk(per_chunk * o.block_size);
-  uint64_t written = 0;
-  for (uint64_t off = 0; off < file.size;) {
-    const uint64_t blocks = std::min<uint64_t>(per_chunk, (file.size - off) / o.block_size);
-    if (blocks == 0) break;  // a tail shorter than a block is never addressed
-    for (uint64_t b = 0; b < blocks; ++b) {
-      fill_block(chunk.data() + b * o.block_size, o.block_size, off + b * o.block_size, o.seed, 0);
+bool marker_is_verified(const std::string& marker) { return marker.starts_with("v1 verified"); }
+
+// Bytes of [0, size) of `fd` that hold no data: holes (SEEK_HOLE) and the
+// part past the end of the file.
+uint64_t unwritten_bytes(int fd, const std::string& path, uint64_t size) {
+  uint64_t missing = 0;
+  for (uint64_t pos = 0; pos < size;) {
+    off_t hole = lseek(fd, static_cast<off_t>(pos), SEEK_HOLE);
+    if (hole < 0) {
+      if (errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", path));
+      hole = static_cast<off_t>(pos);  // pos is at or past the end of the file
     }
-    const size_t want = static_cast<size_t>(blocks * o.block_size);
-    for (size_t done = 0; done < want;) {
-      const ssize_t n = pwrite(fd, chunk.data() + done, want - done, static_cast<off_t>(off + done));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw_errno(errno, fmt::format("writing '{}' at offset {} while preparing it", file.path, off + done));
-      }
-      done += static_cast<size_t>(n);
-    }
-    off += want;
-    written += want;
-    progress.fetch_add(want, std::memory_order_relaxed);
+    if (static_cast<uint64_t>(hole) >= size) break;
+    const off_t data = lseek(fd, hole, SEEK_DATA);
+    if (data < 0 && errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", path));
+    const uint64_t hole_end = data < 0 ? size : std::min<uint64_t>(static_cast<uint64_t>(data), size);
+    missing += hole_end - static_cast<uint64_t>(hole);
+    pos = hole_end;
   }
-  return written;
+  return missing;
 }
 
-// Fills every hole of [0, size) and returns the bytes written.
-uint64_t prepare_file(const PlannedFile& file, const PreparationOptions& options, bool* created,
-                      std::atomic<uint64_t>& progress) {
-  namespace fs = std::filesystem;
-  *created = false;
-  const fs::path parent = fs::path(file.path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) throw std::system_error(ec, fmt::format("creating directory '{}'", parent.string()));
-  }
-  int fd = open(file.path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) {
-    fd = open(file.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    *created = fd >= 0;
-  }
-  if (fd < 0) throw_errno(errno, fmt::format("opening '{}' to prepare it", file.path));
+// What an existing file holds, looked at read-only.
+struct FileState {
+  bool exists = false;
+  std::string marker;
+  uint64_t unwritten = 0;  // bytes of [0, size) without data
+  bool fits = false;       // holds what the job needs: marker fits and no byte is missing
+};
 
-  std::vector<uint64_t> chunk(kFillChunk / sizeof(uint64_t));
-  RandomSource rng(std::hash<std::string>{}(file.path) ^ 0x9e3779b97f4a7c15ULL);
-  uint64_t written = 0;
+FileState look_at(const PlannedFile& file, const PreparationOptions& o) {
+  FileState s;
+  const int fd = open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      s.unwritten = file.size;
+      return s;
+    }
+    throw_errno(errno, fmt::format("opening '{}' to prepare it", file.path));
+  }
+  s.exists = true;
   try {
-    if (options.preallocate && fallocate(fd, 0, 0, static_cast<off_t>(file.size)) != 0 && errno != EOPNOTSUPP) {
-      throw_errno(errno, fmt::format("preallocating '{}'", file.path));
-    }
-    const std::string marker = read_marker(fd);
-    const bool fits = !options.force_recreate && marker_fits(marker, options, file.size);
-    if (options.verified && !fits) {
-      written = fill_verified(fd, file, options, progress);
-      if (fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}'", file.path));
-      fsetxattr(fd, kMarkerAttr, marker_text(options, file.size).data(), marker_text(options, file.size).size(), 0);
-      close(fd);
-      return written;
-    }
-    if (options.force_recreate) written += fill_range(fd, file.path, 0, file.size, chunk, rng, progress);
-    // Walk the data/hole map of [0, size): SEEK_HOLE from a data offset
-    // finds where the data ends; SEEK_DATA from a hole where it resumes.
-    uint64_t pos = 0;
-    while (!options.force_recreate && !fits && pos < file.size) {
-      off_t hole = lseek(fd, static_cast<off_t>(pos), SEEK_HOLE);
-      if (hole < 0) {
-        if (errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
-        hole = static_cast<off_t>(pos);  // pos is at or past the end of the file
-      }
-      if (static_cast<uint64_t>(hole) >= file.size) break;
-      off_t data = lseek(fd, hole, SEEK_DATA);
-      uint64_t hole_end = data < 0 ? file.size : std::min<uint64_t>(static_cast<uint64_t>(data), file.size);
-      if (data < 0 && errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
-      written += fill_range(fd, file.path, static_cast<uint64_t>(hole), hole_end, chunk, rng, progress);
-      pos = hole_end;
-    }
-    if (written > 0 && fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}'", file.path));
-    // The job's own unverified writes would make a verified marker a lie.
-    if (options.job_writes_unverified || !fits) {
-      const std::string text = marker_text(PreparationOptions{}, file.size);
-      fsetxattr(fd, kMarkerAttr, text.data(), text.size(), 0);  // best effort: not every filesystem has xattrs
-    }
+    s.marker = read_marker(fd);
+    s.unwritten = unwritten_bytes(fd, file.path, file.size);
   } catch (...) {
     close(fd);
     throw;
   }
   close(fd);
-  return written;
+  s.fits = !o.force_recreate && s.unwritten == 0 && marker_fits(s.marker, o, file.size);
+  return s;
 }
+
+// Prepares one file.  A complete file is only opened read-only.
+void prepare_file(const PlannedFile& file, const FillContext& ctx, bool* created) {
+  const PreparationOptions& o = ctx.options;
+  *created = false;
+  const FileState state = look_at(file, o);
+  const bool refill = o.force_recreate || (o.verified && !state.fits);
+  if (state.exists && !refill && state.unwritten == 0) {
+    // Nothing to write.  The marker follows what the job will do to the data.
+    const bool stale = !state.fits || (o.job_writes_unverified && marker_is_verified(state.marker));
+    if (stale) {
+      const int fd = open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        set_marker(fd, marker_text(PreparationOptions{}, file.size));
+        close(fd);
+      }
+    }
+    return;
+  }
+
+  int fd = -1;
+  if (!state.exists) {
+    const fs::path parent = fs::path(file.path).parent_path();
+    if (!parent.empty()) {
+      std::error_code ec;
+      fs::create_directories(parent, ec);
+      if (ec) throw std::system_error(ec, fmt::format("creating directory '{}'", parent.string()));
+    }
+    fd = open(file.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    *created = fd >= 0;
+  } else {
+    fd = open(file.path.c_str(), O_RDWR | O_CLOEXEC);
+  }
+  if (fd < 0) throw_errno(errno, fmt::format("opening '{}' to prepare it", file.path));
+
+  try {
+    // From here until the data is synced the file is not what any marker
+    // says.
+    if (fremovexattr(fd, kMarkerAttr) != 0 && errno != ENODATA && errno != ENOTSUP) {
+      throw_errno(errno, fmt::format("removing the dataset marker of '{}'", file.path));
+    }
+    if (o.preallocate && fallocate(fd, 0, 0, static_cast<off_t>(file.size)) != 0 && errno != EOPNOTSUPP) {
+      throw_errno(errno, fmt::format("preallocating '{}'", file.path));
+    }
+    std::vector<uint64_t> chunk(kFillChunk / sizeof(uint64_t));
+    RandomSource rng(std::hash<std::string>{}(file.path) ^ 0x9e3779b97f4a7c15ULL);
+    if (o.verified) {
+      fill_verified(fd, file, ctx);
+    } else if (o.force_recreate) {
+      fill_range(fd, file.path, 0, file.size, chunk, rng, ctx);
+    } else {
+      // Walk the data/hole map of [0, size): SEEK_HOLE from a data offset
+      // finds where the data ends; SEEK_DATA from a hole where it resumes.
+      for (uint64_t pos = 0; pos < file.size;) {
+        off_t hole = lseek(fd, static_cast<off_t>(pos), SEEK_HOLE);
+        if (hole < 0) {
+          if (errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
+          hole = static_cast<off_t>(pos);
+        }
+        if (static_cast<uint64_t>(hole) >= file.size) break;
+        const off_t data = lseek(fd, hole, SEEK_DATA);
+        if (data < 0 && errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
+        const uint64_t hole_end = data < 0 ? file.size : std::min<uint64_t>(static_cast<uint64_t>(data), file.size);
+        fill_range(fd, file.path, static_cast<uint64_t>(hole), hole_end, chunk, rng, ctx);
+        pos = hole_end;
+      }
+    }
+    if (fdatasync(fd) != 0) throw_errno(errno, fmt::format("syncing '{}' after preparing it", file.path));
+    set_marker(fd, marker_text(o, file.size));
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+  if (close(fd) != 0) throw_errno(errno, fmt::format("closing '{}' after preparing it", file.path));
+}
+
+// The nearest existing directory of `path` (the file's own when it exists).
+fs::path existing_ancestor(const fs::path& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  while (!p.empty() && !fs::exists(p, ec)) {
+    if (p == p.parent_path()) break;
+    p = p.parent_path();
+  }
+  return p;
+}
+
+uint64_t saturating_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 }  // namespace
 
-PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Progress& progress) const {
+uint64_t DatasetPreparer::check_space(const TargetLayout& layout) const {
+  struct FileSystemNeed {
+    std::string where;   // a path on it, for the message
+    uint64_t needed = 0;
+    uint64_t available = 0;
+    bool known = false;  // statvfs says how big the file system is
+  };
+  std::map<dev_t, FileSystemNeed> needs;
+  uint64_t total = 0;
+  for (const PlannedFile& file : layout.files) {
+    if (file.block_device || !file.prepared_here) continue;
+    FileState state;
+    try {
+      state = look_at(file, options_);
+    } catch (const std::system_error& e) {
+      throw UsageError(e.what());
+    }
+    // Data already there is overwritten in place; only what is missing
+    // takes space.
+    const uint64_t missing = state.fits ? 0 : state.unwritten;
+    total = saturating_add(total, missing);
+    if (missing == 0) continue;
+    const fs::path on = existing_ancestor(file.path);
+    struct stat st;
+    struct statvfs vfs;
+    if (on.empty() || stat(on.c_str(), &st) != 0) continue;
+    FileSystemNeed& need = needs[st.st_dev];
+    if (need.where.empty()) {
+      need.where = on.string();
+      if (statvfs(on.c_str(), &vfs) == 0 && vfs.f_blocks != 0) {
+        need.known = true;
+        need.available = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+      }
+    }
+    need.needed = saturating_add(need.needed, missing);
+  }
+  for (const auto& [dev, need] : needs) {
+    if (need.known && need.needed > need.available) {
+      throw UsageError(fmt::format(
+          "--file-size: preparing the files needs {} bytes of data written on the file system holding '{}', "
+          "which has {} bytes free; accepted: a smaller --file-size or fewer files, or more free space",
+          need.needed, need.where, need.available));
+    }
+  }
+  return total;
+}
+
+PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Progress& progress,
+                                            const StopRequested& stop) const {
   const auto start = std::chrono::steady_clock::now();
   std::atomic<uint64_t> written{0};
-  uint64_t at_most = 0;
-  for (const PlannedFile& f : layout.files) at_most += f.block_device || !f.prepared_here ? 0 : f.size;
   PreparationSummary summary;
+  for (const PlannedFile& f : layout.files) {
+    summary.bytes_planned += f.block_device || !f.prepared_here ? 0 : f.size;
+  }
   std::atomic<size_t> next{0};
-  std::mutex mu;  // guards summary and first_error
-  std::exception_ptr first_error;
+  std::atomic<bool> failed{false};
+  std::atomic<bool> stopped{false};
+  std::mutex mu;  // guards summary
+  const FillContext ctx{options_, written, stop, failed};
 
   auto work = [&] {
     for (size_t i = next.fetch_add(1); i < layout.files.size(); i = next.fetch_add(1)) {
       const PlannedFile& file = layout.files[i];
       if (file.block_device || !file.prepared_here) continue;
       try {
+        ctx.check_stop();
         bool created = false;
-        const uint64_t bytes = prepare_file(file, options_, &created, written);
+        prepare_file(file, ctx, &created);
         std::lock_guard<std::mutex> lock(mu);
-        summary.bytes_written += bytes;
         summary.files_created += created ? 1 : 0;
-      } catch (...) {
+      } catch (const StopFilling&) {
+        if (!failed.load()) stopped.store(true);
+        return;
+      } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mu);
-        if (!first_error) first_error = std::current_exception();
+        if (summary.error.empty()) summary.error = e.what();
+        failed.store(true);
+        return;
       }
     }
   };
@@ -219,16 +372,16 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Pr
     const auto elapsed = std::chrono::steady_clock::now() - start;
     if (progress && elapsed - last_report >= std::chrono::milliseconds(250)) {
       last_report = elapsed;
-      progress(written.load(std::memory_order_relaxed), at_most,
+      progress(written.load(std::memory_order_relaxed), summary.bytes_planned,
                static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
     }
   }
   for (auto& t : threads) t.join();
 
-  if (first_error) std::rethrow_exception(first_error);
+  summary.bytes_written = written.load();
+  summary.interrupted = stopped.load() && summary.error.empty();
   summary.elapsed_ns = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-          .count());
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
   return summary;
 }
 

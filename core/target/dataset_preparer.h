@@ -5,15 +5,23 @@
 // writes real, incompressible data into every part of [0, size) that holds
 // no data yet (missing tail or holes, found with SEEK_HOLE), so reads never
 // hit sparse holes that the filesystem answers without touching the device.
-// Files that are already complete are reused as they are.  Block devices are
-// never created, truncated or written here.
+// Files that are already complete are reused as they are, and are only ever
+// opened read-only: a read job works on a read-only mount, an immutable file
+// or a file the user may only read.  Block devices are never created,
+// truncated or written here.
 //
 // For --verify jobs every block must carry a verifiable header, so the file
 // is written whole with verified blocks (generation 0).  A dataset marker,
 // kept in the file's own extended attribute "user.iopulse.dataset" (nothing
 // is written beside the target), records how the file was filled; a later
-// job whose needs it meets reuses the data without refilling.
-// force_recreate refills regardless.
+// job whose needs it meets reuses the data without refilling, provided the
+// file still is what the marker describes (at least `size` bytes with no
+// hole below).  force_recreate refills regardless.
+//
+// Invariant: a file carries a marker only once it is completely prepared.
+// The marker is removed before the first byte of a refill is written and set
+// again after the data is synced, so an interrupted or failed preparation
+// never leaves a half-prepared file marked as prepared.
 #ifndef IOPULSE_TARGET_DATASET_PREPARER_H_
 #define IOPULSE_TARGET_DATASET_PREPARER_H_
 
@@ -29,6 +37,13 @@ struct PreparationSummary {
   uint64_t bytes_written = 0;  // data written to fill files
   uint32_t files_created = 0;
   uint64_t elapsed_ns = 0;
+  uint64_t bytes_planned = 0;  // what preparation was to write at most
+  bool interrupted = false;    // stop() said so before every file was ready
+  // The first failure: what was done, the path, the offset and the errno
+  // text.  Empty when nothing failed.
+  std::string error;
+
+  bool complete() const { return !interrupted && error.empty(); }
 };
 
 struct PreparationOptions {
@@ -48,11 +63,22 @@ class DatasetPreparer {
   // Called about four times a second from the thread that called prepare():
   // bytes written so far, the most there can be to write, time elapsed.
   using Progress = std::function<void(uint64_t written, uint64_t at_most, uint64_t elapsed_ns)>;
+  // Polled between chunks of at most 1 MiB by every fill thread; true stops
+  // the preparation (SIGINT, SIGTERM).  Must be cheap and thread-safe.
+  using StopRequested = std::function<bool()>;
+
+  // The bytes preparing `layout` will write at most, checked against the
+  // free space (statvfs f_bavail) of each file system that will hold them.
+  // Reads only.  Throws UsageError naming the file system's path, what is
+  // needed and what is free when a fill cannot fit.
+  uint64_t check_space(const TargetLayout& layout) const;
 
   // Prepares every file of `layout` this process prepares (prepared_here;
-  // another process sharing the target prepares the rest).  Throws std::system_error naming the
-  // path and the errno text on failure.
-  PreparationSummary prepare(const TargetLayout& layout, const Progress& progress = nullptr) const;
+  // another process sharing the target prepares the rest).  IO errors and
+  // a stop are reported in the summary (the first error; the other files
+  // stop at their next chunk), never thrown.
+  PreparationSummary prepare(const TargetLayout& layout, const Progress& progress = nullptr,
+                             const StopRequested& stop = nullptr) const;
 
  private:
   PreparationOptions options_;

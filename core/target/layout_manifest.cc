@@ -3,6 +3,8 @@
 #include "target/layout_manifest.h"
 
 #include <cerrno>
+#include <filesystem>
+#include <map>
 #include <fstream>
 #include <system_error>
 
@@ -10,6 +12,7 @@
 
 #include "job/quantity_parser.h"
 #include "job/usage_error.h"
+#include "output/result_file.h"
 #include "target/target_layout.h"
 
 namespace iopulse {
@@ -20,6 +23,7 @@ std::vector<std::pair<std::string, uint64_t>> read_layout_manifest(const std::st
     throw UsageError(fmt::format("--layout-manifest: cannot read '{}': {}", path, std::generic_category().message(errno)));
   }
   std::vector<std::pair<std::string, uint64_t>> files;
+  std::map<std::string, size_t> seen;  // normal path -> line
   std::string line;
   for (size_t number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -34,26 +38,42 @@ std::vector<std::pair<std::string, uint64_t>> read_layout_manifest(const std::st
     }
     const uint64_t size = parse_size(where, line.substr(start, gap - start));
     if (size == 0) throw UsageError(fmt::format("{}: a file of 0 bytes cannot be addressed", where));
-    files.emplace_back(line.substr(name), size);
+    const std::string file = line.substr(name);
+    // Every file lies inside the target directory: no absolute path, no
+    // "..", and each file once (a/./b and a//b are a/b).
+    const std::filesystem::path rel(file);
+    if (rel.is_absolute()) {
+      throw UsageError(fmt::format("{}: '{}' is an absolute path; accepted: a path relative to the target "
+                                   "directory", where, file));
+    }
+    for (const auto& part : rel) {
+      if (part == "..") {
+        throw UsageError(fmt::format("{}: '{}' leads out of the target directory ('..'); accepted: a path inside "
+                                     "it", where, file));
+      }
+    }
+    const std::string normal = rel.lexically_normal().string();
+    if (normal.empty() || normal == "." || normal.back() == '/') {
+      throw UsageError(fmt::format("{}: '{}' names a directory; accepted: a file path", where, file));
+    }
+    if (auto [it, inserted] = seen.emplace(normal, number); !inserted) {
+      throw UsageError(fmt::format("{}: '{}' is listed twice (also at line {}); accepted: each file once", where,
+                                   file, it->second));
+    }
+    files.emplace_back(normal, size);
   }
   if (files.empty()) throw UsageError(fmt::format("--layout-manifest: '{}' lists no files", path));
   return files;
 }
 
 void write_layout_manifest(const std::string& path, const TargetLayout& layout, const std::string& target) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) {
-    throw std::system_error(errno, std::generic_category(), fmt::format("cannot write layout manifest '{}'", path));
-  }
-  out << "# IOPulse layout manifest: SIZE PATH (PATH relative to the target directory)\n";
+  std::string text = "# IOPulse layout manifest: SIZE PATH (PATH relative to the target directory)\n";
   const std::string prefix = target + "/";
   for (const PlannedFile& f : layout.files) {
     const std::string shown = f.path.starts_with(prefix) ? f.path.substr(prefix.size()) : f.path;
-    out << f.size << ' ' << shown << '\n';
+    text += fmt::format("{} {}\n", f.size, shown);
   }
-  if (!out.flush()) {
-    throw std::system_error(errno, std::generic_category(), fmt::format("cannot write layout manifest '{}'", path));
-  }
+  write_result_file("--export-layout-manifest", path, text, "the layout manifest");
 }
 
 }  // namespace iopulse

@@ -2,8 +2,9 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Layout manifests: a plain-text list of the files of a file set, one per
 // line as "SIZE PATH".  SIZE accepts the usual suffixes (4k, 1G); PATH is the
-// rest of the line, spaces included, relative to the target directory unless
-// it starts with '/'.  Empty lines and lines starting with '#' are ignored.
+// rest of the line, spaces included, relative to the target directory and
+// inside it (no absolute path, no ".."), each file once.  Empty lines and
+// lines starting with '#' are ignored.
 // --layout-manifest reads one; --export-layout-manifest writes the planned
 // files in the same form, so a layout can be reproduced exactly elsewhere.
 #ifndef IOPULSE_TARGET_LAYOUT_MANIFEST_H_

@@ -2,9 +2,17 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "target/target_layout.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "job/usage_error.h"
+#include "target/device_use.h"
 #include "target/layout_manifest.h"
 #include "target/target_probe.h"
 
@@ -48,6 +56,39 @@ std::vector<std::pair<std::string, uint64_t>> file_set_members(const JobSpec& sp
     members.emplace_back(std::move(path), spec.file_size);
   }
   return members;
+}
+
+// Whether a path the job uses can be used as the job needs: read (and
+// written when the job writes) if it exists, created if it does not.  Only
+// looks (stat, access); throws UsageError naming the path and the errno text.
+void check_usable(const std::string& path, const TargetProbe& probe, bool writes) {
+  if (probe.stat_errno != 0) {
+    throw UsageError(fmt::format("target '{}': {}", path, std::strerror(probe.stat_errno)));
+  }
+  if (probe.kind == TargetProbe::Kind::kMissing) {
+    // It will be created, and its missing parent directories with it, in
+    // the nearest directory that exists.
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(path, ec).parent_path();
+    struct stat st;
+    while (stat(dir.c_str(), &st) != 0 && dir != dir.parent_path()) dir = dir.parent_path();
+    if (!S_ISDIR(st.st_mode)) {
+      throw UsageError(fmt::format("target '{}' cannot be created: '{}' is not a directory", path, dir.string()));
+    }
+    if (access(dir.c_str(), W_OK | X_OK) != 0) {
+      throw UsageError(fmt::format("target '{}' cannot be created in '{}': {}", path, dir.string(),
+                                   std::strerror(errno)));
+    }
+    return;
+  }
+  if (probe.kind != TargetProbe::Kind::kRegularFile && probe.kind != TargetProbe::Kind::kBlockDevice) return;
+  if (access(path.c_str(), R_OK) != 0) {
+    throw UsageError(fmt::format("target '{}' cannot be read: {}", path, std::strerror(errno)));
+  }
+  if (writes && access(path.c_str(), W_OK) != 0) {
+    throw UsageError(fmt::format("target '{}' cannot be written ({}) and the job writes; accepted: a job that only "
+                                 "reads (--read-percent 100), or a writable target", path, std::strerror(errno)));
+  }
 }
 
 }  // namespace
@@ -106,19 +147,22 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       throw UsageError(fmt::format("target '{}' must be a directory (or not exist yet) for a file set",
                                    spec.target_path));
     }
+    if (dir.kind == TargetProbe::Kind::kMissing) check_usable(spec.target_path, dir, writes);
     const auto members = file_set_members(spec);
     const uint32_t copies = per_worker_files ? threads : 1;
     for (uint32_t c = 0; c < copies; ++c) {
       for (const auto& [rel, size] : members) {
         PlannedFile file;
-        file.path = rel.starts_with("/") ? rel
-                    : per_worker_files    ? fmt::format("{}/{}/{}", spec.target_path,
-                                                          scope.ranks.size() == 1 ? "w" + worker_name(c) : worker_name(c), rel)
-                                          : fmt::format("{}/{}", spec.target_path, rel);
+        file.path = per_worker_files ? fmt::format("{}/{}/{}", spec.target_path,
+                                                     scope.ranks.size() == 1 ? "w" + worker_name(c) : worker_name(c), rel)
+                                     : fmt::format("{}/{}", spec.target_path, rel);
         file.size = size;
         const TargetProbe probe = TargetProbe::of(file.path);
         if (probe.kind != TargetProbe::Kind::kMissing && probe.kind != TargetProbe::Kind::kRegularFile) {
           throw UsageError(fmt::format("file set member '{}' exists and is not a regular file", file.path));
+        }
+        if (probe.kind == TargetProbe::Kind::kRegularFile || probe.stat_errno != 0) {
+          check_usable(file.path, probe, writes);
         }
         if (file.size == 0 && probe.kind == TargetProbe::Kind::kRegularFile) file.size = probe.size;
         if (file.size == 0) {
@@ -137,6 +181,12 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       }
     }
   } else {
+  if (per_worker_files && !diskless && TargetProbe::of(spec.target_path).kind == TargetProbe::Kind::kBlockDevice) {
+    throw UsageError(fmt::format(
+        "--file-distribution per-worker: target '{}' is a block device, and per-worker files would be created "
+        "beside it ('{}.0', ...); accepted: shared or partitioned on a block device", spec.target_path,
+        spec.target_path));
+  }
   for (uint32_t i = 0; i < nfiles; ++i) {
     PlannedFile file;
     file.path = per_worker_files ? fmt::format("{}.{}", spec.target_path, worker_name(i)) : spec.target_path;
@@ -156,6 +206,14 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
             throw UsageError(fmt::format(
                 "target '{}' is a block device and the job writes ({}% writes), which destroys its "
                 "contents; add --allow-device-writes to do it anyway", file.path, 100 - spec.read_percent));
+          }
+          if (writes && !spec.allow_mounted_writes) {
+            const std::string use = block_device_use(file.path);
+            if (!use.empty()) {
+              throw UsageError(fmt::format(
+                  "target '{}': {}, and writing to it would destroy what is there; add --allow-mounted-writes as "
+                  "well as --allow-device-writes to do it anyway", file.path, use));
+            }
           }
           if (file.size == 0) file.size = probe.size;
           if (file.size > probe.size) {
@@ -181,6 +239,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
           }
           break;
       }
+      check_usable(file.path, probe, writes);
       if (spec.verify_only && probe.kind == TargetProbe::Kind::kRegularFile && probe.size < file.size) {
         throw UsageError(fmt::format("--verify-only: '{}' holds {} bytes, less than --file-size {}",
                                      file.path, probe.size, file.size));

@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
@@ -35,6 +36,7 @@ TargetProbe TargetProbe::of(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     probe.kind = Kind::kMissing;
+    if (errno != ENOENT) probe.stat_errno = errno;
     // The file will be created in the nearest existing ancestor directory.
     std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
     while (!dir.empty() && stat(dir.c_str(), &st) != 0) {

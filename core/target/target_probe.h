@@ -17,6 +17,9 @@ struct TargetProbe {
   Kind kind = Kind::kMissing;
   uint64_t size = 0;                  // regular file: st_size; block device: BLKGETSIZE64
   uint32_t logical_block_size = 512;  // alignment O_DIRECT needs for offsets and lengths
+  // kMissing: 0 when the path does not exist (ENOENT), else the errno that
+  // stat() gave (EACCES, ENOTDIR, ELOOP, ...): the path cannot be used.
+  int stat_errno = 0;
 
   // Looks at `path` (or, when it does not exist, at its nearest existing
   // parent directory for the block size).  Never creates or opens for write.

@@ -126,6 +126,26 @@ RunOutcome run_command_and_signal(const std::vector<std::string>& argv, const st
   return r;
 }
 
+RunOutcome run_iopulse_and_signal_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
+                                       int signal) {
+  std::vector<std::string> argv{IOPULSE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int out_fd, err_fd;
+  const pid_t pid = spawn(argv, {}, &out_fd, &err_fd);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool sent = false, was_ready = false;
+  RunOutcome r = collect(pid, out_fd, err_fd, [&](const std::string&) {
+    if (sent) return;
+    was_ready = ready();
+    if (was_ready || std::chrono::steady_clock::now() > deadline) {
+      kill(pid, signal);
+      sent = true;
+    }
+  });
+  EXPECT_TRUE(was_ready) << "the condition to send signal " << signal << " never held";
+  return r;
+}
+
 ScratchDir::ScratchDir() {
   char tmpl[] = "/tmp/iopulse-test-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");

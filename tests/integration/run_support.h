@@ -6,6 +6,7 @@
 #ifndef IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
 #define IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,12 @@ RunOutcome run_command(const std::vector<std::string>& argv,
 // returns how it ended.  Fails the calling test after 60 s without the text.
 RunOutcome run_iopulse_and_signal(const std::vector<std::string>& args, const std::string& started_text,
                                   int signal);
+
+// Runs iopulse with `args`, sends it `signal` as soon as `ready()` returns
+// true (polled about ten times a second), and returns how it ended.  Fails
+// the calling test after 60 s without `ready()`.
+RunOutcome run_iopulse_and_signal_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
+                                       int signal);
 
 // The same for any program (argv[0] is a path), e.g. mpirun.
 RunOutcome run_command_and_signal(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,

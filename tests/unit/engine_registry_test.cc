@@ -178,15 +178,25 @@ TEST(EngineRegistryTest, MissingEnvDirIsSkipped) {
   EXPECT_TRUE(registry.warnings().empty());
 }
 
-TEST(EngineRegistryTest, BrokenPluginInADirectoryIsAnError) {
+TEST(EngineRegistryTest, BrokenPluginInADirectoryIsSkippedAndRemembered) {
   EngineRegistry registry(only_dirs({dir("good"), dir("not_elf")}));
-  EXPECT_EQ(plugin_error([&] { registry.discover(); }),
+  registry.discover();
+  EXPECT_EQ(names(registry), std::vector<std::string>{"fixture_good"});
+  ASSERT_EQ(registry.broken().size(), 1u);
+  EXPECT_EQ(registry.broken()[0].path, fs::path(dir("not_elf") + "/garbage.so"));
+  EXPECT_EQ(registry.broken()[0].reason,
             "plugin " + dir("not_elf") + "/garbage.so: cannot load: invalid ELF header");
   EngineRegistry abi(only_dirs({}, dir("abi_major")));
-  EXPECT_EQ(plugin_error([&] { abi.discover(); }),
+  abi.discover();
+  ASSERT_EQ(abi.broken().size(), 1u);
+  EXPECT_EQ(abi.broken()[0].reason,
             "plugin " + dir("abi_major") +
                 "/iopulse_abi_major.so: engine ABI 3.0 is newer than this iopulse (ABI 2.0): use an "
                 "iopulse of ABI 3, or rebuild the engine against the IOPulse SDK of ABI 2");
+  // Given by path, the same plugin is an error.
+  EngineRegistry explicit_path(only_dirs({}));
+  EXPECT_EQ(plugin_error([&] { explicit_path.require(dir("not_elf") + "/garbage.so"); }),
+            "plugin " + dir("not_elf") + "/garbage.so: cannot load: invalid ELF header");
 }
 
 TEST(EngineRegistryTest, OnlyRegularSoFilesSortedByName) {

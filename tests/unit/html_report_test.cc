@@ -527,7 +527,7 @@ TEST_F(ReportCommand, EveryProblemIsOneLineAndExitCode2) {
       {{good}, "missing -o OUT.html"},
       {{"-o", file("o.html")}, "missing RESULTS.json"},
       {{good, "-o", file("no/such/dir/o.html")}, "cannot write '" + file("no/such/dir/o.html") + "'"},
-      {{good, "-o", good}, "that is one of the result files"},
+      {{good, "-o", good}, "is one of the result files"},
       {{good, "--label", "a", "--label", "b", "-o", file("o.html")}, "--label: 2 label(s) for 1 result file(s)"},
       {{good, "-o", file("o.html"), "--colour", "red"}, "unrecognised option '--colour'"},
   };

@@ -525,7 +525,7 @@ TEST_F(JobFileTest, ValuesAsCommandLineText) {
   std::vector<std::string> texts;
   for (const JobFileEntry& e : file.global) texts.push_back(e.key + "=" + e.text);
   EXPECT_EQ(texts, (std::vector<std::string>{"target=t", "total-bytes=12345678901", "x.float=0.99",
-                                             "x.exact=1.0000000000000002", "x.whole=2", "x.neg=-3", "x.off=false",
+                                             "x.exact=1.0000000000000002", "x.whole=2.0", "x.neg=-3", "x.off=false",
                                              "plugin-dir=/opt/a", "plugin-dir=/opt/b"}));
   EXPECT_EQ(file.global[8].label, dir_ + "/v.toml:9: plugin-dir");
   EXPECT_EQ(file.global_values("plugin-dir"), (std::vector<std::string>{"/opt/a", "/opt/b"}));

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// DeviceUse: whether a block device is in use by something else, so writing
+// to it would destroy a mounted file system or data another layer owns.  A
+// device is in use when it or one of its partitions
+//   - is mounted (a line of /proc/self/mountinfo names its major:minor),
+//   - is held by another block device (an entry in sysfs holders/: device
+//     mapper, md RAID, bcache, ...), or
+//   - cannot be opened with O_EXCL (EBUSY: a mount, swap or any exclusive
+//     opener the two checks above cannot see).
+// Only looks; opens the device read-only for the O_EXCL probe.
+#ifndef IOPULSE_TARGET_DEVICE_USE_H_
+#define IOPULSE_TARGET_DEVICE_USE_H_
+
+#include <string>
+
+namespace iopulse {
+
+// "" when the block device at `path` is not in use, else one phrase saying
+// by what, e.g. "partition /dev/sdb1 is mounted at /mnt/data".
+std::string block_device_use(const std::string& path);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_TARGET_DEVICE_USE_H_

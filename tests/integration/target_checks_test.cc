@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// What a job may not do to its target, found before anything is touched
+// (exit code 2, one line): per-worker files beside a block device, layout
+// manifests that lead out of the target directory or list a file twice, a
+// second target, job-file values of the wrong kind, think options without a
+// pause, targets that cannot be created or read; and writes to a block
+// device that is mounted or held, unless --allow-mounted-writes is given as
+// well as --allow-device-writes.  Observers: the file system (stat of every
+// path the job would have created) and the bytes of the device (the ext4
+// superblock read back, e2fsck).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "filesystem_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+size_t count_lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+void expect_usage_error(const RunOutcome& r, const std::string& expect) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(expect), std::string::npos) << "expected '" << expect << "' in: " << r.err;
+  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+}
+
+// `length` bytes of `path` from `offset`, read with a descriptor of our own.
+std::string bytes_of(const std::string& path, off_t offset, size_t length) {
+  std::string data(length, '\0');
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  const ssize_t n = pread(fd, data.data(), length, offset);
+  close(fd);
+  data.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return data;
+}
+
+TEST(TargetChecks, PerWorkerFilesAreNeverCreatedBesideABlockDevice) {
+  ScratchDir dir;
+  LoopDevice loop(dir.file("image"), "8M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  const RunOutcome r = run_iopulse({loop.device(), "--threads", "2", "--file-distribution", "per-worker",
+                                    "--total-ops", "10", "-q"});
+  expect_usage_error(r, "--file-distribution per-worker");
+  EXPECT_FALSE(exists(loop.device() + ".0"));
+  EXPECT_FALSE(exists(loop.device() + ".1"));
+}
+
+TEST(TargetChecks, LayoutManifestsStayInsideTheTargetAndListEachFileOnce) {
+  ScratchDir dir;
+  fs::create_directory(dir.file("set"));
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"64k a\n64k ../outside\n", "leads out of the target directory"},
+      {"64k a\n64k sub/../../outside\n", "leads out of the target directory"},
+      {"64k " + dir.file("absolute") + "\n", "is an absolute path"},
+      {"64k a\n64k b\n64k ./a\n", "is listed twice"},
+      {"64k sub/\n", "names a directory"},
+  };
+  for (const auto& [text, expect] : cases) {
+    std::ofstream(dir.file("m.txt")) << text;
+    const RunOutcome r = run_iopulse({dir.file("set"), "--layout-manifest", dir.file("m.txt"), "-q"});
+    expect_usage_error(r, expect);
+    EXPECT_FALSE(exists(dir.file("outside")));
+    EXPECT_FALSE(exists(dir.file("absolute")));
+    EXPECT_FALSE(exists(dir.file("set/a")));
+  }
+}
+
+TEST(TargetChecks, ASecondTargetIsRefused) {
+  ScratchDir dir;
+  const RunOutcome r = run_iopulse({dir.file("a"), "--target", dir.file("b"), "--file-size", "1M"});
+  expect_usage_error(r, "two targets given");
+  EXPECT_FALSE(exists(dir.file("a")));
+  EXPECT_FALSE(exists(dir.file("b")));
+}
+
+TEST(TargetChecks, JobFileValuesOfTheWrongKindAndGroupEngineOptionsAreChecked) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"file-size = \"1M\"\nthreads = 2.0\n", "threads: '2.0' is not accepted"},
+      {"file-size = \"1M\"\nengine = \"null\"\n[[group]]\nthreads = 1\nnull.delay-us = \"soon\"\n", "null.delay-us"},
+      {"file-size = \"1M\"\n[[group]]\nthreads = 1\nnull.no-such-option = 1\n", "no-such-option"},
+      {"file-size = \"1M\"\n[[phase]]\n[[phase.group]]\nnull.delay-us = -5\n", "null.delay-us"},
+  };
+  for (const auto& [text, expect] : cases) {
+    std::ofstream(dir.file("job.toml")) << text;
+    const RunOutcome r = run_iopulse({"--config", dir.file("job.toml"), target, "-q"});
+    expect_usage_error(r, expect);
+    EXPECT_NE(r.err.find("job.toml:"), std::string::npos) << "the file and line: " << r.err;
+    EXPECT_FALSE(exists(target));
+  }
+}
+
+TEST(TargetChecks, ThinkOptionsWithoutAPauseAreRefused) {
+  ScratchDir dir;
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--think-every", "10"}),
+                     "--think-every: shapes the pauses of --think-time");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--think-mode", "spin"}),
+                     "--think-mode: shapes the pauses of --think-time");
+  EXPECT_FALSE(exists(dir.file("t")));
+  // With a pause they run.
+  EXPECT_EQ(run_iopulse({dir.file("t"), "--file-size", "64k", "--think-every", "4", "--think-adaptive-percent", "10",
+                         "-q"})
+                .exit_code,
+            0);
+}
+
+TEST(TargetChecks, TargetsThatCannotBeUsedAreUsageErrors) {
+  ScratchDir dir;
+  std::ofstream(dir.file("plain")) << "x";
+  fs::create_symlink(dir.file("loop-b"), dir.file("loop-a"));
+  fs::create_symlink(dir.file("loop-a"), dir.file("loop-b"));
+  expect_usage_error(run_iopulse({dir.file("plain/t"), "--file-size", "1M"}), "Not a directory");
+  expect_usage_error(run_iopulse({dir.file("plain/sub/t"), "--file-size", "1M"}), "Not a directory");
+  expect_usage_error(run_iopulse({dir.file("loop-a"), "--file-size", "1M"}), "Too many levels of symbolic links");
+  TmpfsMount ro(dir.file("ro"), "1M");
+  if (!ro.ok()) GTEST_SKIP() << ro.why();
+  ASSERT_TRUE(ro.remount_read_only());
+  expect_usage_error(run_iopulse({dir.file("ro/sub/t"), "--file-size", "1M"}), "Read-only file system");
+}
+
+// A loop device holding a mounted ext4: the superblock (bytes 1024-2047)
+// must survive a write job unless both opt-ins are given.
+TEST(MountedDevices, WritesToAMountedDeviceAreRefusedWithoutTheSecondOptIn) {
+  ScratchDir dir;
+  LoopDevice loop(dir.file("image"), "16M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  if (!loop.mount_ext4(dir.file("mnt"))) GTEST_SKIP() << loop.why();
+  const std::string dev = loop.device();
+  const std::string superblock = bytes_of(dev, 1024, 1024);
+  ASSERT_EQ(superblock.size(), 1024u);
+  ASSERT_EQ(superblock.substr(56, 2), std::string("\x53\xef", 2)) << "not an ext4 superblock";
+
+  const RunOutcome r = run_iopulse({dev, "--allow-device-writes", "--write-percent", "100", "--direct",
+                                    "--total-bytes", "1M", "--block-size", "64k", "-q"});
+  expect_usage_error(r, "is mounted at " + fs::canonical(dir.file("mnt")).string());
+  EXPECT_NE(r.err.find("--allow-mounted-writes"), std::string::npos) << r.err;
+  EXPECT_EQ(bytes_of(dev, 1024, 1024), superblock) << "the superblock was overwritten";
+
+  // The second opt-in alone is not enough either.
+  expect_usage_error(run_iopulse({dev, "--allow-mounted-writes", "--write-percent", "100", "--total-ops", "1"}),
+                     "--allow-device-writes");
+  // Reading a mounted device is fine.
+  EXPECT_EQ(run_iopulse({dev, "--total-ops", "16", "-q"}).exit_code, 0);
+}
+
+TEST(MountedDevices, ADeviceHeldOpenExclusivelyIsRefusedAndBothOptInsWrite) {
+  ScratchDir dir;
+  LoopDevice loop(dir.file("image"), "8M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  const std::string dev = loop.device();
+  {
+    // Another program holds the device exclusively (as mkfs, a RAID or a
+    // file system being mounted would).
+    const int holder = open(dev.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC);
+    ASSERT_GE(holder, 0);
+    const RunOutcome r = run_iopulse({dev, "--allow-device-writes", "--write-percent", "100", "--total-ops", "16",
+                                      "--buffer-pattern", "0x5a", "-q"});
+    close(holder);
+    expect_usage_error(r, "is in use");
+    EXPECT_EQ(read_file(dir.file("image")).find_first_not_of('\0'), std::string::npos) << "the device was written";
+  }
+  // Both opt-ins: the writes happen (what fio's allow_mounted_write does).
+  const int holder = open(dev.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC);
+  ASSERT_GE(holder, 0);
+  const RunOutcome r = run_iopulse({dev, "--allow-device-writes", "--allow-mounted-writes", "--write-percent", "100",
+                                    "--total-ops", "16", "--buffer-pattern", "0x5a", "-q"});
+  close(holder);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  run_command({"/usr/bin/sync"});
+  EXPECT_EQ(bytes_of(dev, 0, 4096), std::string(4096, '\x5a'));
+}
+
+}  // namespace
+}  // namespace iopulse::test
