@@ -22,6 +22,8 @@
 #include "cluster/process_group.h"
 #include "cluster/target_scope.h"
 #include "cli/report_command.h"
+#include "cli/convert_command.h"
+#include "config/fio_job_file.h"
 #include "config/job_file.h"
 #include "iopulse/version.h"
 #include "job/usage_error.h"
@@ -29,6 +31,7 @@
 #include "plugin/engine_catalog.h"
 #include "plugin/engine_options.h"
 #include "plugin/engine_registry.h"
+#include "report/fio_json_writer.h"
 #include "report/json_report.h"
 #include "report/live_line.h"
 #include "report/preparation_progress.h"
@@ -66,6 +69,19 @@ PluginSearch plugin_search(const CommandLine& cl, const JobFile* file) {
   if (search.plugin_dirs.empty() && file != nullptr) search.plugin_dirs = file->global_values("plugin-dir");
   if (const char* env = std::getenv("IOPULSE_PLUGIN_PATH")) search.env_path = env;
   return search;
+}
+
+// The job file of --config (or `iopulse job.fio`): a fio job file is
+// translated (config/fio_job_file.h), anything else read as TOML.
+JobFile load_any_job_file(const CommandLine& cl) {
+  std::unique_ptr<EngineRegistry> plugins;  // only when a fio job names an engine IOPulse does not map
+  FioTranslationContext fio;
+  fio.engine_exists = [&](const std::string& name) {
+    if (!plugins) plugins = std::make_unique<EngineRegistry>(plugin_search(cl, nullptr));
+    return plugins->lookup(name) != nullptr;
+  };
+  if (std::optional<JobFile> translated = load_fio_job_file(cl.config_path(), fio)) return std::move(*translated);
+  return load_job_file(cl.config_path());
 }
 
 // Loads an engine given by path first (it wins over same-named engines in
@@ -304,6 +320,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     // Every output is checked before anything is prepared, so no run's
     // results are lost to a bad output path found at the end.
     outputs = check_outputs(phases, cl);
+    if (outputs.uses_stdout() && cl.output_format() != CommandLine::OutputFormat::kText) {
+      throw UsageError("--output-format: fio's JSON goes to standard output, and so would an output given as '-'; "
+                       "accepted: a file name for the other output");
+    }
   });
   if (cl.dry_run()) {
     if (group.rank() == 0) print_plan(phases, lib);
@@ -503,7 +523,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     end.end_ns = result.window_ns;
     exporter->publish(metrics_snapshot(none, end, totals, spec.stats_interval_ns, false));
   }
-  if (group.rank() == 0) {
+  if (group.rank() == 0 && cl.output_format() != CommandLine::OutputFormat::kText) {
+    const FioJsonFlavour flavour = cl.output_format() == CommandLine::OutputFormat::kFioJson
+                                       ? FioJsonFlavour::kJson
+                                       : FioJsonFlavour::kJsonPlus;
+    std::cout << fio_json_document(result, flavour, file != nullptr && file->group_reporting).dump(2) << "\n";
+    std::cout.flush();
+    if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
+  } else if (group.rank() == 0) {
     for (const RunResult& p : result.phases) {
       summary_out << "== phase " << p.phase << " ==\n";
       write_text_summary(summary_out, p);
@@ -535,6 +562,7 @@ int run_application(int argc, char** argv) {
   // as interrupted rather than in a silent kill.
   install_interrupt_handlers();
   if (argc >= 2 && std::string_view(argv[1]) == "report") return run_report_command(argc - 1, argv + 1);
+  if (argc >= 2 && std::string_view(argv[1]) == "convert") return run_convert_command(argc - 1, argv + 1);
   std::unique_ptr<ProcessGroup> group;
   try {
     group = join_process_group(argc, argv);
@@ -554,7 +582,7 @@ int run_application(int argc, char** argv) {
       cl.emplace(CommandLine::parse(argc, argv));
       const CommandLine::Action action = cl->action();
       if (action == CommandLine::Action::kHelp || action == CommandLine::Action::kVersion) return;
-      if (!cl->config_path().empty()) file = load_job_file(cl->config_path());
+      if (!cl->config_path().empty()) file = load_any_job_file(*cl);
       engine = chosen_engine(*cl, file ? &*file : nullptr);
       registry = std::make_unique<EngineRegistry>(plugin_search(*cl, file ? &*file : nullptr));
       load_engines(*registry, engine);

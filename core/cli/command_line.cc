@@ -8,6 +8,8 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "cli/option_suggestion.h"
+#include "config/fio_job_file.h"
 #include "job/job_options.h"
 #include "job/usage_error.h"
 #include "plugin/engine_options.h"
@@ -31,7 +33,10 @@ po::options_description host_options() {
       ("engine-help", po::value<std::string>()->value_name("ENGINE"), "show an engine's options and exit")
       ("config", po::value<std::string>()->value_name("FILE"),
        "read the job from this TOML job file (docs/job-files.md); options given here override it")
-      ("dry-run", "check the job, print the plan of every phase and exit without touching any file");
+      ("dry-run", "check the job, print the plan of every phase and exit without touching any file")
+      ("output-format", po::value<std::string>()->value_name("FORMAT"),
+       "what is printed at the end: text (the summary, default), fio-json or fio-json+ (fio's JSON "
+       "output, + with the latency histogram in fio's bins; docs/fio-compatibility.md)");
   for (const JobOption& o : job_options()) {
     std::string name(o.name);
     if (name == "quiet") name += ",q";
@@ -99,6 +104,8 @@ std::string CommandLine::usage() {
   std::ostringstream out;
   out << "Usage: iopulse TARGET [options]\n"
          "       iopulse --config JOB.toml [TARGET] [options]\n"
+         "       iopulse JOB.fio [options]                  (a fio job file; docs/fio-compatibility.md)\n"
+         "       iopulse convert JOB.fio                    (print its TOML job file)\n"
          "       iopulse report RESULTS.json [MORE.json ...] -o REPORT.html\n"
          "       iopulse --list-engines | --engine-help ENGINE | --version\n\n"
          "Generates IO against TARGET (a file, created and filled with data when needed,\n"
@@ -128,8 +135,28 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
     cl.engine_help_name_ = get(vm, "engine-help");
   }
   cl.config_path_ = get(vm, "config");
+  // `iopulse job.fio`: a fio job file where the target would be.
+  if (cl.config_path_.empty() && vm.count("target") != 0) {
+    const auto& targets = vm["target"].as<std::vector<std::string>>();
+    if (targets.size() == 1 && names_fio_job_file(targets.front())) {
+      for (size_t i = 0; i < cl.args_.size(); ++i) {
+        if (cl.args_[i] == targets.front() && (i == 0 || cl.args_[i - 1] != "--target")) {
+          cl.config_path_ = targets.front();
+          cl.args_.erase(cl.args_.begin() + static_cast<std::ptrdiff_t>(i));
+          break;
+        }
+      }
+    }
+  }
   if (vm.count("config") != 0 && cl.config_path_.empty()) throw UsageError("--config: '' is not a file name");
   cl.dry_run_ = vm.count("dry-run") != 0;
+  if (vm.count("output-format") != 0) {
+    const std::string format = get(vm, "output-format");
+    if (format == "text") cl.output_format_ = OutputFormat::kText;
+    else if (format == "fio-json") cl.output_format_ = OutputFormat::kFioJson;
+    else if (format == "fio-json+") cl.output_format_ = OutputFormat::kFioJsonPlus;
+    else throw UsageError(fmt::format("--output-format: '{}' is not accepted; accepted: text, fio-json, fio-json+", format));
+  }
   if (vm.count("engine") != 0) {
     cl.engine_given_ = true;
     cl.engine_ = get(vm, "engine");
@@ -186,7 +213,11 @@ void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const 
       const std::string name = token.substr(2, token.find('=') - 2);
       const size_t dot = name.find('.');
       if (dot == std::string::npos) {
-        throw UsageError(fmt::format("unknown option '--{}'; see iopulse --help", name));
+        std::vector<std::string> known;
+        for (const auto& option : all.options()) known.push_back(option->long_name());
+        const std::string hint = suggest_option(name, known);
+        throw UsageError(fmt::format("unknown option '--{}'; {}see iopulse --help", name,
+                                     hint.empty() ? "" : hint + " "));
       }
       const std::string engine = name.substr(0, dot);
       const std::string& job_engine = engine_for_job;

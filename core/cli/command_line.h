@@ -36,6 +36,13 @@ class CommandLine {
   bool engine_given() const { return engine_given_; }                // --engine was given
   const std::string& config_path() const { return config_path_; }   // --config, empty = none
   bool dry_run() const { return dry_run_; }                          // --dry-run
+  // --output-format: what is printed at the end of a run.
+  enum class OutputFormat {
+    kText,         // the text summary (default)
+    kFioJson,      // fio's JSON output (report/fio_json_writer.h)
+    kFioJsonPlus,  // the same with fio's latency bins
+  };
+  OutputFormat output_format() const { return output_format_; }
 
   // Second pass: the validated job.  `registry` must already hold the
   // engine named by engine() (see EngineRegistry::require()).
@@ -58,6 +65,7 @@ class CommandLine {
   bool engine_given_ = false;
   std::string config_path_;
   bool dry_run_ = false;
+  OutputFormat output_format_ = OutputFormat::kText;
 };
 
 }  // namespace iopulse

@@ -86,6 +86,9 @@ struct JobFile {
   std::string path;                    // as given
   std::vector<JobFileEntry> global;    // top-level settings, in file order
   std::vector<JobFilePhase> phases;    // in run order; never empty
+  // A fio job file's group_reporting: fio-format outputs merge the groups of
+  // a phase into one job.
+  bool group_reporting = false;
 
   // The texts of the global settings of `key`, in file order (several only
   // for plugin-dir).  For what must be known before the phases are built:

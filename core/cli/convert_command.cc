@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "cli/convert_command.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "config/fio_job_file.h"
+#include "config/toml_job_writer.h"
+#include "job/usage_error.h"
+#include "plugin/engine_registry.h"
+
+namespace po = boost::program_options;
+
+namespace iopulse {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: iopulse convert JOB.fio [--plugin-dir DIR ...]\n\n"
+    "Prints the IOPulse TOML job file equivalent to a fio job file on standard\n"
+    "output (docs/fio-compatibility.md).  An ioengine that is not one of fio's\n"
+    "names IOPulse maps is looked up as an IOPulse engine plugin (--plugin-dir,\n"
+    "$IOPULSE_PLUGIN_PATH, the install directory).\n";
+
+}  // namespace
+
+int run_convert_command(int argc, char** argv) {
+  try {
+    po::options_description options("Options");
+    options.add_options()("help,h", "show this help")(
+        "plugin-dir", po::value<std::vector<std::string>>()->composing(), "also look for engine plugins here")(
+        "job", po::value<std::vector<std::string>>(), "the fio job file");
+    po::positional_options_description positional;
+    positional.add("job", -1);
+    po::variables_map vm;
+    try {
+      po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
+      po::notify(vm);
+    } catch (const po::error& e) {
+      throw UsageError(fmt::format("convert: {}", e.what()));
+    }
+    if (vm.count("help") != 0) {
+      std::cout << kUsage;
+      return 0;
+    }
+    const std::vector<std::string> jobs =
+        vm.count("job") != 0 ? vm["job"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (jobs.size() != 1) throw UsageError("convert: give exactly one fio job file; see iopulse convert --help");
+    PluginSearch search;
+    if (vm.count("plugin-dir") != 0) search.plugin_dirs = vm["plugin-dir"].as<std::vector<std::string>>();
+    if (const char* env = std::getenv("IOPULSE_PLUGIN_PATH")) search.env_path = env;
+    std::unique_ptr<EngineRegistry> plugins;
+    FioTranslationContext context;
+    context.engine_exists = [&](const std::string& name) {
+      if (!plugins) plugins = std::make_unique<EngineRegistry>(search);
+      return plugins->lookup(name) != nullptr;
+    };
+    const std::optional<JobFile> file = load_fio_job_file(jobs.front(), context);
+    if (!file) {
+      throw UsageError(fmt::format("convert: '{}' is not a fio job file (it is read as TOML: already an IOPulse "
+                                   "job file); accepted: a fio job file", jobs.front()));
+    }
+    std::cout << format_toml_job_file(*file);
+    return 0;
+  } catch (const UsageError& e) {
+    std::cerr << "iopulse: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "iopulse: error: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace iopulse

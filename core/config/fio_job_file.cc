@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "config/fio_job_file.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "config/fio_ini_reader.h"
+#include "config/fio_job_settings.h"
+#include "job/usage_error.h"
+
+namespace iopulse {
+namespace {
+
+// Settings that are the same for every phase of an IOPulse run: the files
+// and the engine (config/job_file.cc accepts them only as global settings).
+const std::set<std::string, std::less<>> kRunWide = {"target",      "file-size",   "file-distribution",
+                                                     "num-files",   "file-prefix", "engine",
+                                                     "preallocate", "allow-mounted-writes"};
+
+// One fio job translated.
+struct TranslatedJob {
+  std::string name;
+  std::string label;  // "job.fio:12: job 'name'"
+  std::vector<JobFileEntry> entries;
+  bool barrier = false;       // stonewall / wait_for: starts a new phase
+  std::string wait_for;       // the job waited for, if wait_for
+  std::string wait_for_label;
+  bool verify_pass = false;   // a read-back phase follows (verify with do_verify)
+  bool group_reporting = false;
+};
+
+class Translator {
+ public:
+  Translator(const std::string& path, const FioTranslationContext& context) : path_(path), context_(context) {}
+
+  JobFile translate(const FioIniFile& ini) {
+    problems_ = ini.problems;
+    std::vector<FioIniOption> global;
+    std::vector<TranslatedJob> jobs;
+    for (const FioIniSection& section : ini.sections) {
+      if (section.name == "global") {
+        global.insert(global.end(), section.options.begin(), section.options.end());
+        continue;
+      }
+      std::vector<FioIniOption> options = global;
+      options.insert(options.end(), section.options.begin(), section.options.end());
+      jobs.push_back(translate_job(section, options));
+    }
+    if (jobs.empty() && ini.problems.empty()) {
+      problems_.push_back(fmt::format("{}: no job section; accepted: [global] and one or more [job-name] sections",
+                                      path_));
+    }
+    if (problems_.empty()) check_same_files(jobs);
+    if (!problems_.empty()) {
+      std::string message = fmt::format("{}: {} problem{} with this fio job file:", path_, problems_.size(),
+                                        problems_.size() == 1 ? "" : "s");
+      for (const std::string& p : problems_) message += "\n  " + p;
+      throw UsageError(message);
+    }
+    return assemble(jobs);
+  }
+
+ private:
+  std::string label(const FioIniOption& o) const { return fmt::format("{}:{}: {}", path_, o.line, o.key); }
+
+  void problem(const std::string& p) {
+    if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(p);
+  }
+
+  TranslatedJob translate_job(const FioIniSection& section, const std::vector<FioIniOption>& options) {
+    FioJobSettings s;
+    s.name = section.name;
+    for (const FioIniOption& o : options) {
+      if (std::optional<std::string> p = apply_fio_option(s, o, label(o))) problem(*p);
+    }
+    TranslatedJob job;
+    job.name = s.name;
+    job.label = fmt::format("{}:{}: job '{}'", path_, section.line, section.name);
+    job.barrier = s.stonewall && s.stonewall->value;
+    job.group_reporting = s.group_reporting && s.group_reporting->value;
+    if (s.wait_for) {
+      job.barrier = true;
+      job.wait_for = s.wait_for->value;
+      job.wait_for_label = s.wait_for->label;
+    }
+    auto add = [&job](std::string key, std::string text, const std::string& label) {
+      job.entries.push_back({std::move(key), std::move(text), label});
+    };
+    const uint32_t numjobs = s.numjobs ? s.numjobs->value : 1;
+    const uint32_t nrfiles = s.nrfiles ? s.nrfiles->value : 1;
+
+    // The files.
+    const std::string dir = s.directory ? s.directory->value : "";
+    const auto in_dir = [&dir](const std::string& name) {
+      return dir.empty() || (!name.empty() && name.front() == '/') ? name : dir + "/" + name;
+    };
+    bool per_worker = false;
+    if (s.filenames) {
+      const std::vector<std::string>& names = s.filenames->value;
+      if (names.size() == 1) {
+        add("target", in_dir(names.front()), s.filenames->label);
+        if (s.nrfiles && nrfiles != 1) {
+          problem(fmt::format("{}: with one filename IOPulse uses that one file; accepted: nrfiles=1 or a "
+                              "filename list", s.nrfiles->label));
+        }
+      } else {
+        file_list(names, in_dir, s.filenames->label, add);
+      }
+    } else {
+      // fio's own names: <dir>/<job>.<clone>.<file>.
+      const std::string base = in_dir(s.name);
+      const std::string where = s.directory ? s.directory->label : job.label;
+      if (nrfiles > 1) {
+        if (numjobs > 1) {
+          problem(fmt::format("{}: nrfiles with numjobs and no filename: IOPulse gives each worker one file; "
+                              "accepted: nrfiles=1, numjobs=1 or a filename", s.nrfiles->label));
+        }
+        add("target", dir.empty() ? "." : dir, where);
+        add("num-files", std::to_string(nrfiles), s.nrfiles->label);
+        add("file-prefix", s.name + ".0", where);
+      } else if (numjobs > 1) {
+        per_worker = true;
+        add("target", base, where);
+        add("file-distribution", "per-worker", s.numjobs->label);
+      } else {
+        add("target", base + ".0.0", where);
+      }
+    }
+    const uint32_t files = s.filenames ? static_cast<uint32_t>(s.filenames->value.size()) : nrfiles;
+    uint64_t file_size = 0;
+    if (s.filesize) {
+      file_size = s.filesize->value;
+      add("file-size", std::to_string(file_size), s.filesize->label);
+    } else if (s.size) {
+      file_size = s.size->value / files;
+      add("file-size", std::to_string(file_size), s.size->label);
+    }
+
+    // The engine and how IO is issued.
+    if (s.engine) {
+      const std::string& e = s.engine->value;
+      static const std::set<std::string, std::less<>> kMapped = {"sync", "io_uring", "libaio", "mmap", "null"};
+      if (kMapped.count(e) == 0 && !(context_.engine_exists && context_.engine_exists(e))) {
+        problem(fmt::format("{}: '{}' is neither one of fio's engines IOPulse maps (psync, sync, pvsync, pvsync2, "
+                            "io_uring, libaio, mmap, null) nor an IOPulse engine plugin; see iopulse --list-engines",
+                            s.engine->label, e));
+      }
+      add("engine", e, s.engine->label);
+    }
+    if (s.direct && s.direct->value) add("direct", "true", s.direct->label);
+    if (s.iodepth) add("queue-depth", std::to_string(s.iodepth->value), s.iodepth->label);
+    if (s.iodepth_batch) add("submit-batch", std::to_string(s.iodepth_batch->value), s.iodepth_batch->label);
+    if (numjobs > 1) add("threads", std::to_string(numjobs), s.numjobs->label);
+    if (s.cpus_allowed) add("cpu-cores", s.cpus_allowed->value, s.cpus_allowed->label);
+    if (s.allow_mounted_write && s.allow_mounted_write->value) {
+      add("allow-mounted-writes", "true", s.allow_mounted_write->label);
+    }
+    if (s.preallocate && s.preallocate->value) add("preallocate", "true", s.preallocate->label);
+
+    // The workload.
+    const bool random = s.random && s.random->value;
+    uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
+    std::string mix_label = s.read_percent ? s.read_percent->label : job.label;
+    if (s.rwmixread && read_percent != 0 && read_percent != 100) {
+      read_percent = s.rwmixread->value;
+      mix_label = s.rwmixread->label;
+    }
+    add("read-percent", std::to_string(read_percent), mix_label);
+    if (random) add("random", "true", s.random->label);
+    if (s.read_sizes && s.write_sizes && s.read_sizes->value == s.write_sizes->value) {
+      add("block-size", s.read_sizes->value, s.read_sizes->label);
+    } else {
+      if (s.read_sizes) add("read-block-size", s.read_sizes->value, s.read_sizes->label);
+      if (s.write_sizes) add("write-block-size", s.write_sizes->value, s.write_sizes->label);
+    }
+    if (s.distribution) {
+      for (const auto& [key, text] : s.distribution->value) add(key, text, s.distribution->label);
+    }
+    if (s.randseed) add("seed", std::to_string(s.randseed->value), s.randseed->label);
+    if (s.fsync) add("fsync-every", std::to_string(s.fsync->value), s.fsync->label);
+    if (s.fdatasync) add("fdatasync-every", std::to_string(s.fdatasync->value), s.fdatasync->label);
+    if (s.buffer_pattern) add("buffer-pattern", std::to_string(s.buffer_pattern->value), s.buffer_pattern->label);
+    // fio's rates and think times hold for each clone.
+    if (s.rate_bw) add("rate-bw", std::to_string(s.rate_bw->value), s.rate_bw->label);
+    if (s.rate_iops) add("rate-iops", std::to_string(s.rate_iops->value), s.rate_iops->label);
+    if (s.rate_bw || s.rate_iops) add("rate-per-worker", "true", (s.rate_bw ? s.rate_bw : s.rate_iops)->label);
+    if (s.thinktime_ns) {
+      add("think-time", duration_text(s.thinktime_ns->value), s.thinktime_ns->label);
+      if (s.thinktime_spin_ns && s.thinktime_spin_ns->value != 0) {
+        if (s.thinktime_spin_ns->value != s.thinktime_ns->value) {
+          problem(fmt::format("{}: not supported by IOPulse: spinning for part of the think time; accepted: "
+                              "0 (sleep) or the whole thinktime (spin)", s.thinktime_spin_ns->label));
+        }
+        add("think-mode", "spin", s.thinktime_spin_ns->label);
+      }
+      if (s.thinktime_blocks) add("think-every", std::to_string(s.thinktime_blocks->value), s.thinktime_blocks->label);
+    }
+    if (s.verify && s.verify->value) {
+      add("verify", "true", s.verify->label);
+      job.verify_pass = read_percent == 0 && (!s.do_verify || s.do_verify->value);
+    }
+
+    // The stop condition.
+    if (s.time_based && s.time_based->value) {
+      if (!s.runtime_ns) {
+        problem(fmt::format("{}: time_based needs runtime; accepted: time_based with runtime=TIME",
+                            s.time_based->label));
+      } else {
+        add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
+      }
+      if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
+      return job;
+    }
+    const uint32_t loops = s.loops ? s.loops->value : 1;
+    const uint64_t pass = file_size * files;
+    const uint64_t amount = (s.io_size ? s.io_size->value : pass) * loops;
+    const bool norandommap = s.norandommap && s.norandommap->value;
+    const bool own_files = numjobs == 1 || per_worker;
+    if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
+    if (amount == pass && own_files && (!random || !norandommap) && !s.runtime_ns && !s.number_ios) {
+      if (pass != 0) add("run-until-complete", "true", (s.size ? s.size : s.filesize)->label);
+    } else if (amount != 0) {
+      const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
+                             : s.size ? s.size->label : s.filesize->label;
+      add("total-bytes", std::to_string(amount * numjobs), l);
+    } else if (!s.runtime_ns && !s.number_ios) {
+      problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios: IOPulse cannot tell how much "
+                          "IO to do; accepted: one of them", job.label));
+    }
+    if (s.runtime_ns) add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
+    return job;
+  }
+
+  // filename=a:b:c: IOPulse's file sets are <dir>/<prefix>.<i>, i = 0..n-1.
+  template <class InDir, class Add>
+  void file_list(const std::vector<std::string>& names, const InDir& in_dir, const std::string& label, Add& add) {
+    const std::string first = in_dir(names.front());
+    const size_t slash = first.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : first.substr(0, slash);
+    const std::string file = slash == std::string::npos ? first : first.substr(slash + 1);
+    const std::string prefix = file.size() > 2 && file.ends_with(".0") ? file.substr(0, file.size() - 2) : "";
+    bool fits = !prefix.empty() && prefix.find('/') == std::string::npos;
+    for (size_t i = 0; fits && i < names.size(); ++i) {
+      fits = in_dir(names[i]) == fmt::format("{}/{}.{}", dir, prefix, i) ||
+             (slash == std::string::npos && in_dir(names[i]) == fmt::format("{}.{}", prefix, i));
+    }
+    if (!fits) {
+      problem(fmt::format("{}: not supported by IOPulse: a list of arbitrary files; accepted: one file, or files "
+                          "named DIR/NAME.0:DIR/NAME.1:... (IOPulse's file sets)", label));
+      return;
+    }
+    add("target", dir, label);
+    add("num-files", std::to_string(names.size()), label);
+    add("file-prefix", prefix, label);
+  }
+
+  // An IOPulse run plans and prepares one set of files for all its phases.
+  void check_same_files(const std::vector<TranslatedJob>& jobs) {
+    std::map<std::string, std::pair<std::string, std::string>> first;  // key -> (text, job label)
+    for (const TranslatedJob& job : jobs) {
+      for (const JobFileEntry& e : job.entries) {
+        if (kRunWide.count(e.key) != 0) first.emplace(e.key, std::make_pair(e.text, job.label));
+      }
+    }
+    for (const TranslatedJob& job : jobs) {
+      std::map<std::string, const JobFileEntry*> mine;
+      for (const JobFileEntry& e : job.entries) {
+        if (kRunWide.count(e.key) != 0) mine[e.key] = &e;
+      }
+      for (const auto& [key, value] : first) {
+        const auto it = mine.find(key);
+        const std::string text = it == mine.end() ? "(not set)" : it->second->text;
+        if (text == value.first) continue;
+        problem(fmt::format("{}: {} '{}' differs from '{}' of {}: IOPulse runs every job of a file on the same "
+                            "files with one engine; accepted: the same filename, directory, size, nrfiles, numjobs "
+                            "without filename, and ioengine in every job",
+                            it == mine.end() ? job.label : it->second->label, key, text, value.first,
+                            value.second));
+      }
+    }
+  }
+
+  // Phases of groups; run-wide settings and settings every job has from the
+  // same line become global settings.
+  JobFile assemble(std::vector<TranslatedJob>& jobs) {
+    JobFile file;
+    file.path = path_;
+    file.group_reporting = std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return j.group_reporting; });
+    // Settings shared by every job from the same line (a [global] section).
+    for (const JobFileEntry& e : jobs.front().entries) {
+      const bool everywhere = std::all_of(jobs.begin(), jobs.end(), [&e](const TranslatedJob& j) {
+        return std::any_of(j.entries.begin(), j.entries.end(), [&e](const JobFileEntry& x) {
+          return x.key == e.key && x.text == e.text && x.label == e.label;
+        });
+      });
+      if (everywhere || kRunWide.count(e.key) != 0) file.global.push_back(e);
+    }
+    for (TranslatedJob& j : jobs) {
+      std::erase_if(j.entries, [&file](const JobFileEntry& x) {
+        return kRunWide.count(x.key) != 0 ||
+               std::any_of(file.global.begin(), file.global.end(),
+                           [&x](const JobFileEntry& g) { return g.key == x.key && g.label == x.label; });
+      });
+    }
+    // Jobs between barriers run together.
+    std::vector<std::vector<TranslatedJob*>> phases;
+    for (TranslatedJob& j : jobs) {
+      if (phases.empty() || j.barrier) {
+        if (!j.wait_for.empty() && !phases.empty()) {
+          for (const TranslatedJob* other : phases.back()) {
+            if (other->name != j.wait_for) {
+              problem(fmt::format("{}: not supported by IOPulse: waiting for '{}' while '{}' runs beside it; "
+                                  "IOPulse starts a job after every job before it (stonewall)", j.wait_for_label,
+                                  j.wait_for, other->name));
+              break;
+            }
+          }
+        }
+        phases.emplace_back();
+      }
+      phases.back().push_back(&j);
+    }
+    if (!problems_.empty()) {
+      std::string message = fmt::format("{}: {} problem{} with this fio job file:", path_, problems_.size(),
+                                        problems_.size() == 1 ? "" : "s");
+      for (const std::string& p : problems_) message += "\n  " + p;
+      throw UsageError(message);
+    }
+    std::set<std::string> names;
+    const auto unique = [&names](const std::string& name) {
+      std::string n = name;
+      for (int i = 2; !names.insert(n).second; ++i) n = fmt::format("{}-{}", name, i);
+      return n;
+    };
+    for (size_t p = 0; p < phases.size(); ++p) {
+      JobFilePhase phase;
+      const std::vector<TranslatedJob*>& members = phases[p];
+      if (members.size() == 1) {
+        phase.name = unique(members.front()->name);
+        phase.entries = members.front()->entries;
+        phase.label = members.front()->label;
+      } else {
+        phase.name = unique(fmt::format("phase-{}", p + 1));
+        phase.label = fmt::format("{}: phase '{}'", members.front()->label, phase.name);
+        for (TranslatedJob* j : members) phase.groups.push_back({unique(j->name), j->entries, j->label});
+      }
+      file.phases.push_back(std::move(phase));
+      // A write job with verify reads its blocks back and checks them, as
+      // fio's do_verify does.
+      for (const TranslatedJob* j : members) {
+        if (!j->verify_pass) continue;
+        JobFilePhase check;
+        check.name = unique(j->name + "-verify");
+        check.label = j->label;
+        for (const JobFileEntry& e : j->entries) {
+          if (e.key == "block-size" || e.key == "write-block-size" || e.key == "seed" || e.key == "threads" ||
+              e.key == "queue-depth" || e.key == "direct") {
+            check.entries.push_back({e.key == "write-block-size" ? "block-size" : e.key, e.text, e.label});
+          }
+        }
+        const JobFileEntry& v = *std::find_if(j->entries.begin(), j->entries.end(),
+                                              [](const JobFileEntry& e) { return e.key == "verify"; });
+        check.entries.push_back({"verify-only", "true", v.label});
+        check.entries.push_back({"read-percent", "100", v.label});
+        file.phases.push_back(std::move(check));
+      }
+    }
+    // One phase is a plain run, as a TOML file without [[phase]].
+    if (file.phases.size() == 1 && file.phases.front().groups.empty()) {
+      file.phases.front().name.clear();
+      file.phases.front().label.clear();
+    }
+    return file;
+  }
+
+  const std::string& path_;
+  const FioTranslationContext& context_;
+  std::vector<std::string> problems_;
+};
+
+std::string read_text(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw UsageError(fmt::format("--config: '{}' is a directory; accepted: a job file", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw UsageError(fmt::format("--config: '{}' cannot be read: {}; accepted: a job file", path,
+                                 std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+bool is_fio_job_file(const std::string& path, std::string_view text) {
+  if (path.ends_with(".fio")) return true;
+  if (!has_fio_ini_shape(text)) return false;
+  try {
+    (void)toml::parse(text, path);
+    return false;
+  } catch (const toml::parse_error&) {
+    return true;
+  }
+}
+
+JobFile translate_fio_job_file(std::string_view text, const std::string& path, const FioTranslationContext& context) {
+  return Translator(path, context).translate(read_fio_ini(text, path, context.getenv));
+}
+
+std::optional<JobFile> load_fio_job_file(const std::string& path, const FioTranslationContext& context) {
+  const std::string text = read_text(path);
+  if (!is_fio_job_file(path, text)) return std::nullopt;
+  return translate_fio_job_file(text, path, context);
+}
+
+bool names_fio_job_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  // By its contents: a target that happens to end in ".fio" stays a target.
+  return has_fio_ini_shape(text.str()) && is_fio_job_file(path, text.str());
+}
+
+}  // namespace iopulse

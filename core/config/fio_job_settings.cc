@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "config/fio_job_settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "job/quantity_parser.h"
+
+namespace iopulse {
+namespace {
+
+// A problem with the option being applied: its message without the label.
+struct Refusal {
+  std::string what;
+};
+
+[[noreturn]] void refuse(const std::string& what) { throw Refusal{what}; }
+
+[[noreturn]] void bad_value(const FioIniOption& o, std::string_view accepted) {
+  refuse(fmt::format("'{}' is not accepted; accepted: {}", o.value, accepted));
+}
+
+[[noreturn]] void missing(std::string_view why) { refuse(fmt::format("not supported by IOPulse: {}", why)); }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// fio's booleans: no value means 1.
+bool fio_bool(const FioIniOption& o) {
+  if (!o.has_value) return true;
+  const std::string v = lower(o.value);
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  bad_value(o, "0 or 1 (or the option alone for 1)");
+}
+
+uint64_t fio_integer(const FioIniOption& o, std::string_view text, uint64_t min, uint64_t max) {
+  uint64_t v = 0;
+  size_t used = 0;
+  try {
+    v = std::stoull(std::string(text), &used, 0);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || text.front() == '-' || v < min || v > max) {
+    bad_value(o, fmt::format("a whole number from {} to {}", min, max));
+  }
+  return v;
+}
+
+uint64_t fio_count(const FioIniOption& o, uint64_t min, uint64_t max) { return fio_integer(o, o.value, min, max); }
+
+// fio's sizes: binary units by default (4k = 4096, 1m = 1048576), any case,
+// with an optional "b"/"ib".  Percentages of a device are not taken.
+uint64_t fio_size(const FioIniOption& o, std::string_view text) {
+  const std::string t = lower(text);
+  size_t digits = 0;
+  while (digits < t.size() && (std::isdigit(static_cast<unsigned char>(t[digits])) || t[digits] == 'x')) ++digits;
+  const uint64_t mult = size_suffix_multiplier(std::string_view(t).substr(digits));
+  if (t.find('%') != std::string::npos) missing("a size as a percentage of the device; give bytes");
+  if (digits == 0 || mult == 0) bad_value(o, "a size such as 4096, 4k, 64KiB, 1g");
+  const uint64_t n = fio_integer(o, std::string_view(t).substr(0, digits), 0, UINT64_MAX / mult);
+  return n * mult;
+}
+
+// fio's times: a number with us/usec, ms/msec, s/sec, m/min, h or d; a bare
+// number is in `unit_ns` (seconds for runtime, microseconds for thinktime).
+uint64_t fio_time_ns(const FioIniOption& o, uint64_t unit_ns) {
+  static const std::map<std::string, uint64_t> kUnits = {
+      {"ns", 1},           {"nsec", 1},          {"us", 1'000},        {"usec", 1'000},
+      {"ms", 1'000'000},   {"msec", 1'000'000},  {"s", 1'000'000'000}, {"sec", 1'000'000'000},
+      {"m", 60'000'000'000}, {"min", 60'000'000'000}, {"h", 3'600'000'000'000}, {"d", 86'400'000'000'000}};
+  const std::string t = lower(o.value);
+  size_t digits = 0;
+  while (digits < t.size() && (std::isdigit(static_cast<unsigned char>(t[digits])) || t[digits] == '.')) ++digits;
+  const std::string suffix = t.substr(digits);
+  uint64_t unit = unit_ns;
+  if (!suffix.empty()) {
+    const auto it = kUnits.find(suffix);
+    if (it == kUnits.end()) bad_value(o, "a time such as 30, 500ms, 2m, 1h");
+    unit = it->second;
+  }
+  double n = 0;
+  try {
+    size_t used = 0;
+    n = std::stod(t.substr(0, digits), &used);
+    if (used != digits) n = -1;
+  } catch (const std::exception&) {
+    n = -1;
+  }
+  if (digits == 0 || n < 0 || n * static_cast<double>(unit) > 1.8e19) bad_value(o, "a time such as 30, 500ms, 2m, 1h");
+  return static_cast<uint64_t>(std::llround(n * static_cast<double>(unit)));
+}
+
+// "4k" or "4k,8k" (reads, writes; a third value is for trims).
+std::vector<std::string_view> split(std::string_view text, char sep) {
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (true) {
+    const size_t at = text.find(sep, pos);
+    parts.push_back(text.substr(pos, at == std::string_view::npos ? std::string_view::npos : at - pos));
+    if (at == std::string_view::npos) return parts;
+    pos = at + 1;
+  }
+}
+
+// The read and write parts of a "r,w[,t]" option; one part means both.
+std::pair<std::string_view, std::string_view> read_write_parts(const FioIniOption& o) {
+  const std::vector<std::string_view> parts = split(o.value, ',');
+  if (parts.size() > 3) bad_value(o, "a value for reads, or reads,writes[,trims]");
+  if (parts.size() == 3 && !parts[2].empty()) missing("a separate value for trims (IOPulse has no trims yet)");
+  if (parts.size() == 1) return {parts[0], parts[0]};
+  return {parts[0], parts[1]};
+}
+
+// bssplit: "4k/10:64k/50:32k/" (an entry without a share takes what is left).
+std::string bssplit_mix(const FioIniOption& o, std::string_view text) {
+  std::vector<std::pair<uint64_t, int64_t>> entries;  // size, percent (-1: the rest)
+  int64_t total = 0, open = 0;
+  for (std::string_view item : split(text, ':')) {
+    const size_t slash = item.find('/');
+    const uint64_t size = fio_size(o, item.substr(0, slash));
+    int64_t share = -1;
+    if (slash != std::string_view::npos && slash + 1 < item.size()) {
+      share = static_cast<int64_t>(fio_integer(o, item.substr(slash + 1), 0, 100));
+      total += share;
+    } else {
+      ++open;
+    }
+    entries.emplace_back(size, share);
+  }
+  if (total > 100 || (open == 0 && total != 100)) bad_value(o, "shares that add up to 100");
+  const int64_t rest = 100 - total;
+  const int64_t each = open != 0 ? rest / open : 0;
+  int64_t open_seen = 0;
+  std::string mix;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    int64_t share = entries[i].second;
+    if (share < 0) share = each + (++open_seen == open ? rest - each * open : 0);
+    if (share == 0) continue;
+    mix += fmt::format("{}{}:{}", mix.empty() ? "" : ",", entries[i].first, share);
+  }
+  if (mix.empty()) bad_value(o, "at least one size with a share above 0");
+  return mix;
+}
+
+// bsrange: fio draws a length uniformly in [min, max] and rounds it down to a
+// multiple of min, so every multiple below max has the same chance and max
+// itself almost none.  That is an IOPulse mix when the share is whole.
+std::string bsrange_mix(const FioIniOption& o, std::string_view text) {
+  const size_t dash = text.find('-');
+  if (dash == std::string_view::npos) bad_value(o, "MIN-MAX, e.g. 4k-16k");
+  const uint64_t lo = fio_size(o, text.substr(0, dash)), hi = fio_size(o, text.substr(dash + 1));
+  if (lo == 0 || hi < lo) bad_value(o, "MIN-MAX with 0 < MIN <= MAX");
+  if (lo == hi) return std::to_string(lo);
+  const uint64_t sizes = (hi - lo) / lo + ((hi - lo) % lo != 0 ? 1 : 0);  // multiples of lo below hi
+  if (sizes > 16 || 100 % sizes != 0) {
+    missing(fmt::format("bsrange {} gives {} sizes of equal share; IOPulse mixes at most 16 sizes with whole "
+                        "percent shares; give bssplit instead", text, sizes));
+  }
+  std::string mix;
+  for (uint64_t i = 0; i < sizes; ++i) mix += fmt::format("{}{}:{}", i == 0 ? "" : ",", lo * (i + 1), 100 / sizes);
+  return mix;
+}
+
+void set_sizes(FioJobSettings& s, std::string_view r, std::string_view w, const std::string& label,
+               const std::function<std::string(std::string_view)>& mix) {
+  if (!r.empty()) s.read_sizes = {mix(r), label};
+  if (!w.empty()) s.write_sizes = {mix(w), label};
+}
+
+// random_distribution=random | zipf:T | pareto:H | normal:D (| gauss:D),
+// each with an optional center (fio's second value).
+std::vector<std::pair<std::string, std::string>> distribution(const FioIniOption& o) {
+  const std::vector<std::string_view> parts = split(o.value, ':');
+  const std::string kind = lower(parts[0]);
+  const auto number = [&](std::string_view t, double lo, double hi) {
+    double v = 0;
+    try {
+      size_t used = 0;
+      v = std::stod(std::string(t), &used);
+      if (used != t.size()) v = NAN;
+    } catch (const std::exception&) {
+      v = NAN;
+    }
+    if (!(v >= lo && v <= hi)) bad_value(o, "random, zipf:THETA, pareto:H or normal:DEV[:CENTER]");
+    return v;
+  };
+  if (kind == "random" && parts.size() == 1) return {{"distribution", "uniform"}};
+  if (parts.size() < 2 || parts.size() > 3) bad_value(o, "random, zipf:THETA, pareto:H or normal:DEV[:CENTER]");
+  if (kind == "zipf" || kind == "pareto") {
+    if (parts.size() == 3) missing("a center for zipf and pareto (fio's hashed ranks have no IOPulse equivalent)");
+    number(parts[1], 0, 10);
+    // fio scatters the hot ranks over the file with a hash.
+    return {{"distribution", kind}, {kind == "zipf" ? "zipf-theta" : "pareto-h", std::string(parts[1])},
+            {"hot-spot-scatter", "true"}};
+  }
+  if (kind == "normal" || kind == "gauss") {
+    // fio's DEV is a percentage of the file; IOPulse's a fraction.
+    const double dev = number(parts[1], 0, 100);
+    std::vector<std::pair<std::string, std::string>> out = {{"distribution", "gaussian"},
+                                                            {"gaussian-stddev", fmt::format("{}", dev / 100)}};
+    if (parts.size() == 3) out.emplace_back("gaussian-center", fmt::format("{}", number(parts[2], 0, 1)));
+    return out;
+  }
+  if (kind == "zoned" || kind == "zoned_abs") missing("zoned random distributions");
+  bad_value(o, "random, zipf:THETA, pareto:H or normal:DEV[:CENTER]");
+}
+
+using Apply = void (*)(FioJobSettings&, const FioIniOption&, const std::string&);
+
+#define FIO \
+  []([[maybe_unused]] FioJobSettings & s, [[maybe_unused]] const FioIniOption& o, [[maybe_unused]] const std::string& label)
+
+// fio's options IOPulse honours, one row each (docs/fio-compatibility.md).
+const std::map<std::string, Apply, std::less<>> kOptions = {
+    {"name", FIO { s.name = o.value; }},
+    {"description", FIO {}},  // text only
+    {"thread", FIO {}},       // IOPulse's workers are always threads
+    {"stonewall", FIO { s.stonewall = {fio_bool(o), label}; }},
+    {"wait_for_previous", FIO { s.stonewall = {fio_bool(o), label}; }},
+    {"wait_for", FIO { s.wait_for = {o.value, label}; }},
+    {"new_group", FIO { s.new_group = {fio_bool(o), label}; }},
+    {"group_reporting", FIO { s.group_reporting = {fio_bool(o), label}; }},
+    {"rw", FIO {
+       static const std::map<std::string, std::pair<bool, uint32_t>> kKinds = {
+           {"read", {false, 100}},   {"write", {false, 0}},    {"randread", {true, 100}}, {"randwrite", {true, 0}},
+           {"rw", {false, 50}},      {"readwrite", {false, 50}}, {"randrw", {true, 50}}};
+       const std::string v = lower(o.value);
+       if (v.find(':') != std::string::npos) missing("an offset modifier after ':' in rw");
+       if (v == "trim" || v == "randtrim" || v == "trimwrite" || v == "randtrimwrite") missing("trims");
+       const auto it = kKinds.find(v);
+       if (it == kKinds.end()) bad_value(o, "read, write, randread, randwrite, rw, readwrite, randrw");
+       s.random = {it->second.first, label};
+       s.read_percent = {it->second.second, label};
+     }},
+    {"rwmixread", FIO { s.rwmixread = {static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
+    {"rwmixwrite", FIO { s.rwmixread = {100 - static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
+    {"bs", FIO {
+       const auto [r, w] = read_write_parts(o);
+       set_sizes(s, r, w, label, [&o](std::string_view t) { return std::to_string(fio_size(o, t)); });
+     }},
+    {"bssplit", FIO {
+       const auto [r, w] = read_write_parts(o);
+       set_sizes(s, r, w, label, [&o](std::string_view t) { return bssplit_mix(o, t); });
+     }},
+    {"bsrange", FIO {
+       const auto [r, w] = read_write_parts(o);
+       set_sizes(s, r, w, label, [&o](std::string_view t) { return bsrange_mix(o, t); });
+     }},
+    {"iodepth", FIO { s.iodepth = {static_cast<uint32_t>(fio_count(o, 1, 65536)), label}; }},
+    {"iodepth_batch", FIO {
+       const uint64_t n = fio_count(o, 0, 65536);
+       if (n != 0) s.iodepth_batch = {static_cast<uint32_t>(n), label};
+     }},
+    {"ioengine", FIO {
+       const std::string v = lower(o.value);
+       if (v == "psync" || v == "sync" || v == "pvsync" || v == "pvsync2") s.engine = {"sync", label};
+       else s.engine = {v, label};  // io_uring, libaio, mmap, null or a plugin: checked by the caller
+     }},
+    {"direct", FIO { s.direct = {fio_bool(o), label}; }},
+    {"buffered", FIO { s.direct = {!fio_bool(o), label}; }},
+    {"size", FIO { s.size = {fio_size(o, o.value), label}; }},
+    {"filesize", FIO {
+       if (o.value.find('-') != std::string::npos) missing("a range of file sizes");
+       s.filesize = {fio_size(o, o.value), label};
+     }},
+    {"io_size", FIO { s.io_size = {fio_size(o, o.value), label}; }},
+    {"io_limit", FIO { s.io_size = {fio_size(o, o.value), label}; }},
+    {"filename", FIO {
+       // ':' separates files; "\:" is a ':' inside a name.
+       std::vector<std::string> names(1);
+       for (size_t i = 0; i < o.value.size(); ++i) {
+         if (o.value[i] == '\\' && i + 1 < o.value.size() && o.value[i + 1] == ':') {
+           names.back() += ':';
+           ++i;
+         } else if (o.value[i] == ':') {
+           names.emplace_back();
+         } else {
+           names.back() += o.value[i];
+         }
+       }
+       for (const std::string& n : names) {
+         if (n.empty()) bad_value(o, "file names separated by ':'");
+       }
+       s.filenames = {names, label};
+     }},
+    {"directory", FIO {
+       if (o.value.find(':') != std::string::npos) missing("several directories");
+       if (o.value.empty()) bad_value(o, "a directory");
+       s.directory = {o.value, label};
+     }},
+    {"nrfiles", FIO { s.nrfiles = {static_cast<uint32_t>(fio_count(o, 1, 10'000'000)), label}; }},
+    {"numjobs", FIO { s.numjobs = {static_cast<uint32_t>(fio_count(o, 1, 4096)), label}; }},
+    {"runtime", FIO {
+       const uint64_t ns = fio_time_ns(o, 1'000'000'000);
+       if (ns == 0) s.runtime_ns.reset();  // fio: no limit
+       else s.runtime_ns = {ns, label};
+     }},
+    {"time_based", FIO { s.time_based = {fio_bool(o), label}; }},
+    {"loops", FIO { s.loops = {static_cast<uint32_t>(fio_count(o, 1, 1'000'000)), label}; }},
+    {"number_ios", FIO {
+       const uint64_t n = fio_count(o, 0, UINT64_MAX);
+       if (n != 0) s.number_ios = {n, label};
+     }},
+    {"rate", FIO {
+       const auto [r, w] = read_write_parts(o);
+       if (r != w && !(w.empty() || r.empty())) missing("separate read and write rates");
+       const uint64_t v = fio_size(o, r.empty() ? w : r);
+       if (v != 0) s.rate_bw = {v, label};
+     }},
+    {"rate_iops", FIO {
+       const auto [r, w] = read_write_parts(o);
+       if (r != w && !(w.empty() || r.empty())) missing("separate read and write rates");
+       const uint64_t v = fio_integer(o, r.empty() ? w : r, 0, UINT64_MAX);
+       if (v != 0) s.rate_iops = {v, label};
+     }},
+    {"rate_process", FIO {
+       const std::string v = lower(o.value);
+       if (v == "poisson") missing("rate_process=poisson (IOPulse issues on an even schedule, fio's linear)");
+       if (v != "linear") bad_value(o, "linear");
+     }},
+    {"thinktime", FIO {
+       const uint64_t ns = fio_time_ns(o, 1'000);
+       if (ns != 0) s.thinktime_ns = {ns, label};
+     }},
+    {"thinktime_spin", FIO { s.thinktime_spin_ns = {fio_time_ns(o, 1'000), label}; }},
+    {"thinktime_blocks", FIO { s.thinktime_blocks = {static_cast<uint32_t>(fio_count(o, 1, UINT32_MAX)), label}; }},
+    {"thinktime_blocks_type", FIO {
+       if (lower(o.value) == "issue") missing("thinktime_blocks_type=issue (IOPulse pauses after completions)");
+       if (lower(o.value) != "complete") bad_value(o, "complete");
+     }},
+    {"random_distribution", FIO { s.distribution = {distribution(o), label}; }},
+    {"randrepeat", FIO {
+       if (!fio_bool(o)) missing("randrepeat=0: IOPulse always repeats its sequence for a seed; give randseed");
+     }},
+    {"randseed", FIO { s.randseed = {fio_count(o, 0, UINT64_MAX), label}; }},
+    {"norandommap", FIO { s.norandommap = {fio_bool(o), label}; }},
+    {"fsync", FIO {
+       const uint64_t n = fio_count(o, 0, UINT32_MAX);
+       if (n != 0) s.fsync = {static_cast<uint32_t>(n), label};
+     }},
+    {"fdatasync", FIO {
+       const uint64_t n = fio_count(o, 0, UINT32_MAX);
+       if (n != 0) s.fdatasync = {static_cast<uint32_t>(n), label};
+     }},
+    {"end_fsync", FIO {
+       if (fio_bool(o)) missing("end_fsync (IOPulse has no fsync at the end of a job); use fsync=N");
+     }},
+    {"verify", FIO {
+       static const char* const kChecksums[] = {"md5", "crc64", "crc32c", "crc32c-intel", "crc32", "crc16", "crc7",
+                                                "xxhash", "sha512", "sha256", "sha1", "sha3-224", "sha3-256",
+                                                "sha3-384", "sha3-512", "meta"};
+       const std::string v = lower(o.value);
+       if (v == "0" || v == "none") {
+         s.verify = {false, label};
+         return;
+       }
+       if (v == "pattern") missing("verify=pattern (IOPulse verifies its own checksummed block format)");
+       for (const char* c : kChecksums) {
+         if (v == c) {
+           s.verify = {true, label};
+           return;
+         }
+       }
+       bad_value(o, "none, md5, crc32c, crc64, xxhash, sha256, meta, ...");
+     }},
+    {"do_verify", FIO { s.do_verify = {fio_bool(o), label}; }},
+    {"cpus_allowed", FIO { s.cpus_allowed = {o.value, label}; }},
+    {"allow_mounted_write", FIO { s.allow_mounted_write = {fio_bool(o), label}; }},
+    {"fallocate", FIO {
+       const std::string v = lower(o.value);
+       if (v == "none" || v == "0") s.preallocate = {false, label};
+       else if (v == "posix" || v == "native" || v == "1") s.preallocate = {true, label};
+       else missing(fmt::format("fallocate={}", o.value));
+     }},
+    {"zero_buffers", FIO {
+       if (fio_bool(o)) s.buffer_pattern = {0, label};
+     }},
+    {"buffer_pattern", FIO {
+       const uint64_t v = fio_integer(o, o.value, 0, UINT64_MAX);
+       if (v > 255) missing("a buffer pattern longer than one byte");
+       s.buffer_pattern = {static_cast<uint32_t>(v), label};
+     }},
+    {"refill_buffers", FIO {
+       if (!fio_bool(o)) missing("refill_buffers=0: IOPulse writes fresh data with every write");
+     }},
+    {"scramble_buffers", FIO {
+       if (!fio_bool(o)) missing("scramble_buffers=0: IOPulse writes fresh data with every write");
+     }},
+    {"invalidate", FIO {
+       if (fio_bool(o)) missing("invalidate=1: IOPulse does not drop the page cache before a job");
+     }},
+};
+
+#undef FIO
+
+// fio options that are known and deliberately refused, with the reason.
+const std::map<std::string, std::string_view, std::less<>> kRefused = {
+    {"ss", "steady-state detection is not implemented yet"},
+    {"ss_dur", "steady-state detection is not implemented yet"},
+    {"ss_ramp", "steady-state detection is not implemented yet"},
+    {"ramp_time", "IOPulse has no ramp time; every IO of the window is measured"},
+    {"startdelay", "IOPulse starts every job of a phase together"},
+    {"gtod_reduce", "IOPulse always measures every IO's latency"},
+    {"write_bw_log", "fio-format logs are not written yet; see --timeseries-output"},
+    {"write_iops_log", "fio-format logs are not written yet; see --timeseries-output"},
+    {"write_lat_log", "fio-format logs are not written yet; see --timeseries-output"},
+    {"log_avg_msec", "fio-format logs are not written yet; see --stats-interval"},
+    {"unlink", "IOPulse never removes the files of a job"},
+    {"offset", "IOPulse addresses whole files"},
+    {"offset_increment", "IOPulse addresses whole files"},
+    {"fill_device", "IOPulse needs the file size"},
+    {"iodepth_low", "IOPulse keeps the queue full"},
+    {"iodepth_batch_complete_min", "IOPulse reaps what has completed"},
+    {"iodepth_batch_complete_max", "IOPulse reaps what has completed"},
+    {"kb_base", "IOPulse's sizes are binary (k = 1024)"},
+    {"exitall", "IOPulse ends a phase when its last job ends"},
+};
+
+}  // namespace
+
+std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioIniOption& option,
+                                            const std::string& label) {
+  std::string key = option.key;
+  if (key == "readwrite") key = "rw";
+  if (key == "iodepth_batch_submit") key = "iodepth_batch";
+  const auto it = kOptions.find(key);
+  if (it == kOptions.end()) {
+    if (const auto r = kRefused.find(key); r != kRefused.end()) {
+      return fmt::format("{}: not supported by IOPulse: {}", label, r->second);
+    }
+    return fmt::format("{}: not supported by IOPulse (or not a fio option); see docs/fio-compatibility.md", label);
+  }
+  try {
+    it->second(settings, option, label);
+  } catch (const Refusal& r) {
+    return fmt::format("{}: {}", label, r.what);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> supported_fio_options() {
+  std::vector<std::string> names;
+  for (const auto& [name, apply] : kOptions) names.push_back(name);
+  names.insert(names.end(), {"readwrite", "iodepth_batch_submit"});
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string duration_text(uint64_t ns) {
+  if (ns % 1'000'000'000 == 0) return fmt::format("{}s", ns / 1'000'000'000);
+  if (ns % 1'000'000 == 0) return fmt::format("{}ms", ns / 1'000'000);
+  if (ns % 1'000 == 0) return fmt::format("{}us", ns / 1'000);
+  return fmt::format("{}ns", ns);
+}
+
+}  // namespace iopulse

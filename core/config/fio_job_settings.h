@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// FioJobSettings: one fio job's options, parsed with fio's meanings (sizes in
+// binary units, runtime in seconds, thinktime in microseconds, ...), before
+// they become IOPulse settings (config/fio_job_file.h).  The table of fio
+// options lives in fio_job_settings.cc, one row per option; an option not in
+// it is refused.
+#ifndef IOPULSE_CONFIG_FIO_JOB_SETTINGS_H_
+#define IOPULSE_CONFIG_FIO_JOB_SETTINGS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/fio_ini_reader.h"
+
+namespace iopulse {
+
+// A value and where it was given ("job.fio:7: bs").
+template <class T>
+struct FioSetting {
+  T value{};
+  std::string label;
+};
+
+struct FioJobSettings {
+  std::string name;                                  // name=, else the section's name
+  std::optional<FioSetting<bool>> random;            // from rw
+  std::optional<FioSetting<uint32_t>> read_percent;  // from rw: 100, 0 or 50
+  std::optional<FioSetting<uint32_t>> rwmixread;     // rwmixread / 100 - rwmixwrite
+  std::optional<FioSetting<std::string>> read_sizes, write_sizes;  // IOPulse mix text
+  std::optional<FioSetting<uint32_t>> iodepth, iodepth_batch;
+  std::optional<FioSetting<std::string>> engine;     // an IOPulse engine name
+  std::optional<FioSetting<bool>> direct;
+  std::optional<FioSetting<uint64_t>> size, filesize, io_size;
+  std::optional<FioSetting<std::vector<std::string>>> filenames;
+  std::optional<FioSetting<std::string>> directory;
+  std::optional<FioSetting<uint32_t>> nrfiles, numjobs, loops;
+  std::optional<FioSetting<uint64_t>> number_ios;
+  std::optional<FioSetting<uint64_t>> runtime_ns;
+  std::optional<FioSetting<bool>> time_based;
+  std::optional<FioSetting<uint64_t>> rate_bw, rate_iops;
+  std::optional<FioSetting<uint64_t>> thinktime_ns, thinktime_spin_ns;
+  std::optional<FioSetting<uint32_t>> thinktime_blocks;
+  // random_distribution: IOPulse settings (key, text) it stands for.
+  std::optional<FioSetting<std::vector<std::pair<std::string, std::string>>>> distribution;
+  std::optional<FioSetting<uint64_t>> randseed;
+  std::optional<FioSetting<bool>> norandommap;
+  std::optional<FioSetting<uint32_t>> fsync, fdatasync;
+  std::optional<FioSetting<bool>> verify, do_verify;
+  std::optional<FioSetting<std::string>> cpus_allowed;
+  std::optional<FioSetting<bool>> allow_mounted_write, preallocate;
+  std::optional<FioSetting<uint32_t>> buffer_pattern;
+  std::optional<FioSetting<bool>> stonewall, new_group, group_reporting;
+  std::optional<FioSetting<std::string>> wait_for;
+};
+
+// Applies one option to `settings`; `label` is "job.fio:7: bs".  Returns the
+// problem ("job.fio:7: bs: ...; accepted: ...") when fio's option is unknown,
+// its value malformed or IOPulse cannot honour it, else nullopt.
+std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioIniOption& option,
+                                            const std::string& label);
+
+// Every fio option name the table accepts, for the docs test.
+std::vector<std::string> supported_fio_options();
+
+// Text of a duration for an IOPulse option: "90s", "250ms", "10us", "7ns".
+std::string duration_text(uint64_t ns);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_CONFIG_FIO_JOB_SETTINGS_H_

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "config/toml_job_writer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "job/job_options.h"
+
+namespace iopulse {
+namespace {
+
+bool whole_number(const std::string& text) {
+  return !text.empty() && text.size() < 19 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return std::isdigit(c);
+  });
+}
+
+std::string value_text(const JobFileEntry& e) {
+  const JobOption* option = find_job_option(e.key);
+  if (option != nullptr && option->value_name.empty() && (e.text == "true" || e.text == "false")) return e.text;
+  if (whole_number(e.text) && !(e.text.size() > 1 && e.text.front() == '0')) return e.text;
+  std::ostringstream out;
+  out << toml::value<std::string>(e.text);
+  return out.str();
+}
+
+std::string key_text(const std::string& key) {
+  if (key.find('.') == std::string::npos) return key;
+  std::ostringstream out;  // an engine option: "io_uring.sqpoll" as one quoted key
+  out << toml::value<std::string>(key);
+  return out.str();
+}
+
+void write_entries(std::ostringstream& out, const std::vector<JobFileEntry>& entries) {
+  for (const JobFileEntry& e : entries) {
+    if (!e.label.empty()) out << "# " << e.label << "\n";
+    out << key_text(e.key) << " = " << value_text(e) << "\n";
+  }
+}
+
+std::string quoted(const std::string& s) {
+  std::ostringstream out;
+  out << toml::value<std::string>(s);
+  return out.str();
+}
+
+}  // namespace
+
+std::string format_toml_job_file(const JobFile& file) {
+  std::ostringstream out;
+  out << "# IOPulse job file converted from " << file.path << " (iopulse convert); docs/job-files.md\n";
+  write_entries(out, file.global);
+  const bool plain = file.phases.size() == 1 && file.phases.front().name.empty();
+  for (const JobFilePhase& phase : file.phases) {
+    if (plain) {
+      write_entries(out, phase.entries);
+    } else {
+      out << "\n[[phase]]\n";
+      if (!phase.label.empty()) out << "# " << phase.label << "\n";
+      out << "name = " << quoted(phase.name) << "\n";
+      write_entries(out, phase.entries);
+    }
+    for (const JobFileGroup& group : phase.groups) {
+      out << "\n" << (plain ? "[[group]]" : "[[phase.group]]") << "\n";
+      if (!group.label.empty()) out << "# " << group.label << "\n";
+      out << "name = " << quoted(group.name) << "\n";
+      write_entries(out, group.entries);
+    }
+  }
+  return out.str();
+}
+
+}  // namespace iopulse

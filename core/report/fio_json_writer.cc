@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "report/fio_json_writer.h"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace iopulse {
+namespace {
+
+using nlohmann::json;
+
+// fio's histogram (stat.h): FIO_IO_U_PLAT_BITS 6, 29 groups.
+constexpr uint32_t kPlatBits = 6;
+constexpr uint64_t kPlatVal = uint64_t{1} << kPlatBits;
+constexpr uint32_t kPlatNr = 29 * kPlatVal;
+
+// fio's default percentile list.
+constexpr double kPercentiles[] = {1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99};
+
+// One entry of "jobs".
+struct FioJob {
+  std::string name;
+  uint32_t groupid = 0;
+  uint64_t runtime_ns = 0;
+  OpStats read, write, sync;
+  double user_s = 0, system_s = 0;
+  uint64_t ctx = 0;
+};
+
+json lat_json(const LatencyHistogram& h, bool percentiles, bool bins) {
+  json j = {{"min", h.min()}, {"max", h.max()}, {"mean", h.mean()}, {"stddev", h.stddev()}, {"N", h.count()}};
+  if (percentiles && h.count() != 0) {
+    json p = json::object();
+    for (double q : kPercentiles) p[fmt::format("{:.6f}", q)] = h.percentile(q);
+    j["percentile"] = std::move(p);
+  }
+  if (bins) {
+    std::map<uint64_t, uint64_t> counts;
+    h.for_each_bucket([&counts](uint64_t lower, uint64_t, uint64_t count) {
+      counts[fio_bin_value(fio_bin_index(lower))] += count;
+    });
+    json b = json::object();
+    for (const auto& [value, count] : counts) b[std::to_string(value)] = count;
+    j["bins"] = std::move(b);
+  }
+  return j;
+}
+
+json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
+  const double secs = static_cast<double>(runtime_ns) / 1e9;
+  const double bw_bytes = secs > 0 ? static_cast<double>(s.bytes) / secs : 0;
+  const json none = {{"min", 0}, {"max", 0}, {"mean", 0.0}, {"stddev", 0.0}, {"N", 0}};
+  return {{"io_bytes", s.bytes},
+          {"io_kbytes", s.bytes / 1024},
+          {"bw_bytes", static_cast<uint64_t>(bw_bytes)},
+          {"bw", static_cast<uint64_t>(bw_bytes / 1024)},
+          {"iops", secs > 0 ? static_cast<double>(s.ops) / secs : 0.0},
+          {"runtime", runtime_ns / 1'000'000},
+          {"total_ios", s.ops},
+          {"short_ios", 0},
+          {"drop_ios", 0},
+          {"slat_ns", none},
+          {"clat_ns", lat_json(s.latency, true, plus)},
+          {"lat_ns", lat_json(s.latency, false, false)}};
+}
+
+json job_json(const FioJob& job, bool plus) {
+  const double runtime_s = static_cast<double>(job.runtime_ns) / 1e9;
+  return {{"jobname", job.name},
+          {"groupid", job.groupid},
+          {"error", 0},
+          {"eta", 0},
+          {"elapsed", static_cast<uint64_t>(runtime_s + 0.5)},
+          {"job options", json::object()},
+          {"read", direction_json(job.read, job.runtime_ns, plus)},
+          {"write", direction_json(job.write, job.runtime_ns, plus)},
+          {"trim", direction_json(OpStats{}, job.runtime_ns, plus)},
+          {"sync", {{"total_ios", job.sync.ops}, {"lat_ns", lat_json(job.sync.latency, false, false)}}},
+          {"job_runtime", job.runtime_ns / 1'000'000},
+          {"usr_cpu", runtime_s > 0 ? job.user_s * 100 / runtime_s : 0.0},
+          {"sys_cpu", runtime_s > 0 ? job.system_s * 100 / runtime_s : 0.0},
+          {"ctx", job.ctx},
+          {"majf", 0},
+          {"minf", 0}};
+}
+
+// The jobs of one phase (or of a run without phases).
+void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_name, bool group_reporting,
+              std::vector<FioJob>& out) {
+  const auto base = [&](const std::string& name) {
+    FioJob job;
+    job.name = name;
+    job.groupid = groupid;
+    job.runtime_ns = r.window_ns;
+    return job;
+  };
+  if (r.groups.empty() || group_reporting) {
+    FioJob job = base(r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups.front().name);
+    job.read = r.read;
+    job.write = r.write;
+    job.sync = r.sync;
+    job.user_s = r.resources.user_s;
+    job.system_s = r.resources.system_s;
+    job.ctx = r.resources.voluntary_switches + r.resources.involuntary_switches;
+    out.push_back(std::move(job));
+    return;
+  }
+  for (const RunResult::GroupResult& g : r.groups) {
+    FioJob job = base(g.name);
+    job.read = g.read;
+    job.write = g.write;
+    job.sync = g.sync;
+    out.push_back(std::move(job));
+  }
+}
+
+}  // namespace
+
+uint32_t fio_bin_index(uint64_t ns) {
+  const uint32_t msb = ns == 0 ? 0 : static_cast<uint32_t>(63 - std::countl_zero(ns));
+  if (msb <= kPlatBits) return static_cast<uint32_t>(ns);
+  const uint32_t error_bits = msb - kPlatBits;
+  const uint64_t base = uint64_t{error_bits + 1} << kPlatBits;
+  const uint64_t offset = (kPlatVal - 1) & (ns >> error_bits);
+  return static_cast<uint32_t>(std::min<uint64_t>(base + offset, kPlatNr - 1));
+}
+
+uint64_t fio_bin_value(uint32_t index) {
+  if (index < (kPlatVal << 1)) return index;
+  const uint32_t error_bits = (index >> kPlatBits) - 1;
+  const uint64_t base = uint64_t{1} << (error_bits + kPlatBits);
+  const uint64_t k = index % kPlatVal;
+  return base + static_cast<uint64_t>((static_cast<double>(k) + 0.5) * static_cast<double>(uint64_t{1} << error_bits));
+}
+
+json fio_json_document(const RunResult& result, FioJsonFlavour flavour, bool group_reporting) {
+  std::vector<FioJob> jobs;
+  if (result.phases.empty()) {
+    add_jobs(result, 0, "iopulse", group_reporting, jobs);
+  } else {
+    for (size_t i = 0; i < result.phases.size(); ++i) {
+      add_jobs(result.phases[i], static_cast<uint32_t>(i), result.phases[i].phase, group_reporting, jobs);
+    }
+  }
+  const bool plus = flavour == FioJsonFlavour::kJsonPlus;
+  json list = json::array();
+  for (const FioJob& job : jobs) list.push_back(job_json(job, plus));
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  char when[64] = {};
+  std::strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", std::localtime(&t));
+  return {{"fio version", fmt::format("iopulse-{}", result.iopulse_version)},
+          {"timestamp", static_cast<uint64_t>(t)},
+          {"timestamp_ms",
+           std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()},
+          {"time", when},
+          {"global options", json::object()},
+          {"jobs", std::move(list)},
+          {"disk_util", json::array()}};
+}
+
+}  // namespace iopulse

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// FioJsonWriter: a run's results in fio's JSON output format
+// (`--output-format fio-json` and `fio-json+`), for the tools that read fio's
+// results (fio_jsonplus_clat2csv, fio-plot, pbench, dashboards).
+//
+// Jobs: each concurrent group of a phase (a job section of a fio job file) is
+// one entry of "jobs", its numjobs clones merged; a phase without groups is
+// one entry named after the phase ("iopulse" for a run without phases).
+// "groupid" is the phase's index, as fio's stonewalls number its groups.
+// With group_reporting the jobs of one phase are merged into one entry.
+//
+// IOPulse measures one latency per IO, from its submission to the engine to
+// its completion: it is written as both clat_ns and lat_ns; slat_ns is
+// written with N = 0 (not measured).  fio-json+ adds clat_ns.bins, the
+// latency histogram in fio's own bins: IOPulse's histogram has fio's bucket
+// layout (64 buckets per power of two, exact below 128 ns), so every bucket
+// maps to exactly one fio bin, keyed by the value fio gives that bin.  Only
+// what was measured is written: fio's per-interval bw/iops statistics
+// (bw_min, iops_samples, ...) and IO-depth distributions are left out.
+// "fio version" names IOPulse ("iopulse-<version>"), so no reader mistakes
+// the document for fio's.
+#ifndef IOPULSE_REPORT_FIO_JSON_WRITER_H_
+#define IOPULSE_REPORT_FIO_JSON_WRITER_H_
+
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+#include "stats/run_result.h"
+
+namespace iopulse {
+
+enum class FioJsonFlavour { kJson, kJsonPlus };
+
+nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, bool group_reporting);
+
+// fio's histogram bin for a latency (stat.h: plat_val_to_idx) and the value
+// fio writes for a bin (plat_idx_to_val).
+uint32_t fio_bin_index(uint64_t ns);
+uint64_t fio_bin_value(uint32_t index);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_REPORT_FIO_JSON_WRITER_H_

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// fio job files end to end: `iopulse job.fio`, `--config job.fio` and
+// `iopulse convert job.fio`, each checked against fio itself (Debian's fio
+// package) running the same file: the same bytes read and written per job,
+// and the files fio's naming rules give.  Refusals exit 2 listing every
+// problem and touch nothing.  The job files are the tests' own.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kFio = "/usr/bin/fio";
+
+uint64_t file_size(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return UINT64_MAX;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+std::string write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+// fio's JSON output of `job` run with DIR=<dir>: the bytes each job read and
+// wrote, by job name, in order.
+struct JobBytes {
+  std::string name;
+  uint64_t read = 0, write = 0;
+};
+
+std::vector<JobBytes> fio_bytes(const std::string& job, const std::string& dir) {
+  const RunOutcome r = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<JobBytes> out;
+  const nlohmann::json j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  for (const auto& job_json : j["jobs"]) {
+    out.push_back({job_json["jobname"].get<std::string>(), job_json["read"]["io_bytes"].get<uint64_t>(),
+                   job_json["write"]["io_bytes"].get<uint64_t>()});
+  }
+  return out;
+}
+
+// A write pass, then a random read pass, then a sequential reader beside a
+// random mix: three phases, as fio's stonewalls make three steps.
+constexpr const char* kPhasesJob =
+    "; the tests' own job file\n"
+    "[global]\n"
+    "ioengine=psync\n"
+    "bs=4k\n"
+    "size=512k\n"
+    "directory=${DIR}\n"
+    "filename=data\n"
+    "\n"
+    "[fill]\n"
+    "rw=write\n"
+    "\n"
+    "[scan]\n"
+    "stonewall\n"
+    "rw=randread\n"
+    "\n"
+    "[seq]\n"
+    "stonewall\n"
+    "rw=read\n"
+    "bs=16k\n"
+    "[mixed]\n"
+    "rw=randrw\n"
+    "rwmixread=75\n";
+
+TEST(FioJobFileRunTest, RunsAFioFileGivenAsTheTargetLikeFio) {
+  ScratchDir dir, fio_dir;
+  const std::string job = write_file(dir.file("phases.fio"), kPhasesJob);
+  const RunOutcome r =
+      run_iopulse({job, "--json-output", dir.file("r.json"), "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(file_size(dir.file("data")), 512u << 10);
+  const nlohmann::json j = read_json(dir.file("r.json"));
+  ASSERT_EQ(j["phases"].size(), 3u);
+  const std::vector<JobBytes> fio = fio_bytes(job, fio_dir.path());
+  ASSERT_EQ(fio.size(), 4u);
+  EXPECT_EQ(file_size(fio_dir.file("data")), 512u << 10);
+  // One job per phase in the first two: the same bytes as fio's job.
+  EXPECT_EQ(j["phases"][0]["name"], "fill");
+  EXPECT_EQ(j["phases"][0]["write"]["bytes"].get<uint64_t>(), fio[0].write);
+  EXPECT_EQ(j["phases"][0]["read"]["bytes"].get<uint64_t>(), fio[0].read);
+  EXPECT_EQ(j["phases"][1]["read"]["bytes"].get<uint64_t>(), fio[1].read);
+  EXPECT_EQ(j["phases"][1]["write"]["bytes"].get<uint64_t>(), 0u);
+  // The third phase runs two jobs together; fio's two jobs move as much.
+  EXPECT_EQ(j["phases"][2]["total"]["bytes"].get<uint64_t>(), fio[2].read + fio[2].write + fio[3].read + fio[3].write);
+  const double writes = j["phases"][2]["write"]["bytes"].get<double>();
+  EXPECT_GT(writes, 0.0);  // the randrw job wrote about a quarter of its 512k
+  EXPECT_LT(writes, 0.5 * 512 * 1024);
+}
+
+TEST(FioJobFileRunTest, ConfigOptionAndConvertedTomlRunTheSameJob) {
+  ScratchDir dir, toml_dir, fio_dir;
+  const std::string job = write_file(dir.file("phases.fio"), kPhasesJob);
+  const RunOutcome a = run_iopulse({"--config", job, "--json-output", dir.file("a.json"), "--quiet"},
+                                   {"DIR=" + dir.path()});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const RunOutcome c = run_iopulse({"convert", job}, {"DIR=" + toml_dir.path()});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("[[phase]]\n"));
+  EXPECT_THAT(c.out, HasSubstr("target = \"" + toml_dir.path() + "/data\""));
+  const std::string toml = write_file(toml_dir.file("job.toml"), c.out);
+  const RunOutcome b = run_iopulse({"--config", toml, "--json-output", toml_dir.file("b.json"), "--quiet"});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(file_size(toml_dir.file("data")), 512u << 10);
+  const nlohmann::json ja = read_json(dir.file("a.json")), jb = read_json(toml_dir.file("b.json"));
+  ASSERT_EQ(ja["phases"].size(), jb["phases"].size());
+  for (size_t i = 0; i < ja["phases"].size(); ++i) {
+    EXPECT_EQ(ja["phases"][i]["name"], jb["phases"][i]["name"]);
+    EXPECT_EQ(ja["phases"][i]["total"]["bytes"], jb["phases"][i]["total"]["bytes"]);
+  }
+}
+
+TEST(FioJobFileRunTest, ClonesGetAFileEachAsInFio) {
+  ScratchDir dir, fio_dir;
+  const std::string job = write_file(dir.file("clones.fio"),
+                                     "[clone]\nioengine=sync\nrw=write\nbs=8k\nsize=128k\nnumjobs=3\n"
+                                     "directory=${DIR}\n");
+  const RunOutcome r = run_iopulse({job, "--json-output", dir.file("r.json"), "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  uint64_t fio_total = 0;
+  for (const JobBytes& b : fio_bytes(job, fio_dir.path())) fio_total += b.write;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(file_size(dir.file("clone." + std::to_string(i))), 128u << 10);
+    EXPECT_EQ(file_size(fio_dir.file("clone." + std::to_string(i) + ".0")), 128u << 10);  // fio's own name
+  }
+  EXPECT_EQ(read_json(dir.file("r.json"))["write"]["bytes"].get<uint64_t>(), fio_total);
+}
+
+TEST(FioJobFileRunTest, TheCommandLineScalesAJobDownWithoutEditingIt) {
+  ScratchDir dir;
+  const std::string job = write_file(
+      dir.file("long.fio"), "[long]\nfilename=${DIR}/f\nsize=64m\nrw=randread\nruntime=1h\ntime_based\n");
+  const RunOutcome r = run_iopulse(
+      {job, "--file-size", "1M", "--duration", "300ms", "--json-output", dir.file("r.json"), "--quiet"},
+      {"DIR=" + dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(file_size(dir.file("f")), 1u << 20);
+  EXPECT_LT(read_json(dir.file("r.json"))["window_ns"].get<uint64_t>(), 5'000'000'000u);
+}
+
+TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("bad.fio"),
+                                     "[global]\nfilename=${DIR}/f\nsize=1m\n[a]\nrw=randread\nramp_time=2\n"
+                                     "ioengine=nosuchengine\nss=iops:5%\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{job, "--json-output", dir.file("r.json")}, {"convert", job}}) {
+    const RunOutcome r = run_iopulse(args, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr("3 problems"));
+    EXPECT_THAT(r.err, HasSubstr("bad.fio:6: ramp_time"));
+    EXPECT_THAT(r.err, HasSubstr("bad.fio:7: ioengine: 'nosuchengine'"));
+    EXPECT_THAT(r.err, HasSubstr("bad.fio:8: ss: not supported by IOPulse: steady-state"));
+    EXPECT_EQ(r.out, "");
+  }
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename());
+  EXPECT_EQ(left, std::vector<std::string>{"bad.fio"});
+  // A malformed file: its line, exit 2.
+  const std::string broken = write_file(dir.file("broken.fio"), "[a\nrw=read\n");
+  const RunOutcome b = run_iopulse({"--config", broken});
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_THAT(b.err, HasSubstr("broken.fio:1: '[a' is not a section header"));
+}
+
+TEST(FioJobFileRunTest, FioOptionNamesOnTheCommandLineSuggestIOPulseOnes) {
+  ScratchDir dir;
+  const RunOutcome r = run_iopulse({dir.file("t"), "--file-size", "1M", "--bs=4k"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown option '--bs'; did you mean --block-size (fio's bs)?"));
+  const RunOutcome q = run_iopulse({dir.file("t"), "--file-size", "1M", "--iodepth", "8"});
+  EXPECT_EQ(q.exit_code, 2);
+  EXPECT_THAT(q.err, HasSubstr("did you mean --queue-depth (fio's iodepth)?"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("t")));
+}
+
+// Reads a CSV column of fio_jsonplus_clat2csv's output and adds it up.
+uint64_t column_sum(const std::string& csv, const std::string& column) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> names;
+  {
+    std::istringstream header(line);
+    for (std::string name; std::getline(header, name, ',');) names.push_back(name.substr(name.find_first_not_of(' ')));
+  }
+  const size_t at = std::find(names.begin(), names.end(), column) - names.begin();
+  uint64_t sum = 0;
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    std::string cell;
+    for (size_t i = 0; i <= at && std::getline(row, cell, ','); ++i) {
+    }
+    if (cell.find_first_not_of(' ') != std::string::npos) sum += std::stoull(cell);
+  }
+  return sum;
+}
+
+TEST(FioJobFileRunTest, FioJsonPlusOutputIsReadByFiosOwnTool) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("phases.fio"), kPhasesJob);
+  const RunOutcome r = run_iopulse({job, "--output-format", "fio-json+", "--json-output", dir.file("r.json"), "--quiet"},
+                                   {"DIR=" + dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = write_file(dir.file("fio.json"), r.out);
+  const nlohmann::json fj = nlohmann::json::parse(r.out);
+  const nlohmann::json ours = read_json(dir.file("r.json"));
+  ASSERT_EQ(fj["jobs"].size(), 4u);  // fill, scan, then seq and mixed together
+  EXPECT_EQ(fj["jobs"][0]["jobname"], "fill");
+  EXPECT_EQ(fj["jobs"][2]["jobname"], "seq");
+  EXPECT_EQ(fj["jobs"][3]["groupid"], 2);
+  EXPECT_EQ(fj["jobs"][0]["write"]["total_ios"], ours["phases"][0]["write"]["ops"]);
+  EXPECT_EQ(fj["jobs"][3]["read"]["io_bytes"], ours["phases"][2]["groups"][1]["read"]["bytes"]);
+  const RunOutcome csv = run_command({"/usr/bin/fio_jsonplus_clat2csv", out, dir.file("lat.csv")});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const RunOutcome check = run_command({"/usr/bin/fio_jsonplus_clat2csv", out, dir.file("lat.csv"), "--validate"});
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_THAT(check.out, HasSubstr("lat_job3.csv validated"));
+  // fio's tool counts every IO the run made.
+  EXPECT_EQ(column_sum(read_file(dir.file("lat_job0.csv")), "write_clat_ns_count"),
+            ours["phases"][0]["write"]["ops"].get<uint64_t>());
+  EXPECT_EQ(column_sum(read_file(dir.file("lat_job1.csv")), "read_clat_ns_count"),
+            ours["phases"][1]["read"]["ops"].get<uint64_t>());
+  // group_reporting: one job per phase.
+  const std::string grouped = write_file(dir.file("grouped.fio"), std::string(kPhasesJob) + "group_reporting\n");
+  const RunOutcome g = run_iopulse({grouped, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_EQ(nlohmann::json::parse(g.out)["jobs"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace iopulse::test

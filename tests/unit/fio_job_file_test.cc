@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// fio job files in process: the INI reader, the translation of each fio
+// option into IOPulse settings (checked on the JobSpecs the ordinary job-file
+// path builds from them), the refusals, and `convert`'s TOML reading back as
+// the same job.
+#include "config/fio_job_file.h"
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/fio_ini_reader.h"
+#include "config/fio_job_settings.h"
+#include "config/job_file.h"
+#include "config/toml_job_writer.h"
+#include "job/job_options.h"
+#include "job/usage_error.h"
+
+namespace iopulse {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::optional<std::string> test_env(const std::string& name) {
+  static const std::map<std::string, std::string> kEnv = {{"SIZE", "64m"}, {"DIR", "/data"}};
+  const auto it = kEnv.find(name);
+  if (it == kEnv.end()) return std::nullopt;
+  return it->second;
+}
+
+FioTranslationContext context() {
+  FioTranslationContext c;
+  c.engine_exists = [](const std::string& name) { return name == "myengine"; };
+  c.getenv = test_env;
+  return c;
+}
+
+JobFile translate(const std::string& text) { return translate_fio_job_file(text, "job.fio", context()); }
+
+std::vector<PhaseSpec> specs(const JobFile& file, const std::string& engine = "sync") {
+  return build_phase_specs(file, engine, [](JobSpecBuilder&) {});
+}
+
+std::string refusal(const std::string& text) {
+  try {
+    translate(text);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "not refused:\n" << text;
+  return "";
+}
+
+TEST(FioIniReaderTest, ReadsSectionsValuelessOptionsCommentsAndEnvironment) {
+  const FioIniFile f = read_fio_ini(
+      "; leading comment\n[global]\nbs = 4k ; inline comment\ntime_based\n# another\n[job one]\n"
+      "size=${SIZE}\ndirectory=${DIR}/x\n",
+      "job.fio", test_env);
+  ASSERT_TRUE(f.problems.empty()) << f.problems.front();
+  ASSERT_EQ(f.sections.size(), 2u);
+  EXPECT_EQ(f.sections[0].name, "global");
+  ASSERT_EQ(f.sections[0].options.size(), 2u);
+  EXPECT_EQ(f.sections[0].options[0].key, "bs");
+  EXPECT_EQ(f.sections[0].options[0].value, "4k");
+  EXPECT_EQ(f.sections[0].options[0].line, 3u);
+  EXPECT_EQ(f.sections[0].options[1].key, "time_based");
+  EXPECT_FALSE(f.sections[0].options[1].has_value);
+  EXPECT_EQ(f.sections[1].name, "job one");
+  EXPECT_EQ(f.sections[1].options[0].value, "64m");
+  EXPECT_EQ(f.sections[1].options[1].value, "/data/x");
+}
+
+TEST(FioIniReaderTest, CollectsEveryProblemWithItsLine) {
+  const FioIniFile f =
+      read_fio_ini("bs=4k\n[global]\nsize=${NOPE}\ninclude other.fio\n[broken\nbad key=1\n", "job.fio", test_env);
+  ASSERT_EQ(f.problems.size(), 5u);
+  EXPECT_THAT(f.problems[0], HasSubstr("job.fio:1: bs: outside any section"));
+  EXPECT_THAT(f.problems[1], HasSubstr("job.fio:3: size: ${NOPE}: the environment variable NOPE is not set"));
+  EXPECT_THAT(f.problems[2], HasSubstr("job.fio:4: include"));
+  EXPECT_THAT(f.problems[3], HasSubstr("job.fio:5: '[broken' is not a section header"));
+  EXPECT_THAT(f.problems[4], HasSubstr("job.fio:6: 'bad key=1' is not an option"));
+}
+
+TEST(FioIniReaderTest, RecognisesFioFilesButNotTomlOnes) {
+  EXPECT_TRUE(is_fio_job_file("job", "[global]\nbs=4k\n[a]\nrw=read\n"));
+  EXPECT_TRUE(is_fio_job_file("x.fio", "anything"));
+  EXPECT_FALSE(is_fio_job_file("job.toml", "target = \"/tmp/x\"\n[[phase]]\nname = \"a\"\n"));
+  EXPECT_FALSE(is_fio_job_file("job", "[io_uring]\nsqpoll = true\n"));  // valid TOML
+  EXPECT_FALSE(has_fio_ini_shape("bs=4k\n[job]\n"));                      // option before any section
+  EXPECT_FALSE(has_fio_ini_shape("\x7f" "ELF\x02\x01"));
+}
+
+TEST(FioJobFileTest, GlobalSettingsAreInheritedAndOverridden) {
+  const JobFile f = translate(
+      "[global]\nfilename=/tmp/fio-t/data\nsize=8m\nbs=16k\niodepth=4\nioengine=libaio\ndirect=1\n"
+      "[reads]\nrw=randread\nbs=8k\nruntime=3\ntime_based\n");
+  const std::vector<PhaseSpec> s = specs(f, "libaio");
+  ASSERT_EQ(s.size(), 1u);
+  const JobSpec& j = s[0].spec;
+  EXPECT_EQ(j.target_path, "/tmp/fio-t/data");
+  EXPECT_EQ(j.file_size, 8u << 20);
+  EXPECT_EQ(j.read_sizes.min_size(), 8192u);
+  EXPECT_EQ(j.queue_depth, 4u);
+  EXPECT_EQ(j.engine, "libaio");
+  EXPECT_TRUE(j.direct);
+  EXPECT_TRUE(j.random);
+  EXPECT_EQ(j.read_percent, 100u);
+  EXPECT_EQ(j.duration_ns, 3'000'000'000u);
+  EXPECT_FALSE(j.run_until_complete);
+}
+
+TEST(FioJobFileTest, StonewallStartsPhasesAndOtherJobsRunTogether) {
+  const JobFile f = translate(
+      "[global]\nfilename=/tmp/fio-t/data\nsize=1m\n[w]\nrw=write\n[r1]\nstonewall\nrw=read\n[r2]\nrw=randread\n"
+      "iodepth=2\n");
+  ASSERT_EQ(f.phases.size(), 2u);
+  EXPECT_EQ(f.phases[0].name, "w");
+  EXPECT_TRUE(f.phases[0].groups.empty());
+  ASSERT_EQ(f.phases[1].groups.size(), 2u);
+  EXPECT_EQ(f.phases[1].groups[0].name, "r1");
+  EXPECT_EQ(f.phases[1].groups[1].name, "r2");
+  const std::vector<PhaseSpec> s = specs(f);
+  EXPECT_EQ(s[0].spec.read_percent, 0u);
+  EXPECT_TRUE(s[0].spec.run_until_complete);  // fio's default: size bytes once
+  ASSERT_EQ(s[1].groups.size(), 2u);
+  EXPECT_FALSE(s[1].groups[0].second.random);
+  EXPECT_TRUE(s[1].groups[1].second.random);
+  EXPECT_EQ(s[1].groups[1].second.queue_depth, 2u);
+}
+
+TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
+  // One job, no filename: <directory>/<job>.0.0.
+  EXPECT_EQ(specs(translate("[one]\ndirectory=/d\nsize=1m\nrw=read\n"))[0].spec.target_path, "/d/one.0.0");
+  // numjobs without filename: a file per worker.
+  const JobSpec clones = specs(translate("[c]\ndirectory=/d\nsize=1m\nnumjobs=3\nrw=write\n"))[0].spec;
+  EXPECT_EQ(clones.target_path, "/d/c");
+  EXPECT_EQ(clones.threads, 3u);
+  EXPECT_EQ(clones.file_distribution, FileDistribution::kPerWorker);
+  // nrfiles: a file set <job>.0.<i>, size split among them.
+  const JobSpec set = specs(translate("[s]\ndirectory=/d\nsize=4m\nnrfiles=4\nrw=read\n"))[0].spec;
+  EXPECT_EQ(set.target_path, "/d");
+  EXPECT_EQ(set.num_files, 4u);
+  EXPECT_EQ(set.file_prefix, "s.0");
+  EXPECT_EQ(set.file_size, 1u << 20);
+  // A ':' list in IOPulse's set naming.
+  const JobSpec list = specs(translate("[l]\nfilename=/d/f.0:/d/f.1\nsize=2m\n"))[0].spec;
+  EXPECT_EQ(list.num_files, 2u);
+  EXPECT_EQ(list.file_prefix, "f");
+  EXPECT_EQ(list.file_size, 1u << 20);
+}
+
+TEST(FioJobFileTest, StopConditionsFollowFio) {
+  // io_size and loops: a byte budget; numjobs multiplies fio's per-job sizes.
+  JobSpec j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nio_size=4m\nnumjobs=2\n"))[0].spec;
+  EXPECT_EQ(j.total_bytes, 8u << 20);
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nloops=3\n"))[0].spec;
+  EXPECT_EQ(j.total_bytes, 3u << 20);
+  // runtime without time_based: whichever comes first.
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nruntime=2m\n"))[0].spec;
+  EXPECT_EQ(j.total_bytes, 1u << 20);
+  EXPECT_EQ(j.duration_ns, 120'000'000'000u);
+  // norandommap: random with replacement, so a byte budget rather than a pass.
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randread\nnorandommap\n"))[0].spec;
+  EXPECT_EQ(j.total_bytes, 1u << 20);
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nnumber_ios=100\n"))[0].spec;
+  EXPECT_EQ(j.total_ops, 100u);
+}
+
+TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
+  const JobSpec j = specs(translate(
+      "[a]\nfilename=/d/f\nsize=16m\nrw=randrw\nrwmixwrite=30\nbssplit=4k/50:64k/:16k/20,8k\n"
+      "random_distribution=zipf:1.1\nrandseed=42\nfsync=8\nrate_iops=500\nthinktime=250\nthinktime_blocks=4\n"
+      "cpus_allowed=0\niodepth_batch=2\nbuffered=0\nruntime=1s\ntime_based\n"))[0].spec;
+  EXPECT_EQ(j.read_percent, 70u);
+  ASSERT_EQ(j.read_sizes.entries().size(), 3u);
+  EXPECT_EQ(j.read_sizes.entries()[0].size, 4096u);
+  EXPECT_EQ(j.read_sizes.entries()[0].weight, 50u);
+  EXPECT_EQ(j.read_sizes.entries()[1].size, 65536u);
+  EXPECT_EQ(j.read_sizes.entries()[1].weight, 30u);  // the rest
+  EXPECT_EQ(j.write_sizes.min_size(), 8192u);
+  EXPECT_EQ(j.distribution.kind, DistributionKind::kZipf);
+  EXPECT_DOUBLE_EQ(j.distribution.zipf_theta.value_or(0), 1.1);
+  EXPECT_TRUE(j.distribution.hot_spot_scatter);
+  EXPECT_EQ(j.seed, 42u);
+  EXPECT_EQ(j.fsync_every, 8u);
+  EXPECT_EQ(j.rate_iops, 500u);
+  EXPECT_TRUE(j.rate_per_worker);
+  EXPECT_EQ(j.think_time_ns, 250'000u);  // fio's thinktime is in microseconds
+  EXPECT_EQ(j.think_every, 4u);
+  EXPECT_EQ(j.cpu_cores, std::vector<uint32_t>{0});
+  EXPECT_EQ(j.submit_batch, 2u);
+  EXPECT_TRUE(j.direct);
+  // normal:DEV is a percentage in fio.
+  const JobSpec g =
+      specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randread\nrandom_distribution=normal:10:0.25\n"))[0].spec;
+  EXPECT_EQ(g.distribution.kind, DistributionKind::kGaussian);
+  EXPECT_DOUBLE_EQ(g.distribution.gaussian_stddev.value_or(0), 0.1);
+  EXPECT_DOUBLE_EQ(g.distribution.gaussian_center.value_or(0), 0.25);
+  // bsrange: equal shares of the multiples of the minimum below the maximum.
+  const JobSpec r = specs(translate("[a]\nfilename=/d/f\nsize=1m\nbsrange=4k-20k\n"))[0].spec;
+  ASSERT_EQ(r.read_sizes.entries().size(), 4u);
+  EXPECT_EQ(r.read_sizes.entries()[3].size, 16384u);
+  EXPECT_EQ(r.read_sizes.entries()[3].weight, 25u);
+}
+
+TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
+  for (const char* e : {"psync", "sync", "pvsync", "pvsync2"}) {
+    EXPECT_EQ(translate(fmt::format("[a]\nfilename=/d/f\nsize=1m\nioengine={}\n", e)).global_values("engine"),
+              std::vector<std::string>{"sync"});
+  }
+  EXPECT_EQ(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=myengine\n").global_values("engine"),
+            std::vector<std::string>{"myengine"});
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nioengine=spdk\n"),
+              HasSubstr("job.fio:4: ioengine: 'spdk' is neither one of fio's engines"));
+}
+
+TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
+  const std::string m = refusal(
+      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=trim\nss=iops:10%\nfrobnicate=1\nbs=4x\n"
+      "rate_process=poisson\nrandrepeat=0\n");
+  EXPECT_THAT(m, HasSubstr("7 problems"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: trims"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: ss: not supported by IOPulse: steady-state"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: not supported by IOPulse: rate_process=poisson"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:11: randrepeat"));
+}
+
+TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
+  const std::string m = refusal("[global]\nsize=1m\ndirectory=/d\n[a]\nrw=read\n[b]\nrw=read\n");
+  EXPECT_THAT(m, HasSubstr("target '/d/b.0.0' differs from '/d/a.0.0'"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\n"), HasSubstr("time_based needs runtime"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/x:/e/y\nsize=1m\n"), HasSubstr("a list of arbitrary files"));
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\n[c]\nwait_for=a\n"),
+              HasSubstr("waiting for 'a' while 'b' runs beside it"));
+}
+
+TEST(FioJobFileTest, WriteJobsWithVerifyReadTheirBlocksBack) {
+  const JobFile f = translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nbs=4k\nverify=crc32c\n");
+  ASSERT_EQ(f.phases.size(), 2u);
+  EXPECT_EQ(f.phases[1].name, "w-verify");
+  const std::vector<PhaseSpec> s = specs(f);
+  EXPECT_TRUE(s[0].spec.verify);
+  EXPECT_TRUE(s[1].spec.verify_only);
+  EXPECT_EQ(s[1].spec.read_percent, 100u);
+  // do_verify=0: the blocks carry checksums but are not read back.
+  EXPECT_EQ(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\ndo_verify=0\n").phases.size(), 1u);
+}
+
+TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
+  const JobFile f = translate(
+      "[global]\nfilename=/tmp/fio-t/data\nsize=4m\nbs=4k\nruntime=1\n[seq]\nrw=write\n[mix]\nstonewall\n"
+      "rw=randrw\nrwmixread=70\nnumjobs=2\nbssplit=4k/60:8k/40\n[side]\nrw=read\niodepth=8\n");
+  const std::string toml = format_toml_job_file(f);
+  EXPECT_THAT(toml, HasSubstr("# job.fio:4: bs\nblock-size = 4096\n"));
+  EXPECT_THAT(toml, HasSubstr("[[phase.group]]"));
+  const JobFile back = parse_job_file(toml, "converted.toml");
+  const std::vector<PhaseSpec> a = specs(f), b = specs(back);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].name, b[i].name);
+    EXPECT_EQ(a[i].spec.to_json(), b[i].spec.to_json());
+    ASSERT_EQ(a[i].groups.size(), b[i].groups.size());
+    for (size_t g = 0; g < a[i].groups.size(); ++g) {
+      EXPECT_EQ(a[i].groups[g].first, b[i].groups[g].first);
+      EXPECT_EQ(a[i].groups[g].second.to_json(), b[i].groups[g].second.to_json());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace iopulse
