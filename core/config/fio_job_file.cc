@@ -37,6 +37,7 @@ struct TranslatedJob {
   std::string wait_for;       // the job waited for, if wait_for
   std::string wait_for_label;
   bool verify_pass = false;   // a read-back phase follows (verify with do_verify)
+  std::string verify_label;
   bool group_reporting = false;
 };
 
@@ -209,6 +210,7 @@ class Translator {
     if (s.verify && s.verify->value) {
       add("verify", "true", s.verify->label);
       job.verify_pass = read_percent == 0 && (!s.do_verify || s.do_verify->value);
+      job.verify_label = s.verify->label;
     }
 
     // The stop condition.
@@ -369,10 +371,8 @@ class Translator {
             check.entries.push_back({e.key == "write-block-size" ? "block-size" : e.key, e.text, e.label});
           }
         }
-        const JobFileEntry& v = *std::find_if(j->entries.begin(), j->entries.end(),
-                                              [](const JobFileEntry& e) { return e.key == "verify"; });
-        check.entries.push_back({"verify-only", "true", v.label});
-        check.entries.push_back({"read-percent", "100", v.label});
+        check.entries.push_back({"verify-only", "true", j->verify_label});
+        check.entries.push_back({"read-percent", "100", j->verify_label});
         file.phases.push_back(std::move(check));
       }
     }

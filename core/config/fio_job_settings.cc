@@ -410,6 +410,7 @@ const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"ss", "steady-state detection is not implemented yet"},
     {"ss_dur", "steady-state detection is not implemented yet"},
     {"ss_ramp", "steady-state detection is not implemented yet"},
+    {"ss_interval", "steady-state detection is not implemented yet"},
     {"ramp_time", "IOPulse has no ramp time; every IO of the window is measured"},
     {"startdelay", "IOPulse starts every job of a phase together"},
     {"gtod_reduce", "IOPulse always measures every IO's latency"},
@@ -435,6 +436,11 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   std::string key = option.key;
   if (key == "readwrite") key = "rw";
   if (key == "iodepth_batch_submit") key = "iodepth_batch";
+  if (key == "blocksize") key = "bs";
+  if (key == "steadystate") key = "ss";
+  if (key == "steadystate_duration") key = "ss_dur";
+  if (key == "steadystate_ramp_time") key = "ss_ramp";
+  if (key == "steadystate_check_interval") key = "ss_interval";
   const auto it = kOptions.find(key);
   if (it == kOptions.end()) {
     if (const auto r = kRefused.find(key); r != kRefused.end()) {
@@ -453,7 +459,7 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
 std::vector<std::string> supported_fio_options() {
   std::vector<std::string> names;
   for (const auto& [name, apply] : kOptions) names.push_back(name);
-  names.insert(names.end(), {"readwrite", "iodepth_batch_submit"});
+  names.insert(names.end(), {"readwrite", "iodepth_batch_submit", "blocksize"});
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -42,7 +42,7 @@ json lat_json(const LatencyHistogram& h, bool percentiles, bool bins) {
     for (double q : kPercentiles) p[fmt::format("{:.6f}", q)] = h.percentile(q);
     j["percentile"] = std::move(p);
   }
-  if (bins) {
+  if (bins && h.count() != 0) {  // fio writes no bins for a direction without IO
     std::map<uint64_t, uint64_t> counts;
     h.for_each_bucket([&counts](uint64_t lower, uint64_t, uint64_t count) {
       counts[fio_bin_value(fio_bin_index(lower))] += count;

@@ -248,5 +248,30 @@ TEST(FioJobFileRunTest, FioJsonPlusOutputIsReadByFiosOwnTool) {
   EXPECT_EQ(nlohmann::json::parse(g.out)["jobs"].size(), 3u);
 }
 
+TEST(FioJobFileRunTest, AWriteJobWithVerifyChecksWhatItWrote) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("verify.fio"),
+                                     "[w]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nrw=randwrite\nverify=crc32c\n");
+  const RunOutcome r = run_iopulse({job, "--json-output", dir.file("r.json"), "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = read_json(dir.file("r.json"));
+  ASSERT_EQ(j["phases"].size(), 2u);
+  EXPECT_EQ(j["phases"][0]["write"]["bytes"].get<uint64_t>(), 256u << 10);
+  EXPECT_EQ(j["phases"][1]["name"], "w-verify");
+  EXPECT_EQ(j["phases"][1]["read"]["bytes"].get<uint64_t>(), 256u << 10);
+  EXPECT_EQ(j["phases"][1]["verify"]["failures"].get<uint64_t>(), 0u);
+  // The blocks on disk are what the check read: flipping one byte of the
+  // file makes the same check fail.
+  {
+    std::fstream f(dir.file("f"), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(5000);
+    f.put('\x5a');
+  }
+  const std::string check = write_file(dir.file("check.fio"),
+                                       "[c]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nrw=read\nverify=crc32c\n");
+  const RunOutcome c = run_iopulse({check, "--verify-only", "--quiet"}, {"DIR=" + dir.path()});
+  EXPECT_EQ(c.exit_code, 1) << c.err;
+}
+
 }  // namespace
 }  // namespace iopulse::test

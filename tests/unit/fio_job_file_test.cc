@@ -6,7 +6,9 @@
 // the same job.
 #include "config/fio_job_file.h"
 
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <optional>
 #include <string>
 
@@ -273,6 +275,17 @@ TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
       EXPECT_EQ(a[i].groups[g].first, b[i].groups[g].first);
       EXPECT_EQ(a[i].groups[g].second.to_json(), b[i].groups[g].second.to_json());
     }
+  }
+}
+
+// docs/fio-compatibility.md names every fio option the translation takes.
+TEST(FioJobFileTest, TheDocsListEveryOptionHandled) {
+  std::ifstream in(std::string(IOPULSE_SOURCE_DIR) + "/docs/fio-compatibility.md");
+  std::ostringstream text;
+  text << in.rdbuf();
+  ASSERT_FALSE(text.str().empty());
+  for (const std::string& name : supported_fio_options()) {
+    EXPECT_THAT(text.str(), HasSubstr("`" + name + "`")) << name;
   }
 }
 
