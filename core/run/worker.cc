@@ -146,6 +146,9 @@ void Worker::run() {
       run_error_ = std::current_exception();
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
       setup_.signals->stop.store(true, std::memory_order_relaxed);
+      // What completed before the failure is measured like any run's end.
+      finish_ns_ = monotonic_now_ns();
+      roll_interval(finish_ns_, /*last=*/true);
     }
   }
   cpu_ = sched_getcpu();
