@@ -515,7 +515,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
   }
 
-  if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+  if (result.interrupted) {
+    // An engine that did not stop is worth saying beside the interruption.
+    if (result.stop_reason == "incomplete") {
+      for (const std::string& m : result.error_messages) spdlog::error("{}", m);
+    }
+    return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+  }
   // IO errors fail the run unless --continue-on-error; a block that failed
   // verification always does.
   const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
