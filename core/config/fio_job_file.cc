@@ -36,8 +36,6 @@ struct TranslatedJob {
   bool barrier = false;       // stonewall / wait_for: starts a new phase
   std::string wait_for;       // the job waited for, if wait_for
   std::string wait_for_label;
-  bool verify_pass = false;   // a read-back phase follows (verify with do_verify)
-  std::string verify_label;
   bool group_reporting = false;
 };
 
@@ -209,8 +207,11 @@ class Translator {
     }
     if (s.verify && s.verify->value) {
       add("verify", "true", s.verify->label);
-      job.verify_pass = read_percent == 0 && (!s.do_verify || s.do_verify->value);
-      job.verify_label = s.verify->label;
+      if (read_percent == 0 && (!s.do_verify || s.do_verify->value)) {
+        problem(fmt::format("{}: not supported by IOPulse: the read-back pass after a write-only job (do_verify=1, "
+                            "fio's default); accepted: do_verify=0, then a read job with verify (or iopulse "
+                            "--verify-only) to check the blocks", s.verify->label));
+      }
     }
 
     // The stop condition.
@@ -229,8 +230,11 @@ class Translator {
     const uint64_t amount = (s.io_size ? s.io_size->value : pass) * loops;
     const bool norandommap = s.norandommap && s.norandommap->value;
     const bool own_files = numjobs == 1 || per_worker;
+    // IOPulse's complete pass addresses every block once, so it takes one size.
+    const bool one_size = (!s.read_sizes || s.read_sizes->value.find(',') == std::string::npos) &&
+                          (!s.write_sizes || s.write_sizes->value.find(',') == std::string::npos);
     if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
-    if (amount == pass && own_files && (!random || !norandommap) && !s.runtime_ns && !s.number_ios) {
+    if (amount == pass && own_files && one_size && (!random || !norandommap) && !s.runtime_ns && !s.number_ios) {
       if (pass != 0) add("run-until-complete", "true", (s.size ? s.size : s.filesize)->label);
     } else if (amount != 0) {
       const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
@@ -358,23 +362,6 @@ class Translator {
         for (TranslatedJob* j : members) phase.groups.push_back({unique(j->name), j->entries, j->label});
       }
       file.phases.push_back(std::move(phase));
-      // A write job with verify reads its blocks back and checks them, as
-      // fio's do_verify does.
-      for (const TranslatedJob* j : members) {
-        if (!j->verify_pass) continue;
-        JobFilePhase check;
-        check.name = unique(j->name + "-verify");
-        check.label = j->label;
-        for (const JobFileEntry& e : j->entries) {
-          if (e.key == "block-size" || e.key == "write-block-size" || e.key == "seed" || e.key == "threads" ||
-              e.key == "queue-depth" || e.key == "direct") {
-            check.entries.push_back({e.key == "write-block-size" ? "block-size" : e.key, e.text, e.label});
-          }
-        }
-        check.entries.push_back({"verify-only", "true", j->verify_label});
-        check.entries.push_back({"read-percent", "100", j->verify_label});
-        file.phases.push_back(std::move(check));
-      }
     }
     // One phase is a plain run, as a TOML file without [[phase]].
     if (file.phases.size() == 1 && file.phases.front().groups.empty()) {

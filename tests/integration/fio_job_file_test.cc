@@ -117,7 +117,7 @@ TEST(FioJobFileRunTest, ConfigOptionAndConvertedTomlRunTheSameJob) {
   const RunOutcome c = run_iopulse({"convert", job}, {"DIR=" + toml_dir.path()});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_THAT(c.out, HasSubstr("[[phase]]\n"));
-  EXPECT_THAT(c.out, HasSubstr("target = \"" + toml_dir.path() + "/data\""));
+  EXPECT_THAT(c.out, HasSubstr("target = '" + toml_dir.path() + "/data'"));
   const std::string toml = write_file(toml_dir.file("job.toml"), c.out);
   const RunOutcome b = run_iopulse({"--config", toml, "--json-output", toml_dir.file("b.json"), "--quiet"});
   ASSERT_EQ(b.exit_code, 0) << b.err;
@@ -202,7 +202,10 @@ uint64_t column_sum(const std::string& csv, const std::string& column) {
   std::vector<std::string> names;
   {
     std::istringstream header(line);
-    for (std::string name; std::getline(header, name, ',');) names.push_back(name.substr(name.find_first_not_of(' ')));
+    for (std::string name; std::getline(header, name, ',');) {
+      const size_t start = name.find_first_not_of(' ');
+      names.push_back(start == std::string::npos ? "" : name.substr(start));
+    }
   }
   const size_t at = std::find(names.begin(), names.end(), column) - names.begin();
   uint64_t sum = 0;
@@ -248,29 +251,32 @@ TEST(FioJobFileRunTest, FioJsonPlusOutputIsReadByFiosOwnTool) {
   EXPECT_EQ(nlohmann::json::parse(g.out)["jobs"].size(), 3u);
 }
 
-TEST(FioJobFileRunTest, AWriteJobWithVerifyChecksWhatItWrote) {
+TEST(FioJobFileRunTest, VerifyChecksWhatTheJobReads) {
   ScratchDir dir;
-  const std::string job = write_file(dir.file("verify.fio"),
-                                     "[w]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nrw=randwrite\nverify=crc32c\n");
-  const RunOutcome r = run_iopulse({job, "--json-output", dir.file("r.json"), "--quiet"}, {"DIR=" + dir.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const nlohmann::json j = read_json(dir.file("r.json"));
-  ASSERT_EQ(j["phases"].size(), 2u);
-  EXPECT_EQ(j["phases"][0]["write"]["bytes"].get<uint64_t>(), 256u << 10);
-  EXPECT_EQ(j["phases"][1]["name"], "w-verify");
-  EXPECT_EQ(j["phases"][1]["read"]["bytes"].get<uint64_t>(), 256u << 10);
-  EXPECT_EQ(j["phases"][1]["verify"]["failures"].get<uint64_t>(), 0u);
-  // The blocks on disk are what the check read: flipping one byte of the
-  // file makes the same check fail.
+  // Written with checksummed blocks (no read-back: do_verify=0)...
+  const std::string write = write_file(dir.file("w.fio"), "[w]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nrw=randwrite\n"
+                                                          "verify=crc32c\ndo_verify=0\n");
+  const RunOutcome w = run_iopulse({write, "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  // ... then read back and checked: every block passes.
+  const std::string check = write_file(dir.file("check.fio"),
+                                       "[c]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nrw=read\nverify=crc32c\n");
+  const RunOutcome c = run_iopulse({check, "--verify-only", "--json-output", dir.file("r.json"), "--quiet"},
+                                   {"DIR=" + dir.path()});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(read_json(dir.file("r.json"))["read"]["bytes"].get<uint64_t>(), 256u << 10);
+  // A byte flipped on disk makes the same check fail.
   {
     std::fstream f(dir.file("f"), std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(5000);
     f.put('\x5a');
   }
-  const std::string check = write_file(dir.file("check.fio"),
-                                       "[c]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nrw=read\nverify=crc32c\n");
-  const RunOutcome c = run_iopulse({check, "--verify-only", "--quiet"}, {"DIR=" + dir.path()});
-  EXPECT_EQ(c.exit_code, 1) << c.err;
+  EXPECT_EQ(run_iopulse({check, "--verify-only", "--quiet"}, {"DIR=" + dir.path()}).exit_code, 1);
+  // A write job with fio's read-back pass (do_verify=1, the default) is refused.
+  const std::string both = write_file(dir.file("both.fio"), "[b]\nfilename=${DIR}/g\nsize=64k\nrw=write\nverify=md5\n");
+  const RunOutcome b = run_iopulse({both}, {"DIR=" + dir.path()});
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_THAT(b.err, HasSubstr("both.fio:5: verify: not supported by IOPulse: the read-back pass"));
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ TEST(FioJsonWriterTest, BinsAreFiosOwn) {
   EXPECT_EQ(fio_bin_index(129), 128u);
   EXPECT_EQ(fio_bin_index(130), 129u);
   EXPECT_EQ(fio_bin_value(128), 129u);       // 128 + 0.5 * 2
-  EXPECT_EQ(fio_bin_index(1000), 3 * 64u + (1000 >> 3) % 64);
+  EXPECT_EQ(fio_bin_index(1000), 4 * 64u + (1000 >> 3) % 64);  // msb 9: error bits 3, base 256
   EXPECT_EQ(fio_bin_index(uint64_t{1} << 50), 29 * 64u - 1);  // clamped to fio's last bin
 }
 

@@ -22,7 +22,7 @@ TEST(OptionSuggestionTest, FioNamesLeadToTheirIOPulseOption) {
   EXPECT_EQ(suggest_option("bs", known()), "did you mean --block-size (fio's bs)?");
   EXPECT_EQ(suggest_option("iodepth", known()), "did you mean --queue-depth (fio's iodepth)?");
   EXPECT_EQ(suggest_option("numjobs", known()), "did you mean --threads (fio's numjobs)?");
-  EXPECT_EQ(suggest_option("rate-iops", known()), "did you mean --rate-iops?");  // same name in both
+  EXPECT_EQ(suggest_option("rate_iops", known()), "did you mean --rate-iops (fio's rate_iops)?");
   EXPECT_EQ(suggest_option("cpus-allowed", known()), "did you mean --cpu-cores (fio's cpus_allowed)?");
 }
 
