@@ -42,6 +42,7 @@
 #include "run/planned_workload.h"
 #include "target/dataset_preparer.h"
 #include "target/layout_manifest.h"
+#include "target/metadata_record.h"
 #include "target/target_layout.h"
 
 namespace iopulse {
@@ -98,6 +99,11 @@ MetricsSnapshot metrics_snapshot(const MergedInterval& m, const IntervalSummary&
   if (cumulative[OpKind::kSync].ops != 0) {
     snap.job.sync = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kSync], m.ops[OpKind::kSync], secs);
   }
+  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
+    if (cumulative.kinds[k].ops != 0 || cumulative.kinds[k].errors != 0) {
+      snap.job.meta[k - kFirstMetaKind] = MetricsSnapshot::OpMetrics::from(cumulative.kinds[k], m.ops.kinds[k], secs);
+    }
+  }
   return snap;
 }
 
@@ -107,6 +113,63 @@ struct PlannedPhase {
   std::vector<std::unique_ptr<PlannedWorkload>> workloads;
   const PlannedWorkload& first() const { return *workloads.front(); }
 };
+
+// A phase with several --md-phases becomes one phase per metadata phase,
+// each measured on its own ("<phase>.<md-phase>", or the md-phase's name).
+std::vector<PhaseSpec> split_metadata_phases(std::vector<PhaseSpec> specs) {
+  std::vector<PhaseSpec> out;
+  bool data = false, metadata = false;
+  for (PhaseSpec& s : specs) {
+    for (const auto& [name, g] : s.groups) {
+      if (g.metadata.active()) throw UsageError("--md-phases: not available in groups; give it to a phase");
+    }
+    const MetadataSpec& md = s.spec.metadata;
+    (md.active() ? metadata : data) = true;
+    if (md.phases.size() <= 1) {
+      out.push_back(std::move(s));
+      continue;
+    }
+    for (MetaPhase p : md.phases) {
+      PhaseSpec one{s.name.empty() ? std::string(info(p).name) : s.name + "." + info(p).name, s.spec, {}};
+      one.spec.metadata.phases = {p};
+      out.push_back(std::move(one));
+    }
+  }
+  if (data && metadata) {
+    throw UsageError("--md-phases: a job runs metadata phases or data phases, not both; use two jobs");
+  }
+  return out;
+}
+
+// Before anything is touched: every metadata phase finds the tree it needs
+// under its target, and removes only what IOPulse recorded creating.  The
+// phases on the per-worker trees and those on the shared tree (--md-shared-dir)
+// are two families; within one the shape stays the same.
+void check_metadata_phases(const std::vector<PlannedPhase>& phases, uint32_t rank, uint32_t ranks) {
+  if (!phases.front().first().spec.metadata.active()) return;
+  for (const bool shared : {false, true}) {
+    const JobSpec* first = nullptr;
+    std::vector<MetadataPhasePlan> plans;
+    for (const PlannedPhase& p : phases) {
+      const JobSpec& s = p.first().spec;
+      const MetadataSpec& a = s.metadata;
+      if (a.shared_dir != shared) continue;
+      if (first == nullptr) first = &s;
+      const MetadataSpec& b = first->metadata;
+      if (s.threads != first->threads || a.items != b.items || a.depth != b.depth || a.branching != b.branching ||
+          a.leaf_only != b.leaf_only) {
+        throw UsageError(fmt::format("phase {}: the metadata phases on one tree keep its shape; --threads and "
+                                     "--md-items/-depth/-branching/-leaf-only must be the same in each",
+                                     p.name));
+      }
+      plans.push_back({p.name.empty() ? std::string(info(a.phases.front()).name) : p.name, a.phases.front()});
+    }
+    if (first != nullptr) {
+      check_metadata_target(first->target_path, first->metadata, plans, rank * first->threads, first->threads,
+                            first->threads * ranks);
+    }
+  }
+}
 
 // Every phase's job specs, checked against the engine; no target looked at yet.
 std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& registry, const JobFile* file,
@@ -127,7 +190,7 @@ std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& regist
   } else {
     specs.push_back({"", cl.to_job_spec(registry), {}});
   }
-  return specs;
+  return split_metadata_phases(std::move(specs));
 }
 
 // Calls f(spec) for every workload of every phase, always in the same order.
@@ -300,6 +363,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   OutputPlan outputs;
   agree_on(group, [&] {
     phases = plan_phases(std::move(specs), lib, scopes);
+    check_metadata_phases(phases, group.rank(), group.size());
     calibrate_monotonic_clock();
     // Every output is checked before anything is prepared, so no run's
     // results are lost to a bad output path found at the end.
@@ -325,7 +389,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<PrometheusExporter> exporter;
   RunResult result;
   const PreparationOptions prep_options = preparation_for(phases);
-  const bool prepares = !diskless && !spec.verify_only;
+  const bool prepares = !diskless && !spec.verify_only && !spec.metadata.active();
   agree_on(group, [&] {
   // Every worker holds a descriptor per file of its set.
   size_t descriptors = 64;
@@ -336,7 +400,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < descriptors) {
     files.rlim_cur = std::min<rlim_t>(files.rlim_max, descriptors);
     setrlimit(RLIMIT_NOFILE, &files);
-    if (files.rlim_cur < descriptors) {
+    // A metadata job holds no file open between its ops: a descriptor that
+    // is missing when an op opens one is that op's error (EMFILE).
+    if (files.rlim_cur < descriptors && !spec.metadata.active()) {
       throw UsageError(fmt::format("the job needs about {} open files and the limit is {} (ulimit -n)", descriptors,
                                    files.rlim_cur));
     }
@@ -361,7 +427,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.config = p.spec.to_json();
     r.config["queue_depth_used"] = p.binding.queue_depth;
     r.config["engine_options"] = p.options.to_json();
-    r.config["file_size"] = p.layout.files.front().size;
+    if (!p.layout.files.empty()) r.config["file_size"] = p.layout.files.front().size;
     r.iopulse_version = IOPULSE_VERSION;
     r.engine.name = desc.name;
     r.engine.version = desc.version != nullptr ? desc.version : "";
@@ -378,7 +444,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<TimeSeriesJsonLines> jsonl;
   std::unique_ptr<TimeSeriesCsv> csv;
   if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
-  if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output);
+  if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output, spec.metadata.active());
 
   // Each rank prepares the files it is first to address; nobody starts
   // before every rank's files are ready.  Alone, a failed or interrupted
@@ -498,6 +564,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     totals[OpKind::kRead] = result.read;
     totals[OpKind::kWrite] = result.write;
     totals[OpKind::kSync] = result.sync;
+    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) totals.kinds[k] = result.meta.kinds[k];
     MergedInterval none;
     IntervalSummary end;
     end.end_ns = result.window_ns;
@@ -518,7 +585,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
   // IO errors fail the run unless --continue-on-error; a block that failed
   // verification always does.
-  const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
+  const uint64_t io_errors =
+      result.read.errors + result.write.errors + result.sync.errors + result.meta.meta_total().errors;
   if (result.stop_reason == "preparation-error") return 1;  // already reported
   if (result.stop_reason == "error" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);

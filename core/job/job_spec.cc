@@ -67,6 +67,7 @@ nlohmann::json JobSpec::to_json() const {
   if (total_bytes != 0) j["total_bytes"] = total_bytes;
   if (total_ops != 0) j["total_ops"] = total_ops;
   if (run_until_complete) j["run_until_complete"] = true;
+  if (metadata.active()) j["metadata"] = metadata.to_json();
   j["engine"] = engine;
   nlohmann::json opts = nlohmann::json::object();
   for (const auto& [name, value] : engine_options) opts[name] = value;

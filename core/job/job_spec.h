@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "job/metadata_spec.h"
 #include "workload/access_distribution.h"
 #include "workload/block_size_mix.h"
 
@@ -110,6 +111,9 @@ struct JobSpec {
   uint64_t total_bytes = 0;                // total over all workers; 0 = not set
   uint64_t total_ops = 0;                  // total over all workers; 0 = not set
   bool run_until_complete = false;         // every block of the working set exactly once
+
+  // Metadata workloads (--md-phases): empty phases for a data job.
+  MetadataSpec metadata;
 
   // Engine.
   std::string engine = "sync";             // a name, or a path to a .so

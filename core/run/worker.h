@@ -37,6 +37,7 @@
 #include "job/job_spec.h"
 #include "run/engine_instance.h"
 #include "run/start_barrier.h"
+#include "run/worker_thread.h"
 #include "stats/access_heatmap.h"
 #include "stats/op_stats_set.h"
 #include "stats/time_series_assembler.h"
@@ -79,36 +80,36 @@ struct WorkerSetup {
   bool publish_progress = false;    // keep progress_ops()/progress_bytes() current
 };
 
-class Worker {
+class Worker final : public WorkerThread {
  public:
   explicit Worker(const WorkerSetup& setup);
-  ~Worker();
+  ~Worker() override;
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   // The thread body.  Never throws: a setup failure aborts the barrier and
   // is kept in setup_error(); a failure while running in run_error().
-  void run();
+  void run() override;
 
   // True once run() has returned its results (any thread may ask).
-  bool finished() const { return finished_.load(std::memory_order_acquire); }
-  const OpStatsSet& stats() const { return cumulative_; }
+  bool finished() const override { return finished_.load(std::memory_order_acquire); }
+  const OpStatsSet& stats() const override { return cumulative_; }
   // Latency from each IO's intended start on the rate schedule, by OpKind
   // (empty without a rate limit).
-  const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const { return intended_; }
-  uint64_t verify_failures() const { return verify_failures_; }
-  uint64_t lock_conflicts() const { return lock_conflicts_; }
-  int cpu() const { return cpu_; }  // the CPU the worker last ran on
-  int numa_node() const { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
-  const AccessHeatmap* heatmap() const { return heatmap_.get(); }
-  uint64_t finish_ns() const { return finish_ns_; }
+  const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const override { return intended_; }
+  uint64_t verify_failures() const override { return verify_failures_; }
+  uint64_t lock_conflicts() const override { return lock_conflicts_; }
+  int cpu() const override { return cpu_; }  // the CPU the worker last ran on
+  int numa_node() const override { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
+  const AccessHeatmap* heatmap() const override { return heatmap_.get(); }
+  uint64_t finish_ns() const override { return finish_ns_; }
   // Reads and writes completed so far and their bytes, updated once per
   // reap when setup.publish_progress; any thread may read them.
-  uint64_t progress_ops() const { return progress_ops_.load(std::memory_order_relaxed); }
-  uint64_t progress_bytes() const { return progress_bytes_.load(std::memory_order_relaxed); }
-  std::exception_ptr setup_error() const { return setup_error_; }
-  std::exception_ptr run_error() const { return run_error_; }
-  const std::vector<std::string>& error_messages() const { return error_messages_; }
+  uint64_t progress_ops() const override { return progress_ops_.load(std::memory_order_relaxed); }
+  uint64_t progress_bytes() const override { return progress_bytes_.load(std::memory_order_relaxed); }
+  std::exception_ptr setup_error() const override { return setup_error_; }
+  std::exception_ptr run_error() const override { return run_error_; }
+  const std::vector<std::string>& error_messages() const override { return error_messages_; }
 
  private:
   // One IO in the pool.  io.user_data is the slot's index.
