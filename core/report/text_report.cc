@@ -44,12 +44,16 @@ std::string engine_text(const EngineIdentity& engine) {
   return text;
 }
 
-void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t window_ns) {
+// `moves_data`: the kind transfers bytes (a bandwidth line); mkdir, stat
+// and the like do not.
+void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t window_ns, bool moves_data = true) {
   fmt::format_to(out, "\n{}\n", title);
   line(out, "IOPS", fmt::format("{}  ({} ops)", format_iops(iops(stats, window_ns)), stats.ops));
-  line(out, "bandwidth",
-       fmt::format("{}  ({}, {} bytes)", format_bandwidth(bandwidth_bytes_per_sec(stats, window_ns)),
-                   format_bytes(stats.bytes), stats.bytes));
+  if (moves_data) {
+    line(out, "bandwidth",
+         fmt::format("{}  ({}, {} bytes)", format_bandwidth(bandwidth_bytes_per_sec(stats, window_ns)),
+                     format_bytes(stats.bytes), stats.bytes));
+  }
   line(out, "errors", fmt::format("{}", stats.errors));
   const LatencyHistogram& latency = stats.latency;
   if (latency.count() == 0) {
@@ -182,7 +186,9 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   if (has_activity(result.sync)) op_section(out, "sync", result.sync, result.window_ns);
   // Metadata operations: one section per kind, each its own rate.
   for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
-    if (has_activity(result.meta.kinds[k])) op_section(out, kOpKinds[k].name, result.meta.kinds[k], result.window_ns);
+    if (has_activity(result.meta.kinds[k])) {
+      op_section(out, kOpKinds[k].name, result.meta.kinds[k], result.window_ns, kOpKinds[k].moves_data);
+    }
   }
   total.errors += meta_total.errors;
   if (result.worker_ops.size() > 1 && metadata) {

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -76,15 +77,19 @@ void MetadataWorker::run() {
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
       setup_.signals->stop.store(true, std::memory_order_relaxed);
     }
+  }
+  cpu_ = sched_getcpu();
+  // The engine and the directory are closed first, so the record still gets
+  // a descriptor when the phase ended on EMFILE.
+  teardown();
+  if (start_ns != 0) {
     try {
       store_record();
-    } catch (const std::exception& e) {
+    } catch (...) {
       if (!run_error_) run_error_ = std::current_exception();
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     }
   }
-  cpu_ = sched_getcpu();
-  teardown();
   setup_.time_series->finish(setup_.index);
   finished_.store(true, std::memory_order_release);
 }
@@ -190,7 +195,7 @@ void MetadataWorker::plan_steps() {
     case MetaPhase::kTreeCreate: {
       if (!ns_.owns_tree()) break;
       for (uint32_t d = 0; d < ns_.num_dirs(); ++d) {
-        steps_.push_back({IOP_OP_MKDIR, false, d});
+        steps_.push_back({IOP_OP_MKDIR, false, d, 0});
         if (ns_.parent(d) != MetadataNamespace::kNoParent) edges.emplace_back(ns_.parent(d), d);
       }
       break;
@@ -198,7 +203,7 @@ void MetadataWorker::plan_steps() {
     case MetaPhase::kTreeRemove: {
       if (!ns_.owns_tree()) break;
       // Deepest first: step s removes directory dirs_ - 1 - s.
-      for (uint32_t s = 0; s < dirs_; ++s) steps_.push_back({IOP_OP_RMDIR, false, dirs_ - 1 - s});
+      for (uint32_t s = 0; s < dirs_; ++s) steps_.push_back({IOP_OP_RMDIR, false, dirs_ - 1 - s, 0});
       for (uint32_t d = 0; d < dirs_; ++d) {
         for (uint32_t k = 0; k < ns_.num_children(d); ++k) {
           const uint32_t c = ns_.first_child(d) + k;
@@ -208,20 +213,28 @@ void MetadataWorker::plan_steps() {
       break;
     }
     case MetaPhase::kList:
-      for (uint32_t d = 0; d < dirs_; ++d) steps_.push_back({IOP_OP_LIST, false, d});
+      for (uint32_t d = 0; d < dirs_; ++d) steps_.push_back({IOP_OP_LIST, false, d, 0});
       break;
     case MetaPhase::kFileCreate:
       for (uint64_t f = 0; f < ns_.num_files() && ns_.dir_of_file(f) < dirs_; ++f) {
-        steps_.push_back({IOP_OP_CREATE, false, f});
+        steps_.push_back({IOP_OP_CREATE, false, f, 0});
       }
       break;
-    case MetaPhase::kRename:
-      for (uint64_t f = files_begin; f < files_end; ++f) {
-        steps_.push_back({IOP_OP_RENAME, false, f});
-        steps_.push_back({IOP_OP_RENAME, true, f});
-        edges.emplace_back(steps_.size() - 2, steps_.size() - 1);
+    case MetaPhase::kRename: {
+      // In chunks of a queue depth of files: every rename away, then every
+      // rename back, so a chunk's renames are in flight together.
+      const uint64_t chunk = setup_.queue_depth;
+      for (uint64_t first = files_begin; first < files_end; first += chunk) {
+        const uint64_t last = std::min(files_end, first + chunk);
+        const uint64_t away = steps_.size();
+        for (uint64_t f = first; f < last; ++f) steps_.push_back({IOP_OP_RENAME, false, f, 0});
+        for (uint64_t f = first; f < last; ++f) {
+          steps_.push_back({IOP_OP_RENAME, true, f, away + (f - first)});
+          edges.emplace_back(away + (f - first), steps_.size() - 1);
+        }
       }
       break;
+    }
     case MetaPhase::kMix: {
       uint32_t total = 0;
       for (const MetaMixEntry& e : md_.mix) {
@@ -240,11 +253,12 @@ void MetadataWorker::plan_steps() {
     }
     default: {
       const uint8_t op = op_of(info(phase_).kind);
-      for (uint64_t f = files_begin; f < files_end; ++f) steps_.push_back({op, false, f});
+      for (uint64_t f = files_begin; f < files_end; ++f) steps_.push_back({op, false, f, 0});
       break;
     }
   }
   blockers_.assign(steps_.size(), 0);
+  issued_.assign(steps_.size(), 0);
   dep_begin_.assign(steps_.size() + 1, 0);
   std::sort(edges.begin(), edges.end());
   for (const auto& [earlier, later] : edges) ++dep_begin_[earlier + 1];
@@ -323,15 +337,23 @@ bool MetadataWorker::next(Slot& slot, bool stopping) {
     --remaining_ops_;
     return true;
   }
-  if (cursor_ >= steps_.size() || remaining_ops_ == 0) return false;
+  const bool ending = stopping || remaining_ops_ == 0;
+  if (ending) {
+    // Issued steps stay a prefix (the records count on it), except that
+    // the renames back of renames away that were issued still go, so no
+    // file is left under its other name; other renames are skipped.
+    if (phase_ != MetaPhase::kRename) return false;
+    while (cursor_ < steps_.size() && (!steps_[cursor_].rename_back || issued_[steps_[cursor_].pair] == 0)) {
+      ++cursor_;
+    }
+  }
+  if (cursor_ >= steps_.size()) return false;
   const Step& s = steps_[cursor_];
-  // After a stop only the second half of a rename pair still goes, so no
-  // file is left under its other name.
-  if (stopping && !s.rename_back) return false;
   if (blockers_[cursor_] != 0) return false;
   fill(slot, s.op, s.item, s.rename_back);
+  issued_[cursor_] = 1;
   slot.step = cursor_++;
-  if (!stopping) --remaining_ops_;
+  if (!ending) --remaining_ops_;
   return true;
 }
 
@@ -437,8 +459,11 @@ void MetadataWorker::loop(uint64_t start_ns) {
       // Prepared ops not yet accepted go back to the pool; a rename back
       // among them must still go (next() offers it again).
       for (uint32_t i = 0; i < pending; ++i) {
-        Slot& slot = slots_[batch_[i]->user_data];
-        if (slot.step != kDrawn && slot.step + 1 == cursor_) --cursor_;
+        const Slot& slot = slots_[batch_[i]->user_data];
+        if (slot.step != kDrawn) {
+          issued_[slot.step] = 0;
+          cursor_ = std::min(cursor_, slot.step);
+        }
         free_[nfree++] = static_cast<uint32_t>(batch_[i]->user_data);
       }
       pending = 0;

@@ -71,6 +71,7 @@ class MetadataWorker final : public WorkerThread {
     uint8_t op;         // enum iop_op
     bool rename_back;   // the second half of a rename pair (path2 -> path)
     uint64_t item;      // directory or file index in the namespace
+    uint64_t pair;      // rename_back: the step of the rename away
   };
   // One IO in the pool.  io.user_data is the slot's index; io.meta points
   // at meta.
@@ -116,6 +117,7 @@ class MetadataWorker final : public WorkerThread {
   // dep_begin_[s + 1]).  Built before the window; nothing allocates after.
   std::vector<Step> steps_;
   std::vector<uint32_t> blockers_;
+  std::vector<uint8_t> issued_;  // 1 once the step was accepted by the engine (or is in the batch)
   std::vector<uint64_t> dep_begin_;
   std::vector<uint64_t> deps_;
   uint64_t cursor_ = 0;         // next step to issue

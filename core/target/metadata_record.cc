@@ -68,17 +68,16 @@ void MetadataRecord::store(const std::string& target, bool shared, uint32_t work
   const nlohmann::json j = {
       {"format", kFormat}, {"shape", shape}, {"dirs", dirs}, {"files_begin", files_begin}, {"files_end", files_end}};
   const std::string text = j.dump() + "\n";
-  const std::string tmp = p + ".tmp";
-  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail_errno(errno, fmt::format("writing '{}'", tmp));
+  // Rewritten in place: a full file system (the phase may have ended on
+  // ENOSPC) has no inode left for a temporary file, but the record's own
+  // blocks are there.  A torn record fails to parse, and a later job then
+  // refuses to remove anything: the safe side.
+  const int fd = open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail_errno(errno, fmt::format("writing '{}'", p));
   const ssize_t n = write(fd, text.data(), text.size());
   const int err = n < 0 ? errno : (static_cast<size_t>(n) != text.size() ? EIO : 0);
-  if (close(fd) != 0 && err == 0) fail_errno(errno, fmt::format("writing '{}'", tmp));
-  if (err != 0) {
-    unlink(tmp.c_str());
-    fail_errno(err, fmt::format("writing '{}'", tmp));
-  }
-  if (rename(tmp.c_str(), p.c_str()) != 0) fail_errno(errno, fmt::format("renaming '{}' to '{}'", tmp, p));
+  if (close(fd) != 0 && err == 0) fail_errno(errno, fmt::format("writing '{}'", p));
+  if (err != 0) fail_errno(err, fmt::format("writing '{}'", p));
 }
 
 void check_metadata_target(const std::string& target, const MetadataSpec& spec,
@@ -122,41 +121,43 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
     const std::string record = MetadataRecord::path(target, spec.shared_dir, owner);
     for (const MetadataPhasePlan& p : phases) {
       const char* name = info(p.phase).name;
+      // "stat", or "easy-stat (stat)" for a phase named otherwise.
+      const std::string who = p.name == name ? p.name : fmt::format("{} ({})", p.name, name);
       switch (p.phase) {
         case MetaPhase::kTreeCreate:
           if (have_tree) {
-            throw UsageError(fmt::format("{}: tree-create: '{}' records a tree IOPulse created there already; "
+            throw UsageError(fmt::format("{}: '{}' records a tree IOPulse created there already; "
                                          "remove it (file-remove,tree-remove) or use another directory",
-                                         p.name, record));
+                                         who, record));
           }
           have_tree = true;
           break;
         case MetaPhase::kTreeRemove:
           if (!have_tree) {
-            throw UsageError(fmt::format("{}: tree-remove refused: {} holds no record ('{}') of a tree IOPulse "
+            throw UsageError(fmt::format("{} refused: {} holds no record ('{}') of a tree IOPulse "
                                          "created; IOPulse removes only what it created",
-                                         p.name, target, record));
+                                         who, target, record));
           }
           if (have_files && !spec.shared_dir) {
-            throw UsageError(fmt::format("{}: tree-remove: the files of worker {} are still there; run file-remove "
-                                         "first", p.name, w));
+            throw UsageError(fmt::format("{}: the files of worker {} are still there; run file-remove "
+                                         "first", who, w));
           }
           have_tree = false;
           break;
         case MetaPhase::kFileCreate:
           if (!have_tree) {
-            throw UsageError(fmt::format("{}: file-create: {} holds no tree IOPulse created (no '{}'); run "
-                                         "tree-create first", p.name, target, record));
+            throw UsageError(fmt::format("{}: {} holds no tree IOPulse created (no '{}'); run "
+                                         "tree-create first", who, target, record));
           }
           if (have_files) {
-            throw UsageError(fmt::format("{}: file-create: '{}' records files of this job there already; remove "
-                                         "them first (file-remove)", p.name, MetadataRecord::path(target, spec.shared_dir, w)));
+            throw UsageError(fmt::format("{}: '{}' records files of this job there already; remove "
+                                         "them first (file-remove)", who, MetadataRecord::path(target, spec.shared_dir, w)));
           }
           have_files = true;
           break;
         case MetaPhase::kList:
           if (!have_tree) {
-            throw UsageError(fmt::format("{}: list: {} holds no tree IOPulse created (no '{}')", p.name, target,
+            throw UsageError(fmt::format("{}: {} holds no tree IOPulse created (no '{}')", who, target,
                                          record));
           }
           break;
@@ -164,7 +165,7 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
         default:
           if (!have_tree || !have_files) {
             throw UsageError(fmt::format(
-                "{}: {}{}: {} holds no record ('{}') of files IOPulse created for worker {}{}", p.name, name,
+                "{}{}: {} holds no record ('{}') of files IOPulse created for worker {}{}", who,
                 p.phase == MetaPhase::kFileRemove ? " refused" : "", target, MetadataRecord::path(target, spec.shared_dir, w), w,
                 p.phase == MetaPhase::kFileRemove ? "; IOPulse removes only what it created" : "; run file-create first"));
           }
