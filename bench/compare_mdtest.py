@@ -76,8 +76,8 @@ def run_mdtest(binary: Path, ranks: int, work: Path, a) -> dict[str, float]:
                              "-e", str(a.file_size)]))
     rates = {}
     for _, _, row in PHASES:
-        # "   File creation   :   12345.678   12000.000   12100.000   100.000" (max, min, mean, stddev)
-        m = re.search(rf"^\s*{row}\s*:\s*([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)", out, re.M)
+        # "   File creation     12345.678   12000.000   12100.000   100.000" (max, min, mean, stddev)
+        m = re.search(rf"^\s*{row}\s*:?\s*([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)", out, re.M)
         if m:
             rates[row] = float(m.group(3))
     shutil.rmtree(target, ignore_errors=True)
