@@ -68,15 +68,28 @@ void MetadataRecord::store(const std::string& target, bool shared, uint32_t work
   const nlohmann::json j = {
       {"format", kFormat}, {"shape", shape}, {"dirs", dirs}, {"files_begin", files_begin}, {"files_end", files_end}};
   const std::string text = j.dump() + "\n";
-  // Rewritten in place: a full file system (the phase may have ended on
-  // ENOSPC) has no inode left for a temporary file, but the record's own
-  // blocks are there.  A torn record fails to parse, and a later job then
-  // refuses to remove anything: the safe side.
-  const int fd = open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail_errno(errno, fmt::format("writing '{}'", p));
-  const ssize_t n = write(fd, text.data(), text.size());
-  const int err = n < 0 ? errno : (static_cast<size_t>(n) != text.size() ? EIO : 0);
-  if (close(fd) != 0 && err == 0) fail_errno(errno, fmt::format("writing '{}'", p));
+  // Whole, then renamed over the record: a reader (another worker of a
+  // shared tree reads the owner's record) never sees half of it.  A full
+  // file system (the phase may have ended on ENOSPC) may have no inode for
+  // the temporary file; the record is then rewritten in place, into its own
+  // blocks.  A torn record fails to parse, and a later job then refuses to
+  // remove anything: the safe side.
+  const auto write_all = [&text](const std::string& path) {
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return errno;
+    const ssize_t n = write(fd, text.data(), text.size());
+    int err = n < 0 ? errno : (static_cast<size_t>(n) != text.size() ? EIO : 0);
+    if (close(fd) != 0 && err == 0) err = errno;
+    return err;
+  };
+  const std::string tmp = p + ".tmp";
+  int err = write_all(tmp);
+  if (err == 0) {
+    if (rename(tmp.c_str(), p.c_str()) != 0) fail_errno(errno, fmt::format("renaming '{}' to '{}'", tmp, p));
+    return;
+  }
+  unlink(tmp.c_str());
+  err = write_all(p);
   if (err != 0) fail_errno(err, fmt::format("writing '{}'", p));
 }
 

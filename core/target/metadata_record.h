@@ -36,7 +36,7 @@ struct MetadataRecord {
   // The record, or nullopt when there is none.  Throws std::runtime_error
   // naming the file when it exists but cannot be read or parsed.
   static std::optional<MetadataRecord> read(const std::string& target, bool shared, uint32_t worker);
-  // Replaces the record (rewritten in place, see the .cc), or
+  // Replaces the record (a whole new file renamed over it; see the .cc), or
   // deletes it when empty().  Throws std::system_error naming the file.
   void store(const std::string& target, bool shared, uint32_t worker) const;
 };
