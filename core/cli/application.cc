@@ -296,7 +296,10 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
   for (const PlannedPhase& phase : phases) {
     for (const auto& w : phase.workloads) {
     const JobSpec& s = w->spec;
-    if (s.verify && s.read_percent > 0 && !o.verified) {
+    // Every verify job fills the files with verified blocks: a write job
+    // need not write every block (random offsets, a budget), and a later
+    // --verify-only checks them all.
+    if (s.verify && !o.verified) {
       o.verified = true;
       o.seed = s.seed;
       o.block_size = s.block_size;
