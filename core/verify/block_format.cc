@@ -211,12 +211,16 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
   r.header = read_block_header(p);
   const BlockHeader& h = r.header;
   if ((h.version != kBlockFormatVersion && h.version != kBlockFormatVersionZeroTail) ||
-      h.header_size != kBlockHeaderSize || (h.version == kBlockFormatVersion && h.zero_tail != 0) ||
-      h.zero_tail > len - kBlockHeaderSize) [[unlikely]] {
+      h.header_size != kBlockHeaderSize) [[unlikely]] {
     return fail(VerifyFailure::kUnsupportedFormat, kBlockFormatVersion, h.version);
   }
   if (const uint64_t computed = header_hash(p); computed != h.header_checksum) [[unlikely]] {
     return fail(VerifyFailure::kBadHeaderChecksum, computed, h.header_checksum);
+  }
+  // A sealed header whose zero tail its version cannot have, or longer than
+  // the payload: not a block this format describes.
+  if ((h.version == kBlockFormatVersion && h.zero_tail != 0) || h.zero_tail > len - kBlockHeaderSize) [[unlikely]] {
+    return fail(VerifyFailure::kUnsupportedFormat, kBlockFormatVersion, h.version);
   }
   r.header_valid = true;
   if (h.block_length != len) [[unlikely]] return fail(VerifyFailure::kWrongLength, len, h.block_length);
