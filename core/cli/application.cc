@@ -3,10 +3,12 @@
 #include "cli/application.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <system_error>
@@ -45,7 +47,9 @@
 #include "run/planned_workload.h"
 #include "target/dataset_preparer.h"
 #include "target/layout_manifest.h"
+#include "target/metadata_record.h"
 #include "target/target_layout.h"
+#include "verify/verify_journal.h"
 
 namespace iopulse {
 namespace {
@@ -114,6 +118,11 @@ MetricsSnapshot metrics_snapshot(const MergedInterval& m, const IntervalSummary&
   if (cumulative[OpKind::kSync].ops != 0) {
     snap.job.sync = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kSync], m.ops[OpKind::kSync], secs);
   }
+  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
+    if (cumulative.kinds[k].ops != 0 || cumulative.kinds[k].errors != 0) {
+      snap.job.meta[k - kFirstMetaKind] = MetricsSnapshot::OpMetrics::from(cumulative.kinds[k], m.ops.kinds[k], secs);
+    }
+  }
   return snap;
 }
 
@@ -123,6 +132,63 @@ struct PlannedPhase {
   std::vector<std::unique_ptr<PlannedWorkload>> workloads;
   const PlannedWorkload& first() const { return *workloads.front(); }
 };
+
+// A phase with several --md-phases becomes one phase per metadata phase,
+// each measured on its own ("<phase>.<md-phase>", or the md-phase's name).
+std::vector<PhaseSpec> split_metadata_phases(std::vector<PhaseSpec> specs) {
+  std::vector<PhaseSpec> out;
+  bool data = false, metadata = false;
+  for (PhaseSpec& s : specs) {
+    for (const auto& [name, g] : s.groups) {
+      if (g.metadata.active()) throw UsageError("--md-phases: not available in groups; give it to a phase");
+    }
+    const MetadataSpec& md = s.spec.metadata;
+    (md.active() ? metadata : data) = true;
+    if (md.phases.size() <= 1) {
+      out.push_back(std::move(s));
+      continue;
+    }
+    for (MetaPhase p : md.phases) {
+      PhaseSpec one{s.name.empty() ? std::string(info(p).name) : s.name + "." + info(p).name, s.spec, {}};
+      one.spec.metadata.phases = {p};
+      out.push_back(std::move(one));
+    }
+  }
+  if (data && metadata) {
+    throw UsageError("--md-phases: a job runs metadata phases or data phases, not both; use two jobs");
+  }
+  return out;
+}
+
+// Before anything is touched: every metadata phase finds the tree it needs
+// under its target, and removes only what IOPulse recorded creating.  The
+// phases on the per-worker trees and those on the shared tree (--md-shared-dir)
+// are two families; within one the shape stays the same.
+void check_metadata_phases(const std::vector<PlannedPhase>& phases, uint32_t rank, uint32_t ranks) {
+  if (!phases.front().first().spec.metadata.active()) return;
+  for (const bool shared : {false, true}) {
+    const JobSpec* first = nullptr;
+    std::vector<MetadataPhasePlan> plans;
+    for (const PlannedPhase& p : phases) {
+      const JobSpec& s = p.first().spec;
+      const MetadataSpec& a = s.metadata;
+      if (a.shared_dir != shared) continue;
+      if (first == nullptr) first = &s;
+      const MetadataSpec& b = first->metadata;
+      if (s.threads != first->threads || a.items != b.items || a.depth != b.depth || a.branching != b.branching ||
+          a.leaf_only != b.leaf_only) {
+        throw UsageError(fmt::format("phase {}: the metadata phases on one tree keep its shape; --threads and "
+                                     "--md-items/-depth/-branching/-leaf-only must be the same in each",
+                                     p.name));
+      }
+      plans.push_back({p.name.empty() ? std::string(info(a.phases.front()).name) : p.name, a.phases.front()});
+    }
+    if (first != nullptr) {
+      check_metadata_target(first->target_path, first->metadata, plans, rank * first->threads, first->threads,
+                            first->threads * ranks);
+    }
+  }
+}
 
 // Every phase's job specs, checked against the engine; no target looked at yet.
 std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& registry, const JobFile* file,
@@ -143,7 +209,7 @@ std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& regist
   } else {
     specs.push_back({"", cl.to_job_spec(registry), {}});
   }
-  return specs;
+  return split_metadata_phases(std::move(specs));
 }
 
 // Calls f(spec) for every workload of every phase, always in the same order.
@@ -228,6 +294,7 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
   inputs.push_back({"the target", spec.target_path});
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
+  if (!spec.verify_journal.empty()) inputs.push_back({"the verify journal", spec.verify_journal});
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
       for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});
@@ -240,6 +307,59 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
                            inputs);
 }
 
+// Whether a workload writes verified blocks.
+bool writes_verified(const JobSpec& s) { return s.verify && s.read_percent < 100; }
+
+// --verify-journal: loads and checks the journal against the job's dataset
+// (nothing is created or changed here).  Throws UsageError.
+std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhase>& phases, bool together) {
+  const PlannedWorkload& first = phases.front().first();
+  const JobSpec& spec = first.spec;
+  if (spec.verify_journal.empty()) return nullptr;
+  const std::string& path = spec.verify_journal;
+  if (together) {
+    throw UsageError(fmt::format("--verify-journal: '{}': not available when several ranks run the job; run it on "
+                                 "one rank", path));
+  }
+  JournalIdentity identity;
+  identity.seed = spec.seed;
+  identity.block_size = spec.block_size;
+  for (const PlannedFile& f : first.layout.files) identity.files.push_back({f.path, f.size});
+  bool writes = false;
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) {
+      if (w->spec.seed != spec.seed || w->spec.block_size != spec.block_size) {
+        throw UsageError(fmt::format("--verify-journal: '{}': every phase must use the same --seed and --block-size "
+                                     "(one journal records one dataset)", path));
+      }
+      writes |= writes_verified(w->spec);
+    }
+  }
+  std::error_code ec;
+  for (const JournalIdentity::File& f : identity.files) {
+    if (std::filesystem::equivalent(path, f.path, ec) || std::filesystem::absolute(path) == std::filesystem::absolute(f.path)) {
+      throw UsageError(fmt::format("--verify-journal: '{}' is a file of the job; accepted: a file of its own", path));
+    }
+  }
+  auto journal = VerifyJournal::load(path, identity, writes ? VerifyJournal::Access::kWrite
+                                                            : VerifyJournal::Access::kRead);
+  if (journal->existed() && writes && spec.force_recreate) {
+    throw UsageError(fmt::format("--verify-journal: '{}' records the dataset --force-recreate would rewrite; "
+                                 "accepted: remove the journal to start a new dataset", path));
+  }
+  if (journal->existed()) {
+    for (const PlannedFile& f : first.layout.files) {
+      struct stat st {};
+      if (stat(f.path.c_str(), &st) != 0 || (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) < f.size)) {
+        throw UsageError(fmt::format("--verify-journal: '{}' records data in '{}', which is missing or shorter than "
+                                     "{} bytes; accepted: remove the journal to start a new dataset", path, f.path,
+                                     f.size));
+      }
+    }
+  }
+  return journal;
+}
+
 // How the files must be prepared so every phase finds what it needs.
 PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
   const JobSpec& first = phases.front().first().spec;
@@ -249,10 +369,16 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
   o.block_size = first.block_size;
   o.preallocate = first.preallocate;
   o.force_recreate = first.force_recreate;
+  uint64_t data_bytes = 0;
+  for (const PlannedFile& f : phases.front().first().layout.files) data_bytes += f.size;
+  o.content = first.content(data_bytes);
   for (const PlannedPhase& phase : phases) {
     for (const auto& w : phase.workloads) {
     const JobSpec& s = w->spec;
-    if (s.verify && s.read_percent > 0 && !o.verified) {
+    // Every verify job fills the files with verified blocks: a write job
+    // need not write every block (random offsets, a budget), and a later
+    // --verify-only checks them all.
+    if (s.verify && !o.verified) {
       o.verified = true;
       o.seed = s.seed;
       o.block_size = s.block_size;
@@ -314,12 +440,15 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   });
   std::vector<PlannedPhase> phases;
   OutputPlan outputs;
+  std::unique_ptr<VerifyJournal> journal;
   agree_on(group, [&] {
     phases = plan_phases(std::move(specs), lib, scopes);
+    check_metadata_phases(phases, group.rank(), group.size());
     calibrate_monotonic_clock();
     // Every output is checked before anything is prepared, so no run's
     // results are lost to a bad output path found at the end.
     outputs = check_outputs(phases, cl);
+    journal = open_verify_journal(phases, together);
     if (outputs.uses_stdout() && cl.output_format() != CommandLine::OutputFormat::kText) {
       throw UsageError("--output-format: fio's JSON goes to standard output, and so would an output given as '-'; "
                        "accepted: a file name for the other output");
@@ -345,7 +474,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<PrometheusExporter> exporter;
   RunResult result;
   const PreparationOptions prep_options = preparation_for(phases);
-  const bool prepares = !diskless && !spec.verify_only;
+  const bool prepares = !diskless && !spec.verify_only && !spec.metadata.active();
   agree_on(group, [&] {
   // Every worker holds a descriptor per file of its set.
   size_t descriptors = 64;
@@ -356,7 +485,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < descriptors) {
     files.rlim_cur = std::min<rlim_t>(files.rlim_max, descriptors);
     setrlimit(RLIMIT_NOFILE, &files);
-    if (files.rlim_cur < descriptors) {
+    // A metadata job holds no file open between its ops: a descriptor that
+    // is missing when an op opens one is that op's error (EMFILE).
+    if (files.rlim_cur < descriptors && !spec.metadata.active()) {
       throw UsageError(fmt::format("the job needs about {} open files and the limit is {} (ulimit -n)", descriptors,
                                    files.rlim_cur));
     }
@@ -381,7 +512,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.config = p.spec.to_json();
     r.config["queue_depth_used"] = p.binding.queue_depth;
     r.config["engine_options"] = p.options.to_json();
-    r.config["file_size"] = p.layout.files.front().size;
+    if (!p.layout.files.empty()) r.config["file_size"] = p.layout.files.front().size;
     r.iopulse_version = IOPULSE_VERSION;
     r.engine.name = desc.name;
     r.engine.version = desc.version != nullptr ? desc.version : "";
@@ -398,7 +529,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<TimeSeriesJsonLines> jsonl;
   std::unique_ptr<TimeSeriesCsv> csv;
   if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
-  if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output);
+  if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output, spec.metadata.active());
 
   // Each rank prepares the files it is first to address; nobody starts
   // before every rank's files are ready.  Alone, a failed or interrupted
@@ -443,13 +574,20 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
 
   const bool several = phases.size() > 1 || !phases.front().name.empty();
   uint32_t run_number = 0;
+  uint32_t phase_index = 0;
   for (const PlannedPhase& phase : phases) {
     if (!prepared) break;
     const JobSpec& ps = phase.first().spec;
     std::vector<WorkerGroup> groups;
     uint32_t phase_threads = 0;
+    // Each phase that writes verified blocks takes a new generation epoch,
+    // so its writes are newer than every earlier phase's or run's.
+    bool phase_writes = false;
+    for (const auto& w : phase.workloads) phase_writes |= writes_verified(w->spec);
+    const uint32_t epoch = journal && phase_writes ? journal->begin_epoch() : phase_index;
+    ++phase_index;
     for (const auto& w : phase.workloads) {
-      groups.push_back({w->name, &w->spec, &w->layout, w->binding});
+      groups.push_back({w->name, &w->spec, &w->layout, w->binding, epoch, journal.get()});
       phase_threads += w->spec.threads;
     }
     IntervalSinks sinks;
@@ -518,10 +656,16 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     totals[OpKind::kRead] = result.read;
     totals[OpKind::kWrite] = result.write;
     totals[OpKind::kSync] = result.sync;
+    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) totals.kinds[k] = result.meta.kinds[k];
     MergedInterval none;
     IntervalSummary end;
     end.end_ns = result.window_ns;
     exporter->publish(metrics_snapshot(none, end, totals, spec.stats_interval_ns, false));
+  }
+  if (journal) {
+    result.verify_journal = journal->path();
+    result.journal_epoch = journal->epoch();
+    result.journal_durable_blocks = journal->recorded_units();
   }
   if (group.rank() == 0 && cl.output_format() != CommandLine::OutputFormat::kText) {
     const FioJsonFlavour flavour = cl.output_format() == CommandLine::OutputFormat::kFioJson
@@ -551,7 +695,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   // IO errors fail the run unless --continue-on-error; a block that failed
   // verification always does.
-  const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
+  const uint64_t io_errors =
+      result.read.errors + result.write.errors + result.sync.errors + result.meta.meta_total().errors;
   if (result.stop_reason == "preparation-error") return 1;  // already reported
   if (result.stop_reason == "error" || result.stop_reason == "incomplete" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);

@@ -165,11 +165,18 @@ void flag(const json& v, const std::string& at) {
   if (!v.is_boolean()) fail(at, v, "true or false");
 }
 
+// "metadata": one op object per metadata op kind.
+void metadata(const json& v, const std::string& at) {
+  object(v, at);
+  for (const auto& [kind, op] : v.items()) op_object(op, at + "/" + kind);
+}
+
 void result(const json& v, const std::string& at) {
   object(v, at);
   required(v, "window_ns", at, count);
   for (const char* op : {"read", "write", "total"}) required(v, op, at, op_object);
   optional(v, "sync", at, op_object);
+  optional(v, "metadata", at, metadata);
   optional(v, "config", at, object);
   optional(v, "engine", at, engine);
   for (const char* key : {"iopulse_version", "stop_reason", "started_at", "name"}) optional(v, key, at, text);

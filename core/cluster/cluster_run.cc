@@ -218,6 +218,8 @@ void ClusterRun::merge(RunResult& result) {
   b.read = result.read;
   b.write = result.write;
   b.sync = result.sync;
+  b.meta = result.meta;
+  b.worker_ops = result.worker_ops;
   b.resources = result.resources;
   mine.read_intended = result.read_intended;
   mine.write_intended = result.write_intended;
@@ -237,7 +239,8 @@ void ClusterRun::merge(RunResult& result) {
   if (reporting()) merge_reports(result, reports);
 
   // Every rank ends the way the job did (same exit code, same next phase).
-  const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
+  const uint64_t io_errors =
+      result.read.errors + result.write.errors + result.sync.errors + result.meta.meta_total().errors;
   const json verdict = from_bytes(group_.broadcast(
       to_bytes({result.stop_reason, result.interrupted, result.verify_failures, io_errors})));
   if (!reporting()) {
@@ -247,6 +250,7 @@ void ClusterRun::merge(RunResult& result) {
     // Only the exit code reads these on the other ranks.
     result.read.errors = verdict.at(3).get<uint64_t>();
     result.write.errors = result.sync.errors = 0;
+    result.meta = OpStatsSet{};
   }
 }
 
@@ -255,7 +259,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   c.transport = group_.transport();
   c.ranks = group_.size();
   c.progress_sample_ns = kProgressSampleNs;
-  OpStatsSet totals;
+  OpStatsSet totals, meta;
   LatencyHistogram read_intended, write_intended;
   uint64_t verify_failures = 0, lock_conflicts = 0, window = 0;
   uint64_t earliest_start = UINT64_MAX, latest_start = 0;
@@ -273,6 +277,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     totals[OpKind::kRead].merge(b.read);
     totals[OpKind::kWrite].merge(b.write);
     totals[OpKind::kSync].merge(b.sync);
+    meta.merge(b.meta);
     read_intended.merge(r.read_intended);
     write_intended.merge(r.write_intended);
     verify_failures += r.verify_failures;
@@ -310,7 +315,10 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   }
   std::sort(c.per_rank.begin(), c.per_rank.end(),
             [](const RankResult& a, const RankResult& b) { return a.rank < b.rank; });
-  const OpStats data = totals.data_total();
+  std::vector<uint64_t> worker_ops;
+  for (const RankResult& r : c.per_rank) worker_ops.insert(worker_ops.end(), r.worker_ops.begin(), r.worker_ops.end());
+  OpStats data = totals.data_total();
+  data.merge(meta.meta_total());
   c.last_done.ops = data.ops;
   c.last_done.bytes = data.bytes;
   c.hosts = static_cast<uint32_t>(host_cores.size());
@@ -321,6 +329,8 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
+  result.meta = meta;
+  result.worker_ops = std::move(worker_ops);
   result.read_intended = read_intended;
   result.write_intended = write_intended;
   result.verify_failures = verify_failures;

@@ -102,6 +102,8 @@ std::string encode_rank_report(const RankReport& r) {
       {"window_ns", b.window_ns},
       {"stop_reason", b.stop_reason},
       {"ops", {op_stats_to_wire(b.read), op_stats_to_wire(b.write), op_stats_to_wire(b.sync)}},
+      {"meta", set_to_wire(b.meta)},
+      {"worker_ops", b.worker_ops},
       {"resources", resources_to_wire(b.resources)},
       {"intended", {histogram_to_wire(r.read_intended), histogram_to_wire(r.write_intended)}},
       {"verify_failures", r.verify_failures},
@@ -130,6 +132,8 @@ RankReport decode_rank_report(const std::string& bytes) {
     b.read = op_stats_from_wire(w.at("ops").at(0));
     b.write = op_stats_from_wire(w.at("ops").at(1));
     b.sync = op_stats_from_wire(w.at("ops").at(2));
+    b.meta = set_from_wire(w.at("meta"));
+    b.worker_ops = w.at("worker_ops").get<std::vector<uint64_t>>();
     b.resources = resources_from_wire(w.at("resources"));
     r.read_intended = histogram_from_wire(w.at("intended").at(0));
     r.write_intended = histogram_from_wire(w.at("intended").at(1));

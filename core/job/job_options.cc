@@ -245,6 +245,10 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().verify = flag_value(text, label); }},
     {"verify-only", "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
      APPLY { job.spec().verify_only = flag_value(text, label); }},
+    {"verify-journal", "FILE",
+     "durable record of the latest synced generation of every block (with --verify: kept at each fsync/fdatasync "
+     "and at the end; with --verify-only: what must be there)",
+     APPLY { job.spec().verify_journal = file_name(text, label); }},
     {"buffer-pattern", "BYTE", "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data",
      APPLY {
        uint64_t value = 256;
@@ -260,6 +264,27 @@ const std::vector<JobOption> kOptions = {
        job.spec().buffer_fill = BufferFill::kPattern;
        job.spec().buffer_pattern = static_cast<uint8_t>(value);
      }},
+    {"compress-percent", "P",
+     "share of every written chunk that compresses away (zeros after random bytes, fio's "
+     "buffer_compress_percentage); 0-100, default 0",
+     APPLY { job.spec().compress_percent = percent(text, label); }},
+    {"dedupe-percent", "P",
+     "share of written chunks that repeat a chunk of a seeded working set (fio's dedupe_percentage); 0-100, "
+     "default 0",
+     APPLY { job.spec().dedupe_percent = percent(text, label); }},
+    {"dedupe-unit", "SIZE", "chunk size for --compress-percent and --dedupe-percent (default: the block size)",
+     APPLY {
+       const uint64_t v = positive_size(text, label);
+       if (v % 8 != 0 || v > (uint64_t{1} << 30)) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a multiple of 8 bytes up to 1G", label,
+                                      text));
+       }
+       job.spec().dedupe_unit = static_cast<uint32_t>(v);
+     }},
+    {"dedupe-working-set", "P",
+     "duplicate chunks repeat the chunks of a working set this share of the job's data (fio's "
+     "dedupe_working_set_percentage); 1-100, default 1",
+     APPLY { job.spec().dedupe_working_set_percent = static_cast<uint32_t>(parse_count(label, text, 1, 100)); }},
 
     // Stop conditions.
     {"duration", "TIME", "run for this long (e.g. 500ms, 5s, 2m, 1h)",
@@ -270,6 +295,32 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().total_ops = parse_count(label, text, 1, UINT64_MAX); }},
     {"run-until-complete", "", "address every block of the working set exactly once (the default stop)",
      APPLY { job.spec().run_until_complete = flag_value(text, label); }},
+
+    // Metadata workloads (docs/metadata.md).
+    {"md-phases", "LIST",
+     "run metadata phases instead of data IO, each measured on its own: tree-create, file-create, stat, open, "
+     "read, write, list, rename, file-remove, tree-remove, mix (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
+     APPLY { job.spec().metadata.phases = MetadataSpec::parse_phases(label, text); }},
+    {"md-items", "N", "files per directory of each worker's tree (mdtest -I)",
+     APPLY { job.spec().metadata.items = static_cast<uint32_t>(parse_count(label, text, 0, 10'000'000)); }},
+    {"md-depth", "N", "levels of directories in each tree, the top one included (default 1; mdtest -z N-1)",
+     APPLY { job.spec().metadata.depth = static_cast<uint32_t>(parse_count(label, text, 0, 32)); }},
+    {"md-branching", "N", "subdirectories of each directory above the deepest level (default 1; mdtest -b)",
+     APPLY { job.spec().metadata.branching = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); }},
+    {"md-shared-dir", "", "one tree under TARGET for every worker and rank (mdtest without -u); default: one tree each",
+     APPLY { job.spec().metadata.shared_dir = flag_value(text, label); }},
+    {"md-leaf-only", "", "files only in the deepest level of the tree (mdtest -L)",
+     APPLY { job.spec().metadata.leaf_only = flag_value(text, label); }},
+    {"md-file-size", "SIZE", "bytes file-create and write put in each file (default 0; mdtest -w)",
+     APPLY { job.spec().metadata.file_bytes = parse_size(label, text); }},
+    {"md-read-size", "SIZE", "bytes the read phase reads of each file (default: --md-file-size; mdtest -e)",
+     APPLY { job.spec().metadata.read_bytes = parse_size(label, text); }},
+    {"md-mix", "OP:W,...", "the ops of the mix phase and their weights, e.g. stat:70,read_file:20,create:10",
+     APPLY { job.spec().metadata.mix = MetadataSpec::parse_mix(label, text); }},
+    {"md-fsync", "", "fsync each file before closing it in file-create and write",
+     APPLY { job.spec().metadata.fsync = flag_value(text, label); }},
+    {"md-allow-nonempty", "", "let tree-create work in a TARGET that already holds other entries",
+     APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); }},
 
     // Engine.
     {"engine", "NAME|PATH", "IO engine: a name from --list-engines or a path to a .so (default sync)",
@@ -340,7 +391,10 @@ void check_combinations(const JobSpec& spec) {
   if (spec.verify || spec.verify_only) {
     const char* opt = spec.verify ? "--verify" : "--verify-only";
     if (mixed) {
-      throw UsageError(fmt::format("{}: a block size mix writes overlapping blocks; accepted: one --block-size", opt));
+      throw UsageError(fmt::format(
+          "{}: a block size mix writes overlapping blocks (a block is checked against the header its last write "
+          "left, so a larger write over two blocks or a smaller one inside another leaves no header to check); "
+          "accepted: one --block-size for reads and writes", opt));
     }
     if (spec.block_size < 64) {
       throw UsageError(fmt::format("{}: block size {} is smaller than 64 bytes, the verified block header; "
@@ -349,10 +403,89 @@ void check_combinations(const JobSpec& spec) {
     if (spec.buffer_fill == BufferFill::kPattern) {
       throw UsageError(fmt::format("{}: --buffer-pattern cannot be used; verified blocks carry their own data", opt));
     }
+    if (spec.dedupe_percent != 0) {
+      throw UsageError(fmt::format(
+          "{}: --dedupe-percent {} cannot be used; every verified block carries its own offset and generation in "
+          "its header, so no two blocks are alike; accepted: --compress-percent (verified payloads keep it)", opt,
+          spec.dedupe_percent));
+    }
+    if (spec.dedupe_unit != 0 && spec.dedupe_unit != spec.block_size) {
+      throw UsageError(fmt::format("{}: --dedupe-unit {} cannot be used; a verified block is one chunk; accepted: "
+                                   "no --dedupe-unit", opt, spec.dedupe_unit));
+    }
+  }
+  if ((spec.compress_percent != 0 || spec.dedupe_percent != 0) && spec.buffer_fill == BufferFill::kPattern) {
+    throw UsageError(fmt::format("--buffer-pattern: one repeated byte has no {}; choose one",
+                                 spec.compress_percent != 0 ? "--compress-percent" : "--dedupe-percent"));
+  }
+  if (!spec.verify_journal.empty() && !spec.verify && !spec.verify_only) {
+    throw UsageError(fmt::format("--verify-journal: '{}' needs --verify or --verify-only", spec.verify_journal));
   }
   if (spec.verify_only && spec.read_percent != 100) {
     throw UsageError(fmt::format("--verify-only: reads only; --write-percent {} writes; accepted: 100% reads",
                                  100 - spec.read_percent));
+  }
+}
+
+// What a metadata job (--md-phases) needs and what it cannot combine with.
+void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
+  const MetadataSpec& md = spec.metadata;
+  if (!md.active()) {
+    for (const JobOption& o : job_options()) {
+      if (o.name.starts_with("md-") && job.given(o.name)) {
+        throw UsageError(fmt::format("{}: shapes a metadata workload; give --md-phases too", job.label_of(o.name)));
+      }
+    }
+    return;
+  }
+  for (const char* data : {"file-size", "num-files", "total-files", "dir-depth", "dir-width", "layout-manifest",
+                           "export-layout-manifest", "block-size", "read-block-size", "write-block-size",
+                           "read-percent", "write-percent", "direct", "fsync-every", "fdatasync-every",
+                           "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
+                           "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
+                           "heatmap", "preallocate", "force-recreate", "file-distribution"}) {
+    if (job.given(data)) {
+      throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
+                                   job.label_of(data)));
+    }
+  }
+  bool files = false, mix = false;
+  for (MetaPhase p : md.phases) {
+    files |= p != MetaPhase::kTreeCreate && p != MetaPhase::kTreeRemove && p != MetaPhase::kList;
+    mix |= p == MetaPhase::kMix;
+  }
+  if (md.depth == 0) {
+    throw UsageError(md.items > 0
+                         ? fmt::format("{} 0: leaves no directory for the {} files per directory of {}; accepted: "
+                                       "a depth of 1 or more",
+                                       job.label_of("md-depth"), md.items, job.label_of("md-items"))
+                         : fmt::format("{} 0: leaves no directory; accepted: a depth of 1 or more",
+                                       job.label_of("md-depth")));
+  }
+  if (files && md.items == 0) {
+    throw UsageError(fmt::format("--md-phases: phases on files need files; give --md-items 1 or more"));
+  }
+  if (mix && md.mix.empty()) throw UsageError("--md-phases mix: give the ops of the mix with --md-mix");
+  if (!mix && !md.mix.empty()) {
+    throw UsageError(fmt::format("{}: shapes the mix phase; add mix to --md-phases", job.label_of("md-mix")));
+  }
+  // Directories of one tree: 1 + b + b^2 + ... + b^(depth-1), bounded.
+  uint64_t dirs = 0, level = 1;
+  for (uint32_t l = 0; l < md.depth; ++l) {
+    dirs += level;
+    if (dirs > 10'000'000) {
+      throw UsageError(fmt::format("--md-depth {} with --md-branching {}: more than 10,000,000 directories per tree; "
+                                   "accepted: a smaller tree", md.depth, md.branching));
+    }
+    level *= md.branching;
+  }
+  const uint64_t leaves = md.leaf_only ? level / md.branching : dirs;
+  if (leaves * md.items * (md.shared_dir ? spec.threads : 1) > 100'000'000) {
+    throw UsageError(fmt::format("--md-items {}: more than 100,000,000 files per tree; accepted: a smaller tree",
+                                 md.items));
+  }
+  if (md.file_bytes > (uint64_t{1} << 30) || md.read_bytes > (uint64_t{1} << 30)) {
+    throw UsageError("--md-file-size/--md-read-size: at most 1G per file");
   }
 }
 
@@ -434,6 +567,7 @@ JobSpec JobSpecBuilder::build() const {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
                                  label_of("allow-mounted-writes")));
   }
+  check_metadata(*this, spec);
   if (given("prometheus-bind") && !given("prometheus-port")) {
     throw UsageError(fmt::format("{}: needs --prometheus-port", label_of("prometheus-bind")));
   }

@@ -15,7 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "job/metadata_spec.h"
 #include "workload/access_distribution.h"
+#include "workload/block_content.h"
 #include "workload/block_size_mix.h"
 
 namespace iopulse {
@@ -101,8 +103,17 @@ struct JobSpec {
   // Verification (verify/block_format.h).
   bool verify = false;                     // written blocks carry headers; reads are checked
   bool verify_only = false;                // read back and check an earlier --verify dataset
+  std::string verify_journal;              // --verify-journal FILE (verify/verify_journal.h); empty = none
   BufferFill buffer_fill = BufferFill::kRandom;
   uint8_t buffer_pattern = 0;              // the byte, when buffer_fill == kPattern
+
+  // Data content (workload/block_content.h): default unique and incompressible.
+  uint32_t compress_percent = 0;           // --compress-percent
+  uint32_t dedupe_percent = 0;             // --dedupe-percent
+  uint32_t dedupe_unit = 0;                // --dedupe-unit; 0 = the block size
+  uint32_t dedupe_working_set_percent = 1; // --dedupe-working-set
+  // The content settings for a job whose files hold `working_set_bytes`.
+  ContentSpec content(uint64_t working_set_bytes) const;
 
   // Stop conditions; the first one met ends the job.  When none is given
   // the job makes one pass over the working set (run_until_complete).
@@ -114,6 +125,9 @@ struct JobSpec {
   // the host waits for the engine to hand back what is in flight before it
   // gives up on it and reports the run as incomplete.
   uint64_t stop_timeout_ns = 10'000'000'000;
+
+  // Metadata workloads (--md-phases): empty phases for a data job.
+  MetadataSpec metadata;
 
   // Engine.
   std::string engine = "sync";             // a name, or a path to a .so

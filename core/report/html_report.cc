@@ -906,6 +906,51 @@ void resources_section(Out out, const std::vector<Run>& runs) {
   fmt::format_to(out, "<tbody>{}</tbody></table></div></section>", body);
 }
 
+// One row per metadata op kind and figure, a column per result.
+void metadata_section(Out out, const std::vector<Run>& runs) {
+  std::vector<std::string> kinds;
+  for (const Run& run : runs) {
+    for (const auto& [name, op] : run.doc.metadata) {
+      if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+    }
+  }
+  if (kinds.empty()) return;
+  out = fmt::format_to(out, "<section id=\"metadata\"><h2>Metadata operations</h2><div class=\"card tablecard\"><table>");
+  table_head(out, runs);
+  out = fmt::format_to(out, "<tbody>");
+  const auto find = [](const Run& run, const std::string& kind) -> const OpSummary* {
+    for (const auto& [name, op] : run.doc.metadata) {
+      if (name == kind) return &op;
+    }
+    return nullptr;
+  };
+  const auto latency = [](const OpSummary& op, const char* key) {
+    const std::optional<double> v = op.latency.percentile(key);
+    return v ? format_latency_ns(*v) : std::string("-");
+  };
+  for (const std::string& kind : kinds) {
+    fmt::format_to(out, "<tr class=\"group\"><td colspan=\"{}\">{}</td></tr>", runs.size() + 1, html_escape(kind));
+    for (const char* row : {"ops/s", "ops", "errors", "p50", "p99", "p99.9", "max"}) {
+      fmt::format_to(out, "<tr><td>{}</td>", row);
+      for (const Run& run : runs) {
+        const OpSummary* op = find(run, kind);
+        std::string cell = "-";
+        if (op != nullptr) {
+          const std::string r = row;
+          cell = r == "ops/s"    ? format_iops(op->iops)
+                 : r == "ops"    ? std::to_string(op->ops)
+                 : r == "errors" ? std::to_string(op->errors)
+                 : r == "max"    ? format_latency_ns(op->latency.max_ns)
+                                 : latency(*op, row + 1);  // "p50" is stored as "50"
+        }
+        fmt::format_to(out, "<td>{}</td>", html_escape(cell));
+      }
+      out = fmt::format_to(out, "</tr>");
+    }
+  }
+  out = fmt::format_to(out, "</tbody></table></div></section>");
+}
+
 // ------------------------------------------------------------------ config
 
 // Flattens nested objects into dotted keys ("engine_options.sqpoll").
@@ -1010,6 +1055,8 @@ std::string render_html_report(const std::vector<json>& results, const std::vect
   runs_section(out, runs);
   out = fmt::format_to(out, "\n");
   summary_section(out, runs);
+  out = fmt::format_to(out, "\n");
+  metadata_section(out, runs);
   out = fmt::format_to(out, "\n");
   charts_section(out, runs);
   out = fmt::format_to(out, "\n");

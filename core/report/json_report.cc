@@ -59,6 +59,16 @@ json done_to_json(const DoneView& d) {
           {"bw_bytes_per_sec", secs > 0 ? static_cast<double>(d.bytes) / secs : 0.0}};
 }
 
+// The metadata op kinds that happened, each under its name; null when none did.
+json metadata_to_json(const OpStatsSet& meta, uint64_t window_ns) {
+  json j = json::object();
+  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
+    const OpStats& s = meta.kinds[k];
+    if (s.ops != 0 || s.errors != 0) j[kOpKinds[k].name] = op_to_json(s, window_ns);
+  }
+  return j.empty() ? json() : j;
+}
+
 json cluster_to_json(const ClusterSummary& c) {
   json ranks = json::array();
   // Per host: its ranks' counters merged, over the longest of their windows.
@@ -77,6 +87,10 @@ json cluster_to_json(const ClusterSummary& c) {
                {"total", op_to_json(total, r.window_ns)},
                {"cpu", {{"user_s", r.resources.user_s}, {"system_s", r.resources.system_s}}}};
     if (r.sync.ops != 0 || r.sync.errors != 0) rj["sync"] = op_to_json(r.sync, r.window_ns);
+    if (json m = metadata_to_json(r.meta, r.window_ns); !m.is_null()) {
+      rj["metadata"] = std::move(m);
+      rj["worker_ops"] = r.worker_ops;
+    }
     ranks.push_back(std::move(rj));
     auto& [members, sum] = hosts[r.host];
     members.push_back(r.rank);
@@ -143,6 +157,10 @@ json result_to_json(const RunResult& result) {
     j["engine"]["settings"] = std::move(settings);
   }
   if (result.sync.ops != 0 || result.sync.errors != 0) j["sync"] = op_to_json(result.sync, result.window_ns);
+  if (json m = metadata_to_json(result.meta, result.window_ns); !m.is_null()) {
+    j["metadata"] = std::move(m);
+    j["worker_ops"] = result.worker_ops;
+  }
   const ResourceUsage& r = result.resources;
   const double busy_s = r.user_s + r.system_s;
   j["resources"] = {
@@ -210,6 +228,11 @@ json result_to_json(const RunResult& result) {
   }
   if (result.verifying) {
     j["verify"] = {{"failures", result.verify_failures}};
+    if (!result.verify_journal.empty()) {
+      j["verify"]["journal"] = {{"path", result.verify_journal},
+                                {"epoch", result.journal_epoch},
+                                {"durable_blocks", result.journal_durable_blocks}};
+    }
   }
   if (result.cluster) {
     j["cluster"] = cluster_to_json(*result.cluster);

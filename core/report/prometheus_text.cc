@@ -104,6 +104,9 @@ void for_each_op(const MetricsSnapshot::Ops& ops, F&& f) {
   f("read", ops.read);
   f("write", ops.write);
   if (ops.sync) f("sync", *ops.sync);
+  for (size_t k = 0; k < kNumMetaKinds; ++k) {
+    if (ops.meta[k]) f(kOpKinds[kFirstMetaKind + k].name, *ops.meta[k]);
+  }
 }
 
 class Writer {

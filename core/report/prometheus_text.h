@@ -48,6 +48,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stats/op_stats_set.h"
 #include "report/percentiles.h"
 #include "stats/latency_histogram.h"
 #include "stats/op_stats.h"
@@ -91,6 +92,8 @@ struct MetricsSnapshot {
     OpMetrics read;
     OpMetrics write;
     std::optional<OpMetrics> sync;
+    // Metadata kinds (index k - kFirstMetaKind), each once it has happened.
+    std::array<std::optional<OpMetrics>, kNumMetaKinds> meta;
   };
 
   struct Worker {

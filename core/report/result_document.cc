@@ -223,6 +223,11 @@ ResultDocument read_result_document(const json& doc) {
     result.total.iops = result.read.iops + result.write.iops;
     result.total.bw_bytes_per_sec = result.read.bw_bytes_per_sec + result.write.bw_bytes_per_sec;
   }
+  if (const json* meta = member(doc, "metadata"); meta != nullptr && meta->is_object()) {
+    for (const auto& [name, op] : meta->items()) {
+      if (op.is_object()) result.metadata.emplace_back(name, read_op(*meta, name.c_str()));
+    }
+  }
   if (const json* value = member(doc, "stats_interval_ns"); value != nullptr && value->is_number()) {
     result.stats_interval_ns = count(*value);
   }

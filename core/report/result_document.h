@@ -113,6 +113,8 @@ struct ResultDocument {
   OpSummary write;
   OpSummary sync;
   OpSummary total;
+  // Metadata op kinds ("mkdir", "create", "stat", ...), in the file's order.
+  std::vector<std::pair<std::string, OpSummary>> metadata;
   std::optional<uint64_t> stats_interval_ns;
   std::vector<ResultInterval> timeseries;  // empty when the file has none
   bool timeseries_truncated = false;  // the file kept only part of the series

@@ -44,12 +44,16 @@ std::string engine_text(const EngineIdentity& engine) {
   return text;
 }
 
-void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t window_ns) {
+// `moves_data`: the kind transfers bytes (a bandwidth line); mkdir, stat
+// and the like do not.
+void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t window_ns, bool moves_data = true) {
   fmt::format_to(out, "\n{}\n", title);
   line(out, "IOPS", fmt::format("{}  ({} ops)", format_iops(iops(stats, window_ns)), stats.ops));
-  line(out, "bandwidth",
-       fmt::format("{}  ({}, {} bytes)", format_bandwidth(bandwidth_bytes_per_sec(stats, window_ns)),
-                   format_bytes(stats.bytes), stats.bytes));
+  if (moves_data) {
+    line(out, "bandwidth",
+         fmt::format("{}  ({}, {} bytes)", format_bandwidth(bandwidth_bytes_per_sec(stats, window_ns)),
+                     format_bytes(stats.bytes), stats.bytes));
+  }
   line(out, "errors", fmt::format("{}", stats.errors));
   const LatencyHistogram& latency = stats.latency;
   if (latency.count() == 0) {
@@ -173,11 +177,26 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                      workers, c.transport, format_latency_ns(static_cast<double>(c.start_skew_ns))));
   }
 
+  const OpStats meta_total = result.meta.meta_total();
+  const bool metadata = meta_total.ops != 0 || meta_total.errors != 0;
   if (has_activity(result.read)) op_section(out, "read", result.read, result.window_ns);
   if (has_activity(result.write)) op_section(out, "write", result.write, result.window_ns);
-  const OpStats total = result.total();
-  op_section(out, "total", total, result.window_ns);
+  OpStats total = result.total();
+  if (!metadata || has_activity(total)) op_section(out, "total", total, result.window_ns);
   if (has_activity(result.sync)) op_section(out, "sync", result.sync, result.window_ns);
+  // Metadata operations: one section per kind, each its own rate.
+  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
+    if (has_activity(result.meta.kinds[k])) {
+      op_section(out, kOpKinds[k].name, result.meta.kinds[k], result.window_ns, kOpKinds[k].moves_data);
+    }
+  }
+  total.errors += meta_total.errors;
+  if (result.worker_ops.size() > 1 && metadata) {
+    const auto [lo, hi] = std::minmax_element(result.worker_ops.begin(), result.worker_ops.end());
+    line(out, "per worker", fmt::format("{} to {} ops each ({} workers){}", *lo, *hi, result.worker_ops.size(),
+                                        result.stop_reason == "duration" ? ", stopped together at the time limit"
+                                                                         : ""));
+  }
   if (result.rate_limited) {
     fmt::format_to(out, "\nlatency from the intended start on the rate schedule (includes queueing behind a slow device)\n");
     for (const auto& [name, h] : {std::pair<const char*, const LatencyHistogram*>{"read", &result.read_intended},

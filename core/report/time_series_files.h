@@ -32,17 +32,20 @@ class TimeSeriesJsonLines {
 
 class TimeSeriesCsv {
  public:
-  explicit TimeSeriesCsv(const std::string& path);
+  // `metadata`: a metadata job; each row also has the columns of every
+  // metadata op kind (after the data columns).
+  explicit TimeSeriesCsv(const std::string& path, bool metadata = false);
   ~TimeSeriesCsv();
   TimeSeriesCsv(const TimeSeriesCsv&) = delete;
   TimeSeriesCsv& operator=(const TimeSeriesCsv&) = delete;
   void write(const IntervalSummary& interval);
 
   // The header row (without newline), for documentation and tests.
-  static std::string header();
+  static std::string header(bool metadata = false);
 
  private:
   std::string path_;
+  bool metadata_;
   std::FILE* file_;
 };
 

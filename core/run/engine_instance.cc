@@ -53,6 +53,14 @@ void EngineInstance::close_all_files() {
   open_handles_.clear();
 }
 
+std::string EngineInstance::error_text(uint64_t user_data) const {
+  if ((desc_.caps & IOP_CAP_ERROR_TEXT) == 0 || desc_.error_text == nullptr) return "";
+  iop_error out{};
+  if (desc_.error_text(engine_, user_data, &out) != 0) return "";
+  out.message[sizeof out.message - 1] = '\0';
+  return out.message;
+}
+
 bool EngineInstance::register_buffers(const std::vector<iop_buffer>& buffers) {
   if ((desc_.caps & IOP_CAP_REGISTERED_BUFFERS) == 0 || desc_.register_buffers == nullptr) return false;
   iop_error err{};

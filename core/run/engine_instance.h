@@ -45,6 +45,10 @@ class EngineInstance {
   // What this instance really does (engine.h, report()); throws PluginError.
   InstanceReport report() const { return read_instance_report(desc_, engine_); }
 
+  // The engine's explanation of a failed completion of the latest reap()
+  // (one whose flags have IOP_CQE_ERROR_TEXT), or "" when it has none.
+  std::string error_text(uint64_t user_data) const;
+
   int32_t submit(iop_io* const* ios, uint32_t n) { return submit_(engine_, ios, n, 0); }
   int32_t reap(iop_cqe* out, uint32_t max, uint32_t min_wait, uint64_t timeout_ns) {
     return reap_(engine_, out, max, min_wait, timeout_ns);

@@ -21,6 +21,7 @@
 #include "run/monotonic_clock.h"
 #include "run/run_peers.h"
 #include "run/start_barrier.h"
+#include "run/metadata_worker.h"
 #include "run/worker.h"
 
 namespace iopulse {
@@ -120,7 +121,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     working_set_bytes += f.size;
   }
 
-  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::unique_ptr<WorkerThread>> workers;
   std::vector<size_t> group_of;  // worker -> group
   workers.reserve(n);
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
@@ -144,7 +145,13 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       setup.stats_interval_ns = spec_.stats_interval_ns;
       setup.file_offsets = &file_offsets;
       setup.working_set_bytes = working_set_bytes;
-      workers.push_back(std::make_unique<Worker>(setup));
+      setup.generation_epoch = group.generation_epoch;
+      setup.journal = group.journal;
+      if (group.spec->metadata.active()) {
+        workers.push_back(std::make_unique<MetadataWorker>(setup));
+      } else {
+        workers.push_back(std::make_unique<Worker>(setup));
+      }
       group_of.push_back(gi);
     }
   }
@@ -324,6 +331,12 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     if (abandoned[wi]) continue;
     const auto& w = workers[wi];
     totals.merge(w->stats());
+    {
+      OpStats done = w->stats().data_total();
+      done.merge(w->stats()[OpKind::kSync]);
+      done.merge(w->stats().meta_total());
+      result.worker_ops.push_back(done.ops);
+    }
     group_totals[group_of[wi]].merge(w->stats());
     result.read_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kRead)]);
     result.write_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kWrite)]);
@@ -381,6 +394,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
+  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) result.meta.kinds[k] = totals.kinds[k];
 
   const OpStats data = totals.data_total();
   const uint64_t done_ops = data.ops + data.errors;
@@ -390,6 +404,11 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.stop_reason = "interrupted";
   } else if (signals.io_failed.load()) {
     result.stop_reason = "error";
+  } else if (spec_.metadata.active()) {
+    // Every step done, or stopped by the time limit (stonewall) or budget.
+    result.stop_reason = spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns ? "duration"
+                         : spec_.total_ops != 0                                        ? "total-ops"
+                                                                                       : "complete";
   } else if (layout_.workers.front().complete_pass && done_ops >= layout_.total_ops) {
     result.stop_reason = "complete";
   } else if (spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns) {

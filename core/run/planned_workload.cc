@@ -5,11 +5,48 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "iopulse/engine_rules.hpp"
 #include "job/usage_error.h"
 #include "plugin/engine_requirements.h"
 #include "run/engine_instance.h"
 
 namespace iopulse {
+namespace {
+
+// The op kinds a metadata phase issues.
+std::vector<OpKind> kinds_of(const MetadataSpec& md) {
+  std::vector<OpKind> kinds;
+  for (MetaPhase p : md.phases) {
+    if (p == MetaPhase::kMix) {
+      for (const MetaMixEntry& e : md.mix) kinds.push_back(e.kind);
+    } else {
+      kinds.push_back(info(p).kind);
+    }
+  }
+  return kinds;
+}
+
+// An engine does the metadata ops of the job or the job is refused (exit 2).
+void require_metadata_ops(const MetadataSpec& md, const char* engine, uint64_t caps, const char* whose) {
+  for (OpKind k : kinds_of(md)) {
+    const uint64_t cap = info(k).cap;
+    if ((caps & cap) == 0) {
+      throw UsageError(fmt::format("--md-phases: engine {} does not do {} ({} no capability {}); accepted: an engine "
+                                   "with metadata operations, e.g. sync or io_uring",
+                                   engine, to_string(k), whose, iop::rules::capability_name(cap)));
+    }
+  }
+}
+
+// A metadata job addresses no data file: every worker gets an empty
+// assignment, and the only "file" is the target directory.
+TargetLayout metadata_layout(const JobSpec& spec) {
+  TargetLayout layout;
+  layout.workers.resize(spec.threads);
+  return layout;
+}
+
+}  // namespace
 
 std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec spec, const EngineLibrary& engine,
                                                        const LayoutScope& scope) {
@@ -20,9 +57,12 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
                                  spec.verify ? "verify" : "verify-only", desc.name));
   }
   require_capabilities(spec, desc.name, desc.caps, desc.caps);
+  const bool metadata = spec.metadata.active();
+  if (metadata) require_metadata_ops(spec.metadata, desc.name, desc.caps, "it declares");
   auto phase = std::make_unique<PlannedWorkload>(PlannedWorkload{
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
-      TargetLayout::plan(spec, diskless, scope), EngineBinding{}, InstanceReport{}});
+      metadata ? metadata_layout(spec) : TargetLayout::plan(spec, diskless, scope), EngineBinding{},
+      InstanceReport{}});
 
   EngineBinding& b = phase->binding;
   b.desc = &desc;
@@ -49,6 +89,7 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
   // What the instance really does can be less than the descriptor says.
   phase->engine_report = probe.report();
   require_capabilities(spec, desc.name, desc.caps, phase->engine_report.caps);
+  if (metadata) require_metadata_ops(spec.metadata, desc.name, phase->engine_report.caps, "its instance reports");
   return phase;
 }
 

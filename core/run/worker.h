@@ -38,12 +38,16 @@
 #include "run/completion_ledger.h"
 #include "run/engine_instance.h"
 #include "run/start_barrier.h"
+#include "run/worker_thread.h"
 #include "stats/access_heatmap.h"
 #include "stats/op_stats_set.h"
 #include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
 #include "verify/generation_table.h"
 #include "verify/inflight_blocks.h"
+#include "verify/journal_recorder.h"
+#include "verify/verify_journal.h"
+#include "workload/block_content.h"
 #include "workload/block_permutation.h"
 #include "workload/block_size_mix.h"
 #include "workload/offset_generator.h"
@@ -78,38 +82,42 @@ struct WorkerSetup {
   const std::vector<uint64_t>* file_offsets = nullptr;  // where each file starts in the working set (heatmap)
   uint64_t working_set_bytes = 0;   // all target files laid end to end (heatmap)
   bool publish_progress = false;    // keep progress_ops()/progress_bytes() current
+  // Verification: the epoch of this run's generations (GenerationTable) and
+  // the journal (--verify-journal), shared by the workers, or null.
+  uint32_t generation_epoch = 0;
+  VerifyJournal* journal = nullptr;
 };
 
-class Worker {
+class Worker final : public WorkerThread {
  public:
   explicit Worker(const WorkerSetup& setup);
-  ~Worker();
+  ~Worker() override;
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   // The thread body.  Never throws: a setup failure aborts the barrier and
   // is kept in setup_error(); a failure while running in run_error().
-  void run();
+  void run() override;
 
   // True once run() has returned its results (any thread may ask).
-  bool finished() const { return finished_.load(std::memory_order_acquire); }
-  const OpStatsSet& stats() const { return cumulative_; }
+  bool finished() const override { return finished_.load(std::memory_order_acquire); }
+  const OpStatsSet& stats() const override { return cumulative_; }
   // Latency from each IO's intended start on the rate schedule, by OpKind
   // (empty without a rate limit).
-  const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const { return intended_; }
-  uint64_t verify_failures() const { return verify_failures_; }
-  uint64_t lock_conflicts() const { return lock_conflicts_; }
-  int cpu() const { return cpu_; }  // the CPU the worker last ran on
-  int numa_node() const { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
-  const AccessHeatmap* heatmap() const { return heatmap_.get(); }
-  uint64_t finish_ns() const { return finish_ns_; }
+  const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const override { return intended_; }
+  uint64_t verify_failures() const override { return verify_failures_; }
+  uint64_t lock_conflicts() const override { return lock_conflicts_; }
+  int cpu() const override { return cpu_; }  // the CPU the worker last ran on
+  int numa_node() const override { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
+  const AccessHeatmap* heatmap() const override { return heatmap_.get(); }
+  uint64_t finish_ns() const override { return finish_ns_; }
   // Reads and writes completed so far and their bytes, updated once per
   // reap when setup.publish_progress; any thread may read them.
-  uint64_t progress_ops() const { return progress_ops_.load(std::memory_order_relaxed); }
-  uint64_t progress_bytes() const { return progress_bytes_.load(std::memory_order_relaxed); }
-  std::exception_ptr setup_error() const { return setup_error_; }
-  std::exception_ptr run_error() const { return run_error_; }
-  const std::vector<std::string>& error_messages() const { return error_messages_; }
+  uint64_t progress_ops() const override { return progress_ops_.load(std::memory_order_relaxed); }
+  uint64_t progress_bytes() const override { return progress_bytes_.load(std::memory_order_relaxed); }
+  std::exception_ptr setup_error() const override { return setup_error_; }
+  std::exception_ptr run_error() const override { return run_error_; }
+  const std::vector<std::string>& error_messages() const override { return error_messages_; }
 
  private:
   // One IO in the pool.  io.user_data is the slot's index.
@@ -118,7 +126,7 @@ class Worker {
     uint64_t submit_ns;    // clock at the submit() call that carried it
     uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
     uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
-    uint64_t generation;   // generation written (verify)
+    uint64_t generation;   // generation written (verify); for a sync, its journal position
     uint32_t region;       // index into regions_
   };
 
@@ -131,6 +139,7 @@ class Worker {
     int fd = -1;           // host-opened descriptor, or -1
     int32_t handle = -1;   // the engine's handle
     uint64_t heat_base;    // where the file starts in the working set
+    uint64_t journal_base; // the journal unit of the region's first unit
   };
   static constexpr uint64_t kNoBlock = UINT64_MAX;
 
@@ -160,6 +169,11 @@ class Worker {
   uint32_t region_of(uint64_t unit) const;
   // Cold path: a read that came back in verify mode.
   void check_read(const IoSlot& slot);
+  // Cold path (--verify-journal): a write or sync that completed.
+  void journal_completion(const IoSlot& slot);
+  // --verify-journal: after the loop, syncs the worker's files and records
+  // every completed write as durable.
+  void journal_end_of_run();
   // --lock-mode: takes the OFD lock for the IO in `slot` (waiting when
   // `wait`); false when another holder has it.  unlock_io() releases it.
   bool lock_io(const IoSlot& slot, bool wait);
@@ -221,7 +235,13 @@ class Worker {
   // Verification.
   std::unique_ptr<InflightBlocks> inflight_blocks_;
   std::unique_ptr<GenerationTable> generations_;
+  std::unique_ptr<JournalRecorder> journal_;  // --verify-journal on a job that writes
   uint64_t verify_failures_ = 0;
+
+  // Data with a requested compression or deduplication ratio (unverified
+  // writes; verified blocks keep the compression share as a zero tail).
+  std::unique_ptr<BlockContent> content_;
+  uint32_t compress_percent_ = 0;
 
   // Locks and placement.
   int64_t parked_ = -1;              // slot prepared but waiting for its lock

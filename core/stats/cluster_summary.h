@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "stats/op_stats.h"
+#include "stats/op_stats_set.h"
 #include "stats/resource_usage.h"
 
 namespace iopulse {
@@ -25,6 +26,8 @@ struct RankResult {
   uint64_t window_ns = 0;
   std::string stop_reason;
   OpStats read, write, sync;
+  OpStatsSet meta;                    // metadata kinds (RunResult::meta)
+  std::vector<uint64_t> worker_ops;   // per worker of the rank (RunResult::worker_ops)
   ResourceUsage resources;
 };
 

@@ -56,6 +56,9 @@ IntervalSummary IntervalSummary::of(const OpStatsSet& ops, uint64_t index, uint6
   s.write = summarize(ops[OpKind::kWrite], span);
   s.sync = summarize(ops[OpKind::kSync], span);
   s.total = summarize(ops.data_total(), span);
+  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
+    if (ops.kinds[k].ops != 0 || ops.kinds[k].errors != 0) s.meta[k - kFirstMetaKind] = summarize(ops.kinds[k], span);
+  }
   s.qd_mean = reap_calls > 0 ? static_cast<double>(inflight_sum) / static_cast<double>(reap_calls) : 0;
   return s;
 }
@@ -69,6 +72,9 @@ nlohmann::json IntervalSummary::to_json() const {
                       {"total", op_json(total)},
                       {"qd_mean", qd_mean}};
   if (sync.ops != 0 || sync.errors != 0) j["sync"] = op_json(sync);
+  for (size_t k = 0; k < kNumMetaKinds; ++k) {
+    if (meta[k].ops != 0 || meta[k].errors != 0) j["metadata"][kOpKinds[kFirstMetaKind + k].name] = op_json(meta[k]);
+  }
   if (worker >= 0) j["worker"] = worker;
   if (!phase.empty()) j["phase"] = phase;
   return j;

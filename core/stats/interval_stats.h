@@ -9,6 +9,7 @@
 #ifndef IOPULSE_STATS_INTERVAL_STATS_H_
 #define IOPULSE_STATS_INTERVAL_STATS_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -44,6 +45,8 @@ struct IntervalSummary {
   uint64_t start_ns = 0;       // relative to the window start
   uint64_t end_ns = 0;         // shorter than a full interval for the last one
   OpIntervalSummary read, write, sync, total;  // total = read + write
+  // Metadata kinds (index k - kFirstMetaKind), all zero in a data job.
+  std::array<OpIntervalSummary, kNumMetaKinds> meta;
   double qd_mean = 0;          // average IOs in flight seen at each reap
 
   static IntervalSummary of(const OpStatsSet& ops, uint64_t index, uint64_t start_ns,

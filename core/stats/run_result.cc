@@ -11,6 +11,8 @@ void RunResult::add_phase(const RunResult& p) {
   read.merge(p.read);
   write.merge(p.write);
   sync.merge(p.sync);
+  meta.merge(p.meta);
+  worker_ops = p.worker_ops;  // the last phase's
   window_ns += p.window_ns;
   resources.add(p.resources);
   cores_used = std::max(cores_used, p.cores_used);
@@ -51,6 +53,8 @@ void RunResult::add_phase(const RunResult& p) {
         mine.read.merge(theirs.read);
         mine.write.merge(theirs.write);
         mine.sync.merge(theirs.sync);
+        mine.meta.merge(theirs.meta);
+        mine.worker_ops = theirs.worker_ops;
         mine.window_ns += theirs.window_ns;
         mine.stop_reason = theirs.stop_reason;
         mine.resources.add(theirs.resources);

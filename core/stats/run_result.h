@@ -19,6 +19,7 @@
 #include "stats/cluster_summary.h"
 #include "stats/interval_stats.h"
 #include "stats/op_stats.h"
+#include "stats/op_stats_set.h"
 #include "stats/resource_usage.h"
 
 namespace iopulse {
@@ -45,6 +46,12 @@ struct RunResult {
   OpStats read;                 // merged over all workers
   OpStats write;
   OpStats sync;                 // fsync and fdatasync operations
+  // Metadata operations, one kind each ([kFirstMetaKind, kNumOpKinds); the
+  // data kinds of this set stay empty: they are read, write and sync above).
+  OpStatsSet meta;
+  // Operations (data or metadata) each worker completed, in job-wide worker
+  // order: how far each got when a time limit stopped them all (stonewall).
+  std::vector<uint64_t> worker_ops;
   ResourceUsage resources;      // CPU time, context switches, peak RSS over the window
   uint32_t cores_used = 0;      // CPUs the workers could run on: pinned ones, else min(threads, online)
   bool interrupted = false;     // stopped early by SIGINT/SIGTERM
@@ -75,6 +82,11 @@ struct RunResult {
 
   bool verifying = false;        // --verify or --verify-only
   uint64_t verify_failures = 0;  // blocks read back that failed verification
+  // --verify-journal: the journal, the newest epoch taken, and the blocks it
+  // holds a durable generation for at the end of the job.
+  std::string verify_journal;
+  uint32_t journal_epoch = 0;
+  uint64_t journal_durable_blocks = 0;
 
   // File preparation before the window (never part of the measurement).
   uint64_t preparation_ns = 0;

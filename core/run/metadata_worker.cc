@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "run/metadata_worker.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "run/monotonic_clock.h"
+
+namespace iopulse {
+namespace {
+
+constexpr uint64_t kReapTimeoutNs = 100'000'000;  // bounds how late a stop is seen
+constexpr size_t kMaxErrorMessages = 8;
+
+uint8_t op_of(OpKind kind) { return info(kind).op; }
+
+}  // namespace
+
+MetadataWorker::MetadataWorker(const WorkerSetup& setup)
+    : setup_(setup),
+      md_(setup.spec->metadata),
+      phase_(setup.spec->metadata.phases.front()),
+      workers_(setup.spec->threads * setup.job_processes),
+      ns_(setup.spec->metadata, setup.global_index, setup.spec->threads * setup.job_processes),
+      owner_(setup.spec->metadata.shared_dir ? 0 : setup.global_index),
+      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.global_index + 1)) {}
+
+MetadataWorker::~MetadataWorker() {
+  teardown();
+  std::free(slots_);
+  std::free(buffers_);
+  std::free(priv_);
+}
+
+const std::array<LatencyHistogram, kNumOpKinds>& MetadataWorker::intended_latency() const {
+  static const std::array<LatencyHistogram, kNumOpKinds> kNone{};
+  return kNone;
+}
+
+void MetadataWorker::run() {
+  (void)unshare(CLONE_FILES);  // a descriptor table of its own, as the data Worker
+  try {
+    const std::vector<uint32_t>& cores = setup_.spec->cpu_cores;
+    if (!cores.empty()) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cores[setup_.index % cores.size()], &set);
+      const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+      if (rc != 0) throw std::system_error(rc, std::generic_category(), "pinning a metadata worker");
+    }
+    setup();
+  } catch (...) {
+    setup_error_ = std::current_exception();
+    setup_.barrier->abort();
+    teardown();
+    setup_.time_series->finish(setup_.index);
+    finished_.store(true, std::memory_order_release);
+    return;
+  }
+  const uint64_t start_ns = setup_.barrier->arrive_and_wait();
+  if (start_ns != 0) {
+    try {
+      loop(start_ns);
+    } catch (...) {
+      run_error_ = std::current_exception();
+      setup_.signals->io_failed.store(true, std::memory_order_relaxed);
+      setup_.signals->stop.store(true, std::memory_order_relaxed);
+    }
+  }
+  cpu_ = sched_getcpu();
+  // The engine and the directory are closed first, so the record still gets
+  // a descriptor when the phase ended on EMFILE.
+  teardown();
+  if (start_ns != 0) {
+    try {
+      store_record();
+    } catch (...) {
+      if (!run_error_) run_error_ = std::current_exception();
+      setup_.signals->io_failed.store(true, std::memory_order_relaxed);
+    }
+  }
+  setup_.time_series->finish(setup_.index);
+  finished_.store(true, std::memory_order_release);
+}
+
+void MetadataWorker::setup() {
+  const JobSpec& spec = *setup_.spec;
+  const iop_engine_desc& desc = *setup_.engine;
+  const uint32_t qd = setup_.queue_depth;
+
+  // What exists: the records (checked against the job before the run).
+  const uint32_t me = setup_.global_index;
+  own_ = MetadataRecord::read(spec.target_path, md_.shared_dir, me).value_or(MetadataRecord{ns_.shape(), 0, 0, 0});
+  if (owner_ == me) {
+    dirs_ = own_.dirs;
+  } else if (std::optional<MetadataRecord> tree = MetadataRecord::read(spec.target_path, md_.shared_dir, owner_)) {
+    dirs_ = tree->dirs;
+  }
+  plan_steps();
+  // A phase that creates claims what it may create before creating it.
+  if (phase_ == MetaPhase::kTreeCreate && ns_.owns_tree()) {
+    MetadataRecord claim = own_;
+    claim.dirs = ns_.num_dirs();
+    claim.store(spec.target_path, md_.shared_dir, me);
+  } else if (phase_ == MetaPhase::kFileCreate && !steps_.empty()) {
+    MetadataRecord claim = own_;
+    claim.files_begin = 0;
+    claim.files_end = steps_.back().item + 1;
+    claim.store(spec.target_path, md_.shared_dir, me);
+  }
+
+  iop_engine_config config{};
+  config.struct_size = sizeof config;
+  config.queue_depth = qd;
+  config.worker_index = setup_.layout_index;
+  config.num_workers = spec.threads;
+  config.num_options = setup_.num_engine_options;
+  config.options = setup_.engine_options;
+  engine_ = std::make_unique<EngineInstance>(desc, config);
+
+  const bool host_opens = (desc.required_caps & IOP_REQ_OPENS_BY_PATH) == 0;
+  if (host_opens) {
+    dir_fd_ = open(spec.target_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd_ < 0) throw std::system_error(errno, std::generic_category(), fmt::format("opening '{}'", spec.target_path));
+  }
+  iop_file_desc fdesc{};
+  fdesc.struct_size = sizeof fdesc;
+  fdesc.flags = IOP_FILE_DIRECTORY | IOP_FILE_READ | IOP_FILE_WRITE;
+  fdesc.path = spec.target_path.c_str();
+  fdesc.fd = dir_fd_;
+  dir_handle_ = engine_->open_file(fdesc);
+
+  // The pool: one buffer per slot, large enough for a whole file.
+  const uint64_t bytes = std::max(md_.file_bytes, md_.read_bytes);
+  const size_t align = std::max<size_t>(4096, desc.min_buf_align);
+  buf_stride_ = bytes == 0 ? 0 : (bytes + align - 1) / align * align;
+  const size_t priv_stride = (desc.io_priv_size + 63) / 64 * 64;
+  slots_ = static_cast<Slot*>(std::aligned_alloc(64, (sizeof(Slot) * qd + 63) / 64 * 64));
+  if (slots_ == nullptr) throw std::bad_alloc();
+  if (buf_stride_ > 0) {
+    buffers_ = static_cast<unsigned char*>(std::aligned_alloc(align, buf_stride_ * qd));
+    if (buffers_ == nullptr) throw std::bad_alloc();
+  }
+  if (priv_stride > 0) {
+    priv_ = std::aligned_alloc(64, priv_stride * qd);
+    if (priv_ == nullptr) throw std::bad_alloc();
+    std::memset(priv_, 0, priv_stride * qd);
+  }
+  free_.resize(qd);
+  batch_.resize(qd);
+  cqes_.resize(qd);
+  for (uint32_t i = 0; i < qd; ++i) {
+    Slot& slot = slots_[i];
+    std::memset(&slot, 0, sizeof slot);
+    slot.io.user_data = i;
+    slot.io.file = dir_handle_;
+    slot.io.buf_index = -1;
+    slot.io.priv = priv_stride > 0 ? static_cast<unsigned char*>(priv_) + i * priv_stride : nullptr;
+    slot.io.meta = &slot.meta;
+    slot.meta.struct_size = sizeof slot.meta;
+    slot.meta.dir2 = -1;
+    free_[i] = qd - 1 - i;
+  }
+  // The op budget (--total-ops) is shared by every worker of the job.
+  if (spec.total_ops != 0) {
+    const uint64_t g = setup_.global_index;
+    remaining_ops_ = spec.total_ops / workers_ + (g < spec.total_ops % workers_ ? 1 : 0);
+  }
+}
+
+void MetadataWorker::add_dependency(uint64_t earlier, uint64_t later) {
+  // Called in increasing `earlier` order only for the CSR build below.
+  deps_.push_back(later);
+  ++blockers_[later];
+  (void)earlier;
+}
+
+void MetadataWorker::plan_steps() {
+  const uint64_t files_begin = own_.files_begin;
+  const uint64_t files_end = std::min<uint64_t>(own_.files_end, ns_.num_files());
+  // (earlier, later) pairs, turned into the CSR lists at the end.
+  std::vector<std::pair<uint64_t, uint64_t>> edges;
+  switch (phase_) {
+    case MetaPhase::kTreeCreate: {
+      if (!ns_.owns_tree()) break;
+      for (uint32_t d = 0; d < ns_.num_dirs(); ++d) {
+        steps_.push_back({IOP_OP_MKDIR, false, d, 0});
+        if (ns_.parent(d) != MetadataNamespace::kNoParent) edges.emplace_back(ns_.parent(d), d);
+      }
+      break;
+    }
+    case MetaPhase::kTreeRemove: {
+      if (!ns_.owns_tree()) break;
+      // Deepest first: step s removes directory dirs_ - 1 - s.
+      for (uint32_t s = 0; s < dirs_; ++s) steps_.push_back({IOP_OP_RMDIR, false, dirs_ - 1 - s, 0});
+      for (uint32_t d = 0; d < dirs_; ++d) {
+        for (uint32_t k = 0; k < ns_.num_children(d); ++k) {
+          const uint32_t c = ns_.first_child(d) + k;
+          if (c < dirs_) edges.emplace_back(dirs_ - 1 - c, dirs_ - 1 - d);
+        }
+      }
+      break;
+    }
+    case MetaPhase::kList:
+      for (uint32_t d = 0; d < dirs_; ++d) steps_.push_back({IOP_OP_LIST, false, d, 0});
+      break;
+    case MetaPhase::kFileCreate:
+      for (uint64_t f = 0; f < ns_.num_files() && ns_.dir_of_file(f) < dirs_; ++f) {
+        steps_.push_back({IOP_OP_CREATE, false, f, 0});
+      }
+      break;
+    case MetaPhase::kRename: {
+      // In chunks of a queue depth of files: every rename away, then every
+      // rename back, so a chunk's renames are in flight together.
+      const uint64_t chunk = setup_.queue_depth;
+      for (uint64_t first = files_begin; first < files_end; first += chunk) {
+        const uint64_t last = std::min(files_end, first + chunk);
+        const uint64_t away = steps_.size();
+        for (uint64_t f = first; f < last; ++f) steps_.push_back({IOP_OP_RENAME, false, f, 0});
+        for (uint64_t f = first; f < last; ++f) {
+          steps_.push_back({IOP_OP_RENAME, true, f, away + (f - first)});
+          edges.emplace_back(away + (f - first), steps_.size() - 1);
+        }
+      }
+      break;
+    }
+    case MetaPhase::kMix: {
+      uint32_t total = 0;
+      for (const MetaMixEntry& e : md_.mix) {
+        total += e.weight;
+        mix_.emplace_back(total, op_of(e.kind));
+      }
+      mix_total_ = total;
+      files_base_ = files_begin;
+      const uint64_t n = std::max<uint64_t>(1, files_end - files_begin);
+      const JobSpec& spec = *setup_.spec;
+      files_.emplace(spec.random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential, n, 0,
+                     spec.distribution, spec.seed);
+      // Without another stop, one op per file.
+      if (spec.duration_ns == 0 && spec.total_ops == 0) remaining_ops_ = files_end - files_begin;
+      break;
+    }
+    default: {
+      const uint8_t op = op_of(info(phase_).kind);
+      for (uint64_t f = files_begin; f < files_end; ++f) steps_.push_back({op, false, f, 0});
+      break;
+    }
+  }
+  blockers_.assign(steps_.size(), 0);
+  issued_.assign(steps_.size(), 0);
+  dep_begin_.assign(steps_.size() + 1, 0);
+  std::sort(edges.begin(), edges.end());
+  for (const auto& [earlier, later] : edges) ++dep_begin_[earlier + 1];
+  for (size_t i = 1; i < dep_begin_.size(); ++i) dep_begin_[i] += dep_begin_[i - 1];
+  deps_.reserve(edges.size());
+  for (const auto& [earlier, later] : edges) add_dependency(earlier, later);
+}
+
+void MetadataWorker::fill(Slot& slot, uint8_t op, uint64_t item, bool rename_back) {
+  iop_io& io = slot.io;
+  iop_meta_args& m = slot.meta;
+  io.op = op;
+  io.offset = 0;
+  io.len = 0;
+  io.buf = nullptr;
+  m.flags = 0;
+  m.path2 = nullptr;
+  m.mode = 0;
+  switch (op) {
+    case IOP_OP_MKDIR:
+      m.path = ns_.dir(static_cast<uint32_t>(item));
+      m.mode = 0755;
+      break;
+    case IOP_OP_RMDIR:
+    case IOP_OP_LIST:
+      m.path = ns_.dir(static_cast<uint32_t>(item));
+      break;
+    case IOP_OP_RENAME:
+      m.path = rename_back ? ns_.renamed(item) : ns_.file(item);
+      m.path2 = rename_back ? ns_.file(item) : ns_.renamed(item);
+      break;
+    case IOP_OP_CREATE:
+    case IOP_OP_WRITE_FILE:
+      m.path = ns_.file(item);
+      if (op == IOP_OP_CREATE) {
+        m.mode = 0644;
+        // The phase makes new files; never one that is there already.
+        if (phase_ == MetaPhase::kFileCreate) m.flags |= IOP_META_EXCL;
+      }
+      if (md_.fsync) m.flags |= IOP_META_FSYNC;
+      if (md_.file_bytes > 0) {
+        // Fresh seeded bytes for every file written.
+        auto* words = reinterpret_cast<uint64_t*>(buffers_ + (io.user_data * buf_stride_));
+        for (size_t w = 0; w < (md_.file_bytes + 7) / 8; ++w) words[w] = rng_.next();
+        io.buf = words;
+        io.len = static_cast<uint32_t>(md_.file_bytes);
+      }
+      break;
+    case IOP_OP_READ_FILE:
+      m.path = ns_.file(item);
+      if (buf_stride_ > 0) {
+        io.buf = buffers_ + io.user_data * buf_stride_;
+        io.len = static_cast<uint32_t>(md_.read_bytes != 0 ? md_.read_bytes : md_.file_bytes);
+      }
+      break;
+    default:  // STAT, OPEN_CLOSE, UNLINK
+      m.path = ns_.file(item);
+      break;
+  }
+}
+
+bool MetadataWorker::next(Slot& slot, bool stopping) {
+  if (phase_ == MetaPhase::kMix) {
+    if (stopping || remaining_ops_ == 0 || mix_total_ == 0) return false;
+    const uint32_t draw = static_cast<uint32_t>(rng_.below(mix_total_));
+    uint8_t op = mix_.back().second;
+    for (const auto& [upto, o] : mix_) {
+      if (draw < upto) {
+        op = o;
+        break;
+      }
+    }
+    const uint64_t item = op == IOP_OP_LIST ? rng_.below(std::max<uint32_t>(1, dirs_)) : files_base_ + files_->next_block(rng_);
+    fill(slot, op, item, false);
+    slot.step = kDrawn;
+    --remaining_ops_;
+    return true;
+  }
+  const bool ending = stopping || remaining_ops_ == 0;
+  if (ending) {
+    // Issued steps stay a prefix (the records count on it), except that
+    // the renames back of renames away that were issued still go, so no
+    // file is left under its other name; other renames are skipped.
+    if (phase_ != MetaPhase::kRename) return false;
+    while (cursor_ < steps_.size() && (!steps_[cursor_].rename_back || issued_[steps_[cursor_].pair] == 0)) {
+      ++cursor_;
+    }
+  }
+  if (cursor_ >= steps_.size()) return false;
+  const Step& s = steps_[cursor_];
+  if (blockers_[cursor_] != 0) return false;
+  fill(slot, s.op, s.item, s.rename_back);
+  issued_[cursor_] = 1;
+  slot.step = cursor_++;
+  if (!ending) --remaining_ops_;
+  return true;
+}
+
+void MetadataWorker::complete(Slot& slot, const iop_cqe& cqe, uint64_t now) {
+  const iop_io& io = slot.io;
+  const bool ok = io.op == IOP_OP_READ_FILE ? cqe.res >= 0 : cqe.res == static_cast<int64_t>(io.len);
+  if (ok) [[likely]] {
+    OpStats& st = interval_.of(io.op);
+    ++st.ops;
+    st.bytes += static_cast<uint64_t>(cqe.res);
+    st.latency.record(now - slot.submit_ns);
+    if (slot.step != kDrawn && slot.step + 1 > max_done_) max_done_ = slot.step + 1;
+  } else {
+    record_failure(slot, cqe);
+  }
+  if (slot.step != kDrawn) {
+    // Whatever the outcome, what waited for this step may go (a failure
+    // stops the phase unless --continue-on-error; then it fails on its own).
+    for (uint64_t i = dep_begin_[slot.step]; i < dep_begin_[slot.step + 1]; ++i) --blockers_[deps_[i]];
+  }
+}
+
+void MetadataWorker::record_failure(const Slot& slot, const iop_cqe& cqe) {
+  ++interval_.of(slot.io.op).errors;
+  if (error_messages_.size() < kMaxErrorMessages) {
+    const char* what = to_string(op_kind_of(slot.io.op));
+    std::string text;
+    if ((cqe.flags & IOP_CQE_ERROR_TEXT) != 0) text = engine_->error_text(cqe.user_data);
+    if (text.empty()) {
+      text = cqe.res < 0 ? std::strerror(static_cast<int>(-cqe.res))
+                         : fmt::format("moved {} of {} bytes", cqe.res, slot.io.len);
+    }
+    error_messages_.push_back(fmt::format("{} of '{}/{}'{}: {}", what, setup_.spec->target_path, slot.meta.path,
+                                          slot.meta.path2 != nullptr ? fmt::format(" to '{}'", slot.meta.path2) : "",
+                                          text));
+  }
+  if (!setup_.spec->continue_on_error) {
+    setup_.signals->io_failed.store(true, std::memory_order_relaxed);
+    setup_.signals->stop.store(true, std::memory_order_relaxed);
+  }
+}
+
+void MetadataWorker::loop(uint64_t start_ns) {
+  const JobSpec& spec = *setup_.spec;
+  RunSignals& signals = *setup_.signals;
+  const uint64_t deadline = spec.duration_ns != 0 ? start_ns + spec.duration_ns : UINT64_MAX;
+  const uint32_t qd = setup_.queue_depth;
+  EngineInstance& engine = *engine_;
+  uint32_t nfree = qd, pending = 0, inflight = 0;
+  bool stopping = false;
+  uint64_t now = start_ns;
+  start_ns_ = start_ns;
+  next_interval_ns_ = start_ns + setup_.stats_interval_ns;
+
+  for (;;) {
+    // Refill: every op that may start now, then one submit for the batch.
+    while (nfree > 0) {
+      Slot& slot = slots_[free_[nfree - 1]];
+      if (!next(slot, stopping)) break;
+      --nfree;
+      batch_[pending++] = &slot.io;
+    }
+    if (pending > 0) {
+      const uint64_t t = monotonic_now_ns();
+      for (uint32_t i = 0; i < pending; ++i) slots_[batch_[i]->user_data].submit_ns = t;
+      const int32_t accepted = engine.submit(batch_.data(), pending);
+      if (accepted < 0) {
+        throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
+                                             std::strerror(-accepted)));
+      }
+      if (accepted == 0 && inflight == 0) {
+        throw std::runtime_error(fmt::format("engine {}: submit accepted no IO while none was in flight",
+                                             setup_.engine->name));
+      }
+      inflight += static_cast<uint32_t>(accepted);
+      pending -= static_cast<uint32_t>(accepted);
+      for (uint32_t i = 0; i < pending; ++i) batch_[i] = batch_[i + static_cast<uint32_t>(accepted)];
+    }
+    if (inflight == 0) {
+      // Nothing in flight and nothing may start: the phase is done (a step
+      // only ever waits for one that was issued before it).
+      if (pending == 0) break;
+      continue;
+    }
+    const int32_t got = engine.reap(cqes_.data(), qd, 1, kReapTimeoutNs);
+    if (got < 0) {
+      if (got == -EINTR) continue;
+      throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name, std::strerror(-got)));
+    }
+    now = monotonic_now_ns();
+    if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
+    inflight_sum_ += inflight;
+    ++reap_calls_;
+    for (int32_t i = 0; i < got; ++i) {
+      const uint32_t index = static_cast<uint32_t>(cqes_[i].user_data);
+      complete(slots_[index], cqes_[i], now);
+      free_[nfree++] = index;
+    }
+    inflight -= static_cast<uint32_t>(got);
+    if (setup_.publish_progress) [[unlikely]] publish_progress();
+    if (!stopping && (now >= deadline || signals.stop.load(std::memory_order_relaxed))) {
+      stopping = true;
+      // Prepared ops not yet accepted go back to the pool; a rename back
+      // among them must still go (next() offers it again).
+      for (uint32_t i = 0; i < pending; ++i) {
+        const Slot& slot = slots_[batch_[i]->user_data];
+        if (slot.step != kDrawn) {
+          issued_[slot.step] = 0;
+          cursor_ = std::min(cursor_, slot.step);
+        }
+        free_[nfree++] = static_cast<uint32_t>(batch_[i]->user_data);
+      }
+      pending = 0;
+    }
+  }
+  finish_ns_ = now;
+  roll_interval(now, /*last=*/true);
+  if (setup_.publish_progress) publish_progress();
+}
+
+void MetadataWorker::roll_interval(uint64_t now, bool last) {
+  WorkerInterval closed;
+  closed.last = last;
+  closed.worker = setup_.index;
+  closed.index = interval_index_;
+  closed.ops = interval_;
+  closed.inflight_sum = inflight_sum_;
+  closed.reap_calls = reap_calls_;
+  cumulative_.merge(interval_);
+  interval_.clear();
+  inflight_sum_ = reap_calls_ = 0;
+  setup_.time_series->deliver(std::move(closed));
+  interval_index_ = (now - start_ns_) / setup_.stats_interval_ns;
+  next_interval_ns_ = start_ns_ + (interval_index_ + 1) * setup_.stats_interval_ns;
+}
+
+void MetadataWorker::publish_progress() {
+  const OpStats now = [&] {
+    OpStats t = cumulative_.meta_total();
+    t.merge(interval_.meta_total());
+    return t;
+  }();
+  progress_ops_.store(now.ops, std::memory_order_relaxed);
+  progress_bytes_.store(now.bytes, std::memory_order_relaxed);
+}
+
+void MetadataWorker::store_record() {
+  const std::string& target = setup_.spec->target_path;
+  const uint32_t me = setup_.global_index;
+  MetadataRecord r = own_;
+  r.shape = ns_.shape();
+  switch (phase_) {
+    case MetaPhase::kTreeCreate:
+      if (!ns_.owns_tree()) return;
+      r.dirs = static_cast<uint32_t>(max_done_);  // steps are directories in order
+      break;
+    case MetaPhase::kTreeRemove:
+      if (!ns_.owns_tree()) return;
+      r.dirs = dirs_ - static_cast<uint32_t>(cursor_);  // the deepest `cursor_` were issued
+      break;
+    case MetaPhase::kFileCreate:
+      r.files_begin = 0;
+      r.files_end = max_done_ == 0 ? 0 : steps_[max_done_ - 1].item + 1;
+      break;
+    case MetaPhase::kFileRemove:
+      r.files_begin = cursor_ == 0 ? r.files_begin : steps_[cursor_ - 1].item + 1;
+      break;
+    default:
+      return;
+  }
+  r.store(target, md_.shared_dir, me);
+}
+
+void MetadataWorker::teardown() {
+  engine_.reset();
+  if (dir_fd_ >= 0) close(dir_fd_);
+  dir_fd_ = -1;
+}
+
+}  // namespace iopulse

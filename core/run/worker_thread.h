@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// WorkerThread: what the JobRunner sees of one worker, whatever it runs: the
+// data Worker (reads and writes) or the MetadataWorker (mkdir, create,
+// stat, ...).  run() is the thread body; every other member is read by
+// other threads only as documented on each (after finished(), or relaxed
+// progress counters).
+#ifndef IOPULSE_RUN_WORKER_THREAD_H_
+#define IOPULSE_RUN_WORKER_THREAD_H_
+
+#include <array>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "stats/access_heatmap.h"
+#include "stats/latency_histogram.h"
+#include "stats/op_stats_set.h"
+
+namespace iopulse {
+
+class WorkerThread {
+ public:
+  virtual ~WorkerThread() = default;
+
+  // The thread body.  Never throws: a setup failure aborts the barrier and
+  // is kept in setup_error(); a failure while running in run_error().
+  virtual void run() = 0;
+  // True once run() has returned its results (any thread may ask).
+  virtual bool finished() const = 0;
+  virtual const OpStatsSet& stats() const = 0;
+  // Latency from each IO's intended start on the rate schedule, by OpKind.
+  virtual const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const = 0;
+  virtual uint64_t verify_failures() const = 0;
+  virtual uint64_t lock_conflicts() const = 0;
+  virtual int cpu() const = 0;
+  virtual int numa_node() const = 0;
+  virtual const AccessHeatmap* heatmap() const = 0;
+  virtual uint64_t finish_ns() const = 0;
+  // Operations completed so far and their bytes (with publish_progress).
+  virtual uint64_t progress_ops() const = 0;
+  virtual uint64_t progress_bytes() const = 0;
+  virtual std::exception_ptr setup_error() const = 0;
+  virtual std::exception_ptr run_error() const = 0;
+  virtual const std::vector<std::string>& error_messages() const = 0;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_WORKER_THREAD_H_

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "target/metadata_record.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "job/usage_error.h"
+#include "workload/metadata_namespace.h"
+
+namespace iopulse {
+namespace {
+
+constexpr const char* kFormat = "iopulse-metadata-record-1";
+
+[[noreturn]] void fail_errno(int err, const std::string& what) {
+  throw std::system_error(err, std::generic_category(), what);
+}
+
+}  // namespace
+
+std::string MetadataRecord::path(const std::string& target, bool shared, uint32_t worker) {
+  return fmt::format("{}/.iopulse-md{}.{}", target, shared ? "-shared" : "", worker);
+}
+
+std::optional<MetadataRecord> MetadataRecord::read(const std::string& target, bool shared, uint32_t worker) {
+  const std::string p = path(target, shared, worker);
+  std::ifstream in(p);
+  if (!in) {
+    if (errno == ENOENT) return std::nullopt;
+    throw std::runtime_error(fmt::format("cannot read '{}': {}", p, std::strerror(errno)));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text.str());
+    if (j.at("format") != kFormat) throw std::runtime_error("unknown format");
+    MetadataRecord r;
+    r.shape = j.at("shape").get<std::string>();
+    r.dirs = j.at("dirs").get<uint32_t>();
+    r.files_begin = j.at("files_begin").get<uint64_t>();
+    r.files_end = j.at("files_end").get<uint64_t>();
+    return r;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("'{}' is not a metadata record of IOPulse's ({})", p, e.what()));
+  }
+}
+
+void MetadataRecord::store(const std::string& target, bool shared, uint32_t worker) const {
+  const std::string p = path(target, shared, worker);
+  if (empty()) {
+    if (unlink(p.c_str()) != 0 && errno != ENOENT) fail_errno(errno, fmt::format("removing '{}'", p));
+    return;
+  }
+  const nlohmann::json j = {
+      {"format", kFormat}, {"shape", shape}, {"dirs", dirs}, {"files_begin", files_begin}, {"files_end", files_end}};
+  const std::string text = j.dump() + "\n";
+  // Whole, then renamed over the record: a reader (another worker of a
+  // shared tree reads the owner's record) never sees half of it.  A full
+  // file system (the phase may have ended on ENOSPC) may have no inode for
+  // the temporary file; the record is then rewritten in place, into its own
+  // blocks.  A torn record fails to parse, and a later job then refuses to
+  // remove anything: the safe side.
+  const auto write_all = [&text](const std::string& path) {
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return errno;
+    const ssize_t n = write(fd, text.data(), text.size());
+    int err = n < 0 ? errno : (static_cast<size_t>(n) != text.size() ? EIO : 0);
+    if (close(fd) != 0 && err == 0) err = errno;
+    return err;
+  };
+  const std::string tmp = p + ".tmp";
+  int err = write_all(tmp);
+  if (err == 0) {
+    if (rename(tmp.c_str(), p.c_str()) != 0) fail_errno(errno, fmt::format("renaming '{}' to '{}'", tmp, p));
+    return;
+  }
+  unlink(tmp.c_str());
+  err = write_all(p);
+  if (err != 0) fail_errno(err, fmt::format("writing '{}'", p));
+}
+
+void check_metadata_target(const std::string& target, const MetadataSpec& spec,
+                           const std::vector<MetadataPhasePlan>& phases, uint32_t first_worker, uint32_t threads,
+                           uint32_t workers) {
+  struct stat st{};
+  if (stat(target.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw UsageError(fmt::format("{}: not a directory; a metadata job (--md-phases) works in an existing directory",
+                                 target));
+  }
+  bool creates_tree = false;
+  for (const MetadataPhasePlan& p : phases) creates_tree |= p.phase == MetaPhase::kTreeCreate;
+  if (creates_tree && !spec.allow_nonempty) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(target, ec);
+    if (ec) throw UsageError(fmt::format("{}: cannot list it: {}", target, ec.message()));
+    if (it != std::filesystem::directory_iterator()) {
+      throw UsageError(fmt::format("{}: not empty (it holds '{}'); tree-create works in an empty directory; "
+                                   "--md-allow-nonempty lets it create beside other entries",
+                                   target, it->path().filename().string()));
+    }
+  }
+  for (uint32_t w = first_worker; w < first_worker + threads; ++w) {
+    const MetadataNamespace ns(spec, w, workers);
+    const uint32_t owner = spec.shared_dir ? 0 : w;
+    std::optional<MetadataRecord> own, tree;
+    try {
+      own = MetadataRecord::read(target, spec.shared_dir, w);
+      tree = owner == w ? own : MetadataRecord::read(target, spec.shared_dir, owner);
+    } catch (const std::exception& e) {
+      throw UsageError(e.what());
+    }
+    for (const auto* r : {&own, &tree}) {
+      if (*r && (*r)->shape != ns.shape()) {
+        throw UsageError(fmt::format("{}: records a tree of another shape ({}); this job's is {}; refusing to touch it",
+                                     MetadataRecord::path(target, spec.shared_dir, r == &own ? w : owner), (*r)->shape, ns.shape()));
+      }
+    }
+    bool have_tree = tree && tree->dirs > 0;
+    bool have_files = own && own->files_end > own->files_begin;
+    const std::string record = MetadataRecord::path(target, spec.shared_dir, owner);
+    for (const MetadataPhasePlan& p : phases) {
+      const char* name = info(p.phase).name;
+      // "stat", or "easy-stat (stat)" for a phase named otherwise.
+      const std::string who = p.name == name ? p.name : fmt::format("{} ({})", p.name, name);
+      switch (p.phase) {
+        case MetaPhase::kTreeCreate:
+          if (have_tree) {
+            throw UsageError(fmt::format("{}: '{}' records a tree IOPulse created there already; "
+                                         "remove it (file-remove,tree-remove) or use another directory",
+                                         who, record));
+          }
+          have_tree = true;
+          break;
+        case MetaPhase::kTreeRemove:
+          if (!have_tree) {
+            throw UsageError(fmt::format("{} refused: {} holds no record ('{}') of a tree IOPulse "
+                                         "created; IOPulse removes only what it created",
+                                         who, target, record));
+          }
+          if (have_files && !spec.shared_dir) {
+            throw UsageError(fmt::format("{}: the files of worker {} are still there; run file-remove "
+                                         "first", who, w));
+          }
+          have_tree = false;
+          break;
+        case MetaPhase::kFileCreate:
+          if (!have_tree) {
+            throw UsageError(fmt::format("{}: {} holds no tree IOPulse created (no '{}'); run "
+                                         "tree-create first", who, target, record));
+          }
+          if (have_files) {
+            throw UsageError(fmt::format("{}: '{}' records files of this job there already; remove "
+                                         "them first (file-remove)", who, MetadataRecord::path(target, spec.shared_dir, w)));
+          }
+          have_files = true;
+          break;
+        case MetaPhase::kList:
+          if (!have_tree) {
+            throw UsageError(fmt::format("{}: {} holds no tree IOPulse created (no '{}')", who, target,
+                                         record));
+          }
+          break;
+        case MetaPhase::kFileRemove:
+        default:
+          if (!have_tree || !have_files) {
+            throw UsageError(fmt::format(
+                "{}{}: {} holds no record ('{}') of files IOPulse created for worker {}{}", who,
+                p.phase == MetaPhase::kFileRemove ? " refused" : "", target, MetadataRecord::path(target, spec.shared_dir, w), w,
+                p.phase == MetaPhase::kFileRemove ? "; IOPulse removes only what it created" : "; run file-create first"));
+          }
+          if (p.phase == MetaPhase::kFileRemove) have_files = false;
+          break;
+      }
+    }
+  }
+}
+
+}  // namespace iopulse

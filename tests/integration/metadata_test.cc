@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// Metadata workloads (--md-phases): the real binary, checked against what it
+// did on disk (the tree walked after each phase, file contents), what the
+// kernel saw (strace counts of stat calls), and its own result files only
+// where they must agree with those.
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Every entry under `root`, relative, directories with a trailing '/'.
+std::set<std::string> walk(const std::string& root) {
+  std::set<std::string> entries;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    std::string rel = fs::relative(e.path(), root).string();
+    if (e.is_directory()) rel += "/";
+    entries.insert(rel);
+  }
+  return entries;
+}
+
+// The tree the docs describe (docs/metadata.md), written out independently
+// of the code: worker w's top directory md.<w> (or md.shared), `branching`
+// dir.<k> below each directory above the deepest level, breadth first;
+// `items` files f.<w>.<i> in each directory, i counting the worker's files in
+// that order; one record .iopulse-md.<w> per worker (.iopulse-md-shared.<w>).
+std::set<std::string> expected_tree(uint32_t workers, uint32_t depth, uint32_t branching, uint32_t items,
+                                    bool shared = false, bool records = true) {
+  std::set<std::string> entries;
+  for (uint32_t w = 0; w < workers; ++w) {
+    std::vector<std::string> level{shared ? "md.shared" : "md." + std::to_string(w)};
+    std::vector<std::string> dirs = level;
+    for (uint32_t l = 1; l < depth; ++l) {
+      std::vector<std::string> next;
+      for (const std::string& d : level) {
+        for (uint32_t k = 0; k < branching; ++k) next.push_back(d + "/dir." + std::to_string(k));
+      }
+      dirs.insert(dirs.end(), next.begin(), next.end());
+      level = next;
+    }
+    uint32_t i = 0;
+    for (const std::string& d : dirs) {
+      entries.insert(d + "/");
+      for (uint32_t k = 0; k < items; ++k) {
+        entries.insert(d + "/f." + std::to_string(w) + "." + std::to_string(i++));
+      }
+    }
+    if (records) entries.insert((shared ? ".iopulse-md-shared." : ".iopulse-md.") + std::to_string(w));
+  }
+  return entries;
+}
+
+std::vector<std::string> md_args(const ScratchDir& dir, const std::string& phases, std::vector<std::string> more) {
+  std::vector<std::string> args{dir.path() + "/t", "--md-phases", phases, "-q"};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+class Metadata : public ::testing::Test {
+ protected:
+  void SetUp() override { fs::create_directory(dir_.path() + "/t"); }
+  std::string target() const { return dir_.path() + "/t"; }
+  std::string out(const std::string& name) const { return dir_.file(name); }
+  ScratchDir dir_;
+};
+
+TEST_F(Metadata, CreationPhasesLeaveExactlyTheExpectedTree) {
+  const RunOutcome r = run_iopulse(md_args(dir_, "tree-create,file-create",
+                                           {"--md-depth", "3", "--md-branching", "2", "--md-items", "3", "--threads",
+                                            "2", "--md-file-size", "1000", "--json-output", out("r.json")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(walk(target()), expected_tree(2, 3, 2, 3));
+  // 7 directories and 21 files per worker, each file 1000 bytes of its own.
+  std::set<std::string> contents;
+  for (const auto& e : fs::recursive_directory_iterator(target())) {
+    if (!e.is_regular_file() || e.path().filename().string().starts_with(".iopulse")) continue;
+    EXPECT_EQ(e.file_size(), 1000u) << e.path();
+    contents.insert(read_file(e.path().string()));
+  }
+  EXPECT_EQ(contents.size(), 42u) << "every file holds fresh data";
+  const json j = read_json(out("r.json"));
+  ASSERT_EQ(j["phases"].size(), 2u);
+  EXPECT_EQ(j["phases"][0]["metadata"]["mkdir"]["ops"], 14);
+  EXPECT_EQ(j["phases"][1]["metadata"]["create"]["ops"], 42);
+  EXPECT_EQ(j["phases"][1]["metadata"]["create"]["bytes"], 42000);
+  EXPECT_EQ(j["phases"][1]["stop_reason"], "complete");
+  EXPECT_GT(j["phases"][1]["metadata"]["create"]["latency_ns"]["percentiles"]["99"].get<double>(), 0);
+}
+
+TEST_F(Metadata, RemovalPhasesLeaveNothingBehind) {
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", {"--md-depth", "2", "--md-branching", "3",
+                                                                   "--md-items", "5", "--threads", "2"}))
+                .exit_code,
+            0);
+  ASSERT_EQ(walk(target()), expected_tree(2, 2, 3, 5));
+  const RunOutcome r = run_iopulse(md_args(dir_, "file-remove,tree-remove",
+                                           {"--md-depth", "2", "--md-branching", "3", "--md-items", "5", "--threads",
+                                            "2", "--json-output", out("r.json")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(walk(target()).empty());
+  const json j = read_json(out("r.json"));
+  EXPECT_EQ(j["phases"][0]["metadata"]["unlink"]["ops"], 40);
+  EXPECT_EQ(j["phases"][1]["metadata"]["rmdir"]["ops"], 8);
+}
+
+TEST_F(Metadata, StatPhaseIssuesOneStatCallPerFile) {
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "4", "--md-items", "6"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  std::vector<std::string> args{"/usr/bin/strace", "-f", "-qq", "-e", "trace=newfstatat,statx,stat,lstat",
+                                "-o", out("trace"), IOPULSE_BINARY};
+  for (const std::string& a : md_args(dir_, "stat", shape)) args.push_back(a);
+  args.insert(args.end(), {"--json-output", out("r.json")});
+  const RunOutcome r = run_command(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream trace(out("trace"));
+  uint64_t calls = 0;
+  std::set<std::string> files;
+  for (std::string line; std::getline(trace, line);) {
+    const size_t at = line.find("\"md.0/");
+    if (at == std::string::npos) continue;
+    ++calls;
+    files.insert(line.substr(at, line.find('"', at + 1) - at));
+  }
+  EXPECT_EQ(calls, 30u) << "5 directories of 6 files: one stat each";
+  EXPECT_EQ(files.size(), 30u);
+  EXPECT_EQ(read_json(out("r.json"))["metadata"]["stat"]["ops"], 30);
+}
+
+TEST_F(Metadata, IoUringAtQueueDepth16BuildsAndRemovesTheSameTree) {
+  const std::vector<std::string> shape{"--md-depth", "3", "--md-branching", "3", "--md-items", "4", "--engine",
+                                       "io_uring", "--queue-depth", "16", "--md-file-size", "512"};
+  RunOutcome r = run_iopulse(md_args(dir_, "tree-create,file-create,stat,read", shape));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(walk(target()), expected_tree(1, 3, 3, 4));
+  r = run_iopulse(md_args(dir_, "rename,file-remove,tree-remove", shape));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(walk(target()).empty());
+}
+
+TEST_F(Metadata, RemovalInADirectoryIOPulseDidNotCreateIsRefusedAndTouchesNothing) {
+  fs::create_directories(target() + "/md.0/dir.0");
+  std::ofstream(target() + "/md.0/f.0.0") << "mine";
+  const std::set<std::string> before = walk(target());
+  const RunOutcome r = run_iopulse(md_args(dir_, "file-remove,tree-remove",
+                                           {"--md-depth", "2", "--md-items", "1", "--json-output", out("r.json")}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("IOPulse removes only what it created"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(walk(target()), before);
+  EXPECT_FALSE(fs::exists(out("r.json")));
+}
+
+TEST_F(Metadata, BadInputExitsTwoWithOneLineAndTouchesNothing) {
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--md-items", "-5"}, {"--md-depth", "0", "--md-items", "4"},
+        {"--md-phases", "tree-create,explode"}, {"--md-branching", "0"}, {"--md-mix", "stat:70"},
+        {"--md-items", "1", "--block-size", "8k"}}) {
+    std::vector<std::string> args = md_args(dir_, "tree-create,file-create", bad);
+    args.insert(args.end(), {"--json-output", out("r.json")});
+    const RunOutcome r = run_iopulse(args);
+    EXPECT_EQ(r.exit_code, 2) << bad[0] << " " << bad[1] << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(walk(target()).empty()) << bad[0];
+    EXPECT_FALSE(fs::exists(out("r.json")));
+  }
+  const RunOutcome depth0 = run_iopulse(md_args(dir_, "tree-create", {"--md-depth", "0", "--md-items", "4"}));
+  EXPECT_NE(depth0.err.find("--md-depth 0"), std::string::npos) << depth0.err;
+}
+
+TEST_F(Metadata, CreationInANonEmptyDirectoryNeedsConsent) {
+  std::ofstream(target() + "/someone-elses") << "x";
+  RunOutcome r = run_iopulse(md_args(dir_, "tree-create", {}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not empty"), std::string::npos) << r.err;
+  EXPECT_EQ(walk(target()), std::set<std::string>{"someone-elses"});
+  r = run_iopulse(md_args(dir_, "tree-create,tree-remove", {"--md-allow-nonempty"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(walk(target()), std::set<std::string>{"someone-elses"});
+}
+
+TEST_F(Metadata, StonewalledCreationStopsEveryWorkerAndLaterPhasesUseWhatExists) {
+  const std::vector<std::string> shape{"--md-items", "400000", "--threads", "2"};
+  std::vector<std::string> args = md_args(dir_, "tree-create,file-create", shape);
+  args.insert(args.end(), {"--duration", "1s", "--json-output", out("c.json")});
+  RunOutcome r = run_iopulse(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json c = read_json(out("c.json"));
+  const json& create = c["phases"][1];
+  EXPECT_EQ(create["stop_reason"], "duration");
+  ASSERT_EQ(create["worker_ops"].size(), 2u);
+  const uint64_t made = create["metadata"]["create"]["ops"].get<uint64_t>();
+  EXPECT_EQ(made, create["worker_ops"][0].get<uint64_t>() + create["worker_ops"][1].get<uint64_t>());
+  EXPECT_LT(made, 800000u);
+  // What is on disk is exactly what the phase reports it created.
+  uint64_t on_disk = 0;
+  for (const auto& e : fs::recursive_directory_iterator(target())) {
+    on_disk += e.is_regular_file() && !e.path().filename().string().starts_with(".iopulse");
+  }
+  EXPECT_EQ(on_disk, made);
+  args = md_args(dir_, "stat,file-remove,tree-remove", shape);
+  args.insert(args.end(), {"--json-output", out("s.json")});
+  r = run_iopulse(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_json(out("s.json"))["phases"][0]["metadata"]["stat"]["ops"].get<uint64_t>(), made);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
+TEST_F(Metadata, MixOverAnExistingTreeDrawsEachOpByItsWeight) {
+  const std::vector<std::string> shape{"--md-items", "50", "--md-file-size", "4k"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  std::vector<std::string> args = md_args(dir_, "mix", shape);
+  args.insert(args.end(), {"--md-mix", "stat:70,read_file:20,create:10", "--total-ops", "5000", "--random",
+                           "--distribution", "zipf", "--json-output", out("m.json"), "--csv-output", out("m.csv"),
+                           "--timeseries-output", out("m.jsonl"), "--stats-interval", "100ms"});
+  const RunOutcome r = run_iopulse(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = read_json(out("m.json"));
+  const uint64_t stat = j["metadata"]["stat"]["ops"], read = j["metadata"]["read_file"]["ops"],
+                 create = j["metadata"]["create"]["ops"];
+  EXPECT_EQ(stat + read + create, 5000u);
+  EXPECT_NEAR(stat / 5000.0, 0.7, 0.04);
+  EXPECT_NEAR(read / 5000.0, 0.2, 0.04);
+  EXPECT_EQ(j["metadata"]["read_file"]["bytes"].get<uint64_t>(), read * 4096);
+  // The streamed series add up to the totals: CSV by column name, JSON Lines by key.
+  std::ifstream csv(out("m.csv"));
+  std::string header;
+  std::getline(csv, header);
+  std::vector<std::string> columns;
+  std::stringstream hs(header);
+  for (std::string c; std::getline(hs, c, ',');) columns.push_back(c);
+  const size_t stat_col = std::find(columns.begin(), columns.end(), "stat_ops") - columns.begin();
+  ASSERT_LT(stat_col, columns.size()) << header;
+  uint64_t csv_stat = 0;
+  for (std::string row; std::getline(csv, row);) {
+    std::stringstream rs(row);
+    std::string cell;
+    for (size_t i = 0; i <= stat_col; ++i) std::getline(rs, cell, ',');
+    csv_stat += std::stoull(cell);
+  }
+  EXPECT_EQ(csv_stat, stat);
+  std::ifstream jsonl(out("m.jsonl"));
+  uint64_t jsonl_create = 0;
+  for (std::string line; std::getline(jsonl, line);) {
+    const json i = json::parse(line);
+    if (i.contains("metadata") && i["metadata"].contains("create")) jsonl_create += i["metadata"]["create"]["ops"].get<uint64_t>();
+  }
+  EXPECT_EQ(jsonl_create, create);
+  // The tree keeps its shape: the mix's create re-creates names of the tree.
+  EXPECT_EQ(walk(target()), expected_tree(1, 1, 1, 50));
+  // The text summary and the HTML report show each op kind.
+  EXPECT_NE(r.out.find("\nread_file\n"), std::string::npos) << r.out;
+  const RunOutcome html = run_iopulse({"report", out("m.json"), "-o", out("m.html")});
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string page = read_file(out("m.html"));
+  EXPECT_NE(page.find("Metadata operations"), std::string::npos);
+  EXPECT_NE(page.find(">read_file<"), std::string::npos);
+}
+
+TEST_F(Metadata, NoSpaceLeftEndsThePhaseWithTheErrnoTextAndValidResults) {
+  const std::string small = target() + "/small";
+  fs::create_directory(small);
+  if (mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m,nr_inodes=60") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{small};
+  std::vector<std::string> args{small, "--md-phases", "tree-create,file-create", "--md-items", "500", "-q",
+                                "--json-output", out("r.json"), "--csv-output", out("r.csv")};
+  const RunOutcome r = run_iopulse(args);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  const json j = read_json(out("r.json"));
+  EXPECT_EQ(j["stop_reason"], "error");
+  EXPECT_GE(j["phases"][1]["metadata"]["create"]["errors"].get<uint64_t>(), 1u);
+  EXPECT_NE(j["errors"][0].get<std::string>().find("No space left on device"), std::string::npos);
+  // The files it did create are recorded, so removal takes them all.
+  const RunOutcome clean = run_iopulse({small, "--md-phases", "file-remove,tree-remove", "--md-items", "500", "-q"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_TRUE(walk(small).empty());
+}
+
+TEST_F(Metadata, TooFewDescriptorsEndTheCreationWithEmfile) {
+  // The sync engine holds one descriptor per create while it runs: with a
+  // limit just above what the process holds before the phase, open() fails
+  // with EMFILE.  The smallest limit that gets the job that far is found by
+  // trying; one of them must end the creation with EMFILE and valid results.
+  bool seen = false;
+  for (int limit = 4; limit <= 16 && !seen; ++limit) {
+    fs::remove_all(target());
+    fs::create_directory(target());
+    fs::remove(out("r.json"));
+    const std::string cmd = "ulimit -n " + std::to_string(limit) + " && exec " + IOPULSE_BINARY + " " + target() +
+                            " --md-phases tree-create,file-create --md-items 64 -q --json-output " + out("r.json");
+    const RunOutcome r = run_command({"/bin/sh", "-c", cmd});
+    if (!fs::exists(out("r.json"))) continue;  // too few to get going (nothing measured)
+    const json j = read_json(out("r.json"));
+    if (j["phases"].size() < 2 || !j["phases"][1].contains("metadata")) continue;
+    if (r.exit_code == 0) break;  // enough descriptors for every create: no lower limit got this far
+    seen = true;
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("Too many open files"), std::string::npos) << r.err;
+    EXPECT_EQ(j["stop_reason"], "error");
+    EXPECT_GE(j["phases"][1]["metadata"]["create"]["errors"].get<uint64_t>(), 1u);
+  }
+  EXPECT_TRUE(seen) << "no descriptor limit from 4 to 16 ended the creation with EMFILE";
+}
+
+TEST_F(Metadata, TheIo500ExampleRunsEveryPhaseAndLeavesNothing) {
+  const std::string example = std::string(IOPULSE_SOURCE_DIR) + "/examples/io500-mdtest.toml";
+  const RunOutcome r = run_iopulse({"--config", example, target(), "--md-items", "20", "--threads", "2",
+                                    "--json-output", out("r.json"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = read_json(out("r.json"));
+  std::vector<std::string> names;
+  for (const json& p : j["phases"]) names.push_back(p["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "mdtest-easy-write.tree-create", "mdtest-easy-write.file-create",
+                       "mdtest-hard-write.tree-create", "mdtest-hard-write.file-create", "mdtest-easy-stat",
+                       "mdtest-hard-stat", "mdtest-easy-delete.file-remove", "mdtest-easy-delete.tree-remove",
+                       "mdtest-hard-read", "mdtest-hard-delete.file-remove", "mdtest-hard-delete.tree-remove"}));
+  EXPECT_EQ(j["phases"][1]["metadata"]["create"]["ops"], 40);
+  EXPECT_EQ(j["phases"][3]["metadata"]["create"]["bytes"], 40 * 3901);
+  EXPECT_EQ(j["phases"][8]["metadata"]["read_file"]["bytes"], 40 * 3901);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
+TEST_F(Metadata, SharedDirectoryHoldsEveryWorkersFiles) {
+  const RunOutcome r = run_iopulse(md_args(dir_, "tree-create,file-create",
+                                           {"--md-shared-dir", "--md-depth", "2", "--md-branching", "2",
+                                            "--md-items", "3", "--threads", "3"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> expected;
+  for (uint32_t w = 0; w < 3; ++w) {
+    for (const std::string& e : expected_tree(1, 2, 2, 3, true)) {
+      // expected_tree(1, ...) names worker 0's files; worker w's are f.<w>.<i>.
+      std::string name = e;
+      const size_t f = name.find("/f.0.");
+      if (f != std::string::npos) name.replace(f, 5, "/f." + std::to_string(w) + ".");
+      if (name.starts_with(".iopulse-md-shared.")) name = ".iopulse-md-shared." + std::to_string(w);
+      expected.insert(name);
+    }
+  }
+  EXPECT_EQ(walk(target()), expected);
+  ASSERT_EQ(run_iopulse(md_args(dir_, "file-remove,tree-remove", {"--md-shared-dir", "--md-depth", "2",
+                                                                   "--md-branching", "2", "--md-items", "3",
+                                                                   "--threads", "3"}))
+                .exit_code,
+            0);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
+#ifdef IOPULSE_WITH_MPI
+RunOutcome mpirun2(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", IOPULSE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                            "OMPI_MCA_rmaps_base_oversubscribe=1"});
+}
+
+TEST_F(Metadata, TwoRanksGetDisjointTreesOrShareOneAsAsked) {
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "2", "--md-items", "3", "--threads", "2"};
+  std::vector<std::string> args = md_args(dir_, "tree-create,file-create", shape);
+  args.insert(args.end(), {"--json-output", out("u.json")});
+  RunOutcome r = mpirun2(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // 2 ranks x 2 workers: md.0 .. md.3, each worker's own.
+  EXPECT_EQ(walk(target()), expected_tree(4, 2, 2, 3));
+  const json u = read_json(out("u.json"));
+  EXPECT_EQ(u["phases"][1]["metadata"]["create"]["ops"], 36);
+  ASSERT_EQ(u["phases"][1]["cluster"]["per_rank"].size(), 2u);
+  EXPECT_EQ(u["phases"][1]["cluster"]["per_rank"][1]["metadata"]["create"]["ops"], 18);
+  EXPECT_EQ(u["phases"][1]["worker_ops"], json({9, 9, 9, 9}));
+  args = md_args(dir_, "file-remove,tree-remove", shape);
+  ASSERT_EQ(mpirun2(args).exit_code, 0);
+  EXPECT_TRUE(walk(target()).empty());
+
+  std::vector<std::string> shared = shape;
+  shared.push_back("--md-shared-dir");
+  r = mpirun2(md_args(dir_, "tree-create,file-create", shared));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> names = walk(target());
+  EXPECT_EQ(names.count("md.shared/dir.1/"), 1u);
+  EXPECT_EQ(names.count("md.0/"), 0u);
+  for (uint32_t w = 0; w < 4; ++w) {
+    // Worker w's 9 files, 3 in each of the 3 shared directories.
+    for (uint32_t i = 0; i < 9; ++i) {
+      const std::string dir = i < 3 ? "md.shared" : "md.shared/dir." + std::to_string(i / 3 - 1);
+      EXPECT_EQ(names.count(dir + "/f." + std::to_string(w) + "." + std::to_string(i)), 1u) << w << " " << i;
+    }
+  }
+  EXPECT_EQ(names.size(), 3u + 36u + 4u);  // directories, files, records
+  ASSERT_EQ(mpirun2(md_args(dir_, "file-remove,tree-remove", shared)).exit_code, 0);
+  EXPECT_TRUE(walk(target()).empty());
+}
+#endif
+
+}  // namespace
+}  // namespace iopulse::test
