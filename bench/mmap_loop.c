@@ -29,7 +29,7 @@
  *   cat /tmp/iopulse-bench/cached.dat > /dev/null     # warm the page cache
  *   /tmp/mmap_loop /tmp/iopulse-bench/cached.dat 3 [plain|prefetch|fenced] [BS] [touch|prefault]
  *
- * Prints IOPS and ns per IO.
+ * Prints IOPS, ns per IO and CPU seconds (user + system) per million IOs.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -38,9 +38,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+static double cpu_s(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+         ru.ru_stime.tv_usec / 1e6;
+}
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -115,6 +123,7 @@ int main(int argc, char **argv) {
     free(resident);
   }
 
+  const double cpu0 = cpu_s();
   const uint64_t start = now_ns();
   const uint64_t deadline = start + (uint64_t)(seconds * 1e9);
   uint64_t ios = 0, end = start;
@@ -134,7 +143,8 @@ int main(int argc, char **argv) {
     if (end >= deadline) break;
   }
   const double elapsed = (end - start) / 1e9;
-  printf("%s %s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO\n", mode, touch, (unsigned long long)ios, elapsed,
-         ios / elapsed, elapsed * 1e9 / ios);
+  const double cpu = cpu_s() - cpu0;
+  printf("%s %s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO, CPU s per M IO: %.3f\n", mode, touch,
+         (unsigned long long)ios, elapsed, ios / elapsed, elapsed * 1e9 / ios, cpu / (ios / 1e6));
   return 0;
 }
