@@ -214,15 +214,23 @@ def children_cpu_seconds() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_tool(cmd: list[str]) -> tuple[float, float, str]:
-    """Runs cmd; returns (wall seconds, CPU seconds the rest of the machine used meanwhile, stdout)."""
+class ToolFailed(Exception):
+    pass
+
+
+def run_tool(cmd: list[str], fatal: bool = True) -> tuple[float, float, str]:
+    """Runs cmd; returns (wall seconds, CPU seconds the rest of the machine used meanwhile, stdout).
+    A failure ends the script, or raises ToolFailed when not `fatal`."""
     busy0, own0, t0 = cpu_busy_seconds(), children_cpu_seconds(), time.monotonic()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.monotonic() - t0
     busy, own = cpu_busy_seconds() - busy0, children_cpu_seconds() - own0
     if proc.returncode != 0:
-        sys.exit(f"compare_fio: command failed (exit {proc.returncode}):\n  {shlex.join(cmd)}\n"
-                 f"{proc.stderr.strip() or proc.stdout.strip()}")
+        text = (f"command failed (exit {proc.returncode}):\n  {shlex.join(cmd)}\n"
+                f"{proc.stderr.strip() or proc.stdout.strip()}")
+        if not fatal:
+            raise ToolFailed(text)
+        sys.exit(f"compare_fio: {text}")
     return wall, max(0.0, busy - own), proc.stdout
 
 
@@ -366,7 +374,13 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
                 out.unlink()
             cmd = make(args, case, out)
             commands.setdefault(tool, shlex.join(cmd))
-            wall, others, _ = run_tool(cmd)
+            try:
+                # An older baseline may not know a newer option: that case then has no
+                # baseline column, and the run goes on.
+                wall, others, _ = run_tool(cmd, fatal=tool != "baseline")
+            except ToolFailed as e:
+                log(f"  {case.name}: the baseline cannot run this case: {e}")
+                continue
             result = read(out)
             result["background_cpu_s"] = others
             result["wall_s"] = wall
@@ -383,7 +397,7 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
             ceiling_text = (f"  ceiling {fmt_iops(row['ceiling']['iops'])}"
                             f" (share {row['share'] * 100:.1f}%)")
         baseline_text = ""
-        if args.baseline:
+        if "baseline" in row:
             row["vs_baseline"] = row["iopulse"]["iops"] / row["baseline"]["iops"]
             baseline_text = (f"  baseline {fmt_iops(row['baseline']['iops'])}"
                              f" (iopulse/baseline {row['vs_baseline']:.2f})")
@@ -404,7 +418,7 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
         "fio_p50_ns": med(r["fio"]["p50_ns"] for r in reps),
         "background_cores": med(background_cores(r) for r in reps),
     }
-    if args.baseline:
+    if all("baseline" in r for r in reps) and args.baseline:
         summary["baseline_iops"] = med(r["baseline"]["iops"] for r in reps)
         summary["vs_baseline"] = med(r["vs_baseline"] for r in reps)
         summary["vs_baseline_min"] = min(r["vs_baseline"] for r in reps)
@@ -530,6 +544,9 @@ def print_text(results: dict) -> None:
               f" {'cpu s/M IO':>17}")
         for name, res in results["cases"].items():
             s = res["summary"]
+            if "baseline_iops" not in s:
+                print(f"{name:<22} (the baseline cannot run this case)")
+                continue
             print(f"{name:<22} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['baseline_iops']):>9}"
                   f" {s['vs_baseline']:>6.2f} {s['vs_baseline_min']:>5.2f}-{s['vs_baseline_max']:<5.2f}"
                   f" {s['iopulse_cpu_s_per_mio']:>8.3f} {s['baseline_cpu_s_per_mio']:>8.3f}")
@@ -561,6 +578,9 @@ def print_markdown(results: dict) -> None:
         print("|---|---:|---:|---:|---:|---:|---:|")
         for name, res in results["cases"].items():
             s = res["summary"]
+            if "baseline_iops" not in s:
+                print(f"| {name} | {fmt_iops(s['iopulse_iops'])} | - | (the baseline cannot run this case) | | | |")
+                continue
             print(f"| {name} | {fmt_iops(s['iopulse_iops'])} | {fmt_iops(s['baseline_iops'])} "
                   f"| {s['vs_baseline']:.2f} | {s['vs_baseline_min']:.2f}-{s['vs_baseline_max']:.2f} "
                   f"| {s['iopulse_cpu_s_per_mio']:.3f} | {s['baseline_cpu_s_per_mio']:.3f} |")
