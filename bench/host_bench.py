@@ -116,22 +116,14 @@ def startup_case(args, log) -> dict:
         command = shlex.join(cmd)
         spawned = time.monotonic_ns()  # CLOCK_MONOTONIC, the clock of the results
         run(cmd)
-        exited = time.monotonic_ns()
         doc = json.loads(out.read_text())
-        s = doc.get("startup")
-        if s is None:
-            # An iopulse that does not report its start-up: the whole one-IO run, start to
-            # exit (results written included), is an upper bound.
-            row = {"rep": rep, "reported_ms": float("nan"), "outside_ms": (exited - spawned) / 1e6,
-                   "loader_ms": float("nan")}
-        else:
-            row = {"rep": rep, "reported_ms": s["to_first_io_ns"] / 1e6,
-                   "outside_ms": (s["first_io_monotonic_ns"] - spawned) / 1e6,
-                   "loader_ms": (s["process_started_monotonic_ns"] - spawned) / 1e6}
+        s = doc["startup"]
+        row = {"rep": rep, "reported_ms": s["to_first_io_ns"] / 1e6,
+               "outside_ms": (s["first_io_monotonic_ns"] - spawned) / 1e6,
+               "loader_ms": (s["process_started_monotonic_ns"] - spawned) / 1e6}
         reps.append(row)
         log(f"  startup rep {rep}/{args.startup_reps}: reported {row['reported_ms']:.1f} ms, from "
-            f"outside {row['outside_ms']:.1f} ms (exec and loader {row['loader_ms']:.1f} ms)"
-            + ("" if s is not None else "; no start-up in the results: start to exit"))
+            f"outside {row['outside_ms']:.1f} ms (exec and loader {row['loader_ms']:.1f} ms)")
     med = statistics.median
     summary = {k: med(r[k] for r in reps) for k in ("reported_ms", "outside_ms", "loader_ms")}
     summary["outside_ms_max"] = max(r["outside_ms"] for r in reps)

@@ -19,10 +19,11 @@
  *
  * First touch (the last argument):
  *   prefault  before the clock starts, read one byte of every page of the
- *             mapping that is in the page cache, so the loop measures copies
- *             through an established mapping
+ *             mapping that is in the page cache (what the mmap engine does by
+ *             default), so the loop measures copies through an established
+ *             mapping
  *   touch     (the default) no such pass: the loop's first copy from each
- *             page takes its page fault, as in fio's and iopulse's mmap engines
+ *             page takes its page fault (fio's mmap engine and `--mmap.prefault=0`)
  *
  *   cc -O2 -o /tmp/mmap_loop bench/mmap_loop.c
  *   cat /tmp/iopulse-bench/cached.dat > /dev/null     # warm the page cache

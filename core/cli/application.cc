@@ -520,6 +520,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.engine.path = lib.path().string();
     r.engine.settings = p.engine_report.settings;
     r.config["clock_source"] = monotonic_clock_source();
+    r.process_started_ns = process_start_ns();
     if (together) r.config["target_template"] = target_template;
   };
   describe_run(result, first);

@@ -176,6 +176,24 @@ json result_to_json(const RunResult& result) {
       {"ctx_switches_involuntary", r.involuntary_switches},
       {"max_rss_bytes", r.max_rss_bytes}};
   j["preparation"] = {{"elapsed_ns", result.preparation_ns}, {"bytes_written", result.preparation_bytes}};
+  if (!result.clock.source.empty()) {
+    const ClockReport& c = result.clock;
+    j["clock"] = {{"source", c.source},
+                  {"invariant_tsc", c.invariant_tsc},
+                  {"kernel_clocksource", c.kernel_clocksource},
+                  {"tsc_ghz", c.tsc_ghz},
+                  {"checks", c.checks},
+                  {"max_drift_ns", c.max_drift_ns},
+                  {"last_drift_ns", c.last_drift_ns},
+                  {"fallback_reason", c.fallback_reason.empty() ? json(nullptr) : json(c.fallback_reason)}};
+  }
+  if (result.first_io_ns != 0 && result.process_started_ns != 0 && result.first_io_ns > result.process_started_ns) {
+    const uint64_t span = result.first_io_ns - result.process_started_ns;
+    j["startup"] = {{"to_first_io_ns", span > result.preparation_ns ? span - result.preparation_ns : 0},
+                    {"preparation_ns", result.preparation_ns},
+                    {"process_started_monotonic_ns", result.process_started_ns},
+                    {"first_io_monotonic_ns", result.first_io_ns}};
+  }
   if (result.stats_interval_ns != 0) {
     j["stats_interval_ns"] = result.stats_interval_ns;
     json series = json::array();

@@ -219,6 +219,15 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   std::string stopped_by_peer;
   bool told_peers = false;
   bool told_finished = false;
+  // The clock is checked against CLOCK_MONOTONIC at every interval boundary
+  // (and falls back to it if the two drifted apart).
+  uint64_t next_clock_check = start_ns + spec_.stats_interval_ns;
+  const auto check_clock_at_boundary = [&] {
+    const uint64_t now = monotonic_now_ns();
+    if (now < next_clock_check) return;
+    check_monotonic_clock();
+    while (next_clock_check <= now) next_clock_check += spec_.stats_interval_ns;
+  };
   // A worker whose engine does not return from a call (a reap that ignores
   // its timeout) cannot be joined.  Once the run should have stopped
   // (duration over, a stop requested) and --stop-timeout and a second more
@@ -233,6 +242,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   // the workers stop and are joined first.
   try {
     for (;;) {
+      check_clock_at_boundary();
       bool all_finished = true;
       for (auto& w : workers) all_finished &= w->finished();
       if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) {
@@ -322,6 +332,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     (void)file_offsets_owner.release();
   }
   result.resources = ResourceUsage::between(usage_before, ResourceUsage::now());
+  check_monotonic_clock();  // the window's end is a boundary too
+  result.clock = monotonic_clock_report();
   if (interrupt_signal() != 0) result.interrupted = true;
 
   uint64_t end_ns = start_ns;
@@ -345,6 +357,9 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());
     end_ns = std::max(end_ns, w->finish_ns());
+    if (w->first_io_ns() != 0 && (result.first_io_ns == 0 || w->first_io_ns() < result.first_io_ns)) {
+      result.first_io_ns = w->first_io_ns();
+    }
     if (w->heatmap() != nullptr) {
       if (!result.heatmap) {
         result.heatmap = *w->heatmap();

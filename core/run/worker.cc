@@ -140,6 +140,7 @@ void Worker::run() {
   }
   const uint64_t start_ns = setup_.barrier->arrive_and_wait();
   if (start_ns != 0) {
+    first_io_ns_ = monotonic_now_ns();  // the loop's first submit() follows at once
     try {
       loop(start_ns);
       if (journal_) journal_end_of_run();

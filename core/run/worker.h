@@ -111,6 +111,8 @@ class Worker final : public WorkerThread {
   int numa_node() const override { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
   const AccessHeatmap* heatmap() const override { return heatmap_.get(); }
   uint64_t finish_ns() const override { return finish_ns_; }
+  // When the worker, released from the barrier, began issuing IO (0: never).
+  uint64_t first_io_ns() const override { return first_io_ns_; }
   // Reads and writes completed so far and their bytes, updated once per
   // reap when setup.publish_progress; any thread may read them.
   uint64_t progress_ops() const override { return progress_ops_.load(std::memory_order_relaxed); }
@@ -266,6 +268,7 @@ class Worker final : public WorkerThread {
   std::atomic<uint64_t> progress_bytes_{0};
   std::atomic<bool> finished_{false};
   uint64_t finish_ns_ = 0;
+  uint64_t first_io_ns_ = 0;
   std::exception_ptr setup_error_;
   std::exception_ptr run_error_;
   std::vector<std::string> error_messages_;  // the first few IO errors

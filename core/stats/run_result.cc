@@ -20,6 +20,8 @@ void RunResult::add_phase(const RunResult& p) {
   stop_reason = p.stop_reason;
   error_messages.insert(error_messages.end(), p.error_messages.begin(), p.error_messages.end());
   if (started_at.empty()) started_at = p.started_at;
+  if (first_io_ns == 0) first_io_ns = p.first_io_ns;  // the first phase's
+  clock = p.clock;  // the report covers the whole process so far
   stats_interval_ns = p.stats_interval_ns;
   const uint64_t first_index = timeseries.empty() ? 0 : timeseries.back().index + 1;
   for (IntervalSummary s : p.timeseries) {

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "stats/access_heatmap.h"
+#include "stats/clock_report.h"
 #include "stats/cluster_summary.h"
 #include "stats/interval_stats.h"
 #include "stats/op_stats.h"
@@ -91,6 +92,16 @@ struct RunResult {
   // File preparation before the window (never part of the measurement).
   uint64_t preparation_ns = 0;
   uint64_t preparation_bytes = 0;
+
+  // The clock that timed the run and its checks against CLOCK_MONOTONIC.
+  ClockReport clock;
+
+  // Start-up, on the clock's (CLOCK_MONOTONIC) scale: when the process
+  // started (the host's first constructor) and when the first worker began
+  // issuing IO; 0 when unknown.  The start-up time reported is the span
+  // between them minus preparation_ns.
+  uint64_t process_started_ns = 0;
+  uint64_t first_io_ns = 0;
 
   // Composite workloads: each concurrent group of workers' own counters.
   struct GroupResult {

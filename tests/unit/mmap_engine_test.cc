@@ -6,6 +6,7 @@
 // on real files under /tmp.
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,7 +33,7 @@ using iopulse::test::TempFile;
 // The plugin, loaded once for the whole test binary.
 const iopulse::test::LoadedEngine& mmap_plugin() { return iopulse::test::built_engine("mmap"); }
 
-enum { kOptMadvise = 0, kOptPopulate = 1, kNumOptions = 2 };
+enum { kOptMadvise = 0, kOptPopulate = 1, kOptPrefault = 2, kNumOptions = 3 };
 const char* const kMadviseChoices[] = {"normal",   "sequential", "random",    "willneed",
                                        "dontneed", "hugepage",   "nohugepage"};
 
@@ -70,10 +71,11 @@ class MmapEngineFixture : public ::testing::Test {
 
   void TearDown() override { eng_.release(/*expect_clean_close=*/true); }
 
-  void create(int64_t madvise_choice, bool populate) {
+  void create(int64_t madvise_choice, bool populate, bool prefault = true) {
     eng_.release(/*expect_clean_close=*/true);
     options_[kOptMadvise] = {madvise_choice, kMadviseChoices[madvise_choice]};
     options_[kOptPopulate] = {populate ? 1 : 0, nullptr};
+    options_[kOptPrefault] = {prefault ? 1 : 0, nullptr};
     ASSERT_EQ(eng_.create(config_for(options_)), 0) << eng_.err.message;
   }
 
@@ -110,7 +112,7 @@ class MmapEngineFixture : public ::testing::Test {
 TEST(MmapEngine, DescriptorIsComplete) {
   ASSERT_EQ(mmap_plugin().error, "");
   const iop_engine_desc* d = mmap_plugin().desc;
-  iopulse::test::expect_descriptor_basics(d, "mmap", "2.0.0");
+  iopulse::test::expect_descriptor_basics(d, "mmap", "2.1.0");
   EXPECT_EQ(d->caps, IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC);
   EXPECT_EQ(d->caps & IOP_CAP_DIRECT, 0u) << "a copy through the page cache is never O_DIRECT";
   EXPECT_EQ(d->max_queue_depth, 4096u);
@@ -128,12 +130,15 @@ TEST(MmapEngine, DescriptorIsComplete) {
   EXPECT_EQ(k, std::size(kMadviseChoices));
   EXPECT_STREQ(d->options[kOptPopulate].name, "populate");
   EXPECT_EQ(d->options[kOptPopulate].type, static_cast<uint32_t>(IOP_OPT_BOOL));
+  EXPECT_STREQ(d->options[kOptPrefault].name, "prefault");
+  EXPECT_EQ(d->options[kOptPrefault].type, static_cast<uint32_t>(IOP_OPT_BOOL));
+  EXPECT_STREQ(d->options[kOptPrefault].default_value, "1");
 }
 
 TEST(MmapEngine, CreateRefusesDirectWithAClearMessage) {
   ASSERT_EQ(mmap_plugin().error, "");
   const iop_engine_desc* d = mmap_plugin().desc;
-  iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}};
+  iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}, {1, nullptr}};
   iop_engine_config config = config_for(options, 1, IOP_CONFIG_DIRECT);
   iop_engine* e = nullptr;
   iop_error err{};
@@ -145,7 +150,7 @@ TEST(MmapEngine, CreateRefusesDirectWithAClearMessage) {
 TEST(MmapEngine, CreateRejectsABadConfig) {
   ASSERT_EQ(mmap_plugin().error, "");
   const iop_engine_desc* d = mmap_plugin().desc;
-  iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}};
+  iop_option_value options[kNumOptions] = {{0, "normal"}, {0, nullptr}, {1, nullptr}};
   iop_engine* e = nullptr;
 
   iop_engine_config config = config_for(options, 4097);
@@ -333,6 +338,79 @@ TEST_F(MmapEngineFixture, EveryMadviseChoiceAndPopulateAreAccepted) {
       EXPECT_EQ(std::memcmp(buf.data(), content.data() + 8192, 4096), 0);
     }
   }
+}
+
+// Resident (mapped) kilobytes of this process's mapping of `path`, from
+// /proc/self/smaps: the kernel's count of the mapping's pages in the page
+// tables.  -1 when there is no such mapping.
+long mapped_kib(const std::string& path) {
+  std::ifstream smaps("/proc/self/smaps");
+  bool in_mapping = false;
+  for (std::string line; std::getline(smaps, line);) {
+    const bool header = line.find('-') < line.find(' ') && line.find(':') > line.find(' ');
+    if (header) {
+      in_mapping = line.size() >= path.size() && line.compare(line.size() - path.size(), path.size(), path) == 0;
+    } else if (in_mapping && line.rfind("Rss:", 0) == 0) {
+      return std::stol(line.substr(4));
+    }
+  }
+  return -1;
+}
+
+// Pages of `path` in the page cache, seen through a mapping of the test's own.
+size_t cached_pages(const std::string& path, size_t size) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return 0;
+  void* p = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) return 0;
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((size + page - 1) / page);
+  size_t n = 0;
+  if (mincore(p, size, resident.data()) == 0) {
+    for (unsigned char r : resident) n += r & 1;
+  }
+  munmap(p, size);
+  return n;
+}
+
+// prefault (the default) maps every cached page when the file is opened,
+// and only those: the kernel's own count of the mapping's resident pages
+// equals the file's pages in the page cache.  Without it, opening maps
+// nothing and the first copy from a page is what maps it.
+TEST_F(MmapEngineFixture, PrefaultMapsTheCachedPagesBeforeTheRun) {
+  constexpr size_t kSize = 1 << 20;
+  std::vector<char> content = pattern(kSize, 0, 11);
+  TempFile tmp(content);
+  ASSERT_FALSE(tmp.path().empty());
+  const long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+  {
+    // The second half leaves the page cache (written back first, so it can).
+    int fd = ::open(tmp.path().c_str(), O_RDWR);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(fsync(fd), 0);
+    ASSERT_EQ(posix_fadvise(fd, kSize / 2, kSize / 2, POSIX_FADV_DONTNEED), 0);
+    close(fd);
+  }
+  const size_t cached = cached_pages(tmp.path(), kSize);
+  ASSERT_GT(cached, 0u);
+
+  create(0, false, /*prefault=*/true);
+  int32_t h = open(tmp.path(), O_RDONLY, IOP_FILE_READ, kSize);
+  ASSERT_GE(h, 0) << eng_.err.message;
+  EXPECT_EQ(mapped_kib(tmp.path()), static_cast<long>(cached) * page_kib);
+  std::vector<char> buf(4096);
+  EXPECT_EQ(run(IOP_OP_READ, h, kSize - 8192, buf.data(), 4096), 4096);
+  EXPECT_EQ(std::memcmp(buf.data(), content.data() + kSize - 8192, 4096), 0);
+  close_handle(h);
+
+  create(0, false, /*prefault=*/false);
+  h = open(tmp.path(), O_RDONLY, IOP_FILE_READ, kSize);
+  ASSERT_GE(h, 0) << eng_.err.message;
+  EXPECT_EQ(mapped_kib(tmp.path()), 0);
+  EXPECT_EQ(run(IOP_OP_READ, h, 0, buf.data(), 4096), 4096);
+  EXPECT_GT(mapped_kib(tmp.path()), 0);
+  close_handle(h);
 }
 
 TEST_F(MmapEngineFixture, FsyncAndFdatasyncAreMsyncAndTrimIsUnsupported) {
