@@ -503,6 +503,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     end.end_ns = result.window_ns;
     exporter->publish(metrics_snapshot(none, end, totals, spec.stats_interval_ns, false));
   }
+
   if (group.rank() == 0) {
     for (const RunResult& p : result.phases) {
       summary_out << "== phase " << p.phase << " ==\n";
@@ -513,6 +514,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     write_text_summary(summary_out, result);
     summary_out.flush();
     if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
+  }
+  if (exporter && !result.interrupted) {
+    // The endpoint closes when the process exits: first let a scraper read
+    // the final numbers (the last interval included), waiting at most two
+    // stats intervals (1 s at least) for one.
+    exporter->wait_for_scrape(std::chrono::nanoseconds(std::max<uint64_t>(2 * spec.stats_interval_ns, 1'000'000'000)));
   }
 
   if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
