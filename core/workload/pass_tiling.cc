@@ -29,9 +29,9 @@ PassTiling::PassTiling(const BlockSizeMix& mix, const std::vector<uint64_t>& reg
   for (const BlockSizeMix::Entry& e : mix.entries()) {
     if (e.size % unit != 0) {
       throw UsageError(fmt::format(
-          "{}: {} is not a multiple of the smallest size {}, so a complete pass cannot cover the file exactly "
-          "once; accepted: sizes that are multiples of the smallest, or a stop condition (--duration, "
-          "--total-ops, --total-bytes)", option, mix.to_string(), unit));
+          "{}: {} bytes in {} is not a multiple of the smallest size {}, so a complete pass cannot cover the "
+          "file exactly once; accepted: sizes that are multiples of the smallest, or a stop condition "
+          "(--duration, --total-ops, --total-bytes)", option, e.size, mix.to_string(), unit));
     }
     const uint32_t units = e.size / unit;
     frame_units_ = std::lcm(frame_units_, uint64_t{units});
