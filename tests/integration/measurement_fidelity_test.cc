@@ -153,7 +153,7 @@ TEST(WriteData, MixedJobOverZeroFileChangesEveryBlockItWrites) {
     std::smatch m;
     if (std::regex_search(line, m, call)) written.insert(std::stoull(m[1]));
   }
-  ASSERT_GT(written.size(), 1000u) << "strace saw too few writes";
+  ASSERT_GT(written.size(), 500u) << "strace saw too few writes";
   const std::string data = read_file(file);
   ASSERT_EQ(data.size(), 4u << 20);
   std::set<std::string> contents;
@@ -178,12 +178,14 @@ void expect_exact_cover(std::vector<RecordedIo> ios, uint64_t size) {
 
 TEST(CompletePass, SizeMixTouchesEveryByteExactlyOnce) {
   ScratchDir dir;
-  for (const char* order : {"--random", "--sequential"}) {
+  for (const bool random : {true, false}) {
     for (const char* threads : {"1", "3"}) {
-      SCOPED_TRACE(std::string(order) + " threads " + threads);
-      const std::string log = dir.file(std::string("log") + order + threads);
-      const auto j = run_recorder(dir, log, {"--file-size", "4M", order, "--block-size", "4k:70,64k:30", "--threads",
-                                             threads, "--queue-depth", "8", "--recorder.min-ns=0"});
+      SCOPED_TRACE(std::string(random ? "random" : "sequential") + " threads " + threads);
+      const std::string log = dir.file(std::string("log") + (random ? "r" : "s") + threads);
+      std::vector<std::string> args = {"--file-size", "4M", "--block-size", "4k:70,64k:30", "--threads",
+                                       threads, "--queue-depth", "8", "--recorder.min-ns=0"};
+      if (random) args.push_back("--random");
+      const auto j = run_recorder(dir, log, args);
       const auto ios = read_records(log, std::stoi(threads));
       expect_exact_cover(ios, 4u << 20);
       EXPECT_EQ(j["stop_reason"], "complete");
@@ -252,12 +254,21 @@ TEST(Latency, AgreesWithTheEngineAcrossIntervalBoundaries) {
     ASSERT_EQ(j["read"]["ops"].get<uint64_t>(), observed.size());
     // 1% (the histogram's resolution) plus the host's own share of an IO.
     auto close = [](double iopulse, double engine) { return std::abs(iopulse - engine) <= engine * 0.01 + 2000; };
-    auto rank = [&](double p) { return static_cast<double>(observed[static_cast<size_t>(p / 100 * (observed.size() - 1))]); };
+    // A percentile of a sample falls between neighbouring order statistics
+    // (how the rank rounds differs between definitions); either bound is a
+    // value the engine recorded.
+    auto within = [&](double iopulse, double p) {
+      const size_t n = observed.size();
+      const size_t k = std::min(n - 1, static_cast<size_t>(std::ceil(p / 100 * static_cast<double>(n))) - 1);
+      const double lo = static_cast<double>(observed[k == 0 ? 0 : k - 1]);
+      const double hi = static_cast<double>(observed[std::min(n - 1, k + 1)]);
+      return iopulse >= lo * 0.99 - 2000 && iopulse <= hi * 1.01 + 2000;
+    };
     EXPECT_PRED2(close, lat["min"].get<double>(), static_cast<double>(observed.front()));
     EXPECT_PRED2(close, lat["max"].get<double>(), static_cast<double>(observed.back()));
     EXPECT_PRED2(close, lat["mean"].get<double>(), mean);
-    EXPECT_PRED2(close, lat["percentiles"]["50"].get<double>(), rank(50));
-    EXPECT_PRED2(close, lat["percentiles"]["99"].get<double>(), rank(99));
+    EXPECT_PRED2(within, lat["percentiles"]["50"].get<double>(), 50.0);
+    EXPECT_PRED2(within, lat["percentiles"]["99"].get<double>(), 99.0);
   }
 }
 
@@ -271,12 +282,14 @@ TEST(RateLimit, ScheduleLagIsReportedApartFromTheDevice) {
                                                      "--queue-depth", "16", "--duration", "1s",
                                                      "--recorder.min-ns=20000"});
   ASSERT_TRUE(j.contains("schedule_lag_ns")) << j.dump();
-  const double service = j["read"]["latency_ns"]["percentiles"]["50"].get<double>();
-  const double intended = j["read"]["latency_from_intended_ns"]["percentiles"]["50"].get<double>();
-  const double lag = j["schedule_lag_ns"]["percentiles"]["50"].get<double>();
-  EXPECT_NEAR(intended, service + lag, 0.01 * intended + 10000)
-      << "p50: service " << service << " lag " << lag << " intended " << intended;
-  EXPECT_GE(service, 20000);
+  // Per IO: from the intended start = service + lag, so the means add up
+  // (to the histograms' 1%).
+  const double service = j["read"]["latency_ns"]["mean"].get<double>();
+  const double intended = j["read"]["latency_from_intended_ns"]["mean"].get<double>();
+  const double lag = j["schedule_lag_ns"]["mean"].get<double>();
+  EXPECT_NEAR(intended, service + lag, 0.01 * intended + 3000)
+      << "means: service " << service << " lag " << lag << " intended " << intended;
+  EXPECT_GE(j["read"]["latency_ns"]["min"].get<double>(), 20000);
 }
 
 }  // namespace
