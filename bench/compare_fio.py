@@ -125,6 +125,16 @@ CASES: list[Case] = [
         ceiling_target=0.97,
     ),
     Case(
+        name="sync-randwrite-cached",
+        description="pwrite of 4k at random offsets of a 1 GiB file in the page cache, QD 1, 1 thread: "
+                    "every write carries fresh data (iopulse: a seeded fill per write; fio: refill_buffers)",
+        iopulse_args=("--engine", "sync", "--queue-depth", "1", "--random", "--write-percent", "100"),
+        fio_args=("--ioengine=psync", "--rw=randwrite", "--iodepth=1", "--refill_buffers"),
+        target=1.0,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
         name="io_uring-qd32-cached",
         description="io_uring, 4k random read of a 1 GiB file in the page cache, QD 32, 1 thread",
         iopulse_args=("--engine", "io_uring", "--queue-depth", "32", "--random"),

@@ -686,6 +686,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     summary_out.flush();
     if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
   }
+  if (exporter && !result.interrupted) {
+    // The endpoint closes when the process exits: first let a scraper read
+    // the final numbers (the last interval included), waiting at most two
+    // stats intervals (1 s at least) for one.
+    exporter->wait_for_scrape(std::chrono::nanoseconds(std::max<uint64_t>(2 * spec.stats_interval_ns, 1'000'000'000)));
+  }
 
   if (result.interrupted) {
     // An engine that did not stop is worth saying beside the interruption.

@@ -105,7 +105,8 @@ std::string encode_rank_report(const RankReport& r) {
       {"meta", set_to_wire(b.meta)},
       {"worker_ops", b.worker_ops},
       {"resources", resources_to_wire(b.resources)},
-      {"intended", {histogram_to_wire(r.read_intended), histogram_to_wire(r.write_intended)}},
+      {"intended", {histogram_to_wire(r.read_intended), histogram_to_wire(r.write_intended),
+                    histogram_to_wire(r.schedule_lag)}},
       {"verify_failures", r.verify_failures},
       {"lock_conflicts", r.lock_conflicts},
       {"interrupted", r.interrupted},
@@ -137,6 +138,7 @@ RankReport decode_rank_report(const std::string& bytes) {
     b.resources = resources_from_wire(w.at("resources"));
     r.read_intended = histogram_from_wire(w.at("intended").at(0));
     r.write_intended = histogram_from_wire(w.at("intended").at(1));
+    r.schedule_lag = histogram_from_wire(w.at("intended").at(2));
     r.verify_failures = w.at("verify_failures").get<uint64_t>();
     r.lock_conflicts = w.at("lock_conflicts").get<uint64_t>();
     r.interrupted = w.at("interrupted").get<bool>();

@@ -35,7 +35,7 @@ bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out
 // What one rank hands rank 0 when its window has closed.
 struct RankReport {
   RankResult result;                    // its own counters and window
-  LatencyHistogram read_intended, write_intended;
+  LatencyHistogram read_intended, write_intended, schedule_lag;
   uint64_t verify_failures = 0;
   uint64_t lock_conflicts = 0;
   bool interrupted = false;

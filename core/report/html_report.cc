@@ -783,7 +783,10 @@ Figure heatmap_figure(const Run& run) {
   chart.add_series(std::move(writes));
   f.body = chart.to_svg("chart-" + f.id, f.title);
   std::vector<std::string> facts;
-  if (heat.coverage) facts.push_back(fmt::format("<b>{}</b> of the blocks touched", percent_text(*heat.coverage * 100)));
+  // Rounded down: 100% only when every block was touched.
+  if (heat.coverage) {
+    facts.push_back(fmt::format("<b>{}</b> of the blocks touched", percent_text(std::floor(*heat.coverage * 1000) / 10)));
+  }
   if (heat.top20_share) facts.push_back(fmt::format("<b>{}</b> of the IOs in the hottest 20% of the regions", percent_text(*heat.top20_share * 100)));
   if (heat.rewrite_share) facts.push_back(fmt::format("<b>{}</b> of the writes went to a block written before", percent_text(*heat.rewrite_share * 100)));
   f.facts = join(facts, " &middot; ");

@@ -233,6 +233,7 @@ json result_to_json(const RunResult& result) {
     LatencyHistogram total = result.read_intended;
     total.merge(result.write_intended);
     j["total"]["latency_from_intended_ns"] = latency_to_json(total);
+    j["schedule_lag_ns"] = latency_to_json(result.schedule_lag);
   }
   if (result.config.is_object() && result.config.contains("lock_mode")) j["lock_conflicts"] = result.lock_conflicts;
   if (!result.worker_cpus.empty()) {

@@ -78,7 +78,13 @@ void PrometheusExporter::publish(MetricsSnapshot snapshot) {
   auto next = std::make_shared<const MetricsSnapshot>(std::move(snapshot));
   std::lock_guard<std::mutex> lock(snapshot_mutex_);
   snapshot_.swap(next);
+  ++published_;
   // The previous snapshot is freed here, or by the last scrape still using it.
+}
+
+bool PrometheusExporter::wait_for_scrape(std::chrono::nanoseconds timeout) {
+  std::unique_lock<std::mutex> lock(snapshot_mutex_);
+  return scraped_cv_.wait_for(lock, timeout, [this] { return scraped_ >= published_; });
 }
 
 void PrometheusExporter::start() {
@@ -107,8 +113,20 @@ void PrometheusExporter::start() {
   server->set_write_timeout(2, 0);
 
   server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    const std::shared_ptr<const MetricsSnapshot> snapshot = current();
+    std::shared_ptr<const MetricsSnapshot> snapshot;
+    uint64_t generation = 0;
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mutex_);
+      snapshot = snapshot_;
+      generation = published_;
+    }
     res.set_content(render_prometheus_text(*snapshot), std::string(kPrometheusTextContentType));
+    {
+      // Counted as read once the answer is ready (cpp-httplib sends it next).
+      std::lock_guard<std::mutex> lock(snapshot_mutex_);
+      scraped_ = std::max(scraped_, generation);
+    }
+    scraped_cv_.notify_all();
   });
   server->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404) {

@@ -21,6 +21,7 @@
 #ifndef IOPULSE_REPORT_PROMETHEUS_EXPORTER_H_
 #define IOPULSE_REPORT_PROMETHEUS_EXPORTER_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -59,6 +60,11 @@ class PrometheusExporter {
   // Makes `snapshot` what the following scrapes return.
   void publish(MetricsSnapshot snapshot);
 
+  // Waits until a scrape has returned the snapshot published last, at most
+  // `timeout`; true when one did.  So the last interval of a run reaches a
+  // scraper before the endpoint closes.
+  bool wait_for_scrape(std::chrono::nanoseconds timeout);
+
   // Stops listening, finishes a request in progress and joins the threads.
   // Idempotent; a no-op before start().
   void stop();
@@ -76,7 +82,10 @@ class PrometheusExporter {
   uint16_t bound_port_ = 0;
 
   mutable std::mutex snapshot_mutex_;
+  std::condition_variable scraped_cv_;
   std::shared_ptr<const MetricsSnapshot> snapshot_;  // never null
+  uint64_t published_ = 0;  // snapshots published (guarded by snapshot_mutex_)
+  uint64_t scraped_ = 0;    // the latest of them a scrape has returned
 
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;

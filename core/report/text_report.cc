@@ -3,6 +3,7 @@
 #include "report/text_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
 #include <string>
@@ -103,8 +104,10 @@ void write_heatmap(Out& out, const AccessHeatmap& heatmap) {
   }
   fmt::format_to(out, "  busiest 20% of regions: {:.1f}% of accesses; rest: {:.1f}%\n",
                  heatmap.top20_share() * 100, (1 - heatmap.top20_share()) * 100);
-  fmt::format_to(out, "  coverage {:.1f}% of {} units; rewrite share {:.1f}% of written units\n",
-                 heatmap.coverage() * 100, format_bytes(heatmap.unit_bytes()), heatmap.rewrite_share() * 100);
+  // Rounded down: 100.0% only when every unit was touched.
+  const double covered = std::floor(heatmap.coverage() * 1000) / 10;
+  fmt::format_to(out, "  coverage {:.1f}% of {} units; rewrite share {:.1f}% of unit writes went to a unit written before\n",
+                 covered, format_bytes(heatmap.unit_bytes()), heatmap.rewrite_share() * 100);
 }
 
 
@@ -198,7 +201,8 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                                                          : ""));
   }
   if (result.rate_limited) {
-    fmt::format_to(out, "\nlatency from the intended start on the rate schedule (includes queueing behind a slow device)\n");
+    fmt::format_to(out, "\nlatency from the intended start on the rate schedule (service latency + schedule lag + "
+                        "queueing behind a slow device)\n");
     for (const auto& [name, h] : {std::pair<const char*, const LatencyHistogram*>{"read", &result.read_intended},
                                   {"write", &result.write_intended}}) {
       if (h->count() == 0) continue;
@@ -206,6 +210,13 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                   format_latency_ns(static_cast<double>(h->percentile(99))),
                                   format_latency_ns(static_cast<double>(h->percentile(99.9))),
                                   format_latency_ns(static_cast<double>(h->max()))));
+    }
+    const LatencyHistogram& lag = result.schedule_lag;
+    if (lag.count() != 0) {
+      line(out, "lag", fmt::format("p50 {}, p99 {}, max {} (the host's own lateness against the schedule, not the device's)",
+                                   format_latency_ns(static_cast<double>(lag.percentile(50))),
+                                   format_latency_ns(static_cast<double>(lag.percentile(99))),
+                                   format_latency_ns(static_cast<double>(lag.max()))));
     }
   }
   if (result.config.is_object() && result.config.contains("lock_mode")) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // EngineInstance: one instance of a loaded engine, owned by one worker and
-// used only on the thread that created it (DESIGN.md, engine ABI rule 8).
+// used only on the thread that created it (docs/design.md, "Thread model").
 // Wraps the control-plane calls so their failures become exceptions with the
 // engine's own message; the data plane (submit/reap) is called directly
 // through the cached function pointers, one indirect call per batch.

@@ -271,6 +271,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
           }
           break;
         }
+        for (auto& w : workers) w->collect_intervals();
         for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
         std::this_thread::sleep_for(kMonitorPeriod);
         continue;
@@ -292,6 +293,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
         }
       }
       const bool last = all_finished;
+      for (auto& w : workers) w->collect_intervals();
       for (const MergedInterval& m : time_series.take_complete(/*all=*/last)) peers_->local_interval(m);
       if (last && !told_finished) {
         told_finished = true;
@@ -352,6 +354,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     group_totals[group_of[wi]].merge(w->stats());
     result.read_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kRead)]);
     result.write_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kWrite)]);
+    result.schedule_lag.merge(w->schedule_lag());
     result.verify_failures += w->verify_failures();
     result.lock_conflicts += w->lock_conflicts();
     result.worker_cpus.push_back(w->cpu());

@@ -51,6 +51,10 @@ class MetadataWorker final : public WorkerThread {
   void run() override;
   bool finished() const override { return finished_.load(std::memory_order_acquire); }
   const OpStatsSet& stats() const override { return cumulative_; }
+  // Closes its intervals on its own thread (roll_interval): nothing to collect.
+  void collect_intervals() override {}
+  // No rate limit for metadata phases: never any schedule lag.
+  const LatencyHistogram& schedule_lag() const override { return schedule_lag_; }
   // None: a metadata phase has no rate schedule.
   const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const override;
   uint64_t verify_failures() const override { return 0; }
@@ -141,6 +145,7 @@ class MetadataWorker final : public WorkerThread {
   RandomSource rng_;
 
   OpStatsSet interval_, cumulative_;
+  LatencyHistogram schedule_lag_;  // stays empty
   uint64_t interval_index_ = 0, next_interval_ns_ = 0, start_ns_ = 0;
   uint64_t inflight_sum_ = 0, reap_calls_ = 0;
   int cpu_ = -1;

@@ -7,6 +7,7 @@
 #include <numaif.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <csetjmp>
@@ -65,7 +66,13 @@ Worker::Worker(const WorkerSetup& setup)
   const JobSpec& spec = *setup.spec;
   // One permutation for the whole region, keyed by the job's seed: workers
   // sharing a file walk disjoint rank ranges of the same permutation.
-  if (assignment_.complete_pass && spec.random) {
+  if (assignment_.tiled) {
+    std::vector<uint64_t> units;
+    for (const WorkerRegion& r : assignment_.regions) units.push_back(r.blocks);
+    tiling_ = std::make_unique<PassTiling>(spec.read_percent > 0 ? spec.read_sizes : spec.write_sizes, units,
+                                           spec.seed, "--block-size", /*count_ios=*/false);
+    if (spec.random) permutation_.emplace(tiling_->slots(), spec.seed);
+  } else if (assignment_.complete_pass && spec.random) {
     permutation_.emplace(assignment_.region_blocks, spec.seed);
   }
   submit_batch_ = spec.submit_batch != 0 ? spec.submit_batch : spec.direct ? 1 : UINT32_MAX;
@@ -105,6 +112,10 @@ void Worker::run() {
   // ends.  Engines are told (engine.h, Threads).  Failing leaves the shared
   // table: slower, not wrong.
   (void)unshare(CLONE_FILES);
+  // Timed waits (the rate schedule, think time, an engine's own sleeps)
+  // wake within microseconds instead of the default 50 us slack; what
+  // lateness is left shows as schedule lag, never as device latency.
+  (void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   try {
     const std::vector<uint32_t>& cores = setup_.spec->cpu_cores;
     if (!cores.empty()) {
@@ -153,6 +164,7 @@ void Worker::run() {
       roll_interval(finish_ns_, /*last=*/true);
     }
   }
+  if (mailbox_) mailbox_->collect();  // after a failure, what was closed before it
   cpu_ = sched_getcpu();
   teardown();
   setup_.time_series->finish(setup_.index);
@@ -221,6 +233,8 @@ void Worker::setup() {
     fdesc.size = r.file->size;
     open_region.handle = engine_->open_file(fdesc);
   }
+  mailbox_ = std::make_unique<IntervalMailbox>(setup_.time_series, setup_.index);
+  interval_ = &mailbox_->current().ops;
   if (spec.heatmap) {
     heatmap_ = std::make_unique<AccessHeatmap>(setup_.working_set_bytes, spec.block_size, spec.heatmap_buckets);
   }
@@ -238,11 +252,16 @@ void Worker::setup() {
   }
   auto* buf_base = static_cast<unsigned char*>(buffers_);
   if (spec.buffer_fill == BufferFill::kPattern) {
+    // The constant byte the user asked for, in every write.
     std::memset(buf_base, spec.buffer_pattern, buf_stride * qd);
   } else {
-    RandomSource data_rng(rng_.next());
-    auto* words = reinterpret_cast<uint64_t*>(buf_base);
-    for (size_t i = 0; i < buf_stride * qd / sizeof(uint64_t); ++i) words[i] = data_rng.next();
+    std::memset(buf_base, 0, buf_stride * qd);  // placed (NUMA) and mapped before the window
+    if (spec.read_percent < 100 && !spec.verify && !spec.verify_only) {
+      // Keyed like the worker's random source: the job's seed and the
+      // worker's place in the job.
+      write_data_ = std::make_unique<WriteData>(setup_.spec->seed ^ (0xd1b54a32d192ed03ULL * (setup_.global_index + 1)),
+                                                max_io);
+    }
   }
   std::vector<iop_buffer> registered(qd);
   for (uint32_t i = 0; i < qd; ++i) registered[i] = {buf_base + i * buf_stride, buf_stride};
@@ -341,6 +360,7 @@ void Worker::loop(uint64_t start_ns) {
   io.file = region.handle;
   slot.block = block;
   --remaining_ops_;
+  if (io.op == IOP_OP_WRITE && write_data_ != nullptr) write_data_->fill(io.buf, io.len);
   return Next::kReady;
 }
 
@@ -485,7 +505,13 @@ void Worker::run_loop(uint64_t start_ns) {
     }
     now = monotonic_now_ns();
     ledger.reaped(cqes, qd, got);  // after the clock read, before any completion is used
-    if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
+    // The completions carry `now`; an interval closed here is not charged
+    // to the next IO either: its submission reads the clock again.
+    bool rolled = false;
+    if (now >= next_interval_ns_) [[unlikely]] {
+      roll_interval(now);
+      rolled = true;
+    }
     inflight_sum_ += inflight;
     ++reap_calls_;
     for (int32_t i = 0; i < got; ++i) {
@@ -493,13 +519,17 @@ void Worker::run_loop(uint64_t start_ns) {
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
       IoSlot& slot = slots[index];
       if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
-        OpStats& st = interval_.of(slot.io.op);
+        OpStats& st = interval_->of(slot.io.op);
         const uint64_t latency = now - slot.submit_ns;
         ++st.ops;
         st.bytes += slot.io.len;
         st.latency.record(latency);
         last_latency_ns_ = latency;
-        if (rate_limited) intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
+        if (rate_limited) {
+          intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
+          const uint64_t could_start = std::max(slot.intended_ns, slot.free_ns);
+          schedule_lag_.record(slot.submit_ns > could_start ? slot.submit_ns - could_start : 0);
+        }
         if (!kPlain && heatmap_ && slot.block != kNoBlock) {
           heatmap_->record(regions_[slot.region].heat_base + slot.io.offset, slot.io.len,
                            slot.io.op == IOP_OP_WRITE);
@@ -517,10 +547,11 @@ void Worker::run_loop(uint64_t start_ns) {
       }
       if (!kPlain && inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
       if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
+      if (rate_limited) slot.free_ns = now;
       free_stack[nfree++] = index;
     }
     inflight -= static_cast<uint32_t>(got);
-    reaped_at = now;
+    reaped_at = rolled ? 0 : now;
     if (setup_.publish_progress) [[unlikely]] publish_progress();
     if (think && got > 0) {
       completions_since_think_ += static_cast<uint32_t>(got);
@@ -582,12 +613,24 @@ void Worker::run_loop(uint64_t start_ns) {
   }
   if (remaining_ops_ == 0 || remaining_bytes_ == 0) return Next::kBudgetSpent;
   const uint8_t op = op_mix_.next(rng_);
-  uint32_t len = op == IOP_OP_READ ? read_sizes_.next(rng_) : write_sizes_.next(rng_);
-  // The last IO of a byte budget is shortened to fit it exactly (budgets are
-  // whole units, so it stays aligned).
-  if (len > remaining_bytes_) len = static_cast<uint32_t>(remaining_bytes_);
-  const uint64_t block = next_block(len);
-  if (block == kNoBlock) return Next::kBlocked;
+  uint32_t len;
+  uint64_t block;
+  if (tiling_) {
+    // A tiled pass: the tiling says where and how long (the op mix still
+    // says what).
+    uint32_t units = 0;
+    if (!next_piece(&block, &units)) return Next::kBudgetSpent;
+    if (inflight_blocks_ && !inflight_blocks_->insert(block)) return Next::kBlocked;  // not while in flight
+    ++pass_done_;
+    len = static_cast<uint32_t>(units * unit_);
+  } else {
+    len = op == IOP_OP_READ ? read_sizes_.next(rng_) : write_sizes_.next(rng_);
+    // The last IO of a byte budget is shortened to fit it exactly (budgets
+    // are whole units, so it stays aligned).
+    if (len > remaining_bytes_) len = static_cast<uint32_t>(remaining_bytes_);
+    block = next_block(len);
+    if (block == kNoBlock) return Next::kBlocked;
+  }
   const uint32_t r = region_of(block);
   const OpenRegion& region = regions_[r];
   io.op = op;
@@ -605,9 +648,21 @@ void Worker::run_loop(uint64_t start_ns) {
       fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail_for(len, compress_percent_));
     } else if (content_) {
       content_->fill(io.buf, len);
+    } else if (write_data_ != nullptr) {
+      write_data_->fill(io.buf, len);
     }
   }
   return Next::kReady;
+}
+
+// Skips empty slots; leaves pass_done_ at the slot found (the caller
+// commits it).
+inline bool Worker::next_piece(uint64_t* unit, uint32_t* units) {
+  for (; pass_done_ < assignment_.pass_slots; ++pass_done_) {
+    const uint64_t rank = assignment_.first_rank + pass_done_;
+    if (tiling_->piece(permutation_ ? (*permutation_)(rank) : rank, unit, units)) return true;
+  }
+  return false;
 }
 
 [[gnu::always_inline]] inline uint32_t Worker::region_of(uint64_t unit) const {
@@ -629,7 +684,14 @@ void Worker::run_loop(uint64_t start_ns) {
       const uint64_t rank = assignment_.first_rank + pass_done_;
       block = permutation_ ? (*permutation_)(rank) : rank;
     } else if (setup_.spec->random) {
+      // An IO that would cross its region's end is drawn again, so starts
+      // near the end keep the distribution (conditioned on fitting); only
+      // after many misses (a region barely larger than the IO) is it
+      // moved back to the last start that fits.
       block = offsets_.next_block(rng_);
+      for (int redraw = 0; redraw < 64 && block > last_start(regions_[region_of(block)]); ++redraw) {
+        block = offsets_.next_block(rng_);
+      }
       block = std::min(block, last_start(regions_[region_of(block)]));
       redraw_possible = true;
     } else {
@@ -770,32 +832,37 @@ void Worker::wait_until(uint64_t until, bool spin) const {
 }
 
 void Worker::publish_progress() {
-  const OpStats& r = interval_[OpKind::kRead];
-  const OpStats& w = interval_[OpKind::kWrite];
-  const OpStats& cr = cumulative_[OpKind::kRead];
-  const OpStats& cw = cumulative_[OpKind::kWrite];
-  progress_ops_.store(r.ops + w.ops + cr.ops + cw.ops, std::memory_order_relaxed);
-  progress_bytes_.store(r.bytes + w.bytes + cr.bytes + cw.bytes, std::memory_order_relaxed);
+  const OpStats& r = (*interval_)[OpKind::kRead];
+  const OpStats& w = (*interval_)[OpKind::kWrite];
+  progress_ops_.store(r.ops + w.ops + closed_ops_, std::memory_order_relaxed);
+  progress_bytes_.store(r.bytes + w.bytes + closed_bytes_, std::memory_order_relaxed);
 }
 
+const OpStatsSet& Worker::stats() const {
+  static const OpStatsSet kNothing;
+  return mailbox_ ? mailbox_->cumulative() : kNothing;
+}
+
+// O(1): the mailbox swaps buffers; the merge happens in collect(), on the
+// coordinator's thread (docs/design.md, "The measured window").
 void Worker::roll_interval(uint64_t now, bool last) {
-  WorkerInterval closed;
+  WorkerInterval& closed = mailbox_->current();
   closed.last = last;
-  closed.worker = setup_.index;
   closed.index = interval_index_;
-  closed.ops = interval_;
   closed.inflight_sum = inflight_sum_;
   closed.reap_calls = reap_calls_;
-  cumulative_.merge(interval_);
-  interval_.clear();
+  closed_ops_ += (*interval_)[OpKind::kRead].ops + (*interval_)[OpKind::kWrite].ops;
+  closed_bytes_ += (*interval_)[OpKind::kRead].bytes + (*interval_)[OpKind::kWrite].bytes;
   inflight_sum_ = reap_calls_ = 0;
-  setup_.time_series->deliver(std::move(closed));
   interval_index_ = (now - start_ns_) / setup_.stats_interval_ns;
   next_interval_ns_ = start_ns_ + (interval_index_ + 1) * setup_.stats_interval_ns;
+  mailbox_->close(interval_index_);
+  interval_ = &mailbox_->current().ops;
+  if (last) mailbox_->collect();
 }
 
 void Worker::record_failure(const IoSlot& slot, int64_t res) {
-  OpStats& st = interval_.of(slot.io.op);
+  OpStats& st = interval_->of(slot.io.op);
   ++st.errors;
   if (error_messages_.size() < kMaxErrorMessages) {
     error_messages_.push_back(

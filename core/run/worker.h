@@ -17,10 +17,15 @@
 //   teardown  close files, destroy the engine
 //
 // Statistics are kept per stats interval: when the worker's clock crosses an
-// interval boundary it hands the closed interval to the TimeSeriesAssembler
-// (once a second, not per IO) and adds it to its cumulative statistics, so
-// the time series always sums to the totals.  Other threads read the
-// cumulative statistics after run() returned.
+// interval boundary it closes the interval in its IntervalMailbox (a few
+// stores, nothing copied or merged on the worker); the coordinator's
+// collect_intervals() hands it to the TimeSeriesAssembler and adds it to the
+// cumulative statistics, so the time series always sums to the totals and
+// no IO's latency carries the hand-over.  Other threads read the cumulative
+// statistics after run() returned.
+//
+// Data: every write carries fresh seeded bytes from WriteData (unless
+// --buffer-pattern asks for a constant byte).
 #ifndef IOPULSE_RUN_WORKER_H_
 #define IOPULSE_RUN_WORKER_H_
 
@@ -40,6 +45,7 @@
 #include "run/start_barrier.h"
 #include "run/worker_thread.h"
 #include "stats/access_heatmap.h"
+#include "stats/interval_mailbox.h"
 #include "stats/op_stats_set.h"
 #include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
@@ -52,7 +58,9 @@
 #include "workload/block_size_mix.h"
 #include "workload/offset_generator.h"
 #include "workload/op_mix.h"
+#include "workload/pass_tiling.h"
 #include "workload/random_source.h"
+#include "workload/write_data.h"
 
 namespace iopulse {
 
@@ -101,10 +109,20 @@ class Worker final : public WorkerThread {
 
   // True once run() has returned its results (any thread may ask).
   bool finished() const override { return finished_.load(std::memory_order_acquire); }
-  const OpStatsSet& stats() const override { return cumulative_; }
+  const OpStatsSet& stats() const override;
+  // Hands the intervals the worker closed to the time series (any thread,
+  // once the start barrier has released; see IntervalMailbox).
+  void collect_intervals() override {
+    if (mailbox_) mailbox_->collect();
+  }
   // Latency from each IO's intended start on the rate schedule, by OpKind
   // (empty without a rate limit).
   const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const override { return intended_; }
+  // The rate limiter's schedule lag (empty without a rate limit): per IO,
+  // how long after it could have started (due on the schedule and a slot
+  // free) the host submitted it.  The host's own lateness, never the
+  // device's.
+  const LatencyHistogram& schedule_lag() const override { return schedule_lag_; }
   uint64_t verify_failures() const override { return verify_failures_; }
   uint64_t lock_conflicts() const override { return lock_conflicts_; }
   int cpu() const override { return cpu_; }  // the CPU the worker last ran on
@@ -127,6 +145,7 @@ class Worker final : public WorkerThread {
     iop_io io;
     uint64_t submit_ns;    // clock at the submit() call that carried it
     uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
+    uint64_t free_ns;      // when the slot last became free (rate limits only)
     uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
     uint64_t generation;   // generation written (verify); for a sync, its journal position
     uint32_t region;       // index into regions_
@@ -160,6 +179,9 @@ class Worker final : public WorkerThread {
   void run_loop(uint64_t start_ns);
   // Chooses the next IO into `slot`: op, size, offset, verify data.
   Next next_io(IoSlot& slot);
+  // The next IO of a tiled complete pass: its first unit and length in
+  // units; false when the worker's slots are all walked.
+  bool next_piece(uint64_t* unit, uint32_t* units);
   // next_io() for a plain job.
   Next next_plain_io(IoSlot& slot);
   // The unit index of the next read or write (over all regions; an IO of
@@ -213,6 +235,7 @@ class Worker final : public WorkerThread {
   BlockSizeMix read_sizes_, write_sizes_;
   uint64_t unit_;                    // offsets are multiples of it
   std::optional<BlockPermutation> permutation_;  // complete pass with random order
+  std::unique_ptr<PassTiling> tiling_;           // complete pass with several sizes
   uint64_t pass_done_ = 0;           // ranks of the complete pass issued
   uint64_t seq_cursor_ = 0;          // next sequential unit
   uint32_t submit_batch_ = 0;        // IOs per submit() call at most (--submit-batch)
@@ -233,6 +256,7 @@ class Worker final : public WorkerThread {
   double ns_per_byte_ = 0;           // rate-bw: schedule step per byte
   double next_issue_ns_ = 0;         // the schedule: when the next IO is due
   std::array<LatencyHistogram, kNumOpKinds> intended_;
+  LatencyHistogram schedule_lag_;
 
   // Verification.
   std::unique_ptr<InflightBlocks> inflight_blocks_;
@@ -252,9 +276,15 @@ class Worker final : public WorkerThread {
   int cpu_ = -1;
   int numa_node_ = -1;
 
-  // Statistics: the open interval, and everything before it.
-  OpStatsSet interval_;
-  OpStatsSet cumulative_;
+  // Fresh data for every write (null with --buffer-pattern).
+  std::unique_ptr<WriteData> write_data_;
+
+  // Statistics: the open interval lives in the mailbox; the closed ones
+  // are collected from there.
+  std::unique_ptr<IntervalMailbox> mailbox_;
+  OpStatsSet* interval_ = nullptr;    // mailbox_->current().ops
+  uint64_t closed_ops_ = 0;           // reads and writes of the closed intervals (progress)
+  uint64_t closed_bytes_ = 0;
   uint64_t interval_index_ = 0;
   uint64_t next_interval_ns_ = 0;     // clock value that closes the open interval
   uint64_t start_ns_ = 0;             // window start

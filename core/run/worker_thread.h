@@ -30,6 +30,12 @@ class WorkerThread {
   // True once run() has returned its results (any thread may ask).
   virtual bool finished() const = 0;
   virtual const OpStatsSet& stats() const = 0;
+  // Hands the intervals the worker closed to the time series (any thread,
+  // once the start barrier has released).
+  virtual void collect_intervals() = 0;
+  // The rate limiter's schedule lag: the host's own lateness (empty without
+  // a rate limit).
+  virtual const LatencyHistogram& schedule_lag() const = 0;
   // Latency from each IO's intended start on the rate schedule, by OpKind.
   virtual const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const = 0;
   virtual uint64_t verify_failures() const = 0;

@@ -48,7 +48,7 @@ class AccessHeatmap {
   const std::vector<uint64_t>& writes() const { return writes_; }
   uint64_t unit_bytes() const { return uint64_t{1} << unit_shift_; }
   double coverage() const;       // units touched / units
-  double rewrite_share() const;  // share of written units that had been written before
+  double rewrite_share() const;  // share of unit writes that went to a unit written before
   double top20_share() const;    // share of accesses in the busiest 20% of buckets
 
   nlohmann::json to_json() const;

@@ -38,6 +38,7 @@ void RunResult::add_phase(const RunResult& p) {
   rate_limited |= p.rate_limited;
   read_intended.merge(p.read_intended);
   write_intended.merge(p.write_intended);
+  schedule_lag.merge(p.schedule_lag);
   lock_conflicts += p.lock_conflicts;
   verifying |= p.verifying;
   verify_failures += p.verify_failures;

@@ -76,6 +76,11 @@ struct RunResult {
   // schedule (coordinated omission corrected), beside the service latency.
   bool rate_limited = false;
   LatencyHistogram read_intended, write_intended;
+  // The host's schedule lag: per IO, how long after it could start (due on
+  // the schedule and a slot free) it was submitted.  Latency from the
+  // intended start = service latency + this lag + waiting for a free slot
+  // (the device's queueing).
+  LatencyHistogram schedule_lag;
 
   uint64_t lock_conflicts = 0;   // --lock-mode: IOs that found their range locked by another worker
   std::vector<int> worker_cpus;  // the CPU each worker last ran on

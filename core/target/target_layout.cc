@@ -15,8 +15,29 @@
 #include "target/device_use.h"
 #include "target/layout_manifest.h"
 #include "target/target_probe.h"
+#include "workload/pass_tiling.h"
 
 namespace iopulse {
+namespace {
+
+// The one size mix of a complete pass whose IOs are not all one size, or
+// null when they are.  Reads and writes of such a pass share one mix.
+const BlockSizeMix* pass_size_mix(const JobSpec& spec) {
+  const bool reads = spec.read_percent > 0;
+  const bool writes = spec.read_percent < 100;
+  const auto uniform = [&](const BlockSizeMix& m) { return m.single() && m.min_size() == spec.block_size; };
+  if ((!reads || uniform(spec.read_sizes)) && (!writes || uniform(spec.write_sizes))) return nullptr;
+  if (reads && writes && spec.read_sizes.to_string() != spec.write_sizes.to_string()) {
+    throw UsageError(fmt::format(
+        "--read-block-size/--write-block-size: a complete pass (the default stop) covers each block once and "
+        "needs one size mix for reads and writes, got {} and {}; accepted: the same sizes for both "
+        "(--block-size), or a stop condition (--duration, --total-ops, --total-bytes)",
+        spec.read_sizes.to_string(), spec.write_sizes.to_string()));
+  }
+  return reads ? &spec.read_sizes : &spec.write_sizes;
+}
+
+}  // namespace
 namespace {
 
 bool is_file_set(const JobSpec& spec) {
@@ -331,6 +352,32 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   }
   if (complete_pass) {
     const bool shared = !partitioned && !per_worker_files;
+    const BlockSizeMix* mix = pass_size_mix(spec);
+    if (mix != nullptr) {
+      // Several sizes: every worker walks the slots of a tiling of its
+      // regions, so no byte is touched twice and no IO crosses an end.
+      for (uint32_t w = 0; w < threads; ++w) {
+        WorkerAssignment& a = layout.workers[w];
+        std::vector<uint64_t> units;
+        for (const WorkerRegion& r : a.regions) units.push_back(r.blocks);
+        const PassTiling tiling(*mix, units, spec.seed, "--block-size", /*count_ios=*/!shared || w == 0);
+        a.complete_pass = true;
+        a.tiled = true;
+        if (shared) {
+          a.first_rank = tiling.slots() * w / threads;
+          a.pass_slots = tiling.slots() * (w + 1) / threads - a.first_rank;
+          if (w == 0) layout.total_ops = tiling.ios();
+        } else {
+          a.pass_slots = tiling.slots();
+          layout.total_ops += tiling.ios();
+        }
+        if (a.pass_slots == 0) {
+          throw UsageError(fmt::format("--threads: {} workers for {} blocks leave worker {} nothing to do",
+                                       threads, a.region_blocks, w));
+        }
+      }
+      return layout;
+    }
     for (uint32_t w = 0; w < threads; ++w) {
       WorkerAssignment& a = layout.workers[w];
       a.complete_pass = true;

@@ -51,6 +51,13 @@ struct WorkerAssignment {
   // disjoint rank ranges, so together they address every block exactly once.
   bool complete_pass = false;
   uint64_t first_rank = 0;
+  // A complete pass with several IO sizes walks the slots of a PassTiling
+  // of its regions (one tiling shared by every worker of a shared file):
+  // ranks [first_rank, first_rank + pass_slots) of it, each once, the empty
+  // ones skipped; op_limit is then 0 and TargetLayout::total_ops counts the
+  // tiling's IOs.
+  bool tiled = false;
+  uint64_t pass_slots = 0;
 };
 
 // The processes (MPI ranks) that address one target path together.  The

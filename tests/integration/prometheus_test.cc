@@ -14,6 +14,7 @@
 
 #include <httplib.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "run_support.h"
 
@@ -74,6 +75,42 @@ TEST(Prometheus, MetricsAreServedDuringTheRun) {
   EXPECT_GT(samples["iopulse_worker_ops_total{op=\"read\",worker=\"1\"}"], 0);
   const RunOutcome r = run.get();
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// A scraper polling once every 700 ms sees the final numbers (every IO of
+// the run, the last interval's included) before the endpoint closes.
+TEST(Prometheus, LastIntervalIsScrapedBeforeTheEndpointCloses) {
+  ScratchDir dir;
+  const int port = free_port();
+  const std::string json = dir.file("out.json");
+  auto run = std::async(std::launch::async, [&] {
+    return run_iopulse({dir.file("f"), "--file-size", "8M", "--random", "--duration", "1500ms", "--stats-interval",
+                        "500ms", "--prometheus-port", std::to_string(port), "--json-output", json, "-q"});
+  });
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1);
+  std::map<std::string, double> last;
+  bool served = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto res = client.Get("/metrics");
+    if (res && res->status == 200) {
+      served = true;
+      last = parse_samples(res->body);
+    } else if (served) {
+      break;  // the endpoint has closed
+    }
+    if (run.wait_for(std::chrono::milliseconds(700)) == std::future_status::ready && served) {
+      // The process is gone; one more try finds nothing.
+      if (!client.Get("/metrics")) break;
+    }
+  }
+  const RunOutcome r = run.get();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(served);
+  const auto j = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(last["iopulse_running"], 0);
+  EXPECT_EQ(last["iopulse_ops_total{op=\"read\"}"], j["read"]["ops"].get<double>());
 }
 
 TEST(Prometheus, BusyPortIsAUsageErrorBeforeAnythingIsTouched) {
