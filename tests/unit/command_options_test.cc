@@ -85,7 +85,11 @@ TEST(CommandOptions, HelpIsGroupedByTopic) {
     EXPECT_LE(in_group, 14u) << topic_name(t);
   }
   for (const CommandOption& o : command_options()) {
-    const size_t at = help.find("--" + std::string(o.name) + " ");
+    // The option's own line: "  --name ..." or "  -x [ --name ] ...".
+    const std::string name(o.name);
+    size_t at = o.short_name != 0 ? help.find(std::string("\n  -") + o.short_name + " [ --" + name + " ]")
+                                  : help.find("\n  --" + name + " ");
+    if (at == std::string::npos && o.short_name == 0) at = help.find("\n  --" + name + "\n");
     ASSERT_NE(at, std::string::npos) << o.name;
     // Listed in its own group: after its heading and before the next one.
     const size_t heading = help.rfind(":\n", at);
