@@ -211,7 +211,8 @@ int run_report_command(int argc, char** argv) {
 
 std::vector<ReportOption> report_command_options() {
   std::vector<ReportOption> list;
-  for (const auto& option : visible_report_options().options()) {
+  const po::options_description visible = visible_report_options();  // outlives the loop
+  for (const auto& option : visible.options()) {
     ReportOption o;
     o.name = option->long_name();
     const std::string shown = option->format_name();  // "-o [ --output ]" or "--title"
