@@ -11,8 +11,9 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # are checked with them), Chromium (the HTML report is rendered headless),
 # util-linux (loop devices) and strace (what the io_uring engine's metadata
 # ops make the process do).  libfuse3-dev and fuse3 (faultfs, the tests' FUSE
-# file system) and e2fsprogs (mkfs.ext4, chattr) serve the reliability tests.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs" \
+# file system) and e2fsprogs (mkfs.ext4, chattr) serve the reliability tests;
+# valgrind checks a run for leaks.
+IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time.
