@@ -5,15 +5,15 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${IOPULSE_BUILD_DIR:-$repo/build}"
-# Beyond the build: Debian packaging tools (packaging.debian_packages builds
-# the packages with dpkg-buildpackage and debhelper, checks them with lintian
-# and file), groff and zsh (the generated man pages and completion scripts
-# are checked with them), Chromium (the HTML report is rendered headless),
-# util-linux (loop devices) and strace (what the io_uring engine's metadata
-# ops make the process do).  libfuse3-dev and fuse3 (faultfs, the tests' FUSE
-# file system) and e2fsprogs (mkfs.ext4, chattr) serve the reliability tests;
-# valgrind checks a run for leaks.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind" \
+# Beyond the build: dpkg-dev and file (packaging tests), groff and zsh (the
+# generated man pages and completion scripts are checked with them), Chromium
+# (the HTML report is rendered headless), util-linux (loop devices) and
+# strace (what the io_uring engine's metadata ops make the process do).
+# libfuse3-dev and fuse3 (faultfs, the tests' FUSE file system) and e2fsprogs
+# (mkfs.ext4, chattr) serve the reliability tests; valgrind checks a run for
+# leaks.  The Debian package test (cmake -DIOPULSE_PACKAGE_TESTS=ON) also
+# needs debhelper and lintian: IOPULSE_EXTRA_PACKAGES="debhelper lintian ...".
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time.

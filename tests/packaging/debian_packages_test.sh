@@ -14,7 +14,8 @@
 #      iopulse (bytes on disk and the result file checked), then purged, and
 #      every file they installed gone.
 # Needs root (dpkg -i) and dpkg-dev, debhelper, lintian and the build
-# dependencies of debian/control (scripts/test.sh installs them).
+# dependencies of debian/control (IOPULSE_EXTRA_PACKAGES="debhelper lintian"
+# scripts/test.sh installs them).
 # Usage: debian_packages_test.sh SOURCE_DIR WORK_DIR
 # WORK_DIR is emptied first and removed at the end; the build happens at the
 # same path every time, so a compiler cache (ccache, used when installed)
