@@ -168,6 +168,28 @@ CASES: list[Case] = [
         ceiling_target=0.95,
     ),
     Case(
+        name="sync-randwrite-cached-unique",
+        description="pwrite of 4k at random offsets of a 1 GiB file in the page cache, QD 1, 1 thread, "
+                    "unique incompressible data in every write (the reference for the content case)",
+        iopulse_args=("--engine", "sync", "--queue-depth", "1", "--random", "--write-percent", "100"),
+        fio_args=("--ioengine=psync", "--rw=randwrite", "--iodepth=1", "--refill_buffers=1"),
+        target=1.0,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="sync-randwrite-cached-c50d30",
+        description="as sync-randwrite-cached-unique with half of every block compressible and 30% of the "
+                    "blocks duplicates (--compress-percent 50 --dedupe-percent 30): the cost of the content",
+        iopulse_args=("--engine", "sync", "--queue-depth", "1", "--random", "--write-percent", "100",
+                      "--compress-percent", "50", "--dedupe-percent", "30"),
+        fio_args=("--ioengine=psync", "--rw=randwrite", "--iodepth=1", "--refill_buffers=1",
+                  "--buffer_compress_percentage=50", "--dedupe_percentage=30"),
+        target=1.0,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
         name="io_uring-qd32-direct",
         description="io_uring, 4k random read with O_DIRECT (device bound), QD 32, 1 thread; "
                     "IOPS at least fio's and CPU per IO lower",

@@ -11,9 +11,11 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # strace (what the io_uring engine's metadata ops make the process do).
 # libfuse3-dev and fuse3 (faultfs, the tests' FUSE file system) and e2fsprogs
 # (mkfs.ext4, chattr) serve the reliability tests; valgrind checks a run for
-# leaks.  The Debian package test (cmake -DIOPULSE_PACKAGE_TESTS=ON) also
-# needs debhelper and lintian: IOPULSE_EXTRA_PACKAGES="debhelper lintian ...".
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind ${IOPULSE_EXTRA_PACKAGES:-}" \
+# leaks.  zstd and lz4 compress the data the compression/deduplication tests
+# wrote (fio, from bootstrap, brings fio-dedupe).  The Debian package test
+# (cmake -DIOPULSE_PACKAGE_TESTS=ON) also needs debhelper and lintian:
+# IOPULSE_EXTRA_PACKAGES="debhelper lintian" scripts/test.sh.
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time.

@@ -58,6 +58,7 @@ const RunWideKey kRunWideKeys[] = {
     {"prometheus-port", kWholeRun},
     {"prometheus-bind", kWholeRun},
     {"quiet", kWholeRun},
+    {"verify-journal", "one journal records the whole run's writes, phase after phase"},
 };
 
 const RunWideKey* find_run_wide(std::string_view key) {
