@@ -5,15 +5,19 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${IOPULSE_BUILD_DIR:-$repo/build}"
-# Beyond the build: Debian packaging tools (the package tests), Chromium
+# Beyond the build: dpkg-dev and file (packaging tests), groff and zsh (the
+# generated man pages and completion scripts are checked with them), Chromium
 # (the HTML report is rendered headless), util-linux (loop devices) and
 # strace (what the io_uring engine's metadata ops make the process do).
 # libfuse3-dev and fuse3 (faultfs, the tests' FUSE file system) and e2fsprogs
 # (mkfs.ext4, chattr) serve the reliability tests; valgrind checks a run for
 # leaks.  zstd and lz4 compress the data the compression/deduplication tests
 # wrote (fio, from bootstrap, brings fio-dedupe); fio also runs the fio job-file tests and
-# its fio_jsonplus_clat2csv reads IOPulse's fio-json+ output.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio" "$repo/scripts/bootstrap.sh"
+# its fio_jsonplus_clat2csv reads IOPulse's fio-json+ output.  The Debian package test
+# (cmake -DIOPULSE_PACKAGE_TESTS=ON) also needs debhelper and lintian:
+# IOPULSE_EXTRA_PACKAGES="debhelper lintian" scripts/test.sh.
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio ${IOPULSE_EXTRA_PACKAGES:-}" \
+  "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time.
 if [ "$#" -eq 0 ]; then

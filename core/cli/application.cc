@@ -18,9 +18,12 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/command_line.h"
+#include "cli/man_page.h"
+#include "cli/shell_completion.h"
 #include "cluster/agreement.h"
 #include "cluster/cluster_run.h"
 #include "cluster/job_identity.h"
+#include "cluster/mpi_module.h"
 #include "cluster/process_group.h"
 #include "cluster/target_scope.h"
 #include "cli/report_command.h"
@@ -739,7 +742,10 @@ int run_application(int argc, char** argv) {
     agree_on(*group, [&] {
       cl.emplace(CommandLine::parse(argc, argv));
       const CommandLine::Action action = cl->action();
-      if (action == CommandLine::Action::kHelp || action == CommandLine::Action::kVersion) return;
+      if (action == CommandLine::Action::kHelp || action == CommandLine::Action::kVersion ||
+          action == CommandLine::Action::kPrintMan || action == CommandLine::Action::kPrintCompletion) {
+        return;
+      }
       if (!cl->config_path().empty()) file = load_any_job_file(*cl);
       engine = chosen_engine(*cl, file ? &*file : nullptr);
       registry = std::make_unique<EngineRegistry>(plugin_search(*cl, file ? &*file : nullptr));
@@ -762,17 +768,16 @@ int run_application(int argc, char** argv) {
       case CommandLine::Action::kHelp:
         if (speaks) std::cout << CommandLine::usage();
         return 0;
+      case CommandLine::Action::kPrintMan:
+        if (speaks) std::cout << iopulse_man_page();
+        return 0;
+      case CommandLine::Action::kPrintCompletion:
+        if (speaks) std::cout << completion_script(cl->completion_shell());
+        return 0;
       case CommandLine::Action::kVersion:
         if (speaks) {
           std::cout << "iopulse " << IOPULSE_VERSION << " (engine ABI " << IOP_ABI_MAJOR << "." << IOP_ABI_MINOR
-                    << (
-#ifdef IOPULSE_WITH_MPI
-                           ", with MPI"
-#else
-                           ""
-#endif
-                           )
-                    << ")\n";
+                    << (find_mpi_module().empty() ? "" : ", with MPI") << ")\n";
         }
         return 0;
       case CommandLine::Action::kListEngines:

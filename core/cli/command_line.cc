@@ -10,6 +10,8 @@
 
 #include "cli/option_suggestion.h"
 #include "config/fio_job_file.h"
+#include "cli/command_options.h"
+#include "cli/shell_completion.h"
 #include "job/job_options.h"
 #include "job/usage_error.h"
 #include "plugin/engine_options.h"
@@ -20,40 +22,32 @@ namespace po = boost::program_options;
 namespace iopulse {
 namespace {
 
-
-// Every job option (job/job_options.h) plus the ones that pick an action.
-// Values are kept as text; JobSpecBuilder parses them, so messages have the
-// same form as for job files.
+// Every option of the command (cli/command_options.h), one group per topic
+// in --help.  Values are kept as text; JobSpecBuilder parses them, so
+// messages have the same form as for job files.
 po::options_description host_options() {
-  po::options_description d("Options");
-  d.add_options()
-      ("help,h", "show this help and exit")
-      ("version,V", "show the version and exit")
-      ("list-engines", "list the engines found and exit")
-      ("engine-help", po::value<std::string>()->value_name("ENGINE"), "show an engine's options and exit")
-      ("config", po::value<std::string>()->value_name("FILE"),
-       "read the job from this TOML job file (docs/job-files.md); options given here override it")
-      ("dry-run", "check the job, print the plan of every phase and exit without touching any file")
-      ("output-format", po::value<std::string>()->value_name("FORMAT"),
-       "what is printed at the end: text (the summary, default), fio-json or fio-json+ (fio's JSON "
-       "output, + with the latency histogram in fio's bins; docs/fio-compatibility.md)");
-  for (const JobOption& o : job_options()) {
-    std::string name(o.name);
-    if (name == "quiet") name += ",q";
-    const std::string help(o.help);
-    if (o.name == "target") {
-      d.add_options()(name.c_str(), po::value<std::vector<std::string>>()->value_name("PATH"), help.c_str());
-    } else if (o.name == "plugin-dir") {
-      d.add_options()(name.c_str(), po::value<std::vector<std::string>>()->composing()->value_name("DIR"),
-                      help.c_str());
-    } else if (o.value_name.empty()) {
-      d.add_options()(name.c_str(), help.c_str());
-    } else {
-      d.add_options()(name.c_str(), po::value<std::string>()->value_name(std::string(o.value_name)),
-                      help.c_str());
+  po::options_description all("Options");
+  for (OptionTopic topic : kAllTopics) {
+    po::options_description group{std::string(topic_title(topic))};
+    for (const CommandOption& o : command_options()) {
+      if (o.topic != topic) continue;
+      std::string name(o.name);
+      if (o.short_name != 0) name += std::string(",") + o.short_name;
+      const std::string help(o.help);
+      if (o.value_name.empty()) {
+        group.add_options()(name.c_str(), help.c_str());
+      } else if (o.name == "target" || o.repeatable) {
+        auto* value = po::value<std::vector<std::string>>()->value_name(std::string(o.value_name));
+        if (o.repeatable) value->composing();
+        group.add_options()(name.c_str(), value, help.c_str());
+      } else {
+        group.add_options()(name.c_str(), po::value<std::string>()->value_name(std::string(o.value_name)),
+                            help.c_str());
+      }
     }
+    all.add(group);
   }
-  return d;
+  return all;
 }
 
 // Boost keeps a pointer to the positional description, so it must outlive
@@ -133,6 +127,15 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
   } else if (vm.count("engine-help") != 0) {
     cl.action_ = Action::kEngineHelp;
     cl.engine_help_name_ = get(vm, "engine-help");
+  } else if (vm.count("print-man") != 0) {
+    cl.action_ = Action::kPrintMan;
+  } else if (vm.count("print-completion") != 0) {
+    cl.action_ = Action::kPrintCompletion;
+    cl.completion_shell_ = get(vm, "print-completion");
+    if (completion_script(cl.completion_shell_).empty()) {
+      throw UsageError(fmt::format("--print-completion: '{}' is not accepted; accepted: bash, zsh",
+                                   cl.completion_shell_));
+    }
   }
   cl.config_path_ = get(vm, "config");
   // `iopulse job.fio`: a fio job file where the target would be.
@@ -240,7 +243,9 @@ void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const 
     throw;
   }
 
-  for (const JobOption& o : job_options()) {
+  for (const CommandOption& c : command_options()) {
+    if (c.job_option == nullptr) continue;
+    const JobOption& o = *c.job_option;
     const std::string name(o.name);
     if (vm.count(name) == 0) continue;
     const std::string label = "--" + name;
@@ -251,8 +256,8 @@ void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const 
                                      "block device path, as TARGET or with --target", targets[0], targets[1]));
       }
       job.apply(name, targets.front(), "TARGET");
-    } else if (name == "plugin-dir") {
-      for (const std::string& dir : vm[name].as<std::vector<std::string>>()) job.apply(name, dir, label);
+    } else if (c.repeatable) {
+      for (const std::string& value : vm[name].as<std::vector<std::string>>()) job.apply(name, value, label);
     } else if (o.value_name.empty()) {
       job.apply(name, "", label);
     } else {

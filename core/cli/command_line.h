@@ -24,13 +24,14 @@ class JobSpecBuilder;
 
 class CommandLine {
  public:
-  enum class Action { kRun, kHelp, kVersion, kListEngines, kEngineHelp };
+  enum class Action { kRun, kHelp, kVersion, kListEngines, kEngineHelp, kPrintMan, kPrintCompletion };
 
   // First pass.  Throws UsageError for malformed input.
   static CommandLine parse(int argc, const char* const* argv);
 
   Action action() const { return action_; }
   const std::string& engine_help_name() const { return engine_help_name_; }
+  const std::string& completion_shell() const { return completion_shell_; }  // --print-completion
   const std::string& engine() const { return engine_; }             // --engine (default "sync")
   const std::vector<std::string>& plugin_dirs() const { return plugin_dirs_; }
   bool engine_given() const { return engine_given_; }                // --engine was given
@@ -60,6 +61,7 @@ class CommandLine {
   std::vector<std::string> args_;  // argv[1..]
   Action action_ = Action::kRun;
   std::string engine_help_name_;
+  std::string completion_shell_;
   std::string engine_ = "sync";
   std::vector<std::string> plugin_dirs_;
   bool engine_given_ = false;

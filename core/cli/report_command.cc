@@ -39,37 +39,38 @@ class ReportError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The parser's options; "results" is the positional list of input files.
 po::options_description report_options() {
   po::options_description d("Options");
   d.add_options()
       ("help,h", "show this help and exit")
-      ("output,o", po::value<std::string>(), "write the HTML page to this file (required)")
-      ("title", po::value<std::string>(), "heading of the page (default \"IOPulse report\")")
-      ("label", po::value<std::vector<std::string>>()->composing(),
+      ("output,o", po::value<std::string>()->value_name("OUT.html"), "write the HTML page to this file (required)")
+      ("title", po::value<std::string>()->value_name("TEXT"), "heading of the page (default \"IOPulse report\")")
+      ("label", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
        "name of the next result in tables and legends (repeatable, in order; default: the "
        "file name)")
       ("results", po::value<std::vector<std::string>>(), "result files written with --json-output");
   return d;
 }
 
+// report_options() without the positional list.
+po::options_description visible_report_options() {
+  const po::options_description all = report_options();
+  po::options_description visible("Options");
+  for (const auto& option : all.options()) {
+    if (option->long_name() != "results") visible.add(option);
+  }
+  return visible;
+}
+
 std::string usage() {
   std::ostringstream out;
-  po::options_description visible("Options");
-  visible.add_options()
-      ("help,h", "show this help and exit")
-      ("output,o", po::value<std::string>()->value_name("OUT.html"),
-       "write the HTML page to this file (required)")
-      ("title", po::value<std::string>()->value_name("TEXT"),
-       "heading of the page (default \"IOPulse report\")")
-      ("label", po::value<std::vector<std::string>>()->value_name("NAME"),
-       "name of the next result in tables and legends (repeatable, in order; default: the "
-       "file name)");
   out << "Usage: iopulse report RESULTS.json [MORE.json ...] -o OUT.html [--title TEXT]\n\n"
          "Writes one self-contained HTML page (no network access needed to view it) with the\n"
          "summary, charts of IOPS, bandwidth and latency over time, the latency distribution,\n"
          "the access heatmap and the configuration of each result file. Several files are\n"
          "compared side by side.\n\n"
-      << visible
+      << visible_report_options()
       << "\nExample:\n"
          "  iopulse report uring.json sync.json --label io_uring --label sync -o compare.html\n";
   return out.str();
@@ -206,6 +207,21 @@ int run_report_command(int argc, char** argv) {
     std::cerr << "iopulse: error: report: " << e.what() << "\n";
   }
   return 2;
+}
+
+std::vector<ReportOption> report_command_options() {
+  std::vector<ReportOption> list;
+  const po::options_description visible = visible_report_options();  // outlives the loop
+  for (const auto& option : visible.options()) {
+    ReportOption o;
+    o.name = option->long_name();
+    const std::string shown = option->format_name();  // "-o [ --output ]" or "--title"
+    if (shown.size() > 1 && shown[0] == '-' && shown[1] != '-') o.short_name = shown[1];
+    if (option->semantic()->max_tokens() > 0) o.value_name = option->semantic()->name();
+    o.help = option->description();
+    list.push_back(std::move(o));
+  }
+  return list;
 }
 
 }  // namespace iopulse

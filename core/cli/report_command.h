@@ -12,7 +12,20 @@
 #ifndef IOPULSE_CLI_REPORT_COMMAND_H_
 #define IOPULSE_CLI_REPORT_COMMAND_H_
 
+#include <string>
+#include <vector>
+
 namespace iopulse {
+
+// One option of `iopulse report`, for iopulse(1) and the shell completion,
+// read from the options the command's parser uses.
+struct ReportOption {
+  std::string name;        // "output"
+  char short_name = 0;     // 'o', or 0
+  std::string value_name;  // "OUT.html"; empty for a flag
+  std::string help;
+};
+std::vector<ReportOption> report_command_options();
 
 // argv[0] is "report"; argv[1..] are the command's arguments.  Prints the
 // output path on stdout and returns 0 on success; --help prints the usage

@@ -2,13 +2,16 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "cluster/mpi_process_group.h"
 
-#ifdef IOPULSE_WITH_MPI
-
 #include <mpi.h>
 
+#include <cstdio>
+#include <cstring>
 #include <list>
 #include <numeric>
 #include <stdexcept>
+#include <string>
+
+#include "iopulse/version.h"
 
 namespace iopulse {
 namespace {
@@ -150,9 +153,7 @@ class MpiProcessGroup final : public ProcessGroup {
   std::list<Pending> pending_;  // a list: MPI holds pointers into the bytes
 };
 
-}  // namespace
-
-std::unique_ptr<ProcessGroup> make_mpi_process_group(int& argc, char**& argv, std::string host) {
+ProcessGroup* make_mpi_process_group(int& argc, char**& argv, std::string host) {
   int provided = 0;
   if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
     throw std::runtime_error("MPI_Init_thread failed");
@@ -161,9 +162,26 @@ std::unique_ptr<ProcessGroup> make_mpi_process_group(int& argc, char**& argv, st
     MPI_Finalize();
     throw std::runtime_error("the MPI library does not support MPI_THREAD_FUNNELED");
   }
-  return std::make_unique<MpiProcessGroup>(std::move(host));
+  return new MpiProcessGroup(std::move(host));
 }
 
+}  // namespace
 }  // namespace iopulse
 
-#endif  // IOPULSE_WITH_MPI
+extern "C" __attribute__((visibility("default"))) int iopulse_mpi_join(
+    const char* host_version, int* argc, char*** argv, const char* host, iopulse::ProcessGroup** out,
+    char* error, size_t error_size) {
+  *out = nullptr;
+  if (std::strcmp(host_version, IOPULSE_VERSION) != 0) {
+    std::snprintf(error, error_size, "the MPI module is from IOPulse %s, but this iopulse is %s; install the "
+                  "same version of both", IOPULSE_VERSION, host_version);
+    return -1;
+  }
+  try {
+    *out = iopulse::make_mpi_process_group(*argc, *argv, host);
+    return 0;
+  } catch (const std::exception& e) {
+    std::snprintf(error, error_size, "%s", e.what());
+    return -1;
+  }
+}

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "cluster/mpi_process_group.h"
+#include "cluster/mpi_module.h"
 
 namespace iopulse {
 namespace {
@@ -52,21 +52,20 @@ bool launched_by_mpi() {
 }
 
 std::unique_ptr<ProcessGroup> join_process_group(int& argc, char**& argv) {
-#ifdef IOPULSE_WITH_MPI
-  if (launched_by_mpi()) return make_mpi_process_group(argc, argv, this_host());
-#else
-  (void)argc;
-  (void)argv;
+  if (!launched_by_mpi()) return std::make_unique<SingleProcessGroup>();
+  const std::string module = find_mpi_module();
+  if (!module.empty()) return load_mpi_process_group(module, argc, argv, this_host());
   // Several uncoordinated copies would each run the whole job on their own.
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
     const char* n = std::getenv(v);
     if (n != nullptr && std::atoi(n) > 1) {
+      std::string looked;
+      for (const std::string& path : mpi_module_candidates()) looked += (looked.empty() ? "" : ", ") + path;
       throw std::runtime_error(std::string("started by an MPI launcher with ") + n +
-                               " processes, but this iopulse was built without MPI support "
-                               "(cmake -DIOPULSE_WITH_MPI=ON)");
+                               " processes, but the MPI module is not installed (looked for " + looked +
+                               "); install the iopulse-mpi package, or build with cmake -DIOPULSE_WITH_MPI=ON");
     }
   }
-#endif
   return std::make_unique<SingleProcessGroup>();
 }
 

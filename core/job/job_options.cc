@@ -77,68 +77,71 @@ std::vector<uint32_t> parse_id_list(const std::string& label, const std::string&
   return cpus;
 }
 
+using enum OptionTopic;
+
 #define APPLY [](JobSpecBuilder & job, const std::string& text, [[maybe_unused]] const std::string& label)
 
 const std::vector<JobOption> kOptions = {
     // Target.
-    {"target", "PATH", "the file or block device to do IO on",
+    {"target", kTarget, "PATH", "the file or block device to do IO on",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
        job.spec().target_path = text;
      }},
-    {"file-size", "SIZE", "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist",
+    {"file-size", kTarget, "SIZE", "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist",
      APPLY { job.spec().file_size = positive_size(text, label); }},
-    {"file-distribution", "MODE",
-     "shared (all workers address the whole file), partitioned (each its own slice) or per-worker (<path>.<n> each)",
+    {"file-distribution", kCluster, "shared|partitioned|per-worker",
+     "all workers address the whole file, each its own slice, or each its own file <path>.<n>",
      APPLY {
        if (text == "shared") job.spec().file_distribution = FileDistribution::kShared;
        else if (text == "partitioned") job.spec().file_distribution = FileDistribution::kPartitioned;
        else if (text == "per-worker") job.spec().file_distribution = FileDistribution::kPerWorker;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, partitioned, per-worker", label, text));
      }},
-    {"preallocate", "", "allocate files with fallocate before filling them with data",
+    {"preallocate", kTarget, "", "allocate files with fallocate before filling them with data",
      APPLY { job.spec().preallocate = flag_value(text, label); }},
-    {"force-recreate", "", "refill the files even when an earlier run prepared matching data",
+    {"force-recreate", kTarget, "", "refill the files even when an earlier run prepared matching data",
      APPLY { job.spec().force_recreate = flag_value(text, label); }},
-    {"num-files", "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
+    {"num-files", kTarget, "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
      APPLY { job.spec().num_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); }},
-    {"total-files", "N", "TARGET is a directory tree holding N files (see --dir-depth, --dir-width)",
+    {"total-files", kTarget, "N", "TARGET is a directory tree holding N files (see --dir-depth, --dir-width)",
      APPLY { job.spec().total_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); }},
-    {"dir-depth", "N", "levels of directories in the tree (default 1)",
+    {"dir-depth", kTarget, "N", "levels of directories in the tree (default 1)",
      APPLY { job.spec().dir_depth = static_cast<uint32_t>(parse_count(label, text, 1, 16)); }},
-    {"dir-width", "N", "directories in each directory of the tree (default 1)",
+    {"dir-width", kTarget, "N", "directories in each directory of the tree (default 1)",
      APPLY { job.spec().dir_width = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); }},
-    {"file-prefix", "NAME", "file names in a file set: NAME.<index> (default file)",
+    {"file-prefix", kTarget, "NAME", "file names in a file set: NAME.<index> (default file)",
      APPLY {
        if (text.empty() || text.find('/') != std::string::npos) {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a file name without '/'", label, text));
        }
        job.spec().file_prefix = text;
      }},
-    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET: relative to it, or absolute)",
+    {"layout-manifest", kTarget, "FILE",
+     "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET: relative to it, or absolute)",
      APPLY { job.spec().layout_manifest = file_name(text, label); }},
-    {"export-layout-manifest", "FILE", "write the planned files to FILE in the --layout-manifest format",
+    {"export-layout-manifest", kTarget, "FILE", "write the planned files to FILE in the --layout-manifest format",
      APPLY { job.spec().export_layout_manifest = file_name(text, label); }},
-    {"allow-device-writes", "", "allow writes to a block device (they destroy its contents)",
+    {"allow-device-writes", kTarget, "", "allow writes to a block device (they destroy its contents)",
      APPLY { job.spec().allow_device_writes = flag_value(text, label); }},
-    {"allow-mounted-writes", "",
+    {"allow-mounted-writes", kTarget, "",
      "with --allow-device-writes, also write to a block device that is mounted or held (destroys the file system)",
      APPLY { job.spec().allow_mounted_writes = flag_value(text, label); }},
-    {"direct", "", "open files with O_DIRECT (bypass the page cache)",
+    {"direct", kWorkload, "", "open files with O_DIRECT (bypass the page cache)",
      APPLY { job.spec().direct = flag_value(text, label); }},
 
     // Workload.
-    {"block-size", "SIZE[:W,...]", "bytes per IO (default 4k; binary k/m/g), or a weighted mix such as 4k:70,64k:30",
+    {"block-size", kWorkload, "SIZE[:W,...]", "bytes per IO (default 4k; binary k/m/g), or a weighted mix such as 4k:70,64k:30",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kBoth, BlockSizeMix::parse(label, text)); }},
-    {"read-block-size", "SIZE[:W,...]", "bytes per read, or a weighted mix (overrides --block-size for reads)",
+    {"read-block-size", kWorkload, "SIZE[:W,...]", "bytes per read, or a weighted mix (overrides --block-size for reads)",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kRead, BlockSizeMix::parse(label, text)); }},
-    {"write-block-size", "SIZE[:W,...]", "bytes per write, or a weighted mix (overrides --block-size for writes)",
+    {"write-block-size", kWorkload, "SIZE[:W,...]", "bytes per write, or a weighted mix (overrides --block-size for writes)",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kWrite, BlockSizeMix::parse(label, text)); }},
-    {"threads", "N", "worker threads (default 1)",
+    {"threads", kCluster, "N", "worker threads (default 1)",
      APPLY { job.spec().threads = static_cast<uint32_t>(parse_count(label, text, 1, kMaxThreads)); }},
-    {"queue-depth", "N", "IOs in flight per worker (default 1)",
+    {"queue-depth", kWorkload, "N", "IOs in flight per worker (default 1)",
      APPLY { job.spec().queue_depth = static_cast<uint32_t>(parse_count(label, text, 1, kMaxQueueDepth)); }},
-    {"submit-batch", "N|auto",
+    {"submit-batch", kWorkload, "N|auto",
      "IOs handed to the engine per submit call at most (default auto: 1 with --direct, so each IO "
      "reaches the device as soon as it is ready; otherwise every IO ready at once, one call)",
      APPLY {
@@ -155,57 +158,58 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().submit_batch = static_cast<uint32_t>(n);
      }},
-    {"read-percent", "P", "share of reads, 0-100 (default 100)",
+    {"read-percent", kWorkload, "P", "share of reads, 0-100 (default 100)",
      APPLY { job.spec().read_percent = percent(text, label); }},
-    {"write-percent", "P", "share of writes, 0-100; read + write must be 100",
+    {"write-percent", kWorkload, "P", "share of writes, 0-100; read + write must be 100",
      APPLY { job.spec().read_percent = 100 - percent(text, label); }},
-    {"random", "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
+    {"random", kAccess, "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
      APPLY { job.spec().random = flag_value(text, label); }},
-    {"distribution", "NAME", "random access distribution: uniform, zipf, pareto or gaussian",
+    {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution (default uniform)",
      APPLY { job.spec().distribution.kind = parse_distribution_kind(label, text); }},
-    {"zipf-theta", "T", "zipf skew, 0 < T <= 10 (default 1.2); rank k gets k^-T of the accesses",
+    {"zipf-theta", kAccess, "T", "zipf skew, 0 < T <= 10 (default 1.2); rank k gets k^-T of the accesses",
      APPLY { job.spec().distribution.zipf_theta = parse_distribution_value("--zipf-theta", text); }},
-    {"pareto-h", "H", "pareto hot fraction, 0 < H < 1 (default 0.2: 20% of blocks get 80% of IO)",
+    {"pareto-h", kAccess, "H", "pareto hot fraction, 0 < H < 1 (default 0.2: 20% of blocks get 80% of IO)",
      APPLY { job.spec().distribution.pareto_h = parse_distribution_value("--pareto-h", text); }},
-    {"gaussian-stddev", "S", "gaussian standard deviation as a fraction of the target, 0 < S <= 1",
+    {"gaussian-stddev", kAccess, "S", "gaussian standard deviation as a fraction of the target, 0 < S <= 1",
      APPLY { job.spec().distribution.gaussian_stddev = parse_distribution_value("--gaussian-stddev", text); }},
-    {"gaussian-center", "C", "gaussian center as a fraction of the target, 0 <= C <= 1 (default 0.5)",
+    {"gaussian-center", kAccess, "C", "gaussian center as a fraction of the target, 0 <= C <= 1 (default 0.5)",
      APPLY { job.spec().distribution.gaussian_center = parse_distribution_value("--gaussian-center", text); }},
-    {"hot-spot-scatter", "", "spread the hot blocks of zipf/pareto/gaussian over the target instead of offset 0",
+    {"hot-spot-scatter", kAccess, "", "spread the hot blocks of zipf/pareto/gaussian over the target instead of offset 0",
      APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); }},
-    {"seed", "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
+    {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
      APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
-    {"fsync-every", "N", "issue an fsync after every N writes",
+    {"fsync-every", kWorkload, "N", "issue an fsync after every N writes",
      APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
-    {"fdatasync-every", "N", "issue an fdatasync after every N writes",
+    {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
      APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
-    {"think-time", "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
+    {"think-time", kPacing, "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
      APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); }},
-    {"stop-timeout", "TIME", "after a stop, wait this long for the engine to finish the IOs in flight, then "
-                             "report the run as incomplete (default 10s)",
+    {"stop-timeout", kStop, "TIME", "after a stop, wait this long for the engine to finish the IOs in flight, then "
+                                    "report the run as incomplete (default 10s)",
      APPLY {
        job.spec().stop_timeout_ns = parse_duration_ns(label, text);
        if (job.spec().stop_timeout_ns == 0) {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a time above 0, e.g. 30s", label, text));
        }
      }},
-    {"think-mode", "MODE", "how to pause: sleep (default) or spin",
+    {"think-mode", kPacing, "sleep|spin", "how to pause (default sleep)",
      APPLY {
        if (text == "sleep") job.spec().think_mode = ThinkMode::kSleep;
        else if (text == "spin") job.spec().think_mode = ThinkMode::kSpin;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: sleep, spin", label, text));
      }},
-    {"think-every", "N", "pause after every N completed IOs (default 1)",
+    {"think-every", kPacing, "N", "pause after every N completed IOs (default 1)",
      APPLY { job.spec().think_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
-    {"think-adaptive-percent", "P", "add P% of the last IO's latency to each pause",
+    {"think-adaptive-percent", kPacing, "P", "add P% of the last IO's latency to each pause",
      APPLY { job.spec().think_adaptive_percent = static_cast<uint32_t>(parse_count(label, text, 1, 10000)); }},
-    {"rate-iops", "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
+    {"rate-iops", kPacing, "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
      APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); }},
-    {"rate-bw", "SIZE", "limit the job to SIZE bytes per second (e.g. 100M)",
+    {"rate-bw", kPacing, "SIZE", "limit the job to SIZE bytes per second (e.g. 100M)",
      APPLY { job.spec().rate_bw = positive_size(text, label); }},
-    {"rate-per-worker", "", "apply --rate-iops/--rate-bw to each worker instead of the whole job",
+    {"rate-per-worker", kPacing, "", "apply --rate-iops/--rate-bw to each worker instead of the whole job",
      APPLY { job.spec().rate_per_worker = flag_value(text, label); }},
-    {"fadvise", "HINT", "posix_fadvise each worker's region: normal, sequential, random, willneed, dontneed, noreuse",
+    {"fadvise", kWorkload, "normal|sequential|random|willneed|dontneed|noreuse",
+     "posix_fadvise each worker's region with this hint",
      APPLY {
        static const std::pair<const char*, int> kHints[] = {
            {"normal", POSIX_FADV_NORMAL},     {"sequential", POSIX_FADV_SEQUENTIAL}, {"random", POSIX_FADV_RANDOM},
@@ -220,16 +224,17 @@ const std::vector<JobOption> kOptions = {
        throw UsageError(fmt::format(
            "{}: '{}' is not accepted; accepted: normal, sequential, random, willneed, dontneed, noreuse", label, text));
      }},
-    {"lock-mode", "MODE", "hold an OFD lock on each IO's range (range) or the whole file (full; shared when the job only reads) until it completes",
+    {"lock-mode", kWorkload, "range|full|none",
+     "hold an OFD lock on each IO's range or the whole file (shared when the job only reads) until it completes",
      APPLY {
        if (text == "range") job.spec().lock_mode = LockMode::kRange;
        else if (text == "full") job.spec().lock_mode = LockMode::kFull;
        else if (text == "none") job.spec().lock_mode = LockMode::kNone;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: range, full, none", label, text));
      }},
-    {"cpu-cores", "LIST", "pin workers round-robin to these CPUs, e.g. 0-3,8",
+    {"cpu-cores", kCluster, "LIST", "pin workers round-robin to these CPUs, e.g. 0-3,8",
      APPLY { job.spec().cpu_cores = parse_id_list(label, text, sysconf(_SC_NPROCESSORS_CONF), "CPU"); }},
-    {"numa-zones", "LIST", "bind each worker's memory (its IO buffers) to these NUMA nodes, round-robin, e.g. 0,1",
+    {"numa-zones", kCluster, "LIST", "bind each worker's memory (its IO buffers) to these NUMA nodes, round-robin, e.g. 0,1",
      APPLY {
        if (numa_available() < 0) throw UsageError(fmt::format("{}: NUMA is not available on this machine", label));
        job.spec().numa_zones = parse_id_list(label, text, numa_max_node() + 1, "NUMA node");
@@ -241,15 +246,15 @@ const std::vector<JobOption> kOptions = {
          }
        }
      }},
-    {"verify", "", "write verifiable blocks (header + checksum) and check every block read",
+    {"verify", kVerification, "", "write verifiable blocks (header + checksum) and check every block read",
      APPLY { job.spec().verify = flag_value(text, label); }},
-    {"verify-only", "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
+    {"verify-only", kVerification, "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
      APPLY { job.spec().verify_only = flag_value(text, label); }},
-    {"verify-journal", "FILE",
+    {"verify-journal", kVerification, "FILE",
      "durable record of the latest synced generation of every block (with --verify: kept at each fsync/fdatasync "
      "and at the end; with --verify-only: what must be there)",
      APPLY { job.spec().verify_journal = file_name(text, label); }},
-    {"buffer-pattern", "BYTE", "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data",
+    {"buffer-pattern", kVerification, "BYTE", "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data",
      APPLY {
        uint64_t value = 256;
        try {
@@ -264,15 +269,15 @@ const std::vector<JobOption> kOptions = {
        job.spec().buffer_fill = BufferFill::kPattern;
        job.spec().buffer_pattern = static_cast<uint8_t>(value);
      }},
-    {"compress-percent", "P",
+    {"compress-percent", kVerification, "P",
      "share of every written chunk that compresses away (zeros after random bytes, fio's "
      "buffer_compress_percentage); 0-100, default 0",
      APPLY { job.spec().compress_percent = percent(text, label); }},
-    {"dedupe-percent", "P",
+    {"dedupe-percent", kVerification, "P",
      "share of written chunks that repeat a chunk of a seeded working set (fio's dedupe_percentage); 0-100, "
      "default 0",
      APPLY { job.spec().dedupe_percent = percent(text, label); }},
-    {"dedupe-unit", "SIZE", "chunk size for --compress-percent and --dedupe-percent (default: the block size)",
+    {"dedupe-unit", kVerification, "SIZE", "chunk size for --compress-percent and --dedupe-percent (default: the block size)",
      APPLY {
        const uint64_t v = positive_size(text, label);
        if (v % 8 != 0 || v > (uint64_t{1} << 30)) {
@@ -281,88 +286,88 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().dedupe_unit = static_cast<uint32_t>(v);
      }},
-    {"dedupe-working-set", "P",
+    {"dedupe-working-set", kVerification, "P",
      "duplicate chunks repeat the chunks of a working set this share of the job's data (fio's "
      "dedupe_working_set_percentage); 1-100, default 1",
      APPLY { job.spec().dedupe_working_set_percent = static_cast<uint32_t>(parse_count(label, text, 1, 100)); }},
 
     // Stop conditions.
-    {"duration", "TIME", "run for this long (e.g. 500ms, 5s, 2m, 1h)",
+    {"duration", kStop, "TIME", "run for this long (e.g. 500ms, 5s, 2m, 1h)",
      APPLY { job.spec().duration_ns = parse_duration_ns(label, text); }},
-    {"total-bytes", "SIZE", "stop after this many bytes in total (a multiple of the block size)",
+    {"total-bytes", kStop, "SIZE", "stop after this many bytes in total (a multiple of the block size)",
      APPLY { job.spec().total_bytes = positive_size(text, label); }},
-    {"total-ops", "N", "stop after this many IOs in total",
+    {"total-ops", kStop, "N", "stop after this many IOs in total",
      APPLY { job.spec().total_ops = parse_count(label, text, 1, UINT64_MAX); }},
-    {"run-until-complete", "", "address every block of the working set exactly once (the default stop)",
+    {"run-until-complete", kStop, "", "address every block of the working set exactly once (the default stop)",
      APPLY { job.spec().run_until_complete = flag_value(text, label); }},
 
     // Metadata workloads (docs/metadata.md).
-    {"md-phases", "LIST",
+    {"md-phases", kMetadata, "LIST",
      "run metadata phases instead of data IO, each measured on its own: tree-create, file-create, stat, open, "
      "read, write, list, rename, file-remove, tree-remove, mix (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
      APPLY { job.spec().metadata.phases = MetadataSpec::parse_phases(label, text); }},
-    {"md-items", "N", "files per directory of each worker's tree (mdtest -I)",
+    {"md-items", kMetadata, "N", "files per directory of each worker's tree (mdtest -I)",
      APPLY { job.spec().metadata.items = static_cast<uint32_t>(parse_count(label, text, 0, 10'000'000)); }},
-    {"md-depth", "N", "levels of directories in each tree, the top one included (default 1; mdtest -z N-1)",
+    {"md-depth", kMetadata, "N", "levels of directories in each tree, the top one included (default 1; mdtest -z N-1)",
      APPLY { job.spec().metadata.depth = static_cast<uint32_t>(parse_count(label, text, 0, 32)); }},
-    {"md-branching", "N", "subdirectories of each directory above the deepest level (default 1; mdtest -b)",
+    {"md-branching", kMetadata, "N", "subdirectories of each directory above the deepest level (default 1; mdtest -b)",
      APPLY { job.spec().metadata.branching = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); }},
-    {"md-shared-dir", "", "one tree under TARGET for every worker and rank (mdtest without -u); default: one tree each",
+    {"md-shared-dir", kMetadata, "", "one tree under TARGET for every worker and rank (mdtest without -u); default: one tree each",
      APPLY { job.spec().metadata.shared_dir = flag_value(text, label); }},
-    {"md-leaf-only", "", "files only in the deepest level of the tree (mdtest -L)",
+    {"md-leaf-only", kMetadata, "", "files only in the deepest level of the tree (mdtest -L)",
      APPLY { job.spec().metadata.leaf_only = flag_value(text, label); }},
-    {"md-file-size", "SIZE", "bytes file-create and write put in each file (default 0; mdtest -w)",
+    {"md-file-size", kMetadata, "SIZE", "bytes file-create and write put in each file (default 0; mdtest -w)",
      APPLY { job.spec().metadata.file_bytes = parse_size(label, text); }},
-    {"md-read-size", "SIZE", "bytes the read phase reads of each file (default: --md-file-size; mdtest -e)",
+    {"md-read-size", kMetadata, "SIZE", "bytes the read phase reads of each file (default: --md-file-size; mdtest -e)",
      APPLY { job.spec().metadata.read_bytes = parse_size(label, text); }},
-    {"md-mix", "OP:W,...", "the ops of the mix phase and their weights, e.g. stat:70,read_file:20,create:10",
+    {"md-mix", kMetadata, "OP:W,...", "the ops of the mix phase and their weights, e.g. stat:70,read_file:20,create:10",
      APPLY { job.spec().metadata.mix = MetadataSpec::parse_mix(label, text); }},
-    {"md-fsync", "", "fsync each file before closing it in file-create and write",
+    {"md-fsync", kMetadata, "", "fsync each file before closing it in file-create and write",
      APPLY { job.spec().metadata.fsync = flag_value(text, label); }},
-    {"md-allow-nonempty", "", "let tree-create work in a TARGET that already holds other entries",
+    {"md-allow-nonempty", kMetadata, "", "let tree-create work in a TARGET that already holds other entries",
      APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); }},
 
     // Engine.
-    {"engine", "NAME|PATH", "IO engine: a name from --list-engines or a path to a .so (default sync)",
+    {"engine", kEngines, "NAME|PATH", "IO engine: a name from --list-engines or a path to a .so (default sync)",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not an engine; see iopulse --list-engines", label));
        job.spec().engine = text;
      }},
-    {"plugin-dir", "DIR", "also look for engine plugins in this directory (repeatable)",
+    {"plugin-dir", kEngines, "DIR", "also look for engine plugins in this directory (repeatable)",
      APPLY { job.spec().plugin_dirs.push_back(text); }},
 
     // Behaviour and output.
-    {"continue-on-error", "", "count IO errors and keep going instead of stopping at the first",
+    {"continue-on-error", kVerification, "", "count IO errors and keep going instead of stopping at the first",
      APPLY { job.spec().continue_on_error = flag_value(text, label); }},
-    {"json-output", "FILE", "write the results as JSON to this file (- for standard output)",
+    {"json-output", kOutputs, "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); }},
-    {"stats-interval", "TIME", "length of one time-series interval (default 1s)",
+    {"stats-interval", kOutputs, "TIME", "length of one time-series interval (default 1s)",
      APPLY {
        const uint64_t ns = parse_duration_ns(label, text);
        if (ns < 10'000'000) throw UsageError(fmt::format("{}: '{}' is too short; accepted: 10ms or more", label, text));
        job.spec().stats_interval_ns = ns;
      }},
-    {"timeseries-output", "FILE", "stream the time series to this JSON Lines file (- for standard output)",
+    {"timeseries-output", kOutputs, "FILE", "stream the time series to this JSON Lines file (- for standard output)",
      APPLY { job.spec().timeseries_output = file_name(text, label); }},
-    {"csv-output", "FILE", "stream the time series to this CSV file (- for standard output)",
+    {"csv-output", kOutputs, "FILE", "stream the time series to this CSV file (- for standard output)",
      APPLY { job.spec().csv_output = file_name(text, label); }},
-    {"timeseries-per-worker", "", "also record one time series per worker",
+    {"timeseries-per-worker", kOutputs, "", "also record one time series per worker",
      APPLY { job.spec().timeseries_per_worker = flag_value(text, label); }},
-    {"heatmap", "", "count accesses per region of the target; report coverage and rewrites",
+    {"heatmap", kOutputs, "", "count accesses per region of the target; report coverage and rewrites",
      APPLY { job.spec().heatmap = flag_value(text, label); }},
-    {"heatmap-buckets", "N", "regions of the heatmap (default 100)",
+    {"heatmap-buckets", kOutputs, "N", "regions of the heatmap (default 100)",
      APPLY {
        job.spec().heatmap = true;
        job.spec().heatmap_buckets = static_cast<uint32_t>(parse_count(label, text, 1, 100000));
      }},
-    {"prometheus-port", "PORT", "serve live metrics at http://BIND:PORT/metrics",
+    {"prometheus-port", kOutputs, "PORT", "serve live metrics at http://BIND:PORT/metrics",
      APPLY { job.spec().prometheus_port = static_cast<uint16_t>(parse_count(label, text, 1, 65535)); }},
-    {"prometheus-bind", "ADDRESS", "address the metrics server binds to (default 127.0.0.1)",
+    {"prometheus-bind", kOutputs, "ADDRESS", "address the metrics server binds to (default 127.0.0.1)",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not an address", label));
        job.spec().prometheus_bind = text;
      }},
-    {"quiet", "", "no live progress line",
+    {"quiet", kOutputs, "", "no live progress line",
      APPLY { job.spec().quiet = flag_value(text, label); }},
 };
 
@@ -490,6 +495,40 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
 }
 
 }  // namespace
+
+std::string_view topic_name(OptionTopic topic) {
+  switch (topic) {
+    case kGeneral: return "general";
+    case kTarget: return "target";
+    case kWorkload: return "workload";
+    case kMetadata: return "metadata";
+    case kAccess: return "access";
+    case kStop: return "stop";
+    case kPacing: return "pacing";
+    case kVerification: return "verification";
+    case kOutputs: return "outputs";
+    case kEngines: return "engines";
+    case kCluster: return "cluster";
+  }
+  return "general";
+}
+
+std::string_view topic_title(OptionTopic topic) {
+  switch (topic) {
+    case kGeneral: return "General";
+    case kTarget: return "Target: files, file sets, directory trees, block devices";
+    case kWorkload: return "Workload: IO sizes, op mix, queue depth, syncs";
+    case kMetadata: return "Metadata workloads: create, stat, remove many files (docs/metadata.md)";
+    case kAccess: return "Access pattern: where the IOs go";
+    case kStop: return "Stop: when the run ends (default: every block once)";
+    case kPacing: return "Pacing: think time and rate limits";
+    case kVerification: return "Data and verification: what writes carry, how reads are checked, errors";
+    case kOutputs: return "Outputs: results, time series, live view, metrics";
+    case kEngines: return "Engines";
+    case kCluster: return "Workers and cluster: threads, CPUs, division of the target";
+  }
+  return "General";
+}
 
 const std::vector<JobOption>& job_options() { return kOptions; }
 

@@ -20,9 +20,29 @@ namespace iopulse {
 
 class JobSpecBuilder;
 
+// The group an option is listed under in --help and in iopulse(1), in the
+// order the groups are shown.  kGeneral holds the command's own options
+// (--help, --version, --config, ...), which are not job options.
+enum class OptionTopic {
+  kGeneral, kTarget, kWorkload, kMetadata, kAccess, kStop, kPacing, kVerification, kOutputs, kEngines, kCluster
+};
+constexpr OptionTopic kAllTopics[] = {
+    OptionTopic::kGeneral, OptionTopic::kTarget,       OptionTopic::kWorkload, OptionTopic::kMetadata, OptionTopic::kAccess,
+    OptionTopic::kStop,    OptionTopic::kPacing,       OptionTopic::kVerification,
+    OptionTopic::kOutputs, OptionTopic::kEngines,      OptionTopic::kCluster};
+// "workload": one lower-case word, for scripts and `iopulse --help TOPIC`.
+std::string_view topic_name(OptionTopic topic);
+// "Workload: IO sizes, op mix, queue depth", the heading of the group.
+std::string_view topic_title(OptionTopic topic);
+
 struct JobOption {
   std::string_view name;        // "block-size"
-  std::string_view value_name;  // "SIZE"; empty for a flag (text "", "true" or "false")
+  OptionTopic topic;            // the --help group
+  // "SIZE"; empty for a flag (text "", "true" or "false").  Lower-case words
+  // separated by '|' are the literal values accepted ("sleep|spin"); upper-
+  // case words are placeholders ("N|auto": a number or the word auto).  The
+  // man page and the shell completion take the choices from here.
+  std::string_view value_name;
   std::string_view help;
   // Applies `text` to the job; `label` names the option in messages.
   void (*apply)(JobSpecBuilder& job, const std::string& text, const std::string& label);

@@ -63,7 +63,7 @@ DistributionKind parse_distribution_kind(std::string_view option, std::string_vi
     if (text == to_string(k)) return k;
   }
   throw UsageError(fmt::format(
-      "{}: '{}' is not accepted; accepted: uniform, zipf, pareto or gaussian", option, text));
+      "{}: '{}' is not accepted; accepted: uniform, zipf, pareto, gaussian", option, text));
 }
 
 double parse_distribution_value(std::string_view option, std::string_view text) {

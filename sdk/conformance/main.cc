@@ -43,9 +43,39 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitNotApplicable = 77;  // what ctest's SKIP_RETURN_CODE and automake use
 
-const char kUsage[] =
-    "usage: iopulse-engine-check PATH/TO/engine.so [options]\n"
-    "\n"
+// The command's options, in --help order.  The parser accepts exactly
+// these, and --help, --print-man (the iopulse-engine-check(1) page) and
+// --print-completion are written from this table.
+struct CheckOption {
+  const char* name;        // without "--"
+  const char* value_name;  // nullptr for a flag
+  const char* help;
+};
+constexpr CheckOption kOptions[] = {
+    {"dir", "DIR", "where to create the private work directory (default $TMPDIR or /tmp); it is removed at the end"},
+    {"direct", nullptr,
+     "open files with O_DIRECT and create instances with IOP_CONFIG_DIRECT (the engine must declare IOP_CAP_DIRECT)"},
+    {"option", "NAME=VALUE",
+     "engine option passed to create(), parsed per its declared type; repeatable; a bare NAME sets a bool to 1"},
+    {"queue-depth", "N", "the deep queue depth (default min(max_queue_depth, 64))"},
+    {"only", "LIST", "run only these instance checks (comma-separated names)"},
+    {"timeout", "SECONDS", "per check (default 120)"},
+    {"iterations", "N", "cycles of the leak checks (default 1000)"},
+    {"no-fork", nullptr, "run every check in this process (for a debugger)"},
+    {"keep", nullptr, "keep the work directory"},
+    {"help", nullptr, "show this help and exit"},
+    {"print-man", nullptr, "print the iopulse-engine-check(1) manual page (roff) and exit"},
+    {"print-completion", "bash|zsh", "print the shell completion script and exit"},
+};
+
+const CheckOption* find_option(const std::string& name) {
+  for (const CheckOption& o : kOptions) {
+    if (name == o.name) return &o;
+  }
+  return nullptr;
+}
+
+const char kSummary[] =
     "Loads an IOPulse engine plugin and checks it against the engine contract of\n"
     "iopulse/engine.h (ABI 2): descriptor, options, create/destroy, open/close,\n"
     "data round trips (also of engines that store data without files),\n"
@@ -54,24 +84,127 @@ const char kUsage[] =
     "priorities, the instance report, the completion fd, engine buffers,\n"
     "control(), error_text(), metadata operations and leaks.\n"
     "Prints 'PASS name', 'FAIL name: reason' or 'SKIP name: reason' per check, then\n"
-    "'N passed, M failed[, K skipped]'.\n"
-    "\n"
-    "options:\n"
-    "  --dir DIR             where to create the private work directory (default\n"
-    "                        $TMPDIR or /tmp); it is removed at the end\n"
-    "  --direct              open files with O_DIRECT and create instances with\n"
-    "                        IOP_CONFIG_DIRECT (the engine must declare IOP_CAP_DIRECT)\n"
-    "  --option NAME=VALUE   engine option passed to create(), parsed per its declared\n"
-    "                        type; repeatable; a bare NAME sets a bool to 1\n"
-    "  --queue-depth N       the deep queue depth (default min(max_queue_depth, 64))\n"
-    "  --only LIST           run only these instance checks (comma-separated names)\n"
-    "  --timeout SECONDS     per check (default 120)\n"
-    "  --iterations N        cycles of the leak checks (default 1000)\n"
-    "  --no-fork             run every check in this process (for a debugger)\n"
-    "  --keep                keep the work directory\n"
-    "\n"
+    "'N passed, M failed[, K skipped]'.\n";
+
+const char kExitText[] =
     "exit status: 0 no check failed, 1 a check failed, 2 bad usage, 77 the\n"
     "configuration does not apply to this engine\n";
+
+// `words` wrapped at `width` columns, each line after the first indented
+// by `indent`.
+std::string wrap(const std::string& words, size_t indent, size_t width) {
+  std::string out, line;
+  size_t p = 0;
+  while (p < words.size()) {
+    const size_t space = std::min(words.find(' ', p), words.size());
+    const std::string word = words.substr(p, space - p);
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out += line + "\n" + std::string(indent, ' ');
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    p = space + 1;
+  }
+  return out + line + "\n";
+}
+
+std::string usage_text() {
+  std::string u = "usage: iopulse-engine-check PATH/TO/engine.so [options]\n\n";
+  u += kSummary;
+  u += "\noptions:\n";
+  for (const CheckOption& o : kOptions) {
+    std::string head = std::string("  --") + o.name + (o.value_name != nullptr ? std::string(" ") + o.value_name : "");
+    head.resize(std::max<size_t>(head.size() + 2, 24), ' ');
+    u += head + wrap(o.help, 24, 80);
+  }
+  return u + "\n" + kExitText;
+}
+
+// `text` as roff body text: hyphens and backslashes escaped, a line that
+// starts with a period or an apostrophe made literal.
+std::string roff(const std::string& text) {
+  std::string out;
+  bool line_start = true;
+  for (char c : text) {
+    if (line_start && (c == '.' || c == '\'')) out += "\\&";
+    out += c == '-' ? std::string("\\-") : c == '\\' ? std::string("\\e") : std::string(1, c);
+    line_start = c == '\n';
+  }
+  return out;
+}
+
+std::string man_page() {
+  std::string m = ".\\\" Generated by iopulse-engine-check --print-man from its option table; do not edit.\n";
+  m += ".TH IOPULSE\\-ENGINE\\-CHECK 1 \"\" \"IOPulse SDK\" \"User Commands\"\n";
+  m += ".SH NAME\niopulse\\-engine\\-check \\- check an IOPulse engine plugin against the engine contract\n";
+  m += ".SH SYNOPSIS\n.B iopulse\\-engine\\-check\n.I PATH/TO/engine.so\n[\\fIoptions\\fR]\n";
+  m += ".SH DESCRIPTION\n" + roff(kSummary);
+  m += ".SH OPTIONS\n";
+  for (const CheckOption& o : kOptions) {
+    m += ".TP\n\\fB\\-\\-" + roff(o.name) + "\\fR";
+    if (o.value_name != nullptr) m += " \\fI" + roff(o.value_name) + "\\fR";
+    m += "\n" + roff(o.help) + ".\n";
+  }
+  m += ".SH EXIT STATUS\n0 when no check failed, 1 when one did, 2 for bad usage, 77 when the requested\n"
+       "configuration does not apply to the engine (\\-\\-direct on an engine without IOP_CAP_DIRECT, an\n"
+       "\\-\\-option the engine does not declare): then only the structural checks ran.\n";
+  m += ".SH EXAMPLES\n.nf\n.RS\niopulse\\-engine\\-check ./iopulse_myengine.so \\-\\-option depth=8\n.RE\n.fi\n";
+  m += ".SH SEE ALSO\n.BR iopulse (1)\n";
+  return m;
+}
+
+std::string completion(const std::string& shell) {
+  std::string names;
+  for (const CheckOption& o : kOptions) names += std::string(names.empty() ? "" : " ") + "--" + o.name;
+  if (shell == "bash") {
+    std::string s = "# bash completion for iopulse-engine-check; generated by\n"
+                    "# iopulse-engine-check --print-completion bash from its option table.  Do not edit.\n"
+                    "_iopulse_engine_check() {\n"
+                    "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+                    "  COMPREPLY=()\n"
+                    "  case $prev in\n"
+                    "    --dir) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
+                    "    --print-completion) COMPREPLY=($(compgen -W 'bash zsh' -- \"$cur\")); return ;;\n";
+    for (const CheckOption& o : kOptions) {
+      if (o.value_name != nullptr && std::string(o.name) != "dir" && std::string(o.name) != "print-completion") {
+        s += std::string("    --") + o.name + ") return ;;\n";
+      }
+    }
+    s += "  esac\n"
+         "  if [[ $cur == -* ]]; then\n"
+         "    COMPREPLY=($(compgen -W '" + names + "' -- \"$cur\"))\n"
+         "  else\n"
+         "    COMPREPLY=($(compgen -f -X '!*.so' -- \"$cur\") $(compgen -d -- \"$cur\"))\n"
+         "  fi\n"
+         "}\n"
+         "complete -o filenames -F _iopulse_engine_check iopulse-engine-check\n";
+    return s;
+  }
+  if (shell == "zsh") {
+    std::string s = "#compdef iopulse-engine-check\n"
+                    "# zsh completion for iopulse-engine-check; generated by\n"
+                    "# iopulse-engine-check --print-completion zsh from its option table.  Do not edit.\n"
+                    "_arguments -s \\\n";
+    for (const CheckOption& o : kOptions) {
+      std::string help;
+      for (const char* c = o.help; *c != '\0'; ++c) {
+        if (*c == '[' || *c == ']' || *c == ':') help += '\\';
+        help += *c == '\'' ? std::string("'\\''") : std::string(1, *c);
+      }
+      std::string value;
+      if (o.value_name != nullptr) {
+        const std::string name = o.name;
+        const char* action = name == "dir" ? "_files -/" : name == "print-completion" ? "(bash zsh)" : " ";
+        value = std::string(":") + o.value_name + ":" + action;
+      }
+      s += std::string("  '") + (std::string(o.name) == "option" ? "*" : "") + "--" + o.name +
+           (o.value_name != nullptr ? "=" : "") + "[" + help + "]" + value + "' \\\n";
+    }
+    s += "  '1:engine plugin:_files -g \"*.so\"'\n";
+    return s;
+  }
+  return {};
+}
 
 struct Args {
   std::string plugin;
@@ -124,8 +257,20 @@ Args parse_args(int argc, char** argv) {
       if (i + 1 >= argc) usage_error(arg + " needs a value");
       return argv[++i];
     };
+    if (arg.rfind("--", 0) == 0 && find_option(arg.substr(2)) == nullptr) {
+      usage_error("unknown option " + arg);
+    }
     if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
+      std::fputs(usage_text().c_str(), stdout);
+      std::exit(0);
+    } else if (arg == "--print-man") {
+      std::fputs(man_page().c_str(), stdout);
+      std::exit(0);
+    } else if (arg == "--print-completion") {
+      const std::string shell = next();
+      const std::string script = completion(shell);
+      if (script.empty()) usage_error("--print-completion " + shell + ": accepted: bash, zsh");
+      std::fputs(script.c_str(), stdout);
       std::exit(0);
     } else if (arg == "--dir") {
       a.dir = next();

@@ -359,6 +359,52 @@ TEST(MpiRun, InterruptingMpirunGivesPartialResultsMarkedInterrupted) {
   EXPECT_EQ(r["cluster"]["per_rank"].size(), 2u);
 }
 
+// The host binary links no MPI library (the dynamic section, as readelf
+// shows it); the MPI module does.
+TEST(MpiModule, OnlyTheModuleLinksMpi) {
+  const RunOutcome host = run_command({"/usr/bin/readelf", "-d", IOPULSE_BINARY});
+  ASSERT_EQ(host.exit_code, 0) << host.err;
+  EXPECT_NE(host.out.find("(NEEDED)"), std::string::npos) << host.out;
+  EXPECT_EQ(host.out.find("libmpi"), std::string::npos) << host.out;
+  const std::string module = std::filesystem::path(IOPULSE_BINARY).parent_path() / "iopulse_mpi.so";
+  const RunOutcome mod = run_command({"/usr/bin/readelf", "-d", module});
+  ASSERT_EQ(mod.exit_code, 0) << mod.err;
+  EXPECT_NE(mod.out.find("libmpi"), std::string::npos) << mod.out;
+}
+
+// A process no launcher started never loads MPI: the dynamic linker's own
+// log (LD_DEBUG=files) of a whole run names no libmpi and no module, while
+// a launched rank's names both.
+TEST(MpiModule, LoadedOnlyUnderALauncher) {
+  ScratchDir dir;
+  const std::vector<std::string> job = {dir.path() + "/data", "--file-size", "1M", "--total-ops", "64", "--quiet"};
+  const RunOutcome alone = run_iopulse(job, {"LD_DEBUG=files"});
+  ASSERT_EQ(alone.exit_code, 0) << alone.err.substr(alone.err.size() > 2000 ? alone.err.size() - 2000 : 0);
+  EXPECT_NE(alone.err.find("libfmt"), std::string::npos);  // the log is there
+  EXPECT_EQ(alone.err.find("libmpi"), std::string::npos);
+  EXPECT_EQ(alone.err.find("iopulse_mpi.so"), std::string::npos);
+  std::vector<std::string> env = kMpiEnv;
+  env.push_back("LD_DEBUG=files");
+  const RunOutcome ranks = run_command(mpirun_argv(2, job), env);
+  ASSERT_EQ(ranks.exit_code, 0) << ranks.err.substr(ranks.err.size() > 2000 ? ranks.err.size() - 2000 : 0);
+  EXPECT_NE(ranks.err.find("iopulse_mpi.so"), std::string::npos);
+}
+
+// Launched as several ranks without the module, every rank refuses (rather
+// than each running the whole job alone), says what to install, exit 2.
+TEST(MpiModule, MissingModuleRefusesSeveralRanks) {
+  ScratchDir dir;
+  std::vector<std::string> env = kMpiEnv;
+  env.push_back("IOPULSE_MPI_MODULE=" + dir.path() + "/no-such-module.so");
+  const RunOutcome r = run_command(mpirun_argv(2, {dir.path() + "/data", "--file-size", "1M", "--total-ops", "8"}),
+                                   env);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("started by an MPI launcher with 2 processes, but the MPI module is not installed (looked "
+                       "for " + dir.path() + "/no-such-module.so); install the iopulse-mpi package"),
+            std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/data"));
+}
+
 }  // namespace
 }  // namespace iopulse::test
 

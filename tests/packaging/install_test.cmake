@@ -33,6 +33,23 @@ expect_file("${prefix}/${LIBDIR}/cmake/IOPulseSDK/IOPulseSDKConfigVersion.cmake"
 expect_file("${prefix}/${LIBDIR}/pkgconfig/iopulse-sdk.pc")
 if(HAS_ENGINE_CHECK)
   expect_file("${prefix}/${BINDIR}/iopulse-engine-check")
+  expect_file("${prefix}/share/man/man1/iopulse-engine-check.1")
+endif()
+# The man page and completion scripts the build wrote from the option table.
+expect_file("${prefix}/share/man/man1/iopulse.1")
+expect_file("${prefix}/share/bash-completion/completions/iopulse")
+expect_file("${prefix}/share/zsh/vendor-completions/_iopulse")
+# The MPI module, found beside the moved install (not in the build tree).
+if(HAS_MPI)
+  expect_file("${prefix}/${LIBDIR}/iopulse/iopulse_mpi.so")
+  run(version "${host}" --version)
+  string(FIND "${version}" "with MPI" at)
+  expect(at GREATER -1 MESSAGE "the installed host does not find its MPI module: ${version}")
+  file(RENAME "${prefix}/${LIBDIR}/iopulse/iopulse_mpi.so" "${SCRATCH}/moved_mpi.so")
+  run(version "${host}" --version)
+  string(FIND "${version}" "with MPI" at)
+  expect(at EQUAL -1 MESSAGE "the installed host claims MPI without its module: ${version}")
+  file(RENAME "${SCRATCH}/moved_mpi.so" "${prefix}/${LIBDIR}/iopulse/iopulse_mpi.so")
 endif()
 file(SHA256 "${host}" host_sha256)
 

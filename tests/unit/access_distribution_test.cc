@@ -748,7 +748,7 @@ TEST(DistributionParamsTest, ParsesNames) {
   EXPECT_EQ(parse_distribution_kind("--distribution", "pareto"), DistributionKind::kPareto);
   EXPECT_EQ(parse_distribution_kind("--distribution", "gaussian"), DistributionKind::kGaussian);
   EXPECT_EQ(usage_message([] { parse_distribution_kind("--distribution", "zip"); }),
-            "--distribution: 'zip' is not accepted; accepted: uniform, zipf, pareto or gaussian");
+            "--distribution: 'zip' is not accepted; accepted: uniform, zipf, pareto, gaussian");
 }
 
 TEST(DistributionParamsTest, ParsesValuesWithRanges) {
