@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "output/result_file.h"
+#include "report/csv_field.h"
 
 namespace iopulse {
 namespace {
@@ -22,7 +23,22 @@ void write_line(std::FILE* f, const std::string& path, const std::string& line) 
   }
 }
 
-constexpr const char* kOps[] = {"read", "write", "sync", "total"};
+// The columns of one op kind, after its name and '_'.
+constexpr const char* kOpColumns[] = {"ops",         "bytes",       "errors",      "iops",
+                                      "bw_bytes_per_sec", "lat_min_ns", "lat_mean_ns", "lat_max_ns",
+                                      "lat_p50_ns",  "lat_p90_ns",  "lat_p99_ns",  "lat_p999_ns"};
+
+// One op kind's fields.  Latencies are empty (a missing value to every CSV
+// reader) when the interval completed no IO of the kind: it has none.
+void append_op_fields(std::string& row, const OpIntervalSummary& o) {
+  row += fmt::format(",{},{},{},{:.3f},{:.3f}", o.ops, o.bytes, o.errors, o.iops, o.bw_bytes_per_sec);
+  if (o.ops == 0) {
+    row += ",,,,,,,";
+  } else {
+    row += fmt::format(",{},{:.1f},{},{},{},{},{}", o.lat_min, o.lat_mean, o.lat_max, o.lat_p50, o.lat_p90,
+                       o.lat_p99, o.lat_p999);
+  }
+}
 
 }  // namespace
 
@@ -37,31 +53,27 @@ void TimeSeriesJsonLines::write(const IntervalSummary& interval) {
 
 TimeSeriesCsv::TimeSeriesCsv(const std::string& path)
     : path_(path), file_(open_for_writing(path, "--csv-output", "CSV time series")) {
-  write_line(file_, path_, header() + "\n");
+  write_line(file_, path_, header() + "\r\n");
 }
 
 TimeSeriesCsv::~TimeSeriesCsv() { std::fclose(file_); }
 
 std::string TimeSeriesCsv::header() {
   std::string h = "worker,index,start_s,end_s";
-  for (const char* op : kOps) {
-    h += fmt::format(
-        ",{0}_ops,{0}_bytes,{0}_errors,{0}_iops,{0}_bw_bytes_per_sec,{0}_lat_min_ns,{0}_lat_mean_ns,"
-        "{0}_lat_max_ns,{0}_lat_p50_ns,{0}_lat_p90_ns,{0}_lat_p99_ns,{0}_lat_p999_ns",
-        op);
-  }
+  auto add = [&h](const char* op) {
+    for (const char* column : kOpColumns) h += fmt::format(",{}_{}", op, column);
+  };
+  for (const OpKindInfo& k : kOpKinds) add(k.name);
+  add("total");
   return h + ",qd_mean,phase";
 }
 
 void TimeSeriesCsv::write(const IntervalSummary& s) {
   std::string row = fmt::format("{},{},{:.6f},{:.6f}", s.worker < 0 ? std::string("all") : std::to_string(s.worker),
                                 s.index, s.start_ns / 1e9, s.end_ns / 1e9);
-  for (const OpIntervalSummary* o : {&s.read, &s.write, &s.sync, &s.total}) {
-    row += fmt::format(",{},{},{},{:.3f},{:.3f},{},{:.1f},{},{},{},{},{}", o->ops, o->bytes, o->errors,
-                       o->iops, o->bw_bytes_per_sec, o->lat_min, o->lat_mean, o->lat_max, o->lat_p50,
-                       o->lat_p90, o->lat_p99, o->lat_p999);
-  }
-  row += fmt::format(",{:.3f},{}\n", s.qd_mean, s.phase);
+  for (const OpIntervalSummary& o : s.kinds) append_op_fields(row, o);
+  append_op_fields(row, s.total);
+  row += fmt::format(",{:.3f},{}\r\n", s.qd_mean, csv_field(s.phase));
   write_line(file_, path_, row);
 }
 
