@@ -58,6 +58,7 @@ const RunWideKey kRunWideKeys[] = {
     {"prometheus-port", kWholeRun},
     {"prometheus-bind", kWholeRun},
     {"quiet", kWholeRun},
+    {"job-name", kWholeRun},
 };
 
 const RunWideKey* find_run_wide(std::string_view key) {
