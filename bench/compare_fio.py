@@ -22,6 +22,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import shlex
 import statistics
@@ -64,14 +65,20 @@ FIO_DEFAULT_LATENCY = [
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    """One workload, expressed for both tools.
+    """One workload, expressed for both tools and, where there is one, a bare loop.
 
     iopulse_args/fio_args are the case-specific options; the script adds the
     shared ones (target, file size, block size, one thread, duration, JSON
     output).  `file` is the data file name under --dir.  `needs_data`: the
     file must exist with real data (iopulse prepares it once) and is read
     into the page cache (`cat file > /dev/null`) before every
-    iopulse/fio pair.  `target` is the minimum median ratio iopulse/fio.
+    repetition.  `target` is the minimum median ratio iopulse/fio.
+
+    `ceiling` names a bare C loop of bench/ (without .c) and its arguments
+    after FILE and SECONDS: the most any tool could do on this machine for
+    this workload.  It runs in every repetition after the tools, and
+    `ceiling_target` is the minimum median share iopulse/ceiling.
+    `cpu_target`: iopulse's CPU per IO must also be below fio's.
     """
 
     name: str
@@ -81,6 +88,9 @@ class Case:
     target: float
     file: str
     needs_data: bool = False
+    ceiling: tuple[str, ...] = ()
+    ceiling_target: float | None = None
+    cpu_target: bool = False
 
 
 # To add an engine (io_uring, libaio, mmap, ...) add a row here.
@@ -100,7 +110,7 @@ CASES: list[Case] = [
         # Batched submit and reap is fio's fastest QD 32 setup with the null engine.
         fio_args=("--ioengine=null", "--rw=randread", "--iodepth=32",
                   "--iodepth_batch_submit=32", "--iodepth_batch_complete_max=32"),
-        target=4.0,
+        target=6.0,
         file="null.dat",
     ),
     Case(
@@ -108,25 +118,28 @@ CASES: list[Case] = [
         description="pread of 4k at random offsets of a 1 GiB file in the page cache, QD 1, 1 thread",
         iopulse_args=("--engine", "sync", "--queue-depth", "1", "--random"),
         fio_args=("--ioengine=psync", "--rw=randread", "--iodepth=1"),
-        target=1.3,
+        target=1.0,
         file="cached.dat",
         needs_data=True,
+        ceiling=("pread_loop", "bare"),
+        ceiling_target=0.97,
     ),
     Case(
         name="io_uring-qd32-cached",
         description="io_uring, 4k random read of a 1 GiB file in the page cache, QD 32, 1 thread",
         iopulse_args=("--engine", "io_uring", "--queue-depth", "32", "--random"),
         fio_args=("--ioengine=io_uring", "--rw=randread", "--iodepth=32"),
-        target=1.4,
+        target=1.8,
         file="cached.dat",
         needs_data=True,
+        ceiling=("uring_loop", "32", "cached"),
     ),
     Case(
         name="libaio-qd32-cached",
         description="libaio, 4k random read of a 1 GiB file in the page cache, QD 32, 1 thread",
         iopulse_args=("--engine", "libaio", "--queue-depth", "32", "--random"),
         fio_args=("--ioengine=libaio", "--rw=randread", "--iodepth=32"),
-        target=1.5,
+        target=1.8,
         file="cached.dat",
         needs_data=True,
     ),
@@ -136,9 +149,11 @@ CASES: list[Case] = [
                     "(fio's mmap engine is synchronous: its QD 2 run is its QD 1 run)",
         iopulse_args=("--engine", "mmap", "--queue-depth", "2", "--random"),
         fio_args=("--ioengine=mmap", "--rw=randread", "--iodepth=2"),
-        target=1.5,
+        target=1.3,
         file="cached.dat",
         needs_data=True,
+        ceiling=("mmap_loop", "plain"),
+        ceiling_target=0.95,
     ),
     Case(
         name="mmap-qd1-cached",
@@ -146,21 +161,28 @@ CASES: list[Case] = [
                     "one copy at a time, nothing to overlap",
         iopulse_args=("--engine", "mmap", "--queue-depth", "1", "--random"),
         fio_args=("--ioengine=mmap", "--rw=randread", "--iodepth=1"),
-        target=1.0,
+        target=1.3,
         file="cached.dat",
         needs_data=True,
+        ceiling=("mmap_loop", "plain"),
+        ceiling_target=0.95,
     ),
     Case(
         name="io_uring-qd32-direct",
         description="io_uring, 4k random read with O_DIRECT (device bound), QD 32, 1 thread; "
-                    "IOPS within 3% of fio and CPU per IO no higher",
+                    "IOPS at least fio's and CPU per IO lower",
         iopulse_args=("--engine", "io_uring", "--queue-depth", "32", "--random", "--direct"),
         fio_args=("--ioengine=io_uring", "--rw=randread", "--iodepth=32", "--direct=1"),
-        target=0.97,
+        target=1.0,
         file="cached.dat",
         needs_data=True,
+        ceiling=("uring_loop", "32", "direct"),
+        cpu_target=True,
     ),
 ]
+
+# The bare loops (bench/<name>.c) and the libraries each links.
+CEILING_PROGRAMS = {"pread_loop": [], "mmap_loop": [], "uring_loop": ["-luring"]}
 
 
 # ----------------------------------------------------------------------------
@@ -180,8 +202,8 @@ def children_cpu_seconds() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_tool(cmd: list[str]) -> tuple[float, float]:
-    """Runs cmd; returns (wall seconds, CPU seconds the rest of the machine used meanwhile)."""
+def run_tool(cmd: list[str]) -> tuple[float, float, str]:
+    """Runs cmd; returns (wall seconds, CPU seconds the rest of the machine used meanwhile, stdout)."""
     busy0, own0, t0 = cpu_busy_seconds(), children_cpu_seconds(), time.monotonic()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.monotonic() - t0
@@ -189,11 +211,11 @@ def run_tool(cmd: list[str]) -> tuple[float, float]:
     if proc.returncode != 0:
         sys.exit(f"compare_fio: command failed (exit {proc.returncode}):\n  {shlex.join(cmd)}\n"
                  f"{proc.stderr.strip() or proc.stdout.strip()}")
-    return wall, max(0.0, busy - own)
+    return wall, max(0.0, busy - own), proc.stdout
 
 
-def iopulse_cmd(args, case: Case, out: Path) -> list[str]:
-    return [str(args.iopulse), str(Path(args.dir) / case.file),
+def iopulse_cmd(args, case: Case, out: Path, binary: Path | None = None) -> list[str]:
+    return [str(binary or args.iopulse), str(Path(args.dir) / case.file),
             "--file-size", FILE_SIZE, "--block-size", BLOCK_SIZE, "--threads", "1",
             "--duration", f"{args.duration}s", *case.iopulse_args,
             "--json-output", str(out), "-q"]
@@ -220,6 +242,37 @@ def read_iopulse(path: Path) -> dict:
         "p50_ns": total["latency_ns"]["percentiles"]["50"],
         "p99_ns": total["latency_ns"]["percentiles"]["99"],
     }
+
+
+def build_ceilings(args, cases: list[Case]) -> dict[str, Path]:
+    """Compiles the bare loops the cases need (cc -O2) into --dir; name -> binary."""
+    built = {}
+    for name in sorted({c.ceiling[0] for c in cases if c.ceiling}):
+        binary = Path(args.dir) / name
+        cmd = [args.cc, "-O2", "-o", str(binary), str(REPO / "bench" / f"{name}.c"),
+               *CEILING_PROGRAMS[name]]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"compare_fio: building the bare loop failed:\n  {shlex.join(cmd)}\n"
+                     f"{proc.stderr.strip()}")
+        built[name] = binary
+    return built
+
+
+def ceiling_cmd(args, case: Case, binary: Path) -> list[str]:
+    return [str(binary), str(Path(args.dir) / case.file), str(args.duration), *case.ceiling[1:]]
+
+
+def read_ceiling(text: str) -> dict:
+    """The bare loops print '... N IOPS, ... CPU s per M IO: user U system S'."""
+    iops = re.search(r"([0-9.]+) IOPS", text)
+    cpu = re.search(r"user ([0-9.]+) system ([0-9.]+)", text)
+    if iops is None:
+        sys.exit(f"compare_fio: no IOPS in the bare loop's output: {text.strip()}")
+    result = {"iops": float(iops.group(1)), "output": text.strip()}
+    if cpu is not None:
+        result["cpu_s_per_mio"] = float(cpu.group(1)) + float(cpu.group(2))
+    return result
 
 
 def read_fio(path: Path) -> dict:
@@ -278,7 +331,7 @@ def wait_for_idle(args, log: Callable[[str], None]) -> None:
             return
 
 
-def run_case(args, case: Case, log: Callable[[str], None]) -> dict:
+def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], None]) -> dict:
     if case.needs_data:
         prepare_data_file(args, case)
     reps = []
@@ -288,21 +341,40 @@ def run_case(args, case: Case, log: Callable[[str], None]) -> dict:
         if case.needs_data:
             warm_cache(args, case)
         row = {"rep": rep}
-        for tool, make, read in (("iopulse", iopulse_cmd, read_iopulse), ("fio", fio_cmd, read_fio)):
+        tools = [("iopulse", iopulse_cmd, read_iopulse)]
+        if args.baseline:
+            tools.append(("baseline", lambda a, c, o: iopulse_cmd(a, c, o, a.baseline), read_iopulse))
+        tools.append(("fio", fio_cmd, read_fio))
+        for tool, make, read in tools:
             out = Path(args.dir) / f"{case.name}.{tool}.json"
             if out.exists():
                 out.unlink()
             cmd = make(args, case, out)
             commands.setdefault(tool, shlex.join(cmd))
-            wall, others = run_tool(cmd)
+            wall, others, _ = run_tool(cmd)
             result = read(out)
             result["background_cpu_s"] = others
             result["wall_s"] = wall
             row[tool] = result
         row["ratio"] = row["iopulse"]["iops"] / row["fio"]["iops"]
+        ceiling_text = ""
+        if case.ceiling and not args.no_ceilings:
+            cmd = ceiling_cmd(args, case, ceilings[case.ceiling[0]])
+            commands.setdefault("ceiling", shlex.join(cmd))
+            wall, others, out_text = run_tool(cmd)
+            row["ceiling"] = read_ceiling(out_text)
+            row["ceiling"].update(background_cpu_s=others, wall_s=wall)
+            row["share"] = row["iopulse"]["iops"] / row["ceiling"]["iops"]
+            ceiling_text = (f"  ceiling {fmt_iops(row['ceiling']['iops'])}"
+                            f" (share {row['share'] * 100:.1f}%)")
+        baseline_text = ""
+        if args.baseline:
+            row["vs_baseline"] = row["iopulse"]["iops"] / row["baseline"]["iops"]
+            baseline_text = (f"  baseline {fmt_iops(row['baseline']['iops'])}"
+                             f" (iopulse/baseline {row['vs_baseline']:.2f})")
         reps.append(row)
         log(f"  {case.name} rep {rep}/{args.reps}: iopulse {fmt_iops(row['iopulse']['iops'])}"
-            f"  fio {fmt_iops(row['fio']['iops'])}  ratio {row['ratio']:.2f}"
+            f"  fio {fmt_iops(row['fio']['iops'])}  ratio {row['ratio']:.2f}{ceiling_text}{baseline_text}"
             f"  (other load {background_cores(row):.2f} cores)")
     med = statistics.median
     summary = {
@@ -317,15 +389,32 @@ def run_case(args, case: Case, log: Callable[[str], None]) -> dict:
         "fio_p50_ns": med(r["fio"]["p50_ns"] for r in reps),
         "background_cores": med(background_cores(r) for r in reps),
     }
+    if args.baseline:
+        summary["baseline_iops"] = med(r["baseline"]["iops"] for r in reps)
+        summary["vs_baseline"] = med(r["vs_baseline"] for r in reps)
+        summary["vs_baseline_min"] = min(r["vs_baseline"] for r in reps)
+        summary["vs_baseline_max"] = max(r["vs_baseline"] for r in reps)
+        summary["baseline_cpu_s_per_mio"] = med(r["baseline"]["cpu_s_per_mio"] for r in reps)
     summary["meets_target"] = summary["ratio"] >= case.target
-    return {"description": case.description, "target": case.target, "commands": commands,
-            "reps": reps, "summary": summary}
+    if "share" in reps[0]:
+        summary["ceiling_iops"] = med(r["ceiling"]["iops"] for r in reps)
+        summary["share"] = med(r["share"] for r in reps)
+        summary["share_min"] = min(r["share"] for r in reps)
+        summary["share_max"] = max(r["share"] for r in reps)
+        if case.ceiling_target is not None:
+            summary["meets_target"] &= summary["share"] >= case.ceiling_target
+    if case.cpu_target:
+        summary["meets_target"] &= summary["iopulse_cpu_s_per_mio"] < summary["fio_cpu_s_per_mio"]
+    return {"description": case.description, "target": case.target,
+            "ceiling_target": case.ceiling_target, "cpu_target": case.cpu_target,
+            "commands": commands, "reps": reps, "summary": summary}
 
 
 def background_cores(row: dict) -> float:
-    """Average number of CPUs other processes kept busy during the pair of runs."""
-    cpu = row["iopulse"]["background_cpu_s"] + row["fio"]["background_cpu_s"]
-    wall = row["iopulse"]["wall_s"] + row["fio"]["wall_s"]
+    """Average number of CPUs other processes kept busy during the repetition's runs."""
+    runs = [v for v in row.values() if isinstance(v, dict)]
+    cpu = sum(r["background_cpu_s"] for r in runs)
+    wall = sum(r["wall_s"] for r in runs)
     return cpu / wall if wall > 0 else 0.0
 
 
@@ -345,17 +434,21 @@ def fmt_ns(v: float) -> str:
     return f"{v / 1e3:.2f} us" if v >= 1e4 else f"{v:.0f} ns"
 
 
+def tool_version(binary: Path) -> str:
+    try:
+        return subprocess.run([str(binary), "--version"], capture_output=True,
+                              text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
 def machine_info(args) -> dict:
     try:
         fio_version = subprocess.run([args.fio, "--version"], capture_output=True,
                                      text=True).stdout.strip()
     except OSError:
         fio_version = "?"
-    try:
-        iopulse_version = subprocess.run([str(args.iopulse), "--version"], capture_output=True,
-                                         text=True).stdout.strip().splitlines()[0]
-    except (OSError, IndexError):
-        iopulse_version = "?"
+    iopulse_version = tool_version(args.iopulse)
     cpu = "?"
     try:
         for line in open("/proc/cpuinfo"):
@@ -376,19 +469,48 @@ def machine_info(args) -> dict:
     }
 
 
+def target_text(res: dict) -> str:
+    """The case's targets, e.g. '>=1.3x fio, >=95% ceiling'."""
+    parts = [f">={res['target']:g}x fio"]
+    if res.get("ceiling_target") is not None:
+        parts.append(f">={res['ceiling_target'] * 100:g}% ceiling")
+    if res.get("cpu_target"):
+        parts.append("CPU/IO < fio")
+    return ", ".join(parts)
+
+
+def share_text(s: dict) -> tuple[str, str]:
+    """(ceiling IOPS, iopulse's share of it with min-max) or dashes."""
+    if "share" not in s:
+        return "-", "-"
+    return (fmt_iops(s["ceiling_iops"]),
+            f"{s['share'] * 100:.1f}% ({s['share_min'] * 100:.0f}-{s['share_max'] * 100:.0f})")
+
+
 def print_text(results: dict) -> None:
-    hdr = (f"{'case':<22} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11} {'target':>7}"
-           f" {'ok':>3} {'cpu s/M IO':>17} {'p50 latency':>19} {'bg load':>8}")
+    hdr = (f"{'case':<22} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11}"
+           f" {'ceiling':>9} {'share (min-max)':>17} {'ok':>3} {'cpu s/M IO':>17}"
+           f" {'p50 latency':>19} {'bg load':>8}  target")
     print(hdr)
-    print(" " * 74 + f"{'iopulse':>8} {'fio':>8} {'iopulse':>9} {'fio':>9}")
+    print(" " * 90 + f"{'iopulse':>8} {'fio':>8} {'iopulse':>9} {'fio':>9}")
     for name, res in results["cases"].items():
         s = res["summary"]
+        ceiling, share = share_text(s)
         print(f"{name:<22} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['fio_iops']):>9}"
               f" {s['ratio']:>6.2f} {s['ratio_min']:>5.2f}-{s['ratio_max']:<5.2f}"
-              f" {'>=' + format(res['target'], 'g'):>7} {'yes' if s['meets_target'] else 'NO':>3}"
+              f" {ceiling:>9} {share:>17} {'yes' if s['meets_target'] else 'NO':>3}"
               f" {s['iopulse_cpu_s_per_mio']:>8.3f} {s['fio_cpu_s_per_mio']:>8.3f}"
               f" {fmt_ns(s['iopulse_p50_ns']):>9} {fmt_ns(s['fio_p50_ns']):>9}"
-              f" {s['background_cores']:>8.2f}")
+              f" {s['background_cores']:>8.2f}  {target_text(res)}")
+    if results.get("baseline"):
+        print(f"\nagainst the baseline {results['baseline']}:")
+        print(f"{'case':<22} {'iopulse':>9} {'baseline':>9} {'ratio':>6} {'(min-max)':>11}"
+              f" {'cpu s/M IO':>17}")
+        for name, res in results["cases"].items():
+            s = res["summary"]
+            print(f"{name:<22} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['baseline_iops']):>9}"
+                  f" {s['vs_baseline']:>6.2f} {s['vs_baseline_min']:>5.2f}-{s['vs_baseline_max']:<5.2f}"
+                  f" {s['iopulse_cpu_s_per_mio']:>8.3f} {s['baseline_cpu_s_per_mio']:>8.3f}")
 
 
 def print_markdown(results: dict) -> None:
@@ -396,23 +518,37 @@ def print_markdown(results: dict) -> None:
     print(f"Measured {m['date']} on {m['nproc']} CPUs ({m['cpu']}), kernel {m['kernel']}, "
           f"{m['fio']}, {m['iopulse']}; {results['reps']} interleaved repetitions of "
           f"{results['duration']} s per tool and case.\n")
-    print("| case | iopulse IOPS | fio IOPS | ratio (median) | ratio min-max | target | met "
+    print("| case | iopulse IOPS | fio IOPS | ratio (median) | ratio min-max | bare loop IOPS "
+          "| share of bare loop (min-max) | target | met "
           "| CPU s / M IO iopulse | CPU s / M IO fio | p50 iopulse | p50 fio | other load (cores) |")
-    print("|---|---:|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|:-:|---:|---:|---:|---:|---:|")
     for name, res in results["cases"].items():
         s = res["summary"]
+        ceiling, share = share_text(s)
         print(f"| {name} | {fmt_iops(s['iopulse_iops'])} | {fmt_iops(s['fio_iops'])} "
               f"| {s['ratio']:.2f} | {s['ratio_min']:.2f}-{s['ratio_max']:.2f} "
-              f"| >= {res['target']:g} | {'yes' if s['meets_target'] else '**no**'} "
+              f"| {ceiling} | {share} "
+              f"| {target_text(res)} | {'yes' if s['meets_target'] else '**no**'} "
               f"| {s['iopulse_cpu_s_per_mio']:.3f} | {s['fio_cpu_s_per_mio']:.3f} "
               f"| {fmt_ns(s['iopulse_p50_ns'])} | {fmt_ns(s['fio_p50_ns'])} "
               f"| {s['background_cores']:.2f} |")
+    if results.get("baseline"):
+        print(f"\nAgainst the baseline `{results['baseline']}` (same repetitions):\n")
+        print("| case | iopulse IOPS | baseline IOPS | iopulse / baseline (median) | min-max "
+              "| CPU s / M IO iopulse | CPU s / M IO baseline |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, res in results["cases"].items():
+            s = res["summary"]
+            print(f"| {name} | {fmt_iops(s['iopulse_iops'])} | {fmt_iops(s['baseline_iops'])} "
+                  f"| {s['vs_baseline']:.2f} | {s['vs_baseline_min']:.2f}-{s['vs_baseline_max']:.2f} "
+                  f"| {s['iopulse_cpu_s_per_mio']:.3f} | {s['baseline_cpu_s_per_mio']:.3f} |")
     print("\nCommands (first repetition):\n")
     print("```")
     for name, res in results["cases"].items():
         print(f"# {name}")
-        print(res["commands"]["iopulse"])
-        print(res["commands"]["fio"])
+        for tool in ("iopulse", "baseline", "fio", "ceiling"):
+            if tool in res["commands"]:
+                print(res["commands"][tool])
     print("```")
 
 
@@ -421,7 +557,13 @@ def main() -> int:
         description="Run IOPulse and fio back to back on identical workloads and compare.")
     p.add_argument("--iopulse", type=Path, default=REPO / "build" / "iopulse",
                    help="iopulse binary (default: build/iopulse in the repository)")
+    p.add_argument("--baseline", type=Path, metavar="IOPULSE",
+                   help="a second iopulse binary (e.g. an install of an older commit) run in every "
+                        "repetition right after iopulse; reports iopulse/baseline per case")
     p.add_argument("--fio", default="fio", help="fio binary (default: fio from PATH)")
+    p.add_argument("--cc", default="cc", help="C compiler for the bare loops (default: cc)")
+    p.add_argument("--no-ceilings", action="store_true",
+                   help="do not run the bare loops (pread, mmap, io_uring ceilings)")
     p.add_argument("--dir", default="/tmp/iopulse-bench", help="directory for data files")
     p.add_argument("--duration", type=int, default=5, help="seconds per run (default 5)")
     p.add_argument("--reps", type=int, default=5, help="repetitions per case (default 5)")
@@ -445,7 +587,7 @@ def main() -> int:
     by_name = {c.name: c for c in CASES}
     if args.list_cases:
         for c in CASES:
-            print(f"{c.name:<22} target >= {c.target:<4} {c.description}")
+            print(f"{c.name:<22} {target_text(dataclasses.asdict(c)):<40} {c.description}")
         return 0
     if args.duration < 1 or args.reps < 1:
         p.error("--duration and --reps must be at least 1")
@@ -458,6 +600,8 @@ def main() -> int:
         selected = [by_name[n] for n in names]
     if not os.access(args.iopulse, os.X_OK):
         p.error(f"--iopulse {args.iopulse} is not an executable (build it first)")
+    if args.baseline and not os.access(args.baseline, os.X_OK):
+        p.error(f"--baseline {args.baseline} is not an executable")
     os.makedirs(args.dir, exist_ok=True)
 
     def log(msg: str) -> None:
@@ -466,11 +610,15 @@ def main() -> int:
 
     results = {"machine": machine_info(args), "reps": args.reps, "duration": args.duration,
                "fio_common": FIO_COMMON, "cases": {}}
+    if args.baseline:
+        results["baseline"] = str(args.baseline.resolve())
+        results["machine"]["baseline_version"] = tool_version(args.baseline)
     if results["machine"]["loadavg_start"][0] > 0.5:
         log(f"warning: load average is {results['machine']['loadavg_start'][0]:.2f}; "
             "numbers will be noisy (see the 'bg load' column)")
+    ceilings = {} if args.no_ceilings else build_ceilings(args, selected)
     for case in selected:
-        results["cases"][case.name] = run_case(args, case, log)
+        results["cases"][case.name] = run_case(args, case, ceilings, log)
     results["machine"]["loadavg_end"] = os.getloadavg()
 
     if args.json:

@@ -34,7 +34,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 fs::path fixture_dir() {
-  return fs::path(__FILE__).parent_path().parent_path() / "fixtures" / "results";
+  return fs::path(IOPULSE_SOURCE_DIR) / "tests" / "fixtures" / "results";
 }
 
 std::string fixture_path(const std::string& name) { return (fixture_dir() / name).string(); }

@@ -542,7 +542,7 @@ TEST_F(JobFileTest, UnreadableFile) {
 // Every example loads and builds, as written and with the overrides the
 // integration tests use; tests/integration/job_file_test.cc runs them.
 TEST(JobFileExamples, EveryExampleBuildsItsPhases) {
-  const std::filesystem::path examples = std::filesystem::path(__FILE__).parent_path() / "../../examples";
+  const std::filesystem::path examples = std::filesystem::path(IOPULSE_SOURCE_DIR) / "examples";
   size_t count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(examples)) {
     if (entry.path().extension() != ".toml") continue;
