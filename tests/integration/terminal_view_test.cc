@@ -30,7 +30,7 @@ std::vector<std::string> rows_of(const std::string& text) {
   return rows;
 }
 
-std::string quoted(const std::string& s) {
+std::string shell_quoted(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
@@ -43,13 +43,13 @@ class TmuxRun {
   TmuxRun(int width, const std::vector<std::string>& args, const ScratchDir& dir)
       : socket_("iopulse-test-" + std::to_string(getpid()) + "-" + std::to_string(width)), raw_(dir.file("raw.log")) {
     std::string command = std::string("sleep 0.5; ") + IOPULSE_BINARY;
-    for (const std::string& a : args) command += " " + quoted(a);
+    for (const std::string& a : args) command += " " + shell_quoted(a);
     command += "; echo \"exit $?\"; sleep 600";
     const RunOutcome r = tmux({"new-session", "-d", "-x", std::to_string(width), "-y", "30", "-s", "t",
-                               "sh -c " + quoted(command)});
+                               "sh -c " + shell_quoted(command)});
     started_ = r.exit_code == 0;
     EXPECT_TRUE(started_) << r.err;
-    if (started_) tmux({"pipe-pane", "-t", "t", "-o", "cat >> " + quoted(raw_)});
+    if (started_) tmux({"pipe-pane", "-t", "t", "-o", "cat >> " + shell_quoted(raw_)});
   }
   ~TmuxRun() { tmux({"kill-server"}); }
 
