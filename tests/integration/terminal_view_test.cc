@@ -23,10 +23,14 @@ namespace {
 
 constexpr const char* kTmux = "/usr/bin/tmux";
 
+// Lines without trailing spaces.
 std::vector<std::string> rows_of(const std::string& text) {
   std::vector<std::string> rows;
   std::istringstream in(text);
-  for (std::string row; std::getline(in, row);) rows.push_back(row);
+  for (std::string row; std::getline(in, row);) {
+    row.erase(row.find_last_not_of(' ') + 1);
+    rows.push_back(row);
+  }
   return rows;
 }
 
@@ -54,9 +58,11 @@ class TmuxRun {
   ~TmuxRun() { tmux({"kill-server"}); }
 
   bool started() const { return started_; }
-  // The visible screen, or with `history` everything the pane ever showed.
+  // The visible screen, or with `history` everything the pane ever showed;
+  // rows the terminal wrapped are joined into the line they belong to, so a
+  // line wider than the terminal shows as one line longer than it.
   std::string screen(bool history = false) {
-    std::vector<std::string> args{"capture-pane", "-p", "-t", "t"};
+    std::vector<std::string> args{"capture-pane", "-p", "-J", "-t", "t"};
     if (history) args.insert(args.end(), {"-S", "-"});
     return tmux(args).out;
   }
@@ -98,8 +104,8 @@ Seen watch(TmuxRun& run, int width, const std::string& live_marker) {
     if (live_rows > 0) {
       ++seen.live_screens;
       EXPECT_EQ(live_rows, 1u) << screen;
-      // Nothing but log lines and the live line: a wrapped line would leave
-      // its tail (a kind's numbers) on a row of its own.
+      // Nothing but log lines and the live line: a line that wrapped before
+      // a refresh would leave a fragment of itself behind.
       for (const std::string& row : rows_of(screen)) {
         if (row.empty() || row.starts_with("iopulse: ") || row.find(live_marker) != std::string::npos) continue;
         ADD_FAILURE() << "a stray row on the screen: '" << row << "'\n" << screen;
