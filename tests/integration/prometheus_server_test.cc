@@ -85,7 +85,7 @@ TEST(PrometheusServer, ScrapesTwoRunsAndAggregatesTheirHistograms) {
   }
   ASSERT_TRUE(ready) << "prometheus did not start";
 
-  // Two "hosts": IOs of 1 ms and of 10 ms; the fast one does several times
+  // Two "hosts": IOs of 5 ms and of 40 ms; the fast one does several times
   // as many, so together their p50 is the fast one's and their p99 the slow
   // one's.  The fast one also syncs (every 8th write).
   auto run = [&](int port, const std::string& delay_us, const std::string& name, const std::string& json,
@@ -97,8 +97,8 @@ TEST(PrometheusServer, ScrapesTwoRunsAndAggregatesTheirHistograms) {
     args.insert(args.end(), extra.begin(), extra.end());
     return std::async(std::launch::async, [args] { return run_iopulse(args); });
   };
-  auto fast = run(fast_port, "1000", "fast", dir.file("fast.json"), {"--fsync-every", "8"});
-  auto slow = run(slow_port, "10000", "slow", dir.file("slow.json"), {});
+  auto fast = run(fast_port, "5000", "fast", dir.file("fast.json"), {"--fsync-every", "8"});
+  auto slow = run(slow_port, "40000", "slow", dir.file("slow.json"), {});
 
   // promtool on what the endpoint serves mid-run.
   std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -134,8 +134,8 @@ TEST(PrometheusServer, ScrapesTwoRunsAndAggregatesTheirHistograms) {
 
   // Latency quantiles from the buckets Prometheus stored (the last value of
   // each cumulative bucket).  Bounds are powers of two times 125 ns; a busy
-  // machine may wake the engine late, so a latency of 1 ms is taken to lie
-  // in [1 ms, 4.096 ms], one of 10 ms in [10 ms, 32.768 ms].
+  // machine may wake the engine late, so a latency of 5 ms is taken to lie
+  // in [5 ms, 16.384 ms], one of 40 ms in [40 ms, 131.072 ms].
   auto quantile = [&](double q, const std::string& instance_port) {
     std::string selector = "iopulse_latency_seconds_bucket{op=\"read\"";
     if (!instance_port.empty()) selector += ",instance=\"127.0.0.1:" + instance_port + "\"";
@@ -145,17 +145,17 @@ TEST(PrometheusServer, ScrapesTwoRunsAndAggregatesTheirHistograms) {
   };
   const double p50_fast = quantile(0.5, std::to_string(fast_port));
   const double p50_slow = quantile(0.5, std::to_string(slow_port));
-  EXPECT_GE(p50_fast, 0.001);
-  EXPECT_LE(p50_fast, 0.004096);
-  EXPECT_GE(p50_slow, 0.010);
-  EXPECT_LE(p50_slow, 0.032768);
+  EXPECT_GE(p50_fast, 0.005);
+  EXPECT_LE(p50_fast, 0.016384);
+  EXPECT_GE(p50_slow, 0.040);
+  EXPECT_LE(p50_slow, 0.131072);
   // Both hosts together: most IOs are fast ones, the slowest 1% slow ones.
   const double p50_all = quantile(0.5, "");
   const double p99_all = quantile(0.99, "");
-  EXPECT_GE(p50_all, 0.001);
-  EXPECT_LE(p50_all, 0.004096);
-  EXPECT_GE(p99_all, 0.008192);
-  EXPECT_LE(p99_all, 0.032768);
+  EXPECT_GE(p50_all, 0.005);
+  EXPECT_LE(p50_all, 0.016384);
+  EXPECT_GE(p99_all, 0.032768);
+  EXPECT_LE(p99_all, 0.131072);
 
   // Counters: each kind its own series; syncs are not counted as writes.
   const double writes = single_value(
