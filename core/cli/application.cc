@@ -549,7 +549,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kRead] = result.read;
     earlier_phases[OpKind::kWrite] = result.write;
     earlier_phases[OpKind::kSync] = result.sync;
-    if (pr.interrupted || pr.stop_reason == "error" || pr.verify_failures > 0) break;
+    if (pr.interrupted || pr.stop_reason == "error" || pr.stop_reason == "incomplete" || pr.verify_failures > 0) break;
   }
 
   if (exporter) {
@@ -575,12 +575,18 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
   }
 
-  if (result.interrupted) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+  if (result.interrupted) {
+    // An engine that did not stop is worth saying beside the interruption.
+    if (result.stop_reason == "incomplete") {
+      for (const std::string& m : result.error_messages) spdlog::error("{}", m);
+    }
+    return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+  }
   // IO errors fail the run unless --continue-on-error; a block that failed
   // verification always does.
   const uint64_t io_errors = result.read.errors + result.write.errors + result.sync.errors;
   if (result.stop_reason == "preparation-error") return 1;  // already reported
-  if (result.stop_reason == "error" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
+  if (result.stop_reason == "error" || result.stop_reason == "incomplete" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     return 1;
   }
@@ -662,7 +668,17 @@ int run_application(int argc, char** argv) {
       case CommandLine::Action::kRun:
         break;
     }
-    return run_job(*cl, *registry, file ? &*file : nullptr, engine, *group);
+    const int rc = run_job(*cl, *registry, file ? &*file : nullptr, engine, *group);
+    if (workers_abandoned()) {
+      // A worker thread is still inside an engine that never returned: the
+      // results are written; end now, before the engines are unloaded
+      // under it.
+      std::cout.flush();
+      std::cerr.flush();
+      std::fflush(nullptr);
+      std::_Exit(rc);
+    }
+    return rc;
   } catch (const AgreedFailure& e) {
     spdlog::error("{}", e.what());
     return e.exit_code();

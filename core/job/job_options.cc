@@ -115,7 +115,7 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().file_prefix = text;
      }},
-    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET, relative to it)",
+    {"layout-manifest", "FILE", "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET: relative to it, or absolute)",
      APPLY { job.spec().layout_manifest = file_name(text, label); }},
     {"export-layout-manifest", "FILE", "write the planned files to FILE in the --layout-manifest format",
      APPLY { job.spec().export_layout_manifest = file_name(text, label); }},
@@ -181,6 +181,14 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
     {"think-time", "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
      APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); }},
+    {"stop-timeout", "TIME", "after a stop, wait this long for the engine to finish the IOs in flight, then "
+                             "report the run as incomplete (default 10s)",
+     APPLY {
+       job.spec().stop_timeout_ns = parse_duration_ns(label, text);
+       if (job.spec().stop_timeout_ns == 0) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a time above 0, e.g. 30s", label, text));
+       }
+     }},
     {"think-mode", "MODE", "how to pause: sleep (default) or spin",
      APPLY {
        if (text == "sleep") job.spec().think_mode = ThinkMode::kSleep;
@@ -212,7 +220,7 @@ const std::vector<JobOption> kOptions = {
        throw UsageError(fmt::format(
            "{}: '{}' is not accepted; accepted: normal, sequential, random, willneed, dontneed, noreuse", label, text));
      }},
-    {"lock-mode", "MODE", "hold an OFD lock on each IO's range (range) or the whole file (full) until it completes",
+    {"lock-mode", "MODE", "hold an OFD lock on each IO's range (range) or the whole file (full; shared when the job only reads) until it completes",
      APPLY {
        if (text == "range") job.spec().lock_mode = LockMode::kRange;
        else if (text == "full") job.spec().lock_mode = LockMode::kFull;

@@ -110,6 +110,10 @@ struct JobSpec {
   uint64_t total_bytes = 0;                // total over all workers; 0 = not set
   uint64_t total_ops = 0;                  // total over all workers; 0 = not set
   bool run_until_complete = false;         // every block of the working set exactly once
+  // How long after a stop (the end of the duration, a signal, an error)
+  // the host waits for the engine to hand back what is in flight before it
+  // gives up on it and reports the run as incomplete.
+  uint64_t stop_timeout_ns = 10'000'000'000;
 
   // Engine.
   std::string engine = "sync";             // a name, or a path to a .so

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
-// Interrupt handling: SIGINT and SIGTERM ask the run to stop gracefully (the
-// results are still reported, marked as interrupted).  A second signal
-// restores the default action, so a stuck run can still be killed.
+// Interrupt handling: SIGINT, SIGTERM and SIGHUP (the terminal went away)
+// ask the run to stop gracefully (the results are still reported, marked as
+// interrupted; the exit code is 128 + the signal).  A second signal of the
+// same kind restores the default action, so a stuck run can still be
+// killed.
 #ifndef IOPULSE_RUN_INTERRUPT_H_
 #define IOPULSE_RUN_INTERRUPT_H_
 

@@ -5,14 +5,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "report/live_line.h"
 #include "report/time_series_files.h"
+#include "run/bus_error_trap.h"
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
 #include "run/run_peers.h"
@@ -74,20 +78,40 @@ class IntervalEmitter {
   const IntervalSinks& sinks_;
   RunResult& result_;
   OpStatsSet cumulative_;
+
+ public:
+  // Everything emitted so far, summed.
+  const OpStatsSet& cumulative() const { return cumulative_; }
 };
+
+std::atomic<bool> g_workers_abandoned{false};
 
 }  // namespace
 
 void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   uint32_t n = 0;
   for (const WorkerGroup& g : groups_) n += g.spec->threads;
-  StartBarrier barrier(n);
-  RunSignals signals;
+  install_bus_error_handler();
+  // What the workers point to is on the heap: when an engine never returns
+  // (see `abandoned` below), its thread keeps them and they are not freed.
+  auto barrier_owner = std::make_unique<StartBarrier>(n);
+  auto signals_owner = std::make_unique<RunSignals>();
   // Per-worker intervals feed the per-worker series and the metrics server.
-  TimeSeriesAssembler time_series(n, spec_.timeseries_per_worker || spec_.prometheus_port != 0);
+  auto time_series_owner =
+      std::make_unique<TimeSeriesAssembler>(n, spec_.timeseries_per_worker || spec_.prometheus_port != 0);
+  auto file_offsets_owner = std::make_unique<std::vector<uint64_t>>();
+  StartBarrier& barrier = *barrier_owner;
+  RunSignals& signals = *signals_owner;
+  TimeSeriesAssembler& time_series = *time_series_owner;
+  std::vector<uint64_t>& file_offsets = *file_offsets_owner;
+  // The run's last moment to stop by itself: the longest duration of its
+  // groups (none when a group stops on a budget only).
+  uint64_t longest_duration_ns = 0;
+  for (const WorkerGroup& g : groups_) {
+    longest_duration_ns = g.spec->duration_ns == 0 ? UINT64_MAX : std::max(longest_duration_ns, g.spec->duration_ns);
+  }
 
   uint64_t working_set_bytes = 0;
-  std::vector<uint64_t> file_offsets;
   for (const PlannedFile& f : layout_.files) {
     file_offsets.push_back(working_set_bytes);
     working_set_bytes += f.size;
@@ -185,6 +209,16 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   std::string stopped_by_peer;
   bool told_peers = false;
   bool told_finished = false;
+  // A worker whose engine does not return from a call (a reap that ignores
+  // its timeout) cannot be joined.  Once the run should have stopped
+  // (duration over, a stop requested) and --stop-timeout and a second more
+  // have passed (the worker gives up on an engine that returns but keeps
+  // IOs by itself within --stop-timeout), such workers are abandoned: their
+  // threads are detached, what they use is not freed, their delivered
+  // intervals count, and the run is reported as incomplete.
+  uint64_t stop_seen_ns = 0;
+  std::vector<bool> abandoned(workers.size(), false);
+  bool any_abandoned = false;
   // A failure talking to the peers must not unwind past running threads:
   // the workers stop and are joined first.
   try {
@@ -197,6 +231,26 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       }
       if (peers_ == nullptr) {
         if (all_finished) break;
+        const uint64_t t = monotonic_now_ns();
+        if (stop_seen_ns == 0 && (signals.stop.load(std::memory_order_relaxed) ||
+                                  (longest_duration_ns != UINT64_MAX && t - start_ns >= longest_duration_ns))) {
+          stop_seen_ns = t;
+        }
+        if (stop_seen_ns != 0 && t - stop_seen_ns >= spec_.stop_timeout_ns + 1'000'000'000) {
+          signals.stop.store(true, std::memory_order_relaxed);
+          for (size_t wi = 0; wi < workers.size(); ++wi) {
+            if (workers[wi]->finished()) continue;
+            abandoned[wi] = true;
+            any_abandoned = true;
+            time_series.abandon(static_cast<uint32_t>(wi));
+            result.error_messages.push_back(fmt::format(
+                "engine {}: worker {} did not return from the engine {:.1f} s after the stop (--stop-timeout); "
+                "the run is incomplete: its IOs after its last stats interval are not counted",
+                groups_[group_of[wi]].engine.desc->name, wi,
+                static_cast<double>(t - stop_seen_ns) / 1e9));
+          }
+          break;
+        }
         for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
         std::this_thread::sleep_for(kMonitorPeriod);
         continue;
@@ -239,7 +293,24 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     for (auto& t : threads) t.join();
     throw;
   }
-  for (auto& t : threads) t.join();
+  for (size_t wi = 0; wi < threads.size(); ++wi) {
+    if (!abandoned[wi]) {
+      threads[wi].join();
+      continue;
+    }
+    // Still inside the engine: the thread keeps its Worker and what that
+    // points to, never freed (the process ends soon after the results are
+    // written; workers_abandoned() tells the caller).
+    threads[wi].detach();
+    (void)workers[wi].release();
+  }
+  if (any_abandoned) {
+    g_workers_abandoned.store(true);
+    (void)barrier_owner.release();
+    (void)signals_owner.release();
+    (void)time_series_owner.release();
+    (void)file_offsets_owner.release();
+  }
   result.resources = ResourceUsage::between(usage_before, ResourceUsage::now());
   if (interrupt_signal() != 0) result.interrupted = true;
 
@@ -247,6 +318,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   OpStatsSet totals;
   std::vector<OpStatsSet> group_totals(groups_.size());
   for (size_t wi = 0; wi < workers.size(); ++wi) {
+    if (abandoned[wi]) continue;
     const auto& w = workers[wi];
     totals.merge(w->stats());
     group_totals[group_of[wi]].merge(w->stats());
@@ -275,6 +347,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       }
     }
   }
+  // An abandoned worker's window ends at the stop it never saw.
+  if (any_abandoned) end_ns = std::max(end_ns, stop_seen_ns);
   result.window_ns = end_ns - start_ns;
   if (groups_.size() > 1) {
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
@@ -295,13 +369,21 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   if (peers_ == nullptr) {
     for (const MergedInterval& m : time_series.take_complete(/*all=*/true)) emit(m, result.window_ns);
   }
+  if (any_abandoned) {
+    // An abandoned worker's statistics are what it delivered: the totals
+    // are the time series' sum, which has every finished worker's whole
+    // statistics and the abandoned ones' closed intervals.
+    totals = emitter.cumulative();
+  }
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
 
   const OpStats data = totals.data_total();
   const uint64_t done_ops = data.ops + data.errors;
-  if (result.interrupted) {
+  if (any_abandoned) {
+    result.stop_reason = "incomplete";
+  } else if (result.interrupted) {
     result.stop_reason = "interrupted";
   } else if (signals.io_failed.load()) {
     result.stop_reason = "error";
@@ -328,5 +410,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   }
   if (sinks.live != nullptr) sinks.live->clear();
 }
+
+bool workers_abandoned() { return g_workers_abandoned.load(); }
 
 }  // namespace iopulse

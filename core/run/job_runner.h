@@ -84,6 +84,8 @@ class JobRunner {
   // config).  Rethrows a worker's setup failure (then nothing ran); with
   // peers, throws when any process failed to set up.  With peers, the
   // reporting process's result is the whole job's when run() returns.
+  // An engine that does not return within --stop-timeout after the stop
+  // leaves result.stop_reason "incomplete" (see workers_abandoned()).
   void run(RunResult& result, const IntervalSinks& sinks);
 
  private:
@@ -93,6 +95,12 @@ class JobRunner {
   RunPeers* peers_;
   JobPlacement placement_;
 };
+
+// True once a run left a worker thread inside an engine that never
+// returned.  The process must then end without unloading engines or
+// running destructors that thread may still use: write the results, then
+// std::_Exit().
+bool workers_abandoned();
 
 }  // namespace iopulse
 

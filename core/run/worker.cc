@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <csetjmp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "run/bus_error_trap.h"
 #include "run/monotonic_clock.h"
 #include "verify/block_format.h"
 
@@ -25,6 +27,7 @@ namespace {
 
 constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop is seen
 constexpr size_t kMaxErrorMessages = 8;
+constexpr uint64_t kPauseSliceNs = 50'000'000;        // bounds how late a pause sees a stop
 
 void* aligned_block(size_t alignment, size_t bytes) {
   const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
@@ -143,6 +146,9 @@ void Worker::run() {
       run_error_ = std::current_exception();
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
       setup_.signals->stop.store(true, std::memory_order_relaxed);
+      // What completed before the failure is measured like any run's end.
+      finish_ns_ = monotonic_now_ns();
+      roll_interval(finish_ns_, /*last=*/true);
     }
   }
   cpu_ = sched_getcpu();
@@ -247,7 +253,10 @@ void Worker::setup() {
 
   free_.resize(qd);
   batch_.resize(qd);
-  cqes_.resize(qd);
+  // Guard entries past qd: an engine writing a few completions too many
+  // writes there, and the ledger stops the run.
+  cqes_.resize(qd + CompletionLedger::kGuardCompletions);
+  ledger_ = std::make_unique<CompletionLedger>(desc.name, qd);
   for (uint32_t i = 0; i < qd; ++i) {
     IoSlot& slot = slots_[i];
     std::memset(&slot, 0, sizeof slot);
@@ -273,13 +282,30 @@ bool Worker::plain() const {
 }
 
 void Worker::loop(uint64_t start_ns) {
-  if (plain()) {
-    // Every IO moves one unit, so both budgets are one count of IOs.
-    if (remaining_bytes_ != UINT64_MAX) remaining_ops_ = std::min(remaining_ops_, remaining_bytes_ / unit_);
-    run_loop<true>(start_ns);
-  } else {
-    run_loop<false>(start_ns);
+  // A SIGBUS in the loop (an engine copying from a mapping of a file that
+  // was truncated under it) lands here; run_loop's frames hold nothing that
+  // needs destroying.
+  sigjmp_buf bus_error;
+  if (sigsetjmp(bus_error, 0) != 0) {
+    throw std::runtime_error(fmt::format(
+        "engine {}: bus error (SIGBUS) at address {} during an IO: a memory-mapped file was truncated by another "
+        "process, or its storage failed",
+        setup_.engine->name, last_bus_error_address()));
   }
+  arm_bus_error_jump(&bus_error);
+  try {
+    if (plain()) {
+      // Every IO moves one unit, so both budgets are one count of IOs.
+      if (remaining_bytes_ != UINT64_MAX) remaining_ops_ = std::min(remaining_ops_, remaining_bytes_ / unit_);
+      run_loop<true>(start_ns);
+    } else {
+      run_loop<false>(start_ns);
+    }
+  } catch (...) {
+    arm_bus_error_jump(nullptr);
+    throw;
+  }
+  arm_bus_error_jump(nullptr);
 }
 
 // A plain job's next IO: the same choices next_io() makes for it, without
@@ -325,6 +351,7 @@ void Worker::run_loop(uint64_t start_ns) {
   iop_io** const batch = batch_.data();
   iop_cqe* const cqes = cqes_.data();
   EngineInstance& engine = *engine_;
+  CompletionLedger& ledger = *ledger_;
 
   uint32_t nfree = qd;
   uint32_t pending = 0;   // prepared IOs at batch[0, pending) not yet accepted
@@ -333,6 +360,7 @@ void Worker::run_loop(uint64_t start_ns) {
   bool budget_spent = false;
   uint64_t now = start_ns;
   uint64_t reaped_at = 0;  // clock of the reap just processed, 0 once used or stale
+  uint64_t drain_deadline = 0;  // once draining: when to give up on the engine
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
   next_issue_ns_ = static_cast<double>(start_ns);
@@ -401,6 +429,7 @@ void Worker::run_loop(uint64_t start_ns) {
             throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
                                                  std::strerror(-accepted)));
           }
+          ledger.accepted(batch + done, offered, accepted);
           if (accepted == 0 && inflight == 0) {
             throw std::runtime_error(fmt::format(
                 "engine {}: submit accepted no IO while none was in flight", setup_.engine->name));
@@ -444,6 +473,7 @@ void Worker::run_loop(uint64_t start_ns) {
                                            std::strerror(-got)));
     }
     now = monotonic_now_ns();
+    ledger.reaped(cqes, qd, got);  // after the clock read, before any completion is used
     if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
     inflight_sum_ += inflight;
     ++reap_calls_;
@@ -506,6 +536,17 @@ void Worker::run_loop(uint64_t start_ns) {
       }
     }
     if (!submitting && inflight == 0) break;
+    if (!submitting) [[unlikely]] {
+      // Draining: an engine that never completes what it holds must not
+      // hold the run (the JobRunner bounds an engine that never returns).
+      if (drain_deadline == 0) {
+        drain_deadline = now + spec.stop_timeout_ns;
+      } else if (now >= drain_deadline) {
+        throw EngineContractError(fmt::format(
+            "engine {}: {} IOs still in flight {:.1f} s after the stop (--stop-timeout); the run is incomplete",
+            setup_.engine->name, inflight, static_cast<double>(spec.stop_timeout_ns) / 1e9));
+      }
+    }
   }
   finish_ns_ = now;
   roll_interval(now, /*last=*/true);
@@ -617,17 +658,22 @@ void Worker::check_read(const IoSlot& slot) {
 }
 
 // Locks belong to the worker's open file description, so the worker's own
-// IOs never conflict with each other.  Full mode holds one exclusive lock on
-// the whole file while any of the worker's IOs is in flight; range mode locks
-// each IO's range (shared for reads, exclusive for writes).
+// IOs never conflict with each other.  Full mode holds one lock on the whole
+// file while any of the worker's IOs is in flight (exclusive when the job
+// writes, shared when it only reads); range mode locks each IO's range
+// (shared for reads, exclusive for writes).
 bool Worker::lock_io(const IoSlot& slot, bool wait) {
   const bool full = setup_.spec->lock_mode == LockMode::kFull;
   if (full && locked_ios_ > 0) {
     ++locked_ios_;
     return true;
   }
+  // A job that only reads opens its files read-only (least access), and a
+  // read-only descriptor cannot hold a write lock: its full lock is shared,
+  // which still keeps every writer out.
+  const bool job_writes = setup_.spec->read_percent < 100;
   struct flock lock {};
-  lock.l_type = full || slot.io.op == IOP_OP_WRITE ? F_WRLCK : F_RDLCK;
+  lock.l_type = (full && job_writes) || slot.io.op == IOP_OP_WRITE ? F_WRLCK : F_RDLCK;
   lock.l_whence = SEEK_SET;
   if (setup_.spec->lock_mode == LockMode::kRange) {
     lock.l_start = static_cast<off_t>(slot.io.offset);
@@ -660,13 +706,19 @@ void Worker::unlock_io(const IoSlot& slot) {
 }
 
 void Worker::wait_until(uint64_t until, bool spin) const {
+  // A stop (SIGINT, an error of another worker) ends the pause early.
+  const std::atomic<bool>& stop = setup_.signals->stop;
   if (spin) {
-    while (monotonic_now_ns() < until) {
+    while (monotonic_now_ns() < until && !stop.load(std::memory_order_relaxed)) {
     }
     return;
   }
-  timespec ts{static_cast<time_t>(until / 1'000'000'000), static_cast<long>(until % 1'000'000'000)};
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  for (;;) {
+    const uint64_t now = monotonic_now_ns();
+    if (now >= until || stop.load(std::memory_order_relaxed)) return;
+    const uint64_t slice_end = std::min(until, now + kPauseSliceNs);
+    timespec ts{static_cast<time_t>(slice_end / 1'000'000'000), static_cast<long>(slice_end % 1'000'000'000)};
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
   }
 }
 

@@ -35,6 +35,7 @@
 
 #include "iopulse/engine.h"
 #include "job/job_spec.h"
+#include "run/completion_ledger.h"
 #include "run/engine_instance.h"
 #include "run/start_barrier.h"
 #include "stats/access_heatmap.h"
@@ -187,7 +188,8 @@ class Worker {
   void* priv_ = nullptr;
   std::vector<uint32_t> free_;       // stack of free slot indexes
   std::vector<iop_io*> batch_;       // IOs prepared and not yet accepted
-  std::vector<iop_cqe> cqes_;        // reap() output
+  std::vector<iop_cqe> cqes_;        // reap() output (qd entries and guards)
+  std::unique_ptr<CompletionLedger> ledger_;  // checks the engine's answers
 
   RandomSource rng_;
   OffsetGenerator offsets_;

@@ -52,9 +52,11 @@ struct RunResult {
   std::vector<std::string> error_messages;  // the first few IO error texts
 
   // Time series: one summary per stats interval (all workers), and per
-  // worker when asked for.  Bounded: past kMaxStoredIntervals the summaries
-  // are only streamed to files and `timeseries_truncated` is set.
-  static constexpr size_t kMaxStoredIntervals = 86400;
+  // worker when asked for.  Bounded, so memory does not grow with the
+  // length of a run: past kMaxStoredIntervals summaries (about 2 MB; an
+  // hour of 1 s intervals) each series is only streamed to files and
+  // `timeseries_truncated` is set.
+  static constexpr size_t kMaxStoredIntervals = 3600;
   uint64_t stats_interval_ns = 0;
   uint64_t intervals = 0;  // intervals of the time series, stored or not
   std::vector<IntervalSummary> timeseries;

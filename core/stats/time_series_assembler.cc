@@ -7,10 +7,11 @@
 namespace iopulse {
 
 TimeSeriesAssembler::TimeSeriesAssembler(uint32_t workers, bool keep_per_worker)
-    : keep_per_worker_(keep_per_worker), highest_(workers, -1), finished_(workers, false) {}
+    : keep_per_worker_(keep_per_worker), highest_(workers, -1), finished_(workers, false), abandoned_(workers, false) {}
 
 void TimeSeriesAssembler::deliver(WorkerInterval&& interval) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (abandoned_[interval.worker]) return;
   const int64_t index = static_cast<int64_t>(interval.index);
   highest_[interval.worker] = std::max(highest_[interval.worker], index);
   // A worker closes an interval when its clock passes the interval's end,
@@ -22,6 +23,12 @@ void TimeSeriesAssembler::deliver(WorkerInterval&& interval) {
   m.inflight_sum += interval.inflight_sum;
   m.reap_calls += interval.reap_calls;
   if (keep_per_worker_) m.per_worker.push_back(std::move(interval));
+}
+
+void TimeSeriesAssembler::abandon(uint32_t worker) {
+  std::lock_guard<std::mutex> lock(mu_);
+  finished_[worker] = true;
+  abandoned_[worker] = true;
 }
 
 void TimeSeriesAssembler::finish(uint32_t worker) {

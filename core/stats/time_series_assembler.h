@@ -33,6 +33,9 @@ class TimeSeriesAssembler {
   void deliver(WorkerInterval&& interval);
   // The worker delivers nothing more.
   void finish(uint32_t worker);
+  // The worker is given up on (its engine never returned): like finish(),
+  // and whatever it might still deliver is dropped.
+  void abandon(uint32_t worker);
 
   // The complete intervals not taken yet, in index order.  When `all` is
   // true (every worker has finished) everything still held is returned.
@@ -44,6 +47,7 @@ class TimeSeriesAssembler {
   std::vector<int64_t> highest_;    // per worker: highest index delivered, -1 none
   int64_t full_through_ = -1;       // highest interval some worker's clock has passed
   std::vector<bool> finished_;
+  std::vector<bool> abandoned_;
   uint64_t next_index_ = 0;          // first index not taken yet
   std::map<uint64_t, MergedInterval> pending_;
 };

@@ -17,7 +17,28 @@
 
 namespace iopulse {
 
-std::vector<std::pair<std::string, uint64_t>> read_layout_manifest(const std::string& path) {
+namespace {
+
+// `p` made absolute (against the working directory) and lexically normal.
+std::filesystem::path absolute_normal(const std::filesystem::path& p) {
+  std::error_code ec;
+  const std::filesystem::path a = std::filesystem::absolute(p, ec);
+  return (ec ? p : a).lexically_normal();
+}
+
+// `file` relative to `dir` when it lies inside it, else empty (both
+// absolute and normal).
+std::filesystem::path inside(const std::filesystem::path& file, const std::filesystem::path& dir) {
+  const std::filesystem::path rel = file.lexically_relative(dir);
+  if (rel.empty() || rel == "." || *rel.begin() == "..") return {};
+  return rel;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, uint64_t>> read_layout_manifest(const std::string& path,
+                                                                    const std::string& target) {
+  const std::filesystem::path target_dir = absolute_normal(target);
   std::ifstream in(path);
   if (!in) {
     throw UsageError(fmt::format("--layout-manifest: cannot read '{}': {}", path, std::generic_category().message(errno)));
@@ -39,12 +60,17 @@ std::vector<std::pair<std::string, uint64_t>> read_layout_manifest(const std::st
     const uint64_t size = parse_size(where, line.substr(start, gap - start));
     if (size == 0) throw UsageError(fmt::format("{}: a file of 0 bytes cannot be addressed", where));
     const std::string file = line.substr(name);
-    // Every file lies inside the target directory: no absolute path, no
-    // "..", and each file once (a/./b and a//b are a/b).
-    const std::filesystem::path rel(file);
+    // Every file lies inside the target directory: a relative path without
+    // "..", or an absolute one inside the target (as an export of a single
+    // file names it); each file once (a/./b and a//b are a/b).
+    std::filesystem::path rel(file);
     if (rel.is_absolute()) {
-      throw UsageError(fmt::format("{}: '{}' is an absolute path; accepted: a path relative to the target "
-                                   "directory", where, file));
+      const std::filesystem::path within = inside(rel.lexically_normal(), target_dir);
+      if (within.empty()) {
+        throw UsageError(fmt::format("{}: '{}' is outside the target directory '{}'; accepted: a path inside it, "
+                                     "relative to it or absolute", where, file, target_dir.string()));
+      }
+      rel = within;
     }
     for (const auto& part : rel) {
       if (part == "..") {
@@ -68,10 +94,15 @@ std::vector<std::pair<std::string, uint64_t>> read_layout_manifest(const std::st
 
 void write_layout_manifest(const std::string& path, const TargetLayout& layout, const std::string& target) {
   std::string text = "# IOPulse layout manifest: SIZE PATH (PATH relative to the target directory)\n";
-  const std::string prefix = target + "/";
+  const std::filesystem::path target_dir = absolute_normal(target);
   for (const PlannedFile& f : layout.files) {
-    const std::string shown = f.path.starts_with(prefix) ? f.path.substr(prefix.size()) : f.path;
-    text += fmt::format("{} {}\n", f.size, shown);
+    // Inside the target: relative to it, so the layout can be made again
+    // under another directory.  Otherwise (a single file, per-worker files
+    // beside it): absolute, which a manifest read into a directory holding
+    // them accepts.
+    const std::filesystem::path file = absolute_normal(f.path);
+    const std::filesystem::path within = inside(file, target_dir);
+    text += fmt::format("{} {}\n", f.size, within.empty() ? file.string() : within.string());
   }
   write_result_file("--export-layout-manifest", path, text, "the layout manifest");
 }

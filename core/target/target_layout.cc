@@ -26,7 +26,7 @@ bool is_file_set(const JobSpec& spec) {
 // (path relative to the set's directory, size) of every file of a set.
 std::vector<std::pair<std::string, uint64_t>> file_set_members(const JobSpec& spec) {
   std::vector<std::pair<std::string, uint64_t>> members;
-  if (!spec.layout_manifest.empty()) return read_layout_manifest(spec.layout_manifest);
+  if (!spec.layout_manifest.empty()) return read_layout_manifest(spec.layout_manifest, spec.target_path);
   const uint32_t count = spec.num_files != 0 ? spec.num_files : spec.total_files;
   const size_t digits = std::to_string(count - 1).size();
   uint64_t leaves = 1;

@@ -32,9 +32,11 @@
  * and the clamp keeps that from happening for files whose size is not a
  * multiple of the page size.  It cannot protect against another process
  * truncating the file while it is mapped: a copy from a page that no longer
- * exists still raises SIGBUS and ends the run.  The engine does not install a
- * signal handler (signal disposition belongs to the host), so do not truncate
- * files under a running job.  A write never extends the file.
+ * exists still raises SIGBUS.  The engine does not install a signal handler
+ * (signal disposition belongs to the host); the iopulse host turns a SIGBUS
+ * on a worker into an IO error that stops the run with its results, and
+ * makes no further call on the instance but destroy().  A write never
+ * extends the file.
  *
  * O_DIRECT: a copy through the page cache cannot bypass it.  The engine does
  * not declare IOP_CAP_DIRECT, create() refuses IOP_CONFIG_DIRECT and

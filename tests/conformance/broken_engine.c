@@ -18,6 +18,14 @@
  *                       of every write
  *   BROKEN_AUX          completions carry an aux value without a flag saying
  *                       what it is
+ *   BROKEN_SUBMIT_EXTRA submit() returns one more than it was given
+ *   BROKEN_REAP_EXTRA   reap() returns max + 1 whenever it has a completion
+ *                       (it fills no more than max entries)
+ *   BROKEN_DUPLICATE    every IO completes twice
+ *   BROKEN_STUCK        after its first 1000 IOs, submit() accepts IOs that
+ *                       never complete, and reap() with nothing to hand
+ *                       back never returns (it ignores its timeout)
+ *   BROKEN_HUGE_ALIGN   declares a buffer alignment of 2 GiB
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iopulse/engine.h"
@@ -47,6 +56,7 @@ struct iop_engine {
   int event_fd;           /* BROKEN_SILENT_CFD */
   unsigned char *data[64]; /* BROKEN_HALF_STORE: each file's bytes */
   uint64_t size[64];
+  uint64_t accepted; /* IOs accepted so far (BROKEN_STUCK) */
 };
 
 static void set_error(iop_error *err, const char *msg) {
@@ -65,8 +75,10 @@ static int32_t broken_create(const iop_engine_config *config, iop_engine **out, 
   }
   e->queue_depth = config->queue_depth;
   e->event_fd = -1;
-#ifdef BROKEN_OVER_ACCEPT
+#if defined(BROKEN_OVER_ACCEPT)
   e->ring_size = 65536;
+#elif defined(BROKEN_DUPLICATE)
+  e->ring_size = 2 * config->queue_depth;
 #else
   e->ring_size = config->queue_depth;
 #endif
@@ -176,8 +188,13 @@ static int32_t broken_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
   uint32_t k;
   for (k = 0; k < n && e->count < e->ring_size; k++) {
-#ifndef BROKEN_OVER_ACCEPT
+#if defined(BROKEN_DUPLICATE)
+    if (e->count + 2 > e->ring_size) break;
+#elif !defined(BROKEN_OVER_ACCEPT)
     if (e->count >= e->queue_depth) break;
+#endif
+#ifdef BROKEN_STUCK
+    if (++e->accepted > 1000) continue; /* accepted, never completed */
 #endif
     iop_cqe *cqe = &e->ring[(e->head + e->count) % e->ring_size];
     cqe->user_data = ios[k]->user_data;
@@ -194,8 +211,16 @@ static int32_t broken_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint
 #endif
     cqe->flags = 0;
     e->count++;
+#ifdef BROKEN_DUPLICATE
+    e->ring[(e->head + e->count) % e->ring_size] = *cqe;
+    e->count++;
+#endif
   }
+#ifdef BROKEN_SUBMIT_EXTRA
+  return (int32_t)k + 1;
+#else
   return (int32_t)k;
+#endif
 }
 
 static int32_t broken_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
@@ -205,12 +230,23 @@ static int32_t broken_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t m
 #ifdef BROKEN_CRASH
   if (e->count == 0) raise(SIGSEGV); /* as a stray NULL dereference would */
 #endif
+#ifdef BROKEN_STUCK
+  if (e->count == 0) {
+    for (;;) { /* as an engine waiting on an event that never comes */
+      struct timespec ts = {1, 0};
+      nanosleep(&ts, NULL);
+    }
+  }
+#endif
   uint32_t k;
   for (k = 0; k < max && e->count > 0; k++) {
     out[k] = e->ring[e->head];
     e->head = (e->head + 1) % e->ring_size;
     e->count--;
   }
+#ifdef BROKEN_REAP_EXTRA
+  if (k > 0) return (int32_t)max + 1;
+#endif
   return (int32_t)k;
 }
 
@@ -238,6 +274,9 @@ static const iop_engine_desc broken_desc = {
 #endif
     ,
     .max_queue_depth = 4096,
+#ifdef BROKEN_HUGE_ALIGN
+    .min_buf_align = UINT32_C(1) << 31,
+#endif
     .create = broken_create,
     .destroy = broken_destroy,
     .open_file = broken_open_file,

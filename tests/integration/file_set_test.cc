@@ -102,6 +102,26 @@ TEST(FileSet, ManifestWithSpacesRoundTrips) {
   EXPECT_EQ(again["preparation"]["bytes_written"].get<uint64_t>(), 0u);
 }
 
+// A manifest exported anywhere reads back: the files of a single-file
+// target (or per-worker files beside it) are not under a target directory,
+// so they are exported as absolute paths, which a manifest read into a
+// directory holding them accepts.
+TEST(FileSet, ManifestOfFilesOutsideATargetDirectoryReadsBackIntoTheirDirectory) {
+  ScratchDir dir;
+  const std::string set = dir.file("set");
+  fs::create_directory(set);
+  const std::string exported = dir.file("exported.txt");
+  run_ok(dir, {set + "/data", "--file-size", "64k", "--threads", "2", "--file-distribution", "per-worker",
+               "--export-layout-manifest", exported});
+  EXPECT_EQ(read_file(exported),
+            "# IOPulse layout manifest: SIZE PATH (PATH relative to the target directory)\n"
+            "65536 " + set + "/data.0\n65536 " + set + "/data.1\n");
+  const auto again = run_ok(dir, {set, "--layout-manifest", exported});
+  EXPECT_EQ(again["read"]["ops"].get<uint64_t>(), 32u) << "both files, 16 blocks each";
+  EXPECT_EQ(again["preparation"]["bytes_written"].get<uint64_t>(), 0u) << "the same files, already there";
+  EXPECT_EQ(files_under(set), (std::vector<std::string>{"data.0", "data.1"}));
+}
+
 TEST(FileSet, BadSetsAreUsageErrors) {
   ScratchDir dir;
   const std::string manifest = dir.file("bad.txt");

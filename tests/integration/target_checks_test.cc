@@ -70,7 +70,8 @@ TEST(TargetChecks, LayoutManifestsStayInsideTheTargetAndListEachFileOnce) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"64k a\n64k ../outside\n", "leads out of the target directory"},
       {"64k a\n64k sub/../../outside\n", "leads out of the target directory"},
-      {"64k " + dir.file("absolute") + "\n", "is an absolute path"},
+      {"64k " + dir.file("absolute") + "\n", "is outside the target directory"},
+      {"64k " + dir.file("setx/a") + "\n", "is outside the target directory"},
       {"64k a\n64k b\n64k ./a\n", "is listed twice"},
       {"64k sub/\n", "names a directory"},
   };

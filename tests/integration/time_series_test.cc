@@ -184,6 +184,22 @@ TEST(TimeSeries, FilesAreValidAfterSigint) {
   EXPECT_EQ(rows.size(), lines.size() + 1);
 }
 
+// The series in memory (for the JSON result) is bounded; the streamed
+// files have every interval.
+TEST(TimeSeries, SeriesInMemoryIsBoundedAndTheFilesHaveEveryInterval) {
+  ScratchDir dir;
+  const std::string json = dir.file("o.json"), jsonl = dir.file("ts.jsonl");
+  const RunOutcome r = run_iopulse({dir.file("f"), "--engine", "null", "--file-size", "1M", "--stats-interval",
+                                    "10ms", "--duration", "37s", "--timeseries-output", jsonl, "--json-output",
+                                    json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = read_json(json);
+  EXPECT_EQ(j["timeseries"].size(), 3600u);
+  EXPECT_EQ(j["timeseries_truncated"], true);
+  EXPECT_EQ(j["timeseries"][3599]["index"], 3599);
+  EXPECT_GE(lines_of(read_file(jsonl)).size(), 3690u);
+}
+
 TEST(TimeSeries, PlainProgressLinesWhenNotATerminal) {
   ScratchDir dir;
   const RunOutcome r = run_iopulse({dir.file("f"), "--file-size", "4M", "--duration", "1s", "--stats-interval",

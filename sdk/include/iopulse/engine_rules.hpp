@@ -593,10 +593,15 @@ inline std::vector<OptionalFunction> optional_functions(const iop_engine_desc& d
   };
 }
 
+// The largest min_buf_align a host honours: a huge page.  Each IO buffer is
+// rounded up to the alignment, so a larger one would cost memory without
+// bound (queue depth x alignment) for no device that needs it.
+inline constexpr uint32_t kMaxBufAlign = 2u << 20;
+
 // "" when a (copied) descriptor is one the host can use: name [a-z0-9_]+;
 // every required function; every required capability known; each optional
 // function present exactly when its capability is declared;
-// max_queue_depth >= 1; min_buf_align 0 or a power of two; the option table
+// max_queue_depth >= 1; min_buf_align 0 or a power of two up to kMaxBufAlign; the option table
 // well formed.  Unknown informational capability bits are not an error here
 // (a host ignores them); see check_descriptor_quality().
 inline std::string check_descriptor(const iop_engine_desc& d, const char* who) {
@@ -639,6 +644,10 @@ inline std::string check_descriptor(const iop_engine_desc& d, const char* who) {
   if (d.max_queue_depth < 1) return "max_queue_depth is 0";
   if ((d.min_buf_align & (d.min_buf_align - 1)) != 0) {
     return "min_buf_align " + std::to_string(d.min_buf_align) + " is not a power of two";
+  }
+  if (d.min_buf_align > kMaxBufAlign) {
+    return "min_buf_align " + std::to_string(d.min_buf_align) +
+           " is more than 2 MiB (a huge page), the most a host aligns IO buffers to";
   }
   return check_option_table(d);
 }

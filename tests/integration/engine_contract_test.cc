@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// The host against engines that break the contract: the broken engines of
+// the conformance suite (tests/conformance/broken_engine.c), each of which
+// iopulse-engine-check fails.  For every one the host survives: it refuses
+// the engine, or stops the run with a message naming the engine and what it
+// did, results written; or, where the defect cannot reach the host (it
+// never offers more than queue_depth IOs, never reaps with nothing in
+// flight, uses no completion fd or engine buffers), runs to the end.
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+std::string broken(const std::string& name) {
+  return std::string(IOPULSE_BROKEN_ENGINE_DIR) + "/iopulse_broken_" + name + ".so";
+}
+
+struct Case {
+  const char* engine;      // the broken_<engine>.so
+  int exit_code;
+  const char* message;     // on stderr ("" none expected)
+  const char* stop_reason;  // in the JSON result ("" when the engine is refused before a run)
+};
+
+class BrokenEngine : public ::testing::TestWithParam<Case> {};
+
+TEST_P(BrokenEngine, HostSurvivesWithAClearMessage) {
+  const Case& c = GetParam();
+  ScratchDir dir;
+  const std::string json = dir.file("out.json");
+  const auto start = std::chrono::steady_clock::now();
+  const RunOutcome r = run_iopulse({dir.file("x"), "--engine", broken(c.engine), "--file-size", "1M",
+                                    "--duration", "1s", "--queue-depth", "4", "--stop-timeout", "1s",
+                                    "--json-output", json, "-q"});
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
+  EXPECT_LT(took, 30.0);
+  if (c.message[0] != '\0') {
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  } else {
+    EXPECT_EQ(r.err, "");
+  }
+  if (c.stop_reason[0] == '\0') {
+    EXPECT_FALSE(std::filesystem::exists(json)) << "refused before anything was written";
+    return;
+  }
+  const auto j = read_json(json);
+  EXPECT_EQ(j["stop_reason"], c.stop_reason);
+  if (std::string(c.stop_reason) == "duration") {
+    EXPECT_GT(j["read"]["ops"].get<uint64_t>(), 1000u);
+    EXPECT_EQ(j["read"]["errors"].get<uint64_t>(), 0u);
+  } else {
+    EXPECT_NE(j["errors"].dump().find(c.message), std::string::npos) << j["errors"].dump();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EngineContract, BrokenEngine,
+    ::testing::Values(
+        Case{"user_data", 1, "engine broken broke the engine contract: reap() returned a completion", "error"},
+        Case{"submit_extra", 1,
+             "engine broken broke the engine contract: submit() of 4 IOs returned 5, more than it was given",
+             "error"},
+        Case{"reap_extra", 1,
+             "engine broken broke the engine contract: reap(max=4) returned 5 completions, more than asked",
+             "error"},
+        Case{"duplicate", 1, "which is not in flight (completed twice, or never submitted)", "error"},
+        Case{"stuck", 1, "engine broken: worker 0 did not return from the engine", "incomplete"},
+        Case{"huge_align", 2, "min_buf_align 2147483648 is more than 2 MiB", ""},
+        Case{"unknown_required", 2, "requires capability bits 0x8000000000000000", ""},
+        // Defects the host never meets: it offers at most queue_depth IOs,
+        // never reaps with nothing in flight, uses no completion fd or
+        // engine buffers, checks no data without --verify, reads no aux of
+        // a read, and has no use for an extra exported symbol; a leak
+        // costs 4 KiB per instance.
+        Case{"over_accept", 0, "", "duration"}, Case{"crash", 0, "", "duration"},
+        Case{"leak", 0, "", "duration"}, Case{"exports", 0, "", "duration"},
+        Case{"silent_completion_fd", 0, "", "duration"}, Case{"alloc_fails", 0, "", "duration"},
+        Case{"half_store", 0, "", "duration"}, Case{"aux", 0, "", "duration"}),
+    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.engine); });
+
+// The first Ctrl-C ends a run whose engine never returns: after
+// --stop-timeout the run is reported as incomplete, results written.
+TEST(EngineContract, InterruptEndsARunStuckInTheEngine) {
+  ScratchDir dir;
+  const std::string json = dir.file("out.json");
+  const auto start = std::chrono::steady_clock::now();
+  const RunOutcome r = run_iopulse_and_signal_when(
+      {dir.file("x"), "--engine", broken("stuck"), "--file-size", "1M", "--duration", "1h", "--stop-timeout",
+       "1s", "--json-output", json, "-q"},
+      [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(500); }, SIGINT);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(took, 10.0);
+  EXPECT_NE(r.err.find("did not return from the engine"), std::string::npos) << r.err;
+  const auto j = read_json(json);
+  EXPECT_EQ(j["stop_reason"], "incomplete");
+  EXPECT_EQ(j["interrupted"], true);
+}
+
+}  // namespace
+}  // namespace iopulse::test
