@@ -17,11 +17,18 @@
  *             is what one IO at a time with a clock read and bookkeeping
  *             between copies comes close to
  *
+ * First touch (the last argument):
+ *   prefault  before the clock starts, read one byte of every page of the
+ *             mapping that is in the page cache, so the loop measures copies
+ *             through an established mapping
+ *   touch     (the default) no such pass: the loop's first copy from each
+ *             page takes its page fault, as in fio's and iopulse's mmap engines
+ *
  *   cc -O2 -o /tmp/mmap_loop bench/mmap_loop.c
  *   cat /tmp/iopulse-bench/cached.dat > /dev/null     # warm the page cache
- *   /tmp/mmap_loop /tmp/iopulse-bench/cached.dat 3 [plain|prefetch|fenced] [BS]
+ *   /tmp/mmap_loop /tmp/iopulse-bench/cached.dat 3 [plain|prefetch|fenced] [BS] [touch|prefault]
  *
- * Prints IOPS and ns per IO.
+ * Prints IOPS, ns per IO and CPU seconds (user + system) per million IOs.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -30,9 +37,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+static double cpu_s(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+         ru.ru_stime.tv_usec / 1e6;
+}
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -55,7 +70,8 @@ static void *(*volatile copy)(void *, const void *, size_t) = memcpy;
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s FILE SECONDS [plain|prefetch|fenced] [BLOCK_SIZE]\n", argv[0]);
+    fprintf(stderr, "usage: %s FILE SECONDS [plain|prefetch|fenced] [BLOCK_SIZE] [touch|prefault]\n",
+            argv[0]);
     return 2;
   }
   const double seconds = atof(argv[2]);
@@ -67,6 +83,12 @@ int main(int argc, char **argv) {
     return 2;
   }
   const size_t bs = argc > 4 ? (size_t)strtoull(argv[4], NULL, 0) : 4096;
+  const char *touch = argc > 5 ? argv[5] : "touch";
+  const int prefault = strcmp(touch, "prefault") == 0;
+  if (!prefault && strcmp(touch, "touch") != 0) {
+    fprintf(stderr, "first-touch mode '%s' is not accepted; accepted: touch, prefault\n", touch);
+    return 2;
+  }
   const int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     perror(argv[1]);
@@ -85,7 +107,22 @@ int main(int argc, char **argv) {
   }
   unsigned char *buf = aligned_alloc(4096, (bs + 4095) / 4096 * 4096);
   if (buf == NULL) return 1;
+  if (prefault) {
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const size_t pages = ((size_t)st.st_size + page - 1) / page;
+    unsigned char *resident = malloc(pages);
+    if (resident == NULL || mincore((void *)map, (size_t)st.st_size, resident) != 0) {
+      perror("mincore");
+      return 1;
+    }
+    volatile unsigned char sink = 0;
+    for (size_t i = 0; i < pages; i++) {
+      if (resident[i] & 1) sink += map[i * page];
+    }
+    free(resident);
+  }
 
+  const double cpu0 = cpu_s();
   const uint64_t start = now_ns();
   const uint64_t deadline = start + (uint64_t)(seconds * 1e9);
   uint64_t ios = 0, end = start;
@@ -105,7 +142,8 @@ int main(int argc, char **argv) {
     if (end >= deadline) break;
   }
   const double elapsed = (end - start) / 1e9;
-  printf("%s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO\n", mode, (unsigned long long)ios, elapsed,
-         ios / elapsed, elapsed * 1e9 / ios);
+  const double cpu = cpu_s() - cpu0;
+  printf("%s %s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO, CPU s per M IO: %.3f\n", mode, touch,
+         (unsigned long long)ios, elapsed, ios / elapsed, elapsed * 1e9 / ios, cpu / (ios / 1e6));
   return 0;
 }

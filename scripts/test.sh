@@ -10,10 +10,11 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # strace (what the io_uring engine's metadata ops make the process do).
 # libfuse3-dev and fuse3 (faultfs, the tests' FUSE file system) and e2fsprogs
 # (mkfs.ext4, chattr) serve the reliability tests; valgrind checks a run for
-# leaks.  tmux (the live view read off a real terminal), prometheus (a real
-# server scrapes a run; promtool checks the text) and python3-pandas (reads
-# the CSV time series) observe the outputs.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind tmux prometheus python3-pandas" "$repo/scripts/bootstrap.sh"
+# leaks.  zstd and lz4 compress the data the compression/deduplication tests
+# wrote (fio, from bootstrap, brings fio-dedupe).  tmux (the live view read
+# off a real terminal), prometheus (promtool checks the metrics text) and
+# python3-pandas (reads the CSV time series) observe the outputs.
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 tmux prometheus python3-pandas" "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time.
 if [ "$#" -eq 0 ]; then

@@ -3,10 +3,12 @@
 #include "cli/application.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -45,6 +47,7 @@
 #include "target/dataset_preparer.h"
 #include "target/layout_manifest.h"
 #include "target/target_layout.h"
+#include "verify/verify_journal.h"
 
 namespace iopulse {
 namespace {
@@ -214,6 +217,7 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
   inputs.push_back({"the target", spec.target_path});
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
+  if (!spec.verify_journal.empty()) inputs.push_back({"the verify journal", spec.verify_journal});
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
       for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});
@@ -226,6 +230,59 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
                            inputs);
 }
 
+// Whether a workload writes verified blocks.
+bool writes_verified(const JobSpec& s) { return s.verify && s.read_percent < 100; }
+
+// --verify-journal: loads and checks the journal against the job's dataset
+// (nothing is created or changed here).  Throws UsageError.
+std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhase>& phases, bool together) {
+  const PlannedWorkload& first = phases.front().first();
+  const JobSpec& spec = first.spec;
+  if (spec.verify_journal.empty()) return nullptr;
+  const std::string& path = spec.verify_journal;
+  if (together) {
+    throw UsageError(fmt::format("--verify-journal: '{}': not available when several ranks run the job; run it on "
+                                 "one rank", path));
+  }
+  JournalIdentity identity;
+  identity.seed = spec.seed;
+  identity.block_size = spec.block_size;
+  for (const PlannedFile& f : first.layout.files) identity.files.push_back({f.path, f.size});
+  bool writes = false;
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) {
+      if (w->spec.seed != spec.seed || w->spec.block_size != spec.block_size) {
+        throw UsageError(fmt::format("--verify-journal: '{}': every phase must use the same --seed and --block-size "
+                                     "(one journal records one dataset)", path));
+      }
+      writes |= writes_verified(w->spec);
+    }
+  }
+  std::error_code ec;
+  for (const JournalIdentity::File& f : identity.files) {
+    if (std::filesystem::equivalent(path, f.path, ec) || std::filesystem::absolute(path) == std::filesystem::absolute(f.path)) {
+      throw UsageError(fmt::format("--verify-journal: '{}' is a file of the job; accepted: a file of its own", path));
+    }
+  }
+  auto journal = VerifyJournal::load(path, identity, writes ? VerifyJournal::Access::kWrite
+                                                            : VerifyJournal::Access::kRead);
+  if (journal->existed() && writes && spec.force_recreate) {
+    throw UsageError(fmt::format("--verify-journal: '{}' records the dataset --force-recreate would rewrite; "
+                                 "accepted: remove the journal to start a new dataset", path));
+  }
+  if (journal->existed()) {
+    for (const PlannedFile& f : first.layout.files) {
+      struct stat st {};
+      if (stat(f.path.c_str(), &st) != 0 || (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) < f.size)) {
+        throw UsageError(fmt::format("--verify-journal: '{}' records data in '{}', which is missing or shorter than "
+                                     "{} bytes; accepted: remove the journal to start a new dataset", path, f.path,
+                                     f.size));
+      }
+    }
+  }
+  return journal;
+}
+
 // How the files must be prepared so every phase finds what it needs.
 PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
   const JobSpec& first = phases.front().first().spec;
@@ -235,10 +292,16 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
   o.block_size = first.block_size;
   o.preallocate = first.preallocate;
   o.force_recreate = first.force_recreate;
+  uint64_t data_bytes = 0;
+  for (const PlannedFile& f : phases.front().first().layout.files) data_bytes += f.size;
+  o.content = first.content(data_bytes);
   for (const PlannedPhase& phase : phases) {
     for (const auto& w : phase.workloads) {
     const JobSpec& s = w->spec;
-    if (s.verify && s.read_percent > 0 && !o.verified) {
+    // Every verify job fills the files with verified blocks: a write job
+    // need not write every block (random offsets, a budget), and a later
+    // --verify-only checks them all.
+    if (s.verify && !o.verified) {
       o.verified = true;
       o.seed = s.seed;
       o.block_size = s.block_size;
@@ -335,12 +398,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   });
   std::vector<PlannedPhase> phases;
   OutputPlan outputs;
+  std::unique_ptr<VerifyJournal> journal;
   agree_on(group, [&] {
     phases = plan_phases(std::move(specs), lib, scopes);
     calibrate_monotonic_clock();
     // Every output is checked before anything is prepared, so no run's
     // results are lost to a bad output path found at the end.
     outputs = check_outputs(phases, cl);
+    journal = open_verify_journal(phases, together);
   });
   if (cl.dry_run()) {
     if (group.rank() == 0) print_plan(phases, lib);
@@ -475,15 +540,26 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
 
   const bool several = phases.size() > 1 || !phases.front().name.empty();
   uint32_t run_number = 0;
+<<<<<<< HEAD
   for (size_t phase_index = 0; phase_index < phases.size(); ++phase_index) {
     const PlannedPhase& phase = phases[phase_index];
+=======
+  uint32_t phase_index = 0;
+  for (const PlannedPhase& phase : phases) {
+>>>>>>> main
     if (!prepared) break;
     if (live) live->start(goals[phase_index]);
     const JobSpec& ps = phase.first().spec;
     std::vector<WorkerGroup> groups;
     uint32_t phase_threads = 0;
+    // Each phase that writes verified blocks takes a new generation epoch,
+    // so its writes are newer than every earlier phase's or run's.
+    bool phase_writes = false;
+    for (const auto& w : phase.workloads) phase_writes |= writes_verified(w->spec);
+    const uint32_t epoch = journal && phase_writes ? journal->begin_epoch() : phase_index;
+    ++phase_index;
     for (const auto& w : phase.workloads) {
-      groups.push_back({w->name, &w->spec, &w->layout, w->binding});
+      groups.push_back({w->name, &w->spec, &w->layout, w->binding, epoch, journal.get()});
       phase_threads += w->spec.threads;
     }
     IntervalSinks sinks;
@@ -562,6 +638,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     IntervalSummary end;
     end.end_ns = result.window_ns;
     exporter->publish(metrics_snapshot(info, none, end, totals, spec.stats_interval_ns, result.window_ns, false));
+  }
+  if (journal) {
+    result.verify_journal = journal->path();
+    result.journal_epoch = journal->epoch();
+    result.journal_durable_blocks = journal->recorded_units();
   }
   if (group.rank() == 0) {
     for (const RunResult& p : result.phases) {

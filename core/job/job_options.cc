@@ -245,6 +245,10 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().verify = flag_value(text, label); }},
     {"verify-only", "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
      APPLY { job.spec().verify_only = flag_value(text, label); }},
+    {"verify-journal", "FILE",
+     "durable record of the latest synced generation of every block (with --verify: kept at each fsync/fdatasync "
+     "and at the end; with --verify-only: what must be there)",
+     APPLY { job.spec().verify_journal = file_name(text, label); }},
     {"buffer-pattern", "BYTE", "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data",
      APPLY {
        uint64_t value = 256;
@@ -260,6 +264,27 @@ const std::vector<JobOption> kOptions = {
        job.spec().buffer_fill = BufferFill::kPattern;
        job.spec().buffer_pattern = static_cast<uint8_t>(value);
      }},
+    {"compress-percent", "P",
+     "share of every written chunk that compresses away (zeros after random bytes, fio's "
+     "buffer_compress_percentage); 0-100, default 0",
+     APPLY { job.spec().compress_percent = percent(text, label); }},
+    {"dedupe-percent", "P",
+     "share of written chunks that repeat a chunk of a seeded working set (fio's dedupe_percentage); 0-100, "
+     "default 0",
+     APPLY { job.spec().dedupe_percent = percent(text, label); }},
+    {"dedupe-unit", "SIZE", "chunk size for --compress-percent and --dedupe-percent (default: the block size)",
+     APPLY {
+       const uint64_t v = positive_size(text, label);
+       if (v % 8 != 0 || v > (uint64_t{1} << 30)) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a multiple of 8 bytes up to 1G", label,
+                                      text));
+       }
+       job.spec().dedupe_unit = static_cast<uint32_t>(v);
+     }},
+    {"dedupe-working-set", "P",
+     "duplicate chunks repeat the chunks of a working set this share of the job's data (fio's "
+     "dedupe_working_set_percentage); 1-100, default 1",
+     APPLY { job.spec().dedupe_working_set_percent = static_cast<uint32_t>(parse_count(label, text, 1, 100)); }},
 
     // Stop conditions.
     {"duration", "TIME", "run for this long (e.g. 500ms, 5s, 2m, 1h)",
@@ -347,7 +372,10 @@ void check_combinations(const JobSpec& spec) {
   if (spec.verify || spec.verify_only) {
     const char* opt = spec.verify ? "--verify" : "--verify-only";
     if (mixed) {
-      throw UsageError(fmt::format("{}: a block size mix writes overlapping blocks; accepted: one --block-size", opt));
+      throw UsageError(fmt::format(
+          "{}: a block size mix writes overlapping blocks (a block is checked against the header its last write "
+          "left, so a larger write over two blocks or a smaller one inside another leaves no header to check); "
+          "accepted: one --block-size for reads and writes", opt));
     }
     if (spec.block_size < 64) {
       throw UsageError(fmt::format("{}: block size {} is smaller than 64 bytes, the verified block header; "
@@ -356,6 +384,23 @@ void check_combinations(const JobSpec& spec) {
     if (spec.buffer_fill == BufferFill::kPattern) {
       throw UsageError(fmt::format("{}: --buffer-pattern cannot be used; verified blocks carry their own data", opt));
     }
+    if (spec.dedupe_percent != 0) {
+      throw UsageError(fmt::format(
+          "{}: --dedupe-percent {} cannot be used; every verified block carries its own offset and generation in "
+          "its header, so no two blocks are alike; accepted: --compress-percent (verified payloads keep it)", opt,
+          spec.dedupe_percent));
+    }
+    if (spec.dedupe_unit != 0 && spec.dedupe_unit != spec.block_size) {
+      throw UsageError(fmt::format("{}: --dedupe-unit {} cannot be used; a verified block is one chunk; accepted: "
+                                   "no --dedupe-unit", opt, spec.dedupe_unit));
+    }
+  }
+  if ((spec.compress_percent != 0 || spec.dedupe_percent != 0) && spec.buffer_fill == BufferFill::kPattern) {
+    throw UsageError(fmt::format("--buffer-pattern: one repeated byte has no {}; choose one",
+                                 spec.compress_percent != 0 ? "--compress-percent" : "--dedupe-percent"));
+  }
+  if (!spec.verify_journal.empty() && !spec.verify && !spec.verify_only) {
+    throw UsageError(fmt::format("--verify-journal: '{}' needs --verify or --verify-only", spec.verify_journal));
   }
   if (spec.verify_only && spec.read_percent != 100) {
     throw UsageError(fmt::format("--verify-only: reads only; --write-percent {} writes; accepted: 100% reads",

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "job/job_spec.h"
 
+#include <algorithm>
+
 namespace iopulse {
 
 const char* to_string(FileDistribution d) {
@@ -61,6 +63,17 @@ nlohmann::json JobSpec::to_json() const {
   if (!numa_zones.empty()) j["numa_zones"] = numa_zones;
   if (verify) j["verify"] = true;
   if (verify_only) j["verify_only"] = true;
+  if (!verify_journal.empty()) j["verify_journal"] = verify_journal;
+  // The requested data content, always stated (the default is unique and
+  // incompressible).
+  j["compress_percent"] = compress_percent;
+  j["dedupe_percent"] = dedupe_percent;
+  if (dedupe_percent != 0) {
+    j["dedupe_unit"] = dedupe_unit != 0 ? dedupe_unit : block_size;
+    j["dedupe_working_set_percent"] = dedupe_working_set_percent;
+  } else if (compress_percent != 0 && dedupe_unit != 0) {
+    j["dedupe_unit"] = dedupe_unit;
+  }
   j["buffer_fill"] = buffer_fill == BufferFill::kRandom ? "random" : "pattern";
   if (buffer_fill == BufferFill::kPattern) j["buffer_pattern"] = buffer_pattern;
   if (duration_ns != 0) j["duration_ns"] = duration_ns;
@@ -76,6 +89,20 @@ nlohmann::json JobSpec::to_json() const {
   j["stats_interval_ns"] = stats_interval_ns;
   if (heatmap) j["heatmap_buckets"] = heatmap_buckets;
   return j;
+}
+
+}  // namespace iopulse
+
+namespace iopulse {
+
+ContentSpec JobSpec::content(uint64_t working_set_bytes) const {
+  ContentSpec c;
+  c.compress_percent = compress_percent;
+  c.dedupe_percent = dedupe_percent;
+  c.unit = dedupe_unit != 0 ? dedupe_unit : block_size;
+  c.working_set = std::max<uint64_t>(1, working_set_bytes / 100 * dedupe_working_set_percent / c.unit);
+  c.seed = seed;
+  return c;
 }
 
 }  // namespace iopulse

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "workload/access_distribution.h"
+#include "workload/block_content.h"
 #include "workload/block_size_mix.h"
 
 namespace iopulse {
@@ -101,8 +102,17 @@ struct JobSpec {
   // Verification (verify/block_format.h).
   bool verify = false;                     // written blocks carry headers; reads are checked
   bool verify_only = false;                // read back and check an earlier --verify dataset
+  std::string verify_journal;              // --verify-journal FILE (verify/verify_journal.h); empty = none
   BufferFill buffer_fill = BufferFill::kRandom;
   uint8_t buffer_pattern = 0;              // the byte, when buffer_fill == kPattern
+
+  // Data content (workload/block_content.h): default unique and incompressible.
+  uint32_t compress_percent = 0;           // --compress-percent
+  uint32_t dedupe_percent = 0;             // --dedupe-percent
+  uint32_t dedupe_unit = 0;                // --dedupe-unit; 0 = the block size
+  uint32_t dedupe_working_set_percent = 1; // --dedupe-working-set
+  // The content settings for a job whose files hold `working_set_bytes`.
+  ContentSpec content(uint64_t working_set_bytes) const;
 
   // Stop conditions; the first one met ends the job.  When none is given
   // the job makes one pass over the working set (run_until_complete).

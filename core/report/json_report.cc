@@ -210,6 +210,11 @@ json result_to_json(const RunResult& result) {
   }
   if (result.verifying) {
     j["verify"] = {{"failures", result.verify_failures}};
+    if (!result.verify_journal.empty()) {
+      j["verify"]["journal"] = {{"path", result.verify_journal},
+                                {"epoch", result.journal_epoch},
+                                {"durable_blocks", result.journal_durable_blocks}};
+    }
   }
   if (result.cluster) {
     j["cluster"] = cluster_to_json(*result.cluster);

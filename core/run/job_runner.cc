@@ -141,6 +141,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       setup.stats_interval_ns = spec_.stats_interval_ns;
       setup.file_offsets = &file_offsets;
       setup.working_set_bytes = working_set_bytes;
+      setup.generation_epoch = group.generation_epoch;
+      setup.journal = group.journal;
       workers.push_back(std::make_unique<Worker>(setup));
       group_of.push_back(gi);
     }

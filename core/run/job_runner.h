@@ -22,6 +22,7 @@
 namespace iopulse {
 
 class LiveLine;
+class VerifyJournal;
 class RunPeers;
 class TimeSeriesCsv;
 class TimeSeriesJsonLines;
@@ -58,6 +59,10 @@ struct WorkerGroup {
   const JobSpec* spec = nullptr;
   const TargetLayout* layout = nullptr;
   EngineBinding engine;
+  // Verification: the epoch of this run's generations and the journal
+  // (--verify-journal), or null.  The journal outlives the run.
+  uint32_t generation_epoch = 0;
+  VerifyJournal* journal = nullptr;
 };
 
 // Where this process's workers sit in a job that several processes run

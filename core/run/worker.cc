@@ -142,6 +142,7 @@ void Worker::run() {
   if (start_ns != 0) {
     try {
       loop(start_ns);
+      if (journal_) journal_end_of_run();
     } catch (...) {
       run_error_ = std::current_exception();
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
@@ -186,6 +187,7 @@ void Worker::setup() {
     r.bytes = wr.blocks * unit_;
     r.first_unit = first_unit;
     r.heat_base = (*setup_.file_offsets)[wr.file_index];
+    r.journal_base = setup_.journal != nullptr ? setup_.journal->file_base(wr.file_index) + wr.offset / unit_ : 0;
     first_unit += wr.blocks;
     uniform_units_ = regions_.empty() || uniform_units_ == wr.blocks ? wr.blocks : 0;
     regions_.push_back(r);
@@ -244,10 +246,18 @@ void Worker::setup() {
   std::vector<iop_buffer> registered(qd);
   for (uint32_t i = 0; i < qd; ++i) registered[i] = {buf_base + i * buf_stride, buf_stride};
   const bool use_registered = engine_->register_buffers(registered);
+  compress_percent_ = spec.compress_percent;
+  if (!spec.verify && writes) {
+    const ContentSpec content = spec.content(setup_.working_set_bytes);
+    if (!content.plain()) content_ = std::make_unique<BlockContent>(content, setup_.global_index, max_io);
+  }
   if (spec.verify || spec.verify_only) {
     inflight_blocks_ = std::make_unique<InflightBlocks>(qd);
     if (spec.verify && spec.read_percent < 100) {
-      generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks);
+      generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks, setup_.generation_epoch);
+      if (setup_.journal != nullptr) {
+        journal_ = std::make_unique<JournalRecorder>(*setup_.journal, 2 * (size_t{sync_every_} + qd));
+      }
     }
   }
 
@@ -274,7 +284,7 @@ void Worker::setup() {
 bool Worker::plain() const {
   const JobSpec& spec = *setup_.spec;
   return !rate_limited_ && spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
-         spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && sync_every_ == 0 &&
+         spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
          regions_.size() == 1 && regions_.front().first_unit == 0 &&
          regions_.front().bytes == assignment_.region_blocks * unit_ && !assignment_.complete_pass &&
          read_sizes_.single() && read_sizes_.max_size() == unit_ && write_sizes_.single() &&
@@ -497,6 +507,7 @@ void Worker::run_loop(uint64_t start_ns) {
           if (slot.io.op == IOP_OP_READ) check_read(slot);
           if (generations_ && slot.io.op == IOP_OP_WRITE) generations_->commit(slot.block, slot.generation);
         }
+        if (!kPlain && journal_ && slot.io.op != IOP_OP_READ) [[unlikely]] journal_completion(slot);
       } else {
         record_failure(slot, cqe.res);
         if (!kPlain && generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) {
@@ -565,6 +576,7 @@ void Worker::run_loop(uint64_t start_ns) {
     io.len = 0;
     io.file = regions_[slot.region].handle;
     slot.block = kNoBlock;
+    if (journal_) slot.generation = journal_->sync_position();
     return Next::kReady;
   }
   if (remaining_ops_ == 0 || remaining_bytes_ == 0) return Next::kBudgetSpent;
@@ -589,7 +601,9 @@ void Worker::run_loop(uint64_t start_ns) {
     ++writes_since_sync_;
     if (inflight_blocks_) {
       slot.generation = generations_ ? generations_->next_generation(block) : 0;
-      fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation);
+      fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail_for(len, compress_percent_));
+    } else if (content_) {
+      content_->fill(io.buf, len);
     }
   }
   return Next::kReady;
@@ -640,12 +654,17 @@ void Worker::run_loop(uint64_t start_ns) {
 
 void Worker::check_read(const IoSlot& slot) {
   const JobSpec& spec = *setup_.spec;
-  // The generation this read must find: unknown for a dataset of an earlier
-  // run; otherwise the last write's (0: as prepared), unless the region is
-  // too large to track generations.
+  // The generation this read must find: the last write's when this run
+  // wrote the block (and the region is small enough to track); otherwise at
+  // least the one the verify journal holds as durable, or any.
   std::optional<uint64_t> expected;
-  if (!spec.verify_only) expected = generations_ ? generations_->expected(slot.block) : std::optional<uint64_t>(0);
-  const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, spec.seed, expected);
+  if (generations_) expected = generations_->expected(slot.block);
+  uint64_t durable = 0;
+  if (!expected && setup_.journal != nullptr) {
+    const OpenRegion& region = regions_[slot.region];
+    durable = setup_.journal->synced(region.journal_base + slot.block - region.first_unit);
+  }
+  const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, spec.seed, expected, durable);
   if (r.ok) return;
   ++verify_failures_;
   if (error_messages_.size() < kMaxErrorMessages) {
@@ -655,6 +674,33 @@ void Worker::check_read(const IoSlot& slot) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->stop.store(true, std::memory_order_relaxed);
   }
+}
+
+void Worker::journal_completion(const IoSlot& slot) {
+  if (slot.io.op == IOP_OP_WRITE) {
+    if (slot.block == kNoBlock) return;
+    const OpenRegion& region = regions_[slot.region];
+    journal_->completed(region.journal_base + slot.block - region.first_unit, slot.generation);
+  } else if (slot.io.op == IOP_OP_FSYNC || slot.io.op == IOP_OP_FDATASYNC) {
+    journal_->synced(slot.generation);
+  }
+}
+
+void Worker::journal_end_of_run() {
+  const uint64_t position = journal_->sync_position();
+  for (const OpenRegion& r : regions_) {
+    int fd = r.fd;
+    const bool own = fd < 0;
+    if (own) fd = open(r.file->path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+      const int err = errno;
+      if (own && fd >= 0) close(fd);
+      throw std::system_error(err, std::generic_category(),
+                              fmt::format("syncing '{}' at the end of the run (--verify-journal)", r.file->path));
+    }
+    if (own) close(fd);
+  }
+  journal_->synced(position);
 }
 
 // Locks belong to the worker's open file description, so the worker's own

@@ -44,6 +44,9 @@
 #include "target/target_layout.h"
 #include "verify/generation_table.h"
 #include "verify/inflight_blocks.h"
+#include "verify/journal_recorder.h"
+#include "verify/verify_journal.h"
+#include "workload/block_content.h"
 #include "workload/block_permutation.h"
 #include "workload/block_size_mix.h"
 #include "workload/offset_generator.h"
@@ -78,6 +81,10 @@ struct WorkerSetup {
   const std::vector<uint64_t>* file_offsets = nullptr;  // where each file starts in the working set (heatmap)
   uint64_t working_set_bytes = 0;   // all target files laid end to end (heatmap)
   bool publish_progress = false;    // keep progress_ops()/progress_bytes() current
+  // Verification: the epoch of this run's generations (GenerationTable) and
+  // the journal (--verify-journal), shared by the workers, or null.
+  uint32_t generation_epoch = 0;
+  VerifyJournal* journal = nullptr;
 };
 
 class Worker {
@@ -118,7 +125,7 @@ class Worker {
     uint64_t submit_ns;    // clock at the submit() call that carried it
     uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
     uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
-    uint64_t generation;   // generation written (verify)
+    uint64_t generation;   // generation written (verify); for a sync, its journal position
     uint32_t region;       // index into regions_
   };
 
@@ -131,6 +138,7 @@ class Worker {
     int fd = -1;           // host-opened descriptor, or -1
     int32_t handle = -1;   // the engine's handle
     uint64_t heat_base;    // where the file starts in the working set
+    uint64_t journal_base; // the journal unit of the region's first unit
   };
   static constexpr uint64_t kNoBlock = UINT64_MAX;
 
@@ -160,6 +168,11 @@ class Worker {
   uint32_t region_of(uint64_t unit) const;
   // Cold path: a read that came back in verify mode.
   void check_read(const IoSlot& slot);
+  // Cold path (--verify-journal): a write or sync that completed.
+  void journal_completion(const IoSlot& slot);
+  // --verify-journal: after the loop, syncs the worker's files and records
+  // every completed write as durable.
+  void journal_end_of_run();
   // --lock-mode: takes the OFD lock for the IO in `slot` (waiting when
   // `wait`); false when another holder has it.  unlock_io() releases it.
   bool lock_io(const IoSlot& slot, bool wait);
@@ -221,7 +234,13 @@ class Worker {
   // Verification.
   std::unique_ptr<InflightBlocks> inflight_blocks_;
   std::unique_ptr<GenerationTable> generations_;
+  std::unique_ptr<JournalRecorder> journal_;  // --verify-journal on a job that writes
   uint64_t verify_failures_ = 0;
+
+  // Data with a requested compression or deduplication ratio (unverified
+  // writes; verified blocks keep the compression share as a zero tail).
+  std::unique_ptr<BlockContent> content_;
+  uint32_t compress_percent_ = 0;
 
   // Locks and placement.
   int64_t parked_ = -1;              // slot prepared but waiting for its lock

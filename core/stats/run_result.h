@@ -76,6 +76,11 @@ struct RunResult {
 
   bool verifying = false;        // --verify or --verify-only
   uint64_t verify_failures = 0;  // blocks read back that failed verification
+  // --verify-journal: the journal, the newest epoch taken, and the blocks it
+  // holds a durable generation for at the end of the job.
+  std::string verify_journal;
+  uint32_t journal_epoch = 0;
+  uint64_t journal_durable_blocks = 0;
 
   // File preparation before the window (never part of the measurement).
   uint64_t preparation_ns = 0;

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -67,13 +68,19 @@ void write_at(int fd, const std::string& path, const void* data, size_t len, uin
 }
 
 // Writes pseudo-random data over [begin, end) of fd.
+// With a content (--compress-percent, --dedupe-percent) the data is that
+// content's stream instead.
 uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t end, std::vector<uint64_t>& chunk,
-                    RandomSource& rng, const FillContext& ctx) {
+                    RandomSource& rng, BlockContent* content, const FillContext& ctx) {
   uint64_t written = 0;
   for (uint64_t off = begin; off < end;) {
     ctx.check_stop();
-    for (uint64_t& word : chunk) word = rng.next();
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kFillChunk, end - off));
+    if (content != nullptr) {
+      content->fill(chunk.data(), static_cast<uint32_t>(want));
+    } else {
+      for (uint64_t& word : chunk) word = rng.next();
+    }
     write_at(fd, path, chunk.data(), want, off);
     off += want;
     written += want;
@@ -93,7 +100,8 @@ uint64_t fill_verified(int fd, const PlannedFile& file, const FillContext& ctx) 
     const uint64_t blocks = std::min<uint64_t>(per_chunk, (file.size - off) / o.block_size);
     if (blocks == 0) break;  // a tail shorter than a block is never addressed
     for (uint64_t b = 0; b < blocks; ++b) {
-      fill_block(chunk.data() + b * o.block_size, o.block_size, off + b * o.block_size, o.seed, 0);
+      fill_block(chunk.data() + b * o.block_size, o.block_size, off + b * o.block_size, o.seed, 0,
+                 zero_tail_for(o.block_size, o.content.compress_percent));
     }
     const size_t want = static_cast<size_t>(blocks * o.block_size);
     write_at(fd, file.path, chunk.data(), want, off);
@@ -104,11 +112,20 @@ uint64_t fill_verified(int fd, const PlannedFile& file, const FillContext& ctx) 
   return written;
 }
 
+// What the marker adds for data of a requested content: "" for ordinary
+// data, else the content's settings (a file of another content is refilled).
+std::string content_tag(const PreparationOptions& o, bool verified) {
+  const ContentSpec& c = o.content;
+  if (verified) return c.compress_percent != 0 ? fmt::format(" compress={}", c.compress_percent) : "";
+  if (c.plain()) return "";
+  return fmt::format(" content={}/{}/{}/{}/{}", c.compress_percent, c.dedupe_percent, c.unit, c.working_set, c.seed);
+}
+
 // The marker text: how [0, size) of the file was filled.
 std::string marker_text(const PreparationOptions& o, uint64_t size) {
   return o.verified && !o.job_writes_unverified
-             ? fmt::format("v1 verified seed={} block={} size={}", o.seed, o.block_size, size)
-             : fmt::format("v1 data size={}", size);
+             ? fmt::format("v1 verified seed={} block={} size={}{}", o.seed, o.block_size, size, content_tag(o, true))
+             : fmt::format("v1 data size={}{}", size, content_tag(o, false));
 }
 
 std::string read_marker(int fd) {
@@ -125,10 +142,20 @@ void set_marker(int fd, const std::string& text) { fsetxattr(fd, kMarkerAttr, te
 bool marker_fits(const std::string& marker, const PreparationOptions& o, uint64_t size) {
   if (marker.empty()) return false;
   unsigned long long seed = 0, block = 0, marked = 0;
+  // The marker ends with the content tag the job needs (none for ordinary
+  // data).
+  const auto ends_with_tag = [&](bool verified) {
+    const std::string tag = content_tag(o, verified);
+    const size_t space = marker.find(' ', marker.find("size="));
+    return (space == std::string::npos ? std::string() : marker.substr(space)) == tag;
+  };
   if (std::sscanf(marker.c_str(), "v1 verified seed=%llu block=%llu size=%llu", &seed, &block, &marked) == 3) {
-    return marked >= size && (!o.verified || (seed == o.seed && block == o.block_size));
+    return marked >= size &&
+           (!o.verified ? o.content.plain() : seed == o.seed && block == o.block_size && ends_with_tag(true));
   }
-  if (std::sscanf(marker.c_str(), "v1 data size=%llu", &marked) == 1) return !o.verified && marked >= size;
+  if (std::sscanf(marker.c_str(), "v1 data size=%llu", &marked) == 1) {
+    return !o.verified && marked >= size && ends_with_tag(false);
+  }
   return false;
 }
 
@@ -190,7 +217,7 @@ void prepare_file(const PlannedFile& file, const FillContext& ctx, bool* created
   const PreparationOptions& o = ctx.options;
   *created = false;
   const FileState state = look_at(file, o);
-  const bool refill = o.force_recreate || (o.verified && !state.fits);
+  const bool refill = o.force_recreate || ((o.verified || !o.content.plain()) && !state.fits);
   if (state.exists && !refill && state.unwritten == 0) {
     // Nothing to write.  The marker follows what the job will do to the data.
     const bool stale = !state.fits || (o.job_writes_unverified && marker_is_verified(state.marker));
@@ -230,10 +257,14 @@ void prepare_file(const PlannedFile& file, const FillContext& ctx, bool* created
     }
     std::vector<uint64_t> chunk(kFillChunk / sizeof(uint64_t));
     RandomSource rng(std::hash<std::string>{}(file.path) ^ 0x9e3779b97f4a7c15ULL);
+    std::unique_ptr<BlockContent> content;
+    if (!o.content.plain()) {
+      content = std::make_unique<BlockContent>(o.content, std::hash<std::string>{}(file.path), kFillChunk);
+    }
     if (o.verified) {
       fill_verified(fd, file, ctx);
-    } else if (o.force_recreate) {
-      fill_range(fd, file.path, 0, file.size, chunk, rng, ctx);
+    } else if (o.force_recreate || content) {
+      fill_range(fd, file.path, 0, file.size, chunk, rng, content.get(), ctx);
     } else {
       // Walk the data/hole map of [0, size): SEEK_HOLE from a data offset
       // finds where the data ends; SEEK_DATA from a hole where it resumes.
@@ -247,7 +278,7 @@ void prepare_file(const PlannedFile& file, const FillContext& ctx, bool* created
         const off_t data = lseek(fd, hole, SEEK_DATA);
         if (data < 0 && errno != ENXIO) throw_errno(errno, fmt::format("seeking in '{}'", file.path));
         const uint64_t hole_end = data < 0 ? file.size : std::min<uint64_t>(static_cast<uint64_t>(data), file.size);
-        fill_range(fd, file.path, static_cast<uint64_t>(hole), hole_end, chunk, rng, ctx);
+        fill_range(fd, file.path, static_cast<uint64_t>(hole), hole_end, chunk, rng, nullptr, ctx);
         pos = hole_end;
       }
     }

@@ -30,6 +30,7 @@
 #include <string>
 
 #include "target/target_layout.h"
+#include "workload/block_content.h"
 
 namespace iopulse {
 
@@ -54,6 +55,10 @@ struct PreparationOptions {
   bool preallocate = false;      // fallocate the file before filling it
   bool force_recreate = false;   // refill even when the marker says the data fits
   bool job_writes_unverified = false;  // the job overwrites blocks with unverified data
+  // --compress-percent, --dedupe-percent: files are filled whole with this
+  // content (workload/block_content.h; verified blocks keep the compression
+  // share as their zero tail) and refilled when their marker names another.
+  ContentSpec content;
 };
 
 class DatasetPreparer {

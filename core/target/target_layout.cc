@@ -324,8 +324,10 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
                              (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0);
   if (spec.verify && writes && threads > 1 && !complete_pass && !partitioned && !per_worker_files) {
     throw UsageError(
-        "--verify: several workers writing one shared file could have two IOs on one block at once; "
-        "accepted: --file-distribution partitioned or per-worker, or a complete pass (--run-until-complete)");
+        "--verify: several workers writing one shared file could have two IOs on one block at once, and each "
+        "worker counts its own generations, so none would know which write of a block is the last; "
+        "accepted: --file-distribution partitioned or per-worker (each block has one writer), or a complete pass "
+        "(--run-until-complete: each block is written once)");
   }
   if (complete_pass) {
     const bool shared = !partitioned && !per_worker_files;

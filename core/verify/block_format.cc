@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "verify/block_format.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -25,7 +26,7 @@ constexpr size_t kOffsetAt = 16;
 constexpr size_t kSeedAt = 24;
 constexpr size_t kGenerationAt = 32;
 constexpr size_t kPayloadChecksumAt = 40;
-constexpr size_t kReservedAt = 48;
+constexpr size_t kZeroTailAt = 48;
 constexpr size_t kHeaderChecksumAt = 56;
 static_assert(kHeaderChecksumAt + 8 == kBlockHeaderSize);
 
@@ -142,6 +143,7 @@ const char* to_string(VerifyFailure failure) {
     case VerifyFailure::kWrongOffset: return "wrong_offset";
     case VerifyFailure::kWrongSeed: return "wrong_seed";
     case VerifyFailure::kWrongGeneration: return "wrong_generation";
+    case VerifyFailure::kLostWrite: return "lost_write";
     case VerifyFailure::kPayloadMismatch: return "payload_mismatch";
     case VerifyFailure::kBadPayloadChecksum: return "bad_payload_checksum";
   }
@@ -159,31 +161,37 @@ BlockHeader read_block_header(const void* buf) {
   h.seed = load_le<uint64_t>(p + kSeedAt);
   h.generation = load_le<uint64_t>(p + kGenerationAt);
   h.payload_checksum = load_le<uint64_t>(p + kPayloadChecksumAt);
-  h.reserved = load_le<uint64_t>(p + kReservedAt);
+  h.zero_tail = load_le<uint64_t>(p + kZeroTailAt);
   h.header_checksum = load_le<uint64_t>(p + kHeaderChecksumAt);
   return h;
 }
 
-void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_t generation) {
+uint32_t zero_tail_for(uint32_t len, uint32_t compress_percent) {
+  const uint64_t zeros = uint64_t{len} * compress_percent / 100;
+  return static_cast<uint32_t>(std::min<uint64_t>(zeros, len - kBlockHeaderSize));
+}
+
+void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_t generation, uint32_t zero_tail) {
   auto* p = static_cast<unsigned char*>(buf);
   unsigned char* payload = p + kBlockHeaderSize;
   const size_t payload_len = len - kBlockHeaderSize;
-  fill_payload(payload, payload_len, payload_key(offset, seed, generation));
+  fill_payload(payload, payload_len - zero_tail, payload_key(offset, seed, generation));
+  std::memset(payload + payload_len - zero_tail, 0, zero_tail);
 
   std::memcpy(p + kMagicAt, kBlockMagic, sizeof kBlockMagic);
-  store_le<uint16_t>(p + kVersionAt, kBlockFormatVersion);
+  store_le<uint16_t>(p + kVersionAt, zero_tail != 0 ? kBlockFormatVersionZeroTail : kBlockFormatVersion);
   store_le<uint16_t>(p + kHeaderSizeAt, static_cast<uint16_t>(kBlockHeaderSize));
   store_le<uint32_t>(p + kLengthAt, len);
   store_le<uint64_t>(p + kOffsetAt, offset);
   store_le<uint64_t>(p + kSeedAt, seed);
   store_le<uint64_t>(p + kGenerationAt, generation);
   store_le<uint64_t>(p + kPayloadChecksumAt, XXH3_64bits(payload, payload_len));
-  store_le<uint64_t>(p + kReservedAt, 0);
+  store_le<uint64_t>(p + kZeroTailAt, zero_tail);
   store_le<uint64_t>(p + kHeaderChecksumAt, header_hash(p));
 }
 
 VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset, uint64_t seed,
-                         std::optional<uint64_t> expected_generation) {
+                         std::optional<uint64_t> expected_generation, uint64_t min_generation) {
   const auto* p = static_cast<const unsigned char*>(buf);
   VerifyResult r;
   r.block_length = len;
@@ -202,11 +210,17 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
   }
   r.header = read_block_header(p);
   const BlockHeader& h = r.header;
-  if (h.version != kBlockFormatVersion || h.header_size != kBlockHeaderSize) [[unlikely]] {
+  if ((h.version != kBlockFormatVersion && h.version != kBlockFormatVersionZeroTail) ||
+      h.header_size != kBlockHeaderSize) [[unlikely]] {
     return fail(VerifyFailure::kUnsupportedFormat, kBlockFormatVersion, h.version);
   }
   if (const uint64_t computed = header_hash(p); computed != h.header_checksum) [[unlikely]] {
     return fail(VerifyFailure::kBadHeaderChecksum, computed, h.header_checksum);
+  }
+  // A sealed header whose zero tail its version cannot have, or longer than
+  // the payload: not a block this format describes.
+  if ((h.version == kBlockFormatVersion && h.zero_tail != 0) || h.zero_tail > len - kBlockHeaderSize) [[unlikely]] {
+    return fail(VerifyFailure::kUnsupportedFormat, kBlockFormatVersion, h.version);
   }
   r.header_valid = true;
   if (h.block_length != len) [[unlikely]] return fail(VerifyFailure::kWrongLength, len, h.block_length);
@@ -217,6 +231,9 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
   if (expected_generation && h.generation != *expected_generation) [[unlikely]] {
     return fail(VerifyFailure::kWrongGeneration, *expected_generation, h.generation);
   }
+  if (!expected_generation && h.generation < min_generation) [[unlikely]] {
+    return fail(VerifyFailure::kLostWrite, min_generation, h.generation);
+  }
 
   const unsigned char* payload = p + kBlockHeaderSize;
   const size_t payload_len = len - kBlockHeaderSize;
@@ -225,11 +242,21 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
 
   // Locate the damage by regenerating what the header says was written.
   const uint64_t key = payload_key(h.offset, h.seed, h.generation);
-  const size_t diff = first_payload_difference(payload, payload_len, key);
+  const size_t stream_len = payload_len - h.zero_tail;
+  size_t diff = first_payload_difference(payload, stream_len, key);
+  if (diff == stream_len) {
+    diff = payload_len;
+    for (size_t i = stream_len; i < payload_len; ++i) {
+      if (payload[i] != 0) {
+        diff = i;
+        break;
+      }
+    }
+  }
   if (diff < payload_len) {
     fail(VerifyFailure::kPayloadMismatch, h.payload_checksum, computed);
     r.byte_index = static_cast<uint32_t>(kBlockHeaderSize + diff);
-    r.expected_byte = payload_byte(key, diff);
+    r.expected_byte = diff < stream_len ? payload_byte(key, diff) : 0;
     r.found_byte = payload[diff];
     return r;
   }
@@ -253,9 +280,9 @@ std::string describe(const VerifyResult& r, const std::string& path, uint64_t fi
       break;
     case VerifyFailure::kUnsupportedFormat:
       what = fmt::format(
-          "unsupported block format (expected version {} with a {}-byte header, found version {} "
+          "unsupported block format (expected version {} or {} with a {}-byte header, found version {} "
           "with a {}-byte header)",
-          kBlockFormatVersion, kBlockHeaderSize, r.header.version, r.header.header_size);
+          kBlockFormatVersion, kBlockFormatVersionZeroTail, kBlockHeaderSize, r.header.version, r.header.header_size);
       break;
     case VerifyFailure::kBadHeaderChecksum:
       what = fmt::format("header checksum mismatch (computed {:#018x}, stored {:#018x})", r.expected,
@@ -272,6 +299,10 @@ std::string describe(const VerifyResult& r, const std::string& path, uint64_t fi
       break;
     case VerifyFailure::kWrongGeneration:
       what = fmt::format("wrong generation in header (expected {}, found {})", r.expected, r.found);
+      break;
+    case VerifyFailure::kLostWrite:
+      what = fmt::format("lost write: generation {} in header is older than generation {}, durable by the "
+                         "verify journal", r.found, r.expected);
       break;
     case VerifyFailure::kPayloadMismatch:
       what = fmt::format("payload mismatch at byte {} of {} (expected {:#04x}, found {:#04x})",

@@ -6,7 +6,9 @@
 // bytes.  Everything here is pure computation on a caller-owned buffer: no
 // IO, no allocation, no global state; safe to call from any thread.
 //
-// Header, version 1 (all integers little-endian, fixed offsets):
+// Header, versions 1 and 2 (all integers little-endian, fixed offsets;
+// version 2 is written only for blocks with a zero tail, so data without
+// --compress-percent stays version 1, readable by every release):
 //
 //   offset size  field
 //   ------ ----  ------------------------------------------------------------
@@ -18,11 +20,14 @@
 //       24    8  seed             the run's --seed
 //       32    8  generation       write sequence of this block (0 = untracked)
 //       40    8  payload_checksum XXH3_64bits(payload bytes [64, length)), seed 0
-//       48    8  reserved         written as 0; covered by header_checksum
+//       48    8  zero_tail        version 1: 0; version 2: the payload's last
+//                                 zero_tail bytes are zero (--compress-percent)
 //       56    8  header_checksum  XXH3_64bits(header bytes [0, 56)), seed 0
 //
-// Payload (bytes [64, length)): a stream of 64-bit words, stored little-endian
-// one after another; a final partial word keeps its low-order bytes.
+// Payload (bytes [64, length - zero_tail)): a stream of 64-bit words, stored
+// little-endian one after another; a final partial word keeps its low-order
+// bytes.  Bytes [length - zero_tail, length) are zero, so the block
+// compresses by about zero_tail / length.
 //
 //   key     = XXH3_64bits_withSeed(le64(offset) || le64(generation), 16, seed)
 //   word[i] = mix64(key + (i + 1) * 0x9e3779b97f4a7c15),  i = 0, 1, 2, ...
@@ -44,7 +49,8 @@
 namespace iopulse {
 
 inline constexpr char kBlockMagic[8] = {'I', 'O', 'P', 'V', 'R', 'F', 'Y', '1'};
-inline constexpr uint16_t kBlockFormatVersion = 1;
+inline constexpr uint16_t kBlockFormatVersion = 1;        // without a zero tail
+inline constexpr uint16_t kBlockFormatVersionZeroTail = 2;
 inline constexpr uint32_t kBlockHeaderSize = 64;
 // The smallest block --verify can use: a header and an empty payload.
 inline constexpr uint32_t kMinVerifiedBlockSize = kBlockHeaderSize;
@@ -59,7 +65,7 @@ struct BlockHeader {
   uint64_t seed = 0;
   uint64_t generation = 0;
   uint64_t payload_checksum = 0;
-  uint64_t reserved = 0;
+  uint64_t zero_tail = 0;         // version 2; 0 in version 1
   uint64_t header_checksum = 0;
 };
 
@@ -78,6 +84,7 @@ enum class VerifyFailure : uint8_t {
   kWrongOffset,         // the block belongs elsewhere (a misdirected IO)
   kWrongSeed,           // written by a run with another --seed
   kWrongGeneration,     // not the latest write of this block (stale, lost write)
+  kLostWrite,           // older than the generation the verify journal recorded as durable
   kPayloadMismatch,     // payload bytes differ from what the header implies
   kBadPayloadChecksum,  // payload is as expected but payload_checksum is not
 };
@@ -98,6 +105,8 @@ const char* to_string(VerifyFailure failure);
 //   kWrongSeed          expected = the run's seed, found = header.seed
 //   kWrongGeneration    expected = the generation the caller tracked,
 //                       found = header.generation
+//   kLostWrite          expected = the durable generation (min_generation),
+//                       found = header.generation (older)
 //   kPayloadMismatch    byte_index (within the block, >= 64), expected_byte,
 //                       found_byte: the first differing byte; expected = the
 //                       stored payload_checksum, found = the payload's hash
@@ -123,12 +132,18 @@ struct VerifyResult {
 // Writes a complete verified block into buf[0, len): the header for
 // (offset, seed, generation) and the payload it implies.  len >= 64.  Runs
 // at several GB/s per core (payload generation plus one XXH3 pass).
-void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_t generation);
+// `zero_tail` (< len - 64): payload bytes at the end that are zero.
+void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_t generation,
+                uint32_t zero_tail = 0);
+
+// The zero tail of a block of `len` bytes that --compress-percent P asks
+// for: P % of the block, at most the payload.
+uint32_t zero_tail_for(uint32_t len, uint32_t compress_percent);
 
 // Checks a block read from `expected_offset`, in this order: magic (telling
 // an all-zero block apart), version and header size, header checksum, block
-// length (== len), offset, seed, generation (only when expected_generation is
-// given), payload checksum.  A payload checksum mismatch is located by
+// length (== len), offset, seed, generation (== expected_generation when
+// given, else >= min_generation), payload checksum.  A payload checksum mismatch is located by
 // regenerating the expected payload: the first differing byte is reported.
 //
 // With expected_generation == nullopt (the caller does not know which write
@@ -140,7 +155,7 @@ void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_
 //
 // len >= 64.  No allocation; the payload is regenerated word by word.
 VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset, uint64_t seed,
-                         std::optional<uint64_t> expected_generation);
+                         std::optional<uint64_t> expected_generation, uint64_t min_generation = 0);
 
 // One line describing a failed check of the block at `file_offset` of
 // `path`, e.g.
@@ -151,7 +166,7 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
 //   kAllZero            block has no IOPulse header (all zero bytes: never written?)
 //   kBadMagic           block has no IOPulse header (expected magic "IOPVRFY1",
 //                       found "<8 bytes, C-escaped>")
-//   kUnsupportedFormat  unsupported block format (expected version 1 with a
+//   kUnsupportedFormat  unsupported block format (expected version 1 or 2 with a
 //                       64-byte header, found version <v> with a <h>-byte header)
 //   kBadHeaderChecksum  header checksum mismatch (computed 0x<16 hex>,
 //                       stored 0x<16 hex>)
@@ -159,6 +174,8 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
 //   kWrongOffset        wrong offset in header (expected <n>, found <n>)
 //   kWrongSeed          wrong seed in header (expected <n>, found <n>)
 //   kWrongGeneration    wrong generation in header (expected <n>, found <n>)
+//   kLostWrite          lost write: generation <n> in header is older than
+//                       generation <n>, durable by the verify journal
 //   kPayloadMismatch    payload mismatch at byte <i> of <len> (expected 0x<2 hex>,
 //                       found 0x<2 hex>)
 //   kBadPayloadChecksum payload checksum mismatch (computed 0x<16 hex>, stored

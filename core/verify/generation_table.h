@@ -5,19 +5,22 @@
 // stale data (a lost or misordered write) that is otherwise a perfectly valid
 // block.
 //
-// Generations: 0 is the block as it was before this run's first write of it
-// (as prepared); the n-th successful write of a block in this run carries
-// generation n.  Counters are 31 bits; after 2^31 - 1 writes of one block the
-// count wraps back to 1 (such a repeat can only mask a write lost exactly
-// 2^31 - 1 writes earlier).
+// Generations: the n-th successful write of a block in this run carries
+// generation (epoch << 32) | n, so with an epoch per run (or phase, see
+// VerifyJournal) every write of this run is newer than every earlier run's.
+// A block this run has not written yet has no expected generation here: it
+// holds whatever an earlier run or the preparation left (its generation is
+// unknown, or at least what the verify journal recorded).  Counters are 31
+// bits; after 2^31 - 1 writes of one block the count wraps back to 1 (such a
+// repeat can only mask a write lost exactly 2^31 - 1 writes earlier).
 //
 // Memory: 4 bytes per block, allocated zeroed by the constructor with calloc,
 // so the pages of blocks never written are never touched.  Regions of more
 // than `max_blocks` blocks (default kDefaultMaxBlocks = 64 Mi blocks, i.e.
 // 256 MiB of counters; 256 GiB of 4 KiB blocks) are not tracked: tracking()
-// is false, every write gets generation 0 and expected() is nullopt, so reads
-// are checked against the generation stored in each block (header, payload,
-// offset and seed, but not staleness).
+// is false, every write gets generation epoch << 32 and expected() is
+// nullopt, so reads are checked against the generation stored in each block
+// (header, payload, offset and seed, but not staleness).
 //
 // Protocol for the worker (one table per worker, blocks are indexes in the
 // worker's region, and no two IOs on one block are in flight at once - see
@@ -25,7 +28,8 @@
 //   write submitted:   gen = next_generation(b); fill_block(..., gen)
 //   write completed:   commit(b, gen) on success; forget(b) on failure (the
 //                      block's content is then unknown)
-//   read completed:    check_block(..., expected(b))
+//   read completed:    check_block(..., expected(b)), or with the journal's
+//                      minimum when expected(b) is nullopt
 // Not thread-safe; no allocation after construction.
 #ifndef IOPULSE_VERIFY_GENERATION_TABLE_H_
 #define IOPULSE_VERIFY_GENERATION_TABLE_H_
@@ -42,8 +46,8 @@ class GenerationTable {
  public:
   static constexpr uint64_t kDefaultMaxBlocks = uint64_t{64} << 20;
 
-  GenerationTable(uint64_t region_blocks, uint64_t max_blocks = kDefaultMaxBlocks)
-      : blocks_(region_blocks <= max_blocks ? region_blocks : 0) {
+  GenerationTable(uint64_t region_blocks, uint32_t epoch = 0, uint64_t max_blocks = kDefaultMaxBlocks)
+      : blocks_(region_blocks <= max_blocks ? region_blocks : 0), epoch_bits_(uint64_t{epoch} << 32) {
     if (blocks_ != 0) {
       counts_.reset(static_cast<uint32_t*>(std::calloc(blocks_, sizeof(uint32_t))));
       if (!counts_) throw std::bad_alloc();
@@ -56,9 +60,9 @@ class GenerationTable {
 
   // The generation the next write of `block` carries (does not record it).
   uint64_t next_generation(uint64_t block) const {
-    if (!tracking()) return 0;
+    if (!tracking()) return epoch_bits_;
     const uint32_t c = counts_[block] & kCountMask;
-    return c == kCountMask ? 1 : uint64_t{c} + 1;
+    return epoch_bits_ | (c == kCountMask ? 1 : uint64_t{c} + 1);
   }
 
   // Records that the write of `block` with `generation` completed.
@@ -72,10 +76,11 @@ class GenerationTable {
     if (tracking()) counts_[block] |= kUnknown;
   }
 
-  // The generation a read of `block` must find; nullopt when not tracked.
+  // The generation a read of `block` must find; nullopt when not tracked,
+  // not written by this run yet, or forgotten.
   std::optional<uint64_t> expected(uint64_t block) const {
-    if (!tracking() || (counts_[block] & kUnknown) != 0) return std::nullopt;
-    return uint64_t{counts_[block]};
+    if (!tracking() || counts_[block] == 0 || (counts_[block] & kUnknown) != 0) return std::nullopt;
+    return epoch_bits_ | counts_[block];
   }
 
  private:
@@ -87,6 +92,7 @@ class GenerationTable {
   };
 
   uint64_t blocks_;
+  uint64_t epoch_bits_;
   std::unique_ptr<uint32_t[], FreeDeleter> counts_;
 };
 

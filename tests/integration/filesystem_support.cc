@@ -70,7 +70,9 @@ bool TmpfsMount::remount_read_only() {
   return mounted_ && mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr) == 0;
 }
 
-FaultFs::FaultFs(const std::string& dir, unsigned long long fail_writes_from, const std::string& error) : dir_(dir) {
+FaultFs::FaultFs(const std::string& dir, unsigned long long fail_writes_from, const std::string& error,
+                 const std::vector<std::string>& extra)
+    : dir_(dir) {
   const std::string binary = IOPULSE_FAULTFS_BINARY;
   if (binary.empty()) {
     why_ = "faultfs was not built (libfuse3-dev is missing)";
@@ -83,6 +85,7 @@ FaultFs::FaultFs(const std::string& dir, unsigned long long fail_writes_from, co
   make_dir(dir);
   std::vector<std::string> args{binary, dir, "-f", "-s", "--fail-writes-from=" + std::to_string(fail_writes_from),
                                 "--errno=" + error};
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

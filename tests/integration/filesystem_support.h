@@ -36,10 +36,12 @@ class TmpfsMount {
 };
 
 // faultfs mounted on `dir`, failing writes that reach byte `fail_writes_from`
-// with `error` ("EIO" or "ENOSPC").
+// with `error` ("EIO" or "ENOSPC"); `extra` are more faultfs options, e.g.
+// a storage cut ("--cut-after=N", "--cut-mode=drop", "--cut-log=FILE").
 class FaultFs {
  public:
-  FaultFs(const std::string& dir, unsigned long long fail_writes_from, const std::string& error);
+  FaultFs(const std::string& dir, unsigned long long fail_writes_from, const std::string& error,
+          const std::vector<std::string>& extra = {});
   ~FaultFs();
   FaultFs(const FaultFs&) = delete;
   FaultFs& operator=(const FaultFs&) = delete;

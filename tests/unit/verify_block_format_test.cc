@@ -207,13 +207,13 @@ TEST(VerifyBlockFormatTest, ForeignDataIsBadMagic) {
 
 TEST(VerifyBlockFormatTest, UnsupportedVersionOrHeaderSize) {
   Bytes b = filled(4096, 0, 42, 1);
-  put_le(b.data() + 8, 2, 2);
+  put_le(b.data() + 8, 3, 2);
   reseal(b);
   VerifyResult r = check_block(b.data(), 4096, 0, 42, 1);
   EXPECT_EQ(r.failure, VerifyFailure::kUnsupportedFormat);
   EXPECT_EQ(describe(r, "f", 0),
-            "verify failed: 'f' offset 0: unsupported block format (expected version 1 with a "
-            "64-byte header, found version 2 with a 64-byte header)");
+            "verify failed: 'f' offset 0: unsupported block format (expected version 1 or 2 with a "
+            "64-byte header, found version 3 with a 64-byte header)");
 
   b = filled(4096, 0, 42, 1);
   put_le(b.data() + 10, 128, 2);
@@ -354,6 +354,28 @@ TEST(VerifyBlockFormatTest, NamesAndOkDescription) {
   EXPECT_STREQ(to_string(VerifyFailure::kAllZero), "all_zero");
   const Bytes b = filled(64, 0, 0, 0);
   EXPECT_EQ(describe(check_block(b.data(), 64, 0, 0, 0), "f", 0), "verify ok: 'f' offset 0");
+}
+
+TEST(VerifyBlockFormatTest, ZeroTailKeepsTheCompressionShareAndIsChecked) {
+  const uint32_t tail = zero_tail_for(4096, 50);
+  EXPECT_EQ(tail, 2048u);
+  EXPECT_EQ(zero_tail_for(4096, 100), 4096u - 64);
+  Bytes b(4096);
+  fill_block(b.data(), 4096, 4096, 42, 3, tail);
+  EXPECT_EQ(b[8], 2);  // version 2: a zero tail
+  EXPECT_EQ(le64(b.data() + 48), tail);
+  for (size_t i = 4096 - tail; i < 4096; ++i) ASSERT_EQ(b[i], 0) << i;
+  EXPECT_NE(b[4096 - tail - 1] | b[4096 - tail - 2], 0);
+  EXPECT_TRUE(check_block(b.data(), 4096, 4096, 42, 3).ok);
+  EXPECT_TRUE(check_block(b.data(), 4096, 4096, 42, std::nullopt).ok);
+  // The payload before the tail is the same stream a block without a tail has.
+  const Bytes plain = filled(4096, 4096, 42, 3);
+  EXPECT_EQ(std::memcmp(b.data() + 64, plain.data() + 64, 4096 - 64 - tail), 0);
+  b[4000] = 1;  // a byte of the zero tail
+  const VerifyResult r = check_block(b.data(), 4096, 4096, 42, std::nullopt);
+  EXPECT_EQ(r.failure, VerifyFailure::kPayloadMismatch);
+  EXPECT_EQ(r.byte_index, 4000u);
+  EXPECT_EQ(r.expected_byte, 0);
 }
 
 }  // namespace
