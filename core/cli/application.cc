@@ -540,13 +540,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
 
   const bool several = phases.size() > 1 || !phases.front().name.empty();
   uint32_t run_number = 0;
-<<<<<<< HEAD
-  for (size_t phase_index = 0; phase_index < phases.size(); ++phase_index) {
-    const PlannedPhase& phase = phases[phase_index];
-=======
   uint32_t phase_index = 0;
   for (const PlannedPhase& phase : phases) {
->>>>>>> main
     if (!prepared) break;
     if (live) live->start(goals[phase_index]);
     const JobSpec& ps = phase.first().spec;

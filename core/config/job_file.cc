@@ -58,11 +58,8 @@ const RunWideKey kRunWideKeys[] = {
     {"prometheus-port", kWholeRun},
     {"prometheus-bind", kWholeRun},
     {"quiet", kWholeRun},
-<<<<<<< HEAD
     {"job-name", kWholeRun},
-=======
     {"verify-journal", "one journal records the whole run's writes, phase after phase"},
->>>>>>> main
 };
 
 const RunWideKey* find_run_wide(std::string_view key) {
