@@ -14,7 +14,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcpp-httplib-dev
-  liburing-dev libgtest-dev libnuma-dev libxxhash-dev libtomlplusplus-dev
+  liburing-dev libgtest-dev libnuma-dev libxxhash-dev libtomlplusplus-dev libcsv-dev
   fio python3 coreutils
   libopenmpi-dev openmpi-bin
 )

@@ -13,10 +13,12 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # (mkfs.ext4, chattr) serve the reliability tests; valgrind checks a run for
 # leaks.  zstd and lz4 compress the data the compression/deduplication tests
 # wrote (fio, from bootstrap, brings fio-dedupe); fio also runs the fio job-file tests and
-# its fio_jsonplus_clat2csv reads IOPulse's fio-json+ output.  The Debian package test
+# its fio_jsonplus_clat2csv reads IOPulse's fio-json+ output.  tmux (the live view read
+# off a real terminal), prometheus (promtool checks the metrics text) and
+# python3-pandas (reads the CSV time series) observe the outputs.  The Debian package test
 # (cmake -DIOPULSE_PACKAGE_TESTS=ON) also needs debhelper and lintian:
 # IOPULSE_EXTRA_PACKAGES="debhelper lintian" scripts/test.sh.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio ${IOPULSE_EXTRA_PACKAGES:-}" \
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time.

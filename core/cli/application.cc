@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -41,6 +42,7 @@
 #include "report/live_line.h"
 #include "report/preparation_progress.h"
 #include "report/prometheus_exporter.h"
+#include "report/run_goal.h"
 #include "report/text_report.h"
 #include "report/time_series_files.h"
 #include "run/engine_instance.h"
@@ -109,23 +111,18 @@ void load_engines(EngineRegistry& registry, const std::string& engine) {
   std::_Exit(exit_code);  // not reached
 }
 
-// The Prometheus view of one closed interval.
-MetricsSnapshot metrics_snapshot(const MergedInterval& m, const IntervalSummary& s,
-                                 const OpStatsSet& cumulative, uint64_t interval_ns, bool running) {
+// The Prometheus view of one closed interval: `m` and `s` are the interval,
+// `cumulative` the run's counters so far (every earlier phase included, so
+// the counters never go back at a phase boundary).
+MetricsSnapshot metrics_snapshot(const MetricsSnapshot::Info& info, const MergedInterval& m,
+                                 const IntervalSummary& s, const OpStatsSet& cumulative, uint64_t interval_ns,
+                                 uint64_t elapsed_ns, bool running) {
   MetricsSnapshot snap;
-  snap.elapsed_ns = s.end_ns;
+  snap.info = info;
+  snap.elapsed_ns = elapsed_ns;
   snap.running = running;
   const double secs = static_cast<double>(s.end_ns > s.start_ns ? s.end_ns - s.start_ns : interval_ns) / 1e9;
-  snap.job.read = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kRead], m.ops[OpKind::kRead], secs);
-  snap.job.write = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kWrite], m.ops[OpKind::kWrite], secs);
-  if (cumulative[OpKind::kSync].ops != 0) {
-    snap.job.sync = MetricsSnapshot::OpMetrics::from(cumulative[OpKind::kSync], m.ops[OpKind::kSync], secs);
-  }
-  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
-    if (cumulative.kinds[k].ops != 0 || cumulative.kinds[k].errors != 0) {
-      snap.job.meta[k - kFirstMetaKind] = MetricsSnapshot::OpMetrics::from(cumulative.kinds[k], m.ops.kinds[k], secs);
-    }
-  }
+  snap.job.set_from(cumulative, m.ops, secs);
   return snap;
 }
 
@@ -392,6 +389,41 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
   return o;
 }
 
+// What stops each phase, for the live view's percent and ETA: the budgets
+// of its workers, summed over every process of the job (rank 0 shows the
+// whole job's progress).  A collective when several processes run the job.
+std::vector<RunGoal> run_goals(const std::vector<PlannedPhase>& phases, ProcessGroup& group) {
+  std::vector<RunGoal> goals;
+  std::string mine;
+  for (const PlannedPhase& p : phases) {
+    RunGoal g;
+    g.duration_ns = p.first().spec.duration_ns;
+    g.stats_interval_ns = p.first().spec.stats_interval_ns;
+    for (const auto& w : p.workloads) {
+      for (const WorkerAssignment& a : w->layout.workers) {
+        g.ops += a.op_limit;
+        g.bytes += a.byte_limit;
+        g.complete_pass |= a.complete_pass;
+      }
+    }
+    mine += fmt::format("{} {} ", g.ops, g.bytes);
+    goals.push_back(g);
+  }
+  if (group.size() > 1) {
+    for (RunGoal& g : goals) g.ops = g.bytes = 0;
+    for (const std::string& theirs : group.all_gather(mine)) {
+      std::istringstream in(theirs);
+      for (RunGoal& g : goals) {
+        uint64_t ops = 0, bytes = 0;
+        in >> ops >> bytes;
+        g.ops += ops;
+        g.bytes += bytes;
+      }
+    }
+  }
+  return goals;
+}
+
 int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file, const std::string& engine,
             ProcessGroup& group) {
   const bool together = group.size() > 1;
@@ -575,12 +607,28 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   });
 
   auto live = LiveLine::for_stderr(spec.quiet);
+  const std::vector<RunGoal> goals = run_goals(phases, group);
+  MetricsSnapshot::Info info;
+  info.iopulse_version = IOPULSE_VERSION;
+  info.engine = desc.name;
+  info.engine_version = desc.version != nullptr ? desc.version : "";
+  info.engine_abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
+  info.job_name = spec.job_name;
+  if (exporter) {
+    // The run is described from the first scrape on.
+    MetricsSnapshot before;
+    before.info = info;
+    exporter->publish(std::move(before));
+  }
+  // The counters of the phases done, so the exported ones keep growing.
+  OpStatsSet earlier_phases;
 
   const bool several = phases.size() > 1 || !phases.front().name.empty();
   uint32_t run_number = 0;
   uint32_t phase_index = 0;
   for (const PlannedPhase& phase : phases) {
     if (!prepared) break;
+    if (live) live->start(goals[phase_index]);
     const JobSpec& ps = phase.first().spec;
     std::vector<WorkerGroup> groups;
     uint32_t phase_threads = 0;
@@ -600,10 +648,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     sinks.csv = csv.get();
     sinks.phase = phase.name;
     sinks.time_offset_ns = several ? result.window_ns : 0;
+    sinks.index_offset = several ? result.intervals : 0;
     std::vector<OpStatsSet> worker_totals(phase_threads);
     if (exporter) {
       sinks.observer = [&](const MergedInterval& m, const IntervalSummary& s, const OpStatsSet& cumulative) {
-        MetricsSnapshot snap = metrics_snapshot(m, s, cumulative, ps.stats_interval_ns, true);
+        OpStatsSet run_so_far = earlier_phases;
+        run_so_far.merge(cumulative);
+        MetricsSnapshot snap = metrics_snapshot(info, m, s, run_so_far, ps.stats_interval_ns,
+                                                sinks.time_offset_ns + s.end_ns, true);
         const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
         for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
         // Per-worker series stay on each rank; a multi-rank job publishes the job's.
@@ -614,8 +666,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
           const OpStatsSet& ops = iv != nullptr ? iv->ops : kIdle;
           MetricsSnapshot::Worker worker;
           worker.id = std::to_string(i);
-          worker.ops.read = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kRead], ops[OpKind::kRead], secs);
-          worker.ops.write = MetricsSnapshot::OpMetrics::from(worker_totals[i][OpKind::kWrite], ops[OpKind::kWrite], secs);
+          worker.ops.set_from(worker_totals[i], ops, secs);
           snap.workers.push_back(std::move(worker));
         }
         exporter->publish(std::move(snap));
@@ -651,6 +702,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     record_groups(pr);
     JobRunner(groups, placement).run(pr, sinks);
     result.add_phase(pr);
+    earlier_phases[OpKind::kRead] = result.read;
+    earlier_phases[OpKind::kWrite] = result.write;
+    earlier_phases[OpKind::kSync] = result.sync;
     if (pr.interrupted || pr.stop_reason == "error" || pr.stop_reason == "incomplete" || pr.verify_failures > 0) break;
   }
 
@@ -664,7 +718,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     MergedInterval none;
     IntervalSummary end;
     end.end_ns = result.window_ns;
-    exporter->publish(metrics_snapshot(none, end, totals, spec.stats_interval_ns, false));
+    exporter->publish(metrics_snapshot(info, none, end, totals, spec.stats_interval_ns, result.window_ns, false));
   }
   if (journal) {
     result.verify_journal = journal->path();

@@ -58,6 +58,7 @@ const RunWideKey kRunWideKeys[] = {
     {"prometheus-port", kWholeRun},
     {"prometheus-bind", kWholeRun},
     {"quiet", kWholeRun},
+    {"job-name", kWholeRun},
     {"verify-journal", "one journal records the whole run's writes, phase after phase"},
 };
 

@@ -367,6 +367,13 @@ const std::vector<JobOption> kOptions = {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not an address", label));
        job.spec().prometheus_bind = text;
      }},
+    {"job-name", kOutputs, "NAME", "name of the run in the results and the metrics (job_name label)",
+     APPLY {
+       if (text.empty() || text.find_first_of("\n\r") != std::string::npos) {
+         throw UsageError(fmt::format("{}: an empty name or one with a line break; accepted: one line of text", label));
+       }
+       job.spec().job_name = text;
+     }},
     {"quiet", kOutputs, "", "no live progress line",
      APPLY { job.spec().quiet = flag_value(text, label); }},
 };

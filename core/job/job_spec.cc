@@ -85,6 +85,7 @@ nlohmann::json JobSpec::to_json() const {
   nlohmann::json opts = nlohmann::json::object();
   for (const auto& [name, value] : engine_options) opts[name] = value;
   j["engine_options"] = opts;
+  if (!job_name.empty()) j["job_name"] = job_name;
   j["continue_on_error"] = continue_on_error;
   j["stats_interval_ns"] = stats_interval_ns;
   if (heatmap) j["heatmap_buckets"] = heatmap_buckets;

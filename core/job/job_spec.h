@@ -138,6 +138,7 @@ struct JobSpec {
   bool continue_on_error = false;
   bool quiet = false;
   std::string json_output;                 // empty = none
+  std::string job_name;                    // names the run in results and metrics; may be empty
 
   // Measurement over time.
   uint64_t stats_interval_ns = 1'000'000'000;

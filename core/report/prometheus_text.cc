@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "report/prometheus_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -29,7 +30,32 @@ MetricsSnapshot::OpMetrics MetricsSnapshot::OpMetrics::from(const OpStats& cumul
             ? std::numeric_limits<double>::quiet_NaN()
             : static_cast<double>(interval.latency.percentile(kReportedPercentiles[i].p)) / 1e9;
   }
+  // Each histogram bucket lies wholly below or wholly above every bound:
+  // add its count to the first bound at or above its end, then accumulate.
+  cumulative.latency.for_each_bucket([&m](uint64_t, uint64_t upper, uint64_t count) {
+    const auto at = std::lower_bound(kLatencyBucketBounds.begin(), kLatencyBucketBounds.end(), upper);
+    if (at != kLatencyBucketBounds.end()) m.latency_buckets[static_cast<size_t>(at - kLatencyBucketBounds.begin())] += count;
+  });
+  for (size_t i = 1; i < m.latency_buckets.size(); ++i) m.latency_buckets[i] += m.latency_buckets[i - 1];
   return m;
+}
+
+MetricsSnapshot::Ops::Ops() {
+  for (const OpKindInfo& k : kOpKinds) {
+    if (k.always_reported) (*this)[k.kind] = OpMetrics{};
+  }
+}
+
+void MetricsSnapshot::Ops::set_from(const OpStatsSet& cumulative, const OpStatsSet& interval,
+                                    double interval_seconds) {
+  for (const OpKindInfo& k : kOpKinds) {
+    const OpStats& c = cumulative[k.kind];
+    if (k.always_reported || c.ops != 0 || c.errors != 0) {
+      (*this)[k.kind] = OpMetrics::from(c, interval[k.kind], interval_seconds);
+    } else {
+      (*this)[k.kind].reset();
+    }
+  }
 }
 
 std::string escape_prometheus_label_value(std::string_view value) {
@@ -101,11 +127,8 @@ struct Scope {
 
 template <class F>
 void for_each_op(const MetricsSnapshot::Ops& ops, F&& f) {
-  f("read", ops.read);
-  f("write", ops.write);
-  if (ops.sync) f("sync", *ops.sync);
-  for (size_t k = 0; k < kNumMetaKinds; ++k) {
-    if (ops.meta[k]) f(kOpKinds[kFirstMetaKind + k].name, *ops.meta[k]);
+  for (const OpKindInfo& k : kOpKinds) {
+    if (const std::optional<OpMetrics>& m = ops[k.kind]) f(std::string_view(k.name), *m);
   }
 }
 
@@ -166,6 +189,25 @@ void op_family(Writer& w, const std::string& name, std::string_view help, std::s
   }
 }
 
+// The cumulative latency histogram of the job's scope.
+void histogram_family(Writer& w, const std::string& name, std::string_view help, const Scope& scope) {
+  std::array<std::string, kLatencyBucketCount> bounds;
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    bounds[i] = ",le=\"" + format_value(static_cast<double>(kLatencyBucketBounds[i]) / 1e9) + '"';
+  }
+  const std::string bucket_name = name + "_bucket";
+  w.family(name, help, "histogram");
+  for_each_op(*scope.ops, [&](std::string_view op, const OpMetrics& m) {
+    const std::string labels = op_labels(op, scope.worker);
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      w.sample(bucket_name, labels + bounds[i], format_value(m.latency_buckets[i]));
+    }
+    w.sample(bucket_name, labels + ",le=\"+Inf\"", format_value(m.latency_count));
+    w.sample(name + "_sum", labels, format_value(m.latency_sum_seconds));
+    w.sample(name + "_count", labels, format_value(m.latency_count));
+  });
+}
+
 void latency_family(Writer& w, const std::string& name, std::string_view help,
                     const std::vector<Scope>& scopes) {
   std::array<std::string, OpMetrics::kQuantileCount> quantiles;
@@ -206,11 +248,21 @@ void op_families(Writer& w, const std::string& prefix, std::string_view who,
   op_family(w, prefix + "bandwidth_bytes_per_second",
             "Bytes per second moved by successful IOs over the last stats interval" + by + ".",
             "gauge", scopes, [](const OpMetrics& m) { return m.bandwidth_bytes_per_second; });
-  latency_family(w, prefix + "latency_seconds",
+  if (scopes.size() == 1 && scopes.front().worker == nullptr) {
+    histogram_family(w, prefix + "latency_seconds",
+                     "IO latency from submission to completion since the measured window opened; "
+                     "buckets add across hosts.",
+                     scopes.front());
+  }
+  latency_family(w, prefix + "interval_latency_seconds",
                  "IO latency from submission to completion" + by +
                      "; quantiles over the last stats interval, sum and count since the "
                      "measured window opened.",
                  scopes);
+}
+
+std::string label(std::string_view name, std::string_view value) {
+  return std::string(name) + "=\"" + escape_prometheus_label_value(value) + '"';
 }
 
 }  // namespace
@@ -225,6 +277,13 @@ std::string render_prometheus_text(const MetricsSnapshot& snapshot) {
   }
 
   Writer w;
+  const MetricsSnapshot::Info& info = snapshot.info;
+  w.family("iopulse_run_info", "What is running: IOPulse and engine versions, the job name; always 1.", "gauge");
+  w.sample("iopulse_run_info",
+           label("version", info.iopulse_version) + "," + label("engine", info.engine) + "," +
+               label("engine_version", info.engine_version) + "," + label("engine_abi", info.engine_abi) + "," +
+               label("job_name", info.job_name),
+           "1");
   w.family("iopulse_running", "1 while the measured window is open, 0 before and after.",
            "gauge");
   w.sample("iopulse_running", "", snapshot.running ? "1" : "0");

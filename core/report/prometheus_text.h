@@ -9,6 +9,8 @@
 //
 // Metric families (base units: seconds, bytes), all prefixed iopulse_:
 //
+//   run_info{version,engine,engine_version,engine_abi,job_name}
+//                                    gauge    always 1: what is running
 //   running                          gauge    1 while the measured window is open
 //   elapsed_seconds                  gauge    time since the window opened
 //   ops_total{op}                    counter  successful IOs, cumulative
@@ -16,12 +18,23 @@
 //   errors_total{op}                 counter  failed IOs, cumulative
 //   iops{op}                         gauge    successful IOs per second, last interval
 //   bandwidth_bytes_per_second{op}   gauge    bytes per second, last interval
-//   latency_seconds{op}              summary  quantiles of the last interval;
+//   latency_seconds{op}              histogram  cumulative buckets (le), _sum, _count
+//   interval_latency_seconds{op}     summary  quantiles of the last interval;
 //                                             _sum and _count cumulative
 //
-// and the same six per-op families per worker, named iopulse_worker_*, with
-// a `worker` label besides `op`.  op is "read", "write" and, when the job
-// issues them, "sync".
+// and the same per-op families per worker but the histogram, named
+// iopulse_worker_*, with a `worker` label besides `op`.  `op` is every op
+// kind by its name (stats/op_stats_set.h): "read" and "write" always, the
+// others ("sync") once the job issued any.  No kind is folded into
+// another: syncs are never counted as reads or writes.
+//
+// The histogram is what fleets aggregate: its buckets add across workers
+// and hosts, so histogram_quantile(0.99, sum by (le) (rate(
+// iopulse_latency_seconds_bucket[1m]))) is the p99 of every IO of every
+// host, which no combination of summaries can give.  Its bounds
+// (kLatencyBucketBounds: 125 ns times powers of two, up to 67 s) are
+// boundaries of the LatencyHistogram's own buckets, so each count is exact:
+// the IOs whose latency, in whole nanoseconds, was below the bound.
 //
 // Why separate iopulse_worker_* families rather than worker="all" (or no
 // worker label) for the job total inside one family: Prometheus asks that
@@ -52,12 +65,24 @@
 #include "report/percentiles.h"
 #include "stats/latency_histogram.h"
 #include "stats/op_stats.h"
+#include "stats/op_stats_set.h"
 
 namespace iopulse {
 
 // The Content-Type of render_prometheus_text()'s output.
 inline constexpr std::string_view kPrometheusTextContentType =
     "text/plain; version=0.0.4; charset=utf-8";
+
+// The `le` bounds of the latency histogram, in nanoseconds: 125 ns * 2^i.
+// Each is where a LatencyHistogram bucket begins (125 * 2^i lies in
+// [2^(i+6), 2^(i+7)), whose sub-buckets are 2^i wide), so counting the IOs
+// below a bound needs no estimate.  +Inf follows.
+inline constexpr size_t kLatencyBucketCount = 30;
+inline constexpr std::array<uint64_t, kLatencyBucketCount> kLatencyBucketBounds = [] {
+  std::array<uint64_t, kLatencyBucketCount> bounds{};
+  for (size_t i = 0; i < bounds.size(); ++i) bounds[i] = uint64_t{125} << i;
+  return bounds;
+}();
 
 struct MetricsSnapshot {
   // The numbers of one op kind, for the job or for one worker.
@@ -78,6 +103,10 @@ struct MetricsSnapshot {
     // completed no IO of this kind.
     std::array<double, kQuantileCount> latency_quantile_seconds{};
 
+    // Cumulative: latencies below kLatencyBucketBounds[i] (the histogram's
+    // buckets; the +Inf bucket is latency_count).
+    std::array<uint64_t, kLatencyBucketCount> latency_buckets{};
+
     // From the counters since the window opened (`cumulative`) and those of
     // the last interval only (`interval`: its ops, bytes and latency
     // histogram), which lasted `interval_seconds` (rates are 0 when that
@@ -86,14 +115,32 @@ struct MetricsSnapshot {
                           double interval_seconds);
   };
 
-  // Per op kind.  read and write are always exported (zero until IO
-  // happens, so rate() works from the first scrape); sync only when set.
+  // Per op kind, indexed by OpKind; a kind is exported when it is set.
+  // The run layer sets the always-reported kinds (read, write) from the
+  // first snapshot on (zero until IO happens, so rate() works from the
+  // first scrape) and any other kind once it happened (see set_from()).
   struct Ops {
-    OpMetrics read;
-    OpMetrics write;
-    std::optional<OpMetrics> sync;
-    // Metadata kinds (index k - kFirstMetaKind), each once it has happened.
-    std::array<std::optional<OpMetrics>, kNumMetaKinds> meta;
+    // The always-reported kinds at zero, the others unset.
+    Ops();
+
+    std::array<std::optional<OpMetrics>, kNumOpKinds> kinds;
+
+    std::optional<OpMetrics>& operator[](OpKind k) { return kinds[static_cast<size_t>(k)]; }
+    const std::optional<OpMetrics>& operator[](OpKind k) const { return kinds[static_cast<size_t>(k)]; }
+
+    // Every kind from the counters since the window opened and those of the
+    // last interval (OpMetrics::from); a kind that is not always reported
+    // only when it happened.
+    void set_from(const OpStatsSet& cumulative, const OpStatsSet& interval, double interval_seconds);
+  };
+
+  // What is running: the run_info labels.
+  struct Info {
+    std::string iopulse_version;
+    std::string engine;          // the engine's name
+    std::string engine_version;
+    std::string engine_abi;      // "2.0"
+    std::string job_name;        // --job-name; may be empty
   };
 
   struct Worker {
@@ -101,6 +148,7 @@ struct MetricsSnapshot {
     Ops ops;
   };
 
+  Info info;
   uint64_t elapsed_ns = 0;  // since the measured window opened
   bool running = false;     // the measured window is open
   Ops job;                  // merged over all workers

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "output/result_file.h"
+#include "report/csv_field.h"
 
 namespace iopulse {
 namespace {
@@ -22,7 +23,22 @@ void write_line(std::FILE* f, const std::string& path, const std::string& line) 
   }
 }
 
-constexpr const char* kOps[] = {"read", "write", "sync", "total"};
+// The columns of one op kind, after its name and '_'.
+constexpr const char* kOpColumns[] = {"ops",         "bytes",       "errors",      "iops",
+                                      "bw_bytes_per_sec", "lat_min_ns", "lat_mean_ns", "lat_max_ns",
+                                      "lat_p50_ns",  "lat_p90_ns",  "lat_p99_ns",  "lat_p999_ns"};
+
+// One op kind's fields.  Latencies are empty (a missing value to every CSV
+// reader) when the interval completed no IO of the kind: it has none.
+void append_op_fields(std::string& row, const OpIntervalSummary& o) {
+  row += fmt::format(",{},{},{},{:.3f},{:.3f}", o.ops, o.bytes, o.errors, o.iops, o.bw_bytes_per_sec);
+  if (o.ops == 0) {
+    row += ",,,,,,,";
+  } else {
+    row += fmt::format(",{},{:.1f},{},{},{},{},{}", o.lat_min, o.lat_mean, o.lat_max, o.lat_p50, o.lat_p90,
+                       o.lat_p99, o.lat_p999);
+  }
+}
 
 }  // namespace
 
@@ -37,23 +53,22 @@ void TimeSeriesJsonLines::write(const IntervalSummary& interval) {
 
 TimeSeriesCsv::TimeSeriesCsv(const std::string& path, bool metadata)
     : path_(path), metadata_(metadata), file_(open_for_writing(path, "--csv-output", "CSV time series")) {
-  write_line(file_, path_, header(metadata) + "\n");
+  write_line(file_, path_, header(metadata) + "\r\n");
 }
 
 TimeSeriesCsv::~TimeSeriesCsv() { std::fclose(file_); }
 
 std::string TimeSeriesCsv::header(bool metadata) {
-  const auto columns = [](const char* op) {
-    return fmt::format(
-        ",{0}_ops,{0}_bytes,{0}_errors,{0}_iops,{0}_bw_bytes_per_sec,{0}_lat_min_ns,{0}_lat_mean_ns,"
-        "{0}_lat_max_ns,{0}_lat_p50_ns,{0}_lat_p90_ns,{0}_lat_p99_ns,{0}_lat_p999_ns",
-        op);
-  };
   std::string h = "worker,index,start_s,end_s";
-  for (const char* op : kOps) h += columns(op);
+  auto add = [&h](const char* op) {
+    for (const char* column : kOpColumns) h += fmt::format(",{}_{}", op, column);
+  };
+  for (size_t k = 0; k < kFirstMetaKind; ++k) add(kOpKinds[k].name);
+  add("total");
   h += ",qd_mean,phase";
+  // A metadata job adds a group of columns per metadata kind.
   if (metadata) {
-    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) h += columns(kOpKinds[k].name);
+    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) add(kOpKinds[k].name);
   }
   return h;
 }
@@ -61,17 +76,13 @@ std::string TimeSeriesCsv::header(bool metadata) {
 void TimeSeriesCsv::write(const IntervalSummary& s) {
   std::string row = fmt::format("{},{},{:.6f},{:.6f}", s.worker < 0 ? std::string("all") : std::to_string(s.worker),
                                 s.index, s.start_ns / 1e9, s.end_ns / 1e9);
-  const auto columns = [&row](const OpIntervalSummary* o) {
-    row += fmt::format(",{},{},{},{:.3f},{:.3f},{},{:.1f},{},{},{},{},{}", o->ops, o->bytes, o->errors,
-                       o->iops, o->bw_bytes_per_sec, o->lat_min, o->lat_mean, o->lat_max, o->lat_p50,
-                       o->lat_p90, o->lat_p99, o->lat_p999);
-  };
-  for (const OpIntervalSummary* o : {&s.read, &s.write, &s.sync, &s.total}) columns(o);
-  row += fmt::format(",{:.3f},{}", s.qd_mean, s.phase);
+  for (size_t k = 0; k < kFirstMetaKind; ++k) append_op_fields(row, s.kinds[k]);
+  append_op_fields(row, s.total);
+  row += fmt::format(",{:.3f},{}", s.qd_mean, csv_field(s.phase));
   if (metadata_) {
-    for (const OpIntervalSummary& o : s.meta) columns(&o);
+    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) append_op_fields(row, s.kinds[k]);
   }
-  row += "\n";
+  row += "\r\n";
   write_line(file_, path_, row);
 }
 

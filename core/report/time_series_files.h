@@ -4,7 +4,12 @@
 // interval, flushed as soon as it is written, so a crash or Ctrl-C leaves
 // valid files behind.
 //   TimeSeriesJsonLines  one JSON object per line (IntervalSummary::to_json)
-//   TimeSeriesCsv        a header row, then one row per interval
+//   TimeSeriesCsv        RFC 4180: a header record, then one record per
+//                        interval, CRLF-terminated; the columns of every op
+//                        kind of kOpKinds, then the total; text fields
+//                        quoted where needed (csv_field()); latencies empty
+//                        for a kind without IO in the interval
+//                        (docs/live-outputs.md)
 // Both throw std::system_error naming the path when the file cannot be
 // created or written.
 #ifndef IOPULSE_REPORT_TIME_SERIES_FILES_H_

@@ -44,12 +44,8 @@ class IntervalEmitter {
     const IntervalSummary summary =
         IntervalSummary::of(m.ops, m.index, start, end, m.inflight_sum, m.reap_calls, -1);
     store(result_.timeseries, summary);
-    // A last interval of a few microseconds (the window ends just past a
-    // boundary) holds a handful of IOs: its rates would be noise on screen.
-    // It is in the results and files like any other.  A run shorter than
-    // that still shows its one interval.
-    const bool sliver = m.index > 0 && end - start < interval / 10;
-    if (sinks_.live != nullptr && !sliver) sinks_.live->show(summary, spec_.duration_ns);
+    ++result_.intervals;
+    if (sinks_.live != nullptr) sinks_.live->show(summary);
     cumulative_.merge(m.ops);
     write_files(summary);
     for (const WorkerInterval& w : spec_.timeseries_per_worker ? m.per_worker : std::vector<WorkerInterval>{}) {
@@ -64,6 +60,7 @@ class IntervalEmitter {
  private:
   void write_files(IntervalSummary s) {
     s.phase = sinks_.phase;
+    s.index += sinks_.index_offset;
     s.start_ns += sinks_.time_offset_ns;
     s.end_ns += sinks_.time_offset_ns;
     if (sinks_.jsonl != nullptr) sinks_.jsonl->write(s);

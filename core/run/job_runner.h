@@ -39,10 +39,13 @@ struct IntervalSinks {
   LiveLine* live = nullptr;
   TimeSeriesJsonLines* jsonl = nullptr;
   TimeSeriesCsv* csv = nullptr;
-  // Where this run sits in a job of several phases: its name and the time
-  // the earlier phases took, added to the intervals' start and end.
+  // Where this run sits in a job of several phases: its name, the time the
+  // earlier phases took, added to the intervals' start and end, and the
+  // intervals they had, added to the index (RunResult::add_phase() numbers
+  // the results' time series the same way).
   std::string phase;
   uint64_t time_offset_ns = 0;
+  uint64_t index_offset = 0;
   // Called once per interval with the merged interval (histograms
   // included), its summary, and the job's cumulative statistics so far.
   std::function<void(const MergedInterval&, const IntervalSummary&, const OpStatsSet& cumulative)> observer;

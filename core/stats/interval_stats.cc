@@ -52,28 +52,32 @@ IntervalSummary IntervalSummary::of(const OpStatsSet& ops, uint64_t index, uint6
   s.start_ns = start_ns;
   s.end_ns = end_ns;
   const uint64_t span = end_ns > start_ns ? end_ns - start_ns : 0;
-  s.read = summarize(ops[OpKind::kRead], span);
-  s.write = summarize(ops[OpKind::kWrite], span);
-  s.sync = summarize(ops[OpKind::kSync], span);
+  for (size_t i = 0; i < kNumOpKinds; ++i) s.kinds[i] = summarize(ops.kinds[i], span);
   s.total = summarize(ops.data_total(), span);
-  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
-    if (ops.kinds[k].ops != 0 || ops.kinds[k].errors != 0) s.meta[k - kFirstMetaKind] = summarize(ops.kinds[k], span);
-  }
   s.qd_mean = reap_calls > 0 ? static_cast<double>(inflight_sum) / static_cast<double>(reap_calls) : 0;
   return s;
+}
+
+uint64_t IntervalSummary::errors() const {
+  uint64_t n = 0;
+  for (const OpIntervalSummary& k : kinds) n += k.errors;
+  return n;
 }
 
 nlohmann::json IntervalSummary::to_json() const {
   nlohmann::json j = {{"index", index},
                       {"start_ns", start_ns},
                       {"end_ns", end_ns},
-                      {"read", op_json(read)},
-                      {"write", op_json(write)},
                       {"total", op_json(total)},
                       {"qd_mean", qd_mean}};
-  if (sync.ops != 0 || sync.errors != 0) j["sync"] = op_json(sync);
-  for (size_t k = 0; k < kNumMetaKinds; ++k) {
-    if (meta[k].ops != 0 || meta[k].errors != 0) j["metadata"][kOpKinds[kFirstMetaKind + k].name] = op_json(meta[k]);
+  for (const OpKindInfo& k : kOpKinds) {
+    const OpIntervalSummary& o = (*this)[k.kind];
+    if (!k.always_reported && o.ops == 0 && o.errors == 0) continue;
+    if (static_cast<size_t>(k.kind) >= kFirstMetaKind) {
+      j["metadata"][k.name] = op_json(o);
+    } else {
+      j[k.name] = op_json(o);
+    }
   }
   if (worker >= 0) j["worker"] = worker;
   if (!phase.empty()) j["phase"] = phase;

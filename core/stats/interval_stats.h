@@ -44,14 +44,22 @@ struct IntervalSummary {
   uint64_t index = 0;
   uint64_t start_ns = 0;       // relative to the window start
   uint64_t end_ns = 0;         // shorter than a full interval for the last one
-  OpIntervalSummary read, write, sync, total;  // total = read + write
-  // Metadata kinds (index k - kFirstMetaKind), all zero in a data job.
-  std::array<OpIntervalSummary, kNumMetaKinds> meta;
+  // Per op kind (indexed by OpKind), and the kinds that move data together.
+  std::array<OpIntervalSummary, kNumOpKinds> kinds;
+  OpIntervalSummary total;     // reads + writes
   double qd_mean = 0;          // average IOs in flight seen at each reap
+
+  const OpIntervalSummary& operator[](OpKind k) const { return kinds[static_cast<size_t>(k)]; }
+  const OpIntervalSummary& read() const { return (*this)[OpKind::kRead]; }
+  const OpIntervalSummary& write() const { return (*this)[OpKind::kWrite]; }
+  // Failed IOs of every kind.
+  uint64_t errors() const;
 
   static IntervalSummary of(const OpStatsSet& ops, uint64_t index, uint64_t start_ns,
                             uint64_t end_ns, uint64_t inflight_sum, uint64_t reap_calls,
                             int64_t worker);
+  // The interval's JSON object (docs/json-output.md): read, write and total
+  // always; other kinds (sync) only when the interval had any of them.
   nlohmann::json to_json() const;
 };
 

@@ -6,8 +6,10 @@
 // its kind and is on the per-IO path.
 //
 // The op kinds are one table (kOpKinds): each row names the kind as every
-// output spells it, the engine op code it counts and the capability an
-// engine declares for it.  Adding a kind is one row here and one enumerator.
+// output spells it (JSON keys, CSV column prefixes, the Prometheus `op`
+// label, the live line), the engine op code it counts and the capability an
+// engine declares for it.  The outputs iterate over it, so adding a kind is
+// one row here and one enumerator.
 #ifndef IOPULSE_STATS_OP_STATS_SET_H_
 #define IOPULSE_STATS_OP_STATS_SET_H_
 
@@ -42,27 +44,41 @@ inline constexpr size_t kNumMetaKinds = kNumOpKinds - kFirstMetaKind;
 
 struct OpKindInfo {
   OpKind kind;
-  const char* name;  // as outputs spell it: JSON keys, CSV column prefixes, metric labels
-  uint8_t op;        // the iop_op it counts (the first, for sync)
-  uint64_t cap;      // the engine capability it needs (0: none)
-  bool moves_data;   // its bytes are data moved (reported as bandwidth)
+  const char* name;   // as outputs spell it: "read", "read_file"
+  const char* label;  // a short capital tag for tight spaces (the live line): "R"
+  uint8_t op;         // the iop_op it counts (the first, for sync)
+  uint64_t cap;       // the engine capability it needs (0: none)
+  bool moves_data;    // its bytes are data moved (reported as bandwidth)
+  // Shown even when nothing of the kind happened (zeros), so a consumer
+  // finds reads and writes in every report; other kinds appear where they
+  // happened.
+  bool always_reported;
 };
 
-inline constexpr OpKindInfo kOpKinds[kNumOpKinds] = {
-    {OpKind::kRead, "read", IOP_OP_READ, 0, true},
-    {OpKind::kWrite, "write", IOP_OP_WRITE, 0, true},
-    {OpKind::kSync, "sync", IOP_OP_FSYNC, 0, false},
-    {OpKind::kMkdir, "mkdir", IOP_OP_MKDIR, IOP_CAP_META_MKDIR, false},
-    {OpKind::kRmdir, "rmdir", IOP_OP_RMDIR, IOP_CAP_META_RMDIR, false},
-    {OpKind::kCreate, "create", IOP_OP_CREATE, IOP_CAP_META_CREATE, true},
-    {OpKind::kOpen, "open", IOP_OP_OPEN_CLOSE, IOP_CAP_META_OPEN_CLOSE, false},
-    {OpKind::kStat, "stat", IOP_OP_STAT, IOP_CAP_META_STAT, false},
-    {OpKind::kReadFile, "read_file", IOP_OP_READ_FILE, IOP_CAP_META_READ_FILE, true},
-    {OpKind::kWriteFile, "write_file", IOP_OP_WRITE_FILE, IOP_CAP_META_WRITE_FILE, true},
-    {OpKind::kRename, "rename", IOP_OP_RENAME, IOP_CAP_META_RENAME, false},
-    {OpKind::kUnlink, "unlink", IOP_OP_UNLINK, IOP_CAP_META_UNLINK, false},
-    {OpKind::kList, "list", IOP_OP_LIST, IOP_CAP_META_LIST, false},
-};
+inline constexpr std::array<OpKindInfo, kNumOpKinds> kOpKinds{{
+    {OpKind::kRead, "read", "R", IOP_OP_READ, 0, true, true},
+    {OpKind::kWrite, "write", "W", IOP_OP_WRITE, 0, true, true},
+    {OpKind::kSync, "sync", "S", IOP_OP_FSYNC, 0, false, false},
+    {OpKind::kMkdir, "mkdir", "MKD", IOP_OP_MKDIR, IOP_CAP_META_MKDIR, false, false},
+    {OpKind::kRmdir, "rmdir", "RMD", IOP_OP_RMDIR, IOP_CAP_META_RMDIR, false, false},
+    {OpKind::kCreate, "create", "CRE", IOP_OP_CREATE, IOP_CAP_META_CREATE, true, false},
+    {OpKind::kOpen, "open", "OPN", IOP_OP_OPEN_CLOSE, IOP_CAP_META_OPEN_CLOSE, false, false},
+    {OpKind::kStat, "stat", "STA", IOP_OP_STAT, IOP_CAP_META_STAT, false, false},
+    {OpKind::kReadFile, "read_file", "RDF", IOP_OP_READ_FILE, IOP_CAP_META_READ_FILE, true, false},
+    {OpKind::kWriteFile, "write_file", "WRF", IOP_OP_WRITE_FILE, IOP_CAP_META_WRITE_FILE, true, false},
+    {OpKind::kRename, "rename", "REN", IOP_OP_RENAME, IOP_CAP_META_RENAME, false, false},
+    {OpKind::kUnlink, "unlink", "UNL", IOP_OP_UNLINK, IOP_CAP_META_UNLINK, false, false},
+    {OpKind::kList, "list", "LST", IOP_OP_LIST, IOP_CAP_META_LIST, false, false},
+}};
+
+// Row i describes OpKind i.
+constexpr bool op_kind_rows_in_order() {
+  for (size_t i = 0; i < kOpKinds.size(); ++i) {
+    if (static_cast<size_t>(kOpKinds[i].kind) != i) return false;
+  }
+  return true;
+}
+static_assert(op_kind_rows_in_order(), "kOpKinds must list the kinds in OpKind order");
 
 inline constexpr const OpKindInfo& info(OpKind kind) { return kOpKinds[static_cast<size_t>(kind)]; }
 
@@ -98,10 +114,11 @@ struct OpStatsSet {
       s.latency.clear();
     }
   }
-  // Reads and writes together (syncs move no data and are reported apart).
+  // Reads and writes together (syncs move no data and metadata operations
+  // are their own kinds: both are reported apart, never folded into it).
   OpStats data_total() const {
-    OpStats t = kinds[0];
-    t.merge(kinds[1]);
+    OpStats t = kinds[static_cast<size_t>(OpKind::kRead)];
+    t.merge(kinds[static_cast<size_t>(OpKind::kWrite)]);
     return t;
   }
   // Every metadata operation together.

@@ -23,13 +23,23 @@ void RunResult::add_phase(const RunResult& p) {
   if (first_io_ns == 0) first_io_ns = p.first_io_ns;  // the first phase's
   clock = p.clock;  // the report covers the whole process so far
   stats_interval_ns = p.stats_interval_ns;
-  const uint64_t first_index = timeseries.empty() ? 0 : timeseries.back().index + 1;
-  for (IntervalSummary s : p.timeseries) {
-    s.index += first_index;
-    s.start_ns += offset;
-    s.end_ns += offset;
-    if (timeseries.size() < kMaxStoredIntervals) timeseries.push_back(s);
-  }
+  const uint64_t first_index = intervals;
+  intervals += p.intervals;
+  auto append = [&](std::vector<IntervalSummary>& series, const std::vector<IntervalSummary>& from) {
+    for (IntervalSummary s : from) {
+      s.index += first_index;
+      s.start_ns += offset;
+      s.end_ns += offset;
+      s.phase = p.phase;
+      if (series.size() < kMaxStoredIntervals) {
+        series.push_back(std::move(s));
+      } else {
+        timeseries_truncated = true;
+      }
+    }
+  };
+  append(timeseries, p.timeseries);
+  append(worker_timeseries, p.worker_timeseries);
   timeseries_truncated |= p.timeseries_truncated;
   if (p.heatmap) {
     if (!heatmap) heatmap = p.heatmap;

@@ -66,6 +66,7 @@ struct RunResult {
   // `timeseries_truncated` is set.
   static constexpr size_t kMaxStoredIntervals = 3600;
   uint64_t stats_interval_ns = 0;
+  uint64_t intervals = 0;  // intervals of the time series, stored or not
   std::vector<IntervalSummary> timeseries;
   std::vector<IntervalSummary> worker_timeseries;
   bool timeseries_truncated = false;
@@ -125,8 +126,9 @@ struct RunResult {
   std::vector<RunResult> phases;
 
   // Adds a finished phase to the whole run: counters and histograms merged,
-  // windows and CPU time added, the phase's time series appended after the
-  // earlier phases'.
+  // windows and CPU time added, the phase's time series (per worker too)
+  // appended after the earlier phases', each interval carrying the phase's
+  // name and numbered on from theirs, as in the streamed files.
   void add_phase(const RunResult& phase);
 
   // Reads and writes merged.

@@ -70,7 +70,7 @@ TEST(Prometheus, MetricsAreServedDuringTheRun) {
   EXPECT_GT(samples["iopulse_ops_total{op=\"read\"}"], 0);
   EXPECT_GT(samples["iopulse_ops_total{op=\"write\"}"], 0);
   EXPECT_GT(samples["iopulse_latency_seconds_count{op=\"read\"}"], 0);
-  EXPECT_TRUE(samples.count("iopulse_latency_seconds{op=\"read\",quantile=\"0.99\"}"));
+  EXPECT_TRUE(samples.count("iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.99\"}"));
   EXPECT_GT(samples["iopulse_worker_ops_total{op=\"read\",worker=\"0\"}"], 0);
   EXPECT_GT(samples["iopulse_worker_ops_total{op=\"read\",worker=\"1\"}"], 0);
   const RunOutcome r = run.get();

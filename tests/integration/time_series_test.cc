@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The time series: streamed files and the JSON copy add up to the totals,
 // intervals have their own percentiles, and files stay valid after Ctrl-C.
+#include <fstream>
 #include <sstream>
 #include <csignal>
 #include <string>
@@ -77,6 +78,79 @@ TEST(TimeSeries, IntervalsSumToTheTotalsInEveryOutput) {
     csv_reads += std::stoull(cells[4]);
   }
   EXPECT_EQ(csv_reads, reads);
+}
+
+// The CSV is RFC 4180: a phase named with a comma and quotes stays one
+// field, so Python's csv module (strict) and pandas read the same columns on
+// every row; intervals and phases are numbered and named alike in the CSV,
+// the JSON Lines and the JSON results; a kind with no IO in an interval has
+// empty latency cells, read as missing.
+TEST(TimeSeries, CsvReadsTheSameInPythonAndPandasAndAgreesWithTheJson) {
+  ScratchDir dir;
+  const std::string job = dir.file("job.toml"), json = dir.file("o.json"), jsonl = dir.file("ts.jsonl"),
+                    csv = dir.file("ts.csv");
+  {
+    std::ofstream f(job);
+    f << "target = \"" << dir.file("f") << "\"\nfile-size = \"4M\"\nstats-interval = \"200ms\"\n"
+      << "[[phase]]\nname = \"warm up, 4k\"\nread-percent = 100\nduration = \"500ms\"\n"
+      << "[[phase]]\nname = 'mixed \"70/30\"'\nread-percent = 70\nfsync-every = 4\nduration = \"500ms\"\n";
+  }
+  const RunOutcome r = run_iopulse({"--config", job, "--json-output", json, "--timeseries-output", jsonl,
+                                    "--csv-output", csv, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const RunOutcome py = run_command({"/usr/bin/python3", IOPULSE_SOURCE_DIR "/tests/integration/read_csv_series.py", csv});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  const auto seen = nlohmann::json::parse(py.out);
+  const size_t columns = seen["header"].size();
+  for (const auto& width : seen["widths"]) EXPECT_EQ(width.get<size_t>(), columns);
+  EXPECT_EQ(seen["pandas_columns"].get<size_t>(), columns);
+  EXPECT_EQ(seen["pandas"], seen["csv"]);
+  EXPECT_EQ(seen["header"].back(), "phase");
+  // Quoted only where needed, quotes doubled, records end in CRLF.
+  const std::string text = read_file(csv);
+  EXPECT_NE(text.find(",\"warm up, 4k\"\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(",\"mixed \"\"70/30\"\"\"\r\n"), std::string::npos) << text;
+  EXPECT_TRUE(text.starts_with("worker,index,start_s,end_s,read_ops,")) << text;
+
+  // The job's rows against the JSON results and the JSON Lines.
+  const auto j = read_json(json);
+  const auto& ts = j["timeseries"];
+  const auto rows = seen["csv"];
+  ASSERT_EQ(rows.size(), ts.size());
+  const auto lines = lines_of(read_file(jsonl));
+  ASSERT_EQ(lines.size(), ts.size());
+  size_t empty_write_latency = 0;
+  uint64_t syncs = 0;
+  for (size_t i = 0; i < ts.size(); ++i) {
+    const auto& row = rows[i];
+    const auto line = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(row[0], "all");
+    EXPECT_EQ(ts[i]["index"].get<uint64_t>(), i);
+    EXPECT_EQ(row[1], std::to_string(i));
+    EXPECT_EQ(line["index"], ts[i]["index"]);
+    EXPECT_EQ(row[2], ts[i]["phase"]) << i;
+    EXPECT_EQ(line["phase"], ts[i]["phase"]);
+    EXPECT_EQ(row[3], std::to_string(ts[i]["read"]["ops"].get<uint64_t>()));
+    EXPECT_EQ(line, ts[i]);
+    const uint64_t writes = ts[i]["write"]["ops"].get<uint64_t>();
+    EXPECT_EQ(row[4], std::to_string(writes));
+    if (writes == 0) {
+      EXPECT_EQ(row[6], "");
+      ++empty_write_latency;
+    } else {
+      EXPECT_EQ(row[6], std::to_string(ts[i]["write"]["latency_ns"]["p99"].get<uint64_t>()));
+    }
+    syncs += std::stoull(row[5].get<std::string>());
+  }
+  // The first phase only reads; the second syncs every 4 writes.
+  EXPECT_GE(empty_write_latency, 2u);
+  EXPECT_EQ(syncs, j["sync"]["ops"].get<uint64_t>());
+  EXPECT_GT(syncs, 0u);
+  EXPECT_EQ(ts.front()["phase"], "warm up, 4k");
+  EXPECT_EQ(ts.back()["phase"], "mixed \"70/30\"");
+  // Each phase's intervals, in the JSON's phases, are the run's in order.
+  ASSERT_EQ(j["phases"].size(), 2u);
+  EXPECT_EQ(j["phases"][0]["name"], "warm up, 4k");
 }
 
 TEST(TimeSeries, IntervalPercentilesFollowAKnownLatency) {

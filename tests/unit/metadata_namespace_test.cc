@@ -106,7 +106,7 @@ TEST(MetadataPrometheus, EachMetadataKindIsItsOwnOpLabel) {
   OpStats stat;
   stat.ops = 42;
   for (int i = 0; i < 42; ++i) stat.latency.record(1000);
-  snap.job.meta[static_cast<size_t>(OpKind::kStat) - kFirstMetaKind] = MetricsSnapshot::OpMetrics::from(stat, stat, 1.0);
+  snap.job[OpKind::kStat] = MetricsSnapshot::OpMetrics::from(stat, stat, 1.0);
   const std::string text = render_prometheus_text(snap);
   EXPECT_NE(text.find("iopulse_ops_total{op=\"stat\"} 42"), std::string::npos) << text;
   EXPECT_EQ(text.find("op=\"mkdir\""), std::string::npos) << "only kinds that happened";

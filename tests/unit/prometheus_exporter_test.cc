@@ -39,11 +39,11 @@ MetricsSnapshot snapshot_with_reads(uint64_t reads) {
   MetricsSnapshot s;
   s.running = true;
   s.elapsed_ns = reads * 1'000'000;
-  s.job.read.ops = reads;
-  s.job.read.bytes = reads * 4096;
-  s.job.read.latency_count = reads;
+  s.job[OpKind::kRead]->ops = reads;
+  s.job[OpKind::kRead]->bytes = reads * 4096;
+  s.job[OpKind::kRead]->latency_count = reads;
   s.workers.push_back({"0", {}});
-  s.workers[0].ops.read = s.job.read;
+  s.workers[0].ops[OpKind::kRead] = s.job[OpKind::kRead];
   return s;
 }
 

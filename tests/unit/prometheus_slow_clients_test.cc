@@ -45,7 +45,7 @@ TEST(PrometheusSlowClients, FortySlowConnectionsDoNotHoldUpAScrape) {
   exporter.start();
   MetricsSnapshot snap;
   snap.running = true;
-  snap.job.read.ops = 7;
+  snap.job[OpKind::kRead]->ops = 7;
   exporter.publish(snap);
 
   std::vector<int> slow;

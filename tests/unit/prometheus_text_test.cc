@@ -17,6 +17,7 @@
 
 #include "report/prometheus_text.h"
 #include "stats/op_stats.h"
+#include "stats/op_stats_set.h"
 
 namespace iopulse {
 namespace {
@@ -226,6 +227,9 @@ MetricsSnapshot::OpMetrics reads() {
   m.iops = 400;
   m.bandwidth_bytes_per_second = 1'638'400;
   m.latency_quantile_seconds = {0.0001, 0.00025, 0.001, 0.0025, 0.005};
+  // Cumulative: none below 1 us (bound 3), 600 below 128 us (bound 10), all
+  // below 8.192 ms (bound 16).
+  for (size_t i = 0; i < m.latency_buckets.size(); ++i) m.latency_buckets[i] = i < 3 ? 0 : i < 10 ? 600 : i < 16 ? 900 : 1000;
   return m;
 }
 
@@ -242,12 +246,16 @@ MetricsSnapshot::OpMetrics writes() {
   return m;
 }
 
+// The `le` labels of the histogram, as Prometheus documents them: seconds.
+const char* const kLe[] = {"0.000000125", "0.00000025", "0.0000005", "0.000001", "0.000002", "0.000004", "0.000008", "0.000016", "0.000032", "0.000064", "0.000128", "0.000256", "0.000512", "0.001024", "0.002048", "0.004096", "0.008192", "0.016384", "0.032768", "0.065536", "0.131072", "0.262144", "0.524288", "1.048576", "2.097152", "4.194304", "8.388608", "16.777216", "33.554432", "67.108864"};
+
 MetricsSnapshot job_only() {
   MetricsSnapshot s;
+  s.info = {"1.2.3", "io_uring", "2.1.0", "2.0", "nightly \"db\" run"};
   s.elapsed_ns = 2'500'000'000;
   s.running = true;
-  s.job.read = reads();
-  s.job.write = writes();
+  s.job[OpKind::kRead] = reads();
+  s.job[OpKind::kWrite] = writes();
   return s;
 }
 
@@ -259,14 +267,14 @@ MetricsSnapshot with_workers() {
   sync.latency_sum_seconds = 0.003;
   sync.iops = 1.5;
   sync.latency_quantile_seconds = {0.001, 0.001, 0.001, 0.001, 0.001};
-  s.job.sync = sync;
+  s.job[OpKind::kSync] = sync;
   for (int w = 0; w < 2; ++w) {
     MetricsSnapshot::Worker worker;
     worker.id = std::to_string(w);
-    worker.ops.read = reads();
-    worker.ops.read.ops = 500 + w;
-    worker.ops.write = writes();
-    worker.ops.sync = sync;
+    worker.ops[OpKind::kRead] = reads();
+    worker.ops[OpKind::kRead]->ops = 500 + w;
+    worker.ops[OpKind::kWrite] = writes();
+    worker.ops[OpKind::kSync] = sync;
     s.workers.push_back(worker);
   }
   return s;
@@ -295,7 +303,29 @@ TEST(PrometheusTextTest, ReaderRejectsMalformedText) {
 }
 
 TEST(PrometheusTextTest, RendersTheJobExactly) {
+  std::string histogram =
+      "# HELP iopulse_latency_seconds IO latency from submission to completion since the measured window "
+      "opened; buckets add across hosts.\n"
+      "# TYPE iopulse_latency_seconds histogram\n";
+  for (size_t i = 0; i < std::size(kLe); ++i) {
+    const int reads = i < 3 ? 0 : i < 10 ? 600 : i < 16 ? 900 : 1000;
+    histogram += "iopulse_latency_seconds_bucket{op=\"read\",le=\"" + std::string(kLe[i]) + "\"} " +
+                 std::to_string(reads) + "\n";
+  }
+  histogram +=
+      "iopulse_latency_seconds_bucket{op=\"read\",le=\"+Inf\"} 1000\n"
+      "iopulse_latency_seconds_sum{op=\"read\"} 0.25\n"
+      "iopulse_latency_seconds_count{op=\"read\"} 1000\n";
+  for (const char* le : kLe) histogram += "iopulse_latency_seconds_bucket{op=\"write\",le=\"" + std::string(le) + "\"} 0\n";
+  histogram +=
+      "iopulse_latency_seconds_bucket{op=\"write\",le=\"+Inf\"} 10\n"
+      "iopulse_latency_seconds_sum{op=\"write\"} 0.05\n"
+      "iopulse_latency_seconds_count{op=\"write\"} 10\n";
   const std::string expected =
+      "# HELP iopulse_run_info What is running: IOPulse and engine versions, the job name; always 1.\n"
+      "# TYPE iopulse_run_info gauge\n"
+      "iopulse_run_info{version=\"1.2.3\",engine=\"io_uring\",engine_version=\"2.1.0\",engine_abi=\"2.0\","
+      "job_name=\"nightly \\\"db\\\" run\"} 1\n"
       "# HELP iopulse_running 1 while the measured window is open, 0 before and after.\n"
       "# TYPE iopulse_running gauge\n"
       "iopulse_running 1\n"
@@ -322,25 +352,27 @@ TEST(PrometheusTextTest, RendersTheJobExactly) {
       "the last stats interval.\n"
       "# TYPE iopulse_bandwidth_bytes_per_second gauge\n"
       "iopulse_bandwidth_bytes_per_second{op=\"read\"} 1638400\n"
-      "iopulse_bandwidth_bytes_per_second{op=\"write\"} 0\n"
-      "# HELP iopulse_latency_seconds IO latency from submission to completion; quantiles over "
+      "iopulse_bandwidth_bytes_per_second{op=\"write\"} 0\n" +
+      histogram +
+      "# HELP iopulse_interval_latency_seconds IO latency from submission to completion; quantiles over "
       "the last stats interval, sum and count since the measured window opened.\n"
-      "# TYPE iopulse_latency_seconds summary\n"
-      "iopulse_latency_seconds{op=\"read\",quantile=\"0.5\"} 0.0001\n"
-      "iopulse_latency_seconds{op=\"read\",quantile=\"0.9\"} 0.00025\n"
-      "iopulse_latency_seconds{op=\"read\",quantile=\"0.99\"} 0.001\n"
-      "iopulse_latency_seconds{op=\"read\",quantile=\"0.999\"} 0.0025\n"
-      "iopulse_latency_seconds{op=\"read\",quantile=\"0.9999\"} 0.005\n"
-      "iopulse_latency_seconds_sum{op=\"read\"} 0.25\n"
-      "iopulse_latency_seconds_count{op=\"read\"} 1000\n"
-      "iopulse_latency_seconds{op=\"write\",quantile=\"0.5\"} NaN\n"
-      "iopulse_latency_seconds{op=\"write\",quantile=\"0.9\"} NaN\n"
-      "iopulse_latency_seconds{op=\"write\",quantile=\"0.99\"} NaN\n"
-      "iopulse_latency_seconds{op=\"write\",quantile=\"0.999\"} NaN\n"
-      "iopulse_latency_seconds{op=\"write\",quantile=\"0.9999\"} NaN\n"
-      "iopulse_latency_seconds_sum{op=\"write\"} 0.05\n"
-      "iopulse_latency_seconds_count{op=\"write\"} 10\n";
+      "# TYPE iopulse_interval_latency_seconds summary\n"
+      "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.5\"} 0.0001\n"
+      "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.9\"} 0.00025\n"
+      "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.99\"} 0.001\n"
+      "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.999\"} 0.0025\n"
+      "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.9999\"} 0.005\n"
+      "iopulse_interval_latency_seconds_sum{op=\"read\"} 0.25\n"
+      "iopulse_interval_latency_seconds_count{op=\"read\"} 1000\n"
+      "iopulse_interval_latency_seconds{op=\"write\",quantile=\"0.5\"} NaN\n"
+      "iopulse_interval_latency_seconds{op=\"write\",quantile=\"0.9\"} NaN\n"
+      "iopulse_interval_latency_seconds{op=\"write\",quantile=\"0.99\"} NaN\n"
+      "iopulse_interval_latency_seconds{op=\"write\",quantile=\"0.999\"} NaN\n"
+      "iopulse_interval_latency_seconds{op=\"write\",quantile=\"0.9999\"} NaN\n"
+      "iopulse_interval_latency_seconds_sum{op=\"write\"} 0.05\n"
+      "iopulse_interval_latency_seconds_count{op=\"write\"} 10\n";
   EXPECT_EQ(render_prometheus_text(job_only()), expected);
+  parse_exposition(expected);
 }
 
 TEST(PrometheusTextTest, EmptySnapshotIsWellFormed) {
@@ -365,10 +397,10 @@ TEST(PrometheusTextTest, PerWorkerFamiliesCarryWorkerAndOpLabels) {
            "iopulse_worker_errors_total{op=\"write\",worker=\"1\"} 2",
            "iopulse_worker_iops{op=\"read\",worker=\"0\"} 400",
            "iopulse_worker_bandwidth_bytes_per_second{op=\"read\",worker=\"0\"} 1638400",
-           "iopulse_worker_latency_seconds{op=\"read\",worker=\"1\",quantile=\"0.99\"} 0.001",
-           "iopulse_worker_latency_seconds_sum{op=\"sync\",worker=\"1\"} 0.003",
-           "iopulse_worker_latency_seconds_count{op=\"read\",worker=\"0\"} 1000",
-           "# TYPE iopulse_worker_latency_seconds summary",
+           "iopulse_worker_interval_latency_seconds{op=\"read\",worker=\"1\",quantile=\"0.99\"} 0.001",
+           "iopulse_worker_interval_latency_seconds_sum{op=\"sync\",worker=\"1\"} 0.003",
+           "iopulse_worker_interval_latency_seconds_count{op=\"read\",worker=\"0\"} 1000",
+           "# TYPE iopulse_worker_interval_latency_seconds summary",
            "# HELP iopulse_worker_ops_total IOs completed successfully since the measured window "
            "opened, per worker.",
        }) {
@@ -379,6 +411,7 @@ TEST(PrometheusTextTest, PerWorkerFamiliesCarryWorkerAndOpLabels) {
 TEST(PrometheusTextTest, EveryLineIsWellFormedAndEveryFamilyIsDeclared) {
   const auto families = parse_exposition(render_prometheus_text(with_workers()));
   const std::vector<std::pair<std::string, std::string>> expected = {
+      {"iopulse_run_info", "gauge"},
       {"iopulse_running", "gauge"},
       {"iopulse_elapsed_seconds", "gauge"},
       {"iopulse_ops_total", "counter"},
@@ -386,13 +419,14 @@ TEST(PrometheusTextTest, EveryLineIsWellFormedAndEveryFamilyIsDeclared) {
       {"iopulse_errors_total", "counter"},
       {"iopulse_iops", "gauge"},
       {"iopulse_bandwidth_bytes_per_second", "gauge"},
-      {"iopulse_latency_seconds", "summary"},
+      {"iopulse_latency_seconds", "histogram"},
+      {"iopulse_interval_latency_seconds", "summary"},
       {"iopulse_worker_ops_total", "counter"},
       {"iopulse_worker_bytes_total", "counter"},
       {"iopulse_worker_errors_total", "counter"},
       {"iopulse_worker_iops", "gauge"},
       {"iopulse_worker_bandwidth_bytes_per_second", "gauge"},
-      {"iopulse_worker_latency_seconds", "summary"},
+      {"iopulse_worker_interval_latency_seconds", "summary"},
   };
   ASSERT_EQ(families.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -406,8 +440,10 @@ TEST(PrometheusTextTest, EveryLineIsWellFormedAndEveryFamilyIsDeclared) {
   // 5 quantiles + sum + count per series.
   EXPECT_EQ(find_family(families, "iopulse_ops_total")->samples.size(), 3u);
   EXPECT_EQ(find_family(families, "iopulse_worker_ops_total")->samples.size(), 6u);
-  EXPECT_EQ(find_family(families, "iopulse_latency_seconds")->samples.size(), 3u * 7);
-  EXPECT_EQ(find_family(families, "iopulse_worker_latency_seconds")->samples.size(), 6u * 7);
+  EXPECT_EQ(find_family(families, "iopulse_interval_latency_seconds")->samples.size(), 3u * 7);
+  EXPECT_EQ(find_family(families, "iopulse_worker_interval_latency_seconds")->samples.size(), 6u * 7);
+  // A histogram has 30 bounds + Inf + sum + count per op.
+  EXPECT_EQ(find_family(families, "iopulse_latency_seconds")->samples.size(), 3u * 33);
   for (const Family& f : families) {
     for (const Sample& s : f.samples) {
       if (f.name.starts_with("iopulse_worker_")) {
@@ -415,7 +451,7 @@ TEST(PrometheusTextTest, EveryLineIsWellFormedAndEveryFamilyIsDeclared) {
       } else {
         EXPECT_FALSE(s.labels.count("worker")) << s.name;
       }
-      if (f.name != "iopulse_running" && f.name != "iopulse_elapsed_seconds") {
+      if (f.name != "iopulse_running" && f.name != "iopulse_elapsed_seconds" && f.name != "iopulse_run_info") {
         EXPECT_TRUE(s.labels.count("op")) << s.name;
       }
     }
@@ -460,22 +496,22 @@ TEST(PrometheusTextTest, RejectsDuplicateOrEmptyWorkerIds) {
 TEST(PrometheusTextTest, ValuesUseReadableShortestText) {
   MetricsSnapshot s;
   s.elapsed_ns = 1;  // 1 ns
-  s.job.read.bandwidth_bytes_per_second = 1e6;
-  s.job.read.iops = 1.0 / 3;
-  s.job.read.latency_sum_seconds = 1e20;
-  s.job.read.latency_quantile_seconds = {0.000015, 1e-9, 123.456, 0, kNaN};
-  s.job.write.ops = std::numeric_limits<uint64_t>::max();
+  s.job[OpKind::kRead]->bandwidth_bytes_per_second = 1e6;
+  s.job[OpKind::kRead]->iops = 1.0 / 3;
+  s.job[OpKind::kRead]->latency_sum_seconds = 1e20;
+  s.job[OpKind::kRead]->latency_quantile_seconds = {0.000015, 1e-9, 123.456, 0, kNaN};
+  s.job[OpKind::kWrite]->ops = std::numeric_limits<uint64_t>::max();
   const std::string text = render_prometheus_text(s);
   for (const char* line : {
            "iopulse_elapsed_seconds 0.000000001",
            "iopulse_bandwidth_bytes_per_second{op=\"read\"} 1000000",
            "iopulse_iops{op=\"read\"} 0.3333333333333333",
            "iopulse_latency_seconds_sum{op=\"read\"} 1e+20",
-           "iopulse_latency_seconds{op=\"read\",quantile=\"0.5\"} 0.000015",
-           "iopulse_latency_seconds{op=\"read\",quantile=\"0.9\"} 0.000000001",
-           "iopulse_latency_seconds{op=\"read\",quantile=\"0.99\"} 123.456",
-           "iopulse_latency_seconds{op=\"read\",quantile=\"0.999\"} 0",
-           "iopulse_latency_seconds{op=\"read\",quantile=\"0.9999\"} NaN",
+           "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.5\"} 0.000015",
+           "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.9\"} 0.000000001",
+           "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.99\"} 123.456",
+           "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.999\"} 0",
+           "iopulse_interval_latency_seconds{op=\"read\",quantile=\"0.9999\"} NaN",
            "iopulse_ops_total{op=\"write\"} 18446744073709551615",
        }) {
     EXPECT_NE(text.find(std::string("\n") + line + "\n"), std::string::npos) << line;
@@ -515,6 +551,65 @@ TEST(PrometheusTextTest, OpMetricsFromCumulativeAndIntervalStats) {
   const auto no_time = MetricsSnapshot::OpMetrics::from(cumulative, interval, 0);
   EXPECT_EQ(no_time.iops, 0);
   EXPECT_EQ(no_time.bandwidth_bytes_per_second, 0);
+}
+
+// Every bound starts a LatencyHistogram bucket, so the counts below it are
+// exact, not estimated.
+TEST(PrometheusTextTest, HistogramBoundsAreBucketBoundaries) {
+  for (size_t i = 0; i < kLatencyBucketBounds.size(); ++i) {
+    const uint64_t bound = kLatencyBucketBounds[i];
+    EXPECT_EQ(LatencyHistogram::bucket_lower(LatencyHistogram::bucket_index(bound)), bound) << bound;
+    EXPECT_EQ(bound, uint64_t{125} << i);
+  }
+  EXPECT_LT(kLatencyBucketBounds.back(), LatencyHistogram::kTrackableLimit);
+}
+
+TEST(PrometheusTextTest, HistogramCountsTheLatenciesBelowEachBound) {
+  OpStats cumulative;
+  // Just below, at and above three bounds (125 ns, 1 us, 1.024 ms), and one
+  // beyond the last bound (only in +Inf).
+  const uint64_t values[] = {124, 125, 126, 999, 1000, 1001, 1'023'999, 1'024'000, 1'024'001, 100'000'000'000};
+  for (uint64_t v : values) cumulative.latency.record(v);
+  cumulative.ops = std::size(values);
+  const auto m = MetricsSnapshot::OpMetrics::from(cumulative, OpStats{}, 1.0);
+  // Recount from the values themselves.
+  for (size_t i = 0; i < kLatencyBucketBounds.size(); ++i) {
+    uint64_t below = 0;
+    for (uint64_t v : values) below += v < kLatencyBucketBounds[i];
+    EXPECT_EQ(m.latency_buckets[i], below) << "le " << kLatencyBucketBounds[i];
+  }
+  EXPECT_EQ(m.latency_buckets[0], 1u);   // 124
+  EXPECT_EQ(m.latency_buckets[3], 4u);   // < 1000: 124 125 126 999
+  EXPECT_EQ(m.latency_count, std::size(values));
+  // In the text: buckets never decrease and +Inf is the count.
+  MetricsSnapshot s;
+  s.job[OpKind::kRead] = m;
+  const auto families = parse_exposition(render_prometheus_text(s));
+  double last = 0;
+  for (const Sample& sample : find_family(families, "iopulse_latency_seconds")->samples) {
+    if (sample.name != "iopulse_latency_seconds_bucket" || sample.labels.at("op") != "read") continue;
+    EXPECT_GE(sample.value, last);
+    last = sample.value;
+    if (sample.labels.at("le") == "+Inf") EXPECT_EQ(sample.value, 10);
+  }
+}
+
+TEST(PrometheusTextTest, KindsAreExportedApartAndOnlyOnceTheyHappen) {
+  OpStatsSet cumulative, interval;
+  cumulative[OpKind::kRead].ops = 5;
+  MetricsSnapshot s;
+  s.job.set_from(cumulative, interval, 1.0);
+  EXPECT_TRUE(s.job[OpKind::kRead].has_value());
+  EXPECT_TRUE(s.job[OpKind::kWrite].has_value());  // zero, but there from the start
+  EXPECT_FALSE(s.job[OpKind::kSync].has_value());
+  std::string text = render_prometheus_text(s);
+  EXPECT_EQ(text.find("op=\"sync\""), std::string::npos);
+  cumulative[OpKind::kSync].ops = 2;
+  s.job.set_from(cumulative, interval, 1.0);
+  text = render_prometheus_text(s);
+  EXPECT_NE(text.find("\niopulse_ops_total{op=\"sync\"} 2\n"), std::string::npos);
+  // Syncs are not folded into the reads.
+  EXPECT_NE(text.find("\niopulse_ops_total{op=\"read\"} 5\n"), std::string::npos);
 }
 
 }  // namespace

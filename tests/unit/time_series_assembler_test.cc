@@ -86,12 +86,12 @@ TEST(IntervalSummaryTest, PercentilesAreThoseOfTheIntervalsOwnIos) {
   }
   ops[OpKind::kRead].bytes = 1000 * 4096;
   const IntervalSummary s = IntervalSummary::of(ops, 7, 7'000'000'000, 8'000'000'000, 4000, 1000, -1);
-  EXPECT_EQ(s.read.lat_p50, expected.percentile(50));
-  EXPECT_EQ(s.read.lat_p99, expected.percentile(99));
-  EXPECT_EQ(s.read.lat_p999, expected.percentile(99.9));
-  EXPECT_NEAR(static_cast<double>(s.read.lat_p50), 500'000, 5000);
-  EXPECT_DOUBLE_EQ(s.read.iops, 1000.0);
-  EXPECT_DOUBLE_EQ(s.read.bw_bytes_per_sec, 1000.0 * 4096);
+  EXPECT_EQ(s.read().lat_p50, expected.percentile(50));
+  EXPECT_EQ(s.read().lat_p99, expected.percentile(99));
+  EXPECT_EQ(s.read().lat_p999, expected.percentile(99.9));
+  EXPECT_NEAR(static_cast<double>(s.read().lat_p50), 500'000, 5000);
+  EXPECT_DOUBLE_EQ(s.read().iops, 1000.0);
+  EXPECT_DOUBLE_EQ(s.read().bw_bytes_per_sec, 1000.0 * 4096);
   EXPECT_DOUBLE_EQ(s.qd_mean, 4.0);
   EXPECT_EQ(s.total.ops, 1000u);
   const auto j = s.to_json();
