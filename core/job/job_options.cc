@@ -183,13 +183,13 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
      APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
-    {"io-priority", kWorkload, "CLASS[:LEVEL]",
+    {"io-priority", kPriority, "CLASS[:LEVEL]",
      "IO priority of reads and writes, as ioprio_set(2)/ionice: rt, be or idle, level 0 (highest) to 7 (default none)",
      APPLY { job.spec().io_priority = parse_io_priority(label, text); }},
-    {"io-priority-percent", kWorkload, "P",
+    {"io-priority-percent", kPriority, "P",
      "share of reads and writes that carry --io-priority, 0-100 (default 100; the others carry none)",
      APPLY { job.spec().io_priority_percent = percent(text, label); }},
-    {"io-flags", kWorkload, "LIST", "per-IO flags: fua, dsync (writes only), hipri, nowait, comma-separated",
+    {"io-flags", kPriority, "LIST", "per-IO flags: fua, dsync (writes only), hipri, nowait, comma-separated",
      APPLY { job.spec().io_flags = parse_io_flags(label, text); }},
     {"think-time", kPacing, "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
      APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); }},
@@ -518,6 +518,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kGeneral: return "general";
     case kTarget: return "target";
     case kWorkload: return "workload";
+    case kPriority: return "priority";
     case kMetadata: return "metadata";
     case kAccess: return "access";
     case kStop: return "stop";
@@ -535,6 +536,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kGeneral: return "General";
     case kTarget: return "Target: files, file sets, directory trees, block devices";
     case kWorkload: return "Workload: IO sizes, op mix, queue depth, syncs";
+    case kPriority: return "IO priorities and per-IO flags";
     case kMetadata: return "Metadata workloads: create, stat, remove many files (docs/metadata.md)";
     case kAccess: return "Access pattern: where the IOs go";
     case kStop: return "Stop: when the run ends (default: every block once)";
