@@ -179,11 +179,11 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); }},
     {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
      APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
-    {"replay", kWorkload, "FILE",
+    {"replay", kReplay, "FILE",
      "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog) or a fio iolog "
      "(version 2 or 3); see docs/replay.md",
      APPLY { job.spec().replay = file_name(text, label); }},
-    {"replay-speed", kWorkload, "X|max",
+    {"replay-speed", kReplay, "X|max",
      "replay timing: 1 as recorded (default), X times as fast (0.5 half as fast), max as fast as possible",
      APPLY {
        if (text == "max") {
@@ -198,23 +198,23 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().replay_speed = v;
      }},
-    {"replay-workers", kWorkload, "recorded|threads",
+    {"replay-workers", kReplay, "recorded|threads",
      "one worker per recorded worker (default), or the trace's IOs dealt round-robin to --threads workers",
      APPLY {
        if (text == "recorded") job.spec().replay_spread = false;
        else if (text == "threads") job.spec().replay_spread = true;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, threads", label, text));
      }},
-    {"replay-redirect", kWorkload, "TARGET",
+    {"replay-redirect", kReplay, "TARGET",
      "send every IO of the trace to TARGET, whatever file it names (fio's replay_redirect); TARGET is the job's target",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
        job.spec().replay_redirect = text;
      }},
-    {"replay-scale", kWorkload, "N|fit",
+    {"replay-scale", kReplay, "N|fit",
      "divide the trace's offsets by N (fio's replay_scale), or fit: shrink each file's recorded span onto the target",
      APPLY { job.spec().replay_scale = text == "fit" ? 0 : parse_count(label, text, 1, uint64_t{1} << 40); }},
-    {"replay-align", kWorkload, "SIZE",
+    {"replay-align", kReplay, "SIZE",
      "round the replayed offsets down to a multiple of SIZE (fio's replay_align; e.g. 4k with --direct)",
      APPLY { job.spec().replay_align = positive_size(text, label); }},
     {"fsync-every", kWorkload, "N", "issue an fsync after every N writes",
@@ -378,7 +378,7 @@ const std::vector<JobOption> kOptions = {
     // Behaviour and output.
     {"continue-on-error", kVerification, "", "count IO errors and keep going instead of stopping at the first",
      APPLY { job.spec().continue_on_error = flag_value(text, label); }},
-    {"write-iolog", kOutputs, "FILE",
+    {"write-iolog", kReplay, "FILE",
      "record every IO of the run (time, worker, op, file, offset, length, latency, result) in FILE, IOPulse's binary "
      "iolog (docs/replay.md; print or convert it with iopulse iolog FILE)",
      APPLY { job.spec().write_iolog = file_name(text, label); }},
@@ -592,6 +592,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kOutputs: return "outputs";
     case kEngines: return "engines";
     case kCluster: return "cluster";
+    case kReplay: return "replay";
   }
   return "general";
 }
@@ -609,6 +610,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kOutputs: return "Outputs: results, time series, live view, metrics";
     case kEngines: return "Engines";
     case kCluster: return "Workers and cluster: threads, CPUs, division of the target";
+    case kReplay: return "Capture and replay: record every IO, or issue a trace's IOs (docs/replay.md)";
   }
   return "General";
 }

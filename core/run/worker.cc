@@ -296,6 +296,8 @@ void Worker::setup() {
     for (const PlannedFile& f : setup_.layout->files) sizes.push_back(f.size);
     for (size_t r = 0; r < assignment_.regions.size(); ++r) replay_regions_[assignment_.regions[r].file_index] = r;
     replay_ = std::make_unique<TraceCursor>(*replay, setup_.layout_index, std::move(sizes));
+    (void)replay_->front();  // the first chunk is read before the window
+    (void)replay_->take_stalled();
   }
   if (setup_.iolog != nullptr) iolog_ = std::make_unique<IoLogRecorder>(*setup_.iolog, std::max(8192u, qd));
 
