@@ -159,7 +159,8 @@ TEST(Replay, FioIologReplaysWithItsOffsetsAndSizes) {
   }
   ASSERT_GT(expected.size(), 100u);
   const RunOutcome r = run_iopulse({dir.file("f"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
-                                    "--recorder.log=" + dir.file("rec"), "--recorder.min-ns=0", "--replay", log,
+                                    "--recorder.log=" + dir.file("rec"), "--recorder.min-ns=0", "--file-size", "1M",
+                                    "--replay", log,
                                     "--replay-speed", "max", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(recorded(dir.file("rec"), 0), expected);
