@@ -74,7 +74,6 @@ TEST(JobFileRun, EveryExampleRunsEveryPhaseShortened) {
     SCOPED_TRACE(example);
     const JobFile file = load_job_file(example);  // the phases the run must report
     if (read_file(example).find("md-phases") != std::string::npos) continue;  // metadata_test.cc runs those
-    if (read_file(example).find("replay = ") != std::string::npos) continue;  // replay_test.cc runs those
     ScratchDir dir;
     const std::string json = dir.file("out.json");
     // File sets keep their own (small) file size; a single file is shrunk.
