@@ -14,7 +14,13 @@ const TraceRecord* TraceCursor::refill() {
   stalled_ = true;
   pos_ = count_ = 0;
   while (!done_ && count_ == 0) {
-    const size_t n = source_->read(raw_.data(), raw_.size());
+    size_t n = 0;
+    try {
+      n = source_->read(raw_.data(), raw_.size());
+    } catch (const TraceError& e) {
+      // The trace changed since the plan read it: the run stops here.
+      throw TraceError(fmt::format("--replay '{}': {}", plan_.path, e.what()));
+    }
     if (n == 0) {
       done_ = true;
       break;

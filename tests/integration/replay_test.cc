@@ -275,6 +275,72 @@ TEST(Replay, TheExampleReplaysFiosTrace) {
   EXPECT_TRUE(j.contains("replay_lag_ns"));
 }
 
+// Writes an IOPulse iolog of `n` 4 KiB reads on one 1 GiB file, IO i
+// issued at i * step_ns.
+void write_synthetic_iolog(const std::string& path, const std::string& target, uint64_t n, uint64_t step_ns) {
+  IoLogHeader h;
+  h.workers = 1;
+  h.files = {{target, 1ull << 30}};
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << h.encode();
+  std::vector<IoLogRecord> chunk(65536);
+  for (uint64_t done = 0; done < n;) {
+    const uint64_t k = std::min<uint64_t>(chunk.size(), n - done);
+    for (uint64_t i = 0; i < k; ++i) {
+      IoLogRecord& r = chunk[i];
+      r = IoLogRecord{};
+      r.issue_ns = (done + i) * step_ns;
+      r.offset = ((done + i) * 4096) % (1ull << 30);
+      r.len = 4096;
+      r.op = IOP_OP_READ;
+      r.latency_ns = 1000;
+      r.result = 4096;
+    }
+    out.write(reinterpret_cast<const char*>(chunk.data()), static_cast<std::streamsize>(k * sizeof(IoLogRecord)));
+    done += k;
+  }
+}
+
+// A trace that goes bad while it is replayed (here: records overwritten
+// with an unknown op once the window is open) stops the run at the
+// position named, exit 1, and the results of what was done are written.
+TEST(Replay, StopsMidStreamNamingThePosition) {
+  ScratchDir dir;
+  const std::string trace = dir.file("live.iolog");
+  constexpr uint64_t kRecords = 60000, kFirstBad = 50000;
+  write_synthetic_iolog(trace, dir.file("target"), kRecords, 30'000);  // 1.8 s
+  const size_t header = IoLogHeader::decode(read_file(trace).substr(0, 4096)).header_bytes;
+  const std::string json = dir.file("out.json"), series = dir.file("series.jsonl");
+  bool corrupted = false;
+  const RunOutcome r = run_iopulse_and_signal_when(
+      {dir.file("target"), "--engine", "null", "--file-size", "1G", "--replay", trace, "--json-output", json,
+       "--timeseries-output", series, "--stats-interval", "100ms", "-q"},
+      [&] {
+        // Once an interval was written the window is open and the plan has
+        // read the whole trace.
+        std::ifstream in(series);
+        std::string first_line;
+        if (!std::getline(in, first_line) || in.eof()) return false;
+        std::fstream f(trace, std::ios::binary | std::ios::in | std::ios::out);
+        for (uint64_t i = kFirstBad; i < kRecords; ++i) {
+          f.seekp(static_cast<std::streamoff>(header + i * sizeof(IoLogRecord) + 44));
+          f.put(17);
+        }
+        corrupted = f.good();
+        return true;
+      },
+      0);
+  ASSERT_TRUE(corrupted);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("--replay '" + trace + "': record " + std::to_string(kFirstBad + 1) + ": unknown op 17"),
+            std::string::npos)
+      << r.err;
+  const nlohmann::json j = read_json(json);
+  EXPECT_EQ(j["stop_reason"], "error");
+  EXPECT_GE(j["read"]["ops"].get<uint64_t>(), 40000u);  // what came before the bad chunk
+  EXPECT_LT(j["read"]["ops"].get<uint64_t>(), kFirstBad);
+}
+
 // Runs iopulse and returns its peak resident memory in KiB, as the kernel
 // accounts it (wait4's ru_maxrss).
 long peak_rss_kib(const std::vector<std::string>& args, int* exit_code) {
@@ -298,29 +364,7 @@ TEST(Replay, StreamsTheTraceInBoundedMemory) {
   ScratchDir dir;
   const std::string trace = dir.file("big.iolog");
   constexpr uint64_t kRecords = (256ull << 20) / sizeof(IoLogRecord);
-  {
-    IoLogHeader h;
-    h.workers = 1;
-    h.files = {{dir.file("target"), 1ull << 30}};
-    std::ofstream out(trace, std::ios::binary | std::ios::trunc);
-    out << h.encode();
-    std::vector<IoLogRecord> chunk(65536);
-    for (uint64_t done = 0; done < kRecords;) {
-      const uint64_t n = std::min<uint64_t>(chunk.size(), kRecords - done);
-      for (uint64_t i = 0; i < n; ++i) {
-        IoLogRecord& r = chunk[i];
-        r = IoLogRecord{};
-        r.issue_ns = done + i;
-        r.offset = ((done + i) * 4096) % (1ull << 30);
-        r.len = 4096;
-        r.op = IOP_OP_READ;
-        r.latency_ns = 1000;
-        r.result = 4096;
-      }
-      out.write(reinterpret_cast<const char*>(chunk.data()), static_cast<std::streamsize>(n * sizeof(IoLogRecord)));
-      done += n;
-    }
-  }
+  write_synthetic_iolog(trace, dir.file("target"), kRecords, 1);
   const std::string json = dir.file("out.json");
   int code = -1;
   const long kib = peak_rss_kib({dir.file("target"), "--engine", "null", "--file-size", "1G", "--replay", trace,
