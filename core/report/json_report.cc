@@ -9,6 +9,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "job/io_priority.h"
 #include "output/result_file.h"
 #include "report/percentiles.h"
 
@@ -157,6 +158,17 @@ json result_to_json(const RunResult& result) {
     j["engine"]["settings"] = std::move(settings);
   }
   if (result.sync.ops != 0 || result.sync.errors != 0) j["sync"] = op_to_json(result.sync, result.window_ns);
+  if (result.io_priority != 0) {
+    const auto share = [&](const PriorityShare& s) {
+      return json{{"read", op_to_json(s.read, result.window_ns)}, {"write", op_to_json(s.write, result.window_ns)}};
+    };
+    j["io_priority"] = {{"priority", io_priority_text(result.io_priority)},
+                        {"class", IOP_IOPRIO_CLASS(result.io_priority)},
+                        {"level", IOP_IOPRIO_LEVEL(result.io_priority)},
+                        {"percent", result.io_priority_percent},
+                        {"prioritized", share(result.priority.prioritized)},
+                        {"others", share(result.priority.others)}};
+  }
   if (json m = metadata_to_json(result.meta, result.window_ns); !m.is_null()) {
     j["metadata"] = std::move(m);
     j["worker_ops"] = result.worker_ops;

@@ -467,6 +467,11 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
+  if (spec_.io_priority != 0) {
+    result.io_priority = spec_.io_priority;
+    result.io_priority_percent = spec_.io_priority_percent;
+    result.priority = totals.priority;
+  }
   for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) result.meta.kinds[k] = totals.kinds[k];
 
   const OpStats data = totals.data_total();
