@@ -746,6 +746,9 @@ inline Worker::Next Worker::next_replay_io(IoSlot& slot) {
   io.offset = r->offset;
   slot.region = replay_regions_[r->file];
   io.file = regions_[slot.region].handle;
+  const bool data = io.op == IOP_OP_READ || io.op == IOP_OP_WRITE;
+  io.flags = data ? io_flags_[io.op == IOP_OP_WRITE] : 0;
+  io.ioprio = data && split_priority_ ? priority_mix_.next(rng_) : 0;
   slot.block = kNoBlock;
   replay_->pop();
   --remaining_ops_;
