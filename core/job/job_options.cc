@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 
 #include <fmt/format.h>
@@ -179,6 +180,44 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); }},
     {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
      APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
+    {"replay", kReplay, "FILE",
+     "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog) or a fio iolog "
+     "(version 2 or 3); see docs/replay.md",
+     APPLY { job.spec().replay = file_name(text, label); }},
+    {"replay-speed", kReplay, "X|max",
+     "replay timing: 1 as recorded (default), X times as fast (0.5 half as fast), max as fast as possible",
+     APPLY {
+       if (text == "max") {
+         job.spec().replay_speed = 0;
+         return;
+       }
+       char* end = nullptr;
+       const double v = std::strtod(text.c_str(), &end);
+       if (text.empty() || end != text.c_str() + text.size() || !(v >= 0.001 && v <= 1000000)) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a factor from 0.001 to 1000000, or max",
+                                      label, text));
+       }
+       job.spec().replay_speed = v;
+     }},
+    {"replay-workers", kReplay, "recorded|threads",
+     "one worker per recorded worker (default), or the trace's IOs dealt round-robin to --threads workers",
+     APPLY {
+       if (text == "recorded") job.spec().replay_spread = false;
+       else if (text == "threads") job.spec().replay_spread = true;
+       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, threads", label, text));
+     }},
+    {"replay-redirect", kReplay, "TARGET",
+     "send every IO of the trace to TARGET, whatever file it names (fio's replay_redirect); TARGET is the job's target",
+     APPLY {
+       if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
+       job.spec().replay_redirect = text;
+     }},
+    {"replay-scale", kReplay, "N|fit",
+     "divide the trace's offsets by N (fio's replay_scale), or fit: shrink each file's recorded span onto the target",
+     APPLY { job.spec().replay_scale = text == "fit" ? 0 : parse_count(label, text, 1, uint64_t{1} << 40); }},
+    {"replay-align", kReplay, "SIZE",
+     "round the replayed offsets down to a multiple of SIZE (fio's replay_align; e.g. 4k with --direct)",
+     APPLY { job.spec().replay_align = positive_size(text, label); }},
     {"fsync-every", kWorkload, "N", "issue an fsync after every N writes",
      APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
@@ -361,6 +400,10 @@ const std::vector<JobOption> kOptions = {
     // Behaviour and output.
     {"continue-on-error", kVerification, "", "count IO errors and keep going instead of stopping at the first",
      APPLY { job.spec().continue_on_error = flag_value(text, label); }},
+    {"write-iolog", kReplay, "FILE",
+     "record every IO of the run (time, worker, op, file, offset, length, latency, result) in FILE, IOPulse's binary "
+     "iolog (docs/replay.md; print or convert it with iopulse iolog FILE)",
+     APPLY { job.spec().write_iolog = file_name(text, label); }},
     {"json-output", kOutputs, "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); }},
     {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval (default 1s)",
@@ -484,7 +527,7 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
                            "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
                            "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
                            "heatmap", "preallocate", "force-recreate", "file-distribution", "io-priority",
-                           "io-priority-percent", "io-flags"}) {
+                           "io-priority-percent", "io-flags", "write-iolog", "replay"}) {
     if (job.given(data)) {
       throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
                                    job.label_of(data)));
@@ -530,6 +573,39 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   }
 }
 
+// What a replay (--replay) needs and what it cannot combine with: the
+// trace says what, where and when, so the options that would say it too are
+// refused rather than silently ignored.
+void check_replay(const JobSpecBuilder& job, JobSpec& spec) {
+  if (spec.replay.empty()) {
+    for (const char* opt : {"replay-speed", "replay-workers", "replay-redirect", "replay-scale", "replay-align"}) {
+      if (job.given(opt)) throw UsageError(fmt::format("{}: shapes a replay; give --replay FILE too", job.label_of(opt)));
+    }
+    return;
+  }
+  for (const char* opt : {"block-size", "read-block-size", "write-block-size", "read-percent", "write-percent",
+                          "random", "distribution", "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center",
+                          "hot-spot-scatter", "fsync-every", "fdatasync-every", "think-time", "think-adaptive-percent",
+                          "rate-iops", "rate-bw", "rate-per-worker", "total-bytes", "run-until-complete", "verify",
+                          "verify-only", "verify-journal", "lock-mode", "md-phases", "file-distribution"}) {
+    if (job.given(opt)) {
+      throw UsageError(fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
+                                   job.label_of(opt), job.label_of(opt)));
+    }
+  }
+  if (job.given("threads") && !spec.replay_spread) {
+    throw UsageError(fmt::format("{}: a replay runs one worker per recorded worker; give --replay-workers threads "
+                                 "to deal the trace's IOs to --threads workers", job.label_of("threads")));
+  }
+  if (!spec.replay_redirect.empty()) {
+    if (job.given("target") && spec.target_path != spec.replay_redirect) {
+      throw UsageError(fmt::format("{} '{}': the replay goes to one target and TARGET is '{}'; give one of them",
+                                   job.label_of("replay-redirect"), spec.replay_redirect, spec.target_path));
+    }
+    spec.target_path = spec.replay_redirect;
+  }
+}
+
 }  // namespace
 
 std::string_view topic_name(OptionTopic topic) {
@@ -547,6 +623,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kTimeSeries: return "timeseries";
     case kEngines: return "engines";
     case kCluster: return "cluster";
+    case kReplay: return "replay";
   }
   return "general";
 }
@@ -566,6 +643,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kTimeSeries: return "Time series: intervals, streamed files, fio-format logs";
     case kEngines: return "Engines";
     case kCluster: return "Workers and cluster: threads, CPUs, division of the target";
+    case kReplay: return "Capture and replay: record every IO, or issue a trace's IOs (docs/replay.md)";
   }
   return "General";
 }
@@ -607,6 +685,7 @@ std::string JobSpecBuilder::label_of(std::string_view name) const {
 
 JobSpec JobSpecBuilder::build() const {
   JobSpec spec = spec_;
+  if (spec.target_path.empty() && !spec.replay_redirect.empty()) spec.target_path = spec.replay_redirect;
   if (spec.target_path.empty()) {
     throw UsageError("missing TARGET: give the file or block device to do IO on (see iopulse --help)");
   }
@@ -654,6 +733,7 @@ JobSpec JobSpecBuilder::build() const {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
                                  label_of("allow-mounted-writes")));
   }
+  check_replay(*this, spec);
   check_metadata(*this, spec);
   if (!spec.steady_state.active()) {
     for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {

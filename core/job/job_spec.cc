@@ -87,6 +87,16 @@ nlohmann::json JobSpec::to_json() const {
   if (total_bytes != 0) j["total_bytes"] = total_bytes;
   if (total_ops != 0) j["total_ops"] = total_ops;
   if (run_until_complete) j["run_until_complete"] = true;
+  if (!write_iolog.empty()) j["write_iolog"] = write_iolog;
+  if (!replay.empty()) {
+    j["replay"] = replay;
+    j["replay_speed"] = replay_speed;
+    j["replay_workers"] = replay_spread ? "threads" : "recorded";
+    if (!replay_redirect.empty()) j["replay_redirect"] = replay_redirect;
+    if (replay_scale == 0) j["replay_scale"] = "fit";
+    else j["replay_scale"] = replay_scale;
+    if (replay_align != 0) j["replay_align"] = replay_align;
+  }
   if (metadata.active()) j["metadata"] = metadata.to_json();
   j["engine"] = engine;
   nlohmann::json opts = nlohmann::json::object();

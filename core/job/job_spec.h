@@ -133,6 +133,15 @@ struct JobSpec {
   // gives up on it and reports the run as incomplete.
   uint64_t stop_timeout_ns = 10'000'000'000;
 
+  // Capture and replay (docs/replay.md).
+  std::string write_iolog;                 // --write-iolog FILE: record every IO of the run; empty = none
+  std::string replay;                      // --replay FILE: IOs come from this trace; empty = none
+  double replay_speed = 1.0;               // --replay-speed: 1 as recorded, 2 twice as fast; 0 = as fast as possible
+  bool replay_spread = false;              // --replay-workers threads: the trace's IOs round-robin over --threads workers
+  std::string replay_redirect;             // --replay-redirect TARGET: every IO goes to this one target
+  uint64_t replay_scale = 1;               // --replay-scale N: offsets divided by N; 0 = fit to the target
+  uint64_t replay_align = 0;               // --replay-align SIZE: remapped offsets rounded down to it; 0 = none
+
   // Metadata workloads (--md-phases): empty phases for a data job.
   MetadataSpec metadata;
 

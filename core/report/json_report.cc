@@ -248,6 +248,7 @@ json result_to_json(const RunResult& result) {
     j["total"]["latency_from_intended_ns"] = latency_to_json(total);
     j["schedule_lag_ns"] = latency_to_json(result.schedule_lag);
   }
+  if (result.replay_timed) j["replay_lag_ns"] = latency_to_json(result.replay_lag);
   if (result.config.is_object() && result.config.contains("lock_mode")) j["lock_conflicts"] = result.lock_conflicts;
   if (!result.worker_cpus.empty()) {
     json workers = json::array();

@@ -249,6 +249,15 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                    format_latency_ns(static_cast<double>(lag.max()))));
     }
   }
+  if (result.replay_timed) {
+    const LatencyHistogram& lag = result.replay_lag;
+    line(out, "replay lag", lag.count() == 0 ? std::string("no IO replayed")
+                          : fmt::format("p50 {}, p99 {}, p99.9 {}, max {} behind the recorded times ({} IOs)",
+                                        format_latency_ns(static_cast<double>(lag.percentile(50))),
+                                        format_latency_ns(static_cast<double>(lag.percentile(99))),
+                                        format_latency_ns(static_cast<double>(lag.percentile(99.9))),
+                                        format_latency_ns(static_cast<double>(lag.max())), lag.count()));
+  }
   if (result.config.is_object() && result.config.contains("lock_mode")) {
     line(out, "locks", fmt::format("{} IO(s) found their range locked by another worker and waited",
                                    result.lock_conflicts));

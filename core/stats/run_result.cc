@@ -63,6 +63,8 @@ void RunResult::add_phase(const RunResult& p) {
   read_intended.merge(p.read_intended);
   write_intended.merge(p.write_intended);
   schedule_lag.merge(p.schedule_lag);
+  replay_timed |= p.replay_timed;
+  replay_lag.merge(p.replay_lag);
   lock_conflicts += p.lock_conflicts;
   verifying |= p.verifying;
   verify_failures += p.verify_failures;

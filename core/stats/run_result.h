@@ -93,6 +93,11 @@ struct RunResult {
   // intended start = service latency + this lag + waiting for a free slot
   // (the device's queueing).
   LatencyHistogram schedule_lag;
+  // --replay on a timed schedule: per IO, how long after its recorded time
+  // (scaled by --replay-speed) it was submitted; includes waiting for a
+  // free slot when the target is slower than the recording.
+  bool replay_timed = false;
+  LatencyHistogram replay_lag;
 
   uint64_t lock_conflicts = 0;   // --lock-mode: IOs that found their range locked by another worker
   std::vector<int> worker_cpus;  // the CPU each worker last ran on

@@ -340,9 +340,11 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     layout.workers.push_back(std::move(a));
   }
 
-  // Stop conditions.  Without any, the job makes one complete pass.
-  const bool complete_pass = spec.run_until_complete ||
-                             (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0);
+  // Stop conditions.  Without any, the job makes one complete pass (a
+  // replay ends with its trace instead).
+  const bool complete_pass = spec.replay.empty() &&
+                             (spec.run_until_complete ||
+                              (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0));
   if (spec.verify && writes && threads > 1 && !complete_pass && !partitioned && !per_worker_files) {
     throw UsageError(
         "--verify: several workers writing one shared file could have two IOs on one block at once, and each "
