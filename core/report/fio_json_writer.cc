@@ -30,7 +30,7 @@ struct FioJob {
   std::string name;
   uint32_t groupid = 0;
   uint64_t runtime_ns = 0;
-  OpStats read, write, sync;
+  OpStats read, write, sync, trim;
   double user_s = 0, system_s = 0;
   uint64_t ctx = 0;
 };
@@ -82,7 +82,8 @@ json job_json(const FioJob& job, bool plus) {
           {"job options", json::object()},
           {"read", direction_json(job.read, job.runtime_ns, plus)},
           {"write", direction_json(job.write, job.runtime_ns, plus)},
-          {"trim", direction_json(OpStats{}, job.runtime_ns, plus)},
+          // As fio fills it: io_bytes the bytes trimmed, bw their rate.
+          {"trim", direction_json(job.trim, job.runtime_ns, plus)},
           {"sync", {{"total_ios", job.sync.ops}, {"lat_ns", lat_json(job.sync.latency, false, false)}}},
           {"job_runtime", job.runtime_ns / 1'000'000},
           {"usr_cpu", runtime_s > 0 ? job.user_s * 100 / runtime_s : 0.0},
@@ -107,6 +108,7 @@ void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_
     job.read = r.read;
     job.write = r.write;
     job.sync = r.sync;
+    job.trim = r.trim;
     job.user_s = r.resources.user_s;
     job.system_s = r.resources.system_s;
     job.ctx = r.resources.voluntary_switches + r.resources.involuntary_switches;
@@ -118,6 +120,7 @@ void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_
     job.read = g.read;
     job.write = g.write;
     job.sync = g.sync;
+    job.trim = g.trim;
     out.push_back(std::move(job));
   }
 }

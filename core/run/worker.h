@@ -149,6 +149,7 @@ class Worker final : public WorkerThread {
     uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
     uint64_t generation;   // generation written (verify); for a sync, its journal position
     uint32_t region;       // index into regions_
+    void* buf;             // the slot's own buffer (io.buf is null during a trim)
   };
 
   // One region of the worker's assignment, opened.
