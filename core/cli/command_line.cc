@@ -70,6 +70,19 @@ const po::positional_options_description& positionals(bool strict = true) {
 
 constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
 
+// Boost.Program_options builds a message by replacing placeholders such as %option% until none is
+// left, so an argument that itself contains one ("--%option%=") would never finish. Every value it
+// substitutes has its percent signs replaced by the full-width sign before the message is built.
+struct MessageSubstitutions : po::error_with_option_name {
+  static void defuse(po::error_with_option_name& e) {
+    for (auto& [name, value] : e.*(&MessageSubstitutions::m_substitutions)) {
+      for (size_t at = value.find('%'); at != std::string::npos; at = value.find('%', at)) {
+        value.replace(at, 1, "\uFF05");
+      }
+    }
+  }
+};
+
 // Runs Boost.Program_options and turns its exceptions into UsageError.
 po::variables_map run_parser(const std::vector<std::string>& args,
                              const po::options_description& options, bool allow_unregistered) {
@@ -82,6 +95,9 @@ po::variables_map run_parser(const std::vector<std::string>& args,
     po::notify(vm);
   } catch (const po::too_many_positional_options_error&) {
     throw UsageError("too many targets: give exactly one file or block device path");
+  } catch (po::error_with_option_name& e) {
+    MessageSubstitutions::defuse(e);
+    throw UsageError(e.what());
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }

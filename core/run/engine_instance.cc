@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "run/engine_instance.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -30,7 +32,41 @@ EngineInstance::EngineInstance(const iop_engine_desc& desc, const iop_engine_con
 
 EngineInstance::~EngineInstance() {
   close_all_files();
+  // engine.h, destroy(): every engine buffer is freed first, exactly the
+  // iop_buffer alloc_buffer() filled.
+  for (auto it = engine_buffers_.rbegin(); it != engine_buffers_.rend(); ++it) desc_.free_buffer(engine_, &*it);
+  engine_buffers_.clear();
   desc_.destroy(engine_);
+}
+
+int EngineInstance::completion_fd() {
+  iop_error err{};
+  const int32_t fd = desc_.completion_fd(engine_, &err);
+  if (fd < 0) {
+    err.message[sizeof err.message - 1] = '\0';
+    throw std::runtime_error(describe(desc_, "completion_fd", fd, err));
+  }
+  return fd;
+}
+
+iop_buffer EngineInstance::alloc_buffer(uint64_t len) {
+  iop_error err{};
+  iop_buffer buf{nullptr, 0};
+  engine_buffers_.reserve(engine_buffers_.size() + 1);  // so a buffer handed out is always recorded
+  const int32_t rc = desc_.alloc_buffer(engine_, len, &buf, &err);
+  if (rc != 0) {
+    err.message[sizeof err.message - 1] = '\0';
+    throw std::runtime_error(describe(desc_, fmt::format("alloc_buffer of {} bytes", len).c_str(), rc, err));
+  }
+  if (buf.base != nullptr) engine_buffers_.push_back(buf);
+  const uint64_t align = std::max<uint64_t>(4096, desc_.min_buf_align);
+  if (buf.base == nullptr || buf.len < len || reinterpret_cast<uintptr_t>(buf.base) % align != 0) {
+    throw std::runtime_error(fmt::format(
+        "engine {}: alloc_buffer of {} bytes returned {} bytes at {}, which is not {} bytes aligned to {} "
+        "(engine.h, alloc_buffer())",
+        desc_.name, len, buf.len, fmt::ptr(buf.base), len, align));
+  }
+  return buf;
 }
 
 int32_t EngineInstance::open_file(const iop_file_desc& file) {

@@ -45,6 +45,18 @@ class EngineInstance {
   // What this instance really does (engine.h, report()); throws PluginError.
   InstanceReport report() const { return read_instance_report(desc_, engine_); }
 
+  // The instance's completion fd (engine.h, completion_fd()): owned by the
+  // instance.  Call only when its capabilities have IOP_CAP_COMPLETION_FD,
+  // at most once, before the first submit(); throws std::runtime_error
+  // with the engine's message.
+  int completion_fd();
+
+  // IO memory from the engine (engine.h, alloc_buffer()), at least `len`
+  // bytes.  Call only when the instance has IOP_CAP_ENGINE_BUFFERS.  The
+  // instance frees every buffer it handed out, once each, before it is
+  // destroyed.  Throws std::runtime_error with the engine's message.
+  iop_buffer alloc_buffer(uint64_t len);
+
   // The engine's explanation of a failed completion of the latest reap()
   // (one whose flags have IOP_CQE_ERROR_TEXT), or "" when it has none.
   std::string error_text(uint64_t user_data) const;
@@ -60,6 +72,7 @@ class EngineInstance {
   decltype(iop_engine_desc::submit) submit_;
   decltype(iop_engine_desc::reap) reap_;
   std::vector<int32_t> open_handles_;
+  std::vector<iop_buffer> engine_buffers_;  // from alloc_buffer(), not yet freed
 };
 
 }  // namespace iopulse

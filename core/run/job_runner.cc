@@ -206,7 +206,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       sink_failed = true;
       result.error_messages.push_back(e.what());
       signals.io_failed.store(true, std::memory_order_relaxed);
-      signals.stop.store(true, std::memory_order_relaxed);
+      signals.request_stop();
     }
   };
 
@@ -244,7 +244,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       for (auto& w : workers) all_finished &= w->finished();
       if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) {
         result.interrupted = true;
-        signals.stop.store(true, std::memory_order_relaxed);
+        signals.request_stop();
       }
       if (peers_ == nullptr) {
         if (all_finished) break;
@@ -254,7 +254,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
           stop_seen_ns = t;
         }
         if (stop_seen_ns != 0 && t - stop_seen_ns >= spec_.stop_timeout_ns + 1'000'000'000) {
-          signals.stop.store(true, std::memory_order_relaxed);
+          signals.request_stop();
           for (size_t wi = 0; wi < workers.size(); ++wi) {
             if (workers[wi]->finished()) continue;
             abandoned[wi] = true;
@@ -286,7 +286,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       if (stopped_by_peer.empty()) {
         if (std::optional<std::string> why = peers_->stop_request()) {
           stopped_by_peer = *why;
-          signals.stop.store(true, std::memory_order_relaxed);
+          signals.request_stop();
         }
       }
       const bool last = all_finished;
@@ -308,7 +308,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       std::this_thread::sleep_for(kMonitorPeriod);
     }
   } catch (...) {
-    signals.stop.store(true, std::memory_order_relaxed);
+    signals.request_stop();
     for (auto& t : threads) t.join();
     throw;
   }

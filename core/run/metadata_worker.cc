@@ -75,7 +75,7 @@ void MetadataWorker::run() {
     } catch (...) {
       run_error_ = std::current_exception();
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
-      setup_.signals->stop.store(true, std::memory_order_relaxed);
+      setup_.signals->request_stop();
     }
   }
   cpu_ = sched_getcpu();
@@ -392,7 +392,7 @@ void MetadataWorker::record_failure(const Slot& slot, const iop_cqe& cqe) {
   }
   if (!setup_.spec->continue_on_error) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
-    setup_.signals->stop.store(true, std::memory_order_relaxed);
+    setup_.signals->request_stop();
   }
 }
 

@@ -27,6 +27,12 @@ namespace iopulse {
 namespace {
 
 constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop is seen
+// With a completion fd: the longest single wait, after which the worker
+// reaps anyway (a check of the engine, not how it learns of completions),
+// and how many such checks in a row may find completions the fd never
+// announced before the engine is called broken.
+constexpr uint64_t kCompletionFdCheckNs = 100'000'000;
+constexpr uint32_t kMaxUnannouncedChecks = 3;
 constexpr size_t kMaxErrorMessages = 8;
 constexpr uint64_t kPauseSliceNs = 50'000'000;        // bounds how late a pause sees a stop
 
@@ -96,7 +102,7 @@ Worker::Worker(const WorkerSetup& setup)
 Worker::~Worker() {
   teardown();
   std::free(slots_);
-  std::free(buffers_);
+  if (!engine_buffers_) std::free(buffers_);  // the engine's go back with the instance
   std::free(priv_);
 }
 
@@ -158,7 +164,7 @@ void Worker::run() {
     } catch (...) {
       run_error_ = std::current_exception();
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
-      setup_.signals->stop.store(true, std::memory_order_relaxed);
+      setup_.signals->request_stop();
       // What completed before the failure is measured like any run's end.
       finish_ns_ = monotonic_now_ns();
       roll_interval(finish_ns_, /*last=*/true);
@@ -185,6 +191,8 @@ void Worker::setup() {
   config.num_options = setup_.num_engine_options;
   config.options = setup_.engine_options;
   engine_ = std::make_unique<EngineInstance>(desc, config);
+  // What this instance does (with these options), not what the engine can.
+  engine_caps_ = (desc.caps & IOP_CAP_REPORT) != 0 ? engine_->report().caps : desc.caps;
 
   // The host opens every file of the assignment unless the engine does (or
   // does no IO at all); the engine gets a handle for each.  Writes and
@@ -246,7 +254,14 @@ void Worker::setup() {
   const size_t buf_stride = (max_io + align - 1) / align * align;
   const size_t priv_stride = (desc.io_priv_size + 63) / 64 * 64;
   slots_ = static_cast<IoSlot*>(aligned_block(64, sizeof(IoSlot) * qd));
-  buffers_ = aligned_block(align, buf_stride * qd);
+  if ((engine_caps_ & IOP_CAP_ENGINE_BUFFERS) != 0) {
+    // One allocation for the whole pool, from the engine (huge pages, device
+    // memory); the instance frees it before it is destroyed.
+    buffers_ = engine_->alloc_buffer(buf_stride * qd).base;
+    engine_buffers_ = true;
+  } else {
+    buffers_ = aligned_block(align, buf_stride * qd);
+  }
   if (priv_stride > 0) {
     priv_ = aligned_block(64, priv_stride * qd);
     std::memset(priv_, 0, priv_stride * qd);
@@ -288,6 +303,9 @@ void Worker::setup() {
   // writes there, and the ledger stops the run.
   cqes_.resize(qd + CompletionLedger::kGuardCompletions);
   ledger_ = std::make_unique<CompletionLedger>(desc.name, qd);
+  if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0) {
+    completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
+  }
   for (uint32_t i = 0; i < qd; ++i) {
     IoSlot& slot = slots_[i];
     std::memset(&slot, 0, sizeof slot);
@@ -499,7 +517,16 @@ void Worker::run_loop(uint64_t start_ns) {
 
     uint64_t timeout = kReapTimeoutNs;
     if (submitting && nfree > 0 && wake_ns > now) timeout = std::min(timeout, wake_ns - now);
-    const int32_t got = engine.reap(cqes, qd, 1, timeout);
+    int32_t got;
+    if (completion_wait_ == nullptr) [[likely]] {
+      got = engine.reap(cqes, qd, 1, timeout);
+    } else {
+      // The fd wait also ends at the deadline and at the drain limit, and a
+      // stop wakes it at once.
+      if (submitting) timeout = std::min(timeout, deadline > now ? deadline - now : 0);
+      if (!submitting && drain_deadline != 0) timeout = std::min(timeout, drain_deadline > now ? drain_deadline - now : 0);
+      got = reap_with_fd(qd, timeout, submitting);
+    }
     if (got < 0) {
       if (got == -EINTR) continue;
       throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
@@ -741,7 +768,7 @@ void Worker::check_read(const IoSlot& slot) {
   }
   if (!spec.continue_on_error) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
-    setup_.signals->stop.store(true, std::memory_order_relaxed);
+    setup_.signals->request_stop();
   }
 }
 
@@ -881,8 +908,30 @@ void Worker::record_failure(const IoSlot& slot, int64_t res) {
   }
   if (!setup_.spec->continue_on_error) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
-    setup_.signals->stop.store(true, std::memory_order_relaxed);
+    setup_.signals->request_stop();
   }
+}
+
+int32_t Worker::reap_with_fd(uint32_t max, uint64_t timeout_ns, bool submitting) {
+  iop_cqe* const cqes = cqes_.data();
+  int32_t got = engine_->reap(cqes, max, 0, 0);
+  if (got != 0) return got;
+  const CompletionWait::Woken woken = completion_wait_->wait(timeout_ns, submitting);
+  got = engine_->reap(cqes, max, 0, 0);
+  if (woken == CompletionWait::Woken::kCompletion) {
+    unannounced_ = 0;
+  } else if (woken == CompletionWait::Woken::kTimeout && got > 0 && timeout_ns >= kCompletionFdCheckNs) {
+    // A whole check period passed in silence, yet completions were ready.
+    // One such find can be a race (the engine signals just after); a few in
+    // a row, with no signal between them, cannot.
+    if (++unannounced_ >= kMaxUnannouncedChecks) {
+      throw EngineContractError(fmt::format(
+          "engine {}: its completion fd did not become readable although completions were ready to reap ({} "
+          "waits of {:.1f} s in a row; engine.h, completion_fd()); the run stops",
+          setup_.engine->name, unannounced_, static_cast<double>(kCompletionFdCheckNs) / 1e9));
+    }
+  }
+  return got;
 }
 
 void Worker::teardown() {

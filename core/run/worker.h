@@ -7,11 +7,15 @@
 // Life cycle, all on the worker's own thread (run()):
 //   private descriptor table (unshare(CLONE_FILES)): descriptors the worker
 //             opens exist on its thread only, and it closes all of them
-//   setup     create the engine, open files, allocate and register buffers
+//   setup     create the engine, open files, allocate (from the engine when
+//             it provides IO memory) and register buffers, take the
+//             engine's completion fd when it has one
 //   barrier   wait at the StartBarrier; the window starts at its release
 //   loop      keep queue_depth IOs in flight: refill slots as completions
 //             arrive; one reap() per batch and one submit() per batch (or
 //             per submit_batch IOs of it), the clock read once per call;
+//             with a completion fd, a reap that finds nothing is followed
+//             by one wait on the fd, the stop event and the next timer;
 //             stop at the deadline, the op limit or a stop request, then
 //             drain what is in flight
 //   teardown  close files, destroy the engine
@@ -41,7 +45,9 @@
 #include "iopulse/engine.h"
 #include "job/job_spec.h"
 #include "run/completion_ledger.h"
+#include "run/completion_wait.h"
 #include "run/engine_instance.h"
+#include "run/run_signals.h"
 #include "run/start_barrier.h"
 #include "run/worker_thread.h"
 #include "stats/access_heatmap.h"
@@ -65,11 +71,6 @@
 namespace iopulse {
 
 
-// Flags shared by all workers of a run.
-struct RunSignals {
-  std::atomic<bool> stop{false};      // stop submitting, drain, finish
-  std::atomic<bool> io_failed{false}; // an IO error stopped the run
-};
 
 // What a worker needs to know; every pointer outlives the worker.
 struct WorkerSetup {
@@ -213,17 +214,30 @@ class Worker final : public WorkerThread {
   void publish_progress();
   // Cold path: a completion that failed or moved fewer bytes than asked.
   void record_failure(const IoSlot& slot, int64_t res);
+  // Reaping with the engine's completion fd (setup found one): what is
+  // ready at once, else a wait on the fd, the stop descriptor (while
+  // `submitting`) and `timeout_ns`, then what is ready.  Throws
+  // EngineContractError when completions keep turning up that the fd never
+  // announced.
+  int32_t reap_with_fd(uint32_t max, uint64_t timeout_ns, bool submitting);
 
   WorkerSetup setup_;
   const WorkerAssignment& assignment_;
 
   std::unique_ptr<EngineInstance> engine_;
+  uint64_t engine_caps_ = 0;         // the instance's capabilities (its report)
+  // With IOP_CAP_COMPLETION_FD: the worker waits on the engine's fd
+  // together with the stop descriptor and its timers (else null: reap()
+  // waits, bounded by a timeout).
+  std::unique_ptr<CompletionWait> completion_wait_;
+  uint32_t unannounced_ = 0;         // timed-out fd waits in a row after which reap() found completions
   std::vector<OpenRegion> regions_;
   uint64_t uniform_units_ = 0;       // units per region when all are equal, else 0
 
   // Pool memory: slots, buffers and per-IO engine scratch, allocated once.
   IoSlot* slots_ = nullptr;
   void* buffers_ = nullptr;
+  bool engine_buffers_ = false;      // buffers_ came from the engine's alloc_buffer() (it frees them)
   void* priv_ = nullptr;
   std::vector<uint32_t> free_;       // stack of free slot indexes
   std::vector<iop_io*> batch_;       // IOs prepared and not yet accepted

@@ -12,7 +12,9 @@
  *   BROKEN_CRASH        reap() crashes (SIGSEGV) when nothing is in flight
  *   BROKEN_EXPORTS      exports a symbol besides the entry
  *   BROKEN_UNKNOWN_REQUIRED  requires a capability no ABI defines (bit 63)
- *   BROKEN_SILENT_CFD   declares a completion fd that never becomes readable
+ *   BROKEN_SILENT_CFD   declares a completion fd that never becomes readable;
+ *                       its IOs are ready to reap 1 ms after submit(), so a
+ *                       host that reaps at once finds nothing and must wait
  *   BROKEN_ALLOC_FAILS  declares engine buffers; alloc_buffer() always fails
  *   BROKEN_HALF_STORE   declares stores-data but keeps only the first half
  *                       of every write
@@ -57,7 +59,16 @@ struct iop_engine {
   unsigned char *data[64]; /* BROKEN_HALF_STORE: each file's bytes */
   uint64_t size[64];
   uint64_t accepted; /* IOs accepted so far (BROKEN_STUCK) */
+  uint64_t *due_ns;  /* BROKEN_SILENT_CFD: when ring[i] is ready to reap */
 };
+
+#ifdef BROKEN_SILENT_CFD
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+#endif
 
 static void set_error(iop_error *err, const char *msg) {
   snprintf(err->message, sizeof err->message, "%s", msg);
@@ -83,7 +94,10 @@ static int32_t broken_create(const iop_engine_config *config, iop_engine **out, 
   e->ring_size = config->queue_depth;
 #endif
   e->ring = calloc(e->ring_size, sizeof *e->ring);
-  if (e->ring == NULL) {
+  e->due_ns = calloc(e->ring_size, sizeof *e->due_ns);
+  if (e->ring == NULL || e->due_ns == NULL) {
+    free(e->ring);
+    free(e->due_ns);
     free(e);
     set_error(err, "out of memory");
     return -ENOMEM;
@@ -105,6 +119,7 @@ static void broken_destroy(iop_engine *e) {
   if (e->event_fd >= 0) close(e->event_fd);
   for (int h = 0; h < 64; h++) free(e->data[h]);
   free(e->ring);
+  free(e->due_ns);
   free(e);
 }
 
@@ -197,6 +212,9 @@ static int32_t broken_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint
     if (++e->accepted > 1000) continue; /* accepted, never completed */
 #endif
     iop_cqe *cqe = &e->ring[(e->head + e->count) % e->ring_size];
+#ifdef BROKEN_SILENT_CFD
+    e->due_ns[(e->head + e->count) % e->ring_size] = now_ns() + 1000000;
+#endif
     cqe->user_data = ios[k]->user_data;
 #ifdef BROKEN_USER_DATA
     cqe->user_data += 1;
@@ -239,7 +257,27 @@ static int32_t broken_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t m
   }
 #endif
   uint32_t k;
+#ifdef BROKEN_SILENT_CFD
+  /* Completions become ready in order, 1 ms after their submit(); reap()
+   * waits for them as asked. */
+  {
+    const uint64_t until = timeout_ns == IOP_TIMEOUT_INFINITE ? UINT64_MAX : now_ns() + timeout_ns;
+    uint32_t wanted = min_wait < e->count ? min_wait : e->count;
+    if (wanted > max) wanted = max;
+    while (wanted > 0) {
+      const uint64_t due = e->due_ns[(e->head + wanted - 1) % e->ring_size];
+      const uint64_t now = now_ns();
+      if (due <= now || now >= until) break;
+      const uint64_t wake = due < until ? due : until;
+      struct timespec ts = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    }
+  }
+  const uint64_t now = now_ns();
+  for (k = 0; k < max && e->count > 0 && e->due_ns[e->head] <= now; k++) {
+#else
   for (k = 0; k < max && e->count > 0; k++) {
+#endif
     out[k] = e->ring[e->head];
     e->head = (e->head + 1) % e->ring_size;
     e->count--;

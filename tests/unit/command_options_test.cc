@@ -98,5 +98,19 @@ TEST(CommandOptions, HelpIsGroupedByTopic) {
   }
 }
 
+// Boost.Program_options fills its messages by replacing %option%-style placeholders until none
+// is left; an argument that carries one must still be refused with a line (found by fuzzing).
+TEST(CommandOptions, AnArgumentHoldingAMessagePlaceholderIsRefused) {
+  for (const char* bad : {"--%option%=", "--%original_token%=", "--%canonical_option%="}) {
+    const char* argv[] = {"iopulse", "/tmp/t", bad};
+    try {
+      CommandLine::parse(3, argv);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const UsageError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("\uFF05")) << bad;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace iopulse

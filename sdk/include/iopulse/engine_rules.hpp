@@ -30,7 +30,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -237,9 +239,15 @@ inline EntryResult call_entry(iop_engine_entry_fn entry, const iop_host_info* ho
   if (r.rc != -EPROTO) return r;
   r.desc = nullptr;
   for (uint16_t major = IOP_ABI_MAJOR - 1; major >= 1; --major) {
-    // The engine may keep the pointer for the life of the process: kept
-    // alive on purpose (one per refused plugin).
-    auto* older = new iop_host_info(*host);
+    // The engine may keep the pointer for the life of the process, so each
+    // one lives until exit in a list that owns it (one per refused plugin).
+    static std::mutex kept_mutex;
+    static std::deque<iop_host_info> kept;
+    iop_host_info* older = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(kept_mutex);
+      older = &kept.emplace_back(*host);
+    }
     older->abi_major = major;
     older->abi_minor = 0;
     const iop_engine_desc* d = nullptr;

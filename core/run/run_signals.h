@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// RunSignals: the flags every worker of a run shares, and a descriptor that
+// becomes readable when a stop is requested, so a worker blocked in a wait
+// on an engine's completion fd (CompletionWait) wakes at once instead of at
+// its next timeout.
+//
+// Anyone may call request_stop() from any thread (the coordinator on
+// SIGINT, a peer's stop, a failing sink; a worker on an IO error).  The
+// flags are read with relaxed loads on the per-IO path; stop_fd() is only
+// waited on, never read: once readable it stays readable for the rest of
+// the run.
+#ifndef IOPULSE_RUN_RUN_SIGNALS_H_
+#define IOPULSE_RUN_RUN_SIGNALS_H_
+
+#include <atomic>
+
+namespace iopulse {
+
+class RunSignals {
+ public:
+  // Creates the stop descriptor (an eventfd); throws std::system_error
+  // when the process has no descriptor left.
+  RunSignals();
+  ~RunSignals();
+  RunSignals(const RunSignals&) = delete;
+  RunSignals& operator=(const RunSignals&) = delete;
+
+  // Workers stop submitting, drain what is in flight and finish.
+  void request_stop();
+  // Readable (POLLIN) once request_stop() was called.
+  int stop_fd() const { return stop_fd_; }
+
+  std::atomic<bool> stop{false};       // stop submitting, drain, finish
+  std::atomic<bool> io_failed{false};  // an IO error stopped the run
+
+ private:
+  int stop_fd_ = -1;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_RUN_SIGNALS_H_
