@@ -38,6 +38,7 @@
 #include "plugin/engine_options.h"
 #include "plugin/engine_registry.h"
 #include "report/fio_json_writer.h"
+#include "report/fio_log_files.h"
 #include "report/json_report.h"
 #include "report/live_line.h"
 #include "report/preparation_progress.h"
@@ -286,6 +287,17 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   }
 }
 
+FioLogPrefixes fio_log_prefixes(const JobSpec& spec) { return {spec.fio_bw_log, spec.fio_iops_log, spec.fio_lat_log}; }
+
+// The workers of every phase: fio-format logs number them one after another.
+uint32_t workers_of(const std::vector<PlannedPhase>& phases) {
+  uint32_t n = 0;
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) n += w->spec.threads;
+  }
+  return n;
+}
+
 // Checks every output of the job against each other and against every
 // file the job reads or works on.  Throws UsageError.
 OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandLine& cl) {
@@ -300,11 +312,21 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
       for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});
     }
   }
-  return OutputPlan::check({{"--json-output", spec.json_output},
-                            {"--timeseries-output", spec.timeseries_output},
-                            {"--csv-output", spec.csv_output},
-                            {"--export-layout-manifest", spec.export_layout_manifest}},
-                           inputs);
+  std::vector<RequestedOutput> outputs = {{"--json-output", spec.json_output},
+                                          {"--timeseries-output", spec.timeseries_output},
+                                          {"--csv-output", spec.csv_output},
+                                          {"--export-layout-manifest", spec.export_layout_manifest}};
+  const FioLogPrefixes logs = fio_log_prefixes(spec);
+  for (const std::string& path : FioLogFiles::paths({logs.bw, "", ""}, workers_of(phases))) {
+    outputs.push_back({"--write-bw-log", path});
+  }
+  for (const std::string& path : FioLogFiles::paths({"", logs.iops, ""}, workers_of(phases))) {
+    outputs.push_back({"--write-iops-log", path});
+  }
+  for (const std::string& path : FioLogFiles::paths({"", "", logs.lat}, workers_of(phases))) {
+    outputs.push_back({"--write-lat-log", path});
+  }
+  return OutputPlan::check(outputs, inputs);
 }
 
 // Whether a workload writes verified blocks.
@@ -456,6 +478,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
           throw UsageError("--timeseries-per-worker: not available when several ranks run the job; the result "
                            "has per-rank totals (cluster.per_rank)");
         }
+        for (const auto& [option, prefix] : {std::pair{"--write-bw-log", s.fio_bw_log},
+                                             std::pair{"--write-iops-log", s.fio_iops_log},
+                                             std::pair{"--write-lat-log", s.fio_lat_log}}) {
+          if (!prefix.empty()) {
+            throw UsageError(fmt::format("{}: not available when several ranks run the job (the logs are per "
+                                         "worker); use --csv-output for the job's time series", option));
+          }
+        }
       });
     });
   }
@@ -566,6 +596,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<TimeSeriesCsv> csv;
   if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
   if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output, spec.metadata.active());
+  std::unique_ptr<FioLogFiles> fio_logs;
+  if (fio_log_prefixes(spec).any()) fio_logs = std::make_unique<FioLogFiles>(fio_log_prefixes(spec), workers_of(phases));
+  uint32_t phase_first_worker = 0;  // the number of the phase's first worker in the fio-format logs
 
   // Each rank prepares the files it is first to address; nobody starts
   // before every rank's files are ready.  Alone, a failed or interrupted
@@ -646,6 +679,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     sinks.live = live.get();
     sinks.jsonl = jsonl.get();
     sinks.csv = csv.get();
+    sinks.fio_logs = fio_logs.get();
+    sinks.first_worker = phase_first_worker;
+    phase_first_worker += phase_threads;
     sinks.phase = phase.name;
     sinks.time_offset_ns = several ? result.window_ns : 0;
     sinks.index_offset = several ? result.intervals : 0;

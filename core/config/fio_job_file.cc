@@ -24,9 +24,19 @@ namespace {
 
 // Settings that are the same for every phase of an IOPulse run: the files
 // and the engine (config/job_file.cc accepts them only as global settings).
-const std::set<std::string, std::less<>> kRunWide = {"target",      "file-size",   "file-distribution",
-                                                     "num-files",   "file-prefix", "engine",
-                                                     "preallocate", "allow-mounted-writes"};
+// Settings one IOPulse run has once, with what a fio file must do about it.
+constexpr const char* kSameFiles =
+    "IOPulse runs every job of a file on the same files with one engine; accepted: the same filename, directory, "
+    "size, nrfiles, numjobs without filename, and ioengine in every job";
+constexpr const char* kOneLog =
+    "IOPulse writes one set of logs for the whole run, numbered by job as fio does; accepted: the same "
+    "write_bw_log, write_iops_log, write_lat_log and log_avg_msec in every job (e.g. in [global])";
+const std::map<std::string, const char*, std::less<>> kRunWide = {
+    {"target", kSameFiles},          {"file-size", kSameFiles},      {"file-distribution", kSameFiles},
+    {"num-files", kSameFiles},       {"file-prefix", kSameFiles},    {"engine", kSameFiles},
+    {"preallocate", kSameFiles},     {"allow-mounted-writes", kSameFiles},
+    {"write-bw-log", kOneLog},       {"write-iops-log", kOneLog},    {"write-lat-log", kOneLog},
+    {"stats-interval", kOneLog}};
 
 // One fio job translated.
 struct TranslatedJob {
@@ -167,6 +177,13 @@ class Translator {
     }
     if (s.preallocate && s.preallocate->value) add("preallocate", "true", s.preallocate->label);
 
+    // fio-format logs: averaged over log_avg_msec, or over the stats interval
+    // when fio would log every IO (docs/fio-compatibility.md).
+    if (s.bw_log) add("write-bw-log", s.bw_log->value, s.bw_log->label);
+    if (s.iops_log) add("write-iops-log", s.iops_log->value, s.iops_log->label);
+    if (s.lat_log) add("write-lat-log", s.lat_log->value, s.lat_log->label);
+    if (s.log_avg_msec) add("stats-interval", fmt::format("{}ms", s.log_avg_msec->value), s.log_avg_msec->label);
+
     // The workload.
     const bool random = s.random && s.random->value;
     uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
@@ -288,11 +305,8 @@ class Translator {
         const auto it = mine.find(key);
         const std::string text = it == mine.end() ? "(not set)" : it->second->text;
         if (text == value.first) continue;
-        problem(fmt::format("{}: {} '{}' differs from '{}' of {}: IOPulse runs every job of a file on the same "
-                            "files with one engine; accepted: the same filename, directory, size, nrfiles, numjobs "
-                            "without filename, and ioengine in every job",
-                            it == mine.end() ? job.label : it->second->label, key, text, value.first,
-                            value.second));
+        problem(fmt::format("{}: {} '{}' differs from '{}' of {}: {}", it == mine.end() ? job.label : it->second->label,
+                            key, text, value.first, value.second, kRunWide.find(key)->second));
       }
     }
   }

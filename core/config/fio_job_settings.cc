@@ -377,6 +377,16 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"do_verify", FIO { s.do_verify = {fio_bool(o), label}; }},
     {"cpus_allowed", FIO { s.cpus_allowed = {o.value, label}; }},
+    {"write_bw_log", FIO { s.bw_log = {o.value.empty() ? s.name : o.value, label}; }},
+    {"write_iops_log", FIO { s.iops_log = {o.value.empty() ? s.name : o.value, label}; }},
+    {"write_lat_log", FIO { s.lat_log = {o.value.empty() ? s.name : o.value, label}; }},
+    {"log_avg_msec", FIO {
+       const uint64_t ms = fio_integer(o, o.value, 0, 86'400'000);
+       // 0 is fio's default: an entry per IO, which IOPulse does not write.
+       if (ms == 0) missing("log_avg_msec=0 (a log entry per IO): IOPulse's logs average over an interval; "
+                            "accepted: 10 or more");
+       s.log_avg_msec = {ms, label};
+     }},
     {"allow_mounted_write", FIO { s.allow_mounted_write = {fio_bool(o), label}; }},
     {"fallocate", FIO {
        const std::string v = lower(o.value);
@@ -414,10 +424,6 @@ const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"ramp_time", "IOPulse has no ramp time; every IO of the window is measured"},
     {"startdelay", "IOPulse starts every job of a phase together"},
     {"gtod_reduce", "IOPulse always measures every IO's latency"},
-    {"write_bw_log", "fio-format logs are not written yet; see --timeseries-output"},
-    {"write_iops_log", "fio-format logs are not written yet; see --timeseries-output"},
-    {"write_lat_log", "fio-format logs are not written yet; see --timeseries-output"},
-    {"log_avg_msec", "fio-format logs are not written yet; see --stats-interval"},
     {"unlink", "IOPulse never removes the files of a job"},
     {"offset", "IOPulse addresses whole files"},
     {"offset_increment", "IOPulse addresses whole files"},

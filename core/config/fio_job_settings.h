@@ -54,6 +54,10 @@ struct FioJobSettings {
   std::optional<FioSetting<uint32_t>> buffer_pattern;
   std::optional<FioSetting<bool>> stonewall, new_group, group_reporting;
   std::optional<FioSetting<std::string>> wait_for;
+  // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name
+  // when given alone); log_avg_msec in milliseconds.
+  std::optional<FioSetting<std::string>> bw_log, iops_log, lat_log;
+  std::optional<FioSetting<uint64_t>> log_avg_msec;
 };
 
 // Applies one option to `settings`; `label` is "job.fio:7: bs".  Returns the

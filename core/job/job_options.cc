@@ -346,17 +346,23 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().continue_on_error = flag_value(text, label); }},
     {"json-output", kOutputs, "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); }},
-    {"stats-interval", kOutputs, "TIME", "length of one time-series interval (default 1s)",
+    {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval (default 1s)",
      APPLY {
        const uint64_t ns = parse_duration_ns(label, text);
        if (ns < 10'000'000) throw UsageError(fmt::format("{}: '{}' is too short; accepted: 10ms or more", label, text));
        job.spec().stats_interval_ns = ns;
      }},
-    {"timeseries-output", kOutputs, "FILE", "stream the time series to this JSON Lines file (- for standard output)",
+    {"timeseries-output", kTimeSeries, "FILE", "stream the time series to this JSON Lines file (- for standard output)",
      APPLY { job.spec().timeseries_output = file_name(text, label); }},
-    {"csv-output", kOutputs, "FILE", "stream the time series to this CSV file (- for standard output)",
+    {"csv-output", kTimeSeries, "FILE", "stream the time series to this CSV file (- for standard output)",
      APPLY { job.spec().csv_output = file_name(text, label); }},
-    {"timeseries-per-worker", kOutputs, "", "also record one time series per worker",
+    {"write-bw-log", kTimeSeries, "PREFIX", "write fio-format bandwidth logs PREFIX_bw.N.log (one per worker)",
+     APPLY { job.spec().fio_bw_log = file_name(text, label); }},
+    {"write-iops-log", kTimeSeries, "PREFIX", "write fio-format IOPS logs PREFIX_iops.N.log (one per worker)",
+     APPLY { job.spec().fio_iops_log = file_name(text, label); }},
+    {"write-lat-log", kTimeSeries, "PREFIX", "write fio-format latency logs PREFIX_lat.N.log, _clat, _slat (one per worker)",
+     APPLY { job.spec().fio_lat_log = file_name(text, label); }},
+    {"timeseries-per-worker", kTimeSeries, "", "also record one time series per worker",
      APPLY { job.spec().timeseries_per_worker = flag_value(text, label); }},
     {"heatmap", kOutputs, "", "count accesses per region of the target; report coverage and rewrites",
      APPLY { job.spec().heatmap = flag_value(text, label); }},
@@ -527,6 +533,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kPacing: return "pacing";
     case kVerification: return "verification";
     case kOutputs: return "outputs";
+    case kTimeSeries: return "timeseries";
     case kEngines: return "engines";
     case kCluster: return "cluster";
   }
@@ -543,7 +550,8 @@ std::string_view topic_title(OptionTopic topic) {
     case kStop: return "Stop: when the run ends (default: every block once)";
     case kPacing: return "Pacing: think time and rate limits";
     case kVerification: return "Data and verification: what writes carry, how reads are checked, errors";
-    case kOutputs: return "Outputs: results, time series, live view, metrics";
+    case kOutputs: return "Outputs: results, heatmap, live view, metrics";
+    case kTimeSeries: return "Time series: intervals, streamed files, fio-format logs";
     case kEngines: return "Engines";
     case kCluster: return "Workers and cluster: threads, CPUs, division of the target";
   }

@@ -150,6 +150,8 @@ struct JobSpec {
   std::string timeseries_output;           // JSON Lines file, empty = none
   std::string csv_output;                  // CSV file, empty = none
   bool timeseries_per_worker = false;      // also one series per worker
+  // fio-format logs (report/fio_log_files.h): the prefix of each, empty = none.
+  std::string fio_bw_log, fio_iops_log, fio_lat_log;
   bool heatmap = false;
   uint32_t heatmap_buckets = 100;
   uint16_t prometheus_port = 0;            // 0 = no exporter

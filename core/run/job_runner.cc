@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "report/fio_log_files.h"
 #include "report/live_line.h"
 #include "report/time_series_files.h"
 #include "run/bus_error_trap.h"
@@ -32,8 +33,8 @@ constexpr auto kMonitorPeriod = std::chrono::milliseconds(20);
 // Hands intervals to the sinks and keeps them for the results.
 class IntervalEmitter {
  public:
-  IntervalEmitter(const JobSpec& spec, const IntervalSinks& sinks, RunResult& result)
-      : spec_(spec), sinks_(sinks), result_(result) {}
+  IntervalEmitter(const JobSpec& spec, const IntervalSinks& sinks, RunResult& result, uint32_t workers)
+      : spec_(spec), sinks_(sinks), result_(result), workers_(workers) {}
 
   void emit(const MergedInterval& m, uint64_t window_ns) {
     const uint64_t interval = spec_.stats_interval_ns;
@@ -54,6 +55,7 @@ class IntervalEmitter {
       store(result_.worker_timeseries, ws);
       write_files(ws);
     }
+    if (sinks_.fio_logs != nullptr) write_fio_logs(m, start, end);
     if (sinks_.observer) sinks_.observer(m, summary, cumulative_);
   }
 
@@ -67,6 +69,27 @@ class IntervalEmitter {
     if (sinks_.csv != nullptr) sinks_.csv->write(s);
   }
 
+  // Every worker of the run, an interval in which it completed nothing
+  // included (the logs show the stall), until its last interval.
+  void write_fio_logs(const MergedInterval& m, uint64_t start, uint64_t end) {
+    const uint64_t run_start = start + sinks_.time_offset_ns, run_end = end + sinks_.time_offset_ns;
+    auto w = m.per_worker.begin();  // sorted by worker
+    for (uint32_t i = 0; i < workers_; ++i) {
+      while (w != m.per_worker.end() && w->worker < i) ++w;
+      const uint32_t number = sinks_.first_worker + i;
+      if (w != m.per_worker.end() && w->worker == i) {
+        sinks_.fio_logs->write(number, IntervalSummary::of(w->ops, m.index, run_start, run_end, w->inflight_sum,
+                                                           w->reap_calls, i));
+        if (w->last) sinks_.fio_logs->finish(number);
+      } else {
+        IntervalSummary idle;
+        idle.start_ns = run_start;
+        idle.end_ns = run_end;
+        sinks_.fio_logs->write(number, idle);
+      }
+    }
+  }
+
   void store(std::vector<IntervalSummary>& series, const IntervalSummary& s) {
     if (series.size() < RunResult::kMaxStoredIntervals) {
       series.push_back(s);
@@ -78,6 +101,7 @@ class IntervalEmitter {
   const JobSpec& spec_;
   const IntervalSinks& sinks_;
   RunResult& result_;
+  const uint32_t workers_;
   OpStatsSet cumulative_;
 
  public:
@@ -97,9 +121,11 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   // (see `abandoned` below), its thread keeps them and they are not freed.
   auto barrier_owner = std::make_unique<StartBarrier>(n);
   auto signals_owner = std::make_unique<RunSignals>();
-  // Per-worker intervals feed the per-worker series and the metrics server.
+  // Per-worker intervals feed the per-worker series, the metrics server and
+  // the fio-format logs.
   auto time_series_owner =
-      std::make_unique<TimeSeriesAssembler>(n, spec_.timeseries_per_worker || spec_.prometheus_port != 0);
+      std::make_unique<TimeSeriesAssembler>(n, spec_.timeseries_per_worker || spec_.prometheus_port != 0 ||
+                                                    sinks.fio_logs != nullptr);
   auto file_offsets_owner = std::make_unique<std::vector<uint64_t>>();
   StartBarrier& barrier = *barrier_owner;
   RunSignals& signals = *signals_owner;
@@ -194,7 +220,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.started_at = text;
   }
   result.stats_interval_ns = spec_.stats_interval_ns;
-  IntervalEmitter emitter(spec_, sinks, result);
+  IntervalEmitter emitter(spec_, sinks, result, n);
   // A sink that fails (a full disk under the time-series file) stops the run
   // like an IO error: the summary is still printed, the exit code is 1.
   bool sink_failed = false;

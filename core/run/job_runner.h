@@ -21,6 +21,7 @@
 
 namespace iopulse {
 
+class FioLogFiles;
 class LiveLine;
 class VerifyJournal;
 class RunPeers;
@@ -39,6 +40,8 @@ struct IntervalSinks {
   LiveLine* live = nullptr;
   TimeSeriesJsonLines* jsonl = nullptr;
   TimeSeriesCsv* csv = nullptr;
+  FioLogFiles* fio_logs = nullptr;  // given each worker's intervals
+  uint32_t first_worker = 0;        // the number of this run's first worker in fio_logs
   // Where this run sits in a job of several phases: its name, the time the
   // earlier phases took, added to the intervals' start and end, and the
   // intervals they had, added to the index (RunResult::add_phase() numbers

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// fio-format logs (--write-bw-log, --write-iops-log, --write-lat-log and
+// fio's write_*_log / log_avg_msec in a job file), checked from outside: the
+// IOs they add up to are the IOs the job was told to do, fio itself names
+// the files of the same job file the same way, and fio's own fio2gnuplot
+// reads them.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct LogLine {
+  uint64_t time_ms = 0;
+  uint64_t value = 0;
+  int ddir = -1;
+};
+
+// A log's lines; fails the test on a line that is not "T, V, D, 0, 0".
+std::vector<LogLine> read_log(const std::string& path) {
+  std::vector<LogLine> out;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
+  for (std::string line; std::getline(in, line);) {
+    LogLine l;
+    unsigned long long t = 0, v = 0, bs = 1, off = 1;
+    EXPECT_EQ(std::sscanf(line.c_str(), "%llu, %llu, %d, %llu, %llu", &t, &v, &l.ddir, &bs, &off), 5) << line;
+    EXPECT_EQ(bs, 0u) << line;
+    EXPECT_EQ(off, 0u) << line;
+    l.time_ms = t;
+    l.value = v;
+    out.push_back(l);
+  }
+  return out;
+}
+
+// What a rate log adds up to for direction `ddir`: each value times its
+// interval's length (`interval_ms`; the last one ends with the window, at a
+// time that is not a multiple of it).
+double integrate(const std::vector<LogLine>& log, int ddir, uint64_t interval_ms) {
+  double sum = 0;
+  for (const LogLine& l : log) {
+    const uint64_t length = l.time_ms % interval_ms != 0 ? l.time_ms % interval_ms : interval_ms;
+    if (l.ddir == ddir) sum += static_cast<double>(l.value) * static_cast<double>(length) / 1000.0;
+  }
+  return sum;
+}
+
+// The intervals a log has lines for, in order: consecutive, none left out.
+void expect_every_interval(const std::vector<LogLine>& log, uint64_t interval_ms) {
+  // From the worker's first completion on (the first line).
+  uint64_t previous = log.empty() ? 0 : log.front().time_ms;
+  for (const LogLine& l : log) {
+    if (l.time_ms == previous) continue;
+    EXPECT_TRUE(l.time_ms - previous == interval_ms || l.time_ms == log.back().time_ms)
+        << "a gap after " << previous << " ms: next line at " << l.time_ms << " ms";
+    previous = l.time_ms;
+  }
+}
+
+std::set<std::string> names_in(const std::string& dir, const std::string& suffix) {
+  std::set<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.ends_with(suffix)) out.insert(name);
+  }
+  return out;
+}
+
+TEST(FioLogs, RateLogsAddUpToTheIosTheJobWasGiven) {
+  ScratchDir dir;
+  constexpr uint64_t kOps = 60000;
+  const RunOutcome r = run_iopulse({dir.file("t.dat"), "--file-size", "4M", "--threads", "2", "--random",
+                                    "--read-percent", "50", "--block-size", "4k", "--total-ops", std::to_string(kOps),
+                                    "--stats-interval", "20ms", "--write-bw-log", dir.file("x"), "--write-iops-log",
+                                    dir.file("x"), "--write-lat-log", dir.file("x"), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(names_in(dir.path(), ".log"),
+            (std::set<std::string>{"x_bw.1.log", "x_bw.2.log", "x_iops.1.log", "x_iops.2.log", "x_lat.1.log",
+                                   "x_lat.2.log", "x_clat.1.log", "x_clat.2.log", "x_slat.1.log", "x_slat.2.log"}));
+  double ios = 0, kib = 0;
+  for (const char* worker : {"1", "2"}) {
+    const std::vector<LogLine> iops = read_log(dir.file(std::string("x_iops.") + worker + ".log"));
+    const std::vector<LogLine> bw = read_log(dir.file(std::string("x_bw.") + worker + ".log"));
+    ASSERT_FALSE(iops.empty());
+    ios += integrate(iops, 0, 20) + integrate(iops, 1, 20);
+    kib += integrate(bw, 0, 20) + integrate(bw, 1, 20);
+    // An interval in which the worker completed nothing still has its line.
+    expect_every_interval(iops, 20);
+    // Both directions were logged, and every latency is positive.
+    for (const LogLine& l : read_log(dir.file(std::string("x_lat.") + worker + ".log"))) EXPECT_GT(l.value, 0u);
+    EXPECT_TRUE(std::filesystem::is_empty(dir.file(std::string("x_slat.") + worker + ".log")));
+  }
+  // Rounding: values are whole IOPS and KiB/s, times whole milliseconds.
+  EXPECT_NEAR(ios, static_cast<double>(kOps), kOps * 0.02);
+  EXPECT_NEAR(kib, static_cast<double>(kOps) * 4, kOps * 4 * 0.02);
+}
+
+TEST(FioLogs, FiosOwnToolsReadThem) {
+  ScratchDir dir;
+  const RunOutcome r = run_iopulse({dir.file("t.dat"), "--file-size", "4M", "--threads", "2", "--random",
+                                    "--duration", "1s", "--stats-interval", "100ms", "--write-bw-log", dir.file("x"),
+                                    "--write-iops-log", dir.file("x"), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t lines = read_log(dir.file("x_bw.1.log")).size() + read_log(dir.file("x_bw.2.log")).size();
+  for (const char* mode : {"-b", "-i"}) {
+    const RunOutcome g = run_command({"/bin/sh", "-c", "cd '" + dir.path() + "' && /usr/bin/fio2gnuplot " + mode});
+    ASSERT_EQ(g.exit_code, 0) << g.out << g.err;
+    EXPECT_THAT(g.out, HasSubstr(std::string("x_") + (mode[1] == 'b' ? "bw" : "iops") + ".2.log"));
+    std::ifstream global(dir.file("result.global"));
+    std::stringstream text;
+    text << global.rdbuf();
+    EXPECT_THAT(text.str(), HasSubstr("disks_count=2")) << mode;
+    if (mode[1] == 'b') EXPECT_THAT(text.str(), HasSubstr("values_count=" + std::to_string(lines)));
+  }
+}
+
+// A fio job file of two phases, the second with two jobs: fio and IOPulse
+// write the same set of files, and IOPulse's intervals are log_avg_msec.
+TEST(FioLogs, AJobFileNamesItsLogsAsFioDoes) {
+  ScratchDir fio_dir, ours;
+  const std::string job =
+      "[global]\nfilename=${DIR}/data\nsize=2m\nbs=4k\nwrite_bw_log=x\nwrite_lat_log=x\nlog_avg_msec=50\n"
+      "[fill]\nrw=write\n[scan]\nstonewall\nrw=randread\nnumjobs=2\ntime_based\nruntime=1\n";
+  std::ofstream(fio_dir.file("j.fio")) << job;
+  std::ofstream(ours.file("j.fio")) << job;
+  const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null j.fio"},
+                                   {"DIR=" + fio_dir.path()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const RunOutcome r = run_command({"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
+                                   {"DIR=" + ours.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(names_in(ours.path(), ".log"), names_in(fio_dir.path(), ".log"));
+  EXPECT_EQ(names_in(ours.path(), ".log").size(), 12u);  // bw, lat, clat, slat for 3 jobs
+  // The scan's workers log on the run's clock, after the fill, every 50 ms.
+  const std::vector<LogLine> fill = read_log(ours.file("x_bw.1.log"));
+  const std::vector<LogLine> scan = read_log(ours.file("x_bw.3.log"));
+  ASSERT_FALSE(fill.empty());
+  ASSERT_GE(scan.size(), 10u);
+  EXPECT_GE(scan.front().time_ms, fill.back().time_ms);
+  for (size_t i = 1; i + 1 < scan.size(); ++i) EXPECT_EQ((scan[i].time_ms - scan[0].time_ms) % 50, 0u) << i;
+}
+
+TEST(FioLogs, BadInputIsRefusedBeforeAnythingIsTouched) {
+  ScratchDir dir;
+  const RunOutcome r = run_iopulse({dir.file("t.dat"), "--file-size", "1M", "--write-bw-log", dir.file("no/such/x")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--write-bw-log"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("t.dat")));
+
+  std::ofstream(dir.file("zero.fio")) << "[j]\nfilename=" << dir.file("t.dat") << "\nsize=1m\nwrite_iops_log=x\n"
+                                      << "log_avg_msec=0\n";
+  const RunOutcome z = run_iopulse({dir.file("zero.fio")});
+  EXPECT_EQ(z.exit_code, 2);
+  EXPECT_THAT(z.err, HasSubstr("log_avg_msec"));
+  std::ofstream(dir.file("two.fio")) << "[a]\nfilename=" << dir.file("t.dat") << "\nsize=1m\nwrite_bw_log=a\n"
+                                     << "[b]\nstonewall\nfilename=" << dir.file("t.dat") << "\nsize=1m\nwrite_bw_log=b\n";
+  const RunOutcome t = run_iopulse({dir.file("two.fio")});
+  EXPECT_EQ(t.exit_code, 2);
+  EXPECT_THAT(t.err, HasSubstr("one set of logs for the whole run"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("t.dat")));
+}
+
+}  // namespace
+}  // namespace iopulse::test
