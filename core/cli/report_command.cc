@@ -23,6 +23,7 @@
 #include "job/usage_error.h"
 #include "output/output_plan.h"
 #include "output/result_file.h"
+#include "report/fio_result_import.h"
 #include "report/html_report.h"
 #include "report/json_report.h"
 
@@ -49,7 +50,7 @@ po::options_description report_options() {
       ("label", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
        "name of the next result in tables and legends (repeatable, in order; default: the "
        "file name)")
-      ("results", po::value<std::vector<std::string>>(), "result files written with --json-output");
+      ("results", po::value<std::vector<std::string>>(), "result files written with --json-output, or fio's JSON output");
   return d;
 }
 
@@ -69,7 +70,7 @@ std::string usage() {
          "Writes one self-contained HTML page (no network access needed to view it) with the\n"
          "summary, charts of IOPS, bandwidth and latency over time, the latency distribution,\n"
          "the access heatmap and the configuration of each result file. Several files are\n"
-         "compared side by side.\n\n"
+         "compared side by side; fio's JSON output (json or json+) can stand beside them.\n\n"
       << visible_report_options()
       << "\nExample:\n"
          "  iopulse report uring.json sync.json --label io_uring --label sync -o compare.html\n";
@@ -116,11 +117,18 @@ json read_result(const std::string& path) {
   } catch (const json::parse_error& e) {
     throw ReportError(fmt::format("'{}' is not JSON: {}", path, parse_message(e)));
   }
+  if (is_fio_result(doc)) {
+    try {
+      return import_fio_result(doc);
+    } catch (const std::invalid_argument& e) {
+      throw ReportError(fmt::format("'{}' is fio's JSON output but cannot be read: {}", path, e.what()));
+    }
+  }
   if (!doc.is_object() || !doc.contains("schema_version") ||
       !doc["schema_version"].is_number_integer()) {
     throw ReportError(fmt::format(
-        "'{}' is not an IOPulse result file (no schema_version); write one with "
-        "iopulse --json-output",
+        "'{}' is neither an IOPulse result file (no schema_version; write one with "
+        "iopulse --json-output) nor fio's JSON output (fio --output-format=json)",
         path));
   }
   if (const std::string defect = result_file_defect(doc); !defect.empty()) {

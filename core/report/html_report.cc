@@ -245,6 +245,10 @@ void runs_section(Out out, const std::vector<Run>& runs) {
     for (const Run& run : runs) out = fmt::format_to(out, "{}", value(run));
     out = fmt::format_to(out, "</tr>");
   };
+  row("tool", [](const Run& r) {
+    if (!r.doc.tool.empty()) return cell(html_escape(r.doc.tool));
+    return cell(html_escape(r.doc.iopulse_version.empty() ? "IOPulse" : "IOPulse " + r.doc.iopulse_version));
+  });
   row("engine", [](const Run& r) {
     std::string text = engine_text(r.doc);
     if (!r.doc.engine_abi.empty()) text += ", ABI " + r.doc.engine_abi;

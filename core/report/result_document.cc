@@ -186,6 +186,7 @@ ResultDocument read_result_document(const json& doc) {
     result.schema_version = version->get<int64_t>();
   }
   result.iopulse_version = text(doc, "iopulse_version");
+  result.tool = text(doc, "tool");
   for (const char* key : {"started_at", "start_time", "date"}) {
     result.started_at = text(doc, key);
     if (!result.started_at.empty()) break;

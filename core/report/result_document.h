@@ -101,6 +101,7 @@ struct ResultResources {
 struct ResultDocument {
   std::optional<int64_t> schema_version;  // nullopt: not an IOPulse result
   std::string iopulse_version;
+  std::string tool;  // what measured the run when it was not IOPulse ("fio-3.33"), else empty
   std::string started_at;  // "started_at", "start_time" or "date", when present
   std::string engine_name;
   std::string engine_version;

@@ -521,8 +521,8 @@ TEST_F(ReportCommand, EveryProblemIsOneLineAndExitCode2) {
   const std::vector<Case> cases = {
       {{file("missing.json"), "-o", file("o.html")}, "cannot read '" + file("missing.json") + "': No such file or directory"},
       {{file("not.json"), "-o", file("o.html")}, "'" + file("not.json") + "' is not JSON: parse error at line 1"},
-      {{file("other.json"), "-o", file("o.html")}, "is not an IOPulse result file (no schema_version)"},
-      {{file("list.json"), "-o", file("o.html")}, "is not an IOPulse result file"},
+      {{file("other.json"), "-o", file("o.html")}, "is neither an IOPulse result file (no schema_version"},
+      {{file("list.json"), "-o", file("o.html")}, "is neither an IOPulse result file"},
       {{dir_.string(), "-o", file("o.html")}, "cannot read '" + dir_.string() + "': Is a directory"},
       {{good}, "missing -o OUT.html"},
       {{"-o", file("o.html")}, "missing RESULTS.json"},
