@@ -225,6 +225,7 @@ void ClusterRun::merge(RunResult& result) {
   mine.read_intended = result.read_intended;
   mine.write_intended = result.write_intended;
   mine.schedule_lag = result.schedule_lag;
+  mine.priority = result.priority;
   mine.verify_failures = result.verify_failures;
   mine.lock_conflicts = result.lock_conflicts;
   mine.interrupted = result.interrupted;
@@ -264,6 +265,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   c.progress_sample_ns = kProgressSampleNs;
   OpStatsSet totals, meta;
   LatencyHistogram read_intended, write_intended, schedule_lag;
+  PrioritySplit priority;
   uint64_t verify_failures = 0, lock_conflicts = 0, window = 0;
   uint64_t earliest_start = UINT64_MAX, latest_start = 0;
   ResourceUsage resources;
@@ -285,6 +287,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     read_intended.merge(r.read_intended);
     write_intended.merge(r.write_intended);
     schedule_lag.merge(r.schedule_lag);
+    priority.merge(r.priority);
     verify_failures += r.verify_failures;
     lock_conflicts += r.lock_conflicts;
     window = std::max(window, b.window_ns);
@@ -341,6 +344,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   result.read_intended = read_intended;
   result.write_intended = write_intended;
   result.schedule_lag = schedule_lag;
+  result.priority = priority;
   result.verify_failures = verify_failures;
   result.lock_conflicts = lock_conflicts;
   result.window_ns = window;

@@ -108,6 +108,8 @@ std::string encode_rank_report(const RankReport& r) {
       {"resources", resources_to_wire(b.resources)},
       {"intended", {histogram_to_wire(r.read_intended), histogram_to_wire(r.write_intended),
                     histogram_to_wire(r.schedule_lag)}},
+      {"priority", {op_stats_to_wire(r.priority.prioritized.read), op_stats_to_wire(r.priority.prioritized.write),
+                    op_stats_to_wire(r.priority.others.read), op_stats_to_wire(r.priority.others.write)}},
       {"verify_failures", r.verify_failures},
       {"lock_conflicts", r.lock_conflicts},
       {"interrupted", r.interrupted},
@@ -141,6 +143,11 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.read_intended = histogram_from_wire(w.at("intended").at(0));
     r.write_intended = histogram_from_wire(w.at("intended").at(1));
     r.schedule_lag = histogram_from_wire(w.at("intended").at(2));
+    const json& p = w.at("priority");
+    r.priority.prioritized.read = op_stats_from_wire(p.at(0));
+    r.priority.prioritized.write = op_stats_from_wire(p.at(1));
+    r.priority.others.read = op_stats_from_wire(p.at(2));
+    r.priority.others.write = op_stats_from_wire(p.at(3));
     r.verify_failures = w.at("verify_failures").get<uint64_t>();
     r.lock_conflicts = w.at("lock_conflicts").get<uint64_t>();
     r.interrupted = w.at("interrupted").get<bool>();

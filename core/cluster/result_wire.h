@@ -36,6 +36,7 @@ bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out
 struct RankReport {
   RankResult result;                    // its own counters and window
   LatencyHistogram read_intended, write_intended, schedule_lag;
+  PrioritySplit priority;               // --io-priority: its reads and writes by priority
   uint64_t verify_failures = 0;
   uint64_t lock_conflicts = 0;
   bool interrupted = false;

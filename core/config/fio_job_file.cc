@@ -206,6 +206,29 @@ class Translator {
     if (s.randseed) add("seed", std::to_string(s.randseed->value), s.randseed->label);
     if (s.fsync) add("fsync-every", std::to_string(s.fsync->value), s.fsync->label);
     if (s.fdatasync) add("fdatasync-every", std::to_string(s.fdatasync->value), s.fdatasync->label);
+    // IO priorities: fio's per-command priority (cmdprio_percentage % of
+    // the IOs at cmdprio_class:cmdprio, default the highest, rt:0; the others
+    // at the job's priority) or the job's own (prioclass:prio, every IO).
+    static constexpr const char* kClass[] = {"", "rt", "be", "idle"};
+    const auto prio_text = [](uint32_t cls, uint32_t level) {
+      return cls == 3 ? std::string("idle") : fmt::format("{}:{}", kClass[cls], level);
+    };
+    if (s.cmdprio_percentage && s.cmdprio_percentage->value != 0) {
+      if (s.prio || s.prioclass) {
+        problem(fmt::format("{}: not supported by IOPulse: a job priority (prio, prioclass) beside "
+                            "cmdprio_percentage (IOPulse's other IOs carry none)",
+                            s.cmdprio_percentage->label));
+      }
+      add("io-priority", prio_text(s.cmdprio_class ? s.cmdprio_class->value : 1, s.cmdprio ? s.cmdprio->value : 0),
+          s.cmdprio_percentage->label);
+      add("io-priority-percent", std::to_string(s.cmdprio_percentage->value), s.cmdprio_percentage->label);
+    } else if (s.prio || s.prioclass) {
+      // fio's class defaults to best effort, its level to 0; class 0 is none.
+      const uint32_t cls = s.prioclass ? s.prioclass->value : 2;
+      if (cls != 0) {
+        add("io-priority", prio_text(cls, s.prio ? s.prio->value : 0), (s.prioclass ? s.prioclass : s.prio)->label);
+      }
+    }
     if (s.buffer_pattern) add("buffer-pattern", std::to_string(s.buffer_pattern->value), s.buffer_pattern->label);
     // fio's rates and think times hold for each clone.
     if (s.rate_bw) add("rate-bw", std::to_string(s.rate_bw->value), s.rate_bw->label);

@@ -354,6 +354,21 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        const uint64_t n = fio_count(o, 0, UINT32_MAX);
        if (n != 0) s.fdatasync = {static_cast<uint32_t>(n), label};
      }},
+    {"prio", FIO { s.prio = {static_cast<uint32_t>(fio_count(o, 0, 7)), label}; }},
+    {"prioclass", FIO { s.prioclass = {static_cast<uint32_t>(fio_count(o, 0, 3)), label}; }},
+    {"cmdprio_percentage", FIO {
+       if (o.value.find(',') != std::string::npos) missing("separate cmdprio_percentage values for reads and writes");
+       s.cmdprio_percentage = {static_cast<uint32_t>(fio_count(o, 0, 100)), label};
+     }},
+    {"cmdprio_class", FIO {
+       if (o.value.find(',') != std::string::npos) missing("separate cmdprio_class values for reads and writes");
+       s.cmdprio_class = {static_cast<uint32_t>(fio_count(o, 1, 3)), label};
+     }},
+    {"cmdprio", FIO {
+       if (o.value.find(',') != std::string::npos) missing("separate cmdprio values for reads and writes");
+       s.cmdprio = {static_cast<uint32_t>(fio_count(o, 0, 7)), label};
+     }},
+    {"cmdprio_bssplit", FIO { missing("cmdprio_bssplit (IOPulse gives one share of IOs one priority); use cmdprio_percentage"); }},
     {"end_fsync", FIO {
        if (fio_bool(o)) missing("end_fsync (IOPulse has no fsync at the end of a job); use fsync=N");
      }},

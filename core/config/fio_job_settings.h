@@ -48,6 +48,9 @@ struct FioJobSettings {
   std::optional<FioSetting<uint64_t>> randseed;
   std::optional<FioSetting<bool>> norandommap;
   std::optional<FioSetting<uint32_t>> fsync, fdatasync;
+  // IO priorities: the job's (prioclass, prio) and fio's per-command one
+  // (cmdprio_percentage, cmdprio_class, cmdprio).
+  std::optional<FioSetting<uint32_t>> prio, prioclass, cmdprio_percentage, cmdprio_class, cmdprio;
   std::optional<FioSetting<bool>> verify, do_verify;
   std::optional<FioSetting<std::string>> cpus_allowed;
   std::optional<FioSetting<bool>> allow_mounted_write, preallocate;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "job/io_priority.h"
 #include "job/quantity_parser.h"
 #include "job/usage_error.h"
 
@@ -187,6 +188,14 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
      APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
+    {"io-priority", kPriority, "CLASS[:LEVEL]",
+     "IO priority of reads and writes, as ioprio_set(2)/ionice: rt, be or idle, level 0 (highest) to 7 (default none)",
+     APPLY { job.spec().io_priority = parse_io_priority(label, text); }},
+    {"io-priority-percent", kPriority, "P",
+     "share of reads and writes that carry --io-priority, 0-100 (default 100; the others carry none)",
+     APPLY { job.spec().io_priority_percent = percent(text, label); }},
+    {"io-flags", kPriority, "LIST", "per-IO flags: fua, dsync (writes only), hipri, nowait, comma-separated",
+     APPLY { job.spec().io_flags = parse_io_flags(label, text); }},
     {"think-time", kPacing, "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
      APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); }},
     {"stop-timeout", kStop, "TIME", "after a stop, wait this long for the engine to finish the IOs in flight, then "
@@ -474,7 +483,8 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
                            "read-percent", "write-percent", "trim-percent", "direct", "fsync-every", "fdatasync-every",
                            "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
                            "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
-                           "heatmap", "preallocate", "force-recreate", "file-distribution"}) {
+                           "heatmap", "preallocate", "force-recreate", "file-distribution", "io-priority",
+                           "io-priority-percent", "io-flags"}) {
     if (job.given(data)) {
       throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
                                    job.label_of(data)));
@@ -527,6 +537,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kGeneral: return "general";
     case kTarget: return "target";
     case kWorkload: return "workload";
+    case kPriority: return "priority";
     case kMetadata: return "metadata";
     case kAccess: return "access";
     case kStop: return "stop";
@@ -545,6 +556,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kGeneral: return "General";
     case kTarget: return "Target: files, file sets, directory trees, block devices";
     case kWorkload: return "Workload: IO sizes, op mix, queue depth, syncs";
+    case kPriority: return "IO priorities and per-IO flags";
     case kMetadata: return "Metadata workloads: create, stat, remove many files (docs/metadata.md)";
     case kAccess: return "Access pattern: where the IOs go";
     case kStop: return "Stop: when the run ends (default: every block once)";
@@ -649,6 +661,14 @@ JobSpec JobSpecBuilder::build() const {
       throw UsageError(fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
                                    "--think-adaptive-percent) too", label_of(think)));
     }
+  }
+  if (given("io-priority-percent") && !given("io-priority")) {
+    throw UsageError(fmt::format("{}: the share of IOs that carry --io-priority; give --io-priority too",
+                                 label_of("io-priority-percent")));
+  }
+  if (spec.read_percent == 100 && spec.io_flags != 0 && (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
+    throw UsageError(fmt::format("{}: '{}' applies to writes only and the job does not write (--read-percent 100)",
+                                 label_of("io-flags"), io_flags_text(spec.io_flags)));
   }
   if (given("allow-mounted-writes") && !given("allow-device-writes")) {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",

@@ -24,10 +24,12 @@ class JobSpecBuilder;
 // order the groups are shown.  kGeneral holds the command's own options
 // (--help, --version, --config, ...), which are not job options.
 enum class OptionTopic {
-  kGeneral, kTarget, kWorkload, kMetadata, kAccess, kStop, kPacing, kVerification, kOutputs, kTimeSeries, kEngines, kCluster
+  kGeneral, kTarget, kWorkload, kPriority, kMetadata, kAccess, kStop, kPacing, kVerification, kOutputs,
+  kTimeSeries, kEngines, kCluster
 };
 constexpr OptionTopic kAllTopics[] = {
-    OptionTopic::kGeneral, OptionTopic::kTarget,       OptionTopic::kWorkload, OptionTopic::kMetadata, OptionTopic::kAccess,
+    OptionTopic::kGeneral, OptionTopic::kTarget,       OptionTopic::kWorkload, OptionTopic::kPriority,
+    OptionTopic::kMetadata, OptionTopic::kAccess,
     OptionTopic::kStop,    OptionTopic::kPacing,       OptionTopic::kVerification,
     OptionTopic::kOutputs, OptionTopic::kTimeSeries,   OptionTopic::kEngines,  OptionTopic::kCluster};
 // "workload": one lower-case word, for scripts and `iopulse --help TOPIC`.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "job/io_priority.h"
+
 namespace iopulse {
 
 const char* to_string(FileDistribution d) {
@@ -49,6 +51,11 @@ nlohmann::json JobSpec::to_json() const {
   j["seed"] = seed;
   if (fsync_every != 0) j["fsync_every"] = fsync_every;
   if (fdatasync_every != 0) j["fdatasync_every"] = fdatasync_every;
+  if (io_priority != 0) {
+    j["io_priority"] = io_priority_text(io_priority);
+    j["io_priority_percent"] = io_priority_percent;
+  }
+  if (io_flags != 0) j["io_flags"] = io_flags_text(io_flags);
   if (think_time_ns != 0 || think_adaptive_percent != 0) {
     j["think_time_ns"] = think_time_ns;
     j["think_every"] = think_every;

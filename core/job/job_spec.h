@@ -84,6 +84,11 @@ struct JobSpec {
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
   uint32_t fsync_every = 0;                // an fsync after every N writes (0 = never)
   uint32_t fdatasync_every = 0;            // an fdatasync after every N writes
+  // IO priority (--io-priority): IOP_IOPRIO_VALUE(class, level), 0 = none;
+  // carried by io_priority_percent % of the reads and writes (a per-IO draw).
+  uint16_t io_priority = 0;
+  uint32_t io_priority_percent = 100;
+  uint32_t io_flags = 0;                   // --io-flags: IOP_IO_* (FUA and DSYNC on writes only)
 
   // Think time: after every `think_every` IOs the worker pauses for
   // think_time_ns plus think_adaptive_percent % of the last IO's latency.

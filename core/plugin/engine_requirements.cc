@@ -28,6 +28,16 @@ constexpr Requirement kRequirements[] = {
     {"--fdatasync-every", IOP_CAP_FDATASYNC,
      [](const JobSpec& s) { return s.fdatasync_every != 0; }, "fdatasync"},
     {"--trim-percent", IOP_CAP_TRIM, [](const JobSpec& s) { return s.trim_percent != 0; }, "trim"},
+    {"--io-priority", IOP_CAP_IOPRIO, [](const JobSpec& s) { return s.io_priority != 0; },
+     "IO priorities"},
+    {"--io-flags", IOP_CAP_IO_FUA, [](const JobSpec& s) { return (s.io_flags & IOP_IO_FUA) != 0; },
+     "fua (force unit access writes)"},
+    {"--io-flags", IOP_CAP_IO_DSYNC, [](const JobSpec& s) { return (s.io_flags & IOP_IO_DSYNC) != 0; },
+     "dsync (RWF_DSYNC writes)"},
+    {"--io-flags", IOP_CAP_IO_HIPRI, [](const JobSpec& s) { return (s.io_flags & IOP_IO_HIPRI) != 0; },
+     "hipri (polled IO, RWF_HIPRI)"},
+    {"--io-flags", IOP_CAP_IO_NOWAIT, [](const JobSpec& s) { return (s.io_flags & IOP_IO_NOWAIT) != 0; },
+     "nowait (RWF_NOWAIT)"},
 };
 
 }  // namespace
@@ -47,6 +57,16 @@ void require_capabilities(const JobSpec& spec, std::string_view engine, uint64_t
           "reports no capability {})",
           r.option, engine, r.what, cap));
     }
+  }
+  // A synchronous engine gives an IO its priority through its thread
+  // (ioprio_set(2)), a system call inside the IO's latency whenever the
+  // priority changes: only a job whose IOs all share one priority (one
+  // call before the first IO) is measured honestly.
+  if (spec.io_priority != 0 && spec.io_priority_percent != 100 && (instance_caps & IOP_CAP_ASYNC) == 0) {
+    throw UsageError(fmt::format(
+        "--io-priority-percent {}: engine {} is synchronous and sets an IO's priority on its thread (ioprio_set), a "
+        "system call inside the IO's latency at every change; accepted with this engine: 100",
+        spec.io_priority_percent, engine));
   }
 }
 

@@ -8,7 +8,10 @@
 // rather than IOs that fail in the middle of the run.
 //
 // What is checked: --direct (direct), --fsync-every (fsync),
-// --fdatasync-every (fdatasync).  An option that makes the host use another
+// --fdatasync-every (fdatasync), --io-priority (io-priority), each flag of
+// --io-flags (io-fua, io-dsync, io-hipri, io-nowait), and that a share of
+// prioritized IOs below 100% (--io-priority-percent) is asked only of an
+// asynchronous engine (a synchronous one sets priorities on its thread).  An option that makes the host use another
 // capability adds its row to the table in engine_requirements.cc.
 #ifndef IOPULSE_PLUGIN_ENGINE_REQUIREMENTS_H_
 #define IOPULSE_PLUGIN_ENGINE_REQUIREMENTS_H_

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -31,6 +32,10 @@ struct FioJob {
   uint32_t groupid = 0;
   uint64_t runtime_ns = 0;
   OpStats read, write, sync, trim;
+  // --io-priority: the job's priority and its reads and writes by priority
+  // (the "prios" arrays); io_priority 0 without.
+  uint16_t io_priority = 0;
+  PrioritySplit priority;
   double user_s = 0, system_s = 0;
   uint64_t ctx = 0;
 };
@@ -54,6 +59,23 @@ json lat_json(const LatencyHistogram& h, bool percentiles, bool bins) {
   return j;
 }
 
+// fio's per-priority latencies (stat.c, add_ddir_status_json): with two or
+// more priorities that have samples, "prios" lists each as {prioclass,
+// prio, clat_ns}, the job's default priority (none: class 0, level 0)
+// first, as fio keeps it at index 0.
+json prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without, bool plus) {
+  json list = json::array();
+  const auto entry = [&](uint16_t value, const OpStats& s) {
+    if (s.latency.count() == 0) return;
+    list.push_back({{"prioclass", IOP_IOPRIO_CLASS(value)},
+                    {"prio", IOP_IOPRIO_LEVEL(value) & 7},
+                    {"clat_ns", lat_json(s.latency, true, plus)}});
+  };
+  entry(0, without);
+  entry(ioprio, with);
+  return list;
+}
+
 json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
   const double secs = static_cast<double>(runtime_ns) / 1e9;
   const double bw_bytes = secs > 0 ? static_cast<double>(s.bytes) / secs : 0;
@@ -74,7 +96,7 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
 
 json job_json(const FioJob& job, bool plus) {
   const double runtime_s = static_cast<double>(job.runtime_ns) / 1e9;
-  return {{"jobname", job.name},
+  json j = {{"jobname", job.name},
           {"groupid", job.groupid},
           {"error", 0},
           {"eta", 0},
@@ -91,6 +113,16 @@ json job_json(const FioJob& job, bool plus) {
           {"ctx", job.ctx},
           {"majf", 0},
           {"minf", 0}};
+  if (job.io_priority != 0) {
+    const PrioritySplit& p = job.priority;
+    for (const auto& [dir, with, without] :
+         {std::tuple<const char*, const OpStats&, const OpStats&>{"read", p.prioritized.read, p.others.read},
+          {"write", p.prioritized.write, p.others.write}}) {
+      json prios = prios_json(job.io_priority, with, without, plus);
+      if (prios.size() >= 2) j[dir]["prios"] = std::move(prios);
+    }
+  }
+  return j;
 }
 
 // The jobs of one phase (or of a run without phases).
@@ -109,6 +141,8 @@ void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_
     job.write = r.write;
     job.sync = r.sync;
     job.trim = r.trim;
+    job.io_priority = r.io_priority;
+    job.priority = r.priority;
     job.user_s = r.resources.user_s;
     job.system_s = r.resources.system_s;
     job.ctx = r.resources.voluntary_switches + r.resources.involuntary_switches;

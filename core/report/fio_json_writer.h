@@ -18,6 +18,11 @@
 // maps to exactly one fio bin, keyed by the value fio gives that bin.  Only
 // what was measured is written: fio's per-interval bw/iops statistics
 // (bw_min, iops_samples, ...) and IO-depth distributions are left out.
+// With --io-priority, each direction that had IOs of both priorities gets
+// fio's "prios" array (as fio writes it with cmdprio_percentage): one entry
+// per priority with samples, {prioclass, prio, clat_ns}, the IOs without a
+// priority (class 0, level 0) first.  Not written for the jobs of a phase
+// with several groups reported apart (the split is kept per phase).
 // "fio version" names IOPulse ("iopulse-<version>"), so no reader mistakes
 // the document for fio's.
 #ifndef IOPULSE_REPORT_FIO_JSON_WRITER_H_

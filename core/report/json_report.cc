@@ -9,6 +9,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "job/io_priority.h"
 #include "output/result_file.h"
 #include "report/percentiles.h"
 
@@ -163,6 +164,17 @@ json result_to_json(const RunResult& result) {
   // Trims: bytes are the bytes discarded and bw_bytes_per_sec their rate;
   // neither is in "total", which is reads and writes.
   if (result.trim.ops != 0 || result.trim.errors != 0) j["trim"] = op_to_json(result.trim, result.window_ns);
+  if (result.io_priority != 0) {
+    const auto share = [&](const PriorityShare& s) {
+      return json{{"read", op_to_json(s.read, result.window_ns)}, {"write", op_to_json(s.write, result.window_ns)}};
+    };
+    j["io_priority"] = {{"priority", io_priority_text(result.io_priority)},
+                        {"class", IOP_IOPRIO_CLASS(result.io_priority)},
+                        {"level", IOP_IOPRIO_LEVEL(result.io_priority)},
+                        {"percent", result.io_priority_percent},
+                        {"prioritized", share(result.priority.prioritized)},
+                        {"others", share(result.priority.others)}};
+  }
   if (json m = metadata_to_json(result.meta, result.window_ns); !m.is_null()) {
     j["metadata"] = std::move(m);
     j["worker_ops"] = result.worker_ops;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "job/io_priority.h"
 #include "report/percentiles.h"
 #include "report/units.h"
 
@@ -82,6 +83,34 @@ void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t 
 }
 
 bool has_activity(const OpStats& stats) { return stats.ops != 0 || stats.errors != 0; }
+
+// --io-priority: one line per op kind the job did and priority (the job's,
+// "none"), each from its own histogram.
+void write_priority_split(Out out, const RunResult& result) {
+  const std::string prio = io_priority_text(result.io_priority);
+  fmt::format_to(out, "\nby IO priority ({} on {}% of reads and writes, none on the others)\n", prio,
+                 result.io_priority_percent);
+  const struct {
+    const char* op;
+    const OpStats& all;
+    const OpStats& with;
+    const OpStats& without;
+  } rows[] = {{"read", result.read, result.priority.prioritized.read, result.priority.others.read},
+              {"write", result.write, result.priority.prioritized.write, result.priority.others.write}};
+  for (const auto& row : rows) {
+    if (!has_activity(row.all)) continue;
+    for (const auto& [who, stats] : {std::pair<std::string, const OpStats*>{prio, &row.with}, {"none", &row.without}}) {
+      const LatencyHistogram& h = stats->latency;
+      line(out, fmt::format("{} {}", row.op, who),
+           h.count() == 0 ? fmt::format("{} ops", stats->ops)
+                          : fmt::format("{} ops, mean {}, p50 {}, p99 {}, max {}", stats->ops,
+                                        format_latency_ns(h.mean()),
+                                        format_latency_ns(static_cast<double>(h.percentile(50))),
+                                        format_latency_ns(static_cast<double>(h.percentile(99))),
+                                        format_latency_ns(static_cast<double>(h.max()))));
+    }
+  }
+}
 
 // The heatmap as a text bar chart: the working set in 20 rows (each row
 // sums buckets/20 regions), a bar per row scaled to the busiest row.
@@ -206,6 +235,7 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                         result.stop_reason == "duration" ? ", stopped together at the time limit"
                                                                          : ""));
   }
+  if (result.io_priority != 0) write_priority_split(out, result);
   if (result.rate_limited) {
     fmt::format_to(out, "\nlatency from the intended start on the rate schedule (service latency + schedule lag + "
                         "queueing behind a slow device)\n");

@@ -437,6 +437,11 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
   result.trim = totals[OpKind::kTrim];
+  if (spec_.io_priority != 0) {
+    result.io_priority = spec_.io_priority;
+    result.io_priority_percent = spec_.io_priority_percent;
+    result.priority = totals.priority;
+  }
   for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) result.meta.kinds[k] = totals.kinds[k];
 
   // IOs of the pass: reads, writes and trims (a trim takes a block of the

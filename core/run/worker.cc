@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "job/io_priority.h"
 #include "run/bus_error_trap.h"
 #include "run/monotonic_clock.h"
 #include "verify/block_format.h"
@@ -65,6 +66,7 @@ Worker::Worker(const WorkerSetup& setup)
       offsets_(setup.spec->random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
                assignment_.region_blocks, assignment_.first_block, setup.spec->distribution, setup.spec->seed),
       op_mix_(setup.spec->read_percent, setup.spec->trim_percent),
+      priority_mix_(setup.spec->io_priority, setup.spec->io_priority_percent),
       read_sizes_(setup.spec->read_sizes),
       write_sizes_(setup.spec->write_sizes),
       unit_(setup.spec->block_size),
@@ -81,6 +83,9 @@ Worker::Worker(const WorkerSetup& setup)
   } else if (assignment_.complete_pass && spec.random) {
     permutation_.emplace(assignment_.region_blocks, spec.seed);
   }
+  split_priority_ = spec.io_priority != 0;
+  io_flags_[0] = spec.io_flags & ~kWriteOnlyIoFlags;
+  io_flags_[1] = spec.io_flags;
   submit_batch_ = spec.submit_batch != 0 ? spec.submit_batch : spec.direct ? 1 : UINT32_MAX;
   remaining_ops_ = assignment_.op_limit != 0 ? assignment_.op_limit : UINT64_MAX;
   remaining_bytes_ = assignment_.byte_limit != 0 ? assignment_.byte_limit : UINT64_MAX;
@@ -323,7 +328,7 @@ void Worker::setup() {
 
 bool Worker::plain() const {
   const JobSpec& spec = *setup_.spec;
-  return !rate_limited_ && spec.trim_percent == 0 && spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
+  return !rate_limited_ && !split_priority_ && spec.io_flags == 0 && spec.trim_percent == 0 && spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
          spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
          regions_.size() == 1 && regions_.front().first_unit == 0 &&
          regions_.front().bytes == assignment_.region_blocks * unit_ && !assignment_.complete_pass &&
@@ -556,6 +561,9 @@ void Worker::run_loop(uint64_t start_ns) {
         ++st.ops;
         st.bytes += slot.io.len;
         st.latency.record(latency);
+        if (!kPlain && split_priority_ && slot.block != kNoBlock) {
+          interval_->priority.record(slot.io.op, slot.io.ioprio != 0, slot.io.len, latency);
+        }
         last_latency_ns_ = latency;
         if (rate_limited) {
           intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
@@ -638,6 +646,8 @@ void Worker::run_loop(uint64_t start_ns) {
     io.op = sync_op_;
     io.offset = 0;
     io.len = 0;
+    io.ioprio = 0;
+    io.flags = 0;
     io.file = regions_[slot.region].handle;
     slot.block = kNoBlock;
     if (journal_) slot.generation = journal_->sync_position();
@@ -669,6 +679,8 @@ void Worker::run_loop(uint64_t start_ns) {
   io.len = len;
   io.buf = op == IOP_OP_TRIM ? nullptr : slot.buf;  // a trim carries no buffer (engine.h)
   io.offset = region.offset + (block - region.first_unit) * unit_;
+  io.flags = io_flags_[op == IOP_OP_WRITE];
+  if (split_priority_) io.ioprio = priority_mix_.next(rng_);
   io.file = region.handle;
   slot.block = block;
   slot.region = r;

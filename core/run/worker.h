@@ -65,6 +65,7 @@
 #include "workload/offset_generator.h"
 #include "workload/op_mix.h"
 #include "workload/pass_tiling.h"
+#include "workload/priority_mix.h"
 #include "workload/random_source.h"
 #include "workload/write_data.h"
 
@@ -247,6 +248,12 @@ class Worker final : public WorkerThread {
   RandomSource rng_;
   OffsetGenerator offsets_;
   OpMix op_mix_;
+  // --io-priority and --io-flags: each read or write carries a priority
+  // drawn by priority_mix_ and the flags of its op (io_flags_[0] reads,
+  // [1] writes); syncs carry neither.
+  PriorityMix priority_mix_;
+  uint32_t io_flags_[2] = {0, 0};
+  bool split_priority_ = false;      // count reads and writes by priority too
   BlockSizeMix read_sizes_, write_sizes_;
   uint64_t unit_;                    // offsets are multiples of it
   std::optional<BlockPermutation> permutation_;  // complete pass with random order

@@ -18,6 +18,7 @@
 
 #include "iopulse/engine.h"
 #include "stats/op_stats.h"
+#include "stats/priority_split.h"
 
 namespace iopulse {
 
@@ -103,6 +104,8 @@ inline const char* to_string(OpKind kind) { return info(kind).name; }
 
 struct OpStatsSet {
   std::array<OpStats, kNumOpKinds> kinds;
+  // With --io-priority: the reads and writes again, by priority.
+  PrioritySplit priority;
 
   OpStats& of(uint8_t op) { return kinds[static_cast<size_t>(op_kind_of(op))]; }
   OpStats& operator[](OpKind k) { return kinds[static_cast<size_t>(k)]; }
@@ -115,6 +118,7 @@ struct OpStatsSet {
       const OpStats& o = other.kinds[i];
       if (o.ops != 0 || o.errors != 0 || o.latency.count() != 0) kinds[i].merge(o);
     }
+    priority.merge(other.priority);
   }
   void clear() {
     for (OpStats& s : kinds) {
@@ -122,6 +126,7 @@ struct OpStatsSet {
       s.ops = s.bytes = s.errors = 0;
       s.latency.clear();
     }
+    priority.clear();
   }
   // Reads and writes together (syncs and trims move no data and metadata
   // operations are their own kinds: all are reported apart, never folded

@@ -13,6 +13,20 @@ void RunResult::add_phase(const RunResult& p) {
   sync.merge(p.sync);
   trim.merge(p.trim);
   meta.merge(p.meta);
+  if (p.io_priority != 0 && !mixed_priorities) {
+    if (io_priority == 0) {
+      io_priority = p.io_priority;
+      io_priority_percent = p.io_priority_percent;
+    }
+    if (io_priority == p.io_priority && io_priority_percent == p.io_priority_percent) {
+      priority.merge(p.priority);
+    } else {
+      mixed_priorities = true;
+      io_priority = 0;
+      io_priority_percent = 0;
+      priority = PrioritySplit{};
+    }
+  }
   worker_ops = p.worker_ops;  // the last phase's
   window_ns += p.window_ns;
   resources.add(p.resources);

@@ -21,6 +21,7 @@
 #include "stats/interval_stats.h"
 #include "stats/op_stats.h"
 #include "stats/op_stats_set.h"
+#include "stats/priority_split.h"
 #include "stats/resource_usage.h"
 
 namespace iopulse {
@@ -51,6 +52,15 @@ struct RunResult {
   // Metadata operations, one kind each ([kFirstMetaKind, kNumOpKinds); the
   // data kinds of this set stay empty: they are read, write and sync above).
   OpStatsSet meta;
+  // With --io-priority: the job's priority (IOP_IOPRIO_VALUE), the share of
+  // reads and writes that carried it, and the reads and writes split by
+  // priority (stats/priority_split.h).  io_priority 0: none; for a run of
+  // phases, also when its phases asked for different priorities (each
+  // phase then reports its own).
+  uint16_t io_priority = 0;
+  uint32_t io_priority_percent = 0;
+  PrioritySplit priority;
+  bool mixed_priorities = false;
   // Operations (data or metadata) each worker completed, in job-wide worker
   // order: how far each got when a time limit stopped them all (stonewall).
   std::vector<uint64_t> worker_ops;

@@ -23,6 +23,8 @@
 #include "job/job_options.h"
 #include "job/usage_error.h"
 
+#include "iopulse/engine.h"
+
 namespace iopulse {
 namespace {
 
@@ -209,6 +211,27 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   ASSERT_EQ(r.read_sizes.entries().size(), 4u);
   EXPECT_EQ(r.read_sizes.entries()[3].size, 16384u);
   EXPECT_EQ(r.read_sizes.entries()[3].weight, 25u);
+}
+
+// fio's job priority and its per-command priority (cmdprio_percentage).
+TEST(FioJobFileTest, PrioritiesMapToIoPriority) {
+  const JobSpec job = specs(translate("[a]\nfilename=/d/f\nsize=1m\nprioclass=2\nprio=5\n"))[0].spec;
+  EXPECT_EQ(job.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 5));
+  EXPECT_EQ(job.io_priority_percent, 100u);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nprio=3\n"))[0].spec.io_priority,
+            IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 3));  // fio's default class: best effort
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nprioclass=0\n"))[0].spec.io_priority, 0u);
+  const JobSpec cmd = specs(translate(
+      "[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\ncmdprio_percentage=30\ncmdprio_class=3\n"), "libaio")[0].spec;
+  EXPECT_EQ(cmd.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_IDLE, 0));
+  EXPECT_EQ(cmd.io_priority_percent, 30u);
+  const JobSpec rt = specs(translate("[a]\nfilename=/d/f\nsize=1m\ncmdprio_percentage=10\ncmdprio=2\n"))[0].spec;
+  EXPECT_EQ(rt.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_RT, 2));  // fio's default: the highest class
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncmdprio_percentage=10\nprio=1\n"),
+              HasSubstr("job.fio:4: cmdprio_percentage: not supported by IOPulse: a job priority"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncmdprio_percentage=10,20\n"),
+              HasSubstr("separate cmdprio_percentage values for reads and writes"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nprio=8\n"), HasSubstr("job.fio:4: prio: '8' is not accepted"));
 }
 
 TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {

@@ -32,6 +32,34 @@ TEST(FioJsonWriterTest, EveryHistogramBucketIsOneFioBin) {
   }
 }
 
+// With a priority on a share of IOs, fio writes "prios": the IOs without a
+// priority (class 0) first, then the prioritized ones; a direction with only
+// one priority that has samples gets none.
+TEST(FioJsonWriterTest, PrioritySplitBecomesFiosPrios) {
+  RunResult run;
+  run.window_ns = 1'000'000'000;
+  run.io_priority = IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_RT, 3);
+  run.io_priority_percent = 25;
+  for (int i = 0; i < 30; ++i) run.priority.record(IOP_OP_READ, true, 4096, 5000);
+  for (int i = 0; i < 90; ++i) run.priority.record(IOP_OP_READ, false, 4096, 9000);
+  for (int i = 0; i < 7; ++i) run.priority.record(IOP_OP_WRITE, true, 4096, 5000);
+  run.read.ops = 120;
+  run.write.ops = 7;
+  const nlohmann::json j = fio_json_document(run, FioJsonFlavour::kJsonPlus, false);
+  const nlohmann::json& prios = j["jobs"][0]["read"]["prios"];
+  ASSERT_EQ(prios.size(), 2u);
+  EXPECT_EQ(prios[0]["prioclass"], 0);
+  EXPECT_EQ(prios[0]["prio"], 0);
+  EXPECT_EQ(prios[0]["clat_ns"]["N"], 90);
+  EXPECT_EQ(prios[1]["prioclass"], IOP_IOPRIO_CLASS_RT);
+  EXPECT_EQ(prios[1]["prio"], 3);
+  EXPECT_EQ(prios[1]["clat_ns"]["N"], 30);
+  EXPECT_TRUE(prios[1]["clat_ns"].contains("bins"));
+  EXPECT_FALSE(j["jobs"][0]["write"].contains("prios"));
+  run.io_priority = 0;
+  EXPECT_FALSE(fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0]["read"].contains("prios"));
+}
+
 TEST(FioJsonWriterTest, PhasesAndGroupsBecomeJobs) {
   RunResult run;
   run.iopulse_version = "9.9.9";

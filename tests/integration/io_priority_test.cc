@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// IO priorities (--io-priority, --io-priority-percent) and per-IO flags
+// (--io-flags), checked against observers IOPulse does not control: the
+// recorder fixture engine (it records each IO's ioprio and flags, and gives
+// prioritized IOs a latency of their own) and strace (the flags the sync
+// engine passes to pwritev2, its ioprio_set calls).  Bad input and missing
+// capabilities: exit 2, one line, nothing touched.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "iopulse/engine.h"
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
+
+struct Marked {
+  char op = 0;
+  uint64_t known_ns = 0, observed_ns = 0;
+  unsigned ioprio = 0, flags = 0;
+};
+
+// The recorder's lines with marks=on: op offset len known observed hash ioprio flags.
+std::vector<Marked> read_marked(const std::string& path) {
+  std::vector<Marked> all;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "no record " << path;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream f(line);
+    Marked m;
+    uint64_t offset = 0;
+    uint32_t len = 0;
+    std::string hash;
+    if (f >> m.op >> offset >> len >> m.known_ns >> m.observed_ns >> hash >> m.ioprio >> m.flags) all.push_back(m);
+  }
+  return all;
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+size_t lines(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+// A text summary line "  <label padded to 13>N ops".
+std::string fmt_ops(const std::string& label, uint64_t ops) {
+  std::string line = "  " + label;
+  line.resize(15, ' ');
+  return line + std::to_string(ops) + " ops";
+}
+
+constexpr unsigned kBe2 = IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 2);
+
+// 30% of the reads and writes carry be:2, the rest none; the recorder gives
+// the prioritized ones 1 ms and the others 20 us, so the split histograms
+// can be told apart by their latencies alone.
+TEST(IoPriority, ShareOfIosCarriesThePriorityAndEachGroupHasItsOwnHistogram) {
+  ScratchDir dir;
+  const std::string json = dir.file("out.json");
+  const std::string log = dir.file("log");
+  const RunOutcome r = run_iopulse(
+      {dir.file("t"), "--plugin-dir", kFixtures + "/recorder", "--engine", "recorder", "--recorder.log=" + log,
+       "--recorder.marks=on", "--recorder.min-ns=20000", "--recorder.prio-ns=1000000", "--file-size", "16M",
+       "--random", "--write-percent", "50", "--total-ops", "4000", "--queue-depth", "16", "--io-priority", "be:2",
+       "--io-priority-percent", "30", "--fsync-every", "50", "--json-output", json});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<Marked> ios = read_marked(log + ".0");
+  uint64_t seen[2][2] = {};  // [write][prioritized]
+  uint64_t syncs = 0;
+  for (const Marked& m : ios) {
+    if (m.op == 's') {
+      ++syncs;
+      EXPECT_EQ(m.ioprio, 0u) << "a sync carried a priority";
+      EXPECT_EQ(m.flags, 0u);
+      continue;
+    }
+    ASSERT_TRUE(m.ioprio == 0 || m.ioprio == kBe2) << "unexpected ioprio " << m.ioprio;
+    ++seen[m.op == 'w'][m.ioprio != 0];
+  }
+  EXPECT_GT(syncs, 0u);
+  const uint64_t data = seen[0][0] + seen[0][1] + seen[1][0] + seen[1][1];
+  ASSERT_EQ(data, 4000u);
+  const double share = static_cast<double>(seen[0][1] + seen[1][1]) / static_cast<double>(data);
+  EXPECT_GT(share, 0.25);  // 30% of 4000 draws: the standard deviation is 0.7%
+  EXPECT_LT(share, 0.35);
+
+  const nlohmann::json j = read_json(json);
+  const nlohmann::json& p = j.at("io_priority");
+  EXPECT_EQ(p["priority"], "be:2");
+  EXPECT_EQ(p["class"], IOP_IOPRIO_CLASS_BE);
+  EXPECT_EQ(p["level"], 2);
+  EXPECT_EQ(p["percent"], 30);
+  EXPECT_EQ(p["prioritized"]["read"]["ops"], seen[0][1]);
+  EXPECT_EQ(p["prioritized"]["write"]["ops"], seen[1][1]);
+  EXPECT_EQ(p["others"]["read"]["ops"], seen[0][0]);
+  EXPECT_EQ(p["others"]["write"]["ops"], seen[1][0]);
+  for (const char* op : {"read", "write"}) {
+    // Every IO of the kind is in exactly one group.
+    EXPECT_EQ(p["prioritized"][op]["ops"].get<uint64_t>() + p["others"][op]["ops"].get<uint64_t>(),
+              j[op]["ops"].get<uint64_t>());
+    uint64_t buckets = 0;
+    for (const auto& b : p["prioritized"][op]["latency_ns"]["histogram"]) buckets += b[2].get<uint64_t>();
+    EXPECT_EQ(buckets, p["prioritized"][op]["ops"].get<uint64_t>());
+    // The recorder completes a prioritized IO no sooner than 1 ms after its
+    // submission; the others after 20 us.
+    EXPECT_GE(p["prioritized"][op]["latency_ns"]["min"].get<uint64_t>(), 1'000'000u * 99 / 100);
+    EXPECT_LT(p["others"][op]["latency_ns"]["percentiles"]["50"].get<uint64_t>(), 1'000'000u);
+  }
+  // The text summary: one line per kind and priority.
+  EXPECT_NE(r.out.find("by IO priority (be:2 on 30% of reads and writes"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt_ops("read be:2", seen[0][1])), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt_ops("write none", seen[1][0])), std::string::npos) << r.out;
+}
+
+// Flags reach every IO of their kind: fua and dsync writes only, hipri and
+// nowait reads and writes; a job without the options sets none.
+TEST(IoPriority, FlagsReachTheIosTheyApplyTo) {
+  ScratchDir dir;
+  const std::string log = dir.file("log");
+  const std::vector<std::string> base = {dir.file("t"), "--plugin-dir", kFixtures + "/recorder", "--engine",
+                                         "recorder", "--recorder.log=" + log, "--recorder.marks=on",
+                                         "--recorder.min-ns=0", "--file-size", "4M", "--random",
+                                         "--write-percent", "50", "--total-ops", "1000", "--queue-depth", "4", "-q"};
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--io-flags", "fua,dsync,hipri,nowait", "--io-priority", "idle"});
+  RunOutcome r = run_iopulse(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  uint64_t reads = 0, writes = 0;
+  for (const Marked& m : read_marked(log + ".0")) {
+    EXPECT_EQ(m.ioprio, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_IDLE, 0)) << "100% by default";
+    if (m.op == 'r') {
+      ++reads;
+      EXPECT_EQ(m.flags, IOP_IO_HIPRI | IOP_IO_NOWAIT);
+    } else {
+      ++writes;
+      EXPECT_EQ(m.flags, IOP_IO_FUA | IOP_IO_DSYNC | IOP_IO_HIPRI | IOP_IO_NOWAIT);
+    }
+  }
+  EXPECT_EQ(reads + writes, 1000u);
+  EXPECT_GT(reads, 0u);
+  EXPECT_GT(writes, 0u);
+
+  r = run_iopulse(base);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const Marked& m : read_marked(log + ".0")) {
+    ASSERT_EQ(m.ioprio, 0u);
+    ASSERT_EQ(m.flags, 0u);
+  }
+}
+
+// strace watches the sync engine: every write goes through pwritev2 with
+// RWF_DSYNC and every read without a flag through pread64; a priority all
+// IOs share is one ioprio_set on the worker thread before the first IO.
+TEST(IoPriority, SyncEnginePassesDsyncToPwritev2AndSetsThePriorityOnce) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string json = dir.file("out.json");
+  const std::string trace = dir.file("trace");
+  const RunOutcome r = run_command(
+      {"/usr/bin/strace", "-f", "-qq", "-e", "trace=pwritev2,pread64,ioprio_set", "-o", trace, IOPULSE_BINARY,
+       dir.file("t"), "--engine", "sync", "--file-size", "1M", "--random", "--write-percent", "50", "--total-ops",
+       "600", "--io-flags", "dsync", "--io-priority", "be:3", "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = read_json(json);
+  const std::string text = read_file(trace);
+  const std::regex dsync_write(R"(pwritev2\(\d+, \[.*\], 1, \d+, RWF_DSYNC\) += 4096)");
+  const std::regex plain_read(R"(pread64\(\d+, .*, 4096, \d+\) += 4096)");
+  const std::regex set_be3(R"(ioprio_set\(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE\(IOPRIO_CLASS_BE, 3\)\) = 0)");
+  uint64_t writes = 0, reads = 0, sets = 0, other_writes = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (std::regex_search(line, dsync_write)) ++writes;
+    else if (line.find("pwritev2(") != std::string::npos) ++other_writes;
+    if (std::regex_search(line, plain_read)) ++reads;
+    if (std::regex_search(line, set_be3)) ++sets;
+  }
+  EXPECT_EQ(writes, j["write"]["ops"].get<uint64_t>()) << text.substr(0, 2000);
+  EXPECT_EQ(other_writes, 0u);
+  EXPECT_EQ(reads, j["read"]["ops"].get<uint64_t>());
+  EXPECT_GT(writes, 0u);
+  EXPECT_GT(reads, 0u);
+  EXPECT_EQ(sets, 1u) << "one ioprio_set for a priority every IO shares";
+  EXPECT_EQ(j["io_priority"]["prioritized"]["write"]["ops"], j["write"]["ops"]);
+  EXPECT_EQ(j["io_priority"]["others"]["read"]["ops"], 0);
+}
+
+// Refused with exit 2 and one line holding `expected`; neither the target
+// nor the results exist afterwards.
+void expect_refused(std::vector<std::string> extra, const std::string& engine, const std::string& expected) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::string json = dir.file("out.json");
+  std::vector<std::string> args = {target, "--engine", engine, "--file-size", "1M", "--total-ops", "16",
+                                   "--json-output", json, "-q"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const RunOutcome r = run_iopulse(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_FALSE(exists(target)) << "the target was created for a refused job";
+  EXPECT_FALSE(exists(json)) << "the results were written for a refused job";
+}
+
+TEST(IoPriority, BadValuesAreRefusedWithOneLine) {
+  const std::string classes = "accepted: CLASS[:LEVEL], CLASS rt, be or idle, LEVEL 0 (highest) to 7";
+  expect_refused({"--io-priority", "urgent"}, "sync", "--io-priority: 'urgent' is not accepted; " + classes);
+  expect_refused({"--io-priority", "be:8"}, "sync", "--io-priority: 'be:8' is not accepted; " + classes);
+  expect_refused({"--io-priority", "be:"}, "sync", "--io-priority: 'be:' is not accepted");
+  expect_refused({"--io-flags", "dsync,fast"}, "sync",
+                 "--io-flags: 'dsync,fast' is not accepted; accepted: a comma-separated list of fua, dsync "
+                 "(writes only), hipri, nowait");
+  expect_refused({"--io-priority", "be", "--io-priority-percent", "101"}, "sync", "--io-priority-percent");
+  expect_refused({"--io-priority-percent", "50"}, "sync",
+                 "--io-priority-percent: the share of IOs that carry --io-priority; give --io-priority too");
+  expect_refused({"--io-flags", "dsync"}, "sync",
+                 "--io-flags: 'dsync' applies to writes only and the job does not write");
+}
+
+TEST(IoPriority, EnginesWithoutTheCapabilityAreRefusedBeforeAnyFileIsTouched) {
+  expect_refused({"--io-priority", "be:1"}, "mmap",
+                 "--io-priority: engine mmap does not support IO priorities (it lacks the capability io-priority)");
+  expect_refused({"--io-flags", "hipri"}, "sync",
+                 "--io-flags: engine sync does not support hipri (polled IO, RWF_HIPRI) (it lacks the capability "
+                 "io-hipri)");
+  expect_refused({"--io-flags", "fua", "--write-percent", "50"}, "sync", "engine sync does not support fua");
+  expect_refused({"--io-priority", "be:1", "--io-priority-percent", "50"}, "sync",
+                 "--io-priority-percent 50: engine sync is synchronous and sets an IO's priority on its thread "
+                 "(ioprio_set), a system call inside the IO's latency at every change; accepted with this engine: "
+                 "100");
+}
+
+}  // namespace
+}  // namespace iopulse::test
