@@ -755,6 +755,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kRead] = result.read;
     earlier_phases[OpKind::kWrite] = result.write;
     earlier_phases[OpKind::kSync] = result.sync;
+    earlier_phases[OpKind::kTrim] = result.trim;
     if (pr.interrupted || pr.stop_reason == "error" || pr.stop_reason == "incomplete" || pr.verify_failures > 0) break;
   }
 
@@ -764,6 +765,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     totals[OpKind::kRead] = result.read;
     totals[OpKind::kWrite] = result.write;
     totals[OpKind::kSync] = result.sync;
+    totals[OpKind::kTrim] = result.trim;
     for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) totals.kinds[k] = result.meta.kinds[k];
     MergedInterval none;
     IntervalSummary end;
@@ -810,7 +812,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // IO errors fail the run unless --continue-on-error; a block that failed
   // verification always does.
   const uint64_t io_errors =
-      result.read.errors + result.write.errors + result.sync.errors + result.meta.meta_total().errors;
+      result.read.errors + result.write.errors + result.sync.errors + result.trim.errors +
+      result.meta.meta_total().errors;
   if (result.stop_reason == "preparation-error") return 1;  // already reported
   if (result.stop_reason == "error" || result.stop_reason == "incomplete" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);

@@ -162,8 +162,13 @@ const std::vector<JobOption> kOptions = {
      }},
     {"read-percent", kWorkload, "P", "share of reads, 0-100 (default 100)",
      APPLY { job.spec().read_percent = percent(text, label); }},
-    {"write-percent", kWorkload, "P", "share of writes, 0-100; read + write must be 100",
+    {"write-percent", kWorkload, "P", "share of writes, 0-100; read + write (+ trim) must be 100",
      APPLY { job.spec().read_percent = 100 - percent(text, label); }},
+    {"trim-percent", kWorkload, "P",
+     "share of trims (discards: a hole punched in a file, BLKDISCARD on a device), 0-100 (default 0); "
+     "read + trim <= 100 and writes are the rest (without --read-percent, reads are the rest); a trim "
+     "takes a write's offset and size",
+     APPLY { job.spec().trim_percent = percent(text, label); }},
     {"random", kAccess, "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
      APPLY { job.spec().random = flag_value(text, label); }},
     {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution (default uniform)",
@@ -458,9 +463,17 @@ void check_combinations(const JobSpec& spec) {
   if (spec.fsync_every != 0 && spec.fdatasync_every != 0) {
     throw UsageError("--fsync-every and --fdatasync-every: choose one");
   }
-  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.read_percent == 100) {
-    throw UsageError(fmt::format("--{}: the job does not write (--read-percent 100)",
-                                 spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every"));
+  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.write_percent() == 0) {
+    throw UsageError(fmt::format("--{}: the job does not write ({})",
+                                 spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every",
+                                 spec.trim_percent == 0 ? std::string("--read-percent 100")
+                                                        : std::string("reads and trims only")));
+  }
+  if (spec.trim_percent != 0 && (spec.verify || spec.verify_only)) {
+    throw UsageError(fmt::format(
+        "--trim-percent {}: cannot be combined with {} (a trimmed range reads back as zeros or as its old data, "
+        "as the device chooses, so no block header can be checked there); accepted: --trim-percent 0 with "
+        "verification", spec.trim_percent, spec.verify ? "--verify" : "--verify-only"));
   }
   if (spec.run_until_complete && (spec.duration_ns != 0 || spec.total_bytes != 0 || spec.total_ops != 0)) {
     throw UsageError("--run-until-complete: cannot be combined with --duration, --total-bytes or --total-ops");
@@ -523,7 +536,7 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   }
   for (const char* data : {"file-size", "num-files", "total-files", "dir-depth", "dir-width", "layout-manifest",
                            "export-layout-manifest", "block-size", "read-block-size", "write-block-size",
-                           "read-percent", "write-percent", "direct", "fsync-every", "fdatasync-every",
+                           "read-percent", "write-percent", "trim-percent", "direct", "fsync-every", "fdatasync-every",
                            "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
                            "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
                            "heatmap", "preallocate", "force-recreate", "file-distribution", "io-priority",
@@ -689,13 +702,33 @@ JobSpec JobSpecBuilder::build() const {
   if (spec.target_path.empty()) {
     throw UsageError("missing TARGET: give the file or block device to do IO on (see iopulse --help)");
   }
+  // The op mix: reads, trims and writes add up to 100.  Shares not given
+  // are derived: writes are the rest of --read-percent and --trim-percent,
+  // reads the rest of --write-percent and --trim-percent, and with neither
+  // given reads are the rest of the trims.
+  const uint32_t trims = spec.trim_percent;
+  const std::string trim_part =
+      trims != 0 ? fmt::format(" and {} {}", label_of("trim-percent"), trims) : std::string();
   if (read_percent_ && write_percent_) {
-    if (*read_percent_ + *write_percent_ != 100) {
-      throw UsageError(fmt::format(
-          "{} {} and {} {} add up to {}; accepted: shares that sum to 100", label_of("read-percent"),
-          *read_percent_, label_of("write-percent"), *write_percent_, *read_percent_ + *write_percent_));
+    if (*read_percent_ + *write_percent_ + trims != 100) {
+      throw UsageError(fmt::format("{} {} and {} {}{} add up to {}; accepted: shares that sum to 100",
+                                   label_of("read-percent"), *read_percent_, label_of("write-percent"),
+                                   *write_percent_, trim_part, *read_percent_ + *write_percent_ + trims));
     }
     spec.read_percent = *read_percent_;
+  } else if (write_percent_) {
+    if (*write_percent_ + trims > 100) {
+      throw UsageError(fmt::format("{} {}{} add up to {}; accepted: write + trim at most 100 (reads are the rest)",
+                                   label_of("write-percent"), *write_percent_, trim_part, *write_percent_ + trims));
+    }
+    spec.read_percent = 100 - *write_percent_ - trims;
+  } else if (read_percent_) {
+    if (*read_percent_ + trims > 100) {
+      throw UsageError(fmt::format("{} {}{} add up to {}; accepted: read + trim at most 100 (writes are the rest)",
+                                   label_of("read-percent"), *read_percent_, trim_part, *read_percent_ + trims));
+    }
+  } else {
+    spec.read_percent = 100 - trims;
   }
   const BlockSizeMix both = both_sizes_.value_or(BlockSizeMix(4096));
   spec.read_sizes = read_sizes_.value_or(both);

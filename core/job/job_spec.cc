@@ -44,7 +44,8 @@ nlohmann::json JobSpec::to_json() const {
     j["submit_batch"] = submit_batch;
   }
   j["read_percent"] = read_percent;
-  j["write_percent"] = 100 - read_percent;
+  j["write_percent"] = write_percent();
+  if (trim_percent != 0) j["trim_percent"] = trim_percent;
   j["random"] = random;
   if (random) j["distribution"] = distribution.to_string();
   j["seed"] = seed;

@@ -74,7 +74,12 @@ struct JobSpec {
   // At most this many IOs per submit() call; 0 = auto: 1 with direct (each
   // IO reaches the device as soon as it is ready), else every ready IO.
   uint32_t submit_batch = 0;
-  uint32_t read_percent = 100;             // share of reads; writes are the rest
+  uint32_t read_percent = 100;             // share of reads
+  // Share of trims (--trim-percent): read_percent + trim_percent <= 100 and
+  // writes are the rest.  A trim discards a range drawn as a write's would
+  // be (offset and --write-block-size).
+  uint32_t trim_percent = 0;
+  uint32_t write_percent() const { return 100 - read_percent - trim_percent; }
   bool random = false;                     // random offsets (see distribution); sequential otherwise
   DistributionParams distribution;         // --distribution and its parameters
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it

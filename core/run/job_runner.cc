@@ -418,6 +418,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     {
       OpStats done = w->stats().data_total();
       done.merge(w->stats()[OpKind::kSync]);
+      done.merge(w->stats()[OpKind::kTrim]);
       done.merge(w->stats().meta_total());
       result.worker_ops.push_back(done.ops);
     }
@@ -458,7 +459,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   if (groups_.size() > 1) {
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
       result.groups.push_back({groups_[gi].name, group_totals[gi][OpKind::kRead], group_totals[gi][OpKind::kWrite],
-                               group_totals[gi][OpKind::kSync]});
+                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim]});
     }
   }
   result.replay_timed = !spec_.replay.empty() && spec_.replay_speed > 0;
@@ -484,6 +485,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
+  result.trim = totals[OpKind::kTrim];
   if (spec_.io_priority != 0) {
     result.io_priority = spec_.io_priority;
     result.io_priority_percent = spec_.io_priority_percent;
@@ -491,8 +493,10 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   }
   for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) result.meta.kinds[k] = totals.kinds[k];
 
+  // IOs of the pass: reads, writes and trims (a trim takes a block of the
+  // pass as a write would).
   const OpStats data = totals.data_total();
-  const uint64_t done_ops = data.ops + data.errors;
+  const uint64_t done_ops = data.ops + data.errors + totals[OpKind::kTrim].ops + totals[OpKind::kTrim].errors;
   if (any_abandoned) {
     result.stop_reason = "incomplete";
   } else if (result.interrupted) {

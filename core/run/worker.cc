@@ -65,7 +65,7 @@ Worker::Worker(const WorkerSetup& setup)
       // worker sees the same hot blocks.
       offsets_(setup.spec->random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
                assignment_.region_blocks, assignment_.first_block, setup.spec->distribution, setup.spec->seed),
-      op_mix_(setup.spec->read_percent),
+      op_mix_(setup.spec->read_percent, setup.spec->trim_percent),
       priority_mix_(setup.spec->io_priority, setup.spec->io_priority_percent),
       read_sizes_(setup.spec->read_sizes),
       write_sizes_(setup.spec->write_sizes),
@@ -206,7 +206,8 @@ void Worker::setup() {
   engine_caps_ = (desc.caps & IOP_CAP_REPORT) != 0 ? engine_->report().caps : desc.caps;
 
   // The host opens every file of the assignment unless the engine does (or
-  // does no IO at all); the engine gets a handle for each.
+  // does no IO at all); the engine gets a handle for each.  Writes and
+  // trims both need the file open for writing.
   const bool writes = spec.read_percent < 100;
   const uint32_t file_flags =
       IOP_FILE_READ | (writes ? IOP_FILE_WRITE : 0) | (spec.direct ? IOP_FILE_DIRECT : 0);
@@ -284,7 +285,7 @@ void Worker::setup() {
     std::memset(buf_base, spec.buffer_pattern, buf_stride * qd);
   } else {
     std::memset(buf_base, 0, buf_stride * qd);  // placed (NUMA) and mapped before the window
-    if (spec.read_percent < 100 && !spec.verify && !spec.verify_only) {
+    if (spec.write_percent() != 0 && !spec.verify && !spec.verify_only) {
       // Keyed like the worker's random source: the job's seed and the
       // worker's place in the job.
       write_data_ = std::make_unique<WriteData>(setup_.spec->seed ^ (0xd1b54a32d192ed03ULL * (setup_.global_index + 1)),
@@ -335,6 +336,7 @@ void Worker::setup() {
     std::memset(&slot, 0, sizeof slot);
     slot.io.user_data = i;
     slot.io.buf = buf_base + i * buf_stride;
+    slot.buf = slot.io.buf;
     slot.block = kNoBlock;
     slot.io.file = regions_.front().handle;
     slot.region = 0;
@@ -346,8 +348,8 @@ void Worker::setup() {
 
 bool Worker::plain() const {
   const JobSpec& spec = *setup_.spec;
-  return !rate_limited_ && !iolog_ && !replay_ && !split_priority_ && spec.io_flags == 0 && spec.think_time_ns == 0 &&
-         spec.think_adaptive_percent == 0 &&
+  return !rate_limited_ && !iolog_ && !replay_ && !split_priority_ && spec.io_flags == 0 && spec.trim_percent == 0 &&
+         spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
          spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
          regions_.size() == 1 && regions_.front().first_unit == 0 &&
          regions_.front().bytes == assignment_.region_blocks * unit_ && !assignment_.complete_pass &&
@@ -581,7 +583,10 @@ void Worker::run_loop(uint64_t start_ns) {
       const iop_cqe& cqe = cqes[i];
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
       IoSlot& slot = slots[index];
-      if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
+      // Success: a read or write moved all its bytes; a trim (no data
+      // moved, engine.h) or a sync returned 0.  A trim's bytes are those
+      // it discarded.
+      if (cqe.res == static_cast<int64_t>(slot.io.len) || (cqe.res == 0 && slot.io.op == IOP_OP_TRIM)) [[likely]] {
         OpStats& st = interval_->of(slot.io.op);
         const uint64_t latency = now - slot.submit_ns;
         ++st.ops;
@@ -597,7 +602,7 @@ void Worker::run_loop(uint64_t start_ns) {
           schedule_lag_.record(slot.submit_ns > could_start ? slot.submit_ns - could_start : 0);
           if (replay_) replay_lag_.record(slot.submit_ns > slot.intended_ns ? slot.submit_ns - slot.intended_ns : 0);
         }
-        if (!kPlain && heatmap_ && slot.block != kNoBlock) {
+        if (!kPlain && heatmap_ && slot.block != kNoBlock && slot.io.op != IOP_OP_TRIM) {
           heatmap_->record(regions_[slot.region].heat_base + slot.io.offset, slot.io.len,
                            slot.io.op == IOP_OP_WRITE);
         }
@@ -714,6 +719,7 @@ void Worker::run_loop(uint64_t start_ns) {
   const OpenRegion& region = regions_[r];
   io.op = op;
   io.len = len;
+  io.buf = op == IOP_OP_TRIM ? nullptr : slot.buf;  // a trim carries no buffer (engine.h)
   io.offset = region.offset + (block - region.first_unit) * unit_;
   io.flags = io_flags_[op == IOP_OP_WRITE];
   if (split_priority_) io.ioprio = priority_mix_.next(rng_);
@@ -912,8 +918,8 @@ void Worker::journal_end_of_run() {
 // Locks belong to the worker's open file description, so the worker's own
 // IOs never conflict with each other.  Full mode holds one lock on the whole
 // file while any of the worker's IOs is in flight (exclusive when the job
-// writes, shared when it only reads); range mode locks each IO's range
-// (shared for reads, exclusive for writes).
+// writes or trims, shared when it only reads); range mode locks each IO's
+// range (shared for reads, exclusive for writes and trims).
 bool Worker::lock_io(const IoSlot& slot, bool wait) {
   const bool full = setup_.spec->lock_mode == LockMode::kFull;
   if (full && locked_ios_ > 0) {
@@ -925,7 +931,7 @@ bool Worker::lock_io(const IoSlot& slot, bool wait) {
   // which still keeps every writer out.
   const bool job_writes = setup_.spec->read_percent < 100;
   struct flock lock {};
-  lock.l_type = (full && job_writes) || slot.io.op == IOP_OP_WRITE ? F_WRLCK : F_RDLCK;
+  lock.l_type = (full && job_writes) || slot.io.op == IOP_OP_WRITE || slot.io.op == IOP_OP_TRIM ? F_WRLCK : F_RDLCK;
   lock.l_whence = SEEK_SET;
   if (setup_.spec->lock_mode == LockMode::kRange) {
     lock.l_start = static_cast<off_t>(slot.io.offset);

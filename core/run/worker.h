@@ -162,6 +162,7 @@ class Worker final : public WorkerThread {
     uint32_t region;       // index into regions_
     IoLogRecord* log;      // --write-iolog: the IO's record
     uint32_t log_buffer;   // the recorder's buffer holding it
+    void* buf;             // the slot's own buffer (io.buf is null during a trim)
   };
 
   // One region of the worker's assignment, opened.

@@ -11,6 +11,7 @@ void RunResult::add_phase(const RunResult& p) {
   read.merge(p.read);
   write.merge(p.write);
   sync.merge(p.sync);
+  trim.merge(p.trim);
   meta.merge(p.meta);
   if (p.io_priority != 0 && !mixed_priorities) {
     if (io_priority == 0) {
@@ -82,6 +83,7 @@ void RunResult::add_phase(const RunResult& p) {
         mine.read.merge(theirs.read);
         mine.write.merge(theirs.write);
         mine.sync.merge(theirs.sync);
+        mine.trim.merge(theirs.trim);
         mine.meta.merge(theirs.meta);
         mine.worker_ops = theirs.worker_ops;
         mine.window_ns += theirs.window_ns;

@@ -49,6 +49,7 @@ struct RunResult {
   OpStats read;                 // merged over all workers
   OpStats write;
   OpStats sync;                 // fsync and fdatasync operations
+  OpStats trim;                 // trims; bytes: the bytes discarded (never bandwidth)
   // Metadata operations, one kind each ([kFirstMetaKind, kNumOpKinds); the
   // data kinds of this set stay empty: they are read, write and sync above).
   OpStatsSet meta;
@@ -128,7 +129,7 @@ struct RunResult {
   // Composite workloads: each concurrent group of workers' own counters.
   struct GroupResult {
     std::string name;
-    OpStats read, write, sync;
+    OpStats read, write, sync, trim;
   };
   std::vector<GroupResult> groups;
 

@@ -225,8 +225,11 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
           file.block_device = true;
           if (writes && !spec.allow_device_writes) {
             throw UsageError(fmt::format(
-                "target '{}' is a block device and the job writes ({}% writes), which destroys its "
-                "contents; add --allow-device-writes to do it anyway", file.path, 100 - spec.read_percent));
+                "target '{}' is a block device and the job {}, which destroys its contents; add "
+                "--allow-device-writes to do it anyway", file.path,
+                spec.trim_percent == 0 ? fmt::format("writes ({}% writes)", spec.write_percent())
+                                       : fmt::format("writes or trims ({}% writes, {}% trims)", spec.write_percent(),
+                                                     spec.trim_percent)));
           }
           if (writes && !spec.allow_mounted_writes) {
             const std::string use = block_device_use(file.path);
