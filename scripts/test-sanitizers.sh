@@ -5,7 +5,7 @@
 # included) and UndefinedBehaviorSanitizer: host, engines, fixtures and the
 # tests themselves, built with GCC into build-sanitize/.  Any sanitizer
 # report fails the test that caused it (UBSan does not recover; a leak makes
-# the process exit non-zero).  scripts/test.sh runs it on a whole run (CI).
+# the process exit non-zero).  scripts/test.sh runs it on a whole run when IOPULSE_SANITIZERS=1.
 #
 # What runs (a whole suite under ASan would double CI's time):
 #   - every unit test (label "unit"): the core's components in-process;

@@ -21,10 +21,12 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
-# The whole run (no ctest arguments): the tests again under AddressSanitizer,
-# LeakSanitizer and UndefinedBehaviorSanitizer, then the parsers fuzzed for a
-# bounded time.
+# The whole run (no ctest arguments): the parsers fuzzed for a bounded time;
+# with IOPULSE_SANITIZERS=1 first the tests again under AddressSanitizer,
+# LeakSanitizer and UndefinedBehaviorSanitizer (scripts/test-sanitizers.sh).
 if [ "$#" -eq 0 ]; then
-  "$repo/scripts/test-sanitizers.sh"
+  if [ "${IOPULSE_SANITIZERS:-0}" = 1 ]; then
+    "$repo/scripts/test-sanitizers.sh"
+  fi
   "$repo/scripts/fuzz.sh"
 fi
