@@ -478,6 +478,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
           throw UsageError("--timeseries-per-worker: not available when several ranks run the job; the result "
                            "has per-rank totals (cluster.per_rank)");
         }
+        if (s.steady_state.active()) {
+          throw UsageError("--steady-state: not available when several ranks run the job yet; run it on one rank");
+        }
         for (const auto& [option, prefix] : {std::pair{"--write-bw-log", s.fio_bw_log},
                                              std::pair{"--write-iops-log", s.fio_iops_log},
                                              std::pair{"--write-lat-log", s.fio_lat_log}}) {

@@ -183,6 +183,10 @@ class Translator {
     if (s.iops_log) add("write-iops-log", s.iops_log->value, s.iops_log->label);
     if (s.lat_log) add("write-lat-log", s.lat_log->value, s.lat_log->label);
     if (s.log_avg_msec) add("stats-interval", fmt::format("{}ms", s.log_avg_msec->value), s.log_avg_msec->label);
+    // Steady state: fio's ss, ss_dur and ss_ramp are IOPulse's (same criteria).
+    if (s.steady_state) add("steady-state", s.steady_state->value, s.steady_state->label);
+    if (s.ss_dur_ns) add("steady-state-duration", duration_text(s.ss_dur_ns->value), s.ss_dur_ns->label);
+    if (s.ss_ramp_ns) add("steady-state-ramp", duration_text(s.ss_ramp_ns->value), s.ss_ramp_ns->label);
 
     // The workload.
     const bool random = s.random && s.random->value;

@@ -302,6 +302,9 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"nrfiles", FIO { s.nrfiles = {static_cast<uint32_t>(fio_count(o, 1, 10'000'000)), label}; }},
     {"numjobs", FIO { s.numjobs = {static_cast<uint32_t>(fio_count(o, 1, 4096)), label}; }},
+    {"ss", FIO { s.steady_state = {lower(o.value), label}; }},
+    {"ss_dur", FIO { s.ss_dur_ns = {fio_time_ns(o, 1'000'000'000), label}; }},
+    {"ss_ramp", FIO { s.ss_ramp_ns = {fio_time_ns(o, 1'000'000'000), label}; }},
     {"runtime", FIO {
        const uint64_t ns = fio_time_ns(o, 1'000'000'000);
        if (ns == 0) s.runtime_ns.reset();  // fio: no limit
@@ -432,10 +435,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 
 // fio options that are known and deliberately refused, with the reason.
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
-    {"ss", "steady-state detection is not implemented yet"},
-    {"ss_dur", "steady-state detection is not implemented yet"},
-    {"ss_ramp", "steady-state detection is not implemented yet"},
-    {"ss_interval", "steady-state detection is not implemented yet"},
+    {"ss_interval", "IOPulse takes a steady-state sample per stats interval (--stats-interval, log_avg_msec)"},
     {"ramp_time", "IOPulse has no ramp time; every IO of the window is measured"},
     {"startdelay", "IOPulse starts every job of a phase together"},
     {"gtod_reduce", "IOPulse always measures every IO's latency"},

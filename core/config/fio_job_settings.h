@@ -61,6 +61,9 @@ struct FioJobSettings {
   // when given alone); log_avg_msec in milliseconds.
   std::optional<FioSetting<std::string>> bw_log, iops_log, lat_log;
   std::optional<FioSetting<uint64_t>> log_avg_msec;
+  // ss (IOPulse's --steady-state text), ss_dur, ss_ramp (ns).
+  std::optional<FioSetting<std::string>> steady_state;
+  std::optional<FioSetting<uint64_t>> ss_dur_ns, ss_ramp_ns;
 };
 
 // Applies one option to `settings`; `label` is "job.fio:7: bs".  Returns the

@@ -303,6 +303,19 @@ const std::vector<JobOption> kOptions = {
     // Stop conditions.
     {"duration", kStop, "TIME", "run for this long (e.g. 500ms, 5s, 2m, 1h)",
      APPLY { job.spec().duration_ns = parse_duration_ns(label, text); }},
+    {"steady-state", kStop, "METRIC:LIMIT",
+     "stop once the job is steady: iops, bw, iops_slope or bw_slope within LIMIT (e.g. iops:10%)",
+     APPLY {
+       const SteadyStateSpec parsed = SteadyStateSpec::parse(text, label);
+       SteadyStateSpec& s = job.spec().steady_state;
+       s.metric = parsed.metric;
+       s.limit = parsed.limit;
+       s.percent = parsed.percent;
+     }},
+    {"steady-state-duration", kStop, "TIME", "the rolling window --steady-state judges (e.g. 30s)",
+     APPLY { job.spec().steady_state.duration_ns = parse_duration_ns(label, text); }},
+    {"steady-state-ramp", kStop, "TIME", "time before --steady-state takes samples (default 0)",
+     APPLY { job.spec().steady_state.ramp_ns = parse_duration_ns(label, text); }},
     {"total-bytes", kStop, "SIZE", "stop after this many bytes in total (a multiple of the block size)",
      APPLY { job.spec().total_bytes = positive_size(text, label); }},
     {"total-ops", kStop, "N", "stop after this many IOs in total",
@@ -642,6 +655,18 @@ JobSpec JobSpecBuilder::build() const {
                                  label_of("allow-mounted-writes")));
   }
   check_metadata(*this, spec);
+  if (!spec.steady_state.active()) {
+    for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {
+      if (given(part)) throw UsageError(fmt::format("{}: shapes --steady-state; give it too", label_of(part)));
+    }
+  } else if (spec.steady_state.duration_ns < 2 * spec.stats_interval_ns) {
+    throw UsageError(fmt::format("{}: '{}' judges {}; accepted: --steady-state-duration of at least two stats "
+                                 "intervals ({} ms or more)",
+                                 label_of("steady-state"), spec.steady_state.text(),
+                                 spec.steady_state.duration_ns == 0 ? "no window: give --steady-state-duration"
+                                                                     : "fewer than two intervals",
+                                 2 * spec.stats_interval_ns / 1'000'000));
+  }
   if (given("prometheus-bind") && !given("prometheus-port")) {
     throw UsageError(fmt::format("{}: needs --prometheus-port", label_of("prometheus-bind")));
   }

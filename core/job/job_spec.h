@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "job/metadata_spec.h"
+#include "job/steady_state_spec.h"
 #include "workload/access_distribution.h"
 #include "workload/block_content.h"
 #include "workload/block_size_mix.h"
@@ -123,6 +124,7 @@ struct JobSpec {
   // Stop conditions; the first one met ends the job.  When none is given
   // the job makes one pass over the working set (run_until_complete).
   uint64_t duration_ns = 0;                // 0 = not set
+  SteadyStateSpec steady_state;            // --steady-state*: stop once steady
   uint64_t total_bytes = 0;                // total over all workers; 0 = not set
   uint64_t total_ops = 0;                  // total over all workers; 0 = not set
   bool run_until_complete = false;         // every block of the working set exactly once

@@ -157,6 +157,7 @@ json result_to_json(const RunResult& result) {
     for (const auto& [name, value] : result.engine.settings) settings[name] = value;
     j["engine"]["settings"] = std::move(settings);
   }
+  if (!result.steady_state.is_null()) j["steady_state"] = result.steady_state;
   if (result.sync.ops != 0 || result.sync.errors != 0) j["sync"] = op_to_json(result.sync, result.window_ns);
   if (result.io_priority != 0) {
     const auto share = [&](const PriorityShare& s) {

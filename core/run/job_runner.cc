@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "run/start_barrier.h"
 #include "run/metadata_worker.h"
 #include "run/worker.h"
+#include "stats/steady_state_detector.h"
 
 namespace iopulse {
 namespace {
@@ -224,6 +226,11 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   // A sink that fails (a full disk under the time-series file) stops the run
   // like an IO error: the summary is still printed, the exit code is 1.
   bool sink_failed = false;
+  // --steady-state: each complete interval of the job is a sample; the run
+  // stops at the end of the interval that makes the window steady.
+  std::optional<SteadyStateDetector> steady;
+  if (spec_.steady_state.active()) steady.emplace(spec_.steady_state, spec_.stats_interval_ns);
+  bool steady_stop = false;
   auto emit = [&](const MergedInterval& m, uint64_t window_ns) {
     if (sink_failed) return;
     try {
@@ -233,6 +240,16 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       result.error_messages.push_back(e.what());
       signals.io_failed.store(true, std::memory_order_relaxed);
       signals.request_stop();
+    }
+    if (steady && window_ns == UINT64_MAX && !steady_stop) {
+      const uint64_t start = m.index * spec_.stats_interval_ns;
+      const double secs = static_cast<double>(spec_.stats_interval_ns) / 1e9;
+      const OpStats data = m.ops.data_total();
+      if (steady->add(start, start + spec_.stats_interval_ns, static_cast<double>(data.ops) / secs,
+                      static_cast<double>(data.bytes) / secs)) {
+        steady_stop = true;
+        signals.request_stop();
+      }
     }
   };
 
@@ -450,6 +467,8 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.stop_reason = "interrupted";
   } else if (signals.io_failed.load()) {
     result.stop_reason = "error";
+  } else if (steady_stop) {
+    result.stop_reason = "steady-state";
   } else if (spec_.metadata.active()) {
     // Every step done, or stopped by the time limit (stonewall) or budget.
     result.stop_reason = spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns ? "duration"
@@ -466,6 +485,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   } else {
     result.stop_reason = "duration";
   }
+  if (steady) result.steady_state = steady->to_json();
   if (!stopped_by_peer.empty() && result.stop_reason != "interrupted" && result.stop_reason != "error") {
     result.stop_reason = "stopped";  // by another process, which reports why
   }

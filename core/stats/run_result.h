@@ -41,6 +41,7 @@ struct EngineIdentity {
 struct RunResult {
   std::string phase;            // the phase's name in a job file with phases, else empty
   nlohmann::json config;        // the effective job, as given by the caller
+  nlohmann::json steady_state;  // --steady-state: SteadyStateDetector::to_json(), else null
   EngineIdentity engine;
   std::string iopulse_version;  // IOPULSE_VERSION of the host
   std::string started_at;       // wall-clock start of the window, ISO 8601 UTC

@@ -162,7 +162,7 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
   ScratchDir dir;
   const std::string job = write_file(dir.file("bad.fio"),
                                      "[global]\nfilename=${DIR}/f\nsize=1m\n[a]\nrw=randread\nramp_time=2\n"
-                                     "ioengine=nosuchengine\nss=iops:5%\n");
+                                     "ioengine=nosuchengine\nss_interval=2\n");
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{job, "--json-output", dir.file("r.json")}, {"convert", job}}) {
     const RunOutcome r = run_iopulse(args, {"DIR=" + dir.path()});
@@ -170,7 +170,7 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
     EXPECT_THAT(r.err, HasSubstr("3 problems"));
     EXPECT_THAT(r.err, HasSubstr("bad.fio:6: ramp_time"));
     EXPECT_THAT(r.err, HasSubstr("bad.fio:7: ioengine: 'nosuchengine'"));
-    EXPECT_THAT(r.err, HasSubstr("bad.fio:8: ss: not supported by IOPulse: steady-state"));
+    EXPECT_THAT(r.err, HasSubstr("bad.fio:8: ss_interval: not supported by IOPulse: IOPulse takes a steady-state sample"));
     EXPECT_EQ(r.out, "");
   }
   std::vector<std::string> left;

@@ -247,12 +247,12 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
-      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=trim\nss=iops:10%\nfrobnicate=1\nbs=4x\n"
+      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=trim\nss_interval=1\nfrobnicate=1\nbs=4x\n"
       "rate_process=poisson\nrandrepeat=0\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: trims"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: ss: not supported by IOPulse: steady-state"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: ss_interval: not supported by IOPulse: IOPulse takes a steady-state sample per stats interval"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: not supported by IOPulse: rate_process=poisson"));
