@@ -197,8 +197,15 @@ class Translator {
       mix_label = s.rwmixread->label;
     }
     add("read-percent", std::to_string(read_percent), mix_label);
+    // rw=trim and randtrim: trims only, of bs's trim size, the job's one
+    // block size (it reads and writes nothing).  A job without trims has no
+    // use for the trim size, in fio as here.
+    const bool trims = s.trim && s.trim->value;
+    if (trims) add("trim-percent", "100", s.trim->label);
     if (random) add("random", "true", s.random->label);
-    if (s.read_sizes && s.write_sizes && s.read_sizes->value == s.write_sizes->value) {
+    if (trims && s.trim_sizes) {
+      add("block-size", s.trim_sizes->value, s.trim_sizes->label);
+    } else if (s.read_sizes && s.write_sizes && s.read_sizes->value == s.write_sizes->value) {
       add("block-size", s.read_sizes->value, s.read_sizes->label);
     } else {
       if (s.read_sizes) add("read-block-size", s.read_sizes->value, s.read_sizes->label);

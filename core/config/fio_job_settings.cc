@@ -114,13 +114,17 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   }
 }
 
-// The read and write parts of a "r,w[,t]" option; one part means both.
-std::pair<std::string_view, std::string_view> read_write_parts(const FioIniOption& o) {
+// The read, write and trim parts of a "r[,w[,t]]" option; one part means
+// all three, two mean reads and writes (trims take the write value, as
+// fio's do).  An empty part leaves that direction as it was.
+struct DirectionParts {
+  std::string_view read, write, trim;
+};
+DirectionParts direction_parts(const FioIniOption& o) {
   const std::vector<std::string_view> parts = split(o.value, ',');
   if (parts.size() > 3) bad_value(o, "a value for reads, or reads,writes[,trims]");
-  if (parts.size() == 3 && !parts[2].empty()) missing("a separate value for trims (IOPulse has no trims yet)");
-  if (parts.size() == 1) return {parts[0], parts[0]};
-  return {parts[0], parts[1]};
+  if (parts.size() == 1) return {parts[0], parts[0], parts[0]};
+  return {parts[0], parts[1], parts.size() == 3 ? parts[2] : parts[1]};
 }
 
 // bssplit: "4k/10:64k/50:32k/" (an entry without a share takes what is left).
@@ -173,10 +177,25 @@ std::string bsrange_mix(const FioIniOption& o, std::string_view text) {
   return mix;
 }
 
-void set_sizes(FioJobSettings& s, std::string_view r, std::string_view w, const std::string& label,
+// A rate option's one value: IOPulse's rate limits are for the whole job,
+// so "r,w[,t]" must name a single rate (empty parts aside).
+std::string_view one_rate(const FioIniOption& o) {
+  const DirectionParts parts = direction_parts(o);
+  std::string_view rate;
+  for (std::string_view part : {parts.read, parts.write, parts.trim}) {
+    if (part.empty()) continue;
+    if (!rate.empty() && part != rate) missing("separate read, write and trim rates");
+    rate = part;
+  }
+  if (rate.empty()) bad_value(o, "a rate");
+  return rate;
+}
+
+void set_sizes(FioJobSettings& s, const DirectionParts& parts, const std::string& label,
                const std::function<std::string(std::string_view)>& mix) {
-  if (!r.empty()) s.read_sizes = {mix(r), label};
-  if (!w.empty()) s.write_sizes = {mix(w), label};
+  if (!parts.read.empty()) s.read_sizes = {mix(parts.read), label};
+  if (!parts.write.empty()) s.write_sizes = {mix(parts.write), label};
+  if (!parts.trim.empty()) s.trim_sizes = {mix(parts.trim), label};
 }
 
 // random_distribution=random | zipf:T | pareto:H | normal:D (| gauss:D),
@@ -238,25 +257,29 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
            {"rw", {false, 50}},      {"readwrite", {false, 50}}, {"randrw", {true, 50}}};
        const std::string v = lower(o.value);
        if (v.find(':') != std::string::npos) missing("an offset modifier after ':' in rw");
-       if (v == "trim" || v == "randtrim" || v == "trimwrite" || v == "randtrimwrite") missing("trims");
+       if (v == "trimwrite" || v == "randtrimwrite") missing("a trim followed by a write of the same block (rw=" + v + ")");
+       if (v == "trim" || v == "randtrim") {  // trims only
+         s.random = {v == "randtrim", label};
+         s.read_percent = {0, label};
+         s.trim = {true, label};
+         return;
+       }
        const auto it = kKinds.find(v);
-       if (it == kKinds.end()) bad_value(o, "read, write, randread, randwrite, rw, readwrite, randrw");
+       if (it == kKinds.end()) bad_value(o, "read, write, randread, randwrite, rw, readwrite, randrw, trim, randtrim");
        s.random = {it->second.first, label};
        s.read_percent = {it->second.second, label};
+       s.trim.reset();
      }},
     {"rwmixread", FIO { s.rwmixread = {static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
     {"rwmixwrite", FIO { s.rwmixread = {100 - static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
     {"bs", FIO {
-       const auto [r, w] = read_write_parts(o);
-       set_sizes(s, r, w, label, [&o](std::string_view t) { return std::to_string(fio_size(o, t)); });
+       set_sizes(s, direction_parts(o), label, [&o](std::string_view t) { return std::to_string(fio_size(o, t)); });
      }},
     {"bssplit", FIO {
-       const auto [r, w] = read_write_parts(o);
-       set_sizes(s, r, w, label, [&o](std::string_view t) { return bssplit_mix(o, t); });
+       set_sizes(s, direction_parts(o), label, [&o](std::string_view t) { return bssplit_mix(o, t); });
      }},
     {"bsrange", FIO {
-       const auto [r, w] = read_write_parts(o);
-       set_sizes(s, r, w, label, [&o](std::string_view t) { return bsrange_mix(o, t); });
+       set_sizes(s, direction_parts(o), label, [&o](std::string_view t) { return bsrange_mix(o, t); });
      }},
     {"iodepth", FIO { s.iodepth = {static_cast<uint32_t>(fio_count(o, 1, 65536)), label}; }},
     {"iodepth_batch", FIO {
@@ -317,15 +340,11 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (n != 0) s.number_ios = {n, label};
      }},
     {"rate", FIO {
-       const auto [r, w] = read_write_parts(o);
-       if (r != w && !(w.empty() || r.empty())) missing("separate read and write rates");
-       const uint64_t v = fio_size(o, r.empty() ? w : r);
+       const uint64_t v = fio_size(o, one_rate(o));
        if (v != 0) s.rate_bw = {v, label};
      }},
     {"rate_iops", FIO {
-       const auto [r, w] = read_write_parts(o);
-       if (r != w && !(w.empty() || r.empty())) missing("separate read and write rates");
-       const uint64_t v = fio_integer(o, r.empty() ? w : r, 0, UINT64_MAX);
+       const uint64_t v = fio_integer(o, one_rate(o), 0, UINT64_MAX);
        if (v != 0) s.rate_iops = {v, label};
      }},
     {"rate_process", FIO {

@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include "filesystem_support.h"
 #include "json_support.h"
 #include "run_support.h"
 
@@ -202,6 +203,55 @@ void expect_punched_holes(const std::string& engine) {
   const uint64_t held = static_cast<uint64_t>(st.st_blocks) * 512;
   EXPECT_GE(held, size - trimmed);
   EXPECT_LE(held, size - trimmed + 4096) << "the file holds more than its data outside the holes";
+}
+
+// A loop device over an image of `size` bytes that all hold data (so a
+// discard shows as a hole punched in the image).
+std::string filled_image(const ScratchDir& dir, const std::string& name, uint64_t size) {
+  const std::string image = dir.file(name);
+  std::ofstream out(image, std::ios::binary);
+  const std::string block(1 << 20, '\xa5');
+  for (uint64_t done = 0; done < size; done += block.size()) out.write(block.data(), static_cast<std::streamsize>(block.size()));
+  return image;
+}
+
+// fio's rw=trim in a job file, run by IOPulse and by fio on two loop devices
+// alike: the loop driver punches each discarded range out of its image, so
+// the images' holes are what each tool trimmed.  fio trims only block
+// devices, hence the loop devices.
+TEST(Trim, AFioTrimJobDiscardsWhatFioDiscards) {
+  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed (scripts/test.sh installs it)";
+  ScratchDir dir;
+  const uint64_t image_size = 8 << 20;
+  LoopDevice ours(filled_image(dir, "ours.img", image_size), "8M");
+  if (!ours.ok()) GTEST_SKIP() << ours.why();
+  LoopDevice theirs(filled_image(dir, "theirs.img", image_size), "8M");
+  if (!theirs.ok()) GTEST_SKIP() << theirs.why();
+  const std::string job_text = "[t]\nfilename=${DEV}\nrw=trim\nbs=4k,4k,256k\nsize=3m\n";
+  const std::string job = dir.file("trim.fio");
+  std::ofstream(job) << job_text;
+
+  const RunOutcome r = run_iopulse({job, "--allow-device-writes", "--json-output", dir.file("r.json"), "-q"},
+                                   {"DEV=" + ours.device()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const RunOutcome f = run_command({"/usr/bin/fio", "--output-format=json", job}, {"DEV=" + theirs.device()});
+  ASSERT_EQ(f.exit_code, 0) << f.err << f.out;
+  const auto fio = nlohmann::json::parse(f.out.substr(f.out.find('{')))["jobs"][0];
+  ASSERT_EQ(fio["error"].get<int>(), 0);
+
+  const auto j = read_json(dir.file("r.json"));
+  EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), fio["trim"]["total_ios"].get<uint64_t>());
+  EXPECT_EQ(j["trim"]["bytes"].get<uint64_t>(), fio["trim"]["io_bytes"].get<uint64_t>());
+  EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), 12u);  // 3 MiB in 256 KiB trims
+  EXPECT_EQ(j["read"]["ops"].get<uint64_t>() + j["write"]["ops"].get<uint64_t>(), 0u);
+  // Both images lost exactly [0, 3 MiB): the same bytes, the same place.
+  for (const std::string& image : {dir.file("ours.img"), dir.file("theirs.img")}) {
+    EXPECT_EQ(hole_bytes(image, image_size), 3u << 20) << image;
+    const int fd = ::open(image.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(::lseek(fd, 0, SEEK_DATA), 3 << 20) << image;
+    ::close(fd);
+  }
 }
 
 TEST(Trim, TheSyncEnginePunchesHolesTheFileSystemReports) { expect_punched_holes("sync"); }

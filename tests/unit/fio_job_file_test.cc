@@ -176,6 +176,36 @@ TEST(FioJobFileTest, StopConditionsFollowFio) {
   EXPECT_EQ(j.total_ops, 100u);
 }
 
+TEST(FioJobFileTest, TrimJobsAreTrimsOnlyOfTheTrimSize) {
+  // rw=trim: sequential trims only; bs's third value is the trim size.
+  JobSpec j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=trim\nbs=4k,8k,64k\n"))[0].spec;
+  EXPECT_EQ(j.trim_percent, 100u);
+  EXPECT_EQ(j.read_percent, 0u);
+  EXPECT_FALSE(j.random);
+  EXPECT_EQ(j.write_sizes.min_size(), 65536u);
+  EXPECT_EQ(j.write_sizes.max_size(), 65536u);
+  // randtrim with one bs for every direction.
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randtrim\nbs=16k\n"))[0].spec;
+  EXPECT_EQ(j.trim_percent, 100u);
+  EXPECT_TRUE(j.random);
+  EXPECT_EQ(j.write_sizes.min_size(), 16384u);
+  // Two values: trims take the write value, as in fio.
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randtrim\nbs=4k,32k\n"))[0].spec;
+  EXPECT_EQ(j.write_sizes.min_size(), 32768u);
+  // A job without trims has no use for the trim size and no trims; a later
+  // rw replaces an earlier rw=trim.
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k,8k,64k\nruntime=1\ntime_based\n"))[0].spec;
+  EXPECT_EQ(j.trim_percent, 0u);
+  EXPECT_EQ(j.write_sizes.min_size(), 8192u);
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=trim\nrw=read\n"))[0].spec;
+  EXPECT_EQ(j.trim_percent, 0u);
+  EXPECT_EQ(j.read_percent, 100u);
+  // Separate rates per direction are still refused, now naming trims too.
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrate_iops=10,10,20\n"),
+              HasSubstr("separate read, write and trim rates"));
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrate_iops=10,,10\n"))[0].spec.rate_iops, 10u);
+}
+
 TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   const JobSpec j = specs(translate(
       "[a]\nfilename=/d/f\nsize=16m\nrw=randrw\nrwmixwrite=30\nbssplit=4k/50:64k/:16k/20,8k\n"
@@ -247,11 +277,11 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
-      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=trim\nss_interval=1\nfrobnicate=1\nbs=4x\n"
+      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=trimwrite\nss_interval=1\nfrobnicate=1\nbs=4x\n"
       "rate_process=poisson\nrandrepeat=0\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: trims"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: a trim followed by a write of the same block (rw=trimwrite)"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:7: ss_interval: not supported by IOPulse: IOPulse takes a steady-state sample per stats interval"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The IOPulse authors
+"""Prints the table of fio's example job files in docs/fio-compatibility.md.
+
+Usage: scripts/fio-examples-table.py IOPULSE FIO_EXAMPLES_DIR
+
+Runs `IOPULSE convert` on every *.fio in FIO_EXAMPLES_DIR (fio's repository's
+examples/) and prints one Markdown row per file: "translated" when no option
+is refused, else "refused" and what IOPulse refused, in the order the
+translation reported it.  A value the file leaves to the environment
+(${VAR} unset) is given a plausible value of its kind first, so that the
+option is judged on its own.
+"""
+import os
+import re
+import subprocess
+import sys
+
+# (pattern on "KEY: message", what the table says); the first match wins.
+PHRASES = [
+    (re.compile(r"^directory: target .* differs from"), "jobs on different files"),
+    (re.compile(r"^filename: target .* differs from"), "jobs on different files"),
+    (re.compile(r"^time_based: time_based needs runtime"), "time_based without runtime"),
+    (re.compile(r"^job '.*': no size, filesize"), "no size"),
+    (re.compile(r"^ioengine: '([^']+)' is neither"), r"`ioengine=\1`"),
+    (re.compile(r"^rw: .*offset modifier"), "rw offset modifier"),
+    (re.compile(r"^rw: .*\(rw=(\w+)\)"), r"`rw=\1`"),
+    (re.compile(r"^verify: .*read-back pass"), "`verify` with fio's read-back pass (`do_verify=1`)"),
+    (re.compile(r"^size: .*percentage"), "`size` as a percentage"),
+    (re.compile(r"^([a-z_0-9]+): '([^']*)' is not accepted"), r"`\1=\2`"),
+    (re.compile(r"^([a-z_0-9]+): "), r"`\1`"),
+]
+
+
+def plausible(var):
+    """A value for an unset ${VAR} of the kind its name says, so that the
+    option holding it is judged on its own."""
+    name = var.upper()
+    if "RW" in name:
+        return "randread"
+    if "BS" in name or "SIZE" in name:
+        return "4k"
+    if "DEPTH" in name or "JOBS" in name or "NUM" in name:
+        return "1"
+    if "DIR" in name or "PATH" in name:
+        return "/tmp"
+    return "x"
+
+
+def convert(iopulse, path):
+    """`iopulse convert` on `path`, with every ${VAR} the file leaves unset
+    given a plausible value."""
+    env = dict(os.environ)
+    for _ in range(4):
+        r = subprocess.run([iopulse, "convert", os.path.basename(path)], cwd=os.path.dirname(path),
+                           capture_output=True, text=True, env=env)
+        unset = re.findall(r"the environment variable (\w+) is not set", r.stderr)
+        if not unset:
+            return r
+        for var in unset:
+            env[var] = plausible(var)
+    return r
+
+
+def refusals(iopulse, path):
+    r = convert(iopulse, path)
+    if r.returncode == 0:
+        return []
+    said = []
+    lines = r.stderr.splitlines()
+    problems = [re.sub(r"^  [^:]+:\d+: ", "", line) for line in lines[1:] if line.startswith("  ")]
+    if not problems:  # one refusal on the first line
+        problems = [re.sub(r"^iopulse: error: (?:[^:]+: )?", "", lines[0])] if lines else ["?"]
+    for problem in problems:
+        for pattern, phrase in PHRASES:
+            m = pattern.search(problem)
+            if m:
+                text = m.expand(phrase)
+                if text not in said:
+                    said.append(text)
+                break
+        else:
+            said.append(problem)
+    return said
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    iopulse, examples = sys.argv[1], sys.argv[2]
+    print("| example | status | what IOPulse refuses |")
+    print("|---------|--------|----------------------|")
+    for name in sorted(f for f in os.listdir(examples) if f.endswith(".fio")):
+        said = refusals(iopulse, os.path.join(examples, name))
+        if not said:
+            print(f"| `{name}` | translated | |")
+        else:
+            print(f"| `{name}` | refused | {', '.join(said)} |")
+
+
+if __name__ == "__main__":
+    main()
