@@ -132,7 +132,7 @@ bool is_fio_result(const json& doc) {
 
 json import_fio_result(const json& doc) {
   if (!is_fio_result(doc) || doc["jobs"].empty()) throw std::invalid_argument("fio's results have no job");
-  Direction read, write, total;
+  Direction read, write, trim, total;  // total: reads and writes, as IOPulse's
   std::map<int64_t, uint64_t> group_runtime_ms;  // groupid -> its longest job
   json config = json::object();
   std::string engine;
@@ -147,6 +147,7 @@ json import_fio_result(const json& doc) {
     }
     read.add(job["read"]);
     write.add(job["write"]);
+    if (job.contains("trim") && job["trim"].is_object()) trim.add(job["trim"]);
     total.add(job["read"]);
     total.add(job["write"]);
     const int64_t group = job.value("groupid", int64_t{0});
@@ -174,6 +175,8 @@ json import_fio_result(const json& doc) {
               {"write", write.to_json(window_ns)},
               {"total", total.to_json(window_ns)},
               {"errors", errors}};
+  // Present only when there were trims, as in IOPulse's results.
+  if (trim.ops != 0) out["trim"] = trim.to_json(window_ns);
   if (doc.contains("time") && doc["time"].is_string()) out["started_at"] = doc["time"];
   return out;
 }

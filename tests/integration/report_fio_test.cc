@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "filesystem_support.h"
 #include "json_support.h"
 #include "report/fio_result_import.h"
 #include "run_support.h"
@@ -64,6 +65,34 @@ TEST(ReportWithFio, FiosResultsStandBesideIopulses) {
   const std::string html = read_file(dir.file("r.html"));
   EXPECT_THAT(html, HasSubstr(fio["fio version"].get<std::string>()));
   EXPECT_THAT(html, HasSubstr("IOPulse 0"));
+}
+
+// fio's trims (on a loop device: fio trims only block devices) come in as
+// IOPulse's trim kind, apart from the reads and writes of the total.
+TEST(ReportWithFio, FiosTrimsAreTheTrimKind) {
+  ScratchDir dir;
+  LoopDevice loop(dir.file("image"), "8M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  std::ofstream(dir.file("t.fio")) << "[t]\nfilename=${DEV}\nrw=randtrim\nbs=64k\nsize=4m\n";
+  const RunOutcome f = run_command({"/usr/bin/fio", "--output-format=json+", "--output=" + dir.file("fio.json"),
+                                    dir.file("t.fio")},
+                                   {"DEV=" + loop.device()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const nlohmann::json fio = read_json(dir.file("fio.json"));
+  const nlohmann::json& theirs = fio["jobs"][0]["trim"];
+  ASSERT_EQ(theirs["total_ios"].get<uint64_t>(), 64u);  // 4 MiB in 64 KiB trims
+  const nlohmann::json imported = import_fio_result(fio);
+  ASSERT_TRUE(imported.contains("trim"));
+  EXPECT_EQ(imported["trim"]["ops"], theirs["total_ios"]);
+  EXPECT_EQ(imported["trim"]["bytes"], theirs["io_bytes"]);
+  EXPECT_EQ(imported["trim"]["latency_ns"]["min"], theirs["clat_ns"]["min"]);
+  EXPECT_EQ(imported["trim"]["latency_ns"]["max"], theirs["clat_ns"]["max"]);
+  EXPECT_EQ(imported["total"]["ops"].get<uint64_t>(), 0u) << "trims are not data moved";
+  EXPECT_EQ(imported["total"]["bytes"].get<uint64_t>(), 0u);
+
+  const RunOutcome page = run_iopulse({"report", dir.file("fio.json"), "-o", dir.file("r.html")});
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_THAT(read_file(dir.file("r.html")), HasSubstr("trims move no data"));
 }
 
 TEST(ReportWithFio, FiosOutputWithoutJobsIsRefused) {
