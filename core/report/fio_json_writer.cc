@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <map>
 #include <string>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "job/steady_state_spec.h"
 
 namespace iopulse {
 namespace {
@@ -38,7 +41,45 @@ struct FioJob {
   PrioritySplit priority;
   double user_s = 0, system_s = 0;
   uint64_t ctx = 0;
+  // --steady-state: IOPulse's steady_state object when this job is the
+  // whole run (fio judges each job, IOPulse the whole job); null otherwise.
+  json steady_state;
 };
+
+// fio's "steadystate" object from IOPulse's steady_state (docs/json-output.md):
+// the same criterion, window and verdict; "criterion" is the value measured
+// (the slope or the largest deviation, in percent of the mean for a percent
+// limit) and "slope" is per second.
+json steadystate_json(const json& ss) {
+  const SteadyStateSpec spec = SteadyStateSpec::parse(ss.at("criterion").get<std::string>(), "steady_state");
+  const char* pct = spec.percent ? "%" : "";
+  json out = {{"ss", fmt::format("{}:{:f}{}", spec.metric_name(), spec.limit, pct)},
+              {"duration", ss.at("duration_ns").get<uint64_t>() / 1'000'000'000},
+              {"attained", ss.at("attained").get<bool>() ? 1 : 0}};
+  const double mean = ss.value("mean", 0.0);
+  const double deviation = ss.value("max_deviation", 0.0), slope = ss.value("slope_per_s", 0.0);
+  double measured = spec.slope() ? std::abs(slope) : deviation;
+  if (spec.percent) measured = mean != 0 ? 100 * measured / std::abs(mean) : 0;
+  out["criterion"] = fmt::format("{:f}{}", measured, pct);
+  out["max_deviation"] = deviation;
+  out["slope"] = slope;
+  json iops = json::array(), bw = json::array();
+  double iops_sum = 0, bw_sum = 0;
+  for (const json& v : ss.value("iops", json::array())) {
+    iops.push_back(static_cast<uint64_t>(std::llround(v.get<double>())));
+    iops_sum += v.get<double>();
+  }
+  for (const json& v : ss.value("bw", json::array())) {
+    bw.push_back(static_cast<uint64_t>(std::llround(v.get<double>())));
+    bw_sum += v.get<double>();
+  }
+  const auto mean_of = [](double sum, size_t n) { return n == 0 ? uint64_t{0} : static_cast<uint64_t>(std::llround(sum / n)); };
+  out["data"] = {{"bw_mean", mean_of(bw_sum, bw.size())},
+                 {"iops_mean", mean_of(iops_sum, iops.size())},
+                 {"iops", std::move(iops)},
+                 {"bw", std::move(bw)}};
+  return out;
+}
 
 json lat_json(const LatencyHistogram& h, bool percentiles, bool bins) {
   json j = {{"min", h.min()}, {"max", h.max()}, {"mean", h.mean()}, {"stddev", h.stddev()}, {"N", h.count()}};
@@ -113,6 +154,7 @@ json job_json(const FioJob& job, bool plus) {
           {"ctx", job.ctx},
           {"majf", 0},
           {"minf", 0}};
+  if (!job.steady_state.is_null()) j["steadystate"] = steadystate_json(job.steady_state);
   if (job.io_priority != 0) {
     const PrioritySplit& p = job.priority;
     for (const auto& [dir, with, without] :
@@ -146,6 +188,7 @@ void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_
     job.user_s = r.resources.user_s;
     job.system_s = r.resources.system_s;
     job.ctx = r.resources.voluntary_switches + r.resources.involuntary_switches;
+    job.steady_state = r.steady_state;
     out.push_back(std::move(job));
     return;
   }
@@ -204,4 +247,5 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, bool gro
           {"disk_util", json::array()}};
 }
 
-}  // namespace iopulse
+}  // namespace iopulse#include "job/steady_state_spec.h"
+

@@ -14,7 +14,7 @@ SteadyStateDetector::SteadyStateDetector(const SteadyStateSpec& spec, uint64_t i
 
 bool SteadyStateDetector::add(uint64_t start_ns, uint64_t end_ns, double iops, double bw) {
   if (attained() || start_ns < spec_.ramp_ns || end_ns <= start_ns) return attained();
-  samples_.push_back(spec_.bandwidth() ? bw : iops);
+  samples_.push_back({iops, bw});
   if (samples_.size() > window_samples_) samples_.pop_front();
   if (samples_.size() == window_samples_) evaluate(end_ns);
   return attained();
@@ -23,16 +23,16 @@ bool SteadyStateDetector::add(uint64_t start_ns, uint64_t end_ns, double iops, d
 void SteadyStateDetector::evaluate(uint64_t end_ns) {
   const double n = static_cast<double>(samples_.size());
   double sum = 0;
-  for (double v : samples_) sum += v;
+  for (const Sample& v : samples_) sum += metric(v);
   mean_ = sum / n;
   max_deviation_ = 0;
-  for (double v : samples_) max_deviation_ = std::max(max_deviation_, std::abs(v - mean_));
+  for (const Sample& v : samples_) max_deviation_ = std::max(max_deviation_, std::abs(metric(v) - mean_));
   // Least squares over x = 0, 1, ..., n-1 intervals, per second.
   const double x_mean = (n - 1) / 2;
   double sxy = 0, sxx = 0;
   for (size_t i = 0; i < samples_.size(); ++i) {
     const double dx = static_cast<double>(i) - x_mean;
-    sxy += dx * (samples_[i] - mean_);
+    sxy += dx * (metric(samples_[i]) - mean_);
     sxx += dx * dx;
   }
   slope_ = sxx > 0 ? sxy / sxx / interval_s_ : 0;
@@ -53,6 +53,13 @@ nlohmann::json SteadyStateDetector::to_json() const {
     j["mean"] = mean_;
     j["max_deviation"] = max_deviation_;
     j["slope_per_s"] = slope_;
+    nlohmann::json iops = nlohmann::json::array(), bw = nlohmann::json::array();
+    for (const Sample& v : samples_) {
+      iops.push_back(v.iops);
+      bw.push_back(v.bw);
+    }
+    j["iops"] = std::move(iops);
+    j["bw"] = std::move(bw);
   }
   return j;
 }

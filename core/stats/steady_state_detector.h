@@ -32,8 +32,9 @@ class SteadyStateDetector {
   bool attained() const { return attained_ns_ != 0; }
 
   // {"criterion", "duration_ns", "ramp_ns", "attained", "attained_at_ns",
-  //  "samples", "mean", "max_deviation", "slope_per_s"}: the window at attainment,
-  // else the last full window (docs/json-output.md).
+  //  "samples", "mean", "max_deviation", "slope_per_s", "iops", "bw"}: the
+  // window at attainment, else the last full window; "iops" and "bw" are its
+  // intervals' values, oldest first (docs/json-output.md).
   nlohmann::json to_json() const;
 
  private:
@@ -41,7 +42,12 @@ class SteadyStateDetector {
 
   SteadyStateSpec spec_;
   size_t window_samples_;  // fixed before interval_s_ (declaration order)
-  std::deque<double> samples_;
+  struct Sample {
+    double iops, bw;
+  };
+  double metric(const Sample& s) const { return spec_.bandwidth() ? s.bw : s.iops; }
+
+  std::deque<Sample> samples_;  // the window: at most window_samples_, oldest first
   uint64_t attained_ns_ = 0;
   double mean_ = 0, max_deviation_ = 0, slope_ = 0;
   const double interval_s_;

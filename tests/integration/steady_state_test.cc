@@ -5,6 +5,8 @@
 // an interval whose window the job's own time series shows to be within the
 // limit; a criterion no real device meets runs to the duration; bad input is
 // refused before anything is touched; fio's ss options map to it.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -92,6 +94,33 @@ TEST(SteadyState, FiosSsOptionsMapToIt) {
   EXPECT_THAT(c.out, HasSubstr("steady-state = 'iops:50%'"));
   EXPECT_THAT(c.out, HasSubstr("steady-state-duration = '3s'"));
   EXPECT_THAT(c.out, HasSubstr("steady-state-ramp = '1s'"));
+}
+
+// --output-format fio-json carries fio's "steadystate" object: fio on the
+// same job file writes one with the same keys, criterion and window.
+TEST(SteadyState, FioJsonHasFiosSteadystateObject) {
+  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed (scripts/test.sh installs it)";
+  ScratchDir dir;
+  std::ofstream(dir.file("j.fio")) << "[j]\nioengine=null\nfilename=" << dir.file("t") << "\nsize=16m\n"
+                                   << "time_based\nruntime=20\nss=iops:50%\nss_dur=3\n";
+  const RunOutcome ours = run_iopulse({dir.file("j.fio"), "--output-format", "fio-json"});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  const RunOutcome theirs = run_command({"/usr/bin/fio", "--output-format=json", dir.file("j.fio")});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  const nlohmann::json a = nlohmann::json::parse(ours.out)["jobs"][0]["steadystate"];
+  const nlohmann::json b = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')))["jobs"][0]["steadystate"];
+  ASSERT_TRUE(a.is_object()) << ours.out;
+  ASSERT_TRUE(b.is_object()) << theirs.out;
+  for (const auto& [key, value] : b.items()) {
+    ASSERT_TRUE(a.contains(key)) << "fio's steadystate has '" << key << "', ours does not";
+    EXPECT_EQ(a[key].type_name(), value.type_name()) << key;
+  }
+  for (const auto& [key, value] : b["data"].items()) EXPECT_TRUE(a["data"].contains(key)) << "data." << key;
+  EXPECT_EQ(a["ss"], b["ss"]);
+  EXPECT_EQ(a["duration"], b["duration"]);
+  EXPECT_EQ(a["attained"], b["attained"]);  // a null engine is steady at once for both
+  EXPECT_EQ(a["data"]["iops"].size(), b["data"]["iops"].size());  // 3 s of 1 s samples
+  EXPECT_EQ(a["data"]["bw"].size(), b["data"]["bw"].size());
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "job/steady_state_spec.h"
 #include "stats/latency_histogram.h"
+#include "stats/steady_state_detector.h"
 
 namespace iopulse {
 namespace {
@@ -95,6 +97,49 @@ TEST(FioJsonWriterTest, PhasesAndGroupsBecomeJobs) {
   ASSERT_EQ(grouped["jobs"].size(), 2u);
   EXPECT_EQ(grouped["jobs"][1]["read"]["total_ios"], 40);
   EXPECT_FALSE(grouped["jobs"][0]["write"]["clat_ns"].contains("bins"));
+}
+
+// --steady-state in fio's "steadystate" object, as fio writes it (stat.c):
+// the criterion as "METRIC:LIMIT" with %f, the window in whole seconds, the
+// measured value in percent of the mean, and the window's samples.
+TEST(FioJsonWriterTest, SteadyStateBecomesFiosSteadystate) {
+  SteadyStateSpec spec = SteadyStateSpec::parse("iops:10%", "--steady-state");
+  spec.duration_ns = 4'000'000'000;
+  SteadyStateDetector detector(spec, 1'000'000'000);
+  // Four 1 s intervals: 100, 104, 96, 100 IOPS (mean 100, largest deviation 4).
+  const double iops[] = {100, 104, 96, 100};
+  for (int i = 0; i < 4; ++i) {
+    detector.add(uint64_t(i) * 1'000'000'000, uint64_t(i + 1) * 1'000'000'000, iops[i], iops[i] * 4096);
+  }
+  ASSERT_TRUE(detector.attained());
+  RunResult run;
+  run.window_ns = 4'000'000'000;
+  run.steady_state = detector.to_json();
+  const nlohmann::json ss = fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0]["steadystate"];
+  EXPECT_EQ(ss["ss"], "iops:10.000000%");
+  EXPECT_EQ(ss["duration"], 4);
+  EXPECT_EQ(ss["attained"], 1);
+  EXPECT_EQ(ss["criterion"], "4.000000%");
+  EXPECT_DOUBLE_EQ(ss["max_deviation"].get<double>(), 4.0);
+  EXPECT_EQ(ss["data"]["iops"], nlohmann::json::array({100, 104, 96, 100}));
+  EXPECT_EQ(ss["data"]["bw"], nlohmann::json::array({409600, 425984, 393216, 409600}));
+  EXPECT_EQ(ss["data"]["iops_mean"], 100);
+  EXPECT_EQ(ss["data"]["bw_mean"], 409600);
+  // A slope criterion with an absolute limit: the slope itself, per second.
+  spec = SteadyStateSpec::parse("bw_slope:1000", "--steady-state");
+  spec.duration_ns = 3'000'000'000;
+  SteadyStateDetector rising(spec, 1'000'000'000);
+  for (int i = 0; i < 3; ++i) rising.add(uint64_t(i) * 1'000'000'000, uint64_t(i + 1) * 1'000'000'000, 10, 5000.0 + 2000 * i);
+  EXPECT_FALSE(rising.attained());
+  run.steady_state = rising.to_json();
+  const nlohmann::json r = fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0]["steadystate"];
+  EXPECT_EQ(r["ss"], "bw_slope:1000.000000");
+  EXPECT_EQ(r["attained"], 0);
+  EXPECT_EQ(r["criterion"], "2000.000000");
+  EXPECT_DOUBLE_EQ(r["slope"].get<double>(), 2000.0);
+  // Without --steady-state there is no such object, as in fio.
+  run.steady_state = nullptr;
+  EXPECT_FALSE(fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0].contains("steadystate"));
 }
 
 }  // namespace
