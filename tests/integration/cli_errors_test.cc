@@ -19,11 +19,6 @@ struct BadInput {
   std::string expect;             // a piece of the message
 };
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
 size_t count_lines(const std::string& s) {
   size_t n = 0;
   for (char c : s) n += c == '\n';

@@ -20,29 +20,6 @@ namespace {
 
 const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
-size_t lines(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
-
-// The job is refused with exit 2 and one line holding `expected`; neither
-// the target nor the JSON output was created.
-void expect_refused_untouched(const std::vector<std::string>& args, const std::string& target,
-                              const std::string& json, const std::string& expected) {
-  const RunOutcome r = run_iopulse(args);
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
-  EXPECT_EQ(lines(r.err), 1u) << r.err;
-  EXPECT_FALSE(exists(target)) << "the target was created for a refused job";
-  EXPECT_FALSE(exists(json)) << "the results were written for a refused job";
-}
-
 TEST(EngineCapabilities, SyncEveryOnAnEngineWithoutSyncIsRefusedBeforeAnyFileIsTouched) {
   ScratchDir dir;
   const std::string target = dir.file("t");
@@ -52,12 +29,12 @@ TEST(EngineCapabilities, SyncEveryOnAnEngineWithoutSyncIsRefusedBeforeAnyFileIsT
                                          "--total-ops", "64", "--json-output", json, "-q"};
   std::vector<std::string> args = base;
   args.insert(args.end(), {"--fsync-every", "4"});
-  expect_refused_untouched(args, target, json,
+  expect_refused_untouched(args, {target, json},
                            "--fsync-every: engine no_sync does not support fsync (it lacks the "
                            "capability fsync)");
   args = base;
   args.insert(args.end(), {"--fdatasync-every", "4"});
-  expect_refused_untouched(args, target, json,
+  expect_refused_untouched(args, {target, json},
                            "--fdatasync-every: engine no_sync does not support fdatasync (it lacks "
                            "the capability fdatasync)");
 
@@ -75,7 +52,7 @@ TEST(EngineCapabilities, DirectOnAnEngineWithoutDirectIsRefused) {
   const std::string json = dir.file("out.json");
   expect_refused_untouched({target, "--engine", "mmap", "--file-size", "1M", "--direct",
                             "--total-ops", "8", "--json-output", json, "-q"},
-                           target, json,
+                           {target, json},
                            "--direct: engine mmap does not support O_DIRECT (it lacks the "
                            "capability direct)");
 }
@@ -88,23 +65,23 @@ TEST(EngineCapabilities, TrimOnAnEngineWithoutTrimIsRefusedBeforeAnyFileIsTouche
   const std::string json = dir.file("out.json");
   expect_refused_untouched({target, "--engine", "mmap", "--file-size", "1M", "--trim-percent", "10",
                             "--total-ops", "8", "--json-output", json, "-q"},
-                           target, json,
+                           {target, json},
                            "--trim-percent: engine mmap does not support trim (it lacks the capability trim)");
   expect_refused_untouched({target, "--engine", "io_uring", "--io_uring.iopoll", "--direct", "--file-size", "1M",
                             "--trim-percent", "10", "--total-ops", "8", "--json-output", json, "-q"},
-                           target, json,
+                           {target, json},
                            "--trim-percent: engine io_uring does not support trim with the engine options given "
                            "(its instance reports no capability trim)");
   // Shares that cannot add up, and trims with verification, are refused the
   // same way.
   expect_refused_untouched({target, "--file-size", "1M", "--trim-percent", "101", "--json-output", json, "-q"},
-                           target, json, "--trim-percent: '101'");
+                           {target, json}, "--trim-percent: '101'");
   expect_refused_untouched({target, "--file-size", "1M", "--read-percent", "90", "--trim-percent", "20",
                             "--json-output", json, "-q"},
-                           target, json, "--read-percent 90 and --trim-percent 20 add up to 110");
+                           {target, json}, "--read-percent 90 and --trim-percent 20 add up to 110");
   expect_refused_untouched({target, "--file-size", "1M", "--trim-percent", "20", "--verify", "--json-output", json,
                             "-q"},
-                           target, json, "--trim-percent 20: cannot be combined with --verify");
+                           {target, json}, "--trim-percent 20: cannot be combined with --verify");
 }
 
 // io_uring can fsync, but not on an iopoll ring: what its instance reports
@@ -116,7 +93,7 @@ TEST(EngineCapabilities, WhatTheInstanceReportsDecides) {
   expect_refused_untouched({target, "--engine", "io_uring", "--io_uring.iopoll", "--direct",
                             "--file-size", "1M", "--write-percent", "100", "--fsync-every", "2",
                             "--total-ops", "8", "--json-output", json, "-q"},
-                           target, json,
+                           {target, json},
                            "--fsync-every: engine io_uring does not support fsync with the engine "
                            "options given (its instance reports no capability fsync)");
 }

@@ -29,11 +29,6 @@ std::string fixture(const std::string& name) {
   return std::string(IOPULSE_SOURCE_DIR) + "/tests/fixtures/results/" + name;
 }
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
 size_t count(const std::string& haystack, const std::string& needle) {
   size_t n = 0;
   for (size_t pos = haystack.find(needle); pos != std::string::npos;

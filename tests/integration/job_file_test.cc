@@ -32,11 +32,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1 << 20;
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
 std::vector<std::string> example_files() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(IOPULSE_SOURCE_DIR) + "/examples")) {

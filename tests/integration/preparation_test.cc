@@ -31,11 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return lstat(path.c_str(), &st) == 0;
-}
-
 // The dataset marker, or "" when the file has none.
 std::string marker_of(const std::string& path) {
   char buf[256];

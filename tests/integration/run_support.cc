@@ -6,9 +6,11 @@
 #include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -163,6 +165,22 @@ std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+size_t lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+void expect_refused_untouched(const std::vector<std::string>& args, const std::vector<std::string>& untouched,
+                              const std::string& expected) {
+  const RunOutcome r = run_iopulse(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(expected), std::string::npos) << "wanted '" << expected << "' in: " << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  for (const std::string& path : untouched) EXPECT_FALSE(exists(path)) << path << " was created for a refused job";
 }
 
 }  // namespace iopulse::test

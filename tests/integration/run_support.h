@@ -61,6 +61,18 @@ class ScratchDir {
 // Reads a whole file; fails the calling test when it cannot.
 std::string read_file(const std::string& path);
 
+// Whether there is an entry at `path` (lstat: a dangling symlink counts).
+bool exists(const std::string& path);
+
+// The number of '\n' in `text`.
+size_t lines(const std::string& text);
+
+// Runs iopulse with `args` and expects the refusal the brief asks for: exit
+// code 2, one line on stderr holding `expected`, and none of `untouched`
+// (the target, the outputs) created.
+void expect_refused_untouched(const std::vector<std::string>& args, const std::vector<std::string>& untouched,
+                              const std::string& expected);
+
 }  // namespace iopulse::test
 
 #endif  // IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
