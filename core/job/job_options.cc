@@ -370,9 +370,10 @@ const std::vector<JobOption> kOptions = {
     // Metadata workloads (docs/metadata.md).
     {"md-phases", kMetadata, "LIST",
      "run metadata phases instead of data IO, each measured on its own: tree-create, file-create, stat, open, "
-     "read, write, list, rename, file-remove, tree-remove, mix (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
+     "read, write, list, rename, file-remove, tree-remove, mix, and on the items as directories dir-create, dir-stat, "
+     "dir-rename, dir-remove (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
      APPLY { job.spec().metadata.phases = MetadataSpec::parse_phases(label, text); }},
-    {"md-items", kMetadata, "N", "files per directory of each worker's tree (mdtest -I)",
+    {"md-items", kMetadata, "N", "files (and item directories) per directory of each worker's tree (mdtest -I)",
      APPLY { job.spec().metadata.items = static_cast<uint32_t>(parse_count(label, text, 0, 10'000'000)); }},
     {"md-depth", kMetadata, "N", "levels of directories in each tree, the top one included (default 1; mdtest -z N-1)",
      APPLY { job.spec().metadata.depth = static_cast<uint32_t>(parse_count(label, text, 0, 32)); }},
