@@ -29,6 +29,7 @@
 #include "cluster/target_scope.h"
 #include "cli/report_command.h"
 #include "cli/convert_command.h"
+#include "cli/iolog_command.h"
 #include "config/fio_job_file.h"
 #include "config/job_file.h"
 #include "iopulse/version.h"
@@ -302,11 +303,16 @@ uint32_t workers_of(const std::vector<PlannedPhase>& phases) {
 // file the job reads or works on.  Throws UsageError.
 OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandLine& cl) {
   const JobSpec& spec = phases.front().first().spec;
+  if (!spec.write_iolog.empty() && phases.size() > 1) {
+    throw UsageError(fmt::format("--write-iolog '{}': records one phase; this job has {} phases", spec.write_iolog,
+                                 phases.size()));
+  }
   std::vector<CommandInput> inputs;
   inputs.push_back({"the target", spec.target_path});
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
   if (!spec.verify_journal.empty()) inputs.push_back({"the verify journal", spec.verify_journal});
+  if (!spec.replay.empty()) inputs.push_back({"the replayed trace", spec.replay});
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
       for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});
@@ -315,7 +321,8 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
   std::vector<RequestedOutput> outputs = {{"--json-output", spec.json_output},
                                           {"--timeseries-output", spec.timeseries_output},
                                           {"--csv-output", spec.csv_output},
-                                          {"--export-layout-manifest", spec.export_layout_manifest}};
+                                          {"--export-layout-manifest", spec.export_layout_manifest},
+                                          {"--write-iolog", spec.write_iolog}};
   const FioLogPrefixes logs = fio_log_prefixes(spec);
   for (const std::string& path : FioLogFiles::paths({logs.bw, "", ""}, workers_of(phases))) {
     outputs.push_back({"--write-bw-log", path});
@@ -474,6 +481,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     agree_on(group, [&] {
       for_each_workload_spec(specs, [](JobSpec& s) {
         if (s.heatmap) throw UsageError("--heatmap: not available when several ranks run the job; run it on one rank");
+        if (!s.write_iolog.empty() || !s.replay.empty()) {
+          throw UsageError(fmt::format("--{}: not available when several ranks run the job; run it on one rank",
+                                       s.replay.empty() ? "write-iolog" : "replay"));
+        }
         if (s.timeseries_per_worker) {
           throw UsageError("--timeseries-per-worker: not available when several ranks run the job; the result "
                            "has per-rank totals (cluster.per_rank)");
@@ -744,6 +755,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kRead] = result.read;
     earlier_phases[OpKind::kWrite] = result.write;
     earlier_phases[OpKind::kSync] = result.sync;
+    earlier_phases[OpKind::kTrim] = result.trim;
     if (pr.interrupted || pr.stop_reason == "error" || pr.stop_reason == "incomplete" || pr.verify_failures > 0) break;
   }
 
@@ -753,6 +765,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     totals[OpKind::kRead] = result.read;
     totals[OpKind::kWrite] = result.write;
     totals[OpKind::kSync] = result.sync;
+    totals[OpKind::kTrim] = result.trim;
     for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) totals.kinds[k] = result.meta.kinds[k];
     MergedInterval none;
     IntervalSummary end;
@@ -799,7 +812,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // IO errors fail the run unless --continue-on-error; a block that failed
   // verification always does.
   const uint64_t io_errors =
-      result.read.errors + result.write.errors + result.sync.errors + result.meta.meta_total().errors;
+      result.read.errors + result.write.errors + result.sync.errors + result.trim.errors +
+      result.meta.meta_total().errors;
   if (result.stop_reason == "preparation-error") return 1;  // already reported
   if (result.stop_reason == "error" || result.stop_reason == "incomplete" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
@@ -817,6 +831,7 @@ int run_application(int argc, char** argv) {
   install_interrupt_handlers();
   if (argc >= 2 && std::string_view(argv[1]) == "report") return run_report_command(argc - 1, argv + 1);
   if (argc >= 2 && std::string_view(argv[1]) == "convert") return run_convert_command(argc - 1, argv + 1);
+  if (argc >= 2 && std::string_view(argv[1]) == "iolog") return run_iolog_command(argc - 1, argv + 1);
   std::unique_ptr<ProcessGroup> group;
   try {
     group = join_process_group(argc, argv);

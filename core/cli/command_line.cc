@@ -117,6 +117,7 @@ std::string CommandLine::usage() {
          "       iopulse JOB.fio [options]                  (a fio job file; docs/fio-compatibility.md)\n"
          "       iopulse convert JOB.fio                    (print its TOML job file)\n"
          "       iopulse report RESULTS.json [MORE.json ...] -o REPORT.html\n"
+         "       iopulse iolog CAPTURE.iolog                (print or convert a --write-iolog capture)\n"
          "       iopulse --list-engines | --engine-help ENGINE | --version\n\n"
          "Generates IO against TARGET (a file, created and filled with data when needed,\n"
          "or a block device) and reports IOPS, bandwidth and the latency distribution.\n\n"

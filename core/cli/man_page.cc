@@ -47,6 +47,10 @@ std::string iopulse_man_page() {
        "[\\fIMORE.json\\fR ...]\n"
        ".B \\-o\n"
        ".I OUT.html\n"
+       ".br\n"
+       ".B iopulse iolog\n"
+       ".I CAPTURE.iolog\n"
+       "[\\fIoptions\\fR]\n"
        ".SH DESCRIPTION\n"
        ".B iopulse\n"
        "generates IO against\n"
@@ -88,6 +92,13 @@ std::string iopulse_man_page() {
     if (!o.value_name.empty()) m << " \\fI" << roff_escape(o.value_name) << "\\fR";
     m << "\n" << roff_escape(o.help) << ".\n";
   }
+  m << ".SH IOLOG\n"
+       ".B iopulse iolog\n"
+       "prints a capture written with\n"
+       ".B \\-\\-write\\-iolog\n"
+       "as text, as CSV, or as a fio iolog version 3 of one worker (see\n"
+       ".B iopulse iolog \\-\\-help\n"
+       "and docs/replay.md).\n";
   m << ".SH ENVIRONMENT\n"
        ".TP\n"
        ".B IOPULSE_PLUGIN_PATH\n"

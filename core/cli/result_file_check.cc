@@ -116,7 +116,7 @@ void op_object(const json& v, const std::string& at) {
 void interval(const json& v, const std::string& at) {
   object(v, at);
   for (const char* key : {"index", "start_ns", "end_ns"}) required(v, key, at, number);
-  for (const char* op : {"read", "write", "sync", "total"}) {
+  for (const char* op : {"read", "write", "sync", "trim", "total"}) {
     const json* o = member(v, op);
     if (o == nullptr) continue;
     const std::string oat = at + "/" + op;
@@ -176,6 +176,7 @@ void result(const json& v, const std::string& at) {
   required(v, "window_ns", at, count);
   for (const char* op : {"read", "write", "total"}) required(v, op, at, op_object);
   optional(v, "sync", at, op_object);
+  optional(v, "trim", at, op_object);
   optional(v, "metadata", at, metadata);
   optional(v, "config", at, object);
   optional(v, "engine", at, engine);

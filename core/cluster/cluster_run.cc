@@ -218,6 +218,7 @@ void ClusterRun::merge(RunResult& result) {
   b.read = result.read;
   b.write = result.write;
   b.sync = result.sync;
+  b.trim = result.trim;
   b.meta = result.meta;
   b.worker_ops = result.worker_ops;
   b.resources = result.resources;
@@ -242,7 +243,8 @@ void ClusterRun::merge(RunResult& result) {
 
   // Every rank ends the way the job did (same exit code, same next phase).
   const uint64_t io_errors =
-      result.read.errors + result.write.errors + result.sync.errors + result.meta.meta_total().errors;
+      result.read.errors + result.write.errors + result.sync.errors + result.trim.errors +
+      result.meta.meta_total().errors;
   const json verdict = from_bytes(group_.broadcast(
       to_bytes({result.stop_reason, result.interrupted, result.verify_failures, io_errors})));
   if (!reporting()) {
@@ -251,7 +253,7 @@ void ClusterRun::merge(RunResult& result) {
     result.verify_failures = verdict.at(2).get<uint64_t>();
     // Only the exit code reads these on the other ranks.
     result.read.errors = verdict.at(3).get<uint64_t>();
-    result.write.errors = result.sync.errors = 0;
+    result.write.errors = result.sync.errors = result.trim.errors = 0;
     result.meta = OpStatsSet{};
   }
 }
@@ -280,6 +282,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     totals[OpKind::kRead].merge(b.read);
     totals[OpKind::kWrite].merge(b.write);
     totals[OpKind::kSync].merge(b.sync);
+    totals[OpKind::kTrim].merge(b.trim);
     meta.merge(b.meta);
     read_intended.merge(r.read_intended);
     write_intended.merge(r.write_intended);
@@ -304,6 +307,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
         groups[g].read.merge(r.groups[g].read);
         groups[g].write.merge(r.groups[g].write);
         groups[g].sync.merge(r.groups[g].sync);
+        groups[g].trim.merge(r.groups[g].trim);
       }
     }
     if (b.window_ns < c.first_done.window_ns) {
@@ -334,6 +338,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
+  result.trim = totals[OpKind::kTrim];
   result.meta = meta;
   result.worker_ops = std::move(worker_ops);
   result.read_intended = read_intended;

@@ -91,7 +91,8 @@ bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out
 std::string encode_rank_report(const RankReport& r) {
   json groups = json::array();
   for (const RunResult::GroupResult& g : r.groups) {
-    groups.push_back({g.name, op_stats_to_wire(g.read), op_stats_to_wire(g.write), op_stats_to_wire(g.sync)});
+    groups.push_back({g.name, op_stats_to_wire(g.read), op_stats_to_wire(g.write), op_stats_to_wire(g.sync),
+                      op_stats_to_wire(g.trim)});
   }
   const RankResult& b = r.result;
   return to_bytes({
@@ -101,7 +102,7 @@ std::string encode_rank_report(const RankReport& r) {
       {"target", b.target},
       {"window_ns", b.window_ns},
       {"stop_reason", b.stop_reason},
-      {"ops", {op_stats_to_wire(b.read), op_stats_to_wire(b.write), op_stats_to_wire(b.sync)}},
+      {"ops", {op_stats_to_wire(b.read), op_stats_to_wire(b.write), op_stats_to_wire(b.sync), op_stats_to_wire(b.trim)}},
       {"meta", set_to_wire(b.meta)},
       {"worker_ops", b.worker_ops},
       {"resources", resources_to_wire(b.resources)},
@@ -135,6 +136,7 @@ RankReport decode_rank_report(const std::string& bytes) {
     b.read = op_stats_from_wire(w.at("ops").at(0));
     b.write = op_stats_from_wire(w.at("ops").at(1));
     b.sync = op_stats_from_wire(w.at("ops").at(2));
+    b.trim = op_stats_from_wire(w.at("ops").at(3));
     b.meta = set_from_wire(w.at("meta"));
     b.worker_ops = w.at("worker_ops").get<std::vector<uint64_t>>();
     b.resources = resources_from_wire(w.at("resources"));
@@ -152,7 +154,7 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.error_messages = w.at("errors").get<std::vector<std::string>>();
     for (const json& g : w.at("groups")) {
       r.groups.push_back({g.at(0).get<std::string>(), op_stats_from_wire(g.at(1)), op_stats_from_wire(g.at(2)),
-                          op_stats_from_wire(g.at(3))});
+                          op_stats_from_wire(g.at(3)), op_stats_from_wire(g.at(4))});
     }
     r.start_realtime_ns = w.at("start_realtime_ns").get<uint64_t>();
     const json& f = w.at("at_first");

@@ -265,6 +265,13 @@ class TreeReader {
           }
         }
         add_job_option(k, written, *option, node, placed);
+        // A trace named in a job file travels with it: a relative path is
+        // taken from the job file's directory.
+        if (key == "replay") {
+          std::string& text = placed.back().entry.text;
+          const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+          if (!text.empty() && text.front() != '/' && !dir.empty()) text = (dir / text).string();
+        }
         continue;
       }
       if (node.is_table() && engine_name_like(written)) {  // io_uring.sqpoll = true, or [io_uring]

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 
 #include <fmt/format.h>
@@ -161,8 +162,13 @@ const std::vector<JobOption> kOptions = {
      }},
     {"read-percent", kWorkload, "P", "share of reads, 0-100 (default 100)",
      APPLY { job.spec().read_percent = percent(text, label); }},
-    {"write-percent", kWorkload, "P", "share of writes, 0-100; read + write must be 100",
+    {"write-percent", kWorkload, "P", "share of writes, 0-100; read + write (+ trim) must be 100",
      APPLY { job.spec().read_percent = 100 - percent(text, label); }},
+    {"trim-percent", kWorkload, "P",
+     "share of trims (discards: a hole punched in a file, BLKDISCARD on a device), 0-100 (default 0); "
+     "read + trim <= 100 and writes are the rest (without --read-percent, reads are the rest); a trim "
+     "takes a write's offset and size",
+     APPLY { job.spec().trim_percent = percent(text, label); }},
     {"random", kAccess, "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
      APPLY { job.spec().random = flag_value(text, label); }},
     {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution (default uniform)",
@@ -179,6 +185,44 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); }},
     {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
      APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
+    {"replay", kReplay, "FILE",
+     "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog) or a fio iolog "
+     "(version 2 or 3); see docs/replay.md",
+     APPLY { job.spec().replay = file_name(text, label); }},
+    {"replay-speed", kReplay, "X|max",
+     "replay timing: 1 as recorded (default), X times as fast (0.5 half as fast), max as fast as possible",
+     APPLY {
+       if (text == "max") {
+         job.spec().replay_speed = 0;
+         return;
+       }
+       char* end = nullptr;
+       const double v = std::strtod(text.c_str(), &end);
+       if (text.empty() || end != text.c_str() + text.size() || !(v >= 0.001 && v <= 1000000)) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a factor from 0.001 to 1000000, or max",
+                                      label, text));
+       }
+       job.spec().replay_speed = v;
+     }},
+    {"replay-workers", kReplay, "recorded|threads",
+     "one worker per recorded worker (default), or the trace's IOs dealt round-robin to --threads workers",
+     APPLY {
+       if (text == "recorded") job.spec().replay_spread = false;
+       else if (text == "threads") job.spec().replay_spread = true;
+       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, threads", label, text));
+     }},
+    {"replay-redirect", kReplay, "TARGET",
+     "send every IO of the trace to TARGET, whatever file it names (fio's replay_redirect); TARGET is the job's target",
+     APPLY {
+       if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
+       job.spec().replay_redirect = text;
+     }},
+    {"replay-scale", kReplay, "N|fit",
+     "divide the trace's offsets by N (fio's replay_scale), or fit: shrink each file's recorded span onto the target",
+     APPLY { job.spec().replay_scale = text == "fit" ? 0 : parse_count(label, text, 1, uint64_t{1} << 40); }},
+    {"replay-align", kReplay, "SIZE",
+     "round the replayed offsets down to a multiple of SIZE (fio's replay_align; e.g. 4k with --direct)",
+     APPLY { job.spec().replay_align = positive_size(text, label); }},
     {"fsync-every", kWorkload, "N", "issue an fsync after every N writes",
      APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
@@ -361,6 +405,10 @@ const std::vector<JobOption> kOptions = {
     // Behaviour and output.
     {"continue-on-error", kVerification, "", "count IO errors and keep going instead of stopping at the first",
      APPLY { job.spec().continue_on_error = flag_value(text, label); }},
+    {"write-iolog", kReplay, "FILE",
+     "record every IO of the run (time, worker, op, file, offset, length, latency, result) in FILE, IOPulse's binary "
+     "iolog (docs/replay.md; print or convert it with iopulse iolog FILE)",
+     APPLY { job.spec().write_iolog = file_name(text, label); }},
     {"json-output", kOutputs, "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); }},
     {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval (default 1s)",
@@ -415,9 +463,17 @@ void check_combinations(const JobSpec& spec) {
   if (spec.fsync_every != 0 && spec.fdatasync_every != 0) {
     throw UsageError("--fsync-every and --fdatasync-every: choose one");
   }
-  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.read_percent == 100) {
-    throw UsageError(fmt::format("--{}: the job does not write (--read-percent 100)",
-                                 spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every"));
+  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.write_percent() == 0) {
+    throw UsageError(fmt::format("--{}: the job does not write ({})",
+                                 spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every",
+                                 spec.trim_percent == 0 ? std::string("--read-percent 100")
+                                                        : std::string("reads and trims only")));
+  }
+  if (spec.trim_percent != 0 && (spec.verify || spec.verify_only)) {
+    throw UsageError(fmt::format(
+        "--trim-percent {}: cannot be combined with {} (a trimmed range reads back as zeros or as its old data, "
+        "as the device chooses, so no block header can be checked there); accepted: --trim-percent 0 with "
+        "verification", spec.trim_percent, spec.verify ? "--verify" : "--verify-only"));
   }
   if (spec.run_until_complete && (spec.duration_ns != 0 || spec.total_bytes != 0 || spec.total_ops != 0)) {
     throw UsageError("--run-until-complete: cannot be combined with --duration, --total-bytes or --total-ops");
@@ -480,11 +536,11 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   }
   for (const char* data : {"file-size", "num-files", "total-files", "dir-depth", "dir-width", "layout-manifest",
                            "export-layout-manifest", "block-size", "read-block-size", "write-block-size",
-                           "read-percent", "write-percent", "direct", "fsync-every", "fdatasync-every",
+                           "read-percent", "write-percent", "trim-percent", "direct", "fsync-every", "fdatasync-every",
                            "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
                            "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
                            "heatmap", "preallocate", "force-recreate", "file-distribution", "io-priority",
-                           "io-priority-percent", "io-flags"}) {
+                           "io-priority-percent", "io-flags", "write-iolog", "replay"}) {
     if (job.given(data)) {
       throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
                                    job.label_of(data)));
@@ -530,6 +586,39 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   }
 }
 
+// What a replay (--replay) needs and what it cannot combine with: the
+// trace says what, where and when, so the options that would say it too are
+// refused rather than silently ignored.
+void check_replay(const JobSpecBuilder& job, JobSpec& spec) {
+  if (spec.replay.empty()) {
+    for (const char* opt : {"replay-speed", "replay-workers", "replay-redirect", "replay-scale", "replay-align"}) {
+      if (job.given(opt)) throw UsageError(fmt::format("{}: shapes a replay; give --replay FILE too", job.label_of(opt)));
+    }
+    return;
+  }
+  for (const char* opt : {"block-size", "read-block-size", "write-block-size", "read-percent", "write-percent",
+                          "random", "distribution", "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center",
+                          "hot-spot-scatter", "fsync-every", "fdatasync-every", "think-time", "think-adaptive-percent",
+                          "rate-iops", "rate-bw", "rate-per-worker", "total-bytes", "run-until-complete", "verify",
+                          "verify-only", "verify-journal", "lock-mode", "md-phases", "file-distribution"}) {
+    if (job.given(opt)) {
+      throw UsageError(fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
+                                   job.label_of(opt), job.label_of(opt)));
+    }
+  }
+  if (job.given("threads") && !spec.replay_spread) {
+    throw UsageError(fmt::format("{}: a replay runs one worker per recorded worker; give --replay-workers threads "
+                                 "to deal the trace's IOs to --threads workers", job.label_of("threads")));
+  }
+  if (!spec.replay_redirect.empty()) {
+    if (job.given("target") && spec.target_path != spec.replay_redirect) {
+      throw UsageError(fmt::format("{} '{}': the replay goes to one target and TARGET is '{}'; give one of them",
+                                   job.label_of("replay-redirect"), spec.replay_redirect, spec.target_path));
+    }
+    spec.target_path = spec.replay_redirect;
+  }
+}
+
 }  // namespace
 
 std::string_view topic_name(OptionTopic topic) {
@@ -547,6 +636,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kTimeSeries: return "timeseries";
     case kEngines: return "engines";
     case kCluster: return "cluster";
+    case kReplay: return "replay";
   }
   return "general";
 }
@@ -566,6 +656,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kTimeSeries: return "Time series: intervals, streamed files, fio-format logs";
     case kEngines: return "Engines";
     case kCluster: return "Workers and cluster: threads, CPUs, division of the target";
+    case kReplay: return "Capture and replay: record every IO, or issue a trace's IOs (docs/replay.md)";
   }
   return "General";
 }
@@ -607,16 +698,37 @@ std::string JobSpecBuilder::label_of(std::string_view name) const {
 
 JobSpec JobSpecBuilder::build() const {
   JobSpec spec = spec_;
+  if (spec.target_path.empty() && !spec.replay_redirect.empty()) spec.target_path = spec.replay_redirect;
   if (spec.target_path.empty()) {
     throw UsageError("missing TARGET: give the file or block device to do IO on (see iopulse --help)");
   }
+  // The op mix: reads, trims and writes add up to 100.  Shares not given
+  // are derived: writes are the rest of --read-percent and --trim-percent,
+  // reads the rest of --write-percent and --trim-percent, and with neither
+  // given reads are the rest of the trims.
+  const uint32_t trims = spec.trim_percent;
+  const std::string trim_part =
+      trims != 0 ? fmt::format(" and {} {}", label_of("trim-percent"), trims) : std::string();
   if (read_percent_ && write_percent_) {
-    if (*read_percent_ + *write_percent_ != 100) {
-      throw UsageError(fmt::format(
-          "{} {} and {} {} add up to {}; accepted: shares that sum to 100", label_of("read-percent"),
-          *read_percent_, label_of("write-percent"), *write_percent_, *read_percent_ + *write_percent_));
+    if (*read_percent_ + *write_percent_ + trims != 100) {
+      throw UsageError(fmt::format("{} {} and {} {}{} add up to {}; accepted: shares that sum to 100",
+                                   label_of("read-percent"), *read_percent_, label_of("write-percent"),
+                                   *write_percent_, trim_part, *read_percent_ + *write_percent_ + trims));
     }
     spec.read_percent = *read_percent_;
+  } else if (write_percent_) {
+    if (*write_percent_ + trims > 100) {
+      throw UsageError(fmt::format("{} {}{} add up to {}; accepted: write + trim at most 100 (reads are the rest)",
+                                   label_of("write-percent"), *write_percent_, trim_part, *write_percent_ + trims));
+    }
+    spec.read_percent = 100 - *write_percent_ - trims;
+  } else if (read_percent_) {
+    if (*read_percent_ + trims > 100) {
+      throw UsageError(fmt::format("{} {}{} add up to {}; accepted: read + trim at most 100 (writes are the rest)",
+                                   label_of("read-percent"), *read_percent_, trim_part, *read_percent_ + trims));
+    }
+  } else {
+    spec.read_percent = 100 - trims;
   }
   const BlockSizeMix both = both_sizes_.value_or(BlockSizeMix(4096));
   spec.read_sizes = read_sizes_.value_or(both);
@@ -654,6 +766,7 @@ JobSpec JobSpecBuilder::build() const {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
                                  label_of("allow-mounted-writes")));
   }
+  check_replay(*this, spec);
   check_metadata(*this, spec);
   if (!spec.steady_state.active()) {
     for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {

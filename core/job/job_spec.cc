@@ -44,7 +44,8 @@ nlohmann::json JobSpec::to_json() const {
     j["submit_batch"] = submit_batch;
   }
   j["read_percent"] = read_percent;
-  j["write_percent"] = 100 - read_percent;
+  j["write_percent"] = write_percent();
+  if (trim_percent != 0) j["trim_percent"] = trim_percent;
   j["random"] = random;
   if (random) j["distribution"] = distribution.to_string();
   j["seed"] = seed;
@@ -87,6 +88,16 @@ nlohmann::json JobSpec::to_json() const {
   if (total_bytes != 0) j["total_bytes"] = total_bytes;
   if (total_ops != 0) j["total_ops"] = total_ops;
   if (run_until_complete) j["run_until_complete"] = true;
+  if (!write_iolog.empty()) j["write_iolog"] = write_iolog;
+  if (!replay.empty()) {
+    j["replay"] = replay;
+    j["replay_speed"] = replay_speed;
+    j["replay_workers"] = replay_spread ? "threads" : "recorded";
+    if (!replay_redirect.empty()) j["replay_redirect"] = replay_redirect;
+    if (replay_scale == 0) j["replay_scale"] = "fit";
+    else j["replay_scale"] = replay_scale;
+    if (replay_align != 0) j["replay_align"] = replay_align;
+  }
   if (metadata.active()) j["metadata"] = metadata.to_json();
   j["engine"] = engine;
   nlohmann::json opts = nlohmann::json::object();

@@ -74,7 +74,12 @@ struct JobSpec {
   // At most this many IOs per submit() call; 0 = auto: 1 with direct (each
   // IO reaches the device as soon as it is ready), else every ready IO.
   uint32_t submit_batch = 0;
-  uint32_t read_percent = 100;             // share of reads; writes are the rest
+  uint32_t read_percent = 100;             // share of reads
+  // Share of trims (--trim-percent): read_percent + trim_percent <= 100 and
+  // writes are the rest.  A trim discards a range drawn as a write's would
+  // be (offset and --write-block-size).
+  uint32_t trim_percent = 0;
+  uint32_t write_percent() const { return 100 - read_percent - trim_percent; }
   bool random = false;                     // random offsets (see distribution); sequential otherwise
   DistributionParams distribution;         // --distribution and its parameters
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
@@ -132,6 +137,15 @@ struct JobSpec {
   // the host waits for the engine to hand back what is in flight before it
   // gives up on it and reports the run as incomplete.
   uint64_t stop_timeout_ns = 10'000'000'000;
+
+  // Capture and replay (docs/replay.md).
+  std::string write_iolog;                 // --write-iolog FILE: record every IO of the run; empty = none
+  std::string replay;                      // --replay FILE: IOs come from this trace; empty = none
+  double replay_speed = 1.0;               // --replay-speed: 1 as recorded, 2 twice as fast; 0 = as fast as possible
+  bool replay_spread = false;              // --replay-workers threads: the trace's IOs round-robin over --threads workers
+  std::string replay_redirect;             // --replay-redirect TARGET: every IO goes to this one target
+  uint64_t replay_scale = 1;               // --replay-scale N: offsets divided by N; 0 = fit to the target
+  uint64_t replay_align = 0;               // --replay-align SIZE: remapped offsets rounded down to it; 0 = none
 
   // Metadata workloads (--md-phases): empty phases for a data job.
   MetadataSpec metadata;

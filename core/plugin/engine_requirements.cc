@@ -27,6 +27,7 @@ constexpr Requirement kRequirements[] = {
      "fsync"},
     {"--fdatasync-every", IOP_CAP_FDATASYNC,
      [](const JobSpec& s) { return s.fdatasync_every != 0; }, "fdatasync"},
+    {"--trim-percent", IOP_CAP_TRIM, [](const JobSpec& s) { return s.trim_percent != 0; }, "trim"},
     {"--io-priority", IOP_CAP_IOPRIO, [](const JobSpec& s) { return s.io_priority != 0; },
      "IO priorities"},
     {"--io-flags", IOP_CAP_IO_FUA, [](const JobSpec& s) { return (s.io_flags & IOP_IO_FUA) != 0; },

@@ -31,7 +31,7 @@ struct FioJob {
   std::string name;
   uint32_t groupid = 0;
   uint64_t runtime_ns = 0;
-  OpStats read, write, sync;
+  OpStats read, write, sync, trim;
   // --io-priority: the job's priority and its reads and writes by priority
   // (the "prios" arrays); io_priority 0 without.
   uint16_t io_priority = 0;
@@ -104,7 +104,8 @@ json job_json(const FioJob& job, bool plus) {
           {"job options", json::object()},
           {"read", direction_json(job.read, job.runtime_ns, plus)},
           {"write", direction_json(job.write, job.runtime_ns, plus)},
-          {"trim", direction_json(OpStats{}, job.runtime_ns, plus)},
+          // As fio fills it: io_bytes the bytes trimmed, bw their rate.
+          {"trim", direction_json(job.trim, job.runtime_ns, plus)},
           {"sync", {{"total_ios", job.sync.ops}, {"lat_ns", lat_json(job.sync.latency, false, false)}}},
           {"job_runtime", job.runtime_ns / 1'000'000},
           {"usr_cpu", runtime_s > 0 ? job.user_s * 100 / runtime_s : 0.0},
@@ -139,6 +140,7 @@ void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_
     job.read = r.read;
     job.write = r.write;
     job.sync = r.sync;
+    job.trim = r.trim;
     job.io_priority = r.io_priority;
     job.priority = r.priority;
     job.user_s = r.resources.user_s;
@@ -152,6 +154,7 @@ void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_
     job.read = g.read;
     job.write = g.write;
     job.sync = g.sync;
+    job.trim = g.trim;
     out.push_back(std::move(job));
   }
 }

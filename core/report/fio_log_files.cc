@@ -26,12 +26,13 @@ std::string path_of(const std::string& prefix, int log, uint32_t worker) {
   return fmt::format("{}_{}.{}.log", prefix, kSuffix[log], worker + 1);
 }
 
-// fio's direction numbers, for the kinds that move data.
+// fio's direction numbers: reads, writes and (as fio logs them, with their
+// bytes as the bandwidth) trims.
 struct Direction {
   OpKind kind;
   int ddir;
 };
-constexpr Direction kDirections[] = {{OpKind::kRead, 0}, {OpKind::kWrite, 1}};
+constexpr Direction kDirections[] = {{OpKind::kRead, 0}, {OpKind::kWrite, 1}, {OpKind::kTrim, 2}};
 
 }  // namespace
 

@@ -361,6 +361,10 @@ std::vector<Metric> summary_metrics() {
 std::string metric_cell(const Metric& metric, const Run& run, ResultOp kind, const Run& first,
                         bool group_start) {
   const std::string cls = group_start ? "group-start" : "";
+  if (kind == ResultOp::kTrim && std::string_view(metric.name) == "bandwidth") {
+    // A trim moves no data: its bytes (the bytes discarded) have their own row.
+    return cell("&ndash;", "trims move no data; their bytes row is the bytes discarded", cls);
+  }
   const std::optional<double> v = metric.value(run.doc.op(kind));
   if (!v) return cell("&ndash;", "", cls);
   std::string shown = metric.shown(*v);
@@ -376,17 +380,19 @@ std::string metric_cell(const Metric& metric, const Run& run, ResultOp kind, con
 // with a column per result) when that stays narrow, else one below the
 // other.
 void summary_section(Out out, const std::vector<Run>& runs) {
-  bool any_read = false, any_write = false, any_sync = false, any_mixed = false;
+  bool any_read = false, any_write = false, any_sync = false, any_trim = false, any_mixed = false;
   for (const Run& run : runs) {
     any_read = any_read || run.doc.read.active();
     any_write = any_write || run.doc.write.active();
     any_sync = any_sync || run.doc.sync.active();
+    any_trim = any_trim || run.doc.trim.active();
     any_mixed = any_mixed || (run.doc.read.active() && run.doc.write.active());
   }
   std::vector<ResultOp> kinds;
   if (any_read) kinds.push_back(ResultOp::kRead);
   if (any_write) kinds.push_back(ResultOp::kWrite);
   if (any_sync) kinds.push_back(ResultOp::kSync);
+  if (any_trim) kinds.push_back(ResultOp::kTrim);
   if (any_mixed || kinds.empty()) kinds.push_back(ResultOp::kTotal);
   const std::vector<Metric> metrics = summary_metrics();
   const Run& first = runs.front();

@@ -88,6 +88,7 @@ json cluster_to_json(const ClusterSummary& c) {
                {"total", op_to_json(total, r.window_ns)},
                {"cpu", {{"user_s", r.resources.user_s}, {"system_s", r.resources.system_s}}}};
     if (r.sync.ops != 0 || r.sync.errors != 0) rj["sync"] = op_to_json(r.sync, r.window_ns);
+    if (r.trim.ops != 0 || r.trim.errors != 0) rj["trim"] = op_to_json(r.trim, r.window_ns);
     if (json m = metadata_to_json(r.meta, r.window_ns); !m.is_null()) {
       rj["metadata"] = std::move(m);
       rj["worker_ops"] = r.worker_ops;
@@ -100,6 +101,7 @@ json cluster_to_json(const ClusterSummary& c) {
     sum.read.merge(r.read);
     sum.write.merge(r.write);
     sum.sync.merge(r.sync);
+    sum.trim.merge(r.trim);
   }
   json per_host = json::array();
   for (const auto& [host, entry] : hosts) {
@@ -114,6 +116,7 @@ json cluster_to_json(const ClusterSummary& c) {
                {"write", op_to_json(sum.write, sum.window_ns)},
                {"total", op_to_json(total, sum.window_ns)}};
     if (sum.sync.ops != 0 || sum.sync.errors != 0) hj["sync"] = op_to_json(sum.sync, sum.window_ns);
+    if (sum.trim.ops != 0 || sum.trim.errors != 0) hj["trim"] = op_to_json(sum.trim, sum.window_ns);
     per_host.push_back(std::move(hj));
   }
   json j = {{"transport", c.transport},
@@ -159,6 +162,9 @@ json result_to_json(const RunResult& result) {
   }
   if (!result.steady_state.is_null()) j["steady_state"] = result.steady_state;
   if (result.sync.ops != 0 || result.sync.errors != 0) j["sync"] = op_to_json(result.sync, result.window_ns);
+  // Trims: bytes are the bytes discarded and bw_bytes_per_sec their rate;
+  // neither is in "total", which is reads and writes.
+  if (result.trim.ops != 0 || result.trim.errors != 0) j["trim"] = op_to_json(result.trim, result.window_ns);
   if (result.io_priority != 0) {
     const auto share = [&](const PriorityShare& s) {
       return json{{"read", op_to_json(s.read, result.window_ns)}, {"write", op_to_json(s.write, result.window_ns)}};
@@ -231,6 +237,7 @@ json result_to_json(const RunResult& result) {
                  {"write", op_to_json(g.write, result.window_ns)},
                  {"total", op_to_json(total, result.window_ns)}};
       if (g.sync.ops != 0) gj["sync"] = op_to_json(g.sync, result.window_ns);
+      if (g.trim.ops != 0 || g.trim.errors != 0) gj["trim"] = op_to_json(g.trim, result.window_ns);
       groups.push_back(std::move(gj));
     }
     j["groups"] = std::move(groups);
@@ -248,6 +255,7 @@ json result_to_json(const RunResult& result) {
     j["total"]["latency_from_intended_ns"] = latency_to_json(total);
     j["schedule_lag_ns"] = latency_to_json(result.schedule_lag);
   }
+  if (result.replay_timed) j["replay_lag_ns"] = latency_to_json(result.replay_lag);
   if (result.config.is_object() && result.config.contains("lock_mode")) j["lock_conflicts"] = result.lock_conflicts;
   if (!result.worker_cpus.empty()) {
     json workers = json::array();

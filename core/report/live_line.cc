@@ -122,8 +122,10 @@ int LiveLine::width() const {
 
 void LiveLine::show(const IntervalSummary& s) {
   progress_.elapsed_ns = s.end_ns;
-  progress_.ops += s.total.ops + s.total.errors;
-  progress_.bytes += s.total.bytes;
+  // Trims count toward the IO budgets and a complete pass like writes.
+  const OpIntervalSummary& trims = s[OpKind::kTrim];
+  progress_.ops += s.total.ops + s.total.errors + trims.ops + trims.errors;
+  progress_.bytes += s.total.bytes + trims.bytes;
   for (size_t i = 0; i < kNumOpKinds; ++i) progress_.seen[i] = progress_.seen[i] || s.kinds[i].ops + s.kinds[i].errors != 0;
   const uint64_t span = s.end_ns - s.start_ns;
   if (s.index > 0 && span < progress_.goal.stats_interval_ns / 10) return;

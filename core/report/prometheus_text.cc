@@ -126,11 +126,17 @@ struct Scope {
 };
 
 template <class F>
-void for_each_op(const MetricsSnapshot::Ops& ops, F&& f) {
+void for_each_op(const MetricsSnapshot::Ops& ops, F&& f, bool (*include)(OpKind) = nullptr) {
   for (const OpKindInfo& k : kOpKinds) {
+    if (include != nullptr && !include(k.kind)) continue;
     if (const std::optional<OpMetrics>& m = ops[k.kind]) f(std::string_view(k.name), *m);
   }
 }
+
+// The byte families count bytes moved; a trim's bytes were discarded, not
+// moved, and have a family of their own.
+bool moves_bytes(OpKind kind) { return kind != OpKind::kTrim; }
+bool is_trim(OpKind kind) { return kind == OpKind::kTrim; }
 
 class Writer {
  public:
@@ -180,12 +186,12 @@ std::string op_labels(std::string_view op, const std::string* worker) {
 // A counter or gauge family with one sample per scope and op.
 template <class Get>
 void op_family(Writer& w, const std::string& name, std::string_view help, std::string_view type,
-               const std::vector<Scope>& scopes, Get get) {
+               const std::vector<Scope>& scopes, Get get, bool (*include)(OpKind) = nullptr) {
   w.family(name, help, type);
   for (const Scope& s : scopes) {
     for_each_op(*s.ops, [&](std::string_view op, const OpMetrics& m) {
       w.sample(name, op_labels(op, s.worker), format_value(get(m)));
-    });
+    }, include);
   }
 }
 
@@ -238,7 +244,7 @@ void op_families(Writer& w, const std::string& prefix, std::string_view who,
             scopes, [](const OpMetrics& m) { return m.ops; });
   op_family(w, prefix + "bytes_total",
             "Bytes moved by successful IOs since the measured window opened" + by + ".",
-            "counter", scopes, [](const OpMetrics& m) { return m.bytes; });
+            "counter", scopes, [](const OpMetrics& m) { return m.bytes; }, moves_bytes);
   op_family(w, prefix + "errors_total",
             "IOs that failed since the measured window opened" + by + ".", "counter", scopes,
             [](const OpMetrics& m) { return m.errors; });
@@ -247,7 +253,15 @@ void op_families(Writer& w, const std::string& prefix, std::string_view who,
             scopes, [](const OpMetrics& m) { return m.iops; });
   op_family(w, prefix + "bandwidth_bytes_per_second",
             "Bytes per second moved by successful IOs over the last stats interval" + by + ".",
-            "gauge", scopes, [](const OpMetrics& m) { return m.bandwidth_bytes_per_second; });
+            "gauge", scopes, [](const OpMetrics& m) { return m.bandwidth_bytes_per_second; }, moves_bytes);
+  bool trims = false;
+  for (const Scope& s : scopes) trims = trims || (*s.ops)[OpKind::kTrim].has_value();
+  if (trims) {
+    op_family(w, prefix + "trimmed_bytes_total",
+              "Bytes discarded by successful trims since the measured window opened" + by +
+                  " (not data moved: never in bytes_total or bandwidth).",
+              "counter", scopes, [](const OpMetrics& m) { return m.bytes; }, is_trim);
+  }
   if (scopes.size() == 1 && scopes.front().worker == nullptr) {
     histogram_family(w, prefix + "latency_seconds",
                      "IO latency from submission to completion since the measured window opened; "

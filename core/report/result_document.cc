@@ -151,6 +151,7 @@ const OpSummary& ResultInterval::op(ResultOp kind) const {
     case ResultOp::kRead: return read;
     case ResultOp::kWrite: return write;
     case ResultOp::kSync: return sync;
+    case ResultOp::kTrim: return trim;
     case ResultOp::kTotal: break;
   }
   return total;
@@ -161,6 +162,7 @@ const OpSummary& ResultDocument::op(ResultOp kind) const {
     case ResultOp::kRead: return read;
     case ResultOp::kWrite: return write;
     case ResultOp::kSync: return sync;
+    case ResultOp::kTrim: return trim;
     case ResultOp::kTotal: break;
   }
   return total;
@@ -171,6 +173,7 @@ const char* result_op_name(ResultOp kind) {
     case ResultOp::kRead: return "read";
     case ResultOp::kWrite: return "write";
     case ResultOp::kSync: return "sync";
+    case ResultOp::kTrim: return "trim";
     case ResultOp::kTotal: break;
   }
   return "total";
@@ -215,6 +218,7 @@ ResultDocument read_result_document(const json& doc) {
   result.read = read_op(doc, "read");
   result.write = read_op(doc, "write");
   result.sync = read_op(doc, "sync");
+  result.trim = read_op(doc, "trim");
   result.total = read_op(doc, "total");
   if (member(doc, "total") == nullptr) {
     // Derive what adds up; latency cannot be merged from summaries.
@@ -242,6 +246,7 @@ ResultDocument read_result_document(const json& doc) {
       interval.read = read_op(entry, "read");
       interval.write = read_op(entry, "write");
       interval.sync = read_op(entry, "sync");
+      interval.trim = read_op(entry, "trim");
       interval.total = read_op(entry, "total");
       interval.qd_mean = number(entry, "qd_mean");
       if (interval.end_ns < interval.start_ns) continue;

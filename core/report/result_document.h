@@ -54,9 +54,10 @@ struct OpSummary {
   bool active() const { return ops != 0 || errors != 0; }
 };
 
-// kSync counts fsync/fdatasync operations (no bytes), present only in
+// kSync counts fsync/fdatasync operations (no bytes), kTrim trims (their
+// bytes are the bytes discarded, not data moved), each present only in
 // results of jobs that issued them.
-enum class ResultOp { kRead, kWrite, kSync, kTotal };
+enum class ResultOp { kRead, kWrite, kSync, kTrim, kTotal };
 
 // One entry of `timeseries`: times relative to the start of the window.
 struct ResultInterval {
@@ -66,6 +67,7 @@ struct ResultInterval {
   OpSummary read;
   OpSummary write;
   OpSummary sync;
+  OpSummary trim;
   OpSummary total;
   std::optional<double> qd_mean;
 
@@ -113,6 +115,7 @@ struct ResultDocument {
   OpSummary read;
   OpSummary write;
   OpSummary sync;
+  OpSummary trim;
   OpSummary total;
   // Metadata op kinds ("mkdir", "create", "stat", ...), in the file's order.
   std::vector<std::pair<std::string, OpSummary>> metadata;
@@ -129,7 +132,7 @@ struct ResultDocument {
 
 ResultDocument read_result_document(const nlohmann::json& doc);
 
-// "read", "write", "sync", "total".
+// "read", "write", "sync", "trim", "total".
 const char* result_op_name(ResultOp kind);
 
 }  // namespace iopulse

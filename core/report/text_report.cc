@@ -47,14 +47,19 @@ std::string engine_text(const EngineIdentity& engine) {
 }
 
 // `moves_data`: the kind transfers bytes (a bandwidth line); mkdir, stat
-// and the like do not.
-void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t window_ns, bool moves_data = true) {
+// and the like do not.  `bytes_label`: a kind that does not move data but
+// acts on a byte count (trim) shows it on a line of that name instead.
+void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t window_ns, bool moves_data = true,
+                const char* bytes_label = nullptr) {
   fmt::format_to(out, "\n{}\n", title);
   line(out, "IOPS", fmt::format("{}  ({} ops)", format_iops(iops(stats, window_ns)), stats.ops));
   if (moves_data) {
     line(out, "bandwidth",
          fmt::format("{}  ({}, {} bytes)", format_bandwidth(bandwidth_bytes_per_sec(stats, window_ns)),
                      format_bytes(stats.bytes), stats.bytes));
+  } else if (bytes_label != nullptr) {
+    line(out, bytes_label, fmt::format("{}  ({} bytes; not data moved, not in bandwidth)", format_bytes(stats.bytes),
+                                       stats.bytes));
   }
   line(out, "errors", fmt::format("{}", stats.errors));
   const LatencyHistogram& latency = stats.latency;
@@ -216,6 +221,7 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   OpStats total = result.total();
   if (!metadata || has_activity(total)) op_section(out, "total", total, result.window_ns);
   if (has_activity(result.sync)) op_section(out, "sync", result.sync, result.window_ns);
+  if (has_activity(result.trim)) op_section(out, "trim", result.trim, result.window_ns, false, "discarded");
   // Metadata operations: one section per kind, each its own rate.
   for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
     if (has_activity(result.meta.kinds[k])) {
@@ -248,6 +254,15 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                    format_latency_ns(static_cast<double>(lag.percentile(99))),
                                    format_latency_ns(static_cast<double>(lag.max()))));
     }
+  }
+  if (result.replay_timed) {
+    const LatencyHistogram& lag = result.replay_lag;
+    line(out, "replay lag", lag.count() == 0 ? std::string("no IO replayed")
+                          : fmt::format("p50 {}, p99 {}, p99.9 {}, max {} behind the recorded times ({} IOs)",
+                                        format_latency_ns(static_cast<double>(lag.percentile(50))),
+                                        format_latency_ns(static_cast<double>(lag.percentile(99))),
+                                        format_latency_ns(static_cast<double>(lag.percentile(99.9))),
+                                        format_latency_ns(static_cast<double>(lag.max())), lag.count()));
   }
   if (result.config.is_object() && result.config.contains("lock_mode")) {
     line(out, "locks", fmt::format("{} IO(s) found their range locked by another worker and waited",

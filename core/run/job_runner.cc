@@ -26,6 +26,7 @@
 #include "run/metadata_worker.h"
 #include "run/worker.h"
 #include "stats/steady_state_detector.h"
+#include "trace/iolog_writer.h"
 
 namespace iopulse {
 namespace {
@@ -146,6 +147,23 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     working_set_bytes += f.size;
   }
 
+  // --write-iolog: one writer for every worker; the files of every group,
+  // laid end to end, are the iolog's files.
+  std::unique_ptr<IoLogWriter> iolog;
+  std::vector<uint32_t> iolog_file_base;
+  if (!spec_.write_iolog.empty()) {
+    IoLogHeader header;
+    header.workers = n;
+    header.start_unix_ns = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    for (const WorkerGroup& g : groups_) {
+      iolog_file_base.push_back(static_cast<uint32_t>(header.files.size()));
+      for (const PlannedFile& f : g.layout->files) header.files.push_back({f.path, f.size});
+    }
+    iolog = std::make_unique<IoLogWriter>(spec_.write_iolog, header);
+  }
+
   std::vector<std::unique_ptr<WorkerThread>> workers;
   std::vector<size_t> group_of;  // worker -> group
   workers.reserve(n);
@@ -172,6 +190,10 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
       setup.working_set_bytes = working_set_bytes;
       setup.generation_epoch = group.generation_epoch;
       setup.journal = group.journal;
+      if (iolog) {
+        setup.iolog = iolog.get();
+        setup.iolog_file_base = iolog_file_base[gi];
+      }
       if (group.spec->metadata.active()) {
         workers.push_back(std::make_unique<MetadataWorker>(setup));
       } else {
@@ -373,6 +395,14 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     (void)time_series_owner.release();
     (void)file_offsets_owner.release();
   }
+  if (iolog) {
+    if (any_abandoned) {
+      (void)iolog.release();  // an abandoned worker may still hand it a buffer
+    } else if (const std::string error = iolog->finish(); !error.empty()) {
+      result.error_messages.push_back(error);
+      signals.io_failed.store(true, std::memory_order_relaxed);
+    }
+  }
   result.resources = ResourceUsage::between(usage_before, ResourceUsage::now());
   check_monotonic_clock();  // the window's end is a boundary too
   result.clock = monotonic_clock_report();
@@ -388,6 +418,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     {
       OpStats done = w->stats().data_total();
       done.merge(w->stats()[OpKind::kSync]);
+      done.merge(w->stats()[OpKind::kTrim]);
       done.merge(w->stats().meta_total());
       result.worker_ops.push_back(done.ops);
     }
@@ -395,6 +426,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.read_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kRead)]);
     result.write_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kWrite)]);
     result.schedule_lag.merge(w->schedule_lag());
+    result.replay_lag.merge(w->replay_lag());
     result.verify_failures += w->verify_failures();
     result.lock_conflicts += w->lock_conflicts();
     result.worker_cpus.push_back(w->cpu());
@@ -427,10 +459,11 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   if (groups_.size() > 1) {
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
       result.groups.push_back({groups_[gi].name, group_totals[gi][OpKind::kRead], group_totals[gi][OpKind::kWrite],
-                               group_totals[gi][OpKind::kSync]});
+                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim]});
     }
   }
-  result.rate_limited = spec_.rate_iops != 0 || spec_.rate_bw != 0;
+  result.replay_timed = !spec_.replay.empty() && spec_.replay_speed > 0;
+  result.rate_limited = spec_.rate_iops != 0 || spec_.rate_bw != 0 || result.replay_timed;
   result.verifying = spec_.verify || spec_.verify_only;
   {
     std::vector<uint32_t> pinned = spec_.cpu_cores;
@@ -452,6 +485,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   result.read = totals[OpKind::kRead];
   result.write = totals[OpKind::kWrite];
   result.sync = totals[OpKind::kSync];
+  result.trim = totals[OpKind::kTrim];
   if (spec_.io_priority != 0) {
     result.io_priority = spec_.io_priority;
     result.io_priority_percent = spec_.io_priority_percent;
@@ -459,8 +493,10 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   }
   for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) result.meta.kinds[k] = totals.kinds[k];
 
+  // IOs of the pass: reads, writes and trims (a trim takes a block of the
+  // pass as a write would).
   const OpStats data = totals.data_total();
-  const uint64_t done_ops = data.ops + data.errors;
+  const uint64_t done_ops = data.ops + data.errors + totals[OpKind::kTrim].ops + totals[OpKind::kTrim].errors;
   if (any_abandoned) {
     result.stop_reason = "incomplete";
   } else if (result.interrupted) {
@@ -476,6 +512,9 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
                                                                                        : "complete";
   } else if (layout_.workers.front().complete_pass && done_ops >= layout_.total_ops) {
     result.stop_reason = "complete";
+  } else if (!spec_.replay.empty() && (spec_.duration_ns == 0 || result.window_ns < spec_.duration_ns) &&
+             spec_.total_ops == 0) {
+    result.stop_reason = "complete";  // the whole trace was replayed
   } else if (spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns) {
     result.stop_reason = "duration";
   } else if (spec_.total_ops != 0) {

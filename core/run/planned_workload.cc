@@ -9,6 +9,7 @@
 #include "job/usage_error.h"
 #include "plugin/engine_requirements.h"
 #include "run/engine_instance.h"
+#include "trace/replay_plan.h"
 
 namespace iopulse {
 namespace {
@@ -52,6 +53,19 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
                                                        const LayoutScope& scope) {
   const iop_engine_desc& desc = engine.desc();
   const bool diskless = engine.diskless();
+  // A replay: the trace is read once now; it decides the workers (one per
+  // recorded worker unless spread) and whether the files open for writing.
+  std::shared_ptr<ReplayPlan> replay;
+  if (!spec.replay.empty()) {
+    replay = std::make_shared<ReplayPlan>(ReplayPlan::scan(spec));
+    if (!spec.replay_spread) spec.threads = replay->workers;
+    spec.read_percent = replay->read_percent();
+    if (replay->trims != 0 && (desc.caps & IOP_CAP_TRIM) == 0) {
+      throw UsageError(fmt::format("--replay '{}': the trace holds {} trim(s) and engine {} does not trim; accepted: "
+                                   "an engine with trim (see iopulse --list-engines)", spec.replay, replay->trims,
+                                   desc.name));
+    }
+  }
   if ((spec.verify || spec.verify_only) && diskless) {
     throw UsageError(fmt::format("--{}: engine {} does no IO; nothing to verify",
                                  spec.verify ? "verify" : "verify-only", desc.name));
@@ -63,6 +77,16 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
       metadata ? metadata_layout(spec) : TargetLayout::plan(spec, diskless, scope), EngineBinding{},
       InstanceReport{}});
+  if (replay) {
+    std::vector<std::string> paths;
+    std::vector<uint64_t> sizes;
+    for (const PlannedFile& f : phase->layout.files) {
+      paths.push_back(f.path);
+      sizes.push_back(f.size);
+    }
+    replay->check_target(paths, sizes);
+    phase->layout.replay = replay;
+  }
 
   EngineBinding& b = phase->binding;
   b.desc = &desc;

@@ -65,7 +65,7 @@ Worker::Worker(const WorkerSetup& setup)
       // worker sees the same hot blocks.
       offsets_(setup.spec->random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
                assignment_.region_blocks, assignment_.first_block, setup.spec->distribution, setup.spec->seed),
-      op_mix_(setup.spec->read_percent),
+      op_mix_(setup.spec->read_percent, setup.spec->trim_percent),
       priority_mix_(setup.spec->io_priority, setup.spec->io_priority_percent),
       read_sizes_(setup.spec->read_sizes),
       write_sizes_(setup.spec->write_sizes),
@@ -95,6 +95,12 @@ Worker::Worker(const WorkerSetup& setup)
   } else if (spec.fdatasync_every != 0) {
     sync_op_ = IOP_OP_FDATASYNC;
     sync_every_ = spec.fdatasync_every;
+  }
+  if (!spec.replay.empty() && spec.replay_speed > 0) {
+    // The trace's times on the open-loop schedule: the rate limiter's
+    // machinery (intended start, schedule lag) with the trace's due times.
+    rate_limited_ = true;
+    replay_ns_per_ns_ = 1.0 / spec.replay_speed;
   }
   if (spec.rate_iops != 0 || spec.rate_bw != 0) {
     rate_limited_ = true;
@@ -200,7 +206,8 @@ void Worker::setup() {
   engine_caps_ = (desc.caps & IOP_CAP_REPORT) != 0 ? engine_->report().caps : desc.caps;
 
   // The host opens every file of the assignment unless the engine does (or
-  // does no IO at all); the engine gets a handle for each.
+  // does no IO at all); the engine gets a handle for each.  Writes and
+  // trims both need the file open for writing.
   const bool writes = spec.read_percent < 100;
   const uint32_t file_flags =
       IOP_FILE_READ | (writes ? IOP_FILE_WRITE : 0) | (spec.direct ? IOP_FILE_DIRECT : 0);
@@ -254,7 +261,9 @@ void Worker::setup() {
 
   // The IO pool: queue_depth slots, each with its own buffer and scratch.
   const size_t align = std::max<size_t>(4096, desc.min_buf_align);
-  const uint32_t max_io = std::max(read_sizes_.max_size(), write_sizes_.max_size());
+  const ReplayPlan* replay = setup_.layout->replay.get();
+  const uint32_t max_io =
+      std::max({read_sizes_.max_size(), write_sizes_.max_size(), replay != nullptr ? replay->max_len : 0u});
   const size_t buf_stride = (max_io + align - 1) / align * align;
   const size_t priv_stride = (desc.io_priv_size + 63) / 64 * 64;
   slots_ = static_cast<IoSlot*>(aligned_block(64, sizeof(IoSlot) * qd));
@@ -276,7 +285,7 @@ void Worker::setup() {
     std::memset(buf_base, spec.buffer_pattern, buf_stride * qd);
   } else {
     std::memset(buf_base, 0, buf_stride * qd);  // placed (NUMA) and mapped before the window
-    if (spec.read_percent < 100 && !spec.verify && !spec.verify_only) {
+    if (spec.write_percent() != 0 && !spec.verify && !spec.verify_only) {
       // Keyed like the worker's random source: the job's seed and the
       // worker's place in the job.
       write_data_ = std::make_unique<WriteData>(setup_.spec->seed ^ (0xd1b54a32d192ed03ULL * (setup_.global_index + 1)),
@@ -301,6 +310,18 @@ void Worker::setup() {
     }
   }
 
+  if (replay != nullptr) {
+    // Every region is one whole file (a replay's files are shared).
+    replay_regions_.assign(setup_.layout->files.size(), 0);
+    std::vector<uint64_t> sizes;
+    for (const PlannedFile& f : setup_.layout->files) sizes.push_back(f.size);
+    for (size_t r = 0; r < assignment_.regions.size(); ++r) replay_regions_[assignment_.regions[r].file_index] = r;
+    replay_ = std::make_unique<TraceCursor>(*replay, setup_.layout_index, std::move(sizes));
+    (void)replay_->front();  // the first chunk is read before the window
+    (void)replay_->take_stalled();
+  }
+  if (setup_.iolog != nullptr) iolog_ = std::make_unique<IoLogRecorder>(*setup_.iolog, std::max(8192u, qd));
+
   free_.resize(qd);
   batch_.resize(qd);
   // Guard entries past qd: an engine writing a few completions too many
@@ -315,6 +336,7 @@ void Worker::setup() {
     std::memset(&slot, 0, sizeof slot);
     slot.io.user_data = i;
     slot.io.buf = buf_base + i * buf_stride;
+    slot.buf = slot.io.buf;
     slot.block = kNoBlock;
     slot.io.file = regions_.front().handle;
     slot.region = 0;
@@ -326,7 +348,8 @@ void Worker::setup() {
 
 bool Worker::plain() const {
   const JobSpec& spec = *setup_.spec;
-  return !rate_limited_ && !split_priority_ && spec.io_flags == 0 && spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
+  return !rate_limited_ && !iolog_ && !replay_ && !split_priority_ && spec.io_flags == 0 && spec.trim_percent == 0 &&
+         spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
          spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
          regions_.size() == 1 && regions_.front().first_unit == 0 &&
          regions_.front().bytes == assignment_.region_blocks * unit_ && !assignment_.complete_pass &&
@@ -418,6 +441,13 @@ void Worker::run_loop(uint64_t start_ns) {
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
   next_issue_ns_ = static_cast<double>(start_ns);
+  if (replay_ && rate_limited_) {
+    // The first IO is due at its recorded time.
+    const TraceRecord* first = replay_->front();
+    if (first != nullptr) next_issue_ns_ += static_cast<double>(first->time_ns) * replay_ns_per_ns_;
+    replay_next_due_ = next_issue_ns_;
+    (void)replay_->take_stalled();
+  }
 
   for (;;) {
     if (submitting) {
@@ -441,29 +471,30 @@ void Worker::run_loop(uint64_t start_ns) {
       if (kPlain || (t >= think_until_ns_ && parked_ < 0)) {
         while (nfree > 0) {
           if (rate_limited && next_issue_ns_ > static_cast<double>(t)) break;
+          // An iolog record for the IO, reserved in issue order; none free
+          // while older records wait for IOs in flight: reap first.
+          if (!kPlain && iolog_ && !iolog_->ready()) [[unlikely]] break;
           IoSlot& slot = slots[free_stack[nfree - 1]];
           const Next next = kPlain ? next_plain_io(slot) : next_io(slot);
           if (next != Next::kReady) {
             budget_spent = next == Next::kBudgetSpent;
             break;
           }
+          if (!kPlain && iolog_) slot.log = iolog_->reserve(&slot.log_buffer);
           --nfree;
           if (lock_mode_on && slot.block != kNoBlock && !lock_io(slot, /*wait=*/false)) {
             parked_ = static_cast<int64_t>(slot.io.user_data);
-            if (rate_limited) {
-              slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
-              next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
-            }
+            if (rate_limited) advance_schedule(slot);
             break;
           }
-          if (rate_limited) {
-            slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
-            next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
-          }
+          if (rate_limited) advance_schedule(slot);
           if constexpr (kPlain) slot.submit_ns = t;
           batch[pending++] = &slot.io;
         }
       }
+      // Time the host spent on itself (an iolog buffer, a trace chunk) is
+      // nobody's latency.
+      if (!kPlain && take_host_stall()) [[unlikely]] t = monotonic_now_ns();
       if (pending > 0) {
         // Every IO of the call carries the call's time: a plain loop stamped
         // the new ones above and restamps only when t changes or IOs were
@@ -484,6 +515,7 @@ void Worker::run_loop(uint64_t start_ns) {
                                                  std::strerror(-accepted)));
           }
           ledger.accepted(batch + done, offered, accepted);
+          if (!kPlain && iolog_) [[unlikely]] log_issued(batch + done, static_cast<uint32_t>(accepted));
           if (accepted == 0 && inflight == 0) {
             throw std::runtime_error(fmt::format(
                 "engine {}: submit accepted no IO while none was in flight", setup_.engine->name));
@@ -512,6 +544,7 @@ void Worker::run_loop(uint64_t start_ns) {
       if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
       if (now >= deadline || signals.stop.load(std::memory_order_relaxed)) {
         submitting = false;
+        if (!kPlain && iolog_) iolog_->unreserve(pending + (parked_ >= 0 ? 1 : 0));
         nfree += pending;
         pending = 0;
       }
@@ -539,7 +572,7 @@ void Worker::run_loop(uint64_t start_ns) {
     ledger.reaped(cqes, qd, got);  // after the clock read, before any completion is used
     // The completions carry `now`; an interval closed here is not charged
     // to the next IO either: its submission reads the clock again.
-    bool rolled = false;
+    bool rolled = false;  // or an iolog buffer handed over: host time
     if (now >= next_interval_ns_) [[unlikely]] {
       roll_interval(now);
       rolled = true;
@@ -550,7 +583,10 @@ void Worker::run_loop(uint64_t start_ns) {
       const iop_cqe& cqe = cqes[i];
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
       IoSlot& slot = slots[index];
-      if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
+      // Success: a read or write moved all its bytes; a trim (no data
+      // moved, engine.h) or a sync returned 0.  A trim's bytes are those
+      // it discarded.
+      if (cqe.res == static_cast<int64_t>(slot.io.len) || (cqe.res == 0 && slot.io.op == IOP_OP_TRIM)) [[likely]] {
         OpStats& st = interval_->of(slot.io.op);
         const uint64_t latency = now - slot.submit_ns;
         ++st.ops;
@@ -564,8 +600,9 @@ void Worker::run_loop(uint64_t start_ns) {
           intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
           const uint64_t could_start = std::max(slot.intended_ns, slot.free_ns);
           schedule_lag_.record(slot.submit_ns > could_start ? slot.submit_ns - could_start : 0);
+          if (replay_) replay_lag_.record(slot.submit_ns > slot.intended_ns ? slot.submit_ns - slot.intended_ns : 0);
         }
-        if (!kPlain && heatmap_ && slot.block != kNoBlock) {
+        if (!kPlain && heatmap_ && slot.block != kNoBlock && slot.io.op != IOP_OP_TRIM) {
           heatmap_->record(regions_[slot.region].heat_base + slot.io.offset, slot.io.len,
                            slot.io.op == IOP_OP_WRITE);
         }
@@ -575,10 +612,18 @@ void Worker::run_loop(uint64_t start_ns) {
         }
         if (!kPlain && journal_ && slot.io.op != IOP_OP_READ) [[unlikely]] journal_completion(slot);
       } else {
+        if (!kPlain && replay_ && rate_limited) {
+          replay_lag_.record(slot.submit_ns > slot.intended_ns ? slot.submit_ns - slot.intended_ns : 0);
+        }
         record_failure(slot, cqe.res);
         if (!kPlain && generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) {
           generations_->forget(slot.block);
         }
+      }
+      if (!kPlain && iolog_) [[unlikely]] {
+        slot.log->latency_ns = now - slot.submit_ns;
+        slot.log->result = cqe.res;
+        rolled |= iolog_->completed(slot.log_buffer);
       }
       if (!kPlain && inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
       if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
@@ -599,6 +644,7 @@ void Worker::run_loop(uint64_t start_ns) {
     if (submitting && (now >= deadline || signals.stop.load(std::memory_order_relaxed))) {
       // Stop issuing; IOs prepared but never accepted go back to the pool.
       submitting = false;
+      if (!kPlain && iolog_) iolog_->unreserve(pending + (parked_ >= 0 ? 1 : 0));
       for (uint32_t i = 0; i < pending; ++i) {
         const IoSlot& slot = slots[batch[i]->user_data];
         if (inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
@@ -633,6 +679,7 @@ void Worker::run_loop(uint64_t start_ns) {
 
 // The per-IO choices are inlined into loop(): they run once per IO.
 [[gnu::always_inline]] inline Worker::Next Worker::next_io(IoSlot& slot) {
+  if (replay_) return next_replay_io(slot);
   iop_io& io = slot.io;
   if (sync_every_ != 0 && writes_since_sync_ >= sync_every_) {
     writes_since_sync_ = 0;
@@ -672,6 +719,7 @@ void Worker::run_loop(uint64_t start_ns) {
   const OpenRegion& region = regions_[r];
   io.op = op;
   io.len = len;
+  io.buf = op == IOP_OP_TRIM ? nullptr : slot.buf;  // a trim carries no buffer (engine.h)
   io.offset = region.offset + (block - region.first_unit) * unit_;
   io.flags = io_flags_[op == IOP_OP_WRITE];
   if (split_priority_) io.ioprio = priority_mix_.next(rng_);
@@ -692,6 +740,68 @@ void Worker::run_loop(uint64_t start_ns) {
     }
   }
   return Next::kReady;
+}
+
+inline Worker::Next Worker::next_replay_io(IoSlot& slot) {
+  if (remaining_ops_ == 0) return Next::kBudgetSpent;
+  const TraceRecord* r = replay_->front();
+  if (r == nullptr) return Next::kBudgetSpent;
+  iop_io& io = slot.io;
+  io.op = r->op;
+  io.len = r->len;
+  io.offset = r->offset;
+  slot.region = replay_regions_[r->file];
+  io.file = regions_[slot.region].handle;
+  const bool data = io.op == IOP_OP_READ || io.op == IOP_OP_WRITE;
+  io.flags = data ? io_flags_[io.op == IOP_OP_WRITE] : 0;
+  io.ioprio = data && split_priority_ ? priority_mix_.next(rng_) : 0;
+  slot.block = kNoBlock;
+  replay_->pop();
+  --remaining_ops_;
+  if (io.op == IOP_OP_WRITE) {
+    if (content_) {
+      content_->fill(io.buf, io.len);
+    } else if (write_data_ != nullptr) {
+      write_data_->fill(io.buf, io.len);
+    }
+  }
+  if (rate_limited_) {
+    const TraceRecord* next = replay_->front();
+    if (next != nullptr) {
+      replay_next_due_ = static_cast<double>(start_ns_) + static_cast<double>(next->time_ns) * replay_ns_per_ns_;
+    }
+  }
+  return Next::kReady;
+}
+
+inline void Worker::advance_schedule(IoSlot& slot) {
+  slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
+  if (replay_) {
+    // An IO recorded earlier than the one before it is due at once.
+    next_issue_ns_ = std::max(next_issue_ns_, replay_next_due_);
+  } else {
+    next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
+  }
+}
+
+bool Worker::take_host_stall() {
+  bool stalled = false;
+  if (iolog_) stalled |= iolog_->take_stalled();
+  if (replay_) stalled |= replay_->take_stalled();
+  return stalled;
+}
+
+void Worker::log_issued(iop_io* const* ios, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) {
+    const IoSlot& slot = slots_[ios[i]->user_data];
+    IoLogRecord& r = *slot.log;
+    r.issue_ns = slot.submit_ns - start_ns_;
+    r.offset = slot.io.offset;
+    r.len = slot.io.len;
+    r.op = slot.io.op;
+    r.file = setup_.iolog_file_base + assignment_.regions[slot.region].file_index;
+    r.worker = setup_.index;
+  }
 }
 
 // Skips empty slots; leaves pass_done_ at the slot found (the caller
@@ -808,8 +918,8 @@ void Worker::journal_end_of_run() {
 // Locks belong to the worker's open file description, so the worker's own
 // IOs never conflict with each other.  Full mode holds one lock on the whole
 // file while any of the worker's IOs is in flight (exclusive when the job
-// writes, shared when it only reads); range mode locks each IO's range
-// (shared for reads, exclusive for writes).
+// writes or trims, shared when it only reads); range mode locks each IO's
+// range (shared for reads, exclusive for writes and trims).
 bool Worker::lock_io(const IoSlot& slot, bool wait) {
   const bool full = setup_.spec->lock_mode == LockMode::kFull;
   if (full && locked_ios_ > 0) {
@@ -821,7 +931,7 @@ bool Worker::lock_io(const IoSlot& slot, bool wait) {
   // which still keeps every writer out.
   const bool job_writes = setup_.spec->read_percent < 100;
   struct flock lock {};
-  lock.l_type = (full && job_writes) || slot.io.op == IOP_OP_WRITE ? F_WRLCK : F_RDLCK;
+  lock.l_type = (full && job_writes) || slot.io.op == IOP_OP_WRITE || slot.io.op == IOP_OP_TRIM ? F_WRLCK : F_RDLCK;
   lock.l_whence = SEEK_SET;
   if (setup_.spec->lock_mode == LockMode::kRange) {
     lock.l_start = static_cast<off_t>(slot.io.offset);
@@ -941,6 +1051,7 @@ int32_t Worker::reap_with_fd(uint32_t max, uint64_t timeout_ns, bool submitting)
 }
 
 void Worker::teardown() {
+  iolog_.reset();  // hands the last records to the writer
   engine_.reset();  // closes the engine's handles, then destroys the instance
   for (OpenRegion& r : regions_) {
     if (r.fd >= 0) close(r.fd);

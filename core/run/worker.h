@@ -55,6 +55,8 @@
 #include "stats/op_stats_set.h"
 #include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
+#include "trace/iolog_recorder.h"
+#include "trace/trace_cursor.h"
 #include "verify/generation_table.h"
 #include "verify/inflight_blocks.h"
 #include "verify/journal_recorder.h"
@@ -96,6 +98,10 @@ struct WorkerSetup {
   // the journal (--verify-journal), shared by the workers, or null.
   uint32_t generation_epoch = 0;
   VerifyJournal* journal = nullptr;
+  // --write-iolog: the run's writer (null without), and the index of the
+  // worker's layout's first file among the iolog's files.
+  IoLogWriter* iolog = nullptr;
+  uint32_t iolog_file_base = 0;
 };
 
 class Worker final : public WorkerThread {
@@ -125,6 +131,9 @@ class Worker final : public WorkerThread {
   // free) the host submitted it.  The host's own lateness, never the
   // device's.
   const LatencyHistogram& schedule_lag() const override { return schedule_lag_; }
+  // --replay on a timed schedule: per IO, how long after its recorded time
+  // (scaled by --replay-speed) it was submitted.
+  const LatencyHistogram& replay_lag() const override { return replay_lag_; }
   uint64_t verify_failures() const override { return verify_failures_; }
   uint64_t lock_conflicts() const override { return lock_conflicts_; }
   int cpu() const override { return cpu_; }  // the CPU the worker last ran on
@@ -151,6 +160,9 @@ class Worker final : public WorkerThread {
     uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
     uint64_t generation;   // generation written (verify); for a sync, its journal position
     uint32_t region;       // index into regions_
+    IoLogRecord* log;      // --write-iolog: the IO's record
+    uint32_t log_buffer;   // the recorder's buffer holding it
+    void* buf;             // the slot's own buffer (io.buf is null during a trim)
   };
 
   // One region of the worker's assignment, opened.
@@ -186,6 +198,16 @@ class Worker final : public WorkerThread {
   bool next_piece(uint64_t* unit, uint32_t* units);
   // next_io() for a plain job.
   Next next_plain_io(IoSlot& slot);
+  // next_io() for a replay: the trace's next IO.
+  Next next_replay_io(IoSlot& slot);
+  // The rate schedule (or the replay's) after an IO was taken into `slot`.
+  void advance_schedule(IoSlot& slot);
+  // True when the host did something slow since the last call (an iolog
+  // buffer waited for, a trace chunk read): the next submission reads the
+  // clock again, so no IO is charged for it.
+  bool take_host_stall();
+  // --write-iolog: the issue fields of `n` IOs the engine accepted.
+  void log_issued(iop_io* const* ios, uint32_t n);
   // The unit index of the next read or write (over all regions; an IO of
   // `len` bytes starting there stays inside its region), or kNoBlock when
   // verify finds it in flight and no other can be drawn now.  Commits the
@@ -296,6 +318,14 @@ class Worker final : public WorkerThread {
   uint32_t locked_ios_ = 0;          // IOs holding their lock
   int cpu_ = -1;
   int numa_node_ = -1;
+
+  // Capture (--write-iolog) and replay (--replay).
+  std::unique_ptr<IoLogRecorder> iolog_;
+  std::unique_ptr<TraceCursor> replay_;
+  std::vector<uint32_t> replay_regions_;  // target file index -> index into regions_
+  double replay_ns_per_ns_ = 1.0;         // 1 / --replay-speed
+  double replay_next_due_ = 0;            // when the trace's next IO is due
+  LatencyHistogram replay_lag_;
 
   // Fresh data for every write (null with --buffer-pattern).
   std::unique_ptr<WriteData> write_data_;

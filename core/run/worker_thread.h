@@ -36,6 +36,12 @@ class WorkerThread {
   // The rate limiter's schedule lag: the host's own lateness (empty without
   // a rate limit).
   virtual const LatencyHistogram& schedule_lag() const = 0;
+  // --replay: how late each IO was behind its recorded time (empty
+  // otherwise).
+  virtual const LatencyHistogram& replay_lag() const {
+    static const LatencyHistogram kNone;
+    return kNone;
+  }
   // Latency from each IO's intended start on the rate schedule, by OpKind.
   virtual const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const = 0;
   virtual uint64_t verify_failures() const = 0;

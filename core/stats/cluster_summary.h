@@ -25,7 +25,7 @@ struct RankResult {
   std::string target;         // its target path, placeholders expanded
   uint64_t window_ns = 0;
   std::string stop_reason;
-  OpStats read, write, sync;
+  OpStats read, write, sync, trim;
   OpStatsSet meta;                    // metadata kinds (RunResult::meta)
   std::vector<uint64_t> worker_ops;   // per worker of the rank (RunResult::worker_ops)
   ResourceUsage resources;

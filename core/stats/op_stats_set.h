@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // OpStatsSet: the statistics of one worker (or of many, merged) split by
-// kind of operation: reads, writes, syncs (fsync and fdatasync) and one kind
-// per metadata operation (mkdir, create, stat, ...).  of() maps an iop_op to
+// kind of operation: reads, writes, syncs (fsync and fdatasync), trims and
+// one kind per metadata operation (mkdir, create, stat, ...).  of() maps an iop_op to
 // its kind and is on the per-IO path.
 //
 // The op kinds are one table (kOpKinds): each row names the kind as every
@@ -26,21 +26,23 @@ enum class OpKind : uint8_t {
   kRead = 0,
   kWrite = 1,
   kSync = 2,
+  kTrim = 3,
   // Metadata operations, in the order of their iop_op codes.
-  kMkdir = 3,
-  kRmdir = 4,
-  kCreate = 5,
-  kOpen = 6,
-  kStat = 7,
-  kReadFile = 8,
-  kWriteFile = 9,
-  kRename = 10,
-  kUnlink = 11,
-  kList = 12,
+  kMkdir = 4,
+  kRmdir = 5,
+  kCreate = 6,
+  kOpen = 7,
+  kStat = 8,
+  kReadFile = 9,
+  kWriteFile = 10,
+  kRename = 11,
+  kUnlink = 12,
+  kList = 13,
 };
-inline constexpr size_t kNumOpKinds = 13;
-// The metadata kinds are [kFirstMetaKind, kNumOpKinds).
-inline constexpr size_t kFirstMetaKind = 3;
+inline constexpr size_t kNumOpKinds = 14;
+// The data kinds (read, write, sync, trim) are [0, kFirstMetaKind), the
+// metadata kinds [kFirstMetaKind, kNumOpKinds).
+inline constexpr size_t kFirstMetaKind = 4;
 inline constexpr size_t kNumMetaKinds = kNumOpKinds - kFirstMetaKind;
 
 struct OpKindInfo {
@@ -49,7 +51,9 @@ struct OpKindInfo {
   const char* label;  // a short capital tag for tight spaces (the live line): "R"
   uint8_t op;         // the iop_op it counts (the first, for sync)
   uint64_t cap;       // the engine capability it needs (0: none)
-  bool moves_data;    // its bytes are data moved (reported as bandwidth)
+  // Its bytes are data moved (reported as bandwidth).  A trim's bytes are
+  // the bytes it discarded: reported as such, never as bandwidth.
+  bool moves_data;
   // Shown even when nothing of the kind happened (zeros), so a consumer
   // finds reads and writes in every report; other kinds appear where they
   // happened.
@@ -60,6 +64,7 @@ inline constexpr std::array<OpKindInfo, kNumOpKinds> kOpKinds{{
     {OpKind::kRead, "read", "R", IOP_OP_READ, 0, true, true},
     {OpKind::kWrite, "write", "W", IOP_OP_WRITE, 0, true, true},
     {OpKind::kSync, "sync", "S", IOP_OP_FSYNC, 0, false, false},
+    {OpKind::kTrim, "trim", "T", IOP_OP_TRIM, IOP_CAP_TRIM, false, false},
     {OpKind::kMkdir, "mkdir", "MKD", IOP_OP_MKDIR, IOP_CAP_META_MKDIR, false, false},
     {OpKind::kRmdir, "rmdir", "RMD", IOP_OP_RMDIR, IOP_CAP_META_RMDIR, false, false},
     {OpKind::kCreate, "create", "CRE", IOP_OP_CREATE, IOP_CAP_META_CREATE, true, false},
@@ -83,13 +88,17 @@ static_assert(op_kind_rows_in_order(), "kOpKinds must list the kinds in OpKind o
 
 inline constexpr const OpKindInfo& info(OpKind kind) { return kOpKinds[static_cast<size_t>(kind)]; }
 
-// read, write; fsync, fdatasync and trim count as sync; metadata ops as their own.
+// read, write, trim; fsync and fdatasync count as sync; metadata ops as their own.
 inline constexpr OpKind op_kind_of(uint8_t op) {
   return op == IOP_OP_READ    ? OpKind::kRead
          : op == IOP_OP_WRITE ? OpKind::kWrite
+         : op == IOP_OP_TRIM  ? OpKind::kTrim
          : op < IOP_OP_MKDIR  ? OpKind::kSync
                               : static_cast<OpKind>(op - IOP_OP_MKDIR + kFirstMetaKind);
 }
+static_assert(op_kind_of(IOP_OP_FDATASYNC) == OpKind::kSync && op_kind_of(IOP_OP_TRIM) == OpKind::kTrim &&
+                  op_kind_of(IOP_OP_MKDIR) == OpKind::kMkdir && op_kind_of(IOP_OP_LIST) == OpKind::kList,
+              "op_kind_of must agree with kOpKinds");
 
 inline const char* to_string(OpKind kind) { return info(kind).name; }
 
@@ -119,8 +128,9 @@ struct OpStatsSet {
     }
     priority.clear();
   }
-  // Reads and writes together (syncs move no data and metadata operations
-  // are their own kinds: both are reported apart, never folded into it).
+  // Reads and writes together (syncs and trims move no data and metadata
+  // operations are their own kinds: all are reported apart, never folded
+  // into it).
   OpStats data_total() const {
     OpStats t = kinds[static_cast<size_t>(OpKind::kRead)];
     t.merge(kinds[static_cast<size_t>(OpKind::kWrite)]);

@@ -11,6 +11,7 @@ void RunResult::add_phase(const RunResult& p) {
   read.merge(p.read);
   write.merge(p.write);
   sync.merge(p.sync);
+  trim.merge(p.trim);
   meta.merge(p.meta);
   if (p.io_priority != 0 && !mixed_priorities) {
     if (io_priority == 0) {
@@ -63,6 +64,8 @@ void RunResult::add_phase(const RunResult& p) {
   read_intended.merge(p.read_intended);
   write_intended.merge(p.write_intended);
   schedule_lag.merge(p.schedule_lag);
+  replay_timed |= p.replay_timed;
+  replay_lag.merge(p.replay_lag);
   lock_conflicts += p.lock_conflicts;
   verifying |= p.verifying;
   verify_failures += p.verify_failures;
@@ -80,6 +83,7 @@ void RunResult::add_phase(const RunResult& p) {
         mine.read.merge(theirs.read);
         mine.write.merge(theirs.write);
         mine.sync.merge(theirs.sync);
+        mine.trim.merge(theirs.trim);
         mine.meta.merge(theirs.meta);
         mine.worker_ops = theirs.worker_ops;
         mine.window_ns += theirs.window_ns;

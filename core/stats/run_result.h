@@ -49,6 +49,7 @@ struct RunResult {
   OpStats read;                 // merged over all workers
   OpStats write;
   OpStats sync;                 // fsync and fdatasync operations
+  OpStats trim;                 // trims; bytes: the bytes discarded (never bandwidth)
   // Metadata operations, one kind each ([kFirstMetaKind, kNumOpKinds); the
   // data kinds of this set stay empty: they are read, write and sync above).
   OpStatsSet meta;
@@ -93,6 +94,11 @@ struct RunResult {
   // intended start = service latency + this lag + waiting for a free slot
   // (the device's queueing).
   LatencyHistogram schedule_lag;
+  // --replay on a timed schedule: per IO, how long after its recorded time
+  // (scaled by --replay-speed) it was submitted; includes waiting for a
+  // free slot when the target is slower than the recording.
+  bool replay_timed = false;
+  LatencyHistogram replay_lag;
 
   uint64_t lock_conflicts = 0;   // --lock-mode: IOs that found their range locked by another worker
   std::vector<int> worker_cpus;  // the CPU each worker last ran on
@@ -123,7 +129,7 @@ struct RunResult {
   // Composite workloads: each concurrent group of workers' own counters.
   struct GroupResult {
     std::string name;
-    OpStats read, write, sync;
+    OpStats read, write, sync, trim;
   };
   std::vector<GroupResult> groups;
 

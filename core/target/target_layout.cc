@@ -225,8 +225,11 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
           file.block_device = true;
           if (writes && !spec.allow_device_writes) {
             throw UsageError(fmt::format(
-                "target '{}' is a block device and the job writes ({}% writes), which destroys its "
-                "contents; add --allow-device-writes to do it anyway", file.path, 100 - spec.read_percent));
+                "target '{}' is a block device and the job {}, which destroys its contents; add "
+                "--allow-device-writes to do it anyway", file.path,
+                spec.trim_percent == 0 ? fmt::format("writes ({}% writes)", spec.write_percent())
+                                       : fmt::format("writes or trims ({}% writes, {}% trims)", spec.write_percent(),
+                                                     spec.trim_percent)));
           }
           if (writes && !spec.allow_mounted_writes) {
             const std::string use = block_device_use(file.path);
@@ -340,9 +343,11 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     layout.workers.push_back(std::move(a));
   }
 
-  // Stop conditions.  Without any, the job makes one complete pass.
-  const bool complete_pass = spec.run_until_complete ||
-                             (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0);
+  // Stop conditions.  Without any, the job makes one complete pass (a
+  // replay ends with its trace instead).
+  const bool complete_pass = spec.replay.empty() &&
+                             (spec.run_until_complete ||
+                              (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0));
   if (spec.verify && writes && threads > 1 && !complete_pass && !partitioned && !per_worker_files) {
     throw UsageError(
         "--verify: several workers writing one shared file could have two IOs on one block at once, and each "

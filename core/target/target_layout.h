@@ -9,12 +9,15 @@
 #define IOPULSE_TARGET_TARGET_LAYOUT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "job/job_spec.h"
 
 namespace iopulse {
+
+struct ReplayPlan;  // trace/replay_plan.h
 
 struct PlannedFile {
   std::string path;
@@ -75,6 +78,9 @@ struct TargetLayout {
   std::vector<WorkerAssignment> workers;  // one per worker
   uint32_t logical_block_size = 512;      // O_DIRECT alignment of the target
   uint64_t total_ops = 0;                 // sum of op limits (0 when none)
+  // --replay: the trace each worker replays (set by PlannedWorkload::plan
+  // once the files are known); null otherwise.
+  std::shared_ptr<const ReplayPlan> replay;
 
   // Plans `spec`.  `diskless` engines do no IO, so the target need not
   // exist and is never created.  Throws UsageError on an invalid job.

@@ -80,6 +80,33 @@ TEST(EngineCapabilities, DirectOnAnEngineWithoutDirectIsRefused) {
                            "capability direct)");
 }
 
+// mmap cannot trim; io_uring can, but not on an iopoll ring (it takes only
+// polled reads and writes).
+TEST(EngineCapabilities, TrimOnAnEngineWithoutTrimIsRefusedBeforeAnyFileIsTouched) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::string json = dir.file("out.json");
+  expect_refused_untouched({target, "--engine", "mmap", "--file-size", "1M", "--trim-percent", "10",
+                            "--total-ops", "8", "--json-output", json, "-q"},
+                           target, json,
+                           "--trim-percent: engine mmap does not support trim (it lacks the capability trim)");
+  expect_refused_untouched({target, "--engine", "io_uring", "--io_uring.iopoll", "--direct", "--file-size", "1M",
+                            "--trim-percent", "10", "--total-ops", "8", "--json-output", json, "-q"},
+                           target, json,
+                           "--trim-percent: engine io_uring does not support trim with the engine options given "
+                           "(its instance reports no capability trim)");
+  // Shares that cannot add up, and trims with verification, are refused the
+  // same way.
+  expect_refused_untouched({target, "--file-size", "1M", "--trim-percent", "101", "--json-output", json, "-q"},
+                           target, json, "--trim-percent: '101'");
+  expect_refused_untouched({target, "--file-size", "1M", "--read-percent", "90", "--trim-percent", "20",
+                            "--json-output", json, "-q"},
+                           target, json, "--read-percent 90 and --trim-percent 20 add up to 110");
+  expect_refused_untouched({target, "--file-size", "1M", "--trim-percent", "20", "--verify", "--json-output", json,
+                            "-q"},
+                           target, json, "--trim-percent 20: cannot be combined with --verify");
+}
+
 // io_uring can fsync, but not on an iopoll ring: what its instance reports
 // for the job's options decides.
 TEST(EngineCapabilities, WhatTheInstanceReportsDecides) {

@@ -46,7 +46,7 @@ LiveLine::Progress seen_all(RunGoal goal, uint64_t elapsed_ns, uint64_t ops, uin
   p.elapsed_ns = elapsed_ns;
   p.ops = ops;
   p.bytes = bytes;
-  for (size_t k = 0; k < kFirstMetaKind; ++k) p.seen[k] = true;
+  for (OpKind k : {OpKind::kRead, OpKind::kWrite, OpKind::kSync}) p.seen[static_cast<size_t>(k)] = true;
   return p;
 }
 

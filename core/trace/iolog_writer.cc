@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "trace/iolog_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace iopulse {
+namespace {
+
+// Writes all of [data, data + bytes); returns 0 or an errno.
+int write_all(int fd, const char* data, size_t bytes) {
+  while (bytes > 0) {
+    const ssize_t n = ::write(fd, data, bytes);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    data += n;
+    bytes -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+}  // namespace
+
+IoLogWriter::IoLogWriter(const std::string& path, const IoLogHeader& header) : path_(path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), fmt::format("--write-iolog '{}'", path));
+  const std::string bytes = header.encode();
+  if (const int err = write_all(fd_, bytes.data(), bytes.size()); err != 0) {
+    ::close(fd_);
+    throw std::system_error(err, std::generic_category(), fmt::format("--write-iolog '{}'", path));
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+IoLogWriter::~IoLogWriter() { (void)finish(); }
+
+void IoLogWriter::submit(IoLogBuffer* buffer) {
+  buffer->returned.store(false, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(buffer);
+  }
+  queued_.notify_one();
+}
+
+void IoLogWriter::wait_returned(const IoLogBuffer* buffer) {
+  std::unique_lock lock(mutex_);
+  returned_.wait(lock, [&] { return buffer->returned.load(std::memory_order_acquire); });
+}
+
+void IoLogWriter::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping with nothing left
+    IoLogBuffer* buffer = queue_.front();
+    queue_.pop_front();
+    const bool failed = !error_.empty();
+    lock.unlock();
+    int err = 0;
+    if (!failed) {
+      err = write_all(fd_, reinterpret_cast<const char*>(buffer->records.get()),
+                      size_t{buffer->count} * sizeof(IoLogRecord));
+    }
+    lock.lock();
+    if (err != 0 && error_.empty()) error_ = fmt::format("--write-iolog '{}': {}", path_, std::strerror(err));
+    buffer->returned.store(true, std::memory_order_release);
+    returned_.notify_all();
+  }
+}
+
+std::string IoLogWriter::finish() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return error_;
+    finished_ = true;
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  if (fd_ >= 0) {
+    if (::close(fd_) != 0 && error_.empty()) {
+      error_ = fmt::format("--write-iolog '{}': {}", path_, std::strerror(errno));
+    }
+    fd_ = -1;
+  }
+  return error_;
+}
+
+}  // namespace iopulse

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "trace/trace_source.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "trace/fio_iolog_reader.h"
+#include "trace/iolog_format.h"
+#include "trace/iolog_reader.h"
+
+namespace iopulse {
+
+std::unique_ptr<TraceSource> open_trace(const std::string& path) {
+  char magic[sizeof kIoLogMagic] = {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("'{}'", path));
+  const ssize_t n = ::read(fd, magic, sizeof magic);
+  ::close(fd);
+  if (n == static_cast<ssize_t>(sizeof magic) && std::memcmp(magic, kIoLogMagic, sizeof magic) == 0) {
+    return std::make_unique<IoLogReader>(path);
+  }
+  return std::make_unique<FioIologReader>(path);
+}
+
+}  // namespace iopulse

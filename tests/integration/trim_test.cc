@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// --trim-percent against observers IOPulse does not control: the recorder
+// fixture engine (every IO it was handed, with op, offset and length), and
+// the file system's own map of a file's holes (SEEK_HOLE/SEEK_DATA, stat's
+// block count) after the sync and io_uring engines punched them.  The
+// outputs (JSON, its time series, CSV, fio JSON) must carry the trim counts
+// the observers saw, apart from reads and writes.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+const std::string kRecorderDir = std::string(IOPULSE_FIXTURE_PLUGIN_DIR) + "/recorder";
+
+struct RecordedIo {
+  char op = 0;
+  uint64_t offset = 0;
+  uint32_t len = 0;
+};
+
+std::vector<RecordedIo> read_records(const std::string& path) {
+  std::vector<RecordedIo> all;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "no record " << path;
+  RecordedIo io;
+  uint64_t known = 0, observed = 0;
+  std::string hash;
+  while (in >> io.op >> io.offset >> io.len >> known >> observed >> hash) all.push_back(io);
+  return all;
+}
+
+std::vector<std::string> split(const std::string& line, char sep) {
+  std::vector<std::string> cells;
+  std::istringstream in(line);
+  for (std::string cell; std::getline(in, cell, sep);) cells.push_back(cell);
+  return cells;
+}
+
+// Sum of one CSV column over the job-wide rows ("all"), found by its header.
+uint64_t csv_column_sum(const std::string& csv, const std::string& column) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  const std::vector<std::string> header = split(line, ',');
+  size_t at = header.size();
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == column) at = i;
+  }
+  EXPECT_LT(at, header.size()) << "no column " << column << " in " << line;
+  uint64_t sum = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("all,", 0) != 0) continue;
+    const std::vector<std::string> cells = split(line, ',');
+    if (at < cells.size()) sum += std::stoull(cells[at]);
+  }
+  return sum;
+}
+
+TEST(Trim, TheRecorderSeesTheTrimShareAtWriteOffsetsAndSizes) {
+  ScratchDir dir;
+  const std::string json = dir.file("out.json"), csv = dir.file("ts.csv"), log = dir.file("log");
+  const uint64_t file_size = 64 << 20;
+  const RunOutcome r = run_iopulse({dir.file("target"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
+                                    "--recorder.log=" + log, "--recorder.min-ns=0", "--file-size", "64M",
+                                    "--random", "--read-percent", "50", "--trim-percent", "20",
+                                    "--read-block-size", "4k", "--write-block-size", "16k", "--total-ops",
+                                    "20000", "--queue-depth", "8", "--json-output", json, "--csv-output", csv,
+                                    "--stats-interval", "100ms", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto ios = read_records(log + ".0");
+  ASSERT_EQ(ios.size(), 20000u);
+  std::map<char, uint64_t> ops, bytes;
+  for (const RecordedIo& io : ios) {
+    ++ops[io.op];
+    bytes[io.op] += io.len;
+    if (io.op == 't') {
+      // A trim takes a write's size and an offset of the write mix.
+      ASSERT_EQ(io.len, 16384u) << "trim at " << io.offset;
+      ASSERT_EQ(io.offset % 4096, 0u);
+      ASSERT_LE(io.offset + io.len, file_size);
+    }
+  }
+  // 20% trims, 50% reads, 30% writes, within a few standard deviations.
+  EXPECT_NEAR(static_cast<double>(ops['t']), 4000, 300);
+  EXPECT_NEAR(static_cast<double>(ops['r']), 10000, 300);
+  EXPECT_NEAR(static_cast<double>(ops['w']), 6000, 300);
+  EXPECT_EQ(ops['s'], 0u) << "trims were issued as syncs";
+
+  const auto j = read_json(json);
+  EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), ops['t']);
+  EXPECT_EQ(j["trim"]["bytes"].get<uint64_t>(), bytes['t']);
+  EXPECT_EQ(j["trim"]["errors"].get<uint64_t>(), 0u) << "the recorder refused a trim that carried a buffer";
+  uint64_t timed = 0;  // every trim has its latency in the trim histogram
+  for (const auto& bucket : j["trim"]["latency_ns"]["histogram"]) timed += bucket[2].get<uint64_t>();
+  EXPECT_EQ(timed, ops['t']);
+  EXPECT_EQ(j["read"]["ops"].get<uint64_t>(), ops['r']);
+  EXPECT_EQ(j["write"]["ops"].get<uint64_t>(), ops['w']);
+  // "total" is reads and writes: trims are not data moved.
+  EXPECT_EQ(j["total"]["ops"].get<uint64_t>(), ops['r'] + ops['w']);
+  EXPECT_EQ(j["total"]["bytes"].get<uint64_t>(), bytes['r'] + bytes['w']);
+  EXPECT_FALSE(j.contains("sync"));
+  EXPECT_EQ(j["config"]["trim_percent"], 20);
+  EXPECT_EQ(j["config"]["write_percent"], 30);
+
+  // The time series adds up to the same counts, in JSON and in CSV.
+  uint64_t series_trims = 0;
+  for (const auto& interval : j["timeseries"]) {
+    if (interval.contains("trim")) series_trims += interval["trim"]["ops"].get<uint64_t>();
+  }
+  EXPECT_EQ(series_trims, ops['t']);
+  const std::string text = read_file(csv);
+  EXPECT_EQ(csv_column_sum(text, "trim_ops"), ops['t']);
+  EXPECT_EQ(csv_column_sum(text, "trim_bytes"), bytes['t']);
+  EXPECT_EQ(csv_column_sum(text, "total_ops"), ops['r'] + ops['w']);
+}
+
+TEST(Trim, FioJsonFillsItsTrimSection) {
+  ScratchDir dir;
+  const std::string log = dir.file("log");
+  const RunOutcome r = run_iopulse({dir.file("target"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
+                                    "--recorder.log=" + log, "--recorder.min-ns=0", "--file-size", "16M",
+                                    "--random", "--trim-percent", "40", "--total-ops", "5000",
+                                    "--output-format", "fio-json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  uint64_t trims = 0, trimmed = 0, reads = 0;
+  for (const RecordedIo& io : read_records(log + ".0")) {
+    trims += io.op == 't';
+    trimmed += io.op == 't' ? io.len : 0;
+    reads += io.op == 'r';
+  }
+  ASSERT_GT(trims, 0u);
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& job = j["jobs"][0];
+  EXPECT_EQ(job["trim"]["total_ios"].get<uint64_t>(), trims);
+  EXPECT_EQ(job["trim"]["io_bytes"].get<uint64_t>(), trimmed);
+  EXPECT_EQ(job["read"]["total_ios"].get<uint64_t>(), reads);
+  EXPECT_EQ(job["sync"]["total_ios"].get<uint64_t>(), 0u);
+}
+
+// Bytes of [0, size) that are holes, by the file system's SEEK_HOLE /
+// SEEK_DATA map.
+uint64_t hole_bytes(const std::string& path, uint64_t size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(fd, 0) << path;
+  uint64_t holes = 0;
+  for (off_t pos = 0; static_cast<uint64_t>(pos) < size;) {
+    const off_t hole = ::lseek(fd, pos, SEEK_HOLE);
+    if (hole < 0 || static_cast<uint64_t>(hole) >= size) break;
+    off_t data = ::lseek(fd, hole, SEEK_DATA);
+    if (data < 0) data = static_cast<off_t>(size);
+    holes += static_cast<uint64_t>(data - hole);
+    pos = data;
+  }
+  ::close(fd);
+  return holes;
+}
+
+// A complete pass (the default stop) visits every block once, each a read
+// or a trim: the holes the file system reports afterwards are exactly the
+// bytes the results say were trimmed, and the file kept its size.
+void expect_punched_holes(const std::string& engine) {
+  ScratchDir dir;
+  const std::string target = dir.file("target"), json = dir.file("out.json");
+  const uint64_t size = 16 << 20;
+  const RunOutcome r = run_iopulse({target, "--engine", engine, "--file-size", "16M", "--block-size", "64k",
+                                    "--random", "--trim-percent", "40", "--queue-depth", "4", "--json-output",
+                                    json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = read_json(json);
+  EXPECT_EQ(j["stop_reason"], "complete");
+  const uint64_t trims = j["trim"]["ops"].get<uint64_t>();
+  const uint64_t trimmed = j["trim"]["bytes"].get<uint64_t>();
+  EXPECT_EQ(j["trim"]["errors"].get<uint64_t>(), 0u);
+  EXPECT_EQ(trimmed, trims * 65536);
+  EXPECT_EQ(trims + j["read"]["ops"].get<uint64_t>(), size / 65536) << "the pass did not cover every block once";
+  EXPECT_GT(trims, 40u);
+  EXPECT_LT(trims, 160u);
+
+  struct stat st {};
+  ASSERT_EQ(::stat(target.c_str(), &st), 0);
+  EXPECT_EQ(static_cast<uint64_t>(st.st_size), size) << "a trim changed the file's size";
+  EXPECT_EQ(hole_bytes(target, size), trimmed) << engine << ": the holes are not what was trimmed";
+  // The blocks the file still holds: everything but the holes, give or take
+  // one file system block (ext4 may keep the dataset marker, an extended
+  // attribute, in a block of its own), far below one 64 KiB trim.
+  const uint64_t held = static_cast<uint64_t>(st.st_blocks) * 512;
+  EXPECT_GE(held, size - trimmed);
+  EXPECT_LE(held, size - trimmed + 4096) << "the file holds more than its data outside the holes";
+}
+
+TEST(Trim, TheSyncEnginePunchesHolesTheFileSystemReports) { expect_punched_holes("sync"); }
+
+TEST(Trim, TheIoUringEnginePunchesHolesTheFileSystemReports) { expect_punched_holes("io_uring"); }
+
+}  // namespace
+}  // namespace iopulse::test
