@@ -93,10 +93,10 @@ n_built=$(find "$scratch" -maxdepth 1 -name "*_${version}_${arch}.deb" ! -name '
 [ "$n_built" -eq "${#packages[@]}" ] || fail "$n_built packages built, expected ${#packages[@]}: $(ls "$scratch")"
 deb() { echo "$scratch/${1}_${version}_${arch}.deb"; }
 
-# 2. lintian: no error, no warning.  Informational tags are shown; each one
-# kept is explained in debian/README.source.
+# 2. lintian: no error, no warning.  Informational, pedantic and experimental
+# tags are shown; each one kept is explained in debian/README.source.
 changes="$scratch/iopulse_${version}_${arch}.changes"
-if ! lintian --fail-on error,warning --display-info "$changes" >"$scratch/lintian.log" 2>&1; then
+if ! lintian --fail-on error,warning --display-info --pedantic --display-experimental "$changes" >"$scratch/lintian.log" 2>&1; then
   cat "$scratch/lintian.log" >&2
   fail "lintian reports errors or warnings"
 fi

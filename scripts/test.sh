@@ -22,7 +22,7 @@ IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian binutils file groff-base zsh 
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time,
 # then the Debian packages built, checked with lintian, installed, used and
-# purged (scripts/test-packages.sh, about 6 minutes on 2 cores); with
+# purged (scripts/test-packages.sh: about 10.5 minutes of CPU, so about 6 on 2 idle cores); with
 # IOPULSE_SANITIZERS=1 first the tests again under AddressSanitizer,
 # LeakSanitizer and UndefinedBehaviorSanitizer (scripts/test-sanitizers.sh).
 if [ "$#" -eq 0 ]; then
