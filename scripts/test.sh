@@ -18,7 +18,7 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # python3-pandas (reads the CSV time series) observe the outputs.  The Debian package test
 # (cmake -DIOPULSE_PACKAGE_TESTS=ON) also needs debhelper and lintian:
 # IOPULSE_EXTRA_PACKAGES="debhelper lintian" scripts/test.sh.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
+IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio blktrace tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time;
