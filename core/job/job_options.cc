@@ -390,6 +390,10 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().metadata.mix = MetadataSpec::parse_mix(label, text); }},
     {"md-fsync", kMetadata, "", "fsync each file before closing it in file-create and write",
      APPLY { job.spec().metadata.fsync = flag_value(text, label); }},
+    {"md-stride", kMetadata, "N",
+     "stat, read and remove another worker's items (mdtest -N): worker w works on those of worker "
+     "(w + k*N) % workers, k = 1 for stat, 2 for read, 3 for file-remove; 0 (default): its own",
+     APPLY { job.spec().metadata.stride = static_cast<uint32_t>(parse_count(label, text, 0, 1'000'000)); }},
     {"md-allow-nonempty", kMetadata, "", "let tree-create work in a TARGET that already holds other entries",
      APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); }},
 
@@ -560,7 +564,7 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
                                        job.label_of("md-depth")));
   }
   if (files && md.items == 0) {
-    throw UsageError(fmt::format("--md-phases: phases on files need files; give --md-items 1 or more"));
+    throw UsageError(fmt::format("--md-phases: phases on files or item directories need items; give --md-items 1 or more"));
   }
   if (mix && md.mix.empty()) throw UsageError("--md-phases mix: give the ops of the mix with --md-mix");
   if (!mix && !md.mix.empty()) {
