@@ -135,7 +135,8 @@ def main() -> int:
     mdtest = a.mdtest or (build_mdtest(a.ior_source) if a.ior_source else None)
     work = Path(tempfile.mkdtemp(prefix="iopulse-mdbench-", dir=a.dir))
     dirs = sum(a.branching ** level for level in range(a.depth))
-    print(f"tree per rank: {dirs} directories, {dirs * a.items} files of {a.file_size} bytes; "
+    items = "item directories" if a.dirs else f"files of {a.file_size} bytes"
+    print(f"tree per rank: {dirs} directories, {dirs * a.items} {items}; "
           f"iopulse engine {a.engine}, queue depth {a.queue_depth}; {a.reps} interleaved repetitions")
     try:
         for ranks in [int(r) for r in a.ranks.split(",")]:
