@@ -16,8 +16,9 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # its fio_jsonplus_clat2csv reads IOPulse's fio-json+ output.  tmux (the live view read
 # off a real terminal), prometheus (promtool checks the metrics text) and
 # python3-pandas (reads the CSV time series) observe the outputs.  debhelper, lintian and
-# binutils build and check the Debian packages (scripts/test-packages.sh).
-IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian binutils file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
+# binutils build and check the Debian packages (scripts/test-packages.sh).  blkparse
+# (blktrace) reads the blktrace captures the replay tests write.
+IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian binutils file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio blktrace tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
 # The whole run (no ctest arguments): the parsers fuzzed for a bounded time,

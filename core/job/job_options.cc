@@ -186,8 +186,8 @@ const std::vector<JobOption> kOptions = {
     {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
      APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
     {"replay", kReplay, "FILE",
-     "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog) or a fio iolog "
-     "(version 2 or 3); see docs/replay.md",
+     "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog), a fio iolog "
+     "(version 2 or 3) or a blktrace capture (NAME for NAME.blktrace.N, or one file); see docs/replay.md",
      APPLY { job.spec().replay = file_name(text, label); }},
     {"replay-speed", kReplay, "X|max",
      "replay timing: 1 as recorded (default), X times as fast (0.5 half as fast), max as fast as possible",

@@ -36,7 +36,10 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
       if (n == 0) break;
       for (size_t i = 0; i < n; ++i, ++k) {
         const TraceRecord& r = chunk[i];
-        ++plan.worker_ios[plan.spread ? k % plan.workers : r.worker];
+        const uint32_t w = plan.spread ? static_cast<uint32_t>(k % plan.workers) : r.worker;
+        // A blktrace capture finds its CPUs as it goes (workers() grows).
+        if (w >= plan.worker_ios.size()) plan.worker_ios.resize(w + 1, 0);
+        ++plan.worker_ios[w];
         switch (r.op) {
           case IOP_OP_READ: ++plan.reads; break;
           case IOP_OP_WRITE: ++plan.writes; break;
@@ -59,6 +62,11 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
       }
     }
     plan.trace_files = source->files();
+    if (!plan.spread) {
+      plan.recorded_workers = source->workers();
+      plan.workers = plan.recorded_workers;
+      plan.worker_ios.resize(plan.workers, 0);
+    }
   } catch (const TraceError& e) {
     throw UsageError(fmt::format("{}: {}", label, e.what()));
   } catch (const std::system_error& e) {
