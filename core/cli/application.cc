@@ -44,6 +44,7 @@
 #include "report/live_line.h"
 #include "report/preparation_progress.h"
 #include "report/prometheus_exporter.h"
+#include "trace/blktrace_reader.h"
 #include "report/run_goal.h"
 #include "report/text_report.h"
 #include "report/time_series_files.h"
@@ -325,7 +326,13 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
   if (!spec.verify_journal.empty()) inputs.push_back({"the verify journal", spec.verify_journal});
-  if (!spec.replay.empty()) inputs.push_back({"the replayed trace", spec.replay});
+  if (!spec.replay.empty()) {
+    inputs.push_back({"the replayed trace", spec.replay});
+    // A blktrace capture by its base name is its per-CPU files.
+    for (const std::string& f : blktrace_capture_files(spec.replay)) {
+      if (f != spec.replay) inputs.push_back({"the replayed trace", f});
+    }
+  }
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
       for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});

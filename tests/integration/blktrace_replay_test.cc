@@ -269,6 +269,15 @@ TEST(BlktraceReplay, RefusesCorruptCaptures) {
   std::string past = encode(cut);
   past[past.size() - 8 - 2] = 100;  // pdu_len 100, 8 bytes there
   refused(past, std::to_string(past.size() - 8 - 48) + ": its 100-byte payload runs past the end");
+
+  // An output that would overwrite a per-CPU file of the capture.
+  const std::string cap = write_capture(dir, "cap");
+  const std::string before = read_file(dir.file("cap.blktrace.1"));
+  const RunOutcome r = replay(dir, cap, dir.file("log"), {"--json-output", dir.file("cap.blktrace.1")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("the replayed trace"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(read_file(dir.file("cap.blktrace.1")), before);
 }
 
 // A capture that goes bad while it is replayed (records overwritten once
