@@ -204,12 +204,15 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().replay_speed = v;
      }},
-    {"replay-workers", kReplay, "recorded|threads",
-     "one worker per recorded worker (default), or the trace's IOs dealt round-robin to --threads workers",
+    {"replay-workers", kReplay, "recorded|pid|threads",
+     "one worker per recorded worker (default; a blktrace capture's CPUs), per process of a blktrace capture (pid), "
+     "or the trace's IOs dealt round-robin to --threads workers",
      APPLY {
-       if (text == "recorded") job.spec().replay_spread = false;
-       else if (text == "threads") job.spec().replay_spread = true;
-       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, threads", label, text));
+       job.spec().replay_spread = text == "threads";
+       job.spec().replay_by_pid = text == "pid";
+       if (text != "recorded" && text != "pid" && text != "threads") {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, pid, threads", label, text));
+       }
      }},
     {"replay-redirect", kReplay, "TARGET",
      "send every IO of the trace to TARGET, whatever file it names (fio's replay_redirect); TARGET is the job's target",

@@ -40,7 +40,7 @@ std::vector<std::string> blktrace_capture_files(const std::string& path) {
   return files;
 }
 
-BlktraceReader::BlktraceReader(const std::vector<std::string>& paths) {
+BlktraceReader::BlktraceReader(const std::vector<std::string>& paths, bool by_pid) : by_pid_(by_pid) {
   inputs_.reserve(paths.size());
   for (const std::string& p : paths) {
     inputs_.push_back(Input{std::make_unique<BlktraceFile>(p), {}, false});
@@ -85,7 +85,7 @@ void BlktraceReader::convert(const BlkEvent& e) {
   TraceRecord r;
   r.time_ns = e.time_ns > start_ns_ ? e.time_ns - start_ns_ : 0;
   r.file = device_index(e.device);
-  r.worker = cpu_index(e.cpu);
+  r.worker = cpu_index(by_pid_ ? e.pid : e.cpu);
   const auto push = [&](uint8_t op, uint64_t offset, uint32_t len) {
     TraceRecord& p = pending_[pending_count_++];
     p = r;

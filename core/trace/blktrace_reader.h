@@ -15,7 +15,8 @@
 //
 // Times are ns since the first IO taken.  Each recorded device (dev_t) is
 // one trace file, named "device MAJ:MIN", numbered in the order it first
-// appears; each CPU is one recorded worker, numbered the same way.  Both
+// appears; each CPU (or, by_pid, each process) is one recorded worker,
+// numbered the same way.  Both
 // lists grow while the trace is read.
 //
 // Memory: one BlktraceFile chunk per file, the device and CPU lists.
@@ -34,8 +35,10 @@ namespace iopulse {
 
 class BlktraceReader final : public TraceSource {
  public:
-  // Opens every file of `paths` (one capture).  Throws std::system_error.
-  explicit BlktraceReader(const std::vector<std::string>& paths);
+  // Opens every file of `paths` (one capture).  `by_pid`: a recorded worker
+  // per process (the pid field) instead of per CPU.  Throws
+  // std::system_error.
+  explicit BlktraceReader(const std::vector<std::string>& paths, bool by_pid = false);
   ~BlktraceReader() override;
 
   size_t read(TraceRecord* out, size_t n) override;
@@ -64,7 +67,8 @@ class BlktraceReader final : public TraceSource {
   size_t pending_pos_ = 0, pending_count_ = 0;
   bool have_start_ = false;
   uint64_t start_ns_ = 0;
-  std::vector<uint32_t> devices_, cpus_;  // raw values, by index
+  bool by_pid_ = false;
+  std::vector<uint32_t> devices_, cpus_;  // raw values (CPUs or pids), by index
   std::vector<std::string> device_names_;
 };
 

@@ -17,6 +17,7 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
   plan.path = spec.replay;
   plan.speed = spec.replay_speed;
   plan.spread = spec.replay_spread;
+  plan.by_pid = spec.replay_by_pid;
   plan.mapping.redirect = !spec.replay_redirect.empty();
   plan.mapping.divisor = spec.replay_scale == 0 ? 1 : spec.replay_scale;
   plan.mapping.fit = spec.replay_scale == 0;
@@ -24,8 +25,12 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
   const std::string label = fmt::format("--replay '{}'", spec.replay);
   std::unique_ptr<TraceSource> source;
   try {
-    source = open_trace(spec.replay);
+    source = open_trace(spec.replay, plan.by_pid);
     plan.format = source->format();
+    if (plan.by_pid && plan.format.rfind("blktrace", 0) != 0) {
+      throw UsageError(fmt::format("--replay-workers pid: the trace ({}) records no processes; accepted: pid with a "
+                                   "blktrace capture", plan.format));
+    }
     plan.recorded_workers = source->workers();
     plan.workers = plan.spread ? spec.threads : plan.recorded_workers;
     plan.worker_ios.assign(plan.workers, 0);

@@ -19,7 +19,7 @@
 
 namespace iopulse {
 
-std::unique_ptr<TraceSource> open_trace(const std::string& path) {
+std::unique_ptr<TraceSource> open_trace(const std::string& path, bool by_pid) {
   char magic[sizeof kIoLogMagic] = {};
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -27,7 +27,7 @@ std::unique_ptr<TraceSource> open_trace(const std::string& path) {
     // A blktrace capture by its base name: NAME.blktrace.0, .1, ...
     if (err == ENOENT) {
       const std::vector<std::string> cpus = blktrace_capture_files(path);
-      if (!cpus.empty()) return std::make_unique<BlktraceReader>(cpus);
+      if (!cpus.empty()) return std::make_unique<BlktraceReader>(cpus, by_pid);
     }
     throw std::system_error(err, std::generic_category(), fmt::format("'{}'", path));
   }
@@ -40,7 +40,7 @@ std::unique_ptr<TraceSource> open_trace(const std::string& path) {
   bool swapped = false;
   std::memcpy(&blk_magic, magic, sizeof blk_magic);
   if (n >= static_cast<ssize_t>(sizeof blk_magic) && is_blk_magic(blk_magic, &swapped)) {
-    return std::make_unique<BlktraceReader>(std::vector<std::string>{path});
+    return std::make_unique<BlktraceReader>(std::vector<std::string>{path}, by_pid);
   }
   return std::make_unique<FioIologReader>(path);
 }

@@ -45,7 +45,11 @@ struct Event {
   uint32_t action;
   uint32_t cpu;
   std::string pdu;
+  uint32_t pid = 0;  // 0: 4242 + cpu
 };
+
+// The process that queued each event: one per CPU unless told.
+uint32_t pid_of(const Event& e) { return e.pid != 0 ? e.pid : 4242 + e.cpu; }
 
 template <typename T>
 void put(std::string& out, T v, bool swap) {
@@ -67,7 +71,7 @@ std::string encode(const std::vector<Event>& events, bool swap = false) {
     put<uint64_t>(out, e.sector, swap);
     put<uint32_t>(out, e.bytes, swap);
     put<uint32_t>(out, e.action, swap);
-    put<uint32_t>(out, 4242 + e.cpu, swap);  // pid
+    put<uint32_t>(out, pid_of(e), swap);
     put<uint32_t>(out, kDev, swap);
     put<uint32_t>(out, e.cpu, swap);
     put<uint16_t>(out, 0, swap);  // error
@@ -223,6 +227,32 @@ TEST(BlktraceReplay, RemapsMergesAndKeepsTime) {
   EXPECT_GE(j["window_ns"].get<uint64_t>(), 500'000'000u);
   EXPECT_LT(j["window_ns"].get<uint64_t>(), 2'000'000'000u);  // not the 5 s before the first IO
   EXPECT_EQ(j["read"]["ops"], 6);
+}
+
+// --replay-workers pid: one worker per process, whatever CPU it ran on;
+// refused for a trace that records no processes.
+TEST(BlktraceReplay, WorkersPerProcess) {
+  ScratchDir dir;
+  std::vector<Event> events;
+  for (uint32_t i = 0; i < 6; ++i) {
+    events.push_back({1000ull * i, 8ull * i, 4096, tc(kRead | kQueue) | kTaQueue, i % 2 == 0 ? 0u : 1u, "",
+                      i < 3 ? 10u : 11u});
+  }
+  write_bytes(dir.file("p.bin"), encode(events));
+  RunOutcome r = replay(dir, dir.file("p.bin"), dir.file("pid"), {"--replay-workers", "pid"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(recorded(dir.file("pid"), 0), (std::vector<Io>{{"r", 0, 4096}, {"r", 4096, 4096}, {"r", 8192, 4096}}));
+  EXPECT_EQ(recorded(dir.file("pid"), 1),
+            (std::vector<Io>{{"r", 12288, 4096}, {"r", 16384, 4096}, {"r", 20480, 4096}}));
+  r = replay(dir, dir.file("p.bin"), dir.file("cpu"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(recorded(dir.file("cpu"), 0), (std::vector<Io>{{"r", 0, 4096}, {"r", 8192, 4096}, {"r", 16384, 4096}}));
+
+  std::ofstream(dir.file("f.iolog")) << "fio version 3 iolog\n0 /x add\n1 /x read 0 4096\n";
+  r = replay(dir, dir.file("f.iolog"), dir.file("no"), {"--replay-workers", "pid"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--replay-workers pid: the trace (fio iolog v3) records no processes"), std::string::npos)
+      << r.err;
 }
 
 // blkparse -d dumps the per-CPU files into one, which replays the same.
