@@ -6,7 +6,8 @@
 Both tools build the same namespace (mdtest -z Z -b B -I N -u -F, i.e. IOPulse
 --md-depth Z+1 --md-branching B --md-items N, a tree per rank) and run the
 same phases: tree creation, file creation, stat, read, file removal, tree
-removal.  For each rank count (default 1 and 2, started with mpirun) the two
+removal.  With --dirs the items are directories instead (mdtest -D; IOPulse
+dir-create, dir-stat, dir-remove).  For each rank count (default 1 and 2, started with mpirun) the two
 tools run back to back, interleaved (mdtest, iopulse, mdtest, ...) for --reps
 repetitions, so drift hits both alike.  Per phase it prints each tool's median
 rate (operations per second over all ranks), the median of the per-repetition
@@ -36,7 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
            "OMPI_MCA_rmaps_base_oversubscribe": "1"}
 # IOPulse phase -> (its op kind, mdtest's SUMMARY row)
-PHASES = [
+FILE_PHASES = [
     ("tree-create", "mkdir", "Tree creation"),
     ("file-create", "create", "File creation"),
     ("stat", "stat", "File stat"),
@@ -44,6 +45,14 @@ PHASES = [
     ("file-remove", "unlink", "File removal"),
     ("tree-remove", "rmdir", "Tree removal"),
 ]
+DIR_PHASES = [
+    ("tree-create", "mkdir", "Tree creation"),
+    ("dir-create", "mkdir", "Directory creation"),
+    ("dir-stat", "stat", "Directory stat"),
+    ("dir-remove", "rmdir", "Directory removal"),
+    ("tree-remove", "rmdir", "Tree removal"),
+]
+PHASES = FILE_PHASES
 
 
 def build_mdtest(source: Path) -> Path:
@@ -72,8 +81,8 @@ def run_mdtest(binary: Path, ranks: int, work: Path, a) -> dict[str, float]:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
     out = run(mpirun(ranks, [str(binary), "-d", str(target), "-z", str(a.depth - 1), "-b", str(a.branching),
-                             "-I", str(a.items), "-u", "-F", "-C", "-T", "-E", "-r", "-w", str(a.file_size),
-                             "-e", str(a.file_size)]))
+                             "-I", str(a.items), "-u", "-D" if a.dirs else "-F", "-C", "-T", "-E", "-r",
+                             "-w", str(a.file_size), "-e", str(a.file_size)]))
     rates = {}
     for _, _, row in PHASES:
         # "   File creation     12345.678   12000.000   12100.000   100.000" (max, min, mean, stddev)
@@ -95,9 +104,9 @@ def run_iopulse(binary: Path, ranks: int, work: Path, a) -> dict[str, dict]:
                        "--json-output", str(result), "-q"]))
     doc = json.loads(result.read_text())
     phases = {}
-    for phase, (_, kind, _) in zip(doc["phases"], PHASES):
+    for phase, (name, kind, _) in zip(doc["phases"], PHASES):
         op = phase["metadata"][kind]
-        phases[kind] = {"rate": op["ops"] * 1e9 / phase["window_ns"],
+        phases[name] = {"rate": op["ops"] * 1e9 / phase["window_ns"],
                         "p50": op["latency_ns"]["percentiles"]["50"],
                         "p99": op["latency_ns"]["percentiles"]["99"]}
     shutil.rmtree(target, ignore_errors=True)
@@ -118,12 +127,16 @@ def main() -> int:
     p.add_argument("--engine", default="sync")
     p.add_argument("--queue-depth", type=int, default=1)
     p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--dirs", action="store_true", help="the items as directories (mdtest -D), not files (-F)")
     a = p.parse_args()
+    global PHASES
+    PHASES = DIR_PHASES if a.dirs else FILE_PHASES
 
     mdtest = a.mdtest or (build_mdtest(a.ior_source) if a.ior_source else None)
     work = Path(tempfile.mkdtemp(prefix="iopulse-mdbench-", dir=a.dir))
     dirs = sum(a.branching ** level for level in range(a.depth))
-    print(f"tree per rank: {dirs} directories, {dirs * a.items} files of {a.file_size} bytes; "
+    items = "item directories" if a.dirs else f"files of {a.file_size} bytes"
+    print(f"tree per rank: {dirs} directories, {dirs * a.items} {items}; "
           f"iopulse engine {a.engine}, queue depth {a.queue_depth}; {a.reps} interleaved repetitions")
     try:
         for ranks in [int(r) for r in a.ranks.split(",")]:
@@ -136,13 +149,13 @@ def main() -> int:
             print(f"  {'phase':<13}{'mdtest ops/s':>14}{'iopulse ops/s':>15}{'ratio':>8}"
                   f"{'iopulse p50':>13}{'p99':>11}")
             for phase, kind, row in PHASES:
-                io_rate = statistics.median(r[kind]["rate"] for r in io_runs)
-                p50 = statistics.median(r[kind]["p50"] for r in io_runs) / 1000
-                p99 = statistics.median(r[kind]["p99"] for r in io_runs) / 1000
+                io_rate = statistics.median(r[phase]["rate"] for r in io_runs)
+                p50 = statistics.median(r[phase]["p50"] for r in io_runs) / 1000
+                p99 = statistics.median(r[phase]["p99"] for r in io_runs) / 1000
                 md_text, ratio_text = "-", "-"
                 if md_runs and all(row in r for r in md_runs):
                     md_rate = statistics.median(r[row] for r in md_runs)
-                    ratio = statistics.median(i[kind]["rate"] / m[row] for i, m in zip(io_runs, md_runs))
+                    ratio = statistics.median(i[phase]["rate"] / m[row] for i, m in zip(io_runs, md_runs))
                     md_text, ratio_text = f"{md_rate:,.0f}", f"{ratio:.2f}"
                 print(f"  {phase:<13}{md_text:>14}{io_rate:>15,.0f}{ratio_text:>8}{p50:>10.1f} us{p99:>8.1f} us")
     finally:

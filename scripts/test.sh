@@ -15,18 +15,21 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # wrote (fio, from bootstrap, brings fio-dedupe); fio also runs the fio job-file tests and
 # its fio_jsonplus_clat2csv reads IOPulse's fio-json+ output.  tmux (the live view read
 # off a real terminal), prometheus (promtool checks the metrics text) and
-# python3-pandas (reads the CSV time series) observe the outputs.  The Debian package test
-# (cmake -DIOPULSE_PACKAGE_TESTS=ON) also needs debhelper and lintian:
-# IOPULSE_EXTRA_PACKAGES="debhelper lintian" scripts/test.sh.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
+# python3-pandas (reads the CSV time series) observe the outputs.  debhelper, lintian and
+# binutils build and check the Debian packages (scripts/test-packages.sh).  blkparse
+# (blktrace) reads the blktrace captures the replay tests write.
+IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian binutils file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio blktrace tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
-# The whole run (no ctest arguments): the parsers fuzzed for a bounded time;
-# with IOPULSE_SANITIZERS=1 first the tests again under AddressSanitizer,
+# The whole run (no ctest arguments): the parsers fuzzed for a bounded time,
+# then the Debian packages built, checked with lintian, installed, used and
+# purged (scripts/test-packages.sh: about 10.5 minutes of CPU, so about 6 on 2 idle cores); with
+# IOPULSE_SANITIZERS=1 first the tests again under AddressSanitizer,
 # LeakSanitizer and UndefinedBehaviorSanitizer (scripts/test-sanitizers.sh).
 if [ "$#" -eq 0 ]; then
   if [ "${IOPULSE_SANITIZERS:-0}" = 1 ]; then
     "$repo/scripts/test-sanitizers.sh"
   fi
   "$repo/scripts/fuzz.sh"
+  "$repo/scripts/test-packages.sh"
 fi

@@ -44,6 +44,7 @@
 #include "report/live_line.h"
 #include "report/preparation_progress.h"
 #include "report/prometheus_exporter.h"
+#include "trace/blktrace_reader.h"
 #include "report/run_goal.h"
 #include "report/text_report.h"
 #include "report/time_series_files.h"
@@ -175,6 +176,14 @@ void check_metadata_phases(const std::vector<PlannedPhase>& phases, uint32_t ran
       const JobSpec& s = p.first().spec;
       const MetadataSpec& a = s.metadata;
       if (a.shared_dir != shared) continue;
+      // --md-stride N must lead every worker to another's items: N is not
+      // a multiple of the job's workers (so a job of one worker has none).
+      if (a.stride != 0 && a.stride % (s.threads * ranks) == 0) {
+        throw UsageError(fmt::format("--md-stride {}: a multiple of the job's {} worker(s) ({} thread(s) x {} rank(s)), "
+                                     "so every worker would work on its own items; accepted: 0, or a stride that is "
+                                     "not a multiple of {}",
+                                     a.stride, s.threads * ranks, s.threads, ranks, s.threads * ranks));
+      }
       if (first == nullptr) first = &s;
       const MetadataSpec& b = first->metadata;
       if (s.threads != first->threads || a.items != b.items || a.depth != b.depth || a.branching != b.branching ||
@@ -186,8 +195,13 @@ void check_metadata_phases(const std::vector<PlannedPhase>& phases, uint32_t ran
       plans.push_back({p.name.empty() ? std::string(info(a.phases.front()).name) : p.name, a.phases.front()});
     }
     if (first != nullptr) {
-      check_metadata_target(first->target_path, first->metadata, plans, rank * first->threads, first->threads,
-                            first->threads * ranks);
+      // With --md-stride a worker works on other ranks' items: every
+      // worker of the job is checked.
+      bool stride = false;
+      for (const PlannedPhase& p : phases) stride |= p.first().spec.metadata.stride != 0;
+      const uint32_t workers = first->threads * ranks;
+      check_metadata_target(first->target_path, first->metadata, plans, stride ? 0 : rank * first->threads,
+                            stride ? workers : first->threads, workers);
     }
   }
 }
@@ -312,7 +326,13 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
   if (!spec.verify_journal.empty()) inputs.push_back({"the verify journal", spec.verify_journal});
-  if (!spec.replay.empty()) inputs.push_back({"the replayed trace", spec.replay});
+  if (!spec.replay.empty()) {
+    inputs.push_back({"the replayed trace", spec.replay});
+    // A blktrace capture by its base name is its per-CPU files.
+    for (const std::string& f : blktrace_capture_files(spec.replay)) {
+      if (f != spec.replay) inputs.push_back({"the replayed trace", f});
+    }
+  }
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
       for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});

@@ -186,8 +186,8 @@ const std::vector<JobOption> kOptions = {
     {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
      APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
     {"replay", kReplay, "FILE",
-     "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog) or a fio iolog "
-     "(version 2 or 3); see docs/replay.md",
+     "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog), a fio iolog "
+     "(version 2 or 3) or a blktrace capture (NAME for NAME.blktrace.N, or one file); see docs/replay.md",
      APPLY { job.spec().replay = file_name(text, label); }},
     {"replay-speed", kReplay, "X|max",
      "replay timing: 1 as recorded (default), X times as fast (0.5 half as fast), max as fast as possible",
@@ -204,12 +204,15 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().replay_speed = v;
      }},
-    {"replay-workers", kReplay, "recorded|threads",
-     "one worker per recorded worker (default), or the trace's IOs dealt round-robin to --threads workers",
+    {"replay-workers", kReplay, "recorded|pid|threads",
+     "one worker per recorded worker (default; a blktrace capture's CPUs), per process of a blktrace capture (pid), "
+     "or the trace's IOs dealt round-robin to --threads workers",
      APPLY {
-       if (text == "recorded") job.spec().replay_spread = false;
-       else if (text == "threads") job.spec().replay_spread = true;
-       else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, threads", label, text));
+       job.spec().replay_spread = text == "threads";
+       job.spec().replay_by_pid = text == "pid";
+       if (text != "recorded" && text != "pid" && text != "threads") {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, pid, threads", label, text));
+       }
      }},
     {"replay-redirect", kReplay, "TARGET",
      "send every IO of the trace to TARGET, whatever file it names (fio's replay_redirect); TARGET is the job's target",
@@ -370,9 +373,10 @@ const std::vector<JobOption> kOptions = {
     // Metadata workloads (docs/metadata.md).
     {"md-phases", kMetadata, "LIST",
      "run metadata phases instead of data IO, each measured on its own: tree-create, file-create, stat, open, "
-     "read, write, list, rename, file-remove, tree-remove, mix (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
+     "read, write, list, rename, file-remove, tree-remove, mix, and on the items as directories dir-create, dir-stat, "
+     "dir-rename, dir-remove (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
      APPLY { job.spec().metadata.phases = MetadataSpec::parse_phases(label, text); }},
-    {"md-items", kMetadata, "N", "files per directory of each worker's tree (mdtest -I)",
+    {"md-items", kMetadata, "N", "files (and item directories) per directory of each worker's tree (mdtest -I)",
      APPLY { job.spec().metadata.items = static_cast<uint32_t>(parse_count(label, text, 0, 10'000'000)); }},
     {"md-depth", kMetadata, "N", "levels of directories in each tree, the top one included (default 1; mdtest -z N-1)",
      APPLY { job.spec().metadata.depth = static_cast<uint32_t>(parse_count(label, text, 0, 32)); }},
@@ -390,6 +394,10 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().metadata.mix = MetadataSpec::parse_mix(label, text); }},
     {"md-fsync", kMetadata, "", "fsync each file before closing it in file-create and write",
      APPLY { job.spec().metadata.fsync = flag_value(text, label); }},
+    {"md-stride", kMetadata, "N",
+     "stat, read and remove another worker's items (mdtest -N): worker w works on those of worker "
+     "(w + k*N) % workers, k = 1 for stat, 2 for read, 3 for file-remove; 0 (default): its own",
+     APPLY { job.spec().metadata.stride = static_cast<uint32_t>(parse_count(label, text, 0, 1'000'000)); }},
     {"md-allow-nonempty", kMetadata, "", "let tree-create work in a TARGET that already holds other entries",
      APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); }},
 
@@ -560,7 +568,7 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
                                        job.label_of("md-depth")));
   }
   if (files && md.items == 0) {
-    throw UsageError(fmt::format("--md-phases: phases on files need files; give --md-items 1 or more"));
+    throw UsageError(fmt::format("--md-phases: phases on files or item directories need items; give --md-items 1 or more"));
   }
   if (mix && md.mix.empty()) throw UsageError("--md-phases mix: give the ops of the mix with --md-mix");
   if (!mix && !md.mix.empty()) {

@@ -92,7 +92,7 @@ nlohmann::json JobSpec::to_json() const {
   if (!replay.empty()) {
     j["replay"] = replay;
     j["replay_speed"] = replay_speed;
-    j["replay_workers"] = replay_spread ? "threads" : "recorded";
+    j["replay_workers"] = replay_spread ? "threads" : replay_by_pid ? "pid" : "recorded";
     if (!replay_redirect.empty()) j["replay_redirect"] = replay_redirect;
     if (replay_scale == 0) j["replay_scale"] = "fit";
     else j["replay_scale"] = replay_scale;

@@ -143,6 +143,7 @@ struct JobSpec {
   std::string replay;                      // --replay FILE: IOs come from this trace; empty = none
   double replay_speed = 1.0;               // --replay-speed: 1 as recorded, 2 twice as fast; 0 = as fast as possible
   bool replay_spread = false;              // --replay-workers threads: the trace's IOs round-robin over --threads workers
+  bool replay_by_pid = false;              // --replay-workers pid: a blktrace capture's workers are its pids, not CPUs
   std::string replay_redirect;             // --replay-redirect TARGET: every IO goes to this one target
   uint64_t replay_scale = 1;               // --replay-scale N: offsets divided by N; 0 = fit to the target
   uint64_t replay_align = 0;               // --replay-align SIZE: remapped offsets rounded down to it; 0 = none

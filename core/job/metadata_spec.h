@@ -39,6 +39,11 @@ enum class MetaPhase : uint8_t {
   kFileRemove,  // unlink every file
   kTreeRemove,  // rmdir every directory, children first
   kMix,         // a weighted mix of ops over files chosen by --distribution
+  // The items as directories (mdtest -D): d.<worker>.<i> beside the files.
+  kDirCreate,   // mkdir every item directory
+  kDirStat,     // stat every item directory
+  kDirRename,   // rename every item directory away and back (two ops each)
+  kDirRemove,   // rmdir every item directory
 };
 
 struct MetaPhaseInfo {
@@ -47,20 +52,30 @@ struct MetaPhaseInfo {
   OpKind kind;        // the op kind it issues (kMix: none of its own)
   bool creates;       // makes entries (refused in a non-empty target)
   bool removes;       // removes entries (needs IOPulse's record of the tree)
+  // With --md-stride N, worker w works on the items of worker
+  // (w + stride_steps * N) % workers: mdtest -N shifts its stat phase by
+  // one stride, its read phase by two and its removal by three; creating
+  // and tree phases work on their own items.
+  uint8_t stride_steps;
+  bool dir_items;     // works on the item directories, not the files
 };
 
 inline constexpr MetaPhaseInfo kMetaPhases[] = {
-    {MetaPhase::kTreeCreate, "tree-create", OpKind::kMkdir, true, false},
-    {MetaPhase::kFileCreate, "file-create", OpKind::kCreate, true, false},
-    {MetaPhase::kStat, "stat", OpKind::kStat, false, false},
-    {MetaPhase::kOpen, "open", OpKind::kOpen, false, false},
-    {MetaPhase::kRead, "read", OpKind::kReadFile, false, false},
-    {MetaPhase::kWrite, "write", OpKind::kWriteFile, false, false},
-    {MetaPhase::kList, "list", OpKind::kList, false, false},
-    {MetaPhase::kRename, "rename", OpKind::kRename, false, false},
-    {MetaPhase::kFileRemove, "file-remove", OpKind::kUnlink, false, true},
-    {MetaPhase::kTreeRemove, "tree-remove", OpKind::kRmdir, false, true},
-    {MetaPhase::kMix, "mix", OpKind::kStat, false, false},
+    {MetaPhase::kTreeCreate, "tree-create", OpKind::kMkdir, true, false, 0, false},
+    {MetaPhase::kFileCreate, "file-create", OpKind::kCreate, true, false, 0, false},
+    {MetaPhase::kStat, "stat", OpKind::kStat, false, false, 1, false},
+    {MetaPhase::kOpen, "open", OpKind::kOpen, false, false, 1, false},
+    {MetaPhase::kRead, "read", OpKind::kReadFile, false, false, 2, false},
+    {MetaPhase::kWrite, "write", OpKind::kWriteFile, false, false, 1, false},
+    {MetaPhase::kList, "list", OpKind::kList, false, false, 1, false},
+    {MetaPhase::kRename, "rename", OpKind::kRename, false, false, 1, false},
+    {MetaPhase::kFileRemove, "file-remove", OpKind::kUnlink, false, true, 3, false},
+    {MetaPhase::kTreeRemove, "tree-remove", OpKind::kRmdir, false, true, 0, false},
+    {MetaPhase::kMix, "mix", OpKind::kStat, false, false, 1, false},
+    {MetaPhase::kDirCreate, "dir-create", OpKind::kMkdir, true, false, 0, true},
+    {MetaPhase::kDirStat, "dir-stat", OpKind::kStat, false, false, 1, true},
+    {MetaPhase::kDirRename, "dir-rename", OpKind::kRename, false, false, 1, true},
+    {MetaPhase::kDirRemove, "dir-remove", OpKind::kRmdir, false, true, 3, true},
 };
 
 const MetaPhaseInfo& info(MetaPhase phase);
@@ -73,7 +88,7 @@ struct MetaMixEntry {
 
 struct MetadataSpec {
   std::vector<MetaPhase> phases;  // in run order; empty: not a metadata job
-  uint32_t items = 0;             // files per directory per worker (mdtest -I)
+  uint32_t items = 0;             // files (or item directories) per directory per worker (mdtest -I)
   uint32_t depth = 1;             // levels of directories per tree (mdtest -z + 1)
   uint32_t branching = 1;         // subdirectories per directory (mdtest -b)
   bool shared_dir = false;        // one tree for all workers and ranks (mdtest without -u)
@@ -83,6 +98,12 @@ struct MetadataSpec {
   std::vector<MetaMixEntry> mix;  // the mix phase's ops (--md-mix)
   bool allow_nonempty = false;    // create in a target that holds other entries
   bool fsync = false;             // fsync each file before closing it (create, write)
+  uint32_t stride = 0;            // phases work on another worker's items (mdtest -N); 0: their own
+
+  // The job-wide worker whose items `worker` of `workers` works on in `phase`.
+  uint32_t subject(MetaPhase phase, uint32_t worker, uint32_t workers) const {
+    return static_cast<uint32_t>((worker + uint64_t{info(phase).stride_steps} * stride) % workers);
+  }
 
   bool active() const { return !phases.empty(); }
   // Parses "file-create,stat,file-remove"; throws UsageError naming `label`.

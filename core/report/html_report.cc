@@ -919,12 +919,15 @@ void resources_section(Out out, const std::vector<Run>& runs) {
   fmt::format_to(out, "<tbody>{}</tbody></table></div></section>", body);
 }
 
-// One row per metadata op kind and figure, a column per result.
+// One row per metadata op kind and figure, a column per result: the run's
+// kinds, then each phase's ("dir-create: mkdir") when it ran phases.
 void metadata_section(Out out, const std::vector<Run>& runs) {
   std::vector<std::string> kinds;
   for (const Run& run : runs) {
-    for (const auto& [name, op] : run.doc.metadata) {
-      if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+    for (const auto* list : {&run.doc.metadata, &run.doc.phase_metadata}) {
+      for (const auto& [name, op] : *list) {
+        if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+      }
     }
   }
   if (kinds.empty()) return;
@@ -932,8 +935,10 @@ void metadata_section(Out out, const std::vector<Run>& runs) {
   table_head(out, runs);
   out = fmt::format_to(out, "<tbody>");
   const auto find = [](const Run& run, const std::string& kind) -> const OpSummary* {
-    for (const auto& [name, op] : run.doc.metadata) {
-      if (name == kind) return &op;
+    for (const auto* list : {&run.doc.metadata, &run.doc.phase_metadata}) {
+      for (const auto& [name, op] : *list) {
+        if (name == kind) return &op;
+      }
     }
     return nullptr;
   };

@@ -233,6 +233,17 @@ ResultDocument read_result_document(const json& doc) {
       if (op.is_object()) result.metadata.emplace_back(name, read_op(*meta, name.c_str()));
     }
   }
+  if (const json* phases = member(doc, "phases"); phases != nullptr && phases->is_array()) {
+    for (const json& phase : *phases) {
+      const json* meta = phase.is_object() ? member(phase, "metadata") : nullptr;
+      if (meta == nullptr || !meta->is_object()) continue;
+      const json* name = member(phase, "name");
+      const std::string label = name != nullptr && name->is_string() ? name->get<std::string>() : "phase";
+      for (const auto& [kind, op] : meta->items()) {
+        if (op.is_object()) result.phase_metadata.emplace_back(label + ": " + kind, read_op(*meta, kind.c_str()));
+      }
+    }
+  }
   if (const json* value = member(doc, "stats_interval_ns"); value != nullptr && value->is_number()) {
     result.stats_interval_ns = count(*value);
   }

@@ -119,6 +119,9 @@ struct ResultDocument {
   OpSummary total;
   // Metadata op kinds ("mkdir", "create", "stat", ...), in the file's order.
   std::vector<std::pair<std::string, OpSummary>> metadata;
+  // A run of phases: each phase's metadata kinds as "<phase>: <kind>"
+  // ("dir-create: mkdir"), in the file's order; empty without phases.
+  std::vector<std::pair<std::string, OpSummary>> phase_metadata;
   std::optional<uint64_t> stats_interval_ns;
   std::vector<ResultInterval> timeseries;  // empty when the file has none
   bool timeseries_truncated = false;  // the file kept only part of the series

@@ -31,9 +31,11 @@ MetadataWorker::MetadataWorker(const WorkerSetup& setup)
     : setup_(setup),
       md_(setup.spec->metadata),
       phase_(setup.spec->metadata.phases.front()),
+      dir_items_(info(phase_).dir_items),
       workers_(setup.spec->threads * setup.job_processes),
-      ns_(setup.spec->metadata, setup.global_index, setup.spec->threads * setup.job_processes),
-      owner_(setup.spec->metadata.shared_dir ? 0 : setup.global_index),
+      subject_(setup.spec->metadata.subject(phase_, setup.global_index, workers_)),
+      ns_(setup.spec->metadata, subject_, workers_, dir_items_),
+      owner_(setup.spec->metadata.shared_dir ? 0 : subject_),
       rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.global_index + 1)) {}
 
 MetadataWorker::~MetadataWorker() {
@@ -100,7 +102,8 @@ void MetadataWorker::setup() {
   const uint32_t qd = setup_.queue_depth;
 
   // What exists: the records (checked against the job before the run).
-  const uint32_t me = setup_.global_index;
+  // The subject's record: this worker's own but with --md-stride.
+  const uint32_t me = subject_;
   own_ = MetadataRecord::read(spec.target_path, md_.shared_dir, me).value_or(MetadataRecord{ns_.shape(), 0, 0, 0});
   if (owner_ == me) {
     dirs_ = own_.dirs;
@@ -117,6 +120,11 @@ void MetadataWorker::setup() {
     MetadataRecord claim = own_;
     claim.files_begin = 0;
     claim.files_end = steps_.back().item + 1;
+    claim.store(spec.target_path, md_.shared_dir, me);
+  } else if (phase_ == MetaPhase::kDirCreate && !steps_.empty()) {
+    MetadataRecord claim = own_;
+    claim.item_dirs_begin = 0;
+    claim.item_dirs_end = steps_.back().item + 1;
     claim.store(spec.target_path, md_.shared_dir, me);
   }
 
@@ -187,8 +195,9 @@ void MetadataWorker::add_dependency(uint64_t earlier, uint64_t later) {
 }
 
 void MetadataWorker::plan_steps() {
-  const uint64_t files_begin = own_.files_begin;
-  const uint64_t files_end = std::min<uint64_t>(own_.files_end, ns_.num_files());
+  // The items that exist: files, or item directories for the dir-* phases.
+  const uint64_t files_begin = dir_items_ ? own_.item_dirs_begin : own_.files_begin;
+  const uint64_t files_end = std::min<uint64_t>(dir_items_ ? own_.item_dirs_end : own_.files_end, ns_.num_files());
   // (earlier, later) pairs, turned into the CSR lists at the end.
   std::vector<std::pair<uint64_t, uint64_t>> edges;
   switch (phase_) {
@@ -216,11 +225,13 @@ void MetadataWorker::plan_steps() {
       for (uint32_t d = 0; d < dirs_; ++d) steps_.push_back({IOP_OP_LIST, false, d, 0});
       break;
     case MetaPhase::kFileCreate:
-      for (uint64_t f = 0; f < ns_.num_files() && ns_.dir_of_file(f) < dirs_; ++f) {
-        steps_.push_back({IOP_OP_CREATE, false, f, 0});
-      }
+    case MetaPhase::kDirCreate: {
+      const uint8_t op = phase_ == MetaPhase::kDirCreate ? IOP_OP_MKDIR : IOP_OP_CREATE;
+      for (uint64_t f = 0; f < ns_.num_files() && ns_.dir_of_file(f) < dirs_; ++f) steps_.push_back({op, false, f, 0});
       break;
-    case MetaPhase::kRename: {
+    }
+    case MetaPhase::kRename:
+    case MetaPhase::kDirRename: {
       // In chunks of a queue depth of files: every rename away, then every
       // rename back, so a chunk's renames are in flight together.
       const uint64_t chunk = setup_.queue_depth;
@@ -279,17 +290,22 @@ void MetadataWorker::fill(Slot& slot, uint8_t op, uint64_t item, bool rename_bac
   m.mode = 0;
   switch (op) {
     case IOP_OP_MKDIR:
-      m.path = ns_.dir(static_cast<uint32_t>(item));
+      m.path = dir_items_ ? ns_.item_dir(item) : ns_.dir(static_cast<uint32_t>(item));
       m.mode = 0755;
       break;
     case IOP_OP_RMDIR:
+      m.path = dir_items_ ? ns_.item_dir(item) : ns_.dir(static_cast<uint32_t>(item));
+      break;
     case IOP_OP_LIST:
       m.path = ns_.dir(static_cast<uint32_t>(item));
       break;
-    case IOP_OP_RENAME:
-      m.path = rename_back ? ns_.renamed(item) : ns_.file(item);
-      m.path2 = rename_back ? ns_.file(item) : ns_.renamed(item);
+    case IOP_OP_RENAME: {
+      const char* name = dir_items_ ? ns_.item_dir(item) : ns_.file(item);
+      const char* other = dir_items_ ? ns_.renamed_item_dir(item) : ns_.renamed(item);
+      m.path = rename_back ? other : name;
+      m.path2 = rename_back ? name : other;
       break;
+    }
     case IOP_OP_CREATE:
     case IOP_OP_WRITE_FILE:
       m.path = ns_.file(item);
@@ -315,7 +331,7 @@ void MetadataWorker::fill(Slot& slot, uint8_t op, uint64_t item, bool rename_bac
       }
       break;
     default:  // STAT, OPEN_CLOSE, UNLINK
-      m.path = ns_.file(item);
+      m.path = dir_items_ ? ns_.item_dir(item) : ns_.file(item);
       break;
   }
 }
@@ -342,7 +358,7 @@ bool MetadataWorker::next(Slot& slot, bool stopping) {
     // Issued steps stay a prefix (the records count on it), except that
     // the renames back of renames away that were issued still go, so no
     // file is left under its other name; other renames are skipped.
-    if (phase_ != MetaPhase::kRename) return false;
+    if (phase_ != MetaPhase::kRename && phase_ != MetaPhase::kDirRename) return false;
     while (cursor_ < steps_.size() && (!steps_[cursor_].rename_back || issued_[steps_[cursor_].pair] == 0)) {
       ++cursor_;
     }
@@ -490,19 +506,21 @@ void MetadataWorker::roll_interval(uint64_t now, bool last) {
   next_interval_ns_ = start_ns_ + (interval_index_ + 1) * setup_.stats_interval_ns;
 }
 
+// Once per reap in a multi-host run: counters only (merging the kinds'
+// latency histograms here cost more than the operations themselves).
 void MetadataWorker::publish_progress() {
-  const OpStats now = [&] {
-    OpStats t = cumulative_.meta_total();
-    t.merge(interval_.meta_total());
-    return t;
-  }();
-  progress_ops_.store(now.ops, std::memory_order_relaxed);
-  progress_bytes_.store(now.bytes, std::memory_order_relaxed);
+  uint64_t ops = 0, bytes = 0;
+  for (size_t i = kFirstMetaKind; i < kNumOpKinds; ++i) {
+    ops += cumulative_.kinds[i].ops + interval_.kinds[i].ops;
+    bytes += cumulative_.kinds[i].bytes + interval_.kinds[i].bytes;
+  }
+  progress_ops_.store(ops, std::memory_order_relaxed);
+  progress_bytes_.store(bytes, std::memory_order_relaxed);
 }
 
 void MetadataWorker::store_record() {
   const std::string& target = setup_.spec->target_path;
-  const uint32_t me = setup_.global_index;
+  const uint32_t me = subject_;
   MetadataRecord r = own_;
   r.shape = ns_.shape();
   switch (phase_) {
@@ -520,6 +538,13 @@ void MetadataWorker::store_record() {
       break;
     case MetaPhase::kFileRemove:
       r.files_begin = cursor_ == 0 ? r.files_begin : steps_[cursor_ - 1].item + 1;
+      break;
+    case MetaPhase::kDirCreate:
+      r.item_dirs_begin = 0;
+      r.item_dirs_end = max_done_ == 0 ? 0 : steps_[max_done_ - 1].item + 1;
+      break;
+    case MetaPhase::kDirRemove:
+      r.item_dirs_begin = cursor_ == 0 ? r.item_dirs_begin : steps_[cursor_ - 1].item + 1;
       break;
     default:
       return;

@@ -107,10 +107,12 @@ class MetadataWorker final : public WorkerThread {
   WorkerSetup setup_;
   const MetadataSpec& md_;
   MetaPhase phase_;
+  bool dir_items_;             // the phase works on the item directories (dir-create, ...)
   uint32_t workers_;           // job-wide
-  MetadataNamespace ns_;
+  uint32_t subject_;           // the job-wide worker whose items this phase works on (--md-stride)
+  MetadataNamespace ns_;       // subject_'s namespace
   uint32_t owner_;             // the worker whose record lists the directories
-  MetadataRecord own_;         // this worker's record (files; directories when owner_ is this worker)
+  MetadataRecord own_;         // subject_'s record (files; directories when owner_ is subject_)
   uint32_t dirs_ = 0;          // directories that exist: [0, dirs_)
 
   std::unique_ptr<EngineInstance> engine_;

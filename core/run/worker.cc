@@ -750,6 +750,7 @@ inline Worker::Next Worker::next_replay_io(IoSlot& slot) {
   io.op = r->op;
   io.len = r->len;
   io.offset = r->offset;
+  io.buf = io.op == IOP_OP_TRIM ? nullptr : slot.buf;  // a trim carries no buffer (engine.h)
   slot.region = replay_regions_[r->file];
   io.file = regions_[slot.region].handle;
   const bool data = io.op == IOP_OP_READ || io.op == IOP_OP_WRITE;

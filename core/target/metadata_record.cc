@@ -53,6 +53,8 @@ std::optional<MetadataRecord> MetadataRecord::read(const std::string& target, bo
     r.dirs = j.at("dirs").get<uint32_t>();
     r.files_begin = j.at("files_begin").get<uint64_t>();
     r.files_end = j.at("files_end").get<uint64_t>();
+    r.item_dirs_begin = j.value("item_dirs_begin", uint64_t{0});
+    r.item_dirs_end = j.value("item_dirs_end", uint64_t{0});
     return r;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("'{}' is not a metadata record of IOPulse's ({})", p, e.what()));
@@ -65,8 +67,12 @@ void MetadataRecord::store(const std::string& target, bool shared, uint32_t work
     if (unlink(p.c_str()) != 0 && errno != ENOENT) fail_errno(errno, fmt::format("removing '{}'", p));
     return;
   }
-  const nlohmann::json j = {
+  nlohmann::json j = {
       {"format", kFormat}, {"shape", shape}, {"dirs", dirs}, {"files_begin", files_begin}, {"files_end", files_end}};
+  if (item_dirs_end > item_dirs_begin) {
+    j["item_dirs_begin"] = item_dirs_begin;
+    j["item_dirs_end"] = item_dirs_end;
+  }
   const std::string text = j.dump() + "\n";
   // Whole, then renamed over the record: a reader (another worker of a
   // shared tree reads the owner's record) never sees half of it.  A full
@@ -131,6 +137,7 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
     }
     bool have_tree = tree && tree->dirs > 0;
     bool have_files = own && own->files_end > own->files_begin;
+    bool have_item_dirs = own && own->item_dirs_end > own->item_dirs_begin;
     const std::string record = MetadataRecord::path(target, spec.shared_dir, owner);
     for (const MetadataPhasePlan& p : phases) {
       const char* name = info(p.phase).name;
@@ -155,7 +162,34 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
             throw UsageError(fmt::format("{}: the files of worker {} are still there; run file-remove "
                                          "first", who, w));
           }
+          if (have_item_dirs && !spec.shared_dir) {
+            throw UsageError(fmt::format("{}: the item directories of worker {} are still there; run dir-remove "
+                                         "first", who, w));
+          }
           have_tree = false;
+          break;
+        case MetaPhase::kDirCreate:
+          if (!have_tree) {
+            throw UsageError(fmt::format("{}: {} holds no tree IOPulse created (no '{}'); run "
+                                         "tree-create first", who, target, record));
+          }
+          if (have_item_dirs) {
+            throw UsageError(fmt::format("{}: '{}' records item directories of this job there already; remove "
+                                         "them first (dir-remove)", who, MetadataRecord::path(target, spec.shared_dir, w)));
+          }
+          have_item_dirs = true;
+          break;
+        case MetaPhase::kDirStat:
+        case MetaPhase::kDirRename:
+        case MetaPhase::kDirRemove:
+          if (!have_tree || !have_item_dirs) {
+            const bool removes = p.phase == MetaPhase::kDirRemove;
+            throw UsageError(fmt::format(
+                "{}{}: {} holds no record ('{}') of item directories IOPulse created for worker {}{}", who,
+                removes ? " refused" : "", target, MetadataRecord::path(target, spec.shared_dir, w), w,
+                removes ? "; IOPulse removes only what it created" : "; run dir-create first"));
+          }
+          if (p.phase == MetaPhase::kDirRemove) have_item_dirs = false;
           break;
         case MetaPhase::kFileCreate:
           if (!have_tree) {

@@ -28,8 +28,10 @@ struct MetadataRecord {
   uint32_t dirs = 0;         // directories [0, dirs) of the tree exist (the tree's owner only)
   uint64_t files_begin = 0;  // the worker's files [files_begin, files_end) exist
   uint64_t files_end = 0;
+  uint64_t item_dirs_begin = 0;  // the worker's item directories [begin, end) exist (dir-create)
+  uint64_t item_dirs_end = 0;
 
-  bool empty() const { return dirs == 0 && files_end <= files_begin; }
+  bool empty() const { return dirs == 0 && files_end <= files_begin && item_dirs_end <= item_dirs_begin; }
 
   // TARGET/.iopulse-md.<worker>, or .iopulse-md-shared.<worker>
   static std::string path(const std::string& target, bool shared, uint32_t worker);

@@ -53,7 +53,7 @@ FioIologReader::FioIologReader(const std::string& path) : path_(path) {
     file_ = nullptr;
     line_ = nullptr;
     throw TraceError("not a trace IOPulse reads: the first line is neither 'fio version 2 iolog' nor 'fio version 3 "
-                     "iolog', and the file does not start with IOPulse's IOPIOLOG magic");
+                     "iolog', and the file starts with neither IOPulse's IOPIOLOG magic nor blktrace's");
   }
 }
 

@@ -17,6 +17,7 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
   plan.path = spec.replay;
   plan.speed = spec.replay_speed;
   plan.spread = spec.replay_spread;
+  plan.by_pid = spec.replay_by_pid;
   plan.mapping.redirect = !spec.replay_redirect.empty();
   plan.mapping.divisor = spec.replay_scale == 0 ? 1 : spec.replay_scale;
   plan.mapping.fit = spec.replay_scale == 0;
@@ -24,8 +25,12 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
   const std::string label = fmt::format("--replay '{}'", spec.replay);
   std::unique_ptr<TraceSource> source;
   try {
-    source = open_trace(spec.replay);
+    source = open_trace(spec.replay, plan.by_pid);
     plan.format = source->format();
+    if (plan.by_pid && plan.format.rfind("blktrace", 0) != 0) {
+      throw UsageError(fmt::format("--replay-workers pid: the trace ({}) records no processes; accepted: pid with a "
+                                   "blktrace capture", plan.format));
+    }
     plan.recorded_workers = source->workers();
     plan.workers = plan.spread ? spec.threads : plan.recorded_workers;
     plan.worker_ios.assign(plan.workers, 0);
@@ -36,7 +41,10 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
       if (n == 0) break;
       for (size_t i = 0; i < n; ++i, ++k) {
         const TraceRecord& r = chunk[i];
-        ++plan.worker_ios[plan.spread ? k % plan.workers : r.worker];
+        const uint32_t w = plan.spread ? static_cast<uint32_t>(k % plan.workers) : r.worker;
+        // A blktrace capture finds its CPUs as it goes (workers() grows).
+        if (w >= plan.worker_ios.size()) plan.worker_ios.resize(w + 1, 0);
+        ++plan.worker_ios[w];
         switch (r.op) {
           case IOP_OP_READ: ++plan.reads; break;
           case IOP_OP_WRITE: ++plan.writes; break;
@@ -59,6 +67,11 @@ ReplayPlan ReplayPlan::scan(const JobSpec& spec) {
       }
     }
     plan.trace_files = source->files();
+    if (!plan.spread) {
+      plan.recorded_workers = source->workers();
+      plan.workers = plan.recorded_workers;
+      plan.worker_ios.resize(plan.workers, 0);
+    }
   } catch (const TraceError& e) {
     throw UsageError(fmt::format("{}: {}", label, e.what()));
   } catch (const std::system_error& e) {

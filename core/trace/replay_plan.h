@@ -54,6 +54,7 @@ struct ReplayPlan {
   uint32_t recorded_workers = 1;
   uint32_t workers = 1;              // replay workers
   bool spread = false;               // IO k of the trace goes to worker k % workers
+  bool by_pid = false;               // a blktrace capture's workers are its pids
   double speed = 1.0;                // 0: as fast as possible
   std::vector<uint64_t> worker_ios;  // IOs per replay worker
   uint64_t total_ios = 0;

@@ -7,7 +7,7 @@
 namespace iopulse {
 
 TraceCursor::TraceCursor(const ReplayPlan& plan, uint32_t worker, std::vector<uint64_t> file_sizes)
-    : plan_(plan), worker_(worker), file_sizes_(std::move(file_sizes)), source_(open_trace(plan.path)),
+    : plan_(plan), worker_(worker), file_sizes_(std::move(file_sizes)), source_(open_trace(plan.path, plan.by_pid)),
       raw_(kChunk), records_(kChunk) {}
 
 const TraceRecord* TraceCursor::refill() {

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // TraceSource: a trace read front to back in bounded memory, one format per
 // implementation (IoLogReader: IOPulse's iolog; FioIologReader: fio iolog
-// versions 2 and 3).  A source never holds more than its read-ahead chunk.
+// versions 2 and 3; BlktraceReader: blktrace captures).  A source never holds more than its read-ahead chunk.
 //
 // Errors (a corrupt or truncated file, an unknown op, a file the trace
 // never declared) throw TraceError, whose text names the trace position
@@ -38,13 +38,17 @@ class TraceSource {
   // The trace's files, by TraceRecord::file.  A fio iolog declares files
   // as it goes ("add"), so the list grows while it is read.
   virtual const std::vector<std::string>& files() const = 0;
-  // Recorded workers: TraceRecord::worker is below it.
+  // Recorded workers: TraceRecord::worker is below it.  A blktrace capture
+  // finds its CPUs as it goes, so this grows while it is read.
   virtual uint32_t workers() const = 0;
 };
 
-// Opens `path` and picks the reader by its first bytes.  Throws TraceError
+// Opens `path` and picks the reader by its first bytes; a `path` that does
+// not exist but names blktrace's per-CPU files (PATH.blktrace.N) opens them.  Throws TraceError
 // ("not a trace IOPulse reads: ...") or std::system_error.
-std::unique_ptr<TraceSource> open_trace(const std::string& path);
+// `by_pid`: a blktrace capture's workers are its processes rather than its
+// CPUs (other formats ignore it).
+std::unique_ptr<TraceSource> open_trace(const std::string& path, bool by_pid = false);
 
 }  // namespace iopulse
 

@@ -6,7 +6,7 @@
 
 namespace iopulse {
 
-MetadataNamespace::MetadataNamespace(const MetadataSpec& spec, uint32_t worker, uint32_t workers)
+MetadataNamespace::MetadataNamespace(const MetadataSpec& spec, uint32_t worker, uint32_t workers, bool item_dirs)
     : owns_tree_(!spec.shared_dir || worker == 0),
       top_(spec.shared_dir ? std::string("md.shared") : fmt::format("md.{}", worker)) {
   shape_ = fmt::format("depth={} branching={} items={} leaf_only={} shared_dir={} workers={}", spec.depth,
@@ -27,10 +27,11 @@ MetadataNamespace::MetadataNamespace(const MetadataSpec& spec, uint32_t worker, 
       dirs_.push_back({0, i, 0, 0});
     }
   }
-  std::vector<std::string> file_paths;
+  std::vector<std::string> file_paths, item_dir_paths;
   for (uint32_t i = 0; i < dir_paths.size(); ++i) {
     if (spec.leaf_only && level_of[i] + 1 != spec.depth) continue;
     for (uint32_t k = 0; k < spec.items; ++k) {
+      if (item_dirs) item_dir_paths.push_back(fmt::format("{}/d.{}.{}", dir_paths[i], worker, file_paths.size()));
       file_paths.push_back(fmt::format("{}/f.{}.{}", dir_paths[i], worker, file_paths.size()));
       file_dirs_.push_back(i);
     }
@@ -48,6 +49,17 @@ MetadataNamespace::MetadataNamespace(const MetadataSpec& spec, uint32_t worker, 
   for (const std::string& f : file_paths) {
     renamed_.push_back(arena_.size());
     arena_ += f;
+    arena_ += ".r";
+    arena_.push_back('\0');
+  }
+  for (const std::string& d : item_dir_paths) {
+    item_dirs_.push_back(arena_.size());
+    arena_ += d;
+    arena_.push_back('\0');
+  }
+  for (const std::string& d : item_dir_paths) {
+    item_dirs_renamed_.push_back(arena_.size());
+    arena_ += d;
     arena_ += ".r";
     arena_.push_back('\0');
   }

@@ -11,7 +11,9 @@
 // directory order; their names are unique per worker, so workers sharing a
 // tree never collide.  With shared_dir only worker 0 of the job creates,
 // lists and removes the directories (owns_tree()); every worker has its
-// own files.
+// own files.  The item directories (the phases dir-create, dir-stat, ...;
+// mdtest -D) are "d.<worker>.<i>", one beside each file "f.<worker>.<i>":
+// same count, same directories, same numbering.
 //
 // Invariants: parent(i) < i for every directory but 0; the children of
 // directory i are [first_child(i), first_child(i) + num_children(i)).
@@ -31,8 +33,9 @@ class MetadataNamespace {
  public:
   static constexpr uint32_t kNoParent = UINT32_MAX;
 
-  // The namespace of job-wide worker `worker` of `workers`.
-  MetadataNamespace(const MetadataSpec& spec, uint32_t worker, uint32_t workers);
+  // The namespace of job-wide worker `worker` of `workers`; with
+  // `item_dirs` also the paths of its item directories.
+  MetadataNamespace(const MetadataSpec& spec, uint32_t worker, uint32_t workers, bool item_dirs = false);
 
   // This worker creates and removes the directories.
   bool owns_tree() const { return owns_tree_; }
@@ -51,6 +54,10 @@ class MetadataNamespace {
   uint32_t dir_of_file(uint64_t i) const { return file_dirs_[i]; }
   // The name the rename phase gives file i ("<file>.r").
   const char* renamed(uint64_t i) const { return arena_.data() + renamed_[i]; }
+  // Item directory i ("<dir>/d.<worker>.<i>", in the directory of file i)
+  // and the name dir-rename gives it; only when built with item_dirs.
+  const char* item_dir(uint64_t i) const { return arena_.data() + item_dirs_[i]; }
+  const char* renamed_item_dir(uint64_t i) const { return arena_.data() + item_dirs_renamed_[i]; }
 
   // The shape as one line, recorded with the tree and compared before a
   // later job touches it: a tree of another shape is not this job's.
@@ -71,6 +78,7 @@ class MetadataNamespace {
   std::vector<size_t> files_;    // path offsets
   std::vector<uint32_t> file_dirs_;
   std::vector<size_t> renamed_;  // path offsets
+  std::vector<size_t> item_dirs_, item_dirs_renamed_;  // path offsets; empty without item_dirs
   std::string arena_;            // every path, NUL-terminated; never resized after construction
 };
 

@@ -372,6 +372,179 @@ TEST_F(Metadata, SharedDirectoryHoldsEveryWorkersFiles) {
   EXPECT_TRUE(walk(target()).empty());
 }
 
+TEST_F(Metadata, AStrideThatLeadsNoWorkerElsewhereIsRefusedBeforeAnythingIsTouched) {
+  const std::vector<std::string> shape{"--md-depth", "1", "--md-items", "3"};
+  struct Case {
+    std::vector<std::string> more;
+    const char* says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--md-stride", "1"}, "--md-stride 1: a multiple of the job's 1 worker(s)"},
+           {{"--md-stride", "4", "--threads", "2"}, "--md-stride 4: a multiple of the job's 2 worker(s)"},
+           {{"--md-stride", "-1", "--threads", "2"}, "--md-stride: '-1' is not accepted"},
+           {{"--md-stride", "x"}, "--md-stride: 'x' is not accepted"}}) {
+    std::vector<std::string> args = md_args(dir_, "tree-create,file-create,stat", shape);
+    args.insert(args.end(), c.more.begin(), c.more.end());
+    args.insert(args.end(), {"--json-output", out("r.json")});
+    const RunOutcome r = run_iopulse(args);
+    EXPECT_EQ(r.exit_code, 2) << c.says;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(walk(target()).empty()) << c.says;
+    EXPECT_FALSE(fs::exists(out("r.json")));
+  }
+}
+
+// The paths (relative to TARGET, "md.<w>/...") an strace output names in
+// calls of `syscall` whose line contains `with` (and not `without`).
+std::vector<std::string> traced_paths(const std::string& trace, const std::string& syscall, const std::string& with = "",
+                                      const std::string& without = "\x01") {
+  std::vector<std::string> paths;
+  std::ifstream in(trace);
+  for (std::string line; std::getline(in, line);) {
+    const size_t call = line.find(syscall + "(");
+    if (call == std::string::npos || line.find(with) == std::string::npos || line.find(without) != std::string::npos) {
+      continue;
+    }
+    const size_t at = line.find("\"md.", call);
+    if (at == std::string::npos) continue;
+    paths.push_back(line.substr(at + 1, line.find('"', at + 1) - at - 1));
+  }
+  return paths;
+}
+
+// Every path in `paths` is a file of worker w ("md.<w>/.../f.<w>.<i>").
+::testing::AssertionResult all_files_of(const std::vector<std::string>& paths, uint32_t w, size_t count) {
+  if (paths.size() != count) return ::testing::AssertionFailure() << paths.size() << " paths, not " << count;
+  const std::string top = "md." + std::to_string(w) + "/", name = "/f." + std::to_string(w) + ".";
+  std::set<std::string> distinct;
+  for (const std::string& p : paths) {
+    if (!p.starts_with(top) || p.find(name) == std::string::npos) return ::testing::AssertionFailure() << p;
+    distinct.insert(p);
+  }
+  if (distinct.size() != count) return ::testing::AssertionFailure() << distinct.size() << " distinct paths";
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(Metadata, WithAStrideTheWorkersOfOneProcessStatAnothersFiles) {
+  // mdtest -N 1 over 2 workers: stat shifts by 1 (the other's files),
+  // read by 2 (its own), remove by 3 (the other's); creation is its own.
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "2", "--md-items", "3", "--threads", "2"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  std::vector<std::string> args{"/usr/bin/strace", "-f", "-qq", "-e", "trace=newfstatat,statx",
+                                "-o", out("trace"), IOPULSE_BINARY};
+  for (const std::string& a : md_args(dir_, "stat", shape)) args.push_back(a);
+  args.insert(args.end(), {"--md-stride", "1", "--json-output", out("r.json")});
+  const RunOutcome r = run_command(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Both workers' stats: 9 of md.0's files and 9 of md.1's, each once.
+  std::vector<std::string> stats = traced_paths(out("trace"), "fstatat");
+  std::set<std::string> distinct(stats.begin(), stats.end());
+  EXPECT_EQ(stats.size(), 18u);
+  EXPECT_EQ(distinct.size(), 18u);
+  const json j = read_json(out("r.json"));
+  EXPECT_EQ(j["metadata"]["stat"]["ops"], 18);
+  EXPECT_EQ(j["metadata"]["stat"]["errors"], 0);
+  EXPECT_EQ(j["config"]["metadata"]["stride"], 1);
+  ASSERT_EQ(run_iopulse(md_args(dir_, "file-remove,tree-remove", shape)).exit_code, 0);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
+// expected_tree()'s entries with every file f.<w>.<i> replaced by the item
+// directory d.<w>.<i>/ (the dir-* phases; mdtest -D).
+std::set<std::string> with_item_dirs(const std::set<std::string>& tree) {
+  std::set<std::string> entries;
+  for (std::string e : tree) {
+    const size_t f = e.rfind("/f.");
+    if (f != std::string::npos && e.back() != '/') e = e.substr(0, f) + "/d." + e.substr(f + 3) + "/";
+    entries.insert(e);
+  }
+  return entries;
+}
+
+TEST_F(Metadata, DirectoryPhasesCreateStatRenameAndRemoveTheItemsAsDirectories) {
+  const std::vector<std::string> shape{"--md-depth", "3", "--md-branching", "2", "--md-items", "3", "--threads", "2"};
+  std::vector<std::string> args = md_args(dir_, "tree-create,dir-create", shape);
+  args.insert(args.end(), {"--json-output", out("c.json")});
+  RunOutcome r = run_iopulse(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // 7 tree directories per worker and 21 item directories d.<w>.<i>, no file.
+  EXPECT_EQ(walk(target()), with_item_dirs(expected_tree(2, 3, 2, 3)));
+  json j = read_json(out("c.json"));
+  ASSERT_EQ(j["phases"].size(), 2u);
+  EXPECT_EQ(j["phases"][0]["name"], "tree-create");
+  EXPECT_EQ(j["phases"][0]["metadata"]["mkdir"]["ops"], 14);
+  EXPECT_EQ(j["phases"][1]["name"], "dir-create");
+  EXPECT_EQ(j["phases"][1]["metadata"]["mkdir"]["ops"], 42);
+  EXPECT_GT(j["phases"][1]["metadata"]["mkdir"]["latency_ns"]["percentiles"]["99"].get<double>(), 0);
+  // The HTML report lists the tree's and the item directories' mkdirs apart.
+  const RunOutcome html = run_iopulse({"report", out("c.json"), "-o", out("c.html")});
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string page = read_file(out("c.html"));
+  EXPECT_NE(page.find(">tree-create: mkdir<"), std::string::npos);
+  EXPECT_NE(page.find(">dir-create: mkdir<"), std::string::npos);
+
+  // The directories IOPulse recorded creating are stated once each, and the
+  // text summary gives the phase its own section.
+  std::vector<std::string> strace{"/usr/bin/strace", "-f", "-qq", "-e", "trace=newfstatat,statx", "-o", out("trace"),
+                                  IOPULSE_BINARY};
+  for (const std::string& a : md_args(dir_, "dir-stat,dir-rename", shape)) strace.push_back(a);
+  strace.insert(strace.end(), {"--json-output", out("s.json")});
+  strace.erase(std::find(strace.begin(), strace.end(), "-q"));
+  r = run_command(strace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> stats = traced_paths(out("trace"), "fstatat");
+  EXPECT_EQ(stats.size(), 42u);
+  EXPECT_EQ(std::set<std::string>(stats.begin(), stats.end()), [&] {
+    std::set<std::string> dirs;
+    for (const std::string& e : walk(target())) {
+      if (e.find("/d.") != std::string::npos) dirs.insert(e.substr(0, e.size() - 1));
+    }
+    return dirs;
+  }());
+  EXPECT_NE(r.out.find("== phase dir-stat =="), std::string::npos) << r.out;
+  j = read_json(out("s.json"));
+  EXPECT_EQ(j["phases"][0]["metadata"]["stat"]["ops"], 42);
+  EXPECT_EQ(j["phases"][1]["metadata"]["rename"]["ops"], 84) << "away and back";
+  EXPECT_EQ(walk(target()), with_item_dirs(expected_tree(2, 3, 2, 3))) << "renamed back";
+
+  // The tree is not removed under its item directories; they go first.
+  r = run_iopulse(md_args(dir_, "tree-remove", shape));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the item directories of worker 0 are still there; run dir-remove first"), std::string::npos)
+      << r.err;
+  args = md_args(dir_, "dir-remove", shape);
+  args.insert(args.end(), {"--json-output", out("r.json")});
+  ASSERT_EQ(run_iopulse(args).exit_code, 0);
+  EXPECT_EQ(read_json(out("r.json"))["metadata"]["rmdir"]["ops"], 42);
+  std::set<std::string> tree = expected_tree(2, 3, 2, 0);
+  EXPECT_EQ(walk(target()), tree) << "the tree and its records, no item directory";
+  r = run_iopulse(md_args(dir_, "dir-remove", shape));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("dir-remove refused"), std::string::npos) << r.err;
+  EXPECT_EQ(walk(target()), tree);
+}
+
+TEST_F(Metadata, TheMdtestDefaultOfDirectoriesThenFilesLeavesNothing) {
+  // mdtest without -D/-F: the items as directories, then as files.
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "3", "--md-items", "4"};
+  std::vector<std::string> args = md_args(dir_,
+                                          "tree-create,dir-create,dir-stat,dir-remove,file-create,stat,read,"
+                                          "file-remove,tree-remove",
+                                          shape);
+  args.insert(args.end(), {"--json-output", out("r.json")});
+  const RunOutcome r = run_iopulse(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(walk(target()).empty());
+  const json j = read_json(out("r.json"));
+  ASSERT_EQ(j["phases"].size(), 9u);
+  EXPECT_EQ(j["phases"][1]["metadata"]["mkdir"]["ops"], 16);
+  EXPECT_EQ(j["phases"][2]["metadata"]["stat"]["ops"], 16);
+  EXPECT_EQ(j["phases"][3]["metadata"]["rmdir"]["ops"], 16);
+  EXPECT_EQ(j["phases"][4]["metadata"]["create"]["ops"], 16);
+  EXPECT_EQ(j["phases"][8]["metadata"]["rmdir"]["ops"], 4);
+}
+
 #ifdef IOPULSE_WITH_MPI
 RunOutcome mpirun2(const std::vector<std::string>& args) {
   std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", IOPULSE_BINARY};
@@ -413,6 +586,55 @@ TEST_F(Metadata, TwoRanksGetDisjointTreesOrShareOneAsAsked) {
   }
   EXPECT_EQ(names.size(), 3u + 36u + 4u);  // directories, files, records
   ASSERT_EQ(mpirun2(md_args(dir_, "file-remove,tree-remove", shared)).exit_code, 0);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
+TEST_F(Metadata, WithStrideOneEachRankStatsAndRemovesTheFilesTheOtherRankCreated) {
+  // Each rank under its own strace (trace.<rank>): rank r creates md.r and
+  // its files; with --md-stride 1 its stat phase works on rank (r+1)%2's
+  // files, its read phase on rank (r+2)%2's (its own) and its removal on
+  // rank (r+3)%2's, as mdtest -N 1 does with 2 tasks.
+  std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", "/bin/sh", "-c",
+                                "exec /usr/bin/strace -f -qq -e trace=newfstatat,statx,openat,unlinkat,mkdirat "
+                                "-o \"$0.$OMPI_COMM_WORLD_RANK\" \"$@\"",
+                                out("trace"), IOPULSE_BINARY};
+  const std::vector<std::string> args =
+      md_args(dir_, "tree-create,file-create,stat,read,file-remove,tree-remove",
+              {"--md-depth", "2", "--md-branching", "2", "--md-items", "3", "--md-file-size", "100", "--md-stride",
+               "1", "--json-output", out("r.json")});
+  argv.insert(argv.end(), args.begin(), args.end());
+  const RunOutcome r = run_command(argv, {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                                          "OMPI_MCA_rmaps_base_oversubscribe=1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (uint32_t rank = 0; rank < 2; ++rank) {
+    const std::string trace = out("trace." + std::to_string(rank));
+    const uint32_t other = 1 - rank;
+    EXPECT_TRUE(all_files_of(traced_paths(trace, "openat", "O_CREAT"), rank, 9)) << "rank " << rank << " creates";
+    EXPECT_TRUE(all_files_of(traced_paths(trace, "fstatat"), other, 9)) << "rank " << rank << " stats";
+    EXPECT_TRUE(all_files_of(traced_paths(trace, "openat", "O_RDONLY"), rank, 9)) << "rank " << rank << " reads";
+    EXPECT_TRUE(all_files_of(traced_paths(trace, "unlinkat", "", "AT_REMOVEDIR"), other, 9))
+        << "rank " << rank << " removes";
+    for (const std::string& d : traced_paths(trace, "mkdirat")) EXPECT_TRUE(d.starts_with("md." + std::to_string(rank)));
+  }
+  EXPECT_TRUE(walk(target()).empty());
+  const json j = read_json(out("r.json"));
+  ASSERT_EQ(j["phases"].size(), 6u);
+  EXPECT_EQ(j["phases"][2]["metadata"]["stat"]["ops"], 18);
+  EXPECT_EQ(j["phases"][2]["metadata"]["stat"]["errors"], 0);
+  EXPECT_EQ(j["phases"][3]["metadata"]["read_file"]["bytes"], 1800);
+  EXPECT_EQ(j["phases"][4]["metadata"]["unlink"]["ops"], 18);
+
+  // 2 ranks of one worker: a stride of 2 would lead each to its own files.
+  argv = {IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", IOPULSE_BINARY};
+  const std::vector<std::string> bad =
+      md_args(dir_, "tree-create,file-create,stat", {"--md-items", "3", "--md-stride", "2"});
+  argv.insert(argv.end(), bad.begin(), bad.end());
+  const RunOutcome refused = run_command(argv, {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                                                "OMPI_MCA_rmaps_base_oversubscribe=1"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("--md-stride 2: a multiple of the job's 2 worker(s) (1 thread(s) x 2 rank(s))"),
+            std::string::npos)
+      << refused.err;
   EXPECT_TRUE(walk(target()).empty());
 }
 #endif
