@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -693,13 +694,25 @@ inline int64_t resident_pages(const std::string& path, uint64_t offset, uint64_t
 }
 
 // Writes `path`'s dirty pages back and drops its page cache, through a
-// descriptor of the test's own.
+// descriptor of the test's own.  A page the kernel still holds a reference
+// to (another CPU's LRU batch, a write-back just finishing) survives one
+// POSIX_FADV_DONTNEED, so this repeats until mincore sees none of the file's
+// pages, for up to two seconds, and fails the test if some stay.
 inline void drop_page_cache(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0) << path;
-  fdatasync(fd);
-  ASSERT_EQ(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+  struct stat st{};
+  ASSERT_EQ(fstat(fd, &st), 0) << path;
+  int64_t left = 0;
+  for (int attempt = 0; attempt < 200; attempt++) {
+    fdatasync(fd);
+    ASSERT_EQ(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+    left = st.st_size > 0 ? resident_pages(path, 0, static_cast<uint64_t>(st.st_size)) : 0;
+    if (left == 0) break;
+    usleep(10000);
+  }
   close(fd);
+  ASSERT_EQ(left, 0) << path << ": pages still cached after dropping its page cache";
 }
 
 // Drops the clean pages of `path` only (no write-back first): a page left
