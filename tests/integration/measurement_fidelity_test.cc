@@ -21,33 +21,11 @@
 #include <gtest/gtest.h>
 
 #include "json_support.h"
+#include "recorder_log.h"
 #include "run_support.h"
 
 namespace iopulse::test {
 namespace {
-
-const std::string kRecorderDir = std::string(IOPULSE_FIXTURE_PLUGIN_DIR) + "/recorder";
-
-struct RecordedIo {
-  char op = 0;
-  uint64_t offset = 0;
-  uint32_t len = 0;
-  uint64_t known_ns = 0;
-  uint64_t observed_ns = 0;
-  std::string hash;
-};
-
-// The records of workers 0..workers-1 under `prefix`, in submission order.
-std::vector<RecordedIo> read_records(const std::string& prefix, int workers = 1) {
-  std::vector<RecordedIo> all;
-  for (int w = 0; w < workers; ++w) {
-    std::ifstream in(prefix + "." + std::to_string(w));
-    EXPECT_TRUE(in.good()) << "no record " << prefix << "." << w;
-    RecordedIo io;
-    while (in >> io.op >> io.offset >> io.len >> io.known_ns >> io.observed_ns >> io.hash) all.push_back(io);
-  }
-  return all;
-}
 
 // Runs iopulse on the recorder with `extra` options; returns the JSON.
 nlohmann::json run_recorder(const ScratchDir& dir, const std::string& log, const std::vector<std::string>& extra,
@@ -81,7 +59,7 @@ TEST(WriteData, EveryWriteCarriesFreshSeededBytes) {
     std::vector<std::string> args = job;
     args.insert(args.end(), {"--seed", seed});
     run_recorder(dir, dir.file(log), args);
-    return read_records(dir.file(log));
+    return read_recorder_log(dir.file(log), 0);
   };
   const auto first = with_seed("a", "7");
   ASSERT_EQ(first.size(), 2000u);
@@ -103,7 +81,7 @@ TEST(WriteData, EveryWriteCarriesFreshSeededBytes) {
   // Two workers: no write of one repeats a write of the other.
   run_recorder(dir, dir.file("d"), {"--file-size", "64M", "--random", "--write-percent", "100", "--total-ops",
                                     "2000", "--threads", "2", "--recorder.min-ns=0"});
-  const auto two = read_records(dir.file("d"), 2);
+  const auto two = read_recorder_logs(dir.file("d"), 2);
   ASSERT_EQ(two.size(), 2000u);
   distinct.clear();
   for (const RecordedIo& io : two) distinct.insert(io.hash);
@@ -116,7 +94,7 @@ TEST(WriteData, WritesNeverSendBackWhatReadsLeft) {
   run_recorder(dir, dir.file("log"), {"--file-size", "16M", "--random", "--write-percent", "50", "--total-ops",
                                       "4000", "--queue-depth", "8", "--recorder.min-ns=0",
                                       "--recorder.fill-reads=on"});
-  const auto ios = read_records(dir.file("log"));
+  const auto ios = read_recorder_log(dir.file("log"), 0);
   ASSERT_EQ(ios.size(), 4000u);
   const std::string zeros = hex16(fnv1a_zeros(4096));
   std::set<std::string> distinct;
@@ -186,7 +164,7 @@ TEST(CompletePass, SizeMixTouchesEveryByteExactlyOnce) {
                                        threads, "--queue-depth", "8", "--recorder.min-ns=0"};
       if (random) args.push_back("--random");
       const auto j = run_recorder(dir, log, args);
-      const auto ios = read_records(log, std::stoi(threads));
+      const auto ios = read_recorder_logs(log, std::stoi(threads));
       expect_exact_cover(ios, 4u << 20);
       EXPECT_EQ(j["stop_reason"], "complete");
       EXPECT_EQ(j["read"]["ops"].get<uint64_t>(), ios.size());
@@ -214,7 +192,7 @@ TEST(RandomOffsets, StartsNearTheEndFollowTheDistribution) {
   const std::string log = dir.file("log");
   run_recorder(dir, log, {"--file-size", "1M", "--random", "--block-size", "4k:50,64k:50", "--total-ops", "40000",
                           "--recorder.min-ns=0"});
-  const auto ios = read_records(log);
+  const auto ios = read_recorder_log(log, 0);
   ASSERT_EQ(ios.size(), 40000u);
   size_t large = 0, at_last = 0;
   for (const RecordedIo& io : ios) {
@@ -240,7 +218,7 @@ TEST(Latency, AgreesWithTheEngineAcrossIntervalBoundaries) {
     const auto j = run_recorder(dir, log, {"--file-size", "64M", "--random", "--duration", "600ms",
                                            "--stats-interval", "20ms", "--queue-depth", qd,
                                            "--recorder.min-ns=100000", "--recorder.spread-ns=100000"});
-    auto ios = read_records(log);
+    auto ios = read_recorder_log(log, 0);
     ASSERT_GT(ios.size(), 100u);
     std::vector<uint64_t> observed;
     for (const RecordedIo& io : ios) {
