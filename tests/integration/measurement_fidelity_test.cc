@@ -260,15 +260,30 @@ TEST(RateLimit, ScheduleLagIsReportedApartFromTheDevice) {
                                                      "--queue-depth", "16", "--duration", "1s",
                                                      "--recorder.min-ns=20000"});
   ASSERT_TRUE(j.contains("schedule_lag_ns")) << j.dump();
-  // Per IO: from the intended start = service + lag, so the means add up
-  // (to the histograms' 1%).
+  // Per IO: from the intended start = service + lag + waiting for a free
+  // slot, so the means add up (to the histograms' 1%).
   const double service = j["read"]["latency_ns"]["mean"].get<double>();
   const double intended = j["read"]["latency_from_intended_ns"]["mean"].get<double>();
   const double lag = j["schedule_lag_ns"]["mean"].get<double>();
-  // A host stalled for longer than 16 IOs' worth (a loaded test machine)
-  // leaves a backlog whose IOs also wait for slots: a tenth of the lag.
-  EXPECT_NEAR(intended, service + lag, 0.01 * intended + 3000 + 0.1 * lag)
+  const double lag_max = j["schedule_lag_ns"]["max"].get<double>();
+  const double tolerance = 0.01 * intended + 3000;
+  // An IO waits for a slot only when all 16 are busy, which takes 16 IOs
+  // due at once: a host late by 15 IOs' worth (7.5 ms), seen as the lag of
+  // the oldest of them.  A run whose host was never that late (the lag's
+  // maximum says) has no such wait: the sum holds.  A host stalled longer
+  // (a loaded machine) leaves a backlog whose later IOs do wait for slots:
+  // then only the lower bound holds, and the IO that was latest still has
+  // its lag inside its latency from the intended start.  A host late while
+  // it reaped, with slots free, is lag and no slot wait: a run that hid it
+  // as slot waits fails the sum with a small lag maximum.
+  EXPECT_GE(intended, service + lag - tolerance)
       << "means: service " << service << " lag " << lag << " intended " << intended;
+  if (lag_max < 15 * 500'000.0) {
+    EXPECT_NEAR(intended, service + lag, tolerance)
+        << "means: service " << service << " lag " << lag << " intended " << intended;
+  } else {
+    EXPECT_GE(j["read"]["latency_from_intended_ns"]["max"].get<double>(), lag_max * 0.99);
+  }
   EXPECT_GE(j["read"]["latency_ns"]["min"].get<double>(), 20000);
 }
 
