@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <initializer_list>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -62,6 +64,19 @@
 
 namespace iopulse {
 namespace {
+
+// A sink that hands each interval to a function (the metrics server's
+// publisher, which keeps state of the application's across phases).
+class IntervalCallback final : public IntervalSink {
+ public:
+  explicit IntervalCallback(std::function<void(const IntervalSnapshot&)> on_interval)
+      : on_interval_(std::move(on_interval)) {}
+  void on_interval(const IntervalSnapshot& interval) override { on_interval_(interval); }
+  bool needs_workers() const override { return true; }
+
+ private:
+  std::function<void(const IntervalSnapshot&)> on_interval_;
+};
 
 void configure_logging() {
   auto logger = spdlog::stderr_color_st("iopulse");
@@ -743,24 +758,30 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       groups.push_back({w->name, &w->spec, &w->layout, w->binding, epoch, journal.get()});
       phase_threads += w->spec.threads;
     }
-    IntervalSinks sinks;
-    sinks.live = live.get();
-    sinks.jsonl = jsonl.get();
-    sinks.csv = csv.get();
-    sinks.fio_logs = per_io_logs ? nullptr : fio_logs.get();
-    sinks.first_worker = phase_first_worker;
+    IntervalPlacement placement;
+    placement.first_worker = phase_first_worker;
     const uint32_t first_worker = phase_first_worker;
     phase_first_worker += phase_threads;
-    sinks.phase = phase.name;
-    sinks.time_offset_ns = several ? result.window_ns : 0;
-    sinks.index_offset = several ? result.intervals : 0;
+    placement.phase = phase.name;
+    placement.time_offset_ns = several ? result.window_ns : 0;
+    placement.index_offset = several ? result.intervals : 0;
+    // The sinks in the order each interval reaches them.
+    std::vector<IntervalSink*> sinks;
+    // (Per-IO fio-format logs take no intervals: they are made after the phase.)
+    IntervalSink* interval_logs = per_io_logs ? nullptr : fio_logs.get();
+    for (IntervalSink* s : std::initializer_list<IntervalSink*>{live.get(), jsonl.get(), csv.get(), interval_logs}) {
+      if (s != nullptr) sinks.push_back(s);
+    }
     std::vector<OpStatsSet> worker_totals(phase_threads);
+    std::optional<IntervalCallback> publisher;
     if (exporter) {
-      sinks.observer = [&](const MergedInterval& m, const IntervalSummary& s, const OpStatsSet& cumulative) {
+      publisher.emplace([&](const IntervalSnapshot& interval) {
+        const MergedInterval& m = interval.merged;
+        const IntervalSummary& s = interval.summary;
         OpStatsSet run_so_far = earlier_phases;
-        run_so_far.merge(cumulative);
+        run_so_far.merge(interval.cumulative);
         MetricsSnapshot snap = metrics_snapshot(info, m, s, run_so_far, ps.stats_interval_ns,
-                                                sinks.time_offset_ns + s.end_ns, true);
+                                                placement.time_offset_ns + s.end_ns, true);
         const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
         for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
         // Per-worker series stay on each rank; a multi-rank job publishes the job's.
@@ -775,7 +796,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
           snap.workers.push_back(std::move(worker));
         }
         exporter->publish(std::move(snap));
-      };
+      });
+      sinks.push_back(&*publisher);
     }
     // Each concurrent group's own configuration, beside the first group's.
     const auto record_groups = [&phase](RunResult& r) {
@@ -794,10 +816,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       peers = std::make_unique<ClusterRun>(group, run_number++, hosts, phase_threads,
                                            phase.first().spec.target_path);
     }
-    const JobPlacement placement{peers.get(), group.rank() * phase_threads, group.size()};
+    const JobPlacement processes{peers.get(), group.rank() * phase_threads, group.size()};
     if (!several) {
       record_groups(result);
-      JobRunner(groups, placement).run(result, sinks, capture_target());
+      JobRunner(groups, processes).run(result, sinks, placement, capture_target());
       write_per_io_logs(result, first_worker);
       break;
     }
@@ -806,7 +828,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     describe_run(pr, phase.first());
     pr.phase = phase.name;
     record_groups(pr);
-    JobRunner(groups, placement).run(pr, sinks, capture_target());
+    JobRunner(groups, processes).run(pr, sinks, placement, capture_target());
     write_per_io_logs(pr, first_worker);
     result.add_phase(pr);
     earlier_phases[OpKind::kRead] = result.read;
