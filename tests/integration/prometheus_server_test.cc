@@ -31,25 +31,6 @@ namespace {
 constexpr const char* kPrometheus = "/usr/bin/prometheus";
 constexpr const char* kPromtool = "/usr/bin/promtool";
 
-// `n` distinct ports that were free a moment ago on 127.0.0.1 (each socket
-// stays bound until all are chosen, so the kernel cannot hand one out twice).
-std::vector<int> free_ports(int n) {
-  std::vector<int> fds, ports;
-  for (int i = 0; i < n; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    fds.push_back(fd);
-    ports.push_back(ntohs(addr.sin_port));
-  }
-  for (int fd : fds) close(fd);
-  return ports;
-}
-
 // The value of an instant query's single sample; NaN when there is none.
 double single_value(httplib::Client& api, const std::string& query) {
   auto res = api.Get("/api/v1/query", httplib::Params{{"query", query}}, httplib::Headers{});
