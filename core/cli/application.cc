@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <initializer_list>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -62,6 +64,19 @@
 
 namespace iopulse {
 namespace {
+
+// A sink that hands each interval to a function (the metrics server's
+// publisher, which keeps state of the application's across phases).
+class IntervalCallback final : public IntervalSink {
+ public:
+  explicit IntervalCallback(std::function<void(const IntervalSnapshot&)> on_interval)
+      : on_interval_(std::move(on_interval)) {}
+  void on_interval(const IntervalSnapshot& interval) override { on_interval_(interval); }
+  bool needs_workers() const override { return true; }
+
+ private:
+  std::function<void(const IntervalSnapshot&)> on_interval_;
+};
 
 void configure_logging() {
   auto logger = spdlog::stderr_color_st("iopulse");
@@ -742,23 +757,27 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       groups.push_back({w->name, &w->spec, &w->layout, w->binding, epoch, journal.get()});
       phase_threads += w->spec.threads;
     }
-    IntervalSinks sinks;
-    sinks.live = live.get();
-    sinks.jsonl = jsonl.get();
-    sinks.csv = csv.get();
-    sinks.fio_logs = fio_logs.get();
-    sinks.first_worker = phase_first_worker;
+    IntervalPlacement placement;
+    placement.first_worker = phase_first_worker;
     phase_first_worker += phase_threads;
-    sinks.phase = phase.name;
-    sinks.time_offset_ns = several ? result.window_ns : 0;
-    sinks.index_offset = several ? result.intervals : 0;
+    placement.phase = phase.name;
+    placement.time_offset_ns = several ? result.window_ns : 0;
+    placement.index_offset = several ? result.intervals : 0;
+    // The sinks in the order each interval reaches them.
+    std::vector<IntervalSink*> sinks;
+    for (IntervalSink* s : std::initializer_list<IntervalSink*>{live.get(), jsonl.get(), csv.get(), fio_logs.get()}) {
+      if (s != nullptr) sinks.push_back(s);
+    }
     std::vector<OpStatsSet> worker_totals(phase_threads);
+    std::optional<IntervalCallback> publisher;
     if (exporter) {
-      sinks.observer = [&](const MergedInterval& m, const IntervalSummary& s, const OpStatsSet& cumulative) {
+      publisher.emplace([&](const IntervalSnapshot& interval) {
+        const MergedInterval& m = interval.merged;
+        const IntervalSummary& s = interval.summary;
         OpStatsSet run_so_far = earlier_phases;
-        run_so_far.merge(cumulative);
+        run_so_far.merge(interval.cumulative);
         MetricsSnapshot snap = metrics_snapshot(info, m, s, run_so_far, ps.stats_interval_ns,
-                                                sinks.time_offset_ns + s.end_ns, true, exported_priority);
+                                                placement.time_offset_ns + s.end_ns, true, exported_priority);
         const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
         for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
         // Per-worker series stay on each rank; a multi-rank job publishes the job's.
@@ -773,7 +792,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
           snap.workers.push_back(std::move(worker));
         }
         exporter->publish(std::move(snap));
-      };
+      });
+      sinks.push_back(&*publisher);
     }
     // Each concurrent group's own configuration, beside the first group's.
     const auto record_groups = [&phase](RunResult& r) {
@@ -792,10 +812,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       peers = std::make_unique<ClusterRun>(group, run_number++, hosts, phase_threads,
                                            phase.first().spec.target_path);
     }
-    const JobPlacement placement{peers.get(), group.rank() * phase_threads, group.size()};
+    const JobPlacement processes{peers.get(), group.rank() * phase_threads, group.size()};
     if (!several) {
       record_groups(result);
-      JobRunner(groups, placement).run(result, sinks);
+      JobRunner(groups, processes).run(result, sinks, placement);
       break;
     }
     if (!ps.quiet && group.rank() == 0) spdlog::info("phase {}", phase.name);
@@ -803,7 +823,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     describe_run(pr, phase.first());
     pr.phase = phase.name;
     record_groups(pr);
-    JobRunner(groups, placement).run(pr, sinks);
+    JobRunner(groups, processes).run(pr, sinks, placement);
     result.add_phase(pr);
     earlier_phases[OpKind::kRead] = result.read;
     earlier_phases[OpKind::kWrite] = result.write;

@@ -15,11 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "job/block_size_mix.h"
+#include "job/content_spec.h"
+#include "job/distribution_spec.h"
 #include "job/metadata_spec.h"
 #include "job/steady_state_spec.h"
-#include "workload/access_distribution.h"
-#include "workload/block_content.h"
-#include "workload/block_size_mix.h"
 
 namespace iopulse {
 

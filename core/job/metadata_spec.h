@@ -22,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "stats/op_stats_set.h"
+#include "op/op_kind.h"
 
 namespace iopulse {
 

@@ -103,4 +103,25 @@ void FioLogFiles::write(uint32_t worker, const IntervalSummary& s) {
   }
 }
 
+void FioLogFiles::on_interval(const IntervalSnapshot& interval) {
+  const MergedInterval& m = interval.merged;
+  const IntervalPlacement& place = interval.placement;
+  const uint64_t run_start = interval.summary.start_ns + place.time_offset_ns;
+  const uint64_t run_end = interval.summary.end_ns + place.time_offset_ns;
+  auto w = m.per_worker.begin();  // sorted by worker
+  for (uint32_t i = 0; i < interval.run_workers; ++i) {
+    while (w != m.per_worker.end() && w->worker < i) ++w;
+    const uint32_t number = place.first_worker + i;
+    if (w != m.per_worker.end() && w->worker == i) {
+      write(number, IntervalSummary::of(w->ops, m.index, run_start, run_end, w->inflight_sum, w->reap_calls, i));
+      if (w->last) finish(number);
+    } else {
+      IntervalSummary idle;
+      idle.start_ns = run_start;
+      idle.end_ns = run_end;
+      write(number, idle);
+    }
+  }
+}
+
 }  // namespace iopulse

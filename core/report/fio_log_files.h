@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/interval_sink.h"
 #include "stats/interval_stats.h"
 
 namespace iopulse {
@@ -42,7 +43,7 @@ struct FioLogPrefixes {
   bool any() const { return !bw.empty() || !iops.empty() || !lat.empty(); }
 };
 
-class FioLogFiles {
+class FioLogFiles : public IntervalSink {
  public:
   // Files for workers 0 .. workers-1 (numbered 1 .. workers).
   FioLogFiles(const FioLogPrefixes& prefixes, uint32_t workers);
@@ -55,6 +56,12 @@ class FioLogFiles {
   void write(uint32_t worker, const IntervalSummary& s);
   // Worker `worker` ended: later intervals add nothing for it.
   void finish(uint32_t worker);
+
+  // As a sink: every worker of the run (numbered from the placement's
+  // first worker) gets the interval, an interval in which it completed
+  // nothing included (the logs show the stall), until its last interval.
+  void on_interval(const IntervalSnapshot& interval) override;
+  bool needs_workers() const override { return true; }
 
   // Every path the logs of `workers` workers take, in the order created.
   static std::vector<std::string> paths(const FioLogPrefixes& prefixes, uint32_t workers);

@@ -20,11 +20,12 @@
 #include <string>
 
 #include "report/run_goal.h"
+#include "stats/interval_sink.h"
 #include "stats/interval_stats.h"
 
 namespace iopulse {
 
-class LiveLine {
+class LiveLine : public IntervalSink {
  public:
   // The live view on stderr, or null with `quiet`.
   static std::unique_ptr<LiveLine> for_stderr(bool quiet);
@@ -42,6 +43,11 @@ class LiveLine {
   void show(const IntervalSummary& interval);
   // Erases the terminal line (no-op for plain output).
   void clear();
+
+  // As a sink: shows each interval of the run; erases the line when the run
+  // ends.
+  void on_interval(const IntervalSnapshot& interval) override { show(interval.summary); }
+  void on_run_end(const RunResult&) override { clear(); }
 
   // How far a run is: its goal and what it has done so far.
   struct Progress {

@@ -32,7 +32,7 @@
 //
 // and the same per-op families per worker but the histogram, named
 // iopulse_worker_*, with a `worker` label besides `op`.  `op` is every op
-// kind by its name (stats/op_stats_set.h): "read" and "write" always, the
+// kind by its name (op/op_kind.h): "read" and "write" always, the
 // others ("sync") once the job issued any.  No kind is folded into
 // another: syncs are never counted as reads or writes.
 //

@@ -96,4 +96,19 @@ void TimeSeriesCsv::write(const IntervalSummary& s) {
   write_line(file_, path_, row);
 }
 
+namespace {
+
+// The job's interval, then each worker's, on the job's clock.
+template <typename File>
+void write_placed(File& file, const IntervalSnapshot& interval) {
+  file.write(interval.placement.on_job_clock(interval.summary));
+  for (const IntervalSummary& w : interval.workers) file.write(interval.placement.on_job_clock(w));
+}
+
+}  // namespace
+
+void TimeSeriesJsonLines::on_interval(const IntervalSnapshot& interval) { write_placed(*this, interval); }
+
+void TimeSeriesCsv::on_interval(const IntervalSnapshot& interval) { write_placed(*this, interval); }
+
 }  // namespace iopulse

@@ -13,24 +13,28 @@
 //                        for a kind without IO in the interval
 //                        (docs/live-outputs.md)
 // Both throw std::system_error naming the path when the file cannot be
-// created or written.
+// created or written.  As interval sinks, each writes the job's interval and
+// then each worker's (--timeseries-per-worker), on the job's clock with the
+// phase named (IntervalPlacement).
 #ifndef IOPULSE_REPORT_TIME_SERIES_FILES_H_
 #define IOPULSE_REPORT_TIME_SERIES_FILES_H_
 
 #include <cstdio>
 #include <string>
 
+#include "stats/interval_sink.h"
 #include "stats/interval_stats.h"
 
 namespace iopulse {
 
-class TimeSeriesJsonLines {
+class TimeSeriesJsonLines : public IntervalSink {
  public:
   explicit TimeSeriesJsonLines(const std::string& path);
   ~TimeSeriesJsonLines();
   TimeSeriesJsonLines(const TimeSeriesJsonLines&) = delete;
   TimeSeriesJsonLines& operator=(const TimeSeriesJsonLines&) = delete;
   void write(const IntervalSummary& interval);
+  void on_interval(const IntervalSnapshot& interval) override;
 
  private:
   std::string path_;
@@ -44,7 +48,7 @@ struct CsvExtraColumns {
                           // others_read_*, others_write_* (stats/priority_split.h)
 };
 
-class TimeSeriesCsv {
+class TimeSeriesCsv : public IntervalSink {
  public:
   using Extra = CsvExtraColumns;
 
@@ -53,6 +57,7 @@ class TimeSeriesCsv {
   TimeSeriesCsv(const TimeSeriesCsv&) = delete;
   TimeSeriesCsv& operator=(const TimeSeriesCsv&) = delete;
   void write(const IntervalSummary& interval);
+  void on_interval(const IntervalSnapshot& interval) override;
 
   // The header row (without newline), for documentation and tests.
   static std::string header(Extra extra = {});

@@ -15,9 +15,6 @@
 
 #include <fmt/format.h>
 
-#include "report/fio_log_files.h"
-#include "report/live_line.h"
-#include "report/time_series_files.h"
 #include "run/bus_error_trap.h"
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
@@ -33,66 +30,37 @@ namespace {
 
 constexpr auto kMonitorPeriod = std::chrono::milliseconds(20);
 
-// Hands intervals to the sinks and keeps them for the results.
+// Keeps intervals for the results and hands them to the sinks.
 class IntervalEmitter {
  public:
-  IntervalEmitter(const JobSpec& spec, const IntervalSinks& sinks, RunResult& result, uint32_t workers)
-      : spec_(spec), sinks_(sinks), result_(result), workers_(workers) {}
+  IntervalEmitter(const JobSpec& spec, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement,
+                  RunResult& result, uint32_t workers)
+      : spec_(spec), sinks_(sinks), placement_(placement), result_(result), workers_(workers) {}
 
   void emit(const MergedInterval& m, uint64_t window_ns) {
     const uint64_t interval = spec_.stats_interval_ns;
     const uint64_t start = m.index * interval;
     const uint64_t end = std::min(start + interval, window_ns);
-    // The result and the live view keep the phase's own clock; the streamed
-    // files carry the whole run's, with the phase named.
+    // The result keeps the phase's own clock; sinks that write job-wide
+    // outputs place the interval on the job's (IntervalPlacement).
     const IntervalSummary summary =
         IntervalSummary::of(m.ops, m.index, start, end, m.inflight_sum, m.reap_calls, -1);
     store(result_.timeseries, summary);
     ++result_.intervals;
-    if (sinks_.live != nullptr) sinks_.live->show(summary);
     cumulative_.merge(m.ops);
-    write_files(summary);
-    for (const WorkerInterval& w : spec_.timeseries_per_worker ? m.per_worker : std::vector<WorkerInterval>{}) {
-      const IntervalSummary ws =
-          IntervalSummary::of(w.ops, m.index, start, end, w.inflight_sum, w.reap_calls, w.worker);
-      store(result_.worker_timeseries, ws);
-      write_files(ws);
+    worker_summaries_.clear();
+    if (spec_.timeseries_per_worker) {
+      for (const WorkerInterval& w : m.per_worker) {
+        worker_summaries_.push_back(
+            IntervalSummary::of(w.ops, m.index, start, end, w.inflight_sum, w.reap_calls, w.worker));
+        store(result_.worker_timeseries, worker_summaries_.back());
+      }
     }
-    if (sinks_.fio_logs != nullptr) write_fio_logs(m, start, end);
-    if (sinks_.observer) sinks_.observer(m, summary, cumulative_);
+    const IntervalSnapshot snapshot{m, summary, worker_summaries_, cumulative_, workers_, placement_};
+    for (IntervalSink* sink : sinks_) sink->on_interval(snapshot);
   }
 
  private:
-  void write_files(IntervalSummary s) {
-    s.phase = sinks_.phase;
-    s.index += sinks_.index_offset;
-    s.start_ns += sinks_.time_offset_ns;
-    s.end_ns += sinks_.time_offset_ns;
-    if (sinks_.jsonl != nullptr) sinks_.jsonl->write(s);
-    if (sinks_.csv != nullptr) sinks_.csv->write(s);
-  }
-
-  // Every worker of the run, an interval in which it completed nothing
-  // included (the logs show the stall), until its last interval.
-  void write_fio_logs(const MergedInterval& m, uint64_t start, uint64_t end) {
-    const uint64_t run_start = start + sinks_.time_offset_ns, run_end = end + sinks_.time_offset_ns;
-    auto w = m.per_worker.begin();  // sorted by worker
-    for (uint32_t i = 0; i < workers_; ++i) {
-      while (w != m.per_worker.end() && w->worker < i) ++w;
-      const uint32_t number = sinks_.first_worker + i;
-      if (w != m.per_worker.end() && w->worker == i) {
-        sinks_.fio_logs->write(number, IntervalSummary::of(w->ops, m.index, run_start, run_end, w->inflight_sum,
-                                                           w->reap_calls, i));
-        if (w->last) sinks_.fio_logs->finish(number);
-      } else {
-        IntervalSummary idle;
-        idle.start_ns = run_start;
-        idle.end_ns = run_end;
-        sinks_.fio_logs->write(number, idle);
-      }
-    }
-  }
-
   void store(std::vector<IntervalSummary>& series, const IntervalSummary& s) {
     if (series.size() < RunResult::kMaxStoredIntervals) {
       series.push_back(s);
@@ -102,10 +70,12 @@ class IntervalEmitter {
   }
 
   const JobSpec& spec_;
-  const IntervalSinks& sinks_;
+  const std::vector<IntervalSink*>& sinks_;
+  const IntervalPlacement& placement_;
   RunResult& result_;
   const uint32_t workers_;
   OpStatsSet cumulative_;
+  std::vector<IntervalSummary> worker_summaries_;
 
  public:
   // Everything emitted so far, summed.
@@ -116,7 +86,7 @@ std::atomic<bool> g_workers_abandoned{false};
 
 }  // namespace
 
-void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
+void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement) {
   uint32_t n = 0;
   for (const WorkerGroup& g : groups_) n += g.spec->threads;
   install_bus_error_handler();
@@ -124,11 +94,12 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
   // (see `abandoned` below), its thread keeps them and they are not freed.
   auto barrier_owner = std::make_unique<StartBarrier>(n);
   auto signals_owner = std::make_unique<RunSignals>();
-  // Per-worker intervals feed the per-worker series, the metrics server and
-  // the fio-format logs.
-  auto time_series_owner =
-      std::make_unique<TimeSeriesAssembler>(n, spec_.timeseries_per_worker || spec_.prometheus_port != 0 ||
-                                                    sinks.fio_logs != nullptr);
+  // Per-worker intervals feed the per-worker series and the sinks that ask
+  // for them (the metrics server, the fio-format logs).
+  const bool keep_per_worker =
+      spec_.timeseries_per_worker ||
+      std::any_of(sinks.begin(), sinks.end(), [](const IntervalSink* s) { return s->needs_workers(); });
+  auto time_series_owner = std::make_unique<TimeSeriesAssembler>(n, keep_per_worker);
   auto file_offsets_owner = std::make_unique<std::vector<uint64_t>>();
   StartBarrier& barrier = *barrier_owner;
   RunSignals& signals = *signals_owner;
@@ -244,7 +215,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     result.started_at = text;
   }
   result.stats_interval_ns = spec_.stats_interval_ns;
-  IntervalEmitter emitter(spec_, sinks, result, n);
+  IntervalEmitter emitter(spec_, sinks, placement, result, n);
   // A sink that fails (a full disk under the time-series file) stops the run
   // like an IO error: the summary is still printed, the exit code is 1.
   bool sink_failed = false;
@@ -535,7 +506,7 @@ void JobRunner::run(RunResult& result, const IntervalSinks& sinks) {
     for (const MergedInterval& m : peers_->take_complete(/*all=*/true)) emit(m, result.window_ns);
     if (sink_failed) result.stop_reason = "error";  // the reporting process's files are incomplete
   }
-  if (sinks.live != nullptr) sinks.live->clear();
+  for (IntervalSink* sink : sinks) sink->on_run_end(result);
 }
 
 bool workers_abandoned() { return g_workers_abandoned.load(); }

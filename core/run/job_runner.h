@@ -3,55 +3,34 @@
 // JobRunner: runs one planned job.  Starts one Worker thread per worker,
 // waits for all of them at the start barrier, opens the measured window,
 // forwards stop requests (SIGINT/SIGTERM), turns the workers' closed
-// intervals into the time series (live view, streamed files, observers) and
-// merges the workers' statistics into a RunResult once all have finished.
+// intervals into the time series, hands each interval to the sinks it is
+// given (stats/interval_sink.h: the application's live view, streamed files,
+// metrics) and merges the workers' statistics into a RunResult once all have
+// finished.
 #ifndef IOPULSE_RUN_JOB_RUNNER_H_
 #define IOPULSE_RUN_JOB_RUNNER_H_
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "iopulse/engine.h"
 #include "job/job_spec.h"
+#include "stats/interval_sink.h"
 #include "stats/run_result.h"
 #include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
 
 namespace iopulse {
 
-class FioLogFiles;
-class LiveLine;
 class VerifyJournal;
 class RunPeers;
-class TimeSeriesCsv;
-class TimeSeriesJsonLines;
 
 struct EngineBinding {
   const iop_engine_desc* desc = nullptr;
   const iop_option_value* options = nullptr;  // typed option values, one per descriptor option
   uint32_t num_options = 0;
   uint32_t queue_depth = 1;                   // the job's, clamped to the engine's maximum
-};
-
-// Where each closed interval goes while the run goes on; any may be null.
-struct IntervalSinks {
-  LiveLine* live = nullptr;
-  TimeSeriesJsonLines* jsonl = nullptr;
-  TimeSeriesCsv* csv = nullptr;
-  FioLogFiles* fio_logs = nullptr;  // given each worker's intervals
-  uint32_t first_worker = 0;        // the number of this run's first worker in fio_logs
-  // Where this run sits in a job of several phases: its name, the time the
-  // earlier phases took, added to the intervals' start and end, and the
-  // intervals they had, added to the index (RunResult::add_phase() numbers
-  // the results' time series the same way).
-  std::string phase;
-  uint64_t time_offset_ns = 0;
-  uint64_t index_offset = 0;
-  // Called once per interval with the merged interval (histograms
-  // included), its summary, and the job's cumulative statistics so far.
-  std::function<void(const MergedInterval&, const IntervalSummary&, const OpStatsSet& cumulative)> observer;
 };
 
 // Workers that run one workload; a run has one group, or several running
@@ -94,7 +73,10 @@ class JobRunner {
   // reporting process's result is the whole job's when run() returns.
   // An engine that does not return within --stop-timeout after the stop
   // leaves result.stop_reason "incomplete" (see workers_abandoned()).
-  void run(RunResult& result, const IntervalSinks& sinks);
+  // Each closed interval goes to `sinks` (in order; none may be null), and
+  // so does the final result; `placement` says where the run sits in the job.
+  void run(RunResult& result, const std::vector<IntervalSink*>& sinks = {},
+           const IntervalPlacement& placement = {});
 
  private:
   std::vector<WorkerGroup> groups_;

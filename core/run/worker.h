@@ -63,7 +63,7 @@
 #include "verify/verify_journal.h"
 #include "workload/block_content.h"
 #include "workload/block_permutation.h"
-#include "workload/block_size_mix.h"
+#include "workload/block_size_sampler.h"
 #include "workload/offset_generator.h"
 #include "workload/op_mix.h"
 #include "workload/pass_tiling.h"
@@ -275,7 +275,7 @@ class Worker final : public WorkerThread {
   PriorityMix priority_mix_;
   uint32_t io_flags_[2] = {0, 0};
   bool split_priority_ = false;      // count reads and writes by priority too
-  BlockSizeMix read_sizes_, write_sizes_;
+  BlockSizeSampler read_sizes_, write_sizes_;
   uint64_t unit_;                    // offsets are multiples of it
   std::optional<BlockPermutation> permutation_;  // complete pass with random order
   std::unique_ptr<PassTiling> tiling_;           // complete pass with several sizes

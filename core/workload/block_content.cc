@@ -20,13 +20,6 @@ constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
 
 }  // namespace
 
-nlohmann::json ContentSpec::to_json() const {
-  return {{"compress_percent", compress_percent},
-          {"dedupe_percent", dedupe_percent},
-          {"dedupe_unit", unit},
-          {"dedupe_working_set", working_set}};
-}
-
 BlockContent::BlockContent(const ContentSpec& spec, uint64_t stream, uint32_t max_len)
     : spec_(spec),
       stream_key_(mix64(spec.seed ^ mix64(stream + kGolden))),

@@ -31,22 +31,9 @@
 #include <cstdint>
 #include <memory>
 
-#include <nlohmann/json.hpp>
+#include "job/content_spec.h"
 
 namespace iopulse {
-
-// What the data should look like (JobSpec's content settings).
-struct ContentSpec {
-  uint32_t compress_percent = 0;   // share of each chunk that compresses away
-  uint32_t dedupe_percent = 0;     // share of chunks that repeat a working-set chunk
-  uint32_t unit = 4096;            // chunk size in bytes (a multiple of 8)
-  uint64_t working_set = 1;        // distinct duplicate chunks, >= 1
-  uint64_t seed = 0;
-
-  // Unique and incompressible: the ordinary data.
-  bool plain() const { return compress_percent == 0 && dedupe_percent == 0; }
-  nlohmann::json to_json() const;
-};
 
 class BlockContent {
  public:

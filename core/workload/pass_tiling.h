@@ -30,7 +30,7 @@
 #include <string_view>
 #include <vector>
 
-#include "workload/block_size_mix.h"
+#include "job/block_size_mix.h"
 
 namespace iopulse {
 

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
-#include "workload/block_size_mix.h"
+#include "job/block_size_mix.h"
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <functional>
 #include <string>
 #include <type_traits>
 
 #include "job/usage_error.h"
-#include "workload/random_source.h"
 
 namespace iopulse {
 namespace {
@@ -28,14 +26,6 @@ std::string usage_message(const std::function<void()>& f) {
 
 std::string parse_error(std::string_view text, std::string_view option = "--block-size") {
   return usage_message([&] { BlockSizeMix::parse(option, text); });
-}
-
-// The next outputs of two generators agree iff they are in the same state.
-bool same_state(RandomSource a, RandomSource b) {
-  for (int i = 0; i < 4; ++i) {
-    if (a.next() != b.next()) return false;
-  }
-  return true;
 }
 
 TEST(BlockSizeMixTest, SingleSize) {
@@ -56,25 +46,6 @@ TEST(BlockSizeMixTest, SingleSize) {
   EXPECT_THROW(BlockSizeMix(0), std::invalid_argument);
 }
 
-TEST(BlockSizeMixTest, SingleSizeDrawsNoRandomNumber) {
-  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "64k");
-  RandomSource rng(17);
-  const RandomSource before = rng;
-  for (int i = 0; i < 1000; ++i) ASSERT_EQ(m.next(rng), 65536u);
-  EXPECT_TRUE(same_state(before, rng));
-}
-
-TEST(BlockSizeMixTest, MixedSizesDrawOneNumberEach) {
-  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "4k:70,64k:30");
-  RandomSource rng(17);
-  RandomSource expected = rng;
-  for (int i = 0; i < 1000; ++i) {
-    m.next(rng);
-    expected.next();
-  }
-  EXPECT_TRUE(same_state(expected, rng));
-}
-
 TEST(BlockSizeMixTest, ParsesWeightedSizes) {
   const BlockSizeMix m = BlockSizeMix::parse("--block-size", "4k:70,64k:30");
   EXPECT_FALSE(m.single());
@@ -90,42 +61,6 @@ TEST(BlockSizeMixTest, ParsesWeightedSizes) {
   // Order as given; sizes written back in the largest whole unit.
   EXPECT_EQ(BlockSizeMix::parse("--block-size", "1048576:25,512:25,1536:50").to_string(),
             "1m:25,512:25,1536:50");
-}
-
-TEST(BlockSizeMixTest, ObservedWeightsMatch) {
-  // Four sizes; each share within 5 binomial standard errors, and the
-  // chi-square (3 df) below its 99.9% point, 16.27.
-  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "512:10,4k:25,16k:40,1m:25");
-  const uint32_t sizes[] = {512, 4096, 16384, 1 << 20};
-  const double weights[] = {0.10, 0.25, 0.40, 0.25};
-  uint64_t counts[4] = {0, 0, 0, 0};
-  constexpr uint64_t kN = 1'000'000;
-  RandomSource rng(2024);
-  for (uint64_t i = 0; i < kN; ++i) {
-    const uint32_t s = m.next(rng);
-    int k = 0;
-    while (k < 4 && sizes[k] != s) ++k;
-    ASSERT_LT(k, 4) << "unexpected size " << s;
-    ++counts[k];
-  }
-  double chi2 = 0;
-  for (int k = 0; k < 4; ++k) {
-    const double e = weights[k] * kN;
-    const double se = std::sqrt(e * (1 - weights[k]));
-    EXPECT_NEAR(static_cast<double>(counts[k]), e, 5 * se) << sizes[k];
-    chi2 += (counts[k] - e) * (counts[k] - e) / e;
-  }
-  EXPECT_LT(chi2, 16.27);
-}
-
-TEST(BlockSizeMixTest, ExtremeWeights) {
-  // 1% and 99%: the rare size still appears at its rate.
-  const BlockSizeMix m = BlockSizeMix::parse("--write-block-size", "4k:99,1m:1");
-  RandomSource rng(5);
-  uint64_t rare = 0;
-  constexpr uint64_t kN = 1'000'000;
-  for (uint64_t i = 0; i < kN; ++i) rare += m.next(rng) == (1u << 20);
-  EXPECT_NEAR(static_cast<double>(rare), 0.01 * kN, 5 * std::sqrt(0.01 * 0.99 * kN));
 }
 
 TEST(BlockSizeMixTest, ParseErrorsNameTheOptionAndWhatIsAccepted) {

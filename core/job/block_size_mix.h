@@ -11,12 +11,11 @@
 // weight, the weights add up to 100 and no size appears twice.  At most 16
 // entries.
 //
-// next() is on the per-IO path: a single size draws no random number;
-// otherwise one 64-bit draw is compared with cumulative thresholds, so size i
-// is chosen with probability weight_i / 100 (to within 2^-64).  No
-// allocation: the entries live in a fixed array.
-#ifndef IOPULSE_WORKLOAD_BLOCK_SIZE_MIX_H_
-#define IOPULSE_WORKLOAD_BLOCK_SIZE_MIX_H_
+// A value type of the job spec: what the mix is, not how sizes are drawn
+// (workload/block_size_sampler.h draws them).  No allocation: the entries
+// live in a fixed array.
+#ifndef IOPULSE_JOB_BLOCK_SIZE_MIX_H_
+#define IOPULSE_JOB_BLOCK_SIZE_MIX_H_
 
 #include <array>
 #include <cstddef>
@@ -24,8 +23,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-
-#include "workload/random_source.h"
 
 namespace iopulse {
 
@@ -50,16 +47,6 @@ class BlockSizeMix {
   // that sum to 100".
   static BlockSizeMix parse(std::string_view option, std::string_view text);
 
-  // The size of the next IO.
-  uint32_t next(RandomSource& rng) const {
-    if (count_ == 1) return entries_[0].size;
-    const uint64_t r = rng.next();
-    for (size_t i = 0; i + 1 < count_; ++i) {
-      if (r < thresholds_[i]) return entries_[i].size;
-    }
-    return entries_[count_ - 1].size;
-  }
-
   // Throws UsageError unless every size is a multiple of `align` (> 0), e.g.
   // the logical block size for O_DIRECT: "--block-size: 6k (6144 bytes) is
   // not a multiple of 4096; accepted: multiples of 4096".
@@ -79,8 +66,6 @@ class BlockSizeMix {
 
  private:
   std::array<Entry, kMaxEntries> entries_{};
-  // P(next() < thresholds_[i]) = (weight_0 + .. + weight_i) / 100.
-  std::array<uint64_t, kMaxEntries> thresholds_{};
   size_t count_ = 0;
   uint32_t min_size_ = 0;
   uint32_t max_size_ = 0;
@@ -88,4 +73,4 @@ class BlockSizeMix {
 
 }  // namespace iopulse
 
-#endif  // IOPULSE_WORKLOAD_BLOCK_SIZE_MIX_H_
+#endif  // IOPULSE_JOB_BLOCK_SIZE_MIX_H_

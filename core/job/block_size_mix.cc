@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
-#include "workload/block_size_mix.h"
+#include "job/block_size_mix.h"
 
 #include <algorithm>
 #include <charconv>
@@ -109,15 +109,8 @@ BlockSizeMix BlockSizeMix::parse(std::string_view option, std::string_view text)
         fmt::format("{}: weights add up to {}; accepted: weights that sum to 100", option, total));
   }
 
-  uint32_t cumulative = 0;
   mix.min_size_ = mix.max_size_ = mix.entries_[0].size;
   for (size_t i = 0; i < mix.count_; ++i) {
-    cumulative += mix.entries_[i].weight;
-    // floor(cumulative / 100 * 2^64); the last entry takes the rest.
-    mix.thresholds_[i] =
-        cumulative >= 100
-            ? ~uint64_t{0}
-            : static_cast<uint64_t>((static_cast<unsigned __int128>(cumulative) << 64) / 100);
     mix.min_size_ = std::min(mix.min_size_, mix.entries_[i].size);
     mix.max_size_ = std::max(mix.max_size_, mix.entries_[i].size);
   }

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "job/distribution_spec.h"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "job/usage_error.h"
+
+namespace iopulse {
+namespace {
+
+struct ValueRange {
+  std::string_view option;
+  std::string_view accepted;
+  bool (*in_range)(double);
+};
+
+constexpr ValueRange kRanges[] = {
+    {"--zipf-theta", "a number > 0 and <= 10", [](double v) { return v > 0.0 && v <= 10.0; }},
+    {"--pareto-h", "0 < h < 1", [](double v) { return v > 0.0 && v < 1.0; }},
+    {"--gaussian-stddev", "a number > 0 and <= 1 (a fraction of the region)",
+     [](double v) { return v > 0.0 && v <= 1.0; }},
+    {"--gaussian-center", "a number >= 0 and <= 1 (a fraction of the region)",
+     [](double v) { return v >= 0.0 && v <= 1.0; }},
+};
+
+const ValueRange& range_of(std::string_view option) {
+  for (const ValueRange& r : kRanges) {
+    if (r.option == option) return r;
+  }
+  throw std::invalid_argument(fmt::format("not a distribution option: {}", option));
+}
+
+void check_range(std::string_view option, double value) {
+  const ValueRange& r = range_of(option);
+  if (!r.in_range(value)) {
+    throw UsageError(
+        fmt::format("{}: {} is not accepted; accepted: {}", option, value, r.accepted));
+  }
+}
+
+std::string format_value(double v) { return fmt::format("{}", v); }
+
+}  // namespace
+
+const char* to_string(DistributionKind kind) {
+  switch (kind) {
+    case DistributionKind::kUniform: return "uniform";
+    case DistributionKind::kZipf: return "zipf";
+    case DistributionKind::kPareto: return "pareto";
+    case DistributionKind::kGaussian: return "gaussian";
+  }
+  return "?";
+}
+
+DistributionKind parse_distribution_kind(std::string_view option, std::string_view text) {
+  for (DistributionKind k : {DistributionKind::kUniform, DistributionKind::kZipf,
+                             DistributionKind::kPareto, DistributionKind::kGaussian}) {
+    if (text == to_string(k)) return k;
+  }
+  throw UsageError(fmt::format(
+      "{}: '{}' is not accepted; accepted: uniform, zipf, pareto, gaussian", option, text));
+}
+
+double parse_distribution_value(std::string_view option, std::string_view text) {
+  const ValueRange& r = range_of(option);
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::general);
+  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) {
+    throw UsageError(
+        fmt::format("{}: '{}' is not a number; accepted: {}", option, text, r.accepted));
+  }
+  if (!r.in_range(value)) {
+    throw UsageError(fmt::format("{}: {} is not accepted; accepted: {}", option, text, r.accepted));
+  }
+  return value;
+}
+
+void DistributionParams::validate(bool random) const {
+  if (zipf_theta) check_range("--zipf-theta", *zipf_theta);
+  if (pareto_h) check_range("--pareto-h", *pareto_h);
+  if (gaussian_stddev) check_range("--gaussian-stddev", *gaussian_stddev);
+  if (gaussian_center) check_range("--gaussian-center", *gaussian_center);
+
+  const auto only_with = [&](bool given, DistributionKind owner, std::string_view option) {
+    if (given && kind != owner) {
+      throw UsageError(fmt::format("{}: only used with --distribution {}; the distribution is {}",
+                                   option, iopulse::to_string(owner), iopulse::to_string(kind)));
+    }
+  };
+  only_with(zipf_theta.has_value(), DistributionKind::kZipf, "--zipf-theta");
+  only_with(pareto_h.has_value(), DistributionKind::kPareto, "--pareto-h");
+  only_with(gaussian_stddev.has_value(), DistributionKind::kGaussian, "--gaussian-stddev");
+  only_with(gaussian_center.has_value(), DistributionKind::kGaussian, "--gaussian-center");
+  if (hot_spot_scatter && kind == DistributionKind::kUniform) {
+    throw UsageError(
+        "--hot-spot-scatter: only used with --distribution zipf, pareto or gaussian; the "
+        "distribution is uniform");
+  }
+  if (kind != DistributionKind::kUniform && !random) {
+    throw UsageError(fmt::format(
+        "--distribution: {} needs --random; without --random the access is sequential",
+        iopulse::to_string(kind)));
+  }
+  if (kind == DistributionKind::kGaussian && !gaussian_stddev) {
+    throw UsageError("--gaussian-stddev: required with --distribution gaussian");
+  }
+}
+
+std::string DistributionParams::to_string() const {
+  std::string s = iopulse::to_string(kind);
+  switch (kind) {
+    case DistributionKind::kUniform: break;
+    case DistributionKind::kZipf: s += " theta=" + format_value(theta()); break;
+    case DistributionKind::kPareto: s += " h=" + format_value(h()); break;
+    case DistributionKind::kGaussian:
+      s += " stddev=" + format_value(stddev()) + " center=" + format_value(center());
+      break;
+  }
+  if (hot_spot_scatter) s += " scatter";
+  return s;
+}
+
+}  // namespace iopulse

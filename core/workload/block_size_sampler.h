@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// BlockSizeSampler: draws the size of each IO from a BlockSizeMix
+// (job/block_size_mix.h).
+//
+// next() is on the per-IO path: a single size draws no random number;
+// otherwise one 64-bit draw is compared with cumulative thresholds, so size i
+// is chosen with probability weight_i / 100 (to within 2^-64).  No
+// allocation: sizes and thresholds live in fixed arrays.
+#ifndef IOPULSE_WORKLOAD_BLOCK_SIZE_SAMPLER_H_
+#define IOPULSE_WORKLOAD_BLOCK_SIZE_SAMPLER_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "job/block_size_mix.h"
+#include "workload/random_source.h"
+
+namespace iopulse {
+
+class BlockSizeSampler {
+ public:
+  explicit BlockSizeSampler(const BlockSizeMix& mix);
+
+  // The size of the next IO.
+  uint32_t next(RandomSource& rng) const {
+    if (count_ == 1) return sizes_[0];
+    const uint64_t r = rng.next();
+    for (size_t i = 0; i + 1 < count_; ++i) {
+      if (r < thresholds_[i]) return sizes_[i];
+    }
+    return sizes_[count_ - 1];
+  }
+
+  bool single() const { return count_ == 1; }
+  uint32_t max_size() const { return max_size_; }
+
+ private:
+  std::array<uint32_t, BlockSizeMix::kMaxEntries> sizes_{};
+  // P(next() < thresholds_[i]) = (weight_0 + .. + weight_i) / 100.
+  std::array<uint64_t, BlockSizeMix::kMaxEntries> thresholds_{};
+  size_t count_ = 0;
+  uint32_t max_size_ = 0;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_WORKLOAD_BLOCK_SIZE_SAMPLER_H_
