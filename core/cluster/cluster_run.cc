@@ -66,6 +66,7 @@ void ClusterRun::local_interval(const MergedInterval& m) {
     w.ops = m.ops;
     w.inflight_sum = m.inflight_sum;
     w.reap_calls = m.reap_calls;
+    w.last = m.last;
     merged_.deliver(std::move(w));
   } else {
     group_.send(0, kInterval, encode_interval(run_, m));
@@ -115,6 +116,7 @@ void ClusterRun::pump() {
         w.ops = std::move(interval.ops);
         w.inflight_sum = interval.inflight_sum;
         w.reap_calls = interval.reap_calls;
+        w.last = interval.last;
         merged_.deliver(std::move(w));
         break;
       }

@@ -71,7 +71,7 @@ json from_bytes(const std::string& bytes) {
 }
 
 std::string encode_interval(uint32_t run, const MergedInterval& m) {
-  return to_bytes({run, m.index, set_to_wire(m.ops), m.inflight_sum, m.reap_calls});
+  return to_bytes({run, m.index, set_to_wire(m.ops), m.inflight_sum, m.reap_calls, m.last});
 }
 
 bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out) {
@@ -82,6 +82,7 @@ bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out
     out.ops = set_from_wire(w.at(2));
     out.inflight_sum = w.at(3).get<uint64_t>();
     out.reap_calls = w.at(4).get<uint64_t>();
+    out.last = w.at(5).get<bool>();
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed interval from a rank: ") + e.what());
   }

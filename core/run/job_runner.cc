@@ -327,7 +327,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       }
       const bool last = all_finished;
       for (auto& w : workers) w->collect_intervals();
-      for (const MergedInterval& m : time_series.take_complete(/*all=*/last)) peers_->local_interval(m);
+      // The last of this process's intervals ends with its window: the
+      // peers must not take it for a full one (the job's window decides).
+      std::vector<MergedInterval> closed = time_series.take_complete(/*all=*/last);
+      if (last && !closed.empty()) closed.back().last = true;
+      for (const MergedInterval& m : closed) peers_->local_interval(m);
       if (last && !told_finished) {
         told_finished = true;
         uint64_t end = start_ns;

@@ -441,6 +441,7 @@ void Worker::run_loop(uint64_t start_ns) {
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
   next_issue_ns_ = static_cast<double>(start_ns);
+  free_since_ns_ = start_ns;  // every slot is free
   if (replay_ && rate_limited_) {
     // The first IO is due at its recorded time.
     const TraceRecord* first = replay_->front();
@@ -627,7 +628,7 @@ void Worker::run_loop(uint64_t start_ns) {
       }
       if (!kPlain && inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
       if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
-      if (rate_limited) slot.free_ns = now;
+      if (rate_limited && nfree == 0) free_since_ns_ = now;
       free_stack[nfree++] = index;
     }
     inflight -= static_cast<uint32_t>(got);
@@ -777,6 +778,7 @@ inline Worker::Next Worker::next_replay_io(IoSlot& slot) {
 
 inline void Worker::advance_schedule(IoSlot& slot) {
   slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
+  slot.free_ns = free_since_ns_;
   if (replay_) {
     // An IO recorded earlier than the one before it is due at once.
     next_issue_ns_ = std::max(next_issue_ns_, replay_next_due_);

@@ -156,7 +156,7 @@ class Worker final : public WorkerThread {
     iop_io io;
     uint64_t submit_ns;    // clock at the submit() call that carried it
     uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
-    uint64_t free_ns;      // when the slot last became free (rate limits only)
+    uint64_t free_ns;      // since when some slot was free when it was taken (rate limits only)
     uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
     uint64_t generation;   // generation written (verify); for a sync, its journal position
     uint32_t region;       // index into regions_
@@ -298,6 +298,11 @@ class Worker final : public WorkerThread {
   double ns_per_io_ = 0;             // rate-iops: schedule step per IO
   double ns_per_byte_ = 0;           // rate-bw: schedule step per byte
   double next_issue_ns_ = 0;         // the schedule: when the next IO is due
+  // Rate limits: since when the free stack has held a slot without a break
+  // (set when a reap frees a slot into an empty stack).  An IO taken from
+  // it could start at max(its intended time, this): which slot it got says
+  // nothing, as the stack hands out the one freed last.
+  uint64_t free_since_ns_ = 0;
   std::array<LatencyHistogram, kNumOpKinds> intended_;
   LatencyHistogram schedule_lag_;
 

@@ -92,7 +92,8 @@ struct RunResult {
   // The host's schedule lag: per IO, how long after it could start (due on
   // the schedule and a slot free) it was submitted.  Latency from the
   // intended start = service latency + this lag + waiting for a free slot
-  // (the device's queueing).
+  // (every slot busy: the device's queueing, or a backlog left by a late
+  // host).
   LatencyHistogram schedule_lag;
   // --replay on a timed schedule: per IO, how long after its recorded time
   // (scaled by --replay-speed) it was submitted; includes waiting for a

@@ -24,6 +24,9 @@ struct MergedInterval {
   uint64_t inflight_sum = 0;
   uint64_t reap_calls = 0;
   std::vector<WorkerInterval> per_worker;  // only when kept (see constructor)
+  // Set by a process on the last interval it hands its peers: it ends when
+  // the process's window does, so it may be partial.
+  bool last = false;
 };
 
 class TimeSeriesAssembler {

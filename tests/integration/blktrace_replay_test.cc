@@ -21,12 +21,12 @@
 #include <gtest/gtest.h>
 
 #include "json_support.h"
+#include "recorder_log.h"
 #include "run_support.h"
 
 namespace iopulse::test {
 namespace {
 
-const std::string kRecorderDir = std::string(IOPULSE_FIXTURE_PLUGIN_DIR) + "/recorder";
 
 // The test's own blktrace writer: struct blk_io_trace as blktrace_api.h
 // lays it out (48 bytes), then pdu_len bytes of payload.
@@ -115,30 +115,11 @@ std::string write_capture(const ScratchDir& dir, const std::string& name, bool s
   return dir.file(name);
 }
 
-struct Io {
-  std::string op;
-  uint64_t offset = 0;
-  uint64_t len = 0;
-  bool operator==(const Io&) const = default;
-};
-std::ostream& operator<<(std::ostream& o, const Io& io) { return o << io.op << " " << io.offset << " " << io.len; }
-
-// What the recorder saw worker `w` submit, in order.
-std::vector<Io> recorded(const std::string& prefix, int w) {
-  std::ifstream in(prefix + "." + std::to_string(w));
-  EXPECT_TRUE(in.good()) << "no record " << prefix << "." << w;
-  std::vector<Io> ios;
-  std::string known, observed, hash;
-  Io io;
-  while (in >> io.op >> io.offset >> io.len >> known >> observed >> hash) ios.push_back(io);
-  return ios;
-}
-
 // The IOs the capture above stands for, per CPU: sectors of 512 bytes; a
 // FUA write is the write and an fdatasync, a flush an fsync (then its data).
-const std::vector<Io> kCpu0 = {{"r", 8 * 512, 4096},  {"w", 16 * 512, 8192}, {"w", 100 * 512, 4096}, {"s", 0, 0},
-                               {"s", 0, 0},           {"s", 0, 0},           {"w", 200 * 512, 4096}};
-const std::vector<Io> kCpu1 = {{"t", 2048 * 512, 65536}, {"r", 300 * 512, 4096}, {"w", 400 * 512, 16384}};
+const std::vector<IoShape> kCpu0 = {{'r', 8 * 512, 4096},  {'w', 16 * 512, 8192}, {'w', 100 * 512, 4096}, {'s', 0, 0},
+                               {'s', 0, 0},           {'s', 0, 0},           {'w', 200 * 512, 4096}};
+const std::vector<IoShape> kCpu1 = {{'t', 2048 * 512, 65536}, {'r', 300 * 512, 4096}, {'w', 400 * 512, 16384}};
 
 RunOutcome replay(const ScratchDir& dir, const std::string& trace, const std::string& log,
                   std::vector<std::string> extra = {}) {
@@ -179,8 +160,8 @@ TEST(BlktraceReplay, ReplaysTheQueuedIosPerCpu) {
     const std::string json = dir.file(name + ".json");
     const RunOutcome r = replay(dir, trace, dir.file(name + ".rec"), {"--json-output", json});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(recorded(dir.file(name + ".rec"), 0), kCpu0);
-    EXPECT_EQ(recorded(dir.file(name + ".rec"), 1), kCpu1);
+    EXPECT_EQ(recorded_shapes(dir.file(name + ".rec"), 0), kCpu0);
+    EXPECT_EQ(recorded_shapes(dir.file(name + ".rec"), 1), kCpu1);
     const nlohmann::json j = read_json(json);
     EXPECT_EQ(j["config"]["threads"], 2);
     EXPECT_EQ(j["read"]["ops"], 2);
@@ -197,20 +178,20 @@ TEST(BlktraceReplay, RemapsMergesAndKeepsTime) {
   const std::string trace = write_capture(dir, "cap");
   RunOutcome r = replay(dir, trace, dir.file("scaled"), {"--replay-scale", "3", "--replay-align", "4k"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto mapped = [](std::vector<Io> ios) {
-    for (Io& io : ios) io.offset = io.offset / 3 / 4096 * 4096;
+  const auto mapped = [](std::vector<IoShape> ios) {
+    for (IoShape& io : ios) io.offset = io.offset / 3 / 4096 * 4096;
     return ios;
   };
-  EXPECT_EQ(recorded(dir.file("scaled"), 0), mapped(kCpu0));
-  EXPECT_EQ(recorded(dir.file("scaled"), 1), mapped(kCpu1));
+  EXPECT_EQ(recorded_shapes(dir.file("scaled"), 0), mapped(kCpu0));
+  EXPECT_EQ(recorded_shapes(dir.file("scaled"), 1), mapped(kCpu1));
 
   r = replay(dir, trace, dir.file("one"), {"--replay-workers", "threads", "--threads", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::vector<Io> by_time = {{"r", 4096, 4096},  {"t", 1048576, 65536}, {"r", 153600, 4096},
-                                   {"w", 8192, 8192},  {"w", 51200, 4096},    {"s", 0, 0},
-                                   {"s", 0, 0},        {"s", 0, 0},           {"w", 102400, 4096},
-                                   {"w", 204800, 16384}};
-  EXPECT_EQ(recorded(dir.file("one"), 0), by_time);
+  const std::vector<IoShape> by_time = {{'r', 4096, 4096},  {'t', 1048576, 65536}, {'r', 153600, 4096},
+                                   {'w', 8192, 8192},  {'w', 51200, 4096},    {'s', 0, 0},
+                                   {'s', 0, 0},        {'s', 0, 0},           {'w', 102400, 4096},
+                                   {'w', 204800, 16384}};
+  EXPECT_EQ(recorded_shapes(dir.file("one"), 0), by_time);
 
   // As recorded: queued 0.1 s apart, from the first queued IO.
   std::vector<Event> slow;
@@ -241,12 +222,14 @@ TEST(BlktraceReplay, WorkersPerProcess) {
   write_bytes(dir.file("p.bin"), encode(events));
   RunOutcome r = replay(dir, dir.file("p.bin"), dir.file("pid"), {"--replay-workers", "pid"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(recorded(dir.file("pid"), 0), (std::vector<Io>{{"r", 0, 4096}, {"r", 4096, 4096}, {"r", 8192, 4096}}));
-  EXPECT_EQ(recorded(dir.file("pid"), 1),
-            (std::vector<Io>{{"r", 12288, 4096}, {"r", 16384, 4096}, {"r", 20480, 4096}}));
+  EXPECT_EQ(recorded_shapes(dir.file("pid"), 0),
+            (std::vector<IoShape>{{'r', 0, 4096}, {'r', 4096, 4096}, {'r', 8192, 4096}}));
+  EXPECT_EQ(recorded_shapes(dir.file("pid"), 1),
+            (std::vector<IoShape>{{'r', 12288, 4096}, {'r', 16384, 4096}, {'r', 20480, 4096}}));
   r = replay(dir, dir.file("p.bin"), dir.file("cpu"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(recorded(dir.file("cpu"), 0), (std::vector<Io>{{"r", 0, 4096}, {"r", 8192, 4096}, {"r", 16384, 4096}}));
+  EXPECT_EQ(recorded_shapes(dir.file("cpu"), 0),
+            (std::vector<IoShape>{{'r', 0, 4096}, {'r', 8192, 4096}, {'r', 16384, 4096}}));
 
   std::ofstream(dir.file("f.iolog")) << "fio version 3 iolog\n0 /x add\n1 /x read 0 4096\n";
   r = replay(dir, dir.file("f.iolog"), dir.file("no"), {"--replay-workers", "pid"});
@@ -266,8 +249,8 @@ TEST(BlktraceReplay, ABlkparseDumpReplaysLikeTheFiles) {
   EXPECT_EQ(blkparse_events("-i - < '" + dump + "'").size(), 11u);
   const RunOutcome r = replay(dir, dump, dir.file("dump"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(recorded(dir.file("dump"), 0), kCpu0);
-  EXPECT_EQ(recorded(dir.file("dump"), 1), kCpu1);
+  EXPECT_EQ(recorded_shapes(dir.file("dump"), 0), kCpu0);
+  EXPECT_EQ(recorded_shapes(dir.file("dump"), 1), kCpu1);
 }
 
 // Corrupt or cut captures: one line naming the file and byte offset, exit 2,

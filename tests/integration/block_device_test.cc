@@ -8,34 +8,17 @@
 
 #include <gtest/gtest.h>
 
+#include "filesystem_support.h"
 #include "json_support.h"
 #include "run_support.h"
 
 namespace iopulse::test {
 namespace {
 
-// A loop device attached to a zeroed image, detached at the end.
-class LoopDevice {
- public:
-  explicit LoopDevice(const std::string& image) : image_(image) {
-    if (run_command({"/usr/bin/truncate", "-s", "8M", image}).exit_code != 0) return;
-    const RunOutcome r = run_command({"/usr/sbin/losetup", "--find", "--show", image});
-    if (r.exit_code == 0 && !r.out.empty()) device_ = r.out.substr(0, r.out.find('\n'));
-  }
-  ~LoopDevice() {
-    if (!device_.empty()) run_command({"/usr/sbin/losetup", "-d", device_});
-  }
-  const std::string& device() const { return device_; }
-
- private:
-  std::string image_;
-  std::string device_;
-};
-
 TEST(BlockDevice, ReadsTheDeviceAndWritesOnlyWithConsent) {
   ScratchDir dir;
-  LoopDevice loop(dir.file("image"));
-  if (loop.device().empty()) GTEST_SKIP() << "loop devices are not available here (losetup failed)";
+  LoopDevice loop(dir.file("image"), "8M");
+  if (!loop.ok()) GTEST_SKIP() << "no loop device here: " << loop.why();
   const std::string dev = loop.device();
 
   // Read-only: the size comes from the device; nothing is written to it.
@@ -79,8 +62,8 @@ TEST(BlockDevice, SizeMixStaysInsideTheRegionGiven) {
     const std::string fill(1 << 20, '\xAA');
     for (int i = 0; i < 8; ++i) out << fill;
   }
-  LoopDevice loop(dir.file("image"));
-  if (loop.device().empty()) GTEST_SKIP() << "loop devices are not available here (losetup failed)";
+  LoopDevice loop(dir.file("image"), "8M");
+  if (!loop.ok()) GTEST_SKIP() << "no loop device here: " << loop.why();
   const RunOutcome r = run_iopulse({loop.device(), "--allow-device-writes", "--write-percent", "100", "--random",
                                     "--block-size", "4k:70,64k:30", "--file-size", "1M", "--direct",
                                     "--queue-depth", "4", "-q"});

@@ -55,7 +55,8 @@ class FaultFs {
   std::string why_;
 };
 
-// A loop device over a zeroed image file of `size` (e.g. "16M").
+// A loop device over the image file `image`, made `size` long (e.g. "16M"):
+// a new image is zeroed, an existing one keeps its bytes up to `size`.
 class LoopDevice {
  public:
   LoopDevice(const std::string& image, const std::string& size);

@@ -25,34 +25,11 @@
 
 #include "iopulse/engine.h"
 #include "json_support.h"
+#include "recorder_log.h"
 #include "run_support.h"
 
 namespace iopulse::test {
 namespace {
-
-const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
-
-struct Marked {
-  char op = 0;
-  uint64_t known_ns = 0, observed_ns = 0;
-  unsigned ioprio = 0, flags = 0;
-};
-
-// The recorder's lines with marks=on: op offset len known observed hash ioprio flags.
-std::vector<Marked> read_marked(const std::string& path) {
-  std::vector<Marked> all;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "no record " << path;
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream f(line);
-    Marked m;
-    uint64_t offset = 0;
-    uint32_t len = 0;
-    std::string hash;
-    if (f >> m.op >> offset >> len >> m.known_ns >> m.observed_ns >> hash >> m.ioprio >> m.flags) all.push_back(m);
-  }
-  return all;
-}
 
 // A text summary line "  <label padded to 13>N ops".
 std::string fmt_ops(const std::string& label, uint64_t ops) {
@@ -71,15 +48,15 @@ TEST(IoPriority, ShareOfIosCarriesThePriorityAndEachGroupHasItsOwnHistogram) {
   const std::string json = dir.file("out.json");
   const std::string log = dir.file("log");
   const RunOutcome r = run_iopulse(
-      {dir.file("t"), "--plugin-dir", kFixtures + "/recorder", "--engine", "recorder", "--recorder.log=" + log,
+      {dir.file("t"), "--plugin-dir", kRecorderDir, "--engine", "recorder", "--recorder.log=" + log,
        "--recorder.marks=on", "--recorder.min-ns=20000", "--recorder.prio-ns=1000000", "--file-size", "16M",
        "--random", "--write-percent", "50", "--total-ops", "4000", "--queue-depth", "16", "--io-priority", "be:2",
        "--io-priority-percent", "30", "--fsync-every", "50", "--json-output", json});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::vector<Marked> ios = read_marked(log + ".0");
+  const std::vector<RecordedIo> ios = read_recorder_log(log, 0);
   uint64_t seen[2][2] = {};  // [write][prioritized]
   uint64_t syncs = 0;
-  for (const Marked& m : ios) {
+  for (const RecordedIo& m : ios) {
     if (m.op == 's') {
       ++syncs;
       EXPECT_EQ(m.ioprio, 0u) << "a sync carried a priority";
@@ -255,7 +232,7 @@ TEST(IoPriority, TimeSeriesAndMetricsSplitTheIosByPriority) {
 TEST(IoPriority, FlagsReachTheIosTheyApplyTo) {
   ScratchDir dir;
   const std::string log = dir.file("log");
-  const std::vector<std::string> base = {dir.file("t"), "--plugin-dir", kFixtures + "/recorder", "--engine",
+  const std::vector<std::string> base = {dir.file("t"), "--plugin-dir", kRecorderDir, "--engine",
                                          "recorder", "--recorder.log=" + log, "--recorder.marks=on",
                                          "--recorder.min-ns=0", "--file-size", "4M", "--random",
                                          "--write-percent", "50", "--total-ops", "1000", "--queue-depth", "4", "-q"};
@@ -264,7 +241,7 @@ TEST(IoPriority, FlagsReachTheIosTheyApplyTo) {
   RunOutcome r = run_iopulse(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   uint64_t reads = 0, writes = 0;
-  for (const Marked& m : read_marked(log + ".0")) {
+  for (const RecordedIo& m : read_recorder_log(log, 0)) {
     EXPECT_EQ(m.ioprio, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_IDLE, 0)) << "100% by default";
     if (m.op == 'r') {
       ++reads;
@@ -280,7 +257,7 @@ TEST(IoPriority, FlagsReachTheIosTheyApplyTo) {
 
   r = run_iopulse(base);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const Marked& m : read_marked(log + ".0")) {
+  for (const RecordedIo& m : read_recorder_log(log, 0)) {
     ASSERT_EQ(m.ioprio, 0u);
     ASSERT_EQ(m.flags, 0u);
   }

@@ -21,33 +21,11 @@
 #include <gtest/gtest.h>
 
 #include "json_support.h"
+#include "recorder_log.h"
 #include "run_support.h"
 
 namespace iopulse::test {
 namespace {
-
-const std::string kRecorderDir = std::string(IOPULSE_FIXTURE_PLUGIN_DIR) + "/recorder";
-
-struct RecordedIo {
-  char op = 0;
-  uint64_t offset = 0;
-  uint32_t len = 0;
-  uint64_t known_ns = 0;
-  uint64_t observed_ns = 0;
-  std::string hash;
-};
-
-// The records of workers 0..workers-1 under `prefix`, in submission order.
-std::vector<RecordedIo> read_records(const std::string& prefix, int workers = 1) {
-  std::vector<RecordedIo> all;
-  for (int w = 0; w < workers; ++w) {
-    std::ifstream in(prefix + "." + std::to_string(w));
-    EXPECT_TRUE(in.good()) << "no record " << prefix << "." << w;
-    RecordedIo io;
-    while (in >> io.op >> io.offset >> io.len >> io.known_ns >> io.observed_ns >> io.hash) all.push_back(io);
-  }
-  return all;
-}
 
 // Runs iopulse on the recorder with `extra` options; returns the JSON.
 nlohmann::json run_recorder(const ScratchDir& dir, const std::string& log, const std::vector<std::string>& extra,
@@ -81,7 +59,7 @@ TEST(WriteData, EveryWriteCarriesFreshSeededBytes) {
     std::vector<std::string> args = job;
     args.insert(args.end(), {"--seed", seed});
     run_recorder(dir, dir.file(log), args);
-    return read_records(dir.file(log));
+    return read_recorder_log(dir.file(log), 0);
   };
   const auto first = with_seed("a", "7");
   ASSERT_EQ(first.size(), 2000u);
@@ -103,7 +81,7 @@ TEST(WriteData, EveryWriteCarriesFreshSeededBytes) {
   // Two workers: no write of one repeats a write of the other.
   run_recorder(dir, dir.file("d"), {"--file-size", "64M", "--random", "--write-percent", "100", "--total-ops",
                                     "2000", "--threads", "2", "--recorder.min-ns=0"});
-  const auto two = read_records(dir.file("d"), 2);
+  const auto two = read_recorder_logs(dir.file("d"), 2);
   ASSERT_EQ(two.size(), 2000u);
   distinct.clear();
   for (const RecordedIo& io : two) distinct.insert(io.hash);
@@ -116,7 +94,7 @@ TEST(WriteData, WritesNeverSendBackWhatReadsLeft) {
   run_recorder(dir, dir.file("log"), {"--file-size", "16M", "--random", "--write-percent", "50", "--total-ops",
                                       "4000", "--queue-depth", "8", "--recorder.min-ns=0",
                                       "--recorder.fill-reads=on"});
-  const auto ios = read_records(dir.file("log"));
+  const auto ios = read_recorder_log(dir.file("log"), 0);
   ASSERT_EQ(ios.size(), 4000u);
   const std::string zeros = hex16(fnv1a_zeros(4096));
   std::set<std::string> distinct;
@@ -186,7 +164,7 @@ TEST(CompletePass, SizeMixTouchesEveryByteExactlyOnce) {
                                        threads, "--queue-depth", "8", "--recorder.min-ns=0"};
       if (random) args.push_back("--random");
       const auto j = run_recorder(dir, log, args);
-      const auto ios = read_records(log, std::stoi(threads));
+      const auto ios = read_recorder_logs(log, std::stoi(threads));
       expect_exact_cover(ios, 4u << 20);
       EXPECT_EQ(j["stop_reason"], "complete");
       EXPECT_EQ(j["read"]["ops"].get<uint64_t>(), ios.size());
@@ -214,7 +192,7 @@ TEST(RandomOffsets, StartsNearTheEndFollowTheDistribution) {
   const std::string log = dir.file("log");
   run_recorder(dir, log, {"--file-size", "1M", "--random", "--block-size", "4k:50,64k:50", "--total-ops", "40000",
                           "--recorder.min-ns=0"});
-  const auto ios = read_records(log);
+  const auto ios = read_recorder_log(log, 0);
   ASSERT_EQ(ios.size(), 40000u);
   size_t large = 0, at_last = 0;
   for (const RecordedIo& io : ios) {
@@ -240,7 +218,7 @@ TEST(Latency, AgreesWithTheEngineAcrossIntervalBoundaries) {
     const auto j = run_recorder(dir, log, {"--file-size", "64M", "--random", "--duration", "600ms",
                                            "--stats-interval", "20ms", "--queue-depth", qd,
                                            "--recorder.min-ns=100000", "--recorder.spread-ns=100000"});
-    auto ios = read_records(log);
+    auto ios = read_recorder_log(log, 0);
     ASSERT_GT(ios.size(), 100u);
     std::vector<uint64_t> observed;
     for (const RecordedIo& io : ios) {
@@ -282,15 +260,30 @@ TEST(RateLimit, ScheduleLagIsReportedApartFromTheDevice) {
                                                      "--queue-depth", "16", "--duration", "1s",
                                                      "--recorder.min-ns=20000"});
   ASSERT_TRUE(j.contains("schedule_lag_ns")) << j.dump();
-  // Per IO: from the intended start = service + lag, so the means add up
-  // (to the histograms' 1%).
+  // Per IO: from the intended start = service + lag + waiting for a free
+  // slot, so the means add up (to the histograms' 1%).
   const double service = j["read"]["latency_ns"]["mean"].get<double>();
   const double intended = j["read"]["latency_from_intended_ns"]["mean"].get<double>();
   const double lag = j["schedule_lag_ns"]["mean"].get<double>();
-  // A host stalled for longer than 16 IOs' worth (a loaded test machine)
-  // leaves a backlog whose IOs also wait for slots: a tenth of the lag.
-  EXPECT_NEAR(intended, service + lag, 0.01 * intended + 3000 + 0.1 * lag)
+  const double lag_max = j["schedule_lag_ns"]["max"].get<double>();
+  const double tolerance = 0.01 * intended + 3000;
+  // An IO waits for a slot only when all 16 are busy, which takes 16 IOs
+  // due at once: a host late by 15 IOs' worth (7.5 ms), seen as the lag of
+  // the oldest of them.  A run whose host was never that late (the lag's
+  // maximum says) has no such wait: the sum holds.  A host stalled longer
+  // (a loaded machine) leaves a backlog whose later IOs do wait for slots:
+  // then only the lower bound holds, and the IO that was latest still has
+  // its lag inside its latency from the intended start.  A host late while
+  // it reaped, with slots free, is lag and no slot wait: a run that hid it
+  // as slot waits fails the sum with a small lag maximum.
+  EXPECT_GE(intended, service + lag - tolerance)
       << "means: service " << service << " lag " << lag << " intended " << intended;
+  if (lag_max < 15 * 500'000.0) {
+    EXPECT_NEAR(intended, service + lag, tolerance)
+        << "means: service " << service << " lag " << lag << " intended " << intended;
+  } else {
+    EXPECT_GE(j["read"]["latency_from_intended_ns"]["max"].get<double>(), lag_max * 0.99);
+  }
   EXPECT_GE(j["read"]["latency_ns"]["min"].get<double>(), 20000);
 }
 

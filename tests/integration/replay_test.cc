@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "json_support.h"
+#include "recorder_log.h"
 #include "run_support.h"
 #include "iopulse/engine.h"
 #include "trace/iolog_format.h"
@@ -29,28 +30,6 @@ extern char** environ;
 
 namespace iopulse::test {
 namespace {
-
-const std::string kRecorderDir = std::string(IOPULSE_FIXTURE_PLUGIN_DIR) + "/recorder";
-
-struct Io {
-  std::string op;
-  uint64_t offset = 0;
-  uint64_t len = 0;
-  bool operator==(const Io&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& o, const Io& io) { return o << io.op << " " << io.offset << " " << io.len; }
-
-// What the recorder saw worker `w` submit, in order (r, w or s).
-std::vector<Io> recorded(const std::string& prefix, int w) {
-  std::ifstream in(prefix + "." + std::to_string(w));
-  EXPECT_TRUE(in.good()) << "no record " << prefix << "." << w;
-  std::vector<Io> ios;
-  std::string op, known, observed, hash;
-  Io io;
-  while (in >> io.op >> io.offset >> io.len >> known >> observed >> hash) ios.push_back(io);
-  return ios;
-}
 
 std::vector<std::string> recorder_args(const ScratchDir& dir, const std::string& log) {
   return {dir.file("target"), "--plugin-dir", kRecorderDir, "--engine", "recorder", "--recorder.log=" + log,
@@ -90,8 +69,8 @@ TEST(Replay, CaptureReplaysTheSameIosPerWorker) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   size_t total = 0;
   for (int w = 0; w < 2; ++w) {
-    const std::vector<Io> captured = recorded(dir.file("a"), w);
-    const std::vector<Io> replayed = recorded(dir.file("b"), w);
+    const std::vector<IoShape> captured = recorded_shapes(dir.file("a"), w);
+    const std::vector<IoShape> replayed = recorded_shapes(dir.file("b"), w);
     ASSERT_GT(captured.size(), 250u);
     ASSERT_EQ(replayed, captured) << "worker " << w;
     total += captured.size();
@@ -107,25 +86,25 @@ TEST(Replay, CaptureReplaysTheSameIosPerWorker) {
   std::string line;
   std::getline(csv, line);
   EXPECT_EQ(line, "issue_ns,worker,op,file,path,offset,length,latency_ns,result");
-  std::vector<std::vector<Io>> from_csv(2);
+  std::vector<std::vector<IoShape>> from_csv(2);
   while (std::getline(csv, line)) {
     std::vector<std::string> f;
     std::stringstream ss(line);
     for (std::string field; std::getline(ss, field, ',');) f.push_back(field);
     ASSERT_EQ(f.size(), 9u) << line;
-    const std::string op = f[2] == "read" ? "r" : f[2] == "write" ? "w" : "s";
+    const char op = f[2] == "read" ? 'r' : f[2] == "write" ? 'w' : 's';
     from_csv.at(std::stoul(f[1])).push_back({op, std::stoull(f[5]), std::stoull(f[6])});
     EXPECT_EQ(f[8], f[2] == "read" || f[2] == "write" ? f[6] : "0") << line;  // the result: bytes moved
   }
   EXPECT_EQ(from_csv[0].size() + from_csv[1].size(), total);
-  for (int w = 0; w < 2; ++w) EXPECT_EQ(from_csv[w], recorded(dir.file("a"), w));
+  for (int w = 0; w < 2; ++w) EXPECT_EQ(from_csv[w], recorded_shapes(dir.file("a"), w));
 
   // Spread over three workers: every IO once, each worker's in trace order.
   r = run(recorder_args(dir, dir.file("c")),
           {"--replay", trace, "--replay-speed", "max", "--replay-workers", "threads", "--threads", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   size_t spread = 0;
-  for (int w = 0; w < 3; ++w) spread += recorded(dir.file("c"), w).size();
+  for (int w = 0; w < 3; ++w) spread += recorded_shapes(dir.file("c"), w).size();
   EXPECT_EQ(spread, total);
 }
 
@@ -138,7 +117,7 @@ TEST(Replay, FioIologReplaysWithItsOffsetsAndSizes) {
                                       "--rw=randrw", "--bssplit=4k/50:8k/50", "--ioengine=psync",
                                       "--write_iolog=" + log, "--output=/dev/null"});
   ASSERT_EQ(fio.exit_code, 0) << fio.err;
-  std::vector<Io> expected;
+  std::vector<IoShape> expected;
   {
     std::ifstream in(log);
     std::string line;
@@ -150,10 +129,10 @@ TEST(Replay, FioIologReplaysWithItsOffsetsAndSizes) {
       std::string time, file, action;
       if (v3) ls >> time;
       ls >> file >> action;
-      Io io;
+      IoShape io;
       if (action != "read" && action != "write") continue;
       ls >> io.offset >> io.len;
-      io.op = action == "read" ? "r" : "w";
+      io.op = action == "read" ? 'r' : 'w';
       expected.push_back(io);
     }
   }
@@ -163,7 +142,7 @@ TEST(Replay, FioIologReplaysWithItsOffsetsAndSizes) {
                                     "--replay", log,
                                     "--replay-speed", "max", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(recorded(dir.file("rec"), 0), expected);
+  EXPECT_EQ(recorded_shapes(dir.file("rec"), 0), expected);
 }
 
 // As recorded, the IOs come at their recorded times (the run lasts as long
@@ -228,7 +207,7 @@ TEST(Replay, RefusesBadTraces) {
   // Fitted onto the 16 MiB target, the same IO lands inside it.
   RunOutcome r = with(past, {"--replay-scale", "fit", "--replay-align", "4k"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::vector<Io> fitted = recorded(dir.file("log"), 0);
+  const std::vector<IoShape> fitted = recorded_shapes(dir.file("log"), 0);
   ASSERT_EQ(fitted.size(), 1u);
   EXPECT_EQ(fitted[0].offset, (16u << 20) - 4096);
   std::remove(json.c_str());
@@ -251,7 +230,7 @@ TEST(Replay, RefusesBadTraces) {
   r = run_iopulse({"--plugin-dir", kRecorderDir, "--engine", "recorder", "--recorder.log=" + dir.file("redir"),
                    "--file-size", "16M", "-q", "--replay", two, "--replay-redirect", t});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(recorded(dir.file("redir"), 0), (std::vector<Io>{{"r", 0, 4096}, {"r", 8192, 4096}}));
+  EXPECT_EQ(recorded_shapes(dir.file("redir"), 0), (std::vector<IoShape>{{'r', 0, 4096}, {'r', 8192, 4096}}));
 }
 
 // examples/replay-oltp.toml as its comment says to run it, from another

@@ -21,29 +21,11 @@
 
 #include "filesystem_support.h"
 #include "json_support.h"
+#include "recorder_log.h"
 #include "run_support.h"
 
 namespace iopulse::test {
 namespace {
-
-const std::string kRecorderDir = std::string(IOPULSE_FIXTURE_PLUGIN_DIR) + "/recorder";
-
-struct RecordedIo {
-  char op = 0;
-  uint64_t offset = 0;
-  uint32_t len = 0;
-};
-
-std::vector<RecordedIo> read_records(const std::string& path) {
-  std::vector<RecordedIo> all;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "no record " << path;
-  RecordedIo io;
-  uint64_t known = 0, observed = 0;
-  std::string hash;
-  while (in >> io.op >> io.offset >> io.len >> known >> observed >> hash) all.push_back(io);
-  return all;
-}
 
 std::vector<std::string> split(const std::string& line, char sep) {
   std::vector<std::string> cells;
@@ -84,7 +66,7 @@ TEST(Trim, TheRecorderSeesTheTrimShareAtWriteOffsetsAndSizes) {
                                     "20000", "--queue-depth", "8", "--json-output", json, "--csv-output", csv,
                                     "--stats-interval", "100ms", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto ios = read_records(log + ".0");
+  const auto ios = read_recorder_log(log, 0);
   ASSERT_EQ(ios.size(), 20000u);
   std::map<char, uint64_t> ops, bytes;
   for (const RecordedIo& io : ios) {
@@ -140,7 +122,7 @@ TEST(Trim, FioJsonFillsItsTrimSection) {
                                     "--output-format", "fio-json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   uint64_t trims = 0, trimmed = 0, reads = 0;
-  for (const RecordedIo& io : read_records(log + ".0")) {
+  for (const RecordedIo& io : read_recorder_log(log, 0)) {
     trims += io.op == 't';
     trimmed += io.op == 't' ? io.len : 0;
     reads += io.op == 'r';

@@ -88,6 +88,10 @@ TEST(ClusterWire, IntervalsKeepTheirRun) {
   EXPECT_EQ(back.inflight_sum, 99u);
   EXPECT_EQ(back.reap_calls, 33u);
   expect_same(back.ops[OpKind::kRead].latency, m.ops[OpKind::kRead].latency);
+  EXPECT_FALSE(back.last);
+  m.last = true;  // a rank's final interval, which may be partial
+  ASSERT_TRUE(decode_interval(encode_interval(3, m), 3, back));
+  EXPECT_TRUE(back.last);
   EXPECT_THROW(decode_interval("not msgpack \xc1", 3, back), std::runtime_error);
 }
 

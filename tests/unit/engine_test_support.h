@@ -715,6 +715,24 @@ inline void drop_page_cache(const std::string& path) {
   ASSERT_EQ(left, 0) << path << ": pages still cached after dropping its page cache";
 }
 
+// The result of `read()`, a NOWAIT read of `path`, run right after the
+// file's page cache was dropped: -EAGAIN when the flag reached the kernel.
+// On a busy machine a page can come back between the drop and the read;
+// that is a set-up that did not hold, so the drop and the read are made
+// again, up to 3 times, until the read fails with -EAGAIN.  An engine that
+// loses the flag reads the data every time, and the last result says so.
+template <class Read>
+int64_t nowait_read_of_dropped(const std::string& path, Read&& read) {
+  int64_t res = 0;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    drop_page_cache(path);
+    if (::testing::Test::HasFatalFailure()) break;
+    res = read();
+    if (res == -EAGAIN) break;
+  }
+  return res;
+}
+
 // Drops the clean pages of `path` only (no write-back first): a page left
 // dirty stays in the cache.
 inline void drop_clean_pages(const std::string& path) {
