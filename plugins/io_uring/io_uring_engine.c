@@ -987,9 +987,10 @@ __attribute__((noinline)) static int32_t reap_with_metadata(iop_engine *e, iop_c
         break;
       }
     }
-  } else if (got == 0 && e->in_flight > 0 && e->reap_must_enter) {
+  } else if (got < max && e->in_flight > got && e->reap_must_enter && (got == 0 || timeout_ns == 0)) {
+    /* As in uring_reap(): timeout 0 enters even behind posted CQEs. */
     int rc = io_uring_get_events(&e->ring);
-    got += copy_cqes_with_metadata(e, out, max);
+    got += copy_cqes_with_metadata(e, out + got, max - got);
     if (rc < 0 && got == 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) return rc;
   }
   /* Chains queued while reaping go to the kernel now. */
@@ -1028,11 +1029,15 @@ static int32_t uring_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t mi
     int rc = io_uring_submit_and_wait_timeout(&e->ring, &first, min_wait - got, tsp, NULL);
     got += copy_cqes(e, out + got, max - got);
     if (rc < 0 && got == 0 && rc != -ETIME && rc != -EAGAIN && rc != -EBUSY) return rc;
-  } else if (got == 0 && e->in_flight > 0 && e->reap_must_enter) {
+  } else if (got < max && e->in_flight > got && e->reap_must_enter && (got == 0 || timeout_ns == 0)) {
     /* Not waiting, but completions may sit as deferred work (DEFER_TASKRUN)
-     * or on the device (IOPOLL) until this thread enters the kernel. */
+     * or on the device (IOPOLL) until this thread enters the kernel.  A
+     * reap with timeout 0 (the completion fd's reader) enters even when the
+     * CQ ring held some: the kernel signals the eventfd only when deferred
+     * work is queued on an empty list, so work left queued behind CQEs a
+     * submit() posted would never wake the reader again. */
     int rc = io_uring_get_events(&e->ring);
-    got += copy_cqes(e, out, max);
+    got += copy_cqes(e, out + got, max - got);
     if (rc < 0 && got == 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) return rc;
   }
   return finish_reap(e, (int32_t)got);
