@@ -111,7 +111,7 @@ TEST(IoPriority, TimeSeriesAndMetricsSplitTheIosByPriority) {
   const std::string json = dir.file("out.json");
   const int port = free_ports(1)[0];
   auto run = std::async(std::launch::async, [&] {
-    return run_iopulse({dir.file("t"), "--plugin-dir", kFixtures + "/recorder", "--engine", "recorder",
+    return run_iopulse({dir.file("t"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
                         "--recorder.log=" + log, "--recorder.marks=on", "--recorder.min-ns=20000",
                         "--recorder.prio-ns=1000000", "--file-size", "16M", "--random", "--write-percent", "50",
                         "--duration", "1200ms", "--stats-interval", "200ms", "--queue-depth", "8", "--io-priority",
@@ -139,7 +139,7 @@ TEST(IoPriority, TimeSeriesAndMetricsSplitTheIosByPriority) {
   ASSERT_TRUE(ended) << "no final scrape:\n" << last;
 
   uint64_t seen[2][2] = {};  // [write][prioritized]
-  for (const Marked& m : read_marked(log + ".0")) {
+  for (const RecordedIo& m : read_recorder_log(log, 0)) {
     if (m.op == 'r' || m.op == 'w') ++seen[m.op == 'w'][m.ioprio != 0];
   }
   ASSERT_GT(seen[0][1], 0u);
