@@ -32,6 +32,7 @@
 #include "cli/report_command.h"
 #include "cli/convert_command.h"
 #include "cli/iolog_command.h"
+#include "cli/per_io_log_capture.h"
 #include "config/fio_job_file.h"
 #include "config/job_file.h"
 #include "iopulse/version.h"
@@ -342,7 +343,19 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   }
 }
 
-FioLogPrefixes fio_log_prefixes(const JobSpec& spec) { return {spec.fio_bw_log, spec.fio_iops_log, spec.fio_lat_log}; }
+FioLogSettings fio_log_settings(const JobSpec& spec) {
+  return {spec.fio_bw_log, spec.fio_iops_log, spec.fio_lat_log, spec.fio_log_per_io, spec.fio_log_offset,
+          spec.fio_log_prio};
+}
+
+// The directory of the first fio-format log asked for: where per-IO
+// captures go (the logs take more room than they do).
+std::string fio_log_dir(const JobSpec& spec) {
+  for (const std::string* prefix : {&spec.fio_bw_log, &spec.fio_iops_log, &spec.fio_lat_log}) {
+    if (!prefix->empty()) return std::filesystem::path(*prefix).parent_path().string();
+  }
+  return "";
+}
 
 // The workers of every phase: fio-format logs number them one after another.
 uint32_t workers_of(const std::vector<PlannedPhase>& phases) {
@@ -383,7 +396,7 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
                                           {"--csv-output", spec.csv_output},
                                           {"--export-layout-manifest", spec.export_layout_manifest},
                                           {"--write-iolog", spec.write_iolog}};
-  const FioLogPrefixes logs = fio_log_prefixes(spec);
+  const FioLogSettings logs = fio_log_settings(spec);
   for (const std::string& path : FioLogFiles::paths({logs.bw, "", ""}, workers_of(phases))) {
     outputs.push_back({"--write-bw-log", path});
   }
@@ -678,8 +691,29 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     csv = std::make_unique<TimeSeriesCsv>(spec.csv_output, extra);
   }
   std::unique_ptr<FioLogFiles> fio_logs;
-  if (fio_log_prefixes(spec).any()) fio_logs = std::make_unique<FioLogFiles>(fio_log_prefixes(spec), workers_of(phases));
+  std::unique_ptr<PerIoLogCapture> per_io_logs;  // --log-per-io: the logs are made from each phase's capture
+  if (fio_log_settings(spec).any()) {
+    fio_logs = std::make_unique<FioLogFiles>(fio_log_settings(spec), workers_of(phases));
+    if (spec.fio_log_per_io) per_io_logs = std::make_unique<PerIoLogCapture>(*fio_logs, spec.write_iolog, fio_log_dir(spec));
+  }
   uint32_t phase_first_worker = 0;  // the number of the phase's first worker in the fio-format logs
+  // Where a phase records every IO: the per-IO logs' capture, or the
+  // --write-iolog file, or nowhere.
+  const auto capture_target = [&]() -> IoCaptureTarget {
+    if (per_io_logs) return per_io_logs->begin_phase();
+    return {spec.write_iolog, -1, ""};
+  };
+  // After a phase: its per-IO logs.  A failure fails the run like an IO
+  // error; not after a worker was abandoned (its capture is unfinished).
+  const auto write_per_io_logs = [&](RunResult& r, uint32_t first_worker) {
+    if (!per_io_logs || workers_abandoned()) return;
+    try {
+      per_io_logs->end_phase(first_worker);
+    } catch (const std::exception& e) {
+      r.error_messages.push_back(e.what());
+      if (!r.interrupted) r.stop_reason = "error";
+    }
+  };
 
   // Each rank prepares the files it is first to address; nobody starts
   // before every rank's files are ready.  Alone, a failed or interrupted
@@ -759,13 +793,16 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
     IntervalPlacement placement;
     placement.first_worker = phase_first_worker;
+    const uint32_t first_worker = phase_first_worker;
     phase_first_worker += phase_threads;
     placement.phase = phase.name;
     placement.time_offset_ns = several ? result.window_ns : 0;
     placement.index_offset = several ? result.intervals : 0;
     // The sinks in the order each interval reaches them.
     std::vector<IntervalSink*> sinks;
-    for (IntervalSink* s : std::initializer_list<IntervalSink*>{live.get(), jsonl.get(), csv.get(), fio_logs.get()}) {
+    // (Per-IO fio-format logs take no intervals: they are made after the phase.)
+    IntervalSink* interval_logs = per_io_logs ? nullptr : fio_logs.get();
+    for (IntervalSink* s : std::initializer_list<IntervalSink*>{live.get(), jsonl.get(), csv.get(), interval_logs}) {
       if (s != nullptr) sinks.push_back(s);
     }
     std::vector<OpStatsSet> worker_totals(phase_threads);
@@ -815,7 +852,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     const JobPlacement processes{peers.get(), group.rank() * phase_threads, group.size()};
     if (!several) {
       record_groups(result);
-      JobRunner(groups, processes).run(result, sinks, placement);
+      JobRunner(groups, processes).run(result, sinks, placement, capture_target());
+      write_per_io_logs(result, first_worker);
       break;
     }
     if (!ps.quiet && group.rank() == 0) spdlog::info("phase {}", phase.name);
@@ -823,7 +861,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     describe_run(pr, phase.first());
     pr.phase = phase.name;
     record_groups(pr);
-    JobRunner(groups, processes).run(pr, sinks, placement);
+    JobRunner(groups, processes).run(pr, sinks, placement, capture_target());
+    write_per_io_logs(pr, first_worker);
     result.add_phase(pr);
     earlier_phases[OpKind::kRead] = result.read;
     earlier_phases[OpKind::kWrite] = result.write;

@@ -30,13 +30,15 @@ constexpr const char* kSameFiles =
     "size, nrfiles, numjobs without filename, and ioengine in every job";
 constexpr const char* kOneLog =
     "IOPulse writes one set of logs for the whole run, numbered by job as fio does; accepted: the same "
-    "write_bw_log, write_iops_log, write_lat_log and log_avg_msec in every job (e.g. in [global])";
+    "write_bw_log, write_iops_log, write_lat_log, log_avg_msec, log_offset and log_prio in every job (e.g. in "
+    "[global])";
 const std::map<std::string, const char*, std::less<>> kRunWide = {
     {"target", kSameFiles},          {"file-size", kSameFiles},      {"file-distribution", kSameFiles},
     {"num-files", kSameFiles},       {"file-prefix", kSameFiles},    {"engine", kSameFiles},
     {"preallocate", kSameFiles},     {"allow-mounted-writes", kSameFiles},
     {"write-bw-log", kOneLog},       {"write-iops-log", kOneLog},    {"write-lat-log", kOneLog},
-    {"stats-interval", kOneLog}};
+    {"stats-interval", kOneLog},     {"log-per-io", kOneLog},        {"log-offset", kOneLog},
+    {"log-prio", kOneLog}};
 
 // One fio job translated.
 struct TranslatedJob {
@@ -177,12 +179,19 @@ class Translator {
     }
     if (s.preallocate && s.preallocate->value) add("preallocate", "true", s.preallocate->label);
 
-    // fio-format logs: averaged over log_avg_msec, or over the stats interval
-    // when fio would log every IO (docs/fio-compatibility.md).
+    // fio-format logs: averaged over log_avg_msec (the stats interval), or an
+    // entry per IO without it, as fio writes them (docs/fio-compatibility.md).
     if (s.bw_log) add("write-bw-log", s.bw_log->value, s.bw_log->label);
     if (s.iops_log) add("write-iops-log", s.iops_log->value, s.iops_log->label);
     if (s.lat_log) add("write-lat-log", s.lat_log->value, s.lat_log->label);
-    if (s.log_avg_msec) add("stats-interval", fmt::format("{}ms", s.log_avg_msec->value), s.log_avg_msec->label);
+    const FioSetting<std::string>* log = s.bw_log ? &*s.bw_log : s.iops_log ? &*s.iops_log : s.lat_log ? &*s.lat_log : nullptr;
+    if (s.log_avg_msec && s.log_avg_msec->value != 0) {
+      add("stats-interval", fmt::format("{}ms", s.log_avg_msec->value), s.log_avg_msec->label);
+    } else if (log != nullptr) {
+      add("log-per-io", "true", s.log_avg_msec ? s.log_avg_msec->label : log->label);
+    }
+    if (log != nullptr && s.log_offset && s.log_offset->value) add("log-offset", "true", s.log_offset->label);
+    if (log != nullptr && s.log_prio && s.log_prio->value) add("log-prio", "true", s.log_prio->label);
     // Steady state: fio's ss, ss_dur and ss_ramp are IOPulse's (same criteria).
     if (s.steady_state) add("steady-state", s.steady_state->value, s.steady_state->label);
     if (s.ss_dur_ns) add("steady-state-duration", duration_text(s.ss_dur_ns->value), s.ss_dur_ns->label);

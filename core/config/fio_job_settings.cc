@@ -418,12 +418,11 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"write_iops_log", FIO { s.iops_log = {o.value.empty() ? s.name : o.value, label}; }},
     {"write_lat_log", FIO { s.lat_log = {o.value.empty() ? s.name : o.value, label}; }},
     {"log_avg_msec", FIO {
-       const uint64_t ms = fio_integer(o, o.value, 0, 86'400'000);
-       // 0 is fio's default: an entry per IO, which IOPulse does not write.
-       if (ms == 0) missing("log_avg_msec=0 (a log entry per IO): IOPulse's logs average over an interval; "
-                            "accepted: 10 or more");
-       s.log_avg_msec = {ms, label};
+       // 0 is fio's default: an entry per IO (IOPulse's --log-per-io).
+       s.log_avg_msec = {fio_integer(o, o.value, 0, 86'400'000), label};
      }},
+    {"log_offset", FIO { s.log_offset = {fio_bool(o), label}; }},
+    {"log_prio", FIO { s.log_prio = {fio_bool(o), label}; }},
     {"allow_mounted_write", FIO { s.allow_mounted_write = {fio_bool(o), label}; }},
     {"fallocate", FIO {
        const std::string v = lower(o.value);

@@ -60,9 +60,11 @@ struct FioJobSettings {
   std::optional<FioSetting<bool>> stonewall, new_group, group_reporting;
   std::optional<FioSetting<std::string>> wait_for;
   // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name
-  // when given alone); log_avg_msec in milliseconds.
+  // when given alone); log_avg_msec in milliseconds (0: an entry per IO);
+  // log_offset, log_prio: the logs' optional columns.
   std::optional<FioSetting<std::string>> bw_log, iops_log, lat_log;
   std::optional<FioSetting<uint64_t>> log_avg_msec;
+  std::optional<FioSetting<bool>> log_offset, log_prio;
   // ss (IOPulse's --steady-state text), ss_dur, ss_ramp (ns).
   std::optional<FioSetting<std::string>> steady_state;
   std::optional<FioSetting<uint64_t>> ss_dur_ns, ss_ramp_ns;

@@ -435,6 +435,14 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().fio_iops_log = file_name(text, label); }},
     {"write-lat-log", kTimeSeries, "PREFIX", "write fio-format latency logs PREFIX_lat.N.log, _clat, _slat (one per worker)",
      APPLY { job.spec().fio_lat_log = file_name(text, label); }},
+    {"log-per-io", kTimeSeries, "",
+     "the fio-format logs get a line per IO, as fio's without log_avg_msec (made after the run from a per-IO "
+     "capture), instead of a line per stats interval",
+     APPLY { job.spec().fio_log_per_io = flag_value(text, label); }},
+    {"log-offset", kTimeSeries, "", "the fio-format logs carry each IO's offset (fio's log_offset)",
+     APPLY { job.spec().fio_log_offset = flag_value(text, label); }},
+    {"log-prio", kTimeSeries, "", "the fio-format logs' last column is each IO's priority value (fio's log_prio)",
+     APPLY { job.spec().fio_log_prio = flag_value(text, label); }},
     {"timeseries-per-worker", kTimeSeries, "", "also record one time series per worker",
      APPLY { job.spec().timeseries_per_worker = flag_value(text, label); }},
     {"heatmap", kOutputs, "", "count accesses per region of the target; report coverage and rewrites",
@@ -548,7 +556,7 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
                            "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
                            "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
                            "heatmap", "preallocate", "force-recreate", "file-distribution", "io-priority",
-                           "io-priority-percent", "io-flags", "write-iolog", "replay"}) {
+                           "io-priority-percent", "io-flags", "write-iolog", "replay", "log-per-io"}) {
     if (job.given(data)) {
       throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
                                    job.label_of(data)));
@@ -773,6 +781,12 @@ JobSpec JobSpecBuilder::build() const {
   if (given("allow-mounted-writes") && !given("allow-device-writes")) {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
                                  label_of("allow-mounted-writes")));
+  }
+  for (const char* shape : {"log-per-io", "log-offset", "log-prio"}) {
+    if (given(shape) && spec.fio_bw_log.empty() && spec.fio_iops_log.empty() && spec.fio_lat_log.empty()) {
+      throw UsageError(fmt::format("{}: shapes the fio-format logs; give --write-bw-log, --write-iops-log or "
+                                   "--write-lat-log too", label_of(shape)));
+    }
   }
   check_replay(*this, spec);
   check_metadata(*this, spec);

@@ -169,6 +169,9 @@ struct JobSpec {
   bool timeseries_per_worker = false;      // also one series per worker
   // fio-format logs (report/fio_log_files.h): the prefix of each, empty = none.
   std::string fio_bw_log, fio_iops_log, fio_lat_log;
+  bool fio_log_per_io = false;             // --log-per-io: a line per IO, else per stats interval
+  bool fio_log_offset = false;             // --log-offset: each line carries the IO's offset
+  bool fio_log_prio = false;               // --log-prio: the last column is the priority value
   bool heatmap = false;
   uint32_t heatmap_buckets = 100;
   uint16_t prometheus_port = 0;            // 0 = no exporter

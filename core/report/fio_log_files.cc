@@ -4,11 +4,17 @@
 
 #include <cerrno>
 #include <cmath>
+#include <functional>
+#include <iterator>
+#include <queue>
+#include <stdexcept>
 #include <system_error>
 
 #include <fmt/format.h>
 
+#include "iopulse/engine.h"
 #include "output/result_file.h"
+#include "trace/iolog_reader.h"
 
 namespace iopulse {
 namespace {
@@ -16,7 +22,7 @@ namespace {
 constexpr const char* kSuffix[] = {"bw", "iops", "lat", "clat", "slat"};
 
 // The prefix a log takes, or empty when it is not written.
-const std::string& prefix_of(const FioLogPrefixes& p, int log) {
+const std::string& prefix_of(const FioLogSettings& p, int log) {
   if (log == 0) return p.bw;
   if (log == 1) return p.iops;
   return p.lat;  // lat, clat and slat come together, as write_lat_log writes them
@@ -34,24 +40,54 @@ struct Direction {
 };
 constexpr Direction kDirections[] = {{OpKind::kRead, 0}, {OpKind::kWrite, 1}, {OpKind::kTrim, 2}};
 
+// The end of a line after TIME, VALUE: ", DDIR, BS[, OFFSET], PRIO\n", as
+// fio's flush_samples() prints it.
+void append_tail(fmt::memory_buffer& out, const FioLogSettings& s, int ddir, uint64_t bs, uint64_t offset,
+                 uint16_t ioprio) {
+  fmt::format_to(std::back_inserter(out), ", {}, {}", ddir, bs);
+  if (s.offset) fmt::format_to(std::back_inserter(out), ", {}", offset);
+  if (s.prio) {
+    fmt::format_to(std::back_inserter(out), ", 0x{:04x}\n", ioprio);
+  } else {
+    fmt::format_to(std::back_inserter(out), ", {}\n", (ioprio >> IOP_IOPRIO_CLASS_SHIFT) == IOP_IOPRIO_CLASS_RT ? 1 : 0);
+  }
+}
+
+// A captured IO waiting for the IOs of its worker that complete before it.
+struct Pending {
+  uint64_t done_ns;  // its completion, ns since the phase began
+  uint64_t order;    // issue order: ties keep it
+  IoLogRecord record;
+  bool operator>(const Pending& o) const { return done_ns != o.done_ns ? done_ns > o.done_ns : order > o.order; }
+};
+using CompletionQueue = std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>>;
+
+// Whether fio would log the IO: a read, write or trim that completed in
+// full (the worker's own test of success).
+bool logged(const IoLogRecord& r) {
+  if (r.latency_ns == kIoLogNoCompletion) return false;
+  if (r.op == IOP_OP_TRIM) return r.result == 0 || r.result == static_cast<int64_t>(r.len);
+  return (r.op == IOP_OP_READ || r.op == IOP_OP_WRITE) && r.result == static_cast<int64_t>(r.len);
+}
+
 }  // namespace
 
-std::vector<std::string> FioLogFiles::paths(const FioLogPrefixes& prefixes, uint32_t workers) {
+std::vector<std::string> FioLogFiles::paths(const FioLogSettings& settings, uint32_t workers) {
   std::vector<std::string> out;
   for (uint32_t w = 0; w < workers; ++w) {
     for (int log = 0; log < kLogs; ++log) {
-      if (!prefix_of(prefixes, log).empty()) out.push_back(path_of(prefix_of(prefixes, log), log, w));
+      if (!prefix_of(settings, log).empty()) out.push_back(path_of(prefix_of(settings, log), log, w));
     }
   }
   return out;
 }
 
-FioLogFiles::FioLogFiles(const FioLogPrefixes& prefixes, uint32_t workers)
-    : files_(size_t{workers} * kLogs), directions_(workers, 0), finished_(workers, false) {
+FioLogFiles::FioLogFiles(const FioLogSettings& settings, uint32_t workers)
+    : settings_(settings), files_(size_t{workers} * kLogs), directions_(workers, 0), finished_(workers, false) {
   try {
     for (uint32_t w = 0; w < workers; ++w) {
       for (int log = 0; log < kLogs; ++log) {
-        const std::string& prefix = prefix_of(prefixes, log);
+        const std::string& prefix = prefix_of(settings, log);
         if (prefix.empty()) continue;
         File& f = files_[size_t{w} * kLogs + log];
         f.path = path_of(prefix, log, w);
@@ -73,32 +109,96 @@ FioLogFiles::~FioLogFiles() {
   }
 }
 
+void FioLogFiles::append(File& f, const char* text, size_t size) {
+  if (std::fwrite(text, 1, size, f.stream) != size) {
+    throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", f.path));
+  }
+}
+
+void FioLogFiles::flush(File& f) {
+  if (std::fflush(f.stream) != 0) {
+    throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", f.path));
+  }
+}
+
 void FioLogFiles::finish(uint32_t worker) {
   if (worker < finished_.size()) finished_[worker] = true;
 }
 
 void FioLogFiles::write(uint32_t worker, const IntervalSummary& s) {
-  if (worker >= finished_.size() || finished_[worker] || s.end_ns <= s.start_ns) return;
+  if (settings_.per_io || worker >= finished_.size() || finished_[worker] || s.end_ns <= s.start_ns) return;
   const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
   const uint64_t time_ms = s.end_ns / 1'000'000;
-  std::string lines[kLogs];
+  fmt::memory_buffer lines[kLogs];
   for (const Direction& d : kDirections) {
     const OpIntervalSummary& o = s[d.kind];
     if (o.ops != 0) directions_[worker] |= 1u << d.ddir;
     if ((directions_[worker] & (1u << d.ddir)) == 0) continue;
-    const auto line = [&](double value) { return fmt::format("{}, {}, {}, 0, 0\n", time_ms, std::llround(value), d.ddir); };
-    lines[kBw] += line(static_cast<double>(o.bytes) / secs / 1024.0);
-    lines[kIops] += line(static_cast<double>(o.ops) / secs);
+    const auto line = [&](int log, double value) {
+      fmt::format_to(std::back_inserter(lines[log]), "{}, {}", time_ms, std::llround(value));
+      append_tail(lines[log], settings_, d.ddir, 0, 0, 0);
+    };
+    line(kBw, static_cast<double>(o.bytes) / secs / 1024.0);
+    line(kIops, static_cast<double>(o.ops) / secs);
     if (o.ops == 0) continue;
-    lines[kLat] += line(o.lat_mean);
-    lines[kClat] += line(o.lat_mean);
+    line(kLat, o.lat_mean);
+    line(kClat, o.lat_mean);
   }
   for (int log = 0; log < kLogs; ++log) {
     File& f = files_[size_t{worker} * kLogs + log];
-    if (f.stream == nullptr || lines[log].empty()) continue;
-    if (std::fwrite(lines[log].data(), 1, lines[log].size(), f.stream) != lines[log].size() ||
-        std::fflush(f.stream) != 0) {
-      throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", f.path));
+    if (f.stream == nullptr || lines[log].size() == 0) continue;
+    append(f, lines[log].data(), lines[log].size());
+    flush(f);
+  }
+}
+
+void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker) {
+  const uint32_t workers = capture.workers();
+  if (size_t{first_worker} + workers > finished_.size()) {
+    throw std::logic_error(fmt::format("a capture of {} workers from worker {} exceeds the {} of the logs", workers,
+                                       first_worker, finished_.size()));
+  }
+  // Records come in each worker's issue order.  An IO is written once no
+  // later record of its worker can complete before it: once the worker
+  // issued an IO at or after its completion.  So each queue holds the IOs
+  // of its worker in flight at one time, at most its queue depth.
+  std::vector<CompletionQueue> queues(workers);
+  uint64_t order = 0;
+  fmt::memory_buffer line;
+  const auto write_io = [&](const Pending& p) {
+    const IoLogRecord& r = p.record;
+    const int ddir = r.op == IOP_OP_READ ? 0 : r.op == IOP_OP_WRITE ? 1 : 2;
+    const uint64_t time_ms = p.done_ns / 1'000'000;
+    const uint64_t values[kLogs] = {r.latency_ns != 0 ? uint64_t{r.len} * 1'000'000 / r.latency_ns : 0, 1,
+                                    r.latency_ns, r.latency_ns, 0};
+    for (int log = kBw; log <= kClat; ++log) {
+      File& f = files_[size_t{first_worker + r.worker} * kLogs + log];
+      if (f.stream == nullptr) continue;
+      line.clear();
+      fmt::format_to(std::back_inserter(line), "{}, {}", time_ms, values[log]);
+      append_tail(line, settings_, ddir, r.len, r.offset, r.ioprio);
+      append(f, line.data(), line.size());
+    }
+  };
+  std::vector<IoLogRecord> batch(4096);
+  for (size_t n; (n = capture.read_raw(batch.data(), batch.size())) > 0;) {
+    for (size_t i = 0; i < n; ++i) {
+      const IoLogRecord& r = batch[i];
+      CompletionQueue& q = queues[r.worker];
+      while (!q.empty() && q.top().done_ns <= r.issue_ns) {
+        write_io(q.top());
+        q.pop();
+      }
+      if (logged(r)) q.push({r.issue_ns + r.latency_ns, order++, r});
+    }
+  }
+  for (CompletionQueue& q : queues) {
+    for (; !q.empty(); q.pop()) write_io(q.top());
+  }
+  for (uint32_t w = first_worker; w < first_worker + workers; ++w) {
+    for (int log = 0; log < kLogs; ++log) {
+      File& f = files_[size_t{w} * kLogs + log];
+      if (f.stream != nullptr) flush(f);
     }
   }
 }

@@ -1,29 +1,46 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // fio-format bandwidth, IOPS and latency logs, as fio writes them with
-// write_bw_log, write_iops_log and write_lat_log and log_avg_msec, so fio's
-// tools (fio2gnuplot, fio_generate_plots) and scripts written for them read
-// an IOPulse run.  One file per worker, numbered from 1 as fio numbers its
-// jobs (workers of later phases continue the numbering):
-//   PREFIX_bw.N.log                 average bandwidth, KiB/s
-//   PREFIX_iops.N.log               average IOPS
-//   PREFIX_lat.N.log, _clat.N.log   mean latency, ns (IOPulse measures one
-//                                   latency, submission to completion: both
-//                                   hold it, as in the fio-json output)
-//   PREFIX_slat.N.log               empty (no separate submission latency)
-// Each interval of the time series (--stats-interval, fio's log_avg_msec)
-// adds a line per data direction of the worker:
-//   TIME_MS, VALUE, DDIR, 0, 0
-// A direction is the worker's from its first completion on; in an interval
-// without a completion of it the bandwidth and IOPS logs say 0 (a stall
-// shows) and the latency logs have no line (no mean), until the worker's
-// last interval.
-// TIME_MS is the interval's end in milliseconds since the run's window
-// opened (phases follow each other on one clock), DDIR 0 for reads, 1 for
-// writes; block size and offset are 0, as in fio's averaged logs.  Lines are
-// flushed per interval, so a run that ends early leaves valid files.
+// write_bw_log, write_iops_log and write_lat_log, so fio's tools
+// (fio2gnuplot, fio_generate_plots, fiologparser.py) and scripts written for
+// them read an IOPulse run.  One file per worker, numbered from 1 as fio
+// numbers its jobs (workers of later phases continue the numbering):
+//   PREFIX_bw.N.log, PREFIX_iops.N.log, PREFIX_lat.N.log, PREFIX_clat.N.log,
+//   PREFIX_slat.N.log
+// IOPulse measures one latency, from the submission to the completion: the
+// lat and clat logs both hold it (as in the fio-json output); the slat log
+// stays empty (no separate submission latency is measured, as fio's for
+// its synchronous engines).
+//
+// A line is fio's  TIME_MS, VALUE, DDIR, BS[, OFFSET], PRIO  (OFFSET with
+// log_offset; PRIO 0x%04x of the IO priority with log_prio, else 1 for the
+// real-time class and 0 otherwise); DDIR 0 for reads, 1 for writes, 2 for
+// trims.
+//
+// Per interval (fio's log_avg_msec, IOPulse's --stats-interval): each
+// interval of the time series adds a line per data direction of the
+// worker: the average bandwidth (KiB/s), IOPS, or mean latency (ns); BS,
+// OFFSET and PRIO are 0, as in fio's averaged logs.  A direction is the
+// worker's from its first completion on; in an interval without a
+// completion of it the bandwidth and IOPS logs say 0 (a stall shows) and
+// the latency logs have no line (no mean), until the worker's last
+// interval.  TIME_MS is the interval's end in milliseconds since the run's
+// window opened (phases follow each other on one clock).  Lines are flushed
+// per interval, so a run that ends early leaves valid files.
+//
+// Per IO (fio without log_avg_msec, IOPulse's --log-per-io): each read,
+// write and trim that completed successfully adds a line, made after the
+// run from its per-IO capture (trace/iolog_format.h), in completion order
+// per worker, as fio logs them.  TIME_MS is the completion in milliseconds
+// since the worker's phase began (fio's per-job epoch); the values are fio's
+// per-IO ones: the latency (ns), 1 IO, and the IO's bandwidth as fio
+// computes it (bytes * 10^6 / latency in ns); BS the IO's length, OFFSET its
+// offset in its file.  Syncs, failed IOs and IOs that never completed have
+// no line (fio logs neither).
+//
 // Construction creates every file (throws std::system_error naming the path
-// when one cannot be created); write() throws std::system_error likewise.
+// when one cannot be created); writing throws std::system_error likewise.
+// Not thread-safe.
 #ifndef IOPULSE_REPORT_FIO_LOG_FILES_H_
 #define IOPULSE_REPORT_FIO_LOG_FILES_H_
 
@@ -38,21 +55,27 @@
 
 namespace iopulse {
 
-struct FioLogPrefixes {
-  std::string bw, iops, lat;  // empty: that log is not written
+class IoLogReader;
+
+struct FioLogSettings {
+  std::string bw, iops, lat;  // prefixes; empty: that log is not written
+  bool per_io = false;        // a line per IO (add_capture()), else per interval (write())
+  bool offset = false;        // fio's log_offset: the OFFSET column
+  bool prio = false;          // fio's log_prio: PRIO as the priority value
   bool any() const { return !bw.empty() || !iops.empty() || !lat.empty(); }
 };
 
 class FioLogFiles : public IntervalSink {
  public:
   // Files for workers 0 .. workers-1 (numbered 1 .. workers).
-  FioLogFiles(const FioLogPrefixes& prefixes, uint32_t workers);
+  FioLogFiles(const FioLogSettings& settings, uint32_t workers);
   ~FioLogFiles();
   FioLogFiles(const FioLogFiles&) = delete;
   FioLogFiles& operator=(const FioLogFiles&) = delete;
 
-  // Adds worker `worker`'s interval `s` (start_ns and end_ns on the run's
-  // clock; an interval without IO is an empty summary with its times).
+  // Per-interval logs: adds worker `worker`'s interval `s` (start_ns and
+  // end_ns on the run's clock; an interval without IO is an empty summary
+  // with its times).
   void write(uint32_t worker, const IntervalSummary& s);
   // Worker `worker` ended: later intervals add nothing for it.
   void finish(uint32_t worker);
@@ -63,8 +86,15 @@ class FioLogFiles : public IntervalSink {
   void on_interval(const IntervalSnapshot& interval) override;
   bool needs_workers() const override { return true; }
 
+  // Per-IO logs: adds the IOs of `capture` (one phase's per-IO capture,
+  // read to its end), its worker w to the files of worker first_worker + w.
+  // Memory: the IOs of each worker in flight at a time (its queue depth),
+  // whatever the capture's length.  Throws std::system_error or TraceError
+  // (a corrupt capture).
+  void add_capture(IoLogReader& capture, uint32_t first_worker);
+
   // Every path the logs of `workers` workers take, in the order created.
-  static std::vector<std::string> paths(const FioLogPrefixes& prefixes, uint32_t workers);
+  static std::vector<std::string> paths(const FioLogSettings& settings, uint32_t workers);
 
  private:
   struct File {
@@ -72,6 +102,11 @@ class FioLogFiles : public IntervalSink {
     std::FILE* stream = nullptr;
   };
   enum Log { kBw, kIops, kLat, kClat, kSlat, kLogs };
+  // Appends `text` to `f`; throws naming the path.
+  static void append(File& f, const char* text, size_t size);
+  static void flush(File& f);
+
+  FioLogSettings settings_;
   // files_[worker * kLogs + log]; a log not asked for has no stream.
   std::vector<File> files_;
   // Per worker: bit d set once direction d completed IO; finished.

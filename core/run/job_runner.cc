@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -86,7 +87,8 @@ std::atomic<bool> g_workers_abandoned{false};
 
 }  // namespace
 
-void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement) {
+void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement,
+                    IoCaptureTarget capture) {
   uint32_t n = 0;
   for (const WorkerGroup& g : groups_) n += g.spec->threads;
   install_bus_error_handler();
@@ -118,11 +120,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     working_set_bytes += f.size;
   }
 
-  // --write-iolog: one writer for every worker; the files of every group,
+  // The capture: one writer for every worker; the files of every group,
   // laid end to end, are the iolog's files.
   std::unique_ptr<IoLogWriter> iolog;
   std::vector<uint32_t> iolog_file_base;
-  if (!spec_.write_iolog.empty()) {
+  if (capture.wanted()) {
     IoLogHeader header;
     header.workers = n;
     header.start_unix_ns = static_cast<uint64_t>(
@@ -132,7 +134,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       iolog_file_base.push_back(static_cast<uint32_t>(header.files.size()));
       for (const PlannedFile& f : g.layout->files) header.files.push_back({f.path, f.size});
     }
-    iolog = std::make_unique<IoLogWriter>(spec_.write_iolog, header);
+    if (capture.fd >= 0) {
+      iolog = std::make_unique<IoLogWriter>(std::exchange(capture.fd, -1), capture.label, header);
+    } else {
+      iolog = std::make_unique<IoLogWriter>(capture.path, header);
+    }
   }
 
   std::vector<std::unique_ptr<WorkerThread>> workers;

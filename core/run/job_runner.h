@@ -47,6 +47,17 @@ struct WorkerGroup {
   VerifyJournal* journal = nullptr;
 };
 
+// Where a run records every IO (trace/iolog_writer.h), if anywhere: the
+// --write-iolog file, created (or truncated) when the run starts, or an
+// open, empty file (the per-IO capture the per-IO fio-format logs are made
+// from), which the run's writer takes over.  `label` names it in messages.
+struct IoCaptureTarget {
+  std::string path;
+  int fd = -1;
+  std::string label;
+  bool wanted() const { return !path.empty() || fd >= 0; }
+};
+
 // Where this process's workers sit in a job that several processes run
 // together (multi-host runs); the default is a job of one process.
 struct JobPlacement {
@@ -75,8 +86,10 @@ class JobRunner {
   // leaves result.stop_reason "incomplete" (see workers_abandoned()).
   // Each closed interval goes to `sinks` (in order; none may be null), and
   // so does the final result; `placement` says where the run sits in the job.
+  // Every IO is recorded into `capture` when it is wanted() (a write error
+  // of it fails the run, named in result.error_messages).
   void run(RunResult& result, const std::vector<IntervalSink*>& sinks = {},
-           const IntervalPlacement& placement = {});
+           const IntervalPlacement& placement = {}, IoCaptureTarget capture = {});
 
  private:
   std::vector<WorkerGroup> groups_;

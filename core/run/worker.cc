@@ -802,6 +802,7 @@ void Worker::log_issued(iop_io* const* ios, uint32_t n) {
     r.offset = slot.io.offset;
     r.len = slot.io.len;
     r.op = slot.io.op;
+    r.ioprio = slot.io.ioprio;
     r.file = setup_.iolog_file_base + assignment_.regions[slot.region].file_index;
     r.worker = setup_.index;
   }

@@ -16,6 +16,7 @@
 #ifndef IOPULSE_TRACE_IOLOG_FORMAT_H_
 #define IOPULSE_TRACE_IOLOG_FORMAT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,9 +37,11 @@ struct IoLogRecord {
   uint32_t file;        // index into the header's files
   uint32_t worker;      // worker index within the run
   uint8_t op;           // engine op code (IOP_OP_READ ... IOP_OP_TRIM)
-  uint8_t reserved[3];  // zero
+  uint8_t reserved;     // zero
+  uint16_t ioprio;      // the IO's priority as ioprio_set(2) encodes it (iop_io.ioprio); 0: none
 };
 static_assert(sizeof(IoLogRecord) == 48, "the record layout is the file format");
+static_assert(offsetof(IoLogRecord, ioprio) == 46, "the record layout is the file format");
 
 struct IoLogFile {
   std::string path;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,15 @@ namespace iopulse {
 IoLogReader::IoLogReader(const std::string& path) : path_(path), chunk_(new char[kChunkBytes]) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), fmt::format("'{}'", path));
+  open_records();
+}
+
+IoLogReader::IoLogReader(int fd, std::string name) : path_(std::move(name)), fd_(fd), chunk_(new char[kChunkBytes]) {
+  open_records();
+}
+
+void IoLogReader::open_records() {
+  const std::string& path = path_;
   (void)posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   // The header: its fixed part says how long the whole is.
   std::string head;

@@ -21,6 +21,9 @@ class IoLogReader final : public TraceSource {
   // Opens `path` and reads its header.  Throws TraceError or
   // std::system_error.
   explicit IoLogReader(const std::string& path);
+  // Reads the iolog in `fd` (the reader owns it and closes it) from its
+  // start; `name` names it in messages.
+  IoLogReader(int fd, std::string name);
   ~IoLogReader() override;
 
   size_t read(TraceRecord* out, size_t n) override;
@@ -33,6 +36,9 @@ class IoLogReader final : public TraceSource {
   const IoLogHeader& header() const { return header_; }
 
  private:
+  // Reads the header from fd_ and moves to the first record; closes fd_
+  // and throws on failure.
+  void open_records();
   // Refills the chunk; false at the end of the file.
   bool refill();
 

@@ -47,7 +47,8 @@ class IoLogRecorder {
     ++b.pending;
     r->latency_ns = kIoLogNoCompletion;
     r->result = 0;
-    r->reserved[0] = r->reserved[1] = r->reserved[2] = 0;
+    r->reserved = 0;
+    r->ioprio = 0;
     *buffer = current_;
     return r;
   }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -30,13 +31,22 @@ int write_all(int fd, const char* data, size_t bytes) {
 
 }  // namespace
 
-IoLogWriter::IoLogWriter(const std::string& path, const IoLogHeader& header) : path_(path) {
+IoLogWriter::IoLogWriter(const std::string& path, const IoLogHeader& header)
+    : label_(fmt::format("--write-iolog '{}'", path)) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), fmt::format("--write-iolog '{}'", path));
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), label_);
+  start(header);
+}
+
+IoLogWriter::IoLogWriter(int fd, std::string label, const IoLogHeader& header) : label_(std::move(label)), fd_(fd) {
+  start(header);
+}
+
+void IoLogWriter::start(const IoLogHeader& header) {
   const std::string bytes = header.encode();
   if (const int err = write_all(fd_, bytes.data(), bytes.size()); err != 0) {
     ::close(fd_);
-    throw std::system_error(err, std::generic_category(), fmt::format("--write-iolog '{}'", path));
+    throw std::system_error(err, std::generic_category(), label_);
   }
   thread_ = std::thread([this] { run(); });
 }
@@ -72,7 +82,7 @@ void IoLogWriter::run() {
                       size_t{buffer->count} * sizeof(IoLogRecord));
     }
     lock.lock();
-    if (err != 0 && error_.empty()) error_ = fmt::format("--write-iolog '{}': {}", path_, std::strerror(err));
+    if (err != 0 && error_.empty()) error_ = fmt::format("{}: {}", label_, std::strerror(err));
     buffer->returned.store(true, std::memory_order_release);
     returned_.notify_all();
   }
@@ -89,7 +99,7 @@ std::string IoLogWriter::finish() {
   if (thread_.joinable()) thread_.join();
   if (fd_ >= 0) {
     if (::close(fd_) != 0 && error_.empty()) {
-      error_ = fmt::format("--write-iolog '{}': {}", path_, std::strerror(errno));
+      error_ = fmt::format("{}: {}", label_, std::strerror(errno));
     }
     fd_ = -1;
   }

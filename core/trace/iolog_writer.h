@@ -40,6 +40,9 @@ class IoLogWriter {
   // Creates (or truncates) `path`, writes the header and starts the thread.
   // Throws std::system_error naming the path.
   IoLogWriter(const std::string& path, const IoLogHeader& header);
+  // Writes to `fd` (an open, empty file; the writer owns it and closes it)
+  // instead; `label` names it in messages ("--write-iolog 'x'").
+  IoLogWriter(int fd, std::string label, const IoLogHeader& header);
   ~IoLogWriter();
   IoLogWriter(const IoLogWriter&) = delete;
   IoLogWriter& operator=(const IoLogWriter&) = delete;
@@ -53,12 +56,12 @@ class IoLogWriter {
   // first write error ("" when none), e.g. "--write-iolog 'x': No space left
   // on device"; after an error the rest is discarded.
   std::string finish();
-  const std::string& path() const { return path_; }
 
  private:
+  void start(const IoLogHeader& header);
   void run();
 
-  std::string path_;
+  std::string label_;
   int fd_ = -1;
   std::mutex mutex_;
   std::condition_variable queued_;    // the writer waits for work

@@ -329,6 +329,32 @@ TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
 }
 
 // docs/fio-compatibility.md names every fio option the translation takes.
+// fio logs every IO unless log_avg_msec says otherwise (0 is its default);
+// log_offset and log_prio add their columns.
+TEST(FioJobFileTest, LogsWithoutAnAveragingWindowArePerIo) {
+  const JobSpec per_io = specs(translate("[global]\nwrite_lat_log=x\nwrite_iops_log=y\n[a]\nfilename=/d/f\n"
+                                         "size=1m\nlog_offset=1\nlog_prio=1\n"))[0].spec;
+  EXPECT_EQ(per_io.fio_lat_log, "x");
+  EXPECT_EQ(per_io.fio_iops_log, "y");
+  EXPECT_TRUE(per_io.fio_log_per_io);
+  EXPECT_TRUE(per_io.fio_log_offset);
+  EXPECT_TRUE(per_io.fio_log_prio);
+  EXPECT_TRUE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\nlog_avg_msec=0\n"))[0].spec.fio_log_per_io);
+  const JobSpec averaged =
+      specs(translate("[a]\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\nlog_avg_msec=50\nlog_offset=0\n"))[0].spec;
+  EXPECT_FALSE(averaged.fio_log_per_io);
+  EXPECT_FALSE(averaged.fio_log_offset);
+  EXPECT_EQ(averaged.stats_interval_ns, 50'000'000u);
+  // Without a log the columns have nothing to shape, as in fio.
+  const JobSpec none = specs(translate("[a]\nfilename=/d/f\nsize=1m\nlog_offset=1\n"))[0].spec;
+  EXPECT_FALSE(none.fio_log_per_io || none.fio_log_offset);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\nlog_offset=2\n"),
+              HasSubstr("job.fio:5: log_offset: '2' is not accepted"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\n[b]\nfilename=/d/f\nsize=1m\n"
+                      "write_bw_log=x\nlog_prio=1\n"),
+              HasSubstr("one set of logs for the whole run"));
+}
+
 TEST(FioJobFileTest, TheDocsListEveryOptionHandled) {
   std::ifstream in(std::string(IOPULSE_SOURCE_DIR) + "/docs/fio-compatibility.md");
   std::ostringstream text;
