@@ -36,6 +36,7 @@
 #include "config/fio_job_file.h"
 #include "config/job_file.h"
 #include "iopulse/version.h"
+#include "job/io_priority.h"
 #include "job/usage_error.h"
 #include "output/output_plan.h"
 #include "plugin/engine_catalog.h"
@@ -133,15 +134,26 @@ void load_engines(EngineRegistry& registry, const std::string& engine) {
 // The Prometheus view of one closed interval: `m` and `s` are the interval,
 // `cumulative` the run's counters so far (every earlier phase included, so
 // the counters never go back at a phase boundary).
+// `io_priority`: the job's one --io-priority (0: none, or several), whose
+// reads and writes are exported by priority too.
 MetricsSnapshot metrics_snapshot(const MetricsSnapshot::Info& info, const MergedInterval& m,
                                  const IntervalSummary& s, const OpStatsSet& cumulative, uint64_t interval_ns,
-                                 uint64_t elapsed_ns, bool running) {
+                                 uint64_t elapsed_ns, bool running, uint16_t io_priority) {
   MetricsSnapshot snap;
   snap.info = info;
   snap.elapsed_ns = elapsed_ns;
   snap.running = running;
   const double secs = static_cast<double>(s.end_ns > s.start_ns ? s.end_ns - s.start_ns : interval_ns) / 1e9;
   snap.job.set_from(cumulative, m.ops, secs);
+  if (io_priority != 0) {
+    using OpMetrics = MetricsSnapshot::OpMetrics;
+    const PrioritySplit &c = cumulative.priority, &i = m.ops.priority;
+    snap.priorities = {
+        {io_priority_text(io_priority), OpMetrics::from(c.prioritized.read, i.prioritized.read, secs),
+         OpMetrics::from(c.prioritized.write, i.prioritized.write, secs)},
+        {"none", OpMetrics::from(c.others.read, i.others.read, secs),
+         OpMetrics::from(c.others.write, i.others.write, secs)}};
+  }
   return snap;
 }
 
@@ -151,6 +163,19 @@ struct PlannedPhase {
   std::vector<std::unique_ptr<PlannedWorkload>> workloads;
   const PlannedWorkload& first() const { return *workloads.front(); }
 };
+
+// The --io-priority every workload of every phase asks for; 0 when one has
+// none or two differ (the job's reads and writes would not all be split
+// between one priority and none).
+uint16_t common_io_priority(const std::vector<PlannedPhase>& phases) {
+  const uint16_t common = phases.front().first().spec.io_priority;
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) {
+      if (w->spec.io_priority != common) return 0;
+    }
+  }
+  return common;
+}
 
 // A phase with several --md-phases becomes one phase per metadata phase,
 // each measured on its own ("<phase>.<md-phase>", or the md-phase's name).
@@ -657,7 +682,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<TimeSeriesJsonLines> jsonl;
   std::unique_ptr<TimeSeriesCsv> csv;
   if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
-  if (!spec.csv_output.empty()) csv = std::make_unique<TimeSeriesCsv>(spec.csv_output, spec.metadata.active());
+  if (!spec.csv_output.empty()) {
+    TimeSeriesCsv::Extra extra;
+    extra.metadata = spec.metadata.active();
+    for (const PlannedPhase& p : phases) {
+      for (const auto& w : p.workloads) extra.priority = extra.priority || w->spec.io_priority != 0;
+    }
+    csv = std::make_unique<TimeSeriesCsv>(spec.csv_output, extra);
+  }
   std::unique_ptr<FioLogFiles> fio_logs;
   std::unique_ptr<PerIoLogCapture> per_io_logs;  // --log-per-io: the logs are made from each phase's capture
   if (fio_log_settings(spec).any()) {
@@ -730,6 +762,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   info.engine_version = desc.version != nullptr ? desc.version : "";
   info.engine_abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
   info.job_name = spec.job_name;
+  const uint16_t exported_priority = common_io_priority(phases);
   if (exporter) {
     // The run is described from the first scrape on.
     MetricsSnapshot before;
@@ -781,7 +814,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
         OpStatsSet run_so_far = earlier_phases;
         run_so_far.merge(interval.cumulative);
         MetricsSnapshot snap = metrics_snapshot(info, m, s, run_so_far, ps.stats_interval_ns,
-                                                placement.time_offset_ns + s.end_ns, true);
+                                                placement.time_offset_ns + s.end_ns, true, exported_priority);
         const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
         for (const WorkerInterval& w : m.per_worker) worker_totals[w.worker].merge(w.ops);
         // Per-worker series stay on each rank; a multi-rank job publishes the job's.
@@ -835,6 +868,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kWrite] = result.write;
     earlier_phases[OpKind::kSync] = result.sync;
     earlier_phases[OpKind::kTrim] = result.trim;
+    earlier_phases.priority = result.priority;
     if (pr.interrupted || pr.stop_reason == "error" || pr.stop_reason == "incomplete" || pr.verify_failures > 0) break;
   }
 
@@ -845,11 +879,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     totals[OpKind::kWrite] = result.write;
     totals[OpKind::kSync] = result.sync;
     totals[OpKind::kTrim] = result.trim;
+    totals.priority = result.priority;
     for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) totals.kinds[k] = result.meta.kinds[k];
     MergedInterval none;
     IntervalSummary end;
     end.end_ns = result.window_ns;
-    exporter->publish(metrics_snapshot(info, none, end, totals, spec.stats_interval_ns, result.window_ns, false));
+    exporter->publish(
+        metrics_snapshot(info, none, end, totals, spec.stats_interval_ns, result.window_ns, false, exported_priority));
   }
   if (journal) {
     result.verify_journal = journal->path();

@@ -919,23 +919,25 @@ void resources_section(Out out, const std::vector<Run>& runs) {
   fmt::format_to(out, "<tbody>{}</tbody></table></div></section>", body);
 }
 
-// One row per metadata op kind and figure, a column per result: the run's
-// kinds, then each phase's ("dir-create: mkdir") when it ran phases.
-void metadata_section(Out out, const std::vector<Run>& runs) {
+// A table of named op summaries (rows per figure, a column per result):
+// `lists(run)` gives the run's named summaries, in order.
+using NamedOps = std::vector<std::pair<std::string, OpSummary>>;
+void named_ops_section(Out out, const std::vector<Run>& runs, std::string_view id, std::string_view title,
+                       std::vector<const NamedOps*> (*lists)(const Run&)) {
   std::vector<std::string> kinds;
   for (const Run& run : runs) {
-    for (const auto* list : {&run.doc.metadata, &run.doc.phase_metadata}) {
+    for (const NamedOps* list : lists(run)) {
       for (const auto& [name, op] : *list) {
         if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
       }
     }
   }
   if (kinds.empty()) return;
-  out = fmt::format_to(out, "<section id=\"metadata\"><h2>Metadata operations</h2><div class=\"card tablecard\"><table>");
+  out = fmt::format_to(out, "<section id=\"{}\"><h2>{}</h2><div class=\"card tablecard\"><table>", id, title);
   table_head(out, runs);
   out = fmt::format_to(out, "<tbody>");
-  const auto find = [](const Run& run, const std::string& kind) -> const OpSummary* {
-    for (const auto* list : {&run.doc.metadata, &run.doc.phase_metadata}) {
+  const auto find = [lists](const Run& run, const std::string& kind) -> const OpSummary* {
+    for (const NamedOps* list : lists(run)) {
       for (const auto& [name, op] : *list) {
         if (name == kind) return &op;
       }
@@ -967,6 +969,20 @@ void metadata_section(Out out, const std::vector<Run>& runs) {
     }
   }
   out = fmt::format_to(out, "</tbody></table></div></section>");
+}
+
+// One row group per metadata op kind: the run's kinds, then each phase's
+// ("dir-create: mkdir") when it ran phases.
+void metadata_section(Out out, const std::vector<Run>& runs) {
+  named_ops_section(out, runs, "metadata", "Metadata operations", [](const Run& run) {
+    return std::vector<const NamedOps*>{&run.doc.metadata, &run.doc.phase_metadata};
+  });
+}
+
+// With --io-priority: the reads and writes by the priority they carried.
+void priority_section(Out out, const std::vector<Run>& runs) {
+  named_ops_section(out, runs, "priority", "Reads and writes by IO priority",
+                    [](const Run& run) { return std::vector<const NamedOps*>{&run.doc.priority_groups}; });
 }
 
 // ------------------------------------------------------------------ config
@@ -1075,6 +1091,8 @@ std::string render_html_report(const std::vector<json>& results, const std::vect
   summary_section(out, runs);
   out = fmt::format_to(out, "\n");
   metadata_section(out, runs);
+  out = fmt::format_to(out, "\n");
+  priority_section(out, runs);
   out = fmt::format_to(out, "\n");
   charts_section(out, runs);
   out = fmt::format_to(out, "\n");

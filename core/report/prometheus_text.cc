@@ -195,22 +195,29 @@ void op_family(Writer& w, const std::string& name, std::string_view help, std::s
   }
 }
 
+// One series of a cumulative latency histogram: its buckets, _sum, _count.
+void histogram_samples(Writer& w, const std::string& name, const std::string& labels, const OpMetrics& m) {
+  static const std::array<std::string, kLatencyBucketCount> kBounds = [] {
+    std::array<std::string, kLatencyBucketCount> bounds;
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      bounds[i] = ",le=\"" + format_value(static_cast<double>(kLatencyBucketBounds[i]) / 1e9) + '"';
+    }
+    return bounds;
+  }();
+  const std::string bucket_name = name + "_bucket";
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    w.sample(bucket_name, labels + kBounds[i], format_value(m.latency_buckets[i]));
+  }
+  w.sample(bucket_name, labels + ",le=\"+Inf\"", format_value(m.latency_count));
+  w.sample(name + "_sum", labels, format_value(m.latency_sum_seconds));
+  w.sample(name + "_count", labels, format_value(m.latency_count));
+}
+
 // The cumulative latency histogram of the job's scope.
 void histogram_family(Writer& w, const std::string& name, std::string_view help, const Scope& scope) {
-  std::array<std::string, kLatencyBucketCount> bounds;
-  for (size_t i = 0; i < bounds.size(); ++i) {
-    bounds[i] = ",le=\"" + format_value(static_cast<double>(kLatencyBucketBounds[i]) / 1e9) + '"';
-  }
-  const std::string bucket_name = name + "_bucket";
   w.family(name, help, "histogram");
   for_each_op(*scope.ops, [&](std::string_view op, const OpMetrics& m) {
-    const std::string labels = op_labels(op, scope.worker);
-    for (size_t i = 0; i < bounds.size(); ++i) {
-      w.sample(bucket_name, labels + bounds[i], format_value(m.latency_buckets[i]));
-    }
-    w.sample(bucket_name, labels + ",le=\"+Inf\"", format_value(m.latency_count));
-    w.sample(name + "_sum", labels, format_value(m.latency_sum_seconds));
-    w.sample(name + "_count", labels, format_value(m.latency_count));
+    histogram_samples(w, name, op_labels(op, scope.worker), m);
   });
 }
 
@@ -279,6 +286,39 @@ std::string label(std::string_view name, std::string_view value) {
   return std::string(name) + "=\"" + escape_prometheus_label_value(value) + '"';
 }
 
+// The reads and writes by priority: two counters and the histogram, each
+// sample labelled with its op and priority.
+void priority_families(Writer& w, const std::vector<MetricsSnapshot::PriorityGroup>& groups) {
+  auto each = [&groups](auto&& f) {
+    for (const MetricsSnapshot::PriorityGroup& g : groups) {
+      const std::string prio = "," + label("priority", g.priority);
+      f(std::string("op=\"read\"") + prio, g.read);
+      f(std::string("op=\"write\"") + prio, g.write);
+    }
+  };
+  w.family("iopulse_priority_ops_total",
+           "Reads and writes completed successfully since the measured window opened, by the IO priority they "
+           "carried.",
+           "counter");
+  each([&](const std::string& labels, const OpMetrics& m) {
+    w.sample("iopulse_priority_ops_total", labels, format_value(m.ops));
+  });
+  w.family("iopulse_priority_bytes_total",
+           "Bytes moved by successful reads and writes since the measured window opened, by the IO priority they "
+           "carried.",
+           "counter");
+  each([&](const std::string& labels, const OpMetrics& m) {
+    w.sample("iopulse_priority_bytes_total", labels, format_value(m.bytes));
+  });
+  w.family("iopulse_priority_latency_seconds",
+           "Read and write latency from submission to completion since the measured window opened, by the IO "
+           "priority the IOs carried; buckets add across hosts.",
+           "histogram");
+  each([&](const std::string& labels, const OpMetrics& m) {
+    histogram_samples(w, "iopulse_priority_latency_seconds", labels, m);
+  });
+}
+
 }  // namespace
 
 std::string render_prometheus_text(const MetricsSnapshot& snapshot) {
@@ -306,6 +346,7 @@ std::string render_prometheus_text(const MetricsSnapshot& snapshot) {
            format_value(static_cast<double>(snapshot.elapsed_ns) / 1e9));
 
   op_families(w, "iopulse_", "", {Scope{nullptr, &snapshot.job}});
+  if (!snapshot.priorities.empty()) priority_families(w, snapshot.priorities);
 
   if (!snapshot.workers.empty()) {
     std::vector<Scope> scopes;

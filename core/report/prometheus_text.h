@@ -22,6 +22,14 @@
 //   interval_latency_seconds{op}     summary  quantiles of the last interval;
 //                                             _sum and _count cumulative
 //
+// With --io-priority, the job's reads and writes again by the priority they
+// carried (`priority`: the job's, as --io-priority spells it, or "none";
+// both values sum to the op's families above):
+//
+//   priority_ops_total{op,priority}        counter    successful IOs, cumulative
+//   priority_bytes_total{op,priority}      counter    bytes they moved, cumulative
+//   priority_latency_seconds{op,priority}  histogram  cumulative buckets, _sum, _count
+//
 // and the same per-op families per worker but the histogram, named
 // iopulse_worker_*, with a `worker` label besides `op`.  `op` is every op
 // kind by its name (op/op_kind.h): "read" and "write" always, the
@@ -148,11 +156,20 @@ struct MetricsSnapshot {
     Ops ops;
   };
 
+  // The reads and writes of one priority (see the families above).
+  struct PriorityGroup {
+    std::string priority;  // the `priority` label value: "be:2", "none"
+    OpMetrics read, write;
+  };
+
   Info info;
   uint64_t elapsed_ns = 0;  // since the measured window opened
   bool running = false;     // the measured window is open
   Ops job;                  // merged over all workers
   std::vector<Worker> workers;
+  // With --io-priority (one priority for the whole job): the job's
+  // prioritized IOs, then those that carried none.  Empty otherwise.
+  std::vector<PriorityGroup> priorities;
 };
 
 // The snapshot in the text exposition format 0.0.4: for each family its

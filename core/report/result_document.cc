@@ -244,6 +244,18 @@ ResultDocument read_result_document(const json& doc) {
       }
     }
   }
+  if (const json* prio = member(doc, "io_priority"); prio != nullptr && prio->is_object()) {
+    const json* name = member(*prio, "priority");
+    const std::string priority = name != nullptr && name->is_string() ? name->get<std::string>() : "prioritized";
+    for (const char* op : {"read", "write"}) {
+      for (const auto& [group, label] : {std::pair{"prioritized", priority}, std::pair{"others", std::string("none")}}) {
+        const json* g = member(*prio, group);
+        if (g != nullptr && g->is_object() && member(*g, op) != nullptr) {
+          result.priority_groups.emplace_back(std::string(op) + " " + label, read_op(*g, op));
+        }
+      }
+    }
+  }
   if (const json* value = member(doc, "stats_interval_ns"); value != nullptr && value->is_number()) {
     result.stats_interval_ns = count(*value);
   }

@@ -122,6 +122,10 @@ struct ResultDocument {
   // A run of phases: each phase's metadata kinds as "<phase>: <kind>"
   // ("dir-create: mkdir"), in the file's order; empty without phases.
   std::vector<std::pair<std::string, OpSummary>> phase_metadata;
+  // With --io-priority: the reads and writes by the priority they carried,
+  // as "read be:2", "read none", "write be:2", "write none" (io_priority's
+  // prioritized and others); empty without.
+  std::vector<std::pair<std::string, OpSummary>> priority_groups;
   std::optional<uint64_t> stats_interval_ns;
   std::vector<ResultInterval> timeseries;  // empty when the file has none
   bool timeseries_truncated = false;  // the file kept only part of the series

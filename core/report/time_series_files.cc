@@ -51,14 +51,14 @@ void TimeSeriesJsonLines::write(const IntervalSummary& interval) {
   write_line(file_, path_, interval.to_json().dump() + "\n");
 }
 
-TimeSeriesCsv::TimeSeriesCsv(const std::string& path, bool metadata)
-    : path_(path), metadata_(metadata), file_(open_for_writing(path, "--csv-output", "CSV time series")) {
-  write_line(file_, path_, header(metadata) + "\r\n");
+TimeSeriesCsv::TimeSeriesCsv(const std::string& path, Extra extra)
+    : path_(path), extra_(extra), file_(open_for_writing(path, "--csv-output", "CSV time series")) {
+  write_line(file_, path_, header(extra) + "\r\n");
 }
 
 TimeSeriesCsv::~TimeSeriesCsv() { std::fclose(file_); }
 
-std::string TimeSeriesCsv::header(bool metadata) {
+std::string TimeSeriesCsv::header(Extra extra) {
   std::string h = "worker,index,start_s,end_s";
   auto add = [&h](const char* op) {
     for (const char* column : kOpColumns) h += fmt::format(",{}_{}", op, column);
@@ -67,8 +67,12 @@ std::string TimeSeriesCsv::header(bool metadata) {
   add("total");
   h += ",qd_mean,phase";
   // A metadata job adds a group of columns per metadata kind.
-  if (metadata) {
+  if (extra.metadata) {
     for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) add(kOpKinds[k].name);
+  }
+  // A job with --io-priority adds its reads and writes by priority.
+  if (extra.priority) {
+    for (const char* group : {"prioritized_read", "prioritized_write", "others_read", "others_write"}) add(group);
   }
   return h;
 }
@@ -79,8 +83,14 @@ void TimeSeriesCsv::write(const IntervalSummary& s) {
   for (size_t k = 0; k < kFirstMetaKind; ++k) append_op_fields(row, s.kinds[k]);
   append_op_fields(row, s.total);
   row += fmt::format(",{:.3f},{}", s.qd_mean, csv_field(s.phase));
-  if (metadata_) {
+  if (extra_.metadata) {
     for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) append_op_fields(row, s.kinds[k]);
+  }
+  if (extra_.priority) {
+    // An interval that completed no read or write has none of either group.
+    const PriorityIntervalSummary p = s.priority.value_or(PriorityIntervalSummary{});
+    for (const OpIntervalSummary* group : {&p.prioritized_read, &p.prioritized_write, &p.others_read, &p.others_write})
+      append_op_fields(row, *group);
   }
   row += "\r\n";
   write_line(file_, path_, row);

@@ -6,7 +6,9 @@
 //   TimeSeriesJsonLines  one JSON object per line (IntervalSummary::to_json)
 //   TimeSeriesCsv        RFC 4180: a header record, then one record per
 //                        interval, CRLF-terminated; the columns of every op
-//                        kind of kOpKinds, then the total; text fields
+//                        kind of kOpKinds, then the total (then the
+//                        metadata kinds, then the reads and writes by
+//                        priority, when the job has them); text fields
 //                        quoted where needed (csv_field()); latencies empty
 //                        for a kind without IO in the interval
 //                        (docs/live-outputs.md)
@@ -39,11 +41,18 @@ class TimeSeriesJsonLines : public IntervalSink {
   std::FILE* file_;
 };
 
+// The column groups a job adds to the CSV time series' always-present ones.
+struct CsvExtraColumns {
+  bool metadata = false;  // a metadata job: the columns of every metadata op kind
+  bool priority = false;  // --io-priority: prioritized_read_*, prioritized_write_*,
+                          // others_read_*, others_write_* (stats/priority_split.h)
+};
+
 class TimeSeriesCsv : public IntervalSink {
  public:
-  // `metadata`: a metadata job; each row also has the columns of every
-  // metadata op kind (after the data columns).
-  explicit TimeSeriesCsv(const std::string& path, bool metadata = false);
+  using Extra = CsvExtraColumns;
+
+  explicit TimeSeriesCsv(const std::string& path, Extra extra = {});
   ~TimeSeriesCsv();
   TimeSeriesCsv(const TimeSeriesCsv&) = delete;
   TimeSeriesCsv& operator=(const TimeSeriesCsv&) = delete;
@@ -51,11 +60,11 @@ class TimeSeriesCsv : public IntervalSink {
   void on_interval(const IntervalSnapshot& interval) override;
 
   // The header row (without newline), for documentation and tests.
-  static std::string header(bool metadata = false);
+  static std::string header(Extra extra = {});
 
  private:
   std::string path_;
-  bool metadata_;
+  Extra extra_;
   std::FILE* file_;
 };
 

@@ -54,6 +54,11 @@ IntervalSummary IntervalSummary::of(const OpStatsSet& ops, uint64_t index, uint6
   const uint64_t span = end_ns > start_ns ? end_ns - start_ns : 0;
   for (size_t i = 0; i < kNumOpKinds; ++i) s.kinds[i] = summarize(ops.kinds[i], span);
   s.total = summarize(ops.data_total(), span);
+  if (!ops.priority.empty()) {
+    const PrioritySplit& p = ops.priority;
+    s.priority = PriorityIntervalSummary{summarize(p.prioritized.read, span), summarize(p.prioritized.write, span),
+                                         summarize(p.others.read, span), summarize(p.others.write, span)};
+  }
   s.qd_mean = reap_calls > 0 ? static_cast<double>(inflight_sum) / static_cast<double>(reap_calls) : 0;
   return s;
 }
@@ -78,6 +83,11 @@ nlohmann::json IntervalSummary::to_json() const {
     } else {
       j[k.name] = op_json(o);
     }
+  }
+  if (priority) {
+    j["priority"] = {{"prioritized", {{"read", op_json(priority->prioritized_read)},
+                                      {"write", op_json(priority->prioritized_write)}}},
+                     {"others", {{"read", op_json(priority->others_read)}, {"write", op_json(priority->others_write)}}}};
   }
   if (worker >= 0) j["worker"] = worker;
   if (!phase.empty()) j["phase"] = phase;

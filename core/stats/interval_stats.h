@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +38,14 @@ struct OpIntervalSummary {
   double lat_mean = 0;
 };
 
+// With --io-priority: an interval's reads and writes again by the priority
+// they carried (stats/priority_split.h): `prioritized` the job's priority,
+// `others` none.  Each successful read or write is in exactly one group.
+struct PriorityIntervalSummary {
+  OpIntervalSummary prioritized_read, prioritized_write;
+  OpIntervalSummary others_read, others_write;
+};
+
 // One interval of the time series, for the job or for one worker.
 struct IntervalSummary {
   int64_t worker = -1;         // -1: all workers
@@ -48,6 +57,9 @@ struct IntervalSummary {
   std::array<OpIntervalSummary, kNumOpKinds> kinds;
   OpIntervalSummary total;     // reads + writes
   double qd_mean = 0;          // average IOs in flight seen at each reap
+  // Set when the interval's reads and writes were counted by priority (a
+  // job with --io-priority that completed some in the interval).
+  std::optional<PriorityIntervalSummary> priority;
 
   const OpIntervalSummary& operator[](OpKind k) const { return kinds[static_cast<size_t>(k)]; }
   const OpIntervalSummary& read() const { return (*this)[OpKind::kRead]; }
@@ -59,7 +71,8 @@ struct IntervalSummary {
                             uint64_t end_ns, uint64_t inflight_sum, uint64_t reap_calls,
                             int64_t worker);
   // The interval's JSON object (docs/json-output.md): read, write and total
-  // always; other kinds (sync) only when the interval had any of them.
+  // always; other kinds (sync) only when the interval had any of them;
+  // "priority" when `priority` is set.
   nlohmann::json to_json() const;
 };
 

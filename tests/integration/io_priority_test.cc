@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <future>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -17,6 +20,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "iopulse/engine.h"
 #include "json_support.h"
@@ -94,6 +99,132 @@ TEST(IoPriority, ShareOfIosCarriesThePriorityAndEachGroupHasItsOwnHistogram) {
   EXPECT_NE(r.out.find("by IO priority (be:2 on 30% of reads and writes"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(fmt_ops("read be:2", seen[0][1])), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(fmt_ops("write none", seen[1][0])), std::string::npos) << r.out;
+}
+
+// The split over time: every interval of the JSON-lines and CSV time series
+// and the Prometheus endpoint's last scrape count the reads and writes by
+// priority, and their sums are what the recorder saw carry be:2 or none.
+// promtool (Debian's prometheus) checks the exposition text.
+TEST(IoPriority, TimeSeriesAndMetricsSplitTheIosByPriority) {
+  ScratchDir dir;
+  const std::string log = dir.file("log"), jsonl = dir.file("ts.jsonl"), csv = dir.file("ts.csv");
+  const std::string json = dir.file("out.json");
+  const int port = free_ports(1)[0];
+  auto run = std::async(std::launch::async, [&] {
+    return run_iopulse({dir.file("t"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
+                        "--recorder.log=" + log, "--recorder.marks=on", "--recorder.min-ns=20000",
+                        "--recorder.prio-ns=1000000", "--file-size", "16M", "--random", "--write-percent", "50",
+                        "--duration", "1200ms", "--stats-interval", "200ms", "--queue-depth", "8", "--io-priority",
+                        "be:2", "--io-priority-percent", "40", "--timeseries-output", jsonl, "--csv-output", csv,
+                        "--json-output", json, "--prometheus-port", std::to_string(port), "-q"});
+  });
+  // The last snapshot (iopulse_running 0 again, after 1) is served until a
+  // scrape took it.
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1);
+  std::string last;
+  bool was_running = false, ended = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline && !ended) {
+    if (auto res = client.Get("/metrics"); res && res->status == 200) {
+      last = res->body;
+      const bool running = last.find("\niopulse_running 1\n") != std::string::npos;
+      ended = was_running && !running;
+      was_running = was_running || running;
+    }
+    if (run.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready && !client.Get("/metrics")) break;
+  }
+  const RunOutcome r = run.get();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(ended) << "no final scrape:\n" << last;
+
+  uint64_t seen[2][2] = {};  // [write][prioritized]
+  for (const RecordedIo& m : read_recorder_log(log, 0)) {
+    if (m.op == 'r' || m.op == 'w') ++seen[m.op == 'w'][m.ioprio != 0];
+  }
+  ASSERT_GT(seen[0][1], 0u);
+  ASSERT_GT(seen[1][0], 0u);
+
+  // JSON lines: an interval's groups add up to its reads and writes.
+  uint64_t json_sum[2][2] = {};
+  size_t intervals = 0;
+  std::istringstream lines_in(read_file(jsonl));
+  for (std::string line; std::getline(lines_in, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    ++intervals;
+    if (j["read"]["ops"] == 0 && j["write"]["ops"] == 0) continue;
+    ASSERT_TRUE(j.contains("priority")) << line;
+    for (int w = 0; w < 2; ++w) {
+      const char* op = w ? "write" : "read";
+      const uint64_t with = j["priority"]["prioritized"][op]["ops"], without = j["priority"]["others"][op]["ops"];
+      EXPECT_EQ(with + without, j[op]["ops"].get<uint64_t>()) << line;
+      json_sum[w][1] += with;
+      json_sum[w][0] += without;
+      if (with > 0) EXPECT_GE(j["priority"]["prioritized"][op]["latency_ns"]["min"].get<uint64_t>(), 990'000u);
+    }
+  }
+  EXPECT_GE(intervals, 5u);
+  // CSV: the same numbers in the prioritized_* and others_* columns.
+  uint64_t csv_sum[2][2] = {};
+  std::istringstream csv_in(read_file(csv));
+  std::string header;
+  std::getline(csv_in, header);
+  std::vector<std::string> names;
+  {
+    std::istringstream h(header.substr(0, header.find('\r')));
+    for (std::string f; std::getline(h, f, ',');) names.push_back(f);
+  }
+  auto column = [&names](const std::string& name) {
+    const auto at = std::find(names.begin(), names.end(), name);
+    EXPECT_NE(at, names.end()) << name;
+    return static_cast<size_t>(at - names.begin());
+  };
+  const size_t cols[2][2] = {{column("others_read_ops"), column("prioritized_read_ops")},
+                             {column("others_write_ops"), column("prioritized_write_ops")}};
+  for (std::string row; std::getline(csv_in, row);) {
+    std::vector<std::string> f;
+    std::istringstream rs(row.substr(0, row.find('\r')));
+    for (std::string v; std::getline(rs, v, ',');) f.push_back(v);
+    for (int w = 0; w < 2; ++w)
+      for (int p = 0; p < 2; ++p) csv_sum[w][p] += std::stoull(f.at(cols[w][p]));
+  }
+  // Prometheus: the final counters by priority.
+  auto sample = [&last](const std::string& series) -> uint64_t {
+    const size_t at = last.find("\n" + series + " ");
+    EXPECT_NE(at, std::string::npos) << series << " not in\n" << last;
+    return at == std::string::npos ? 0 : std::stoull(last.substr(at + series.size() + 2));
+  };
+  for (int w = 0; w < 2; ++w) {
+    const std::string op = w ? "write" : "read";
+    for (int p = 0; p < 2; ++p) {
+      EXPECT_EQ(json_sum[w][p], seen[w][p]) << op << (p ? " be:2" : " none");
+      EXPECT_EQ(csv_sum[w][p], seen[w][p]) << op << (p ? " be:2" : " none");
+      const std::string labels = "{op=\"" + op + "\",priority=\"" + (p ? "be:2" : "none") + "\"}";
+      EXPECT_EQ(sample("iopulse_priority_ops_total" + labels), seen[w][p]) << op;
+      EXPECT_EQ(sample("iopulse_priority_latency_seconds_count" + labels), seen[w][p]) << op;
+    }
+  }
+  // The HTML report of the result: a row group per op and priority.
+  const RunOutcome html = run_iopulse({"report", json, "-o", dir.file("r.html")});
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string page = read_file(dir.file("r.html"));
+  const size_t section = page.find("<h2>Reads and writes by IO priority</h2>");
+  ASSERT_NE(section, std::string::npos);
+  for (const auto& [group, ops] : {std::pair{"read be:2", seen[0][1]}, std::pair{"write none", seen[1][0]}}) {
+    const size_t at = page.find(std::string("<td colspan=\"2\">") + group + "</td>", section);
+    ASSERT_NE(at, std::string::npos) << group;
+    EXPECT_NE(page.find("<tr><td>ops</td><td>" + std::to_string(ops) + "</td></tr>", at), std::string::npos)
+        << group;
+  }
+  if (access("/usr/bin/promtool", X_OK) == 0) {
+    {
+      std::ofstream f(dir.file("metrics.txt"));
+      f << last;
+    }
+    const RunOutcome lint =
+        run_command({"/bin/sh", "-c", "/usr/bin/promtool check metrics < '" + dir.file("metrics.txt") + "'"});
+    EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  }
 }
 
 // Flags reach every IO of their kind: fua and dsync writes only, hipri and

@@ -21,19 +21,6 @@
 namespace iopulse::test {
 namespace {
 
-// A port that was free a moment ago on 127.0.0.1.
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // name{labels} -> value, for sample lines.
 std::map<std::string, double> parse_samples(const std::string& text) {
   std::map<std::string, double> samples;
@@ -48,7 +35,7 @@ std::map<std::string, double> parse_samples(const std::string& text) {
 
 TEST(Prometheus, MetricsAreServedDuringTheRun) {
   ScratchDir dir;
-  const int port = free_port();
+  const int port = free_ports(1)[0];
   auto run = std::async(std::launch::async, [&] {
     return run_iopulse({dir.file("f"), "--file-size", "8M", "--random", "--read-percent", "50", "--threads",
                         "2", "--duration", "3s", "--stats-interval", "200ms", "--prometheus-port",
@@ -81,7 +68,7 @@ TEST(Prometheus, MetricsAreServedDuringTheRun) {
 // the run, the last interval's included) before the endpoint closes.
 TEST(Prometheus, LastIntervalIsScrapedBeforeTheEndpointCloses) {
   ScratchDir dir;
-  const int port = free_port();
+  const int port = free_ports(1)[0];
   const std::string json = dir.file("out.json");
   auto run = std::async(std::launch::async, [&] {
     return run_iopulse({dir.file("f"), "--file-size", "8M", "--random", "--duration", "1500ms", "--stats-interval",

@@ -3,9 +3,11 @@
 #include "run_support.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -181,6 +183,23 @@ void expect_refused_untouched(const std::vector<std::string>& args, const std::v
   EXPECT_NE(r.err.find(expected), std::string::npos) << "wanted '" << expected << "' in: " << r.err;
   EXPECT_EQ(lines(r.err), 1u) << r.err;
   for (const std::string& path : untouched) EXPECT_FALSE(exists(path)) << path << " was created for a refused job";
+}
+
+std::vector<int> free_ports(int n) {
+  std::vector<int> fds, ports;
+  for (int i = 0; i < n; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    fds.push_back(fd);
+    ports.push_back(ntohs(addr.sin_port));
+  }
+  for (int fd : fds) close(fd);
+  return ports;
 }
 
 }  // namespace iopulse::test

@@ -73,6 +73,10 @@ size_t lines(const std::string& text);
 void expect_refused_untouched(const std::vector<std::string>& args, const std::vector<std::string>& untouched,
                               const std::string& expected);
 
+// `n` distinct TCP ports that were free a moment ago on 127.0.0.1 (each
+// stays bound until all are chosen, so none is handed out twice).
+std::vector<int> free_ports(int n);
+
 }  // namespace iopulse::test
 
 #endif  // IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_

@@ -293,9 +293,10 @@ TEST(Hints, FadviseDontneedDropsTheRegionFromThePageCache) {
   run_json(dir, {target, "--fadvise", "dontneed", "--total-ops", "4"});
   EXPECT_LE(resident_pages(target, 8 << 20), 64u) << "only what the 4 reads brought back may be cached";
   run_json(dir, {target, "--fadvise", "willneed", "--total-ops", "1"});
-  // WILLNEED starts readahead of the whole region; give it a moment.
+  // WILLNEED starts readahead of the whole region; give it a moment (up to
+  // 10 s: a loaded machine's disk may take that long).
   size_t resident = 0;
-  for (int i = 0; i < 50 && resident < 2048; ++i) {
+  for (int i = 0; i < 500 && resident < 2048; ++i) {
     resident = resident_pages(target, 8 << 20);
     usleep(20000);
   }

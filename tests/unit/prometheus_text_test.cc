@@ -465,6 +465,43 @@ TEST(PrometheusTextTest, EveryLineIsWellFormedAndEveryFamilyIsDeclared) {
   EXPECT_EQ(worker_reads, 1001);
 }
 
+// With --io-priority the reads and writes come again by priority: three
+// families after the job's, every sample labelled op and priority, each
+// group's histogram its own.
+TEST(PrometheusTextTest, PriorityFamiliesSplitReadsAndWritesByPriority) {
+  MetricsSnapshot s = job_only();
+  MetricsSnapshot::OpMetrics prio_reads = reads(), other_reads = reads(), prio_writes = writes(),
+                             other_writes = writes();
+  prio_reads.ops = prio_reads.latency_count = 300;
+  other_reads.ops = other_reads.latency_count = 700;
+  prio_writes.ops = prio_writes.latency_count = 4;
+  other_writes.ops = other_writes.latency_count = 6;
+  prio_reads.latency_buckets.fill(0);
+  prio_reads.latency_buckets.back() = 300;
+  s.priorities = {{"rt:3", prio_reads, prio_writes}, {"none", other_reads, other_writes}};
+  const auto families = parse_exposition(render_prometheus_text(s));
+  ASSERT_EQ(families.size(), 13u);
+  EXPECT_EQ(families[10].name, "iopulse_priority_ops_total");
+  EXPECT_EQ(families[10].type, "counter");
+  EXPECT_EQ(families[11].name, "iopulse_priority_bytes_total");
+  EXPECT_EQ(families[11].type, "counter");
+  EXPECT_EQ(families[12].name, "iopulse_priority_latency_seconds");
+  EXPECT_EQ(families[12].type, "histogram");
+  std::map<std::string, double> ops;
+  for (const Sample& x : families[10].samples) ops[x.labels.at("op") + " " + x.labels.at("priority")] = x.value;
+  EXPECT_EQ(ops, (std::map<std::string, double>{
+                     {"read rt:3", 300}, {"read none", 700}, {"write rt:3", 4}, {"write none", 6}}));
+  // 30 bounds + Inf + sum + count for each of four series.
+  EXPECT_EQ(families[12].samples.size(), 4u * 33);
+  const std::string text = render_prometheus_text(s);
+  EXPECT_NE(text.find("\niopulse_priority_latency_seconds_bucket{op=\"read\",priority=\"rt:3\",le=\"67.108864\"} 300\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("\niopulse_priority_latency_seconds_count{op=\"write\",priority=\"none\"} 6\n"),
+            std::string::npos);
+  // Without --io-priority: none of them.
+  EXPECT_EQ(render_prometheus_text(job_only()).find("iopulse_priority_"), std::string::npos);
+}
+
 TEST(PrometheusTextTest, EscapesLabelValues) {
   EXPECT_EQ(escape_prometheus_label_value("plain-0"), "plain-0");
   EXPECT_EQ(escape_prometheus_label_value("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");

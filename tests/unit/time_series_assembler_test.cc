@@ -99,6 +99,36 @@ TEST(IntervalSummaryTest, PercentilesAreThoseOfTheIntervalsOwnIos) {
   EXPECT_EQ(j["read"]["latency_ns"]["p99"], expected.percentile(99));
   EXPECT_FALSE(j.contains("worker"));
   EXPECT_FALSE(j.contains("sync"));
+  EXPECT_FALSE(j.contains("priority"));
+  EXPECT_FALSE(s.priority.has_value());
+}
+
+// With --io-priority the interval's reads and writes are summarised again per
+// group, each from its own histogram.
+TEST(IntervalSummaryTest, PriorityGroupsHaveTheirOwnNumbers) {
+  OpStatsSet ops;
+  for (uint64_t i = 0; i < 30; ++i) {
+    ops[OpKind::kRead].latency.record(2'000'000);
+    ++ops[OpKind::kRead].ops;
+    ops.priority.record(IOP_OP_READ, true, 4096, 2'000'000);
+  }
+  for (uint64_t i = 0; i < 70; ++i) {
+    ops[OpKind::kRead].latency.record(20'000);
+    ++ops[OpKind::kRead].ops;
+    ops.priority.record(IOP_OP_READ, false, 4096, 20'000);
+  }
+  const IntervalSummary s = IntervalSummary::of(ops, 0, 0, 1'000'000'000, 0, 0, -1);
+  ASSERT_TRUE(s.priority.has_value());
+  EXPECT_EQ(s.priority->prioritized_read.ops, 30u);
+  EXPECT_EQ(s.priority->others_read.ops, 70u);
+  EXPECT_EQ(s.priority->prioritized_write.ops, 0u);
+  EXPECT_NEAR(static_cast<double>(s.priority->prioritized_read.lat_min), 2'000'000, 2'000'000 / 100);
+  EXPECT_NEAR(static_cast<double>(s.priority->others_read.lat_max), 20'000, 20'000 / 100);
+  const auto j = s.to_json();
+  EXPECT_EQ(j["priority"]["prioritized"]["read"]["ops"], 30);
+  EXPECT_EQ(j["priority"]["others"]["read"]["ops"], 70);
+  EXPECT_EQ(j["priority"]["others"]["write"]["ops"], 0);
+  EXPECT_DOUBLE_EQ(j["priority"]["prioritized"]["read"]["iops"].get<double>(), 30.0);
 }
 
 }  // namespace
