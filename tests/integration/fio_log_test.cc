@@ -49,12 +49,20 @@ std::vector<LogLine> read_log(const std::string& path) {
 
 // What a rate log adds up to for direction `ddir`: each value times its
 // interval's length (`interval_ms`; the last one ends with the window, at a
-// time that is not a multiple of it).
+// time that is not a multiple of it).  Times are whole milliseconds, cut
+// down: a last interval shorter than 1 ms carries the time of the line
+// before it, and its length is taken as 0.5 ms (it lies in [0, 1) ms).
 double integrate(const std::vector<LogLine>& log, int ddir, uint64_t interval_ms) {
   double sum = 0;
+  bool first = true;
+  uint64_t previous = 0;
   for (const LogLine& l : log) {
-    const uint64_t length = l.time_ms % interval_ms != 0 ? l.time_ms % interval_ms : interval_ms;
-    if (l.ddir == ddir) sum += static_cast<double>(l.value) * static_cast<double>(length) / 1000.0;
+    if (l.ddir != ddir) continue;
+    double length = static_cast<double>(l.time_ms % interval_ms != 0 ? l.time_ms % interval_ms : interval_ms);
+    if (!first && l.time_ms == previous) length = 0.5;
+    sum += static_cast<double>(l.value) * length / 1000.0;
+    first = false;
+    previous = l.time_ms;
   }
   return sum;
 }
