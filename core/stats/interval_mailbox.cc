@@ -36,8 +36,13 @@ void IntervalMailbox::collect() {
   for (Buffer& b : buffers_) {
     if (b.state.load(std::memory_order_acquire) == kFull) full[n++] = &b;
   }
-  std::sort(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n),
-            [](const Buffer* a, const Buffer* b) { return a->interval.index < b->interval.index; });
+  // In interval order; at most kBuffers of them, so an insertion sort
+  // (std::sort here made GCC 12 warn of its 16-element threshold).
+  for (size_t i = 1; i < n; ++i) {
+    for (size_t j = i; j > 0 && full[j - 1]->interval.index > full[j]->interval.index; --j) {
+      std::swap(full[j - 1], full[j]);
+    }
+  }
   for (size_t i = 0; i < n; ++i) {
     WorkerInterval& interval = full[i]->interval;
     cumulative_.merge(interval.ops);

@@ -20,9 +20,9 @@ class OpMix {
  public:
   // read_percent + trim_percent <= 100 (the job spec checks it).
   explicit OpMix(uint32_t read_percent, uint32_t trim_percent = 0)
-      : single_(read_percent == 100 ? IOP_OP_READ
-                : trim_percent == 100 ? IOP_OP_TRIM
-                : read_percent + trim_percent == 0 ? IOP_OP_WRITE
+      : single_(read_percent == 100 ? uint8_t{IOP_OP_READ}
+                : trim_percent == 100 ? uint8_t{IOP_OP_TRIM}
+                : read_percent + trim_percent == 0 ? uint8_t{IOP_OP_WRITE}
                                                    : kMixed),
         // P(next() < read_end_) == read_percent / 100, to within 2^-64;
         // trims take [read_end_, trim_last_], writes the rest (none when

@@ -160,7 +160,9 @@ TEST(IoPriority, TimeSeriesAndMetricsSplitTheIosByPriority) {
       EXPECT_EQ(with + without, j[op]["ops"].get<uint64_t>()) << line;
       json_sum[w][1] += with;
       json_sum[w][0] += without;
-      if (with > 0) EXPECT_GE(j["priority"]["prioritized"][op]["latency_ns"]["min"].get<uint64_t>(), 990'000u);
+      if (with > 0) {
+        EXPECT_GE(j["priority"]["prioritized"][op]["latency_ns"]["min"].get<uint64_t>(), 990'000u);
+      }
     }
   }
   EXPECT_GE(intervals, 5u);

@@ -110,7 +110,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   r.verify_failures = 1;
   r.interrupted = true;
   r.error_messages = {"read of 4096 bytes at offset 0 in 'x': Input/output error"};
-  r.groups.push_back({"scan", {}, {}, {}});
+  r.groups.push_back({"scan", {}, {}, {}, {}});
   r.start_realtime_ns = 42;
   r.ops_at_first = 8;
   r.bytes_at_first = 8 * 4096;

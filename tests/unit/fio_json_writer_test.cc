@@ -74,8 +74,8 @@ TEST(FioJsonWriterTest, PhasesAndGroupsBecomeJobs) {
   RunResult b;
   b.phase = "phase-2";
   b.window_ns = 1'000'000'000;
-  b.groups.push_back({"r1", {}, {}, {}});
-  b.groups.push_back({"r2", {}, {}, {}});
+  b.groups.push_back({"r1", {}, {}, {}, {}});
+  b.groups.push_back({"r2", {}, {}, {}, {}});
   b.groups[0].read.ops = 10;
   b.groups[1].read.ops = 30;
   b.read.ops = 40;

@@ -559,7 +559,9 @@ TEST(JobFileExamples, EveryExampleBuildsItsPhases) {
                                      command_line({{"target", "/tmp/t.dat"}, {"file-size", "16M"}, {"duration", "300ms"}}));
     for (const PhaseSpec& p : shortened) {
       EXPECT_EQ(p.spec.duration_ns, 300'000'000u) << p.name;
-      if (!metadata) EXPECT_EQ(p.spec.file_size, 16u << 20) << p.name;
+      if (!metadata) {
+        EXPECT_EQ(p.spec.file_size, 16u << 20) << p.name;
+      }
     }
     // The comments say what the file simulates.
     std::ifstream in(entry.path());

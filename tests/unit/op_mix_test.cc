@@ -40,8 +40,12 @@ TEST(OpMixTest, SharesFollowThePercentages) {
     EXPECT_NEAR(c[0] * 100.0 / kDraws, read, 0.3) << read << "/" << trim;
     EXPECT_NEAR(c[2] * 100.0 / kDraws, trim, 0.3) << read << "/" << trim;
     EXPECT_NEAR(c[1] * 100.0 / kDraws, write, 0.3) << read << "/" << trim;
-    if (write == 0) EXPECT_EQ(c[1], 0u) << "a job without writes wrote";
-    if (read == 0) EXPECT_EQ(c[0], 0u);
+    if (write == 0) {
+      EXPECT_EQ(c[1], 0u) << "a job without writes wrote";
+    }
+    if (read == 0) {
+      EXPECT_EQ(c[0], 0u);
+    }
   }
 }
 
