@@ -37,7 +37,6 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
-#include <linux/ioprio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -56,6 +55,11 @@
 #include "iopulse/engine.h"
 #include "iopulse/engine.hpp"
 #include "sync_metadata.h"
+
+// ioprio_set(2)'s "which" for one thread (the kernel's IOPRIO_WHO_PROCESS).
+// Spelled here because <linux/ioprio.h> is not C++: since Linux 6.x its
+// ioprio_value() names a parameter "class", so no C++ file may include it.
+constexpr int kIoprioWhoProcess = 1;
 
 namespace {
 
@@ -222,7 +226,7 @@ int64_t trim(const SyncFile& f, const iop_io& io) {
 // at create()).  Returns 0, or -errno with the reason in `why`.
 int64_t apply_priority(iop_engine& e, uint16_t prio, char* why) {
   const int value = prio != 0 ? prio : e.original_prio;
-  if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, value) != 0) {
+  if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, value) != 0) {
     const int err = errno;
     std::snprintf(why, IOP_ERROR_MESSAGE_MAX,
                   "ioprio_set(class %u, level %u) on the worker thread failed: %s",
@@ -368,7 +372,7 @@ int32_t sync_create(const iop_engine_config* config, iop_engine** out, iop_error
         return -ENOMEM;
       }
     }
-    const long prio = ::syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0);
+    const long prio = ::syscall(SYS_ioprio_get, kIoprioWhoProcess, 0);
     if (prio < 0) {
       const int saved = errno;
       iop::set_error(err, "ioprio_get of the worker thread failed: %s", std::strerror(saved));
@@ -395,7 +399,7 @@ int32_t sync_create(const iop_engine_config* config, iop_engine** out, iop_error
 // something else is not left at an IO's priority.
 void sync_destroy(iop_engine* e) {
   if (e == nullptr) return;
-  if (e->applied_prio != 0) (void)::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, e->original_prio);
+  if (e->applied_prio != 0) (void)::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, e->original_prio);
   delete e;
 }
 

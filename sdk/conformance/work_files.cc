@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -126,10 +127,25 @@ uint64_t resident_pages(const std::string& path, uint64_t offset, uint64_t len) 
 void drop_page_cache(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(strf("checker: opening %s: %s", path.c_str(), std::strerror(errno)));
+  struct stat st {};
+  const bool sized = ::fstat(fd, &st) == 0;
   ::fdatasync(fd);
-  const int rc = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  uint64_t left = 0;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int rc = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    if (rc != 0) {
+      ::close(fd);
+      fail(strf("checker: posix_fadvise(DONTNEED) on %s: %s", path.c_str(), std::strerror(rc)));
+    }
+    left = (!sized || st.st_size == 0) ? 0 : resident_pages(path, 0, static_cast<uint64_t>(st.st_size));
+    if (left == 0) break;
+    ::usleep(10'000);
+  }
   ::close(fd);
-  if (rc != 0) fail(strf("checker: posix_fadvise(DONTNEED) on %s: %s", path.c_str(), std::strerror(rc)));
+  if (left != 0) {
+    fail(strf("checker: %llu pages of %s stayed in the page cache after 100 POSIX_FADV_DONTNEED",
+              static_cast<unsigned long long>(left), path.c_str()));
+  }
 }
 
 }  // namespace iopcheck

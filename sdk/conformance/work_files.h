@@ -45,7 +45,9 @@ void expect_file_pattern(const std::string& path, uint64_t offset, uint64_t len,
 uint64_t resident_pages(const std::string& path, uint64_t offset, uint64_t len);
 
 // Drops the page cache of `path` through a descriptor of the checker's own
-// (fdatasync, then posix_fadvise POSIX_FADV_DONTNEED).
+// (fdatasync, then posix_fadvise POSIX_FADV_DONTNEED), again until mincore(2)
+// sees none of the file's pages: one DONTNEED can leave a page another task
+// still held (up to 100 tries, 10 ms apart; then the check fails).
 void drop_page_cache(const std::string& path);
 
 // A heap block aligned for any IO of the run (O_DIRECT included).

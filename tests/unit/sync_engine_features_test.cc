@@ -8,7 +8,6 @@
 // and the instance report.
 
 #include <fcntl.h>
-#include <linux/ioprio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -67,7 +66,10 @@ class SyncFeatures : public ::testing::Test {
   int32_t h_ = -1;
 };
 
-long thread_ioprio() { return syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0); }
+// ioprio_get(2)'s "which" for one thread (IOPRIO_WHO_PROCESS; <linux/ioprio.h>
+// is not C++ since Linux 6.x: a parameter of its ioprio_value() is "class").
+constexpr int kIoprioWhoProcess = 1;
+long thread_ioprio() { return syscall(SYS_ioprio_get, kIoprioWhoProcess, 0); }
 
 // ---------------------------------------------------------------------------
 
