@@ -16,8 +16,8 @@
 
 namespace iopulse {
 
-// One rank's own numbers over its own window (barrier release to its last
-// completion).
+// One rank's own numbers over its own window (its first worker seeing the
+// start barrier's release to its last completion).
 struct RankResult {
   uint32_t rank = 0;
   std::string host;

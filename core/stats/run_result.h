@@ -45,7 +45,7 @@ struct RunResult {
   EngineIdentity engine;
   std::string iopulse_version;  // IOPULSE_VERSION of the host
   std::string started_at;       // wall-clock start of the window, ISO 8601 UTC
-  uint64_t window_ns = 0;       // measured window: barrier release to stop condition
+  uint64_t window_ns = 0;       // measured window: first worker past the start barrier to stop condition
   OpStats read;                 // merged over all workers
   OpStats write;
   OpStats sync;                 // fsync and fdatasync operations
