@@ -487,42 +487,42 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   const OpStats data = totals.data_total();
   const uint64_t done_ops = data.ops + data.errors + totals[OpKind::kTrim].ops + totals[OpKind::kTrim].errors;
   if (any_abandoned) {
-    result.stop_reason = "incomplete";
+    result.stop_reason = StopReason::kIncomplete;
   } else if (result.interrupted) {
-    result.stop_reason = "interrupted";
+    result.stop_reason = StopReason::kInterrupted;
   } else if (signals.io_failed.load()) {
-    result.stop_reason = "error";
+    result.stop_reason = StopReason::kError;
   } else if (steady_stop) {
-    result.stop_reason = "steady-state";
+    result.stop_reason = StopReason::kSteadyState;
   } else if (spec_.metadata.active()) {
     // Every step done, or stopped by the time limit (stonewall) or budget.
-    result.stop_reason = spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns ? "duration"
-                         : spec_.total_ops != 0                                        ? "total-ops"
-                                                                                       : "complete";
+    result.stop_reason = spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns ? StopReason::kDuration
+                         : spec_.total_ops != 0                                        ? StopReason::kTotalOps
+                                                                                       : StopReason::kComplete;
   } else if (layout_.workers.front().complete_pass && done_ops >= layout_.total_ops) {
-    result.stop_reason = "complete";
+    result.stop_reason = StopReason::kComplete;
   } else if (!spec_.replay.empty() && (spec_.duration_ns == 0 || result.window_ns < spec_.duration_ns) &&
              spec_.total_ops == 0) {
-    result.stop_reason = "complete";  // the whole trace was replayed
+    result.stop_reason = StopReason::kComplete;  // the whole trace was replayed
   } else if (spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns) {
-    result.stop_reason = "duration";
+    result.stop_reason = StopReason::kDuration;
   } else if (spec_.total_ops != 0) {
-    result.stop_reason = "total-ops";
+    result.stop_reason = StopReason::kTotalOps;
   } else if (spec_.total_bytes != 0) {
-    result.stop_reason = "total-bytes";
+    result.stop_reason = StopReason::kTotalBytes;
   } else {
-    result.stop_reason = "duration";
+    result.stop_reason = StopReason::kDuration;
   }
   if (steady) result.steady_state = steady->to_json();
-  if (!stopped_by_peer.empty() && result.stop_reason != "interrupted" && result.stop_reason != "error") {
-    result.stop_reason = "stopped";  // by another process, which reports why
+  if (!stopped_by_peer.empty() && result.stop_reason != StopReason::kInterrupted && result.stop_reason != StopReason::kError) {
+    result.stop_reason = StopReason::kStopped;  // by another process, which reports why
   }
   if (peers_ != nullptr) {
     // The job's window is the longest rank's; the intervals still held
     // (the last ones) close at its end.
     peers_->merge(result);
     for (const MergedInterval& m : peers_->take_complete(/*all=*/true)) emit(m, result.window_ns);
-    if (sink_failed) result.stop_reason = "error";  // the reporting process's files are incomplete
+    if (sink_failed) result.stop_reason = StopReason::kError;  // the reporting process's files are incomplete
   }
   for (IntervalSink* sink : sinks) sink->on_run_end(result);
 }
