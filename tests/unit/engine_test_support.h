@@ -717,14 +717,16 @@ inline void drop_page_cache(const std::string& path) {
 
 // The result of `read()`, a NOWAIT read of `path`, run right after the
 // file's page cache was dropped: -EAGAIN when the flag reached the kernel.
-// On a busy machine a page can come back between the drop and the read;
-// that is a set-up that did not hold, so the drop and the read are made
-// again, up to 3 times, until the read fails with -EAGAIN.  An engine that
-// loses the flag reads the data every time, and the last result says so.
+// On a busy machine a page can come back between the drop and the read,
+// and the readahead the kernel starts for a refused read can finish before
+// it looks again (the reading thread preempted in between): a set-up that
+// did not hold, so the drop and the read are made again, up to 8 times,
+// until the read fails with -EAGAIN.  An engine that loses the flag reads
+// the data every time, and the last result says so.
 template <class Read>
 int64_t nowait_read_of_dropped(const std::string& path, Read&& read) {
   int64_t res = 0;
-  for (int attempt = 0; attempt < 3; attempt++) {
+  for (int attempt = 0; attempt < 8; attempt++) {
     drop_page_cache(path);
     if (::testing::Test::HasFatalFailure()) break;
     res = read();
