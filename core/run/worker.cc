@@ -28,12 +28,6 @@ namespace iopulse {
 namespace {
 
 constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop is seen
-// With a completion fd: the longest single wait, after which the worker
-// reaps anyway (a check of the engine, not how it learns of completions),
-// and how many such checks in a row may find completions the fd never
-// announced before the engine is called broken.
-constexpr uint64_t kCompletionFdCheckNs = 100'000'000;
-constexpr uint32_t kMaxUnannouncedChecks = 3;
 constexpr size_t kMaxErrorMessages = 8;
 constexpr uint64_t kPauseSliceNs = 50'000'000;        // bounds how late a pause sees a stop
 
@@ -565,7 +559,7 @@ void Worker::run_loop(uint64_t start_ns) {
       // stop wakes it at once.
       if (submitting) timeout = std::min(timeout, deadline > now ? deadline - now : 0);
       if (!submitting && drain_deadline != 0) timeout = std::min(timeout, drain_deadline > now ? drain_deadline - now : 0);
-      got = reap_with_fd(qd, timeout, submitting);
+      got = completion_wait_->reap(engine, cqes, qd, timeout, submitting);
     }
     if (got < 0) {
       if (got == -EINTR) continue;
@@ -1073,28 +1067,6 @@ void Worker::record_failure(const IoSlot& slot, int64_t res) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->request_stop();
   }
-}
-
-int32_t Worker::reap_with_fd(uint32_t max, uint64_t timeout_ns, bool submitting) {
-  iop_cqe* const cqes = cqes_.data();
-  int32_t got = engine_->reap(cqes, max, 0, 0);
-  if (got != 0) return got;
-  const CompletionWait::Woken woken = completion_wait_->wait(timeout_ns, submitting);
-  got = engine_->reap(cqes, max, 0, 0);
-  if (woken == CompletionWait::Woken::kCompletion) {
-    unannounced_ = 0;
-  } else if (woken == CompletionWait::Woken::kTimeout && got > 0 && timeout_ns >= kCompletionFdCheckNs) {
-    // A whole check period passed in silence, yet completions were ready.
-    // One such find can be a race (the engine signals just after); a few in
-    // a row, with no signal between them, cannot.
-    if (++unannounced_ >= kMaxUnannouncedChecks) {
-      throw EngineContractError(fmt::format(
-          "engine {}: its completion fd did not become readable although completions were ready to reap ({} "
-          "waits of {:.1f} s in a row; engine.h, completion_fd()); the run stops",
-          setup_.engine->name, unannounced_, static_cast<double>(kCompletionFdCheckNs) / 1e9));
-    }
-  }
-  return got;
 }
 
 void Worker::teardown() {

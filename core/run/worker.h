@@ -243,12 +243,6 @@ class Worker final : public WorkerThread {
   void publish_progress();
   // Cold path: a completion that failed or moved fewer bytes than asked.
   void record_failure(const IoSlot& slot, int64_t res);
-  // Reaping with the engine's completion fd (setup found one): what is
-  // ready at once, else a wait on the fd, the stop descriptor (while
-  // `submitting`) and `timeout_ns`, then what is ready.  Throws
-  // EngineContractError when completions keep turning up that the fd never
-  // announced.
-  int32_t reap_with_fd(uint32_t max, uint64_t timeout_ns, bool submitting);
 
   WorkerSetup setup_;
   const WorkerAssignment& assignment_;
@@ -259,7 +253,6 @@ class Worker final : public WorkerThread {
   // together with the stop descriptor and its timers (else null: reap()
   // waits, bounded by a timeout).
   std::unique_ptr<CompletionWait> completion_wait_;
-  uint32_t unannounced_ = 0;         // timed-out fd waits in a row after which reap() found completions
   std::vector<OpenRegion> regions_;
   uint64_t uniform_units_ = 0;       // units per region when all are equal, else 0
 
