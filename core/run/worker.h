@@ -199,6 +199,12 @@ class Worker final : public WorkerThread {
   bool next_piece(uint64_t* unit, uint32_t* units);
   // next_io() for a plain job.
   Next next_plain_io(IoSlot& slot);
+  // --trim-write: the write of the range the oldest completed trim
+  // discarded, into `slot`.
+  Next next_trimmed_write(IoSlot& slot);
+  // The data of a write of `len` bytes at `slot`'s offset (verify block,
+  // content mix or fresh seeded bytes); counts it toward --fsync-every.
+  void fill_write(IoSlot& slot, uint64_t block, uint32_t len);
   // next_io() for a replay: the trace's next IO.
   Next next_replay_io(IoSlot& slot);
   // The rate schedule (or the replay's) after an IO was taken into `slot`.
@@ -278,6 +284,22 @@ class Worker final : public WorkerThread {
   uint32_t submit_batch_ = 0;        // IOs per submit() call at most (--submit-batch)
   uint64_t remaining_ops_ = 0;       // reads and writes still to issue
   uint64_t remaining_bytes_ = 0;     // bytes still to issue
+
+  // --trim-write: the ranges of completed trims whose write is still to be
+  // issued, oldest first (a ring of queue_depth entries, allocated in
+  // setup: each entry is a slot the trim freed that no new IO took, so it
+  // never holds more), and the trims prepared and not yet completed (while
+  // there are any, a spent budget waits for their writes).
+  struct TrimmedRange {
+    uint64_t block;
+    uint32_t region;
+    uint32_t len;
+  };
+  bool trim_write_ = false;
+  std::vector<TrimmedRange> trimmed_;
+  uint32_t trimmed_head_ = 0;
+  uint32_t trimmed_count_ = 0;
+  uint32_t trims_outstanding_ = 0;
 
   // fsync/fdatasync every N writes.
   uint8_t sync_op_ = IOP_OP_FSYNC;

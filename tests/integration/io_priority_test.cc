@@ -270,6 +270,70 @@ TEST(IoPriority, FlagsReachTheIosTheyApplyTo) {
   }
 }
 
+// `iopulse iolog` shows each captured IO's priority: the recorder saw the
+// same IOs, in the same order, with the same priority (some at be:2, the
+// others none), and the text form names it the same way.
+TEST(IoPriority, TheIologViewerShowsThePriorityTheEngineGot) {
+  ScratchDir dir;
+  const std::string log = dir.file("log"), trace = dir.file("run.iolog");
+  RunOutcome r = run_iopulse({dir.file("t"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
+                              "--recorder.log=" + log, "--recorder.marks=on", "--recorder.min-ns=0", "--file-size",
+                              "4M", "--random", "--write-percent", "50", "--total-ops", "400", "--queue-depth", "4",
+                              "--io-priority", "be:2", "--io-priority-percent", "40", "--write-iolog", trace, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<RecordedIo> seen = read_recorder_log(log, 0);
+  ASSERT_EQ(seen.size(), 400u);
+
+  r = run_iopulse({"iolog", trace, "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream csv(r.out);
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "issue_ns,worker,op,file,path,offset,length,latency_ns,result,ioprio");
+  size_t i = 0, with_priority = 0;
+  while (std::getline(csv, line)) {
+    ASSERT_LT(i, seen.size()) << line;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string field; std::getline(ss, field, ',');) f.push_back(field);
+    f.resize(10);  // an empty last field (no priority) is not split off
+    EXPECT_EQ(std::stoull(f[5]), seen[i].offset) << line;
+    const bool prio = seen[i].ioprio == IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 2);
+    EXPECT_TRUE(prio || seen[i].ioprio == 0) << seen[i].ioprio;
+    EXPECT_EQ(f[9], prio ? "be:2" : "") << line;
+    with_priority += prio;
+    ++i;
+  }
+  EXPECT_EQ(i, seen.size());
+  EXPECT_GT(with_priority, 0u);
+  EXPECT_LT(with_priority, seen.size());
+
+  // The text form: the column after the latency, "-" for none.
+  r = run_iopulse({"iolog", trace});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream text(r.out);
+  size_t rows = 0, named = 0;
+  bool header = false;
+  while (std::getline(text, line)) {
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string word; words >> word;) w.push_back(word);
+    if (!w.empty() && w[0] == "issue_us") {
+      header = true;
+      EXPECT_EQ(w[7], "ioprio") << line;
+      continue;
+    }
+    if (!header) continue;
+    ASSERT_EQ(w.size(), 9u) << line;
+    ASSERT_LT(rows, seen.size());
+    EXPECT_EQ(w[7], seen[rows].ioprio != 0 ? "be:2" : "-") << line;
+    named += w[7] == "be:2";
+    ++rows;
+  }
+  EXPECT_EQ(rows, seen.size());
+  EXPECT_EQ(named, with_priority);
+}
+
 // strace watches the sync engine: every write goes through pwritev2 with
 // RWF_DSYNC and every read without a flag through pread64; a priority all
 // IOs share is one ioprio_set on the worker thread before the first IO.
