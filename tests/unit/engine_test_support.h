@@ -735,6 +735,26 @@ int64_t nowait_read_of_dropped(const std::string& path, Read&& read) {
   return res;
 }
 
+
+// Whether the kernel refused an IOP_IO_NOWAIT IO, which only the flag makes
+// it do.  First `read` (a NOWAIT read of `path`) as nowait_read_of_dropped()
+// runs it: -EAGAIN.  On a virtual disk that completes a request within the
+// submitting exit, the readahead a refused read starts can be done before
+// the kernel looks again, every time; so, if no read was refused, `write`:
+// a NOWAIT write of a block past the end of `path`, which would have to
+// wait for block allocation (-EAGAIN) and which ext4 refuses for buffered
+// IO outright (-EOPNOTSUPP).  A write that was refused changes nothing.
+template <class Read, class Write>
+::testing::AssertionResult nowait_refused(const std::string& path, Read&& read, Write&& write) {
+  const int64_t read_res = nowait_read_of_dropped(path, read);
+  if (read_res == -EAGAIN) return ::testing::AssertionSuccess();
+  const int64_t write_res = write();
+  if (write_res == -EAGAIN || write_res == -EOPNOTSUPP) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "neither a NOWAIT read of uncached data (res " << read_res
+                                       << ") nor a NOWAIT write past the end of the file (res " << write_res
+                                       << ") was refused: the flag did not reach the kernel";
+}
+
 // Drops the clean pages of `path` only (no write-back first): a page left
 // dirty stays in the cache.
 inline void drop_clean_pages(const std::string& path) {
