@@ -10,7 +10,8 @@
 //   setup     create the engine, open files, allocate (from the engine when
 //             it provides IO memory) and register buffers, take the
 //             engine's completion fd when it has one
-//   barrier   wait at the StartBarrier; the window starts at its release
+//   barrier   wait at the StartBarrier; the window starts when the first
+//             worker sees its release
 //   loop      keep queue_depth IOs in flight: refill slots as completions
 //             arrive; one reap() per batch and one submit() per batch (or
 //             per submit_batch IOs of it), the clock read once per call;

@@ -151,14 +151,20 @@ void io_flag_nowait(const Target& t) {
   }
   const uint32_t bs = t.block_size;
   EngineSession s(t, 1);
-  const DataFile f = open_pattern_file(s, "nowait", 64, kFileSeed);
+  // The kernel starts readahead for a refused read before it gives up, and
+  // a fast device (or a thread preempted between the two) can have the
+  // block cached by the time it looks again, so one read may complete
+  // although the flag arrived.  Try blocks far apart (beyond a readahead
+  // window), each freshly dropped: an engine that loses the flag completes
+  // every one of them.
+  constexpr uint64_t kAttempts = 8;
+  constexpr uint64_t kSpacing = 64;  // blocks between two attempts
+  const DataFile f = open_pattern_file(s, "nowait", kAttempts * kSpacing, kFileSeed);
   AlignedBuffer buf(bs, t.buffer_align);
-  // Readahead started by a refused read can fill the cache quickly: try a
-  // few blocks far apart, each freshly dropped.
   bool refused = false;
-  for (uint64_t attempt = 0; attempt < 3 && !refused; ++attempt) {
+  for (uint64_t attempt = 0; attempt < kAttempts && !refused; ++attempt) {
     drop_page_cache(f.path);
-    iop_io* io = s.prepare(IOP_OP_READ, f.handle, attempt * 20 * bs, buf.data(), bs);
+    iop_io* io = s.prepare(IOP_OP_READ, f.handle, attempt * kSpacing * bs, buf.data(), bs);
     io->flags = IOP_IO_NOWAIT;
     const Completion c = s.run_io(io);
     if (c.res == -EAGAIN) refused = true;
@@ -168,8 +174,9 @@ void io_flag_nowait(const Target& t) {
     }
   }
   if (!refused) {
-    fail("three IOP_IO_NOWAIT reads of data just dropped from the page cache completed instead "
-         "of failing with -EAGAIN: the flag did not reach the kernel");
+    fail(strf("%llu IOP_IO_NOWAIT reads of data just dropped from the page cache completed instead "
+              "of failing with -EAGAIN: the flag did not reach the kernel",
+              static_cast<unsigned long long>(kAttempts)));
   }
   const int64_t res = s.run_one(IOP_OP_READ, f.handle, 0, buf.data(), bs);
   if (res != bs) fail(strf("a plain read after the refused one completed with %s", errno_text(res).c_str()));
