@@ -197,37 +197,55 @@ std::string filled_image(const ScratchDir& dir, const std::string& name, uint64_
   return image;
 }
 
-// fio's rw=trim in a job file, run by IOPulse and by fio on two loop devices
-// alike: the loop driver punches each discarded range out of its image, so
-// the images' holes are what each tool trimmed.  fio trims only block
-// devices, hence the loop devices.
-TEST(Trim, AFioTrimJobDiscardsWhatFioDiscards) {
-  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed (scripts/test.sh installs it)";
-  ScratchDir dir;
-  const uint64_t image_size = 8 << 20;
-  LoopDevice ours(filled_image(dir, "ours.img", image_size), "8M");
-  if (!ours.ok()) GTEST_SKIP() << ours.why();
-  LoopDevice theirs(filled_image(dir, "theirs.img", image_size), "8M");
-  if (!theirs.ok()) GTEST_SKIP() << theirs.why();
-  const std::string job_text = "[t]\nfilename=${DEV}\nrw=trim\nbs=4k,4k,256k\nsize=3m\n";
-  const std::string job = dir.file("trim.fio");
-  std::ofstream(job) << job_text;
+// A fio job file (its filename=${DEV}) run by IOPulse and by fio, each on a
+// loop device of its own over an 8 MiB image full of 0xa5, so a discard
+// shows as a hole in the image.  Skips the test where fio or loop devices
+// are missing; the caller returns when the test was skipped or failed.
+struct TwinRun {
+  uint64_t image_size = 8 << 20;
+  std::string ours, theirs;  // the images IOPulse's and fio's devices stand on
+  nlohmann::json iopulse;    // IOPulse's results
+  nlohmann::json fio;        // fio's job object
+};
 
+void run_on_twin_devices(const ScratchDir& dir, const std::string& job_text, TwinRun& run) {
+  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed (scripts/test.sh installs it)";
+  run.ours = filled_image(dir, "ours.img", run.image_size);
+  run.theirs = filled_image(dir, "theirs.img", run.image_size);
+  LoopDevice ours(run.ours, "8M");
+  if (!ours.ok()) GTEST_SKIP() << ours.why();
+  LoopDevice theirs(run.theirs, "8M");
+  if (!theirs.ok()) GTEST_SKIP() << theirs.why();
+  const std::string job = dir.file("job.fio");
+  std::ofstream(job) << job_text;
   const RunOutcome r = run_iopulse({job, "--allow-device-writes", "--json-output", dir.file("r.json"), "-q"},
                                    {"DEV=" + ours.device()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const RunOutcome f = run_command({"/usr/bin/fio", "--output-format=json", job}, {"DEV=" + theirs.device()});
   ASSERT_EQ(f.exit_code, 0) << f.err << f.out;
-  const auto fio = nlohmann::json::parse(f.out.substr(f.out.find('{')))["jobs"][0];
-  ASSERT_EQ(fio["error"].get<int>(), 0);
+  run.fio = nlohmann::json::parse(f.out.substr(f.out.find('{')))["jobs"][0];
+  ASSERT_EQ(run.fio["error"].get<int>(), 0);
+  run.iopulse = read_json(dir.file("r.json"));
+}
 
-  const auto j = read_json(dir.file("r.json"));
+// fio's rw=trim in a job file, run by IOPulse and by fio on two loop devices
+// alike: the loop driver punches each discarded range out of its image, so
+// the images' holes are what each tool trimmed.  fio trims only block
+// devices, hence the loop devices.
+TEST(Trim, AFioTrimJobDiscardsWhatFioDiscards) {
+  ScratchDir dir;
+  TwinRun run;
+  run_on_twin_devices(dir, "[t]\nfilename=${DEV}\nrw=trim\nbs=4k,4k,256k\nsize=3m\n", run);
+  if (IsSkipped() || HasFatalFailure()) return;
+  const uint64_t image_size = run.image_size;
+  const nlohmann::json& fio = run.fio;
+  const nlohmann::json& j = run.iopulse;
   EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), fio["trim"]["total_ios"].get<uint64_t>());
   EXPECT_EQ(j["trim"]["bytes"].get<uint64_t>(), fio["trim"]["io_bytes"].get<uint64_t>());
   EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), 12u);  // 3 MiB in 256 KiB trims
   EXPECT_EQ(j["read"]["ops"].get<uint64_t>() + j["write"]["ops"].get<uint64_t>(), 0u);
   // Both images lost exactly [0, 3 MiB): the same bytes, the same place.
-  for (const std::string& image : {dir.file("ours.img"), dir.file("theirs.img")}) {
+  for (const std::string& image : {run.ours, run.theirs}) {
     EXPECT_EQ(hole_bytes(image, image_size), 3u << 20) << image;
     const int fd = ::open(image.c_str(), O_RDONLY);
     ASSERT_GE(fd, 0);
@@ -313,31 +331,20 @@ bool all_bytes(const std::string& path, uint64_t from, uint64_t to, char byte, s
 // discard) over exactly that range and the old bytes after it, and the
 // counts are fio's.
 TEST(Trim, AFioTrimWriteJobTrimsAndWritesWhatFioDoes) {
-  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed (scripts/test.sh installs it)";
   ScratchDir dir;
-  const uint64_t image_size = 8 << 20;
-  LoopDevice ours(filled_image(dir, "ours.img", image_size), "8M");
-  if (!ours.ok()) GTEST_SKIP() << ours.why();
-  LoopDevice theirs(filled_image(dir, "theirs.img", image_size), "8M");
-  if (!theirs.ok()) GTEST_SKIP() << theirs.why();
-  const std::string job = dir.file("trimwrite.fio");
-  std::ofstream(job) << "[t]\nfilename=${DEV}\nrw=trimwrite\nbs=64k\nsize=3m\ndirect=1\n";
-  const RunOutcome r = run_iopulse({job, "--allow-device-writes", "--json-output", dir.file("r.json"), "-q"},
-                                   {"DEV=" + ours.device()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const RunOutcome f = run_command({"/usr/bin/fio", "--output-format=json", job}, {"DEV=" + theirs.device()});
-  ASSERT_EQ(f.exit_code, 0) << f.err << f.out;
-  const auto fio = nlohmann::json::parse(f.out.substr(f.out.find('{')))["jobs"][0];
-  ASSERT_EQ(fio["error"].get<int>(), 0);
-
-  const auto j = read_json(dir.file("r.json"));
+  TwinRun run;
+  run_on_twin_devices(dir, "[t]\nfilename=${DEV}\nrw=trimwrite\nbs=64k\nsize=3m\ndirect=1\n", run);
+  if (IsSkipped() || HasFatalFailure()) return;
+  const uint64_t image_size = run.image_size;
+  const nlohmann::json& fio = run.fio;
+  const nlohmann::json& j = run.iopulse;
   for (const char* op : {"trim", "write"}) {
     EXPECT_EQ(j[op]["ops"].get<uint64_t>(), fio[op]["total_ios"].get<uint64_t>()) << op;
     EXPECT_EQ(j[op]["bytes"].get<uint64_t>(), fio[op]["io_bytes"].get<uint64_t>()) << op;
   }
   EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), 48u);  // 3 MiB in 64 KiB ranges
   EXPECT_EQ(j["read"]["ops"].get<uint64_t>(), 0u);
-  for (const std::string& image : {dir.file("ours.img"), dir.file("theirs.img")}) {
+  for (const std::string& image : {run.ours, run.theirs}) {
     EXPECT_EQ(hole_bytes(image, image_size), 0u) << image << ": a trimmed range was not written again";
     std::ifstream in(image, std::ios::binary);
     std::vector<char> block(4096);
