@@ -126,7 +126,7 @@ void LiveLine::show(const IntervalSummary& s) {
   const OpIntervalSummary& trims = s[OpKind::kTrim];
   progress_.ops += s.total.ops + s.total.errors + trims.ops + trims.errors;
   progress_.bytes += s.total.bytes + trims.bytes;
-  for (size_t i = 0; i < kNumOpKinds; ++i) progress_.seen[i] = progress_.seen[i] || s.kinds[i].ops + s.kinds[i].errors != 0;
+  for (size_t i = 0; i < kNumOpKinds; ++i) progress_.seen[i] = progress_.seen[i] || s[static_cast<OpKind>(i)].ops + s[static_cast<OpKind>(i)].errors != 0;
   const uint64_t span = s.end_ns - s.start_ns;
   if (s.index > 0 && span < progress_.goal.stats_interval_ns / 10) return;
   if (terminal_) {

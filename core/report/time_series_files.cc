@@ -80,15 +80,15 @@ std::string TimeSeriesCsv::header(Extra extra) {
 void TimeSeriesCsv::write(const IntervalSummary& s) {
   std::string row = fmt::format("{},{},{:.6f},{:.6f}", s.worker < 0 ? std::string("all") : std::to_string(s.worker),
                                 s.index, s.start_ns / 1e9, s.end_ns / 1e9);
-  for (size_t k = 0; k < kFirstMetaKind; ++k) append_op_fields(row, s.kinds[k]);
+  for (size_t k = 0; k < kFirstMetaKind; ++k) append_op_fields(row, s[static_cast<OpKind>(k)]);
   append_op_fields(row, s.total);
   row += fmt::format(",{:.3f},{}", s.qd_mean, csv_field(s.phase));
   if (extra_.metadata) {
-    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) append_op_fields(row, s.kinds[k]);
+    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) append_op_fields(row, s[static_cast<OpKind>(k)]);
   }
   if (extra_.priority) {
     // An interval that completed no read or write has none of either group.
-    const PriorityIntervalSummary p = s.priority.value_or(PriorityIntervalSummary{});
+    const PriorityIntervalSummary p = s.priority ? *s.priority : PriorityIntervalSummary{};
     for (const OpIntervalSummary* group : {&p.prioritized_read, &p.prioritized_write, &p.others_read, &p.others_write})
       append_op_fields(row, *group);
   }

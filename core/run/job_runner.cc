@@ -62,7 +62,7 @@ class IntervalEmitter {
   }
 
  private:
-  void store(std::vector<IntervalSummary>& series, const IntervalSummary& s) {
+  void store(std::deque<IntervalSummary>& series, const IntervalSummary& s) {
     if (series.size() < RunResult::kMaxStoredIntervals) {
       series.push_back(s);
     } else {

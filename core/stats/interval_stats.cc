@@ -52,20 +52,43 @@ IntervalSummary IntervalSummary::of(const OpStatsSet& ops, uint64_t index, uint6
   s.start_ns = start_ns;
   s.end_ns = end_ns;
   const uint64_t span = end_ns > start_ns ? end_ns - start_ns : 0;
-  for (size_t i = 0; i < kNumOpKinds; ++i) s.kinds[i] = summarize(ops.kinds[i], span);
+  for (size_t i = 0; i < kNumOpKinds; ++i) {
+    const OpStats& k = ops.kinds[i];
+    if (i >= kFirstMetaKind && k.ops == 0 && k.errors == 0) continue;
+    s.kind(static_cast<OpKind>(i)) = summarize(k, span);
+  }
   s.total = summarize(ops.data_total(), span);
   if (!ops.priority.empty()) {
     const PrioritySplit& p = ops.priority;
-    s.priority = PriorityIntervalSummary{summarize(p.prioritized.read, span), summarize(p.prioritized.write, span),
-                                         summarize(p.others.read, span), summarize(p.others.write, span)};
+    s.priority = std::make_shared<const PriorityIntervalSummary>(
+        PriorityIntervalSummary{summarize(p.prioritized.read, span), summarize(p.prioritized.write, span),
+                                summarize(p.others.read, span), summarize(p.others.write, span)});
   }
   s.qd_mean = reap_calls > 0 ? static_cast<double>(inflight_sum) / static_cast<double>(reap_calls) : 0;
   return s;
 }
 
+const OpIntervalSummary& IntervalSummary::operator[](OpKind k) const {
+  if (static_cast<size_t>(k) < kFirstMetaKind) return data_kinds_[static_cast<size_t>(k)];
+  for (const auto& [kind, summary] : meta_kinds_) {
+    if (kind == k) return summary;
+  }
+  static const OpIntervalSummary kNone;
+  return kNone;
+}
+
+OpIntervalSummary& IntervalSummary::kind(OpKind k) {
+  if (static_cast<size_t>(k) < kFirstMetaKind) return data_kinds_[static_cast<size_t>(k)];
+  auto at = meta_kinds_.begin();
+  while (at != meta_kinds_.end() && at->first < k) ++at;
+  if (at == meta_kinds_.end() || at->first != k) at = meta_kinds_.insert(at, {k, OpIntervalSummary{}});
+  return at->second;
+}
+
 uint64_t IntervalSummary::errors() const {
   uint64_t n = 0;
-  for (const OpIntervalSummary& k : kinds) n += k.errors;
+  for (const OpIntervalSummary& k : data_kinds_) n += k.errors;
+  for (const auto& [kind, summary] : meta_kinds_) n += summary.errors;
   return n;
 }
 

@@ -11,8 +11,10 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -53,15 +55,17 @@ struct IntervalSummary {
   uint64_t index = 0;
   uint64_t start_ns = 0;       // relative to the window start
   uint64_t end_ns = 0;         // shorter than a full interval for the last one
-  // Per op kind (indexed by OpKind), and the kinds that move data together.
-  std::array<OpIntervalSummary, kNumOpKinds> kinds;
   OpIntervalSummary total;     // reads + writes
   double qd_mean = 0;          // average IOs in flight seen at each reap
   // Set when the interval's reads and writes were counted by priority (a
   // job with --io-priority that completed some in the interval).
-  std::optional<PriorityIntervalSummary> priority;
+  // Shared and never changed once made: copies of a summary share it.
+  std::shared_ptr<const PriorityIntervalSummary> priority;
 
-  const OpIntervalSummary& operator[](OpKind k) const { return kinds[static_cast<size_t>(k)]; }
+  // Per op kind: an all-zero summary for a kind the interval had none of.
+  const OpIntervalSummary& operator[](OpKind k) const;
+  // The kind's summary, to fill in (made when the kind has none yet).
+  OpIntervalSummary& kind(OpKind k);
   const OpIntervalSummary& read() const { return (*this)[OpKind::kRead]; }
   const OpIntervalSummary& write() const { return (*this)[OpKind::kWrite]; }
   // Failed IOs of every kind.
@@ -74,6 +78,14 @@ struct IntervalSummary {
   // always; other kinds (sync) only when the interval had any of them;
   // "priority" when `priority` is set.
   nlohmann::json to_json() const;
+
+ private:
+  // The data kinds always; a metadata kind only when the interval had some
+  // (in OpKind order).  A run keeps up to RunResult::kMaxStoredIntervals
+  // summaries, most of them of jobs that never touch the metadata kinds:
+  // stored densely, those ten kinds were three quarters of each summary.
+  std::array<OpIntervalSummary, kFirstMetaKind> data_kinds_;
+  std::vector<std::pair<OpKind, OpIntervalSummary>> meta_kinds_;
 };
 
 }  // namespace iopulse

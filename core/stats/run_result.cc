@@ -36,7 +36,7 @@ void RunResult::add_phase(const RunResult& p) {
   stats_interval_ns = p.stats_interval_ns;
   const uint64_t first_index = intervals;
   intervals += p.intervals;
-  auto append = [&](std::vector<IntervalSummary>& series, const std::vector<IntervalSummary>& from) {
+  auto append = [&](std::deque<IntervalSummary>& series, const std::deque<IntervalSummary>& from) {
     for (IntervalSummary s : from) {
       s.index += first_index;
       s.start_ns += offset;

@@ -7,6 +7,7 @@
 #define IOPULSE_STATS_RUN_RESULT_H_
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,8 +76,8 @@ struct RunResult : MeasuredCounters {
   static constexpr size_t kMaxStoredIntervals = 3600;
   uint64_t stats_interval_ns = 0;
   uint64_t intervals = 0;  // intervals of the time series, stored or not
-  std::vector<IntervalSummary> timeseries;
-  std::vector<IntervalSummary> worker_timeseries;
+  std::deque<IntervalSummary> timeseries;  // a deque: grows without copying what it holds
+  std::deque<IntervalSummary> worker_timeseries;
   bool timeseries_truncated = false;
 
   std::optional<AccessHeatmap> heatmap;  // with --heatmap

@@ -36,14 +36,14 @@ TEST(FioLogFiles, AnIntervalIsALinePerDirectionThatHadIo) {
     IntervalSummary s;
     s.start_ns = 500'000'000;
     s.end_ns = 1'000'000'000;
-    auto& read = s.kinds[static_cast<size_t>(OpKind::kRead)];
+    auto& read = s.kind(OpKind::kRead);
     read.ops = 1000;
     read.bytes = 4'096'000;
     read.lat_mean = 1234.6;
     logs.write(1, s);  // the second worker: file .2
     s.start_ns = 1'000'000'000;
     s.end_ns = 1'250'000'000;
-    auto& write = s.kinds[static_cast<size_t>(OpKind::kWrite)];
+    auto& write = s.kind(OpKind::kWrite);
     write.ops = 10;
     write.bytes = 10 * 65536;
     write.lat_mean = 99;
@@ -82,7 +82,7 @@ TEST(FioLogFiles, AveragedLinesCarryTheOptionalColumns) {
     IntervalSummary s;
     s.start_ns = 0;
     s.end_ns = 500'000'000;
-    s.kinds[static_cast<size_t>(OpKind::kWrite)].ops = 10;
+    s.kind(OpKind::kWrite).ops = 10;
     logs.write(0, s);
   }
   EXPECT_EQ(slurp(prefix + "_iops.1.log"), "500, 20, 1, 0, 0, 0x0000\n");

@@ -100,7 +100,7 @@ TEST(IntervalSummaryTest, PercentilesAreThoseOfTheIntervalsOwnIos) {
   EXPECT_FALSE(j.contains("worker"));
   EXPECT_FALSE(j.contains("sync"));
   EXPECT_FALSE(j.contains("priority"));
-  EXPECT_FALSE(s.priority.has_value());
+  EXPECT_EQ(s.priority, nullptr);
 }
 
 // With --io-priority the interval's reads and writes are summarised again per
@@ -118,7 +118,7 @@ TEST(IntervalSummaryTest, PriorityGroupsHaveTheirOwnNumbers) {
     ops.priority.record(IOP_OP_READ, false, 4096, 20'000);
   }
   const IntervalSummary s = IntervalSummary::of(ops, 0, 0, 1'000'000'000, 0, 0, -1);
-  ASSERT_TRUE(s.priority.has_value());
+  ASSERT_NE(s.priority, nullptr);
   EXPECT_EQ(s.priority->prioritized_read.ops, 30u);
   EXPECT_EQ(s.priority->others_read.ops, 70u);
   EXPECT_EQ(s.priority->prioritized_write.ops, 0u);
