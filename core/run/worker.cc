@@ -458,10 +458,14 @@ void Worker::run_loop(uint64_t start_ns) {
       uint64_t t = after_reap ? reaped_at : monotonic_now_ns();
       reaped_at = 0;
       const uint32_t carried = pending;  // prepared before, not yet accepted
+      // The ledger marks exactly what the engine holds between calls: IOs
+      // carried over were withdrawn after the call that did not take them.
+      for (uint32_t i = 0; i < carried; ++i) ledger.offer(batch[i]->user_data);
       if (!kPlain && parked_ >= 0) {
         // An IO whose lock was taken by someone else: retry it first.
         IoSlot& slot = slots[parked_];
         if (lock_io(slot, /*wait=*/inflight == 0)) {
+          ledger.offer(slot.io.user_data);
           batch[pending++] = &slot.io;
           parked_ = -1;
         }
@@ -487,6 +491,7 @@ void Worker::run_loop(uint64_t start_ns) {
           }
           if (rate_limited) advance_schedule(slot);
           if constexpr (kPlain) slot.submit_ns = t;
+          ledger.offer(slot.io.user_data);
           batch[pending++] = &slot.io;
         }
       }
@@ -512,7 +517,7 @@ void Worker::run_loop(uint64_t start_ns) {
             throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
                                                  std::strerror(-accepted)));
           }
-          ledger.accepted(batch + done, offered, accepted);
+          ledger.check_accepted(offered, accepted);
           if (!kPlain && iolog_) [[unlikely]] log_issued(batch + done, static_cast<uint32_t>(accepted));
           if (accepted == 0 && inflight == 0) {
             throw std::runtime_error(fmt::format(
@@ -526,7 +531,10 @@ void Worker::run_loop(uint64_t start_ns) {
           for (uint32_t i = done; i < next_end; ++i) slots[batch[i]->user_data].submit_ns = t;
         }
         pending -= done;
-        for (uint32_t i = 0; i < pending; ++i) batch[i] = batch[i + done];
+        for (uint32_t i = 0; i < pending; ++i) {
+          ledger.withdraw(batch[i + done]->user_data);  // not accepted: the host holds it
+          batch[i] = batch[i + done];
+        }
       }
       if (budget_spent && pending == 0 && (kPlain || parked_ < 0)) submitting = false;
     }
@@ -567,7 +575,7 @@ void Worker::run_loop(uint64_t start_ns) {
                                            std::strerror(-got)));
     }
     now = monotonic_now_ns();
-    ledger.reaped(cqes, qd, got);  // after the clock read, before any completion is used
+    ledger.check_reaped(qd, got);  // after the clock read, before any completion is read
     // The completions carry `now`; an interval closed here is not charged
     // to the next IO either: its submission reads the clock again.
     bool rolled = false;  // or an iolog buffer handed over: host time
@@ -579,6 +587,11 @@ void Worker::run_loop(uint64_t start_ns) {
     ++reap_calls_;
     for (int32_t i = 0; i < got; ++i) {
       const iop_cqe& cqe = cqes[i];
+      // Checked here, in the loop that uses it, before anything of it is
+      // used: a user_data outside the pool or of an IO the engine does not
+      // hold stops the run (completions before it in the batch are
+      // counted: they are real).
+      ledger.complete(cqe.user_data);
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
       IoSlot& slot = slots[index];
       // Success: a read or write moved all its bytes; a trim (no data
