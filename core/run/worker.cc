@@ -460,7 +460,9 @@ void Worker::run_loop(uint64_t start_ns) {
       const uint32_t carried = pending;  // prepared before, not yet accepted
       // The ledger marks exactly what the engine holds between calls: IOs
       // carried over were withdrawn after the call that did not take them.
-      for (uint32_t i = 0; i < carried; ++i) ledger.offer(batch[i]->user_data);
+      if (carried > 0) [[unlikely]] {
+        for (uint32_t i = 0; i < carried; ++i) ledger.offer(batch[i]->user_data);
+      }
       if (!kPlain && parked_ >= 0) {
         // An IO whose lock was taken by someone else: retry it first.
         IoSlot& slot = slots[parked_];
@@ -531,9 +533,11 @@ void Worker::run_loop(uint64_t start_ns) {
           for (uint32_t i = done; i < next_end; ++i) slots[batch[i]->user_data].submit_ns = t;
         }
         pending -= done;
-        for (uint32_t i = 0; i < pending; ++i) {
-          ledger.withdraw(batch[i + done]->user_data);  // not accepted: the host holds it
-          batch[i] = batch[i + done];
+        if (pending > 0) [[unlikely]] {
+          for (uint32_t i = 0; i < pending; ++i) {
+            ledger.withdraw(batch[i + done]->user_data);  // not accepted: the host holds it
+            batch[i] = batch[i + done];
+          }
         }
       }
       if (budget_spent && pending == 0 && (kPlain || parked_ < 0)) submitting = false;
