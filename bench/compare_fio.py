@@ -583,15 +583,15 @@ def share_text(s: dict) -> tuple[str, str]:
 
 
 def print_text(results: dict) -> None:
-    hdr = (f"{'case':<22} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11}"
+    hdr = (f"{'case':<30} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11}"
            f" {'ceiling':>9} {'share (min-max), CPU share':>27} {'ok':>3} {'cpu s/M IO':>17}"
            f" {'p50 latency':>19} {'bg load':>8}  target")
     print(hdr)
-    print(" " * 100 + f"{'iopulse':>8} {'fio':>8} {'iopulse':>9} {'fio':>9}")
+    print(" " * 108 + f"{'iopulse':>8} {'fio':>8} {'iopulse':>9} {'fio':>9}")
     for name, res in results["cases"].items():
         s = res["summary"]
         ceiling, share = share_text(s)
-        print(f"{name:<22} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['fio_iops']):>9}"
+        print(f"{name:<30} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['fio_iops']):>9}"
               f" {s['ratio']:>6.2f} {s['ratio_min']:>5.2f}-{s['ratio_max']:<5.2f}"
               f" {ceiling:>9} {share:>27} {'yes' if s['meets_target'] else 'NO':>3}"
               f" {s['iopulse_cpu_s_per_mio']:>8.3f} {s['fio_cpu_s_per_mio']:>8.3f}"
