@@ -484,6 +484,7 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
       o.verified = true;
       o.seed = s.seed;
       o.block_size = s.block_size;
+      o.content = s.content(data_bytes);  // its working-set blocks (--dedupe-percent)
     }
     o.job_writes_unverified |= !s.verify && s.read_percent < 100;
     }
