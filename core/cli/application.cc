@@ -420,8 +420,9 @@ std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhas
   if (spec.verify_journal.empty()) return nullptr;
   const std::string& path = spec.verify_journal;
   if (together) {
-    throw UsageError(fmt::format("--verify-journal: '{}': not available when several ranks run the job; run it on "
-                                 "one rank", path));
+    throw UsageError(fmt::format("--verify-journal: '{}': not available when several ranks run the job (a journal "
+                                 "is one process's record of its writes; ranks do not merge theirs); accepted: one "
+                                 "rank, or several ranks without --verify-journal", path));
   }
   JournalIdentity identity;
   identity.seed = spec.seed;
