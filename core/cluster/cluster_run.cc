@@ -210,19 +210,9 @@ void ClusterRun::merge(RunResult& result) {
   b.target = target_;
   b.window_ns = result.window_ns;
   b.stop_reason = result.stop_reason;
-  b.read = result.read;
-  b.write = result.write;
-  b.sync = result.sync;
-  b.trim = result.trim;
-  b.meta = result.meta;
+  static_cast<MeasuredCounters&>(b) = result;
   b.worker_ops = result.worker_ops;
   b.resources = result.resources;
-  mine.read_intended = result.read_intended;
-  mine.write_intended = result.write_intended;
-  mine.schedule_lag = result.schedule_lag;
-  mine.priority = result.priority;
-  mine.verify_failures = result.verify_failures;
-  mine.lock_conflicts = result.lock_conflicts;
   mine.interrupted = result.interrupted;
   mine.error_messages = result.error_messages;
   mine.groups = result.groups;
@@ -237,9 +227,7 @@ void ClusterRun::merge(RunResult& result) {
   if (reporting()) merge_reports(result, reports);
 
   // Every rank ends the way the job did (same exit code, same next phase).
-  const uint64_t io_errors =
-      result.read.errors + result.write.errors + result.sync.errors + result.trim.errors +
-      result.meta.meta_total().errors;
+  const uint64_t io_errors = result.io_errors();
   const json verdict = from_bytes(group_.broadcast(
       to_bytes({stop_reason_name(result.stop_reason), result.interrupted, result.verify_failures, io_errors})));
   if (!reporting()) {
@@ -261,10 +249,8 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   c.transport = group_.transport();
   c.ranks = group_.size();
   c.progress_sample_ns = kProgressSampleNs;
-  OpStatsSet totals, meta;
-  LatencyHistogram read_intended, write_intended, schedule_lag;
-  PrioritySplit priority;
-  uint64_t verify_failures = 0, lock_conflicts = 0, window = 0;
+  MeasuredCounters counters;
+  uint64_t window = 0;
   uint64_t earliest_start = UINT64_MAX, latest_start = 0;
   ResourceUsage resources;
   // Per host: the CPUs its ranks' workers could use, at most its own.
@@ -277,17 +263,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   for (const std::string& bytes : reports) {
     RankReport r = decode_rank_report(bytes);
     const RankResult& b = r.result;
-    totals[OpKind::kRead].merge(b.read);
-    totals[OpKind::kWrite].merge(b.write);
-    totals[OpKind::kSync].merge(b.sync);
-    totals[OpKind::kTrim].merge(b.trim);
-    meta.merge(b.meta);
-    read_intended.merge(r.read_intended);
-    write_intended.merge(r.write_intended);
-    schedule_lag.merge(r.schedule_lag);
-    priority.merge(r.priority);
-    verify_failures += r.verify_failures;
-    lock_conflicts += r.lock_conflicts;
+    counters.merge(b);
     window = std::max(window, b.window_ns);
     earliest_start = std::min(earliest_start, r.start_realtime_ns);
     latest_start = std::max(latest_start, r.start_realtime_ns);
@@ -324,8 +300,8 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
             [](const RankResult& a, const RankResult& b) { return a.rank < b.rank; });
   std::vector<uint64_t> worker_ops;
   for (const RankResult& r : c.per_rank) worker_ops.insert(worker_ops.end(), r.worker_ops.begin(), r.worker_ops.end());
-  OpStats data = totals.data_total();
-  data.merge(meta.meta_total());
+  OpStats data = counters.total();
+  data.merge(counters.meta.meta_total());
   c.last_done.ops = data.ops;
   c.last_done.bytes = data.bytes;
   c.hosts = static_cast<uint32_t>(host_cores.size());
@@ -333,18 +309,8 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   for (const auto& [host, counts] : host_cores) cores += std::min(counts.first, counts.second);
   c.start_skew_ns = latest_start - earliest_start;
 
-  result.read = totals[OpKind::kRead];
-  result.write = totals[OpKind::kWrite];
-  result.sync = totals[OpKind::kSync];
-  result.trim = totals[OpKind::kTrim];
-  result.meta = meta;
+  static_cast<MeasuredCounters&>(result) = counters;
   result.worker_ops = std::move(worker_ops);
-  result.read_intended = read_intended;
-  result.write_intended = write_intended;
-  result.schedule_lag = schedule_lag;
-  result.priority = priority;
-  result.verify_failures = verify_failures;
-  result.lock_conflicts = lock_conflicts;
   result.window_ns = window;
   result.resources = resources;
   result.cores_used = cores;

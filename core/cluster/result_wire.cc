@@ -57,6 +57,43 @@ OpStats op_stats_from_wire(const json& w) {
   return s;
 }
 
+json counters_to_wire(const MeasuredCounters& c) {
+  const PrioritySplit& p = c.priority;
+  return {
+      {"ops", {op_stats_to_wire(c.read), op_stats_to_wire(c.write), op_stats_to_wire(c.sync), op_stats_to_wire(c.trim)}},
+      {"meta", set_to_wire(c.meta)},
+      {"priority", {op_stats_to_wire(p.prioritized.read), op_stats_to_wire(p.prioritized.write),
+                    op_stats_to_wire(p.others.read), op_stats_to_wire(p.others.write)}},
+      {"lags", {histogram_to_wire(c.read_intended), histogram_to_wire(c.write_intended),
+                histogram_to_wire(c.schedule_lag), histogram_to_wire(c.replay_lag)}},
+      {"verify_failures", c.verify_failures},
+      {"lock_conflicts", c.lock_conflicts},
+  };
+}
+
+MeasuredCounters counters_from_wire(const json& w) {
+  MeasuredCounters c;
+  const json& ops = w.at("ops");
+  c.read = op_stats_from_wire(ops.at(0));
+  c.write = op_stats_from_wire(ops.at(1));
+  c.sync = op_stats_from_wire(ops.at(2));
+  c.trim = op_stats_from_wire(ops.at(3));
+  c.meta = set_from_wire(w.at("meta"));
+  const json& p = w.at("priority");
+  c.priority.prioritized.read = op_stats_from_wire(p.at(0));
+  c.priority.prioritized.write = op_stats_from_wire(p.at(1));
+  c.priority.others.read = op_stats_from_wire(p.at(2));
+  c.priority.others.write = op_stats_from_wire(p.at(3));
+  const json& lags = w.at("lags");
+  c.read_intended = histogram_from_wire(lags.at(0));
+  c.write_intended = histogram_from_wire(lags.at(1));
+  c.schedule_lag = histogram_from_wire(lags.at(2));
+  c.replay_lag = histogram_from_wire(lags.at(3));
+  c.verify_failures = w.at("verify_failures").get<uint64_t>();
+  c.lock_conflicts = w.at("lock_conflicts").get<uint64_t>();
+  return c;
+}
+
 std::string to_bytes(const json& wire) {
   const std::vector<uint8_t> packed = json::to_msgpack(wire);
   return std::string(packed.begin(), packed.end());
@@ -103,16 +140,9 @@ std::string encode_rank_report(const RankReport& r) {
       {"target", b.target},
       {"window_ns", b.window_ns},
       {"stop_reason", stop_reason_name(b.stop_reason)},
-      {"ops", {op_stats_to_wire(b.read), op_stats_to_wire(b.write), op_stats_to_wire(b.sync), op_stats_to_wire(b.trim)}},
-      {"meta", set_to_wire(b.meta)},
+      {"counters", counters_to_wire(b)},
       {"worker_ops", b.worker_ops},
       {"resources", resources_to_wire(b.resources)},
-      {"intended", {histogram_to_wire(r.read_intended), histogram_to_wire(r.write_intended),
-                    histogram_to_wire(r.schedule_lag)}},
-      {"priority", {op_stats_to_wire(r.priority.prioritized.read), op_stats_to_wire(r.priority.prioritized.write),
-                    op_stats_to_wire(r.priority.others.read), op_stats_to_wire(r.priority.others.write)}},
-      {"verify_failures", r.verify_failures},
-      {"lock_conflicts", r.lock_conflicts},
       {"interrupted", r.interrupted},
       {"errors", r.error_messages},
       {"groups", std::move(groups)},
@@ -137,23 +167,9 @@ RankReport decode_rank_report(const std::string& bytes) {
     const std::optional<StopReason> known = parse_stop_reason(reason);
     if (!known) throw std::runtime_error("a rank's report names an unknown stop reason '" + reason + "'");
     b.stop_reason = *known;
-    b.read = op_stats_from_wire(w.at("ops").at(0));
-    b.write = op_stats_from_wire(w.at("ops").at(1));
-    b.sync = op_stats_from_wire(w.at("ops").at(2));
-    b.trim = op_stats_from_wire(w.at("ops").at(3));
-    b.meta = set_from_wire(w.at("meta"));
+    static_cast<MeasuredCounters&>(b) = counters_from_wire(w.at("counters"));
     b.worker_ops = w.at("worker_ops").get<std::vector<uint64_t>>();
     b.resources = resources_from_wire(w.at("resources"));
-    r.read_intended = histogram_from_wire(w.at("intended").at(0));
-    r.write_intended = histogram_from_wire(w.at("intended").at(1));
-    r.schedule_lag = histogram_from_wire(w.at("intended").at(2));
-    const json& p = w.at("priority");
-    r.priority.prioritized.read = op_stats_from_wire(p.at(0));
-    r.priority.prioritized.write = op_stats_from_wire(p.at(1));
-    r.priority.others.read = op_stats_from_wire(p.at(2));
-    r.priority.others.write = op_stats_from_wire(p.at(3));
-    r.verify_failures = w.at("verify_failures").get<uint64_t>();
-    r.lock_conflicts = w.at("lock_conflicts").get<uint64_t>();
     r.interrupted = w.at("interrupted").get<bool>();
     r.error_messages = w.at("errors").get<std::vector<std::string>>();
     for (const json& g : w.at("groups")) {

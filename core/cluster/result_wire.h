@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stats/cluster_summary.h"
+#include "stats/measured_counters.h"
 #include "stats/op_stats.h"
 #include "stats/run_result.h"
 #include "stats/time_series_assembler.h"
@@ -23,6 +24,9 @@ namespace iopulse {
 
 nlohmann::json op_stats_to_wire(const OpStats& stats);
 OpStats op_stats_from_wire(const nlohmann::json& wire);
+// Every member of MeasuredCounters, histograms whole.
+nlohmann::json counters_to_wire(const MeasuredCounters& counters);
+MeasuredCounters counters_from_wire(const nlohmann::json& wire);
 
 std::string to_bytes(const nlohmann::json& wire);
 nlohmann::json from_bytes(const std::string& bytes);
@@ -35,10 +39,6 @@ bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out
 // What one rank hands rank 0 when its window has closed.
 struct RankReport {
   RankResult result;                    // its own counters and window
-  LatencyHistogram read_intended, write_intended, schedule_lag;
-  PrioritySplit priority;               // --io-priority: its reads and writes by priority
-  uint64_t verify_failures = 0;
-  uint64_t lock_conflicts = 0;
   bool interrupted = false;
   std::vector<std::string> error_messages;
   std::vector<RunResult::GroupResult> groups;

@@ -26,77 +26,15 @@ constexpr std::string_view kNameKey = "name";
 constexpr std::string_view kGroupKey = "group";
 constexpr std::string_view kEngineOptionsKey = "engine-options";
 
-// Settings that hold for the whole run, accepted only as global settings:
-// the files every phase works on are planned and prepared once, the engine is
-// loaded and probed once, and the outputs and exit code cover the whole run.
-// A phase changes the workload, the stop condition and engine options.
-struct RunWideKey {
-  std::string_view key;
-  std::string_view why;
-};
-constexpr std::string_view kSameFiles = "every phase works on the same files, planned and prepared once";
-constexpr std::string_view kSameEngine = "every phase uses the same engine (its options may change per phase)";
-constexpr std::string_view kWholeRun = "the outputs cover the whole run, every phase in them";
-const RunWideKey kRunWideKeys[] = {
-    {"target", kSameFiles},
-    {"file-size", kSameFiles},
-    {"file-distribution", kSameFiles},
-    {"preallocate", kSameFiles},
-    {"force-recreate", kSameFiles},
-    {"allow-device-writes", kSameFiles},
-    {"allow-mounted-writes", kSameFiles},
-    {"engine", kSameEngine},
-    {"plugin-dir", kSameEngine},
-    {"continue-on-error", "the error policy and the exit code cover the whole run"},
-    {"json-output", kWholeRun},
-    {"csv-output", kWholeRun},
-    {"timeseries-output", kWholeRun},
-    {"timeseries-per-worker", kWholeRun},
-    {"write-bw-log", kWholeRun},
-    {"write-iops-log", kWholeRun},
-    {"write-lat-log", kWholeRun},
-    {"log-per-io", kWholeRun},
-    {"log-offset", kWholeRun},
-    {"log-prio", kWholeRun},
-    {"stats-interval", kWholeRun},
-    {"heatmap", kWholeRun},
-    {"heatmap-buckets", kWholeRun},
-    {"prometheus-port", kWholeRun},
-    {"prometheus-bind", kWholeRun},
-    {"quiet", kWholeRun},
-    {"job-name", kWholeRun},
-    {"verify-journal", "one journal records the whole run's writes, phase after phase"},
-};
-
-const RunWideKey* find_run_wide(std::string_view key) {
-  for (const RunWideKey& k : kRunWideKeys) {
-    if (k.key == key) return &k;
-  }
-  return nullptr;
-}
-
-// Settings that replace each other across layers: giving one in a later layer
-// removes all of them from the earlier layers (a phase's total-ops replaces
-// the global duration rather than adding a second stop condition).
-const std::vector<std::vector<std::string_view>> kReplacementGroups = {
-    {"duration", "total-bytes", "total-ops", "run-until-complete"},
-    {"read-percent", "write-percent"},
-    {"fsync-every", "fdatasync-every"},
-    {"verify", "verify-only"},
-};
-
-bool in_group(const std::vector<std::string_view>& group, std::string_view key) {
-  return std::find(group.begin(), group.end(), key) != group.end();
-}
-
-// Whether setting `later` in a later layer removes `earlier` of an earlier one.
+// Whether setting `later` in a later layer removes `earlier` of an earlier
+// one: the option itself, one of its group (OptionRules::replaces), and
+// --block-size both kinds' sizes.
 bool replaces(std::string_view later, std::string_view earlier) {
   if (later == earlier) return true;
   if (later == "block-size" && (earlier == "read-block-size" || earlier == "write-block-size")) return true;
-  for (const auto& group : kReplacementGroups) {
-    if (in_group(group, later) && in_group(group, earlier)) return true;
-  }
-  return false;
+  const JobOption* a = find_job_option(later);
+  const JobOption* b = find_job_option(earlier);
+  return a != nullptr && b != nullptr && !a->rules.replaces.empty() && a->rules.replaces == b->rules.replaces;
 }
 
 // "block_size" -> "block-size".
@@ -261,10 +199,10 @@ class TreeReader {
       const std::string key = hyphenated(written);
       if (const JobOption* option = find_job_option(key)) {
         if (in_phase) {
-          if (const RunWideKey* run_wide = find_run_wide(key)) {
+          if (option->rules.scope != OptionScope::kPhase) {
             fail(where(k), written, fmt::format("not accepted inside a phase: {}; accepted: a global setting "
                                                 "(before the first [[phase]]) or the command line",
-                                                run_wide->why));
+                                                scope_reason(option->rules.scope)));
           }
         }
         add_job_option(k, written, *option, node, placed);

@@ -89,9 +89,11 @@ const std::vector<JobOption> kOptions = {
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
        job.spec().target_path = text;
-     }},
+     },
+     {.scope = OptionScope::kFiles}},
     {"file-size", kTarget, "SIZE", "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist",
-     APPLY { job.spec().file_size = positive_size(text, label); }},
+     APPLY { job.spec().file_size = positive_size(text, label); },
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs}},
     {"file-distribution", kCluster, "shared|partitioned|per-worker",
      "all workers address the whole file, each its own slice, or each its own file <path>.<n>",
      APPLY {
@@ -99,19 +101,26 @@ const std::vector<JobOption> kOptions = {
        else if (text == "partitioned") job.spec().file_distribution = FileDistribution::kPartitioned;
        else if (text == "per-worker") job.spec().file_distribution = FileDistribution::kPerWorker;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, partitioned, per-worker", label, text));
-     }},
+     },
+     {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"preallocate", kTarget, "", "allocate files with fallocate before filling them with data",
-     APPLY { job.spec().preallocate = flag_value(text, label); }},
+     APPLY { job.spec().preallocate = flag_value(text, label); },
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs}},
     {"force-recreate", kTarget, "", "refill the files even when an earlier run prepared matching data",
-     APPLY { job.spec().force_recreate = flag_value(text, label); }},
+     APPLY { job.spec().force_recreate = flag_value(text, label); },
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs}},
     {"num-files", kTarget, "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
-     APPLY { job.spec().num_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); }},
+     APPLY { job.spec().num_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); },
+     {.refused_by = kMetadataJobs}},
     {"total-files", kTarget, "N", "TARGET is a directory tree holding N files (see --dir-depth, --dir-width)",
-     APPLY { job.spec().total_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); }},
+     APPLY { job.spec().total_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); },
+     {.refused_by = kMetadataJobs}},
     {"dir-depth", kTarget, "N", "levels of directories in the tree (default 1)",
-     APPLY { job.spec().dir_depth = static_cast<uint32_t>(parse_count(label, text, 1, 16)); }},
+     APPLY { job.spec().dir_depth = static_cast<uint32_t>(parse_count(label, text, 1, 16)); },
+     {.refused_by = kMetadataJobs}},
     {"dir-width", kTarget, "N", "directories in each directory of the tree (default 1)",
-     APPLY { job.spec().dir_width = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); }},
+     APPLY { job.spec().dir_width = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); },
+     {.refused_by = kMetadataJobs}},
     {"file-prefix", kTarget, "NAME", "file names in a file set: NAME.<index> (default file)",
      APPLY {
        if (text.empty() || text.find('/') != std::string::npos) {
@@ -121,24 +130,32 @@ const std::vector<JobOption> kOptions = {
      }},
     {"layout-manifest", kTarget, "FILE",
      "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET: relative to it, or absolute)",
-     APPLY { job.spec().layout_manifest = file_name(text, label); }},
+     APPLY { job.spec().layout_manifest = file_name(text, label); },
+     {.refused_by = kMetadataJobs}},
     {"export-layout-manifest", kTarget, "FILE", "write the planned files to FILE in the --layout-manifest format",
-     APPLY { job.spec().export_layout_manifest = file_name(text, label); }},
+     APPLY { job.spec().export_layout_manifest = file_name(text, label); },
+     {.refused_by = kMetadataJobs}},
     {"allow-device-writes", kTarget, "", "allow writes to a block device (they destroy its contents)",
-     APPLY { job.spec().allow_device_writes = flag_value(text, label); }},
+     APPLY { job.spec().allow_device_writes = flag_value(text, label); },
+     {.scope = OptionScope::kFiles}},
     {"allow-mounted-writes", kTarget, "",
      "with --allow-device-writes, also write to a block device that is mounted or held (destroys the file system)",
-     APPLY { job.spec().allow_mounted_writes = flag_value(text, label); }},
+     APPLY { job.spec().allow_mounted_writes = flag_value(text, label); },
+     {.scope = OptionScope::kFiles}},
     {"direct", kWorkload, "", "open files with O_DIRECT (bypass the page cache)",
-     APPLY { job.spec().direct = flag_value(text, label); }},
+     APPLY { job.spec().direct = flag_value(text, label); },
+     {.refused_by = kMetadataJobs}},
 
     // Workload.
     {"block-size", kWorkload, "SIZE[:W,...]", "bytes per IO (default 4k; binary k/m/g), or a weighted mix such as 4k:70,64k:30",
-     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kBoth, BlockSizeMix::parse(label, text)); }},
+     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kBoth, BlockSizeMix::parse(label, text)); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"read-block-size", kWorkload, "SIZE[:W,...]", "bytes per read, or a weighted mix (overrides --block-size for reads)",
-     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kRead, BlockSizeMix::parse(label, text)); }},
+     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kRead, BlockSizeMix::parse(label, text)); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"write-block-size", kWorkload, "SIZE[:W,...]", "bytes per write, or a weighted mix (overrides --block-size for writes)",
-     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kWrite, BlockSizeMix::parse(label, text)); }},
+     APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kWrite, BlockSizeMix::parse(label, text)); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"threads", kCluster, "N", "worker threads (default 1)",
      APPLY { job.spec().threads = static_cast<uint32_t>(parse_count(label, text, 1, kMaxThreads)); }},
     {"queue-depth", kWorkload, "N", "IOs in flight per worker (default 1)",
@@ -161,38 +178,50 @@ const std::vector<JobOption> kOptions = {
        job.spec().submit_batch = static_cast<uint32_t>(n);
      }},
     {"read-percent", kWorkload, "P", "share of reads, 0-100 (default 100)",
-     APPLY { job.spec().read_percent = percent(text, label); }},
+     APPLY { job.spec().read_percent = percent(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "op mix"}},
     {"write-percent", kWorkload, "P", "share of writes, 0-100; read + write (+ trim) must be 100",
-     APPLY { job.spec().read_percent = 100 - percent(text, label); }},
+     APPLY { job.spec().read_percent = 100 - percent(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "op mix"}},
     {"trim-percent", kWorkload, "P",
      "share of trims (discards: a hole punched in a file, BLKDISCARD on a device), 0-100 (default 0); "
      "read + trim <= 100 and writes are the rest (without --read-percent, reads are the rest); a trim "
      "takes a write's offset and size",
-     APPLY { job.spec().trim_percent = percent(text, label); }},
+     APPLY { job.spec().trim_percent = percent(text, label); },
+     {.refused_by = kMetadataJobs}},
     {"trim-write", kWorkload, "",
      "every trim is followed by a write of the same range, issued once the trim completed (fio's "
      "rw=trimwrite); needs --trim-percent; --total-ops and --total-bytes count the trims, not these writes",
-     APPLY { job.spec().trim_write = flag_value(text, label); }},
+     APPLY { job.spec().trim_write = flag_value(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"random", kAccess, "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
-     APPLY { job.spec().random = flag_value(text, label); }},
+     APPLY { job.spec().random = flag_value(text, label); },
+     {.refused_by = kReplayJobs}},
     {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution (default uniform)",
-     APPLY { job.spec().distribution.kind = parse_distribution_kind(label, text); }},
+     APPLY { job.spec().distribution.kind = parse_distribution_kind(label, text); },
+     {.refused_by = kReplayJobs}},
     {"zipf-theta", kAccess, "T", "zipf skew, 0 < T <= 10 (default 1.2); rank k gets k^-T of the accesses",
-     APPLY { job.spec().distribution.zipf_theta = parse_distribution_value("--zipf-theta", text); }},
+     APPLY { job.spec().distribution.zipf_theta = parse_distribution_value("--zipf-theta", text); },
+     {.refused_by = kReplayJobs}},
     {"pareto-h", kAccess, "H", "pareto hot fraction, 0 < H < 1 (default 0.2: 20% of blocks get 80% of IO)",
-     APPLY { job.spec().distribution.pareto_h = parse_distribution_value("--pareto-h", text); }},
+     APPLY { job.spec().distribution.pareto_h = parse_distribution_value("--pareto-h", text); },
+     {.refused_by = kReplayJobs}},
     {"gaussian-stddev", kAccess, "S", "gaussian standard deviation as a fraction of the target, 0 < S <= 1",
-     APPLY { job.spec().distribution.gaussian_stddev = parse_distribution_value("--gaussian-stddev", text); }},
+     APPLY { job.spec().distribution.gaussian_stddev = parse_distribution_value("--gaussian-stddev", text); },
+     {.refused_by = kReplayJobs}},
     {"gaussian-center", kAccess, "C", "gaussian center as a fraction of the target, 0 <= C <= 1 (default 0.5)",
-     APPLY { job.spec().distribution.gaussian_center = parse_distribution_value("--gaussian-center", text); }},
+     APPLY { job.spec().distribution.gaussian_center = parse_distribution_value("--gaussian-center", text); },
+     {.refused_by = kReplayJobs}},
     {"hot-spot-scatter", kAccess, "", "spread the hot blocks of zipf/pareto/gaussian over the target instead of offset 0",
-     APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); }},
+     APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); },
+     {.refused_by = kReplayJobs}},
     {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
      APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
     {"replay", kReplay, "FILE",
      "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog), a fio iolog "
      "(version 2 or 3) or a blktrace capture (NAME for NAME.blktrace.N, or one file); see docs/replay.md",
-     APPLY { job.spec().replay = file_name(text, label); }},
+     APPLY { job.spec().replay = file_name(text, label); },
+     {.refused_by = kMetadataJobs}},
     {"replay-speed", kReplay, "X|max",
      "replay timing: 1 as recorded (default), X times as fast (0.5 half as fast), max as fast as possible",
      APPLY {
@@ -231,19 +260,25 @@ const std::vector<JobOption> kOptions = {
      "round the replayed offsets down to a multiple of SIZE (fio's replay_align; e.g. 4k with --direct)",
      APPLY { job.spec().replay_align = positive_size(text, label); }},
     {"fsync-every", kWorkload, "N", "issue an fsync after every N writes",
-     APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
+     APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs"}},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
-     APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
+     APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs"}},
     {"io-priority", kPriority, "CLASS[:LEVEL]",
      "IO priority of reads and writes, as ioprio_set(2)/ionice: rt, be or idle, level 0 (highest) to 7 (default none)",
-     APPLY { job.spec().io_priority = parse_io_priority(label, text); }},
+     APPLY { job.spec().io_priority = parse_io_priority(label, text); },
+     {.refused_by = kMetadataJobs}},
     {"io-priority-percent", kPriority, "P",
      "share of reads and writes that carry --io-priority, 0-100 (default 100; the others carry none)",
-     APPLY { job.spec().io_priority_percent = percent(text, label); }},
+     APPLY { job.spec().io_priority_percent = percent(text, label); },
+     {.refused_by = kMetadataJobs}},
     {"io-flags", kPriority, "LIST", "per-IO flags: fua, dsync (writes only), hipri, nowait, comma-separated",
-     APPLY { job.spec().io_flags = parse_io_flags(label, text); }},
+     APPLY { job.spec().io_flags = parse_io_flags(label, text); },
+     {.refused_by = kMetadataJobs}},
     {"think-time", kPacing, "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
-     APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); }},
+     APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"stop-timeout", kStop, "TIME", "after a stop, wait this long for the engine to finish the IOs in flight, then "
                                     "report the run as incomplete (default 10s)",
      APPLY {
@@ -261,13 +296,17 @@ const std::vector<JobOption> kOptions = {
     {"think-every", kPacing, "N", "pause after every N completed IOs (default 1)",
      APPLY { job.spec().think_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
     {"think-adaptive-percent", kPacing, "P", "add P% of the last IO's latency to each pause",
-     APPLY { job.spec().think_adaptive_percent = static_cast<uint32_t>(parse_count(label, text, 1, 10000)); }},
+     APPLY { job.spec().think_adaptive_percent = static_cast<uint32_t>(parse_count(label, text, 1, 10000)); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"rate-iops", kPacing, "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
-     APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); }},
+     APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"rate-bw", kPacing, "SIZE", "limit the job to SIZE bytes per second (e.g. 100M)",
-     APPLY { job.spec().rate_bw = positive_size(text, label); }},
+     APPLY { job.spec().rate_bw = positive_size(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"rate-per-worker", kPacing, "", "apply --rate-iops/--rate-bw to each worker instead of the whole job",
-     APPLY { job.spec().rate_per_worker = flag_value(text, label); }},
+     APPLY { job.spec().rate_per_worker = flag_value(text, label); },
+     {.refused_by = kReplayJobs}},
     {"fadvise", kWorkload, "normal|sequential|random|willneed|dontneed|noreuse",
      "posix_fadvise each worker's region with this hint",
      APPLY {
@@ -283,7 +322,8 @@ const std::vector<JobOption> kOptions = {
        }
        throw UsageError(fmt::format(
            "{}: '{}' is not accepted; accepted: normal, sequential, random, willneed, dontneed, noreuse", label, text));
-     }},
+     },
+     {.refused_by = kMetadataJobs}},
     {"lock-mode", kWorkload, "range|full|none",
      "hold an OFD lock on each IO's range or the whole file (shared when the job only reads) until it completes",
      APPLY {
@@ -291,7 +331,8 @@ const std::vector<JobOption> kOptions = {
        else if (text == "full") job.spec().lock_mode = LockMode::kFull;
        else if (text == "none") job.spec().lock_mode = LockMode::kNone;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: range, full, none", label, text));
-     }},
+     },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
     {"cpu-cores", kCluster, "LIST", "pin workers round-robin to these CPUs, e.g. 0-3,8",
      APPLY { job.spec().cpu_cores = parse_id_list(label, text, sysconf(_SC_NPROCESSORS_CONF), "CPU"); }},
     {"numa-zones", kCluster, "LIST", "bind each worker's memory (its IO buffers) to these NUMA nodes, round-robin, e.g. 0,1",
@@ -307,13 +348,16 @@ const std::vector<JobOption> kOptions = {
        }
      }},
     {"verify", kVerification, "", "write verifiable blocks (header + checksum) and check every block read",
-     APPLY { job.spec().verify = flag_value(text, label); }},
+     APPLY { job.spec().verify = flag_value(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification"}},
     {"verify-only", kVerification, "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
-     APPLY { job.spec().verify_only = flag_value(text, label); }},
+     APPLY { job.spec().verify_only = flag_value(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification"}},
     {"verify-journal", kVerification, "FILE",
      "durable record of the latest synced generation of every block (with --verify: kept at each fsync/fdatasync "
      "and at the end; with --verify-only: what must be there)",
-     APPLY { job.spec().verify_journal = file_name(text, label); }},
+     APPLY { job.spec().verify_journal = file_name(text, label); },
+     {.scope = OptionScope::kJournal, .refused_by = kReplayJobs}},
     {"buffer-pattern", kVerification, "BYTE", "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data",
      APPLY {
        uint64_t value = 256;
@@ -328,7 +372,8 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().buffer_fill = BufferFill::kPattern;
        job.spec().buffer_pattern = static_cast<uint8_t>(value);
-     }},
+     },
+     {.refused_by = kMetadataJobs}},
     {"compress-percent", kVerification, "P",
      "share of every written chunk that compresses away (zeros after random bytes, fio's "
      "buffer_compress_percentage); 0-100, default 0",
@@ -353,7 +398,8 @@ const std::vector<JobOption> kOptions = {
 
     // Stop conditions.
     {"duration", kStop, "TIME", "run for this long (e.g. 500ms, 5s, 2m, 1h)",
-     APPLY { job.spec().duration_ns = parse_duration_ns(label, text); }},
+     APPLY { job.spec().duration_ns = parse_duration_ns(label, text); },
+     {.replaces = "stop"}},
     {"steady-state", kStop, "METRIC:LIMIT",
      "stop once the job is steady: iops, bw, iops_slope or bw_slope within LIMIT (e.g. iops:10%)",
      APPLY {
@@ -368,18 +414,22 @@ const std::vector<JobOption> kOptions = {
     {"steady-state-ramp", kStop, "TIME", "time before --steady-state takes samples (default 0)",
      APPLY { job.spec().steady_state.ramp_ns = parse_duration_ns(label, text); }},
     {"total-bytes", kStop, "SIZE", "stop after this many bytes in total (a multiple of the block size)",
-     APPLY { job.spec().total_bytes = positive_size(text, label); }},
+     APPLY { job.spec().total_bytes = positive_size(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop"}},
     {"total-ops", kStop, "N", "stop after this many IOs in total",
-     APPLY { job.spec().total_ops = parse_count(label, text, 1, UINT64_MAX); }},
+     APPLY { job.spec().total_ops = parse_count(label, text, 1, UINT64_MAX); },
+     {.replaces = "stop"}},
     {"run-until-complete", kStop, "", "address every block of the working set exactly once (the default stop)",
-     APPLY { job.spec().run_until_complete = flag_value(text, label); }},
+     APPLY { job.spec().run_until_complete = flag_value(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop"}},
 
     // Metadata workloads (docs/metadata.md).
     {"md-phases", kMetadata, "LIST",
      "run metadata phases instead of data IO, each measured on its own: tree-create, file-create, stat, open, "
      "read, write, list, rename, file-remove, tree-remove, mix, and on the items as directories dir-create, dir-stat, "
      "dir-rename, dir-remove (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
-     APPLY { job.spec().metadata.phases = MetadataSpec::parse_phases(label, text); }},
+     APPLY { job.spec().metadata.phases = MetadataSpec::parse_phases(label, text); },
+     {.refused_by = kReplayJobs}},
     {"md-items", kMetadata, "N", "files (and item directories) per directory of each worker's tree (mdtest -I)",
      APPLY { job.spec().metadata.items = static_cast<uint32_t>(parse_count(label, text, 0, 10'000'000)); }},
     {"md-depth", kMetadata, "N", "levels of directories in each tree, the top one included (default 1; mdtest -z N-1)",
@@ -410,68 +460,89 @@ const std::vector<JobOption> kOptions = {
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not an engine; see iopulse --list-engines", label));
        job.spec().engine = text;
-     }},
+     },
+     {.scope = OptionScope::kEngine}},
     {"plugin-dir", kEngines, "DIR", "also look for engine plugins in this directory (repeatable)",
-     APPLY { job.spec().plugin_dirs.push_back(text); }},
+     APPLY { job.spec().plugin_dirs.push_back(text); },
+     {.scope = OptionScope::kEngine}},
 
     // Behaviour and output.
     {"continue-on-error", kVerification, "", "count IO errors and keep going instead of stopping at the first",
-     APPLY { job.spec().continue_on_error = flag_value(text, label); }},
+     APPLY { job.spec().continue_on_error = flag_value(text, label); },
+     {.scope = OptionScope::kErrors}},
     {"write-iolog", kReplay, "FILE",
      "record every IO of the run (time, worker, op, file, offset, length, latency, result) in FILE, IOPulse's binary "
      "iolog (docs/replay.md; print or convert it with iopulse iolog FILE)",
-     APPLY { job.spec().write_iolog = file_name(text, label); }},
+     APPLY { job.spec().write_iolog = file_name(text, label); },
+     {.refused_by = kMetadataJobs}},
     {"json-output", kOutputs, "FILE", "write the results as JSON to this file (- for standard output)",
-     APPLY { job.spec().json_output = file_name(text, label); }},
+     APPLY { job.spec().json_output = file_name(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval (default 1s)",
      APPLY {
        const uint64_t ns = parse_duration_ns(label, text);
        if (ns < 10'000'000) throw UsageError(fmt::format("{}: '{}' is too short; accepted: 10ms or more", label, text));
        job.spec().stats_interval_ns = ns;
-     }},
+     },
+     {.scope = OptionScope::kOutputs}},
     {"timeseries-output", kTimeSeries, "FILE", "stream the time series to this JSON Lines file (- for standard output)",
-     APPLY { job.spec().timeseries_output = file_name(text, label); }},
+     APPLY { job.spec().timeseries_output = file_name(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"csv-output", kTimeSeries, "FILE", "stream the time series to this CSV file (- for standard output)",
-     APPLY { job.spec().csv_output = file_name(text, label); }},
+     APPLY { job.spec().csv_output = file_name(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"write-bw-log", kTimeSeries, "PREFIX", "write fio-format bandwidth logs PREFIX_bw.N.log (one per worker)",
-     APPLY { job.spec().fio_bw_log = file_name(text, label); }},
+     APPLY { job.spec().fio_bw_log = file_name(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"write-iops-log", kTimeSeries, "PREFIX", "write fio-format IOPS logs PREFIX_iops.N.log (one per worker)",
-     APPLY { job.spec().fio_iops_log = file_name(text, label); }},
+     APPLY { job.spec().fio_iops_log = file_name(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"write-lat-log", kTimeSeries, "PREFIX", "write fio-format latency logs PREFIX_lat.N.log, _clat, _slat (one per worker)",
-     APPLY { job.spec().fio_lat_log = file_name(text, label); }},
+     APPLY { job.spec().fio_lat_log = file_name(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"log-per-io", kTimeSeries, "",
      "the fio-format logs get a line per IO, as fio's without log_avg_msec (made after the run from a per-IO "
      "capture), instead of a line per stats interval",
-     APPLY { job.spec().fio_log_per_io = flag_value(text, label); }},
+     APPLY { job.spec().fio_log_per_io = flag_value(text, label); },
+     {.scope = OptionScope::kOutputs, .refused_by = kMetadataJobs}},
     {"log-offset", kTimeSeries, "", "the fio-format logs carry each IO's offset (fio's log_offset)",
-     APPLY { job.spec().fio_log_offset = flag_value(text, label); }},
+     APPLY { job.spec().fio_log_offset = flag_value(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"log-prio", kTimeSeries, "", "the fio-format logs' last column is each IO's priority value (fio's log_prio)",
-     APPLY { job.spec().fio_log_prio = flag_value(text, label); }},
+     APPLY { job.spec().fio_log_prio = flag_value(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"timeseries-per-worker", kTimeSeries, "", "also record one time series per worker",
-     APPLY { job.spec().timeseries_per_worker = flag_value(text, label); }},
+     APPLY { job.spec().timeseries_per_worker = flag_value(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"heatmap", kOutputs, "", "count accesses per region of the target; report coverage and rewrites",
-     APPLY { job.spec().heatmap = flag_value(text, label); }},
+     APPLY { job.spec().heatmap = flag_value(text, label); },
+     {.scope = OptionScope::kOutputs, .refused_by = kMetadataJobs}},
     {"heatmap-buckets", kOutputs, "N", "regions of the heatmap (default 100)",
      APPLY {
        job.spec().heatmap = true;
        job.spec().heatmap_buckets = static_cast<uint32_t>(parse_count(label, text, 1, 100000));
-     }},
+     },
+     {.scope = OptionScope::kOutputs}},
     {"prometheus-port", kOutputs, "PORT", "serve live metrics at http://BIND:PORT/metrics",
-     APPLY { job.spec().prometheus_port = static_cast<uint16_t>(parse_count(label, text, 1, 65535)); }},
+     APPLY { job.spec().prometheus_port = static_cast<uint16_t>(parse_count(label, text, 1, 65535)); },
+     {.scope = OptionScope::kOutputs}},
     {"prometheus-bind", kOutputs, "ADDRESS", "address the metrics server binds to (default 127.0.0.1)",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not an address", label));
        job.spec().prometheus_bind = text;
-     }},
+     },
+     {.scope = OptionScope::kOutputs}},
     {"job-name", kOutputs, "NAME", "name of the run in the results and the metrics (job_name label)",
      APPLY {
        if (text.empty() || text.find_first_of("\n\r") != std::string::npos) {
          throw UsageError(fmt::format("{}: an empty name or one with a line break; accepted: one line of text", label));
        }
        job.spec().job_name = text;
-     }},
+     },
+     {.scope = OptionScope::kOutputs}},
     {"quiet", kOutputs, "", "no live progress line",
-     APPLY { job.spec().quiet = flag_value(text, label); }},
+     APPLY { job.spec().quiet = flag_value(text, label); },
+     {.scope = OptionScope::kOutputs}},
 };
 
 #undef APPLY
@@ -552,16 +623,10 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
     }
     return;
   }
-  for (const char* data : {"file-size", "num-files", "total-files", "dir-depth", "dir-width", "layout-manifest",
-                           "export-layout-manifest", "block-size", "read-block-size", "write-block-size",
-                           "read-percent", "write-percent", "trim-percent", "trim-write", "direct", "fsync-every", "fdatasync-every",
-                           "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
-                           "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
-                           "heatmap", "preallocate", "force-recreate", "file-distribution", "io-priority",
-                           "io-priority-percent", "io-flags", "write-iolog", "replay", "log-per-io"}) {
-    if (job.given(data)) {
+  for (const JobOption& o : job_options()) {
+    if ((o.rules.refused_by & kMetadataJobs) != 0 && job.given(o.name)) {
       throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
-                                   job.label_of(data)));
+                                   job.label_of(o.name)));
     }
   }
   bool files = false, mix = false;
@@ -614,14 +679,10 @@ void check_replay(const JobSpecBuilder& job, JobSpec& spec) {
     }
     return;
   }
-  for (const char* opt : {"block-size", "read-block-size", "write-block-size", "read-percent", "write-percent",
-                          "trim-write", "random", "distribution", "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center",
-                          "hot-spot-scatter", "fsync-every", "fdatasync-every", "think-time", "think-adaptive-percent",
-                          "rate-iops", "rate-bw", "rate-per-worker", "total-bytes", "run-until-complete", "verify",
-                          "verify-only", "verify-journal", "lock-mode", "md-phases", "file-distribution"}) {
-    if (job.given(opt)) {
+  for (const JobOption& o : job_options()) {
+    if ((o.rules.refused_by & kReplayJobs) != 0 && job.given(o.name)) {
       throw UsageError(fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
-                                   job.label_of(opt), job.label_of(opt)));
+                                   job.label_of(o.name), job.label_of(o.name)));
     }
   }
   if (job.given("threads") && !spec.replay_spread) {
@@ -677,6 +738,18 @@ std::string_view topic_title(OptionTopic topic) {
     case kReplay: return "Capture and replay: record every IO, or issue a trace's IOs (docs/replay.md)";
   }
   return "General";
+}
+
+std::string_view scope_reason(OptionScope scope) {
+  switch (scope) {
+    case OptionScope::kPhase: return "";
+    case OptionScope::kFiles: return "every phase works on the same files, planned and prepared once";
+    case OptionScope::kEngine: return "every phase uses the same engine (its options may change per phase)";
+    case OptionScope::kErrors: return "the error policy and the exit code cover the whole run";
+    case OptionScope::kOutputs: return "the outputs cover the whole run, every phase in them";
+    case OptionScope::kJournal: return "one journal records the whole run's writes, phase after phase";
+  }
+  return "";
 }
 
 const std::vector<JobOption>& job_options() { return kOptions; }

@@ -8,6 +8,7 @@
 #ifndef IOPULSE_JOB_JOB_OPTIONS_H_
 #define IOPULSE_JOB_JOB_OPTIONS_H_
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +38,39 @@ std::string_view topic_name(OptionTopic topic);
 // "Workload: IO sizes, op mix, queue depth", the heading of the group.
 std::string_view topic_title(OptionTopic topic);
 
+// Where an option may be given in a job file of phases.  A phase changes
+// the workload (kPhase); the other scopes hold for the whole run and are
+// given before the first [[phase]] or on the command line.
+enum class OptionScope {
+  kPhase,    // the workload, the stop condition: a phase may change it
+  kFiles,    // which files and how they are prepared: planned once for every phase
+  kEngine,   // which engine: loaded once (its options may change per phase)
+  kErrors,   // the error policy: it and the exit code cover the whole run
+  kOutputs,  // results, time series, metrics: they cover the whole run
+  kJournal,  // the verify journal: it records the whole run's writes
+};
+// Why an option of `scope` is not accepted inside a phase ("" for kPhase).
+std::string_view scope_reason(OptionScope scope);
+
+// Kinds of job that refuse an option because something else of theirs says
+// it (bits of OptionRules::refused_by).
+enum OptionRefusal : uint8_t {
+  kMetadataJobs = 1 << 0,  // a data-IO option: a metadata job (--md-phases) does not use it
+  kReplayJobs = 1 << 1,    // the trace of --replay says what each IO does, where and when
+};
+
+// What the option table says about an option beyond parsing it: each rule
+// is read where it applies (the job file, the builder's checks), never
+// kept again in a list of names.
+struct OptionRules {
+  OptionScope scope = OptionScope::kPhase;
+  uint8_t refused_by = 0;  // OptionRefusal bits
+  // Options of one group replace each other across the layers of a job
+  // file (a phase's total-ops replaces the global duration rather than
+  // adding a second stop condition); empty: only the option itself.
+  std::string_view replaces = {};
+};
+
 struct JobOption {
   std::string_view name;        // "block-size"
   OptionTopic topic;            // the --help group
@@ -48,6 +82,7 @@ struct JobOption {
   std::string_view help;
   // Applies `text` to the job; `label` names the option in messages.
   void (*apply)(JobSpecBuilder& job, const std::string& text, const std::string& label);
+  OptionRules rules = {};
 };
 
 // Every job option, in the order --help shows them.

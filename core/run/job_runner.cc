@@ -398,12 +398,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
 
   const uint64_t start_ns = window_start_ns();
   uint64_t end_ns = start_ns;
-  OpStatsSet totals;
   std::vector<OpStatsSet> group_totals(groups_.size());
   for (size_t wi = 0; wi < workers.size(); ++wi) {
     if (abandoned[wi]) continue;
     const auto& w = workers[wi];
-    totals.merge(w->stats());
+    result.MeasuredCounters::merge(w->counters());
     {
       OpStats done = w->stats().data_total();
       done.merge(w->stats()[OpKind::kSync]);
@@ -412,12 +411,6 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       result.worker_ops.push_back(done.ops);
     }
     group_totals[group_of[wi]].merge(w->stats());
-    result.read_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kRead)]);
-    result.write_intended.merge(w->intended_latency()[static_cast<size_t>(OpKind::kWrite)]);
-    result.schedule_lag.merge(w->schedule_lag());
-    result.replay_lag.merge(w->replay_lag());
-    result.verify_failures += w->verify_failures();
-    result.lock_conflicts += w->lock_conflicts();
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());
     end_ns = std::max(end_ns, w->finish_ns());
@@ -468,24 +461,19 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   if (any_abandoned) {
     // An abandoned worker's statistics are what it delivered: the totals
     // are the time series' sum, which has every finished worker's whole
-    // statistics and the abandoned ones' closed intervals.
-    totals = emitter.cumulative();
+    // statistics and the abandoned ones' closed intervals (the latencies
+    // beyond the op counts stay the finished workers').
+    result.assign_ops(emitter.cumulative());
   }
-  result.read = totals[OpKind::kRead];
-  result.write = totals[OpKind::kWrite];
-  result.sync = totals[OpKind::kSync];
-  result.trim = totals[OpKind::kTrim];
   if (spec_.io_priority != 0) {
     result.io_priority = spec_.io_priority;
     result.io_priority_percent = spec_.io_priority_percent;
-    result.priority = totals.priority;
   }
-  for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) result.meta.kinds[k] = totals.kinds[k];
 
   // IOs of the pass: reads, writes and trims (a trim takes a block of the
   // pass as a write would).
-  const OpStats data = totals.data_total();
-  const uint64_t done_ops = data.ops + data.errors + totals[OpKind::kTrim].ops + totals[OpKind::kTrim].errors;
+  const OpStats data = result.total();
+  const uint64_t done_ops = data.ops + data.errors + result.trim.ops + result.trim.errors;
   if (any_abandoned) {
     result.stop_reason = StopReason::kIncomplete;
   } else if (result.interrupted) {

@@ -16,6 +16,7 @@
 
 #include "stats/access_heatmap.h"
 #include "stats/latency_histogram.h"
+#include "stats/measured_counters.h"
 #include "stats/op_stats_set.h"
 
 namespace iopulse {
@@ -58,6 +59,20 @@ class WorkerThread {
   virtual std::exception_ptr setup_error() const = 0;
   virtual std::exception_ptr run_error() const = 0;
   virtual const std::vector<std::string>& error_messages() const = 0;
+
+  // Everything above that adds up, in the shape each level merges (after
+  // finished()).
+  MeasuredCounters counters() const {
+    MeasuredCounters c;
+    c.assign_ops(stats());
+    c.read_intended = intended_latency()[static_cast<size_t>(OpKind::kRead)];
+    c.write_intended = intended_latency()[static_cast<size_t>(OpKind::kWrite)];
+    c.schedule_lag = schedule_lag();
+    c.replay_lag = replay_lag();
+    c.verify_failures = verify_failures();
+    c.lock_conflicts = lock_conflicts();
+    return c;
+  }
 };
 
 }  // namespace iopulse

@@ -10,24 +10,22 @@
 #include <string>
 #include <vector>
 
-#include "stats/op_stats.h"
-#include "stats/op_stats_set.h"
+#include "stats/measured_counters.h"
 #include "stats/resource_usage.h"
 #include "stats/stop_reason.h"
 
 namespace iopulse {
 
 // One rank's own numbers over its own window (its first worker seeing the
-// start barrier's release to its last completion).
-struct RankResult {
+// start barrier's release to its last completion): its counters and who it
+// was.
+struct RankResult : MeasuredCounters {
   uint32_t rank = 0;
   std::string host;
   uint32_t workers = 0;
   std::string target;         // its target path, placeholders expanded
   uint64_t window_ns = 0;
   StopReason stop_reason = StopReason::kNone;
-  OpStats read, write, sync, trim;
-  OpStatsSet meta;                    // metadata kinds (RunResult::meta)
   std::vector<uint64_t> worker_ops;   // per worker of the rank (RunResult::worker_ops)
   ResourceUsage resources;
 };

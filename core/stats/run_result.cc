@@ -8,25 +8,21 @@ namespace iopulse {
 
 void RunResult::add_phase(const RunResult& p) {
   const uint64_t offset = window_ns;
-  read.merge(p.read);
-  write.merge(p.write);
-  sync.merge(p.sync);
-  trim.merge(p.trim);
-  meta.merge(p.meta);
+  MeasuredCounters::merge(p);
+  // The priority split adds up only over phases that asked for one
+  // priority; a phase without --io-priority brings an empty split.
   if (p.io_priority != 0 && !mixed_priorities) {
     if (io_priority == 0) {
       io_priority = p.io_priority;
       io_priority_percent = p.io_priority_percent;
     }
-    if (io_priority == p.io_priority && io_priority_percent == p.io_priority_percent) {
-      priority.merge(p.priority);
-    } else {
+    if (io_priority != p.io_priority || io_priority_percent != p.io_priority_percent) {
       mixed_priorities = true;
       io_priority = 0;
       io_priority_percent = 0;
-      priority = PrioritySplit{};
     }
   }
+  if (mixed_priorities) priority = PrioritySplit{};
   worker_ops = p.worker_ops;  // the last phase's
   window_ns += p.window_ns;
   resources.add(p.resources);
@@ -61,14 +57,8 @@ void RunResult::add_phase(const RunResult& p) {
     else heatmap->merge(*p.heatmap);
   }
   rate_limited |= p.rate_limited;
-  read_intended.merge(p.read_intended);
-  write_intended.merge(p.write_intended);
-  schedule_lag.merge(p.schedule_lag);
   replay_timed |= p.replay_timed;
-  replay_lag.merge(p.replay_lag);
-  lock_conflicts += p.lock_conflicts;
   verifying |= p.verifying;
-  verify_failures += p.verify_failures;
   if (p.cluster) {
     // Each rank's numbers add up over the phases like the job's; the
     // first-done and last-done views belong to one phase each.
@@ -80,11 +70,7 @@ void RunResult::add_phase(const RunResult& p) {
       for (size_t r = 0; r < cluster->per_rank.size() && r < p.cluster->per_rank.size(); ++r) {
         RankResult& mine = cluster->per_rank[r];
         const RankResult& theirs = p.cluster->per_rank[r];
-        mine.read.merge(theirs.read);
-        mine.write.merge(theirs.write);
-        mine.sync.merge(theirs.sync);
-        mine.trim.merge(theirs.trim);
-        mine.meta.merge(theirs.meta);
+        mine.MeasuredCounters::merge(theirs);
         mine.worker_ops = theirs.worker_ops;
         mine.window_ns += theirs.window_ns;
         mine.stop_reason = theirs.stop_reason;

@@ -19,6 +19,7 @@
 #include "stats/clock_report.h"
 #include "stats/cluster_summary.h"
 #include "stats/interval_stats.h"
+#include "stats/measured_counters.h"
 #include "stats/op_stats.h"
 #include "stats/op_stats_set.h"
 #include "stats/priority_split.h"
@@ -39,7 +40,9 @@ struct EngineIdentity {
   std::vector<std::pair<std::string, std::string>> settings;
 };
 
-struct RunResult {
+// The counters (merged over all workers, phases and ranks) are the
+// MeasuredCounters it extends.
+struct RunResult : MeasuredCounters {
   std::string phase;            // the phase's name in a job file with phases, else empty
   nlohmann::json config;        // the effective job, as given by the caller
   nlohmann::json steady_state;  // --steady-state: SteadyStateDetector::to_json(), else null
@@ -47,21 +50,13 @@ struct RunResult {
   std::string iopulse_version;  // IOPULSE_VERSION of the host
   std::string started_at;       // wall-clock start of the window, ISO 8601 UTC
   uint64_t window_ns = 0;       // measured window: first worker past the start barrier to stop condition
-  OpStats read;                 // merged over all workers
-  OpStats write;
-  OpStats sync;                 // fsync and fdatasync operations
-  OpStats trim;                 // trims; bytes: the bytes discarded (never bandwidth)
-  // Metadata operations, one kind each ([kFirstMetaKind, kNumOpKinds); the
-  // data kinds of this set stay empty: they are read, write and sync above).
-  OpStatsSet meta;
-  // With --io-priority: the job's priority (IOP_IOPRIO_VALUE), the share of
-  // reads and writes that carried it, and the reads and writes split by
-  // priority (stats/priority_split.h).  io_priority 0: none; for a run of
-  // phases, also when its phases asked for different priorities (each
-  // phase then reports its own).
+  // With --io-priority: the job's priority (IOP_IOPRIO_VALUE) and the share
+  // of reads and writes that carried it (`priority` holds the split).
+  // io_priority 0: none; for a run of phases, also when its phases asked
+  // for different priorities (each phase then reports its own, and the
+  // run's split is empty).
   uint16_t io_priority = 0;
   uint32_t io_priority_percent = 0;
-  PrioritySplit priority;
   bool mixed_priorities = false;
   // Operations (data or metadata) each worker completed, in job-wide worker
   // order: how far each got when a time limit stopped them all (stonewall).
@@ -86,28 +81,15 @@ struct RunResult {
 
   std::optional<AccessHeatmap> heatmap;  // with --heatmap
 
-  // With a rate limit: latency from each IO's intended start on the
-  // schedule (coordinated omission corrected), beside the service latency.
+  // With a rate limit the intended-start latencies and the schedule lag
+  // are measured; with --replay on a timed schedule, the replay lag.
   bool rate_limited = false;
-  LatencyHistogram read_intended, write_intended;
-  // The host's schedule lag: per IO, how long after it could start (due on
-  // the schedule and a slot free) it was submitted.  Latency from the
-  // intended start = service latency + this lag + waiting for a free slot
-  // (every slot busy: the device's queueing, or a backlog left by a late
-  // host).
-  LatencyHistogram schedule_lag;
-  // --replay on a timed schedule: per IO, how long after its recorded time
-  // (scaled by --replay-speed) it was submitted; includes waiting for a
-  // free slot when the target is slower than the recording.
   bool replay_timed = false;
-  LatencyHistogram replay_lag;
 
-  uint64_t lock_conflicts = 0;   // --lock-mode: IOs that found their range locked by another worker
   std::vector<int> worker_cpus;  // the CPU each worker last ran on
   std::vector<int> worker_numa_nodes;  // the node holding each worker's buffers (-1: no --numa-zones)
 
   bool verifying = false;        // --verify or --verify-only
-  uint64_t verify_failures = 0;  // blocks read back that failed verification
   // --verify-journal: the journal, the newest epoch taken, and the blocks it
   // holds a durable generation for at the end of the job.
   std::string verify_journal;
@@ -149,13 +131,6 @@ struct RunResult {
   // appended after the earlier phases', each interval carrying the phase's
   // name and numbered on from theirs, as in the streamed files.
   void add_phase(const RunResult& phase);
-
-  // Reads and writes merged.
-  OpStats total() const {
-    OpStats sum = read;
-    sum.merge(write);
-    return sum;
-  }
 };
 
 }  // namespace iopulse

@@ -107,7 +107,12 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   r.result.write.latency = sample_histogram(6, 10);
   r.result.resources.user_s = 1.5;
   r.result.resources.max_rss_bytes = 1 << 20;
-  r.verify_failures = 1;
+  r.result.verify_failures = 1;
+  r.result.lock_conflicts = 5;
+  r.result.meta[OpKind::kStat].ops = 9;
+  r.result.priority.others.read.ops = 2;
+  r.result.replay_lag = sample_histogram(3, 7);
+  r.result.schedule_lag = sample_histogram(4, 2);
   r.interrupted = true;
   r.error_messages = {"read of 4096 bytes at offset 0 in 'x': Input/output error"};
   r.groups.push_back({"scan", {}, {}, {}, {}});
@@ -124,7 +129,12 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   expect_same(back.result.write.latency, r.result.write.latency);
   EXPECT_EQ(back.result.resources.user_s, 1.5);
   EXPECT_EQ(back.result.resources.max_rss_bytes, 1u << 20);
-  EXPECT_EQ(back.verify_failures, 1u);
+  EXPECT_EQ(back.result.verify_failures, 1u);
+  EXPECT_EQ(back.result.lock_conflicts, 5u);
+  EXPECT_EQ(back.result.meta[OpKind::kStat].ops, 9u);
+  EXPECT_EQ(back.result.priority.others.read.ops, 2u);
+  expect_same(back.result.replay_lag, r.result.replay_lag);
+  expect_same(back.result.schedule_lag, r.result.schedule_lag);
   EXPECT_TRUE(back.interrupted);
   EXPECT_EQ(back.error_messages, r.error_messages);
   ASSERT_EQ(back.groups.size(), 1u);
