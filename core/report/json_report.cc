@@ -256,7 +256,7 @@ json result_to_json(const RunResult& result) {
     j["schedule_lag_ns"] = latency_to_json(result.schedule_lag);
   }
   if (result.replay_timed) j["replay_lag_ns"] = latency_to_json(result.replay_lag);
-  if (result.config.is_object() && result.config.contains("lock_mode")) j["lock_conflicts"] = result.lock_conflicts;
+  if (result.locking) j["lock_conflicts"] = result.lock_conflicts;
   if (!result.worker_cpus.empty()) {
     json workers = json::array();
     for (size_t i = 0; i < result.worker_cpus.size(); ++i) {

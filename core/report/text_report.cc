@@ -266,7 +266,7 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
                                         format_latency_ns(static_cast<double>(lag.percentile(99.9))),
                                         format_latency_ns(static_cast<double>(lag.max())), lag.count()));
   }
-  if (result.config.is_object() && result.config.contains("lock_mode")) {
+  if (result.locking) {
     line(out, "locks", fmt::format("{} IO(s) found their range locked by another worker and waited",
                                    result.lock_conflicts));
   }

@@ -446,6 +446,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   }
   result.replay_timed = !spec_.replay.empty() && spec_.replay_speed > 0;
   result.rate_limited = spec_.rate_iops != 0 || spec_.rate_bw != 0 || result.replay_timed;
+  result.locking = spec_.lock_mode != LockMode::kNone;
   result.verifying = spec_.verify || spec_.verify_only;
   {
     std::vector<uint32_t> pinned = spec_.cpu_cores;

@@ -625,7 +625,7 @@ void Worker::run_loop(uint64_t start_ns) {
         if (!kPlain && replay_ && rate_limited) {
           replay_lag_.record(slot.submit_ns > slot.intended_ns ? slot.submit_ns - slot.intended_ns : 0);
         }
-        record_failure(slot, cqe.res);
+        record_failure(slot, cqe);
         if (!kPlain && generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) {
           generations_->forget(slot.block);
         }
@@ -1068,19 +1068,28 @@ void Worker::roll_interval(uint64_t now, bool last) {
   if (last) mailbox_->collect();
 }
 
-void Worker::record_failure(const IoSlot& slot, int64_t res) {
+void Worker::record_failure(const IoSlot& slot, const iop_cqe& cqe) {
+  const int64_t res = cqe.res;
   OpStats& st = interval_->of(slot.io.op);
   ++st.errors;
+  // More bytes than the IO asked for is the engine's fault, not the
+  // device's: it ends the run whatever --continue-on-error says.
+  const bool engine_wrong = res > static_cast<int64_t>(slot.io.len);
   if (error_messages_.size() < kMaxErrorMessages) {
+    const std::string io = fmt::format("{} of {} bytes at offset {} in '{}'", op_name(slot.io.op), slot.io.len,
+                                       slot.io.offset, regions_[slot.region].file->path);
+    // The engine's own explanation when it has one (which step failed,
+    // what the kernel said), valid until its next submit() or reap().
+    std::string text;
+    if ((cqe.flags & IOP_CQE_ERROR_TEXT) != 0 && !engine_wrong) text = engine_->error_text(cqe.user_data);
     error_messages_.push_back(
-        res < 0 ? fmt::format("{} of {} bytes at offset {} in '{}': {}", op_name(slot.io.op),
-                              slot.io.len, slot.io.offset, regions_[slot.region].file->path,
-                              std::strerror(static_cast<int>(-res)))
-                : fmt::format("{} of {} bytes at offset {} in '{}': short transfer of {} bytes",
-                              op_name(slot.io.op), slot.io.len, slot.io.offset,
-                              regions_[slot.region].file->path, res));
+        !text.empty()  ? fmt::format("{}: {}", io, text)
+        : res < 0      ? fmt::format("{}: {}", io, std::strerror(static_cast<int>(-res)))
+        : engine_wrong ? fmt::format("{}: engine '{}' completed it with {} bytes, more than the IO asked for",
+                                     io, setup_.engine->name, res)
+                       : fmt::format("{}: short transfer of {} bytes", io, res));
   }
-  if (!setup_.spec->continue_on_error) {
+  if (!setup_.spec->continue_on_error || engine_wrong) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->request_stop();
   }

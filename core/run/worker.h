@@ -246,8 +246,9 @@ class Worker final : public WorkerThread {
   void roll_interval(uint64_t now, bool last = false);
   // Stores the progress counters (with setup.publish_progress).
   void publish_progress();
-  // Cold path: a completion that failed or moved fewer bytes than asked.
-  void record_failure(const IoSlot& slot, int64_t res);
+  // Cold path: a completion that failed, or moved another number of bytes
+  // than asked (more is the engine's fault and ends the run).
+  void record_failure(const IoSlot& slot, const iop_cqe& cqe);
 
   WorkerSetup setup_;
   const WorkerAssignment& assignment_;

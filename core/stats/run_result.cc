@@ -58,6 +58,7 @@ void RunResult::add_phase(const RunResult& p) {
   }
   rate_limited |= p.rate_limited;
   replay_timed |= p.replay_timed;
+  locking |= p.locking;
   verifying |= p.verifying;
   if (p.cluster) {
     // Each rank's numbers add up over the phases like the job's; the

@@ -89,6 +89,7 @@ struct RunResult : MeasuredCounters {
   std::vector<int> worker_cpus;  // the CPU each worker last ran on
   std::vector<int> worker_numa_nodes;  // the node holding each worker's buffers (-1: no --numa-zones)
 
+  bool locking = false;          // --lock-mode: lock_conflicts is reported
   bool verifying = false;        // --verify or --verify-only
   // --verify-journal: the journal, the newest epoch taken, and the blocks it
   // holds a durable generation for at the end of the job.

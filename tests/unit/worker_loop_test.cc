@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// The worker loop driven in-process against a scripted engine, in the
+// manner of LevelDB's fake Env: the engine below is an iop_engine_desc
+// defined in this file (no shared object), completes each IO with what the
+// test's script says, hands completions back a few per reap() when asked,
+// and records every IO it was given.  The tests compare the host's results
+// with that record (the engine is the independent observer): exact op
+// budgets, a complete pass touching every byte once, errors and short
+// transfers counted and named, syncs after every N writes, nothing left in
+// flight when the engine is destroyed, seeds that repeat.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "iopulse/engine.h"
+#include "job/job_options.h"
+#include "run/job_runner.h"
+#include "stats/run_result.h"
+#include "target/target_layout.h"
+
+namespace iopulse {
+namespace {
+
+// One IO as the engine saw it.
+struct SeenIo {
+  int instance;
+  uint8_t op;
+  uint64_t offset;
+  uint32_t len;
+};
+
+// What the engine does and what it saw, shared by every instance of a run
+// (one per worker).  The test sets the script before the run and reads the
+// record after it.
+struct ScriptedEngine {
+  // The result of the n-th IO (0-based, in submission order across the
+  // instances) given the IO; default: success (len, or 0 for syncs).
+  std::function<int64_t(uint64_t n, const iop_io& io)> result;
+  uint32_t reap_at_most = UINT32_MAX;  // completions handed back per reap()
+  bool explains_errors = false;        // failed completions carry IOP_CQE_ERROR_TEXT
+
+  std::mutex mu;
+  std::vector<SeenIo> seen;
+  std::vector<uint32_t> submit_batches;  // n of every submit() call
+  uint32_t most_in_flight = 0;           // over every instance
+  uint64_t duplicate_user_data = 0;      // submitted while still in flight
+  uint64_t left_in_flight = 0;           // at destroy(), over every instance
+  int instances = 0;
+
+  void reset() {
+    std::lock_guard lock(mu);
+    result = nullptr;
+    reap_at_most = UINT32_MAX;
+    explains_errors = false;
+    seen.clear();
+    submit_batches.clear();
+    most_in_flight = 0;
+    duplicate_user_data = 0;
+    left_in_flight = 0;
+    instances = 0;
+  }
+};
+
+ScriptedEngine g_engine;
+
+}  // namespace
+}  // namespace iopulse
+
+struct iop_engine {
+  int instance;
+  std::vector<iop_cqe> done;  // completed, not yet reaped, in order
+  std::set<uint64_t> in_flight;
+};
+
+namespace iopulse {
+namespace {
+
+int32_t scripted_create(const iop_engine_config*, iop_engine** out, iop_error*) {
+  std::lock_guard lock(g_engine.mu);
+  *out = new iop_engine{g_engine.instances++, {}, {}};
+  return 0;
+}
+
+void scripted_destroy(iop_engine* e) {
+  {
+    std::lock_guard lock(g_engine.mu);
+    g_engine.left_in_flight += e->in_flight.size();
+  }
+  delete e;
+}
+
+int32_t scripted_open_file(iop_engine*, const iop_file_desc*, iop_error*) { return 0; }
+int32_t scripted_close_file(iop_engine*, int32_t, iop_error*) { return 0; }
+
+int32_t scripted_submit(iop_engine* e, iop_io* const* ios, uint32_t n, uint32_t flags) {
+  if (flags != 0) return -EINVAL;
+  std::lock_guard lock(g_engine.mu);
+  g_engine.submit_batches.push_back(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const iop_io& io = *ios[i];
+    const uint64_t index = g_engine.seen.size();
+    g_engine.seen.push_back({e->instance, io.op, io.offset, io.len});
+    if (!e->in_flight.insert(io.user_data).second) ++g_engine.duplicate_user_data;
+    int64_t res = io.op == IOP_OP_READ || io.op == IOP_OP_WRITE ? io.len : 0;
+    if (g_engine.result) res = g_engine.result(index, io);
+    const uint32_t cqe_flags = res < 0 && g_engine.explains_errors ? IOP_CQE_ERROR_TEXT : 0;
+    e->done.push_back({io.user_data, res, 0, cqe_flags, 0});
+  }
+  g_engine.most_in_flight = std::max<uint32_t>(g_engine.most_in_flight, static_cast<uint32_t>(e->in_flight.size()));
+  return static_cast<int32_t>(n);
+}
+
+int32_t scripted_reap(iop_engine* e, iop_cqe* out, uint32_t max, uint32_t, uint64_t) {
+  uint32_t n = std::min<uint32_t>({max, static_cast<uint32_t>(e->done.size()), g_engine.reap_at_most});
+  for (uint32_t i = 0; i < n; ++i) {
+    out[i] = e->done[i];
+    e->in_flight.erase(out[i].user_data);
+  }
+  e->done.erase(e->done.begin(), e->done.begin() + n);
+  return static_cast<int32_t>(n);
+}
+
+int32_t scripted_error_text(iop_engine*, uint64_t user_data, iop_error* out) {
+  std::snprintf(out->message, sizeof out->message, "scripted step 3 of IO %llu failed",
+                static_cast<unsigned long long>(user_data));
+  return 0;
+}
+
+const iop_engine_desc kScriptedDesc = [] {
+  iop_engine_desc d{};
+  d.struct_size = sizeof d;
+  d.abi_major = IOP_ABI_MAJOR;
+  d.abi_minor = IOP_ABI_MINOR;
+  d.name = "scripted";
+  d.version = "1";
+  d.description = "the worker loop tests' engine";
+  d.caps = IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_ERROR_TEXT;
+  d.required_caps = IOP_REQ_DISKLESS;
+  d.max_queue_depth = 1024;
+  d.create = scripted_create;
+  d.destroy = scripted_destroy;
+  d.open_file = scripted_open_file;
+  d.close_file = scripted_close_file;
+  d.submit = scripted_submit;
+  d.reap = scripted_reap;
+  d.error_text = scripted_error_text;
+  return d;
+}();
+
+class WorkerLoop : public ::testing::Test {
+ protected:
+  void SetUp() override { g_engine.reset(); }
+
+  // Runs a job given as options (without "--") against the scripted engine.
+  RunResult run(const std::vector<std::pair<std::string, std::string>>& options) {
+    JobSpecBuilder builder;
+    builder.apply("target", "/scripted/target", "--target");
+    builder.apply("engine", "scripted", "--engine");
+    for (const auto& [name, value] : options) builder.apply(name, value, "--" + name);
+    spec_ = builder.build();
+    layout_ = TargetLayout::plan(spec_, /*diskless=*/true);
+    EngineBinding binding;
+    binding.desc = &kScriptedDesc;
+    binding.queue_depth = spec_.queue_depth;
+    JobRunner runner(spec_, layout_, binding);
+    RunResult result;
+    runner.run(result);
+    return result;
+  }
+
+  // Every IO handed to the engine was reaped and nothing was in flight twice.
+  void expect_clean_engine(uint32_t queue_depth) {
+    EXPECT_EQ(g_engine.left_in_flight, 0u) << "IOs still in flight when the engine was destroyed";
+    EXPECT_EQ(g_engine.duplicate_user_data, 0u) << "a user_data submitted while in flight";
+    EXPECT_LE(g_engine.most_in_flight, queue_depth);
+  }
+
+  uint64_t seen(uint8_t op) const {
+    return static_cast<uint64_t>(std::count_if(g_engine.seen.begin(), g_engine.seen.end(),
+                                               [op](const SeenIo& s) { return s.op == op; }));
+  }
+
+  JobSpec spec_;
+  TargetLayout layout_;
+};
+
+TEST_F(WorkerLoop, AnOpBudgetIsIssuedExactlyAcrossWorkers) {
+  const RunResult r = run({{"file-size", "1M"}, {"threads", "3"}, {"queue-depth", "8"}, {"random", ""},
+                           {"read-percent", "70"}, {"total-ops", "1001"}});
+  EXPECT_EQ(g_engine.seen.size(), 1001u);
+  EXPECT_EQ(r.read.ops, seen(IOP_OP_READ));
+  EXPECT_EQ(r.write.ops, seen(IOP_OP_WRITE));
+  EXPECT_EQ(r.read.ops + r.write.ops, 1001u);
+  EXPECT_EQ(r.read.bytes, r.read.ops * 4096);
+  EXPECT_EQ(g_engine.instances, 3);
+  expect_clean_engine(8);
+}
+
+TEST_F(WorkerLoop, CompletionsHandedBackOneAtATimeStillAccountForEveryIo) {
+  g_engine.reap_at_most = 1;
+  const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "16"}, {"random", ""}, {"total-ops", "500"}});
+  EXPECT_EQ(g_engine.seen.size(), 500u);
+  EXPECT_EQ(r.read.ops, 500u);
+  EXPECT_EQ(r.read.latency.count(), 500u);
+  expect_clean_engine(16);
+}
+
+// Without another stop a job makes one pass: every byte of the region once,
+// with a mix of sizes too, never past the end.
+TEST_F(WorkerLoop, ACompletePassWithASizeMixTouchesEveryByteOnce) {
+  const uint64_t size = 4 << 20;
+  const RunResult r = run({{"file-size", "4M"}, {"threads", "2"}, {"queue-depth", "8"}, {"random", ""},
+                           {"block-size", "4k:50,16k:30,64k:20"}, {"read-percent", "50"}});
+  std::vector<std::pair<uint64_t, uint64_t>> pieces;
+  uint64_t bytes = 0;
+  for (const SeenIo& s : g_engine.seen) {
+    ASSERT_LE(s.offset + s.len, size) << "an IO past the end";
+    pieces.emplace_back(s.offset, s.offset + s.len);
+    bytes += s.len;
+  }
+  std::sort(pieces.begin(), pieces.end());
+  uint64_t at = 0;
+  for (const auto& [begin, end] : pieces) {
+    ASSERT_EQ(begin, at) << (begin < at ? "bytes touched twice" : "bytes never touched");
+    at = end;
+  }
+  EXPECT_EQ(at, size);
+  EXPECT_EQ(bytes, size);
+  EXPECT_EQ(r.read.bytes + r.write.bytes, size);
+  std::set<uint32_t> sizes;
+  for (const SeenIo& s : g_engine.seen) sizes.insert(s.len);
+  EXPECT_EQ(sizes, (std::set<uint32_t>{4096, 16384, 65536}));
+  expect_clean_engine(8);
+}
+
+TEST_F(WorkerLoop, EngineErrorsAreCountedWithTheirTextAndStopTheRun) {
+  g_engine.result = [](uint64_t n, const iop_io& io) -> int64_t { return n == 40 ? -EIO : int64_t{io.len}; };
+  const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "4"}, {"total-ops", "200"}});
+  EXPECT_EQ(r.read.errors, 1u);
+  EXPECT_EQ(r.stop_reason, StopReason::kError);
+  ASSERT_FALSE(r.error_messages.empty());
+  EXPECT_NE(r.error_messages.front().find(std::strerror(EIO)), std::string::npos) << r.error_messages.front();
+  // Stopped soon after the failure: what was in flight then, and no more.
+  EXPECT_LE(g_engine.seen.size(), 40u + 1 + 4);
+  EXPECT_EQ(r.read.ops, g_engine.seen.size() - 1);
+  expect_clean_engine(4);
+}
+
+TEST_F(WorkerLoop, WithContinueOnErrorEveryFailureIsCountedAndTheRestSucceed) {
+  g_engine.result = [](uint64_t n, const iop_io& io) -> int64_t {
+    if (n % 7 == 3) return -EIO;
+    if (n % 11 == 5) return io.len / 2;  // a short transfer
+    return io.len;
+  };
+  const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "8"}, {"random", ""}, {"total-ops", "700"},
+                           {"continue-on-error", ""}});
+  uint64_t failed = 0;
+  for (uint64_t n = 0; n < 700; ++n) failed += n % 7 == 3 || n % 11 == 5;
+  EXPECT_EQ(g_engine.seen.size(), 700u);
+  EXPECT_EQ(r.read.errors, failed);
+  EXPECT_EQ(r.read.ops, 700u - failed);
+  EXPECT_EQ(r.read.bytes, (700u - failed) * 4096);
+  bool short_named = false;
+  for (const std::string& m : r.error_messages) short_named |= m.find("short transfer") != std::string::npos;
+  EXPECT_TRUE(short_named);
+  expect_clean_engine(8);
+}
+
+// A failure the engine explains is reported in the engine's words.
+TEST_F(WorkerLoop, AFailureTheEngineExplainsIsReportedInItsWords) {
+  g_engine.explains_errors = true;
+  g_engine.result = [](uint64_t n, const iop_io& io) -> int64_t { return n == 10 ? -EIO : int64_t{io.len}; };
+  const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "1"}, {"total-ops", "50"}});
+  ASSERT_EQ(r.error_messages.size(), 1u);
+  EXPECT_NE(r.error_messages[0].find("in '/scripted/target': scripted step 3 of IO 0 failed"), std::string::npos)
+      << r.error_messages[0];
+}
+
+// An engine that says it moved more bytes than asked is wrong, whatever
+// the error policy: the run ends, naming the engine.
+TEST_F(WorkerLoop, ACompletionOfMoreBytesThanAskedEndsTheRunNamingTheEngine) {
+  g_engine.result = [](uint64_t n, const iop_io& io) -> int64_t { return n == 20 ? int64_t{io.len} + 512 : io.len; };
+  const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "4"}, {"total-ops", "200"}, {"continue-on-error", ""}});
+  EXPECT_EQ(r.stop_reason, StopReason::kError);
+  EXPECT_EQ(r.read.errors, 1u);
+  ASSERT_EQ(r.error_messages.size(), 1u);
+  EXPECT_NE(r.error_messages[0].find("engine 'scripted' completed it with 4608 bytes, more than the IO asked for"),
+            std::string::npos)
+      << r.error_messages[0];
+  EXPECT_LE(g_engine.seen.size(), 20u + 1 + 4);
+  expect_clean_engine(4);
+}
+
+TEST_F(WorkerLoop, AnFsyncFollowsEveryNWrites) {
+  const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "4"}, {"write-percent", "100"},
+                           {"fsync-every", "5"}, {"total-ops", "100"}});
+  uint64_t writes_since = 0, syncs = 0;
+  for (const SeenIo& s : g_engine.seen) {
+    if (s.op == IOP_OP_FSYNC) {
+      EXPECT_EQ(writes_since, 5u) << "an fsync after " << writes_since << " writes";
+      writes_since = 0;
+      ++syncs;
+    } else {
+      ASSERT_EQ(s.op, IOP_OP_WRITE);
+      ++writes_since;
+    }
+  }
+  EXPECT_GT(syncs, 0u);
+  EXPECT_EQ(r.sync.ops, syncs);
+  EXPECT_EQ(r.write.ops, seen(IOP_OP_WRITE));
+  expect_clean_engine(4);
+}
+
+TEST_F(WorkerLoop, TheSameSeedRepeatsTheOffsetsAndAnotherDoesNot) {
+  auto offsets = [&](const std::string& seed) {
+    g_engine.reset();
+    run({{"file-size", "64M"}, {"queue-depth", "4"}, {"random", ""}, {"total-ops", "300"}, {"seed", seed}});
+    std::vector<uint64_t> out;
+    for (const SeenIo& s : g_engine.seen) out.push_back(s.offset);
+    return out;
+  };
+  const std::vector<uint64_t> a = offsets("7"), b = offsets("7"), c = offsets("8");
+  ASSERT_EQ(a.size(), 300u);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+}  // namespace
+}  // namespace iopulse
