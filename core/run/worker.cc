@@ -295,6 +295,7 @@ void Worker::setup() {
     if (!content.plain()) content_ = std::make_unique<BlockContent>(content, setup_.global_index, max_io);
   }
   if (spec.verify || spec.verify_only) {
+    verified_dedupe_ = DedupeLayout(spec.content(setup_.working_set_bytes), spec.block_size);
     inflight_blocks_ = std::make_unique<InflightBlocks>(qd);
     if (spec.verify && spec.read_percent < 100) {
       generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks, setup_.generation_epoch);
@@ -770,7 +771,12 @@ void Worker::run_loop(uint64_t start_ns) {
   ++writes_since_sync_;
   if (inflight_blocks_) {
     slot.generation = generations_ ? generations_->next_generation(block) : 0;
-    fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail_for(len, compress_percent_));
+    const uint32_t zero_tail = zero_tail_for(len, compress_percent_);
+    if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(io.offset)) [[unlikely]] {
+      fill_working_set_block(io.buf, len, setup_.spec->seed, *k, zero_tail);
+    } else {
+      fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail);
+    }
   } else if (content_) {
     content_->fill(io.buf, len);
   } else if (write_data_ != nullptr) {
@@ -924,6 +930,13 @@ inline bool Worker::next_piece(uint64_t* unit, uint32_t* units) {
 
 void Worker::check_read(const IoSlot& slot) {
   const JobSpec& spec = *setup_.spec;
+  if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(slot.io.offset)) {
+    // Every write of this block writes working-set block k: its bytes are
+    // known whatever generation last reached it.
+    const VerifyResult r = check_working_set_block(slot.io.buf, slot.io.len, spec.seed, *k);
+    if (!r.ok) report_verify_failure(slot, r);
+    return;
+  }
   // The generation this read must find: the last write's when this run
   // wrote the block (and the region is small enough to track); otherwise at
   // least the one the verify journal holds as durable, or any.
@@ -935,7 +948,11 @@ void Worker::check_read(const IoSlot& slot) {
     durable = setup_.journal->synced(region.journal_base + slot.block - region.first_unit);
   }
   const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, spec.seed, expected, durable);
-  if (r.ok) return;
+  if (!r.ok) report_verify_failure(slot, r);
+}
+
+void Worker::report_verify_failure(const IoSlot& slot, const VerifyResult& r) {
+  const JobSpec& spec = *setup_.spec;
   ++verify_failures_;
   if (error_messages_.size() < kMaxErrorMessages) {
     error_messages_.push_back(describe(r, regions_[slot.region].file->path, slot.io.offset));
