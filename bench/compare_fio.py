@@ -201,6 +201,45 @@ CASES: list[Case] = [
         ceiling=("uring_loop", "32", "direct"),
         cpu_target=True,
     ),
+    Case(
+        name="libaio-qd16-direct-randread",
+        description="libaio, 4k random read with O_DIRECT (device bound), QD 16, 1 thread: "
+                    "the fio job-file parity case (bench/fio-jobs/direct-randread.fio)",
+        iopulse_args=("--engine", "libaio", "--queue-depth", "16", "--random", "--direct"),
+        fio_args=("--ioengine=libaio", "--rw=randread", "--iodepth=16", "--direct=1"),
+        target=0.95,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="libaio-qd16-direct-randwrite",
+        description="libaio, 4k random write with O_DIRECT (device bound), QD 16, 1 thread",
+        iopulse_args=("--engine", "libaio", "--queue-depth", "16", "--random", "--direct",
+                      "--write-percent", "100"),
+        fio_args=("--ioengine=libaio", "--rw=randwrite", "--iodepth=16", "--direct=1"),
+        target=0.95,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="io_uring-qd16-direct-randread",
+        description="io_uring, 4k random read with O_DIRECT (device bound), QD 16, 1 thread",
+        iopulse_args=("--engine", "io_uring", "--queue-depth", "16", "--random", "--direct"),
+        fio_args=("--ioengine=io_uring", "--rw=randread", "--iodepth=16", "--direct=1"),
+        target=0.95,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
+        name="io_uring-qd16-direct-randwrite",
+        description="io_uring, 4k random write with O_DIRECT (device bound), QD 16, 1 thread",
+        iopulse_args=("--engine", "io_uring", "--queue-depth", "16", "--random", "--direct",
+                      "--write-percent", "100"),
+        fio_args=("--ioengine=io_uring", "--rw=randwrite", "--iodepth=16", "--direct=1"),
+        target=0.95,
+        file="cached.dat",
+        needs_data=True,
+    ),
 ]
 
 # The bare loops (bench/<name>.c) and the libraries each links.
@@ -271,6 +310,7 @@ def read_iopulse(path: Path) -> dict:
         "cpu_s_per_mio": cpu_s / (total["ops"] / 1e6) if total["ops"] else float("nan"),
         "p50_ns": total["latency_ns"]["percentiles"]["50"],
         "p99_ns": total["latency_ns"]["percentiles"]["99"],
+        "mean_ns": total["latency_ns"]["mean"],
     }
 
 
@@ -328,6 +368,7 @@ def read_fio(path: Path) -> dict:
         "cpu_s_per_mio": cpu_s / (ops / 1e6) if ops else float("nan"),
         "p50_ns": pct.get("50.000000", 0),
         "p99_ns": pct.get("99.000000", 0),
+        "mean_ns": clat.get("mean", 0),
     }
 
 
@@ -426,6 +467,14 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
         "fio_cpu_s_per_mio": med(r["fio"]["cpu_s_per_mio"] for r in reps),
         "iopulse_p50_ns": med(r["iopulse"]["p50_ns"] for r in reps),
         "fio_p50_ns": med(r["fio"]["p50_ns"] for r in reps),
+        "iopulse_p99_ns": med(r["iopulse"]["p99_ns"] for r in reps),
+        "fio_p99_ns": med(r["fio"]["p99_ns"] for r in reps),
+        # Little's law: IOPS x mean latency = IOs between the points each
+        # tool's latency starts and ends (IOPulse: before the submit call to
+        # the return of the reap; fio's clat: after io_submit returned to
+        # when fio takes the completion), not the device's queue depth.
+        "iopulse_in_flight": med(r["iopulse"]["iops"] * r["iopulse"]["mean_ns"] / 1e9 for r in reps),
+        "fio_in_flight": med(r["fio"]["iops"] * r["fio"]["mean_ns"] / 1e9 for r in reps),
         "background_cores": med(background_cores(r) for r in reps),
     }
     if all("baseline" in r for r in reps) and args.baseline:
@@ -534,20 +583,28 @@ def share_text(s: dict) -> tuple[str, str]:
 
 
 def print_text(results: dict) -> None:
-    hdr = (f"{'case':<22} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11}"
+    hdr = (f"{'case':<30} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11}"
            f" {'ceiling':>9} {'share (min-max), CPU share':>27} {'ok':>3} {'cpu s/M IO':>17}"
            f" {'p50 latency':>19} {'bg load':>8}  target")
     print(hdr)
-    print(" " * 100 + f"{'iopulse':>8} {'fio':>8} {'iopulse':>9} {'fio':>9}")
+    print(" " * 108 + f"{'iopulse':>8} {'fio':>8} {'iopulse':>9} {'fio':>9}")
     for name, res in results["cases"].items():
         s = res["summary"]
         ceiling, share = share_text(s)
-        print(f"{name:<22} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['fio_iops']):>9}"
+        print(f"{name:<30} {fmt_iops(s['iopulse_iops']):>9} {fmt_iops(s['fio_iops']):>9}"
               f" {s['ratio']:>6.2f} {s['ratio_min']:>5.2f}-{s['ratio_max']:<5.2f}"
               f" {ceiling:>9} {share:>27} {'yes' if s['meets_target'] else 'NO':>3}"
               f" {s['iopulse_cpu_s_per_mio']:>8.3f} {s['fio_cpu_s_per_mio']:>8.3f}"
               f" {fmt_ns(s['iopulse_p50_ns']):>9} {fmt_ns(s['fio_p50_ns']):>9}"
               f" {s['background_cores']:>8.2f}  {target_text(res)}")
+    print(f"\n{'case':<30} {'p50 ratio':>9} {'p99 iopulse':>11} {'fio':>9} {'ratio':>6}"
+          f" {'in flight (IOPS x mean latency) iopulse':>40} {'fio':>6}")
+    for name, res in results["cases"].items():
+        s = res["summary"]
+        p50 = s["iopulse_p50_ns"] / s["fio_p50_ns"] if s["fio_p50_ns"] else float("nan")
+        p99 = s["iopulse_p99_ns"] / s["fio_p99_ns"] if s["fio_p99_ns"] else float("nan")
+        print(f"{name:<30} {p50:>9.2f} {fmt_ns(s['iopulse_p99_ns']):>11} {fmt_ns(s['fio_p99_ns']):>9}"
+              f" {p99:>6.2f} {s['iopulse_in_flight']:>40.2f} {s['fio_in_flight']:>6.2f}")
     if results.get("baseline"):
         print(f"\nagainst the baseline {results['baseline']}:")
         print(f"{'case':<22} {'iopulse':>9} {'baseline':>9} {'ratio':>6} {'(min-max)':>11}"

@@ -420,8 +420,9 @@ std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhas
   if (spec.verify_journal.empty()) return nullptr;
   const std::string& path = spec.verify_journal;
   if (together) {
-    throw UsageError(fmt::format("--verify-journal: '{}': not available when several ranks run the job; run it on "
-                                 "one rank", path));
+    throw UsageError(fmt::format("--verify-journal: '{}': not available when several ranks run the job (a journal "
+                                 "is one process's record of its writes; ranks do not merge theirs); accepted: one "
+                                 "rank, or several ranks without --verify-journal", path));
   }
   JournalIdentity identity;
   identity.seed = spec.seed;
@@ -484,6 +485,7 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
       o.verified = true;
       o.seed = s.seed;
       o.block_size = s.block_size;
+      o.content = s.content(data_bytes);  // its working-set blocks (--dedupe-percent)
     }
     o.job_writes_unverified |= !s.verify && s.read_percent < 100;
     }

@@ -593,15 +593,10 @@ void check_combinations(const JobSpec& spec) {
     if (spec.buffer_fill == BufferFill::kPattern) {
       throw UsageError(fmt::format("{}: --buffer-pattern cannot be used; verified blocks carry their own data", opt));
     }
-    if (spec.dedupe_percent != 0) {
-      throw UsageError(fmt::format(
-          "{}: --dedupe-percent {} cannot be used; every verified block carries its own offset and generation in "
-          "its header, so no two blocks are alike; accepted: --compress-percent (verified payloads keep it)", opt,
-          spec.dedupe_percent));
-    }
     if (spec.dedupe_unit != 0 && spec.dedupe_unit != spec.block_size) {
       throw UsageError(fmt::format("{}: --dedupe-unit {} cannot be used; a verified block is one chunk; accepted: "
-                                   "no --dedupe-unit", opt, spec.dedupe_unit));
+                                   "no --dedupe-unit, or --dedupe-unit {} (the block size)", opt, spec.dedupe_unit,
+                                   spec.block_size));
     }
   }
   if ((spec.compress_percent != 0 || spec.dedupe_percent != 0) && spec.buffer_fill == BufferFill::kPattern) {

@@ -7,7 +7,7 @@
 namespace iopulse {
 
 CompletionLedger::CompletionLedger(std::string engine, uint32_t slots)
-    : engine_(std::move(engine)), slots_(slots), marks_(slots, 0) {}
+    : engine_(std::move(engine)), slots_(slots), marks_(new bool[slots]()) {}
 
 void CompletionLedger::fail(const std::string& what) const {
   throw EngineContractError(fmt::format("engine {} broke the engine contract: {}; the run stops "

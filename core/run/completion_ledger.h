@@ -9,16 +9,23 @@
 // names the engine and what it did; nothing of the answer is used before it
 // is checked, so a wrong answer cannot index past the pool.
 //
-// Cost: one comparison per call and one byte per IO (the in-flight mark),
-// in the loop over the batch the worker makes anyway; no allocation after
-// construction.  The checks are inline (the worker's loop calls them for
-// every batch; a call into another translation unit cost about 50
-// instructions per IO at queue depth 1) and only the failures, which end the
-// run, are out of line.  Owned by one worker, used on its thread only.
+// Two forms of the same checks.  The batch form (accepted(), reaped())
+// walks an answer in a pass of its own; the per-IO form (offer(),
+// withdraw(), complete() with the count checks) is for a loop that walks
+// every IO anyway, the data worker's: it marks an IO as the loop hands it
+// over and checks each completion as the loop takes it, so the check costs
+// no pass of its own.  A worker uses one form, not both.
+//
+// Cost: one comparison per call and one byte per IO (the in-flight mark);
+// no allocation after construction.  The checks are inline (a call into
+// another translation unit cost about 50 instructions per IO at queue
+// depth 1) and only the failures, which end the run, are out of line.
+// Owned by one worker, used on its thread only.
 #ifndef IOPULSE_RUN_COMPLETION_LEDGER_H_
 #define IOPULSE_RUN_COMPLETION_LEDGER_H_
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -50,11 +57,11 @@ class CompletionLedger {
   void accepted(iop_io* const* ios, uint32_t offered, int32_t rc) {
     const uint32_t n = static_cast<uint32_t>(rc);
     if (rc < 0 || n > offered) [[unlikely]] too_many_accepted(offered, rc);
-    uint8_t* const marks = marks_.data();
+    bool* const marks = marks_.get();
     for (uint32_t i = 0; i < n; ++i) {
       const uint64_t slot = ios[i]->user_data;
-      if (slot >= slots_ || marks[slot] != 0) [[unlikely]] submitted_in_flight(slot);
-      marks[slot] = 1;
+      if (slot >= slots_ || marks[slot]) [[unlikely]] submitted_in_flight(slot);
+      marks[slot] = true;
     }
     in_flight_ += n;
   }
@@ -69,17 +76,51 @@ class CompletionLedger {
     if (rc < 0 || n > max) [[unlikely]] too_many_reaped(max, rc);
     // Clear as we go, so a second completion of the same IO in this batch
     // is seen; on failure the marks no longer matter (the run stops).
-    uint8_t* const marks = marks_.data();
+    bool* const marks = marks_.get();
     for (uint32_t i = 0; i < n; ++i) {
       const uint64_t slot = cqes[i].user_data;
-      if (slot >= slots_ || marks[slot] == 0) [[unlikely]] reaped_unknown(slot);
-      marks[slot] = 0;
+      if (slot >= slots_ || !marks[slot]) [[unlikely]] reaped_unknown(slot);
+      marks[slot] = false;
     }
     in_flight_ -= n;
   }
 
-  // IOs marked in flight.
+  // IOs marked in flight by accepted() and not yet cleared by reaped()
+  // (the batch form; the per-IO form keeps no count).
   uint32_t in_flight() const { return in_flight_; }
+
+  // Per-IO form.  The caller marks an IO with offer() as it puts it in the
+  // array it will hand to submit(), before the call; after the call it
+  // checks the count with check_accepted() and withdraws every offered IO
+  // the engine did not accept (which it keeps, to offer again).  So between
+  // submit() calls exactly the IOs the engine holds are marked.
+
+  // `slot` (an IO of the pool: the host's own index) goes to the engine
+  // next.  Throws when it is already marked (the host's own bug).
+  void offer(uint64_t slot) {
+    if (marks_[slot]) [[unlikely]] submitted_in_flight(slot);
+    marks_[slot] = true;
+  }
+  // `slot` was offered and not accepted: the host holds it again.
+  void withdraw(uint64_t slot) { marks_[slot] = false; }
+  // submit() was offered `offered` IOs and returned `rc`: throws unless
+  // 0 <= rc <= offered.
+  void check_accepted(uint32_t offered, int32_t rc) const {
+    if (rc < 0 || static_cast<uint32_t>(rc) > offered) [[unlikely]] too_many_accepted(offered, rc);
+  }
+  // reap(max) returned `rc`: throws unless 0 <= rc <= max, before any
+  // completion is read.
+  void check_reaped(uint32_t max, int32_t rc) const {
+    if (rc < 0 || static_cast<uint32_t>(rc) > max) [[unlikely]] too_many_reaped(max, rc);
+  }
+  // A completion names `slot` (its user_data): throws unless it names an
+  // IO of the pool the engine holds, then clears the mark, so a second
+  // completion of the same IO, in this batch or a later one, is refused.
+  // Called before the completion is used.
+  void complete(uint64_t slot) {
+    if (slot >= slots_ || !marks_[slot]) [[unlikely]] reaped_unknown(slot);
+    marks_[slot] = false;
+  }
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
@@ -90,8 +131,11 @@ class CompletionLedger {
   [[noreturn, gnu::cold, gnu::noinline]] void reaped_unknown(uint64_t slot) const;
 
   std::string engine_;
-  uint64_t slots_;              // marks_.size(), the pool's size
-  std::vector<uint8_t> marks_;  // per slot: 1 while the engine holds the IO
+  uint64_t slots_;                // the pool's size
+  // Per slot: true while the engine holds the IO.  bool, not uint8_t: a
+  // store through a character type may alias anything, and would make the
+  // worker's loop reload what it holds in registers after every mark.
+  std::unique_ptr<bool[]> marks_;
   uint32_t in_flight_ = 0;
 };
 

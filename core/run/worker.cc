@@ -295,6 +295,7 @@ void Worker::setup() {
     if (!content.plain()) content_ = std::make_unique<BlockContent>(content, setup_.global_index, max_io);
   }
   if (spec.verify || spec.verify_only) {
+    verified_dedupe_ = DedupeLayout(spec.content(setup_.working_set_bytes), spec.block_size);
     inflight_blocks_ = std::make_unique<InflightBlocks>(qd);
     if (spec.verify && spec.read_percent < 100) {
       generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks, setup_.generation_epoch);
@@ -458,10 +459,16 @@ void Worker::run_loop(uint64_t start_ns) {
       uint64_t t = after_reap ? reaped_at : monotonic_now_ns();
       reaped_at = 0;
       const uint32_t carried = pending;  // prepared before, not yet accepted
+      // The ledger marks exactly what the engine holds between calls: IOs
+      // carried over were withdrawn after the call that did not take them.
+      if (carried > 0) [[unlikely]] {
+        for (uint32_t i = 0; i < carried; ++i) ledger.offer(batch[i]->user_data);
+      }
       if (!kPlain && parked_ >= 0) {
         // An IO whose lock was taken by someone else: retry it first.
         IoSlot& slot = slots[parked_];
         if (lock_io(slot, /*wait=*/inflight == 0)) {
+          ledger.offer(slot.io.user_data);
           batch[pending++] = &slot.io;
           parked_ = -1;
         }
@@ -487,6 +494,7 @@ void Worker::run_loop(uint64_t start_ns) {
           }
           if (rate_limited) advance_schedule(slot);
           if constexpr (kPlain) slot.submit_ns = t;
+          ledger.offer(slot.io.user_data);
           batch[pending++] = &slot.io;
         }
       }
@@ -512,7 +520,7 @@ void Worker::run_loop(uint64_t start_ns) {
             throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
                                                  std::strerror(-accepted)));
           }
-          ledger.accepted(batch + done, offered, accepted);
+          ledger.check_accepted(offered, accepted);
           if (!kPlain && iolog_) [[unlikely]] log_issued(batch + done, static_cast<uint32_t>(accepted));
           if (accepted == 0 && inflight == 0) {
             throw std::runtime_error(fmt::format(
@@ -526,7 +534,12 @@ void Worker::run_loop(uint64_t start_ns) {
           for (uint32_t i = done; i < next_end; ++i) slots[batch[i]->user_data].submit_ns = t;
         }
         pending -= done;
-        for (uint32_t i = 0; i < pending; ++i) batch[i] = batch[i + done];
+        if (pending > 0) [[unlikely]] {
+          for (uint32_t i = 0; i < pending; ++i) {
+            ledger.withdraw(batch[i + done]->user_data);  // not accepted: the host holds it
+            batch[i] = batch[i + done];
+          }
+        }
       }
       if (budget_spent && pending == 0 && (kPlain || parked_ < 0)) submitting = false;
     }
@@ -567,7 +580,7 @@ void Worker::run_loop(uint64_t start_ns) {
                                            std::strerror(-got)));
     }
     now = monotonic_now_ns();
-    ledger.reaped(cqes, qd, got);  // after the clock read, before any completion is used
+    ledger.check_reaped(qd, got);  // after the clock read, before any completion is read
     // The completions carry `now`; an interval closed here is not charged
     // to the next IO either: its submission reads the clock again.
     bool rolled = false;  // or an iolog buffer handed over: host time
@@ -579,6 +592,11 @@ void Worker::run_loop(uint64_t start_ns) {
     ++reap_calls_;
     for (int32_t i = 0; i < got; ++i) {
       const iop_cqe& cqe = cqes[i];
+      // Checked here, in the loop that uses it, before anything of it is
+      // used: a user_data outside the pool or of an IO the engine does not
+      // hold stops the run (completions before it in the batch are
+      // counted: they are real).
+      ledger.complete(cqe.user_data);
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
       IoSlot& slot = slots[index];
       // Success: a read or write moved all its bytes; a trim (no data
@@ -753,7 +771,12 @@ void Worker::run_loop(uint64_t start_ns) {
   ++writes_since_sync_;
   if (inflight_blocks_) {
     slot.generation = generations_ ? generations_->next_generation(block) : 0;
-    fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail_for(len, compress_percent_));
+    const uint32_t zero_tail = zero_tail_for(len, compress_percent_);
+    if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(io.offset)) [[unlikely]] {
+      fill_working_set_block(io.buf, len, setup_.spec->seed, *k, zero_tail);
+    } else {
+      fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail);
+    }
   } else if (content_) {
     content_->fill(io.buf, len);
   } else if (write_data_ != nullptr) {
@@ -907,6 +930,13 @@ inline bool Worker::next_piece(uint64_t* unit, uint32_t* units) {
 
 void Worker::check_read(const IoSlot& slot) {
   const JobSpec& spec = *setup_.spec;
+  if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(slot.io.offset)) {
+    // Every write of this block writes working-set block k: its bytes are
+    // known whatever generation last reached it.
+    const VerifyResult r = check_working_set_block(slot.io.buf, slot.io.len, spec.seed, *k);
+    if (!r.ok) report_verify_failure(slot, r);
+    return;
+  }
   // The generation this read must find: the last write's when this run
   // wrote the block (and the region is small enough to track); otherwise at
   // least the one the verify journal holds as durable, or any.
@@ -918,7 +948,11 @@ void Worker::check_read(const IoSlot& slot) {
     durable = setup_.journal->synced(region.journal_base + slot.block - region.first_unit);
   }
   const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, spec.seed, expected, durable);
-  if (r.ok) return;
+  if (!r.ok) report_verify_failure(slot, r);
+}
+
+void Worker::report_verify_failure(const IoSlot& slot, const VerifyResult& r) {
+  const JobSpec& spec = *setup_.spec;
   ++verify_failures_;
   if (error_messages_.size() < kMaxErrorMessages) {
     error_messages_.push_back(describe(r, regions_[slot.region].file->path, slot.io.offset));

@@ -58,6 +58,8 @@
 #include "target/target_layout.h"
 #include "trace/iolog_recorder.h"
 #include "trace/trace_cursor.h"
+#include "verify/block_format.h"
+#include "verify/dedupe_layout.h"
 #include "verify/generation_table.h"
 #include "verify/inflight_blocks.h"
 #include "verify/journal_recorder.h"
@@ -224,6 +226,9 @@ class Worker final : public WorkerThread {
   uint32_t region_of(uint64_t unit) const;
   // Cold path: a read that came back in verify mode.
   void check_read(const IoSlot& slot);
+  // Counts a failed check, keeps its line, stops the run unless
+  // --continue-on-error.
+  void report_verify_failure(const IoSlot& slot, const VerifyResult& r);
   // Cold path (--verify-journal): a write or sync that completed.
   void journal_completion(const IoSlot& slot);
   // --verify-journal: after the loop, syncs the worker's files and records
@@ -333,6 +338,9 @@ class Worker final : public WorkerThread {
   // writes; verified blocks keep the compression share as a zero tail).
   std::unique_ptr<BlockContent> content_;
   uint32_t compress_percent_ = 0;
+  // --dedupe-percent with verification: which blocks are working-set blocks
+  // (inactive otherwise).
+  DedupeLayout verified_dedupe_{ContentSpec{}, 1};
 
   // Locks and placement.
   int64_t parked_ = -1;              // slot prepared but waiting for its lock

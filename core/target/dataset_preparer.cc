@@ -24,6 +24,7 @@
 
 #include "job/usage_error.h"
 #include "verify/block_format.h"
+#include "verify/dedupe_layout.h"
 #include "workload/random_source.h"
 
 namespace iopulse {
@@ -89,9 +90,12 @@ uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t en
   return written;
 }
 
-// Writes verified blocks over [0, size).
+// Writes verified blocks over [0, size): generation 0, or with
+// --dedupe-percent the working-set block a block's place asks for.
 uint64_t fill_verified(int fd, const PlannedFile& file, const FillContext& ctx) {
   const PreparationOptions& o = ctx.options;
+  const DedupeLayout dedupe(o.content, o.block_size);
+  const uint32_t zero_tail = zero_tail_for(o.block_size, o.content.compress_percent);
   const uint64_t per_chunk = std::max<uint64_t>(1, kFillChunk / o.block_size);
   std::vector<unsigned char> chunk(per_chunk * o.block_size);
   uint64_t written = 0;
@@ -100,8 +104,13 @@ uint64_t fill_verified(int fd, const PlannedFile& file, const FillContext& ctx) 
     const uint64_t blocks = std::min<uint64_t>(per_chunk, (file.size - off) / o.block_size);
     if (blocks == 0) break;  // a tail shorter than a block is never addressed
     for (uint64_t b = 0; b < blocks; ++b) {
-      fill_block(chunk.data() + b * o.block_size, o.block_size, off + b * o.block_size, o.seed, 0,
-                 zero_tail_for(o.block_size, o.content.compress_percent));
+      unsigned char* block = chunk.data() + b * o.block_size;
+      const uint64_t at = off + b * o.block_size;
+      if (const std::optional<uint64_t> k = dedupe.working_set_block(at)) {
+        fill_working_set_block(block, o.block_size, o.seed, *k, zero_tail);
+      } else {
+        fill_block(block, o.block_size, at, o.seed, 0, zero_tail);
+      }
     }
     const size_t want = static_cast<size_t>(blocks * o.block_size);
     write_at(fd, file.path, chunk.data(), want, off);
@@ -116,7 +125,11 @@ uint64_t fill_verified(int fd, const PlannedFile& file, const FillContext& ctx) 
 // data, else the content's settings (a file of another content is refilled).
 std::string content_tag(const PreparationOptions& o, bool verified) {
   const ContentSpec& c = o.content;
-  if (verified) return c.compress_percent != 0 ? fmt::format(" compress={}", c.compress_percent) : "";
+  if (verified) {
+    std::string tag = c.compress_percent != 0 ? fmt::format(" compress={}", c.compress_percent) : "";
+    if (c.dedupe_percent != 0) tag += fmt::format(" dedupe={}/{}", c.dedupe_percent, c.working_set);
+    return tag;
+  }
   if (c.plain()) return "";
   return fmt::format(" content={}/{}/{}/{}/{}", c.compress_percent, c.dedupe_percent, c.unit, c.working_set, c.seed);
 }

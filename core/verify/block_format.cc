@@ -146,6 +146,9 @@ const char* to_string(VerifyFailure failure) {
     case VerifyFailure::kLostWrite: return "lost_write";
     case VerifyFailure::kPayloadMismatch: return "payload_mismatch";
     case VerifyFailure::kBadPayloadChecksum: return "bad_payload_checksum";
+    case VerifyFailure::kUnexpectedWorkingSetBlock: return "unexpected_working_set_block";
+    case VerifyFailure::kMissingWorkingSetBlock: return "missing_working_set_block";
+    case VerifyFailure::kWrongWorkingSetBlock: return "wrong_working_set_block";
   }
   return "unknown";
 }
@@ -171,15 +174,17 @@ uint32_t zero_tail_for(uint32_t len, uint32_t compress_percent) {
   return static_cast<uint32_t>(std::min<uint64_t>(zeros, len - kBlockHeaderSize));
 }
 
-void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_t generation, uint32_t zero_tail) {
-  auto* p = static_cast<unsigned char*>(buf);
+namespace {
+
+void seal_block(unsigned char* p, uint32_t len, uint16_t version, uint64_t offset, uint64_t seed,
+                uint64_t generation, uint32_t zero_tail) {
   unsigned char* payload = p + kBlockHeaderSize;
   const size_t payload_len = len - kBlockHeaderSize;
   fill_payload(payload, payload_len - zero_tail, payload_key(offset, seed, generation));
   std::memset(payload + payload_len - zero_tail, 0, zero_tail);
 
   std::memcpy(p + kMagicAt, kBlockMagic, sizeof kBlockMagic);
-  store_le<uint16_t>(p + kVersionAt, zero_tail != 0 ? kBlockFormatVersionZeroTail : kBlockFormatVersion);
+  store_le<uint16_t>(p + kVersionAt, version);
   store_le<uint16_t>(p + kHeaderSizeAt, static_cast<uint16_t>(kBlockHeaderSize));
   store_le<uint32_t>(p + kLengthAt, len);
   store_le<uint64_t>(p + kOffsetAt, offset);
@@ -190,9 +195,17 @@ void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_
   store_le<uint64_t>(p + kHeaderChecksumAt, header_hash(p));
 }
 
-VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset, uint64_t seed,
-                         std::optional<uint64_t> expected_generation, uint64_t min_generation) {
-  const auto* p = static_cast<const unsigned char*>(buf);
+// What a read must find: a unique block of `offset` (of exactly `generation`
+// when known, else at least `min_generation`), or working-set block `index`.
+struct Expectation {
+  bool working_set = false;
+  uint64_t offset = 0;
+  std::optional<uint64_t> generation;
+  uint64_t min_generation = 0;
+  uint64_t index = 0;
+};
+
+VerifyResult check(const unsigned char* p, uint32_t len, uint64_t seed, const Expectation& want) {
   VerifyResult r;
   r.block_length = len;
   auto fail = [&r](VerifyFailure failure, uint64_t expected, uint64_t found) {
@@ -210,7 +223,8 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
   }
   r.header = read_block_header(p);
   const BlockHeader& h = r.header;
-  if ((h.version != kBlockFormatVersion && h.version != kBlockFormatVersionZeroTail) ||
+  if ((h.version != kBlockFormatVersion && h.version != kBlockFormatVersionZeroTail &&
+       h.version != kBlockFormatVersionWorkingSet) ||
       h.header_size != kBlockHeaderSize) [[unlikely]] {
     return fail(VerifyFailure::kUnsupportedFormat, kBlockFormatVersion, h.version);
   }
@@ -218,27 +232,37 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
     return fail(VerifyFailure::kBadHeaderChecksum, computed, h.header_checksum);
   }
   // A sealed header whose zero tail its version cannot have, or longer than
-  // the payload: not a block this format describes.
-  if ((h.version == kBlockFormatVersion && h.zero_tail != 0) || h.zero_tail > len - kBlockHeaderSize) [[unlikely]] {
+  // the payload, or a working-set block without its generation mark: not a
+  // block this format describes.
+  const bool is_working_set = h.version == kBlockFormatVersionWorkingSet;
+  if ((h.version == kBlockFormatVersion && h.zero_tail != 0) || h.zero_tail > len - kBlockHeaderSize ||
+      (is_working_set && h.generation != kWorkingSetGeneration)) [[unlikely]] {
     return fail(VerifyFailure::kUnsupportedFormat, kBlockFormatVersion, h.version);
   }
   r.header_valid = true;
   if (h.block_length != len) [[unlikely]] return fail(VerifyFailure::kWrongLength, len, h.block_length);
-  if (h.offset != expected_offset) [[unlikely]] {
-    return fail(VerifyFailure::kWrongOffset, expected_offset, h.offset);
-  }
-  if (h.seed != seed) [[unlikely]] return fail(VerifyFailure::kWrongSeed, seed, h.seed);
-  if (expected_generation && h.generation != *expected_generation) [[unlikely]] {
-    return fail(VerifyFailure::kWrongGeneration, *expected_generation, h.generation);
-  }
-  if (!expected_generation && h.generation < min_generation) [[unlikely]] {
-    return fail(VerifyFailure::kLostWrite, min_generation, h.generation);
+  bool generation_known = true;  // the header alone must determine the payload
+  if (want.working_set) {
+    if (!is_working_set) [[unlikely]] return fail(VerifyFailure::kMissingWorkingSetBlock, want.index, h.offset);
+    if (h.offset != want.index) [[unlikely]] return fail(VerifyFailure::kWrongWorkingSetBlock, want.index, h.offset);
+    if (h.seed != seed) [[unlikely]] return fail(VerifyFailure::kWrongSeed, seed, h.seed);
+  } else {
+    if (is_working_set) [[unlikely]] return fail(VerifyFailure::kUnexpectedWorkingSetBlock, want.offset, h.offset);
+    if (h.offset != want.offset) [[unlikely]] return fail(VerifyFailure::kWrongOffset, want.offset, h.offset);
+    if (h.seed != seed) [[unlikely]] return fail(VerifyFailure::kWrongSeed, seed, h.seed);
+    if (want.generation && h.generation != *want.generation) [[unlikely]] {
+      return fail(VerifyFailure::kWrongGeneration, *want.generation, h.generation);
+    }
+    if (!want.generation && h.generation < want.min_generation) [[unlikely]] {
+      return fail(VerifyFailure::kLostWrite, want.min_generation, h.generation);
+    }
+    generation_known = want.generation.has_value();
   }
 
   const unsigned char* payload = p + kBlockHeaderSize;
   const size_t payload_len = len - kBlockHeaderSize;
   const uint64_t computed = XXH3_64bits(payload, payload_len);
-  if (computed == h.payload_checksum && expected_generation) [[likely]] return r;
+  if (computed == h.payload_checksum && generation_known) [[likely]] return r;
 
   // Locate the damage by regenerating what the header says was written.
   const uint64_t key = payload_key(h.offset, h.seed, h.generation);
@@ -266,6 +290,34 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
   return r;
 }
 
+}  // namespace
+
+void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_t generation, uint32_t zero_tail) {
+  seal_block(static_cast<unsigned char*>(buf), len,
+             zero_tail != 0 ? kBlockFormatVersionZeroTail : kBlockFormatVersion, offset, seed, generation, zero_tail);
+}
+
+void fill_working_set_block(void* buf, uint32_t len, uint64_t seed, uint64_t index, uint32_t zero_tail) {
+  seal_block(static_cast<unsigned char*>(buf), len, kBlockFormatVersionWorkingSet, index, seed,
+             kWorkingSetGeneration, zero_tail);
+}
+
+VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset, uint64_t seed,
+                         std::optional<uint64_t> expected_generation, uint64_t min_generation) {
+  Expectation want;
+  want.offset = expected_offset;
+  want.generation = expected_generation;
+  want.min_generation = min_generation;
+  return check(static_cast<const unsigned char*>(buf), len, seed, want);
+}
+
+VerifyResult check_working_set_block(const void* buf, uint32_t len, uint64_t seed, uint64_t index) {
+  Expectation want;
+  want.working_set = true;
+  want.index = index;
+  return check(static_cast<const unsigned char*>(buf), len, seed, want);
+}
+
 std::string describe(const VerifyResult& r, const std::string& path, uint64_t file_offset) {
   if (r.ok) return fmt::format("verify ok: '{}' offset {}", path, file_offset);
   std::string what;
@@ -280,9 +332,9 @@ std::string describe(const VerifyResult& r, const std::string& path, uint64_t fi
       break;
     case VerifyFailure::kUnsupportedFormat:
       what = fmt::format(
-          "unsupported block format (expected version {} or {} with a {}-byte header, found version {} "
+          "unsupported block format (expected version {}, {} or {} with a {}-byte header, found version {} "
           "with a {}-byte header)",
-          kBlockFormatVersion, kBlockFormatVersionZeroTail, kBlockHeaderSize, r.header.version, r.header.header_size);
+          kBlockFormatVersion, kBlockFormatVersionZeroTail, kBlockFormatVersionWorkingSet, kBlockHeaderSize, r.header.version, r.header.header_size);
       break;
     case VerifyFailure::kBadHeaderChecksum:
       what = fmt::format("header checksum mismatch (computed {:#018x}, stored {:#018x})", r.expected,
@@ -314,8 +366,20 @@ std::string describe(const VerifyResult& r, const std::string& path, uint64_t fi
           "is as expected",
           r.expected, r.found);
       break;
+    case VerifyFailure::kUnexpectedWorkingSetBlock:
+      what = "a working-set block where a unique block belongs (was the dataset written with another "
+             "--dedupe-percent or --dedupe-working-set?)";
+      break;
+    case VerifyFailure::kMissingWorkingSetBlock:
+      what = fmt::format("a unique block where working-set block {} belongs (--dedupe-percent)", r.expected);
+      break;
+    case VerifyFailure::kWrongWorkingSetBlock:
+      what = fmt::format("wrong working-set block (expected {}, found {})", r.expected, r.found);
+      break;
   }
-  if (r.header_valid) {
+  if (r.header_valid && r.header.version == kBlockFormatVersionWorkingSet) {
+    what += fmt::format("; header: working-set block {}, seed {}", r.header.offset, r.header.seed);
+  } else if (r.header_valid) {
     what += fmt::format("; header: offset {}, seed {}, generation {}", r.header.offset,
                         r.header.seed, r.header.generation);
   }

@@ -6,9 +6,10 @@
 // bytes.  Everything here is pure computation on a caller-owned buffer: no
 // IO, no allocation, no global state; safe to call from any thread.
 //
-// Header, versions 1 and 2 (all integers little-endian, fixed offsets;
+// Header, versions 1, 2 and 3 (all integers little-endian, fixed offsets;
 // version 2 is written only for blocks with a zero tail, so data without
-// --compress-percent stays version 1, readable by every release):
+// --compress-percent stays version 1, readable by every release; version 3
+// only for working-set blocks, see below):
 //
 //   offset size  field
 //   ------ ----  ------------------------------------------------------------
@@ -38,7 +39,17 @@
 // (generation), is incompressible, and a later run that knows the seed can
 // regenerate it from the header alone.  Each word is independent of the
 // others (counter mode), so the stream fills at memory speed without a
-// serial dependency.  Changing any of this is a new format version.
+// serial dependency.
+//
+// Working-set blocks (version 3; --dedupe-percent with --verify): the copy of
+// block `index` of the seeded working set that deduplicated data repeats.
+// Every copy of one index has the same bytes wherever and whenever it is
+// written, so it carries no offset and no generation: the offset field holds
+// the working-set index, the generation field kWorkingSetGeneration (all
+// ones, never a write's generation), and the payload and zero tail follow the
+// rules above with those two values.  Which blocks of a dataset hold which
+// working-set block is the reader's knowledge (verify/dedupe_layout.h), not
+// the block's.  Changing any of this is a new format version.
 #ifndef IOPULSE_VERIFY_BLOCK_FORMAT_H_
 #define IOPULSE_VERIFY_BLOCK_FORMAT_H_
 
@@ -51,6 +62,9 @@ namespace iopulse {
 inline constexpr char kBlockMagic[8] = {'I', 'O', 'P', 'V', 'R', 'F', 'Y', '1'};
 inline constexpr uint16_t kBlockFormatVersion = 1;        // without a zero tail
 inline constexpr uint16_t kBlockFormatVersionZeroTail = 2;
+inline constexpr uint16_t kBlockFormatVersionWorkingSet = 3;  // a working-set block
+// The generation field of a working-set block.
+inline constexpr uint64_t kWorkingSetGeneration = UINT64_MAX;
 inline constexpr uint32_t kBlockHeaderSize = 64;
 // The smallest block --verify can use: a header and an empty payload.
 inline constexpr uint32_t kMinVerifiedBlockSize = kBlockHeaderSize;
@@ -87,6 +101,11 @@ enum class VerifyFailure : uint8_t {
   kLostWrite,           // older than the generation the verify journal recorded as durable
   kPayloadMismatch,     // payload bytes differ from what the header implies
   kBadPayloadChecksum,  // payload is as expected but payload_checksum is not
+  // --dedupe-percent with --verify: the block is of the other kind, or
+  // another working-set block.
+  kUnexpectedWorkingSetBlock,  // a working-set block where a unique block belongs
+  kMissingWorkingSetBlock,     // a unique block where a working-set block belongs
+  kWrongWorkingSetBlock,       // another working-set block than the one that belongs here
 };
 
 // A stable lower-case name ("payload_mismatch", ...), e.g. for JSON output.
@@ -113,6 +132,12 @@ const char* to_string(VerifyFailure failure);
 //                       (equal when only the regenerated payload differs)
 //   kBadPayloadChecksum expected = the hash of the (correct) payload,
 //                       found = the stored payload_checksum
+//   kUnexpectedWorkingSetBlock  expected = the offset read, found = the
+//                       working-set index in the header
+//   kMissingWorkingSetBlock     expected = the working-set index that belongs
+//                       here, found = header.offset
+//   kWrongWorkingSetBlock       expected = the index that belongs here,
+//                       found = the index in the header
 // `header` holds the decoded header unless failure is kAllZero or kBadMagic;
 // `header_valid` is true once the header checksum has passed (kWrongLength and
 // later failures), so its fields can be trusted in a report.
@@ -136,6 +161,10 @@ struct VerifyResult {
 void fill_block(void* buf, uint32_t len, uint64_t offset, uint64_t seed, uint64_t generation,
                 uint32_t zero_tail = 0);
 
+// Writes working-set block `index` into buf[0, len): the same bytes for the
+// same (len, seed, index, zero_tail), wherever it is written.
+void fill_working_set_block(void* buf, uint32_t len, uint64_t seed, uint64_t index, uint32_t zero_tail = 0);
+
 // The zero tail of a block of `len` bytes that --compress-percent P asks
 // for: P % of the block, at most the payload.
 uint32_t zero_tail_for(uint32_t len, uint32_t compress_percent);
@@ -157,6 +186,13 @@ uint32_t zero_tail_for(uint32_t len, uint32_t compress_percent);
 VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset, uint64_t seed,
                          std::optional<uint64_t> expected_generation, uint64_t min_generation = 0);
 
+// Checks that a block read from where working-set block `index` belongs is
+// exactly that block: magic, version and header size, header checksum,
+// length, kind (version 3), index, seed, payload.  The header determines the
+// payload, so the payload checksum decides (the damage is located as in
+// check_block when it fails).
+VerifyResult check_working_set_block(const void* buf, uint32_t len, uint64_t seed, uint64_t index);
+
 // One line describing a failed check of the block at `file_offset` of
 // `path`, e.g.
 //   verify failed: '/tmp/x' offset 8192: payload mismatch at byte 100 of 4096
@@ -166,7 +202,7 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
 //   kAllZero            block has no IOPulse header (all zero bytes: never written?)
 //   kBadMagic           block has no IOPulse header (expected magic "IOPVRFY1",
 //                       found "<8 bytes, C-escaped>")
-//   kUnsupportedFormat  unsupported block format (expected version 1 or 2 with a
+//   kUnsupportedFormat  unsupported block format (expected version 1, 2 or 3 with a
 //                       64-byte header, found version <v> with a <h>-byte header)
 //   kBadHeaderChecksum  header checksum mismatch (computed 0x<16 hex>,
 //                       stored 0x<16 hex>)
@@ -180,8 +216,15 @@ VerifyResult check_block(const void* buf, uint32_t len, uint64_t expected_offset
 //                       found 0x<2 hex>)
 //   kBadPayloadChecksum payload checksum mismatch (computed 0x<16 hex>, stored
 //                       0x<16 hex>) although the payload is as expected
+//   kUnexpectedWorkingSetBlock  a working-set block where a unique block
+//                       belongs (was the dataset written with another
+//                       --dedupe-percent or --dedupe-working-set?)
+//   kMissingWorkingSetBlock     a unique block where working-set block <k>
+//                       belongs (--dedupe-percent)
+//   kWrongWorkingSetBlock       wrong working-set block (expected <k>, found <k>)
 // and from kWrongLength on (the header checksum passed) the stored header
-// follows: "; header: offset <n>, seed <n>, generation <n>".
+// follows: "; header: offset <n>, seed <n>, generation <n>", or for a
+// working-set block "; header: working-set block <k>, seed <n>".
 // An ok result gives "verify ok: '<path>' offset <n>".
 std::string describe(const VerifyResult& result, const std::string& path, uint64_t file_offset);
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "workload/random_source.h"
+#include "workload/xor_fill.h"
 
 namespace iopulse {
 namespace {
@@ -47,20 +48,7 @@ uint64_t BlockContent::chunk_key(uint64_t n) const {
 
 void BlockContent::fill_chunk(unsigned char* p, uint32_t len, uint64_t key) const {
   const uint32_t random = random_bytes(len, spec_.compress_percent);
-  const uint32_t words = random / 8;
-  uint64_t* out = reinterpret_cast<uint64_t*>(p);
-  if ((reinterpret_cast<uintptr_t>(p) & 7) == 0) {
-    for (uint32_t i = 0; i < words; ++i) out[i] = base_[i] ^ key;
-  } else {
-    for (uint32_t i = 0; i < words; ++i) {
-      const uint64_t w = base_[i] ^ key;
-      std::memcpy(p + 8 * i, &w, 8);
-    }
-  }
-  if (random > words * 8) {  // a chunk shorter than a word's multiple
-    const uint64_t w = base_[words] ^ key;
-    std::memcpy(p + 8 * words, &w, random - words * 8);
-  }
+  xor_fill(p, base_.get(), random, key);
   std::memset(p + random, 0, len - random);
 }
 

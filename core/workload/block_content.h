@@ -23,7 +23,7 @@
 // when they have the same key.
 //
 // fill() runs per write: no allocation, one pass over the bytes (the XOR
-// loop vectorizes).  Not thread-safe: one per worker (or preparation
+// is workload/xor_fill.h, vectorized).  Not thread-safe: one per worker (or preparation
 // thread), each with its own `stream`.
 #ifndef IOPULSE_WORKLOAD_BLOCK_CONTENT_H_
 #define IOPULSE_WORKLOAD_BLOCK_CONTENT_H_

@@ -109,6 +109,34 @@ TEST(MpiRun, PartitionedWritesCoverTheFileExactlyOnceAcrossRanks) {
   EXPECT_EQ(v["verify"]["failures"], 0);
 }
 
+// A verify journal is one process's record: several ranks are refused by
+// every rank with one line, before any file or journal exists.
+TEST(MpiRun, VerifyJournalIsRefusedWithSeveralRanks) {
+  ScratchDir dir;
+  const std::string data = dir.file("data"), journal = dir.file("journal");
+  const std::vector<std::string> job{data, "--file-size", "4M", "--random", "--file-distribution", "partitioned",
+                                     "--seed", "3", "--verify-journal", journal, "-q"};
+  const std::string refusal = "--verify-journal: '" + journal + "': not available when several ranks run the job";
+  std::vector<std::string> args = job;
+  args.insert(args.end(), {"--verify", "--write-percent", "100"});
+  RunOutcome run = mpirun(2, args);
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find(refusal), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(data));
+  EXPECT_FALSE(std::filesystem::exists(journal));
+
+  // A dataset written by one rank: checking it with two ranks and the
+  // journal is refused too, and the journal is not created.
+  run = run_iopulse({data, "--file-size", "4M", "--write-percent", "100", "--verify", "--seed", "3", "-q"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  args = job;
+  args.push_back("--verify-only");
+  run = mpirun(2, args);
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find(refusal), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(journal));
+}
+
 TEST(MpiRun, SharedRandomPassIsSplitAmongEveryWorkerOfEveryRank) {
   ScratchDir dir;
   const std::string data = dir.file("data");

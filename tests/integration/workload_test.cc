@@ -249,6 +249,9 @@ TEST(Workload, BadCombinationsAreUsageErrors) {
       {{"--verify", "--block-size", "32"}, "smaller than 64 bytes"},
       {{"--verify-only", "--write-percent", "10"}, "reads only"},
       {{"--verify", "--write-percent", "50", "--threads", "2", "--duration", "1s"}, "partitioned or per-worker"},
+      {{"--verify", "--write-percent", "50", "--block-size", "4k:50,8k:50"},
+       "accepted: one --block-size for reads and writes"},
+      {{"--verify-only", "--block-size", "4k:50,16k:50"}, "accepted: one --block-size for reads and writes"},
       {{"--threads", "300", "--file-distribution", "partitioned", "--block-size", "4k", "--duration", "1s"},
        "fewer than one IO"},
       {{"--think-mode", "doze"}, "--think-mode: 'doze'"},
@@ -261,6 +264,11 @@ TEST(Workload, BadCombinationsAreUsageErrors) {
     EXPECT_EQ(r.exit_code, 2) << args.back() << ": " << r.err;
     EXPECT_NE(r.err.find(expect), std::string::npos) << "expected '" << expect << "' in " << r.err;
     EXPECT_EQ(access(dir.file("sub").c_str(), F_OK), -1) << "touched the disk for " << args.back();
+    if (args.front().starts_with("--verify") && expect != "choose one") {
+      // What verification refuses says what would make it safe, on one line.
+      EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+      EXPECT_NE(r.err.find("accepted: "), std::string::npos) << r.err;
+    }
   }
   const RunOutcome missing = run_iopulse({dir.file("none"), "--verify-only"});
   EXPECT_EQ(missing.exit_code, 2);

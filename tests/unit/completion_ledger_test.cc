@@ -109,5 +109,27 @@ TEST_F(CompletionLedgerTest, CompletionOfAnIoNeverSubmittedIsRefused) {
             std::string::npos);
 }
 
+// The per-IO form the data worker uses: the same answers refused, one IO
+// at a time.
+TEST_F(CompletionLedgerTest, PerIoFormRefusesWhatTheBatchFormRefuses) {
+  for (uint64_t slot = 0; slot < 3; ++slot) ledger_.offer(slot);
+  EXPECT_NE(error_of([&] { ledger_.check_accepted(3, 4); }).find("submit() of 3 IOs returned 4"), std::string::npos);
+  ledger_.check_accepted(3, 2);
+  ledger_.withdraw(2);  // offered, not accepted: the host holds it again
+  EXPECT_NE(error_of([&] { ledger_.check_reaped(4, 5); }).find("reap(max=4) returned 5 completions"),
+            std::string::npos);
+  ledger_.check_reaped(4, 2);
+  ledger_.complete(1);
+  ledger_.complete(0);
+  EXPECT_NE(error_of([&] { ledger_.complete(0); }).find("IO 0, which is not in flight"), std::string::npos);
+  EXPECT_NE(error_of([&] { ledger_.complete(2); }).find("IO 2, which is not in flight"), std::string::npos)
+      << "an IO submit() did not accept cannot complete";
+  EXPECT_NE(error_of([&] { ledger_.complete(kSlots); }).find("names no IO the host submitted"), std::string::npos);
+  EXPECT_NE(error_of([&] { ledger_.complete(UINT64_MAX); }).find("names no IO the host submitted"),
+            std::string::npos);
+  ledger_.offer(0);  // completed: may go out again
+  EXPECT_NE(error_of([&] { ledger_.offer(0); }).find("while it was in flight (host error)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace iopulse

@@ -207,13 +207,20 @@ TEST(VerifyBlockFormatTest, ForeignDataIsBadMagic) {
 
 TEST(VerifyBlockFormatTest, UnsupportedVersionOrHeaderSize) {
   Bytes b = filled(4096, 0, 42, 1);
-  put_le(b.data() + 8, 3, 2);
+  put_le(b.data() + 8, 4, 2);
   reseal(b);
   VerifyResult r = check_block(b.data(), 4096, 0, 42, 1);
   EXPECT_EQ(r.failure, VerifyFailure::kUnsupportedFormat);
   EXPECT_EQ(describe(r, "f", 0),
-            "verify failed: 'f' offset 0: unsupported block format (expected version 1 or 2 with a "
-            "64-byte header, found version 3 with a 64-byte header)");
+            "verify failed: 'f' offset 0: unsupported block format (expected version 1, 2 or 3 with a "
+            "64-byte header, found version 4 with a 64-byte header)");
+
+  // Version 3 (a working-set block) without its generation mark.
+  b = filled(4096, 0, 42, 1);
+  put_le(b.data() + 8, 3, 2);
+  reseal(b);
+  r = check_block(b.data(), 4096, 0, 42, 1);
+  EXPECT_EQ(r.failure, VerifyFailure::kUnsupportedFormat);
 
   b = filled(4096, 0, 42, 1);
   put_le(b.data() + 10, 128, 2);
@@ -376,6 +383,71 @@ TEST(VerifyBlockFormatTest, ZeroTailKeepsTheCompressionShareAndIsChecked) {
   EXPECT_EQ(r.failure, VerifyFailure::kPayloadMismatch);
   EXPECT_EQ(r.byte_index, 4000u);
   EXPECT_EQ(r.expected_byte, 0);
+}
+
+// Working-set blocks (version 3): the same bytes for the same index wherever
+// they are written, laid out as block_format.h documents.
+TEST(VerifyBlockFormatTest, WorkingSetBlocksAreIdenticalCopiesOfTheirIndex) {
+  const uint32_t tail = zero_tail_for(4096, 25);
+  Bytes a(4096), b(4096), c(4096);
+  fill_working_set_block(a.data(), 4096, 42, 7, tail);
+  fill_working_set_block(b.data(), 4096, 42, 7, tail);
+  fill_working_set_block(c.data(), 4096, 42, 8, tail);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(a[8], 3);                            // version 3
+  EXPECT_EQ(le64(a.data() + 16), 7u);            // the index in the offset field
+  EXPECT_EQ(le64(a.data() + 32), UINT64_MAX);    // the working-set generation mark
+  EXPECT_EQ(le64(a.data() + 48), tail);
+  const Bytes payload = spec_payload(4096 - 64 - tail, 7, 42, UINT64_MAX);
+  EXPECT_EQ(std::memcmp(a.data() + 64, payload.data(), payload.size()), 0);
+  for (size_t i = 4096 - tail; i < 4096; ++i) ASSERT_EQ(a[i], 0) << i;
+  EXPECT_EQ(le64(a.data() + 56), XXH3_64bits(a.data(), 56));
+
+  EXPECT_TRUE(check_working_set_block(a.data(), 4096, 42, 7).ok);
+  VerifyResult r = check_working_set_block(a.data(), 4096, 42, 8);
+  EXPECT_EQ(r.failure, VerifyFailure::kWrongWorkingSetBlock);
+  EXPECT_EQ(describe(r, "f", 8192),
+            "verify failed: 'f' offset 8192: wrong working-set block (expected 8, found 7); header: "
+            "working-set block 7, seed 42");
+  r = check_working_set_block(a.data(), 4096, 43, 7);
+  EXPECT_EQ(r.failure, VerifyFailure::kWrongSeed);
+}
+
+TEST(VerifyBlockFormatTest, TheOtherKindOfBlockIsReported) {
+  Bytes ws(4096);
+  fill_working_set_block(ws.data(), 4096, 42, 5);
+  VerifyResult r = check_block(ws.data(), 4096, 4096, 42, std::nullopt);
+  EXPECT_EQ(r.failure, VerifyFailure::kUnexpectedWorkingSetBlock);
+  EXPECT_NE(describe(r, "f", 4096).find("a working-set block where a unique block belongs"), std::string::npos);
+  r = check_block(ws.data(), 4096, 4096, 42, 3);
+  EXPECT_EQ(r.failure, VerifyFailure::kUnexpectedWorkingSetBlock);
+
+  const Bytes unique = filled(4096, 4096, 42, 3);
+  r = check_working_set_block(unique.data(), 4096, 42, 5);
+  EXPECT_EQ(r.failure, VerifyFailure::kMissingWorkingSetBlock);
+  EXPECT_EQ(describe(r, "f", 4096),
+            "verify failed: 'f' offset 4096: a unique block where working-set block 5 belongs "
+            "(--dedupe-percent); header: offset 4096, seed 42, generation 3");
+}
+
+TEST(VerifyBlockFormatTest, DamageInAWorkingSetBlockIsLocated) {
+  const uint32_t tail = zero_tail_for(4096, 50);
+  Bytes b(4096);
+  fill_working_set_block(b.data(), 4096, 42, 9, tail);
+  b[1000] ^= 0x40;
+  VerifyResult r = check_working_set_block(b.data(), 4096, 42, 9);
+  EXPECT_EQ(r.failure, VerifyFailure::kPayloadMismatch);
+  EXPECT_EQ(r.byte_index, 1000u);
+  EXPECT_EQ(r.found_byte ^ r.expected_byte, 0x40);
+  b[1000] ^= 0x40;
+  b[4000] = 1;  // the zero tail
+  r = check_working_set_block(b.data(), 4096, 42, 9);
+  EXPECT_EQ(r.failure, VerifyFailure::kPayloadMismatch);
+  EXPECT_EQ(r.byte_index, 4000u);
+  b[4000] = 0;
+  b[20] ^= 1;  // the header
+  EXPECT_EQ(check_working_set_block(b.data(), 4096, 42, 9).failure, VerifyFailure::kBadHeaderChecksum);
 }
 
 }  // namespace

@@ -53,6 +53,15 @@ struct ScriptedEngine {
   std::mutex mu;
   std::vector<SeenIo> seen;
   std::vector<uint32_t> submit_batches;  // n of every submit() call
+  // Every submit() and reap() call in order: reap: the IOs in flight when
+  // it was entered and how many it handed back; submit: n.
+  struct Call {
+    bool reap;
+    uint32_t n;
+    uint32_t in_flight;
+    uint64_t submitted;  // IOs seen before the call
+  };
+  std::vector<Call> calls;
   uint32_t most_in_flight = 0;           // over every instance
   uint64_t duplicate_user_data = 0;      // submitted while still in flight
   uint64_t left_in_flight = 0;           // at destroy(), over every instance
@@ -65,6 +74,7 @@ struct ScriptedEngine {
     explains_errors = false;
     seen.clear();
     submit_batches.clear();
+    calls.clear();
     most_in_flight = 0;
     duplicate_user_data = 0;
     left_in_flight = 0;
@@ -107,6 +117,7 @@ int32_t scripted_submit(iop_engine* e, iop_io* const* ios, uint32_t n, uint32_t 
   if (flags != 0) return -EINVAL;
   std::lock_guard lock(g_engine.mu);
   g_engine.submit_batches.push_back(n);
+  g_engine.calls.push_back({false, n, static_cast<uint32_t>(e->in_flight.size()), g_engine.seen.size()});
   for (uint32_t i = 0; i < n; ++i) {
     const iop_io& io = *ios[i];
     const uint64_t index = g_engine.seen.size();
@@ -122,7 +133,9 @@ int32_t scripted_submit(iop_engine* e, iop_io* const* ios, uint32_t n, uint32_t 
 }
 
 int32_t scripted_reap(iop_engine* e, iop_cqe* out, uint32_t max, uint32_t, uint64_t) {
+  std::lock_guard lock(g_engine.mu);
   uint32_t n = std::min<uint32_t>({max, static_cast<uint32_t>(e->done.size()), g_engine.reap_at_most});
+  g_engine.calls.push_back({true, n, static_cast<uint32_t>(e->in_flight.size()), g_engine.seen.size()});
   for (uint32_t i = 0; i < n; ++i) {
     out[i] = e->done[i];
     e->in_flight.erase(out[i].user_data);
@@ -214,6 +227,50 @@ TEST_F(WorkerLoop, CompletionsHandedBackOneAtATimeStillAccountForEveryIo) {
   EXPECT_EQ(r.read.ops, 500u);
   EXPECT_EQ(r.read.latency.count(), 500u);
   expect_clean_engine(16);
+}
+
+// A reap that hands back several completions: the worker refills every
+// slot it freed before it reaps again, so each reap while the budget lasts
+// finds the queue at depth; with --submit-batch 1 one IO per call, with
+// auto (no --direct) the freed slots in one call.
+TEST_F(WorkerLoop, AfterAReapOfSeveralTheQueueIsRefilledToDepthBeforeTheNextReap) {
+  for (const char* batch : {"1", "auto"}) {
+    SCOPED_TRACE(std::string("--submit-batch ") + batch);
+    g_engine.reset();
+    g_engine.reap_at_most = 3;
+    const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "8"}, {"random", ""}, {"total-ops", "400"},
+                             {"submit-batch", batch}});
+    EXPECT_EQ(r.read.ops, 400u);
+    uint32_t checked = 0;
+    uint32_t last_reaped = 0;
+    uint32_t submitted_since_reap = 0;
+    uint32_t calls_since_reap = 0;
+    const bool one_per_call = batch == std::string("1");
+    for (const ScriptedEngine::Call& c : g_engine.calls) {
+      if (!c.reap) {
+        if (one_per_call) {
+          EXPECT_EQ(c.n, 1u);
+        }
+        submitted_since_reap += c.n;
+        ++calls_since_reap;
+        continue;
+      }
+      if (c.submitted < 400) {
+        // The budget lasts: every slot is taken again before this reap.
+        EXPECT_EQ(c.in_flight, 8u) << "reap entered with a slot left empty";
+        if (checked > 0) {
+          EXPECT_EQ(submitted_since_reap, last_reaped) << "the freed slots were not all refilled";
+          EXPECT_EQ(calls_since_reap, one_per_call ? last_reaped : 1u) << "submit() calls after one reap";
+        }
+        ++checked;
+      }
+      last_reaped = c.n;
+      submitted_since_reap = 0;
+      calls_since_reap = 0;
+    }
+    EXPECT_GT(checked, 100u);
+    expect_clean_engine(8);
+  }
 }
 
 // Without another stop a job makes one pass: every byte of the region once,
