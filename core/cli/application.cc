@@ -427,6 +427,13 @@ std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhas
   JournalIdentity identity;
   identity.seed = spec.seed;
   identity.block_size = spec.block_size;
+  const auto content_of = [](const JobSpec& s) {
+    if (s.compress_percent == 0 && s.dedupe_percent == 0) return std::string();
+    const ContentSpec c = s.content(0);
+    return fmt::format("compress {} dedupe {} unit {} working-set {}", s.compress_percent, s.dedupe_percent, c.unit,
+                       s.dedupe_working_set_percent);
+  };
+  identity.content = content_of(spec);
   for (const PlannedFile& f : first.layout.files) identity.files.push_back({f.path, f.size});
   bool writes = false;
   for (const PlannedPhase& p : phases) {
@@ -434,6 +441,11 @@ std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhas
       if (w->spec.seed != spec.seed || w->spec.block_size != spec.block_size) {
         throw UsageError(fmt::format("--verify-journal: '{}': every phase must use the same --seed and --block-size "
                                      "(one journal records one dataset)", path));
+      }
+      if (content_of(w->spec) != identity.content) {
+        throw UsageError(fmt::format("--verify-journal: '{}': every phase must use the same --compress-percent, "
+                                     "--dedupe-percent, --dedupe-unit and --dedupe-working-set (one journal records "
+                                     "one dataset)", path));
       }
       writes |= writes_verified(w->spec);
     }

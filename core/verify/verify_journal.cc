@@ -63,6 +63,7 @@ void write_all(int fd, const unsigned char* p, size_t n, uint64_t at, const std:
 
 std::string JournalIdentity::text() const {
   std::string t = fmt::format("iopulse verify journal v1\nseed {}\nblock {}\n", seed, block_size);
+  if (!content.empty()) t += fmt::format("content {}\n", content);
   for (const File& f : files) t += fmt::format("file {} {}\n", f.size, f.path);
   return t;
 }

@@ -39,8 +39,10 @@
 //     4088 the page checksum XXH3_64bits_withSeed(bytes [0, 4088),
 //     job_key ^ page).
 //
-// The identity is "iopulse verify journal v1\nseed <n>\nblock <n>\n" and a
-// line "file <size> <absolute path>" per file.  The file is exactly
+// The identity is "iopulse verify journal v1\nseed <n>\nblock <n>\n", with
+// compressible or deduplicated data a line "content <settings>" (the
+// blocks' bytes depend on them, so a dataset filled with other settings is
+// another dataset), and a line "file <size> <absolute path>" per file.  The file is exactly
 // 4096 * (1 + pages) bytes; anything else is truncated or foreign.
 //
 // Thread safety: load() and the control calls (begin_epoch, description)
@@ -68,6 +70,9 @@ struct JournalIdentity {
   };
   uint64_t seed = 0;
   uint32_t block_size = 4096;
+  // --compress-percent/--dedupe-percent settings ("" for unique data, the
+  // default): e.g. "compress 50 dedupe 30 unit 4096 working-set 100".
+  std::string content;
   std::vector<File> files;
 
   std::string text() const;  // the identity text (see above)

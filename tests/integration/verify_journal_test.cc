@@ -294,6 +294,14 @@ TEST(VerifyJournal, BadJournalsAreRefusedBeforeAnythingIsTouched) {
   std::vector<std::string> other_size = seed4;
   other_size[2] = "2M";
   refused(good, other_size, "belongs to another dataset");
+  // Other data content is another dataset: preparing it would refill the
+  // file the journal records (and a later --verify-only would cry wolf).
+  std::vector<std::string> deduped = seed4;
+  deduped.insert(deduped.end(), {"--dedupe-percent", "30"});
+  refused(good, deduped, "belongs to another dataset");
+  std::vector<std::string> compressed = seed4;
+  compressed.insert(compressed.end(), {"--compress-percent", "50"});
+  refused(good, compressed, "belongs to another dataset");
   std::string corrupt = good;
   corrupt[4096 + 8] ^= 0x10;
   refused(corrupt, seed4, "is corrupt");
