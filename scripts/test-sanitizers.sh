@@ -8,23 +8,28 @@
 #
 # Any sanitizer report fails the run, whatever the test that caused it made
 # of the exit status (a test that expects a host run to exit 1 would not
-# notice ASan's exit 1, nor a checker test that matches its output): every
-# instrumented process (tests, the host they start, the checker, MPI ranks)
-# writes its reports to build-sanitize/sanitizer-reports/ (log_path), and the
-# run fails, printing them, when that directory holds any file.  UBSan does
-# not recover; a leak is a report.
+# notice ASan's exit 1, nor a checker test that matches its output):
+#   - ASan and LSan: every instrumented process (tests, the host they start,
+#     the checker, MPI ranks) writes its reports to
+#     build-sanitize/sanitizer-reports/ (log_path), and the run fails,
+#     printing them, when that directory holds any file;
+#   - UBSan: GCC's libubsan ignores log_path beside ASan (its report goes to
+#     stderr), so it does not recover and aborts: SIGABRT, which no test
+#     takes for an expected exit status; and the run fails when any test's
+#     output (Testing/Temporary/LastTest.log) holds a sanitizer report.
 #
 # LeakSanitizer suppressions (tests/sanitizers/lsan.supp): the broken engine
 # that leaks on purpose, and Open MPI's allocations it keeps until exit.
 #
 # Left out, because they cannot work under a sanitizer:
 #   - LeakCheck.*: Valgrind runs the host there, and Valgrind cannot run an
-#     ASan binary (both replace the allocator; ASan maps its shadow memory at
-#     addresses Valgrind reserves).  LeakSanitizer checks the same runs.
-#   - conformance.broken.leak: the checker finds the leak as growth of
-#     mallinfo2()'s heap in use, and ASan's allocator does not use glibc's
-#     heap (mallinfo2 stays 0); the EngineContract test with the same engine
-#     runs, and LeakSanitizer sees the leak (suppressed above).
+#     ASan binary (both take over malloc and ASan's shadow memory does not
+#     fit under Valgrind).  LeakSanitizer checks the same runs.
+#   - conformance.broken.leak: the checker finds the leak as growth of the
+#     heap in use that glibc's mallinfo2() counts, and under ASan malloc is
+#     ASan's, not glibc's; the EngineContract test with the same engine runs,
+#     and LeakSanitizer sees the leak (suppressed above).
+#
 #   IOPULSE_SANITIZE_BUILD_DIR  where to build (default build-sanitize/)
 #   IOPULSE_JOBS                build and test jobs (default: ninja's; ctest nproc)
 set -euo pipefail
@@ -49,11 +54,16 @@ rm -rf "$reports" && mkdir -p "$reports"
 # file is an IO error of the run) stays installed.
 export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:allow_user_segv_handler=1:log_path=$reports/asan"
 export LSAN_OPTIONS="suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:abort_on_error=1"
 status=0
 ctest --test-dir "$build" --output-on-failure --timeout 600 -j"${IOPULSE_JOBS:-$(nproc)}" \
   -E '^(LeakCheck\.|conformance\.broken\.leak$)' "$@" || status=$?
 end=$(date +%s)
+if grep -E -q 'runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)' "$build/Testing/Temporary/LastTest.log"; then
+  grep -E -B2 -A20 'runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)' "$build/Testing/Temporary/LastTest.log" >&2
+  echo "test-sanitizers: FAIL: a test's output holds a sanitizer report (above)" >&2
+  status=1
+fi
 if [ -n "$(ls -A "$reports")" ]; then
   for f in "$reports"/*; do
     echo "==== sanitizer report $f" >&2
