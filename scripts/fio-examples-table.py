@@ -26,6 +26,7 @@ PHRASES = [
     (re.compile(r"^ioengine: '([^']+)' is neither"), r"`ioengine=\1`"),
     (re.compile(r"^rw: .*offset modifier"), "rw offset modifier"),
     (re.compile(r"^rw: .*\(rw=(\w+)\)"), r"`rw=\1`"),
+    (re.compile(r"^(?:bs|blocksize): .*rw=trimwrite with a write size"), "`rw=trimwrite` with write and trim sizes that differ"),
     (re.compile(r"^verify: .*read-back pass"), "`verify` with fio's read-back pass (`do_verify=1`)"),
     (re.compile(r"^size: .*percentage"), "`size` as a percentage"),
     (re.compile(r"^([a-z_0-9]+): '([^']*)' is not accepted"), r"`\1=\2`"),

@@ -711,7 +711,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       per_io_logs->end_phase(first_worker);
     } catch (const std::exception& e) {
       r.error_messages.push_back(e.what());
-      if (!r.interrupted) r.stop_reason = "error";
+      if (!r.interrupted) r.stop_reason = StopReason::kError;
     }
   };
 
@@ -737,14 +737,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       if (together) throw std::runtime_error(prep.error);
       spdlog::error("preparing the files failed after {} of at most {} bytes in {:.2f} s: {}", prep.bytes_written,
                     prep.bytes_planned, secs, prep.error);
-      result.stop_reason = "preparation-error";
+      result.stop_reason = StopReason::kPreparationError;
       result.error_messages.push_back(prep.error);
       prepared = false;
     } else if (prep.interrupted) {
       if (together) throw std::runtime_error("preparing the files was interrupted");
       spdlog::warn("preparing the files was interrupted after {} of at most {} bytes in {:.2f} s; nothing was "
                    "measured", prep.bytes_written, prep.bytes_planned, secs);
-      result.stop_reason = "interrupted";
+      result.stop_reason = StopReason::kInterrupted;
       result.interrupted = true;
       prepared = false;
     } else if (prep.bytes_written > 0 && !spec.quiet) {
@@ -869,7 +869,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kSync] = result.sync;
     earlier_phases[OpKind::kTrim] = result.trim;
     earlier_phases.priority = result.priority;
-    if (pr.interrupted || pr.stop_reason == "error" || pr.stop_reason == "incomplete" || pr.verify_failures > 0) break;
+    if (pr.interrupted || pr.stop_reason == StopReason::kError || pr.stop_reason == StopReason::kIncomplete ||
+        pr.verify_failures > 0) {
+      break;
+    }
   }
 
   if (exporter) {
@@ -919,7 +922,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
 
   if (result.interrupted) {
     // An engine that did not stop is worth saying beside the interruption.
-    if (result.stop_reason == "incomplete") {
+    if (result.stop_reason == StopReason::kIncomplete) {
       for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     }
     return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
@@ -929,8 +932,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   const uint64_t io_errors =
       result.read.errors + result.write.errors + result.sync.errors + result.trim.errors +
       result.meta.meta_total().errors;
-  if (result.stop_reason == "preparation-error") return 1;  // already reported
-  if (result.stop_reason == "error" || result.stop_reason == "incomplete" || result.verify_failures > 0 || (io_errors > 0 && !spec.continue_on_error)) {
+  if (result.stop_reason == StopReason::kPreparationError) return 1;  // already reported
+  if (stop_reason_is_failure(result.stop_reason) || result.verify_failures > 0 ||
+      (io_errors > 0 && !spec.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     return 1;
   }

@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "job/io_priority.h"
 #include "job/usage_error.h"
 #include "report/csv_field.h"
 #include "trace/iolog_reader.h"
@@ -111,10 +112,10 @@ int run_iolog_command(int argc, char** argv) {
       for (size_t i = 0; i < h.files.size(); ++i) {
         out += fmt::format("file {}: {} ({} bytes)\n", i, h.files[i].path, h.files[i].size);
       }
-      out += fmt::format("{:>14} {:>6} {:<9} {:>4} {:>14} {:>10} {:>12} {}\n", "issue_us", "worker", "op", "file",
-                         "offset", "length", "latency_us", "result");
+      out += fmt::format("{:>14} {:>6} {:<9} {:>4} {:>14} {:>10} {:>12} {:<8} {}\n", "issue_us", "worker", "op", "file",
+                         "offset", "length", "latency_us", "ioprio", "result");
     } else if (format == "csv") {
-      out += "issue_ns,worker,op,file,path,offset,length,latency_ns,result\n";
+      out += "issue_ns,worker,op,file,path,offset,length,latency_ns,result,ioprio\n";
     } else {
       out += "fio version 3 iolog\n";
       for (const IoLogFile& f : h.files) out += fmt::format("0 {} add\n0 {} open\n", f.path, f.path);
@@ -130,16 +131,18 @@ int run_iolog_command(int argc, char** argv) {
           if (only_worker >= 0 && r.worker != only_worker) continue;
           const std::string& path = h.files[r.file].path;
           if (format == "text") {
-            out += fmt::format("{:>14.3f} {:>6} {:<9} {:>4} {:>14} {:>10} {:>12} {}\n", r.issue_ns / 1e3, r.worker,
+            // The priority as --io-priority names it ("-": none).
+            out += fmt::format("{:>14.3f} {:>6} {:<9} {:>4} {:>14} {:>10} {:>12} {:<8} {}\n", r.issue_ns / 1e3, r.worker,
                                trace_op_name(r.op), r.file, r.offset, r.len,
                                r.latency_ns == kIoLogNoCompletion ? std::string("-")
                                                                   : fmt::format("{:.3f}", r.latency_ns / 1e3),
-                               result_text(r));
+                               r.ioprio == 0 ? std::string("-") : io_priority_text(r.ioprio), result_text(r));
           } else if (format == "csv") {
-            out += fmt::format("{},{},{},{},{},{},{},{},{}\n", r.issue_ns, r.worker, trace_op_name(r.op), r.file,
+            out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.issue_ns, r.worker, trace_op_name(r.op), r.file,
                                csv_field(path), r.offset, r.len,
                                r.latency_ns == kIoLogNoCompletion ? std::string() : std::to_string(r.latency_ns),
-                               r.latency_ns == kIoLogNoCompletion ? std::string() : std::to_string(r.result));
+                               r.latency_ns == kIoLogNoCompletion ? std::string() : std::to_string(r.result),
+                               io_priority_text(r.ioprio));
           } else {
             last_us = r.issue_ns / 1000;
             if (r.op == IOP_OP_FSYNC || r.op == IOP_OP_FDATASYNC) {

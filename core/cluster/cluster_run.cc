@@ -28,13 +28,6 @@ uint64_t realtime_ns() {
 
 // Which stop reason describes the job when ranks ended differently: an
 // error anywhere wins, then an interrupt, then the reporting rank's own.
-int severity(const std::string& reason) {
-  if (reason == "error") return 3;
-  if (reason == "interrupted") return 2;
-  if (reason == "stopped") return 0;  // asked to by another rank
-  return 1;
-}
-
 }  // namespace
 
 ClusterRun::ClusterRun(ProcessGroup& group, uint32_t run, std::vector<std::string> hosts, uint32_t workers,
@@ -248,9 +241,12 @@ void ClusterRun::merge(RunResult& result) {
       result.read.errors + result.write.errors + result.sync.errors + result.trim.errors +
       result.meta.meta_total().errors;
   const json verdict = from_bytes(group_.broadcast(
-      to_bytes({result.stop_reason, result.interrupted, result.verify_failures, io_errors})));
+      to_bytes({stop_reason_name(result.stop_reason), result.interrupted, result.verify_failures, io_errors})));
   if (!reporting()) {
-    result.stop_reason = verdict.at(0).get<std::string>();
+    const std::string reason = verdict.at(0).get<std::string>();
+    const std::optional<StopReason> known = parse_stop_reason(reason);
+    if (!known) throw std::runtime_error("the reporting rank's verdict names an unknown stop reason '" + reason + "'");
+    result.stop_reason = *known;
     result.interrupted = verdict.at(1).get<bool>();
     result.verify_failures = verdict.at(2).get<uint64_t>();
     // Only the exit code reads these on the other ranks.
@@ -274,7 +270,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   // Per host: the CPUs its ranks' workers could use, at most its own.
   std::map<std::string, std::pair<uint32_t, uint32_t>> host_cores;  // host -> (wanted, online)
   bool interrupted = false;
-  std::string stop_reason = result.stop_reason;
+  StopReason stop_reason = result.stop_reason;
   std::vector<std::string> errors;
   std::vector<RunResult::GroupResult> groups = result.groups;
   c.first_done.window_ns = UINT64_MAX;
@@ -300,7 +296,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     wanted += r.cores_used;
     online = std::max(online, r.online_cpus);
     interrupted |= r.interrupted;
-    if (severity(b.stop_reason) > severity(stop_reason)) stop_reason = b.stop_reason;
+    if (stop_reason_severity(b.stop_reason) > stop_reason_severity(stop_reason)) stop_reason = b.stop_reason;
     for (const std::string& m : r.error_messages) {
       if (errors.size() < 16) errors.push_back(who(b.rank) + ": " + m);
     }

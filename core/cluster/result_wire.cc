@@ -102,7 +102,7 @@ std::string encode_rank_report(const RankReport& r) {
       {"workers", b.workers},
       {"target", b.target},
       {"window_ns", b.window_ns},
-      {"stop_reason", b.stop_reason},
+      {"stop_reason", stop_reason_name(b.stop_reason)},
       {"ops", {op_stats_to_wire(b.read), op_stats_to_wire(b.write), op_stats_to_wire(b.sync), op_stats_to_wire(b.trim)}},
       {"meta", set_to_wire(b.meta)},
       {"worker_ops", b.worker_ops},
@@ -133,7 +133,10 @@ RankReport decode_rank_report(const std::string& bytes) {
     b.workers = w.at("workers").get<uint32_t>();
     b.target = w.at("target").get<std::string>();
     b.window_ns = w.at("window_ns").get<uint64_t>();
-    b.stop_reason = w.at("stop_reason").get<std::string>();
+    const std::string reason = w.at("stop_reason").get<std::string>();
+    const std::optional<StopReason> known = parse_stop_reason(reason);
+    if (!known) throw std::runtime_error("a rank's report names an unknown stop reason '" + reason + "'");
+    b.stop_reason = *known;
     b.read = op_stats_from_wire(w.at("ops").at(0));
     b.write = op_stats_from_wire(w.at("ops").at(1));
     b.sync = op_stats_from_wire(w.at("ops").at(2));

@@ -209,8 +209,23 @@ class Translator {
     // rw=trim and randtrim: trims only, of bs's trim size, the job's one
     // block size (it reads and writes nothing).  A job without trims has no
     // use for the trim size, in fio as here.
+    // rw=trimwrite and randtrimwrite: each trim is followed by a write of
+    // the range it discarded (fio's order).  fio writes with the write size
+    // and walks its writes apart from its trims when that differs from the
+    // trim size; IOPulse writes exactly what it trimmed, so the two sizes
+    // must agree.
     const bool trims = s.trim && s.trim->value;
+    const bool trim_write = trims && s.trim_write && s.trim_write->value;
     if (trims) add("trim-percent", "100", s.trim->label);
+    if (trim_write) {
+      add("trim-write", "true", s.trim_write->label);
+      if (s.trim_sizes && s.write_sizes && s.trim_sizes->value != s.write_sizes->value) {
+        problem(fmt::format("{}: not supported by IOPulse: rw=trimwrite with a write size ({}) other than the trim "
+                            "size ({}) (IOPulse writes exactly the range it trimmed); accepted: equal write and "
+                            "trim sizes in bs",
+                            s.trim_sizes->label, s.write_sizes->value, s.trim_sizes->value));
+      }
+    }
     if (random) add("random", "true", s.random->label);
     if (trims && s.trim_sizes) {
       add("block-size", s.trim_sizes->value, s.trim_sizes->label);

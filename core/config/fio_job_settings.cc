@@ -257,18 +257,22 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
            {"rw", {false, 50}},      {"readwrite", {false, 50}}, {"randrw", {true, 50}}};
        const std::string v = lower(o.value);
        if (v.find(':') != std::string::npos) missing("an offset modifier after ':' in rw");
-       if (v == "trimwrite" || v == "randtrimwrite") missing("a trim followed by a write of the same block (rw=" + v + ")");
-       if (v == "trim" || v == "randtrim") {  // trims only
-         s.random = {v == "randtrim", label};
+       if (v == "trim" || v == "randtrim" || v == "trimwrite" || v == "randtrimwrite") {
+         // Trims only; with trimwrite each trimmed range is then written.
+         s.random = {v.starts_with("rand"), label};
          s.read_percent = {0, label};
          s.trim = {true, label};
+         s.trim_write = {v.ends_with("write"), label};
          return;
        }
        const auto it = kKinds.find(v);
-       if (it == kKinds.end()) bad_value(o, "read, write, randread, randwrite, rw, readwrite, randrw, trim, randtrim");
+       if (it == kKinds.end()) {
+         bad_value(o, "read, write, randread, randwrite, rw, readwrite, randrw, trim, randtrim, trimwrite, randtrimwrite");
+       }
        s.random = {it->second.first, label};
        s.read_percent = {it->second.second, label};
        s.trim.reset();
+       s.trim_write.reset();
      }},
     {"rwmixread", FIO { s.rwmixread = {static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
     {"rwmixwrite", FIO { s.rwmixread = {100 - static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},

@@ -30,6 +30,7 @@ struct FioJobSettings {
   std::optional<FioSetting<uint32_t>> read_percent;  // from rw: 100, 0 or 50
   std::optional<FioSetting<uint32_t>> rwmixread;     // rwmixread / 100 - rwmixwrite
   std::optional<FioSetting<bool>> trim;              // rw=trim or randtrim: trims only
+  std::optional<FioSetting<bool>> trim_write;        // rw=trimwrite or randtrimwrite: each trim, then its write
   std::optional<FioSetting<std::string>> read_sizes, write_sizes;  // IOPulse mix text
   std::optional<FioSetting<std::string>> trim_sizes;  // bs's third value (else the write value)
   std::optional<FioSetting<uint32_t>> iodepth, iodepth_batch;

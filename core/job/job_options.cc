@@ -169,6 +169,10 @@ const std::vector<JobOption> kOptions = {
      "read + trim <= 100 and writes are the rest (without --read-percent, reads are the rest); a trim "
      "takes a write's offset and size",
      APPLY { job.spec().trim_percent = percent(text, label); }},
+    {"trim-write", kWorkload, "",
+     "every trim is followed by a write of the same range, issued once the trim completed (fio's "
+     "rw=trimwrite); needs --trim-percent; --total-ops and --total-bytes count the trims, not these writes",
+     APPLY { job.spec().trim_write = flag_value(text, label); }},
     {"random", kAccess, "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
      APPLY { job.spec().random = flag_value(text, label); }},
     {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution (default uniform)",
@@ -479,7 +483,10 @@ void check_combinations(const JobSpec& spec) {
   if (spec.fsync_every != 0 && spec.fdatasync_every != 0) {
     throw UsageError("--fsync-every and --fdatasync-every: choose one");
   }
-  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.write_percent() == 0) {
+  if (spec.trim_write && spec.trim_percent == 0) {
+    throw UsageError("--trim-write: the job does not trim; accepted: --trim-write with --trim-percent 1-100");
+  }
+  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.write_percent() == 0 && !spec.trim_write) {
     throw UsageError(fmt::format("--{}: the job does not write ({})",
                                  spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every",
                                  spec.trim_percent == 0 ? std::string("--read-percent 100")
@@ -552,7 +559,7 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   }
   for (const char* data : {"file-size", "num-files", "total-files", "dir-depth", "dir-width", "layout-manifest",
                            "export-layout-manifest", "block-size", "read-block-size", "write-block-size",
-                           "read-percent", "write-percent", "trim-percent", "direct", "fsync-every", "fdatasync-every",
+                           "read-percent", "write-percent", "trim-percent", "trim-write", "direct", "fsync-every", "fdatasync-every",
                            "think-time", "think-adaptive-percent", "rate-iops", "rate-bw", "fadvise", "lock-mode",
                            "verify", "verify-only", "buffer-pattern", "total-bytes", "run-until-complete",
                            "heatmap", "preallocate", "force-recreate", "file-distribution", "io-priority",
@@ -613,7 +620,7 @@ void check_replay(const JobSpecBuilder& job, JobSpec& spec) {
     return;
   }
   for (const char* opt : {"block-size", "read-block-size", "write-block-size", "read-percent", "write-percent",
-                          "random", "distribution", "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center",
+                          "trim-write", "random", "distribution", "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center",
                           "hot-spot-scatter", "fsync-every", "fdatasync-every", "think-time", "think-adaptive-percent",
                           "rate-iops", "rate-bw", "rate-per-worker", "total-bytes", "run-until-complete", "verify",
                           "verify-only", "verify-journal", "lock-mode", "md-phases", "file-distribution"}) {

@@ -46,6 +46,7 @@ nlohmann::json JobSpec::to_json() const {
   j["read_percent"] = read_percent;
   j["write_percent"] = write_percent();
   if (trim_percent != 0) j["trim_percent"] = trim_percent;
+  if (trim_write) j["trim_write"] = true;
   j["random"] = random;
   if (random) j["distribution"] = distribution.to_string();
   j["seed"] = seed;

@@ -79,6 +79,11 @@ struct JobSpec {
   // writes are the rest.  A trim discards a range drawn as a write's would
   // be (offset and --write-block-size).
   uint32_t trim_percent = 0;
+  // --trim-write: every trim is followed by a write of the range it
+  // discarded, issued once the trim completed (fio's rw=trimwrite).  Those
+  // writes are not drawn from the op mix and the budgets (--total-ops,
+  // --total-bytes) count the trims, not them.  Needs trim_percent > 0.
+  bool trim_write = false;
   uint32_t write_percent() const { return 100 - read_percent - trim_percent; }
   bool random = false;                     // random offsets (see distribution); sequential otherwise
   DistributionParams distribution;         // --distribution and its parameters

@@ -206,19 +206,21 @@ void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker) {
 void FioLogFiles::on_interval(const IntervalSnapshot& interval) {
   const MergedInterval& m = interval.merged;
   const IntervalPlacement& place = interval.placement;
-  const uint64_t run_start = interval.summary.start_ns + place.time_offset_ns;
-  const uint64_t run_end = interval.summary.end_ns + place.time_offset_ns;
+  // Times on the phase's clock (its workers' epoch), as fio times each
+  // job's log entries from that job's start.
+  const uint64_t phase_start = interval.summary.start_ns;
+  const uint64_t phase_end = interval.summary.end_ns;
   auto w = m.per_worker.begin();  // sorted by worker
   for (uint32_t i = 0; i < interval.run_workers; ++i) {
     while (w != m.per_worker.end() && w->worker < i) ++w;
     const uint32_t number = place.first_worker + i;
     if (w != m.per_worker.end() && w->worker == i) {
-      write(number, IntervalSummary::of(w->ops, m.index, run_start, run_end, w->inflight_sum, w->reap_calls, i));
+      write(number, IntervalSummary::of(w->ops, m.index, phase_start, phase_end, w->inflight_sum, w->reap_calls, i));
       if (w->last) finish(number);
     } else {
       IntervalSummary idle;
-      idle.start_ns = run_start;
-      idle.end_ns = run_end;
+      idle.start_ns = phase_start;
+      idle.end_ns = phase_end;
       write(number, idle);
     }
   }

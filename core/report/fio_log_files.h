@@ -24,9 +24,10 @@
 // worker's from its first completion on; in an interval without a
 // completion of it the bandwidth and IOPS logs say 0 (a stall shows) and
 // the latency logs have no line (no mean), until the worker's last
-// interval.  TIME_MS is the interval's end in milliseconds since the run's
-// window opened (phases follow each other on one clock).  Lines are flushed
-// per interval, so a run that ends early leaves valid files.
+// interval.  TIME_MS is the interval's end in milliseconds since the
+// worker's phase began (fio's per-job epoch: a stonewalled job's entries
+// start again from 0, in these logs and the per-IO ones alike).  Lines are
+// flushed per interval, so a run that ends early leaves valid files.
 //
 // Per IO (fio without log_avg_msec, IOPulse's --log-per-io): each read,
 // write and trim that completed successfully adds a line, made after the
@@ -74,7 +75,7 @@ class FioLogFiles : public IntervalSink {
   FioLogFiles& operator=(const FioLogFiles&) = delete;
 
   // Per-interval logs: adds worker `worker`'s interval `s` (start_ns and
-  // end_ns on the run's clock; an interval without IO is an empty summary
+  // end_ns on the phase's clock; an interval without IO is an empty summary
   // with its times).
   void write(uint32_t worker, const IntervalSummary& s);
   // Worker `worker` ended: later intervals add nothing for it.

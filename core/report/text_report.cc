@@ -204,7 +204,9 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   line(out, "engine", engine_text(result.engine));
   std::string window = fmt::format("{} ({} ns)", format_duration_ns(result.window_ns),
                                    result.window_ns);
-  if (!result.stop_reason.empty()) window += ", stopped by " + result.stop_reason;
+  if (result.stop_reason != StopReason::kNone) {
+    window += fmt::format(", stopped by {}", stop_reason_name(result.stop_reason));
+  }
   line(out, "window", window);
   if (result.cluster) {
     const ClusterSummary& c = *result.cluster;
@@ -232,7 +234,7 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   if (result.worker_ops.size() > 1 && metadata) {
     const auto [lo, hi] = std::minmax_element(result.worker_ops.begin(), result.worker_ops.end());
     line(out, "per worker", fmt::format("{} to {} ops each ({} workers){}", *lo, *hi, result.worker_ops.size(),
-                                        result.stop_reason == "duration" ? ", stopped together at the time limit"
+                                        result.stop_reason == StopReason::kDuration ? ", stopped together at the time limit"
                                                                          : ""));
   }
   if (result.io_priority != 0) write_priority_split(out, result);

@@ -8,6 +8,11 @@
 #include <ctime>
 #include <system_error>
 
+#include <fmt/format.h>
+
+#include "run/completion_ledger.h"
+#include "run/engine_instance.h"
+
 namespace iopulse {
 
 CompletionWait::CompletionWait(int completion_fd, int stop_fd) {
@@ -36,6 +41,28 @@ CompletionWait::Woken CompletionWait::wait(uint64_t timeout_ns, bool with_stop) 
     return Woken::kCompletion;
   }
   return n > 0 ? Woken::kStop : Woken::kTimeout;
+}
+
+int32_t CompletionWait::reap(EngineInstance& engine, iop_cqe* out, uint32_t max, uint64_t timeout_ns,
+                             bool with_stop) {
+  int32_t got = engine.reap(out, max, 0, 0);
+  if (got != 0) return got;
+  const Woken woken = wait(timeout_ns, with_stop);
+  got = engine.reap(out, max, 0, 0);
+  if (woken == Woken::kCompletion) {
+    unannounced_ = 0;
+  } else if (woken == Woken::kTimeout && got > 0 && timeout_ns >= kCheckPeriodNs) {
+    // A whole check period passed in silence, yet completions were ready.
+    // One such find can be a race (the engine signals just after); a few in
+    // a row, with no signal between them, cannot.
+    if (++unannounced_ >= kMaxUnannouncedChecks) {
+      throw EngineContractError(fmt::format(
+          "engine {}: its completion fd did not become readable although completions were ready to reap ({} "
+          "waits of {:.1f} s in a row; engine.h, completion_fd()); the run stops",
+          engine.name(), unannounced_, static_cast<double>(kCheckPeriodNs) / 1e9));
+    }
+  }
+  return got;
 }
 
 }  // namespace iopulse

@@ -7,13 +7,14 @@
 // rate schedule, the drain limit), so nothing is seen late and nothing is
 // polled.
 //
-// The worker reaps with timeout 0 first and calls wait() only when that
-// found nothing: completions that are already there cost no system call of
-// the host's.  wait() drains the eventfd before it returns, so a completion
-// that becomes ready after it makes the descriptor readable again.
+// A worker calls reap(): it reaps with timeout 0 first and waits only when
+// that found nothing, so completions that are already there cost no system
+// call of the host's.  wait() drains the eventfd before it returns, so a
+// completion that becomes ready after it makes the descriptor readable again.
 //
 // Neither descriptor is owned: the engine's is the instance's until
-// destroy(), the stop descriptor the run's.
+// destroy(), the stop descriptor the run's.  One CompletionWait per worker
+// thread (it counts the engine's silent completions).
 #ifndef IOPULSE_RUN_COMPLETION_WAIT_H_
 #define IOPULSE_RUN_COMPLETION_WAIT_H_
 
@@ -21,7 +22,11 @@
 
 #include <cstdint>
 
+#include "iopulse/engine.h"
+
 namespace iopulse {
+
+class EngineInstance;
 
 class CompletionWait {
  public:
@@ -39,8 +44,23 @@ class CompletionWait {
   // std::system_error when ppoll or the drain fails otherwise.
   Woken wait(uint64_t timeout_ns, bool with_stop);
 
+  // Up to `max` completions of `engine` into `out`: what is ready at once,
+  // else a wait on the fd (and the stop, when `with_stop`) of at most
+  // `timeout_ns`, then what is ready (possibly none).  Returns reap()'s
+  // result.  Throws EngineContractError when completions keep turning up
+  // that the fd never announced: a few whole check periods (100 ms) in a
+  // row, each ending in silence with completions ready.
+  int32_t reap(EngineInstance& engine, iop_cqe* out, uint32_t max, uint64_t timeout_ns, bool with_stop);
+
+  // The longest single wait reap() should be given: after it the worker
+  // reaps anyway (a check of the engine, not how it learns of completions).
+  static constexpr uint64_t kCheckPeriodNs = 100'000'000;
+
  private:
+  static constexpr uint32_t kMaxUnannouncedChecks = 3;
+
   pollfd fds_[2];
+  uint32_t unannounced_ = 0;  // timed-out waits in a row after which reap() found completions
 };
 
 }  // namespace iopulse

@@ -61,6 +61,9 @@ class EngineInstance {
   // (one whose flags have IOP_CQE_ERROR_TEXT), or "" when it has none.
   std::string error_text(uint64_t user_data) const;
 
+  // The engine's name, as its descriptor gives it.
+  const char* name() const { return desc_.name; }
+
   int32_t submit(iop_io* const* ios, uint32_t n) { return submit_(engine_, ios, n, 0); }
   int32_t reap(iop_cqe* out, uint32_t max, uint32_t min_wait, uint64_t timeout_ns) {
     return reap_(engine_, out, max, min_wait, timeout_ns);

@@ -210,8 +210,14 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   }
 
   const ResourceUsage usage_before = ResourceUsage::now();
-  const uint64_t start_ns = monotonic_now_ns();
-  barrier.release(start_ns);
+  // The window's start is the first worker's (StartBarrier); until one has
+  // seen the release, the coordinator's own checks count from the release.
+  const uint64_t released_ns = monotonic_now_ns();
+  barrier.release();
+  const auto window_start_ns = [&] {
+    const uint64_t s = barrier.start_ns();
+    return s != 0 ? s : released_ns;
+  };
   {
     const std::time_t wall = std::time(nullptr);
     std::tm utc{};
@@ -260,7 +266,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   bool told_finished = false;
   // The clock is checked against CLOCK_MONOTONIC at every interval boundary
   // (and falls back to it if the two drifted apart).
-  uint64_t next_clock_check = start_ns + spec_.stats_interval_ns;
+  uint64_t next_clock_check = released_ns + spec_.stats_interval_ns;
   const auto check_clock_at_boundary = [&] {
     const uint64_t now = monotonic_now_ns();
     if (now < next_clock_check) return;
@@ -292,7 +298,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         if (all_finished) break;
         const uint64_t t = monotonic_now_ns();
         if (stop_seen_ns == 0 && (signals.stop.load(std::memory_order_relaxed) ||
-                                  (longest_duration_ns != UINT64_MAX && t - start_ns >= longest_duration_ns))) {
+                                  (longest_duration_ns != UINT64_MAX && t - window_start_ns() >= longest_duration_ns))) {
           stop_seen_ns = t;
         }
         if (stop_seen_ns != 0 && t - stop_seen_ns >= spec_.stop_timeout_ns + 1'000'000'000) {
@@ -315,7 +321,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         std::this_thread::sleep_for(kMonitorPeriod);
         continue;
       }
-      const uint64_t elapsed = monotonic_now_ns() - start_ns;
+      const uint64_t elapsed = monotonic_now_ns() - window_start_ns();
       uint64_t ops = 0, bytes = 0;
       for (auto& w : workers) {
         ops += w->progress_ops();
@@ -340,6 +346,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       for (const MergedInterval& m : closed) peers_->local_interval(m);
       if (last && !told_finished) {
         told_finished = true;
+        const uint64_t start_ns = window_start_ns();
         uint64_t end = start_ns;
         for (auto& w : workers) end = std::max(end, w->finish_ns());
         peers_->progress(end - start_ns, ops, bytes);
@@ -389,6 +396,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.clock = monotonic_clock_report();
   if (interrupt_signal() != 0) result.interrupted = true;
 
+  const uint64_t start_ns = window_start_ns();
   uint64_t end_ns = start_ns;
   OpStatsSet totals;
   std::vector<OpStatsSet> group_totals(groups_.size());
@@ -479,42 +487,42 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   const OpStats data = totals.data_total();
   const uint64_t done_ops = data.ops + data.errors + totals[OpKind::kTrim].ops + totals[OpKind::kTrim].errors;
   if (any_abandoned) {
-    result.stop_reason = "incomplete";
+    result.stop_reason = StopReason::kIncomplete;
   } else if (result.interrupted) {
-    result.stop_reason = "interrupted";
+    result.stop_reason = StopReason::kInterrupted;
   } else if (signals.io_failed.load()) {
-    result.stop_reason = "error";
+    result.stop_reason = StopReason::kError;
   } else if (steady_stop) {
-    result.stop_reason = "steady-state";
+    result.stop_reason = StopReason::kSteadyState;
   } else if (spec_.metadata.active()) {
     // Every step done, or stopped by the time limit (stonewall) or budget.
-    result.stop_reason = spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns ? "duration"
-                         : spec_.total_ops != 0                                        ? "total-ops"
-                                                                                       : "complete";
+    result.stop_reason = spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns ? StopReason::kDuration
+                         : spec_.total_ops != 0                                        ? StopReason::kTotalOps
+                                                                                       : StopReason::kComplete;
   } else if (layout_.workers.front().complete_pass && done_ops >= layout_.total_ops) {
-    result.stop_reason = "complete";
+    result.stop_reason = StopReason::kComplete;
   } else if (!spec_.replay.empty() && (spec_.duration_ns == 0 || result.window_ns < spec_.duration_ns) &&
              spec_.total_ops == 0) {
-    result.stop_reason = "complete";  // the whole trace was replayed
+    result.stop_reason = StopReason::kComplete;  // the whole trace was replayed
   } else if (spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns) {
-    result.stop_reason = "duration";
+    result.stop_reason = StopReason::kDuration;
   } else if (spec_.total_ops != 0) {
-    result.stop_reason = "total-ops";
+    result.stop_reason = StopReason::kTotalOps;
   } else if (spec_.total_bytes != 0) {
-    result.stop_reason = "total-bytes";
+    result.stop_reason = StopReason::kTotalBytes;
   } else {
-    result.stop_reason = "duration";
+    result.stop_reason = StopReason::kDuration;
   }
   if (steady) result.steady_state = steady->to_json();
-  if (!stopped_by_peer.empty() && result.stop_reason != "interrupted" && result.stop_reason != "error") {
-    result.stop_reason = "stopped";  // by another process, which reports why
+  if (!stopped_by_peer.empty() && result.stop_reason != StopReason::kInterrupted && result.stop_reason != StopReason::kError) {
+    result.stop_reason = StopReason::kStopped;  // by another process, which reports why
   }
   if (peers_ != nullptr) {
     // The job's window is the longest rank's; the intervals still held
     // (the last ones) close at its end.
     peers_->merge(result);
     for (const MergedInterval& m : peers_->take_complete(/*all=*/true)) emit(m, result.window_ns);
-    if (sink_failed) result.stop_reason = "error";  // the reporting process's files are incomplete
+    if (sink_failed) result.stop_reason = StopReason::kError;  // the reporting process's files are incomplete
   }
   for (IntervalSink* sink : sinks) sink->on_run_end(result);
 }

@@ -136,6 +136,11 @@ void MetadataWorker::setup() {
   config.num_options = setup_.num_engine_options;
   config.options = setup_.engine_options;
   engine_ = std::make_unique<EngineInstance>(desc, config);
+  const uint64_t caps = (desc.caps & IOP_CAP_REPORT) != 0 ? engine_->report().caps : desc.caps;
+  if ((caps & IOP_CAP_COMPLETION_FD) != 0) {
+    completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
+  }
+  ledger_ = std::make_unique<CompletionLedger>(desc.name, qd);
 
   const bool host_opens = (desc.required_caps & IOP_REQ_OPENS_BY_PATH) == 0;
   if (host_opens) {
@@ -167,7 +172,9 @@ void MetadataWorker::setup() {
   }
   free_.resize(qd);
   batch_.resize(qd);
-  cqes_.resize(qd);
+  // Guard entries past qd: an engine writing a few completions too many
+  // writes there, and the ledger stops the run.
+  cqes_.resize(qd + CompletionLedger::kGuardCompletions);
   for (uint32_t i = 0; i < qd; ++i) {
     Slot& slot = slots_[i];
     std::memset(&slot, 0, sizeof slot);
@@ -418,6 +425,7 @@ void MetadataWorker::loop(uint64_t start_ns) {
   const uint64_t deadline = spec.duration_ns != 0 ? start_ns + spec.duration_ns : UINT64_MAX;
   const uint32_t qd = setup_.queue_depth;
   EngineInstance& engine = *engine_;
+  CompletionLedger& ledger = *ledger_;
   uint32_t nfree = qd, pending = 0, inflight = 0;
   bool stopping = false;
   uint64_t now = start_ns;
@@ -440,6 +448,7 @@ void MetadataWorker::loop(uint64_t start_ns) {
         throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
                                              std::strerror(-accepted)));
       }
+      ledger.accepted(batch_.data(), pending, accepted);
       if (accepted == 0 && inflight == 0) {
         throw std::runtime_error(fmt::format("engine {}: submit accepted no IO while none was in flight",
                                              setup_.engine->name));
@@ -454,12 +463,22 @@ void MetadataWorker::loop(uint64_t start_ns) {
       if (pending == 0) break;
       continue;
     }
-    const int32_t got = engine.reap(cqes_.data(), qd, 1, kReapTimeoutNs);
+    int32_t got;
+    if (completion_wait_ == nullptr) {
+      got = engine.reap(cqes_.data(), qd, 1, kReapTimeoutNs);
+    } else {
+      // The fd wait also ends at the deadline, and a stop wakes it at once
+      // (a draining worker waits for its ops only).
+      uint64_t timeout = CompletionWait::kCheckPeriodNs;
+      if (!stopping) timeout = std::min(timeout, deadline > now ? deadline - now : 0);
+      got = completion_wait_->reap(engine, cqes_.data(), qd, timeout, !stopping);
+    }
     if (got < 0) {
       if (got == -EINTR) continue;
       throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name, std::strerror(-got)));
     }
     now = monotonic_now_ns();
+    ledger.reaped(cqes_.data(), qd, got);  // before any completion is used
     if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
     inflight_sum_ += inflight;
     ++reap_calls_;

@@ -30,6 +30,8 @@
 
 #include "iopulse/engine.h"
 #include "job/metadata_spec.h"
+#include "run/completion_ledger.h"
+#include "run/completion_wait.h"
 #include "run/engine_instance.h"
 #include "run/worker.h"
 #include "run/worker_thread.h"
@@ -116,6 +118,12 @@ class MetadataWorker final : public WorkerThread {
   uint32_t dirs_ = 0;          // directories that exist: [0, dirs_)
 
   std::unique_ptr<EngineInstance> engine_;
+  // Every count and user_data the engine returns is checked against it.
+  std::unique_ptr<CompletionLedger> ledger_;
+  // With IOP_CAP_COMPLETION_FD: waits on the engine's fd, the stop
+  // descriptor and the deadline at once (else null: reap() waits, bounded
+  // by a timeout).
+  std::unique_ptr<CompletionWait> completion_wait_;
   int dir_fd_ = -1;
   int32_t dir_handle_ = -1;
 

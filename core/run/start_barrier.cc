@@ -2,14 +2,25 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "run/start_barrier.h"
 
+#include "run/monotonic_clock.h"
+
 namespace iopulse {
 
 uint64_t StartBarrier::arrive_and_wait() {
-  std::unique_lock<std::mutex> lock(mu_);
-  ++arrived_;
-  cv_.notify_all();
-  cv_.wait(lock, [&] { return start_ns_ != 0 || aborted_; });
-  return aborted_ ? 0 : start_ns_;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++arrived_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_ || aborted_; });
+    if (aborted_) return 0;
+  }
+  // Outside the lock: the first worker here opens the window.  A worker
+  // that read its clock earlier but loses the race takes the winner's later
+  // time, still before anything it does next.
+  uint64_t start = 0;
+  const uint64_t now = monotonic_now_ns();
+  if (start_ns_.compare_exchange_strong(start, now, std::memory_order_acq_rel)) return now;
+  return start;
 }
 
 void StartBarrier::abort() {
@@ -24,9 +35,9 @@ bool StartBarrier::wait_until_all_arrived() {
   return !aborted_;
 }
 
-void StartBarrier::release(uint64_t start_ns) {
+void StartBarrier::release() {
   std::lock_guard<std::mutex> lock(mu_);
-  start_ns_ = start_ns;
+  released_ = true;
   cv_.notify_all();
 }
 

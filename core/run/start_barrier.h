@@ -2,13 +2,23 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // StartBarrier: the start line of the measured window.  Each worker finishes
 // its setup (engine created, files opened, buffers registered) and calls
-// arrive_and_wait(); the coordinator waits until all have arrived, reads the
-// clock and releases them together.  A worker whose setup failed calls
-// abort() instead, which releases everyone with "do not run".
+// arrive_and_wait(); the coordinator waits until all have arrived and
+// releases them together.  A worker whose setup failed calls abort()
+// instead, which releases everyone with "do not run".
+//
+// The window opens when the first worker sees the release, on that worker's
+// clock, not when the coordinator gives it: a woken thread waiting for a CPU
+// (an interprocessor wake-up costs tens of microseconds in a virtual machine,
+// milliseconds on a busy host) is the host's time, not the storage's, and
+// it would dominate the window of a phase of a few operations.  Every worker
+// gets the same start time, so intervals, deadlines and schedules share one
+// clock origin; a worker that wakes later starts later inside the window.
+//
 // Control plane only: a mutex and a condition variable are fine here.
 #ifndef IOPULSE_RUN_START_BARRIER_H_
 #define IOPULSE_RUN_START_BARRIER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -20,7 +30,10 @@ class StartBarrier {
   explicit StartBarrier(uint32_t workers) : expected_(workers) {}
 
   // Worker side.  Returns the start time (monotonic ns) of the window, or 0
-  // when the run was aborted and the worker must not issue IO.
+  // when the run was aborted and the worker must not issue IO.  The first
+  // worker to return after the release reads the clock and fixes the start;
+  // the others return that same time (which is never after their own
+  // return).
   uint64_t arrive_and_wait();
 
   // Worker side: setup failed; nobody will run.
@@ -30,8 +43,11 @@ class StartBarrier {
   // aborted (false).
   bool wait_until_all_arrived();
 
-  // Coordinator side: starts the window at `start_ns` (non-zero).
-  void release(uint64_t start_ns);
+  // Coordinator side: lets the workers go.
+  void release();
+
+  // The window's start once a worker has seen the release; 0 before.
+  uint64_t start_ns() const { return start_ns_.load(std::memory_order_acquire); }
 
  private:
   std::mutex mu_;
@@ -39,7 +55,8 @@ class StartBarrier {
   uint32_t expected_;
   uint32_t arrived_ = 0;
   bool aborted_ = false;
-  uint64_t start_ns_ = 0;  // non-zero once released
+  bool released_ = false;
+  std::atomic<uint64_t> start_ns_{0};  // non-zero once a worker saw the release
 };
 
 }  // namespace iopulse

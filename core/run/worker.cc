@@ -28,12 +28,6 @@ namespace iopulse {
 namespace {
 
 constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop is seen
-// With a completion fd: the longest single wait, after which the worker
-// reaps anyway (a check of the engine, not how it learns of completions),
-// and how many such checks in a row may find completions the fd never
-// announced before the engine is called broken.
-constexpr uint64_t kCompletionFdCheckNs = 100'000'000;
-constexpr uint32_t kMaxUnannouncedChecks = 3;
 constexpr size_t kMaxErrorMessages = 8;
 constexpr uint64_t kPauseSliceNs = 50'000'000;        // bounds how late a pause sees a stop
 
@@ -285,7 +279,7 @@ void Worker::setup() {
     std::memset(buf_base, spec.buffer_pattern, buf_stride * qd);
   } else {
     std::memset(buf_base, 0, buf_stride * qd);  // placed (NUMA) and mapped before the window
-    if (spec.write_percent() != 0 && !spec.verify && !spec.verify_only) {
+    if ((spec.write_percent() != 0 || spec.trim_write) && !spec.verify && !spec.verify_only) {
       // Keyed like the worker's random source: the job's seed and the
       // worker's place in the job.
       write_data_ = std::make_unique<WriteData>(setup_.spec->seed ^ (0xd1b54a32d192ed03ULL * (setup_.global_index + 1)),
@@ -323,6 +317,8 @@ void Worker::setup() {
   if (setup_.iolog != nullptr) iolog_ = std::make_unique<IoLogRecorder>(*setup_.iolog, std::max(8192u, qd));
 
   free_.resize(qd);
+  trim_write_ = spec.trim_write;
+  if (trim_write_) trimmed_.resize(qd);
   batch_.resize(qd);
   // Guard entries past qd: an engine writing a few completions too many
   // writes there, and the ledger stops the run.
@@ -349,6 +345,7 @@ void Worker::setup() {
 bool Worker::plain() const {
   const JobSpec& spec = *setup_.spec;
   return !rate_limited_ && !iolog_ && !replay_ && !split_priority_ && spec.io_flags == 0 && spec.trim_percent == 0 &&
+         !spec.trim_write &&
          spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
          spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
          regions_.size() == 1 && regions_.front().first_unit == 0 &&
@@ -562,7 +559,7 @@ void Worker::run_loop(uint64_t start_ns) {
       // stop wakes it at once.
       if (submitting) timeout = std::min(timeout, deadline > now ? deadline - now : 0);
       if (!submitting && drain_deadline != 0) timeout = std::min(timeout, drain_deadline > now ? drain_deadline - now : 0);
-      got = reap_with_fd(qd, timeout, submitting);
+      got = completion_wait_->reap(engine, cqes, qd, timeout, submitting);
     }
     if (got < 0) {
       if (got == -EINTR) continue;
@@ -587,7 +584,18 @@ void Worker::run_loop(uint64_t start_ns) {
       // Success: a read or write moved all its bytes; a trim (no data
       // moved, engine.h) or a sync returned 0.  A trim's bytes are those
       // it discarded.
-      if (cqe.res == static_cast<int64_t>(slot.io.len) || (cqe.res == 0 && slot.io.op == IOP_OP_TRIM)) [[likely]] {
+      const bool ok = cqe.res == static_cast<int64_t>(slot.io.len) || (cqe.res == 0 && slot.io.op == IOP_OP_TRIM);
+      if (!kPlain && trim_write_ && slot.io.op == IOP_OP_TRIM) [[unlikely]] {
+        // --trim-write: the range is written once its trim completed (a
+        // failed trim, or one completing after the stop, gets no write).
+        --trims_outstanding_;
+        if (ok && submitting) {
+          const uint32_t tail = (trimmed_head_ + trimmed_count_) % static_cast<uint32_t>(trimmed_.size());
+          trimmed_[tail] = {slot.block, slot.region, slot.io.len};
+          ++trimmed_count_;
+        }
+      }
+      if (ok) [[likely]] {
         OpStats& st = interval_->of(slot.io.op);
         const uint64_t latency = now - slot.submit_ns;
         ++st.ops;
@@ -696,6 +704,12 @@ void Worker::run_loop(uint64_t start_ns) {
     if (journal_) slot.generation = journal_->sync_position();
     return Next::kReady;
   }
+  if (trim_write_) [[unlikely]] {
+    // A trimmed range's write goes before any new draw; a spent budget
+    // still waits for the writes of the trims in flight.
+    if (trimmed_count_ > 0) return next_trimmed_write(slot);
+    if (trims_outstanding_ > 0 && (remaining_ops_ == 0 || remaining_bytes_ == 0)) return Next::kBlocked;
+  }
   if (remaining_ops_ == 0 || remaining_bytes_ == 0) return Next::kBudgetSpent;
   const uint8_t op = op_mix_.next(rng_);
   uint32_t len;
@@ -704,7 +718,7 @@ void Worker::run_loop(uint64_t start_ns) {
     // A tiled pass: the tiling says where and how long (the op mix still
     // says what).
     uint32_t units = 0;
-    if (!next_piece(&block, &units)) return Next::kBudgetSpent;
+    if (!next_piece(&block, &units)) return trims_outstanding_ > 0 ? Next::kBlocked : Next::kBudgetSpent;
     if (inflight_blocks_ && !inflight_blocks_->insert(block)) return Next::kBlocked;  // not while in flight
     ++pass_done_;
     len = static_cast<uint32_t>(units * unit_);
@@ -729,17 +743,40 @@ void Worker::run_loop(uint64_t start_ns) {
   slot.region = r;
   --remaining_ops_;
   remaining_bytes_ -= len;
-  if (op == IOP_OP_WRITE) {
-    ++writes_since_sync_;
-    if (inflight_blocks_) {
-      slot.generation = generations_ ? generations_->next_generation(block) : 0;
-      fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail_for(len, compress_percent_));
-    } else if (content_) {
-      content_->fill(io.buf, len);
-    } else if (write_data_ != nullptr) {
-      write_data_->fill(io.buf, len);
-    }
+  if (op == IOP_OP_WRITE) fill_write(slot, block, len);
+  if (trim_write_ && op == IOP_OP_TRIM) ++trims_outstanding_;
+  return Next::kReady;
+}
+
+[[gnu::always_inline]] inline void Worker::fill_write(IoSlot& slot, uint64_t block, uint32_t len) {
+  iop_io& io = slot.io;
+  ++writes_since_sync_;
+  if (inflight_blocks_) {
+    slot.generation = generations_ ? generations_->next_generation(block) : 0;
+    fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail_for(len, compress_percent_));
+  } else if (content_) {
+    content_->fill(io.buf, len);
+  } else if (write_data_ != nullptr) {
+    write_data_->fill(io.buf, len);
   }
+}
+
+Worker::Next Worker::next_trimmed_write(IoSlot& slot) {
+  const TrimmedRange range = trimmed_[trimmed_head_];
+  trimmed_head_ = trimmed_head_ + 1 == trimmed_.size() ? 0 : trimmed_head_ + 1;
+  --trimmed_count_;
+  const OpenRegion& region = regions_[range.region];
+  iop_io& io = slot.io;
+  io.op = IOP_OP_WRITE;
+  io.len = range.len;
+  io.buf = slot.buf;
+  io.offset = region.offset + (range.block - region.first_unit) * unit_;
+  io.flags = io_flags_[1];
+  if (split_priority_) io.ioprio = priority_mix_.next(rng_);
+  io.file = region.handle;
+  slot.block = range.block;
+  slot.region = range.region;
+  fill_write(slot, range.block, range.len);
   return Next::kReady;
 }
 
@@ -1030,28 +1067,6 @@ void Worker::record_failure(const IoSlot& slot, int64_t res) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->request_stop();
   }
-}
-
-int32_t Worker::reap_with_fd(uint32_t max, uint64_t timeout_ns, bool submitting) {
-  iop_cqe* const cqes = cqes_.data();
-  int32_t got = engine_->reap(cqes, max, 0, 0);
-  if (got != 0) return got;
-  const CompletionWait::Woken woken = completion_wait_->wait(timeout_ns, submitting);
-  got = engine_->reap(cqes, max, 0, 0);
-  if (woken == CompletionWait::Woken::kCompletion) {
-    unannounced_ = 0;
-  } else if (woken == CompletionWait::Woken::kTimeout && got > 0 && timeout_ns >= kCompletionFdCheckNs) {
-    // A whole check period passed in silence, yet completions were ready.
-    // One such find can be a race (the engine signals just after); a few in
-    // a row, with no signal between them, cannot.
-    if (++unannounced_ >= kMaxUnannouncedChecks) {
-      throw EngineContractError(fmt::format(
-          "engine {}: its completion fd did not become readable although completions were ready to reap ({} "
-          "waits of {:.1f} s in a row; engine.h, completion_fd()); the run stops",
-          setup_.engine->name, unannounced_, static_cast<double>(kCompletionFdCheckNs) / 1e9));
-    }
-  }
-  return got;
 }
 
 void Worker::teardown() {

@@ -10,7 +10,8 @@
 //   setup     create the engine, open files, allocate (from the engine when
 //             it provides IO memory) and register buffers, take the
 //             engine's completion fd when it has one
-//   barrier   wait at the StartBarrier; the window starts at its release
+//   barrier   wait at the StartBarrier; the window starts when the first
+//             worker sees its release
 //   loop      keep queue_depth IOs in flight: refill slots as completions
 //             arrive; one reap() per batch and one submit() per batch (or
 //             per submit_batch IOs of it), the clock read once per call;
@@ -198,6 +199,12 @@ class Worker final : public WorkerThread {
   bool next_piece(uint64_t* unit, uint32_t* units);
   // next_io() for a plain job.
   Next next_plain_io(IoSlot& slot);
+  // --trim-write: the write of the range the oldest completed trim
+  // discarded, into `slot`.
+  Next next_trimmed_write(IoSlot& slot);
+  // The data of a write of `len` bytes at `slot`'s offset (verify block,
+  // content mix or fresh seeded bytes); counts it toward --fsync-every.
+  void fill_write(IoSlot& slot, uint64_t block, uint32_t len);
   // next_io() for a replay: the trace's next IO.
   Next next_replay_io(IoSlot& slot);
   // The rate schedule (or the replay's) after an IO was taken into `slot`.
@@ -236,12 +243,6 @@ class Worker final : public WorkerThread {
   void publish_progress();
   // Cold path: a completion that failed or moved fewer bytes than asked.
   void record_failure(const IoSlot& slot, int64_t res);
-  // Reaping with the engine's completion fd (setup found one): what is
-  // ready at once, else a wait on the fd, the stop descriptor (while
-  // `submitting`) and `timeout_ns`, then what is ready.  Throws
-  // EngineContractError when completions keep turning up that the fd never
-  // announced.
-  int32_t reap_with_fd(uint32_t max, uint64_t timeout_ns, bool submitting);
 
   WorkerSetup setup_;
   const WorkerAssignment& assignment_;
@@ -252,7 +253,6 @@ class Worker final : public WorkerThread {
   // together with the stop descriptor and its timers (else null: reap()
   // waits, bounded by a timeout).
   std::unique_ptr<CompletionWait> completion_wait_;
-  uint32_t unannounced_ = 0;         // timed-out fd waits in a row after which reap() found completions
   std::vector<OpenRegion> regions_;
   uint64_t uniform_units_ = 0;       // units per region when all are equal, else 0
 
@@ -284,6 +284,22 @@ class Worker final : public WorkerThread {
   uint32_t submit_batch_ = 0;        // IOs per submit() call at most (--submit-batch)
   uint64_t remaining_ops_ = 0;       // reads and writes still to issue
   uint64_t remaining_bytes_ = 0;     // bytes still to issue
+
+  // --trim-write: the ranges of completed trims whose write is still to be
+  // issued, oldest first (a ring of queue_depth entries, allocated in
+  // setup: each entry is a slot the trim freed that no new IO took, so it
+  // never holds more), and the trims prepared and not yet completed (while
+  // there are any, a spent budget waits for their writes).
+  struct TrimmedRange {
+    uint64_t block;
+    uint32_t region;
+    uint32_t len;
+  };
+  bool trim_write_ = false;
+  std::vector<TrimmedRange> trimmed_;
+  uint32_t trimmed_head_ = 0;
+  uint32_t trimmed_count_ = 0;
+  uint32_t trims_outstanding_ = 0;
 
   // fsync/fdatasync every N writes.
   uint8_t sync_op_ = IOP_OP_FSYNC;

@@ -13,18 +13,19 @@
 #include "stats/op_stats.h"
 #include "stats/op_stats_set.h"
 #include "stats/resource_usage.h"
+#include "stats/stop_reason.h"
 
 namespace iopulse {
 
-// One rank's own numbers over its own window (barrier release to its last
-// completion).
+// One rank's own numbers over its own window (its first worker seeing the
+// start barrier's release to its last completion).
 struct RankResult {
   uint32_t rank = 0;
   std::string host;
   uint32_t workers = 0;
   std::string target;         // its target path, placeholders expanded
   uint64_t window_ns = 0;
-  std::string stop_reason;
+  StopReason stop_reason = StopReason::kNone;
   OpStats read, write, sync, trim;
   OpStatsSet meta;                    // metadata kinds (RunResult::meta)
   std::vector<uint64_t> worker_ops;   // per worker of the rank (RunResult::worker_ops)

@@ -23,6 +23,7 @@
 #include "stats/op_stats_set.h"
 #include "stats/priority_split.h"
 #include "stats/resource_usage.h"
+#include "stats/stop_reason.h"
 
 namespace iopulse {
 
@@ -45,7 +46,7 @@ struct RunResult {
   EngineIdentity engine;
   std::string iopulse_version;  // IOPULSE_VERSION of the host
   std::string started_at;       // wall-clock start of the window, ISO 8601 UTC
-  uint64_t window_ns = 0;       // measured window: barrier release to stop condition
+  uint64_t window_ns = 0;       // measured window: first worker past the start barrier to stop condition
   OpStats read;                 // merged over all workers
   OpStats write;
   OpStats sync;                 // fsync and fdatasync operations
@@ -68,7 +69,7 @@ struct RunResult {
   ResourceUsage resources;      // CPU time, context switches, peak RSS over the window
   uint32_t cores_used = 0;      // CPUs the workers could run on: pinned ones, else min(threads, online)
   bool interrupted = false;     // stopped early by SIGINT/SIGTERM
-  std::string stop_reason;      // "duration", "total-bytes", "interrupted" or "error"
+  StopReason stop_reason = StopReason::kNone;
   std::vector<std::string> error_messages;  // the first few IO error texts
 
   // Time series: one summary per stats interval (all workers), and per

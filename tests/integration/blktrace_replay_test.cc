@@ -8,18 +8,27 @@
 // IOPulse does not control: blkparse (the captures are real blktrace files:
 // blkparse reads them back as the events the test meant) and the recorder
 // fixture engine (the IOs the replay issued, per worker, in order).
+// One capture is the kernel's own: blktrace's debugfs files are refused
+// under kernel lockdown, but the kernel's blk tracer writes the same
+// struct blk_io_trace records through tracefs (trace option "bin"), and
+// the test captures dd on a loop device that way.
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "filesystem_support.h"
 #include "json_support.h"
 #include "recorder_log.h"
 #include "run_support.h"
@@ -333,6 +342,131 @@ TEST(BlktraceReplay, StopsMidStreamNamingTheByteOffset) {
   EXPECT_EQ(j["stop_reason"], "error");
   EXPECT_GE(j["read"]["ops"].get<uint64_t>(), 40000u);
   EXPECT_LT(j["read"]["ops"].get<uint64_t>(), kFirstBad);
+}
+
+// The kernel's blk tracer on one block device, read through tracefs in
+// binary form: the records blktrace itself writes (the kernel synthesizes
+// struct blk_io_trace, version 7, for trace option "bin").  The global
+// tracer is taken for the test's life and given back (nop, text options).
+class KernelBlockTrace {
+ public:
+  explicit KernelBlockTrace(const std::string& device) {
+    const std::string name = std::filesystem::path(device).filename();
+    enable_ = "/sys/block/" + name + "/trace/enable";
+    if (!std::filesystem::exists(root_ + "/available_tracers") &&
+        mount("tracefs", root_.c_str(), "tracefs", 0, nullptr) != 0) {
+      why_ = "tracefs cannot be mounted: " + std::string(std::strerror(errno));
+      return;
+    }
+    if (read_file(root_ + "/available_tracers").find("blk") == std::string::npos) {
+      why_ = "the kernel has no blk tracer";
+      return;
+    }
+    taken_ = put("tracing_on", "0") && put("current_tracer", "blk") && put("trace_options", "bin") &&
+             put("trace_options", "nocontext-info") && write(enable_, "1") && put("trace", "") &&
+             put("tracing_on", "1");
+    if (!taken_) why_ = "the blk tracer cannot be set up on " + device;
+  }
+  ~KernelBlockTrace() {
+    put("tracing_on", "0");
+    write(enable_, "0");
+    put("trace_options", "nobin");
+    put("trace_options", "context-info");
+    put("current_tracer", "nop");
+    put("tracing_on", "1");
+  }
+  bool ok() const { return why_.empty(); }
+  const std::string& why() const { return why_; }
+
+  // Stops tracing and moves what the kernel recorded into a capture as
+  // blktrace -o PREFIX leaves one: PREFIX.blktrace.<cpu>, each CPU's records
+  // in its own file (blkparse reads a file's records as that CPU's only).
+  // ftrace hands the records over one CPU's buffer after the other, each in
+  // order.
+  void save(const std::string& prefix) {
+    put("tracing_on", "0");
+    const int in = open((root_ + "/trace_pipe").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(in, 0) << std::strerror(errno);
+    std::string bytes;
+    char buf[65536];
+    for (ssize_t n; (n = ::read(in, buf, sizeof buf)) > 0;) bytes.append(buf, static_cast<size_t>(n));
+    close(in);
+    // struct blk_io_trace: cpu at byte 40, pdu_len at 46, 48 bytes + pdu.
+    std::map<uint32_t, std::string> per_cpu;
+    for (size_t at = 0; at + 48 <= bytes.size();) {
+      uint32_t cpu = 0;
+      uint16_t pdu_len = 0;
+      std::memcpy(&cpu, bytes.data() + at + 40, sizeof cpu);
+      std::memcpy(&pdu_len, bytes.data() + at + 46, sizeof pdu_len);
+      const size_t len = 48 + size_t{pdu_len};
+      ASSERT_LE(at + len, bytes.size()) << "a record cut short at byte " << at;
+      per_cpu[cpu].append(bytes, at, len);
+      at += len;
+    }
+    // A file for every CPU up to the last that queued anything, as blktrace
+    // leaves one per CPU even where nothing ran (blkparse -i stops at the
+    // first number missing).
+    const uint32_t cpus = per_cpu.empty() ? 1 : per_cpu.rbegin()->first + 1;
+    for (uint32_t cpu = 0; cpu < cpus; ++cpu) write_bytes(prefix + ".blktrace." + std::to_string(cpu), per_cpu[cpu]);
+  }
+
+ private:
+  bool put(const std::string& file, const std::string& text) { return write(root_ + "/" + file, text); }
+  static bool write(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+    return static_cast<bool>(out.flush());
+  }
+
+  const std::string root_ = "/sys/kernel/tracing";
+  std::string enable_;
+  bool taken_ = false;
+  std::string why_;
+};
+
+// A real capture: the kernel traces dd reading and writing a loop device
+// with O_DIRECT.  blkparse reads the capture (the observer of what the
+// kernel queued), and the replay issues exactly those IOs, in the order of
+// their times, with the same offsets and sizes.
+TEST(BlktraceReplay, AKernelCaptureOfDdOnALoopDeviceReplaysItsIos) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (loop devices, tracefs)";
+  ScratchDir dir;
+  LoopDevice loop(dir.file("disk.img"), "16M");
+  ASSERT_TRUE(loop.ok()) << loop.why();
+  const std::string capture = dir.file("dd");
+  {
+    KernelBlockTrace trace(loop.device());
+    if (!trace.ok()) GTEST_SKIP() << trace.why();
+    ASSERT_EQ(run_command({"/bin/dd", "if=" + loop.device(), "of=/dev/null", "bs=64k", "count=4", "skip=3",
+                           "iflag=direct"}).exit_code, 0);
+    ASSERT_EQ(run_command({"/bin/dd", "if=/dev/zero", "of=" + loop.device(), "bs=4k", "count=3", "seek=100",
+                           "oflag=direct", "conv=notrunc"}).exit_code, 0);
+    trace.save(capture);
+  }
+  // blkparse's queue events, in time order: what the replay must issue.
+  std::vector<IoShape> queued;
+  for (const std::string& e : blkparse_events("-i '" + capture + "'")) {
+    std::istringstream in(e);
+    std::string action, cpu, rwbs;
+    uint64_t sector = 0, bytes = 0;
+    in >> action >> cpu >> sector >> bytes >> rwbs;
+    if (action != "Q") continue;
+    ASSERT_TRUE(rwbs == "R" || rwbs == "RS" || rwbs == "W" || rwbs == "WS") << "a plain read or write: " << e;
+    queued.push_back({rwbs[0] == 'R' ? 'r' : 'w', sector * 512, bytes});
+  }
+  const std::vector<IoShape> dd_did = {{'r', 3 * 65536, 65536}, {'r', 4 * 65536, 65536}, {'r', 5 * 65536, 65536},
+                                       {'r', 6 * 65536, 65536}, {'w', 100 * 4096, 4096}, {'w', 101 * 4096, 4096},
+                                       {'w', 102 * 4096, 4096}};
+  EXPECT_EQ(queued, dd_did) << "the kernel queued dd's IOs, one request each";
+
+  const std::string json = dir.file("dd.json");
+  const RunOutcome r = replay(dir, capture, dir.file("dd.rec"),
+                              {"--replay-workers", "threads", "--threads", "1", "--json-output", json});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(recorded_shapes(dir.file("dd.rec"), 0), queued);
+  const nlohmann::json j = read_json(json);
+  EXPECT_EQ(j["read"]["ops"], 4);
+  EXPECT_EQ(j["write"]["ops"], 3);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "filesystem_support.h"
 #include "json_support.h"
 #include "run_support.h"
 
@@ -147,6 +148,18 @@ TEST(FioPerIoLogs, AJobFileWritesTheLogsFioWrites) {
     const std::string slat = std::string("x_slat.") + job_number + ".log";
     EXPECT_TRUE(std::filesystem::is_empty(fio_dir.file(slat)));
     EXPECT_TRUE(std::filesystem::is_empty(ours.file(slat)));
+  }
+  // Each job's entries count from its own start, in fio's logs and ours:
+  // the stonewalled scan's first IO completes well before the mixed job's
+  // last (which the rate, 4000 IOPS per direction, holds back to some 32 ms
+  // at least).
+  for (const ScratchDir* d : {&fio_dir, &ours}) {
+    const std::vector<IoLine> first = read_io_log(d->file("x_lat.1.log"));
+    const std::vector<IoLine> second = read_io_log(d->file("x_lat.2.log"));
+    ASSERT_FALSE(first.empty());
+    ASSERT_FALSE(second.empty());
+    EXPECT_GE(first.back().time_ms, 25u) << d->path();
+    EXPECT_LT(second.front().time_ms, first.back().time_ms) << d->path() << ": the scan's clock did not restart";
   }
   // Both directions of the mixed job are there.
   std::set<int> ddirs;
@@ -297,6 +310,36 @@ TEST(FioPerIoLogs, BadInputIsRefusedBeforeAnythingIsTouched) {
   EXPECT_EQ(t.exit_code, 2);
   EXPECT_THAT(t.err, HasSubstr("records one phase"));
   EXPECT_EQ(names_in(dir.path()), (std::set<std::string>{"two.fio"}));
+}
+
+// A full file system under the per-IO logs: the capture filling it while
+// the phase runs, or the logs filling it after.  Either way the run says
+// which file and the system's reason (ENOSPC), exits non-zero without
+// crashing, and the main results (the JSON on another file system) are
+// written in full all the same.
+TEST(FioPerIoLogs, AFullFileSystemIsReportedAndTheResultsSurvive) {
+  ScratchDir dir;
+  TmpfsMount tiny(dir.file("logs"), "1M");
+  if (!tiny.ok()) GTEST_SKIP() << tiny.why();
+  // 16000 IOs: a capture of 750 KiB fits, it and its logs (four lines per
+  // IO, some 1.2 MiB) do not; 40000: the capture itself (1.8 MiB) does not.
+  for (const uint64_t ops : {uint64_t{16000}, uint64_t{40000}}) {
+    SCOPED_TRACE(ops);
+    for (const auto& entry : std::filesystem::directory_iterator(dir.file("logs"))) std::filesystem::remove(entry);
+    const std::string json = dir.file("r.json");
+    std::filesystem::remove(json);
+    const RunOutcome r = run_iopulse({dir.file("t.dat"), "--file-size", "4M", "--random", "--total-ops",
+                                      std::to_string(ops), "--write-lat-log", dir.file("logs/x"), "--write-bw-log",
+                                      dir.file("logs/x"), "--write-iops-log", dir.file("logs/x"), "--log-per-io",
+                                      "--json-output", json, "-q"});
+    EXPECT_GT(r.exit_code, 0) << r.err;
+    EXPECT_LT(r.exit_code, 128) << "a crash: " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("No space left on device"));
+    EXPECT_THAT(r.err, HasSubstr(dir.file("logs")));
+    ASSERT_TRUE(std::filesystem::exists(json)) << r.err;
+    const nlohmann::json j = read_json(json);
+    EXPECT_EQ(j["read"]["ops"].get<uint64_t>(), ops);
+  }
 }
 
 }  // namespace

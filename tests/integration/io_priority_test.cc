@@ -6,14 +6,18 @@
 // prioritized IOs a latency of their own) and strace (the flags the sync
 // engine passes to pwritev2, its ioprio_set calls).  Bad input and missing
 // capabilities: exit 2, one line, nothing touched.
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -25,6 +29,7 @@
 
 #include "iopulse/engine.h"
 #include "json_support.h"
+#include "filesystem_support.h"
 #include "recorder_log.h"
 #include "run_support.h"
 
@@ -265,6 +270,70 @@ TEST(IoPriority, FlagsReachTheIosTheyApplyTo) {
   }
 }
 
+// `iopulse iolog` shows each captured IO's priority: the recorder saw the
+// same IOs, in the same order, with the same priority (some at be:2, the
+// others none), and the text form names it the same way.
+TEST(IoPriority, TheIologViewerShowsThePriorityTheEngineGot) {
+  ScratchDir dir;
+  const std::string log = dir.file("log"), trace = dir.file("run.iolog");
+  RunOutcome r = run_iopulse({dir.file("t"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
+                              "--recorder.log=" + log, "--recorder.marks=on", "--recorder.min-ns=0", "--file-size",
+                              "4M", "--random", "--write-percent", "50", "--total-ops", "400", "--queue-depth", "4",
+                              "--io-priority", "be:2", "--io-priority-percent", "40", "--write-iolog", trace, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<RecordedIo> seen = read_recorder_log(log, 0);
+  ASSERT_EQ(seen.size(), 400u);
+
+  r = run_iopulse({"iolog", trace, "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream csv(r.out);
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "issue_ns,worker,op,file,path,offset,length,latency_ns,result,ioprio");
+  size_t i = 0, with_priority = 0;
+  while (std::getline(csv, line)) {
+    ASSERT_LT(i, seen.size()) << line;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string field; std::getline(ss, field, ',');) f.push_back(field);
+    f.resize(10);  // an empty last field (no priority) is not split off
+    EXPECT_EQ(std::stoull(f[5]), seen[i].offset) << line;
+    const bool prio = seen[i].ioprio == IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 2);
+    EXPECT_TRUE(prio || seen[i].ioprio == 0) << seen[i].ioprio;
+    EXPECT_EQ(f[9], prio ? "be:2" : "") << line;
+    with_priority += prio;
+    ++i;
+  }
+  EXPECT_EQ(i, seen.size());
+  EXPECT_GT(with_priority, 0u);
+  EXPECT_LT(with_priority, seen.size());
+
+  // The text form: the column after the latency, "-" for none.
+  r = run_iopulse({"iolog", trace});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream text(r.out);
+  size_t rows = 0, named = 0;
+  bool header = false;
+  while (std::getline(text, line)) {
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string word; words >> word;) w.push_back(word);
+    if (!w.empty() && w[0] == "issue_us") {
+      header = true;
+      EXPECT_EQ(w[7], "ioprio") << line;
+      continue;
+    }
+    if (!header) continue;
+    ASSERT_EQ(w.size(), 9u) << line;
+    ASSERT_LT(rows, seen.size());
+    EXPECT_EQ(w[7], seen[rows].ioprio != 0 ? "be:2" : "-") << line;
+    named += w[7] == "be:2";
+    ++rows;
+  }
+  EXPECT_EQ(rows, seen.size());
+  EXPECT_EQ(named, with_priority);
+}
+
 // strace watches the sync engine: every write goes through pwritev2 with
 // RWF_DSYNC and every read without a flag through pread64; a priority all
 // IOs share is one ioprio_set on the worker thread before the first IO.
@@ -311,6 +380,102 @@ void expect_refused(std::vector<std::string> extra, const std::string& engine, c
                                    "--json-output", json, "-q"};
   args.insert(args.end(), extra.begin(), extra.end());
   expect_refused_untouched(args, {target, json}, expected);
+}
+
+// The kernel's own record of the requests a block device was given: the
+// tracefs event block:block_rq_issue in a trace instance of the test's own
+// (its own buffer; nothing else on the machine is disturbed), with each
+// request's priority as the block layer saw it.  ok() is false, with why(),
+// where tracefs cannot be used (not root, no tracefs in the kernel).
+class BlockIssueTrace {
+ public:
+  explicit BlockIssueTrace(const std::string& device) {
+    struct stat st {};
+    if (stat(device.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) {
+      why_ = device + " is not a block device";
+      return;
+    }
+    dev_ = std::to_string(major(st.st_rdev)) + "," + std::to_string(minor(st.st_rdev));
+    const std::string root = "/sys/kernel/tracing";
+    if (!std::filesystem::exists(root + "/instances") &&
+        mount("tracefs", root.c_str(), "tracefs", 0, nullptr) != 0) {
+      why_ = "tracefs cannot be mounted: " + std::string(std::strerror(errno));
+      return;
+    }
+    instance_ = root + "/instances/iopulse-test-" + std::to_string(getpid());
+    if (mkdir(instance_.c_str(), 0700) != 0) {
+      why_ = "no trace instance: " + std::string(std::strerror(errno));
+      instance_.clear();
+      return;
+    }
+    if (!write(instance_ + "/events/block/block_rq_issue/enable", "1")) why_ = "block_rq_issue cannot be enabled";
+  }
+  ~BlockIssueTrace() {
+    if (instance_.empty()) return;
+    write(instance_ + "/events/block/block_rq_issue/enable", "0");
+    rmdir(instance_.c_str());
+  }
+  bool ok() const { return why_.empty(); }
+  const std::string& why() const { return why_; }
+
+  // Bytes per priority class ("idle", "be", "rt", "none") of the requests
+  // this process's threads issued to the device since the last call.
+  std::map<std::string, uint64_t> take_bytes_by_class() {
+    std::map<std::string, uint64_t> bytes;
+    const std::regex issue(R"(block_rq_issue: (\d+,\d+) \S+ (\d+) \(.*\) \d+ \+ \d+ (\w+),\d+,\d+ \[(iopulse|iou-)[^\]]*\])");
+    std::istringstream in(read_file(instance_ + "/trace"));
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, issue) && m[1] == dev_) bytes[m[3]] += std::stoull(m[2]);
+    }
+    write(instance_ + "/trace", "");  // clears the instance's buffer
+    return bytes;
+  }
+
+ private:
+  static bool write(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+    return static_cast<bool>(out.flush());
+  }
+
+  std::string dev_;       // "major,minor" as the event prints it
+  std::string instance_;  // the trace instance's directory
+  std::string why_;
+};
+
+// What each engine gives the device, as the block layer records it: the
+// prioritized IOs (idle class; 30% of them with the asynchronous engines,
+// all of them with sync, which sets the priority on its thread) arrive at
+// the loop device as idle-class requests, the others not, byte for byte
+// what the results say.
+TEST(IoPriority, TheBlockLayerSeesEachEnginesPriorities) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (loop devices, tracefs)";
+  ScratchDir dir;
+  LoopDevice loop(dir.file("disk.img"), "64M");
+  ASSERT_TRUE(loop.ok()) << loop.why();
+  BlockIssueTrace trace(loop.device());
+  if (!trace.ok()) GTEST_SKIP() << trace.why();
+  for (const std::string engine : {"io_uring", "libaio", "sync"}) {
+    SCOPED_TRACE(engine);
+    const std::string json = dir.file(engine + ".json");
+    trace.take_bytes_by_class();  // whatever came before
+    const RunOutcome r = run_iopulse({loop.device(), "--engine", engine, "--direct", "--random", "--queue-depth",
+                                      engine == "sync" ? "1" : "8", "--total-ops", "1000", "--io-priority", "idle",
+                                      "--io-priority-percent", engine == "sync" ? "100" : "30", "--json-output",
+                                      json, "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::map<std::string, uint64_t> seen = trace.take_bytes_by_class();
+    const nlohmann::json j = read_json(json);
+    const uint64_t read_bytes = j["read"]["bytes"].get<uint64_t>();
+    const uint64_t idle_bytes = j["io_priority"]["prioritized"]["read"]["bytes"].get<uint64_t>();
+    EXPECT_GT(idle_bytes, 0u);
+    if (engine != "sync") EXPECT_LT(idle_bytes, read_bytes);
+    EXPECT_EQ(seen["idle"], idle_bytes) << "the idle-class requests are exactly the prioritized reads";
+    uint64_t all = 0;
+    for (const auto& [cls, bytes] : seen) all += bytes;
+    EXPECT_EQ(all, read_bytes) << "every read reached the device once";
+  }
 }
 
 TEST(IoPriority, BadValuesAreRefusedWithOneLine) {

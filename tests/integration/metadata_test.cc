@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -156,6 +157,40 @@ TEST_F(Metadata, IoUringAtQueueDepth16BuildsAndRemovesTheSameTree) {
   r = run_iopulse(md_args(dir_, "rename,file-remove,tree-remove", shape));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(walk(target()).empty());
+}
+
+// An engine with a completion fd (io_uring) is waited on through it, as in
+// data phases (docs/design.md, "Waiting for completions"): strace sees the
+// metadata worker ppoll the engine's eventfd together with the run's stop
+// eventfd, and wake up for completions, not only for the time limit.
+TEST_F(Metadata, IoUringMetadataWorkerWaitsOnTheCompletionFd) {
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "4", "--md-items", "50", "--engine",
+                                       "io_uring", "--queue-depth", "16"};
+  std::vector<std::string> args{"/usr/bin/strace", "-f", "-qq", "-e", "trace=eventfd2,ppoll", "-o", out("trace"),
+                                IOPULSE_BINARY};
+  for (const std::string& a : md_args(dir_, "tree-create,file-create,file-remove,tree-remove", shape)) {
+    args.push_back(a);
+  }
+  const RunOutcome r = run_command(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(walk(target()).empty());
+  std::set<std::string> eventfds;
+  uint64_t waits = 0, woken_by_completion = 0;
+  const std::regex made(R"(eventfd2\(.*\) += (\d+))");
+  const std::regex wait(R"(ppoll\(\[\{fd=(\d+), events=POLLIN\}, \{fd=(\d+), events=POLLIN\}\], 2,.*= 1 \(\[\{fd=(\d+), revents=POLLIN)");
+  std::istringstream in(read_file(out("trace")));
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, made)) eventfds.insert(m[1]);
+    if (line.find("ppoll(") == std::string::npos) continue;
+    ++waits;
+    if (std::regex_search(line, m, wait)) {
+      EXPECT_TRUE(eventfds.count(m[1]) && eventfds.count(m[2])) << line;
+      if (m[3] == m[1]) ++woken_by_completion;
+    }
+  }
+  EXPECT_GT(waits, 0u) << "the metadata worker never waited on the completion fd";
+  EXPECT_GT(woken_by_completion, 0u);
 }
 
 TEST_F(Metadata, RemovalInADirectoryIOPulseDidNotCreateIsRefusedAndTouchesNothing) {

@@ -85,13 +85,13 @@ TEST(Replay, CaptureReplaysTheSameIosPerWorker) {
   std::istringstream csv(r.out);
   std::string line;
   std::getline(csv, line);
-  EXPECT_EQ(line, "issue_ns,worker,op,file,path,offset,length,latency_ns,result");
+  EXPECT_EQ(line, "issue_ns,worker,op,file,path,offset,length,latency_ns,result,ioprio");
   std::vector<std::vector<IoShape>> from_csv(2);
   while (std::getline(csv, line)) {
     std::vector<std::string> f;
     std::stringstream ss(line);
     for (std::string field; std::getline(ss, field, ',');) f.push_back(field);
-    ASSERT_EQ(f.size(), 9u) << line;
+    ASSERT_EQ(f.size(), 9u) << line;  // the empty ioprio (none) ends the line
     const char op = f[2] == "read" ? 'r' : f[2] == "write" ? 'w' : 's';
     from_csv.at(std::stoul(f[1])).push_back({op, std::stoull(f[5]), std::stoull(f[6])});
     EXPECT_EQ(f[8], f[2] == "read" || f[2] == "write" ? f[6] : "0") << line;  // the result: bytes moved

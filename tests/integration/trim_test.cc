@@ -197,42 +197,165 @@ std::string filled_image(const ScratchDir& dir, const std::string& name, uint64_
   return image;
 }
 
-// fio's rw=trim in a job file, run by IOPulse and by fio on two loop devices
-// alike: the loop driver punches each discarded range out of its image, so
-// the images' holes are what each tool trimmed.  fio trims only block
-// devices, hence the loop devices.
-TEST(Trim, AFioTrimJobDiscardsWhatFioDiscards) {
-  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed (scripts/test.sh installs it)";
-  ScratchDir dir;
-  const uint64_t image_size = 8 << 20;
-  LoopDevice ours(filled_image(dir, "ours.img", image_size), "8M");
-  if (!ours.ok()) GTEST_SKIP() << ours.why();
-  LoopDevice theirs(filled_image(dir, "theirs.img", image_size), "8M");
-  if (!theirs.ok()) GTEST_SKIP() << theirs.why();
-  const std::string job_text = "[t]\nfilename=${DEV}\nrw=trim\nbs=4k,4k,256k\nsize=3m\n";
-  const std::string job = dir.file("trim.fio");
-  std::ofstream(job) << job_text;
+// A fio job file (its filename=${DEV}) run by IOPulse and by fio, each on a
+// loop device of its own over an 8 MiB image full of 0xa5, so a discard
+// shows as a hole in the image.  Skips the test where fio or loop devices
+// are missing; the caller returns when the test was skipped or failed.
+struct TwinRun {
+  uint64_t image_size = 8 << 20;
+  std::string ours, theirs;  // the images IOPulse's and fio's devices stand on
+  nlohmann::json iopulse;    // IOPulse's results
+  nlohmann::json fio;        // fio's job object
+};
 
+void run_on_twin_devices(const ScratchDir& dir, const std::string& job_text, TwinRun& run) {
+  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed (scripts/test.sh installs it)";
+  run.ours = filled_image(dir, "ours.img", run.image_size);
+  run.theirs = filled_image(dir, "theirs.img", run.image_size);
+  LoopDevice ours(run.ours, "8M");
+  if (!ours.ok()) GTEST_SKIP() << ours.why();
+  LoopDevice theirs(run.theirs, "8M");
+  if (!theirs.ok()) GTEST_SKIP() << theirs.why();
+  const std::string job = dir.file("job.fio");
+  std::ofstream(job) << job_text;
   const RunOutcome r = run_iopulse({job, "--allow-device-writes", "--json-output", dir.file("r.json"), "-q"},
                                    {"DEV=" + ours.device()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const RunOutcome f = run_command({"/usr/bin/fio", "--output-format=json", job}, {"DEV=" + theirs.device()});
   ASSERT_EQ(f.exit_code, 0) << f.err << f.out;
-  const auto fio = nlohmann::json::parse(f.out.substr(f.out.find('{')))["jobs"][0];
-  ASSERT_EQ(fio["error"].get<int>(), 0);
+  run.fio = nlohmann::json::parse(f.out.substr(f.out.find('{')))["jobs"][0];
+  ASSERT_EQ(run.fio["error"].get<int>(), 0);
+  run.iopulse = read_json(dir.file("r.json"));
+}
 
-  const auto j = read_json(dir.file("r.json"));
+// fio's rw=trim in a job file, run by IOPulse and by fio on two loop devices
+// alike: the loop driver punches each discarded range out of its image, so
+// the images' holes are what each tool trimmed.  fio trims only block
+// devices, hence the loop devices.
+TEST(Trim, AFioTrimJobDiscardsWhatFioDiscards) {
+  ScratchDir dir;
+  TwinRun run;
+  run_on_twin_devices(dir, "[t]\nfilename=${DEV}\nrw=trim\nbs=4k,4k,256k\nsize=3m\n", run);
+  if (IsSkipped() || HasFatalFailure()) return;
+  const uint64_t image_size = run.image_size;
+  const nlohmann::json& fio = run.fio;
+  const nlohmann::json& j = run.iopulse;
   EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), fio["trim"]["total_ios"].get<uint64_t>());
   EXPECT_EQ(j["trim"]["bytes"].get<uint64_t>(), fio["trim"]["io_bytes"].get<uint64_t>());
   EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), 12u);  // 3 MiB in 256 KiB trims
   EXPECT_EQ(j["read"]["ops"].get<uint64_t>() + j["write"]["ops"].get<uint64_t>(), 0u);
   // Both images lost exactly [0, 3 MiB): the same bytes, the same place.
-  for (const std::string& image : {dir.file("ours.img"), dir.file("theirs.img")}) {
+  for (const std::string& image : {run.ours, run.theirs}) {
     EXPECT_EQ(hole_bytes(image, image_size), 3u << 20) << image;
     const int fd = ::open(image.c_str(), O_RDONLY);
     ASSERT_GE(fd, 0);
     EXPECT_EQ(::lseek(fd, 0, SEEK_DATA), 3 << 20) << image;
     ::close(fd);
+  }
+}
+
+// --trim-write: the recorder sees each trim, then a write of exactly its
+// range; the trims alone make the complete pass (every block once).
+TEST(Trim, TrimWriteWritesEachTrimmedRangeAfterItsTrim) {
+  ScratchDir dir;
+  const std::string log = dir.file("log"), json = dir.file("out.json");
+  // Sequential at queue depth 1: the exact sequence t0 w0 t1 w1 ...
+  RunOutcome r = run_iopulse({dir.file("target"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
+                              "--recorder.log=" + log, "--recorder.min-ns=0", "--file-size", "1M", "--trim-percent",
+                              "100", "--trim-write", "--block-size", "64k", "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<RecordedIo> ios = read_recorder_log(log, 0);
+  ASSERT_EQ(ios.size(), 32u);
+  for (size_t i = 0; i < ios.size(); ++i) {
+    EXPECT_EQ(ios[i].op, i % 2 == 0 ? 't' : 'w') << "IO " << i;
+    EXPECT_EQ(ios[i].offset, (i / 2) * 65536) << "IO " << i;
+    EXPECT_EQ(ios[i].len, 65536u) << "IO " << i;
+  }
+  auto j = read_json(json);
+  EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), 16u);
+  EXPECT_EQ(j["write"]["ops"].get<uint64_t>(), 16u);
+  EXPECT_EQ(j["write"]["bytes"].get<uint64_t>(), 1u << 20);
+
+  // Random at queue depth 8: every block trimmed once, and each write
+  // follows its own trim in submission order and repeats its range exactly.
+  const std::string log2 = dir.file("log2");
+  r = run_iopulse({dir.file("target2"), "--plugin-dir", kRecorderDir, "--engine", "recorder",
+                   "--recorder.log=" + log2, "--recorder.min-ns=0", "--file-size", "4M", "--random",
+                   "--trim-percent", "100", "--trim-write", "--block-size", "16k", "--queue-depth", "8",
+                   "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ios = read_recorder_log(log2, 0);
+  ASSERT_EQ(ios.size(), 512u);
+  std::map<uint64_t, size_t> trimmed_at;  // offset -> index of its trim
+  std::map<uint64_t, int> writes;
+  for (size_t i = 0; i < ios.size(); ++i) {
+    ASSERT_EQ(ios[i].len, 16384u);
+    if (ios[i].op == 't') {
+      EXPECT_TRUE(trimmed_at.emplace(ios[i].offset, i).second) << "trimmed twice: " << ios[i].offset;
+    } else {
+      ASSERT_EQ(ios[i].op, 'w');
+      ASSERT_EQ(trimmed_at.count(ios[i].offset), 1u) << "a write of a range not trimmed before: " << ios[i].offset;
+      EXPECT_EQ(++writes[ios[i].offset], 1) << "written twice: " << ios[i].offset;
+    }
+  }
+  EXPECT_EQ(trimmed_at.size(), 256u);
+  EXPECT_EQ(writes.size(), 256u);
+
+  // A trim-write without trims is refused before anything is touched.
+  r = run_iopulse({dir.file("target3"), "--file-size", "1M", "--trim-write", "-q"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--trim-write: the job does not trim"), std::string::npos) << r.err;
+  EXPECT_NE(access(dir.file("target3").c_str(), F_OK), 0);
+}
+
+// True when every byte of [from, to) of `path` is `byte`.
+bool all_bytes(const std::string& path, uint64_t from, uint64_t to, char byte, std::string* where) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(from));
+  std::vector<char> block(4096);
+  for (uint64_t at = from; at < to; at += block.size()) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    for (char c : block) {
+      if (c != byte) {
+        *where = std::to_string(at);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// fio's rw=trimwrite on twin loop devices over images full of 0xa5: each
+// tool trims then writes [0, 3 MiB) in 64 KiB ranges; both images end with
+// fresh data (no 0xa5 block, no hole: each range was written after its
+// discard) over exactly that range and the old bytes after it, and the
+// counts are fio's.
+TEST(Trim, AFioTrimWriteJobTrimsAndWritesWhatFioDoes) {
+  ScratchDir dir;
+  TwinRun run;
+  run_on_twin_devices(dir, "[t]\nfilename=${DEV}\nrw=trimwrite\nbs=64k\nsize=3m\ndirect=1\n", run);
+  if (IsSkipped() || HasFatalFailure()) return;
+  const uint64_t image_size = run.image_size;
+  const nlohmann::json& fio = run.fio;
+  const nlohmann::json& j = run.iopulse;
+  for (const char* op : {"trim", "write"}) {
+    EXPECT_EQ(j[op]["ops"].get<uint64_t>(), fio[op]["total_ios"].get<uint64_t>()) << op;
+    EXPECT_EQ(j[op]["bytes"].get<uint64_t>(), fio[op]["io_bytes"].get<uint64_t>()) << op;
+  }
+  EXPECT_EQ(j["trim"]["ops"].get<uint64_t>(), 48u);  // 3 MiB in 64 KiB ranges
+  EXPECT_EQ(j["read"]["ops"].get<uint64_t>(), 0u);
+  for (const std::string& image : {run.ours, run.theirs}) {
+    EXPECT_EQ(hole_bytes(image, image_size), 0u) << image << ": a trimmed range was not written again";
+    std::ifstream in(image, std::ios::binary);
+    std::vector<char> block(4096);
+    const std::vector<char> old(4096, '\xa5'), zeros(4096, 0);
+    for (uint64_t at = 0; at < (3u << 20); at += block.size()) {
+      in.read(block.data(), static_cast<std::streamsize>(block.size()));
+      ASSERT_NE(block, old) << image << ": not written at " << at;
+      ASSERT_NE(block, zeros) << image << ": only trimmed at " << at;
+    }
+    std::string where;
+    EXPECT_TRUE(all_bytes(image, 3u << 20, image_size, '\xa5', &where)) << image << ": touched at " << where;
   }
 }
 

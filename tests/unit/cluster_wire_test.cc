@@ -102,7 +102,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   r.result.workers = 4;
   r.result.target = "/mnt/node-7/data";
   r.result.window_ns = 123456789;
-  r.result.stop_reason = "error";
+  r.result.stop_reason = StopReason::kError;
   r.result.write.ops = 10;
   r.result.write.latency = sample_histogram(6, 10);
   r.result.resources.user_s = 1.5;
@@ -120,7 +120,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   EXPECT_EQ(back.result.host, "node-7");
   EXPECT_EQ(back.result.target, "/mnt/node-7/data");
   EXPECT_EQ(back.result.window_ns, 123456789u);
-  EXPECT_EQ(back.result.stop_reason, "error");
+  EXPECT_EQ(back.result.stop_reason, StopReason::kError);
   expect_same(back.result.write.latency, r.result.write.latency);
   EXPECT_EQ(back.result.resources.user_s, 1.5);
   EXPECT_EQ(back.result.resources.max_rss_bytes, 1u << 20);

@@ -717,20 +717,42 @@ inline void drop_page_cache(const std::string& path) {
 
 // The result of `read()`, a NOWAIT read of `path`, run right after the
 // file's page cache was dropped: -EAGAIN when the flag reached the kernel.
-// On a busy machine a page can come back between the drop and the read;
-// that is a set-up that did not hold, so the drop and the read are made
-// again, up to 3 times, until the read fails with -EAGAIN.  An engine that
-// loses the flag reads the data every time, and the last result says so.
+// On a busy machine a page can come back between the drop and the read,
+// and the readahead the kernel starts for a refused read can finish before
+// it looks again (the reading thread preempted in between): a set-up that
+// did not hold, so the drop and the read are made again, up to 8 times,
+// until the read fails with -EAGAIN.  An engine that loses the flag reads
+// the data every time, and the last result says so.
 template <class Read>
 int64_t nowait_read_of_dropped(const std::string& path, Read&& read) {
   int64_t res = 0;
-  for (int attempt = 0; attempt < 3; attempt++) {
+  for (int attempt = 0; attempt < 8; attempt++) {
     drop_page_cache(path);
     if (::testing::Test::HasFatalFailure()) break;
     res = read();
     if (res == -EAGAIN) break;
   }
   return res;
+}
+
+
+// Whether the kernel refused an IOP_IO_NOWAIT IO, which only the flag makes
+// it do.  First `read` (a NOWAIT read of `path`) as nowait_read_of_dropped()
+// runs it: -EAGAIN.  On a virtual disk that completes a request within the
+// submitting exit, the readahead a refused read starts can be done before
+// the kernel looks again, every time; so, if no read was refused, `write`:
+// a NOWAIT write of a block past the end of `path`, which would have to
+// wait for block allocation (-EAGAIN) and which ext4 refuses for buffered
+// IO outright (-EOPNOTSUPP).  A write that was refused changes nothing.
+template <class Read, class Write>
+::testing::AssertionResult nowait_refused(const std::string& path, Read&& read, Write&& write) {
+  const int64_t read_res = nowait_read_of_dropped(path, read);
+  if (read_res == -EAGAIN) return ::testing::AssertionSuccess();
+  const int64_t write_res = write();
+  if (write_res == -EAGAIN || write_res == -EOPNOTSUPP) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "neither a NOWAIT read of uncached data (res " << read_res
+                                       << ") nor a NOWAIT write past the end of the file (res " << write_res
+                                       << ") was refused: the flag did not reach the kernel";
 }
 
 // Drops the clean pages of `path` only (no write-back first): a page left

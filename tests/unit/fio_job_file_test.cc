@@ -200,6 +200,25 @@ TEST(FioJobFileTest, TrimJobsAreTrimsOnlyOfTheTrimSize) {
   j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=trim\nrw=read\n"))[0].spec;
   EXPECT_EQ(j.trim_percent, 0u);
   EXPECT_EQ(j.read_percent, 100u);
+  // rw=trimwrite and randtrimwrite: trims only in the op mix, each followed
+  // by a write of its range (--trim-write), of bs's trim size.
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=trimwrite\nbs=64k\n"))[0].spec;
+  EXPECT_EQ(j.trim_percent, 100u);
+  EXPECT_TRUE(j.trim_write);
+  EXPECT_FALSE(j.random);
+  EXPECT_EQ(j.write_sizes.min_size(), 65536u);
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randtrimwrite\nbs=4k,16k,16k\n"))[0].spec;
+  EXPECT_TRUE(j.trim_write);
+  EXPECT_TRUE(j.random);
+  EXPECT_EQ(j.write_sizes.min_size(), 16384u);
+  j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=trimwrite\nrw=write\n"))[0].spec;
+  EXPECT_FALSE(j.trim_write);
+  EXPECT_EQ(j.trim_percent, 0u);
+  // fio walks its writes apart from its trims when their sizes differ;
+  // IOPulse writes what it trimmed, so that is refused by name.
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrw=trimwrite\nbs=4k,4k,256k\n"),
+              HasSubstr("job.fio:5: bs: not supported by IOPulse: rw=trimwrite with a write size (4096) other than the "
+                        "trim size (262144)"));
   // Separate rates per direction are still refused, now naming trims too.
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrate_iops=10,10,20\n"),
               HasSubstr("separate read, write and trim rates"));
@@ -277,11 +296,11 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
-      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=trimwrite\nss_interval=1\nfrobnicate=1\nbs=4x\n"
+      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nss_interval=1\nfrobnicate=1\nbs=4x\n"
       "rate_process=poisson\nrandrepeat=0\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: a trim followed by a write of the same block (rw=trimwrite)"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier after ':' in rw"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:7: ss_interval: not supported by IOPulse: IOPulse takes a steady-state sample per stats interval"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));

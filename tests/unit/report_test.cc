@@ -42,7 +42,7 @@ RunResult sample_result() {
   for (uint64_t i = 0; i < 1000; ++i) r.read.latency.record(10'000 + i * 10'990);
   r.resources.user_s = 1.25;
   r.resources.system_s = 0.5;
-  r.stop_reason = "duration";
+  r.stop_reason = StopReason::kDuration;
   return r;
 }
 
@@ -393,7 +393,7 @@ TEST(TextReportTest, WriteWithOnlyErrorsIsShown) {
 TEST(TextReportTest, InterruptedIsMarked) {
   RunResult r = sample_result();
   r.interrupted = true;
-  r.stop_reason = "interrupted";
+  r.stop_reason = StopReason::kInterrupted;
   const std::string text = summary(r);
   expect_contains(text, "INTERRUPTED");
   expect_contains(text, "stopped by interrupted");
