@@ -18,8 +18,11 @@
 #     takes for an expected exit status; and the run fails when any test's
 #     output (Testing/Temporary/LastTest.log) holds a sanitizer report.
 #
-# LeakSanitizer suppressions (tests/sanitizers/lsan.supp): the broken engine
-# that leaks on purpose, and Open MPI's allocations it keeps until exit.
+# LeakSanitizer suppressions (tests/sanitizers/lsan.supp): Open MPI's
+# allocations it keeps until exit.  Many are made by Open MPI's components,
+# which MPI_Finalize unloads: the stack ASan records at malloc must reach past
+# them into libmpi/libopen-pal for a suppression to match, and the fast
+# frame-pointer unwinder stops in the component (fast_unwind_on_malloc=0).
 #
 # Left out, because they cannot work under a sanitizer:
 #   - LeakCheck.*: Valgrind runs the host there, and Valgrind cannot run an
@@ -27,8 +30,22 @@
 #     fit under Valgrind).  LeakSanitizer checks the same runs.
 #   - conformance.broken.leak: the checker finds the leak as growth of the
 #     heap in use that glibc's mallinfo2() counts, and under ASan malloc is
-#     ASan's, not glibc's; the EngineContract test with the same engine runs,
-#     and LeakSanitizer sees the leak (suppressed above).
+#     ASan's, not glibc's.
+#   - EngineContract/BrokenEngine.HostSurvivesWithAClearMessage/leak: that
+#     engine leaks on purpose, and the host unloads it before LeakSanitizer
+#     looks, so the leak's stack names no module a suppression could match.
+#   - FioPerIoLogs.TheCaptureIsNotHeldInMemory and
+#     Replay.StreamsTheTraceInBoundedMemory bound the host's peak resident
+#     memory (wait4's ru_maxrss), and ASan's shadow memory and its quarantine
+#     of freed blocks (256 MiB) are resident memory the host did not ask for.
+#   - Metadata.TooFewDescriptorsEndTheCreationWithEmfile uses up the file
+#     descriptors on purpose, and UBSan's check of a vtable pointer tests the
+#     memory through a pipe it then cannot create: it reports an object of a
+#     type it has not seen yet as having an invalid vptr (at ulimit -n 4, 5
+#     and 6: in spdlog, the metadata worker's constructor, std::istream).
+#   - NullEngineFixture.ZeroDelayPathIsCheap is a floor on the null engine's
+#     IOs per second, and ASan's checks on every access slow that path by
+#     more than the floor's margin.
 #
 #   IOPULSE_SANITIZE_BUILD_DIR  where to build (default build-sanitize/)
 #   IOPULSE_JOBS                build and test jobs (default: ninja's; ctest nproc)
@@ -52,12 +69,13 @@ reports="$build/sanitizer-reports"
 rm -rf "$reports" && mkdir -p "$reports"
 # allow_user_segv_handler: the host's own SIGBUS handler (a truncated mmap
 # file is an IO error of the run) stays installed.
-export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:allow_user_segv_handler=1:log_path=$reports/asan"
+export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:strict_string_checks=1:detect_stack_use_after_return=1:allow_user_segv_handler=1:log_path=$reports/asan"
 export LSAN_OPTIONS="suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:abort_on_error=1"
 status=0
 ctest --test-dir "$build" --output-on-failure --timeout 600 -j"${IOPULSE_JOBS:-$(nproc)}" \
-  -E '^(LeakCheck\.|conformance\.broken\.leak$)' "$@" || status=$?
+  -E '^(LeakCheck\.|conformance\.broken\.leak$|EngineContract/BrokenEngine\.HostSurvivesWithAClearMessage/leak$|FioPerIoLogs\.TheCaptureIsNotHeldInMemory$|Replay\.StreamsTheTraceInBoundedMemory$|Metadata\.TooFewDescriptorsEndTheCreationWithEmfile$|NullEngineFixture\.ZeroDelayPathIsCheap$)' \
+  "$@" || status=$?
 end=$(date +%s)
 if grep -E -q 'runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)' "$build/Testing/Temporary/LastTest.log"; then
   grep -E -B2 -A20 'runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)' "$build/Testing/Temporary/LastTest.log" >&2

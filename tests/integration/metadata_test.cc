@@ -166,7 +166,7 @@ TEST_F(Metadata, IoUringAtQueueDepth16BuildsAndRemovesTheSameTree) {
 TEST_F(Metadata, IoUringMetadataWorkerWaitsOnTheCompletionFd) {
   const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "4", "--md-items", "50", "--engine",
                                        "io_uring", "--queue-depth", "16"};
-  std::vector<std::string> args{"/usr/bin/strace", "-f", "-qq", "-e", "trace=eventfd2,ppoll", "-o", out("trace"),
+  std::vector<std::string> args{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e", "trace=eventfd2,ppoll", "-o", out("trace"),
                                 IOPULSE_BINARY};
   for (const std::string& a : md_args(dir_, "tree-create,file-create,file-remove,tree-remove", shape)) {
     args.push_back(a);
