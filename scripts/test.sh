@@ -18,18 +18,26 @@ build="${IOPULSE_BUILD_DIR:-$repo/build}"
 # python3-pandas (reads the CSV time series) observe the outputs.  debhelper, lintian and
 # binutils build and check the Debian packages (scripts/test-packages.sh).  blkparse
 # (blktrace) reads the blktrace captures the replay tests write.
-IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian binutils file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio blktrace tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
+# Each phase says how long it took (what CI's time goes to: docs/testing.md).
+phase() {
+  local name="$1" begin
+  shift
+  begin=$(date +%s)
+  "$@"
+  echo "test.sh: $name took $(($(date +%s) - begin)) s" >&2
+}
+phase "install and build" env IOPULSE_EXTRA_PACKAGES="dpkg-dev debhelper lintian binutils file groff-base zsh chromium util-linux strace libfuse3-dev fuse3 e2fsprogs valgrind zstd lz4 fio blktrace tmux prometheus python3-pandas ${IOPULSE_EXTRA_PACKAGES:-}" \
   "$repo/scripts/bootstrap.sh"
-ctest --test-dir "$build" --output-on-failure --timeout 300 "$@"
-# The whole run (no ctest arguments): the parsers fuzzed for a bounded time,
-# then the Debian packages built, checked with lintian, installed, used and
-# purged (scripts/test-packages.sh: about 10.5 minutes of CPU, so about 6 on 2 idle cores); with
-# IOPULSE_SANITIZERS=1 first the tests again under AddressSanitizer,
-# LeakSanitizer and UndefinedBehaviorSanitizer (scripts/test-sanitizers.sh).
+# The tests run in parallel (each makes its own scratch directory): most of a
+# test's time is the host's run, waiting on IO, timers and child processes.
+phase "test suite" ctest --test-dir "$build" --output-on-failure --timeout 300 -j"${IOPULSE_JOBS:-$(nproc)}" "$@"
+# The whole run (no ctest arguments): the tests again under AddressSanitizer,
+# LeakSanitizer and UndefinedBehaviorSanitizer on a second build
+# (scripts/test-sanitizers.sh), the parsers fuzzed for a bounded time
+# (scripts/fuzz.sh), then the Debian packages built, checked with lintian,
+# installed, used and purged (scripts/test-packages.sh).
 if [ "$#" -eq 0 ]; then
-  if [ "${IOPULSE_SANITIZERS:-0}" = 1 ]; then
-    "$repo/scripts/test-sanitizers.sh"
-  fi
-  "$repo/scripts/fuzz.sh"
-  "$repo/scripts/test-packages.sh"
+  phase "sanitizer build and test suite" "$repo/scripts/test-sanitizers.sh"
+  phase "fuzzing" "$repo/scripts/fuzz.sh"
+  phase "packages" "$repo/scripts/test-packages.sh"
 fi

@@ -343,7 +343,7 @@ TEST(IoPriority, SyncEnginePassesDsyncToPwritev2AndSetsThePriorityOnce) {
   const std::string json = dir.file("out.json");
   const std::string trace = dir.file("trace");
   const RunOutcome r = run_command(
-      {"/usr/bin/strace", "-f", "-qq", "-e", "trace=pwritev2,pread64,ioprio_set", "-o", trace, IOPULSE_BINARY,
+      {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e", "trace=pwritev2,pread64,ioprio_set", "-o", trace, IOPULSE_BINARY,
        dir.file("t"), "--engine", "sync", "--file-size", "1M", "--random", "--write-percent", "50", "--total-ops",
        "600", "--io-flags", "dsync", "--io-priority", "be:3", "--json-output", json, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

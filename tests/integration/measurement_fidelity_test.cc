@@ -120,7 +120,7 @@ TEST(WriteData, MixedJobOverZeroFileChangesEveryBlockItWrites) {
     for (int i = 0; i < 4; ++i) out << zeros;
   }
   const std::string trace = dir.file("trace");
-  const RunOutcome r = run_command({"/usr/bin/strace", "-f", "-qq", "-e", "trace=pwrite64,pwritev,pwritev2", "-o",
+  const RunOutcome r = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e", "trace=pwrite64,pwritev,pwritev2", "-o",
                                     trace, IOPULSE_BINARY, file, "--engine", "sync", "--random", "--write-percent",
                                     "50", "--total-ops", "3000", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

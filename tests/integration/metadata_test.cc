@@ -128,7 +128,7 @@ TEST_F(Metadata, RemovalPhasesLeaveNothingBehind) {
 TEST_F(Metadata, StatPhaseIssuesOneStatCallPerFile) {
   const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "4", "--md-items", "6"};
   ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
-  std::vector<std::string> args{"/usr/bin/strace", "-f", "-qq", "-e", "trace=newfstatat,statx,stat,lstat",
+  std::vector<std::string> args{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e", "trace=newfstatat,statx,stat,lstat",
                                 "-o", out("trace"), IOPULSE_BINARY};
   for (const std::string& a : md_args(dir_, "stat", shape)) args.push_back(a);
   args.insert(args.end(), {"--json-output", out("r.json")});
@@ -166,7 +166,7 @@ TEST_F(Metadata, IoUringAtQueueDepth16BuildsAndRemovesTheSameTree) {
 TEST_F(Metadata, IoUringMetadataWorkerWaitsOnTheCompletionFd) {
   const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "4", "--md-items", "50", "--engine",
                                        "io_uring", "--queue-depth", "16"};
-  std::vector<std::string> args{"/usr/bin/strace", "-f", "-qq", "-e", "trace=eventfd2,ppoll", "-o", out("trace"),
+  std::vector<std::string> args{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e", "trace=eventfd2,ppoll", "-o", out("trace"),
                                 IOPULSE_BINARY};
   for (const std::string& a : md_args(dir_, "tree-create,file-create,file-remove,tree-remove", shape)) {
     args.push_back(a);
@@ -466,7 +466,7 @@ TEST_F(Metadata, WithAStrideTheWorkersOfOneProcessStatAnothersFiles) {
   // read by 2 (its own), remove by 3 (the other's); creation is its own.
   const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "2", "--md-items", "3", "--threads", "2"};
   ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
-  std::vector<std::string> args{"/usr/bin/strace", "-f", "-qq", "-e", "trace=newfstatat,statx",
+  std::vector<std::string> args{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e", "trace=newfstatat,statx",
                                 "-o", out("trace"), IOPULSE_BINARY};
   for (const std::string& a : md_args(dir_, "stat", shape)) args.push_back(a);
   args.insert(args.end(), {"--md-stride", "1", "--json-output", out("r.json")});
@@ -521,7 +521,7 @@ TEST_F(Metadata, DirectoryPhasesCreateStatRenameAndRemoveTheItemsAsDirectories) 
 
   // The directories IOPulse recorded creating are stated once each, and the
   // text summary gives the phase its own section.
-  std::vector<std::string> strace{"/usr/bin/strace", "-f", "-qq", "-e", "trace=newfstatat,statx", "-o", out("trace"),
+  std::vector<std::string> strace{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e", "trace=newfstatat,statx", "-o", out("trace"),
                                   IOPULSE_BINARY};
   for (const std::string& a : md_args(dir_, "dir-stat,dir-rename", shape)) strace.push_back(a);
   strace.insert(strace.end(), {"--json-output", out("s.json")});
@@ -630,7 +630,7 @@ TEST_F(Metadata, WithStrideOneEachRankStatsAndRemovesTheFilesTheOtherRankCreated
   // files, its read phase on rank (r+2)%2's (its own) and its removal on
   // rank (r+3)%2's, as mdtest -N 1 does with 2 tasks.
   std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", "/bin/sh", "-c",
-                                "exec /usr/bin/strace -f -qq -e trace=newfstatat,statx,openat,unlinkat,mkdirat "
+                                "exec /usr/bin/strace -E \"ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0\" -f -qq -e trace=newfstatat,statx,openat,unlinkat,mkdirat "
                                 "-o \"$0.$OMPI_COMM_WORLD_RANK\" \"$@\"",
                                 out("trace"), IOPULSE_BINARY};
   const std::vector<std::string> args =

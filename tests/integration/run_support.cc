@@ -27,6 +27,11 @@ extern char** environ;
 
 namespace iopulse::test {
 
+std::string asan_options_under_strace() {
+  const char* options = getenv("ASAN_OPTIONS");
+  return std::string("ASAN_OPTIONS=") + (options != nullptr ? options : "") + ":detect_leaks=0";
+}
+
 RunOutcome run_iopulse(const std::vector<std::string>& args,
                        const std::vector<std::string>& extra_env) {
   std::vector<std::string> argv{IOPULSE_BINARY};

@@ -27,6 +27,13 @@ RunOutcome run_iopulse(const std::vector<std::string>& args,
 RunOutcome run_command(const std::vector<std::string>& argv,
                        const std::vector<std::string>& extra_env = {});
 
+// strace's "-E" option for the traced program: ASAN_OPTIONS as it is, with
+// LeakSanitizer off (it cannot work in a process under ptrace; the sanitizer
+// build, scripts/test-sanitizers.sh, checks leaks in the runs without strace).
+// Use as {"/usr/bin/strace", "-E", asan_options_under_strace(), ...}; other
+// builds ignore the variable.
+std::string asan_options_under_strace();
+
 // Runs iopulse with `args`, waits until its stderr shows `started_text`
 // (e.g. a progress line: the run is under way), sends it `signal`, and
 // returns how it ended.  Fails the calling test after 60 s without the text.
