@@ -284,23 +284,13 @@ TEST(IoPriority, TheIologViewerShowsThePriorityTheEngineGot) {
   const std::vector<RecordedIo> seen = read_recorder_log(log, 0);
   ASSERT_EQ(seen.size(), 400u);
 
-  r = run_iopulse({"iolog", trace, "--format", "csv"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::istringstream csv(r.out);
-  std::string line;
-  std::getline(csv, line);
-  EXPECT_EQ(line, "issue_ns,worker,op,file,path,offset,length,latency_ns,result,ioprio");
   size_t i = 0, with_priority = 0;
-  while (std::getline(csv, line)) {
-    ASSERT_LT(i, seen.size()) << line;
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string field; std::getline(ss, field, ',');) f.push_back(field);
-    f.resize(10);  // an empty last field (no priority) is not split off
-    EXPECT_EQ(std::stoull(f[5]), seen[i].offset) << line;
+  for (const std::vector<std::string>& f : iolog_csv_rows(trace)) {
+    ASSERT_LT(i, seen.size()) << f[5];
+    EXPECT_EQ(std::stoull(f[5]), seen[i].offset) << f[5];
     const bool prio = seen[i].ioprio == IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 2);
     EXPECT_TRUE(prio || seen[i].ioprio == 0) << seen[i].ioprio;
-    EXPECT_EQ(f[9], prio ? "be:2" : "") << line;
+    EXPECT_EQ(f[9], prio ? "be:2" : "") << f[5];
     with_priority += prio;
     ++i;
   }
@@ -312,6 +302,7 @@ TEST(IoPriority, TheIologViewerShowsThePriorityTheEngineGot) {
   r = run_iopulse({"iolog", trace});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream text(r.out);
+  std::string line;
   size_t rows = 0, named = 0;
   bool header = false;
   while (std::getline(text, line)) {

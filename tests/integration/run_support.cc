@@ -207,4 +207,23 @@ std::vector<int> free_ports(int n) {
   return ports;
 }
 
+std::vector<std::vector<std::string>> iolog_csv_rows(const std::string& trace) {
+  const RunOutcome r = run_iopulse({"iolog", trace, "--format", "csv"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream csv(r.out);
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "issue_ns,worker,op,file,path,offset,length,latency_ns,result,ioprio");
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string field; std::getline(fields, field, ',');) f.push_back(field);
+    EXPECT_TRUE(f.size() == 10 || f.size() == 9) << line;  // getline drops an empty last field
+    f.resize(10);
+    rows.push_back(std::move(f));
+  }
+  return rows;
+}
+
 }  // namespace iopulse::test

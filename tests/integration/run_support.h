@@ -84,6 +84,11 @@ void expect_refused_untouched(const std::vector<std::string>& args, const std::v
 // stays bound until all are chosen, so none is handed out twice).
 std::vector<int> free_ports(int n);
 
+// `iopulse iolog TRACE --format csv`: expects exit 0 and the CSV header, and
+// returns each row's ten fields (issue_ns, worker, op, file, path, offset,
+// length, latency_ns, result, ioprio; an empty ioprio, no priority, is "").
+std::vector<std::vector<std::string>> iolog_csv_rows(const std::string& trace);
+
 }  // namespace iopulse::test
 
 #endif  // IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
