@@ -9,13 +9,15 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "job/mix64.h"
+
 namespace iopulse {
 namespace {
 
 static_assert(std::endian::native == std::endian::little || std::endian::native == std::endian::big,
               "mixed-endian hosts are not supported");
 
-constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+constexpr uint64_t kGolden = kMix64Golden;
 
 // Field offsets inside the header (see block_format.h).
 constexpr size_t kMagicAt = 0;
@@ -54,12 +56,6 @@ template <typename T>
 void store_le(unsigned char* p, T v) {
   v = to_le(v);
   std::memcpy(p, &v, sizeof v);
-}
-
-uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 uint64_t payload_key(uint64_t offset, uint64_t seed, uint64_t generation) {

@@ -28,6 +28,7 @@
 #include <optional>
 
 #include "job/content_spec.h"
+#include "job/mix64.h"
 
 namespace iopulse {
 
@@ -53,12 +54,6 @@ class DedupeLayout {
   }
 
  private:
-  static uint64_t mix64(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
   uint64_t percent_;
   uint64_t block_size_;
   uint64_t working_set_;

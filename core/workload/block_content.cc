@@ -5,19 +5,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "job/mix64.h"
 #include "workload/random_source.h"
 #include "workload/xor_fill.h"
 
 namespace iopulse {
 namespace {
 
-uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+constexpr uint64_t kGolden = kMix64Golden;
 
 }  // namespace
 

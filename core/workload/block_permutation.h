@@ -28,6 +28,8 @@
 #include <bit>
 #include <cstdint>
 
+#include "job/mix64.h"
+
 namespace iopulse {
 
 class BlockPermutation {
@@ -46,7 +48,7 @@ class BlockPermutation {
     uint64_t state = seed ^ 0x5ca77e12b10c5eedULL;  // separate from the IO random streams
     for (uint64_t& key : keys_) {
       state += 0x9e3779b97f4a7c15ULL;
-      key = mix(state);
+      key = mix64(state);
     }
   }
 
@@ -87,13 +89,6 @@ class BlockPermutation {
   static uint64_t round(uint64_t half, uint64_t key, uint64_t mask) {
     const unsigned __int128 m = static_cast<unsigned __int128>(half ^ key) * 0x9e3779b97f4a7c15ULL;
     return (static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64)) & mask;
-  }
-
-  // splitmix64's finalizer, for the round keys.
-  static uint64_t mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
   }
 
   uint64_t n_ = 1;

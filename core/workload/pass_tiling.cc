@@ -8,16 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "job/mix64.h"
 #include "job/usage_error.h"
 
 namespace iopulse {
 namespace {
-
-uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 }  // namespace
 

@@ -9,17 +9,16 @@
 
 #include <cstdint>
 
+#include "job/mix64.h"
+
 namespace iopulse {
 
 class RandomSource {
  public:
   explicit RandomSource(uint64_t seed) {
     for (uint64_t& word : s_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      word = z ^ (z >> 31);
+      seed += kMix64Golden;
+      word = mix64(seed);
     }
   }
 

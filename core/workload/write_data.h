@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "job/mix64.h"
+
 namespace iopulse {
 
 class WriteData {
@@ -39,10 +41,7 @@ class WriteData {
 
  private:
   uint64_t key(uint64_t n) const {
-    uint64_t z = seed_ + n * 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return mix64(seed_ + n * kMix64Golden);
   }
   void fill_keyed(void* buf, uint32_t len, uint64_t key) const;
 
