@@ -21,7 +21,7 @@ namespace po = boost::program_options;
 namespace iopulse {
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kIologUsage =
     "Usage: iopulse iolog FILE [--format text|csv|fio] [--worker N]\n\n"
     "Prints an IOPulse iolog written with --write-iolog (docs/replay.md):\n"
     "  text  a summary, then one line per IO (the default)\n"
@@ -65,7 +65,7 @@ int run_iolog_command(int argc, char** argv) {
       throw UsageError(fmt::format("iolog: {}", e.what()));
     }
     if (vm.count("help") != 0) {
-      std::cout << kUsage;
+      std::cout << kIologUsage;
       return 0;
     }
     const std::vector<std::string> files =

@@ -6,20 +6,11 @@
 #include "iopulse/engine_rules.hpp"
 #include "plugin/engine_library.h"
 #include "plugin/engine_registry.h"
+#include "plugin/name_list.h"
 
 namespace iopulse {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-  if (items.empty()) return "none";
-  std::string text;
-  for (const std::string& item : items) {
-    if (!text.empty()) text += ", ";
-    text += item;
-  }
-  return text;
-}
 
 // The header both outputs share: "<name> <version> (ABI x.y)".
 std::string title(const EngineLibrary& lib) {
@@ -31,13 +22,13 @@ std::string title(const EngineLibrary& lib) {
 std::string limits(const EngineLibrary& lib, const char* indent) {
   std::string text;
   text += indent + std::string("capabilities: ") +
-          join(capability_names(lib.caps() & ~IOP_CAP_META_ALL)) + "\n";
+          name_list(capability_names(lib.caps() & ~IOP_CAP_META_ALL)) + "\n";
   if ((lib.caps() & IOP_CAP_META_ALL) != 0) {
     text += indent + std::string("metadata ops: ") +
-            join(capability_names(lib.caps() & IOP_CAP_META_ALL)) + "\n";
+            name_list(capability_names(lib.caps() & IOP_CAP_META_ALL)) + "\n";
   }
   text += indent + std::string("requires: ") +
-          join(required_capability_names(lib.required_caps())) + "\n";
+          name_list(required_capability_names(lib.required_caps())) + "\n";
   text += indent + std::string("max queue depth: ") + std::to_string(lib.desc().max_queue_depth) +
           "\n";
   if (lib.desc().min_buf_align != 0) {

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "plugin/name_list.h"
 #include "plugin/plugin_error.h"
 #include "plugin/shared_object_check.h"
 
@@ -43,16 +44,6 @@ std::string plugin_dir_beside(const fs::path& exe) {
   const fs::path relative = IOPULSE_PLUGIN_DIR_FROM_BINDIR;
   if (!exe.is_absolute() || relative.empty() || relative.is_absolute()) return {};
   return (exe.parent_path() / relative).lexically_normal().string();
-}
-
-std::string join(const std::vector<std::string>& items) {
-  if (items.empty()) return "none";
-  std::string text;
-  for (const auto& item : items) {
-    if (!text.empty()) text += ", ";
-    text += item;
-  }
-  return text;
 }
 
 bool ends_with_so(std::string_view s) { return s.size() >= 3 && s.substr(s.size() - 3) == ".so"; }
@@ -183,9 +174,9 @@ const EngineLibrary& EngineRegistry::require(std::string_view name_or_path) {
   for (const BrokenPlugin& b : broken_) broken.push_back(b.path.string());
   std::string package(name_or_path);
   std::replace(package.begin(), package.end(), '_', '-');
-  throw PluginError("unknown engine '" + std::string(name_or_path) + "'; engines found: " + join(names) +
-                    (broken.empty() ? std::string() : "; plugins that failed to load: " + join(broken)) +
-                    "; directories searched: " + join(dirs_) + " (install the iopulse-engine-" + package +
+  throw PluginError("unknown engine '" + std::string(name_or_path) + "'; engines found: " + name_list(names) +
+                    (broken.empty() ? std::string() : "; plugins that failed to load: " + name_list(broken)) +
+                    "; directories searched: " + name_list(dirs_) + " (install the iopulse-engine-" + package +
                     " package or use --plugin-dir)");
 }
 

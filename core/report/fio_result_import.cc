@@ -41,7 +41,7 @@ std::string percentile_key(const std::string& fio_key) {
 }
 
 // One direction of every job together.
-struct Direction {
+struct ImportedDirection {
   uint64_t ops = 0, bytes = 0, errors = 0;
   uint64_t lat_count = 0, lat_min = UINT64_MAX, lat_max = 0;
   double lat_sum = 0;
@@ -132,7 +132,7 @@ bool is_fio_result(const json& doc) {
 
 json import_fio_result(const json& doc) {
   if (!is_fio_result(doc) || doc["jobs"].empty()) throw std::invalid_argument("fio's results have no job");
-  Direction read, write, trim, total;  // total: reads and writes, as IOPulse's
+  ImportedDirection read, write, trim, total;  // total: reads and writes, as IOPulse's
   std::map<int64_t, uint64_t> group_runtime_ms;  // groupid -> its longest job
   json config = json::object();
   std::string engine;

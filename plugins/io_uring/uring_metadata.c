@@ -248,7 +248,7 @@ static void fail(struct uring_meta_op *o, int err, const char *step, ...) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void refuse(struct uring_meta_op *o, int err, const char *why, ...) {
+static void refuse_meta(struct uring_meta_op *o, int err, const char *why, ...) {
   va_list ap;
   va_start(ap, why);
   vsnprintf(o->why, sizeof o->why, why, ap);
@@ -468,14 +468,14 @@ enum uring_meta_started uring_meta_start(struct uring_meta *m, const iop_io *io,
 
   const iop_meta_args *a = io->meta;
   if (a == NULL || a->path == NULL) {
-    refuse(o, EINVAL, "metadata op %u without meta->path", (unsigned)io->op);
+    refuse_meta(o, EINVAL, "metadata op %u without meta->path", (unsigned)io->op);
   } else if ((m->caps & op_cap(io->op)) == 0) {
-    refuse(o, EOPNOTSUPP, "%s '%s': this kernel's io_uring lacks the requests for it",
+    refuse_meta(o, EOPNOTSUPP, "%s '%s': this kernel's io_uring lacks the requests for it",
            op_name(io->op), a->path);
   } else if (io->op == IOP_OP_RENAME && a->path2 == NULL) {
-    refuse(o, EINVAL, "rename '%s': meta->path2 is NULL", a->path);
+    refuse_meta(o, EINVAL, "rename '%s': meta->path2 is NULL", a->path);
   } else if (io->op == IOP_OP_RENAME && dir2fd < 0) {
-    refuse(o, EBADF, "rename: dir2 %d is not an open handle", (int)a->dir2);
+    refuse_meta(o, EBADF, "rename: dir2 %d is not an open handle", (int)a->dir2);
   } else if (io->op == IOP_OP_LIST) {
     list_now(m, o);
   } else {

@@ -24,6 +24,9 @@
 
 namespace iopcheck {
 
+// One millisecond in the nanoseconds the checks time with.
+inline constexpr uint64_t kMs = 1'000'000;
+
 class CheckFailed : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -27,9 +27,8 @@
 namespace iopcheck {
 namespace {
 
-constexpr uint64_t kFileSeed = 0xfea7;
-constexpr uint64_t kWriteSeed = 0x5eed2;
-constexpr uint64_t kMs = 1'000'000;
+constexpr uint64_t kFeatureFileSeed = 0xfea7;
+constexpr uint64_t kFeatureWriteSeed = 0x5eed2;
 constexpr int kCfdWaitMs = 10'000;  // how long a ready completion may leave the fd silent
 
 std::string cap_name(uint64_t cap) { return iop::rules::capability_name(cap); }
@@ -61,18 +60,18 @@ void flagged_round_trip(const Target& t, uint32_t write_flags, uint32_t read_fla
   const uint64_t blocks = 32;
   const uint32_t bs = t.block_size;
   EngineSession s(t, qd, static_cast<uint32_t>(blocks));
-  const DataFile f = open_pattern_file(s, "flags", blocks, kFileSeed);
+  const DataFile f = open_pattern_file(s, "flags", blocks, kFeatureFileSeed);
   AlignedBuffer mem(size_t{bs} * blocks, t.buffer_align);
   std::vector<iop_io*> ios;
   for (uint64_t b = 0; b < blocks; ++b) {
-    fill_pattern(mem.data() + b * bs, bs, b * bs, kWriteSeed);
+    fill_pattern(mem.data() + b * bs, bs, b * bs, kFeatureWriteSeed);
     iop_io* io = s.prepare(IOP_OP_WRITE, f.handle, b * bs, mem.data() + b * bs, bs);
     io->flags = write_flags;
     io->ioprio = prio;
     ios.push_back(io);
   }
   s.run(ios, [&](const Completion& c) { expect_len(c, strf("a %s write", what).c_str()); });
-  if (t.does_file_io()) expect_file_pattern(f.path, 0, f.size, kWriteSeed, strf("after %s writes", what).c_str());
+  if (t.does_file_io()) expect_file_pattern(f.path, 0, f.size, kFeatureWriteSeed, strf("after %s writes", what).c_str());
   std::memset(mem.data(), 0, mem.size());
   ios.clear();
   for (uint64_t b = 0; b < blocks; ++b) {
@@ -83,7 +82,7 @@ void flagged_round_trip(const Target& t, uint32_t write_flags, uint32_t read_fla
   }
   s.run(ios, [&](const Completion& c) {
     expect_len(c, strf("a %s read", what).c_str());
-    if (t.keeps_data() && find_mismatch(c.io->buf, bs, c.io->offset, kWriteSeed) >= 0) {
+    if (t.keeps_data() && find_mismatch(c.io->buf, bs, c.io->offset, kFeatureWriteSeed) >= 0) {
       fail(strf("a %s read at offset %llu returned the wrong data", what,
                 static_cast<unsigned long long>(c.io->offset)));
     }
@@ -105,10 +104,10 @@ void io_flag_dsync(const Target& t) {
   const uint32_t bs = t.block_size;
   const uint64_t size = 16 * uint64_t{bs};
   EngineSession s(t, 1);
-  const DataFile f = open_pattern_file(s, "dsync", 16, kFileSeed);
+  const DataFile f = open_pattern_file(s, "dsync", 16, kFeatureFileSeed);
   drop_page_cache(f.path);
   AlignedBuffer buf(size, t.buffer_align);
-  fill_pattern(buf.data(), size, 0, kWriteSeed);
+  fill_pattern(buf.data(), size, 0, kFeatureWriteSeed);
   iop_io* io = s.prepare(IOP_OP_WRITE, f.handle, 0, buf.data(), static_cast<uint32_t>(size));
   io->flags = IOP_IO_DSYNC;
   expect_len(s.run_io(io), "an IOP_IO_DSYNC write");
@@ -138,7 +137,7 @@ void io_flag_nowait(const Target& t) {
     // Nothing observable: the reads must still complete (or say EAGAIN).
     const uint32_t bs = t.block_size;
     EngineSession s(t, 1);
-    const DataFile f = open_pattern_file(s, "nowait", 4, kFileSeed);
+    const DataFile f = open_pattern_file(s, "nowait", 4, kFeatureFileSeed);
     AlignedBuffer buf(bs, t.buffer_align);
     iop_io* io = s.prepare(IOP_OP_READ, f.handle, 0, buf.data(), bs);
     io->flags = IOP_IO_NOWAIT;
@@ -160,7 +159,7 @@ void io_flag_nowait(const Target& t) {
   // every one of them.
   constexpr uint64_t kAttempts = 8;
   constexpr uint64_t kSpacing = 64;  // blocks between two attempts
-  const DataFile f = open_pattern_file(s, "nowait", kAttempts * kSpacing, kFileSeed);
+  const DataFile f = open_pattern_file(s, "nowait", kAttempts * kSpacing, kFeatureFileSeed);
   AlignedBuffer buf(bs, t.buffer_align);
   bool refused = false;
   for (uint64_t attempt = 0; attempt < kAttempts && !refused; ++attempt) {
@@ -193,7 +192,7 @@ void io_flag_nowait(const Target& t) {
   }
   const int64_t res = s.run_one(IOP_OP_READ, f.handle, 0, buf.data(), bs);
   if (res != bs) fail(strf("a plain read after the refused one completed with %s", errno_text(res).c_str()));
-  if (find_mismatch(buf.data(), bs, 0, kFileSeed) >= 0) fail("a plain read returned the wrong data");
+  if (find_mismatch(buf.data(), bs, 0, kFeatureFileSeed) >= 0) fail("a plain read returned the wrong data");
   s.close(f.handle);
 }
 
@@ -220,7 +219,7 @@ void io_priority(const Target& t) {
   flagged_round_trip(t, 0, 0, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_IDLE, 0), "idle-class");
   const uint32_t bs = t.block_size;
   EngineSession s(t, 1);
-  const DataFile f = open_pattern_file(s, "prio", 4, kFileSeed);
+  const DataFile f = open_pattern_file(s, "prio", 4, kFeatureFileSeed);
   AlignedBuffer buf(bs, t.buffer_align);
   iop_io* io = s.prepare(IOP_OP_READ, f.handle, 0, buf.data(), bs);
   io->ioprio = IOP_IOPRIO_VALUE(5, 0);  // no such class
@@ -310,7 +309,7 @@ void completion_fd(const Target& t) {
     fail("the completion fd is blocking; engine.h asks for an eventfd with EFD_NONBLOCK");
   }
 
-  const DataFile f = open_pattern_file(s, "cfd", 16, kFileSeed);
+  const DataFile f = open_pattern_file(s, "cfd", 16, kFeatureFileSeed);
   AlignedBuffer mem(size_t{bs} * total, t.buffer_align);
   std::vector<iop_io*> ios;
   for (uint32_t i = 0; i < total; ++i) {
@@ -389,10 +388,10 @@ void engine_buffers(const Target& t) {
   iop_buffer b = alloc(want);
   std::memset(b.base, 0x5a, b.len);  // the host's CPU writes all of it
   auto* mem = static_cast<char*>(b.base);
-  const DataFile f = open_pattern_file(s, "ebuf", blocks, kFileSeed);
+  const DataFile f = open_pattern_file(s, "ebuf", blocks, kFeatureFileSeed);
   std::vector<iop_io*> ios;
   for (uint64_t k = 0; k < blocks; ++k) {
-    fill_pattern(mem + k * bs, bs, k * bs, kWriteSeed);
+    fill_pattern(mem + k * bs, bs, k * bs, kFeatureWriteSeed);
     ios.push_back(s.prepare(IOP_OP_WRITE, f.handle, k * bs, mem + k * bs, bs));
   }
   s.run(ios, [](const Completion& c) { expect_len(c, "a write from an engine buffer"); });
@@ -401,12 +400,12 @@ void engine_buffers(const Target& t) {
   for (uint64_t k = 0; k < blocks; ++k) ios.push_back(s.prepare(IOP_OP_READ, f.handle, k * bs, mem + k * bs, bs));
   s.run(ios, [&](const Completion& c) {
     expect_len(c, "a read into an engine buffer");
-    if (t.keeps_data() && find_mismatch(c.io->buf, bs, c.io->offset, kWriteSeed) >= 0) {
+    if (t.keeps_data() && find_mismatch(c.io->buf, bs, c.io->offset, kFeatureWriteSeed) >= 0) {
       fail(strf("a read into an engine buffer at offset %llu returned the wrong data",
                 static_cast<unsigned long long>(c.io->offset)));
     }
   });
-  if (t.does_file_io()) expect_file_pattern(f.path, 0, f.size, kWriteSeed, "after writes from an engine buffer");
+  if (t.does_file_io()) expect_file_pattern(f.path, 0, f.size, kFeatureWriteSeed, "after writes from an engine buffer");
   s.close(f.handle);
   s.desc().free_buffer(s.engine(), &b);
 
@@ -441,7 +440,7 @@ void control(const Target& t) {
   }
   const uint32_t bs = t.block_size;
   const uint64_t blocks = 16;
-  const DataFile f = open_pattern_file(s, "ctl", blocks, kFileSeed);
+  const DataFile f = open_pattern_file(s, "ctl", blocks, kFeatureFileSeed);
   int32_t bad = f.handle + 1000;
   iop_error err{};
   int32_t rc = s.desc().control(s.engine(), IOP_CTL_DROP_CACHE, &bad, &err);
@@ -487,7 +486,7 @@ void error_text(const Target& t) {
   }
   const uint32_t bs = t.block_size;
   AlignedBuffer buf(bs, t.buffer_align);
-  const DataFile f = open_pattern_file(s, "etext", 2, kFileSeed);
+  const DataFile f = open_pattern_file(s, "etext", 2, kFeatureFileSeed);
   // A failed IO: an op no engine has.  Its text, if any, is checked by the
   // session; a successful IO has none.
   const Completion failed = s.run_io(s.prepare(200, f.handle, 0, buf.data(), bs));

@@ -26,7 +26,6 @@ namespace {
 
 constexpr uint64_t kFileSeed = 0xf11e;      // what a new file holds
 constexpr uint64_t kWriteSeed = 0x5eed;     // what the checks write over it
-constexpr uint64_t kMs = 1'000'000;         // ns
 constexpr uint64_t kQuickNs = 200 * kMs;    // "returns at once", with room for a busy machine
 constexpr uint32_t kRW = IOP_FILE_READ | IOP_FILE_WRITE;
 

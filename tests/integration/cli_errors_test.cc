@@ -19,12 +19,6 @@ struct BadInput {
   std::string expect;             // a piece of the message
 };
 
-size_t count_lines(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
-
 TEST(CliErrors, EveryBadValueIsOneLineWithExitCode2AndTouchesNothing) {
   const std::vector<BadInput> cases = {
       {{"--file-size", "10x"}, "--file-size: '10x' is not a size"},
@@ -61,7 +55,7 @@ TEST(CliErrors, EveryBadValueIsOneLineWithExitCode2AndTouchesNothing) {
     const std::string shown = c.args.empty() ? "" : c.args.back();
     EXPECT_EQ(r.exit_code, 2) << shown << "\n" << r.err;
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in: " << r.err;
-    EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
     EXPECT_FALSE(exists(dir.file("sub"))) << "touched the disk for " << shown;
   }

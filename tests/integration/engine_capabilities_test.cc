@@ -18,8 +18,6 @@
 namespace iopulse::test {
 namespace {
 
-const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
-
 TEST(EngineCapabilities, SyncEveryOnAnEngineWithoutSyncIsRefusedBeforeAnyFileIsTouched) {
   ScratchDir dir;
   const std::string target = dir.file("t");

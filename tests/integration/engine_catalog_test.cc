@@ -11,8 +11,6 @@
 namespace iopulse::test {
 namespace {
 
-const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
-
 TEST(EngineCatalog, ListEnginesShowsEveryInTreeEngine) {
   const RunOutcome r = run_iopulse({"--list-engines"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

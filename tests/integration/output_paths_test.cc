@@ -34,8 +34,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-size_t count_lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
-
 // Files in `dir` whose names start with '.', left behind by a writer.
 std::vector<std::string> hidden_files(const std::string& dir) {
   std::vector<std::string> found;
@@ -60,7 +58,7 @@ TEST(OutputPaths, AnUnusableOutputIsRefusedBeforeTheTargetIsTouched) {
       EXPECT_EQ(r.exit_code, 2) << option << " " << path << ": " << r.err;
       EXPECT_NE(r.err.find(option), std::string::npos) << r.err;
       EXPECT_NE(r.err.find(expect), std::string::npos) << r.err;
-      EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+      EXPECT_EQ(lines(r.err), 1u) << r.err;
       EXPECT_FALSE(exists(dir.file("data"))) << option << " " << path << ": the target was created";
     }
   }
@@ -263,7 +261,7 @@ TEST(OutputPaths, ReportOutputIsCheckedBeforeAnyResultIsRead) {
   RunOutcome r = run_iopulse({"report", dir.file("bad.json"), "-o", dir.file("no/dir/r.html")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("does not exist"), std::string::npos) << "the output comes first: " << r.err;
-  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
 
   // -o - writes the page to standard output, and only the page.
   ASSERT_EQ(run_iopulse({dir.file("t"), "--file-size", "1M", "--json-output", dir.file("r.json"), "-q"}).exit_code, 0);
@@ -287,7 +285,7 @@ TEST(OutputPaths, ReportRefusesMalformedResultFilesWithOneLine) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("is not a valid IOPulse result file"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(dir.file(bad)), std::string::npos) << r.err;
-    EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
     EXPECT_FALSE(exists(dir.file("r.html")));
   }
 }

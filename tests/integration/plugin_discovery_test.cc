@@ -17,7 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
 const std::string kBuiltPlugins = std::string(IOPULSE_FIXTURE_PLUGIN_DIR) + "/../../plugins";
 
 // A directory of plugins gone wrong: not ELF, a wrong ABI, no entry point,

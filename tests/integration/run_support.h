@@ -12,6 +12,10 @@
 
 namespace iopulse::test {
 
+// Where the build put the fixture engines (tests/fixtures/: good, broken,
+// misbehaving and recording engines).
+inline const std::string kFixtures = IOPULSE_FIXTURE_PLUGIN_DIR;
+
 struct RunOutcome {
   int exit_code = -1;      // exit status, or 128 + signal number
   std::string out;         // everything written to stdout

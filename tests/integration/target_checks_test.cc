@@ -29,12 +29,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-size_t count_lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
-
 void expect_usage_error(const RunOutcome& r, const std::string& expect) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(expect), std::string::npos) << "expected '" << expect << "' in: " << r.err;
-  EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
 }
 
 // `length` bytes of `path` from `offset`, read with a descriptor of our own.

@@ -54,12 +54,6 @@ uint64_t journal_entries(const std::string& journal) {
   return n;
 }
 
-int count_lines(const std::string& text) {
-  int n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
-
 TEST(VerifyReuse, SameVerifyJobTwiceOnOneFilePasses) {
   ScratchDir dir;
   const std::vector<std::string> job{dir.file("d"), "--file-size", "1M", "--verify", "--random", "--write-percent",
@@ -277,7 +271,7 @@ TEST(VerifyJournal, BadJournalsAreRefusedBeforeAnythingIsTouched) {
     args.insert(args.end(), {"--json-output", dir.file("out.json"), "-q"});
     const RunOutcome o = run_iopulse(args);
     EXPECT_EQ(o.exit_code, 2) << why << ": " << o.err;
-    EXPECT_EQ(count_lines(o.err), 1) << o.err;
+    EXPECT_EQ(lines(o.err), 1u) << o.err;
     EXPECT_NE(o.err.find("--verify-journal"), std::string::npos) << o.err;
     EXPECT_NE(o.err.find(why), std::string::npos) << o.err;
     EXPECT_EQ(bytes_of(journal), journal_bytes) << why;

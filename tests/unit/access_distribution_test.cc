@@ -23,6 +23,7 @@
 #include "workload/block_permutation.h"
 #include "workload/offset_generator.h"
 #include "workload/random_source.h"
+#include "usage_message.h"
 
 namespace iopulse {
 namespace {
@@ -733,14 +734,7 @@ TEST(OffsetGeneratorTest, RandomUsesTheDistribution) {
 
 // ------------------------------------------------------------ validation
 
-std::string usage_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using iopulse::test::usage_message;
 
 TEST(DistributionParamsTest, ParsesNames) {
   EXPECT_EQ(parse_distribution_kind("--distribution", "uniform"), DistributionKind::kUniform);

@@ -9,20 +9,14 @@
 #include <type_traits>
 
 #include "job/usage_error.h"
+#include "usage_message.h"
 
 namespace iopulse {
 namespace {
 
 static_assert(std::is_trivially_copyable_v<BlockSizeMix>, "BlockSizeMix owns no heap memory");
 
-std::string usage_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using iopulse::test::usage_message;
 
 std::string parse_error(std::string_view text, std::string_view option = "--block-size") {
   return usage_message([&] { BlockSizeMix::parse(option, text); });

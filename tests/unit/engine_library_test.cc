@@ -17,15 +17,14 @@
 #include "iopulse/version.h"
 #include "job/usage_error.h"
 #include "plugin/plugin_error.h"
+#include "fixture_path.h"
 
 namespace iopulse {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string fixture(const std::string& relative) {
-  return std::string(IOPULSE_BUILD_TREE_DIR "/tests/fixtures/") + relative;
-}
+using iopulse::test::fixture;
 
 // The PluginError message loading `path` produces, or "" (and a failure)
 // when it loads.

@@ -18,15 +18,14 @@
 #include "job/usage_error.h"
 #include "plugin/engine_library.h"
 #include "plugin/plugin_error.h"
+#include "fixture_path.h"
 
 namespace iopulse {
 namespace {
 
 using Given = std::vector<std::pair<std::string, std::string>>;
 
-std::string fixture(const std::string& relative) {
-  return std::string(IOPULSE_BUILD_TREE_DIR "/tests/fixtures/") + relative;
-}
+using iopulse::test::fixture;
 
 class EngineOptionsTest : public testing::Test {
  protected:

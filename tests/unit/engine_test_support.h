@@ -122,6 +122,12 @@ inline const LoadedEngine& built_engine(const std::string& name,
   return *loaded.back();
 }
 
+// The in-tree engines, each loaded once for the whole test binary.
+inline const LoadedEngine& sync_plugin() { return built_engine("sync"); }
+inline const LoadedEngine& null_plugin() { return built_engine("null"); }
+inline const LoadedEngine& mmap_plugin() { return built_engine("mmap"); }
+inline const LoadedEngine& aio_plugin() { return built_engine("libaio"); }
+
 // A config for one worker at `queue_depth`, with `flags` (IOP_CONFIG_*) and
 // the option values `options` (`num_options` of them, in the descriptor's
 // order), which must outlive the create() call.

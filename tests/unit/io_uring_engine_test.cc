@@ -24,6 +24,7 @@
 
 #include "iopulse/engine.h"
 #include "engine_test_support.h"
+#include "io_uring_test_support.h"
 
 namespace {
 
@@ -46,10 +47,7 @@ using iopulse::test::write_x_file;
 using iopulse::test::with_syscall_failing;
 using Pool = iopulse::test::IoPool;
 
-// The plugin, loaded once for the whole test binary.
-const iopulse::test::LoadedEngine& uring_plugin() {
-  return iopulse::test::built_engine("io_uring");
-}
+using iopulse::test::uring_plugin;
 
 // Option values in the descriptor's order, starting from its defaults.
 class Options {
@@ -80,9 +78,9 @@ class Options {
 
 // One engine instance and the descriptors the test opened for it, released
 // (handles closed, instance destroyed, descriptors closed) at the end.
-class Engine : public EngineUnderTest {
+class UringEngine : public EngineUnderTest {
  public:
-  Engine() : EngineUnderTest(uring_plugin().desc) {}
+  UringEngine() : EngineUnderTest(uring_plugin().desc) {}
 
   int32_t create(uint32_t qd, uint32_t flags, const Options& opt) {
     return EngineUnderTest::create(engine_config(qd, flags, opt.data(), opt.size()));
@@ -95,7 +93,7 @@ void round_trip(uint32_t qd, uint32_t block, uint32_t count, uint32_t config_fla
                 const Options& opt, bool fixed_buffers = false) {
   TempFile tmp;
   ASSERT_FALSE(tmp.path().empty());
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(qd, config_flags, opt), 0) << eng.err.message;
   const bool direct = (config_flags & IOP_CONFIG_DIRECT) != 0;
   int32_t h = eng.open(tmp.path(), O_RDWR | (direct ? O_DIRECT : 0));
@@ -146,7 +144,7 @@ TEST_F(UringEngineTest, DescriptorIsComplete) {
 }
 
 TEST_F(UringEngineTest, CreateRejectsABadConfig) {
-  Engine eng;
+  UringEngine eng;
   Options opt = defaults();
   EXPECT_EQ(eng.create(0, 0, opt), -EINVAL);
   EXPECT_NE(std::string(eng.err.message).find("queue depth"), std::string::npos);
@@ -183,7 +181,7 @@ TEST_F(UringEngineTest, FixedBuffersRoundTrip) {
 
 TEST_F(UringEngineTest, FixedBuffersReallyUseTheRegisteredBuffers) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(2, 0, defaults().set("fixed-buffers", 1)), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
@@ -202,7 +200,7 @@ TEST_F(UringEngineTest, FixedBuffersReallyUseTheRegisteredBuffers) {
 
 TEST_F(UringEngineTest, RegisterBuffersIsANoOpWithoutTheOption) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(2, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
@@ -225,7 +223,7 @@ TEST_F(UringEngineTest, FixedFilesRoundTrip) {
 TEST_F(UringEngineTest, FixedFilesGrowAndReuseSlots) {
   constexpr int kFiles = 19;  // more than the first table holds
   std::vector<std::unique_ptr<TempFile>> tmps;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(4, 0, defaults().set("fixed-files", 1)), 0) << eng.err.message;
   std::vector<int32_t> handles;
   for (int i = 0; i < kFiles; i++) {
@@ -258,7 +256,7 @@ TEST_F(UringEngineTest, SqpollRoundTrip) {
   Options opt = defaults();
   opt.set("sqpoll", 1).set("sqpoll-idle-ms", 50);
   {
-    Engine probe;
+    UringEngine probe;
     int32_t rc = probe.create(4, 0, opt);
     if (rc == -EPERM || rc == -ENOSYS)
       GTEST_SKIP() << "the kernel refuses sqpoll here: " << probe.err.message;
@@ -285,7 +283,7 @@ TEST_F(UringEngineTest, SqpollKeepsAcceptingWhileTheThreadHoldsSqes) {
     ASSERT_EQ(write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
     close(fd);
   }
-  Engine eng;
+  UringEngine eng;
   int32_t rc = eng.create(kQd, 0, defaults().set("sqpoll", 1));
   if (rc == -EPERM || rc == -ENOSYS) GTEST_SKIP() << eng.err.message;
   ASSERT_EQ(rc, 0) << eng.err.message;
@@ -299,7 +297,7 @@ TEST_F(UringEngineTest, SqpollKeepsAcceptingWhileTheThreadHoldsSqes) {
 }
 
 TEST_F(UringEngineTest, IopollNeedsDirect) {
-  Engine eng;
+  UringEngine eng;
   EXPECT_EQ(eng.create(4, 0, defaults().set("iopoll", 1)), -EINVAL);
   EXPECT_NE(std::string(eng.err.message).find("iopoll needs --direct (O_DIRECT)"),
             std::string::npos)
@@ -309,7 +307,7 @@ TEST_F(UringEngineTest, IopollNeedsDirect) {
 
 TEST_F(UringEngineTest, IopollRoundTripWhereTheDeviceCanPoll) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(4, IOP_CONFIG_DIRECT, defaults().set("iopoll", 1)), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   if (h == -EOPNOTSUPP) GTEST_SKIP() << eng.err.message;
@@ -326,7 +324,7 @@ TEST_F(UringEngineTest, IopollRoundTripWhereTheDeviceCanPoll) {
 // engine says why when the file is opened.
 TEST_F(UringEngineTest, IopollRefusesAFileOnADeviceWithoutPollQueues) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(4, IOP_CONFIG_DIRECT, defaults().set("iopoll", 1)), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   if (h >= 0) GTEST_SKIP() << "the device under /tmp has poll queues";
@@ -340,7 +338,7 @@ TEST_F(UringEngineTest, IopollRefusesAFileOnADeviceWithoutPollQueues) {
 TEST_F(UringEngineTest, ShortReadAtEndOfFile) {
   TempFile tmp;
   write_x_file(tmp.path(), 10000);
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(4, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDONLY);
   ASSERT_GE(h, 0);
@@ -349,7 +347,7 @@ TEST_F(UringEngineTest, ShortReadAtEndOfFile) {
 
 TEST_F(UringEngineTest, FsyncAndFdatasyncComplete) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(4, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
@@ -364,7 +362,7 @@ TEST_F(UringEngineTest, FsyncAndFdatasyncComplete) {
 
 TEST_F(UringEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(3, 0, defaults()), 0) << eng.err.message;  // SQ of 4 entries
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
@@ -372,14 +370,14 @@ TEST_F(UringEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
 }
 
 TEST_F(UringEngineTest, ReapWithNothingInFlightReturnsAtOnce) {
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(8, 0, defaults()), 0) << eng.err.message;
   expect_idle_reap_returns_at_once(eng);
 }
 
 TEST_F(UringEngineTest, ReapWaitsForMinWait) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(16, IOP_CONFIG_DIRECT, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
@@ -403,7 +401,7 @@ TEST_F(UringEngineTest, ReapWaitsForMinWait) {
 TEST_F(UringEngineTest, ReapHonorsTheTimeout) {
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(2, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.adopt(p[0], "pipe", IOP_FILE_READ);
   ASSERT_GE(h, 0) << eng.err.message;
@@ -453,7 +451,7 @@ TEST_F(UringEngineTest, AsynchronousCompletionsAreNotStarvedByInlineOnes) {
   }
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(4, 0, defaults()), 0) << eng.err.message;
   int32_t hp = eng.adopt(p[0], "pipe", IOP_FILE_READ);
   int32_t hf = eng.open(tmp.path(), O_RDONLY);
@@ -518,7 +516,7 @@ TEST_F(UringEngineTest, AsynchronousCompletionsAreNotStarvedByInlineOnes) {
 
 TEST_F(UringEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(8, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
@@ -541,7 +539,7 @@ TEST_F(UringEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
 
 TEST_F(UringEngineTest, ReadOnAWriteOnlyDescriptorCompletesWithEbadf) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(2, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_WRONLY);
   ASSERT_GE(h, 0);
@@ -551,7 +549,7 @@ TEST_F(UringEngineTest, ReadOnAWriteOnlyDescriptorCompletesWithEbadf) {
 
 TEST_F(UringEngineTest, UnknownSubmitFlagsAreRejected) {
   TempFile tmp;
-  Engine eng;
+  UringEngine eng;
   ASSERT_EQ(eng.create(2, 0, defaults()), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
@@ -573,7 +571,7 @@ TEST_F(UringEngineTest, UnknownSubmitFlagsAreRejected) {
 TEST_F(UringEngineTest, CreateExplainsWhenIoUringIsBlocked) {
   for (int error : {EPERM, ENOSYS}) {
     std::string msg = with_syscall_failing(__NR_io_uring_setup, error, [&] {
-      Engine eng;
+      UringEngine eng;
       int32_t rc = eng.create(4, 0, defaults());
       return std::to_string(rc) + ":" + eng.err.message;
     });

@@ -16,6 +16,7 @@
 
 #include "job/job_options.h"
 #include "job/usage_error.h"
+#include "usage_message.h"
 
 namespace iopulse {
 namespace {
@@ -43,14 +44,7 @@ class JobFileTest : public ::testing::Test {
   std::string dir_;
 };
 
-std::string usage_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using iopulse::test::usage_message;
 
 using Args = std::vector<std::pair<std::string, std::string>>;  // (option, text) as on the command line
 

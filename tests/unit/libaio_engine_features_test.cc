@@ -31,7 +31,7 @@ using iopulse::test::resident_pages;
 using iopulse::test::run_io;
 using iopulse::test::TempFile;
 
-const iopulse::test::LoadedEngine& aio_plugin() { return iopulse::test::built_engine("libaio"); }
+using iopulse::test::aio_plugin;
 
 class AioFeatures : public ::testing::Test {
  protected:

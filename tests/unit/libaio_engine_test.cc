@@ -72,7 +72,7 @@ std::vector<LogLine> take_log() {
 }
 
 // The plugin, loaded once for the whole test binary, its log captured.
-const LoadedEngine& aio_plugin() { return iopulse::test::built_engine("libaio", capture_log); }
+const LoadedEngine& logged_aio_plugin() { return iopulse::test::built_engine("libaio", capture_log); }
 
 // A private copy of the plugin under another path, so its process-wide
 // state (the warn-once flag) starts fresh; unloaded and removed at the end.
@@ -115,9 +115,9 @@ class FreshPlugin {
 // One engine instance and the descriptors the test opened for it, released
 // (handles closed, instance destroyed, descriptors closed) at the end.  Its
 // run_one() gives each IO a scratch area of its own for the iocb.
-class Engine : public EngineUnderTest {
+class AioEngine : public EngineUnderTest {
  public:
-  explicit Engine(const iop_engine_desc* desc = aio_plugin().desc) : EngineUnderTest(desc) {}
+  explicit AioEngine(const iop_engine_desc* desc = logged_aio_plugin().desc) : EngineUnderTest(desc) {}
 
   int32_t create(uint32_t qd, uint32_t flags, uint32_t worker_index = 0) {
     iop_engine_config config = engine_config(qd, flags);
@@ -132,7 +132,7 @@ class Engine : public EngineUnderTest {
 void round_trip(uint32_t qd, uint32_t block, uint32_t count, uint32_t config_flags) {
   TempFile tmp;
   ASSERT_FALSE(tmp.path().empty());
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(qd, config_flags), 0) << eng.err.message;
   const bool direct = (config_flags & IOP_CONFIG_DIRECT) != 0;
   int32_t h = eng.open(tmp.path(), O_RDWR | (direct ? O_DIRECT : 0));
@@ -147,7 +147,7 @@ void round_trip(uint32_t qd, uint32_t block, uint32_t count, uint32_t config_fla
 class AioEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(aio_plugin().error, "");
+    ASSERT_EQ(logged_aio_plugin().error, "");
     take_log();
   }
 };
@@ -155,7 +155,7 @@ class AioEngineTest : public ::testing::Test {
 // --- descriptor and create ----------------------------------------------------
 
 TEST_F(AioEngineTest, DescriptorIsComplete) {
-  const iop_engine_desc* d = aio_plugin().desc;
+  const iop_engine_desc* d = logged_aio_plugin().desc;
   iopulse::test::expect_descriptor_basics(d, "libaio", "2.0.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
                          IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO |
@@ -168,7 +168,7 @@ TEST_F(AioEngineTest, DescriptorIsComplete) {
 }
 
 TEST_F(AioEngineTest, CreateRejectsABadConfig) {
-  Engine eng;
+  AioEngine eng;
   EXPECT_EQ(eng.create(0, IOP_CONFIG_DIRECT), -EINVAL);
   EXPECT_NE(std::string(eng.err.message).find("queue depth"), std::string::npos);
   EXPECT_EQ(eng.create(4097, IOP_CONFIG_DIRECT), -EINVAL);
@@ -179,13 +179,13 @@ TEST_F(AioEngineTest, BufferedUseIsWarnedAboutOncePerProcess) {
   FreshPlugin fresh;
   ASSERT_EQ(fresh.error, "");
   {
-    Engine direct(fresh.desc);
+    AioEngine direct(fresh.desc);
     ASSERT_EQ(direct.create(4, IOP_CONFIG_DIRECT), 0) << direct.err.message;
   }
   EXPECT_TRUE(take_log().empty()) << "no warning with O_DIRECT";
   {
     // The host's probe instance and its first worker both have index 0.
-    Engine probe(fresh.desc), worker(fresh.desc), second_worker(fresh.desc);
+    AioEngine probe(fresh.desc), worker(fresh.desc), second_worker(fresh.desc);
     ASSERT_EQ(probe.create(4, 0), 0) << probe.err.message;
     ASSERT_EQ(worker.create(4, 0), 0) << worker.err.message;
     ASSERT_EQ(second_worker.create(4, 0, 1), 0) << second_worker.err.message;
@@ -200,7 +200,7 @@ TEST_F(AioEngineTest, BufferedUseIsWarnedAboutOncePerProcess) {
 
 TEST_F(AioEngineTest, SetupFailuresAreExplained) {
   std::string msg = with_syscall_failing(__NR_io_setup, EAGAIN, [] {
-    Engine eng;
+    AioEngine eng;
     int32_t rc = eng.create(64, IOP_CONFIG_DIRECT);
     return std::to_string(rc) + ":" + eng.err.message;
   });
@@ -208,7 +208,7 @@ TEST_F(AioEngineTest, SetupFailuresAreExplained) {
   EXPECT_NE(msg.find("fs.aio-max-nr"), std::string::npos) << msg;
 
   msg = with_syscall_failing(__NR_io_setup, ENOSYS, [] {
-    Engine eng;
+    AioEngine eng;
     int32_t rc = eng.create(64, IOP_CONFIG_DIRECT);
     return std::to_string(rc) + ":" + eng.err.message;
   });
@@ -237,7 +237,7 @@ TEST_F(AioEngineTest, DirectRoundTripWithOddSizesAtQueueDepth7) {
 TEST_F(AioEngineTest, ShortReadAtEndOfFile) {
   TempFile tmp;
   write_x_file(tmp.path(), 10000);
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(4, 0), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDONLY);
   ASSERT_GE(h, 0);
@@ -247,7 +247,7 @@ TEST_F(AioEngineTest, ShortReadAtEndOfFile) {
 TEST_F(AioEngineTest, FsyncAndFdatasyncComplete) {
   for (int direct : {0, 1}) {
     TempFile tmp;
-    Engine eng;
+    AioEngine eng;
     ASSERT_EQ(eng.create(4, direct ? IOP_CONFIG_DIRECT : 0), 0) << eng.err.message;
     int32_t h = eng.open(tmp.path(), O_RDWR | (direct ? O_DIRECT : 0));
     ASSERT_GE(h, 0);
@@ -262,7 +262,7 @@ TEST_F(AioEngineTest, FsyncAndFdatasyncComplete) {
 
 TEST_F(AioEngineTest, TheIocbLivesInTheIosScratch) {
   TempFile tmp;
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(4, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
@@ -312,7 +312,7 @@ TEST_F(AioEngineTest, TheIocbLivesInTheIosScratch) {
 
 TEST_F(AioEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
   TempFile tmp;
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(3, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
@@ -320,14 +320,14 @@ TEST_F(AioEngineTest, SubmitAcceptsOnlyWhatFitsTheQueueDepth) {
 }
 
 TEST_F(AioEngineTest, ReapWithNothingInFlightReturnsAtOnce) {
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(8, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   expect_idle_reap_returns_at_once(eng);
 }
 
 TEST_F(AioEngineTest, ReapWaitsForMinWaitAndReturnsAtMostMax) {
   TempFile tmp;
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(16, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0);
@@ -354,7 +354,7 @@ TEST_F(AioEngineTest, ReapWaitsForMinWaitAndReturnsAtMostMax) {
 // complete with the error; the IOs around them are done normally.
 TEST_F(AioEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
   TempFile tmp, wo;
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(8, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   int32_t w = eng.open(wo.path(), O_WRONLY | O_DIRECT);
@@ -380,7 +380,7 @@ TEST_F(AioEngineTest, RefusedIosCompleteWithAnErrorInOrder) {
 }
 
 TEST_F(AioEngineTest, ReapReturnsRefusedIosAcrossCallsWhenMaxIsSmall) {
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(4, IOP_CONFIG_DIRECT), 0) << eng.err.message;
   Pool pool(4, 512, eng.desc->io_priv_size);
   std::vector<iop_io*> ios;
@@ -403,7 +403,7 @@ TEST_F(AioEngineTest, ReapReturnsRefusedIosAcrossCallsWhenMaxIsSmall) {
 
 TEST_F(AioEngineTest, UnknownSubmitFlagsAreRejected) {
   TempFile tmp;
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(2, 0), 0) << eng.err.message;
   int32_t h = eng.open(tmp.path(), O_RDWR);
   ASSERT_GE(h, 0);
@@ -418,7 +418,7 @@ TEST_F(AioEngineTest, UnknownSubmitFlagsAreRejected) {
 
 TEST_F(AioEngineTest, CloseFileLeavesTheHostsDescriptorOpen) {
   TempFile tmp;
-  Engine eng;
+  AioEngine eng;
   ASSERT_EQ(eng.create(2, 0), 0) << eng.err.message;
   iop_file_desc file{};
   file.struct_size = sizeof file;

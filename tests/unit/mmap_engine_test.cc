@@ -30,8 +30,7 @@ using iopulse::test::EngineUnderTest;
 using iopulse::test::engine_config;
 using iopulse::test::TempFile;
 
-// The plugin, loaded once for the whole test binary.
-const iopulse::test::LoadedEngine& mmap_plugin() { return iopulse::test::built_engine("mmap"); }
+using iopulse::test::mmap_plugin;
 
 enum { kOptMadvise = 0, kOptPopulate = 1, kOptPrefault = 2, kNumOptions = 3 };
 const char* const kMadviseChoices[] = {"normal",   "sequential", "random",    "willneed",

@@ -25,8 +25,7 @@ using iopulse::test::engine_config;
 using iopulse::test::host_info;
 using iopulse::test::monotonic_ns;
 
-// The plugin, loaded once for the whole test binary.
-const iopulse::test::LoadedEngine& null_plugin() { return iopulse::test::built_engine("null"); }
+using iopulse::test::null_plugin;
 
 // One engine instance with one (diskless) file open.
 class NullEngineFixture : public ::testing::Test {

@@ -38,7 +38,7 @@ using iopulse::test::resident_pages;
 using iopulse::test::run_io;
 using iopulse::test::TempFile;
 
-const iopulse::test::LoadedEngine& sync_plugin() { return iopulse::test::built_engine("sync"); }
+using iopulse::test::sync_plugin;
 
 // The hugepages option's choices, by index.
 const iop_option_value kHugeOff[1] = {{0, "off"}};

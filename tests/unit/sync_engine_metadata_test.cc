@@ -31,7 +31,7 @@ using iopulse::test::fill_pattern;
 using iopulse::test::make_io;
 using iopulse::test::run_io;
 
-const iopulse::test::LoadedEngine& sync_plugin() { return iopulse::test::built_engine("sync"); }
+using iopulse::test::sync_plugin;
 const iop_option_value kDefaults[1] = {{0, "off"}};
 
 std::set<std::string> entries(const std::string& dir) {

@@ -32,8 +32,7 @@ using iopulse::test::fill_pattern;
 using iopulse::test::host_info;
 using iopulse::test::TempFile;
 
-// The plugin, loaded once for the whole test binary.
-const iopulse::test::LoadedEngine& sync_plugin() { return iopulse::test::built_engine("sync"); }
+using iopulse::test::sync_plugin;
 
 // The sync engine's option values with its defaults (hugepages=off).
 const iop_option_value kSyncDefaults[1] = {{0, "off"}};
