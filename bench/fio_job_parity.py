@@ -44,9 +44,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run(cmd, env):
     """The JSON document of one run and the CPU seconds (user + system) the
-    run's processes took, start-up included."""
+    run's processes took, start-up included.
+
+    Every run starts in a session of its own: fio's job process calls
+    setsid(), so with the kernel's autogroup scheduling it gets a CPU share
+    of its own on a loaded machine, while a tool left in this script's
+    session shares one with whatever else runs there (a build started from
+    the same shell).  A new session gives IOPulse the same footing."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True,
+                         start_new_session=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return json.loads(out[out.index("{"):]), cpu
