@@ -19,7 +19,10 @@ Each round runs three things, in an order that rotates from round to round:
            to the depth, fio reads the clock once per such call) and
            `--lat_percentiles=1`, and its `lat` is read: fio starts it when
            the IO is prepared, before io_submit, and ends it at the reap.
-           This is the like-for-like comparison.
+           `--refill_buffers=1`: every write carries fresh data, as
+           IOPulse's do (fio's default refills nothing, it changes a few
+           bytes of a buffer per write).  This is the like-for-like
+           comparison.
   fio-def  fio as the job file says (its default reaping takes one
            completion per io_getevents) and its `clat`, which starts after
            io_submit returned: the figure a user of fio sees, shown beside.
@@ -105,7 +108,7 @@ def main():
                RUNTIME=str(args.runtime), DEPTH=args.depth)
     iopulse = [str(args.iopulse), str(args.job), "--output-format", "fio-json", "--quiet"]
     fio_matched = [args.fio, "--output-format=json", f"--iodepth_batch_complete_max={args.depth}",
-                   "--lat_percentiles=1", str(args.job)]
+                   "--lat_percentiles=1", "--refill_buffers=1", str(args.job)]
     fio_default = [args.fio, "--output-format=json", str(args.job)]
     # name: (command, the latency read from its JSON)
     tools = {"iopulse": (iopulse, "clat_ns"), "fio": (fio_matched, "lat_ns")}
@@ -136,7 +139,8 @@ def main():
     print(f"\n{args.job.name}: engine {args.engine}, depth {args.depth}, {args.reps} interleaved rounds of "
           f"{args.runtime} s")
     print("  iopulse: latency from before io_submit to the reap (clat_ns = lat_ns of its fio-json)")
-    print(f"  fio:     --iodepth_batch_complete_max={args.depth} --lat_percentiles=1, lat_ns (like for like)")
+    print(f"  fio:     --iodepth_batch_complete_max={args.depth} --lat_percentiles=1 --refill_buffers=1, lat_ns "
+          "(like for like)")
     if "fio-def" in rows:
         print("  fio-def: fio's default reaping (one completion per io_getevents), clat_ns")
     print("  CPU: user + system time of the run's processes, start-up included, per IO")
