@@ -11,8 +11,19 @@ dir-create, dir-stat, dir-remove).  For each rank count (default 1 and 2, starte
 tools run back to back, interleaved (mdtest, iopulse, mdtest, ...) for --reps
 repetitions, so drift hits both alike.  Per phase it prints each tool's median
 rate (operations per second over all ranks), the median of the per-repetition
-ratios iopulse/mdtest, and IOPulse's latency percentiles, which mdtest does
-not report.
+ratios iopulse/mdtest, IOPulse's latency percentiles, which mdtest does not
+report, and the median start skew of IOPulse's ranks (below).
+
+How the rates are made comparable: mdtest prints its tree rows as one rank's
+tree (num_dirs_in_tree) over the phase's time, whatever the number of ranks,
+so they are multiplied by the ranks here (each rank makes its own tree with
+-u).  mdtest's phase time runs from a barrier to the barrier after the last
+rank finished; IOPulse's window is the longest rank's own, so with several
+ranks IOPulse's rate is divided by window + cluster.start_skew_ns (how far
+apart the ranks left their start barrier): at least the time from the first
+rank's start to the last rank's end, so the rate is never above what mdtest's
+way of timing gives.  Neither tool counts its process start-up; IOPulse leaves
+out the wake-up of its worker threads (docs/design.md, "The measured window").
 
 mdtest: --mdtest PATH uses that binary; --ior-source DIR builds it first from
 a checkout of https://github.com/hpc/ior (./bootstrap, ./configure, make; needs
@@ -53,6 +64,7 @@ DIR_PHASES = [
     ("tree-remove", "rmdir", "Tree removal"),
 ]
 PHASES = FILE_PHASES
+TREE_ROWS = ("Tree creation", "Tree removal")
 
 
 def build_mdtest(source: Path) -> Path:
@@ -89,6 +101,11 @@ def run_mdtest(binary: Path, ranks: int, work: Path, a) -> dict[str, float]:
         m = re.search(rf"^\s*{row}\s*:?\s*([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)", out, re.M)
         if m:
             rates[row] = float(m.group(3))
+            if row in TREE_ROWS:
+                # mdtest's tree rows are rank 0's num_dirs_in_tree / (barrier to barrier): with -u
+                # every rank makes (removes) a tree of that many directories in that time, so
+                # the directories per second over all ranks are `ranks` times the printed rate.
+                rates[row] *= ranks
     shutil.rmtree(target, ignore_errors=True)
     return rates
 
@@ -106,7 +123,12 @@ def run_iopulse(binary: Path, ranks: int, work: Path, a) -> dict[str, dict]:
     phases = {}
     for phase, (name, kind, _) in zip(doc["phases"], PHASES):
         op = phase["metadata"][kind]
-        phases[name] = {"rate": op["ops"] * 1e9 / phase["window_ns"],
+        # mdtest times a phase from its barrier to the barrier after the last rank finished;
+        # IOPulse's window is the longest rank's own.  The ranks left their start barrier
+        # within start_skew_ns of each other, so window + skew bounds IOPulse's phase measured
+        # mdtest's way (without the worker threads' wake-up) from above.
+        span = phase["window_ns"] + phase.get("cluster", {}).get("start_skew_ns", 0)
+        phases[name] = {"rate": op["ops"] * 1e9 / span, "skew": span - phase["window_ns"],
                         "p50": op["latency_ns"]["percentiles"]["50"],
                         "p99": op["latency_ns"]["percentiles"]["99"]}
     shutil.rmtree(target, ignore_errors=True)
@@ -147,17 +169,18 @@ def main() -> int:
                 io_runs.append(run_iopulse(a.iopulse, ranks, work, a))
             print(f"\n{ranks} rank(s)")
             print(f"  {'phase':<13}{'mdtest ops/s':>14}{'iopulse ops/s':>15}{'ratio':>8}"
-                  f"{'iopulse p50':>13}{'p99':>11}")
+                  f"{'iopulse p50':>13}{'p99':>11}{'start skew':>13}")
             for phase, kind, row in PHASES:
                 io_rate = statistics.median(r[phase]["rate"] for r in io_runs)
                 p50 = statistics.median(r[phase]["p50"] for r in io_runs) / 1000
                 p99 = statistics.median(r[phase]["p99"] for r in io_runs) / 1000
+                skew = statistics.median(r[phase]["skew"] for r in io_runs) / 1000
                 md_text, ratio_text = "-", "-"
                 if md_runs and all(row in r for r in md_runs):
                     md_rate = statistics.median(r[row] for r in md_runs)
                     ratio = statistics.median(i[phase]["rate"] / m[row] for i, m in zip(io_runs, md_runs))
                     md_text, ratio_text = f"{md_rate:,.0f}", f"{ratio:.2f}"
-                print(f"  {phase:<13}{md_text:>14}{io_rate:>15,.0f}{ratio_text:>8}{p50:>10.1f} us{p99:>8.1f} us")
+                print(f"  {phase:<13}{md_text:>14}{io_rate:>15,.0f}{ratio_text:>8}{p50:>10.1f} us{p99:>8.1f} us{skew:>10.1f} us")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -146,6 +147,64 @@ TEST_F(Metadata, StatPhaseIssuesOneStatCallPerFile) {
   EXPECT_EQ(calls, 30u) << "5 directories of 6 files: one stat each";
   EXPECT_EQ(files.size(), 30u);
   EXPECT_EQ(read_json(out("r.json"))["metadata"]["stat"]["ops"], 30);
+}
+
+// What the sync engine's worker does between a phase's first and last
+// operation, as strace sees every system call of every thread: only the
+// phase's own calls, one per directory (nothing of the host's: no record
+// write, clock, futex or allocation call), in the order docs/metadata.md
+// gives (tree removal deepest first, the top last).  The measured window
+// holds these calls and the loop around them (docs/performance.md, "Where the
+// last cells stand").
+TEST_F(Metadata, SyncWorkerMakesOnlyThePhasesOwnCallsBetweenItsFirstAndLast) {
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "5", "--md-items", "20"};
+  std::vector<std::string> args{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o", out("trace"),
+                                IOPULSE_BINARY};
+  for (const std::string& a : md_args(dir_, "tree-create,dir-create,dir-remove,tree-remove", shape)) args.push_back(a);
+  const RunOutcome r = run_command(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(walk(target()).empty());
+
+  // "PID name(args) = result", "PID <... name resumed>...", "PID name(args <unfinished ...>".
+  struct Call {
+    std::string thread, name, line;
+  };
+  std::vector<Call> calls;
+  const std::regex call_line(R"(^(\d+) +(?:<\.\.\. )?([a-z0-9_]+)[( ])");
+  std::istringstream in(read_file(out("trace")));
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, call_line)) continue;
+    if (line.find(" resumed>") != std::string::npos) continue;  // its start line counted it
+    calls.push_back({m[1], m[2], line});
+  }
+  // The calls of the thread that made the phase's operations, from its first
+  // operation to its last; `is_op` picks the phase's operations.
+  const auto span = [&](const std::function<bool(const std::string&)>& is_op) {
+    std::vector<const Call*> out_calls;
+    size_t first = calls.size(), last = 0;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      if (!is_op(calls[i].line)) continue;
+      first = std::min(first, i);
+      last = i;
+    }
+    if (first > last) return out_calls;
+    for (size_t i = first; i <= last; ++i) {
+      if (calls[i].thread == calls[first].thread) out_calls.push_back(&calls[i]);
+    }
+    return out_calls;
+  };
+  const std::regex tree_rmdir(R"(unlinkat\(\d+, "md\.0(/dir\.\d+)?", AT_REMOVEDIR)");
+  const std::vector<const Call*> removal = span([&](const std::string& l) { return std::regex_search(l, tree_rmdir); });
+  ASSERT_EQ(removal.size(), 6u) << "6 tree removals and no other call of that thread between them";
+  for (const Call* c : removal) EXPECT_EQ(c->name, "unlinkat") << c->line;
+  EXPECT_NE(removal.front()->line.find("\"md.0/dir.4\""), std::string::npos) << removal.front()->line;
+  EXPECT_NE(removal.back()->line.find("\"md.0\""), std::string::npos) << removal.back()->line;
+
+  const std::regex item_mkdir(R"(mkdirat\(\d+, "md\.0(/dir\.\d+)?/d\.0\.\d+")");
+  const std::vector<const Call*> creation = span([&](const std::string& l) { return std::regex_search(l, item_mkdir); });
+  EXPECT_EQ(creation.size(), 120u) << "6 directories of 20 item directories, and no other call in between";
+  for (const Call* c : creation) EXPECT_EQ(c->name, "mkdirat") << c->line;
 }
 
 TEST_F(Metadata, IoUringAtQueueDepth16BuildsAndRemovesTheSameTree) {
