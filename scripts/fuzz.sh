@@ -29,7 +29,7 @@ fi
 # Only the C++ code is instrumented: the null engine (C) stays plain, so it
 # links without the sanitizer runtimes like any third-party engine.
 CC=clang CXX=clang++ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DIOPULSE_FUZZ=ON -DIOPULSE_BUILD_TESTS=OFF -DIOPULSE_WITH_MPI=OFF \
+  -DIOPULSE_FUZZ=ON -DIOPULSE_BUILD_TESTS=OFF -DIOPULSE_WITH_MPI=OFF -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   >/dev/null
 ninja -C "$build" ${IOPULSE_JOBS:+-j"$IOPULSE_JOBS"} iopulse_parser_fuzzer >&2

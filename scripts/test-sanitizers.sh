@@ -4,7 +4,7 @@
 # The whole test suite again, on a second build with AddressSanitizer
 # (LeakSanitizer included) and UndefinedBehaviorSanitizer: host, MPI module,
 # engines, fixtures, the engine checker and the tests themselves, built with
-# GCC into build-sanitize/.  scripts/test.sh runs it on every whole run.
+# GCC into build-sanitize/.  scripts/test.sh (CI) runs it on every whole run.
 #
 # Any sanitizer report fails the run, whatever the test that caused it made
 # of the exit status (a test that expects a host run to exit 1 would not
@@ -57,7 +57,8 @@ start=$(date +%s)
 # -O1 and line tables only (-g1): a quicker build than -O2 -g, ASan's usual
 # setting, and reports still name file and line.
 flags="-O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DIOPULSE_WITH_MPI=ON \
+# A unity build, as scripts/bootstrap.sh's.
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DIOPULSE_WITH_MPI=ON -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \

@@ -27,7 +27,10 @@ function(iopulse_add_engine name)
     OUTPUT_NAME "iopulse_${name}"
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
+    VISIBILITY_INLINES_HIDDEN ON
+    # Compiled file by file whatever CMAKE_UNITY_BUILD says: an engine's files
+    # may each keep file-local names of their own.
+    UNITY_BUILD OFF)
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")
   endif()
