@@ -271,7 +271,11 @@ def run_tool(cmd: list[str], fatal: bool = True) -> tuple[float, float, str]:
     """Runs cmd; returns (wall seconds, CPU seconds the rest of the machine used meanwhile, stdout).
     A failure ends the script, or raises ToolFailed when not `fatal`."""
     busy0, own0, t0 = cpu_busy_seconds(), children_cpu_seconds(), time.monotonic()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A session of its own for every tool: fio's job process calls setsid(),
+    # which with autogroup scheduling gives it a CPU share of its own on a
+    # loaded machine; the others get the same (fio_job_parity.py, run()).
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True)
     wall = time.monotonic() - t0
     busy, own = cpu_busy_seconds() - busy0, children_cpu_seconds() - own0
     if proc.returncode != 0:

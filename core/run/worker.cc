@@ -324,7 +324,7 @@ void Worker::setup() {
   // Guard entries past qd: an engine writing a few completions too many
   // writes there, and the ledger stops the run.
   cqes_.resize(qd + CompletionLedger::kGuardCompletions);
-  ledger_ = std::make_unique<CompletionLedger>(desc.name, qd);
+  ledger_.emplace(desc.name, qd);
   if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0) {
     completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
   }
@@ -371,6 +371,9 @@ void Worker::loop(uint64_t start_ns) {
     if (plain()) {
       // Every IO moves one unit, so both budgets are one count of IOs.
       if (remaining_bytes_ != UINT64_MAX) remaining_ops_ = std::min(remaining_ops_, remaining_bytes_ / unit_);
+      if (setup_.spec->random && offsets_.distribution().kind() == DistributionKind::kUniform) {
+        plain_uniform_blocks_ = offsets_.distribution().blocks();
+      }
       run_loop<true>(start_ns);
     } else {
       run_loop<false>(start_ns);
@@ -392,7 +395,9 @@ void Worker::loop(uint64_t start_ns) {
   io.op = op_mix_.next(rng_);
   // One region of region_blocks whole units: every unit may start an IO.
   uint64_t block;
-  if (setup_.spec->random) {
+  if (plain_uniform_blocks_ != 0) [[likely]] {
+    block = rng_.below(plain_uniform_blocks_);  // what offsets_.next_block() draws, without its tests
+  } else if (setup_.spec->random) {
     block = offsets_.next_block(rng_);
   } else {
     block = seq_cursor_;
@@ -401,8 +406,7 @@ void Worker::loop(uint64_t start_ns) {
   const OpenRegion& region = regions_.front();
   io.len = static_cast<uint32_t>(unit_);
   io.offset = region.offset + block * unit_;
-  io.file = region.handle;
-  slot.block = block;
+  io.file = region.handle;  // slot.block is not kept: nothing of a plain job reads it
   --remaining_ops_;
   if (io.op == IOP_OP_WRITE && write_data_ != nullptr) write_data_->fill(io.buf, io.len);
   return Next::kReady;
@@ -508,7 +512,7 @@ void Worker::run_loop(uint64_t start_ns) {
         const bool reread = after_reap && pending > 1;
         if (reread) t = monotonic_now_ns();
         if (!kPlain || reread || carried > 0) {
-          for (uint32_t i = 0; i < pending; ++i) slots[batch[i]->user_data].submit_ns = t;
+          for (uint32_t i = 0; i < pending; ++i) slot_of(batch[i]).submit_ns = t;
         }
         // At most submit_batch_ IOs per call; each later call of the same
         // batch carries its own time.
@@ -531,7 +535,7 @@ void Worker::run_loop(uint64_t start_ns) {
           if (done == pending || static_cast<uint32_t>(accepted) < offered) [[likely]] break;
           t = monotonic_now_ns();
           const uint32_t next_end = done + std::min(pending - done, submit_batch_);
-          for (uint32_t i = done; i < next_end; ++i) slots[batch[i]->user_data].submit_ns = t;
+          for (uint32_t i = done; i < next_end; ++i) slot_of(batch[i]).submit_ns = t;
         }
         pending -= done;
         if (pending > 0) [[unlikely]] {
@@ -622,7 +626,7 @@ void Worker::run_loop(uint64_t start_ns) {
         if (!kPlain && split_priority_ && slot.block != kNoBlock) {
           interval_->priority.record(slot.io.op, slot.io.ioprio != 0, slot.io.len, latency);
         }
-        last_latency_ns_ = latency;
+        if (think) last_latency_ns_ = latency;  // only adaptive think time reads it
         if (rate_limited) {
           intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
           const uint64_t could_start = std::max(slot.intended_ns, slot.free_ns);

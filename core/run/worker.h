@@ -41,6 +41,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "iopulse/engine.h"
@@ -167,6 +168,11 @@ class Worker final : public WorkerThread {
     uint32_t log_buffer;   // the recorder's buffer holding it
     void* buf;             // the slot's own buffer (io.buf is null during a trim)
   };
+  // The slot holding `io`, an IO of the pool (io is the slot's first
+  // member, so the two addresses are one), found without reading
+  // io->user_data.
+  static IoSlot& slot_of(iop_io* io) { return *reinterpret_cast<IoSlot*>(io); }
+  static_assert(std::is_standard_layout_v<IoSlot>);
 
   // One region of the worker's assignment, opened.
   struct OpenRegion {
@@ -270,7 +276,10 @@ class Worker final : public WorkerThread {
   std::vector<uint32_t> free_;       // stack of free slot indexes
   std::vector<iop_io*> batch_;       // IOs prepared and not yet accepted
   std::vector<iop_cqe> cqes_;        // reap() output (qd entries and guards)
-  std::unique_ptr<CompletionLedger> ledger_;  // checks the engine's answers
+  // Checks the engine's answers.  Held in place (not behind a pointer):
+  // the loop reaches its fields at fixed offsets from the worker, one load
+  // fewer per check.
+  std::optional<CompletionLedger> ledger_;
 
   RandomSource rng_;
   OffsetGenerator offsets_;
@@ -287,6 +296,9 @@ class Worker final : public WorkerThread {
   std::unique_ptr<PassTiling> tiling_;           // complete pass with several sizes
   uint64_t pass_done_ = 0;           // ranks of the complete pass issued
   uint64_t seq_cursor_ = 0;          // next sequential unit
+  // A plain job with uniform random offsets: its region's units (the
+  // offset generator draws rng_.below() of it), else 0.
+  uint64_t plain_uniform_blocks_ = 0;
   uint32_t submit_batch_ = 0;        // IOs per submit() call at most (--submit-batch)
   uint64_t remaining_ops_ = 0;       // reads and writes still to issue
   uint64_t remaining_bytes_ = 0;     // bytes still to issue

@@ -51,12 +51,17 @@ class LatencyHistogram {
   // (std::min/std::max compile to conditional moves; the small-value case is
   // folded into the index arithmetic).
   void record(uint64_t ns) {
+    // The totals are read before the bucket is written: a store to a
+    // bucket could alias them as far as the compiler knows, and reading
+    // them after it would cost reloads.
+    const uint64_t count = count_, sum = sum_, lo = min_, hi = max_;
+    const Uint128 squares = sum_squares_;
     ++buckets_[bucket_index(ns)];
-    ++count_;
-    sum_ += ns;
-    sum_squares_ += static_cast<Uint128>(ns) * ns;
-    min_ = std::min(min_, ns);
-    max_ = std::max(max_, ns);
+    count_ = count + 1;
+    sum_ = sum + ns;
+    sum_squares_ = squares + static_cast<Uint128>(ns) * ns;
+    min_ = ns < lo ? ns : lo;
+    max_ = ns > hi ? ns : hi;
   }
 
   // Records `count` latencies of `ns` each (no-op when count is 0).

@@ -100,9 +100,9 @@ struct SyncFile {
   bool directory = false;     // a directory handle for metadata ops
 };
 
-// A finished IO waiting for reap(), and the text error_text() gives for it.
-struct Finished {
-  iop_cqe cqe;
+// The text error_text() gives for a finished IO (a failed metadata op or
+// priority change); only read when its completion has IOP_CQE_ERROR_TEXT.
+struct ErrorText {
   char why[IOP_ERROR_MESSAGE_MAX];
 };
 
@@ -110,18 +110,22 @@ struct Finished {
 
 // One instance per worker thread; nothing here is shared.
 //
-// Completions wait in `ring` (capacity == queue_depth, allocated in create):
-// slots head, head+1, ... head+count-1 (mod capacity) hold finished IOs in
-// submission order.  submit() never accepts more IOs than free slots, so
-// count <= capacity and no completion is ever dropped.  The slots the
-// latest reap() handed out, [reaped_from, reaped_from + reaped) mod
-// capacity, keep their text for error_text() until the next submit() or
-// reap().
+// Completions wait in `done` (capacity: queue_depth rounded up to a power
+// of two, allocated in create; a slot is `counter & mask`): slots head,
+// head+1, ... head+count-1 hold finished IOs in submission order, and
+// `why` holds the text of each slot's failure, written only with
+// IOP_CQE_ERROR_TEXT.  submit() never accepts more IOs than queue_depth
+// minus count, so no completion is ever dropped.  The slots the latest
+// reap() handed out, [reaped_from, reaped_from + reaped), keep their text
+// for error_text() until the next submit() or reap().
 //
 // `files` is indexed by handle; it grows only in open_file() (control plane),
 // so submit() reads it without allocating.
 struct iop_engine {
-  std::vector<Finished> ring;
+  std::vector<iop_cqe> done;
+  std::vector<ErrorText> why;
+  uint32_t mask = 0;
+  uint32_t queue_depth = 0;
   uint32_t head = 0;
   uint32_t count = 0;
   uint32_t reaped_from = 0;
@@ -151,30 +155,48 @@ const iop_engine_desc& sync_desc();
 // -errno even when part of it was transferred: the IO did not do what was
 // asked, and the host must count it as failed.
 //
-// The calls go straight to the kernel through syscall(2) rather than glibc's
+// The calls go straight to the kernel rather than through glibc's
 // pread/pwrite wrappers: in a multi-threaded process those are cancellation
 // points that flip the thread's cancel state with atomic operations around
 // every call (10-20 ns per IO at page-cache speed).  IOPulse never cancels
-// threads, so the system call alone does the same work.
-// (On 32-bit targets the offset takes two registers in an order that
-// differs between architectures, so there the glibc wrappers are used.)
-int64_t transfer(int fd, const iop_io& io, bool write) {
+// threads, so the system call alone does the same work.  On x86-64 the
+// `syscall` instruction is issued inline (the kernel's return value is the
+// result or -errno, no errno round trip, no call into libc); elsewhere on
+// 64-bit targets through syscall(2).  (On 32-bit targets the offset takes
+// two registers in an order that differs between architectures, so there
+// the glibc wrappers are used.)
+#if defined(__x86_64__)
+inline long pread_pwrite(bool write, int fd, char* buf, size_t len, off_t at) {
+  long r = write ? SYS_pwrite64 : SYS_pread64;
+  register long r10 __asm__("r10") = at;
+  __asm__ volatile("syscall"
+                   : "+a"(r)
+                   : "D"(static_cast<long>(fd)), "S"(buf), "d"(len), "r"(r10)
+                   : "rcx", "r11", "memory");
+  return r;  // bytes, or -errno (-4095 .. -1)
+}
+#else
+inline long pread_pwrite(bool write, int fd, char* buf, size_t len, off_t at) {
+#if defined(__LP64__)
+  const long r = ::syscall(write ? SYS_pwrite64 : SYS_pread64, fd, buf, len, at);
+#else
+  const long r = write ? ::pwrite(fd, buf, len, at) : ::pread(fd, buf, len, at);
+#endif
+  return r < 0 ? -errno : r;
+}
+#endif
+
+inline int64_t transfer(int fd, const iop_io& io, bool write) {
   auto* buf = static_cast<char*>(io.buf);
   uint64_t done = 0;
   while (done < io.len) {
-    size_t left = io.len - done;
-    auto at = static_cast<off_t>(io.offset + done);
-#if defined(__LP64__)
-    long r = ::syscall(write ? SYS_pwrite64 : SYS_pread64, fd, buf + done, left, at);
-#else
-    ssize_t r = write ? ::pwrite(fd, buf + done, left, at) : ::pread(fd, buf + done, left, at);
-#endif
+    const long r = pread_pwrite(write, fd, buf + done, io.len - done, static_cast<off_t>(io.offset + done));
     if (r > 0) {
       done += static_cast<uint64_t>(r);
     } else if (r == 0) {
       break;
-    } else if (errno != EINTR) {
-      return -errno;
+    } else if (r != -EINTR) {
+      return r;
     }
   }
   return static_cast<int64_t>(done);
@@ -237,22 +259,24 @@ int64_t apply_priority(iop_engine& e, uint16_t prio, char* why) {
   return 0;
 }
 
-// Does one IO; fills `done` (the completion and, on some failures, the
-// text).
-void execute(iop_engine& e, const iop_io& io, Finished& done) {
-  iop_cqe& cqe = done.cqe;
+// Does one IO; fills `cqe` and, on the failures that have one, the text in
+// `text` (with IOP_CQE_ERROR_TEXT).  Out of line: submit() does the common
+// IO (a read or write without flags, at the priority already applied, on an
+// open handle) itself and calls this for everything else.
+[[gnu::noinline]] void execute(iop_engine& e, const iop_io& io, iop_cqe& cqe, ErrorText& text) {
+  char* const why = text.why;
   cqe.user_data = io.user_data;
   cqe.aux = 0;
   cqe.flags = 0;
-  done.why[0] = '\0';
-  if (io.file < 0 || static_cast<size_t>(io.file) >= e.files.size() ||
-      e.files[static_cast<size_t>(io.file)].fd < 0) {
+  // One unsigned comparison covers a negative handle too.
+  if (static_cast<uint32_t>(io.file) >= e.files.size() || e.files[static_cast<uint32_t>(io.file)].fd < 0)
+      [[unlikely]] {
     cqe.res = -EBADF;
     return;
   }
-  const SyncFile& f = e.files[static_cast<size_t>(io.file)];
+  const SyncFile& f = e.files[static_cast<uint32_t>(io.file)];
   if (io.ioprio != e.applied_prio) [[unlikely]] {
-    cqe.res = apply_priority(e, io.ioprio, done.why);
+    cqe.res = apply_priority(e, io.ioprio, why);
     if (cqe.res != 0) {
       cqe.flags = IOP_CQE_ERROR_TEXT;
       return;
@@ -279,7 +303,7 @@ void execute(iop_engine& e, const iop_io& io, Finished& done) {
   if (io.op == IOP_OP_RENAME && io.meta != nullptr && io.meta->dir2 >= 0) {
     const auto d2 = static_cast<size_t>(io.meta->dir2);
     if (d2 >= e.files.size() || e.files[d2].fd < 0) {
-      std::snprintf(done.why, sizeof done.why, "rename: dir2 %d is not an open handle",
+      std::snprintf(why, sizeof text.why, "rename: dir2 %d is not an open handle",
                     static_cast<int>(io.meta->dir2));
       cqe.res = -EBADF;
       cqe.flags = IOP_CQE_ERROR_TEXT;
@@ -287,12 +311,13 @@ void execute(iop_engine& e, const iop_io& io, Finished& done) {
     }
     dir2fd = e.files[d2].fd;
   }
+  why[0] = '\0';
   const sync_engine::MetaContext ctx{f.fd, dir2fd, e.dirent_buf.get(), kDirentBufSize};
   const sync_engine::MetaOutcome out =
-      sync_engine::run_metadata_op(io, ctx, done.why, sizeof done.why);
+      sync_engine::run_metadata_op(io, ctx, why, sizeof text.why);
   cqe.res = out.res;
   cqe.aux = out.aux;
-  cqe.flags = out.flags | (out.res < 0 && done.why[0] != '\0' ? IOP_CQE_ERROR_TEXT : 0u);
+  cqe.flags = out.flags | (out.res < 0 && why[0] != '\0' ? IOP_CQE_ERROR_TEXT : 0u);
 }
 
 // ---------------------------------------------------------------------------
@@ -380,7 +405,12 @@ int32_t sync_create(const iop_engine_config* config, iop_engine** out, iop_error
     }
     try {
       auto e = std::make_unique<iop_engine>();
-      e->ring.resize(config->queue_depth);
+      uint32_t capacity = 1;
+      while (capacity < config->queue_depth) capacity <<= 1;
+      e->done.resize(capacity);
+      e->why.resize(capacity);
+      e->mask = capacity - 1;
+      e->queue_depth = config->queue_depth;
       e->dirent_buf = std::make_unique<char[]>(kDirentBufSize);
       e->original_prio = static_cast<int>(prio);
       e->hugepages = hugepages;
@@ -562,14 +592,25 @@ int32_t sync_submit(iop_engine* e, iop_io* const* ios, uint32_t n, uint32_t flag
   if ((flags & ~IOP_SUBMIT_KNOWN_FLAGS) != 0) return -EINVAL;
   return iop::guard_noerr([&]() -> int32_t {
     e->reaped = 0;
-    const auto capacity = static_cast<uint32_t>(e->ring.size());
-    uint32_t accepted = 0;
-    while (accepted < n && e->count < capacity) {
-      execute(*e, *ios[accepted], e->ring[(e->head + e->count) % capacity]);
+    const uint32_t room = e->queue_depth - e->count;
+    if (n > room) n = room;
+    for (uint32_t i = 0; i < n; ++i) {
+      const iop_io& io = *ios[i];
+      const uint32_t at = (e->head + e->count) & e->mask;
+      iop_cqe& cqe = e->done[at];
+      const auto h = static_cast<uint32_t>(io.file);  // a negative handle is past the end
+      if ((io.op == IOP_OP_READ || io.op == IOP_OP_WRITE) && io.flags == 0 && io.ioprio == e->applied_prio &&
+          h < e->files.size() && e->files[h].fd >= 0) [[likely]] {
+        cqe.user_data = io.user_data;
+        cqe.res = transfer(e->files[h].fd, io, io.op == IOP_OP_WRITE);
+        cqe.aux = 0;
+        cqe.flags = 0;
+      } else {
+        execute(*e, io, cqe, e->why[at]);
+      }
       e->count++;
-      accepted++;
     }
-    return static_cast<int32_t>(accepted);
+    return static_cast<int32_t>(n);
   });
 }
 
@@ -579,25 +620,22 @@ int32_t sync_reap(iop_engine* e, iop_cqe* out, uint32_t max, uint32_t min_wait,
                   uint64_t timeout_ns) {
   (void)min_wait;
   (void)timeout_ns;
-  const auto capacity = static_cast<uint32_t>(e->ring.size());
+  const uint32_t n = max < e->count ? max : e->count;
   e->reaped_from = e->head;
-  uint32_t n = 0;
-  while (n < max && e->count > 0) {
-    out[n++] = e->ring[e->head].cqe;
-    e->head = (e->head + 1) % capacity;
-    e->count--;
-  }
+  for (uint32_t k = 0; k < n; ++k) out[k] = e->done[(e->head + k) & e->mask];
+  e->head = (e->head + n) & e->mask;
+  e->count -= n;
   e->reaped = n;
   return static_cast<int32_t>(n);
 }
 
 // The text of a completion the latest reap() handed out.
 int32_t sync_error_text(iop_engine* e, uint64_t user_data, iop_error* out) {
-  const auto capacity = static_cast<uint32_t>(e->ring.size());
   for (uint32_t k = 0; k < e->reaped; ++k) {
-    const Finished& f = e->ring[(e->reaped_from + k) % capacity];
-    if (f.cqe.user_data != user_data || (f.cqe.flags & IOP_CQE_ERROR_TEXT) == 0) continue;
-    iop::set_error(out, "%s", f.why);
+    const uint32_t at = (e->reaped_from + k) & e->mask;
+    const iop_cqe& cqe = e->done[at];
+    if (cqe.user_data != user_data || (cqe.flags & IOP_CQE_ERROR_TEXT) == 0) continue;
+    iop::set_error(out, "%s", e->why[at].why);
     return 0;
   }
   return -ENOENT;
