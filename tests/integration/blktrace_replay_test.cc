@@ -32,6 +32,7 @@
 #include "json_support.h"
 #include "recorder_log.h"
 #include "run_support.h"
+#include "tracefs.h"
 
 namespace iopulse::test {
 namespace {
@@ -353,12 +354,9 @@ class KernelBlockTrace {
   explicit KernelBlockTrace(const std::string& device) {
     const std::string name = std::filesystem::path(device).filename();
     enable_ = "/sys/block/" + name + "/trace/enable";
-    if (!std::filesystem::exists(root_ + "/available_tracers") &&
-        mount("tracefs", root_.c_str(), "tracefs", 0, nullptr) != 0) {
-      why_ = "tracefs cannot be mounted: " + std::string(std::strerror(errno));
-      return;
-    }
-    if (read_file(root_ + "/available_tracers").find("blk") == std::string::npos) {
+    why_ = mount_tracefs_unless("available_tracers");
+    if (!why_.empty()) return;
+    if (read_file(kTracefsRoot + "/available_tracers").find("blk") == std::string::npos) {
       why_ = "the kernel has no blk tracer";
       return;
     }
@@ -385,7 +383,7 @@ class KernelBlockTrace {
   // order.
   void save(const std::string& prefix) {
     put("tracing_on", "0");
-    const int in = open((root_ + "/trace_pipe").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    const int in = open((kTracefsRoot + "/trace_pipe").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     ASSERT_GE(in, 0) << std::strerror(errno);
     std::string bytes;
     char buf[65536];
@@ -411,14 +409,9 @@ class KernelBlockTrace {
   }
 
  private:
-  bool put(const std::string& file, const std::string& text) { return write(root_ + "/" + file, text); }
-  static bool write(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::trunc);
-    out << text;
-    return static_cast<bool>(out.flush());
-  }
+  bool put(const std::string& file, const std::string& text) { return write(kTracefsRoot + "/" + file, text); }
+  static bool write(const std::string& path, const std::string& text) { return write_trace_control(path, text); }
 
-  const std::string root_ = "/sys/kernel/tracing";
   std::string enable_;
   bool taken_ = false;
   std::string why_;

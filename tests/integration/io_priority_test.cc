@@ -32,6 +32,7 @@
 #include "filesystem_support.h"
 #include "recorder_log.h"
 #include "run_support.h"
+#include "tracefs.h"
 
 namespace iopulse::test {
 namespace {
@@ -387,13 +388,9 @@ class BlockIssueTrace {
       return;
     }
     dev_ = std::to_string(major(st.st_rdev)) + "," + std::to_string(minor(st.st_rdev));
-    const std::string root = "/sys/kernel/tracing";
-    if (!std::filesystem::exists(root + "/instances") &&
-        mount("tracefs", root.c_str(), "tracefs", 0, nullptr) != 0) {
-      why_ = "tracefs cannot be mounted: " + std::string(std::strerror(errno));
-      return;
-    }
-    instance_ = root + "/instances/iopulse-test-" + std::to_string(getpid());
+    why_ = mount_tracefs_unless("instances");
+    if (!why_.empty()) return;
+    instance_ = kTracefsRoot + "/instances/iopulse-test-" + std::to_string(getpid());
     if (mkdir(instance_.c_str(), 0700) != 0) {
       why_ = "no trace instance: " + std::string(std::strerror(errno));
       instance_.clear();
@@ -424,11 +421,7 @@ class BlockIssueTrace {
   }
 
  private:
-  static bool write(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::trunc);
-    out << text;
-    return static_cast<bool>(out.flush());
-  }
+  static bool write(const std::string& path, const std::string& text) { return write_trace_control(path, text); }
 
   std::string dev_;       // "major,minor" as the event prints it
   std::string instance_;  // the trace instance's directory
