@@ -38,6 +38,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -172,7 +173,7 @@ class Worker final : public WorkerThread {
   // member, so the two addresses are one), found without reading
   // io->user_data.
   static IoSlot& slot_of(iop_io* io) { return *reinterpret_cast<IoSlot*>(io); }
-  static_assert(std::is_standard_layout_v<IoSlot>);
+  static_assert(std::is_standard_layout_v<IoSlot> && offsetof(IoSlot, io) == 0);
 
   // One region of the worker's assignment, opened.
   struct OpenRegion {
