@@ -56,6 +56,7 @@
 #include "run/interrupt.h"
 #include "run/job_runner.h"
 #include "run/monotonic_clock.h"
+#include "run/phase_crew.h"
 #include "run/planned_workload.h"
 #include "target/dataset_preparer.h"
 #include "target/layout_manifest.h"
@@ -787,6 +788,32 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   OpStatsSet earlier_phases;
 
   const bool several = phases.size() > 1 || !phases.front().name.empty();
+  // A job of one process made of metadata phases runs them back to back on
+  // one crew of threads, as mdtest's ranks do (run/phase_crew.h): every
+  // phase is staged before the first runs, and each starts as soon as the
+  // previous one ended by itself.  (With several processes each phase waits
+  // for all of them to finish the previous one, through the coordinator.)
+  bool chained = several && phases.size() > 1 && !together && !per_io_logs && spec.write_iolog.empty() &&
+                 spec.metadata.active();
+  for (const PlannedPhase& p : phases) {
+    uint32_t threads = 0;
+    for (const auto& w : p.workloads) threads += w->spec.threads;
+    chained = chained && threads == spec.threads && p.workloads.size() == 1;
+  }
+  // The crew is declared after the runners it runs, so it ends first.
+  std::vector<std::unique_ptr<JobRunner>> chained_runners;
+  std::optional<PhaseCrew> crew;
+  if (chained && prepared) {
+    crew.emplace(spec.threads);
+    for (size_t i = 0; i < phases.size(); ++i) {
+      std::vector<WorkerGroup> groups;
+      for (const auto& w : phases[i].workloads) {
+        groups.push_back({w->name, &w->spec, &w->layout, w->binding, static_cast<uint32_t>(i), journal.get()});
+      }
+      chained_runners.push_back(std::make_unique<JobRunner>(std::move(groups), JobPlacement{}));
+      chained_runners.back()->stage(*crew);
+    }
+  }
   uint32_t run_number = 0;
   uint32_t phase_index = 0;
   for (const PlannedPhase& phase : phases) {
@@ -875,7 +902,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     describe_run(pr, phase.first());
     pr.phase = phase.name;
     record_groups(pr);
-    JobRunner(groups, processes).run(pr, sinks, placement, capture_target());
+    if (crew) {
+      chained_runners[phase_index - 1]->run(pr, sinks, placement, capture_target());
+    } else {
+      JobRunner(groups, processes).run(pr, sinks, placement, capture_target());
+    }
     write_per_io_logs(pr, first_worker);
     result.add_phase(pr);
     earlier_phases[OpKind::kRead] = result.read;
@@ -888,6 +919,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       break;
     }
   }
+  // The phases after one that stopped the job never run (one the crew
+  // started meanwhile is stopped at once, its records written).
+  crew.reset();
 
   if (exporter) {
     // The final numbers stay scrapeable until the process exits.

@@ -19,6 +19,7 @@
 #include "run/bus_error_trap.h"
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
+#include "run/phase_crew.h"
 #include "run/run_peers.h"
 #include "run/start_barrier.h"
 #include "run/metadata_worker.h"
@@ -87,32 +88,63 @@ std::atomic<bool> g_workers_abandoned{false};
 
 }  // namespace
 
-void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement,
-                    IoCaptureTarget capture) {
+struct JobRunner::Staged {
+  uint32_t n = 0;
+  // What the workers point to is on the heap: when an engine never returns
+  // (see `abandoned` in run()), its thread keeps them and they are not freed.
+  std::unique_ptr<StartBarrier> barrier_owner;
+  std::unique_ptr<RunSignals> signals_owner;
+  std::unique_ptr<TimeSeriesAssembler> time_series_owner;
+  std::unique_ptr<std::vector<uint64_t>> file_offsets_owner;
+  std::unique_ptr<IoLogWriter> iolog;
+  std::vector<std::unique_ptr<WorkerThread>> workers;
+  std::vector<size_t> group_of;  // worker -> group
+  // A barrier that releases itself: the resources as the last worker
+  // released it (under the barrier's lock; read once it has released).
+  ResourceUsage usage_at_release;
+  std::time_t wall_at_release = 0;
+  // On the crew: the resources once the last worker finished (the next
+  // phase may be running when the coordinator gets here).
+  ResourceUsage usage_at_end;
+};
+
+JobRunner::JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine)
+    : JobRunner(std::vector<WorkerGroup>{{"", &spec, &layout, engine}}) {}
+
+JobRunner::JobRunner(std::vector<WorkerGroup> groups, const JobPlacement& placement)
+    : groups_(std::move(groups)),
+      spec_(*groups_.front().spec),
+      layout_(*groups_.front().layout),
+      peers_(placement.peers),
+      placement_(placement) {}
+
+JobRunner::~JobRunner() = default;
+
+void JobRunner::stage(PhaseCrew& crew) {
+  build(/*keep_per_worker=*/true, {});
+  Staged& st = *staged_;
+  st.barrier_owner->release_itself([&st] {
+    st.usage_at_release = ResourceUsage::now();
+    st.wall_at_release = std::time(nullptr);
+  });
+  std::vector<WorkerThread*> workers;
+  for (auto& w : st.workers) workers.push_back(w.get());
+  crew_ = &crew;
+  crew_phase_ = crew.add_phase(std::move(workers), st.signals_owner.get(),
+                               [&st] { st.usage_at_end = ResourceUsage::now(); });
+}
+
+void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
+  staged_ = std::make_unique<Staged>();
+  Staged& st = *staged_;
   uint32_t n = 0;
   for (const WorkerGroup& g : groups_) n += g.spec->threads;
-  install_bus_error_handler();
-  // What the workers point to is on the heap: when an engine never returns
-  // (see `abandoned` below), its thread keeps them and they are not freed.
-  auto barrier_owner = std::make_unique<StartBarrier>(n);
-  auto signals_owner = std::make_unique<RunSignals>();
-  // Per-worker intervals feed the per-worker series and the sinks that ask
-  // for them (the metrics server, the fio-format logs).
-  const bool keep_per_worker =
-      spec_.timeseries_per_worker ||
-      std::any_of(sinks.begin(), sinks.end(), [](const IntervalSink* s) { return s->needs_workers(); });
-  auto time_series_owner = std::make_unique<TimeSeriesAssembler>(n, keep_per_worker);
-  auto file_offsets_owner = std::make_unique<std::vector<uint64_t>>();
-  StartBarrier& barrier = *barrier_owner;
-  RunSignals& signals = *signals_owner;
-  TimeSeriesAssembler& time_series = *time_series_owner;
-  std::vector<uint64_t>& file_offsets = *file_offsets_owner;
-  // The run's last moment to stop by itself: the longest duration of its
-  // groups (none when a group stops on a budget only).
-  uint64_t longest_duration_ns = 0;
-  for (const WorkerGroup& g : groups_) {
-    longest_duration_ns = g.spec->duration_ns == 0 ? UINT64_MAX : std::max(longest_duration_ns, g.spec->duration_ns);
-  }
+  st.n = n;
+  st.barrier_owner = std::make_unique<StartBarrier>(n);
+  st.signals_owner = std::make_unique<RunSignals>();
+  st.time_series_owner = std::make_unique<TimeSeriesAssembler>(n, keep_per_worker);
+  st.file_offsets_owner = std::make_unique<std::vector<uint64_t>>();
+  std::vector<uint64_t>& file_offsets = *st.file_offsets_owner;
 
   uint64_t working_set_bytes = 0;
   for (const PlannedFile& f : layout_.files) {
@@ -122,7 +154,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
 
   // The capture: one writer for every worker; the files of every group,
   // laid end to end, are the iolog's files.
-  std::unique_ptr<IoLogWriter> iolog;
+  std::unique_ptr<IoLogWriter>& iolog = st.iolog;
   std::vector<uint32_t> iolog_file_base;
   if (capture.wanted()) {
     IoLogHeader header;
@@ -141,8 +173,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     }
   }
 
-  std::vector<std::unique_ptr<WorkerThread>> workers;
-  std::vector<size_t> group_of;  // worker -> group
+  std::vector<std::unique_ptr<WorkerThread>>& workers = st.workers;
+  std::vector<size_t>& group_of = st.group_of;
   workers.reserve(n);
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     const WorkerGroup& group = groups_[gi];
@@ -159,9 +191,9 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       setup.engine_options = group.engine.options;
       setup.num_engine_options = group.engine.num_options;
       setup.queue_depth = group.engine.queue_depth;
-      setup.barrier = &barrier;
-      setup.signals = &signals;
-      setup.time_series = &time_series;
+      setup.barrier = st.barrier_owner.get();
+      setup.signals = st.signals_owner.get();
+      setup.time_series = st.time_series_owner.get();
       setup.stats_interval_ns = spec_.stats_interval_ns;
       setup.file_offsets = &file_offsets;
       setup.working_set_bytes = working_set_bytes;
@@ -179,12 +211,55 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       group_of.push_back(gi);
     }
   }
+}
+
+void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement,
+                    IoCaptureTarget capture) {
+  install_bus_error_handler();
+  const bool staged = staged_ != nullptr;
+  if (!staged) {
+    // Per-worker intervals feed the per-worker series and the sinks that ask
+    // for them (the metrics server, the fio-format logs).
+    const bool keep_per_worker =
+        spec_.timeseries_per_worker ||
+        std::any_of(sinks.begin(), sinks.end(), [](const IntervalSink* s) { return s->needs_workers(); });
+    build(keep_per_worker, std::move(capture));
+  }
+  Staged& st = *staged_;
+  const uint32_t n = st.n;
+  StartBarrier& barrier = *st.barrier_owner;
+  RunSignals& signals = *st.signals_owner;
+  TimeSeriesAssembler& time_series = *st.time_series_owner;
+  std::unique_ptr<IoLogWriter>& iolog = st.iolog;
+  std::vector<std::unique_ptr<WorkerThread>>& workers = st.workers;
+  const std::vector<size_t>& group_of = st.group_of;
+  // The run's last moment to stop by itself: the longest duration of its
+  // groups (none when a group stops on a budget only).
+  uint64_t longest_duration_ns = 0;
+  for (const WorkerGroup& g : groups_) {
+    longest_duration_ns = g.spec->duration_ns == 0 ? UINT64_MAX : std::max(longest_duration_ns, g.spec->duration_ns);
+  }
+  // The workers' threads: new ones, or the crew's, which may have started
+  // this phase already (the previous one ended by itself).
   std::vector<std::thread> threads;
-  threads.reserve(n);
-  for (auto& w : workers) threads.emplace_back([worker = w.get()] { worker->run(); });
+  if (staged) {
+    crew_->open(crew_phase_);
+  } else {
+    threads.reserve(n);
+    for (auto& w : workers) threads.emplace_back([worker = w.get()] { worker->run(); });
+  }
+  const auto join_all = [&](const std::vector<bool>& skip) {
+    if (staged) {
+      crew_->wait_done(crew_phase_, skip);
+      return;
+    }
+    for (size_t wi = 0; wi < threads.size(); ++wi) {
+      if (skip.empty() || !skip[wi]) threads[wi].join();
+    }
+  };
 
   if (!barrier.wait_until_all_arrived()) {
-    for (auto& t : threads) t.join();
+    join_all({});
     std::exception_ptr failure;
     for (auto& w : workers) {
       if (w->setup_error() && !failure) failure = w->setup_error();
@@ -204,12 +279,13 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       peers_->cross_start_line();
     } catch (...) {
       barrier.abort();
-      for (auto& t : threads) t.join();
+      join_all({});
       throw;
     }
   }
 
-  const ResourceUsage usage_before = ResourceUsage::now();
+  // (A barrier that releases itself took the resources as it released.)
+  const ResourceUsage usage_before = staged ? st.usage_at_release : ResourceUsage::now();
   // The window's start is the first worker's (StartBarrier); until one has
   // seen the release, the coordinator's own checks count from the release.
   const uint64_t released_ns = monotonic_now_ns();
@@ -219,7 +295,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     return s != 0 ? s : released_ns;
   };
   {
-    const std::time_t wall = std::time(nullptr);
+    const std::time_t wall = staged ? st.wall_at_release : std::time(nullptr);
     std::tm utc{};
     gmtime_r(&wall, &utc);
     char text[32];
@@ -362,26 +438,24 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     }
   } catch (...) {
     signals.request_stop();
-    for (auto& t : threads) t.join();
+    join_all({});
     throw;
   }
-  for (size_t wi = 0; wi < threads.size(); ++wi) {
-    if (!abandoned[wi]) {
-      threads[wi].join();
-      continue;
-    }
+  join_all(abandoned);
+  for (size_t wi = 0; wi < workers.size(); ++wi) {
+    if (!abandoned[wi]) continue;
     // Still inside the engine: the thread keeps its Worker and what that
     // points to, never freed (the process ends soon after the results are
     // written; workers_abandoned() tells the caller).
-    threads[wi].detach();
+    if (!staged) threads[wi].detach();
     (void)workers[wi].release();
   }
   if (any_abandoned) {
     g_workers_abandoned.store(true);
-    (void)barrier_owner.release();
-    (void)signals_owner.release();
-    (void)time_series_owner.release();
-    (void)file_offsets_owner.release();
+    (void)st.barrier_owner.release();
+    (void)st.signals_owner.release();
+    (void)st.time_series_owner.release();
+    (void)st.file_offsets_owner.release();
   }
   if (iolog) {
     if (any_abandoned) {
@@ -391,7 +465,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       signals.io_failed.store(true, std::memory_order_relaxed);
     }
   }
-  result.resources = ResourceUsage::between(usage_before, ResourceUsage::now());
+  result.resources =
+      ResourceUsage::between(usage_before, staged && !any_abandoned ? st.usage_at_end : ResourceUsage::now());
   check_monotonic_clock();  // the window's end is a boundary too
   result.clock = monotonic_clock_report();
   if (interrupt_signal() != 0) result.interrupted = true;

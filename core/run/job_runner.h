@@ -11,6 +11,7 @@
 #define IOPULSE_RUN_JOB_RUNNER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ namespace iopulse {
 
 class VerifyJournal;
 class RunPeers;
+class PhaseCrew;
 
 struct EngineBinding {
   const iop_engine_desc* desc = nullptr;
@@ -68,14 +70,21 @@ struct JobPlacement {
 
 class JobRunner {
  public:
-  JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine)
-      : JobRunner(std::vector<WorkerGroup>{{"", &spec, &layout, engine}}) {}
-  explicit JobRunner(std::vector<WorkerGroup> groups, const JobPlacement& placement = {})
-      : groups_(std::move(groups)),
-        spec_(*groups_.front().spec),
-        layout_(*groups_.front().layout),
-        peers_(placement.peers),
-        placement_(placement) {}
+  JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine);
+  explicit JobRunner(std::vector<WorkerGroup> groups, const JobPlacement& placement = {});
+  ~JobRunner();
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  // A phase of a job of one process whose metadata phases run back to back
+  // on `crew` (run/phase_crew.h): builds the phase's workers now and queues
+  // them on the crew's threads, behind the phases staged before, with a
+  // start barrier that releases itself once every worker arrived.  Stage
+  // every phase before running the first; then run() each in order, which
+  // opens the phase (if the previous one has not), watches and reports it.
+  // The time series keep every worker's intervals (the sinks are not known
+  // yet).  Not with peers or an IO capture.
+  void stage(PhaseCrew& crew);
 
   // Runs the job.  Fills the statistics, window, resources, time series,
   // stop reason and error messages of `result` (the caller fills engine and
@@ -92,11 +101,18 @@ class JobRunner {
            const IntervalPlacement& placement = {}, IoCaptureTarget capture = {});
 
  private:
+  // The workers and what they point to, from stage() or the start of run().
+  struct Staged;
+  void build(bool keep_per_worker, IoCaptureTarget capture);
+
   std::vector<WorkerGroup> groups_;
   const JobSpec& spec_;
   const TargetLayout& layout_;
   RunPeers* peers_;
   JobPlacement placement_;
+  std::unique_ptr<Staged> staged_;
+  PhaseCrew* crew_ = nullptr;  // with stage(): the crew and the phase's number on it
+  uint32_t crew_phase_ = 0;
 };
 
 // True once a run left a worker thread inside an engine that never

@@ -51,7 +51,11 @@ const std::array<LatencyHistogram, kNumOpKinds>& MetadataWorker::intended_latenc
 }
 
 void MetadataWorker::run() {
-  (void)unshare(CLONE_FILES);  // a descriptor table of its own, as the data Worker
+  // A descriptor table of its own, as the data Worker; once per thread: a
+  // crew thread runs several phases (run/phase_crew.h), and the kernel's
+  // io_uring workers of a thread keep the table they were created with.
+  static thread_local bool own_table = false;
+  if (!own_table) own_table = unshare(CLONE_FILES) == 0;
   try {
     const std::vector<uint32_t>& cores = setup_.spec->cpu_cores;
     if (!cores.empty()) {
@@ -427,7 +431,9 @@ void MetadataWorker::loop(uint64_t start_ns) {
   EngineInstance& engine = *engine_;
   CompletionLedger& ledger = *ledger_;
   uint32_t nfree = qd, pending = 0, inflight = 0;
-  bool stopping = false;
+  // A stop asked for before the release (an interrupt during setup, a
+  // phase given up before it started) issues nothing.
+  bool stopping = signals.stop.load(std::memory_order_relaxed);
   uint64_t now = start_ns;
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;

@@ -10,6 +10,10 @@ uint64_t StartBarrier::arrive_and_wait() {
   {
     std::unique_lock<std::mutex> lock(mu_);
     ++arrived_;
+    if (self_release_ && arrived_ == expected_ && !aborted_ && !released_) {
+      if (on_release_) on_release_();
+      released_ = true;
+    }
     cv_.notify_all();
     cv_.wait(lock, [&] { return released_ || aborted_; });
     if (aborted_) return 0;

@@ -14,6 +14,11 @@
 // gets the same start time, so intervals, deadlines and schedules share one
 // clock origin; a worker that wakes later starts later inside the window.
 //
+// A barrier made to release itself (a job of one process whose metadata
+// phases run back to back, run/phase_crew.h) is released by the last worker
+// to arrive, so a phase starts straight after the previous one without
+// waiting for the coordinator; it runs `on_release` first, on that thread.
+//
 // Control plane only: a mutex and a condition variable are fine here.
 #ifndef IOPULSE_RUN_START_BARRIER_H_
 #define IOPULSE_RUN_START_BARRIER_H_
@@ -21,6 +26,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 
 namespace iopulse {
@@ -28,6 +34,10 @@ namespace iopulse {
 class StartBarrier {
  public:
   explicit StartBarrier(uint32_t workers) : expected_(workers) {}
+
+  // Before any worker arrives: the last worker to arrive releases the
+  // barrier, calling `on_release` (under the barrier's lock) first.
+  void release_itself(std::function<void()> on_release) { on_release_ = std::move(on_release); self_release_ = true; }
 
   // Worker side.  Returns the start time (monotonic ns) of the window, or 0
   // when the run was aborted and the worker must not issue IO.  The first
@@ -56,6 +66,8 @@ class StartBarrier {
   uint32_t arrived_ = 0;
   bool aborted_ = false;
   bool released_ = false;
+  bool self_release_ = false;
+  std::function<void()> on_release_;
   std::atomic<uint64_t> start_ns_{0};  // non-zero once a worker saw the release
 };
 

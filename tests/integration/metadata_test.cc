@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -207,6 +208,83 @@ TEST_F(Metadata, SyncWorkerMakesOnlyThePhasesOwnCallsBetweenItsFirstAndLast) {
   for (const Call* c : creation) EXPECT_EQ(c->name, "mkdirat") << c->line;
 }
 
+// A job of one process runs its metadata phases back to back on one crew of
+// threads, as mdtest's ranks do (docs/metadata.md, "Phases"): strace sees
+// every phase's operations on worker w's tree made by one and the same
+// thread, no thread created once the first phase has begun, no sleep of
+// that thread between two phases, and each phase's first operation after
+// the previous phase's last operation of every worker (the barrier between
+// phases).  The tree on disk is gone at the end.
+TEST_F(Metadata, ConsecutivePhasesRunBackToBackInTheSameThreads) {
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "3", "--md-items", "10", "--threads",
+                                       "2"};
+  std::vector<std::string> args{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o", out("trace"),
+                                IOPULSE_BINARY};
+  for (const std::string& a : md_args(dir_, "tree-create,dir-create,dir-stat,dir-remove,tree-remove", shape)) {
+    args.push_back(a);
+  }
+  const RunOutcome r = run_command(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(walk(target()).empty());
+
+  struct Call {
+    std::string thread, name, line;
+  };
+  std::vector<Call> calls;
+  const std::regex call_line(R"(^(\d+) +(?:<\.\.\. )?([a-z0-9_]+)[( ])");
+  std::istringstream in(read_file(out("trace")));
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, call_line)) continue;
+    if (line.find(" resumed>") != std::string::npos) continue;
+    calls.push_back({m[1], m[2], line});
+  }
+  // The phase of an operation on a worker's tree, and the worker: item
+  // directories d.<w>.<i> are dir-create (mkdirat), dir-stat (stat calls)
+  // and dir-remove (unlinkat); the tree's own directories tree-create and
+  // tree-remove.
+  const std::regex op(R"re((mkdirat|newfstatat|statx|unlinkat)\(\d+, "md\.(\d)(/dir\.\d+)?(/d\.\d+\.\d+)?")re");
+  struct Op {
+    size_t index;
+    int phase;
+    std::string worker;
+  };
+  std::vector<Op> ops;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    std::smatch m;
+    if (!std::regex_search(calls[i].line, m, op)) continue;
+    const bool item = m[4].matched;
+    const std::string name = m[1];
+    int phase = 0;
+    if (name == "mkdirat") phase = item ? 1 : 0;
+    if (name == "newfstatat" || name == "statx") phase = 2;
+    if (name == "unlinkat") phase = item ? 3 : 4;
+    ops.push_back({i, phase, m[2]});
+  }
+  // 2 workers x (4 tree directories, 40 item directories created, stat and removed, 4 tree directories removed).
+  ASSERT_EQ(ops.size(), 2u * (4 + 40 * 3 + 4)) << read_file(out("trace")).substr(0, 4000);
+  std::map<std::string, std::string> thread_of;  // worker -> the thread of its operations
+  for (const Op& o : ops) {
+    const std::string& thread = calls[o.index].thread;
+    if (!thread_of.count(o.worker)) thread_of[o.worker] = thread;
+    EXPECT_EQ(thread, thread_of[o.worker]) << "worker " << o.worker << " changed threads: " << calls[o.index].line;
+  }
+  ASSERT_EQ(thread_of.size(), 2u);
+  EXPECT_NE(thread_of["0"], thread_of["1"]);
+  // Phases in order: every operation of phase p before any of phase p + 1.
+  for (size_t k = 1; k < ops.size(); ++k) {
+    EXPECT_LE(ops[k - 1].phase, ops[k].phase) << calls[ops[k - 1].index].line << " then " << calls[ops[k].index].line;
+  }
+  // From the first operation on: no new thread, and no sleep of a worker's
+  // thread between its phases.
+  for (size_t i = ops.front().index; i <= ops.back().index; ++i) {
+    EXPECT_EQ(calls[i].name.rfind("clone", 0), std::string::npos) << calls[i].line;
+    if (calls[i].thread == thread_of["0"] || calls[i].thread == thread_of["1"]) {
+      EXPECT_EQ(calls[i].name.find("sleep"), std::string::npos) << calls[i].line;
+    }
+  }
+}
+
 TEST_F(Metadata, IoUringAtQueueDepth16BuildsAndRemovesTheSameTree) {
   const std::vector<std::string> shape{"--md-depth", "3", "--md-branching", "3", "--md-items", "4", "--engine",
                                        "io_uring", "--queue-depth", "16", "--md-file-size", "512"};
@@ -381,8 +459,8 @@ TEST_F(Metadata, NoSpaceLeftEndsThePhaseWithTheErrnoTextAndValidResults) {
     std::string path;
     ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
   } unmount{small};
-  std::vector<std::string> args{small, "--md-phases", "tree-create,file-create", "--md-items", "500", "-q",
-                                "--json-output", out("r.json"), "--csv-output", out("r.csv")};
+  std::vector<std::string> args{small, "--md-phases", "tree-create,file-create,file-remove", "--md-items", "500",
+                                "-q", "--json-output", out("r.json"), "--csv-output", out("r.csv")};
   const RunOutcome r = run_iopulse(args);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
@@ -390,6 +468,12 @@ TEST_F(Metadata, NoSpaceLeftEndsThePhaseWithTheErrnoTextAndValidResults) {
   EXPECT_EQ(j["stop_reason"], "error");
   EXPECT_GE(j["phases"][1]["metadata"]["create"]["errors"].get<uint64_t>(), 1u);
   EXPECT_NE(j["errors"][0].get<std::string>().find("No space left on device"), std::string::npos);
+  // The failed phase ends the job: the removal after it never ran, its
+  // files are all still there.
+  EXPECT_EQ(j["phases"].size(), 2u);
+  size_t files = 0;
+  for (const std::string& e : walk(small)) files += e.find("/f.") != std::string::npos ? 1 : 0;
+  EXPECT_GE(files, 1u);
   // The files it did create are recorded, so removal takes them all.
   const RunOutcome clean = run_iopulse({small, "--md-phases", "file-remove,tree-remove", "--md-items", "500", "-q"});
   EXPECT_EQ(clean.exit_code, 0) << clean.err;
