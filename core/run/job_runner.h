@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
-// JobRunner: runs one planned job.  Starts one Worker thread per worker,
+// JobRunner: runs one planned job.  Starts one Worker thread per worker (or
+// hands them to a PhaseCrew's threads, stage()),
 // waits for all of them at the start barrier, opens the measured window,
 // forwards stop requests (SIGINT/SIGTERM), turns the workers' closed
 // intervals into the time series, hands each interval to the sinks it is

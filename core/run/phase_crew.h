@@ -14,9 +14,9 @@
 // before the next one reads it.  The last worker to finish a phase opens
 // the next phase's gate itself when the phase ended on its own (no stop
 // requested, no error, no interrupt, no failed setup); otherwise the gate
-// stays shut until
-// the coordinator opens it (open()) or gives up the phases (cancel_from()).
-// The first phase's gate is opened by the coordinator.
+// stays shut until the coordinator opens it (open()) or gives up the
+// phases (cancel_from()).  The first phase's gate is opened by the
+// coordinator.
 //
 // Ownership: the crew runs the workers it is given but does not own them;
 // each stays with its JobRunner, which must outlive the crew.  Control
