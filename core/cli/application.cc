@@ -37,6 +37,7 @@
 #include "config/job_file.h"
 #include "iopulse/version.h"
 #include "job/io_priority.h"
+#include "job/job_options.h"
 #include "job/usage_error.h"
 #include "output/output_plan.h"
 #include "plugin/engine_catalog.h"
@@ -302,18 +303,21 @@ std::vector<PlannedPhase> plan_phases(std::vector<PhaseSpec> specs, const Engine
 }
 
 // The effective job without what may differ between ranks (engine options
-// such as a per-host sqpoll CPU).
+// such as a per-host sqpoll CPU, where each host keeps its engine plugins:
+// the engines' identity is checked on its own).
 nlohmann::json job_identity_config(const std::vector<PhaseSpec>& specs) {
   nlohmann::json all = nlohmann::json::array();
   for (const PhaseSpec& s : specs) {
-    nlohmann::json phase = {{"name", s.name}, {"spec", s.spec.to_json()}};
-    for (const auto& [name, spec] : s.groups) phase["groups"][name] = spec.to_json();
+    nlohmann::json phase = {{"name", s.name}, {"spec", job_config(s.spec)}};
+    for (const auto& [name, spec] : s.groups) phase["groups"][name] = job_config(spec);
     all.push_back(std::move(phase));
   }
   for (nlohmann::json& phase : all) {
-    phase["spec"].erase("engine_options");
-    if (phase.contains("groups")) {
-      for (auto& g : phase["groups"]) g.erase("engine_options");
+    for (const char* key : {"engine_options", "plugin_dirs"}) {
+      phase["spec"].erase(key);
+      if (phase.contains("groups")) {
+        for (auto& g : phase["groups"]) g.erase(key);
+      }
     }
   }
   return all;
@@ -334,7 +338,7 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   }
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
-      nlohmann::json config = w->spec.to_json();
+      nlohmann::json config = job_config(w->spec);
       config["engine_options"] = w->options.to_json();
       std::cout << "phase " << (p.name.empty() ? std::string("(single)") : p.name)
                 << (w->name.empty() ? std::string() : ", group " + w->name) << ":\n"
@@ -675,7 +679,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   });
 
   auto describe_run = [&](RunResult& r, const PlannedWorkload& p) {
-    r.config = p.spec.to_json();
+    r.config = job_config(p.spec);
     r.config["queue_depth_used"] = p.binding.queue_depth;
     r.config["engine_options"] = p.options.to_json();
     if (!p.layout.files.empty()) r.config["file_size"] = p.layout.files.front().size;
@@ -851,7 +855,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       if (phase.workloads.size() < 2) return;
       nlohmann::json list = nlohmann::json::array();
       for (const auto& w : phase.workloads) {
-        nlohmann::json c = w->spec.to_json();
+        nlohmann::json c = job_config(w->spec);
         c["name"] = w->name;
         list.push_back(std::move(c));
       }

@@ -3,6 +3,7 @@
 #include "cli/command_options.h"
 
 #include <cctype>
+#include <utility>
 
 namespace iopulse {
 
@@ -26,7 +27,9 @@ const std::vector<CommandOption>& command_options() {
         {"engine-help", 0, kEngines, "ENGINE", "show an engine's options and exit", false, nullptr},
     };
     for (const JobOption& o : job_options()) {
-      all.push_back({o.name, o.name == "quiet" ? 'q' : '\0', o.topic, o.value_name, o.help,
+      std::string help(o.help);
+      if (!o.rules.default_value.empty()) help += " (default " + std::string(o.rules.default_value) + ")";
+      all.push_back({o.name, o.name == "quiet" ? 'q' : '\0', o.topic, o.value_name, std::move(help),
                      o.name == "plugin-dir", &o});
     }
     return all;

@@ -21,7 +21,9 @@ struct CommandOption {
   char short_name;              // 'h' for -h; 0 for none
   OptionTopic topic;
   std::string_view value_name;  // as JobOption::value_name; empty for a flag
-  std::string_view help;
+  // The table's help text, followed by "(default X)" when the option has
+  // a default value (JobOption::rules.default_value).
+  std::string help;
   bool repeatable;              // may be given more than once (--plugin-dir)
   const JobOption* job_option;  // nullptr for the command's own options
 };

@@ -31,6 +31,7 @@ class BlockSizeMix {
   struct Entry {
     uint32_t size;    // bytes
     uint32_t weight;  // percent, 1..100
+    bool operator==(const Entry&) const = default;
   };
 
   static constexpr size_t kMaxEntries = 16;
@@ -59,6 +60,7 @@ class BlockSizeMix {
   double mean_size() const;
   // In the order given.
   std::span<const Entry> entries() const { return {entries_.data(), count_}; }
+  bool operator==(const BlockSizeMix&) const = default;
 
   // The effective configuration in the accepted syntax: "4k", "4k:70,64k:30",
   // "512:50,1m:50" (sizes that are a whole number of k, m or g are written so).

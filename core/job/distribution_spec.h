@@ -59,6 +59,8 @@ struct DistributionParams {
   // The effective configuration, e.g. "zipf theta=1.2 scatter",
   // "pareto h=0.2", "gaussian stddev=0.1 center=0.5", "uniform".
   std::string to_string() const;
+
+  bool operator==(const DistributionParams&) const = default;
 };
 
 }  // namespace iopulse

@@ -79,9 +79,13 @@ std::vector<uint32_t> parse_id_list(const std::string& label, const std::string&
   return cpus;
 }
 
+// The job pauses between IOs: its think settings are part of its echo.
+bool thinks(const JobSpec& s) { return s.think_time_ns != 0 || s.think_adaptive_percent != 0; }
+
 using enum OptionTopic;
 
 #define APPLY [](JobSpecBuilder & job, const std::string& text, [[maybe_unused]] const std::string& label)
+#define ECHO [](const JobSpec& s, nlohmann::json& j)
 
 const std::vector<JobOption> kOptions = {
     // Target.
@@ -90,10 +94,14 @@ const std::vector<JobOption> kOptions = {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
        job.spec().target_path = text;
      },
-     {.scope = OptionScope::kFiles}},
+     {.scope = OptionScope::kFiles, .echo = ECHO {
+       j["target"] = s.target_path;
+     }}},
     {"file-size", kTarget, "SIZE", "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist",
      APPLY { job.spec().file_size = positive_size(text, label); },
-     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs}},
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
+       j["file_size"] = s.file_size;
+     }}},
     {"file-distribution", kCluster, "shared|partitioned|per-worker",
      "all workers address the whole file, each its own slice, or each its own file <path>.<n>",
      APPLY {
@@ -102,66 +110,105 @@ const std::vector<JobOption> kOptions = {
        else if (text == "per-worker") job.spec().file_distribution = FileDistribution::kPerWorker;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, partitioned, per-worker", label, text));
      },
-     {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "shared", .echo = ECHO {
+       j["file_distribution"] = to_string(s.file_distribution);
+     }}},
     {"preallocate", kTarget, "", "allocate files with fallocate before filling them with data",
      APPLY { job.spec().preallocate = flag_value(text, label); },
-     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs}},
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.preallocate) j["preallocate"] = true;
+     }}},
     {"force-recreate", kTarget, "", "refill the files even when an earlier run prepared matching data",
      APPLY { job.spec().force_recreate = flag_value(text, label); },
-     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs}},
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.force_recreate) j["force_recreate"] = true;
+     }}},
     {"num-files", kTarget, "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
      APPLY { job.spec().num_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.num_files != 0) j["num_files"] = s.num_files;
+     }}},
     {"total-files", kTarget, "N", "TARGET is a directory tree holding N files (see --dir-depth, --dir-width)",
      APPLY { job.spec().total_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); },
-     {.refused_by = kMetadataJobs}},
-    {"dir-depth", kTarget, "N", "levels of directories in the tree (default 1)",
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.total_files != 0) j["total_files"] = s.total_files;
+     }}},
+    {"dir-depth", kTarget, "N", "levels of directories in the tree",
      APPLY { job.spec().dir_depth = static_cast<uint32_t>(parse_count(label, text, 1, 16)); },
-     {.refused_by = kMetadataJobs}},
-    {"dir-width", kTarget, "N", "directories in each directory of the tree (default 1)",
+     {.refused_by = kMetadataJobs, .default_value = "1", .echo = ECHO {
+       if (s.total_files != 0) j["dir_depth"] = s.dir_depth;
+     }}},
+    {"dir-width", kTarget, "N", "directories in each directory of the tree",
      APPLY { job.spec().dir_width = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); },
-     {.refused_by = kMetadataJobs}},
-    {"file-prefix", kTarget, "NAME", "file names in a file set: NAME.<index> (default file)",
+     {.refused_by = kMetadataJobs, .default_value = "1", .echo = ECHO {
+       if (s.total_files != 0) j["dir_width"] = s.dir_width;
+     }}},
+    {"file-prefix", kTarget, "NAME", "file names in a file set: NAME.<index>",
      APPLY {
        if (text.empty() || text.find('/') != std::string::npos) {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a file name without '/'", label, text));
        }
        job.spec().file_prefix = text;
-     }},
+     },
+     {.default_value = "file", .echo = ECHO {
+       if (s.num_files != 0 || s.total_files != 0) j["file_prefix"] = s.file_prefix;
+     }}},
     {"layout-manifest", kTarget, "FILE",
      "use the files listed in FILE, one 'SIZE PATH' per line (PATH inside TARGET: relative to it, or absolute)",
      APPLY { job.spec().layout_manifest = file_name(text, label); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (!s.layout_manifest.empty()) j["layout_manifest"] = s.layout_manifest;
+     }}},
     {"export-layout-manifest", kTarget, "FILE", "write the planned files to FILE in the --layout-manifest format",
      APPLY { job.spec().export_layout_manifest = file_name(text, label); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (!s.export_layout_manifest.empty()) j["export_layout_manifest"] = s.export_layout_manifest;
+     }}},
     {"allow-device-writes", kTarget, "", "allow writes to a block device (they destroy its contents)",
      APPLY { job.spec().allow_device_writes = flag_value(text, label); },
-     {.scope = OptionScope::kFiles}},
+     {.scope = OptionScope::kFiles, .echo = ECHO {
+       if (s.allow_device_writes) j["allow_device_writes"] = true;
+     }}},
     {"allow-mounted-writes", kTarget, "",
      "with --allow-device-writes, also write to a block device that is mounted or held (destroys the file system)",
      APPLY { job.spec().allow_mounted_writes = flag_value(text, label); },
-     {.scope = OptionScope::kFiles}},
+     {.scope = OptionScope::kFiles, .echo = ECHO {
+       if (s.allow_mounted_writes) j["allow_mounted_writes"] = true;
+     }}},
     {"direct", kWorkload, "", "open files with O_DIRECT (bypass the page cache)",
      APPLY { job.spec().direct = flag_value(text, label); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       j["direct"] = s.direct;
+     }}},
 
     // Workload.
-    {"block-size", kWorkload, "SIZE[:W,...]", "bytes per IO (default 4k; binary k/m/g), or a weighted mix such as 4k:70,64k:30",
+    {"block-size", kWorkload, "SIZE[:W,...]", "bytes per IO (binary k/m/g), or a weighted mix such as 4k:70,64k:30",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kBoth, BlockSizeMix::parse(label, text)); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "4k", .echo = ECHO {
+       j["block_size"] = s.block_size;
+     }}},
     {"read-block-size", kWorkload, "SIZE[:W,...]", "bytes per read, or a weighted mix (overrides --block-size for reads)",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kRead, BlockSizeMix::parse(label, text)); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       j["read_block_size"] = s.read_sizes.to_string();
+     }}},
     {"write-block-size", kWorkload, "SIZE[:W,...]", "bytes per write, or a weighted mix (overrides --block-size for writes)",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kWrite, BlockSizeMix::parse(label, text)); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
-    {"threads", kCluster, "N", "worker threads (default 1)",
-     APPLY { job.spec().threads = static_cast<uint32_t>(parse_count(label, text, 1, kMaxThreads)); }},
-    {"queue-depth", kWorkload, "N", "IOs in flight per worker (default 1)",
-     APPLY { job.spec().queue_depth = static_cast<uint32_t>(parse_count(label, text, 1, kMaxQueueDepth)); }},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       j["write_block_size"] = s.write_sizes.to_string();
+     }}},
+    {"threads", kCluster, "N", "worker threads",
+     APPLY { job.spec().threads = static_cast<uint32_t>(parse_count(label, text, 1, kMaxThreads)); },
+     {.default_value = "1", .echo = ECHO {
+       j["threads"] = s.threads;
+     }}},
+    {"queue-depth", kWorkload, "N", "IOs in flight per worker",
+     APPLY { job.spec().queue_depth = static_cast<uint32_t>(parse_count(label, text, 1, kMaxQueueDepth)); },
+     {.default_value = "1", .echo = ECHO {
+       j["queue_depth"] = s.queue_depth;
+     }}},
     {"submit-batch", kWorkload, "N|auto",
-     "IOs handed to the engine per submit call at most (default auto: 1 with --direct, so each IO "
+     "IOs handed to the engine per submit call at most (auto: 1 with --direct, so each IO "
      "reaches the device as soon as it is ready; otherwise every IO ready at once, one call)",
      APPLY {
        if (text == "auto") {
@@ -176,54 +223,75 @@ const std::vector<JobOption> kOptions = {
                                       label, text, kMaxQueueDepth));
        }
        job.spec().submit_batch = static_cast<uint32_t>(n);
-     }},
-    {"read-percent", kWorkload, "P", "share of reads, 0-100 (default 100)",
+     },
+     {.default_value = "auto", .echo = ECHO {
+       if (s.submit_batch == 0) j["submit_batch"] = "auto";
+       else j["submit_batch"] = s.submit_batch;
+     }}},
+    {"read-percent", kWorkload, "P", "share of reads, 0-100",
      APPLY { job.spec().read_percent = percent(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "op mix"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "op mix", .default_value = "100", .echo = ECHO {
+       j["read_percent"] = s.read_percent;
+     }}},
     {"write-percent", kWorkload, "P", "share of writes, 0-100; read + write (+ trim) must be 100",
      APPLY { job.spec().read_percent = 100 - percent(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "op mix"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "op mix", .echo = ECHO {
+       j["write_percent"] = s.write_percent();
+     }}},
     {"trim-percent", kWorkload, "P",
-     "share of trims (discards: a hole punched in a file, BLKDISCARD on a device), 0-100 (default 0); "
+     "share of trims (discards: a hole punched in a file, BLKDISCARD on a device), 0-100; "
      "read + trim <= 100 and writes are the rest (without --read-percent, reads are the rest); a trim "
      "takes a write's offset and size",
      APPLY { job.spec().trim_percent = percent(text, label); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .default_value = "0", .echo = ECHO {
+       if (s.trim_percent != 0) j["trim_percent"] = s.trim_percent;
+     }}},
     {"trim-write", kWorkload, "",
      "every trim is followed by a write of the same range, issued once the trim completed (fio's "
      "rw=trimwrite); needs --trim-percent; --total-ops and --total-bytes count the trims, not these writes",
      APPLY { job.spec().trim_write = flag_value(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.trim_write) j["trim_write"] = true;
+     }}},
     {"random", kAccess, "", "random offsets, uniform unless --distribution says otherwise (sequential otherwise)",
      APPLY { job.spec().random = flag_value(text, label); },
-     {.refused_by = kReplayJobs}},
-    {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution (default uniform)",
+     {.refused_by = kReplayJobs, .echo = ECHO {
+       j["random"] = s.random;
+     }}},
+    {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution",
      APPLY { job.spec().distribution.kind = parse_distribution_kind(label, text); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .default_value = "uniform", .echo = ECHO {
+       if (s.random) j["distribution"] = s.distribution.to_string();
+     }}},
     {"zipf-theta", kAccess, "T", "zipf skew, 0 < T <= 10 (default 1.2); rank k gets k^-T of the accesses",
      APPLY { job.spec().distribution.zipf_theta = parse_distribution_value("--zipf-theta", text); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
     {"pareto-h", kAccess, "H", "pareto hot fraction, 0 < H < 1 (default 0.2: 20% of blocks get 80% of IO)",
      APPLY { job.spec().distribution.pareto_h = parse_distribution_value("--pareto-h", text); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
     {"gaussian-stddev", kAccess, "S", "gaussian standard deviation as a fraction of the target, 0 < S <= 1",
      APPLY { job.spec().distribution.gaussian_stddev = parse_distribution_value("--gaussian-stddev", text); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
     {"gaussian-center", kAccess, "C", "gaussian center as a fraction of the target, 0 <= C <= 1 (default 0.5)",
      APPLY { job.spec().distribution.gaussian_center = parse_distribution_value("--gaussian-center", text); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
     {"hot-spot-scatter", kAccess, "", "spread the hot blocks of zipf/pareto/gaussian over the target instead of offset 0",
      APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
     {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
-     APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); }},
+     APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); },
+     {.echo = ECHO {
+       j["seed"] = s.seed;
+     }}},
     {"replay", kReplay, "FILE",
      "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog), a fio iolog "
      "(version 2 or 3) or a blktrace capture (NAME for NAME.blktrace.N, or one file); see docs/replay.md",
      APPLY { job.spec().replay = file_name(text, label); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (!s.replay.empty()) j["replay"] = s.replay;
+     }}},
     {"replay-speed", kReplay, "X|max",
-     "replay timing: 1 as recorded (default), X times as fast (0.5 half as fast), max as fast as possible",
+     "replay timing: 1 as recorded, X times as fast (0.5 half as fast), max as fast as possible",
      APPLY {
        if (text == "max") {
          job.spec().replay_speed = 0;
@@ -236,9 +304,12 @@ const std::vector<JobOption> kOptions = {
                                       label, text));
        }
        job.spec().replay_speed = v;
-     }},
+     },
+     {.default_value = "1", .echo = ECHO {
+       if (!s.replay.empty()) j["replay_speed"] = s.replay_speed;
+     }}},
     {"replay-workers", kReplay, "recorded|pid|threads",
-     "one worker per recorded worker (default; a blktrace capture's CPUs), per process of a blktrace capture (pid), "
+     "one worker per recorded worker (a blktrace capture's CPUs), per process of a blktrace capture (pid), "
      "or the trace's IOs dealt round-robin to --threads workers",
      APPLY {
        job.spec().replay_spread = text == "threads";
@@ -246,67 +317,110 @@ const std::vector<JobOption> kOptions = {
        if (text != "recorded" && text != "pid" && text != "threads") {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: recorded, pid, threads", label, text));
        }
-     }},
+     },
+     {.default_value = "recorded", .echo = ECHO {
+       if (!s.replay.empty()) j["replay_workers"] = s.replay_spread ? "threads" : s.replay_by_pid ? "pid" : "recorded";
+     }}},
     {"replay-redirect", kReplay, "TARGET",
      "send every IO of the trace to TARGET, whatever file it names (fio's replay_redirect); TARGET is the job's target",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
        job.spec().replay_redirect = text;
-     }},
+     },
+     {.echo = ECHO {
+       if (!s.replay_redirect.empty()) j["replay_redirect"] = s.replay_redirect;
+     }}},
     {"replay-scale", kReplay, "N|fit",
      "divide the trace's offsets by N (fio's replay_scale), or fit: shrink each file's recorded span onto the target",
-     APPLY { job.spec().replay_scale = text == "fit" ? 0 : parse_count(label, text, 1, uint64_t{1} << 40); }},
+     APPLY { job.spec().replay_scale = text == "fit" ? 0 : parse_count(label, text, 1, uint64_t{1} << 40); },
+     {.echo = ECHO {
+       if (s.replay.empty()) return;
+       if (s.replay_scale == 0) j["replay_scale"] = "fit";
+       else j["replay_scale"] = s.replay_scale;
+     }}},
     {"replay-align", kReplay, "SIZE",
      "round the replayed offsets down to a multiple of SIZE (fio's replay_align; e.g. 4k with --direct)",
-     APPLY { job.spec().replay_align = positive_size(text, label); }},
+     APPLY { job.spec().replay_align = positive_size(text, label); },
+     {.echo = ECHO {
+       if (s.replay_align != 0) j["replay_align"] = s.replay_align;
+     }}},
     {"fsync-every", kWorkload, "N", "issue an fsync after every N writes",
      APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs", .echo = ECHO {
+       if (s.fsync_every != 0) j["fsync_every"] = s.fsync_every;
+     }}},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
      APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs", .echo = ECHO {
+       if (s.fdatasync_every != 0) j["fdatasync_every"] = s.fdatasync_every;
+     }}},
     {"io-priority", kPriority, "CLASS[:LEVEL]",
      "IO priority of reads and writes, as ioprio_set(2)/ionice: rt, be or idle, level 0 (highest) to 7 (default none)",
      APPLY { job.spec().io_priority = parse_io_priority(label, text); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.io_priority != 0) j["io_priority"] = io_priority_text(s.io_priority);
+     }}},
     {"io-priority-percent", kPriority, "P",
-     "share of reads and writes that carry --io-priority, 0-100 (default 100; the others carry none)",
+     "share of reads and writes that carry --io-priority, 0-100 (the others carry none)",
      APPLY { job.spec().io_priority_percent = percent(text, label); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .default_value = "100", .echo = ECHO {
+       if (s.io_priority != 0) j["io_priority_percent"] = s.io_priority_percent;
+     }}},
     {"io-flags", kPriority, "LIST", "per-IO flags: fua, dsync (writes only), hipri, nowait, comma-separated",
      APPLY { job.spec().io_flags = parse_io_flags(label, text); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.io_flags != 0) j["io_flags"] = io_flags_text(s.io_flags);
+     }}},
     {"think-time", kPacing, "TIME", "pause this long after every --think-every IOs (e.g. 100us, 2ms)",
      APPLY { job.spec().think_time_ns = parse_duration_ns(label, text); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (thinks(s)) j["think_time_ns"] = s.think_time_ns;
+     }}},
     {"stop-timeout", kStop, "TIME", "after a stop, wait this long for the engine to finish the IOs in flight, then "
-                                    "report the run as incomplete (default 10s)",
+                                    "report the run as incomplete",
      APPLY {
        job.spec().stop_timeout_ns = parse_duration_ns(label, text);
        if (job.spec().stop_timeout_ns == 0) {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a time above 0, e.g. 30s", label, text));
        }
-     }},
-    {"think-mode", kPacing, "sleep|spin", "how to pause (default sleep)",
+     },
+     {.default_value = "10s", .echo = ECHO {
+       j["stop_timeout_ns"] = s.stop_timeout_ns;
+     }}},
+    {"think-mode", kPacing, "sleep|spin", "how to pause",
      APPLY {
        if (text == "sleep") job.spec().think_mode = ThinkMode::kSleep;
        else if (text == "spin") job.spec().think_mode = ThinkMode::kSpin;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: sleep, spin", label, text));
-     }},
-    {"think-every", kPacing, "N", "pause after every N completed IOs (default 1)",
-     APPLY { job.spec().think_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); }},
+     },
+     {.default_value = "sleep", .echo = ECHO {
+       if (thinks(s)) j["think_mode"] = s.think_mode == ThinkMode::kSleep ? "sleep" : "spin";
+     }}},
+    {"think-every", kPacing, "N", "pause after every N completed IOs",
+     APPLY { job.spec().think_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); },
+     {.default_value = "1", .echo = ECHO {
+       if (thinks(s)) j["think_every"] = s.think_every;
+     }}},
     {"think-adaptive-percent", kPacing, "P", "add P% of the last IO's latency to each pause",
      APPLY { job.spec().think_adaptive_percent = static_cast<uint32_t>(parse_count(label, text, 1, 10000)); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (thinks(s)) j["think_adaptive_percent"] = s.think_adaptive_percent;
+     }}},
     {"rate-iops", kPacing, "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
      APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.rate_iops != 0) j["rate_iops"] = s.rate_iops;
+     }}},
     {"rate-bw", kPacing, "SIZE", "limit the job to SIZE bytes per second (e.g. 100M)",
      APPLY { job.spec().rate_bw = positive_size(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.rate_bw != 0) j["rate_bw"] = s.rate_bw;
+     }}},
     {"rate-per-worker", kPacing, "", "apply --rate-iops/--rate-bw to each worker instead of the whole job",
      APPLY { job.spec().rate_per_worker = flag_value(text, label); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .echo = ECHO {
+       if (s.rate_iops != 0 || s.rate_bw != 0) j["rate_per_worker"] = s.rate_per_worker;
+     }}},
     {"fadvise", kWorkload, "normal|sequential|random|willneed|dontneed|noreuse",
      "posix_fadvise each worker's region with this hint",
      APPLY {
@@ -323,7 +437,9 @@ const std::vector<JobOption> kOptions = {
        throw UsageError(fmt::format(
            "{}: '{}' is not accepted; accepted: normal, sequential, random, willneed, dontneed, noreuse", label, text));
      },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (!s.fadvise_name.empty()) j["fadvise"] = s.fadvise_name;
+     }}},
     {"lock-mode", kWorkload, "range|full|none",
      "hold an OFD lock on each IO's range or the whole file (shared when the job only reads) until it completes",
      APPLY {
@@ -332,9 +448,14 @@ const std::vector<JobOption> kOptions = {
        else if (text == "none") job.spec().lock_mode = LockMode::kNone;
        else throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: range, full, none", label, text));
      },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs)}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "none", .echo = ECHO {
+       if (s.lock_mode != LockMode::kNone) j["lock_mode"] = s.lock_mode == LockMode::kRange ? "range" : "full";
+     }}},
     {"cpu-cores", kCluster, "LIST", "pin workers round-robin to these CPUs, e.g. 0-3,8",
-     APPLY { job.spec().cpu_cores = parse_id_list(label, text, sysconf(_SC_NPROCESSORS_CONF), "CPU"); }},
+     APPLY { job.spec().cpu_cores = parse_id_list(label, text, sysconf(_SC_NPROCESSORS_CONF), "CPU"); },
+     {.echo = ECHO {
+       if (!s.cpu_cores.empty()) j["cpu_cores"] = s.cpu_cores;
+     }}},
     {"numa-zones", kCluster, "LIST", "bind each worker's memory (its IO buffers) to these NUMA nodes, round-robin, e.g. 0,1",
      APPLY {
        if (numa_available() < 0) throw UsageError(fmt::format("{}: NUMA is not available on this machine", label));
@@ -346,18 +467,27 @@ const std::vector<JobOption> kOptions = {
            throw UsageError(fmt::format("{}: node {} has no memory this process may use", label, node));
          }
        }
-     }},
+     },
+     {.echo = ECHO {
+       if (!s.numa_zones.empty()) j["numa_zones"] = s.numa_zones;
+     }}},
     {"verify", kVerification, "", "write verifiable blocks (header + checksum) and check every block read",
      APPLY { job.spec().verify = flag_value(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification", .echo = ECHO {
+       if (s.verify) j["verify"] = true;
+     }}},
     {"verify-only", kVerification, "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
      APPLY { job.spec().verify_only = flag_value(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification", .echo = ECHO {
+       if (s.verify_only) j["verify_only"] = true;
+     }}},
     {"verify-journal", kVerification, "FILE",
      "durable record of the latest synced generation of every block (with --verify: kept at each fsync/fdatasync "
      "and at the end; with --verify-only: what must be there)",
      APPLY { job.spec().verify_journal = file_name(text, label); },
-     {.scope = OptionScope::kJournal, .refused_by = kReplayJobs}},
+     {.scope = OptionScope::kJournal, .refused_by = kReplayJobs, .echo = ECHO {
+       if (!s.verify_journal.empty()) j["verify_journal"] = s.verify_journal;
+     }}},
     {"buffer-pattern", kVerification, "BYTE", "fill write buffers with this byte (0-255 or 0x00-0xff) instead of random data",
      APPLY {
        uint64_t value = 256;
@@ -373,15 +503,23 @@ const std::vector<JobOption> kOptions = {
        job.spec().buffer_fill = BufferFill::kPattern;
        job.spec().buffer_pattern = static_cast<uint8_t>(value);
      },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       j["buffer_fill"] = s.buffer_fill == BufferFill::kRandom ? "random" : "pattern";
+       if (s.buffer_fill == BufferFill::kPattern) j["buffer_pattern"] = s.buffer_pattern;
+     }}},
     {"compress-percent", kVerification, "P",
      "share of every written chunk that compresses away (zeros after random bytes, fio's "
-     "buffer_compress_percentage); 0-100, default 0",
-     APPLY { job.spec().compress_percent = percent(text, label); }},
+     "buffer_compress_percentage); 0-100",
+     APPLY { job.spec().compress_percent = percent(text, label); },
+     {.default_value = "0", .echo = ECHO {
+       j["compress_percent"] = s.compress_percent;
+     }}},
     {"dedupe-percent", kVerification, "P",
-     "share of written chunks that repeat a chunk of a seeded working set (fio's dedupe_percentage); 0-100, "
-     "default 0",
-     APPLY { job.spec().dedupe_percent = percent(text, label); }},
+     "share of written chunks that repeat a chunk of a seeded working set (fio's dedupe_percentage); 0-100",
+     APPLY { job.spec().dedupe_percent = percent(text, label); },
+     {.default_value = "0", .echo = ECHO {
+       j["dedupe_percent"] = s.dedupe_percent;
+     }}},
     {"dedupe-unit", kVerification, "SIZE", "chunk size for --compress-percent and --dedupe-percent (default: the block size)",
      APPLY {
        const uint64_t v = positive_size(text, label);
@@ -390,16 +528,25 @@ const std::vector<JobOption> kOptions = {
                                       text));
        }
        job.spec().dedupe_unit = static_cast<uint32_t>(v);
-     }},
+     },
+     {.echo = ECHO {
+       if (s.dedupe_percent != 0) j["dedupe_unit"] = s.dedupe_unit != 0 ? s.dedupe_unit : s.block_size;
+       else if (s.compress_percent != 0 && s.dedupe_unit != 0) j["dedupe_unit"] = s.dedupe_unit;
+     }}},
     {"dedupe-working-set", kVerification, "P",
      "duplicate chunks repeat the chunks of a working set this share of the job's data (fio's "
-     "dedupe_working_set_percentage); 1-100, default 1",
-     APPLY { job.spec().dedupe_working_set_percent = static_cast<uint32_t>(parse_count(label, text, 1, 100)); }},
+     "dedupe_working_set_percentage); 1-100",
+     APPLY { job.spec().dedupe_working_set_percent = static_cast<uint32_t>(parse_count(label, text, 1, 100)); },
+     {.default_value = "1", .echo = ECHO {
+       if (s.dedupe_percent != 0) j["dedupe_working_set_percent"] = s.dedupe_working_set_percent;
+     }}},
 
     // Stop conditions.
     {"duration", kStop, "TIME", "run for this long (e.g. 500ms, 5s, 2m, 1h)",
      APPLY { job.spec().duration_ns = parse_duration_ns(label, text); },
-     {.replaces = "stop"}},
+     {.replaces = "stop", .echo = ECHO {
+       if (s.duration_ns != 0) j["duration_ns"] = s.duration_ns;
+     }}},
     {"steady-state", kStop, "METRIC:LIMIT",
      "stop once the job is steady: iops, bw, iops_slope or bw_slope within LIMIT (e.g. iops:10%)",
      APPLY {
@@ -408,20 +555,35 @@ const std::vector<JobOption> kOptions = {
        s.metric = parsed.metric;
        s.limit = parsed.limit;
        s.percent = parsed.percent;
-     }},
+     },
+     {.echo = ECHO {
+       if (s.steady_state.active()) j["steady_state"] = s.steady_state.text();
+     }}},
     {"steady-state-duration", kStop, "TIME", "the rolling window --steady-state judges (e.g. 30s)",
-     APPLY { job.spec().steady_state.duration_ns = parse_duration_ns(label, text); }},
-    {"steady-state-ramp", kStop, "TIME", "time before --steady-state takes samples (default 0)",
-     APPLY { job.spec().steady_state.ramp_ns = parse_duration_ns(label, text); }},
+     APPLY { job.spec().steady_state.duration_ns = parse_duration_ns(label, text); },
+     {.echo = ECHO {
+       if (s.steady_state.active()) j["steady_state_duration_ns"] = s.steady_state.duration_ns;
+     }}},
+    {"steady-state-ramp", kStop, "TIME", "time before --steady-state takes samples (without it: none)",
+     APPLY { job.spec().steady_state.ramp_ns = parse_duration_ns(label, text); },
+     {.echo = ECHO {
+       if (s.steady_state.active()) j["steady_state_ramp_ns"] = s.steady_state.ramp_ns;
+     }}},
     {"total-bytes", kStop, "SIZE", "stop after this many bytes in total (a multiple of the block size)",
      APPLY { job.spec().total_bytes = positive_size(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop", .echo = ECHO {
+       if (s.total_bytes != 0) j["total_bytes"] = s.total_bytes;
+     }}},
     {"total-ops", kStop, "N", "stop after this many IOs in total",
      APPLY { job.spec().total_ops = parse_count(label, text, 1, UINT64_MAX); },
-     {.replaces = "stop"}},
+     {.replaces = "stop", .echo = ECHO {
+       if (s.total_ops != 0) j["total_ops"] = s.total_ops;
+     }}},
     {"run-until-complete", kStop, "", "address every block of the working set exactly once (the default stop)",
      APPLY { job.spec().run_until_complete = flag_value(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop"}},
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop", .echo = ECHO {
+       if (s.run_until_complete) j["run_until_complete"] = true;
+     }}},
 
     // Metadata workloads (docs/metadata.md).
     {"md-phases", kMetadata, "LIST",
@@ -429,62 +591,88 @@ const std::vector<JobOption> kOptions = {
      "read, write, list, rename, file-remove, tree-remove, mix, and on the items as directories dir-create, dir-stat, "
      "dir-rename, dir-remove (e.g. tree-create,file-create,stat,file-remove,tree-remove)",
      APPLY { job.spec().metadata.phases = MetadataSpec::parse_phases(label, text); },
-     {.refused_by = kReplayJobs}},
+     {.refused_by = kReplayJobs, .echo = ECHO {
+       if (s.metadata.active()) j["metadata"] = s.metadata.to_json();
+     }}},
     {"md-items", kMetadata, "N", "files (and item directories) per directory of each worker's tree (mdtest -I)",
-     APPLY { job.spec().metadata.items = static_cast<uint32_t>(parse_count(label, text, 0, 10'000'000)); }},
-    {"md-depth", kMetadata, "N", "levels of directories in each tree, the top one included (default 1; mdtest -z N-1)",
-     APPLY { job.spec().metadata.depth = static_cast<uint32_t>(parse_count(label, text, 0, 32)); }},
-    {"md-branching", kMetadata, "N", "subdirectories of each directory above the deepest level (default 1; mdtest -b)",
-     APPLY { job.spec().metadata.branching = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); }},
+     APPLY { job.spec().metadata.items = static_cast<uint32_t>(parse_count(label, text, 0, 10'000'000)); },
+     {.echoed_by = "md-phases"}},
+    {"md-depth", kMetadata, "N", "levels of directories in each tree, the top one included (mdtest -z N-1)",
+     APPLY { job.spec().metadata.depth = static_cast<uint32_t>(parse_count(label, text, 0, 32)); },
+     {.default_value = "1", .echoed_by = "md-phases"}},
+    {"md-branching", kMetadata, "N", "subdirectories of each directory above the deepest level (mdtest -b)",
+     APPLY { job.spec().metadata.branching = static_cast<uint32_t>(parse_count(label, text, 1, 100000)); },
+     {.default_value = "1", .echoed_by = "md-phases"}},
     {"md-shared-dir", kMetadata, "", "one tree under TARGET for every worker and rank (mdtest without -u); default: one tree each",
-     APPLY { job.spec().metadata.shared_dir = flag_value(text, label); }},
+     APPLY { job.spec().metadata.shared_dir = flag_value(text, label); },
+     {.echoed_by = "md-phases"}},
     {"md-leaf-only", kMetadata, "", "files only in the deepest level of the tree (mdtest -L)",
-     APPLY { job.spec().metadata.leaf_only = flag_value(text, label); }},
-    {"md-file-size", kMetadata, "SIZE", "bytes file-create and write put in each file (default 0; mdtest -w)",
-     APPLY { job.spec().metadata.file_bytes = parse_size(label, text); }},
+     APPLY { job.spec().metadata.leaf_only = flag_value(text, label); },
+     {.echoed_by = "md-phases"}},
+    {"md-file-size", kMetadata, "SIZE", "bytes file-create and write put in each file (mdtest -w)",
+     APPLY { job.spec().metadata.file_bytes = parse_size(label, text); },
+     {.default_value = "0", .echoed_by = "md-phases"}},
     {"md-read-size", kMetadata, "SIZE", "bytes the read phase reads of each file (default: --md-file-size; mdtest -e)",
-     APPLY { job.spec().metadata.read_bytes = parse_size(label, text); }},
+     APPLY { job.spec().metadata.read_bytes = parse_size(label, text); },
+     {.echoed_by = "md-phases"}},
     {"md-mix", kMetadata, "OP:W,...", "the ops of the mix phase and their weights, e.g. stat:70,read_file:20,create:10",
-     APPLY { job.spec().metadata.mix = MetadataSpec::parse_mix(label, text); }},
+     APPLY { job.spec().metadata.mix = MetadataSpec::parse_mix(label, text); },
+     {.echoed_by = "md-phases"}},
     {"md-fsync", kMetadata, "", "fsync each file before closing it in file-create and write",
-     APPLY { job.spec().metadata.fsync = flag_value(text, label); }},
+     APPLY { job.spec().metadata.fsync = flag_value(text, label); },
+     {.echoed_by = "md-phases"}},
     {"md-stride", kMetadata, "N",
      "stat, read and remove another worker's items (mdtest -N): worker w works on those of worker "
-     "(w + k*N) % workers, k = 1 for stat, 2 for read, 3 for file-remove; 0 (default): its own",
-     APPLY { job.spec().metadata.stride = static_cast<uint32_t>(parse_count(label, text, 0, 1'000'000)); }},
+     "(w + k*N) % workers, k = 1 for stat, 2 for read, 3 for file-remove; 0: its own",
+     APPLY { job.spec().metadata.stride = static_cast<uint32_t>(parse_count(label, text, 0, 1'000'000)); },
+     {.default_value = "0", .echoed_by = "md-phases"}},
     {"md-allow-nonempty", kMetadata, "", "let tree-create work in a TARGET that already holds other entries",
-     APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); }},
+     APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); },
+     {.echoed_by = "md-phases"}},
 
     // Engine.
-    {"engine", kEngines, "NAME|PATH", "IO engine: a name from --list-engines or a path to a .so (default sync)",
+    {"engine", kEngines, "NAME|PATH", "IO engine: a name from --list-engines or a path to a .so",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not an engine; see iopulse --list-engines", label));
        job.spec().engine = text;
      },
-     {.scope = OptionScope::kEngine}},
+     {.scope = OptionScope::kEngine, .default_value = "sync", .echo = ECHO {
+       j["engine"] = s.engine;
+       nlohmann::json options = nlohmann::json::object();
+       for (const auto& [name, value] : s.engine_options) options[name] = value;
+       j["engine_options"] = options;
+     }}},
     {"plugin-dir", kEngines, "DIR", "also look for engine plugins in this directory (repeatable)",
      APPLY { job.spec().plugin_dirs.push_back(text); },
-     {.scope = OptionScope::kEngine}},
+     {.scope = OptionScope::kEngine, .echo = ECHO {
+       if (!s.plugin_dirs.empty()) j["plugin_dirs"] = s.plugin_dirs;
+     }}},
 
     // Behaviour and output.
     {"continue-on-error", kVerification, "", "count IO errors and keep going instead of stopping at the first",
      APPLY { job.spec().continue_on_error = flag_value(text, label); },
-     {.scope = OptionScope::kErrors}},
+     {.scope = OptionScope::kErrors, .echo = ECHO {
+       j["continue_on_error"] = s.continue_on_error;
+     }}},
     {"write-iolog", kReplay, "FILE",
      "record every IO of the run (time, worker, op, file, offset, length, latency, result) in FILE, IOPulse's binary "
      "iolog (docs/replay.md; print or convert it with iopulse iolog FILE)",
      APPLY { job.spec().write_iolog = file_name(text, label); },
-     {.refused_by = kMetadataJobs}},
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (!s.write_iolog.empty()) j["write_iolog"] = s.write_iolog;
+     }}},
     {"json-output", kOutputs, "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); },
      {.scope = OptionScope::kOutputs}},
-    {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval (default 1s)",
+    {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval",
      APPLY {
        const uint64_t ns = parse_duration_ns(label, text);
        if (ns < 10'000'000) throw UsageError(fmt::format("{}: '{}' is too short; accepted: 10ms or more", label, text));
        job.spec().stats_interval_ns = ns;
      },
-     {.scope = OptionScope::kOutputs}},
+     {.scope = OptionScope::kOutputs, .default_value = "1s", .echo = ECHO {
+       j["stats_interval_ns"] = s.stats_interval_ns;
+     }}},
     {"timeseries-output", kTimeSeries, "FILE", "stream the time series to this JSON Lines file (- for standard output)",
      APPLY { job.spec().timeseries_output = file_name(text, label); },
      {.scope = OptionScope::kOutputs}},
@@ -516,22 +704,24 @@ const std::vector<JobOption> kOptions = {
      {.scope = OptionScope::kOutputs}},
     {"heatmap", kOutputs, "", "count accesses per region of the target; report coverage and rewrites",
      APPLY { job.spec().heatmap = flag_value(text, label); },
-     {.scope = OptionScope::kOutputs, .refused_by = kMetadataJobs}},
+     {.scope = OptionScope::kOutputs, .refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.heatmap) j["heatmap_buckets"] = s.heatmap_buckets;
+     }}},
     {"heatmap-buckets", kOutputs, "N", "regions of the heatmap (default 100)",
      APPLY {
        job.spec().heatmap = true;
        job.spec().heatmap_buckets = static_cast<uint32_t>(parse_count(label, text, 1, 100000));
      },
-     {.scope = OptionScope::kOutputs}},
+     {.scope = OptionScope::kOutputs, .echoed_by = "heatmap"}},
     {"prometheus-port", kOutputs, "PORT", "serve live metrics at http://BIND:PORT/metrics",
      APPLY { job.spec().prometheus_port = static_cast<uint16_t>(parse_count(label, text, 1, 65535)); },
      {.scope = OptionScope::kOutputs}},
-    {"prometheus-bind", kOutputs, "ADDRESS", "address the metrics server binds to (default 127.0.0.1)",
+    {"prometheus-bind", kOutputs, "ADDRESS", "address the metrics server binds to",
      APPLY {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not an address", label));
        job.spec().prometheus_bind = text;
      },
-     {.scope = OptionScope::kOutputs}},
+     {.scope = OptionScope::kOutputs, .default_value = "127.0.0.1"}},
     {"job-name", kOutputs, "NAME", "name of the run in the results and the metrics (job_name label)",
      APPLY {
        if (text.empty() || text.find_first_of("\n\r") != std::string::npos) {
@@ -539,13 +729,16 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().job_name = text;
      },
-     {.scope = OptionScope::kOutputs}},
+     {.scope = OptionScope::kOutputs, .echo = ECHO {
+       if (!s.job_name.empty()) j["job_name"] = s.job_name;
+     }}},
     {"quiet", kOutputs, "", "no live progress line",
      APPLY { job.spec().quiet = flag_value(text, label); },
      {.scope = OptionScope::kOutputs}},
 };
 
 #undef APPLY
+#undef ECHO
 
 // Combinations that cannot run, checked once every option is known.
 void check_combinations(const JobSpec& spec) {
@@ -759,6 +952,14 @@ const JobOption* find_job_option(std::string_view name) {
     if (o.name == name) return &o;
   }
   return nullptr;
+}
+
+nlohmann::json job_config(const JobSpec& spec) {
+  nlohmann::json config = nlohmann::json::object();
+  for (const JobOption& o : kOptions) {
+    if (o.rules.echo != nullptr) o.rules.echo(spec, config);
+  }
+  return config;
 }
 
 void JobSpecBuilder::apply(std::string_view name, const std::string& text, const std::string& label) {

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "job/job_spec.h"
 
 namespace iopulse {
@@ -59,9 +61,13 @@ enum OptionRefusal : uint8_t {
   kReplayJobs = 1 << 1,    // the trace of --replay says what each IO does, where and when
 };
 
+// Writes an option's setting into the results' `config` object (the job as
+// it ran): the keys it owns, from the JobSpec field its apply() sets.
+using OptionEcho = void (*)(const JobSpec& spec, nlohmann::json& config);
+
 // What the option table says about an option beyond parsing it: each rule
-// is read where it applies (the job file, the builder's checks), never
-// kept again in a list of names.
+// is read where it applies (the job file, the builder's checks, --help, the
+// results' echo of the job), never kept again in a list of names.
 struct OptionRules {
   OptionScope scope = OptionScope::kPhase;
   uint8_t refused_by = 0;  // OptionRefusal bits
@@ -69,6 +75,16 @@ struct OptionRules {
   // file (a phase's total-ops replaces the global duration rather than
   // adding a second stop condition); empty: only the option itself.
   std::string_view replaces = {};
+  // The value the job has when the option is not given, as option text
+  // ("1", "4k", "sleep"): --help and iopulse(1) show it, and applying it to
+  // a fresh job leaves the job unchanged (a unit test applies every one).
+  // Empty: no default of that form (the help text says what happens).
+  std::string_view default_value = {};
+  // Its part of the job's echo in the results.  Null only for an option
+  // whose setting another option's echo writes (echoed_by names it) or one
+  // of scope kOutputs (where results go is not part of the job measured).
+  OptionEcho echo = nullptr;
+  std::string_view echoed_by = {};
 };
 
 struct JobOption {
@@ -88,6 +104,10 @@ struct JobOption {
 // Every job option, in the order --help shows them.
 const std::vector<JobOption>& job_options();
 const JobOption* find_job_option(std::string_view name);
+
+// The job as JSON (the `config` member of the results): every option's
+// echo (OptionRules::echo) applied to `spec`.
+nlohmann::json job_config(const JobSpec& spec);
 
 // Accumulates options into a JobSpec and checks the combination at the end.
 class JobSpecBuilder {

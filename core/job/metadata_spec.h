@@ -84,6 +84,7 @@ const MetaPhaseInfo& info(MetaPhase phase);
 struct MetaMixEntry {
   OpKind kind;
   uint32_t weight;
+  bool operator==(const MetaMixEntry&) const = default;
 };
 
 struct MetadataSpec {
@@ -106,6 +107,7 @@ struct MetadataSpec {
   }
 
   bool active() const { return !phases.empty(); }
+  bool operator==(const MetadataSpec&) const = default;
   // Parses "file-create,stat,file-remove"; throws UsageError naming `label`.
   static std::vector<MetaPhase> parse_phases(std::string_view label, const std::string& text);
   // Parses "stat:70,read:20,create:10"; throws UsageError naming `label`.

@@ -40,6 +40,7 @@ struct SteadyStateSpec {
   // Parses "METRIC:LIMIT"; throws UsageError naming `label` and what is
   // accepted.
   static SteadyStateSpec parse(const std::string& text, const std::string& label);
+  bool operator==(const SteadyStateSpec&) const = default;
 };
 
 }  // namespace iopulse

@@ -338,11 +338,11 @@ TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].name, b[i].name);
-    EXPECT_EQ(a[i].spec.to_json(), b[i].spec.to_json());
+    EXPECT_EQ(job_config(a[i].spec), job_config(b[i].spec));
     ASSERT_EQ(a[i].groups.size(), b[i].groups.size());
     for (size_t g = 0; g < a[i].groups.size(); ++g) {
       EXPECT_EQ(a[i].groups[g].first, b[i].groups[g].first);
-      EXPECT_EQ(a[i].groups[g].second.to_json(), b[i].groups[g].second.to_json());
+      EXPECT_EQ(job_config(a[i].groups[g].second), job_config(b[i].groups[g].second));
     }
   }
 }

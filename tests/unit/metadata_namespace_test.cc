@@ -79,7 +79,7 @@ TEST(MetadataOptions, PhasesMixAndShape) {
   ASSERT_EQ(s.metadata.phases.size(), 3u);
   EXPECT_EQ(s.metadata.phases[2], MetaPhase::kMix);
   EXPECT_EQ(s.metadata.mix_string(), "stat:70,read_file:20,create:10");
-  EXPECT_EQ(s.to_json()["metadata"]["items"], 7);
+  EXPECT_EQ(job_config(s)["metadata"]["items"], 7);
 }
 
 TEST(MetadataOptions, RefusedCombinationsNameTheOption) {

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// The option table as the one source of each option's default and of its
+// echo in the results: a default applied to a job leaves the job as it was
+// (compared field by field), and every setting an option changes shows in
+// the job's echo.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "job/job_options.h"
+#include "job/usage_error.h"
+
+namespace iopulse {
+namespace {
+
+using Given = std::vector<std::pair<std::string, std::string>>;
+
+// Options an option needs beside it to be accepted at all (--io-priority-
+// percent is refused without --io-priority), given to both jobs compared.
+const std::map<std::string, Given>& companions() {
+  static const std::map<std::string, Given> m = {
+      {"io-priority-percent", {{"io-priority", "be:2"}}},
+      {"think-every", {{"think-time", "1ms"}}},
+      {"think-mode", {{"think-time", "1ms"}}},
+      {"think-adaptive-percent", {{"think-time", "1ms"}}},
+      {"rate-per-worker", {{"rate-iops", "100"}}},
+      {"dir-depth", {{"total-files", "8"}}},
+      {"dir-width", {{"total-files", "8"}}},
+      {"file-prefix", {{"num-files", "2"}}},
+      {"distribution", {{"random", ""}}},
+      {"zipf-theta", {{"random", ""}, {"distribution", "zipf"}}},
+      {"pareto-h", {{"random", ""}, {"distribution", "pareto"}}},
+      {"gaussian-stddev", {{"random", ""}, {"distribution", "gaussian"}, {"gaussian-stddev", "0.1"}}},
+      {"gaussian-center", {{"random", ""}, {"distribution", "gaussian"}, {"gaussian-stddev", "0.1"}}},
+      {"hot-spot-scatter", {{"random", ""}, {"distribution", "zipf"}}},
+      {"replay-speed", {{"replay", "trace.iolog"}}},
+      {"replay-workers", {{"replay", "trace.iolog"}}},
+      {"replay-redirect", {{"replay", "trace.iolog"}}},
+      {"replay-scale", {{"replay", "trace.iolog"}}},
+      {"replay-align", {{"replay", "trace.iolog"}}},
+      {"dedupe-working-set", {{"dedupe-percent", "50"}}},
+      {"dedupe-unit", {{"dedupe-percent", "50"}}},
+      {"steady-state", {{"steady-state", "iops:10%"}, {"steady-state-duration", "5s"}}},
+      {"md-mix", {{"md-phases", "file-create,mix"}, {"md-mix", "stat:100"}}},
+      {"steady-state-duration", {{"steady-state", "iops:10%"}, {"steady-state-duration", "3s"}}},
+      {"steady-state-ramp", {{"steady-state", "iops:10%"}, {"steady-state-duration", "5s"}}},
+      {"verify-journal", {{"verify", ""}}},
+      {"prometheus-bind", {{"prometheus-port", "9100"}}},
+      {"allow-mounted-writes", {{"allow-device-writes", ""}}},
+      {"trim-write", {{"trim-percent", "10"}}},
+      {"fsync-every", {{"write-percent", "50"}}},
+      {"fdatasync-every", {{"write-percent", "50"}}},
+      {"io-flags", {{"write-percent", "50"}}},
+  };
+  return m;
+}
+// Options of a metadata job, given with --md-phases and --md-items.
+bool metadata_option(std::string_view name) { return name.starts_with("md-"); }
+
+// A value other than the default, for the echo check.
+const std::map<std::string, std::string>& samples() {
+  static const std::map<std::string, std::string> m = {
+      {"target", "/elsewhere"}, {"file-size", "8k"}, {"file-distribution", "partitioned"},
+      {"layout-manifest", "files.txt"}, {"export-layout-manifest", "out.txt"}, {"file-prefix", "data"},
+      {"block-size", "8k"}, {"read-block-size", "8k"}, {"write-block-size", "4k:50,8k:50"},
+      {"submit-batch", "2"}, {"read-percent", "30"}, {"write-percent", "30"}, {"trim-percent", "10"},
+      {"distribution", "zipf"}, {"zipf-theta", "2"}, {"pareto-h", "0.5"}, {"gaussian-stddev", "0.2"},
+      {"gaussian-center", "0.3"}, {"seed", "7"}, {"replay", "trace.iolog"}, {"replay-speed", "2"},
+      {"replay-workers", "threads"}, {"replay-redirect", "/tmp/iopulse-option-table"}, {"replay-scale", "fit"},
+      {"replay-align", "4k"}, {"io-priority", "rt:1"}, {"io-priority-percent", "50"}, {"io-flags", "fua"},
+      {"think-time", "1ms"}, {"stop-timeout", "3s"}, {"think-mode", "spin"}, {"think-every", "3"},
+      {"think-adaptive-percent", "20"}, {"rate-iops", "100"}, {"rate-bw", "1M"}, {"fadvise", "random"},
+      {"lock-mode", "range"}, {"cpu-cores", "0"}, {"numa-zones", "0"}, {"verify-journal", "journal"}, {"buffer-pattern", "0x5a"},
+      {"compress-percent", "50"}, {"dedupe-percent", "50"}, {"dedupe-unit", "8k"}, {"dedupe-working-set", "5"},
+      {"duration", "2s"}, {"steady-state", "bw:5%"}, {"steady-state-duration", "5s"},
+      {"steady-state-ramp", "1s"}, {"total-bytes", "1M"}, {"total-ops", "10"}, {"md-phases", "file-create,stat"},
+      {"md-items", "3"}, {"md-depth", "2"}, {"md-branching", "2"}, {"md-file-size", "4k"},
+      {"md-read-size", "1k"}, {"md-mix", "stat:50,create:50"}, {"md-stride", "1"}, {"engine", "null"},
+      {"plugin-dir", "/plugins"}, {"write-iolog", "io.log"}, {"stats-interval", "2s"},
+      {"heatmap-buckets", "10"}, {"job-name", "nightly"}, {"num-files", "2"}, {"total-files", "8"},
+      {"dir-depth", "2"}, {"dir-width", "2"}, {"threads", "2"}, {"queue-depth", "2"}, {"fsync-every", "2"},
+      {"fdatasync-every", "2"},
+  };
+  return m;
+}
+
+JobSpec build(const std::string& name, const Given& with) {
+  JobSpecBuilder b;
+  b.apply("target", "/tmp/iopulse-option-table", "target");
+  if (metadata_option(name)) {
+    b.apply("md-phases", "file-create", "--md-phases");
+    b.apply("md-items", "1", "--md-items");
+  }
+  auto it = companions().find(name);
+  if (it != companions().end()) {
+    for (const auto& [option, text] : it->second) b.apply(option, text, "--" + option);
+  }
+  for (const auto& [option, text] : with) b.apply(option, text, "--" + option);
+  return b.build();
+}
+
+TEST(JobOptionTable, EveryDefaultLeavesTheJobAsItWas) {
+  int defaults = 0;
+  for (const JobOption& o : job_options()) {
+    if (o.rules.default_value.empty()) continue;
+    ++defaults;
+    const std::string name(o.name);
+    try {
+      EXPECT_TRUE(build(name, {}) == build(name, {{name, std::string(o.rules.default_value)}}))
+          << "--" << name << " " << o.rules.default_value << " is not the job's value without it";
+    } catch (const UsageError& e) {
+      ADD_FAILURE() << "--" << name << " " << o.rules.default_value << ": " << e.what();
+    }
+  }
+  EXPECT_GT(defaults, 20);
+}
+
+TEST(JobOptionTable, EveryOptionIsEchoedOrSaysWhoEchoesIt) {
+  for (const JobOption& o : job_options()) {
+    if (o.rules.echo != nullptr) continue;
+    if (!o.rules.echoed_by.empty()) {
+      const JobOption* by = find_job_option(o.rules.echoed_by);
+      ASSERT_NE(by, nullptr) << o.name << " echoed_by " << o.rules.echoed_by;
+      EXPECT_NE(by->rules.echo, nullptr) << o.name << " echoed_by " << o.rules.echoed_by << ", which echoes nothing";
+      continue;
+    }
+    EXPECT_EQ(o.rules.scope, OptionScope::kOutputs) << "--" << o.name << " has no echo in the results";
+  }
+}
+
+TEST(JobOptionTable, EverySettingAnOptionChangesShowsInTheEcho) {
+  for (const JobOption& o : job_options()) {
+    if (o.rules.echo == nullptr && o.rules.echoed_by.empty()) continue;
+    const std::string name(o.name);
+    auto it = samples().find(name);
+    const std::string value = it != samples().end() ? it->second : std::string();  // a flag: given
+    try {
+      const JobSpec base = build(name, {});
+      const JobSpec changed = build(name, {{name, value}});
+      EXPECT_FALSE(base == changed) << "--" << name << " " << value << " changes nothing (pick another sample)";
+      EXPECT_NE(job_config(base), job_config(changed)) << "--" << name << " " << value << " is not in the echo";
+    } catch (const UsageError& e) {
+      ADD_FAILURE() << "--" << name << " " << value << ": " << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace iopulse
