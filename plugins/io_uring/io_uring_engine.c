@@ -18,15 +18,33 @@
  *
  * The ring is created with the most useful setup flags the kernel accepts,
  * tried in turn and dropped on EINVAL:
- *   SUBMIT_ALL | SINGLE_ISSUER | DEFER_TASKRUN  (6.1: completion work runs
- *       only when this thread reaps, which fits one instance per thread)
+ *   SUBMIT_ALL | SINGLE_ISSUER | DEFER_TASKRUN | TASKRUN_FLAG
+ *       (6.1: completion work runs only when this thread enters the kernel,
+ *       which fits one instance per thread; the kernel says in the SQ
+ *       ring's flags when such work is queued, IORING_SQ_TASKRUN)
+ *   SUBMIT_ALL | SINGLE_ISSUER | DEFER_TASKRUN
  *   SUBMIT_ALL | COOP_TASKRUN                   (5.19)
  *   none
  * With sqpoll the kernel thread is the issuer, so only SUBMIT_ALL is tried.
- * With DEFER_TASKRUN (and with iopoll but no sqpoll) completions appear
- * only when the thread enters the kernel with GETEVENTS: submit() always
- * asks for events in the same enter, liburing's wait functions do it, and a
- * non-waiting reap() enters once when it finds nothing.
+ *
+ * Reaping.  With DEFER_TASKRUN (and with iopoll but no sqpoll) completions
+ * appear only when this thread enters the kernel with GETEVENTS: submit()
+ * always asks for events in the same enter, and liburing's wait functions
+ * do.  A reap() that does not wait (timeout 0, as the completion fd's reader
+ * calls it) enters only when completions may be held back:
+ *   - with TASKRUN_FLAG, while IORING_SQ_TASKRUN (or CQ_OVERFLOW) is set or
+ *     SQEs are left unsubmitted, a few times at most; should work still be
+ *     queued then, it signals the completion fd itself.  The kernel sets
+ *     IORING_SQ_TASKRUN when it queues completion work on an empty list
+ *     (the moment it signals the completion fd) and when a run leaves work
+ *     behind (it runs at most 20 items per enter), and clears it as a run
+ *     starts, so a reap that returns with the flag clear leaves nothing that
+ *     the completion fd will not announce (engine.h, completion_fd()).  A
+ *     submit's enter has usually run the work already: then the reap reads
+ *     the CQ ring and makes no system call, as fio's does;
+ *   - without TASKRUN_FLAG (it cannot tell), and with iopoll (only polling
+ *     finds completions), once, whenever it returns fewer than asked for.
+ * The instance report says which rule is in effect ("nonwaiting-reap").
  *
  * IOs the engine refuses before the kernel sees them (a bad file handle, an
  * unknown or unsupported op) still count as accepted and complete with
@@ -213,6 +231,9 @@ struct iop_engine {
   bool reap_must_enter;  /* DEFER_TASKRUN, or IOPOLL without SQPOLL:
                             completions appear only when this thread enters
                             with GETEVENTS */
+  bool sees_taskrun;     /* DEFER_TASKRUN with TASKRUN_FLAG (no IOPOLL
+                            polled by this thread): IORING_SQ_TASKRUN says
+                            when completion work is queued */
   bool iopoll;           /* the ring has IORING_SETUP_IOPOLL */
   bool poll_for_completions; /* IOPOLL without SQPOLL: this thread polls */
   bool fixed_buffers;
@@ -230,7 +251,7 @@ struct iop_engine {
 
   int event_fd;
   uint64_t caps; /* what this instance really does (see the top) */
-  iop_setting settings[8];
+  iop_setting settings[9];
   uint32_t num_settings;
   char setup_text[160];
   char sq_text[16];
@@ -285,6 +306,7 @@ static void describe_flags(unsigned flags, char *out, size_t len) {
       {IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN"},
       {IORING_SETUP_SINGLE_ISSUER, "SINGLE_ISSUER"},
       {IORING_SETUP_DEFER_TASKRUN, "DEFER_TASKRUN"},
+      {IORING_SETUP_TASKRUN_FLAG, "TASKRUN_FLAG"},
   };
   size_t used = 0;
   out[0] = '\0';
@@ -360,6 +382,8 @@ static unsigned sq_entries(uint32_t queue_depth, bool sqpoll) {
  * the file).  `base` holds the flags the options demand. */
 static int create_ring(iop_engine *e, const iop_engine_config *config, unsigned base) {
   static const unsigned modern[] = {
+      IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+          IORING_SETUP_TASKRUN_FLAG,
       IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
       IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN,
       0,
@@ -409,6 +433,12 @@ static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registere
   if (e->fixed_buffers) e->settings[n++] = (iop_setting){"fixed-buffers", "on"};
   e->settings[n++] =
       (iop_setting){"ring-fd", ring_fd_registered ? "registered" : "not registered"};
+  /* When a reap() that does not wait enters the kernel (see the top). */
+  e->settings[n++] = (iop_setting){
+      "nonwaiting-reap", e->poll_for_completions ? "polls the device"
+                         : e->sees_taskrun       ? "enters while the kernel flags work (IORING_SQ_TASKRUN)"
+                         : e->reap_must_enter    ? "enters when it returns fewer than asked"
+                                                 : "reads the CQ ring only"};
   if (e->meta.caps != 0) {
     uring_meta_describe(e->meta.caps, e->meta_async_text, sizeof e->meta_async_text,
                         e->meta_sync_text, sizeof e->meta_sync_text);
@@ -471,6 +501,9 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
   e->poll_for_completions = iopoll && !sqpoll;
   e->reap_must_enter =
       (e->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0 || e->poll_for_completions;
+  e->sees_taskrun = !e->poll_for_completions &&
+                    (e->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0 &&
+                    (e->setup_flags & IORING_SETUP_TASKRUN_FLAG) != 0;
   /* Lets io_uring_enter() skip the ring's fd lookup; optional (5.18). */
   const bool ring_fd_registered = io_uring_register_ring_fd(&e->ring) == 1;
   /* An iopoll ring takes only polled reads and writes. */
@@ -947,6 +980,56 @@ static int32_t poll_completions(iop_engine *e, iop_cqe *out, uint32_t got, uint3
   }
 }
 
+/* Enters this many times at most in one reap() that does not wait. */
+#define URING_MAX_NONWAITING_ENTERS 4u
+
+/* With sees_taskrun: whether completions may be held back until this thread
+ * enters the kernel: completion work is queued (IORING_SQ_TASKRUN), CQEs
+ * wait for room (IORING_SQ_CQ_OVERFLOW; cannot happen while in_flight <=
+ * the SQ size, checked all the same), or SQEs a submit left behind wait to
+ * be submitted.  A load of the SQ ring's flags (and of its head); no system
+ * call. */
+static inline bool kernel_holds_completions(const iop_engine *e) {
+  const unsigned kflags = __atomic_load_n(e->ring.sq.kflags, __ATOMIC_ACQUIRE);
+  return (kflags & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) != 0 ||
+         io_uring_sq_ready(&e->ring) > 0;
+}
+
+/* One enter that runs this thread's completion work (and polls, with
+ * iopoll) without waiting; SQEs left behind go with it. */
+static inline int enter_for_completions(iop_engine *e) {
+  return io_uring_sq_ready(&e->ring) > 0 ? io_uring_submit_and_get_events(&e->ring)
+                                         : io_uring_get_events(&e->ring);
+}
+
+/* The part of a reap() that does not wait, on a ring whose completions
+ * appear only when this thread enters (reap_must_enter), once the CQEs
+ * already posted are in `out[0, got)`: enters for more by the rule at the
+ * top of the file, copying what each enter posts (through the metadata
+ * path when `with_metadata`).  Returns the new `got`, or -errno when
+ * nothing was reaped and entering failed. */
+static inline int32_t reap_without_waiting(iop_engine *e, iop_cqe *out, uint32_t got,
+                                           uint32_t max, bool with_metadata) {
+  const uint32_t rounds = e->sees_taskrun ? URING_MAX_NONWAITING_ENTERS : 1u;
+  for (uint32_t round = 0; round < rounds && got < max && e->in_flight > got; round++) {
+    if (e->sees_taskrun && !kernel_holds_completions(e)) return (int32_t)got;
+    int rc = enter_for_completions(e);
+    got += with_metadata ? copy_cqes_with_metadata(e, out + got, max - got)
+                         : copy_cqes(e, out + got, max - got);
+    if (rc < 0) {
+      if (got == 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) return rc;
+      break;
+    }
+  }
+  /* Work still queued behind what was reaped (a stream of completions kept
+   * the kernel busy, or entering failed): the completion fd may stay silent
+   * for it, so signal it here. */
+  if (e->sees_taskrun && got < max && e->in_flight > got && e->event_fd >= 0 &&
+      kernel_holds_completions(e))
+    (void)eventfd_write(e->event_fd, 1);
+  return (int32_t)got;
+}
+
 /* reap() while metadata ops are in flight (or the texts of the last reap's
  * are held).  A metadata op may need several chains, each one CQE, before
  * it completes, so this waits again until min_wait IOs have completed or
@@ -988,10 +1071,10 @@ __attribute__((noinline)) static int32_t reap_with_metadata(iop_engine *e, iop_c
       }
     }
   } else if (got < max && e->in_flight > got && e->reap_must_enter && (got == 0 || timeout_ns == 0)) {
-    /* As in uring_reap(): timeout 0 enters even behind posted CQEs. */
-    int rc = io_uring_get_events(&e->ring);
-    got += copy_cqes_with_metadata(e, out + got, max - got);
-    if (rc < 0 && got == 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) return rc;
+    /* As in uring_reap(). */
+    const int32_t rc = reap_without_waiting(e, out, got, max, true);
+    if (rc < 0) return rc;
+    got = (uint32_t)rc;
   }
   /* Chains queued while reaping go to the kernel now. */
   if (io_uring_sq_ready(&e->ring) > 0) (void)io_uring_submit(&e->ring);
@@ -1032,13 +1115,13 @@ static int32_t uring_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t mi
   } else if (got < max && e->in_flight > got && e->reap_must_enter && (got == 0 || timeout_ns == 0)) {
     /* Not waiting, but completions may sit as deferred work (DEFER_TASKRUN)
      * or on the device (IOPOLL) until this thread enters the kernel.  A
-     * reap with timeout 0 (the completion fd's reader) enters even when the
-     * CQ ring held some: the kernel signals the eventfd only when deferred
-     * work is queued on an empty list, so work left queued behind CQEs a
-     * submit() posted would never wake the reader again. */
-    int rc = io_uring_get_events(&e->ring);
-    got += copy_cqes(e, out + got, max - got);
-    if (rc < 0 && got == 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) return rc;
+     * reap with timeout 0 (the completion fd's reader) must not return
+     * fewer than `max` while work the kernel will not signal again is
+     * queued (it signals the eventfd only when work is queued on an empty
+     * list): the rule at the top of the file. */
+    const int32_t rc = reap_without_waiting(e, out, got, max, false);
+    if (rc < 0) return rc;
+    got = (uint32_t)rc;
   }
   return finish_reap(e, (int32_t)got);
 }

@@ -16,12 +16,12 @@
 namespace iopulse {
 namespace {
 
-using Given = std::vector<std::pair<std::string, std::string>>;
+using OptionTexts = std::vector<std::pair<std::string, std::string>>;
 
 // Options an option needs beside it to be accepted at all (--io-priority-
 // percent is refused without --io-priority), given to both jobs compared.
-const std::map<std::string, Given>& companions() {
-  static const std::map<std::string, Given> m = {
+const std::map<std::string, OptionTexts>& option_companions() {
+  static const std::map<std::string, OptionTexts> m = {
       {"io-priority-percent", {{"io-priority", "be:2"}}},
       {"think-every", {{"think-time", "1ms"}}},
       {"think-mode", {{"think-time", "1ms"}}},
@@ -58,10 +58,10 @@ const std::map<std::string, Given>& companions() {
   return m;
 }
 // Options of a metadata job, given with --md-phases and --md-items.
-bool metadata_option(std::string_view name) { return name.starts_with("md-"); }
+bool is_metadata_option(std::string_view name) { return name.starts_with("md-"); }
 
 // A value other than the default, for the echo check.
-const std::map<std::string, std::string>& samples() {
+const std::map<std::string, std::string>& option_samples() {
   static const std::map<std::string, std::string> m = {
       {"target", "/elsewhere"}, {"file-size", "8k"}, {"file-distribution", "partitioned"},
       {"layout-manifest", "files.txt"}, {"export-layout-manifest", "out.txt"}, {"file-prefix", "data"},
@@ -87,15 +87,15 @@ const std::map<std::string, std::string>& samples() {
   return m;
 }
 
-JobSpec build(const std::string& name, const Given& with) {
+JobSpec table_job(const std::string& name, const OptionTexts& with) {
   JobSpecBuilder b;
   b.apply("target", "/tmp/iopulse-option-table", "target");
-  if (metadata_option(name)) {
+  if (is_metadata_option(name)) {
     b.apply("md-phases", "file-create", "--md-phases");
     b.apply("md-items", "1", "--md-items");
   }
-  auto it = companions().find(name);
-  if (it != companions().end()) {
+  auto it = option_companions().find(name);
+  if (it != option_companions().end()) {
     for (const auto& [option, text] : it->second) b.apply(option, text, "--" + option);
   }
   for (const auto& [option, text] : with) b.apply(option, text, "--" + option);
@@ -109,7 +109,7 @@ TEST(JobOptionTable, EveryDefaultLeavesTheJobAsItWas) {
     ++defaults;
     const std::string name(o.name);
     try {
-      EXPECT_TRUE(build(name, {}) == build(name, {{name, std::string(o.rules.default_value)}}))
+      EXPECT_TRUE(table_job(name, {}) == table_job(name, {{name, std::string(o.rules.default_value)}}))
           << "--" << name << " " << o.rules.default_value << " is not the job's value without it";
     } catch (const UsageError& e) {
       ADD_FAILURE() << "--" << name << " " << o.rules.default_value << ": " << e.what();
@@ -135,11 +135,11 @@ TEST(JobOptionTable, EverySettingAnOptionChangesShowsInTheEcho) {
   for (const JobOption& o : job_options()) {
     if (o.rules.echo == nullptr && o.rules.echoed_by.empty()) continue;
     const std::string name(o.name);
-    auto it = samples().find(name);
-    const std::string value = it != samples().end() ? it->second : std::string();  // a flag: given
+    auto it = option_samples().find(name);
+    const std::string value = it != option_samples().end() ? it->second : std::string();  // a flag: given
     try {
-      const JobSpec base = build(name, {});
-      const JobSpec changed = build(name, {{name, value}});
+      const JobSpec base = table_job(name, {});
+      const JobSpec changed = table_job(name, {{name, value}});
       EXPECT_FALSE(base == changed) << "--" << name << " " << value << " changes nothing (pick another sample)";
       EXPECT_NE(job_config(base), job_config(changed)) << "--" << name << " " << value << " is not in the echo";
     } catch (const UsageError& e) {
