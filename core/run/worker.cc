@@ -64,7 +64,8 @@ Worker::Worker(const WorkerSetup& setup)
       read_sizes_(setup.spec->read_sizes),
       write_sizes_(setup.spec->write_sizes),
       unit_(setup.spec->block_size),
-      seq_cursor_(assignment_.first_block) {
+      seq_cursor_(assignment_.first_block),
+      pacer_(PacingPlan::of(*setup.spec, uint64_t{setup.spec->threads} * setup.job_processes)) {
   const JobSpec& spec = *setup.spec;
   // One permutation for the whole region, keyed by the job's seed: workers
   // sharing a file walk disjoint rank ranges of the same permutation.
@@ -89,18 +90,6 @@ Worker::Worker(const WorkerSetup& setup)
   } else if (spec.fdatasync_every != 0) {
     sync_op_ = IOP_OP_FDATASYNC;
     sync_every_ = spec.fdatasync_every;
-  }
-  if (!spec.replay.empty() && spec.replay_speed > 0) {
-    // The trace's times on the open-loop schedule: the rate limiter's
-    // machinery (intended start, schedule lag) with the trace's due times.
-    rate_limited_ = true;
-    replay_ns_per_ns_ = 1.0 / spec.replay_speed;
-  }
-  if (spec.rate_iops != 0 || spec.rate_bw != 0) {
-    rate_limited_ = true;
-    const double share = spec.rate_per_worker ? 1.0 : 1.0 / (static_cast<double>(spec.threads) * setup.job_processes);
-    if (spec.rate_iops != 0) ns_per_io_ = 1e9 / (static_cast<double>(spec.rate_iops) * share);
-    if (spec.rate_bw != 0) ns_per_byte_ = 1e9 / (static_cast<double>(spec.rate_bw) * share);
   }
 }
 
@@ -345,7 +334,7 @@ void Worker::setup() {
 
 bool Worker::plain() const {
   const JobSpec& spec = *setup_.spec;
-  return !rate_limited_ && !iolog_ && !replay_ && !split_priority_ && spec.io_flags == 0 && spec.trim_percent == 0 &&
+  return !pacer_.scheduled() && !iolog_ && !replay_ && !split_priority_ && spec.io_flags == 0 && spec.trim_percent == 0 &&
          !spec.trim_write &&
          spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
          spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
@@ -421,11 +410,11 @@ void Worker::run_loop(uint64_t start_ns) {
   RunSignals& signals = *setup_.signals;
   const uint64_t deadline = spec.duration_ns != 0 ? start_ns + spec.duration_ns : UINT64_MAX;
   const uint32_t qd = setup_.queue_depth;
-  const bool think = !kPlain && (spec.think_time_ns != 0 || spec.think_adaptive_percent != 0);
-  const bool spin = spec.think_mode == ThinkMode::kSpin;
+  const bool think = !kPlain && pacer_.thinks();
+  const bool spin = pacer_.plan().think_spin;
   const bool verifying_reads = !kPlain && inflight_blocks_ != nullptr;
   const bool lock_mode_on = !kPlain && spec.lock_mode != LockMode::kNone && regions_.front().fd >= 0;
-  const bool rate_limited = !kPlain && rate_limited_;
+  const bool rate_limited = !kPlain && pacer_.scheduled();
   // The pool's arrays and the engine stay put while the loop runs; held in
   // locals they stay in registers across the calls into the engine.
   IoSlot* const slots = slots_;
@@ -447,14 +436,14 @@ void Worker::run_loop(uint64_t start_ns) {
   uint64_t drain_deadline = 0;  // once draining: when to give up on the engine
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
-  next_issue_ns_ = static_cast<double>(start_ns);
-  free_since_ns_ = start_ns;  // every slot is free
-  if (replay_ && rate_limited_) {
+  Pacer& pacer = pacer_;
+  if (replay_ && pacer.scheduled()) {
     // The first IO is due at its recorded time.
     const TraceRecord* first = replay_->front();
-    if (first != nullptr) next_issue_ns_ += static_cast<double>(first->time_ns) * replay_ns_per_ns_;
-    replay_next_due_ = next_issue_ns_;
+    pacer.start(start_ns, first != nullptr ? first->time_ns : 0);
     (void)replay_->take_stalled();
+  } else {
+    pacer.start(start_ns);
   }
 
   for (;;) {
@@ -476,9 +465,9 @@ void Worker::run_loop(uint64_t start_ns) {
           parked_ = -1;
         }
       }
-      if (kPlain || (t >= think_until_ns_ && parked_ < 0)) {
+      if (kPlain || (!pacer.thinking(t) && parked_ < 0)) {
         while (nfree > 0) {
-          if (rate_limited && next_issue_ns_ > static_cast<double>(t)) break;
+          if (rate_limited && !pacer.due(t)) break;
           // An iolog record for the IO, reserved in issue order; none free
           // while older records wait for IOs in flight: reap first.
           if (!kPlain && iolog_ && !iolog_->ready()) [[unlikely]] break;
@@ -553,8 +542,7 @@ void Worker::run_loop(uint64_t start_ns) {
     if (!submitting && inflight == 0) break;
 
     // When the next IO may start: after the think pause, on the schedule.
-    uint64_t wake_ns = kPlain ? 0 : think_until_ns_;
-    if (rate_limited) wake_ns = std::max(wake_ns, static_cast<uint64_t>(next_issue_ns_));
+    const uint64_t wake_ns = kPlain ? 0 : pacer.wake_ns();
     if (inflight == 0) {
       // Nothing in flight: wait for the pause or the schedule, then refill.
       if (wake_ns > now && wake_ns > monotonic_now_ns()) wait_until(std::min(wake_ns, deadline), spin && think);
@@ -642,12 +630,9 @@ void Worker::run_loop(uint64_t start_ns) {
         if (!kPlain && split_priority_ && slot.block != kNoBlock) {
           interval_->priority.record(slot.io.op, slot.io.ioprio != 0, slot.io.len, latency);
         }
-        if (think) last_latency_ns_ = latency;  // only adaptive think time reads it
-        if (rate_limited) {
-          intended_[static_cast<size_t>(op_kind_of(slot.io.op))].record(now - slot.intended_ns);
-          const uint64_t could_start = std::max(slot.intended_ns, slot.free_ns);
-          schedule_lag_.record(submit_ns > could_start ? submit_ns - could_start : 0);
-          if (replay_) replay_lag_.record(submit_ns > slot.intended_ns ? submit_ns - slot.intended_ns : 0);
+        if (think || rate_limited) {
+          pacer.completed(op_kind_of(slot.io.op), /*ok=*/true, now, submit_ns,
+                          {slot.intended_ns, slot.free_ns}, latency);
         }
         if (!kPlain && heatmap_ && slot.block != kNoBlock && slot.io.op != IOP_OP_TRIM) {
           heatmap_->record(regions_[slot.region].heat_base + slot.io.offset, slot.io.len,
@@ -659,8 +644,9 @@ void Worker::run_loop(uint64_t start_ns) {
         }
         if (!kPlain && journal_ && slot.io.op != IOP_OP_READ) [[unlikely]] journal_completion(slot);
       } else {
-        if (!kPlain && replay_ && rate_limited) {
-          replay_lag_.record(submit_ns > slot.intended_ns ? submit_ns - slot.intended_ns : 0);
+        if (rate_limited) {
+          pacer.completed(op_kind_of(slot.io.op), /*ok=*/false, now, submit_ns,
+                          {slot.intended_ns, slot.free_ns}, now - submit_ns);
         }
         record_failure(slot, cqe);
         if (!kPlain && generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) {
@@ -674,18 +660,12 @@ void Worker::run_loop(uint64_t start_ns) {
       }
       if (!kPlain && inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
       if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
-      if (rate_limited && nfree == 0) free_since_ns_ = now;
+      if (rate_limited && nfree == 0) pacer.slot_freed_into_empty(now);
       free_stack[nfree++] = index;
     }
     inflight -= static_cast<uint32_t>(got);
     if (setup_.publish_progress) [[unlikely]] publish_progress();
-    if (think && got > 0) {
-      completions_since_think_ += static_cast<uint32_t>(got);
-      if (completions_since_think_ >= spec.think_every) {
-        completions_since_think_ = 0;
-        think_until_ns_ = now + spec.think_time_ns + last_latency_ns_ * spec.think_adaptive_percent / 100;
-      }
-    }
+    if (think) pacer.reaped(static_cast<uint32_t>(got), now);
 
     if (submitting && (now >= deadline || signals.stop.load(std::memory_order_relaxed))) {
       // Stop issuing; IOs prepared but never accepted go back to the pool.
@@ -846,24 +826,11 @@ inline Worker::Next Worker::next_replay_io(IoSlot& slot) {
       write_data_->fill(io.buf, io.len);
     }
   }
-  if (rate_limited_) {
+  if (pacer_.scheduled()) {
     const TraceRecord* next = replay_->front();
-    if (next != nullptr) {
-      replay_next_due_ = static_cast<double>(start_ns_) + static_cast<double>(next->time_ns) * replay_ns_per_ns_;
-    }
+    if (next != nullptr) pacer_.next_trace_time(next->time_ns);
   }
   return Next::kReady;
-}
-
-inline void Worker::advance_schedule(IoSlot& slot) {
-  slot.intended_ns = static_cast<uint64_t>(next_issue_ns_);
-  slot.free_ns = free_since_ns_;
-  if (replay_) {
-    // An IO recorded earlier than the one before it is due at once.
-    next_issue_ns_ = std::max(next_issue_ns_, replay_next_due_);
-  } else {
-    next_issue_ns_ += std::max(ns_per_io_, ns_per_byte_ * slot.io.len);
-  }
 }
 
 bool Worker::take_host_stall() {

@@ -50,6 +50,7 @@
 #include "run/completion_ledger.h"
 #include "run/completion_wait.h"
 #include "run/engine_instance.h"
+#include "run/pacer.h"
 #include "run/run_signals.h"
 #include "run/start_barrier.h"
 #include "run/worker_thread.h"
@@ -130,15 +131,17 @@ class Worker final : public WorkerThread {
   }
   // Latency from each IO's intended start on the rate schedule, by OpKind
   // (empty without a rate limit).
-  const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const override { return intended_; }
+  const std::array<LatencyHistogram, kNumOpKinds>& intended_latency() const override {
+    return pacer_.intended_latency();
+  }
   // The rate limiter's schedule lag (empty without a rate limit): per IO,
   // how long after it could have started (due on the schedule and a slot
   // free) the host submitted it.  The host's own lateness, never the
   // device's.
-  const LatencyHistogram& schedule_lag() const override { return schedule_lag_; }
+  const LatencyHistogram& schedule_lag() const override { return pacer_.schedule_lag(); }
   // --replay on a timed schedule: per IO, how long after its recorded time
   // (scaled by --replay-speed) it was submitted.
-  const LatencyHistogram& replay_lag() const override { return replay_lag_; }
+  const LatencyHistogram& replay_lag() const override { return pacer_.replay_lag(); }
   uint64_t verify_failures() const override { return verify_failures_; }
   uint64_t lock_conflicts() const override { return lock_conflicts_; }
   int cpu() const override { return cpu_; }  // the CPU the worker last ran on
@@ -223,8 +226,13 @@ class Worker final : public WorkerThread {
   void fill_write(IoSlot& slot, uint64_t block, uint32_t len);
   // next_io() for a replay: the trace's next IO.
   Next next_replay_io(IoSlot& slot);
-  // The rate schedule (or the replay's) after an IO was taken into `slot`.
-  void advance_schedule(IoSlot& slot);
+  // The IO taken into `slot` takes its place on the schedule (rate limit or
+  // timed replay).
+  void advance_schedule(IoSlot& slot) {
+    const Pacer::Place place = pacer_.take(slot.io.len);
+    slot.intended_ns = place.intended_ns;
+    slot.free_ns = place.free_ns;
+  }
   // True when the host did something slow since the last call (an iolog
   // buffer waited for, a trace chunk read): the next submission reads the
   // clock again, so no IO is charged for it.
@@ -252,7 +260,7 @@ class Worker final : public WorkerThread {
   // `wait`); false when another holder has it.  unlock_io() releases it.
   bool lock_io(const IoSlot& slot, bool wait);
   void unlock_io(const IoSlot& slot);
-  // Sleeps or spins until `until` (monotonic ns).
+  // Sleeps or spins until `until` (monotonic ns); a stop ends it early.
   void wait_until(uint64_t until, bool spin) const;
   void teardown();
   // Closes the current interval at `now` and opens the one `now` falls in.
@@ -333,21 +341,10 @@ class Worker final : public WorkerThread {
   uint32_t sync_every_ = 0;
   uint32_t writes_since_sync_ = 0;
 
-  // Think time and rate schedule.
-  uint64_t think_until_ns_ = 0;
-  uint32_t completions_since_think_ = 0;
-  uint64_t last_latency_ns_ = 0;
-  bool rate_limited_ = false;
-  double ns_per_io_ = 0;             // rate-iops: schedule step per IO
-  double ns_per_byte_ = 0;           // rate-bw: schedule step per byte
-  double next_issue_ns_ = 0;         // the schedule: when the next IO is due
-  // Rate limits: since when the free stack has held a slot without a break
-  // (set when a reap frees a slot into an empty stack).  An IO taken from
-  // it could start at max(its intended time, this): which slot it got says
-  // nothing, as the stack hands out the one freed last.
-  uint64_t free_since_ns_ = 0;
-  std::array<LatencyHistogram, kNumOpKinds> intended_;
-  LatencyHistogram schedule_lag_;
+  // Think time and the schedule (a rate limit or a timed replay), and the
+  // schedule's record of each IO: latency from its intended start, the
+  // host's lag.
+  Pacer pacer_;
 
   // Verification.
   std::unique_ptr<InflightBlocks> inflight_blocks_;
@@ -374,9 +371,6 @@ class Worker final : public WorkerThread {
   std::unique_ptr<IoLogRecorder> iolog_;
   std::unique_ptr<TraceCursor> replay_;
   std::vector<uint32_t> replay_regions_;  // target file index -> index into regions_
-  double replay_ns_per_ns_ = 1.0;         // 1 / --replay-speed
-  double replay_next_due_ = 0;            // when the trace's next IO is due
-  LatencyHistogram replay_lag_;
 
   // Fresh data for every write (null with --buffer-pattern).
   std::unique_ptr<WriteData> write_data_;
