@@ -10,14 +10,18 @@
 // is checked, so a wrong answer cannot index past the pool.
 //
 // Two forms of the same checks.  The batch form (accepted(), reaped())
-// walks an answer in a pass of its own; the per-IO form (offer(),
-// withdraw(), complete() with the count checks) is for a loop that walks
-// every IO anyway, the data worker's: it marks an IO as the loop hands it
-// over and checks each completion as the loop takes it, so the check costs
-// no pass of its own.  A worker uses one form, not both.
+// walks an answer in a pass of its own and keeps the in-flight marks
+// itself; the per-IO form (check_accepted(), check_reaped(), check_slot(),
+// check_in_flight()) is for a loop that walks every IO anyway, the data
+// worker's: the caller keeps each IO's in-flight mark in a word it writes as
+// it hands the IO over and reads as it takes the IO's completion anyway, and
+// the ledger checks each completion as the loop takes it, so the checks cost
+// no pass, and the marks no store or load, of their own.  A worker uses one
+// form, not both.
 //
-// Cost: one comparison per call and one byte per IO (the in-flight mark);
-// no allocation after construction.  The checks are inline (a call into
+// Cost: one comparison per call, and per IO one comparison (the slot) and
+// one test (the mark); the batch form also a byte per IO (its marks); no
+// allocation after construction.  The checks are inline (a call into
 // another translation unit cost about 50 instructions per IO at queue
 // depth 1) and only the failures, which end the run, are out of line.
 // Owned by one worker, used on its thread only.
@@ -89,20 +93,21 @@ class CompletionLedger {
   // (the batch form; the per-IO form keeps no count).
   uint32_t in_flight() const { return in_flight_; }
 
-  // Per-IO form.  The caller marks an IO with offer() as it puts it in the
-  // array it will hand to submit(), before the call; after the call it
-  // checks the count with check_accepted() and withdraws every offered IO
-  // the engine did not accept (which it keeps, to offer again).  So between
-  // submit() calls exactly the IOs the engine holds are marked.
+  // Per-IO form.  The caller keeps one mark per IO of the pool, nonzero
+  // while the engine holds the IO and 0 while the host does (the data
+  // worker: the IO's submit time, which is never 0).  It sets the mark of
+  // every IO it puts in the array it hands to submit(), before the call;
+  // after the call it checks the count with check_accepted() and clears the
+  // marks of the IOs the engine did not accept (it keeps them, to offer
+  // again).  So between submit() calls exactly the IOs the engine holds are
+  // marked.  For each completion it calls check_slot() before it indexes
+  // anything by the user_data, then check_in_flight() with the mark it
+  // read, then clears the mark, so a second completion of the same IO, in
+  // this batch or a later one, is refused.  Marking needs no check of its
+  // own: the host marks only IOs it holds, and it holds an IO only before
+  // its first submission, after a submit() that did not accept it, or after
+  // a completion that passed these checks cleared its mark.
 
-  // `slot` (an IO of the pool: the host's own index) goes to the engine
-  // next.  Throws when it is already marked (the host's own bug).
-  void offer(uint64_t slot) {
-    if (marks_[slot]) [[unlikely]] submitted_in_flight(slot);
-    marks_[slot] = true;
-  }
-  // `slot` was offered and not accepted: the host holds it again.
-  void withdraw(uint64_t slot) { marks_[slot] = false; }
   // submit() was offered `offered` IOs and returned `rc`: throws unless
   // 0 <= rc <= offered.
   void check_accepted(uint32_t offered, int32_t rc) const {
@@ -114,17 +119,24 @@ class CompletionLedger {
     if (rc < 0 || static_cast<uint32_t>(rc) > max) [[unlikely]] too_many_reaped(max, rc);
   }
   // A completion names `slot` (its user_data): throws unless it names an
-  // IO of the pool the engine holds, then clears the mark, so a second
-  // completion of the same IO, in this batch or a later one, is refused.
-  // Called before the completion is used.
-  void complete(uint64_t slot) {
-    if (slot >= slots_ || !marks_[slot]) [[unlikely]] reaped_unknown(slot);
-    marks_[slot] = false;
+  // IO of the pool, before anything is indexed by it.  `slots` is the
+  // pool's size (slots()), which a caller in a loop keeps in a local: read
+  // from the ledger it would be read again after every store the loop
+  // makes.
+  void check_slot(uint64_t slot, uint64_t slots) const {
+    if (slot >= slots) [[unlikely]] reaped_unknown(slot);
+  }
+  uint64_t slots() const { return slots_; }
+  // The completion of `slot` (an IO of the pool: check_slot() passed),
+  // whose mark the caller read as `mark`: throws unless the IO is in
+  // flight (the mark is not 0).  Called before the completion is used.
+  void check_in_flight(uint64_t slot, uint64_t mark) const {
+    if (mark == 0) [[unlikely]] reaped_unknown(slot);
   }
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
-  // The failures of accepted() and reaped(), each ending in fail().
+  // The failures, each ending in fail().
   [[noreturn, gnu::cold, gnu::noinline]] void too_many_accepted(uint32_t offered, int32_t rc) const;
   [[noreturn, gnu::cold, gnu::noinline]] void submitted_in_flight(uint64_t slot) const;
   [[noreturn, gnu::cold, gnu::noinline]] void too_many_reaped(uint32_t max, int32_t rc) const;
@@ -132,9 +144,7 @@ class CompletionLedger {
 
   std::string engine_;
   uint64_t slots_;                // the pool's size
-  // Per slot: true while the engine holds the IO.  bool, not uint8_t: a
-  // store through a character type may alias anything, and would make the
-  // worker's loop reload what it holds in registers after every mark.
+  // The batch form's marks, per slot: true while the engine holds the IO.
   std::unique_ptr<bool[]> marks_;
   uint32_t in_flight_ = 0;
 };

@@ -401,6 +401,9 @@ void Worker::loop(uint64_t start_ns) {
   return Next::kReady;
 }
 
+static_assert(op_kind_of(IOP_OP_READ) == static_cast<OpKind>(IOP_OP_READ) &&
+              op_kind_of(IOP_OP_WRITE) == static_cast<OpKind>(IOP_OP_WRITE));
+
 template <bool kPlain>
 void Worker::run_loop(uint64_t start_ns) {
   const JobSpec& spec = *setup_.spec;
@@ -420,6 +423,8 @@ void Worker::run_loop(uint64_t start_ns) {
   iop_cqe* const cqes = cqes_.data();
   EngineInstance& engine = *engine_;
   CompletionLedger& ledger = *ledger_;
+  CompletionWait* const completion_wait = completion_wait_.get();
+  const uint64_t pool_slots = ledger.slots();  // == qd
 
   uint32_t nfree = qd;
   uint32_t pending = 0;   // prepared IOs at batch[0, pending) not yet accepted
@@ -452,16 +457,10 @@ void Worker::run_loop(uint64_t start_ns) {
       uint64_t t = after_reap ? reaped_at : monotonic_now_ns();
       reaped_at = 0;
       const uint32_t carried = pending;  // prepared before, not yet accepted
-      // The ledger marks exactly what the engine holds between calls: IOs
-      // carried over were withdrawn after the call that did not take them.
-      if (carried > 0) [[unlikely]] {
-        for (uint32_t i = 0; i < carried; ++i) ledger.offer(batch[i]->user_data);
-      }
       if (!kPlain && parked_ >= 0) {
         // An IO whose lock was taken by someone else: retry it first.
         IoSlot& slot = slots[parked_];
         if (lock_io(slot, /*wait=*/inflight == 0)) {
-          ledger.offer(slot.io.user_data);
           batch[pending++] = &slot.io;
           parked_ = -1;
         }
@@ -486,8 +485,7 @@ void Worker::run_loop(uint64_t start_ns) {
             break;
           }
           if (rate_limited) advance_schedule(slot);
-          if constexpr (kPlain) slot.submit_ns = t;
-          ledger.offer(slot.io.user_data);
+          if constexpr (kPlain) slot.submit_ns = t;  // and the ledger's in-flight mark (IoSlot)
           batch[pending++] = &slot.io;
         }
       }
@@ -495,9 +493,10 @@ void Worker::run_loop(uint64_t start_ns) {
       // nobody's latency.
       if (!kPlain && take_host_stall()) [[unlikely]] t = monotonic_now_ns();
       if (pending > 0) {
-        // Every IO of the call carries the call's time: a plain loop stamped
-        // the new ones above and restamps only when t changes or IOs were
-        // carried over from an earlier call.
+        // Every IO of the call carries the call's time, which is also its
+        // in-flight mark (IoSlot::submit_ns): a plain loop stamped the new
+        // ones above and restamps only when t changes or IOs were carried
+        // over from an earlier call (whose marks were cleared after it).
         const bool reread = after_reap && pending > 1;
         if (reread) t = monotonic_now_ns();
         if (!kPlain || reread || carried > 0) {
@@ -509,11 +508,15 @@ void Worker::run_loop(uint64_t start_ns) {
         for (;;) {
           const uint32_t offered = std::min(pending - done, submit_batch_);
           const int32_t accepted = engine.submit(batch + done, offered);
-          if (accepted < 0) {
-            throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
-                                                 std::strerror(-accepted)));
+          // One unsigned comparison for a failure (negative) and for more
+          // accepted than offered.
+          if (static_cast<uint32_t>(accepted) > offered) [[unlikely]] {
+            if (accepted < 0) {
+              throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
+                                                   std::strerror(-accepted)));
+            }
+            ledger.check_accepted(offered, accepted);  // throws
           }
-          ledger.check_accepted(offered, accepted);
           if (!kPlain && iolog_) [[unlikely]] log_issued(batch + done, static_cast<uint32_t>(accepted));
           if (accepted == 0 && inflight == 0) {
             throw std::runtime_error(fmt::format(
@@ -529,7 +532,7 @@ void Worker::run_loop(uint64_t start_ns) {
         pending -= done;
         if (pending > 0) [[unlikely]] {
           for (uint32_t i = 0; i < pending; ++i) {
-            ledger.withdraw(batch[i + done]->user_data);  // not accepted: the host holds it
+            slot_of(batch[i + done]).submit_ns = 0;  // not accepted: the host holds it (no mark)
             batch[i] = batch[i + done];
           }
         }
@@ -557,28 +560,34 @@ void Worker::run_loop(uint64_t start_ns) {
     uint64_t timeout = kReapTimeoutNs;
     if (submitting && nfree > 0 && wake_ns > now) timeout = std::min(timeout, wake_ns - now);
     int32_t got;
-    if (completion_wait_ == nullptr) [[likely]] {
+    if (completion_wait == nullptr) [[likely]] {
       got = engine.reap(cqes, qd, 1, timeout);
     } else {
       // The fd wait also ends at the deadline and at the drain limit, and a
       // stop wakes it at once.
       if (submitting) timeout = std::min(timeout, deadline > now ? deadline - now : 0);
       if (!submitting && drain_deadline != 0) timeout = std::min(timeout, drain_deadline > now ? drain_deadline - now : 0);
-      got = completion_wait_->reap(engine, cqes, qd, timeout, submitting);
+      got = completion_wait->reap(engine, cqes, qd, timeout, submitting);
     }
-    if (got < 0) {
+    // One unsigned comparison for a failure (negative) and for more
+    // completions than asked, before any completion is read.
+    if (static_cast<uint32_t>(got) > qd) [[unlikely]] {
       if (got == -EINTR) continue;
-      throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
-                                           std::strerror(-got)));
+      if (got < 0) {
+        throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
+                                             std::strerror(-got)));
+      }
+      ledger.check_reaped(qd, got);  // throws
     }
     now = monotonic_now_ns();
-    ledger.check_reaped(qd, got);  // after the clock read, before any completion is read
-    // The completions carry `now`; an interval closed here is not charged
-    // to the next IO either: its submission reads the clock again.
-    bool rolled = false;  // or an iolog buffer handed over: host time
+    // The completions carry `now`, and the next submission reuses it unless
+    // the host spends time on itself first (an interval closed here, an
+    // iolog buffer handed over): then it reads the clock again, so no IO is
+    // charged for that.
+    reaped_at = now;
     if (now >= next_interval_ns_) [[unlikely]] {
       roll_interval(now);
-      rolled = true;
+      reaped_at = 0;
     }
     inflight_sum_ += inflight;
     ++reap_calls_;
@@ -586,11 +595,16 @@ void Worker::run_loop(uint64_t start_ns) {
       const iop_cqe& cqe = cqes[i];
       // Checked here, in the loop that uses it, before anything of it is
       // used: a user_data outside the pool or of an IO the engine does not
-      // hold stops the run (completions before it in the batch are
-      // counted: they are real).
-      ledger.complete(cqe.user_data);
+      // hold (its slot's submit time, the in-flight mark, is 0) stops the
+      // run (completions before it in the batch are counted: they are
+      // real).  The mark is cleared at once, so a second completion of the
+      // same IO is refused too.
+      ledger.check_slot(cqe.user_data, pool_slots);
       const uint32_t index = static_cast<uint32_t>(cqe.user_data);
       IoSlot& slot = slots[index];
+      const uint64_t submit_ns = slot.submit_ns;
+      ledger.check_in_flight(index, submit_ns);
+      slot.submit_ns = 0;
       // Success: a read or write moved all its bytes; a trim (no data
       // moved, engine.h) or a sync returned 0.  A trim's bytes are those
       // it discarded.
@@ -606,8 +620,10 @@ void Worker::run_loop(uint64_t start_ns) {
         }
       }
       if (ok) [[likely]] {
-        OpStats& st = interval_->of(slot.io.op);
-        const uint64_t latency = now - slot.submit_ns;
+        // A plain job issues only reads and writes, whose kinds are numbered
+        // as their ops: no mapping to test.
+        OpStats& st = kPlain ? (*interval_)[static_cast<OpKind>(slot.io.op)] : interval_->of(slot.io.op);
+        const uint64_t latency = now - submit_ns;
         ++st.ops;
         st.bytes += slot.io.len;
         st.latency.record(latency);
@@ -615,7 +631,7 @@ void Worker::run_loop(uint64_t start_ns) {
           interval_->priority.record(slot.io.op, slot.io.ioprio != 0, slot.io.len, latency);
         }
         if (think || rate_limited) {
-          pacer.completed(op_kind_of(slot.io.op), /*ok=*/true, now, slot.submit_ns,
+          pacer.completed(op_kind_of(slot.io.op), /*ok=*/true, now, submit_ns,
                           {slot.intended_ns, slot.free_ns}, latency);
         }
         if (!kPlain && heatmap_ && slot.block != kNoBlock && slot.io.op != IOP_OP_TRIM) {
@@ -629,8 +645,8 @@ void Worker::run_loop(uint64_t start_ns) {
         if (!kPlain && journal_ && slot.io.op != IOP_OP_READ) [[unlikely]] journal_completion(slot);
       } else {
         if (rate_limited) {
-          pacer.completed(op_kind_of(slot.io.op), /*ok=*/false, now, slot.submit_ns,
-                          {slot.intended_ns, slot.free_ns}, now - slot.submit_ns);
+          pacer.completed(op_kind_of(slot.io.op), /*ok=*/false, now, submit_ns,
+                          {slot.intended_ns, slot.free_ns}, now - submit_ns);
         }
         record_failure(slot, cqe);
         if (!kPlain && generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) {
@@ -638,9 +654,9 @@ void Worker::run_loop(uint64_t start_ns) {
         }
       }
       if (!kPlain && iolog_) [[unlikely]] {
-        slot.log->latency_ns = now - slot.submit_ns;
+        slot.log->latency_ns = now - submit_ns;
         slot.log->result = cqe.res;
-        rolled |= iolog_->completed(slot.log_buffer);
+        if (iolog_->completed(slot.log_buffer)) reaped_at = 0;
       }
       if (!kPlain && inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
       if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
@@ -648,7 +664,6 @@ void Worker::run_loop(uint64_t start_ns) {
       free_stack[nfree++] = index;
     }
     inflight -= static_cast<uint32_t>(got);
-    reaped_at = rolled ? 0 : now;
     if (setup_.publish_progress) [[unlikely]] publish_progress();
     if (think) pacer.reaped(static_cast<uint32_t>(got), now);
 

@@ -162,14 +162,18 @@ class Worker final : public WorkerThread {
   // One IO in the pool.  io.user_data is the slot's index.
   struct IoSlot {
     iop_io io;
-    uint64_t submit_ns;    // clock at the submit() call that carried it
+    // Clock at the submit() call that carried it; also the ledger's
+    // in-flight mark (CompletionLedger, per-IO form): nonzero from the
+    // stamp before that call until its completion is taken, 0 while the
+    // host holds the slot.  The clock is never 0 (CLOCK_MONOTONIC scale).
+    uint64_t submit_ns;
     uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
     uint64_t free_ns;      // since when some slot was free when it was taken (rate limits only)
     uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
     uint64_t generation;   // generation written (verify); for a sync, its journal position
     uint32_t region;       // index into regions_
+    uint32_t log_buffer;   // --write-iolog: the recorder's buffer holding its record
     IoLogRecord* log;      // --write-iolog: the IO's record
-    uint32_t log_buffer;   // the recorder's buffer holding it
     void* buf;             // the slot's own buffer (io.buf is null during a trim)
   };
   // The slot holding `io`, an IO of the pool (io is the slot's first
@@ -177,6 +181,9 @@ class Worker final : public WorkerThread {
   // io->user_data.
   static IoSlot& slot_of(iop_io* io) { return *reinterpret_cast<IoSlot*>(io); }
   static_assert(std::is_standard_layout_v<IoSlot> && offsetof(IoSlot, io) == 0);
+  // Two cache lines, no padding: a slot's address is its index shifted,
+  // and no slot shares a line with another (the pool is 64-byte aligned).
+  static_assert(sizeof(IoSlot) == 128);
 
   // One region of the worker's assignment, opened.
   struct OpenRegion {
@@ -285,9 +292,10 @@ class Worker final : public WorkerThread {
   std::vector<uint32_t> free_;       // stack of free slot indexes
   std::vector<iop_io*> batch_;       // IOs prepared and not yet accepted
   std::vector<iop_cqe> cqes_;        // reap() output (qd entries and guards)
-  // Checks the engine's answers.  Held in place (not behind a pointer):
-  // the loop reaches its fields at fixed offsets from the worker, one load
-  // fewer per check.
+  // Checks the engine's answers (its per-IO form; the in-flight marks are
+  // the slots' submit_ns).  Held in place (not behind a pointer): the loop
+  // reaches its fields at fixed offsets from the worker, one load fewer per
+  // check.
   std::optional<CompletionLedger> ledger_;
 
   RandomSource rng_;

@@ -110,25 +110,39 @@ TEST_F(CompletionLedgerTest, CompletionOfAnIoNeverSubmittedIsRefused) {
 }
 
 // The per-IO form the data worker uses: the same answers refused, one IO
-// at a time.
+// at a time, with the in-flight marks kept by the caller (here an array;
+// the worker uses each slot's submit time) as the ledger says: set before
+// submit(), cleared for what submit() did not accept and for each
+// completion checked.
 TEST_F(CompletionLedgerTest, PerIoFormRefusesWhatTheBatchFormRefuses) {
-  for (uint64_t slot = 0; slot < 3; ++slot) ledger_.offer(slot);
+  std::array<uint64_t, kSlots> marks{};
+  const uint64_t slots = ledger_.slots();
+  EXPECT_EQ(slots, kSlots);
+  // A completion as the worker takes it: slot, then mark, then clear.
+  const auto complete = [&](uint64_t user_data) {
+    ledger_.check_slot(user_data, slots);
+    ledger_.check_in_flight(user_data, marks[user_data]);
+    marks[user_data] = 0;
+  };
+  for (uint64_t slot = 0; slot < 3; ++slot) marks[slot] = 1000 + slot;  // offered: submit times
   EXPECT_NE(error_of([&] { ledger_.check_accepted(3, 4); }).find("submit() of 3 IOs returned 4"), std::string::npos);
   ledger_.check_accepted(3, 2);
-  ledger_.withdraw(2);  // offered, not accepted: the host holds it again
+  marks[2] = 0;  // offered, not accepted: the host holds it again
   EXPECT_NE(error_of([&] { ledger_.check_reaped(4, 5); }).find("reap(max=4) returned 5 completions"),
             std::string::npos);
   ledger_.check_reaped(4, 2);
-  ledger_.complete(1);
-  ledger_.complete(0);
-  EXPECT_NE(error_of([&] { ledger_.complete(0); }).find("IO 0, which is not in flight"), std::string::npos);
-  EXPECT_NE(error_of([&] { ledger_.complete(2); }).find("IO 2, which is not in flight"), std::string::npos)
+  complete(1);
+  complete(0);
+  EXPECT_NE(error_of([&] { complete(0); }).find("IO 0, which is not in flight"), std::string::npos)
+      << "a second completion of the same IO";
+  EXPECT_NE(error_of([&] { complete(2); }).find("IO 2, which is not in flight"), std::string::npos)
       << "an IO submit() did not accept cannot complete";
-  EXPECT_NE(error_of([&] { ledger_.complete(kSlots); }).find("names no IO the host submitted"), std::string::npos);
-  EXPECT_NE(error_of([&] { ledger_.complete(UINT64_MAX); }).find("names no IO the host submitted"),
-            std::string::npos);
-  ledger_.offer(0);  // completed: may go out again
-  EXPECT_NE(error_of([&] { ledger_.offer(0); }).find("while it was in flight (host error)"), std::string::npos);
+  EXPECT_NE(error_of([&] { complete(3); }).find("IO 3, which is not in flight"), std::string::npos)
+      << "an IO never offered cannot complete";
+  EXPECT_NE(error_of([&] { complete(kSlots); }).find("names no IO the host submitted"), std::string::npos);
+  EXPECT_NE(error_of([&] { complete(UINT64_MAX); }).find("names no IO the host submitted"), std::string::npos);
+  marks[0] = 2000;  // completed: may go out again, and complete again
+  complete(0);
 }
 
 }  // namespace

@@ -344,7 +344,14 @@ static inline iop_cqe *iop_completion_ring_push(iop_completion_ring *r) {
 static inline uint32_t iop_completion_ring_take(iop_completion_ring *r, iop_cqe *out, uint32_t ready,
                                                 uint32_t max) {
   uint32_t n = ready < max ? ready : max;
-  for (uint32_t i = 0; i < n; i++) out[i] = r->cqes[(r->head + i) & r->mask];
+  uint32_t first = r->head & r->mask;
+  if (n <= r->mask + 1 - first) {
+    /* In one run of the array, not wrapping: a plain copy */
+    const iop_cqe *src = &r->cqes[first];
+    for (uint32_t i = 0; i < n; i++) out[i] = src[i];
+  } else {
+    for (uint32_t i = 0; i < n; i++) out[i] = r->cqes[(first + i) & r->mask];
+  }
   r->head += n;
   return n;
 }
