@@ -150,6 +150,25 @@ TEST_F(Metadata, StatPhaseIssuesOneStatCallPerFile) {
   EXPECT_EQ(read_json(out("r.json"))["metadata"]["stat"]["ops"], 30);
 }
 
+// One system call of an `strace -f` log: "PID name(args) = result",
+// "PID <... name resumed>...", "PID name(args <unfinished ...>".  A resumed
+// call is left out: its start line counted it.
+struct TracedCall {
+  std::string thread, name, line;
+};
+std::vector<TracedCall> traced_calls(const std::string& log) {
+  std::vector<TracedCall> calls;
+  const std::regex call_line(R"(^(\d+) +(?:<\.\.\. )?([a-z0-9_]+)[( ])");
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, call_line)) continue;
+    if (line.find(" resumed>") != std::string::npos) continue;
+    calls.push_back({m[1], m[2], line});
+  }
+  return calls;
+}
+
 // What the sync engine's worker does between a phase's first and last
 // operation, as strace sees every system call of every thread: only the
 // phase's own calls, one per directory (nothing of the host's: no record
@@ -166,23 +185,11 @@ TEST_F(Metadata, SyncWorkerMakesOnlyThePhasesOwnCallsBetweenItsFirstAndLast) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(walk(target()).empty());
 
-  // "PID name(args) = result", "PID <... name resumed>...", "PID name(args <unfinished ...>".
-  struct Call {
-    std::string thread, name, line;
-  };
-  std::vector<Call> calls;
-  const std::regex call_line(R"(^(\d+) +(?:<\.\.\. )?([a-z0-9_]+)[( ])");
-  std::istringstream in(read_file(out("trace")));
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (!std::regex_search(line, m, call_line)) continue;
-    if (line.find(" resumed>") != std::string::npos) continue;  // its start line counted it
-    calls.push_back({m[1], m[2], line});
-  }
+  const std::vector<TracedCall> calls = traced_calls(read_file(out("trace")));
   // The calls of the thread that made the phase's operations, from its first
   // operation to its last; `is_op` picks the phase's operations.
   const auto span = [&](const std::function<bool(const std::string&)>& is_op) {
-    std::vector<const Call*> out_calls;
+    std::vector<const TracedCall*> out_calls;
     size_t first = calls.size(), last = 0;
     for (size_t i = 0; i < calls.size(); ++i) {
       if (!is_op(calls[i].line)) continue;
@@ -196,16 +203,16 @@ TEST_F(Metadata, SyncWorkerMakesOnlyThePhasesOwnCallsBetweenItsFirstAndLast) {
     return out_calls;
   };
   const std::regex tree_rmdir(R"(unlinkat\(\d+, "md\.0(/dir\.\d+)?", AT_REMOVEDIR)");
-  const std::vector<const Call*> removal = span([&](const std::string& l) { return std::regex_search(l, tree_rmdir); });
+  const std::vector<const TracedCall*> removal = span([&](const std::string& l) { return std::regex_search(l, tree_rmdir); });
   ASSERT_EQ(removal.size(), 6u) << "6 tree removals and no other call of that thread between them";
-  for (const Call* c : removal) EXPECT_EQ(c->name, "unlinkat") << c->line;
+  for (const TracedCall* c : removal) EXPECT_EQ(c->name, "unlinkat") << c->line;
   EXPECT_NE(removal.front()->line.find("\"md.0/dir.4\""), std::string::npos) << removal.front()->line;
   EXPECT_NE(removal.back()->line.find("\"md.0\""), std::string::npos) << removal.back()->line;
 
   const std::regex item_mkdir(R"(mkdirat\(\d+, "md\.0(/dir\.\d+)?/d\.0\.\d+")");
-  const std::vector<const Call*> creation = span([&](const std::string& l) { return std::regex_search(l, item_mkdir); });
+  const std::vector<const TracedCall*> creation = span([&](const std::string& l) { return std::regex_search(l, item_mkdir); });
   EXPECT_EQ(creation.size(), 120u) << "6 directories of 20 item directories, and no other call in between";
-  for (const Call* c : creation) EXPECT_EQ(c->name, "mkdirat") << c->line;
+  for (const TracedCall* c : creation) EXPECT_EQ(c->name, "mkdirat") << c->line;
 }
 
 // A job of one process runs its metadata phases back to back on one crew of
@@ -227,18 +234,7 @@ TEST_F(Metadata, ConsecutivePhasesRunBackToBackInTheSameThreads) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(walk(target()).empty());
 
-  struct Call {
-    std::string thread, name, line;
-  };
-  std::vector<Call> calls;
-  const std::regex call_line(R"(^(\d+) +(?:<\.\.\. )?([a-z0-9_]+)[( ])");
-  std::istringstream in(read_file(out("trace")));
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (!std::regex_search(line, m, call_line)) continue;
-    if (line.find(" resumed>") != std::string::npos) continue;
-    calls.push_back({m[1], m[2], line});
-  }
+  const std::vector<TracedCall> calls = traced_calls(read_file(out("trace")));
   // The phase of an operation on a worker's tree, and the worker: item
   // directories d.<w>.<i> are dir-create (mkdirat), dir-stat (stat calls)
   // and dir-remove (unlinkat); the tree's own directories tree-create and

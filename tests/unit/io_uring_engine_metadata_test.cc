@@ -41,6 +41,7 @@
 #include "iopulse/engine.h"
 #include "engine_test_support.h"
 #include "io_uring_test_support.h"
+#include "strace_child.h"
 
 namespace {
 
@@ -57,6 +58,8 @@ using iopulse::test::run_io;
 using iopulse::test::uring_fds;
 using iopulse::test::uring_plugin;
 using iopulse::test::UringOptions;
+using iopulse::test::strace_child;
+using iopulse::test::StraceChild;
 
 constexpr uint32_t kDirFlags = IOP_FILE_READ | IOP_FILE_WRITE | IOP_FILE_DIRECTORY;
 
@@ -748,24 +751,12 @@ TEST(UringMetadataStrace, StraceSeesChainsNotSystemCalls) {
   if (std::system("strace -V >/dev/null 2>&1") != 0) GTEST_SKIP() << "strace is not installed";
   ScratchDir dir;
   ASSERT_FALSE(dir.path().empty());
-  const std::string log = dir.path() + ".strace";
-  char self[4096] = {};
-  ASSERT_GT(readlink("/proc/self/exe", self, sizeof self - 1), 0);
-  // LeakSanitizer cannot work in a traced process: the sanitizer build's child runs without it.
-  const std::string cmd = std::string(kStraceDirEnv) + "='" + dir.path() +
-                          "' ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" strace -f -qq -o '" + log +
-                          "' -e trace=io_uring_enter,open,openat,openat2,creat,write,pwrite64,"
-                          "pwritev,pwritev2,fsync,fdatasync,close,faccessat,faccessat2 '" +
-                          self +
-                          "' --gtest_also_run_disabled_tests "
-                          "--gtest_filter=UringMetadataStraceChild.DISABLED_CreatesBetweenMarkers "
-                          ">/dev/null 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(log);
-  std::stringstream all;
-  all << in.rdbuf();
-  std::remove(log.c_str());
-  ASSERT_EQ(rc, 0) << "the child test failed under strace:\n" << all.str();
+  const StraceChild child = strace_child("UringMetadataStraceChild.DISABLED_CreatesBetweenMarkers",
+                                         "io_uring_enter,open,openat,openat2,creat,write,pwrite64,pwritev,"
+                                         "pwritev2,fsync,fdatasync,close,faccessat,faccessat2",
+                                         std::string(kStraceDirEnv) + "='" + dir.path() + "' ");
+  ASSERT_TRUE(child.ran) << "the child test failed under strace:\n" << child.log;
+  std::istringstream all(child.log);
 
   bool inside = false;
   uint32_t enters = 0, requests = 0;

@@ -36,6 +36,7 @@
 #include "iopulse/engine.h"
 #include "engine_test_support.h"
 #include "io_uring_test_support.h"
+#include "strace_child.h"
 
 namespace {
 
@@ -50,6 +51,9 @@ using iopulse::test::shuffled_blocks;
 using iopulse::test::TempFile;
 using iopulse::test::uring_plugin;
 using iopulse::test::UringOptions;
+using iopulse::test::strace_child;
+using iopulse::test::StraceChild;
+using iopulse::test::read_io;
 
 // Long enough that only a completion the fd never announces runs into it.
 constexpr int kAnnounceMs = 10000;
@@ -94,23 +98,9 @@ TEST(UringReapStraceChild, DISABLED_ReapsBetweenMarkers) {
   ASSERT_GE(hf, 0) << eng.err.message;
 
   char pipe_buf[16] = {};
-  iop_io pipe_io{};
-  pipe_io.user_data = 100;
-  pipe_io.offset = UINT64_MAX;
-  pipe_io.buf = pipe_buf;
-  pipe_io.len = sizeof pipe_buf;
-  pipe_io.file = hp;
-  pipe_io.op = IOP_OP_READ;
-  pipe_io.buf_index = -1;
+  iop_io pipe_io = read_io(100, hp, pipe_buf, sizeof pipe_buf);
   char file_buf[16] = {};
-  iop_io file_io{};
-  file_io.user_data = 1;
-  file_io.offset = UINT64_MAX;
-  file_io.buf = file_buf;
-  file_io.len = sizeof file_buf;
-  file_io.file = hf;
-  file_io.op = IOP_OP_READ;
-  file_io.buf_index = -1;
+  iop_io file_io = read_io(1, hf, file_buf, sizeof file_buf);
   iop_io* ios[1] = {&pipe_io};
   ASSERT_EQ(eng.submit(ios, 1), 1);
   iop_cqe cqe[4];
@@ -155,25 +145,10 @@ TEST(UringReapStrace, ReapEntersOnlyForQueuedWork) {
   if (std::system("strace -V >/dev/null 2>&1") != 0) GTEST_SKIP() << "strace is not installed";
   ASSERT_EQ(uring_plugin().error, "");
   if (!reap_sees_taskrun()) GTEST_SKIP() << "the kernel gave the ring no TASKRUN_FLAG";
-  char log_name[] = "/tmp/iopulse_uring_reap_XXXXXX";
-  const int log_fd = mkstemp(log_name);
-  ASSERT_GE(log_fd, 0);
-  close(log_fd);
-  const std::string log = log_name;
-  char self[4096] = {};
-  ASSERT_GT(readlink("/proc/self/exe", self, sizeof self - 1), 0);
-  // LeakSanitizer cannot work in a traced process: the sanitizer build's child runs without it.
-  const std::string cmd = "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" strace -f -qq -o '" + log +
-                          "' -e trace=io_uring_enter,faccessat,faccessat2 '" + self +
-                          "' --gtest_also_run_disabled_tests "
-                          "--gtest_filter=UringReapStraceChild.DISABLED_ReapsBetweenMarkers "
-                          ">/dev/null 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(log);
-  std::stringstream all;
-  all << in.rdbuf();
-  std::remove(log.c_str());
-  ASSERT_EQ(rc, 0) << "the child test failed under strace:\n" << all.str();
+  const StraceChild child =
+      strace_child("UringReapStraceChild.DISABLED_ReapsBetweenMarkers", "io_uring_enter,faccessat,faccessat2");
+  ASSERT_TRUE(child.ran) << "the child test failed under strace:\n" << child.log;
+  std::istringstream all(child.log);
 
   // The io_uring_enter calls between each pair of markers: to_submit of each.
   const std::regex enter(R"(io_uring_enter\(\d+, (\d+), \d+, [^)]*\) = (-?\d+))");
@@ -187,8 +162,8 @@ TEST(UringReapStrace, ReapEntersOnlyForQueuedWork) {
     std::smatch m;
     if (inside != nullptr && std::regex_search(line, m, enter)) inside->push_back(static_cast<uint32_t>(std::stoul(m[1])));
   }
-  EXPECT_EQ(inline_enters, std::vector<uint32_t>{1}) << "one enter, the submit's:\n" << all.str();
-  EXPECT_EQ(deferred_enters, std::vector<uint32_t>{0}) << "one enter, submitting nothing:\n" << all.str();
+  EXPECT_EQ(inline_enters, std::vector<uint32_t>{1}) << "one enter, the submit's:\n" << child.log;
+  EXPECT_EQ(deferred_enters, std::vector<uint32_t>{0}) << "one enter, submitting nothing:\n" << child.log;
 }
 
 // ---------------------------------------------------------------------------
