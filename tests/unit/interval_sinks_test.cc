@@ -22,7 +22,7 @@
 namespace iopulse {
 namespace {
 
-std::string slurp(const std::filesystem::path& path) {
+std::string sink_file_text(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
@@ -78,7 +78,7 @@ TEST_F(IntervalSinksTest, TimeSeriesFilesPlaceAPhasesIntervalsOnTheJobsClock) {
     IntervalSink& sink = jsonl;
     sink.on_interval(snapshot);
   }
-  std::istringstream lines(slurp(path));
+  std::istringstream lines(sink_file_text(path));
   std::vector<nlohmann::json> rows;
   for (std::string line; std::getline(lines, line);) rows.push_back(nlohmann::json::parse(line));
   ASSERT_EQ(rows.size(), 3u);  // the job's interval, then each worker's
@@ -127,9 +127,9 @@ TEST_F(IntervalSinksTest, FioLogsHearOfEveryWorkerOfTheRunUntilItsLastInterval) 
   // then 20 reads in half a second; worker 2 (the run's 1) 50 reads, then
   // nothing more after its last interval.  Times are on the phase's clock
   // (fio's per-job epoch), whatever time the earlier phases took.
-  EXPECT_EQ(slurp(prefix + "_iops.1.log"), "");
-  EXPECT_EQ(slurp(prefix + "_iops.2.log"), "1000, 40, 0, 0, 0\n");
-  EXPECT_EQ(slurp(prefix + "_iops.3.log"), "500, 100, 0, 0, 0\n");
+  EXPECT_EQ(sink_file_text(prefix + "_iops.1.log"), "");
+  EXPECT_EQ(sink_file_text(prefix + "_iops.2.log"), "1000, 40, 0, 0, 0\n");
+  EXPECT_EQ(sink_file_text(prefix + "_iops.3.log"), "500, 100, 0, 0, 0\n");
 }
 
 }  // namespace
