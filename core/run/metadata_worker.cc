@@ -36,7 +36,14 @@ MetadataWorker::MetadataWorker(const WorkerSetup& setup)
       subject_(setup.spec->metadata.subject(phase_, setup.global_index, workers_)),
       ns_(setup.spec->metadata, subject_, workers_, dir_items_),
       owner_(setup.spec->metadata.shared_dir ? 0 : subject_),
-      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.global_index + 1)) {}
+      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.global_index + 1)) {
+  // Keyed as the data worker's (run/worker.cc): the job's seed and the
+  // worker's place in the job.
+  if (md_.file_bytes > 0) {
+    file_data_.emplace(setup.spec->seed ^ (0xd1b54a32d192ed03ULL * (setup.global_index + 1)),
+                       static_cast<uint32_t>(md_.file_bytes));
+  }
+}
 
 MetadataWorker::~MetadataWorker() {
   teardown();
@@ -328,9 +335,8 @@ void MetadataWorker::fill(Slot& slot, uint8_t op, uint64_t item, bool rename_bac
       if (md_.fsync) m.flags |= IOP_META_FSYNC;
       if (md_.file_bytes > 0) {
         // Fresh seeded bytes for every file written.
-        auto* words = reinterpret_cast<uint64_t*>(buffers_ + (io.user_data * buf_stride_));
-        for (size_t w = 0; w < (md_.file_bytes + 7) / 8; ++w) words[w] = rng_.next();
-        io.buf = words;
+        io.buf = buffers_ + io.user_data * buf_stride_;
+        file_data_->fill(io.buf, static_cast<uint32_t>(md_.file_bytes));
         io.len = static_cast<uint32_t>(md_.file_bytes);
       }
       break;

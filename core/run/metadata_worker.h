@@ -37,6 +37,7 @@
 #include "run/worker_thread.h"
 #include "target/metadata_record.h"
 #include "workload/metadata_namespace.h"
+#include "workload/write_data.h"
 #include "workload/offset_generator.h"
 #include "workload/random_source.h"
 
@@ -153,6 +154,9 @@ class MetadataWorker final : public WorkerThread {
   std::vector<iop_io*> batch_;
   std::vector<iop_cqe> cqes_;
   RandomSource rng_;
+  // The bytes of every file written (WriteData: a seeded base XORed with a
+  // key per write, fresh for every file), or empty without --md-file-size.
+  std::optional<WriteData> file_data_;
 
   OpStatsSet interval_, cumulative_;
   LatencyHistogram schedule_lag_;  // stays empty
