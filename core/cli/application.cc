@@ -303,22 +303,20 @@ std::vector<PlannedPhase> plan_phases(std::vector<PhaseSpec> specs, const Engine
   return phases;
 }
 
-// The effective job without what may differ between ranks (engine options
-// such as a per-host sqpoll CPU, where each host keeps its engine plugins:
-// the engines' identity is checked on its own).
+// The effective job without what may differ between ranks: the per_host
+// options of the option table, and engine options (such as a per-host
+// sqpoll CPU; the engines' identity is checked on its own).
 nlohmann::json job_identity_config(const std::vector<PhaseSpec>& specs) {
   nlohmann::json all = nlohmann::json::array();
   for (const PhaseSpec& s : specs) {
-    nlohmann::json phase = {{"name", s.name}, {"spec", job_config(s.spec)}};
-    for (const auto& [name, spec] : s.groups) phase["groups"][name] = job_config(spec);
+    nlohmann::json phase = {{"name", s.name}, {"spec", job_identity(s.spec)}};
+    for (const auto& [name, spec] : s.groups) phase["groups"][name] = job_identity(spec);
     all.push_back(std::move(phase));
   }
   for (nlohmann::json& phase : all) {
-    for (const char* key : {"engine_options", "plugin_dirs"}) {
-      phase["spec"].erase(key);
-      if (phase.contains("groups")) {
-        for (auto& g : phase["groups"]) g.erase(key);
-      }
+    phase["spec"].erase("engine_options");
+    if (phase.contains("groups")) {
+      for (auto& g : phase["groups"]) g.erase("engine_options");
     }
   }
   return all;
@@ -820,6 +818,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   uint32_t run_number = 0;
   uint32_t phase_index = 0;
+  bool finishing = false;  // the job stops after this phase (see below)
   for (const PlannedPhase& phase : phases) {
     if (!prepared) break;
     if (live) live->start(goals[phase_index]);
@@ -918,8 +917,20 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kSync] = result.sync;
     earlier_phases[OpKind::kTrim] = result.trim;
     earlier_phases.priority = result.priority;
+    // The phase the crew had started when the one before stopped the job:
+    // reported above, and the job ends.
+    if (finishing) break;
     if (pr.interrupted || pr.stop_reason == StopReason::kError || pr.stop_reason == StopReason::kIncomplete ||
         pr.verify_failures > 0) {
+      // The crew's last worker may have started the next phase before this
+      // one was judged here (an interrupt or a failing sink after its
+      // workers ended): that phase ran, so it is stopped and reported too,
+      // never dropped.
+      if (crew && phase_index < phases.size() && crew->started(phase_index)) {
+        crew->cancel_from(phase_index);
+        finishing = true;
+        continue;
+      }
       break;
     }
   }

@@ -115,12 +115,12 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"preallocate", kTarget, "", "allocate files with fallocate before filling them with data",
      APPLY { job.spec().preallocate = flag_value(text, label); },
-     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .per_host = true, .echo = ECHO {
        if (s.preallocate) j["preallocate"] = true;
      }}},
     {"force-recreate", kTarget, "", "refill the files even when an earlier run prepared matching data",
      APPLY { job.spec().force_recreate = flag_value(text, label); },
-     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .per_host = true, .echo = ECHO {
        if (s.force_recreate) j["force_recreate"] = true;
      }}},
     {"num-files", kTarget, "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
@@ -161,18 +161,18 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"export-layout-manifest", kTarget, "FILE", "write the planned files to FILE in the --layout-manifest format",
      APPLY { job.spec().export_layout_manifest = file_name(text, label); },
-     {.refused_by = kMetadataJobs, .echo = ECHO {
+     {.refused_by = kMetadataJobs, .per_host = true, .echo = ECHO {
        if (!s.export_layout_manifest.empty()) j["export_layout_manifest"] = s.export_layout_manifest;
      }}},
     {"allow-device-writes", kTarget, "", "allow writes to a block device (they destroy its contents)",
      APPLY { job.spec().allow_device_writes = flag_value(text, label); },
-     {.scope = OptionScope::kFiles, .echo = ECHO {
+     {.scope = OptionScope::kFiles, .per_host = true, .echo = ECHO {
        if (s.allow_device_writes) j["allow_device_writes"] = true;
      }}},
     {"allow-mounted-writes", kTarget, "",
      "with --allow-device-writes, also write to a block device that is mounted or held (destroys the file system)",
      APPLY { job.spec().allow_mounted_writes = flag_value(text, label); },
-     {.scope = OptionScope::kFiles, .echo = ECHO {
+     {.scope = OptionScope::kFiles, .per_host = true, .echo = ECHO {
        if (s.allow_mounted_writes) j["allow_mounted_writes"] = true;
      }}},
     {"direct", kWorkload, "", "open files with O_DIRECT (bypass the page cache)",
@@ -384,7 +384,7 @@ const std::vector<JobOption> kOptions = {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a time above 0, e.g. 30s", label, text));
        }
      },
-     {.default_value = "10s", .echo = ECHO {
+     {.default_value = "10s", .per_host = true, .echo = ECHO {
        j["stop_timeout_ns"] = s.stop_timeout_ns;
      }}},
     {"think-mode", kPacing, "sleep|spin", "how to pause",
@@ -644,7 +644,7 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"plugin-dir", kEngines, "DIR", "also look for engine plugins in this directory (repeatable)",
      APPLY { job.spec().plugin_dirs.push_back(text); },
-     {.scope = OptionScope::kEngine, .echo = ECHO {
+     {.scope = OptionScope::kEngine, .per_host = true, .echo = ECHO {
        if (!s.plugin_dirs.empty()) j["plugin_dirs"] = s.plugin_dirs;
      }}},
 
@@ -958,6 +958,14 @@ nlohmann::json job_config(const JobSpec& spec) {
   nlohmann::json config = nlohmann::json::object();
   for (const JobOption& o : kOptions) {
     if (o.rules.echo != nullptr) o.rules.echo(spec, config);
+  }
+  return config;
+}
+
+nlohmann::json job_identity(const JobSpec& spec) {
+  nlohmann::json config = nlohmann::json::object();
+  for (const JobOption& o : kOptions) {
+    if (o.rules.echo != nullptr && !o.rules.per_host) o.rules.echo(spec, config);
   }
   return config;
 }

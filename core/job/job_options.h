@@ -80,6 +80,11 @@ struct OptionRules {
   // a fresh job leaves the job unchanged (a unit test applies every one).
   // Empty: no default of that form (the help text says what happens).
   std::string_view default_value = {};
+  // May differ between the ranks of a multi-host run: it concerns the host
+  // (its devices, how its files are prepared, its paths, its patience with
+  // an engine), not the job measured, so the ranks' job identity leaves it
+  // out (cluster/job_identity.h).
+  bool per_host = false;
   // Its part of the job's echo in the results.  Null only for an option
   // whose setting another option's echo writes (echoed_by names it) or one
   // of scope kOutputs (where results go is not part of the job measured).
@@ -108,6 +113,9 @@ const JobOption* find_job_option(std::string_view name);
 // The job as JSON (the `config` member of the results): every option's
 // echo (OptionRules::echo) applied to `spec`.
 nlohmann::json job_config(const JobSpec& spec);
+// The job as the ranks of a multi-host run must agree on it: job_config()
+// without the options that are per_host.
+nlohmann::json job_identity(const JobSpec& spec);
 
 // Accumulates options into a JobSpec and checks the combination at the end.
 class JobSpecBuilder {

@@ -53,6 +53,11 @@ void PhaseCrew::open(uint32_t p) {
   state_->cv.notify_all();
 }
 
+bool PhaseCrew::started(uint32_t p) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return p < state_->phases.size() && state_->phases[p].open;
+}
+
 void PhaseCrew::wait_done(uint32_t p, const std::vector<bool>& skip) {
   uint32_t skipped = 0;
   for (bool s : skip) skipped += s ? 1 : 0;

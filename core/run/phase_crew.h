@@ -58,6 +58,10 @@ class PhaseCrew {
 
   // Coordinator: lets phase p start (nothing when it is open already).
   void open(uint32_t p);
+  // Coordinator: true once phase p may start (open() was called, or the
+  // last worker of the phase before opened it).  Once every worker of
+  // phase p - 1 returned, the answer for p no longer changes by itself.
+  bool started(uint32_t p) const;
   // Coordinator: blocks until every worker of phase p returned from run()
   // (or was skipped), but for the thread `skip` marks (an abandoned
   // worker, which may never return).

@@ -476,6 +476,30 @@ TEST_F(Metadata, NoSpaceLeftEndsThePhaseWithTheErrnoTextAndValidResults) {
   EXPECT_TRUE(walk(small).empty());
 }
 
+// A results sink that fails only at a phase's last hand-over (a phase
+// shorter than one interval writes the time series once, at its end; /dev/full
+// refuses it) stops the job after the crew's last worker may already have
+// started the next phase.  What ran is reported: every file on disk is one a
+// reported phase created, and the removal never ran.
+TEST_F(Metadata, APhaseTheCrewStartedBeforeTheJobStoppedIsReported) {
+  const RunOutcome r = run_iopulse(md_args(dir_, "tree-create,file-create,file-remove,tree-remove",
+                                           {"--md-items", "300", "--timeseries-output", "/dev/full",
+                                            "--json-output", out("r.json")}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  const json j = read_json(out("r.json"));
+  ASSERT_GE(j["phases"].size(), 1u);
+  ASSERT_LE(j["phases"].size(), 2u) << "no phase after the one that was running";
+  uint64_t created = 0;
+  for (const json& phase : j["phases"]) {
+    if (phase["metadata"].contains("create")) created += phase["metadata"]["create"]["ops"].get<uint64_t>();
+    EXPECT_FALSE(phase["metadata"].contains("unlink")) << "the removal never starts";
+  }
+  size_t files = 0;
+  for (const std::string& e : walk(target())) files += e.find("/f.") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(files, created) << "files on disk that no reported phase created";
+}
+
 TEST_F(Metadata, TooFewDescriptorsEndTheCreationWithEmfile) {
   // The sync engine holds one descriptor per create while it runs: with a
   // limit just above what the process holds before the phase, open() fails

@@ -150,3 +150,32 @@ TEST(JobOptionTable, EverySettingAnOptionChangesShowsInTheEcho) {
 
 }  // namespace
 }  // namespace iopulse
+
+namespace iopulse {
+namespace {
+
+// The ranks of a multi-host run agree on the job without what concerns one
+// host: those options are in the results' echo, not in the identity.
+TEST(JobOptionTable, TheRanksJobIdentityLeavesOutPerHostOptions) {
+  JobSpecBuilder b;
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"target", "/tmp/iopulse-identity"}, {"stop-timeout", "3s"}, {"export-layout-manifest", "files.txt"},
+           {"preallocate", ""}, {"plugin-dir", "/plugins"}, {"block-size", "8k"}}) {
+    b.apply(name, text, "--" + name);
+  }
+  const JobSpec spec = b.build();
+  const nlohmann::json config = job_config(spec);
+  const nlohmann::json identity = job_identity(spec);
+  for (const char* key : {"stop_timeout_ns", "export_layout_manifest", "preallocate", "plugin_dirs"}) {
+    EXPECT_TRUE(config.contains(key)) << key;
+    EXPECT_FALSE(identity.contains(key)) << key;
+  }
+  EXPECT_EQ(identity["block_size"], 8192);
+  EXPECT_EQ(identity["target"], "/tmp/iopulse-identity");
+  size_t per_host = 0;
+  for (const JobOption& o : job_options()) per_host += o.rules.per_host ? 1 : 0;
+  EXPECT_EQ(identity.size() + 4, config.size()) << per_host << " per-host options";
+}
+
+}  // namespace
+}  // namespace iopulse
