@@ -128,21 +128,6 @@ inline const LoadedEngine& null_plugin() { return built_engine("null"); }
 inline const LoadedEngine& mmap_plugin() { return built_engine("mmap"); }
 inline const LoadedEngine& aio_plugin() { return built_engine("libaio"); }
 
-// A read of `len` bytes into `buf` at `offset` of engine file `file`
-// (UINT64_MAX: at the file's position, as a pipe is read), carrying
-// `user_data`, with no registered buffer.
-inline iop_io read_io(uint64_t user_data, int32_t file, void* buf, uint32_t len, uint64_t offset = UINT64_MAX) {
-  iop_io io{};
-  io.user_data = user_data;
-  io.offset = offset;
-  io.buf = buf;
-  io.len = len;
-  io.file = file;
-  io.op = IOP_OP_READ;
-  io.buf_index = -1;
-  return io;
-}
-
 // A config for one worker at `queue_depth`, with `flags` (IOP_CONFIG_*) and
 // the option values `options` (`num_options` of them, in the descriptor's
 // order), which must outlive the create() call.

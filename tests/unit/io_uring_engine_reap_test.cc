@@ -53,7 +53,7 @@ using iopulse::test::uring_plugin;
 using iopulse::test::UringOptions;
 using iopulse::test::strace_child;
 using iopulse::test::StraceChild;
-using iopulse::test::read_io;
+using iopulse::test::make_io;
 
 // Long enough that only a completion the fd never announces runs into it.
 constexpr int kAnnounceMs = 10000;
@@ -98,9 +98,11 @@ TEST(UringReapStraceChild, DISABLED_ReapsBetweenMarkers) {
   ASSERT_GE(hf, 0) << eng.err.message;
 
   char pipe_buf[16] = {};
-  iop_io pipe_io = read_io(100, hp, pipe_buf, sizeof pipe_buf);
+  iop_io pipe_io = make_io(eng, IOP_OP_READ, hp, UINT64_MAX, pipe_buf, sizeof pipe_buf);
+  pipe_io.user_data = 100;
   char file_buf[16] = {};
-  iop_io file_io = read_io(1, hf, file_buf, sizeof file_buf);
+  iop_io file_io = make_io(eng, IOP_OP_READ, hf, UINT64_MAX, file_buf, sizeof file_buf);
+  file_io.user_data = 1;
   iop_io* ios[1] = {&pipe_io};
   ASSERT_EQ(eng.submit(ios, 1), 1);
   iop_cqe cqe[4];

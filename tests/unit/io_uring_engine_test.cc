@@ -48,7 +48,7 @@ using iopulse::test::with_syscall_failing;
 using Pool = iopulse::test::IoPool;
 
 using iopulse::test::uring_plugin;
-using iopulse::test::read_io;
+using iopulse::test::make_io;
 
 // Option values in the descriptor's order, starting from its defaults.
 class Options {
@@ -460,7 +460,8 @@ TEST_F(UringEngineTest, AsynchronousCompletionsAreNotStarvedByInlineOnes) {
   ASSERT_GE(hf, 0);
 
   char pipe_buf[16];
-  iop_io pipe_io = read_io(100, hp, pipe_buf, sizeof pipe_buf);
+  iop_io pipe_io = make_io(eng, IOP_OP_READ, hp, UINT64_MAX, pipe_buf, sizeof pipe_buf);
+  pipe_io.user_data = 100;
   iop_io* ios[1] = {&pipe_io};
   ASSERT_EQ(eng.submit(ios, 1), 1);
   iop_cqe cqe[4];
