@@ -832,6 +832,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       chained_runners.back()->stage(*crew);
     }
   }
+  // Each phase's results (a few hundred KiB of histograms) go into room
+  // made now: on a crew the coordinator reports a phase while the next one
+  // runs, and a growing vector there would map fresh memory, copy every
+  // earlier phase and unmap the old copy (a TLB flush on every thread) in
+  // the next phase's window.
+  result.phases.reserve(phases.size());
   uint32_t run_number = 0;
   uint32_t phase_index = 0;
   bool finishing = false;  // the job stops after this phase (see below)
