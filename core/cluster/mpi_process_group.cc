@@ -4,6 +4,8 @@
 
 #include <mpi.h>
 
+#include <time.h>
+
 #include <cstdio>
 #include <cstring>
 #include <list>
@@ -80,40 +82,51 @@ class MpiProcessGroup final : public ProcessGroup {
   const char* transport() const override { return "MPI"; }
   RankGate* rank_gate() override { return gate_.get(); }
 
+  // The collectives that exchange bytes are started non-blocking and waited
+  // for patiently (below); barrier() is the start line and stays blocking.
   std::vector<std::string> all_gather(const std::string& mine) override {
     int len = static_cast<int>(mine.size());
     std::vector<int> lens(size_);
-    check(MPI_Allgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+    MPI_Request r = MPI_REQUEST_NULL;
+    check(MPI_Iallgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, MPI_COMM_WORLD, &r), "MPI_Iallgather");
+    wait_patiently(r, "MPI_Iallgather");
     std::vector<int> displs(size_);
     std::exclusive_scan(lens.begin(), lens.end(), displs.begin(), 0);
     std::string all(static_cast<size_t>(displs.back() + lens.back()), '\0');
-    check(MPI_Allgatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE,
-                         MPI_COMM_WORLD),
-          "MPI_Allgatherv");
+    check(MPI_Iallgatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE,
+                          MPI_COMM_WORLD, &r),
+          "MPI_Iallgatherv");
+    wait_patiently(r, "MPI_Iallgatherv");
     return split(all, lens, displs);
   }
 
   std::vector<std::string> gather_to_root(const std::string& mine) override {
     int len = static_cast<int>(mine.size());
     std::vector<int> lens(rank_ == 0 ? size_ : 0);
-    check(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+    MPI_Request r = MPI_REQUEST_NULL;
+    check(MPI_Igather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, &r), "MPI_Igather");
+    wait_patiently(r, "MPI_Igather");
     std::vector<int> displs(lens.size());
     std::string all;
     if (rank_ == 0) {
       std::exclusive_scan(lens.begin(), lens.end(), displs.begin(), 0);
       all.resize(static_cast<size_t>(displs.back() + lens.back()));
     }
-    check(MPI_Gatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE, 0,
-                      MPI_COMM_WORLD),
-          "MPI_Gatherv");
+    check(MPI_Igatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE, 0,
+                       MPI_COMM_WORLD, &r),
+          "MPI_Igatherv");
+    wait_patiently(r, "MPI_Igatherv");
     return rank_ == 0 ? split(all, lens, displs) : std::vector<std::string>{};
   }
 
   std::string broadcast(const std::string& value) override {
     uint64_t len = value.size();
-    check(MPI_Bcast(&len, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    MPI_Request r = MPI_REQUEST_NULL;
+    check(MPI_Ibcast(&len, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, &r), "MPI_Ibcast");
+    wait_patiently(r, "MPI_Ibcast");
     std::string out = rank_ == 0 ? value : std::string(len, '\0');
-    check(MPI_Bcast(out.data(), static_cast<int>(len), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    check(MPI_Ibcast(out.data(), static_cast<int>(len), MPI_BYTE, 0, MPI_COMM_WORLD, &r), "MPI_Ibcast");
+    wait_patiently(r, "MPI_Ibcast");
     return out;
   }
 
@@ -157,6 +170,23 @@ class MpiProcessGroup final : public ProcessGroup {
     std::string bytes;
     MPI_Request request;
   };
+
+  // Waits for a collective, sleeping between checks instead of spinning in
+  // MPI as a blocking collective does: the rank that comes first (its
+  // coordinator reporting a metadata phase, while the other rank's still
+  // sleeps between its polls) leaves the CPU to the workers, which on a
+  // crew already run the next phase.  Each check costs at most kPatienceNs
+  // of latency; these collectives are the control plane's.
+  static void wait_patiently(MPI_Request& r, const char* what) {
+    constexpr long kPatienceNs = 100'000;
+    for (;;) {
+      int done = 0;
+      check(MPI_Test(&r, &done, MPI_STATUS_IGNORE), what);
+      if (done != 0) return;
+      const timespec pause{0, kPatienceNs};
+      nanosleep(&pause, nullptr);
+    }
+  }
 
   static void check(int rc, const char* what) {
     if (rc == MPI_SUCCESS) return;

@@ -31,6 +31,9 @@ class ProcessGroup {
   // "MPI" or "single process".
   virtual const char* transport() const = 0;
 
+  // The collectives below (but barrier()) wait without spinning where the
+  // transport allows: the coordinator of a metadata job calls them while
+  // the crew's workers run the next phase (run/phase_crew.h).
   // Collective: every process passes `mine`; every process gets all of
   // them, indexed by rank.
   virtual std::vector<std::string> all_gather(const std::string& mine) = 0;
