@@ -178,7 +178,7 @@ class MpiProcessGroup final : public ProcessGroup {
   // crew already run the next phase.  Each check costs at most kPatienceNs
   // of latency; these collectives are the control plane's.
   static void wait_patiently(MPI_Request& r, const char* what) {
-    constexpr long kPatienceNs = 100'000;
+    constexpr long kPatienceNs = 1'000'000;
     for (;;) {
       int done = 0;
       check(MPI_Test(&r, &done, MPI_STATUS_IGNORE), what);
