@@ -235,9 +235,11 @@ def main():
     binary, specs = probes_for(args)
     probe_events = add_probes(os.path.abspath(binary), specs)
     roles = {name: role for name, role in probe_events}
-    with tempfile.TemporaryDirectory() as tmp:
+    # perf.data in memory: written to the disk under test it would be IO
+    # of its own on the device being measured.
+    with tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as tmp:
         data = args.keep or os.path.join(tmp, "perf.data")
-        rec = ["perf", "record", "-q", "-a", "-o", data, "-m", "16M"]
+        rec = ["perf", "record", "-q", "-a", "-o", data, "-m", "64M"]
         for e in KERNEL_EVENTS + [n for n, _ in probe_events]:
             rec += ["-e", e]
         # The command in a session of its own (as fio_job_parity.py runs it):
