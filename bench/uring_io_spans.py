@@ -3,14 +3,16 @@
 # SPDX-FileCopyrightText: 2026 The IOPulse authors
 """Where an io_uring IO's time goes, per IO, seen from outside the tool.
 
-Runs one command (IOPulse or fio on an io_uring job) under `perf record -a`
-with the kernel's own tracepoints and two user probes on the tool, then
-follows every IO of the tool's IO thread through:
+Runs one command (IOPulse or fio on an io_uring job, in a session of its
+own) under `perf record -a` with the kernel's own tracepoints and user probes
+on the tool, then follows every IO of the tool's IO thread through:
 
-  start    the tool's clock start for the IO, by a user probe placed where
-           the tool reads it: IOPulse reads the clock just before it calls
-           the engine's submit (probe: the plugin's uring_submit entry); fio
-           reads it at the end of get_io_u (probe: get_io_u's return)
+  start    with --start-probe, the tool's clock start for the IO, by a user
+           probe placed where the tool reads it: IOPulse reads the clock just
+           before it calls the engine's submit (probe: the plugin's
+           uring_submit entry); fio reads it at the end of get_io_u (probe:
+           get_io_u's return).  Without it (the default: a probe per IO
+           slows the tool most), the submitting enter below
   enter    the io_uring_enter that submits it (syscalls:sys_enter_io_uring_enter
            around io_uring:io_uring_submit_req of its user_data)
   issue    block:block_rq_issue of its sector (the IO reaches the device)
@@ -24,12 +26,16 @@ follows every IO of the tool's IO thread through:
            td_io_getevents' return, init_icd reads the clock right after)
 
 and prints the median of each span, the block layer's issue -> done among
-them, over the IOs of the middle 80 % of the run.  The probes cost each IO a
-few microseconds, so absolute figures are a traced run's; the point is what
-each tool's span covers and where the two differ.
+them, over the IOs of the middle 80 % of the run, then counts the load does
+not move: other IOs submitted within a span, completion work items run per
+io_uring_local_work_run (in enters that submit and in those that only reap),
+completions per reap.  IOs whose events are out of order (perf lost one when
+its buffer ran over) are left out and counted.  The probes cost the tool
+time, so absolute figures are a traced run's; the point is what each tool's
+span covers and where the two differ.
 
 Needs root (perf, uprobes).  Usage:
-  bench/uring_io_spans.py --tool iopulse --plugin build/plugins/io_uring.so -- build/iopulse JOB.fio ...
+  bench/uring_io_spans.py --tool iopulse --plugin build/plugins/iopulse_io_uring.so -- build/iopulse JOB.fio ...
   bench/uring_io_spans.py --tool fio -- fio --iodepth_batch_complete_max=16 JOB.fio ...
 Standard library only (and perf).
 """
@@ -216,7 +222,7 @@ def analyse(ev, dev):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tool", choices=["iopulse", "fio"], required=True)
-    p.add_argument("--plugin", default="build/plugins/io_uring.so", help="IOPulse's io_uring plugin")
+    p.add_argument("--plugin", default="build/plugins/iopulse_io_uring.so", help="IOPulse's io_uring plugin")
     p.add_argument("--fio-binary", default="/usr/bin/fio")
     p.add_argument("--dev", default=None, help="major,minor of the disk (default: vda's)")
     p.add_argument("--keep", help="keep perf.data here")
