@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "cli/application.h"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -816,6 +817,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::vector<std::unique_ptr<JobRunner>> chained_runners;
   std::optional<PhaseCrew> crew;
   if (chained && prepared) {
+    // The coordinator reports each phase (with several ranks, merges the
+    // ranks' reports: a few MB of histograms) while the crew runs the next.
+    // Memory the allocator hands back to the kernel then (munmap, a
+    // shrinking heap) is a TLB flush on every thread of the process, the
+    // workers' included, inside their window: large blocks come from the
+    // heap and freed memory stays there for the rest of the job.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     crew.emplace(spec.threads, together ? group.rank_gate() : nullptr);
     for (size_t i = 0; i < phases.size(); ++i) {
       std::vector<WorkerGroup> groups;
