@@ -817,8 +817,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::vector<std::unique_ptr<JobRunner>> chained_runners;
   std::optional<PhaseCrew> crew;
   if (chained && prepared) {
-    // The coordinator reports each phase (with several ranks, merges the
-    // ranks' reports: a few MB of histograms) while the crew runs the next.
+    // The coordinator of a job of one process reports each phase while the
+    // crew runs the next (with several ranks, after the crew's last phase).
     // Memory the allocator hands back to the kernel then (munmap, a
     // shrinking heap) is a TLB flush on every thread of the process, the
     // workers' included, inside their window: large blocks come from the
@@ -847,11 +847,26 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // earlier phase and unmap the old copy (a TLB flush on every thread) in
   // the next phase's window.
   result.phases.reserve(phases.size());
+  // With several processes, a crew's phases are reported once the crew
+  // has nothing left to do (docs/cluster.md, "Metadata phases"): the
+  // coordinator sleeps meanwhile, so neither the ranks' merge (MPI
+  // collectives, a few MB of histograms) nor the intervals' exchange nor
+  // the results' copies run inside a later phase's window, where they
+  // would take a CPU the ranks' workers need.  Every phase the crews ran
+  // is reported, in order; one that did not end on its own (an interrupt,
+  // an error, a failed setup) kept the next one shut on every process.
+  const bool report_after = crew.has_value() && together;
+  uint32_t phases_ran = 0;
+  if (report_after) {
+    crew->open(0);
+    phases_ran = crew->wait_idle();
+  }
   uint32_t run_number = 0;
   uint32_t phase_index = 0;
   bool finishing = false;  // the job stops after this phase (see below)
   for (const PlannedPhase& phase : phases) {
     if (!prepared) break;
+    if (report_after && phase_index == phases_ran) break;
     if (live) live->start(goals[phase_index]);
     const JobSpec& ps = phase.first().spec;
     std::vector<WorkerGroup> groups;
@@ -949,6 +964,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kSync] = result.sync;
     earlier_phases[OpKind::kTrim] = result.trim;
     earlier_phases.priority = result.priority;
+    // Reported after the crews' last phase: the next one ran, or never will.
+    if (report_after) continue;
     // The phase the crew had started when the one before stopped the job:
     // reported above, and the job ends.
     if (finishing) break;

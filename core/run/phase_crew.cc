@@ -79,6 +79,20 @@ void PhaseCrew::cancel_from(uint32_t p) {
   state_->cv.notify_all();
 }
 
+uint32_t PhaseCrew::wait_idle() {
+  std::unique_lock<std::mutex> lock(state_->mu);
+  uint32_t opened = 0;
+  state_->settled_cv.wait(lock, [&] {
+    const std::vector<Phase>& phases = state_->phases;
+    opened = 0;
+    while (opened < phases.size() && phases[opened].open) ++opened;
+    // (A phase's last worker decides whether the next one opens before it
+    // marks the phase settled, under the lock.)
+    return opened == 0 || phases[opened - 1].settled;
+  });
+  return opened;
+}
+
 void PhaseCrew::thread_body(State* state, uint32_t index) {
   const auto threads_of = [](const Phase& phase) { return phase.workers.size(); };
   for (size_t p = 0;; ++p) {
@@ -92,7 +106,10 @@ void PhaseCrew::thread_body(State* state, uint32_t index) {
       if (p >= state->phases.size()) return;
       Phase& phase = state->phases[p];
       if (phase.cancelled && !phase.open) {
-        if (++phase.done == threads_of(phase)) phase.settled = true;
+        if (++phase.done == threads_of(phase)) {
+          phase.settled = true;
+          state->settled_cv.notify_all();
+        }
         state->cv.notify_all();
         continue;
       }
@@ -126,6 +143,9 @@ void PhaseCrew::thread_body(State* state, uint32_t index) {
     }
     state->phases[p].settled = true;
     state->cv.notify_all();
+    // Only the crew's going idle wakes wait_idle(): a coordinator asleep
+    // there is not woken inside the next phase's window.
+    if (p + 1 == state->phases.size() || !state->phases[p + 1].open) state->settled_cv.notify_all();
   }
 }
 

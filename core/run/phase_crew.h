@@ -84,6 +84,14 @@ class PhaseCrew {
   // among them is asked to stop (it finishes as after any stop: its ops
   // drained, its records written).
   void cancel_from(uint32_t p);
+  // Coordinator: blocks, without waking up meanwhile, until the crew has
+  // nothing left to do by itself: the last phase opened is settled and
+  // either it is the last phase queued or the one after it stays shut
+  // (it did not end on its own, here or, with a gate, on another process).
+  // Returns how many phases were opened, in order from the first.  Then
+  // started(p) is true exactly for p below the answer until the
+  // coordinator opens another phase.
+  uint32_t wait_idle();
 
  private:
   struct Phase {
@@ -99,6 +107,9 @@ class PhaseCrew {
   struct State {
     std::mutex mu;
     std::condition_variable cv;
+    // Signalled when a phase settles and the crew goes idle (wait_idle()),
+    // so a coordinator waiting there sleeps through the phases' hand-overs.
+    std::condition_variable settled_cv;
     std::vector<Phase> phases;
     bool closing = false;  // no phase will be added
     RankGate* gate = nullptr;

@@ -957,8 +957,12 @@ TEST_F(Metadata, WithStrideOneEachRankStatsAndRemovesTheFilesTheOtherRankCreated
 // with times) shows every phase's operations on worker w's tree made by one
 // and the same thread, no thread created once the rank's first operation
 // was made, and each phase's first operation on any rank after the previous
-// phase's last operation on every rank.  The tree is gone at the end and the
-// results count every rank's operations.
+// phase's last operation on every rank.  Each rank's coordinator (its main
+// thread) makes no system call at all from the rank's first operation to
+// its last: it reports the phases once the crew ran them all, so no MPI
+// progress, sleep, merge or memory call of it falls in any phase's window.
+// The tree is gone at the end and the results count every rank's
+// operations.
 TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenPhases) {
   std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", "/bin/sh", "-c",
                                 "exec /usr/bin/strace -E \"ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0\" -f -qq -ttt "
@@ -987,9 +991,17 @@ TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenP
       std::string worker;
     };
     std::vector<Call> calls;
+    // The coordinator: the thread strace saw first (the process's own).
+    std::string coordinator;
+    std::vector<std::pair<double, std::string>> coordinator_lines;  // every line of it, resumed halves too
+    const std::regex any_line(R"(^(\d+) +(\d+\.\d+) )");
     std::istringstream in(read_file(out("trace." + std::to_string(rank))));
     for (std::string line; std::getline(in, line);) {
       std::smatch m;
+      if (std::regex_search(line, m, any_line)) {
+        if (coordinator.empty()) coordinator = m[1];
+        if (m[1] == coordinator) coordinator_lines.emplace_back(std::stod(m[2]), line);
+      }
       if (line.find(" resumed>") != std::string::npos || !std::regex_search(line, m, call_line)) continue;
       Call c{m[1], m[3], line, std::stod(m[2]), -1, ""};
       std::smatch o;
@@ -1027,6 +1039,12 @@ TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenP
     for (size_t i = first; i <= last; ++i) {
       EXPECT_EQ(calls[i].name.rfind("clone", 0), std::string::npos) << "rank " << rank << ": " << calls[i].line;
     }
+    ASSERT_FALSE(coordinator.empty());
+    for (const auto& [worker, thread] : thread_of) EXPECT_NE(thread, coordinator) << "worker " << worker;
+    for (const auto& [at, line] : coordinator_lines) {
+      EXPECT_FALSE(at > calls[first].at && at < calls[last].at)
+          << "rank " << rank << ": the coordinator inside the phases' windows: " << line;
+    }
   }
   for (int p = 1; p < kPhases; ++p) {
     EXPECT_GT(first_of[p], last_of[p - 1]) << "phase " << p << " began on a rank before phase " << p - 1
@@ -1042,6 +1060,49 @@ TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenP
   for (const json& p : j["phases"]) {
     EXPECT_EQ(p["stop_reason"], "complete") << p["name"];
     ASSERT_EQ(p["cluster"]["per_rank"].size(), 2u);
+  }
+}
+// Two ranks interrupted in the middle of a phase (mpirun passes the SIGINT
+// on to them): the running phase stops on both, no later phase starts, and
+// the results, reported once the crews stopped, hold every phase that ran:
+// the tree's creation whole, the interrupted creation with as many files
+// as are on disk, each rank's among them.
+TEST_F(Metadata, TwoRanksInterruptedInAPhaseReportTheCompletedPhasesAndThePartOne) {
+  constexpr uint64_t kFiles = 200000;  // per rank: far more than get made before the signal
+  std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", IOPULSE_BINARY};
+  const std::vector<std::string> args =
+      md_args(dir_, "tree-create,file-create,file-remove,tree-remove",
+              {"--md-depth", "1", "--md-items", std::to_string(kFiles), "--md-file-size", "0", "--json-output",
+               out("r.json")});
+  argv.insert(argv.end(), args.begin(), args.end());
+  const RunOutcome r = run_command_and_signal_when(
+      argv, {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "OMPI_MCA_rmaps_base_oversubscribe=1"},
+      [&] {
+        std::error_code ec;
+        return fs::exists(target() + "/md.0/f.0.0", ec) && fs::exists(target() + "/md.1/f.1.0", ec);
+      },
+      SIGINT);
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  const json j = read_json(out("r.json"));
+  EXPECT_EQ(j["stop_reason"], "interrupted");
+  EXPECT_TRUE(j["interrupted"].get<bool>());
+  ASSERT_EQ(j["phases"].size(), 2u) << "the phases that ran, and no other";
+  EXPECT_EQ(j["phases"][0]["stop_reason"], "complete");
+  EXPECT_EQ(j["phases"][0]["metadata"]["mkdir"]["ops"], 2);
+  EXPECT_EQ(j["phases"][1]["stop_reason"], "interrupted");
+  ASSERT_EQ(j["phases"][1]["cluster"]["per_rank"].size(), 2u);
+  const uint64_t created = j["phases"][1]["metadata"]["create"]["ops"].get<uint64_t>();
+  EXPECT_LT(created, 2 * kFiles);
+  std::map<std::string, uint64_t> files;  // top directory -> files in it
+  for (const std::string& e : walk(target())) {
+    if (e.find("/f.") != std::string::npos) ++files[e.substr(0, e.find('/'))];
+  }
+  EXPECT_EQ(files["md.0"] + files["md.1"], created);
+  EXPECT_GE(files["md.0"], 1u);
+  EXPECT_GE(files["md.1"], 1u);
+  for (const json& rank : j["phases"][1]["cluster"]["per_rank"]) {
+    const std::string top = "md." + std::to_string(rank["rank"].get<uint32_t>());
+    EXPECT_EQ(rank["metadata"]["create"]["ops"].get<uint64_t>(), files[top]) << top;
   }
 }
 #endif

@@ -139,8 +139,13 @@ RunOutcome run_iopulse_and_signal_when(const std::vector<std::string>& args, con
                                        int signal) {
   std::vector<std::string> argv{IOPULSE_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
+  return run_command_and_signal_when(argv, {}, ready, signal);
+}
+
+RunOutcome run_command_and_signal_when(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+                                       const std::function<bool()>& ready, int signal) {
   int out_fd, err_fd;
-  const pid_t pid = spawn(argv, {}, &out_fd, &err_fd);
+  const pid_t pid = spawn(argv, extra_env, &out_fd, &err_fd);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   bool sent = false, was_ready = false;
   RunOutcome r = collect(pid, out_fd, err_fd, [&](const std::string&) {

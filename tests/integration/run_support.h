@@ -50,6 +50,10 @@ RunOutcome run_iopulse_and_signal(const std::vector<std::string>& args, const st
 RunOutcome run_iopulse_and_signal_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
                                        int signal);
 
+// run_iopulse_and_signal_when for any program (argv[0] is a path), e.g. mpirun.
+RunOutcome run_command_and_signal_when(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+                                       const std::function<bool()>& ready, int signal);
+
 // The same for any program (argv[0] is a path), e.g. mpirun.
 RunOutcome run_command_and_signal(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
                                   const std::string& started_text, int signal);
