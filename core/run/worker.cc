@@ -31,13 +31,6 @@ constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop 
 constexpr size_t kMaxErrorMessages = 8;
 constexpr uint64_t kPauseSliceNs = 50'000'000;        // bounds how late a pause sees a stop
 
-void* aligned_block(size_t alignment, size_t bytes) {
-  const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-  void* p = std::aligned_alloc(alignment, rounded == 0 ? alignment : rounded);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-
 const char* op_name(uint8_t op) {
   switch (op) {
     case IOP_OP_READ: return "read";
@@ -95,9 +88,6 @@ Worker::Worker(const WorkerSetup& setup)
 
 Worker::~Worker() {
   teardown();
-  std::free(slots_);
-  if (!engine_buffers_) std::free(buffers_);  // the engine's go back with the instance
-  std::free(priv_);
 }
 
 void Worker::run() {
@@ -139,7 +129,7 @@ void Worker::run() {
     setup();
     if (!zones.empty()) {
       int node = -1;
-      if (get_mempolicy(&node, nullptr, 0, buffers_, MPOL_F_NODE | MPOL_F_ADDR) == 0) numa_node_ = node;
+      if (get_mempolicy(&node, nullptr, 0, pool_->buffers(), MPOL_F_NODE | MPOL_F_ADDR) == 0) numa_node_ = node;
     }
   } catch (...) {
     setup_error_ = std::current_exception();
@@ -247,27 +237,19 @@ void Worker::setup() {
   const ReplayPlan* replay = setup_.layout->replay.get();
   const uint32_t max_io =
       std::max({read_sizes_.max_size(), write_sizes_.max_size(), replay != nullptr ? replay->max_len : 0u});
-  const size_t buf_stride = (max_io + align - 1) / align * align;
-  const size_t priv_stride = (desc.io_priv_size + 63) / 64 * 64;
-  slots_ = static_cast<IoSlot*>(aligned_block(64, sizeof(IoSlot) * qd));
+  void* engine_memory = nullptr;
   if ((engine_caps_ & IOP_CAP_ENGINE_BUFFERS) != 0) {
     // One allocation for the whole pool, from the engine (huge pages, device
     // memory); the instance frees it before it is destroyed.
-    buffers_ = engine_->alloc_buffer(buf_stride * qd).base;
-    engine_buffers_ = true;
-  } else {
-    buffers_ = aligned_block(align, buf_stride * qd);
+    engine_memory = engine_->alloc_buffer(IoPool::buf_stride(max_io, align) * qd).base;
   }
-  if (priv_stride > 0) {
-    priv_ = aligned_block(64, priv_stride * qd);
-    std::memset(priv_, 0, priv_stride * qd);
-  }
-  auto* buf_base = static_cast<unsigned char*>(buffers_);
+  pool_.emplace(qd, max_io, align, desc.io_priv_size, engine_memory);
+  const size_t buf_stride = pool_->stride();
+  unsigned char* const buf_base = pool_->buffers();  // zeroed: placed (NUMA) and mapped before the window
   if (spec.buffer_fill == BufferFill::kPattern) {
     // The constant byte the user asked for, in every write.
     std::memset(buf_base, spec.buffer_pattern, buf_stride * qd);
   } else {
-    std::memset(buf_base, 0, buf_stride * qd);  // placed (NUMA) and mapped before the window
     if ((spec.write_percent() != 0 || spec.trim_write) && !spec.verify && !spec.verify_only) {
       // Keyed like the worker's random source: the job's seed and the
       // worker's place in the job.
@@ -275,9 +257,7 @@ void Worker::setup() {
                                                 max_io);
     }
   }
-  std::vector<iop_buffer> registered(qd);
-  for (uint32_t i = 0; i < qd; ++i) registered[i] = {buf_base + i * buf_stride, buf_stride};
-  const bool use_registered = engine_->register_buffers(registered);
+  pool_->set_registered(engine_->register_buffers(pool_->buffer_list()));
   compress_percent_ = spec.compress_percent;
   if (!spec.verify && writes) {
     const ContentSpec content = spec.content(setup_.working_set_bytes);
@@ -306,30 +286,13 @@ void Worker::setup() {
   }
   if (setup_.iolog != nullptr) iolog_ = std::make_unique<IoLogRecorder>(*setup_.iolog, std::max(8192u, qd));
 
-  free_.resize(qd);
   trim_write_ = spec.trim_write;
   if (trim_write_) trimmed_.resize(qd);
-  batch_.resize(qd);
-  // Guard entries past qd: an engine writing a few completions too many
-  // writes there, and the ledger stops the run.
-  cqes_.resize(qd + CompletionLedger::kGuardCompletions);
   ledger_.emplace(desc.name, qd);
   if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0) {
     completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
   }
-  for (uint32_t i = 0; i < qd; ++i) {
-    IoSlot& slot = slots_[i];
-    std::memset(&slot, 0, sizeof slot);
-    slot.io.user_data = i;
-    slot.io.buf = buf_base + i * buf_stride;
-    slot.buf = slot.io.buf;
-    slot.block = kNoBlock;
-    slot.io.file = regions_.front().handle;
-    slot.region = 0;
-    slot.io.buf_index = use_registered ? static_cast<int32_t>(i) : -1;
-    slot.io.priv = priv_stride > 0 ? static_cast<unsigned char*>(priv_) + i * priv_stride : nullptr;
-    free_[i] = qd - 1 - i;
-  }
+  for (uint32_t i = 0; i < qd; ++i) pool_->slots()[i].io.file = regions_.front().handle;  // region 0
 }
 
 bool Worker::plain() const {
@@ -417,14 +380,15 @@ void Worker::run_loop(uint64_t start_ns) {
   const bool rate_limited = !kPlain && pacer_.scheduled();
   // The pool's arrays and the engine stay put while the loop runs; held in
   // locals they stay in registers across the calls into the engine.
-  IoSlot* const slots = slots_;
-  uint32_t* const free_stack = free_.data();
-  iop_io** const batch = batch_.data();
-  iop_cqe* const cqes = cqes_.data();
+  IoSlot* const slots = pool_->slots();
+  uint32_t* const free_stack = pool_->free_stack();
+  iop_io** const batch = pool_->batch();
+  iop_cqe* const cqes = pool_->completions();
   EngineInstance& engine = *engine_;
   CompletionLedger& ledger = *ledger_;
   CompletionWait* const completion_wait = completion_wait_.get();
   const uint64_t pool_slots = ledger.slots();  // == qd
+  const uint32_t submit_batch = submit_batch_;
 
   uint32_t nfree = qd;
   uint32_t pending = 0;   // prepared IOs at batch[0, pending) not yet accepted
@@ -506,7 +470,7 @@ void Worker::run_loop(uint64_t start_ns) {
         // batch carries its own time.
         uint32_t done = 0;
         for (;;) {
-          const uint32_t offered = std::min(pending - done, submit_batch_);
+          const uint32_t offered = std::min(pending - done, submit_batch);
           const int32_t accepted = engine.submit(batch + done, offered);
           // One unsigned comparison for a failure (negative) and for more
           // accepted than offered.
@@ -526,7 +490,7 @@ void Worker::run_loop(uint64_t start_ns) {
           done += static_cast<uint32_t>(accepted);
           if (done == pending || static_cast<uint32_t>(accepted) < offered) [[likely]] break;
           t = monotonic_now_ns();
-          const uint32_t next_end = done + std::min(pending - done, submit_batch_);
+          const uint32_t next_end = done + std::min(pending - done, submit_batch);
           for (uint32_t i = done; i < next_end; ++i) slot_of(batch[i]).submit_ns = t;
         }
         pending -= done;
@@ -842,7 +806,7 @@ bool Worker::take_host_stall() {
 
 void Worker::log_issued(iop_io* const* ios, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) {
-    const IoSlot& slot = slots_[ios[i]->user_data];
+    const IoSlot& slot = pool_->slots()[ios[i]->user_data];
     IoLogRecord& r = *slot.log;
     r.issue_ns = slot.submit_ns - start_ns_;
     r.offset = slot.io.offset;

@@ -50,6 +50,7 @@
 #include "run/completion_ledger.h"
 #include "run/completion_wait.h"
 #include "run/engine_instance.h"
+#include "run/io_pool.h"
 #include "run/pacer.h"
 #include "run/run_signals.h"
 #include "run/start_barrier.h"
@@ -159,31 +160,8 @@ class Worker final : public WorkerThread {
   const std::vector<std::string>& error_messages() const override { return error_messages_; }
 
  private:
-  // One IO in the pool.  io.user_data is the slot's index.
-  struct IoSlot {
-    iop_io io;
-    // Clock at the submit() call that carried it; also the ledger's
-    // in-flight mark (CompletionLedger, per-IO form): nonzero from the
-    // stamp before that call until its completion is taken, 0 while the
-    // host holds the slot.  The clock is never 0 (CLOCK_MONOTONIC scale).
-    uint64_t submit_ns;
-    uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
-    uint64_t free_ns;      // since when some slot was free when it was taken (rate limits only)
-    uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
-    uint64_t generation;   // generation written (verify); for a sync, its journal position
-    uint32_t region;       // index into regions_
-    uint32_t log_buffer;   // --write-iolog: the recorder's buffer holding its record
-    IoLogRecord* log;      // --write-iolog: the IO's record
-    void* buf;             // the slot's own buffer (io.buf is null during a trim)
-  };
-  // The slot holding `io`, an IO of the pool (io is the slot's first
-  // member, so the two addresses are one), found without reading
-  // io->user_data.
-  static IoSlot& slot_of(iop_io* io) { return *reinterpret_cast<IoSlot*>(io); }
-  static_assert(std::is_standard_layout_v<IoSlot> && offsetof(IoSlot, io) == 0);
-  // Two cache lines, no padding: a slot's address is its index shifted,
-  // and no slot shares a line with another (the pool is 64-byte aligned).
-  static_assert(sizeof(IoSlot) == 128);
+  // The slot holding `io`, an IO of the pool (run/io_pool.h).
+  static IoSlot& slot_of(iop_io* io) { return IoSlot::of(io); }
 
   // One region of the worker's assignment, opened.
   struct OpenRegion {
@@ -196,7 +174,7 @@ class Worker final : public WorkerThread {
     uint64_t heat_base;    // where the file starts in the working set
     uint64_t journal_base; // the journal unit of the region's first unit
   };
-  static constexpr uint64_t kNoBlock = UINT64_MAX;
+  static constexpr uint64_t kNoBlock = IoSlot::kNoBlock;
 
   // What next_io() did.
   enum class Next { kReady, kBudgetSpent, kBlocked };
@@ -284,14 +262,9 @@ class Worker final : public WorkerThread {
   std::vector<OpenRegion> regions_;
   uint64_t uniform_units_ = 0;       // units per region when all are equal, else 0
 
-  // Pool memory: slots, buffers and per-IO engine scratch, allocated once.
-  IoSlot* slots_ = nullptr;
-  void* buffers_ = nullptr;
-  bool engine_buffers_ = false;      // buffers_ came from the engine's alloc_buffer() (it frees them)
-  void* priv_ = nullptr;
-  std::vector<uint32_t> free_;       // stack of free slot indexes
-  std::vector<iop_io*> batch_;       // IOs prepared and not yet accepted
-  std::vector<iop_cqe> cqes_;        // reap() output (qd entries and guards)
+  // Slots, buffers, engine scratch, the free stack, the batch and the
+  // completion array, allocated once in setup.
+  std::optional<IoPool> pool_;
   // Checks the engine's answers (its per-IO form; the in-flight marks are
   // the slots' submit_ns).  Held in place (not behind a pointer): the loop
   // reaches its fields at fixed offsets from the worker, one load fewer per
@@ -387,6 +360,7 @@ class Worker final : public WorkerThread {
   uint64_t inflight_sum_ = 0;         // for the interval's mean queue depth
   uint64_t reap_calls_ = 0;
   std::unique_ptr<AccessHeatmap> heatmap_;  // with --heatmap
+
 
   // Written by the worker only; a line of their own, away from the
   // fields the loop reads.
