@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
-// Worker: one thread of a job.  It owns one engine instance, the files it
-// opened, a pool of queue_depth IO slots with aligned buffers, an offset
-// generator, an op mix, a random source and plain (non-atomic) statistics.
+// Worker: one thread of a job.  It runs its WorkerPlan (run/worker_plan.h,
+// decided before it started; it never reads the JobSpec) against the
+// regions of the target layout it was assigned.  It owns one engine
+// instance, the files it opened, its IoPool (queue_depth IO slots with
+// aligned buffers), an offset generator, an op mix, a random source and
+// plain (non-atomic) statistics.
 //
 // Life cycle, all on the worker's own thread (run()):
 //   private descriptor table (unshare(CLONE_FILES)): descriptors the worker
@@ -54,6 +57,7 @@
 #include "run/pacer.h"
 #include "run/run_signals.h"
 #include "run/start_barrier.h"
+#include "run/worker_plan.h"
 #include "run/worker_thread.h"
 #include "stats/access_heatmap.h"
 #include "stats/interval_mailbox.h"
@@ -88,6 +92,8 @@ struct WorkerSetup {
   uint32_t global_index = 0;   // among all workers of the job on every process (seeds)
   uint32_t job_processes = 1;  // processes running the job, each with spec->threads workers (rate shares)
   uint32_t layout_index = 0;   // among the workers of its group (layout->workers)
+  // The job, for the metadata worker (MetadataWorker).  A data worker gets
+  // its WorkerPlan instead and never reads this (its copy is null).
   const JobSpec* spec = nullptr;
   const TargetLayout* layout = nullptr;
   const iop_engine_desc* engine = nullptr;
@@ -113,7 +119,8 @@ struct WorkerSetup {
 
 class Worker final : public WorkerThread {
  public:
-  explicit Worker(const WorkerSetup& setup);
+  // Runs `plan` (WorkerPlan::of() of the job at this worker's place).
+  Worker(const WorkerSetup& setup, WorkerPlan plan);
   ~Worker() override;
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -361,6 +368,10 @@ class Worker final : public WorkerThread {
   uint64_t reap_calls_ = 0;
   std::unique_ptr<AccessHeatmap> heatmap_;  // with --heatmap
 
+
+  // What the worker does, decided before it started (read in setup and on
+  // cold paths; the loop reads its own copies above).
+  const WorkerPlan plan_;
 
   // Written by the worker only; a line of their own, away from the
   // fields the loop reads.
