@@ -22,7 +22,11 @@ Each round runs three things, in an order that rotates from round to round:
            `--refill_buffers=1`: every write carries fresh data, as
            IOPulse's do (fio's default refills nothing, it changes a few
            bytes of a buffer per write).  This is the like-for-like
-           comparison.
+           comparison.  With io_uring one difference is left that no fio
+           option removes: fio's waiting io_uring_enter runs the completion
+           work of one IO only, the rest of the group is posted by its next
+           submit and ends one submission later than in IOPulse, whose reap
+           runs all of it (bench/uring_io_spans.py traces it).
   fio-def  fio as the job file says (its default reaping takes one
            completion per io_getevents) and its `clat`, which starts after
            io_submit returned: the figure a user of fio sees, shown beside.

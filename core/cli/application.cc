@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "cli/application.h"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -790,32 +791,62 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   OpStatsSet earlier_phases;
 
   const bool several = phases.size() > 1 || !phases.front().name.empty();
-  // A job of one process made of metadata phases runs them back to back on
-  // one crew of threads, as mdtest's ranks do (run/phase_crew.h): every
+  // A job made of metadata phases runs them back to back on one crew of
+  // threads per process, as mdtest's ranks do (run/phase_crew.h): every
   // phase is staged before the first runs, and each starts as soon as the
-  // previous one ended by itself.  (With several processes each phase waits
-  // for all of them to finish the previous one, through the coordinator.)
-  bool chained = several && phases.size() > 1 && !together && !per_io_logs && spec.write_iolog.empty() &&
-                 spec.metadata.active();
+  // previous one ended by itself; with several processes, once it did on
+  // all of them, which their crews settle at the ranks' gate
+  // (run/rank_gate.h).  Without a gate (an MPI library without
+  // MPI_THREAD_MULTIPLE) each phase waits for every process to finish the
+  // previous one through the coordinators, with new worker threads.
+  bool chained = several && phases.size() > 1 && (!together || group.rank_gate() != nullptr) && !per_io_logs &&
+                 spec.write_iolog.empty() && spec.metadata.active();
   for (const PlannedPhase& p : phases) {
     uint32_t threads = 0;
     for (const auto& w : p.workloads) threads += w->spec.threads;
     chained = chained && threads == spec.threads && p.workloads.size() == 1;
   }
-  // The crew is declared after the runners it runs, so it ends first.
+  if (together) {
+    // Every rank runs the phases the same way, or they would wait for each
+    // other at different points.
+    for (const std::string& c : group.all_gather(chained ? "1" : "0")) chained = chained && c == "1";
+  }
+  // The crew is declared after the runners it runs, so it ends first; the
+  // runners' peers (one per phase, as below) before the runners.
+  std::vector<std::unique_ptr<ClusterRun>> chained_peers;
   std::vector<std::unique_ptr<JobRunner>> chained_runners;
   std::optional<PhaseCrew> crew;
   if (chained && prepared) {
-    crew.emplace(spec.threads);
+    // The coordinator reports each phase (with several ranks, merges the
+    // ranks' reports: a few MB of histograms) while the crew runs the next.
+    // Memory the allocator hands back to the kernel then (munmap, a
+    // shrinking heap) is a TLB flush on every thread of the process, the
+    // workers' included, inside their window: large blocks come from the
+    // heap and freed memory stays there for the rest of the job.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    crew.emplace(spec.threads, together ? group.rank_gate() : nullptr);
     for (size_t i = 0; i < phases.size(); ++i) {
       std::vector<WorkerGroup> groups;
       for (const auto& w : phases[i].workloads) {
         groups.push_back({w->name, &w->spec, &w->layout, w->binding, static_cast<uint32_t>(i), journal.get()});
       }
-      chained_runners.push_back(std::make_unique<JobRunner>(std::move(groups), JobPlacement{}));
+      JobPlacement placement;
+      if (together) {
+        chained_peers.push_back(std::make_unique<ClusterRun>(group, static_cast<uint32_t>(i), hosts, spec.threads,
+                                                             phases[i].first().spec.target_path));
+        placement = {chained_peers.back().get(), group.rank() * spec.threads, group.size()};
+      }
+      chained_runners.push_back(std::make_unique<JobRunner>(std::move(groups), placement));
       chained_runners.back()->stage(*crew);
     }
   }
+  // Each phase's results (a few hundred KiB of histograms) go into room
+  // made now: on a crew the coordinator reports a phase while the next one
+  // runs, and a growing vector there would map fresh memory, copy every
+  // earlier phase and unmap the old copy (a TLB flush on every thread) in
+  // the next phase's window.
+  result.phases.reserve(phases.size());
   uint32_t run_number = 0;
   uint32_t phase_index = 0;
   bool finishing = false;  // the job stops after this phase (see below)
@@ -887,9 +918,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       }
       r.config["groups"] = std::move(list);
     };
-    // One ClusterRun per phase when several processes run the job.
+    // One ClusterRun per phase when several processes run the job (on a
+    // crew, made with the phase's runner above).
     std::unique_ptr<ClusterRun> peers;
-    if (together) {
+    if (together && !crew) {
       peers = std::make_unique<ClusterRun>(group, run_number++, hosts, phase_threads,
                                            phase.first().spec.target_path);
     }

@@ -51,6 +51,8 @@ void ClusterRun::cross_start_line() {
   start_realtime_ns_ = realtime_ns();
 }
 
+void ClusterRun::start_line_crossed(uint64_t realtime_ns) { start_realtime_ns_ = realtime_ns; }
+
 void ClusterRun::local_interval(const MergedInterval& m) {
   if (reporting()) {
     WorkerInterval w;

@@ -39,6 +39,7 @@ class ClusterRun final : public RunPeers {
 
   void agree_ready(const std::string& local_error) override;
   void cross_start_line() override;
+  void start_line_crossed(uint64_t realtime_ns) override;
   void local_interval(const MergedInterval& interval) override;
   std::vector<MergedInterval> take_complete(bool all) override;
   void local_stop(const std::string& reason) override;

@@ -4,9 +4,12 @@
 
 #include <mpi.h>
 
+#include <time.h>
+
 #include <cstdio>
 #include <cstring>
 #include <list>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -19,9 +22,35 @@ namespace {
 // Application messages use tags below this; none is reserved by MPI.
 constexpr int kMaxTag = 32767;
 
+// The crews' gate: an allreduce on a communicator of its own, so a worker
+// thread's calls never match the coordinator's collectives on
+// MPI_COMM_WORLD.  A failure here cannot be reported to the other ranks
+// (they wait in the same call), so it ends the job.
+class MpiRankGate final : public RankGate {
+ public:
+  explicit MpiRankGate(MPI_Comm comm) : comm_(comm) {}
+  ~MpiRankGate() override { MPI_Comm_free(&comm_); }
+
+  bool all(bool mine) override {
+    int v = mine ? 1 : 0;
+    const int rc = MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_LAND, comm_);
+    if (rc != MPI_SUCCESS) {
+      char text[MPI_MAX_ERROR_STRING] = {};
+      int len = 0;
+      MPI_Error_string(rc, text, &len);
+      std::fprintf(stderr, "iopulse: the ranks' gate between metadata phases failed: %s\n", text);
+      MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    return v != 0;
+  }
+
+ private:
+  MPI_Comm comm_;
+};
+
 class MpiProcessGroup final : public ProcessGroup {
  public:
-  explicit MpiProcessGroup(std::string host) : host_(std::move(host)) {
+  MpiProcessGroup(std::string host, int thread_level) : host_(std::move(host)) {
     int r = 0, n = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &r);
     MPI_Comm_size(MPI_COMM_WORLD, &n);
@@ -30,12 +59,20 @@ class MpiProcessGroup final : public ProcessGroup {
     // Errors come back as return codes the group turns into exceptions,
     // rather than MPI's default of aborting the job without a word.
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    // The gate needs every rank's library to take calls from two threads.
+    int lowest = thread_level;
+    if (MPI_Allreduce(&thread_level, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD) == MPI_SUCCESS &&
+        lowest >= MPI_THREAD_MULTIPLE) {
+      MPI_Comm comm = MPI_COMM_NULL;
+      if (MPI_Comm_dup(MPI_COMM_WORLD, &comm) == MPI_SUCCESS) gate_ = std::make_unique<MpiRankGate>(comm);
+    }
   }
 
   ~MpiProcessGroup() override {
     // Sends still in flight belong to a receiver that may have stopped
     // listening; they are released, never waited for.
     for (Pending& p : pending_) MPI_Request_free(&p.request);
+    gate_.reset();
     MPI_Finalize();
   }
 
@@ -43,41 +80,53 @@ class MpiProcessGroup final : public ProcessGroup {
   uint32_t size() const override { return size_; }
   const std::string& host() const override { return host_; }
   const char* transport() const override { return "MPI"; }
+  RankGate* rank_gate() override { return gate_.get(); }
 
+  // The collectives that exchange bytes are started non-blocking and waited
+  // for patiently (below); barrier() is the start line and stays blocking.
   std::vector<std::string> all_gather(const std::string& mine) override {
     int len = static_cast<int>(mine.size());
     std::vector<int> lens(size_);
-    check(MPI_Allgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+    MPI_Request r = MPI_REQUEST_NULL;
+    check(MPI_Iallgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, MPI_COMM_WORLD, &r), "MPI_Iallgather");
+    wait_patiently(r, "MPI_Iallgather");
     std::vector<int> displs(size_);
     std::exclusive_scan(lens.begin(), lens.end(), displs.begin(), 0);
     std::string all(static_cast<size_t>(displs.back() + lens.back()), '\0');
-    check(MPI_Allgatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE,
-                         MPI_COMM_WORLD),
-          "MPI_Allgatherv");
+    check(MPI_Iallgatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE,
+                          MPI_COMM_WORLD, &r),
+          "MPI_Iallgatherv");
+    wait_patiently(r, "MPI_Iallgatherv");
     return split(all, lens, displs);
   }
 
   std::vector<std::string> gather_to_root(const std::string& mine) override {
     int len = static_cast<int>(mine.size());
     std::vector<int> lens(rank_ == 0 ? size_ : 0);
-    check(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+    MPI_Request r = MPI_REQUEST_NULL;
+    check(MPI_Igather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, &r), "MPI_Igather");
+    wait_patiently(r, "MPI_Igather");
     std::vector<int> displs(lens.size());
     std::string all;
     if (rank_ == 0) {
       std::exclusive_scan(lens.begin(), lens.end(), displs.begin(), 0);
       all.resize(static_cast<size_t>(displs.back() + lens.back()));
     }
-    check(MPI_Gatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE, 0,
-                      MPI_COMM_WORLD),
-          "MPI_Gatherv");
+    check(MPI_Igatherv(mine.data(), len, MPI_BYTE, all.data(), lens.data(), displs.data(), MPI_BYTE, 0,
+                       MPI_COMM_WORLD, &r),
+          "MPI_Igatherv");
+    wait_patiently(r, "MPI_Igatherv");
     return rank_ == 0 ? split(all, lens, displs) : std::vector<std::string>{};
   }
 
   std::string broadcast(const std::string& value) override {
     uint64_t len = value.size();
-    check(MPI_Bcast(&len, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    MPI_Request r = MPI_REQUEST_NULL;
+    check(MPI_Ibcast(&len, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, &r), "MPI_Ibcast");
+    wait_patiently(r, "MPI_Ibcast");
     std::string out = rank_ == 0 ? value : std::string(len, '\0');
-    check(MPI_Bcast(out.data(), static_cast<int>(len), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    check(MPI_Ibcast(out.data(), static_cast<int>(len), MPI_BYTE, 0, MPI_COMM_WORLD, &r), "MPI_Ibcast");
+    wait_patiently(r, "MPI_Ibcast");
     return out;
   }
 
@@ -122,6 +171,23 @@ class MpiProcessGroup final : public ProcessGroup {
     MPI_Request request;
   };
 
+  // Waits for a collective, sleeping between checks instead of spinning in
+  // MPI as a blocking collective does: the rank that comes first (its
+  // coordinator reporting a metadata phase, while the other rank's still
+  // sleeps between its polls) leaves the CPU to the workers, which on a
+  // crew already run the next phase.  Each check costs at most kPatienceNs
+  // of latency; these collectives are the control plane's.
+  static void wait_patiently(MPI_Request& r, const char* what) {
+    constexpr long kPatienceNs = 1'000'000;
+    for (;;) {
+      int done = 0;
+      check(MPI_Test(&r, &done, MPI_STATUS_IGNORE), what);
+      if (done != 0) return;
+      const timespec pause{0, kPatienceNs};
+      nanosleep(&pause, nullptr);
+    }
+  }
+
   static void check(int rc, const char* what) {
     if (rc == MPI_SUCCESS) return;
     char text[MPI_MAX_ERROR_STRING] = {};
@@ -151,18 +217,21 @@ class MpiProcessGroup final : public ProcessGroup {
   uint32_t rank_ = 0;
   uint32_t size_ = 1;
   std::list<Pending> pending_;  // a list: MPI holds pointers into the bytes
+  std::unique_ptr<MpiRankGate> gate_;
 };
 
 ProcessGroup* make_mpi_process_group(int& argc, char**& argv, std::string host) {
+  // FUNNELED is what the coordinator needs; MULTIPLE, when the library
+  // gives it, lets the crews' gate (run/rank_gate.h) call from a worker.
   int provided = 0;
-  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS) {
     throw std::runtime_error("MPI_Init_thread failed");
   }
   if (provided < MPI_THREAD_FUNNELED) {
     MPI_Finalize();
     throw std::runtime_error("the MPI library does not support MPI_THREAD_FUNNELED");
   }
-  return new MpiProcessGroup(std::move(host));
+  return new MpiProcessGroup(std::move(host), provided);
 }
 
 }  // namespace

@@ -8,8 +8,9 @@
 // The module's one entry point.  Host and module come from the same build,
 // so a ProcessGroup object may cross between them; `host_version` must equal
 // the module's IOPULSE_VERSION and the module refuses any other.  On success
-// *out owns a group that initialized MPI (MPI_THREAD_FUNNELED) and finalizes
-// it when deleted, and the return value is 0.  On failure it is -1 and
+// *out owns a group that initialized MPI (MPI_THREAD_MULTIPLE asked for,
+// MPI_THREAD_FUNNELED at least; its rank_gate() only with MULTIPLE on every
+// rank) and finalizes it when deleted, and the return value is 0.  On failure it is -1 and
 // `error` (of `error_size` bytes) holds one line saying why.
 #ifndef IOPULSE_CLUSTER_MPI_PROCESS_GROUP_H_
 #define IOPULSE_CLUSTER_MPI_PROCESS_GROUP_H_

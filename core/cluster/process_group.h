@@ -5,7 +5,8 @@
 // a build with MPI, one per rank of MPI_COMM_WORLD.  The job's control plane
 // goes through it: collectives while setting up and at the end, and small
 // non-blocking messages while the run goes on.  Only the thread that created
-// it calls it (MPI_THREAD_FUNNELED); workers never do.
+// it calls it; workers never do, but for the RankGate (run/rank_gate.h) that
+// it may offer, which is a channel of its own.
 #ifndef IOPULSE_CLUSTER_PROCESS_GROUP_H_
 #define IOPULSE_CLUSTER_PROCESS_GROUP_H_
 
@@ -14,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "run/rank_gate.h"
 
 namespace iopulse {
 
@@ -28,6 +31,9 @@ class ProcessGroup {
   // "MPI" or "single process".
   virtual const char* transport() const = 0;
 
+  // The collectives below (but barrier()) wait without spinning where the
+  // transport allows: the coordinator of a metadata job calls them while
+  // the crew's workers run the next phase (run/phase_crew.h).
   // Collective: every process passes `mine`; every process gets all of
   // them, indexed by rank.
   virtual std::vector<std::string> all_gather(const std::string& mine) = 0;
@@ -49,6 +55,12 @@ class ProcessGroup {
   virtual void send(uint32_t to, int tag, std::string bytes) = 0;
   // The next message that has arrived, if any; never blocks.
   virtual std::optional<Message> poll() = 0;
+
+  // The gate the crews of a multi-rank metadata job meet at between phases
+  // (run/rank_gate.h), owned by the group; null when there is none: a group
+  // of one, or an MPI library that does not allow calls from a second
+  // thread (below MPI_THREAD_MULTIPLE on any rank).  The same on every rank.
+  virtual RankGate* rank_gate() { return nullptr; }
 
   // Ends every process of the job at once with `exit_code` (after the
   // caller printed why).  Used when the processes can no longer agree.

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <functional>
+#include <stdexcept>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -20,6 +22,7 @@
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
 #include "run/phase_crew.h"
+#include "run/rank_gate.h"
 #include "run/run_peers.h"
 #include "run/start_barrier.h"
 #include "run/metadata_worker.h"
@@ -106,6 +109,9 @@ struct JobRunner::Staged {
   // On the crew: the resources once the last worker finished (the next
   // phase may be running when the coordinator gets here).
   ResourceUsage usage_at_end;
+  // On the crew of a job of several processes: the wall clock (ns) when
+  // this process's workers left the ranks' gate at the start line.
+  uint64_t realtime_at_start_line = 0;
 };
 
 JobRunner::JobRunner(const JobSpec& spec, const TargetLayout& layout, const EngineBinding& engine)
@@ -123,10 +129,24 @@ JobRunner::~JobRunner() = default;
 void JobRunner::stage(PhaseCrew& crew) {
   build(/*keep_per_worker=*/true, {});
   Staged& st = *staged_;
-  st.barrier_owner->release_itself([&st] {
-    st.usage_at_release = ResourceUsage::now();
-    st.wall_at_release = std::time(nullptr);
-  });
+  std::function<bool(bool)> agree;
+  if (RankGate* gate = crew.gate()) {
+    // Every process's workers are set up, or none starts (the coordinators
+    // then agree on whose setup failed, as agree_ready() does).
+    agree = [gate, &st](bool ready) {
+      const bool all = gate->all(ready);
+      timespec ts{};
+      clock_gettime(CLOCK_REALTIME, &ts);
+      st.realtime_at_start_line = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
+      return all;
+    };
+  }
+  st.barrier_owner->release_itself(
+      [&st] {
+        st.usage_at_release = ResourceUsage::now();
+        st.wall_at_release = std::time(nullptr);
+      },
+      std::move(agree));
   std::vector<WorkerThread*> workers;
   for (auto& w : st.workers) workers.push_back(w.get());
   crew_ = &crew;
@@ -270,15 +290,23 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       if (w->setup_error() && !failure) failure = w->setup_error();
     }
     if (peers_ == nullptr) std::rethrow_exception(failure);
+    // (On a crew with peers, another process's failed setup stops this
+    // one's workers too: this process has no error of its own.)
     std::string text;
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      text = e.what();
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        text = e.what();
+      }
     }
-    peers_->agree_ready(text);  // throws, naming this process
+    peers_->agree_ready(text);  // throws, naming the process that failed
+    throw std::logic_error("the processes' workers stopped at the start line, yet none reported an error");
   }
-  if (peers_ != nullptr) {
+  if (peers_ != nullptr && staged) {
+    // The crews crossed the start line together at the ranks' gate.
+    peers_->start_line_crossed(st.realtime_at_start_line);
+  } else if (peers_ != nullptr) {
     try {
       peers_->agree_ready("");
       peers_->cross_start_line();
@@ -371,10 +399,12 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       check_clock_at_boundary();
       bool all_finished = true;
       for (auto& w : workers) all_finished &= w->finished();
-      if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) {
-        result.interrupted = true;
-        signals.request_stop();
+      // (On a crew, an interrupt after every worker of the phase finished
+      // belongs to the phase the crew runs next, whose workers see it.)
+      if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed) && !(staged && all_finished)) {
+        signals.request_interrupt_stop();
       }
+      if (signals.interrupted.load(std::memory_order_relaxed)) result.interrupted = true;
       if (peers_ == nullptr) {
         if (all_finished) break;
         const uint64_t t = monotonic_now_ns();
@@ -474,7 +504,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       ResourceUsage::between(usage_before, staged && !any_abandoned ? st.usage_at_end : ResourceUsage::now());
   check_monotonic_clock();  // the window's end is a boundary too
   result.clock = monotonic_clock_report();
-  if (interrupt_signal() != 0) result.interrupted = true;
+  if (staged ? signals.interrupted.load() : interrupt_signal() != 0) result.interrupted = true;
 
   const uint64_t start_ns = window_start_ns();
   uint64_t end_ns = start_ns;

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "run/interrupt.h"
 #include "run/monotonic_clock.h"
 
 namespace iopulse {
@@ -438,7 +439,10 @@ void MetadataWorker::loop(uint64_t start_ns) {
   CompletionLedger& ledger = *ledger_;
   uint32_t nfree = qd, pending = 0, inflight = 0;
   // A stop asked for before the release (an interrupt during setup, a
-  // phase given up before it started) issues nothing.
+  // phase given up before it started) issues nothing.  The worker watches
+  // interrupts itself: on a crew (run/phase_crew.h) its phase may run while
+  // the coordinator still reports the one before and watches no phase.
+  if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) signals.request_interrupt_stop();
   bool stopping = signals.stop.load(std::memory_order_relaxed);
   uint64_t now = start_ns;
   start_ns_ = start_ns;
@@ -501,7 +505,8 @@ void MetadataWorker::loop(uint64_t start_ns) {
     }
     inflight -= static_cast<uint32_t>(got);
     if (setup_.publish_progress) [[unlikely]] publish_progress();
-    if (!stopping && (now >= deadline || signals.stop.load(std::memory_order_relaxed))) {
+    if (!stopping && (now >= deadline || signals.stop.load(std::memory_order_relaxed) || interrupt_signal() != 0)) {
+      if (interrupt_signal() != 0 && !signals.stop.load(std::memory_order_relaxed)) signals.request_interrupt_stop();
       stopping = true;
       // Prepared ops not yet accepted go back to the pool; a rename back
       // among them must still go (next() offers it again).

@@ -9,7 +9,8 @@
 
 namespace iopulse {
 
-PhaseCrew::PhaseCrew(uint32_t threads) : threads_(threads), state_(new State) {
+PhaseCrew::PhaseCrew(uint32_t threads, RankGate* gate) : threads_(threads), state_(new State) {
+  state_->gate = gate;
   pool_.reserve(threads);
   for (uint32_t i = 0; i < threads; ++i) pool_.emplace_back(thread_body, state_, i);
 }
@@ -62,7 +63,10 @@ void PhaseCrew::wait_done(uint32_t p, const std::vector<bool>& skip) {
   uint32_t skipped = 0;
   for (bool s : skip) skipped += s ? 1 : 0;
   std::unique_lock<std::mutex> lock(state_->mu);
-  state_->cv.wait(lock, [&] { return state_->phases[p].done + skipped >= threads_; });
+  state_->cv.wait(lock, [&] {
+    const Phase& phase = state_->phases[p];
+    return phase.settled || (skipped > 0 && phase.done + skipped >= threads_);
+  });
 }
 
 void PhaseCrew::cancel_from(uint32_t p) {
@@ -76,6 +80,7 @@ void PhaseCrew::cancel_from(uint32_t p) {
 }
 
 void PhaseCrew::thread_body(State* state, uint32_t index) {
+  const auto threads_of = [](const Phase& phase) { return phase.workers.size(); };
   for (size_t p = 0;; ++p) {
     WorkerThread* worker = nullptr;
     {
@@ -87,7 +92,7 @@ void PhaseCrew::thread_body(State* state, uint32_t index) {
       if (p >= state->phases.size()) return;
       Phase& phase = state->phases[p];
       if (phase.cancelled && !phase.open) {
-        ++phase.done;
+        if (++phase.done == threads_of(phase)) phase.settled = true;
         state->cv.notify_all();
         continue;
       }
@@ -96,18 +101,30 @@ void PhaseCrew::thread_body(State* state, uint32_t index) {
     // Once open, a phase runs even when cancelled meanwhile: its workers
     // then see the stop and end at once, their records written.
     worker->run();
-    std::lock_guard<std::mutex> lock(state->mu);
+    std::unique_lock<std::mutex> lock(state->mu);
     Phase& phase = state->phases[p];
-    if (++phase.done == phase.workers.size() && phase.on_finished) phase.on_finished();
-    if (phase.done == phase.workers.size() && p + 1 < state->phases.size()) {
+    if (++phase.done < phase.workers.size()) {
+      state->cv.notify_all();
+      continue;
+    }
+    if (phase.on_finished) phase.on_finished();
+    if (p + 1 < state->phases.size()) {
       // The last worker of a phase that ended by itself (every step done,
       // or its time or budget over) lets the next one start: every record
       // of this phase is written.
       bool clean = !phase.cancelled && !phase.signals->stop.load() && !phase.signals->io_failed.load() &&
                    interrupt_signal() == 0;
       for (const WorkerThread* w : phase.workers) clean = clean && !w->setup_error();
+      if (state->gate != nullptr) {
+        // ... on every process, once every process's crew finished it (and
+        // wrote its records, which the next phase may read).
+        lock.unlock();
+        clean = state->gate->all(clean);
+        lock.lock();
+      }
       if (clean) state->phases[p + 1].open = true;
     }
+    state->phases[p].settled = true;
     state->cv.notify_all();
   }
 }

@@ -18,6 +18,15 @@
 // phases (cancel_from()).  The first phase's gate is opened by the
 // coordinator.
 //
+// A job of several processes (MPI ranks) has a crew on each, and the crews
+// meet at a RankGate (run/rank_gate.h) as mdtest's ranks meet at their
+// barriers: the last worker of a phase tells the gate whether the phase
+// ended on its own here, and the next phase starts on every process when it
+// did on all of them, else on none (the coordinators, which agree on every
+// phase's verdict, then decide alike).  Every process's crew thus opens the
+// same phases, and each opened phase's last worker calls the gate, so no
+// process waits there for one that never comes.
+//
 // Ownership: the crew runs the workers it is given but does not own them;
 // each stays with its JobRunner, which must outlive the crew.  Control
 // plane only: one mutex and one condition variable, used between phases.
@@ -31,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "run/rank_gate.h"
 #include "run/run_signals.h"
 #include "run/worker_thread.h"
 
@@ -38,7 +48,9 @@ namespace iopulse {
 
 class PhaseCrew {
  public:
-  explicit PhaseCrew(uint32_t threads);
+  // `gate`: the other processes' crews (null when alone); it outlives the
+  // crew.
+  explicit PhaseCrew(uint32_t threads, RankGate* gate = nullptr);
   // Gives up the phases not started, stops a running one and waits for the
   // threads.  After a worker was abandoned inside an engine
   // (workers_abandoned()) the threads are detached instead and what they
@@ -48,6 +60,7 @@ class PhaseCrew {
   PhaseCrew& operator=(const PhaseCrew&) = delete;
 
   uint32_t threads() const { return threads_; }
+  RankGate* gate() const { return state_->gate; }
 
   // Queues the next phase: workers[i] runs on thread i after the thread's
   // part of the phase queued before.  `signals` is the phase's: a stop or
@@ -59,12 +72,13 @@ class PhaseCrew {
   // Coordinator: lets phase p start (nothing when it is open already).
   void open(uint32_t p);
   // Coordinator: true once phase p may start (open() was called, or the
-  // last worker of the phase before opened it).  Once every worker of
-  // phase p - 1 returned, the answer for p no longer changes by itself.
+  // last worker of the phase before opened it).  Once wait_done(p - 1)
+  // returned, the answer for p no longer changes by itself.
   bool started(uint32_t p) const;
   // Coordinator: blocks until every worker of phase p returned from run()
-  // (or was skipped), but for the thread `skip` marks (an abandoned
-  // worker, which may never return).
+  // (or was skipped) and whether the next phase starts is settled (with a
+  // gate: every process's crew has met there), but for the thread `skip`
+  // marks (an abandoned worker, which may never return).
   void wait_done(uint32_t p, const std::vector<bool>& skip = {});
   // Coordinator: phase p and those after it never start; the one running
   // among them is asked to stop (it finishes as after any stop: its ops
@@ -79,6 +93,7 @@ class PhaseCrew {
     bool open = false;
     bool cancelled = false;
     uint32_t done = 0;  // workers returned from run() or skipped
+    bool settled = false;  // done, and whether the next phase opens decided
   };
   // What the threads share; on the heap so abandoned threads keep it.
   struct State {
@@ -86,6 +101,7 @@ class PhaseCrew {
     std::condition_variable cv;
     std::vector<Phase> phases;
     bool closing = false;  // no phase will be added
+    RankGate* gate = nullptr;
   };
 
   static void thread_body(State* state, uint32_t index);

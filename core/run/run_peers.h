@@ -34,6 +34,10 @@ class RunPeers {
   // close together as the transport allows.  The caller opens its window
   // right after.
   virtual void cross_start_line() = 0;
+  // Instead of agree_ready() and cross_start_line(): the workers met the
+  // other processes' at the ranks' gate themselves (run/rank_gate.h) and
+  // left it at `realtime_ns` (CLOCK_REALTIME).
+  virtual void start_line_crossed(uint64_t realtime_ns) = 0;
 
   // An interval this process completed (all its workers), in index order.
   virtual void local_interval(const MergedInterval& interval) = 0;

@@ -6,7 +6,10 @@
 // its next timeout.
 //
 // Anyone may call request_stop() from any thread (the coordinator on
-// SIGINT, a peer's stop, a failing sink; a worker on an IO error).  The
+// SIGINT, a peer's stop, a failing sink; a worker on an IO error, or on
+// SIGINT: a metadata worker watches the interrupt itself, so a phase that
+// runs while the coordinator still reports the one before, run/phase_crew.h,
+// stops at once).  The
 // flags are read with relaxed loads on the per-IO path; stop_fd() is only
 // waited on, never read: once readable it stays readable for the rest of
 // the run.
@@ -33,6 +36,15 @@ class RunSignals {
 
   std::atomic<bool> stop{false};       // stop submitting, drain, finish
   std::atomic<bool> io_failed{false};  // an IO error stopped the run
+  // An interrupt (SIGINT, SIGTERM, SIGHUP) stopped the run: set by whoever
+  // turned the signal into the stop, a worker or the coordinator.
+  std::atomic<bool> interrupted{false};
+
+  // An interrupt was seen: marks the run interrupted and stops it.
+  void request_interrupt_stop() {
+    interrupted.store(true, std::memory_order_relaxed);
+    request_stop();
+  }
 
  private:
   int stop_fd_ = -1;

@@ -10,10 +10,8 @@ uint64_t StartBarrier::arrive_and_wait() {
   {
     std::unique_lock<std::mutex> lock(mu_);
     ++arrived_;
-    if (self_release_ && arrived_ == expected_ && !aborted_ && !released_) {
-      if (on_release_) on_release_();
-      released_ = true;
-    }
+    ++settled_;
+    if (self_release_ && settled_ == expected_) settle(lock);
     cv_.notify_all();
     cv_.wait(lock, [&] { return released_ || aborted_; });
     if (aborted_) return 0;
@@ -27,15 +25,39 @@ uint64_t StartBarrier::arrive_and_wait() {
   return start;
 }
 
+void StartBarrier::settle(std::unique_lock<std::mutex>& lock) {
+  bool ready = !aborted_;
+  if (agree_) {
+    // Every worker of this process is here; the gate waits for the others.
+    lock.unlock();
+    ready = agree_(ready);
+    lock.lock();
+  }
+  if (ready && !aborted_ && !released_) {
+    if (on_release_) on_release_();
+    released_ = true;
+  } else if (!released_) {
+    aborted_ = true;
+  }
+}
+
 void StartBarrier::abort() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   aborted_ = true;
+  ++settled_;
+  if (self_release_ && settled_ == expected_) settle(lock);
   cv_.notify_all();
 }
 
 bool StartBarrier::wait_until_all_arrived() {
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return arrived_ == expected_ || aborted_; });
+  if (self_release_) {
+    // (A worker that aborted ends the wait at once; the others are let go
+    // once the last one settled.)
+    cv_.wait(lock, [&] { return released_ || aborted_; });
+  } else {
+    cv_.wait(lock, [&] { return arrived_ == expected_ || aborted_; });
+  }
   return !aborted_;
 }
 

@@ -36,8 +36,17 @@ class StartBarrier {
   explicit StartBarrier(uint32_t workers) : expected_(workers) {}
 
   // Before any worker arrives: the last worker to arrive releases the
-  // barrier, calling `on_release` (under the barrier's lock) first.
-  void release_itself(std::function<void()> on_release) { on_release_ = std::move(on_release); self_release_ = true; }
+  // barrier, calling `on_release` (under the barrier's lock) first.  With
+  // `agree` (a job of several processes: run/rank_gate.h), the last worker
+  // to arrive or abort first asks it, without the lock, whether every
+  // process is ready (its argument: whether this one is, no worker having
+  // aborted); on false every worker is let go with "do not run", as after
+  // abort().  Every process's barrier thus settles the same way.
+  void release_itself(std::function<void()> on_release, std::function<bool(bool)> agree = {}) {
+    on_release_ = std::move(on_release);
+    agree_ = std::move(agree);
+    self_release_ = true;
+  }
 
   // Worker side.  Returns the start time (monotonic ns) of the window, or 0
   // when the run was aborted and the worker must not issue IO.  The first
@@ -50,7 +59,8 @@ class StartBarrier {
   void abort();
 
   // Coordinator side: blocks until every worker arrived (true) or one
-  // aborted (false).
+  // aborted (false).  A barrier that releases itself: until it released
+  // (true) or let its workers go without running (false).
   bool wait_until_all_arrived();
 
   // Coordinator side: lets the workers go.
@@ -60,14 +70,20 @@ class StartBarrier {
   uint64_t start_ns() const { return start_ns_.load(std::memory_order_acquire); }
 
  private:
+  // The last worker to arrive or abort at a self-releasing barrier: releases
+  // it or lets everyone go (`lock` holds mu_; released around agree_).
+  void settle(std::unique_lock<std::mutex>& lock);
+
   std::mutex mu_;
   std::condition_variable cv_;
   uint32_t expected_;
   uint32_t arrived_ = 0;
+  uint32_t settled_ = 0;  // workers that arrived or aborted
   bool aborted_ = false;
   bool released_ = false;
   bool self_release_ = false;
   std::function<void()> on_release_;
+  std::function<bool(bool)> agree_;
   std::atomic<uint64_t> start_ns_{0};  // non-zero once a worker saw the release
 };
 

@@ -11,9 +11,10 @@
  * page faults and TLB misses rather than through read(2)/write(2).  fsync and
  * fdatasync are msync(MS_SYNC) of the whole mapping.  Trim is not supported.
  *
- * Queue: submit() only queues IOs; reap() does them, in submission order,
- * one IO per call (or min_wait when the host waits for more), and returns
- * as soon as that IO's copy is done.  So the host's clock read after reap()
+ * Queue: submit() checks each IO (its file, bounds and op) and queues it
+ * with the addresses to copy between or its error; reap() does them, in
+ * submission order, one IO per call (or min_wait when the host waits for
+ * more), and returns as soon as that IO's copy is done.  So the host's clock read after reap()
  * ends each IO's latency at the end of its own copy: at queue depth 1 the
  * latency is the copy; deeper, it is the wait behind the IOs queued ahead
  * plus the copy, as for a device that serves one IO at a time.  submit()
@@ -144,16 +145,25 @@ struct mmap_file {
   int writable;
 };
 
-/* An accepted IO waiting for reap() to do it: the fields of its iop_io that
- * reap() needs, copied into one compact ring (the iop_io stays valid until
- * it is reaped, but the ring keeps reap() on a few cache lines). */
+/* An accepted IO waiting for reap() to do it, resolved by submit(): what
+ * its completion will say and, for a copy, the addresses to copy between.
+ * The addresses stay valid until reap() does the copy: the IO's buffer is
+ * the host's until the IO is reaped, and a mapping is unmapped only by
+ * close_file(), which the host never calls with an IO on the file in
+ * flight (engine.h).
+ *
+ *   kind QUEUED_COPY   memcpy(dst, src, res); res > 0
+ *   kind QUEUED_MSYNC  msync(dst, res, MS_SYNC) of the whole mapping, whose
+ *                      result becomes res (0 or -errno)
+ *   kind QUEUED_DONE   nothing to do: res is the result already (an error,
+ *                      or a transfer of 0 bytes) */
+enum { QUEUED_COPY = 0, QUEUED_MSYNC, QUEUED_DONE };
 struct queued_io {
   uint64_t user_data;
-  unsigned char *buf;
-  uint64_t offset;
-  uint32_t len;
-  int32_t file;
-  uint8_t op;
+  unsigned char *dst;
+  const unsigned char *src;
+  int64_t res;
+  uint32_t kind;
 };
 
 /* One instance per worker thread; nothing here is shared.
@@ -384,35 +394,6 @@ static inline const struct mmap_file *file_of(const iop_engine *e, int32_t h) {
   return iop_file_table_is_open(&e->files, h) ? iop_file_table_slot(&e->files, h) : NULL;
 }
 
-/* Does one IO and returns its completion's res. */
-static inline int64_t execute(const iop_engine *e, const struct queued_io *io) {
-  const struct mmap_file *f = file_of(e, io->file);
-  if (f == NULL) return -EBADF;
-  uint64_t n;
-  switch (io->op) {
-    case IOP_OP_READ:
-      n = clamp_len(f, io->offset, io->len);
-      if (n > 0) memcpy(io->buf, f->base + io->offset, (size_t)n);
-      return (int64_t)n;
-    case IOP_OP_WRITE:
-      if (!f->writable) return -EBADF; /* as write(2) on a read-only descriptor */
-      n = clamp_len(f, io->offset, io->len);
-      if (n > 0) memcpy(f->base + io->offset, io->buf, (size_t)n);
-      return (int64_t)n;
-    case IOP_OP_FSYNC:
-    case IOP_OP_FDATASYNC:
-      /* msync(MS_SYNC) writes the mapping's dirty pages and waits; Linux
-       * implements it as a data sync of the range, so fsync and fdatasync are
-       * the same here. */
-      if (f->base == NULL) return 0;
-      return msync(f->base, (size_t)f->map_len, MS_SYNC) == 0 ? 0 : -errno;
-    case IOP_OP_TRIM:
-      return -EOPNOTSUPP;
-    default:
-      return -EINVAL;
-  }
-}
-
 /* Starts fetching the cache line at p into the cache (for writing when
  * `write`).  In asm because the compiler may delete a loop of nothing but
  * __builtin_prefetch as having no effect; a prefetch never faults. */
@@ -435,41 +416,80 @@ static inline void prefetch_line(const unsigned char *p, int write) {
 #endif
 }
 
-/* Asks the CPU to start fetching the mapped bytes `io` will copy (for a
- * write, to own them), so the page walk and the first miss happen while the
- * IOs queued ahead of it are copied.  The bounds check keeps the addresses
- * inside the file. */
-static inline void prefetch_data(const iop_engine *e, const struct queued_io *io) {
-  if (io->op != IOP_OP_READ && io->op != IOP_OP_WRITE) return;
-  const struct mmap_file *f = file_of(e, io->file);
-  if (f == NULL) return;
-  uint64_t n = clamp_len(f, io->offset, io->len);
-  if (n == 0) return; /* nothing mapped there: no address to form */
+/* Asks the CPU to start fetching the `n` mapped bytes at p an IO will copy
+ * (for a write, to own them), one line per page, so the page walk and the
+ * first miss happen while the IOs queued ahead of it are copied. */
+static inline void prefetch_mapped(const unsigned char *p, uint64_t n, int write) {
   if (n > MMAP_PREFETCH_MAX) n = MMAP_PREFETCH_MAX;
-  const unsigned char *p = f->base + io->offset;
-  const int write = io->op == IOP_OP_WRITE;
   for (uint64_t at = 0; at < n; at += MMAP_PREFETCH_STRIDE) prefetch_line(p + at, write);
 }
 
-/* Queues the IOs and starts fetching their data; reap() does them.
- * Validation happens there, so a bad IO completes with its error in its
- * place in the order. */
+/* Resolves `io` into *q: the file, the bounds and the op are checked here,
+ * once, so reap() only copies.  A bad IO still completes with its error in
+ * its place in the order. */
+static inline void resolve(const iop_engine *e, const iop_io *io, struct queued_io *q) {
+  q->user_data = io->user_data;
+  const struct mmap_file *f = file_of(e, io->file);
+  if (f == NULL) {
+    q->kind = QUEUED_DONE;
+    q->res = -EBADF;
+    return;
+  }
+  uint64_t n;
+  switch (io->op) {
+    case IOP_OP_READ:
+      n = clamp_len(f, io->offset, io->len);
+      q->kind = n > 0 ? QUEUED_COPY : QUEUED_DONE;
+      q->res = (int64_t)n;
+      if (n > 0) {
+        q->src = f->base + io->offset;
+        q->dst = io->buf;
+        prefetch_mapped(q->src, n, 0);
+      }
+      return;
+    case IOP_OP_WRITE:
+      if (!f->writable) { /* as write(2) on a read-only descriptor */
+        q->kind = QUEUED_DONE;
+        q->res = -EBADF;
+        return;
+      }
+      n = clamp_len(f, io->offset, io->len);
+      q->kind = n > 0 ? QUEUED_COPY : QUEUED_DONE;
+      q->res = (int64_t)n;
+      if (n > 0) {
+        q->src = io->buf;
+        q->dst = f->base + io->offset;
+        prefetch_mapped(q->dst, n, 1);
+      }
+      return;
+    case IOP_OP_FSYNC:
+    case IOP_OP_FDATASYNC:
+      /* msync(MS_SYNC) writes the mapping's dirty pages and waits; Linux
+       * implements it as a data sync of the range, so fsync and fdatasync are
+       * the same here.  An empty file has no mapping and nothing to write. */
+      q->kind = f->base != NULL ? QUEUED_MSYNC : QUEUED_DONE;
+      q->dst = f->base;
+      q->res = f->base != NULL ? (int64_t)f->map_len : 0;
+      return;
+    case IOP_OP_TRIM:
+      q->kind = QUEUED_DONE;
+      q->res = -EOPNOTSUPP;
+      return;
+    default:
+      q->kind = QUEUED_DONE;
+      q->res = -EINVAL;
+      return;
+  }
+}
+
+/* Queues the IOs, resolved, and starts fetching their data; reap() does
+ * them. */
 static int32_t mmap_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
   if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
 
   uint32_t room = e->queue_depth - (e->tail - e->head);
   if (n > room) n = room;
-  for (uint32_t i = 0; i < n; i++) {
-    const iop_io *io = ios[i];
-    struct queued_io *q = &e->queue[e->tail++ & e->ring_mask];
-    q->user_data = io->user_data;
-    q->buf = io->buf;
-    q->offset = io->offset;
-    q->len = io->len;
-    q->file = io->file;
-    q->op = io->op;
-    prefetch_data(e, q);
-  }
+  for (uint32_t i = 0; i < n; i++) resolve(e, ios[i], &e->queue[e->tail++ & e->ring_mask]);
   return (int32_t)n;
 }
 
@@ -485,12 +505,17 @@ static int32_t mmap_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min
   if (n > max) n = max;
   if (n > queued) n = queued;
   for (uint32_t i = 0; i < n; i++) {
-    const struct queued_io *io = &e->queue[e->head & e->ring_mask];
+    const struct queued_io *io = &e->queue[e->head++ & e->ring_mask];
+    int64_t res = io->res;
+    if (io->kind == QUEUED_COPY) {
+      memcpy(io->dst, io->src, (size_t)res);
+    } else if (io->kind == QUEUED_MSYNC) {
+      res = msync(io->dst, (size_t)res, MS_SYNC) == 0 ? 0 : -errno;
+    }
     out[i].user_data = io->user_data;
-    out[i].res = execute(e, io);
+    out[i].res = res;
     out[i].aux = 0;
     out[i].flags = 0;
-    e->head++;
   }
   return (int32_t)n;
 }

@@ -110,27 +110,23 @@ struct ErrorText {
 
 // One instance per worker thread; nothing here is shared.
 //
-// Completions wait in `done` (capacity: queue_depth rounded up to a power
-// of two, allocated in create; a slot is `counter & mask`): slots head,
-// head+1, ... head+count-1 hold finished IOs in submission order, and
-// `why` holds the text of each slot's failure, written only with
-// IOP_CQE_ERROR_TEXT.  submit() never accepts more IOs than queue_depth
-// minus count, so no completion is ever dropped.  The slots the latest
-// reap() handed out, [reaped_from, reaped_from + reaped), keep their text
-// for error_text() until the next submit() or reap().
+// The queue depth is 1 (kMaxQueueDepth), so at most one finished IO waits
+// for reap(): `done` is its completion and `why` the text of its failure,
+// written only with IOP_CQE_ERROR_TEXT.  `state` says what `done` holds:
+// kEmpty nothing, kReady a completion not yet reaped (submit() accepts no
+// IO then, so no completion is ever dropped), kReaped the completion the
+// latest reap() handed out, kept with its text for error_text() until the
+// next submit() or reap().
 //
 // `files` is indexed by handle; it grows only in open_file() (control plane),
 // so submit() reads it without allocating.
+enum CompletionState : uint8_t { kEmpty = 0, kReady, kReaped };
+
 struct iop_engine {
-  std::vector<iop_cqe> done;
-  std::vector<ErrorText> why;
-  uint32_t mask = 0;
-  uint32_t queue_depth = 0;
-  uint32_t head = 0;
-  uint32_t count = 0;
-  uint32_t reaped_from = 0;
-  uint32_t reaped = 0;
+  iop_cqe done = {};
+  CompletionState state = kEmpty;
   std::vector<SyncFile> files;
+  ErrorText why = {};
   std::unique_ptr<char[]> dirent_buf;  // for IOP_OP_LIST
   uint16_t applied_prio = 0;  // iop_io.ioprio last applied to the thread; 0: its own
   int original_prio = 0;      // the thread's ioprio at create()
@@ -198,6 +194,26 @@ inline int64_t transfer(int fd, const iop_io& io, bool write) {
     } else if (r != -EINTR) {
       return r;
     }
+  }
+  return static_cast<int64_t>(done);
+}
+
+// The rest of a read or write whose first system call (by submit()) returned
+// `first` rather than all of io.len bytes: continues as transfer() does.
+[[gnu::noinline]] int64_t finish_transfer(int fd, const iop_io& io, bool write, long first) {
+  auto* buf = static_cast<char*>(io.buf);
+  uint64_t done = 0;
+  long r = first;
+  for (;;) {
+    if (r > 0) {
+      done += static_cast<uint64_t>(r);
+    } else if (r == 0) {
+      break;
+    } else if (r != -EINTR) {
+      return r;
+    }
+    if (done >= io.len) break;
+    r = pread_pwrite(write, fd, buf + done, io.len - done, static_cast<off_t>(io.offset + done));
   }
   return static_cast<int64_t>(done);
 }
@@ -405,12 +421,6 @@ int32_t sync_create(const iop_engine_config* config, iop_engine** out, iop_error
     }
     try {
       auto e = std::make_unique<iop_engine>();
-      uint32_t capacity = 1;
-      while (capacity < config->queue_depth) capacity <<= 1;
-      e->done.resize(capacity);
-      e->why.resize(capacity);
-      e->mask = capacity - 1;
-      e->queue_depth = config->queue_depth;
       e->dirent_buf = std::make_unique<char[]>(kDirentBufSize);
       e->original_prio = static_cast<int>(prio);
       e->hugepages = hugepages;
@@ -587,58 +597,64 @@ int32_t sync_report(iop_engine* e, iop_instance_report* out, iop_error* err) {
 // Data plane
 // ---------------------------------------------------------------------------
 
-// Does each accepted IO now; returns how many fitted in the completion ring.
+// Does the IO now, when no completion waits for reap(); returns 1, or 0
+// when one waits (the queue depth is 1).  The common IO (a read or write
+// without flags, at the priority already applied, on an open handle, whose
+// first system call moves all its bytes) is done here with nothing but the
+// system call; a short transfer or EINTR continues out of line, and every
+// other IO goes to execute().
 int32_t sync_submit(iop_engine* e, iop_io* const* ios, uint32_t n, uint32_t flags) {
-  if ((flags & ~IOP_SUBMIT_KNOWN_FLAGS) != 0) return -EINVAL;
-  return iop::guard_noerr([&]() -> int32_t {
-    e->reaped = 0;
-    const uint32_t room = e->queue_depth - e->count;
-    if (n > room) n = room;
-    for (uint32_t i = 0; i < n; ++i) {
-      const iop_io& io = *ios[i];
-      const uint32_t at = (e->head + e->count) & e->mask;
-      iop_cqe& cqe = e->done[at];
-      const auto h = static_cast<uint32_t>(io.file);  // a negative handle is past the end
-      if ((io.op == IOP_OP_READ || io.op == IOP_OP_WRITE) && io.flags == 0 && io.ioprio == e->applied_prio &&
-          h < e->files.size() && e->files[h].fd >= 0) [[likely]] {
-        cqe.user_data = io.user_data;
-        cqe.res = transfer(e->files[h].fd, io, io.op == IOP_OP_WRITE);
-        cqe.aux = 0;
-        cqe.flags = 0;
-      } else {
-        execute(*e, io, cqe, e->why[at]);
-      }
-      e->count++;
-    }
-    return static_cast<int32_t>(n);
-  });
+  if ((flags & ~IOP_SUBMIT_KNOWN_FLAGS) != 0) [[unlikely]] return -EINVAL;
+  if (e->state == kReady) [[unlikely]] return 0;
+  if (n == 0) [[unlikely]] {
+    e->state = kEmpty;
+    return 0;
+  }
+  const iop_io& io = *ios[0];
+  iop_cqe& cqe = e->done;
+  const auto h = static_cast<uint32_t>(io.file);  // a negative handle is past the end
+  if ((io.op == IOP_OP_READ || io.op == IOP_OP_WRITE) && io.flags == 0 && io.ioprio == e->applied_prio &&
+      io.len != 0 && h < e->files.size() && e->files[h].fd >= 0) [[likely]] {
+    const int fd = e->files[h].fd;
+    const bool write = io.op == IOP_OP_WRITE;
+    long r = pread_pwrite(write, fd, static_cast<char*>(io.buf), io.len, static_cast<off_t>(io.offset));
+    if (static_cast<unsigned long>(r) != io.len) [[unlikely]] r = finish_transfer(fd, io, write, r);
+    cqe.user_data = io.user_data;
+    cqe.res = r;
+    cqe.aux = 0;
+    cqe.flags = 0;
+  } else if (iop::guard_noerr([&]() -> int32_t {
+               execute(*e, io, cqe, e->why);
+               return 0;
+             }) != 0) {
+    e->state = kEmpty;
+    return -EIO;
+  }
+  e->state = kReady;
+  return 1;
 }
 
 // Every submitted IO is already complete, so reap never waits: min_wait and
-// timeout_ns are always satisfied by what the ring holds.
+// timeout_ns are always satisfied by what the engine holds.
 int32_t sync_reap(iop_engine* e, iop_cqe* out, uint32_t max, uint32_t min_wait,
                   uint64_t timeout_ns) {
   (void)min_wait;
   (void)timeout_ns;
-  const uint32_t n = max < e->count ? max : e->count;
-  e->reaped_from = e->head;
-  for (uint32_t k = 0; k < n; ++k) out[k] = e->done[(e->head + k) & e->mask];
-  e->head = (e->head + n) & e->mask;
-  e->count -= n;
-  e->reaped = n;
-  return static_cast<int32_t>(n);
-}
-
-// The text of a completion the latest reap() handed out.
-int32_t sync_error_text(iop_engine* e, uint64_t user_data, iop_error* out) {
-  for (uint32_t k = 0; k < e->reaped; ++k) {
-    const uint32_t at = (e->reaped_from + k) & e->mask;
-    const iop_cqe& cqe = e->done[at];
-    if (cqe.user_data != user_data || (cqe.flags & IOP_CQE_ERROR_TEXT) == 0) continue;
-    iop::set_error(out, "%s", e->why[at].why);
+  if (e->state != kReady || max == 0) [[unlikely]] {
+    if (e->state == kReaped) e->state = kEmpty;
     return 0;
   }
-  return -ENOENT;
+  out[0] = e->done;
+  e->state = kReaped;
+  return 1;
+}
+
+// The text of the completion the latest reap() handed out.
+int32_t sync_error_text(iop_engine* e, uint64_t user_data, iop_error* out) {
+  if (e->state != kReaped || e->done.user_data != user_data || (e->done.flags & IOP_CQE_ERROR_TEXT) == 0)
+    return -ENOENT;
+  iop::set_error(out, "%s", e->why.why);
+  return 0;
 }
 
 // ---------------------------------------------------------------------------

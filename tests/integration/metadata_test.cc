@@ -4,9 +4,16 @@
 // did on disk (the tree walked after each phase, file contents), what the
 // kernel saw (strace counts of stat calls), and its own result files only
 // where they must agree with those.
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include <algorithm>
 #include <cerrno>
@@ -500,6 +507,114 @@ TEST_F(Metadata, APhaseTheCrewStartedBeforeTheJobStoppedIsReported) {
   EXPECT_EQ(files, created) << "files on disk that no reported phase created";
 }
 
+// The process (one) whose command line names `text`, or 0.
+pid_t process_naming(const std::string& text) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::stringstream cmdline;
+    cmdline << in.rdbuf();
+    if (cmdline.str().find(text) != std::string::npos && cmdline.str().find(IOPULSE_BINARY) == 0) {
+      return static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return 0;
+}
+
+// A SIGINT while the coordinator still reports one phase and the crew runs
+// the next stops the running phase at once (its workers watch the interrupt
+// themselves; before, only the coordinator did, once it watched that
+// phase), and the results of every phase that ran are written.  The point
+// is made certain: the time series goes to a pipe this test keeps full and
+// does not read, so the coordinator blocks in its first write, as it
+// reports the tree's creation, while the crew goes on to create 200,000
+// files.  Once the first file is there the signal goes to a thread other
+// than the coordinator's (a process's signal may go to any of its threads);
+// the pipe is read only once the worker has written its record of the
+// creation (it ended its part of the phase), or made the last file.
+TEST_F(Metadata, AnInterruptWhileThePhaseBeforeIsReportedStopsTheRunningPhaseAtOnce) {
+  using namespace std::chrono_literals;
+  const std::string fifo = out("series");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(reader, 0);
+  ASSERT_GE(fcntl(reader, F_SETPIPE_SZ, 4096), 0);
+  {
+    const int filler = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(filler, 0);
+    const std::string junk(4096, '\n');
+    while (write(filler, junk.data(), junk.size()) > 0) {
+    }
+    close(filler);
+  }
+  constexpr uint64_t kFiles = 200000;
+  const std::string record = target() + "/.iopulse-md.0";
+  const std::string last_file = target() + "/md.0/f.0." + std::to_string(kFiles - 1);
+  std::atomic<bool> signalled{false};
+  std::string series;
+  std::thread drain([&] {
+    // (Should the run never get there, the pipe is read after two minutes
+    // all the same, so the run ends and the checks below fail.)
+    const auto give_up = std::chrono::steady_clock::now() + 120s;
+    while (!signalled.load() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(10ms);
+    while (std::chrono::steady_clock::now() < give_up) {
+      std::error_code ec;
+      if (fs::exists(last_file, ec)) break;
+      std::ifstream in(record);
+      std::stringstream text;
+      text << in.rdbuf();
+      const json r = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+      if (r.is_object() && r.contains("files_end") && r["files_end"].get<uint64_t>() < kFiles) break;
+      std::this_thread::sleep_for(10ms);
+    }
+    fcntl(reader, F_SETFL, 0);
+    char buf[65536];
+    for (ssize_t n; (n = read(reader, buf, sizeof buf)) > 0;) series.append(buf, static_cast<size_t>(n));
+  });
+  const RunOutcome r = run_iopulse_and_signal_when(
+      md_args(dir_, "tree-create,file-create,file-remove,tree-remove",
+              {"--md-depth", "1", "--md-items", std::to_string(kFiles), "--md-file-size", "0", "--timeseries-output",
+               fifo, "--json-output", out("r.json")}),
+      [&] {
+        std::error_code ec;
+        if (!fs::exists(target() + "/md.0/f.0.0", ec)) return false;
+        const pid_t pid = process_naming(target());
+        if (pid == 0) return false;
+        for (const auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+          const pid_t tid = static_cast<pid_t>(std::stol(t.path().filename().string()));
+          if (tid == pid) continue;
+          if (syscall(SYS_tgkill, pid, tid, SIGINT) == 0) {
+            signalled = true;
+            return true;
+          }
+        }
+        return false;
+      },
+      0);  // (the signal went above, to one thread)
+  signalled = true;
+  drain.join();
+  close(reader);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(series.find("\"phase\":\"tree-create\""), std::string::npos) << "the reported phase's time series";
+  const json j = read_json(out("r.json"));
+  EXPECT_EQ(j["stop_reason"], "interrupted");
+  ASSERT_EQ(j["phases"].size(), 2u) << "the phases that ran, and no other";
+  EXPECT_EQ(j["phases"][0]["stop_reason"], "complete") << "the tree was made before the signal";
+  EXPECT_EQ(j["phases"][0]["metadata"]["mkdir"]["ops"], 1);
+  EXPECT_EQ(j["phases"][1]["stop_reason"], "interrupted");
+  const uint64_t created = j["phases"][1]["metadata"]["create"]["ops"].get<uint64_t>();
+  EXPECT_LT(created, kFiles) << "the creation ran on while its coordinator was busy";
+  size_t files = 0;
+  for (const std::string& e : walk(target())) files += e.find("/f.") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(files, created);
+  // The record holds what was created: removal takes it all.
+  const RunOutcome clean = run_iopulse(md_args(dir_, "file-remove,tree-remove", {"--md-depth", "1", "--md-items",
+                                                                                 std::to_string(kFiles)}));
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_TRUE(walk(target()).empty());
+}
+
 TEST_F(Metadata, TooFewDescriptorsEndTheCreationWithEmfile) {
   // The sync engine holds one descriptor per create while it runs: with a
   // limit just above what the process holds before the phase, open() fails
@@ -834,6 +949,100 @@ TEST_F(Metadata, WithStrideOneEachRankStatsAndRemovesTheFilesTheOtherRankCreated
             std::string::npos)
       << refused.err;
   EXPECT_TRUE(walk(target()).empty());
+}
+
+// With several ranks each rank's crew runs the phases back to back too, and
+// the crews meet between phases as mdtest's ranks meet at MPI_Barrier
+// (docs/metadata.md, "Phases"): each rank under its own strace (trace.<rank>,
+// with times) shows every phase's operations on worker w's tree made by one
+// and the same thread, no thread created once the rank's first operation
+// was made, and each phase's first operation on any rank after the previous
+// phase's last operation on every rank.  The tree is gone at the end and the
+// results count every rank's operations.
+TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenPhases) {
+  std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", "/bin/sh", "-c",
+                                "exec /usr/bin/strace -E \"ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0\" -f -qq -ttt "
+                                "-o \"$0.$OMPI_COMM_WORLD_RANK\" \"$@\"",
+                                out("trace"), IOPULSE_BINARY};
+  const std::vector<std::string> args =
+      md_args(dir_, "tree-create,dir-create,dir-stat,dir-remove,tree-remove",
+              {"--md-depth", "2", "--md-branching", "3", "--md-items", "10", "--threads", "2", "--json-output",
+               out("r.json")});
+  argv.insert(argv.end(), args.begin(), args.end());
+  const RunOutcome r = run_command(argv, {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                                          "OMPI_MCA_rmaps_base_oversubscribe=1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(walk(target()).empty());
+
+  // "PID SECONDS.MICROS name(args" lines; resumed halves left out.
+  const std::regex call_line(R"(^(\d+) +(\d+\.\d+) +([a-z0-9_]+)\()");
+  const std::regex op(R"re((mkdirat|newfstatat|statx|unlinkat)\(\d+, "md\.(\d)(/dir\.\d+)?(/d\.\d+\.\d+)?")re");
+  constexpr int kPhases = 5;
+  std::vector<double> first_of(kPhases, 1e18), last_of(kPhases, 0);
+  for (uint32_t rank = 0; rank < 2; ++rank) {
+    struct Call {
+      std::string thread, name, line;
+      double at;
+      int phase;  // -1: not an operation on a tree
+      std::string worker;
+    };
+    std::vector<Call> calls;
+    std::istringstream in(read_file(out("trace." + std::to_string(rank))));
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (line.find(" resumed>") != std::string::npos || !std::regex_search(line, m, call_line)) continue;
+      Call c{m[1], m[3], line, std::stod(m[2]), -1, ""};
+      std::smatch o;
+      if (std::regex_search(line, o, op)) {
+        const bool item = o[4].matched;
+        const std::string name = o[1];
+        if (name == "mkdirat") c.phase = item ? 1 : 0;
+        if (name == "newfstatat" || name == "statx") c.phase = 2;
+        if (name == "unlinkat") c.phase = item ? 3 : 4;
+        c.worker = o[2];
+      }
+      calls.push_back(std::move(c));
+    }
+    size_t first = calls.size(), last = 0, ops = 0;
+    std::map<std::string, std::string> thread_of;  // worker -> the thread of its operations
+    int phase = 0;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      const Call& c = calls[i];
+      if (c.phase < 0) continue;
+      ++ops;
+      first = std::min(first, i);
+      last = i;
+      EXPECT_EQ(static_cast<uint32_t>(c.worker[0] - '0') / 2, rank) << "another rank's worker: " << c.line;
+      if (!thread_of.count(c.worker)) thread_of[c.worker] = c.thread;
+      EXPECT_EQ(c.thread, thread_of[c.worker]) << "rank " << rank << ", worker " << c.worker << " changed threads: " << c.line;
+      EXPECT_LE(phase, c.phase) << "rank " << rank << ": phases out of order at " << c.line;
+      phase = c.phase;
+      first_of[c.phase] = std::min(first_of[c.phase], c.at);
+      last_of[c.phase] = std::max(last_of[c.phase], c.at);
+    }
+    // 2 workers x (4 tree directories, 40 item directories created, stat and removed, 4 tree directories removed).
+    ASSERT_EQ(ops, 2u * (4 + 40 * 3 + 4)) << "rank " << rank;
+    ASSERT_EQ(thread_of.size(), 2u) << "rank " << rank;
+    EXPECT_NE(thread_of.begin()->second, thread_of.rbegin()->second) << "rank " << rank;
+    for (size_t i = first; i <= last; ++i) {
+      EXPECT_EQ(calls[i].name.rfind("clone", 0), std::string::npos) << "rank " << rank << ": " << calls[i].line;
+    }
+  }
+  for (int p = 1; p < kPhases; ++p) {
+    EXPECT_GT(first_of[p], last_of[p - 1]) << "phase " << p << " began on a rank before phase " << p - 1
+                                           << " ended on every rank";
+  }
+  const json j = read_json(out("r.json"));
+  ASSERT_EQ(j["phases"].size(), 5u);
+  EXPECT_EQ(j["phases"][0]["metadata"]["mkdir"]["ops"], 16);
+  EXPECT_EQ(j["phases"][1]["metadata"]["mkdir"]["ops"], 160);
+  EXPECT_EQ(j["phases"][2]["metadata"]["stat"]["ops"], 160);
+  EXPECT_EQ(j["phases"][3]["metadata"]["rmdir"]["ops"], 160);
+  EXPECT_EQ(j["phases"][4]["metadata"]["rmdir"]["ops"], 16);
+  for (const json& p : j["phases"]) {
+    EXPECT_EQ(p["stop_reason"], "complete") << p["name"];
+    ASSERT_EQ(p["cluster"]["per_rank"].size(), 2u);
+  }
 }
 #endif
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -55,6 +56,57 @@ TEST(StartBarrier, AnAbortReleasesEveryoneWithoutAStart) {
   waiting.join();
   EXPECT_EQ(got, 0u) << "an aborted run tells the worker not to issue IO";
   EXPECT_EQ(barrier.start_ns(), 0u);
+}
+
+// A barrier that releases itself with an agreement (the ranks' gate of a
+// multi-rank crew, run/rank_gate.h): the last worker to arrive asks it once,
+// saying this process is ready, and every worker runs only when it answers
+// yes; a "no" (another process not ready) lets everyone go without a start.
+TEST(StartBarrier, ASelfReleasingBarrierRunsOnlyWhatTheAgreementAllows) {
+  for (const bool others_ready : {true, false}) {
+    StartBarrier barrier(3);
+    std::atomic<int> asked{0};
+    std::atomic<bool> asked_ready{false};
+    bool released = false;
+    barrier.release_itself([&] { released = true; },
+                           [&](bool ready) {
+                             ++asked;
+                             asked_ready = ready;
+                             return ready && others_ready;
+                           });
+    std::vector<uint64_t> got(3, 1);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 3; ++i) threads.emplace_back([&, i] { got[i] = barrier.arrive_and_wait(); });
+    EXPECT_EQ(barrier.wait_until_all_arrived(), others_ready);
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(asked.load(), 1) << "one question per barrier, by the last worker";
+    EXPECT_TRUE(asked_ready.load());
+    EXPECT_EQ(released, others_ready);
+    for (uint64_t g : got) EXPECT_EQ(g != 0, others_ready);
+  }
+}
+
+// A worker whose setup failed still settles the agreement (this process is
+// not ready), so the other processes, which wait in it, learn so.
+TEST(StartBarrier, AnAbortAtASelfReleasingBarrierStillAnswersTheAgreement) {
+  StartBarrier barrier(2);
+  std::atomic<int> asked{0};
+  std::atomic<bool> asked_ready{true};
+  barrier.release_itself([] {},
+                         [&](bool ready) {
+                           ++asked;
+                           asked_ready = ready;
+                           return ready;
+                         });
+  uint64_t got = 1;
+  std::thread waiting([&] { got = barrier.arrive_and_wait(); });
+  std::thread failing([&] { barrier.abort(); });
+  EXPECT_FALSE(barrier.wait_until_all_arrived());
+  failing.join();
+  waiting.join();
+  EXPECT_EQ(got, 0u);
+  EXPECT_EQ(asked.load(), 1);
+  EXPECT_FALSE(asked_ready.load());
 }
 
 }  // namespace
