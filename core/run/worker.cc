@@ -321,7 +321,11 @@ void Worker::loop(uint64_t start_ns) {
       if (plan_.random && offsets_.distribution().kind() == DistributionKind::kUniform) {
         plain_uniform_blocks_ = offsets_.distribution().blocks();
       }
-      run_loop<true>(start_ns);
+      if (setup_.queue_depth == 1) {
+        run_plain_qd1(start_ns);
+      } else {
+        run_loop<true>(start_ns);
+      }
     } else {
       run_loop<false>(start_ns);
     }
@@ -659,6 +663,110 @@ void Worker::run_loop(uint64_t start_ns) {
   finish_ns_ = now;
   roll_interval(now, /*last=*/true);
   if (setup_.publish_progress) publish_progress();
+}
+
+// A plain job at queue depth 1: its one slot is either in flight or being
+// refilled, so the loop needs no free stack, batch or completion loop.  It
+// issues the same IOs as run_loop<true> at depth 1, reads the clock at the
+// same points (the next IO's submission reuses the reap's clock read unless
+// an interval closed in between) and makes the same checks of the engine's
+// answers.
+void Worker::run_plain_qd1(uint64_t start_ns) {
+  RunSignals& signals = *setup_.signals;
+  const uint64_t deadline = plan_.duration_ns != 0 ? start_ns + plan_.duration_ns : UINT64_MAX;
+  IoSlot& slot = pool_->slots()[0];
+  iop_io* io = &slot.io;
+  iop_cqe* const cqes = pool_->completions();
+  EngineInstance& engine = *engine_;
+  CompletionLedger& ledger = *ledger_;
+  CompletionWait* const completion_wait = completion_wait_.get();
+  start_ns_ = start_ns;
+  next_interval_ns_ = start_ns + setup_.stats_interval_ns;
+
+  uint64_t now = start_ns;
+  uint64_t t = 0;  // the next submission's clock, 0 when it must be read
+  for (;;) {
+    if (t == 0) t = monotonic_now_ns();
+    if (next_plain_io(slot) != Next::kReady) break;  // the budget is spent
+    slot.submit_ns = t;  // the call's time and the ledger's in-flight mark
+    const int32_t accepted = engine.submit(&io, 1);
+    if (accepted != 1) [[unlikely]] submit_refused(accepted);
+
+    // Wait for the completion.  A stop or the deadline seen while it is
+    // in flight starts its drain, bounded by --stop-timeout.
+    bool stopping = false;
+    uint64_t drain_deadline = 0;
+    int32_t got;
+    for (;;) {
+      if (completion_wait == nullptr) [[likely]] {
+        got = engine.reap(cqes, 1, 1, kReapTimeoutNs);
+      } else {
+        const uint64_t until = stopping ? drain_deadline : deadline;
+        const uint64_t timeout = std::min(kReapTimeoutNs, until > now ? until - now : 0);
+        got = completion_wait->reap(engine, cqes, 1, timeout, !stopping);
+      }
+      if (static_cast<uint32_t>(got) > 1) [[unlikely]] {
+        if (got == -EINTR) continue;
+        if (got < 0) {
+          throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
+                                               std::strerror(-got)));
+        }
+        ledger.check_reaped(1, got);  // throws
+      }
+      now = monotonic_now_ns();
+      t = now;
+      if (now >= next_interval_ns_) [[unlikely]] {
+        roll_interval(now);
+        t = 0;  // the interval's hand-over is nobody's latency
+      }
+      inflight_sum_ += 1;
+      ++reap_calls_;
+      if (got == 1) [[likely]] break;
+      if (setup_.publish_progress) [[unlikely]] publish_progress();
+      if (!stopping) {
+        if (now >= deadline || signals.stop.load(std::memory_order_relaxed)) {
+          stopping = true;
+          drain_deadline = now + plan_.stop_timeout_ns;
+        }
+      } else if (now >= drain_deadline) {
+        throw EngineContractError(fmt::format(
+            "engine {}: 1 IO still in flight {:.1f} s after the stop (--stop-timeout); the run is incomplete",
+            setup_.engine->name, static_cast<double>(plan_.stop_timeout_ns) / 1e9));
+      }
+    }
+
+    const iop_cqe& cqe = cqes[0];
+    ledger.check_slot(cqe.user_data, 1);
+    const uint64_t submit_ns = slot.submit_ns;
+    ledger.check_in_flight(0, submit_ns);
+    slot.submit_ns = 0;
+    if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
+      OpStats& st = (*interval_)[static_cast<OpKind>(slot.io.op)];
+      ++st.ops;
+      st.bytes += slot.io.len;
+      st.latency.record(now - submit_ns);
+    } else {
+      record_failure(slot, cqe);
+    }
+    if (setup_.publish_progress) [[unlikely]] publish_progress();
+    if (stopping || now >= deadline || signals.stop.load(std::memory_order_relaxed)) break;
+  }
+  finish_ns_ = now;
+  roll_interval(now, /*last=*/true);
+  if (setup_.publish_progress) publish_progress();
+}
+
+void Worker::submit_refused(int32_t accepted) const {
+  if (accepted < 0) {
+    throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
+                                         std::strerror(-accepted)));
+  }
+  if (accepted == 0) {
+    throw std::runtime_error(
+        fmt::format("engine {}: submit accepted no IO while none was in flight", setup_.engine->name));
+  }
+  ledger_->check_accepted(1, accepted);  // throws: more accepted than offered
+  throw std::logic_error("submit_refused: the engine accepted the one IO offered");
 }
 
 // The per-IO choices are inlined into loop(): they run once per IO.

@@ -187,7 +187,8 @@ class Worker final : public WorkerThread {
   enum class Next { kReady, kBudgetSpent, kBlocked };
 
   void setup();
-  // Runs the IO loop: run_loop<true> for a plain job, else run_loop<false>.
+  // Runs the IO loop: run_plain_qd1 or run_loop<true> for a plain job,
+  // else run_loop<false>.
   void loop(uint64_t start_ns);
   // A plain job: one region of whole units, one IO size (the unit) for reads
   // and writes, no rate limit, think time, locks, verification, heatmap,
@@ -196,6 +197,10 @@ class Worker final : public WorkerThread {
   bool plain() const;
   template <bool kPlain>
   void run_loop(uint64_t start_ns);
+  // run_loop<true> at queue depth 1, without what more slots need.
+  void run_plain_qd1(uint64_t start_ns);
+  // Cold path: submit() of one IO returned `accepted` (not 1).  Throws.
+  [[noreturn, gnu::cold]] void submit_refused(int32_t accepted) const;
   // Chooses the next IO into `slot`: op, size, offset, verify data.
   Next next_io(IoSlot& slot);
   // The next IO of a tiled complete pass: its first unit and length in
