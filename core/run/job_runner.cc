@@ -226,7 +226,12 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       if (group.spec->metadata.active()) {
         workers.push_back(std::make_unique<MetadataWorker>(setup));
       } else {
-        workers.push_back(std::make_unique<Worker>(setup));
+        WorkerPlace place;
+        place.index = setup.index;
+        place.global_index = setup.global_index;
+        place.job_processes = setup.job_processes;
+        place.working_set_bytes = working_set_bytes;
+        workers.push_back(std::make_unique<Worker>(setup, WorkerPlan::of(*group.spec, place)));
       }
       group_of.push_back(gi);
     }

@@ -31,13 +31,6 @@ constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop 
 constexpr size_t kMaxErrorMessages = 8;
 constexpr uint64_t kPauseSliceNs = 50'000'000;        // bounds how late a pause sees a stop
 
-void* aligned_block(size_t alignment, size_t bytes) {
-  const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-  void* p = std::aligned_alloc(alignment, rounded == 0 ? alignment : rounded);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-
 const char* op_name(uint8_t op) {
   switch (op) {
     case IOP_OP_READ: return "read";
@@ -51,53 +44,56 @@ const char* op_name(uint8_t op) {
 
 }  // namespace
 
-Worker::Worker(const WorkerSetup& setup)
-    : setup_(setup),
+namespace {
+
+// The worker's copy of its setup: everything but the job spec, which a data
+// worker reads through its plan only.
+WorkerSetup without_spec(WorkerSetup setup) {
+  setup.spec = nullptr;
+  return setup;
+}
+
+}  // namespace
+
+Worker::Worker(const WorkerSetup& setup, WorkerPlan plan)
+    : setup_(without_spec(setup)),
       assignment_(setup.layout->workers[setup.layout_index]),
-      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.global_index + 1)),
+      rng_(plan.rng_seed),
       // The hot-spot permutation is keyed by the job's seed alone, so every
       // worker sees the same hot blocks.
-      offsets_(setup.spec->random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
-               assignment_.region_blocks, assignment_.first_block, setup.spec->distribution, setup.spec->seed),
-      op_mix_(setup.spec->read_percent, setup.spec->trim_percent),
-      priority_mix_(setup.spec->io_priority, setup.spec->io_priority_percent),
-      read_sizes_(setup.spec->read_sizes),
-      write_sizes_(setup.spec->write_sizes),
-      unit_(setup.spec->block_size),
+      offsets_(plan.random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
+               assignment_.region_blocks, assignment_.first_block, plan.distribution, plan.job_seed),
+      op_mix_(plan.read_percent, plan.trim_percent),
+      priority_mix_(plan.io_priority, plan.io_priority_percent),
+      read_sizes_(plan.read_sizes),
+      write_sizes_(plan.write_sizes),
+      unit_(plan.unit),
       seq_cursor_(assignment_.first_block),
-      pacer_(PacingPlan::of(*setup.spec, uint64_t{setup.spec->threads} * setup.job_processes)) {
-  const JobSpec& spec = *setup.spec;
+      pacer_(plan.pacing),
+      plan_(std::move(plan)) {
   // One permutation for the whole region, keyed by the job's seed: workers
   // sharing a file walk disjoint rank ranges of the same permutation.
   if (assignment_.tiled) {
     std::vector<uint64_t> units;
     for (const WorkerRegion& r : assignment_.regions) units.push_back(r.blocks);
-    tiling_ = std::make_unique<PassTiling>(spec.read_percent > 0 ? spec.read_sizes : spec.write_sizes, units,
-                                           spec.seed, "--block-size", /*count_ios=*/false);
-    if (spec.random) permutation_.emplace(tiling_->slots(), spec.seed);
-  } else if (assignment_.complete_pass && spec.random) {
-    permutation_.emplace(assignment_.region_blocks, spec.seed);
+    tiling_ = std::make_unique<PassTiling>(plan_.read_percent > 0 ? plan_.read_sizes : plan_.write_sizes, units,
+                                           plan_.job_seed, "--block-size", /*count_ios=*/false);
+    if (plan_.random) permutation_.emplace(tiling_->slots(), plan_.job_seed);
+  } else if (assignment_.complete_pass && plan_.random) {
+    permutation_.emplace(assignment_.region_blocks, plan_.job_seed);
   }
-  split_priority_ = spec.io_priority != 0;
-  io_flags_[0] = spec.io_flags & ~kWriteOnlyIoFlags;
-  io_flags_[1] = spec.io_flags;
-  submit_batch_ = spec.submit_batch != 0 ? spec.submit_batch : spec.direct ? 1 : UINT32_MAX;
+  split_priority_ = plan_.io_priority != 0;
+  io_flags_[0] = plan_.read_flags;
+  io_flags_[1] = plan_.write_flags;
+  submit_batch_ = plan_.submit_batch;
   remaining_ops_ = assignment_.op_limit != 0 ? assignment_.op_limit : UINT64_MAX;
   remaining_bytes_ = assignment_.byte_limit != 0 ? assignment_.byte_limit : UINT64_MAX;
-  if (spec.fsync_every != 0) {
-    sync_op_ = IOP_OP_FSYNC;
-    sync_every_ = spec.fsync_every;
-  } else if (spec.fdatasync_every != 0) {
-    sync_op_ = IOP_OP_FDATASYNC;
-    sync_every_ = spec.fdatasync_every;
-  }
+  sync_op_ = plan_.sync_op;
+  sync_every_ = plan_.sync_every;
 }
 
 Worker::~Worker() {
   teardown();
-  std::free(slots_);
-  if (!engine_buffers_) std::free(buffers_);  // the engine's go back with the instance
-  std::free(priv_);
 }
 
 void Worker::run() {
@@ -117,29 +113,27 @@ void Worker::run() {
   // lateness is left shows as schedule lag, never as device latency.
   (void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   try {
-    const std::vector<uint32_t>& cores = setup_.spec->cpu_cores;
-    if (!cores.empty()) {
+    if (plan_.cpu >= 0) {
       cpu_set_t set;
       CPU_ZERO(&set);
-      CPU_SET(cores[setup_.index % cores.size()], &set);
+      CPU_SET(plan_.cpu, &set);
       const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
       if (rc != 0) {
         throw std::system_error(rc, std::generic_category(),
-                                fmt::format("pinning worker {} to CPU {}", setup_.index, cores[setup_.index % cores.size()]));
+                                fmt::format("pinning worker {} to CPU {}", setup_.index, plan_.cpu));
       }
     }
-    const std::vector<uint32_t>& zones = setup_.spec->numa_zones;
-    if (!zones.empty()) {
+    if (plan_.numa_node >= 0) {
       // The thread's memory policy, set before setup() allocates the buffers.
       bitmask* nodes = numa_allocate_nodemask();
-      numa_bitmask_setbit(nodes, zones[setup_.index % zones.size()]);
+      numa_bitmask_setbit(nodes, static_cast<unsigned>(plan_.numa_node));
       numa_set_membind(nodes);
       numa_free_nodemask(nodes);
     }
     setup();
-    if (!zones.empty()) {
+    if (plan_.numa_node >= 0) {
       int node = -1;
-      if (get_mempolicy(&node, nullptr, 0, buffers_, MPOL_F_NODE | MPOL_F_ADDR) == 0) numa_node_ = node;
+      if (get_mempolicy(&node, nullptr, 0, pool_->buffers(), MPOL_F_NODE | MPOL_F_ADDR) == 0) numa_node_ = node;
     }
   } catch (...) {
     setup_error_ = std::current_exception();
@@ -172,16 +166,15 @@ void Worker::run() {
 }
 
 void Worker::setup() {
-  const JobSpec& spec = *setup_.spec;
   const iop_engine_desc& desc = *setup_.engine;
   const uint32_t qd = setup_.queue_depth;
 
   iop_engine_config config{};
   config.struct_size = sizeof config;
   config.queue_depth = qd;
-  config.flags = spec.direct ? IOP_CONFIG_DIRECT : 0;
+  config.flags = plan_.direct ? IOP_CONFIG_DIRECT : 0;
   config.worker_index = setup_.layout_index;
-  config.num_workers = spec.threads;
+  config.num_workers = plan_.host_workers;
   config.num_options = setup_.num_engine_options;
   config.options = setup_.engine_options;
   engine_ = std::make_unique<EngineInstance>(desc, config);
@@ -191,9 +184,9 @@ void Worker::setup() {
   // The host opens every file of the assignment unless the engine does (or
   // does no IO at all); the engine gets a handle for each.  Writes and
   // trims both need the file open for writing.
-  const bool writes = spec.read_percent < 100;
+  const bool writes = plan_.writes;
   const uint32_t file_flags =
-      IOP_FILE_READ | (writes ? IOP_FILE_WRITE : 0) | (spec.direct ? IOP_FILE_DIRECT : 0);
+      IOP_FILE_READ | (writes ? IOP_FILE_WRITE : 0) | (plan_.direct ? IOP_FILE_DIRECT : 0);
   const bool host_opens = (desc.required_caps & (IOP_REQ_OPENS_BY_PATH | IOP_REQ_DISKLESS)) == 0;
   uint64_t first_unit = 0;
   for (const WorkerRegion& wr : assignment_.regions) {
@@ -209,22 +202,22 @@ void Worker::setup() {
     regions_.push_back(r);
     OpenRegion& open_region = regions_.back();
     if (host_opens) {
-      const int oflags = (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC | (spec.direct ? O_DIRECT : 0);
+      const int oflags = (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC | (plan_.direct ? O_DIRECT : 0);
       open_region.fd = open(r.file->path.c_str(), oflags);
       if (open_region.fd < 0) {
         const int err = errno;
         throw std::system_error(err, std::generic_category(),
                                 fmt::format("opening '{}'{}", r.file->path,
-                                            spec.direct && err == EINVAL
+                                            plan_.direct && err == EINVAL
                                                 ? " with O_DIRECT (the filesystem may not support it)"
                                                 : ""));
       }
-      if (spec.fadvise >= 0) {
+      if (plan_.fadvise >= 0) {
         const int rc = posix_fadvise(open_region.fd, static_cast<off_t>(r.offset), static_cast<off_t>(r.bytes),
-                                     spec.fadvise);
+                                     plan_.fadvise);
         if (rc != 0) {
           throw std::system_error(rc, std::generic_category(),
-                                  fmt::format("posix_fadvise {} on '{}'", spec.fadvise_name, r.file->path));
+                                  fmt::format("posix_fadvise {} on '{}'", plan_.fadvise_name, r.file->path));
         }
       }
     }
@@ -238,8 +231,8 @@ void Worker::setup() {
   }
   mailbox_ = std::make_unique<IntervalMailbox>(setup_.time_series, setup_.index);
   interval_ = &mailbox_->current().ops;
-  if (spec.heatmap) {
-    heatmap_ = std::make_unique<AccessHeatmap>(setup_.working_set_bytes, spec.block_size, spec.heatmap_buckets);
+  if (plan_.heatmap) {
+    heatmap_ = std::make_unique<AccessHeatmap>(setup_.working_set_bytes, plan_.unit, plan_.heatmap_buckets);
   }
 
   // The IO pool: queue_depth slots, each with its own buffer and scratch.
@@ -247,46 +240,30 @@ void Worker::setup() {
   const ReplayPlan* replay = setup_.layout->replay.get();
   const uint32_t max_io =
       std::max({read_sizes_.max_size(), write_sizes_.max_size(), replay != nullptr ? replay->max_len : 0u});
-  const size_t buf_stride = (max_io + align - 1) / align * align;
-  const size_t priv_stride = (desc.io_priv_size + 63) / 64 * 64;
-  slots_ = static_cast<IoSlot*>(aligned_block(64, sizeof(IoSlot) * qd));
+  void* engine_memory = nullptr;
   if ((engine_caps_ & IOP_CAP_ENGINE_BUFFERS) != 0) {
     // One allocation for the whole pool, from the engine (huge pages, device
     // memory); the instance frees it before it is destroyed.
-    buffers_ = engine_->alloc_buffer(buf_stride * qd).base;
-    engine_buffers_ = true;
-  } else {
-    buffers_ = aligned_block(align, buf_stride * qd);
+    engine_memory = engine_->alloc_buffer(IoPool::buf_stride(max_io, align) * qd).base;
   }
-  if (priv_stride > 0) {
-    priv_ = aligned_block(64, priv_stride * qd);
-    std::memset(priv_, 0, priv_stride * qd);
-  }
-  auto* buf_base = static_cast<unsigned char*>(buffers_);
-  if (spec.buffer_fill == BufferFill::kPattern) {
+  pool_.emplace(qd, max_io, align, desc.io_priv_size, engine_memory);
+  const size_t buf_stride = pool_->stride();
+  unsigned char* const buf_base = pool_->buffers();  // zeroed: placed (NUMA) and mapped before the window
+  if (plan_.pattern_fill) {
     // The constant byte the user asked for, in every write.
-    std::memset(buf_base, spec.buffer_pattern, buf_stride * qd);
-  } else {
-    std::memset(buf_base, 0, buf_stride * qd);  // placed (NUMA) and mapped before the window
-    if ((spec.write_percent() != 0 || spec.trim_write) && !spec.verify && !spec.verify_only) {
-      // Keyed like the worker's random source: the job's seed and the
-      // worker's place in the job.
-      write_data_ = std::make_unique<WriteData>(setup_.spec->seed ^ (0xd1b54a32d192ed03ULL * (setup_.global_index + 1)),
-                                                max_io);
-    }
+    std::memset(buf_base, plan_.pattern, buf_stride * qd);
+  } else if (plan_.fresh_data) {
+    write_data_ = std::make_unique<WriteData>(plan_.data_seed, max_io);
   }
-  std::vector<iop_buffer> registered(qd);
-  for (uint32_t i = 0; i < qd; ++i) registered[i] = {buf_base + i * buf_stride, buf_stride};
-  const bool use_registered = engine_->register_buffers(registered);
-  compress_percent_ = spec.compress_percent;
-  if (!spec.verify && writes) {
-    const ContentSpec content = spec.content(setup_.working_set_bytes);
-    if (!content.plain()) content_ = std::make_unique<BlockContent>(content, setup_.global_index, max_io);
+  pool_->set_registered(engine_->register_buffers(pool_->buffer_list()));
+  compress_percent_ = plan_.compress_percent;
+  if (!plan_.verify && writes && !plan_.content.plain()) {
+    content_ = std::make_unique<BlockContent>(plan_.content, setup_.global_index, max_io);
   }
-  if (spec.verify || spec.verify_only) {
-    verified_dedupe_ = DedupeLayout(spec.content(setup_.working_set_bytes), spec.block_size);
+  if (plan_.verify || plan_.verify_only) {
+    verified_dedupe_ = DedupeLayout(plan_.content, plan_.unit);
     inflight_blocks_ = std::make_unique<InflightBlocks>(qd);
-    if (spec.verify && spec.read_percent < 100) {
+    if (plan_.verify && writes) {
       generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks, setup_.generation_epoch);
       if (setup_.journal != nullptr) {
         journal_ = std::make_unique<JournalRecorder>(*setup_.journal, 2 * (size_t{sync_every_} + qd));
@@ -306,38 +283,19 @@ void Worker::setup() {
   }
   if (setup_.iolog != nullptr) iolog_ = std::make_unique<IoLogRecorder>(*setup_.iolog, std::max(8192u, qd));
 
-  free_.resize(qd);
-  trim_write_ = spec.trim_write;
+  trim_write_ = plan_.trim_write;
   if (trim_write_) trimmed_.resize(qd);
-  batch_.resize(qd);
-  // Guard entries past qd: an engine writing a few completions too many
-  // writes there, and the ledger stops the run.
-  cqes_.resize(qd + CompletionLedger::kGuardCompletions);
   ledger_.emplace(desc.name, qd);
   if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0) {
     completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
   }
-  for (uint32_t i = 0; i < qd; ++i) {
-    IoSlot& slot = slots_[i];
-    std::memset(&slot, 0, sizeof slot);
-    slot.io.user_data = i;
-    slot.io.buf = buf_base + i * buf_stride;
-    slot.buf = slot.io.buf;
-    slot.block = kNoBlock;
-    slot.io.file = regions_.front().handle;
-    slot.region = 0;
-    slot.io.buf_index = use_registered ? static_cast<int32_t>(i) : -1;
-    slot.io.priv = priv_stride > 0 ? static_cast<unsigned char*>(priv_) + i * priv_stride : nullptr;
-    free_[i] = qd - 1 - i;
-  }
+  for (uint32_t i = 0; i < qd; ++i) pool_->slots()[i].io.file = regions_.front().handle;  // region 0
 }
 
 bool Worker::plain() const {
-  const JobSpec& spec = *setup_.spec;
-  return !pacer_.scheduled() && !iolog_ && !replay_ && !split_priority_ && spec.io_flags == 0 && spec.trim_percent == 0 &&
-         !spec.trim_write &&
-         spec.think_time_ns == 0 && spec.think_adaptive_percent == 0 &&
-         spec.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
+  return !pacer_.scheduled() && !iolog_ && !replay_ && !split_priority_ && plan_.write_flags == 0 &&
+         plan_.trim_percent == 0 && !plan_.trim_write && !plan_.pacing.thinks() &&
+         plan_.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
          regions_.size() == 1 && regions_.front().first_unit == 0 &&
          regions_.front().bytes == assignment_.region_blocks * unit_ && !assignment_.complete_pass &&
          read_sizes_.single() && read_sizes_.max_size() == unit_ && write_sizes_.single() &&
@@ -360,10 +318,14 @@ void Worker::loop(uint64_t start_ns) {
     if (plain()) {
       // Every IO moves one unit, so both budgets are one count of IOs.
       if (remaining_bytes_ != UINT64_MAX) remaining_ops_ = std::min(remaining_ops_, remaining_bytes_ / unit_);
-      if (setup_.spec->random && offsets_.distribution().kind() == DistributionKind::kUniform) {
+      if (plan_.random && offsets_.distribution().kind() == DistributionKind::kUniform) {
         plain_uniform_blocks_ = offsets_.distribution().blocks();
       }
-      run_loop<true>(start_ns);
+      if (setup_.queue_depth == 1) {
+        run_plain_qd1(start_ns);
+      } else {
+        run_loop<true>(start_ns);
+      }
     } else {
       run_loop<false>(start_ns);
     }
@@ -386,7 +348,7 @@ void Worker::loop(uint64_t start_ns) {
   uint64_t block;
   if (plain_uniform_blocks_ != 0) [[likely]] {
     block = rng_.below(plain_uniform_blocks_);  // what offsets_.next_block() draws, without its tests
-  } else if (setup_.spec->random) {
+  } else if (plan_.random) {
     block = offsets_.next_block(rng_);
   } else {
     block = seq_cursor_;
@@ -406,25 +368,25 @@ static_assert(op_kind_of(IOP_OP_READ) == static_cast<OpKind>(IOP_OP_READ) &&
 
 template <bool kPlain>
 void Worker::run_loop(uint64_t start_ns) {
-  const JobSpec& spec = *setup_.spec;
   RunSignals& signals = *setup_.signals;
-  const uint64_t deadline = spec.duration_ns != 0 ? start_ns + spec.duration_ns : UINT64_MAX;
+  const uint64_t deadline = plan_.duration_ns != 0 ? start_ns + plan_.duration_ns : UINT64_MAX;
   const uint32_t qd = setup_.queue_depth;
   const bool think = !kPlain && pacer_.thinks();
   const bool spin = pacer_.plan().think_spin;
   const bool verifying_reads = !kPlain && inflight_blocks_ != nullptr;
-  const bool lock_mode_on = !kPlain && spec.lock_mode != LockMode::kNone && regions_.front().fd >= 0;
+  const bool lock_mode_on = !kPlain && plan_.lock_mode != LockMode::kNone && regions_.front().fd >= 0;
   const bool rate_limited = !kPlain && pacer_.scheduled();
   // The pool's arrays and the engine stay put while the loop runs; held in
   // locals they stay in registers across the calls into the engine.
-  IoSlot* const slots = slots_;
-  uint32_t* const free_stack = free_.data();
-  iop_io** const batch = batch_.data();
-  iop_cqe* const cqes = cqes_.data();
+  IoSlot* const slots = pool_->slots();
+  uint32_t* const free_stack = pool_->free_stack();
+  iop_io** const batch = pool_->batch();
+  iop_cqe* const cqes = pool_->completions();
   EngineInstance& engine = *engine_;
   CompletionLedger& ledger = *ledger_;
   CompletionWait* const completion_wait = completion_wait_.get();
   const uint64_t pool_slots = ledger.slots();  // == qd
+  const uint32_t submit_batch = submit_batch_;
 
   uint32_t nfree = qd;
   uint32_t pending = 0;   // prepared IOs at batch[0, pending) not yet accepted
@@ -506,7 +468,7 @@ void Worker::run_loop(uint64_t start_ns) {
         // batch carries its own time.
         uint32_t done = 0;
         for (;;) {
-          const uint32_t offered = std::min(pending - done, submit_batch_);
+          const uint32_t offered = std::min(pending - done, submit_batch);
           const int32_t accepted = engine.submit(batch + done, offered);
           // One unsigned comparison for a failure (negative) and for more
           // accepted than offered.
@@ -526,7 +488,7 @@ void Worker::run_loop(uint64_t start_ns) {
           done += static_cast<uint32_t>(accepted);
           if (done == pending || static_cast<uint32_t>(accepted) < offered) [[likely]] break;
           t = monotonic_now_ns();
-          const uint32_t next_end = done + std::min(pending - done, submit_batch_);
+          const uint32_t next_end = done + std::min(pending - done, submit_batch);
           for (uint32_t i = done; i < next_end; ++i) slot_of(batch[i]).submit_ns = t;
         }
         pending -= done;
@@ -690,17 +652,121 @@ void Worker::run_loop(uint64_t start_ns) {
       // Draining: an engine that never completes what it holds must not
       // hold the run (the JobRunner bounds an engine that never returns).
       if (drain_deadline == 0) {
-        drain_deadline = now + spec.stop_timeout_ns;
+        drain_deadline = now + plan_.stop_timeout_ns;
       } else if (now >= drain_deadline) {
         throw EngineContractError(fmt::format(
             "engine {}: {} IOs still in flight {:.1f} s after the stop (--stop-timeout); the run is incomplete",
-            setup_.engine->name, inflight, static_cast<double>(spec.stop_timeout_ns) / 1e9));
+            setup_.engine->name, inflight, static_cast<double>(plan_.stop_timeout_ns) / 1e9));
       }
     }
   }
   finish_ns_ = now;
   roll_interval(now, /*last=*/true);
   if (setup_.publish_progress) publish_progress();
+}
+
+// A plain job at queue depth 1: its one slot is either in flight or being
+// refilled, so the loop needs no free stack, batch or completion loop.  It
+// issues the same IOs as run_loop<true> at depth 1, reads the clock at the
+// same points (the next IO's submission reuses the reap's clock read unless
+// an interval closed in between) and makes the same checks of the engine's
+// answers.
+void Worker::run_plain_qd1(uint64_t start_ns) {
+  RunSignals& signals = *setup_.signals;
+  const uint64_t deadline = plan_.duration_ns != 0 ? start_ns + plan_.duration_ns : UINT64_MAX;
+  IoSlot& slot = pool_->slots()[0];
+  iop_io* io = &slot.io;
+  iop_cqe* const cqes = pool_->completions();
+  EngineInstance& engine = *engine_;
+  CompletionLedger& ledger = *ledger_;
+  CompletionWait* const completion_wait = completion_wait_.get();
+  start_ns_ = start_ns;
+  next_interval_ns_ = start_ns + setup_.stats_interval_ns;
+
+  uint64_t now = start_ns;
+  uint64_t t = 0;  // the next submission's clock, 0 when it must be read
+  for (;;) {
+    if (t == 0) t = monotonic_now_ns();
+    if (next_plain_io(slot) != Next::kReady) break;  // the budget is spent
+    slot.submit_ns = t;  // the call's time and the ledger's in-flight mark
+    const int32_t accepted = engine.submit(&io, 1);
+    if (accepted != 1) [[unlikely]] submit_refused(accepted);
+
+    // Wait for the completion.  A stop or the deadline seen while it is
+    // in flight starts its drain, bounded by --stop-timeout.
+    bool stopping = false;
+    uint64_t drain_deadline = 0;
+    int32_t got;
+    for (;;) {
+      if (completion_wait == nullptr) [[likely]] {
+        got = engine.reap(cqes, 1, 1, kReapTimeoutNs);
+      } else {
+        const uint64_t until = stopping ? drain_deadline : deadline;
+        const uint64_t timeout = std::min(kReapTimeoutNs, until > now ? until - now : 0);
+        got = completion_wait->reap(engine, cqes, 1, timeout, !stopping);
+      }
+      if (static_cast<uint32_t>(got) > 1) [[unlikely]] {
+        if (got == -EINTR) continue;
+        if (got < 0) {
+          throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
+                                               std::strerror(-got)));
+        }
+        ledger.check_reaped(1, got);  // throws
+      }
+      now = monotonic_now_ns();
+      t = now;
+      if (now >= next_interval_ns_) [[unlikely]] {
+        roll_interval(now);
+        t = 0;  // the interval's hand-over is nobody's latency
+      }
+      inflight_sum_ += 1;
+      ++reap_calls_;
+      if (got == 1) [[likely]] break;
+      if (setup_.publish_progress) [[unlikely]] publish_progress();
+      if (!stopping) {
+        if (now >= deadline || signals.stop.load(std::memory_order_relaxed)) {
+          stopping = true;
+          drain_deadline = now + plan_.stop_timeout_ns;
+        }
+      } else if (now >= drain_deadline) {
+        throw EngineContractError(fmt::format(
+            "engine {}: 1 IO still in flight {:.1f} s after the stop (--stop-timeout); the run is incomplete",
+            setup_.engine->name, static_cast<double>(plan_.stop_timeout_ns) / 1e9));
+      }
+    }
+
+    const iop_cqe& cqe = cqes[0];
+    ledger.check_slot(cqe.user_data, 1);
+    const uint64_t submit_ns = slot.submit_ns;
+    ledger.check_in_flight(0, submit_ns);
+    slot.submit_ns = 0;
+    if (cqe.res == static_cast<int64_t>(slot.io.len)) [[likely]] {
+      OpStats& st = (*interval_)[static_cast<OpKind>(slot.io.op)];
+      ++st.ops;
+      st.bytes += slot.io.len;
+      st.latency.record(now - submit_ns);
+    } else {
+      record_failure(slot, cqe);
+    }
+    if (setup_.publish_progress) [[unlikely]] publish_progress();
+    if (stopping || now >= deadline || signals.stop.load(std::memory_order_relaxed)) break;
+  }
+  finish_ns_ = now;
+  roll_interval(now, /*last=*/true);
+  if (setup_.publish_progress) publish_progress();
+}
+
+void Worker::submit_refused(int32_t accepted) const {
+  if (accepted < 0) {
+    throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
+                                         std::strerror(-accepted)));
+  }
+  if (accepted == 0) {
+    throw std::runtime_error(
+        fmt::format("engine {}: submit accepted no IO while none was in flight", setup_.engine->name));
+  }
+  ledger_->check_accepted(1, accepted);  // throws: more accepted than offered
+  throw std::logic_error("submit_refused: the engine accepted the one IO offered");
 }
 
 // The per-IO choices are inlined into loop(): they run once per IO.
@@ -772,9 +838,9 @@ void Worker::run_loop(uint64_t start_ns) {
     slot.generation = generations_ ? generations_->next_generation(block) : 0;
     const uint32_t zero_tail = zero_tail_for(len, compress_percent_);
     if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(io.offset)) [[unlikely]] {
-      fill_working_set_block(io.buf, len, setup_.spec->seed, *k, zero_tail);
+      fill_working_set_block(io.buf, len, plan_.job_seed, *k, zero_tail);
     } else {
-      fill_block(io.buf, len, io.offset, setup_.spec->seed, slot.generation, zero_tail);
+      fill_block(io.buf, len, io.offset, plan_.job_seed, slot.generation, zero_tail);
     }
   } else if (content_) {
     content_->fill(io.buf, len);
@@ -842,7 +908,7 @@ bool Worker::take_host_stall() {
 
 void Worker::log_issued(iop_io* const* ios, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) {
-    const IoSlot& slot = slots_[ios[i]->user_data];
+    const IoSlot& slot = pool_->slots()[ios[i]->user_data];
     IoLogRecord& r = *slot.log;
     r.issue_ns = slot.submit_ns - start_ns_;
     r.offset = slot.io.offset;
@@ -882,7 +948,7 @@ inline bool Worker::next_piece(uint64_t* unit, uint32_t* units) {
     if (assignment_.complete_pass) {
       const uint64_t rank = assignment_.first_rank + pass_done_;
       block = permutation_ ? (*permutation_)(rank) : rank;
-    } else if (setup_.spec->random) {
+    } else if (plan_.random) {
       // An IO that would cross its region's end is drawn again, so starts
       // near the end keep the distribution (conditioned on fitting); only
       // after many misses (a region barely larger than the IO) is it
@@ -906,7 +972,7 @@ inline bool Worker::next_piece(uint64_t* unit, uint32_t* units) {
     }
     if (assignment_.complete_pass) {
       ++pass_done_;
-    } else if (!setup_.spec->random) {
+    } else if (!plan_.random) {
       seq_cursor_ = block + len_units >= assignment_.region_blocks ? 0 : block + len_units;
     }
     return block;
@@ -915,11 +981,10 @@ inline bool Worker::next_piece(uint64_t* unit, uint32_t* units) {
 }
 
 void Worker::check_read(const IoSlot& slot) {
-  const JobSpec& spec = *setup_.spec;
   if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(slot.io.offset)) {
     // Every write of this block writes working-set block k: its bytes are
     // known whatever generation last reached it.
-    const VerifyResult r = check_working_set_block(slot.io.buf, slot.io.len, spec.seed, *k);
+    const VerifyResult r = check_working_set_block(slot.io.buf, slot.io.len, plan_.job_seed, *k);
     if (!r.ok) report_verify_failure(slot, r);
     return;
   }
@@ -933,17 +998,16 @@ void Worker::check_read(const IoSlot& slot) {
     const OpenRegion& region = regions_[slot.region];
     durable = setup_.journal->synced(region.journal_base + slot.block - region.first_unit);
   }
-  const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, spec.seed, expected, durable);
+  const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, plan_.job_seed, expected, durable);
   if (!r.ok) report_verify_failure(slot, r);
 }
 
 void Worker::report_verify_failure(const IoSlot& slot, const VerifyResult& r) {
-  const JobSpec& spec = *setup_.spec;
   ++verify_failures_;
   if (error_messages_.size() < kMaxErrorMessages) {
     error_messages_.push_back(describe(r, regions_[slot.region].file->path, slot.io.offset));
   }
-  if (!spec.continue_on_error) {
+  if (!plan_.continue_on_error) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->request_stop();
   }
@@ -982,7 +1046,7 @@ void Worker::journal_end_of_run() {
 // writes or trims, shared when it only reads); range mode locks each IO's
 // range (shared for reads, exclusive for writes and trims).
 bool Worker::lock_io(const IoSlot& slot, bool wait) {
-  const bool full = setup_.spec->lock_mode == LockMode::kFull;
+  const bool full = plan_.lock_mode == LockMode::kFull;
   if (full && locked_ios_ > 0) {
     ++locked_ios_;
     return true;
@@ -990,11 +1054,11 @@ bool Worker::lock_io(const IoSlot& slot, bool wait) {
   // A job that only reads opens its files read-only (least access), and a
   // read-only descriptor cannot hold a write lock: its full lock is shared,
   // which still keeps every writer out.
-  const bool job_writes = setup_.spec->read_percent < 100;
+  const bool job_writes = plan_.writes;
   struct flock lock {};
   lock.l_type = (full && job_writes) || slot.io.op == IOP_OP_WRITE || slot.io.op == IOP_OP_TRIM ? F_WRLCK : F_RDLCK;
   lock.l_whence = SEEK_SET;
-  if (setup_.spec->lock_mode == LockMode::kRange) {
+  if (plan_.lock_mode == LockMode::kRange) {
     lock.l_start = static_cast<off_t>(slot.io.offset);
     lock.l_len = static_cast<off_t>(slot.io.len);
   }  // kFull: l_start = l_len = 0, the whole file
@@ -1013,11 +1077,11 @@ bool Worker::lock_io(const IoSlot& slot, bool wait) {
 
 void Worker::unlock_io(const IoSlot& slot) {
   --locked_ios_;
-  if (setup_.spec->lock_mode == LockMode::kFull && locked_ios_ > 0) return;
+  if (plan_.lock_mode == LockMode::kFull && locked_ios_ > 0) return;
   struct flock lock {};
   lock.l_type = F_UNLCK;
   lock.l_whence = SEEK_SET;
-  if (setup_.spec->lock_mode == LockMode::kRange) {
+  if (plan_.lock_mode == LockMode::kRange) {
     lock.l_start = static_cast<off_t>(slot.io.offset);
     lock.l_len = static_cast<off_t>(slot.io.len);
   }
@@ -1092,7 +1156,7 @@ void Worker::record_failure(const IoSlot& slot, const iop_cqe& cqe) {
                                      io, setup_.engine->name, res)
                        : fmt::format("{}: short transfer of {} bytes", io, res));
   }
-  if (!setup_.spec->continue_on_error || engine_wrong) {
+  if (!plan_.continue_on_error || engine_wrong) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->request_stop();
   }

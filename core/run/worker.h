@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
-// Worker: one thread of a job.  It owns one engine instance, the files it
-// opened, a pool of queue_depth IO slots with aligned buffers, an offset
-// generator, an op mix, a random source and plain (non-atomic) statistics.
+// Worker: one thread of a job.  It runs its WorkerPlan (run/worker_plan.h,
+// decided before it started; it never reads the JobSpec) against the
+// regions of the target layout it was assigned.  It owns one engine
+// instance, the files it opened, its IoPool (queue_depth IO slots with
+// aligned buffers), an offset generator, an op mix, a random source and
+// plain (non-atomic) statistics.
 //
 // Life cycle, all on the worker's own thread (run()):
 //   private descriptor table (unshare(CLONE_FILES)): descriptors the worker
@@ -50,9 +53,11 @@
 #include "run/completion_ledger.h"
 #include "run/completion_wait.h"
 #include "run/engine_instance.h"
+#include "run/io_pool.h"
 #include "run/pacer.h"
 #include "run/run_signals.h"
 #include "run/start_barrier.h"
+#include "run/worker_plan.h"
 #include "run/worker_thread.h"
 #include "stats/access_heatmap.h"
 #include "stats/interval_mailbox.h"
@@ -87,6 +92,8 @@ struct WorkerSetup {
   uint32_t global_index = 0;   // among all workers of the job on every process (seeds)
   uint32_t job_processes = 1;  // processes running the job, each with spec->threads workers (rate shares)
   uint32_t layout_index = 0;   // among the workers of its group (layout->workers)
+  // The job, for the metadata worker (MetadataWorker).  A data worker gets
+  // its WorkerPlan instead and never reads this (its copy is null).
   const JobSpec* spec = nullptr;
   const TargetLayout* layout = nullptr;
   const iop_engine_desc* engine = nullptr;
@@ -112,7 +119,8 @@ struct WorkerSetup {
 
 class Worker final : public WorkerThread {
  public:
-  explicit Worker(const WorkerSetup& setup);
+  // Runs `plan` (WorkerPlan::of() of the job at this worker's place).
+  Worker(const WorkerSetup& setup, WorkerPlan plan);
   ~Worker() override;
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -159,31 +167,8 @@ class Worker final : public WorkerThread {
   const std::vector<std::string>& error_messages() const override { return error_messages_; }
 
  private:
-  // One IO in the pool.  io.user_data is the slot's index.
-  struct IoSlot {
-    iop_io io;
-    // Clock at the submit() call that carried it; also the ledger's
-    // in-flight mark (CompletionLedger, per-IO form): nonzero from the
-    // stamp before that call until its completion is taken, 0 while the
-    // host holds the slot.  The clock is never 0 (CLOCK_MONOTONIC scale).
-    uint64_t submit_ns;
-    uint64_t intended_ns;  // its time on the rate schedule (rate limits only)
-    uint64_t free_ns;      // since when some slot was free when it was taken (rate limits only)
-    uint64_t block;        // unit index over the worker's regions (verify), kNoBlock for syncs
-    uint64_t generation;   // generation written (verify); for a sync, its journal position
-    uint32_t region;       // index into regions_
-    uint32_t log_buffer;   // --write-iolog: the recorder's buffer holding its record
-    IoLogRecord* log;      // --write-iolog: the IO's record
-    void* buf;             // the slot's own buffer (io.buf is null during a trim)
-  };
-  // The slot holding `io`, an IO of the pool (io is the slot's first
-  // member, so the two addresses are one), found without reading
-  // io->user_data.
-  static IoSlot& slot_of(iop_io* io) { return *reinterpret_cast<IoSlot*>(io); }
-  static_assert(std::is_standard_layout_v<IoSlot> && offsetof(IoSlot, io) == 0);
-  // Two cache lines, no padding: a slot's address is its index shifted,
-  // and no slot shares a line with another (the pool is 64-byte aligned).
-  static_assert(sizeof(IoSlot) == 128);
+  // The slot holding `io`, an IO of the pool (run/io_pool.h).
+  static IoSlot& slot_of(iop_io* io) { return IoSlot::of(io); }
 
   // One region of the worker's assignment, opened.
   struct OpenRegion {
@@ -196,13 +181,14 @@ class Worker final : public WorkerThread {
     uint64_t heat_base;    // where the file starts in the working set
     uint64_t journal_base; // the journal unit of the region's first unit
   };
-  static constexpr uint64_t kNoBlock = UINT64_MAX;
+  static constexpr uint64_t kNoBlock = IoSlot::kNoBlock;
 
   // What next_io() did.
   enum class Next { kReady, kBudgetSpent, kBlocked };
 
   void setup();
-  // Runs the IO loop: run_loop<true> for a plain job, else run_loop<false>.
+  // Runs the IO loop: run_plain_qd1 or run_loop<true> for a plain job,
+  // else run_loop<false>.
   void loop(uint64_t start_ns);
   // A plain job: one region of whole units, one IO size (the unit) for reads
   // and writes, no rate limit, think time, locks, verification, heatmap,
@@ -211,6 +197,10 @@ class Worker final : public WorkerThread {
   bool plain() const;
   template <bool kPlain>
   void run_loop(uint64_t start_ns);
+  // run_loop<true> at queue depth 1, without what more slots need.
+  void run_plain_qd1(uint64_t start_ns);
+  // Cold path: submit() of one IO returned `accepted` (not 1).  Throws.
+  [[noreturn, gnu::cold]] void submit_refused(int32_t accepted) const;
   // Chooses the next IO into `slot`: op, size, offset, verify data.
   Next next_io(IoSlot& slot);
   // The next IO of a tiled complete pass: its first unit and length in
@@ -284,14 +274,9 @@ class Worker final : public WorkerThread {
   std::vector<OpenRegion> regions_;
   uint64_t uniform_units_ = 0;       // units per region when all are equal, else 0
 
-  // Pool memory: slots, buffers and per-IO engine scratch, allocated once.
-  IoSlot* slots_ = nullptr;
-  void* buffers_ = nullptr;
-  bool engine_buffers_ = false;      // buffers_ came from the engine's alloc_buffer() (it frees them)
-  void* priv_ = nullptr;
-  std::vector<uint32_t> free_;       // stack of free slot indexes
-  std::vector<iop_io*> batch_;       // IOs prepared and not yet accepted
-  std::vector<iop_cqe> cqes_;        // reap() output (qd entries and guards)
+  // Slots, buffers, engine scratch, the free stack, the batch and the
+  // completion array, allocated once in setup.
+  std::optional<IoPool> pool_;
   // Checks the engine's answers (its per-IO form; the in-flight marks are
   // the slots' submit_ns).  Held in place (not behind a pointer): the loop
   // reaches its fields at fixed offsets from the worker, one load fewer per
@@ -387,6 +372,11 @@ class Worker final : public WorkerThread {
   uint64_t inflight_sum_ = 0;         // for the interval's mean queue depth
   uint64_t reap_calls_ = 0;
   std::unique_ptr<AccessHeatmap> heatmap_;  // with --heatmap
+
+
+  // What the worker does, decided before it started (read in setup and on
+  // cold paths; the loop reads its own copies above).
+  const WorkerPlan plan_;
 
   // Written by the worker only; a line of their own, away from the
   // fields the loop reads.

@@ -352,11 +352,11 @@ inline bool matches_pattern(const char* buf, size_t len, uint64_t offset) {
   return std::memcmp(buf, want.data(), len) == 0;
 }
 
-// The host's IO pool: queue_depth slots, each with its own aligned buffer of
+// IOs for driving an engine as the host does: queue_depth slots, each with its own aligned buffer of
 // `block` bytes and, when `priv_size` is not 0, that many bytes of 64-byte
 // aligned zeroed scratch (else priv is null); user_data is the slot index.
-struct IoPool {
-  IoPool(uint32_t qd, uint32_t block, uint32_t priv_size = 0)
+struct EngineIoSet {
+  EngineIoSet(uint32_t qd, uint32_t block, uint32_t priv_size = 0)
       : block(block),
         priv_stride((priv_size + 63) / 64 * 64),
         data(aligned_buffer(size_t{qd} * block)),
@@ -407,7 +407,7 @@ struct IoPool {
 // buffer first; reads check it when they complete.  With `fixed_buffers`
 // each IO names its slot's registered buffer.  Returns the failures as text
 // (empty when all went well).
-inline std::string drive(EngineUnderTest& eng, IoPool& pool, int32_t file, uint8_t op,
+inline std::string drive(EngineUnderTest& eng, EngineIoSet& pool, int32_t file, uint8_t op,
                          const std::vector<uint64_t>& offsets, bool fixed_buffers = false) {
   const uint32_t qd = static_cast<uint32_t>(pool.slots.size());
   std::vector<uint32_t> free_slots(qd);
@@ -578,7 +578,7 @@ inline void expect_short_read_at_eof(EngineUnderTest& eng, int32_t h) {
 // 4 KiB writes accepts 3, then 0 while the queue is full; after the 3 are
 // reaped the other 3 go; every IO completes exactly once with 4096 bytes.
 inline void expect_queue_depth_3_is_held(EngineUnderTest& eng, int32_t h) {
-  IoPool pool(6, 4096, eng.desc->io_priv_size);
+  EngineIoSet pool(6, 4096, eng.desc->io_priv_size);
   std::vector<iop_io*> ios = pool.all_slots(IOP_OP_WRITE, h, 4096);
   ASSERT_EQ(eng.submit(ios.data(), 6), 3);
   EXPECT_EQ(eng.submit(ios.data() + 3, 3), 0);

@@ -116,7 +116,7 @@ TEST_F(UringFeatures, SqpollAndRegistrationsAreInEffect) {
 
   TempFile tmp(std::vector<char>(8192, 'q'));
   const int32_t h = open_file(tmp.path(), O_RDWR);
-  iopulse::test::IoPool pool(4, 4096);
+  iopulse::test::EngineIoSet pool(4, 4096);
   ASSERT_EQ(eng_.register_buffers(pool.buffers()), 0) << eng_.err.message;
   const std::string info = fdinfo(ring_fd_);
   EXPECT_NE(info.find(tmp.path()), std::string::npos) << "the file is not registered:\n" << info;
@@ -267,7 +267,7 @@ TEST_F(UringFeatures, CompletionFdBecomesReadableWhenAnIoCompletes) {
   iop_error err{};
   const int32_t fd = eng_.desc->completion_fd(eng_.instance, &err);
   ASSERT_GE(fd, 0) << err.message;
-  iopulse::test::IoPool pool(4, 4096);
+  iopulse::test::EngineIoSet pool(4, 4096);
   std::vector<iop_io*> ios = pool.all_slots(IOP_OP_READ, h, 4096);
   ASSERT_EQ(eng_.submit(ios.data(), 4), 4);
   uint32_t done = 0;

@@ -193,7 +193,7 @@ TEST(UringReapCompletionFd, EveryDirectWriteCompletesThroughTheFd) {
   iop_error err{};
   const int32_t fd = eng.desc->completion_fd(eng.instance, &err);
   ASSERT_GE(fd, 0) << err.message;
-  iopulse::test::IoPool pool(kQd, kBlock);
+  iopulse::test::EngineIoSet pool(kQd, kBlock);
   const std::vector<uint64_t> offsets = shuffled_blocks(kCount, kBlock);
 
   std::vector<uint32_t> free_slots(kQd);

@@ -45,7 +45,7 @@ using iopulse::test::shuffled_blocks;
 using iopulse::test::TempFile;
 using iopulse::test::write_x_file;
 using iopulse::test::with_syscall_failing;
-using Pool = iopulse::test::IoPool;
+using Pool = iopulse::test::EngineIoSet;
 
 using iopulse::test::uring_plugin;
 using iopulse::test::make_io;

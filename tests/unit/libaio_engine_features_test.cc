@@ -111,7 +111,7 @@ TEST_F(AioFeatures, CompletionFdBecomesReadableWhenAnIoCompletes) {
   iop_error err{};
   const int32_t fd = eng_.desc->completion_fd(eng_.instance, &err);
   ASSERT_GE(fd, 0) << err.message;
-  iopulse::test::IoPool pool(4, 4096, eng_.desc->io_priv_size);
+  iopulse::test::EngineIoSet pool(4, 4096, eng_.desc->io_priv_size);
   std::vector<iop_io*> ios = pool.all_slots(IOP_OP_READ, h_, 4096);
   ASSERT_EQ(eng_.submit(ios.data(), 4), 4);
   uint32_t done = 0;

@@ -48,7 +48,7 @@ using iopulse::test::shuffled_blocks;
 using iopulse::test::TempFile;
 using iopulse::test::write_x_file;
 using iopulse::test::with_syscall_failing;
-using Pool = iopulse::test::IoPool;
+using Pool = iopulse::test::EngineIoSet;
 
 // What the engine sent to the host's log.
 struct LogLine {

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+#include "run/worker_plan.h"
+
+#include "job/io_priority.h"
+
+namespace iopulse {
+
+WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
+  WorkerPlan p;
+  const uint64_t worker_key = place.global_index + uint64_t{1};
+  p.job_seed = spec.seed;
+  p.rng_seed = spec.seed + 0x9e3779b97f4a7c15ULL * worker_key;
+  p.data_seed = spec.seed ^ (0xd1b54a32d192ed03ULL * worker_key);
+
+  p.random = spec.random;
+  p.distribution = spec.distribution;
+  p.read_percent = spec.read_percent;
+  p.trim_percent = spec.trim_percent;
+  p.writes = spec.read_percent < 100;
+  p.trim_write = spec.trim_write;
+  p.read_sizes = spec.read_sizes;
+  p.write_sizes = spec.write_sizes;
+  p.unit = spec.block_size;
+  p.io_priority = spec.io_priority;
+  p.io_priority_percent = spec.io_priority_percent;
+  p.read_flags = spec.io_flags & ~kWriteOnlyIoFlags;
+  p.write_flags = spec.io_flags;
+
+  // --fsync-every and --fdatasync-every exclude each other (validate()).
+  if (spec.fsync_every != 0) {
+    p.sync_op = IOP_OP_FSYNC;
+    p.sync_every = spec.fsync_every;
+  } else if (spec.fdatasync_every != 0) {
+    p.sync_op = IOP_OP_FDATASYNC;
+    p.sync_every = spec.fdatasync_every;
+  }
+
+  // --submit-batch auto: with O_DIRECT one IO per call, so each IO reaches
+  // the device as soon as its slot is refilled; through the page cache the
+  // whole batch in one call.
+  p.submit_batch = spec.submit_batch != 0 ? spec.submit_batch : spec.direct ? 1 : UINT32_MAX;
+  p.direct = spec.direct;
+  p.host_workers = spec.threads;
+  p.fadvise = spec.fadvise;
+  p.fadvise_name = spec.fadvise_name;
+
+  p.pacing = PacingPlan::of(spec, uint64_t{spec.threads} * place.job_processes);
+  p.duration_ns = spec.duration_ns;
+  p.stop_timeout_ns = spec.stop_timeout_ns;
+
+  p.pattern_fill = spec.buffer_fill == BufferFill::kPattern;
+  p.pattern = spec.buffer_pattern;
+  p.verify = spec.verify;
+  p.verify_only = spec.verify_only;
+  // Verified blocks carry their own headers and seeded bytes.
+  p.fresh_data = !p.pattern_fill && (spec.write_percent() != 0 || spec.trim_write) && !spec.verify && !spec.verify_only;
+  p.content = spec.content(place.working_set_bytes);
+  p.compress_percent = spec.compress_percent;
+  p.continue_on_error = spec.continue_on_error;
+  p.lock_mode = spec.lock_mode;
+
+  p.heatmap = spec.heatmap;
+  p.heatmap_buckets = spec.heatmap_buckets;
+
+  // Round-robin over the CPUs and nodes asked for, by the worker's index
+  // on this process.
+  if (!spec.cpu_cores.empty()) p.cpu = static_cast<int>(spec.cpu_cores[place.index % spec.cpu_cores.size()]);
+  if (!spec.numa_zones.empty()) p.numa_node = static_cast<int>(spec.numa_zones[place.index % spec.numa_zones.size()]);
+  return p;
+}
+
+}  // namespace iopulse

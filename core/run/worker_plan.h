@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// WorkerPlan: everything one data worker does, decided once from the job
+// spec and the worker's place in the job, before any worker starts.  The
+// Worker reads its plan (and the target layout it was assigned), never the
+// JobSpec: what one worker does is in this one struct, each decision that
+// depends on the worker's place (its seeds, its share of the rate, its CPU
+// and NUMA node) or combines options (the submit batch, the sync op) is made
+// here once, and a unit test checks each without running any IO.
+//
+// A plan is a value: the worker keeps its own copy.  Nothing here is read
+// on the per-IO path; the worker copies what its loop needs into its own
+// members (docs/design.md, "The worker pipeline").
+#ifndef IOPULSE_RUN_WORKER_PLAN_H_
+#define IOPULSE_RUN_WORKER_PLAN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "iopulse/engine.h"
+#include "job/block_size_mix.h"
+#include "job/content_spec.h"
+#include "job/distribution_spec.h"
+#include "job/job_spec.h"
+#include "run/pacer.h"
+
+namespace iopulse {
+
+// Where one worker stands in its job.
+struct WorkerPlace {
+  uint32_t index = 0;          // among the workers of the run on this process (pinning, NUMA)
+  uint32_t global_index = 0;   // among the job's workers on every process (seeds)
+  uint32_t job_processes = 1;  // processes running the job, each with the job's --threads workers
+  uint64_t working_set_bytes = 0;  // all target files laid end to end (content ratios)
+};
+
+struct WorkerPlan {
+  // Randomness.  The job's seed is shared by every worker of the job (the
+  // hot-spot permutation, the complete pass's order, verified blocks'
+  // bytes); the worker's own are distinct per worker and reproducible.
+  uint64_t job_seed = 0;
+  uint64_t rng_seed = 0;   // the worker's random source: ops, sizes, offsets
+  uint64_t data_seed = 0;  // the worker's fresh write data
+
+  // What each IO is.
+  bool random = false;  // random offsets (by `distribution`), else sequential
+  DistributionParams distribution;
+  uint32_t read_percent = 100;
+  uint32_t trim_percent = 0;
+  bool writes = false;      // the job writes (anything but 100 % reads)
+  bool trim_write = false;  // --trim-write: each trim's range written back
+  BlockSizeMix read_sizes{4096};
+  BlockSizeMix write_sizes{4096};
+  uint32_t unit = 4096;     // offsets are multiples of it
+  uint16_t io_priority = 0;
+  uint32_t io_priority_percent = 100;
+  uint32_t read_flags = 0;   // IOP_IO_* on each read (write-only flags removed)
+  uint32_t write_flags = 0;  // IOP_IO_* on each write
+
+  // A sync after every `sync_every` writes (0: none), of kind `sync_op`.
+  uint8_t sync_op = IOP_OP_FSYNC;
+  uint32_t sync_every = 0;
+
+  // How IOs reach the engine and the files.
+  uint32_t submit_batch = UINT32_MAX;  // IOs per submit() call at most
+  bool direct = false;
+  uint32_t host_workers = 1;   // the job's workers on this process (the engine's config)
+  int fadvise = -1;            // POSIX_FADV_* for each region, -1 none
+  std::string fadvise_name;
+
+  // Think time and the worker's share of the rate.
+  PacingPlan pacing;
+
+  // When the worker stops by itself: `duration_ns` after the window's
+  // start (0: on its budget only), and how long a drain may take.
+  uint64_t duration_ns = 0;
+  uint64_t stop_timeout_ns = 0;
+
+  // The data of writes.
+  bool pattern_fill = false;   // --buffer-pattern: one byte in every write
+  uint8_t pattern = 0;
+  bool fresh_data = false;     // fresh seeded bytes in every unverified write
+  ContentSpec content;         // compression and deduplication of the data
+  uint32_t compress_percent = 0;
+
+  // Verification, error handling and locks.
+  bool verify = false;
+  bool verify_only = false;
+  bool continue_on_error = false;
+  LockMode lock_mode = LockMode::kNone;
+
+  // Observers.
+  bool heatmap = false;
+  uint32_t heatmap_buckets = 100;
+
+  // Placement: the CPU the worker is pinned to and the NUMA node its
+  // memory is bound to, -1 for none.
+  int cpu = -1;
+  int numa_node = -1;
+
+  // A job's data worker at `place`.  The job spec must be valid
+  // (JobSpec::validate() passed).
+  static WorkerPlan of(const JobSpec& spec, const WorkerPlace& place);
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_WORKER_PLAN_H_
