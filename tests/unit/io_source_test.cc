@@ -15,17 +15,13 @@
 #include <vector>
 
 #include "job/job_options.h"
+#include "job_spec_of.h"
 #include "run/worker_plan.h"
 
 namespace iopulse {
 namespace {
 
-JobSpec source_job(std::initializer_list<std::pair<const char*, const char*>> options) {
-  JobSpecBuilder b;
-  b.apply("target", "/tmp/iopulse-io-source", "target");
-  for (const auto& [name, text] : options) b.apply(name, text, std::string("--") + name);
-  return b.build();
-}
+JobSpec source_job(const JobOptionTexts& options) { return job_spec_of("/tmp/iopulse-io-source", options); }
 
 // One worker's source over its assignment, with its regions "opened": the
 // engine handle of a region is its file's index, so an IO names its file.

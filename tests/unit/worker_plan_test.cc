@@ -11,16 +11,12 @@
 #include <set>
 
 #include "job/job_options.h"
+#include "job_spec_of.h"
 
 namespace iopulse {
 namespace {
 
-JobSpec planned_job(std::initializer_list<std::pair<const char*, const char*>> options) {
-  JobSpecBuilder b;
-  b.apply("target", "/tmp/iopulse-worker-plan", "target");
-  for (const auto& [name, text] : options) b.apply(name, text, std::string("--") + name);
-  return b.build();
-}
+JobSpec planned_job(const JobOptionTexts& options) { return job_spec_of("/tmp/iopulse-worker-plan", options); }
 
 WorkerPlace place(uint32_t index, uint32_t global_index, uint32_t job_processes = 1) {
   WorkerPlace p;
