@@ -264,15 +264,19 @@ struct iop_engine {
   struct uring_meta meta;
 };
 
-/* One file handle: the host's descriptor, and whether it is a block device
+/* One file handle: the host's descriptor, how an SQE names it, and whether it
+ * is a block device
  * (trim discards instead of punching a hole). */
 struct uring_file {
   int fd;
+  int sqe_fd;        /* what an SQE names: the handle with fixed-files
+                        (the registered table's index), else fd */
+  uint8_t sqe_flags; /* IOSQE_FIXED_FILE with fixed-files, else 0 */
   bool block_device;
 };
 
 /* The record of a free file handle. */
-static const struct uring_file no_file = {-1, false};
+static const struct uring_file no_file = {-1, -1, 0, false};
 
 static const iop_engine_desc uring_desc;
 
@@ -666,6 +670,8 @@ static int32_t uring_open_file(iop_engine *e, const iop_file_desc *file, iop_err
     }
   }
   file_of(e, h)->fd = file->fd;
+  file_of(e, h)->sqe_fd = e->fixed_files ? h : file->fd;
+  file_of(e, h)->sqe_flags = e->fixed_files ? IOSQE_FIXED_FILE : 0;
   file_of(e, h)->block_device = S_ISBLK(st.st_mode);
   iop_file_table_mark_open(&e->files, h);
   return h;
@@ -767,6 +773,25 @@ static void prep_trim(struct io_uring_sqe *sqe, int fd, bool block_device, const
   }
 }
 
+/* The SQE of an FSYNC, FDATASYNC or TRIM on open file `f`; off the
+ * read/write path. */
+__attribute__((noinline)) static void prep_sync_or_trim(struct io_uring_sqe *sqe, const iop_io *io,
+                                                        const struct uring_file *f) {
+  switch (io->op) {
+    case IOP_OP_FSYNC:
+      io_uring_prep_fsync(sqe, f->sqe_fd, 0);
+      break;
+    case IOP_OP_FDATASYNC:
+      io_uring_prep_fsync(sqe, f->sqe_fd, IORING_FSYNC_DATASYNC);
+      break;
+    default:
+      prep_trim(sqe, f->sqe_fd, f->block_device, io);
+      break;
+  }
+  sqe->flags |= f->sqe_flags;
+  io_uring_sqe_set_data64(sqe, io->user_data);
+}
+
 /* Starts a metadata op, or refuses an op no engine has: the ops after TRIM,
  * kept off the read/write path.  Returns false when the op's chain found no
  * room in the SQ (not accepted). */
@@ -808,16 +833,32 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
 
   const uint32_t refused_before = e->num_refused;
   const uint32_t ready_before = e->meta.num_ready;
+  /* A free handle's record has fd -1 (no_file), so the record alone says
+   * whether a handle is open; a negative handle is a large unsigned one. */
+  const struct uring_file *files = e->files.slots;
+  const uint32_t num_files = (uint32_t)e->files.num_slots;
+  const uint32_t num_buffers = e->num_buffers;
+  /* The SQ's tail is kept here and stored once at the end (and around a
+   * metadata op, which takes SQEs through liburing): every SQE store may
+   * alias memory, so what the loop needs lives in locals. */
+  struct io_uring_sq *sq = &e->ring.sq;
+  struct io_uring_sqe *const sqes = sq->sqes;
+  const unsigned sq_mask = sq->ring_mask;
+  unsigned sqe_tail = sq->sqe_tail;
   uint32_t queued = 0;
   for (uint32_t i = 0; i < n; i++) {
     const iop_io *io = ios[i];
-    if (!iop_file_table_is_open(&e->files, io->file)) {
+    const uint32_t h = (uint32_t)io->file;
+    if (h >= num_files || files[h].fd < 0) {
       refuse(e, io, -EBADF);
       continue;
     }
-    const struct uring_file *f = file_of(e, io->file);
+    const struct uring_file *f = &files[h];
     if (io->op > IOP_OP_TRIM) { /* READ, WRITE, FSYNC, FDATASYNC, TRIM are 0..4 */
-      if (!submit_other(e, io, f)) {
+      sq->sqe_tail = sqe_tail;
+      const bool started = submit_other(e, io, f);
+      sqe_tail = sq->sqe_tail;
+      if (!started) {
         n = i;
         break;
       }
@@ -828,41 +869,37 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
       n = n_room < limit ? n_room : limit;
       continue;
     }
-    const int fd = e->fixed_files ? io->file : f->fd;
-    const bool fixed_buf = io->buf_index >= 0 && (uint32_t)io->buf_index < e->num_buffers;
-    /* Cannot be NULL: at most sq_free SQEs are taken. */
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&e->ring);
-    switch (io->op) {
-      case IOP_OP_READ:
-        if (fixed_buf)
-          io_uring_prep_read_fixed(sqe, fd, io->buf, io->len, io->offset, io->buf_index);
-        else
-          io_uring_prep_read(sqe, fd, io->buf, io->len, io->offset);
-        sqe->rw_flags = rw_flags_of(io);
-        sqe->ioprio = io->ioprio;
-        break;
-      case IOP_OP_WRITE:
-        if (fixed_buf)
-          io_uring_prep_write_fixed(sqe, fd, io->buf, io->len, io->offset, io->buf_index);
-        else
-          io_uring_prep_write(sqe, fd, io->buf, io->len, io->offset);
-        sqe->rw_flags = rw_flags_of(io);
-        sqe->ioprio = io->ioprio;
-        break;
-      case IOP_OP_FSYNC:
-        io_uring_prep_fsync(sqe, fd, 0);
-        break;
-      case IOP_OP_FDATASYNC:
-        io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
-        break;
-      case IOP_OP_TRIM:
-        prep_trim(sqe, fd, f->block_device, io);
-        break;
+    /* At most sq_free SQEs are taken, and the ring has no SQE128: the next
+     * one is the slot at sqe_tail (as io_uring_get_sqe() finds it, without
+     * its load of the kernel's head per SQE). */
+    struct io_uring_sqe *sqe = &sqes[sqe_tail++ & sq_mask];
+    if (io->op <= IOP_OP_WRITE) {
+      /* The whole SQE in one store, every field the kernel reads and not
+       * set here zero, as io_uring_prep_read/write(_fixed) leave it. */
+      const bool fixed_buf = (uint32_t)io->buf_index < num_buffers; /* -1: none */
+      static const uint8_t rw_opcode[2][2] = {
+          [IOP_OP_READ] = {IORING_OP_READ, IORING_OP_READ_FIXED},
+          [IOP_OP_WRITE] = {IORING_OP_WRITE, IORING_OP_WRITE_FIXED},
+      };
+      *sqe = (struct io_uring_sqe){
+          .opcode = rw_opcode[io->op][fixed_buf],
+          .flags = f->sqe_flags,
+          .ioprio = io->ioprio,
+          .fd = f->sqe_fd,
+          .off = io->offset,
+          .addr = (uint64_t)(uintptr_t)io->buf,
+          .len = io->len,
+          .rw_flags = io->flags != 0 ? rw_flags_of(io) : 0,
+          .user_data = io->user_data,
+          .buf_index = fixed_buf ? (uint16_t)io->buf_index : 0,
+      };
+      queued++;
+      continue;
     }
-    if (e->fixed_files) sqe->flags |= IOSQE_FIXED_FILE;
-    io_uring_sqe_set_data64(sqe, io->user_data);
+    prep_sync_or_trim(sqe, io, f);
     queued++;
   }
+  sq->sqe_tail = sqe_tail;
 
   if (queued > 0) {
     /* One io_uring_enter for the batch (none with sqpoll while the thread
@@ -896,18 +933,22 @@ static int32_t uring_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint3
 /* Copies up to `max` posted CQEs into `out` and releases them to the kernel
  * with one CQ head update. */
 static uint32_t copy_cqes(iop_engine *e, iop_cqe *out, uint32_t max) {
-  struct io_uring_cqe *cqe;
-  unsigned head;
-  uint32_t n = 0;
-  io_uring_for_each_cqe(&e->ring, head, cqe) {
-    if (n == max) break;
-    out[n].user_data = cqe->user_data;
-    out[n].res = cqe->res;
-    out[n].aux = 0;
-    out[n].flags = 0;
-    n++;
+  /* The CQ head is this thread's alone; the tail is read once (acquire:
+   * the CQEs before it are written), not once per CQE as
+   * io_uring_for_each_cqe() does.  The ring has no CQE32. */
+  struct io_uring_cq *cq = &e->ring.cq;
+  const unsigned head = *cq->khead;
+  uint32_t n = io_uring_smp_load_acquire(cq->ktail) - head;
+  if (n > max) n = max;
+  const unsigned mask = cq->ring_mask;
+  for (uint32_t i = 0; i < n; i++) {
+    const struct io_uring_cqe *cqe = &cq->cqes[(head + i) & mask];
+    out[i].user_data = cqe->user_data;
+    out[i].res = cqe->res;
+    out[i].aux = 0;
+    out[i].flags = 0;
   }
-  if (n > 0) io_uring_cq_advance(&e->ring, n);
+  if (n > 0) io_uring_smp_store_release(cq->khead, head + n);
   return n;
 }
 

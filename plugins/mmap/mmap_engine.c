@@ -11,7 +11,12 @@
  * page faults and TLB misses rather than through read(2)/write(2).  fsync and
  * fdatasync are msync(MS_SYNC) of the whole mapping.  Trim is not supported.
  *
- * Queue: submit() checks each IO (its file, bounds and op) and queues it
+ * Queue depth 1: nothing can overlap, so submit() checks the IO (its file,
+ * bounds and op) and does it at once, as a synchronous engine does, keeping
+ * its completion in one slot for the next reap().  The host's clock read
+ * before submit() and after reap() still brackets the copy.
+ *
+ * Queue: deeper, submit() checks each IO and queues it
  * with the addresses to copy between or its error; reap() does them, in
  * submission order, one IO per call (or min_wait when the host waits for
  * more), and returns as soon as that IO's copy is done.  So the host's clock read after reap()
@@ -132,17 +137,19 @@ static const iop_option_desc mmap_options[NUM_OPTIONS] = {
 /* Instance                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* One open file.  `base` maps `map_len` bytes of the host's descriptor; IO
- * is allowed on [0, limit) with limit <= map_len.  map_len == 0 (an empty
- * file) means no mapping at all: base is NULL and every IO transfers 0.
- * The record of a free handle is all zero (base NULL, map_len 0).  The descriptor
- * belongs to the host: the engine never closes it, and does not need it after
- * mmap() (the mapping holds its own reference to the file). */
+/* One file handle.  `base` maps `map_len` bytes of the host's descriptor;
+ * IO is allowed on [0, limit) with limit <= map_len.  map_len == 0 (an
+ * empty file) means no mapping at all: base is NULL and every IO transfers
+ * 0.  The record of a free handle is all zero (`open` 0).  The descriptor
+ * belongs to the host: the engine never closes it, and does not need it
+ * after mmap() (the mapping holds its own reference to the file).  32
+ * bytes, so a record never straddles a cache line. */
 struct mmap_file {
   unsigned char *base;
   uint64_t map_len;
   uint64_t limit;
-  int writable;
+  uint32_t open;
+  uint32_t writable;
 };
 
 /* An accepted IO waiting for reap() to do it, resolved by submit(): what
@@ -166,26 +173,47 @@ struct queued_io {
   uint32_t kind;
 };
 
-/* One instance per worker thread; nothing here is shared.
+/* Handles whose records live inside the instance; a job with more files
+ * per thread moves them all to an array of their own. */
+#define MMAP_INLINE_FILES 4
+
+/* One instance per worker thread; nothing here is shared.  One allocation
+ * holds everything submit() and reap() touch: the counters, the records of
+ * the first MMAP_INLINE_FILES handles and the queue, so an IO reads and
+ * writes no engine memory outside it.
  *
- * Accepted IOs wait in a ring of `ring_size` slots (queue_depth rounded up
- * to a power of two; a slot is `counter & ring_mask`).  `head` and `tail`
- * are free-running: slots [head, tail) hold accepted IOs not yet done, in
- * submission order, and tail - head <= queue_depth always.
+ * files points to num_files records, handle h at files[h]: inline_files
+ * until open_file() needs more, then an array of the engine's own that
+ * only open_file() grows (control plane), so submit() and reap() read it
+ * without allocating.
  *
- * files holds a struct mmap_file per handle.  It grows only in open_file()
- * (control plane), so submit() and reap() read it without allocating. */
+ * Queue depth 1 (queue_depth == 1): submit() does the IO at once and keeps
+ * its completion in done_user_data/done_res, done_ready 1 until reap()
+ * hands it out; `queue` is not used.
+ *
+ * Deeper: accepted IOs wait in `queue`, a ring of ring_mask + 1 slots
+ * (queue_depth rounded up to a power of two; a slot is `counter &
+ * ring_mask`).  `head` and `tail` are free-running: slots [head, tail) hold
+ * accepted IOs not yet done, in submission order, and tail - head <=
+ * queue_depth always. */
 struct iop_engine {
-  struct queued_io *queue;
-  uint32_t ring_mask;
+  /* Read on every IO. */
+  struct mmap_file *files;
+  uint32_t num_files;
   uint32_t queue_depth;
   uint32_t head;
   uint32_t tail;
-  int advice;          /* MADV_* for every mapping */
+  uint32_t ring_mask;
+  uint32_t done_ready;
+  uint64_t done_user_data;
+  int64_t done_res;
+  struct mmap_file inline_files[MMAP_INLINE_FILES];
+  /* Options, read at open_file(). */
+  int advice;           /* MADV_* for every mapping */
   int64_t advice_index; /* its index in madvise_choices, for messages */
-  int populate;        /* MAP_POPULATE for every mapping */
-  int prefault;        /* touch every cached page of every mapping at open */
-  iop_file_table files;
+  int populate;         /* MAP_POPULATE for every mapping */
+  int prefault;         /* touch every cached page of every mapping at open */
+  struct queued_io queue[]; /* ring_mask + 1 slots (none at queue depth 1) */
 };
 
 static const iop_engine_desc mmap_desc;
@@ -198,9 +226,10 @@ static void unmap_file(const struct mmap_file *f) {
  * keeps a host that forgot from leaking address space. */
 static void mmap_destroy(iop_engine *e) {
   if (e == NULL) return;
-  for (int32_t h = 0; h < e->files.num_slots; h++) unmap_file(iop_file_table_slot(&e->files, h));
-  iop_file_table_destroy(&e->files);
-  free(e->queue);
+  for (uint32_t h = 0; h < e->num_files; h++) {
+    if (e->files[h].open) unmap_file(&e->files[h]);
+  }
+  if (e->files != e->inline_files) free(e->files);
   free(e);
 }
 
@@ -224,24 +253,52 @@ static int32_t mmap_create(const iop_engine_config *config, iop_engine **out, io
     return -EINVAL;
   }
 
-  uint32_t ring_size = 1;
-  while (ring_size < config->queue_depth) ring_size <<= 1;
+  uint32_t ring_size = 0;
+  if (config->queue_depth > 1) {
+    ring_size = 1;
+    while (ring_size < config->queue_depth) ring_size <<= 1;
+  }
 
-  iop_engine *e = calloc(1, sizeof *e);
-  if (e == NULL || (e->queue = calloc(ring_size, sizeof *e->queue)) == NULL) {
-    free(e);
+  iop_engine *e = calloc(1, sizeof *e + (size_t)ring_size * sizeof e->queue[0]);
+  if (e == NULL) {
     iop_set_error(err, "out of memory for a ring of %u IOs", (unsigned)ring_size);
     return -ENOMEM;
   }
-  e->ring_mask = ring_size - 1;
+  e->files = e->inline_files;
+  e->num_files = MMAP_INLINE_FILES;
+  e->ring_mask = ring_size > 0 ? ring_size - 1 : 0;
   e->queue_depth = config->queue_depth;
   e->advice = madvise_advice[choice];
   e->advice_index = choice;
   e->populate = config->options[OPT_POPULATE].i != 0;
   e->prefault = config->options[OPT_PREFAULT].i != 0;
-  iop_file_table_init(&e->files, sizeof(struct mmap_file), NULL);
   *out = e;
   return 0;
+}
+
+/* For open_file(): the lowest handle that is not open, growing the records
+ * (twice as many, moved out of the instance the first time) when all are;
+ * or -ENOMEM with *err filled. */
+static int32_t lowest_free_handle(iop_engine *e, const char *path, iop_error *err) {
+  for (uint32_t h = 0; h < e->num_files; h++) {
+    if (!e->files[h].open) return (int32_t)h;
+  }
+  const uint32_t old_n = e->num_files;
+  if (old_n > (uint32_t)INT32_MAX / 2) {
+    iop_set_error(err, "%s: out of memory for %u file handles", path, (unsigned)old_n * 2);
+    return -ENOMEM;
+  }
+  const uint32_t n = old_n * 2;
+  struct mmap_file *grown = calloc(n, sizeof *grown);
+  if (grown == NULL) {
+    iop_set_error(err, "%s: out of memory for %u file handles", path, (unsigned)n);
+    return -ENOMEM;
+  }
+  memcpy(grown, e->files, old_n * sizeof *grown);
+  if (e->files != e->inline_files) free(e->files);
+  e->files = grown;
+  e->num_files = n;
+  return (int32_t)old_n;
 }
 
 /* The size of what fd refers to: st_size for a regular file, the device
@@ -357,13 +414,13 @@ static int32_t mmap_open_file(iop_engine *e, const iop_file_desc *file, iop_erro
     }
   }
 
-  int32_t h = iop_file_table_lowest_free(&e->files, 4, path, err);
+  int32_t h = lowest_free_handle(e, path, err);
   if (h < 0) {
     unmap_file(&f);
     return h;
   }
-  *(struct mmap_file *)iop_file_table_slot(&e->files, h) = f;
-  iop_file_table_mark_open(&e->files, h);
+  f.open = 1;
+  e->files[h] = f;
   return h;
 }
 
@@ -371,10 +428,12 @@ static int32_t mmap_open_file(iop_engine *e, const iop_file_desc *file, iop_erro
  * munmap() does not write dirty pages back by itself, but they stay in the
  * page cache and reach the file as usual: nothing written is lost. */
 static int32_t mmap_close_file(iop_engine *e, int32_t handle, iop_error *err) {
-  int32_t rc = iop_file_table_check(&e->files, handle, err);
-  if (rc != 0) return rc;
-  unmap_file(iop_file_table_slot(&e->files, handle));
-  iop_file_table_release(&e->files, handle);
+  if (handle < 0 || (uint32_t)handle >= e->num_files || !e->files[handle].open) {
+    iop_set_error(err, "close_file: %d is not an open handle", (int)handle);
+    return -EBADF;
+  }
+  unmap_file(&e->files[handle]);
+  memset(&e->files[handle], 0, sizeof e->files[handle]);
   return 0;
 }
 
@@ -389,9 +448,11 @@ static inline uint64_t clamp_len(const struct mmap_file *f, uint64_t offset, uin
   return left < len ? left : len;
 }
 
-/* The open file behind handle h, or NULL. */
+/* The open file behind handle h, or NULL: one compare and one load of the
+ * record itself (a negative h is a large unsigned one). */
 static inline const struct mmap_file *file_of(const iop_engine *e, int32_t h) {
-  return iop_file_table_is_open(&e->files, h) ? iop_file_table_slot(&e->files, h) : NULL;
+  const struct mmap_file *f = &e->files[(uint32_t)h < e->num_files ? (uint32_t)h : 0];
+  return (uint32_t)h < e->num_files && f->open ? f : NULL;
 }
 
 /* Starts fetching the cache line at p into the cache (for writing when
@@ -425,9 +486,11 @@ static inline void prefetch_mapped(const unsigned char *p, uint64_t n, int write
 }
 
 /* Resolves `io` into *q: the file, the bounds and the op are checked here,
- * once, so reap() only copies.  A bad IO still completes with its error in
- * its place in the order. */
-static inline void resolve(const iop_engine *e, const iop_io *io, struct queued_io *q) {
+ * once, so what does the IO (do_resolved()) only copies.  A bad IO still
+ * completes with its error in its place in the order.  `prefetch`: start
+ * fetching the mapped bytes (when the IO waits in the queue). */
+static inline void resolve(const iop_engine *e, const iop_io *io, struct queued_io *q,
+                           int prefetch) {
   q->user_data = io->user_data;
   const struct mmap_file *f = file_of(e, io->file);
   if (f == NULL) {
@@ -444,7 +507,7 @@ static inline void resolve(const iop_engine *e, const iop_io *io, struct queued_
       if (n > 0) {
         q->src = f->base + io->offset;
         q->dst = io->buf;
-        prefetch_mapped(q->src, n, 0);
+        if (prefetch) prefetch_mapped(q->src, n, 0);
       }
       return;
     case IOP_OP_WRITE:
@@ -459,7 +522,7 @@ static inline void resolve(const iop_engine *e, const iop_io *io, struct queued_
       if (n > 0) {
         q->src = io->buf;
         q->dst = f->base + io->offset;
-        prefetch_mapped(q->dst, n, 1);
+        if (prefetch) prefetch_mapped(q->dst, n, 1);
       }
       return;
     case IOP_OP_FSYNC:
@@ -482,42 +545,99 @@ static inline void resolve(const iop_engine *e, const iop_io *io, struct queued_
   }
 }
 
-/* Queues the IOs, resolved, and starts fetching their data; reap() does
- * them. */
-static int32_t mmap_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
-  if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+/* Does a resolved IO; returns its completion's res. */
+static inline int64_t do_resolved(const struct queued_io *q) {
+  if (q->kind == QUEUED_COPY) {
+    memcpy(q->dst, q->src, (size_t)q->res);
+  } else if (q->kind == QUEUED_MSYNC) {
+    return msync(q->dst, (size_t)q->res, MS_SYNC) == 0 ? 0 : -errno;
+  }
+  return q->res;
+}
 
+/* Queue depth 1, any IO but a read or write on an open handle that allows
+ * it: resolved and done now, its completion kept for reap(). */
+__attribute__((noinline)) static int32_t submit_now_other(iop_engine *e, const iop_io *io) {
+  struct queued_io q;
+  resolve(e, io, &q, 0);
+  e->done_res = do_resolved(&q);
+  e->done_user_data = q.user_data;
+  e->done_ready = 1;
+  return 1;
+}
+
+/* Deeper queues: queues the IOs, resolved, and starts fetching their data;
+ * reap() does them. */
+__attribute__((noinline)) static int32_t submit_queued(iop_engine *e, iop_io *const *ios,
+                                                       uint32_t n) {
   uint32_t room = e->queue_depth - (e->tail - e->head);
   if (n > room) n = room;
-  for (uint32_t i = 0; i < n; i++) resolve(e, ios[i], &e->queue[e->tail++ & e->ring_mask]);
+  for (uint32_t i = 0; i < n; i++) resolve(e, ios[i], &e->queue[e->tail++ & e->ring_mask], 1);
   return (int32_t)n;
 }
 
-/* Does the oldest queued IOs: one, or min_wait when the host waits for more
- * (never more than max or than are queued), and returns right after the
- * last copy so the host's clock read ends each IO at its own copy.  Nothing
- * here waits on anything but the copies, so timeout_ns does not apply. */
-static int32_t mmap_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
-                         uint64_t timeout_ns) {
-  (void)timeout_ns;
+/* Queue depth 1: does the IO now, as a synchronous engine does, and keeps
+ * its completion for reap(); accepts nothing while the last one's is still
+ * there.  A read or a write (the common IO) is done here with the
+ * completion written first, so that the copy is the last thing and nothing
+ * needs keeping across it.  Deeper: see submit_queued(). */
+static int32_t mmap_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_t flags) {
+  if (flags & ~IOP_SUBMIT_KNOWN_FLAGS) return -EINVAL;
+  if (e->queue_depth != 1) return submit_queued(e, ios, n);
+  if (n == 0 || e->done_ready) return 0;
+  const iop_io *io = ios[0];
+  const struct mmap_file *f = file_of(e, io->file);
+  if (f == NULL || io->op > IOP_OP_WRITE || (io->op == IOP_OP_WRITE && !f->writable))
+    return submit_now_other(e, io);
+  const uint64_t len = clamp_len(f, io->offset, io->len);
+  e->done_user_data = io->user_data;
+  e->done_res = (int64_t)len;
+  e->done_ready = 1;
+  if (len > 0) {
+    unsigned char *mapped = f->base + io->offset;
+    if (io->op == IOP_OP_READ)
+      memcpy(io->buf, mapped, (size_t)len);
+    else
+      memcpy(mapped, io->buf, (size_t)len);
+  }
+  return 1;
+}
+
+/* Deeper queues: does the oldest queued IOs: one, or min_wait when the
+ * host waits for more (never more than max or than are queued), and
+ * returns right after the last copy so the host's clock read ends each IO
+ * at its own copy. */
+__attribute__((noinline)) static int32_t reap_queued(iop_engine *e, iop_cqe *out, uint32_t max,
+                                                     uint32_t min_wait) {
   uint32_t queued = e->tail - e->head;
   uint32_t n = min_wait > 1 ? min_wait : 1;
   if (n > max) n = max;
   if (n > queued) n = queued;
   for (uint32_t i = 0; i < n; i++) {
     const struct queued_io *io = &e->queue[e->head++ & e->ring_mask];
-    int64_t res = io->res;
-    if (io->kind == QUEUED_COPY) {
-      memcpy(io->dst, io->src, (size_t)res);
-    } else if (io->kind == QUEUED_MSYNC) {
-      res = msync(io->dst, (size_t)res, MS_SYNC) == 0 ? 0 : -errno;
-    }
+    const int64_t res = do_resolved(io);
     out[i].user_data = io->user_data;
     out[i].res = res;
     out[i].aux = 0;
     out[i].flags = 0;
   }
   return (int32_t)n;
+}
+
+/* Queue depth 1: hands out the completion of the IO submit() did.  Deeper:
+ * see reap_queued().  Nothing here waits on anything but the copies, so
+ * timeout_ns does not apply. */
+static int32_t mmap_reap(iop_engine *e, iop_cqe *out, uint32_t max, uint32_t min_wait,
+                         uint64_t timeout_ns) {
+  (void)timeout_ns;
+  if (e->queue_depth != 1) return reap_queued(e, out, max, min_wait);
+  if (!e->done_ready || max == 0) return 0;
+  e->done_ready = 0;
+  out[0].user_data = e->done_user_data;
+  out[0].res = e->done_res;
+  out[0].aux = 0;
+  out[0].flags = 0;
+  return 1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -532,7 +652,7 @@ static const iop_engine_desc mmap_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = MMAP_ENGINE_NAME,
-    .version = "2.1.0",
+    .version = "2.2.0",
     .description = "memcpy to and from a shared mapping of each file; queued IOs are done in order, "
                    "the next one's data prefetched",
     .caps = IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC,

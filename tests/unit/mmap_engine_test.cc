@@ -111,7 +111,7 @@ class MmapEngineFixture : public ::testing::Test {
 TEST(MmapEngine, DescriptorIsComplete) {
   ASSERT_EQ(mmap_plugin().error, "");
   const iop_engine_desc* d = mmap_plugin().desc;
-  iopulse::test::expect_descriptor_basics(d, "mmap", "2.1.0");
+  iopulse::test::expect_descriptor_basics(d, "mmap", "2.2.0");
   EXPECT_EQ(d->caps, IOP_CAP_MEMORY_MAPPED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC);
   EXPECT_EQ(d->caps & IOP_CAP_DIRECT, 0u) << "a copy through the page cache is never O_DIRECT";
   EXPECT_EQ(d->max_queue_depth, 4096u);
@@ -207,6 +207,45 @@ TEST_F(MmapEngineFixture, ReadsAFileWrittenIndependently) {
     ASSERT_EQ(run(IOP_OP_READ, h, off, buf.data(), 65536), 65536) << off;
     EXPECT_EQ(std::memcmp(buf.data(), content.data() + off, 65536), 0) << off;
   }
+}
+
+// Handles beyond the first few (whose records live in the instance): each
+// reads its own file, read-only ones refuse writes, and a closed handle is
+// reused lowest first, also after the records have moved.
+TEST_F(MmapEngineFixture, ManyHandlesEachReadTheirOwnFile) {
+  constexpr size_t kSize = 8192;
+  constexpr int kFiles = 11;
+  std::vector<std::unique_ptr<TempFile>> files;
+  std::vector<int32_t> handles;
+  for (int i = 0; i < kFiles; ++i) {
+    files.push_back(std::make_unique<TempFile>(pattern(kSize, 0, static_cast<unsigned>(i + 1))));
+    ASSERT_FALSE(files.back()->path().empty());
+    const bool writable = i % 2 == 0;
+    handles.push_back(writable ? open_rw(files.back()->path())
+                               : open(files.back()->path(), O_RDONLY, IOP_FILE_READ));
+    ASSERT_EQ(handles.back(), i) << "handles are the lowest free index";
+  }
+  std::vector<char> buf(4096);
+  for (int i = 0; i < kFiles; ++i) {
+    const std::vector<char> want = pattern(kSize, 0, static_cast<unsigned>(i + 1));
+    ASSERT_EQ(run(IOP_OP_READ, handles[i], 4096, buf.data(), 4096), 4096) << i;
+    EXPECT_EQ(std::memcmp(buf.data(), want.data() + 4096, 4096), 0) << "handle " << i;
+    EXPECT_EQ(run(IOP_OP_WRITE, handles[i], 0, buf.data(), 4096), i % 2 == 0 ? 4096 : -EBADF) << i;
+  }
+  close_handle(handles[2]);
+  close_handle(handles[9]);
+  EXPECT_EQ(run(IOP_OP_READ, handles[2], 0, buf.data(), 4096), -EBADF);
+  EXPECT_EQ(run(IOP_OP_READ, handles[9], 0, buf.data(), 4096), -EBADF);
+  EXPECT_EQ(run(IOP_OP_READ, -1, 0, buf.data(), 4096), -EBADF);
+  EXPECT_EQ(run(IOP_OP_READ, 1 << 20, 0, buf.data(), 4096), -EBADF);
+  iop_error err{};
+  EXPECT_EQ(desc_->close_file(engine_, handles[9], &err), -EBADF);
+  EXPECT_STREQ(err.message, "close_file: 9 is not an open handle");
+  EXPECT_EQ(open(files[9]->path(), O_RDONLY, IOP_FILE_READ), 2);
+  EXPECT_EQ(open(files[2]->path(), O_RDONLY, IOP_FILE_READ), 9);
+  const std::vector<char> want9 = pattern(kSize, 0, 10);
+  ASSERT_EQ(run(IOP_OP_READ, 2, 0, buf.data(), 4096), 4096);
+  EXPECT_EQ(std::memcmp(buf.data(), want9.data(), 4096), 0) << "handle 2 now maps the tenth file";
 }
 
 // 10000 bytes: two full pages and a partial third.  The whole size is
