@@ -21,9 +21,6 @@
 namespace iopulse {
 namespace {
 
-constexpr uint64_t kReapTimeoutNs = 100'000'000;  // bounds how late a stop is seen
-constexpr size_t kMaxErrorMessages = 8;
-
 uint8_t op_of(OpKind kind) { return info(kind).op; }
 
 }  // namespace

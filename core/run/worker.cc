@@ -27,8 +27,6 @@
 namespace iopulse {
 namespace {
 
-constexpr uint64_t kReapTimeoutNs = 100'000'000;      // bounds how late a stop is seen
-constexpr size_t kMaxErrorMessages = 8;
 constexpr uint64_t kPauseSliceNs = 50'000'000;        // bounds how late a pause sees a stop
 
 const char* op_name(uint8_t op) {
@@ -58,39 +56,10 @@ WorkerSetup without_spec(WorkerSetup setup) {
 Worker::Worker(const WorkerSetup& setup, WorkerPlan plan)
     : setup_(without_spec(setup)),
       assignment_(setup.layout->workers[setup.layout_index]),
-      rng_(plan.rng_seed),
-      // The hot-spot permutation is keyed by the job's seed alone, so every
-      // worker sees the same hot blocks.
-      offsets_(plan.random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
-               assignment_.region_blocks, assignment_.first_block, plan.distribution, plan.job_seed),
-      op_mix_(plan.read_percent, plan.trim_percent),
-      priority_mix_(plan.io_priority, plan.io_priority_percent),
-      read_sizes_(plan.read_sizes),
-      write_sizes_(plan.write_sizes),
-      unit_(plan.unit),
-      seq_cursor_(assignment_.first_block),
+      source_(plan, assignment_),
+      submit_batch_(plan.submit_batch),
       pacer_(plan.pacing),
-      plan_(std::move(plan)) {
-  // One permutation for the whole region, keyed by the job's seed: workers
-  // sharing a file walk disjoint rank ranges of the same permutation.
-  if (assignment_.tiled) {
-    std::vector<uint64_t> units;
-    for (const WorkerRegion& r : assignment_.regions) units.push_back(r.blocks);
-    tiling_ = std::make_unique<PassTiling>(plan_.read_percent > 0 ? plan_.read_sizes : plan_.write_sizes, units,
-                                           plan_.job_seed, "--block-size", /*count_ios=*/false);
-    if (plan_.random) permutation_.emplace(tiling_->slots(), plan_.job_seed);
-  } else if (assignment_.complete_pass && plan_.random) {
-    permutation_.emplace(assignment_.region_blocks, plan_.job_seed);
-  }
-  split_priority_ = plan_.io_priority != 0;
-  io_flags_[0] = plan_.read_flags;
-  io_flags_[1] = plan_.write_flags;
-  submit_batch_ = plan_.submit_batch;
-  remaining_ops_ = assignment_.op_limit != 0 ? assignment_.op_limit : UINT64_MAX;
-  remaining_bytes_ = assignment_.byte_limit != 0 ? assignment_.byte_limit : UINT64_MAX;
-  sync_op_ = plan_.sync_op;
-  sync_every_ = plan_.sync_every;
-}
+      plan_(std::move(plan)) {}
 
 Worker::~Worker() {
   teardown();
@@ -193,12 +162,11 @@ void Worker::setup() {
     OpenRegion r;
     r.file = &setup_.layout->files[wr.file_index];
     r.offset = wr.offset;
-    r.bytes = wr.blocks * unit_;
+    r.bytes = wr.blocks * plan_.unit;
     r.first_unit = first_unit;
     r.heat_base = (*setup_.file_offsets)[wr.file_index];
-    r.journal_base = setup_.journal != nullptr ? setup_.journal->file_base(wr.file_index) + wr.offset / unit_ : 0;
+    r.journal_base = setup_.journal != nullptr ? setup_.journal->file_base(wr.file_index) + wr.offset / plan_.unit : 0;
     first_unit += wr.blocks;
-    uniform_units_ = regions_.empty() || uniform_units_ == wr.blocks ? wr.blocks : 0;
     regions_.push_back(r);
     OpenRegion& open_region = regions_.back();
     if (host_opens) {
@@ -229,6 +197,7 @@ void Worker::setup() {
     fdesc.size = r.file->size;
     open_region.handle = engine_->open_file(fdesc);
   }
+  source_.set_regions(regions_);  // regions_ stays as it is from here on
   mailbox_ = std::make_unique<IntervalMailbox>(setup_.time_series, setup_.index);
   interval_ = &mailbox_->current().ops;
   if (plan_.heatmap) {
@@ -239,7 +208,7 @@ void Worker::setup() {
   const size_t align = std::max<size_t>(4096, desc.min_buf_align);
   const ReplayPlan* replay = setup_.layout->replay.get();
   const uint32_t max_io =
-      std::max({read_sizes_.max_size(), write_sizes_.max_size(), replay != nullptr ? replay->max_len : 0u});
+      std::max({plan_.read_sizes.max_size(), plan_.write_sizes.max_size(), replay != nullptr ? replay->max_len : 0u});
   void* engine_memory = nullptr;
   if ((engine_caps_ & IOP_CAP_ENGINE_BUFFERS) != 0) {
     // One allocation for the whole pool, from the engine (huge pages, device
@@ -252,39 +221,36 @@ void Worker::setup() {
   if (plan_.pattern_fill) {
     // The constant byte the user asked for, in every write.
     std::memset(buf_base, plan_.pattern, buf_stride * qd);
-  } else if (plan_.fresh_data) {
-    write_data_ = std::make_unique<WriteData>(plan_.data_seed, max_io);
   }
   pool_->set_registered(engine_->register_buffers(pool_->buffer_list()));
-  compress_percent_ = plan_.compress_percent;
-  if (!plan_.verify && writes && !plan_.content.plain()) {
-    content_ = std::make_unique<BlockContent>(plan_.content, setup_.global_index, max_io);
-  }
+  source_.prepare_data(plan_, setup_.global_index, max_io, qd);
   if (plan_.verify || plan_.verify_only) {
-    verified_dedupe_ = DedupeLayout(plan_.content, plan_.unit);
     inflight_blocks_ = std::make_unique<InflightBlocks>(qd);
     if (plan_.verify && writes) {
       generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks, setup_.generation_epoch);
       if (setup_.journal != nullptr) {
-        journal_ = std::make_unique<JournalRecorder>(*setup_.journal, 2 * (size_t{sync_every_} + qd));
+        journal_ = std::make_unique<JournalRecorder>(*setup_.journal, 2 * (size_t{plan_.sync_every} + qd));
       }
     }
   }
 
+  source_.set_verification({inflight_blocks_.get(), generations_.get(), journal_.get()});
+
   if (replay != nullptr) {
     // Every region is one whole file (a replay's files are shared).
-    replay_regions_.assign(setup_.layout->files.size(), 0);
+    std::vector<uint32_t> file_region(setup_.layout->files.size(), 0);
     std::vector<uint64_t> sizes;
     for (const PlannedFile& f : setup_.layout->files) sizes.push_back(f.size);
-    for (size_t r = 0; r < assignment_.regions.size(); ++r) replay_regions_[assignment_.regions[r].file_index] = r;
-    replay_ = std::make_unique<TraceCursor>(*replay, setup_.layout_index, std::move(sizes));
-    (void)replay_->front();  // the first chunk is read before the window
-    (void)replay_->take_stalled();
+    for (size_t r = 0; r < assignment_.regions.size(); ++r) {
+      file_region[assignment_.regions[r].file_index] = static_cast<uint32_t>(r);
+    }
+    auto cursor = std::make_unique<TraceCursor>(*replay, setup_.layout_index, std::move(sizes));
+    (void)cursor->front();  // the first chunk is read before the window
+    (void)cursor->take_stalled();
+    source_.set_replay(std::move(cursor), std::move(file_region), &pacer_);
   }
   if (setup_.iolog != nullptr) iolog_ = std::make_unique<IoLogRecorder>(*setup_.iolog, std::max(8192u, qd));
 
-  trim_write_ = plan_.trim_write;
-  if (trim_write_) trimmed_.resize(qd);
   ledger_.emplace(desc.name, qd);
   if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0) {
     completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
@@ -293,13 +259,8 @@ void Worker::setup() {
 }
 
 bool Worker::plain() const {
-  return !pacer_.scheduled() && !iolog_ && !replay_ && !split_priority_ && plan_.write_flags == 0 &&
-         plan_.trim_percent == 0 && !plan_.trim_write && !plan_.pacing.thinks() &&
-         plan_.lock_mode == LockMode::kNone && !inflight_blocks_ && !heatmap_ && !content_ && sync_every_ == 0 &&
-         regions_.size() == 1 && regions_.front().first_unit == 0 &&
-         regions_.front().bytes == assignment_.region_blocks * unit_ && !assignment_.complete_pass &&
-         read_sizes_.single() && read_sizes_.max_size() == unit_ && write_sizes_.single() &&
-         write_sizes_.max_size() == unit_ && (remaining_bytes_ == UINT64_MAX || remaining_bytes_ % unit_ == 0);
+  return !pacer_.scheduled() && !pacer_.thinks() && !iolog_ && plan_.lock_mode == LockMode::kNone && !heatmap_ &&
+         source_.plain_shape();
 }
 
 void Worker::loop(uint64_t start_ns) {
@@ -316,11 +277,7 @@ void Worker::loop(uint64_t start_ns) {
   arm_bus_error_jump(&bus_error);
   try {
     if (plain()) {
-      // Every IO moves one unit, so both budgets are one count of IOs.
-      if (remaining_bytes_ != UINT64_MAX) remaining_ops_ = std::min(remaining_ops_, remaining_bytes_ / unit_);
-      if (plan_.random && offsets_.distribution().kind() == DistributionKind::kUniform) {
-        plain_uniform_blocks_ = offsets_.distribution().blocks();
-      }
+      source_.enter_plain();
       if (setup_.queue_depth == 1) {
         run_plain_qd1(start_ns);
       } else {
@@ -336,33 +293,6 @@ void Worker::loop(uint64_t start_ns) {
   arm_bus_error_jump(nullptr);
 }
 
-// A plain job's next IO: the same choices next_io() makes for it, without
-// the tests for what a plain job does not have.
-// Both budgets are in remaining_ops_ (see loop()); remaining_bytes_ is not
-// kept.
-[[gnu::always_inline]] inline Worker::Next Worker::next_plain_io(IoSlot& slot) {
-  if (remaining_ops_ == 0) return Next::kBudgetSpent;
-  iop_io& io = slot.io;
-  io.op = op_mix_.next(rng_);
-  // One region of region_blocks whole units: every unit may start an IO.
-  uint64_t block;
-  if (plain_uniform_blocks_ != 0) [[likely]] {
-    block = rng_.below(plain_uniform_blocks_);  // what offsets_.next_block() draws, without its tests
-  } else if (plan_.random) {
-    block = offsets_.next_block(rng_);
-  } else {
-    block = seq_cursor_;
-    seq_cursor_ = block + 1 >= assignment_.region_blocks ? 0 : block + 1;
-  }
-  const OpenRegion& region = regions_.front();
-  io.len = static_cast<uint32_t>(unit_);
-  io.offset = region.offset + block * unit_;
-  io.file = region.handle;  // slot.block is not kept: nothing of a plain job reads it
-  --remaining_ops_;
-  if (io.op == IOP_OP_WRITE && write_data_ != nullptr) write_data_->fill(io.buf, io.len);
-  return Next::kReady;
-}
-
 static_assert(op_kind_of(IOP_OP_READ) == static_cast<OpKind>(IOP_OP_READ) &&
               op_kind_of(IOP_OP_WRITE) == static_cast<OpKind>(IOP_OP_WRITE));
 
@@ -376,6 +306,8 @@ void Worker::run_loop(uint64_t start_ns) {
   const bool verifying_reads = !kPlain && inflight_blocks_ != nullptr;
   const bool lock_mode_on = !kPlain && plan_.lock_mode != LockMode::kNone && regions_.front().fd >= 0;
   const bool rate_limited = !kPlain && pacer_.scheduled();
+  const bool trim_write = !kPlain && source_.trim_write();
+  const bool split_priority = !kPlain && source_.splits_priority();
   // The pool's arrays and the engine stay put while the loop runs; held in
   // locals they stay in registers across the calls into the engine.
   IoSlot* const slots = pool_->slots();
@@ -399,11 +331,12 @@ void Worker::run_loop(uint64_t start_ns) {
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
   Pacer& pacer = pacer_;
-  if (replay_ && pacer.scheduled()) {
+  TraceCursor* const replay = source_.replay();
+  if (replay != nullptr && pacer.scheduled()) {
     // The first IO is due at its recorded time.
-    const TraceRecord* first = replay_->front();
+    const TraceRecord* first = replay->front();
     pacer.start(start_ns, first != nullptr ? first->time_ns : 0);
-    (void)replay_->take_stalled();
+    (void)replay->take_stalled();
   } else {
     pacer.start(start_ns);
   }
@@ -434,7 +367,7 @@ void Worker::run_loop(uint64_t start_ns) {
           // while older records wait for IOs in flight: reap first.
           if (!kPlain && iolog_ && !iolog_->ready()) [[unlikely]] break;
           IoSlot& slot = slots[free_stack[nfree - 1]];
-          const Next next = kPlain ? next_plain_io(slot) : next_io(slot);
+          const Next next = kPlain ? source_.next_plain(slot) : source_.next(slot);
           if (next != Next::kReady) {
             budget_spent = next == Next::kBudgetSpent;
             break;
@@ -571,15 +504,10 @@ void Worker::run_loop(uint64_t start_ns) {
       // moved, engine.h) or a sync returned 0.  A trim's bytes are those
       // it discarded.
       const bool ok = cqe.res == static_cast<int64_t>(slot.io.len) || (cqe.res == 0 && slot.io.op == IOP_OP_TRIM);
-      if (!kPlain && trim_write_ && slot.io.op == IOP_OP_TRIM) [[unlikely]] {
+      if (!kPlain && trim_write && slot.io.op == IOP_OP_TRIM) [[unlikely]] {
         // --trim-write: the range is written once its trim completed (a
         // failed trim, or one completing after the stop, gets no write).
-        --trims_outstanding_;
-        if (ok && submitting) {
-          const uint32_t tail = (trimmed_head_ + trimmed_count_) % static_cast<uint32_t>(trimmed_.size());
-          trimmed_[tail] = {slot.block, slot.region, slot.io.len};
-          ++trimmed_count_;
-        }
+        source_.trim_completed(slot, ok && submitting);
       }
       if (ok) [[likely]] {
         // A plain job issues only reads and writes, whose kinds are numbered
@@ -589,7 +517,7 @@ void Worker::run_loop(uint64_t start_ns) {
         ++st.ops;
         st.bytes += slot.io.len;
         st.latency.record(latency);
-        if (!kPlain && split_priority_ && slot.block != kNoBlock) {
+        if (split_priority && slot.block != kNoBlock) {
           interval_->priority.record(slot.io.op, slot.io.ioprio != 0, slot.io.len, latency);
         }
         if (think || rate_limited) {
@@ -687,7 +615,7 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
   uint64_t t = 0;  // the next submission's clock, 0 when it must be read
   for (;;) {
     if (t == 0) t = monotonic_now_ns();
-    if (next_plain_io(slot) != Next::kReady) break;  // the budget is spent
+    if (source_.next_plain(slot) != Next::kReady) break;  // the budget is spent
     slot.submit_ns = t;  // the call's time and the ledger's in-flight mark
     const int32_t accepted = engine.submit(&io, 1);
     if (accepted != 1) [[unlikely]] submit_refused(accepted);
@@ -769,140 +697,10 @@ void Worker::submit_refused(int32_t accepted) const {
   throw std::logic_error("submit_refused: the engine accepted the one IO offered");
 }
 
-// The per-IO choices are inlined into loop(): they run once per IO.
-[[gnu::always_inline]] inline Worker::Next Worker::next_io(IoSlot& slot) {
-  if (replay_) return next_replay_io(slot);
-  iop_io& io = slot.io;
-  if (sync_every_ != 0 && writes_since_sync_ >= sync_every_) {
-    writes_since_sync_ = 0;
-    // One sync per region would be costly for large sets: the sync goes to
-    // the region the last write went to.
-    io.op = sync_op_;
-    io.offset = 0;
-    io.len = 0;
-    io.ioprio = 0;
-    io.flags = 0;
-    io.file = regions_[slot.region].handle;
-    slot.block = kNoBlock;
-    if (journal_) slot.generation = journal_->sync_position();
-    return Next::kReady;
-  }
-  if (trim_write_) [[unlikely]] {
-    // A trimmed range's write goes before any new draw; a spent budget
-    // still waits for the writes of the trims in flight.
-    if (trimmed_count_ > 0) return next_trimmed_write(slot);
-    if (trims_outstanding_ > 0 && (remaining_ops_ == 0 || remaining_bytes_ == 0)) return Next::kBlocked;
-  }
-  if (remaining_ops_ == 0 || remaining_bytes_ == 0) return Next::kBudgetSpent;
-  const uint8_t op = op_mix_.next(rng_);
-  uint32_t len;
-  uint64_t block;
-  if (tiling_) {
-    // A tiled pass: the tiling says where and how long (the op mix still
-    // says what).
-    uint32_t units = 0;
-    if (!next_piece(&block, &units)) return trims_outstanding_ > 0 ? Next::kBlocked : Next::kBudgetSpent;
-    if (inflight_blocks_ && !inflight_blocks_->insert(block)) return Next::kBlocked;  // not while in flight
-    ++pass_done_;
-    len = static_cast<uint32_t>(units * unit_);
-  } else {
-    len = op == IOP_OP_READ ? read_sizes_.next(rng_) : write_sizes_.next(rng_);
-    // The last IO of a byte budget is shortened to fit it exactly (budgets
-    // are whole units, so it stays aligned).
-    if (len > remaining_bytes_) len = static_cast<uint32_t>(remaining_bytes_);
-    block = next_block(len);
-    if (block == kNoBlock) return Next::kBlocked;
-  }
-  const uint32_t r = region_of(block);
-  const OpenRegion& region = regions_[r];
-  io.op = op;
-  io.len = len;
-  io.buf = op == IOP_OP_TRIM ? nullptr : slot.buf;  // a trim carries no buffer (engine.h)
-  io.offset = region.offset + (block - region.first_unit) * unit_;
-  io.flags = io_flags_[op == IOP_OP_WRITE];
-  if (split_priority_) io.ioprio = priority_mix_.next(rng_);
-  io.file = region.handle;
-  slot.block = block;
-  slot.region = r;
-  --remaining_ops_;
-  remaining_bytes_ -= len;
-  if (op == IOP_OP_WRITE) fill_write(slot, block, len);
-  if (trim_write_ && op == IOP_OP_TRIM) ++trims_outstanding_;
-  return Next::kReady;
-}
-
-[[gnu::always_inline]] inline void Worker::fill_write(IoSlot& slot, uint64_t block, uint32_t len) {
-  iop_io& io = slot.io;
-  ++writes_since_sync_;
-  if (inflight_blocks_) {
-    slot.generation = generations_ ? generations_->next_generation(block) : 0;
-    const uint32_t zero_tail = zero_tail_for(len, compress_percent_);
-    if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(io.offset)) [[unlikely]] {
-      fill_working_set_block(io.buf, len, plan_.job_seed, *k, zero_tail);
-    } else {
-      fill_block(io.buf, len, io.offset, plan_.job_seed, slot.generation, zero_tail);
-    }
-  } else if (content_) {
-    content_->fill(io.buf, len);
-  } else if (write_data_ != nullptr) {
-    write_data_->fill(io.buf, len);
-  }
-}
-
-Worker::Next Worker::next_trimmed_write(IoSlot& slot) {
-  const TrimmedRange range = trimmed_[trimmed_head_];
-  trimmed_head_ = trimmed_head_ + 1 == trimmed_.size() ? 0 : trimmed_head_ + 1;
-  --trimmed_count_;
-  const OpenRegion& region = regions_[range.region];
-  iop_io& io = slot.io;
-  io.op = IOP_OP_WRITE;
-  io.len = range.len;
-  io.buf = slot.buf;
-  io.offset = region.offset + (range.block - region.first_unit) * unit_;
-  io.flags = io_flags_[1];
-  if (split_priority_) io.ioprio = priority_mix_.next(rng_);
-  io.file = region.handle;
-  slot.block = range.block;
-  slot.region = range.region;
-  fill_write(slot, range.block, range.len);
-  return Next::kReady;
-}
-
-inline Worker::Next Worker::next_replay_io(IoSlot& slot) {
-  if (remaining_ops_ == 0) return Next::kBudgetSpent;
-  const TraceRecord* r = replay_->front();
-  if (r == nullptr) return Next::kBudgetSpent;
-  iop_io& io = slot.io;
-  io.op = r->op;
-  io.len = r->len;
-  io.offset = r->offset;
-  io.buf = io.op == IOP_OP_TRIM ? nullptr : slot.buf;  // a trim carries no buffer (engine.h)
-  slot.region = replay_regions_[r->file];
-  io.file = regions_[slot.region].handle;
-  const bool data = io.op == IOP_OP_READ || io.op == IOP_OP_WRITE;
-  io.flags = data ? io_flags_[io.op == IOP_OP_WRITE] : 0;
-  io.ioprio = data && split_priority_ ? priority_mix_.next(rng_) : 0;
-  slot.block = kNoBlock;
-  replay_->pop();
-  --remaining_ops_;
-  if (io.op == IOP_OP_WRITE) {
-    if (content_) {
-      content_->fill(io.buf, io.len);
-    } else if (write_data_ != nullptr) {
-      write_data_->fill(io.buf, io.len);
-    }
-  }
-  if (pacer_.scheduled()) {
-    const TraceRecord* next = replay_->front();
-    if (next != nullptr) pacer_.next_trace_time(next->time_ns);
-  }
-  return Next::kReady;
-}
-
 bool Worker::take_host_stall() {
   bool stalled = false;
   if (iolog_) stalled |= iolog_->take_stalled();
-  if (replay_) stalled |= replay_->take_stalled();
+  if (TraceCursor* replay = source_.replay()) stalled |= replay->take_stalled();
   return stalled;
 }
 
@@ -920,68 +718,8 @@ void Worker::log_issued(iop_io* const* ios, uint32_t n) {
   }
 }
 
-// Skips empty slots; leaves pass_done_ at the slot found (the caller
-// commits it).
-inline bool Worker::next_piece(uint64_t* unit, uint32_t* units) {
-  for (; pass_done_ < assignment_.pass_slots; ++pass_done_) {
-    const uint64_t rank = assignment_.first_rank + pass_done_;
-    if (tiling_->piece(permutation_ ? (*permutation_)(rank) : rank, unit, units)) return true;
-  }
-  return false;
-}
-
-[[gnu::always_inline]] inline uint32_t Worker::region_of(uint64_t unit) const {
-  if (regions_.size() == 1) return 0;
-  if (uniform_units_ != 0) return static_cast<uint32_t>(unit / uniform_units_);
-  const auto it = std::upper_bound(regions_.begin(), regions_.end(), unit,
-                                   [](uint64_t u, const OpenRegion& r) { return u < r.first_unit; });
-  return static_cast<uint32_t>(it - regions_.begin() - 1);
-}
-
-[[gnu::always_inline]] inline uint64_t Worker::next_block(uint32_t len) {
-  const uint64_t len_units = (len + unit_ - 1) / unit_;
-  // The last unit of region r an IO of `len` bytes may start at.
-  const auto last_start = [&](const OpenRegion& r) { return r.first_unit + (r.bytes - len) / unit_; };
-  for (int attempt = 0; attempt < 16; ++attempt) {
-    uint64_t block;
-    bool redraw_possible = false;
-    if (assignment_.complete_pass) {
-      const uint64_t rank = assignment_.first_rank + pass_done_;
-      block = permutation_ ? (*permutation_)(rank) : rank;
-    } else if (plan_.random) {
-      // An IO that would cross its region's end is drawn again, so starts
-      // near the end keep the distribution (conditioned on fitting); only
-      // after many misses (a region barely larger than the IO) is it
-      // moved back to the last start that fits.
-      block = offsets_.next_block(rng_);
-      for (int redraw = 0; redraw < 64 && block > last_start(regions_[region_of(block)]); ++redraw) {
-        block = offsets_.next_block(rng_);
-      }
-      block = std::min(block, last_start(regions_[region_of(block)]));
-      redraw_possible = true;
-    } else {
-      // Sequential: an IO that would cross the end of its region starts the
-      // next region (or wraps to the first).
-      block = seq_cursor_;
-      const uint32_t r = region_of(block);
-      if (block > last_start(regions_[r])) block = r + 1 < regions_.size() ? regions_[r + 1].first_unit : 0;
-    }
-    if (inflight_blocks_ && !inflight_blocks_->insert(block)) {
-      if (redraw_possible) continue;
-      return kNoBlock;  // wait for completions to release it
-    }
-    if (assignment_.complete_pass) {
-      ++pass_done_;
-    } else if (!plan_.random) {
-      seq_cursor_ = block + len_units >= assignment_.region_blocks ? 0 : block + len_units;
-    }
-    return block;
-  }
-  return kNoBlock;
-}
-
 void Worker::check_read(const IoSlot& slot) {
-  if (const std::optional<uint64_t> k = verified_dedupe_.working_set_block(slot.io.offset)) {
+  if (const std::optional<uint64_t> k = source_.verified_dedupe().working_set_block(slot.io.offset)) {
     // Every write of this block writes working-set block k: its bytes are
     // known whatever generation last reached it.
     const VerifyResult r = check_working_set_block(slot.io.buf, slot.io.len, plan_.job_seed, *k);

@@ -4,8 +4,8 @@
 // decided before it started; it never reads the JobSpec) against the
 // regions of the target layout it was assigned.  It owns one engine
 // instance, the files it opened, its IoPool (queue_depth IO slots with
-// aligned buffers), an offset generator, an op mix, a random source and
-// plain (non-atomic) statistics.
+// aligned buffers), its IoSource (what each IO is: run/io_source.h), its
+// Pacer and plain (non-atomic) statistics.
 //
 // Life cycle, all on the worker's own thread (run()):
 //   private descriptor table (unshare(CLONE_FILES)): descriptors the worker
@@ -54,6 +54,7 @@
 #include "run/completion_wait.h"
 #include "run/engine_instance.h"
 #include "run/io_pool.h"
+#include "run/io_source.h"
 #include "run/pacer.h"
 #include "run/run_signals.h"
 #include "run/start_barrier.h"
@@ -170,21 +171,9 @@ class Worker final : public WorkerThread {
   // The slot holding `io`, an IO of the pool (run/io_pool.h).
   static IoSlot& slot_of(iop_io* io) { return IoSlot::of(io); }
 
-  // One region of the worker's assignment, opened.
-  struct OpenRegion {
-    const PlannedFile* file;
-    uint64_t offset;       // first byte in the file
-    uint64_t bytes;
-    uint64_t first_unit;   // its first unit in the worker's sequence of units
-    int fd = -1;           // host-opened descriptor, or -1
-    int32_t handle = -1;   // the engine's handle
-    uint64_t heat_base;    // where the file starts in the working set
-    uint64_t journal_base; // the journal unit of the region's first unit
-  };
-  static constexpr uint64_t kNoBlock = IoSlot::kNoBlock;
 
-  // What next_io() did.
-  enum class Next { kReady, kBudgetSpent, kBlocked };
+  static constexpr uint64_t kNoBlock = IoSlot::kNoBlock;
+  using Next = IoSource::Next;
 
   void setup();
   // Runs the IO loop: run_plain_qd1 or run_loop<true> for a plain job,
@@ -201,21 +190,6 @@ class Worker final : public WorkerThread {
   void run_plain_qd1(uint64_t start_ns);
   // Cold path: submit() of one IO returned `accepted` (not 1).  Throws.
   [[noreturn, gnu::cold]] void submit_refused(int32_t accepted) const;
-  // Chooses the next IO into `slot`: op, size, offset, verify data.
-  Next next_io(IoSlot& slot);
-  // The next IO of a tiled complete pass: its first unit and length in
-  // units; false when the worker's slots are all walked.
-  bool next_piece(uint64_t* unit, uint32_t* units);
-  // next_io() for a plain job.
-  Next next_plain_io(IoSlot& slot);
-  // --trim-write: the write of the range the oldest completed trim
-  // discarded, into `slot`.
-  Next next_trimmed_write(IoSlot& slot);
-  // The data of a write of `len` bytes at `slot`'s offset (verify block,
-  // content mix or fresh seeded bytes); counts it toward --fsync-every.
-  void fill_write(IoSlot& slot, uint64_t block, uint32_t len);
-  // next_io() for a replay: the trace's next IO.
-  Next next_replay_io(IoSlot& slot);
   // The IO taken into `slot` takes its place on the schedule (rate limit or
   // timed replay).
   void advance_schedule(IoSlot& slot) {
@@ -229,13 +203,6 @@ class Worker final : public WorkerThread {
   bool take_host_stall();
   // --write-iolog: the issue fields of `n` IOs the engine accepted.
   void log_issued(iop_io* const* ios, uint32_t n);
-  // The unit index of the next read or write (over all regions; an IO of
-  // `len` bytes starting there stays inside its region), or kNoBlock when
-  // verify finds it in flight and no other can be drawn now.  Commits the
-  // choice.
-  uint64_t next_block(uint32_t len);
-  // The region holding unit `unit`.
-  uint32_t region_of(uint64_t unit) const;
   // Cold path: a read that came back in verify mode.
   void check_read(const IoSlot& slot);
   // Counts a failed check, keeps its line, stops the run unless
@@ -272,7 +239,6 @@ class Worker final : public WorkerThread {
   // waits, bounded by a timeout).
   std::unique_ptr<CompletionWait> completion_wait_;
   std::vector<OpenRegion> regions_;
-  uint64_t uniform_units_ = 0;       // units per region when all are equal, else 0
 
   // Slots, buffers, engine scratch, the free stack, the batch and the
   // completion array, allocated once in setup.
@@ -283,48 +249,9 @@ class Worker final : public WorkerThread {
   // check.
   std::optional<CompletionLedger> ledger_;
 
-  RandomSource rng_;
-  OffsetGenerator offsets_;
-  OpMix op_mix_;
-  // --io-priority and --io-flags: each read or write carries a priority
-  // drawn by priority_mix_ and the flags of its op (io_flags_[0] reads,
-  // [1] writes); syncs carry neither.
-  PriorityMix priority_mix_;
-  uint32_t io_flags_[2] = {0, 0};
-  bool split_priority_ = false;      // count reads and writes by priority too
-  BlockSizeSampler read_sizes_, write_sizes_;
-  uint64_t unit_;                    // offsets are multiples of it
-  std::optional<BlockPermutation> permutation_;  // complete pass with random order
-  std::unique_ptr<PassTiling> tiling_;           // complete pass with several sizes
-  uint64_t pass_done_ = 0;           // ranks of the complete pass issued
-  uint64_t seq_cursor_ = 0;          // next sequential unit
-  // A plain job with uniform random offsets: its region's units (the
-  // offset generator draws rng_.below() of it), else 0.
-  uint64_t plain_uniform_blocks_ = 0;
+  // What each IO is: op, size, offset, data, within the budgets.
+  IoSource source_;
   uint32_t submit_batch_ = 0;        // IOs per submit() call at most (--submit-batch)
-  uint64_t remaining_ops_ = 0;       // reads and writes still to issue
-  uint64_t remaining_bytes_ = 0;     // bytes still to issue
-
-  // --trim-write: the ranges of completed trims whose write is still to be
-  // issued, oldest first (a ring of queue_depth entries, allocated in
-  // setup: each entry is a slot the trim freed that no new IO took, so it
-  // never holds more), and the trims prepared and not yet completed (while
-  // there are any, a spent budget waits for their writes).
-  struct TrimmedRange {
-    uint64_t block;
-    uint32_t region;
-    uint32_t len;
-  };
-  bool trim_write_ = false;
-  std::vector<TrimmedRange> trimmed_;
-  uint32_t trimmed_head_ = 0;
-  uint32_t trimmed_count_ = 0;
-  uint32_t trims_outstanding_ = 0;
-
-  // fsync/fdatasync every N writes.
-  uint8_t sync_op_ = IOP_OP_FSYNC;
-  uint32_t sync_every_ = 0;
-  uint32_t writes_since_sync_ = 0;
 
   // Think time and the schedule (a rate limit or a timed replay), and the
   // schedule's record of each IO: latency from its intended start, the
@@ -337,14 +264,6 @@ class Worker final : public WorkerThread {
   std::unique_ptr<JournalRecorder> journal_;  // --verify-journal on a job that writes
   uint64_t verify_failures_ = 0;
 
-  // Data with a requested compression or deduplication ratio (unverified
-  // writes; verified blocks keep the compression share as a zero tail).
-  std::unique_ptr<BlockContent> content_;
-  uint32_t compress_percent_ = 0;
-  // --dedupe-percent with verification: which blocks are working-set blocks
-  // (inactive otherwise).
-  DedupeLayout verified_dedupe_{ContentSpec{}, 1};
-
   // Locks and placement.
   int64_t parked_ = -1;              // slot prepared but waiting for its lock
   uint64_t lock_conflicts_ = 0;
@@ -352,13 +271,8 @@ class Worker final : public WorkerThread {
   int cpu_ = -1;
   int numa_node_ = -1;
 
-  // Capture (--write-iolog) and replay (--replay).
+  // Capture (--write-iolog).
   std::unique_ptr<IoLogRecorder> iolog_;
-  std::unique_ptr<TraceCursor> replay_;
-  std::vector<uint32_t> replay_regions_;  // target file index -> index into regions_
-
-  // Fresh data for every write (null with --buffer-pattern).
-  std::unique_ptr<WriteData> write_data_;
 
   // Statistics: the open interval lives in the mailbox; the closed ones
   // are collected from there.

@@ -9,6 +9,7 @@
 #define IOPULSE_RUN_WORKER_THREAD_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <string>
@@ -20,6 +21,14 @@
 #include "stats/op_stats_set.h"
 
 namespace iopulse {
+
+// The longest a worker waits inside an engine's reap() (or on its
+// completion fd) before it looks at the stop request, the deadline and the
+// drain limit again: it bounds how late a worker sees a stop.
+inline constexpr uint64_t kReapTimeoutNs = 100'000'000;
+// The IO errors a worker keeps the text of (error_messages()); it counts
+// every error.
+inline constexpr size_t kMaxErrorMessages = 8;
 
 class WorkerThread {
  public:

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "job/job_options.h"
+#include "job_spec_of.h"
 #include "job/usage_error.h"
 #include "report/prometheus_text.h"
 #include "target/metadata_record.h"
@@ -66,12 +67,7 @@ TEST(MetadataNamespace, LeafOnlyAndSharedTrees) {
   EXPECT_NE(zero.shape(), MetadataNamespace(shape(2, 4, 3), 0, 2).shape());
 }
 
-JobSpec build(std::initializer_list<std::pair<const char*, const char*>> options) {
-  JobSpecBuilder b;
-  b.apply("target", "/tmp/x", "target");
-  for (const auto& [name, value] : options) b.apply(name, value, std::string("--") + name);
-  return b.build();
-}
+JobSpec build(const JobOptionTexts& options) { return job_spec_of("/tmp/x", options); }
 
 TEST(MetadataOptions, PhasesMixAndShape) {
   const JobSpec s = build({{"md-phases", "tree-create,file-create,mix"}, {"md-items", "7"}, {"md-depth", "2"},
@@ -83,7 +79,7 @@ TEST(MetadataOptions, PhasesMixAndShape) {
 }
 
 TEST(MetadataOptions, RefusedCombinationsNameTheOption) {
-  const auto refused = [](std::initializer_list<std::pair<const char*, const char*>> options, const char* says) {
+  const auto refused = [](const JobOptionTexts& options, const char* says) {
     try {
       build(options);
       ADD_FAILURE() << "accepted; expected: " << says;

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "job/job_options.h"
+#include "job_spec_of.h"
 #include "job/usage_error.h"
 
 namespace iopulse {
@@ -71,12 +72,7 @@ TEST(OpMixTest, NoTrimsKeepsTheReadWriteSequence) {
   }
 }
 
-JobSpec spec_of(const std::vector<std::pair<std::string, std::string>>& options) {
-  JobSpecBuilder b;
-  b.apply("target", "/tmp/iopulse-op-mix-test-never-created", "TARGET");
-  for (const auto& [name, value] : options) b.apply(name, value, "--" + name);
-  return b.build();
-}
+JobSpec spec_of(const JobOptionTexts& options) { return job_spec_of("/tmp/iopulse-op-mix-test-never-created", options); }
 
 std::string refusal(const std::vector<std::pair<std::string, std::string>>& options) {
   try {

@@ -9,18 +9,14 @@
 #include <gtest/gtest.h>
 
 #include "job/job_options.h"
+#include "job_spec_of.h"
 
 namespace iopulse {
 namespace {
 
 constexpr uint64_t kStart = 1'000'000'000;  // the window's start on the scripted clock
 
-JobSpec paced_job(std::initializer_list<std::pair<const char*, const char*>> options) {
-  JobSpecBuilder b;
-  b.apply("target", "/tmp/iopulse-pacer", "target");
-  for (const auto& [name, text] : options) b.apply(name, text, std::string("--") + name);
-  return b.build();
-}
+JobSpec paced_job(const JobOptionTexts& options) { return job_spec_of("/tmp/iopulse-pacer", options); }
 
 TEST(Pacer, RateIopsSpacesTheIosOneStepApartFromTheStart) {
   // 1000 IOPS over 4 workers: each worker's IOs are 4 ms apart.
