@@ -68,20 +68,10 @@
 #include "trace/iolog_recorder.h"
 #include "trace/trace_cursor.h"
 #include "verify/block_format.h"
-#include "verify/dedupe_layout.h"
 #include "verify/generation_table.h"
 #include "verify/inflight_blocks.h"
 #include "verify/journal_recorder.h"
 #include "verify/verify_journal.h"
-#include "workload/block_content.h"
-#include "workload/block_permutation.h"
-#include "workload/block_size_sampler.h"
-#include "workload/offset_generator.h"
-#include "workload/op_mix.h"
-#include "workload/pass_tiling.h"
-#include "workload/priority_mix.h"
-#include "workload/random_source.h"
-#include "workload/write_data.h"
 
 namespace iopulse {
 
