@@ -1041,9 +1041,16 @@ TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenP
     }
     ASSERT_FALSE(coordinator.empty());
     for (const auto& [worker, thread] : thread_of) EXPECT_NE(thread, coordinator) << "worker " << worker;
+    // The coordinator releases the first phase and then falls asleep: on a
+    // busy machine the workers may start before it reaches its wait, so
+    // futex calls up to and including that wait may fall inside the
+    // windows; nothing else of it, and nothing after the wait, may.
+    bool asleep = false;
     for (const auto& [at, line] : coordinator_lines) {
-      EXPECT_FALSE(at > calls[first].at && at < calls[last].at)
-          << "rank " << rank << ": the coordinator inside the phases' windows: " << line;
+      if (!(at > calls[first].at && at < calls[last].at)) continue;
+      const bool futex = line.find("futex(") != std::string::npos;
+      EXPECT_TRUE(futex && !asleep) << "rank " << rank << ": the coordinator inside the phases' windows: " << line;
+      if (futex && line.find("FUTEX_WAIT") != std::string::npos) asleep = true;
     }
   }
   for (int p = 1; p < kPhases; ++p) {
