@@ -70,10 +70,12 @@ Resources measure_resources() {
   return r;
 }
 
-void expect_no_growth(const Resources& before, const Resources& after, uint32_t cycles,
-                      const char* what) {
-  std::string leaks;
-  const auto add = [&](const std::string& s) { leaks += (leaks.empty() ? "" : "; ") + s; };
+namespace {
+
+// What grew past its tolerance between two measurements; empty when nothing did.
+std::string resource_growth(const Resources& before, const Resources& after) {
+  std::string grown;
+  const auto add = [&](const std::string& s) { grown += (grown.empty() ? "" : ", ") + s; };
   if (before.fds >= 0 && after.fds - before.fds > 2) {
     add(strf("open descriptors %ld -> %ld", before.fds, after.fds));
   }
@@ -86,7 +88,23 @@ void expect_no_growth(const Resources& before, const Resources& after, uint32_t 
   if (before.rss_kb >= 0 && after.rss_kb - before.rss_kb > 4 * 1024) {
     add(strf("VmRSS %ld -> %ld kB", before.rss_kb, after.rss_kb));
   }
-  if (!leaks.empty()) fail(strf("after %u %s cycles: %s", cycles, what, leaks.c_str()));
+  return grown;
+}
+
+}  // namespace
+
+void expect_no_leak(uint32_t cycles, const char* what, const std::function<void(uint32_t)>& cycle) {
+  const Resources start = measure_resources();
+  for (uint32_t i = 0; i < cycles; ++i) cycle(i);
+  const Resources middle = measure_resources();
+  const std::string first = resource_growth(start, middle);
+  if (first.empty()) return;
+  for (uint32_t i = 0; i < cycles; ++i) cycle(i);
+  const std::string second = resource_growth(middle, measure_resources());
+  if (!second.empty()) {
+    fail(strf("after %u %s cycles: %s; and in %u more: %s", cycles, what, first.c_str(), cycles,
+              second.c_str()));
+  }
 }
 
 namespace {
@@ -139,9 +157,7 @@ void open_close(const Target& t) {
 void leak_create_destroy(const Target& t) {
   const uint32_t qd = t.deep_queue_depth;
   for (uint32_t i = 0; i < kWarmupCycles; ++i) EngineSession s(t, qd);
-  const Resources before = measure_resources();
-  for (uint32_t i = 0; i < t.leak_iterations; ++i) EngineSession s(t, qd);
-  expect_no_growth(before, measure_resources(), t.leak_iterations, "create/destroy");
+  expect_no_leak(t.leak_iterations, "create/destroy", [&](uint32_t) { EngineSession s(t, qd); });
 }
 
 void leak_open_close(const Target& t) {
@@ -158,9 +174,7 @@ void leak_open_close(const Target& t) {
     s.close(h);
   };
   for (uint32_t i = 0; i < kWarmupCycles; ++i) cycle(i);
-  const Resources before = measure_resources();
-  for (uint32_t i = 0; i < t.leak_iterations; ++i) cycle(i);
-  expect_no_growth(before, measure_resources(), t.leak_iterations, "open_file/close_file");
+  expect_no_leak(t.leak_iterations, "open_file/close_file", cycle);
 }
 
 }  // namespace
