@@ -243,7 +243,7 @@ CASES: list[Case] = [
 ]
 
 # The bare loops (bench/<name>.c) and the libraries each links.
-CEILING_PROGRAMS = {"pread_loop": [], "mmap_loop": [], "uring_loop": ["-luring"]}
+CEILING_PROGRAMS = {"pread_loop": [], "mmap_loop": ["-pthread"], "uring_loop": ["-luring"]}
 
 
 # ----------------------------------------------------------------------------

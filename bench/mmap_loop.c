@@ -25,14 +25,23 @@
  *   touch     (the default) no such pass: the loop's first copy from each
  *             page takes its page fault (fio's mmap engine and `--mmap.prefault=0`)
  *
- *   cc -O2 -o /tmp/mmap_loop bench/mmap_loop.c
+ * A sibling (the optional last argument, a period in milliseconds): a second
+ * thread of the process that sleeps that long, wakes and sleeps again while
+ * the loop runs; 0 (the default) starts no such thread.  It does nothing
+ * else: it shows what a thread of the process waking on another CPU costs
+ * the copies (docs/performance.md, "A sibling thread's wake-up").  With
+ * IOPULSE_MMAP_LOOP_TRACE=1 in the environment the loop also prints its IOPS
+ * per 100 ms on stderr.
+ *
+ *   cc -O2 -pthread -o /tmp/mmap_loop bench/mmap_loop.c
  *   cat /tmp/iopulse-bench/cached.dat > /dev/null     # warm the page cache
- *   /tmp/mmap_loop /tmp/iopulse-bench/cached.dat 3 [plain|prefetch|fenced] [BS] [touch|prefault]
+ *   /tmp/mmap_loop /tmp/iopulse-bench/cached.dat 3 [plain|prefetch|fenced] [BS] [touch|prefault] [SIBLING_MS]
  *
  * Prints IOPS, ns per IO and CPU seconds (user + system) per million IOs.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,9 +78,18 @@ static uint64_t rng_next(void) {
  * memcpy (as in the engine) rather than an inlined string instruction. */
 static void *(*volatile copy)(void *, const void *, size_t) = memcpy;
 
+static struct timespec sibling_period;
+
+/* The sibling: sleeps, wakes, sleeps again, for as long as the process runs. */
+static void *sibling(void *arg) {
+  (void)arg;
+  for (;;) nanosleep(&sibling_period, NULL);
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s FILE SECONDS [plain|prefetch|fenced] [BLOCK_SIZE] [touch|prefault]\n",
+    fprintf(stderr, "usage: %s FILE SECONDS [plain|prefetch|fenced] [BLOCK_SIZE] [touch|prefault] [SIBLING_MS]\n",
             argv[0]);
     return 2;
   }
@@ -90,6 +108,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "first-touch mode '%s' is not accepted; accepted: touch, prefault\n", touch);
     return 2;
   }
+  const long sibling_ms = argc > 6 ? atol(argv[6]) : 0;
+  if (sibling_ms < 0) {
+    fprintf(stderr, "sibling period '%s' is not accepted; accepted: milliseconds >= 0\n", argv[6]);
+    return 2;
+  }
+  const int trace = getenv("IOPULSE_MMAP_LOOP_TRACE") != NULL;
   const int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     perror(argv[1]);
@@ -123,6 +147,16 @@ int main(int argc, char **argv) {
     free(resident);
   }
 
+  if (sibling_ms > 0) {
+    sibling_period.tv_sec = sibling_ms / 1000;
+    sibling_period.tv_nsec = (sibling_ms % 1000) * 1000000L;
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, sibling, NULL) != 0) {
+      fprintf(stderr, "cannot start the sibling thread\n");
+      return 1;
+    }
+  }
+
   const double cpu0 = cpu_s();
   const uint64_t start = now_ns();
   const uint64_t deadline = start + (uint64_t)(seconds * 1e9);
@@ -140,6 +174,15 @@ int main(int argc, char **argv) {
     }
     ios += 256;
     end = now_ns();
+    if (trace) {
+      static uint64_t mark, mark_ios;
+      if (mark == 0) mark = start;
+      if (end - mark >= 100000000u) {
+        fprintf(stderr, "%.1f s: %.2f M IOPS\n", (end - start) / 1e9, (ios - mark_ios) / ((end - mark) / 1e9) / 1e6);
+        mark = end;
+        mark_ios = ios;
+      }
+    }
     if (end >= deadline) break;
   }
   const double elapsed = (end - start) / 1e9;

@@ -15,6 +15,12 @@ void install_interrupt_handlers();
 // The signal number that asked to stop, or 0.
 int interrupt_signal();
 
+// A descriptor that becomes readable (POLLIN) when the first interrupt
+// arrives and stays readable; never read.  A thread that sleeps in poll()
+// on it wakes at the interrupt instead of at its next timeout.  -1 before
+// install_interrupt_handlers() (poll() ignores a negative descriptor).
+int interrupt_fd();
+
 }  // namespace iopulse
 
 #endif  // IOPULSE_RUN_INTERRUPT_H_

@@ -34,6 +34,10 @@ namespace iopulse {
 namespace {
 
 constexpr auto kMonitorPeriod = std::chrono::milliseconds(20);
+constexpr uint64_t kMonitorPeriodNs = 20'000'000;
+// How long past an interval's boundary the coordinator first looks for it:
+// a worker closes an interval at its first reap past the boundary.
+constexpr uint64_t kCloseSlackNs = 2'000'000;
 
 // Keeps intervals for the results and hands them to the sinks.
 class IntervalEmitter {
@@ -367,6 +371,10 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     }
   };
 
+  // Someone reads the intervals while the run goes on (the coordinator
+  // then wakes once per interval; otherwise only when needed).
+  const bool live = !sinks.empty() || steady.has_value();
+
   // Watch the run: forward interrupts, emit intervals as they complete.
   // With peers, this process's intervals go to them and the job's merged
   // ones come back (to the reporting process); stops spread both ways.
@@ -429,7 +437,26 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         }
         for (auto& w : workers) w->collect_intervals();
         for (const MergedInterval& m : time_series.take_complete()) emit(m, UINT64_MAX);
-        std::this_thread::sleep_for(kMonitorPeriod);
+        // Sleep until something needs this thread: the next interval for
+        // the live consumers (once every worker has closed it, which takes
+        // a poll or two past the boundary), the end of the duration, the
+        // end of the stop's grace; a worker that finishes, a stop and an
+        // interrupt wake it sooner.  Without live consumers it does not wake
+        // at the boundaries (the workers check the clock there, see
+        // Worker::roll_interval, and hand their intervals over by
+        // themselves when their mailbox fills).
+        const uint64_t now = monotonic_now_ns();
+        uint64_t due = UINT64_MAX;
+        if (live) {
+          const uint64_t closes = window_start_ns() + (result.intervals + 1) * spec_.stats_interval_ns + kCloseSlackNs;
+          due = now < closes ? closes : now + kMonitorPeriodNs;
+        }
+        if (stop_seen_ns != 0) {
+          due = std::min(due, stop_seen_ns + spec_.stop_timeout_ns + 1'000'000'000);
+        } else if (longest_duration_ns != UINT64_MAX) {
+          due = std::min(due, window_start_ns() + longest_duration_ns);
+        }
+        signals.wait_coordinator(due > now ? due - now : 0, interrupt_signal() == 0);
         continue;
       }
       const uint64_t elapsed = monotonic_now_ns() - window_start_ns();

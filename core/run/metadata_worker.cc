@@ -77,6 +77,7 @@ void MetadataWorker::run() {
     teardown();
     setup_.time_series->finish(setup_.index);
     finished_.store(true, std::memory_order_release);
+    setup_.signals->wake_coordinator();
     return;
   }
   const uint64_t start_ns = setup_.barrier->arrive_and_wait();
@@ -103,6 +104,7 @@ void MetadataWorker::run() {
   }
   setup_.time_series->finish(setup_.index);
   finished_.store(true, std::memory_order_release);
+  setup_.signals->wake_coordinator();
 }
 
 void MetadataWorker::setup() {

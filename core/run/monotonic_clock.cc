@@ -7,6 +7,7 @@
 #endif
 
 #include <fstream>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -29,6 +30,9 @@ struct ClockHistory {
   std::string fallback_reason;
 };
 ClockHistory g_history;
+// Serialises the checks and their history: the coordinator and worker 0
+// both check (at their interval boundaries).
+std::mutex g_check_mutex;
 
 // CPUID 0x80000007 EDX bit 8: the TSC runs at a constant rate in every
 // P-, C- and T-state (Intel and AMD both define it so).
@@ -99,6 +103,8 @@ uint64_t g_process_start_ns = 0;
 // before every other static initialiser of the executable.
 [[gnu::constructor(101)]] void note_process_start() { g_process_start_ns = clock_gettime_ns(); }
 
+int64_t check_clock_locked();  // with g_check_mutex held
+
 }  // namespace
 
 uint64_t process_start_ns() { return g_process_start_ns; }
@@ -127,6 +133,18 @@ void calibrate_monotonic_clock() {
 }
 
 int64_t check_monotonic_clock() {
+  std::lock_guard lock(g_check_mutex);
+  return check_clock_locked();
+}
+
+int64_t try_check_monotonic_clock() {
+  std::unique_lock lock(g_check_mutex, std::try_to_lock);
+  return lock.owns_lock() ? check_clock_locked() : 0;
+}
+
+namespace {
+
+int64_t check_clock_locked() {
 #ifndef IOPULSE_HAVE_TSC
   return 0;
 #else
@@ -167,11 +185,14 @@ int64_t check_monotonic_clock() {
 #endif
 }
 
+}  // namespace
+
 const char* monotonic_clock_source() {
   return g_clock.tsc.load(std::memory_order_acquire) ? "tsc" : "clock_gettime";
 }
 
 ClockReport monotonic_clock_report() {
+  std::lock_guard lock(g_check_mutex);
   ClockReport r;
   r.source = monotonic_clock_source();
   r.invariant_tsc = g_history.invariant_tsc;

@@ -26,9 +26,10 @@
 // reading ever goes backwards or jumps), and the results say so.
 //
 // Threads: calibrate_monotonic_clock() runs once, before any worker starts.
-// check_monotonic_clock() runs on one thread (the run's coordinator) while
-// workers read the clock; the fall-back is published with release/acquire
-// so a reader that sees it also sees its offset.
+// check_monotonic_clock() runs on the run's coordinator and worker 0 (each
+// at its interval boundaries; a mutex serialises the checks) while workers
+// read the clock; the fall-back is published with release/acquire so a
+// reader that sees it also sees its offset.
 #ifndef IOPULSE_RUN_MONOTONIC_CLOCK_H_
 #define IOPULSE_RUN_MONOTONIC_CLOCK_H_
 
@@ -77,6 +78,9 @@ void calibrate_monotonic_clock();
 // if they drifted apart beyond the tolerance.  Returns the signed drift
 // (clock minus CLOCK_MONOTONIC, ns); 0 when the clock is clock_gettime.
 int64_t check_monotonic_clock();
+// The same, unless another thread is checking right now (then 0, at once):
+// for a worker, which must not wait.
+int64_t try_check_monotonic_clock();
 
 // The clock source in use now: "tsc" or "clock_gettime".
 const char* monotonic_clock_source();

@@ -13,6 +13,12 @@
 // flags are read with relaxed loads on the per-IO path; stop_fd() is only
 // waited on, never read: once readable it stays readable for the rest of
 // the run.
+//
+// The coordinator sleeps between the moments it has work (wait_coordinator)
+// and is woken by a worker that finished, a stop request or an interrupt:
+// a thread of the process that wakes on a CPU no worker runs on is not
+// free while workers run (docs/performance.md, "A sibling thread's wake-up"),
+// so it wakes only when something needs it.
 #ifndef IOPULSE_RUN_RUN_SIGNALS_H_
 #define IOPULSE_RUN_RUN_SIGNALS_H_
 
@@ -34,6 +40,14 @@ class RunSignals {
   // Readable (POLLIN) once request_stop() was called.
   int stop_fd() const { return stop_fd_; }
 
+  // Wakes the coordinator from wait_coordinator() (any thread; a worker
+  // calls it once, when it has finished).
+  void wake_coordinator();
+  // The coordinator's sleep: returns after `timeout_ns`, or sooner when
+  // woken (wake_coordinator(), request_stop()) or, with `interrupts`, when
+  // an interrupt arrives (interrupt_fd()).  Consumes the wake-ups.
+  void wait_coordinator(uint64_t timeout_ns, bool interrupts);
+
   std::atomic<bool> stop{false};       // stop submitting, drain, finish
   std::atomic<bool> io_failed{false};  // an IO error stopped the run
   // An interrupt (SIGINT, SIGTERM, SIGHUP) stopped the run: set by whoever
@@ -48,6 +62,7 @@ class RunSignals {
 
  private:
   int stop_fd_ = -1;
+  int coordinator_fd_ = -1;  // eventfd: counts wake-ups, read by wait_coordinator()
 };
 
 }  // namespace iopulse

@@ -10,10 +10,11 @@
 // between an IO's submission and its completion timestamp.  collect() does
 // the work: it moves every full interval, in index order, into the
 // TimeSeriesAssembler and into the worker's cumulative statistics, clears
-// it and frees its buffer.  The run's coordinator calls collect() a few
-// times a second; the worker calls it itself at the end, and when it finds
-// no free buffer (a coordinator too slow for a very short stats interval),
-// so no interval is ever lost or merged into the next.
+// it and frees its buffer.  The run's coordinator calls collect() once per
+// interval while someone reads the intervals live; the worker calls it
+// itself at the end, and when it finds no free buffer (no live reader, so
+// the coordinator sleeps; or a coordinator too slow for a very short stats
+// interval), so no interval is ever lost or merged into the next.
 //
 // Threads: current() and close() belong to the worker's thread; collect()
 // may run on any thread (a mutex serializes it); cumulative() is read after

@@ -287,5 +287,77 @@ TEST(RateLimit, ScheduleLagIsReportedApartFromTheDevice) {
   EXPECT_GE(j["read"]["latency_ns"]["min"].get<double>(), 20000);
 }
 
+// The coordinator sleeps while the workers run: a thread of the process
+// waking on a CPU no worker runs on costs the workers (docs/performance.md,
+// "A sibling thread's wake-up"), so it wakes once per interval only for a
+// live reader of the intervals (here the progress lines on stderr) and
+// otherwise not before the duration ends.  strace is the observer: the
+// waits of the thread that started the workers.
+struct CoordinatorWaits {
+  int waits = 0;         // ppoll, poll, select, nanosleep, clock_nanosleep
+  int workers_started = 0;
+};
+
+CoordinatorWaits coordinator_waits(const std::string& trace) {
+  std::istringstream lines(read_file(trace));
+  std::vector<std::pair<std::string, std::string>> calls;  // pid, rest of the line
+  std::string coordinator;
+  for (std::string line; std::getline(lines, line);) {
+    const size_t space = line.find(' ');
+    if (space == std::string::npos) continue;
+    const size_t call = line.find_first_not_of(' ', space);
+    if (call == std::string::npos) continue;
+    calls.emplace_back(line.substr(0, space), line.substr(call));
+    if (coordinator.empty() && line.find("clone3(") != std::string::npos) coordinator = line.substr(0, space);
+  }
+  CoordinatorWaits w;
+  for (const auto& [pid, call] : calls) {
+    if (pid != coordinator) continue;
+    if (call.rfind("clone3(", 0) == 0 || call.rfind("<... clone3 resumed>", 0) == 0) {
+      if (call.rfind("clone3(", 0) == 0) ++w.workers_started;
+      continue;
+    }
+    for (const char* name : {"ppoll(", "poll(", "select(", "pselect6(", "nanosleep(", "clock_nanosleep("}) {
+      if (call.rfind(name, 0) == 0) ++w.waits;
+    }
+  }
+  return w;
+}
+
+TEST(Coordinator, SleepsThroughTheRunUnlessSomeoneReadsTheIntervalsLive) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  // 2 s at 100 ms intervals: 20 boundaries the coordinator used to wake for.
+  const auto run = [&](bool quiet, const std::string& name) {
+    std::vector<std::string> args{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                  dir.file(name + ".trace"), "-e",
+                                  "trace=clone3,ppoll,poll,select,pselect6,nanosleep,clock_nanosleep",
+                                  IOPULSE_BINARY, dir.file("target"), "--engine", "null", "--file-size", "1M",
+                                  "--duration", "2s", "--stats-interval", "100ms", "--json-output",
+                                  dir.file(name + ".json")};
+    if (quiet) args.push_back("-q");
+    const RunOutcome r = run_command(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::make_pair(coordinator_waits(dir.file(name + ".trace")), r);
+  };
+  const auto [quiet, quiet_run] = run(true, "quiet");
+  ASSERT_EQ(quiet.workers_started, 1) << "the trace does not show one worker started by one thread";
+  EXPECT_LE(quiet.waits, 4) << "the coordinator woke during a run no one watched live";
+  const nlohmann::json q = nlohmann::json::parse(read_file(dir.file("quiet.json")));
+  // Every interval is still in the results (the worker handed them over).
+  EXPECT_GE(q["timeseries"].size(), 19u);
+  EXPECT_LE(q["timeseries"].size(), 21u);
+  // The TSC clock is still checked at the boundaries (worker 0 does it).
+  if (q["clock"]["source"] == "tsc") {
+    EXPECT_GE(q["clock"]["checks"].get<int>(), 15);
+  }
+
+  const auto [live, live_run] = run(false, "live");
+  // Progress lines on stderr (not a terminal): one per interval, each shown
+  // when the interval closed, so the coordinator woke for each.
+  EXPECT_GE(lines(live_run.err), 15u) << live_run.err;
+  EXPECT_GE(live.waits, 15) << "the coordinator did not wake for the live intervals";
+}
+
 }  // namespace
 }  // namespace iopulse::test
