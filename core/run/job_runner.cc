@@ -209,7 +209,6 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       setup.job_processes = placement_.processes;
       setup.publish_progress = peers_ != nullptr;
       setup.layout_index = i;
-      setup.spec = group.spec;
       setup.layout = group.layout;
       setup.engine = group.engine.desc;
       setup.engine_options = group.engine.options;
@@ -227,14 +226,14 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
         setup.iolog = iolog.get();
         setup.iolog_file_base = iolog_file_base[gi];
       }
+      WorkerPlace place;
+      place.index = setup.index;
+      place.global_index = setup.global_index;
+      place.job_processes = setup.job_processes;
+      place.working_set_bytes = working_set_bytes;
       if (group.spec->metadata.active()) {
-        workers.push_back(std::make_unique<MetadataWorker>(setup));
+        workers.push_back(std::make_unique<MetadataWorker>(setup, MetadataPlan::of(*group.spec, place)));
       } else {
-        WorkerPlace place;
-        place.index = setup.index;
-        place.global_index = setup.global_index;
-        place.job_processes = setup.job_processes;
-        place.working_set_bytes = working_set_bytes;
         workers.push_back(std::make_unique<Worker>(setup, WorkerPlan::of(*group.spec, place)));
       }
       group_of.push_back(gi);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -25,22 +26,18 @@ uint8_t op_of(OpKind kind) { return info(kind).op; }
 
 }  // namespace
 
-MetadataWorker::MetadataWorker(const WorkerSetup& setup)
+MetadataWorker::MetadataWorker(const WorkerSetup& setup, MetadataPlan plan)
     : setup_(setup),
-      md_(setup.spec->metadata),
-      phase_(setup.spec->metadata.phases.front()),
+      plan_(std::move(plan)),
+      md_(plan_.metadata),
+      phase_(plan_.phase),
       dir_items_(info(phase_).dir_items),
-      workers_(setup.spec->threads * setup.job_processes),
-      subject_(setup.spec->metadata.subject(phase_, setup.global_index, workers_)),
-      ns_(setup.spec->metadata, subject_, workers_, dir_items_),
-      owner_(setup.spec->metadata.shared_dir ? 0 : subject_),
-      rng_(setup.spec->seed + 0x9e3779b97f4a7c15ULL * (setup.global_index + 1)) {
-  // Keyed as the data worker's (run/worker.cc): the job's seed and the
-  // worker's place in the job.
-  if (md_.file_bytes > 0) {
-    file_data_.emplace(setup.spec->seed ^ (0xd1b54a32d192ed03ULL * (setup.global_index + 1)),
-                       static_cast<uint32_t>(md_.file_bytes));
-  }
+      subject_(plan_.subject),
+      ns_(md_, subject_, plan_.workers, dir_items_),
+      owner_(plan_.record_owner),
+      remaining_ops_(plan_.ops),
+      rng_(plan_.rng_seed) {
+  if (md_.file_bytes > 0) file_data_.emplace(plan_.data_seed, static_cast<uint32_t>(md_.file_bytes));
 }
 
 MetadataWorker::~MetadataWorker() {
@@ -62,11 +59,10 @@ void MetadataWorker::run() {
   static thread_local bool own_table = false;
   if (!own_table) own_table = unshare(CLONE_FILES) == 0;
   try {
-    const std::vector<uint32_t>& cores = setup_.spec->cpu_cores;
-    if (!cores.empty()) {
+    if (plan_.cpu >= 0) {
       cpu_set_t set;
       CPU_ZERO(&set);
-      CPU_SET(cores[setup_.index % cores.size()], &set);
+      CPU_SET(plan_.cpu, &set);
       const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
       if (rc != 0) throw std::system_error(rc, std::generic_category(), "pinning a metadata worker");
     }
@@ -108,17 +104,17 @@ void MetadataWorker::run() {
 }
 
 void MetadataWorker::setup() {
-  const JobSpec& spec = *setup_.spec;
+  const std::string& target = plan_.target;
   const iop_engine_desc& desc = *setup_.engine;
   const uint32_t qd = setup_.queue_depth;
 
   // What exists: the records (checked against the job before the run).
   // The subject's record: this worker's own but with --md-stride.
   const uint32_t me = subject_;
-  own_ = MetadataRecord::read(spec.target_path, md_.shared_dir, me).value_or(MetadataRecord{ns_.shape(), 0, 0, 0});
+  own_ = MetadataRecord::read(target, md_.shared_dir, me).value_or(MetadataRecord{ns_.shape(), 0, 0, 0});
   if (owner_ == me) {
     dirs_ = own_.dirs;
-  } else if (std::optional<MetadataRecord> tree = MetadataRecord::read(spec.target_path, md_.shared_dir, owner_)) {
+  } else if (std::optional<MetadataRecord> tree = MetadataRecord::read(target, md_.shared_dir, owner_)) {
     dirs_ = tree->dirs;
   }
   plan_steps();
@@ -126,24 +122,24 @@ void MetadataWorker::setup() {
   if (phase_ == MetaPhase::kTreeCreate && ns_.owns_tree()) {
     MetadataRecord claim = own_;
     claim.dirs = ns_.num_dirs();
-    claim.store(spec.target_path, md_.shared_dir, me);
+    claim.store(target, md_.shared_dir, me);
   } else if (phase_ == MetaPhase::kFileCreate && !steps_.empty()) {
     MetadataRecord claim = own_;
     claim.files_begin = 0;
     claim.files_end = steps_.back().item + 1;
-    claim.store(spec.target_path, md_.shared_dir, me);
+    claim.store(target, md_.shared_dir, me);
   } else if (phase_ == MetaPhase::kDirCreate && !steps_.empty()) {
     MetadataRecord claim = own_;
     claim.item_dirs_begin = 0;
     claim.item_dirs_end = steps_.back().item + 1;
-    claim.store(spec.target_path, md_.shared_dir, me);
+    claim.store(target, md_.shared_dir, me);
   }
 
   iop_engine_config config{};
   config.struct_size = sizeof config;
   config.queue_depth = qd;
   config.worker_index = setup_.layout_index;
-  config.num_workers = spec.threads;
+  config.num_workers = plan_.host_workers;
   config.num_options = setup_.num_engine_options;
   config.options = setup_.engine_options;
   engine_ = std::make_unique<EngineInstance>(desc, config);
@@ -155,13 +151,13 @@ void MetadataWorker::setup() {
 
   const bool host_opens = (desc.required_caps & IOP_REQ_OPENS_BY_PATH) == 0;
   if (host_opens) {
-    dir_fd_ = open(spec.target_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd_ < 0) throw std::system_error(errno, std::generic_category(), fmt::format("opening '{}'", spec.target_path));
+    dir_fd_ = open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd_ < 0) throw std::system_error(errno, std::generic_category(), fmt::format("opening '{}'", target));
   }
   iop_file_desc fdesc{};
   fdesc.struct_size = sizeof fdesc;
   fdesc.flags = IOP_FILE_DIRECTORY | IOP_FILE_READ | IOP_FILE_WRITE;
-  fdesc.path = spec.target_path.c_str();
+  fdesc.path = target.c_str();
   fdesc.fd = dir_fd_;
   dir_handle_ = engine_->open_file(fdesc);
 
@@ -197,11 +193,6 @@ void MetadataWorker::setup() {
     slot.meta.struct_size = sizeof slot.meta;
     slot.meta.dir2 = -1;
     free_[i] = qd - 1 - i;
-  }
-  // The op budget (--total-ops) is shared by every worker of the job.
-  if (spec.total_ops != 0) {
-    const uint64_t g = setup_.global_index;
-    remaining_ops_ = spec.total_ops / workers_ + (g < spec.total_ops % workers_ ? 1 : 0);
   }
 }
 
@@ -273,11 +264,9 @@ void MetadataWorker::plan_steps() {
       mix_total_ = total;
       files_base_ = files_begin;
       const uint64_t n = std::max<uint64_t>(1, files_end - files_begin);
-      const JobSpec& spec = *setup_.spec;
-      files_.emplace(spec.random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential, n, 0,
-                     spec.distribution, spec.seed);
+      files_.emplace(plan_.file_pattern, n, 0, plan_.distribution, plan_.job_seed);
       // Without another stop, one op per file.
-      if (spec.duration_ns == 0 && spec.total_ops == 0) remaining_ops_ = files_end - files_begin;
+      if (plan_.mix_one_op_per_file) remaining_ops_ = files_end - files_begin;
       break;
     }
     default: {
@@ -419,20 +408,19 @@ void MetadataWorker::record_failure(const Slot& slot, const iop_cqe& cqe) {
       text = cqe.res < 0 ? std::strerror(static_cast<int>(-cqe.res))
                          : fmt::format("moved {} of {} bytes", cqe.res, slot.io.len);
     }
-    error_messages_.push_back(fmt::format("{} of '{}/{}'{}: {}", what, setup_.spec->target_path, slot.meta.path,
+    error_messages_.push_back(fmt::format("{} of '{}/{}'{}: {}", what, plan_.target, slot.meta.path,
                                           slot.meta.path2 != nullptr ? fmt::format(" to '{}'", slot.meta.path2) : "",
                                           text));
   }
-  if (!setup_.spec->continue_on_error) {
+  if (!plan_.continue_on_error) {
     setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     setup_.signals->request_stop();
   }
 }
 
 void MetadataWorker::loop(uint64_t start_ns) {
-  const JobSpec& spec = *setup_.spec;
   RunSignals& signals = *setup_.signals;
-  const uint64_t deadline = spec.duration_ns != 0 ? start_ns + spec.duration_ns : UINT64_MAX;
+  const uint64_t deadline = plan_.duration_ns != 0 ? start_ns + plan_.duration_ns : UINT64_MAX;
   const uint32_t qd = setup_.queue_depth;
   EngineInstance& engine = *engine_;
   CompletionLedger& ledger = *ledger_;
@@ -554,7 +542,7 @@ void MetadataWorker::publish_progress() {
 }
 
 void MetadataWorker::store_record() {
-  const std::string& target = setup_.spec->target_path;
+  const std::string& target = plan_.target;
   const uint32_t me = subject_;
   MetadataRecord r = own_;
   r.shape = ns_.shape();

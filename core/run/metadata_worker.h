@@ -14,9 +14,12 @@
 // --duration (stonewall: every worker and rank stops at the same time, and
 // each reports how far it got), at the op budget, or at a stop request.
 //
-// Outside the window: setup reads the worker's MetadataRecord, and a phase
-// that creates writes its claim before the window opens; a phase that
-// creates or removes writes the exact record after it.
+// What the worker does is its MetadataPlan (run/metadata_plan.h), decided
+// before any worker starts; it never reads the JobSpec.  Outside the
+// window: setup reads the worker's MetadataRecord and turns it and the plan
+// into the phase's steps, and a phase that creates writes its claim before
+// the window opens; a phase that creates or removes writes the exact record
+// after it.
 //
 // Life cycle, statistics and intervals as for the data Worker (worker.h).
 #ifndef IOPULSE_RUN_METADATA_WORKER_H_
@@ -33,6 +36,7 @@
 #include "run/completion_ledger.h"
 #include "run/completion_wait.h"
 #include "run/engine_instance.h"
+#include "run/metadata_plan.h"
 #include "run/worker.h"
 #include "run/worker_thread.h"
 #include "target/metadata_record.h"
@@ -45,8 +49,8 @@ namespace iopulse {
 
 class MetadataWorker final : public WorkerThread {
  public:
-  // setup.spec->metadata has exactly one phase (the planner splits them).
-  explicit MetadataWorker(const WorkerSetup& setup);
+  // Runs `plan` (MetadataPlan::of() of the job at this worker's place).
+  MetadataWorker(const WorkerSetup& setup, MetadataPlan plan);
   ~MetadataWorker() override;
   MetadataWorker(const MetadataWorker&) = delete;
   MetadataWorker& operator=(const MetadataWorker&) = delete;
@@ -108,10 +112,10 @@ class MetadataWorker final : public WorkerThread {
   void teardown();
 
   WorkerSetup setup_;
-  const MetadataSpec& md_;
+  const MetadataPlan plan_;
+  const MetadataSpec& md_;     // plan_.metadata
   MetaPhase phase_;
   bool dir_items_;             // the phase works on the item directories (dir-create, ...)
-  uint32_t workers_;           // job-wide
   uint32_t subject_;           // the job-wide worker whose items this phase works on (--md-stride)
   MetadataNamespace ns_;       // subject_'s namespace
   uint32_t owner_;             // the worker whose record lists the directories

@@ -42,19 +42,8 @@ const char* op_name(uint8_t op) {
 
 }  // namespace
 
-namespace {
-
-// The worker's copy of its setup: everything but the job spec, which a data
-// worker reads through its plan only.
-WorkerSetup without_spec(WorkerSetup setup) {
-  setup.spec = nullptr;
-  return setup;
-}
-
-}  // namespace
-
 Worker::Worker(const WorkerSetup& setup, WorkerPlan plan)
-    : setup_(without_spec(setup)),
+    : setup_(setup),
       assignment_(setup.layout->workers[setup.layout_index]),
       source_(plan, assignment_),
       submit_batch_(plan.submit_batch),

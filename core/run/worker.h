@@ -81,11 +81,8 @@ namespace iopulse {
 struct WorkerSetup {
   uint32_t index = 0;          // among all workers of the run (time series, pinning)
   uint32_t global_index = 0;   // among all workers of the job on every process (seeds)
-  uint32_t job_processes = 1;  // processes running the job, each with spec->threads workers (rate shares)
+  uint32_t job_processes = 1;  // processes running the job, each with the job's --threads workers (rate shares)
   uint32_t layout_index = 0;   // among the workers of its group (layout->workers)
-  // The job, for the metadata worker (MetadataWorker).  A data worker gets
-  // its WorkerPlan instead and never reads this (its copy is null).
-  const JobSpec* spec = nullptr;
   const TargetLayout* layout = nullptr;
   const iop_engine_desc* engine = nullptr;
   const iop_option_value* engine_options = nullptr;
