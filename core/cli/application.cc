@@ -967,8 +967,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     // Reported after the crews' last phase: the next one ran, or never will.
     if (report_after) continue;
     // The phase the crew had started when the one before stopped the job:
-    // reported above, and the job ends.
-    if (finishing) break;
+    // reported above.  It may have ended by itself before the stop reached
+    // it and let the crew start the next (cancel_from() stopped that one at
+    // once): a phase that ran is reported, so the job ends with the first
+    // phase the crew had not started.
+    if (finishing) {
+      if (phase_index < phases.size() && crew->started(phase_index)) continue;
+      break;
+    }
     if (pr.interrupted || pr.stop_reason == StopReason::kError || pr.stop_reason == StopReason::kIncomplete ||
         pr.verify_failures > 0) {
       // The crew's last worker may have started the next phase before this

@@ -487,7 +487,7 @@ TEST_F(Metadata, NoSpaceLeftEndsThePhaseWithTheErrnoTextAndValidResults) {
 // shorter than one interval writes the time series once, at its end; /dev/full
 // refuses it) stops the job after the crew's last worker may already have
 // started the next phase.  What ran is reported: every file on disk is one a
-// reported phase created, and the removal never ran.
+// reported phase created and no reported phase removed.
 TEST_F(Metadata, APhaseTheCrewStartedBeforeTheJobStoppedIsReported) {
   const RunOutcome r = run_iopulse(md_args(dir_, "tree-create,file-create,file-remove,tree-remove",
                                            {"--md-items", "300", "--timeseries-output", "/dev/full",
@@ -496,15 +496,19 @@ TEST_F(Metadata, APhaseTheCrewStartedBeforeTheJobStoppedIsReported) {
   EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
   const json j = read_json(out("r.json"));
   ASSERT_GE(j["phases"].size(), 1u);
-  ASSERT_LE(j["phases"].size(), 2u) << "no phase after the one that was running";
-  uint64_t created = 0;
+  // The file creation may have ended by itself before the failing report of
+  // the tree's creation stopped the job, and the crew then started the
+  // removal (stopped at once, unless it too ended first): every phase that
+  // ran is reported, however far the crew got.
+  uint64_t created = 0, removed = 0;
   for (const json& phase : j["phases"]) {
     if (phase["metadata"].contains("create")) created += phase["metadata"]["create"]["ops"].get<uint64_t>();
-    EXPECT_FALSE(phase["metadata"].contains("unlink")) << "the removal never starts";
+    if (phase["metadata"].contains("unlink")) removed += phase["metadata"]["unlink"]["ops"].get<uint64_t>();
   }
   size_t files = 0;
   for (const std::string& e : walk(target())) files += e.find("/f.") != std::string::npos ? 1 : 0;
-  EXPECT_EQ(files, created) << "files on disk that no reported phase created";
+  EXPECT_EQ(files, created - removed) << "files on disk that the reported phases did not leave (created "
+                                      << created << ", removed " << removed << ")";
 }
 
 // The process (one) whose command line names `text`, or 0.
