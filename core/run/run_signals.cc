@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <system_error>
@@ -35,6 +36,7 @@ void RunSignals::wake_coordinator() {
 }
 
 void RunSignals::wait_coordinator(uint64_t timeout_ns, bool interrupts) {
+  timeout_ns = std::min<uint64_t>(timeout_ns, 3600'000'000'000ULL);  // "forever" stays a valid timespec
   pollfd fds[2] = {{coordinator_fd_, POLLIN, 0}, {interrupts ? interrupt_fd() : -1, POLLIN, 0}};
   const timespec ts{static_cast<time_t>(timeout_ns / 1'000'000'000), static_cast<long>(timeout_ns % 1'000'000'000)};
   if (ppoll(fds, 2, &ts, nullptr) > 0 && (fds[0].revents & POLLIN) != 0) {

@@ -45,7 +45,8 @@ class RunSignals {
   void wake_coordinator();
   // The coordinator's sleep: returns after `timeout_ns`, or sooner when
   // woken (wake_coordinator(), request_stop()) or, with `interrupts`, when
-  // an interrupt arrives (interrupt_fd()).  Consumes the wake-ups.
+  // an interrupt arrives (interrupt_fd()); at most an hour.  Consumes the
+  // wake-ups.
   void wait_coordinator(uint64_t timeout_ns, bool interrupts);
 
   std::atomic<bool> stop{false};       // stop submitting, drain, finish
