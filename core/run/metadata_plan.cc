@@ -23,18 +23,15 @@ MetadataPlan MetadataPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.duration_ns = spec.duration_ns;
   p.mix_one_op_per_file = p.phase == MetaPhase::kMix && spec.duration_ns == 0 && spec.total_ops == 0;
 
-  const uint64_t worker_key = place.global_index + uint64_t{1};
-  p.rng_seed = spec.seed + 0x9e3779b97f4a7c15ULL * worker_key;
-  p.data_seed = spec.seed ^ (0xd1b54a32d192ed03ULL * worker_key);
+  p.rng_seed = place.rng_seed(spec.seed);
+  p.data_seed = place.data_seed(spec.seed);
   p.job_seed = spec.seed;
   p.file_pattern = spec.random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential;
   p.distribution = spec.distribution;
 
   p.continue_on_error = spec.continue_on_error;
 
-  // Round-robin over the CPUs asked for, by the worker's index on this
-  // process.
-  if (!spec.cpu_cores.empty()) p.cpu = static_cast<int>(spec.cpu_cores[place.index % spec.cpu_cores.size()]);
+  p.cpu = place.cpu(spec.cpu_cores);
   return p;
 }
 

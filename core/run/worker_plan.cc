@@ -8,10 +8,9 @@ namespace iopulse {
 
 WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   WorkerPlan p;
-  const uint64_t worker_key = place.global_index + uint64_t{1};
   p.job_seed = spec.seed;
-  p.rng_seed = spec.seed + 0x9e3779b97f4a7c15ULL * worker_key;
-  p.data_seed = spec.seed ^ (0xd1b54a32d192ed03ULL * worker_key);
+  p.rng_seed = place.rng_seed(spec.seed);
+  p.data_seed = place.data_seed(spec.seed);
 
   p.random = spec.random;
   p.distribution = spec.distribution;
@@ -65,7 +64,7 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
 
   // Round-robin over the CPUs and nodes asked for, by the worker's index
   // on this process.
-  if (!spec.cpu_cores.empty()) p.cpu = static_cast<int>(spec.cpu_cores[place.index % spec.cpu_cores.size()]);
+  p.cpu = place.cpu(spec.cpu_cores);
   if (!spec.numa_zones.empty()) p.numa_node = static_cast<int>(spec.numa_zones[place.index % spec.numa_zones.size()]);
   return p;
 }

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "iopulse/engine.h"
 #include "job/block_size_mix.h"
@@ -32,6 +33,20 @@ struct WorkerPlace {
   uint32_t global_index = 0;   // among the job's workers on every process (seeds)
   uint32_t job_processes = 1;  // processes running the job, each with the job's --threads workers
   uint64_t working_set_bytes = 0;  // all target files laid end to end (content ratios)
+
+  // The worker's own seeds from the job's (--seed), keyed by global_index:
+  // distinct per worker, reproducible, the same on every process.  Data and
+  // metadata workers at one place draw alike.
+  uint64_t rng_seed(uint64_t job_seed) const { return job_seed + 0x9e3779b97f4a7c15ULL * key(); }
+  uint64_t data_seed(uint64_t job_seed) const { return job_seed ^ (0xd1b54a32d192ed03ULL * key()); }
+  // The CPU this worker is pinned to: --cpus round-robin by its index on
+  // this process; -1 without --cpus.
+  int cpu(const std::vector<uint32_t>& cores) const {
+    return cores.empty() ? -1 : static_cast<int>(cores[index % cores.size()]);
+  }
+
+ private:
+  uint64_t key() const { return global_index + uint64_t{1}; }
 };
 
 struct WorkerPlan {

@@ -201,7 +201,9 @@ TEST(IoSource, ATrimmedRangeIsWrittenBackAfterItsTrimCompleted) {
     EXPECT_EQ(t.slot.io.buf, nullptr);
     const uint64_t trimmed = t.slot.io.offset;
     // The budget is spent, but the trim's write is still to come.
-    if (i == 2) EXPECT_EQ(t.source.next(t.slot), IoSource::Next::kBlocked);
+    if (i == 2) {
+      EXPECT_EQ(t.source.next(t.slot), IoSource::Next::kBlocked);
+    }
     t.source.trim_completed(t.slot, /*write_back=*/true);
     ASSERT_EQ(t.source.next(t.slot), IoSource::Next::kReady);
     EXPECT_EQ(t.slot.io.op, IOP_OP_WRITE);
