@@ -48,7 +48,8 @@ Worker::Worker(const WorkerSetup& setup, WorkerPlan plan)
       source_(plan, assignment_),
       submit_batch_(plan.submit_batch),
       pacer_(plan.pacing),
-      plan_(std::move(plan)) {}
+      plan_(std::move(plan)),
+      errors_(*setup.signals, plan_.continue_on_error) {}
 
 Worker::~Worker() {
   teardown();
@@ -107,7 +108,7 @@ void Worker::run() {
     first_io_ns_ = monotonic_now_ns();  // the loop's first submit() follows at once
     try {
       loop(start_ns);
-      if (journal_) journal_end_of_run();
+      for (IoObserver* o : observers_) o->loop_ended();
     } catch (...) {
       run_error_ = std::current_exception();
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
@@ -191,9 +192,6 @@ void Worker::setup() {
   source_.set_regions(regions_);  // regions_ stays as it is from here on
   mailbox_ = std::make_unique<IntervalMailbox>(setup_.time_series, setup_.index);
   interval_ = &mailbox_->current().ops;
-  if (plan_.heatmap) {
-    heatmap_ = std::make_unique<AccessHeatmap>(setup_.working_set_bytes, plan_.unit, plan_.heatmap_buckets);
-  }
 
   // The IO pool: queue_depth slots, each with its own buffer and scratch.
   const size_t align = std::max<size_t>(4096, desc.min_buf_align);
@@ -215,17 +213,7 @@ void Worker::setup() {
   }
   pool_->set_registered(engine_->register_buffers(pool_->buffer_list()));
   source_.prepare_data(plan_, setup_.global_index, max_io, qd);
-  if (plan_.verify || plan_.verify_only) {
-    inflight_blocks_ = std::make_unique<InflightBlocks>(qd);
-    if (plan_.verify && writes) {
-      generations_ = std::make_unique<GenerationTable>(assignment_.region_blocks, setup_.generation_epoch);
-      if (setup_.journal != nullptr) {
-        journal_ = std::make_unique<JournalRecorder>(*setup_.journal, 2 * (size_t{plan_.sync_every} + qd));
-      }
-    }
-  }
-
-  source_.set_verification({inflight_blocks_.get(), generations_.get(), journal_.get()});
+  add_observers();
 
   if (replay != nullptr) {
     // Every region is one whole file (a replay's files are shared).
@@ -240,8 +228,6 @@ void Worker::setup() {
     (void)cursor->take_stalled();
     source_.set_replay(std::move(cursor), std::move(file_region), &pacer_);
   }
-  if (setup_.iolog != nullptr) iolog_ = std::make_unique<IoLogRecorder>(*setup_.iolog, std::max(8192u, qd));
-
   ledger_.emplace(desc.name, qd);
   if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0) {
     completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
@@ -249,9 +235,62 @@ void Worker::setup() {
   for (uint32_t i = 0; i < qd; ++i) pool_->slots()[i].io.file = regions_.front().handle;  // region 0
 }
 
+void Worker::add_observers() {
+  const uint32_t qd = setup_.queue_depth;
+  if (plan_.verify || plan_.verify_only) {
+    verify_ = std::make_unique<VerifyObserver>(
+        VerifyContext{regions_, source_.verified_dedupe(), plan_.job_seed, setup_.journal, errors_}, qd,
+        plan_.verify, plan_.writes, assignment_.region_blocks, setup_.generation_epoch, plan_.sync_every);
+    source_.set_verification(verify_->source_state());
+    observers_.push_back(verify_.get());  // first: it releases the blocks the source marked
+  }
+  if (source_.splits_priority()) {
+    priority_split_ = std::make_unique<PrioritySplitObserver>(interval_);
+    observers_.push_back(priority_split_.get());
+  }
+  if (plan_.heatmap) {
+    heatmap_ = std::make_unique<HeatmapObserver>(regions_, setup_.working_set_bytes, plan_.unit,
+                                                 plan_.heatmap_buckets);
+    observers_.push_back(heatmap_.get());
+  }
+  if (setup_.iolog != nullptr) {
+    iolog_ = std::make_unique<IoLogObserver>(*setup_.iolog, std::max(8192u, qd), assignment_,
+                                             setup_.iolog_file_base, setup_.index);
+    observers_.push_back(iolog_.get());
+  }
+  // Last: a lock is taken once everything else admitted the IO, and held
+  // for the shortest time.  Locks need the host's descriptors.
+  if (plan_.lock_mode != LockMode::kNone && regions_.front().fd >= 0) {
+    locks_ = std::make_unique<RangeLockObserver>(regions_, plan_.lock_mode, plan_.writes);
+    observers_.push_back(locks_.get());
+  }
+  for (size_t i = 0; i < observers_.size(); ++i) {
+    if (observers_[i]->admits()) admitters_.push_back(i);
+    if (observers_[i]->watches_issue()) issue_watchers_.push_back(observers_[i]);
+  }
+}
+
 bool Worker::plain() const {
-  return !pacer_.scheduled() && !pacer_.thinks() && !iolog_ && plan_.lock_mode == LockMode::kNone && !heatmap_ &&
-         source_.plain_shape();
+  return observers_.empty() && !pacer_.scheduled() && !pacer_.thinks() && source_.plain_shape();
+}
+
+// Inlined into the loop (the only caller): one call per admitting observer.
+[[gnu::always_inline]] inline bool Worker::admit(IoSlot& slot, size_t from, bool wait) {
+  const size_t* const admitters = admitters_.data();
+  const size_t n = admitters_.size();
+  IoObserver* const* const observers = observers_.data();
+  for (size_t k = from; k < n; ++k) {
+    if (!observers[admitters[k]]->admit(slot, wait)) [[unlikely]] {
+      parked_ = static_cast<int64_t>(slot.io.user_data);
+      parked_stage_ = k;
+      return false;
+    }
+  }
+  return true;
+}
+
+void Worker::abandon(const IoSlot& slot, size_t before) {
+  for (size_t i = 0; i < before; ++i) observers_[i]->abandoned(slot);
 }
 
 void Worker::loop(uint64_t start_ns) {
@@ -266,6 +305,7 @@ void Worker::loop(uint64_t start_ns) {
         setup_.engine->name, last_bus_error_address()));
   }
   arm_bus_error_jump(&bus_error);
+  for (IoObserver* o : observers_) o->window_started(start_ns);
   try {
     if (plain()) {
       source_.enter_plain();
@@ -294,11 +334,15 @@ void Worker::run_loop(uint64_t start_ns) {
   const uint32_t qd = setup_.queue_depth;
   const bool think = !kPlain && pacer_.thinks();
   const bool spin = pacer_.plan().think_spin;
-  const bool verifying_reads = !kPlain && inflight_blocks_ != nullptr;
-  const bool lock_mode_on = !kPlain && plan_.lock_mode != LockMode::kNone && regions_.front().fd >= 0;
   const bool rate_limited = !kPlain && pacer_.scheduled();
   const bool trim_write = !kPlain && source_.trim_write();
-  const bool split_priority = !kPlain && source_.splits_priority();
+  // The observers (none in a plain loop), in the order they are called,
+  // and those that admit IOs or watch them being issued.
+  IoObserver* const* const observers = observers_.data();
+  const size_t num_observers = kPlain ? 0 : observers_.size();
+  const bool admitting = !kPlain && !admitters_.empty();
+  IoObserver* const* const issue_watchers = issue_watchers_.data();
+  const size_t num_issue_watchers = kPlain ? 0 : issue_watchers_.size();
   // The pool's arrays and the engine stay put while the loop runs; held in
   // locals they stay in registers across the calls into the engine.
   IoSlot* const slots = pool_->slots();
@@ -321,6 +365,21 @@ void Worker::run_loop(uint64_t start_ns) {
   uint64_t drain_deadline = 0;  // once draining: when to give up on the engine
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
+  // Stops issuing: the IOs prepared and never accepted, and a parked one, go
+  // back to the pool; the observers that admitted them are told.
+  const auto abandon_unsubmitted = [&] {
+    for (uint32_t i = 0; i < pending; ++i) {
+      const uint32_t index = static_cast<uint32_t>(batch[i]->user_data);
+      if (num_observers != 0) abandon(slots[index], num_observers);
+      free_stack[nfree++] = index;
+    }
+    pending = 0;
+    if (!kPlain && parked_ >= 0) {
+      abandon(slots[parked_], admitters_[parked_stage_]);
+      free_stack[nfree++] = static_cast<uint32_t>(parked_);
+      parked_ = -1;
+    }
+  };
   Pacer& pacer = pacer_;
   TraceCursor* const replay = source_.replay();
   if (replay != nullptr && pacer.scheduled()) {
@@ -343,34 +402,26 @@ void Worker::run_loop(uint64_t start_ns) {
       uint64_t t = after_reap ? reaped_at : monotonic_now_ns();
       reaped_at = 0;
       const uint32_t carried = pending;  // prepared before, not yet accepted
-      if (!kPlain && parked_ >= 0) {
-        // An IO whose lock was taken by someone else: retry it first.
-        IoSlot& slot = slots[parked_];
-        if (lock_io(slot, /*wait=*/inflight == 0)) {
-          batch[pending++] = &slot.io;
-          parked_ = -1;
-        }
+      if (!kPlain && parked_ >= 0) [[unlikely]] {
+        // An IO an observer held back (a lock someone else has, a capture
+        // buffer in flight): asked again first, from that observer on.
+        const int64_t index = parked_;
+        parked_ = -1;
+        IoSlot& slot = slots[index];
+        if (admit(slot, parked_stage_, /*wait=*/inflight == 0)) batch[pending++] = &slot.io;
       }
       if (kPlain || (!pacer.thinking(t) && parked_ < 0)) {
         while (nfree > 0) {
           if (rate_limited && !pacer.due(t)) break;
-          // An iolog record for the IO, reserved in issue order; none free
-          // while older records wait for IOs in flight: reap first.
-          if (!kPlain && iolog_ && !iolog_->ready()) [[unlikely]] break;
           IoSlot& slot = slots[free_stack[nfree - 1]];
           const Next next = kPlain ? source_.next_plain(slot) : source_.next(slot);
           if (next != Next::kReady) {
             budget_spent = next == Next::kBudgetSpent;
             break;
           }
-          if (!kPlain && iolog_) slot.log = iolog_->reserve(&slot.log_buffer);
           --nfree;
-          if (lock_mode_on && slot.block != kNoBlock && !lock_io(slot, /*wait=*/false)) {
-            parked_ = static_cast<int64_t>(slot.io.user_data);
-            if (rate_limited) advance_schedule(slot);
-            break;
-          }
           if (rate_limited) advance_schedule(slot);
+          if (admitting && !admit(slot, 0, /*wait=*/false)) [[unlikely]] break;  // parked
           if constexpr (kPlain) slot.submit_ns = t;  // and the ledger's in-flight mark (IoSlot)
           batch[pending++] = &slot.io;
         }
@@ -403,7 +454,12 @@ void Worker::run_loop(uint64_t start_ns) {
             }
             ledger.check_accepted(offered, accepted);  // throws
           }
-          if (!kPlain && iolog_) [[unlikely]] log_issued(batch + done, static_cast<uint32_t>(accepted));
+          if (num_issue_watchers != 0) [[unlikely]] {
+            for (int32_t i = 0; i < accepted; ++i) {
+              const IoSlot& issued = slot_of(batch[done + static_cast<uint32_t>(i)]);
+              for (size_t k = 0; k < num_issue_watchers; ++k) issue_watchers[k]->issued(issued);
+            }
+          }
           if (accepted == 0 && inflight == 0) {
             throw std::runtime_error(fmt::format(
                 "engine {}: submit accepted no IO while none was in flight", setup_.engine->name));
@@ -436,9 +492,7 @@ void Worker::run_loop(uint64_t start_ns) {
       if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
       if (now >= deadline || signals.stop.load(std::memory_order_relaxed)) {
         submitting = false;
-        if (!kPlain && iolog_) iolog_->unreserve(pending + (parked_ >= 0 ? 1 : 0));
-        nfree += pending;
-        pending = 0;
+        abandon_unsubmitted();
       }
       continue;
     }
@@ -495,6 +549,7 @@ void Worker::run_loop(uint64_t start_ns) {
       // moved, engine.h) or a sync returned 0.  A trim's bytes are those
       // it discarded.
       const bool ok = cqe.res == static_cast<int64_t>(slot.io.len) || (cqe.res == 0 && slot.io.op == IOP_OP_TRIM);
+      const uint64_t latency = now - submit_ns;
       if (!kPlain && trim_write && slot.io.op == IOP_OP_TRIM) [[unlikely]] {
         // --trim-write: the range is written once its trim completed (a
         // failed trim, or one completing after the stop, gets no write).
@@ -504,43 +559,26 @@ void Worker::run_loop(uint64_t start_ns) {
         // A plain job issues only reads and writes, whose kinds are numbered
         // as their ops: no mapping to test.
         OpStats& st = kPlain ? (*interval_)[static_cast<OpKind>(slot.io.op)] : interval_->of(slot.io.op);
-        const uint64_t latency = now - submit_ns;
         ++st.ops;
         st.bytes += slot.io.len;
         st.latency.record(latency);
-        if (split_priority && slot.block != kNoBlock) {
-          interval_->priority.record(slot.io.op, slot.io.ioprio != 0, slot.io.len, latency);
-        }
         if (think || rate_limited) {
           pacer.completed(op_kind_of(slot.io.op), /*ok=*/true, now, submit_ns,
                           {slot.intended_ns, slot.free_ns}, latency);
         }
-        if (!kPlain && heatmap_ && slot.block != kNoBlock && slot.io.op != IOP_OP_TRIM) {
-          heatmap_->record(regions_[slot.region].heat_base + slot.io.offset, slot.io.len,
-                           slot.io.op == IOP_OP_WRITE);
-        }
-        if (verifying_reads && slot.block != kNoBlock) [[unlikely]] {
-          if (slot.io.op == IOP_OP_READ) check_read(slot);
-          if (generations_ && slot.io.op == IOP_OP_WRITE) generations_->commit(slot.block, slot.generation);
-        }
-        if (!kPlain && journal_ && slot.io.op != IOP_OP_READ) [[unlikely]] journal_completion(slot);
       } else {
         if (rate_limited) {
           pacer.completed(op_kind_of(slot.io.op), /*ok=*/false, now, submit_ns,
-                          {slot.intended_ns, slot.free_ns}, now - submit_ns);
+                          {slot.intended_ns, slot.free_ns}, latency);
         }
         record_failure(slot, cqe);
-        if (!kPlain && generations_ && slot.io.op == IOP_OP_WRITE && slot.block != kNoBlock) {
-          generations_->forget(slot.block);
+      }
+      if (num_observers != 0) [[unlikely]] {
+        const IoCompletion completion{now, latency, cqe.res, ok};
+        for (size_t k = 0; k < num_observers; ++k) {
+          if (observers[k]->completed(slot, completion)) reaped_at = 0;  // host time: not the next IO's
         }
       }
-      if (!kPlain && iolog_) [[unlikely]] {
-        slot.log->latency_ns = now - submit_ns;
-        slot.log->result = cqe.res;
-        if (iolog_->completed(slot.log_buffer)) reaped_at = 0;
-      }
-      if (!kPlain && inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
-      if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
       if (rate_limited && nfree == 0) pacer.slot_freed_into_empty(now);
       free_stack[nfree++] = index;
     }
@@ -551,20 +589,7 @@ void Worker::run_loop(uint64_t start_ns) {
     if (submitting && (now >= deadline || signals.stop.load(std::memory_order_relaxed))) {
       // Stop issuing; IOs prepared but never accepted go back to the pool.
       submitting = false;
-      if (!kPlain && iolog_) iolog_->unreserve(pending + (parked_ >= 0 ? 1 : 0));
-      for (uint32_t i = 0; i < pending; ++i) {
-        const IoSlot& slot = slots[batch[i]->user_data];
-        if (inflight_blocks_ && slot.block != kNoBlock) inflight_blocks_->erase(slot.block);
-        if (lock_mode_on && slot.block != kNoBlock) unlock_io(slot);
-      }
-      nfree += pending;
-      pending = 0;
-      if (!kPlain && parked_ >= 0) {
-        const IoSlot& slot = slots[parked_];
-        if (inflight_blocks_) inflight_blocks_->erase(slot.block);
-        free_stack[nfree++] = static_cast<uint32_t>(parked_);
-        parked_ = -1;
-      }
+      abandon_unsubmitted();
     }
     if (!submitting && inflight == 0) break;
     if (!submitting) [[unlikely]] {
@@ -690,131 +715,9 @@ void Worker::submit_refused(int32_t accepted) const {
 
 bool Worker::take_host_stall() {
   bool stalled = false;
-  if (iolog_) stalled |= iolog_->take_stalled();
+  for (IoObserver* o : observers_) stalled |= o->take_stalled();
   if (TraceCursor* replay = source_.replay()) stalled |= replay->take_stalled();
   return stalled;
-}
-
-void Worker::log_issued(iop_io* const* ios, uint32_t n) {
-  for (uint32_t i = 0; i < n; ++i) {
-    const IoSlot& slot = pool_->slots()[ios[i]->user_data];
-    IoLogRecord& r = *slot.log;
-    r.issue_ns = slot.submit_ns - start_ns_;
-    r.offset = slot.io.offset;
-    r.len = slot.io.len;
-    r.op = slot.io.op;
-    r.ioprio = slot.io.ioprio;
-    r.file = setup_.iolog_file_base + assignment_.regions[slot.region].file_index;
-    r.worker = setup_.index;
-  }
-}
-
-void Worker::check_read(const IoSlot& slot) {
-  if (const std::optional<uint64_t> k = source_.verified_dedupe().working_set_block(slot.io.offset)) {
-    // Every write of this block writes working-set block k: its bytes are
-    // known whatever generation last reached it.
-    const VerifyResult r = check_working_set_block(slot.io.buf, slot.io.len, plan_.job_seed, *k);
-    if (!r.ok) report_verify_failure(slot, r);
-    return;
-  }
-  // The generation this read must find: the last write's when this run
-  // wrote the block (and the region is small enough to track); otherwise at
-  // least the one the verify journal holds as durable, or any.
-  std::optional<uint64_t> expected;
-  if (generations_) expected = generations_->expected(slot.block);
-  uint64_t durable = 0;
-  if (!expected && setup_.journal != nullptr) {
-    const OpenRegion& region = regions_[slot.region];
-    durable = setup_.journal->synced(region.journal_base + slot.block - region.first_unit);
-  }
-  const VerifyResult r = check_block(slot.io.buf, slot.io.len, slot.io.offset, plan_.job_seed, expected, durable);
-  if (!r.ok) report_verify_failure(slot, r);
-}
-
-void Worker::report_verify_failure(const IoSlot& slot, const VerifyResult& r) {
-  ++verify_failures_;
-  if (error_messages_.size() < kMaxErrorMessages) {
-    error_messages_.push_back(describe(r, regions_[slot.region].file->path, slot.io.offset));
-  }
-  if (!plan_.continue_on_error) {
-    setup_.signals->io_failed.store(true, std::memory_order_relaxed);
-    setup_.signals->request_stop();
-  }
-}
-
-void Worker::journal_completion(const IoSlot& slot) {
-  if (slot.io.op == IOP_OP_WRITE) {
-    if (slot.block == kNoBlock) return;
-    const OpenRegion& region = regions_[slot.region];
-    journal_->completed(region.journal_base + slot.block - region.first_unit, slot.generation);
-  } else if (slot.io.op == IOP_OP_FSYNC || slot.io.op == IOP_OP_FDATASYNC) {
-    journal_->synced(slot.generation);
-  }
-}
-
-void Worker::journal_end_of_run() {
-  const uint64_t position = journal_->sync_position();
-  for (const OpenRegion& r : regions_) {
-    int fd = r.fd;
-    const bool own = fd < 0;
-    if (own) fd = open(r.file->path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-      const int err = errno;
-      if (own && fd >= 0) close(fd);
-      throw std::system_error(err, std::generic_category(),
-                              fmt::format("syncing '{}' at the end of the run (--verify-journal)", r.file->path));
-    }
-    if (own) close(fd);
-  }
-  journal_->synced(position);
-}
-
-// Locks belong to the worker's open file description, so the worker's own
-// IOs never conflict with each other.  Full mode holds one lock on the whole
-// file while any of the worker's IOs is in flight (exclusive when the job
-// writes or trims, shared when it only reads); range mode locks each IO's
-// range (shared for reads, exclusive for writes and trims).
-bool Worker::lock_io(const IoSlot& slot, bool wait) {
-  const bool full = plan_.lock_mode == LockMode::kFull;
-  if (full && locked_ios_ > 0) {
-    ++locked_ios_;
-    return true;
-  }
-  // A job that only reads opens its files read-only (least access), and a
-  // read-only descriptor cannot hold a write lock: its full lock is shared,
-  // which still keeps every writer out.
-  const bool job_writes = plan_.writes;
-  struct flock lock {};
-  lock.l_type = (full && job_writes) || slot.io.op == IOP_OP_WRITE || slot.io.op == IOP_OP_TRIM ? F_WRLCK : F_RDLCK;
-  lock.l_whence = SEEK_SET;
-  if (plan_.lock_mode == LockMode::kRange) {
-    lock.l_start = static_cast<off_t>(slot.io.offset);
-    lock.l_len = static_cast<off_t>(slot.io.len);
-  }  // kFull: l_start = l_len = 0, the whole file
-  const int fd = regions_[slot.region].fd;
-  if (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) == 0) {
-    ++locked_ios_;
-    return true;
-  }
-  if (errno != EAGAIN && errno != EACCES && errno != EINTR) {
-    throw std::system_error(errno, std::generic_category(),
-                            fmt::format("locking '{}'", regions_[slot.region].file->path));
-  }
-  ++lock_conflicts_;
-  return false;
-}
-
-void Worker::unlock_io(const IoSlot& slot) {
-  --locked_ios_;
-  if (plan_.lock_mode == LockMode::kFull && locked_ios_ > 0) return;
-  struct flock lock {};
-  lock.l_type = F_UNLCK;
-  lock.l_whence = SEEK_SET;
-  if (plan_.lock_mode == LockMode::kRange) {
-    lock.l_start = static_cast<off_t>(slot.io.offset);
-    lock.l_len = static_cast<off_t>(slot.io.len);
-  }
-  fcntl(regions_[slot.region].fd, F_OFD_SETLK, &lock);
 }
 
 void Worker::wait_until(uint64_t until, bool spin) const {
@@ -877,27 +780,23 @@ void Worker::record_failure(const IoSlot& slot, const iop_cqe& cqe) {
   // More bytes than the IO asked for is the engine's fault, not the
   // device's: it ends the run whatever --continue-on-error says.
   const bool engine_wrong = res > static_cast<int64_t>(slot.io.len);
-  if (error_messages_.size() < kMaxErrorMessages) {
+  errors_.failed([&] {
     const std::string io = fmt::format("{} of {} bytes at offset {} in '{}'", op_name(slot.io.op), slot.io.len,
                                        slot.io.offset, regions_[slot.region].file->path);
     // The engine's own explanation when it has one (which step failed,
     // what the kernel said), valid until its next submit() or reap().
     std::string text;
     if ((cqe.flags & IOP_CQE_ERROR_TEXT) != 0 && !engine_wrong) text = engine_->error_text(cqe.user_data);
-    error_messages_.push_back(
-        !text.empty()  ? fmt::format("{}: {}", io, text)
-        : res < 0      ? fmt::format("{}: {}", io, std::strerror(static_cast<int>(-res)))
-        : engine_wrong ? fmt::format("{}: engine '{}' completed it with {} bytes, more than the IO asked for",
-                                     io, setup_.engine->name, res)
-                       : fmt::format("{}: short transfer of {} bytes", io, res));
-  }
-  if (!plan_.continue_on_error || engine_wrong) {
-    setup_.signals->io_failed.store(true, std::memory_order_relaxed);
-    setup_.signals->request_stop();
-  }
+    return !text.empty()  ? fmt::format("{}: {}", io, text)
+           : res < 0      ? fmt::format("{}: {}", io, std::strerror(static_cast<int>(-res)))
+           : engine_wrong ? fmt::format("{}: engine '{}' completed it with {} bytes, more than the IO asked for",
+                                        io, setup_.engine->name, res)
+                          : fmt::format("{}: short transfer of {} bytes", io, res);
+  }, /*fatal=*/engine_wrong);
 }
 
 void Worker::teardown() {
+  observers_.clear();
   iolog_.reset();  // hands the last records to the writer
   engine_.reset();  // closes the engine's handles, then destroys the instance
   for (OpenRegion& r : regions_) {

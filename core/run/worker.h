@@ -5,7 +5,9 @@
 // regions of the target layout it was assigned.  It owns one engine
 // instance, the files it opened, its IoPool (queue_depth IO slots with
 // aligned buffers), its IoSource (what each IO is: run/io_source.h), its
-// Pacer and plain (non-atomic) statistics.
+// Pacer, its IoObservers (run/io_observer.h: verification, locks, the
+// heatmap, the priority split, the capture log, each present only when the
+// plan asks for it) and plain (non-atomic) statistics.
 //
 // Life cycle, all on the worker's own thread (run()):
 //   private descriptor table (unshare(CLONE_FILES)): descriptors the worker
@@ -53,11 +55,18 @@
 #include "run/completion_ledger.h"
 #include "run/completion_wait.h"
 #include "run/engine_instance.h"
+#include "run/heatmap_observer.h"
+#include "run/io_error_log.h"
+#include "run/io_observer.h"
 #include "run/io_pool.h"
 #include "run/io_source.h"
+#include "run/iolog_observer.h"
 #include "run/pacer.h"
+#include "run/priority_split_observer.h"
+#include "run/range_lock_observer.h"
 #include "run/run_signals.h"
 #include "run/start_barrier.h"
+#include "run/verify_observer.h"
 #include "run/worker_plan.h"
 #include "run/worker_thread.h"
 #include "stats/access_heatmap.h"
@@ -65,12 +74,8 @@
 #include "stats/op_stats_set.h"
 #include "stats/time_series_assembler.h"
 #include "target/target_layout.h"
-#include "trace/iolog_recorder.h"
+#include "trace/iolog_writer.h"
 #include "trace/trace_cursor.h"
-#include "verify/block_format.h"
-#include "verify/generation_table.h"
-#include "verify/inflight_blocks.h"
-#include "verify/journal_recorder.h"
 #include "verify/verify_journal.h"
 
 namespace iopulse {
@@ -138,11 +143,11 @@ class Worker final : public WorkerThread {
   // --replay on a timed schedule: per IO, how long after its recorded time
   // (scaled by --replay-speed) it was submitted.
   const LatencyHistogram& replay_lag() const override { return pacer_.replay_lag(); }
-  uint64_t verify_failures() const override { return verify_failures_; }
-  uint64_t lock_conflicts() const override { return lock_conflicts_; }
+  uint64_t verify_failures() const override { return verify_ ? verify_->failures() : 0; }
+  uint64_t lock_conflicts() const override { return locks_ ? locks_->conflicts() : 0; }
   int cpu() const override { return cpu_; }  // the CPU the worker last ran on
   int numa_node() const override { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
-  const AccessHeatmap* heatmap() const override { return heatmap_.get(); }
+  const AccessHeatmap* heatmap() const override { return heatmap_ ? &heatmap_->heatmap() : nullptr; }
   uint64_t finish_ns() const override { return finish_ns_; }
   // When the worker, released from the barrier, began issuing IO (0: never).
   uint64_t first_io_ns() const override { return first_io_ns_; }
@@ -152,7 +157,7 @@ class Worker final : public WorkerThread {
   uint64_t progress_bytes() const override { return progress_bytes_.load(std::memory_order_relaxed); }
   std::exception_ptr setup_error() const override { return setup_error_; }
   std::exception_ptr run_error() const override { return run_error_; }
-  const std::vector<std::string>& error_messages() const override { return error_messages_; }
+  const std::vector<std::string>& error_messages() const override { return errors_.messages(); }
 
  private:
   // The slot holding `io`, an IO of the pool (run/io_pool.h).
@@ -163,13 +168,16 @@ class Worker final : public WorkerThread {
   using Next = IoSource::Next;
 
   void setup();
+  // Lists the observers the plan asks for (observers_), in their order.
+  void add_observers();
   // Runs the IO loop: run_plain_qd1 or run_loop<true> for a plain job,
   // else run_loop<false>.
   void loop(uint64_t start_ns);
-  // A plain job: one region of whole units, one IO size (the unit) for reads
-  // and writes, no rate limit, think time, locks, verification, heatmap,
-  // syncs or complete pass.  Its loop is compiled without the tests for any
-  // of them (fewer instructions per IO); it issues the same IOs.
+  // A plain job: no observer, a pacer that neither thinks nor keeps a
+  // schedule, and a plain source (one region of whole units, one IO size
+  // for reads and writes, no syncs, trims, priorities or complete pass).
+  // Its loop is compiled without the tests for any of them (fewer
+  // instructions per IO); it issues the same IOs.
   bool plain() const;
   template <bool kPlain>
   void run_loop(uint64_t start_ns);
@@ -188,22 +196,12 @@ class Worker final : public WorkerThread {
   // buffer waited for, a trace chunk read): the next submission reads the
   // clock again, so no IO is charged for it.
   bool take_host_stall();
-  // --write-iolog: the issue fields of `n` IOs the engine accepted.
-  void log_issued(iop_io* const* ios, uint32_t n);
-  // Cold path: a read that came back in verify mode.
-  void check_read(const IoSlot& slot);
-  // Counts a failed check, keeps its line, stops the run unless
-  // --continue-on-error.
-  void report_verify_failure(const IoSlot& slot, const VerifyResult& r);
-  // Cold path (--verify-journal): a write or sync that completed.
-  void journal_completion(const IoSlot& slot);
-  // --verify-journal: after the loop, syncs the worker's files and records
-  // every completed write as durable.
-  void journal_end_of_run();
-  // --lock-mode: takes the OFD lock for the IO in `slot` (waiting when
-  // `wait`); false when another holder has it.  unlock_io() releases it.
-  bool lock_io(const IoSlot& slot, bool wait);
-  void unlock_io(const IoSlot& slot);
+  // Asks the observers that admit IOs (admitters_), from admitters_[from]
+  // on, to admit the IO in `slot`; false when one refused: the slot is
+  // parked (parked_, parked_stage_ = that observer's place in admitters_).
+  bool admit(IoSlot& slot, size_t from, bool wait);
+  // The IO in `slot` is never submitted: tells observers_[0, before).
+  void abandon(const IoSlot& slot, size_t before);
   // Sleeps or spins until `until` (monotonic ns); a stop ends it early.
   void wait_until(uint64_t until, bool spin) const;
   void teardown();
@@ -245,21 +243,28 @@ class Worker final : public WorkerThread {
   // host's lag.
   Pacer pacer_;
 
-  // Verification.
-  std::unique_ptr<InflightBlocks> inflight_blocks_;
-  std::unique_ptr<GenerationTable> generations_;
-  std::unique_ptr<JournalRecorder> journal_;  // --verify-journal on a job that writes
-  uint64_t verify_failures_ = 0;
+  // The observers the plan asks for, each null without; observers_ lists
+  // the present ones in the order they are called (verification first:
+  // VerifyObserver).  Reset in teardown (the capture's last records are
+  // handed over before the engine goes).
+  std::unique_ptr<VerifyObserver> verify_;
+  std::unique_ptr<RangeLockObserver> locks_;
+  std::unique_ptr<HeatmapObserver> heatmap_;
+  std::unique_ptr<PrioritySplitObserver> priority_split_;
+  std::unique_ptr<IoLogObserver> iolog_;
+  std::vector<IoObserver*> observers_;
+  // Of those, the ones that admit IOs (their index in observers_) and the
+  // ones told of each IO the engine accepted: the loop calls only these.
+  std::vector<size_t> admitters_;
+  std::vector<IoObserver*> issue_watchers_;
+  // A slot prepared but held back by observers_[admitters_[parked_stage_]]
+  // (a lock another holder has, a capture buffer still in flight), or -1.
+  int64_t parked_ = -1;
+  size_t parked_stage_ = 0;
 
-  // Locks and placement.
-  int64_t parked_ = -1;              // slot prepared but waiting for its lock
-  uint64_t lock_conflicts_ = 0;
-  uint32_t locked_ios_ = 0;          // IOs holding their lock
+  // Placement.
   int cpu_ = -1;
   int numa_node_ = -1;
-
-  // Capture (--write-iolog).
-  std::unique_ptr<IoLogRecorder> iolog_;
 
   // Statistics: the open interval lives in the mailbox; the closed ones
   // are collected from there.
@@ -272,7 +277,6 @@ class Worker final : public WorkerThread {
   uint64_t start_ns_ = 0;             // window start
   uint64_t inflight_sum_ = 0;         // for the interval's mean queue depth
   uint64_t reap_calls_ = 0;
-  std::unique_ptr<AccessHeatmap> heatmap_;  // with --heatmap
 
 
   // What the worker does, decided before it started (read in setup and on
@@ -288,7 +292,7 @@ class Worker final : public WorkerThread {
   uint64_t first_io_ns_ = 0;
   std::exception_ptr setup_error_;
   std::exception_ptr run_error_;
-  std::vector<std::string> error_messages_;  // the first few IO errors
+  IoErrorLog errors_;  // the first few IO errors' text
 };
 
 }  // namespace iopulse

@@ -8,7 +8,11 @@
 // with that record (the engine is the independent observer): exact op
 // budgets, a complete pass touching every byte once, errors and short
 // transfers counted and named, syncs after every N writes, nothing left in
-// flight when the engine is destroyed, seeds that repeat.
+// flight when the engine is destroyed, seeds that repeat; and the IO
+// observers (run/io_observer.h) against the same record: a heatmap counts
+// exactly the IOs the engine saw, and the loop with observers issues the
+// same IOs as the plain loop; verification checks the bytes the engine's
+// memory hands back.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -49,6 +53,10 @@ struct ScriptedEngine {
   std::function<int64_t(uint64_t n, const iop_io& io)> result;
   uint32_t reap_at_most = UINT32_MAX;  // completions handed back per reap()
   bool explains_errors = false;        // failed completions carry IOP_CQE_ERROR_TEXT
+  // A memory device: writes store their bytes by offset, reads copy them
+  // back (zeros where nothing was written).  Kept across reset().
+  bool memory = false;
+  std::map<uint64_t, std::vector<unsigned char>> stored;
 
   std::mutex mu;
   std::vector<SeenIo> seen;
@@ -123,6 +131,18 @@ int32_t scripted_submit(iop_engine* e, iop_io* const* ios, uint32_t n, uint32_t 
     const uint64_t index = g_engine.seen.size();
     g_engine.seen.push_back({e->instance, io.op, io.offset, io.len});
     if (!e->in_flight.insert(io.user_data).second) ++g_engine.duplicate_user_data;
+    if (g_engine.memory && io.op == IOP_OP_WRITE) {
+      const auto* bytes = static_cast<const unsigned char*>(io.buf);
+      g_engine.stored[io.offset].assign(bytes, bytes + io.len);
+    } else if (g_engine.memory && io.op == IOP_OP_READ) {
+      const auto it = g_engine.stored.find(io.offset);
+      auto* bytes = static_cast<unsigned char*>(io.buf);
+      if (it != g_engine.stored.end() && it->second.size() == io.len) {
+        std::memcpy(bytes, it->second.data(), io.len);
+      } else {
+        std::memset(bytes, 0, io.len);
+      }
+    }
     int64_t res = io.op == IOP_OP_READ || io.op == IOP_OP_WRITE ? io.len : 0;
     if (g_engine.result) res = g_engine.result(index, io);
     const uint32_t cqe_flags = res < 0 && g_engine.explains_errors ? IOP_CQE_ERROR_TEXT : 0;
@@ -391,6 +411,70 @@ TEST_F(WorkerLoop, TheSameSeedRepeatsTheOffsetsAndAnotherDoesNot) {
   ASSERT_EQ(a.size(), 300u);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
+}
+
+// The heatmap observer counts, per bucket, exactly the reads and writes the
+// engine was given; and listing it leaves the plain loop without changing
+// a single IO: the same job without --heatmap (a plain job) issues the same
+// ops at the same offsets.
+TEST_F(WorkerLoop, AHeatmapCountsTheIosTheEngineSawAndTheLoopWithObserversIssuesThePlainLoopsIos) {
+  const std::vector<std::pair<std::string, std::string>> job = {
+      {"file-size", "1M"}, {"queue-depth", "8"}, {"random", ""}, {"read-percent", "70"},
+      {"total-ops", "3000"}, {"seed", "11"}};
+  std::vector<std::pair<std::string, std::string>> with_heatmap = job;
+  with_heatmap.push_back({"heatmap", ""});
+  with_heatmap.push_back({"heatmap-buckets", "16"});
+  const RunResult r = run(with_heatmap);
+  const std::vector<SeenIo> observed = g_engine.seen;
+  ASSERT_EQ(observed.size(), 3000u);
+  ASSERT_TRUE(r.heatmap.has_value());
+  const AccessHeatmap& h = *r.heatmap;
+  std::vector<uint64_t> reads(h.buckets()), writes(h.buckets());
+  for (const SeenIo& io : observed) {
+    (io.op == IOP_OP_WRITE ? writes : reads)[io.offset / h.bytes_per_bucket()] += 1;
+  }
+  EXPECT_EQ(h.reads(), reads);
+  EXPECT_EQ(h.writes(), writes);
+  EXPECT_GT(std::count_if(observed.begin(), observed.end(), [](const SeenIo& io) { return io.op == IOP_OP_WRITE; }),
+            600);  // a 70/30 mix: writes were counted too
+
+  g_engine.reset();
+  run(job);
+  ASSERT_EQ(g_engine.seen.size(), observed.size());
+  for (size_t i = 0; i < observed.size(); ++i) {
+    ASSERT_EQ(g_engine.seen[i].op, observed[i].op) << "IO " << i;
+    ASSERT_EQ(g_engine.seen[i].offset, observed[i].offset) << "IO " << i;
+  }
+}
+
+// Verification against the engine's memory: a --verify pass writes every
+// block; --verify-only with the same seed reads them back and passes; one
+// byte changed in the engine's memory is exactly one failure, named by its
+// offset.
+TEST_F(WorkerLoop, VerificationChecksTheBytesTheEngineHandsBackAndNamesTheDamagedBlock) {
+  g_engine.memory = true;
+  g_engine.stored.clear();
+  const RunResult written = run({{"file-size", "256k"}, {"queue-depth", "4"}, {"write-percent", "100"},
+                                 {"verify", ""}, {"seed", "5"}});
+  EXPECT_EQ(written.write.ops, 64u);
+  ASSERT_EQ(g_engine.stored.size(), 64u);
+
+  g_engine.reset();
+  const RunResult clean = run({{"file-size", "256k"}, {"queue-depth", "4"}, {"verify-only", ""}, {"seed", "5"}});
+  EXPECT_EQ(clean.read.ops, 64u);
+  EXPECT_EQ(clean.verify_failures, 0u);
+  EXPECT_TRUE(clean.error_messages.empty()) << clean.error_messages.front();
+
+  g_engine.reset();
+  g_engine.stored[12288][100] ^= 0x01;
+  const RunResult damaged = run({{"file-size", "256k"}, {"queue-depth", "4"}, {"verify-only", ""}, {"seed", "5"},
+                                 {"continue-on-error", ""}});
+  g_engine.memory = false;
+  EXPECT_EQ(damaged.read.ops, 64u);
+  EXPECT_EQ(damaged.verify_failures, 1u);
+  ASSERT_EQ(damaged.error_messages.size(), 1u);
+  EXPECT_NE(damaged.error_messages[0].find("offset 12288"), std::string::npos) << damaged.error_messages[0];
+  expect_clean_engine(4);
 }
 
 }  // namespace
