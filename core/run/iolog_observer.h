@@ -32,6 +32,7 @@ class IoLogObserver final : public IoObserver {
   void window_started(uint64_t start_ns) override { start_ns_ = start_ns; }
   bool admits() const override { return true; }
   bool watches_issue() const override { return true; }
+  bool stalls() const override { return true; }
   bool admit(IoSlot& slot, bool wait) override {
     (void)wait;  // with nothing in flight a buffer is always free
     if (!recorder_.ready()) return false;

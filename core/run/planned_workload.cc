@@ -70,6 +70,13 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
     throw UsageError(fmt::format("--{}: engine {} does no IO; nothing to verify",
                                  spec.verify ? "verify" : "verify-only", desc.name));
   }
+  if (spec.lock_mode != LockMode::kNone && (desc.required_caps & (IOP_REQ_OPENS_BY_PATH | IOP_REQ_DISKLESS)) != 0) {
+    // The locks are OFD locks on the descriptors the host opens.
+    throw UsageError(fmt::format(
+        "--lock-mode {}: engine {} {}, so the host holds no descriptor to lock; accepted with this engine: "
+        "--lock-mode none", spec.lock_mode == LockMode::kRange ? "range" : "full", desc.name,
+        (desc.required_caps & IOP_REQ_DISKLESS) != 0 ? "does no file IO" : "opens the files itself"));
+  }
   require_capabilities(spec, desc.name, desc.caps, desc.caps);
   const bool metadata = spec.metadata.active();
   if (metadata) require_metadata_ops(spec.metadata, desc.name, desc.caps, "it declares");

@@ -27,9 +27,13 @@ VerifyObserver::VerifyObserver(const VerifyContext& context, uint32_t queue_dept
 }
 
 bool VerifyObserver::completed(IoSlot& slot, const IoCompletion& c) {
+  bool checked = false;
   if (slot.block != kNoBlock) {
     if (c.ok) {
-      if (slot.io.op == IOP_OP_READ) [[unlikely]] check_read(slot);
+      if (slot.io.op == IOP_OP_READ) {
+        check_read(slot);
+        checked = true;
+      }
       if (generations_ && slot.io.op == IOP_OP_WRITE) generations_->commit(slot.block, slot.generation);
     } else if (generations_ && slot.io.op == IOP_OP_WRITE) {
       // What the failed write left in the block is unknown.
@@ -38,7 +42,7 @@ bool VerifyObserver::completed(IoSlot& slot, const IoCompletion& c) {
     inflight_->erase(slot.block);
   }
   if (c.ok && recorder_ && slot.io.op != IOP_OP_READ) [[unlikely]] journal_completion(slot);
-  return false;
+  return checked;
 }
 
 void VerifyObserver::abandoned(const IoSlot& slot) {

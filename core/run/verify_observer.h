@@ -54,6 +54,8 @@ class VerifyObserver final : public IoObserver {
     return {inflight_.get(), generations_.get(), recorder_.get()};
   }
 
+  // True after checking a read's block (host time: the next submission
+  // reads the clock again).
   bool completed(IoSlot& slot, const IoCompletion& c) override;
   void abandoned(const IoSlot& slot) override;
   // With a journal: syncs the worker's files and records every completed

@@ -267,6 +267,7 @@ void Worker::add_observers() {
   for (size_t i = 0; i < observers_.size(); ++i) {
     if (observers_[i]->admits()) admitters_.push_back(i);
     if (observers_[i]->watches_issue()) issue_watchers_.push_back(observers_[i]);
+    if (observers_[i]->stalls()) stallers_.push_back(observers_[i]);
   }
 }
 
@@ -715,7 +716,7 @@ void Worker::submit_refused(int32_t accepted) const {
 
 bool Worker::take_host_stall() {
   bool stalled = false;
-  for (IoObserver* o : observers_) stalled |= o->take_stalled();
+  for (IoObserver* o : stallers_) stalled |= o->take_stalled();
   if (TraceCursor* replay = source_.replay()) stalled |= replay->take_stalled();
   return stalled;
 }
@@ -797,6 +798,9 @@ void Worker::record_failure(const IoSlot& slot, const iop_cqe& cqe) {
 
 void Worker::teardown() {
   observers_.clear();
+  admitters_.clear();
+  issue_watchers_.clear();
+  stallers_.clear();
   iolog_.reset();  // hands the last records to the writer
   engine_.reset();  // closes the engine's handles, then destroys the instance
   for (OpenRegion& r : regions_) {

@@ -257,6 +257,7 @@ class Worker final : public WorkerThread {
   // ones told of each IO the engine accepted: the loop calls only these.
   std::vector<size_t> admitters_;
   std::vector<IoObserver*> issue_watchers_;
+  std::vector<IoObserver*> stallers_;  // those that may report host time (take_stalled)
   // A slot prepared but held back by observers_[admitters_[parked_stage_]]
   // (a lock another holder has, a capture buffer still in flight), or -1.
   int64_t parked_ = -1;

@@ -63,10 +63,13 @@ TEST(ClockAndStartup, ResultsNameTheClockAndItsChecks) {
   sysfs >> kernel;
   EXPECT_EQ(c["kernel_clocksource"], kernel);
   if (c["source"] == "tsc") {
-    // One check per 100 ms boundary the coordinator saw (it may see two at
-    // once on a busy machine) and one at the end of the window.
+    // Checks happen at interval boundaries, never per IO: worker 0 checks
+    // at each of the 10 boundaries it crosses, the coordinator at a
+    // boundary it wakes after (at most once per boundary; it sleeps through
+    // most of them) and once at the window's end.  Under load both may
+    // check at the same boundary (13 seen with other work on both CPUs).
     EXPECT_GE(c["checks"].get<uint64_t>(), 2u) << c.dump();
-    EXPECT_LE(c["checks"].get<uint64_t>(), 12u) << c.dump();
+    EXPECT_LE(c["checks"].get<uint64_t>(), 21u) << c.dump();
     EXPECT_LE(std::llabs(c["last_drift_ns"].get<int64_t>()), c["max_drift_ns"].get<int64_t>());
   }
 }

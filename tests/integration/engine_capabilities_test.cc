@@ -84,6 +84,23 @@ TEST(EngineCapabilities, TrimOnAnEngineWithoutTrimIsRefusedBeforeAnyFileIsTouche
 
 // io_uring can fsync, but not on an iopoll ring: what its instance reports
 // for the job's options decides.
+// Range locks are OFD locks on the host's descriptors: an engine that does
+// no file IO (null) leaves none, and the job is refused rather than run
+// without the locks it asked for.
+TEST(EngineCapabilities, LockModeOnAnEngineWithoutHostDescriptorsIsRefused) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::string json = dir.file("out.json");
+  expect_refused_untouched({target, "--engine", "null", "--file-size", "1M", "--lock-mode", "range",
+                            "--total-ops", "8", "--json-output", json, "-q"},
+                           {target, json},
+                           "--lock-mode range: engine null does no file IO, so the host holds no descriptor to "
+                           "lock; accepted with this engine: --lock-mode none");
+  const RunOutcome r = run_iopulse({target, "--engine", "null", "--file-size", "1M", "--lock-mode", "none",
+                                    "--total-ops", "8", "--json-output", json, "-q"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST(EngineCapabilities, WhatTheInstanceReportsDecides) {
   ScratchDir dir;
   const std::string target = dir.file("t");

@@ -13,11 +13,14 @@
 // exactly the IOs the engine saw, and the loop with observers issues the
 // same IOs as the plain loop; verification checks the bytes the engine's
 // memory hands back.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -32,6 +35,7 @@
 #include "run/job_runner.h"
 #include "stats/run_result.h"
 #include "target/target_layout.h"
+#include "trace/iolog_reader.h"
 
 namespace iopulse {
 namespace {
@@ -52,9 +56,12 @@ struct ScriptedEngine {
   // instances) given the IO; default: success (len, or 0 for syncs).
   std::function<int64_t(uint64_t n, const iop_io& io)> result;
   uint32_t reap_at_most = UINT32_MAX;  // completions handed back per reap()
+  uint32_t accept_at_most = UINT32_MAX;  // IOs accepted per submit() call
   bool explains_errors = false;        // failed completions carry IOP_CQE_ERROR_TEXT
-  // A memory device: writes store their bytes by offset, reads copy them
-  // back (zeros where nothing was written).  Kept across reset().
+  // A memory device: writes store their bytes by offset (a write that
+  // fails too: the device took its bytes, then reported the error), reads
+  // copy them back (zeros where nothing was written).  Kept across reset();
+  // the fixture clears it before each test.
   bool memory = false;
   std::map<uint64_t, std::vector<unsigned char>> stored;
 
@@ -79,6 +86,7 @@ struct ScriptedEngine {
     std::lock_guard lock(mu);
     result = nullptr;
     reap_at_most = UINT32_MAX;
+    accept_at_most = UINT32_MAX;
     explains_errors = false;
     seen.clear();
     submit_batches.clear();
@@ -125,6 +133,7 @@ int32_t scripted_submit(iop_engine* e, iop_io* const* ios, uint32_t n, uint32_t 
   if (flags != 0) return -EINVAL;
   std::lock_guard lock(g_engine.mu);
   g_engine.submit_batches.push_back(n);
+  n = std::min(n, g_engine.accept_at_most);
   g_engine.calls.push_back({false, n, static_cast<uint32_t>(e->in_flight.size()), g_engine.seen.size()});
   for (uint32_t i = 0; i < n; ++i) {
     const iop_io& io = *ios[i];
@@ -193,10 +202,15 @@ const iop_engine_desc kScriptedDesc = [] {
 
 class WorkerLoop : public ::testing::Test {
  protected:
-  void SetUp() override { g_engine.reset(); }
+  void SetUp() override {
+    g_engine.reset();
+    g_engine.memory = false;
+    g_engine.stored.clear();
+  }
 
-  // Runs a job given as options (without "--") against the scripted engine.
-  RunResult run(const std::vector<std::pair<std::string, std::string>>& options) {
+  // Runs a job given as options (without "--") against the scripted engine;
+  // with `capture`, every IO is recorded there (--write-iolog).
+  RunResult run(const std::vector<std::pair<std::string, std::string>>& options, const std::string& capture = "") {
     JobSpecBuilder builder;
     builder.apply("target", "/scripted/target", "--target");
     builder.apply("engine", "scripted", "--engine");
@@ -208,7 +222,10 @@ class WorkerLoop : public ::testing::Test {
     binding.queue_depth = spec_.queue_depth;
     JobRunner runner(spec_, layout_, binding);
     RunResult result;
-    runner.run(result);
+    IoCaptureTarget target;
+    target.path = capture;
+    target.label = capture;
+    runner.run(result, {}, {}, target);
     return result;
   }
 
@@ -475,6 +492,77 @@ TEST_F(WorkerLoop, VerificationChecksTheBytesTheEngineHandsBackAndNamesTheDamage
   ASSERT_EQ(damaged.error_messages.size(), 1u);
   EXPECT_NE(damaged.error_messages[0].find("offset 12288"), std::string::npos) << damaged.error_messages[0];
   expect_clean_engine(4);
+}
+
+// A write that fails leaves its block unknown (the device may have written
+// any part of it): a read of the block afterwards accepts whatever complete
+// block it finds.  Here the device took the failed write's bytes, so a
+// worker still expecting the block's last successful generation would
+// report a failure.
+TEST_F(WorkerLoop, AFailedWriteLeavesItsBlockUnknownToVerification) {
+  g_engine.memory = true;
+  run({{"file-size", "256k"}, {"queue-depth", "4"}, {"write-percent", "100"}, {"verify", ""}, {"seed", "5"}});
+  g_engine.reset();  // the memory stays: every block holds a verified block
+  // The first write to a block this run already wrote fails.
+  int64_t failed = -1;
+  g_engine.result = [&failed](uint64_t n, const iop_io& io) -> int64_t {
+    if (failed < 0 && io.op == IOP_OP_WRITE) {
+      for (uint64_t i = 0; i < n; ++i) {
+        if (g_engine.seen[i].op == IOP_OP_WRITE && g_engine.seen[i].offset == io.offset) {
+          failed = static_cast<int64_t>(n);
+          return -EIO;
+        }
+      }
+    }
+    return io.op == IOP_OP_READ || io.op == IOP_OP_WRITE ? int64_t{io.len} : 0;
+  };
+  const RunResult r = run({{"file-size", "256k"}, {"queue-depth", "4"}, {"random", ""}, {"read-percent", "50"},
+                           {"total-ops", "2000"}, {"verify", ""}, {"seed", "5"}, {"continue-on-error", ""}});
+  ASSERT_GE(failed, 0);
+  EXPECT_EQ(r.write.errors, 1u);
+  // The block was read after the failure, before anything wrote it again.
+  const uint64_t offset = g_engine.seen[static_cast<size_t>(failed)].offset;
+  uint64_t reads_after = 0;
+  for (size_t i = static_cast<size_t>(failed) + 1; i < g_engine.seen.size(); ++i) {
+    if (g_engine.seen[i].offset != offset) continue;
+    if (g_engine.seen[i].op == IOP_OP_WRITE) break;
+    ++reads_after;
+  }
+  EXPECT_GT(reads_after, 0u);
+  EXPECT_EQ(r.verify_failures, 0u) << (r.error_messages.size() > 1 ? r.error_messages[1] : "");
+  EXPECT_GT(r.read.ops, 800u);
+  expect_clean_engine(4);
+}
+
+// The capture log (--write-iolog) holds exactly the IOs the engine was
+// given, in order, each with its completion, when the engine accepts fewer
+// IOs than offered and the run stops on time with IOs prepared but never
+// accepted (their reserved records are taken back).
+TEST_F(WorkerLoop, TheCaptureHoldsEveryIoTheEngineTookAndNoneItDidNot) {
+  g_engine.accept_at_most = 3;
+  char path[] = "/tmp/iopulse-worker-loop-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "8"}, {"random", ""}, {"read-percent", "70"},
+                           {"duration", "100ms"}},
+                          path);
+  std::vector<IoLogRecord> records;
+  {
+    IoLogReader reader(path);
+    IoLogRecord chunk[4096];
+    for (size_t n; (n = reader.read_raw(chunk, 4096)) > 0;) records.insert(records.end(), chunk, chunk + n);
+  }
+  std::remove(path);
+  ASSERT_GT(g_engine.seen.size(), 1000u);
+  ASSERT_EQ(records.size(), g_engine.seen.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].offset, g_engine.seen[i].offset) << "record " << i;
+    ASSERT_EQ(records[i].op, g_engine.seen[i].op) << "record " << i;
+    ASSERT_NE(records[i].latency_ns, kIoLogNoCompletion) << "record " << i;
+  }
+  EXPECT_EQ(r.read.ops + r.write.ops, records.size());
+  expect_clean_engine(8);
 }
 
 }  // namespace
