@@ -817,8 +817,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::vector<std::unique_ptr<JobRunner>> chained_runners;
   std::optional<PhaseCrew> crew;
   if (chained && prepared) {
-    // The coordinator of a job of one process reports each phase while the
-    // crew runs the next (with several ranks, after the crew's last phase).
+    // A coordinator that reports each phase while the crew runs the next
+    // (one process with the phases streamed, below) frees memory then.
     // Memory the allocator hands back to the kernel then (munmap, a
     // shrinking heap) is a TLB flush on every thread of the process, the
     // workers' included, inside their window: large blocks come from the
@@ -852,10 +852,16 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // coordinator sleeps meanwhile, so neither the ranks' merge (MPI
   // collectives, a few MB of histograms) nor the intervals' exchange nor
   // the results' copies run inside a later phase's window, where they
-  // would take a CPU the ranks' workers need.  Every phase the crews ran
-  // is reported, in order; one that did not end on its own (an interrupt,
-  // an error, a failed setup) kept the next one shut on every process.
-  const bool report_after = crew.has_value() && together;
+  // would take a CPU the ranks' workers need.  So does one process's
+  // coordinator when nothing streams the phases as they run (no live line,
+  // metrics endpoint, time series or fio log): its reporting (copies of
+  // histograms, memory calls, a wake-up on the other CPU) would fall in
+  // the next phase's window, which for a tree of a few directories is tens
+  // of microseconds.  Every phase the crews ran is reported, in order; one
+  // that did not end on its own (an interrupt, an error, a failed setup)
+  // kept the next one shut on every process.
+  const bool streamed = live || exporter || jsonl || csv || fio_logs;
+  const bool report_after = crew.has_value() && (together || !streamed);
   uint32_t phases_ran = 0;
   if (report_after) {
     crew->open(0);
