@@ -375,6 +375,20 @@ TEST(TextReportTest, ReadAndTotalSectionsWithFormattedValues) {
   expect_contains(text, "  cpu          user 1.25 s, system 0.50 s (87.5% of one core)\n");
 }
 
+// A window of a few microseconds (a metadata phase of six directories) is
+// far below the CPU time's resolution: no share of a core is computed from
+// it.
+TEST(TextReportTest, AWindowUnder100MsGetsNoShareOfACore) {
+  RunResult r = sample_result();
+  r.window_ns = 70'000;
+  r.resources.user_s = 0.001;
+  r.resources.system_s = 0.002;
+  const std::string text = summary(r);
+  expect_contains(text, "  cpu          user 0.00 s, system 0.00 s (the window is under 100 ms: too short for a share "
+                        "of a core)\n");
+  EXPECT_EQ(text.find("% of one core"), std::string::npos) << text;
+}
+
 TEST(TextReportTest, WriteWithOnlyErrorsIsShown) {
   RunResult r = sample_result();
   r.write.errors = 2;
