@@ -54,6 +54,24 @@ enum class OptionScope {
 // Why an option of `scope` is not accepted inside a phase ("" for kPhase).
 std::string_view scope_reason(OptionScope scope);
 
+// The part of a JobSpec (job/job_spec.h) that an option of `scope` sets: a
+// workload option sets only the WorkloadSpec, a files option only the
+// TargetSpec, the others only the RunSettings.  A unit test applies every
+// option and holds it to this, so a field is in the part its option's scope
+// says and the table is the one source of where a setting lives.
+enum class JobPart { kRun, kTarget, kWorkload };
+constexpr JobPart job_part(OptionScope scope) {
+  switch (scope) {
+    case OptionScope::kPhase: return JobPart::kWorkload;
+    case OptionScope::kFiles: return JobPart::kTarget;
+    case OptionScope::kEngine:
+    case OptionScope::kErrors:
+    case OptionScope::kOutputs:
+    case OptionScope::kJournal: return JobPart::kRun;
+  }
+  return JobPart::kRun;
+}
+
 // Kinds of job that refuse an option because something else of theirs says
 // it (bits of OptionRules::refused_by).
 enum OptionRefusal : uint8_t {

@@ -18,7 +18,7 @@ const char* to_string(FileDistribution d) {
   return "?";
 }
 
-ContentSpec JobSpec::content(uint64_t working_set_bytes) const {
+ContentSpec WorkloadSpec::content(uint64_t working_set_bytes) const {
   ContentSpec c;
   c.compress_percent = compress_percent;
   c.dedupe_percent = dedupe_percent;

@@ -1,186 +1,41 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // JobSpec: the validated description of one job, produced by the command
-// line (and later by job files) and consumed by the planner.  Every field has
-// already been checked when a JobSpec exists: sizes are non-zero, the read
-// and write shares sum to 100, the block size fits the file, and so on.
-// Nothing downstream parses user text again.
+// line (and by job files, one per workload) and consumed by the planner.
+// Every field has already been checked when a JobSpec exists: sizes are
+// non-zero, the read and write shares sum to 100, the block size fits the
+// file, and so on.  Nothing downstream parses user text again.
+//
+// A JobSpec is three parts, each the settings of the options of some scopes
+// of the option table (job/job_options.h, job_part()):
+//   RunSettings   the engine, error policy, outputs, intervals, metrics,
+//                 journal: they hold for the whole run
+//   TargetSpec    the target and how its files are prepared: planned once
+//   WorkloadSpec  what the workers do: what a phase may change
+// A job of phases (job/phased_job.h) keeps the first two once and a
+// WorkloadSpec per phase and group; PhasedJob::job() joins them into the
+// JobSpec of one workload.  The parts are bases so that a field is named
+// the same whichever part holds it (spec.block_size, spec.json_output).
+// See docs/design.md, "The job model".
 #ifndef IOPULSE_JOB_JOB_SPEC_H_
 #define IOPULSE_JOB_JOB_SPEC_H_
 
-#include <cstdint>
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "job/block_size_mix.h"
-#include "job/content_spec.h"
-#include "job/distribution_spec.h"
-#include "job/metadata_spec.h"
-#include "job/steady_state_spec.h"
+#include "job/run_settings.h"
+#include "job/target_spec.h"
+#include "job/workload_spec.h"
 
 namespace iopulse {
 
-// How the workers of a job share the target.
-enum class FileDistribution {
-  kShared,       // every worker addresses the whole target
-  kPartitioned,  // worker i addresses its own contiguous 1/n of the target
-  kPerWorker,    // worker i has its own file, "<target>.<i>"
-};
+struct JobSpec : RunSettings, TargetSpec, WorkloadSpec {
+  const RunSettings& run() const { return *this; }
+  RunSettings& run() { return *this; }
+  const TargetSpec& target() const { return *this; }
+  TargetSpec& target() { return *this; }
+  const WorkloadSpec& workload() const { return *this; }
+  WorkloadSpec& workload() { return *this; }
 
-const char* to_string(FileDistribution d);
-
-// Range locks held while an IO is in flight (--lock-mode), as open file
-// description (OFD) locks so the threads of one process really contend.
-enum class LockMode { kNone, kRange, kFull };
-
-// How a worker pauses between IOs (--think-mode).
-enum class ThinkMode { kSleep, kSpin };
-
-// What the write buffers contain.
-enum class BufferFill {
-  kRandom,   // incompressible pseudo-random bytes (the default)
-  kPattern,  // one repeated byte, --buffer-pattern
-};
-
-struct JobSpec {
-  // Target.
-  std::string target_path;                 // as given (positional argument)
-  uint64_t file_size = 0;                  // bytes addressed in each file; 0 = use the existing size
-  FileDistribution file_distribution = FileDistribution::kShared;
-  bool direct = false;                     // O_DIRECT
-
-  // File sets: TARGET is a directory holding many files.  One of:
-  uint32_t num_files = 0;                  // --num-files N: <target>/<prefix>.<i>
-  uint32_t total_files = 0;                // --total-files N in a tree of
-  uint32_t dir_depth = 1;                  //   --dir-depth levels of
-  uint32_t dir_width = 1;                  //   --dir-width directories each
-  std::string layout_manifest;             // --layout-manifest: "SIZE PATH" lines
-  std::string file_prefix = "file";        // file names: <prefix>.<index>
-  std::string export_layout_manifest;      // write the planned files as a manifest
-  bool allow_device_writes = false;        // writing to a block device is refused otherwise
-  bool allow_mounted_writes = false;       // ... and to one that is mounted or held, even with the above
-  bool preallocate = false;                // fallocate files before filling them
-  bool force_recreate = false;             // refill files even when their data fits the job
-
-  // Workload.
-  uint32_t block_size = 4096;              // offset unit: the smallest IO size of the job
-  BlockSizeMix read_sizes{4096};           // --block-size / --read-block-size
-  BlockSizeMix write_sizes{4096};          // --block-size / --write-block-size
-  uint32_t threads = 1;                    // workers
-  uint32_t queue_depth = 1;                // IOs in flight per worker
-  // At most this many IOs per submit() call; 0 = auto: 1 with direct (each
-  // IO reaches the device as soon as it is ready), else every ready IO.
-  uint32_t submit_batch = 0;
-  uint32_t read_percent = 100;             // share of reads
-  // Share of trims (--trim-percent): read_percent + trim_percent <= 100 and
-  // writes are the rest.  A trim discards a range drawn as a write's would
-  // be (offset and --write-block-size).
-  uint32_t trim_percent = 0;
-  // --trim-write: every trim is followed by a write of the range it
-  // discarded, issued once the trim completed (fio's rw=trimwrite).  Those
-  // writes are not drawn from the op mix and the budgets (--total-ops,
-  // --total-bytes) count the trims, not them.  Needs trim_percent > 0.
-  bool trim_write = false;
-  uint32_t write_percent() const { return 100 - read_percent - trim_percent; }
-  bool random = false;                     // random offsets (see distribution); sequential otherwise
-  DistributionParams distribution;         // --distribution and its parameters
-  uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
-  uint32_t fsync_every = 0;                // an fsync after every N writes (0 = never)
-  uint32_t fdatasync_every = 0;            // an fdatasync after every N writes
-  // IO priority (--io-priority): IOP_IOPRIO_VALUE(class, level), 0 = none;
-  // carried by io_priority_percent % of the reads and writes (a per-IO draw).
-  uint16_t io_priority = 0;
-  uint32_t io_priority_percent = 100;
-  uint32_t io_flags = 0;                   // --io-flags: IOP_IO_* (FUA and DSYNC on writes only)
-
-  // Think time: after every `think_every` IOs the worker pauses for
-  // think_time_ns plus think_adaptive_percent % of the last IO's latency.
-  uint64_t think_time_ns = 0;
-  uint32_t think_every = 1;
-  uint32_t think_adaptive_percent = 0;
-  ThinkMode think_mode = ThinkMode::kSleep;
-
-  // Rate limits on an open-loop schedule; for the whole job unless
-  // rate_per_worker.  0 = none.
-  uint64_t rate_iops = 0;
-  uint64_t rate_bw = 0;                    // bytes per second
-  bool rate_per_worker = false;
-
-  // Hints and placement.
-  int fadvise = -1;                        // POSIX_FADV_* given to each worker's region, -1 = none
-  std::string fadvise_name;
-  LockMode lock_mode = LockMode::kNone;
-  std::vector<uint32_t> cpu_cores;         // workers are pinned round-robin to these; empty = no pinning
-  std::vector<uint32_t> numa_zones;        // workers' memory is bound round-robin to these nodes
-
-  // Verification (verify/block_format.h).
-  bool verify = false;                     // written blocks carry headers; reads are checked
-  bool verify_only = false;                // read back and check an earlier --verify dataset
-  std::string verify_journal;              // --verify-journal FILE (verify/verify_journal.h); empty = none
-  BufferFill buffer_fill = BufferFill::kRandom;
-  uint8_t buffer_pattern = 0;              // the byte, when buffer_fill == kPattern
-
-  // Data content (workload/block_content.h): default unique and incompressible.
-  uint32_t compress_percent = 0;           // --compress-percent
-  uint32_t dedupe_percent = 0;             // --dedupe-percent
-  uint32_t dedupe_unit = 0;                // --dedupe-unit; 0 = the block size
-  uint32_t dedupe_working_set_percent = 1; // --dedupe-working-set
-  // The content settings for a job whose files hold `working_set_bytes`.
-  ContentSpec content(uint64_t working_set_bytes) const;
-
-  // Stop conditions; the first one met ends the job.  When none is given
-  // the job makes one pass over the working set (run_until_complete).
-  uint64_t duration_ns = 0;                // 0 = not set
-  SteadyStateSpec steady_state;            // --steady-state*: stop once steady
-  uint64_t total_bytes = 0;                // total over all workers; 0 = not set
-  uint64_t total_ops = 0;                  // total over all workers; 0 = not set
-  bool run_until_complete = false;         // every block of the working set exactly once
-  // How long after a stop (the end of the duration, a signal, an error)
-  // the host waits for the engine to hand back what is in flight before it
-  // gives up on it and reports the run as incomplete.
-  uint64_t stop_timeout_ns = 10'000'000'000;
-
-  // Capture and replay (docs/replay.md).
-  std::string write_iolog;                 // --write-iolog FILE: record every IO of the run; empty = none
-  std::string replay;                      // --replay FILE: IOs come from this trace; empty = none
-  double replay_speed = 1.0;               // --replay-speed: 1 as recorded, 2 twice as fast; 0 = as fast as possible
-  bool replay_spread = false;              // --replay-workers threads: the trace's IOs round-robin over --threads workers
-  bool replay_by_pid = false;              // --replay-workers pid: a blktrace capture's workers are its pids, not CPUs
-  std::string replay_redirect;             // --replay-redirect TARGET: every IO goes to this one target
-  uint64_t replay_scale = 1;               // --replay-scale N: offsets divided by N; 0 = fit to the target
-  uint64_t replay_align = 0;               // --replay-align SIZE: remapped offsets rounded down to it; 0 = none
-
-  // Metadata workloads (--md-phases): empty phases for a data job.
-  MetadataSpec metadata;
-
-  // Engine.
-  std::string engine = "sync";             // a name, or a path to a .so
-  std::vector<std::pair<std::string, std::string>> engine_options;  // (option, text) for `engine`
-  std::vector<std::string> plugin_dirs;    // --plugin-dir, in order
-
-  // Behaviour and output.
-  bool continue_on_error = false;
-  bool quiet = false;
-  std::string json_output;                 // empty = none
-  std::string job_name;                    // names the run in results and metrics; may be empty
-
-  // Measurement over time.
-  uint64_t stats_interval_ns = 1'000'000'000;
-  std::string timeseries_output;           // JSON Lines file, empty = none
-  std::string csv_output;                  // CSV file, empty = none
-  bool timeseries_per_worker = false;      // also one series per worker
-  // fio-format logs (report/fio_log_files.h): the prefix of each, empty = none.
-  std::string fio_bw_log, fio_iops_log, fio_lat_log;
-  bool fio_log_per_io = false;             // --log-per-io: a line per IO, else per stats interval
-  bool fio_log_offset = false;             // --log-offset: each line carries the IO's offset
-  bool fio_log_prio = false;               // --log-prio: the last column is the priority value
-  bool heatmap = false;
-  uint32_t heatmap_buckets = 100;
-  uint16_t prometheus_port = 0;            // 0 = no exporter
-  std::string prometheus_bind = "127.0.0.1";
-
-  // Field by field; the option table's unit test compares jobs with it.
+  // Part by part, field by field; the option table's unit test compares
+  // jobs with it.
   bool operator==(const JobSpec&) const = default;
 };
 

@@ -54,6 +54,9 @@ const std::map<std::string, OptionTexts>& option_companions() {
       {"fsync-every", {{"write-percent", "50"}}},
       {"fdatasync-every", {{"write-percent", "50"}}},
       {"io-flags", {{"write-percent", "50"}}},
+      {"log-per-io", {{"write-bw-log", "bw"}}},
+      {"log-offset", {{"write-bw-log", "bw"}}},
+      {"log-prio", {{"write-bw-log", "bw"}}},
   };
   return m;
 }
@@ -82,7 +85,9 @@ const std::map<std::string, std::string>& option_samples() {
       {"plugin-dir", "/plugins"}, {"write-iolog", "io.log"}, {"stats-interval", "2s"},
       {"heatmap-buckets", "10"}, {"job-name", "nightly"}, {"num-files", "2"}, {"total-files", "8"},
       {"dir-depth", "2"}, {"dir-width", "2"}, {"threads", "2"}, {"queue-depth", "2"}, {"fsync-every", "2"},
-      {"fdatasync-every", "2"},
+      {"fdatasync-every", "2"}, {"json-output", "out.json"}, {"timeseries-output", "ts.jsonl"},
+      {"csv-output", "ts.csv"}, {"write-bw-log", "bw"}, {"write-iops-log", "iops"}, {"write-lat-log", "lat"},
+      {"prometheus-port", "9100"}, {"prometheus-bind", "0.0.0.0"},
   };
   return m;
 }
@@ -146,6 +151,44 @@ TEST(JobOptionTable, EverySettingAnOptionChangesShowsInTheEcho) {
       ADD_FAILURE() << "--" << name << " " << value << ": " << e.what();
     }
   }
+}
+
+const char* part_name(JobPart part) {
+  switch (part) {
+    case JobPart::kRun: return "RunSettings";
+    case JobPart::kTarget: return "TargetSpec";
+    case JobPart::kWorkload: return "WorkloadSpec";
+  }
+  return "?";
+}
+
+// The option table is the one source of where a setting lives: an option
+// changes the part of the job its scope names (job_part()) and no other, so
+// a phase, which carries only a WorkloadSpec, holds every setting a phase
+// may change and none that is the run's.
+TEST(JobOptionTable, EveryOptionChangesOnlyThePartItsScopeNames) {
+  int checked = 0;
+  for (const JobOption& o : job_options()) {
+    const std::string name(o.name);
+    auto it = option_samples().find(name);
+    const std::string value = it != option_samples().end() ? it->second : std::string();  // a flag: given
+    try {
+      const JobSpec base = table_job(name, {});
+      const JobSpec changed = table_job(name, {{name, value}});
+      const JobPart own = job_part(o.rules.scope);
+      const bool differs[] = {!(base.run() == changed.run()), !(base.target() == changed.target()),
+                              !(base.workload() == changed.workload())};
+      for (const JobPart part : {JobPart::kRun, JobPart::kTarget, JobPart::kWorkload}) {
+        EXPECT_EQ(differs[static_cast<int>(part)], part == own)
+            << "--" << name << " " << value << (part == own ? " leaves its part " : " changes ")
+            << part_name(part) << "; its scope names " << part_name(own);
+      }
+      ++checked;
+    } catch (const UsageError& e) {
+      ADD_FAILURE() << "--" << name << " " << value << ": " << e.what();
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(job_options().size()));
 }
 
 }  // namespace

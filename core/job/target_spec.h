@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// TargetSpec: what the job does IO on and how those files are prepared, the
+// settings of the options of scope kFiles (job/job_options.h).  A job of
+// several phases has one TargetSpec: its files are planned and prepared
+// once, and a phase cannot change it (a job file refuses these options
+// inside [[phase]]).
+#ifndef IOPULSE_JOB_TARGET_SPEC_H_
+#define IOPULSE_JOB_TARGET_SPEC_H_
+
+#include <cstdint>
+#include <string>
+
+namespace iopulse {
+
+// How the workers of a job share the target.
+enum class FileDistribution {
+  kShared,       // every worker addresses the whole target
+  kPartitioned,  // worker i addresses its own contiguous 1/n of the target
+  kPerWorker,    // worker i has its own file, "<target>.<i>"
+};
+
+const char* to_string(FileDistribution d);
+
+struct TargetSpec {
+  std::string target_path;                 // as given (positional argument)
+  uint64_t file_size = 0;                  // bytes addressed in each file; 0 = use the existing size
+  FileDistribution file_distribution = FileDistribution::kShared;
+  bool allow_device_writes = false;        // writing to a block device is refused otherwise
+  bool allow_mounted_writes = false;       // ... and to one that is mounted or held, even with the above
+  bool preallocate = false;                // fallocate files before filling them
+  bool force_recreate = false;             // refill files even when their data fits the job
+
+  bool operator==(const TargetSpec&) const = default;
+};
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_JOB_TARGET_SPEC_H_
