@@ -182,29 +182,30 @@ uint16_t common_io_priority(const std::vector<PlannedPhase>& phases) {
 
 // A phase with several --md-phases becomes one phase per metadata phase,
 // each measured on its own ("<phase>.<md-phase>", or the md-phase's name).
-std::vector<PhaseSpec> split_metadata_phases(std::vector<PhaseSpec> specs) {
+PhasedJob split_metadata_phases(PhasedJob job) {
   std::vector<PhaseSpec> out;
   bool data = false, metadata = false;
-  for (PhaseSpec& s : specs) {
+  for (PhaseSpec& s : job.phases) {
     for (const auto& [name, g] : s.groups) {
       if (g.metadata.active()) throw UsageError("--md-phases: not available in groups; give it to a phase");
     }
-    const MetadataSpec& md = s.spec.metadata;
+    const MetadataSpec& md = s.workload.metadata;
     (md.active() ? metadata : data) = true;
     if (md.phases.size() <= 1) {
       out.push_back(std::move(s));
       continue;
     }
     for (MetaPhase p : md.phases) {
-      PhaseSpec one{s.name.empty() ? std::string(info(p).name) : s.name + "." + info(p).name, s.spec, {}};
-      one.spec.metadata.phases = {p};
+      PhaseSpec one{s.name.empty() ? std::string(info(p).name) : s.name + "." + info(p).name, s.workload, {}};
+      one.workload.metadata.phases = {p};
       out.push_back(std::move(one));
     }
   }
   if (data && metadata) {
     throw UsageError("--md-phases: a job runs metadata phases or data phases, not both; use two jobs");
   }
-  return out;
+  job.phases = std::move(out);
+  return job;
 }
 
 // Before anything is touched: every metadata phase finds the tree it needs
@@ -250,10 +251,11 @@ void check_metadata_phases(const std::vector<PlannedPhase>& phases, uint32_t ran
   }
 }
 
-// Every phase's job specs, checked against the engine; no target looked at yet.
-std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& registry, const JobFile* file,
-                                   const EngineLibrary& lib) {
-  std::vector<PhaseSpec> specs;
+// The job and every phase's workloads, checked against the engine; no target
+// looked at yet.
+PhasedJob phased_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file,
+                     const EngineLibrary& lib) {
+  PhasedJob job;
   if (file != nullptr) {
     check_engine_options(*file, [&registry](const std::string& engine, const std::string& option,
                                             const std::string& text) {
@@ -264,39 +266,40 @@ std::vector<PhaseSpec> phase_specs(const CommandLine& cl, EngineRegistry& regist
       }
       EngineOptionValues::parse(*owner, {{option, text}});
     });
-    specs = build_phase_specs(*file, lib.desc().name,
-                              [&](JobSpecBuilder& b) { cl.apply_to(b, registry, lib.desc().name); });
+    job = build_phased_job(*file, lib.desc().name,
+                           [&](JobSpecBuilder& b) { cl.apply_to(b, registry, lib.desc().name); });
   } else {
-    specs.push_back({"", cl.to_job_spec(registry), {}});
+    job = PhasedJob::of(cl.to_job_spec(registry));
   }
-  return split_metadata_phases(std::move(specs));
+  return split_metadata_phases(std::move(job));
 }
 
-// Calls f(spec) for every workload of every phase, always in the same order.
+// Calls f(workload) for every workload of every phase, always in the same
+// order.
 template <class F>
-void for_each_workload_spec(std::vector<PhaseSpec>& specs, F&& f) {
-  for (PhaseSpec& s : specs) {
+void for_each_workload(PhasedJob& job, F&& f) {
+  for (PhaseSpec& s : job.phases) {
     if (s.groups.empty()) {
-      f(s.spec);
+      f(s.workload);
     } else {
-      for (auto& [name, spec] : s.groups) f(spec);
+      for (auto& [name, workload] : s.groups) f(workload);
     }
   }
 }
 
 // Every phase of the job, planned and validated before any file is touched.
 // scopes[i]: the processes sharing the i-th workload's target.
-std::vector<PlannedPhase> plan_phases(std::vector<PhaseSpec> specs, const EngineLibrary& lib,
+std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary& lib,
                                       const std::vector<LayoutScope>& scopes) {
   std::vector<PlannedPhase> phases;
   size_t next = 0;
-  for (PhaseSpec& s : specs) {
+  for (const PhaseSpec& s : job.phases) {
     PlannedPhase phase{s.name, {}};
     if (s.groups.empty()) {
-      phase.workloads.push_back(PlannedWorkload::plan("", std::move(s.spec), lib, scopes[next++]));
+      phase.workloads.push_back(PlannedWorkload::plan("", job.job(s.workload), lib, scopes[next++]));
     } else {
-      for (auto& [name, spec] : s.groups) {
-        phase.workloads.push_back(PlannedWorkload::plan(name, std::move(spec), lib, scopes[next++]));
+      for (const auto& [name, workload] : s.groups) {
+        phase.workloads.push_back(PlannedWorkload::plan(name, job.job(workload), lib, scopes[next++]));
       }
     }
     phases.push_back(std::move(phase));
@@ -307,11 +310,11 @@ std::vector<PlannedPhase> plan_phases(std::vector<PhaseSpec> specs, const Engine
 // The effective job without what may differ between ranks: the per_host
 // options of the option table, and engine options (such as a per-host
 // sqpoll CPU; the engines' identity is checked on its own).
-nlohmann::json job_identity_config(const std::vector<PhaseSpec>& specs) {
+nlohmann::json job_identity_config(const PhasedJob& job) {
   nlohmann::json all = nlohmann::json::array();
-  for (const PhaseSpec& s : specs) {
-    nlohmann::json phase = {{"name", s.name}, {"spec", job_identity(s.spec)}};
-    for (const auto& [name, spec] : s.groups) phase["groups"][name] = job_identity(spec);
+  for (const PhaseSpec& s : job.phases) {
+    nlohmann::json phase = {{"name", s.name}, {"spec", job_identity(job.job(s.workload))}};
+    for (const auto& [name, workload] : s.groups) phase["groups"][name] = job_identity(job.job(workload));
     all.push_back(std::move(phase));
   }
   for (nlohmann::json& phase : all) {
@@ -347,14 +350,14 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   }
 }
 
-FioLogSettings fio_log_settings(const JobSpec& spec) {
+FioLogSettings fio_log_settings(const RunSettings& spec) {
   return {spec.fio_bw_log, spec.fio_iops_log, spec.fio_lat_log, spec.fio_log_per_io, spec.fio_log_offset,
           spec.fio_log_prio};
 }
 
 // The directory of the first fio-format log asked for: where per-IO
 // captures go (the logs take more room than they do).
-std::string fio_log_dir(const JobSpec& spec) {
+std::string fio_log_dir(const RunSettings& spec) {
   for (const std::string* prefix : {&spec.fio_bw_log, &spec.fio_iops_log, &spec.fio_lat_log}) {
     if (!prefix->empty()) return std::filesystem::path(*prefix).parent_path().string();
   }
@@ -372,8 +375,8 @@ uint32_t workers_of(const std::vector<PlannedPhase>& phases) {
 
 // Checks every output of the job against each other and against every
 // file the job reads or works on.  Throws UsageError.
-OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandLine& cl) {
-  const JobSpec& spec = phases.front().first().spec;
+OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSettings& run, const CommandLine& cl) {
+  const JobSpec& spec = phases.front().first().spec;  // the first workload's trace, manifest, IO log
   if (!spec.write_iolog.empty() && phases.size() > 1) {
     throw UsageError(fmt::format("--write-iolog '{}': records one phase; this job has {} phases", spec.write_iolog,
                                  phases.size()));
@@ -382,7 +385,7 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
   inputs.push_back({"the target", spec.target_path});
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
-  if (!spec.verify_journal.empty()) inputs.push_back({"the verify journal", spec.verify_journal});
+  if (!run.verify_journal.empty()) inputs.push_back({"the verify journal", run.verify_journal});
   if (!spec.replay.empty()) {
     inputs.push_back({"the replayed trace", spec.replay});
     // A blktrace capture by its base name is its per-CPU files.
@@ -395,12 +398,12 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const CommandL
       for (const PlannedFile& f : w->layout.files) inputs.push_back({"a file of the job", f.path});
     }
   }
-  std::vector<RequestedOutput> outputs = {{"--json-output", spec.json_output},
-                                          {"--timeseries-output", spec.timeseries_output},
-                                          {"--csv-output", spec.csv_output},
+  std::vector<RequestedOutput> outputs = {{"--json-output", run.json_output},
+                                          {"--timeseries-output", run.timeseries_output},
+                                          {"--csv-output", run.csv_output},
                                           {"--export-layout-manifest", spec.export_layout_manifest},
                                           {"--write-iolog", spec.write_iolog}};
-  const FioLogSettings logs = fio_log_settings(spec);
+  const FioLogSettings logs = fio_log_settings(run);
   for (const std::string& path : FioLogFiles::paths({logs.bw, "", ""}, workers_of(phases))) {
     outputs.push_back({"--write-bw-log", path});
   }
@@ -418,11 +421,12 @@ bool writes_verified(const JobSpec& s) { return s.verify && s.read_percent < 100
 
 // --verify-journal: loads and checks the journal against the job's dataset
 // (nothing is created or changed here).  Throws UsageError.
-std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhase>& phases, bool together) {
+std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhase>& phases, const RunSettings& run,
+                                                   bool together) {
   const PlannedWorkload& first = phases.front().first();
   const JobSpec& spec = first.spec;
-  if (spec.verify_journal.empty()) return nullptr;
-  const std::string& path = spec.verify_journal;
+  if (run.verify_journal.empty()) return nullptr;
+  const std::string& path = run.verify_journal;
   if (together) {
     throw UsageError(fmt::format("--verify-journal: '{}': not available when several ranks run the job (a journal "
                                  "is one process's record of its writes; ranks do not merge theirs); accepted: one "
@@ -462,7 +466,7 @@ std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhas
   }
   auto journal = VerifyJournal::load(path, identity, writes ? VerifyJournal::Access::kWrite
                                                             : VerifyJournal::Access::kRead);
-  if (journal->existed() && writes && spec.force_recreate) {
+  if (journal->existed() && writes && first.spec.force_recreate) {
     throw UsageError(fmt::format("--verify-journal: '{}' records the dataset --force-recreate would rewrite; "
                                  "accepted: remove the journal to start a new dataset", path));
   }
@@ -480,14 +484,14 @@ std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhas
 }
 
 // How the files must be prepared so every phase finds what it needs.
-PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
+PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases, const TargetSpec& target) {
   const JobSpec& first = phases.front().first().spec;
   PreparationOptions o;
   o.parallelism = first.threads;
   o.seed = first.seed;
   o.block_size = first.block_size;
-  o.preallocate = first.preallocate;
-  o.force_recreate = first.force_recreate;
+  o.preallocate = target.preallocate;
+  o.force_recreate = target.force_recreate;
   uint64_t data_bytes = 0;
   for (const PlannedFile& f : phases.front().first().layout.files) data_bytes += f.size;
   o.content = first.content(data_bytes);
@@ -512,13 +516,13 @@ PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases) {
 // What stops each phase, for the live view's percent and ETA: the budgets
 // of its workers, summed over every process of the job (rank 0 shows the
 // whole job's progress).  A collective when several processes run the job.
-std::vector<RunGoal> run_goals(const std::vector<PlannedPhase>& phases, ProcessGroup& group) {
+std::vector<RunGoal> run_goals(const std::vector<PlannedPhase>& phases, const RunSettings& run, ProcessGroup& group) {
   std::vector<RunGoal> goals;
   std::string mine;
   for (const PlannedPhase& p : phases) {
     RunGoal g;
     g.duration_ns = p.first().spec.duration_ns;
-    g.stats_interval_ns = p.first().spec.stats_interval_ns;
+    g.stats_interval_ns = run.stats_interval_ns;
     for (const auto& w : p.workloads) {
       for (const WorkerAssignment& a : w->layout.workers) {
         g.ops += a.op_limit;
@@ -548,10 +552,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
             ProcessGroup& group) {
   const bool together = group.size() > 1;
   const EngineLibrary* lib_ptr = nullptr;
-  std::vector<PhaseSpec> specs;
+  PhasedJob job;
   agree_on(group, [&] {
     lib_ptr = &registry.require(engine);
-    specs = phase_specs(cl, registry, file, *lib_ptr);
+    job = phased_job(cl, registry, file, *lib_ptr);
   });
   const EngineLibrary& lib = *lib_ptr;
   const iop_engine_desc& desc = lib.desc();
@@ -564,61 +568,67 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     hosts = check_same_job(group, {fmt::format("iopulse {}, engine {} {} (ABI {}.{})", IOPULSE_VERSION, desc.name,
                                                desc.version != nullptr ? desc.version : "", desc.abi_major,
                                                desc.abi_minor),
-                                   job_identity_config(specs)});
+                                   job_identity_config(job)});
   }
   if (together) {
     // What a multi-rank run does not merge yet is refused, not reported for
     // rank 0 alone.
     agree_on(group, [&] {
-      for_each_workload_spec(specs, [](JobSpec& s) {
-        if (s.heatmap) throw UsageError("--heatmap: not available when several ranks run the job; run it on one rank");
+      const RunSettings& run = job.run;
+      if (run.heatmap) throw UsageError("--heatmap: not available when several ranks run the job; run it on one rank");
+      if (run.timeseries_per_worker) {
+        throw UsageError("--timeseries-per-worker: not available when several ranks run the job; the result "
+                         "has per-rank totals (cluster.per_rank)");
+      }
+      for (const auto& [option, prefix] : {std::pair{"--write-bw-log", run.fio_bw_log},
+                                           std::pair{"--write-iops-log", run.fio_iops_log},
+                                           std::pair{"--write-lat-log", run.fio_lat_log}}) {
+        if (!prefix.empty()) {
+          throw UsageError(fmt::format("{}: not available when several ranks run the job (the logs are per "
+                                       "worker); use --csv-output for the job's time series", option));
+        }
+      }
+      for_each_workload(job, [](const WorkloadSpec& s) {
         if (!s.write_iolog.empty() || !s.replay.empty()) {
           throw UsageError(fmt::format("--{}: not available when several ranks run the job; run it on one rank",
                                        s.replay.empty() ? "write-iolog" : "replay"));
         }
-        if (s.timeseries_per_worker) {
-          throw UsageError("--timeseries-per-worker: not available when several ranks run the job; the result "
-                           "has per-rank totals (cluster.per_rank)");
-        }
         if (s.steady_state.active()) {
           throw UsageError("--steady-state: not available when several ranks run the job yet; run it on one rank");
-        }
-        for (const auto& [option, prefix] : {std::pair{"--write-bw-log", s.fio_bw_log},
-                                             std::pair{"--write-iops-log", s.fio_iops_log},
-                                             std::pair{"--write-lat-log", s.fio_lat_log}}) {
-          if (!prefix.empty()) {
-            throw UsageError(fmt::format("{}: not available when several ranks run the job (the logs are per "
-                                         "worker); use --csv-output for the job's time series", option));
-          }
         }
       });
     });
   }
-  const std::string target_template = specs.front().spec.target_path;
+  const std::string target_template = job.target.target_path;
+  job.target.target_path = expand_target_template(job.target.target_path, group.rank(), group.host());
+  if (group.rank() != 0) {
+    job.run.quiet = true;
+    job.run.json_output.clear();
+    job.run.timeseries_output.clear();
+    job.run.csv_output.clear();
+    job.run.prometheus_port = 0;
+  }
   std::vector<LayoutScope> scopes;
-  for_each_workload_spec(specs, [&](JobSpec& s) {
-    s.target_path = expand_target_template(s.target_path, group.rank(), group.host());
-    if (group.rank() != 0) {
-      s.quiet = true;
-      s.json_output.clear();
-      s.timeseries_output.clear();
-      s.csv_output.clear();
-      s.prometheus_port = 0;
-      s.export_layout_manifest.clear();
+  for_each_workload(job, [&](WorkloadSpec& w) {
+    if (!w.replay_redirect.empty()) {
+      w.replay_redirect = expand_target_template(w.replay_redirect, group.rank(), group.host());
     }
-    scopes.push_back(together ? target_scope(group, s.target_path) : LayoutScope{});
+    if (group.rank() != 0) w.export_layout_manifest.clear();
+    scopes.push_back(together ? target_scope(group, job.job(w).target_path) : LayoutScope{});
   });
+  // What holds for the whole run, whatever the phase.
+  const RunSettings& run = job.run;
   std::vector<PlannedPhase> phases;
   OutputPlan outputs;
   std::unique_ptr<VerifyJournal> journal;
   agree_on(group, [&] {
-    phases = plan_phases(std::move(specs), lib, scopes);
+    phases = plan_phases(job, lib, scopes);
     check_metadata_phases(phases, group.rank(), group.size());
     calibrate_monotonic_clock();
     // Every output is checked before anything is prepared, so no run's
     // results are lost to a bad output path found at the end.
-    outputs = check_outputs(phases, cl);
-    journal = open_verify_journal(phases, together);
+    outputs = check_outputs(phases, run, cl);
+    journal = open_verify_journal(phases, run, together);
     if (outputs.uses_stdout() && cl.output_format() != CommandLine::OutputFormat::kText) {
       throw UsageError("--output-format: fio's JSON goes to standard output, and so would an output given as '-'; "
                        "accepted: a file name for the other output");
@@ -637,14 +647,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // With results on standard output (--json-output -), the summary goes to
   // standard error so the results can be piped.
   std::ostream& summary_out = outputs.uses_stdout() ? std::cerr : std::cout;
-  // Run-wide settings (files, outputs, metrics) are the same in every phase.
-  const JobSpec& spec = first.spec;
+  // The files are planned once for every phase (run-wide settings are `run`).
   const TargetLayout& layout = first.layout;
   const bool diskless = lib.diskless();
   std::unique_ptr<PrometheusExporter> exporter;
   RunResult result;
-  const PreparationOptions prep_options = preparation_for(phases);
-  const bool prepares = !diskless && !spec.verify_only && !spec.metadata.active();
+  const PreparationOptions prep_options = preparation_for(phases, job.target);
+  const bool prepares = !diskless && !first.spec.verify_only && !first.spec.metadata.active();
   agree_on(group, [&] {
   // Every worker holds a descriptor per file of its set.
   size_t descriptors = 64;
@@ -657,7 +666,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     setrlimit(RLIMIT_NOFILE, &files);
     // A metadata job holds no file open between its ops: a descriptor that
     // is missing when an op opens one is that op's error (EMFILE).
-    if (files.rlim_cur < descriptors && !spec.metadata.active()) {
+    if (files.rlim_cur < descriptors && !first.spec.metadata.active()) {
       throw UsageError(fmt::format("the job needs about {} open files and the limit is {} (ulimit -n)", descriptors,
                                    files.rlim_cur));
     }
@@ -668,8 +677,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
 
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.
-  if (spec.prometheus_port != 0) {
-    exporter = std::make_unique<PrometheusExporter>(spec.prometheus_bind, spec.prometheus_port);
+  if (run.prometheus_port != 0) {
+    exporter = std::make_unique<PrometheusExporter>(run.prometheus_bind, run.prometheus_port);
     try {
       exporter->start();
     } catch (const std::exception& e) {
@@ -699,27 +708,27 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // failed or interrupted preparation included) leaves valid ones.
   std::unique_ptr<TimeSeriesJsonLines> jsonl;
   std::unique_ptr<TimeSeriesCsv> csv;
-  if (!spec.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(spec.timeseries_output);
-  if (!spec.csv_output.empty()) {
+  if (!run.timeseries_output.empty()) jsonl = std::make_unique<TimeSeriesJsonLines>(run.timeseries_output);
+  if (!run.csv_output.empty()) {
     TimeSeriesCsv::Extra extra;
-    extra.metadata = spec.metadata.active();
+    extra.metadata = first.spec.metadata.active();
     for (const PlannedPhase& p : phases) {
       for (const auto& w : p.workloads) extra.priority = extra.priority || w->spec.io_priority != 0;
     }
-    csv = std::make_unique<TimeSeriesCsv>(spec.csv_output, extra);
+    csv = std::make_unique<TimeSeriesCsv>(run.csv_output, extra);
   }
   std::unique_ptr<FioLogFiles> fio_logs;
   std::unique_ptr<PerIoLogCapture> per_io_logs;  // --log-per-io: the logs are made from each phase's capture
-  if (fio_log_settings(spec).any()) {
-    fio_logs = std::make_unique<FioLogFiles>(fio_log_settings(spec), workers_of(phases));
-    if (spec.fio_log_per_io) per_io_logs = std::make_unique<PerIoLogCapture>(*fio_logs, spec.write_iolog, fio_log_dir(spec));
+  if (fio_log_settings(run).any()) {
+    fio_logs = std::make_unique<FioLogFiles>(fio_log_settings(run), workers_of(phases));
+    if (run.fio_log_per_io) per_io_logs = std::make_unique<PerIoLogCapture>(*fio_logs, first.spec.write_iolog, fio_log_dir(run));
   }
   uint32_t phase_first_worker = 0;  // the number of the phase's first worker in the fio-format logs
   // Where a phase records every IO: the per-IO logs' capture, or the
   // --write-iolog file, or nowhere.
   const auto capture_target = [&]() -> IoCaptureTarget {
     if (per_io_logs) return per_io_logs->begin_phase();
-    return {spec.write_iolog, -1, ""};
+    return {first.spec.write_iolog, -1, ""};
   };
   // After a phase: its per-IO logs.  A failure fails the run like an IO
   // error; not after a worker was abandoned (its capture is unfinished).
@@ -739,7 +748,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   bool prepared = true;
   agree_on(group, [&] {
   if (prepares) {
-    auto bar = PreparationProgress::for_stderr(spec.quiet);
+    auto bar = PreparationProgress::for_stderr(run.quiet);
     const PreparationSummary prep = DatasetPreparer(prep_options)
                                         .prepare(
                                             layout,
@@ -765,21 +774,21 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       result.stop_reason = StopReason::kInterrupted;
       result.interrupted = true;
       prepared = false;
-    } else if (prep.bytes_written > 0 && !spec.quiet) {
+    } else if (prep.bytes_written > 0 && !run.quiet) {
       spdlog::info("prepared {} file(s): wrote {} bytes in {:.2f} s (not part of the measurement)",
                    layout.files.size(), prep.bytes_written, secs);
     }
   }
   });
 
-  auto live = LiveLine::for_stderr(spec.quiet);
-  const std::vector<RunGoal> goals = run_goals(phases, group);
+  auto live = LiveLine::for_stderr(run.quiet);
+  const std::vector<RunGoal> goals = run_goals(phases, run, group);
   MetricsSnapshot::Info info;
   info.iopulse_version = IOPULSE_VERSION;
   info.engine = desc.name;
   info.engine_version = desc.version != nullptr ? desc.version : "";
   info.engine_abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
-  info.job_name = spec.job_name;
+  info.job_name = run.job_name;
   const uint16_t exported_priority = common_io_priority(phases);
   if (exporter) {
     // The run is described from the first scrape on.
@@ -800,11 +809,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // MPI_THREAD_MULTIPLE) each phase waits for every process to finish the
   // previous one through the coordinators, with new worker threads.
   bool chained = several && phases.size() > 1 && (!together || group.rank_gate() != nullptr) && !per_io_logs &&
-                 spec.write_iolog.empty() && spec.metadata.active();
+                 first.spec.write_iolog.empty() && first.spec.metadata.active();
   for (const PlannedPhase& p : phases) {
     uint32_t threads = 0;
     for (const auto& w : p.workloads) threads += w->spec.threads;
-    chained = chained && threads == spec.threads && p.workloads.size() == 1;
+    chained = chained && threads == first.spec.threads && p.workloads.size() == 1;
   }
   if (together) {
     // Every rank runs the phases the same way, or they would wait for each
@@ -825,7 +834,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     // heap and freed memory stays there for the rest of the job.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    crew.emplace(spec.threads, together ? group.rank_gate() : nullptr);
+    crew.emplace(first.spec.threads, together ? group.rank_gate() : nullptr);
     for (size_t i = 0; i < phases.size(); ++i) {
       std::vector<WorkerGroup> groups;
       for (const auto& w : phases[i].workloads) {
@@ -833,9 +842,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       }
       JobPlacement placement;
       if (together) {
-        chained_peers.push_back(std::make_unique<ClusterRun>(group, static_cast<uint32_t>(i), hosts, spec.threads,
+        chained_peers.push_back(std::make_unique<ClusterRun>(group, static_cast<uint32_t>(i), hosts, first.spec.threads,
                                                              phases[i].first().spec.target_path));
-        placement = {chained_peers.back().get(), group.rank() * spec.threads, group.size()};
+        placement = {chained_peers.back().get(), group.rank() * first.spec.threads, group.size()};
       }
       chained_runners.push_back(std::make_unique<JobRunner>(std::move(groups), placement));
       chained_runners.back()->stage(*crew);
@@ -1012,7 +1021,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     IntervalSummary end;
     end.end_ns = result.window_ns;
     exporter->publish(
-        metrics_snapshot(info, none, end, totals, spec.stats_interval_ns, result.window_ns, false, exported_priority));
+        metrics_snapshot(info, none, end, totals, run.stats_interval_ns, result.window_ns, false, exported_priority));
   }
   if (journal) {
     result.verify_journal = journal->path();
@@ -1025,7 +1034,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        : FioJsonFlavour::kJsonPlus;
     std::cout << fio_json_document(result, flavour, file != nullptr && file->group_reporting).dump(2) << "\n";
     std::cout.flush();
-    if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
+    if (!run.json_output.empty()) write_json_file(run.json_output, result);
   } else if (group.rank() == 0) {
     for (const RunResult& p : result.phases) {
       summary_out << "== phase " << p.phase << " ==\n";
@@ -1035,13 +1044,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     if (!result.phases.empty()) summary_out << "== all " << result.phases.size() << " phases ==\n";
     write_text_summary(summary_out, result);
     summary_out.flush();
-    if (!spec.json_output.empty()) write_json_file(spec.json_output, result);
+    if (!run.json_output.empty()) write_json_file(run.json_output, result);
   }
   if (exporter && !result.interrupted) {
     // The endpoint closes when the process exits: first let a scraper read
     // the final numbers (the last interval included), waiting at most two
     // stats intervals (1 s at least) for one.
-    exporter->wait_for_scrape(std::chrono::nanoseconds(std::max<uint64_t>(2 * spec.stats_interval_ns, 1'000'000'000)));
+    exporter->wait_for_scrape(std::chrono::nanoseconds(std::max<uint64_t>(2 * run.stats_interval_ns, 1'000'000'000)));
   }
 
   if (result.interrupted) {
@@ -1058,7 +1067,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       result.meta.meta_total().errors;
   if (result.stop_reason == StopReason::kPreparationError) return 1;  // already reported
   if (stop_reason_is_failure(result.stop_reason) || result.verify_failures > 0 ||
-      (io_errors > 0 && !spec.continue_on_error)) {
+      (io_errors > 0 && !run.continue_on_error)) {
     for (const std::string& m : result.error_messages) spdlog::error("{}", m);
     return 1;
   }

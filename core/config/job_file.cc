@@ -433,15 +433,15 @@ JobFile load_job_file(const std::string& path) {
   return parse_job_file(text.str(), path);
 }
 
-std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string& engine,
-                                         const std::function<void(JobSpecBuilder&)>& apply_command_line) {
+PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
+                           const std::function<void(JobSpecBuilder&)>& apply_command_line) {
   // What the command line sets, to take it out of the file's layers.
   JobSpecBuilder command_line;
   apply_command_line(command_line);
   std::vector<std::string> command_line_engine_options;
   for (const auto& [option, text] : command_line.spec().engine_options) command_line_engine_options.push_back(option);
 
-  std::vector<PhaseSpec> specs;
+  PhasedJob job;
   std::vector<std::string> thread_labels;
   for (const JobFilePhase& phase : file.phases) {
     JobSpecBuilder builder;
@@ -449,7 +449,14 @@ std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string&
     apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options);
     apply_command_line(builder);
     try {
-      specs.push_back({phase.name, builder.build(), {}});
+      const JobSpec spec = builder.build();
+      // Options of the run and of the target are not accepted inside a
+      // phase: every phase has the first one's.
+      if (job.phases.empty()) {
+        job.run = spec.run();
+        job.target = spec.target();
+      }
+      job.phases.push_back({phase.name, spec.workload(), {}});
     } catch (const UsageError& e) {
       // A combination may come from settings the phase inherits: say which
       // phase it is.
@@ -466,26 +473,28 @@ std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string&
       apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options);
       apply_command_line(g);
       try {
-        specs.back().groups.emplace_back(group.name, g.build());
+        job.phases.back().groups.emplace_back(group.name, g.build().workload());
       } catch (const UsageError& e) {
         throw UsageError(fmt::format("{}: {}", group.label, e.what()));
       }
     }
-    if (!specs.back().groups.empty()) specs.back().spec = specs.back().groups.front().second;
+    if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
   }
 
   // One file per worker: the files are planned once, so the workers are too.
-  for (size_t i = 1; i < specs.size(); ++i) {
-    const JobSpec& first = specs.front().spec;
-    const JobSpec& spec = specs[i].spec;
-    if (spec.file_distribution != FileDistribution::kPerWorker || spec.threads == first.threads) continue;
-    const std::string& label = thread_labels[i].rfind("--", 0) == 0 ? thread_labels.front() : thread_labels[i];
-    throw UsageError(fmt::format(
-        "{}: {} in phase '{}' but {} in phase '{}'; accepted: the same number of threads in every phase "
-        "with file-distribution per-worker (one file per worker)",
-        label, spec.threads, specs[i].name, first.threads, specs.front().name));
+  if (job.target.file_distribution == FileDistribution::kPerWorker) {
+    const PhaseSpec& first = job.phases.front();
+    for (size_t i = 1; i < job.phases.size(); ++i) {
+      const PhaseSpec& phase = job.phases[i];
+      if (phase.workload.threads == first.workload.threads) continue;
+      const std::string& label = thread_labels[i].rfind("--", 0) == 0 ? thread_labels.front() : thread_labels[i];
+      throw UsageError(fmt::format(
+          "{}: {} in phase '{}' but {} in phase '{}'; accepted: the same number of threads in every phase "
+          "with file-distribution per-worker (one file per worker)",
+          label, phase.workload.threads, phase.name, first.workload.threads, first.name));
+    }
   }
-  return specs;
+  return job;
 }
 
 void check_engine_options(

@@ -26,7 +26,7 @@
 // Precedence, lowest first: global settings, the phase's settings, the
 // command line.  A later layer replaces a setting of an earlier one; setting
 // one of a group replaces the whole group (the stop condition, the read/write
-// mix, ...; see build_phase_specs).  A file without [[phase]] is one phase
+// mix, ...; see build_phased_job).  A file without [[phase]] is one phase
 // made of the global settings.
 //
 // Keys are the command-line option names without "--"; "block_size" is read
@@ -43,7 +43,7 @@
 #include <string_view>
 #include <vector>
 
-#include "job/job_spec.h"
+#include "job/phased_job.h"
 
 namespace iopulse {
 
@@ -106,19 +106,14 @@ JobFile load_job_file(const std::string& path);
 // The same for TOML text already in memory; `path` is used in messages.
 JobFile parse_job_file(std::string_view toml_text, const std::string& path);
 
-// A phase ready to run.
-struct PhaseSpec {
-  std::string name;
-  JobSpec spec;                        // the phase's workload (its first group's when it has groups)
-  // Concurrent groups (name, workload), each with its own threads; empty
-  // when the phase is one group.
-  std::vector<std::pair<std::string, JobSpec>> groups;
-};
-
-// One JobSpec per phase: a fresh JobSpecBuilder gets the global settings,
-// then the phase's, then the command line (`apply_command_line` applies the
-// command-line options to the builder it is given; it is called once more
-// than there are phases, so it must do the same every time), then build().
+// The job of the file: every phase's (and group's) JobSpec is built by a
+// fresh JobSpecBuilder from the global settings, then the phase's, then the
+// command line (`apply_command_line` applies the command-line options to
+// the builder it is given; it is called once more than there are phases and
+// groups, so it must do the same every time), then build(), which checks
+// the combination.  What is kept of each is its WorkloadSpec; the run's
+// RunSettings and TargetSpec, which no phase can change (their options are
+// refused inside a phase), are the first phase's.
 //
 // A setting given in a later layer removes the same setting from the earlier
 // layers before anything is applied, so the builder sees each option once.
@@ -140,8 +135,8 @@ struct PhaseSpec {
 // Throws UsageError: the builder's message, which carries the label; a
 // message from build() (a combination of settings, some perhaps inherited)
 // is preceded by the phase's label when the file has [[phase]] tables.
-std::vector<PhaseSpec> build_phase_specs(const JobFile& file, const std::string& engine,
-                                         const std::function<void(JobSpecBuilder&)>& apply_command_line);
+PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
+                           const std::function<void(JobSpecBuilder&)>& apply_command_line);
 
 // Checks every engine option of `file` (global and in every phase), so a bad
 // one is reported with its file and line.  `check_option(engine, option,

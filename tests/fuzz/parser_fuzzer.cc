@@ -68,7 +68,7 @@ void fuzz_job_file(std::string_view text) {
     if (lib == nullptr) throw iopulse::UsageError("no such engine");
     iopulse::EngineOptionValues::parse(*lib, {{option, value}});
   });
-  iopulse::build_phase_specs(file, "null", [](iopulse::JobSpecBuilder& b) { b.apply("target", "/fuzz/t", "TARGET"); });
+  iopulse::build_phased_job(file, "null", [](iopulse::JobSpecBuilder& b) { b.apply("target", "/fuzz/t", "TARGET"); });
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "config/toml_job_writer.h"
 #include "job/job_options.h"
 #include "job/usage_error.h"
+#include "phase_jobs.h"
 
 #include "iopulse/engine.h"
 
@@ -47,8 +48,8 @@ FioTranslationContext context() {
 
 JobFile translate(const std::string& text) { return translate_fio_job_file(text, "job.fio", context()); }
 
-std::vector<PhaseSpec> specs(const JobFile& file, const std::string& engine = "sync") {
-  return build_phase_specs(file, engine, [](JobSpecBuilder&) {});
+std::vector<PhaseJob> specs(const JobFile& file, const std::string& engine = "sync") {
+  return phase_jobs(build_phased_job(file, engine, [](JobSpecBuilder&) {}));
 }
 
 std::string refusal(const std::string& text) {
@@ -104,7 +105,7 @@ TEST(FioJobFileTest, GlobalSettingsAreInheritedAndOverridden) {
   const JobFile f = translate(
       "[global]\nfilename=/tmp/fio-t/data\nsize=8m\nbs=16k\niodepth=4\nioengine=libaio\ndirect=1\n"
       "[reads]\nrw=randread\nbs=8k\nruntime=3\ntime_based\n");
-  const std::vector<PhaseSpec> s = specs(f, "libaio");
+  const std::vector<PhaseJob> s = specs(f, "libaio");
   ASSERT_EQ(s.size(), 1u);
   const JobSpec& j = s[0].spec;
   EXPECT_EQ(j.target_path, "/tmp/fio-t/data");
@@ -129,7 +130,7 @@ TEST(FioJobFileTest, StonewallStartsPhasesAndOtherJobsRunTogether) {
   ASSERT_EQ(f.phases[1].groups.size(), 2u);
   EXPECT_EQ(f.phases[1].groups[0].name, "r1");
   EXPECT_EQ(f.phases[1].groups[1].name, "r2");
-  const std::vector<PhaseSpec> s = specs(f);
+  const std::vector<PhaseJob> s = specs(f);
   EXPECT_EQ(s[0].spec.read_percent, 0u);
   EXPECT_TRUE(s[0].spec.run_until_complete);  // fio's default: size bytes once
   ASSERT_EQ(s[1].groups.size(), 2u);
@@ -318,7 +319,7 @@ TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
 }
 
 TEST(FioJobFileTest, VerifyMapsToChecksummedBlocks) {
-  const std::vector<PhaseSpec> s = specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k\nverify=crc32c\n"));
+  const std::vector<PhaseJob> s = specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k\nverify=crc32c\n"));
   EXPECT_TRUE(s[0].spec.verify);
   EXPECT_TRUE(specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\ndo_verify=0\n"))[0].spec.verify);
   // fio's read-back pass after a write-only job is not there.
@@ -334,7 +335,7 @@ TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
   EXPECT_THAT(toml, HasSubstr("# job.fio:4: bs\nblock-size = 4096\n"));
   EXPECT_THAT(toml, HasSubstr("[[phase.group]]"));
   const JobFile back = parse_job_file(toml, "converted.toml");
-  const std::vector<PhaseSpec> a = specs(f), b = specs(back);
+  const std::vector<PhaseJob> a = specs(f), b = specs(back);
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].name, b[i].name);

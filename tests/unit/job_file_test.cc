@@ -16,6 +16,7 @@
 
 #include "job/job_options.h"
 #include "job/usage_error.h"
+#include "phase_jobs.h"
 #include "usage_message.h"
 
 namespace iopulse {
@@ -61,8 +62,8 @@ std::function<void(JobSpecBuilder&)> command_line(Args args = {}) {
   };
 }
 
-std::vector<PhaseSpec> build(const std::string& path, Args args = {}, const std::string& engine = "sync") {
-  return build_phase_specs(load_job_file(path), engine, command_line(std::move(args)));
+std::vector<PhaseJob> build(const std::string& path, Args args = {}, const std::string& engine = "sync") {
+  return phase_jobs(build_phased_job(load_job_file(path), engine, command_line(std::move(args))));
 }
 
 std::string load_error(const std::string& path) {
@@ -97,7 +98,7 @@ TEST_F(JobFileTest, GlobalSettingsOnlyAreOnePhase) {
   EXPECT_TRUE(file.phases[0].entries.empty());
   EXPECT_TRUE(file.phases[0].label.empty());
 
-  const std::vector<PhaseSpec> specs = build(path);
+  const std::vector<PhaseJob> specs = build(path);
   ASSERT_EQ(specs.size(), 1u);
   EXPECT_EQ(specs[0].name, "phase-1");
   const JobSpec& s = specs[0].spec;
@@ -151,7 +152,7 @@ TEST_F(JobFileTest, PhasesInheritGlobalSettingsAndOverrideThem) {
   EXPECT_EQ(file.phases[2].entries[0].key, "queue-depth");
   EXPECT_EQ(file.phases[2].entries[0].label, path + ":18: queue_depth");
 
-  const std::vector<PhaseSpec> specs = build(path);
+  const std::vector<PhaseJob> specs = build(path);
   ASSERT_EQ(specs.size(), 3u);
   EXPECT_EQ(specs[0].name, "prefill");
   EXPECT_EQ(specs[0].spec.block_size, 1u << 20);
@@ -166,7 +167,7 @@ TEST_F(JobFileTest, PhasesInheritGlobalSettingsAndOverrideThem) {
   EXPECT_EQ(specs[1].spec.duration_ns, 300'000'000'000u);
   EXPECT_EQ(specs[2].spec.queue_depth, 32u);
   EXPECT_EQ(specs[2].spec.read_percent, 100u);  // phases do not inherit from each other
-  for (const PhaseSpec& p : specs) {
+  for (const PhaseJob& p : specs) {
     EXPECT_EQ(p.spec.target_path, "data.bin");
     EXPECT_EQ(p.spec.file_size, 64u << 20);
   }
@@ -185,11 +186,11 @@ TEST_F(JobFileTest, CommandLineOverridesGlobalAndPhaseSettings) {
       "[[phase]]\n"
       "name = \"b\"\n"
       "queue-depth = 16\n");
-  const std::vector<PhaseSpec> specs =
+  const std::vector<PhaseJob> specs =
       build(path, {{"target", "/elsewhere/t.dat"}, {"file-size", "16M"}, {"block-size", "16k"},
                    {"duration", "300ms"}});
   ASSERT_EQ(specs.size(), 2u);
-  for (const PhaseSpec& p : specs) {
+  for (const PhaseJob& p : specs) {
     EXPECT_EQ(p.spec.target_path, "/elsewhere/t.dat") << p.name;
     EXPECT_EQ(p.spec.file_size, 16u << 20) << p.name;
     EXPECT_EQ(p.spec.block_size, 16u << 10) << p.name;
@@ -200,6 +201,37 @@ TEST_F(JobFileTest, CommandLineOverridesGlobalAndPhaseSettings) {
   EXPECT_EQ(specs[1].spec.queue_depth, 16u);
 }
 
+// The run's settings and its target are the job's, once; each phase and
+// group carries its workload.  A workload's replay redirect is its target.
+TEST_F(JobFileTest, TheRunAndTheTargetAreTheJobsAndAPhaseCarriesItsWorkload) {
+  const std::string path = write(
+      "json-output = \"out.json\"\n"
+      "stats-interval = \"2s\"\n"
+      "file-size = \"64M\"\n"
+      "[[phase]]\n"
+      "name = \"a\"\n"
+      "replay = \"/a.iolog\"\n"
+      "replay-redirect = \"/a.dat\"\n"
+      "[[phase]]\n"
+      "name = \"b\"\n"
+      "replay = \"/b.iolog\"\n"
+      "replay-redirect = \"/b.dat\"\n"
+      "[[phase.group]]\n"
+      "name = \"g\"\n");
+  const PhasedJob job = build_phased_job(load_job_file(path), "sync", command_line());
+  EXPECT_EQ(job.run.json_output, "out.json");
+  EXPECT_EQ(job.run.stats_interval_ns, 2'000'000'000u);
+  EXPECT_EQ(job.target.file_size, 64u << 20);
+  ASSERT_EQ(job.phases.size(), 2u);
+  EXPECT_EQ(job.phases[0].workload.replay, "/a.iolog");
+  ASSERT_EQ(job.phases[1].groups.size(), 1u);
+  EXPECT_EQ(job.phases[1].groups[0].second.replay, "/b.iolog");
+  EXPECT_EQ(job.job(job.phases[0].workload).target_path, "/a.dat");
+  EXPECT_EQ(job.job(job.phases[1].workload).target_path, "/b.dat");
+  EXPECT_EQ(job.job(job.phases[1].workload).json_output, "out.json");
+  EXPECT_EQ(job.job(job.phases[1].workload).file_size, 64u << 20);
+}
+
 TEST_F(JobFileTest, APhaseStopConditionReplacesTheGlobalOne) {
   const std::string path = write(
       "target = \"t\"\n"
@@ -208,7 +240,7 @@ TEST_F(JobFileTest, APhaseStopConditionReplacesTheGlobalOne) {
       "total-bytes = \"64M\"\n"
       "[[phase]]\n"
       "random = true\n");
-  const std::vector<PhaseSpec> specs = build(path);
+  const std::vector<PhaseJob> specs = build(path);
   ASSERT_EQ(specs.size(), 2u);
   EXPECT_EQ(specs[0].spec.duration_ns, 0u);
   EXPECT_EQ(specs[0].spec.total_bytes, 64u << 20);
@@ -225,7 +257,7 @@ TEST_F(JobFileTest, TheReadWriteMixIsReplacedAsAWhole) {
       "write-percent = 100\n"
       "[[phase]]\n"
       "name = \"global mix\"\n");
-  std::vector<PhaseSpec> specs = build(path);
+  std::vector<PhaseJob> specs = build(path);
   ASSERT_EQ(specs.size(), 2u);
   EXPECT_EQ(specs[0].spec.read_percent, 0u);
   EXPECT_EQ(specs[1].spec.read_percent, 70u);
@@ -401,7 +433,7 @@ TEST_F(JobFileTest, EngineOptionsInEveryForm) {
   EXPECT_EQ(file.phases[1].entries[0].label, path + ":16: io_uring.sqpoll");
 
   using Options = std::vector<std::pair<std::string, std::string>>;
-  std::vector<PhaseSpec> specs = build(path, {}, "io_uring");
+  std::vector<PhaseJob> specs = build(path, {}, "io_uring");
   ASSERT_EQ(specs.size(), 2u);
   // Only the job's engine's options; a phase's replaces the global one.
   EXPECT_EQ(specs[0].spec.engine_options,
@@ -471,7 +503,7 @@ TEST_F(JobFileTest, PerWorkerFilesNeedTheSameThreadsInEveryPhase) {
                    "every phase with file-distribution per-worker (one file per worker)");
   // With one shared file each phase may use its own number of workers.
   const std::string shared = write("target = \"t\"\nthreads = 4\n[[phase]]\n[[phase]]\nthreads = 8\n", "s.toml");
-  const std::vector<PhaseSpec> specs = build(shared);
+  const std::vector<PhaseJob> specs = build(shared);
   EXPECT_EQ(specs[0].spec.threads, 4u);
   EXPECT_EQ(specs[1].spec.threads, 8u);
   // The command line sets every phase alike.
@@ -543,15 +575,15 @@ TEST(JobFileExamples, EveryExampleBuildsItsPhases) {
     SCOPED_TRACE(entry.path().string());
     ++count;
     const JobFile file = load_job_file(entry.path().string());
-    const std::vector<PhaseSpec> as_written = build_phase_specs(file, "sync", command_line());
+    const std::vector<PhaseJob> as_written = phase_jobs(build_phased_job(file, "sync", command_line()));
     ASSERT_EQ(as_written.size(), file.phases.size());
     // A metadata example (md-phases) has no data file to shrink.
     const bool metadata = !as_written.empty() && as_written.front().spec.metadata.active();
-    const std::vector<PhaseSpec> shortened =
-        metadata ? build_phase_specs(file, "sync", command_line({{"target", "/tmp/t"}, {"duration", "300ms"}}))
-                 : build_phase_specs(file, "sync",
-                                     command_line({{"target", "/tmp/t.dat"}, {"file-size", "16M"}, {"duration", "300ms"}}));
-    for (const PhaseSpec& p : shortened) {
+    const std::vector<PhaseJob> shortened =
+        metadata ? phase_jobs(build_phased_job(file, "sync", command_line({{"target", "/tmp/t"}, {"duration", "300ms"}})))
+                 : phase_jobs(build_phased_job(
+                       file, "sync", command_line({{"target", "/tmp/t.dat"}, {"file-size", "16M"}, {"duration", "300ms"}})));
+    for (const PhaseJob& p : shortened) {
       EXPECT_EQ(p.spec.duration_ns, 300'000'000u) << p.name;
       if (!metadata) {
         EXPECT_EQ(p.spec.file_size, 16u << 20) << p.name;
