@@ -42,12 +42,12 @@ constexpr uint64_t kCloseSlackNs = 2'000'000;
 // Keeps intervals for the results and hands them to the sinks.
 class IntervalEmitter {
  public:
-  IntervalEmitter(const JobSpec& spec, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement,
+  IntervalEmitter(const RunSettings& run, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement,
                   RunResult& result, uint32_t workers)
-      : spec_(spec), sinks_(sinks), placement_(placement), result_(result), workers_(workers) {}
+      : run_(run), sinks_(sinks), placement_(placement), result_(result), workers_(workers) {}
 
   void emit(const MergedInterval& m, uint64_t window_ns) {
-    const uint64_t interval = spec_.stats_interval_ns;
+    const uint64_t interval = run_.stats_interval_ns;
     const uint64_t start = m.index * interval;
     const uint64_t end = std::min(start + interval, window_ns);
     // The result keeps the phase's own clock; sinks that write job-wide
@@ -58,7 +58,7 @@ class IntervalEmitter {
     ++result_.intervals;
     cumulative_.merge(m.ops);
     worker_summaries_.clear();
-    if (spec_.timeseries_per_worker) {
+    if (run_.timeseries_per_worker) {
       for (const WorkerInterval& w : m.per_worker) {
         worker_summaries_.push_back(
             IntervalSummary::of(w.ops, m.index, start, end, w.inflight_sum, w.reap_calls, w.worker));
@@ -78,7 +78,7 @@ class IntervalEmitter {
     }
   }
 
-  const JobSpec& spec_;
+  const RunSettings& run_;
   const std::vector<IntervalSink*>& sinks_;
   const IntervalPlacement& placement_;
   RunResult& result_;
@@ -123,6 +123,7 @@ JobRunner::JobRunner(const JobSpec& spec, const TargetLayout& layout, const Engi
 
 JobRunner::JobRunner(std::vector<WorkerGroup> groups, const JobPlacement& placement)
     : groups_(std::move(groups)),
+      run_(groups_.front().spec->run()),
       spec_(*groups_.front().spec),
       layout_(*groups_.front().layout),
       peers_(placement.peers),
@@ -217,7 +218,7 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       setup.barrier = st.barrier_owner.get();
       setup.signals = st.signals_owner.get();
       setup.time_series = st.time_series_owner.get();
-      setup.stats_interval_ns = spec_.stats_interval_ns;
+      setup.stats_interval_ns = run_.stats_interval_ns;
       setup.file_offsets = &file_offsets;
       setup.working_set_bytes = working_set_bytes;
       setup.generation_epoch = group.generation_epoch;
@@ -249,7 +250,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     // Per-worker intervals feed the per-worker series and the sinks that ask
     // for them (the metrics server, the fio-format logs).
     const bool keep_per_worker =
-        spec_.timeseries_per_worker ||
+        run_.timeseries_per_worker ||
         std::any_of(sinks.begin(), sinks.end(), [](const IntervalSink* s) { return s->needs_workers(); });
     build(keep_per_worker, std::move(capture));
   }
@@ -338,15 +339,15 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
     result.started_at = text;
   }
-  result.stats_interval_ns = spec_.stats_interval_ns;
-  IntervalEmitter emitter(spec_, sinks, placement, result, n);
+  result.stats_interval_ns = run_.stats_interval_ns;
+  IntervalEmitter emitter(run_, sinks, placement, result, n);
   // A sink that fails (a full disk under the time-series file) stops the run
   // like an IO error: the summary is still printed, the exit code is 1.
   bool sink_failed = false;
   // --steady-state: each complete interval of the job is a sample; the run
   // stops at the end of the interval that makes the window steady.
   std::optional<SteadyStateDetector> steady;
-  if (spec_.steady_state.active()) steady.emplace(spec_.steady_state, spec_.stats_interval_ns);
+  if (spec_.steady_state.active()) steady.emplace(spec_.steady_state, run_.stats_interval_ns);
   bool steady_stop = false;
   auto emit = [&](const MergedInterval& m, uint64_t window_ns) {
     if (sink_failed) return;
@@ -359,10 +360,10 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       signals.request_stop();
     }
     if (steady && window_ns == UINT64_MAX && !steady_stop) {
-      const uint64_t start = m.index * spec_.stats_interval_ns;
-      const double secs = static_cast<double>(spec_.stats_interval_ns) / 1e9;
+      const uint64_t start = m.index * run_.stats_interval_ns;
+      const double secs = static_cast<double>(run_.stats_interval_ns) / 1e9;
       const OpStats data = m.ops.data_total();
-      if (steady->add(start, start + spec_.stats_interval_ns, static_cast<double>(data.ops) / secs,
+      if (steady->add(start, start + run_.stats_interval_ns, static_cast<double>(data.ops) / secs,
                       static_cast<double>(data.bytes) / secs)) {
         steady_stop = true;
         signals.request_stop();
@@ -382,12 +383,12 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   bool told_finished = false;
   // The clock is checked against CLOCK_MONOTONIC at every interval boundary
   // (and falls back to it if the two drifted apart).
-  uint64_t next_clock_check = released_ns + spec_.stats_interval_ns;
+  uint64_t next_clock_check = released_ns + run_.stats_interval_ns;
   const auto check_clock_at_boundary = [&] {
     const uint64_t now = monotonic_now_ns();
     if (now < next_clock_check) return;
     check_monotonic_clock();
-    while (next_clock_check <= now) next_clock_check += spec_.stats_interval_ns;
+    while (next_clock_check <= now) next_clock_check += run_.stats_interval_ns;
   };
   // A worker whose engine does not return from a call (a reap that ignores
   // its timeout) cannot be joined.  Once the run should have stopped
@@ -447,7 +448,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         const uint64_t now = monotonic_now_ns();
         uint64_t due = UINT64_MAX;
         if (live) {
-          const uint64_t closes = window_start_ns() + (result.intervals + 1) * spec_.stats_interval_ns + kCloseSlackNs;
+          const uint64_t closes = window_start_ns() + (result.intervals + 1) * run_.stats_interval_ns + kCloseSlackNs;
           due = now < closes ? closes : now + kMonitorPeriodNs;
         }
         if (stop_seen_ns != 0) {

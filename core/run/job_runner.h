@@ -37,8 +37,12 @@ struct EngineBinding {
 };
 
 // Workers that run one workload; a run has one group, or several running
-// side by side (composite patterns).  Run-wide settings (outputs, stats
-// interval) come from the first group.
+// side by side (composite patterns).  Every group's JobSpec carries the
+// job's one RunSettings (PhasedJob::job()), so the runner reads the run-wide
+// settings (stats interval, per-worker series) from the first group's; what
+// is the phase's as a whole (its stop condition, the stop timeout, what the
+// results say about locking, pacing, priority) is the first group's
+// workload.
 struct WorkerGroup {
   std::string name;
   const JobSpec* spec = nullptr;
@@ -107,7 +111,8 @@ class JobRunner {
   void build(bool keep_per_worker, IoCaptureTarget capture);
 
   std::vector<WorkerGroup> groups_;
-  const JobSpec& spec_;
+  const RunSettings& run_;  // the run's, the same in every group
+  const JobSpec& spec_;     // the first group's
   const TargetLayout& layout_;
   RunPeers* peers_;
   JobPlacement placement_;
