@@ -125,12 +125,12 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"num-files", kTarget, "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
      APPLY { job.spec().num_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); },
-     {.refused_by = kMetadataJobs, .echo = ECHO {
+     {.refused_by = kMetadataJobs, .excludes = "total-files|layout-manifest", .echo = ECHO {
        if (s.num_files != 0) j["num_files"] = s.num_files;
      }}},
     {"total-files", kTarget, "N", "TARGET is a directory tree holding N files (see --dir-depth, --dir-width)",
      APPLY { job.spec().total_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); },
-     {.refused_by = kMetadataJobs, .echo = ECHO {
+     {.refused_by = kMetadataJobs, .excludes = "layout-manifest", .echo = ECHO {
        if (s.total_files != 0) j["total_files"] = s.total_files;
      }}},
     {"dir-depth", kTarget, "N", "levels of directories in the tree",
@@ -346,7 +346,8 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"fsync-every", kWorkload, "N", "issue an fsync after every N writes",
      APPLY { job.spec().fsync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs", .echo = ECHO {
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs", .excludes = "fdatasync-every",
+      .echo = ECHO {
        if (s.fsync_every != 0) j["fsync_every"] = s.fsync_every;
      }}},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
@@ -473,7 +474,8 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"verify", kVerification, "", "write verifiable blocks (header + checksum) and check every block read",
      APPLY { job.spec().verify = flag_value(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification", .echo = ECHO {
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "verification", .excludes = "verify-only",
+      .echo = ECHO {
        if (s.verify) j["verify"] = true;
      }}},
     {"verify-only", kVerification, "", "read back and check a dataset an earlier --verify run wrote with the same --seed",
@@ -581,7 +583,8 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"run-until-complete", kStop, "", "address every block of the working set exactly once (the default stop)",
      APPLY { job.spec().run_until_complete = flag_value(text, label); },
-     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop", .echo = ECHO {
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "stop",
+      .excludes = "duration|total-bytes|total-ops", .echo = ECHO {
        if (s.run_until_complete) j["run_until_complete"] = true;
      }}},
 
@@ -744,9 +747,6 @@ const std::vector<JobOption> kOptions = {
 void check_combinations(const JobSpec& spec) {
   const bool mixed = !spec.read_sizes.single() || !spec.write_sizes.single() ||
                      spec.read_sizes.min_size() != spec.write_sizes.min_size();
-  if (spec.fsync_every != 0 && spec.fdatasync_every != 0) {
-    throw UsageError("--fsync-every and --fdatasync-every: choose one");
-  }
   if (spec.trim_write && spec.trim_percent == 0) {
     throw UsageError("--trim-write: the job does not trim; accepted: --trim-write with --trim-percent 1-100");
   }
@@ -762,15 +762,9 @@ void check_combinations(const JobSpec& spec) {
         "as the device chooses, so no block header can be checked there); accepted: --trim-percent 0 with "
         "verification", spec.trim_percent, spec.verify ? "--verify" : "--verify-only"));
   }
-  if (spec.run_until_complete && (spec.duration_ns != 0 || spec.total_bytes != 0 || spec.total_ops != 0)) {
-    throw UsageError("--run-until-complete: cannot be combined with --duration, --total-bytes or --total-ops");
-  }
   if (spec.run_until_complete && mixed) {
     throw UsageError("--run-until-complete: needs one block size (every block exactly once); accepted: a single --block-size");
   }
-  if (spec.verify && spec.verify_only) throw UsageError("--verify and --verify-only: choose one");
-  const int set_kinds = (spec.num_files != 0) + (spec.total_files != 0) + !spec.layout_manifest.empty();
-  if (set_kinds > 1) throw UsageError("--num-files, --total-files and --layout-manifest: choose one");
   if (spec.verify || spec.verify_only) {
     const char* opt = spec.verify ? "--verify" : "--verify-only";
     if (mixed) {
@@ -978,6 +972,12 @@ void JobSpecBuilder::apply(std::string_view name, const std::string& text, const
   if (name == "read-percent") read_percent_ = spec_.read_percent;
   if (name == "write-percent") write_percent_ = 100 - spec_.read_percent;
   given_.insert(std::string(name));
+  const bool flag_off = option->value_name.empty() && !flag_value(text, label);
+  if (flag_off) {
+    in_effect_.erase(std::string(name));
+  } else {
+    in_effect_.insert(std::string(name));
+  }
   labels_.emplace_back(std::string(name), label);
 }
 
@@ -1038,6 +1038,16 @@ JobSpec JobSpecBuilder::build() const {
   spec.block_size = std::min(reads ? spec.read_sizes.min_size() : UINT32_MAX,
                              writes ? spec.write_sizes.min_size() : UINT32_MAX);
   spec.distribution.validate(spec.random);
+  // Options the table says exclude each other.
+  for (const JobOption& o : kOptions) {
+    if (o.rules.excludes.empty() || !in_effect(o.name)) continue;
+    for (std::string_view rest = o.rules.excludes; !rest.empty();) {
+      const size_t bar = rest.find('|');
+      const std::string_view other = rest.substr(0, bar);
+      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+      if (in_effect(other)) throw UsageError(fmt::format("--{} and --{}: choose one", o.name, other));
+    }
+  }
   check_combinations(spec);
   for (const char* tree : {"dir-depth", "dir-width"}) {
     if (given(tree) && !given("total-files")) {

@@ -93,6 +93,11 @@ struct OptionRules {
   // file (a phase's total-ops replaces the global duration rather than
   // adding a second stop condition); empty: only the option itself.
   std::string_view replaces = {};
+  // Options that cannot be in effect together with this one, by name,
+  // separated by '|' (listed on one of the two): the builder refuses the
+  // pair in one line, "--a and --b: choose one".  An option is in effect
+  // when given, except a flag given false.  A unit test checks every name.
+  std::string_view excludes = {};
   // The value the job has when the option is not given, as option text
   // ("1", "4k", "sleep"): --help and iopulse(1) show it, and applying it to
   // a fresh job leaves the job unchanged (a unit test applies every one).
@@ -153,12 +158,15 @@ class JobSpecBuilder {
   enum class SizeScope { kBoth, kRead, kWrite };
   void set_sizes(SizeScope scope, const BlockSizeMix& mix);
   bool given(std::string_view name) const { return given_.count(std::string(name)) != 0; }
+  // Given, and not a flag given false (OptionRules::excludes).
+  bool in_effect(std::string_view name) const { return in_effect_.count(std::string(name)) != 0; }
   // The label an option was given with, for messages about combinations.
   std::string label_of(std::string_view name) const;
 
  private:
   JobSpec spec_;
   std::set<std::string> given_;
+  std::set<std::string> in_effect_;
   std::vector<std::pair<std::string, std::string>> labels_;
   std::optional<uint32_t> read_percent_, write_percent_;  // as given
   std::optional<BlockSizeMix> both_sizes_, read_sizes_, write_sizes_;

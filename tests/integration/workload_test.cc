@@ -255,7 +255,7 @@ TEST(Workload, BadCombinationsAreUsageErrors) {
       {{"--threads", "300", "--file-distribution", "partitioned", "--block-size", "4k", "--duration", "1s"},
        "fewer than one IO"},
       {{"--think-mode", "doze"}, "--think-mode: 'doze'"},
-      {{"--run-until-complete", "--duration", "1s"}, "cannot be combined"},
+      {{"--run-until-complete", "--duration", "1s"}, "--run-until-complete and --duration: choose one"},
   };
   for (const auto& [args, expect] : cases) {
     std::vector<std::string> argv{dir.file("sub/x"), "--file-size", "1M"};

@@ -107,6 +107,42 @@ JobSpec table_job(const std::string& name, const OptionTexts& with) {
   return b.build();
 }
 
+// Every pair the table says exclude each other (OptionRules::excludes) is
+// refused with one line naming both; each alone is accepted, and so is the
+// pair when the flag of it is given false.  A name there that is not an
+// option fails the test.
+TEST(JobOptionTable, OptionsThatExcludeEachOtherAreRefusedTogether) {
+  const auto sample = [](const JobOption& o) {
+    if (o.value_name.empty()) return std::string();
+    const auto it = option_samples().find(std::string(o.name));
+    return it != option_samples().end() ? it->second : std::string("?");
+  };
+  size_t pairs = 0;
+  for (const JobOption& o : job_options()) {
+    for (std::string_view rest = o.rules.excludes; !rest.empty();) {
+      const size_t bar = rest.find('|');
+      const std::string other(rest.substr(0, bar));
+      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+      const std::string name(o.name);
+      SCOPED_TRACE(name + " excludes " + other);
+      const JobOption* p = find_job_option(other);
+      ASSERT_NE(p, nullptr) << "not an option";
+      ++pairs;
+      EXPECT_NO_THROW(table_job(name, {{name, sample(o)}}));
+      EXPECT_NO_THROW(table_job(other, {{other, sample(*p)}}));
+      try {
+        table_job(name, {{name, sample(o)}, {other, sample(*p)}});
+        ADD_FAILURE() << "accepted together";
+      } catch (const UsageError& e) {
+        EXPECT_EQ(std::string(e.what()), "--" + name + " and --" + other + ": choose one");
+      }
+      if (o.value_name.empty()) EXPECT_NO_THROW(table_job(name, {{name, "false"}, {other, sample(*p)}}));
+      if (p->value_name.empty()) EXPECT_NO_THROW(table_job(name, {{name, sample(o)}, {other, "false"}}));
+    }
+  }
+  EXPECT_GE(pairs, 7u);
+}
+
 TEST(JobOptionTable, EveryDefaultLeavesTheJobAsItWas) {
   int defaults = 0;
   for (const JobOption& o : job_options()) {
