@@ -82,8 +82,6 @@ TEST(EngineCapabilities, TrimOnAnEngineWithoutTrimIsRefusedBeforeAnyFileIsTouche
                            {target, json}, "--trim-percent 20: cannot be combined with --verify");
 }
 
-// io_uring can fsync, but not on an iopoll ring: what its instance reports
-// for the job's options decides.
 // Range locks are OFD locks on the host's descriptors: an engine that does
 // no file IO (null) leaves none, and the job is refused rather than run
 // without the locks it asked for.
@@ -101,6 +99,8 @@ TEST(EngineCapabilities, LockModeOnAnEngineWithoutHostDescriptorsIsRefused) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// io_uring can fsync, but not on an iopoll ring: what its instance reports
+// for the job's options decides.
 TEST(EngineCapabilities, WhatTheInstanceReportsDecides) {
   ScratchDir dir;
   const std::string target = dir.file("t");

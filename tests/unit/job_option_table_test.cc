@@ -92,6 +92,13 @@ const std::map<std::string, std::string>& option_samples() {
   return m;
 }
 
+// The sample value of option `name` (option_samples()); "" (given) for a
+// flag.
+std::string sample_text(std::string_view name) {
+  const auto it = option_samples().find(std::string(name));
+  return it != option_samples().end() ? it->second : std::string();
+}
+
 JobSpec table_job(const std::string& name, const OptionTexts& with) {
   JobSpecBuilder b;
   b.apply("target", "/tmp/iopulse-option-table", "target");
@@ -112,11 +119,7 @@ JobSpec table_job(const std::string& name, const OptionTexts& with) {
 // pair when the flag of it is given false.  A name there that is not an
 // option fails the test.
 TEST(JobOptionTable, OptionsThatExcludeEachOtherAreRefusedTogether) {
-  const auto sample = [](const JobOption& o) {
-    if (o.value_name.empty()) return std::string();
-    const auto it = option_samples().find(std::string(o.name));
-    return it != option_samples().end() ? it->second : std::string("?");
-  };
+  const auto sample = [](const JobOption& o) { return sample_text(o.name); };
   size_t pairs = 0;
   for (const JobOption& o : job_options()) {
     for (std::string_view rest = o.rules.excludes; !rest.empty();) {
@@ -176,8 +179,7 @@ TEST(JobOptionTable, EverySettingAnOptionChangesShowsInTheEcho) {
   for (const JobOption& o : job_options()) {
     if (o.rules.echo == nullptr && o.rules.echoed_by.empty()) continue;
     const std::string name(o.name);
-    auto it = option_samples().find(name);
-    const std::string value = it != option_samples().end() ? it->second : std::string();  // a flag: given
+    const std::string value = sample_text(name);
     try {
       const JobSpec base = table_job(name, {});
       const JobSpec changed = table_job(name, {{name, value}});
@@ -206,8 +208,7 @@ TEST(JobOptionTable, EveryOptionChangesOnlyThePartItsScopeNames) {
   int checked = 0;
   for (const JobOption& o : job_options()) {
     const std::string name(o.name);
-    auto it = option_samples().find(name);
-    const std::string value = it != option_samples().end() ? it->second : std::string();  // a flag: given
+    const std::string value = sample_text(name);
     try {
       const JobSpec base = table_job(name, {});
       const JobSpec changed = table_job(name, {{name, value}});
