@@ -4,6 +4,7 @@
 // echo in the results: a default applied to a job leaves the job as it was
 // (compared field by field), and every setting an option changes shows in
 // the job's echo.
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -144,6 +145,26 @@ TEST(JobOptionTable, OptionsThatExcludeEachOtherAreRefusedTogether) {
     }
   }
   EXPECT_GE(pairs, 7u);
+}
+
+// docs/job-files.md, "What a phase cannot change", lists every option whose
+// scope is not kPhase, and no phase option: the table decides, the page
+// follows it.
+TEST(JobOptionTable, TheJobFilePageListsExactlyTheOptionsAPhaseCannotChange) {
+  std::ifstream in(std::string(IOPULSE_SOURCE_DIR) + "/docs/job-files.md");
+  ASSERT_TRUE(in) << "docs/job-files.md";
+  std::string section;
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("## ")) inside = line == "## What a phase cannot change";
+    if (inside && line.starts_with("| `")) section += line.substr(0, line.find(" | ", 2)) + "\n";
+  }
+  ASSERT_FALSE(section.empty()) << "no table under \"What a phase cannot change\"";
+  for (const JobOption& o : job_options()) {
+    const bool listed = section.find("`" + std::string(o.name) + "`") != std::string::npos;
+    EXPECT_EQ(listed, o.rules.scope != OptionScope::kPhase)
+        << "--" << o.name << (listed ? " is listed but a phase may change it" : " is run-wide but not listed");
+  }
 }
 
 TEST(JobOptionTable, EveryDefaultLeavesTheJobAsItWas) {
