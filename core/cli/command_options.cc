@@ -41,13 +41,9 @@ std::vector<std::string> option_choices(const CommandOption& option) {
   std::vector<std::string> choices;
   const std::string_view v = option.value_name;
   if (v.find('|') == std::string_view::npos) return choices;
-  size_t pos = 0;
-  while (pos <= v.size()) {
-    size_t bar = v.find('|', pos);
-    if (bar == std::string_view::npos) bar = v.size();
-    const std::string_view word = v.substr(pos, bar - pos);
-    if (!word.empty() && std::islower(static_cast<unsigned char>(word.front()))) choices.emplace_back(word);
-    pos = bar + 1;
+  // Lower-case words are literal values; upper-case ones placeholders.
+  for (const std::string_view word : table_list_words(v)) {
+    if (std::islower(static_cast<unsigned char>(word.front()))) choices.emplace_back(word);
   }
   return choices;
 }

@@ -941,6 +941,16 @@ std::string_view scope_reason(OptionScope scope) {
 
 const std::vector<JobOption>& job_options() { return kOptions; }
 
+std::vector<std::string_view> table_list_words(std::string_view list) {
+  std::vector<std::string_view> words;
+  while (!list.empty()) {
+    const size_t bar = list.find('|');
+    if (bar != 0) words.push_back(list.substr(0, bar));
+    list = bar == std::string_view::npos ? std::string_view() : list.substr(bar + 1);
+  }
+  return words;
+}
+
 const JobOption* find_job_option(std::string_view name) {
   for (const JobOption& o : kOptions) {
     if (o.name == name) return &o;
@@ -1041,10 +1051,7 @@ JobSpec JobSpecBuilder::build() const {
   // Options the table says exclude each other.
   for (const JobOption& o : kOptions) {
     if (o.rules.excludes.empty() || !in_effect(o.name)) continue;
-    for (std::string_view rest = o.rules.excludes; !rest.empty();) {
-      const size_t bar = rest.find('|');
-      const std::string_view other = rest.substr(0, bar);
-      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+    for (const std::string_view other : table_list_words(o.rules.excludes)) {
       if (in_effect(other)) throw UsageError(fmt::format("--{} and --{}: choose one", o.name, other));
     }
   }

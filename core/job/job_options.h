@@ -131,6 +131,10 @@ struct JobOption {
 
 // Every job option, in the order --help shows them.
 const std::vector<JobOption>& job_options();
+// The words of one of the table's '|'-separated lists (OptionRules::excludes,
+// JobOption::value_name), in order, empty words left out.  The views point
+// into `list`.
+std::vector<std::string_view> table_list_words(std::string_view list);
 const JobOption* find_job_option(std::string_view name);
 
 // The job as JSON (the `config` member of the results): every option's

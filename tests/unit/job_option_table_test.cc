@@ -115,6 +115,15 @@ JobSpec table_job(const std::string& name, const OptionTexts& with) {
   return b.build();
 }
 
+// The table's '|' lists split into their words, in order, without empty ones.
+TEST(JobOptionTable, ListWordsAreSplitAtBars) {
+  using Words = std::vector<std::string_view>;
+  EXPECT_EQ(table_list_words("duration|total-bytes|total-ops"), (Words{"duration", "total-bytes", "total-ops"}));
+  EXPECT_EQ(table_list_words("layout-manifest"), (Words{"layout-manifest"}));
+  EXPECT_EQ(table_list_words("|N||auto|"), (Words{"N", "auto"}));
+  EXPECT_TRUE(table_list_words("").empty());
+}
+
 // Every pair the table says exclude each other (OptionRules::excludes) is
 // refused with one line naming both; each alone is accepted, and so is the
 // pair when the flag of it is given false.  A name there that is not an
@@ -123,10 +132,8 @@ TEST(JobOptionTable, OptionsThatExcludeEachOtherAreRefusedTogether) {
   const auto sample = [](const JobOption& o) { return sample_text(o.name); };
   size_t pairs = 0;
   for (const JobOption& o : job_options()) {
-    for (std::string_view rest = o.rules.excludes; !rest.empty();) {
-      const size_t bar = rest.find('|');
-      const std::string other(rest.substr(0, bar));
-      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+    for (const std::string_view excluded : table_list_words(o.rules.excludes)) {
+      const std::string other(excluded);
       const std::string name(o.name);
       SCOPED_TRACE(name + " excludes " + other);
       const JobOption* p = find_job_option(other);
@@ -140,8 +147,12 @@ TEST(JobOptionTable, OptionsThatExcludeEachOtherAreRefusedTogether) {
       } catch (const UsageError& e) {
         EXPECT_EQ(std::string(e.what()), "--" + name + " and --" + other + ": choose one");
       }
-      if (o.value_name.empty()) EXPECT_NO_THROW(table_job(name, {{name, "false"}, {other, sample(*p)}}));
-      if (p->value_name.empty()) EXPECT_NO_THROW(table_job(name, {{name, sample(o)}, {other, "false"}}));
+      if (o.value_name.empty()) {
+        EXPECT_NO_THROW(table_job(name, {{name, "false"}, {other, sample(*p)}}));
+      }
+      if (p->value_name.empty()) {
+        EXPECT_NO_THROW(table_job(name, {{name, sample(o)}, {other, "false"}}));
+      }
     }
   }
   EXPECT_GE(pairs, 7u);
