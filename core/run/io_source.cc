@@ -84,6 +84,16 @@ void IoSource::enter_plain() {
   }
 }
 
+bool IoSource::spent() {
+  if (replay_ || (sync_every_ != 0 && writes_since_sync_ >= sync_every_)) return false;
+  if (trimmed_count_ > 0 || trims_outstanding_ > 0) return false;
+  if (remaining_ops_ == 0 || remaining_bytes_ == 0) return true;
+  // A tiled pass: skipping the empty slots left commits nothing.
+  uint64_t unit;
+  uint32_t units;
+  return tiling_ && !next_piece(&unit, &units);
+}
+
 void IoSource::trim_completed(const IoSlot& slot, bool write_back) {
   --trims_outstanding_;
   if (write_back) {

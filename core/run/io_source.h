@@ -100,6 +100,11 @@ class IoSource {
   // priority and a write's data) and charges it to the budgets.
   Next next(IoSlot& slot);
   Next next_plain(IoSlot& slot);
+  // True when next() has nothing more to give (a budget or the pass done,
+  // no sync or trimmed range's write still owed), without preparing
+  // anything; false when unsure.  A think pause asks it before holding the
+  // worker for an IO that would never come.
+  bool spent();
 
   // A trim prepared by next() completed (`write_back`: it succeeded while
   // the worker still issues IO); with --trim-write its range is written

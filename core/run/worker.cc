@@ -426,6 +426,9 @@ void Worker::run_loop(uint64_t start_ns) {
           if constexpr (kPlain) slot.submit_ns = t;  // and the ledger's in-flight mark (IoSlot)
           batch[pending++] = &slot.io;
         }
+      } else if (think && pending == 0 && parked_ < 0 && source_.spent()) {
+        // A think pause after the last IO: no IO waits for it.
+        budget_spent = true;
       }
       // Time the host spent on itself (an iolog buffer, a trace chunk) is
       // nobody's latency.

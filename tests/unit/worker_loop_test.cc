@@ -257,6 +257,26 @@ TEST_F(WorkerLoop, AnOpBudgetIsIssuedExactlyAcrossWorkers) {
   expect_clean_engine(8);
 }
 
+// The pause after an IO is for the IO that follows it: once the budget or
+// the pass is done, none follows, and the window ends with the last IO
+// rather than a think pause later.
+TEST_F(WorkerLoop, NoThinkPauseFollowsTheLastIoOfABudgetOrAPass) {
+  constexpr uint64_t kSecond = 1'000'000'000;
+  RunResult r = run({{"file-size", "64k"}, {"think-time", "30s"}, {"total-ops", "1"}});
+  EXPECT_EQ(g_engine.seen.size(), 1u);
+  EXPECT_LT(r.window_ns, kSecond);
+  // A pass tiled by one 64k IO or two of 32k: a pause comes after the last.
+  r = run({{"file-size", "64k"}, {"think-time", "30s"}, {"think-every", "2"}, {"block-size", "32k:50,64k:50"},
+           {"queue-depth", "2"}});
+  EXPECT_EQ(r.read.bytes, 64u * 1024);
+  EXPECT_LT(r.window_ns, kSecond);
+  r = run({{"file-size", "64k"}, {"think-time", "30s"}, {"think-every", "2"}, {"total-bytes", "8k"},
+           {"write-percent", "100"}});
+  EXPECT_EQ(r.write.ops, 2u);
+  EXPECT_LT(r.window_ns, kSecond);
+  expect_clean_engine(2);
+}
+
 TEST_F(WorkerLoop, CompletionsHandedBackOneAtATimeStillAccountForEveryIo) {
   g_engine.reap_at_most = 1;
   const RunResult r = run({{"file-size", "1M"}, {"queue-depth", "16"}, {"random", ""}, {"total-ops", "500"}});
