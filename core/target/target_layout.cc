@@ -82,6 +82,14 @@ std::vector<std::pair<std::string, uint64_t>> file_set_members(const JobSpec& sp
 // Whether a path the job uses can be used as the job needs: read (and
 // written when the job writes) if it exists, created if it does not.  Only
 // looks (stat, access); throws UsageError naming the path and the errno text.
+// A path whose last component is empty, "." or "..": it names a
+// directory whether or not one exists.
+bool names_a_directory(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  return last.empty() || last == "." || last == "..";
+}
+
 void check_usable(const std::string& path, const TargetProbe& probe, bool writes) {
   if (probe.stat_errno != 0) {
     throw UsageError(fmt::format("target '{}': {}", path, std::strerror(probe.stat_errno)));
@@ -202,6 +210,10 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       }
     }
   } else {
+  if (!diskless && names_a_directory(spec.target_path)) {
+    throw UsageError(fmt::format("target '{}' names a directory; accepted: a file path or a block device (a "
+                                 "directory with --num-files or --total-files)", spec.target_path));
+  }
   if (per_worker_files && !diskless && TargetProbe::of(spec.target_path).kind == TargetProbe::Kind::kBlockDevice) {
     throw UsageError(fmt::format(
         "--file-distribution per-worker: target '{}' is a block device, and per-worker files would be created "

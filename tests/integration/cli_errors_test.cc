@@ -82,6 +82,23 @@ TEST(CliErrors, DirectoryTargetIsRefused) {
   EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
 }
 
+// A path ending in '/' (or in '.' or '..') names a directory even when
+// none exists yet: refused as the directory it names would be, before any
+// directory on the way to it is created.
+TEST(CliErrors, ATargetNamingADirectoryThatDoesNotExistIsRefusedBeforeAnythingIsCreated) {
+  for (const char* name : {"sub/", "sub/.", "sub/..", "sub/new/"}) {
+    ScratchDir dir;
+    for (const char* distribution : {"shared", "per-worker"}) {
+      const RunOutcome r = run_iopulse({dir.file(name), "--file-size", "1M", "--write-percent", "100",
+                                        "--file-distribution", distribution});
+      EXPECT_EQ(r.exit_code, 2) << name << " " << distribution << "\n" << r.err;
+      EXPECT_NE(r.err.find("names a directory"), std::string::npos) << r.err;
+      EXPECT_EQ(lines(r.err), 1u) << r.err;
+      EXPECT_FALSE(exists(dir.file("sub"))) << "created a directory for " << name;
+    }
+  }
+}
+
 TEST(CliErrors, HelpAndVersionExitZero) {
   RunOutcome r = run_iopulse({"--help"});
   EXPECT_EQ(r.exit_code, 0);
