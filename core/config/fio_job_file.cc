@@ -493,8 +493,13 @@ bool names_fio_job_file(const std::string& path) {
   if (!in) return false;
   std::ostringstream text;
   text << in.rdbuf();
-  // By its contents: a target that happens to end in ".fio" stays a target.
-  return has_fio_ini_shape(text.str()) && is_fio_job_file(path, text.str());
+  // By its contents: a target that happens to end in ".fio" (its data, or
+  // empty) stays a target.  Text in a file named *.fio is a job file, one
+  // with a mistake too, so its mistakes are reported rather than the file
+  // being run on (and grown or overwritten) as a target.
+  const std::string contents = text.str();
+  if (path.ends_with(".fio") && !contents.empty() && contents.find('\0') == std::string::npos) return true;
+  return has_fio_ini_shape(contents) && is_fio_job_file(path, contents);
 }
 
 }  // namespace iopulse

@@ -59,7 +59,8 @@ JobFile translate_fio_job_file(std::string_view text, const std::string& path, c
 std::optional<JobFile> load_fio_job_file(const std::string& path, const FioTranslationContext& context);
 
 // Whether `path` names a readable regular file that is a fio job file (for
-// `iopulse job.fio`, where the argument could also be a target).
+// `iopulse job.fio`, where the argument could also be a target): fio's INI
+// shape, or text (no NUL byte) in a file whose name ends in ".fio".
 bool names_fio_job_file(const std::string& path);
 
 }  // namespace iopulse

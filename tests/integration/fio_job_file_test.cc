@@ -183,6 +183,40 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
   EXPECT_THAT(b.err, HasSubstr("broken.fio:1: '[a' is not a section header"));
 }
 
+// `iopulse job.fio` with a typo in the file: its problems, as with --config,
+// never a run on the job file as the target (which --file-size would have
+// grown and a write job overwritten).  A data file named *.fio (binary, or
+// empty) is still a target.
+TEST(FioJobFileRunTest, AMalformedFioFileGivenAsTheTargetIsReportedAndLeftAlone) {
+  ScratchDir dir;
+  struct Broken {
+    std::string name, text, expect;
+  };
+  const std::vector<Broken> cases = {
+      {"typo.fio", "[a\nfilename=" + dir.file("f") + "\nsize=1m\n", "typo.fio:1: '[a' is not a section header"},
+      {"include.fio", "[a]\nsize=1m\ninclude other.fio\n", "include.fio:3: include"},
+  };
+  for (const Broken& c : cases) {
+    const std::string job = write_file(dir.file(c.name), c.text);
+    const RunOutcome r = run_iopulse({job, "--file-size", "1M", "--write-percent", "100"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.expect));
+    EXPECT_EQ(file_size(job), c.text.size()) << c.name;
+  }
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"include.fio", "typo.fio"}));
+  // Binary data and an empty file named *.fio are targets.
+  std::ofstream(dir.file("data.fio"), std::ios::binary) << std::string("\0\1\2[a\n", 7);
+  std::ofstream(dir.file("empty.fio"));
+  for (const char* name : {"data.fio", "empty.fio"}) {
+    const RunOutcome r = run_iopulse({dir.file(name), "--file-size", "64k", "--quiet"});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_EQ(file_size(dir.file(name)), 64u << 10) << name;
+  }
+}
+
 TEST(FioJobFileRunTest, FioOptionNamesOnTheCommandLineSuggestIOPulseOnes) {
   ScratchDir dir;
   const RunOutcome r = run_iopulse({dir.file("t"), "--file-size", "1M", "--bs=4k"});
