@@ -39,9 +39,12 @@ bool number(std::string_view text, uint64_t* out) {
 FioIologReader::FioIologReader(const std::string& path) : path_(path) {
   file_ = std::fopen(path.c_str(), "re");
   if (file_ == nullptr) throw std::system_error(errno, std::generic_category(), fmt::format("'{}'", path));
-  const ssize_t n = getline(&line_, &line_cap_, file_);
+  // The first line is read up to a bound: a file that does not start with
+  // the header line (a disk image of zeros) is refused after its first
+  // bytes rather than read whole in search of a line end.
+  char head[32] = {};
   line_no_ = 1;
-  std::string_view first = n > 0 ? std::string_view(line_, static_cast<size_t>(n)) : std::string_view();
+  std::string_view first = std::fgets(head, sizeof head, file_) != nullptr ? std::string_view(head) : std::string_view();
   while (!first.empty() && (first.back() == '\n' || first.back() == '\r')) first.remove_suffix(1);
   if (first == "fio version 2 iolog") {
     version_ = 2;

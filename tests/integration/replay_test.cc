@@ -7,6 +7,7 @@
 // account of the process's peak memory (wait4's ru_maxrss).
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,6 +185,17 @@ TEST(Replay, RefusesBadTraces) {
   };
   expect_refused(with(write_text(dir.file("junk"), "\x01\x02garbage\n")), json, "not a trace IOPulse reads");
   expect_refused(with(dir.file("missing")), json, "--replay");
+  // Not a file to read a trace from: a directory, a device that never ends.
+  expect_refused(with(dir.path()), json, "Is a directory");
+  expect_refused(with("/dev/zero"), json, "not a regular file");
+  const std::string fifo = dir.file("fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  expect_refused(with(fifo), json, "not a regular file");  // without waiting for a writer
+  // A large file with no line end near its start (a disk image of zeros):
+  // refused after its first bytes, not read whole in search of a line.
+  const std::string image = dir.file("image");
+  ASSERT_EQ(truncate(write_text(image, "").c_str(), off_t{4} << 30), 0);
+  expect_refused(with(image), json, "not a trace IOPulse reads");
   const std::string t = dir.file("target");
   expect_refused(with(write_text(dir.file("op"), "fio version 3 iolog\n0 " + t + " add\n5 " + t + " read 0 4096\n9 " +
                                                      t + " frob 0 4096\n")),
