@@ -448,21 +448,6 @@ class Translator {
   std::vector<std::string> problems_;
 };
 
-std::string read_text(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    throw UsageError(fmt::format("--config: '{}' is a directory; accepted: a job file", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw UsageError(fmt::format("--config: '{}' cannot be read: {}; accepted: a job file", path,
-                                 std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 bool is_fio_job_file(const std::string& path, std::string_view text) {
@@ -481,7 +466,7 @@ JobFile translate_fio_job_file(std::string_view text, const std::string& path, c
 }
 
 std::optional<JobFile> load_fio_job_file(const std::string& path, const FioTranslationContext& context) {
-  const std::string text = read_text(path);
+  const std::string text = read_job_file_text(path, "a job file");
   if (!is_fio_job_file(path, text)) return std::nullopt;
   return translate_fio_job_file(text, path, context);
 }

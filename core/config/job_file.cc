@@ -9,7 +9,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -418,19 +417,31 @@ JobFile parse_job_file(std::string_view toml_text, const std::string& path) {
   return TreeReader(path).read(root);
 }
 
-JobFile load_job_file(const std::string& path) {
+std::string read_job_file_text(const std::string& path, std::string_view accepted) {
+  constexpr size_t kMaxBytes = size_t{16} << 20;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    throw UsageError(fmt::format("--config: '{}' is a directory; accepted: a TOML job file", path));
+    throw UsageError(fmt::format("--config: '{}' is a directory; accepted: {}", path, accepted));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw UsageError(fmt::format("--config: '{}' cannot be read: {}; accepted: a TOML job file", path,
-                                 std::strerror(errno)));
+    throw UsageError(fmt::format("--config: '{}' cannot be read: {}; accepted: {}", path, std::strerror(errno),
+                                 accepted));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_job_file(text.str(), path);
+  std::string text;
+  char chunk[65536];
+  while (text.size() <= kMaxBytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+  }
+  if (text.size() > kMaxBytes) {
+    throw UsageError(fmt::format("--config: '{}' cannot be a job file: more than {} bytes; accepted: {}", path,
+                                 kMaxBytes, accepted));
+  }
+  return text;
+}
+
+JobFile load_job_file(const std::string& path) {
+  return parse_job_file(read_job_file_text(path, "a TOML job file"), path);
 }
 
 PhasedJob build_phased_job(const JobFile& file, const std::string& engine,

@@ -15,6 +15,8 @@
 //   Text: with several phases, the summary names every phase.
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -235,6 +237,19 @@ TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
   RunOutcome r = run_iopulse({"--config", dir.file("missing.toml"), "-q"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--config: '" + dir.file("missing.toml") + "' cannot be read"), std::string::npos) << r.err;
+  // Nothing a job file could be: read up to a bound, never whole (a device
+  // without end, a disk image given by mistake).
+  const std::string image = dir.file("image.fio");
+  ASSERT_EQ(truncate(write_file(image, "").c_str(), off_t{4} << 30), 0);
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--config", "/dev/zero", dir.file("t")},
+                                               {"--config", image, dir.file("t")},
+                                               {"convert", image}}) {
+    r = run_iopulse(args);
+    EXPECT_EQ(r.exit_code, 2) << args[1] << ": " << r.err;
+    EXPECT_NE(r.err.find("cannot be a job file: more than"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(exists(dir.file("t")));
 }
 
 }  // namespace
