@@ -19,6 +19,7 @@
 #include "report/result_document.h"
 #include "report/svg_chart.h"
 #include "report/units.h"
+#include "stats/resource_usage.h"
 
 namespace iopulse {
 namespace {
@@ -859,8 +860,10 @@ void resources_section(Out out, const std::vector<Run>& runs) {
       {"CPU utilisation (100% = one core)", false, true,
        [cpu_total](const Run& r) -> std::optional<double> {
          if (r.doc.resources.cpu_util_percent) return r.doc.resources.cpu_util_percent;
+         // Older files give only the times; a window too short for a share
+         // has none (stats/resource_usage.h).
          const std::optional<double> cpu = cpu_total(r);
-         if (!cpu || r.doc.window_ns == 0) return std::nullopt;
+         if (!cpu || r.doc.window_ns < ResourceUsage::kShortestWindowForShareNs) return std::nullopt;
          return *cpu / (static_cast<double>(r.doc.window_ns) / kNsPerSecond) * 100;
        },
        [](double v) { return percent_text(v); }},

@@ -181,16 +181,16 @@ json result_to_json(const RunResult& result) {
     j["worker_ops"] = result.worker_ops;
   }
   const ResourceUsage& r = result.resources;
-  const double busy_s = r.user_s + r.system_s;
+  // No share for a window too short to have one (null, as the text report
+  // says so in words).
+  const std::optional<double> busy = r.busy_cores(result.window_ns);
   j["resources"] = {
       {"cpu_user_s", r.user_s},
       {"cpu_system_s", r.system_s},
-      {"cpu_util_percent", result.window_ns == 0 ? 0.0 : busy_s * 1e11 / static_cast<double>(result.window_ns)},
+      {"cpu_util_percent", busy ? json(*busy * 100.0) : json(nullptr)},
       {"cores_used", result.cores_used},
       {"cpu_util_share_of_cores_used",
-       result.window_ns == 0 || result.cores_used == 0
-           ? 0.0
-           : busy_s * 1e9 / static_cast<double>(result.window_ns) / result.cores_used},
+       busy && result.cores_used != 0 ? json(*busy / result.cores_used) : json(nullptr)},
       {"ctx_switches_voluntary", r.voluntary_switches},
       {"ctx_switches_involuntary", r.involuntary_switches},
       {"max_rss_bytes", r.max_rss_bytes}};

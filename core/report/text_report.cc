@@ -279,22 +279,15 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   fmt::format_to(out, "\n");
   std::string cpu = fmt::format("user {:.2f} s, system {:.2f} s", result.resources.user_s,
                                 result.resources.system_s);
-  // The process's CPU time includes what a thread running on another CPU
-  // used since that CPU's last scheduler tick (up to a few ms) only once
-  // it is accounted: over a window shorter than many ticks the share says
-  // nothing (a 70 us phase read as 4000% of a core).
-  constexpr uint64_t kShortestWindowForShareNs = 100'000'000;
-  if (result.window_ns != 0 && result.window_ns < kShortestWindowForShareNs) {
-    cpu += " (the window is under 100 ms: too short for a share of a core)";
-  } else if (result.window_ns != 0) {
-    const double busy = (result.resources.user_s + result.resources.system_s) * 1e9 /
-                        static_cast<double>(result.window_ns);
-    cpu += fmt::format(" ({:.1f}% of one core", busy * 100.0);
+  if (const std::optional<double> busy = result.resources.busy_cores(result.window_ns)) {
+    cpu += fmt::format(" ({:.1f}% of one core", *busy * 100.0);
     if (result.cores_used > 1) {
-      cpu += fmt::format(", {:.1f}% of the {} cores the workers used", busy * 100.0 / result.cores_used,
+      cpu += fmt::format(", {:.1f}% of the {} cores the workers used", *busy * 100.0 / result.cores_used,
                          result.cores_used);
     }
     cpu += ")";
+  } else if (result.window_ns != 0) {
+    cpu += " (the window is under 100 ms: too short for a share of a core)";
   }
   line(out, "cpu", cpu);
   const ResourceUsage& r = result.resources;

@@ -30,6 +30,11 @@ ResourceUsage ResourceUsage::between(const ResourceUsage& before, const Resource
   return d;
 }
 
+std::optional<double> ResourceUsage::busy_cores(uint64_t window_ns) const {
+  if (window_ns == 0 || window_ns < kShortestWindowForShareNs) return std::nullopt;
+  return (user_s + system_s) * 1e9 / static_cast<double>(window_ns);
+}
+
 void ResourceUsage::add(const ResourceUsage& other) {
   user_s += other.user_s;
   system_s += other.system_s;

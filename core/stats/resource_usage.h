@@ -6,6 +6,7 @@
 #define IOPULSE_STATS_RESOURCE_USAGE_H_
 
 #include <cstdint>
+#include <optional>
 
 namespace iopulse {
 
@@ -24,6 +25,15 @@ struct ResourceUsage {
 
   // The usage between `before` and `after` (max_rss is `after`'s).
   static ResourceUsage between(const ResourceUsage& before, const ResourceUsage& after);
+
+  // The cores kept busy over a window of `window_ns` (user + system time
+  // over the window; 1.0 = one core), or nothing when the window is shorter
+  // than kShortestWindowForShareNs (or 0).  The process's CPU time includes
+  // a thread running on another CPU only up to that CPU's last scheduler
+  // tick (a few ms), so over a window of a few ticks the share says nothing
+  // (a 70 us phase read as 40 cores); the times themselves are still given.
+  static constexpr uint64_t kShortestWindowForShareNs = 100'000'000;
+  std::optional<double> busy_cores(uint64_t window_ns) const;
 };
 
 }  // namespace iopulse

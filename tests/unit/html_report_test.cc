@@ -247,6 +247,23 @@ TEST(HtmlReport, ResultWithoutTimeSeriesGetsANoteInsteadOfCharts) {
   EXPECT_NE(mixed.find("No time series in: old."), std::string::npos);
 }
 
+// A window too short for a share of a core (stats/resource_usage.h) shows
+// none, whether the file says so (null) or, being older, gives only the
+// CPU times: the row is left out when no result has a share.
+TEST(HtmlReport, AWindowUnder100MsShowsNoCpuUtilisation) {
+  const auto resources = [](const json& doc) { return section(render_html_report({doc}, {}), "resources"); };
+  json doc = fixture("io_uring_randrw.json");
+  EXPECT_NE(resources(doc).find("CPU utilisation (100% = one core)</td><td title=\"170.4\">"), std::string::npos)
+      << resources(doc);
+  doc["window_ns"] = 70000;
+  doc["resources"]["cpu_util_percent"] = nullptr;
+  EXPECT_EQ(resources(doc).find("CPU utilisation"), std::string::npos) << resources(doc);
+  doc.erase("resources");
+  doc["cpu"] = {{"user_s", 0.001}, {"system_s", 0.002}};
+  EXPECT_NE(resources(doc).find("CPU user"), std::string::npos) << resources(doc);
+  EXPECT_EQ(resources(doc).find("CPU utilisation"), std::string::npos) << resources(doc);
+}
+
 TEST(HtmlReport, HeatmapShowsReadsAndWritesPerRegion) {
   const json doc = fixture("io_uring_zipf_heatmap.json");
   const std::string page = render_html_report({doc}, {"zipf"});

@@ -389,6 +389,22 @@ TEST(TextReportTest, AWindowUnder100MsGetsNoShareOfACore) {
   EXPECT_EQ(text.find("% of one core"), std::string::npos) << text;
 }
 
+// The JSON holds the same rule: the CPU times, and no share (null) for a
+// window under 100 ms; over a longer one the share is the times over it.
+TEST(JsonReportTest, AWindowUnder100MsGetsNoShareOfACore) {
+  RunResult r = sample_result();
+  r.window_ns = 70'000;
+  r.resources.user_s = 0.001;
+  r.resources.system_s = 0.002;
+  const json j = result_to_json(r);
+  EXPECT_DOUBLE_EQ(j["resources"]["cpu_user_s"].get<double>(), 0.001);
+  EXPECT_TRUE(j["resources"]["cpu_util_percent"].is_null()) << j["resources"];
+  EXPECT_TRUE(j["resources"]["cpu_util_share_of_cores_used"].is_null()) << j["resources"];
+  r.window_ns = 2'000'000'000;
+  const json longer = result_to_json(r);
+  EXPECT_NEAR(longer["resources"]["cpu_util_percent"].get<double>(), 0.15, 1e-9);
+}
+
 TEST(TextReportTest, WriteWithOnlyErrorsIsShown) {
   RunResult r = sample_result();
   r.write.errors = 2;
