@@ -3,6 +3,7 @@
 #include "cli/report_command.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -82,6 +83,13 @@ std::string errno_text(int error) { return std::strerror(error); }
 std::string read_whole_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw ReportError(fmt::format("cannot read '{}': {}", path, errno_text(errno)));
+  // A file or a pipe (a result written by another command); a device (a
+  // slip of the shell: /dev/zero never ends) is refused before any read.
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+    ::close(fd);
+    throw ReportError(fmt::format("cannot read '{}': a device; accepted: a result file (JSON) or a pipe", path));
+  }
   std::string text;
   char buffer[1 << 16];
   for (;;) {

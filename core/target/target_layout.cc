@@ -79,9 +79,6 @@ std::vector<std::pair<std::string, uint64_t>> file_set_members(const JobSpec& sp
   return members;
 }
 
-// Whether a path the job uses can be used as the job needs: read (and
-// written when the job writes) if it exists, created if it does not.  Only
-// looks (stat, access); throws UsageError naming the path and the errno text.
 // A path whose last component is empty, "." or "..": it names a
 // directory whether or not one exists.
 bool names_a_directory(std::string_view path) {
@@ -90,6 +87,9 @@ bool names_a_directory(std::string_view path) {
   return last.empty() || last == "." || last == "..";
 }
 
+// Whether a path the job uses can be used as the job needs: read (and
+// written when the job writes) if it exists, created if it does not.  Only
+// looks (stat, access); throws UsageError naming the path and the errno text.
 void check_usable(const std::string& path, const TargetProbe& probe, bool writes) {
   if (probe.stat_errno != 0) {
     throw UsageError(fmt::format("target '{}': {}", path, std::strerror(probe.stat_errno)));

@@ -541,6 +541,7 @@ TEST_F(ReportCommand, EveryProblemIsOneLineAndExitCode2) {
       {{file("other.json"), "-o", file("o.html")}, "is neither an IOPulse result file (no schema_version"},
       {{file("list.json"), "-o", file("o.html")}, "is neither an IOPulse result file"},
       {{dir_.string(), "-o", file("o.html")}, "cannot read '" + dir_.string() + "': Is a directory"},
+      {{"/dev/zero", "-o", file("o.html")}, "cannot read '/dev/zero': a device; accepted: a result file (JSON)"},
       {{good}, "missing -o OUT.html"},
       {{"-o", file("o.html")}, "missing RESULTS.json"},
       {{good, "-o", file("no/such/dir/o.html")}, "cannot write '" + file("no/such/dir/o.html") + "'"},
