@@ -104,7 +104,8 @@ PluginSearch plugin_search(const CommandLine& cl, const JobFile* file) {
 }
 
 // The job file of --config (or `iopulse job.fio`): a fio job file is
-// translated (config/fio_job_file.h), anything else read as TOML.
+// translated (config/fio_job_file.h), anything else read as TOML.  Read
+// once: a pipe (`--config <(...)`) gives its text only once.
 JobFile load_any_job_file(const CommandLine& cl) {
   std::unique_ptr<EngineRegistry> plugins;  // only when a fio job names an engine IOPulse does not map
   FioTranslationContext fio;
@@ -112,8 +113,10 @@ JobFile load_any_job_file(const CommandLine& cl) {
     if (!plugins) plugins = std::make_unique<EngineRegistry>(plugin_search(cl, nullptr));
     return plugins->lookup(name) != nullptr;
   };
-  if (std::optional<JobFile> translated = load_fio_job_file(cl.config_path(), fio)) return std::move(*translated);
-  return load_job_file(cl.config_path());
+  const std::string& path = cl.config_path();
+  const std::string text = read_job_file_text(path, "a job file (TOML or fio's INI)");
+  if (is_fio_job_file(path, text)) return translate_fio_job_file(text, path, fio);
+  return parse_job_file(text, path);
 }
 
 // Loads an engine given by path first (it wins over same-named engines in

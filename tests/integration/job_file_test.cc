@@ -138,6 +138,25 @@ TEST(JobFileRun, PhasesRunInOrderWithTheirOwnStopConditions) {
   EXPECT_EQ(data.substr(0, 4 * kMiB).find_first_not_of('\xA5'), std::string::npos);
 }
 
+// A job file that can be read only once (a pipe: `--config <(...)`, or
+// /dev/stdin fed by one) is read once: its TOML or fio text runs as from a
+// file, rather than the second read finding the pipe empty.
+TEST(JobFileRun, AJobFileFromAPipeIsReadOnce) {
+  ScratchDir dir;
+  const std::string toml = write_file(dir.file("job.toml"), "target = \"" + dir.file("toml.bin") +
+                                                              "\"\nfile-size = \"1M\"\ntotal-ops = 8\n");
+  const std::string fio = write_file(dir.file("job.fio"), "[job]\nfilename=" + dir.file("fio.bin") +
+                                                            "\nsize=1M\nnumber_ios=8\nrw=randread\n");
+  for (const auto& [job, target] : {std::pair{toml, dir.file("toml.bin")}, std::pair{fio, dir.file("fio.bin")}}) {
+    const std::string json = dir.file("out.json");
+    const RunOutcome r = run_command({"/bin/sh", "-c", "cat '" + job + "' | " + std::string(IOPULSE_BINARY) +
+                                                           " --config /dev/stdin -q --json-output '" + json + "'"});
+    ASSERT_EQ(r.exit_code, 0) << job << "\n" << r.err;
+    EXPECT_EQ(read_json(json)["read"]["ops"].get<uint64_t>(), 8u) << job;
+    EXPECT_EQ(std::filesystem::file_size(target), 1u << 20) << job;
+  }
+}
+
 // CLI integration: command-line options override the file's global and phase
 // settings.
 TEST(JobFileRun, CommandLineOverridesTheFile) {
