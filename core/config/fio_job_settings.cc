@@ -191,8 +191,12 @@ std::string_view one_rate(const FioIniOption& o) {
   return rate;
 }
 
-void set_sizes(FioJobSettings& s, const DirectionParts& parts, const std::string& label,
+void set_sizes(FioJobSettings& s, const FioIniOption& o, const std::string& label,
                const std::function<std::string(std::string_view)>& mix) {
+  const DirectionParts parts = direction_parts(o);
+  // fio refuses an empty value ("bs=" or "bs=,"): so does IOPulse, rather
+  // than keep the size it had.
+  if (parts.read.empty() && parts.write.empty() && parts.trim.empty()) bad_value(o, "a size, or READ,WRITE[,TRIM]");
   if (!parts.read.empty()) s.read_sizes = {mix(parts.read), label};
   if (!parts.write.empty()) s.write_sizes = {mix(parts.write), label};
   if (!parts.trim.empty()) s.trim_sizes = {mix(parts.trim), label};
@@ -277,13 +281,13 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"rwmixread", FIO { s.rwmixread = {static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
     {"rwmixwrite", FIO { s.rwmixread = {100 - static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
     {"bs", FIO {
-       set_sizes(s, direction_parts(o), label, [&o](std::string_view t) { return std::to_string(fio_size(o, t)); });
+       set_sizes(s, o, label, [&o](std::string_view t) { return std::to_string(fio_size(o, t)); });
      }},
     {"bssplit", FIO {
-       set_sizes(s, direction_parts(o), label, [&o](std::string_view t) { return bssplit_mix(o, t); });
+       set_sizes(s, o, label, [&o](std::string_view t) { return bssplit_mix(o, t); });
      }},
     {"bsrange", FIO {
-       set_sizes(s, direction_parts(o), label, [&o](std::string_view t) { return bsrange_mix(o, t); });
+       set_sizes(s, o, label, [&o](std::string_view t) { return bsrange_mix(o, t); });
      }},
     {"iodepth", FIO { s.iodepth = {static_cast<uint32_t>(fio_count(o, 1, 65536)), label}; }},
     {"iodepth_batch", FIO {

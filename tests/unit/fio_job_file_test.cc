@@ -316,6 +316,13 @@ TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
   EXPECT_THAT(refusal("[a]\nfilename=/d/x:/e/y\nsize=1m\n"), HasSubstr("a list of arbitrary files"));
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\n[c]\nwait_for=a\n"),
               HasSubstr("waiting for 'a' while 'b' runs beside it"));
+  // An empty size, as fio ("failed parsing bs="), rather than the default kept.
+  for (const std::string option : {"bs=", "bs=,", "bssplit=", "bsrange=,,"}) {
+    const size_t eq = option.find('=');
+    EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\n" + option + "\n"),
+                HasSubstr("job.fio:4: " + option.substr(0, eq) + ": '" + option.substr(eq + 1) + "' is not accepted"))
+        << option;
+  }
 }
 
 TEST(FioJobFileTest, VerifyMapsToChecksummedBlocks) {
