@@ -525,8 +525,10 @@ TEST_F(Metadata, APhaseTheCrewStartedBeforeTheJobStoppedIsReported) {
   // ran is reported, however far the crew got.
   uint64_t created = 0, removed = 0;
   for (const json& phase : j["phases"]) {
-    if (phase["metadata"].contains("create")) created += phase["metadata"]["create"]["ops"].get<uint64_t>();
-    if (phase["metadata"].contains("unlink")) removed += phase["metadata"]["unlink"]["ops"].get<uint64_t>();
+    // A phase stopped before its first operation has no metadata member.
+    const json md = phase.value("metadata", json::object());
+    if (md.contains("create")) created += md["create"]["ops"].get<uint64_t>();
+    if (md.contains("unlink")) removed += md["unlink"]["ops"].get<uint64_t>();
   }
   size_t files = 0;
   for (const std::string& e : walk(target())) files += e.find("/f.") != std::string::npos ? 1 : 0;
