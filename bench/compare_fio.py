@@ -78,6 +78,11 @@ class Case:
     after FILE and SECONDS: the most any tool could do on this machine for
     this workload.  It runs in every repetition after the tools, and
     `ceiling_target` is the minimum median share iopulse/ceiling.
+    `timed_ceiling`: the same loop reading the clock before and after every
+    IO (the TSC, as iopulse does) and counting each latency into a
+    histogram, the least a tool that measures every IO has to add: it runs
+    right after the ceiling, and iopulse's share of it is reported beside
+    the plain share (what is left once the clock reads are paid for).
     `cpu_target`: iopulse's CPU per IO must also be below fio's.
     """
 
@@ -90,6 +95,7 @@ class Case:
     needs_data: bool = False
     ceiling: tuple[str, ...] = ()
     ceiling_target: float | None = None
+    timed_ceiling: tuple[str, ...] = ()
     cpu_target: bool = False
 
 
@@ -123,6 +129,7 @@ CASES: list[Case] = [
         needs_data=True,
         ceiling=("pread_loop", "bare"),
         ceiling_target=0.97,
+        timed_ceiling=("pread_loop", "tsc"),
     ),
     Case(
         name="sync-randwrite-cached",
@@ -164,6 +171,7 @@ CASES: list[Case] = [
         needs_data=True,
         ceiling=("mmap_loop", "plain", "4096", "prefault"),
         ceiling_target=0.95,
+        timed_ceiling=("mmap_loop", "tsc", "4096", "prefault"),
     ),
     Case(
         name="mmap-qd1-cached",
@@ -176,6 +184,7 @@ CASES: list[Case] = [
         needs_data=True,
         ceiling=("mmap_loop", "plain", "4096", "prefault"),
         ceiling_target=0.95,
+        timed_ceiling=("mmap_loop", "tsc", "4096", "prefault"),
     ),
     Case(
         name="mmap-qd1-first-touch",
@@ -321,7 +330,7 @@ def read_iopulse(path: Path) -> dict:
 def build_ceilings(args, cases: list[Case]) -> dict[str, Path]:
     """Compiles the bare loops the cases need (cc -O2) into --dir; name -> binary."""
     built = {}
-    for name in sorted({c.ceiling[0] for c in cases if c.ceiling}):
+    for name in sorted({loop[0] for c in cases for loop in (c.ceiling, c.timed_ceiling) if loop}):
         binary = Path(args.dir) / name
         cmd = [args.cc, "-O2", "-o", str(binary), str(REPO / "bench" / f"{name}.c"),
                *CEILING_PROGRAMS[name]]
@@ -333,8 +342,8 @@ def build_ceilings(args, cases: list[Case]) -> dict[str, Path]:
     return built
 
 
-def ceiling_cmd(args, case: Case, binary: Path) -> list[str]:
-    return [str(binary), str(Path(args.dir) / case.file), str(args.duration), *case.ceiling[1:]]
+def ceiling_cmd(args, case: Case, loop: tuple[str, ...], binary: Path) -> list[str]:
+    return [str(binary), str(Path(args.dir) / case.file), str(args.duration), *loop[1:]]
 
 
 def read_ceiling(text: str) -> dict:
@@ -443,7 +452,7 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
         row["ratio"] = row["iopulse"]["iops"] / row["fio"]["iops"]
         ceiling_text = ""
         if case.ceiling and not args.no_ceilings:
-            cmd = ceiling_cmd(args, case, ceilings[case.ceiling[0]])
+            cmd = ceiling_cmd(args, case, case.ceiling, ceilings[case.ceiling[0]])
             commands.setdefault("ceiling", shlex.join(cmd))
             wall, others, out_text = run_tool(cmd)
             row["ceiling"] = read_ceiling(out_text)
@@ -451,6 +460,15 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
             row["share"] = row["iopulse"]["iops"] / row["ceiling"]["iops"]
             ceiling_text = (f"  ceiling {fmt_iops(row['ceiling']['iops'])}"
                             f" (share {row['share'] * 100:.1f}%)")
+        if case.timed_ceiling and not args.no_ceilings:
+            cmd = ceiling_cmd(args, case, case.timed_ceiling, ceilings[case.timed_ceiling[0]])
+            commands.setdefault("timed ceiling", shlex.join(cmd))
+            wall, others, out_text = run_tool(cmd)
+            row["timed_ceiling"] = read_ceiling(out_text)
+            row["timed_ceiling"].update(background_cpu_s=others, wall_s=wall)
+            row["timed_share"] = row["iopulse"]["iops"] / row["timed_ceiling"]["iops"]
+            ceiling_text += (f"  timed ceiling {fmt_iops(row['timed_ceiling']['iops'])}"
+                             f" (share {row['timed_share'] * 100:.1f}%)")
         baseline_text = ""
         if "baseline" in row:
             row["vs_baseline"] = row["iopulse"]["iops"] / row["baseline"]["iops"]
@@ -500,6 +518,11 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
             # little when other processes take CPU away, unlike the IOPS.
             summary["ceiling_cpu_s_per_mio"] = med(r["ceiling"]["cpu_s_per_mio"] for r in reps)
             summary["cpu_share"] = summary["ceiling_cpu_s_per_mio"] / summary["iopulse_cpu_s_per_mio"]
+    if "timed_share" in reps[0]:
+        summary["timed_ceiling_iops"] = med(r["timed_ceiling"]["iops"] for r in reps)
+        summary["timed_share"] = med(r["timed_share"] for r in reps)
+        summary["timed_share_min"] = min(r["timed_share"] for r in reps)
+        summary["timed_share_max"] = max(r["timed_share"] for r in reps)
     if case.cpu_target:
         summary["meets_target"] &= summary["iopulse_cpu_s_per_mio"] < summary["fio_cpu_s_per_mio"]
     return {"description": case.description, "target": case.target,
@@ -586,6 +609,14 @@ def share_text(s: dict) -> tuple[str, str]:
     return fmt_iops(s["ceiling_iops"]), text
 
 
+def timed_share_text(s: dict) -> str:
+    """iopulse's share of the timed loop with min-max, or a dash."""
+    if "timed_share" not in s:
+        return "-"
+    return (f"{s['timed_share'] * 100:.1f}% ({s['timed_share_min'] * 100:.0f}-"
+            f"{s['timed_share_max'] * 100:.0f}) of {fmt_iops(s['timed_ceiling_iops'])}")
+
+
 def print_text(results: dict) -> None:
     hdr = (f"{'case':<30} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11}"
            f" {'ceiling':>9} {'share (min-max), CPU share':>27} {'ok':>3} {'cpu s/M IO':>17}"
@@ -602,13 +633,14 @@ def print_text(results: dict) -> None:
               f" {fmt_ns(s['iopulse_p50_ns']):>9} {fmt_ns(s['fio_p50_ns']):>9}"
               f" {s['background_cores']:>8.2f}  {target_text(res)}")
     print(f"\n{'case':<30} {'p50 ratio':>9} {'p99 iopulse':>11} {'fio':>9} {'ratio':>6}"
-          f" {'in flight (IOPS x mean latency) iopulse':>40} {'fio':>6}")
+          f" {'in flight (IOPS x mean latency) iopulse':>40} {'fio':>6}  share of the timed loop")
     for name, res in results["cases"].items():
         s = res["summary"]
         p50 = s["iopulse_p50_ns"] / s["fio_p50_ns"] if s["fio_p50_ns"] else float("nan")
         p99 = s["iopulse_p99_ns"] / s["fio_p99_ns"] if s["fio_p99_ns"] else float("nan")
         print(f"{name:<30} {p50:>9.2f} {fmt_ns(s['iopulse_p99_ns']):>11} {fmt_ns(s['fio_p99_ns']):>9}"
-              f" {p99:>6.2f} {s['iopulse_in_flight']:>40.2f} {s['fio_in_flight']:>6.2f}")
+              f" {p99:>6.2f} {s['iopulse_in_flight']:>40.2f} {s['fio_in_flight']:>6.2f}"
+              f"  {timed_share_text(s)}")
     if results.get("baseline"):
         print(f"\nagainst the baseline {results['baseline']}:")
         print(f"{'case':<22} {'iopulse':>9} {'baseline':>9} {'ratio':>6} {'(min-max)':>11}"
@@ -629,15 +661,15 @@ def print_markdown(results: dict) -> None:
           f"{m['fio']}, {m['iopulse']}; {results['reps']} interleaved repetitions of "
           f"{results['duration']} s per tool and case.\n")
     print("| case | iopulse IOPS | fio IOPS | ratio (median) | ratio min-max | bare loop IOPS "
-          "| share of bare loop: IOPS (min-max), CPU | target | met "
+          "| share of bare loop: IOPS (min-max), CPU | share of the timed loop | target | met "
           "| CPU s / M IO iopulse | CPU s / M IO fio | p50 iopulse | p50 fio | other load (cores) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|:-:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|:-:|---:|---:|---:|---:|---:|")
     for name, res in results["cases"].items():
         s = res["summary"]
         ceiling, share = share_text(s)
         print(f"| {name} | {fmt_iops(s['iopulse_iops'])} | {fmt_iops(s['fio_iops'])} "
               f"| {s['ratio']:.2f} | {s['ratio_min']:.2f}-{s['ratio_max']:.2f} "
-              f"| {ceiling} | {share} "
+              f"| {ceiling} | {share} | {timed_share_text(s)} "
               f"| {target_text(res)} | {'yes' if s['meets_target'] else '**no**'} "
               f"| {s['iopulse_cpu_s_per_mio']:.3f} | {s['fio_cpu_s_per_mio']:.3f} "
               f"| {fmt_ns(s['iopulse_p50_ns'])} | {fmt_ns(s['fio_p50_ns'])} "
@@ -659,7 +691,7 @@ def print_markdown(results: dict) -> None:
     print("```")
     for name, res in results["cases"].items():
         print(f"# {name}")
-        for tool in ("iopulse", "baseline", "fio", "ceiling"):
+        for tool in ("iopulse", "baseline", "fio", "ceiling", "timed ceiling"):
             if tool in res["commands"]:
                 print(res["commands"][tool])
     print("```")

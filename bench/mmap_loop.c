@@ -16,6 +16,10 @@
  *   fenced    an lfence after every copy: no overlap between copies, which
  *             is what one IO at a time with a clock read and bookkeeping
  *             between copies comes close to
+ *   tsc       reads the TSC (rdtsc, unfenced, the clock IOPulse reads) before
+ *             and after every copy and counts the difference into a log2
+ *             histogram: the least a tool that measures each IO's latency has
+ *             to add to the plain loop, so the ceiling for such a tool
  *
  * First touch (the last argument):
  *   prefault  before the clock starts, read one byte of every page of the
@@ -35,9 +39,11 @@
  *
  *   cc -O2 -pthread -o /tmp/mmap_loop bench/mmap_loop.c
  *   cat /tmp/iopulse-bench/cached.dat > /dev/null     # warm the page cache
- *   /tmp/mmap_loop /tmp/iopulse-bench/cached.dat 3 [plain|prefetch|fenced] [BS] [touch|prefault] [SIBLING_MS]
+ *   /tmp/mmap_loop /tmp/iopulse-bench/cached.dat 3 [plain|prefetch|fenced|tsc] [BS] [touch|prefault] [SIBLING_MS]
  *
- * Prints IOPS, ns per IO and CPU seconds (user + system) per million IOs.
+ * Prints IOPS, ns per IO and CPU seconds (user + system) per million IOs;
+ * in tsc mode also the mean and median copy time (the median to within its
+ * log2 bucket).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -51,6 +57,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 static double cpu_s(void) {
   struct rusage ru;
@@ -78,6 +87,16 @@ static uint64_t rng_next(void) {
  * memcpy (as in the engine) rather than an inlined string instruction. */
 static void *(*volatile copy)(void *, const void *, size_t) = memcpy;
 
+/* The clock of tsc mode: the TSC where there is one (as IOPulse's calibrated
+ * clock), else CLOCK_MONOTONIC in nanoseconds. */
+static inline uint64_t ticks(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  return __rdtsc();
+#else
+  return now_ns();
+#endif
+}
+
 static struct timespec sibling_period;
 
 /* The sibling: sleeps, wakes, sleeps again, for as long as the process runs. */
@@ -89,7 +108,7 @@ static void *sibling(void *arg) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s FILE SECONDS [plain|prefetch|fenced] [BLOCK_SIZE] [touch|prefault] [SIBLING_MS]\n",
+    fprintf(stderr, "usage: %s FILE SECONDS [plain|prefetch|fenced|tsc] [BLOCK_SIZE] [touch|prefault] [SIBLING_MS]\n",
             argv[0]);
     return 2;
   }
@@ -97,8 +116,9 @@ int main(int argc, char **argv) {
   const char *mode = argc > 3 ? argv[3] : "plain";
   const int prefetch = strcmp(mode, "prefetch") == 0;
   const int fenced = strcmp(mode, "fenced") == 0;
-  if (!prefetch && !fenced && strcmp(mode, "plain") != 0) {
-    fprintf(stderr, "mode '%s' is not accepted; accepted: plain, prefetch, fenced\n", mode);
+  const int timed = strcmp(mode, "tsc") == 0;
+  if (!prefetch && !fenced && !timed && strcmp(mode, "plain") != 0) {
+    fprintf(stderr, "mode '%s' is not accepted; accepted: plain, prefetch, fenced, tsc\n", mode);
     return 2;
   }
   const size_t bs = argc > 4 ? (size_t)strtoull(argv[4], NULL, 0) : 4096;
@@ -157,7 +177,10 @@ int main(int argc, char **argv) {
     }
   }
 
+  uint64_t histogram[64] = {0}; /* tsc mode: copies by floor(log2(ticks)) */
+  uint64_t ticks_sum = 0;
   const double cpu0 = cpu_s();
+  const uint64_t ticks0 = ticks();
   const uint64_t start = now_ns();
   const uint64_t deadline = start + (uint64_t)(seconds * 1e9);
   uint64_t ios = 0, end = start;
@@ -167,6 +190,14 @@ int main(int argc, char **argv) {
       const uint64_t off = next;
       next = (rng_next() % blocks) * bs;
       if (prefetch) __builtin_prefetch(map + next, 0, 3);
+      if (timed) {
+        const uint64_t t0 = ticks();
+        copy(buf, map + off, bs);
+        const uint64_t t = ticks() - t0;
+        ticks_sum += t;
+        histogram[63 - __builtin_clzll(t | 1)]++;
+        continue;
+      }
       copy(buf, map + off, bs);
 #if defined(__x86_64__) || defined(__i386__)
       if (fenced) __asm__ volatile("lfence" ::: "memory");
@@ -185,9 +216,20 @@ int main(int argc, char **argv) {
     }
     if (end >= deadline) break;
   }
+  const uint64_t ticks1 = ticks();
   const double elapsed = (end - start) / 1e9;
   const double cpu = cpu_s() - cpu0;
-  printf("%s %s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO, CPU s per M IO: %.3f\n", mode, touch,
+  printf("%s %s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO, CPU s per M IO: %.3f", mode, touch,
          (unsigned long long)ios, elapsed, ios / elapsed, elapsed * 1e9 / ios, cpu / (ios / 1e6));
+  if (timed) {
+    /* Ticks to nanoseconds over the whole run, against CLOCK_MONOTONIC. */
+    const double ns_per_tick = (double)(end - start) / (double)(ticks1 - ticks0);
+    uint64_t seen = 0;
+    int median = 0;
+    while (median < 63 && (seen += histogram[median]) * 2 < ios) median++;
+    printf(", copy mean %.1f ns, median %.0f-%.0f ns", ticks_sum * ns_per_tick / ios,
+           (double)(1ull << median) * ns_per_tick, (double)(2ull << median) * ns_per_tick);
+  }
+  printf("\n");
   return 0;
 }
