@@ -72,7 +72,14 @@
  * Completion fd: an eventfd registered with the ring
  * (io_uring_register_eventfd), which the kernel signals as completions are
  * posted (with DEFER_TASKRUN, as completion work is queued for this thread);
- * the engine signals it itself for IOs it refuses.  control() drops a file's
+ * the engine signals it itself for IOs it refuses.  With the completion-fd
+ * option 0 the engine offers none, and the host waits in reap(): one
+ * io_uring_enter(GETEVENTS, min_complete) until min_wait completions are
+ * posted.  With DEFER_TASKRUN such a wait runs only as much completion work
+ * as it waits for, and the completions of the same group are posted by the
+ * next enter (a submit's), as in fio's io_uring engine; on the eventfd the
+ * host's reap runs all the queued work at once (docs/fio-compatibility.md,
+ * "io_uring: where each tool's latency ends").  control() drops a file's
  * page cache (IOP_CTL_DROP_CACHE).
  *
  * Metadata ops (uring_metadata.c has the table of how each maps to io_uring
@@ -142,6 +149,7 @@ enum {
   OPT_SQPOLL_CPU,
   OPT_SQPOLL_IDLE_MS,
   OPT_IOPOLL,
+  OPT_COMPLETION_FD,
   NUM_OPTIONS
 };
 
@@ -196,6 +204,15 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .type = IOP_OPT_BOOL,
         .default_value = "0",
     },
+    [OPT_COMPLETION_FD] = {
+        .struct_size = sizeof(iop_option_desc),
+        .name = "completion-fd",
+        .help = "offer the completion eventfd, on which the host waits and then reaps every "
+                "completion that arrived (1); 0: the host waits inside io_uring_enter for one "
+                "completion, as fio does, and the kernel runs only that one's completion work",
+        .type = IOP_OPT_BOOL,
+        .default_value = "1",
+    },
 };
 
 /* ------------------------------------------------------------------------ */
@@ -236,6 +253,7 @@ struct iop_engine {
                             when completion work is queued */
   bool iopoll;           /* the ring has IORING_SETUP_IOPOLL */
   bool poll_for_completions; /* IOPOLL without SQPOLL: this thread polls */
+  bool offers_completion_fd; /* the completion-fd option, and not polling */
   bool fixed_buffers;
   bool fixed_files;
   uint32_t queue_depth;
@@ -251,7 +269,7 @@ struct iop_engine {
 
   int event_fd;
   uint64_t caps; /* what this instance really does (see the top) */
-  iop_setting settings[9];
+  iop_setting settings[10];
   uint32_t num_settings;
   char setup_text[160];
   char sq_text[16];
@@ -443,6 +461,11 @@ static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registere
                          : e->sees_taskrun       ? "enters while the kernel flags work (IORING_SQ_TASKRUN)"
                          : e->reap_must_enter    ? "enters when it returns fewer than asked"
                                                  : "reads the CQ ring only"};
+  /* Where the host waits for completions (see the completion-fd option). */
+  e->settings[n++] = (iop_setting){
+      "completion-wait", e->poll_for_completions  ? "polls the device in reap()"
+                         : e->offers_completion_fd ? "on the completion eventfd, then reaps all"
+                                                   : "in io_uring_enter(min_complete) in reap()"};
   if (e->meta.caps != 0) {
     uring_meta_describe(e->meta.caps, e->meta_async_text, sizeof e->meta_async_text,
                         e->meta_sync_text, sizeof e->meta_sync_text);
@@ -455,7 +478,7 @@ static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registere
   caps &= ~IOP_CAP_META_ALL | e->meta.caps;
   if (!e->iopoll) caps &= ~(IOP_CAP_POLLED | IOP_CAP_IO_HIPRI);
   if (e->iopoll) caps &= ~(IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM);
-  if (e->poll_for_completions) caps &= ~IOP_CAP_COMPLETION_FD;
+  if (!e->offers_completion_fd) caps &= ~IOP_CAP_COMPLETION_FD;
   if (!e->fixed_buffers) caps &= ~IOP_CAP_REGISTERED_BUFFERS;
   if (!e->fixed_files) caps &= ~IOP_CAP_FIXED_FILES;
   e->caps = caps;
@@ -503,6 +526,7 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
   }
   e->iopoll = iopoll;
   e->poll_for_completions = iopoll && !sqpoll;
+  e->offers_completion_fd = opt[OPT_COMPLETION_FD].i != 0 && !e->poll_for_completions;
   e->reap_must_enter =
       (e->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0 || e->poll_for_completions;
   e->sees_taskrun = !e->poll_for_completions &&
@@ -1179,6 +1203,10 @@ static int32_t uring_completion_fd(iop_engine *e, iop_error *err) {
                   "when this thread polls the device");
     return -ENOTSUP;
   }
+  if (!e->offers_completion_fd) {
+    iop_set_error(err, "no completion fd: the completion-fd option is 0 (the host waits in reap())");
+    return -ENOTSUP;
+  }
   int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd < 0) {
     int saved = errno;
@@ -1244,7 +1272,7 @@ static const iop_engine_desc uring_desc = {
     .reserved0 = 0,
     .reserved1 = 0,
     .name = URING_ENGINE_NAME,
-    .version = "2.1.0",
+    .version = "2.2.0",
     .description = "Linux io_uring (liburing): batched submission, fixed buffers and files, "
                    "sqpoll, iopoll, asynchronous metadata ops",
     .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_REGISTERED_BUFFERS |

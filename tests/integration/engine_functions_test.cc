@@ -5,7 +5,9 @@
 //   - a completion fd (engine.h, completion_fd()): the worker waits on it
 //     (never in a waiting reap()), counts every IO the engine completed, and
 //     stops at once on the deadline or SIGINT.  Observer: the threaded
-//     fixture's own counters (tests/fixtures/plugins/threaded.c).
+//     fixture's own counters (tests/fixtures/plugins/threaded.c).  An engine
+//     told to offer none (io_uring's completion-fd=0) is waited for in its
+//     reap(): strace sees where the worker sleeps.
 //   - engine buffers (alloc_buffer()/free_buffer()): the IO pool comes from
 //     the engine, exactly one allocation freed exactly once, every IO in it.
 //     Observer: the same fixture; for the sync engine's reserved huge pages,
@@ -13,6 +15,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
+#include <set>
 #include <csignal>
 #include <fstream>
 #include <map>
@@ -127,6 +131,78 @@ TEST(CompletionFd, InterruptWakesTheWait) {
   EXPECT_EQ(log.at("submitted") % 4, 0u);
   EXPECT_GE(log.at("submitted"), 8u);
   EXPECT_LE(log.at("submitted"), 12u);
+}
+
+// Where the io_uring worker sleeps, from strace: the threads that enter
+// the ring, their ppoll calls (the wait on the completion fd), and their
+// io_uring_enter calls that wait for a completion (min_complete >= 1).
+struct UringWaits {
+  uint64_t enters = 0;
+  uint64_t waiting_enters = 0;
+  uint64_t ppolls = 0;
+};
+
+UringWaits uring_waits(const std::string& trace) {
+  std::map<std::string, std::vector<std::string>> calls;  // thread -> its calls, in order
+  std::istringstream lines(read_file(trace));
+  const std::regex call(R"(^(\d+) +(io_uring_enter|ppoll|poll)\((.*))");
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, call)) calls[m[1]].push_back(m[2].str() + "(" + m[3].str());
+  }
+  UringWaits w;
+  const std::regex enter(R"(^io_uring_enter\(\d+, \d+, (\d+), )");
+  for (const auto& [tid, list] : calls) {
+    bool enters_ring = false;
+    for (const std::string& c : list) enters_ring |= c.rfind("io_uring_enter(", 0) == 0;
+    if (!enters_ring) continue;
+    for (const std::string& c : list) {
+      std::smatch m;
+      if (std::regex_search(c, m, enter)) {
+        ++w.enters;
+        if (std::stoul(m[1]) >= 1) ++w.waiting_enters;
+      } else {
+        ++w.ppolls;
+      }
+    }
+  }
+  return w;
+}
+
+// io_uring at queue depth 1 on O_DIRECT IOs, so nearly every IO is waited
+// for: by default the worker sleeps in ppoll on the completion eventfd and
+// never in the ring; with --io_uring.completion-fd=0 it sleeps in
+// io_uring_enter(min_complete 1), as fio's io_uring engine does, and never
+// in ppoll.  Both count every IO.
+TEST(CompletionFd, IoUringWithoutItWaitsInTheRingEnter) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  for (const bool fd : {true, false}) {
+    const std::string trace = dir.file(fd ? "fd.trace" : "enter.trace");
+    std::vector<std::string> argv{"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                  "trace=io_uring_enter,ppoll,poll", "-o", trace, IOPULSE_BINARY,
+                                  dir.file("target"), "--file-size", "8M", "--engine", "io_uring", "--direct",
+                                  "--queue-depth", "1", "--random", "--total-ops", "300",
+                                  "--json-output", dir.file("out.json"), "-q"};
+    if (!fd) argv.push_back("--io_uring.completion-fd=0");
+    const RunOutcome r = run_command(argv);
+    if (r.exit_code != 0 && r.err.find("O_DIRECT") != std::string::npos) GTEST_SKIP() << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = read_json(dir.file("out.json"));
+    EXPECT_EQ(ops_in(j), 300u) << "completion-fd " << fd;
+    const std::string wait = j["engine"]["settings"]["completion-wait"].get<std::string>();
+    const UringWaits w = uring_waits(trace);
+    EXPECT_GE(w.enters, 300u) << "completion-fd " << fd << ": one submitting enter per IO";
+    if (fd) {
+      EXPECT_NE(wait.find("eventfd"), std::string::npos) << wait;
+      EXPECT_GT(w.ppolls, 30u) << "the worker never waited on the completion fd";
+      EXPECT_EQ(w.waiting_enters, 0u) << "the worker waited in the ring";
+    } else {
+      EXPECT_NE(wait.find("io_uring_enter"), std::string::npos) << wait;
+      EXPECT_EQ(w.ppolls, 0u) << "the worker waited on a completion fd it was not to have";
+      EXPECT_GT(w.waiting_enters, 30u) << "the worker never waited in the ring";
+    }
+  }
 }
 
 // buffers=1: the IO pool is one allocation from the engine, freed once,

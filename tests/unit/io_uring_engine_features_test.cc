@@ -55,7 +55,7 @@ class UringFeatures : public ::testing::Test {
 
   void start(const UringOptions& opt, uint32_t qd = 4, uint32_t flags = 0) {
     const std::set<int> before = uring_fds();
-    ASSERT_EQ(eng_.create(engine_config(qd, flags, opt.v, 6)), 0) << eng_.err.message;
+    ASSERT_EQ(eng_.create(engine_config(qd, flags, opt.v, UringOptions::kCount)), 0) << eng_.err.message;
     for (int fd : uring_fds()) {
       if (before.count(fd) == 0) ring_fd_ = fd;
     }
@@ -287,6 +287,38 @@ TEST_F(UringFeatures, CompletionFdBecomesReadableWhenAnIoCompletes) {
   ASSERT_TRUE(iopulse::test::readable_within(fd, 5000));
   ASSERT_EQ(eng_.reap(cqe, 4, 0, 0), 1);
   EXPECT_EQ(cqe[0].res, -EBADF);
+}
+
+// completion-fd=0: no completion fd is offered (the report and the call
+// agree), and a reap told to wait for one completion waits for it in the
+// ring and returns it.
+TEST_F(UringFeatures, WithoutTheCompletionFdAWaitingReapWaitsInTheRing) {
+  UringOptions opt;
+  opt.v[6].i = 0;  // completion-fd
+  start(opt);
+  const iopulse::test::ReportView r = report_of(eng_);
+  ASSERT_EQ(r.rc, 0);
+  EXPECT_EQ(r.caps & IOP_CAP_COMPLETION_FD, 0u);
+  EXPECT_NE(r.settings.at("completion-wait").find("io_uring_enter"), std::string::npos);
+  iop_error err{};
+  EXPECT_EQ(eng_.desc->completion_fd(eng_.instance, &err), -ENOTSUP);
+  EXPECT_NE(std::string(err.message).find("completion-fd"), std::string::npos) << err.message;
+  TempFile tmp(std::vector<char>(16384, 'w'));
+  const int32_t h = open_file(tmp.path(), O_RDWR);
+  iopulse::test::EngineIoSet pool(2, 4096);
+  std::vector<iop_io*> ios = pool.all_slots(IOP_OP_READ, h, 4096);
+  ASSERT_EQ(eng_.submit(ios.data(), 2), 2);
+  uint32_t done = 0;
+  iop_cqe cqe[2];
+  while (done < 2) {
+    const int32_t got = eng_.reap(cqe, 2, 1, 5'000'000'000ull);
+    ASSERT_GE(got, 1) << "a reap that waits for one returned " << got;
+    for (int32_t k = 0; k < got; k++) EXPECT_EQ(cqe[k].res, 4096);
+    done += static_cast<uint32_t>(got);
+  }
+  for (const iop_io* io : ios) {
+    EXPECT_EQ(std::string(static_cast<const char*>(io->buf), 4096), std::string(4096, 'w'));
+  }
 }
 
 TEST_F(UringFeatures, DropCacheEmptiesThePageCacheOfTheFile) {

@@ -180,7 +180,7 @@ class UringMetadata : public ::testing::Test {
 
   void start(const UringOptions& opt = UringOptions{}, uint32_t qd = 1) {
     const std::set<int> before = uring_fds();
-    ASSERT_EQ(eng_.create(engine_config(qd, 0, opt.v, 6)), 0) << eng_.err.message;
+    ASSERT_EQ(eng_.create(engine_config(qd, 0, opt.v, UringOptions::kCount)), 0) << eng_.err.message;
     for (int fd : uring_fds()) {
       if (before.count(fd) == 0) ring_fd_ = fd;
     }
@@ -426,7 +426,7 @@ TEST_F(UringMetadata, MissingArgumentsAndDataOpsOnADirectory) {
 // never had a directory handle fails as on a file descriptor (ENOTDIR).
 TEST_F(UringMetadata, DirectoryHandlesAreDeclared) {
   UringOptions opt;
-  ASSERT_EQ(eng_.create(engine_config(2, 0, opt.v, 6)), 0) << eng_.err.message;
+  ASSERT_EQ(eng_.create(engine_config(2, 0, opt.v, UringOptions::kCount)), 0) << eng_.err.message;
   EXPECT_EQ(eng_.open(dir_, O_RDONLY | O_DIRECTORY, IOP_FILE_READ), -EISDIR);
   EXPECT_NE(std::string(eng_.err.message).find("opened without IOP_FILE_DIRECTORY"), std::string::npos)
       << eng_.err.message;
@@ -675,7 +675,7 @@ TEST_F(UringMetadata, ReportSaysWhichOpsAreAsynchronous) {
   UringOptions opt;
   opt.v[5].i = 1;  // iopoll
   EngineUnderTest polled{uring_plugin().desc};
-  ASSERT_EQ(polled.create(engine_config(4, IOP_CONFIG_DIRECT, opt.v, 6)), 0) << polled.err.message;
+  ASSERT_EQ(polled.create(engine_config(4, IOP_CONFIG_DIRECT, opt.v, UringOptions::kCount)), 0) << polled.err.message;
   const iopulse::test::ReportView pr = report_of(polled);
   ASSERT_EQ(pr.rc, 0);
   EXPECT_EQ(pr.caps & IOP_CAP_META_ALL, 0u);
@@ -687,7 +687,7 @@ TEST_F(UringMetadata, ReportSaysWhichOpsAreAsynchronous) {
 TEST_F(UringMetadata, DirectDescriptorSlotsAreTheQueueDepth) {
   UringOptions opt;
   const std::set<int> before = uring_fds();
-  ASSERT_EQ(eng_.create(engine_config(16, 0, opt.v, 6)), 0) << eng_.err.message;
+  ASSERT_EQ(eng_.create(engine_config(16, 0, opt.v, UringOptions::kCount)), 0) << eng_.err.message;
   for (int fd : uring_fds()) {
     if (before.count(fd) == 0) ring_fd_ = fd;
   }
@@ -714,7 +714,7 @@ TEST(UringMetadataStraceChild, DISABLED_CreatesBetweenMarkers) {
   ASSERT_NE(dir, nullptr);
   EngineUnderTest eng{uring_plugin().desc};
   UringOptions opt;
-  ASSERT_EQ(eng.create(engine_config(kStraceCreates, 0, opt.v, 6)), 0) << eng.err.message;
+  ASSERT_EQ(eng.create(engine_config(kStraceCreates, 0, opt.v, UringOptions::kCount)), 0) << eng.err.message;
   const int32_t h = eng.open(dir, O_RDONLY | O_DIRECTORY, kDirFlags);
   ASSERT_GE(h, 0) << eng.err.message;
   std::vector<MetaIo> m(kStraceCreates);

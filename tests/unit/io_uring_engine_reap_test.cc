@@ -62,7 +62,7 @@ constexpr int kAnnounceMs = 10000;
 bool reap_sees_taskrun() {
   EngineUnderTest eng{uring_plugin().desc};
   UringOptions opt;
-  if (eng.create(engine_config(4, 0, opt.v, 6)) != 0) return false;
+  if (eng.create(engine_config(4, 0, opt.v, UringOptions::kCount)) != 0) return false;
   const iopulse::test::ReportView r = report_of(eng);
   const auto it = r.settings.find("nonwaiting-reap");
   return it != r.settings.end() && it->second.find("IORING_SQ_TASKRUN") != std::string::npos;
@@ -88,7 +88,7 @@ TEST(UringReapStraceChild, DISABLED_ReapsBetweenMarkers) {
   ASSERT_EQ(write(full[1], "f", 1), 1);
   EngineUnderTest eng{uring_plugin().desc};
   UringOptions opt;
-  ASSERT_EQ(eng.create(engine_config(4, 0, opt.v, 6)), 0) << eng.err.message;
+  ASSERT_EQ(eng.create(engine_config(4, 0, opt.v, UringOptions::kCount)), 0) << eng.err.message;
   iop_error err{};
   const int32_t fd = eng.desc->completion_fd(eng.instance, &err);
   ASSERT_GE(fd, 0) << err.message;
@@ -187,7 +187,7 @@ TEST(UringReapCompletionFd, EveryDirectWriteCompletesThroughTheFd) {
   ASSERT_FALSE(tmp.path().empty());
   EngineUnderTest eng{uring_plugin().desc};
   UringOptions opt;
-  ASSERT_EQ(eng.create(engine_config(kQd, IOP_CONFIG_DIRECT, opt.v, 6)), 0) << eng.err.message;
+  ASSERT_EQ(eng.create(engine_config(kQd, IOP_CONFIG_DIRECT, opt.v, UringOptions::kCount)), 0) << eng.err.message;
   const int32_t h = eng.open(tmp.path(), O_RDWR | O_DIRECT);
   ASSERT_GE(h, 0) << eng.err.message;
   iop_error err{};

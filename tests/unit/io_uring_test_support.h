@@ -30,8 +30,11 @@ inline const LoadedEngine& uring_plugin() { return built_engine("io_uring"); }
 // Option values in the descriptor's order: fixed-buffers, fixed-files,
 // sqpoll, sqpoll-cpu, sqpoll-idle-ms, iopoll.
 struct UringOptions {
-  iop_option_value v[6] = {{0, nullptr}, {0, nullptr}, {0, nullptr},
-                           {-1, nullptr}, {1000, nullptr}, {0, nullptr}};
+  // fixed-buffers, fixed-files, sqpoll, sqpoll-cpu, sqpoll-idle-ms, iopoll,
+  // completion-fd: the engine's option table, in its order.
+  static constexpr uint32_t kCount = 7;
+  iop_option_value v[kCount] = {{0, nullptr},    {0, nullptr}, {0, nullptr}, {-1, nullptr},
+                                {1000, nullptr}, {0, nullptr}, {1, nullptr}};
 };
 
 // The io_uring descriptors this process has open.
