@@ -119,7 +119,7 @@ class UringEngineTest : public ::testing::Test {
 
 TEST_F(UringEngineTest, DescriptorIsComplete) {
   const iop_engine_desc* d = desc();
-  iopulse::test::expect_descriptor_basics(d, "io_uring", "2.1.0");
+  iopulse::test::expect_descriptor_basics(d, "io_uring", "2.2.0");
   EXPECT_EQ(d->caps, IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_REGISTERED_BUFFERS |
                          IOP_CAP_FIXED_FILES | IOP_CAP_POLLED | IOP_CAP_FSYNC |
                          IOP_CAP_FDATASYNC | IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC |
@@ -131,17 +131,18 @@ TEST_F(UringEngineTest, DescriptorIsComplete) {
   EXPECT_EQ(d->max_queue_depth, 4096u);
   EXPECT_EQ(d->io_priv_size, 0u);
   EXPECT_NE(d->register_buffers, nullptr);
-  ASSERT_EQ(d->num_options, 6u);
+  ASSERT_EQ(d->num_options, 7u);
   const char* names[] = {"fixed-buffers", "fixed-files", "sqpoll", "sqpoll-cpu",
-                         "sqpoll-idle-ms", "iopoll"};
+                         "sqpoll-idle-ms", "iopoll", "completion-fd"};
   const uint32_t types[] = {IOP_OPT_BOOL, IOP_OPT_BOOL, IOP_OPT_BOOL, IOP_OPT_INT, IOP_OPT_INT,
-                            IOP_OPT_BOOL};
-  for (uint32_t i = 0; i < 6; i++) {
+                            IOP_OPT_BOOL, IOP_OPT_BOOL};
+  for (uint32_t i = 0; i < 7; i++) {
     EXPECT_STREQ(d->options[i].name, names[i]);
     EXPECT_EQ(d->options[i].type, types[i]) << names[i];
     EXPECT_NE(d->options[i].help, nullptr);
   }
   EXPECT_STREQ(d->options[3].default_value, "-1");
+  EXPECT_STREQ(d->options[6].default_value, "1");
 }
 
 TEST_F(UringEngineTest, CreateRejectsABadConfig) {
