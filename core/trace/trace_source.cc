@@ -8,7 +8,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <system_error>
 
 #include <fmt/format.h>
 
@@ -30,7 +29,9 @@ std::unique_ptr<TraceSource> open_trace(const std::string& path, bool by_pid) {
       const std::vector<std::string> cpus = blktrace_capture_files(path);
       if (!cpus.empty()) return std::make_unique<BlktraceReader>(cpus, by_pid);
     }
-    throw std::system_error(err, std::generic_category(), fmt::format("'{}'", path));
+    // The caller's label names the path ("--replay 'PATH': ..."): the
+    // reason alone.
+    throw TraceError(fmt::format("cannot be opened: {}", std::strerror(err)));
   }
   // Read twice (the magic here, the records by the reader): a regular file
   // only; a device or a FIFO would not give the same bytes again, and
@@ -40,9 +41,9 @@ std::unique_ptr<TraceSource> open_trace(const std::string& path, bool by_pid) {
     const int err = errno;
     const bool dir = S_ISDIR(st.st_mode);
     ::close(fd);
-    if (dir) throw std::system_error(EISDIR, std::generic_category(), fmt::format("'{}'", path));
-    if (st.st_mode == 0) throw std::system_error(err, std::generic_category(), fmt::format("'{}'", path));
-    throw TraceError("not a regular file; accepted: a trace file (an IOPulse iolog, a fio iolog, a blktrace capture)");
+    if (st.st_mode == 0) throw TraceError(fmt::format("cannot be read: {}", std::strerror(err)));
+    throw TraceError(fmt::format("{}; accepted: a trace file (an IOPulse iolog, a fio iolog, a blktrace capture)",
+                                 dir ? "a directory" : "not a regular file"));
   }
   const ssize_t n = ::read(fd, magic, sizeof magic);
   ::close(fd);

@@ -45,7 +45,8 @@ class TraceSource {
 
 // Opens `path` and picks the reader by its first bytes; a `path` that does
 // not exist but names blktrace's per-CPU files (PATH.blktrace.N) opens them.  Throws TraceError
-// ("not a trace IOPulse reads: ...") or std::system_error.
+// ("not a trace IOPulse reads: ...", "a directory; accepted: ...", "cannot be opened: <errno text>":
+// the reason without `path`, which the caller's label names) or std::system_error (a reader's).
 // `by_pid`: a blktrace capture's workers are its processes rather than its
 // CPUs (other formats ignore it).
 std::unique_ptr<TraceSource> open_trace(const std::string& path, bool by_pid = false);

@@ -184,9 +184,17 @@ TEST(Replay, RefusesBadTraces) {
     return run(base, extra);
   };
   expect_refused(with(write_text(dir.file("junk"), "\x01\x02garbage\n")), json, "not a trace IOPulse reads");
-  expect_refused(with(dir.file("missing")), json, "--replay");
+  // The path once, in the label.
+  const RunOutcome missing = with(dir.file("missing"));
+  expect_refused(missing, json, "--replay");
+  EXPECT_EQ(missing.err, "iopulse: error: --replay '" + dir.file("missing") +
+                             "': cannot be opened: No such file or directory\n");
   // Not a file to read a trace from: a directory, a device that never ends.
-  expect_refused(with(dir.path()), json, "Is a directory");
+  const RunOutcome directory = with(dir.path());
+  expect_refused(directory, json, "a directory");
+  EXPECT_EQ(directory.err, "iopulse: error: --replay '" + dir.path() +
+                               "': a directory; accepted: a trace file (an IOPulse iolog, a fio iolog, a blktrace "
+                               "capture)\n");
   expect_refused(with("/dev/zero"), json, "not a regular file");
   const std::string fifo = dir.file("fifo");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
