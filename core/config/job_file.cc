@@ -284,6 +284,11 @@ class TreeReader {
     if (!text) {
       fail(where(k), written, fmt::format("{} is not accepted; accepted: {}", type_phrase(node), accepted_for(option)));
     }
+    // A flag is a TOML boolean: `random = 1` is refused rather than read as
+    // the command line's "1" (TOML has true and false for it).
+    if (option.value_name.empty() && node.is_integer()) {
+      fail(where(k), written, fmt::format("{} is not accepted; accepted: {}", shown(node), accepted_for(option)));
+    }
     placed.push_back({k.source().begin.line, k.source().begin.column,
                       {key, *text, fmt::format("{}: {}", where(k), written)}});
   }

@@ -237,6 +237,9 @@ TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
       {"file-size = \"1M\"\n[[phase]]\nqueue-depth = 0\n", "job.toml:4: queue-depth: '0'"},
       {"file-size = \"1M\"\nnull.nosuch = 1\n", "job.toml:3: null.nosuch: unknown option for engine null"},
       {"file-size = \"1M\"\nnosuchengine.opt = 1\n", "job.toml:3: nosuchengine.opt: no engine named 'nosuchengine'"},
+      // A flag is a TOML boolean, not the integer 1 or 0.
+      {"file-size = \"1M\"\nrandom = 1\n", "job.toml:3: random: 1 is not accepted; accepted: true or false\n"},
+      {"file-size = \"1M\"\n[[phase]]\ndirect = 0\n", "job.toml:4: direct: 0 is not accepted; accepted: true or false\n"},
   };
   for (const Case& c : cases) {
     ScratchDir dir;

@@ -295,6 +295,10 @@ TEST_F(JobFileTest, WrongTomlTypeNamesWhatIsAccepted) {
 
   EXPECT_EQ(load_error(write("direct = [true]\n")),
             dir_ + "/job.toml:1: direct: an array is not accepted; accepted: true or false");
+  // TOML has booleans: a flag given 1 or 0 is refused, not read as true or false.
+  EXPECT_EQ(load_error(write("random = 1\n")), dir_ + "/job.toml:1: random: 1 is not accepted; accepted: true or false");
+  EXPECT_EQ(load_error(write("[[phase]]\nhot-spot-scatter = 0\n")),
+            dir_ + "/job.toml:2: hot-spot-scatter: 0 is not accepted; accepted: true or false");
   EXPECT_THAT(load_error(write("duration = 1979-05-27\n")),
               StartsWith(dir_ + "/job.toml:1: duration: a date is not accepted; accepted: one TIME"));
   EXPECT_EQ(load_error(write("plugin-dir = [\"a\", 3]\n")),
