@@ -54,6 +54,7 @@ int run_convert_command(int argc, char** argv) {
     if (jobs.size() != 1) throw UsageError("convert: give exactly one fio job file; see iopulse convert --help");
     PluginSearch search;
     if (vm.count("plugin-dir") != 0) search.plugin_dirs = vm["plugin-dir"].as<std::vector<std::string>>();
+    check_plugin_dirs(search.plugin_dirs);  // even when no engine of the job is looked up
     if (const char* env = std::getenv("IOPULSE_PLUGIN_PATH")) search.env_path = env;
     std::unique_ptr<EngineRegistry> plugins;
     FioTranslationContext context;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "plugin/name_list.h"
@@ -85,13 +86,22 @@ const EngineLibrary& EngineRegistry::add_explicit(const fs::path& path) {
   return load(path, /*explicit_path=*/true);
 }
 
+void check_plugin_dirs(const std::vector<std::string>& plugin_dirs) {
+  for (const auto& dir : plugin_dirs) {
+    std::error_code ec;
+    const char* problem = dir.empty()                  ? "is not a directory"
+                          : !fs::exists(dir, ec)       ? "does not exist"
+                          : !fs::is_directory(dir, ec) ? "is not a directory"
+                                                       : nullptr;
+    if (problem != nullptr) {
+      throw PluginError(fmt::format("--plugin-dir: '{}' {}; accepted: a directory of engine plugins", dir, problem));
+    }
+  }
+}
+
 void EngineRegistry::scan() {
   if (scanned_) return;
-  for (const auto& dir : search_.plugin_dirs) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) throw PluginError("--plugin-dir " + dir + ": no such directory");
-    if (!fs::is_directory(dir, ec)) throw PluginError("--plugin-dir " + dir + ": not a directory");
-  }
+  check_plugin_dirs(search_.plugin_dirs);
   for (const auto& dir : dirs_) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;  // absent: nothing installed there

@@ -67,6 +67,11 @@ struct PluginSearch {
                                          // empty: /proc/self/exe
 };
 
+// Each --plugin-dir names an existing directory (an empty name does not).
+// Throws PluginError, one line: "--plugin-dir: '/x' does not exist;
+// accepted: a directory of engine plugins".
+void check_plugin_dirs(const std::vector<std::string>& plugin_dirs);
+
 class EngineRegistry {
  public:
   // Computes the directory list; loads nothing yet.

@@ -6,7 +6,10 @@
 // the plugins a job needs are loaded (the dynamic loader's own trace,
 // LD_DEBUG=files, is the observer).
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -103,6 +106,32 @@ TEST(PluginDiscovery, APluginWhoseFileIsNamedOtherwiseIsStillFound) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("engines found: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("fixture_good"), std::string::npos) << r.err;
+}
+
+// A --plugin-dir that names no directory (empty, missing) is one line
+// naming the option and the value, exit 2, before any file is touched; for
+// convert too, whose job may need no plugin.
+TEST(PluginDiscovery, APluginDirThatIsNoDirectoryIsOneLine) {
+  ScratchDir dir;
+  const std::string job = dir.file("job.fio");
+  std::ofstream(job) << "[a]\nfilename=" << dir.file("f") << "\nsize=64k\nrw=read\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "--plugin-dir: '' is not a directory; accepted: a directory of engine plugins"},
+      {dir.file("nosuch"), "--plugin-dir: '" + dir.file("nosuch") +
+                               "' does not exist; accepted: a directory of engine plugins"},
+  };
+  for (const auto& [plugin_dir, message] : cases) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{dir.file("t"), "--file-size", "64k", "--plugin-dir", plugin_dir, "-q"},
+          {"convert", job, "--plugin-dir", plugin_dir}}) {
+      const RunOutcome r = run_iopulse(args);
+      EXPECT_EQ(r.exit_code, 2) << args[0] << " " << plugin_dir;
+      EXPECT_EQ(r.err, "iopulse: error: " + message + "\n");
+      EXPECT_EQ(r.out, "");
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir.file("t")));
+  EXPECT_FALSE(fs::exists(dir.file("f")));
 }
 
 }  // namespace

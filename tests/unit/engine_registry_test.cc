@@ -164,11 +164,15 @@ TEST(EngineRegistryTest, SameFileReachedTwiceLoadsOnce) {
 TEST(EngineRegistryTest, MissingPluginDirIsAnError) {
   EngineRegistry registry(only_dirs({dir("good"), "/nonexistent/plugins"}));
   EXPECT_EQ(plugin_error([&] { registry.discover(); }),
-            "--plugin-dir /nonexistent/plugins: no such directory");
+            "--plugin-dir: '/nonexistent/plugins' does not exist; accepted: a directory of engine plugins");
   EXPECT_TRUE(registry.engines().empty()) << "nothing is loaded before the check";
   const std::string file = dir("not_elf/garbage.so");
   EngineRegistry not_dir(only_dirs({file}));
-  EXPECT_EQ(plugin_error([&] { not_dir.discover(); }), "--plugin-dir " + file + ": not a directory");
+  EXPECT_EQ(plugin_error([&] { not_dir.discover(); }),
+            "--plugin-dir: '" + file + "' is not a directory; accepted: a directory of engine plugins");
+  EngineRegistry empty(only_dirs({""}));
+  EXPECT_EQ(plugin_error([&] { empty.discover(); }),
+            "--plugin-dir: '' is not a directory; accepted: a directory of engine plugins");
 }
 
 TEST(EngineRegistryTest, MissingEnvDirIsSkipped) {
