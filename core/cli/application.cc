@@ -114,7 +114,7 @@ JobFile load_any_job_file(const CommandLine& cl) {
     return plugins->lookup(name) != nullptr;
   };
   const std::string& path = cl.config_path();
-  const std::string text = read_job_file_text(path, "a job file (TOML or fio's INI)");
+  const std::string text = read_job_file_text(path, "--config", "a job file (TOML or fio's INI)");
   if (is_fio_job_file(path, text)) return translate_fio_job_file(text, path, fio);
   return parse_job_file(text, path);
 }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "config/fio_job_file.h"
+#include "config/job_file.h"
 #include "config/toml_job_writer.h"
 #include "job/usage_error.h"
 #include "plugin/engine_registry.h"
@@ -62,12 +63,14 @@ int run_convert_command(int argc, char** argv) {
       if (!plugins) plugins = std::make_unique<EngineRegistry>(search);
       return plugins->lookup(name) != nullptr;
     };
-    const std::optional<JobFile> file = load_fio_job_file(jobs.front(), context);
-    if (!file) {
+    // Read once, as --config reads it: `convert <(...)` and /dev/stdin work.
+    const std::string& path = jobs.front();
+    const std::string text = read_job_file_text(path, "convert", "a fio job file");
+    if (!is_fio_job_file(path, text)) {
       throw UsageError(fmt::format("convert: '{}' is not a fio job file (it is read as TOML: already an IOPulse "
-                                   "job file); accepted: a fio job file", jobs.front()));
+                                   "job file); accepted: a fio job file", path));
     }
-    std::cout << format_toml_job_file(*file);
+    std::cout << format_toml_job_file(translate_fio_job_file(text, path, context));
     return 0;
   } catch (const UsageError& e) {
     std::cerr << "iopulse: error: " << e.what() << "\n";

@@ -465,12 +465,6 @@ JobFile translate_fio_job_file(std::string_view text, const std::string& path, c
   return Translator(path, context).translate(read_fio_ini(text, path, context.getenv));
 }
 
-std::optional<JobFile> load_fio_job_file(const std::string& path, const FioTranslationContext& context) {
-  const std::string text = read_job_file_text(path, "a job file");
-  if (!is_fio_job_file(path, text)) return std::nullopt;
-  return translate_fio_job_file(text, path, context);
-}
-
 bool names_fio_job_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) return false;

@@ -54,10 +54,6 @@ bool is_fio_job_file(const std::string& path, std::string_view text);
 // Throws UsageError listing every problem, one per line.
 JobFile translate_fio_job_file(std::string_view text, const std::string& path, const FioTranslationContext& context);
 
-// Reads `path` (throws UsageError when it cannot be read) and, when it is a
-// fio job file, translates it; otherwise returns nullopt.
-std::optional<JobFile> load_fio_job_file(const std::string& path, const FioTranslationContext& context);
-
 // Whether `path` names a readable regular file that is a fio job file (for
 // `iopulse job.fio`, where the argument could also be a target): fio's INI
 // shape, or text (no NUL byte) in a file whose name ends in ".fio".

@@ -422,15 +422,15 @@ JobFile parse_job_file(std::string_view toml_text, const std::string& path) {
   return TreeReader(path).read(root);
 }
 
-std::string read_job_file_text(const std::string& path, std::string_view accepted) {
+std::string read_job_file_text(const std::string& path, std::string_view option, std::string_view accepted) {
   constexpr size_t kMaxBytes = size_t{16} << 20;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    throw UsageError(fmt::format("--config: '{}' is a directory; accepted: {}", path, accepted));
+    throw UsageError(fmt::format("{}: '{}' is a directory; accepted: {}", option, path, accepted));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw UsageError(fmt::format("--config: '{}' cannot be read: {}; accepted: {}", path, std::strerror(errno),
+    throw UsageError(fmt::format("{}: '{}' cannot be read: {}; accepted: {}", option, path, std::strerror(errno),
                                  accepted));
   }
   std::string text;
@@ -439,14 +439,14 @@ std::string read_job_file_text(const std::string& path, std::string_view accepte
     text.append(chunk, static_cast<size_t>(in.gcount()));
   }
   if (text.size() > kMaxBytes) {
-    throw UsageError(fmt::format("--config: '{}' cannot be a job file: more than {} bytes; accepted: {}", path,
+    throw UsageError(fmt::format("{}: '{}' cannot be a job file: more than {} bytes; accepted: {}", option, path,
                                  kMaxBytes, accepted));
   }
   return text;
 }
 
 JobFile load_job_file(const std::string& path) {
-  return parse_job_file(read_job_file_text(path, "a TOML job file"), path);
+  return parse_job_file(read_job_file_text(path, "--config", "a TOML job file"), path);
 }
 
 PhasedJob build_phased_job(const JobFile& file, const std::string& engine,

@@ -96,12 +96,13 @@ struct JobFile {
   std::vector<std::string> global_values(std::string_view key) const;
 };
 
-// The text of the job file at `path`, for --config (`accepted` ends its
-// refusals: "a TOML job file", "a job file").  Read up to a bound: a job
-// file is text of a few KiB, and a device without end or a disk image
-// given by mistake is refused after its first 16 MiB rather than read
-// whole.  Throws UsageError.
-std::string read_job_file_text(const std::string& path, std::string_view accepted);
+// The text of the job file at `path`, read once (a pipe, `--config <(...)`
+// or /dev/stdin, gives its text only once).  `option` begins its refusals
+// ("--config", "convert") and `accepted` ends them ("a TOML job file", "a
+// fio job file").  Read up to a bound: a job file is text of a few KiB, and
+// a device without end or a disk image given by mistake is refused after
+// its first 16 MiB rather than read whole.  Throws UsageError.
+std::string read_job_file_text(const std::string& path, std::string_view option, std::string_view accepted);
 
 // Reads and checks `path`.  Throws UsageError for a file that cannot be
 // read, a TOML syntax error ("job.toml:3:7: <what toml++ says>"), an unknown

@@ -130,6 +130,44 @@ TEST(FioJobFileRunTest, ConfigOptionAndConvertedTomlRunTheSameJob) {
   }
 }
 
+// `iopulse convert` reads its job file once, as --config does: from a pipe
+// (`convert <(...)`, /dev/stdin) it converts the same job as from the file.
+// A job file it cannot read is one line naming convert, exit 2.
+TEST(FioJobFileRunTest, ConvertReadsItsJobFileOnceAndNamesItselfInItsRefusals) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("job.fio"), "[a]\nfilename=" + dir.file("data") +
+                                                              "\nsize=1m\nrw=randread\nnumber_ios=8\n");
+  const RunOutcome file = run_iopulse({"convert", job});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_THAT(file.out, HasSubstr("target = '" + dir.file("data") + "'\n"));
+  const auto as_from_file = [&](std::string out, const std::string& path) {
+    for (size_t at = 0; (at = out.find(path, at)) != std::string::npos; at += job.size()) out.replace(at, path.size(), job);
+    return out;
+  };
+  const RunOutcome stdin_pipe = run_command(
+      {"/bin/sh", "-c", "cat '" + job + "' | '" + std::string(IOPULSE_BINARY) + "' convert /dev/stdin"});
+  ASSERT_EQ(stdin_pipe.exit_code, 0) << stdin_pipe.err;
+  EXPECT_EQ(as_from_file(stdin_pipe.out, "/dev/stdin"), file.out);
+  const RunOutcome substituted =
+      run_command({"/bin/bash", "-c", "'" + std::string(IOPULSE_BINARY) + "' convert <(cat '" + job + "')"});
+  ASSERT_EQ(substituted.exit_code, 0) << substituted.err;
+  EXPECT_THAT(substituted.out, HasSubstr("target = '" + dir.file("data") + "'\n"));
+  EXPECT_THAT(substituted.out, HasSubstr("number_ios"));
+
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {dir.file("missing.fio"), "convert: '" + dir.file("missing.fio") +
+                                    "' cannot be read: No such file or directory; accepted: a fio job file"},
+      {dir.path(), "convert: '" + dir.path() + "' is a directory; accepted: a fio job file"},
+  };
+  for (const auto& [path, message] : refused) {
+    const RunOutcome r = run_iopulse({"convert", path});
+    EXPECT_EQ(r.exit_code, 2) << path;
+    EXPECT_EQ(r.err, "iopulse: error: " + message + "\n");
+    EXPECT_EQ(r.out, "");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("data")));
+}
+
 TEST(FioJobFileRunTest, ClonesGetAFileEachAsInFio) {
   ScratchDir dir, fio_dir;
   const std::string job = write_file(dir.file("clones.fio"),

@@ -269,6 +269,8 @@ TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
     r = run_iopulse(args);
     EXPECT_EQ(r.exit_code, 2) << args[1] << ": " << r.err;
     EXPECT_NE(r.err.find("cannot be a job file: more than"), std::string::npos) << r.err;
+    const std::string label = args[0] == "convert" ? "convert" : "--config";  // the command that read it
+    EXPECT_EQ(r.err.rfind("iopulse: error: " + label + ": '" + args[1] + "' cannot be", 0), 0u) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
   EXPECT_FALSE(exists(dir.file("t")));
