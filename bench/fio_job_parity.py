@@ -9,7 +9,8 @@ Both tools read the same unedited job file; the values it leaves open
 environment, which both expand the same way.  IOPulse is asked for fio's
 JSON (--output-format fio-json), so one reader takes every result.
 
-Each round runs three things, in an order that rotates from round to round:
+Each round runs three things (four with io_uring), in an order that rotates
+from round to round:
 
   iopulse  `iopulse JOB.fio`.  Its latency of an IO runs from just before
            the io_submit that carries it to the reap that returns it (the
@@ -22,22 +23,31 @@ Each round runs three things, in an order that rotates from round to round:
            `--refill_buffers=1`: every write carries fresh data, as
            IOPulse's do (fio's default refills nothing, it changes a few
            bytes of a buffer per write).  This is the like-for-like
-           comparison.  With io_uring one difference is left that no fio
-           option removes: fio's waiting io_uring_enter runs the completion
-           work of one IO only, the rest of the group is posted by its next
-           submit and ends one submission later than in IOPulse, whose reap
-           runs all of it (bench/uring_io_spans.py traces it).
+           comparison.  With io_uring fio waits inside
+           io_uring_enter(min_complete 1), whose wait runs the completion
+           work of one IO only; IOPulse by default waits on its completion
+           eventfd and reaps all that arrived (iopulse-enter waits as fio).
   iopulse-enter  (io_uring only) `iopulse JOB.fio --io_uring.completion-fd=0`:
            IOPulse waiting for a completion as fio does, inside
-           io_uring_enter(min_complete 1), so the kernel runs the completion
-           work of the one IO waited for and the submit that follows posts
-           the rest.  Against fio's `lat` this removes the difference above:
-           what is left is the two tools' own measurement.
+           io_uring_enter(min_complete 1).  This makes the wait the same,
+           not everything else in the span: both tools reap only after
+           submitting every slot the last reap freed, so an IO that completes
+           meanwhile waits through the rest of that refill, and the time a
+           tool spends per IO is part of its IOs' latency (really: they are
+           reaped later; not a difference of where the clocks are read).  On
+           io_uring random reads (2026-12-04, a loaded machine) this variant's
+           p50 was the default's, 0.91-0.93 of fio's, and fio with
+           registerfiles=1 and fixedbufs=1 (less CPU per IO) came to it;
+           random writes did not show that order (docs/fio-compatibility.md,
+           "The p50 follows each tool's time per IO").
   fio-def  fio as the job file says (its default reaping takes one
            completion per io_getevents) and its `clat`, which starts after
            io_submit returned: the figure a user of fio sees, shown beside.
 
-Meant for device-bound jobs (O_DIRECT on a real disk).  The data file is
+Meant for device-bound jobs (O_DIRECT on a real disk); on a loaded machine
+the tool's IO thread can be the bottleneck instead, and then each tool's CPU
+time per IO shows in its IOPS and p50 (measured on io_uring random reads).
+The data file is
 written once by IOPulse (its preparation, outside the measured window) and
 reused by every run.  With --check the exit status is 1 when a median ratio
 IOPulse / fio (like for like: iopulse-enter with io_uring) is off by more
