@@ -504,6 +504,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     throw;
   }
   join_all(abandoned);
+  // What a worker left to hand over after its last interval (a metadata
+  // worker's last interval: MetadataWorker::collect_intervals).
+  for (size_t wi = 0; wi < workers.size(); ++wi) {
+    if (!abandoned[wi]) workers[wi]->collect_intervals();
+  }
   for (size_t wi = 0; wi < workers.size(); ++wi) {
     if (!abandoned[wi]) continue;
     // Still inside the engine: the thread keeps its Worker and what that

@@ -98,9 +98,27 @@ void MetadataWorker::run() {
       setup_.signals->io_failed.store(true, std::memory_order_relaxed);
     }
   }
-  setup_.time_series->finish(setup_.index);
+  // With a last interval closed, collect_intervals() finishes the worker's
+  // time series when it hands that interval over.
+  if (!last_closed_) setup_.time_series->finish(setup_.index);
   finished_.store(true, std::memory_order_release);
   setup_.signals->wake_coordinator();
+}
+
+void MetadataWorker::collect_intervals() {
+  if (!finished() || !last_closed_ || last_handed_over_.exchange(true)) return;
+  WorkerInterval closed;
+  closed.last = true;
+  closed.worker = setup_.index;
+  closed.index = last_index_;
+  closed.ops = interval_;
+  closed.inflight_sum = inflight_sum_;
+  closed.reap_calls = reap_calls_;
+  cumulative_.merge(interval_);
+  interval_.clear();
+  inflight_sum_ = reap_calls_ = 0;
+  setup_.time_series->deliver(std::move(closed));
+  setup_.time_series->finish(setup_.index);
 }
 
 void MetadataWorker::setup() {
@@ -514,8 +532,13 @@ void MetadataWorker::loop(uint64_t start_ns) {
 }
 
 void MetadataWorker::roll_interval(uint64_t now, bool last) {
+  if (last) {
+    // Handed over by collect_intervals(), off this thread (see there).
+    last_closed_ = true;
+    last_index_ = interval_index_;
+    return;
+  }
   WorkerInterval closed;
-  closed.last = last;
   closed.worker = setup_.index;
   closed.index = interval_index_;
   closed.ops = interval_;
