@@ -14,6 +14,12 @@
 //          reporting, record writing and a new worker thread, as IOPulse's)
 //   warm   the same sleep, then one mkdir + rmdir of a scratch directory
 //          before the timed removals (what brings the first rmdir back)
+//   faults no pause, but 171 fresh anonymous pages (~700 KB) written, one
+//          byte each, before the removals: the page faults a worker took
+//          there when it copied its last interval's histograms into fresh
+//          memory (docs/performance.md, "The phase boundary's page faults")
+//   touch  no pause, the same 171 pages written again, already faulted in
+//          (the same footprint without the faults)
 //
 // Build: cc -O2 -o rmdir_after_pause bench/rmdir_after_pause.c
 // Run:   ./rmdir_after_pause /dev/shm/some-empty-dir [ITEMS [BRANCHING [PAUSE_US [REPS]]]]
@@ -26,11 +32,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { kMaxDirs = 64, kMaxReps = 101 };
+enum { kMaxDirs = 64, kMaxReps = 101, kModes = 5, kPages = 171 };
+
+static char* g_touched;  // kPages pages, faulted in once (mode "touch")
 
 static long long now_ns(void) {
   struct timespec t;
@@ -70,7 +79,16 @@ static void round_once(int dfd, int items, int branching, int mode, long pause_u
       must(unlinkat(dfd, path, AT_REMOVEDIR) == 0, "rmdir", path);
     }
   }
-  if (mode != 0) usleep((useconds_t)pause_us);
+  char* fresh = NULL;
+  if (mode == 1 || mode == 2) usleep((useconds_t)pause_us);
+  if (mode == 3) {
+    fresh = mmap(NULL, (size_t)kPages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    must(fresh != MAP_FAILED, "mmap", "(anonymous)");
+    for (int i = 0; i < kPages; ++i) ((volatile char*)fresh)[(size_t)i * 4096] = 1;
+  }
+  if (mode == 4) {
+    for (int i = 0; i < kPages; ++i) ((volatile char*)g_touched)[(size_t)i * 4096] += 1;
+  }
   if (mode == 2) {
     must(mkdirat(dfd, "scratch", 0755) == 0, "mkdir", "scratch");
     must(unlinkat(dfd, "scratch", AT_REMOVEDIR) == 0, "rmdir", "scratch");
@@ -85,6 +103,7 @@ static void round_once(int dfd, int items, int branching, int mode, long pause_u
     last = t_now;
   }
   t[dirs] = last - start;
+  if (fresh != NULL) munmap(fresh, (size_t)kPages * 4096);
 }
 
 int main(int argc, char** argv) {
@@ -104,15 +123,18 @@ int main(int argc, char** argv) {
   const int dfd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   must(dfd >= 0, "open", argv[1]);
   const int dirs = branching + 1;
-  static const char* const kModes[] = {"none", "sleep", "warm"};
+  static const char* const kModeNames[kModes] = {"none", "sleep", "warm", "faults", "touch"};
+  g_touched = mmap(NULL, (size_t)kPages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  must(g_touched != MAP_FAILED, "mmap", "(anonymous)");
+  memset(g_touched, 1, (size_t)kPages * 4096);
   printf("%d directories of %d item directories; pause %ld us; median of %d rounds (us)\n", dirs, items,
          pause_us, reps);
-  static long long t[3][kMaxReps][kMaxDirs + 1];
+  static long long t[kModes][kMaxReps][kMaxDirs + 1];
   for (int r = 0; r < reps; ++r) {
-    for (int m = 0; m < 3; ++m) round_once(dfd, items, branching, m, pause_us, t[m][r]);  // interleaved
+    for (int m = 0; m < kModes; ++m) round_once(dfd, items, branching, m, pause_us, t[m][r]);  // interleaved
   }
-  for (int m = 0; m < 3; ++m) {
-    printf("%-6s", kModes[m]);
+  for (int m = 0; m < kModes; ++m) {
+    printf("%-6s", kModeNames[m]);
     for (int s = 0; s <= dirs; ++s) {
       long long col[kMaxReps];
       for (int r = 0; r < reps; ++r) col[r] = t[m][r][s];
