@@ -40,7 +40,6 @@ class IoObserver {
   // (the loop calls admit() and issued() only on those that say so).
   virtual bool admits() const { return false; }
   virtual bool watches_issue() const { return false; }
-  virtual bool stalls() const { return false; }  // it overrides take_stalled()
 
   // The measured window starts at `start_ns` (before the first IO).
   virtual void window_started(uint64_t start_ns) { (void)start_ns; }
@@ -48,8 +47,9 @@ class IoObserver {
   // (admits()) May the IO the source prepared in `slot` be submitted now?  False
   // holds it back: the loop parks the slot and, before preparing anything
   // else, asks again from this observer on (the earlier ones admitted it
-  // already).  `wait`: nothing is in flight, so block until it may (and
-  // report the wait through take_stalled(): it is not the IO's latency).
+  // already).  `wait`: nothing is in flight, so block until it may (the
+  // wait is no IO's latency: the batch's clock is read after its IOs were
+  // admitted).
   // A parked IO keeps its slot and its place on a rate schedule.
   virtual bool admit(IoSlot& slot, bool wait) {
     (void)slot;
@@ -60,17 +60,15 @@ class IoObserver {
   // is its clock.
   virtual void issued(const IoSlot& slot) { (void)slot; }
   // The IO in `slot` completed.  True when the observer spent host time on
-  // it (checked a block, handed a buffer over): the next submission reads
-  // the clock again, so no IO is charged for it.
+  // it (checked a block, handed a buffer over): the loop's pacing then
+  // reads the clock again rather than use the reap's.  (No IO is charged
+  // for that time either way: a submission's clock is read after its batch
+  // was prepared.)
   virtual bool completed(IoSlot& slot, const IoCompletion& c) = 0;
   // The IO in `slot` is never submitted: the run stopped.  Told to every
   // observer listed before the one that held it back (all of them for an
   // IO that was admitted), so each undoes what it did for the IO.
   virtual void abandoned(const IoSlot& slot) { (void)slot; }
-  // (stalls()) True once after the observer waited for something outside
-  // completed() (a capture buffer the writer still held, a lock another
-  // holder had): the next submission reads the clock again.
-  virtual bool take_stalled() { return false; }
   // The loop ended without an error: every IO it submitted completed.
   // May do slow work (sync files) and throw.
   virtual void loop_ended() {}

@@ -6,7 +6,7 @@
 // fields when it comes back (trace/iolog_recorder.h).  An IO is held back
 // (parked) while every buffer waits for IOs in flight; a wait for the
 // writer, or a buffer's hand-over, is the host's own time, never an IO's
-// latency (take_stalled(), completed()).
+// latency (the loop reads a batch's clock after admitting its IOs).
 #ifndef IOPULSE_RUN_IOLOG_OBSERVER_H_
 #define IOPULSE_RUN_IOLOG_OBSERVER_H_
 
@@ -32,7 +32,6 @@ class IoLogObserver final : public IoObserver {
   void window_started(uint64_t start_ns) override { start_ns_ = start_ns; }
   bool admits() const override { return true; }
   bool watches_issue() const override { return true; }
-  bool stalls() const override { return true; }
   bool admit(IoSlot& slot, bool wait) override {
     (void)wait;  // with nothing in flight a buffer is always free
     if (!recorder_.ready()) return false;
@@ -58,7 +57,6 @@ class IoLogObserver final : public IoObserver {
     (void)slot;
     recorder_.unreserve(1);  // the abandoned IOs are the latest reservations
   }
-  bool take_stalled() override { return recorder_.take_stalled(); }
 
  private:
   IoLogRecorder recorder_;  // its destructor hands the last records over

@@ -29,7 +29,6 @@ bool RangeLockObserver::admit(IoSlot& slot, bool wait) {
     lock.l_len = static_cast<off_t>(slot.io.len);
   }  // kFull: l_start = l_len = 0, the whole file
   const int fd = regions_[slot.region].fd;
-  stalled_ |= wait;  // however it ends, the wait was the host's time
   if (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) == 0) {
     ++locked_ios_;
     return true;

@@ -36,7 +36,6 @@ class RangeLockObserver final : public IoObserver {
   // holder has it.  Throws std::system_error for an error other than a
   // conflict.
   bool admits() const override { return true; }
-  bool stalls() const override { return true; }
   bool admit(IoSlot& slot, bool wait) override;
   bool completed(IoSlot& slot, const IoCompletion& c) override {
     (void)c;
@@ -45,13 +44,6 @@ class RangeLockObserver final : public IoObserver {
   }
   void abandoned(const IoSlot& slot) override {
     if (slot.block != IoSlot::kNoBlock) unlock(slot);
-  }
-
-  // After a lock waited for (admit with `wait`).
-  bool take_stalled() override {
-    const bool stalled = stalled_;
-    stalled_ = false;
-    return stalled;
   }
 
   // Locks refused because another holder had them.
@@ -65,7 +57,6 @@ class RangeLockObserver final : public IoObserver {
   const bool job_writes_;
   uint32_t locked_ios_ = 0;  // IOs holding their lock
   uint64_t conflicts_ = 0;
-  bool stalled_ = false;
 };
 
 }  // namespace iopulse

@@ -225,7 +225,6 @@ void Worker::setup() {
     }
     auto cursor = std::make_unique<TraceCursor>(*replay, setup_.layout_index, std::move(sizes));
     (void)cursor->front();  // the first chunk is read before the window
-    (void)cursor->take_stalled();
     source_.set_replay(std::move(cursor), std::move(file_region), &pacer_);
   }
   ledger_.emplace(desc.name, qd);
@@ -267,7 +266,6 @@ void Worker::add_observers() {
   for (size_t i = 0; i < observers_.size(); ++i) {
     if (observers_[i]->admits()) admitters_.push_back(i);
     if (observers_[i]->watches_issue()) issue_watchers_.push_back(observers_[i]);
-    if (observers_[i]->stalls()) stallers_.push_back(observers_[i]);
   }
 }
 
@@ -362,7 +360,7 @@ void Worker::run_loop(uint64_t start_ns) {
   bool submitting = true;
   bool budget_spent = false;
   uint64_t now = start_ns;
-  uint64_t reaped_at = 0;  // clock of the reap just processed, 0 once used or stale
+  uint64_t reaped_at = 0;  // clock of the reap just processed (the pacing's "now"), 0 once used or stale
   uint64_t drain_deadline = 0;  // once draining: when to give up on the engine
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
@@ -387,7 +385,6 @@ void Worker::run_loop(uint64_t start_ns) {
     // The first IO is due at its recorded time.
     const TraceRecord* first = replay->front();
     pacer.start(start_ns, first != nullptr ? first->time_ns : 0);
-    (void)replay->take_stalled();
   } else {
     pacer.start(start_ns);
   }
@@ -395,14 +392,11 @@ void Worker::run_loop(uint64_t start_ns) {
   for (;;) {
     if (submitting) {
       // Refill free slots with every IO that may start now, then submit the
-      // whole batch in one call.  The clock is read once for the batch; a
-      // batch of one IO right after a reap uses the reap's clock read, so
-      // the host's own preparation of that IO (tens of ns) counts toward its
-      // latency rather than costing a second clock read per IO at QD 1.
-      const bool after_reap = reaped_at != 0;
-      uint64_t t = after_reap ? reaped_at : monotonic_now_ns();
+      // whole batch in one call.  `t` is "now" for the pacer's decisions (the
+      // reap's clock read when one was just taken); the batch's own clock is
+      // read after it was prepared, just before the call (below).
+      uint64_t t = reaped_at != 0 ? reaped_at : (kPlain ? 0 : monotonic_now_ns());
       reaped_at = 0;
-      const uint32_t carried = pending;  // prepared before, not yet accepted
       if (!kPlain && parked_ >= 0) [[unlikely]] {
         // An IO an observer held back (a lock someone else has, a capture
         // buffer in flight): asked again first, from that observer on.
@@ -423,26 +417,20 @@ void Worker::run_loop(uint64_t start_ns) {
           --nfree;
           if (rate_limited) advance_schedule(slot);
           if (admitting && !admit(slot, 0, /*wait=*/false)) [[unlikely]] break;  // parked
-          if constexpr (kPlain) slot.submit_ns = t;  // and the ledger's in-flight mark (IoSlot)
           batch[pending++] = &slot.io;
         }
       } else if (think && pending == 0 && parked_ < 0 && source_.spent()) {
         // A think pause after the last IO: no IO waits for it.
         budget_spent = true;
       }
-      // Time the host spent on itself (an iolog buffer, a trace chunk) is
-      // nobody's latency.
-      if (!kPlain && take_host_stall()) [[unlikely]] t = monotonic_now_ns();
       if (pending > 0) {
         // Every IO of the call carries the call's time, which is also its
-        // in-flight mark (IoSlot::submit_ns): a plain loop stamped the new
-        // ones above and restamps only when t changes or IOs were carried
-        // over from an earlier call (whose marks were cleared after it).
-        const bool reread = after_reap && pending > 1;
-        if (reread) t = monotonic_now_ns();
-        if (!kPlain || reread || carried > 0) {
-          for (uint32_t i = 0; i < pending; ++i) slot_of(batch[i]).submit_ns = t;
-        }
+        // in-flight mark (IoSlot::submit_ns), read here: after the reap's
+        // completions were handled and the batch prepared (offsets, data,
+        // observers' admits, an iolog buffer or a trace chunk taken), so none
+        // of the host's own work is any IO's latency.
+        t = monotonic_now_ns();
+        for (uint32_t i = 0; i < pending; ++i) slot_of(batch[i]).submit_ns = t;
         // At most submit_batch_ IOs per call; each later call of the same
         // batch carries its own time.
         uint32_t done = 0;
@@ -524,10 +512,10 @@ void Worker::run_loop(uint64_t start_ns) {
       ledger.check_reaped(qd, got);  // throws
     }
     now = monotonic_now_ns();
-    // The completions carry `now`, and the next submission reuses it unless
-    // the host spends time on itself first (an interval closed here, an
-    // iolog buffer handed over): then it reads the clock again, so no IO is
-    // charged for that.
+    // The completions carry `now`; the pacing of the next batch reuses it
+    // unless the host spends time on itself first (an interval closed here,
+    // an iolog buffer handed over).  The next batch's own clock is read
+    // just before its submit call.
     reaped_at = now;
     if (now >= next_interval_ns_) [[unlikely]] {
       roll_interval(now);
@@ -580,7 +568,7 @@ void Worker::run_loop(uint64_t start_ns) {
       if (num_observers != 0) [[unlikely]] {
         const IoCompletion completion{now, latency, cqe.res, ok};
         for (size_t k = 0; k < num_observers; ++k) {
-          if (observers[k]->completed(slot, completion)) reaped_at = 0;  // host time: not the next IO's
+          if (observers[k]->completed(slot, completion)) reaped_at = 0;  // host time: pacing reads the clock anew
         }
       }
       if (rate_limited && nfree == 0) pacer.slot_freed_into_empty(now);
@@ -616,9 +604,8 @@ void Worker::run_loop(uint64_t start_ns) {
 // A plain job at queue depth 1: its one slot is either in flight or being
 // refilled, so the loop needs no free stack, batch or completion loop.  It
 // issues the same IOs as run_loop<true> at depth 1, reads the clock at the
-// same points (the next IO's submission reuses the reap's clock read unless
-// an interval closed in between) and makes the same checks of the engine's
-// answers.
+// same points (after the IO was prepared, just before submit(); just after
+// reap()) and makes the same checks of the engine's answers.
 void Worker::run_plain_qd1(uint64_t start_ns) {
   RunSignals& signals = *setup_.signals;
   const uint64_t deadline = plan_.duration_ns != 0 ? start_ns + plan_.duration_ns : UINT64_MAX;
@@ -632,11 +619,12 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
 
   uint64_t now = start_ns;
-  uint64_t t = 0;  // the next submission's clock, 0 when it must be read
   for (;;) {
-    if (t == 0) t = monotonic_now_ns();
     if (source_.next_plain(slot) != Next::kReady) break;  // the budget is spent
-    slot.submit_ns = t;  // the call's time and the ledger's in-flight mark
+    // The IO's clock, read after it was prepared and the last one's
+    // completion handled: none of that is its latency.  Also the ledger's
+    // in-flight mark.
+    slot.submit_ns = monotonic_now_ns();
     const int32_t accepted = engine.submit(&io, 1);
     if (accepted != 1) [[unlikely]] submit_refused(accepted);
 
@@ -662,11 +650,7 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
         ledger.check_reaped(1, got);  // throws
       }
       now = monotonic_now_ns();
-      t = now;
-      if (now >= next_interval_ns_) [[unlikely]] {
-        roll_interval(now);
-        t = 0;  // the interval's hand-over is nobody's latency
-      }
+      if (now >= next_interval_ns_) [[unlikely]] roll_interval(now);
       inflight_sum_ += 1;
       ++reap_calls_;
       if (got == 1) [[likely]] break;
@@ -715,13 +699,6 @@ void Worker::submit_refused(int32_t accepted) const {
   }
   ledger_->check_accepted(1, accepted);  // throws: more accepted than offered
   throw std::logic_error("submit_refused: the engine accepted the one IO offered");
-}
-
-bool Worker::take_host_stall() {
-  bool stalled = false;
-  for (IoObserver* o : stallers_) stalled |= o->take_stalled();
-  if (TraceCursor* replay = source_.replay()) stalled |= replay->take_stalled();
-  return stalled;
 }
 
 void Worker::wait_until(uint64_t until, bool spin) const {
@@ -803,7 +780,6 @@ void Worker::teardown() {
   observers_.clear();
   admitters_.clear();
   issue_watchers_.clear();
-  stallers_.clear();
   iolog_.reset();  // hands the last records to the writer
   engine_.reset();  // closes the engine's handles, then destroys the instance
   for (OpenRegion& r : regions_) {

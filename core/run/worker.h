@@ -192,10 +192,6 @@ class Worker final : public WorkerThread {
     slot.intended_ns = place.intended_ns;
     slot.free_ns = place.free_ns;
   }
-  // True when the host did something slow since the last call (an iolog
-  // buffer waited for, a trace chunk read): the next submission reads the
-  // clock again, so no IO is charged for it.
-  bool take_host_stall();
   // Asks the observers that admit IOs (admitters_), from admitters_[from]
   // on, to admit the IO in `slot`; false when one refused: the slot is
   // parked (parked_, parked_stage_ = that observer's place in admitters_).
@@ -257,7 +253,6 @@ class Worker final : public WorkerThread {
   // ones told of each IO the engine accepted: the loop calls only these.
   std::vector<size_t> admitters_;
   std::vector<IoObserver*> issue_watchers_;
-  std::vector<IoObserver*> stallers_;  // those that may report host time (take_stalled)
   // A slot prepared but held back by observers_[admitters_[parked_stage_]]
   // (a lock another holder has, a capture buffer still in flight), or -1.
   int64_t parked_ = -1;

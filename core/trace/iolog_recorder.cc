@@ -25,15 +25,12 @@ bool IoLogRecorder::ready() {
   const uint32_t next = (current_ + 1) % kBuffers;
   if (next == oldest_) return false;  // every other buffer waits for IOs in flight
   IoLogBuffer& b = buffers_[next];
-  if (!b.returned.load(std::memory_order_acquire)) {
-    writer_.wait_returned(&b);
-    stalled_ = true;
-  }
+  if (!b.returned.load(std::memory_order_acquire)) writer_.wait_returned(&b);
   // The full buffer is sealed; it goes to the writer once its IOs are done.
   current_ = next;
   b.count = 0;
   b.pending = 0;
-  if (hand_over_ready()) stalled_ = true;
+  (void)hand_over_ready();
   return true;
 }
 

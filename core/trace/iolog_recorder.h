@@ -9,8 +9,9 @@
 //
 // Per IO: a few stores and counter updates; no system call, allocation or
 // lock.  Per buffer (thousands of IOs): one hand-over (a lock and a
-// notify) and, only when the writer fell behind, a wait for it, which the
-// worker takes outside any IO's latency (stalled()).
+// notify) and, only when the writer fell behind, a wait for it, both
+// taken while the worker prepares IOs, before it reads their clock: no
+// IO's latency.
 //
 // Not thread-safe: the worker's thread only.
 #ifndef IOPULSE_TRACE_IOLOG_RECORDER_H_
@@ -36,7 +37,7 @@ class IoLogRecorder {
   IoLogRecorder& operator=(const IoLogRecorder&) = delete;
 
   // Whether reserve() may be called now.  Waits for the writer when the
-  // next buffer is still being written (then stalled() is set); false when
+  // next buffer is still being written; false when
   // every buffer waits for IOs in flight (the caller reaps first).
   bool ready();
   // The next record in issue order, and the buffer holding it (for
@@ -64,12 +65,6 @@ class IoLogRecorder {
   // Hands every reserved record to the writer, complete or not (after the
   // worker's last IO).
   void flush();
-  // True once after ready() waited for the writer.
-  bool take_stalled() {
-    const bool s = stalled_;
-    stalled_ = false;
-    return s;
-  }
 
  private:
   // Hands over the sealed buffers, oldest first, while they are complete.
@@ -79,7 +74,6 @@ class IoLogRecorder {
   IoLogBuffer buffers_[kBuffers];
   uint32_t current_ = 0;  // the buffer being filled
   uint32_t oldest_ = 0;   // the oldest sealed buffer not handed over; == current_ when none
-  bool stalled_ = false;
 };
 
 }  // namespace iopulse

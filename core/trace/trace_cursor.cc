@@ -11,7 +11,6 @@ TraceCursor::TraceCursor(const ReplayPlan& plan, uint32_t worker, std::vector<ui
       raw_(kChunk), records_(kChunk) {}
 
 const TraceRecord* TraceCursor::refill() {
-  stalled_ = true;
   pos_ = count_ = 0;
   while (!done_ && count_ == 0) {
     size_t n = 0;

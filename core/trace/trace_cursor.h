@@ -7,8 +7,8 @@
 //
 // front() and pop() are on the worker's per-IO path: an index check and an
 // increment; a refill (a read of the trace, every kChunk of the worker's
-// records at most) sets stalled() so the worker does not count it as IO
-// latency.  A trace that changed since the plan scanned it (an IO past its
+// records at most) happens while the worker prepares IOs, before it reads
+// their clock, so it is no IO's latency.  A trace that changed since the plan scanned it (an IO past its
 // file, an error) throws TraceError naming the trace position.
 //
 // Not thread-safe: the worker's thread only.
@@ -39,11 +39,6 @@ class TraceCursor {
     return refill();
   }
   void pop() { ++pos_; }
-  bool take_stalled() {
-    const bool s = stalled_;
-    stalled_ = false;
-    return s;
-  }
   // "--replay 'FILE' record 12" for messages.
   std::string position() const;
 
@@ -59,7 +54,6 @@ class TraceCursor {
   size_t pos_ = 0, count_ = 0;
   uint64_t seen_ = 0;  // trace records read (for the spread)
   bool done_ = false;
-  bool stalled_ = false;
 };
 
 }  // namespace iopulse
