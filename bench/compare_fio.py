@@ -451,24 +451,18 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
             row[tool] = result
         row["ratio"] = row["iopulse"]["iops"] / row["fio"]["iops"]
         ceiling_text = ""
-        if case.ceiling and not args.no_ceilings:
-            cmd = ceiling_cmd(args, case, case.ceiling, ceilings[case.ceiling[0]])
-            commands.setdefault("ceiling", shlex.join(cmd))
+        # The bare loop, then the same loop timing each IO: (loop, row key, share key, label).
+        for loop, key, share, label in ((case.ceiling, "ceiling", "share", "ceiling"),
+                                        (case.timed_ceiling, "timed_ceiling", "timed_share", "timed ceiling")):
+            if not loop or args.no_ceilings:
+                continue
+            cmd = ceiling_cmd(args, case, loop, ceilings[loop[0]])
+            commands.setdefault(label, shlex.join(cmd))
             wall, others, out_text = run_tool(cmd)
-            row["ceiling"] = read_ceiling(out_text)
-            row["ceiling"].update(background_cpu_s=others, wall_s=wall)
-            row["share"] = row["iopulse"]["iops"] / row["ceiling"]["iops"]
-            ceiling_text = (f"  ceiling {fmt_iops(row['ceiling']['iops'])}"
-                            f" (share {row['share'] * 100:.1f}%)")
-        if case.timed_ceiling and not args.no_ceilings:
-            cmd = ceiling_cmd(args, case, case.timed_ceiling, ceilings[case.timed_ceiling[0]])
-            commands.setdefault("timed ceiling", shlex.join(cmd))
-            wall, others, out_text = run_tool(cmd)
-            row["timed_ceiling"] = read_ceiling(out_text)
-            row["timed_ceiling"].update(background_cpu_s=others, wall_s=wall)
-            row["timed_share"] = row["iopulse"]["iops"] / row["timed_ceiling"]["iops"]
-            ceiling_text += (f"  timed ceiling {fmt_iops(row['timed_ceiling']['iops'])}"
-                             f" (share {row['timed_share'] * 100:.1f}%)")
+            row[key] = read_ceiling(out_text)
+            row[key].update(background_cpu_s=others, wall_s=wall)
+            row[share] = row["iopulse"]["iops"] / row[key]["iops"]
+            ceiling_text += f"  {label} {fmt_iops(row[key]['iops'])} (share {row[share] * 100:.1f}%)"
         baseline_text = ""
         if "baseline" in row:
             row["vs_baseline"] = row["iopulse"]["iops"] / row["baseline"]["iops"]

@@ -107,10 +107,15 @@ void MetadataWorker::run() {
 
 void MetadataWorker::collect_intervals() {
   if (!finished() || !last_closed_ || last_handed_over_.exchange(true)) return;
+  hand_over_interval(last_index_, /*last=*/true);
+  setup_.time_series->finish(setup_.index);
+}
+
+void MetadataWorker::hand_over_interval(uint64_t index, bool last) {
   WorkerInterval closed;
-  closed.last = true;
+  closed.last = last;
   closed.worker = setup_.index;
-  closed.index = last_index_;
+  closed.index = index;
   closed.ops = interval_;
   closed.inflight_sum = inflight_sum_;
   closed.reap_calls = reap_calls_;
@@ -118,7 +123,6 @@ void MetadataWorker::collect_intervals() {
   interval_.clear();
   inflight_sum_ = reap_calls_ = 0;
   setup_.time_series->deliver(std::move(closed));
-  setup_.time_series->finish(setup_.index);
 }
 
 void MetadataWorker::setup() {
@@ -538,16 +542,7 @@ void MetadataWorker::roll_interval(uint64_t now, bool last) {
     last_index_ = interval_index_;
     return;
   }
-  WorkerInterval closed;
-  closed.worker = setup_.index;
-  closed.index = interval_index_;
-  closed.ops = interval_;
-  closed.inflight_sum = inflight_sum_;
-  closed.reap_calls = reap_calls_;
-  cumulative_.merge(interval_);
-  interval_.clear();
-  inflight_sum_ = reap_calls_ = 0;
-  setup_.time_series->deliver(std::move(closed));
+  hand_over_interval(interval_index_, /*last=*/false);
   interval_index_ = (now - start_ns_) / setup_.stats_interval_ns;
   next_interval_ns_ = start_ns_ + (interval_index_ + 1) * setup_.stats_interval_ns;
 }

@@ -112,6 +112,9 @@ class MetadataWorker final : public WorkerThread {
   void complete(Slot& slot, const iop_cqe& cqe, uint64_t now);
   void record_failure(const Slot& slot, const iop_cqe& cqe);
   void roll_interval(uint64_t now, bool last = false);
+  // Delivers interval_ (numbered `index`) to the time series and starts a
+  // new one; the counts go into cumulative_.
+  void hand_over_interval(uint64_t index, bool last);
   void publish_progress();
   // The record after the phase (phases that create or remove).
   void store_record();
