@@ -228,7 +228,7 @@ int main(int argc, char **argv) {
     int median = 0;
     while (median < 63 && (seen += histogram[median]) * 2 < ios) median++;
     printf(", copy mean %.1f ns, median %.0f-%.0f ns", ticks_sum * ns_per_tick / ios,
-           (double)(1ull << median) * ns_per_tick, (double)(2ull << median) * ns_per_tick);
+           (double)(1ull << median) * ns_per_tick, (double)(1ull << median) * 2.0 * ns_per_tick);
   }
   printf("\n");
   return 0;

@@ -395,7 +395,7 @@ void Worker::run_loop(uint64_t start_ns) {
       // whole batch in one call.  `t` is "now" for the pacer's decisions (the
       // reap's clock read when one was just taken); the batch's own clock is
       // read after it was prepared, just before the call (below).
-      uint64_t t = reaped_at != 0 ? reaped_at : (kPlain ? 0 : monotonic_now_ns());
+      uint64_t t = reaped_at != 0 ? reaped_at : (think || rate_limited ? monotonic_now_ns() : 0);
       reaped_at = 0;
       if (!kPlain && parked_ >= 0) [[unlikely]] {
         // An IO an observer held back (a lock someone else has, a capture
@@ -489,16 +489,17 @@ void Worker::run_loop(uint64_t start_ns) {
       continue;
     }
 
+    // A wait ends at the pacer's next wake-up, the deadline and the drain
+    // limit; a stop wakes a wait on the completion fd at once, one in the
+    // engine's reap() within kReapTimeoutNs.
     uint64_t timeout = kReapTimeoutNs;
     if (submitting && nfree > 0 && wake_ns > now) timeout = std::min(timeout, wake_ns - now);
+    if (submitting) timeout = std::min(timeout, deadline > now ? deadline - now : 0);
+    if (!submitting && drain_deadline != 0) timeout = std::min(timeout, drain_deadline > now ? drain_deadline - now : 0);
     int32_t got;
     if (completion_wait == nullptr) [[likely]] {
       got = engine.reap(cqes, qd, 1, timeout);
     } else {
-      // The fd wait also ends at the deadline and at the drain limit, and a
-      // stop wakes it at once.
-      if (submitting) timeout = std::min(timeout, deadline > now ? deadline - now : 0);
-      if (!submitting && drain_deadline != 0) timeout = std::min(timeout, drain_deadline > now ? drain_deadline - now : 0);
       got = completion_wait->reap(engine, cqes, qd, timeout, submitting);
     }
     // One unsigned comparison for a failure (negative) and for more

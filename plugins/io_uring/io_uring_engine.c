@@ -209,7 +209,8 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .name = "completion-fd",
         .help = "offer the completion eventfd, on which the host waits and then reaps every "
                 "completion that arrived (1); 0: the host waits inside io_uring_enter for one "
-                "completion, as fio does, and the kernel runs only that one's completion work",
+                "completion, as fio does (with DEFER_TASKRUN the kernel then runs only that "
+                "one's completion work), and sees a stop within 100 ms",
         .type = IOP_OPT_BOOL,
         .default_value = "1",
     },
