@@ -1119,6 +1119,7 @@ TEST_F(Metadata, TwoRanksInterruptedInAPhaseReportTheCompletedPhasesAndThePartOn
       },
       SIGINT);
   EXPECT_NE(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(exists(out("r.json"))) << "exit " << r.exit_code << ": " << r.err;
   const json j = read_json(out("r.json"));
   EXPECT_EQ(j["stop_reason"], "interrupted");
   EXPECT_TRUE(j["interrupted"].get<bool>());
