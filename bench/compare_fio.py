@@ -3,10 +3,12 @@
 # SPDX-FileCopyrightText: 2026 The IOPulse authors
 """Run IOPulse and fio side by side on identical workloads and compare them.
 
-For every selected case the two tools run back to back, interleaved
-(iopulse, fio, iopulse, fio, ...) for --reps repetitions on the same machine
-in the same invocation, so slow drift (other load, thermal state, page cache)
-hits both alike.  Per case it prints the median IOPS of each tool, the median
+For every selected case the two tools and the case's bare loops run back to
+back, interleaved, for --reps repetitions on the same machine in the same
+invocation, so slow drift (other load, thermal state, page cache) hits all
+alike; the order within a repetition rotates from one to the next (iopulse,
+fio, loop; fio, loop, iopulse; ...), so none always runs first or right after
+the same other.  Per case it prints the median IOPS of each tool, the median
 of the per-repetition ratios iopulse/fio, each tool's CPU seconds per million
 IOs, the median p50 latency of each, and whether the ratio meets the case's
 target.  With --check the exit status is 1 when any case is below target.
@@ -428,11 +430,25 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
         if case.needs_data:
             warm_cache(args, case)
         row = {"rep": rep}
-        tools = [("iopulse", iopulse_cmd, read_iopulse)]
+        # Every run of the round, in an order that rotates from round to round
+        # so that no tool always runs first (or right after another): the
+        # tools, then the bare loop and the same loop timing each IO.
+        runs = [("iopulse", iopulse_cmd, read_iopulse)]
         if args.baseline:
-            tools.append(("baseline", lambda a, c, o: iopulse_cmd(a, c, o, a.baseline), read_iopulse))
-        tools.append(("fio", fio_cmd, read_fio))
-        for tool, make, read in tools:
+            runs.append(("baseline", lambda a, c, o: iopulse_cmd(a, c, o, a.baseline), read_iopulse))
+        runs.append(("fio", fio_cmd, read_fio))
+        for loop, key in ((case.ceiling, "ceiling"), (case.timed_ceiling, "timed_ceiling")):
+            if loop and not args.no_ceilings:
+                runs.append((key, loop, None))
+        shift = (rep - 1) % len(runs)
+        for tool, make, read in runs[shift:] + runs[:shift]:
+            if read is None:  # a ceiling: `make` is its loop
+                cmd = ceiling_cmd(args, case, make, ceilings[make[0]])
+                commands.setdefault(tool.replace("_", " "), shlex.join(cmd))
+                wall, others, out_text = run_tool(cmd)
+                row[tool] = read_ceiling(out_text)
+                row[tool].update(background_cpu_s=others, wall_s=wall)
+                continue
             out = Path(args.dir) / f"{case.name}.{tool}.json"
             if out.exists():
                 out.unlink()
@@ -451,18 +467,10 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
             row[tool] = result
         row["ratio"] = row["iopulse"]["iops"] / row["fio"]["iops"]
         ceiling_text = ""
-        # The bare loop, then the same loop timing each IO: (loop, row key, share key, label).
-        for loop, key, share, label in ((case.ceiling, "ceiling", "share", "ceiling"),
-                                        (case.timed_ceiling, "timed_ceiling", "timed_share", "timed ceiling")):
-            if not loop or args.no_ceilings:
-                continue
-            cmd = ceiling_cmd(args, case, loop, ceilings[loop[0]])
-            commands.setdefault(label, shlex.join(cmd))
-            wall, others, out_text = run_tool(cmd)
-            row[key] = read_ceiling(out_text)
-            row[key].update(background_cpu_s=others, wall_s=wall)
-            row[share] = row["iopulse"]["iops"] / row[key]["iops"]
-            ceiling_text += f"  {label} {fmt_iops(row[key]['iops'])} (share {row[share] * 100:.1f}%)"
+        for key, share, label in (("ceiling", "share", "ceiling"), ("timed_ceiling", "timed_share", "timed ceiling")):
+            if key in row:
+                row[share] = row["iopulse"]["iops"] / row[key]["iops"]
+                ceiling_text += f"  {label} {fmt_iops(row[key]['iops'])} (share {row[share] * 100:.1f}%)"
         baseline_text = ""
         if "baseline" in row:
             row["vs_baseline"] = row["iopulse"]["iops"] / row["baseline"]["iops"]
