@@ -44,9 +44,12 @@ from round to round:
            completion per io_getevents) and its `clat`, which starts after
            io_submit returned: the figure a user of fio sees, shown beside.
 
-Meant for device-bound jobs (O_DIRECT on a real disk); on a loaded machine
-the tool's IO thread can be the bottleneck instead, and then each tool's CPU
-time per IO shows in its IOPS and p50 (measured on io_uring random reads).
+Meant for device-bound jobs (O_DIRECT on a real disk, the queue kept full);
+where the tool's IO thread is the bottleneck instead (a loaded machine, or
+depth 16 on a virtual disk whose every submission exits to the hypervisor,
+even on a quiet machine), each tool's CPU time per IO shows in its IOPS and
+p50, and the script says so ("not device-bound") from the IOs in flight and
+the cores each run kept busy.
 The data file is
 written once by IOPulse (its preparation, outside the measured window) and
 reused by every run.  With --check the exit status is 1 when a median ratio
@@ -102,6 +105,13 @@ def numbers(doc, latency):
     return iops, (max(p50s) if p50s else 0), in_flight, ios
 
 
+# A run that keeps this many cores busy is bound by its one IO thread, and
+# one that keeps fewer than this share of the depth in flight leaves the
+# device idle part of the time.
+CPU_BOUND_CORES = 0.9
+FULL_QUEUE_SHARE = 0.9
+
+
 def median_of(rows, i):
     return statistics.median(r[i] for r in rows)
 
@@ -150,9 +160,12 @@ def main():
             doc, cpu = run(cmd, env)
             iops, p50, in_flight, ios = numbers(doc, latency)
             cpu_per_io = cpu / ios * 1e6 if ios else 0.0
-            rows[name].append((iops, p50, in_flight, cpu_per_io))
+            # Cores the run kept busy: one means the tool's IO thread, not
+            # the device, set the pace.
+            cores = cpu_per_io * iops / 1e6
+            rows[name].append((iops, p50, in_flight, cpu_per_io, cores))
             print(f"round {rep + 1} {name:13s} {iops:10.0f} IOPS  p50 {p50 / 1000:8.1f} us  "
-                  f"in flight {in_flight:5.2f}  CPU {cpu_per_io:5.1f} us/IO", flush=True)
+                  f"in flight {in_flight:5.2f}  CPU {cpu_per_io:5.1f} us/IO {cores:5.2f} cores", flush=True)
 
     def ratios(mine, other, i):
         per_round = [a[i] / b[i] for a, b in zip(rows[mine], rows[other]) if b[i]]
@@ -168,10 +181,20 @@ def main():
         print("  iopulse-enter: --io_uring.completion-fd=0, waiting in io_uring_enter as fio does")
     if "fio-def" in rows:
         print("  fio-def: fio's default reaping (one completion per io_getevents), clat_ns")
-    print("  CPU: user + system time of the run's processes, start-up included, per IO")
+    print("  CPU: user + system time of the run's processes, start-up included, per IO, and the cores it kept busy")
     for name in names:
         print(f"  {name:13s} median IOPS {median_of(rows[name], 0):8.0f}  p50 {median_of(rows[name], 1) / 1000:7.1f} us"
-              f"  in flight {median_of(rows[name], 2):5.2f}  CPU {median_of(rows[name], 3):5.1f} us/IO")
+              f"  in flight {median_of(rows[name], 2):5.2f}  CPU {median_of(rows[name], 3):5.1f} us/IO"
+              f" {median_of(rows[name], 4):5.2f} cores")
+    # Device-bound: the tool keeps its queue full (IOs in flight near the
+    # depth) without its thread running all the time.
+    full = FULL_QUEUE_SHARE * float(args.depth)
+    bound = [name for name in names
+             if median_of(rows[name], 4) >= CPU_BOUND_CORES or median_of(rows[name], 2) < full]
+    if bound:
+        print(f"  not device-bound: {', '.join(bound)} kept fewer than {full:g} IOs in flight or "
+              f"{CPU_BOUND_CORES} cores or more busy, so the tool's thread set the pace and its CPU time "
+              "per IO is in its IOPS and p50; a lower depth (--depth) compares the device")
     result = 0
     pairs = [("iopulse", other) for other in names if other != "iopulse" and other != "iopulse-enter"]
     if "iopulse-enter" in rows:
