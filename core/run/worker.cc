@@ -228,7 +228,13 @@ void Worker::setup() {
     source_.set_replay(std::move(cursor), std::move(file_region), &pacer_);
   }
   ledger_.emplace(desc.name, qd);
-  if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0) {
+  // With one IO in flight at a time (queue depth 1) the worker waits for it
+  // inside the engine's reap(): one system call of an io_uring or libaio
+  // engine, where the completion fd's wait takes three (ppoll, the fd's
+  // read, the reap), all inside the IO's latency.  Deeper queues wait on
+  // the fd, which then reaps all that arrived (docs/design.md, "Waiting for
+  // completions").
+  if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0 && qd > 1) {
     completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
   }
   for (uint32_t i = 0; i < qd; ++i) pool_->slots()[i].io.file = regions_.front().handle;  // region 0
@@ -615,7 +621,6 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
   iop_cqe* const cqes = pool_->completions();
   EngineInstance& engine = *engine_;
   CompletionLedger& ledger = *ledger_;
-  CompletionWait* const completion_wait = completion_wait_.get();
   start_ns_ = start_ns;
   next_interval_ns_ = start_ns + setup_.stats_interval_ns;
 
@@ -635,13 +640,10 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
     uint64_t drain_deadline = 0;
     int32_t got;
     for (;;) {
-      if (completion_wait == nullptr) [[likely]] {
-        got = engine.reap(cqes, 1, 1, kReapTimeoutNs);
-      } else {
-        const uint64_t until = stopping ? drain_deadline : deadline;
-        const uint64_t timeout = std::min(kReapTimeoutNs, until > now ? until - now : 0);
-        got = completion_wait->reap(engine, cqes, 1, timeout, !stopping);
-      }
+      // Inside the engine's reap(), never on a completion fd (setup()); a
+      // stop is seen within kReapTimeoutNs.
+      const uint64_t until = stopping ? drain_deadline : deadline;
+      got = engine.reap(cqes, 1, 1, std::min(kReapTimeoutNs, until > now ? until - now : 0));
       if (static_cast<uint32_t>(got) > 1) [[unlikely]] {
         if (got == -EINTR) continue;
         if (got < 0) {

@@ -215,9 +215,9 @@ class Worker final : public WorkerThread {
 
   std::unique_ptr<EngineInstance> engine_;
   uint64_t engine_caps_ = 0;         // the instance's capabilities (its report)
-  // With IOP_CAP_COMPLETION_FD: the worker waits on the engine's fd
-  // together with the stop descriptor and its timers (else null: reap()
-  // waits, bounded by a timeout).
+  // With IOP_CAP_COMPLETION_FD and queue depth > 1: the worker waits on the
+  // engine's fd together with the stop descriptor and its timers (else
+  // null: reap() waits, bounded by a timeout).
   std::unique_ptr<CompletionWait> completion_wait_;
   std::vector<OpenRegion> regions_;
 

@@ -207,10 +207,11 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
     [OPT_COMPLETION_FD] = {
         .struct_size = sizeof(iop_option_desc),
         .name = "completion-fd",
-        .help = "offer the completion eventfd, on which the host waits and then reaps every "
-                "completion that arrived (1); 0: the host waits inside io_uring_enter for one "
-                "completion, as fio does (with DEFER_TASKRUN the kernel then runs only that "
-                "one's completion work), and sees a stop within 100 ms",
+        .help = "offer the completion eventfd, on which the host waits at queue depth 2 or more "
+                "and then reaps every completion that arrived (1); 0: the host waits inside "
+                "io_uring_enter for one completion, as fio does (with DEFER_TASKRUN the kernel then "
+                "runs only that one's completion work), and sees a stop within 100 ms; at queue "
+                "depth 1 the host waits inside io_uring_enter either way",
         .type = IOP_OPT_BOOL,
         .default_value = "1",
     },
@@ -465,7 +466,8 @@ static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registere
   /* Where the host waits for completions (see the completion-fd option). */
   e->settings[n++] = (iop_setting){
       "completion-wait", e->poll_for_completions  ? "polls the device in reap()"
-                         : e->offers_completion_fd ? "on the completion eventfd, then reaps all"
+                         : e->offers_completion_fd ? "on the completion eventfd, then reaps all (data IO at queue "
+                                                     "depth 1: in io_uring_enter(min_complete) in reap())"
                                                    : "in io_uring_enter(min_complete) in reap()"};
   if (e->meta.caps != 0) {
     uring_meta_describe(e->meta.caps, e->meta_async_text, sizeof e->meta_async_text,

@@ -712,7 +712,10 @@ typedef struct iop_engine_desc {
    * Because the host drains before it reaps, a completion that becomes
    * ready after the drain makes the descriptor readable again: none is
    * missed.  Spurious wake-ups are allowed; a completion that is ready
-   * while the descriptor never becomes readable is a broken engine. */
+   * while the descriptor never becomes readable is a broken engine.  The
+   * host may wait in reap() instead (it does with one IO in flight at a
+   * time, queue depth 1), so reap()'s min_wait and timeout hold as
+   * always. */
   int32_t (*completion_fd)(iop_engine *engine, iop_error *err);
 
   /* IOP_CAP_ENGINE_BUFFERS.  Allocates memory for IO buffers from the
