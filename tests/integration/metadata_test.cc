@@ -1098,13 +1098,13 @@ TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenP
     ASSERT_EQ(p["cluster"]["per_rank"].size(), 2u);
   }
 }
-// Two ranks interrupted in the middle of a phase (mpirun passes the SIGINT
-// on to them): the running phase stops on both, no later phase starts, and
+// Two ranks interrupted in the middle of a phase (SIGINT to mpirun, which
+// sends the ranks SIGTERM; see below): the running phase stops on both, no later phase starts, and
 // the results, reported once the crews stopped, hold every phase that ran:
 // the tree's creation whole, the interrupted creation with as many files
 // as are on disk, each rank's among them.
 TEST_F(Metadata, TwoRanksInterruptedInAPhaseReportTheCompletedPhasesAndThePartOne) {
-  constexpr uint64_t kFiles = 200000;  // per rank: far more than get made before the signal
+  constexpr uint64_t kFiles = 400000;  // per rank: far more than get made before the SIGTERM
   std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "2", IOPULSE_BINARY};
   const std::vector<std::string> args =
       md_args(dir_, "tree-create,file-create,file-remove,tree-remove",
@@ -1116,8 +1116,8 @@ TEST_F(Metadata, TwoRanksInterruptedInAPhaseReportTheCompletedPhasesAndThePartOn
   // the likely cause of the missing results file in 2 of some 6 sanitizer
   // runs on a loaded machine (not reproduced; the plain build writes it
   // about 80 ms after the SIGTERM), so the ranks get 2 s here: the phase is
-  // still running when the SIGTERM comes (400000 creations take about 4.7 s
-  // in the plain build).
+  // still running when the SIGTERM comes (800000 creations would take about
+  // 9 s in the plain build here, the SIGTERM comes after 2 s of them).
   const RunOutcome r = run_command_and_signal_when(
       argv,
       {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "OMPI_MCA_rmaps_base_oversubscribe=1",
