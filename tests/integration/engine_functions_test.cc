@@ -2,12 +2,13 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The host's use of the engines' optional functions, checked against what
 // the engines saw:
-//   - a completion fd (engine.h, completion_fd()): the worker waits on it
-//     (never in a waiting reap()), counts every IO the engine completed, and
-//     stops at once on the deadline or SIGINT.  Observer: the threaded
-//     fixture's own counters (tests/fixtures/plugins/threaded.c).  An engine
-//     told to offer none (io_uring's completion-fd=0) is waited for in its
-//     reap(): strace sees where the worker sleeps.
+//   - a completion fd (engine.h, completion_fd()): at queue depth 2 or more
+//     the worker waits on it (never in a waiting reap()), counts every IO
+//     the engine completed, and stops at once on the deadline or SIGINT.
+//     Observer: the threaded fixture's own counters
+//     (tests/fixtures/plugins/threaded.c).  An engine told to offer none
+//     (io_uring's completion-fd=0), and any engine at queue depth 1, is
+//     waited for in its reap(): strace sees where the worker sleeps.
 //   - engine buffers (alloc_buffer()/free_buffer()): the IO pool comes from
 //     the engine, exactly one allocation freed exactly once, every IO in it.
 //     Observer: the same fixture; for the sync engine's reserved huge pages,
@@ -80,6 +81,23 @@ TEST(CompletionFd, HostCountsWhatTheEngineCompletedWaitingOnTheFd) {
   EXPECT_EQ(ops_in(j), completed);
   EXPECT_EQ(j["read"]["errors"].get<uint64_t>() + j["write"]["errors"].get<uint64_t>(), 0u);
   EXPECT_EQ(j["engine"]["settings"]["latency-us"], "100");
+}
+
+// At queue depth 1 the same engine is waited for inside its reap(): the
+// host never asks for the fd (the engine signals nothing), every IO is still
+// counted once, and the waits were reap()s that wait.
+TEST(CompletionFd, AtQueueDepthOneTheHostWaitsInReap) {
+  ScratchDir dir;
+  const RunOutcome r = run_iopulse(threaded_args(
+      dir, {"--queue-depth", "1", "--read-percent", "70", "--total-ops", "300", "--threaded.latency-us", "100"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = read_json(dir.file("out.json"));
+  const auto log = engine_log(dir.file("log"), 0);
+  EXPECT_EQ(log.at("completed"), 300u);
+  EXPECT_EQ(log.at("reaped"), 300u);
+  EXPECT_EQ(log.at("signals"), 0u) << "the host asked for the completion fd";
+  EXPECT_GE(log.at("waiting_reaps"), 300u) << "the host did not wait in reap()";
+  EXPECT_EQ(ops_in(j), 300u);
 }
 
 // With a duration, the deadline ends the wait on the fd: the window is the
@@ -201,7 +219,7 @@ TEST(CompletionFd, IoUringWithoutItWaitsInTheRingEnter) {
     const auto j = read_json(dir.file("out.json"));
     EXPECT_EQ(ops_in(j), 300u);
     const std::string wait = j["engine"]["settings"]["completion-wait"].get<std::string>();
-    EXPECT_NE(wait.find(c.fd ? "eventfd" : "io_uring_enter"), std::string::npos) << wait;
+    EXPECT_EQ(wait.find("eventfd") != std::string::npos, c.fd) << wait;
     const UringWaits w = uring_waits(trace);
     EXPECT_GE(w.enters, 300u / std::stoul(c.qd)) << "submitting enters";
     if (c.in_ppoll) {

@@ -301,6 +301,7 @@ TEST_F(UringFeatures, WithoutTheCompletionFdNoneIsOfferedAndWaitingReapsReturnTh
   ASSERT_EQ(r.rc, 0);
   EXPECT_EQ(r.caps & IOP_CAP_COMPLETION_FD, 0u);
   EXPECT_NE(r.settings.at("completion-wait").find("io_uring_enter"), std::string::npos);
+  EXPECT_EQ(r.settings.at("completion-wait").find("eventfd"), std::string::npos) << "no eventfd is waited on";
   iop_error err{};
   EXPECT_EQ(eng_.desc->completion_fd(eng_.instance, &err), -ENOTSUP);
   EXPECT_NE(std::string(err.message).find("completion-fd"), std::string::npos) << err.message;
