@@ -7,8 +7,8 @@ For every selected case the two tools and the case's bare loops run back to
 back, interleaved, for --reps repetitions on the same machine in the same
 invocation, so slow drift (other load, thermal state, page cache) hits all
 alike; the order within a repetition rotates from one to the next (iopulse,
-fio, loop; fio, loop, iopulse; ...), so none always runs first or right after
-the same other.  Per case it prints the median IOPS of each tool, the median
+fio, loop; fio, loop, iopulse; ...), so that each run takes each place in
+turn (the cyclic order of the runs stays the same).  Per case it prints the median IOPS of each tool, the median
 of the per-repetition ratios iopulse/fio, each tool's CPU seconds per million
 IOs, the median p50 latency of each, and whether the ratio meets the case's
 target.  With --check the exit status is 1 when any case is below target.
@@ -78,12 +78,12 @@ class Case:
 
     `ceiling` names a bare C loop of bench/ (without .c) and its arguments
     after FILE and SECONDS: the most any tool could do on this machine for
-    this workload.  It runs in every repetition after the tools, and
+    this workload.  It runs in every repetition, in the rotating order, and
     `ceiling_target` is the minimum median share iopulse/ceiling.
     `timed_ceiling`: the same loop reading the clock before and after every
     IO (the TSC, as iopulse does) and counting each latency into a
     histogram, the least a tool that measures every IO has to add: it runs
-    right after the ceiling, and iopulse's share of it is reported beside
+    in every repetition too, and iopulse's share of it is reported beside
     the plain share (what is left once the clock reads are paid for).
     `cpu_target`: iopulse's CPU per IO must also be below fio's.
     """

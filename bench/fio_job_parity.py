@@ -26,7 +26,9 @@ from round to round:
            comparison.  With io_uring fio waits inside
            io_uring_enter(min_complete 1), whose wait runs the completion
            work of one IO only; IOPulse by default waits on its completion
-           eventfd and reaps all that arrived (iopulse-enter waits as fio).
+           eventfd and reaps all that arrived (iopulse-enter waits as fio),
+           except at depth 1, where it waits inside io_uring_enter too (so
+           iopulse and iopulse-enter run alike there).
   iopulse-enter  (io_uring only) `iopulse JOB.fio --io_uring.completion-fd=0`:
            IOPulse waiting for a completion as fio does, inside
            io_uring_enter(min_complete 1).  This makes the wait the same,
@@ -88,7 +90,8 @@ def run(cmd, env):
 
 def numbers(doc, latency):
     """IOPS of all directions, the largest p50 of `latency` (clat_ns or lat_ns),
-    IOs in flight (IOPS x mean latency, summed over directions) and the IOs."""
+    IOs in flight (IOPS x mean lat_ns, summed over directions: from before the
+    submit call, whichever latency is compared) and the IOs."""
     iops = 0.0
     ios = 0
     p50s = []
@@ -101,7 +104,7 @@ def numbers(doc, latency):
             iops += d["iops"]
             ios += d["total_ios"]
             p50s.append(d[latency]["percentile"]["50.000000"])
-            in_flight += d["iops"] * d[latency]["mean"] / 1e9
+            in_flight += d["iops"] * d.get("lat_ns", d[latency])["mean"] / 1e9
     return iops, (max(p50s) if p50s else 0), in_flight, ios
 
 

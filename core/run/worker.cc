@@ -230,8 +230,9 @@ void Worker::setup() {
   ledger_.emplace(desc.name, qd);
   // With one IO in flight at a time (queue depth 1) the worker waits for it
   // inside the engine's reap(): one system call of an io_uring or libaio
-  // engine, where the completion fd's wait takes three (ppoll, the fd's
-  // read, the reap), all inside the IO's latency.  Deeper queues wait on
+  // engine, where the completion fd's wait takes three or four (a libaio
+  // reap with timeout 0 first, ppoll, the fd's read, the reap), all inside
+  // the IO's latency.  Deeper queues wait on
   // the fd, which then reaps all that arrived (docs/design.md, "Waiting for
   // completions").
   if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0 && qd > 1) {

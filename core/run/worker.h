@@ -14,14 +14,15 @@
 //             opens exist on its thread only, and it closes all of them
 //   setup     create the engine, open files, allocate (from the engine when
 //             it provides IO memory) and register buffers, take the
-//             engine's completion fd when it has one
+//             engine's completion fd when it has one and queue_depth > 1
 //   barrier   wait at the StartBarrier; the window starts when the first
 //             worker sees its release
 //   loop      keep queue_depth IOs in flight: refill slots as completions
 //             arrive; one reap() per batch and one submit() per batch (or
 //             per submit_batch IOs of it), the clock read once per call;
-//             with a completion fd, a reap that finds nothing is followed
-//             by one wait on the fd, the stop event and the next timer;
+//             with a completion fd (queue depth > 1), a reap that finds
+//             nothing is followed by one wait on the fd, the stop event and
+//             the next timer, else reap() waits itself;
 //             stop at the deadline, the op limit or a stop request, then
 //             drain what is in flight
 //   teardown  close files, destroy the engine

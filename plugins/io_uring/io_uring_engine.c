@@ -210,8 +210,8 @@ static const iop_option_desc uring_options[NUM_OPTIONS] = {
         .help = "offer the completion eventfd, on which the host waits at queue depth 2 or more "
                 "and then reaps every completion that arrived (1); 0: the host waits inside "
                 "io_uring_enter for one completion, as fio does (with DEFER_TASKRUN the kernel then "
-                "runs only that one's completion work), and sees a stop within 100 ms; at queue "
-                "depth 1 the host waits inside io_uring_enter either way",
+                "runs only that one's completion work), and sees a stop within 100 ms; data IO at "
+                "queue depth 1 is waited for inside io_uring_enter either way",
         .type = IOP_OPT_BOOL,
         .default_value = "1",
     },

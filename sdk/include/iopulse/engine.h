@@ -713,9 +713,8 @@ typedef struct iop_engine_desc {
    * ready after the drain makes the descriptor readable again: none is
    * missed.  Spurious wake-ups are allowed; a completion that is ready
    * while the descriptor never becomes readable is a broken engine.  The
-   * host may wait in reap() instead (it does with one IO in flight at a
-   * time, queue depth 1), so reap()'s min_wait and timeout hold as
-   * always. */
+   * host may wait in reap() instead (a data worker at queue depth 1
+   * does), so reap()'s min_wait and timeout hold as always. */
   int32_t (*completion_fd)(iop_engine *engine, iop_error *err);
 
   /* IOP_CAP_ENGINE_BUFFERS.  Allocates memory for IO buffers from the
