@@ -232,9 +232,8 @@ void Worker::setup() {
   // inside the engine's reap(): one system call of an io_uring or libaio
   // engine, where the completion fd's wait takes three or four (a libaio
   // reap with timeout 0 first, ppoll, the fd's read, the reap), all inside
-  // the IO's latency.  Deeper queues wait on
-  // the fd, which then reaps all that arrived (docs/design.md, "Waiting for
-  // completions").
+  // the IO's latency.  Deeper queues wait on the fd, which then reaps all
+  // that arrived (docs/design.md, "Waiting for completions").
   if ((engine_caps_ & IOP_CAP_COMPLETION_FD) != 0 && qd > 1) {
     completion_wait_ = std::make_unique<CompletionWait>(engine_->completion_fd(), setup_.signals->stop_fd());
   }
