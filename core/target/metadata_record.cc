@@ -119,8 +119,8 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
                                    target, it->path().filename().string()));
     }
   }
+  const std::string shape = MetadataNamespace::shape_of(spec, workers);
   for (uint32_t w = first_worker; w < first_worker + threads; ++w) {
-    const MetadataNamespace ns(spec, w, workers);
     const uint32_t owner = spec.shared_dir ? 0 : w;
     std::optional<MetadataRecord> own, tree;
     try {
@@ -130,9 +130,9 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
       throw UsageError(e.what());
     }
     for (const auto* r : {&own, &tree}) {
-      if (*r && (*r)->shape != ns.shape()) {
+      if (*r && (*r)->shape != shape) {
         throw UsageError(fmt::format("{}: records a tree of another shape ({}); this job's is {}; refusing to touch it",
-                                     MetadataRecord::path(target, spec.shared_dir, r == &own ? w : owner), (*r)->shape, ns.shape()));
+                                     MetadataRecord::path(target, spec.shared_dir, r == &own ? w : owner), (*r)->shape, shape));
       }
     }
     bool have_tree = tree && tree->dirs > 0;

@@ -62,6 +62,8 @@ class MetadataNamespace {
   // The shape as one line, recorded with the tree and compared before a
   // later job touches it: a tree of another shape is not this job's.
   std::string shape() const { return shape_; }
+  // The same from the spec alone, without building any path.
+  static std::string shape_of(const MetadataSpec& spec, uint32_t workers);
 
  private:
   struct Dir {

@@ -65,6 +65,9 @@ TEST(MetadataNamespace, LeafOnlyAndSharedTrees) {
   EXPECT_STREQ(one.file(0), "md.shared/dir.0/f.1.0");
   EXPECT_EQ(zero.shape(), one.shape());
   EXPECT_NE(zero.shape(), MetadataNamespace(shape(2, 4, 3), 0, 2).shape());
+  // The shape without building the namespace (the target check's) is the same.
+  EXPECT_EQ(MetadataNamespace::shape_of(s, 2), zero.shape());
+  EXPECT_NE(MetadataNamespace::shape_of(s, 3), zero.shape());
 }
 
 JobSpec build(const JobOptionTexts& options) { return job_spec_of("/tmp/x", options); }
