@@ -1035,7 +1035,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     const FioJsonFlavour flavour = cl.output_format() == CommandLine::OutputFormat::kFioJson
                                        ? FioJsonFlavour::kJson
                                        : FioJsonFlavour::kJsonPlus;
-    std::cout << fio_json_document(result, flavour, file != nullptr && file->group_reporting).dump(2) << "\n";
+    FioReportGroups groups;
+    if (file != nullptr) groups = {file->group_reporting, file->reporting_groups};
+    std::cout << fio_json_document(result, flavour, groups).dump(2) << "\n";
     std::cout.flush();
     if (!run.json_output.empty()) write_json_file(run.json_output, result);
   } else if (group.rank() == 0) {

@@ -49,6 +49,7 @@ struct TranslatedJob {
   std::string wait_for;       // the job waited for, if wait_for
   std::string wait_for_label;
   bool group_reporting = false;
+  bool new_group = false;     // new_group: starts a reporting group
 };
 
 class Translator {
@@ -100,6 +101,7 @@ class Translator {
     job.label = fmt::format("{}:{}: job '{}'", path_, section.line, section.name);
     job.barrier = s.stonewall && s.stonewall->value;
     job.group_reporting = s.group_reporting && s.group_reporting->value;
+    job.new_group = s.new_group && s.new_group->value;
     if (s.wait_for) {
       job.barrier = true;
       job.wait_for = s.wait_for->value;
@@ -421,6 +423,18 @@ class Translator {
       for (int i = 2; !names.insert(n).second; ++i) n = fmt::format("{}-{}", name, i);
       return n;
     };
+    // fio's reporting groups: a job with new_group or stonewall starts one
+    // unless the group before has no job yet; so does every phase here
+    // (wait_for too, which does not in fio: IOPulse reports phases apart).
+    uint32_t groupid = 0;
+    for (size_t p = 0; p < phases.size(); ++p) {
+      std::vector<uint32_t>& ids = file.reporting_groups.emplace_back();
+      for (const TranslatedJob* j : phases[p]) {
+        if (p > 0 && ids.empty()) ++groupid;
+        else if (j->new_group && !ids.empty()) ++groupid;
+        ids.push_back(groupid);
+      }
+    }
     for (size_t p = 0; p < phases.size(); ++p) {
       JobFilePhase phase;
       const std::vector<TranslatedJob*>& members = phases[p];

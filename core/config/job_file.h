@@ -86,9 +86,13 @@ struct JobFile {
   std::string path;                    // as given
   std::vector<JobFileEntry> global;    // top-level settings, in file order
   std::vector<JobFilePhase> phases;    // in run order; never empty
-  // A fio job file's group_reporting: fio-format outputs merge the groups of
-  // a phase into one job.
+  // A fio job file's group_reporting: fio-format outputs merge the jobs of
+  // a reporting group into one job.
   bool group_reporting = false;
+  // A fio job file's reporting groups (fio's groupid): reporting_groups[p][g]
+  // for phase p's group g, or [p][0] for a phase of one job.  A phase starts
+  // a group, and so does a job with new_group.  Empty for a TOML job file.
+  std::vector<std::vector<uint32_t>> reporting_groups;
 
   // The texts of the global settings of `key`, in file order (several only
   // for plugin-dir).  For what must be known before the phases are built:

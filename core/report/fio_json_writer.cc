@@ -167,18 +167,25 @@ json job_json(const FioJob& job, bool plus) {
   return j;
 }
 
-// The jobs of one phase (or of a run without phases).
-void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_name, bool group_reporting,
-              std::vector<FioJob>& out) {
-  const auto base = [&](const std::string& name) {
+// The jobs of one phase (or of a run without phases).  `groupids`: the
+// reporting group of each of the phase's groups (of its one job when it has
+// none); empty: all `first_groupid`.
+void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint32_t>& groupids,
+              const std::string& fallback_name, bool group_reporting, std::vector<FioJob>& out) {
+  const auto groupid_of = [&](size_t g) { return g < groupids.size() ? groupids[g] : first_groupid; };
+  const auto base = [&](const std::string& name, uint32_t groupid) {
     FioJob job;
     job.name = name;
     job.groupid = groupid;
     job.runtime_ns = r.window_ns;
     return job;
   };
-  if (r.groups.empty() || group_reporting) {
-    FioJob job = base(r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups.front().name);
+  // The whole phase as one entry: it has no groups, or it is one reporting
+  // group and group_reporting merges it.
+  const bool one_group = r.groups.empty() || groupid_of(0) == groupid_of(r.groups.size() - 1);
+  if (r.groups.empty() || (group_reporting && one_group)) {
+    FioJob job = base(r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups.front().name,
+                      groupid_of(0));
     job.read = r.read;
     job.write = r.write;
     job.sync = r.sync;
@@ -192,12 +199,22 @@ void add_jobs(const RunResult& r, uint32_t groupid, const std::string& fallback_
     out.push_back(std::move(job));
     return;
   }
-  for (const RunResult::GroupResult& g : r.groups) {
-    FioJob job = base(g.name);
-    job.read = g.read;
-    job.write = g.write;
-    job.sync = g.sync;
-    job.trim = g.trim;
+  // Each group, or (group_reporting) each run of groups of one groupid
+  // merged; the process's CPU time is the phase's, not a group's.
+  for (size_t g = 0; g < r.groups.size(); ++g) {
+    const RunResult::GroupResult& first = r.groups[g];
+    FioJob job = base(first.name, groupid_of(g));
+    job.read = first.read;
+    job.write = first.write;
+    job.sync = first.sync;
+    job.trim = first.trim;
+    while (group_reporting && g + 1 < r.groups.size() && groupid_of(g + 1) == job.groupid) {
+      const RunResult::GroupResult& next = r.groups[++g];
+      job.read.merge(next.read);
+      job.write.merge(next.write);
+      job.sync.merge(next.sync);
+      job.trim.merge(next.trim);
+    }
     out.push_back(std::move(job));
   }
 }
@@ -221,13 +238,18 @@ uint64_t fio_bin_value(uint32_t index) {
   return base + static_cast<uint64_t>((static_cast<double>(k) + 0.5) * static_cast<double>(uint64_t{1} << error_bits));
 }
 
-json fio_json_document(const RunResult& result, FioJsonFlavour flavour, bool group_reporting) {
+json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups) {
   std::vector<FioJob> jobs;
+  static const std::vector<uint32_t> kNone;
+  const auto groupids = [&groups](size_t p) -> const std::vector<uint32_t>& {
+    return p < groups.groupids.size() ? groups.groupids[p] : kNone;
+  };
   if (result.phases.empty()) {
-    add_jobs(result, 0, "iopulse", group_reporting, jobs);
+    add_jobs(result, 0, groupids(0), "iopulse", groups.group_reporting, jobs);
   } else {
     for (size_t i = 0; i < result.phases.size(); ++i) {
-      add_jobs(result.phases[i], static_cast<uint32_t>(i), result.phases[i].phase, group_reporting, jobs);
+      add_jobs(result.phases[i], static_cast<uint32_t>(i), groupids(i), result.phases[i].phase,
+               groups.group_reporting, jobs);
     }
   }
   const bool plus = flavour == FioJsonFlavour::kJsonPlus;

@@ -7,8 +7,10 @@
 // Jobs: each concurrent group of a phase (a job section of a fio job file) is
 // one entry of "jobs", its numjobs clones merged; a phase without groups is
 // one entry named after the phase ("iopulse" for a run without phases).
-// "groupid" is the phase's index, as fio's stonewalls number its groups.
-// With group_reporting the jobs of one phase are merged into one entry.
+// "groupid" is fio's reporting group: by default the phase's index, as fio's
+// stonewalls number its groups; a job file's new_group starts another group
+// inside a phase (FioReportGroups).  With group_reporting the jobs of one
+// reporting group are merged into one entry, named after its first job.
 //
 // IOPulse measures one latency per IO, from its submission to the engine to
 // its completion: it is written as both clat_ns and lat_ns; slat_ns is
@@ -29,6 +31,7 @@
 #define IOPULSE_REPORT_FIO_JSON_WRITER_H_
 
 #include <cstdint>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +41,17 @@ namespace iopulse {
 
 enum class FioJsonFlavour { kJson, kJsonPlus };
 
-nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, bool group_reporting);
+// How a fio job file reports its jobs.
+struct FioReportGroups {
+  // group_reporting: the jobs of one groupid become one entry.
+  bool group_reporting = false;
+  // groupids[p][g]: fio's groupid of phase p's group g (of its one job when
+  // the phase has no groups), non-decreasing in run order.  Empty: each
+  // phase is one group, numbered by its index.
+  std::vector<std::vector<uint32_t>> groupids;
+};
+
+nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups);
 
 // fio's histogram bin for a latency (stat.h: plat_val_to_idx) and the value
 // fio writes for a bin (plat_idx_to_val).

@@ -323,6 +323,48 @@ TEST(FioJobFileRunTest, FioJsonPlusOutputIsReadByFiosOwnTool) {
   EXPECT_EQ(nlohmann::json::parse(g.out)["jobs"].size(), 3u);
 }
 
+// new_group starts a reporting group inside a phase: the jobs and groupids
+// of IOPulse's fio-json are fio's own for the same file, with and without
+// group_reporting, and a merged group counts its jobs' IOs.
+TEST(FioJobFileRunTest, NewGroupSplitsTheReportingGroupsAsFioDoes) {
+  ScratchDir dir;
+  const std::string jobs =
+      "[global]\nioengine=psync\nbs=4k\nsize=256k\ndirectory=${DIR}\nfilename=data\n"
+      "[fill]\nrw=write\n"
+      "[r1]\nstonewall\nrw=read\n"
+      "[r2]\nnew_group\nrw=read\nbs=8k\n"
+      "[r3]\nrw=randread\n";
+  const auto names_and_groups = [](const nlohmann::json& j) {
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& job : j["jobs"]) out.emplace_back(job["jobname"].get<std::string>(), job["groupid"].get<int>());
+    return out;
+  };
+  for (const bool grouped : {false, true}) {
+    SCOPED_TRACE(grouped ? "group_reporting" : "each job");
+    const std::string job = write_file(dir.file("g.fio"), (grouped ? "[global]\ngroup_reporting\n" : "") + jobs);
+    const RunOutcome ours = run_iopulse({job, "--output-format", "fio-json", "--json-output", dir.file("r.json"),
+                                         "--quiet"}, {"DIR=" + dir.path()});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
+    ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+    const nlohmann::json oj = nlohmann::json::parse(ours.out);
+    const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
+    const std::vector<std::pair<std::string, int>> expected =
+        grouped ? std::vector<std::pair<std::string, int>>{{"fill", 0}, {"r1", 1}, {"r2", 2}}
+                : std::vector<std::pair<std::string, int>>{{"fill", 0}, {"r1", 1}, {"r2", 2}, {"r3", 2}};
+    EXPECT_EQ(names_and_groups(fj), expected);
+    EXPECT_EQ(names_and_groups(oj), expected);
+    const nlohmann::json result = read_json(dir.file("r.json"));
+    const nlohmann::json& phase = result["phases"][1];
+    ASSERT_EQ(phase["groups"].size(), 3u);
+    const uint64_t r2 = phase["groups"][1]["read"]["ops"].get<uint64_t>();
+    const uint64_t r3 = phase["groups"][2]["read"]["ops"].get<uint64_t>();
+    EXPECT_EQ(r2, 32u);  // 256 KiB in 8 KiB reads
+    EXPECT_EQ(r3, 64u);
+    EXPECT_EQ(oj["jobs"][2]["read"]["total_ios"].get<uint64_t>(), grouped ? r2 + r3 : r2);
+  }
+}
+
 TEST(FioJobFileRunTest, VerifyChecksWhatTheJobReads) {
   ScratchDir dir;
   // Written with checksummed blocks (no read-back: do_verify=0)...

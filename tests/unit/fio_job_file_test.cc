@@ -355,6 +355,21 @@ TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
   }
 }
 
+// fio's reporting groups: each phase starts one; inside a phase a job with
+// new_group does (but not the phase's first job, whose group is new
+// already); `iopulse convert` says that TOML keeps neither.
+TEST(FioJobFileTest, NewGroupNumbersTheReportingGroupsAsFio) {
+  const JobFile f = translate(
+      "[global]\nfilename=/tmp/fio-t/data\nsize=4m\n[a]\nrw=write\nnew_group\n[b]\nnew_group\nrw=read\n"
+      "[c]\nrw=read\n[d]\nstonewall\nnew_group\nrw=read\n[e]\nrw=read\n");
+  EXPECT_EQ(f.reporting_groups, (std::vector<std::vector<uint32_t>>{{0, 1, 1}, {2, 2}}));
+  EXPECT_FALSE(f.group_reporting);
+  EXPECT_THAT(format_toml_job_file(f), HasSubstr("# Not carried over: new_group (fio's reporting groups)"));
+  const JobFile plain = translate("[global]\nfilename=/tmp/fio-t/data\nsize=4m\n[a]\nrw=write\n[b]\nrw=read\n");
+  EXPECT_EQ(plain.reporting_groups, (std::vector<std::vector<uint32_t>>{{0, 0}}));
+  EXPECT_THAT(format_toml_job_file(plain), Not(HasSubstr("Not carried over")));
+}
+
 // docs/fio-compatibility.md names every fio option the translation takes.
 // fio logs every IO unless log_avg_msec says otherwise (0 is its default);
 // log_offset and log_prio add their columns.

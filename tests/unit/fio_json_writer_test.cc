@@ -47,7 +47,7 @@ TEST(FioJsonWriterTest, PrioritySplitBecomesFiosPrios) {
   for (int i = 0; i < 7; ++i) run.priority.record(IOP_OP_WRITE, true, 4096, 5000);
   run.read.ops = 120;
   run.write.ops = 7;
-  const nlohmann::json j = fio_json_document(run, FioJsonFlavour::kJsonPlus, false);
+  const nlohmann::json j = fio_json_document(run, FioJsonFlavour::kJsonPlus, {});
   const nlohmann::json& prios = j["jobs"][0]["read"]["prios"];
   ASSERT_EQ(prios.size(), 2u);
   EXPECT_EQ(prios[0]["prioclass"], 0);
@@ -59,7 +59,7 @@ TEST(FioJsonWriterTest, PrioritySplitBecomesFiosPrios) {
   EXPECT_TRUE(prios[1]["clat_ns"].contains("bins"));
   EXPECT_FALSE(j["jobs"][0]["write"].contains("prios"));
   run.io_priority = 0;
-  EXPECT_FALSE(fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0]["read"].contains("prios"));
+  EXPECT_FALSE(fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["read"].contains("prios"));
 }
 
 TEST(FioJsonWriterTest, PhasesAndGroupsBecomeJobs) {
@@ -80,7 +80,7 @@ TEST(FioJsonWriterTest, PhasesAndGroupsBecomeJobs) {
   b.groups[1].read.ops = 30;
   b.read.ops = 40;
   run.phases = {a, b};
-  const nlohmann::json j = fio_json_document(run, FioJsonFlavour::kJsonPlus, false);
+  const nlohmann::json j = fio_json_document(run, FioJsonFlavour::kJsonPlus, {});
   EXPECT_EQ(j["fio version"], "iopulse-9.9.9");
   ASSERT_EQ(j["jobs"].size(), 3u);
   EXPECT_EQ(j["jobs"][0]["jobname"], "fill");
@@ -93,10 +93,48 @@ TEST(FioJsonWriterTest, PhasesAndGroupsBecomeJobs) {
   EXPECT_EQ(j["jobs"][1]["jobname"], "r1");
   EXPECT_EQ(j["jobs"][1]["groupid"], 1);
   EXPECT_EQ(j["jobs"][2]["read"]["total_ios"], 30);
-  const nlohmann::json grouped = fio_json_document(run, FioJsonFlavour::kJson, true);
+  const nlohmann::json grouped = fio_json_document(run, FioJsonFlavour::kJson, {.group_reporting = true, .groupids = {}});
   ASSERT_EQ(grouped["jobs"].size(), 2u);
   EXPECT_EQ(grouped["jobs"][1]["read"]["total_ios"], 40);
   EXPECT_FALSE(grouped["jobs"][0]["write"]["clat_ns"].contains("bins"));
+}
+
+// A phase of three jobs, the last two a reporting group of their own
+// (new_group): each job keeps its groupid, and group_reporting merges only
+// the jobs of one groupid.
+TEST(FioJsonWriterTest, ReportingGroupsInsideAPhase) {
+  RunResult run;
+  RunResult p;
+  p.phase = "phase-1";
+  p.window_ns = 1'000'000'000;
+  for (const char* name : {"a", "b", "c"}) p.groups.push_back({name, {}, {}, {}, {}});
+  p.groups[0].read.ops = 10;
+  p.groups[1].read.ops = 20;
+  p.groups[2].read.ops = 30;
+  for (int i = 0; i < 20; ++i) p.groups[1].read.latency.record(1000);
+  for (int i = 0; i < 30; ++i) p.groups[2].read.latency.record(3000);
+  p.read.ops = 60;
+  run.phases = {p};
+  const FioReportGroups split{.group_reporting = false, .groupids = {{3, 4, 4}}};
+  const nlohmann::json each = fio_json_document(run, FioJsonFlavour::kJson, split);
+  ASSERT_EQ(each["jobs"].size(), 3u);
+  EXPECT_EQ(each["jobs"][0]["groupid"], 3);
+  EXPECT_EQ(each["jobs"][1]["groupid"], 4);
+  EXPECT_EQ(each["jobs"][2]["groupid"], 4);
+  FioReportGroups merged = split;
+  merged.group_reporting = true;
+  const nlohmann::json two = fio_json_document(run, FioJsonFlavour::kJson, merged);
+  ASSERT_EQ(two["jobs"].size(), 2u);
+  EXPECT_EQ(two["jobs"][0]["jobname"], "a");
+  EXPECT_EQ(two["jobs"][0]["read"]["total_ios"], 10);
+  EXPECT_EQ(two["jobs"][1]["jobname"], "b");
+  EXPECT_EQ(two["jobs"][1]["groupid"], 4);
+  EXPECT_EQ(two["jobs"][1]["read"]["total_ios"], 50);
+  EXPECT_EQ(two["jobs"][1]["read"]["clat_ns"]["N"], 50);
+  // One groupid for the whole phase: the phase's own totals, as before.
+  const nlohmann::json one = fio_json_document(run, FioJsonFlavour::kJson, {.group_reporting = true, .groupids = {{0, 0, 0}}});
+  ASSERT_EQ(one["jobs"].size(), 1u);
+  EXPECT_EQ(one["jobs"][0]["read"]["total_ios"], 60);
 }
 
 // --steady-state in fio's "steadystate" object, as fio writes it (stat.c):
@@ -115,7 +153,7 @@ TEST(FioJsonWriterTest, SteadyStateBecomesFiosSteadystate) {
   RunResult run;
   run.window_ns = 4'000'000'000;
   run.steady_state = detector.to_json();
-  const nlohmann::json ss = fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0]["steadystate"];
+  const nlohmann::json ss = fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["steadystate"];
   EXPECT_EQ(ss["ss"], "iops:10.000000%");
   EXPECT_EQ(ss["duration"], 4);
   EXPECT_EQ(ss["attained"], 1);
@@ -132,14 +170,14 @@ TEST(FioJsonWriterTest, SteadyStateBecomesFiosSteadystate) {
   for (int i = 0; i < 3; ++i) rising.add(uint64_t(i) * 1'000'000'000, uint64_t(i + 1) * 1'000'000'000, 10, 5000.0 + 2000 * i);
   EXPECT_FALSE(rising.attained());
   run.steady_state = rising.to_json();
-  const nlohmann::json r = fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0]["steadystate"];
+  const nlohmann::json r = fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["steadystate"];
   EXPECT_EQ(r["ss"], "bw_slope:1000.000000");
   EXPECT_EQ(r["attained"], 0);
   EXPECT_EQ(r["criterion"], "2000.000000");
   EXPECT_DOUBLE_EQ(r["slope"].get<double>(), 2000.0);
   // Without --steady-state there is no such object, as in fio.
   run.steady_state = nullptr;
-  EXPECT_FALSE(fio_json_document(run, FioJsonFlavour::kJson, false)["jobs"][0].contains("steadystate"));
+  EXPECT_FALSE(fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0].contains("steadystate"));
 }
 
 }  // namespace
