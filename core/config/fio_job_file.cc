@@ -271,6 +271,10 @@ class Translator {
     if (s.rate_bw) add("rate-bw", std::to_string(s.rate_bw->value), s.rate_bw->label);
     if (s.rate_iops) add("rate-iops", std::to_string(s.rate_iops->value), s.rate_iops->label);
     if (s.rate_bw || s.rate_iops) add("rate-per-worker", "true", (s.rate_bw ? s.rate_bw : s.rate_iops)->label);
+    // fio applies the process only to a rate; without one it has no effect.
+    if (s.rate_poisson && s.rate_poisson->value && (s.rate_bw || s.rate_iops)) {
+      add("rate-process", "poisson", s.rate_poisson->label);
+    }
     if (s.thinktime_ns) {
       add("think-time", duration_text(s.thinktime_ns->value), s.thinktime_ns->label);
       if (s.thinktime_spin_ns && s.thinktime_spin_ns->value != 0) {

@@ -357,8 +357,8 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"rate_process", FIO {
        const std::string v = lower(o.value);
-       if (v == "poisson") missing("rate_process=poisson (IOPulse issues on an even schedule, fio's linear)");
-       if (v != "linear") bad_value(o, "linear");
+       if (v != "linear" && v != "poisson") bad_value(o, "linear, poisson");
+       s.rate_poisson = {v == "poisson", label};
      }},
     {"thinktime", FIO {
        const uint64_t ns = fio_time_ns(o, 1'000);

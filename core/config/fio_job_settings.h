@@ -44,6 +44,7 @@ struct FioJobSettings {
   std::optional<FioSetting<uint64_t>> runtime_ns;
   std::optional<FioSetting<bool>> time_based;
   std::optional<FioSetting<uint64_t>> rate_bw, rate_iops;
+  std::optional<FioSetting<bool>> rate_poisson;  // rate_process=poisson
   std::optional<FioSetting<uint64_t>> thinktime_ns, thinktime_spin_ns;
   std::optional<FioSetting<uint32_t>> thinktime_blocks;
   // random_distribution: IOPulse settings (key, text) it stands for.

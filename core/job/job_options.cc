@@ -417,6 +417,18 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        if (s.rate_bw != 0) j["rate_bw"] = s.rate_bw;
      }}},
+    {"rate-process", kPacing, "linear|poisson",
+     "how the IOs of a rate limit arrive: linear, evenly spaced (default), or poisson, exponentially distributed "
+     "gaps at the same mean rate, as independent clients' requests arrive (fio's rate_process)",
+     APPLY {
+       if (text != "linear" && text != "poisson") {
+         throw UsageError(fmt::format("{}: '{}' is not a rate process; accepted: linear, poisson", label, text));
+       }
+       job.spec().rate_poisson = text == "poisson";
+     },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.rate_iops != 0 || s.rate_bw != 0) j["rate_process"] = s.rate_poisson ? "poisson" : "linear";
+     }}},
     {"rate-per-worker", kPacing, "", "apply --rate-iops/--rate-bw to each worker instead of the whole job",
      APPLY { job.spec().rate_per_worker = flag_value(text, label); },
      {.refused_by = kReplayJobs, .echo = ECHO {
@@ -1070,6 +1082,10 @@ JobSpec JobSpecBuilder::build() const {
       throw UsageError(fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
                                    "--think-adaptive-percent) too", label_of(think)));
     }
+  }
+  if (given("rate-process") && !given("rate-iops") && !given("rate-bw")) {
+    throw UsageError(fmt::format("{}: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too",
+                                 label_of("rate-process")));
   }
   if (given("io-priority-percent") && !given("io-priority")) {
     throw UsageError(fmt::format("{}: the share of IOs that carry --io-priority; give --io-priority too",

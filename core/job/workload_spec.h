@@ -91,6 +91,10 @@ struct WorkloadSpec {
   uint64_t rate_iops = 0;
   uint64_t rate_bw = 0;                    // bytes per second
   bool rate_per_worker = false;
+  // --rate-process poisson: the gaps between the schedule's IOs are
+  // exponentially distributed (a Poisson arrival process at the same mean
+  // rate) instead of even.
+  bool rate_poisson = false;
 
   // Hints and placement.
   int fadvise = -1;                        // POSIX_FADV_* given to each worker's region, -1 = none

@@ -4,7 +4,7 @@
 
 namespace iopulse {
 
-PacingPlan PacingPlan::of(const JobSpec& spec, uint64_t job_workers) {
+PacingPlan PacingPlan::of(const JobSpec& spec, uint64_t job_workers, uint64_t worker_seed) {
   PacingPlan p;
   p.think_time_ns = spec.think_time_ns;
   p.think_every = spec.think_every;
@@ -16,6 +16,8 @@ PacingPlan PacingPlan::of(const JobSpec& spec, uint64_t job_workers) {
   const double share = spec.rate_per_worker ? 1.0 : 1.0 / static_cast<double>(job_workers);
   if (spec.rate_iops != 0) p.ns_per_io = 1e9 / (static_cast<double>(spec.rate_iops) * share);
   if (spec.rate_bw != 0) p.ns_per_byte = 1e9 / (static_cast<double>(spec.rate_bw) * share);
+  p.poisson = spec.rate_poisson && (p.ns_per_io > 0 || p.ns_per_byte > 0);
+  p.arrival_seed = worker_seed ^ 0x5851f42d4c957f2dULL;  // a stream apart from the offsets' 
   return p;
 }
 

@@ -8,8 +8,10 @@
 //                  IO's latency (a closed loop: an application that thinks)
 //   the schedule   an open loop: the IOs are due one step apart from the
 //                  window's start (a step is max(ns_per_io, ns_per_byte *
-//                  the IO's length); a rate limit), or at their trace times
-//                  scaled by 1 / --replay-speed (a timed replay)
+//                  the IO's length); a rate limit), or, with poisson, a
+//                  step times an Exp(1) draw (a Poisson process of the same
+//                  mean rate), or at their trace times scaled by
+//                  1 / --replay-speed (a timed replay)
 //
 // On the schedule each IO has an intended start.  The pacer records, per
 // IO, latency from that intended start (what an open-loop client sees,
@@ -26,11 +28,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 #include "job/job_spec.h"
 #include "stats/op_stats_set.h"  // OpKind, kNumOpKinds
 #include "stats/latency_histogram.h"
+#include "workload/random_source.h"
 
 namespace iopulse {
 
@@ -43,10 +47,13 @@ struct PacingPlan {
   double ns_per_io = 0;         // --rate-iops: the worker's step per IO, else 0
   double ns_per_byte = 0;       // --rate-bw: the worker's step per byte, else 0
   double replay_ns_per_ns = 0;  // a timed replay: 1 / --replay-speed, else 0
+  bool poisson = false;         // --rate-process poisson: exponential gaps
+  uint64_t arrival_seed = 0;    // seeds the gaps' draws (the worker's own)
 
   // The worker's share of the job's rate is 1 / `job_workers` (the job's
-  // workers on every process) unless --rate-per-worker.
-  static PacingPlan of(const JobSpec& spec, uint64_t job_workers);
+  // workers on every process) unless --rate-per-worker.  `worker_seed`: the
+  // worker's own seed, from which the gaps' draws derive.
+  static PacingPlan of(const JobSpec& spec, uint64_t job_workers, uint64_t worker_seed = 0);
 
   bool thinks() const { return think_time_ns != 0 || think_adaptive_percent != 0; }
   bool scheduled() const { return ns_per_io > 0 || ns_per_byte > 0 || replay_ns_per_ns > 0; }
@@ -55,7 +62,7 @@ struct PacingPlan {
 
 class Pacer {
  public:
-  explicit Pacer(const PacingPlan& plan) : plan_(plan) {}
+  explicit Pacer(const PacingPlan& plan) : plan_(plan), arrivals_(plan.arrival_seed) {}
 
   const PacingPlan& plan() const { return plan_; }
   bool thinks() const { return plan_.thinks(); }
@@ -90,7 +97,10 @@ class Pacer {
     if (plan_.replays()) {
       next_due_ns_ = std::max(next_due_ns_, trace_due_ns_);
     } else {
-      next_due_ns_ += std::max(plan_.ns_per_io, plan_.ns_per_byte * len);
+      double step = std::max(plan_.ns_per_io, plan_.ns_per_byte * len);
+      // Exp(1) by inversion; 1 - unit() is in (0, 1], so the log is finite.
+      if (plan_.poisson) step *= -std::log(1.0 - arrivals_.unit());
+      next_due_ns_ += step;
     }
     return place;
   }
@@ -147,6 +157,7 @@ class Pacer {
   double next_due_ns_ = 0;     // when the schedule's next IO is due
   double trace_due_ns_ = 0;    // a replay: when the trace's next IO is due
   uint64_t free_since_ns_ = 0;
+  RandomSource arrivals_;      // the Poisson gaps' draws
   std::array<LatencyHistogram, kNumOpKinds> intended_;
   LatencyHistogram schedule_lag_;
   LatencyHistogram replay_lag_;

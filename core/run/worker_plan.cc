@@ -44,7 +44,7 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.fadvise = spec.fadvise;
   p.fadvise_name = spec.fadvise_name;
 
-  p.pacing = PacingPlan::of(spec, uint64_t{spec.threads} * place.job_processes);
+  p.pacing = PacingPlan::of(spec, uint64_t{spec.threads} * place.job_processes, p.rng_seed);
   p.duration_ns = spec.duration_ns;
   p.stop_timeout_ns = spec.stop_timeout_ns;
 

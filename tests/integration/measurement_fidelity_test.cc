@@ -321,6 +321,58 @@ TEST(RateLimit, ScheduleLagIsReportedApartFromTheDevice) {
   EXPECT_GE(j["read"]["latency_ns"]["min"].get<double>(), 20000);
 }
 
+// --rate-process poisson, seen by strace: the gaps between the reads'
+// system calls are exponential at the asked mean (their standard deviation
+// near their mean, 1 - 1/e of them below it), where linear spaces them
+// evenly.  250 IOPS for 2 s: about 500 gaps of 4 ms, far above strace's
+// and the read's own microseconds.
+TEST(RateLimit, PoissonArrivalsHaveExponentialGaps) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  for (const std::string process : {"linear", "poisson"}) {
+    SCOPED_TRACE(process);
+    const std::string trace = dir.file("trace." + process);
+    const RunOutcome r = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-ttt",
+                                      "-e", "trace=pread64", "-o", trace, IOPULSE_BINARY, dir.file("f"),
+                                      "--file-size", "16M", "--engine", "sync", "--random", "--rate-iops", "250",
+                                      "--rate-process", process, "--duration", "2s", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The worker's reads: the thread of the first 4 KiB read (the loader's
+    // reads of the plugins come before, on another thread).
+    std::vector<double> times;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(^(\d+) +(\d+\.\d+) pread64\((.*))");
+    std::string worker;
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call)) continue;
+      if (worker.empty() && m[3].str().find(", 4096, ") != std::string::npos) worker = m[1];
+      if (!worker.empty() && m[1] == worker) times.push_back(std::stod(m[2]));
+    }
+    ASSERT_GT(times.size(), 350u) << "strace saw too few reads";
+    double sum = 0, squares = 0;
+    for (size_t i = 1; i < times.size(); ++i) {
+      const double gap = times[i] - times[i - 1];
+      sum += gap;
+      squares += gap * gap;
+    }
+    const double n = static_cast<double>(times.size() - 1);
+    const double mean = sum / n;
+    const double cv = std::sqrt(squares / n - mean * mean) / mean;
+    size_t shorter = 0;
+    for (size_t i = 1; i < times.size(); ++i) shorter += times[i] - times[i - 1] < mean ? 1 : 0;
+    EXPECT_NEAR(mean, 0.004, 0.0008);
+    if (process == "linear") {
+      EXPECT_LT(cv, 0.3);
+    } else {
+      // About 500 exponential gaps: the ratio's standard error is 0.06, the
+      // share's 0.02.
+      EXPECT_NEAR(cv, 1.0, 0.25);
+      EXPECT_NEAR(static_cast<double>(shorter) / n, 1 - std::exp(-1.0), 0.09);
+    }
+  }
+}
+
 // The coordinator sleeps while the workers run: a thread of the process
 // waking on a CPU no worker runs on costs the workers (docs/performance.md,
 // "A sibling thread's wake-up"), so it wakes once per interval only for a

@@ -110,6 +110,10 @@ TEST(TargetChecks, ThinkOptionsWithoutAPauseAreRefused) {
                      "--think-every: shapes the pauses of --think-time");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--think-mode", "spin"}),
                      "--think-mode: shapes the pauses of --think-time");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--rate-process", "poisson"}),
+                     "--rate-process: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--rate-iops", "10", "--rate-process", "bursty"}),
+                     "--rate-process: 'bursty' is not a rate process; accepted: linear, poisson");
   EXPECT_FALSE(exists(dir.file("t")));
   // With a pause they run.
   EXPECT_EQ(run_iopulse({dir.file("t"), "--file-size", "64k", "--think-every", "4", "--think-adaptive-percent", "10",

@@ -298,15 +298,23 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
       "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nss_interval=1\nfrobnicate=1\nbs=4x\n"
-      "rate_process=poisson\nrandrepeat=0\n");
+      "rate_process=bursty\nrandrepeat=0\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier after ':' in rw"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:7: ss_interval: not supported by IOPulse: IOPulse takes a steady-state sample per stats interval"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: not supported by IOPulse: rate_process=poisson"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:11: randrepeat"));
+}
+
+// rate_process=poisson: IOPulse's --rate-process poisson, for a job with a
+// rate (fio's process paces a rate only).
+TEST(FioJobFileTest, RateProcessPoissonPacesTheRate) {
+  EXPECT_TRUE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrate_iops=100\nrate_process=poisson\n"))[0].spec.rate_poisson);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrate_iops=100\nrate_process=linear\n"))[0].spec.rate_poisson);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrate_process=poisson\n"))[0].spec.rate_poisson);
 }
 
 TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
