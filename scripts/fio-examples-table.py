@@ -21,6 +21,7 @@ import sys
 PHRASES = [
     (re.compile(r"^directory: target .* differs from"), "jobs on different files"),
     (re.compile(r"^filename: target .* differs from"), "jobs on different files"),
+    (re.compile(r"^job '[^']*': target .* differs from"), "jobs on different files"),
     (re.compile(r"^time_based: time_based needs runtime"), "time_based without runtime"),
     (re.compile(r"^job '.*': no size, filesize"), "no size"),
     (re.compile(r"^ioengine: '([^']+)' is neither"), r"`ioengine=\1`"),

@@ -267,6 +267,7 @@ class Translator {
       }
     }
     if (s.buffer_pattern) add("buffer-pattern", std::to_string(s.buffer_pattern->value), s.buffer_pattern->label);
+    add_data_reduction(s, add);
     // fio's rates and think times hold for each clone.
     if (s.rate_bw) add("rate-bw", std::to_string(s.rate_bw->value), s.rate_bw->label);
     if (s.rate_iops) add("rate-iops", std::to_string(s.rate_iops->value), s.rate_iops->label);
@@ -350,6 +351,31 @@ class Translator {
     add("target", dir, label);
     add("num-files", std::to_string(names.size()), label);
     add("file-prefix", prefix, label);
+  }
+
+  // buffer_compress_percentage and dedupe_percentage: IOPulse's
+  // compress-percent and dedupe-percent, whose chunk (dedupe-unit) is fio's
+  // buffer_compress_chunk when compressing (fio's default 512 bytes; 0: the
+  // block) and the block when only deduplicating (fio dedupes whole
+  // buffers).  IOPulse has one chunk for both, so compressing by a chunk
+  // smaller than the block while deduplicating is refused.
+  template <typename Add>
+  void add_data_reduction(const FioJobSettings& s, Add& add) {
+    const bool compress = s.compress_percent && s.compress_percent->value != 0;
+    const bool dedupe = s.dedupe_percent && s.dedupe_percent->value != 0;
+    if (compress) add("compress-percent", std::to_string(s.compress_percent->value), s.compress_percent->label);
+    if (dedupe) add("dedupe-percent", std::to_string(s.dedupe_percent->value), s.dedupe_percent->label);
+    if (!compress) return;
+    const uint64_t chunk = s.compress_chunk ? s.compress_chunk->value : 512;
+    if (chunk == 0) return;
+    const std::string& label = s.compress_chunk ? s.compress_chunk->label : s.compress_percent->label;
+    if (dedupe) {
+      problem(fmt::format("{}: not supported by IOPulse: compressing by {}-byte chunks while deduplicating whole "
+                          "blocks (IOPulse has one chunk for both); accepted: buffer_compress_chunk=0 (the block) "
+                          "with dedupe_percentage", label, chunk));
+      return;
+    }
+    add("dedupe-unit", std::to_string(chunk), label);
   }
 
   // An IOPulse run plans and prepares one set of files for all its phases.

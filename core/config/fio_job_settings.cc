@@ -446,6 +446,11 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (v > 255) missing("a buffer pattern longer than one byte");
        s.buffer_pattern = {static_cast<uint32_t>(v), label};
      }},
+    {"buffer_compress_percentage", FIO {
+       s.compress_percent = {static_cast<uint32_t>(fio_count(o, 0, 100)), label};
+     }},
+    {"buffer_compress_chunk", FIO { s.compress_chunk = {fio_size(o, o.value), label}; }},
+    {"dedupe_percentage", FIO { s.dedupe_percent = {static_cast<uint32_t>(fio_count(o, 0, 100)), label}; }},
     {"refill_buffers", FIO {
        if (!fio_bool(o)) missing("refill_buffers=0: IOPulse writes fresh data with every write");
      }},
@@ -484,6 +489,11 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   if (key == "readwrite") key = "rw";
   if (key == "iodepth_batch_submit") key = "iodepth_batch";
   if (key == "blocksize") key = "bs";
+  // fio's other aliases of options IOPulse takes (options.c's .alias).
+  if (key == "blocksize_range") key = "bsrange";
+  if (key == "nr_files") key = "nrfiles";
+  if (key == "timeout") key = "runtime";
+  if (key == "allrandrepeat") key = "randrepeat";
   if (key == "steadystate") key = "ss";
   if (key == "steadystate_duration") key = "ss_dur";
   if (key == "steadystate_ramp_time") key = "ss_ramp";
@@ -506,7 +516,8 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
 std::vector<std::string> supported_fio_options() {
   std::vector<std::string> names;
   for (const auto& [name, apply] : kOptions) names.push_back(name);
-  names.insert(names.end(), {"readwrite", "iodepth_batch_submit", "blocksize"});
+  names.insert(names.end(), {"readwrite", "iodepth_batch_submit", "blocksize", "blocksize_range", "nr_files", "timeout",
+                             "allrandrepeat"});
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -59,6 +59,10 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> cpus_allowed;
   std::optional<FioSetting<bool>> allow_mounted_write, preallocate;
   std::optional<FioSetting<uint32_t>> buffer_pattern;
+  // Data reduction: buffer_compress_percentage, buffer_compress_chunk
+  // (fio's default 512; 0: the block), dedupe_percentage.
+  std::optional<FioSetting<uint32_t>> compress_percent, dedupe_percent;
+  std::optional<FioSetting<uint64_t>> compress_chunk;
   std::optional<FioSetting<bool>> stonewall, new_group, group_reporting;
   std::optional<FioSetting<std::string>> wait_for;
   // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name

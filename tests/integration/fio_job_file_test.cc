@@ -6,12 +6,15 @@
 // and the files fio's naming rules give.  Refusals exit 2 listing every
 // problem and touch nothing.  The job files are the tests' own.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -363,6 +366,45 @@ TEST(FioJobFileRunTest, NewGroupSplitsTheReportingGroupsAsFioDoes) {
     EXPECT_EQ(r3, 64u);
     EXPECT_EQ(oj["jobs"][2]["read"]["total_ios"].get<uint64_t>(), grouped ? r2 + r3 : r2);
   }
+}
+
+// buffer_compress_percentage and dedupe_percentage: the files fio and
+// IOPulse write from the same job file compress alike (zstd as the
+// observer) and repeat as many of their blocks.
+TEST(FioJobFileRunTest, DataReductionOnDiskMatchesFios) {
+  if (access("/usr/bin/zstd", X_OK) != 0) GTEST_SKIP() << "zstd is not installed";
+  ScratchDir dir;
+  const auto write_both = [&dir](const std::string& name, const std::string& options) {
+    const std::string job = write_file(dir.file(name + ".fio"), "[w]\nfilename=${DIR}/${TOOL}." + name +
+                                                                   "\nsize=16m\nbs=64k\nrw=write\n" + options);
+    const RunOutcome ours = run_iopulse({job, "--quiet"}, {"DIR=" + dir.path(), "TOOL=iopulse"});
+    EXPECT_EQ(ours.exit_code, 0) << ours.err;
+    const RunOutcome theirs = run_command({kFio, "--output=/dev/null", job}, {"DIR=" + dir.path(), "TOOL=fio"});
+    EXPECT_EQ(theirs.exit_code, 0) << theirs.err;
+    return std::make_pair(dir.file("iopulse." + name), dir.file("fio." + name));
+  };
+  // 60 % of every 512-byte chunk compresses away (fio's default chunk).
+  const auto [our_c, fio_c] = write_both("compress", "buffer_compress_percentage=60\n");
+  const auto compressed_share = [](const std::string& file) {
+    const RunOutcome z = run_command({"/usr/bin/zstd", "-q", "-1", "-c", file});
+    EXPECT_EQ(z.exit_code, 0) << z.err;
+    return static_cast<double>(z.out.size()) / static_cast<double>(16 << 20);
+  };
+  const double ours = compressed_share(our_c), fios = compressed_share(fio_c);
+  EXPECT_NEAR(fios, 0.4, 0.05);
+  EXPECT_NEAR(ours, fios, 0.05 * fios);
+  // Half of the 64 KiB blocks repeat another.
+  const auto [our_d, fio_d] = write_both("dedupe", "dedupe_percentage=50\n");
+  const auto repeated_share = [](const std::string& file) {
+    const std::string data = read_file(file);
+    EXPECT_EQ(data.size(), 16u << 20);
+    std::set<std::string_view> distinct;
+    const size_t blocks = data.size() / 65536;
+    for (size_t b = 0; b < blocks; ++b) distinct.insert(std::string_view(data).substr(b * 65536, 65536));
+    return 1.0 - static_cast<double>(distinct.size()) / static_cast<double>(blocks);
+  };
+  EXPECT_NEAR(repeated_share(fio_d), 0.5, 0.12);
+  EXPECT_NEAR(repeated_share(our_d), 0.5, 0.12);
 }
 
 TEST(FioJobFileRunTest, VerifyChecksWhatTheJobReads) {

@@ -317,6 +317,27 @@ TEST(FioJobFileTest, RateProcessPoissonPacesTheRate) {
   EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrate_process=poisson\n"))[0].spec.rate_poisson);
 }
 
+// Data reduction: compress by fio's chunk (512 bytes unless
+// buffer_compress_chunk; 0 is the block), dedupe whole blocks; one chunk for
+// both is all IOPulse has.
+TEST(FioJobFileTest, DataReductionMapsToCompressAndDedupePercent) {
+  const std::string job = "[a]\nfilename=/d/f\nsize=1m\nbs=64k\nrw=write\n";
+  const JobSpec c = specs(translate(job + "buffer_compress_percentage=60\n"))[0].spec;
+  EXPECT_EQ(c.compress_percent, 60u);
+  EXPECT_EQ(c.dedupe_unit, 512u);
+  EXPECT_EQ(specs(translate(job + "buffer_compress_percentage=60\nbuffer_compress_chunk=4k\n"))[0].spec.dedupe_unit,
+            4096u);
+  const JobSpec both =
+      specs(translate(job + "buffer_compress_percentage=60\nbuffer_compress_chunk=0\ndedupe_percentage=30\n"))[0].spec;
+  EXPECT_EQ(both.compress_percent, 60u);
+  EXPECT_EQ(both.dedupe_percent, 30u);
+  EXPECT_EQ(both.dedupe_unit, 0u);
+  EXPECT_THAT(refusal(job + "buffer_compress_percentage=60\ndedupe_percentage=30\n"),
+              HasSubstr("job.fio:6: buffer_compress_percentage: not supported by IOPulse: compressing by 512-byte "
+                        "chunks while deduplicating whole blocks"));
+  EXPECT_THAT(refusal(job + "dedupe_percentage=101\n"), HasSubstr("job.fio:6: dedupe_percentage: '101'"));
+}
+
 TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
   const std::string m = refusal("[global]\nsize=1m\ndirectory=/d\n[a]\nrw=read\n[b]\nrw=read\n");
   EXPECT_THAT(m, HasSubstr("target '/d/b.0.0' differs from '/d/a.0.0'"));
