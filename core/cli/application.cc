@@ -1036,7 +1036,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        ? FioJsonFlavour::kJson
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
-    if (file != nullptr) groups = {file->group_reporting, file->reporting_groups};
+    if (file != nullptr) {
+      groups = {file->group_reporting, file->reporting_groups, {}};
+      for (const JobFilePhase& p : file->phases) groups.left_out.push_back(p.ramp);
+    }
     std::cout << fio_json_document(result, flavour, groups).dump(2) << "\n";
     std::cout.flush();
     if (!run.json_output.empty()) write_json_file(run.json_output, result);

@@ -50,6 +50,8 @@ struct TranslatedJob {
   std::string wait_for_label;
   bool group_reporting = false;
   bool new_group = false;     // new_group: starts a reporting group
+  uint64_t ramp_ns = 0;       // ramp_time (a time-based job's)
+  std::string ramp_label;
 };
 
 class Translator {
@@ -305,7 +307,21 @@ class Translator {
         add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
       }
       if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
+      if (s.ramp_ns) {
+        if (s.number_ios) {
+          problem(fmt::format("{}: not supported by IOPulse with number_ios (IOPulse's ramp is a phase of its own, "
+                              "which would count the IOs apart); accepted: ramp_time with time_based and runtime",
+                              s.ramp_ns->label));
+        }
+        job.ramp_ns = s.ramp_ns->value;
+        job.ramp_label = s.ramp_ns->label;
+      }
       return job;
+    }
+    if (s.ramp_ns) {
+      problem(fmt::format("{}: not supported by IOPulse for a job bounded by its size (IOPulse's ramp is a phase of "
+                          "its own, which would do IO of the job's amount apart); accepted: ramp_time with "
+                          "time_based and runtime", s.ramp_ns->label));
     }
     const uint32_t loops = s.loops ? s.loops->value : 1;
     const uint64_t pass = file_size * files;
@@ -378,6 +394,30 @@ class Translator {
     add("dedupe-unit", std::to_string(chunk), label);
   }
 
+  // fio's ramp_time before `phase` (time-based jobs only): the same
+  // workload for the ramp time, as a phase of its own that the fio-format
+  // outputs leave out.  Its groups stop at the ramp time alone.
+  template <class Unique>
+  static JobFilePhase ramp_of(const JobFilePhase& phase, const TranslatedJob& first, const Unique& unique) {
+    JobFilePhase ramp = phase;
+    ramp.ramp = true;
+    ramp.name = unique(phase.name + "-ramp");
+    ramp.label = first.ramp_label;
+    const JobFileEntry duration{"duration", duration_text(first.ramp_ns), first.ramp_label};
+    const auto stop_at_ramp = [&duration](std::vector<JobFileEntry>& entries) {
+      std::erase_if(entries, [](const JobFileEntry& e) {
+        return e.key == "duration" || e.key.starts_with("steady-state");
+      });
+      entries.push_back(duration);
+    };
+    if (ramp.groups.empty()) stop_at_ramp(ramp.entries);
+    for (JobFileGroup& g : ramp.groups) {
+      g.name = unique(g.name + "-ramp");
+      stop_at_ramp(g.entries);
+    }
+    return ramp;
+  }
+
   // An IOPulse run plans and prepares one set of files for all its phases.
   void check_same_files(const std::vector<TranslatedJob>& jobs) {
     std::map<std::string, std::pair<std::string, std::string>> first;  // key -> (text, job label)
@@ -441,6 +481,18 @@ class Translator {
       }
       phases.back().push_back(&j);
     }
+    // A phase's ramp runs its jobs together, so they ramp alike.
+    for (const std::vector<TranslatedJob*>& members : phases) {
+      for (const TranslatedJob* j : members) {
+        if (j->ramp_ns == members.front()->ramp_ns) continue;
+        const auto ramp_text = [](uint64_t ns) { return ns == 0 ? std::string("no ramp_time") : "ramp_time " + duration_text(ns); };
+        problem(fmt::format("{}: not supported by IOPulse: {} beside '{}' with {} (IOPulse ramps the jobs that run "
+                            "together as one phase); accepted: the same ramp_time in every job between two "
+                            "stonewalls", j->ramp_label.empty() ? j->label : j->ramp_label, ramp_text(j->ramp_ns),
+                            members.front()->name, ramp_text(members.front()->ramp_ns)));
+        break;
+      }
+    }
     if (!problems_.empty()) {
       std::string message = fmt::format("{}: {} problem{} with this fio job file:", path_, problems_.size(),
                                         problems_.size() == 1 ? "" : "s");
@@ -456,8 +508,10 @@ class Translator {
     // fio's reporting groups: a job with new_group or stonewall starts one
     // unless the group before has no job yet; so does every phase here
     // (wait_for too, which does not in fio: IOPulse reports phases apart).
+    // A ramp phase has none.
     uint32_t groupid = 0;
     for (size_t p = 0; p < phases.size(); ++p) {
+      if (phases[p].front()->ramp_ns != 0) file.reporting_groups.emplace_back();
       std::vector<uint32_t>& ids = file.reporting_groups.emplace_back();
       for (const TranslatedJob* j : phases[p]) {
         if (p > 0 && ids.empty()) ++groupid;
@@ -477,6 +531,7 @@ class Translator {
         phase.label = fmt::format("{}: phase '{}'", members.front()->label, phase.name);
         for (TranslatedJob* j : members) phase.groups.push_back({unique(j->name), j->entries, j->label});
       }
+      if (members.front()->ramp_ns != 0) file.phases.push_back(ramp_of(phase, *members.front(), unique));
       file.phases.push_back(std::move(phase));
     }
     // One phase is a plain run, as a TOML file without [[phase]].

@@ -342,6 +342,11 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        else s.runtime_ns = {ns, label};
      }},
     {"time_based", FIO { s.time_based = {fio_bool(o), label}; }},
+    {"ramp_time", FIO {
+       const uint64_t ns = fio_time_ns(o, 1'000'000'000);
+       if (ns == 0) s.ramp_ns.reset();
+       else s.ramp_ns = {ns, label};
+     }},
     {"loops", FIO { s.loops = {static_cast<uint32_t>(fio_count(o, 1, 1'000'000)), label}; }},
     {"number_ios", FIO {
        const uint64_t n = fio_count(o, 0, UINT64_MAX);
@@ -467,7 +472,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 // fio options that are known and deliberately refused, with the reason.
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"ss_interval", "IOPulse takes a steady-state sample per stats interval (--stats-interval, log_avg_msec)"},
-    {"ramp_time", "IOPulse has no ramp time; every IO of the window is measured"},
     {"startdelay", "IOPulse starts every job of a phase together"},
     {"gtod_reduce", "IOPulse always measures every IO's latency"},
     {"unlink", "IOPulse never removes the files of a job"},

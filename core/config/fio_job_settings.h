@@ -42,6 +42,7 @@ struct FioJobSettings {
   std::optional<FioSetting<uint32_t>> nrfiles, numjobs, loops;
   std::optional<FioSetting<uint64_t>> number_ios;
   std::optional<FioSetting<uint64_t>> runtime_ns;
+  std::optional<FioSetting<uint64_t>> ramp_ns;  // ramp_time
   std::optional<FioSetting<bool>> time_based;
   std::optional<FioSetting<uint64_t>> rate_bw, rate_iops;
   std::optional<FioSetting<bool>> rate_poisson;  // rate_process=poisson

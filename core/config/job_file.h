@@ -80,6 +80,10 @@ struct JobFilePhase {
   std::string label;
   // Concurrent groups of workers; empty: the phase is one group.
   std::vector<JobFileGroup> groups;
+  // A fio job file's ramp_time: this phase runs the next one's workload for
+  // the ramp time; IOPulse's results report it as a phase, the fio-format
+  // outputs leave it out (as fio leaves out its ramp).
+  bool ramp = false;
 };
 
 struct JobFile {
@@ -90,8 +94,9 @@ struct JobFile {
   // a reporting group into one job.
   bool group_reporting = false;
   // A fio job file's reporting groups (fio's groupid): reporting_groups[p][g]
-  // for phase p's group g, or [p][0] for a phase of one job.  A phase starts
-  // a group, and so does a job with new_group.  Empty for a TOML job file.
+  // for phase p's group g, or [p][0] for a phase of one job; empty for a
+  // ramp phase.  A phase starts a group, and so does a job with new_group.
+  // Empty for a TOML job file.
   std::vector<std::vector<uint32_t>> reporting_groups;
 
   // The texts of the global settings of `key`, in file order (several only

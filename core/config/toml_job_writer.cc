@@ -70,6 +70,7 @@ std::string format_toml_job_file(const JobFile& file) {
     } else {
       out << "\n[[phase]]\n";
       if (!phase.label.empty()) out << "# " << phase.label << "\n";
+      if (phase.ramp) out << "# fio's ramp before the next phase: a phase of its own here, reported as one\n";
       out << "name = " << quoted(phase.name) << "\n";
       write_entries(out, phase.entries);
     }

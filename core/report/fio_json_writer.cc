@@ -248,6 +248,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
     add_jobs(result, 0, groupids(0), "iopulse", groups.group_reporting, jobs);
   } else {
     for (size_t i = 0; i < result.phases.size(); ++i) {
+      if (i < groups.left_out.size() && groups.left_out[i]) continue;
       add_jobs(result.phases[i], static_cast<uint32_t>(i), groupids(i), result.phases[i].phase,
                groups.group_reporting, jobs);
     }

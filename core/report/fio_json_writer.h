@@ -49,6 +49,8 @@ struct FioReportGroups {
   // the phase has no groups), non-decreasing in run order.  Empty: each
   // phase is one group, numbered by its index.
   std::vector<std::vector<uint32_t>> groupids;
+  // left_out[p]: phase p is not written (a fio ramp_time's phase).
+  std::vector<bool> left_out;
 };
 
 nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -405,6 +406,40 @@ TEST(FioJobFileRunTest, DataReductionOnDiskMatchesFios) {
   };
   EXPECT_NEAR(repeated_share(fio_d), 0.5, 0.12);
   EXPECT_NEAR(repeated_share(our_d), 0.5, 0.12);
+}
+
+// ramp_time: the job runs for the ramp first (the run takes both times, by
+// the test's own clock) and its fio-format results hold the measured window
+// only: its IOs and runtime are fio's for the same file (a rate of 200 IOPS
+// makes both exact), not twice as many.
+TEST(FioJobFileRunTest, RampTimeRunsBeforeTheReportedWindowAsFios) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("ramp.fio"),
+                                     "[global]\nfilename=${DIR}/data\nsize=16m\nioengine=psync\ntime_based\n"
+                                     "runtime=1\nramp_time=1\nrate_iops=200\n[a]\nrw=randread\n");
+  const auto start = std::chrono::steady_clock::now();
+  const RunOutcome ours = run_iopulse({job, "--output-format", "fio-json", "--json-output", dir.file("r.json"),
+                                       "--quiet"}, {"DIR=" + dir.path()});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_GE(seconds, 2.0);
+  const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  const nlohmann::json oj = nlohmann::json::parse(ours.out);
+  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
+  ASSERT_EQ(oj["jobs"].size(), 1u);
+  ASSERT_EQ(fj["jobs"].size(), 1u);
+  EXPECT_EQ(oj["jobs"][0]["jobname"], fj["jobs"][0]["jobname"]);
+  const double our_ios = oj["jobs"][0]["read"]["total_ios"].get<double>();
+  const double fio_ios = fj["jobs"][0]["read"]["total_ios"].get<double>();
+  EXPECT_NEAR(our_ios, 200, 20);
+  EXPECT_NEAR(our_ios, fio_ios, 0.1 * fio_ios);
+  EXPECT_NEAR(oj["jobs"][0]["read"]["runtime"].get<double>(), fj["jobs"][0]["read"]["runtime"].get<double>(), 50);
+  // IOPulse's own results show the ramp as a phase of its own.
+  const nlohmann::json result = read_json(dir.file("r.json"));
+  ASSERT_EQ(result["phases"].size(), 2u);
+  EXPECT_EQ(result["phases"][0]["name"], "a-ramp");
+  EXPECT_NEAR(result["phases"][0]["read"]["ops"].get<double>(), 200, 20);
 }
 
 TEST(FioJobFileRunTest, VerifyChecksWhatTheJobReads) {

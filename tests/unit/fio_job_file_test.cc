@@ -338,6 +338,32 @@ TEST(FioJobFileTest, DataReductionMapsToCompressAndDedupePercent) {
   EXPECT_THAT(refusal(job + "dedupe_percentage=101\n"), HasSubstr("job.fio:6: dedupe_percentage: '101'"));
 }
 
+// ramp_time: a phase of its own before the job's, stopping at the ramp time
+// alone, left out of the reporting groups; refused where IOPulse's ramp
+// would not be fio's.
+TEST(FioJobFileTest, RampTimeIsAPhaseBeforeTheJobs) {
+  const JobFile f = translate(
+      "[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=2\n[a]\nrw=read\n[b]\nrw=randread\n"
+      "[c]\nstonewall\nramp_time=0\nrw=write\n");
+  ASSERT_EQ(f.phases.size(), 3u);
+  EXPECT_TRUE(f.phases[0].ramp);
+  EXPECT_FALSE(f.phases[1].ramp);
+  EXPECT_FALSE(f.phases[2].ramp);
+  EXPECT_EQ(f.phases[0].name, "phase-1-ramp");
+  ASSERT_EQ(f.phases[0].groups.size(), 2u);
+  EXPECT_EQ(f.phases[0].groups[1].name, "b-ramp");
+  EXPECT_EQ(f.reporting_groups, (std::vector<std::vector<uint32_t>>{{}, {0, 0}, {1}}));
+  const std::vector<PhaseJob> s = specs(f);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].groups[0].second.duration_ns, 2'000'000'000u);
+  EXPECT_EQ(s[1].groups[0].second.duration_ns, 3'000'000'000u);
+  EXPECT_TRUE(s[0].groups[1].second.random);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nramp_time=2\n"),
+              HasSubstr("job.fio:4: ramp_time: not supported by IOPulse for a job bounded by its size"));
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\n[a]\nramp_time=1\n[b]\n"),
+              HasSubstr("job 'b': not supported by IOPulse: no ramp_time beside 'a' with ramp_time 1s"));
+}
+
 TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
   const std::string m = refusal("[global]\nsize=1m\ndirectory=/d\n[a]\nrw=read\n[b]\nrw=read\n");
   EXPECT_THAT(m, HasSubstr("target '/d/b.0.0' differs from '/d/a.0.0'"));
