@@ -313,6 +313,11 @@ class Translator {
                               "which would count the IOs apart); accepted: ramp_time with time_based and runtime",
                               s.ramp_ns->label));
         }
+        if (s.bw_log || s.iops_log || s.lat_log) {
+          problem(fmt::format("{}: not supported by IOPulse with fio-format logs (write_bw_log, write_iops_log, "
+                              "write_lat_log): IOPulse's logs would hold the ramp's samples, fio's leave them out; "
+                              "accepted: ramp_time without these logs", s.ramp_ns->label));
+        }
         job.ramp_ns = s.ramp_ns->value;
         job.ramp_label = s.ramp_ns->label;
       }

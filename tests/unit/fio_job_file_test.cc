@@ -358,6 +358,8 @@ TEST(FioJobFileTest, RampTimeIsAPhaseBeforeTheJobs) {
   EXPECT_EQ(s[0].groups[0].second.duration_ns, 2'000'000'000u);
   EXPECT_EQ(s[1].groups[0].second.duration_ns, 3'000'000'000u);
   EXPECT_TRUE(s[0].groups[1].second.random);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=2\nwrite_bw_log=x\n"),
+              HasSubstr("job.fio:6: ramp_time: not supported by IOPulse with fio-format logs"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nramp_time=2\n"),
               HasSubstr("job.fio:4: ramp_time: not supported by IOPulse for a job bounded by its size"));
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\n[a]\nramp_time=1\n[b]\n"),
