@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 
 #include <fmt/format.h>
@@ -756,29 +757,33 @@ const std::vector<JobOption> kOptions = {
 #undef ECHO
 
 // Combinations that cannot run, checked once every option is known.
-void check_combinations(const JobSpec& spec) {
+// `label` names an option as the user gave it ("--verify", or the job
+// file's "job.fio:7: verify").
+void check_combinations(const JobSpec& spec, const std::function<std::string(std::string_view)>& label) {
   const bool mixed = !spec.read_sizes.single() || !spec.write_sizes.single() ||
                      spec.read_sizes.min_size() != spec.write_sizes.min_size();
   if (spec.trim_write && spec.trim_percent == 0) {
-    throw UsageError("--trim-write: the job does not trim; accepted: --trim-write with --trim-percent 1-100");
+    throw UsageError(fmt::format("{}: the job does not trim; accepted: --trim-write with --trim-percent 1-100",
+                                 label("trim-write")));
   }
   if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.write_percent() == 0 && !spec.trim_write) {
-    throw UsageError(fmt::format("--{}: the job does not write ({})",
-                                 spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every",
+    throw UsageError(fmt::format("{}: the job does not write ({})",
+                                 label(spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every"),
                                  spec.trim_percent == 0 ? std::string("--read-percent 100")
                                                         : std::string("reads and trims only")));
   }
   if (spec.trim_percent != 0 && (spec.verify || spec.verify_only)) {
     throw UsageError(fmt::format(
-        "--trim-percent {}: cannot be combined with {} (a trimmed range reads back as zeros or as its old data, "
+        "{} {}: cannot be combined with {} (a trimmed range reads back as zeros or as its old data, "
         "as the device chooses, so no block header can be checked there); accepted: --trim-percent 0 with "
-        "verification", spec.trim_percent, spec.verify ? "--verify" : "--verify-only"));
+        "verification", label("trim-percent"), spec.trim_percent, label(spec.verify ? "verify" : "verify-only")));
   }
   if (spec.run_until_complete && mixed) {
-    throw UsageError("--run-until-complete: needs one block size (every block exactly once); accepted: a single --block-size");
+    throw UsageError(fmt::format("{}: needs one block size (every block exactly once); accepted: a single --block-size",
+                                 label("run-until-complete")));
   }
   if (spec.verify || spec.verify_only) {
-    const char* opt = spec.verify ? "--verify" : "--verify-only";
+    const std::string opt = label(spec.verify ? "verify" : "verify-only");
     if (mixed) {
       throw UsageError(fmt::format(
           "{}: a block size mix writes overlapping blocks (a block is checked against the header its last write "
@@ -799,15 +804,16 @@ void check_combinations(const JobSpec& spec) {
     }
   }
   if ((spec.compress_percent != 0 || spec.dedupe_percent != 0) && spec.buffer_fill == BufferFill::kPattern) {
-    throw UsageError(fmt::format("--buffer-pattern: one repeated byte has no {}; choose one",
+    throw UsageError(fmt::format("{}: one repeated byte has no {}; choose one", label("buffer-pattern"),
                                  spec.compress_percent != 0 ? "--compress-percent" : "--dedupe-percent"));
   }
   if (!spec.verify_journal.empty() && !spec.verify && !spec.verify_only) {
-    throw UsageError(fmt::format("--verify-journal: '{}' needs --verify or --verify-only", spec.verify_journal));
+    throw UsageError(fmt::format("{}: '{}' needs --verify or --verify-only", label("verify-journal"),
+                                 spec.verify_journal));
   }
   if (spec.verify_only && spec.read_percent != 100) {
-    throw UsageError(fmt::format("--verify-only: reads only; --write-percent {} writes; accepted: 100% reads",
-                                 100 - spec.read_percent));
+    throw UsageError(fmt::format("{}: reads only; --write-percent {} writes; accepted: 100% reads",
+                                 label("verify-only"), 100 - spec.read_percent));
   }
 }
 
@@ -1064,10 +1070,10 @@ JobSpec JobSpecBuilder::build() const {
   for (const JobOption& o : kOptions) {
     if (o.rules.excludes.empty() || !in_effect(o.name)) continue;
     for (const std::string_view other : table_list_words(o.rules.excludes)) {
-      if (in_effect(other)) throw UsageError(fmt::format("--{} and --{}: choose one", o.name, other));
+      if (in_effect(other)) throw UsageError(fmt::format("{} and {}: choose one", label_of(o.name), label_of(other)));
     }
   }
-  check_combinations(spec);
+  check_combinations(spec, [this](std::string_view name) { return label_of(name); });
   for (const char* tree : {"dir-depth", "dir-width"}) {
     if (given(tree) && !given("total-files")) {
       throw UsageError(fmt::format("{}: shapes the tree of --total-files; give --total-files too", label_of(tree)));
