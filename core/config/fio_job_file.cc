@@ -220,6 +220,10 @@ class Translator {
     // must agree.
     const bool trims = s.trim && s.trim->value;
     const bool trim_write = trims && s.trim_write && s.trim_write->value;
+    // end_fsync: fio syncs only the files of a job that writes.
+    if (s.end_fsync && s.end_fsync->value && ((!trims && read_percent != 100) || trim_write)) {
+      add("end-fsync", "true", s.end_fsync->label);
+    }
     if (trims) add("trim-percent", "100", s.trim->label);
     if (trim_write) {
       add("trim-write", "true", s.trim_write->label);

@@ -404,9 +404,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        s.cmdprio = {static_cast<uint32_t>(fio_count(o, 0, 7)), label};
      }},
     {"cmdprio_bssplit", FIO { missing("cmdprio_bssplit (IOPulse gives one share of IOs one priority); use cmdprio_percentage"); }},
-    {"end_fsync", FIO {
-       if (fio_bool(o)) missing("end_fsync (IOPulse has no fsync at the end of a job); use fsync=N");
-     }},
+    {"end_fsync", FIO { s.end_fsync = {fio_bool(o), label}; }},
     {"verify", FIO {
        static const char* const kChecksums[] = {"md5", "crc64", "crc32c", "crc32c-intel", "crc32", "crc16", "crc7",
                                                 "xxhash", "sha512", "sha256", "sha1", "sha3-224", "sha3-256",

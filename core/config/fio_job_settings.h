@@ -53,6 +53,7 @@ struct FioJobSettings {
   std::optional<FioSetting<uint64_t>> randseed;
   std::optional<FioSetting<bool>> norandommap;
   std::optional<FioSetting<uint32_t>> fsync, fdatasync;
+  std::optional<FioSetting<bool>> end_fsync;
   // IO priorities: the job's (prioclass, prio) and fio's per-command one
   // (cmdprio_percentage, cmdprio_class, cmdprio).
   std::optional<FioSetting<uint32_t>> prio, prioclass, cmdprio_percentage, cmdprio_class, cmdprio;

@@ -351,6 +351,13 @@ const std::vector<JobOption> kOptions = {
       .echo = ECHO {
        if (s.fsync_every != 0) j["fsync_every"] = s.fsync_every;
      }}},
+    {"end-fsync", kWorkload, "",
+     "when a worker's IO ends, fsync each file it wrote, inside the measured window (fio's end_fsync); not after "
+     "an error or an interrupt",
+     APPLY { job.spec().end_fsync = flag_value(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.end_fsync) j["end_fsync"] = true;
+     }}},
     {"fdatasync-every", kWorkload, "N", "issue an fdatasync after every N writes",
      APPLY { job.spec().fdatasync_every = static_cast<uint32_t>(parse_count(label, text, 1, UINT32_MAX)); },
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "syncs", .echo = ECHO {
@@ -771,6 +778,10 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
                                  label(spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every"),
                                  spec.trim_percent == 0 ? std::string("--read-percent 100")
                                                         : std::string("reads and trims only")));
+  }
+  if (spec.end_fsync && spec.write_percent() == 0 && !spec.trim_write) {
+    throw UsageError(fmt::format("{}: the job does not write; accepted: --end-fsync with --write-percent 1-100",
+                                 label("end-fsync")));
   }
   if (spec.trim_percent != 0 && (spec.verify || spec.verify_only)) {
     throw UsageError(fmt::format(

@@ -72,6 +72,7 @@ struct WorkloadSpec {
   DistributionParams distribution;         // --distribution and its parameters
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
   uint32_t fsync_every = 0;                // an fsync after every N writes (0 = never)
+  bool end_fsync = false;                  // --end-fsync: each written file fsynced when the IO ends
   uint32_t fdatasync_every = 0;            // an fdatasync after every N writes
   // IO priority (--io-priority): IOP_IOPRIO_VALUE(class, level), 0 = none;
   // carried by io_priority_percent % of the reads and writes (a per-IO draw).

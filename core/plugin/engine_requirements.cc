@@ -25,6 +25,7 @@ constexpr Requirement kRequirements[] = {
     {"--direct", IOP_CAP_DIRECT, [](const JobSpec& s) { return s.direct; }, "O_DIRECT"},
     {"--fsync-every", IOP_CAP_FSYNC, [](const JobSpec& s) { return s.fsync_every != 0; },
      "fsync"},
+    {"--end-fsync", IOP_CAP_FSYNC, [](const JobSpec& s) { return s.end_fsync; }, "fsync"},
     {"--fdatasync-every", IOP_CAP_FDATASYNC,
      [](const JobSpec& s) { return s.fdatasync_every != 0; }, "fdatasync"},
     {"--trim-percent", IOP_CAP_TRIM, [](const JobSpec& s) { return s.trim_percent != 0; }, "trim"},

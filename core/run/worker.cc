@@ -603,6 +603,7 @@ void Worker::run_loop(uint64_t start_ns) {
       }
     }
   }
+  now = sync_files_at_end(now);
   finish_ns_ = now;
   roll_interval(now, /*last=*/true);
   if (setup_.publish_progress) publish_progress();
@@ -686,9 +687,60 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
     if (setup_.publish_progress) [[unlikely]] publish_progress();
     if (stopping || now >= deadline || signals.stop.load(std::memory_order_relaxed)) break;
   }
+  now = sync_files_at_end(now);
   finish_ns_ = now;
   roll_interval(now, /*last=*/true);
   if (setup_.publish_progress) publish_progress();
+}
+
+uint64_t Worker::sync_files_at_end(uint64_t now) {
+  const RunSignals& signals = *setup_.signals;
+  if (!plan_.end_fsync || signals.io_failed.load(std::memory_order_relaxed) ||
+      signals.interrupted.load(std::memory_order_relaxed)) {
+    return now;
+  }
+  // Every IO has completed: slot 0 is free.
+  IoSlot& slot = pool_->slots()[0];
+  iop_cqe* const cqes = pool_->completions();
+  for (size_t r = 0; r < regions_.size(); ++r) {
+    const int32_t handle = regions_[r].handle;
+    bool seen = false;
+    for (size_t k = 0; k < r && !seen; ++k) seen = regions_[k].handle == handle;
+    if (seen) continue;
+    iop_io& io = slot.io;
+    io.op = IOP_OP_FSYNC;
+    io.offset = 0;
+    io.len = 0;
+    io.ioprio = 0;
+    io.flags = 0;
+    io.file = handle;
+    slot.block = IoSlot::kNoBlock;
+    iop_io* batch = &io;
+    slot.submit_ns = monotonic_now_ns();
+    const int32_t accepted = engine_->submit(&batch, 1);
+    if (accepted != 1) submit_refused(accepted);
+    int32_t got = 0;
+    while (got == 0 || got == -EINTR) got = engine_->reap(cqes, 1, 1, kReapTimeoutNs);
+    if (got < 0) {
+      throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name, std::strerror(-got)));
+    }
+    ledger_->check_reaped(1, got);
+    now = monotonic_now_ns();
+    const iop_cqe& cqe = cqes[0];
+    ledger_->check_slot(cqe.user_data, 1);
+    const uint64_t submit_ns = slot.submit_ns;
+    ledger_->check_in_flight(0, submit_ns);
+    slot.submit_ns = 0;
+    if (now >= next_interval_ns_) roll_interval(now);
+    if (cqe.res == 0) {
+      OpStats& st = interval_->of(IOP_OP_FSYNC);
+      ++st.ops;
+      st.latency.record(now - submit_ns);
+    } else {
+      record_failure(slot, cqe);
+    }
+  }
+  return now;
 }
 
 void Worker::submit_refused(int32_t accepted) const {

@@ -184,6 +184,11 @@ class Worker final : public WorkerThread {
   void run_loop(uint64_t start_ns);
   // run_loop<true> at queue depth 1, without what more slots need.
   void run_plain_qd1(uint64_t start_ns);
+  // --end-fsync, after the loop's last IO at `now`: one fsync per file of
+  // the worker's regions (each handle once), through the engine one at a
+  // time, each measured as a sync; the window ends after the last.  Nothing
+  // after an IO error or an interrupt.  Returns the clock after the last.
+  uint64_t sync_files_at_end(uint64_t now);
   // Cold path: submit() of one IO returned `accepted` (not 1).  Throws.
   [[noreturn, gnu::cold]] void submit_refused(int32_t accepted) const;
   // The IO taken into `slot` takes its place on the schedule (rate limit or

@@ -27,6 +27,7 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.write_flags = spec.io_flags;
 
   // --fsync-every and --fdatasync-every exclude each other (validate()).
+  p.end_fsync = spec.end_fsync;
   if (spec.fsync_every != 0) {
     p.sync_op = IOP_OP_FSYNC;
     p.sync_every = spec.fsync_every;

@@ -75,6 +75,8 @@ struct WorkerPlan {
   // A sync after every `sync_every` writes (0: none), of kind `sync_op`.
   uint8_t sync_op = IOP_OP_FSYNC;
   uint32_t sync_every = 0;
+  // --end-fsync: an fsync of each file the worker wrote after its last IO.
+  bool end_fsync = false;
 
   // How IOs reach the engine and the files.
   uint32_t submit_batch = UINT32_MAX;  // IOs per submit() call at most

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -319,6 +320,60 @@ TEST(RateLimit, ScheduleLagIsReportedApartFromTheDevice) {
     EXPECT_GE(j["read"]["latency_from_intended_ns"]["max"].get<double>(), lag_max * 0.99);
   }
   EXPECT_GE(j["read"]["latency_ns"]["min"].get<double>(), 20000);
+}
+
+// --end-fsync, seen by strace: each worker fsyncs the file it wrote once,
+// after its last write, and the results count those fsyncs (inside the
+// window); without the option there is none.  Two workers, a file each.
+TEST(EndFsync, EachWorkerSyncsItsFileAfterItsLastWrite) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  for (const bool end_fsync : {true, false}) {
+    SCOPED_TRACE(end_fsync ? "--end-fsync" : "without");
+    const std::string trace = dir.file(end_fsync ? "trace.sync" : "trace.none");
+    // -ff: a file per thread (trace.N), so no call is split by another's.
+    std::vector<std::string> args = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-ff", "-qq", "-e",
+                                     "trace=pwrite64,fsync,fdatasync", "-o", trace, IOPULSE_BINARY,
+                                     dir.file("data"), "--file-size", "4M", "--threads", "2", "--file-distribution",
+                                     "per-worker", "--engine", "sync", "--random", "--write-percent", "100",
+                                     "--total-ops", "400", "--json-output", dir.file("r.json"), "-q"};
+    if (end_fsync) args.push_back("--end-fsync");
+    const RunOutcome r = run_command(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Per thread: its 4 KiB writes (the workload's), then its fsyncs.
+    std::map<std::string, std::vector<std::string>> calls;
+    const std::regex write(R"(^pwrite64\(\d+, .*, 4096, \d+\))");
+    const std::regex sync(R"(^f(?:data)?sync\()");
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with(std::filesystem::path(trace).filename().string() + ".")) continue;
+      std::istringstream lines(read_file(entry.path().string()));
+      for (std::string line; std::getline(lines, line);) {
+        if (std::regex_search(line, write)) calls[name].push_back("w");
+        else if (std::regex_search(line, sync)) calls[name].push_back("s");
+      }
+    }
+    size_t writers = 0, syncs = 0;
+    for (const auto& [tid, seq] : calls) {
+      const size_t writes = static_cast<size_t>(std::count(seq.begin(), seq.end(), "w"));
+      if (writes < 100) continue;  // the preparation's or another thread's
+      ++writers;
+      const size_t mine = seq.size() - writes;
+      syncs += mine;
+      EXPECT_EQ(mine, end_fsync ? 1u : 0u) << "thread " << tid;
+      if (end_fsync) EXPECT_EQ(seq.back(), "s") << "thread " << tid << ": a write after its fsync";
+    }
+    EXPECT_EQ(writers, 2u);
+    const nlohmann::json j = read_json(dir.file("r.json"));
+    EXPECT_EQ(j.contains("sync") ? j["sync"]["ops"].get<uint64_t>() : 0u, syncs);
+    EXPECT_EQ(j["write"]["ops"].get<uint64_t>(), 400u);
+  }
+  // A job that does not write has nothing to sync: refused before anything
+  // is touched.
+  const RunOutcome refused = run_iopulse({dir.file("other"), "--file-size", "1M", "--end-fsync"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--end-fsync: the job does not write"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("other")));
 }
 
 // --rate-process poisson, seen by strace: the gaps between the reads'

@@ -366,6 +366,15 @@ TEST(FioJobFileTest, RampTimeIsAPhaseBeforeTheJobs) {
               HasSubstr("job 'b': not supported by IOPulse: no ramp_time beside 'a' with ramp_time 1s"));
 }
 
+// end_fsync: IOPulse's end-fsync for a job that writes; fio syncs nothing
+// for one that only reads.
+TEST(FioJobFileTest, EndFsyncSyncsAWritingJobsFiles) {
+  EXPECT_TRUE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randwrite\nend_fsync=1\n"))[0].spec.end_fsync);
+  EXPECT_TRUE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nend_fsync=1\n"))[0].spec.end_fsync);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=read\nend_fsync=1\n"))[0].spec.end_fsync);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=write\nend_fsync=0\n"))[0].spec.end_fsync);
+}
+
 TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
   const std::string m = refusal("[global]\nsize=1m\ndirectory=/d\n[a]\nrw=read\n[b]\nrw=read\n");
   EXPECT_THAT(m, HasSubstr("target '/d/b.0.0' differs from '/d/a.0.0'"));

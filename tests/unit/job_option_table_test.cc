@@ -29,6 +29,7 @@ const std::map<std::string, OptionTexts>& option_companions() {
       {"think-adaptive-percent", {{"think-time", "1ms"}}},
       {"rate-per-worker", {{"rate-iops", "100"}}},
       {"rate-process", {{"rate-iops", "100"}}},
+      {"end-fsync", {{"write-percent", "100"}}},
       {"dir-depth", {{"total-files", "8"}}},
       {"dir-width", {{"total-files", "8"}}},
       {"file-prefix", {{"num-files", "2"}}},
