@@ -351,7 +351,7 @@ const std::vector<JobOption> kOptions = {
       .echo = ECHO {
        if (s.fsync_every != 0) j["fsync_every"] = s.fsync_every;
      }}},
-    {"end-fsync", kWorkload, "",
+    {"end-fsync", kStop, "",
      "when a worker's IO ends, fsync each file it wrote, inside the measured window (fio's end_fsync); not after "
      "an error or an interrupt",
      APPLY { job.spec().end_fsync = flag_value(text, label); },
