@@ -18,6 +18,7 @@
 #include "config/fio_ini_reader.h"
 #include "config/fio_job_settings.h"
 #include "job/usage_error.h"
+#include "job/workload_spec.h"
 
 namespace iopulse {
 namespace {
@@ -52,6 +53,7 @@ struct TranslatedJob {
   bool new_group = false;     // new_group: starts a reporting group
   uint64_t ramp_ns = 0;       // ramp_time (a time-based job's)
   std::string ramp_label;
+  uint64_t ramp_seed = 0;     // the ramp's seed: not the measured phase's
 };
 
 class Translator {
@@ -322,8 +324,17 @@ class Translator {
                               "write_lat_log): IOPulse's logs would hold the ramp's samples, fio's leave them out; "
                               "accepted: ramp_time without these logs", s.ramp_ns->label));
         }
+        if (!random) {
+          problem(fmt::format("{}: not supported by IOPulse with a sequential job: IOPulse's ramp is a phase of its "
+                              "own, after which the job starts again at its first offset and would measure the "
+                              "blocks the ramp just did (fio carries on); accepted: ramp_time with random jobs",
+                              s.ramp_ns->label));
+        }
         job.ramp_ns = s.ramp_ns->value;
         job.ramp_label = s.ramp_ns->label;
+        // Another seed than the job's: the measured phase must not repeat
+        // the ramp's offsets (fio's ramp goes on with its one sequence).
+        job.ramp_seed = (s.randseed ? s.randseed->value : WorkloadSpec{}.seed) ^ 0x72616d70'5f736565ULL;
       }
       return job;
     }
@@ -403,9 +414,10 @@ class Translator {
     add("dedupe-unit", std::to_string(chunk), label);
   }
 
-  // fio's ramp_time before `phase` (time-based jobs only): the same
+  // fio's ramp_time before `phase` (time-based random jobs only): the same
   // workload for the ramp time, as a phase of its own that the fio-format
-  // outputs leave out.  Its groups stop at the ramp time alone.
+  // outputs leave out.  Its groups stop at the ramp time alone, draw from
+  // another seed and neither judge steady state nor fsync at the end.
   template <class Unique>
   static JobFilePhase ramp_of(const JobFilePhase& phase, const TranslatedJob& first, const Unique& unique) {
     JobFilePhase ramp = phase;
@@ -413,11 +425,13 @@ class Translator {
     ramp.name = unique(phase.name + "-ramp");
     ramp.label = first.ramp_label;
     const JobFileEntry duration{"duration", duration_text(first.ramp_ns), first.ramp_label};
-    const auto stop_at_ramp = [&duration](std::vector<JobFileEntry>& entries) {
+    const JobFileEntry seed{"seed", std::to_string(first.ramp_seed), first.ramp_label};
+    const auto stop_at_ramp = [&](std::vector<JobFileEntry>& entries) {
       std::erase_if(entries, [](const JobFileEntry& e) {
-        return e.key == "duration" || e.key.starts_with("steady-state");
+        return e.key == "duration" || e.key == "seed" || e.key == "end-fsync" || e.key.starts_with("steady-state");
       });
       entries.push_back(duration);
+      entries.push_back(seed);
     };
     if (ramp.groups.empty()) stop_at_ramp(ramp.entries);
     for (JobFileGroup& g : ramp.groups) {
@@ -457,7 +471,11 @@ class Translator {
     file.path = path_;
     file.group_reporting = std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return j.group_reporting; });
     // Settings shared by every job from the same line (a [global] section).
+    // With a ramp, what only the measured phase may do (steady state, the
+    // end fsync) stays with the jobs, for ramp_of() to leave out.
+    const bool ramps = std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return j.ramp_ns != 0; });
     for (const JobFileEntry& e : jobs.front().entries) {
+      if (ramps && (e.key.starts_with("steady-state") || e.key == "end-fsync")) continue;
       const bool everywhere = std::all_of(jobs.begin(), jobs.end(), [&e](const TranslatedJob& j) {
         return std::any_of(j.entries.begin(), j.entries.end(), [&e](const JobFileEntry& x) {
           return x.key == e.key && x.text == e.text && x.label == e.label;

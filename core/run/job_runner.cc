@@ -420,6 +420,13 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
                                   (longest_duration_ns != UINT64_MAX && t - window_start_ns() >= longest_duration_ns))) {
           stop_seen_ns = t;
         }
+        // The grace starts anew while a worker fsyncs its files at the end:
+        // that waits for the device as long as it takes, as fio does.
+        if (stop_seen_ns != 0 && std::any_of(workers.begin(), workers.end(), [](const auto& w) {
+              return !w->finished() && w->syncing_at_end();
+            })) {
+          stop_seen_ns = t;
+        }
         if (stop_seen_ns != 0 && t - stop_seen_ns >= spec_.stop_timeout_ns + 1'000'000'000) {
           signals.request_stop();
           for (size_t wi = 0; wi < workers.size(); ++wi) {

@@ -17,7 +17,7 @@ PacingPlan PacingPlan::of(const JobSpec& spec, uint64_t job_workers, uint64_t wo
   if (spec.rate_iops != 0) p.ns_per_io = 1e9 / (static_cast<double>(spec.rate_iops) * share);
   if (spec.rate_bw != 0) p.ns_per_byte = 1e9 / (static_cast<double>(spec.rate_bw) * share);
   p.poisson = spec.rate_poisson && (p.ns_per_io > 0 || p.ns_per_byte > 0);
-  p.arrival_seed = worker_seed ^ 0x5851f42d4c957f2dULL;  // a stream apart from the offsets' 
+  p.arrival_seed = worker_seed ^ 0xa0761d6478bd642fULL;  // a stream apart from the offsets' draws
   return p;
 }
 

@@ -53,7 +53,7 @@ struct PacingPlan {
   // The worker's share of the job's rate is 1 / `job_workers` (the job's
   // workers on every process) unless --rate-per-worker.  `worker_seed`: the
   // worker's own seed, from which the gaps' draws derive.
-  static PacingPlan of(const JobSpec& spec, uint64_t job_workers, uint64_t worker_seed = 0);
+  static PacingPlan of(const JobSpec& spec, uint64_t job_workers, uint64_t worker_seed);
 
   bool thinks() const { return think_time_ns != 0 || think_adaptive_percent != 0; }
   bool scheduled() const { return ns_per_io > 0 || ns_per_byte > 0 || replay_ns_per_ns > 0; }

@@ -190,6 +190,13 @@ void Worker::setup() {
     open_region.handle = engine_->open_file(fdesc);
   }
   source_.set_regions(regions_);  // regions_ stays as it is from here on
+  if (plan_.end_fsync) {
+    // Each file once, however many regions it holds: listed here, outside
+    // the window.
+    for (const OpenRegion& r : regions_) end_sync_handles_.push_back(r.handle);
+    std::sort(end_sync_handles_.begin(), end_sync_handles_.end());
+    end_sync_handles_.erase(std::unique(end_sync_handles_.begin(), end_sync_handles_.end()), end_sync_handles_.end());
+  }
   mailbox_ = std::make_unique<IntervalMailbox>(setup_.time_series, setup_.index);
   interval_ = &mailbox_->current().ops;
 
@@ -699,14 +706,16 @@ uint64_t Worker::sync_files_at_end(uint64_t now) {
       signals.interrupted.load(std::memory_order_relaxed)) {
     return now;
   }
+  // The runner's grace after the duration waits for these (as fio waits).
+  syncing_at_end_.store(true, std::memory_order_relaxed);
+  struct Done {
+    std::atomic<bool>& flag;
+    ~Done() { flag.store(false, std::memory_order_relaxed); }
+  } done{syncing_at_end_};
   // Every IO has completed: slot 0 is free.
   IoSlot& slot = pool_->slots()[0];
   iop_cqe* const cqes = pool_->completions();
-  for (size_t r = 0; r < regions_.size(); ++r) {
-    const int32_t handle = regions_[r].handle;
-    bool seen = false;
-    for (size_t k = 0; k < r && !seen; ++k) seen = regions_[k].handle == handle;
-    if (seen) continue;
+  for (const int32_t handle : end_sync_handles_) {
     iop_io& io = slot.io;
     io.op = IOP_OP_FSYNC;
     io.offset = 0;
@@ -719,8 +728,23 @@ uint64_t Worker::sync_files_at_end(uint64_t now) {
     slot.submit_ns = monotonic_now_ns();
     const int32_t accepted = engine_->submit(&batch, 1);
     if (accepted != 1) submit_refused(accepted);
+    // Waits as long as the device takes; after a stop (an interrupt while
+    // it waits) at most --stop-timeout, as a drain.
     int32_t got = 0;
-    while (got == 0 || got == -EINTR) got = engine_->reap(cqes, 1, 1, kReapTimeoutNs);
+    uint64_t drain_deadline = 0;
+    while (got == 0 || got == -EINTR) {
+      if (signals.stop.load(std::memory_order_relaxed)) {
+        const uint64_t t = monotonic_now_ns();
+        if (drain_deadline == 0) {
+          drain_deadline = t + plan_.stop_timeout_ns;
+        } else if (t >= drain_deadline) {
+          throw EngineContractError(fmt::format(
+              "engine {}: the end fsync still in flight {:.1f} s after the stop (--stop-timeout); the run is incomplete",
+              setup_.engine->name, static_cast<double>(plan_.stop_timeout_ns) / 1e9));
+        }
+      }
+      got = engine_->reap(cqes, 1, 1, kReapTimeoutNs);
+    }
     if (got < 0) {
       throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name, std::strerror(-got)));
     }

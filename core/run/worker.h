@@ -125,6 +125,7 @@ class Worker final : public WorkerThread {
 
   // True once run() has returned its results (any thread may ask).
   bool finished() const override { return finished_.load(std::memory_order_acquire); }
+  bool syncing_at_end() const override { return syncing_at_end_.load(std::memory_order_relaxed); }
   const OpStatsSet& stats() const override;
   // Hands the intervals the worker closed to the time series (any thread,
   // once the start barrier has released; see IntervalMailbox).
@@ -185,9 +186,10 @@ class Worker final : public WorkerThread {
   // run_loop<true> at queue depth 1, without what more slots need.
   void run_plain_qd1(uint64_t start_ns);
   // --end-fsync, after the loop's last IO at `now`: one fsync per file of
-  // the worker's regions (each handle once), through the engine one at a
+  // the worker's regions (end_sync_handles_), through the engine one at a
   // time, each measured as a sync; the window ends after the last.  Nothing
-  // after an IO error or an interrupt.  Returns the clock after the last.
+  // after an IO error or an interrupt.  Not seen by the observers (an
+  // iolog records the workload's IOs).  Returns the clock after the last.
   uint64_t sync_files_at_end(uint64_t now);
   // Cold path: submit() of one IO returned `accepted` (not 1).  Throws.
   [[noreturn, gnu::cold]] void submit_refused(int32_t accepted) const;
@@ -290,6 +292,8 @@ class Worker final : public WorkerThread {
   alignas(64) std::atomic<uint64_t> progress_ops_{0};
   std::atomic<uint64_t> progress_bytes_{0};
   std::atomic<bool> finished_{false};
+  std::atomic<bool> syncing_at_end_{false};  // inside sync_files_at_end()
+  std::vector<int32_t> end_sync_handles_;    // --end-fsync: the handles, each once
   uint64_t finish_ns_ = 0;
   uint64_t first_io_ns_ = 0;
   std::exception_ptr setup_error_;

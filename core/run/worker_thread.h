@@ -39,6 +39,9 @@ class WorkerThread {
   virtual void run() = 0;
   // True once run() has returned its results (any thread may ask).
   virtual bool finished() const = 0;
+  // True while the worker fsyncs its files after its last IO (--end-fsync;
+  // any thread may ask): it waits for the device, not for the engine.
+  virtual bool syncing_at_end() const { return false; }
   virtual const OpStatsSet& stats() const = 0;
   // Hands the intervals the worker closed to the time series (any thread,
   // once the start barrier has released).

@@ -376,6 +376,23 @@ TEST(EndFsync, EachWorkerSyncsItsFileAfterItsLastWrite) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("other")));
 }
 
+// A slow end fsync is waited for, as fio waits: five files whose fsyncs
+// take 0.4 s each (the null engine's delay) end 2 s after the duration,
+// past --stop-timeout's grace (0.5 s + 1 s), and the run is complete.
+TEST(EndFsync, ASlowEndFsyncIsWaitedForPastTheStopTimeout) {
+  ScratchDir dir;
+  const RunOutcome r = run_iopulse({dir.file("d"), "--file-size", "5M", "--num-files", "5", "--engine", "null",
+                                    "--null.delay-us", "400000", "--write-percent", "100", "--duration", "1s",
+                                    "--stop-timeout", "500ms", "--end-fsync", "--json-output", dir.file("r.json"),
+                                    "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = read_json(dir.file("r.json"));
+  EXPECT_EQ(j["sync"]["ops"].get<uint64_t>(), 5u);
+  EXPECT_GE(j["window_ns"].get<uint64_t>(), 3'000'000'000u);
+  EXPECT_TRUE(j["errors"].empty()) << j["errors"].dump();
+  EXPECT_GE(j["sync"]["latency_ns"]["min"].get<double>(), 400'000'000.0);
+}
+
 // --rate-process poisson, seen by strace: the gaps between the reads'
 // system calls are exponential at the asked mean (their standard deviation
 // near their mean, 1 - 1/e of them below it), where linear spaces them
@@ -418,7 +435,7 @@ TEST(RateLimit, PoissonArrivalsHaveExponentialGaps) {
     for (size_t i = 1; i < times.size(); ++i) shorter += times[i] - times[i - 1] < mean ? 1 : 0;
     EXPECT_NEAR(mean, 0.004, 0.0008);
     if (process == "linear") {
-      EXPECT_LT(cv, 0.3);
+      EXPECT_LT(cv, 0.4);
     } else {
       // About 500 exponential gaps: the ratio's standard error is 0.06, the
       // share's 0.02.

@@ -343,8 +343,8 @@ TEST(FioJobFileTest, DataReductionMapsToCompressAndDedupePercent) {
 // would not be fio's.
 TEST(FioJobFileTest, RampTimeIsAPhaseBeforeTheJobs) {
   const JobFile f = translate(
-      "[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=2\n[a]\nrw=read\n[b]\nrw=randread\n"
-      "[c]\nstonewall\nramp_time=0\nrw=write\n");
+      "[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=2\nend_fsync=1\n[a]\nrw=randwrite\n"
+      "[b]\nrw=randread\n[c]\nstonewall\nramp_time=0\nrw=write\n");
   ASSERT_EQ(f.phases.size(), 3u);
   EXPECT_TRUE(f.phases[0].ramp);
   EXPECT_FALSE(f.phases[1].ramp);
@@ -358,11 +358,18 @@ TEST(FioJobFileTest, RampTimeIsAPhaseBeforeTheJobs) {
   EXPECT_EQ(s[0].groups[0].second.duration_ns, 2'000'000'000u);
   EXPECT_EQ(s[1].groups[0].second.duration_ns, 3'000'000'000u);
   EXPECT_TRUE(s[0].groups[1].second.random);
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=2\nwrite_bw_log=x\n"),
+  // The ramp draws other offsets than the measured phase, and the end fsync
+  // (given in [global]) is the measured phase's only.
+  EXPECT_NE(s[0].groups[0].second.seed, s[1].groups[0].second.seed);
+  EXPECT_FALSE(s[0].groups[0].second.end_fsync);
+  EXPECT_TRUE(s[1].groups[0].second.end_fsync);
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\n[a]\nrw=read\nramp_time=1\n"),
+              HasSubstr("job.fio:8: ramp_time: not supported by IOPulse with a sequential job"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=2\nrw=randread\nwrite_bw_log=x\n"),
               HasSubstr("job.fio:6: ramp_time: not supported by IOPulse with fio-format logs"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nramp_time=2\n"),
               HasSubstr("job.fio:4: ramp_time: not supported by IOPulse for a job bounded by its size"));
-  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\n[a]\nramp_time=1\n[b]\n"),
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nrw=randread\n[a]\nramp_time=1\n[b]\n"),
               HasSubstr("job 'b': not supported by IOPulse: no ramp_time beside 'a' with ramp_time 1s"));
 }
 

@@ -23,7 +23,7 @@ JobSpec paced_job(const JobOptionTexts& options) { return job_spec_of("/tmp/iopu
 
 TEST(Pacer, RateIopsSpacesTheIosOneStepApartFromTheStart) {
   // 1000 IOPS over 4 workers: each worker's IOs are 4 ms apart.
-  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}}), 4));
+  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}}), 4, 0));
   ASSERT_TRUE(pacer.scheduled());
   pacer.start(kStart);
   for (uint64_t k = 0; k < 5; ++k) {
@@ -36,7 +36,7 @@ TEST(Pacer, RateIopsSpacesTheIosOneStepApartFromTheStart) {
 }
 
 TEST(Pacer, RatePerWorkerGivesEachWorkerTheWholeRate) {
-  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}, {"rate-per-worker", ""}}), 4));
+  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}, {"rate-per-worker", ""}}), 4, 0));
   pacer.start(kStart);
   (void)pacer.take(4096);
   EXPECT_EQ(pacer.wake_ns(), kStart + 1'000'000);
@@ -84,7 +84,7 @@ TEST(Pacer, PoissonGapsAreExponentialAtTheSameMeanRate) {
 
 TEST(Pacer, RateBwStepsByEachIosLength) {
   // 1 MiB/s for one worker: 4 KiB takes 1/256 s, 64 KiB 1/16 s.
-  Pacer pacer(PacingPlan::of(paced_job({{"rate-bw", "1M"}}), 1));
+  Pacer pacer(PacingPlan::of(paced_job({{"rate-bw", "1M"}}), 1, 0));
   pacer.start(kStart);
   EXPECT_EQ(pacer.take(4096).intended_ns, kStart);
   EXPECT_EQ(pacer.take(65536).intended_ns, kStart + 1'000'000'000 / 256);
@@ -92,7 +92,7 @@ TEST(Pacer, RateBwStepsByEachIosLength) {
 }
 
 TEST(Pacer, LagIsTheHostsLatenessAfterTheIoCouldStart) {
-  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}}), 1));  // 1 ms steps
+  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}}), 1, 0));  // 1 ms steps
   pacer.start(kStart);
   // IO 0 is due at the start with a slot free since the start; the host
   // submits it 30 us late; it completes 20 us after its submission.
@@ -117,7 +117,7 @@ TEST(Pacer, LagIsTheHostsLatenessAfterTheIoCouldStart) {
 }
 
 TEST(Pacer, FreeSinceIsWhenTheEmptyPoolGotASlot) {
-  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}}), 1));
+  Pacer pacer(PacingPlan::of(paced_job({{"rate-iops", "1000"}}), 1, 0));
   pacer.start(kStart);
   EXPECT_EQ(pacer.take(4096).free_ns, kStart);  // every slot free at the start
   pacer.slot_freed_into_empty(kStart + 7'000'000);
@@ -128,7 +128,7 @@ TEST(Pacer, FreeSinceIsWhenTheEmptyPoolGotASlot) {
 
 TEST(Pacer, ThinkPausesAfterEveryNCompletionsWithTheAdaptiveShare) {
   Pacer pacer(PacingPlan::of(
-      paced_job({{"think-time", "100us"}, {"think-every", "3"}, {"think-adaptive-percent", "50"}}), 1));
+      paced_job({{"think-time", "100us"}, {"think-every", "3"}, {"think-adaptive-percent", "50"}}), 1, 0));
   ASSERT_TRUE(pacer.thinks());
   ASSERT_FALSE(pacer.scheduled());
   pacer.start(kStart);
@@ -152,7 +152,7 @@ TEST(Pacer, ATimedReplayIsDueAtItsScaledTraceTimes) {
   JobSpec spec = paced_job({});
   spec.replay = "trace.iolog";
   spec.replay_speed = 2;
-  Pacer pacer(PacingPlan::of(spec, 1));
+  Pacer pacer(PacingPlan::of(spec, 1, 0));
   ASSERT_TRUE(pacer.scheduled());
   pacer.start(kStart, /*first_trace_ns=*/10'000'000);
   EXPECT_EQ(pacer.wake_ns(), kStart + 5'000'000);
@@ -172,7 +172,7 @@ TEST(Pacer, ATimedReplayIsDueAtItsScaledTraceTimes) {
 }
 
 TEST(Pacer, NoRulesHoldNothing) {
-  Pacer pacer(PacingPlan::of(paced_job({}), 1));
+  Pacer pacer(PacingPlan::of(paced_job({}), 1, 0));
   EXPECT_FALSE(pacer.thinks());
   EXPECT_FALSE(pacer.scheduled());
   pacer.start(kStart);
