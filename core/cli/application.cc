@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <iostream>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <system_error>
 
@@ -29,6 +30,7 @@
 #include "cluster/job_identity.h"
 #include "cluster/mpi_module.h"
 #include "cluster/process_group.h"
+#include "job/mix64.h"
 #include "cluster/target_scope.h"
 #include "cli/report_command.h"
 #include "cli/convert_command.h"
@@ -287,6 +289,33 @@ void for_each_workload(PhasedJob& job, F&& f) {
     } else {
       for (auto& [name, workload] : s.groups) f(workload);
     }
+  }
+}
+
+// --seed random: one draw per run, rank 0's given to every rank (their
+// workers' seeds must agree), from which each workload that asked for it
+// takes its own seed by its place in the job (phases and groups differ, as
+// fio seeds each job of randrepeat=0 afresh).  Before anything is planned;
+// the results show the seeds used.  Every rank calls it (a broadcast) when
+// any workload asks, which the ranks' identical configs make all or none.
+void resolve_random_seeds(PhasedJob& job, ProcessGroup& group) {
+  bool any = false;
+  for_each_workload(job, [&](const WorkloadSpec& w) { any |= w.seed_random; });
+  if (!any) return;
+  std::string drawn;
+  if (group.rank() == 0) {
+    std::random_device device;
+    drawn = std::to_string((uint64_t{device()} << 32) | device());
+  }
+  const uint64_t run_seed = std::stoull(group.broadcast(drawn));
+  uint64_t place = 0;
+  for_each_workload(job, [&](WorkloadSpec& w) {
+    ++place;
+    if (w.seed_random) w.seed = mix64(run_seed + place * kMix64Golden);
+  });
+  // A phase of groups keeps its first group's workload as its own.
+  for (PhaseSpec& phase : job.phases) {
+    if (!phase.groups.empty()) phase.workload = phase.groups.front().second;
   }
 }
 
@@ -602,6 +631,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       });
     });
   }
+  resolve_random_seeds(job, group);
   const std::string target_template = job.target.target_path;
   job.target.target_path = expand_target_template(job.target.target_path, group.rank(), group.host());
   if (group.rank() != 0) {

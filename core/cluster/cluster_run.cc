@@ -284,6 +284,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
         groups[g].write.merge(r.groups[g].write);
         groups[g].sync.merge(r.groups[g].sync);
         groups[g].trim.merge(r.groups[g].trim);
+        groups[g].window_ns = std::max(groups[g].window_ns, r.groups[g].window_ns);
       }
     }
     if (b.window_ns < c.first_done.window_ns) {

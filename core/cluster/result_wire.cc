@@ -130,7 +130,7 @@ std::string encode_rank_report(const RankReport& r) {
   json groups = json::array();
   for (const RunResult::GroupResult& g : r.groups) {
     groups.push_back({g.name, op_stats_to_wire(g.read), op_stats_to_wire(g.write), op_stats_to_wire(g.sync),
-                      op_stats_to_wire(g.trim)});
+                      op_stats_to_wire(g.trim), g.window_ns});
   }
   const RankResult& b = r.result;
   return to_bytes({
@@ -174,7 +174,7 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.error_messages = w.at("errors").get<std::vector<std::string>>();
     for (const json& g : w.at("groups")) {
       r.groups.push_back({g.at(0).get<std::string>(), op_stats_from_wire(g.at(1)), op_stats_from_wire(g.at(2)),
-                          op_stats_from_wire(g.at(3)), op_stats_from_wire(g.at(4))});
+                          op_stats_from_wire(g.at(3)), op_stats_from_wire(g.at(4)), g.at(5).get<uint64_t>()});
     }
     r.start_realtime_ns = w.at("start_realtime_ns").get<uint64_t>();
     const json& f = w.at("at_first");

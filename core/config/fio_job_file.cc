@@ -53,7 +53,7 @@ struct TranslatedJob {
   bool new_group = false;     // new_group: starts a reporting group
   uint64_t ramp_ns = 0;       // ramp_time (a time-based job's)
   std::string ramp_label;
-  uint64_t ramp_seed = 0;     // the ramp's seed: not the measured phase's
+  std::string ramp_seed;      // the ramp's seed ("random" or a number): not the measured phase's
 };
 
 class Translator {
@@ -248,7 +248,11 @@ class Translator {
     if (s.distribution) {
       for (const auto& [key, text] : s.distribution->value) add(key, text, s.distribution->label);
     }
+    // randseed wins over randrepeat, as in fio; randrepeat=0 without it: a
+    // seed drawn for each run and job.
+    const bool drawn_seed = !s.randseed && s.randrepeat && !s.randrepeat->value;
     if (s.randseed) add("seed", std::to_string(s.randseed->value), s.randseed->label);
+    if (drawn_seed) add("seed", "random", s.randrepeat->label);
     if (s.fsync) add("fsync-every", std::to_string(s.fsync->value), s.fsync->label);
     if (s.fdatasync) add("fdatasync-every", std::to_string(s.fdatasync->value), s.fdatasync->label);
     // IO priorities: fio's per-command priority (cmdprio_percentage % of
@@ -304,6 +308,17 @@ class Translator {
       }
     }
 
+    if (s.start_delay_ns) {
+      const auto [low, high] = s.start_delay_ns->value;
+      add("start-delay", low == high ? duration_text(low) : duration_text(low) + "-" + duration_text(high),
+          s.start_delay_ns->label);
+      if (s.ramp_ns) {
+        problem(fmt::format("{}: not supported by IOPulse with ramp_time (IOPulse's ramp is a phase of its own, and "
+                            "the delay would come before it and again before the measured phase); accepted: "
+                            "startdelay without ramp_time", s.start_delay_ns->label));
+      }
+    }
+
     // The stop condition.
     if (s.time_based && s.time_based->value) {
       if (!s.runtime_ns) {
@@ -334,7 +349,10 @@ class Translator {
         job.ramp_label = s.ramp_ns->label;
         // Another seed than the job's: the measured phase must not repeat
         // the ramp's offsets (fio's ramp goes on with its one sequence).
-        job.ramp_seed = (s.randseed ? s.randseed->value : WorkloadSpec{}.seed) ^ 0x72616d70'5f736565ULL;
+        // (A drawn seed differs per phase by itself.)
+        job.ramp_seed = drawn_seed ? "random"
+                                   : std::to_string((s.randseed ? s.randseed->value : WorkloadSpec{}.seed) ^
+                                                    0x72616d70'5f736565ULL);
       }
       return job;
     }
@@ -425,7 +443,7 @@ class Translator {
     ramp.name = unique(phase.name + "-ramp");
     ramp.label = first.ramp_label;
     const JobFileEntry duration{"duration", duration_text(first.ramp_ns), first.ramp_label};
-    const JobFileEntry seed{"seed", std::to_string(first.ramp_seed), first.ramp_label};
+    const JobFileEntry seed{"seed", first.ramp_seed, first.ramp_label};
     const auto stop_at_ramp = [&](std::vector<JobFileEntry>& entries) {
       std::erase_if(entries, [](const JobFileEntry& e) {
         return e.key == "duration" || e.key == "seed" || e.key == "end-fsync" || e.key.starts_with("steady-state");

@@ -347,6 +347,21 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (ns == 0) s.ramp_ns.reset();
        else s.ramp_ns = {ns, label};
      }},
+    {"startdelay", FIO {
+       // fio's irange: a time, or MIN-MAX (each clone draws from it); seconds by default.
+       const size_t dash = o.value.find('-');
+       FioIniOption part = o;
+       part.value = o.value.substr(0, dash);
+       const uint64_t low = fio_time_ns(part, 1'000'000'000);
+       uint64_t high = low;
+       if (dash != std::string::npos) {
+         part.value = o.value.substr(dash + 1);
+         high = fio_time_ns(part, 1'000'000'000);
+         if (high < low) bad_value(o, "a time, or MIN-MAX with MIN <= MAX");
+       }
+       if (high == 0) s.start_delay_ns.reset();
+       else s.start_delay_ns = {{low, high}, label};
+     }},
     {"loops", FIO { s.loops = {static_cast<uint32_t>(fio_count(o, 1, 1'000'000)), label}; }},
     {"number_ios", FIO {
        const uint64_t n = fio_count(o, 0, UINT64_MAX);
@@ -376,9 +391,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (lower(o.value) != "complete") bad_value(o, "complete");
      }},
     {"random_distribution", FIO { s.distribution = {distribution(o), label}; }},
-    {"randrepeat", FIO {
-       if (!fio_bool(o)) missing("randrepeat=0: IOPulse always repeats its sequence for a seed; give randseed");
-     }},
+    {"randrepeat", FIO { s.randrepeat = {fio_bool(o), label}; }},
     {"randseed", FIO { s.randseed = {fio_count(o, 0, UINT64_MAX), label}; }},
     {"norandommap", FIO { s.norandommap = {fio_bool(o), label}; }},
     {"fsync", FIO {
@@ -470,7 +483,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 // fio options that are known and deliberately refused, with the reason.
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"ss_interval", "IOPulse takes a steady-state sample per stats interval (--stats-interval, log_avg_msec)"},
-    {"startdelay", "IOPulse starts every job of a phase together"},
     {"gtod_reduce", "IOPulse always measures every IO's latency"},
     {"unlink", "IOPulse never removes the files of a job"},
     {"offset", "IOPulse addresses whole files"},

@@ -43,6 +43,7 @@ struct FioJobSettings {
   std::optional<FioSetting<uint64_t>> number_ios;
   std::optional<FioSetting<uint64_t>> runtime_ns;
   std::optional<FioSetting<uint64_t>> ramp_ns;  // ramp_time
+  std::optional<FioSetting<std::pair<uint64_t, uint64_t>>> start_delay_ns;  // startdelay: MIN[-MAX]
   std::optional<FioSetting<bool>> time_based;
   std::optional<FioSetting<uint64_t>> rate_bw, rate_iops;
   std::optional<FioSetting<bool>> rate_poisson;  // rate_process=poisson
@@ -51,6 +52,7 @@ struct FioJobSettings {
   // random_distribution: IOPulse settings (key, text) it stands for.
   std::optional<FioSetting<std::vector<std::pair<std::string, std::string>>>> distribution;
   std::optional<FioSetting<uint64_t>> randseed;
+  std::optional<FioSetting<bool>> randrepeat;  // 0: a seed drawn for each run (unless randseed)
   std::optional<FioSetting<bool>> norandommap;
   std::optional<FioSetting<uint32_t>> fsync, fdatasync;
   std::optional<FioSetting<bool>> end_fsync;

@@ -279,10 +279,22 @@ const std::vector<JobOption> kOptions = {
     {"hot-spot-scatter", kAccess, "", "spread the hot blocks of zipf/pareto/gaussian over the target instead of offset 0",
      APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); },
      {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
-    {"seed", kAccess, "N", "seed of every random generator; the same seed repeats the same offsets, ops and data",
-     APPLY { job.spec().seed = parse_count(label, text, 0, UINT64_MAX); },
+    {"seed", kAccess, "N|random",
+     "seed of every random generator; the same seed repeats the same offsets, ops and data. random: one drawn "
+     "when the run starts (each phase its own), shown in the results (fio's randrepeat=0)",
+     APPLY {
+       job.spec().seed_random = text == "random";
+       if (job.spec().seed_random) return;
+       try {
+         job.spec().seed = parse_count(label, text, 0, UINT64_MAX);
+       } catch (const UsageError&) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a whole number from 0 to {}, or random",
+                                      label, text, UINT64_MAX));
+       }
+     },
      {.echo = ECHO {
        j["seed"] = s.seed;
+       if (s.seed_random) j["seed_drawn"] = true;
      }}},
     {"replay", kReplay, "FILE",
      "issue the IOs of a trace instead of generating them: an IOPulse iolog (--write-iolog), a fio iolog "
@@ -414,6 +426,26 @@ const std::vector<JobOption> kOptions = {
      APPLY { job.spec().think_adaptive_percent = static_cast<uint32_t>(parse_count(label, text, 1, 10000)); },
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        if (thinks(s)) j["think_adaptive_percent"] = s.think_adaptive_percent;
+     }}},
+    {"start-delay", kPacing, "TIME[-TIME]",
+     "each worker waits this long after the job starts before its first IO, its duration counting from then; "
+     "a range: a time drawn for each worker from it (fio's startdelay)",
+     APPLY {
+       const size_t dash = text.find('-');
+       const uint64_t low = parse_duration_ns(label, text.substr(0, dash));
+       const uint64_t high = dash == std::string::npos ? low : parse_duration_ns(label, text.substr(dash + 1));
+       if (high < low) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a time, or MIN-MAX with MIN <= MAX", label,
+                                      text));
+       }
+       job.spec().start_delay_ns = low;
+       job.spec().start_delay_max_ns = high;
+     },
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.start_delay_max_ns != 0) {
+         j["start_delay_ns"] = s.start_delay_ns;
+         if (s.start_delay_max_ns != s.start_delay_ns) j["start_delay_max_ns"] = s.start_delay_max_ns;
+       }
      }}},
     {"rate-iops", kPacing, "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
      APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); },
@@ -779,6 +811,11 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
                                  spec.trim_percent == 0 ? std::string("--read-percent 100")
                                                         : std::string("reads and trims only")));
   }
+  if (spec.seed_random && (spec.verify || spec.verify_only)) {
+    throw UsageError(fmt::format("{} random: cannot be combined with {} (the checked blocks carry the seed of their "
+                                 "writes, which a later check must be given); accepted: --seed N",
+                                 label("seed"), label(spec.verify ? "verify" : "verify-only")));
+  }
   if (spec.end_fsync && spec.write_percent() == 0 && !spec.trim_write) {
     throw UsageError(fmt::format("{}: the job does not write; accepted: --end-fsync with --write-percent 1-100",
                                  label("end-fsync")));
@@ -945,7 +982,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kMetadata: return "Metadata workloads: create, stat, remove many files (docs/metadata.md)";
     case kAccess: return "Access pattern: where the IOs go";
     case kStop: return "Stop: when the run ends (default: every block once)";
-    case kPacing: return "Pacing: think time and rate limits";
+    case kPacing: return "Pacing: a start delay, think time and rate limits";
     case kVerification: return "Data and verification: what writes carry, how reads are checked, errors";
     case kOutputs: return "Outputs: results, heatmap, live view, metrics";
     case kTimeSeries: return "Time series: intervals, streamed files, fio-format logs";

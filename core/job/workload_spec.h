@@ -71,6 +71,9 @@ struct WorkloadSpec {
   bool random = false;                     // random offsets (see distribution); sequential otherwise
   DistributionParams distribution;         // --distribution and its parameters
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
+  // --seed random: `seed` is drawn when the run starts, once per run and
+  // workload (the application's resolve_random_seeds()).
+  bool seed_random = false;
   uint32_t fsync_every = 0;                // an fsync after every N writes (0 = never)
   bool end_fsync = false;                  // --end-fsync: each written file fsynced when the IO ends
   uint32_t fdatasync_every = 0;            // an fdatasync after every N writes
@@ -96,6 +99,11 @@ struct WorkloadSpec {
   // exponentially distributed (a Poisson arrival process at the same mean
   // rate) instead of even.
   bool rate_poisson = false;
+  // --start-delay: each worker waits this long after the window opens before
+  // its first IO, a time drawn per worker from [start_delay_ns,
+  // start_delay_max_ns] (equal: that time); its duration counts from then.
+  uint64_t start_delay_ns = 0;
+  uint64_t start_delay_max_ns = 0;
 
   // Hints and placement.
   int fadvise = -1;                        // POSIX_FADV_* given to each worker's region, -1 = none

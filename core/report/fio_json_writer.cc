@@ -204,6 +204,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   for (size_t g = 0; g < r.groups.size(); ++g) {
     const RunResult::GroupResult& first = r.groups[g];
     FioJob job = base(first.name, groupid_of(g));
+    if (first.window_ns != 0) job.runtime_ns = first.window_ns;  // its own, its start delay out
     job.read = first.read;
     job.write = first.write;
     job.sync = first.sync;
@@ -214,6 +215,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
       job.write.merge(next.write);
       job.sync.merge(next.sync);
       job.trim.merge(next.trim);
+      job.runtime_ns = std::max(job.runtime_ns, next.window_ns);  // fio: the longest job's
     }
     out.push_back(std::move(job));
   }

@@ -232,12 +232,15 @@ json result_to_json(const RunResult& result) {
     for (const RunResult::GroupResult& g : result.groups) {
       OpStats total = g.read;
       total.merge(g.write);
+      // A group's rates are over its own window (its --start-delay out).
+      const uint64_t window = g.window_ns != 0 ? g.window_ns : result.window_ns;
       json gj = {{"name", g.name},
-                 {"read", op_to_json(g.read, result.window_ns)},
-                 {"write", op_to_json(g.write, result.window_ns)},
-                 {"total", op_to_json(total, result.window_ns)}};
-      if (g.sync.ops != 0) gj["sync"] = op_to_json(g.sync, result.window_ns);
-      if (g.trim.ops != 0 || g.trim.errors != 0) gj["trim"] = op_to_json(g.trim, result.window_ns);
+                 {"window_ns", window},
+                 {"read", op_to_json(g.read, window)},
+                 {"write", op_to_json(g.write, window)},
+                 {"total", op_to_json(total, window)}};
+      if (g.sync.ops != 0) gj["sync"] = op_to_json(g.sync, window);
+      if (g.trim.ops != 0 || g.trim.errors != 0) gj["trim"] = op_to_json(g.trim, window);
       groups.push_back(std::move(gj));
     }
     j["groups"] = std::move(groups);

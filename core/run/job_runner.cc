@@ -266,7 +266,9 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // groups (none when a group stops on a budget only).
   uint64_t longest_duration_ns = 0;
   for (const WorkerGroup& g : groups_) {
-    longest_duration_ns = g.spec->duration_ns == 0 ? UINT64_MAX : std::max(longest_duration_ns, g.spec->duration_ns);
+    longest_duration_ns = g.spec->duration_ns == 0
+                              ? UINT64_MAX
+                              : std::max(longest_duration_ns, g.spec->start_delay_max_ns + g.spec->duration_ns);
   }
   // The workers' threads: new ones, or the crew's, which may have started
   // this phase already (the previous one ended by itself).
@@ -348,6 +350,10 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // stops at the end of the interval that makes the window steady.
   std::optional<SteadyStateDetector> steady;
   if (spec_.steady_state.active()) steady.emplace(spec_.steady_state, run_.stats_interval_ns);
+  // Its samples start once every worker may have begun its IO (the
+  // intervals of a --start-delay would look steady at zero).
+  uint64_t steady_from_ns = 0;
+  for (const WorkerGroup& g : groups_) steady_from_ns = std::max(steady_from_ns, g.spec->start_delay_max_ns);
   bool steady_stop = false;
   auto emit = [&](const MergedInterval& m, uint64_t window_ns) {
     if (sink_failed) return;
@@ -359,7 +365,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       signals.io_failed.store(true, std::memory_order_relaxed);
       signals.request_stop();
     }
-    if (steady && window_ns == UINT64_MAX && !steady_stop) {
+    if (steady && window_ns == UINT64_MAX && !steady_stop && m.index * run_.stats_interval_ns >= steady_from_ns) {
       const uint64_t start = m.index * run_.stats_interval_ns;
       const double secs = static_cast<double>(run_.stats_interval_ns) / 1e9;
       const OpStats data = m.ops.data_total();
@@ -545,9 +551,18 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.clock = monotonic_clock_report();
   if (staged ? signals.interrupted.load() : interrupt_signal() != 0) result.interrupted = true;
 
-  const uint64_t start_ns = window_start_ns();
+  // The window opens at the first IO of any worker: a --start-delay that
+  // every worker waits out is not the device's time.
+  uint64_t start_ns = UINT64_MAX;
+  for (size_t wi = 0; wi < workers.size(); ++wi) {
+    if (!abandoned[wi] && workers[wi]->io_start_ns() != 0) start_ns = std::min(start_ns, workers[wi]->io_start_ns());
+  }
+  if (start_ns == UINT64_MAX || start_ns < window_start_ns()) start_ns = window_start_ns();
   uint64_t end_ns = start_ns;
   std::vector<OpStatsSet> group_totals(groups_.size());
+  // Each group's own window, from its first IO to its last worker's end.
+  std::vector<uint64_t> group_start(groups_.size(), UINT64_MAX);
+  std::vector<uint64_t> group_end(groups_.size(), 0);
   for (size_t wi = 0; wi < workers.size(); ++wi) {
     if (abandoned[wi]) continue;
     const auto& w = workers[wi];
@@ -560,6 +575,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       result.worker_ops.push_back(done.ops);
     }
     group_totals[group_of[wi]].merge(w->stats());
+    if (w->io_start_ns() != 0) group_start[group_of[wi]] = std::min(group_start[group_of[wi]], w->io_start_ns());
+    group_end[group_of[wi]] = std::max(group_end[group_of[wi]], w->finish_ns());
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());
     end_ns = std::max(end_ns, w->finish_ns());
@@ -589,8 +606,10 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.window_ns = end_ns - start_ns;
   if (groups_.size() > 1) {
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
+      const uint64_t from = std::max(group_start[gi] == UINT64_MAX ? start_ns : group_start[gi], start_ns);
       result.groups.push_back({groups_[gi].name, group_totals[gi][OpKind::kRead], group_totals[gi][OpKind::kWrite],
-                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim]});
+                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim],
+                               std::max(group_end[gi], from) - from});
     }
   }
   result.replay_timed = !spec_.replay.empty() && spec_.replay_speed > 0;

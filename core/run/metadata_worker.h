@@ -77,6 +77,7 @@ class MetadataWorker final : public WorkerThread {
   const AccessHeatmap* heatmap() const override { return nullptr; }
   uint64_t finish_ns() const override { return finish_ns_; }
   uint64_t first_io_ns() const override { return start_ns_; }
+  uint64_t io_start_ns() const override { return start_ns_; }
   uint64_t progress_ops() const override { return progress_ops_.load(std::memory_order_relaxed); }
   uint64_t progress_bytes() const override { return progress_bytes_.load(std::memory_order_relaxed); }
   std::exception_ptr setup_error() const override { return setup_error_; }

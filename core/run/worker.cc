@@ -104,10 +104,20 @@ void Worker::run() {
     return;
   }
   const uint64_t start_ns = setup_.barrier->arrive_and_wait();
-  if (start_ns != 0) {
-    first_io_ns_ = monotonic_now_ns();  // the loop's first submit() follows at once
+  // The loop's first submit() follows at once, or after --start-delay
+  // (which the start-up time leaves out, as it leaves out preparation).
+  if (start_ns != 0) first_io_ns_ = monotonic_now_ns();
+  // A stop during the start delay ends the worker without any IO.
+  const uint64_t io_start_ns = start_ns != 0 ? wait_start_delay(start_ns) : 0;
+  if (io_start_ns == 0 && start_ns != 0) {
+    finish_ns_ = monotonic_now_ns();
+    start_ns_ = start_ns;
+    roll_interval(finish_ns_, /*last=*/true);
+  }
+  if (io_start_ns != 0) {
+    io_start_ns_ = io_start_ns;  // the window's start without a delay
     try {
-      loop(start_ns);
+      loop(start_ns, io_start_ns);
       for (IoObserver* o : observers_) o->loop_ended();
     } catch (...) {
       run_error_ = std::current_exception();
@@ -305,7 +315,26 @@ void Worker::abandon(const IoSlot& slot, size_t before) {
   for (size_t i = 0; i < before; ++i) observers_[i]->abandoned(slot);
 }
 
-void Worker::loop(uint64_t start_ns) {
+uint64_t Worker::wait_start_delay(uint64_t start_ns) {
+  if (plan_.start_delay_ns == 0) return start_ns;
+  const RunSignals& signals = *setup_.signals;
+  const uint64_t due = start_ns + plan_.start_delay_ns;
+  for (;;) {
+    const uint64_t now = monotonic_now_ns();
+    if (now >= due) return now;
+    if (signals.stop.load(std::memory_order_relaxed)) return 0;
+    // Slices of at most kReapTimeoutNs: a stop is seen as soon as in a reap.
+    const uint64_t wait = std::min(due - now, kReapTimeoutNs);
+    const timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
+    nanosleep(&ts, nullptr);
+  }
+}
+
+void Worker::loop(uint64_t start_ns, uint64_t io_start_ns) {
+  // Intervals count from the window's start; the IOs (the duration, the
+  // rate schedule) from the worker's own.
+  start_ns_ = start_ns;
+  next_interval_ns_ = start_ns + setup_.stats_interval_ns;
   // A SIGBUS in the loop (an engine copying from a mapping of a file that
   // was truncated under it) lands here; run_loop's frames hold nothing that
   // needs destroying.
@@ -322,12 +351,12 @@ void Worker::loop(uint64_t start_ns) {
     if (plain()) {
       source_.enter_plain();
       if (setup_.queue_depth == 1) {
-        run_plain_qd1(start_ns);
+        run_plain_qd1(io_start_ns);
       } else {
-        run_loop<true>(start_ns);
+        run_loop<true>(io_start_ns);
       }
     } else {
-      run_loop<false>(start_ns);
+      run_loop<false>(io_start_ns);
     }
   } catch (...) {
     arm_bus_error_jump(nullptr);
@@ -375,8 +404,6 @@ void Worker::run_loop(uint64_t start_ns) {
   uint64_t now = start_ns;
   uint64_t reaped_at = 0;  // clock of the reap just processed (the pacing's "now"), 0 once used or stale
   uint64_t drain_deadline = 0;  // once draining: when to give up on the engine
-  start_ns_ = start_ns;
-  next_interval_ns_ = start_ns + setup_.stats_interval_ns;
   // Stops issuing: the IOs prepared and never accepted, and a parked one, go
   // back to the pool; the observers that admitted them are told.
   const auto abandon_unsubmitted = [&] {
@@ -629,8 +656,6 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
   iop_cqe* const cqes = pool_->completions();
   EngineInstance& engine = *engine_;
   CompletionLedger& ledger = *ledger_;
-  start_ns_ = start_ns;
-  next_interval_ns_ = start_ns + setup_.stats_interval_ns;
 
   uint64_t now = start_ns;
   for (;;) {

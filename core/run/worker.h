@@ -151,8 +151,8 @@ class Worker final : public WorkerThread {
   int numa_node() const override { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
   const AccessHeatmap* heatmap() const override { return heatmap_ ? &heatmap_->heatmap() : nullptr; }
   uint64_t finish_ns() const override { return finish_ns_; }
-  // When the worker, released from the barrier, began issuing IO (0: never).
   uint64_t first_io_ns() const override { return first_io_ns_; }
+  uint64_t io_start_ns() const override { return io_start_ns_; }
   // Reads and writes completed so far and their bytes, updated once per
   // reap when setup.publish_progress; any thread may read them.
   uint64_t progress_ops() const override { return progress_ops_.load(std::memory_order_relaxed); }
@@ -172,9 +172,14 @@ class Worker final : public WorkerThread {
   void setup();
   // Lists the observers the plan asks for (observers_), in their order.
   void add_observers();
+  // Waits out the plan's start delay from the window's start `start_ns`;
+  // returns the clock then (`start_ns` without a delay), or 0 when a stop
+  // came first.
+  uint64_t wait_start_delay(uint64_t start_ns);
   // Runs the IO loop: run_plain_qd1 or run_loop<true> for a plain job,
-  // else run_loop<false>.
-  void loop(uint64_t start_ns);
+  // else run_loop<false>.  `start_ns`: the window's start (the intervals');
+  // `io_start_ns`: the worker's first IO (the duration's and the pacer's).
+  void loop(uint64_t start_ns, uint64_t io_start_ns);
   // A plain job: no observer, a pacer that neither thinks nor keeps a
   // schedule, and a plain source (one region of whole units, one IO size
   // for reads and writes, no syncs, trims, priorities or complete pass).
@@ -296,6 +301,7 @@ class Worker final : public WorkerThread {
   std::vector<int32_t> end_sync_handles_;    // --end-fsync: the handles, each once
   uint64_t finish_ns_ = 0;
   uint64_t first_io_ns_ = 0;
+  uint64_t io_start_ns_ = 0;          // after the start delay; 0 before, or when stopped during it
   std::exception_ptr setup_error_;
   std::exception_ptr run_error_;
   IoErrorLog errors_;  // the first few IO errors' text

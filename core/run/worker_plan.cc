@@ -3,6 +3,7 @@
 #include "run/worker_plan.h"
 
 #include "job/io_priority.h"
+#include "job/mix64.h"
 
 namespace iopulse {
 
@@ -46,6 +47,13 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.fadvise_name = spec.fadvise_name;
 
   p.pacing = PacingPlan::of(spec, uint64_t{spec.threads} * place.job_processes, p.rng_seed);
+  // A range: uniform over [min, max] in whole nanoseconds, from the
+  // worker's seed (so a seed repeats it).
+  p.start_delay_ns = spec.start_delay_ns;
+  if (spec.start_delay_max_ns > spec.start_delay_ns) {
+    const uint64_t span = spec.start_delay_max_ns - spec.start_delay_ns;
+    p.start_delay_ns += mix64(p.rng_seed ^ 0x73746172'7464656cULL) % (span + 1);
+  }
   p.duration_ns = spec.duration_ns;
   p.stop_timeout_ns = spec.stop_timeout_ns;
 

@@ -88,8 +88,11 @@ struct WorkerPlan {
   // Think time and the worker's share of the rate.
   PacingPlan pacing;
 
-  // When the worker stops by itself: `duration_ns` after the window's
-  // start (0: on its budget only), and how long a drain may take.
+  // When the worker starts and stops by itself: its first IO
+  // `start_delay_ns` after the window's start (--start-delay, drawn for this
+  // worker when a range), its last `duration_ns` after that first one (0: on
+  // its budget only), and how long a drain may take.
+  uint64_t start_delay_ns = 0;
   uint64_t duration_ns = 0;
   uint64_t stop_timeout_ns = 0;
 

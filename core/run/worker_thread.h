@@ -63,8 +63,12 @@ class WorkerThread {
   virtual int numa_node() const = 0;
   virtual const AccessHeatmap* heatmap() const = 0;
   virtual uint64_t finish_ns() const = 0;
-  // When the worker, released from the barrier, began issuing IO (0: never).
+  // When the worker, released from the barrier, began issuing IO (0: never),
+  // its --start-delay excluded.
   virtual uint64_t first_io_ns() const = 0;
+  // When its first IO went out: first_io_ns() plus its --start-delay (0:
+  // never, or stopped during the delay).
+  virtual uint64_t io_start_ns() const = 0;
   // Operations completed so far and their bytes (with publish_progress).
   virtual uint64_t progress_ops() const = 0;
   virtual uint64_t progress_bytes() const = 0;

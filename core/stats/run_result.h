@@ -116,6 +116,9 @@ struct RunResult : MeasuredCounters {
   struct GroupResult {
     std::string name;
     OpStats read, write, sync, trim;
+    // From the group's first IO (after its --start-delay) to its last
+    // worker's end; the phase's window_ns when the group has no delay.
+    uint64_t window_ns = 0;
   };
   std::vector<GroupResult> groups;
 

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -440,6 +442,104 @@ TEST(FioJobFileRunTest, RampTimeRunsBeforeTheReportedWindowAsFios) {
   ASSERT_EQ(result["phases"].size(), 2u);
   EXPECT_EQ(result["phases"][0]["name"], "a-ramp");
   EXPECT_NEAR(result["phases"][0]["read"]["ops"].get<double>(), 200, 20);
+}
+
+// startdelay: the delayed job's reads begin that long after the other's and
+// go on for its own runtime, as strace sees the two threads' reads; each
+// job's fio-format runtime and IO count are its own, as fio reports them for
+// the same file.
+TEST(FioJobFileRunTest, StartDelayStartsTheJobLaterForItsOwnRuntime) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("delay.fio"),
+                                     "[global]\nfilename=${DIR}/data\nsize=4m\nioengine=psync\nrw=randread\n"
+                                     "time_based\nruntime=1\nrate_iops=100\n[a]\n[b]\nstartdelay=600ms\n");
+  const std::string trace = dir.file("trace");
+  const RunOutcome ours = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-ttt", "-e",
+                                       "trace=pread64", "-o", trace, IOPULSE_BINARY, job, "--output-format",
+                                       "fio-json", "--json-output", dir.file("r.json"), "--quiet"},
+                                      {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  // Each thread's 4 KiB reads: first and last time.
+  std::map<std::string, std::pair<double, double>> span;  // tid -> (first, last)
+  std::map<std::string, int> reads;
+  {
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(^(\d+) +(\d+\.\d+) pread64\(\d+, .*, 4096, \d+\) = 4096)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call)) continue;
+      const double t = std::stod(m[2]);
+      auto [it, fresh] = span.emplace(m[1], std::make_pair(t, t));
+      if (!fresh) it->second.second = t;
+      ++reads[m[1]];
+    }
+  }
+  ASSERT_EQ(span.size(), 2u) << read_file(trace).substr(0, 2000);
+  auto early = span.begin()->second, late = std::next(span.begin())->second;
+  if (late.first < early.first) std::swap(early, late);
+  EXPECT_NEAR(late.first - early.first, 0.6, 0.1);
+  EXPECT_NEAR(late.second - early.second, 0.6, 0.1);
+  EXPECT_NEAR(early.second - early.first, 1.0, 0.1);
+  EXPECT_NEAR(late.second - late.first, 1.0, 0.1);
+  for (const auto& [tid, n] : reads) EXPECT_NEAR(n, 100, 12) << tid;
+
+  const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  const nlohmann::json oj = nlohmann::json::parse(ours.out);
+  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
+  ASSERT_EQ(oj["jobs"].size(), 2u);
+  ASSERT_EQ(fj["jobs"].size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    SCOPED_TRACE(fj["jobs"][i]["jobname"].get<std::string>());
+    EXPECT_EQ(oj["jobs"][i]["jobname"], fj["jobs"][i]["jobname"]);
+    EXPECT_NEAR(oj["jobs"][i]["job_runtime"].get<double>(), fj["jobs"][i]["job_runtime"].get<double>(), 100);
+    EXPECT_NEAR(oj["jobs"][i]["read"]["total_ios"].get<double>(), fj["jobs"][i]["read"]["total_ios"].get<double>(),
+                15);
+  }
+  // IOPulse's own result: each group's window is its own; the phase's spans both.
+  const nlohmann::json result = read_json(dir.file("r.json"));
+  ASSERT_EQ(result["phases"].size(), 1u);
+  const nlohmann::json& phase = result["phases"][0];
+  ASSERT_EQ(phase["groups"].size(), 2u);
+  for (const auto& g : phase["groups"]) EXPECT_NEAR(g["window_ns"].get<double>(), 1e9, 1e8) << g["name"];
+  EXPECT_NEAR(phase["window_ns"].get<double>(), 1.6e9, 1e8);
+}
+
+// randrepeat=0: each run draws its own seed, so two runs read other offsets
+// (as strace sees them); the seed the results show repeats the run's offsets
+// when given back with --seed.
+TEST(FioJobFileRunTest, RandrepeatZeroDrawsASeedPerRunThatTheResultsShow) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("rr.fio"), "[global]\nfilename=${DIR}/data\nsize=16m\nioengine=psync\n"
+                                                         "rw=randread\nnumber_ios=64\nrandrepeat=0\n[a]\n");
+  const auto offsets = [&](const std::string& name, const std::vector<std::string>& extra) {
+    const std::string trace = dir.file("trace." + name);
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                     "trace=pread64", "-o", trace, IOPULSE_BINARY, job, "--json-output",
+                                     dir.file(name + ".json"), "--quiet"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> out;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(pread64\(\d+, .*, 4096, (\d+)\) = 4096)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, call)) out.push_back(m[1]);
+    }
+    return out;
+  };
+  const std::vector<std::string> first = offsets("first", {});
+  const std::vector<std::string> second = offsets("second", {});
+  ASSERT_EQ(first.size(), 64u);
+  ASSERT_EQ(second.size(), 64u);
+  EXPECT_NE(first, second);
+  const nlohmann::json config = read_json(dir.file("first.json"))["config"];
+  EXPECT_EQ(config["seed_drawn"], true);
+  EXPECT_NE(config["seed"], read_json(dir.file("second.json"))["config"]["seed"]);
+  EXPECT_EQ(offsets("again", {"--seed", std::to_string(config["seed"].get<uint64_t>())}), first);
 }
 
 TEST(FioJobFileRunTest, VerifyChecksWhatTheJobReads) {

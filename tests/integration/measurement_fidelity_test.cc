@@ -6,7 +6,9 @@
 // bytes), strace, and the bytes on disk.  docs/design.md, "Measuring
 // honestly".
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -443,6 +445,23 @@ TEST(RateLimit, PoissonArrivalsHaveExponentialGaps) {
       EXPECT_NEAR(static_cast<double>(shorter) / n, 1 - std::exp(-1.0), 0.09);
     }
   }
+}
+
+// An interrupt during --start-delay ends the run at once, without an IO:
+// the recorder engine logs none, and the run takes well under its delay.
+TEST(StartDelay, InterruptDuringTheDelayEndsTheRunWithoutIo) {
+  ScratchDir dir;
+  const std::string log = dir.file("rec");
+  const auto start = std::chrono::steady_clock::now();
+  const RunOutcome r = run_iopulse_and_signal_when(
+      {dir.file("target"), "--plugin-dir", kRecorderDir, "--engine", "recorder", "--recorder.log=" + log,
+       "--file-size", "1M", "--start-delay", "1h", "--duration", "1s", "--json-output", dir.file("r.json"), "-q"},
+      [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(1000); }, SIGINT);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(took, 10.0);
+  EXPECT_TRUE(read_recorder_log(log, 0).empty());
+  EXPECT_EQ(read_json(dir.file("r.json"))["read"]["ops"].get<uint64_t>(), 0u);
 }
 
 // The coordinator sleeps while the workers run: a thread of the process

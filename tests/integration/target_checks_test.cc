@@ -114,6 +114,9 @@ TEST(TargetChecks, ThinkOptionsWithoutAPauseAreRefused) {
                      "--rate-process: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--rate-iops", "10", "--rate-process", "bursty"}),
                      "--rate-process: 'bursty' is not a rate process; accepted: linear, poisson");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--duration", "1s", "--start-delay", "2s-1s"}),
+                     "--start-delay: '2s-1s' is not accepted; accepted: a time, or MIN-MAX with MIN <= MAX");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--start-delay", "soon"}), "--start-delay");
   EXPECT_FALSE(exists(dir.file("t")));
   // With a pause they run.
   EXPECT_EQ(run_iopulse({dir.file("t"), "--file-size", "64k", "--think-every", "4", "--think-adaptive-percent", "10",

@@ -298,7 +298,7 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
       "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nss_interval=1\nfrobnicate=1\nbs=4x\n"
-      "rate_process=bursty\nrandrepeat=0\n");
+      "rate_process=bursty\ngtod_reduce=1\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier after ':' in rw"));
@@ -306,7 +306,7 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:11: randrepeat"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:11: gtod_reduce: not supported by IOPulse"));
 }
 
 // rate_process=poisson: IOPulse's --rate-process poisson, for a job with a
@@ -371,6 +371,36 @@ TEST(FioJobFileTest, RampTimeIsAPhaseBeforeTheJobs) {
               HasSubstr("job.fio:4: ramp_time: not supported by IOPulse for a job bounded by its size"));
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nrw=randread\n[a]\nramp_time=1\n[b]\n"),
               HasSubstr("job 'b': not supported by IOPulse: no ramp_time beside 'a' with ramp_time 1s"));
+}
+
+// randrepeat=0: a seed drawn for each run (IOPulse's seed "random"), also
+// for a ramp; randseed wins, as in fio.
+TEST(FioJobFileTest, RandrepeatZeroDrawsTheSeedUnlessRandseedIsGiven) {
+  const JobSpec drawn = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrandrepeat=0\n"))[0].spec;
+  EXPECT_TRUE(drawn.seed_random);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrandrepeat=1\n"))[0].spec.seed_random);
+  const JobSpec given = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrandrepeat=0\nrandseed=77\n"))[0].spec;
+  EXPECT_FALSE(given.seed_random);
+  EXPECT_EQ(given.seed, 77u);
+  const std::vector<PhaseJob> ramped = specs(translate(
+      "[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=1\nrw=randread\nrandrepeat=0\n"));
+  ASSERT_EQ(ramped.size(), 2u);
+  EXPECT_TRUE(ramped[0].spec.seed_random);
+  EXPECT_TRUE(ramped[1].spec.seed_random);
+}
+
+// startdelay: IOPulse's start-delay, a time (seconds by default) or a range.
+TEST(FioJobFileTest, StartDelayIsATimeOrARange) {
+  const JobSpec one = specs(translate("[a]\nfilename=/d/f\nsize=1m\nstartdelay=2\n"))[0].spec;
+  EXPECT_EQ(one.start_delay_ns, 2'000'000'000u);
+  EXPECT_EQ(one.start_delay_max_ns, 2'000'000'000u);
+  const JobSpec range = specs(translate("[a]\nfilename=/d/f\nsize=1m\nstartdelay=500ms-3\n"))[0].spec;
+  EXPECT_EQ(range.start_delay_ns, 500'000'000u);
+  EXPECT_EQ(range.start_delay_max_ns, 3'000'000'000u);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nstartdelay=3-1\n"),
+              HasSubstr("job.fio:4: startdelay: '3-1' is not accepted; accepted: a time, or MIN-MAX with MIN <= MAX"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=1\nrw=randread\nstartdelay=1\n"),
+              HasSubstr("job.fio:8: startdelay: not supported by IOPulse with ramp_time"));
 }
 
 // end_fsync: IOPulse's end-fsync for a job that writes; fio syncs nothing

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "job/job_options.h"
@@ -47,6 +48,29 @@ TEST(WorkerPlan, SeedsAreTheJobsSharedSeedAndTheWorkersOwnDistinctOnes) {
   const JobSpec other = planned_job({{"seed", "43"}, {"threads", "4"}});
   EXPECT_NE(WorkerPlan::of(other, place(1, 5)).rng_seed, WorkerPlan::of(spec, place(1, 5)).rng_seed);
   EXPECT_NE(WorkerPlan::of(other, place(1, 5)).data_seed, WorkerPlan::of(spec, place(1, 5)).data_seed);
+}
+
+// --start-delay MIN-MAX: each worker's delay lies in the range, spread over
+// it (uniform: a quarter of 400 workers in each quarter, within a wide
+// margin), the same for the same seed and place, another for another seed.
+TEST(WorkerPlan, StartDelayRangeIsDrawnPerWorkerFromTheSeed) {
+  const JobSpec spec = planned_job({{"seed", "7"}, {"start-delay", "1s-2s"}, {"duration", "1s"}});
+  const JobSpec other = planned_job({{"seed", "8"}, {"start-delay", "1s-2s"}, {"duration", "1s"}});
+  int quarters[4] = {0, 0, 0, 0};
+  int same_in_other = 0;
+  for (uint32_t g = 0; g < 400; ++g) {
+    const uint64_t d = WorkerPlan::of(spec, place(0, g)).start_delay_ns;
+    ASSERT_GE(d, 1'000'000'000u);
+    ASSERT_LE(d, 2'000'000'000u);
+    ++quarters[std::min<uint64_t>((d - 1'000'000'000) / 250'000'000, 3)];
+    EXPECT_EQ(WorkerPlan::of(spec, place(0, g)).start_delay_ns, d);
+    same_in_other += WorkerPlan::of(other, place(0, g)).start_delay_ns == d ? 1 : 0;
+  }
+  for (int q : quarters) EXPECT_NEAR(q, 100, 35);
+  EXPECT_LT(same_in_other, 3);
+  // One time: every worker waits exactly that long.
+  const JobSpec fixed = planned_job({{"start-delay", "250ms"}, {"duration", "1s"}});
+  for (uint32_t g = 0; g < 8; ++g) EXPECT_EQ(WorkerPlan::of(fixed, place(0, g)).start_delay_ns, 250'000'000u);
 }
 
 TEST(WorkerPlan, SeedsDependOnThePlaceInTheJobNotOnThisProcess) {
