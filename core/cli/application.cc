@@ -319,19 +319,29 @@ void resolve_random_seeds(PhasedJob& job, ProcessGroup& group) {
   }
 }
 
+bool writes_verified(const JobSpec& s) { return s.verify && s.read_percent < 100; }
+
 // Every phase of the job, planned and validated before any file is touched.
 // scopes[i]: the processes sharing the i-th workload's target.
 std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary& lib,
                                       const std::vector<LayoutScope>& scopes) {
+  // A phase writing verified blocks makes the preparation fill the files
+  // with them (preparation_for(); the first phase then does not only check,
+  // so the files are prepared): the phases after it that check them need no
+  // dataset on disk before the run.
+  bool verified_by_run = false;
   std::vector<PlannedPhase> phases;
   size_t next = 0;
   for (const PhaseSpec& s : job.phases) {
+    if (s.groups.empty()) verified_by_run |= writes_verified(job.job(s.workload));
+    for (const auto& [name, workload] : s.groups) verified_by_run |= writes_verified(job.job(workload));
     PlannedPhase phase{s.name, {}};
     if (s.groups.empty()) {
-      phase.workloads.push_back(PlannedWorkload::plan("", job.job(s.workload), lib, scopes[next++]));
+      phase.workloads.push_back(PlannedWorkload::plan("", job.job(s.workload), lib, scopes[next++], verified_by_run));
     } else {
       for (const auto& [name, workload] : s.groups) {
-        phase.workloads.push_back(PlannedWorkload::plan(name, job.job(workload), lib, scopes[next++]));
+        phase.workloads.push_back(
+            PlannedWorkload::plan(name, job.job(workload), lib, scopes[next++], verified_by_run));
       }
     }
     phases.push_back(std::move(phase));
@@ -449,8 +459,6 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSetti
 }
 
 // Whether a workload writes verified blocks.
-bool writes_verified(const JobSpec& s) { return s.verify && s.read_percent < 100; }
-
 // --verify-journal: loads and checks the journal against the job's dataset
 // (nothing is created or changed here).  Throws UsageError.
 std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhase>& phases, const RunSettings& run,
@@ -1067,8 +1075,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
     if (file != nullptr) {
-      groups = {file->group_reporting, file->reporting_groups, {}};
-      for (const JobFilePhase& p : file->phases) groups.left_out.push_back(p.ramp);
+      groups = {file->group_reporting, file->reporting_groups, {}, {}};
+      for (const JobFilePhase& p : file->phases) {
+        groups.left_out.push_back(p.ramp);
+        groups.read_back.push_back(p.read_back);
+      }
     }
     std::cout << fio_json_document(result, flavour, groups).dump(2) << "\n";
     std::cout.flush();

@@ -54,6 +54,9 @@ struct TranslatedJob {
   uint64_t ramp_ns = 0;       // ramp_time (a time-based job's)
   std::string ramp_label;
   std::string ramp_seed;      // the ramp's seed ("random" or a number): not the measured phase's
+  // verify with do_verify=1 on a job that only writes: a read-back phase
+  // follows the job's.  Empty: none.
+  std::string read_back_label;
 };
 
 class Translator {
@@ -301,12 +304,17 @@ class Translator {
     }
     if (s.verify && s.verify->value) {
       add("verify", "true", s.verify->label);
-      if (read_percent == 0 && (!s.do_verify || s.do_verify->value)) {
-        problem(fmt::format("{}: not supported by IOPulse: the read-back pass after a write-only job (do_verify=1, "
-                            "fio's default); accepted: do_verify=0, then a read job with verify (or iopulse "
-                            "--verify-only) to check the blocks", s.verify->label));
-      }
     }
+    // fio's read-back pass (do_verify=1, its default, on a job that only
+    // writes): a phase of its own after the job's, for a job that writes
+    // every block once (below).
+    const bool read_back = s.verify && s.verify->value && read_percent == 0 && (!s.do_verify || s.do_verify->value);
+    const auto no_read_back = [&](std::string_view why) {
+      problem(fmt::format("{}: not supported by IOPulse: the read-back pass after a write-only job (do_verify=1, "
+                          "fio's default) {}; accepted: a job that writes its size once (no time_based, loops, "
+                          "io_size, number_ios or norandommap), or do_verify=0, then a read job with verify (or "
+                          "iopulse --verify-only) to check the blocks", s.verify->label, why));
+    };
 
     if (s.start_delay_ns) {
       const auto [low, high] = s.start_delay_ns->value;
@@ -328,6 +336,7 @@ class Translator {
         add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
       }
       if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
+      if (read_back) no_read_back("of a time-based job (IOPulse checks every block, fio the blocks written)");
       if (s.ramp_ns) {
         if (s.number_ios) {
           problem(fmt::format("{}: not supported by IOPulse with number_ios (IOPulse's ramp is a phase of its own, "
@@ -370,7 +379,18 @@ class Translator {
     const bool one_size = (!s.read_sizes || s.read_sizes->value.find(',') == std::string::npos) &&
                           (!s.write_sizes || s.write_sizes->value.find(',') == std::string::npos);
     if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
-    if (amount == pass && own_files && one_size && (!random || !norandommap) && !s.runtime_ns && !s.number_ios) {
+    const bool complete = amount == pass && own_files && one_size && (!random || !norandommap) && !s.runtime_ns &&
+                          !s.number_ios;
+    if (read_back) {
+      // IOPulse's check reads every block of the files; fio's the blocks
+      // the job wrote, which are all of them once in a complete pass.
+      if (complete && loops == 1 && !s.io_size) {
+        job.read_back_label = s.verify->label;
+      } else {
+        no_read_back("of a job that does not write each block once");
+      }
+    }
+    if (complete) {
       if (pass != 0) add("run-until-complete", "true", (s.size ? s.size : s.filesize)->label);
     } else if (amount != 0) {
       const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
@@ -459,6 +479,33 @@ class Translator {
     return ramp;
   }
 
+  // fio's read-back pass after `phase` (one job that writes each block of its
+  // files once, with verify and do_verify=1): a phase that checks every
+  // block (--verify-only, one sequential pass) with the job's engine, queue
+  // depth, block size, seed and data settings, without what shapes or paces
+  // its writes.  The fio-format outputs count its reads as the job's.
+  template <class Unique>
+  static JobFilePhase read_back_of(const JobFilePhase& phase, const TranslatedJob& job, const Unique& unique) {
+    static const std::set<std::string, std::less<>> kWriteOnly = {
+        "verify", "read-percent", "write-percent", "trim-percent", "trim-write", "random", "distribution",
+        "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center", "hot-spot-scatter", "fsync-every",
+        "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
+        "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
+        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent"};
+    JobFilePhase check;
+    check.read_back = true;
+    check.name = unique(phase.name + "-verify");
+    check.label = job.read_back_label;
+    for (const JobFileEntry& e : phase.entries) {
+      if (kWriteOnly.count(e.key) != 0 || e.key.starts_with("steady-state")) continue;
+      // The blocks are read back at the size they were written.
+      check.entries.push_back(e.key == "write-block-size" ? JobFileEntry{"block-size", e.text, e.label} : e);
+    }
+    check.entries.push_back({"verify-only", "true", job.read_back_label});
+    check.entries.push_back({"run-until-complete", "true", job.read_back_label});
+    return check;
+  }
+
   // An IOPulse run plans and prepares one set of files for all its phases.
   void check_same_files(const std::vector<TranslatedJob>& jobs) {
     std::map<std::string, std::pair<std::string, std::string>> first;  // key -> (text, job label)
@@ -492,8 +539,13 @@ class Translator {
     // With a ramp, what only the measured phase may do (steady state, the
     // end fsync) stays with the jobs, for ramp_of() to leave out.
     const bool ramps = std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return j.ramp_ns != 0; });
+    // With a read-back pass, the workload stays with the jobs, for
+    // read_back_of() to replace.
+    const bool read_backs =
+        std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return !j.read_back_label.empty(); });
     for (const JobFileEntry& e : jobs.front().entries) {
       if (ramps && (e.key.starts_with("steady-state") || e.key == "end-fsync")) continue;
+      if (read_backs && kRunWide.count(e.key) == 0) continue;
       const bool everywhere = std::all_of(jobs.begin(), jobs.end(), [&e](const TranslatedJob& j) {
         return std::any_of(j.entries.begin(), j.entries.end(), [&e](const JobFileEntry& x) {
           return x.key == e.key && x.text == e.text && x.label == e.label;
@@ -525,6 +577,17 @@ class Translator {
         phases.emplace_back();
       }
       phases.back().push_back(&j);
+    }
+    // A read-back pass follows its job's phase: the job runs alone in it.
+    for (const std::vector<TranslatedJob*>& members : phases) {
+      if (members.size() == 1) continue;
+      for (const TranslatedJob* j : members) {
+        if (j->read_back_label.empty()) continue;
+        problem(fmt::format("{}: not supported by IOPulse: the read-back pass after a write-only job (do_verify=1, "
+                            "fio's default) of a job that runs beside others (IOPulse checks the blocks in a phase "
+                            "after the job's); accepted: the job alone between two stonewalls, or do_verify=0",
+                            j->read_back_label));
+      }
     }
     // A phase's ramp runs its jobs together, so they ramp alike.
     for (const std::vector<TranslatedJob*>& members : phases) {
@@ -563,6 +626,7 @@ class Translator {
         else if (j->new_group && !ids.empty()) ++groupid;
         ids.push_back(groupid);
       }
+      if (!phases[p].front()->read_back_label.empty()) file.reporting_groups.emplace_back();
     }
     for (size_t p = 0; p < phases.size(); ++p) {
       JobFilePhase phase;
@@ -577,7 +641,10 @@ class Translator {
         for (TranslatedJob* j : members) phase.groups.push_back({unique(j->name), j->entries, j->label});
       }
       if (members.front()->ramp_ns != 0) file.phases.push_back(ramp_of(phase, *members.front(), unique));
+      JobFilePhase read_back;
+      if (!members.front()->read_back_label.empty()) read_back = read_back_of(phase, *members.front(), unique);
       file.phases.push_back(std::move(phase));
+      if (read_back.read_back) file.phases.push_back(std::move(read_back));
     }
     // One phase is a plain run, as a TOML file without [[phase]].
     if (file.phases.size() == 1 && file.phases.front().groups.empty()) {

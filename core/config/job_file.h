@@ -84,6 +84,10 @@ struct JobFilePhase {
   // the ramp time; IOPulse's results report it as a phase, the fio-format
   // outputs leave it out (as fio leaves out its ramp).
   bool ramp = false;
+  // A fio job file's read-back pass (verify with do_verify=1 on a job that
+  // only writes): this phase checks every block the phase before wrote
+  // (--verify-only); the fio-format outputs count its reads as that job's.
+  bool read_back = false;
 };
 
 struct JobFile {
@@ -95,7 +99,7 @@ struct JobFile {
   bool group_reporting = false;
   // A fio job file's reporting groups (fio's groupid): reporting_groups[p][g]
   // for phase p's group g, or [p][0] for a phase of one job; empty for a
-  // ramp phase.  A phase starts a group, and so does a job with new_group.
+  // ramp or read-back phase.  A phase starts a group, and so does a job with new_group.
   // Empty for a TOML job file.
   std::vector<std::vector<uint32_t>> reporting_groups;
 

@@ -71,6 +71,9 @@ std::string format_toml_job_file(const JobFile& file) {
       out << "\n[[phase]]\n";
       if (!phase.label.empty()) out << "# " << phase.label << "\n";
       if (phase.ramp) out << "# fio's ramp before the next phase: a phase of its own here, reported as one\n";
+      if (phase.read_back) {
+        out << "# fio's read-back pass (do_verify) of the phase before: a phase of its own here, reported as one\n";
+      }
       out << "name = " << quoted(phase.name) << "\n";
       write_entries(out, phase.entries);
     }

@@ -34,6 +34,9 @@ struct FioJob {
   std::string name;
   uint32_t groupid = 0;
   uint64_t runtime_ns = 0;
+  // A read-back pass's reads have their own runtime (fio's do_verify); 0:
+  // the reads' is runtime_ns.  The job's runtime is both.
+  uint64_t read_runtime_ns = 0;
   OpStats read, write, sync, trim;
   // --io-priority: the job's priority and its reads and writes by priority
   // (the "prios" arrays); io_priority 0 without.
@@ -143,12 +146,12 @@ json job_json(const FioJob& job, bool plus) {
           {"eta", 0},
           {"elapsed", static_cast<uint64_t>(runtime_s + 0.5)},
           {"job options", json::object()},
-          {"read", direction_json(job.read, job.runtime_ns, plus)},
+          {"read", direction_json(job.read, job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns, plus)},
           {"write", direction_json(job.write, job.runtime_ns, plus)},
           // As fio fills it: io_bytes the bytes trimmed, bw their rate.
           {"trim", direction_json(job.trim, job.runtime_ns, plus)},
           {"sync", {{"total_ios", job.sync.ops}, {"lat_ns", lat_json(job.sync.latency, false, false)}}},
-          {"job_runtime", job.runtime_ns / 1'000'000},
+          {"job_runtime", (job.runtime_ns + job.read_runtime_ns) / 1'000'000},
           {"usr_cpu", runtime_s > 0 ? job.user_s * 100 / runtime_s : 0.0},
           {"sys_cpu", runtime_s > 0 ? job.system_s * 100 / runtime_s : 0.0},
           {"ctx", job.ctx},
@@ -251,6 +254,19 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
   } else {
     for (size_t i = 0; i < result.phases.size(); ++i) {
       if (i < groups.left_out.size() && groups.left_out[i]) continue;
+      if (i < groups.read_back.size() && groups.read_back[i]) {
+        // The reads of the job before (its one entry).
+        const RunResult& pass = result.phases[i];
+        if (!jobs.empty()) {
+          FioJob& job = jobs.back();
+          job.read.merge(pass.read);
+          job.read_runtime_ns += pass.window_ns;
+          job.user_s += pass.resources.user_s;
+          job.system_s += pass.resources.system_s;
+          job.ctx += pass.resources.voluntary_switches + pass.resources.involuntary_switches;
+        }
+        continue;
+      }
       add_jobs(result.phases[i], static_cast<uint32_t>(i), groupids(i), result.phases[i].phase,
                groups.group_reporting, jobs);
     }

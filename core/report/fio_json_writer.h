@@ -51,6 +51,10 @@ struct FioReportGroups {
   std::vector<std::vector<uint32_t>> groupids;
   // left_out[p]: phase p is not written (a fio ramp_time's phase).
   std::vector<bool> left_out;
+  // read_back[p]: phase p is the read-back pass of the one job of phase
+  // p - 1 (fio's verify with do_verify=1): its reads are that job's, over
+  // their own runtime, as fio reports them.
+  std::vector<bool> read_back;
 };
 
 nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups);

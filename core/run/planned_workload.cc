@@ -50,7 +50,7 @@ TargetLayout metadata_layout(const JobSpec& spec) {
 }  // namespace
 
 std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec spec, const EngineLibrary& engine,
-                                                       const LayoutScope& scope) {
+                                                       const LayoutScope& scope, bool verified_by_run) {
   const iop_engine_desc& desc = engine.desc();
   const bool diskless = engine.diskless();
   // A replay: the trace is read once now; it decides the workers (one per
@@ -82,7 +82,7 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
   if (metadata) require_metadata_ops(spec.metadata, desc.name, desc.caps, "it declares");
   auto phase = std::make_unique<PlannedWorkload>(PlannedWorkload{
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
-      metadata ? metadata_layout(spec) : TargetLayout::plan(spec, diskless, scope), EngineBinding{},
+      metadata ? metadata_layout(spec) : TargetLayout::plan(spec, diskless, scope, verified_by_run), EngineBinding{},
       InstanceReport{}});
   if (replay) {
     std::vector<std::string> paths;

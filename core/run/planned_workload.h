@@ -29,9 +29,10 @@ struct PlannedWorkload {
   InstanceReport engine_report; // what an instance created for this workload reported
 
   // Throws UsageError (exit code 2) when the workload cannot run.
-  // `scope`: the processes sharing the target (multi-host runs).
+  // `scope`: the processes sharing the target (multi-host runs);
+  // `verified_by_run`: as TargetLayout::plan's.
   static std::unique_ptr<PlannedWorkload> plan(std::string name, JobSpec spec, const EngineLibrary& engine,
-                                               const LayoutScope& scope = {});
+                                               const LayoutScope& scope = {}, bool verified_by_run = false);
 };
 
 }  // namespace iopulse

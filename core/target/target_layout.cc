@@ -122,8 +122,8 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
 
 }  // namespace
 
-TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless, const LayoutScope& scope) {
-  TargetLayout layout = plan_all(spec, diskless, scope);
+TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless, const LayoutScope& scope, bool verified_by_run) {
+  TargetLayout layout = plan_all(spec, diskless, scope, verified_by_run);
   const uint32_t n = static_cast<uint32_t>(scope.ranks.size());
   if (n == 1) return layout;
   // Keep this process's workers and the files they address.
@@ -154,7 +154,8 @@ TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless, const Layout
   return mine;
 }
 
-TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const LayoutScope& scope) {
+TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const LayoutScope& scope,
+                                    bool verified_by_run) {
   TargetLayout layout;
   // Every worker of every process sharing the target.
   const uint32_t threads = spec.threads * static_cast<uint32_t>(scope.ranks.size());
@@ -202,7 +203,8 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
           throw UsageError(fmt::format("--block-size: {} is larger than the size {} of '{}'; accepted: at most "
                                        "the smallest file", max_io, file.size, file.path));
         }
-        if (spec.verify_only && (probe.kind != TargetProbe::Kind::kRegularFile || probe.size < file.size)) {
+        if (spec.verify_only && !verified_by_run &&
+            (probe.kind != TargetProbe::Kind::kRegularFile || probe.size < file.size)) {
           throw UsageError(fmt::format("--verify-only: '{}' is missing or shorter than {} bytes", file.path, file.size));
         }
         layout.logical_block_size = std::max(layout.logical_block_size, probe.logical_block_size);
@@ -262,6 +264,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
           if (file.size == 0) file.size = probe.size;
           break;
         case TargetProbe::Kind::kMissing:
+          if (verified_by_run) break;  // the run's preparation makes it
           if (spec.verify && spec.read_percent == 100) {
             throw UsageError(fmt::format(
                 "--verify: the job only reads and '{}' does not exist, so there is nothing written to check; "
@@ -276,7 +279,8 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
           break;
       }
       check_usable(file.path, probe, writes);
-      if (spec.verify_only && probe.kind == TargetProbe::Kind::kRegularFile && probe.size < file.size) {
+      if (spec.verify_only && !verified_by_run && probe.kind == TargetProbe::Kind::kRegularFile &&
+          probe.size < file.size) {
         throw UsageError(fmt::format("--verify-only: '{}' holds {} bytes, less than --file-size {}",
                                      file.path, probe.size, file.size));
       }

@@ -83,12 +83,16 @@ struct TargetLayout {
   std::shared_ptr<const ReplayPlan> replay;
 
   // Plans `spec`.  `diskless` engines do no IO, so the target need not
-  // exist and is never created.  Throws UsageError on an invalid job.
-  static TargetLayout plan(const JobSpec& spec, bool diskless, const LayoutScope& scope = {});
+  // exist and is never created.  `verified_by_run`: another phase of the
+  // run writes verified blocks, so the run's preparation fills the files
+  // with them and a job that checks them (--verify-only, or --verify reads)
+  // needs no dataset on disk yet.  Throws UsageError on an invalid job.
+  static TargetLayout plan(const JobSpec& spec, bool diskless, const LayoutScope& scope = {},
+                           bool verified_by_run = false);
 
  private:
   // The layout of every worker in `scope`.
-  static TargetLayout plan_all(const JobSpec& spec, bool diskless, const LayoutScope& scope);
+  static TargetLayout plan_all(const JobSpec& spec, bool diskless, const LayoutScope& scope, bool verified_by_run);
 };
 
 }  // namespace iopulse

@@ -563,11 +563,82 @@ TEST(FioJobFileRunTest, VerifyChecksWhatTheJobReads) {
     f.put('\x5a');
   }
   EXPECT_EQ(run_iopulse({check, "--verify-only", "--quiet"}, {"DIR=" + dir.path()}).exit_code, 1);
-  // A write job with fio's read-back pass (do_verify=1, the default) is refused.
-  const std::string both = write_file(dir.file("both.fio"), "[b]\nfilename=${DIR}/g\nsize=64k\nrw=write\nverify=md5\n");
-  const RunOutcome b = run_iopulse({both}, {"DIR=" + dir.path()});
-  EXPECT_EQ(b.exit_code, 2);
-  EXPECT_THAT(b.err, HasSubstr("both.fio:5: verify: not supported by IOPulse: the read-back pass"));
+}
+
+// verify with do_verify=1 (fio's default) on a write-only job: after the
+// job's last write, every block is read back once (strace sees the reads of
+// all 256 blocks after the last pwrite), and the fio-format output counts
+// those reads as the job's, as fio's output of the same file does.
+TEST(FioJobFileRunTest, ReadBackPassReadsEveryBlockAfterTheWritesAsFioDoes) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("rb.fio"), "[wv]\nfilename=${DIR}/f\nsize=1m\nbs=4k\nioengine=psync\n"
+                                                         "rw=randwrite\nverify=crc32c\n");
+  const std::string trace = dir.file("trace");
+  const RunOutcome ours = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                       "trace=pread64,pwrite64", "-o", trace, IOPULSE_BINARY, job, "--output-format",
+                                       "fio-json", "--json-output", dir.file("r.json"), "--quiet"},
+                                      {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  std::vector<std::string> calls;  // "w OFFSET" or "r OFFSET", 4 KiB calls in order
+  {
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(p(read|write)64\(\d+, .*, 4096, (\d+)\) = 4096)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, call)) calls.push_back((m[1] == "read" ? "r " : "w ") + m[2].str());
+    }
+  }
+  std::set<std::string> written, read_after;
+  size_t last_write = 0;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i][0] == 'w') last_write = i;
+  }
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i][0] == 'w') written.insert(calls[i].substr(2));
+    if (calls[i][0] == 'r' && i > last_write) read_after.insert(calls[i].substr(2));
+  }
+  EXPECT_EQ(written.size(), 256u);
+  EXPECT_EQ(read_after, written);
+  const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  const nlohmann::json oj = nlohmann::json::parse(ours.out);
+  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
+  ASSERT_EQ(oj["jobs"].size(), 1u);
+  ASSERT_EQ(fj["jobs"].size(), 1u);
+  EXPECT_EQ(oj["jobs"][0]["jobname"], fj["jobs"][0]["jobname"]);
+  for (const char* dir_name : {"read", "write"}) {
+    EXPECT_EQ(oj["jobs"][0][dir_name]["io_bytes"], fj["jobs"][0][dir_name]["io_bytes"]) << dir_name;
+    EXPECT_EQ(oj["jobs"][0][dir_name]["total_ios"], fj["jobs"][0][dir_name]["total_ios"]) << dir_name;
+  }
+  const nlohmann::json result = read_json(dir.file("r.json"));
+  ASSERT_EQ(result["phases"].size(), 2u);
+  EXPECT_EQ(result["phases"][1]["name"], "wv-verify");
+  EXPECT_EQ(result["phases"][1]["verify"]["failures"].get<uint64_t>(), 0u);
+}
+
+// A check in a later phase of the same run reads what the run wrote: with
+// another seed than the writes' it finds every block wrong.
+TEST(FioJobFileRunTest, ACheckingPhaseAfterVerifiedWritesChecksThem) {
+  ScratchDir dir;
+  const std::string toml = write_file(dir.file("job.toml"),
+                                      "target = '" + dir.file("f") + "'\nfile-size = '256k'\n[[phase]]\nname = 'w'\n"
+                                      "read-percent = 0\nverify = true\nseed = 1\n[[phase]]\nname = 'check'\n"
+                                      "verify-only = true\nseed = SEED\n");
+  for (const std::string seed : {"1", "2"}) {
+    std::string text = read_file(toml);
+    text.replace(text.find("SEED"), 4, seed);
+    write_file(dir.file("job-" + seed + ".toml"), text);
+    std::filesystem::remove(dir.file("f"));
+    const RunOutcome r = run_iopulse({"--config", dir.file("job-" + seed + ".toml"), "--json-output",
+                                      dir.file("r.json"), "--quiet"});
+    EXPECT_EQ(r.exit_code, seed == "1" ? 0 : 1) << r.err;
+    const nlohmann::json result = read_json(dir.file("r.json"));
+    ASSERT_EQ(result["phases"].size(), 2u);
+    EXPECT_EQ(result["phases"][1]["read"]["ops"].get<uint64_t>() + result["phases"][1]["read"]["errors"].get<uint64_t>() > 0,
+              true);
+    EXPECT_EQ(result["phases"][1]["verify"]["failures"].get<uint64_t>() != 0, seed == "2") << seed;
+  }
 }
 
 }  // namespace

@@ -432,9 +432,47 @@ TEST(FioJobFileTest, VerifyMapsToChecksummedBlocks) {
   const std::vector<PhaseJob> s = specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k\nverify=crc32c\n"));
   EXPECT_TRUE(s[0].spec.verify);
   EXPECT_TRUE(specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\ndo_verify=0\n"))[0].spec.verify);
-  // fio's read-back pass after a write-only job is not there.
-  EXPECT_THAT(refusal("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\n"),
-              HasSubstr("job.fio:5: verify: not supported by IOPulse: the read-back pass"));
+}
+
+// verify with do_verify=1 (fio's default) on a job that only writes: a
+// phase after the job's checks every block, at the written block size,
+// with the job's seed and engine settings but nothing that shapes writes;
+// refused where fio's pass would read other blocks than IOPulse's.
+TEST(FioJobFileTest, ReadBackPassIsAVerifyOnlyPhaseAfterTheJob) {
+  const JobFile f = translate("[global]\nfilename=/d/f\nsize=1m\nrandseed=9\niodepth=4\n[w]\nrw=randwrite\n"
+                              "bs=8k\nverify=crc32c\nfsync=4\nrate_iops=1000\n");
+  ASSERT_EQ(f.phases.size(), 2u);
+  EXPECT_FALSE(f.phases[0].read_back);
+  EXPECT_TRUE(f.phases[1].read_back);
+  EXPECT_EQ(f.phases[1].name, "w-verify");
+  EXPECT_EQ(f.reporting_groups, (std::vector<std::vector<uint32_t>>{{0}, {}}));
+  const std::vector<PhaseJob> s = specs(f);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_TRUE(s[0].spec.verify);
+  EXPECT_EQ(s[0].spec.read_percent, 0u);
+  const JobSpec& check = s[1].spec;
+  EXPECT_TRUE(check.verify_only);
+  EXPECT_FALSE(check.verify);
+  EXPECT_EQ(check.read_percent, 100u);
+  EXPECT_FALSE(check.random);
+  EXPECT_TRUE(check.run_until_complete);
+  EXPECT_EQ(check.block_size, 8192u);
+  EXPECT_EQ(check.seed, 9u);
+  EXPECT_EQ(check.queue_depth, 4u);
+  EXPECT_EQ(check.fsync_every, 0u);
+  EXPECT_EQ(check.rate_iops, 0u);
+  // do_verify=0, or a job that reads too: no pass.
+  EXPECT_EQ(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\ndo_verify=0\n").phases.size(), 1u);
+  EXPECT_EQ(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randrw\nverify=md5\n").phases.size(), 1u);
+  for (const std::string extra : {"time_based\nruntime=1\n", "number_ios=10\n", "loops=2\n", "io_size=512k\n",
+                                  "rw=randwrite\nnorandommap\n"}) {
+    EXPECT_THAT(refusal("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\n" + extra),
+                HasSubstr("job.fio:5: verify: not supported by IOPulse: the read-back pass"))
+        << extra;
+  }
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[w]\nrw=write\nverify=md5\n[r]\nrw=read\n"),
+              HasSubstr("job.fio:6: verify: not supported by IOPulse: the read-back pass after a write-only job "
+                        "(do_verify=1, fio's default) of a job that runs beside others"));
 }
 
 TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
