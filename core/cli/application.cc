@@ -335,6 +335,22 @@ std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary&
   for (const PhaseSpec& s : job.phases) {
     if (s.groups.empty()) verified_by_run |= writes_verified(job.job(s.workload));
     for (const auto& [name, workload] : s.groups) verified_by_run |= writes_verified(job.job(workload));
+    // --wait-for names a group before the waiting one in its phase.
+    for (size_t g = 0; g < s.groups.size(); ++g) {
+      const std::string& waitee = s.groups[g].second.wait_for;
+      if (waitee.empty()) continue;
+      const bool earlier = std::any_of(s.groups.begin(), s.groups.begin() + static_cast<ptrdiff_t>(g),
+                                       [&](const auto& other) { return other.first == waitee; });
+      if (!earlier) {
+        throw UsageError(fmt::format("--wait-for: '{}' is not a group before '{}' in phase '{}'; accepted: the name "
+                                     "of an earlier group of the same phase", waitee, s.groups[g].first, s.name));
+      }
+    }
+    if (s.groups.empty() && !s.workload.wait_for.empty()) {
+      throw UsageError(fmt::format("--wait-for: '{}': the {} has no groups to wait for; accepted: in a job file's "
+                                   "group, the name of an earlier group of the same phase", s.workload.wait_for,
+                                   s.name.empty() ? std::string("job") : "phase '" + s.name + "'"));
+    }
     PlannedPhase phase{s.name, {}};
     if (s.groups.empty()) {
       phase.workloads.push_back(PlannedWorkload::plan("", job.job(s.workload), lib, scopes[next++], verified_by_run));

@@ -46,8 +46,10 @@ struct TranslatedJob {
   std::string name;
   std::string label;  // "job.fio:12: job 'name'"
   std::vector<JobFileEntry> entries;
-  bool barrier = false;       // stonewall / wait_for: starts a new phase
-  std::string wait_for;       // the job waited for, if wait_for
+  bool barrier = false;       // stonewall: starts a new phase
+  // wait_for: the job waited for.  A new phase when every job running is
+  // that one; otherwise the job joins the phase and waits (wait-for).
+  std::string wait_for;
   std::string wait_for_label;
   bool group_reporting = false;
   bool new_group = false;     // new_group: starts a reporting group
@@ -57,6 +59,7 @@ struct TranslatedJob {
   // verify with do_verify=1 on a job that only writes: a read-back phase
   // follows the job's.  Empty: none.
   std::string read_back_label;
+  std::string start_delay_label;  // startdelay, if given
 };
 
 class Translator {
@@ -110,7 +113,6 @@ class Translator {
     job.group_reporting = s.group_reporting && s.group_reporting->value;
     job.new_group = s.new_group && s.new_group->value;
     if (s.wait_for) {
-      job.barrier = true;
       job.wait_for = s.wait_for->value;
       job.wait_for_label = s.wait_for->label;
     }
@@ -325,6 +327,12 @@ class Translator {
                             "the delay would come before it and again before the measured phase); accepted: "
                             "startdelay without ramp_time", s.start_delay_ns->label));
       }
+      if (s.bw_log || s.iops_log || s.lat_log) {
+        problem(fmt::format("{}: not supported by IOPulse with fio-format logs (write_bw_log, write_iops_log, "
+                            "write_lat_log): IOPulse's log times count from the phase's start, fio's from the "
+                            "job's; accepted: startdelay without these logs", s.start_delay_ns->label));
+      }
+      job.start_delay_label = s.start_delay_ns->label;
     }
 
     // The stop condition.
@@ -503,6 +511,11 @@ class Translator {
     }
     check.entries.push_back({"verify-only", "true", job.read_back_label});
     check.entries.push_back({"run-until-complete", "true", job.read_back_label});
+    // Through the page cache, the written pages are dropped first, as fio
+    // drops them (posix_fadvise DONTNEED) before it reads back.
+    const bool direct = std::any_of(check.entries.begin(), check.entries.end(),
+                                    [](const JobFileEntry& e) { return e.key == "direct" && e.text == "true"; });
+    if (!direct) check.entries.push_back({"fadvise", "dontneed", job.read_back_label});
     return check;
   }
 
@@ -562,20 +575,28 @@ class Translator {
     }
     // Jobs between barriers run together.
     std::vector<std::vector<TranslatedJob*>> phases;
+    std::map<const TranslatedJob*, const TranslatedJob*> waits;  // waiter -> waitee, in one phase
     for (TranslatedJob& j : jobs) {
-      if (phases.empty() || j.barrier) {
-        if (!j.wait_for.empty() && !phases.empty()) {
-          for (const TranslatedJob* other : phases.back()) {
-            if (other->name != j.wait_for) {
-              problem(fmt::format("{}: not supported by IOPulse: waiting for '{}' while '{}' runs beside it; "
-                                  "IOPulse starts a job after every job before it (stonewall)", j.wait_for_label,
-                                  j.wait_for, other->name));
-              break;
-            }
+      bool barrier = j.barrier;
+      if (!j.wait_for.empty() && !barrier && !phases.empty()) {
+        const std::vector<TranslatedJob*>& running = phases.back();
+        const auto waitee = std::find_if(running.rbegin(), running.rend(),
+                                         [&j](const TranslatedJob* o) { return o->name == j.wait_for; });
+        if (waitee == running.rend()) {
+          // fio needs the job defined before; one of an earlier phase has ended.
+          const auto before = jobs.begin() + (&j - jobs.data());
+          if (std::none_of(jobs.begin(), before, [&j](const TranslatedJob& o) { return o.name == j.wait_for; })) {
+            problem(fmt::format("{}: '{}' is not a job before '{}'; accepted: the name of an earlier job",
+                                j.wait_for_label, j.wait_for, j.name));
           }
+        } else if (std::all_of(running.begin(), running.end(),
+                               [&j](const TranslatedJob* o) { return o->name == j.wait_for; })) {
+          barrier = true;  // it waits for every job running: the next phase
+        } else {
+          waits[&j] = *waitee;
         }
-        phases.emplace_back();
       }
+      if (phases.empty() || barrier) phases.emplace_back();
       phases.back().push_back(&j);
     }
     // A read-back pass follows its job's phase: the job runs alone in it.
@@ -587,6 +608,23 @@ class Translator {
                             "fio's default) of a job that runs beside others (IOPulse checks the blocks in a phase "
                             "after the job's); accepted: the job alone between two stonewalls, or do_verify=0",
                             j->read_back_label));
+      }
+    }
+    // fio counts startdelay from the start of the whole run, IOPulse from
+    // the job's phase: the same only in the first.
+    for (size_t p = 1; p < phases.size(); ++p) {
+      for (const TranslatedJob* j : phases[p]) {
+        if (j->start_delay_label.empty()) continue;
+        problem(fmt::format("{}: not supported by IOPulse after a stonewall: fio counts the delay from the start of "
+                            "the run, IOPulse from the start of the job's phase; accepted: startdelay in the jobs "
+                            "before the first stonewall", j->start_delay_label));
+      }
+    }
+    // IOPulse's ramp is a phase of its own: a job cannot wait there.
+    for (const auto& [waiter, waitee] : waits) {
+      if (waiter->ramp_ns != 0 || waitee->ramp_ns != 0) {
+        problem(fmt::format("{}: not supported by IOPulse with ramp_time (the ramp is a phase of its own); accepted: "
+                            "wait_for without ramp_time, or stonewall", waiter->wait_for_label));
       }
     }
     // A phase's ramp runs its jobs together, so they ramp alike.
@@ -638,7 +676,13 @@ class Translator {
       } else {
         phase.name = unique(fmt::format("phase-{}", p + 1));
         phase.label = fmt::format("{}: phase '{}'", members.front()->label, phase.name);
-        for (TranslatedJob* j : members) phase.groups.push_back({unique(j->name), j->entries, j->label});
+        std::map<const TranslatedJob*, std::string> group_of;
+        for (TranslatedJob* j : members) {
+          group_of[j] = unique(j->name);
+          phase.groups.push_back({group_of[j], j->entries, j->label});
+          const auto w = waits.find(j);
+          if (w != waits.end()) phase.groups.back().entries.push_back({"wait-for", group_of[w->second], j->wait_for_label});
+        }
       }
       if (members.front()->ramp_ns != 0) file.phases.push_back(ramp_of(phase, *members.front(), unique));
       JobFilePhase read_back;

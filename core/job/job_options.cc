@@ -431,9 +431,19 @@ const std::vector<JobOption> kOptions = {
      "each worker waits this long after the job starts before its first IO, its duration counting from then; "
      "a range: a time drawn for each worker from it (fio's startdelay)",
      APPLY {
+       // 0 (with or without a unit) is no delay.
+       const auto time = [&](const std::string& t) -> uint64_t {
+         const size_t zeros = std::min(t.find_first_not_of('0'), t.size());
+         const std::string unit = t.substr(zeros);
+         if (zeros > 0 && (unit.empty() || unit == "ns" || unit == "us" || unit == "ms" || unit == "s" ||
+                           unit == "m" || unit == "h")) {
+           return 0;
+         }
+         return parse_duration_ns(label, t);
+       };
        const size_t dash = text.find('-');
-       const uint64_t low = parse_duration_ns(label, text.substr(0, dash));
-       const uint64_t high = dash == std::string::npos ? low : parse_duration_ns(label, text.substr(dash + 1));
+       const uint64_t low = time(text.substr(0, dash));
+       const uint64_t high = dash == std::string::npos ? low : time(text.substr(dash + 1));
        if (high < low) {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a time, or MIN-MAX with MIN <= MAX", label,
                                       text));
@@ -446,6 +456,16 @@ const std::vector<JobOption> kOptions = {
          j["start_delay_ns"] = s.start_delay_ns;
          if (s.start_delay_max_ns != s.start_delay_ns) j["start_delay_max_ns"] = s.start_delay_max_ns;
        }
+     }}},
+    {"wait-for", kPacing, "GROUP",
+     "a job file's group: start the IO once every worker of GROUP, an earlier group of the same phase, has ended "
+     "(fio's wait_for)",
+     APPLY {
+       if (text.empty()) throw UsageError(fmt::format("{}: '' is not accepted; accepted: the name of a group", label));
+       job.spec().wait_for = text;
+     },
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (!s.wait_for.empty()) j["wait_for"] = s.wait_for;
      }}},
     {"rate-iops", kPacing, "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
      APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); },

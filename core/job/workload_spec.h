@@ -104,6 +104,10 @@ struct WorkloadSpec {
   // start_delay_max_ns] (equal: that time); its duration counts from then.
   uint64_t start_delay_ns = 0;
   uint64_t start_delay_max_ns = 0;
+  // --wait-for GROUP (a job file's group): the workers start their IO (and
+  // then their start delay) once every worker of GROUP, an earlier group of
+  // the same phase, has ended (fio's wait_for).  Empty: at the phase's start.
+  std::string wait_for;
 
   // Hints and placement.
   int fadvise = -1;                        // POSIX_FADV_* given to each worker's region, -1 = none

@@ -180,7 +180,8 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     FioJob job;
     job.name = name;
     job.groupid = groupid;
-    job.runtime_ns = r.window_ns;
+    // fio's runtime is its longest clone's, from the clone's first IO.
+    job.runtime_ns = r.worker_span_ns != 0 ? r.worker_span_ns : r.window_ns;
     return job;
   };
   // The whole phase as one entry: it has no groups, or it is one reporting
@@ -189,6 +190,11 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   if (r.groups.empty() || (group_reporting && one_group)) {
     FioJob job = base(r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups.front().name,
                       groupid_of(0));
+    // fio's merged runtime is its longest job's.
+    if (!r.groups.empty()) {
+      job.runtime_ns = 0;
+      for (const RunResult::GroupResult& g : r.groups) job.runtime_ns = std::max(job.runtime_ns, g.window_ns);
+    }
     job.read = r.read;
     job.write = r.write;
     job.sync = r.sync;
@@ -207,7 +213,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   for (size_t g = 0; g < r.groups.size(); ++g) {
     const RunResult::GroupResult& first = r.groups[g];
     FioJob job = base(first.name, groupid_of(g));
-    if (first.window_ns != 0) job.runtime_ns = first.window_ns;  // its own, its start delay out
+    job.runtime_ns = first.window_ns;  // its own, from its first IO
     job.read = first.read;
     job.write = first.write;
     job.sync = first.sync;

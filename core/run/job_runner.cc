@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <memory>
 #include <optional>
@@ -201,10 +202,12 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
   std::vector<std::unique_ptr<WorkerThread>>& workers = st.workers;
   std::vector<size_t>& group_of = st.group_of;
   workers.reserve(n);
+  std::map<std::string, std::vector<const WorkerThread*>> group_workers;  // --wait-for's waitees
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     const WorkerGroup& group = groups_[gi];
     for (uint32_t i = 0; i < group.spec->threads; ++i) {
       WorkerSetup setup;
+      if (!group.spec->wait_for.empty()) setup.waits_for = group_workers[group.spec->wait_for];
       setup.index = static_cast<uint32_t>(workers.size());
       setup.global_index = placement_.first_worker_id + setup.index;
       setup.job_processes = placement_.processes;
@@ -237,6 +240,7 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       } else {
         workers.push_back(std::make_unique<Worker>(setup, WorkerPlan::of(*group.spec, place)));
       }
+      group_workers[group.name].push_back(workers.back().get());
       group_of.push_back(gi);
     }
   }
@@ -264,11 +268,18 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   const std::vector<size_t>& group_of = st.group_of;
   // The run's last moment to stop by itself: the longest duration of its
   // groups (none when a group stops on a budget only).
+  // A group's latest end: its start (after the group it waits for, then its
+  // start delay) plus its duration; none without a duration.
   uint64_t longest_duration_ns = 0;
+  std::map<std::string, uint64_t> latest_end;
+  std::map<std::string, uint64_t> latest_start;
   for (const WorkerGroup& g : groups_) {
-    longest_duration_ns = g.spec->duration_ns == 0
-                              ? UINT64_MAX
-                              : std::max(longest_duration_ns, g.spec->start_delay_max_ns + g.spec->duration_ns);
+    const uint64_t after = g.spec->wait_for.empty() ? 0 : latest_end[g.spec->wait_for];
+    const uint64_t start = after == UINT64_MAX ? UINT64_MAX : after + g.spec->start_delay_max_ns;
+    const uint64_t end = g.spec->duration_ns == 0 || start == UINT64_MAX ? UINT64_MAX : start + g.spec->duration_ns;
+    latest_start[g.name] = start;
+    latest_end[g.name] = end;
+    longest_duration_ns = std::max(longest_duration_ns, end);
   }
   // The workers' threads: new ones, or the crew's, which may have started
   // this phase already (the previous one ended by itself).
@@ -353,7 +364,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // Its samples start once every worker may have begun its IO (the
   // intervals of a --start-delay would look steady at zero).
   uint64_t steady_from_ns = 0;
-  for (const WorkerGroup& g : groups_) steady_from_ns = std::max(steady_from_ns, g.spec->start_delay_max_ns);
+  for (const auto& [name, start] : latest_start) steady_from_ns = std::max(steady_from_ns, start);
   bool steady_stop = false;
   auto emit = [&](const MergedInterval& m, uint64_t window_ns) {
     if (sink_failed) return;
@@ -551,18 +562,14 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.clock = monotonic_clock_report();
   if (staged ? signals.interrupted.load() : interrupt_signal() != 0) result.interrupted = true;
 
-  // The window opens at the first IO of any worker: a --start-delay that
-  // every worker waits out is not the device's time.
-  uint64_t start_ns = UINT64_MAX;
-  for (size_t wi = 0; wi < workers.size(); ++wi) {
-    if (!abandoned[wi] && workers[wi]->io_start_ns() != 0) start_ns = std::min(start_ns, workers[wi]->io_start_ns());
-  }
-  if (start_ns == UINT64_MAX || start_ns < window_start_ns()) start_ns = window_start_ns();
+  // The window (and the time series in it) opens at the phase's start; a
+  // worker's first IO may come later (--start-delay, --wait-for).
+  const uint64_t start_ns = window_start_ns();
   uint64_t end_ns = start_ns;
   std::vector<OpStatsSet> group_totals(groups_.size());
-  // Each group's own window, from its first IO to its last worker's end.
-  std::vector<uint64_t> group_start(groups_.size(), UINT64_MAX);
-  std::vector<uint64_t> group_end(groups_.size(), 0);
+  // The longest of each group's workers' own spans (from a worker's first IO
+  // to its end).
+  std::vector<uint64_t> group_span(groups_.size(), 0);
   for (size_t wi = 0; wi < workers.size(); ++wi) {
     if (abandoned[wi]) continue;
     const auto& w = workers[wi];
@@ -575,8 +582,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       result.worker_ops.push_back(done.ops);
     }
     group_totals[group_of[wi]].merge(w->stats());
-    if (w->io_start_ns() != 0) group_start[group_of[wi]] = std::min(group_start[group_of[wi]], w->io_start_ns());
-    group_end[group_of[wi]] = std::max(group_end[group_of[wi]], w->finish_ns());
+    if (w->io_start_ns() != 0 && w->finish_ns() != 0) {
+      const uint64_t span = w->finish_ns() - std::min(w->finish_ns(), std::max(w->io_start_ns(), start_ns));
+      group_span[group_of[wi]] = std::max(group_span[group_of[wi]], span);
+      result.worker_span_ns = std::max(result.worker_span_ns, span);
+    }
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());
     end_ns = std::max(end_ns, w->finish_ns());
@@ -606,10 +616,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.window_ns = end_ns - start_ns;
   if (groups_.size() > 1) {
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
-      const uint64_t from = std::max(group_start[gi] == UINT64_MAX ? start_ns : group_start[gi], start_ns);
       result.groups.push_back({groups_[gi].name, group_totals[gi][OpKind::kRead], group_totals[gi][OpKind::kWrite],
-                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim],
-                               std::max(group_end[gi], from) - from});
+                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim], group_span[gi]});
     }
   }
   result.replay_timed = !spec_.replay.empty() && spec_.replay_speed > 0;

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csetjmp>
 #include <cerrno>
 #include <cstdlib>
@@ -316,8 +317,21 @@ void Worker::abandon(const IoSlot& slot, size_t before) {
 }
 
 uint64_t Worker::wait_start_delay(uint64_t start_ns) {
-  if (plan_.start_delay_ns == 0) return start_ns;
+  if (plan_.start_delay_ns == 0 && setup_.waits_for.empty()) return start_ns;
   const RunSignals& signals = *setup_.signals;
+  if (!setup_.waits_for.empty()) {
+    // Polled every millisecond, as fio's job start is.
+    for (;;) {
+      if (signals.stop.load(std::memory_order_relaxed)) return 0;
+      if (std::all_of(setup_.waits_for.begin(), setup_.waits_for.end(),
+                      [](const WorkerThread* w) { return w->finished(); })) {
+        break;
+      }
+      const timespec ms{0, 1'000'000};
+      nanosleep(&ms, nullptr);
+    }
+    start_ns = monotonic_now_ns();
+  }
   const uint64_t due = start_ns + plan_.start_delay_ns;
   for (;;) {
     const uint64_t now = monotonic_now_ns();

@@ -109,6 +109,9 @@ struct WorkerSetup {
   // worker's layout's first file among the iolog's files.
   IoLogWriter* iolog = nullptr;
   uint32_t iolog_file_base = 0;
+  // --wait-for: the workers whose end this one's first IO waits for (they
+  // outlive it; empty: none).
+  std::vector<const WorkerThread*> waits_for;
 };
 
 class Worker final : public WorkerThread {
@@ -172,8 +175,9 @@ class Worker final : public WorkerThread {
   void setup();
   // Lists the observers the plan asks for (observers_), in their order.
   void add_observers();
-  // Waits out the plan's start delay from the window's start `start_ns`;
-  // returns the clock then (`start_ns` without a delay), or 0 when a stop
+  // Waits for the workers of setup_.waits_for to end, then out the plan's
+  // start delay (from the window's start `start_ns`, or from their end);
+  // returns the clock then (`start_ns` without either), or 0 when a stop
   // came first.
   uint64_t wait_start_delay(uint64_t start_ns);
   // Runs the IO loop: run_plain_qd1 or run_loop<true> for a plain job,

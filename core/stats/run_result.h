@@ -113,11 +113,15 @@ struct RunResult : MeasuredCounters {
   uint64_t first_io_ns = 0;
 
   // Composite workloads: each concurrent group of workers' own counters.
+  // The longest of the workers' own spans, each from the worker's first IO
+  // (after its --start-delay or --wait-for) to its end: the runtime fio
+  // reports for a job (its longest clone's).
+  uint64_t worker_span_ns = 0;
+
   struct GroupResult {
     std::string name;
     OpStats read, write, sync, trim;
-    // From the group's first IO (after its --start-delay) to its last
-    // worker's end; the phase's window_ns when the group has no delay.
+    // The longest of its workers' own spans (as worker_span_ns).
     uint64_t window_ns = 0;
   };
   std::vector<GroupResult> groups;

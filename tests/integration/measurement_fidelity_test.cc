@@ -433,11 +433,17 @@ TEST(RateLimit, PoissonArrivalsHaveExponentialGaps) {
     const double n = static_cast<double>(times.size() - 1);
     const double mean = sum / n;
     const double cv = std::sqrt(squares / n - mean * mean) / mean;
-    size_t shorter = 0;
-    for (size_t i = 1; i < times.size(); ++i) shorter += times[i] - times[i - 1] < mean ? 1 : 0;
+    size_t shorter = 0, much_shorter = 0;
+    for (size_t i = 1; i < times.size(); ++i) {
+      shorter += times[i] - times[i - 1] < mean ? 1 : 0;
+      much_shorter += times[i] - times[i - 1] < mean / 4 ? 1 : 0;
+    }
     EXPECT_NEAR(mean, 0.004, 0.0008);
     if (process == "linear") {
-      EXPECT_LT(cv, 0.4);
+      // Even gaps: few below a quarter of the mean (exponential ones: 22 %).
+      // Not the spread, which strace's own delays on a loaded machine widen
+      // (a late read, then one on time).
+      EXPECT_LT(static_cast<double>(much_shorter) / n, 0.1) << "cv " << cv;
     } else {
       // About 500 exponential gaps: the ratio's standard error is 0.06, the
       // share's 0.02.

@@ -117,6 +117,15 @@ TEST(TargetChecks, ThinkOptionsWithoutAPauseAreRefused) {
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--duration", "1s", "--start-delay", "2s-1s"}),
                      "--start-delay: '2s-1s' is not accepted; accepted: a time, or MIN-MAX with MIN <= MAX");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--start-delay", "soon"}), "--start-delay");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--wait-for", "a"}),
+                     "--wait-for: 'a': the job has no groups to wait for; accepted: in a job file's group, the name "
+                     "of an earlier group of the same phase");
+  std::ofstream(dir.file("wait.toml")) << "target = '" << dir.file("t") << "'\nfile-size = '1M'\n[[phase]]\n"
+                                       << "name = 'p'\n[[phase.group]]\nname = 'a'\nwait-for = 'b'\n"
+                                       << "[[phase.group]]\nname = 'b'\n";
+  expect_usage_error(run_iopulse({"--config", dir.file("wait.toml")}),
+                     "--wait-for: 'b' is not a group before 'a' in phase 'p'; accepted: the name of an earlier group "
+                     "of the same phase");
   EXPECT_FALSE(exists(dir.file("t")));
   // With a pause they run.
   EXPECT_EQ(run_iopulse({dir.file("t"), "--file-size", "64k", "--think-every", "4", "--think-adaptive-percent", "10",

@@ -373,6 +373,26 @@ TEST(FioJobFileTest, RampTimeIsAPhaseBeforeTheJobs) {
               HasSubstr("job 'b': not supported by IOPulse: no ramp_time beside 'a' with ramp_time 1s"));
 }
 
+// wait_for: a job waiting for the only job running starts the next phase;
+// one waiting beside others joins their phase and waits for its waitee
+// there (wait-for), as fio starts it when the waitee ends.
+TEST(FioJobFileTest, WaitForJoinsThePhaseAndWaitsForItsJob) {
+  const JobFile apart = translate("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\nwait_for=a\n");
+  EXPECT_EQ(apart.phases.size(), 2u);
+  const JobFile f = translate("[global]\nfilename=/d/f\nsize=1m\nruntime=2\ntime_based\n[a]\n[b]\n[c]\nwait_for=a\n");
+  ASSERT_EQ(f.phases.size(), 1u);
+  ASSERT_EQ(f.phases[0].groups.size(), 3u);
+  EXPECT_EQ(f.reporting_groups, (std::vector<std::vector<uint32_t>>{{0, 0, 0}}));
+  const std::vector<PhaseJob> s = specs(f);
+  ASSERT_EQ(s[0].groups.size(), 3u);
+  EXPECT_EQ(s[0].groups[0].second.wait_for, "");
+  EXPECT_EQ(s[0].groups[1].second.wait_for, "");
+  EXPECT_EQ(s[0].groups[2].second.wait_for, "a");
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\nruntime=2\ntime_based\nrw=randread\n[a]\nramp_time=1\n"
+                      "[b]\nramp_time=1\n[c]\nramp_time=1\nwait_for=a\n"),
+              HasSubstr("job.fio:13: wait_for: not supported by IOPulse with ramp_time"));
+}
+
 // randrepeat=0: a seed drawn for each run (IOPulse's seed "random"), also
 // for a ramp; randseed wins, as in fio.
 TEST(FioJobFileTest, RandrepeatZeroDrawsTheSeedUnlessRandseedIsGiven) {
@@ -401,6 +421,15 @@ TEST(FioJobFileTest, StartDelayIsATimeOrARange) {
               HasSubstr("job.fio:4: startdelay: '3-1' is not accepted; accepted: a time, or MIN-MAX with MIN <= MAX"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=3\nramp_time=1\nrw=randread\nstartdelay=1\n"),
               HasSubstr("job.fio:8: startdelay: not supported by IOPulse with ramp_time"));
+  // From 0, as fio takes it.
+  const JobSpec from_zero = specs(translate("[a]\nfilename=/d/f\nsize=1m\nstartdelay=0-2\n"))[0].spec;
+  EXPECT_EQ(from_zero.start_delay_ns, 0u);
+  EXPECT_EQ(from_zero.start_delay_max_ns, 2'000'000'000u);
+  // fio counts it from the start of the run, IOPulse from the phase's.
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\nstonewall\nstartdelay=2\n"),
+              HasSubstr("job.fio:7: startdelay: not supported by IOPulse after a stonewall"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nstartdelay=1\nwrite_iops_log=x\nlog_avg_msec=100\n"),
+              HasSubstr("job.fio:4: startdelay: not supported by IOPulse with fio-format logs"));
 }
 
 // end_fsync: IOPulse's end-fsync for a job that writes; fio syncs nothing
@@ -417,8 +446,8 @@ TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
   EXPECT_THAT(m, HasSubstr("target '/d/b.0.0' differs from '/d/a.0.0'"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\n"), HasSubstr("time_based needs runtime"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/x:/e/y\nsize=1m\n"), HasSubstr("a list of arbitrary files"));
-  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\n[c]\nwait_for=a\n"),
-              HasSubstr("waiting for 'a' while 'b' runs beside it"));
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\nwait_for=c\n[c]\n"),
+              HasSubstr("job.fio:6: wait_for: 'c' is not a job before 'b'; accepted: the name of an earlier job"));
   // An empty size, as fio ("failed parsing bs="), rather than the default kept.
   for (const std::string option : {"bs=", "bs=,", "bssplit=", "bsrange=,,"}) {
     const size_t eq = option.find('=');

@@ -78,7 +78,7 @@ const std::map<std::string, std::string>& option_samples() {
       {"replay-workers", "threads"}, {"replay-redirect", "/tmp/iopulse-option-table"}, {"replay-scale", "fit"},
       {"replay-align", "4k"}, {"io-priority", "rt:1"}, {"io-priority-percent", "50"}, {"io-flags", "fua"},
       {"think-time", "1ms"}, {"stop-timeout", "3s"}, {"think-mode", "spin"}, {"think-every", "3"},
-      {"think-adaptive-percent", "20"}, {"rate-iops", "100"}, {"rate-bw", "1M"}, {"rate-process", "poisson"}, {"start-delay", "1s-2s"}, {"fadvise", "random"},
+      {"think-adaptive-percent", "20"}, {"rate-iops", "100"}, {"rate-bw", "1M"}, {"rate-process", "poisson"}, {"start-delay", "1s-2s"}, {"wait-for", "a"}, {"fadvise", "random"},
       {"lock-mode", "range"}, {"cpu-cores", "0"}, {"numa-zones", "0"}, {"verify-journal", "journal"}, {"buffer-pattern", "0x5a"},
       {"compress-percent", "50"}, {"dedupe-percent", "50"}, {"dedupe-unit", "8k"}, {"dedupe-working-set", "5"},
       {"duration", "2s"}, {"steady-state", "bw:5%"}, {"steady-state-duration", "5s"},
