@@ -1091,7 +1091,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
     if (file != nullptr) {
-      groups = {file->group_reporting, file->reporting_groups, {}, {}};
+      groups = {file->group_reporting, file->reporting_groups, {}, {}, file->job_name};
       for (const JobFilePhase& p : file->phases) {
         groups.left_out.push_back(p.ramp);
         groups.read_back.push_back(p.read_back);

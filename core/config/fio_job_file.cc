@@ -692,6 +692,7 @@ class Translator {
     }
     // One phase is a plain run, as a TOML file without [[phase]].
     if (file.phases.size() == 1 && file.phases.front().groups.empty()) {
+      file.job_name = file.phases.front().name;
       file.phases.front().name.clear();
       file.phases.front().label.clear();
     }

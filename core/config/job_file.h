@@ -102,6 +102,9 @@ struct JobFile {
   // ramp or read-back phase.  A phase starts a group, and so does a job with new_group.
   // Empty for a TOML job file.
   std::vector<std::vector<uint32_t>> reporting_groups;
+  // A fio job file of one job (run as one phase without a name): the job's
+  // name, which the fio-format outputs give it.  Empty otherwise.
+  std::string job_name;
 
   // The texts of the global settings of `key`, in file order (several only
   // for plugin-dir).  For what must be known before the phases are built:

@@ -256,7 +256,8 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
     return p < groups.groupids.size() ? groups.groupids[p] : kNone;
   };
   if (result.phases.empty()) {
-    add_jobs(result, 0, groupids(0), "iopulse", groups.group_reporting, jobs);
+    add_jobs(result, 0, groupids(0), groups.job_name.empty() ? "iopulse" : groups.job_name, groups.group_reporting,
+             jobs);
   } else {
     for (size_t i = 0; i < result.phases.size(); ++i) {
       if (i < groups.left_out.size() && groups.left_out[i]) continue;

@@ -55,6 +55,9 @@ struct FioReportGroups {
   // p - 1 (fio's verify with do_verify=1): its reads are that job's, over
   // their own runtime, as fio reports them.
   std::vector<bool> read_back;
+  // The name of the one job of a run without phases (a fio job file's);
+  // empty: "iopulse".
+  std::string job_name;
 };
 
 nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups);

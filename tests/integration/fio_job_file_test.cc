@@ -327,6 +327,14 @@ TEST(FioJobFileRunTest, FioJsonPlusOutputIsReadByFiosOwnTool) {
   const RunOutcome g = run_iopulse({grouped, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
   ASSERT_EQ(g.exit_code, 0) << g.err;
   EXPECT_EQ(nlohmann::json::parse(g.out)["jobs"].size(), 3u);
+  // A file of one job: the job by its name, as fio names it.
+  const std::string one = write_file(dir.file("one.fio"), "[only-job]\nfilename=${DIR}/one\nsize=64k\nrw=read\n");
+  const RunOutcome o = run_iopulse({one, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const RunOutcome f = run_command({kFio, "--output-format=json", one}, {"DIR=" + dir.path()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_EQ(nlohmann::json::parse(o.out)["jobs"][0]["jobname"], "only-job");
+  EXPECT_EQ(nlohmann::json::parse(f.out.substr(f.out.find('{')))["jobs"][0]["jobname"], "only-job");
 }
 
 // new_group starts a reporting group inside a phase: the jobs and groupids
