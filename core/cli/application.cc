@@ -935,6 +935,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   uint32_t run_number = 0;
   uint32_t phase_index = 0;
+  // The first generation of the last phase that wrote every block with
+  // verified writes: a later check demands at least it (a lost write then
+  // shows as an older block, as the run's preparation or an earlier phase
+  // left it).
+  uint64_t written_whole_from = 0;
   bool finishing = false;  // the job stops after this phase (see below)
   for (const PlannedPhase& phase : phases) {
     if (!prepared) break;
@@ -947,11 +952,17 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     // so its writes are newer than every earlier phase's or run's.
     bool phase_writes = false;
     for (const auto& w : phase.workloads) phase_writes |= writes_verified(w->spec);
-    const uint32_t epoch = journal && phase_writes ? journal->begin_epoch() : phase_index;
+    // (Without a journal the epochs start at 1: the preparation's blocks,
+    // generation 0, are older than any phase's writes.)
+    const uint32_t epoch = journal && phase_writes ? journal->begin_epoch() : phase_index + 1;
     ++phase_index;
     for (const auto& w : phase.workloads) {
-      groups.push_back({w->name, &w->spec, &w->layout, w->binding, epoch, journal.get()});
+      groups.push_back({w->name, &w->spec, &w->layout, w->binding, epoch, journal.get(),
+                        w->spec.verify_only ? written_whole_from : 0});
       phase_threads += w->spec.threads;
+    }
+    if (phase.workloads.size() == 1 && writes_verified(ps) && ps.read_percent == 0 && ps.run_until_complete) {
+      written_whole_from = uint64_t{epoch} << 32;
     }
     IntervalPlacement placement;
     placement.first_worker = phase_first_worker;

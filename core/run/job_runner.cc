@@ -226,6 +226,7 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       setup.working_set_bytes = working_set_bytes;
       setup.generation_epoch = group.generation_epoch;
       setup.journal = group.journal;
+      setup.min_generation = group.min_generation;
       if (iolog) {
         setup.iolog = iolog.get();
         setup.iolog_file_base = iolog_file_base[gi];

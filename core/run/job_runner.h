@@ -52,6 +52,10 @@ struct WorkerGroup {
   // (--verify-journal), or null.  The journal outlives the run.
   uint32_t generation_epoch = 0;
   VerifyJournal* journal = nullptr;
+  // A check (--verify-only) after a phase of this run that wrote every
+  // block: the oldest generation a block may hold (that phase's first), so
+  // a write the device lost is found; 0: any.
+  uint64_t min_generation = 0;
 };
 
 // Where a run records every IO (trace/iolog_writer.h), if anywhere: the

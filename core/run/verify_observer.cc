@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 #include <system_error>
@@ -70,6 +71,7 @@ void VerifyObserver::check_read(const IoSlot& slot) {
     const OpenRegion& region = context_.regions[slot.region];
     durable = context_.journal->synced(region.journal_base + slot.block - region.first_unit);
   }
+  if (!expected) durable = std::max(durable, context_.min_generation);
   const VerifyResult r =
       check_block(slot.io.buf, slot.io.len, slot.io.offset, context_.job_seed, expected, durable);
   if (!r.ok) {

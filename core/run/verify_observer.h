@@ -37,6 +37,7 @@ struct VerifyContext {
   uint64_t job_seed;                       // the seed the written bytes derive from
   VerifyJournal* journal;                  // --verify-journal, else null
   IoErrorLog& errors;                      // where a failed check is reported
+  uint64_t min_generation = 0;             // the oldest generation a block may hold (WorkerGroup's)
 };
 
 class VerifyObserver final : public IoObserver {

@@ -262,7 +262,9 @@ void Worker::add_observers() {
   const uint32_t qd = setup_.queue_depth;
   if (plan_.verify || plan_.verify_only) {
     verify_ = std::make_unique<VerifyObserver>(
-        VerifyContext{regions_, source_.verified_dedupe(), plan_.job_seed, setup_.journal, errors_}, qd,
+        VerifyContext{regions_, source_.verified_dedupe(), plan_.job_seed, setup_.journal, errors_,
+                      setup_.min_generation},
+        qd,
         plan_.verify, plan_.writes, assignment_.region_blocks, setup_.generation_epoch, plan_.sync_every);
     source_.set_verification(verify_->source_state());
     observers_.push_back(verify_.get());  // first: it releases the blocks the source marked

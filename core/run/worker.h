@@ -105,6 +105,7 @@ struct WorkerSetup {
   // the journal (--verify-journal), shared by the workers, or null.
   uint32_t generation_epoch = 0;
   VerifyJournal* journal = nullptr;
+  uint64_t min_generation = 0;  // WorkerGroup::min_generation
   // --write-iolog: the run's writer (null without), and the index of the
   // worker's layout's first file among the iolog's files.
   IoLogWriter* iolog = nullptr;

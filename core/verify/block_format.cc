@@ -349,8 +349,9 @@ std::string describe(const VerifyResult& r, const std::string& path, uint64_t fi
       what = fmt::format("wrong generation in header (expected {}, found {})", r.expected, r.found);
       break;
     case VerifyFailure::kLostWrite:
-      what = fmt::format("lost write: generation {} in header is older than generation {}, durable by the "
-                         "verify journal", r.found, r.expected);
+      what = fmt::format("lost write: generation {} in header is older than generation {}, the oldest the check "
+                         "accepts (durable by the verify journal, or written by an earlier phase that wrote every "
+                         "block)", r.found, r.expected);
       break;
     case VerifyFailure::kPayloadMismatch:
       what = fmt::format("payload mismatch at byte {} of {} (expected {:#04x}, found {:#04x})",

@@ -697,6 +697,16 @@ TEST(FioJobFileRunTest, ReadBackPassReadsEveryBlockAfterTheWritesAsFioDoes) {
   ASSERT_EQ(result["phases"].size(), 2u);
   EXPECT_EQ(result["phases"][1]["name"], "wv-verify");
   EXPECT_EQ(result["phases"][1]["verify"]["failures"].get<uint64_t>(), 0u);
+  // Writes the kernel never did (strace makes eleven 4 KiB pwrite64 calls
+  // return success without doing them): the pass finds a block older than
+  // the job's writes, as fio's pass does.
+  std::filesystem::remove(dir.file("f"));
+  const RunOutcome lost = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                       "/dev/null", "-e", "inject=pwrite64:retval=4096:when=100..110", IOPULSE_BINARY,
+                                       job, "--quiet"},
+                                      {"DIR=" + dir.path()});
+  EXPECT_EQ(lost.exit_code, 1) << lost.err;
+  EXPECT_THAT(lost.err, HasSubstr("lost write: generation 0 in header is older than generation"));
 }
 
 // A check in a later phase of the same run reads what the run wrote: with

@@ -168,7 +168,8 @@ TEST(VerifyBlockFormatJournalTest, OlderThanDurableIsALostWrite) {
   EXPECT_EQ(r.failure, VerifyFailure::kLostWrite);
   EXPECT_EQ(describe(r, "/x", 8192),
             "verify failed: '/x' offset 8192: lost write: generation 8589934597 in header is older than generation "
-            "12884901889, durable by the verify journal; header: offset 8192, seed 42, generation 8589934597");
+            "12884901889, the oldest the check accepts (durable by the verify journal, or written by an earlier phase "
+            "that wrote every block); header: offset 8192, seed 42, generation 8589934597");
   // An exact expectation wins over the minimum.
   EXPECT_TRUE(check_block(b.data(), 4096, 8192, 42, gen, UINT64_MAX).ok);
 }
