@@ -452,6 +452,49 @@ TEST(FioJobFileRunTest, RampTimeRunsBeforeTheReportedWindowAsFios) {
   EXPECT_NEAR(result["phases"][0]["read"]["ops"].get<double>(), 200, 20);
 }
 
+// Each thread's 4 KiB reads in an strace -f -ttt log: the first and last
+// time and how many, ordered by the first.
+struct ThreadReads {
+  double first = 0, last = 0;
+  int count = 0;
+};
+
+std::vector<ThreadReads> thread_reads(const std::string& trace) {
+  std::map<std::string, ThreadReads> by_tid;
+  std::istringstream lines(read_file(trace));
+  const std::regex call(R"(^(\d+) +(\d+\.\d+) pread64\(\d+, .*, 4096, \d+\) = 4096)");
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, call)) continue;
+    const double t = std::stod(m[2]);
+    ThreadReads& r = by_tid[m[1]];
+    if (r.count++ == 0) r.first = t;
+    r.last = t;
+  }
+  std::vector<ThreadReads> out;
+  for (const auto& [tid, r] : by_tid) out.push_back(r);
+  std::sort(out.begin(), out.end(), [](const ThreadReads& a, const ThreadReads& b) { return a.first < b.first; });
+  return out;
+}
+
+// IOPulse's fio-json (`ours`) and fio's output (`theirs`) list the same
+// jobs in the same groups with the same runtimes (ms) and read counts.
+void expect_jobs_as_fios(const std::string& ours, const std::string& theirs, size_t jobs, double runtime_ms,
+                         double ios) {
+  const nlohmann::json oj = nlohmann::json::parse(ours);
+  const nlohmann::json fj = nlohmann::json::parse(theirs.substr(theirs.find('{')));
+  ASSERT_EQ(oj["jobs"].size(), jobs);
+  ASSERT_EQ(fj["jobs"].size(), jobs);
+  for (size_t i = 0; i < jobs; ++i) {
+    SCOPED_TRACE(fj["jobs"][i]["jobname"].get<std::string>());
+    EXPECT_EQ(oj["jobs"][i]["jobname"], fj["jobs"][i]["jobname"]);
+    EXPECT_EQ(oj["jobs"][i]["groupid"], fj["jobs"][i]["groupid"]);
+    EXPECT_NEAR(oj["jobs"][i]["job_runtime"].get<double>(), fj["jobs"][i]["job_runtime"].get<double>(), runtime_ms);
+    EXPECT_NEAR(oj["jobs"][i]["read"]["total_ios"].get<double>(), fj["jobs"][i]["read"]["total_ios"].get<double>(),
+                ios);
+  }
+}
+
 // startdelay: the delayed job's reads begin that long after the other's and
 // go on for its own runtime, as strace sees the two threads' reads; each
 // job's fio-format runtime and IO count are its own, as fio reports them for
@@ -468,31 +511,17 @@ TEST(FioJobFileRunTest, StartDelayStartsTheJobLaterForItsOwnRuntime) {
                                        "fio-json", "--json-output", dir.file("r.json"), "--quiet"},
                                       {"DIR=" + dir.path()});
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
-  // Each thread's 4 KiB reads: first and last time.
-  std::map<std::string, std::pair<double, double>> span;  // tid -> (first, last)
-  std::map<std::string, int> reads;
-  {
-    std::istringstream lines(read_file(trace));
-    const std::regex call(R"(^(\d+) +(\d+\.\d+) pread64\(\d+, .*, 4096, \d+\) = 4096)");
-    for (std::string line; std::getline(lines, line);) {
-      std::smatch m;
-      if (!std::regex_search(line, m, call)) continue;
-      const double t = std::stod(m[2]);
-      auto [it, fresh] = span.emplace(m[1], std::make_pair(t, t));
-      if (!fresh) it->second.second = t;
-      ++reads[m[1]];
-    }
-  }
-  ASSERT_EQ(span.size(), 2u) << read_file(trace).substr(0, 2000);
-  auto early = span.begin()->second, late = std::next(span.begin())->second;
-  if (late.first < early.first) std::swap(early, late);
+  const std::vector<ThreadReads> threads = thread_reads(trace);
+  ASSERT_EQ(threads.size(), 2u) << read_file(trace).substr(0, 2000);
+  const ThreadReads& early = threads[0];
+  const ThreadReads& late = threads[1];
   // (Under strace a thread may start late: the undelayed job's first read
   // can come after the phase's start, its last read does not move.)
   EXPECT_NEAR(late.first - early.first, 0.6, 0.15);
-  EXPECT_NEAR(late.second - early.second, 0.6, 0.1);
-  EXPECT_NEAR(early.second - early.first, 1.0, 0.15);
-  EXPECT_NEAR(late.second - late.first, 1.0, 0.1);
-  for (const auto& [tid, n] : reads) EXPECT_NEAR(n, 100, 25) << tid;  // (strace: a late start reads less)
+  EXPECT_NEAR(late.last - early.last, 0.6, 0.1);
+  EXPECT_NEAR(early.last - early.first, 1.0, 0.15);
+  EXPECT_NEAR(late.last - late.first, 1.0, 0.1);
+  for (const ThreadReads& t : threads) EXPECT_NEAR(t.count, 100, 25);  // (strace: a late start reads less)
 
   // The counts without strace, beside fio's.
   const RunOutcome plain = run_iopulse({job, "--output-format", "fio-json", "--json-output", dir.file("r.json"),
@@ -500,17 +529,7 @@ TEST(FioJobFileRunTest, StartDelayStartsTheJobLaterForItsOwnRuntime) {
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
-  const nlohmann::json oj = nlohmann::json::parse(plain.out);
-  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
-  ASSERT_EQ(oj["jobs"].size(), 2u);
-  ASSERT_EQ(fj["jobs"].size(), 2u);
-  for (size_t i = 0; i < 2; ++i) {
-    SCOPED_TRACE(fj["jobs"][i]["jobname"].get<std::string>());
-    EXPECT_EQ(oj["jobs"][i]["jobname"], fj["jobs"][i]["jobname"]);
-    EXPECT_NEAR(oj["jobs"][i]["job_runtime"].get<double>(), fj["jobs"][i]["job_runtime"].get<double>(), 100);
-    EXPECT_NEAR(oj["jobs"][i]["read"]["total_ios"].get<double>(), fj["jobs"][i]["read"]["total_ios"].get<double>(),
-                15);
-  }
+  expect_jobs_as_fios(plain.out, theirs.out, 2, 100, 15);
   // IOPulse's own result: each group's window is its own; the phase's spans both.
   const nlohmann::json result = read_json(dir.file("r.json"));
   ASSERT_EQ(result["phases"].size(), 1u);
@@ -537,53 +556,28 @@ TEST(FioJobFileRunTest, WaitForStartsTheJobWhenItsWaiteeEnds) {
                                        "fio-json", "--quiet"},
                                       {"DIR=" + dir.path()});
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
-  std::vector<std::pair<double, double>> spans;  // each thread's first and last read, by first read
-  {
-    std::map<std::string, std::pair<double, double>> by_tid;
-    std::istringstream lines(read_file(trace));
-    const std::regex call(R"(^(\d+) +(\d+\.\d+) pread64\(\d+, .*, 4096, \d+\) = 4096)");
-    for (std::string line; std::getline(lines, line);) {
-      std::smatch m;
-      if (!std::regex_search(line, m, call)) continue;
-      const double t = std::stod(m[2]);
-      auto [it, fresh] = by_tid.emplace(m[1], std::make_pair(t, t));
-      if (!fresh) it->second.second = t;
-    }
-    for (const auto& [tid, span] : by_tid) spans.push_back(span);
-    std::sort(spans.begin(), spans.end());
-  }
+  const std::vector<ThreadReads> spans = thread_reads(trace);
   ASSERT_EQ(spans.size(), 3u);
   // a and b from the phase's start (the first read of either: under strace
   // a thread may start late), c after a's last read, for its 700 ms, while
   // b goes on.
-  const auto& a = spans[0].second < spans[1].second ? spans[0] : spans[1];
-  const auto& b = spans[0].second < spans[1].second ? spans[1] : spans[0];
-  const auto& c = spans[2];
+  const ThreadReads& a = spans[0].last < spans[1].last ? spans[0] : spans[1];
+  const ThreadReads& b = spans[0].last < spans[1].last ? spans[1] : spans[0];
+  const ThreadReads& c = spans[2];
   const double start = spans[0].first;
-  EXPECT_NEAR(a.second - start, 0.5, 0.1);
-  EXPECT_NEAR(b.second - start, 1.5, 0.1);
-  EXPECT_GE(c.first, a.second);
-  EXPECT_LT(c.first - a.second, 0.1);
-  EXPECT_NEAR(c.second - c.first, 0.7, 0.1);
-  EXPECT_LT(c.first, b.second);
+  EXPECT_NEAR(a.last - start, 0.5, 0.1);
+  EXPECT_NEAR(b.last - start, 1.5, 0.1);
+  EXPECT_GE(c.first, a.last);
+  EXPECT_LT(c.first - a.last, 0.1);
+  EXPECT_NEAR(c.last - c.first, 0.7, 0.1);
+  EXPECT_LT(c.first, b.last);
 
   // The counts without strace, beside fio's.
   const RunOutcome plain = run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
-  const nlohmann::json oj = nlohmann::json::parse(plain.out);
-  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
-  ASSERT_EQ(oj["jobs"].size(), 3u);
-  ASSERT_EQ(fj["jobs"].size(), 3u);
-  for (size_t i = 0; i < 3; ++i) {
-    SCOPED_TRACE(fj["jobs"][i]["jobname"].get<std::string>());
-    EXPECT_EQ(oj["jobs"][i]["jobname"], fj["jobs"][i]["jobname"]);
-    EXPECT_EQ(oj["jobs"][i]["groupid"], fj["jobs"][i]["groupid"]);
-    EXPECT_NEAR(oj["jobs"][i]["job_runtime"].get<double>(), fj["jobs"][i]["job_runtime"].get<double>(), 100);
-    EXPECT_NEAR(oj["jobs"][i]["read"]["total_ios"].get<double>(), fj["jobs"][i]["read"]["total_ios"].get<double>(),
-                15);
-  }
+  expect_jobs_as_fios(plain.out, theirs.out, 3, 100, 15);
 }
 
 // randrepeat=0: each run draws its own seed, so two runs read other offsets
