@@ -508,6 +508,9 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   if (key == "nr_files") key = "nrfiles";
   if (key == "timeout") key = "runtime";
   if (key == "allrandrepeat") key = "randrepeat";
+  // Aliases of options refused with a reason of their own.
+  if (key == "fileoffset") key = "offset";
+  if (key == "fill_fs") key = "fill_device";
   if (key == "steadystate") key = "ss";
   if (key == "steadystate_duration") key = "ss_dur";
   if (key == "steadystate_ramp_time") key = "ss_ramp";

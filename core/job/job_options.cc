@@ -832,8 +832,9 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
                                                         : std::string("reads and trims only")));
   }
   if (spec.seed_random && (spec.verify || spec.verify_only)) {
-    throw UsageError(fmt::format("{} random: cannot be combined with {} (the checked blocks carry the seed of their "
-                                 "writes, which a later check must be given); accepted: --seed N",
+    throw UsageError(fmt::format("{}: a seed drawn for each run cannot be combined with {} (the checked blocks "
+                                 "carry the seed of their writes, which a later check must be given); accepted: a "
+                                 "fixed seed (--seed N; fio's randseed)",
                                  label("seed"), label(spec.verify ? "verify" : "verify-only")));
   }
   if (spec.end_fsync && spec.write_percent() == 0 && !spec.trim_write) {

@@ -117,6 +117,10 @@ TEST(TargetChecks, ThinkOptionsWithoutAPauseAreRefused) {
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--duration", "1s", "--start-delay", "2s-1s"}),
                      "--start-delay: '2s-1s' is not accepted; accepted: a time, or MIN-MAX with MIN <= MAX");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--start-delay", "soon"}), "--start-delay");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--write-percent", "100", "--verify", "--seed",
+                                  "random"}),
+                     "--seed: a seed drawn for each run cannot be combined with --verify (the checked blocks carry "
+                     "the seed of their writes, which a later check must be given); accepted: a fixed seed");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--wait-for", "a"}),
                      "--wait-for: 'a': the job has no groups to wait for; accepted: in a job file's group, the name "
                      "of an earlier group of the same phase");

@@ -307,6 +307,11 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:11: gtod_reduce: not supported by IOPulse"));
+  // An alias of a refused option gives the option's reason.
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nfileoffset=4k\n"),
+              HasSubstr("job.fio:4: fileoffset: not supported by IOPulse: IOPulse addresses whole files"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nfill_fs=1\n"),
+              HasSubstr("job.fio:4: fill_fs: not supported by IOPulse: IOPulse needs the file size"));
 }
 
 // rate_process=poisson: IOPulse's --rate-process poisson, for a job with a
