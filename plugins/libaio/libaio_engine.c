@@ -27,6 +27,13 @@
  * signals the eventfd as each IO completes.  control() drops a file's
  * page cache (IOP_CTL_DROP_CACHE).
  *
+ * Kernel AIO has no discard: a trim is done inside submit(), in the batch's
+ * order (the IOs before it go to the kernel first), as fio's libaio engine
+ * does it, by punching a hole in a regular file (fallocate PUNCH_HOLE |
+ * KEEP_SIZE) or discarding the range of a block device (ioctl BLKDISCARD).
+ * It completes from the next reap() with 0 or -errno, so its latency (from
+ * the host's submit to that reap) holds the whole call.
+ *
  * IOs the engine or the kernel refuses at submission (a bad file handle, an
  * unknown or unsupported op, io_submit failing for that one iocb, e.g.
  * EBADF on a descriptor not open for reading) still count as accepted and
@@ -47,6 +54,9 @@
 #include <unistd.h>
 
 #include <linux/aio_abi.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "iopulse/engine.h"
 #include "iopulse/engine_helpers.h"
@@ -104,11 +114,12 @@ static long sys_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_
  * batch[] (queue_depth entries) is the iocb pointer array handed to
  * io_submit(); events[] (queue_depth entries) receives io_getevents()
  * results.  refused[] (queue_depth entries, num_refused used, oldest first)
- * holds completions of IOs refused at submission; reap() returns them first.
+ * holds completions of IOs finished without the kernel (refused at
+ * submission, or trims done there); reap() returns them first.
  *
- * files holds the host's descriptor (an int) per file handle, -1 for a free
- * handle; it grows only in open_file(), so submit() reads it without
- * allocating. */
+ * files holds an aio_file (the host's descriptor, fd -1 for a free handle)
+ * per file handle; it grows only in open_file(), so submit() reads it
+ * without allocating. */
 struct iop_engine {
   aio_context_t ctx;
   bool ctx_ready;
@@ -125,8 +136,14 @@ struct iop_engine {
   iop_file_table files;
 };
 
+/* What the engine keeps of an open file. */
+struct aio_file {
+  int fd;             /* the host's descriptor; -1 for a free handle */
+  bool block_device;  /* a trim discards (BLKDISCARD) instead of punching a hole */
+};
+
 /* The record of a free file handle. */
-static const int no_fd = -1;
+static const struct aio_file no_file = {-1, false};
 
 /* The instance report's settings: one, whether io_submit queues the IO. */
 static const iop_setting setting_queued[] = {{"io_submit", "queues (O_DIRECT)"}};
@@ -185,7 +202,7 @@ static int32_t aio_create(const iop_engine_config *config, iop_engine **out, iop
 
   iop_engine *e = calloc(1, sizeof *e);
   if (e == NULL) goto oom;
-  iop_file_table_init(&e->files, sizeof(int), &no_fd);
+  iop_file_table_init(&e->files, sizeof(struct aio_file), &no_file);
   e->event_fd = -1;
   e->direct = (config->flags & IOP_CONFIG_DIRECT) != 0;
   e->queue_depth = qd;
@@ -235,9 +252,17 @@ static int32_t aio_open_file(iop_engine *e, const iop_file_desc *file, iop_error
     iop_set_error(err, "%s: the libaio engine needs a descriptor opened by the host", path);
     return -EBADF;
   }
+  struct stat st;
+  if (fstat(file->fd, &st) != 0) {
+    int saved = errno;
+    iop_set_error(err, "%s: fstat failed: %s", path, strerror(saved));
+    return -saved;
+  }
   int32_t h = iop_file_table_lowest_free(&e->files, AIO_MIN_FILE_SLOTS, path, err);
   if (h < 0) return h;
-  *(int *)iop_file_table_slot(&e->files, h) = file->fd;
+  struct aio_file *f = iop_file_table_slot(&e->files, h);
+  f->fd = file->fd;
+  f->block_device = S_ISBLK(st.st_mode);
   iop_file_table_mark_open(&e->files, h);
   return h;
 }
@@ -276,7 +301,7 @@ static int32_t aio_control(iop_engine *e, uint32_t op, void *arg, iop_error *err
     iop_set_error(err, "drop-cache: not an open file handle");
     return -EBADF;
   }
-  const int fd = *(const int *)iop_file_table_slot(&e->files, *handle);
+  const int fd = ((const struct aio_file *)iop_file_table_slot(&e->files, *handle))->fd;
   if (fdatasync(fd) != 0 && errno != EINVAL) {
     int saved = errno;
     iop_set_error(err, "drop-cache: fdatasync failed: %s", strerror(saved));
@@ -305,7 +330,7 @@ static int32_t aio_report(iop_engine *e, iop_instance_report *out, iop_error *er
 /* ------------------------------------------------------------------------ */
 
 /* Completes an IO without the kernel: reap() returns res next time. */
-static void refuse(iop_engine *e, uint64_t user_data, int64_t res) {
+static void finish_here(iop_engine *e, uint64_t user_data, int64_t res) {
   iop_cqe *c = &e->refused[e->num_refused++];
   c->user_data = user_data;
   c->res = res;
@@ -313,18 +338,36 @@ static void refuse(iop_engine *e, uint64_t user_data, int64_t res) {
   c->flags = 0;
 }
 
-/* Fills io's iocb (in io->priv) for the kernel; returns 0, or the -errno
- * the IO completes with when it cannot go to the kernel. */
+/* A trim of io's range on open file `f`, done now: 0 or -errno. */
+static int64_t trim(const struct aio_file *f, const iop_io *io) {
+  if (f->block_device) {
+    uint64_t range[2] = {io->offset, io->len};
+    return ioctl(f->fd, BLKDISCARD, range) == 0 ? 0 : -errno;
+  }
+  for (;;) {
+    if (fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)io->offset, (off_t)io->len) == 0)
+      return 0;
+    if (errno != EINTR) return -errno;
+  }
+}
+
+/* What prepare() says of an IO that is not for the kernel: a trim (done
+ * by the caller, in order), or an error (a -errno, below 0). */
+#define AIO_NOT_FOR_KERNEL_TRIM 1
+
+/* Fills io's iocb (in io->priv) for the kernel; returns 0, the -errno the
+ * IO completes with when it cannot go to the kernel, or
+ * AIO_NOT_FOR_KERNEL_TRIM for a trim on an open file. */
 static int prepare(const iop_engine *e, const iop_io *io) {
   if (!iop_file_table_is_open(&e->files, io->file)) return -EBADF;
-  const int fd = *(const int *)iop_file_table_slot(&e->files, io->file);
+  const int fd = ((const struct aio_file *)iop_file_table_slot(&e->files, io->file))->fd;
   uint16_t opcode;
   switch (io->op) {
     case IOP_OP_READ: opcode = IOCB_CMD_PREAD; break;
     case IOP_OP_WRITE: opcode = IOCB_CMD_PWRITE; break;
     case IOP_OP_FSYNC: opcode = IOCB_CMD_FSYNC; break;
     case IOP_OP_FDATASYNC: opcode = IOCB_CMD_FDSYNC; break;
-    case IOP_OP_TRIM: return -EOPNOTSUPP;
+    case IOP_OP_TRIM: return AIO_NOT_FOR_KERNEL_TRIM;
     default: return -EINVAL;
   }
   const bool transfer = opcode == IOCB_CMD_PREAD || opcode == IOCB_CMD_PWRITE;
@@ -367,7 +410,7 @@ static uint32_t submit_batch(iop_engine *e, uint32_t n) {
     /* io_submit fails for the first iocb it could not start (EBADF: not
      * open for that direction, EINVAL: op unsupported on this file...):
      * that IO is finished, with this error. */
-    refuse(e, e->batch[done]->aio_data, -saved);
+    finish_here(e, e->batch[done]->aio_data, -saved);
     done++;
   }
   return done;
@@ -379,8 +422,9 @@ static int32_t aio_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_
   if (n > room) n = room;
   const uint32_t refused_before = e->num_refused;
 
-  /* Normally one io_submit for all n.  An IO refused before the kernel
-   * splits the batch, because what is accepted must stay a prefix. */
+  /* Normally one io_submit for all n.  An IO refused before the kernel, or
+   * a trim, splits the batch, because what is accepted must stay a prefix
+   * and a trim comes after the IOs before it. */
   uint32_t accepted = 0;
   while (accepted < n) {
     uint32_t pending = 0;
@@ -396,8 +440,12 @@ static int32_t aio_submit(iop_engine *e, iop_io *const *ios, uint32_t n, uint32_
       accepted += done;
       if (done < pending) break;
     }
-    if (rc != 0) {
-      refuse(e, ios[accepted]->user_data, rc);
+    if (rc == AIO_NOT_FOR_KERNEL_TRIM) {
+      const iop_io *io = ios[accepted];
+      finish_here(e, io->user_data, trim(iop_file_table_slot(&e->files, io->file), io));
+      accepted++;
+    } else if (rc != 0) {
+      finish_here(e, ios[accepted]->user_data, rc);
       accepted++;
     }
   }
@@ -472,7 +520,7 @@ static const iop_engine_desc aio_desc = {
     .version = "2.0.0",
     .description = "Linux kernel AIO (io_submit/io_getevents, no libaio library); "
                    "asynchronous only with --direct",
-    .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
+    .caps = IOP_CAP_ASYNC | IOP_CAP_BATCH_SUBMIT | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM |
             IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO |
             IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL | IOP_CAP_REPORT,
     .required_caps = 0,
