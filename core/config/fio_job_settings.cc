@@ -250,6 +250,26 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"name", FIO { s.name = o.value; }},
     {"description", FIO {}},  // text only
     {"thread", FIO {}},       // IOPulse's workers are always threads
+    // The tiobench profile's thread count: fio reads it only with
+    // profile=tiobench (refused here) and runs a job file without the
+    // profile as if it were not there; IOPulse's workers are threads anyway.
+    {"threads", FIO {}},
+    // IO buffers: IOPulse's come from the heap, each aligned to at least 4096
+    // bytes (the engine may ask for more), which is fio's malloc and any
+    // alignment up to 4096.
+    {"mem", FIO {
+       if (lower(o.value) != "malloc") {
+         missing(fmt::format("mem={}: IOPulse's IO buffers come from the heap (fio's malloc); huge pages: the "
+                             "sync engine's --sync.hugepages", o.value));
+       }
+     }},
+    {"mem_align", FIO {
+       const uint64_t v = fio_size(o, o.value);
+       if (v > 4096 || (v & (v - 1)) != 0) {
+         missing(fmt::format("mem_align={}: IOPulse aligns each IO buffer to 4096 bytes (or what the engine asks); "
+                             "accepted: 0 or a power of two up to 4096", o.value));
+       }
+     }},
     {"stonewall", FIO { s.stonewall = {fio_bool(o), label}; }},
     {"wait_for_previous", FIO { s.stonewall = {fio_bool(o), label}; }},
     {"wait_for", FIO { s.wait_for = {o.value, label}; }},
@@ -492,6 +512,7 @@ const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"iodepth_batch_complete_min", "IOPulse reaps what has completed"},
     {"iodepth_batch_complete_max", "IOPulse reaps what has completed"},
     {"kb_base", "IOPulse's sizes are binary (k = 1024)"},
+    {"blockalign", "IOPulse aligns every offset to the job's smallest block size"},
     {"exitall", "IOPulse ends a phase when its last job ends"},
 };
 
@@ -508,7 +529,10 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   if (key == "nr_files") key = "nrfiles";
   if (key == "timeout") key = "runtime";
   if (key == "allrandrepeat") key = "randrepeat";
+  if (key == "iomem") key = "mem";
+  if (key == "iomem_align") key = "mem_align";
   // Aliases of options refused with a reason of their own.
+  if (key == "ba") key = "blockalign";
   if (key == "fileoffset") key = "offset";
   if (key == "fill_fs") key = "fill_device";
   if (key == "steadystate") key = "ss";

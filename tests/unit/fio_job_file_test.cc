@@ -314,6 +314,28 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
               HasSubstr("job.fio:4: fill_fs: not supported by IOPulse: IOPulse needs the file size"));
 }
 
+// IO buffers: fio's malloc and alignments up to 4096 are what IOPulse's
+// buffers are; anything else is refused with the reason, aliases too.  The
+// tiobench profile's `threads` changes nothing in fio without the profile.
+TEST(FioJobFileTest, BufferKindsAndAlignmentsIOPulseMeetsAreAccepted) {
+  const JobFile plain = translate("[a]\nfilename=/d/f\nsize=1m\n");
+  for (const char* line : {"mem=malloc", "iomem=MALLOC", "mem_align=0", "iomem_align=4k", "mem_align=512",
+                           "threads=1"}) {
+    const JobFile f = translate(std::string("[a]\nfilename=/d/f\nsize=1m\n") + line + "\n");
+    EXPECT_EQ(format_toml_job_file(f), format_toml_job_file(plain)) << line;
+  }
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\niomem=shmhuge\n"),
+              HasSubstr("job.fio:4: iomem: not supported by IOPulse: mem=shmhuge: IOPulse's IO buffers come from "
+                        "the heap"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nmem_align=2m\n"),
+              HasSubstr("job.fio:4: mem_align: not supported by IOPulse: mem_align=2m: IOPulse aligns each IO "
+                        "buffer to 4096 bytes"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nmem_align=100\n"), HasSubstr("mem_align=100"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nba=4k\n"),
+              HasSubstr("job.fio:4: ba: not supported by IOPulse: IOPulse aligns every offset to the job's "
+                        "smallest block size"));
+}
+
 // rate_process=poisson: IOPulse's --rate-process poisson, for a job with a
 // rate (fio's process paces a rate only).
 TEST(FioJobFileTest, RateProcessPoissonPacesTheRate) {
