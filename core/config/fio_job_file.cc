@@ -196,7 +196,21 @@ class Translator {
     if (s.iops_log) add("write-iops-log", s.iops_log->value, s.iops_log->label);
     if (s.lat_log) add("write-lat-log", s.lat_log->value, s.lat_log->label);
     const FioSetting<std::string>* log = s.bw_log ? &*s.bw_log : s.iops_log ? &*s.iops_log : s.lat_log ? &*s.lat_log : nullptr;
-    if (s.log_avg_msec && s.log_avg_msec->value != 0) {
+    // IOPulse takes a steady-state sample per stats interval: fio's
+    // ss_interval (of a job that judges steady state; it does nothing
+    // otherwise) is the stats interval, which log_avg_msec also sets.
+    const bool averaged_logs = s.log_avg_msec && s.log_avg_msec->value != 0;
+    const bool ss_interval = s.ss_interval_ns && s.steady_state;
+    if (ss_interval && averaged_logs && s.ss_interval_ns->value != s.log_avg_msec->value * 1'000'000) {
+      problem(fmt::format("{}: not supported by IOPulse: a steady-state sampling period ({}) other than "
+                          "log_avg_msec's ({} ms) of {} (IOPulse takes a steady-state sample per stats interval, "
+                          "which both set); accepted: the same period in both",
+                          s.ss_interval_ns->label, duration_text(s.ss_interval_ns->value), s.log_avg_msec->value,
+                          s.log_avg_msec->label));
+    } else if (ss_interval && !averaged_logs) {
+      add("stats-interval", duration_text(s.ss_interval_ns->value), s.ss_interval_ns->label);
+    }
+    if (averaged_logs) {
       add("stats-interval", fmt::format("{}ms", s.log_avg_msec->value), s.log_avg_msec->label);
     } else if (log != nullptr) {
       add("log-per-io", "true", s.log_avg_msec ? s.log_avg_msec->label : log->label);

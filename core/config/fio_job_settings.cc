@@ -356,6 +356,10 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"ss", FIO { s.steady_state = {lower(o.value), label}; }},
     {"ss_dur", FIO { s.ss_dur_ns = {fio_time_ns(o, 1'000'000'000), label}; }},
     {"ss_ramp", FIO { s.ss_ramp_ns = {fio_time_ns(o, 1'000'000'000), label}; }},
+    {"ss_interval", FIO {
+       s.ss_interval_ns = {fio_time_ns(o, 1'000'000'000), label};
+       if (s.ss_interval_ns->value == 0) bad_value(o, "a time above 0");
+     }},
     {"runtime", FIO {
        const uint64_t ns = fio_time_ns(o, 1'000'000'000);
        if (ns == 0) s.runtime_ns.reset();  // fio: no limit
@@ -502,7 +506,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 
 // fio options that are known and deliberately refused, with the reason.
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
-    {"ss_interval", "IOPulse takes a steady-state sample per stats interval (--stats-interval, log_avg_msec)"},
     {"gtod_reduce", "IOPulse always measures every IO's latency"},
     {"unlink", "IOPulse never removes the files of a job"},
     {"offset", "IOPulse addresses whole files"},

@@ -78,6 +78,7 @@ struct FioJobSettings {
   // ss (IOPulse's --steady-state text), ss_dur, ss_ramp (ns).
   std::optional<FioSetting<std::string>> steady_state;
   std::optional<FioSetting<uint64_t>> ss_dur_ns, ss_ramp_ns;
+  std::optional<FioSetting<uint64_t>> ss_interval_ns;  // the steady-state sampling period: the stats interval
 };
 
 // Applies one option to `settings`; `label` is "job.fio:7: bs".  Returns the

@@ -297,12 +297,12 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
-      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nss_interval=1\nfrobnicate=1\nbs=4x\n"
+      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\niodepth_low=1\nfrobnicate=1\nbs=4x\n"
       "rate_process=bursty\ngtod_reduce=1\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier after ':' in rw"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: ss_interval: not supported by IOPulse: IOPulse takes a steady-state sample per stats interval"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: iodepth_low: not supported by IOPulse: IOPulse keeps the queue full"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
@@ -312,6 +312,28 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
               HasSubstr("job.fio:4: fileoffset: not supported by IOPulse: IOPulse addresses whole files"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nfill_fs=1\n"),
               HasSubstr("job.fio:4: fill_fs: not supported by IOPulse: IOPulse needs the file size"));
+}
+
+// fio's steady-state sampling period (ss_interval, steadystate_check_interval)
+// is IOPulse's stats interval, one sample per interval; log_avg_msec sets the
+// same interval, so the two must agree.  Without ss it does nothing, as in
+// fio.
+TEST(FioJobFileTest, SteadyStateSamplingPeriodIsTheStatsInterval) {
+  const JobSpec spec = specs(translate("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=60\nss=iops:5%\n"
+                                       "ss_dur=30\nsteadystate_check_interval=10\n"))[0].spec;
+  EXPECT_EQ(spec.stats_interval_ns, 10'000'000'000u);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=30\nss_interval=2\n"
+                            "write_lat_log=x\nlog_avg_msec=2000\n"))[0]
+                .spec.stats_interval_ns,
+            2'000'000'000u);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nss_interval=10\n"))[0].spec.stats_interval_ns,
+            1'000'000'000u);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=30\nss_interval=10\n"
+                      "write_lat_log=x\nlog_avg_msec=5000\n"),
+              HasSubstr("job.fio:6: ss_interval: not supported by IOPulse: a steady-state sampling period (10s) "
+                        "other than log_avg_msec's (5000 ms) of job.fio:8"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=30\nss_interval=0\n"),
+              HasSubstr("job.fio:6: ss_interval: '0' is not accepted; accepted: a time above 0"));
 }
 
 // IO buffers: fio's malloc and alignments up to 4096 are what IOPulse's
