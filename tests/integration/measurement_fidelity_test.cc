@@ -31,14 +31,9 @@ namespace iopulse::test {
 namespace {
 
 // The host's own share of one IO's latency: its clock reads either side of
-// the engine's calls and the engine's own record keeping.  The sanitizer
-// build (scripts/test-sanitizers.sh) runs all of that code, the recorder's
-// too, several times slower.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kHostShareNs = 6000;
-#else
-constexpr double kHostShareNs = 2000;
-#endif
+// the engine's calls and the engine's own record keeping (several times
+// more in the sanitizer build, the recorder's code too).
+constexpr double kHostShareNs = kSanitizerBuild ? 6000 : 2000;
 
 // Runs iopulse on the recorder with `extra` options; returns the JSON.
 nlohmann::json run_recorder(const ScratchDir& dir, const std::string& log, const std::vector<std::string>& extra,
