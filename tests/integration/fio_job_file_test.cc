@@ -206,7 +206,7 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
   ScratchDir dir;
   const std::string job = write_file(dir.file("bad.fio"),
                                      "[global]\nfilename=${DIR}/f\nsize=1m\n[a]\nrw=randread\nramp_time=2\n"
-                                     "ioengine=nosuchengine\nss_interval=2\n");
+                                     "ioengine=nosuchengine\niodepth_low=2\n");
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{job, "--json-output", dir.file("r.json")}, {"convert", job}}) {
     const RunOutcome r = run_iopulse(args, {"DIR=" + dir.path()});
@@ -214,7 +214,7 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
     EXPECT_THAT(r.err, HasSubstr("3 problems"));
     EXPECT_THAT(r.err, HasSubstr("bad.fio:6: ramp_time"));
     EXPECT_THAT(r.err, HasSubstr("bad.fio:7: ioengine: 'nosuchengine'"));
-    EXPECT_THAT(r.err, HasSubstr("bad.fio:8: ss_interval: not supported by IOPulse: IOPulse takes a steady-state sample"));
+    EXPECT_THAT(r.err, HasSubstr("bad.fio:8: iodepth_low: not supported by IOPulse: IOPulse keeps the queue full"));
     EXPECT_EQ(r.out, "");
   }
   std::vector<std::string> left;
@@ -225,6 +225,32 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
   const RunOutcome b = run_iopulse({"--config", broken});
   EXPECT_EQ(b.exit_code, 2);
   EXPECT_THAT(b.err, HasSubstr("broken.fio:1: '[a' is not a section header"));
+}
+
+// What the engine cannot do is found once the engine is loaded, after the
+// translation; the refusal still names the fio line that asked for it (the
+// command line's own option for a run without a job file), exit 2, and
+// nothing is created.
+TEST(FioJobFileRunTest, AnEngineRefusalNamesTheFioLineThatAskedForIt) {
+  ScratchDir dir;
+  const std::string trims = write_file(dir.file("trims.fio"),
+                                       "[global]\nioengine=mmap\n[a]\nfilename=${DIR}/f\nsize=1m\nrw=randtrim\n");
+  RunOutcome r = run_iopulse({trims, "--json-output", dir.file("r.json")}, {"DIR=" + dir.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "iopulse: error: " + trims + ":6: rw: engine mmap does not support trim (it lacks the capability "
+                   "trim)\n");
+  const std::string direct = write_file(dir.file("direct.fio"),
+                                        "[a]\nfilename=${DIR}/f\nsize=1m\nioengine=mmap\ndirect=1\n");
+  r = run_iopulse({direct, "--json-output", dir.file("r.json")}, {"DIR=" + dir.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(direct + ":5: direct: engine mmap does not support O_DIRECT"));
+  r = run_iopulse({dir.file("f"), "--file-size", "1M", "--engine", "mmap", "--trim-percent", "10"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("error: --trim-percent: engine mmap does not support trim"));
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"direct.fio", "trims.fio"}));
 }
 
 // `iopulse job.fio` with a typo in the file: its problems, as with --config,
@@ -516,11 +542,15 @@ TEST(FioJobFileRunTest, StartDelayStartsTheJobLaterForItsOwnRuntime) {
   const ThreadReads& early = threads[0];
   const ThreadReads& late = threads[1];
   // (Under strace a thread may start late: the undelayed job's first read
-  // can come after the phase's start, its last read does not move.)
-  EXPECT_NEAR(late.first - early.first, 0.6, 0.15);
-  EXPECT_NEAR(late.last - early.last, 0.6, 0.1);
-  EXPECT_NEAR(early.last - early.first, 1.0, 0.15);
-  EXPECT_NEAR(late.last - late.first, 1.0, 0.1);
+  // can come after the phase's start, its last read does not move.  In the
+  // sanitizer build strace's stops move more: only the order is checked.)
+  EXPECT_GT(late.last - early.last, 0.3);
+  if (!kSanitizerBuild) {
+    EXPECT_NEAR(late.first - early.first, 0.6, 0.15);
+    EXPECT_NEAR(late.last - early.last, 0.6, 0.1);
+    EXPECT_NEAR(early.last - early.first, 1.0, 0.15);
+    EXPECT_NEAR(late.last - late.first, 1.0, 0.1);
+  }
   // (Not the counts: strace's stops on a loaded machine make the rate
   // limiter fall behind.)  The counts without strace, beside fio's.
   const RunOutcome plain = run_iopulse({job, "--output-format", "fio-json", "--json-output", dir.file("r.json"),
@@ -563,13 +593,17 @@ TEST(FioJobFileRunTest, WaitForStartsTheJobWhenItsWaiteeEnds) {
   const ThreadReads& a = spans[0].last < spans[1].last ? spans[0] : spans[1];
   const ThreadReads& b = spans[0].last < spans[1].last ? spans[1] : spans[0];
   const ThreadReads& c = spans[2];
-  const double start = spans[0].first;
-  EXPECT_NEAR(a.last - start, 0.5, 0.1);
-  EXPECT_NEAR(b.last - start, 1.5, 0.1);
   EXPECT_GE(c.first, a.last);
-  EXPECT_LT(c.first - a.last, 0.1);
-  EXPECT_NEAR(c.last - c.first, 0.7, 0.1);
   EXPECT_LT(c.first, b.last);
+  // The times, but not in the sanitizer build: there strace's stops of its
+  // slower threads on a loaded machine delayed first reads by 0.3 s.
+  if (!kSanitizerBuild) {
+    const double start = spans[0].first;
+    EXPECT_NEAR(a.last - start, 0.5, 0.1);
+    EXPECT_NEAR(b.last - start, 1.5, 0.1);
+    EXPECT_LT(c.first - a.last, 0.1);
+    EXPECT_NEAR(c.last - c.first, 0.7, 0.1);
+  }
 
   // The counts without strace, beside fio's.
   const RunOutcome plain = run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
