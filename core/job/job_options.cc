@@ -1075,7 +1075,7 @@ void JobSpecBuilder::apply(std::string_view name, const std::string& text, const
   } else {
     in_effect_.insert(std::string(name));
   }
-  labels_.emplace_back(std::string(name), label);
+  spec_.origins.add(std::string(name), label);
 }
 
 void JobSpecBuilder::set_sizes(SizeScope scope, const BlockSizeMix& mix) {
@@ -1084,13 +1084,6 @@ void JobSpecBuilder::set_sizes(SizeScope scope, const BlockSizeMix& mix) {
 
 void JobSpecBuilder::add_engine_option(const std::string& option, const std::string& text) {
   spec_.engine_options.emplace_back(option, text);
-}
-
-std::string JobSpecBuilder::label_of(std::string_view name) const {
-  for (auto it = labels_.rbegin(); it != labels_.rend(); ++it) {
-    if (it->first == name) return it->second;
-  }
-  return fmt::format("--{}", name);
 }
 
 JobSpec JobSpecBuilder::build() const {

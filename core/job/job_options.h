@@ -165,13 +165,12 @@ class JobSpecBuilder {
   // Given, and not a flag given false (OptionRules::excludes).
   bool in_effect(std::string_view name) const { return in_effect_.count(std::string(name)) != 0; }
   // The label an option was given with, for messages about combinations.
-  std::string label_of(std::string_view name) const;
+  std::string label_of(std::string_view name) const { return spec_.origins.label_of(name); }
 
  private:
   JobSpec spec_;
   std::set<std::string> given_;
   std::set<std::string> in_effect_;
-  std::vector<std::pair<std::string, std::string>> labels_;
   std::optional<uint32_t> read_percent_, write_percent_;  // as given
   std::optional<BlockSizeMix> both_sizes_, read_sizes_, write_sizes_;
 };

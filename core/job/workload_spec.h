@@ -19,6 +19,7 @@
 #include "job/content_spec.h"
 #include "job/distribution_spec.h"
 #include "job/metadata_spec.h"
+#include "job/option_origins.h"
 #include "job/steady_state_spec.h"
 
 namespace iopulse {
@@ -161,6 +162,10 @@ struct WorkloadSpec {
   // The engine's options, (option, text) for RunSettings::engine: checked
   // against the engine when the workload is planned.
   std::vector<std::pair<std::string, std::string>> engine_options;
+
+  // Where each option was given, for the messages of later checks (always
+  // equal: not part of what the workload is).
+  OptionOrigins origins;
 
   bool operator==(const WorkloadSpec&) const = default;
 };

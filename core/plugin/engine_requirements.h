@@ -2,9 +2,10 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // The capabilities a job needs from its engine, checked when the job is
 // planned, before any file is touched: a job the engine cannot do is a
-// UsageError (exit code 2) with one line naming the option, the engine and
-// the capability it lacks, e.g.
+// UsageError (exit code 2) with one line naming the option (where it was
+// given: WorkloadSpec::origins), the engine and the capability it lacks, e.g.
 //   --fsync-every: engine example_ram does not support fsync (it lacks the capability fsync)
+//   job.fio:6: fsync: engine example_ram does not support fsync (...)
 // rather than IOs that fail in the middle of the run.
 //
 // What is checked: --direct (direct), --fsync-every (fsync),
