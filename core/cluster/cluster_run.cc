@@ -224,6 +224,7 @@ void ClusterRun::merge(RunResult& result) {
   mine.bytes_at_first = at_first.bytes;
   mine.cores_used = result.cores_used;
   mine.online_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  mine.worker_span_sum_ns = result.worker_span_sum_ns;
 
   const std::vector<std::string> reports = group_.gather_to_root(encode_rank_report(mine));
   if (reporting()) merge_reports(result, reports);
@@ -261,12 +262,14 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   StopReason stop_reason = result.stop_reason;
   std::vector<std::string> errors;
   std::vector<RunResult::GroupResult> groups = result.groups;
+  uint64_t span_sum = 0;  // every rank's workers' spans
   c.first_done.window_ns = UINT64_MAX;
   for (const std::string& bytes : reports) {
     RankReport r = decode_rank_report(bytes);
     const RankResult& b = r.result;
     counters.merge(b);
     window = std::max(window, b.window_ns);
+    span_sum += r.worker_span_sum_ns;
     earliest_start = std::min(earliest_start, r.start_realtime_ns);
     latest_start = std::max(latest_start, r.start_realtime_ns);
     resources.add(b.resources);
@@ -285,6 +288,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
         groups[g].sync.merge(r.groups[g].sync);
         groups[g].trim.merge(r.groups[g].trim);
         groups[g].window_ns = std::max(groups[g].window_ns, r.groups[g].window_ns);
+        groups[g].span_sum_ns += r.groups[g].span_sum_ns;
       }
     }
     if (b.window_ns < c.first_done.window_ns) {
@@ -315,6 +319,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   static_cast<MeasuredCounters&>(result) = counters;
   result.worker_ops = std::move(worker_ops);
   result.window_ns = window;
+  result.worker_span_sum_ns = span_sum;
   result.resources = resources;
   result.cores_used = cores;
   result.interrupted = interrupted;

@@ -130,7 +130,7 @@ std::string encode_rank_report(const RankReport& r) {
   json groups = json::array();
   for (const RunResult::GroupResult& g : r.groups) {
     groups.push_back({g.name, op_stats_to_wire(g.read), op_stats_to_wire(g.write), op_stats_to_wire(g.sync),
-                      op_stats_to_wire(g.trim), g.window_ns});
+                      op_stats_to_wire(g.trim), g.window_ns, g.span_sum_ns});
   }
   const RankResult& b = r.result;
   return to_bytes({
@@ -150,6 +150,7 @@ std::string encode_rank_report(const RankReport& r) {
       {"at_first", {r.ops_at_first, r.bytes_at_first}},
       {"cores_used", r.cores_used},
       {"online_cpus", r.online_cpus},
+      {"worker_span_sum_ns", r.worker_span_sum_ns},
   });
 }
 
@@ -174,7 +175,8 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.error_messages = w.at("errors").get<std::vector<std::string>>();
     for (const json& g : w.at("groups")) {
       r.groups.push_back({g.at(0).get<std::string>(), op_stats_from_wire(g.at(1)), op_stats_from_wire(g.at(2)),
-                          op_stats_from_wire(g.at(3)), op_stats_from_wire(g.at(4)), g.at(5).get<uint64_t>()});
+                          op_stats_from_wire(g.at(3)), op_stats_from_wire(g.at(4)), g.at(5).get<uint64_t>(),
+                          g.at(6).get<uint64_t>()});
     }
     r.start_realtime_ns = w.at("start_realtime_ns").get<uint64_t>();
     const json& f = w.at("at_first");
@@ -182,6 +184,7 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.bytes_at_first = f.at(1).get<uint64_t>();
     r.cores_used = w.at("cores_used").get<uint32_t>();
     r.online_cpus = w.at("online_cpus").get<uint32_t>();
+    r.worker_span_sum_ns = w.at("worker_span_sum_ns").get<uint64_t>();
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed result from a rank: ") + e.what());
   }

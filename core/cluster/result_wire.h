@@ -47,6 +47,7 @@ struct RankReport {
   uint64_t ops_at_first = 0, bytes_at_first = 0;
   uint32_t cores_used = 0;
   uint32_t online_cpus = 0;             // of its host
+  uint64_t worker_span_sum_ns = 0;      // RunResult::worker_span_sum_ns
 };
 
 std::string encode_rank_report(const RankReport& report);

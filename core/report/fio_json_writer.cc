@@ -37,6 +37,10 @@ struct FioJob {
   // A read-back pass's reads have their own runtime (fio's do_verify); 0:
   // the reads' is runtime_ns.  The job's runtime is both.
   uint64_t read_runtime_ns = 0;
+  // Clones merged by group_reporting: the sum of their own runtimes, fio's
+  // job_runtime for the merged entry (its rates stay over runtime_ns, the
+  // longest clone's); 0: one job, whose job_runtime is its runtime.
+  uint64_t clones_runtime_ns = 0;
   OpStats read, write, sync, trim;
   // --io-priority: the job's priority and its reads and writes by priority
   // (the "prios" arrays); io_priority 0 without.
@@ -140,6 +144,10 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
 
 json job_json(const FioJob& job, bool plus) {
   const double runtime_s = static_cast<double>(job.runtime_ns) / 1e9;
+  // fio's job_runtime, over which it also gives the CPU use.
+  const uint64_t job_runtime_ns = (job.clones_runtime_ns != 0 ? job.clones_runtime_ns : job.runtime_ns) +
+                                  job.read_runtime_ns;
+  const double job_runtime_s = static_cast<double>(job_runtime_ns) / 1e9;
   json j = {{"jobname", job.name},
           {"groupid", job.groupid},
           {"error", 0},
@@ -151,9 +159,9 @@ json job_json(const FioJob& job, bool plus) {
           // As fio fills it: io_bytes the bytes trimmed, bw their rate.
           {"trim", direction_json(job.trim, job.runtime_ns, plus)},
           {"sync", {{"total_ios", job.sync.ops}, {"lat_ns", lat_json(job.sync.latency, false, false)}}},
-          {"job_runtime", (job.runtime_ns + job.read_runtime_ns) / 1'000'000},
-          {"usr_cpu", runtime_s > 0 ? job.user_s * 100 / runtime_s : 0.0},
-          {"sys_cpu", runtime_s > 0 ? job.system_s * 100 / runtime_s : 0.0},
+          {"job_runtime", job_runtime_ns / 1'000'000},
+          {"usr_cpu", job_runtime_s > 0 ? job.user_s * 100 / job_runtime_s : 0.0},
+          {"sys_cpu", job_runtime_s > 0 ? job.system_s * 100 / job_runtime_s : 0.0},
           {"ctx", job.ctx},
           {"majf", 0},
           {"minf", 0}};
@@ -190,11 +198,14 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   if (r.groups.empty() || (group_reporting && one_group)) {
     FioJob job = base(r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups.front().name,
                       groupid_of(0));
-    // fio's merged runtime is its longest job's.
+    // fio's merged runtime is its longest job's; with group_reporting its
+    // job_runtime is the sum of every clone's (without, fio lists each clone
+    // apart and IOPulse's one entry keeps the longest).
     if (!r.groups.empty()) {
       job.runtime_ns = 0;
       for (const RunResult::GroupResult& g : r.groups) job.runtime_ns = std::max(job.runtime_ns, g.window_ns);
     }
+    if (group_reporting) job.clones_runtime_ns = r.worker_span_sum_ns;
     job.read = r.read;
     job.write = r.write;
     job.sync = r.sync;
@@ -214,6 +225,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     const RunResult::GroupResult& first = r.groups[g];
     FioJob job = base(first.name, groupid_of(g));
     job.runtime_ns = first.window_ns;  // its own, from its first IO
+    if (group_reporting) job.clones_runtime_ns = first.span_sum_ns;
     job.read = first.read;
     job.write = first.write;
     job.sync = first.sync;
@@ -225,6 +237,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
       job.sync.merge(next.sync);
       job.trim.merge(next.trim);
       job.runtime_ns = std::max(job.runtime_ns, next.window_ns);  // fio: the longest job's
+      job.clones_runtime_ns += next.span_sum_ns;
     }
     out.push_back(std::move(job));
   }

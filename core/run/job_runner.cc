@@ -570,7 +570,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   std::vector<OpStatsSet> group_totals(groups_.size());
   // The longest of each group's workers' own spans (from a worker's first IO
   // to its end).
-  std::vector<uint64_t> group_span(groups_.size(), 0);
+  std::vector<uint64_t> group_span(groups_.size(), 0), group_span_sum(groups_.size(), 0);
   for (size_t wi = 0; wi < workers.size(); ++wi) {
     if (abandoned[wi]) continue;
     const auto& w = workers[wi];
@@ -587,6 +587,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       const uint64_t span = w->finish_ns() - std::min(w->finish_ns(), std::max(w->io_start_ns(), start_ns));
       group_span[group_of[wi]] = std::max(group_span[group_of[wi]], span);
       result.worker_span_ns = std::max(result.worker_span_ns, span);
+      group_span_sum[group_of[wi]] += span;
+      result.worker_span_sum_ns += span;
     }
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());
@@ -618,7 +620,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   if (groups_.size() > 1) {
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
       result.groups.push_back({groups_[gi].name, group_totals[gi][OpKind::kRead], group_totals[gi][OpKind::kWrite],
-                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim], group_span[gi]});
+                               group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim], group_span[gi],
+                               group_span_sum[gi]});
     }
   }
   result.replay_timed = !spec_.replay.empty() && spec_.replay_speed > 0;

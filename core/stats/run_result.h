@@ -117,12 +117,17 @@ struct RunResult : MeasuredCounters {
   // (after its --start-delay or --wait-for) to its end: the runtime fio
   // reports for a job (its longest clone's).
   uint64_t worker_span_ns = 0;
+  // The sum of the workers' own spans: the runtime fio reports for a job of
+  // clones merged by group_reporting (its clones' runtimes added).
+  uint64_t worker_span_sum_ns = 0;
 
   struct GroupResult {
     std::string name;
     OpStats read, write, sync, trim;
     // The longest of its workers' own spans (as worker_span_ns).
     uint64_t window_ns = 0;
+    // The sum of its workers' own spans (as worker_span_sum_ns).
+    uint64_t span_sum_ns = 0;
   };
   std::vector<GroupResult> groups;
 

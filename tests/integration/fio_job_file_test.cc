@@ -613,6 +613,27 @@ TEST(FioJobFileRunTest, WaitForStartsTheJobWhenItsWaiteeEnds) {
   expect_jobs_as_fios(plain.out, theirs.out, 3, 100, 15);
 }
 
+// group_reporting merges a reporting group's jobs and their clones into one
+// entry whose job_runtime is the sum of the clones' own runtimes (fio adds
+// them) while its rates are over the longest clone's, as fio reports the
+// same file.
+TEST(FioJobFileRunTest, GroupReportingAddsTheClonesRuntimesAsFioDoes) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("grouped.fio"),
+                                     "[global]\nfilename=${DIR}/data\nsize=4m\nioengine=psync\nrw=randread\n"
+                                     "time_based\nruntime=500ms\nrate_iops=100\ngroup_reporting\n[a]\nnumjobs=3\n"
+                                     "[b]\n");
+  const RunOutcome ours = run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  expect_jobs_as_fios(ours.out, theirs.out, 1, 100, 15);
+  const nlohmann::json merged = nlohmann::json::parse(ours.out)["jobs"][0];
+  EXPECT_NEAR(merged["job_runtime"].get<double>(), 2000, 100);
+  EXPECT_NEAR(merged["read"]["runtime"].get<double>(), 500, 50);
+  EXPECT_NEAR(merged["read"]["iops"].get<double>(), 400, 40);
+}
+
 // randrepeat=0: each run draws its own seed, so two runs read other offsets
 // (as strace sees them); the seed the results show repeats the run's offsets
 // when given back with --seed.
