@@ -151,7 +151,15 @@ json import_fio_result(const json& doc) {
     total.add(job["read"]);
     total.add(job["write"]);
     const int64_t group = job.value("groupid", int64_t{0});
-    group_runtime_ms[group] = std::max(group_runtime_ms[group], whole(job, "job_runtime"));
+    // The job's runtime: its longest direction's (fio's group_reporting
+    // adds its clones' job_runtime, the directions keep the longest clone's),
+    // job_runtime for a job that moved no data.
+    uint64_t runtime_ms = 0;
+    for (const char* d : {"read", "write", "trim"}) {
+      if (job.contains(d) && job[d].is_object()) runtime_ms = std::max(runtime_ms, whole(job[d], "runtime"));
+    }
+    if (runtime_ms == 0) runtime_ms = whole(job, "job_runtime");
+    group_runtime_ms[group] = std::max(group_runtime_ms[group], runtime_ms);
     if (job.contains("job options") && job["job options"].is_object()) {
       for (const auto& [key, value] : job["job options"].items()) config[key] = value;
     }

@@ -14,8 +14,11 @@
 //                        json+ bins (fio's bins and IOPulse's histogram
 //                        buckets are the same), else fio's own percentiles
 //                        when there is one job, else none
-//   window_ns            the longest job_runtime of each group of jobs
-//                        (groupid), the groups one after the other
+//   window_ns            the longest runtime of each group of jobs
+//                        (groupid), the groups one after the other; a
+//                        job's runtime is its longest direction's (with
+//                        group_reporting fio's job_runtime adds the clones'),
+//                        job_runtime when it moved no data
 //   engine, config       fio's ioengine and every job option
 //   tool                 fio's version ("fio-3.33")
 // No time series: fio's JSON has none.

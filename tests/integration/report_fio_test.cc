@@ -95,6 +95,27 @@ TEST(ReportWithFio, FiosTrimsAreTheTrimKind) {
   EXPECT_THAT(read_file(dir.file("r.html")), HasSubstr("trims move no data"));
 }
 
+// fio's group_reporting adds its clones' job_runtime (3 clones of 500 ms:
+// about 1500) and keeps each direction's longest: the imported window is
+// the time the job ran, so its IOPS are fio's own.
+TEST(ReportWithFio, AGroupReportingJobsWindowIsItsLongestClones) {
+  ScratchDir dir;
+  std::ofstream(dir.file("g.fio")) << "[g]\nfilename=${DIR}/f\nsize=4m\nrw=randread\nioengine=psync\nnumjobs=3\n"
+                                      "time_based\nruntime=500ms\nrate_iops=100\ngroup_reporting\n";
+  const RunOutcome f = run_command({"/usr/bin/fio", "--output-format=json", "--output=" + dir.file("fio.json"),
+                                    dir.file("g.fio")},
+                                   {"DIR=" + dir.path()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const nlohmann::json fio = read_json(dir.file("fio.json"));
+  ASSERT_EQ(fio["jobs"].size(), 1u);
+  const nlohmann::json& job = fio["jobs"][0];
+  ASSERT_GT(job["job_runtime"].get<double>(), 1400);
+  const nlohmann::json imported = import_fio_result(fio);
+  EXPECT_EQ(imported["window_ns"].get<uint64_t>(), job["read"]["runtime"].get<uint64_t>() * 1'000'000);
+  EXPECT_NEAR(imported["read"]["iops"].get<double>(), job["read"]["iops"].get<double>(),
+              job["read"]["iops"].get<double>() * 0.02);
+}
+
 TEST(ReportWithFio, FiosOutputWithoutJobsIsRefused) {
   ScratchDir dir;
   std::ofstream(dir.file("empty.json")) << R"({"fio version": "fio-3.33", "jobs": []})";
