@@ -444,6 +444,19 @@ TEST(FioJobFileRunTest, DataReductionOnDiskMatchesFios) {
   EXPECT_NEAR(repeated_share(our_d), 0.5, 0.12);
 }
 
+// IOPulse's fio-json (`ours`) and fio's output (`theirs`) of a file of one
+// job: each document's one job, after checking both name it alike.
+void the_one_job_of_each(const std::string& ours, const std::string& theirs, nlohmann::json& our_job,
+                         nlohmann::json& fio_job) {
+  const nlohmann::json oj = nlohmann::json::parse(ours);
+  const nlohmann::json fj = nlohmann::json::parse(theirs.substr(theirs.find('{')));
+  ASSERT_EQ(oj["jobs"].size(), 1u);
+  ASSERT_EQ(fj["jobs"].size(), 1u);
+  EXPECT_EQ(oj["jobs"][0]["jobname"], fj["jobs"][0]["jobname"]);
+  our_job = oj["jobs"][0];
+  fio_job = fj["jobs"][0];
+}
+
 // ramp_time: the job runs for the ramp first (the run takes both times, by
 // the test's own clock) and its fio-format results hold the measured window
 // only: its IOs and runtime are fio's for the same file (a rate of 200 IOPS
@@ -461,16 +474,14 @@ TEST(FioJobFileRunTest, RampTimeRunsBeforeTheReportedWindowAsFios) {
   EXPECT_GE(seconds, 2.0);
   const RunOutcome theirs = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
-  const nlohmann::json oj = nlohmann::json::parse(ours.out);
-  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
-  ASSERT_EQ(oj["jobs"].size(), 1u);
-  ASSERT_EQ(fj["jobs"].size(), 1u);
-  EXPECT_EQ(oj["jobs"][0]["jobname"], fj["jobs"][0]["jobname"]);
-  const double our_ios = oj["jobs"][0]["read"]["total_ios"].get<double>();
-  const double fio_ios = fj["jobs"][0]["read"]["total_ios"].get<double>();
+  nlohmann::json our_job, fio_job;
+  the_one_job_of_each(ours.out, theirs.out, our_job, fio_job);
+  if (HasFatalFailure()) return;
+  const double our_ios = our_job["read"]["total_ios"].get<double>();
+  const double fio_ios = fio_job["read"]["total_ios"].get<double>();
   EXPECT_NEAR(our_ios, 200, 20);
   EXPECT_NEAR(our_ios, fio_ios, 0.1 * fio_ios);
-  EXPECT_NEAR(oj["jobs"][0]["read"]["runtime"].get<double>(), fj["jobs"][0]["read"]["runtime"].get<double>(), 100);
+  EXPECT_NEAR(our_job["read"]["runtime"].get<double>(), fio_job["read"]["runtime"].get<double>(), 100);
   // IOPulse's own results show the ramp as a phase of its own.
   const nlohmann::json result = read_json(dir.file("r.json"));
   ASSERT_EQ(result["phases"].size(), 2u);
@@ -734,14 +745,12 @@ TEST(FioJobFileRunTest, ReadBackPassReadsEveryBlockAfterTheWritesAsFioDoes) {
   const RunOutcome theirs =
       run_command({kFio, "--output-format=json", "--verify_state_save=0", job}, {"DIR=" + dir.path()});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
-  const nlohmann::json oj = nlohmann::json::parse(ours.out);
-  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
-  ASSERT_EQ(oj["jobs"].size(), 1u);
-  ASSERT_EQ(fj["jobs"].size(), 1u);
-  EXPECT_EQ(oj["jobs"][0]["jobname"], fj["jobs"][0]["jobname"]);
+  nlohmann::json our_job, fio_job;
+  the_one_job_of_each(ours.out, theirs.out, our_job, fio_job);
+  if (HasFatalFailure()) return;
   for (const char* dir_name : {"read", "write"}) {
-    EXPECT_EQ(oj["jobs"][0][dir_name]["io_bytes"], fj["jobs"][0][dir_name]["io_bytes"]) << dir_name;
-    EXPECT_EQ(oj["jobs"][0][dir_name]["total_ios"], fj["jobs"][0][dir_name]["total_ios"]) << dir_name;
+    EXPECT_EQ(our_job[dir_name]["io_bytes"], fio_job[dir_name]["io_bytes"]) << dir_name;
+    EXPECT_EQ(our_job[dir_name]["total_ios"], fio_job[dir_name]["total_ios"]) << dir_name;
   }
   const nlohmann::json result = read_json(dir.file("r.json"));
   ASSERT_EQ(result["phases"].size(), 2u);

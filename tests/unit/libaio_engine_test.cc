@@ -245,12 +245,19 @@ TEST_F(AioEngineTest, ShortReadAtEndOfFile) {
   expect_short_read_at_eof(eng, h);
 }
 
+// Creates `eng` at queue depth 4 (for O_DIRECT when `direct`) and opens
+// `tmp` read-write the same way: the file's handle, or -1 after a failure.
+int32_t create_and_open(AioEngine& eng, const TempFile& tmp, bool direct) {
+  const int32_t rc = eng.create(4, direct ? IOP_CONFIG_DIRECT : 0);
+  EXPECT_EQ(rc, 0) << eng.err.message;
+  return rc == 0 ? eng.open(tmp.path(), O_RDWR | (direct ? O_DIRECT : 0)) : -1;
+}
+
 TEST_F(AioEngineTest, FsyncAndFdatasyncComplete) {
   for (int direct : {0, 1}) {
     TempFile tmp;
     AioEngine eng;
-    ASSERT_EQ(eng.create(4, direct ? IOP_CONFIG_DIRECT : 0), 0) << eng.err.message;
-    int32_t h = eng.open(tmp.path(), O_RDWR | (direct ? O_DIRECT : 0));
+    const int32_t h = create_and_open(eng, tmp, direct);
     ASSERT_GE(h, 0);
     AlignedBuffer buf = aligned_buffer(4096);
     std::memset(buf.get(), 'a', 4096);
@@ -269,8 +276,7 @@ TEST_F(AioEngineTest, TrimPunchesAHoleAndKeepsTheSize) {
   for (int direct : {0, 1}) {
     TempFile tmp;
     AioEngine eng;
-    ASSERT_EQ(eng.create(4, direct ? IOP_CONFIG_DIRECT : 0), 0) << eng.err.message;
-    int32_t h = eng.open(tmp.path(), O_RDWR | (direct ? O_DIRECT : 0));
+    const int32_t h = create_and_open(eng, tmp, direct);
     ASSERT_GE(h, 0);
     AlignedBuffer buf = aligned_buffer(65536);
     std::memset(buf.get(), 'z', 65536);
