@@ -197,10 +197,22 @@ class Translator {
     if (s.lat_log) add("write-lat-log", s.lat_log->value, s.lat_log->label);
     const FioSetting<std::string>* log = s.bw_log ? &*s.bw_log : s.iops_log ? &*s.iops_log : s.lat_log ? &*s.lat_log : nullptr;
     // IOPulse takes a steady-state sample per stats interval: fio's
-    // ss_interval (of a job that judges steady state; it does nothing
-    // otherwise) is the stats interval, which log_avg_msec also sets.
+    // ss_interval (one for every job, as fio demands) is the stats interval,
+    // which log_avg_msec also sets.  fio's own limits: at least 1 s, and
+    // ss_dur a multiple of it above it.
     const bool averaged_logs = s.log_avg_msec && s.log_avg_msec->value != 0;
-    const bool ss_interval = s.ss_interval_ns && s.steady_state;
+    const bool ss_interval = s.ss_interval_ns.has_value();
+    if (ss_interval && s.ss_interval_ns->value < 1'000'000'000) {
+      problem(fmt::format("{}: '{}' is not accepted; accepted: at least 1s (as fio)", s.ss_interval_ns->label,
+                          duration_text(s.ss_interval_ns->value)));
+    }
+    if (s.ss_dur_ns && s.ss_dur_ns->value != 0) {
+      const uint64_t interval = ss_interval ? s.ss_interval_ns->value : 1'000'000'000;  // above 0
+      if (s.ss_dur_ns->value % interval != 0 || s.ss_dur_ns->value <= interval) {
+        problem(fmt::format("{}: '{}' is not accepted; accepted: a multiple of ss_interval ({}) above it (as fio)",
+                            s.ss_dur_ns->label, duration_text(s.ss_dur_ns->value), duration_text(interval)));
+      }
+    }
     if (ss_interval && averaged_logs && s.ss_interval_ns->value != s.log_avg_msec->value * 1'000'000) {
       problem(fmt::format("{}: not supported by IOPulse: a steady-state sampling period ({}) other than "
                           "log_avg_msec's ({} ms) of {} (IOPulse takes a steady-state sample per stats interval, "

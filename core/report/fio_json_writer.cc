@@ -37,10 +37,13 @@ struct FioJob {
   // A read-back pass's reads have their own runtime (fio's do_verify); 0:
   // the reads' is runtime_ns.  The job's runtime is both.
   uint64_t read_runtime_ns = 0;
-  // Clones merged by group_reporting: the sum of their own runtimes, fio's
-  // job_runtime for the merged entry (its rates stay over runtime_ns, the
-  // longest clone's); 0: one job, whose job_runtime is its runtime.
+  // The sum of the entry's clones' own runtimes (a read-back pass's too);
+  // 0 when unknown.  With group_reporting it is fio's job_runtime for the
+  // merged entry (its rates stay over runtime_ns, the longest clone's);
+  // either way the CPU use is over it, as fio gives each clone's over the
+  // clone's runtime.
   uint64_t clones_runtime_ns = 0;
+  bool runtime_is_clones = false;  // group_reporting: job_runtime is clones_runtime_ns
   OpStats read, write, sync, trim;
   // --io-priority: the job's priority and its reads and writes by priority
   // (the "prios" arrays); io_priority 0 without.
@@ -144,10 +147,12 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
 
 json job_json(const FioJob& job, bool plus) {
   const double runtime_s = static_cast<double>(job.runtime_ns) / 1e9;
-  // fio's job_runtime, over which it also gives the CPU use.
-  const uint64_t job_runtime_ns = (job.clones_runtime_ns != 0 ? job.clones_runtime_ns : job.runtime_ns) +
-                                  job.read_runtime_ns;
-  const double job_runtime_s = static_cast<double>(job_runtime_ns) / 1e9;
+  // fio's job_runtime, and the time the CPU use is over.
+  const uint64_t job_runtime_ns = job.runtime_is_clones && job.clones_runtime_ns != 0
+                                      ? job.clones_runtime_ns
+                                      : job.runtime_ns + job.read_runtime_ns;
+  const double cpu_s =
+      static_cast<double>(job.clones_runtime_ns != 0 ? job.clones_runtime_ns : job_runtime_ns) / 1e9;
   json j = {{"jobname", job.name},
           {"groupid", job.groupid},
           {"error", 0},
@@ -160,8 +165,8 @@ json job_json(const FioJob& job, bool plus) {
           {"trim", direction_json(job.trim, job.runtime_ns, plus)},
           {"sync", {{"total_ios", job.sync.ops}, {"lat_ns", lat_json(job.sync.latency, false, false)}}},
           {"job_runtime", job_runtime_ns / 1'000'000},
-          {"usr_cpu", job_runtime_s > 0 ? job.user_s * 100 / job_runtime_s : 0.0},
-          {"sys_cpu", job_runtime_s > 0 ? job.system_s * 100 / job_runtime_s : 0.0},
+          {"usr_cpu", cpu_s > 0 ? job.user_s * 100 / cpu_s : 0.0},
+          {"sys_cpu", cpu_s > 0 ? job.system_s * 100 / cpu_s : 0.0},
           {"ctx", job.ctx},
           {"majf", 0},
           {"minf", 0}};
@@ -205,7 +210,8 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
       job.runtime_ns = 0;
       for (const RunResult::GroupResult& g : r.groups) job.runtime_ns = std::max(job.runtime_ns, g.window_ns);
     }
-    if (group_reporting) job.clones_runtime_ns = r.worker_span_sum_ns;
+    job.clones_runtime_ns = r.worker_span_sum_ns;
+    job.runtime_is_clones = group_reporting;
     job.read = r.read;
     job.write = r.write;
     job.sync = r.sync;
@@ -225,7 +231,8 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     const RunResult::GroupResult& first = r.groups[g];
     FioJob job = base(first.name, groupid_of(g));
     job.runtime_ns = first.window_ns;  // its own, from its first IO
-    if (group_reporting) job.clones_runtime_ns = first.span_sum_ns;
+    job.clones_runtime_ns = first.span_sum_ns;
+    job.runtime_is_clones = group_reporting;
     job.read = first.read;
     job.write = first.write;
     job.sync = first.sync;
@@ -281,6 +288,8 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
           FioJob& job = jobs.back();
           job.read.merge(pass.read);
           job.read_runtime_ns += pass.window_ns;
+          // Every clone's pass, as fio adds them.
+          if (job.clones_runtime_ns != 0) job.clones_runtime_ns += pass.worker_span_sum_ns;
           job.user_s += pass.resources.user_s;
           job.system_s += pass.resources.system_s;
           job.ctx += pass.resources.voluntary_switches + pass.resources.involuntary_switches;

@@ -153,10 +153,25 @@ json import_fio_result(const json& doc) {
     const int64_t group = job.value("groupid", int64_t{0});
     // The job's runtime: its longest direction's (fio's group_reporting
     // adds its clones' job_runtime, the directions keep the longest clone's),
-    // job_runtime for a job that moved no data.
+    // or, for a job that verifies, its writes' and its verify reads' one
+    // after the other; job_runtime for a job that moved no data.
+    const auto option = [&](const char* key) {
+      for (const json* o : {&job, &doc}) {
+        const char* where = o == &job ? "job options" : "global options";
+        if (o->contains(where) && (*o)[where].is_object() && (*o)[where].contains(key) &&
+            (*o)[where][key].is_string()) {
+          return (*o)[where][key].get<std::string>();
+        }
+      }
+      return std::string();
+    };
+    const std::string verify = option("verify");
+    const bool verifies = !verify.empty() && verify != "0" && verify != "none" && option("do_verify") != "0";
     uint64_t runtime_ms = 0;
     for (const char* d : {"read", "write", "trim"}) {
-      if (job.contains(d) && job[d].is_object()) runtime_ms = std::max(runtime_ms, whole(job[d], "runtime"));
+      if (!job.contains(d) || !job[d].is_object()) continue;
+      const uint64_t ms = whole(job[d], "runtime");
+      runtime_ms = verifies ? runtime_ms + ms : std::max(runtime_ms, ms);
     }
     if (runtime_ms == 0) runtime_ms = whole(job, "job_runtime");
     group_runtime_ms[group] = std::max(group_runtime_ms[group], runtime_ms);

@@ -18,6 +18,8 @@
 //                        (groupid), the groups one after the other; a
 //                        job's runtime is its longest direction's (with
 //                        group_reporting fio's job_runtime adds the clones'),
+//                        the directions' added for a job that verifies
+//                        (its verify reads come after its writes),
 //                        job_runtime when it moved no data
 //   engine, config       fio's ioengine and every job option
 //   tool                 fio's version ("fio-3.33")

@@ -29,8 +29,9 @@
  *
  * Kernel AIO has no discard: a trim is done inside submit(), in the batch's
  * order (the IOs before it go to the kernel first), as fio's libaio engine
- * does it, by punching a hole in a regular file (fallocate PUNCH_HOLE |
- * KEEP_SIZE) or discarding the range of a block device (ioctl BLKDISCARD).
+ * does its trims, by punching a hole in a regular file (fallocate
+ * PUNCH_HOLE | KEEP_SIZE, as the sync engine; fio trims only block devices)
+ * or discarding the range of a block device (ioctl BLKDISCARD).
  * It completes from the next reap() with 0 or -errno, so its latency (from
  * the host's submit to that reap) holds the whole call.
  *

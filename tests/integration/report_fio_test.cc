@@ -116,6 +116,28 @@ TEST(ReportWithFio, AGroupReportingJobsWindowIsItsLongestClones) {
               job["read"]["iops"].get<double>() * 0.02);
 }
 
+// A job that verifies reads its blocks back after writing them: fio gives
+// the writes and the verify reads a runtime each, and the job's time is
+// both (its job_runtime), so the imported window is the sum.
+TEST(ReportWithFio, AVerifyingJobsWindowHoldsItsWritesAndItsReads) {
+  ScratchDir dir;
+  std::ofstream(dir.file("v.fio")) << "[v]\nfilename=${DIR}/f\nsize=2m\nrw=write\nioengine=psync\nrate_iops=400\n"
+                                      "verify=crc32c\n";
+  const RunOutcome f = run_command({"/usr/bin/fio", "--output-format=json", "--verify_state_save=0",
+                                    "--output=" + dir.file("fio.json"), dir.file("v.fio")},
+                                   {"DIR=" + dir.path()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const nlohmann::json fio = read_json(dir.file("fio.json"));
+  const nlohmann::json& job = fio["jobs"][0];
+  ASSERT_EQ(job["read"]["total_ios"].get<uint64_t>(), 512u);  // every block read back
+  ASSERT_GT(job["write"]["runtime"].get<uint64_t>(), 1000u);  // 512 writes at 400 a second
+  const nlohmann::json imported = import_fio_result(fio);
+  EXPECT_EQ(imported["window_ns"].get<uint64_t>(),
+            (job["read"]["runtime"].get<uint64_t>() + job["write"]["runtime"].get<uint64_t>()) * 1'000'000);
+  EXPECT_NEAR(static_cast<double>(imported["window_ns"].get<uint64_t>()) / 1e6, job["job_runtime"].get<double>(),
+              20);
+}
+
 TEST(ReportWithFio, FiosOutputWithoutJobsIsRefused) {
   ScratchDir dir;
   std::ofstream(dir.file("empty.json")) << R"({"fio version": "fio-3.33", "jobs": []})";

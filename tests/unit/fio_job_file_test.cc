@@ -316,8 +316,7 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
 
 // fio's steady-state sampling period (ss_interval, steadystate_check_interval)
 // is IOPulse's stats interval, one sample per interval; log_avg_msec sets the
-// same interval, so the two must agree.  Without ss it does nothing, as in
-// fio.
+// same interval, so the two must agree.
 TEST(FioJobFileTest, SteadyStateSamplingPeriodIsTheStatsInterval) {
   const JobSpec spec = specs(translate("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=60\nss=iops:5%\n"
                                        "ss_dur=30\nsteadystate_check_interval=10\n"))[0].spec;
@@ -326,8 +325,19 @@ TEST(FioJobFileTest, SteadyStateSamplingPeriodIsTheStatsInterval) {
                             "write_lat_log=x\nlog_avg_msec=2000\n"))[0]
                 .spec.stats_interval_ns,
             2'000'000'000u);
-  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nss_interval=10\n"))[0].spec.stats_interval_ns,
-            1'000'000'000u);
+  // One interval for every job, as fio demands: a job without ss takes it
+  // too (a stats interval of its own would conflict with the run's).
+  EXPECT_EQ(specs(translate("[global]\nss_interval=10\n[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=30\n"
+                            "[b]\nfilename=/d/f\nsize=1m\n"))[0]
+                .spec.stats_interval_ns,
+            10'000'000'000u);
+  // fio's limits: at least 1 s, and ss_dur a multiple of it above it.
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=30\nss_interval=500ms\n"),
+              HasSubstr("job.fio:6: ss_interval: '500ms' is not accepted; accepted: at least 1s (as fio)"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=20\nss_interval=3\n"),
+              HasSubstr("job.fio:5: ss_dur: '20s' is not accepted; accepted: a multiple of ss_interval (3s) above "
+                        "it (as fio)"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=3\nss_interval=3\n"), HasSubstr("ss_dur"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nss=iops:5%\nss_dur=30\nss_interval=10\n"
                       "write_lat_log=x\nlog_avg_msec=5000\n"),
               HasSubstr("job.fio:6: ss_interval: not supported by IOPulse: a steady-state sampling period (10s) "
@@ -336,23 +346,24 @@ TEST(FioJobFileTest, SteadyStateSamplingPeriodIsTheStatsInterval) {
               HasSubstr("job.fio:6: ss_interval: '0' is not accepted; accepted: a time above 0"));
 }
 
-// IO buffers: fio's malloc and alignments up to 4096 are what IOPulse's
-// buffers are; anything else is refused with the reason, aliases too.  The
+// IO buffers: fio's malloc and page multiples of mem_align (fio's buffers
+// start that far past a page boundary) are what IOPulse's buffers are;
+// anything else is refused with the reason, aliases too.  The
 // tiobench profile's `threads` changes nothing in fio without the profile.
 TEST(FioJobFileTest, BufferKindsAndAlignmentsIOPulseMeetsAreAccepted) {
   const JobFile plain = translate("[a]\nfilename=/d/f\nsize=1m\n");
-  for (const char* line : {"mem=malloc", "iomem=MALLOC", "mem_align=0", "iomem_align=4k", "mem_align=512",
+  for (const char* line : {"mem=malloc", "iomem=MALLOC", "mem_align=0", "iomem_align=4k", "mem_align=8k",
                            "threads=1"}) {
     const JobFile f = translate(std::string("[a]\nfilename=/d/f\nsize=1m\n") + line + "\n");
     EXPECT_EQ(format_toml_job_file(f), format_toml_job_file(plain)) << line;
   }
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\niomem=shmhuge\n"),
-              HasSubstr("job.fio:4: iomem: not supported by IOPulse: mem=shmhuge: IOPulse's IO buffers come from "
+              HasSubstr("job.fio:4: iomem: not supported by IOPulse: iomem=shmhuge: IOPulse's IO buffers come from "
                         "the heap"));
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nmem_align=2m\n"),
-              HasSubstr("job.fio:4: mem_align: not supported by IOPulse: mem_align=2m: IOPulse aligns each IO "
-                        "buffer to 4096 bytes"));
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nmem_align=100\n"), HasSubstr("mem_align=100"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nmem_align=512\n"),
+              HasSubstr("job.fio:4: mem_align: not supported by IOPulse: mem_align=512: fio places its buffers that "
+                        "many bytes past a page boundary, IOPulse's are page-aligned"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\niomem_align=6k\n"), HasSubstr("iomem_align=6k"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nba=4k\n"),
               HasSubstr("job.fio:4: ba: not supported by IOPulse: IOPulse aligns every offset to the job's "
                         "smallest block size"));
