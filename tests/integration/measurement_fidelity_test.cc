@@ -445,10 +445,11 @@ TEST(RateLimit, PoissonArrivalsHaveExponentialGaps) {
     }
     EXPECT_NEAR(mean, 0.004, 0.0008);
     if (process == "linear") {
-      // Even gaps: few below a quarter of the mean (exponential ones: 22 %).
-      // Not the spread, which strace's own delays on a loaded machine widen
-      // (a late read, then one on time).
-      EXPECT_LT(static_cast<double>(much_shorter) / n, 0.1) << "cv " << cv;
+      // Even gaps: few below a quarter of the mean (exponential ones: 22 %,
+      // standard error 2 %).  Not the spread, which strace's own delays on a
+      // loaded machine widen (a late read, then one on time): a run beside
+      // two other loads saw 14 % short gaps.
+      EXPECT_LT(static_cast<double>(much_shorter) / n, 0.16) << "cv " << cv;
     } else {
       // About 500 exponential gaps: the ratio's standard error is 0.06, the
       // share's 0.02.
