@@ -132,7 +132,9 @@ TEST(FioLogs, FiosOwnToolsReadThem) {
     std::stringstream text;
     text << global.rdbuf();
     EXPECT_THAT(text.str(), HasSubstr("disks_count=2")) << mode;
-    if (mode[1] == 'b') EXPECT_THAT(text.str(), HasSubstr("values_count=" + std::to_string(lines)));
+    if (mode[1] == 'b') {
+      EXPECT_THAT(text.str(), HasSubstr("values_count=" + std::to_string(lines)));
+    }
   }
 }
 
