@@ -218,6 +218,7 @@ void ClusterRun::merge(RunResult& result) {
   mine.interrupted = result.interrupted;
   mine.error_messages = result.error_messages;
   mine.groups = result.groups;
+  mine.worker_results = result.worker_results;
   mine.start_realtime_ns = start_realtime_ns_;
   const Sample at_first = progress_at(first);
   mine.ops_at_first = at_first.ops;
@@ -263,6 +264,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   std::vector<std::string> errors;
   std::vector<RunResult::GroupResult> groups = result.groups;
   uint64_t span_sum = 0;  // every rank's workers' spans
+  std::map<uint32_t, std::vector<RunResult::WorkerResult>> worker_results;  // rank -> its workers'
   c.first_done.window_ns = UINT64_MAX;
   for (const std::string& bytes : reports) {
     RankReport r = decode_rank_report(bytes);
@@ -301,6 +303,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
     }
     c.first_done.ops += r.ops_at_first;
     c.first_done.bytes += r.bytes_at_first;
+    worker_results[b.rank] = std::move(r.worker_results);
     c.per_rank.push_back(std::move(r.result));
   }
   std::sort(c.per_rank.begin(), c.per_rank.end(),
@@ -326,6 +329,10 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   result.stop_reason = stop_reason;
   result.error_messages = errors;
   result.groups = groups;
+  result.worker_results.clear();
+  for (auto& [rank, workers] : worker_results) {
+    result.worker_results.insert(result.worker_results.end(), workers.begin(), workers.end());
+  }
   result.cluster = std::move(c);
 }
 

@@ -132,6 +132,11 @@ std::string encode_rank_report(const RankReport& r) {
     groups.push_back({g.name, op_stats_to_wire(g.read), op_stats_to_wire(g.write), op_stats_to_wire(g.sync),
                       op_stats_to_wire(g.trim), g.window_ns, g.span_sum_ns});
   }
+  json workers = json::array();
+  for (const RunResult::WorkerResult& w : r.worker_results) {
+    workers.push_back({w.group, op_stats_to_wire(w.read), op_stats_to_wire(w.write), op_stats_to_wire(w.sync),
+                       op_stats_to_wire(w.trim), w.span_ns, resources_to_wire(w.usage)});
+  }
   const RankResult& b = r.result;
   return to_bytes({
       {"rank", b.rank},
@@ -151,6 +156,7 @@ std::string encode_rank_report(const RankReport& r) {
       {"cores_used", r.cores_used},
       {"online_cpus", r.online_cpus},
       {"worker_span_sum_ns", r.worker_span_sum_ns},
+      {"worker_results", std::move(workers)},
   });
 }
 
@@ -185,6 +191,11 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.cores_used = w.at("cores_used").get<uint32_t>();
     r.online_cpus = w.at("online_cpus").get<uint32_t>();
     r.worker_span_sum_ns = w.at("worker_span_sum_ns").get<uint64_t>();
+    for (const json& x : w.at("worker_results")) {
+      r.worker_results.push_back({x.at(0).get<uint32_t>(), op_stats_from_wire(x.at(1)), op_stats_from_wire(x.at(2)),
+                                  op_stats_from_wire(x.at(3)), op_stats_from_wire(x.at(4)), x.at(5).get<uint64_t>(),
+                                  resources_from_wire(x.at(6))});
+    }
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed result from a rank: ") + e.what());
   }

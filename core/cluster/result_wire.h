@@ -48,6 +48,7 @@ struct RankReport {
   uint32_t cores_used = 0;
   uint32_t online_cpus = 0;             // of its host
   uint64_t worker_span_sum_ns = 0;      // RunResult::worker_span_sum_ns
+  std::vector<RunResult::WorkerResult> worker_results;  // RunResult::worker_results
 };
 
 std::string encode_rank_report(const RankReport& report);

@@ -37,6 +37,10 @@ struct RunSettings {
   std::string timeseries_output;           // JSON Lines file, empty = none
   std::string csv_output;                  // CSV file, empty = none
   bool timeseries_per_worker = false;      // also one series per worker
+  // RunResult::worker_results is kept.  No option sets it: the run of a fio
+  // job file without group_reporting does, for fio-format output, which
+  // lists each clone apart.
+  bool worker_results = false;
   // fio-format logs (report/fio_log_files.h): the prefix of each, empty = none.
   std::string fio_bw_log, fio_iops_log, fio_lat_log;
   bool fio_log_per_io = false;             // --log-per-io: a line per IO, else per stats interval

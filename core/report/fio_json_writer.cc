@@ -197,6 +197,33 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     job.runtime_ns = r.worker_span_ns != 0 ? r.worker_span_ns : r.window_ns;
     return job;
   };
+  // Without group_reporting, each clone of each job apart when the run kept
+  // its workers' counters: fio's entry per clone, its runtime and CPU use
+  // its own.
+  if (!group_reporting && !r.worker_results.empty()) {
+    for (size_t g = 0; g < std::max<size_t>(r.groups.size(), 1); ++g) {
+      const std::string& name =
+          r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups[g].name;
+      for (const RunResult::WorkerResult& w : r.worker_results) {
+        if (w.group != g) continue;
+        FioJob job = base(name, groupid_of(g));
+        job.runtime_ns = w.span_ns;
+        job.clones_runtime_ns = w.span_ns;
+        job.read = w.read;
+        job.write = w.write;
+        job.sync = w.sync;
+        job.trim = w.trim;
+        job.user_s = w.usage.user_s;
+        job.system_s = w.usage.system_s;
+        job.ctx = w.usage.voluntary_switches + w.usage.involuntary_switches;
+        // IOPulse judges steady state over the whole job: its verdict is a
+        // clone's only when the job is one clone.
+        if (r.groups.empty() && r.worker_results.size() == 1) job.steady_state = r.steady_state;
+        out.push_back(std::move(job));
+      }
+    }
+    return;
+  }
   // The whole phase as one entry: it has no groups, or it is one reporting
   // group and group_reporting merges it.
   const bool one_group = r.groups.empty() || groupid_of(0) == groupid_of(r.groups.size() - 1);
@@ -282,9 +309,22 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
     for (size_t i = 0; i < result.phases.size(); ++i) {
       if (i < groups.left_out.size() && groups.left_out[i]) continue;
       if (i < groups.read_back.size() && groups.read_back[i]) {
-        // The reads of the job before (its one entry).
+        // The reads of the job before: each clone's into the clone's entry
+        // when the clones are listed apart, else into its one entry.
         const RunResult& pass = result.phases[i];
-        if (!jobs.empty()) {
+        const size_t clones = pass.worker_results.size();
+        if (!groups.group_reporting && clones != 0 && jobs.size() >= clones) {
+          for (size_t c = 0; c < clones; ++c) {
+            const RunResult::WorkerResult& w = pass.worker_results[c];
+            FioJob& job = jobs[jobs.size() - clones + c];
+            job.read.merge(w.read);
+            job.read_runtime_ns += w.span_ns;
+            job.clones_runtime_ns += w.span_ns;
+            job.user_s += w.usage.user_s;
+            job.system_s += w.usage.system_s;
+            job.ctx += w.usage.voluntary_switches + w.usage.involuntary_switches;
+          }
+        } else if (!jobs.empty()) {
           FioJob& job = jobs.back();
           job.read.merge(pass.read);
           job.read_runtime_ns += pass.window_ns;

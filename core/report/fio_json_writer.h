@@ -5,8 +5,11 @@
 // results (fio_jsonplus_clat2csv, fio-plot, pbench, dashboards).
 //
 // Jobs: each concurrent group of a phase (a job section of a fio job file) is
-// one entry of "jobs", its numjobs clones merged; a phase without groups is
-// one entry named after the phase ("iopulse" for a run without phases).
+// one entry of "jobs", its numjobs clones merged, or one entry per clone
+// (each with its own counters, runtime and thread CPU time) when the result
+// holds its workers' (RunResult::worker_results: a fio job file without
+// group_reporting); a phase without groups is one entry named after the
+// phase ("iopulse" for a run without phases).
 // "groupid" is fio's reporting group: by default the phase's index, as fio's
 // stonewalls number its groups; a job file's new_group starts another group
 // inside a phase (FioReportGroups).  With group_reporting the jobs of one

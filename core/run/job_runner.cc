@@ -583,12 +583,19 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       result.worker_ops.push_back(done.ops);
     }
     group_totals[group_of[wi]].merge(w->stats());
+    uint64_t span = 0;
     if (w->io_start_ns() != 0 && w->finish_ns() != 0) {
-      const uint64_t span = w->finish_ns() - std::min(w->finish_ns(), std::max(w->io_start_ns(), start_ns));
+      span = w->finish_ns() - std::min(w->finish_ns(), std::max(w->io_start_ns(), start_ns));
       group_span[group_of[wi]] = std::max(group_span[group_of[wi]], span);
       result.worker_span_ns = std::max(result.worker_span_ns, span);
       group_span_sum[group_of[wi]] += span;
       result.worker_span_sum_ns += span;
+    }
+    if (run_.worker_results) {
+      const OpStatsSet& s = w->stats();
+      result.worker_results.push_back({static_cast<uint32_t>(groups_.size() > 1 ? group_of[wi] : 0),
+                                       s[OpKind::kRead], s[OpKind::kWrite], s[OpKind::kSync], s[OpKind::kTrim],
+                                       span, w->usage()});
     }
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());

@@ -77,6 +77,7 @@ void MetadataWorker::run() {
     return;
   }
   const uint64_t start_ns = setup_.barrier->arrive_and_wait();
+  const ResourceUsage usage_at_start = ResourceUsage::thread_now();
   if (start_ns != 0) {
     try {
       loop(start_ns);
@@ -87,6 +88,7 @@ void MetadataWorker::run() {
     }
   }
   cpu_ = sched_getcpu();
+  usage_ = ResourceUsage::between(usage_at_start, ResourceUsage::thread_now());
   // The engine and the directory are closed first, so the record still gets
   // a descriptor when the phase ended on EMFILE.
   teardown();

@@ -73,6 +73,7 @@ class MetadataWorker final : public WorkerThread {
   uint64_t verify_failures() const override { return 0; }
   uint64_t lock_conflicts() const override { return 0; }
   int cpu() const override { return cpu_; }
+  const ResourceUsage& usage() const override { return usage_; }
   int numa_node() const override { return -1; }
   const AccessHeatmap* heatmap() const override { return nullptr; }
   uint64_t finish_ns() const override { return finish_ns_; }
@@ -182,6 +183,7 @@ class MetadataWorker final : public WorkerThread {
   std::atomic<bool> last_handed_over_{false};
   uint64_t last_index_ = 0;
   int cpu_ = -1;
+  ResourceUsage usage_;
 
   alignas(64) std::atomic<uint64_t> progress_ops_{0};
   std::atomic<uint64_t> progress_bytes_{0};

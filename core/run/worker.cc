@@ -105,6 +105,7 @@ void Worker::run() {
     return;
   }
   const uint64_t start_ns = setup_.barrier->arrive_and_wait();
+  const ResourceUsage usage_at_start = ResourceUsage::thread_now();
   // The loop's first submit() follows at once, or after --start-delay
   // (which the start-up time leaves out, as it leaves out preparation).
   if (start_ns != 0) first_io_ns_ = monotonic_now_ns();
@@ -131,6 +132,7 @@ void Worker::run() {
   }
   if (mailbox_) mailbox_->collect();  // after a failure, what was closed before it
   cpu_ = sched_getcpu();
+  usage_ = ResourceUsage::between(usage_at_start, ResourceUsage::thread_now());
   teardown();
   setup_.time_series->finish(setup_.index);
   finished_.store(true, std::memory_order_release);

@@ -152,6 +152,7 @@ class Worker final : public WorkerThread {
   uint64_t verify_failures() const override { return verify_ ? verify_->failures() : 0; }
   uint64_t lock_conflicts() const override { return locks_ ? locks_->conflicts() : 0; }
   int cpu() const override { return cpu_; }  // the CPU the worker last ran on
+  const ResourceUsage& usage() const override { return usage_; }
   int numa_node() const override { return numa_node_; }  // the node holding its buffers (--numa-zones), else -1
   const AccessHeatmap* heatmap() const override { return heatmap_ ? &heatmap_->heatmap() : nullptr; }
   uint64_t finish_ns() const override { return finish_ns_; }
@@ -278,6 +279,7 @@ class Worker final : public WorkerThread {
 
   // Placement.
   int cpu_ = -1;
+  ResourceUsage usage_;
   int numa_node_ = -1;
 
   // Statistics: the open interval lives in the mailbox; the closed ones

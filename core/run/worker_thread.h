@@ -19,6 +19,7 @@
 #include "stats/latency_histogram.h"
 #include "stats/measured_counters.h"
 #include "stats/op_stats_set.h"
+#include "stats/resource_usage.h"
 
 namespace iopulse {
 
@@ -60,6 +61,9 @@ class WorkerThread {
   virtual uint64_t verify_failures() const = 0;
   virtual uint64_t lock_conflicts() const = 0;
   virtual int cpu() const = 0;
+  // The thread's own CPU time and context switches from its release at the
+  // start barrier to its end (getrusage(RUSAGE_THREAD)).
+  virtual const ResourceUsage& usage() const = 0;
   virtual int numa_node() const = 0;
   virtual const AccessHeatmap* heatmap() const = 0;
   virtual uint64_t finish_ns() const = 0;

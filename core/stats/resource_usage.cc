@@ -8,9 +8,11 @@
 
 namespace iopulse {
 
-ResourceUsage ResourceUsage::now() {
+namespace {
+
+ResourceUsage usage_of(int who) {
   rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
+  getrusage(who, &ru);
   ResourceUsage r;
   r.user_s = static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
   r.system_s = static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
@@ -19,6 +21,12 @@ ResourceUsage ResourceUsage::now() {
   r.max_rss_bytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;  // Linux reports KiB
   return r;
 }
+
+}  // namespace
+
+ResourceUsage ResourceUsage::now() { return usage_of(RUSAGE_SELF); }
+
+ResourceUsage ResourceUsage::thread_now() { return usage_of(RUSAGE_THREAD); }
 
 ResourceUsage ResourceUsage::between(const ResourceUsage& before, const ResourceUsage& after) {
   ResourceUsage d;

@@ -19,6 +19,9 @@ struct ResourceUsage {
 
   // The process totals now.
   static ResourceUsage now();
+  // The calling thread's totals now (getrusage(RUSAGE_THREAD)); max_rss is
+  // still the process's.
+  static ResourceUsage thread_now();
   // Adds `other` (another phase or process): times and switches summed,
   // the peak RSS the larger of the two.
   void add(const ResourceUsage& other);

@@ -131,6 +131,19 @@ struct RunResult : MeasuredCounters {
   };
   std::vector<GroupResult> groups;
 
+  // Each worker's own counters, in job-wide worker order (a multi-rank
+  // run's: rank 0's workers, then each other rank's), kept only when
+  // RunSettings::worker_results asks (a histogram per direction is 20 KB):
+  // a fio job file without group_reporting lists every clone apart.  A run
+  // of phases keeps them per phase only.
+  struct WorkerResult {
+    uint32_t group = 0;  // its index in `groups` (0 when there are none)
+    OpStats read, write, sync, trim;
+    uint64_t span_ns = 0;  // from its first IO to its end (as worker_span_ns); 0: it did no IO
+    ResourceUsage usage;   // the thread's own CPU time and switches
+  };
+  std::vector<WorkerResult> worker_results;
+
   // A multi-host (MPI) run: every rank's own numbers, the start skew and
   // the first-done/last-done views.  The members above then hold the whole
   // job, merged over ranks (histograms by adding buckets).

@@ -499,7 +499,9 @@ struct ThreadReads {
 std::vector<ThreadReads> thread_reads(const std::string& trace) {
   std::map<std::string, ThreadReads> by_tid;
   std::istringstream lines(read_file(trace));
-  const std::regex call(R"(^(\d+) +(\d+\.\d+) pread64\(\d+, .*, 4096, \d+\) = 4096)");
+  // A read another thread's call interrupted in the trace ends on its
+  // "resumed" line, which is timed at its return.
+  const std::regex call(R"(^(\d+) +(\d+\.\d+) (pread64\(\d+, |<\.\.\. pread64 resumed>).*, 4096, \d+\) = 4096)");
   for (std::string line; std::getline(lines, line);) {
     std::smatch m;
     if (!std::regex_search(line, m, call)) continue;
@@ -649,6 +651,79 @@ TEST(FioJobFileRunTest, GroupReportingAddsTheClonesRuntimesAsFioDoes) {
   EXPECT_NEAR(merged["job_runtime"].get<double>(), 2000, 100);
   EXPECT_NEAR(merged["read"]["runtime"].get<double>(), 500, 50);
   EXPECT_NEAR(merged["read"]["iops"].get<double>(), 400, 40);
+}
+
+// Without group_reporting each clone is its own entry, as fio lists them:
+// the entries' read counts are the reads strace saw each thread make (the
+// clones of an unpaced job each get their own count), and against fio on a
+// paced file the jobs, groups, runtimes and counts are fio's; each clone's
+// context switches are its own thread's (about one sleep per paced read, a
+// quarter of the process's).
+TEST(FioJobFileRunTest, WithoutGroupReportingEachCloneIsItsOwnEntryAsFios) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string unpaced = write_file(dir.file("unpaced.fio"),
+                                         "[global]\nfilename=${DIR}/data\nsize=4m\nioengine=psync\nrw=randread\n"
+                                         "[a]\ntime_based\nruntime=300ms\nnumjobs=3\n[b]\nnumber_ios=40\n");
+  const std::string trace = dir.file("trace");
+  const RunOutcome traced = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-ttt",
+                                         "-e", "trace=pread64", "-o", trace, IOPULSE_BINARY, unpaced,
+                                         "--output-format", "fio-json", "--quiet"},
+                                        {"DIR=" + dir.path()});
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  std::vector<int> seen;
+  for (const ThreadReads& t : thread_reads(trace)) seen.push_back(t.count);
+  const nlohmann::json doc = nlohmann::json::parse(traced.out);
+  ASSERT_EQ(doc["jobs"].size(), 4u);
+  std::vector<int> listed;
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(doc["jobs"][i]["jobname"], i < 3 ? "a" : "b");
+    listed.push_back(doc["jobs"][i]["read"]["total_ios"].get<int>());
+  }
+  EXPECT_EQ(listed[3], 40);
+  std::sort(seen.begin(), seen.end());
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, seen);
+
+  const std::string paced = write_file(dir.file("paced.fio"),
+                                       "[global]\nfilename=${DIR}/data\nsize=4m\nioengine=psync\nrw=randread\n"
+                                       "time_based\nrate_iops=100\n[a]\nruntime=500ms\nnumjobs=3\n[b]\n"
+                                       "runtime=1s\n");
+  const RunOutcome ours = run_iopulse({paced, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  const RunOutcome theirs = run_command({kFio, "--output-format=json", paced}, {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  expect_jobs_as_fios(ours.out, theirs.out, 4, 100, 15);
+  for (const nlohmann::json& j : nlohmann::json::parse(ours.out)["jobs"]) {
+    const double ios = j["read"]["total_ios"].get<double>();
+    EXPECT_GE(j["ctx"].get<double>(), ios / 2) << j["jobname"];
+    EXPECT_LT(j["ctx"].get<double>(), 2 * ios + 20) << j["jobname"];
+  }
+}
+
+// A verifying job of clones without group_reporting: each clone's entry
+// holds its own writes and its own read-back pass, as fio lists them.
+TEST(FioJobFileRunTest, EachClonesEntryHoldsItsOwnReadBackAsFios) {
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("clones.fio"),
+                                     "[wv]\ndirectory=${DIR}/d\nsize=1m\nbs=4k\nioengine=psync\nrw=randwrite\n"
+                                     "verify=crc32c\nnumjobs=2\n");
+  ASSERT_EQ(mkdir(dir.file("d").c_str(), 0755), 0);
+  const RunOutcome ours = run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  const RunOutcome theirs =
+      run_command({kFio, "--output-format=json", "--verify_state_save=0", job}, {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  const nlohmann::json oj = nlohmann::json::parse(ours.out);
+  const nlohmann::json fj = nlohmann::json::parse(theirs.out.substr(theirs.out.find('{')));
+  ASSERT_EQ(oj["jobs"].size(), 2u);
+  ASSERT_EQ(fj["jobs"].size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    for (const char* d : {"read", "write"}) {
+      EXPECT_EQ(oj["jobs"][i][d]["total_ios"], fj["jobs"][i][d]["total_ios"]) << i << " " << d;
+      EXPECT_EQ(oj["jobs"][i][d]["total_ios"], 256) << i << " " << d;
+    }
+  }
 }
 
 // randrepeat=0: each run draws its own seed, so two runs read other offsets

@@ -120,6 +120,14 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   r.ops_at_first = 8;
   r.bytes_at_first = 8 * 4096;
   r.cores_used = 4;
+  RunResult::WorkerResult clone;
+  clone.group = 1;
+  clone.read.ops = 7;
+  clone.read.latency = sample_histogram(5, 7);
+  clone.span_ns = 99;
+  clone.usage.system_s = 0.25;
+  clone.usage.voluntary_switches = 12;
+  r.worker_results = {RunResult::WorkerResult{}, clone};
   const RankReport back = decode_rank_report(encode_rank_report(r));
   EXPECT_EQ(back.result.rank, 3u);
   EXPECT_EQ(back.result.host, "node-7");
@@ -143,6 +151,14 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   EXPECT_EQ(back.ops_at_first, 8u);
   EXPECT_EQ(back.bytes_at_first, 8u * 4096);
   EXPECT_EQ(back.cores_used, 4u);
+  ASSERT_EQ(back.worker_results.size(), 2u);
+  EXPECT_EQ(back.worker_results[1].group, 1u);
+  EXPECT_EQ(back.worker_results[1].read.ops, 7u);
+  expect_same(back.worker_results[1].read.latency, clone.read.latency);
+  EXPECT_EQ(back.worker_results[1].span_ns, 99u);
+  EXPECT_EQ(back.worker_results[1].usage.system_s, 0.25);
+  EXPECT_EQ(back.worker_results[1].usage.voluntary_switches, 12u);
+  EXPECT_EQ(back.worker_results[0].read.ops, 0u);
 }
 
 TEST(TargetTemplate, RankAndHostAreReplacedEverywhere) {
