@@ -410,8 +410,8 @@ class Translator {
     const bool norandommap = s.norandommap && s.norandommap->value;
     const bool own_files = numjobs == 1 || per_worker;
     // IOPulse's complete pass addresses every block once, so it takes one size.
-    const bool one_size = (!s.read_sizes || s.read_sizes->value.find(',') == std::string::npos) &&
-                          (!s.write_sizes || s.write_sizes->value.find(',') == std::string::npos);
+    const bool one_size = (!s.read_sizes || s.read_sizes->value.find_first_of(",-") == std::string::npos) &&
+                          (!s.write_sizes || s.write_sizes->value.find_first_of(",-") == std::string::npos);
     if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
     const bool complete = amount == pass && own_files && one_size && (!random || !norandommap) && !s.runtime_ns &&
                           !s.number_ios;

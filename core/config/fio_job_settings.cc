@@ -158,23 +158,15 @@ std::string bssplit_mix(const FioIniOption& o, std::string_view text) {
   return mix;
 }
 
-// bsrange: fio draws a length uniformly in [min, max] and rounds it down to a
-// multiple of min, so every multiple below max has the same chance and max
-// itself almost none.  That is an IOPulse mix when the share is whole.
+// bsrange: IOPulse's range MIN-MAX, which draws the sizes as fio does
+// (job/block_size_mix.h).
 std::string bsrange_mix(const FioIniOption& o, std::string_view text) {
   const size_t dash = text.find('-');
   if (dash == std::string_view::npos) bad_value(o, "MIN-MAX, e.g. 4k-16k");
   const uint64_t lo = fio_size(o, text.substr(0, dash)), hi = fio_size(o, text.substr(dash + 1));
   if (lo == 0 || hi < lo) bad_value(o, "MIN-MAX with 0 < MIN <= MAX");
   if (lo == hi) return std::to_string(lo);
-  const uint64_t sizes = (hi - lo) / lo + ((hi - lo) % lo != 0 ? 1 : 0);  // multiples of lo below hi
-  if (sizes > 16 || 100 % sizes != 0) {
-    missing(fmt::format("bsrange {} gives {} sizes of equal share; IOPulse mixes at most 16 sizes with whole "
-                        "percent shares; give bssplit instead", text, sizes));
-  }
-  std::string mix;
-  for (uint64_t i = 0; i < sizes; ++i) mix += fmt::format("{}{}:{}", i == 0 ? "" : ",", lo * (i + 1), 100 / sizes);
-  return mix;
+  return fmt::format("{}-{}", lo, hi);
 }
 
 // A rate option's one value: IOPulse's rate limits are for the whole job,

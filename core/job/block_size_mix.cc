@@ -15,7 +15,7 @@ namespace iopulse {
 namespace {
 
 constexpr std::string_view kSyntax =
-    "a size, or sizes with weights that sum to 100 like 4k:70,64k:30";
+    "a size, sizes with weights that sum to 100 like 4k:70,64k:30, or a range MIN-MAX like 4k-64k";
 
 std::string size_text(uint64_t bytes) {
   static constexpr struct {
@@ -47,6 +47,25 @@ BlockSizeMix BlockSizeMix::parse(std::string_view option, std::string_view text)
   }
   BlockSizeMix mix;
   mix.count_ = 0;
+  if (const size_t dash = text.find('-'); dash != std::string_view::npos) {
+    const std::string_view lo_text = text.substr(0, dash), hi_text = text.substr(dash + 1);
+    if (text.find_first_of(",:") != std::string_view::npos || lo_text.empty() || hi_text.empty()) {
+      throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: {}", option, text, kSyntax));
+    }
+    const uint64_t lo = parse_size(option, lo_text), hi = parse_size(option, hi_text);
+    for (const auto& [part, size] : {std::pair{lo_text, lo}, std::pair{hi_text, hi}}) {
+      if (size == 0 || size > kMaxSize) {
+        throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: 1 byte to 1G", option, part));
+      }
+    }
+    if (lo >= hi) {
+      throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a range MIN-MAX with MIN below MAX",
+                                   option, text));
+    }
+    mix.min_size_ = static_cast<uint32_t>(lo);
+    mix.max_size_ = static_cast<uint32_t>(hi);
+    return mix;
+  }
   uint32_t total = 0;
   bool any_without_weight = false;
   std::string_view missing_weight;
@@ -117,24 +136,37 @@ BlockSizeMix BlockSizeMix::parse(std::string_view option, std::string_view text)
   return mix;
 }
 
-void BlockSizeMix::require_multiple_of(uint32_t align, std::string_view option) const {
+uint32_t BlockSizeMix::size_not_multiple_of(uint32_t align) const {
   if (align == 0) throw std::invalid_argument("BlockSizeMix: alignment 0");
+  // A range draws multiples of its MIN and its MAX.
+  if (range()) return min_size_ % align != 0 ? min_size_ : max_size_ % align != 0 ? max_size_ : 0;
   for (const Entry& e : entries()) {
-    if (e.size % align != 0) {
-      throw UsageError(fmt::format(
-          "{}: {} ({} bytes) is not a multiple of {}; accepted: multiples of {}", option,
-          size_text(e.size), e.size, align, align));
-    }
+    if (e.size % align != 0) return e.size;
+  }
+  return 0;
+}
+
+void BlockSizeMix::require_multiple_of(uint32_t align, std::string_view option) const {
+  if (const uint32_t size = size_not_multiple_of(align); size != 0) {
+    throw UsageError(fmt::format("{}: {} ({} bytes) is not a multiple of {}; accepted: multiples of {}", option,
+                                 size_text(size), size, align, align));
   }
 }
 
 double BlockSizeMix::mean_size() const {
+  if (range()) {
+    // M multiples of MIN at MIN / MAX each, and MAX at (MAX mod MIN) / MAX.
+    const double lo = min_size_, hi = max_size_;
+    const double m = static_cast<double>(max_size_ / min_size_);
+    return lo * lo / hi * m * (m + 1) / 2 + (hi - m * lo);
+  }
   double sum = 0;
   for (const Entry& e : entries()) sum += static_cast<double>(e.size) * e.weight;
   return sum / 100.0;
 }
 
 std::string BlockSizeMix::to_string() const {
+  if (range()) return size_text(min_size_) + "-" + size_text(max_size_);
   if (count_ == 1) return size_text(entries_[0].size);
   std::string s;
   for (const Entry& e : entries()) {

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
-// BlockSizeMix: the size of each IO, one size or several with weights
-// (--block-size 4k, --block-size 4k:70,64k:30, and the same for
-// --read-block-size and --write-block-size).
+// BlockSizeMix: the size of each IO, one size, several with weights, or a
+// range (--block-size 4k, --block-size 4k:70,64k:30, --block-size 4k-64k,
+// and the same for --read-block-size and --write-block-size).
 //
 // Text: entries separated by ','; an entry is SIZE or SIZE:WEIGHT, where SIZE
 // is parsed by parse_size (binary suffixes: 4k = 4096) and must be 1 byte to
 // 1G, and WEIGHT is a whole number of percent from 1 to 100.  A single size
 // may omit its weight (or give 100); with several sizes every entry has a
 // weight, the weights add up to 100 and no size appears twice.  At most 16
-// entries.
+// entries.  Or the whole text is MIN-MAX (MIN < MAX): a range, drawn as
+// fio's bsrange draws it: a length uniform in [MIN, MIN + MAX) rounded down
+// to a multiple of MIN and capped at MAX, so each multiple of MIN up to MAX
+// has the share MIN / MAX, and a MAX that is not a multiple of MIN the
+// share (MAX mod MIN) / MAX.
 //
 // A value type of the job spec: what the mix is, not how sizes are drawn
 // (workload/block_size_sampler.h draws them).  No allocation: the entries
@@ -52,18 +56,35 @@ class BlockSizeMix {
   // the logical block size for O_DIRECT: "--block-size: 6k (6144 bytes) is
   // not a multiple of 4096; accepted: multiples of 4096".
   void require_multiple_of(uint32_t align, std::string_view option) const;
+  // A size the mix draws that is not a multiple of `align` (> 0); 0: none.
+  uint32_t size_not_multiple_of(uint32_t align) const;
+
+  // Calls f(size, probability) for each size the mix draws, smallest first
+  // for a range (whose sizes may be many: f may throw to stop).
+  template <typename F>
+  void for_each_share(F&& f) const {
+    if (!range()) {
+      for (const Entry& e : entries()) f(e.size, e.weight / 100.0);
+      return;
+    }
+    const double hi = max_size_;
+    for (uint64_t s = min_size_; s <= max_size_; s += min_size_) f(static_cast<uint32_t>(s), min_size_ / hi);
+    if (max_size_ % min_size_ != 0) f(max_size_, (max_size_ % min_size_) / hi);
+  }
 
   bool single() const { return count_ == 1; }
+  // MIN-MAX: entries() is empty; min_size() and max_size() are the range's.
+  bool range() const { return count_ == 0; }
   uint32_t min_size() const { return min_size_; }
   uint32_t max_size() const { return max_size_; }
   // The weighted mean size in bytes (sum of size * weight / 100).
   double mean_size() const;
-  // In the order given.
+  // In the order given (none for a range).
   std::span<const Entry> entries() const { return {entries_.data(), count_}; }
   bool operator==(const BlockSizeMix&) const = default;
 
   // The effective configuration in the accepted syntax: "4k", "4k:70,64k:30",
-  // "512:50,1m:50" (sizes that are a whole number of k, m or g are written so).
+  // "512:50,1m:50", "4k-64k" (sizes that are a whole number of k, m or g are written so).
   std::string to_string() const;
 
  private:

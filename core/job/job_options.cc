@@ -183,17 +183,21 @@ const std::vector<JobOption> kOptions = {
      }}},
 
     // Workload.
-    {"block-size", kWorkload, "SIZE[:W,...]", "bytes per IO (binary k/m/g), or a weighted mix such as 4k:70,64k:30",
+    {"block-size", kWorkload, "SIZE[:W,...]|MIN-MAX",
+     "bytes per IO (binary k/m/g), a weighted mix such as 4k:70,64k:30, or a range such as 4k-64k (multiples of "
+     "MIN, drawn as fio's bsrange)",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kBoth, BlockSizeMix::parse(label, text)); },
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "4k", .echo = ECHO {
        j["block_size"] = s.block_size;
      }}},
-    {"read-block-size", kWorkload, "SIZE[:W,...]", "bytes per read, or a weighted mix (overrides --block-size for reads)",
+    {"read-block-size", kWorkload, "SIZE[:W,...]|MIN-MAX",
+     "bytes per read, a weighted mix or a range (overrides --block-size for reads)",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kRead, BlockSizeMix::parse(label, text)); },
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        j["read_block_size"] = s.read_sizes.to_string();
      }}},
-    {"write-block-size", kWorkload, "SIZE[:W,...]", "bytes per write, or a weighted mix (overrides --block-size for writes)",
+    {"write-block-size", kWorkload, "SIZE[:W,...]|MIN-MAX",
+     "bytes per write, a weighted mix or a range (overrides --block-size for writes)",
      APPLY { job.set_sizes(JobSpecBuilder::SizeScope::kWrite, BlockSizeMix::parse(label, text)); },
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        j["write_block_size"] = s.write_sizes.to_string();

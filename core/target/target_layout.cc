@@ -303,12 +303,10 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   if (spec.direct && !diskless) {
     const uint32_t lbs = layout.logical_block_size;
     const auto check = [&](const BlockSizeMix& mix, const char* option) {
-      for (const auto& e : mix.entries()) {
-        if (e.size % lbs != 0) {
-          throw UsageError(fmt::format(
-              "{}: {} is not a multiple of the logical block size {} of the device holding '{}'; "
-              "--direct (O_DIRECT) needs aligned IO sizes and offsets", option, e.size, lbs, spec.target_path));
-        }
+      if (const uint32_t size = mix.size_not_multiple_of(lbs); size != 0) {
+        throw UsageError(fmt::format(
+            "{}: {} is not a multiple of the logical block size {} of the device holding '{}'; "
+            "--direct (O_DIRECT) needs aligned IO sizes and offsets", option, size, lbs, spec.target_path));
       }
     };
     if (spec.read_percent > 0) check(spec.read_sizes, "--block-size");

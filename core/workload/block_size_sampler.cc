@@ -2,9 +2,16 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "workload/block_size_sampler.h"
 
+#include <bit>
+
 namespace iopulse {
 
 BlockSizeSampler::BlockSizeSampler(const BlockSizeMix& mix) : max_size_(mix.max_size()) {
+  if (mix.range()) {
+    range_min_ = mix.min_size();
+    if (std::has_single_bit(range_min_)) range_mask_ = ~uint64_t{range_min_ - 1};
+    return;
+  }
   uint32_t cumulative = 0;
   for (const BlockSizeMix::Entry& e : mix.entries()) {
     cumulative += e.weight;

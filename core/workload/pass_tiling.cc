@@ -21,14 +21,14 @@ PassTiling::PassTiling(const BlockSizeMix& mix, const std::vector<uint64_t>& reg
     : seed_(seed) {
   const uint32_t unit = mix.min_size();
   double total = 0;
-  for (const BlockSizeMix::Entry& e : mix.entries()) {
-    if (e.size % unit != 0) {
+  mix.for_each_share([&](uint32_t size, double share) {
+    if (size % unit != 0) {
       throw UsageError(fmt::format(
           "{}: {} bytes in {} is not a multiple of the smallest size {}, so a complete pass cannot cover the "
           "file exactly once; accepted: sizes that are multiples of the smallest, or a stop condition "
-          "(--duration, --total-ops, --total-bytes)", option, e.size, mix.to_string(), unit));
+          "(--duration, --total-ops, --total-bytes)", option, size, mix.to_string(), unit));
     }
-    const uint32_t units = e.size / unit;
+    const uint32_t units = size / unit;
     frame_units_ = std::lcm(frame_units_, uint64_t{units});
     if (frame_units_ > kMaxFrameUnits) {
       throw UsageError(fmt::format(
@@ -36,9 +36,9 @@ PassTiling::PassTiling(const BlockSizeMix& mix, const std::vector<uint64_t>& reg
           "tiled; accepted: sizes that divide the largest, or a stop condition (--duration, --total-ops, "
           "--total-bytes)", option, mix.to_string(), kMaxFrameUnits));
     }
-    sizes_.push_back({units, static_cast<double>(e.weight) * units});
-    total += static_cast<double>(e.weight) * units;
-  }
+    sizes_.push_back({units, share * units});
+    total += share * units;
+  });
   const double mean_units = mix.mean_size() / unit;
   if (mean_units > static_cast<double>(kMaxSlotsPerIo)) {
     throw UsageError(fmt::format(

@@ -726,6 +726,46 @@ TEST(FioJobFileRunTest, EachClonesEntryHoldsItsOwnReadBackAsFios) {
   }
 }
 
+// bsrange draws fio's shares (4k-10k: 4k and 8k at 40 % each, 10k at
+// 20 %), as the sizes of the reads strace sees show for IOPulse and for fio
+// on the same file (within 5 standard errors of 2,400 reads).
+TEST(FioJobFileRunTest, BsrangeDrawsTheSizesFioDraws) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("range.fio"), "[a]\nfilename=${DIR}/data\nsize=16m\nioengine=psync\n"
+                                                            "rw=randread\nnorandommap\nbsrange=4k-10k\n");
+  const auto shares = [&](const std::vector<std::string>& command) {
+    const std::string trace = dir.file("trace");
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                     "trace=pread64", "-o", trace};
+    argv.insert(argv.end(), command.begin(), command.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::map<uint64_t, double> count;
+    double total = 0;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"((pread64\(\d+, |<\.\.\. pread64 resumed>).*, (\d+), \d+\) = (\d+)$)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call) || m[2] != m[3] || std::stoull(m[2]) < 4096) continue;
+      ++count[std::stoull(m[2])];
+      ++total;
+    }
+    EXPECT_GT(total, 2000);
+    for (auto& [size, n] : count) n /= total;
+    return count;
+  };
+  for (const auto& command : {std::vector<std::string>{IOPULSE_BINARY, job, "--quiet"},
+                              std::vector<std::string>{kFio, job}}) {
+    const std::map<uint64_t, double> seen = shares(command);
+    SCOPED_TRACE(command[0]);
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_NEAR(seen.at(4096), 0.4, 0.05);
+    EXPECT_NEAR(seen.at(8192), 0.4, 0.05);
+    EXPECT_NEAR(seen.at(10240), 0.2, 0.05);
+  }
+}
+
 // randrepeat=0: each run draws its own seed, so two runs read other offsets
 // (as strace sees them); the seed the results show repeats the run's offsets
 // when given back with --seed.

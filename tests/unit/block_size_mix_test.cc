@@ -7,6 +7,8 @@
 #include <functional>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "job/usage_error.h"
 #include "usage_message.h"
@@ -90,14 +92,14 @@ TEST(BlockSizeMixTest, ParseErrorsNameTheOptionAndWhatIsAccepted) {
   EXPECT_EQ(parse_error("4k:50,4096:50"),
             "--block-size: 4k appears twice in '4k:50,4096:50'; accepted: each size once");
   EXPECT_EQ(parse_error("4k:70,,64k:30"),
-            "--block-size: '4k:70,,64k:30' has an empty entry; accepted: a size, or sizes with "
-            "weights that sum to 100 like 4k:70,64k:30");
+            "--block-size: '4k:70,,64k:30' has an empty entry; accepted: a size, sizes with "
+            "weights that sum to 100 like 4k:70,64k:30, or a range MIN-MAX like 4k-64k");
   EXPECT_EQ(parse_error("4k:100,"),
-            "--block-size: '4k:100,' has an empty entry; accepted: a size, or sizes with weights "
-            "that sum to 100 like 4k:70,64k:30");
+            "--block-size: '4k:100,' has an empty entry; accepted: a size, sizes with weights "
+            "that sum to 100 like 4k:70,64k:30, or a range MIN-MAX like 4k-64k");
   EXPECT_EQ(parse_error(""),
-            "--block-size: '' is not accepted; accepted: a size, or sizes with weights that sum "
-            "to 100 like 4k:70,64k:30");
+            "--block-size: '' is not accepted; accepted: a size, sizes with weights that sum "
+            "to 100 like 4k:70,64k:30, or a range MIN-MAX like 4k-64k");
   std::string many;
   for (int i = 1; i <= 17; ++i) many += (i > 1 ? "," : "") + std::to_string(i) + "k:1";
   EXPECT_EQ(parse_error(many), "--block-size: '" + many +
@@ -114,6 +116,39 @@ TEST(BlockSizeMixTest, RequireMultipleOf) {
             }),
             "--write-block-size: 1000 (1000 bytes) is not a multiple of 512; accepted: "
             "multiples of 512");
+}
+
+// A range: its bounds, text, mean (fio's bsrange shares: each multiple of
+// MIN up to MAX at MIN / MAX, a MAX off the multiples at the remainder) and
+// alignment; malformed ranges name the option and what is accepted.
+TEST(BlockSizeMixTest, Range) {
+  const BlockSizeMix m = BlockSizeMix::parse("--block-size", "4k-16k");
+  EXPECT_TRUE(m.range());
+  EXPECT_FALSE(m.single());
+  EXPECT_EQ(m.min_size(), 4096u);
+  EXPECT_EQ(m.max_size(), 16384u);
+  EXPECT_EQ(m.to_string(), "4k-16k");
+  EXPECT_EQ(BlockSizeMix::parse("--block-size", m.to_string()), m);
+  EXPECT_DOUBLE_EQ(m.mean_size(), (4096 + 8192 + 12288 + 16384) / 4.0);
+  // 3k-10k: 3k, 6k, 9k at 0.3 each, 10k at 0.1.
+  const BlockSizeMix odd = BlockSizeMix::parse("--block-size", "3k-10k");
+  EXPECT_DOUBLE_EQ(odd.mean_size(), 0.3 * (3072 + 6144 + 9216) + 0.1 * 10240);
+  std::vector<std::pair<uint32_t, double>> shares;
+  odd.for_each_share([&](uint32_t size, double share) { shares.emplace_back(size, share); });
+  ASSERT_EQ(shares.size(), 4u);
+  EXPECT_EQ(shares[3].first, 10240u);
+  EXPECT_DOUBLE_EQ(shares[0].second + shares[1].second + shares[2].second + shares[3].second, 1.0);
+  EXPECT_EQ(odd.size_not_multiple_of(1024), 0u);
+  EXPECT_EQ(odd.size_not_multiple_of(2048), 3072u);
+  EXPECT_EQ(BlockSizeMix::parse("--block-size", "4k-10k").size_not_multiple_of(4096), 10240u);
+  EXPECT_EQ(parse_error("8k-4k"), "--block-size: '8k-4k' is not accepted; accepted: a range MIN-MAX with MIN below MAX");
+  EXPECT_EQ(parse_error("4k-4k"), "--block-size: '4k-4k' is not accepted; accepted: a range MIN-MAX with MIN below MAX");
+  EXPECT_EQ(parse_error("4k-2g"), "--block-size: '2g' is not accepted; accepted: 1 byte to 1G");
+  for (std::string_view bad : {"4k-", "-4k", "4k-16k:50", "4k-16k,64k:50"}) {
+    EXPECT_EQ(parse_error(bad), "--block-size: '" + std::string(bad) +
+                                    "' is not accepted; accepted: a size, sizes with weights that sum to 100 like "
+                                    "4k:70,64k:30, or a range MIN-MAX like 4k-64k") << bad;
+  }
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <utility>
+#include <vector>
 #include <type_traits>
 
 #include "job/block_size_mix.h"
@@ -76,6 +79,33 @@ TEST(BlockSizeSamplerTest, ExtremeWeights) {
   constexpr uint64_t kN = 1'000'000;
   for (uint64_t i = 0; i < kN; ++i) rare += m.next(rng) == (1u << 20);
   EXPECT_NEAR(static_cast<double>(rare), 0.01 * kN, 5 * std::sqrt(0.01 * 0.99 * kN));
+}
+
+// A range draws fio's bsrange shares (a power-of-two MIN rounds by a mask,
+// another by a division): each size within 5 binomial standard errors and
+// nothing outside the range's sizes.
+TEST(BlockSizeSamplerTest, RangeDrawsFiosShares) {
+  struct Case {
+    const char* text;
+    std::vector<std::pair<uint32_t, double>> shares;
+  };
+  const Case cases[] = {
+      {"4k-16k", {{4096, 0.25}, {8192, 0.25}, {12288, 0.25}, {16384, 0.25}}},
+      {"4k-10k", {{4096, 0.4}, {8192, 0.4}, {10240, 0.2}}},
+      {"3k-10k", {{3072, 0.3}, {6144, 0.3}, {9216, 0.3}, {10240, 0.1}}},
+  };
+  for (const Case& c : cases) {
+    const BlockSizeSampler m(BlockSizeMix::parse("--block-size", c.text));
+    std::map<uint32_t, uint64_t> counts;
+    constexpr uint64_t kN = 400'000;
+    RandomSource rng(7);
+    for (uint64_t i = 0; i < kN; ++i) ++counts[m.next(rng)];
+    EXPECT_EQ(counts.size(), c.shares.size()) << c.text;
+    for (const auto& [size, share] : c.shares) {
+      const double e = share * kN;
+      EXPECT_NEAR(static_cast<double>(counts[size]), e, 5 * std::sqrt(e * (1 - share))) << c.text << " " << size;
+    }
+  }
 }
 
 }  // namespace
