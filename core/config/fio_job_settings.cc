@@ -194,8 +194,46 @@ void set_sizes(FioJobSettings& s, const FioIniOption& o, const std::string& labe
   if (!parts.trim.empty()) s.trim_sizes = {mix(parts.trim), label};
 }
 
+// random_distribution=zoned:A/S:...: IOPulse's --zones text.  As fio, an
+// access or size left out shares what the others leave (integer division),
+// and reads, writes and trims may not differ (a ',' part must repeat the
+// first).
+std::string zones(const FioIniOption& o, std::string_view text) {
+  const size_t comma = text.find(',');
+  const std::string_view first = text.substr(0, comma);
+  if (comma != std::string_view::npos && text.substr(comma + 1) != first && !text.substr(comma + 1).empty()) {
+    missing("zones that differ for reads, writes or trims");
+  }
+  std::vector<std::pair<int, int>> z;  // -1: left out
+  unsigned access = 0, size = 0, access_missing = 0, size_missing = 0;
+  for (std::string_view entry : split(first, ':')) {
+    const size_t slash = entry.find('/');
+    if (slash == std::string_view::npos) bad_value(o, "zoned:ACCESS/SIZE:..., e.g. zoned:50/5:30/15:20/");
+    const auto value = [&](std::string_view t, unsigned& sum, unsigned& missing_count) {
+      if (t.empty()) {
+        ++missing_count;
+        return -1;
+      }
+      const uint64_t v = fio_integer(o, t, 0, 100);
+      sum += static_cast<unsigned>(v);
+      return static_cast<int>(v);
+    };
+    const int a = value(entry.substr(0, slash), access, access_missing);
+    const int s = value(entry.substr(slash + 1), size, size_missing);
+    z.emplace_back(a, s);
+  }
+  if (access > 100 || size > 100) bad_value(o, "zone percentages adding up to at most 100");
+  std::string out;
+  for (const auto& [a, s] : z) {
+    const int access_share = a >= 0 ? a : static_cast<int>((100 - access) / access_missing);
+    const int size_share = s >= 0 ? s : static_cast<int>((100 - size) / size_missing);
+    out += fmt::format("{}{}/{}", out.empty() ? "" : ":", access_share, size_share);
+  }
+  return out;
+}
+
 // random_distribution=random | zipf:T | pareto:H | normal:D (| gauss:D),
-// each with an optional center (fio's second value).
+// each with an optional center (fio's second value), | zoned:A/S:....
 std::vector<std::pair<std::string, std::string>> distribution(const FioIniOption& o) {
   const std::vector<std::string_view> parts = split(o.value, ':');
   const std::string kind = lower(parts[0]);
@@ -212,6 +250,7 @@ std::vector<std::pair<std::string, std::string>> distribution(const FioIniOption
     return v;
   };
   if (kind == "random" && parts.size() == 1) return {{"distribution", "uniform"}};
+  if (kind == "zoned") return {{"distribution", "zoned"}, {"zones", zones(o, o.value.substr(o.value.find(':') + 1))}};
   if (parts.size() < 2 || parts.size() > 3) bad_value(o, "random, zipf:THETA, pareto:H or normal:DEV[:CENTER]");
   if (kind == "zipf" || kind == "pareto") {
     if (parts.size() == 3) missing("a center for zipf and pareto (fio's hashed ranks have no IOPulse equivalent)");
@@ -228,8 +267,8 @@ std::vector<std::pair<std::string, std::string>> distribution(const FioIniOption
     if (parts.size() == 3) out.emplace_back("gaussian-center", fmt::format("{}", number(parts[2], 0, 1)));
     return out;
   }
-  if (kind == "zoned" || kind == "zoned_abs") missing("zoned random distributions");
-  bad_value(o, "random, zipf:THETA, pareto:H or normal:DEV[:CENTER]");
+  if (kind == "zoned_abs") missing("zoned_abs (zones in bytes); give zoned with percentages");
+  bad_value(o, "random, zipf:THETA, pareto:H, normal:DEV[:CENTER] or zoned:A/S:...");
 }
 
 using Apply = void (*)(FioJobSettings&, const FioIniOption&, const std::string&);

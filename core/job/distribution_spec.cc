@@ -53,17 +53,61 @@ const char* to_string(DistributionKind kind) {
     case DistributionKind::kZipf: return "zipf";
     case DistributionKind::kPareto: return "pareto";
     case DistributionKind::kGaussian: return "gaussian";
+    case DistributionKind::kZoned: return "zoned";
   }
   return "?";
 }
 
 DistributionKind parse_distribution_kind(std::string_view option, std::string_view text) {
-  for (DistributionKind k : {DistributionKind::kUniform, DistributionKind::kZipf,
-                             DistributionKind::kPareto, DistributionKind::kGaussian}) {
+  for (DistributionKind k : {DistributionKind::kUniform, DistributionKind::kZipf, DistributionKind::kPareto,
+                             DistributionKind::kGaussian, DistributionKind::kZoned}) {
     if (text == to_string(k)) return k;
   }
   throw UsageError(fmt::format(
-      "{}: '{}' is not accepted; accepted: uniform, zipf, pareto, gaussian", option, text));
+      "{}: '{}' is not accepted; accepted: uniform, zipf, pareto, gaussian, zoned", option, text));
+}
+
+ZoneSplit ZoneSplit::parse(std::string_view option, std::string_view text) {
+  const auto refuse = [&](std::string_view why) {
+    throw UsageError(fmt::format("{}: '{}' {}; accepted: ACCESS/SIZE zones in whole percents separated by ':', "
+                                 "the accesses adding up to 100 and the sizes to at most 100, e.g. 50/5:30/15:20/80",
+                                 option, text, why));
+  };
+  ZoneSplit split;
+  unsigned access = 0, size = 0;
+  size_t pos = 0;
+  while (true) {
+    const size_t colon = text.find(':', pos);
+    const std::string_view entry = text.substr(pos, colon == std::string_view::npos ? colon : colon - pos);
+    const size_t slash = entry.find('/');
+    const auto percent = [&](std::string_view t, unsigned lowest) {
+      unsigned v = 0;
+      const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (t.empty() || ec != std::errc() || ptr != t.data() + t.size() || v < lowest || v > 100) {
+        refuse(fmt::format("has the zone '{}'", entry));
+      }
+      return static_cast<uint8_t>(v);
+    };
+    if (slash == std::string_view::npos) refuse(fmt::format("has the zone '{}'", entry));
+    if (split.count == kMaxZones) refuse(fmt::format("has more than {} zones", kMaxZones));
+    const Zone z{percent(entry.substr(0, slash), 0), percent(entry.substr(slash + 1), 1)};
+    split.zones[split.count++] = z;
+    access += z.access_percent;
+    size += z.size_percent;
+    if (colon == std::string_view::npos) break;
+    pos = colon + 1;
+  }
+  if (access != 100) refuse(fmt::format("gives the zones {} % of the accesses", access));
+  if (size > 100) refuse(fmt::format("gives the zones {} % of the region", size));
+  return split;
+}
+
+std::string ZoneSplit::to_string() const {
+  std::string s;
+  for (size_t i = 0; i < count; ++i) {
+    s += fmt::format("{}{}/{}", i == 0 ? "" : ":", zones[i].access_percent, zones[i].size_percent);
+  }
+  return s;
 }
 
 double parse_distribution_value(std::string_view option, std::string_view text) {
@@ -97,10 +141,11 @@ void DistributionParams::validate(bool random) const {
   only_with(pareto_h.has_value(), DistributionKind::kPareto, "--pareto-h");
   only_with(gaussian_stddev.has_value(), DistributionKind::kGaussian, "--gaussian-stddev");
   only_with(gaussian_center.has_value(), DistributionKind::kGaussian, "--gaussian-center");
-  if (hot_spot_scatter && kind == DistributionKind::kUniform) {
-    throw UsageError(
-        "--hot-spot-scatter: only used with --distribution zipf, pareto or gaussian; the "
-        "distribution is uniform");
+  only_with(zones.has_value(), DistributionKind::kZoned, "--zones");
+  if (hot_spot_scatter && (kind == DistributionKind::kUniform || kind == DistributionKind::kZoned)) {
+    throw UsageError(fmt::format(
+        "--hot-spot-scatter: only used with --distribution zipf, pareto or gaussian; the distribution is {}",
+        iopulse::to_string(kind)));
   }
   if (kind != DistributionKind::kUniform && !random) {
     throw UsageError(fmt::format(
@@ -109,6 +154,9 @@ void DistributionParams::validate(bool random) const {
   }
   if (kind == DistributionKind::kGaussian && !gaussian_stddev) {
     throw UsageError("--gaussian-stddev: required with --distribution gaussian");
+  }
+  if (kind == DistributionKind::kZoned && !zones) {
+    throw UsageError("--zones: required with --distribution zoned, e.g. --zones 50/5:30/15:20/80");
   }
 }
 
@@ -121,6 +169,7 @@ std::string DistributionParams::to_string() const {
     case DistributionKind::kGaussian:
       s += " stddev=" + format_value(stddev()) + " center=" + format_value(center());
       break;
+    case DistributionKind::kZoned: s += " " + (zones ? zones->to_string() : std::string()); break;
   }
   if (hot_spot_scatter) s += " scatter";
   return s;

@@ -7,6 +7,8 @@
 #ifndef IOPULSE_JOB_DISTRIBUTION_SPEC_H_
 #define IOPULSE_JOB_DISTRIBUTION_SPEC_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,9 +16,9 @@
 
 namespace iopulse {
 
-enum class DistributionKind : uint8_t { kUniform, kZipf, kPareto, kGaussian };
+enum class DistributionKind : uint8_t { kUniform, kZipf, kPareto, kGaussian, kZoned };
 
-// "uniform", "zipf", "pareto", "gaussian".
+// "uniform", "zipf", "pareto", "gaussian", "zoned".
 const char* to_string(DistributionKind kind);
 
 // Parses a distribution name (exact, lower case).  Throws UsageError naming
@@ -28,6 +30,32 @@ DistributionKind parse_distribution_kind(std::string_view option, std::string_vi
 // "--gaussian-center".  Throws UsageError naming the option, the text and
 // what is accepted.
 double parse_distribution_value(std::string_view option, std::string_view text);
+
+// --zones: the zones of a zoned distribution, in the order they lie in the
+// region, each a share of the accesses and a share of the region, in whole
+// percents, as fio's random_distribution=zoned takes them.  Text:
+// ACCESS/SIZE entries separated by ':', e.g. 50/5:30/15:20/80 (half of the
+// accesses to the first 5 % of the region, 30 % to the next 15 %, 20 % to
+// the last 80 %).  The accesses add up to 100; the sizes to at most 100,
+// the rest of the region being left alone (as fio leaves it).  A value type:
+// the zones live in a fixed array.
+struct ZoneSplit {
+  struct Zone {
+    uint8_t access_percent;  // 0 .. 100
+    uint8_t size_percent;    // 1 .. 100
+    bool operator==(const Zone&) const = default;
+  };
+  static constexpr size_t kMaxZones = 16;
+
+  std::array<Zone, kMaxZones> zones{};
+  size_t count = 0;
+
+  // Throws UsageError naming `option`, the text and what is accepted.
+  static ZoneSplit parse(std::string_view option, std::string_view text);
+  // "50/5:30/15:20/80".
+  std::string to_string() const;
+  bool operator==(const ZoneSplit&) const = default;
+};
 
 // The distribution options of a job as given; an option not given is empty.
 struct DistributionParams {
@@ -41,6 +69,7 @@ struct DistributionParams {
   std::optional<double> gaussian_stddev;               // --gaussian-stddev
   std::optional<double> gaussian_center;               // --gaussian-center
   bool hot_spot_scatter = false;                       // --hot-spot-scatter
+  std::optional<ZoneSplit> zones;                      // --zones
 
   // The effective values (the given one or the default).
   double theta() const { return zipf_theta.value_or(kDefaultZipfTheta); }
@@ -50,14 +79,15 @@ struct DistributionParams {
 
   // Throws UsageError (one line) when the options cannot run, checking in
   // this order: each given value is in range; each given option belongs to
-  // the chosen distribution (--zipf-theta only with zipf, ...,
-  // --hot-spot-scatter only with zipf, pareto or gaussian); a distribution
-  // other than uniform needs `random` (without --random the access is
-  // sequential); gaussian has --gaussian-stddev.
+  // the chosen distribution (--zipf-theta only with zipf, ..., --zones only
+  // with zoned, --hot-spot-scatter only with zipf, pareto or gaussian); a
+  // distribution other than uniform needs `random` (without --random the
+  // access is sequential); gaussian has --gaussian-stddev, zoned --zones.
   void validate(bool random) const;
 
   // The effective configuration, e.g. "zipf theta=1.2 scatter",
-  // "pareto h=0.2", "gaussian stddev=0.1 center=0.5", "uniform".
+  // "pareto h=0.2", "gaussian stddev=0.1 center=0.5", "zoned 50/5:50/95",
+  // "uniform".
   std::string to_string() const;
 
   bool operator==(const DistributionParams&) const = default;

@@ -263,7 +263,7 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = kReplayJobs, .echo = ECHO {
        j["random"] = s.random;
      }}},
-    {"distribution", kAccess, "uniform|zipf|pareto|gaussian", "random access distribution",
+    {"distribution", kAccess, "uniform|zipf|pareto|gaussian|zoned", "random access distribution",
      APPLY { job.spec().distribution.kind = parse_distribution_kind(label, text); },
      {.refused_by = kReplayJobs, .default_value = "uniform", .echo = ECHO {
        if (s.random) j["distribution"] = s.distribution.to_string();
@@ -279,6 +279,10 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
     {"gaussian-center", kAccess, "C", "gaussian center as a fraction of the target, 0 <= C <= 1 (default 0.5)",
      APPLY { job.spec().distribution.gaussian_center = parse_distribution_value("--gaussian-center", text); },
+     {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
+    {"zones", kAccess, "A/S:A/S...",
+     "zoned: A % of the accesses to the next S % of the target, zone after zone, e.g. 50/5:30/15:20/80",
+     APPLY { job.spec().distribution.zones = ZoneSplit::parse(label, text); },
      {.refused_by = kReplayJobs, .echoed_by = "distribution"}},
     {"hot-spot-scatter", kAccess, "", "spread the hot blocks of zipf/pareto/gaussian over the target instead of offset 0",
      APPLY { job.spec().distribution.hot_spot_scatter = flag_value(text, label); },

@@ -58,6 +58,31 @@ AccessDistribution AccessDistribution::make(const DistributionParams& params, ui
       if (d.center_block_ >= n) d.center_block_ = n - 1;
       break;
     }
+    case DistributionKind::kZoned: {
+      const auto at_percent = [n](unsigned percent) {
+        return static_cast<uint64_t>(static_cast<unsigned __int128>(n) * percent / 100);
+      };
+      unsigned size_before = 0, access_before = 0;
+      for (size_t i = 0; i < params.zones->count; ++i) {
+        const ZoneSplit::Zone z = params.zones->zones[i];
+        const uint64_t first = at_percent(size_before), end = at_percent(size_before + z.size_percent);
+        size_before += z.size_percent;
+        if (z.access_percent == 0) continue;
+        if (end == first) {
+          throw UsageError(fmt::format(
+              "--zones: zone {} ({} % of the region) holds none of its {} blocks; accepted: zones of at least "
+              "one block", i + 1, z.size_percent, n));
+        }
+        access_before += z.access_percent;
+        d.zone_first_[d.zone_count_] = first;
+        d.zone_blocks_[d.zone_count_] = end - first;
+        d.zone_threshold_[d.zone_count_] =
+            access_before >= 100 ? UINT64_MAX
+                                 : static_cast<uint64_t>((static_cast<unsigned __int128>(access_before) << 64) / 100);
+        ++d.zone_count_;
+      }
+      break;
+    }
   }
   return d;
 }

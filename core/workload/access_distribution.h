@@ -76,10 +76,22 @@
 //   the accepted S and C, so a sample takes at most 2.93 normal variates on
 //   average (Marsaglia's polar method, two variates per accepted pair); after
 //   64 misses (probability below 10^-11) the block under the center is used.
+//
+// zoned, --zones A1/S1:A2/S2:..., as fio's random_distribution=zoned
+//   The region is cut into zones lying in the order given: zone i holds the
+//   blocks [floor(n * C(i-1) / 100), floor(n * C(i) / 100)), C(i) being
+//   S1 + .. + Si, so zones of 5 % and 15 % of 1000 blocks hold 0-49 and
+//   50-199; blocks past the last zone (sizes adding up to less than 100) are
+//   never addressed.  Zone i is chosen with probability Ai / 100 (one 64-bit
+//   draw against cumulative thresholds), then a block uniform within it:
+//       P(block = b) = Ai / 100 / (blocks of zone i)   for b in zone i.
+//   make() refuses (UsageError) a zone with accesses that holds no block.
 #ifndef IOPULSE_WORKLOAD_ACCESS_DISTRIBUTION_H_
 #define IOPULSE_WORKLOAD_ACCESS_DISTRIBUTION_H_
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include "job/distribution_spec.h"
@@ -123,6 +135,7 @@ class AccessDistribution {
       case DistributionKind::kZipf: return zipf_rank(rng);
       case DistributionKind::kPareto: return pareto_rank(rng);
       case DistributionKind::kGaussian: return gaussian_block(rng);
+      case DistributionKind::kZoned: return zoned_block(rng);
     }
     return 0;
   }
@@ -219,6 +232,14 @@ class AccessDistribution {
     return center_block_;
   }
 
+  // --- zoned: a zone by the cumulative thresholds, a block uniform in it. ---
+  uint64_t zoned_block(RandomSource& rng) {
+    const uint64_t r = rng.next();
+    size_t i = 0;
+    while (i + 1 < zone_count_ && r >= zone_threshold_[i]) ++i;
+    return zone_first_[i] + rng.below(zone_blocks_[i]);
+  }
+
   DistributionKind kind_ = DistributionKind::kUniform;
   bool scatter_ = false;
   bool has_spare_ = false;
@@ -239,6 +260,12 @@ class AccessDistribution {
   double sigma_ = 0.0;
   double spare_ = 0.0;
   uint64_t center_block_ = 0;
+  // zoned: P(r < zone_threshold_[i]) = (A1 + .. + Ai) / 100; the zones with
+  // accesses only.
+  size_t zone_count_ = 0;
+  std::array<uint64_t, ZoneSplit::kMaxZones> zone_threshold_{};
+  std::array<uint64_t, ZoneSplit::kMaxZones> zone_first_{};
+  std::array<uint64_t, ZoneSplit::kMaxZones> zone_blocks_{};
   BlockPermutation permutation_;
 };
 

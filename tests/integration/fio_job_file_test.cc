@@ -766,6 +766,43 @@ TEST(FioJobFileRunTest, BsrangeDrawsTheSizesFioDraws) {
   }
 }
 
+// random_distribution=zoned (fio's rand-zones.fio): half of the reads land
+// in the file's first 5 %, 30 % in the next 15 % and 20 % in the rest, as
+// the offsets strace sees show for IOPulse and for fio on the same file
+// (within 5 standard errors of 4,096 reads).
+TEST(FioJobFileRunTest, ZonedDistributionPutsTheReadsWhereFioDoes) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("zones.fio"), "[zones]\nfilename=${DIR}/data\nsize=16m\nbs=4k\n"
+                                                            "ioengine=psync\nrw=randread\nnorandommap\n"
+                                                            "random_distribution=zoned:50/5:30/15:20/\n");
+  constexpr uint64_t kFile = 16 << 20;
+  for (const auto& command : {std::vector<std::string>{IOPULSE_BINARY, job, "--quiet"},
+                              std::vector<std::string>{kFio, job}}) {
+    SCOPED_TRACE(command[0]);
+    const std::string trace = dir.file("trace");
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                     "trace=pread64", "-o", trace};
+    argv.insert(argv.end(), command.begin(), command.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    double zone[3] = {0, 0, 0}, total = 0;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(, 4096, (\d+)\) = 4096$)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call)) continue;
+      const uint64_t offset = std::stoull(m[1]);
+      ++zone[offset < kFile * 5 / 100 ? 0 : offset < kFile * 20 / 100 ? 1 : 2];
+      ++total;
+    }
+    ASSERT_EQ(total, 4096);
+    EXPECT_NEAR(zone[0] / total, 0.5, 0.04);
+    EXPECT_NEAR(zone[1] / total, 0.3, 0.04);
+    EXPECT_NEAR(zone[2] / total, 0.2, 0.04);
+  }
+}
+
 // randrepeat=0: each run draws its own seed, so two runs read other offsets
 // (as strace sees them); the seed the results show repeats the run's offsets
 // when given back with --seed.

@@ -742,7 +742,7 @@ TEST(DistributionParamsTest, ParsesNames) {
   EXPECT_EQ(parse_distribution_kind("--distribution", "pareto"), DistributionKind::kPareto);
   EXPECT_EQ(parse_distribution_kind("--distribution", "gaussian"), DistributionKind::kGaussian);
   EXPECT_EQ(usage_message([] { parse_distribution_kind("--distribution", "zip"); }),
-            "--distribution: 'zip' is not accepted; accepted: uniform, zipf, pareto, gaussian");
+            "--distribution: 'zip' is not accepted; accepted: uniform, zipf, pareto, gaussian, zoned");
 }
 
 TEST(DistributionParamsTest, ParsesValuesWithRanges) {
@@ -826,6 +826,90 @@ TEST(DistributionParamsTest, DescribesTheEffectiveConfiguration) {
   g.kind = DistributionKind::kGaussian;
   g.gaussian_stddev = 0.05;
   EXPECT_EQ(g.to_string(), "gaussian stddev=0.05 center=0.5");
+}
+
+// zoned: each zone gets its share of the draws, spread uniformly over the
+// zone's blocks (chi-square over every block against the exact law); blocks
+// past the last zone and zones without accesses are never drawn.
+TEST(AccessDistributionTest, ZonedMatchesExactPmf) {
+  DistributionParams params;
+  params.kind = DistributionKind::kZoned;
+  params.zones = ZoneSplit::parse("--zones", "50/5:0/15:30/20:20/50");  // the last 10 % left alone
+  constexpr uint64_t kBlocks = 1000;
+  AccessDistribution d = AccessDistribution::make(params, kBlocks, 1);
+  std::vector<uint64_t> counts(kBlocks, 0);
+  RandomSource rng(99);
+  for (uint64_t i = 0; i < kSamples; ++i) ++counts[d.next(rng)];
+  // Zones: 0-49 (50 %), 50-199 (none), 200-399 (30 %), 400-899 (20 %), 900-999 (none).
+  const auto p_of = [](uint64_t b) {
+    if (b < 50) return 0.50 / 50;
+    if (b < 200) return 0.0;
+    if (b < 400) return 0.30 / 200;
+    if (b < 900) return 0.20 / 500;
+    return 0.0;
+  };
+  double chi2 = 0;
+  int cells = 0;
+  for (uint64_t b = 0; b < kBlocks; ++b) {
+    const double p = p_of(b);
+    if (p == 0) {
+      EXPECT_EQ(counts[b], 0u) << b;
+      continue;
+    }
+    const double e = p * kSamples;
+    chi2 += (counts[b] - e) * (counts[b] - e) / e;
+    ++cells;
+  }
+  EXPECT_LT(chi2, chi2_critical_999(cells - 1));
+  // Each zone's share within 5 standard errors.
+  const auto share = [&](uint64_t lo, uint64_t hi) {
+    uint64_t n = 0;
+    for (uint64_t b = lo; b < hi; ++b) n += counts[b];
+    return static_cast<double>(n) / kSamples;
+  };
+  EXPECT_NEAR(share(0, 50), 0.5, kZ * std::sqrt(0.25 / kSamples));
+  EXPECT_NEAR(share(200, 400), 0.3, kZ * std::sqrt(0.21 / kSamples));
+}
+
+TEST(DistributionParamsTest, ZonesParseValidateAndRefuse) {
+  const ZoneSplit z = ZoneSplit::parse("--zones", "50/5:30/15:20/80");
+  ASSERT_EQ(z.count, 3u);
+  EXPECT_EQ(z.zones[1].access_percent, 30);
+  EXPECT_EQ(z.zones[1].size_percent, 15);
+  EXPECT_EQ(z.to_string(), "50/5:30/15:20/80");
+  DistributionParams params;
+  params.kind = DistributionKind::kZoned;
+  params.zones = z;
+  EXPECT_EQ(params.to_string(), "zoned 50/5:30/15:20/80");
+  EXPECT_EQ(usage_message([&] { params.validate(true); }), "(no error)");
+  const std::string accepted =
+      "; accepted: ACCESS/SIZE zones in whole percents separated by ':', the accesses adding up to 100 and the "
+      "sizes to at most 100, e.g. 50/5:30/15:20/80";
+  EXPECT_EQ(usage_message([] { ZoneSplit::parse("--zones", "50/5:30/15"); }),
+            "--zones: '50/5:30/15' gives the zones 80 % of the accesses" + accepted);
+  EXPECT_EQ(usage_message([] { ZoneSplit::parse("--zones", "50/50:50/51"); }),
+            "--zones: '50/50:50/51' gives the zones 101 % of the region" + accepted);
+  for (const char* bad : {"50", "50/:50/50", "50/0:50/50", "101/5", "a/5:50/5", ""}) {
+    EXPECT_EQ(usage_message([&] { ZoneSplit::parse("--zones", bad); }).find("--zones: '" + std::string(bad) + "' has"),
+              0u) << bad;
+  }
+  DistributionParams missing;
+  missing.kind = DistributionKind::kZoned;
+  EXPECT_EQ(usage_message([&] { missing.validate(true); }),
+            "--zones: required with --distribution zoned, e.g. --zones 50/5:30/15:20/80");
+  DistributionParams stray;
+  stray.zones = z;
+  EXPECT_EQ(usage_message([&] { stray.validate(true); }),
+            "--zones: only used with --distribution zoned; the distribution is uniform");
+  params.hot_spot_scatter = true;
+  EXPECT_EQ(usage_message([&] { params.validate(true); }),
+            "--hot-spot-scatter: only used with --distribution zipf, pareto or gaussian; the distribution is zoned");
+  // A zone with accesses must hold a block of the region.
+  DistributionParams tiny;
+  tiny.kind = DistributionKind::kZoned;
+  tiny.zones = ZoneSplit::parse("--zones", "50/1:50/99");
+  EXPECT_EQ(usage_message([&] { AccessDistribution::make(tiny, 50, 1); }),
+            "--zones: zone 1 (1 % of the region) holds none of its 50 blocks; accepted: zones of at least one block");
 }
 
 }  // namespace

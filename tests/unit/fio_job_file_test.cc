@@ -256,6 +256,15 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   EXPECT_EQ(g.distribution.kind, DistributionKind::kGaussian);
   EXPECT_DOUBLE_EQ(g.distribution.gaussian_stddev.value_or(0), 0.1);
   EXPECT_DOUBLE_EQ(g.distribution.gaussian_center.value_or(0), 0.25);
+  // zoned: the zones, a size left out taking what the others leave; zones
+  // that differ by direction and zoned_abs are refused.
+  const JobSpec zoned = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randread\n"
+                                        "random_distribution=zoned:50/5:30/15:20/\n"))[0].spec;
+  EXPECT_EQ(zoned.distribution.to_string(), "zoned 50/5:30/15:20/80");
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nrandom_distribution=zoned:50/5:50/95,10/10:90/90\n"),
+              HasSubstr("zones that differ for reads, writes or trims"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrw=randread\nrandom_distribution=zoned_abs:50/1m:50/2m\n"),
+              HasSubstr("zoned_abs"));
   // bsrange: IOPulse's range, which draws as fio does.
   const JobSpec r = specs(translate("[a]\nfilename=/d/f\nsize=1m\nbsrange=4k-20k\n"))[0].spec;
   EXPECT_EQ(r.read_sizes.to_string(), "4k-20k");
