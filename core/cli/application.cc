@@ -616,9 +616,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   const EngineLibrary& lib = *lib_ptr;
   const iop_engine_desc& desc = lib.desc();
   // fio-format output lists each clone of a fio job file's jobs apart
-  // unless the file asks for group_reporting.
-  job.run.worker_results =
-      file != nullptr && !file->group_reporting && cl.output_format() != CommandLine::OutputFormat::kText;
+  // unless the file asks for group_reporting (a TOML job file has no
+  // reporting groups: each phase is one entry).
+  job.run.worker_results = file != nullptr && !file->reporting_groups.empty() && !file->group_reporting &&
+                           cl.output_format() != CommandLine::OutputFormat::kText;
 
   // Every rank must run the same software on the same job; then each one's
   // target (placeholders expanded) and who shares it.  Only rank 0 writes

@@ -218,7 +218,7 @@ void ClusterRun::merge(RunResult& result) {
   mine.interrupted = result.interrupted;
   mine.error_messages = result.error_messages;
   mine.groups = result.groups;
-  mine.worker_results = result.worker_results;
+  mine.worker_results = std::move(result.worker_results);  // merge_reports() puts every rank's back
   mine.start_realtime_ns = start_realtime_ns_;
   const Sample at_first = progress_at(first);
   mine.ops_at_first = at_first.ops;
@@ -331,7 +331,8 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   result.groups = groups;
   result.worker_results.clear();
   for (auto& [rank, workers] : worker_results) {
-    result.worker_results.insert(result.worker_results.end(), workers.begin(), workers.end());
+    result.worker_results.insert(result.worker_results.end(), std::make_move_iterator(workers.begin()),
+                                 std::make_move_iterator(workers.end()));
   }
   result.cluster = std::move(c);
 }

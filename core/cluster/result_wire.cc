@@ -134,8 +134,13 @@ std::string encode_rank_report(const RankReport& r) {
   }
   json workers = json::array();
   for (const RunResult::WorkerResult& w : r.worker_results) {
+    json priority = json::array();
+    for (const PrioritySplit& p : w.priority) {
+      priority.push_back({op_stats_to_wire(p.prioritized.read), op_stats_to_wire(p.prioritized.write),
+                          op_stats_to_wire(p.others.read), op_stats_to_wire(p.others.write)});
+    }
     workers.push_back({w.group, op_stats_to_wire(w.read), op_stats_to_wire(w.write), op_stats_to_wire(w.sync),
-                       op_stats_to_wire(w.trim), w.span_ns, resources_to_wire(w.usage)});
+                       op_stats_to_wire(w.trim), w.span_ns, resources_to_wire(w.usage), std::move(priority)});
   }
   const RankResult& b = r.result;
   return to_bytes({
@@ -192,9 +197,17 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.online_cpus = w.at("online_cpus").get<uint32_t>();
     r.worker_span_sum_ns = w.at("worker_span_sum_ns").get<uint64_t>();
     for (const json& x : w.at("worker_results")) {
-      r.worker_results.push_back({x.at(0).get<uint32_t>(), op_stats_from_wire(x.at(1)), op_stats_from_wire(x.at(2)),
-                                  op_stats_from_wire(x.at(3)), op_stats_from_wire(x.at(4)), x.at(5).get<uint64_t>(),
-                                  resources_from_wire(x.at(6))});
+      RunResult::WorkerResult& wr = r.worker_results.emplace_back();
+      wr = {x.at(0).get<uint32_t>(), op_stats_from_wire(x.at(1)), op_stats_from_wire(x.at(2)),
+            op_stats_from_wire(x.at(3)), op_stats_from_wire(x.at(4)), x.at(5).get<uint64_t>(),
+            resources_from_wire(x.at(6)), {}};
+      for (const json& p : x.at(7)) {
+        PrioritySplit& split = wr.priority.emplace_back();
+        split.prioritized.read = op_stats_from_wire(p.at(0));
+        split.prioritized.write = op_stats_from_wire(p.at(1));
+        split.others.read = op_stats_from_wire(p.at(2));
+        split.others.write = op_stats_from_wire(p.at(3));
+      }
     }
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed result from a rank: ") + e.what());

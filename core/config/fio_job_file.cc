@@ -278,6 +278,13 @@ class Translator {
     }
     if (s.distribution) {
       for (const auto& [key, text] : s.distribution->value) add(key, text, s.distribution->label);
+      const bool zoned = std::any_of(s.distribution->value.begin(), s.distribution->value.end(),
+                                     [](const auto& kv) { return kv.first == "zones"; });
+      if (zoned && files > 1) {
+        problem(fmt::format("{}: not supported by IOPulse with several files: IOPulse's zones lie across a "
+                            "worker's files end to end, fio's in each file; accepted: zoned with one file",
+                            s.distribution->label));
+      }
     }
     // randseed wins over randrepeat, as in fio; randrepeat=0 without it: a
     // seed drawn for each run and job.
@@ -522,7 +529,7 @@ class Translator {
   static JobFilePhase read_back_of(const JobFilePhase& phase, const TranslatedJob& job, const Unique& unique) {
     static const std::set<std::string, std::less<>> kWriteOnly = {
         "verify", "read-percent", "write-percent", "trim-percent", "trim-write", "random", "distribution",
-        "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center", "hot-spot-scatter", "fsync-every",
+        "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center", "zones", "hot-spot-scatter", "fsync-every",
         "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
         "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent"};

@@ -160,11 +160,13 @@ std::string bssplit_mix(const FioIniOption& o, std::string_view text) {
 
 // bsrange: IOPulse's range MIN-MAX, which draws the sizes as fio does
 // (job/block_size_mix.h).
+// fio takes ':' for the '-' too, and swaps a MIN above MAX.
 std::string bsrange_mix(const FioIniOption& o, std::string_view text) {
-  const size_t dash = text.find('-');
+  const size_t dash = text.find_first_of("-:");
   if (dash == std::string_view::npos) bad_value(o, "MIN-MAX, e.g. 4k-16k");
-  const uint64_t lo = fio_size(o, text.substr(0, dash)), hi = fio_size(o, text.substr(dash + 1));
-  if (lo == 0 || hi < lo) bad_value(o, "MIN-MAX with 0 < MIN <= MAX");
+  uint64_t lo = fio_size(o, text.substr(0, dash)), hi = fio_size(o, text.substr(dash + 1));
+  if (hi < lo) std::swap(lo, hi);
+  if (lo == 0) bad_value(o, "MIN-MAX with 0 < MIN <= MAX");
   if (lo == hi) return std::to_string(lo);
   return fmt::format("{}-{}", lo, hi);
 }
@@ -194,10 +196,10 @@ void set_sizes(FioJobSettings& s, const FioIniOption& o, const std::string& labe
   if (!parts.trim.empty()) s.trim_sizes = {mix(parts.trim), label};
 }
 
-// random_distribution=zoned:A/S:...: IOPulse's --zones text.  As fio, an
-// access or size left out shares what the others leave (integer division),
-// and reads, writes and trims may not differ (a ',' part must repeat the
-// first).
+// random_distribution=zoned:A/S:...: IOPulse's --zones text.  As fio, a
+// size left out shares what the others leave (integer division), an access
+// may not be left out, and reads, writes and trims may not differ (a ','
+// part must repeat the first).
 std::string zones(const FioIniOption& o, std::string_view text) {
   const size_t comma = text.find(',');
   const std::string_view first = text.substr(0, comma);
@@ -222,6 +224,9 @@ std::string zones(const FioIniOption& o, std::string_view text) {
     const int s = value(entry.substr(slash + 1), size, size_missing);
     z.emplace_back(a, s);
   }
+  // fio checks the accesses given before it shares out what is left, so an
+  // access left out gets nothing.
+  if (access_missing != 0) bad_value(o, "an access share for every zone (ACCESS/SIZE)");
   if (access > 100 || size > 100) bad_value(o, "zone percentages adding up to at most 100");
   std::string out;
   for (const auto& [a, s] : z) {

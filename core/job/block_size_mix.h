@@ -59,19 +59,6 @@ class BlockSizeMix {
   // A size the mix draws that is not a multiple of `align` (> 0); 0: none.
   uint32_t size_not_multiple_of(uint32_t align) const;
 
-  // Calls f(size, probability) for each size the mix draws, smallest first
-  // for a range (whose sizes may be many: f may throw to stop).
-  template <typename F>
-  void for_each_share(F&& f) const {
-    if (!range()) {
-      for (const Entry& e : entries()) f(e.size, e.weight / 100.0);
-      return;
-    }
-    const double hi = max_size_;
-    for (uint64_t s = min_size_; s <= max_size_; s += min_size_) f(static_cast<uint32_t>(s), min_size_ / hi);
-    if (max_size_ % min_size_ != 0) f(max_size_, (max_size_ % min_size_) / hi);
-  }
-
   bool single() const { return count_ == 1; }
   // MIN-MAX: entries() is empty; min_size() and max_size() are the range's.
   bool range() const { return count_ == 0; }

@@ -216,6 +216,10 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
         job.user_s = w.usage.user_s;
         job.system_s = w.usage.system_s;
         job.ctx = w.usage.voluntary_switches + w.usage.involuntary_switches;
+        if (!w.priority.empty()) {
+          job.io_priority = r.io_priority;
+          job.priority = w.priority.front();
+        }
         // IOPulse judges steady state over the whole job: its verdict is a
         // clone's only when the job is one clone.
         if (r.groups.empty() && r.worker_results.size() == 1) job.steady_state = r.steady_state;

@@ -263,8 +263,9 @@ class IoSource {
     len = static_cast<uint32_t>(units * unit_);
   } else {
     len = op == IOP_OP_READ ? read_sizes_.next(rng_) : write_sizes_.next(rng_);
-    // The last IO of a byte budget is shortened to fit it exactly (budgets
-    // are whole units, so it stays aligned).
+    // The last IO of a byte budget is shortened to fit it exactly (with
+    // O_DIRECT every size and the budget are whole logical blocks, so it
+    // stays aligned).
     if (len > remaining_bytes_) len = static_cast<uint32_t>(remaining_bytes_);
     block = next_block(len);
     if (block == kNoBlock) return Next::kBlocked;

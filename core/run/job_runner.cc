@@ -595,7 +595,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       const OpStatsSet& s = w->stats();
       result.worker_results.push_back({static_cast<uint32_t>(groups_.size() > 1 ? group_of[wi] : 0),
                                        s[OpKind::kRead], s[OpKind::kWrite], s[OpKind::kSync], s[OpKind::kTrim],
-                                       span, w->usage()});
+                                       span, w->usage(), {}});
+      if (spec_.io_priority != 0) result.worker_results.back().priority.push_back(s.priority);
     }
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());

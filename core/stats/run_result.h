@@ -141,6 +141,9 @@ struct RunResult : MeasuredCounters {
     OpStats read, write, sync, trim;
     uint64_t span_ns = 0;  // from its first IO to its end (as worker_span_ns); 0: it did no IO
     ResourceUsage usage;   // the thread's own CPU time and switches
+    // With --io-priority, its reads and writes by priority (one entry);
+    // none otherwise (the split's histograms are 80 KB).
+    std::vector<PrioritySplit> priority;
   };
   std::vector<WorkerResult> worker_results;
 

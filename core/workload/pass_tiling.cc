@@ -20,8 +20,18 @@ PassTiling::PassTiling(const BlockSizeMix& mix, const std::vector<uint64_t>& reg
                        std::string_view option, bool count_ios)
     : seed_(seed) {
   const uint32_t unit = mix.min_size();
+  // A range's frame would be the common multiple of all its sizes (for
+  // 4k-64k, 720720 blocks): most files would be one frame of one size.
+  if (mix.range()) {
+    throw UsageError(fmt::format(
+        "{}: the range {} draws its sizes at random, so a complete pass cannot cover the file exactly once; "
+        "accepted: a weighted mix such as 4k:50,16k:50, or a stop condition (--duration, --total-ops, "
+        "--total-bytes)", option, mix.to_string()));
+  }
   double total = 0;
-  mix.for_each_share([&](uint32_t size, double share) {
+  for (const BlockSizeMix::Entry& e : mix.entries()) {
+    const uint32_t size = e.size;
+    const double share = e.weight / 100.0;
     if (size % unit != 0) {
       throw UsageError(fmt::format(
           "{}: {} bytes in {} is not a multiple of the smallest size {}, so a complete pass cannot cover the "
@@ -38,7 +48,7 @@ PassTiling::PassTiling(const BlockSizeMix& mix, const std::vector<uint64_t>& reg
     }
     sizes_.push_back({units, share * units});
     total += share * units;
-  });
+  }
   const double mean_units = mix.mean_size() / unit;
   if (mean_units > static_cast<double>(kMaxSlotsPerIo)) {
     throw UsageError(fmt::format(

@@ -41,7 +41,7 @@ class PassTiling {
 
   // `region_units`: the length of each region in units, laid end to end.
   // Throws UsageError naming `option` when the mix cannot tile a pass: a
-  // size that is not a multiple of the smallest, a frame above
+  // range (MIN-MAX), a size that is not a multiple of the smallest, a frame above
   // kMaxFrameUnits units, or more than kMaxSlotsPerIo slots per IO.
   // ios() is counted only with `count_ios` (one hash per frame).
   PassTiling(const BlockSizeMix& mix, const std::vector<uint64_t>& region_units, uint64_t seed,

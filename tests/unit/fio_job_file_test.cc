@@ -265,6 +265,18 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
               HasSubstr("zones that differ for reads, writes or trims"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrw=randread\nrandom_distribution=zoned_abs:50/1m:50/2m\n"),
               HasSubstr("zoned_abs"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrw=randread\nrandom_distribution=zoned:50/5:/95\n"),
+              HasSubstr("an access share for every zone"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f:/d/g\nsize=1m\nrw=randread\nrandom_distribution=zoned:50/5:50/95\n"),
+              HasSubstr("zoned with one file"));
+  // A verifying zoned writer's read-back pass reads every block, uniformly.
+  const std::vector<PhaseJob> checked = specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randwrite\nverify=crc32c\n"
+                                                        "random_distribution=zoned:50/5:50/95\n"));
+  ASSERT_EQ(checked.size(), 2u);
+  EXPECT_EQ(checked[0].spec.distribution.to_string(), "zoned 50/5:50/95");
+  EXPECT_EQ(checked[1].spec.distribution.to_string(), "uniform");
+  // bsrange takes ':' too, and a MIN above MAX is swapped, as fio does.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nbsrange=16k:4k\n"))[0].spec.read_sizes.to_string(), "4k-16k");
   // bsrange: IOPulse's range, which draws as fio does.
   const JobSpec r = specs(translate("[a]\nfilename=/d/f\nsize=1m\nbsrange=4k-20k\n"))[0].spec;
   EXPECT_EQ(r.read_sizes.to_string(), "4k-20k");

@@ -79,5 +79,18 @@ TEST(PassTilingTest, RefusesWhatItCannotTile) {
                UsageError);
 }
 
+// A range draws its sizes at random: no complete pass.
+TEST(PassTilingTest, ARangeIsRefused) {
+  try {
+    PassTiling(BlockSizeMix::parse("--block-size", "4k-16k"), {64}, 1, "--block-size");
+    ADD_FAILURE() << "accepted";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--block-size: the range 4k-16k draws its sizes at random, so a complete pass cannot cover the file "
+                 "exactly once; accepted: a weighted mix such as 4k:50,16k:50, or a stop condition (--duration, "
+                 "--total-ops, --total-bytes)");
+  }
+}
+
 }  // namespace
 }  // namespace iopulse
