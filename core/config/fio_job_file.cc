@@ -17,6 +17,7 @@
 
 #include "config/fio_ini_reader.h"
 #include "config/fio_job_settings.h"
+#include "job/block_size_mix.h"
 #include "job/usage_error.h"
 #include "job/workload_spec.h"
 
@@ -275,6 +276,30 @@ class Translator {
     } else {
       if (s.read_sizes) add("read-block-size", s.read_sizes->value, s.read_sizes->label);
       if (s.write_sizes) add("write-block-size", s.write_sizes->value, s.write_sizes->label);
+    }
+    if (s.blockalign) {
+      // The smallest size of the directions the job does, as IOPulse aligns
+      // its offsets (fio's default blockalign).
+      std::vector<std::string> used;
+      if (trims) {
+        used.push_back(s.trim_sizes ? s.trim_sizes->value : s.write_sizes ? s.write_sizes->value : "4096");
+      } else {
+        if (read_percent > 0) used.push_back(s.read_sizes ? s.read_sizes->value : "4096");
+        if (read_percent < 100) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
+      }
+      uint64_t smallest = UINT64_MAX;
+      for (const std::string& text : used) {
+        try {
+          smallest = std::min<uint64_t>(smallest, BlockSizeMix::parse("bs", text).min_size());
+        } catch (const UsageError&) {
+          smallest = 0;  // the sizes' own refusal says why
+        }
+      }
+      if (smallest != 0 && s.blockalign->value != smallest) {
+        problem(fmt::format("{}: not supported by IOPulse: {} (IOPulse aligns every offset to the job's smallest "
+                            "block size); accepted: blockalign={} or none", s.blockalign->label,
+                            s.blockalign->value, smallest));
+      }
     }
     if (s.distribution) {
       for (const auto& [key, text] : s.distribution->value) add(key, text, s.distribution->label);

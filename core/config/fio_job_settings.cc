@@ -453,6 +453,20 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (lower(o.value) == "issue") missing("thinktime_blocks_type=issue (IOPulse pauses after completions)");
        if (lower(o.value) != "complete") bad_value(o, "complete");
      }},
+    // IOPulse aligns every offset to the job's smallest block size, fio's
+    // default; the translation accepts only that (fio_job_file.cc).
+    {"blockalign", FIO {
+       const DirectionParts parts = direction_parts(o);
+       uint64_t align = 0;
+       for (std::string_view part : {parts.read, parts.write, parts.trim}) {
+         if (part.empty()) continue;
+         const uint64_t v = fio_size(o, part);
+         if (align != 0 && v != align) missing("separate alignments for reads, writes and trims");
+         align = v;
+       }
+       if (align == 0) bad_value(o, "a size");
+       s.blockalign = {align, label};
+     }},
     {"random_distribution", FIO { s.distribution = {distribution(o), label}; }},
     {"randrepeat", FIO { s.randrepeat = {fio_bool(o), label}; }},
     {"randseed", FIO { s.randseed = {fio_count(o, 0, UINT64_MAX), label}; }},
@@ -554,7 +568,6 @@ const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"iodepth_batch_complete_min", "IOPulse reaps what has completed"},
     {"iodepth_batch_complete_max", "IOPulse reaps what has completed"},
     {"kb_base", "IOPulse's sizes are binary (k = 1024)"},
-    {"blockalign", "IOPulse aligns every offset to the job's smallest block size"},
     {"exitall", "IOPulse ends a phase when its last job ends"},
 };
 

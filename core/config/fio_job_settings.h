@@ -33,6 +33,7 @@ struct FioJobSettings {
   std::optional<FioSetting<bool>> trim_write;        // rw=trimwrite or randtrimwrite: each trim, then its write
   std::optional<FioSetting<std::string>> read_sizes, write_sizes;  // IOPulse mix text
   std::optional<FioSetting<std::string>> trim_sizes;  // bs's third value (else the write value)
+  std::optional<FioSetting<uint64_t>> blockalign;     // ba: the one alignment of every direction
   std::optional<FioSetting<uint32_t>> iodepth, iodepth_batch;
   std::optional<FioSetting<std::string>> engine;     // an IOPulse engine name
   std::optional<FioSetting<bool>> direct;

@@ -480,7 +480,9 @@ TEST(FioJobFileRunTest, RampTimeRunsBeforeTheReportedWindowAsFios) {
   const double our_ios = our_job["read"]["total_ios"].get<double>();
   const double fio_ios = fio_job["read"]["total_ios"].get<double>();
   EXPECT_NEAR(our_ios, 200, 20);
-  EXPECT_NEAR(our_ios, fio_ios, 0.1 * fio_ios);
+  // (fio's rate falls behind on a loaded machine: 179 of 200 beside the
+  // other tests.)
+  EXPECT_NEAR(our_ios, fio_ios, 0.2 * fio_ios);
   EXPECT_NEAR(our_job["read"]["runtime"].get<double>(), fio_job["read"]["runtime"].get<double>(), 100);
   // IOPulse's own results show the ramp as a phase of its own.
   const nlohmann::json result = read_json(dir.file("r.json"));

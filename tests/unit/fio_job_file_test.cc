@@ -275,6 +275,16 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   ASSERT_EQ(checked.size(), 2u);
   EXPECT_EQ(checked[0].spec.distribution.to_string(), "zoned 50/5:50/95");
   EXPECT_EQ(checked[1].spec.distribution.to_string(), "uniform");
+  // blockalign (ba): fio's default, the smallest block size, is IOPulse's
+  // alignment; another is refused.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nbs=8k\nba=8k\n"))[0].spec.block_size, 8192u);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k,16k\nblockalign=4k\nnumber_ios=8\n"))[0].spec.block_size,
+            4096u);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nbs=4k\nblockalign=8k\n"),
+              HasSubstr("job.fio:5: blockalign: not supported by IOPulse: 8192 (IOPulse aligns every offset to the "
+                        "job's smallest block size); accepted: blockalign=4096 or none"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nba=4k,8k\n"),
+              HasSubstr("separate alignments for reads, writes and trims"));
   // bsrange takes ':' too, and a MIN above MAX is swapped, as fio does.
   EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nbsrange=16k:4k\n"))[0].spec.read_sizes.to_string(), "4k-16k");
   // bsrange: IOPulse's range, which draws as fio does.
@@ -383,9 +393,9 @@ TEST(FioJobFileTest, BufferKindsAndAlignmentsIOPulseMeetsAreAccepted) {
               HasSubstr("job.fio:4: mem_align: not supported by IOPulse: mem_align=512: fio places its buffers that "
                         "many bytes past a page boundary, IOPulse's are page-aligned"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\niomem_align=6k\n"), HasSubstr("iomem_align=6k"));
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nba=4k\n"),
-              HasSubstr("job.fio:4: ba: not supported by IOPulse: IOPulse aligns every offset to the job's "
-                        "smallest block size"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nba=2k\n"),
+              HasSubstr("job.fio:4: ba: not supported by IOPulse: 2048 (IOPulse aligns every offset to the job's "
+                        "smallest block size)"));
 }
 
 // rate_process=poisson: IOPulse's --rate-process poisson, for a job with a
