@@ -696,7 +696,8 @@ TEST(FioJobFileRunTest, WithoutGroupReportingEachCloneIsItsOwnEntryAsFios) {
   const RunOutcome theirs = run_command({kFio, "--output-format=json", paced}, {"DIR=" + dir.path()});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
   expect_jobs_as_fios(ours.out, theirs.out, 4, 100, 15);
-  for (const nlohmann::json& j : nlohmann::json::parse(ours.out)["jobs"]) {
+  const nlohmann::json listed_jobs = nlohmann::json::parse(ours.out)["jobs"];  // (a copy: the parsed document is a temporary)
+  for (const nlohmann::json& j : listed_jobs) {
     const double ios = j["read"]["total_ios"].get<double>();
     EXPECT_GE(j["ctx"].get<double>(), ios / 2) << j["jobname"];
     EXPECT_LT(j["ctx"].get<double>(), 2 * ios + 20) << j["jobname"];
