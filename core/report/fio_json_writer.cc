@@ -54,6 +54,18 @@ struct FioJob {
   // --steady-state: IOPulse's steady_state object when this job is the
   // whole run (fio judges each job, IOPulse the whole job); null otherwise.
   json steady_state;
+
+  void set_ops(const OpStats& r, const OpStats& w, const OpStats& s, const OpStats& t) {
+    read = r;
+    write = w;
+    sync = s;
+    trim = t;
+  }
+  void add_usage(const ResourceUsage& u) {
+    user_s += u.user_s;
+    system_s += u.system_s;
+    ctx += u.voluntary_switches + u.involuntary_switches;
+  }
 };
 
 // fio's "steadystate" object from IOPulse's steady_state (docs/json-output.md):
@@ -200,22 +212,19 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   // Without group_reporting, each clone of each job apart when the run kept
   // its workers' counters: fio's entry per clone, its runtime and CPU use
   // its own.
+  // A group's name, or the phase's when it has none.
+  const auto name_of = [&](size_t g) -> const std::string& {
+    return r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups[g].name;
+  };
   if (!group_reporting && !r.worker_results.empty()) {
     for (size_t g = 0; g < std::max<size_t>(r.groups.size(), 1); ++g) {
-      const std::string& name =
-          r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups[g].name;
       for (const RunResult::WorkerResult& w : r.worker_results) {
         if (w.group != g) continue;
-        FioJob job = base(name, groupid_of(g));
+        FioJob job = base(name_of(g), groupid_of(g));
         job.runtime_ns = w.span_ns;
         job.clones_runtime_ns = w.span_ns;
-        job.read = w.read;
-        job.write = w.write;
-        job.sync = w.sync;
-        job.trim = w.trim;
-        job.user_s = w.usage.user_s;
-        job.system_s = w.usage.system_s;
-        job.ctx = w.usage.voluntary_switches + w.usage.involuntary_switches;
+        job.set_ops(w.read, w.write, w.sync, w.trim);
+        job.add_usage(w.usage);
         if (!w.priority.empty()) {
           job.io_priority = r.io_priority;
           job.priority = w.priority.front();
@@ -232,26 +241,20 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   // group and group_reporting merges it.
   const bool one_group = r.groups.empty() || groupid_of(0) == groupid_of(r.groups.size() - 1);
   if (r.groups.empty() || (group_reporting && one_group)) {
-    FioJob job = base(r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups.front().name,
-                      groupid_of(0));
+    FioJob job = base(name_of(0), groupid_of(0));
     // fio's merged runtime is its longest job's; with group_reporting its
-    // job_runtime is the sum of every clone's (without, fio lists each clone
-    // apart and IOPulse's one entry keeps the longest).
+    // job_runtime is the sum of every clone's (a TOML job's or a plain run's
+    // one entry keeps the longest).
     if (!r.groups.empty()) {
       job.runtime_ns = 0;
       for (const RunResult::GroupResult& g : r.groups) job.runtime_ns = std::max(job.runtime_ns, g.window_ns);
     }
     job.clones_runtime_ns = r.worker_span_sum_ns;
     job.runtime_is_clones = group_reporting;
-    job.read = r.read;
-    job.write = r.write;
-    job.sync = r.sync;
-    job.trim = r.trim;
+    job.set_ops(r.read, r.write, r.sync, r.trim);
     job.io_priority = r.io_priority;
     job.priority = r.priority;
-    job.user_s = r.resources.user_s;
-    job.system_s = r.resources.system_s;
-    job.ctx = r.resources.voluntary_switches + r.resources.involuntary_switches;
+    job.add_usage(r.resources);
     job.steady_state = r.steady_state;
     out.push_back(std::move(job));
     return;
@@ -264,10 +267,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     job.runtime_ns = first.window_ns;  // its own, from its first IO
     job.clones_runtime_ns = first.span_sum_ns;
     job.runtime_is_clones = group_reporting;
-    job.read = first.read;
-    job.write = first.write;
-    job.sync = first.sync;
-    job.trim = first.trim;
+    job.set_ops(first.read, first.write, first.sync, first.trim);
     while (group_reporting && g + 1 < r.groups.size() && groupid_of(g + 1) == job.groupid) {
       const RunResult::GroupResult& next = r.groups[++g];
       job.read.merge(next.read);
@@ -324,9 +324,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
             job.read.merge(w.read);
             job.read_runtime_ns += w.span_ns;
             job.clones_runtime_ns += w.span_ns;
-            job.user_s += w.usage.user_s;
-            job.system_s += w.usage.system_s;
-            job.ctx += w.usage.voluntary_switches + w.usage.involuntary_switches;
+            job.add_usage(w.usage);
           }
         } else if (!jobs.empty()) {
           FioJob& job = jobs.back();
@@ -334,9 +332,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
           job.read_runtime_ns += pass.window_ns;
           // Every clone's pass, as fio adds them.
           if (job.clones_runtime_ns != 0) job.clones_runtime_ns += pass.worker_span_sum_ns;
-          job.user_s += pass.resources.user_s;
-          job.system_s += pass.resources.system_s;
-          job.ctx += pass.resources.voluntary_switches + pass.resources.involuntary_switches;
+          job.add_usage(pass.resources);
         }
         continue;
       }
