@@ -8,7 +8,8 @@ Usage: scripts/fio-examples-table.py IOPULSE FIO_EXAMPLES_DIR
 Runs `IOPULSE convert` on every *.fio in FIO_EXAMPLES_DIR (fio's repository's
 examples/) and prints one Markdown row per file: "translated" when no option
 is refused, else "refused" and what IOPulse refused, in the order the
-translation reported it.  A value the file leaves to the environment
+translation reported it (and a target IOPulse cannot work on, such as a
+character device, from a --dry-run of the translated file).  A value the file leaves to the environment
 (${VAR} unset) is given a plausible value of its kind first, so that the
 option is judged on its own.
 """
@@ -16,12 +17,11 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 # (pattern on "KEY: message", what the table says); the first match wins.
 PHRASES = [
-    (re.compile(r"^directory: target .* differs from"), "jobs on different files"),
-    (re.compile(r"^filename: target .* differs from"), "jobs on different files"),
-    (re.compile(r"^job '[^']*': target .* differs from"), "jobs on different files"),
+    (re.compile(r"^ioengine: engine .* differs from"), "jobs with different engines"),
     (re.compile(r"^time_based: time_based needs runtime"), "time_based without runtime"),
     (re.compile(r"^job '.*': no size, filesize"), "no size"),
     (re.compile(r"^ioengine: '([^']+)' is neither"), r"`ioengine=\1`"),
@@ -65,10 +65,21 @@ def convert(iopulse, path):
     return r
 
 
+def target_refusals(iopulse, path):
+    """What a translated file's targets are refused for (a character device
+    such as /dev/null), from `iopulse FILE --dry-run`, which plans the files
+    and touches nothing; a file or directory the file leaves to the machine
+    is not judged here."""
+    with tempfile.TemporaryDirectory() as cwd:
+        r = subprocess.run([iopulse, path, "--dry-run"], cwd=cwd, capture_output=True, text=True)
+    m = re.search(r"target '([^']*)' is neither a regular file nor a block device", r.stderr)
+    return [f"a character device as `filename` (`{m.group(1)}`)"] if m else []
+
+
 def refusals(iopulse, path):
     r = convert(iopulse, path)
     if r.returncode == 0:
-        return []
+        return target_refusals(iopulse, path)
     said = []
     lines = r.stderr.splitlines()
     problems = [re.sub(r"^  [^:]+:\d+: ", "", line) for line in lines[1:] if line.startswith("  ")]

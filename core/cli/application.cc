@@ -57,6 +57,7 @@
 #include "report/text_report.h"
 #include "report/time_series_files.h"
 #include "run/engine_instance.h"
+#include "run/file_set.h"
 #include "run/interrupt.h"
 #include "run/job_runner.h"
 #include "run/monotonic_clock.h"
@@ -171,6 +172,16 @@ struct PlannedPhase {
   std::vector<std::unique_ptr<PlannedWorkload>> workloads;
   const PlannedWorkload& first() const { return *workloads.front(); }
 };
+
+// The run's sets of files (run/file_set.h), from every workload in run
+// order.  Throws UsageError when a file is in two.
+std::vector<FileSet> file_sets_of(const std::vector<PlannedPhase>& phases) {
+  std::vector<const PlannedWorkload*> all;
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) all.push_back(w.get());
+  }
+  return group_file_sets(all);
+}
 
 // The --io-priority every workload of every phase asks for; 0 when one has
 // none or two differ (the job's reads and writes would not all be split
@@ -329,12 +340,21 @@ std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary&
   // with them (preparation_for(); the first phase then does not only check,
   // so the files are prepared): the phases after it that check them need no
   // dataset on disk before the run.
-  bool verified_by_run = false;
+  // (Each set of files is prepared on its own: the files a phase writes
+  // verified blocks to.)
+  std::vector<TargetSpec> verified_by_run;
+  const auto note_verified = [&](const WorkloadSpec& w) {
+    const JobSpec spec = job.job(w);
+    if (writes_verified(spec)) verified_by_run.push_back(spec.target());
+  };
+  const auto verified = [&](const WorkloadSpec& w) {
+    return std::find(verified_by_run.begin(), verified_by_run.end(), job.job(w).target()) != verified_by_run.end();
+  };
   std::vector<PlannedPhase> phases;
   size_t next = 0;
   for (const PhaseSpec& s : job.phases) {
-    if (s.groups.empty()) verified_by_run |= writes_verified(job.job(s.workload));
-    for (const auto& [name, workload] : s.groups) verified_by_run |= writes_verified(job.job(workload));
+    if (s.groups.empty()) note_verified(s.workload);
+    for (const auto& [name, workload] : s.groups) note_verified(workload);
     // --wait-for names a group before the waiting one in its phase.
     for (size_t g = 0; g < s.groups.size(); ++g) {
       const std::string& waitee = s.groups[g].second.wait_for;
@@ -353,11 +373,12 @@ std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary&
     }
     PlannedPhase phase{s.name, {}};
     if (s.groups.empty()) {
-      phase.workloads.push_back(PlannedWorkload::plan("", job.job(s.workload), lib, scopes[next++], verified_by_run));
+      phase.workloads.push_back(
+          PlannedWorkload::plan("", job.job(s.workload), lib, scopes[next++], verified(s.workload)));
     } else {
       for (const auto& [name, workload] : s.groups) {
         phase.workloads.push_back(
-            PlannedWorkload::plan(name, job.job(workload), lib, scopes[next++], verified_by_run));
+            PlannedWorkload::plan(name, job.job(workload), lib, scopes[next++], verified(workload)));
       }
     }
     phases.push_back(std::move(phase));
@@ -390,8 +411,10 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   std::cout << "engine " << lib.desc().name << " " << (lib.desc().version ? lib.desc().version : "") << " ("
             << lib.path().string() << ")\n";
   std::cout << "files (nothing was touched):\n";
-  for (const PlannedFile& f : first.layout.files) {
-    std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : "") << "\n";
+  for (const FileSet& set : file_sets_of(phases)) {
+    for (const PlannedFile& f : set.layout().files) {
+      std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : "") << "\n";
+    }
   }
   if (!first.spec.export_layout_manifest.empty()) {
     std::cout << "layout manifest: not written to '" << first.spec.export_layout_manifest
@@ -440,7 +463,9 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSetti
                                  phases.size()));
   }
   std::vector<CommandInput> inputs;
-  inputs.push_back({"the target", spec.target_path});
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) inputs.push_back({"the target", w->spec.target_path});
+  }
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
   if (!run.verify_journal.empty()) inputs.push_back({"the verify journal", run.verify_journal});
@@ -539,36 +564,6 @@ std::unique_ptr<VerifyJournal> open_verify_journal(const std::vector<PlannedPhas
   return journal;
 }
 
-// How the files must be prepared so every phase finds what it needs.
-PreparationOptions preparation_for(const std::vector<PlannedPhase>& phases, const TargetSpec& target) {
-  const JobSpec& first = phases.front().first().spec;
-  PreparationOptions o;
-  o.parallelism = first.threads;
-  o.seed = first.seed;
-  o.block_size = first.block_size;
-  o.preallocate = target.preallocate;
-  o.force_recreate = target.force_recreate;
-  uint64_t data_bytes = 0;
-  for (const PlannedFile& f : phases.front().first().layout.files) data_bytes += f.size;
-  o.content = first.content(data_bytes);
-  for (const PlannedPhase& phase : phases) {
-    for (const auto& w : phase.workloads) {
-    const JobSpec& s = w->spec;
-    // Every verify job fills the files with verified blocks: a write job
-    // need not write every block (random offsets, a budget), and a later
-    // --verify-only checks them all.
-    if (s.verify && !o.verified) {
-      o.verified = true;
-      o.seed = s.seed;
-      o.block_size = s.block_size;
-      o.content = s.content(data_bytes);  // its working-set blocks (--dedupe-percent)
-    }
-    o.job_writes_unverified |= !s.verify && s.read_percent < 100;
-    }
-  }
-  return o;
-}
-
 // What stops each phase, for the live view's percent and ETA: the budgets
 // of its workers, summed over every process of the job (rank 0 shows the
 // whole job's progress).  A collective when several processes run the job.
@@ -602,6 +597,23 @@ std::vector<RunGoal> run_goals(const std::vector<PlannedPhase>& phases, const Ru
     }
   }
   return goals;
+}
+
+// What holds one set of files only, refused when phases or groups name
+// their own (run/file_set.h).
+void check_one_file_set(const std::vector<FileSet>& sets, const RunSettings& run) {
+  if (sets.size() <= 1) return;
+  const JobSpec& first = sets.front().first().spec;
+  const std::string why = fmt::format("this job works on {} sets of files (a phase or group with its own target "
+                                      "settings, '{}' and '{}'); accepted: one target for the whole job", sets.size(),
+                                      first.target_path, sets[1].first().spec.target_path);
+  if (first.metadata.active()) throw UsageError(fmt::format("--md-phases: one tree per job, but {}", why));
+  if (!run.verify_journal.empty()) {
+    throw UsageError(fmt::format("--verify-journal: one journal records one set of files, but {}", why));
+  }
+  if (!first.export_layout_manifest.empty()) {
+    throw UsageError(fmt::format("--export-layout-manifest: one manifest lists one set of files, but {}", why));
+  }
 }
 
 int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file, const std::string& engine,
@@ -675,6 +687,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     if (!w.replay_redirect.empty()) {
       w.replay_redirect = expand_target_template(w.replay_redirect, group.rank(), group.host());
     }
+    if (w.own_files) {
+      w.own_files->target_path = expand_target_template(w.own_files->target_path, group.rank(), group.host());
+    }
     if (group.rank() != 0) w.export_layout_manifest.clear();
     scopes.push_back(together ? target_scope(group, job.job(w).target_path) : LayoutScope{});
   });
@@ -683,8 +698,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::vector<PlannedPhase> phases;
   OutputPlan outputs;
   std::unique_ptr<VerifyJournal> journal;
+  std::vector<FileSet> file_sets;
   agree_on(group, [&] {
     phases = plan_phases(job, lib, scopes);
+    file_sets = file_sets_of(phases);
+    check_one_file_set(file_sets, run);
     check_metadata_phases(phases, group.rank(), group.size());
     calibrate_monotonic_clock();
     // Every output is checked before anything is prepared, so no run's
@@ -702,20 +720,25 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   const PlannedWorkload& first = phases.front().first();
   agree_on(group, [&] {
-    if (!first.spec.export_layout_manifest.empty()) {
+    if (!first.spec.export_layout_manifest.empty()) {  // one set of files (check_one_file_set)
       write_layout_manifest(first.spec.export_layout_manifest, first.layout, first.spec.target_path);
     }
   });
   // With results on standard output (--json-output -), the summary goes to
   // standard error so the results can be piped.
   std::ostream& summary_out = outputs.uses_stdout() ? std::cerr : std::cout;
-  // The files are planned once for every phase (run-wide settings are `run`).
-  const TargetLayout& layout = first.layout;
+  // Each set of files is planned once for every phase on it (run-wide
+  // settings are `run`).
   const bool diskless = lib.diskless();
   std::unique_ptr<PrometheusExporter> exporter;
   RunResult result;
-  const PreparationOptions prep_options = preparation_for(phases, job.target);
-  const bool prepares = !diskless && !first.spec.verify_only && !first.spec.metadata.active();
+  // The sets the run prepares: not a diskless engine's, nor a metadata
+  // job's, nor one whose first workload only checks what is there.
+  std::vector<const FileSet*> prepared_sets;
+  for (const FileSet& set : file_sets) {
+    const JobSpec& s = set.first().spec;
+    if (!diskless && !s.verify_only && !s.metadata.active()) prepared_sets.push_back(&set);
+  }
   agree_on(group, [&] {
   // Every worker holds a descriptor per file of its set.
   size_t descriptors = 64;
@@ -735,7 +758,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
 
   // A fill that cannot fit is refused before anything is written.
-  if (prepares) DatasetPreparer(prep_options).check_space(layout);
+  for (const FileSet* set : prepared_sets) DatasetPreparer(set->preparation()).check_space(set->layout());
 
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.
@@ -809,18 +832,18 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // preparation ends the job with its results written (nothing measured).
   bool prepared = true;
   agree_on(group, [&] {
-  if (prepares) {
+  for (const FileSet* set : prepared_sets) {
     auto bar = PreparationProgress::for_stderr(run.quiet);
-    const PreparationSummary prep = DatasetPreparer(prep_options)
+    const PreparationSummary prep = DatasetPreparer(set->preparation())
                                         .prepare(
-                                            layout,
+                                            set->layout(),
                                             [&bar](uint64_t done, uint64_t most, uint64_t ns) {
                                               if (bar) bar->show(done, most, ns);
                                             },
                                             [] { return interrupt_signal() != 0; });
     if (bar) bar->clear();
-    result.preparation_ns = prep.elapsed_ns;
-    result.preparation_bytes = prep.bytes_written;
+    result.preparation_ns += prep.elapsed_ns;
+    result.preparation_bytes += prep.bytes_written;
     const double secs = static_cast<double>(prep.elapsed_ns) / 1e9;
     if (!prep.error.empty()) {
       if (together) throw std::runtime_error(prep.error);
@@ -829,16 +852,22 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       result.stop_reason = StopReason::kPreparationError;
       result.error_messages.push_back(prep.error);
       prepared = false;
-    } else if (prep.interrupted) {
+      break;
+    }
+    if (prep.interrupted) {
       if (together) throw std::runtime_error("preparing the files was interrupted");
       spdlog::warn("preparing the files was interrupted after {} of at most {} bytes in {:.2f} s; nothing was "
                    "measured", prep.bytes_written, prep.bytes_planned, secs);
       result.stop_reason = StopReason::kInterrupted;
       result.interrupted = true;
       prepared = false;
-    } else if (prep.bytes_written > 0 && !run.quiet) {
-      spdlog::info("prepared {} file(s): wrote {} bytes in {:.2f} s (not part of the measurement)",
-                   layout.files.size(), prep.bytes_written, secs);
+      break;
+    }
+    if (prep.bytes_written > 0 && !run.quiet) {
+      spdlog::info("prepared {} file(s){}: wrote {} bytes in {:.2f} s (not part of the measurement)",
+                   set->layout().files.size(),
+                   file_sets.size() > 1 ? fmt::format(" of '{}'", set->first().spec.target_path) : std::string(),
+                   prep.bytes_written, secs);
     }
   }
   });

@@ -24,23 +24,19 @@
 namespace iopulse {
 namespace {
 
-// Settings that are the same for every phase of an IOPulse run: the files
-// and the engine (config/job_file.cc accepts them only as global settings).
 // Settings one IOPulse run has once, with what a fio file must do about it.
-constexpr const char* kSameFiles =
-    "IOPulse runs every job of a file on the same files with one engine; accepted: the same filename, directory, "
-    "size, nrfiles, numjobs without filename, and ioengine in every job";
+// (Each job may name its own files: a phase or group of its own files,
+// job/phased_job.h.)
+constexpr const char* kOneEngine =
+    "IOPulse runs every job of a file with one engine; accepted: the same ioengine in every job";
 constexpr const char* kOneLog =
     "IOPulse writes one set of logs for the whole run, numbered by job as fio does; accepted: the same "
     "write_bw_log, write_iops_log, write_lat_log, log_avg_msec, log_offset and log_prio in every job (e.g. in "
     "[global])";
 const std::map<std::string, const char*, std::less<>> kRunWide = {
-    {"target", kSameFiles},          {"file-size", kSameFiles},      {"file-distribution", kSameFiles},
-    {"num-files", kSameFiles},       {"file-prefix", kSameFiles},    {"engine", kSameFiles},
-    {"preallocate", kSameFiles},     {"allow-mounted-writes", kSameFiles},
-    {"write-bw-log", kOneLog},       {"write-iops-log", kOneLog},    {"write-lat-log", kOneLog},
-    {"stats-interval", kOneLog},     {"log-per-io", kOneLog},        {"log-offset", kOneLog},
-    {"log-prio", kOneLog}};
+    {"engine", kOneEngine},          {"write-bw-log", kOneLog},      {"write-iops-log", kOneLog},
+    {"write-lat-log", kOneLog},      {"stats-interval", kOneLog},    {"log-per-io", kOneLog},
+    {"log-offset", kOneLog},         {"log-prio", kOneLog}};
 
 // One fio job translated.
 struct TranslatedJob {
@@ -84,7 +80,7 @@ class Translator {
       problems_.push_back(fmt::format("{}: no job section; accepted: [global] and one or more [job-name] sections",
                                       path_));
     }
-    if (problems_.empty()) check_same_files(jobs);
+    if (problems_.empty()) check_run_wide(jobs);
     if (!problems_.empty()) {
       std::string message = fmt::format("{}: {} problem{} with this fio job file:", path_, problems_.size(),
                                         problems_.size() == 1 ? "" : "s");
@@ -577,8 +573,8 @@ class Translator {
     return check;
   }
 
-  // An IOPulse run plans and prepares one set of files for all its phases.
-  void check_same_files(const std::vector<TranslatedJob>& jobs) {
+  // An IOPulse run has one engine and one set of logs.
+  void check_run_wide(const std::vector<TranslatedJob>& jobs) {
     std::map<std::string, std::pair<std::string, std::string>> first;  // key -> (text, job label)
     for (const TranslatedJob& job : jobs) {
       for (const JobFileEntry& e : job.entries) {

@@ -20,8 +20,9 @@
 //   ...                    one IOPulse setting each; see the docs
 // Every option IOPulse cannot honour is a problem; all of them are reported
 // together, one line each with the file's line number, in one UsageError.
-// The files (target, sizes, the engine) must be the same for every job,
-// since an IOPulse run plans and prepares one set of files.
+// A job whose files differ from the others' is a phase or group with its
+// own files (WorkloadSpec::own_files); the engine and the fio-format logs
+// must be the same for every job, since an IOPulse run has one of each.
 //
 // Nothing here touches the filesystem other than reading the job file.
 #ifndef IOPULSE_CONFIG_FIO_JOB_FILE_H_

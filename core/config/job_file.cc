@@ -198,7 +198,7 @@ class TreeReader {
       const std::string key = hyphenated(written);
       if (const JobOption* option = find_job_option(key)) {
         if (in_phase) {
-          if (option->rules.scope != OptionScope::kPhase) {
+          if (!scope_reason(option->rules.scope).empty()) {
             fail(where(k), written, fmt::format("not accepted inside a phase: {}; accepted: a global setting "
                                                 "(before the first [[phase]]) or the command line",
                                                 scope_reason(option->rules.scope)));
@@ -460,22 +460,37 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   PhasedJob job;
   std::vector<std::string> thread_labels;
   for (const JobFilePhase& phase : file.phases) {
+    // A phase of groups is its groups: its own settings (the run's, and
+    // the phase's workload) are its first group's, which may name the files
+    // the phase leaves out.
+    const JobFileGroup* first_group = phase.groups.empty() ? nullptr : &phase.groups.front();
     JobSpecBuilder builder;
-    apply_entries(builder, file.global, engine, {&phase.entries}, command_line, command_line_engine_options);
-    apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options);
+    if (first_group == nullptr) {
+      apply_entries(builder, file.global, engine, {&phase.entries}, command_line, command_line_engine_options);
+      apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options);
+    } else {
+      apply_entries(builder, file.global, engine, {&phase.entries, &first_group->entries}, command_line,
+                    command_line_engine_options);
+      apply_entries(builder, phase.entries, engine, {&first_group->entries}, command_line,
+                    command_line_engine_options);
+      apply_entries(builder, first_group->entries, engine, {}, command_line, command_line_engine_options);
+    }
     apply_command_line(builder);
     try {
       const JobSpec spec = builder.build();
-      // Options of the run and of the target are not accepted inside a
-      // phase: every phase has the first one's.
+      // Options of the run are not accepted inside a phase: every phase has
+      // the first one's.  A phase with other files than the first has them
+      // as its own.
       if (job.phases.empty()) {
         job.run = spec.run();
         job.target = spec.target();
       }
       job.phases.push_back({phase.name, spec.workload(), {}});
+      if (spec.target() != job.target) job.phases.back().workload.own_files = spec.target();
     } catch (const UsageError& e) {
       // A combination may come from settings the phase inherits: say which
-      // phase it is.
+      // phase (or first group) it is.
+      if (first_group != nullptr) throw UsageError(fmt::format("{}: {}", first_group->label, e.what()));
       if (phase.label.empty()) throw;
       throw UsageError(fmt::format("{}: {}", phase.label, e.what()));
     }
@@ -489,7 +504,9 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
       apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options);
       apply_command_line(g);
       try {
-        job.phases.back().groups.emplace_back(group.name, g.build().workload());
+        const JobSpec spec = g.build();
+        job.phases.back().groups.emplace_back(group.name, spec.workload());
+        if (spec.target() != job.target) job.phases.back().groups.back().second.own_files = spec.target();
       } catch (const UsageError& e) {
         throw UsageError(fmt::format("{}: {}", group.label, e.what()));
       }
@@ -497,17 +514,23 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
     if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
   }
 
-  // One file per worker: the files are planned once, so the workers are too.
-  if (job.target.file_distribution == FileDistribution::kPerWorker) {
-    const PhaseSpec& first = job.phases.front();
-    for (size_t i = 1; i < job.phases.size(); ++i) {
-      const PhaseSpec& phase = job.phases[i];
-      if (phase.workload.threads == first.workload.threads) continue;
-      const std::string& label = thread_labels[i].rfind("--", 0) == 0 ? thread_labels.front() : thread_labels[i];
-      throw UsageError(fmt::format(
-          "{}: {} in phase '{}' but {} in phase '{}'; accepted: the same number of threads in every phase "
-          "with file-distribution per-worker (one file per worker)",
-          label, phase.workload.threads, phase.name, first.workload.threads, first.name));
+  // One file per worker: each set of files is planned once, so the
+  // workers of every phase on one set are too.
+  for (size_t i = 1; i < job.phases.size(); ++i) {
+    const PhaseSpec& phase = job.phases[i];
+    const TargetSpec files = job.job(phase.workload).target();
+    if (files.file_distribution != FileDistribution::kPerWorker) continue;
+    for (size_t j = 0; j < i; ++j) {
+      const PhaseSpec& first = job.phases[j];
+      if (job.job(first.workload).target() != files) continue;
+      if (phase.workload.threads != first.workload.threads) {
+        const std::string& label = thread_labels[i].rfind("--", 0) == 0 ? thread_labels[j] : thread_labels[i];
+        throw UsageError(fmt::format(
+            "{}: {} in phase '{}' but {} in phase '{}'; accepted: the same number of threads in every phase "
+            "on the same files with file-distribution per-worker (one file per worker)",
+            label, phase.workload.threads, phase.name, first.workload.threads, first.name));
+      }
+      break;
     }
   }
   return job;

@@ -1025,7 +1025,7 @@ std::string_view topic_title(OptionTopic topic) {
 std::string_view scope_reason(OptionScope scope) {
   switch (scope) {
     case OptionScope::kPhase: return "";
-    case OptionScope::kFiles: return "every phase works on the same files, planned and prepared once";
+    case OptionScope::kFiles: return "";
     case OptionScope::kEngine: return "every phase uses the same engine (its options may change per phase)";
     case OptionScope::kErrors: return "the error policy and the exit code cover the whole run";
     case OptionScope::kOutputs: return "the outputs cover the whole run, every phase in them";

@@ -41,17 +41,20 @@ std::string_view topic_name(OptionTopic topic);
 std::string_view topic_title(OptionTopic topic);
 
 // Where an option may be given in a job file of phases.  A phase changes
-// the workload (kPhase); the other scopes hold for the whole run and are
-// given before the first [[phase]] or on the command line.
+// the workload (kPhase) and may name its own files (kFiles); the other
+// scopes hold for the whole run and are given before the first [[phase]]
+// or on the command line.
 enum class OptionScope {
   kPhase,    // the workload, the stop condition: a phase may change it
-  kFiles,    // which files and how they are prepared: planned once for every phase
+  kFiles,    // which files and how they are prepared: the run's, or a phase's or group's own; each set
+             // planned and prepared before the first phase
   kEngine,   // which engine: loaded once (its options may change per phase)
   kErrors,   // the error policy: it and the exit code cover the whole run
   kOutputs,  // results, time series, metrics: they cover the whole run
   kJournal,  // the verify journal: it records the whole run's writes
 };
-// Why an option of `scope` is not accepted inside a phase ("" for kPhase).
+// Why an option of `scope` is not accepted inside a phase ("" for kPhase
+// and kFiles, which are).
 std::string_view scope_reason(OptionScope scope);
 
 // The part of a JobSpec (job/job_spec.h) that an option of `scope` sets: a

@@ -10,7 +10,8 @@
 // of the option table (job/job_options.h, job_part()):
 //   RunSettings   the engine, error policy, outputs, intervals, metrics,
 //                 journal: they hold for the whole run
-//   TargetSpec    the target and how its files are prepared: planned once
+//   TargetSpec    the target and how its files are prepared: the run's,
+//                 or a phase's or group's own (WorkloadSpec::own_files)
 //   WorkloadSpec  what the workers do: what a phase may change
 // A job of phases (job/phased_job.h) keeps the first two once and a
 // WorkloadSpec per phase and group; PhasedJob::job() joins them into the

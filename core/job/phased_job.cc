@@ -5,7 +5,7 @@
 namespace iopulse {
 
 JobSpec PhasedJob::job(const WorkloadSpec& workload) const {
-  JobSpec spec{run, target, workload};
+  JobSpec spec{run, workload.own_files ? *workload.own_files : target, workload};
   if (!workload.replay_redirect.empty()) spec.target_path = workload.replay_redirect;
   return spec;
 }

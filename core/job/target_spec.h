@@ -2,9 +2,10 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // TargetSpec: what the job does IO on and how those files are prepared, the
 // settings of the options of scope kFiles (job/job_options.h).  A job of
-// several phases has one TargetSpec: its files are planned and prepared
-// once, and a phase cannot change it (a job file refuses these options
-// inside [[phase]]).
+// several phases has the run's TargetSpec, and a phase or group of a job
+// file that gives these options has its own (WorkloadSpec::own_files);
+// every distinct set of files is planned, checked and prepared before the
+// first phase.
 #ifndef IOPULSE_JOB_TARGET_SPEC_H_
 #define IOPULSE_JOB_TARGET_SPEC_H_
 

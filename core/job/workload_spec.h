@@ -11,6 +11,7 @@
 #define IOPULSE_JOB_WORKLOAD_SPEC_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "job/metadata_spec.h"
 #include "job/option_origins.h"
 #include "job/steady_state_spec.h"
+#include "job/target_spec.h"
 
 namespace iopulse {
 
@@ -153,6 +155,10 @@ struct WorkloadSpec {
   // this workload has it as its TargetSpec::target_path (JobSpecBuilder::
   // build(), PhasedJob::job()).
   std::string replay_redirect;
+  // A job file's phase or group that names its own files (target,
+  // file-size, ... inside it, or a fio job's own filename): those, in place
+  // of the run's TargetSpec (PhasedJob::job()).  Unset: the run's files.
+  std::optional<TargetSpec> own_files;
   uint64_t replay_scale = 1;               // --replay-scale N: offsets divided by N; 0 = fit to the target
   uint64_t replay_align = 0;               // --replay-align SIZE: remapped offsets rounded down to it; 0 = none
 

@@ -20,6 +20,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -233,7 +235,7 @@ TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
       {"file-size = \"1M\"\nblock-size = \"4x\"\n", "job.toml:3: block-size: '4x'"},
       {"file-size = \"1M\"\nblock-size = [1, 2]\n", "job.toml:3: block-size: an array is not accepted"},
       {"file-size = \"1M\"\nthreads = = 2\n", "job.toml:3:11: "},
-      {"file-size = \"1M\"\n[[phase]]\ntarget = \"x\"\n", "job.toml:4: target: not accepted inside a phase"},
+      {"file-size = \"1M\"\n[[phase]]\njson-output = \"x\"\n", "job.toml:4: json-output: not accepted inside a phase"},
       {"file-size = \"1M\"\n[[phase]]\nqueue-depth = 0\n", "job.toml:4: queue-depth: '0'"},
       {"file-size = \"1M\"\nnull.nosuch = 1\n", "job.toml:3: null.nosuch: unknown option for engine null"},
       {"file-size = \"1M\"\nnosuchengine.opt = 1\n", "job.toml:3: nosuchengine.opt: no engine named 'nosuchengine'"},
@@ -307,6 +309,77 @@ TEST(JobFileRun, ConcurrentGroupsRunTheirOwnWorkloadsSideBySide) {
   EXPECT_EQ(phase["total"]["ops"], 3100) << "the phase is the sum of its groups";
   EXPECT_EQ(phase["config"]["groups"][0]["threads"], 2);
   EXPECT_EQ(phase["config"]["groups"][1]["block_size"], 1u << 20);
+}
+
+// A phase and a group on their own files: each set is prepared at its own
+// size before the first phase (the files on disk), and strace sees each
+// workload read its own file only, a pass each; a verified phase on one set
+// is checked by a later phase on it while another set is read beside.
+TEST(JobFileRun, PhasesAndGroupsWorkOnTheirOwnFiles) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(
+      dir.file("own.toml"),
+      "target = \"" + dir.file("a") + "\"\nfile-size = \"1M\"\nrun-until-complete = true\n"
+      "[[phase]]\nname = \"fill\"\nread-percent = 0\nverify = true\n"
+      "[[phase]]\nname = \"other\"\ntarget = \"" + dir.file("b") + "\"\nfile-size = \"2M\"\n"
+      "[[phase]]\nname = \"side-by-side\"\n"
+      "[[phase.group]]\nname = \"check-a\"\nverify-only = true\n"
+      "[[phase.group]]\nname = \"c\"\ntarget = \"" + dir.file("c") + "\"\nfile-size = \"512K\"\n");
+  const RunOutcome plan = run_iopulse({"--config", job, "--dry-run"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  for (const char* f : {"a  1048576 bytes", "b  2097152 bytes", "c  524288 bytes"}) {
+    EXPECT_NE(plan.out.find(dir.file(f)), std::string::npos) << plan.out;
+  }
+  EXPECT_FALSE(exists(dir.file("a"))) << "--dry-run touches nothing";
+  const std::string trace = dir.file("trace");
+  const std::string json = dir.file("r.json");
+  const RunOutcome r = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-ff", "-qq", "-y",
+                                    "-e", "trace=pread64", "-o", trace, IOPULSE_BINARY, "--config", job,
+                                    "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::filesystem::file_size(dir.file("a")), kMiB);
+  EXPECT_EQ(std::filesystem::file_size(dir.file("b")), 2 * kMiB);
+  EXPECT_EQ(std::filesystem::file_size(dir.file("c")), kMiB / 2);
+  std::map<std::string, int> reads = traced_reads_by_file(trace);  // file -> 4 KiB reads
+
+  EXPECT_EQ(reads, (std::map<std::string, int>{{"a", 256}, {"b", 512}, {"c", 128}}));
+  const nlohmann::json result = read_json(json);
+  ASSERT_EQ(result["phases"].size(), 3u);
+  EXPECT_EQ(result["phases"][0]["write"]["ops"], 256);
+  EXPECT_EQ(result["phases"][1]["read"]["ops"], 512);
+  EXPECT_EQ(result["phases"][1]["config"]["target"], dir.file("b"));
+  const nlohmann::json& groups = result["phases"][2]["groups"];
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0]["read"]["ops"], 256);
+  EXPECT_EQ(groups[1]["read"]["ops"], 128);
+  EXPECT_EQ(result["phases"][2]["config"]["groups"][1]["target"], dir.file("c"));
+  EXPECT_EQ(result["total"]["errors"], 0);
+}
+
+// One file under two sets of settings, or a job of several sets that
+// something of one set is given to: one line, exit 2, nothing touched.
+TEST(JobFileRun, OwnFilesThatCannotBePreparedOnceAreRefused) {
+  ScratchDir dir;
+  const std::string head = "target = \"" + dir.file("a") + "\"\nfile-size = \"1M\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {head + "[[phase]]\n[[phase]]\nfile-size = \"2M\"\n",
+       "'" + dir.file("a") + "' is a file of two sets of files with different settings, target '" + dir.file("a") +
+           "' (file size 1048576) and target '" + dir.file("a") + "' (file size 2097152)"},
+      {head + "verify-journal = \"" + dir.file("j") + "\"\nverify = true\nread-percent = 0\n[[phase]]\n[[phase]]\ntarget = \"" + dir.file("b") + "\"\n",
+       "--verify-journal: one journal records one set of files, but this job works on 2 sets of files"},
+      {"target = \"" + dir.file("t") + "\"\nmd-phases = \"tree-create\"\n[[phase]]\n[[phase]]\ntarget = \"" +
+           dir.file("u") + "\"\n",
+       "--md-phases: one tree per job, but this job works on 2 sets of files"},
+  };
+  for (const auto& [toml, expect] : cases) {
+    const std::string job = write_file(dir.file("bad.toml"), toml);
+    const RunOutcome r = run_iopulse({"--config", job, "-q"});
+    EXPECT_EQ(r.exit_code, 2) << toml;
+    EXPECT_NE(r.err.find(expect), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    for (const char* f : {"a", "b", "j", "t", "u"}) EXPECT_FALSE(exists(dir.file(f))) << toml << f;
+  }
 }
 
 TEST(JobFileRun, GroupsRefuseRunWideKeys) {

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -30,6 +31,22 @@ namespace iopulse::test {
 std::string asan_options_under_strace() {
   const char* options = getenv("ASAN_OPTIONS");
   return std::string("ASAN_OPTIONS=") + (options != nullptr ? options : "") + ":detect_leaks=0";
+}
+
+std::map<std::string, int> traced_reads_by_file(const std::string& prefix) {
+  std::map<std::string, int> reads;
+  const std::filesystem::path p(prefix);
+  const std::string thread_file = p.filename().string() + ".";
+  const std::regex call(R"(^pread64\(\d+<([^>]+)>, .*, 4096, \d+\) = 4096)");
+  for (const auto& entry : std::filesystem::directory_iterator(p.parent_path())) {
+    if (!entry.path().filename().string().starts_with(thread_file)) continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, call)) ++reads[std::filesystem::path(m[1].str()).filename().string()];
+    }
+  }
+  return reads;
 }
 
 RunOutcome run_iopulse(const std::vector<std::string>& args,

@@ -7,6 +7,7 @@
 #define IOPULSE_TESTS_INTEGRATION_RUN_SUPPORT_H_
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,12 @@ RunOutcome run_command(const std::vector<std::string>& argv,
 // Use as {"/usr/bin/strace", "-E", asan_options_under_strace(), ...}; other
 // builds ignore the variable.
 std::string asan_options_under_strace();
+
+// The 4 KiB reads (pread64) in the per-thread traces of
+// `strace -f -ff -y -e trace=pread64 -o PREFIX` (PREFIX.<tid>, one file per
+// thread, so no call is split across lines), counted by the name of the
+// file each read.
+std::map<std::string, int> traced_reads_by_file(const std::string& prefix);
 
 // Runs iopulse with `args`, waits until its stderr shows `started_text`
 // (e.g. a progress line: the run is under way), sends it `signal`, and

@@ -530,9 +530,27 @@ TEST(FioJobFileTest, EndFsyncSyncsAWritingJobsFiles) {
   EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=write\nend_fsync=0\n"))[0].spec.end_fsync);
 }
 
-TEST(FioJobFileTest, JobsOnDifferentFilesAreRefused) {
-  const std::string m = refusal("[global]\nsize=1m\ndirectory=/d\n[a]\nrw=read\n[b]\nrw=read\n");
-  EXPECT_THAT(m, HasSubstr("target '/d/b.0.0' differs from '/d/a.0.0'"));
+// Each job on its own files: fio's names for each, or its own filename and
+// size; the engine stays one for the run.
+TEST(FioJobFileTest, EachJobWorksOnItsOwnFiles) {
+  const std::vector<PhaseJob> s =
+      specs(translate("[global]\nsize=1m\ndirectory=/d\n[a]\nrw=read\n[b]\nrw=read\n[c]\nfilename=/e/x\n"
+                      "size=2m\n[d]\nstonewall\nnumjobs=2\n"));
+  ASSERT_EQ(s.size(), 2u);
+  ASSERT_EQ(s[0].groups.size(), 3u);
+  EXPECT_EQ(s[0].groups[0].second.target_path, "/d/a.0.0");
+  EXPECT_EQ(s[0].groups[1].second.target_path, "/d/b.0.0");
+  EXPECT_EQ(s[0].groups[2].second.target_path, "/e/x");
+  EXPECT_EQ(s[0].groups[2].second.file_size, 2u << 20);
+  EXPECT_EQ(s[0].groups[1].second.file_size, 1u << 20);
+  EXPECT_EQ(s[1].spec.target_path, "/d/d");
+  EXPECT_EQ(s[1].spec.file_distribution, FileDistribution::kPerWorker);
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\nioengine=psync\n[b]\nioengine=libaio\n"),
+              HasSubstr("job.fio:7: ioengine: engine 'libaio' differs from 'sync' of job.fio:4: job 'a': IOPulse "
+                        "runs every job of a file with one engine"));
+}
+
+TEST(FioJobFileTest, MistakesInJobsAreRefused) {
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\n"), HasSubstr("time_based needs runtime"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/x:/e/y\nsize=1m\n"), HasSubstr("a list of arbitrary files"));
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\nwait_for=c\n[c]\n"),

@@ -349,9 +349,6 @@ TEST_F(JobFileTest, BothSpellingsOfOneKeyInOneTable) {
 
 TEST_F(JobFileTest, RunWideKeysAreRejectedInsideAPhase) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"target = \"other\"", "every phase works on the same files, planned and prepared once"},
-      {"file-size = \"1G\"", "every phase works on the same files, planned and prepared once"},
-      {"file-distribution = \"per-worker\"", "every phase works on the same files, planned and prepared once"},
       {"engine = \"null\"", "every phase uses the same engine (its options may change per phase)"},
       {"plugin-dir = \"/opt/engines\"", "every phase uses the same engine (its options may change per phase)"},
       {"json-output = \"x.json\"", "the outputs cover the whole run, every phase in them"},
@@ -366,6 +363,11 @@ TEST_F(JobFileTest, RunWideKeysAreRejectedInsideAPhase) {
                                     "; accepted: a global setting (before the first [[phase]]) or the command line")
         << line;
   }
+  // The files are not run-wide: a phase may name its own.
+  const std::string own = write("target = \"t\"\nfile-size = \"1M\"\n[[phase]]\nname = \"p\"\ntarget = \"u\"\n"
+                                "file-size = \"2M\"\n", "own.toml");
+  EXPECT_EQ(build(own)[0].spec.target_path, "u");
+  EXPECT_EQ(build(own)[0].spec.file_size, 2u << 20);
   // The same keys are fine as global settings.
   const std::string path = write("target = \"t\"\nengine = \"null\"\nquiet = true\n[[phase]]\nrandom = true\n");
   EXPECT_EQ(build(path)[0].spec.engine, "null");
@@ -504,7 +506,7 @@ TEST_F(JobFileTest, PerWorkerFilesNeedTheSameThreadsInEveryPhase) {
       "threads = 8\n");
   EXPECT_EQ(build_error(path),
             path + ":8: threads: 8 in phase 'read' but 4 in phase 'fill'; accepted: the same number of threads in "
-                   "every phase with file-distribution per-worker (one file per worker)");
+                   "every phase on the same files with file-distribution per-worker (one file per worker)");
   // With one shared file each phase may use its own number of workers.
   const std::string shared = write("target = \"t\"\nthreads = 4\n[[phase]]\n[[phase]]\nthreads = 8\n", "s.toml");
   const std::vector<PhaseJob> specs = build(shared);

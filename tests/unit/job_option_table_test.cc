@@ -161,9 +161,9 @@ TEST(JobOptionTable, OptionsThatExcludeEachOtherAreRefusedTogether) {
   EXPECT_GE(pairs, 7u);
 }
 
-// docs/job-files.md, "What a phase cannot change", lists every option whose
-// scope is not kPhase, and no phase option: the table decides, the page
-// follows it.
+// docs/job-files.md, "What a phase cannot change", lists every option a
+// phase may not give (its scope has a reason), and no other: the table
+// decides, the page follows it.
 TEST(JobOptionTable, TheJobFilePageListsExactlyTheOptionsAPhaseCannotChange) {
   std::ifstream in(std::string(IOPULSE_SOURCE_DIR) + "/docs/job-files.md");
   ASSERT_TRUE(in) << "docs/job-files.md";
@@ -176,7 +176,7 @@ TEST(JobOptionTable, TheJobFilePageListsExactlyTheOptionsAPhaseCannotChange) {
   ASSERT_FALSE(section.empty()) << "no table under \"What a phase cannot change\"";
   for (const JobOption& o : job_options()) {
     const bool listed = section.find("`" + std::string(o.name) + "`") != std::string::npos;
-    EXPECT_EQ(listed, o.rules.scope != OptionScope::kPhase)
+    EXPECT_EQ(listed, !scope_reason(o.rules.scope).empty())
         << "--" << o.name << (listed ? " is listed but a phase may change it" : " is run-wide but not listed");
   }
 }

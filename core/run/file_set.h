@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// FileSet: the workloads of a run that work on one set of files.  A run's
+// workloads share the run's target unless a phase or group of a job file
+// names its own (WorkloadSpec::own_files); each distinct target is one set,
+// planned by its first workload and checked and prepared once, before the
+// first phase, with what every workload on it needs.
+#ifndef IOPULSE_RUN_FILE_SET_H_
+#define IOPULSE_RUN_FILE_SET_H_
+
+#include <vector>
+
+#include "run/planned_workload.h"
+#include "target/dataset_preparer.h"
+
+namespace iopulse {
+
+struct FileSet {
+  // In run order; never empty.  Not owned: the planned phases own them.
+  std::vector<const PlannedWorkload*> workloads;
+
+  const PlannedWorkload& first() const { return *workloads.front(); }
+  // The set's files as its first workload planned them (the others on the
+  // same target plan the same files).
+  const TargetLayout& layout() const { return first().layout; }
+
+  // How the files must be prepared so every workload on them finds what it
+  // needs: verified blocks when one of them verifies, with that one's seed,
+  // block size and content.
+  PreparationOptions preparation() const;
+};
+
+// The sets of `workloads` (every workload of the run, in run order), one
+// per distinct TargetSpec, in the order the run first uses them.  Throws
+// UsageError when one file belongs to two sets: it would be prepared twice,
+// perhaps to two sizes or with two kinds of data.
+std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& workloads);
+
+}  // namespace iopulse
+
+#endif  // IOPULSE_RUN_FILE_SET_H_
