@@ -59,27 +59,28 @@ def convert(iopulse, path):
                            capture_output=True, text=True, env=env)
         unset = re.findall(r"the environment variable (\w+) is not set", r.stderr)
         if not unset:
-            return r
+            return r, env
         for var in unset:
             env[var] = plausible(var)
-    return r
+    return r, env
 
 
-def target_refusals(iopulse, path):
+def target_refusals(iopulse, path, env):
     """What a translated file's targets are refused for (a character device
     such as /dev/null), from `iopulse FILE --dry-run`, which plans the files
     and touches nothing; a file or directory the file leaves to the machine
     is not judged here."""
     with tempfile.TemporaryDirectory() as cwd:
-        r = subprocess.run([iopulse, path, "--dry-run"], cwd=cwd, capture_output=True, text=True)
+        r = subprocess.run([os.path.abspath(iopulse), os.path.abspath(path), "--dry-run"], cwd=cwd,
+                           capture_output=True, text=True, env=env)
     m = re.search(r"target '([^']*)' is neither a regular file nor a block device", r.stderr)
     return [f"a character device as `filename` (`{m.group(1)}`)"] if m else []
 
 
 def refusals(iopulse, path):
-    r = convert(iopulse, path)
+    r, env = convert(iopulse, path)
     if r.returncode == 0:
-        return target_refusals(iopulse, path)
+        return target_refusals(iopulse, path, env)
     said = []
     lines = r.stderr.splitlines()
     problems = [re.sub(r"^  [^:]+:\d+: ", "", line) for line in lines[1:] if line.startswith("  ")]

@@ -604,15 +604,20 @@ std::vector<RunGoal> run_goals(const std::vector<PlannedPhase>& phases, const Ru
 void check_one_file_set(const std::vector<FileSet>& sets, const RunSettings& run) {
   if (sets.size() <= 1) return;
   const JobSpec& first = sets.front().first().spec;
-  const std::string why = fmt::format("this job works on {} sets of files (a phase or group with its own target "
-                                      "settings, '{}' and '{}'); accepted: one target for the whole job", sets.size(),
-                                      first.target_path, sets[1].first().spec.target_path);
+  const std::string why = fmt::format("this job works on {} sets of files (phases or groups with files of their "
+                                      "own, '{}' and '{}'); accepted: one set of files for the whole job",
+                                      sets.size(), first.target_path, sets[1].first().spec.target_path);
   if (first.metadata.active()) throw UsageError(fmt::format("--md-phases: one tree per job, but {}", why));
   if (!run.verify_journal.empty()) {
     throw UsageError(fmt::format("--verify-journal: one journal records one set of files, but {}", why));
   }
-  if (!first.export_layout_manifest.empty()) {
-    throw UsageError(fmt::format("--export-layout-manifest: one manifest lists one set of files, but {}", why));
+  if (run.heatmap) throw UsageError(fmt::format("--heatmap: one map covers one set of files, but {}", why));
+  for (const FileSet& set : sets) {
+    for (const PlannedWorkload* w : set.workloads) {
+      if (!w->spec.export_layout_manifest.empty()) {
+        throw UsageError(fmt::format("--export-layout-manifest: one manifest lists one set of files, but {}", why));
+      }
+    }
   }
 }
 
@@ -758,7 +763,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
 
   // A fill that cannot fit is refused before anything is written.
-  for (const FileSet* set : prepared_sets) DatasetPreparer(set->preparation()).check_space(set->layout());
+  std::vector<std::pair<const TargetLayout*, PreparationOptions>> needs;
+  for (const FileSet* set : prepared_sets) needs.emplace_back(&set->layout(), set->preparation());
+  DatasetPreparer::check_space(needs);
 
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.
@@ -973,7 +980,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // verified writes: a later check demands at least it (a lost write then
   // shows as an older block, as the run's preparation or an earlier phase
   // left it).
-  uint64_t written_whole_from = 0;
+  // (Per set of files: a phase on other files writes none of these.)
+  std::map<const PlannedWorkload*, size_t> set_of;
+  for (size_t i = 0; i < file_sets.size(); ++i) {
+    for (const PlannedWorkload* w : file_sets[i].workloads) set_of[w] = i;
+  }
+  std::vector<uint64_t> written_whole_from(file_sets.size(), 0);
   bool finishing = false;  // the job stops after this phase (see below)
   for (const PlannedPhase& phase : phases) {
     if (!prepared) break;
@@ -992,11 +1004,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     ++phase_index;
     for (const auto& w : phase.workloads) {
       groups.push_back({w->name, &w->spec, &w->layout, w->binding, epoch, journal.get(),
-                        w->spec.verify_only ? written_whole_from : 0});
+                        w->spec.verify_only ? written_whole_from[set_of[w.get()]] : 0});
       phase_threads += w->spec.threads;
     }
     if (phase.workloads.size() == 1 && writes_verified(ps) && ps.read_percent == 0 && ps.run_until_complete) {
-      written_whole_from = uint64_t{epoch} << 32;
+      written_whole_from[set_of[&phase.first()]] = uint64_t{epoch} << 32;
     }
     IntervalPlacement placement;
     placement.first_worker = phase_first_worker;

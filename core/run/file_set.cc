@@ -19,8 +19,10 @@ PreparationOptions FileSet::preparation() const {
   o.parallelism = spec.threads;
   o.seed = spec.seed;
   o.block_size = spec.block_size;
-  o.preallocate = spec.preallocate;
-  o.force_recreate = spec.force_recreate;
+  for (const PlannedWorkload* w : workloads) {
+    o.preallocate |= w->spec.preallocate;
+    o.force_recreate |= w->spec.force_recreate;
+  }
   uint64_t data_bytes = 0;
   for (const PlannedFile& f : layout().files) data_bytes += f.size;
   o.content = spec.content(data_bytes);
@@ -40,31 +42,83 @@ PreparationOptions FileSet::preparation() const {
   return o;
 }
 
+namespace {
+
+// A file's path as the kernel resolves it (symbolic links followed, one
+// to a file not made yet too), so two spellings of one file are one.
+std::string resolved(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec).lexically_normal();
+  for (int hops = 0; hops < 40; ++hops) {
+    fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
+    if (ec) parent = p.parent_path();
+    p = parent / p.filename();
+    if (!fs::is_symlink(p, ec)) break;
+    const fs::path to = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = (to.is_absolute() ? to : parent / to).lexically_normal();
+  }
+  return p.string();
+}
+
+// What a workload works on: its target and its files, their resolved paths
+// and sizes, in order.  (The target too: a metadata job's has no files
+// planned.)
+struct Files {
+  std::string target;
+  std::vector<std::pair<std::string, uint64_t>> files;
+  bool operator==(const Files&) const = default;
+};
+
+Files files_of(const PlannedWorkload& w) {
+  Files f{resolved(w.spec.target_path), {}};
+  for (const PlannedFile& file : w.layout.files) f.files.emplace_back(resolved(file.path), file.size);
+  return f;
+}
+
+std::string describe(const FileSet& s) {
+  const size_t n = s.layout().files.size();
+  return fmt::format("target '{}', {} file{}", s.first().spec.target_path, n, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
 std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& workloads) {
   std::vector<FileSet> sets;
+  std::vector<Files> keys;  // keys[i]: sets[i]'s files
   for (const PlannedWorkload* w : workloads) {
-    const auto same = std::find_if(sets.begin(), sets.end(),
-                                   [w](const FileSet& s) { return s.first().spec.target() == w->spec.target(); });
-    if (same == sets.end()) {
+    Files files = files_of(*w);
+    const auto same = std::find(keys.begin(), keys.end(), files);
+    if (same == keys.end()) {
       sets.push_back({{w}});
+      keys.push_back(std::move(files));
     } else {
-      same->workloads.push_back(w);
+      sets[static_cast<size_t>(same - keys.begin())].workloads.push_back(w);
     }
   }
-  std::map<std::string, const FileSet*> owner;  // a file's absolute path -> its set
-  for (const FileSet& s : sets) {
-    for (const PlannedFile& f : s.layout().files) {
-      const std::string path = std::filesystem::absolute(f.path).lexically_normal().string();
-      const auto [it, inserted] = owner.emplace(path, &s);
-      if (inserted || it->second == &s) continue;
-      const JobSpec& a = it->second->first().spec;
-      const JobSpec& b = s.first().spec;
+  // A file in two sets, or a file of one that is a directory of another.
+  std::map<std::string, std::pair<size_t, uint64_t>> owner;  // resolved path -> (set, size)
+  for (size_t i = 0; i < sets.size(); ++i) {
+    for (const auto& [path, size] : keys[i].files) {
+      const auto [it, inserted] = owner.emplace(path, std::make_pair(i, size));
+      if (inserted || it->second.first == i) continue;
+      const uint64_t other = it->second.second;
       throw UsageError(fmt::format(
-          "'{}' is a file of two sets of files with different settings, target '{}' (file size {}) and target '{}' "
-          "(file size {}); accepted: the same target settings wherever a file is used (IOPulse prepares each set "
-          "once)",
-          f.path, a.target_path, a.file_size, b.target_path, b.file_size));
+          "'{}' is a file of two different sets of files ({}; {}){}; accepted: phases and groups that use a file "
+          "use the same files at the same sizes (IOPulse prepares each set once)",
+          path, describe(sets[it->second.first]), describe(sets[i]),
+          other == size ? std::string() : fmt::format(", of {} and {} bytes", other, size)));
     }
+  }
+  for (auto it = owner.begin(); it != owner.end(); ++it) {
+    const std::string dir = it->first + "/";
+    const auto inside = owner.lower_bound(dir);
+    if (inside == owner.end() || !inside->first.starts_with(dir)) continue;
+    throw UsageError(fmt::format("'{}' is a file of one set of files ({}) and a directory of another ({}, '{}'); "
+                                 "accepted: files that are not each other's directories",
+                                 it->first, describe(sets[it->second.first]), describe(sets[inside->second.first]),
+                                 inside->first));
   }
   return sets;
 }

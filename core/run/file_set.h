@@ -2,9 +2,11 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // FileSet: the workloads of a run that work on one set of files.  A run's
 // workloads share the run's target unless a phase or group of a job file
-// names its own (WorkloadSpec::own_files); each distinct target is one set,
-// planned by its first workload and checked and prepared once, before the
-// first phase, with what every workload on it needs.
+// names its own (WorkloadSpec::own_files), and a phase may also change
+// which files of a directory it uses (--num-files ...): the workloads whose
+// target and planned files are the same (paths and sizes) are one set, planned by its
+// first workload, checked and prepared once, before the first phase, with
+// what every workload on it needs.
 #ifndef IOPULSE_RUN_FILE_SET_H_
 #define IOPULSE_RUN_FILE_SET_H_
 
@@ -26,14 +28,16 @@ struct FileSet {
 
   // How the files must be prepared so every workload on them finds what it
   // needs: verified blocks when one of them verifies, with that one's seed,
-  // block size and content.
+  // block size and content; preallocated or refilled when one asks.
   PreparationOptions preparation() const;
 };
 
 // The sets of `workloads` (every workload of the run, in run order), one
-// per distinct TargetSpec, in the order the run first uses them.  Throws
-// UsageError when one file belongs to two sets: it would be prepared twice,
-// perhaps to two sizes or with two kinds of data.
+// per distinct target and list of planned files, in the order the run first
+// uses them.
+// Throws UsageError when one file belongs to two sets (it would be prepared
+// twice, perhaps to two sizes or with two kinds of data; paths are compared
+// as resolved, symbolic links followed) or is a directory of another set.
 std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& workloads);
 
 }  // namespace iopulse

@@ -103,7 +103,9 @@ struct JobRunner::Staged {
   std::unique_ptr<StartBarrier> barrier_owner;
   std::unique_ptr<RunSignals> signals_owner;
   std::unique_ptr<TimeSeriesAssembler> time_series_owner;
-  std::unique_ptr<std::vector<uint64_t>> file_offsets_owner;
+  // Per group: where each of its files begins in its working set (the
+  // group's files end to end).  Sized once, before any worker points in.
+  std::unique_ptr<std::vector<std::vector<uint64_t>>> file_offsets_owner;
   std::unique_ptr<IoLogWriter> iolog;
   std::vector<std::unique_ptr<WorkerThread>> workers;
   std::vector<size_t> group_of;  // worker -> group
@@ -169,13 +171,15 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
   st.barrier_owner = std::make_unique<StartBarrier>(n);
   st.signals_owner = std::make_unique<RunSignals>();
   st.time_series_owner = std::make_unique<TimeSeriesAssembler>(n, keep_per_worker);
-  st.file_offsets_owner = std::make_unique<std::vector<uint64_t>>();
-  std::vector<uint64_t>& file_offsets = *st.file_offsets_owner;
-
-  uint64_t working_set_bytes = 0;
-  for (const PlannedFile& f : layout_.files) {
-    file_offsets.push_back(working_set_bytes);
-    working_set_bytes += f.size;
+  // Each group's working set is its own files (groups may work on files of
+  // their own: job/phased_job.h).
+  st.file_offsets_owner = std::make_unique<std::vector<std::vector<uint64_t>>>(groups_.size());
+  std::vector<uint64_t> working_set_bytes(groups_.size(), 0);
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    for (const PlannedFile& f : groups_[gi].layout->files) {
+      (*st.file_offsets_owner)[gi].push_back(working_set_bytes[gi]);
+      working_set_bytes[gi] += f.size;
+    }
   }
 
   // The capture: one writer for every worker; the files of every group,
@@ -222,8 +226,8 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       setup.signals = st.signals_owner.get();
       setup.time_series = st.time_series_owner.get();
       setup.stats_interval_ns = run_.stats_interval_ns;
-      setup.file_offsets = &file_offsets;
-      setup.working_set_bytes = working_set_bytes;
+      setup.file_offsets = &(*st.file_offsets_owner)[gi];
+      setup.working_set_bytes = working_set_bytes[gi];
       setup.generation_epoch = group.generation_epoch;
       setup.journal = group.journal;
       setup.min_generation = group.min_generation;
@@ -235,7 +239,7 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       place.index = setup.index;
       place.global_index = setup.global_index;
       place.job_processes = setup.job_processes;
-      place.working_set_bytes = working_set_bytes;
+      place.working_set_bytes = working_set_bytes[gi];
       if (group.spec->metadata.active()) {
         workers.push_back(std::make_unique<MetadataWorker>(setup, MetadataPlan::of(*group.spec, place)));
       } else {

@@ -320,6 +320,10 @@ uint64_t saturating_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UI
 }  // namespace
 
 uint64_t DatasetPreparer::check_space(const TargetLayout& layout) const {
+  return check_space({{&layout, options_}});
+}
+
+uint64_t DatasetPreparer::check_space(const std::vector<std::pair<const TargetLayout*, PreparationOptions>>& sets) {
   struct FileSystemNeed {
     std::string where;   // a path on it, for the message
     uint64_t needed = 0;
@@ -328,11 +332,12 @@ uint64_t DatasetPreparer::check_space(const TargetLayout& layout) const {
   };
   std::map<dev_t, FileSystemNeed> needs;
   uint64_t total = 0;
-  for (const PlannedFile& file : layout.files) {
+  for (const auto& [layout, options] : sets) {
+  for (const PlannedFile& file : layout->files) {
     if (file.block_device || !file.prepared_here) continue;
     FileState state;
     try {
-      state = look_at(file, options_);
+      state = look_at(file, options);
     } catch (const std::system_error& e) {
       throw UsageError(e.what());
     }
@@ -354,6 +359,7 @@ uint64_t DatasetPreparer::check_space(const TargetLayout& layout) const {
       }
     }
     need.needed = saturating_add(need.needed, missing);
+  }
   }
   for (const auto& [dev, need] : needs) {
     if (need.known && need.needed > need.available) {

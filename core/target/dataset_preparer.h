@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "target/target_layout.h"
 #include "workload/block_content.h"
@@ -77,6 +78,9 @@ class DatasetPreparer {
   // Reads only.  Throws UsageError naming the file system's path, what is
   // needed and what is free when a fill cannot fit.
   uint64_t check_space(const TargetLayout& layout) const;
+  // The same for several sets of files, each prepared with its own options
+  // one after the other: their needs on each file system add up.
+  static uint64_t check_space(const std::vector<std::pair<const TargetLayout*, PreparationOptions>>& sets);
 
   // Prepares every file of `layout` this process prepares (prepared_here;
   // another process sharing the target prepares the rest).  IO errors and

@@ -730,16 +730,19 @@ TEST(FioJobFileRunTest, EachClonesEntryHoldsItsOwnReadBackAsFios) {
 }
 
 // Jobs on their own files (fio's aio-read.fio in small, beside a job with
-// its own filename, then a stonewalled job on a per-clone file each): each
-// job's files are made at its own size under fio's names, and strace sees
-// each file read as often as fio's own run of the file reads its job.
+// its own filename and one of two files, then stonewalled jobs on a file
+// per clone and on two files): each job's files are made at its own size
+// under fio's names, and strace sees each job's files read as often as
+// fio's own run of the file reads that job.
 TEST(FioJobFileRunTest, EachJobWorksOnItsOwnFilesAsFios) {
   if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   ScratchDir dir;
   const std::string job = write_file(dir.file("own.fio"),
                                      "[global]\nioengine=psync\nrw=read\nbs=4k\ndirectory=${DIR}\n"
                                      "[file1]\nsize=1m\n[file2]\nsize=2m\niodepth=4\n[third]\nfilename=own\nsize=512k\n"
-                                     "[clones]\nstonewall\nsize=256k\nnumjobs=2\n");
+                                     "[nr]\nnrfiles=2\nsize=512k\n"
+                                     "[clones]\nstonewall\nsize=256k\nnumjobs=2\n[nr2]\nstonewall\nnrfiles=2\n"
+                                     "size=256k\n");
   const std::string ours_dir = dir.file("ours"), fios_dir = dir.file("fios");
   ASSERT_EQ(mkdir(ours_dir.c_str(), 0755), 0);
   ASSERT_EQ(mkdir(fios_dir.c_str(), 0755), 0);
@@ -758,26 +761,30 @@ TEST(FioJobFileRunTest, EachJobWorksOnItsOwnFilesAsFios) {
   const nlohmann::json oj = nlohmann::json::parse(ours.out);
   // fio's files, each job's at its size.
   const std::vector<std::pair<std::string, uint64_t>> files = {
-      {"file1.0.0", 1u << 20}, {"file2.0.0", 2u << 20}, {"own", 512u << 10}, {"clones.0.0", 256u << 10},
-      {"clones.1.0", 256u << 10}};
+      {"file1.0.0", 1u << 20},   {"file2.0.0", 2u << 20},   {"own", 512u << 10},       {"nr.0.0", 256u << 10},
+      {"nr.0.1", 256u << 10},    {"clones.0.0", 256u << 10}, {"clones.1.0", 256u << 10}, {"nr2.0.0", 128u << 10},
+      {"nr2.0.1", 128u << 10}};
   for (const auto& [name, size] : files) EXPECT_EQ(file_size(fios_dir + "/" + name), size) << name;
   // IOPulse's: the same, but a clone's own file is <job>.<clone> (fio: <job>.<clone>.0).
   for (const auto& [name, size] : files) {
     const std::string ours_name = name.starts_with("clones") ? name.substr(0, name.size() - 2) : name;
     EXPECT_EQ(file_size(ours_dir + "/" + ours_name), size) << ours_name;
   }
-  ASSERT_EQ(fj["jobs"].size(), 5u);
-  ASSERT_EQ(oj["jobs"].size(), 5u);
-  const std::vector<std::string> read_file_of = {"file1.0.0", "file2.0.0", "own", "clones.0", "clones.1"};
-  for (size_t i = 0; i < 5; ++i) {
-    SCOPED_TRACE(read_file_of[i]);
+  const std::vector<std::vector<std::string>> files_of = {
+      {"file1.0.0"}, {"file2.0.0"}, {"own"}, {"nr.0.0", "nr.0.1"}, {"clones.0"}, {"clones.1"}, {"nr2.0.0", "nr2.0.1"}};
+  ASSERT_EQ(fj["jobs"].size(), files_of.size());
+  ASSERT_EQ(oj["jobs"].size(), files_of.size());
+  for (size_t i = 0; i < files_of.size(); ++i) {
+    SCOPED_TRACE(files_of[i].front());
     EXPECT_EQ(oj["jobs"][i]["jobname"], fj["jobs"][i]["jobname"]);
     EXPECT_EQ(oj["jobs"][i]["groupid"], fj["jobs"][i]["groupid"]);
     const int fios = fj["jobs"][i]["read"]["total_ios"].get<int>();
-    EXPECT_EQ(reads[read_file_of[i]], fios);
+    int seen = 0;
+    for (const std::string& f : files_of[i]) seen += reads[f];
+    EXPECT_EQ(seen, fios);
     EXPECT_EQ(oj["jobs"][i]["read"]["total_ios"].get<int>(), fios);
   }
-  EXPECT_EQ(reads.size(), 5u) << "reads of other files";
+  EXPECT_EQ(reads.size(), 9u) << "reads of other files";
 }
 
 // bsrange draws fio's shares (4k-10k: 4k and 8k at 40 % each, 10k at

@@ -357,15 +357,58 @@ TEST(JobFileRun, PhasesAndGroupsWorkOnTheirOwnFiles) {
   EXPECT_EQ(result["total"]["errors"], 0);
 }
 
+// Verification on files of a group's or phase's own: a second group's
+// working set (dedupe, verified blocks) is its own files', and a check of
+// one set after another set was written whole demands only its own set's
+// last whole write.  The blocks are read back correct (exit 0, no verify
+// error), as a read-back with a fresh process confirms.
+TEST(JobFileRun, VerificationHoldsOnEachSetOfFiles) {
+  ScratchDir dir;
+  const std::string job = write_file(
+      dir.file("v.toml"),
+      "target = \"" + dir.file("a") + "\"\nfile-size = \"1M\"\nrun-until-complete = true\n"
+      "[[phase]]\nname = \"side-by-side\"\n[[phase.group]]\nname = \"g1\"\n"
+      "[[phase.group]]\nname = \"g2\"\ntarget = \"" + dir.file("b") + "\"\nfile-size = \"4M\"\nverify = true\n"
+      "read-percent = 0\ndedupe-percent = 50\n"
+      "[[phase]]\nname = \"fill-c\"\ntarget = \"" + dir.file("c") + "\"\nread-percent = 0\nverify = true\n"
+      "[[phase]]\nname = \"fill-d\"\ntarget = \"" + dir.file("d") + "\"\nread-percent = 0\nverify = true\n"
+      "[[phase]]\nname = \"check-c\"\ntarget = \"" + dir.file("c") + "\"\nverify-only = true\n");
+  const std::string json = dir.file("r.json");
+  const RunOutcome r = run_iopulse({"--config", job, "--json-output", json, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json result = read_json(json);
+  EXPECT_EQ(result["phases"][0]["groups"][1]["write"]["ops"], 1024);
+  EXPECT_EQ(result["phases"][3]["read"]["ops"], 256);
+  EXPECT_EQ(result["total"]["errors"], 0);
+  // An independent pass over b in a new process finds every block right.
+  const RunOutcome again = run_iopulse({dir.file("b"), "--file-size", "4M", "--verify-only", "--run-until-complete",
+                                        "--dedupe-percent", "50", "-q"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 // One file under two sets of settings, or a job of several sets that
 // something of one set is given to: one line, exit 2, nothing touched.
 TEST(JobFileRun, OwnFilesThatCannotBePreparedOnceAreRefused) {
   ScratchDir dir;
+  ASSERT_EQ(symlink(dir.file("a").c_str(), dir.file("link").c_str()), 0);
   const std::string head = "target = \"" + dir.file("a") + "\"\nfile-size = \"1M\"\n";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {head + "[[phase]]\n[[phase]]\nfile-size = \"2M\"\n",
-       "'" + dir.file("a") + "' is a file of two sets of files with different settings, target '" + dir.file("a") +
-           "' (file size 1048576) and target '" + dir.file("a") + "' (file size 2097152)"},
+       "'" + dir.file("a") + "' is a file of two different sets of files (target '" + dir.file("a") +
+           "', 1 file; target '" + dir.file("a") + "', 1 file), of 1048576 and 2097152 bytes"},
+      // One file under two names (a symbolic link).
+      {head + "[[phase]]\n[[phase]]\ntarget = \"" + dir.file("link") + "\"\nfile-size = \"2M\"\n",
+       "'" + dir.file("a") + "' is a file of two different sets of files (target '" + dir.file("a") +
+           "', 1 file; target '" + dir.file("link") + "', 1 file)"},
+      // A file of one set that is the directory of another's files.
+      {head + "[[phase]]\n[[phase]]\nnum-files = 2\n",
+       "'" + dir.file("a") + "' is a file of one set of files (target '" + dir.file("a") + "', 1 file) and a "
+           "directory of another"},
+      {head + "heatmap = true\n[[phase]]\n[[phase]]\ntarget = \"" + dir.file("b") + "\"\n",
+       "--heatmap: one map covers one set of files, but this job works on 2 sets of files"},
+      {head + "[[phase]]\n[[phase]]\ntarget = \"" + dir.file("b") + "\"\nexport-layout-manifest = \"" +
+           dir.file("m") + "\"\n",
+       "--export-layout-manifest: one manifest lists one set of files, but this job works on 2 sets of files"},
       {head + "verify-journal = \"" + dir.file("j") + "\"\nverify = true\nread-percent = 0\n[[phase]]\n[[phase]]\ntarget = \"" + dir.file("b") + "\"\n",
        "--verify-journal: one journal records one set of files, but this job works on 2 sets of files"},
       {"target = \"" + dir.file("t") + "\"\nmd-phases = \"tree-create\"\n[[phase]]\n[[phase]]\ntarget = \"" +
@@ -378,7 +421,7 @@ TEST(JobFileRun, OwnFilesThatCannotBePreparedOnceAreRefused) {
     EXPECT_EQ(r.exit_code, 2) << toml;
     EXPECT_NE(r.err.find(expect), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    for (const char* f : {"a", "b", "j", "t", "u"}) EXPECT_FALSE(exists(dir.file(f))) << toml << f;
+    for (const char* f : {"a", "b", "j", "t", "u", "m"}) EXPECT_FALSE(exists(dir.file(f))) << toml << f;
   }
 }
 
