@@ -431,16 +431,38 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   }
 }
 
-FioLogSettings fio_log_settings(const RunSettings& spec) {
-  return {spec.fio_bw_log, spec.fio_iops_log, spec.fio_lat_log, spec.fio_log_per_io, spec.fio_log_offset,
-          spec.fio_log_prio};
+// The fio-format logs' shape: the run's.
+FioLogSettings fio_log_shape(const RunSettings& run) {
+  FioLogSettings s;
+  s.per_io = run.fio_log_per_io;
+  s.offset = run.fio_log_offset;
+  s.prio = run.fio_log_prio;
+  return s;
+}
+
+// Each worker's fio-format log prefixes, its workload's, numbered one after
+// another through the phases.  Empty when no workload logs.
+std::vector<FioLogSettings> fio_log_prefixes(const std::vector<PlannedPhase>& phases) {
+  std::vector<FioLogSettings> workers;
+  bool any = false;
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) {
+      const FioLogSettings prefixes{w->spec.fio_bw_log, w->spec.fio_iops_log, w->spec.fio_lat_log};
+      any |= prefixes.any();
+      workers.insert(workers.end(), w->spec.threads, prefixes);
+    }
+  }
+  if (!any) workers.clear();
+  return workers;
 }
 
 // The directory of the first fio-format log asked for: where per-IO
 // captures go (the logs take more room than they do).
-std::string fio_log_dir(const RunSettings& spec) {
-  for (const std::string* prefix : {&spec.fio_bw_log, &spec.fio_iops_log, &spec.fio_lat_log}) {
-    if (!prefix->empty()) return std::filesystem::path(*prefix).parent_path().string();
+std::string fio_log_dir(const std::vector<FioLogSettings>& workers) {
+  for (const FioLogSettings& w : workers) {
+    for (const std::string* prefix : {&w.bw, &w.iops, &w.lat}) {
+      if (!prefix->empty()) return std::filesystem::path(*prefix).parent_path().string();
+    }
   }
   return "";
 }
@@ -486,16 +508,15 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSetti
                                           {"--csv-output", run.csv_output},
                                           {"--export-layout-manifest", spec.export_layout_manifest},
                                           {"--write-iolog", spec.write_iolog}};
-  const FioLogSettings logs = fio_log_settings(run);
-  for (const std::string& path : FioLogFiles::paths({logs.bw, "", ""}, workers_of(phases))) {
-    outputs.push_back({"--write-bw-log", path});
-  }
-  for (const std::string& path : FioLogFiles::paths({"", logs.iops, ""}, workers_of(phases))) {
-    outputs.push_back({"--write-iops-log", path});
-  }
-  for (const std::string& path : FioLogFiles::paths({"", "", logs.lat}, workers_of(phases))) {
-    outputs.push_back({"--write-lat-log", path});
-  }
+  const std::vector<FioLogSettings> logs = fio_log_prefixes(phases);
+  const auto only = [&logs](std::string FioLogSettings::*kept) {
+    std::vector<FioLogSettings> one(logs.size());
+    for (size_t w = 0; w < logs.size(); ++w) one[w].*kept = logs[w].*kept;
+    return FioLogFiles::paths(one);
+  };
+  for (const std::string& path : only(&FioLogSettings::bw)) outputs.push_back({"--write-bw-log", path});
+  for (const std::string& path : only(&FioLogSettings::iops)) outputs.push_back({"--write-iops-log", path});
+  for (const std::string& path : only(&FioLogSettings::lat)) outputs.push_back({"--write-lat-log", path});
   return OutputPlan::check(outputs, inputs);
 }
 
@@ -658,15 +679,15 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
         throw UsageError("--timeseries-per-worker: not available when several ranks run the job; the result "
                          "has per-rank totals (cluster.per_rank)");
       }
-      for (const auto& [option, prefix] : {std::pair{"--write-bw-log", run.fio_bw_log},
-                                           std::pair{"--write-iops-log", run.fio_iops_log},
-                                           std::pair{"--write-lat-log", run.fio_lat_log}}) {
-        if (!prefix.empty()) {
-          throw UsageError(fmt::format("{}: not available when several ranks run the job (the logs are per "
-                                       "worker); use --csv-output for the job's time series", option));
-        }
-      }
       for_each_workload(job, [](const WorkloadSpec& s) {
+        for (const auto& [option, prefix] : {std::pair{"--write-bw-log", s.fio_bw_log},
+                                             std::pair{"--write-iops-log", s.fio_iops_log},
+                                             std::pair{"--write-lat-log", s.fio_lat_log}}) {
+          if (!prefix.empty()) {
+            throw UsageError(fmt::format("{}: not available when several ranks run the job (the logs are per "
+                                         "worker); use --csv-output for the job's time series", option));
+          }
+        }
         if (!s.write_iolog.empty() || !s.replay.empty()) {
           throw UsageError(fmt::format("--{}: not available when several ranks run the job; run it on one rank",
                                        s.replay.empty() ? "write-iolog" : "replay"));
@@ -811,9 +832,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   std::unique_ptr<FioLogFiles> fio_logs;
   std::unique_ptr<PerIoLogCapture> per_io_logs;  // --log-per-io: the logs are made from each phase's capture
-  if (fio_log_settings(run).any()) {
-    fio_logs = std::make_unique<FioLogFiles>(fio_log_settings(run), workers_of(phases));
-    if (run.fio_log_per_io) per_io_logs = std::make_unique<PerIoLogCapture>(*fio_logs, first.spec.write_iolog, fio_log_dir(run));
+  if (const std::vector<FioLogSettings> logs = fio_log_prefixes(phases); !logs.empty()) {
+    fio_logs = std::make_unique<FioLogFiles>(fio_log_shape(run), logs);
+    if (run.fio_log_per_io) per_io_logs = std::make_unique<PerIoLogCapture>(*fio_logs, first.spec.write_iolog, fio_log_dir(logs));
   }
   uint32_t phase_first_worker = 0;  // the number of the phase's first worker in the fio-format logs
   // Where a phase records every IO: the per-IO logs' capture, or the

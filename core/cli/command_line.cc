@@ -189,7 +189,9 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
 JobSpec CommandLine::to_job_spec(EngineRegistry& registry) const {
   JobSpecBuilder job;
   apply_to(job, registry, registry.require(engine_).desc().name);
-  return job.build();
+  JobSpec spec = job.build();
+  job.check_log_shape(!spec.fio_bw_log.empty() || !spec.fio_iops_log.empty() || !spec.fio_lat_log.empty());
+  return spec;
 }
 
 void CommandLine::apply_to(JobSpecBuilder& job, EngineRegistry& registry, const std::string& engine) const {

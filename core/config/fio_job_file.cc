@@ -29,14 +29,19 @@ namespace {
 // job/phased_job.h.)
 constexpr const char* kOneEngine =
     "IOPulse runs every job of a file with one engine; accepted: the same ioengine in every job";
-constexpr const char* kOneLog =
-    "IOPulse writes one set of logs for the whole run, numbered by job as fio does; accepted: the same "
-    "write_bw_log, write_iops_log, write_lat_log, log_avg_msec, log_offset and log_prio in every job (e.g. in "
-    "[global])";
+constexpr const char* kOneLogShape =
+    "IOPulse writes the fio-format logs of every job in one shape; accepted: the same log_avg_msec (and "
+    "ss_interval), log_offset and log_prio in every job that writes logs (e.g. in [global])";
 const std::map<std::string, const char*, std::less<>> kRunWide = {
-    {"engine", kOneEngine},          {"write-bw-log", kOneLog},      {"write-iops-log", kOneLog},
-    {"write-lat-log", kOneLog},      {"stats-interval", kOneLog},    {"log-per-io", kOneLog},
-    {"log-offset", kOneLog},         {"log-prio", kOneLog}};
+    {"engine", kOneEngine},           {"stats-interval", kOneLogShape}, {"log-per-io", kOneLogShape},
+    {"log-offset", kOneLogShape},     {"log-prio", kOneLogShape}};
+
+// Whether a job's translation writes a fio-format log.
+bool writes_logs(const std::vector<JobFileEntry>& entries) {
+  return std::any_of(entries.begin(), entries.end(), [](const JobFileEntry& e) {
+    return e.key == "write-bw-log" || e.key == "write-iops-log" || e.key == "write-lat-log";
+  });
+}
 
 // One fio job translated.
 struct TranslatedJob {
@@ -573,7 +578,9 @@ class Translator {
     return check;
   }
 
-  // An IOPulse run has one engine and one set of logs.
+  // An IOPulse run has one engine and one shape of logs.  A job that writes
+  // no log has no say in their shape, and the stats interval is only set by
+  // the jobs that set one (it is the run's reporting interval to the rest).
   void check_run_wide(const std::vector<TranslatedJob>& jobs) {
     std::map<std::string, std::pair<std::string, std::string>> first;  // key -> (text, job label)
     for (const TranslatedJob& job : jobs) {
@@ -588,6 +595,7 @@ class Translator {
       }
       for (const auto& [key, value] : first) {
         const auto it = mine.find(key);
+        if (it == mine.end() && (key == "stats-interval" || (key != "engine" && !writes_logs(job.entries)))) continue;
         const std::string text = it == mine.end() ? "(not set)" : it->second->text;
         if (text == value.first) continue;
         problem(fmt::format("{}: {} '{}' differs from '{}' of {}: {}", it == mine.end() ? job.label : it->second->label,
@@ -619,6 +627,16 @@ class Translator {
         });
       });
       if (everywhere || kRunWide.count(e.key) != 0) file.global.push_back(e);
+    }
+    // The run-wide settings the first job leaves out, from whichever job
+    // gives them (a job that writes logs after one that does not).
+    for (const TranslatedJob& j : jobs) {
+      for (const JobFileEntry& e : j.entries) {
+        if (kRunWide.count(e.key) == 0) continue;
+        if (std::none_of(file.global.begin(), file.global.end(), [&e](const JobFileEntry& g) { return g.key == e.key; })) {
+          file.global.push_back(e);
+        }
+      }
     }
     for (TranslatedJob& j : jobs) {
       std::erase_if(j.entries, [&file](const JobFileEntry& x) {

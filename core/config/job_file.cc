@@ -459,6 +459,7 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
 
   PhasedJob job;
   std::vector<std::string> thread_labels;
+  std::optional<JobSpecBuilder> first_builder;  // the run's settings are its
   for (const JobFilePhase& phase : file.phases) {
     // A phase of groups is its groups: its own settings (the run's, and
     // the phase's workload) are its first group's, which may name the files
@@ -495,6 +496,7 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
       throw UsageError(fmt::format("{}: {}", phase.label, e.what()));
     }
     thread_labels.push_back(builder.label_of("threads"));
+    if (!first_builder) first_builder = builder;
     // Groups: global < phase < group < command line, each group on its own.
     for (const JobFileGroup& group : phase.groups) {
       JobSpecBuilder g;
@@ -513,6 +515,17 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
     }
     if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
   }
+
+  // The logs' shape needs a workload that writes a log.
+  bool logs = false;
+  const auto logs_of = [](const WorkloadSpec& w) {
+    return !w.fio_bw_log.empty() || !w.fio_iops_log.empty() || !w.fio_lat_log.empty();
+  };
+  for (const PhaseSpec& p : job.phases) {
+    logs |= logs_of(p.workload);
+    for (const auto& [name, w] : p.groups) logs |= logs_of(w);
+  }
+  first_builder->check_log_shape(logs);
 
   // One file per worker: each set of files is planned once, so the
   // workers of every phase on one set are too.

@@ -764,13 +764,19 @@ const std::vector<JobOption> kOptions = {
      {.scope = OptionScope::kOutputs}},
     {"write-bw-log", kTimeSeries, "PREFIX", "write fio-format bandwidth logs PREFIX_bw.N.log (one per worker)",
      APPLY { job.spec().fio_bw_log = file_name(text, label); },
-     {.scope = OptionScope::kOutputs}},
+     {.echo = ECHO {
+       if (!s.fio_bw_log.empty()) j["write_bw_log"] = s.fio_bw_log;
+     }}},
     {"write-iops-log", kTimeSeries, "PREFIX", "write fio-format IOPS logs PREFIX_iops.N.log (one per worker)",
      APPLY { job.spec().fio_iops_log = file_name(text, label); },
-     {.scope = OptionScope::kOutputs}},
+     {.echo = ECHO {
+       if (!s.fio_iops_log.empty()) j["write_iops_log"] = s.fio_iops_log;
+     }}},
     {"write-lat-log", kTimeSeries, "PREFIX", "write fio-format latency logs PREFIX_lat.N.log, _clat, _slat (one per worker)",
      APPLY { job.spec().fio_lat_log = file_name(text, label); },
-     {.scope = OptionScope::kOutputs}},
+     {.echo = ECHO {
+       if (!s.fio_lat_log.empty()) j["write_lat_log"] = s.fio_lat_log;
+     }}},
     {"log-per-io", kTimeSeries, "",
      "the fio-format logs get a line per IO, as fio's without log_avg_msec (made after the run from a per-IO "
      "capture), instead of a line per stats interval",
@@ -1022,6 +1028,15 @@ std::string_view topic_title(OptionTopic topic) {
   return "General";
 }
 
+void JobSpecBuilder::check_log_shape(bool logs) const {
+  for (const char* shape : {"log-per-io", "log-offset", "log-prio"}) {
+    if (given(shape) && !logs) {
+      throw UsageError(fmt::format("{}: shapes the fio-format logs; give --write-bw-log, --write-iops-log or "
+                                   "--write-lat-log too", label_of(shape)));
+    }
+  }
+}
+
 std::string_view scope_reason(OptionScope scope) {
   switch (scope) {
     case OptionScope::kPhase: return "";
@@ -1174,12 +1189,6 @@ JobSpec JobSpecBuilder::build() const {
   if (given("allow-mounted-writes") && !given("allow-device-writes")) {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
                                  label_of("allow-mounted-writes")));
-  }
-  for (const char* shape : {"log-per-io", "log-offset", "log-prio"}) {
-    if (given(shape) && spec.fio_bw_log.empty() && spec.fio_iops_log.empty() && spec.fio_lat_log.empty()) {
-      throw UsageError(fmt::format("{}: shapes the fio-format logs; give --write-bw-log, --write-iops-log or "
-                                   "--write-lat-log too", label_of(shape)));
-    }
   }
   check_replay(*this, spec);
   check_metadata(*this, spec);

@@ -41,8 +41,8 @@ struct RunSettings {
   // job file without group_reporting does, for fio-format output, which
   // lists each clone apart.
   bool worker_results = false;
-  // fio-format logs (report/fio_log_files.h): the prefix of each, empty = none.
-  std::string fio_bw_log, fio_iops_log, fio_lat_log;
+  // The shape of the fio-format logs (report/fio_log_files.h), whose
+  // prefixes each workload names (WorkloadSpec::fio_bw_log ...).
   bool fio_log_per_io = false;             // --log-per-io: a line per IO, else per stats interval
   bool fio_log_offset = false;             // --log-offset: each line carries the IO's offset
   bool fio_log_prio = false;               // --log-prio: the last column is the priority value

@@ -155,6 +155,10 @@ struct WorkloadSpec {
   // this workload has it as its TargetSpec::target_path (JobSpecBuilder::
   // build(), PhasedJob::job()).
   std::string replay_redirect;
+  // fio-format logs (report/fio_log_files.h) of this workload's workers:
+  // the prefix of each, empty = none (as fio's write_*_log per job).  Their
+  // shape is the run's (RunSettings::fio_log_per_io ...).
+  std::string fio_bw_log, fio_iops_log, fio_lat_log;
   // A job file's phase or group that names its own files (target,
   // file-size, ... inside it, or a fio job's own filename): those, in place
   // of the run's TargetSpec (PhasedJob::job()).  Unset: the run's files.

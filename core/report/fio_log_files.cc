@@ -73,21 +73,31 @@ bool logged(const IoLogRecord& r) {
 }  // namespace
 
 std::vector<std::string> FioLogFiles::paths(const FioLogSettings& settings, uint32_t workers) {
+  return paths(std::vector<FioLogSettings>(workers, settings));
+}
+
+std::vector<std::string> FioLogFiles::paths(const std::vector<FioLogSettings>& per_worker) {
   std::vector<std::string> out;
-  for (uint32_t w = 0; w < workers; ++w) {
+  for (uint32_t w = 0; w < per_worker.size(); ++w) {
     for (int log = 0; log < kLogs; ++log) {
-      if (!prefix_of(settings, log).empty()) out.push_back(path_of(prefix_of(settings, log), log, w));
+      if (!prefix_of(per_worker[w], log).empty()) out.push_back(path_of(prefix_of(per_worker[w], log), log, w));
     }
   }
   return out;
 }
 
 FioLogFiles::FioLogFiles(const FioLogSettings& settings, uint32_t workers)
-    : settings_(settings), files_(size_t{workers} * kLogs), directions_(workers, 0), finished_(workers, false) {
+    : FioLogFiles(settings, std::vector<FioLogSettings>(workers, settings)) {}
+
+FioLogFiles::FioLogFiles(const FioLogSettings& settings, const std::vector<FioLogSettings>& per_worker)
+    : settings_(settings),
+      files_(per_worker.size() * kLogs),
+      directions_(per_worker.size(), 0),
+      finished_(per_worker.size(), false) {
   try {
-    for (uint32_t w = 0; w < workers; ++w) {
+    for (uint32_t w = 0; w < per_worker.size(); ++w) {
       for (int log = 0; log < kLogs; ++log) {
-        const std::string& prefix = prefix_of(settings, log);
+        const std::string& prefix = prefix_of(per_worker[w], log);
         if (prefix.empty()) continue;
         File& f = files_[size_t{w} * kLogs + log];
         f.path = path_of(prefix, log, w);

@@ -70,6 +70,11 @@ class FioLogFiles : public IntervalSink {
  public:
   // Files for workers 0 .. workers-1 (numbered 1 .. workers).
   FioLogFiles(const FioLogSettings& settings, uint32_t workers);
+  // Files for workers 0 .. per_worker.size()-1, each worker under its own
+  // prefixes (per_worker[w]'s bw, iops and lat; none for a worker whose
+  // are empty, as fio writes no log for a job without write_*_log); the
+  // lines' shape (per_io, offset, prio) is `settings`'.
+  FioLogFiles(const FioLogSettings& settings, const std::vector<FioLogSettings>& per_worker);
   ~FioLogFiles();
   FioLogFiles(const FioLogFiles&) = delete;
   FioLogFiles& operator=(const FioLogFiles&) = delete;
@@ -96,6 +101,8 @@ class FioLogFiles : public IntervalSink {
 
   // Every path the logs of `workers` workers take, in the order created.
   static std::vector<std::string> paths(const FioLogSettings& settings, uint32_t workers);
+  // The same for workers under their own prefixes.
+  static std::vector<std::string> paths(const std::vector<FioLogSettings>& per_worker);
 
  private:
   struct File {

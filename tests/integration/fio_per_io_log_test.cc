@@ -283,7 +283,9 @@ TEST(FioPerIoLogs, TheCaptureIsNotHeldInMemory) {
   int status = 0;
   rusage usage{};
   ASSERT_EQ(wait4(pid, &status, 0, &usage), pid);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+                            : "signal " + std::to_string(WTERMSIG(status)));
   EXPECT_LT(usage.ru_maxrss, 48 * 1024) << "peak RSS " << usage.ru_maxrss << " KiB";
   std::ifstream in(dir.file("x_iops.1.log"));
   uint64_t lines = 0;

@@ -671,7 +671,15 @@ TEST(FioJobFileTest, LogsWithoutAnAveragingWindowArePerIo) {
               HasSubstr("job.fio:5: log_offset: '2' is not accepted"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\n[b]\nfilename=/d/f\nsize=1m\n"
                       "write_bw_log=x\nlog_prio=1\n"),
-              HasSubstr("one set of logs for the whole run"));
+              HasSubstr("IOPulse writes the fio-format logs of every job in one shape"));
+  // A job without logs beside one with them: each its own (none for a).
+  const std::vector<PhaseJob> mixed = specs(translate("[a]\nfilename=/d/f\nsize=1m\n[b]\nstonewall\nfilename=/d/f\n"
+                                                      "size=1m\nwrite_bw_log=x\nlog_avg_msec=100\nlog_offset=1\n"));
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_EQ(mixed[0].spec.fio_bw_log, "");
+  EXPECT_EQ(mixed[1].spec.fio_bw_log, "x");
+  EXPECT_TRUE(mixed[0].spec.fio_log_offset);  // the run's shape, which only b's logs have
+  EXPECT_EQ(mixed[1].spec.stats_interval_ns, 100'000'000u);
 }
 
 TEST(FioJobFileTest, TheDocsListEveryOptionHandled) {
