@@ -441,15 +441,25 @@ FioLogSettings fio_log_shape(const RunSettings& run) {
 }
 
 // Each worker's fio-format log prefixes, its workload's, numbered one after
-// another through the phases.  Empty when no workload logs.
-std::vector<FioLogSettings> fio_log_prefixes(const std::vector<PlannedPhase>& phases) {
+// another through the phases, as fio numbers its jobs' threads: a phase of
+// a fio job file that is no fio job (IOPulse's ramp or read-back phase, with
+// no reporting group) neither logs nor takes a number.  Empty when no
+// workload logs.
+std::vector<FioLogSettings> fio_log_prefixes(const std::vector<PlannedPhase>& phases, const JobFile* file) {
   std::vector<FioLogSettings> workers;
   bool any = false;
-  for (const PlannedPhase& p : phases) {
-    for (const auto& w : p.workloads) {
-      const FioLogSettings prefixes{w->spec.fio_bw_log, w->spec.fio_iops_log, w->spec.fio_lat_log};
+  uint32_t number = 0;
+  for (size_t i = 0; i < phases.size(); ++i) {
+    const bool fio_job = file == nullptr || file->reporting_groups.size() != phases.size() ||
+                         !file->reporting_groups[i].empty();
+    for (const auto& w : phases[i].workloads) {
+      FioLogSettings prefixes;
+      if (fio_job) prefixes = {w->spec.fio_bw_log, w->spec.fio_iops_log, w->spec.fio_lat_log};
       any |= prefixes.any();
-      workers.insert(workers.end(), w->spec.threads, prefixes);
+      for (uint32_t t = 0; t < w->spec.threads; ++t) {
+        if (fio_job) prefixes.number = ++number;
+        workers.push_back(prefixes);
+      }
     }
   }
   if (!any) workers.clear();
@@ -478,7 +488,8 @@ uint32_t workers_of(const std::vector<PlannedPhase>& phases) {
 
 // Checks every output of the job against each other and against every
 // file the job reads or works on.  Throws UsageError.
-OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSettings& run, const CommandLine& cl) {
+OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSettings& run, const CommandLine& cl,
+                         const JobFile* file) {
   const JobSpec& spec = phases.front().first().spec;  // the first workload's trace, manifest, IO log
   if (!spec.write_iolog.empty() && phases.size() > 1) {
     throw UsageError(fmt::format("--write-iolog '{}': records one phase; this job has {} phases", spec.write_iolog,
@@ -508,10 +519,13 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSetti
                                           {"--csv-output", run.csv_output},
                                           {"--export-layout-manifest", spec.export_layout_manifest},
                                           {"--write-iolog", spec.write_iolog}};
-  const std::vector<FioLogSettings> logs = fio_log_prefixes(phases);
+  const std::vector<FioLogSettings> logs = fio_log_prefixes(phases, file);
   const auto only = [&logs](std::string FioLogSettings::*kept) {
     std::vector<FioLogSettings> one(logs.size());
-    for (size_t w = 0; w < logs.size(); ++w) one[w].*kept = logs[w].*kept;
+    for (size_t w = 0; w < logs.size(); ++w) {
+      one[w].*kept = logs[w].*kept;
+      one[w].number = logs[w].number;
+    }
     return FioLogFiles::paths(one);
   };
   for (const std::string& path : only(&FioLogSettings::bw)) outputs.push_back({"--write-bw-log", path});
@@ -733,7 +747,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     calibrate_monotonic_clock();
     // Every output is checked before anything is prepared, so no run's
     // results are lost to a bad output path found at the end.
-    outputs = check_outputs(phases, run, cl);
+    outputs = check_outputs(phases, run, cl, file);
     journal = open_verify_journal(phases, run, together);
     if (outputs.uses_stdout() && cl.output_format() != CommandLine::OutputFormat::kText) {
       throw UsageError("--output-format: fio's JSON goes to standard output, and so would an output given as '-'; "
@@ -832,21 +846,32 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   std::unique_ptr<FioLogFiles> fio_logs;
   std::unique_ptr<PerIoLogCapture> per_io_logs;  // --log-per-io: the logs are made from each phase's capture
-  if (const std::vector<FioLogSettings> logs = fio_log_prefixes(phases); !logs.empty()) {
-    fio_logs = std::make_unique<FioLogFiles>(fio_log_shape(run), logs);
-    if (run.fio_log_per_io) per_io_logs = std::make_unique<PerIoLogCapture>(*fio_logs, first.spec.write_iolog, fio_log_dir(logs));
+  const std::vector<FioLogSettings> log_prefixes = fio_log_prefixes(phases, file);  // per worker
+  if (!log_prefixes.empty()) {
+    fio_logs = std::make_unique<FioLogFiles>(fio_log_shape(run), log_prefixes);
+    if (run.fio_log_per_io) {
+      per_io_logs = std::make_unique<PerIoLogCapture>(*fio_logs, first.spec.write_iolog, fio_log_dir(log_prefixes));
+    }
   }
   uint32_t phase_first_worker = 0;  // the number of the phase's first worker in the fio-format logs
-  // Where a phase records every IO: the per-IO logs' capture, or the
-  // --write-iolog file, or nowhere.
-  const auto capture_target = [&]() -> IoCaptureTarget {
-    if (per_io_logs) return per_io_logs->begin_phase();
+  // Whether a worker of the phase whose workers begin at `first_worker`
+  // writes a fio-format log.
+  const auto phase_logs = [&](uint32_t first_worker, uint32_t threads) {
+    for (uint32_t w = first_worker; w < first_worker + threads && w < log_prefixes.size(); ++w) {
+      if (log_prefixes[w].any()) return true;
+    }
+    return false;
+  };
+  // Where a phase records every IO: the per-IO logs' capture (a phase with
+  // a worker that logs), or the --write-iolog file, or nowhere.
+  const auto capture_target = [&](bool logs) -> IoCaptureTarget {
+    if (per_io_logs && logs) return per_io_logs->begin_phase();
     return {first.spec.write_iolog, -1, ""};
   };
   // After a phase: its per-IO logs.  A failure fails the run like an IO
   // error; not after a worker was abandoned (its capture is unfinished).
-  const auto write_per_io_logs = [&](RunResult& r, uint32_t first_worker) {
-    if (!per_io_logs || workers_abandoned()) return;
+  const auto write_per_io_logs = [&](RunResult& r, uint32_t first_worker, bool logs) {
+    if (!per_io_logs || !logs || workers_abandoned()) return;
     try {
       per_io_logs->end_phase(first_worker);
     } catch (const std::exception& e) {
@@ -1035,6 +1060,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     placement.first_worker = phase_first_worker;
     const uint32_t first_worker = phase_first_worker;
     phase_first_worker += phase_threads;
+    const bool logs = phase_logs(first_worker, phase_threads);
     placement.phase = phase.name;
     placement.time_offset_ns = several ? result.window_ns : 0;
     placement.index_offset = several ? result.intervals : 0;
@@ -1093,8 +1119,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     const JobPlacement processes{peers.get(), group.rank() * phase_threads, group.size()};
     if (!several) {
       record_groups(result);
-      JobRunner(groups, processes).run(result, sinks, placement, capture_target());
-      write_per_io_logs(result, first_worker);
+      JobRunner(groups, processes).run(result, sinks, placement, capture_target(logs));
+      write_per_io_logs(result, first_worker, logs);
       break;
     }
     if (!ps.quiet && group.rank() == 0) spdlog::info("phase {}", phase.name);
@@ -1103,11 +1129,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     pr.phase = phase.name;
     record_groups(pr);
     if (crew) {
-      chained_runners[phase_index - 1]->run(pr, sinks, placement, capture_target());
+      chained_runners[phase_index - 1]->run(pr, sinks, placement, capture_target(logs));
     } else {
-      JobRunner(groups, processes).run(pr, sinks, placement, capture_target());
+      JobRunner(groups, processes).run(pr, sinks, placement, capture_target(logs));
     }
-    write_per_io_logs(pr, first_worker);
+    write_per_io_logs(pr, first_worker, logs);
     result.add_phase(pr);
     earlier_phases[OpKind::kRead] = result.read;
     earlier_phases[OpKind::kWrite] = result.write;

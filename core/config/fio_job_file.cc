@@ -202,7 +202,8 @@ class Translator {
     // ss_interval (one for every job, as fio demands) is the stats interval,
     // which log_avg_msec also sets.  fio's own limits: at least 1 s, and
     // ss_dur a multiple of it above it.
-    const bool averaged_logs = s.log_avg_msec && s.log_avg_msec->value != 0;
+    // (log_avg_msec without a log averages nothing, in fio as here.)
+    const bool averaged_logs = log != nullptr && s.log_avg_msec && s.log_avg_msec->value != 0;
     const bool ss_interval = s.ss_interval_ns.has_value();
     if (ss_interval && s.ss_interval_ns->value < 1'000'000'000) {
       problem(fmt::format("{}: '{}' is not accepted; accepted: at least 1s (as fio)", s.ss_interval_ns->label,
@@ -223,9 +224,13 @@ class Translator {
                           s.log_avg_msec->label));
     } else if (ss_interval && !averaged_logs) {
       add("stats-interval", duration_text(s.ss_interval_ns->value), s.ss_interval_ns->label);
+    } else if (s.steady_state && !averaged_logs) {
+      // fio's default ss_interval, so another job's interval cannot become
+      // this job's sampling period unseen.
+      add("stats-interval", duration_text(1'000'000'000), s.steady_state->label);
     }
     if (averaged_logs) {
-      add("stats-interval", fmt::format("{}ms", s.log_avg_msec->value), s.log_avg_msec->label);
+      add("stats-interval", duration_text(s.log_avg_msec->value * 1'000'000), s.log_avg_msec->label);
     } else if (log != nullptr) {
       add("log-per-io", "true", s.log_avg_msec ? s.log_avg_msec->label : log->label);
     }

@@ -28,8 +28,9 @@ const std::string& prefix_of(const FioLogSettings& p, int log) {
   return p.lat;  // lat, clat and slat come together, as write_lat_log writes them
 }
 
-std::string path_of(const std::string& prefix, int log, uint32_t worker) {
-  return fmt::format("{}_{}.{}.log", prefix, kSuffix[log], worker + 1);
+// Worker `worker`'s file of `log` under `p`'s prefix.
+std::string path_of(const FioLogSettings& p, int log, uint32_t worker) {
+  return fmt::format("{}_{}.{}.log", prefix_of(p, log), kSuffix[log], p.number != 0 ? p.number : worker + 1);
 }
 
 // fio's direction numbers: reads, writes and (as fio logs them, with their
@@ -80,7 +81,7 @@ std::vector<std::string> FioLogFiles::paths(const std::vector<FioLogSettings>& p
   std::vector<std::string> out;
   for (uint32_t w = 0; w < per_worker.size(); ++w) {
     for (int log = 0; log < kLogs; ++log) {
-      if (!prefix_of(per_worker[w], log).empty()) out.push_back(path_of(prefix_of(per_worker[w], log), log, w));
+      if (!prefix_of(per_worker[w], log).empty()) out.push_back(path_of(per_worker[w], log, w));
     }
   }
   return out;
@@ -100,7 +101,7 @@ FioLogFiles::FioLogFiles(const FioLogSettings& settings, const std::vector<FioLo
         const std::string& prefix = prefix_of(per_worker[w], log);
         if (prefix.empty()) continue;
         File& f = files_[size_t{w} * kLogs + log];
-        f.path = path_of(prefix, log, w);
+        f.path = path_of(per_worker[w], log, w);
         f.stream = open_output_stream(log == kBw ? "--write-bw-log" : log == kIops ? "--write-iops-log" : "--write-lat-log",
                                       f.path, "fio-format log");
       }

@@ -63,6 +63,10 @@ struct FioLogSettings {
   bool per_io = false;        // a line per IO (add_capture()), else per interval (write())
   bool offset = false;        // fio's log_offset: the OFFSET column
   bool prio = false;          // fio's log_prio: PRIO as the priority value
+  // The N of a worker's file names (per_worker constructor); 0: its place
+  // among the workers + 1.  (A phase fio has no job for, such as IOPulse's
+  // ramp or read-back phase of a fio job file, takes no number.)
+  uint32_t number = 0;
   bool any() const { return !bw.empty() || !iops.empty() || !lat.empty(); }
 };
 

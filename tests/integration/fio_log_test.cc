@@ -144,7 +144,7 @@ TEST(FioLogs, AJobFileNamesItsLogsAsFioDoes) {
   ScratchDir fio_dir, ours;
   const std::string job =
       "[global]\nfilename=${DIR}/data\nsize=2m\nbs=4k\nwrite_bw_log=x\nwrite_lat_log=x\nlog_avg_msec=50\n"
-      "[fill]\nrw=write\n[scan]\nstonewall\nrw=randread\nnumjobs=2\ntime_based\nruntime=1\n";
+      "[fill]\nrw=write\nverify=crc32c\n[scan]\nstonewall\nrw=randread\nnumjobs=2\ntime_based\nruntime=1\n";
   std::ofstream(fio_dir.file("j.fio")) << job;
   std::ofstream(ours.file("j.fio")) << job;
   const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null j.fio"},
@@ -169,18 +169,20 @@ TEST(FioLogs, AJobFileNamesItsLogsAsFioDoes) {
 
 // Each job its own logs, as fio: a job without write_*_log writes none,
 // jobs name theirs with their own prefixes, and the numbers go on through
-// the jobs and clones.  fio and IOPulse write the same files of the same
+// the jobs and clones (IOPulse's read-back phase after the verifying fill
+// is no job of fio's and takes no number).  fio and IOPulse write the same files of the same
 // file, each with a line per IO (no log_avg_msec) of the job's reads.
 TEST(FioLogs, EachJobWritesItsOwnLogsAsFioDoes) {
   ScratchDir fio_dir, ours;
   const std::string job =
       "[global]\nfilename=${DIR}/data\nsize=1m\nbs=4k\n"
-      "[fill]\nrw=write\n[scan]\nstonewall\nrw=read\nnumjobs=2\nwrite_bw_log=scan\n"
+      "[fill]\nrw=write\nverify=crc32c\n[scan]\nstonewall\nrw=read\nnumjobs=2\nwrite_bw_log=scan\n"
       "[other]\nstonewall\nrw=read\nwrite_iops_log=other\n";
   std::ofstream(fio_dir.file("j.fio")) << job;
   std::ofstream(ours.file("j.fio")) << job;
-  const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null j.fio"},
-                                   {"DIR=" + fio_dir.path()});
+  const RunOutcome f = run_command(
+      {"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null --verify_state_save=0 j.fio"},
+      {"DIR=" + fio_dir.path()});
   ASSERT_EQ(f.exit_code, 0) << f.err;
   const RunOutcome r = run_command({"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
                                    {"DIR=" + ours.path()});

@@ -680,6 +680,18 @@ TEST(FioJobFileTest, LogsWithoutAnAveragingWindowArePerIo) {
   EXPECT_EQ(mixed[1].spec.fio_bw_log, "x");
   EXPECT_TRUE(mixed[0].spec.fio_log_offset);  // the run's shape, which only b's logs have
   EXPECT_EQ(mixed[1].spec.stats_interval_ns, 100'000'000u);
+  // log_avg_msec without a log averages nothing (as in fio); the same
+  // period written two ways is one period.
+  EXPECT_NO_THROW(translate("[a]\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\nlog_avg_msec=500\n[b]\nstonewall\n"
+                            "filename=/d/f\nsize=1m\nlog_avg_msec=200\n"));
+  EXPECT_NO_THROW(translate("[a]\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\nlog_avg_msec=1000\n[b]\nstonewall\n"
+                            "filename=/d/f\nsize=1m\ntime_based\nruntime=5\nss=iops:10%\nss_dur=3\n"
+                            "ss_interval=1\n"));
+  // A steady-state job samples at fio's default 1 s, not at another job's
+  // log_avg_msec.
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\nruntime=5\nss=iops:10%\nss_dur=3\n[b]\n"
+                      "stonewall\nfilename=/d/f\nsize=1m\nwrite_bw_log=x\nlog_avg_msec=100\n"),
+              HasSubstr("stats-interval '100ms' differs from '1s'"));
 }
 
 TEST(FioJobFileTest, TheDocsListEveryOptionHandled) {
