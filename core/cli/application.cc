@@ -64,6 +64,7 @@
 #include "run/phase_crew.h"
 #include "run/planned_workload.h"
 #include "target/dataset_preparer.h"
+#include "target/target_probe.h"
 #include "target/layout_manifest.h"
 #include "target/metadata_record.h"
 #include "target/target_layout.h"
@@ -116,6 +117,7 @@ JobFile load_any_job_file(const CommandLine& cl) {
     if (!plugins) plugins = std::make_unique<EngineRegistry>(plugin_search(cl, nullptr));
     return plugins->lookup(name) != nullptr;
   };
+  fio.existing_size = [](const std::string& target) { return TargetProbe::of(target).existing_size(); };
   const std::string& path = cl.config_path();
   const std::string text = read_job_file_text(path, "--config", "a job file (TOML or fio's INI)");
   if (is_fio_job_file(path, text)) return translate_fio_job_file(text, path, fio);

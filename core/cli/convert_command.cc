@@ -16,6 +16,7 @@
 #include "config/toml_job_writer.h"
 #include "job/usage_error.h"
 #include "plugin/engine_registry.h"
+#include "target/target_probe.h"
 
 namespace po = boost::program_options;
 
@@ -63,6 +64,7 @@ int run_convert_command(int argc, char** argv) {
       if (!plugins) plugins = std::make_unique<EngineRegistry>(search);
       return plugins->lookup(name) != nullptr;
     };
+    context.existing_size = [](const std::string& target) { return TargetProbe::of(target).existing_size(); };
     // Read once, as --config reads it: `convert <(...)` and /dev/stdin work.
     const std::string& path = jobs.front();
     const std::string text = read_job_file_text(path, "convert", "a fio job file");

@@ -163,12 +163,30 @@ class Translator {
     }
     const uint32_t files = s.filenames ? static_cast<uint32_t>(s.filenames->value.size()) : nrfiles;
     uint64_t file_size = 0;
+    const std::string* size_label = nullptr;  // where the job's size comes from
     if (s.filesize) {
       file_size = s.filesize->value;
+      size_label = &s.filesize->label;
       add("file-size", std::to_string(file_size), s.filesize->label);
     } else if (s.size) {
       file_size = s.size->value / files;
+      size_label = &s.size->label;
       add("file-size", std::to_string(file_size), s.size->label);
+    }
+    // fio's size of one existing file or device named without a size: its
+    // own, in whole blocks.  IOPulse's target takes its size by itself; the
+    // translation needs it only to count a job's IO (below).
+    bool existing = false;
+    std::string missing;  // the one filename, not an existing file or device
+    if (!size_label && s.filenames && files == 1 && context_.existing_size) {
+      missing = in_dir(s.filenames->value.front());
+      if (std::optional<uint64_t> bytes = context_.existing_size(missing)) {
+        missing.clear();
+        const uint64_t block = smallest_block_size(s);
+        file_size = block == 0 ? *bytes : *bytes - *bytes % block;
+        size_label = &s.filenames->label;
+        existing = true;
+      }
     }
 
     // The engine and how IO is issued.
@@ -284,23 +302,9 @@ class Translator {
       if (s.write_sizes) add("write-block-size", s.write_sizes->value, s.write_sizes->label);
     }
     if (s.blockalign) {
-      // The smallest size of the directions the job does, as IOPulse aligns
-      // its offsets (fio's default blockalign).
-      std::vector<std::string> used;
-      if (trims) {
-        used.push_back(s.trim_sizes ? s.trim_sizes->value : s.write_sizes ? s.write_sizes->value : "4096");
-      } else {
-        if (read_percent > 0) used.push_back(s.read_sizes ? s.read_sizes->value : "4096");
-        if (read_percent < 100) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
-      }
-      uint64_t smallest = UINT64_MAX;
-      for (const std::string& text : used) {
-        try {
-          smallest = std::min<uint64_t>(smallest, BlockSizeMix::parse("bs", text).min_size());
-        } catch (const UsageError&) {
-          smallest = 0;  // the sizes' own refusal says why
-        }
-      }
+      // IOPulse aligns its offsets to the job's smallest block size (fio's
+      // default blockalign).
+      const uint64_t smallest = smallest_block_size(s);
       if (smallest != 0 && s.blockalign->value != smallest) {
         problem(fmt::format("{}: not supported by IOPulse: {} (IOPulse aligns every offset to the job's smallest "
                             "block size); accepted: blockalign={} or none", s.blockalign->label,
@@ -463,17 +467,47 @@ class Translator {
       }
     }
     if (complete) {
-      if (pass != 0) add("run-until-complete", "true", (s.size ? s.size : s.filesize)->label);
+      // (IOPulse's pass of an existing target is its whole size by itself.)
+      if (pass != 0 && !existing) add("run-until-complete", "true", *size_label);
     } else if (amount != 0) {
-      const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
-                             : s.size ? s.size->label : s.filesize->label;
+      const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label : *size_label;
       add("total-bytes", std::to_string(amount * numjobs), l);
     } else if (!s.runtime_ns && !s.number_ios) {
-      problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios: IOPulse cannot tell how much "
-                          "IO to do; accepted: one of them", job.label));
+      if (missing.empty()) {
+        problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios: IOPulse cannot tell how much "
+                            "IO to do; accepted: one of them", job.label));
+      } else {
+        problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios, and no existing file or device "
+                            "'{}' to take the size of (fio would need a size too); accepted: one of them, or an "
+                            "existing target", job.label, missing));
+      }
     }
     if (s.runtime_ns) add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
     return job;
+  }
+
+  // The smallest block size of the directions the job does (fio's bs
+  // defaults to 4k); 0 when a size does not parse (its own refusal says why).
+  static uint64_t smallest_block_size(const FioJobSettings& s) {
+    const bool trims = s.trim && s.trim->value;
+    uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
+    if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
+    std::vector<std::string> used;
+    if (trims) {
+      used.push_back(s.trim_sizes ? s.trim_sizes->value : s.write_sizes ? s.write_sizes->value : "4096");
+    } else {
+      if (read_percent > 0) used.push_back(s.read_sizes ? s.read_sizes->value : "4096");
+      if (read_percent < 100) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
+    }
+    uint64_t smallest = UINT64_MAX;
+    for (const std::string& text : used) {
+      try {
+        smallest = std::min<uint64_t>(smallest, BlockSizeMix::parse("bs", text).min_size());
+      } catch (const UsageError&) {
+        return 0;
+      }
+    }
+    return smallest;
   }
 
   // filename=a:b:c: IOPulse's file sets are <dir>/<prefix>.<i>, i = 0..n-1.

@@ -42,6 +42,11 @@ struct FioTranslationContext {
   // Whether an IOPulse engine plugin of this name can be found; asked for an
   // ioengine that is not one of fio's names IOPulse maps itself.
   std::function<bool(const std::string&)> engine_exists;
+  // The size of an existing regular file or block device, nullopt when the
+  // path is missing or something else; asked for a job whose one filename
+  // has no size or filesize (fio then uses the file's or device's size).
+  // Empty: never known.
+  std::function<std::optional<uint64_t>(const std::string&)> existing_size;
   // ${NAME} lookup; empty means the process environment.
   std::function<std::optional<std::string>(const std::string&)> getenv;
 };

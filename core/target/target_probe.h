@@ -7,6 +7,7 @@
 #define IOPULSE_TARGET_TARGET_PROBE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace iopulse {
@@ -24,6 +25,12 @@ struct TargetProbe {
   // Looks at `path` (or, when it does not exist, at its nearest existing
   // parent directory for the block size).  Never creates or opens for write.
   static TargetProbe of(const std::string& path);
+
+  // The size of a regular file or block device; nullopt for anything else.
+  std::optional<uint64_t> existing_size() const {
+    if (kind == Kind::kRegularFile || kind == Kind::kBlockDevice) return size;
+    return std::nullopt;
+  }
 };
 
 }  // namespace iopulse

@@ -23,6 +23,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "filesystem_support.h"
 #include "json_support.h"
 #include "run_support.h"
 
@@ -51,8 +52,24 @@ struct JobBytes {
   uint64_t read = 0, write = 0;
 };
 
+std::vector<JobBytes> fio_bytes_with(const std::string& job, const std::vector<std::string>& env) {
+  const RunOutcome r = run_command({kFio, "--output-format=json", job}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<JobBytes> out;
+  const nlohmann::json j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  for (const auto& job_json : j["jobs"]) {
+    out.push_back({job_json["jobname"].get<std::string>(), job_json["read"]["io_bytes"].get<uint64_t>(),
+                   job_json["write"]["io_bytes"].get<uint64_t>()});
+  }
+  return out;
+}
+
 std::vector<JobBytes> fio_bytes(const std::string& job, const std::string& dir) {
-  const RunOutcome r = run_command({kFio, "--output-format=json", job}, {"DIR=" + dir});
+  return fio_bytes_with(job, {"DIR=" + dir});
+}
+
+// The bytes of each entry of IOPulse's fio-json output (as fio_bytes).
+std::vector<JobBytes> iopulse_fio_bytes(const RunOutcome& r) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::vector<JobBytes> out;
   const nlohmann::json j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
@@ -188,6 +205,50 @@ TEST(FioJobFileRunTest, ClonesGetAFileEachAsInFio) {
     EXPECT_EQ(file_size(fio_dir.file("clone." + std::to_string(i) + ".0")), 128u << 10);  // fio's own name
   }
   EXPECT_EQ(read_json(dir.file("r.json"))["write"]["bytes"].get<uint64_t>(), fio_total);
+}
+
+// fio's ssd-steadystate.fio in small: a sequential fill of a device, then
+// clones that share it, with no size.  fio gives each clone the device's
+// size, and so does IOPulse (the entries' bytes are fio's, clone by clone).
+TEST(FioJobFileRunTest, ClonesOnADeviceWithoutASizeEachDoTheDevicesSizeAsInFio) {
+  ScratchDir dir;
+  LoopDevice loop(dir.file("image"), "8M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  const std::string job = write_file(dir.file("steady.fio"),
+                                     "[global]\nioengine=libaio\ndirect=1\ngroup_reporting\nfilename=${DEV}\n"
+                                     "[fill]\nrw=write\nbs=1M\niodepth=4\n"
+                                     "[steady]\nstonewall\nrw=randwrite\nbs=64k\niodepth=8\nnumjobs=2\n");
+  const std::vector<JobBytes> fio = fio_bytes_with(job, {"DEV=" + loop.device()});
+  ASSERT_EQ(fio.size(), 2u);
+  ASSERT_EQ(fio[0].write, 8u << 20);
+  ASSERT_EQ(fio[1].write, 2 * (8u << 20));  // grouped: both clones, the device's size each
+  const std::vector<JobBytes> ours = iopulse_fio_bytes(run_iopulse(
+      {job, "--allow-device-writes", "--output-format", "fio-json", "--quiet"}, {"DEV=" + loop.device()}));
+  ASSERT_EQ(ours.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(ours[i].name, fio[i].name);
+    EXPECT_EQ(ours[i].write, fio[i].write) << fio[i].name;
+    EXPECT_EQ(ours[i].read, 0u);
+  }
+}
+
+// The same with an existing regular file of no whole number of blocks:
+// each clone does its size in whole blocks, as fio's.
+TEST(FioJobFileRunTest, ClonesOnAnExistingFileWithoutASizeEachDoItsWholeBlocksAsInFio) {
+  ScratchDir dir;
+  std::filesystem::resize_file(write_file(dir.file("data"), ""), 1'000'000);
+  const std::string job = write_file(dir.file("c.fio"),
+                                     "[c]\nfilename=${DIR}/data\nrw=randread\nbs=64k\nnumjobs=2\n");
+  const std::vector<JobBytes> fio = fio_bytes(job, dir.path());
+  ASSERT_EQ(fio.size(), 2u);
+  const std::vector<JobBytes> ours =
+      iopulse_fio_bytes(run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()}));
+  ASSERT_EQ(ours.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(fio[i].read, 15u * 65536);  // 1000000 bytes hold 15 whole blocks
+    EXPECT_EQ(ours[i].read, fio[i].read);
+  }
+  EXPECT_EQ(file_size(dir.file("data")), 1'000'000u);
 }
 
 TEST(FioJobFileRunTest, TheCommandLineScalesAJobDownWithoutEditingIt) {

@@ -177,6 +177,36 @@ TEST(FioJobFileTest, StopConditionsFollowFio) {
   EXPECT_EQ(j.total_ops, 100u);
 }
 
+// A job without size or filesize on one existing file or device: fio's
+// size is the target's, in whole blocks of the job's smallest size.
+TEST(FioJobFileTest, AnExistingTargetWithoutASizeIsItsOwnSize) {
+  FioTranslationContext c = context();
+  std::vector<std::string> asked;
+  c.existing_size = [&asked](const std::string& path) -> std::optional<uint64_t> {
+    asked.push_back(path);
+    if (path == "/dev/sdz") return (10u << 20) + 100;
+    return std::nullopt;
+  };
+  const auto spec = [&c](const std::string& text) {
+    return specs(translate_fio_job_file(text, "job.fio", c))[0].spec;
+  };
+  JobSpec j = spec("[a]\nfilename=/dev/sdz\nrw=randwrite\nbs=8k,64k\nnumjobs=4\n");
+  EXPECT_EQ(j.total_bytes, 4u * (10u << 20));  // 100 bytes are no 64k block
+  EXPECT_EQ(j.file_size, 0u) << "the target's own size, left to IOPulse";
+  j = spec("[a]\nfilename=/dev/sdz\nbssplit=4k/50:1m/50\nloops=2\n");
+  EXPECT_EQ(j.total_bytes, 2u * (10u << 20));  // whole blocks of the smallest size, 4k
+  j = spec("[a]\nfilename=/dev/sdz\nrw=randread\n");
+  EXPECT_EQ(j.total_bytes, 0u) << "one job's pass of an existing target is IOPulse's own";
+  // A size given, a file list or per-clone files: nothing is asked.
+  asked.clear();
+  spec("[a]\nfilename=/dev/sdz\nsize=1m\nnumjobs=2\n");
+  spec("[a]\nfilename=/d/f.0:/d/f.1\nsize=2m\n");
+  spec("[a]\ndirectory=/d\nsize=1m\nnumjobs=2\n");
+  EXPECT_TRUE(asked.empty());
+  // A missing file keeps the refusal.
+  EXPECT_THROW(spec("[a]\nfilename=/d/missing\nnumjobs=2\n"), UsageError);
+}
+
 TEST(FioJobFileTest, TrimJobsAreTrimsOnlyOfTheTrimSize) {
   // rw=trim: sequential trims only; bs's third value is the trim size.
   JobSpec j = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=trim\nbs=4k,8k,64k\n"))[0].spec;
