@@ -10,8 +10,9 @@ examples/) and prints one Markdown row per file: "translated" when no option
 is refused, else "refused" and what IOPulse refused, in the order the
 translation reported it (and a target IOPulse cannot work on, such as a
 character device, from a --dry-run of the translated file).  A file whose
-jobs take the size of a device this machine lacks (/dev/fioa) is judged
-with a sparse stand-in file of that name's place.  A value the file leaves to the environment
+jobs take the size of a device or file this machine lacks (/dev/fioa) is
+judged with a sparse stand-in file in its place: fio would refuse it here
+too.  A value the file leaves to the environment
 (${VAR} unset) is given a plausible value of its kind first, so that the
 option is judged on its own.
 """
@@ -26,6 +27,7 @@ PHRASES = [
     (re.compile(r"^ioengine: engine .* differs from"), "jobs with different engines"),
     (re.compile(r"^time_based: time_based needs runtime"), "time_based without runtime"),
     (re.compile(r"^job '.*': no size, filesize"), "no size"),
+    (re.compile(r"^filename: no size or filesize"), "no size"),
     (re.compile(r"^ioengine: '([^']+)' is neither"), r"`ioengine=\1`"),
     (re.compile(r"^rw: .*offset modifier"), "rw offset modifier"),
     (re.compile(r"^rw: .*\(rw=(\w+)\)"), r"`rw=\1`"),
@@ -79,7 +81,7 @@ def target_refusals(iopulse, path, env):
     return [f"a character device as `filename` (`{m.group(1)}`)"] if m else []
 
 
-MISSING_TARGET = re.compile(r"no existing file or device '([^']+)' to take the size of")
+MISSING_TARGET = re.compile(r"no size or filesize, and '([^']+)' is no existing file or device")
 
 
 def with_stand_ins(iopulse, path):
@@ -92,13 +94,24 @@ def with_stand_ins(iopulse, path):
     if not missing:
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        with open(path) as f:
-            text = f.read()
+        stand_ins = {}
         for i, target in enumerate(missing):
-            stand_in = os.path.join(tmp, f"stand-in-{i}")
-            with open(stand_in, "wb") as f:
+            stand_ins[target] = os.path.join(tmp, f"stand-in-{i}")
+            with open(stand_ins[target], "wb") as f:
                 f.truncate(1 << 30)
-            text = text.replace(target, stand_in)
+        # Only whole names in filename= lines (not comments, not longer names).
+        lines, replaced = [], False
+        with open(path) as f:
+            for line in f:
+                m = re.match(r"^(\s*filename\s*=\s*)(.*?)(\s*)$", line)
+                if m:
+                    names = [stand_ins.get(n, n) for n in m.group(2).split(":")]
+                    replaced |= names != m.group(2).split(":")
+                    line = m.group(1) + ":".join(names) + m.group(3)
+                lines.append(line)
+        if not replaced:  # the name comes from elsewhere (a directory= prefix)
+            return None
+        text = "".join(lines)
         copy = os.path.join(tmp, os.path.basename(path))
         with open(copy, "w") as f:
             f.write(text)

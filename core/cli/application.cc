@@ -499,7 +499,10 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSetti
   }
   std::vector<CommandInput> inputs;
   for (const PlannedPhase& p : phases) {
-    for (const auto& w : p.workloads) inputs.push_back({"the target", w->spec.target_path});
+    for (const auto& w : p.workloads) {
+      inputs.push_back({"the target", w->spec.target_path});
+      for (const std::string& f : w->spec.file_list) inputs.push_back({"a file of --file-list", f});
+    }
   }
   if (!cl.config_path().empty()) inputs.push_back({"the job file", cl.config_path()});
   if (!spec.layout_manifest.empty()) inputs.push_back({"the layout manifest", spec.layout_manifest});
@@ -716,7 +719,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   }
   resolve_random_seeds(job, group);
   const std::string target_template = job.target.target_path;
-  job.target.target_path = expand_target_template(job.target.target_path, group.rank(), group.host());
+  const auto expand_target = [&group](TargetSpec& target) {
+    target.target_path = expand_target_template(target.target_path, group.rank(), group.host());
+    for (std::string& f : target.file_list) f = expand_target_template(f, group.rank(), group.host());
+  };
+  expand_target(job.target);
   if (group.rank() != 0) {
     job.run.quiet = true;
     job.run.json_output.clear();
@@ -729,9 +736,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     if (!w.replay_redirect.empty()) {
       w.replay_redirect = expand_target_template(w.replay_redirect, group.rank(), group.host());
     }
-    if (w.own_files) {
-      w.own_files->target_path = expand_target_template(w.own_files->target_path, group.rank(), group.host());
-    }
+    if (w.own_files) expand_target(*w.own_files);
     if (group.rank() != 0) w.export_layout_manifest.clear();
     scopes.push_back(together ? target_scope(group, job.job(w).target_path) : LayoutScope{});
   });

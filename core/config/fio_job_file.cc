@@ -18,6 +18,7 @@
 #include "config/fio_ini_reader.h"
 #include "config/fio_job_settings.h"
 #include "job/block_size_mix.h"
+#include "job/path_list.h"
 #include "job/usage_error.h"
 #include "job/workload_spec.h"
 
@@ -127,7 +128,7 @@ class Translator {
     // The files.
     const std::string dir = s.directory ? s.directory->value : "";
     const auto in_dir = [&dir](const std::string& name) {
-      return dir.empty() || (!name.empty() && name.front() == '/') ? name : dir + "/" + name;
+      return dir.empty() ? name : dir + "/" + name;  // as fio: an absolute name too
     };
     bool per_worker = false;
     if (s.filenames) {
@@ -173,22 +174,51 @@ class Translator {
       size_label = &s.size->label;
       add("file-size", std::to_string(file_size), s.size->label);
     }
-    // fio's size of one existing file or device named without a size: its
-    // own, in whole blocks.  IOPulse's target takes its size by itself; the
-    // translation needs it only to count a job's IO (below).
-    bool existing = false;
-    std::string missing;  // the one filename, not an existing file or device
-    if (!size_label && s.filenames && files == 1 && context_.existing_size) {
-      missing = in_dir(s.filenames->value.front());
-      if (std::optional<uint64_t> bytes = context_.existing_size(missing)) {
-        missing.clear();
-        const uint64_t block = smallest_block_size(s);
-        file_size = block == 0 ? *bytes : *bytes - *bytes % block;
-        size_label = &s.filenames->label;
-        existing = true;
+    // A job that names its files without a size takes fio's: the size an
+    // earlier job of the file gave them (that job makes them first), else
+    // the size of each existing file or device (IOPulse's target takes it by
+    // itself; the translation needs it only to count the job's IO, below).
+    // A missing file without a size is refused, as fio refuses it.
+    std::vector<uint64_t> existing_sizes;  // per file, when the files exist
+    bool size_refused = false;             // (said once, below)
+    if (s.filenames) {
+      std::vector<std::string> paths;
+      for (const std::string& name : s.filenames->value) paths.push_back(in_dir(name));
+      if (size_label) {
+        for (const std::string& path : paths) sized_files_.emplace(path, file_size);
+      } else {
+        std::vector<std::string> missing;
+        std::set<uint64_t> earlier;
+        for (const std::string& path : paths) {
+          if (const auto it = sized_files_.find(path); it != sized_files_.end()) {
+            earlier.insert(it->second);
+          } else if (std::optional<uint64_t> bytes =
+                         context_.existing_size ? context_.existing_size(path) : std::nullopt) {
+            existing_sizes.push_back(*bytes);
+          } else {
+            missing.push_back(path);
+          }
+        }
+        if (earlier.size() == 1 && existing_sizes.empty() && missing.empty()) {
+          file_size = *earlier.begin();
+          size_label = &s.filenames->label;
+          add("file-size", std::to_string(file_size), s.filenames->label);
+        } else if (!earlier.empty()) {
+          problem(fmt::format("{}: not supported by IOPulse: files of different sizes that earlier jobs of this "
+                              "file give them, or that exist (IOPulse gives the files of a job one size); accepted: "
+                              "size or filesize", s.filenames->label));
+          existing_sizes.clear();
+          size_refused = true;
+        } else if (!missing.empty()) {
+          problem(fmt::format("{}: no size or filesize, and '{}' is no existing file or device to take the size of "
+                              "(fio needs a size too); accepted: size or filesize, or an existing target",
+                              s.filenames->label, missing.front()));
+          existing_sizes.clear();
+          size_refused = true;
+        }
       }
     }
-
+    const bool existing = !existing_sizes.empty();
     // The engine and how IO is issued.
     if (s.engine) {
       const std::string& e = s.engine->value;
@@ -447,9 +477,21 @@ class Translator {
                           "time_based and runtime", s.ramp_ns->label));
     }
     const uint32_t loops = s.loops ? s.loops->value : 1;
-    const uint64_t pass = file_size * files;
-    const uint64_t amount = (s.io_size ? s.io_size->value : pass) * loops;
     const bool norandommap = s.norandommap && s.norandommap->value;
+    uint64_t pass = file_size * files;
+    if (existing) {
+      // fio's job ends when it has done the files' size: in whole blocks
+      // where its random map (or the end of a file, sequentially) bounds it,
+      // one block over where neither does (norandommap, or offsets drawn
+      // from a distribution other than uniform).
+      const bool non_uniform = s.distribution && !s.distribution->value.empty() &&
+                               s.distribution->value.front().second != "uniform";
+      const bool bounded = !random || (!norandommap && !non_uniform);
+      const uint64_t block = std::max<uint64_t>(1, smallest_block_size(s));
+      pass = 0;
+      for (const uint64_t bytes : existing_sizes) pass += bounded ? bytes / block * block : (bytes + block - 1) / block * block;
+    }
+    const uint64_t amount = (s.io_size ? s.io_size->value : pass) * loops;
     const bool own_files = numjobs == 1 || per_worker;
     // IOPulse's complete pass addresses every block once, so it takes one size.
     const bool one_size = (!s.read_sizes || s.read_sizes->value.find_first_of(",-") == std::string::npos) &&
@@ -470,17 +512,12 @@ class Translator {
       // (IOPulse's pass of an existing target is its whole size by itself.)
       if (pass != 0 && !existing) add("run-until-complete", "true", *size_label);
     } else if (amount != 0) {
-      const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label : *size_label;
+      const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
+                             : size_label ? *size_label : s.filenames->label;
       add("total-bytes", std::to_string(amount * numjobs), l);
-    } else if (!s.runtime_ns && !s.number_ios) {
-      if (missing.empty()) {
-        problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios: IOPulse cannot tell how much "
-                            "IO to do; accepted: one of them", job.label));
-      } else {
-        problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios, and no existing file or device "
-                            "'{}' to take the size of (fio would need a size too); accepted: one of them, or an "
-                            "existing target", job.label, missing));
-      }
+    } else if (!s.runtime_ns && !s.number_ios && !size_refused) {
+      problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios: IOPulse cannot tell how much "
+                          "IO to do; accepted: one of them", job.label));
     }
     if (s.runtime_ns) add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
     return job;
@@ -510,7 +547,8 @@ class Translator {
     return smallest;
   }
 
-  // filename=a:b:c: IOPulse's file sets are <dir>/<prefix>.<i>, i = 0..n-1.
+  // filename=a:b:c: IOPulse's file set <dir>/<prefix>.<i>, i = 0..n-1, when
+  // the names are those; else IOPulse's file list.
   template <class InDir, class Add>
   void file_list(const std::vector<std::string>& names, const InDir& in_dir, const std::string& label, Add& add) {
     const std::string first = in_dir(names.front());
@@ -524,8 +562,10 @@ class Translator {
              (slash == std::string::npos && in_dir(names[i]) == fmt::format("{}.{}", prefix, i));
     }
     if (!fits) {
-      problem(fmt::format("{}: not supported by IOPulse: a list of arbitrary files; accepted: one file, or files "
-                          "named DIR/NAME.0:DIR/NAME.1:... (IOPulse's file sets)", label));
+      // Any other files (block devices among them): IOPulse's file list.
+      std::vector<std::string> paths;
+      for (const std::string& name : names) paths.push_back(in_dir(name));
+      add("file-list", join_path_list(paths), label);
       return;
     }
     add("target", dir, label);
@@ -813,6 +853,9 @@ class Translator {
   const std::string& path_;
   const FioTranslationContext& context_;
   std::vector<std::string> problems_;
+  // The files earlier jobs named (as given, after `directory`), with the
+  // size each gave them: the size of a later job's that gives none.
+  std::map<std::string, uint64_t> sized_files_;
 };
 
 }  // namespace

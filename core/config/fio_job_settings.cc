@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "job/path_list.h"
 #include "job/quantity_parser.h"
 
 namespace iopulse {
@@ -368,17 +369,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"io_limit", FIO { s.io_size = {fio_size(o, o.value), label}; }},
     {"filename", FIO {
        // ':' separates files; "\:" is a ':' inside a name.
-       std::vector<std::string> names(1);
-       for (size_t i = 0; i < o.value.size(); ++i) {
-         if (o.value[i] == '\\' && i + 1 < o.value.size() && o.value[i + 1] == ':') {
-           names.back() += ':';
-           ++i;
-         } else if (o.value[i] == ':') {
-           names.emplace_back();
-         } else {
-           names.back() += o.value[i];
-         }
-       }
+       const std::vector<std::string> names = split_path_list(o.value);
        for (const std::string& n : names) {
          if (n.empty()) bad_value(o, "file names separated by ':'");
        }

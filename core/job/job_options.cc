@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "job/io_priority.h"
+#include "job/path_list.h"
 #include "job/quantity_parser.h"
 #include "job/usage_error.h"
 
@@ -95,8 +96,29 @@ const std::vector<JobOption> kOptions = {
        if (text.empty()) throw UsageError(fmt::format("{}: '' is not a path", label));
        job.spec().target_path = text;
      },
-     {.scope = OptionScope::kFiles, .echo = ECHO {
+     {.scope = OptionScope::kFiles, .replaces = "target", .echo = ECHO {
        j["target"] = s.target_path;
+     }}},
+    {"file-list", kTarget, "PATH:PATH...",
+     "the target is these files or block devices, ':'-separated ('\\:' is a ':' in a name, as in fio's filename), "
+     "addressed end to end",
+     APPLY {
+       std::vector<std::string> paths = split_path_list(text);
+       for (size_t i = 0; i < paths.size(); ++i) {
+         if (paths[i].empty()) {
+           throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: paths separated by ':'", label, text));
+         }
+         if (std::find(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(i), paths[i]) !=
+             paths.begin() + static_cast<std::ptrdiff_t>(i)) {
+           throw UsageError(fmt::format("{}: '{}' is listed twice; accepted: each file once", label, paths[i]));
+         }
+       }
+       job.spec().target_path = paths.front();
+       job.spec().file_list = std::move(paths);
+     },
+     {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "target",
+      .excludes = "target|num-files|total-files|layout-manifest|export-layout-manifest", .echo = ECHO {
+       if (!s.file_list.empty()) j["file_list"] = s.file_list;
      }}},
     {"file-size", kTarget, "SIZE", "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist",
      APPLY { job.spec().file_size = positive_size(text, label); },

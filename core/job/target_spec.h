@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace iopulse {
 
@@ -24,7 +25,11 @@ enum class FileDistribution {
 const char* to_string(FileDistribution d);
 
 struct TargetSpec {
-  std::string target_path;                 // as given (positional argument)
+  std::string target_path;                 // as given (positional argument); a file list's first file
+  // --file-list: the target is these regular files and block devices, in
+  // order, addressed end to end as one set.  Empty: target_path alone (or
+  // the file set in it).
+  std::vector<std::string> file_list;
   uint64_t file_size = 0;                  // bytes addressed in each file; 0 = use the existing size
   FileDistribution file_distribution = FileDistribution::kShared;
   bool allow_device_writes = false;        // writing to a block device is refused otherwise

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -40,8 +41,10 @@ const BlockSizeMix* pass_size_mix(const JobSpec& spec) {
 }  // namespace
 namespace {
 
+// Several files addressed end to end: a file set in a directory, or a
+// --file-list.
 bool is_file_set(const JobSpec& spec) {
-  return spec.num_files != 0 || spec.total_files != 0 || !spec.layout_manifest.empty();
+  return spec.num_files != 0 || spec.total_files != 0 || !spec.layout_manifest.empty() || !spec.file_list.empty();
 }
 
 // (path relative to the set's directory, size) of every file of a set.
@@ -120,6 +123,85 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
   }
 }
 
+// Plans one file of a target (the target itself, a per-worker file or a
+// --file-list entry): a block device's rules and size, an existing file's
+// size, a missing one's, and the sizes the job's IOs need.  Throws
+// UsageError naming the file.
+void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, bool verified_by_run, uint32_t max_io,
+                      uint32_t& logical_block_size) {
+  const bool writes = spec.read_percent < 100;
+  if (!diskless) {
+    const TargetProbe probe = TargetProbe::of(file.path);
+    switch (probe.kind) {
+      case TargetProbe::Kind::kDirectory:
+        throw UsageError(fmt::format(
+            "target '{}' is a directory; accepted: a file path or a block device", file.path));
+      case TargetProbe::Kind::kOther:
+        throw UsageError(fmt::format(
+            "target '{}' is neither a regular file nor a block device", file.path));
+      case TargetProbe::Kind::kBlockDevice:
+        file.block_device = true;
+        if (writes && !spec.allow_device_writes) {
+          throw UsageError(fmt::format(
+              "target '{}' is a block device and the job {}, which destroys its contents; add "
+              "--allow-device-writes to do it anyway", file.path,
+              spec.trim_percent == 0 ? fmt::format("writes ({}% writes)", spec.write_percent())
+                                     : fmt::format("writes or trims ({}% writes, {}% trims)", spec.write_percent(),
+                                                   spec.trim_percent)));
+        }
+        if (writes && !spec.allow_mounted_writes) {
+          const std::string use = block_device_use(file.path);
+          if (!use.empty()) {
+            throw UsageError(fmt::format(
+                "target '{}': {}, and writing to it would destroy what is there; add --allow-mounted-writes as "
+                "well as --allow-device-writes to do it anyway", file.path, use));
+          }
+        }
+        if (file.size == 0) file.size = probe.size;
+        if (file.size > probe.size) {
+          throw UsageError(fmt::format(
+              "--file-size: {} is larger than the block device '{}' ({} bytes)", file.size,
+              file.path, probe.size));
+        }
+        break;
+      case TargetProbe::Kind::kRegularFile:
+        if (file.size == 0) file.size = probe.size;
+        break;
+      case TargetProbe::Kind::kMissing:
+        if (verified_by_run) break;  // the run's preparation makes it
+        if (spec.verify && spec.read_percent == 100) {
+          throw UsageError(fmt::format(
+              "--verify: the job only reads and '{}' does not exist, so there is nothing written to check; "
+              "accepted: a job that writes (--write-percent), or --verify-only on a dataset an earlier --verify "
+              "run wrote", file.path));
+        }
+        if (spec.verify_only) {
+          throw UsageError(fmt::format(
+              "--verify-only: '{}' does not exist; it reads back a dataset written by an earlier "
+              "--verify run", file.path));
+        }
+        break;
+    }
+    check_usable(file.path, probe, writes);
+    if (spec.verify_only && !verified_by_run && probe.kind == TargetProbe::Kind::kRegularFile &&
+        probe.size < file.size) {
+      throw UsageError(fmt::format("--verify-only: '{}' holds {} bytes, less than --file-size {}",
+                                   file.path, probe.size, file.size));
+    }
+    logical_block_size = std::max(logical_block_size, probe.logical_block_size);
+  }
+  if (file.size == 0) {
+    throw UsageError(fmt::format(
+        "--file-size: required because '{}' does not exist or is empty; accepted: a size "
+        "such as 256M or 1G", file.path));
+  }
+  if (file.size < max_io) {
+    throw UsageError(fmt::format(
+        "--block-size: {} is larger than the file size {} of '{}'; accepted: at most the "
+        "file size", max_io, file.size, file.path));
+  }
+}
+
 }  // namespace
 
 TargetLayout TargetLayout::plan(const JobSpec& spec, bool diskless, const LayoutScope& scope, bool verified_by_run) {
@@ -171,7 +253,34 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   const uint32_t max_io = std::max(spec.read_percent > 0 ? spec.read_sizes.max_size() : 0u,
                                    writes ? spec.write_sizes.max_size() : 0u);
 
-  if (is_file_set(spec)) {
+  if (!spec.file_list.empty()) {
+    // Each file as a target of its own (a block device's rules, an
+    // existing file's size), all of them one set.
+    if (per_worker_files) {
+      throw UsageError(fmt::format("--file-distribution per-worker: not with --file-list (per-worker files would "
+                                   "be created beside the listed ones); accepted: shared or partitioned"));
+    }
+    std::vector<std::string> seen;  // the listed files as the kernel resolves them
+    for (const std::string& path : spec.file_list) {
+      std::error_code ec;
+      std::string real = std::filesystem::weakly_canonical(path, ec).string();
+      if (ec) real = path;
+      if (std::find(seen.begin(), seen.end(), real) != seen.end()) {
+        throw UsageError(fmt::format("--file-list: '{}' is a file listed before ('{}'); accepted: each file once",
+                                     path, real));
+      }
+      seen.push_back(std::move(real));
+      if (!diskless && names_a_directory(path)) {
+        throw UsageError(fmt::format("--file-list: '{}' names a directory; accepted: files and block devices",
+                                     path));
+      }
+      PlannedFile file;
+      file.path = path;
+      file.size = spec.file_size;
+      plan_target_file(spec, file, diskless, verified_by_run, max_io, layout.logical_block_size);
+      layout.files.push_back(std::move(file));
+    }
+  } else if (is_file_set(spec)) {
     const TargetProbe dir = TargetProbe::of(spec.target_path);
     if (dir.kind != TargetProbe::Kind::kDirectory && dir.kind != TargetProbe::Kind::kMissing) {
       throw UsageError(fmt::format("target '{}' must be a directory (or not exist yet) for a file set",
@@ -226,76 +335,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     PlannedFile file;
     file.path = per_worker_files ? fmt::format("{}.{}", spec.target_path, worker_name(i)) : spec.target_path;
     file.size = spec.file_size;
-    if (!diskless) {
-      const TargetProbe probe = TargetProbe::of(file.path);
-      switch (probe.kind) {
-        case TargetProbe::Kind::kDirectory:
-          throw UsageError(fmt::format(
-              "target '{}' is a directory; accepted: a file path or a block device", file.path));
-        case TargetProbe::Kind::kOther:
-          throw UsageError(fmt::format(
-              "target '{}' is neither a regular file nor a block device", file.path));
-        case TargetProbe::Kind::kBlockDevice:
-          file.block_device = true;
-          if (writes && !spec.allow_device_writes) {
-            throw UsageError(fmt::format(
-                "target '{}' is a block device and the job {}, which destroys its contents; add "
-                "--allow-device-writes to do it anyway", file.path,
-                spec.trim_percent == 0 ? fmt::format("writes ({}% writes)", spec.write_percent())
-                                       : fmt::format("writes or trims ({}% writes, {}% trims)", spec.write_percent(),
-                                                     spec.trim_percent)));
-          }
-          if (writes && !spec.allow_mounted_writes) {
-            const std::string use = block_device_use(file.path);
-            if (!use.empty()) {
-              throw UsageError(fmt::format(
-                  "target '{}': {}, and writing to it would destroy what is there; add --allow-mounted-writes as "
-                  "well as --allow-device-writes to do it anyway", file.path, use));
-            }
-          }
-          if (file.size == 0) file.size = probe.size;
-          if (file.size > probe.size) {
-            throw UsageError(fmt::format(
-                "--file-size: {} is larger than the block device '{}' ({} bytes)", file.size,
-                file.path, probe.size));
-          }
-          break;
-        case TargetProbe::Kind::kRegularFile:
-          if (file.size == 0) file.size = probe.size;
-          break;
-        case TargetProbe::Kind::kMissing:
-          if (verified_by_run) break;  // the run's preparation makes it
-          if (spec.verify && spec.read_percent == 100) {
-            throw UsageError(fmt::format(
-                "--verify: the job only reads and '{}' does not exist, so there is nothing written to check; "
-                "accepted: a job that writes (--write-percent), or --verify-only on a dataset an earlier --verify "
-                "run wrote", file.path));
-          }
-          if (spec.verify_only) {
-            throw UsageError(fmt::format(
-                "--verify-only: '{}' does not exist; it reads back a dataset written by an earlier "
-                "--verify run", file.path));
-          }
-          break;
-      }
-      check_usable(file.path, probe, writes);
-      if (spec.verify_only && !verified_by_run && probe.kind == TargetProbe::Kind::kRegularFile &&
-          probe.size < file.size) {
-        throw UsageError(fmt::format("--verify-only: '{}' holds {} bytes, less than --file-size {}",
-                                     file.path, probe.size, file.size));
-      }
-      layout.logical_block_size = std::max(layout.logical_block_size, probe.logical_block_size);
-    }
-    if (file.size == 0) {
-      throw UsageError(fmt::format(
-          "--file-size: required because '{}' does not exist or is empty; accepted: a size "
-          "such as 256M or 1G", file.path));
-    }
-    if (file.size < max_io) {
-      throw UsageError(fmt::format(
-          "--block-size: {} is larger than the file size {} of '{}'; accepted: at most the "
-          "file size", max_io, file.size, file.path));
-    }
+    plan_target_file(spec, file, diskless, verified_by_run, max_io, layout.logical_block_size);
     layout.files.push_back(std::move(file));
   }
   }

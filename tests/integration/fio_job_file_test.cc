@@ -249,6 +249,20 @@ TEST(FioJobFileRunTest, ClonesOnAnExistingFileWithoutASizeEachDoItsWholeBlocksAs
     EXPECT_EQ(ours[i].read, fio[i].read);
   }
   EXPECT_EQ(file_size(dir.file("data")), 1'000'000u);
+  // A file an earlier job makes: its size, in fio as here.
+  ScratchDir fio_dir, ours_dir;
+  const std::string made = write_file(dir.file("m.fio"),
+                                      "[w]\nfilename=${DIR}/made\nsize=1m\nrw=write\nbs=64k\n"
+                                      "[r]\nstonewall\nfilename=${DIR}/made\nrw=randread\nbs=64k\nnumjobs=2\n");
+  const std::vector<JobBytes> fio_made = fio_bytes(made, fio_dir.path());
+  const std::vector<JobBytes> ours_made =
+      iopulse_fio_bytes(run_iopulse({made, "--output-format", "fio-json", "--quiet"}, {"DIR=" + ours_dir.path()}));
+  ASSERT_EQ(fio_made.size(), 3u);
+  ASSERT_EQ(ours_made.size(), 3u);
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(fio_made[i].read, 1u << 20);
+    EXPECT_EQ(ours_made[i].read, fio_made[i].read);
+  }
 }
 
 TEST(FioJobFileRunTest, TheCommandLineScalesAJobDownWithoutEditingIt) {
@@ -846,6 +860,51 @@ TEST(FioJobFileRunTest, EachJobWorksOnItsOwnFilesAsFios) {
     EXPECT_EQ(oj["jobs"][i]["read"]["total_ios"].get<int>(), fios);
   }
   EXPECT_EQ(reads.size(), 9u) << "reads of other files";
+}
+
+// A filename list of any files, a block device among them: IOPulse's
+// --file-list.  fio and IOPulse make the same files at the same sizes, and
+// the random reads strace sees on each file (and device) are the same
+// count for both: each block once.
+TEST(FioJobFileRunTest, AFilenameListOfAnyFilesAndADeviceIsReadAsFioReadsIt) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  LoopDevice loop(dir.file("image"), "4M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  const std::string job = write_file(dir.file("list.fio"),
+                                     "[global]\nioengine=psync\nbs=4k\nsize=3m\n"
+                                     "filename=${DIR}/alpha:${DIR}/beta\\:2:${DEV}\n"
+                                     "[fill]\nrw=write\n[scan]\nstonewall\nrw=randread\n");
+  const std::string ours_dir = dir.file("ours"), fios_dir = dir.file("fios");
+  ASSERT_EQ(mkdir(ours_dir.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir(fios_dir.c_str(), 0755), 0);
+  const auto traced = [&](const std::vector<std::string>& command, const std::string& out_dir,
+                          const std::string& trace) {
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-ff", "-qq", "-y",
+                                     "-e", "trace=pread64", "-o", trace};
+    argv.insert(argv.end(), command.begin(), command.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + out_dir, "DEV=" + loop.device()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return traced_reads_by_file(trace);
+  };
+  const std::map<std::string, int> fios = traced(
+      {kFio, "--output=/dev/null", job}, fios_dir, dir.file("fio-trace"));
+  const std::map<std::string, int> ours = traced(
+      {IOPULSE_BINARY, job, "--allow-device-writes", "--quiet"}, ours_dir, dir.file("our-trace"));
+  const std::string device = std::filesystem::path(loop.device()).filename().string();
+  const std::map<std::string, int> each_block_once = {{"alpha", 256}, {"beta:2", 256}, {device, 256}};
+  EXPECT_EQ(fios, each_block_once);
+  EXPECT_EQ(ours, fios);
+  for (const std::string& name : {"alpha", "beta:2"}) {
+    EXPECT_EQ(file_size(fios_dir + "/" + name), 1u << 20) << name;
+    EXPECT_EQ(file_size(ours_dir + "/" + name), 1u << 20) << name;
+  }
+  // Without --allow-device-writes the fill is refused, nothing created.
+  ScratchDir clean;
+  const RunOutcome refused = run_iopulse({job}, {"DIR=" + clean.path(), "DEV=" + loop.device()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("--allow-device-writes"));
+  EXPECT_TRUE(std::filesystem::is_empty(clean.path()));
 }
 
 // bsrange draws fio's shares (4k-10k: 4k and 8k at 40 % each, 10k at

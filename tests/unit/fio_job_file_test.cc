@@ -158,6 +158,14 @@ TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   EXPECT_EQ(list.num_files, 2u);
   EXPECT_EQ(list.file_prefix, "f");
   EXPECT_EQ(list.file_size, 1u << 20);
+  // Any other list: IOPulse's file list, in order, a ':' in a name kept.
+  const JobSpec any = specs(translate("[l]\nfilename=/dev/sdb:b\\:c:/d/x\ndirectory=/e\nsize=3m\n"))[0].spec;
+  EXPECT_EQ(any.file_list, (std::vector<std::string>{"/e//dev/sdb", "/e/b:c", "/e//d/x"}));
+  EXPECT_EQ(any.target_path, "/e//dev/sdb");
+  EXPECT_EQ(any.file_size, 1u << 20);
+  EXPECT_EQ(any.num_files, 0u);
+  const JobSpec plain = specs(translate("[l]\nfilename=/dev/sdb:/dev/sdc\nsize=2m\n"))[0].spec;
+  EXPECT_EQ(plain.file_list, (std::vector<std::string>{"/dev/sdb", "/dev/sdc"}));
 }
 
 TEST(FioJobFileTest, StopConditionsFollowFio) {
@@ -203,8 +211,34 @@ TEST(FioJobFileTest, AnExistingTargetWithoutASizeIsItsOwnSize) {
   spec("[a]\nfilename=/d/f.0:/d/f.1\nsize=2m\n");
   spec("[a]\ndirectory=/d\nsize=1m\nnumjobs=2\n");
   EXPECT_TRUE(asked.empty());
-  // A missing file keeps the refusal.
-  EXPECT_THROW(spec("[a]\nfilename=/d/missing\nnumjobs=2\n"), UsageError);
+  // Where fio's random map does not bound the job, it ends one block over.
+  j = spec("[a]\nfilename=/dev/sdz\nrw=randread\nbs=64k\nnorandommap\n");
+  EXPECT_EQ(j.total_bytes, (10u << 20) + 65536);
+  j = spec("[a]\nfilename=/dev/sdz\nrw=randread\nbs=64k\nrandom_distribution=zipf:1.2\nnumjobs=2\n");
+  EXPECT_EQ(j.total_bytes, 2 * ((10u << 20) + 65536));
+  // A file an earlier job sizes (and makes) has that size for a later one.
+  asked.clear();
+  const std::vector<PhaseJob> two = specs(translate_fio_job_file(
+      "[w]\nfilename=/d/f2\nsize=1m\nrw=write\n[r]\nstonewall\nfilename=/d/f2\nrw=randread\nnumjobs=2\n",
+      "job.fio", c));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[1].spec.file_size, 1u << 20);
+  EXPECT_EQ(two[1].spec.total_bytes, 2u << 20);
+  EXPECT_TRUE(asked.empty());
+  // A missing file without a size is refused naming it, one job or clones.
+  for (const char* clones : {"", "numjobs=2\n"}) {
+    try {
+      spec(std::string("[a]\nfilename=/d/missing\n") + clones);
+      ADD_FAILURE() << "not refused";
+    } catch (const UsageError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("job.fio:2: filename: no size or filesize, and '/d/missing' is no existing "
+                                      "file or device"));
+    }
+  }
+  // fio puts `directory` before an absolute name too.
+  asked.clear();
+  EXPECT_THROW(spec("[a]\ndirectory=/dev\nfilename=/sdz\nnumjobs=2\n"), UsageError);
+  EXPECT_EQ(asked, (std::vector<std::string>{"/dev//sdz"}));
 }
 
 TEST(FioJobFileTest, TrimJobsAreTrimsOnlyOfTheTrimSize) {
@@ -570,7 +604,7 @@ TEST(FioJobFileTest, EachJobWorksOnItsOwnFiles) {
   ASSERT_EQ(s[0].groups.size(), 3u);
   EXPECT_EQ(s[0].groups[0].second.target_path, "/d/a.0.0");
   EXPECT_EQ(s[0].groups[1].second.target_path, "/d/b.0.0");
-  EXPECT_EQ(s[0].groups[2].second.target_path, "/e/x");
+  EXPECT_EQ(s[0].groups[2].second.target_path, "/d//e/x");  // fio puts the directory before any name
   EXPECT_EQ(s[0].groups[2].second.file_size, 2u << 20);
   EXPECT_EQ(s[0].groups[1].second.file_size, 1u << 20);
   EXPECT_EQ(s[1].spec.target_path, "/d/d");
@@ -582,7 +616,6 @@ TEST(FioJobFileTest, EachJobWorksOnItsOwnFiles) {
 
 TEST(FioJobFileTest, MistakesInJobsAreRefused) {
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ntime_based\n"), HasSubstr("time_based needs runtime"));
-  EXPECT_THAT(refusal("[a]\nfilename=/d/x:/e/y\nsize=1m\n"), HasSubstr("a list of arbitrary files"));
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\n[b]\nwait_for=c\n[c]\n"),
               HasSubstr("job.fio:6: wait_for: 'c' is not a job before 'b'; accepted: the name of an earlier job"));
   // An empty size, as fio ("failed parsing bs="), rather than the default kept.
