@@ -41,6 +41,7 @@
 #include "iopulse/version.h"
 #include "job/io_priority.h"
 #include "job/job_options.h"
+#include "job/path_list.h"
 #include "job/usage_error.h"
 #include "output/output_plan.h"
 #include "plugin/engine_catalog.h"
@@ -718,7 +719,8 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     });
   }
   resolve_random_seeds(job, group);
-  const std::string target_template = job.target.target_path;
+  const std::string target_template =
+      job.target.file_list.empty() ? job.target.target_path : join_path_list(job.target.file_list);
   const auto expand_target = [&group](TargetSpec& target) {
     target.target_path = expand_target_template(target.target_path, group.rank(), group.host());
     for (std::string& f : target.file_list) f = expand_target_template(f, group.rank(), group.host());
@@ -738,7 +740,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
     if (w.own_files) expand_target(*w.own_files);
     if (group.rank() != 0) w.export_layout_manifest.clear();
-    scopes.push_back(together ? target_scope(group, job.job(w).target_path) : LayoutScope{});
+    // Ranks share a set of files when they name the same files (a whole
+    // --file-list, not only its first).
+    const JobSpec spec = job.job(w);
+    const std::string key = spec.file_list.empty() ? spec.target_path : join_path_list(spec.file_list);
+    scopes.push_back(together ? target_scope(group, key) : LayoutScope{});
   });
   // What holds for the whole run, whatever the phase.
   const RunSettings& run = job.run;

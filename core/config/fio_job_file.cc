@@ -174,12 +174,14 @@ class Translator {
       size_label = &s.size->label;
       add("file-size", std::to_string(file_size), s.size->label);
     }
-    // A job that names its files without a size takes fio's: the size an
-    // earlier job of the file gave them (that job makes them first), else
-    // the size of each existing file or device (IOPulse's target takes it by
-    // itself; the translation needs it only to count the job's IO, below).
-    // A missing file without a size is refused, as fio refuses it.
-    std::vector<uint64_t> existing_sizes;  // per file, when the files exist
+    // A job that names its files without a size takes fio's: each file's
+    // size when the job starts, which is the size an earlier job of the file
+    // gave it (that job makes it, or extends it), or the size it has now if
+    // larger, or that of an existing file or device.  IOPulse's target takes
+    // an existing file's size by itself; the translation needs it only to
+    // count the job's IO (below).  A missing file without a size is refused,
+    // as fio refuses it.
+    std::vector<uint64_t> existing_sizes;  // per file, when every file's size is known
     bool size_refused = false;             // (said once, below)
     if (s.filenames) {
       std::vector<std::string> paths;
@@ -187,34 +189,38 @@ class Translator {
       if (size_label) {
         for (const std::string& path : paths) sized_files_.emplace(path, file_size);
       } else {
-        std::vector<std::string> missing;
-        std::set<uint64_t> earlier;
+        std::string missing;
+        bool made_earlier = false;
         for (const std::string& path : paths) {
-          if (const auto it = sized_files_.find(path); it != sized_files_.end()) {
-            earlier.insert(it->second);
-          } else if (std::optional<uint64_t> bytes =
-                         context_.existing_size ? context_.existing_size(path) : std::nullopt) {
-            existing_sizes.push_back(*bytes);
-          } else {
-            missing.push_back(path);
+          const std::optional<uint64_t> now = context_.existing_size ? context_.existing_size(path) : std::nullopt;
+          const auto earlier = sized_files_.find(path);
+          if (earlier != sized_files_.end()) {
+            made_earlier = true;
+            existing_sizes.push_back(std::max(earlier->second, now.value_or(0)));
+          } else if (now) {
+            existing_sizes.push_back(*now);
+          } else if (missing.empty()) {
+            missing = path;
           }
         }
-        if (earlier.size() == 1 && existing_sizes.empty() && missing.empty()) {
-          file_size = *earlier.begin();
-          size_label = &s.filenames->label;
-          add("file-size", std::to_string(file_size), s.filenames->label);
-        } else if (!earlier.empty()) {
-          problem(fmt::format("{}: not supported by IOPulse: files of different sizes that earlier jobs of this "
-                              "file give them, or that exist (IOPulse gives the files of a job one size); accepted: "
-                              "size or filesize", s.filenames->label));
-          existing_sizes.clear();
-          size_refused = true;
-        } else if (!missing.empty()) {
+        const bool one_size = std::adjacent_find(existing_sizes.begin(), existing_sizes.end(),
+                                                 std::not_equal_to<>()) == existing_sizes.end();
+        if (!missing.empty()) {
           problem(fmt::format("{}: no size or filesize, and '{}' is no existing file or device to take the size of "
                               "(fio needs a size too); accepted: size or filesize, or an existing target",
-                              s.filenames->label, missing.front()));
+                              s.filenames->label, missing));
           existing_sizes.clear();
           size_refused = true;
+        } else if (made_earlier && !one_size) {
+          problem(fmt::format("{}: not supported by IOPulse: files of different sizes when an earlier job of this "
+                              "file makes one of them (IOPulse gives the files a job makes one size); accepted: size "
+                              "or filesize", s.filenames->label));
+          existing_sizes.clear();
+          size_refused = true;
+        } else if (made_earlier) {
+          // One size for the files, as the job that makes them gives it.
+          file_size = existing_sizes.front();
+          add("file-size", std::to_string(file_size), s.filenames->label);
         }
       }
     }
@@ -489,7 +495,8 @@ class Translator {
       const bool bounded = !random || (!norandommap && !non_uniform);
       const uint64_t block = std::max<uint64_t>(1, smallest_block_size(s));
       pass = 0;
-      for (const uint64_t bytes : existing_sizes) pass += bounded ? bytes / block * block : (bytes + block - 1) / block * block;
+      for (const uint64_t bytes : existing_sizes) pass += bounded ? bytes / block * block : bytes;
+      if (!bounded) pass = (pass + block - 1) / block * block;
     }
     const uint64_t amount = (s.io_size ? s.io_size->value : pass) * loops;
     const bool own_files = numjobs == 1 || per_worker;

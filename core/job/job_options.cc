@@ -117,7 +117,7 @@ const std::vector<JobOption> kOptions = {
        job.spec().file_list = std::move(paths);
      },
      {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .replaces = "target",
-      .excludes = "target|num-files|total-files|layout-manifest|export-layout-manifest", .echo = ECHO {
+      .excludes = "target|num-files|total-files|layout-manifest|export-layout-manifest|file-prefix", .echo = ECHO {
        if (!s.file_list.empty()) j["file_list"] = s.file_list;
      }}},
     {"file-size", kTarget, "SIZE", "bytes of each target file to use (e.g. 256M, 1G); required when the file does not exist",

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "job/usage_error.h"
+#include "target/target_probe.h"
 
 namespace iopulse {
 
@@ -44,24 +45,6 @@ PreparationOptions FileSet::preparation() const {
 
 namespace {
 
-// A file's path as the kernel resolves it (symbolic links followed, one
-// to a file not made yet too), so two spellings of one file are one.
-std::string resolved(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path p = fs::absolute(path, ec).lexically_normal();
-  for (int hops = 0; hops < 40; ++hops) {
-    fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
-    if (ec) parent = p.parent_path();
-    p = parent / p.filename();
-    if (!fs::is_symlink(p, ec)) break;
-    const fs::path to = fs::read_symlink(p, ec);
-    if (ec) break;
-    p = (to.is_absolute() ? to : parent / to).lexically_normal();
-  }
-  return p.string();
-}
-
 // What a workload works on: its target and its files, their resolved paths
 // and sizes, in order.  (The target too: a metadata job's has no files
 // planned.)
@@ -72,8 +55,8 @@ struct Files {
 };
 
 Files files_of(const PlannedWorkload& w) {
-  Files f{resolved(w.spec.target_path), {}};
-  for (const PlannedFile& file : w.layout.files) f.files.emplace_back(resolved(file.path), file.size);
+  Files f{resolved_path(w.spec.target_path), {}};
+  for (const PlannedFile& file : w.layout.files) f.files.emplace_back(resolved_path(file.path), file.size);
   return f;
 }
 

@@ -262,9 +262,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     }
     std::vector<std::string> seen;  // the listed files as the kernel resolves them
     for (const std::string& path : spec.file_list) {
-      std::error_code ec;
-      std::string real = std::filesystem::weakly_canonical(path, ec).string();
-      if (ec) real = path;
+      std::string real = resolved_path(path);
       if (std::find(seen.begin(), seen.end(), real) != seen.end()) {
         throw UsageError(fmt::format("--file-list: '{}' is a file listed before ('{}'); accepted: each file once",
                                      path, real));

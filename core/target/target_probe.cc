@@ -68,4 +68,20 @@ TargetProbe TargetProbe::of(const std::string& path) {
   return probe;
 }
 
+std::string resolved_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec).lexically_normal();
+  for (int hops = 0; hops < 40; ++hops) {
+    fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
+    if (ec) parent = p.parent_path();
+    p = parent / p.filename();
+    if (!fs::is_symlink(p, ec)) break;
+    const fs::path to = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = (to.is_absolute() ? to : parent / to).lexically_normal();
+  }
+  return p.string();
+}
+
 }  // namespace iopulse

@@ -33,6 +33,10 @@ struct TargetProbe {
   }
 };
 
+// `path` as the kernel resolves it: absolute, symbolic links followed (one
+// to a file not made yet too), so two spellings of one file are one.
+std::string resolved_path(const std::string& path);
+
 }  // namespace iopulse
 
 #endif  // IOPULSE_TARGET_TARGET_PROBE_H_

@@ -224,7 +224,35 @@ TEST(FioJobFileTest, AnExistingTargetWithoutASizeIsItsOwnSize) {
   ASSERT_EQ(two.size(), 2u);
   EXPECT_EQ(two[1].spec.file_size, 1u << 20);
   EXPECT_EQ(two[1].spec.total_bytes, 2u << 20);
-  EXPECT_TRUE(asked.empty());
+  // ... unless the file is larger already (fio takes its size when the job
+  // starts): /dev/sdz has 10 MiB and more.
+  const std::vector<PhaseJob> grown = specs(translate_fio_job_file(
+      "[w]\nfilename=/dev/sdz\nsize=1m\nrw=write\n[r]\nstonewall\nfilename=/dev/sdz\nnumjobs=2\n", "job.fio", c));
+  EXPECT_EQ(grown[1].spec.total_bytes, 2u * (10u << 20));
+  // An earlier job's file beside an existing one of the same size: one
+  // size; of another size: refused (IOPulse makes a job's files at one).
+  c.existing_size = [](const std::string& path) -> std::optional<uint64_t> {
+    if (path == "/d/b") return 1u << 20;
+    if (path == "/d/c") return 3000;
+    return std::nullopt;
+  };
+  const std::vector<PhaseJob> pair = specs(translate_fio_job_file(
+      "[w]\nfilename=/d/a\nsize=1m\nrw=write\n[r]\nstonewall\nfilename=/d/a:/d/b\nnumjobs=2\n", "job.fio", c));
+  EXPECT_EQ(pair[1].spec.file_size, 1u << 20);
+  EXPECT_EQ(pair[1].spec.total_bytes, 2u * (2u << 20));
+  EXPECT_THROW(translate_fio_job_file("[w]\nfilename=/d/a\nsize=1m\nrw=write\n[r]\nstonewall\nfilename=/d/a:/d/c\n"
+                                      "numjobs=2\n", "job.fio", c),
+               UsageError);
+  // Unbounded by a random map, the files' total ends one block over, once:
+  // 1 MiB + 3000 bytes is 257 blocks of 4k.
+  EXPECT_EQ(specs(translate_fio_job_file("[r]\nfilename=/d/b:/d/c\nrw=randread\nnorandommap\n", "job.fio", c))[0]
+                .spec.total_bytes,
+            257u * 4096);
+  c.existing_size = [&asked](const std::string& path) -> std::optional<uint64_t> {
+    asked.push_back(path);
+    if (path == "/dev/sdz") return (10u << 20) + 100;
+    return std::nullopt;
+  };
   // A missing file without a size is refused naming it, one job or clones.
   for (const char* clones : {"", "numjobs=2\n"}) {
     try {

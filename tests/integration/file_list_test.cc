@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The IOPulse authors
+// --file-list end to end, checked from outside: the files on disk, and the
+// reads strace sees on each file (a random complete pass reads every block
+// of every listed file once, and nothing else); refusals touch nothing.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "json_support.h"
+#include "run_support.h"
+
+namespace iopulse::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+// file name -> offsets of its 4 KiB preads, from strace -ff -y traces.
+std::map<std::string, std::multiset<uint64_t>> traced_read_offsets(const std::string& prefix) {
+  std::map<std::string, std::multiset<uint64_t>> out;
+  const std::filesystem::path p(prefix);
+  const std::regex call(R"(^pread64\(\d+<([^>]+)>, .*, 4096, (\d+)\) = 4096)");
+  for (const auto& entry : std::filesystem::directory_iterator(p.parent_path())) {
+    if (!entry.path().filename().string().starts_with(p.filename().string() + ".")) continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, call)) {
+        out[std::filesystem::path(m[1].str()).filename().string()].insert(std::stoull(m[2].str()));
+      }
+    }
+  }
+  return out;
+}
+
+TEST(FileList, ARandomPassReadsEveryBlockOfEveryListedFileOnce) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  // An existing file of its own size, and two the run makes at --file-size
+  // (one with a ':' in its name).
+  std::ofstream(dir.file("old")).close();
+  std::filesystem::resize_file(dir.file("old"), 128 << 10);
+  const std::string list = dir.file("new") + ":" + dir.file("old") + ":" + dir.file("x\\:y");
+  const RunOutcome fill = run_iopulse({"--file-list", list, "--file-size", "64k", "--write-percent", "100",
+                                       "--quiet", "--json-output", dir.file("fill.json")});
+  ASSERT_EQ(fill.exit_code, 0) << fill.err;
+  EXPECT_EQ(std::filesystem::file_size(dir.file("new")), 64u << 10);
+  EXPECT_EQ(std::filesystem::file_size(dir.file("x:y")), 64u << 10);
+  EXPECT_EQ(std::filesystem::file_size(dir.file("old")), 128u << 10) << "--file-size is for the files made";
+  const nlohmann::json echo = read_json(dir.file("fill.json"))["config"];
+  EXPECT_EQ(echo["file_list"], nlohmann::json({dir.file("new"), dir.file("old"), dir.file("x:y")}));
+
+  const std::string trace = dir.file("trace");
+  const RunOutcome scan = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-ff", "-qq", "-y",
+                                       "-e", "trace=pread64", "-o", trace, IOPULSE_BINARY, "--file-list", list,
+                                       "--file-size", "64k", "--random", "--threads", "2", "--quiet"},
+                                      {});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  const auto reads = traced_read_offsets(trace);
+  const auto every_block = [](uint64_t bytes) {
+    std::multiset<uint64_t> all;
+    for (uint64_t o = 0; o < bytes; o += 4096) all.insert(o);
+    return all;
+  };
+  ASSERT_EQ(reads.size(), 3u) << "reads of other files";
+  EXPECT_EQ(reads.at("new"), every_block(64 << 10));
+  EXPECT_EQ(reads.at("old"), every_block(64 << 10)) << "--file-size bytes of each file";
+  EXPECT_EQ(reads.at("x:y"), every_block(64 << 10));
+}
+
+TEST(FileList, BadListsAreRefusedBeforeAnythingIsTouched) {
+  ScratchDir dir;
+  const std::string a = dir.file("a"), b = dir.file("b");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--file-list", a + ":" + a}, "'" + a + "' is listed twice"},
+      {{"--file-list", a + "::" + b}, "--file-list: '" + a + "::" + b + "' is not accepted"},
+      {{dir.file("t"), "--file-list", a + ":" + b}, "--file-list and TARGET: choose one"},
+      {{"--file-list", a + ":" + b, "--num-files", "2"}, "choose one"},
+      {{"--file-list", a + ":" + b, "--file-distribution", "per-worker", "--threads", "2"},
+       "--file-distribution per-worker: not with --file-list"},
+      {{"--file-list", a + ":" + dir.path()}, "is a directory"},
+  };
+  for (const auto& [args, message] : cases) {
+    SCOPED_TRACE(message);
+    std::vector<std::string> all = args;
+    all.insert(all.end(), {"--file-size", "64k", "--write-percent", "100", "--json-output", dir.file("r.json")});
+    const RunOutcome r = run_iopulse(all);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr(message));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "something was made";
+  }
+}
+
+}  // namespace
+}  // namespace iopulse::test
