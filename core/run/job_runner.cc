@@ -134,6 +134,14 @@ JobRunner::JobRunner(std::vector<WorkerGroup> groups, const JobPlacement& placem
 
 JobRunner::~JobRunner() = default;
 
+uint64_t JobRunner::window_offset_ns() const {
+  uint64_t offset = UINT64_MAX;
+  for (const WorkerGroup& g : groups_) {
+    if (g.spec->wait_for.empty()) offset = std::min(offset, g.spec->start_delay_ns);
+  }
+  return offset == UINT64_MAX ? 0 : offset;
+}
+
 void JobRunner::stage(PhaseCrew& crew) {
   build(/*keep_per_worker=*/true, {});
   Staged& st = *staged_;
@@ -226,6 +234,7 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
       setup.signals = st.signals_owner.get();
       setup.time_series = st.time_series_owner.get();
       setup.stats_interval_ns = run_.stats_interval_ns;
+      setup.window_offset_ns = window_offset_ns();
       setup.file_offsets = &(*st.file_offsets_owner)[gi];
       setup.working_set_bytes = working_set_bytes[gi];
       setup.generation_epoch = group.generation_epoch;
@@ -286,6 +295,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     latest_end[g.name] = end;
     longest_duration_ns = std::max(longest_duration_ns, end);
   }
+  // (From the window's start, which the shortest start delay opens.)
+  if (longest_duration_ns != UINT64_MAX) longest_duration_ns -= window_offset_ns();
   // The workers' threads: new ones, or the crew's, which may have started
   // this phase already (the previous one ended by itself).
   std::vector<std::thread> threads;
@@ -347,7 +358,12 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   barrier.release();
   const auto window_start_ns = [&] {
     const uint64_t s = barrier.start_ns();
-    return s != 0 ? s : released_ns;
+    return (s != 0 ? s : released_ns) + window_offset_ns();
+  };
+  // Time since the window's start; 0 before it opens.
+  const auto window_elapsed_ns = [&](uint64_t t) {
+    const uint64_t s = window_start_ns();
+    return t > s ? t - s : 0;
   };
   {
     const std::time_t wall = staged ? st.wall_at_release : std::time(nullptr);
@@ -370,6 +386,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // intervals of a --start-delay would look steady at zero).
   uint64_t steady_from_ns = 0;
   for (const auto& [name, start] : latest_start) steady_from_ns = std::max(steady_from_ns, start);
+  if (steady_from_ns != UINT64_MAX) steady_from_ns -= window_offset_ns();  // (from the window's start)
   bool steady_stop = false;
   auto emit = [&](const MergedInterval& m, uint64_t window_ns) {
     if (sink_failed) return;
@@ -439,7 +456,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         if (all_finished) break;
         const uint64_t t = monotonic_now_ns();
         if (stop_seen_ns == 0 && (signals.stop.load(std::memory_order_relaxed) ||
-                                  (longest_duration_ns != UINT64_MAX && t - window_start_ns() >= longest_duration_ns))) {
+                                  (longest_duration_ns != UINT64_MAX && window_elapsed_ns(t) >= longest_duration_ns))) {
           stop_seen_ns = t;
         }
         // The grace starts anew while a worker fsyncs its files at the end:
@@ -488,7 +505,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         signals.wait_coordinator(due > now ? due - now : 0, interrupt_signal() == 0);
         continue;
       }
-      const uint64_t elapsed = monotonic_now_ns() - window_start_ns();
+      const uint64_t elapsed = window_elapsed_ns(monotonic_now_ns());
       uint64_t ops = 0, bytes = 0;
       for (auto& w : workers) {
         ops += w->progress_ops();

@@ -113,6 +113,10 @@ class JobRunner {
   // The workers and what they point to, from stage() or the start of run().
   struct Staged;
   void build(bool keep_per_worker, IoCaptureTarget capture);
+  // The shortest --start-delay of the groups that start with the phase
+  // (not after another group, --wait-for): no IO comes before it, so the
+  // window opens then; the delay is not measured.
+  uint64_t window_offset_ns() const;
 
   std::vector<WorkerGroup> groups_;
   const RunSettings& run_;  // the run's, the same in every group

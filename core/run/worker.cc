@@ -111,15 +111,18 @@ void Worker::run() {
   if (start_ns != 0) first_io_ns_ = monotonic_now_ns();
   // A stop during the start delay ends the worker without any IO.
   const uint64_t io_start_ns = start_ns != 0 ? wait_start_delay(start_ns) : 0;
+  // The window opens after the phase's shortest start delay (every worker's
+  // delay is at least that long).
+  const uint64_t window_ns = start_ns + setup_.window_offset_ns;
   if (io_start_ns == 0 && start_ns != 0) {
     finish_ns_ = monotonic_now_ns();
-    start_ns_ = start_ns;
+    start_ns_ = std::min(window_ns, finish_ns_);
     roll_interval(finish_ns_, /*last=*/true);
   }
   if (io_start_ns != 0) {
     io_start_ns_ = io_start_ns;  // the window's start without a delay
     try {
-      loop(start_ns, io_start_ns);
+      loop(window_ns, io_start_ns);
       for (IoObserver* o : observers_) o->loop_ended();
     } catch (...) {
       run_error_ = std::current_exception();

@@ -98,6 +98,10 @@ struct WorkerSetup {
   RunSignals* signals = nullptr;
   TimeSeriesAssembler* time_series = nullptr;
   uint64_t stats_interval_ns = 1'000'000'000;
+  // The window (and its intervals) opens this long after the start barrier:
+  // the shortest --start-delay of the phase's groups, none of whose workers
+  // does IO before it (JobRunner).
+  uint64_t window_offset_ns = 0;
   const std::vector<uint64_t>* file_offsets = nullptr;  // where each file starts in the working set (heatmap)
   uint64_t working_set_bytes = 0;   // all target files laid end to end (heatmap)
   bool publish_progress = false;    // keep progress_ops()/progress_bytes() current

@@ -459,6 +459,36 @@ TEST(RateLimit, PoissonArrivalsHaveExponentialGaps) {
   }
 }
 
+// A job whose workers all wait --start-delay opens its window when the
+// delay ends: the window is the time strace sees the worker read (its
+// first read to its last, plus the last read's own time), not the delay
+// before it, and the rates are over that.
+TEST(StartDelay, TheWindowOpensWhenTheDelayEnds) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string trace = dir.file("trace");
+  const RunOutcome r = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-ttt", "-e",
+                                    "trace=pread64", "-o", trace, IOPULSE_BINARY, dir.file("f"), "--file-size", "1M",
+                                    "--rate-iops", "200", "--start-delay", "600ms", "--duration", "400ms",
+                                    "--json-output", dir.file("r.json"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<double> times;
+  std::istringstream lines(read_file(trace));
+  const std::regex call(R"(^\d+ +(\d+\.\d+) pread64\(\d+, .*, 4096, \d+\) = 4096)");
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, call)) times.push_back(std::stod(m[1]));
+  }
+  ASSERT_GT(times.size(), 40u) << "strace saw too few reads";
+  const double reading = times.back() - times.front();
+  const nlohmann::json j = read_json(dir.file("r.json"));
+  const double window = j["window_ns"].get<double>() / 1e9;
+  EXPECT_GE(window, reading);
+  EXPECT_LT(window, reading + 0.2) << "the 600 ms delay is in the window";
+  EXPECT_NEAR(j["read"]["iops"].get<double>(), j["read"]["ops"].get<double>() / window, 1e-6);
+  EXPECT_EQ(j["read"]["ops"].get<size_t>(), times.size());
+}
+
 // An interrupt during --start-delay ends the run at once, without an IO:
 // the recorder engine logs none, and the run takes well under its delay.
 TEST(StartDelay, InterruptDuringTheDelayEndsTheRunWithoutIo) {
