@@ -416,7 +416,7 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   std::cout << "files (nothing was touched):\n";
   for (const FileSet& set : file_sets_of(phases)) {
     for (const PlannedFile& f : set.layout().files) {
-      std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : "") << "\n";
+      std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : f.memory_device ? "  memory device" : "") << "\n";
     }
   }
   if (!first.spec.export_layout_manifest.empty()) {

@@ -160,6 +160,7 @@ json result_to_json(const RunResult& result) {
     for (const auto& [name, value] : result.engine.settings) settings[name] = value;
     j["engine"]["settings"] = std::move(settings);
   }
+  if (result.window_offset_ns != 0) j["window_offset_ns"] = result.window_offset_ns;
   if (!result.steady_state.is_null()) j["steady_state"] = result.steady_state;
   if (result.sync.ops != 0 || result.sync.errors != 0) j["sync"] = op_to_json(result.sync, result.window_ns);
   // Trims: bytes are the bytes discarded and bw_bytes_per_sec their rate;

@@ -207,16 +207,8 @@ void write_text_summary(std::ostream& os, const RunResult& result) {
   if (result.stop_reason != StopReason::kNone) {
     window += fmt::format(", stopped by {}", stop_reason_name(result.stop_reason));
   }
-  // A job of one group opens its window after its start delay (the
-  // shortest, when each worker draws one).
-  if (result.groups.empty() && result.config.is_object() && result.config.contains("start_delay_ns")) {
-    const uint64_t low = result.config["start_delay_ns"].get<uint64_t>();
-    const uint64_t high = result.config.value("start_delay_max_ns", low);
-    if (high != 0) {
-      window += high == low ? fmt::format(", after a start delay of {} (not measured)", format_duration_ns(low))
-                            : fmt::format(", after the shortest of start delays of {}-{} per worker (not measured)",
-                                          format_duration_ns(low), format_duration_ns(high));
-    }
+  if (result.window_offset_ns != 0) {
+    window += fmt::format(", after a start delay of {} (not measured)", format_duration_ns(result.window_offset_ns));
   }
   line(out, "window", window);
   if (result.cluster) {

@@ -365,8 +365,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     const uint64_t s = window_start_ns();
     return t > s ? t - s : 0;
   };
+  result.window_offset_ns = window_offset_ns();
   {
-    const std::time_t wall = staged ? st.wall_at_release : std::time(nullptr);
+    // (The wall-clock time the window opens, after the start delay.)
+    const std::time_t wall = (staged ? st.wall_at_release : std::time(nullptr)) +
+                             static_cast<std::time_t>(result.window_offset_ns / 1'000'000'000);
     std::tm utc{};
     gmtime_r(&wall, &utc);
     char text[32];

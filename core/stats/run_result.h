@@ -51,6 +51,10 @@ struct RunResult : MeasuredCounters {
   std::string iopulse_version;  // IOPULSE_VERSION of the host
   std::string started_at;       // wall-clock start of the window, ISO 8601 UTC
   uint64_t window_ns = 0;       // measured window: first worker past the start barrier to stop condition
+  // The start delay before the window (not measured): the shortest
+  // --start-delay (a range's lower bound) of the groups that start with the
+  // phase, after the start barrier; 0 without one.
+  uint64_t window_offset_ns = 0;
   // With --io-priority: the job's priority (IOP_IOPRIO_VALUE) and the share
   // of reads and writes that carried it (`priority` holds the split).
   // io_priority 0: none; for a run of phases, also when its phases asked

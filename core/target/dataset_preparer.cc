@@ -334,7 +334,7 @@ uint64_t DatasetPreparer::check_space(const std::vector<std::pair<const TargetLa
   uint64_t total = 0;
   for (const auto& [layout, options] : sets) {
   for (const PlannedFile& file : layout->files) {
-    if (file.block_device || !file.prepared_here) continue;
+    if (file.is_device() || !file.prepared_here) continue;
     FileState state;
     try {
       state = look_at(file, options);
@@ -378,7 +378,7 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Pr
   std::atomic<uint64_t> written{0};
   PreparationSummary summary;
   for (const PlannedFile& f : layout.files) {
-    summary.bytes_planned += f.block_device || !f.prepared_here ? 0 : f.size;
+    summary.bytes_planned += f.is_device() || !f.prepared_here ? 0 : f.size;
   }
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
@@ -389,7 +389,7 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Pr
   auto work = [&] {
     for (size_t i = next.fetch_add(1); i < layout.files.size(); i = next.fetch_add(1)) {
       const PlannedFile& file = layout.files[i];
-      if (file.block_device || !file.prepared_here) continue;
+      if (file.is_device() || !file.prepared_here) continue;
       try {
         ctx.check_stop();
         bool created = false;

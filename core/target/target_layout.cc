@@ -138,7 +138,29 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, boo
             "target '{}' is a directory; accepted: a file path or a block device", file.path));
       case TargetProbe::Kind::kOther:
         throw UsageError(fmt::format(
-            "target '{}' is neither a regular file nor a block device", file.path));
+            "target '{}' is neither a regular file nor a block device (nor /dev/null or /dev/zero)", file.path));
+      case TargetProbe::Kind::kMemoryDevice:
+        // /dev/null and /dev/zero: IO that measures the host and the
+        // kernel's system call path, no device (fio's examples use them).
+        file.memory_device = true;
+        if (spec.direct) {
+          throw UsageError(fmt::format("--direct: '{}' cannot be opened with O_DIRECT; accepted: without --direct",
+                                       file.path));
+        }
+        if (probe.reads_nothing && spec.read_percent > 0) {
+          throw UsageError(fmt::format("target '{}': its reads end at once (end of file) and the job reads ({}% "
+                                       "reads); accepted: writes only (--write-percent 100), or /dev/zero",
+                                       file.path, spec.read_percent));
+        }
+        if (spec.trim_percent != 0 || spec.verify || spec.verify_only) {
+          throw UsageError(fmt::format("target '{}' keeps no data, so it can be neither {}; accepted: reads and "
+                                       "writes only", file.path, "trimmed nor verified"));
+        }
+        if (file.size == 0) {
+          throw UsageError(fmt::format("--file-size: required for '{}', which has no size; accepted: a size such "
+                                       "as 256M or 1G", file.path));
+        }
+        break;
       case TargetProbe::Kind::kBlockDevice:
         file.block_device = true;
         if (writes && !spec.allow_device_writes) {
@@ -328,6 +350,11 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
         "--file-distribution per-worker: target '{}' is a block device, and per-worker files would be created "
         "beside it ('{}.0', ...); accepted: shared or partitioned on a block device", spec.target_path,
         spec.target_path));
+  }
+  if (per_worker_files && !diskless && TargetProbe::of(spec.target_path).kind == TargetProbe::Kind::kMemoryDevice) {
+    throw UsageError(fmt::format(
+        "--file-distribution per-worker: target '{}' is a device, and per-worker files would be created beside it "
+        "('{}.0', ...); accepted: shared or partitioned", spec.target_path, spec.target_path));
   }
   for (uint32_t i = 0; i < nfiles; ++i) {
     PlannedFile file;

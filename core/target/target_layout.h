@@ -23,6 +23,9 @@ struct PlannedFile {
   std::string path;
   uint64_t size = 0;           // bytes addressed: [0, size)
   bool block_device = false;   // never created, truncated or filled
+  bool memory_device = false;  // /dev/null or /dev/zero: the same, and it keeps no data
+  // Used as it is: never created, truncated or filled.
+  bool is_device() const { return block_device || memory_device; }
   // This process creates and fills it.  When several processes share the
   // target, each file is prepared by the first of them that addresses it.
   bool prepared_here = true;

@@ -60,6 +60,9 @@ TargetProbe TargetProbe::of(const std::string& path) {
       if (ioctl(fd, BLKSSZGET, &lbs) == 0 && lbs > 0) probe.logical_block_size = static_cast<uint32_t>(lbs);
       close(fd);
     }
+  } else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && (minor(st.st_rdev) == 3 || minor(st.st_rdev) == 5)) {
+    probe.kind = Kind::kMemoryDevice;
+    probe.reads_nothing = minor(st.st_rdev) == 3;
   } else if (S_ISDIR(st.st_mode)) {
     probe.kind = Kind::kDirectory;
   } else {

@@ -13,7 +13,10 @@
 namespace iopulse {
 
 struct TargetProbe {
-  enum class Kind { kMissing, kRegularFile, kBlockDevice, kDirectory, kOther };
+  // kMemoryDevice: /dev/null or /dev/zero (character devices 1:3 and 1:5),
+  // which take any write and keep nothing; any other character device,
+  // FIFO or socket is kOther.
+  enum class Kind { kMissing, kRegularFile, kBlockDevice, kMemoryDevice, kDirectory, kOther };
 
   Kind kind = Kind::kMissing;
   uint64_t size = 0;                  // regular file: st_size; block device: BLKGETSIZE64
@@ -21,6 +24,8 @@ struct TargetProbe {
   // kMissing: 0 when the path does not exist (ENOENT), else the errno that
   // stat() gave (EACCES, ENOTDIR, ELOOP, ...): the path cannot be used.
   int stat_errno = 0;
+  // kMemoryDevice: /dev/null, whose reads end at once (end of file).
+  bool reads_nothing = false;
 
   // Looks at `path` (or, when it does not exist, at its nearest existing
   // parent directory for the block size).  Never creates or opens for write.

@@ -487,6 +487,7 @@ TEST(StartDelay, TheWindowOpensWhenTheDelayEnds) {
   EXPECT_LT(window, reading + 0.2) << "the 600 ms delay is in the window";
   EXPECT_NEAR(j["read"]["iops"].get<double>(), j["read"]["ops"].get<double>() / window, 1e-6);
   EXPECT_EQ(j["read"]["ops"].get<size_t>(), times.size());
+  EXPECT_EQ(j["window_offset_ns"].get<uint64_t>(), 600'000'000u);
 }
 
 // An interrupt during --start-delay ends the run at once, without an IO:
