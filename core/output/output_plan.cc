@@ -90,6 +90,9 @@ OutputPlan OutputPlan::check(const std::vector<RequestedOutput>& outputs, const 
   for (size_t k = 0; k < inputs.size(); ++k) {
     const CommandInput& in = inputs[k];
     if (in.path.empty() || plan.destinations_.empty()) continue;
+    // A character device (a /dev/null target) keeps nothing an output could destroy.
+    struct stat in_st;
+    if (stat(in.path.c_str(), &in_st) == 0 && S_ISCHR(in_st.st_mode)) continue;
     const FileIdentity id = finder.of(in.path, /*by_inode=*/k < kInputsComparedByInode);
     for (size_t i = 0; i < ids.size(); ++i) {
       if (plan.destinations_[i].kind == OutputDestination::Kind::kStdout || !ids[i].same_as(id)) continue;

@@ -51,12 +51,16 @@ namespace {
 struct Files {
   std::string target;
   std::vector<std::pair<std::string, uint64_t>> files;
+  std::vector<bool> memory_device;  // per file: /dev/null or /dev/zero, never prepared
   bool operator==(const Files&) const = default;
 };
 
 Files files_of(const PlannedWorkload& w) {
-  Files f{resolved_path(w.spec.target_path), {}};
-  for (const PlannedFile& file : w.layout.files) f.files.emplace_back(resolved_path(file.path), file.size);
+  Files f{resolved_path(w.spec.target_path), {}, {}};
+  for (const PlannedFile& file : w.layout.files) {
+    f.files.emplace_back(resolved_path(file.path), file.size);
+    f.memory_device.push_back(file.memory_device);
+  }
   return f;
 }
 
@@ -83,7 +87,9 @@ std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& 
   // A file in two sets, or a file of one that is a directory of another.
   std::map<std::string, std::pair<size_t, uint64_t>> owner;  // resolved path -> (set, size)
   for (size_t i = 0; i < sets.size(); ++i) {
-    for (const auto& [path, size] : keys[i].files) {
+    for (size_t k = 0; k < keys[i].files.size(); ++k) {
+      const auto& [path, size] = keys[i].files[k];
+      if (keys[i].memory_device[k]) continue;  // nothing to prepare: any size, any number of sets
       const auto [it, inserted] = owner.emplace(path, std::make_pair(i, size));
       if (inserted || it->second.first == i) continue;
       const uint64_t other = it->second.second;

@@ -156,6 +156,14 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, boo
           throw UsageError(fmt::format("target '{}' keeps no data, so it can be neither {}; accepted: reads and "
                                        "writes only", file.path, "trimmed nor verified"));
         }
+        if (spec.fsync_every != 0 || spec.fdatasync_every != 0 || spec.end_fsync) {
+          throw UsageError(fmt::format("target '{}' cannot be synced (fsync fails with EINVAL on it); accepted: "
+                                       "no --fsync-every, --fdatasync-every or --end-fsync", file.path));
+        }
+        if (!spec.replay.empty()) {
+          throw UsageError(fmt::format("--replay: not on '{}' (a trace's reads and trims need a file or a block "
+                                       "device); accepted: a file or a block device", file.path));
+        }
         if (file.size == 0) {
           throw UsageError(fmt::format("--file-size: required for '{}', which has no size; accepted: a size such "
                                        "as 256M or 1G", file.path));

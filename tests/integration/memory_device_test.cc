@@ -68,14 +68,18 @@ TEST(MemoryDevices, WritesGoToDevNullAndReadsComeFromDevZero) {
 
 TEST(MemoryDevices, WhatTheyCannotDoIsRefusedFirst) {
   ScratchDir dir;
+  // (Per-worker names beside a link to /dev/zero would be made here, not in /dev.)
+  std::filesystem::create_symlink("/dev/zero", dir.file("zero"));
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"/dev/null", "--file-size", "1M"}, "target '/dev/null': its reads end at once"},
       {{"/dev/zero", "--file-size", "1M", "--direct"}, "--direct: '/dev/zero' cannot be opened with O_DIRECT"},
       {{"/dev/zero", "--file-size", "1M", "--write-percent", "100", "--verify"}, "keeps no data"},
       {{"/dev/zero", "--file-size", "1M", "--trim-percent", "10"}, "keeps no data"},
       {{"/dev/zero"}, "--file-size: required for '/dev/zero', which has no size"},
-      {{"/dev/zero", "--file-size", "1M", "--threads", "2", "--file-distribution", "per-worker"},
+      {{dir.file("zero"), "--file-size", "1M", "--threads", "2", "--file-distribution", "per-worker"},
        "per-worker files would be created beside it"},
+      {{"/dev/null", "--file-size", "1M", "--write-percent", "100", "--fsync-every", "4"}, "cannot be synced"},
+      {{"/dev/null", "--file-size", "1M", "--write-percent", "100", "--end-fsync"}, "cannot be synced"},
       {{"/dev/full", "--file-size", "1M"}, "neither a regular file nor a block device (nor /dev/null or /dev/zero)"},
   };
   for (const auto& [args, message] : cases) {
@@ -86,8 +90,12 @@ TEST(MemoryDevices, WhatTheyCannotDoIsRefusedFirst) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_THAT(r.err, HasSubstr(message));
     EXPECT_EQ(lines(r.err), 1u) << r.err;
-    EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1) << "only the link";
   }
+  // Results may go to /dev/null when it is the target too (it keeps nothing).
+  const RunOutcome quiet = run_iopulse({"/dev/null", "--file-size", "64k", "--write-percent", "100",
+                                        "--json-output", "/dev/null", "-q"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
 }
 
 // fio's steadystate.fio in small: clones writing /dev/null, then clones
@@ -95,19 +103,23 @@ TEST(MemoryDevices, WhatTheyCannotDoIsRefusedFirst) {
 TEST(MemoryDevices, AFioFileOnDevNullAndDevZeroRuns) {
   ScratchDir dir;
   const std::string job = dir.file("ss.fio");
+  // (The two jobs of /dev/zero at two sizes: nothing is prepared, so
+  // both are accepted, as in fio.)
   std::ofstream(job) << "[global]\nthreads=1\ngroup_reporting\ntime_based\nsize=8m\n"
                         "[ss-write]\nfilename=/dev/null\nrw=write\nbs=128k\nnumjobs=2\nruntime=300ms\n"
                         "[ss-read]\nnew_group\nstonewall\nfilename=/dev/zero\nrw=randread\nbs=4k\nnumjobs=2\n"
-                        "runtime=300ms\n";
+                        "runtime=300ms\n[small]\nnew_group\nfilename=/dev/zero\nrw=read\nsize=1m\ntime_based=0\n";
   const RunOutcome r = run_iopulse({job, "--output-format", "fio-json", "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
-  ASSERT_EQ(j["jobs"].size(), 2u);
+  ASSERT_EQ(j["jobs"].size(), 3u);
   EXPECT_EQ(j["jobs"][0]["jobname"], "ss-write");
   EXPECT_GT(j["jobs"][0]["write"]["total_ios"].get<uint64_t>(), 0u);
   EXPECT_EQ(j["jobs"][0]["read"]["total_ios"].get<uint64_t>(), 0u);
   EXPECT_EQ(j["jobs"][1]["jobname"], "ss-read");
   EXPECT_GT(j["jobs"][1]["read"]["total_ios"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["jobs"][2]["jobname"], "small");
+  EXPECT_EQ(j["jobs"][2]["read"]["total_ios"].get<uint64_t>(), 256u);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1) << "only the job file";
 }
 
