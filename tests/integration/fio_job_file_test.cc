@@ -52,8 +52,9 @@ struct JobBytes {
   uint64_t read = 0, write = 0;
 };
 
-std::vector<JobBytes> fio_bytes_with(const std::string& job, const std::vector<std::string>& env) {
-  const RunOutcome r = run_command({kFio, "--output-format=json", job}, env);
+// The bytes of each entry of a fio-format JSON document (fio's or
+// IOPulse's fio-json), from a run's output; fails the test if it failed.
+std::vector<JobBytes> job_bytes(const RunOutcome& r) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::vector<JobBytes> out;
   const nlohmann::json j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
@@ -62,22 +63,14 @@ std::vector<JobBytes> fio_bytes_with(const std::string& job, const std::vector<s
                    job_json["write"]["io_bytes"].get<uint64_t>()});
   }
   return out;
+}
+
+std::vector<JobBytes> fio_bytes_with(const std::string& job, const std::vector<std::string>& env) {
+  return job_bytes(run_command({kFio, "--output-format=json", job}, env));
 }
 
 std::vector<JobBytes> fio_bytes(const std::string& job, const std::string& dir) {
   return fio_bytes_with(job, {"DIR=" + dir});
-}
-
-// The bytes of each entry of IOPulse's fio-json output (as fio_bytes).
-std::vector<JobBytes> iopulse_fio_bytes(const RunOutcome& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::vector<JobBytes> out;
-  const nlohmann::json j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
-  for (const auto& job_json : j["jobs"]) {
-    out.push_back({job_json["jobname"].get<std::string>(), job_json["read"]["io_bytes"].get<uint64_t>(),
-                   job_json["write"]["io_bytes"].get<uint64_t>()});
-  }
-  return out;
 }
 
 // A write pass, then a random read pass, then a sequential reader beside a
@@ -222,7 +215,7 @@ TEST(FioJobFileRunTest, ClonesOnADeviceWithoutASizeEachDoTheDevicesSizeAsInFio) 
   ASSERT_EQ(fio.size(), 2u);
   ASSERT_EQ(fio[0].write, 8u << 20);
   ASSERT_EQ(fio[1].write, 2 * (8u << 20));  // grouped: both clones, the device's size each
-  const std::vector<JobBytes> ours = iopulse_fio_bytes(run_iopulse(
+  const std::vector<JobBytes> ours = job_bytes(run_iopulse(
       {job, "--allow-device-writes", "--output-format", "fio-json", "--quiet"}, {"DEV=" + loop.device()}));
   ASSERT_EQ(ours.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
@@ -242,7 +235,7 @@ TEST(FioJobFileRunTest, ClonesOnAnExistingFileWithoutASizeEachDoItsWholeBlocksAs
   const std::vector<JobBytes> fio = fio_bytes(job, dir.path());
   ASSERT_EQ(fio.size(), 2u);
   const std::vector<JobBytes> ours =
-      iopulse_fio_bytes(run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()}));
+      job_bytes(run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()}));
   ASSERT_EQ(ours.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(fio[i].read, 15u * 65536);  // 1000000 bytes hold 15 whole blocks
@@ -256,7 +249,7 @@ TEST(FioJobFileRunTest, ClonesOnAnExistingFileWithoutASizeEachDoItsWholeBlocksAs
                                       "[r]\nstonewall\nfilename=${DIR}/made\nrw=randread\nbs=64k\nnumjobs=2\n");
   const std::vector<JobBytes> fio_made = fio_bytes(made, fio_dir.path());
   const std::vector<JobBytes> ours_made =
-      iopulse_fio_bytes(run_iopulse({made, "--output-format", "fio-json", "--quiet"}, {"DIR=" + ours_dir.path()}));
+      job_bytes(run_iopulse({made, "--output-format", "fio-json", "--quiet"}, {"DIR=" + ours_dir.path()}));
   ASSERT_EQ(fio_made.size(), 3u);
   ASSERT_EQ(ours_made.size(), 3u);
   for (size_t i = 1; i < 3; ++i) {
