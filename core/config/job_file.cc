@@ -460,6 +460,24 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   PhasedJob job;
   std::vector<std::string> thread_labels;
   std::optional<JobSpecBuilder> first_builder;  // the run's settings are its
+  std::vector<std::string> problems;            // of every phase and group, said together
+  // A group's job: global < phase < group < command line, each group on
+  // its own; nullopt (its problem kept) when it does not build.
+  const auto build_group = [&](const JobFilePhase& phase, const JobFileGroup& group) -> std::optional<JobSpec> {
+    JobSpecBuilder g;
+    apply_entries(g, file.global, engine, {&phase.entries, &group.entries}, command_line,
+                  command_line_engine_options);
+    apply_entries(g, phase.entries, engine, {&group.entries}, command_line, command_line_engine_options);
+    apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options);
+    apply_command_line(g);
+    try {
+      return g.build();
+    } catch (const UsageError& e) {
+      problems.push_back(fmt::format("{}: {}", group.label, e.what()));
+      return std::nullopt;
+    }
+  };
+
   for (const JobFilePhase& phase : file.phases) {
     // A phase of groups is its groups: its own settings (the run's, and
     // the phase's workload) are its first group's, which may name the files
@@ -490,30 +508,31 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
       if (spec.target() != job.target) job.phases.back().workload.own_files = spec.target();
     } catch (const UsageError& e) {
       // A combination may come from settings the phase inherits: say which
-      // phase (or first group) it is.
-      if (first_group != nullptr) throw UsageError(fmt::format("{}: {}", first_group->label, e.what()));
-      if (phase.label.empty()) throw;
-      throw UsageError(fmt::format("{}: {}", phase.label, e.what()));
+      // phase (or first group) it is.  Every phase's and group's problem is
+      // said at once (below); a phase that failed has no groups built.
+      if (first_group != nullptr) {
+        problems.push_back(fmt::format("{}: {}", first_group->label, e.what()));
+      } else {
+        problems.push_back(phase.label.empty() ? e.what() : fmt::format("{}: {}", phase.label, e.what()));
+      }
+      for (size_t g = 1; g < phase.groups.size(); ++g) (void)build_group(phase, phase.groups[g]);
+      continue;
     }
     thread_labels.push_back(builder.label_of("threads"));
     if (!first_builder) first_builder = builder;
-    // Groups: global < phase < group < command line, each group on its own.
     for (const JobFileGroup& group : phase.groups) {
-      JobSpecBuilder g;
-      apply_entries(g, file.global, engine, {&phase.entries, &group.entries}, command_line,
-                    command_line_engine_options);
-      apply_entries(g, phase.entries, engine, {&group.entries}, command_line, command_line_engine_options);
-      apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options);
-      apply_command_line(g);
-      try {
-        const JobSpec spec = g.build();
-        job.phases.back().groups.emplace_back(group.name, spec.workload());
-        if (spec.target() != job.target) job.phases.back().groups.back().second.own_files = spec.target();
-      } catch (const UsageError& e) {
-        throw UsageError(fmt::format("{}: {}", group.label, e.what()));
+      if (std::optional<JobSpec> spec = build_group(phase, group)) {
+        job.phases.back().groups.emplace_back(group.name, spec->workload());
+        if (spec->target() != job.target) job.phases.back().groups.back().second.own_files = spec->target();
       }
     }
     if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
+  }
+  if (problems.size() == 1) throw UsageError(problems.front());
+  if (!problems.empty()) {
+    std::string message = fmt::format("{} problems with this job file:", problems.size());
+    for (const std::string& p : problems) message += "\n  " + p;
+    throw UsageError(message);
   }
 
   // The logs' shape needs a workload that writes a log.

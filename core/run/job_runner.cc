@@ -368,8 +368,12 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.window_offset_ns = window_offset_ns();
   {
     // (The wall-clock time the window opens, after the start delay.)
-    const std::time_t wall = (staged ? st.wall_at_release : std::time(nullptr)) +
-                             static_cast<std::time_t>(result.window_offset_ns / 1'000'000'000);
+    using std::chrono::system_clock;
+    const system_clock::time_point released =
+        staged ? system_clock::from_time_t(st.wall_at_release) : system_clock::now();
+    const std::time_t wall = system_clock::to_time_t(
+        released + std::chrono::duration_cast<system_clock::duration>(
+                       std::chrono::nanoseconds(result.window_offset_ns)));
     std::tm utc{};
     gmtime_r(&wall, &utc);
     char text[32];

@@ -530,6 +530,21 @@ TEST_F(JobFileTest, CombinationErrorsNameThePhase) {
   EXPECT_THAT(build_error(flat), StartsWith(flat + ":2: read-percent 70 and "));
   // A missing target is the builder's message.
   EXPECT_THAT(build_error(write("threads = 2\n", "nt.toml")), StartsWith("missing TARGET"));
+  // Every phase's and group's problem at once, one line each.
+  const std::string many = write(
+      "target = \"t\"\n"
+      "[[phase]]\nname = \"a\"\nread-percent = 70\nwrite-percent = 20\n"
+      "[[phase]]\nname = \"b\"\n"
+      "[[phase.group]]\nname = \"g1\"\nduration = \"1s\"\n"
+      "[[phase.group]]\nname = \"g2\"\nthink-every = 3\n"
+      "[[phase]]\nname = \"c\"\nthink-mode = \"spin\"\n",
+      "many.toml");
+  const std::string all = build_error(many);
+  EXPECT_THAT(all, StartsWith("3 problems with this job file:\n  " + many + ":2: phase 'a': "));
+  EXPECT_THAT(all, HasSubstr("\n  " + many + ":11: group 'g2': "));
+  EXPECT_THAT(all, HasSubstr("think-every: shapes the pauses"));
+  EXPECT_THAT(all, HasSubstr("\n  " + many + ":14: phase 'c': "));
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 3);
 }
 
 TEST_F(JobFileTest, ValuesAsCommandLineText) {
