@@ -34,6 +34,13 @@
 namespace iopulse {
 namespace {
 
+// The wall clock, ns since the Unix epoch.
+uint64_t unix_now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 constexpr auto kMonitorPeriod = std::chrono::milliseconds(20);
 constexpr uint64_t kMonitorPeriodNs = 20'000'000;
 // How long past an interval's boundary the coordinator first looks for it:
@@ -112,7 +119,7 @@ struct JobRunner::Staged {
   // A barrier that releases itself: the resources as the last worker
   // released it (under the barrier's lock; read once it has released).
   ResourceUsage usage_at_release;
-  std::time_t wall_at_release = 0;
+  uint64_t unix_ns_at_release = 0;
   // On the crew: the resources once the last worker finished (the next
   // phase may be running when the coordinator gets here).
   ResourceUsage usage_at_end;
@@ -151,16 +158,16 @@ void JobRunner::stage(PhaseCrew& crew) {
     // then agree on whose setup failed, as agree_ready() does).
     agree = [gate, &st](bool ready) {
       const bool all = gate->all(ready);
-      timespec ts{};
-      clock_gettime(CLOCK_REALTIME, &ts);
-      st.realtime_at_start_line = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
+      st.realtime_at_start_line = unix_now_ns();
       return all;
     };
   }
   st.barrier_owner->release_itself(
-      [&st] {
+      [this, &st] {
         st.usage_at_release = ResourceUsage::now();
-        st.wall_at_release = std::time(nullptr);
+        st.unix_ns_at_release = unix_now_ns();
+        // (The capture's writer waits for it before writing a record.)
+        if (st.iolog) st.iolog->set_start_unix_ns(st.unix_ns_at_release + window_offset_ns());
       },
       std::move(agree));
   std::vector<WorkerThread*> workers;
@@ -197,9 +204,7 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
   if (capture.wanted()) {
     IoLogHeader header;
     header.workers = n;
-    header.start_unix_ns = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    header.start_unix_ns = unix_now_ns();  // until the window opens (IoLogWriter::set_start_unix_ns)
     for (const WorkerGroup& g : groups_) {
       iolog_file_base.push_back(static_cast<uint32_t>(header.files.size()));
       for (const PlannedFile& f : g.layout->files) header.files.push_back({f.path, f.size});
@@ -355,6 +360,10 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // The window's start is the first worker's (StartBarrier); until one has
   // seen the release, the coordinator's own checks count from the release.
   const uint64_t released_ns = monotonic_now_ns();
+  const uint64_t released_unix_ns = staged ? st.unix_ns_at_release : unix_now_ns();
+  // (The capture's records count from the window's start; its writer is
+  // told before a worker can queue one.)
+  if (iolog && !staged) iolog->set_start_unix_ns(released_unix_ns + window_offset_ns());
   barrier.release();
   const auto window_start_ns = [&] {
     const uint64_t s = barrier.start_ns();
@@ -368,12 +377,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.window_offset_ns = window_offset_ns();
   {
     // (The wall-clock time the window opens, after the start delay.)
-    using std::chrono::system_clock;
-    const system_clock::time_point released =
-        staged ? system_clock::from_time_t(st.wall_at_release) : system_clock::now();
-    const std::time_t wall = system_clock::to_time_t(
-        released + std::chrono::duration_cast<system_clock::duration>(
-                       std::chrono::nanoseconds(result.window_offset_ns)));
+    const uint64_t window_unix_ns = released_unix_ns + result.window_offset_ns;
+    const std::time_t wall = static_cast<std::time_t>(window_unix_ns / 1'000'000'000ULL);
     std::tm utc{};
     gmtime_r(&wall, &utc);
     char text[32];

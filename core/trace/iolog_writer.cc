@@ -32,23 +32,31 @@ int write_all(int fd, const char* data, size_t bytes) {
 }  // namespace
 
 IoLogWriter::IoLogWriter(const std::string& path, const IoLogHeader& header)
-    : label_(fmt::format("--write-iolog '{}'", path)) {
+    : label_(fmt::format("--write-iolog '{}'", path)), header_(header) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), label_);
-  start(header);
+  start();
 }
 
-IoLogWriter::IoLogWriter(int fd, std::string label, const IoLogHeader& header) : label_(std::move(label)), fd_(fd) {
-  start(header);
+IoLogWriter::IoLogWriter(int fd, std::string label, const IoLogHeader& header)
+    : label_(std::move(label)), fd_(fd), header_(header) {
+  start();
 }
 
-void IoLogWriter::start(const IoLogHeader& header) {
-  const std::string bytes = header.encode();
-  if (const int err = write_all(fd_, bytes.data(), bytes.size()); err != 0) {
-    ::close(fd_);
-    throw std::system_error(err, std::generic_category(), label_);
+void IoLogWriter::start() { thread_ = std::thread([this] { run(); }); }
+
+void IoLogWriter::set_start_unix_ns(uint64_t unix_ns) {
+  {
+    std::lock_guard lock(mutex_);
+    header_.start_unix_ns = unix_ns;
+    start_known_ = true;
   }
-  thread_ = std::thread([this] { run(); });
+  queued_.notify_one();
+}
+
+int IoLogWriter::write_header() {
+  const std::string bytes = header_.encode();
+  return write_all(fd_, bytes.data(), bytes.size());
 }
 
 IoLogWriter::~IoLogWriter() { (void)finish(); }
@@ -69,6 +77,14 @@ void IoLogWriter::wait_returned(const IoLogBuffer* buffer) {
 
 void IoLogWriter::run() {
   std::unique_lock lock(mutex_);
+  // The header goes first; its time is the window's opening.  (A record
+  // queued before that is known, which JobRunner never does, takes the
+  // header's own time rather than wait for it.)
+  queued_.wait(lock, [&] { return start_known_ || stopping_ || !queue_.empty(); });
+  lock.unlock();
+  const int header_err = write_header();
+  lock.lock();
+  if (header_err != 0) error_ = fmt::format("{}: {}", label_, std::strerror(header_err));
   for (;;) {
     queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping with nothing left

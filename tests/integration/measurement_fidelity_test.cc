@@ -470,7 +470,7 @@ TEST(StartDelay, TheWindowOpensWhenTheDelayEnds) {
   const RunOutcome r = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-ttt", "-e",
                                     "trace=pread64", "-o", trace, IOPULSE_BINARY, dir.file("f"), "--file-size", "1M",
                                     "--rate-iops", "200", "--start-delay", "600ms", "--duration", "400ms",
-                                    "--json-output", dir.file("r.json"), "-q"});
+                                    "--json-output", dir.file("r.json"), "--write-iolog", dir.file("io.log"), "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<double> times;
   std::istringstream lines(read_file(trace));
@@ -488,6 +488,19 @@ TEST(StartDelay, TheWindowOpensWhenTheDelayEnds) {
   EXPECT_NEAR(j["read"]["iops"].get<double>(), j["read"]["ops"].get<double>() / window, 1e-6);
   EXPECT_EQ(j["read"]["ops"].get<size_t>(), times.size());
   EXPECT_EQ(j["window_offset_ns"].get<uint64_t>(), 600'000'000u);
+  // The capture's clock (docs/replay.md): its header's wall-clock start
+  // plus the first record's issue_ns is when strace saw the first read.
+  const std::string log = read_file(dir.file("io.log"));
+  ASSERT_GT(log.size(), 64u);
+  const auto le = [&](size_t at, size_t bytes) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < bytes; ++i) v |= uint64_t{static_cast<unsigned char>(log[at + i])} << (8 * i);
+    return v;
+  };
+  const uint64_t header_bytes = le(12, 4);
+  ASSERT_LE(header_bytes + 8, log.size());
+  const double first_issue = static_cast<double>(le(32, 8) + le(header_bytes, 8)) / 1e9;
+  EXPECT_NEAR(first_issue, times.front(), 0.1) << "the capture's start is not the window's";
 }
 
 // An interrupt during --start-delay ends the run at once, without an IO:
