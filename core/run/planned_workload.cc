@@ -84,6 +84,16 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
       metadata ? metadata_layout(spec) : TargetLayout::plan(spec, diskless, scope, verified_by_run), EngineBinding{},
       InstanceReport{}});
+  if ((desc.caps & IOP_CAP_MEMORY_MAPPED) != 0) {
+    // /dev/null cannot be mapped, and a mapping of /dev/zero is anonymous
+    // memory, not the device.
+    for (const PlannedFile& f : phase->layout.files) {
+      if (!f.memory_device) continue;
+      throw UsageError(fmt::format("target '{}': engine {} maps its files into memory, and this device has no pages "
+                                   "to map; accepted: another engine (e.g. sync or io_uring), or a file",
+                                   f.path, desc.name));
+    }
+  }
   if (replay) {
     std::vector<std::string> paths;
     std::vector<uint64_t> sizes;

@@ -80,6 +80,9 @@ TEST(MemoryDevices, WhatTheyCannotDoIsRefusedFirst) {
        "per-worker files would be created beside it"},
       {{"/dev/null", "--file-size", "1M", "--write-percent", "100", "--fsync-every", "4"}, "cannot be synced"},
       {{"/dev/null", "--file-size", "1M", "--write-percent", "100", "--end-fsync"}, "cannot be synced"},
+      // (before the list's other file is made)
+      {{"--file-list", dir.file("a") + ":/dev/zero", "--file-size", "1M", "--engine", "mmap"},
+       "target '/dev/zero': engine mmap maps its files into memory"},
       {{"/dev/full", "--file-size", "1M"}, "neither a regular file nor a block device (nor /dev/null or /dev/zero)"},
   };
   for (const auto& [args, message] : cases) {
