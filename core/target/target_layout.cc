@@ -291,6 +291,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
                                    "be created beside the listed ones); accepted: shared or partitioned"));
     }
     std::vector<std::string> seen;  // the listed files as the kernel resolves them
+    std::vector<std::pair<std::string, TargetProbe>> devices;  // the listed block devices
     for (const std::string& path : spec.file_list) {
       std::string real = resolved_path(path);
       if (std::find(seen.begin(), seen.end(), real) != seen.end()) {
@@ -298,6 +299,16 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
                                      path, real));
       }
       seen.push_back(std::move(real));
+      if (const TargetProbe probe = TargetProbe::of(path); probe.kind == TargetProbe::Kind::kBlockDevice) {
+        for (const auto& [before, other] : devices) {
+          if (!probe.overlaps(other)) continue;
+          throw UsageError(fmt::format("--file-list: '{}' shares blocks with '{}' listed before ({}); accepted: "
+                                       "block devices that do not overlap", path, before,
+                                       probe.device == other.device ? "the same device"
+                                                                    : "a disk and its partition"));
+        }
+        devices.emplace_back(path, probe);
+      }
       if (!diskless && names_a_directory(path)) {
         throw UsageError(fmt::format("--file-list: '{}' names a directory; accepted: files and block devices",
                                      path));

@@ -29,6 +29,19 @@ uint32_t sysfs_logical_block_size(dev_t dev) {
   return 512;
 }
 
+// The whole disk that holds partition `dev` (its sysfs parent's number), or
+// `dev` when it is not a partition.
+dev_t whole_disk_of(dev_t dev) {
+  const std::string base = "/sys/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+  if (access((base + "/partition").c_str(), F_OK) != 0) return dev;
+  std::ifstream in(base + "/../dev");
+  unsigned maj = 0;
+  unsigned min = 0;
+  char colon = 0;
+  if (in >> maj >> colon >> min && colon == ':') return makedev(maj, min);
+  return dev;
+}
+
 }  // namespace
 
 TargetProbe TargetProbe::of(const std::string& path) {
@@ -52,6 +65,8 @@ TargetProbe TargetProbe::of(const std::string& path) {
     probe.logical_block_size = sysfs_logical_block_size(st.st_dev);
   } else if (S_ISBLK(st.st_mode)) {
     probe.kind = Kind::kBlockDevice;
+    probe.device = st.st_rdev;
+    probe.whole_disk = whole_disk_of(st.st_rdev);
     const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
       uint64_t bytes = 0;

@@ -26,6 +26,17 @@ struct TargetProbe {
   int stat_errno = 0;
   // kMemoryDevice: /dev/null, whose reads end at once (end of file).
   bool reads_nothing = false;
+  // kBlockDevice: its device number, and the whole disk's when it is a
+  // partition (/sys/dev/block/MAJ:MIN/partition); else the same number.
+  uint64_t device = 0;
+  uint64_t whole_disk = 0;
+
+  // Whether two block devices share bytes: one device under two names, or
+  // a disk and one of its partitions.  False unless both are block devices.
+  bool overlaps(const TargetProbe& other) const {
+    if (kind != Kind::kBlockDevice || other.kind != Kind::kBlockDevice) return false;
+    return device == other.device || whole_disk == other.device || device == other.whole_disk;
+  }
 
   // Looks at `path` (or, when it does not exist, at its nearest existing
   // parent directory for the block size).  Never creates or opens for write.

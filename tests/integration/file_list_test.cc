@@ -3,6 +3,8 @@
 // --file-list end to end, checked from outside: the files on disk, and the
 // reads strace sees on each file (a random complete pass reads every block
 // of every listed file once, and nothing else); refusals touch nothing.
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "filesystem_support.h"
 #include "json_support.h"
 #include "run_support.h"
 
@@ -99,6 +102,56 @@ TEST(FileList, BadListsAreRefusedBeforeAnythingIsTouched) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "something was made";
   }
+}
+
+// Block devices that share blocks in one list are refused, as a file
+// listed twice is: a disk and its partition (the kernel's sysfs says which
+// disk a partition is of), and one device under two nodes.  The loop
+// device's image has an MBR of one partition, which partx adds.
+TEST(FileList, ADiskWithItsPartitionOrOneDeviceTwiceIsRefused) {
+  ScratchDir dir;
+  {
+    std::string mbr(512, '\0');
+    const unsigned char entry[16] = {0, 0, 0, 0, 0x83, 0, 0, 0, 0x00, 0x08, 0, 0, 0x00, 0x20, 0, 0};  // 2048, 8192
+    std::copy(entry, entry + 16, mbr.begin() + 446);
+    mbr[510] = '\x55';
+    mbr[511] = '\xAA';
+    std::ofstream(dir.file("disk.img"), std::ios::binary) << mbr;
+  }
+  LoopDevice loop(dir.file("disk.img"), "8M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  const std::string part = loop.device() + "p1";
+  if (run_command({"/usr/bin/partx", "-a", loop.device()}).exit_code != 0 || access(part.c_str(), F_OK) != 0) {
+    GTEST_SKIP() << "partx could not add the loop device's partition";
+  }
+  struct stat st{};
+  ASSERT_EQ(stat(loop.device().c_str(), &st), 0);
+  const std::string twin = dir.file("twin");  // another node of the same device
+  ASSERT_EQ(mknod(twin.c_str(), S_IFBLK | 0600, st.st_rdev), 0);
+  const auto stamp = [&] { return read_file(dir.file("disk.img")); };
+  const std::string before = stamp();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {loop.device() + ":" + part, "'" + part + "' shares blocks with '" + loop.device() + "' listed before (a disk "
+                                   "and its partition)"},
+      {part + ":" + loop.device(), "'" + loop.device() + "' shares blocks with '" + part + "' listed before (a disk "
+                                   "and its partition)"},
+      {loop.device() + ":" + twin, "'" + twin + "' shares blocks with '" + loop.device() + "' listed before (the "
+                                   "same device)"},
+  };
+  for (const auto& [list, message] : cases) {
+    SCOPED_TRACE(list);
+    const RunOutcome r = run_iopulse({"--file-list", list, "--write-percent", "100", "--allow-device-writes",
+                                      "--duration", "1s", "--json-output", dir.file("r.json")});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(message));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("r.json")));
+  }
+  EXPECT_EQ(stamp(), before) << "the device was written";
+  // A partition beside another disk's blocks is a list like any other.
+  const RunOutcome ok = run_iopulse({"--file-list", part + ":" + dir.file("f"), "--file-size", "64k", "--duration",
+                                     "200ms", "--json-output", dir.file("r.json"), "-q"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
 }  // namespace
