@@ -354,6 +354,7 @@ std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary&
     return std::find(verified_by_run.begin(), verified_by_run.end(), job.job(w).target()) != verified_by_run.end();
   };
   std::vector<PlannedPhase> phases;
+  std::vector<std::string> problems;  // one per workload that cannot be planned
   size_t next = 0;
   for (const PhaseSpec& s : job.phases) {
     if (s.groups.empty()) note_verified(s.workload);
@@ -375,16 +376,29 @@ std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary&
                                    s.name.empty() ? std::string("job") : "phase '" + s.name + "'"));
     }
     PlannedPhase phase{s.name, {}};
-    if (s.groups.empty()) {
-      phase.workloads.push_back(
-          PlannedWorkload::plan("", job.job(s.workload), lib, scopes[next++], verified(s.workload)));
-    } else {
-      for (const auto& [name, workload] : s.groups) {
-        phase.workloads.push_back(
-            PlannedWorkload::plan(name, job.job(workload), lib, scopes[next++], verified(workload)));
+    // Every workload is planned; each one's problem is a line (below).
+    const auto plan = [&](const std::string& group, const WorkloadSpec& workload) {
+      try {
+        phase.workloads.push_back(PlannedWorkload::plan(group, job.job(workload), lib, scopes[next++],
+                                                        verified(workload)));
+      } catch (const UsageError& e) {
+        std::string where = s.name.empty() ? std::string() : fmt::format("phase '{}'", s.name);
+        if (!group.empty()) where += fmt::format("{}group '{}'", where.empty() ? "" : ", ", group);
+        problems.push_back(where.empty() ? e.what() : fmt::format("{}: {}", where, e.what()));
       }
+    };
+    if (s.groups.empty()) {
+      plan("", s.workload);
+    } else {
+      for (const auto& [name, workload] : s.groups) plan(name, workload);
     }
     phases.push_back(std::move(phase));
+  }
+  if (problems.size() == 1) throw UsageError(problems.front());
+  if (!problems.empty()) {
+    std::string message = fmt::format("{} problems with this job:", problems.size());
+    for (const std::string& p : problems) message += "\n  " + p;
+    throw UsageError(message);
   }
   return phases;
 }
@@ -416,7 +430,9 @@ void print_plan(const std::vector<PlannedPhase>& phases, const EngineLibrary& li
   std::cout << "files (nothing was touched):\n";
   for (const FileSet& set : file_sets_of(phases)) {
     for (const PlannedFile& f : set.layout().files) {
-      std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.block_device ? "  block device" : f.memory_device ? "  memory device" : "") << "\n";
+      std::cout << "  " << f.path << "  " << f.size << " bytes" << (f.device == PlannedFile::Device::kBlock    ? "  block device"
+                                   : f.device == PlannedFile::Device::kMemory ? "  memory device"
+                                                                              : "") << "\n";
     }
   }
   if (!first.spec.export_layout_manifest.empty()) {

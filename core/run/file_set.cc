@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
+#include <utility>
 #include <string>
 
 #include <fmt/format.h>
@@ -59,7 +61,7 @@ Files files_of(const PlannedWorkload& w) {
   Files f{resolved_path(w.spec.target_path), {}, {}};
   for (const PlannedFile& file : w.layout.files) {
     f.files.emplace_back(resolved_path(file.path), file.size);
-    f.memory_device.push_back(file.memory_device);
+    f.memory_device.push_back(file.device == PlannedFile::Device::kMemory);
   }
   return f;
 }
@@ -84,7 +86,13 @@ std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& 
       sets[static_cast<size_t>(same - keys.begin())].workloads.push_back(w);
     }
   }
-  // A file in two sets, or a file of one that is a directory of another.
+  // A file in two sets, or a file of one that is a directory of another:
+  // every pair of sets that conflicts is one problem (its first file).
+  std::vector<std::string> problems;
+  std::set<std::pair<size_t, size_t>> reported;
+  const auto report = [&](size_t a, size_t b, std::string message) {
+    if (reported.emplace(std::min(a, b), std::max(a, b)).second) problems.push_back(std::move(message));
+  };
   std::map<std::string, std::pair<size_t, uint64_t>> owner;  // resolved path -> (set, size)
   for (size_t i = 0; i < sets.size(); ++i) {
     for (size_t k = 0; k < keys[i].files.size(); ++k) {
@@ -93,7 +101,7 @@ std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& 
       const auto [it, inserted] = owner.emplace(path, std::make_pair(i, size));
       if (inserted || it->second.first == i) continue;
       const uint64_t other = it->second.second;
-      throw UsageError(fmt::format(
+      report(it->second.first, i, fmt::format(
           "'{}' is a file of two different sets of files ({}; {}){}; accepted: phases and groups that use a file "
           "use the same files at the same sizes (IOPulse prepares each set once)",
           path, describe(sets[it->second.first]), describe(sets[i]),
@@ -104,10 +112,16 @@ std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& 
     const std::string dir = it->first + "/";
     const auto inside = owner.lower_bound(dir);
     if (inside == owner.end() || !inside->first.starts_with(dir)) continue;
-    throw UsageError(fmt::format("'{}' is a file of one set of files ({}) and a directory of another ({}, '{}'); "
-                                 "accepted: files that are not each other's directories",
-                                 it->first, describe(sets[it->second.first]), describe(sets[inside->second.first]),
-                                 inside->first));
+    report(it->second.first, inside->second.first, fmt::format(
+        "'{}' is a file of one set of files ({}) and a directory of another ({}, '{}'); accepted: files that are "
+        "not each other's directories", it->first, describe(sets[it->second.first]),
+        describe(sets[inside->second.first]), inside->first));
+  }
+  if (problems.size() == 1) throw UsageError(problems.front());
+  if (!problems.empty()) {
+    std::string message = fmt::format("{} problems with the job's files:", problems.size());
+    for (const std::string& p : problems) message += "\n  " + p;
+    throw UsageError(message);
   }
   return sets;
 }

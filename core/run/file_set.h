@@ -37,7 +37,8 @@ struct FileSet {
 // uses them.
 // Throws UsageError when one file belongs to two sets (it would be prepared
 // twice, perhaps to two sizes or with two kinds of data; paths are compared
-// as resolved, symbolic links followed) or is a directory of another set.
+// as resolved, symbolic links followed) or is a directory of another set;
+// every conflicting pair of sets is a line of the message.
 std::vector<FileSet> group_file_sets(const std::vector<const PlannedWorkload*>& workloads);
 
 }  // namespace iopulse

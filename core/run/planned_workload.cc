@@ -88,7 +88,7 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
     // /dev/null cannot be mapped, and a mapping of /dev/zero is anonymous
     // memory, not the device.
     for (const PlannedFile& f : phase->layout.files) {
-      if (!f.memory_device) continue;
+      if (f.device != PlannedFile::Device::kMemory) continue;
       throw UsageError(fmt::format("target '{}': engine {} maps its files into memory, and this device has no pages "
                                    "to map; accepted: another engine (e.g. sync or io_uring), or a file",
                                    f.path, desc.name));

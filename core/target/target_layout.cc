@@ -142,7 +142,7 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, boo
       case TargetProbe::Kind::kMemoryDevice:
         // /dev/null and /dev/zero: IO that measures the host and the
         // kernel's system call path, no device (fio's examples use them).
-        file.memory_device = true;
+        file.device = PlannedFile::Device::kMemory;
         if (spec.direct) {
           throw UsageError(fmt::format("--direct: '{}' cannot be opened with O_DIRECT; accepted: without --direct",
                                        file.path));
@@ -153,8 +153,8 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, boo
                                        file.path, spec.read_percent));
         }
         if (spec.trim_percent != 0 || spec.verify || spec.verify_only) {
-          throw UsageError(fmt::format("target '{}' keeps no data, so it can be neither {}; accepted: reads and "
-                                       "writes only", file.path, "trimmed nor verified"));
+          throw UsageError(fmt::format("target '{}' keeps no data, so it can be neither trimmed nor verified; "
+                                       "accepted: reads and writes only", file.path));
         }
         if (spec.fsync_every != 0 || spec.fdatasync_every != 0 || spec.end_fsync) {
           throw UsageError(fmt::format("target '{}' cannot be synced (fsync fails with EINVAL on it); accepted: "
@@ -170,7 +170,7 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, boo
         }
         break;
       case TargetProbe::Kind::kBlockDevice:
-        file.block_device = true;
+        file.device = PlannedFile::Device::kBlock;
         if (writes && !spec.allow_device_writes) {
           throw UsageError(fmt::format(
               "target '{}' is a block device and the job {}, which destroys its contents; add "
@@ -360,28 +360,27 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       }
     }
   } else {
-  if (!diskless && names_a_directory(spec.target_path)) {
-    throw UsageError(fmt::format("target '{}' names a directory; accepted: a file path or a block device (a "
-                                 "directory with --num-files or --total-files)", spec.target_path));
-  }
-  if (per_worker_files && !diskless && TargetProbe::of(spec.target_path).kind == TargetProbe::Kind::kBlockDevice) {
-    throw UsageError(fmt::format(
-        "--file-distribution per-worker: target '{}' is a block device, and per-worker files would be created "
-        "beside it ('{}.0', ...); accepted: shared or partitioned on a block device", spec.target_path,
-        spec.target_path));
-  }
-  if (per_worker_files && !diskless && TargetProbe::of(spec.target_path).kind == TargetProbe::Kind::kMemoryDevice) {
-    throw UsageError(fmt::format(
-        "--file-distribution per-worker: target '{}' is a device, and per-worker files would be created beside it "
-        "('{}.0', ...); accepted: shared or partitioned", spec.target_path, spec.target_path));
-  }
-  for (uint32_t i = 0; i < nfiles; ++i) {
-    PlannedFile file;
-    file.path = per_worker_files ? fmt::format("{}.{}", spec.target_path, worker_name(i)) : spec.target_path;
-    file.size = spec.file_size;
-    plan_target_file(spec, file, diskless, verified_by_run, max_io, layout.logical_block_size);
-    layout.files.push_back(std::move(file));
-  }
+    if (!diskless && names_a_directory(spec.target_path)) {
+      throw UsageError(fmt::format("target '{}' names a directory; accepted: a file path or a block device (a "
+                                   "directory with --num-files or --total-files)", spec.target_path));
+    }
+    if (per_worker_files && !diskless) {
+      const TargetProbe::Kind kind = TargetProbe::of(spec.target_path).kind;
+      if (kind == TargetProbe::Kind::kBlockDevice || kind == TargetProbe::Kind::kMemoryDevice) {
+        const bool block = kind == TargetProbe::Kind::kBlockDevice;
+        throw UsageError(fmt::format(
+            "--file-distribution per-worker: target '{}' is a {}, and per-worker files would be created beside it "
+            "('{}.0', ...); accepted: shared or partitioned{}", spec.target_path, block ? "block device" : "device",
+            spec.target_path, block ? " on a block device" : ""));
+      }
+    }
+    for (uint32_t i = 0; i < nfiles; ++i) {
+      PlannedFile file;
+      file.path = per_worker_files ? fmt::format("{}.{}", spec.target_path, worker_name(i)) : spec.target_path;
+      file.size = spec.file_size;
+      plan_target_file(spec, file, diskless, verified_by_run, max_io, layout.logical_block_size);
+      layout.files.push_back(std::move(file));
+    }
   }
 
   if (spec.direct && !diskless) {

@@ -22,10 +22,11 @@ struct ReplayPlan;  // trace/replay_plan.h
 struct PlannedFile {
   std::string path;
   uint64_t size = 0;           // bytes addressed: [0, size)
-  bool block_device = false;   // never created, truncated or filled
-  bool memory_device = false;  // /dev/null or /dev/zero: the same, and it keeps no data
-  // Used as it is: never created, truncated or filled.
-  bool is_device() const { return block_device || memory_device; }
+  // kBlock: a block device; kMemory: /dev/null or /dev/zero, which keeps no
+  // data.  A device is used as it is: never created, truncated or filled.
+  enum class Device : uint8_t { kNone, kBlock, kMemory };
+  Device device = Device::kNone;
+  bool is_device() const { return device != Device::kNone; }
   // This process creates and fills it.  When several processes share the
   // target, each file is prepared by the first of them that addresses it.
   bool prepared_here = true;

@@ -121,9 +121,16 @@ TEST(FileList, ADiskWithItsPartitionOrOneDeviceTwiceIsRefused) {
   LoopDevice loop(dir.file("disk.img"), "8M");
   if (!loop.ok()) GTEST_SKIP() << loop.why();
   const std::string part = loop.device() + "p1";
+  // (A partition left on a reused loop device, then this one's; it goes
+  // before the device is detached.)
+  run_command({"/usr/bin/partx", "-d", loop.device()});
   if (run_command({"/usr/bin/partx", "-a", loop.device()}).exit_code != 0 || access(part.c_str(), F_OK) != 0) {
     GTEST_SKIP() << "partx could not add the loop device's partition";
   }
+  struct Partitions {
+    std::string device;
+    ~Partitions() { run_command({"/usr/bin/partx", "-d", device}); }
+  } partitions{loop.device()};
   struct stat st{};
   ASSERT_EQ(stat(loop.device().c_str(), &st), 0);
   const std::string twin = dir.file("twin");  // another node of the same device

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "config/job_file.h"
@@ -33,6 +34,8 @@
 
 namespace iopulse::test {
 namespace {
+
+using ::testing::HasSubstr;
 
 constexpr uint64_t kMiB = 1 << 20;
 
@@ -423,6 +426,39 @@ TEST(JobFileRun, OwnFilesThatCannotBePreparedOnceAreRefused) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     for (const char* f : {"a", "b", "j", "t", "u", "m"}) EXPECT_FALSE(exists(dir.file(f))) << toml << f;
   }
+}
+
+// Problems that planning finds (a target's rules) and conflicts between
+// sets of files are listed together, one line each, for every phase and
+// group, and nothing is touched.
+TEST(JobFileRun, EveryPlanningProblemIsListed) {
+  ScratchDir dir;
+  const std::string planning = write_file(
+      dir.file("planning.toml"),
+      "target = \"" + dir.file("a") + "\"\nfile-size = \"1M\"\n"
+      "[[phase]]\nname = \"one\"\ntarget = \"/dev/null\"\n"
+      "[[phase]]\nname = \"two\"\n[[phase.group]]\nname = \"g\"\ntarget = \"/dev/zero\"\ndirect = true\n"
+      "[[phase]]\nname = \"three\"\n");
+  RunOutcome r = run_iopulse({"--config", planning, "--duration", "1s", "-q"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("2 problems with this job:\n  phase 'one': target '/dev/null': its reads end at once"));
+  EXPECT_THAT(r.err, HasSubstr("\n  phase 'two', group 'g': --direct: '/dev/zero' cannot be opened with O_DIRECT"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
+
+  const std::string sets = write_file(
+      dir.file("sets.toml"),
+      "file-size = \"1M\"\nduration = \"1s\"\n"
+      "[[phase]]\ntarget = \"" + dir.file("a") + "\"\n"
+      "[[phase]]\ntarget = \"" + dir.file("a") + "\"\nfile-size = \"2M\"\n"
+      "[[phase]]\ntarget = \"" + dir.file("d") + "\"\nnum-files = 2\n"
+      "[[phase]]\ntarget = \"" + dir.file("d") + "\"\n");
+  r = run_iopulse({"--config", sets, "-q"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("2 problems with the job's files:\n  '" + dir.file("a") + "' is a file of two different "
+                               "sets of files"));
+  EXPECT_THAT(r.err, HasSubstr("\n  '" + dir.file("d") + "' is a file of one set of files"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
+  for (const char* f : {"a", "d"}) EXPECT_FALSE(exists(dir.file(f))) << f;
 }
 
 TEST(JobFileRun, GroupsRefuseRunWideKeys) {

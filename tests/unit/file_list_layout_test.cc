@@ -70,7 +70,7 @@ TEST_F(FileListLayout, EachFileInOrderAtItsOwnSizeEndToEnd) {
   EXPECT_EQ(layout.files[2].path, path("a:b"));
   EXPECT_EQ(layout.files[0].size, 64u << 10);
   EXPECT_EQ(layout.files[1].size, 64u << 10) << "--file-size applies to every file";
-  for (const PlannedFile& f : layout.files) EXPECT_FALSE(f.block_device);
+  for (const PlannedFile& f : layout.files) EXPECT_EQ(f.device, PlannedFile::Device::kNone);
   // Shared: each worker addresses all three files end to end, and the
   // complete pass splits their 48 blocks between the two.
   ASSERT_EQ(layout.workers.size(), 2u);
