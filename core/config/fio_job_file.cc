@@ -418,8 +418,8 @@ class Translator {
     const auto no_read_back = [&](std::string_view why) {
       problem(fmt::format("{}: not supported by IOPulse: the read-back pass after a write-only job (do_verify=1, "
                           "fio's default) {}; accepted: a job that writes its size once (no time_based, loops, "
-                          "io_size, number_ios or norandommap), or do_verify=0, then a read job with verify (or "
-                          "iopulse --verify-only) to check the blocks", s.verify->label, why));
+                          "io_size, number_ios, norandommap or non-uniform random_distribution), or do_verify=0, "
+                          "then a read job with verify (or iopulse --verify-only) to check the blocks", s.verify->label, why));
     };
 
     if (s.start_delay_ns) {
@@ -485,14 +485,16 @@ class Translator {
     const uint32_t loops = s.loops ? s.loops->value : 1;
     const bool norandommap = s.norandommap && s.norandommap->value;
     uint64_t pass = file_size * files;
+    // fio's random map bounds a random job (each block once) unless
+    // norandommap, or offsets drawn from a distribution other than uniform
+    // (zipf, pareto, normal: blocks repeat, as the distribution says).
+    const bool non_uniform = s.distribution && !s.distribution->value.empty() &&
+                             s.distribution->value.front().second != "uniform";
+    const bool bounded = !random || (!norandommap && !non_uniform);
     if (existing) {
       // fio's job ends when it has done the files' size: in whole blocks
       // where its random map (or the end of a file, sequentially) bounds it,
-      // one block over where neither does (norandommap, or offsets drawn
-      // from a distribution other than uniform).
-      const bool non_uniform = s.distribution && !s.distribution->value.empty() &&
-                               s.distribution->value.front().second != "uniform";
-      const bool bounded = !random || (!norandommap && !non_uniform);
+      // one block over where nothing does.
       const uint64_t block = std::max<uint64_t>(1, smallest_block_size(s));
       pass = 0;
       for (const uint64_t bytes : existing_sizes) pass += bounded ? bytes / block * block : bytes;
@@ -504,8 +506,7 @@ class Translator {
     const bool one_size = (!s.read_sizes || s.read_sizes->value.find_first_of(",-") == std::string::npos) &&
                           (!s.write_sizes || s.write_sizes->value.find_first_of(",-") == std::string::npos);
     if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
-    const bool complete = amount == pass && own_files && one_size && (!random || !norandommap) && !s.runtime_ns &&
-                          !s.number_ios;
+    const bool complete = amount == pass && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios;
     if (read_back) {
       // IOPulse's check reads every block of the files; fio's the blocks
       // the job wrote, which are all of them once in a complete pass.
