@@ -366,14 +366,15 @@ std::vector<PlannedPhase> plan_phases(const PhasedJob& job, const EngineLibrary&
       const bool earlier = std::any_of(s.groups.begin(), s.groups.begin() + static_cast<ptrdiff_t>(g),
                                        [&](const auto& other) { return other.first == waitee; });
       if (!earlier) {
-        throw UsageError(fmt::format("--wait-for: '{}' is not a group before '{}' in phase '{}'; accepted: the name "
-                                     "of an earlier group of the same phase", waitee, s.groups[g].first, s.name));
+        problems.push_back(fmt::format("--wait-for: '{}' is not a group before '{}' in phase '{}'; accepted: the "
+                                       "name of an earlier group of the same phase", waitee, s.groups[g].first,
+                                       s.name));
       }
     }
     if (s.groups.empty() && !s.workload.wait_for.empty()) {
-      throw UsageError(fmt::format("--wait-for: '{}': the {} has no groups to wait for; accepted: in a job file's "
-                                   "group, the name of an earlier group of the same phase", s.workload.wait_for,
-                                   s.name.empty() ? std::string("job") : "phase '" + s.name + "'"));
+      problems.push_back(fmt::format("--wait-for: '{}': the {} has no groups to wait for; accepted: in a job file's "
+                                     "group, the name of an earlier group of the same phase", s.workload.wait_for,
+                                     s.name.empty() ? std::string("job") : "phase '" + s.name + "'"));
     }
     PlannedPhase phase{s.name, {}};
     // Every workload is planned; each one's problem is a line (below).

@@ -163,11 +163,9 @@ void JobRunner::stage(PhaseCrew& crew) {
     };
   }
   st.barrier_owner->release_itself(
-      [this, &st] {
+      [&st] {
         st.usage_at_release = ResourceUsage::now();
         st.unix_ns_at_release = unix_now_ns();
-        // (The capture's writer waits for it before writing a record.)
-        if (st.iolog) st.iolog->set_start_unix_ns(st.unix_ns_at_release + window_offset_ns());
       },
       std::move(agree));
   std::vector<WorkerThread*> workers;
@@ -361,9 +359,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // seen the release, the coordinator's own checks count from the release.
   const uint64_t released_ns = monotonic_now_ns();
   const uint64_t released_unix_ns = staged ? st.unix_ns_at_release : unix_now_ns();
-  // (The capture's records count from the window's start; its writer is
-  // told before a worker can queue one.)
-  if (iolog && !staged) iolog->set_start_unix_ns(released_unix_ns + window_offset_ns());
+  // The capture's records count from the window's start: its writer is told
+  // now, before a worker can queue one (a pipe's header goes out with it),
+  // and exactly once the first worker has seen the release (below).  (A
+  // crew's phases, staged, have no capture.)
+  if (iolog) iolog->set_start_unix_ns(released_unix_ns + window_offset_ns());
   barrier.release();
   const auto window_start_ns = [&] {
     const uint64_t s = barrier.start_ns();
@@ -583,6 +583,12 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     (void)st.file_offsets_owner.release();
   }
   if (iolog) {
+    if (const uint64_t s = barrier.start_ns(); s != 0 && !any_abandoned) {
+      // The window's start on the wall clock: the two clocks read together.
+      const uint64_t unix_now = unix_now_ns();
+      const uint64_t since = monotonic_now_ns() - s;
+      iolog->set_start_unix_ns(unix_now - since + window_offset_ns());
+    }
     if (any_abandoned) {
       (void)iolog.release();  // an abandoned worker may still hand it a buffer
     } else if (const std::string error = iolog->finish(); !error.empty()) {

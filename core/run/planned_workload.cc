@@ -89,9 +89,9 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
     // memory, not the device.
     for (const PlannedFile& f : phase->layout.files) {
       if (f.device != PlannedFile::Device::kMemory) continue;
-      throw UsageError(fmt::format("target '{}': engine {} maps its files into memory, and this device has no pages "
-                                   "to map; accepted: another engine (e.g. sync or io_uring), or a file",
-                                   f.path, desc.name));
+      throw UsageError(fmt::format("target '{}': engine {} maps its files into memory, and a mapping of this device "
+                                   "is no IO to it (/dev/null cannot be mapped, /dev/zero gives anonymous memory); "
+                                   "accepted: another engine (e.g. sync or io_uring), or a file", f.path, desc.name));
     }
   }
   if (replay) {

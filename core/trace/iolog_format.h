@@ -48,6 +48,10 @@ struct IoLogFile {
   uint64_t size = 0;
 };
 
+// Where IoLogHeader::start_unix_ns is in the encoded header: after the
+// magic (8 bytes) and six 32-bit fields.
+constexpr uint64_t kIoLogStartFieldOffset = 32;
+
 struct IoLogHeader {
   uint32_t version = kIoLogVersion;
   uint32_t header_bytes = 0;  // where the records start

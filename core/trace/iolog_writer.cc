@@ -43,20 +43,38 @@ IoLogWriter::IoLogWriter(int fd, std::string label, const IoLogHeader& header)
   start();
 }
 
-void IoLogWriter::start() { thread_ = std::thread([this] { run(); }); }
-
-void IoLogWriter::set_start_unix_ns(uint64_t unix_ns) {
-  {
-    std::lock_guard lock(mutex_);
-    header_.start_unix_ns = unix_ns;
-    start_known_ = true;
+void IoLogWriter::start() {
+  // (lseek fails on a pipe, FIFO or socket.)
+  seekable_ = ::lseek(fd_, 0, SEEK_CUR) >= 0;
+  if (seekable_) {
+    const std::string bytes = header_.encode();
+    if (const int err = write_all(fd_, bytes.data(), bytes.size()); err != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      throw std::system_error(err, std::generic_category(), label_);
+    }
+    header_written_ = true;
   }
-  queued_.notify_one();
+  thread_ = std::thread([this] { run(); });
 }
 
-int IoLogWriter::write_header() {
-  const std::string bytes = header_.encode();
-  return write_all(fd_, bytes.data(), bytes.size());
+void IoLogWriter::set_start_unix_ns(uint64_t unix_ns) {
+  std::unique_lock lock(mutex_);
+  header_.start_unix_ns = unix_ns;
+  start_known_ = true;
+  if (header_written_ && seekable_) {
+    // The field's place in the header (iolog_format.h): after the magic and
+    // six 32-bit fields.
+    unsigned char field[8];
+    for (int i = 0; i < 8; ++i) field[i] = static_cast<unsigned char>(unix_ns >> (8 * i));
+    if (::pwrite(fd_, field, sizeof field, kIoLogStartFieldOffset) != static_cast<ssize_t>(sizeof field) &&
+        error_.empty()) {
+      error_ = fmt::format("{}: {}", label_, std::strerror(errno));
+    }
+    return;
+  }
+  lock.unlock();
+  queued_.notify_one();
 }
 
 IoLogWriter::~IoLogWriter() { (void)finish(); }
@@ -77,14 +95,18 @@ void IoLogWriter::wait_returned(const IoLogBuffer* buffer) {
 
 void IoLogWriter::run() {
   std::unique_lock lock(mutex_);
-  // The header goes first; its time is the window's opening.  (A record
-  // queued before that is known, which JobRunner never does, takes the
-  // header's own time rather than wait for it.)
-  queued_.wait(lock, [&] { return start_known_ || stopping_ || !queue_.empty(); });
-  lock.unlock();
-  const int header_err = write_header();
-  lock.lock();
-  if (header_err != 0) error_ = fmt::format("{}: {}", label_, std::strerror(header_err));
+  if (!header_written_) {
+    // A pipe: the header goes first, with the window's start when it is
+    // known before the first record (JobRunner tells it before the
+    // release), else the header's own time.
+    queued_.wait(lock, [&] { return start_known_ || stopping_ || !queue_.empty(); });
+    const std::string bytes = header_.encode();
+    header_written_ = true;
+    lock.unlock();
+    const int err = write_all(fd_, bytes.data(), bytes.size());
+    lock.lock();
+    if (err != 0 && error_.empty()) error_ = fmt::format("{}: {}", label_, std::strerror(err));
+  }
   for (;;) {
     queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping with nothing left

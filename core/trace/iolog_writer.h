@@ -37,10 +37,10 @@ struct IoLogBuffer {
 
 class IoLogWriter {
  public:
-  // Creates (or truncates) `path` and starts the thread, which writes the
-  // header once the run's start is known (set_start_unix_ns), or with the
-  // header's own time once a buffer is queued or the writer finishes.  Throws
-  // std::system_error naming the path.
+  // Creates (or truncates) `path`, writes the header and starts the
+  // thread.  Throws std::system_error naming the path (a header that cannot
+  // be written fails here, before the run).  The header's start time is
+  // set later (set_start_unix_ns).
   IoLogWriter(const std::string& path, const IoLogHeader& header);
   // Writes to `fd` (an open, empty file; the writer owns it and closes it)
   // instead; `label` names it in messages ("--write-iolog 'x'").
@@ -50,7 +50,10 @@ class IoLogWriter {
   IoLogWriter& operator=(const IoLogWriter&) = delete;
 
   // The wall-clock time the window opened (the records' issue_ns count from
-  // it): the header says it.  Called once, before the first submit().
+  // it): the header says it.  In a file the header's field is rewritten in
+  // place at each call (pwrite), so a later, closer value wins; a pipe
+  // (which cannot be rewritten) gets its header when the first call or the
+  // first record comes, whichever is first.
   void set_start_unix_ns(uint64_t unix_ns);
   // Queues `buffer` (count records) for writing; `returned` goes false now
   // and true once it is written.
@@ -63,15 +66,17 @@ class IoLogWriter {
   std::string finish();
 
  private:
+  // Writes the header now when the file can be rewritten in place, else
+  // leaves it to the thread; starts the thread.
   void start();
   void run();
-  // Writes header_ (run's thread, before any record).
-  int write_header();
 
   std::string label_;
   int fd_ = -1;
-  IoLogHeader header_;
-  bool start_known_ = false;  // under mutex_
+  IoLogHeader header_;          // under mutex_ until written
+  bool header_written_ = false;  // under mutex_
+  bool seekable_ = false;        // the header is rewritten in place
+  bool start_known_ = false;     // under mutex_
   std::mutex mutex_;
   std::condition_variable queued_;    // the writer waits for work
   std::condition_variable returned_;  // workers wait for a buffer

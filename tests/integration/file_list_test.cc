@@ -7,6 +7,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -134,7 +136,7 @@ TEST(FileList, ADiskWithItsPartitionOrOneDeviceTwiceIsRefused) {
   struct stat st{};
   ASSERT_EQ(stat(loop.device().c_str(), &st), 0);
   const std::string twin = dir.file("twin");  // another node of the same device
-  ASSERT_EQ(mknod(twin.c_str(), S_IFBLK | 0600, st.st_rdev), 0);
+  if (mknod(twin.c_str(), S_IFBLK | 0600, st.st_rdev) != 0) GTEST_SKIP() << "mknod: " << std::strerror(errno);
   const auto stamp = [&] { return read_file(dir.file("disk.img")); };
   const std::string before = stamp();
   const std::vector<std::pair<std::string, std::string>> cases = {

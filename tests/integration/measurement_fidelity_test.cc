@@ -500,7 +500,7 @@ TEST(StartDelay, TheWindowOpensWhenTheDelayEnds) {
   const uint64_t header_bytes = le(12, 4);
   ASSERT_LE(header_bytes + 8, log.size());
   const double first_issue = static_cast<double>(le(32, 8) + le(header_bytes, 8)) / 1e9;
-  EXPECT_NEAR(first_issue, times.front(), 0.1) << "the capture's start is not the window's";
+  EXPECT_NEAR(first_issue, times.front(), 0.02) << "the capture's start is not the window's";
 }
 
 // An interrupt during --start-delay ends the run at once, without an IO:

@@ -10,6 +10,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <system_error>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,54 @@ TEST(IoLogFormatTest, HeaderRoundTrips) {
   std::string other = bytes;
   other[8] = 9;  // version 9
   EXPECT_THROW(IoLogHeader::decode(other), std::runtime_error);
+}
+
+// The header's start time: a file's header is written at once (a failure
+// comes before the run) and its start rewritten in place by each
+// set_start_unix_ns(); a pipe's header goes out once, with the start it
+// has before the first record.
+TEST(IoLogWriterTest, TheStartTimeIsTheLastOneToldForAFileTheFirstForAPipe) {
+  const std::string path = temp_path("iolog_start");
+  {
+    IoLogWriter writer(path, two_file_header());
+    std::ifstream early(path, std::ios::binary);
+    const std::string header((std::istreambuf_iterator<char>(early)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(IoLogHeader::decode(header).start_unix_ns, 1234567890123u) << "written before the run";
+    writer.set_start_unix_ns(111);
+    writer.set_start_unix_ns(222);
+    EXPECT_EQ(writer.finish(), "");
+  }
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.size(), two_file_header().encode().size());
+  EXPECT_EQ(IoLogHeader::decode(bytes).start_unix_ns, 222u);
+  std::remove(path.c_str());
+
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  {
+    IoLogWriter writer(fds[1], "pipe", two_file_header());
+    writer.set_start_unix_ns(333);
+    writer.set_start_unix_ns(444);  // (may come after the header left)
+    EXPECT_EQ(writer.finish(), "");
+  }
+  std::string piped;
+  char chunk[512];
+  for (ssize_t n; (n = read(fds[0], chunk, sizeof chunk)) > 0;) piped.append(chunk, static_cast<size_t>(n));
+  close(fds[0]);
+  EXPECT_EQ(piped.size(), two_file_header().encode().size()) << "one header";
+  const uint64_t start = IoLogHeader::decode(piped).start_unix_ns;
+  EXPECT_TRUE(start == 333 || start == 444) << start;
+
+  // A header that cannot be written fails at once, naming the file.
+  if (access("/dev/full", W_OK) == 0) {
+    try {
+      IoLogWriter full("/dev/full", two_file_header());
+      ADD_FAILURE() << "/dev/full took the header";
+    } catch (const std::system_error& e) {
+      EXPECT_NE(std::string(e.what()).find("--write-iolog '/dev/full'"), std::string::npos) << e.what();
+    }
+  }
 }
 
 // Issue order is kept although completions come back reversed, buffers
