@@ -487,7 +487,8 @@ class Translator {
     uint64_t pass = file_size * files;
     // fio's random map bounds a random job (each block once) unless
     // norandommap, or offsets drawn from a distribution other than uniform
-    // (zipf, pareto, normal: blocks repeat, as the distribution says).
+    // (zipf, pareto, normal, zoned: fio sets norandommap for them; blocks
+    // repeat, as the distribution says).
     const bool non_uniform = s.distribution && !s.distribution->value.empty() &&
                              s.distribution->value.front().second != "uniform";
     const bool bounded = !random || (!norandommap && !non_uniform);

@@ -268,9 +268,12 @@ std::vector<std::pair<std::string, std::string>> distribution(const FioIniOption
   if (kind == "normal" || kind == "gauss") {
     // fio's DEV is a percentage of the file; IOPulse's a fraction.
     const double dev = number(parts[1], 0, 100);
+    // fio hashes the drawn ranks too (lib/gauss.c), so its hot blocks are
+    // scattered over the file, as zipf's are.
     std::vector<std::pair<std::string, std::string>> out = {{"distribution", "gaussian"},
                                                             {"gaussian-stddev", fmt::format("{}", dev / 100)}};
     if (parts.size() == 3) out.emplace_back("gaussian-center", fmt::format("{}", number(parts[2], 0, 1)));
+    out.emplace_back("hot-spot-scatter", "true");
     return out;
   }
   if (kind == "zoned_abs") missing("zoned_abs (zones in bytes); give zoned with percentages");

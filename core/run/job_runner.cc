@@ -584,10 +584,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   }
   if (iolog) {
     if (const uint64_t s = barrier.start_ns(); s != 0 && !any_abandoned) {
-      // The window's start on the wall clock: the two clocks read together.
-      const uint64_t unix_now = unix_now_ns();
-      const uint64_t since = monotonic_now_ns() - s;
-      iolog->set_start_unix_ns(unix_now - since + window_offset_ns());
+      // The window's start on the wall clock: the release's (both clocks
+      // read together) plus the microseconds to the first worker's seeing
+      // it, so neither a wall-clock step nor the clocks' drift during the
+      // run is in it.
+      iolog->set_start_unix_ns(released_unix_ns + (s > released_ns ? s - released_ns : 0) + window_offset_ns());
     }
     if (any_abandoned) {
       (void)iolog.release();  // an abandoned worker may still hand it a buffer

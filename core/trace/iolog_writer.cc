@@ -44,8 +44,10 @@ IoLogWriter::IoLogWriter(int fd, std::string label, const IoLogHeader& header)
 }
 
 void IoLogWriter::start() {
-  // (lseek fails on a pipe, FIFO or socket.)
-  seekable_ = ::lseek(fd_, 0, SEEK_CUR) >= 0;
+  // (lseek fails on a pipe, FIFO or socket; pwrite on an O_APPEND file
+  // would append.)
+  const int fl = ::fcntl(fd_, F_GETFL);
+  seekable_ = ::lseek(fd_, 0, SEEK_CUR) == 0 && fl >= 0 && (fl & O_APPEND) == 0;
   if (seekable_) {
     const std::string bytes = header_.encode();
     if (const int err = write_all(fd_, bytes.data(), bytes.size()); err != 0) {
@@ -67,9 +69,15 @@ void IoLogWriter::set_start_unix_ns(uint64_t unix_ns) {
     // six 32-bit fields.
     unsigned char field[8];
     for (int i = 0; i < 8; ++i) field[i] = static_cast<unsigned char>(unix_ns >> (8 * i));
-    if (::pwrite(fd_, field, sizeof field, kIoLogStartFieldOffset) != static_cast<ssize_t>(sizeof field) &&
-        error_.empty()) {
-      error_ = fmt::format("{}: {}", label_, std::strerror(errno));
+    for (size_t done = 0; done < sizeof field;) {
+      const ssize_t n = ::pwrite(fd_, field + done, sizeof field - done,
+                                 static_cast<off_t>(kIoLogStartFieldOffset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        if (error_.empty()) error_ = fmt::format("{}: {}", label_, n < 0 ? std::strerror(errno) : "short write");
+        break;
+      }
+      done += static_cast<size_t>(n);
     }
     return;
   }

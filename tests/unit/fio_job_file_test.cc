@@ -358,6 +358,7 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   EXPECT_EQ(g.distribution.kind, DistributionKind::kGaussian);
   EXPECT_DOUBLE_EQ(g.distribution.gaussian_stddev.value_or(0), 0.1);
   EXPECT_DOUBLE_EQ(g.distribution.gaussian_center.value_or(0), 0.25);
+  EXPECT_TRUE(g.distribution.hot_spot_scatter) << "fio hashes the normal ranks over the file too";
   // zoned: the zones, a size left out taking what the others leave; zones
   // that differ by direction and zoned_abs are refused.
   const JobSpec zoned = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randread\n"
