@@ -258,6 +258,57 @@ TEST(FioJobFileRunTest, ClonesOnAnExistingFileWithoutASizeEachDoItsWholeBlocksAs
   }
 }
 
+// A random_distribution other than random has no random map in fio: a job
+// of a size does that many IOs drawn from the distribution, blocks
+// repeating.  fio's bytes per job are IOPulse's, and strace sees IOPulse's
+// zipf reads repeat blocks (a pass of each block once would not).  On a
+// file of no whole number of blocks IOPulse does one block over, fio at
+// most that: it also ends at its first draw of the partial last block,
+// which depends on its seed (the file's name).
+TEST(FioJobFileRunTest, ADistributionsJobRepeatsBlocksAndDoesFiosAmount) {
+  ScratchDir fio_dir, ours_dir;
+  for (const ScratchDir* d : {&fio_dir, &ours_dir}) {
+    std::filesystem::resize_file(write_file(d->file("data"), ""), 1'000'000);
+  }
+  const std::string job = write_file(
+      fio_dir.file("d.fio"),
+      "[global]\nioengine=psync\nrw=randread\nbs=64k\n"
+      "[zipf]\nfilename=${DIR}/z\nsize=1m\nrandom_distribution=zipf:1.2\n"
+      "[zoned]\nstonewall\nfilename=${DIR}/z\nsize=1m\nrandom_distribution=zoned:60/10:40/90\n"
+      "[pareto]\nstonewall\nfilename=${DIR}/data\nrandom_distribution=pareto:0.5\n");
+  const std::vector<JobBytes> fio = fio_bytes(job, fio_dir.path());
+  ASSERT_EQ(fio.size(), 3u);
+  EXPECT_EQ(fio[0].read, 1u << 20);
+  EXPECT_LE(fio[2].read, 16u * 65536) << "fio's one block over 1,000,000 bytes";
+  const std::vector<JobBytes> ours =
+      job_bytes(run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + ours_dir.path()}));
+  ASSERT_EQ(ours.size(), 3u);
+  for (size_t i = 0; i < 2; ++i) EXPECT_EQ(ours[i].read, fio[i].read) << fio[i].name;
+  EXPECT_EQ(ours[2].read, 16u * 65536);
+
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  const std::string zipf = write_file(ours_dir.file("z.fio"),
+                                      "[zipf]\nfilename=${DIR}/z\nsize=1m\nioengine=psync\nrw=randread\nbs=64k\n"
+                                      "random_distribution=zipf:1.2\n");
+  const std::string trace = ours_dir.file("trace");
+  const RunOutcome traced = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                         "trace=pread64", "-o", trace, IOPULSE_BINARY, zipf, "--quiet"},
+                                        {"DIR=" + ours_dir.path()});
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  std::istringstream lines(read_file(trace));
+  const std::regex read(R"(pread64\(\d+, .*, 65536, (\d+)\) = 65536)");
+  size_t reads = 0;
+  std::set<std::string> blocks;
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, read)) continue;
+    ++reads;
+    blocks.insert(m[1]);
+  }
+  EXPECT_EQ(reads, 16u);
+  EXPECT_LT(blocks.size(), reads) << "a zipf job's reads repeat its hot blocks";
+}
+
 TEST(FioJobFileRunTest, TheCommandLineScalesAJobDownWithoutEditingIt) {
   ScratchDir dir;
   const std::string job = write_file(
