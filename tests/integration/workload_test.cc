@@ -302,13 +302,17 @@ TEST(Hints, FadviseDontneedDropsTheRegionFromThePageCache) {
   EXPECT_LE(resident_pages(target, 8 << 20), 64u) << "only what the 4 reads brought back may be cached";
   run_json(dir, {target, "--fadvise", "willneed", "--total-ops", "1"});
   // WILLNEED starts readahead of the whole region; give it a moment (up to
-  // 10 s: a loaded machine's disk may take that long).
+  // 10 s: a loaded machine's disk may take that long). The kernel's readahead
+  // allocates its pages without retrying, so on a busy machine it may skip a
+  // few (a sanitizer run saw 2019 of 2048). Without the hint one random read
+  // brings in a few pages (the step above sees at most 64 after four), so
+  // nine tenths tells them apart.
   size_t resident = 0;
   for (int i = 0; i < 500 && resident < 2048; ++i) {
     resident = resident_pages(target, 8 << 20);
     usleep(20000);
   }
-  EXPECT_EQ(resident, 2048u);
+  EXPECT_GE(resident, 2048u * 9 / 10);
 }
 
 TEST(Hints, WorkersArePinnedToTheGivenCpus) {
