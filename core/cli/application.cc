@@ -463,18 +463,40 @@ FioLogSettings fio_log_shape(const RunSettings& run) {
 // Each worker's fio-format log prefixes, its workload's, numbered one after
 // another through the phases, as fio numbers its jobs' threads: a phase of
 // a fio job file that is no fio job (IOPulse's ramp or read-back phase, with
-// no reporting group) neither logs nor takes a number.  Empty when no
-// workload logs.
+// no reporting group) takes no number.  A ramp phase does not log; the
+// read-back phase's workers go on in the files of the job's (the phase
+// before, of as many workers), as fio logs its verify reads in the job's
+// logs.  Empty when no workload logs.
 std::vector<FioLogSettings> fio_log_prefixes(const std::vector<PlannedPhase>& phases, const JobFile* file) {
   std::vector<FioLogSettings> workers;
   bool any = false;
   uint32_t number = 0;
+  const auto threads_of = [](const PlannedPhase& p) {
+    uint32_t n = 0;
+    for (const auto& w : p.workloads) n += w->spec.threads;
+    return n;
+  };
   for (size_t i = 0; i < phases.size(); ++i) {
     const bool fio_job = file == nullptr || file->reporting_groups.size() != phases.size() ||
                          !file->reporting_groups[i].empty();
+    const uint32_t threads = threads_of(phases[i]);
+    if (!fio_job && i > 0 && file->phases.size() == phases.size() && file->phases[i].read_back &&
+        threads_of(phases[i - 1]) == threads) {
+      const size_t job_first = workers.size() - threads;
+      for (uint32_t t = 0; t < threads; ++t) {
+        FioLogSettings continued = workers[job_first + t];
+        continued.continues = static_cast<uint32_t>(job_first + t);
+        workers.push_back(continued);
+      }
+      continue;
+    }
     for (const auto& w : phases[i].workloads) {
       FioLogSettings prefixes;
-      if (fio_job) prefixes = {w->spec.fio_bw_log, w->spec.fio_iops_log, w->spec.fio_lat_log};
+      if (fio_job) {
+        prefixes.bw = w->spec.fio_bw_log;
+        prefixes.iops = w->spec.fio_iops_log;
+        prefixes.lat = w->spec.fio_lat_log;
+      }
       any |= prefixes.any();
       for (uint32_t t = 0; t < w->spec.threads; ++t) {
         if (fio_job) prefixes.number = ++number;
@@ -495,15 +517,6 @@ std::string fio_log_dir(const std::vector<FioLogSettings>& workers) {
     }
   }
   return "";
-}
-
-// The workers of every phase: fio-format logs number them one after another.
-uint32_t workers_of(const std::vector<PlannedPhase>& phases) {
-  uint32_t n = 0;
-  for (const PlannedPhase& p : phases) {
-    for (const auto& w : p.workloads) n += w->spec.threads;
-  }
-  return n;
 }
 
 // Checks every output of the job against each other and against every
@@ -548,6 +561,7 @@ OutputPlan check_outputs(const std::vector<PlannedPhase>& phases, const RunSetti
     for (size_t w = 0; w < logs.size(); ++w) {
       one[w].*kept = logs[w].*kept;
       one[w].number = logs[w].number;
+      one[w].continues = logs[w].continues;
     }
     return FioLogFiles::paths(one);
   };
@@ -900,10 +914,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   };
   // After a phase: its per-IO logs.  A failure fails the run like an IO
   // error; not after a worker was abandoned (its capture is unfinished).
-  const auto write_per_io_logs = [&](RunResult& r, uint32_t first_worker, bool logs) {
+  const auto write_per_io_logs = [&](RunResult& r, const IntervalPlacement& placement, bool logs) {
     if (!per_io_logs || !logs || workers_abandoned()) return;
     try {
-      per_io_logs->end_phase(first_worker);
+      per_io_logs->end_phase(placement.first_worker, placement.time_offset_ns);
     } catch (const std::exception& e) {
       r.error_messages.push_back(e.what());
       if (!r.interrupted) r.stop_reason = StopReason::kError;
@@ -1150,7 +1164,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     if (!several) {
       record_groups(result);
       JobRunner(groups, processes).run(result, sinks, placement, capture_target(logs));
-      write_per_io_logs(result, first_worker, logs);
+      write_per_io_logs(result, placement, logs);
       break;
     }
     if (!ps.quiet && group.rank() == 0) spdlog::info("phase {}", phase.name);
@@ -1163,7 +1177,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     } else {
       JobRunner(groups, processes).run(pr, sinks, placement, capture_target(logs));
     }
-    write_per_io_logs(pr, first_worker, logs);
+    write_per_io_logs(pr, placement, logs);
     result.add_phase(pr);
     earlier_phases[OpKind::kRead] = result.read;
     earlier_phases[OpKind::kWrite] = result.write;

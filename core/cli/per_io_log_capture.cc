@@ -23,13 +23,13 @@ IoCaptureTarget PerIoLogCapture::begin_phase() {
   return {"", current_->duplicate(), fmt::format("the per-IO capture of the fio-format logs (in '{}')", dir_)};
 }
 
-void PerIoLogCapture::end_phase(uint32_t first_worker) {
+void PerIoLogCapture::end_phase(uint32_t first_worker, uint64_t job_ns) {
   if (iolog_.empty() && !current_) return;
   const std::string name = iolog_.empty() ? fmt::format("the per-IO capture in '{}'", dir_) : fmt::format("'{}'", iolog_);
   try {
     std::unique_ptr<IoLogReader> capture = iolog_.empty() ? std::make_unique<IoLogReader>(current_->duplicate(), name)
                                                           : std::make_unique<IoLogReader>(iolog_);
-    logs_.add_capture(*capture, first_worker);
+    logs_.add_capture(*capture, first_worker, job_ns);
   } catch (const std::exception& e) {
     current_.reset();
     throw std::runtime_error(fmt::format("the per-IO fio-format logs from {}: {}", name, e.what()));

@@ -39,10 +39,11 @@ class PerIoLogCapture {
   // Throws std::system_error.
   IoCaptureTarget begin_phase();
   // Adds that phase's IOs to the logs, its workers numbered from
-  // `first_worker`, and frees its unnamed capture.  Throws
-  // std::system_error (a log or the capture) or TraceError (a capture cut
-  // short, e.g. by a full disk while it was written).
-  void end_phase(uint32_t first_worker);
+  // `first_worker`, the phase having begun `job_ns` into the job, and frees
+  // its unnamed capture.  Throws std::system_error (a log or the capture)
+  // or TraceError (a capture cut short, e.g. by a full disk while it was
+  // written).
+  void end_phase(uint32_t first_worker, uint64_t job_ns);
 
  private:
   FioLogFiles& logs_;

@@ -80,6 +80,7 @@ std::vector<std::string> FioLogFiles::paths(const FioLogSettings& settings, uint
 std::vector<std::string> FioLogFiles::paths(const std::vector<FioLogSettings>& per_worker) {
   std::vector<std::string> out;
   for (uint32_t w = 0; w < per_worker.size(); ++w) {
+    if (per_worker[w].continues) continue;
     for (int log = 0; log < kLogs; ++log) {
       if (!prefix_of(per_worker[w], log).empty()) out.push_back(path_of(per_worker[w], log, w));
     }
@@ -93,10 +94,21 @@ FioLogFiles::FioLogFiles(const FioLogSettings& settings, uint32_t workers)
 FioLogFiles::FioLogFiles(const FioLogSettings& settings, const std::vector<FioLogSettings>& per_worker)
     : settings_(settings),
       files_(per_worker.size() * kLogs),
+      owner_(per_worker.size()),
+      began_ns_(per_worker.size(), 0),
       directions_(per_worker.size(), 0),
       finished_(per_worker.size(), false) {
+  for (uint32_t w = 0; w < per_worker.size(); ++w) {
+    const std::optional<uint32_t> earlier = per_worker[w].continues;
+    if (earlier && *earlier >= w) {
+      throw std::logic_error(fmt::format("fio-format logs: worker {} continues the files of worker {}, not an earlier one",
+                                         w, *earlier));
+    }
+    owner_[w] = earlier ? owner_[*earlier] : w;
+  }
   try {
     for (uint32_t w = 0; w < per_worker.size(); ++w) {
+      if (owner_[w] != w) continue;
       for (int log = 0; log < kLogs; ++log) {
         const std::string& prefix = prefix_of(per_worker[w], log);
         if (prefix.empty()) continue;
@@ -136,10 +148,14 @@ void FioLogFiles::finish(uint32_t worker) {
   if (worker < finished_.size()) finished_[worker] = true;
 }
 
+void FioLogFiles::began(uint32_t first, uint32_t count, uint64_t job_ns) {
+  for (uint32_t w = first; w < first + count && w < began_ns_.size(); ++w) began_ns_[w] = job_ns;
+}
+
 void FioLogFiles::write(uint32_t worker, const IntervalSummary& s) {
   if (settings_.per_io || worker >= finished_.size() || finished_[worker] || s.end_ns <= s.start_ns) return;
   const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
-  const uint64_t time_ms = s.end_ns / 1'000'000;
+  const uint64_t time_ms = (s.end_ns + shift_ns(worker)) / 1'000'000;
   fmt::memory_buffer lines[kLogs];
   for (const Direction& d : kDirections) {
     const OpIntervalSummary& o = s[d.kind];
@@ -156,19 +172,20 @@ void FioLogFiles::write(uint32_t worker, const IntervalSummary& s) {
     line(kClat, o.lat_mean);
   }
   for (int log = 0; log < kLogs; ++log) {
-    File& f = files_[size_t{worker} * kLogs + log];
+    File& f = file_of(worker, log);
     if (f.stream == nullptr || lines[log].size() == 0) continue;
     append(f, lines[log].data(), lines[log].size());
     flush(f);
   }
 }
 
-void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker) {
+void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker, uint64_t job_ns) {
   const uint32_t workers = capture.workers();
   if (size_t{first_worker} + workers > finished_.size()) {
     throw std::logic_error(fmt::format("a capture of {} workers from worker {} exceeds the {} of the logs", workers,
                                        first_worker, finished_.size()));
   }
+  began(first_worker, workers, job_ns);
   // Records come in each worker's issue order.  An IO is written once no
   // later record of its worker can complete before it: once the worker
   // issued an IO at or after its completion.  So each queue holds the IOs
@@ -179,11 +196,11 @@ void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker) {
   const auto write_io = [&](const Pending& p) {
     const IoLogRecord& r = p.record;
     const int ddir = r.op == IOP_OP_READ ? 0 : r.op == IOP_OP_WRITE ? 1 : 2;
-    const uint64_t time_ms = p.done_ns / 1'000'000;
+    const uint64_t time_ms = (p.done_ns + shift_ns(first_worker + r.worker)) / 1'000'000;
     const uint64_t values[kLogs] = {r.latency_ns != 0 ? uint64_t{r.len} * 1'000'000 / r.latency_ns : 0, 1,
                                     r.latency_ns, r.latency_ns, 0};
     for (int log = kBw; log <= kClat; ++log) {
-      File& f = files_[size_t{first_worker + r.worker} * kLogs + log];
+      File& f = file_of(first_worker + r.worker, log);
       if (f.stream == nullptr) continue;
       line.clear();
       fmt::format_to(std::back_inserter(line), "{}, {}", time_ms, values[log]);
@@ -208,7 +225,7 @@ void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker) {
   }
   for (uint32_t w = first_worker; w < first_worker + workers; ++w) {
     for (int log = 0; log < kLogs; ++log) {
-      File& f = files_[size_t{w} * kLogs + log];
+      File& f = file_of(w, log);
       if (f.stream != nullptr) flush(f);
     }
   }
@@ -221,6 +238,7 @@ void FioLogFiles::on_interval(const IntervalSnapshot& interval) {
   // job's log entries from that job's start.
   const uint64_t phase_start = interval.summary.start_ns;
   const uint64_t phase_end = interval.summary.end_ns;
+  began(place.first_worker, interval.run_workers, place.time_offset_ns);
   auto w = m.per_worker.begin();  // sorted by worker
   for (uint32_t i = 0; i < interval.run_workers; ++i) {
     while (w != m.per_worker.end() && w->worker < i) ++w;

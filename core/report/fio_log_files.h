@@ -26,8 +26,10 @@
 // the latency logs have no line (no mean), until the worker's last
 // interval.  TIME_MS is the interval's end in milliseconds since the
 // worker's phase began (fio's per-job epoch: a stonewalled job's entries
-// start again from 0, in these logs and the per-IO ones alike).  Lines are
-// flushed per interval, so a run that ends early leaves valid files.
+// start again from 0, in these logs and the per-IO ones alike; a worker
+// that continues another's files, fio's read-back pass in its job's logs,
+// goes on from that worker's phase start).  Lines are flushed per interval,
+// so a run that ends early leaves valid files.
 //
 // Per IO (fio without log_avg_msec, IOPulse's --log-per-io): each read,
 // write and trim that completed successfully adds a line, made after the
@@ -48,6 +50,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +70,12 @@ struct FioLogSettings {
   // among the workers + 1.  (A phase fio has no job for, such as IOPulse's
   // ramp or read-back phase of a fio job file, takes no number.)
   uint32_t number = 0;
+  // The earlier worker (its index among the workers) whose files this
+  // worker's lines go on, after that worker's own, their times going on
+  // from its phase's start: fio logs its read-back pass (do_verify) in the
+  // job's files.  Its own prefixes and number are then not used.  Unset:
+  // the worker's own files.
+  std::optional<uint32_t> continues = std::nullopt;
   bool any() const { return !bw.empty() || !iops.empty() || !lat.empty(); }
 };
 
@@ -85,8 +94,13 @@ class FioLogFiles : public IntervalSink {
 
   // Per-interval logs: adds worker `worker`'s interval `s` (start_ns and
   // end_ns on the phase's clock; an interval without IO is an empty summary
-  // with its times).
+  // with its times).  A worker that continues another's files is shifted by
+  // the time from that worker's phase start to its own (began()).
   void write(uint32_t worker, const IntervalSummary& s);
+  // Workers `first` .. `first + count - 1` belong to a phase that began
+  // `job_ns` into the job (its placement's time offset).  on_interval() and
+  // add_capture() say it for their phase; before it, 0.
+  void began(uint32_t first, uint32_t count, uint64_t job_ns);
   // Worker `worker` ended: later intervals add nothing for it.
   void finish(uint32_t worker);
 
@@ -97,15 +111,16 @@ class FioLogFiles : public IntervalSink {
   bool needs_workers() const override { return true; }
 
   // Per-IO logs: adds the IOs of `capture` (one phase's per-IO capture,
-  // read to its end), its worker w to the files of worker first_worker + w.
-  // Memory: the IOs of each worker in flight at a time (its queue depth),
-  // whatever the capture's length.  Throws std::system_error or TraceError
-  // (a corrupt capture).
-  void add_capture(IoLogReader& capture, uint32_t first_worker);
+  // read to its end, a phase that began `job_ns` into the job), its worker w
+  // to the files of worker first_worker + w.  Memory: the IOs of each worker
+  // in flight at a time (its queue depth), whatever the capture's length.
+  // Throws std::system_error or TraceError (a corrupt capture).
+  void add_capture(IoLogReader& capture, uint32_t first_worker, uint64_t job_ns = 0);
 
   // Every path the logs of `workers` workers take, in the order created.
   static std::vector<std::string> paths(const FioLogSettings& settings, uint32_t workers);
-  // The same for workers under their own prefixes.
+  // The same for workers under their own prefixes (a worker that continues
+  // another's files adds none).
   static std::vector<std::string> paths(const std::vector<FioLogSettings>& per_worker);
 
  private:
@@ -118,9 +133,20 @@ class FioLogFiles : public IntervalSink {
   static void append(File& f, const char* text, size_t size);
   static void flush(File& f);
 
+  // The file of `log` that worker `worker`'s lines go to.
+  File& file_of(uint32_t worker, int log) { return files_[size_t{owner_[worker]} * kLogs + log]; }
+  // What to add to worker `worker`'s times on its phase's clock: the time
+  // from its files' first worker's phase start to its own (0 for that one).
+  uint64_t shift_ns(uint32_t worker) const { return began_ns_[worker] - began_ns_[owner_[worker]]; }
+
   FioLogSettings settings_;
-  // files_[worker * kLogs + log]; a log not asked for has no stream.
+  // files_[worker * kLogs + log]: the files a worker opened (a log not asked
+  // for, and every log of a worker that continues another's, has no stream).
   std::vector<File> files_;
+  // Per worker: whose files its lines go to (itself, or the worker it
+  // continues, which continues no one); when its phase began in the job.
+  std::vector<uint32_t> owner_;
+  std::vector<uint64_t> began_ns_;
   // Per worker: bit d set once direction d completed IO; finished.
   std::vector<uint8_t> directions_;
   std::vector<bool> finished_;

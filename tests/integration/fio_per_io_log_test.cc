@@ -267,6 +267,65 @@ TEST(FioPerIoLogs, TheLinesAreTheIosTheEngineSaw) {
   }
 }
 
+// fio logs the read-back pass of a verifying write job (do_verify=1, its
+// default) in the job's own logs, its times going on from the job's: so do
+// IOPulse's, from its read-back phase, which takes no job number (the
+// stonewalled job after it is job 2 in both).  Per IO, and per interval.
+TEST(FioPerIoLogs, TheReadBackPassIsInTheJobsLogsAsFiosIs) {
+  for (const bool per_io : {true, false}) {
+    SCOPED_TRACE(per_io ? "per IO" : "per interval");
+    ScratchDir fio_dir, ours;
+    const std::string job = std::string("[global]\nsize=1m\nbs=4k\nioengine=psync\nwrite_lat_log=x\nwrite_bw_log=x\n") +
+                            (per_io ? "log_offset=1\n" : "log_avg_msec=20\n") +
+                            "[wv]\nfilename=${DIR}/data\nrw=randwrite\nrate_iops=4000\nverify=crc32c\n"
+                            "[scan]\nstonewall\nfilename=${DIR}/other\nrw=read\n";
+    std::ofstream(fio_dir.file("j.fio")) << job;
+    std::ofstream(ours.file("j.fio")) << job;
+    const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() +
+                                                           "' && /usr/bin/fio --verify_state_save=0 --output=/dev/null j.fio"},
+                                     {"DIR=" + fio_dir.path()});
+    ASSERT_EQ(f.exit_code, 0) << f.err;
+    const RunOutcome r = run_command(
+        {"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
+        {"DIR=" + ours.path()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(names_in(ours.path()), names_in(fio_dir.path()));
+    for (const ScratchDir* d : {&fio_dir, &ours}) {
+      SCOPED_TRACE(d == &fio_dir ? "fio" : "iopulse");
+      // (fio's averaged bandwidth log of this job stays empty: per interval
+      // the latency log is the one both write.)
+      for (const std::string log : per_io ? std::vector<std::string>{"lat", "bw"} : std::vector<std::string>{"lat"}) {
+        const std::vector<IoLine> lines = read_io_log(d->file("x_" + log + ".1.log"));
+        std::map<int, std::vector<uint64_t>> offsets;  // per direction
+        uint64_t last_write_ms = 0, first_read_ms = UINT64_MAX;
+        for (const IoLine& l : lines) {
+          offsets[l.ddir].push_back(l.offset);
+          if (l.ddir == 1) last_write_ms = std::max(last_write_ms, l.time_ms);
+          if (l.ddir == 0) first_read_ms = std::min(first_read_ms, l.time_ms);
+        }
+        ASSERT_EQ(offsets.size(), 2u) << log << ": writes and the read-back's reads";
+        if (per_io) {
+          // Every block written once, then read back once.
+          for (int ddir : {0, 1}) {
+            std::vector<uint64_t>& v = offsets[ddir];
+            std::sort(v.begin(), v.end());
+            ASSERT_EQ(v.size(), 256u) << log << " ddir " << ddir;
+            for (size_t i = 0; i < v.size(); ++i) ASSERT_EQ(v[i], i * 4096) << log << " ddir " << ddir;
+          }
+        }
+        // The writes take some 64 ms at 4000 IOPS; the reads' times go on
+        // from there rather than starting again from 0.
+        EXPECT_GE(last_write_ms, 50u) << log;
+        EXPECT_GE(first_read_ms + (per_io ? 0 : 20), last_write_ms) << log;
+      }
+      // The stonewalled job is job 2, and read only.
+      const std::vector<IoLine> scan = read_io_log(d->file("x_lat.2.log"));
+      ASSERT_FALSE(scan.empty());
+      for (const IoLine& l : scan) EXPECT_EQ(l.ddir, 0);
+    }
+  }
+}
+
 // The capture is read back in a stream: 1.5 million IOs (a 72 MB capture)
 // become their logs in far less memory than the capture.
 TEST(FioPerIoLogs, TheCaptureIsNotHeldInMemory) {

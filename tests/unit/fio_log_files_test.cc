@@ -32,7 +32,9 @@ TEST(FioLogFiles, AnIntervalIsALinePerDirectionThatHadIo) {
   std::filesystem::create_directories(dir);
   const std::string prefix = (dir / "p").string();
   {
-    FioLogFiles logs({prefix, prefix, prefix}, 2);
+    FioLogSettings settings;
+    settings.bw = settings.iops = settings.lat = prefix;
+    FioLogFiles logs(settings, 2);
     IntervalSummary s;
     s.start_ns = 500'000'000;
     s.end_ns = 1'000'000'000;
@@ -66,6 +68,44 @@ TEST(FioLogFiles, AnIntervalIsALinePerDirectionThatHadIo) {
   EXPECT_EQ(slurp(prefix + "_slat.2.log"), "");
   EXPECT_EQ(FioLogFiles::paths({prefix, "", ""}, 2),
             (std::vector<std::string>{prefix + "_bw.1.log", prefix + "_bw.2.log"}));
+  std::filesystem::remove_all(dir);
+}
+
+// A worker that continues another's files (fio's read-back pass in its
+// job's logs): no files of its own, its lines after the other's, its times
+// shifted by the time from the other's phase start to its own.
+TEST(FioLogFiles, AWorkerGoesOnInTheFilesItContinues) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("fio-log-cont-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string prefix = (dir / "p").string();
+  std::vector<FioLogSettings> workers(3);
+  for (FioLogSettings& w : workers) w.iops = prefix;
+  workers[0].number = 1;
+  workers[1].number = 2;
+  workers[2].continues = 0;  // the read-back of the first
+  EXPECT_EQ(FioLogFiles::paths(workers), (std::vector<std::string>{prefix + "_iops.1.log", prefix + "_iops.2.log"}));
+  {
+    FioLogFiles logs(FioLogSettings{}, workers);
+    IntervalSummary s;
+    s.start_ns = 0;
+    s.end_ns = 500'000'000;
+    s.kind(OpKind::kWrite).ops = 100;
+    logs.began(0, 2, 7'000'000'000);  // the job's phase began 7 s into the run
+    logs.write(0, s);
+    logs.write(1, s);
+    logs.finish(0);
+    IntervalSummary r;
+    r.start_ns = 0;
+    r.end_ns = 250'000'000;
+    r.kind(OpKind::kRead).ops = 50;
+    logs.began(2, 1, 7'500'000'000);  // the read-back phase, after the job's 500 ms
+    logs.write(2, r);
+  }
+  EXPECT_EQ(slurp(prefix + "_iops.1.log"), "500, 200, 1, 0, 0\n750, 200, 0, 0, 0\n");
+  EXPECT_EQ(slurp(prefix + "_iops.2.log"), "500, 200, 1, 0, 0\n");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()), 2);
+  workers[0].continues = 1;  // a later worker is refused
+  EXPECT_THROW(FioLogFiles(FioLogSettings{}, workers), std::logic_error);
   std::filesystem::remove_all(dir);
 }
 
