@@ -480,8 +480,11 @@ std::vector<FioLogSettings> fio_log_prefixes(const std::vector<PlannedPhase>& ph
     const bool fio_job = file == nullptr || file->reporting_groups.size() != phases.size() ||
                          !file->reporting_groups[i].empty();
     const uint32_t threads = threads_of(phases[i]);
-    if (!fio_job && i > 0 && file->phases.size() == phases.size() && file->phases[i].read_back &&
-        threads_of(phases[i - 1]) == threads) {
+    if (!fio_job && i > 0 && file->phases.size() == phases.size() && file->phases[i].read_back) {
+      if (threads_of(phases[i - 1]) != threads) {
+        throw std::logic_error(fmt::format("the read-back phase '{}' has {} workers, its job's phase {}", phases[i].name,
+                                           threads, threads_of(phases[i - 1])));
+      }
       const size_t job_first = workers.size() - threads;
       for (uint32_t t = 0; t < threads; ++t) {
         FioLogSettings continued = workers[job_first + t];
