@@ -489,7 +489,9 @@ TEST(StartDelay, TheWindowOpensWhenTheDelayEnds) {
   EXPECT_EQ(j["read"]["ops"].get<size_t>(), times.size());
   EXPECT_EQ(j["window_offset_ns"].get<uint64_t>(), 600'000'000u);
   // The capture's clock (docs/replay.md): its header's wall-clock start
-  // plus the first record's issue_ns is when strace saw the first read.
+  // plus the first record's issue_ns is when strace saw the first read
+  // (strace stamps a call when it gets round to it: on a loaded machine
+  // some milliseconds late; a start taken before the delay is 600 ms off).
   const std::string log = read_file(dir.file("io.log"));
   ASSERT_GT(log.size(), 64u);
   const auto le = [&](size_t at, size_t bytes) {
@@ -500,7 +502,7 @@ TEST(StartDelay, TheWindowOpensWhenTheDelayEnds) {
   const uint64_t header_bytes = le(12, 4);
   ASSERT_LE(header_bytes + 8, log.size());
   const double first_issue = static_cast<double>(le(32, 8) + le(header_bytes, 8)) / 1e9;
-  EXPECT_NEAR(first_issue, times.front(), 0.02) << "the capture's start is not the window's";
+  EXPECT_NEAR(first_issue, times.front(), 0.1) << "the capture's start is not the window's";
 }
 
 // An interrupt during --start-delay ends the run at once, without an IO:
