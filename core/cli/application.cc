@@ -1186,6 +1186,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     earlier_phases[OpKind::kWrite] = result.write;
     earlier_phases[OpKind::kSync] = result.sync;
     earlier_phases[OpKind::kTrim] = result.trim;
+    for (size_t k = kFirstMetaKind; k < kNumOpKinds; ++k) {
+      earlier_phases.kinds[k] = result.meta.kinds[k];  // the metadata phases' counters go on too
+    }
     earlier_phases.priority = result.priority;
     // Reported after the crews' last phase: the next one ran, or never will.
     if (report_after) continue;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <sstream>
@@ -62,6 +63,44 @@ TEST(Prometheus, MetricsAreServedDuringTheRun) {
   EXPECT_GT(samples["iopulse_worker_ops_total{op=\"read\",worker=\"1\"}"], 0);
   const RunOutcome r = run.get();
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// The counters of a run's earlier metadata phases go on through the later
+// ones: while a stat mix runs, the tree's mkdir and the file creation's
+// creates are still there, at the numbers the results give them.
+TEST(Prometheus, EarlierMetadataPhasesKeepTheirCountersInLaterOnes) {
+  ScratchDir dir;
+  std::filesystem::create_directory(dir.file("t"));
+  const int port = free_ports(1)[0];
+  const std::string json = dir.file("out.json");
+  auto run = std::async(std::launch::async, [&] {
+    return run_iopulse({dir.file("t"), "--md-phases", "tree-create,file-create,mix", "--md-items", "200",
+                        "--md-mix", "stat:100", "--duration", "1500ms", "--stats-interval", "100ms",
+                        "--prometheus-port", std::to_string(port), "--json-output", json, "-q"});
+  });
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1);
+  std::map<std::string, double> during;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto res = client.Get("/metrics");
+    if (res && res->status == 200) {
+      std::map<std::string, double> samples = parse_samples(res->body);
+      if (samples["iopulse_running"] == 1 && samples["iopulse_ops_total{op=\"stat\"}"] > 0) {
+        during = std::move(samples);
+        break;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const RunOutcome r = run.get();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_FALSE(during.empty()) << "never scraped the mix phase";
+  const auto j = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(j["metadata"]["create"]["ops"].get<double>(), 200);
+  EXPECT_EQ(during["iopulse_ops_total{op=\"create\"}"], j["metadata"]["create"]["ops"].get<double>());
+  EXPECT_EQ(during["iopulse_ops_total{op=\"mkdir\"}"], j["metadata"]["mkdir"]["ops"].get<double>());
+  EXPECT_GT(during["iopulse_ops_total{op=\"mkdir\"}"], 0);
 }
 
 // A scraper polling once every 700 ms sees the final numbers (every IO of
