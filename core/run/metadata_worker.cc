@@ -129,8 +129,6 @@ void MetadataWorker::hand_over_interval(uint64_t index, bool last) {
 
 void MetadataWorker::setup() {
   const std::string& target = plan_.target;
-  const iop_engine_desc& desc = *setup_.engine;
-  const uint32_t qd = setup_.queue_depth;
 
   // What exists: the records (checked against the job before the run).
   // The subject's record: this worker's own but with --md-stride.
@@ -143,6 +141,7 @@ void MetadataWorker::setup() {
   }
   plan_steps();
   // A phase that creates claims what it may create before creating it.
+  bool claimed = true;
   if (phase_ == MetaPhase::kTreeCreate && ns_.owns_tree()) {
     MetadataRecord claim = own_;
     claim.dirs = ns_.num_dirs();
@@ -157,7 +156,30 @@ void MetadataWorker::setup() {
     claim.item_dirs_begin = 0;
     claim.item_dirs_end = steps_.back().item + 1;
     claim.store(target, md_.shared_dir, me);
+  } else {
+    claimed = false;
   }
+  try {
+    open_engine_and_pool();
+  } catch (...) {
+    // Nothing was created (no descriptor left for the engine or the
+    // target, say): the record goes back to what it was, so no claim of
+    // what never existed is left.  The set-up's own error is the one told.
+    if (claimed) {
+      teardown();
+      try {
+        own_.store(target, md_.shared_dir, me);
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+}
+
+void MetadataWorker::open_engine_and_pool() {
+  const std::string& target = plan_.target;
+  const iop_engine_desc& desc = *setup_.engine;
+  const uint32_t qd = setup_.queue_depth;
 
   iop_engine_config config{};
   config.struct_size = sizeof config;
@@ -411,7 +433,10 @@ void MetadataWorker::complete(Slot& slot, const iop_cqe& cqe, uint64_t now) {
     ++st.ops;
     st.bytes += static_cast<uint64_t>(cqe.res);
     st.latency.record(now - slot.submit_ns);
-    if (slot.step != kDrawn && slot.step + 1 > max_done_) max_done_ = slot.step + 1;
+    if (slot.step != kDrawn) {
+      if (slot.step + 1 > max_done_) max_done_ = slot.step + 1;
+      issued_[slot.step] = 2;
+    }
   } else {
     record_failure(slot, cqe);
   }
@@ -561,6 +586,12 @@ void MetadataWorker::publish_progress() {
   progress_bytes_.store(bytes, std::memory_order_relaxed);
 }
 
+uint64_t MetadataWorker::leading_done() const {
+  uint64_t n = 0;
+  while (n < steps_.size() && issued_[n] == 2) ++n;
+  return n;
+}
+
 void MetadataWorker::store_record() {
   const std::string& target = plan_.target;
   const uint32_t me = subject_;
@@ -573,21 +604,21 @@ void MetadataWorker::store_record() {
       break;
     case MetaPhase::kTreeRemove:
       if (!ns_.owns_tree()) return;
-      r.dirs = dirs_ - static_cast<uint32_t>(cursor_);  // the deepest `cursor_` were issued
+      r.dirs = dirs_ - static_cast<uint32_t>(leading_done());  // the deepest ones first
       break;
     case MetaPhase::kFileCreate:
       r.files_begin = 0;
       r.files_end = max_done_ == 0 ? 0 : steps_[max_done_ - 1].item + 1;
       break;
     case MetaPhase::kFileRemove:
-      r.files_begin = cursor_ == 0 ? r.files_begin : steps_[cursor_ - 1].item + 1;
+      if (const uint64_t done = leading_done(); done != 0) r.files_begin = steps_[done - 1].item + 1;
       break;
     case MetaPhase::kDirCreate:
       r.item_dirs_begin = 0;
       r.item_dirs_end = max_done_ == 0 ? 0 : steps_[max_done_ - 1].item + 1;
       break;
     case MetaPhase::kDirRemove:
-      r.item_dirs_begin = cursor_ == 0 ? r.item_dirs_begin : steps_[cursor_ - 1].item + 1;
+      if (const uint64_t done = leading_done(); done != 0) r.item_dirs_begin = steps_[done - 1].item + 1;
       break;
     default:
       return;

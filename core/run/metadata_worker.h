@@ -103,7 +103,11 @@ class MetadataWorker final : public WorkerThread {
   };
   static constexpr uint64_t kDrawn = UINT64_MAX;
 
+  // Reads the records, plans the steps, writes a creating phase's claim,
+  // then opens the engine, the target and the pool (open_engine_and_pool();
+  // if that fails, the claim is taken back).  Throws.
   void setup();
+  void open_engine_and_pool();
   void plan_steps();
   // Depends: `later` may start once `earlier` has completed.
   void add_dependency(uint64_t earlier, uint64_t later);
@@ -148,11 +152,17 @@ class MetadataWorker final : public WorkerThread {
   // dep_begin_[s + 1]).  Built before the window; nothing allocates after.
   std::vector<Step> steps_;
   std::vector<uint32_t> blockers_;
-  std::vector<uint8_t> issued_;  // 1 once the step was accepted by the engine (or is in the batch)
+  // 1 once the step was accepted by the engine (or is in the batch); 2
+  // once it completed successfully (the records of removals count on it).
+  std::vector<uint8_t> issued_;
   std::vector<uint64_t> dep_begin_;
   std::vector<uint64_t> deps_;
   uint64_t cursor_ = 0;         // next step to issue
   uint64_t max_done_ = 0;       // 1 + the highest step that succeeded (0: none)
+  // The steps from the first that succeeded, each of them (what a removal
+  // phase's record may drop: a step after a failed one may have gone too,
+  // but the record keeps ranges).
+  uint64_t leading_done() const;
 
   // The mix: op thresholds over a draw in [0, mix_total_), and the file chooser.
   std::vector<std::pair<uint32_t, uint8_t>> mix_;  // (cumulative weight, op)

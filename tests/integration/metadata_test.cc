@@ -670,6 +670,43 @@ TEST_F(Metadata, TooFewDescriptorsEndTheCreationWithEmfile) {
   EXPECT_TRUE(seen) << "no descriptor limit from 4 to 16 ended the creation with EMFILE";
 }
 
+// A set-up that fails for want of a descriptor (the engine's ring, the
+// target's directory) has created nothing, and leaves no claim that it did:
+// at every limit, a record that names the tree finds it on disk.
+TEST_F(Metadata, ASetUpWithoutDescriptorsLeavesNoClaimOfWhatItNeverCreated) {
+  for (int limit = 6; limit <= 24; ++limit) {
+    fs::remove_all(target());
+    fs::create_directory(target());
+    const std::string cmd = "ulimit -n " + std::to_string(limit) + " && exec " + IOPULSE_BINARY + " " + target() +
+                            " --md-phases tree-create,file-create --md-items 64 --engine io_uring --queue-depth 16 -q";
+    const RunOutcome r = run_command({"/bin/sh", "-c", cmd});
+    const std::string record = target() + "/.iopulse-md.0";
+    if (!fs::exists(record)) continue;
+    const json claim = read_json(record);
+    if (claim["dirs"].get<uint32_t>() >= 1) {
+      EXPECT_TRUE(fs::is_directory(target() + "/md.0")) << "limit " << limit << ": " << r.err;
+    }
+  }
+}
+
+// A removal cut short leaves the record naming everything still there: a
+// file removal stopped by its time limit leaves files, the tree removal
+// after it fails on the directory that holds them (ENOTEMPTY), and a later
+// removal job takes what is left, down to nothing.
+TEST_F(Metadata, ARemovalCutShortLeavesWhatRemainsInTheRecord) {
+  const std::vector<std::string> shape{"--md-items", "50000"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  std::vector<std::string> cut = md_args(dir_, "file-remove,tree-remove", shape);
+  cut.insert(cut.end(), {"--duration", "10ms"});
+  const RunOutcome first = run_iopulse(cut);
+  ASSERT_EQ(first.exit_code, 1) << "the file removal was not cut short: " << first.err;
+  EXPECT_NE(first.err.find("Directory not empty"), std::string::npos) << first.err;
+  ASSERT_TRUE(fs::is_directory(target() + "/md.0"));
+  const RunOutcome rest = run_iopulse(md_args(dir_, "file-remove,tree-remove", shape));
+  EXPECT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_TRUE(walk(target()).empty());
+}
+
 TEST_F(Metadata, TheIo500ExampleRunsEveryPhaseAndLeavesNothing) {
   const std::string example = std::string(IOPULSE_SOURCE_DIR) + "/examples/io500-mdtest.toml";
   const RunOutcome r = run_iopulse({"--config", example, target(), "--md-items", "20", "--threads", "2",
