@@ -3,6 +3,7 @@
 #include "report/html_report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <iterator>
@@ -62,6 +63,53 @@ struct Run {
   std::string swatch_color() const { return color(ResultOp::kRead); }
   bool has_timeseries() const { return !doc.timeseries.empty(); }
 };
+
+// Metadata kinds' colors (a run of several kinds draws each in its own).
+constexpr const char* kMetadataPalette[] = {"#1f5fa8", "#e8590c", "#2b8a3e", "#7048e8", "#c2255c",
+                                            "#0b7285", "#a61e4d", "#5c940d", "#d9480f", "#364fc7"};
+
+// One op kind a chart draws: a data kind, or a metadata kind by its name
+// in the results ("create", "stat", ...).
+struct ChartOp {
+  ResultOp data = ResultOp::kRead;
+  std::string meta;  // empty: `data`
+  size_t meta_index = 0;  // its place among the run's metadata kinds (its color)
+
+  std::string name() const { return meta.empty() ? std::string(result_op_name(data)) : meta; }
+  // Its whole-window counters in `doc`.
+  const OpSummary& of(const ResultDocument& doc) const {
+    if (meta.empty()) return doc.op(data);
+    for (const auto& [kind, op] : doc.metadata) {
+      if (kind == meta) return op;
+    }
+    static const OpSummary kNone;
+    return kNone;
+  }
+  // Its counters in one interval (none in it: zero).
+  const OpSummary& of(const ResultInterval& iv) const {
+    if (meta.empty()) return iv.op(data);
+    static const OpSummary kNone;
+    const OpSummary* op = iv.metadata_op(meta);
+    return op != nullptr ? *op : kNone;
+  }
+  std::string color(const Run& run) const {
+    if (meta.empty()) return run.color(data);
+    return kMetadataPalette[(meta_index + run.index * 3) % std::size(kMetadataPalette)];
+  }
+};
+
+// The kinds of `run` that had operations: reads and writes, then its
+// metadata kinds in the results' order.
+std::vector<ChartOp> chart_ops(const Run& run) {
+  std::vector<ChartOp> out;
+  for (const ResultOp kind : kDataOps) {
+    if (run.doc.op(kind).active()) out.push_back({kind, "", 0});
+  }
+  for (size_t i = 0; i < run.doc.metadata.size(); ++i) {
+    if (run.doc.metadata[i].second.active()) out.push_back({ResultOp::kRead, run.doc.metadata[i].first, i});
+  }
+  return out;
+}
 
 std::vector<std::string> unique_labels(const std::vector<ResultDocument>& docs,
                                        const std::vector<std::string>& given) {
@@ -581,15 +629,16 @@ Figure rate_figure(const std::vector<Run>& runs, bool bandwidth) {
   std::vector<TimeSeries> all;
   for (const Run& run : runs) {
     if (!run.has_timeseries()) continue;
-    for (const ResultOp kind : kDataOps) {
-      if (!run.doc.op(kind).active()) continue;
+    for (const ChartOp& kind : chart_ops(run)) {
+      // Metadata kinds that move no data have no bandwidth to draw.
+      if (bandwidth && !kind.meta.empty() && kind.of(run.doc).bytes == 0) continue;
       TimeSeries s;
       s.run = &run;
-      s.label = run.label + " " + result_op_name(kind);
+      s.label = run.label + " " + kind.name();
       s.series.label = s.label;
-      s.series.color = run.color(kind);
+      s.series.color = kind.color(run);
       s.value = [kind, bandwidth](const ResultInterval& iv) -> std::optional<double> {
-        const OpSummary& op = iv.op(kind);
+        const OpSummary& op = kind.of(iv);
         return bandwidth ? op.bw_bytes_per_sec : op.iops;
       };
       s.text = bandwidth ? [](double v) { return format_bandwidth(v); }
@@ -599,6 +648,14 @@ Figure rate_figure(const std::vector<Run>& runs, bool bandwidth) {
       }
       all.push_back(std::move(s));
     }
+  }
+  const bool any_timeseries =
+      std::any_of(runs.begin(), runs.end(), [](const Run& run) { return run.has_timeseries(); });
+  if (all.empty() && any_timeseries) {
+    // (Only the bandwidth: a run with a time series has a kind with IOPS.)
+    f.body = note_html("No operation of these results moved data: the metadata operations they hold "
+                       "(stat, mkdir, ...) have no bandwidth.");
+    return f;
   }
   if (all.empty()) {
     f.body = note_html("No time series in these results: IOPulse writes per-interval statistics "
@@ -623,26 +680,31 @@ struct PercentileLine {
 constexpr PercentileLine kOverTime[] = {
     {"50", "p50", LineDash::kSolid}, {"99", "p99", LineDash::kDashed}, {"99.9", "p99.9", LineDash::kDotted}};
 
-Figure latency_time_figure(const std::vector<Run>& runs, ResultOp kind) {
+Figure latency_time_figure(const std::vector<Run>& runs, const std::string& name) {
   Figure f;
-  f.id = std::string("latency-") + result_op_name(kind);
-  f.title = std::string(kind == ResultOp::kRead ? "Read" : "Write") + " latency over time";
+  f.id = "latency-" + name;
+  f.title = name + " latency over time";
+  f.title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(f.title[0])));
   f.subtitle = "p50 solid, p99 dashed, p99.9 dotted; " + interval_subtitle(runs);
   SvgChart chart(ChartKind::kLines, time_axis(runs),
                  axis("latency", AxisFormat::kLatency, AxisScale::kLog));
   std::vector<TimeSeries> all;
   for (const Run& run : runs) {
-    if (!run.has_timeseries() || !run.doc.op(kind).active()) continue;
+    if (!run.has_timeseries()) continue;
+    const std::vector<ChartOp> ops = chart_ops(run);
+    const auto found = std::find_if(ops.begin(), ops.end(), [&name](const ChartOp& o) { return o.name() == name; });
+    if (found == ops.end()) continue;
+    const ChartOp kind = *found;
     for (const PercentileLine& p : kOverTime) {
       TimeSeries s;
       s.run = &run;
       s.label = run.label + " " + p.name;
       s.series.label = s.label;
       s.series.legend_new_row = p.dash == LineDash::kSolid;  // one legend row per result
-      s.series.color = run.color(kind);
+      s.series.color = kind.color(run);
       s.series.dash = p.dash;
       s.value = [kind, key = std::string(p.key)](const ResultInterval& iv) -> std::optional<double> {
-        const OpSummary& op = iv.op(kind);
+        const OpSummary& op = kind.of(iv);
         if (op.ops == 0) return std::nullopt;
         return op.latency.percentile(key);
       };
@@ -692,8 +754,8 @@ Figure histogram_figure(const std::vector<Run>& runs) {
   double lowest = std::numeric_limits<double>::infinity();
   double highest = 0;
   for (const Run& run : runs) {
-    for (const ResultOp kind : kDataOps) {
-      const std::vector<HistogramBucket>& h = run.doc.op(kind).latency.histogram;
+    for (const ChartOp& kind : chart_ops(run)) {
+      const std::vector<HistogramBucket>& h = kind.of(run.doc).latency.histogram;
       if (h.empty()) continue;
       lowest = std::min(lowest, std::max(h.front().lower_ns, 0.5));
       highest = std::max(highest, h.back().upper_ns);
@@ -714,15 +776,15 @@ Figure histogram_figure(const std::vector<Run>& runs) {
   std::vector<ChartSeries> series;
   double floor_pct = 100;
   for (const Run& run : runs) {
-    for (const ResultOp kind : kDataOps) {
-      const OpSummary& op = run.doc.op(kind);
+    for (const ChartOp& kind : chart_ops(run)) {
+      const OpSummary& op = kind.of(run.doc);
       if (op.latency.histogram.empty()) continue;
       double n = 0;
       for (const HistogramBucket& b : op.latency.histogram) n += static_cast<double>(b.count);
-      Binned bn{run.label + " " + result_op_name(kind), n, rebin(op.latency.histogram, per_octave)};
+      Binned bn{run.label + " " + kind.name(), n, rebin(op.latency.histogram, per_octave)};
       ChartSeries s;
       s.label = bn.label;
-      s.color = run.color(kind);
+      s.color = kind.color(run);
       for (const auto& [k, count] : bn.bins) {
         s.bins.push_back({std::exp2(k / per_octave), std::exp2((k + 1) / per_octave),
                           count / n * 100});
@@ -812,12 +874,15 @@ void charts_section(Out out, const std::vector<Run>& runs) {
   if (any_timeseries) {
     emit_figure(out, rate_figure(runs, false));
     emit_figure(out, rate_figure(runs, true));
-    for (const ResultOp kind : kDataOps) {
-      const bool active = std::any_of(runs.begin(), runs.end(), [kind](const Run& r) {
-        return r.has_timeseries() && r.doc.op(kind).active();
-      });
-      if (active) emit_figure(out, latency_time_figure(runs, kind));
+    // A latency chart per kind that some result with a time series had.
+    std::vector<std::string> names;
+    for (const Run& run : runs) {
+      if (!run.has_timeseries()) continue;
+      for (const ChartOp& kind : chart_ops(run)) {
+        if (std::find(names.begin(), names.end(), kind.name()) == names.end()) names.push_back(kind.name());
+      }
     }
+    for (const std::string& name : names) emit_figure(out, latency_time_figure(runs, name));
   } else {
     Figure f;
     f.id = "over-time";

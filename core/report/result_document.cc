@@ -146,6 +146,13 @@ std::optional<double> LatencySummary::percentile(const std::string& key) const {
   return it->second;
 }
 
+const OpSummary* ResultInterval::metadata_op(const std::string& name) const {
+  for (const auto& [kind, op] : metadata) {
+    if (kind == name) return &op;
+  }
+  return nullptr;
+}
+
 const OpSummary& ResultInterval::op(ResultOp kind) const {
   switch (kind) {
     case ResultOp::kRead: return read;
@@ -271,6 +278,11 @@ ResultDocument read_result_document(const json& doc) {
       interval.sync = read_op(entry, "sync");
       interval.trim = read_op(entry, "trim");
       interval.total = read_op(entry, "total");
+      if (const json* meta = member(entry, "metadata"); meta != nullptr && meta->is_object()) {
+        for (const auto& [name, op] : meta->items()) {
+          if (op.is_object()) interval.metadata.emplace_back(name, read_op(*meta, name.c_str()));
+        }
+      }
       interval.qd_mean = number(entry, "qd_mean");
       if (interval.end_ns < interval.start_ns) continue;
       result.timeseries.push_back(std::move(interval));

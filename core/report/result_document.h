@@ -69,9 +69,13 @@ struct ResultInterval {
   OpSummary sync;
   OpSummary trim;
   OpSummary total;
+  // Metadata op kinds that had operations in the interval, by name.
+  std::vector<std::pair<std::string, OpSummary>> metadata;
   std::optional<double> qd_mean;
 
   const OpSummary& op(ResultOp kind) const;
+  // The metadata kind `name`'s counters, or null when it had none.
+  const OpSummary* metadata_op(const std::string& name) const;
 };
 
 // Where the IOs went: the target split into `buckets` regions of

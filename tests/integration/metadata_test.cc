@@ -473,6 +473,22 @@ TEST_F(Metadata, MixOverAnExistingTreeDrawsEachOpByItsWeight) {
   const std::string page = read_file(out("m.html"));
   EXPECT_NE(page.find("Metadata operations"), std::string::npos);
   EXPECT_NE(page.find(">read_file<"), std::string::npos);
+  // Its charts draw every kind the results hold: over time (the rates, a
+  // latency chart per kind) and in the latency distribution.
+  EXPECT_EQ(page.find("No time series"), std::string::npos);
+  EXPECT_EQ(page.find("carry no latency histogram"), std::string::npos);
+  const auto chart = [&page](const std::string& id) {
+    const size_t at = page.find("id=\"chart-" + id + "\"");
+    return at == std::string::npos ? std::string() : page.substr(at, page.find("</svg>", at) - at);
+  };
+  for (const std::string kind : {"stat", "read_file", "create"}) {
+    EXPECT_NE(chart("iops").find("data-series=\"m " + kind + "\""), std::string::npos) << kind;
+    EXPECT_NE(chart("histogram").find("data-series=\"m " + kind + "\""), std::string::npos) << kind;
+    EXPECT_FALSE(chart("latency-" + kind).empty()) << kind;
+  }
+  // Bandwidth: the kinds that move bytes (read_file), not the stats.
+  EXPECT_NE(chart("bandwidth").find("data-series=\"m read_file\""), std::string::npos);
+  EXPECT_EQ(chart("bandwidth").find("data-series=\"m stat\""), std::string::npos);
 }
 
 TEST_F(Metadata, NoSpaceLeftEndsThePhaseWithTheErrnoTextAndValidResults) {
