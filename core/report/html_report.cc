@@ -64,9 +64,10 @@ struct Run {
   bool has_timeseries() const { return !doc.timeseries.empty(); }
 };
 
-// Metadata kinds' colors (a run of several kinds draws each in its own).
-constexpr const char* kMetadataPalette[] = {"#1f5fa8", "#e8590c", "#2b8a3e", "#7048e8", "#c2255c",
-                                            "#0b7285", "#a61e4d", "#5c940d", "#d9480f", "#364fc7"};
+// Metadata kinds' colors, none of them a data kind's (kPalette): a result
+// of several kinds draws each in its own; several results interleave them.
+constexpr const char* kMetadataPalette[] = {"#364fc7", "#d9480f", "#5c940d", "#862e9c", "#a61e4d",
+                                            "#1098ad", "#e67700", "#495057", "#9c36b5", "#087f5b"};
 
 // One op kind a chart draws: a data kind, or a metadata kind by its name
 // in the results ("create", "stat", ...).
@@ -94,7 +95,16 @@ struct ChartOp {
   }
   std::string color(const Run& run) const {
     if (meta.empty()) return run.color(data);
-    return kMetadataPalette[(meta_index + run.index * 3) % std::size(kMetadataPalette)];
+    return kMetadataPalette[(meta_index * run.count + run.index) % std::size(kMetadataPalette)];
+  }
+  // For an element id: the name's letters, digits, '_' and '-' only (a
+  // result file's metadata keys are not trusted).
+  std::string id() const {
+    std::string out = name();
+    for (char& c : out) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '-';
+    }
+    return out;
   }
 };
 
@@ -652,9 +662,9 @@ Figure rate_figure(const std::vector<Run>& runs, bool bandwidth) {
   const bool any_timeseries =
       std::any_of(runs.begin(), runs.end(), [](const Run& run) { return run.has_timeseries(); });
   if (all.empty() && any_timeseries) {
-    // (Only the bandwidth: a run with a time series has a kind with IOPS.)
-    f.body = note_html("No operation of these results moved data: the metadata operations they hold "
-                       "(stat, mkdir, ...) have no bandwidth.");
+    f.body = note_html(bandwidth ? "No read, write or metadata operation of these results moved data."
+                                 : "No read, write or metadata operation in these results (syncs and trims "
+                                   "are in the summary).");
     return f;
   }
   if (all.empty()) {
@@ -682,7 +692,7 @@ constexpr PercentileLine kOverTime[] = {
 
 Figure latency_time_figure(const std::vector<Run>& runs, const std::string& name) {
   Figure f;
-  f.id = "latency-" + name;
+  f.id = "latency-" + ChartOp{ResultOp::kRead, name, 0}.id();
   f.title = name + " latency over time";
   f.title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(f.title[0])));
   f.subtitle = "p50 solid, p99 dashed, p99.9 dotted; " + interval_subtitle(runs);

@@ -77,6 +77,15 @@ void MetadataWorker::run() {
     return;
   }
   const uint64_t start_ns = setup_.barrier->arrive_and_wait();
+  if (start_ns == 0 && claimed_) {
+    // Another worker's (or rank's) set-up failed: nothing was created, so
+    // this worker's claim goes back to what the record said.
+    teardown();
+    try {
+      own_.store(plan_.target, md_.shared_dir, subject_);
+    } catch (...) {
+    }
+  }
   const ResourceUsage usage_at_start = ResourceUsage::thread_now();
   if (start_ns != 0) {
     try {
@@ -141,7 +150,8 @@ void MetadataWorker::setup() {
   }
   plan_steps();
   // A phase that creates claims what it may create before creating it.
-  bool claimed = true;
+  bool& claimed = claimed_;
+  claimed = true;
   if (phase_ == MetaPhase::kTreeCreate && ns_.owns_tree()) {
     MetadataRecord claim = own_;
     claim.dirs = ns_.num_dirs();
@@ -439,6 +449,14 @@ void MetadataWorker::complete(Slot& slot, const iop_cqe& cqe, uint64_t now) {
     }
   } else {
     record_failure(slot, cqe);
+    if (slot.step != kDrawn) {
+      // What a failed step means for the record: a removal that found its
+      // entry gone leaves nothing to remove (done, though counted as the
+      // error it is); a create that found its name taken (EEXIST) met an
+      // entry IOPulse did not make, which the record must never claim.
+      if (cqe.res == -ENOENT && removes()) issued_[slot.step] = 2;
+      if (cqe.res == -EEXIST && slot.step < first_taken_) first_taken_ = slot.step;
+    }
   }
   if (slot.step != kDrawn) {
     // Whatever the outcome, what waited for this step may go (a failure
@@ -586,6 +604,10 @@ void MetadataWorker::publish_progress() {
   progress_bytes_.store(bytes, std::memory_order_relaxed);
 }
 
+bool MetadataWorker::removes() const {
+  return phase_ == MetaPhase::kTreeRemove || phase_ == MetaPhase::kFileRemove || phase_ == MetaPhase::kDirRemove;
+}
+
 uint64_t MetadataWorker::leading_done() const {
   uint64_t n = 0;
   while (n < steps_.size() && issued_[n] == 2) ++n;
@@ -600,7 +622,7 @@ void MetadataWorker::store_record() {
   switch (phase_) {
     case MetaPhase::kTreeCreate:
       if (!ns_.owns_tree()) return;
-      r.dirs = static_cast<uint32_t>(max_done_);  // steps are directories in order
+      r.dirs = static_cast<uint32_t>(created());  // steps are directories in order
       break;
     case MetaPhase::kTreeRemove:
       if (!ns_.owns_tree()) return;
@@ -608,14 +630,14 @@ void MetadataWorker::store_record() {
       break;
     case MetaPhase::kFileCreate:
       r.files_begin = 0;
-      r.files_end = max_done_ == 0 ? 0 : steps_[max_done_ - 1].item + 1;
+      r.files_end = created() == 0 ? 0 : steps_[created() - 1].item + 1;
       break;
     case MetaPhase::kFileRemove:
       if (const uint64_t done = leading_done(); done != 0) r.files_begin = steps_[done - 1].item + 1;
       break;
     case MetaPhase::kDirCreate:
       r.item_dirs_begin = 0;
-      r.item_dirs_end = max_done_ == 0 ? 0 : steps_[max_done_ - 1].item + 1;
+      r.item_dirs_end = created() == 0 ? 0 : steps_[created() - 1].item + 1;
       break;
     case MetaPhase::kDirRemove:
       if (const uint64_t done = leading_done(); done != 0) r.item_dirs_begin = steps_[done - 1].item + 1;

@@ -25,6 +25,7 @@
 #ifndef IOPULSE_RUN_METADATA_WORKER_H_
 #define IOPULSE_RUN_METADATA_WORKER_H_
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -163,6 +164,12 @@ class MetadataWorker final : public WorkerThread {
   // phase's record may drop: a step after a failed one may have gone too,
   // but the record keeps ranges).
   uint64_t leading_done() const;
+  // 1 + the highest step that succeeded, but never a step at or past one
+  // that found its name taken (EEXIST): what a creating phase records.
+  uint64_t created() const { return std::min(max_done_, first_taken_); }
+  uint64_t first_taken_ = UINT64_MAX;  // the first step that failed with EEXIST
+  bool removes() const;                // tree-remove, file-remove, dir-remove
+  bool claimed_ = false;               // setup() wrote a creating phase's claim
 
   // The mix: op thresholds over a draw in [0, mix_total_), and the file chooser.
   std::vector<std::pair<uint32_t, uint8_t>> mix_;  // (cumulative weight, op)

@@ -723,6 +723,57 @@ TEST_F(Metadata, ARemovalCutShortLeavesWhatRemainsInTheRecord) {
   EXPECT_TRUE(walk(target()).empty());
 }
 
+// At queue depth 8 a tree removal that fails on one directory (a file of
+// someone else's in it) has removed its siblings in flight.  Once that file
+// is gone, later removals find those siblings gone (ENOENT: reported, and
+// done for the record) and take what is left, down to nothing; the file
+// itself is never touched.
+TEST_F(Metadata, AFailedRemovalAtDepthEightCanBeFinishedLater) {
+  const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "8", "--md-items", "1"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create,file-remove", shape)).exit_code, 0);
+  const std::string stray = target() + "/md.0/dir.7/theirs";
+  write_file(stray, "not IOPulse's");
+  std::vector<std::string> remove = md_args(dir_, "tree-remove", shape);
+  remove.insert(remove.end(), {"--engine", "io_uring", "--queue-depth", "8"});
+  const RunOutcome first = run_iopulse(remove);
+  EXPECT_EQ(first.exit_code, 1) << first.err;
+  EXPECT_NE(first.err.find("Directory not empty"), std::string::npos) << first.err;
+  EXPECT_EQ(read_file(stray), "not IOPulse's");
+  fs::remove(stray);
+  int runs = 0;
+  for (RunOutcome r; runs < 3; ) {
+    ++runs;
+    r = run_iopulse(remove);
+    if (r.exit_code == 0) break;
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
+  }
+  EXPECT_LE(runs, 2);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
+// A create that finds its name taken (EEXIST: a file IOPulse did not make)
+// ends what the record claims: a later removal takes IOPulse's files before
+// it and never the other file.
+TEST_F(Metadata, AFileCreationNeverRecordsANameThatWasTaken) {
+  const std::vector<std::string> shape{"--md-items", "8"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create", shape)).exit_code, 0);
+  const std::string theirs = target() + "/md.0/f.0.3";
+  write_file(theirs, "not IOPulse's");
+  std::vector<std::string> create = md_args(dir_, "file-create", shape);
+  create.insert(create.end(), {"--continue-on-error", "--json-output", out("c.json")});
+  const RunOutcome made = run_iopulse(create);
+  ASSERT_EQ(made.exit_code, 0) << made.err;  // the failure counted, the phase gone on
+  const json c = read_json(out("c.json"));
+  EXPECT_EQ(c["metadata"]["create"]["errors"].get<uint64_t>(), 1u);
+  EXPECT_EQ(c["metadata"]["create"]["ops"].get<uint64_t>(), 7u);
+  std::vector<std::string> remove = md_args(dir_, "file-remove", shape);
+  remove.push_back("--continue-on-error");
+  run_iopulse(remove);
+  EXPECT_EQ(read_file(theirs), "not IOPulse's");
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(fs::exists(target() + "/md.0/f.0." + std::to_string(i))) << i;
+}
+
 TEST_F(Metadata, TheIo500ExampleRunsEveryPhaseAndLeavesNothing) {
   const std::string example = std::string(IOPULSE_SOURCE_DIR) + "/examples/io500-mdtest.toml";
   const RunOutcome r = run_iopulse({"--config", example, target(), "--md-items", "20", "--threads", "2",
