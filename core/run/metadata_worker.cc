@@ -319,6 +319,14 @@ void MetadataWorker::plan_steps() {
       }
       mix_total_ = total;
       files_base_ = files_begin;
+      const bool files_drawn =
+          std::any_of(md_.mix.begin(), md_.mix.end(), [](const MetaMixEntry& e) { return op_of(e.kind) != IOP_OP_LIST; });
+      if (files_drawn && files_end <= files_begin) {
+        // Every name it would draw is one IOPulse has no record of making
+        // (the creation before it made none): none may be touched.
+        throw std::runtime_error(fmt::format("mix in '{}': no file of the record to work on (the files created "
+                                             "before it are none)", plan_.target));
+      }
       const uint64_t n = std::max<uint64_t>(1, files_end - files_begin);
       files_.emplace(plan_.file_pattern, n, 0, plan_.distribution, plan_.job_seed);
       // Without another stop, one op per file.
@@ -455,12 +463,21 @@ void MetadataWorker::complete(Slot& slot, const iop_cqe& cqe, uint64_t now) {
       // error it is); a create that found its name taken (EEXIST) met an
       // entry IOPulse did not make, which the record must never claim.
       if (cqe.res == -ENOENT && removes()) issued_[slot.step] = 2;
-      if (cqe.res == -EEXIST && slot.step < first_taken_) first_taken_ = slot.step;
+      if (cqe.res == -EEXIST) {
+        // Nothing more is created among someone else's entries (with
+        // --continue-on-error too): what is created after this would be
+        // beyond what the record can say.
+        if (slot.step < first_taken_) first_taken_ = slot.step;
+        remaining_ops_ = 0;
+      }
     }
   }
   if (slot.step != kDrawn) {
     // Whatever the outcome, what waited for this step may go (a failure
-    // stops the phase unless --continue-on-error; then it fails on its own).
+    // stops the phase unless --continue-on-error; then it fails on its own),
+    // but not into a directory IOPulse found already there (EEXIST): what
+    // waits for it stays, and the phase ends there.
+    if (!ok && cqe.res == -EEXIST) return;
     for (uint64_t i = dep_begin_[slot.step]; i < dep_begin_[slot.step + 1]; ++i) --blockers_[deps_[i]];
   }
 }

@@ -766,12 +766,36 @@ TEST_F(Metadata, AFileCreationNeverRecordsANameThatWasTaken) {
   ASSERT_EQ(made.exit_code, 0) << made.err;  // the failure counted, the phase gone on
   const json c = read_json(out("c.json"));
   EXPECT_EQ(c["metadata"]["create"]["errors"].get<uint64_t>(), 1u);
-  EXPECT_EQ(c["metadata"]["create"]["ops"].get<uint64_t>(), 7u);
+  // Nothing more is created among someone else's entries.
+  EXPECT_EQ(c["metadata"]["create"]["ops"].get<uint64_t>(), 3u);
+  for (int i = 4; i < 8; ++i) EXPECT_FALSE(fs::exists(target() + "/md.0/f.0." + std::to_string(i))) << i;
   std::vector<std::string> remove = md_args(dir_, "file-remove", shape);
   remove.push_back("--continue-on-error");
   run_iopulse(remove);
   EXPECT_EQ(read_file(theirs), "not IOPulse's");
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(fs::exists(target() + "/md.0/f.0." + std::to_string(i))) << i;
+  // The first name taken: the creation records none, and a mix after it
+  // (which would draw from the files recorded) writes into none of them.
+  fs::remove(theirs);
+  const std::string first = target() + "/md.0/f.0.0";
+  write_file(first, "not IOPulse's");
+  std::vector<std::string> mixed = md_args(dir_, "file-create,mix", {"--md-items", "8", "--md-file-size", "16"});
+  mixed.insert(mixed.end(), {"--md-mix", "write_file:1,create:1", "--total-ops", "4", "--continue-on-error"});
+  const RunOutcome mix = run_iopulse(mixed);
+  EXPECT_EQ(mix.exit_code, 1) << mix.err;
+  EXPECT_NE(mix.err.find("no file of the record to work on"), std::string::npos) << mix.err;
+  EXPECT_EQ(read_file(first), "not IOPulse's");
+}
+
+// A tree directory found already there (someone else's, beside which
+// --md-allow-nonempty creates) gets nothing created in it and no record.
+TEST_F(Metadata, NothingIsCreatedInsideADirectoryFoundAlreadyThere) {
+  fs::create_directory(target() + "/md.0");
+  const RunOutcome r = run_iopulse(md_args(dir_, "tree-create", {"--md-depth", "2", "--md-branching", "2",
+                                                                 "--md-allow-nonempty", "--continue-on-error"}));
+  EXPECT_NE(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(fs::is_empty(target() + "/md.0"));
+  EXPECT_FALSE(fs::exists(target() + "/.iopulse-md.0"));
 }
 
 TEST_F(Metadata, TheIo500ExampleRunsEveryPhaseAndLeavesNothing) {
