@@ -150,8 +150,7 @@ void MetadataWorker::setup() {
   }
   plan_steps();
   // A phase that creates claims what it may create before creating it.
-  bool& claimed = claimed_;
-  claimed = true;
+  claimed_ = true;
   if (phase_ == MetaPhase::kTreeCreate && ns_.owns_tree()) {
     MetadataRecord claim = own_;
     claim.dirs = ns_.num_dirs();
@@ -167,7 +166,7 @@ void MetadataWorker::setup() {
     claim.item_dirs_end = steps_.back().item + 1;
     claim.store(target, md_.shared_dir, me);
   } else {
-    claimed = false;
+    claimed_ = false;
   }
   try {
     open_engine_and_pool();
@@ -175,7 +174,7 @@ void MetadataWorker::setup() {
     // Nothing was created (no descriptor left for the engine or the
     // target, say): the record goes back to what it was, so no claim of
     // what never existed is left.  The set-up's own error is the one told.
-    if (claimed) {
+    if (claimed_) {
       teardown();
       try {
         own_.store(target, md_.shared_dir, me);

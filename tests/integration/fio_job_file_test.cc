@@ -939,7 +939,7 @@ TEST(FioJobFileRunTest, AFilenameListOfAnyFilesAndADeviceIsReadAsFioReadsIt) {
   const std::map<std::string, int> each_block_once = {{"alpha", 256}, {"beta:2", 256}, {device, 256}};
   EXPECT_EQ(fios, each_block_once);
   EXPECT_EQ(ours, fios);
-  for (const std::string& name : {"alpha", "beta:2"}) {
+  for (const char* name : {"alpha", "beta:2"}) {
     EXPECT_EQ(file_size(fios_dir + "/" + name), 1u << 20) << name;
     EXPECT_EQ(file_size(ours_dir + "/" + name), 1u << 20) << name;
   }

@@ -98,6 +98,22 @@ std::string shape(const IoLine& l) {
   return s;
 }
 
+// Runs the job file text `job` with fio in `fio_dir` and with IOPulse in
+// `ours`, each in its own directory (where the logs go), ${DIR} that
+// directory; fails the test when either does not exit 0.
+void run_both(const std::string& job, const ScratchDir& fio_dir, const ScratchDir& ours) {
+  std::ofstream(fio_dir.file("j.fio")) << job;
+  std::ofstream(ours.file("j.fio")) << job;
+  const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() +
+                                                         "' && /usr/bin/fio --verify_state_save=0 --output=/dev/null j.fio"},
+                                   {"DIR=" + fio_dir.path()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const RunOutcome r = run_command(
+      {"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
+      {"DIR=" + ours.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
 // fio and IOPulse run the same job file (no log_avg_msec: fio logs every
 // IO): the same files, the same columns, an entry per IO in both, each
 // offset of the file once (fio's and IOPulse's random map), in completion
@@ -108,15 +124,8 @@ TEST(FioPerIoLogs, AJobFileWritesTheLogsFioWrites) {
       "[global]\nfilename=${DIR}/data\nsize=1m\nbs=4k\nioengine=psync\nrate_iops=4000\n"
       "write_lat_log=x\nwrite_bw_log=x\nwrite_iops_log=x\nlog_offset=1\n"
       "[mixed]\nrw=randrw\n[scan]\nstonewall\nrw=randread\nbs=8k\n";
-  std::ofstream(fio_dir.file("j.fio")) << job;
-  std::ofstream(ours.file("j.fio")) << job;
-  const RunOutcome f = run_command(
-      {"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null j.fio"}, {"DIR=" + fio_dir.path()});
-  ASSERT_EQ(f.exit_code, 0) << f.err;
-  const RunOutcome r = run_command(
-      {"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
-      {"DIR=" + ours.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  run_both(job, fio_dir, ours);
+  if (HasFatalFailure()) return;
   // The same files, and nothing else (the capture left no file behind).
   EXPECT_EQ(names_in(ours.path()), names_in(fio_dir.path()));
   EXPECT_EQ(names_in(ours.path()).size(), 12u);  // 5 logs x 2 jobs, the job file, the data
@@ -279,22 +288,14 @@ TEST(FioPerIoLogs, TheReadBackPassIsInTheJobsLogsAsFiosIs) {
                             (per_io ? "log_offset=1\n" : "log_avg_msec=20\n") +
                             "[wv]\nfilename=${DIR}/data\nrw=randwrite\nrate_iops=4000\nverify=crc32c\n"
                             "[scan]\nstonewall\nfilename=${DIR}/other\nrw=read\n";
-    std::ofstream(fio_dir.file("j.fio")) << job;
-    std::ofstream(ours.file("j.fio")) << job;
-    const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() +
-                                                           "' && /usr/bin/fio --verify_state_save=0 --output=/dev/null j.fio"},
-                                     {"DIR=" + fio_dir.path()});
-    ASSERT_EQ(f.exit_code, 0) << f.err;
-    const RunOutcome r = run_command(
-        {"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
-        {"DIR=" + ours.path()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    run_both(job, fio_dir, ours);
+    if (HasFatalFailure()) return;
     EXPECT_EQ(names_in(ours.path()), names_in(fio_dir.path()));
     for (const ScratchDir* d : {&fio_dir, &ours}) {
       SCOPED_TRACE(d == &fio_dir ? "fio" : "iopulse");
       // (fio's averaged bandwidth log of this job stays empty: per interval
       // the latency log is the one both write.)
-      for (const std::string log : per_io ? std::vector<std::string>{"lat", "bw"} : std::vector<std::string>{"lat"}) {
+      for (const std::string& log : per_io ? std::vector<std::string>{"lat", "bw"} : std::vector<std::string>{"lat"}) {
         const std::vector<IoLine> lines = read_io_log(d->file("x_" + log + ".1.log"));
         std::map<int, std::vector<uint64_t>> offsets;  // per direction
         uint64_t last_write_ms = 0, first_read_ms = UINT64_MAX;
