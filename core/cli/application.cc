@@ -34,6 +34,7 @@
 #include "cluster/target_scope.h"
 #include "cli/report_command.h"
 #include "cli/convert_command.h"
+#include "cli/descriptor_reserve.h"
 #include "cli/iolog_command.h"
 #include "cli/per_io_log_capture.h"
 #include "config/fio_job_file.h"
@@ -927,6 +928,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
   };
 
+  // Held back until the results are written, so a run that used up the
+  // descriptor limit still writes them (cli/descriptor_reserve.h).
+  DescriptorReserve results_reserve(3);
+
   // Each rank prepares the files it is first to address; nobody starts
   // before every rank's files are ready.  Alone, a failed or interrupted
   // preparation ends the job with its results written (nothing measured).
@@ -1026,6 +1031,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     crew.emplace(first.spec.threads, together ? group.rank_gate() : nullptr);
+    try {
     for (size_t i = 0; i < phases.size(); ++i) {
       std::vector<WorkerGroup> groups;
       for (const auto& w : phases[i].workloads) {
@@ -1039,6 +1045,17 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       }
       chained_runners.push_back(std::make_unique<JobRunner>(std::move(groups), placement));
       chained_runners.back()->stage(*crew);
+    }
+    } catch (const std::exception& e) {
+      if (together) throw;
+      // Alone, staging that fails (no descriptor left for a phase's events)
+      // ends the job before its first phase, with its results written
+      // (nothing measured) and the error told, as a failed set-up does.
+      crew.reset();
+      chained_runners.clear();
+      result.stop_reason = StopReason::kError;
+      result.error_messages.push_back(e.what());
+      prepared = false;
     }
   }
   // Each phase's results (a few hundred KiB of histograms) go into room
@@ -1218,6 +1235,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // The phases after one that stopped the job never run (one the crew
   // started meanwhile is stopped at once, its records written).
   crew.reset();
+  results_reserve.release();
 
   if (exporter) {
     // The final numbers stay scrapeable until the process exits.

@@ -41,6 +41,16 @@ uint64_t unix_now_ns() {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
 }
 
+// ISO 8601 UTC, to the second, of a wall-clock time in ns.
+std::string utc_text(uint64_t unix_ns) {
+  const std::time_t wall = static_cast<std::time_t>(unix_ns / 1'000'000'000ULL);
+  std::tm utc{};
+  gmtime_r(&wall, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
 constexpr auto kMonitorPeriod = std::chrono::milliseconds(20);
 constexpr uint64_t kMonitorPeriodNs = 20'000'000;
 // How long past an interval's boundary the coordinator first looks for it:
@@ -263,6 +273,17 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
   }
 }
 
+void JobRunner::end_before_window(RunResult& result, const std::string& error,
+                                  const std::vector<IntervalSink*>& sinks, uint32_t workers, bool interrupted) {
+  result.error_messages.push_back(error);
+  result.stop_reason = interrupted ? StopReason::kInterrupted : StopReason::kError;
+  result.interrupted = interrupted;
+  result.worker_ops.assign(workers, 0);
+  result.started_at = utc_text(unix_now_ns());
+  result.clock = monotonic_clock_report();
+  for (IntervalSink* sink : sinks) sink->on_run_end(result);
+}
+
 void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, const IntervalPlacement& placement,
                     IoCaptureTarget capture) {
   install_bus_error_handler();
@@ -273,7 +294,13 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     const bool keep_per_worker =
         run_.timeseries_per_worker ||
         std::any_of(sinks.begin(), sinks.end(), [](const IntervalSink* s) { return s->needs_workers(); });
-    build(keep_per_worker, std::move(capture));
+    try {
+      build(keep_per_worker, std::move(capture));
+    } catch (const std::exception& e) {
+      if (peers_ != nullptr) throw;
+      end_before_window(result, e.what(), sinks, 0, false);  // (no descriptor left for the run's events, say)
+      return;
+    }
   }
   Staged& st = *staged_;
   const uint32_t n = st.n;
@@ -325,7 +352,6 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     for (auto& w : workers) {
       if (w->setup_error() && !failure) failure = w->setup_error();
     }
-    if (peers_ == nullptr) std::rethrow_exception(failure);
     // (On a crew with peers, another process's failed setup stops this
     // one's workers too: this process has no error of its own.)
     std::string text;
@@ -335,6 +361,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       } catch (const std::exception& e) {
         text = e.what();
       }
+    }
+    if (peers_ == nullptr) {
+      if (!failure) throw std::logic_error("the workers stopped at the start line, yet none reported an error");
+      end_before_window(result, text, sinks, n, staged ? signals.interrupted.load() : interrupt_signal() != 0);
+      return;
     }
     peers_->agree_ready(text);  // throws, naming the process that failed
     throw std::logic_error("the processes' workers stopped at the start line, yet none reported an error");
@@ -377,13 +408,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   result.window_offset_ns = window_offset_ns();
   {
     // (The wall-clock time the window opens, after the start delay.)
-    const uint64_t window_unix_ns = released_unix_ns + result.window_offset_ns;
-    const std::time_t wall = static_cast<std::time_t>(window_unix_ns / 1'000'000'000ULL);
-    std::tm utc{};
-    gmtime_r(&wall, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    result.started_at = text;
+    result.started_at = utc_text(released_unix_ns + result.window_offset_ns);
   }
   result.stats_interval_ns = run_.stats_interval_ns;
   IntervalEmitter emitter(run_, sinks, placement, result, n);

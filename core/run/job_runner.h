@@ -97,8 +97,10 @@ class JobRunner {
 
   // Runs the job.  Fills the statistics, window, resources, time series,
   // stop reason and error messages of `result` (the caller fills engine and
-  // config).  Rethrows a worker's setup failure (then nothing ran); with
-  // peers, throws when any process failed to set up.  With peers, the
+  // config).  A failed set-up (a worker's, or the run's own events) ends
+  // the run before its window: nothing ran, `result` holds the error and
+  // stop reason "error"; with peers, run() throws instead when any process
+  // failed to set up.  With peers, the
   // reporting process's result is the whole job's when run() returns.
   // An engine that does not return within --stop-timeout after the stop
   // leaves result.stop_reason "incomplete" (see workers_abandoned()).
@@ -113,6 +115,10 @@ class JobRunner {
   // The workers and what they point to, from stage() or the start of run().
   struct Staged;
   void build(bool keep_per_worker, IoCaptureTarget capture);
+  // Fills `result` for a run whose set-up failed with `error` (nothing
+  // measured; `workers` ran no IO) and tells the sinks it ended.
+  static void end_before_window(RunResult& result, const std::string& error, const std::vector<IntervalSink*>& sinks,
+                                uint32_t workers, bool interrupted);
   // The shortest --start-delay of the groups that start with the phase
   // (not after another group, --wait-for): no IO comes before it, so the
   // window opens then; the delay is not measured.

@@ -86,11 +86,11 @@ INSTANTIATE_TEST_SUITE_P(
              "engine broken: its completion fd did not become readable although completions were ready to reap",
              "error"},
         // The IO pool comes from alloc_buffer(): the worker's setup fails
-        // with the engine's text, before the window.
+        // with the engine's text, before the window; the results say so.
         Case{"alloc_fails", 1,
              "engine broken: alloc_buffer of 16384 bytes failed: no device memory left (on purpose) (Cannot "
              "allocate memory)",
-             ""},
+             "error"},
         // Defects the host never meets: it offers at most queue_depth IOs,
         // never reaps with nothing in flight, checks no data without
         // --verify, reads no aux of a read, and has no use for an extra
