@@ -4,17 +4,21 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
@@ -143,6 +147,7 @@ void MetadataWorker::setup() {
   // The subject's record: this worker's own but with --md-stride.
   const uint32_t me = subject_;
   own_ = MetadataRecord::read(target, md_.shared_dir, me).value_or(MetadataRecord{ns_.shape(), 0, 0, 0});
+  if (own_.renaming_end > own_.renaming_begin) restore_renamed();
   if (owner_ == me) {
     dirs_ = own_.dirs;
   } else if (std::optional<MetadataRecord> tree = MetadataRecord::read(target, md_.shared_dir, owner_)) {
@@ -164,6 +169,14 @@ void MetadataWorker::setup() {
     MetadataRecord claim = own_;
     claim.item_dirs_begin = 0;
     claim.item_dirs_end = steps_.back().item + 1;
+    claim.store(target, md_.shared_dir, me);
+  } else if ((phase_ == MetaPhase::kRename || phase_ == MetaPhase::kDirRename) && !steps_.empty()) {
+    // (A kill between a rename away and its rename back leaves the entry
+    // under its other name: the claim lets the next phase give it back.)
+    MetadataRecord claim = own_;
+    claim.renaming_begin = steps_.front().item;
+    claim.renaming_end = steps_.back().item + 1;
+    claim.renaming_item_dirs = dir_items_;
     claim.store(target, md_.shared_dir, me);
   } else {
     claimed_ = false;
@@ -658,10 +671,71 @@ void MetadataWorker::store_record() {
     case MetaPhase::kDirRemove:
       if (const uint64_t done = leading_done(); done != 0) r.item_dirs_begin = steps_[done - 1].item + 1;
       break;
+    case MetaPhase::kRename:
+    case MetaPhase::kDirRename: {
+      // The entries whose rename away succeeded and whose rename back did
+      // not stand under their other name.
+      uint64_t first = UINT64_MAX, last = 0;
+      for (size_t i = 0; i < steps_.size(); ++i) {
+        const Step& s = steps_[i];
+        if (s.rename_back && issued_[s.pair] == 2 && issued_[i] != 2) {
+          first = std::min(first, s.item);
+          last = std::max(last, s.item + 1);
+        }
+      }
+      r.renaming_begin = first == UINT64_MAX ? 0 : first;
+      r.renaming_end = last;
+      r.renaming_item_dirs = dir_items_;
+      break;
+    }
     default:
       return;
   }
   r.store(target, md_.shared_dir, me);
+}
+
+void MetadataWorker::restore_renamed() {
+  const bool item_dirs = own_.renaming_item_dirs;
+  // (This phase's namespace has the item directories' paths only when it
+  // works on them.)
+  std::optional<MetadataNamespace> with_item_dirs;
+  const MetadataNamespace* ns = &ns_;
+  if (item_dirs && !dir_items_) ns = &with_item_dirs.emplace(md_, subject_, plan_.workers, true);
+  const std::string& target = plan_.target;
+  uint64_t restored = 0, left = 0;
+  const uint64_t end = std::min(own_.renaming_end, ns->num_files());
+  for (uint64_t i = own_.renaming_begin; i < end; ++i) {
+    const std::string name = target + "/" + (item_dirs ? ns->item_dir(i) : ns->file(i));
+    const std::string other = target + "/" + (item_dirs ? ns->renamed_item_dir(i) : ns->renamed(i));
+    // Never over an entry that has the name (someone else's): without
+    // RENAME_NOREPLACE (NFS), only when nothing has it a moment before.
+    int rc = renameat2(AT_FDCWD, other.c_str(), AT_FDCWD, name.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && errno == EINVAL) {
+      struct stat st{};
+      if (lstat(name.c_str(), &st) == 0) {
+        errno = EEXIST;
+      } else if (errno == ENOENT) {
+        rc = rename(other.c_str(), name.c_str());
+      }
+    }
+    if (rc == 0) {
+      ++restored;
+    } else if (errno != ENOENT) {
+      ++left;  // both names taken, say: the range stays recorded
+    }
+  }
+  if (restored > 0) {
+    spdlog::warn("{}: gave {} {} back the name an earlier rename phase had taken from them", target, restored,
+                 item_dirs ? "item directories" : "files");
+  }
+  if (left == 0) {
+    own_.renaming_begin = own_.renaming_end = 0;
+    own_.renaming_item_dirs = false;
+    own_.store(target, md_.shared_dir, subject_);
+  } else {
+    spdlog::warn("{}: {} {} still stand under the name an earlier rename phase gave them (the name is taken)", target,
+                 left, item_dirs ? "item directories" : "files");
+  }
 }
 
 void MetadataWorker::teardown() {

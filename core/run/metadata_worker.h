@@ -125,6 +125,10 @@ class MetadataWorker final : public WorkerThread {
   void publish_progress();
   // The record after the phase (phases that create or remove).
   void store_record();
+  // Set-up: gives the entries an earlier rename phase left under their
+  // other name (own_'s renaming range) their name back, then clears the
+  // range (it stays when a name is taken).
+  void restore_renamed();
   void teardown();
 
   WorkerSetup setup_;

@@ -55,6 +55,9 @@ std::optional<MetadataRecord> MetadataRecord::read(const std::string& target, bo
     r.files_end = j.at("files_end").get<uint64_t>();
     r.item_dirs_begin = j.value("item_dirs_begin", uint64_t{0});
     r.item_dirs_end = j.value("item_dirs_end", uint64_t{0});
+    r.renaming_begin = j.value("renaming_begin", uint64_t{0});
+    r.renaming_end = j.value("renaming_end", uint64_t{0});
+    r.renaming_item_dirs = j.value("renaming_item_dirs", false);
     return r;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("'{}' is not a metadata record of IOPulse's ({})", p, e.what()));
@@ -72,6 +75,11 @@ void MetadataRecord::store(const std::string& target, bool shared, uint32_t work
   if (item_dirs_end > item_dirs_begin) {
     j["item_dirs_begin"] = item_dirs_begin;
     j["item_dirs_end"] = item_dirs_end;
+  }
+  if (renaming_end > renaming_begin) {
+    j["renaming_begin"] = renaming_begin;
+    j["renaming_end"] = renaming_end;
+    j["renaming_item_dirs"] = renaming_item_dirs;
   }
   const std::string text = j.dump() + "\n";
   // Whole, then renamed over the record: a reader (another worker of a

@@ -30,6 +30,14 @@ struct MetadataRecord {
   uint64_t files_end = 0;
   uint64_t item_dirs_begin = 0;  // the worker's item directories [begin, end) exist (dir-create)
   uint64_t item_dirs_end = 0;
+  // Entries [renaming_begin, renaming_end) (item directories when
+  // renaming_item_dirs, else files) may stand under their rename phase's
+  // name ("<name>.r"): a rename phase claims its range before it renames,
+  // and clears it once every rename back succeeded.  The next phase's set-up
+  // gives such an entry its name back.
+  uint64_t renaming_begin = 0;
+  uint64_t renaming_end = 0;
+  bool renaming_item_dirs = false;
 
   bool empty() const { return dirs == 0 && files_end <= files_begin && item_dirs_end <= item_dirs_begin; }
 

@@ -747,6 +747,60 @@ TEST_F(Metadata, ARemovalCutShortLeavesWhatRemainsInTheRecord) {
   EXPECT_TRUE(walk(target()).empty());
 }
 
+// A rename phase killed between its renames away and back leaves files
+// under their other name ("<name>.r"): its record claims them, and the next
+// phase gives them their names back before its window, so a stat finds every
+// file and the removal after it leaves nothing.
+TEST_F(Metadata, ARenamePhaseKilledMidwayLeavesNoFileUnderItsOtherName) {
+  constexpr int kFiles = 20000;
+  const std::vector<std::string> shape{"--md-items", std::to_string(kFiles)};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  std::vector<std::string> rename = md_args(dir_, "rename", shape);
+  rename.insert(rename.end(), {"--engine", "io_uring", "--queue-depth", "64"});
+  // (A file three quarters through: the first poll comes 0.1 s after the
+  // start, and the phase takes a few tenths of a second.)
+  const std::string first_away = target() + "/md.0/f.0." + std::to_string(kFiles * 3 / 4) + ".r";
+  std::set<std::string> away;
+  for (int attempt = 0; attempt < 5 && away.empty(); ++attempt) {
+    // Killed as soon as that file stands under its other name (a tight
+    // loop of stats, within its chunk of 64 renames).
+    const RunOutcome killed = run_iopulse_and_signal_when(
+        rename,
+        [&] {
+          const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+          while (!fs::exists(first_away) && std::chrono::steady_clock::now() < until) {
+          }
+          return true;
+        },
+        SIGKILL);
+    for (const std::string& e : walk(target())) {
+      if (e.size() > 2 && e.compare(e.size() - 2, 2, ".r") == 0) away.insert(e);
+    }
+    if (away.empty()) continue;  // killed after the chunk's renames back: try again
+    // Every file under its other name is in the record's claim.
+    const json record = read_json(target() + "/.iopulse-md.0");
+    ASSERT_TRUE(record.contains("renaming_end")) << record.dump();
+    for (const std::string& e : away) {
+      const uint64_t item = std::stoull(e.substr(std::string("md.0/f.0.").size()));
+      EXPECT_GE(item, record["renaming_begin"].get<uint64_t>()) << e;
+      EXPECT_LT(item, record["renaming_end"].get<uint64_t>()) << e;
+    }
+  }
+  ASSERT_FALSE(away.empty()) << "no kill found a file under its other name";
+  std::vector<std::string> stat = md_args(dir_, "stat", shape);
+  stat.insert(stat.end(), {"--json-output", out("stat.json")});
+  const RunOutcome r = run_iopulse(stat);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("gave " + std::to_string(away.size()) + " files back"), std::string::npos) << r.err;
+  const json j = read_json(out("stat.json"));
+  EXPECT_EQ(j["metadata"]["stat"]["ops"].get<uint64_t>(), static_cast<uint64_t>(kFiles));
+  EXPECT_EQ(j["metadata"]["stat"]["errors"].get<uint64_t>(), 0u);
+  EXPECT_FALSE(read_json(target() + "/.iopulse-md.0").contains("renaming_end"));
+  EXPECT_EQ(walk(target()), expected_tree(1, 1, 1, kFiles));
+  ASSERT_EQ(run_iopulse(md_args(dir_, "file-remove,tree-remove", shape)).exit_code, 0);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
 // At queue depth 8 a tree removal that fails on one directory (a file of
 // someone else's in it) has removed its siblings in flight.  Once that file
 // is gone, later removals find those siblings gone (ENOENT: reported, and
