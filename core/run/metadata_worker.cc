@@ -441,9 +441,12 @@ bool MetadataWorker::next(Slot& slot, bool stopping) {
     // the renames back of renames away that were issued still go, so no
     // file is left under its other name; other renames are skipped.
     if (phase_ != MetaPhase::kRename && phase_ != MetaPhase::kDirRename) return false;
-    while (cursor_ < steps_.size() && (!steps_[cursor_].rename_back || issued_[steps_[cursor_].pair] == 0)) {
+    while (cursor_ < steps_.size() &&
+           (!steps_[cursor_].rename_back || issued_[steps_[cursor_].pair] == 0 || issued_[steps_[cursor_].pair] == 3)) {
       ++cursor_;
     }
+  } else {
+    while (cursor_ < steps_.size() && steps_[cursor_].rename_back && issued_[steps_[cursor_].pair] == 3) ++cursor_;
   }
   if (cursor_ >= steps_.size()) return false;
   const Step& s = steps_[cursor_];
@@ -475,7 +478,10 @@ void MetadataWorker::complete(Slot& slot, const iop_cqe& cqe, uint64_t now) {
       // error it is); a create that found its name taken (EEXIST) met an
       // entry IOPulse did not make, which the record must never claim.
       if (cqe.res == -ENOENT && removes()) issued_[slot.step] = 2;
-      if (cqe.res == -EEXIST) {
+      // A rename away that failed left the entry where it was: its rename
+      // back is skipped (next()), not issued to fail as well.
+      if (renames() && !steps_[slot.step].rename_back) issued_[slot.step] = 3;
+      if (cqe.res == -EEXIST && creates()) {
         // Nothing more is created among someone else's entries (with
         // --continue-on-error too): what is created after this would be
         // beyond what the record can say.
@@ -489,7 +495,7 @@ void MetadataWorker::complete(Slot& slot, const iop_cqe& cqe, uint64_t now) {
     // stops the phase unless --continue-on-error; then it fails on its own),
     // but not into a directory IOPulse found already there (EEXIST): what
     // waits for it stays, and the phase ends there.
-    if (!ok && cqe.res == -EEXIST) return;
+    if (!ok && cqe.res == -EEXIST && creates()) return;
     for (uint64_t i = dep_begin_[slot.step]; i < dep_begin_[slot.step + 1]; ++i) --blockers_[deps_[i]];
   }
 }
@@ -632,6 +638,12 @@ void MetadataWorker::publish_progress() {
   progress_ops_.store(ops, std::memory_order_relaxed);
   progress_bytes_.store(bytes, std::memory_order_relaxed);
 }
+
+bool MetadataWorker::creates() const {
+  return phase_ == MetaPhase::kTreeCreate || phase_ == MetaPhase::kFileCreate || phase_ == MetaPhase::kDirCreate;
+}
+
+bool MetadataWorker::renames() const { return phase_ == MetaPhase::kRename || phase_ == MetaPhase::kDirRename; }
 
 bool MetadataWorker::removes() const {
   return phase_ == MetaPhase::kTreeRemove || phase_ == MetaPhase::kFileRemove || phase_ == MetaPhase::kDirRemove;

@@ -158,7 +158,8 @@ class MetadataWorker final : public WorkerThread {
   std::vector<Step> steps_;
   std::vector<uint32_t> blockers_;
   // 1 once the step was accepted by the engine (or is in the batch); 2
-  // once it completed successfully (the records of removals count on it).
+  // once it completed successfully (the records of removals count on it);
+  // 3 for a rename away that failed (its rename back is skipped).
   std::vector<uint8_t> issued_;
   std::vector<uint64_t> dep_begin_;
   std::vector<uint64_t> deps_;
@@ -173,6 +174,8 @@ class MetadataWorker final : public WorkerThread {
   uint64_t created() const { return std::min(max_done_, first_taken_); }
   uint64_t first_taken_ = UINT64_MAX;  // the first step that failed with EEXIST
   bool removes() const;                // tree-remove, file-remove, dir-remove
+  bool creates() const;                // tree-create, file-create, dir-create
+  bool renames() const;                // rename, dir-rename
   bool claimed_ = false;               // setup() wrote a creating phase's claim
 
   // The mix: op thresholds over a draw in [0, mix_total_), and the file chooser.

@@ -801,6 +801,30 @@ TEST_F(Metadata, ARenamePhaseKilledMidwayLeavesNoFileUnderItsOtherName) {
   EXPECT_TRUE(walk(target()).empty());
 }
 
+// A rename away that fails (the file is gone: someone removed it) leaves
+// nothing to rename back: with --continue-on-error the phase counts one
+// error for it, renames every other file away and back, and leaves no
+// file under its other name.
+TEST_F(Metadata, ARenameAwayThatFailedIsNotRenamedBack) {
+  const std::vector<std::string> shape{"--md-items", "10"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  fs::remove(target() + "/md.0/f.0.3");
+  for (const char* qd : {"1", "4"}) {
+    std::vector<std::string> rename = md_args(dir_, "rename", shape);
+    rename.insert(rename.end(), {"--engine", "io_uring", "--queue-depth", qd, "--continue-on-error", "--json-output",
+                                out("r.json")});
+    const RunOutcome r = run_iopulse(rename);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const json j = read_json(out("r.json"));
+    EXPECT_EQ(j["metadata"]["rename"]["errors"].get<uint64_t>(), 1u) << "queue depth " << qd << ": " << r.err;
+    EXPECT_EQ(j["metadata"]["rename"]["ops"].get<uint64_t>(), 18u) << "queue depth " << qd;
+    std::set<std::string> files = walk(target());
+    EXPECT_EQ(files.count("md.0/f.0.3"), 0u);
+    for (const std::string& e : files) EXPECT_NE(e.substr(e.size() - 2), ".r") << e;
+    EXPECT_EQ(files.size(), 11u);  // md.0/, the other 9 files, the record
+  }
+}
+
 // At queue depth 8 a tree removal that fails on one directory (a file of
 // someone else's in it) has removed its siblings in flight.  Once that file
 // is gone, later removals find those siblings gone (ENOENT: reported, and
