@@ -143,23 +143,24 @@ class Translator {
         file_list(names, in_dir, s.filenames->label, add);
       }
     } else {
-      // fio's own names: <dir>/<job>.<clone>.<file>.
-      const std::string base = in_dir(s.name);
+      // fio's own names: <dir>/<job>.<clone>.<file>, each clone its own
+      // nrfiles files (IOPulse's per-worker list: worker w takes the w-th
+      // run of nrfiles files).
       const std::string where = s.directory ? s.directory->label : job.label;
-      if (nrfiles > 1) {
-        if (numjobs > 1) {
-          problem(fmt::format("{}: nrfiles with numjobs and no filename: IOPulse gives each worker one file; "
-                              "accepted: nrfiles=1, numjobs=1 or a filename", s.nrfiles->label));
-        }
-        add("target", dir.empty() ? "." : dir, where);
-        add("num-files", std::to_string(nrfiles), s.nrfiles->label);
-        add("file-prefix", s.name + ".0", where);
-      } else if (numjobs > 1) {
+      std::vector<std::string> names;
+      for (uint32_t c = 0; c < numjobs; ++c) {
+        for (uint32_t f = 0; f < nrfiles; ++f) names.push_back(fmt::format("{}.{}.{}", s.name, c, f));
+      }
+      if (numjobs > 1) {
         per_worker = true;
-        add("target", base, where);
+        std::vector<std::string> paths;
+        for (const std::string& name : names) paths.push_back(in_dir(name));
+        add("file-list", join_path_list(paths), where);
         add("file-distribution", "per-worker", s.numjobs->label);
+      } else if (nrfiles > 1) {
+        file_list(names, in_dir, where, add);
       } else {
-        add("target", base + ".0.0", where);
+        add("target", in_dir(names.front()), where);
       }
     }
     const uint32_t files = s.filenames ? static_cast<uint32_t>(s.filenames->value.size()) : nrfiles;
@@ -565,7 +566,9 @@ class Translator {
     const std::string dir = slash == std::string::npos ? "." : first.substr(0, slash);
     const std::string file = slash == std::string::npos ? first : first.substr(slash + 1);
     const std::string prefix = file.size() > 2 && file.ends_with(".0") ? file.substr(0, file.size() - 2) : "";
-    bool fits = !prefix.empty() && prefix.find('/') == std::string::npos;
+    // (IOPulse's set pads its numbers to one width: fio's unpadded names
+    // are its names up to ten files.)
+    bool fits = !prefix.empty() && prefix.find('/') == std::string::npos && names.size() <= 10;
     for (size_t i = 0; fits && i < names.size(); ++i) {
       fits = in_dir(names[i]) == fmt::format("{}/{}.{}", dir, prefix, i) ||
              (slash == std::string::npos && in_dir(names[i]) == fmt::format("{}.{}", prefix, i));

@@ -126,7 +126,8 @@ const std::vector<JobOption> kOptions = {
        j["file_size"] = s.file_size;
      }}},
     {"file-distribution", kCluster, "shared|partitioned|per-worker",
-     "all workers address the whole file, each its own slice, or each its own file <path>.<n>",
+     "all workers address the whole file, each its own slice, or each its own file <path>.<n> (with --file-list: "
+     "worker w the w-th run of consecutive listed files)",
      APPLY {
        if (text == "shared") job.spec().file_distribution = FileDistribution::kShared;
        else if (text == "partitioned") job.spec().file_distribution = FileDistribution::kPartitioned;

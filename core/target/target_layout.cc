@@ -286,9 +286,13 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   if (!spec.file_list.empty()) {
     // Each file as a target of its own (a block device's rules, an
     // existing file's size), all of them one set.
-    if (per_worker_files) {
-      throw UsageError(fmt::format("--file-distribution per-worker: not with --file-list (per-worker files would "
-                                   "be created beside the listed ones); accepted: shared or partitioned"));
+    // per-worker: worker w takes the w-th run of consecutive files, as
+    // many for each worker.
+    if (per_worker_files && spec.file_list.size() % threads != 0) {
+      throw UsageError(fmt::format("--file-distribution per-worker: the {} files of --file-list cannot be given "
+                                   "to {} workers alike (worker w takes the w-th run of consecutive files); "
+                                   "accepted: a multiple of {} files, or shared or partitioned",
+                                   spec.file_list.size(), threads, threads));
     }
     std::vector<std::string> seen;  // the listed files as the kernel resolves them
     std::vector<std::pair<std::string, TargetProbe>> devices;  // the listed block devices

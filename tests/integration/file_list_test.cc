@@ -90,8 +90,8 @@ TEST(FileList, BadListsAreRefusedBeforeAnythingIsTouched) {
       {{"--file-list", a + "::" + b}, "--file-list: '" + a + "::" + b + "' is not accepted"},
       {{dir.file("t"), "--file-list", a + ":" + b}, "--file-list and TARGET: choose one"},
       {{"--file-list", a + ":" + b, "--num-files", "2"}, "choose one"},
-      {{"--file-list", a + ":" + b, "--file-distribution", "per-worker", "--threads", "2"},
-       "--file-distribution per-worker: not with --file-list"},
+      {{"--file-list", a + ":" + b, "--file-distribution", "per-worker", "--threads", "3"},
+       "--file-distribution per-worker: the 2 files of --file-list cannot be given to 3 workers alike"},
       {{"--file-list", a + ":" + dir.path()}, "is a directory"},
   };
   for (const auto& [args, message] : cases) {

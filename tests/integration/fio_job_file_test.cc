@@ -194,8 +194,9 @@ TEST(FioJobFileRunTest, ClonesGetAFileEachAsInFio) {
   uint64_t fio_total = 0;
   for (const JobBytes& b : fio_bytes(job, fio_dir.path())) fio_total += b.write;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(file_size(dir.file("clone." + std::to_string(i))), 128u << 10);
-    EXPECT_EQ(file_size(fio_dir.file("clone." + std::to_string(i) + ".0")), 128u << 10);  // fio's own name
+    // fio's own name, <job>.<clone>.0, for both.
+    EXPECT_EQ(file_size(dir.file("clone." + std::to_string(i) + ".0")), 128u << 10);
+    EXPECT_EQ(file_size(fio_dir.file("clone." + std::to_string(i) + ".0")), 128u << 10);
   }
   EXPECT_EQ(read_json(dir.file("r.json"))["write"]["bytes"].get<uint64_t>(), fio_total);
 }
@@ -850,9 +851,10 @@ TEST(FioJobFileRunTest, EachClonesEntryHoldsItsOwnReadBackAsFios) {
 
 // Jobs on their own files (fio's aio-read.fio in small, beside a job with
 // its own filename and one of two files, then stonewalled jobs on a file
-// per clone and on two files): each job's files are made at its own size
-// under fio's names, and strace sees each job's files read as often as
-// fio's own run of the file reads that job.
+// per clone, on two files, and on two files per clone): each job's files
+// are made at its own size under fio's names, and strace sees each job's
+// (each clone's) files read as often as fio's own run of the file reads
+// that job.
 TEST(FioJobFileRunTest, EachJobWorksOnItsOwnFilesAsFios) {
   if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   ScratchDir dir;
@@ -861,7 +863,7 @@ TEST(FioJobFileRunTest, EachJobWorksOnItsOwnFilesAsFios) {
                                      "[file1]\nsize=1m\n[file2]\nsize=2m\niodepth=4\n[third]\nfilename=own\nsize=512k\n"
                                      "[nr]\nnrfiles=2\nsize=512k\n"
                                      "[clones]\nstonewall\nsize=256k\nnumjobs=2\n[nr2]\nstonewall\nnrfiles=2\n"
-                                     "size=256k\n");
+                                     "size=256k\n[both]\nstonewall\nnumjobs=2\nnrfiles=2\nsize=128k\n");
   const std::string ours_dir = dir.file("ours"), fios_dir = dir.file("fios");
   ASSERT_EQ(mkdir(ours_dir.c_str(), 0755), 0);
   ASSERT_EQ(mkdir(fios_dir.c_str(), 0755), 0);
@@ -882,15 +884,17 @@ TEST(FioJobFileRunTest, EachJobWorksOnItsOwnFilesAsFios) {
   const std::vector<std::pair<std::string, uint64_t>> files = {
       {"file1.0.0", 1u << 20},   {"file2.0.0", 2u << 20},   {"own", 512u << 10},       {"nr.0.0", 256u << 10},
       {"nr.0.1", 256u << 10},    {"clones.0.0", 256u << 10}, {"clones.1.0", 256u << 10}, {"nr2.0.0", 128u << 10},
-      {"nr2.0.1", 128u << 10}};
+      {"nr2.0.1", 128u << 10},   {"both.0.0", 64u << 10},   {"both.0.1", 64u << 10},   {"both.1.0", 64u << 10},
+      {"both.1.1", 64u << 10}};
   for (const auto& [name, size] : files) EXPECT_EQ(file_size(fios_dir + "/" + name), size) << name;
-  // IOPulse's: the same, but a clone's own file is <job>.<clone> (fio: <job>.<clone>.0).
-  for (const auto& [name, size] : files) {
-    const std::string ours_name = name.starts_with("clones") ? name.substr(0, name.size() - 2) : name;
-    EXPECT_EQ(file_size(ours_dir + "/" + ours_name), size) << ours_name;
-  }
+  // IOPulse's: the same.
+  for (const auto& [name, size] : files) EXPECT_EQ(file_size(ours_dir + "/" + name), size) << name;
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(ours_dir), std::filesystem::directory_iterator()),
+            static_cast<std::ptrdiff_t>(files.size()))
+      << "files fio does not make";
   const std::vector<std::vector<std::string>> files_of = {
-      {"file1.0.0"}, {"file2.0.0"}, {"own"}, {"nr.0.0", "nr.0.1"}, {"clones.0"}, {"clones.1"}, {"nr2.0.0", "nr2.0.1"}};
+      {"file1.0.0"},  {"file2.0.0"},  {"own"},        {"nr.0.0", "nr.0.1"},   {"clones.0.0"},
+      {"clones.1.0"}, {"nr2.0.0", "nr2.0.1"}, {"both.0.0", "both.0.1"}, {"both.1.0", "both.1.1"}};
   ASSERT_EQ(fj["jobs"].size(), files_of.size());
   ASSERT_EQ(oj["jobs"].size(), files_of.size());
   for (size_t i = 0; i < files_of.size(); ++i) {
@@ -903,7 +907,7 @@ TEST(FioJobFileRunTest, EachJobWorksOnItsOwnFilesAsFios) {
     EXPECT_EQ(seen, fios);
     EXPECT_EQ(oj["jobs"][i]["read"]["total_ios"].get<int>(), fios);
   }
-  EXPECT_EQ(reads.size(), 9u) << "reads of other files";
+  EXPECT_EQ(reads.size(), 13u) << "reads of other files";
 }
 
 // A filename list of any files, a block device among them: IOPulse's

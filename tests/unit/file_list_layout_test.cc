@@ -94,10 +94,28 @@ TEST_F(FileListLayout, EachFileInOrderAtItsOwnSizeEndToEnd) {
   }
 }
 
-TEST_F(FileListLayout, RefusalsNameTheFile) {
-  JobSpec s = spec({path("a"), path("b")});
+// per-worker: worker w takes the w-th run of consecutive files (fio's
+// clones, each with its own nrfiles files); a list that cannot be split
+// alike is refused.
+TEST_F(FileListLayout, PerWorkerGivesEachWorkerItsRunOfFiles) {
+  JobSpec s = spec({path("a"), path("b"), path("c"), path("d"), path("e"), path("f")});
   s.file_distribution = FileDistribution::kPerWorker;
-  EXPECT_THAT(refusal(s), HasSubstr("--file-distribution per-worker: not with --file-list"));
+  s.threads = 3;
+  const TargetLayout layout = TargetLayout::plan(s, false);
+  ASSERT_EQ(layout.files.size(), 6u);
+  ASSERT_EQ(layout.workers.size(), 3u);
+  for (uint32_t w = 0; w < 3; ++w) {
+    ASSERT_EQ(layout.workers[w].regions.size(), 2u);
+    EXPECT_EQ(layout.workers[w].regions[0].file_index, 2 * w);
+    EXPECT_EQ(layout.workers[w].regions[1].file_index, 2 * w + 1);
+    EXPECT_EQ(layout.workers[w].first_block, 0u);
+  }
+  s.threads = 4;
+  EXPECT_THAT(refusal(s), HasSubstr("--file-distribution per-worker: the 6 files of --file-list cannot be given to "
+                                    "4 workers alike"));
+}
+
+TEST_F(FileListLayout, RefusalsNameTheFile) {
   // One file twice: by another spelling, or through a link to a file not
   // made yet.
   ASSERT_EQ(symlink(path("a").c_str(), path("link").c_str()), 0);

@@ -142,9 +142,9 @@ TEST(FioJobFileTest, StonewallStartsPhasesAndOtherJobsRunTogether) {
 TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   // One job, no filename: <directory>/<job>.0.0.
   EXPECT_EQ(specs(translate("[one]\ndirectory=/d\nsize=1m\nrw=read\n"))[0].spec.target_path, "/d/one.0.0");
-  // numjobs without filename: a file per worker.
+  // numjobs without filename: a file per worker, <job>.<clone>.0.
   const JobSpec clones = specs(translate("[c]\ndirectory=/d\nsize=1m\nnumjobs=3\nrw=write\n"))[0].spec;
-  EXPECT_EQ(clones.target_path, "/d/c");
+  EXPECT_EQ(clones.file_list, (std::vector<std::string>{"/d/c.0.0", "/d/c.1.0", "/d/c.2.0"}));
   EXPECT_EQ(clones.threads, 3u);
   EXPECT_EQ(clones.file_distribution, FileDistribution::kPerWorker);
   // nrfiles: a file set <job>.0.<i>, size split among them.
@@ -153,11 +153,28 @@ TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   EXPECT_EQ(set.num_files, 4u);
   EXPECT_EQ(set.file_prefix, "s.0");
   EXPECT_EQ(set.file_size, 1u << 20);
-  // A ':' list in IOPulse's set naming.
+  // More than ten: fio's unpadded names as a list (IOPulse's set pads them).
+  const JobSpec eleven = specs(translate("[s]\ndirectory=/d\nsize=11m\nnrfiles=11\nrw=read\n"))[0].spec;
+  ASSERT_EQ(eleven.file_list.size(), 11u);
+  EXPECT_EQ(eleven.file_list[10], "/d/s.0.10");
+  EXPECT_EQ(eleven.file_size, 1u << 20);
+  // nrfiles and numjobs: each clone its own files, <job>.<clone>.<i>.
+  const JobSpec both = specs(translate("[b]\ndirectory=/d\nsize=2m\nnrfiles=2\nnumjobs=2\nrw=read\n"))[0].spec;
+  EXPECT_EQ(both.file_list, (std::vector<std::string>{"/d/b.0.0", "/d/b.0.1", "/d/b.1.0", "/d/b.1.1"}));
+  EXPECT_EQ(both.file_distribution, FileDistribution::kPerWorker);
+  EXPECT_EQ(both.file_size, 1u << 20);
+  // A ':' list in IOPulse's set naming; beyond ten files a list (IOPulse's
+  // set would name the first f.00).
   const JobSpec list = specs(translate("[l]\nfilename=/d/f.0:/d/f.1\nsize=2m\n"))[0].spec;
   EXPECT_EQ(list.num_files, 2u);
   EXPECT_EQ(list.file_prefix, "f");
   EXPECT_EQ(list.file_size, 1u << 20);
+  std::string names = "/d/f.0";
+  for (int i = 1; i <= 10; ++i) names += ":/d/f." + std::to_string(i);
+  const JobSpec long_list = specs(translate("[l]\nfilename=" + names + "\nsize=11m\n"))[0].spec;
+  EXPECT_EQ(long_list.num_files, 0u);
+  ASSERT_EQ(long_list.file_list.size(), 11u);
+  EXPECT_EQ(long_list.file_list[0], "/d/f.0");
   // Any other list: IOPulse's file list, in order, a ':' in a name kept.
   const JobSpec any = specs(translate("[l]\nfilename=/dev/sdb:b\\:c:/d/x\ndirectory=/e\nsize=3m\n"))[0].spec;
   EXPECT_EQ(any.file_list, (std::vector<std::string>{"/e//dev/sdb", "/e/b:c", "/e//d/x"}));
@@ -646,7 +663,7 @@ TEST(FioJobFileTest, EachJobWorksOnItsOwnFiles) {
   EXPECT_EQ(s[0].groups[2].second.target_path, "/d//e/x");  // fio puts the directory before any name
   EXPECT_EQ(s[0].groups[2].second.file_size, 2u << 20);
   EXPECT_EQ(s[0].groups[1].second.file_size, 1u << 20);
-  EXPECT_EQ(s[1].spec.target_path, "/d/d");
+  EXPECT_EQ(s[1].spec.file_list, (std::vector<std::string>{"/d/d.0.0", "/d/d.1.0"}));
   EXPECT_EQ(s[1].spec.file_distribution, FileDistribution::kPerWorker);
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[a]\nioengine=psync\n[b]\nioengine=libaio\n"),
               HasSubstr("job.fio:7: ioengine: engine 'libaio' differs from 'sync' of job.fio:4: job 'a': IOPulse "
