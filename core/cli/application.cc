@@ -1053,8 +1053,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       // (nothing measured) and the error told, as a failed set-up does.
       crew.reset();
       chained_runners.clear();
-      result.stop_reason = StopReason::kError;
-      result.error_messages.push_back(e.what());
+      RunResult pr;
+      describe_run(pr, phases.front().first());
+      pr.phase = phases.front().name;
+      pr.stop_reason = StopReason::kError;
+      pr.error_messages.push_back(e.what());
+      pr.clock = monotonic_clock_report();
+      result.add_phase(pr);
       prepared = false;
     }
   }

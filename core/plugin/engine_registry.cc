@@ -3,6 +3,7 @@
 #include "plugin/engine_registry.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -114,6 +115,7 @@ void EngineRegistry::scan() {
     }
     if (ec) {
       warn("plugin directory " + dir + ": cannot read: " + ec.message());
+      unreadable_.push_back(dir + ": " + ec.message());
       continue;
     }
     std::sort(files.begin(), files.end(),
@@ -182,6 +184,11 @@ const EngineLibrary& EngineRegistry::require(std::string_view name_or_path) {
   for (const EngineLibrary* lib : engines_) names.emplace_back(lib->name());
   std::vector<std::string> broken;
   for (const BrokenPlugin& b : broken_) broken.push_back(b.path.string());
+  if (!unreadable_.empty()) {
+    throw std::runtime_error("engine '" + std::string(name_or_path) +
+                             "' not found, and a plugin directory that may hold it could not be read: " +
+                             name_list(unreadable_));
+  }
   std::string package(name_or_path);
   std::replace(package.begin(), package.end(), '_', '-');
   throw PluginError("unknown engine '" + std::string(name_or_path) + "'; engines found: " + name_list(names) +

@@ -140,6 +140,10 @@ class EngineRegistry {
   std::vector<std::filesystem::path> candidates_;        // search order
   std::vector<bool> tried_;                              // per candidate
   std::vector<BrokenPlugin> broken_;
+  // "<dir>: <error text>" for each plugin directory scan() could not read:
+  // an engine not found may be there (require() then fails as an error of
+  // the system, not of the input).
+  std::vector<std::string> unreadable_;
   bool scanned_ = false;
   bool discovered_ = false;
 };

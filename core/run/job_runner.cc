@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "job/usage_error.h"
 #include "run/bus_error_trap.h"
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
@@ -296,6 +297,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         std::any_of(sinks.begin(), sinks.end(), [](const IntervalSink* s) { return s->needs_workers(); });
     try {
       build(keep_per_worker, std::move(capture));
+    } catch (const UsageError&) {
+      throw;  // (bad input: exit 2, before anything is touched)
     } catch (const std::exception& e) {
       if (peers_ != nullptr) throw;
       end_before_window(result, e.what(), sinks, 0, false);  // (no descriptor left for the run's events, say)
@@ -364,6 +367,12 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     }
     if (peers_ == nullptr) {
       if (!failure) throw std::logic_error("the workers stopped at the start line, yet none reported an error");
+      try {
+        std::rethrow_exception(failure);
+      } catch (const UsageError&) {
+        throw;  // (bad input a worker found: exit 2, as before the window)
+      } catch (...) {
+      }
       end_before_window(result, text, sinks, n, staged ? signals.interrupted.load() : interrupt_signal() != 0);
       return;
     }

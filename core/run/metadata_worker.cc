@@ -173,9 +173,22 @@ void MetadataWorker::setup() {
   } else if ((phase_ == MetaPhase::kRename || phase_ == MetaPhase::kDirRename) && !steps_.empty()) {
     // (A kill between a rename away and its rename back leaves the entry
     // under its other name: the claim lets the next phase give it back.)
+    // (With what an earlier one left that could not be given back, which
+    // must be of the same kind: the record holds one range.)
+    if (own_.renaming_end > own_.renaming_begin && own_.renaming_item_dirs != dir_items_) {
+      claimed_ = false;
+      throw std::runtime_error(fmt::format(
+          "{}: {} of worker {} still stand under the name an earlier rename phase gave them; give them their names "
+          "back (or remove the tree) before renaming {}", target, own_.renaming_item_dirs ? "item directories" : "files",
+          me, dir_items_ ? "item directories" : "files"));
+    }
     MetadataRecord claim = own_;
     claim.renaming_begin = steps_.front().item;
     claim.renaming_end = steps_.back().item + 1;
+    if (own_.renaming_end > own_.renaming_begin) {
+      claim.renaming_begin = std::min(claim.renaming_begin, own_.renaming_begin);
+      claim.renaming_end = std::max(claim.renaming_end, own_.renaming_end);
+    }
     claim.renaming_item_dirs = dir_items_;
     claim.store(target, md_.shared_dir, me);
   } else {
@@ -685,12 +698,19 @@ void MetadataWorker::store_record() {
       break;
     case MetaPhase::kRename:
     case MetaPhase::kDirRename: {
-      // The entries whose rename away succeeded and whose rename back did
-      // not stand under their other name.
+      // The entries whose rename away was issued and did not fail (it may
+      // have happened when the loop stopped on an engine's failure) and
+      // whose rename back did not succeed may stand under their other
+      // name, and so may what an earlier phase left that could not be
+      // given back.
       uint64_t first = UINT64_MAX, last = 0;
+      if (own_.renaming_end > own_.renaming_begin) {
+        first = own_.renaming_begin;
+        last = own_.renaming_end;
+      }
       for (size_t i = 0; i < steps_.size(); ++i) {
         const Step& s = steps_[i];
-        if (s.rename_back && issued_[s.pair] == 2 && issued_[i] != 2) {
+        if (s.rename_back && (issued_[s.pair] == 1 || issued_[s.pair] == 2) && issued_[i] != 2) {
           first = std::min(first, s.item);
           last = std::max(last, s.item + 1);
         }
@@ -730,10 +750,12 @@ void MetadataWorker::restore_renamed() {
         rc = rename(other.c_str(), name.c_str());
       }
     }
+    // ENOENT: not left under the other name.  EEXIST: the entry has its
+    // name, so what has the other one is not IOPulse's (never touched).
     if (rc == 0) {
       ++restored;
-    } else if (errno != ENOENT) {
-      ++left;  // both names taken, say: the range stays recorded
+    } else if (errno != ENOENT && errno != EEXIST) {
+      ++left;  // (a permission, say): the range stays recorded
     }
   }
   if (restored > 0) {
@@ -745,7 +767,7 @@ void MetadataWorker::restore_renamed() {
     own_.renaming_item_dirs = false;
     own_.store(target, md_.shared_dir, subject_);
   } else {
-    spdlog::warn("{}: {} {} still stand under the name an earlier rename phase gave them (the name is taken)", target,
+    spdlog::warn("{}: {} {} could not be given back the name an earlier rename phase had taken from them", target,
                  left, item_dirs ? "item directories" : "files");
   }
 }
