@@ -735,6 +735,11 @@ const std::vector<JobOption> kOptions = {
     {"md-allow-nonempty", kMetadata, "", "let tree-create work in a TARGET that already holds other entries",
      APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); },
      {.echoed_by = "md-phases"}},
+    {"md-rename-replace", kMetadata, "",
+     "rename and dir-rename rename over an entry that already has the new name (for file systems without "
+     "RENAME_NOREPLACE, such as NFS and CephFS); by default such a rename fails with EEXIST",
+     APPLY { job.spec().metadata.rename_replace = flag_value(text, label); },
+     {.echoed_by = "md-phases"}},
 
     // Engine.
     {"engine", kEngines, "NAME|PATH", "IO engine: a name from --list-engines or a path to a .so",

@@ -400,6 +400,8 @@ void MetadataWorker::fill(Slot& slot, uint8_t op, uint64_t item, bool rename_bac
       const char* other = dir_items_ ? ns_.renamed_item_dir(item) : ns_.renamed(item);
       m.path = rename_back ? other : name;
       m.path2 = rename_back ? name : other;
+      // Never over an entry that has the new name (someone else's).
+      if (!md_.rename_replace) m.flags |= IOP_META_NOREPLACE;
       break;
     }
     case IOP_OP_CREATE:

@@ -39,6 +39,20 @@ void require_metadata_ops(const MetadataSpec& md, const char* engine, uint64_t c
   }
 }
 
+// A rename never replaces an entry that has the new name unless told to:
+// the engine must know IOP_META_NOREPLACE (ABI 2.1), or the job is refused.
+void require_rename_without_replacing(const MetadataSpec& md, const iop_engine_desc& desc) {
+  if (md.rename_replace || desc.abi_minor >= 1) return;
+  for (MetaPhase p : md.phases) {
+    if (p == MetaPhase::kRename || p == MetaPhase::kDirRename) {
+      throw UsageError(fmt::format("--md-phases: engine {} (ABI {}.{}) cannot be asked to rename without replacing "
+                                   "an entry that has the new name; accepted: an engine built against ABI 2.1 or "
+                                   "later, or --md-rename-replace",
+                                   desc.name, desc.abi_major, desc.abi_minor));
+    }
+  }
+}
+
 // A metadata job addresses no data file: every worker gets an empty
 // assignment, and the only "file" is the target directory.
 TargetLayout metadata_layout(const JobSpec& spec) {
@@ -79,7 +93,10 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
   }
   require_capabilities(spec, desc.name, desc.caps, desc.caps);
   const bool metadata = spec.metadata.active();
-  if (metadata) require_metadata_ops(spec.metadata, desc.name, desc.caps, "it declares");
+  if (metadata) {
+    require_metadata_ops(spec.metadata, desc.name, desc.caps, "it declares");
+    require_rename_without_replacing(spec.metadata, desc);
+  }
   auto phase = std::make_unique<PlannedWorkload>(PlannedWorkload{
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
       metadata ? metadata_layout(spec) : TargetLayout::plan(spec, diskless, scope, verified_by_run), EngineBinding{},

@@ -10,7 +10,8 @@
  *   MKDIR       IORING_OP_MKDIRAT (dirfd, path, mode)
  *   RMDIR       IORING_OP_UNLINKAT (dirfd, path, AT_REMOVEDIR)
  *   UNLINK      IORING_OP_UNLINKAT (dirfd, path, 0)
- *   RENAME      IORING_OP_RENAMEAT (dirfd, path, dir2's fd, path2, 0)
+ *   RENAME      IORING_OP_RENAMEAT (dirfd, path, dir2's fd, path2,
+ *               RENAME_NOREPLACE with IOP_META_NOREPLACE)
  *   STAT        IORING_OP_STATX (dirfd, path, 0, STATX_BASIC_STATS) into the
  *               op record's statx buffer; aux = stx_size
  *   OPEN_CLOSE  OPENAT(O_RDONLY -> direct) => CLOSE(direct)
@@ -339,7 +340,8 @@ static void prep_step(struct uring_meta *m, uint32_t id, uint8_t step, struct io
         case IOP_OP_RMDIR: io_uring_prep_unlinkat(sqe, o->dirfd, a->path, AT_REMOVEDIR); break;
         case IOP_OP_UNLINK: io_uring_prep_unlinkat(sqe, o->dirfd, a->path, 0); break;
         case IOP_OP_RENAME:
-          io_uring_prep_renameat(sqe, o->dirfd, a->path, o->dir2fd, a->path2, 0);
+          io_uring_prep_renameat(sqe, o->dirfd, a->path, o->dir2fd, a->path2,
+                                 (a->flags & IOP_META_NOREPLACE) ? RENAME_NOREPLACE : 0);
           break;
         default: /* IOP_OP_STAT */
           io_uring_prep_statx(sqe, o->dirfd, a->path, 0, STATX_BASIC_STATS, &o->stx);

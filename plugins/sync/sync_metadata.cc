@@ -155,8 +155,9 @@ MetaOutcome run_metadata_op(const iop_io& io, const MetaContext& ctx, char* why,
       if (m->path2 == nullptr) {
         std::snprintf(why, why_size, "rename '%s': meta->path2 is NULL", path);
         out.res = -EINVAL;
-      } else if (::renameat(ctx.dirfd, path, ctx.dir2fd, m->path2) != 0) {
-        out.res = failed(why, why_size, "rename", path, errno, "renameat to '%s'", m->path2);
+      } else if (::renameat2(ctx.dirfd, path, ctx.dir2fd, m->path2,
+                             (m->flags & IOP_META_NOREPLACE) != 0 ? RENAME_NOREPLACE : 0) != 0) {
+        out.res = failed(why, why_size, "rename", path, errno, "renameat2 to '%s'", m->path2);
       }
       return out;
     case IOP_OP_STAT: {

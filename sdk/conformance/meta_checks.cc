@@ -203,6 +203,15 @@ void meta_ops(const Target& t) {
     if (exists(base + "/d/h") || read_all(base + "/d/h2") != data_b) {
       fail("rename 'd/h' -> 'h2' relative to dir2 (the directory d) did not move the file there");
     }
+    // ABI 2.1: IOP_META_NOREPLACE never replaces the entry that has the
+    // new name (d/f, empty).
+    if (t.desc->abi_minor >= 1) {
+      expect_meta(s, s.prepare_meta(IOP_OP_RENAME, dir, "d/h2", "d/f", -1, 0, IOP_META_NOREPLACE), -EEXIST,
+                  "rename with IOP_META_NOREPLACE onto an existing file");
+      if (read_all(base + "/d/h2") != data_b || !exists(base + "/d/f") || !read_all(base + "/d/f").empty()) {
+        fail("a rename with IOP_META_NOREPLACE onto an existing file changed one of them");
+      }
+    }
     s.close(sub);
   } else if (::rename((base + "/d/g").c_str(), (base + "/d/h2").c_str()) != 0) {
     fail(strf("checker: rename: %s", std::strerror(errno)));

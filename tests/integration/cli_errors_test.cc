@@ -111,7 +111,7 @@ TEST(CliErrors, HelpAndVersionExitZero) {
   r = run_iopulse({"--version"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("iopulse 0."), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ABI 2.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ABI 2.1"), std::string::npos) << r.out;
 }
 
 }  // namespace

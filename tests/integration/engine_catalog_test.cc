@@ -14,7 +14,7 @@ namespace {
 TEST(EngineCatalog, ListEnginesShowsEveryInTreeEngine) {
   const RunOutcome r = run_iopulse({"--list-engines"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* expected : {"null", "sync", "2.0.0", "ABI 2.0", "requires: diskless", "fsync",
+  for (const char* expected : {"null", "sync", "2.0.0", "ABI 2.1", "requires: diskless", "fsync",
                                "direct", "metadata ops: mkdir", "io-priority", "completion-fd",
                                "iopulse_null.so", "iopulse_sync.so"}) {
     EXPECT_NE(r.out.find(expected), std::string::npos) << expected << " in\n" << r.out;
@@ -53,8 +53,8 @@ TEST(EngineCatalog, BadPluginsAreListedAsBrokenAndTheListGoesOn) {
   const std::vector<BadPlugin> cases = {
       {"not_elf", "garbage.so"},
       {"no_entry", "iopulse_engine_entry"},
-      {"abi_major", "engine ABI 3.0 is newer than this iopulse (ABI 2.0)"},
-      {"abi1", "engine ABI 1.0 is older than this iopulse (ABI 2.0): rebuild the engine against "
+      {"abi_major", "engine ABI 3.0 is newer than this iopulse (ABI 2.1)"},
+      {"abi1", "engine ABI 1.0 is older than this iopulse (ABI 2.1): rebuild the engine against "
                "the IOPulse SDK of ABI 2"},
       {"entry_fails", "entry function failed"},
       {"missing_function", "submit"},

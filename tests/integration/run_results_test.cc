@@ -38,7 +38,7 @@ TEST(RunResults, MixedRandomRunReportsConsistentNumbers) {
   const auto j = read_json(json);
   EXPECT_EQ(j["schema_version"], 1);
   EXPECT_EQ(j["engine"]["name"], "sync");
-  EXPECT_EQ(j["engine"]["abi"], "2.0");
+  EXPECT_EQ(j["engine"]["abi"], "2.1");
   // What the engine's report() said took effect.
   EXPECT_EQ(j["engine"]["settings"]["hugepages"], "off") << j["engine"].dump();
   EXPECT_FALSE(j["engine"]["version"].get<std::string>().empty());

@@ -64,7 +64,7 @@ TEST(EngineLibraryTest, LoadsGoodFixtureAndCopiesDescriptor) {
   EXPECT_EQ(lib->name(), "fixture_good");
   EXPECT_EQ(lib->version(), "1.2.3");
   EXPECT_EQ(lib->description(), "Minimal diskless engine for the IOPulse tests");
-  EXPECT_EQ(lib->abi_string(), "2.0");
+  EXPECT_EQ(lib->abi_string(), "2.1");
   EXPECT_EQ(lib->caps(), IOP_CAP_BATCH_SUBMIT);
   EXPECT_EQ(lib->required_caps(), IOP_REQ_DISKLESS);
   EXPECT_TRUE(lib->diskless());
@@ -85,7 +85,7 @@ TEST(EngineLibraryTest, EntryGetsHostInfoAndItsLogReachesSpdlog) {
   LogCapture log;
   EngineLibrary::load(fixture("good/iopulse_fixture_good.so"));
   EXPECT_EQ(log.text(),
-            "debug fixture_good: loaded by iopulse " IOPULSE_VERSION " (ABI 2.0)\n");
+            "debug fixture_good: loaded by iopulse " IOPULSE_VERSION " (ABI 2.1)\n");
 }
 
 TEST(EngineLibraryTest, SecondLoadOfSameFileOutlivesTheFirst) {
@@ -122,7 +122,7 @@ TEST(EngineLibraryTest, MissingEntrySymbol) {
 TEST(EngineLibraryTest, NewerAbiMajorNamesBothVersions) {
   const std::string path = fixture("abi_major/iopulse_abi_major.so");
   EXPECT_EQ(load_error(path),
-            "plugin " + path + ": engine ABI 3.0 is newer than this iopulse (ABI 2.0): use an "
+            "plugin " + path + ": engine ABI 3.0 is newer than this iopulse (ABI 2.1): use an "
             "iopulse of ABI 3, or rebuild the engine against the IOPulse SDK of ABI 2");
 }
 
@@ -131,7 +131,7 @@ TEST(EngineLibraryTest, NewerAbiMajorNamesBothVersions) {
 TEST(EngineLibraryTest, Abi1EngineIsRefusedNamingBothVersionsAndWhatToRebuildAgainst) {
   const std::string path = fixture("abi1/iopulse_abi1.so");
   EXPECT_EQ(load_error(path),
-            "plugin " + path + ": engine ABI 1.0 is older than this iopulse (ABI 2.0): rebuild "
+            "plugin " + path + ": engine ABI 1.0 is older than this iopulse (ABI 2.1): rebuild "
             "the engine against the IOPulse SDK of ABI 2 (iopulse/engine.h with IOP_ABI_MAJOR 2)");
 }
 
@@ -142,7 +142,7 @@ TEST(EngineLibraryTest, Abi1EngineIsRefusedNamingBothVersionsAndWhatToRebuildAga
 TEST(EngineLibraryTest, LaterMinorLoadsWithItsLongerOptionDescriptorsAndUnknownCapsIgnored) {
   std::unique_ptr<EngineLibrary> lib = EngineLibrary::load(fixture("future_minor/iopulse_future_minor.so"));
   ASSERT_NE(lib, nullptr);
-  EXPECT_EQ(lib->abi_string(), "2.1");
+  EXPECT_EQ(lib->abi_string(), "2.2");
   EXPECT_EQ(lib->caps(), IOP_CAP_BATCH_SUBMIT);
   EXPECT_EQ(lib->desc().struct_size, sizeof(iop_engine_desc) + 16);
   ASSERT_EQ(lib->desc().num_options, 2u);
@@ -197,7 +197,7 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"bad_name", "engine name 'Bad-Name' is not made of [a-z0-9_] only"},
         InvalidCase{"unknown_required_cap",
                     "engine invalid: requires capability bits 0x10000000000 that this iopulse "
-                    "(ABI 2.0) does not know"},
+                    "(ABI 2.1) does not know"},
         InvalidCase{"regbuf_cap_no_fn",
                     "engine invalid: declares registered-buffers but register_buffers() is "
                     "missing"},
@@ -234,7 +234,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Only the prefix is copied: every function reads as NULL.
         InvalidCase{"prefix_only", "engine invalid: required function create() is missing"},
         InvalidCase{"host_too_old",
-                    "engine needs iopulse ABI 2.7 or newer (this iopulse has ABI 2.0)"},
+                    "engine needs iopulse ABI 2.7 or newer (this iopulse has ABI 2.1)"},
         InvalidCase{"null_desc", "entry function returned no descriptor"}),
     [](const testing::TestParamInfo<InvalidCase>& info) { return std::string(info.param.name); });
 

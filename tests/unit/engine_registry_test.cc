@@ -195,7 +195,7 @@ TEST(EngineRegistryTest, BrokenPluginInADirectoryIsSkippedAndRemembered) {
   ASSERT_EQ(abi.broken().size(), 1u);
   EXPECT_EQ(abi.broken()[0].reason,
             "plugin " + dir("abi_major") +
-                "/iopulse_abi_major.so: engine ABI 3.0 is newer than this iopulse (ABI 2.0): use an "
+                "/iopulse_abi_major.so: engine ABI 3.0 is newer than this iopulse (ABI 2.1): use an "
                 "iopulse of ABI 3, or rebuild the engine against the IOPulse SDK of ABI 2");
   // Given by path, the same plugin is an error.
   EngineRegistry explicit_path(only_dirs({}));
@@ -324,7 +324,7 @@ TEST(EngineCatalogTest, EngineList) {
   EngineRegistry registry(only_dirs({dir("good"), dir("create_fails")}));
   registry.discover();
   EXPECT_EQ(format_engine_list(registry),
-            "fixture_good 1.2.3 (ABI 2.0)\n"
+            "fixture_good 1.2.3 (ABI 2.1)\n"
             "  Minimal diskless engine for the IOPulse tests\n"
             "  capabilities: batch-submit\n"
             "  requires: diskless\n"
@@ -332,7 +332,7 @@ TEST(EngineCatalogTest, EngineList) {
             "  buffer alignment: 512\n"
             "  path: " + canon(dir("good/iopulse_fixture_good.so")) + "\n"
             "\n"
-            "create_fails 1.0.0 (ABI 2.0)\n"
+            "create_fails 1.0.0 (ABI 2.1)\n"
             "  Fixture engine whose create() fails\n"
             "  capabilities: batch-submit\n"
             "  requires: diskless\n"
@@ -348,7 +348,7 @@ TEST(EngineCatalogTest, EngineList) {
 TEST(EngineCatalogTest, EngineHelp) {
   auto good = EngineLibrary::load(dir("good/iopulse_fixture_good.so"));
   EXPECT_EQ(format_engine_help(*good),
-            "fixture_good 1.2.3 (ABI 2.0): Minimal diskless engine for the IOPulse tests\n"
+            "fixture_good 1.2.3 (ABI 2.1): Minimal diskless engine for the IOPulse tests\n"
             "capabilities: batch-submit\n"
             "requires: diskless\n"
             "max queue depth: 4096\n"
@@ -374,7 +374,7 @@ TEST(EngineCatalogTest, EngineHelp) {
 
   auto dupe = EngineLibrary::load(dir("dup_a/iopulse_dupe.so"));
   EXPECT_EQ(format_engine_help(*dupe),
-            "dupe 1.0.0-a (ABI 2.0): Duplicate fixture engine, variant a\n"
+            "dupe 1.0.0-a (ABI 2.1): Duplicate fixture engine, variant a\n"
             "capabilities: none\n"
             "requires: diskless\n"
             "max queue depth: 64\n"

@@ -53,17 +53,17 @@ TEST(EngineRules, PrefixNamesBothVersionsAndWhatToRebuildAgainst) {
   d.abi_major = 1;
   d.abi_minor = 0;
   EXPECT_EQ(rules::check_prefix(d, "this host"),
-            "engine ABI 1.0 is older than this host (ABI 2.0): rebuild the engine against the "
+            "engine ABI 1.0 is older than this host (ABI 2.1): rebuild the engine against the "
             "IOPulse SDK of ABI 2 (iopulse/engine.h with IOP_ABI_MAJOR 2)");
   d.abi_major = 3;
   d.abi_minor = 4;
   EXPECT_EQ(rules::check_prefix(d, "this host"),
-            "engine ABI 3.4 is newer than this host (ABI 2.0): use an iopulse of ABI 3, or "
+            "engine ABI 3.4 is newer than this host (ABI 2.1): use an iopulse of ABI 3, or "
             "rebuild the engine against the IOPulse SDK of ABI 2");
   d = valid_desc();
   d.min_host_abi_minor = 3;
   EXPECT_EQ(rules::check_prefix(d, "this host"),
-            "engine needs iopulse ABI 2.3 or newer (this host has ABI 2.0)");
+            "engine needs iopulse ABI 2.3 or newer (this host has ABI 2.1)");
   d.struct_size = 20;
   EXPECT_EQ(rules::check_prefix(d, "this host"),
             "descriptor struct_size 20 is smaller than the frozen prefix (24 bytes)");
@@ -164,15 +164,15 @@ TEST(EngineRules, UnknownRequiredCapabilitiesAreRefused) {
   d.caps = uint64_t{1} << 62;
   EXPECT_EQ(rules::check_descriptor(d, "this host"), "");
   EXPECT_EQ(rules::check_descriptor_quality(d),
-            "capability bits 0x4000000000000000 are not defined by ABI 2.0");
+            "capability bits 0x4000000000000000 are not defined by ABI 2.1");
   d.caps = 0;
   d.required_caps = IOP_REQ_DISKLESS | (uint64_t{1} << 5);
   EXPECT_EQ(rules::check_descriptor(d, "this host"),
-            "requires capability bits 0x20 that this host (ABI 2.0) does not know");
+            "requires capability bits 0x20 that this host (ABI 2.1) does not know");
   d.abi_minor = IOP_ABI_MINOR + 2;
   EXPECT_EQ(rules::check_descriptor(d, "this host"),
-            "requires capability bits 0x20 that this host (ABI 2.0) does not know; it needs an "
-            "iopulse of ABI 2.2 or newer");
+            "requires capability bits 0x20 that this host (ABI 2.1) does not know; it needs an "
+            "iopulse of ABI 2.3 or newer");
 }
 
 TEST(EngineRules, StoresDataIsForDisklessEngines) {

@@ -199,7 +199,7 @@ TEST_F(SyncMetadata, FailuresNameTheStep) {
   }
   const iop_cqe r = meta(IOP_OP_RENAME, "nope", "other");
   EXPECT_EQ(r.res, -ENOENT);
-  EXPECT_EQ(text_of(r), "rename 'nope': renameat to 'other': No such file or directory");
+  EXPECT_EQ(text_of(r), "rename 'nope': renameat2 to 'other': No such file or directory");
   EXPECT_EQ(entries(dir_), (std::set<std::string>{"full"}));
   EXPECT_EQ(entries(p("full")), (std::set<std::string>{"x"}));
 }

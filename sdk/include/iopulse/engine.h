@@ -149,7 +149,7 @@ extern "C" {
 
 /* ABI version this header describes. */
 #define IOP_ABI_MAJOR 2
-#define IOP_ABI_MINOR 0
+#define IOP_ABI_MINOR 1
 
 /* The one symbol an engine exports. */
 #define IOP_ENTRY_SYMBOL "iopulse_engine_entry"
@@ -463,8 +463,17 @@ enum iop_op {
                                     the file before closing it */
 #define IOP_META_TRUNC (1u << 2) /* IOP_OP_WRITE_FILE: truncate the file when
                                     opening it (O_TRUNC) */
+#define IOP_META_NOREPLACE (1u << 3) /* IOP_OP_RENAME (ABI 2.1): fail with
+                                        -EEXIST when path2 exists, never
+                                        replacing it (renameat2's
+                                        RENAME_NOREPLACE); a file system
+                                        without it fails the op with -EINVAL.
+                                        The host sets it only for an engine
+                                        whose abi_minor is 1 or more. */
 /* Every metadata flag ABI 2.0 defines; bits 3..31 are reserved. */
 #define IOP_META_KNOWN_2_0 ((1u << 3) - 1)
+/* Every metadata flag ABI 2.1 defines; bits 4..31 are reserved. */
+#define IOP_META_KNOWN_2_1 ((1u << 4) - 1)
 
 /* The arguments of a metadata operation: what does not fit in an iop_io's
  * 64 bytes.  Owned by the host (one per IO slot), valid and unchanged until
@@ -533,6 +542,8 @@ typedef struct iop_io {
  *                                              bytes at offset, fsync with
  *                                              IOP_META_FSYNC, close
  *   RENAME            0                   -    path -> path2 (in dir2)
+ *                                              (-EEXIST when path2 exists
+ *                                              with IOP_META_NOREPLACE)
  *   UNLINK            0                   -
  *   LIST              0                   IOP_CQE_AUX_COUNT: the entries of
  *                                              directory path ("." for the
