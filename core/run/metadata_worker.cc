@@ -670,9 +670,29 @@ uint64_t MetadataWorker::leading_done() const {
   return n;
 }
 
+void MetadataWorker::remove_past_taken() {
+  // Deepest (latest) first: a directory goes after what was made in it.
+  for (uint64_t i = steps_.size(); i-- > first_taken_ + 1;) {
+    if (issued_[i] != 2) continue;
+    const Step& s = steps_[i];
+    const bool dir = s.op == IOP_OP_MKDIR;
+    const char* rel = s.op == IOP_OP_CREATE ? ns_.file(s.item)
+                      : dir_items_          ? ns_.item_dir(s.item)
+                                            : ns_.dir(static_cast<uint32_t>(s.item));
+    const std::string path = plan_.target + "/" + rel;
+    if ((dir ? rmdir(path.c_str()) : unlink(path.c_str())) != 0 && error_messages_.size() < kMaxErrorMessages) {
+      error_messages_.push_back(fmt::format("removing '{}', made after a name found taken (outside the record): {}",
+                                            path, std::strerror(errno)));
+    }
+  }
+}
+
 void MetadataWorker::store_record() {
   const std::string& target = plan_.target;
   const uint32_t me = subject_;
+  // What was made after a name found taken is outside what the record can
+  // say: it goes now, so nothing IOPulse made is left unrecorded.
+  if (creates() && first_taken_ != UINT64_MAX) remove_past_taken();
   MetadataRecord r = own_;
   r.shape = ns_.shape();
   switch (phase_) {

@@ -129,6 +129,10 @@ class MetadataWorker final : public WorkerThread {
   // other name (own_'s renaming range) their name back, then clears the
   // range (it stays when a name is taken).
   void restore_renamed();
+  // After a creating phase that found a name taken (EEXIST): removes what
+  // it made after that step (in flight at queue depth above 1), which the
+  // record (a range up to the taken name) cannot cover.
+  void remove_past_taken();
   void teardown();
 
   WorkerSetup setup_;

@@ -952,6 +952,30 @@ TEST_F(Metadata, AFileCreationNeverRecordsANameThatWasTaken) {
   EXPECT_EQ(read_file(first), "not IOPulse's");
 }
 
+// At queue depth 16 the creates after a taken name are in flight when it
+// is found: what they made is outside the record (a range up to the taken
+// name), so the phase removes it; the disk then holds exactly the recorded
+// files and the other file, and the removal after it leaves only that file.
+TEST_F(Metadata, CreatesInFlightPastATakenNameLeaveNothingOutsideTheRecord) {
+  const std::vector<std::string> shape{"--md-items", "64"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create", shape)).exit_code, 0);
+  const std::string theirs = target() + "/md.0/f.0.20";
+  write_file(theirs, "not IOPulse's");
+  std::vector<std::string> create = md_args(dir_, "file-create", shape);
+  create.insert(create.end(), {"--engine", "io_uring", "--queue-depth", "16", "--json-output", out("c.json")});
+  const RunOutcome made = run_iopulse(create);
+  EXPECT_EQ(made.exit_code, 1) << made.err;
+  EXPECT_NE(made.err.find("File exists"), std::string::npos) << made.err;
+  const json record = read_json(target() + "/.iopulse-md.0");
+  EXPECT_EQ(record["files_end"].get<uint64_t>(), 20u);
+  std::set<std::string> expected{".iopulse-md.0", "md.0/", "md.0/f.0.20"};
+  for (int i = 0; i < 20; ++i) expected.insert("md.0/f.0." + std::to_string(i));
+  EXPECT_EQ(walk(target()), expected);
+  EXPECT_EQ(run_iopulse(md_args(dir_, "file-remove", shape)).exit_code, 0);
+  EXPECT_EQ(walk(target()), (std::set<std::string>{".iopulse-md.0", "md.0/", "md.0/f.0.20"}));
+  EXPECT_EQ(read_file(theirs), "not IOPulse's");
+}
+
 // A tree directory found already there (someone else's, beside which
 // --md-allow-nonempty creates) gets nothing created in it and no record.
 TEST_F(Metadata, NothingIsCreatedInsideADirectoryFoundAlreadyThere) {
