@@ -10,6 +10,9 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -104,13 +107,13 @@ const std::vector<JobOption> kOptions = {
      "addressed end to end",
      APPLY {
        std::vector<std::string> paths = split_path_list(text);
-       for (size_t i = 0; i < paths.size(); ++i) {
-         if (paths[i].empty()) {
+       std::unordered_set<std::string_view> seen;
+       for (const std::string& path : paths) {
+         if (path.empty()) {
            throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: paths separated by ':'", label, text));
          }
-         if (std::find(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(i), paths[i]) !=
-             paths.begin() + static_cast<std::ptrdiff_t>(i)) {
-           throw UsageError(fmt::format("{}: '{}' is listed twice; accepted: each file once", label, paths[i]));
+         if (!seen.insert(path).second) {
+           throw UsageError(fmt::format("{}: '{}' is listed twice; accepted: each file once", label, path));
          }
        }
        job.spec().target_path = paths.front();

@@ -125,10 +125,10 @@ std::unique_ptr<EngineLibrary> EngineLibrary::load(const fs::path& path) {
                                                   : why);
   }
   // A host ignores informational bits it does not know (a newer minor's).
-  if (const uint64_t unknown = d.caps & ~IOP_CAP_KNOWN_2_0; unknown != 0) {
+  if (const uint64_t unknown = d.caps & ~IOP_CAP_KNOWN_2_1; unknown != 0) {
     spdlog::debug("engine {}: ignoring capability bits {} this iopulse does not know", d.name,
                   iop::rules::hex_text(unknown));
-    d.caps &= IOP_CAP_KNOWN_2_0;
+    d.caps &= IOP_CAP_KNOWN_2_1;
   }
   return self;
 }

@@ -33,7 +33,7 @@ InstanceReport read_instance_report(const iop_engine_desc& desc, iop_engine* eng
   if (std::string why = iop::rules::check_report(desc, r); !why.empty()) {
     throw PluginError(engine_name + "report(): " + why);
   }
-  out.caps = r.caps & IOP_CAP_KNOWN_2_0;
+  out.caps = r.caps & IOP_CAP_KNOWN_2_1;
   for (uint32_t k = 0; k < r.num_settings; ++k) {
     out.settings.emplace_back(r.settings[k].name, r.settings[k].value);
   }

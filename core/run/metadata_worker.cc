@@ -525,6 +525,10 @@ void MetadataWorker::record_failure(const Slot& slot, const iop_cqe& cqe) {
       text = cqe.res < 0 ? std::strerror(static_cast<int>(-cqe.res))
                          : fmt::format("moved {} of {} bytes", cqe.res, slot.io.len);
     }
+    // (NFS and CephFS refuse RENAME_NOREPLACE with EINVAL.)
+    if (slot.io.op == IOP_OP_RENAME && cqe.res == -EINVAL && (slot.meta.flags & IOP_META_NOREPLACE) != 0) {
+      text += " (a file system without RENAME_NOREPLACE? --md-rename-replace renames over the new name)";
+    }
     error_messages_.push_back(fmt::format("{} of '{}/{}'{}: {}", what, plan_.target, slot.meta.path,
                                           slot.meta.path2 != nullptr ? fmt::format(" to '{}'", slot.meta.path2) : "",
                                           text));

@@ -40,15 +40,16 @@ void require_metadata_ops(const MetadataSpec& md, const char* engine, uint64_t c
 }
 
 // A rename never replaces an entry that has the new name unless told to:
-// the engine must know IOP_META_NOREPLACE (ABI 2.1), or the job is refused.
-void require_rename_without_replacing(const MetadataSpec& md, const iop_engine_desc& desc) {
-  if (md.rename_replace || desc.abi_minor >= 1) return;
+// the engine must declare that it honours IOP_META_NOREPLACE, or the job is
+// refused.
+void require_rename_without_replacing(const MetadataSpec& md, const char* engine, uint64_t caps, const char* whose) {
+  if (md.rename_replace || (caps & IOP_CAP_META_RENAME_NOREPLACE) != 0) return;
   for (MetaPhase p : md.phases) {
     if (p == MetaPhase::kRename || p == MetaPhase::kDirRename) {
-      throw UsageError(fmt::format("--md-phases: engine {} (ABI {}.{}) cannot be asked to rename without replacing "
-                                   "an entry that has the new name; accepted: an engine built against ABI 2.1 or "
-                                   "later, or --md-rename-replace",
-                                   desc.name, desc.abi_major, desc.abi_minor));
+      throw UsageError(fmt::format("--md-phases: engine {} cannot rename without replacing an entry that has the new "
+                                   "name ({} no capability rename-noreplace); accepted: an engine that can (sync, "
+                                   "io_uring), or --md-rename-replace to rename over it",
+                                   engine, whose));
     }
   }
 }
@@ -95,7 +96,7 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
   const bool metadata = spec.metadata.active();
   if (metadata) {
     require_metadata_ops(spec.metadata, desc.name, desc.caps, "it declares");
-    require_rename_without_replacing(spec.metadata, desc);
+    require_rename_without_replacing(spec.metadata, desc.name, desc.caps, "it declares");
   }
   auto phase = std::make_unique<PlannedWorkload>(PlannedWorkload{
       std::move(name), spec, EngineOptionValues::parse(engine, spec.engine_options),
@@ -147,7 +148,10 @@ std::unique_ptr<PlannedWorkload> PlannedWorkload::plan(std::string name, JobSpec
   // What the instance really does can be less than the descriptor says.
   phase->engine_report = probe.report();
   require_capabilities(spec, desc.name, desc.caps, phase->engine_report.caps);
-  if (metadata) require_metadata_ops(spec.metadata, desc.name, phase->engine_report.caps, "its instance reports");
+  if (metadata) {
+    require_metadata_ops(spec.metadata, desc.name, phase->engine_report.caps, "its instance reports");
+    require_rename_without_replacing(spec.metadata, desc.name, phase->engine_report.caps, "its instance reports");
+  }
   return phase;
 }
 

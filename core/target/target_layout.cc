@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -294,15 +296,14 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
                                    "accepted: a multiple of {} files, or shared or partitioned",
                                    spec.file_list.size(), threads, threads));
     }
-    std::vector<std::string> seen;  // the listed files as the kernel resolves them
+    std::unordered_set<std::string> seen;  // the listed files as the kernel resolves them
     std::vector<std::pair<std::string, TargetProbe>> devices;  // the listed block devices
     for (const std::string& path : spec.file_list) {
       std::string real = resolved_path(path);
-      if (std::find(seen.begin(), seen.end(), real) != seen.end()) {
+      if (!seen.insert(real).second) {
         throw UsageError(fmt::format("--file-list: '{}' is a file listed before ('{}'); accepted: each file once",
                                      path, real));
       }
-      seen.push_back(std::move(real));
       if (const TargetProbe probe = TargetProbe::of(path); probe.kind == TargetProbe::Kind::kBlockDevice) {
         for (const auto& [before, other] : devices) {
           if (!probe.overlaps(other)) continue;

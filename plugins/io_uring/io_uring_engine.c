@@ -478,7 +478,7 @@ static void describe_instance(iop_engine *e, bool sqpoll, bool ring_fd_registere
   e->num_settings = n;
 
   uint64_t caps = uring_desc.caps;
-  caps &= ~IOP_CAP_META_ALL | e->meta.caps;
+  caps &= ~(IOP_CAP_META_ALL | IOP_CAP_META_RENAME_NOREPLACE) | e->meta.caps;
   if (!e->iopoll) caps &= ~(IOP_CAP_POLLED | IOP_CAP_IO_HIPRI);
   if (e->iopoll) caps &= ~(IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM);
   if (!e->offers_completion_fd) caps &= ~IOP_CAP_COMPLETION_FD;
@@ -1282,7 +1282,7 @@ static const iop_engine_desc uring_desc = {
             IOP_CAP_FIXED_FILES | IOP_CAP_POLLED | IOP_CAP_FSYNC | IOP_CAP_FDATASYNC |
             IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC | IOP_CAP_IO_HIPRI |
             IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO | IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL |
-            IOP_CAP_ERROR_TEXT | IOP_CAP_REPORT | IOP_CAP_META_ALL,
+            IOP_CAP_ERROR_TEXT | IOP_CAP_REPORT | IOP_CAP_META_ALL | IOP_CAP_META_RENAME_NOREPLACE,
     .required_caps = 0,
     .max_queue_depth = URING_MAX_QUEUE_DEPTH,
     .min_buf_align = 0,

@@ -145,7 +145,8 @@ uint64_t uring_meta_probe(struct io_uring *ring) {
 #define HAS(op) (io_uring_opcode_supported(p, (op)) != 0)
   if (HAS(IORING_OP_MKDIRAT)) caps |= IOP_CAP_META_MKDIR;
   if (HAS(IORING_OP_UNLINKAT)) caps |= IOP_CAP_META_RMDIR | IOP_CAP_META_UNLINK;
-  if (HAS(IORING_OP_RENAMEAT)) caps |= IOP_CAP_META_RENAME;
+  /* (RENAMEAT takes renameat2's flags, RENAME_NOREPLACE among them.) */
+  if (HAS(IORING_OP_RENAMEAT)) caps |= IOP_CAP_META_RENAME | IOP_CAP_META_RENAME_NOREPLACE;
   if (HAS(IORING_OP_STATX)) caps |= IOP_CAP_META_STAT;
   const unsigned chain_features = IORING_FEAT_LINKED_FILE | IORING_FEAT_CQE_SKIP;
   if ((ring->features & chain_features) == chain_features && HAS(IORING_OP_OPENAT) &&

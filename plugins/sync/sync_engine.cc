@@ -674,7 +674,7 @@ const iop_engine_desc kSyncDesc = {
                       "metadata ops",
     /* caps */ IOP_CAP_FSYNC | IOP_CAP_FDATASYNC | IOP_CAP_TRIM | IOP_CAP_DIRECT |
         IOP_CAP_IO_DSYNC | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO | IOP_CAP_ENGINE_BUFFERS |
-        IOP_CAP_CONTROL | IOP_CAP_ERROR_TEXT | IOP_CAP_REPORT | IOP_CAP_META_ALL,
+        IOP_CAP_CONTROL | IOP_CAP_ERROR_TEXT | IOP_CAP_REPORT | IOP_CAP_META_ALL | IOP_CAP_META_RENAME_NOREPLACE,
     /* required_caps */ 0,
     /* max_queue_depth */ kMaxQueueDepth,
     /* min_buf_align */ 0,

@@ -203,9 +203,9 @@ void meta_ops(const Target& t) {
     if (exists(base + "/d/h") || read_all(base + "/d/h2") != data_b) {
       fail("rename 'd/h' -> 'h2' relative to dir2 (the directory d) did not move the file there");
     }
-    // ABI 2.1: IOP_META_NOREPLACE never replaces the entry that has the
+    // IOP_META_NOREPLACE (ABI 2.1) never replaces the entry that has the
     // new name (d/f, empty).
-    if (t.desc->abi_minor >= 1) {
+    if (declares(t, IOP_CAP_META_RENAME_NOREPLACE)) {
       expect_meta(s, s.prepare_meta(IOP_OP_RENAME, dir, "d/h2", "d/f", -1, 0, IOP_META_NOREPLACE), -EEXIST,
                   "rename with IOP_META_NOREPLACE onto an existing file");
       if (read_all(base + "/d/h2") != data_b || !exists(base + "/d/f") || !read_all(base + "/d/f").empty()) {

@@ -125,7 +125,7 @@ TEST_F(UringEngineTest, DescriptorIsComplete) {
                          IOP_CAP_FDATASYNC | IOP_CAP_TRIM | IOP_CAP_DIRECT | IOP_CAP_IO_DSYNC |
                          IOP_CAP_IO_HIPRI | IOP_CAP_IO_NOWAIT | IOP_CAP_IOPRIO |
                          IOP_CAP_COMPLETION_FD | IOP_CAP_CONTROL | IOP_CAP_ERROR_TEXT |
-                         IOP_CAP_REPORT | IOP_CAP_META_ALL);
+                         IOP_CAP_REPORT | IOP_CAP_META_ALL | IOP_CAP_META_RENAME_NOREPLACE);
   EXPECT_NE(d->error_text, nullptr);
   EXPECT_EQ(d->required_caps, 0u);
   EXPECT_EQ(d->max_queue_depth, 4096u);

@@ -261,7 +261,9 @@ typedef struct iop_host_info {
 #define IOP_CAP_META_RENAME        (UINT64_C(1) << 39) /* IOP_OP_RENAME */
 #define IOP_CAP_META_UNLINK        (UINT64_C(1) << 40) /* IOP_OP_UNLINK */
 #define IOP_CAP_META_LIST          (UINT64_C(1) << 41) /* IOP_OP_LIST */
-/* Bits 42..63: reserved for later minors. */
+/* ABI 2.1: IOP_OP_RENAME honours IOP_META_NOREPLACE. */
+#define IOP_CAP_META_RENAME_NOREPLACE (UINT64_C(1) << 42)
+/* Bits 43..63: reserved for later minors. */
 
 /* Every metadata capability. */
 #define IOP_CAP_META_ALL           (((UINT64_C(1) << 10) - 1) << 32)
@@ -270,6 +272,8 @@ typedef struct iop_host_info {
                                     IOP_CAP_IO_NOWAIT)
 /* Every informational capability ABI 2.0 defines. */
 #define IOP_CAP_KNOWN_2_0          (((UINT64_C(1) << 21) - 1) | IOP_CAP_META_ALL)
+/* Every informational capability ABI 2.1 defines. */
+#define IOP_CAP_KNOWN_2_1          (IOP_CAP_KNOWN_2_0 | IOP_CAP_META_RENAME_NOREPLACE)
 
 /* ------------------------------------------------------------------------ */
 /* Required capabilities (iop_engine_desc.required_caps)                     */
@@ -469,7 +473,8 @@ enum iop_op {
                                         RENAME_NOREPLACE); a file system
                                         without it fails the op with -EINVAL.
                                         The host sets it only for an engine
-                                        whose abi_minor is 1 or more. */
+                                        that declares
+                                        IOP_CAP_META_RENAME_NOREPLACE. */
 /* Every metadata flag ABI 2.0 defines; bits 3..31 are reserved. */
 #define IOP_META_KNOWN_2_0 ((1u << 3) - 1)
 /* Every metadata flag ABI 2.1 defines; bits 4..31 are reserved. */

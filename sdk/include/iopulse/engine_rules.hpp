@@ -138,6 +138,7 @@ inline const std::vector<CapabilityName>& capability_table() {
       {IOP_CAP_META_RENAME, "rename"},
       {IOP_CAP_META_UNLINK, "unlink"},
       {IOP_CAP_META_LIST, "list"},
+      {IOP_CAP_META_RENAME_NOREPLACE, "rename-noreplace"},
   };
   return kTable;
 }
@@ -674,7 +675,8 @@ inline std::string check_descriptor_quality(const iop_engine_desc& d) {
     }
   }
   if (d.abi_minor <= IOP_ABI_MINOR) {
-    if (const uint64_t unknown = d.caps & ~IOP_CAP_KNOWN_2_0; unknown != 0) {
+    const uint64_t known = d.abi_minor == 0 ? IOP_CAP_KNOWN_2_0 : IOP_CAP_KNOWN_2_1;
+    if (const uint64_t unknown = d.caps & ~known; unknown != 0) {
       return "capability bits " + hex_text(unknown) + " are not defined by ABI " +
              version_text(d.abi_major, d.abi_minor);
     }
