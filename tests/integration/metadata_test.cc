@@ -864,6 +864,29 @@ TEST_F(Metadata, ARenameNeverReplacesAnEntryThatHasTheNewName) {
   EXPECT_EQ(read_file(target() + "/md.0/f.0.5"), "");
 }
 
+// An engine that does not declare rename-noreplace (one built for ABI 2.0)
+// would rename over an entry that has the new name: a rename phase on it is
+// refused at planning (exit 2, one line) and nothing is touched.
+TEST_F(Metadata, ARenamePhaseOnAnEngineThatWouldReplaceIsRefused) {
+  const std::vector<std::string> shape{"--md-items", "4"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  const std::set<std::string> before = walk(target());
+  const std::string record_before = read_file(target() + "/.iopulse-md.0");
+  for (const char* phase : {"rename", "dir-create,dir-rename"}) {
+    std::vector<std::string> rename = md_args(dir_, phase, shape);
+    rename.insert(rename.end(), {"--engine", std::string(IOPULSE_FIXTURE_PLUGIN_DIR) +
+                                                 "/rename_replaces/iopulse_rename_replaces.so"});
+    const RunOutcome r = run_iopulse(rename);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("engine rename_replaces cannot rename without replacing an entry that has the new name"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
+    EXPECT_EQ(walk(target()), before) << phase;
+    EXPECT_EQ(read_file(target() + "/.iopulse-md.0"), record_before) << phase;
+  }
+}
+
 // A rename away that fails (the file is gone: someone removed it) leaves
 // nothing to rename back: with --continue-on-error the phase counts one
 // error for it, renames every other file away and back, and leaves no
