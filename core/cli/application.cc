@@ -1031,21 +1031,24 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     crew.emplace(first.spec.threads, together ? group.rank_gate() : nullptr);
+    const auto stage_phases = [&] {
+      for (size_t i = 0; i < phases.size(); ++i) {
+        std::vector<WorkerGroup> groups;
+        for (const auto& w : phases[i].workloads) {
+          groups.push_back({w->name, &w->spec, &w->layout, w->binding, static_cast<uint32_t>(i), journal.get()});
+        }
+        JobPlacement placement;
+        if (together) {
+          chained_peers.push_back(std::make_unique<ClusterRun>(group, static_cast<uint32_t>(i), hosts,
+                                                               first.spec.threads, phases[i].first().spec.target_path));
+          placement = {chained_peers.back().get(), group.rank() * first.spec.threads, group.size()};
+        }
+        chained_runners.push_back(std::make_unique<JobRunner>(std::move(groups), placement));
+        chained_runners.back()->stage(*crew);
+      }
+    };
     try {
-    for (size_t i = 0; i < phases.size(); ++i) {
-      std::vector<WorkerGroup> groups;
-      for (const auto& w : phases[i].workloads) {
-        groups.push_back({w->name, &w->spec, &w->layout, w->binding, static_cast<uint32_t>(i), journal.get()});
-      }
-      JobPlacement placement;
-      if (together) {
-        chained_peers.push_back(std::make_unique<ClusterRun>(group, static_cast<uint32_t>(i), hosts, first.spec.threads,
-                                                             phases[i].first().spec.target_path));
-        placement = {chained_peers.back().get(), group.rank() * first.spec.threads, group.size()};
-      }
-      chained_runners.push_back(std::make_unique<JobRunner>(std::move(groups), placement));
-      chained_runners.back()->stage(*crew);
-    }
+      stage_phases();
     } catch (const std::exception& e) {
       if (together) throw;
       // Alone, staging that fails (no descriptor left for a phase's events)

@@ -361,18 +361,15 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     if (failure) {
       try {
         std::rethrow_exception(failure);
+      } catch (const UsageError& e) {
+        if (peers_ == nullptr) throw;  // (bad input a worker found: exit 2, as before the window)
+        text = e.what();
       } catch (const std::exception& e) {
         text = e.what();
       }
     }
     if (peers_ == nullptr) {
       if (!failure) throw std::logic_error("the workers stopped at the start line, yet none reported an error");
-      try {
-        std::rethrow_exception(failure);
-      } catch (const UsageError&) {
-        throw;  // (bad input a worker found: exit 2, as before the window)
-      } catch (...) {
-      }
       end_before_window(result, text, sinks, n, staged ? signals.interrupted.load() : interrupt_signal() != 0);
       return;
     }
