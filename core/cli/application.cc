@@ -933,9 +933,11 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   DescriptorReserve results_reserve(3);
 
   // Each rank prepares the files it is first to address; nobody starts
-  // before every rank's files are ready.  Alone, a failed or interrupted
-  // preparation ends the job with its results written (nothing measured).
+  // before every rank's files are ready.  A failed or interrupted
+  // preparation ends the job with its results written (nothing measured):
+  // alone below, with several processes once they agreed on it (after it).
   bool prepared = true;
+  try {
   agree_on(group, [&] {
   for (const FileSet* set : prepared_sets) {
     auto bar = PreparationProgress::for_stderr(run.quiet);
@@ -976,6 +978,15 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
   }
   });
+  } catch (const AgreedFailure& e) {
+    if (e.exit_code() != 1) throw;  // (bad input: exit 2, no results)
+    // Every process ends here, the same way; rank 0 speaks for the job.
+    spdlog::error("{}", e.what());
+    result.interrupted = interrupt_signal() != 0;
+    result.stop_reason = result.interrupted ? StopReason::kInterrupted : StopReason::kPreparationError;
+    result.error_messages.push_back(e.what());
+    prepared = false;
+  }
 
   auto live = LiveLine::for_stderr(run.quiet);
   const std::vector<RunGoal> goals = run_goals(phases, run, group);
@@ -1047,21 +1058,42 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
         chained_runners.back()->stage(*crew);
       }
     };
+    std::string staging_error;
     try {
       stage_phases();
+    } catch (const UsageError& e) {
+      if (together) throw;  // (bad input: exit 2 on every process)
+      staging_error = e.what();
     } catch (const std::exception& e) {
-      if (together) throw;
-      // Alone, staging that fails (no descriptor left for a phase's events)
-      // ends the job before its first phase, with its results written
-      // (nothing measured) and the error told, as a failed set-up does.
+      staging_error = e.what();
+    }
+    // Staging that fails (no descriptor left for a phase's events) ends the
+    // job before its first phase, with its results written (nothing
+    // measured) and the error told, as a failed set-up does; on every
+    // process when it failed on one.
+    std::string agreed = staging_error;
+    if (together) {
+      try {
+        agree_on_errors(group, 1, staging_error);
+      } catch (const AgreedFailure& e) {
+        agreed = e.what();
+      }
+    }
+    if (!agreed.empty()) {
       crew.reset();
       chained_runners.clear();
+      chained_peers.clear();
       RunResult pr;
       describe_run(pr, phases.front().first());
       pr.phase = phases.front().name;
-      pr.stop_reason = StopReason::kError;
-      pr.error_messages.push_back(e.what());
+      pr.stop_reason = staging_error.empty() ? StopReason::kStopped : StopReason::kError;
+      if (!staging_error.empty()) pr.error_messages.push_back(staging_error);
       pr.clock = monotonic_clock_report();
+      pr.worker_ops.assign(first.spec.threads, 0);
+      if (together) {
+        // (Every rank's stop reason and error, merged as a phase's.)
+        ClusterRun(group, 0, hosts, first.spec.threads, phases.front().first().spec.target_path).merge(pr);
+      }
       result.add_phase(pr);
       prepared = false;
     }

@@ -44,7 +44,14 @@ std::string ClusterRun::who(uint32_t rank) const {
   return fmt::format("rank {} ({})", rank, rank < hosts_.size() ? hosts_[rank] : std::string("?"));
 }
 
-void ClusterRun::agree_ready(const std::string& local_error) { agree_on_errors(group_, 1, local_error); }
+std::string ClusterRun::agree_ready(const std::string& local_error) {
+  try {
+    agree_on_errors(group_, 1, local_error);
+  } catch (const AgreedFailure& e) {
+    return e.what();
+  }
+  return {};
+}
 
 void ClusterRun::cross_start_line() {
   group_.barrier();

@@ -37,7 +37,7 @@ class ClusterRun final : public RunPeers {
   // describe this process's part of the job.
   ClusterRun(ProcessGroup& group, uint32_t run, std::vector<std::string> hosts, uint32_t workers, std::string target);
 
-  void agree_ready(const std::string& local_error) override;
+  std::string agree_ready(const std::string& local_error) override;
   void cross_start_line() override;
   void start_line_crossed(uint64_t realtime_ns) override;
   void local_interval(const MergedInterval& interval) override;

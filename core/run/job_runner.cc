@@ -276,12 +276,15 @@ void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
 
 void JobRunner::end_before_window(RunResult& result, const std::string& error,
                                   const std::vector<IntervalSink*>& sinks, uint32_t workers, bool interrupted) {
-  result.error_messages.push_back(error);
-  result.stop_reason = interrupted ? StopReason::kInterrupted : StopReason::kError;
+  if (!error.empty()) result.error_messages.push_back(error);
+  result.stop_reason = interrupted       ? StopReason::kInterrupted
+                       : !error.empty()  ? StopReason::kError
+                                         : StopReason::kStopped;  // (by another process's failure)
   result.interrupted = interrupted;
   result.worker_ops.assign(workers, 0);
   result.started_at = utc_text(unix_now_ns());
   result.clock = monotonic_clock_report();
+  if (peers_ != nullptr) peers_->merge(result);
   for (IntervalSink* sink : sinks) sink->on_run_end(result);
 }
 
@@ -300,8 +303,10 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     } catch (const UsageError&) {
       throw;  // (bad input: exit 2, before anything is touched)
     } catch (const std::exception& e) {
-      if (peers_ != nullptr) throw;
-      end_before_window(result, e.what(), sinks, 0, false);  // (no descriptor left for the run's events, say)
+      // (No descriptor left for the run's events, say.)  The other
+      // processes learn it where they agree that they are ready.
+      if (peers_ != nullptr) peers_->agree_ready(e.what());
+      end_before_window(result, e.what(), sinks, 0, false);
       return;
     }
   }
@@ -373,20 +378,31 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       end_before_window(result, text, sinks, n, staged ? signals.interrupted.load() : interrupt_signal() != 0);
       return;
     }
-    peers_->agree_ready(text);  // throws, naming the process that failed
-    throw std::logic_error("the processes' workers stopped at the start line, yet none reported an error");
+    if (peers_->agree_ready(text).empty()) {
+      throw std::logic_error("the processes' workers stopped at the start line, yet none reported an error");
+    }
+    end_before_window(result, text, sinks, n, false);
+    return;
   }
   if (peers_ != nullptr && staged) {
     // The crews crossed the start line together at the ranks' gate.
     peers_->start_line_crossed(st.realtime_at_start_line);
   } else if (peers_ != nullptr) {
+    bool ready = false;
     try {
-      peers_->agree_ready("");
-      peers_->cross_start_line();
+      ready = peers_->agree_ready("").empty();
+      if (ready) peers_->cross_start_line();
     } catch (...) {
       barrier.abort();
       join_all({});
       throw;
+    }
+    if (!ready) {
+      // Another process's set-up failed: this one's workers never start.
+      barrier.abort();
+      join_all({});
+      end_before_window(result, "", sinks, n, false);
+      return;
     }
   }
 

@@ -115,10 +115,14 @@ class JobRunner {
   // The workers and what they point to, from stage() or the start of run().
   struct Staged;
   void build(bool keep_per_worker, IoCaptureTarget capture);
-  // Fills `result` for a run whose set-up failed with `error` (nothing
-  // measured; `workers` ran no IO) and tells the sinks it ended.
-  static void end_before_window(RunResult& result, const std::string& error, const std::vector<IntervalSink*>& sinks,
-                                uint32_t workers, bool interrupted);
+  // Fills `result` for a run whose set-up failed (nothing measured;
+  // `workers` ran no IO) and tells the sinks it ended.  `error` is this
+  // process's failure; with peers it may be empty (another process's set-up
+  // failed, which `agreed` names: this one stopped), and the processes'
+  // results are merged as after a window, so the reporting one writes the
+  // job's with every rank's stop reason.
+  void end_before_window(RunResult& result, const std::string& error, const std::vector<IntervalSink*>& sinks,
+                         uint32_t workers, bool interrupted);
   // The shortest --start-delay of the groups that start with the phase
   // (not after another group, --wait-for): no IO comes before it, so the
   // window opens then; the delay is not measured.

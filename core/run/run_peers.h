@@ -25,10 +25,11 @@ class RunPeers {
   virtual ~RunPeers() = default;
 
   // Collective, once this process's workers are set up (`local_error`
-  // empty) or one of them failed.  Returns when every process is ready;
-  // throws std::runtime_error naming the rank, the host and the error when
-  // any is not (this one included).
-  virtual void agree_ready(const std::string& local_error) = 0;
+  // empty) or one of them failed.  Returns when every process is ready:
+  // empty when all are; otherwise the failures of every process that is
+  // not (this one included), each naming its rank and host, so every
+  // process ends the phase with the same verdict (merge() still follows).
+  virtual std::string agree_ready(const std::string& local_error) = 0;
 
   // Collective: returns when every process reached the start line, as
   // close together as the transport allows.  The caller opens its window

@@ -1235,6 +1235,65 @@ RunOutcome mpirun2(const std::vector<std::string>& args) {
                             "OMPI_MCA_rmaps_base_oversubscribe=1"});
 }
 
+// Rank 1 runs under a descriptor limit: low enough, staging its phases
+// (the run's events) or setting up a phase's workers (the engine's ring,
+// the record, the tree's directory) fails there.  At every limit where
+// iopulse itself failed, the job ended on both ranks with the results
+// written: the phase that could not start has rank 1's stop reason
+// "error" with the errno text and rank 0's "stopped", and no later phase
+// ran.  Two phases run on a crew of threads staged ahead; one phase alone
+// sets its workers up when it runs.  (Which limits fail where depends on
+// how many descriptors the MPI library holds: the limits are tried from
+// low to high until one runs.)
+TEST_F(Metadata, ASetUpFailingOnOneRankEndsEveryRankWithTheResultsWritten) {
+  for (const std::string phases : {"tree-create,file-create", "tree-create"}) {
+    const std::vector<std::string> job = md_args(dir_, phases, {"--md-items", "64", "--engine", "io_uring",
+                                                                "--queue-depth", "16", "--json-output", out("r.json")});
+    std::string quoted;
+    for (const std::string& a : job) quoted += " '" + a + "'";
+    int failed = 0;
+    bool ran = false;
+    for (int limit = 12; limit <= 64 && !ran; limit += 2) {
+      SCOPED_TRACE(phases + " at limit " + std::to_string(limit));
+      fs::remove_all(target());
+      fs::create_directory(target());
+      fs::remove(out("r.json"));
+      std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "1", IOPULSE_BINARY};
+      argv.insert(argv.end(), job.begin(), job.end());
+      argv.insert(argv.end(), {":", "-np", "1", "/bin/sh", "-c",
+                               "ulimit -n " + std::to_string(limit) + " && exec " + IOPULSE_BINARY + quoted});
+      const RunOutcome r = run_command(argv, {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                                              "OMPI_MCA_rmaps_base_oversubscribe=1"});
+      if (r.exit_code == 0) {
+        ran = true;
+        break;
+      }
+      // (Too few for the MPI library or the plugin directory: iopulse never got going.)
+      if (r.err.find("iopulse: error: rank 1") == std::string::npos ||
+          r.err.find("Too many open files") == std::string::npos) {
+        continue;
+      }
+      EXPECT_EQ(r.exit_code, 1) << r.err;
+      if (r.err.find("plugin directory") != std::string::npos) continue;  // (before anything: no results)
+      ++failed;
+      ASSERT_TRUE(fs::exists(out("r.json"))) << "no results; " << r.err;
+      const json j = read_json(out("r.json"));
+      EXPECT_EQ(j["stop_reason"], "error");
+      // (One phase alone is the job's result; several are its phases.)
+      const json& last = j.contains("phases") ? j["phases"].back() : j;
+      EXPECT_EQ(last["stop_reason"], "error");
+      EXPECT_NE(last["errors"].dump().find("Too many open files"), std::string::npos) << last["errors"].dump();
+      ASSERT_EQ(last["cluster"]["per_rank"].size(), 2u) << last.dump();
+      EXPECT_EQ(last["cluster"]["per_rank"][0]["stop_reason"], "stopped");
+      EXPECT_EQ(last["cluster"]["per_rank"][1]["stop_reason"], "error");
+      EXPECT_EQ(last["window_ns"], 0);
+      if (j.contains("phases")) EXPECT_EQ(j["phases"].size(), last["name"] == "tree-create" ? 1u : 2u);
+    }
+    EXPECT_TRUE(ran) << phases << ": no limit up to 64 let the job run";
+    EXPECT_GT(failed, 0) << phases << ": no limit from 12 on failed in iopulse with results";
+  }
+}
+
 TEST_F(Metadata, TwoRanksGetDisjointTreesOrShareOneAsAsked) {
   const std::vector<std::string> shape{"--md-depth", "2", "--md-branching", "2", "--md-items", "3", "--threads", "2"};
   std::vector<std::string> args = md_args(dir_, "tree-create,file-create", shape);

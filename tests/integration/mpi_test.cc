@@ -321,6 +321,64 @@ TEST(MpiRun, AnIoErrorOnOneRankStopsTheWholeJobNamingIt) {
   EXPECT_EQ(r["cluster"]["per_rank"][1]["stop_reason"], "error");
 }
 
+// A worker's set-up that fails on one rank (its engine cannot open the
+// file there) ends the job before the window on every rank, as alone: the
+// results are written, with each rank's stop reason and the failing rank's
+// errno text, and nothing is measured.
+TEST(MpiRun, AWorkerSetUpErrorOnOneRankEndsTheJobWithItsResults) {
+  ScratchDir dir;
+  const std::string fixtures = IOPULSE_FIXTURE_PLUGIN_DIR "/io_errors";
+  const std::vector<std::string> healthy = {"unused", "--plugin-dir", fixtures, "--engine", "io_errors",
+                                            "--file-size", "64M", "--duration", "60s", "--json-output",
+                                            dir.file("r.json")};
+  std::vector<std::string> failing = healthy;
+  failing.insert(failing.end(), {"--io_errors.open-errno", "12"});
+  const auto start = std::chrono::steady_clock::now();
+  const RunOutcome run = mpirun_each({healthy, failing});
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20)) << "the 60 s window opened";
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  const std::string line = "iopulse: error: rank 1 (" + host_name() + "): engine io_errors: opening 'unused' failed: "
+                           "fixture: open refused on purpose (Cannot allocate memory)";
+  EXPECT_NE(run.err.find(line), std::string::npos) << run.err;
+  ASSERT_TRUE(std::filesystem::exists(dir.file("r.json"))) << run.err;
+  const json r = read_json(dir.file("r.json"));
+  EXPECT_EQ(r["stop_reason"], "error");
+  EXPECT_EQ(r["window_ns"], 0);
+  EXPECT_EQ(r["read"]["ops"].get<uint64_t>() + r["write"]["ops"].get<uint64_t>(), 0u);
+  EXPECT_NE(r["errors"].dump().find("Cannot allocate memory"), std::string::npos) << r["errors"].dump();
+  ASSERT_EQ(r["cluster"]["per_rank"].size(), 2u);
+  EXPECT_EQ(r["cluster"]["per_rank"][0]["stop_reason"], "stopped");
+  EXPECT_EQ(r["cluster"]["per_rank"][1]["stop_reason"], "error");
+}
+
+// A preparation that fails on one rank (its file cannot grow past the
+// rank's RLIMIT_FSIZE: EFBIG) ends the job on every rank with the results
+// written and the errno text, as alone.
+TEST(MpiRun, APreparationErrorOnOneRankEndsTheJobWithItsResults) {
+  ScratchDir dir;
+  const std::vector<std::string> job = {dir.file("d.{rank}"), "--file-size", "4M", "--read-percent", "100",
+                                        "--duration", "60s", "--json-output", dir.file("r.json")};
+  std::string quoted;
+  for (const std::string& a : job) quoted += " '" + a + "'";
+  std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "1", IOPULSE_BINARY};
+  argv.insert(argv.end(), job.begin(), job.end());
+  // (A write past the limit fails with EFBIG once SIGXFSZ is ignored.)
+  argv.insert(argv.end(), {":", "-np", "1", "/bin/sh", "-c",
+                           std::string("trap '' XFSZ; ulimit -f 1024; exec ") + IOPULSE_BINARY + quoted});
+  const RunOutcome run = run_command(argv, kMpiEnv);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("iopulse: error: rank 1 (" + host_name() + "): writing '" + dir.file("d.1") +
+                         "' at offset 524288 while preparing it: File too large"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(file_size(dir.file("d.1")), 524288u);  // (what the limit let through)
+  ASSERT_TRUE(std::filesystem::exists(dir.file("r.json"))) << run.err;
+  const json r = read_json(dir.file("r.json"));
+  EXPECT_EQ(r["stop_reason"], "preparation-error");
+  EXPECT_EQ(r["window_ns"], 0);
+  EXPECT_NE(r["errors"].dump().find("File too large"), std::string::npos) << r["errors"].dump();
+}
+
 TEST(MpiRun, ASetupErrorOnOneRankEndsEveryRankBeforeAnyFileIsTouched) {
   ScratchDir dir;
   // Rank 1's target is a directory; rank 0's does not exist yet.
