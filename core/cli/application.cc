@@ -934,10 +934,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
 
   // Each rank prepares the files it is first to address; nobody starts
   // before every rank's files are ready.  A failed or interrupted
-  // preparation ends the job with its results written (nothing measured):
-  // alone below, with several processes once they agreed on it (after it).
+  // preparation ends the job with its results written (nothing measured);
+  // with several processes, on every one, once they learned it (below).
   bool prepared = true;
-  try {
   agree_on(group, [&] {
   for (const FileSet* set : prepared_sets) {
     auto bar = PreparationProgress::for_stderr(run.quiet);
@@ -953,16 +952,17 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     result.preparation_bytes += prep.bytes_written;
     const double secs = static_cast<double>(prep.elapsed_ns) / 1e9;
     if (!prep.error.empty()) {
-      if (together) throw std::runtime_error(prep.error);
-      spdlog::error("preparing the files failed after {} of at most {} bytes in {:.2f} s: {}", prep.bytes_written,
-                    prep.bytes_planned, secs, prep.error);
+      // (With several processes rank 0 tells every rank's, below.)
+      if (!together) {
+        spdlog::error("preparing the files failed after {} of at most {} bytes in {:.2f} s: {}", prep.bytes_written,
+                      prep.bytes_planned, secs, prep.error);
+      }
       result.stop_reason = StopReason::kPreparationError;
       result.error_messages.push_back(prep.error);
       prepared = false;
       break;
     }
     if (prep.interrupted) {
-      if (together) throw std::runtime_error("preparing the files was interrupted");
       spdlog::warn("preparing the files was interrupted after {} of at most {} bytes in {:.2f} s; nothing was "
                    "measured", prep.bytes_written, prep.bytes_planned, secs);
       result.stop_reason = StopReason::kInterrupted;
@@ -978,14 +978,31 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
   }
   });
-  } catch (const AgreedFailure& e) {
-    if (e.exit_code() != 1) throw;  // (bad input: exit 2, no results)
-    // Every process ends here, the same way; rank 0 speaks for the job.
-    spdlog::error("{}", e.what());
-    result.interrupted = interrupt_signal() != 0;
-    result.stop_reason = result.interrupted ? StopReason::kInterrupted : StopReason::kPreparationError;
-    result.error_messages.push_back(e.what());
-    prepared = false;
+  if (together) {
+    // The job's preparation is every rank's: the bytes they wrote, the
+    // longest time.  One that failed or was interrupted ends the job on
+    // every rank, its results merged as a run's (each rank's stop reason,
+    // its error named by rank 0).
+    uint64_t bytes = 0, ns = 0;
+    bool all = true;
+    for (const std::string& state :
+         group.all_gather(fmt::format("{} {} {}", prepared ? 1 : 0, result.preparation_bytes, result.preparation_ns))) {
+      std::istringstream in(state);
+      int ok = 0;
+      uint64_t b = 0, n = 0;
+      in >> ok >> b >> n;
+      all = all && ok == 1;
+      bytes += b;
+      ns = std::max(ns, n);
+    }
+    result.preparation_bytes = bytes;
+    result.preparation_ns = ns;
+    if (!all) {
+      if (prepared) result.stop_reason = StopReason::kStopped;  // (by another rank's preparation)
+      prepared = false;
+      ClusterRun(group, 0, hosts, 0, first.spec.target_path).merge(result);
+      for (const std::string& m : result.error_messages) spdlog::error("{}", m);
+    }
   }
 
   auto live = LiveLine::for_stderr(run.quiet);
@@ -1059,23 +1076,26 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       }
     };
     std::string staging_error;
+    int staging_code = 1;
     try {
       stage_phases();
     } catch (const UsageError& e) {
-      if (together) throw;  // (bad input: exit 2 on every process)
       staging_error = e.what();
+      staging_code = 2;
     } catch (const std::exception& e) {
       staging_error = e.what();
     }
     // Staging that fails (no descriptor left for a phase's events) ends the
     // job before its first phase, with its results written (nothing
     // measured) and the error told, as a failed set-up does; on every
-    // process when it failed on one.
+    // process when it failed on one (bad input on one: exit 2 on all, no
+    // results).
     std::string agreed = staging_error;
     if (together) {
       try {
-        agree_on_errors(group, 1, staging_error);
+        agree_on_errors(group, staging_code, staging_error);
       } catch (const AgreedFailure& e) {
+        if (e.exit_code() != 1) throw;
         agreed = e.what();
       }
     }
@@ -1086,7 +1106,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       RunResult pr;
       describe_run(pr, phases.front().first());
       pr.phase = phases.front().name;
-      pr.stop_reason = staging_error.empty() ? StopReason::kStopped : StopReason::kError;
+      pr.interrupted = interrupt_signal() != 0;
+      pr.stop_reason = pr.interrupted            ? StopReason::kInterrupted
+                       : staging_error.empty() ? StopReason::kStopped
+                                               : StopReason::kError;
       if (!staging_error.empty()) pr.error_messages.push_back(staging_error);
       pr.clock = monotonic_clock_report();
       pr.worker_ops.assign(first.spec.threads, 0);

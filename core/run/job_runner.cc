@@ -306,7 +306,9 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       // (No descriptor left for the run's events, say.)  The other
       // processes learn it where they agree that they are ready.
       if (peers_ != nullptr) peers_->agree_ready(e.what());
-      end_before_window(result, e.what(), sinks, 0, false);
+      uint32_t workers = 0;
+      for (const WorkerGroup& g : groups_) workers += g.spec->threads;
+      end_before_window(result, e.what(), sinks, workers, interrupt_signal() != 0);
       return;
     }
   }
@@ -381,7 +383,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     if (peers_->agree_ready(text).empty()) {
       throw std::logic_error("the processes' workers stopped at the start line, yet none reported an error");
     }
-    end_before_window(result, text, sinks, n, false);
+    end_before_window(result, text, sinks, n, staged ? signals.interrupted.load() : interrupt_signal() != 0);
     return;
   }
   if (peers_ != nullptr && staged) {
@@ -401,7 +403,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       // Another process's set-up failed: this one's workers never start.
       barrier.abort();
       join_all({});
-      end_before_window(result, "", sinks, n, false);
+      end_before_window(result, "", sinks, n, interrupt_signal() != 0);
       return;
     }
   }

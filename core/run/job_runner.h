@@ -118,9 +118,9 @@ class JobRunner {
   // Fills `result` for a run whose set-up failed (nothing measured;
   // `workers` ran no IO) and tells the sinks it ended.  `error` is this
   // process's failure; with peers it may be empty (another process's set-up
-  // failed, which `agreed` names: this one stopped), and the processes'
-  // results are merged as after a window, so the reporting one writes the
-  // job's with every rank's stop reason.
+  // failed: this one stopped), and the processes' results are merged as
+  // after a window, so the reporting one writes the job's with every
+  // rank's stop reason and error.
   void end_before_window(RunResult& result, const std::string& error, const std::vector<IntervalSink*>& sinks,
                          uint32_t workers, bool interrupted);
   // The shortest --start-delay of the groups that start with the phase

@@ -55,8 +55,11 @@ struct FillContext {
   }
 };
 
-// Writes all of [data, data + len) at `off`, or throws naming the path.
-void write_at(int fd, const std::string& path, const void* data, size_t len, uint64_t off) {
+// Writes all of [data, data + len) at `off`, or throws naming the path;
+// adds what it wrote to `progress` as it goes (a short write before an
+// error included: those bytes are on disk).
+void write_at(int fd, const std::string& path, const void* data, size_t len, uint64_t off,
+              std::atomic<uint64_t>& progress) {
   const auto* p = static_cast<const char*>(data);
   for (size_t done = 0; done < len;) {
     const ssize_t n = pwrite(fd, p + done, len - done, static_cast<off_t>(off + done));
@@ -65,6 +68,7 @@ void write_at(int fd, const std::string& path, const void* data, size_t len, uin
       throw_errno(errno, fmt::format("writing '{}' at offset {} while preparing it", path, off + done));
     }
     done += static_cast<size_t>(n);
+    progress.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
   }
 }
 
@@ -82,10 +86,9 @@ uint64_t fill_range(int fd, const std::string& path, uint64_t begin, uint64_t en
     } else {
       for (uint64_t& word : chunk) word = rng.next();
     }
-    write_at(fd, path, chunk.data(), want, off);
+    write_at(fd, path, chunk.data(), want, off, ctx.progress);
     off += want;
     written += want;
-    ctx.progress.fetch_add(want, std::memory_order_relaxed);
   }
   return written;
 }
@@ -113,10 +116,9 @@ uint64_t fill_verified(int fd, const PlannedFile& file, const FillContext& ctx) 
       }
     }
     const size_t want = static_cast<size_t>(blocks * o.block_size);
-    write_at(fd, file.path, chunk.data(), want, off);
+    write_at(fd, file.path, chunk.data(), want, off, ctx.progress);
     off += want;
     written += want;
-    ctx.progress.fetch_add(want, std::memory_order_relaxed);
   }
   return written;
 }

@@ -376,7 +376,14 @@ TEST(MpiRun, APreparationErrorOnOneRankEndsTheJobWithItsResults) {
   const json r = read_json(dir.file("r.json"));
   EXPECT_EQ(r["stop_reason"], "preparation-error");
   EXPECT_EQ(r["window_ns"], 0);
-  EXPECT_NE(r["errors"].dump().find("File too large"), std::string::npos) << r["errors"].dump();
+  ASSERT_EQ(r["errors"].size(), 1u) << r["errors"].dump();
+  EXPECT_EQ(r["errors"][0], "rank 1 (" + host_name() + "): writing '" + dir.file("d.1") +
+                                "' at offset 524288 while preparing it: File too large");
+  // Every rank's preparation: rank 0's whole file and rank 1's first 512 KiB.
+  EXPECT_EQ(r["preparation"]["bytes_written"], (4u << 20) + 524288u);
+  ASSERT_EQ(r["cluster"]["per_rank"].size(), 2u);
+  EXPECT_EQ(r["cluster"]["per_rank"][0]["stop_reason"], "stopped");
+  EXPECT_EQ(r["cluster"]["per_rank"][1]["stop_reason"], "preparation-error");
 }
 
 TEST(MpiRun, ASetupErrorOnOneRankEndsEveryRankBeforeAnyFileIsTouched) {
