@@ -481,10 +481,12 @@ std::vector<FioLogSettings> fio_log_prefixes(const std::vector<PlannedPhase>& ph
     const bool fio_job = file == nullptr || file->reporting_groups.size() != phases.size() ||
                          !file->reporting_groups[i].empty();
     const uint32_t threads = threads_of(phases[i]);
-    if (!fio_job && i > 0 && file->phases.size() == phases.size() && file->phases[i].read_back) {
+    // A read-back pass, or another loop of its job: the job's workers' logs go on.
+    if (!fio_job && i > 0 && file->phases.size() == phases.size() &&
+        (file->phases[i].read_back || file->phases[i].repeat)) {
       if (threads_of(phases[i - 1]) != threads) {
-        throw std::logic_error(fmt::format("the read-back phase '{}' has {} workers, its job's phase {}", phases[i].name,
-                                           threads, threads_of(phases[i - 1])));
+        throw std::logic_error(fmt::format("the phase '{}' has {} workers, its job's phase before it {}",
+                                           phases[i].name, threads, threads_of(phases[i - 1])));
       }
       const size_t job_first = workers.size() - threads;
       for (uint32_t t = 0; t < threads; ++t) {
@@ -1326,10 +1328,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
     if (file != nullptr) {
-      groups = {file->group_reporting, file->reporting_groups, {}, {}, file->job_name};
+      groups.group_reporting = file->group_reporting;
+      groups.groupids = file->reporting_groups;
+      groups.job_name = file->job_name;
       for (const JobFilePhase& p : file->phases) {
         groups.left_out.push_back(p.ramp);
         groups.read_back.push_back(p.read_back);
+        groups.repeat.push_back(p.repeat);
       }
     }
     std::cout << fio_json_document(result, flavour, groups).dump(2) << "\n";

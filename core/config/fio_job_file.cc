@@ -62,8 +62,14 @@ struct TranslatedJob {
   // verify with do_verify=1 on a job that only writes: a read-back phase
   // follows the job's.  Empty: none.
   std::string read_back_label;
+  // With a read-back: how many times the job writes its files and reads
+  // them back (fio's loops), each time a phase of its own.
+  uint32_t read_back_loops = 1;
   std::string start_delay_label;  // startdelay, if given
 };
+
+// The most loops of a job with a read-back pass: two phases each.
+constexpr uint32_t kMostReadBackLoops = 100;
 
 class Translator {
  public:
@@ -418,7 +424,7 @@ class Translator {
     const bool read_back = s.verify && s.verify->value && read_percent == 0 && (!s.do_verify || s.do_verify->value);
     const auto no_read_back = [&](std::string_view why) {
       problem(fmt::format("{}: not supported by IOPulse: the read-back pass after a write-only job (do_verify=1, "
-                          "fio's default) {}; accepted: a job that writes its size once (no time_based, loops, "
+                          "fio's default) {}; accepted: a job that writes its size once per loop (no time_based, "
                           "io_size, number_ios, norandommap or non-uniform random_distribution), or do_verify=0, "
                           "then a read job with verify (or iopulse --verify-only) to check the blocks", s.verify->label, why));
     };
@@ -509,16 +515,24 @@ class Translator {
                           (!s.write_sizes || s.write_sizes->value.find_first_of(",-") == std::string::npos);
     if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
     const bool complete = amount == pass && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios;
+    // Each loop a complete pass (fio's loops with its read-back pass after
+    // each: a phase per loop, each followed by its read-back).
+    const bool complete_loops =
+        loops > 1 && !s.io_size && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios;
     if (read_back) {
       // IOPulse's check reads every block of the files; fio's the blocks
       // the job wrote, which are all of them once in a complete pass.
-      if (complete && loops == 1 && !s.io_size) {
+      if (complete_loops && loops > kMostReadBackLoops) {
+        no_read_back(fmt::format("of more than {} loops (each loop is a phase of its own, with its results)",
+                                 kMostReadBackLoops));
+      } else if ((complete && loops == 1 && !s.io_size) || complete_loops) {
         job.read_back_label = s.verify->label;
+        job.read_back_loops = loops;
       } else {
-        no_read_back("of a job that does not write each block once");
+        no_read_back("of a job that does not write each block once per loop");
       }
     }
-    if (complete) {
+    if (complete || (read_back && complete_loops)) {
       // (IOPulse's pass of an existing target is its whole size by itself.)
       if (pass != 0 && !existing) add("run-until-complete", "true", *size_label);
     } else if (amount != 0) {
@@ -827,7 +841,10 @@ class Translator {
         else if (j->new_group && !ids.empty()) ++groupid;
         ids.push_back(groupid);
       }
-      if (!phases[p].front()->read_back_label.empty()) file.reporting_groups.emplace_back();
+      if (!phases[p].front()->read_back_label.empty()) {
+        // (The read-back, and each further loop and its read-back.)
+        for (uint32_t k = 0; k < 2 * phases[p].front()->read_back_loops - 1; ++k) file.reporting_groups.emplace_back();
+      }
     }
     for (size_t p = 0; p < phases.size(); ++p) {
       JobFilePhase phase;
@@ -848,10 +865,22 @@ class Translator {
         }
       }
       if (members.front()->ramp_ns != 0) file.phases.push_back(ramp_of(phase, *members.front(), unique));
-      JobFilePhase read_back;
-      if (!members.front()->read_back_label.empty()) read_back = read_back_of(phase, *members.front(), unique);
-      file.phases.push_back(std::move(phase));
-      if (read_back.read_back) file.phases.push_back(std::move(read_back));
+      if (members.front()->read_back_label.empty()) {
+        file.phases.push_back(std::move(phase));
+        continue;
+      }
+      // The job's loops, each its pass and its read-back.
+      const JobFilePhase first_pass = phase;
+      for (uint32_t k = 0; k < members.front()->read_back_loops; ++k) {
+        JobFilePhase pass = first_pass;
+        if (k != 0) {
+          pass.name = unique(first_pass.name);
+          pass.repeat = true;
+        }
+        JobFilePhase read_back = read_back_of(pass, *members.front(), unique);
+        file.phases.push_back(std::move(pass));
+        file.phases.push_back(std::move(read_back));
+      }
     }
     // One phase is a plain run, as a TOML file without [[phase]].
     if (file.phases.size() == 1 && file.phases.front().groups.empty()) {

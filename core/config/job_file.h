@@ -88,6 +88,12 @@ struct JobFilePhase {
   // only writes): this phase checks every block the phase before wrote
   // (--verify-only); the fio-format outputs count its reads as that job's.
   bool read_back = false;
+  // A fio job file's next loop of a job with a read-back pass (loops with
+  // verify and do_verify=1: fio writes the files, reads them back, and
+  // again, loops times): this phase writes the files again as the last
+  // phase before it that is neither a read-back nor a repeat did; the
+  // fio-format outputs count its IO as that job's.
+  bool repeat = false;
 };
 
 struct JobFile {

@@ -74,6 +74,7 @@ std::string format_toml_job_file(const JobFile& file) {
       if (phase.read_back) {
         out << "# fio's read-back pass (do_verify) of the phase before: a phase of its own here, reported as one\n";
       }
+      if (phase.repeat) out << "# fio's next loop of the job above (loops with do_verify): a phase of its own here\n";
       out << "name = " << quoted(phase.name) << "\n";
       write_entries(out, phase.entries);
     }

@@ -312,24 +312,35 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
   } else {
     for (size_t i = 0; i < result.phases.size(); ++i) {
       if (i < groups.left_out.size() && groups.left_out[i]) continue;
-      if (i < groups.read_back.size() && groups.read_back[i]) {
-        // The reads of the job before: each clone's into the clone's entry
-        // when the clones are listed apart, else into its one entry.
+      const bool read_back = i < groups.read_back.size() && groups.read_back[i];
+      if (read_back || (i < groups.repeat.size() && groups.repeat[i])) {
+        // The reads of the job before (its read-back), or its IO (another
+        // loop of it): each clone's into the clone's entry when the clones
+        // are listed apart, else into its one entry.  A read-back's time is
+        // the reads', a loop's the job's.
         const RunResult& pass = result.phases[i];
+        const auto add = [read_back](FioJob& job, const OpStats& read, const OpStats& write, const OpStats& sync,
+                                     const OpStats& trim, uint64_t runtime_ns) {
+          job.read.merge(read);
+          (read_back ? job.read_runtime_ns : job.runtime_ns) += runtime_ns;
+          if (read_back) return;
+          job.write.merge(write);
+          job.sync.merge(sync);
+          job.trim.merge(trim);
+        };
         const size_t clones = pass.worker_results.size();
         if (!groups.group_reporting && clones != 0 && jobs.size() >= clones) {
           for (size_t c = 0; c < clones; ++c) {
             const RunResult::WorkerResult& w = pass.worker_results[c];
             FioJob& job = jobs[jobs.size() - clones + c];
-            job.read.merge(w.read);
-            job.read_runtime_ns += w.span_ns;
+            add(job, w.read, w.write, w.sync, w.trim, w.span_ns);
             job.clones_runtime_ns += w.span_ns;
             job.add_usage(w.usage);
           }
         } else if (!jobs.empty()) {
           FioJob& job = jobs.back();
-          job.read.merge(pass.read);
-          job.read_runtime_ns += pass.window_ns;
+          add(job, pass.read, pass.write, pass.sync, pass.trim,
+              read_back || pass.worker_span_ns == 0 ? pass.window_ns : pass.worker_span_ns);
           // Every clone's pass, as fio adds them.
           if (job.clones_runtime_ns != 0) job.clones_runtime_ns += pass.worker_span_sum_ns;
           job.add_usage(pass.resources);

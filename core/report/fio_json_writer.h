@@ -58,6 +58,11 @@ struct FioReportGroups {
   // p - 1 (fio's verify with do_verify=1): its reads are that job's, over
   // their own runtime, as fio reports them.
   std::vector<bool> read_back;
+  // repeat[p]: phase p is another loop of the job of the last phase before
+  // it that is neither a read-back nor a repeat (fio's loops with its
+  // read-back pass): its IO is that job's, its runtime added, as fio
+  // reports its loops.
+  std::vector<bool> repeat;
   // The name of the one job of a run without phases (a fio job file's);
   // empty: "iopulse".
   std::string job_name;

@@ -1196,6 +1196,79 @@ TEST(FioJobFileRunTest, ReadBackPassReadsEveryBlockAfterTheWritesAsFioDoes) {
   EXPECT_THAT(lost.err, HasSubstr("lost write: generation 0 in header is older than generation"));
 }
 
+// loops with the read-back pass: fio writes every block, reads every block
+// back, and again, loops times (strace sees 3 x (64 pwrite64, 64 pread64)
+// for fio 3.33).  IOPulse's calls come in the same shape, each loop's reads
+// after its last write and over the blocks it wrote, and its fio-format
+// output reports the one job with fio's IO counts.
+TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoes) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("lv.fio"), "[lv]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nioengine=psync\n"
+                                                         "rw=randwrite\nverify=crc32c\nloops=3\n");
+  // Runs of consecutive 4 KiB calls of one kind: ("w", offsets) or ("r", offsets).
+  const auto runs_of = [](const std::string& trace) {
+    std::vector<std::pair<char, std::vector<std::string>>> runs;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(p(read|write)64\(\d+, .*, 4096, (\d+)\) = 4096)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call)) continue;
+      const char kind = m[1] == "read" ? 'r' : 'w';
+      if (runs.empty() || runs.back().first != kind) runs.push_back({kind, {}});
+      runs.back().second.push_back(m[2].str());
+    }
+    return runs;
+  };
+  const std::string ours_trace = dir.file("ours.trace"), fio_trace = dir.file("fio.trace");
+  const RunOutcome ours = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                       "trace=pread64,pwrite64", "-o", ours_trace, IOPULSE_BINARY, job,
+                                       "--output-format", "fio-json", "--json-output", dir.file("r.json"), "--quiet"},
+                                      {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  std::filesystem::remove(dir.file("f"));
+  const RunOutcome theirs = run_command({"/usr/bin/strace", "-f", "-qq", "-e", "trace=pread64,pwrite64", "-o",
+                                         fio_trace, kFio, "--output-format=json", "--verify_state_save=0", job},
+                                        {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  for (const std::string& trace : {ours_trace, fio_trace}) {
+    const auto runs = runs_of(trace);
+    ASSERT_EQ(runs.size(), 6u) << trace;
+    for (size_t i = 0; i < 6; i += 2) {
+      EXPECT_EQ(runs[i].first, 'w') << trace << " " << i;
+      EXPECT_EQ(runs[i + 1].first, 'r') << trace << " " << i;
+      const std::set<std::string> written(runs[i].second.begin(), runs[i].second.end());
+      const std::set<std::string> read(runs[i + 1].second.begin(), runs[i + 1].second.end());
+      EXPECT_EQ(runs[i].second.size(), 64u) << trace << " " << i;
+      EXPECT_EQ(written.size(), 64u) << trace << " " << i;  // every block once per loop
+      EXPECT_EQ(read, written) << trace << " " << i;
+      EXPECT_EQ(runs[i + 1].second.size(), 64u) << trace << " " << i;
+    }
+  }
+  nlohmann::json our_job, fio_job;
+  the_one_job_of_each(ours.out, theirs.out, our_job, fio_job);
+  if (HasFatalFailure()) return;
+  for (const char* dir_name : {"read", "write"}) {
+    EXPECT_EQ(our_job[dir_name]["io_bytes"], fio_job[dir_name]["io_bytes"]) << dir_name;
+    EXPECT_EQ(our_job[dir_name]["total_ios"], fio_job[dir_name]["total_ios"]) << dir_name;
+  }
+  EXPECT_EQ(our_job["write"]["total_ios"], 192);
+  // Writes the device lost (strace makes each worker thread's 40th to 50th
+  // pwrite64 return success without doing them; each loop has its own
+  // thread): the first loop's read-back finds blocks older than its writes,
+  // and the job stops there, as fio's does.
+  std::filesystem::remove(dir.file("f"));
+  const RunOutcome lost = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                       "/dev/null", "-e", "inject=pwrite64:retval=4096:when=40..50", IOPULSE_BINARY,
+                                       job, "--json-output", dir.file("lost.json"), "--quiet"},
+                                      {"DIR=" + dir.path()});
+  EXPECT_EQ(lost.exit_code, 1) << lost.err;
+  EXPECT_THAT(lost.err, HasSubstr("lost write: generation"));
+  const nlohmann::json result = read_json(dir.file("lost.json"));
+  ASSERT_EQ(result["phases"].size(), 2u);
+  EXPECT_GE(result["phases"][1]["verify"]["failures"].get<uint64_t>(), 1u);
+}
+
 // A check in a later phase of the same run reads what the run wrote: with
 // another seed than the writes' it finds every block wrong.
 TEST(FioJobFileRunTest, ACheckingPhaseAfterVerifiedWritesChecksThem) {

@@ -719,8 +719,8 @@ TEST(FioJobFileTest, ReadBackPassIsAVerifyOnlyPhaseAfterTheJob) {
   // do_verify=0, or a job that reads too: no pass.
   EXPECT_EQ(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\ndo_verify=0\n").phases.size(), 1u);
   EXPECT_EQ(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randrw\nverify=md5\n").phases.size(), 1u);
-  for (const std::string extra : {"time_based\nruntime=1\n", "number_ios=10\n", "loops=2\n", "io_size=512k\n",
-                                  "rw=randwrite\nnorandommap\n"}) {
+  for (const std::string extra : {"time_based\nruntime=1\n", "number_ios=10\n", "loops=101\n", "io_size=512k\n",
+                                  "loops=2\nio_size=512k\n", "rw=randwrite\nnorandommap\n"}) {
     EXPECT_THAT(refusal("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\n" + extra),
                 HasSubstr("job.fio:5: verify: not supported by IOPulse: the read-back pass"))
         << extra;
@@ -728,6 +728,36 @@ TEST(FioJobFileTest, ReadBackPassIsAVerifyOnlyPhaseAfterTheJob) {
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[w]\nrw=write\nverify=md5\n[r]\nrw=read\n"),
               HasSubstr("job.fio:6: verify: not supported by IOPulse: the read-back pass after a write-only job "
                         "(do_verify=1, fio's default) of a job that runs beside others"));
+}
+
+// loops with the read-back pass: fio writes the files and reads them back,
+// loops times; here each loop is a complete pass of its own followed by its
+// read-back, the later loops marked as the job's repeats.
+TEST(FioJobFileTest, LoopsWithTheReadBackPassAreAPassAndItsCheckEach) {
+  const JobFile f = translate("[w]\nfilename=/d/f\nsize=1m\nbs=4k\nrw=randwrite\nverify=crc32c\nloops=3\n");
+  ASSERT_EQ(f.phases.size(), 6u);
+  const std::vector<std::string> names = {"w", "w-verify", "w-2", "w-2-verify", "w-3", "w-3-verify"};
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(f.phases[i].name, names[i]);
+    EXPECT_EQ(f.phases[i].read_back, i % 2 == 1) << i;
+    EXPECT_EQ(f.phases[i].repeat, i == 2 || i == 4) << i;
+  }
+  EXPECT_EQ(f.reporting_groups, (std::vector<std::vector<uint32_t>>{{0}, {}, {}, {}, {}, {}}));
+  const std::vector<PhaseJob> s = specs(f);
+  ASSERT_EQ(s.size(), 6u);
+  for (size_t i = 0; i < 6; i += 2) {
+    EXPECT_TRUE(s[i].spec.run_until_complete) << i;  // one pass, not loops x size
+    EXPECT_EQ(s[i].spec.total_bytes, 0u) << i;
+    EXPECT_TRUE(s[i].spec.verify) << i;
+    EXPECT_EQ(job_config(s[i].spec), job_config(s[0].spec)) << i;
+    EXPECT_TRUE(s[i + 1].spec.verify_only) << i;
+  }
+  // Without the read-back, loops stay a byte budget.
+  const std::vector<PhaseJob> plain = specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randwrite\nverify=crc32c\n"
+                                                      "do_verify=0\nloops=3\n"));
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(plain[0].spec.total_bytes, 3u << 20);
+  EXPECT_THAT(format_toml_job_file(f), HasSubstr("# fio's next loop of the job above (loops with do_verify)"));
 }
 
 TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
