@@ -546,12 +546,14 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   }
   first_builder->check_log_shape(logs);
 
-  // One file per worker: each set of files is planned once, so the
-  // workers of every phase on one set are too.
+  // One file per worker under generated names (TARGET.<worker>): another
+  // number of threads would name other files, a set of files of its own
+  // that shares some of the first's.  (A --file-list names the files
+  // whatever the threads: each phase splits it among its own workers.)
   for (size_t i = 1; i < job.phases.size(); ++i) {
     const PhaseSpec& phase = job.phases[i];
     const TargetSpec files = job.job(phase.workload).target();
-    if (files.file_distribution != FileDistribution::kPerWorker) continue;
+    if (files.file_distribution != FileDistribution::kPerWorker || !files.file_list.empty()) continue;
     for (size_t j = 0; j < i; ++j) {
       const PhaseSpec& first = job.phases[j];
       if (job.job(first.workload).target() != files) continue;

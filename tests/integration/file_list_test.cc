@@ -82,6 +82,62 @@ TEST(FileList, ARandomPassReadsEveryBlockOfEveryListedFileOnce) {
   EXPECT_EQ(reads.at("x:y"), every_block(64 << 10));
 }
 
+// Phases on one --file-list with file-distribution per-worker may use
+// different numbers of threads: each phase splits the list among its own
+// workers.  strace -ff (one trace per thread) sees the 2 writing threads
+// write 2 of the 4 files each, every block once, and the 4 reading threads
+// read one file each, every block once.
+TEST(FileList, PerWorkerPhasesSplitTheListAmongTheirOwnWorkers) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string list = dir.file("f0") + ":" + dir.file("f1") + ":" + dir.file("f2") + ":" + dir.file("f3");
+  const std::string job = dir.file("job.toml");
+  std::ofstream(job) << "file-list = '" << list << "'\nfile-size = '64k'\nfile-distribution = 'per-worker'\n"
+                     << "random = true\n[[phase]]\nname = 'write'\nthreads = 2\nwrite-percent = 100\n"
+                     << "run-until-complete = true\n[[phase]]\nname = 'read'\nthreads = 4\nread-percent = 100\n"
+                     << "run-until-complete = true\n";
+  const std::string prefix = dir.file("trace");
+  const RunOutcome r = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-ff", "-y", "-qq", "-e",
+                                    "trace=pread64,pwrite64", "-o", prefix, IOPULSE_BINARY, "--config", job,
+                                    "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Per thread: file -> offsets of its 4 KiB writes, and of its reads.
+  using Offsets = std::map<std::string, std::multiset<uint64_t>>;
+  std::vector<Offsets> writers, readers;
+  const std::regex call(R"(^p(read|write)64\(\d+<([^>]+)>, .*, 4096, (\d+)\) = 4096)");
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    if (!entry.path().filename().string().starts_with("trace.")) continue;
+    Offsets written, read;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call)) continue;
+      const std::string file = std::filesystem::path(m[2].str()).filename().string();
+      (m[1] == "write" ? written : read)[file].insert(std::stoull(m[3].str()));
+    }
+    EXPECT_TRUE(written.empty() || read.empty()) << "a thread of both phases";
+    if (!written.empty()) writers.push_back(written);
+    if (!read.empty()) readers.push_back(read);
+  }
+  std::multiset<uint64_t> every_block;
+  for (uint64_t off = 0; off < (64u << 10); off += 4096) every_block.insert(off);
+  const auto check = [&](const std::vector<Offsets>& threads, size_t files_each, const char* what) {
+    std::set<std::string> seen;
+    for (const Offsets& t : threads) {
+      EXPECT_EQ(t.size(), files_each) << what;
+      for (const auto& [file, offsets] : t) {
+        EXPECT_TRUE(seen.insert(file).second) << what << ": " << file << " by two threads";
+        EXPECT_EQ(offsets, every_block) << what << ": " << file;
+      }
+    }
+    EXPECT_EQ(seen, (std::set<std::string>{"f0", "f1", "f2", "f3"})) << what;
+  };
+  ASSERT_EQ(writers.size(), 2u);
+  check(writers, 2, "writes");
+  ASSERT_EQ(readers.size(), 4u);
+  check(readers, 1, "reads");
+}
+
 TEST(FileList, BadListsAreRefusedBeforeAnythingIsTouched) {
   ScratchDir dir;
   const std::string a = dir.file("a"), b = dir.file("b");

@@ -514,6 +514,13 @@ TEST_F(JobFileTest, PerWorkerFilesNeedTheSameThreadsInEveryPhase) {
   EXPECT_EQ(specs[1].spec.threads, 8u);
   // The command line sets every phase alike.
   EXPECT_EQ(build(path, {{"threads", "2"}})[1].spec.threads, 2u);
+  // A file list names the files whatever the threads: each phase splits it.
+  const std::string listed = write("file-list = \"a:b:c:d\"\nfile-distribution = \"per-worker\"\nthreads = 2\n"
+                                   "[[phase]]\nname = \"fill\"\n[[phase]]\nname = \"read\"\nthreads = 4\n",
+                                   "l.toml");
+  const std::vector<PhaseJob> split = build(listed);
+  EXPECT_EQ(split[0].spec.threads, 2u);
+  EXPECT_EQ(split[1].spec.threads, 4u);
 }
 
 TEST_F(JobFileTest, CombinationErrorsNameThePhase) {
