@@ -771,6 +771,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     job.run.prometheus_port = 0;
   }
   std::vector<LayoutScope> scopes;
+  std::string files_in_part;  // ranks sharing some of their files but not all: refused below
   for_each_workload(job, [&](WorkloadSpec& w) {
     if (!w.replay_redirect.empty()) {
       w.replay_redirect = expand_target_template(w.replay_redirect, group.rank(), group.host());
@@ -780,8 +781,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     // Ranks share a set of files when they name the same files (a whole
     // --file-list, not only its first).
     const JobSpec spec = job.job(w);
-    const std::string key = spec.file_list.empty() ? spec.target_path : join_path_list(spec.file_list);
-    scopes.push_back(together ? target_scope(group, key) : LayoutScope{});
+    std::string overlap;
+    scopes.push_back(together ? target_scope(group, spec.file_list.empty() ? std::vector<std::string>{spec.target_path}
+                                                                            : spec.file_list,
+                                             overlap)
+                              : LayoutScope{});
+    if (!overlap.empty() && files_in_part.empty()) files_in_part = overlap;
   });
   // What holds for the whole run, whatever the phase.
   const RunSettings& run = job.run;
@@ -790,6 +795,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<VerifyJournal> journal;
   std::vector<FileSet> file_sets;
   agree_on(group, [&] {
+    if (!files_in_part.empty()) throw UsageError(files_in_part);
     phases = plan_phases(job, lib, scopes);
     file_sets = file_sets_of(phases);
     check_one_file_set(file_sets, run);

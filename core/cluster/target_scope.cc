@@ -2,7 +2,13 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "cluster/target_scope.h"
 
+#include <algorithm>
+#include <unordered_set>
 #include <vector>
+
+#include <fmt/format.h>
+
+#include "job/path_list.h"
 
 namespace iopulse {
 
@@ -22,16 +28,40 @@ std::string expand_target_template(const std::string& path, uint32_t rank, const
   return out;
 }
 
-LayoutScope target_scope(ProcessGroup& group, const std::string& expanded_path) {
-  const std::vector<std::string> paths = group.all_gather(expanded_path);
+LayoutScope target_scope(ProcessGroup& group, const std::vector<std::string>& files, std::string& overlap) {
+  const std::string key = join_path_list(files);
+  const std::vector<std::string> keys = group.all_gather(key);
   LayoutScope scope;
   scope.ranks.clear();
-  for (uint32_t r = 0; r < paths.size(); ++r) {
-    if (paths[r] != expanded_path) continue;
+  std::vector<std::vector<std::string>> lists;
+  lists.reserve(keys.size());
+  for (uint32_t r = 0; r < keys.size(); ++r) {
+    lists.push_back(split_path_list(keys[r]));
+    if (keys[r] != key) continue;
     if (r == group.rank()) scope.position = static_cast<uint32_t>(scope.ranks.size());
     scope.ranks.push_back(r);
   }
+  overlap = partial_overlap(lists, group.rank());
   return scope;
+}
+
+std::string partial_overlap(const std::vector<std::vector<std::string>>& lists, uint32_t rank) {
+  const std::unordered_set<std::string> mine(lists[rank].begin(), lists[rank].end());
+  for (uint32_t other = 0; other < lists.size(); ++other) {
+    if (other == rank || lists[other] == lists[rank]) continue;
+    const bool lower = rank < other;
+    const std::vector<std::string>& first = lists[lower ? rank : other];
+    const std::unordered_set<std::string> theirs(lists[other].begin(), lists[other].end());
+    const std::unordered_set<std::string>& second = lower ? theirs : mine;
+    for (const std::string& f : first) {
+      if (second.count(f) == 0) continue;
+      return fmt::format("--file-list: ranks {} and {} both name '{}' but not the same list of files (each would "
+                         "prepare it, and neither split it with the other); accepted: the same list on ranks that "
+                         "share files (they split it), or lists with no file in common",
+                         std::min(rank, other), std::max(rank, other), f);
+    }
+  }
+  return {};
 }
 
 }  // namespace iopulse

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cluster/process_group.h"
 #include "target/target_layout.h"
@@ -20,8 +21,17 @@ namespace iopulse {
 // `path` with every {rank} and {host} replaced; other text is kept as is.
 std::string expand_target_template(const std::string& path, uint32_t rank, const std::string& host);
 
-// Collective: the ranks whose expanded target equals `expanded_path`.
-LayoutScope target_scope(ProcessGroup& group, const std::string& expanded_path);
+// Collective: the ranks whose expanded files (a --file-list, or the one
+// target) are the same, in the same order, as `files`.  `overlap` gets a
+// line for bad input when another rank's list shares some of these files
+// but is not the same list (the files would be split among neither, and
+// prepared by both); empty otherwise.
+LayoutScope target_scope(ProcessGroup& group, const std::vector<std::string>& files, std::string& overlap);
+
+// The pure part of it: `lists[r]` is rank r's; for `rank`, the first pair
+// of ranks (it and another) whose lists differ yet share a file, described
+// the same way on both ranks; empty when none.
+std::string partial_overlap(const std::vector<std::vector<std::string>>& lists, uint32_t rank);
 
 }  // namespace iopulse
 

@@ -399,6 +399,20 @@ TEST(MpiRun, ASetupErrorOnOneRankEndsEveryRankBeforeAnyFileIsTouched) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("t0")));
 }
 
+// A --file-list whose placeholders make the ranks' lists share a file but
+// differ otherwise: neither rank would split that file with the other, and
+// both would prepare it.  Refused on every rank before anything is touched.
+TEST(MpiRun, ListsSharingSomeFilesButNotAllAreRefusedBeforeAnyFileIsTouched) {
+  ScratchDir dir;
+  const RunOutcome run = mpirun(2, {"--file-list", dir.file("own.{rank}") + ":" + dir.file("common"), "--file-size",
+                                    "1M", "--write-percent", "100"});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("ranks 0 and 1 both name '" + dir.file("common") + "' but not the same list of files"),
+            std::string::npos)
+      << run.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 TEST(MpiRun, TheSameBadOptionOnEveryRankIsReportedOnce) {
   const RunOutcome run = mpirun(2, {"unused", "--engine", "null", "--threads", "0"});
   EXPECT_EQ(run.exit_code, 2);

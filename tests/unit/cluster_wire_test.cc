@@ -168,6 +168,26 @@ TEST(TargetTemplate, RankAndHostAreReplacedEverywhere) {
   EXPECT_EQ(expand_target_template("/mnt/{hosts}/{}/{rank", 1, "h"), "/mnt/{hosts}/{}/{rank");
 }
 
+// Ranks' lists that share some files but are not the same list are found
+// on both ranks, described alike; the same list, or lists with nothing in
+// common, are fine.
+TEST(TargetScope, ListsSharingSomeFilesButNotAllAreFoundOnBothRanks) {
+  const std::vector<std::vector<std::string>> lists = {{"/x/0", "/x/common"}, {"/x/1", "/x/common"}, {"/y/2"}};
+  const std::string line = partial_overlap(lists, 0);
+  EXPECT_EQ(line, "--file-list: ranks 0 and 1 both name '/x/common' but not the same list of files (each would "
+                  "prepare it, and neither split it with the other); accepted: the same list on ranks that share "
+                  "files (they split it), or lists with no file in common");
+  EXPECT_EQ(partial_overlap(lists, 1), line);
+  EXPECT_EQ(partial_overlap(lists, 2), "");
+  // The same list on every rank (the ranks split it), or disjoint lists.
+  EXPECT_EQ(partial_overlap({{"/a", "/b"}, {"/a", "/b"}}, 1), "");
+  EXPECT_EQ(partial_overlap({{"/a"}, {"/b"}, {"/c"}}, 0), "");
+  // One target on one rank inside another's list; the same files in
+  // another order are another list.
+  EXPECT_NE(partial_overlap({{"/a"}, {"/a", "/b"}}, 0), "");
+  EXPECT_NE(partial_overlap({{"/a", "/b"}, {"/b", "/a"}}, 1), "");
+}
+
 TEST(Agreement, AloneErrorsPassThroughUnchanged) {
   int argc = 1;
   char arg0[] = "iopulse";
