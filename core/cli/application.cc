@@ -492,6 +492,7 @@ std::vector<FioLogSettings> fio_log_prefixes(const std::vector<PlannedPhase>& ph
       for (uint32_t t = 0; t < threads; ++t) {
         FioLogSettings continued = workers[job_first + t];
         continued.continues = static_cast<uint32_t>(job_first + t);
+        continued.read_back = file->phases[i].read_back;
         workers.push_back(continued);
       }
       continue;

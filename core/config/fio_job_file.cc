@@ -454,7 +454,11 @@ class Translator {
       } else {
         add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
       }
-      if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
+      // (fio's number_ios counts over all its loops.)
+      if (s.number_ios) {
+        add("total-ops", std::to_string(s.number_ios->value * (s.loops ? s.loops->value : 1) * numjobs),
+            s.number_ios->label);
+      }
       if (read_back) no_read_back("of a time-based job (IOPulse checks every block, fio the blocks written)");
       if (s.ramp_ns) {
         if (s.number_ios) {
@@ -513,7 +517,7 @@ class Translator {
     // IOPulse's complete pass addresses every block once, so it takes one size.
     const bool one_size = (!s.read_sizes || s.read_sizes->value.find_first_of(",-") == std::string::npos) &&
                           (!s.write_sizes || s.write_sizes->value.find_first_of(",-") == std::string::npos);
-    if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
+    if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * loops * numjobs), s.number_ios->label);
     const bool complete = amount == pass && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios;
     // Each loop a complete pass (fio's loops with its read-back pass after
     // each: a phase per loop, each followed by its read-back).
@@ -522,7 +526,11 @@ class Translator {
     if (read_back) {
       // IOPulse's check reads every block of the files; fio's the blocks
       // the job wrote, which are all of them once in a complete pass.
-      if (complete_loops && loops > kMostReadBackLoops) {
+      if (s.steady_state) {
+        // (fio ends the job once steady state is attained, before its
+        // read-back; IOPulse's read-back would check blocks never written.)
+        no_read_back("of a job with steadystate (fio skips the read-back when steady state ends the job)");
+      } else if (complete_loops && loops > kMostReadBackLoops) {
         no_read_back(fmt::format("of more than {} loops (each loop is a phase of its own, with its results)",
                                  kMostReadBackLoops));
       } else if ((complete && loops == 1 && !s.io_size) || complete_loops) {
@@ -533,8 +541,11 @@ class Translator {
       }
     }
     if (complete || (read_back && complete_loops)) {
-      // (IOPulse's pass of an existing target is its whole size by itself.)
-      if (pass != 0 && !existing) add("run-until-complete", "true", *size_label);
+      // (IOPulse's pass of an existing target is its whole size by itself;
+      // a read-back demands the generation of a pass that says so.)
+      if (pass != 0 && (!existing || read_back)) {
+        add("run-until-complete", "true", size_label ? *size_label : s.verify->label);
+      }
     } else if (amount != 0) {
       const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
                              : size_label ? *size_label : s.filenames->label;
@@ -828,6 +839,17 @@ class Translator {
       for (int i = 2; !names.insert(n).second; ++i) n = fmt::format("{}-{}", name, i);
       return n;
     };
+    // The name of a phase the file has no job for (a read-back, a loop):
+    // never a job's own, whichever comes first.
+    std::set<std::string> job_names;
+    for (const std::vector<TranslatedJob*>& members : phases) {
+      for (const TranslatedJob* j : members) job_names.insert(j->name);
+    }
+    const auto derived = [&names, &job_names](const std::string& name) {
+      std::string n = name;
+      for (int i = 2; job_names.count(n) != 0 || !names.insert(n).second; ++i) n = fmt::format("{}-{}", name, i);
+      return n;
+    };
     // fio's reporting groups: a job with new_group or stonewall starts one
     // unless the group before has no job yet; so does every phase here
     // (wait_for too, which does not in fio: IOPulse reports phases apart).
@@ -869,15 +891,18 @@ class Translator {
         file.phases.push_back(std::move(phase));
         continue;
       }
-      // The job's loops, each its pass and its read-back.
+      // The job's loops, each its pass and its read-back (named apart from
+      // every job of the file, and started at once: fio delays the job's
+      // start only).
       const JobFilePhase first_pass = phase;
       for (uint32_t k = 0; k < members.front()->read_back_loops; ++k) {
         JobFilePhase pass = first_pass;
         if (k != 0) {
-          pass.name = unique(first_pass.name);
+          pass.name = derived(first_pass.name);
           pass.repeat = true;
+          std::erase_if(pass.entries, [](const JobFileEntry& e) { return e.key == "start-delay"; });
         }
-        JobFilePhase read_back = read_back_of(pass, *members.front(), unique);
+        JobFilePhase read_back = read_back_of(pass, *members.front(), derived);
         file.phases.push_back(std::move(pass));
         file.phases.push_back(std::move(read_back));
       }

@@ -528,6 +528,9 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
     }
     if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
   }
+  // (Phases made from one job, a fio job's loops, say its problem once.)
+  std::set<std::string> said;
+  std::erase_if(problems, [&said](const std::string& p) { return !said.insert(p).second; });
   if (problems.size() == 1) throw UsageError(problems.front());
   if (!problems.empty()) {
     std::string message = fmt::format("{} problems with this job file:", problems.size());

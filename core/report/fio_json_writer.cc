@@ -320,26 +320,27 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
         // the reads', a loop's the job's.
         const RunResult& pass = result.phases[i];
         const auto add = [read_back](FioJob& job, const OpStats& read, const OpStats& write, const OpStats& sync,
-                                     const OpStats& trim, uint64_t runtime_ns) {
+                                     const OpStats& trim, const PrioritySplit* priority, uint64_t runtime_ns) {
           job.read.merge(read);
           (read_back ? job.read_runtime_ns : job.runtime_ns) += runtime_ns;
           if (read_back) return;
           job.write.merge(write);
           job.sync.merge(sync);
           job.trim.merge(trim);
+          if (priority != nullptr) job.priority.merge(*priority);
         };
         const size_t clones = pass.worker_results.size();
         if (!groups.group_reporting && clones != 0 && jobs.size() >= clones) {
           for (size_t c = 0; c < clones; ++c) {
             const RunResult::WorkerResult& w = pass.worker_results[c];
             FioJob& job = jobs[jobs.size() - clones + c];
-            add(job, w.read, w.write, w.sync, w.trim, w.span_ns);
+            add(job, w.read, w.write, w.sync, w.trim, w.priority.empty() ? nullptr : &w.priority.front(), w.span_ns);
             job.clones_runtime_ns += w.span_ns;
             job.add_usage(w.usage);
           }
         } else if (!jobs.empty()) {
           FioJob& job = jobs.back();
-          add(job, pass.read, pass.write, pass.sync, pass.trim,
+          add(job, pass.read, pass.write, pass.sync, pass.trim, &pass.priority,
               read_back || pass.worker_span_ns == 0 ? pass.window_ns : pass.worker_span_ns);
           // Every clone's pass, as fio adds them.
           if (job.clones_runtime_ns != 0) job.clones_runtime_ns += pass.worker_span_sum_ns;

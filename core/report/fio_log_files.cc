@@ -95,6 +95,7 @@ FioLogFiles::FioLogFiles(const FioLogSettings& settings, const std::vector<FioLo
     : settings_(settings),
       files_(per_worker.size() * kLogs),
       owner_(per_worker.size()),
+      read_back_(per_worker.size(), false),
       began_ns_(per_worker.size(), 0),
       directions_(per_worker.size(), 0),
       finished_(per_worker.size(), false) {
@@ -105,6 +106,7 @@ FioLogFiles::FioLogFiles(const FioLogSettings& settings, const std::vector<FioLo
                                          w, *earlier));
     }
     owner_[w] = earlier ? owner_[*earlier] : w;
+    read_back_[w] = per_worker[w].read_back;
   }
   try {
     for (uint32_t w = 0; w < per_worker.size(); ++w) {
@@ -165,8 +167,10 @@ void FioLogFiles::write(uint32_t worker, const IntervalSummary& s) {
       fmt::format_to(std::back_inserter(lines[log]), "{}, {}", time_ms, std::llround(value));
       append_tail(lines[log], settings_, d.ddir, 0, 0, 0);
     };
-    line(kBw, static_cast<double>(o.bytes) / secs / 1024.0);
-    line(kIops, static_cast<double>(o.ops) / secs);
+    if (!read_back_[worker]) {
+      line(kBw, static_cast<double>(o.bytes) / secs / 1024.0);
+      line(kIops, static_cast<double>(o.ops) / secs);
+    }
     if (o.ops == 0) continue;
     line(kLat, o.lat_mean);
     line(kClat, o.lat_mean);

@@ -76,6 +76,10 @@ struct FioLogSettings {
   // job's files.  Its own prefixes and number are then not used.  Unset:
   // the worker's own files.
   std::optional<uint32_t> continues = std::nullopt;
+  // The worker is a read-back pass (fio's do_verify): its per-interval
+  // lines have its latencies but no bandwidth or IOPS, as fio's averaged
+  // bandwidth and IOPS samples leave out its verify reads.
+  bool read_back = false;
   bool any() const { return !bw.empty() || !iops.empty() || !lat.empty(); }
 };
 
@@ -146,6 +150,7 @@ class FioLogFiles : public IntervalSink {
   // Per worker: whose files its lines go to (itself, or the worker it
   // continues, which continues no one); when its phase began in the job.
   std::vector<uint32_t> owner_;
+  std::vector<bool> read_back_;  // per worker: FioLogSettings::read_back
   std::vector<uint64_t> began_ns_;
   // Per worker: bit d set once direction d completed IO; finished.
   std::vector<uint8_t> directions_;

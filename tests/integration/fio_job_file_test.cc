@@ -577,6 +577,18 @@ void the_one_job_of_each(const std::string& ours, const std::string& theirs, nlo
   fio_job = fj["jobs"][0];
 }
 
+// The same, then: the one job of each did as many reads and writes, of as
+// many bytes.
+void expect_the_same_reads_and_writes(const std::string& ours, const std::string& theirs) {
+  nlohmann::json our_job, fio_job;
+  the_one_job_of_each(ours, theirs, our_job, fio_job);
+  if (::testing::Test::HasFatalFailure()) return;
+  for (const char* dir_name : {"read", "write"}) {
+    EXPECT_EQ(our_job[dir_name]["io_bytes"], fio_job[dir_name]["io_bytes"]) << dir_name;
+    EXPECT_EQ(our_job[dir_name]["total_ios"], fio_job[dir_name]["total_ios"]) << dir_name;
+  }
+}
+
 // ramp_time: the job runs for the ramp first (the run takes both times, by
 // the test's own clock) and its fio-format results hold the measured window
 // only: its IOs and runtime are fio's for the same file (a rate of 200 IOPS
@@ -1173,13 +1185,7 @@ TEST(FioJobFileRunTest, ReadBackPassReadsEveryBlockAfterTheWritesAsFioDoes) {
   const RunOutcome theirs =
       run_command({kFio, "--output-format=json", "--verify_state_save=0", job}, {"DIR=" + dir.path()});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
-  nlohmann::json our_job, fio_job;
-  the_one_job_of_each(ours.out, theirs.out, our_job, fio_job);
-  if (HasFatalFailure()) return;
-  for (const char* dir_name : {"read", "write"}) {
-    EXPECT_EQ(our_job[dir_name]["io_bytes"], fio_job[dir_name]["io_bytes"]) << dir_name;
-    EXPECT_EQ(our_job[dir_name]["total_ios"], fio_job[dir_name]["total_ios"]) << dir_name;
-  }
+  expect_the_same_reads_and_writes(ours.out, theirs.out);
   const nlohmann::json result = read_json(dir.file("r.json"));
   ASSERT_EQ(result["phases"].size(), 2u);
   EXPECT_EQ(result["phases"][1]["name"], "wv-verify");
@@ -1245,14 +1251,8 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
       EXPECT_EQ(runs[i + 1].second.size(), 64u) << trace << " " << i;
     }
   }
-  nlohmann::json our_job, fio_job;
-  the_one_job_of_each(ours.out, theirs.out, our_job, fio_job);
-  if (HasFatalFailure()) return;
-  for (const char* dir_name : {"read", "write"}) {
-    EXPECT_EQ(our_job[dir_name]["io_bytes"], fio_job[dir_name]["io_bytes"]) << dir_name;
-    EXPECT_EQ(our_job[dir_name]["total_ios"], fio_job[dir_name]["total_ios"]) << dir_name;
-  }
-  EXPECT_EQ(our_job["write"]["total_ios"], 192);
+  expect_the_same_reads_and_writes(ours.out, theirs.out);
+  EXPECT_EQ(nlohmann::json::parse(ours.out)["jobs"][0]["write"]["total_ios"], 192);
   // Writes the device lost (strace makes each worker thread's 40th to 50th
   // pwrite64 return success without doing them; each loop has its own
   // thread): the first loop's read-back finds blocks older than its writes,
@@ -1267,6 +1267,18 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   const nlohmann::json result = read_json(dir.file("lost.json"));
   ASSERT_EQ(result["phases"].size(), 2u);
   EXPECT_GE(result["phases"][1]["verify"]["failures"].get<uint64_t>(), 1u);
+  // The same on an existing file the job gives no size: each loop is still
+  // a pass of the whole file, whose lost writes its read-back finds.
+  std::filesystem::resize_file(dir.file("f"), 256 << 10);
+  const std::string sizeless = write_file(dir.file("sizeless.fio"), "[lv]\nfilename=${DIR}/f\nbs=4k\n"
+                                                                    "ioengine=psync\nrw=write\nverify=crc32c\n"
+                                                                    "loops=2\n");
+  const RunOutcome lost_here = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                            "/dev/null", "-e", "inject=pwrite64:retval=4096:when=5", IOPULSE_BINARY,
+                                            sizeless, "--quiet"},
+                                           {"DIR=" + dir.path()});
+  EXPECT_EQ(lost_here.exit_code, 1) << lost_here.err;
+  EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
 // A check in a later phase of the same run reads what the run wrote: with

@@ -5,6 +5,7 @@
 // IOs they add up to are the IOs the job was told to do, fio itself names
 // the files of the same job file the same way, and fio's own fio2gnuplot
 // reads them.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -200,6 +201,41 @@ TEST(FioLogs, EachJobWritesItsOwnLogsAsFioDoes) {
     EXPECT_EQ(lines(ours.file(name)), 256u) << name;
     EXPECT_EQ(lines(ours.file(name)), lines(fio_dir.file(name))) << name;
   }
+}
+
+// A verifying job's read-back passes (loops=2: write, read back, write,
+// read back) in averaged logs: fio's averaged IOPS samples leave its verify
+// reads out, so neither tool's IOPS log has a read line; IOPulse's latency
+// log has the read-back's reads, after the first loop's writes.
+TEST(FioLogs, AveragedRateLogsLeaveTheReadBackOutAsFiosDo) {
+  ScratchDir fio_dir, ours;
+  // (The writes paced to 500 IOPS: 128 ms a loop, lines in every log.)
+  const std::string job = "[lv]\nfilename=${DIR}/data\nsize=256k\nbs=4k\nrw=randwrite\nverify=crc32c\nloops=2\n"
+                          "rate_iops=500\nwrite_iops_log=lv\nwrite_lat_log=lv\nlog_avg_msec=10\n";
+  std::ofstream(fio_dir.file("j.fio")) << job;
+  std::ofstream(ours.file("j.fio")) << job;
+  const RunOutcome f = run_command(
+      {"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null --verify_state_save=0 j.fio"},
+      {"DIR=" + fio_dir.path()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const RunOutcome r = run_command({"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) +
+                                                         " j.fio --quiet"},
+                                   {"DIR=" + ours.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(names_in(ours.path(), ".log"), names_in(fio_dir.path(), ".log"));
+  const auto count = [](const std::vector<LogLine>& log, int ddir) {
+    return std::count_if(log.begin(), log.end(), [ddir](const LogLine& l) { return l.ddir == ddir; });
+  };
+  for (const ScratchDir* d : {&fio_dir, &ours}) {
+    const std::vector<LogLine> iops = read_log(d->file("lv_iops.1.log"));
+    EXPECT_EQ(count(iops, 0), 0) << d->path();
+    EXPECT_GT(count(iops, 1), 0) << d->path();
+  }
+  const std::vector<LogLine> lat = read_log(ours.file("lv_lat.1.log"));
+  EXPECT_GT(count(lat, 0), 0);
+  EXPECT_GT(count(lat, 1), 0);
+  // Times go on through the loops: never back.
+  for (size_t i = 1; i < lat.size(); ++i) EXPECT_GE(lat[i].time_ms, lat[i - 1].time_ms) << i;
 }
 
 TEST(FioLogs, BadInputIsRefusedBeforeAnythingIsTouched) {

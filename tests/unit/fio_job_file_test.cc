@@ -758,6 +758,33 @@ TEST(FioJobFileTest, LoopsWithTheReadBackPassAreAPassAndItsCheckEach) {
   ASSERT_EQ(plain.size(), 1u);
   EXPECT_EQ(plain[0].spec.total_bytes, 3u << 20);
   EXPECT_THAT(format_toml_job_file(f), HasSubstr("# fio's next loop of the job above (loops with do_verify)"));
+  // fio delays the job's start once, not each loop's.
+  const std::vector<PhaseJob> delayed =
+      specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\nstartdelay=1\nloops=2\n"));
+  ASSERT_EQ(delayed.size(), 4u);
+  EXPECT_EQ(delayed[0].spec.start_delay_ns, 1'000'000'000u);
+  EXPECT_EQ(delayed[2].spec.start_delay_ns, 0u);
+  // A later job named as a loop would be keeps its name; the loop takes another.
+  const JobFile named = translate("[job]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\nloops=2\n"
+                                  "[job-2]\nstonewall\nfilename=/d/f\nsize=1m\nrw=read\n");
+  ASSERT_EQ(named.phases.size(), 5u);
+  EXPECT_EQ(named.phases[2].name, "job-3");
+  EXPECT_EQ(named.phases[4].name, "job-2");
+  // Without a size (an existing file or device), each loop is still one
+  // complete pass, so its read-back demands that pass's writes.
+  FioTranslationContext c = context();
+  c.existing_size = [](const std::string&) -> std::optional<uint64_t> { return 1u << 20; };
+  const std::vector<PhaseJob> existing = specs(translate_fio_job_file(
+      "[w]\nfilename=/dev/sdz\nbs=4k\nrw=write\nverify=crc32c\nloops=2\n", "job.fio", c));
+  ASSERT_EQ(existing.size(), 4u);
+  EXPECT_TRUE(existing[0].spec.run_until_complete);
+  EXPECT_TRUE(existing[2].spec.run_until_complete);
+  // Steady state may end a pass early, which fio's read-back then skips.
+  EXPECT_THAT(refusal("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\nsteadystate=iops:5%\n"),
+              HasSubstr("of a job with steadystate"));
+  // fio's number_ios counts over all the loops.
+  EXPECT_EQ(specs(translate("[w]\nfilename=/d/f\nsize=64k\nrw=write\nloops=3\nnumber_ios=8\n"))[0].spec.total_ops,
+            24u);
 }
 
 TEST(FioJobFileTest, ConvertedTomlReadsBackAsTheSameJob) {
