@@ -148,7 +148,9 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
           {"bw_bytes", static_cast<uint64_t>(bw_bytes)},
           {"bw", static_cast<uint64_t>(bw_bytes / 1024)},
           {"iops", secs > 0 ? static_cast<double>(s.ops) / secs : 0.0},
-          {"runtime", runtime_ns / 1'000'000},
+          // fio's: whole milliseconds, rounded up (a direction that did IO
+          // never shows 0), and 0 for one that did none.
+          {"runtime", s.ops == 0 ? 0 : (runtime_ns + 999'999) / 1'000'000},
           {"total_ios", s.ops},
           {"short_ios", 0},
           {"drop_ios", 0},

@@ -34,6 +34,21 @@ TEST(FioJsonWriterTest, EveryHistogramBucketIsOneFioBin) {
   }
 }
 
+// fio's runtime per direction: whole milliseconds rounded up, so a direction
+// that did IO in under a millisecond shows 1, and one that did none 0.
+TEST(FioJsonWriterTest, RuntimesAreWholeMillisecondsRoundedUpAsFios) {
+  RunResult run;
+  run.window_ns = 320'000;  // 0.32 ms
+  run.write.ops = 64;
+  run.write.bytes = 64 * 4096;
+  const nlohmann::json j = fio_json_document(run, FioJsonFlavour::kJson, {});
+  EXPECT_EQ(j["jobs"][0]["write"]["runtime"], 1);
+  EXPECT_EQ(j["jobs"][0]["read"]["runtime"], 0);
+  EXPECT_EQ(j["jobs"][0]["trim"]["runtime"], 0);
+  run.window_ns = 2'000'000;  // exactly 2 ms stays 2
+  EXPECT_EQ(fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["write"]["runtime"], 2);
+}
+
 // With a priority on a share of IOs, fio writes "prios": the IOs without a
 // priority (class 0) first, then the prioritized ones; a direction with only
 // one priority that has samples gets none.
