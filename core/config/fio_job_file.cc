@@ -65,6 +65,9 @@ struct TranslatedJob {
   // With a read-back: how many times the job writes its files and reads
   // them back (fio's loops), each time a phase of its own.
   uint32_t read_back_loops = 1;
+  // fio's randrepeat: each loop starts its random sequence again (1, the
+  // default), or goes on with it (0: here each loop takes a seed of its own).
+  bool loops_repeat_offsets = true;
   std::string start_delay_label;  // startdelay, if given
 };
 
@@ -368,6 +371,7 @@ class Translator {
     // seed drawn for each run and job.
     const bool drawn_seed = !s.randseed && s.randrepeat && !s.randrepeat->value;
     if (s.randseed) add("seed", std::to_string(s.randseed->value), s.randseed->label);
+    job.loops_repeat_offsets = !s.randrepeat || s.randrepeat->value;
     if (drawn_seed) add("seed", "random", s.randrepeat->label);
     if (s.fsync) add("fsync-every", std::to_string(s.fsync->value), s.fsync->label);
     if (s.fdatasync) add("fdatasync-every", std::to_string(s.fdatasync->value), s.fdatasync->label);
@@ -901,6 +905,15 @@ class Translator {
           pass.name = derived(first_pass.name);
           pass.repeat = true;
           std::erase_if(pass.entries, [](const JobFileEntry& e) { return e.key == "start-delay"; });
+          if (!members.front()->loops_repeat_offsets) {
+            // (randrepeat=0 with randseed: fio's loops go on with one random
+            // sequence, so no two loops write in one order; nor here.)
+            for (JobFileEntry& e : pass.entries) {
+              if (e.key == "seed" && e.text != "random") {
+                e.text = std::to_string(std::stoull(e.text) ^ (0x9e3779b97f4a7c15ULL * k));
+              }
+            }
+          }
         }
         JobFilePhase read_back = read_back_of(pass, *members.front(), derived);
         file.phases.push_back(std::move(pass));

@@ -782,6 +782,15 @@ TEST(FioJobFileTest, LoopsWithTheReadBackPassAreAPassAndItsCheckEach) {
   // Steady state may end a pass early, which fio's read-back then skips.
   EXPECT_THAT(refusal("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\nsteadystate=iops:5%\n"),
               HasSubstr("of a job with steadystate"));
+  // randrepeat=0 with randseed: fio's loops go on with one random sequence,
+  // so each loop here has a seed of its own (its read-back the same).
+  const std::vector<PhaseJob> going_on = specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randwrite\n"
+                                                         "verify=crc32c\nrandrepeat=0\nrandseed=7\nloops=3\n"));
+  ASSERT_EQ(going_on.size(), 6u);
+  EXPECT_EQ(going_on[0].spec.seed, 7u);
+  EXPECT_NE(going_on[2].spec.seed, 7u);
+  EXPECT_NE(going_on[4].spec.seed, going_on[2].spec.seed);
+  for (size_t i = 0; i < 6; i += 2) EXPECT_EQ(going_on[i + 1].spec.seed, going_on[i].spec.seed) << i;
   // fio's number_ios counts over all the loops.
   EXPECT_EQ(specs(translate("[w]\nfilename=/d/f\nsize=64k\nrw=write\nloops=3\nnumber_ios=8\n"))[0].spec.total_ops,
             24u);
