@@ -159,8 +159,9 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
           {"lat_ns", lat_json(s.latency, false, false)}};
 }
 
-json job_json(const FioJob& job, bool plus) {
-  const double runtime_s = static_cast<double>(job.runtime_ns) / 1e9;
+// `elapsed_s`: fio's "elapsed", the whole run's seconds so far, rounded up
+// (the same in every job's entry).
+json job_json(const FioJob& job, bool plus, uint64_t elapsed_s) {
   // fio's job_runtime, and the time the CPU use is over.
   const uint64_t job_runtime_ns = job.runtime_is_clones && job.clones_runtime_ns != 0
                                       ? job.clones_runtime_ns
@@ -171,7 +172,7 @@ json job_json(const FioJob& job, bool plus) {
           {"groupid", job.groupid},
           {"error", 0},
           {"eta", 0},
-          {"elapsed", static_cast<uint64_t>(runtime_s + 0.5)},
+          {"elapsed", elapsed_s},
           {"job options", json::object()},
           {"read", direction_json(job.read, job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns, plus)},
           {"write", direction_json(job.write, job.runtime_ns, plus)},
@@ -356,7 +357,9 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
   }
   const bool plus = flavour == FioJsonFlavour::kJsonPlus;
   json list = json::array();
-  for (const FioJob& job : jobs) list.push_back(job_json(job, plus));
+  // (The run's time: its preparation and every phase's window.)
+  const uint64_t elapsed_s = (result.preparation_ns + result.window_ns + 999'999'999) / 1'000'000'000;
+  for (const FioJob& job : jobs) list.push_back(job_json(job, plus, elapsed_s));
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   char when[64] = {};

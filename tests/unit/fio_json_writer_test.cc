@@ -47,6 +47,10 @@ TEST(FioJsonWriterTest, RuntimesAreWholeMillisecondsRoundedUpAsFios) {
   EXPECT_EQ(j["jobs"][0]["trim"]["runtime"], 0);
   run.window_ns = 2'000'000;  // exactly 2 ms stays 2
   EXPECT_EQ(fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["write"]["runtime"], 2);
+  // "elapsed": the run's whole seconds so far, rounded up, its preparation
+  // included (fio's time since it started).
+  run.preparation_ns = 1'500'000'000;
+  EXPECT_EQ(fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["elapsed"], 2);
 }
 
 // With a priority on a share of IOs, fio writes "prios": the IOs without a
