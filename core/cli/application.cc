@@ -772,7 +772,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     job.run.prometheus_port = 0;
   }
   std::vector<LayoutScope> scopes;
-  std::string files_in_part;  // ranks sharing some of their files but not all: refused below
+  // Files this rank names that a lower rank with another list names too:
+  // prepared there (or by a rank sharing that list), not here.
+  std::set<std::string> named_lower;
   for_each_workload(job, [&](WorkloadSpec& w) {
     if (!w.replay_redirect.empty()) {
       w.replay_redirect = expand_target_template(w.replay_redirect, group.rank(), group.host());
@@ -782,12 +784,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     // Ranks share a set of files when they name the same files (a whole
     // --file-list, not only its first).
     const JobSpec spec = job.job(w);
-    std::string overlap;
     scopes.push_back(together ? target_scope(group, spec.file_list.empty() ? std::vector<std::string>{spec.target_path}
                                                                             : spec.file_list,
-                                             overlap)
+                                             named_lower)
                               : LayoutScope{});
-    if (!overlap.empty() && files_in_part.empty()) files_in_part = overlap;
   });
   // What holds for the whole run, whatever the phase.
   const RunSettings& run = job.run;
@@ -796,8 +796,14 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::unique_ptr<VerifyJournal> journal;
   std::vector<FileSet> file_sets;
   agree_on(group, [&] {
-    if (!files_in_part.empty()) throw UsageError(files_in_part);
     phases = plan_phases(job, lib, scopes);
+    for (PlannedPhase& p : phases) {
+      for (auto& w : p.workloads) {
+        for (PlannedFile& f : w->layout.files) {
+          if (named_lower.count(normalized_path(f.path)) != 0) f.prepared_here = false;
+        }
+      }
+    }
     file_sets = file_sets_of(phases);
     check_one_file_set(file_sets, run);
     check_metadata_phases(phases, group.rank(), group.size());

@@ -3,10 +3,9 @@
 #include "cluster/target_scope.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <unordered_set>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "job/path_list.h"
 
@@ -28,7 +27,8 @@ std::string expand_target_template(const std::string& path, uint32_t rank, const
   return out;
 }
 
-LayoutScope target_scope(ProcessGroup& group, const std::vector<std::string>& files, std::string& overlap) {
+LayoutScope target_scope(ProcessGroup& group, const std::vector<std::string>& files,
+                         std::set<std::string>& named_lower) {
   const std::string key = join_path_list(files);
   const std::vector<std::string> keys = group.all_gather(key);
   LayoutScope scope;
@@ -41,27 +41,27 @@ LayoutScope target_scope(ProcessGroup& group, const std::vector<std::string>& fi
     if (r == group.rank()) scope.position = static_cast<uint32_t>(scope.ranks.size());
     scope.ranks.push_back(r);
   }
-  overlap = partial_overlap(lists, group.rank());
+  const std::set<std::string> lower = named_by_a_lower_rank(lists, group.rank());
+  named_lower.insert(lower.begin(), lower.end());
   return scope;
 }
 
-std::string partial_overlap(const std::vector<std::vector<std::string>>& lists, uint32_t rank) {
-  const std::unordered_set<std::string> mine(lists[rank].begin(), lists[rank].end());
-  for (uint32_t other = 0; other < lists.size(); ++other) {
-    if (other == rank || lists[other] == lists[rank]) continue;
-    const bool lower = rank < other;
-    const std::vector<std::string>& first = lists[lower ? rank : other];
-    const std::unordered_set<std::string> theirs(lists[other].begin(), lists[other].end());
-    const std::unordered_set<std::string>& second = lower ? theirs : mine;
-    for (const std::string& f : first) {
-      if (second.count(f) == 0) continue;
-      return fmt::format("--file-list: ranks {} and {} both name '{}' but not the same list of files (each would "
-                         "prepare it, and neither split it with the other); accepted: the same list on ranks that "
-                         "share files (they split it), or lists with no file in common",
-                         std::min(rank, other), std::max(rank, other), f);
+std::string normalized_path(const std::string& path) {
+  return std::filesystem::path(path).lexically_normal().string();
+}
+
+std::set<std::string> named_by_a_lower_rank(const std::vector<std::vector<std::string>>& lists, uint32_t rank) {
+  std::set<std::string> out;
+  std::unordered_set<std::string> mine;
+  for (const std::string& f : lists[rank]) mine.insert(normalized_path(f));
+  for (uint32_t lower = 0; lower < rank; ++lower) {
+    if (lists[lower] == lists[rank]) continue;  // (the same target, split: LayoutScope)
+    for (const std::string& f : lists[lower]) {
+      std::string n = normalized_path(f);
+      if (mine.count(n) != 0) out.insert(std::move(n));
     }
   }
-  return {};
+  return out;
 }
 
 }  // namespace iopulse

@@ -10,6 +10,7 @@
 #define IOPULSE_CLUSTER_TARGET_SCOPE_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,20 @@ namespace iopulse {
 std::string expand_target_template(const std::string& path, uint32_t rank, const std::string& host);
 
 // Collective: the ranks whose expanded files (a --file-list, or the one
-// target) are the same, in the same order, as `files`.  `overlap` gets a
-// line for bad input when another rank's list shares some of these files
-// but is not the same list (the files would be split among neither, and
-// prepared by both); empty otherwise.
-LayoutScope target_scope(ProcessGroup& group, const std::vector<std::string>& files, std::string& overlap);
+// target) are the same, in the same order, as `files`: they split them as
+// one target.  `named_lower` gets those of `files` that a lower rank with
+// another list names too (paths compared lexically normalized): that rank,
+// or one that shares its list, prepares them; this one only waits for them.
+LayoutScope target_scope(ProcessGroup& group, const std::vector<std::string>& files,
+                         std::set<std::string>& named_lower);
 
-// The pure part of it: `lists[r]` is rank r's; for `rank`, the first pair
-// of ranks (it and another) whose lists differ yet share a file, described
-// the same way on both ranks; empty when none.
-std::string partial_overlap(const std::vector<std::vector<std::string>>& lists, uint32_t rank);
+// The pure part of it: `lists[r]` is rank r's; the files of `rank`'s list,
+// lexically normalized, that a lower rank whose list differs names too.
+std::set<std::string> named_by_a_lower_rank(const std::vector<std::vector<std::string>>& lists, uint32_t rank);
+
+// `path` lexically normalized ("a//b/../c" -> "a/c"), as the ranks compare
+// their files.
+std::string normalized_path(const std::string& path);
 
 }  // namespace iopulse
 

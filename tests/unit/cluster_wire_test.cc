@@ -168,24 +168,21 @@ TEST(TargetTemplate, RankAndHostAreReplacedEverywhere) {
   EXPECT_EQ(expand_target_template("/mnt/{hosts}/{}/{rank", 1, "h"), "/mnt/{hosts}/{}/{rank");
 }
 
-// Ranks' lists that share some files but are not the same list are found
-// on both ranks, described alike; the same list, or lists with nothing in
-// common, are fine.
-TEST(TargetScope, ListsSharingSomeFilesButNotAllAreFoundOnBothRanks) {
-  const std::vector<std::vector<std::string>> lists = {{"/x/0", "/x/common"}, {"/x/1", "/x/common"}, {"/y/2"}};
-  const std::string line = partial_overlap(lists, 0);
-  EXPECT_EQ(line, "--file-list: ranks 0 and 1 both name '/x/common' but not the same list of files (each would "
-                  "prepare it, and neither split it with the other); accepted: the same list on ranks that share "
-                  "files (they split it), or lists with no file in common");
-  EXPECT_EQ(partial_overlap(lists, 1), line);
-  EXPECT_EQ(partial_overlap(lists, 2), "");
-  // The same list on every rank (the ranks split it), or disjoint lists.
-  EXPECT_EQ(partial_overlap({{"/a", "/b"}, {"/a", "/b"}}, 1), "");
-  EXPECT_EQ(partial_overlap({{"/a"}, {"/b"}, {"/c"}}, 0), "");
-  // One target on one rank inside another's list; the same files in
-  // another order are another list.
-  EXPECT_NE(partial_overlap({{"/a"}, {"/a", "/b"}}, 0), "");
-  EXPECT_NE(partial_overlap({{"/a", "/b"}, {"/b", "/a"}}, 1), "");
+// A file that a lower rank with another list names too is that rank's to
+// prepare; the same list is one target the ranks split (no file is another
+// rank's then); paths compare lexically normalized.
+TEST(TargetScope, AFileALowerRankAlsoNamesIsPreparedThere) {
+  const std::vector<std::vector<std::string>> lists = {
+      {"/x/0", "/x/common"}, {"/x/1", "/x//common"}, {"/y/2"}, {"/x/./common", "/x/3"}};
+  EXPECT_TRUE(named_by_a_lower_rank(lists, 0).empty());
+  EXPECT_EQ(named_by_a_lower_rank(lists, 1), (std::set<std::string>{"/x/common"}));
+  EXPECT_TRUE(named_by_a_lower_rank(lists, 2).empty());
+  EXPECT_EQ(named_by_a_lower_rank(lists, 3), (std::set<std::string>{"/x/common"}));
+  // The same list on two ranks: split between them, each preparing its part.
+  EXPECT_TRUE(named_by_a_lower_rank({{"/a", "/b"}, {"/a", "/b"}}, 1).empty());
+  // One target on a lower rank inside a higher rank's list.
+  EXPECT_EQ(named_by_a_lower_rank({{"/a"}, {"/b", "/a"}}, 1), (std::set<std::string>{"/a"}));
+  EXPECT_EQ(normalized_path("/m/{host}/../common"), "/m/common");
 }
 
 TEST(Agreement, AloneErrorsPassThroughUnchanged) {
