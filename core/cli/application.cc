@@ -1340,6 +1340,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        ? FioJsonFlavour::kJson
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
+    const uint64_t now_ns = monotonic_now_ns();
+    if (result.process_started_ns != 0 && now_ns > result.process_started_ns) {
+      groups.elapsed_ns = now_ns - result.process_started_ns;
+    }
     if (file != nullptr) {
       groups.group_reporting = file->group_reporting;
       groups.groupids = file->reporting_groups;

@@ -357,8 +357,9 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
   }
   const bool plus = flavour == FioJsonFlavour::kJsonPlus;
   json list = json::array();
-  // (The run's time: its preparation and every phase's window.)
-  const uint64_t elapsed_s = (result.preparation_ns + result.window_ns + 999'999'999) / 1'000'000'000;
+  const uint64_t elapsed_ns =
+      groups.elapsed_ns != 0 ? groups.elapsed_ns : result.preparation_ns + result.window_ns;
+  const uint64_t elapsed_s = (elapsed_ns + 999'999'999) / 1'000'000'000;
   for (const FioJob& job : jobs) list.push_back(job_json(job, plus, elapsed_s));
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);

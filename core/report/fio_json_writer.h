@@ -66,6 +66,9 @@ struct FioReportGroups {
   // The name of the one job of a run without phases (a fio job file's);
   // empty: "iopulse".
   std::string job_name;
+  // The run's time so far, from the process's start (fio's "elapsed" is
+  // since fio's); 0: its preparation and every phase's window.
+  uint64_t elapsed_ns = 0;
 };
 
 nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups);

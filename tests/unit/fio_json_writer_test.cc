@@ -51,6 +51,11 @@ TEST(FioJsonWriterTest, RuntimesAreWholeMillisecondsRoundedUpAsFios) {
   // included (fio's time since it started).
   run.preparation_ns = 1'500'000'000;
   EXPECT_EQ(fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["elapsed"], 2);
+  // The time since the process started when the caller knows it (start
+  // delays and the time between phases included).
+  FioReportGroups since_start;
+  since_start.elapsed_ns = 4'000'000'001;
+  EXPECT_EQ(fio_json_document(run, FioJsonFlavour::kJson, since_start)["jobs"][0]["elapsed"], 5);
 }
 
 // With a priority on a share of IOs, fio writes "prios": the IOs without a
