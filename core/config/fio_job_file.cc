@@ -458,11 +458,9 @@ class Translator {
       } else {
         add("duration", duration_text(s.runtime_ns->value), s.runtime_ns->label);
       }
-      // (fio's number_ios counts over all its loops.)
-      if (s.number_ios) {
-        add("total-ops", std::to_string(s.number_ios->value * (s.loops ? s.loops->value : 1) * numjobs),
-            s.number_ios->label);
-      }
+      // (fio's documentation stops the job at number_ios; fio 3.33 itself
+      // runs a time-based job for its whole runtime: docs/fio-compatibility.md.)
+      if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
       if (read_back) no_read_back("of a time-based job (IOPulse checks every block, fio the blocks written)");
       if (s.ramp_ns) {
         if (s.number_ios) {
@@ -880,7 +878,7 @@ class Translator {
         phase.entries = members.front()->entries;
         phase.label = members.front()->label;
       } else {
-        phase.name = unique(fmt::format("phase-{}", p + 1));
+        phase.name = derived(fmt::format("phase-{}", p + 1));
         phase.label = fmt::format("{}: phase '{}'", members.front()->label, phase.name);
         std::map<const TranslatedJob*, std::string> group_of;
         for (TranslatedJob* j : members) {
@@ -890,7 +888,7 @@ class Translator {
           if (w != waits.end()) phase.groups.back().entries.push_back({"wait-for", group_of[w->second], j->wait_for_label});
         }
       }
-      if (members.front()->ramp_ns != 0) file.phases.push_back(ramp_of(phase, *members.front(), unique));
+      if (members.front()->ramp_ns != 0) file.phases.push_back(ramp_of(phase, *members.front(), derived));
       if (members.front()->read_back_label.empty()) {
         file.phases.push_back(std::move(phase));
         continue;

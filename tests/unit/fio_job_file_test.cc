@@ -770,6 +770,12 @@ TEST(FioJobFileTest, LoopsWithTheReadBackPassAreAPassAndItsCheckEach) {
   ASSERT_EQ(named.phases.size(), 5u);
   EXPECT_EQ(named.phases[2].name, "job-3");
   EXPECT_EQ(named.phases[4].name, "job-2");
+  // So does a ramp (a phase fio has no job for either).
+  const JobFile ramped = translate("[j]\nfilename=/d/f\nsize=1m\nrw=randread\ntime_based\nruntime=1\nramp_time=1\n"
+                                   "[j-ramp]\nstonewall\nfilename=/d/f\nsize=1m\nrw=read\n");
+  ASSERT_EQ(ramped.phases.size(), 3u);
+  EXPECT_EQ(ramped.phases[0].name, "j-ramp-2");
+  EXPECT_EQ(ramped.phases[2].name, "j-ramp");
   // Without a size (an existing file or device), each loop is still one
   // complete pass, so its read-back demands that pass's writes.
   FioTranslationContext c = context();
