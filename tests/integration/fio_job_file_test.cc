@@ -564,6 +564,18 @@ TEST(FioJobFileRunTest, DataReductionOnDiskMatchesFios) {
   EXPECT_NEAR(repeated_share(our_d), 0.5, 0.12);
 }
 
+// IOPulse on the job file `job` (its ${DIR} `dir`) under strace, which
+// makes the pwrite64 calls `when` (strace's inject syntax, counted per
+// thread) return success without doing them: writes the device lost.
+RunOutcome run_losing_writes(const std::string& job, const std::string& when, const std::string& dir,
+                             const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                   "/dev/null", "-e", "inject=pwrite64:retval=4096:when=" + when, IOPULSE_BINARY,
+                                   job, "--quiet"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return run_command(argv, {"DIR=" + dir});
+}
+
 // IOPulse's fio-json (`ours`) and fio's output (`theirs`) of a file of one
 // job: each document's one job, after checking both name it alike.
 void the_one_job_of_each(const std::string& ours, const std::string& theirs, nlohmann::json& our_job,
@@ -1194,10 +1206,7 @@ TEST(FioJobFileRunTest, ReadBackPassReadsEveryBlockAfterTheWritesAsFioDoes) {
   // return success without doing them): the pass finds a block older than
   // the job's writes, as fio's pass does.
   std::filesystem::remove(dir.file("f"));
-  const RunOutcome lost = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
-                                       "/dev/null", "-e", "inject=pwrite64:retval=4096:when=100..110", IOPULSE_BINARY,
-                                       job, "--quiet"},
-                                      {"DIR=" + dir.path()});
+  const RunOutcome lost = run_losing_writes(job, "100..110", dir.path());
   EXPECT_EQ(lost.exit_code, 1) << lost.err;
   EXPECT_THAT(lost.err, HasSubstr("lost write: generation 0 in header is older than generation"));
 }
@@ -1258,10 +1267,7 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   // thread): the first loop's read-back finds blocks older than its writes,
   // and the job stops there, as fio's does.
   std::filesystem::remove(dir.file("f"));
-  const RunOutcome lost = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
-                                       "/dev/null", "-e", "inject=pwrite64:retval=4096:when=40..50", IOPULSE_BINARY,
-                                       job, "--json-output", dir.file("lost.json"), "--quiet"},
-                                      {"DIR=" + dir.path()});
+  const RunOutcome lost = run_losing_writes(job, "40..50", dir.path(), {"--json-output", dir.file("lost.json")});
   EXPECT_EQ(lost.exit_code, 1) << lost.err;
   EXPECT_THAT(lost.err, HasSubstr("lost write: generation"));
   const nlohmann::json result = read_json(dir.file("lost.json"));
@@ -1273,10 +1279,7 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   const std::string sizeless = write_file(dir.file("sizeless.fio"), "[lv]\nfilename=${DIR}/f\nbs=4k\n"
                                                                     "ioengine=psync\nrw=write\nverify=crc32c\n"
                                                                     "loops=2\n");
-  const RunOutcome lost_here = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
-                                            "/dev/null", "-e", "inject=pwrite64:retval=4096:when=5", IOPULSE_BINARY,
-                                            sizeless, "--quiet"},
-                                           {"DIR=" + dir.path()});
+  const RunOutcome lost_here = run_losing_writes(sizeless, "5", dir.path());
   EXPECT_EQ(lost_here.exit_code, 1) << lost_here.err;
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }

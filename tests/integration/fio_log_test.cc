@@ -179,15 +179,8 @@ TEST(FioLogs, EachJobWritesItsOwnLogsAsFioDoes) {
       "[global]\nfilename=${DIR}/data\nsize=1m\nbs=4k\n"
       "[fill]\nrw=write\nverify=crc32c\n[scan]\nstonewall\nrw=read\nnumjobs=2\nwrite_bw_log=scan\n"
       "[other]\nstonewall\nrw=read\nwrite_iops_log=other\n";
-  std::ofstream(fio_dir.file("j.fio")) << job;
-  std::ofstream(ours.file("j.fio")) << job;
-  const RunOutcome f = run_command(
-      {"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null --verify_state_save=0 j.fio"},
-      {"DIR=" + fio_dir.path()});
-  ASSERT_EQ(f.exit_code, 0) << f.err;
-  const RunOutcome r = run_command({"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
-                                   {"DIR=" + ours.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  run_both(job, fio_dir, ours);
+  if (HasFatalFailure()) return;
   EXPECT_EQ(names_in(fio_dir.path(), ".log"),
             (std::set<std::string>{"scan_bw.2.log", "scan_bw.3.log", "other_iops.4.log"}));
   EXPECT_EQ(names_in(ours.path(), ".log"), names_in(fio_dir.path(), ".log"));
@@ -212,16 +205,8 @@ TEST(FioLogs, AveragedRateLogsLeaveTheReadBackOutAsFiosDo) {
   // (The writes paced to 500 IOPS: 128 ms a loop, lines in every log.)
   const std::string job = "[lv]\nfilename=${DIR}/data\nsize=256k\nbs=4k\nrw=randwrite\nverify=crc32c\nloops=2\n"
                           "rate_iops=500\nwrite_iops_log=lv\nwrite_lat_log=lv\nlog_avg_msec=10\n";
-  std::ofstream(fio_dir.file("j.fio")) << job;
-  std::ofstream(ours.file("j.fio")) << job;
-  const RunOutcome f = run_command(
-      {"/bin/sh", "-c", "cd '" + fio_dir.path() + "' && /usr/bin/fio --output=/dev/null --verify_state_save=0 j.fio"},
-      {"DIR=" + fio_dir.path()});
-  ASSERT_EQ(f.exit_code, 0) << f.err;
-  const RunOutcome r = run_command({"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) +
-                                                         " j.fio --quiet"},
-                                   {"DIR=" + ours.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  run_both(job, fio_dir, ours);
+  if (HasFatalFailure()) return;
   EXPECT_EQ(names_in(ours.path(), ".log"), names_in(fio_dir.path(), ".log"));
   const auto count = [](const std::vector<LogLine>& log, int ddir) {
     return std::count_if(log.begin(), log.end(), [ddir](const LogLine& l) { return l.ddir == ddir; });

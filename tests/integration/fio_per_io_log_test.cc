@@ -98,22 +98,6 @@ std::string shape(const IoLine& l) {
   return s;
 }
 
-// Runs the job file text `job` with fio in `fio_dir` and with IOPulse in
-// `ours`, each in its own directory (where the logs go), ${DIR} that
-// directory; fails the test when either does not exit 0.
-void run_both(const std::string& job, const ScratchDir& fio_dir, const ScratchDir& ours) {
-  std::ofstream(fio_dir.file("j.fio")) << job;
-  std::ofstream(ours.file("j.fio")) << job;
-  const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() +
-                                                         "' && /usr/bin/fio --verify_state_save=0 --output=/dev/null j.fio"},
-                                   {"DIR=" + fio_dir.path()});
-  ASSERT_EQ(f.exit_code, 0) << f.err;
-  const RunOutcome r = run_command(
-      {"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
-      {"DIR=" + ours.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
 // fio and IOPulse run the same job file (no log_avg_msec: fio logs every
 // IO): the same files, the same columns, an entry per IO in both, each
 // offset of the file once (fio's and IOPulse's random map), in completion

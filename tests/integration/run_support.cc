@@ -188,6 +188,19 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+void run_both(const std::string& job, const ScratchDir& fio_dir, const ScratchDir& ours) {
+  std::ofstream(fio_dir.file("j.fio")) << job;
+  std::ofstream(ours.file("j.fio")) << job;
+  const RunOutcome f = run_command({"/bin/sh", "-c", "cd '" + fio_dir.path() +
+                                                         "' && /usr/bin/fio --verify_state_save=0 --output=/dev/null j.fio"},
+                                   {"DIR=" + fio_dir.path()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const RunOutcome r = run_command(
+      {"/bin/sh", "-c", "cd '" + ours.path() + "' && " + std::string(IOPULSE_BINARY) + " j.fio --quiet"},
+      {"DIR=" + ours.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot read " << path;

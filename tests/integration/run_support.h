@@ -89,6 +89,12 @@ class ScratchDir {
   std::string path_;
 };
 
+// Runs the job file text `job` with fio (/usr/bin/fio) in `fio_dir` and
+// with IOPulse in `ours`, each as j.fio in its own directory (where its
+// logs go), ${DIR} that directory; fails the calling test when either does
+// not exit 0.
+void run_both(const std::string& job, const ScratchDir& fio_dir, const ScratchDir& ours);
+
 // Reads a whole file; fails the calling test when it cannot.
 std::string read_file(const std::string& path);
 
