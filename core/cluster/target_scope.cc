@@ -2,7 +2,6 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "cluster/target_scope.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <unordered_set>
 #include <vector>

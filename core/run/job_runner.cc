@@ -152,6 +152,12 @@ JobRunner::JobRunner(std::vector<WorkerGroup> groups, const JobPlacement& placem
 
 JobRunner::~JobRunner() = default;
 
+uint32_t JobRunner::worker_count() const {
+  uint32_t n = 0;
+  for (const WorkerGroup& g : groups_) n += g.spec->threads;
+  return n;
+}
+
 uint64_t JobRunner::window_offset_ns() const {
   uint64_t offset = UINT64_MAX;
   for (const WorkerGroup& g : groups_) {
@@ -189,8 +195,7 @@ void JobRunner::stage(PhaseCrew& crew) {
 void JobRunner::build(bool keep_per_worker, IoCaptureTarget capture) {
   staged_ = std::make_unique<Staged>();
   Staged& st = *staged_;
-  uint32_t n = 0;
-  for (const WorkerGroup& g : groups_) n += g.spec->threads;
+  const uint32_t n = worker_count();
   st.n = n;
   st.barrier_owner = std::make_unique<StartBarrier>(n);
   st.signals_owner = std::make_unique<RunSignals>();
@@ -306,9 +311,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       // (No descriptor left for the run's events, say.)  The other
       // processes learn it where they agree that they are ready.
       if (peers_ != nullptr) peers_->agree_ready(e.what());
-      uint32_t workers = 0;
-      for (const WorkerGroup& g : groups_) workers += g.spec->threads;
-      end_before_window(result, e.what(), sinks, workers, interrupt_signal() != 0);
+      end_before_window(result, e.what(), sinks, worker_count(), interrupt_signal() != 0);
       return;
     }
   }

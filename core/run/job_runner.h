@@ -123,6 +123,8 @@ class JobRunner {
   // rank's stop reason and error.
   void end_before_window(RunResult& result, const std::string& error, const std::vector<IntervalSink*>& sinks,
                          uint32_t workers, bool interrupted);
+  // Every group's workers.
+  uint32_t worker_count() const;
   // The shortest --start-delay of the groups that start with the phase
   // (not after another group, --wait-for): no IO comes before it, so the
   // window opens then; the delay is not measured.
