@@ -974,6 +974,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       }
       result.stop_reason = StopReason::kPreparationError;
       result.error_messages.push_back(prep.error);
+      result.first_error = prep.error_code;
       prepared = false;
       break;
     }

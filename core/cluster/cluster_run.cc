@@ -298,6 +298,7 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
         groups[g].trim.merge(r.groups[g].trim);
         groups[g].window_ns = std::max(groups[g].window_ns, r.groups[g].window_ns);
         groups[g].span_sum_ns += r.groups[g].span_sum_ns;
+        if (groups[g].first_error == 0) groups[g].first_error = r.groups[g].first_error;
       }
     }
     if (b.window_ns < c.first_done.window_ns) {

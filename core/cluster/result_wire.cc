@@ -68,6 +68,7 @@ json counters_to_wire(const MeasuredCounters& c) {
                 histogram_to_wire(c.schedule_lag), histogram_to_wire(c.replay_lag)}},
       {"verify_failures", c.verify_failures},
       {"lock_conflicts", c.lock_conflicts},
+      {"first_error", c.first_error},
   };
 }
 
@@ -91,6 +92,7 @@ MeasuredCounters counters_from_wire(const json& w) {
   c.replay_lag = histogram_from_wire(lags.at(3));
   c.verify_failures = w.at("verify_failures").get<uint64_t>();
   c.lock_conflicts = w.at("lock_conflicts").get<uint64_t>();
+  c.first_error = w.at("first_error").get<int>();
   return c;
 }
 
@@ -130,7 +132,7 @@ std::string encode_rank_report(const RankReport& r) {
   json groups = json::array();
   for (const RunResult::GroupResult& g : r.groups) {
     groups.push_back({g.name, op_stats_to_wire(g.read), op_stats_to_wire(g.write), op_stats_to_wire(g.sync),
-                      op_stats_to_wire(g.trim), g.window_ns, g.span_sum_ns});
+                      op_stats_to_wire(g.trim), g.window_ns, g.span_sum_ns, g.first_error});
   }
   json workers = json::array();
   for (const RunResult::WorkerResult& w : r.worker_results) {
@@ -140,7 +142,8 @@ std::string encode_rank_report(const RankReport& r) {
                           op_stats_to_wire(p.others.read), op_stats_to_wire(p.others.write)});
     }
     workers.push_back({w.group, op_stats_to_wire(w.read), op_stats_to_wire(w.write), op_stats_to_wire(w.sync),
-                       op_stats_to_wire(w.trim), w.span_ns, resources_to_wire(w.usage), std::move(priority)});
+                       op_stats_to_wire(w.trim), w.span_ns, resources_to_wire(w.usage), std::move(priority),
+                       w.first_error});
   }
   const RankResult& b = r.result;
   return to_bytes({
@@ -187,7 +190,7 @@ RankReport decode_rank_report(const std::string& bytes) {
     for (const json& g : w.at("groups")) {
       r.groups.push_back({g.at(0).get<std::string>(), op_stats_from_wire(g.at(1)), op_stats_from_wire(g.at(2)),
                           op_stats_from_wire(g.at(3)), op_stats_from_wire(g.at(4)), g.at(5).get<uint64_t>(),
-                          g.at(6).get<uint64_t>()});
+                          g.at(6).get<uint64_t>(), g.at(7).get<int>()});
     }
     r.start_realtime_ns = w.at("start_realtime_ns").get<uint64_t>();
     const json& f = w.at("at_first");
@@ -200,7 +203,7 @@ RankReport decode_rank_report(const std::string& bytes) {
       RunResult::WorkerResult& wr = r.worker_results.emplace_back();
       wr = {x.at(0).get<uint32_t>(), op_stats_from_wire(x.at(1)), op_stats_from_wire(x.at(2)),
             op_stats_from_wire(x.at(3)), op_stats_from_wire(x.at(4)), x.at(5).get<uint64_t>(),
-            resources_from_wire(x.at(6)), {}};
+            resources_from_wire(x.at(6)), {}, x.at(8).get<int>()};
       for (const json& p : x.at(7)) {
         PrioritySplit& split = wr.priority.emplace_back();
         split.prioritized.read = op_stats_from_wire(p.at(0));

@@ -51,6 +51,9 @@ struct FioJob {
   PrioritySplit priority;
   double user_s = 0, system_s = 0;
   uint64_t ctx = 0;
+  // fio's "error": the errno of the first error that ended or failed the
+  // job (its first clone's with one), 0 without.
+  int error = 0;
   // --steady-state: IOPulse's steady_state object when this job is the
   // whole run (fio judges each job, IOPulse the whole job); null otherwise.
   json steady_state;
@@ -60,6 +63,9 @@ struct FioJob {
     write = w;
     sync = s;
     trim = t;
+  }
+  void add_error(int e) {
+    if (error == 0) error = e;
   }
   void add_usage(const ResourceUsage& u) {
     user_s += u.user_s;
@@ -170,7 +176,7 @@ json job_json(const FioJob& job, bool plus, uint64_t elapsed_s) {
       static_cast<double>(job.clones_runtime_ns != 0 ? job.clones_runtime_ns : job_runtime_ns) / 1e9;
   json j = {{"jobname", job.name},
           {"groupid", job.groupid},
-          {"error", 0},
+          {"error", job.error},
           {"eta", 0},
           {"elapsed", elapsed_s},
           {"job options", json::object()},
@@ -228,6 +234,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
         job.clones_runtime_ns = w.span_ns;
         job.set_ops(w.read, w.write, w.sync, w.trim);
         job.add_usage(w.usage);
+        job.add_error(w.first_error);
         if (!w.priority.empty()) {
           job.io_priority = r.io_priority;
           job.priority = w.priority.front();
@@ -258,6 +265,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     job.io_priority = r.io_priority;
     job.priority = r.priority;
     job.add_usage(r.resources);
+    job.add_error(r.first_error);
     job.steady_state = r.steady_state;
     out.push_back(std::move(job));
     return;
@@ -271,6 +279,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     job.clones_runtime_ns = first.span_sum_ns;
     job.runtime_is_clones = group_reporting;
     job.set_ops(first.read, first.write, first.sync, first.trim);
+    job.add_error(first.first_error);
     while (group_reporting && g + 1 < r.groups.size() && groupid_of(g + 1) == job.groupid) {
       const RunResult::GroupResult& next = r.groups[++g];
       job.read.merge(next.read);
@@ -279,6 +288,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
       job.trim.merge(next.trim);
       job.runtime_ns = std::max(job.runtime_ns, next.window_ns);  // fio: the longest job's
       job.clones_runtime_ns += next.span_sum_ns;
+      job.add_error(next.first_error);
     }
     out.push_back(std::move(job));
   }
@@ -340,6 +350,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
             add(job, w.read, w.write, w.sync, w.trim, w.priority.empty() ? nullptr : &w.priority.front(), w.span_ns);
             job.clones_runtime_ns += w.span_ns;
             job.add_usage(w.usage);
+            job.add_error(w.first_error);
           }
         } else if (!jobs.empty()) {
           FioJob& job = jobs.back();
@@ -348,6 +359,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
           // Every clone's pass, as fio adds them.
           if (job.clones_runtime_ns != 0) job.clones_runtime_ns += pass.worker_span_sum_ns;
           job.add_usage(pass.resources);
+          job.add_error(pass.first_error);
         }
         continue;
       }

@@ -44,7 +44,7 @@ int EngineInstance::completion_fd() {
   const int32_t fd = desc_.completion_fd(engine_, &err);
   if (fd < 0) {
     err.message[sizeof err.message - 1] = '\0';
-    throw std::runtime_error(describe(desc_, "completion_fd", fd, err));
+    throw EngineCallError(describe(desc_, "completion_fd", fd, err), -fd);
   }
   return fd;
 }
@@ -56,7 +56,8 @@ iop_buffer EngineInstance::alloc_buffer(uint64_t len) {
   const int32_t rc = desc_.alloc_buffer(engine_, len, &buf, &err);
   if (rc != 0) {
     err.message[sizeof err.message - 1] = '\0';
-    throw std::runtime_error(describe(desc_, fmt::format("alloc_buffer of {} bytes", len).c_str(), rc, err));
+    throw EngineCallError(describe(desc_, fmt::format("alloc_buffer of {} bytes", len).c_str(), rc, err),
+                          rc < 0 ? -rc : rc);
   }
   if (buf.base != nullptr) engine_buffers_.push_back(buf);
   const uint64_t align = std::max<uint64_t>(4096, desc_.min_buf_align);
@@ -74,8 +75,7 @@ int32_t EngineInstance::open_file(const iop_file_desc& file) {
   const int32_t handle = desc_.open_file(engine_, &file, &err);
   if (handle < 0) {
     err.message[sizeof err.message - 1] = '\0';
-    throw std::runtime_error(
-        describe(desc_, fmt::format("opening '{}'", file.path).c_str(), handle, err));
+    throw EngineCallError(describe(desc_, fmt::format("opening '{}'", file.path).c_str(), handle, err), -handle);
   }
   open_handles_.push_back(handle);
   return handle;
@@ -104,7 +104,7 @@ bool EngineInstance::register_buffers(const std::vector<iop_buffer>& buffers) {
                                             static_cast<uint32_t>(buffers.size()), &err);
   if (rc != 0) {
     err.message[sizeof err.message - 1] = '\0';
-    throw std::runtime_error(describe(desc_, "register_buffers", rc, err));
+    throw EngineCallError(describe(desc_, "register_buffers", rc, err), rc < 0 ? -rc : rc);
   }
   return true;
 }

@@ -26,6 +26,18 @@ class EngineCreateError : public UsageError {
   using UsageError::UsageError;
 };
 
+// A call into an engine instance failed (opening a file, allocating or
+// registering buffers, ...): the text says which engine, which call and
+// why; error() is the errno the engine returned.
+class EngineCallError : public std::runtime_error {
+ public:
+  EngineCallError(const std::string& text, int error) : std::runtime_error(text), error_(error) {}
+  int error() const { return error_; }
+
+ private:
+  int error_;
+};
+
 class EngineInstance {
  public:
   // Creates an instance of the engine `desc` (named `name`).  Throws

@@ -25,11 +25,13 @@ class IoErrorLog {
       : signals_(signals), continue_on_error_(continue_on_error) {}
 
   // An error happened: keeps the text `describe()` returns (called only
-  // while fewer than kMaxErrorMessages are kept) and stops the run as an IO
-  // failure unless --continue-on-error; `fatal`: stops it anyway (the
-  // engine broke its contract).
+  // while fewer than kMaxErrorMessages are kept) and its errno `error` (the
+  // first one only), and stops the run as an IO failure unless
+  // --continue-on-error; `fatal`: stops it anyway (the engine broke its
+  // contract).
   template <typename Describe>
-  void failed(Describe&& describe, bool fatal = false) {
+  void failed(Describe&& describe, int error, bool fatal = false) {
+    if (first_error_ == 0) first_error_ = error;
     if (messages_.size() < kMaxErrorMessages) messages_.push_back(std::forward<Describe>(describe)());
     if (!continue_on_error_ || fatal) {
       signals_.io_failed.store(true, std::memory_order_relaxed);
@@ -38,11 +40,13 @@ class IoErrorLog {
   }
 
   const std::vector<std::string>& messages() const { return messages_; }
+  int first_error() const { return first_error_; }  // 0: none yet
 
  private:
   RunSignals& signals_;
   const bool continue_on_error_;
   std::vector<std::string> messages_;
+  int first_error_ = 0;
 };
 
 }  // namespace iopulse

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 
 #include "job/usage_error.h"
 #include "run/bus_error_trap.h"
+#include "run/engine_instance.h"
 #include "run/interrupt.h"
 #include "run/monotonic_clock.h"
 #include "run/phase_crew.h"
@@ -34,6 +36,17 @@
 
 namespace iopulse {
 namespace {
+
+// The errno an exception carries (a std::system_error of the generic or
+// system category's, an engine call's), 0 for any other: the result's
+// first_error.
+int errno_of(const std::exception& e) {
+  if (const auto* engine_failure = dynamic_cast<const EngineCallError*>(&e)) return engine_failure->error();
+  const auto* failure = dynamic_cast<const std::system_error*>(&e);
+  if (failure == nullptr) return 0;
+  const std::error_category& category = failure->code().category();
+  return category == std::generic_category() || category == std::system_category() ? failure->code().value() : 0;
+}
 
 // The wall clock, ns since the Unix epoch.
 uint64_t unix_now_ns() {
@@ -311,6 +324,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       // (No descriptor left for the run's events, say.)  The other
       // processes learn it where they agree that they are ready.
       if (peers_ != nullptr) peers_->agree_ready(e.what());
+      result.first_error = errno_of(e);
       end_before_window(result, e.what(), sinks, worker_count(), interrupt_signal() != 0);
       return;
     }
@@ -376,6 +390,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
         text = e.what();
       } catch (const std::exception& e) {
         text = e.what();
+        result.first_error = errno_of(e);
       }
     }
     if (peers_ == nullptr) {
@@ -663,10 +678,24 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // The longest of each group's workers' own spans (from a worker's first IO
   // to its end).
   std::vector<uint64_t> group_span(groups_.size(), 0), group_span_sum(groups_.size(), 0);
+  std::vector<int> group_error(groups_.size(), 0);  // each group's first worker's error
   for (size_t wi = 0; wi < workers.size(); ++wi) {
     if (abandoned[wi]) continue;
     const auto& w = workers[wi];
-    result.MeasuredCounters::merge(w->counters());
+    // Its first error: a failed operation's, else what ended its run.
+    std::string run_error;
+    int first_error = w->first_error();
+    if (w->run_error()) {
+      try {
+        std::rethrow_exception(w->run_error());
+      } catch (const std::exception& e) {
+        run_error = e.what();
+        if (first_error == 0) first_error = errno_of(e);
+      }
+    }
+    MeasuredCounters counters = w->counters();
+    counters.first_error = first_error;
+    result.MeasuredCounters::merge(counters);
     {
       OpStats done = w->stats().data_total();
       done.merge(w->stats()[OpKind::kSync]);
@@ -675,6 +704,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       result.worker_ops.push_back(done.ops);
     }
     group_totals[group_of[wi]].merge(w->stats());
+    if (group_error[group_of[wi]] == 0) group_error[group_of[wi]] = first_error;
     uint64_t span = 0;
     if (w->io_start_ns() != 0 && w->finish_ns() != 0) {
       span = w->finish_ns() - std::min(w->finish_ns(), std::max(w->io_start_ns(), start_ns));
@@ -687,7 +717,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       const OpStatsSet& s = w->stats();
       result.worker_results.push_back({static_cast<uint32_t>(groups_.size() > 1 ? group_of[wi] : 0),
                                        s[OpKind::kRead], s[OpKind::kWrite], s[OpKind::kSync], s[OpKind::kTrim],
-                                       span, w->usage(), {}});
+                                       span, w->usage(), {}, first_error});
       if (spec_.io_priority != 0) result.worker_results.back().priority.push_back(s.priority);
     }
     result.worker_cpus.push_back(w->cpu());
@@ -706,13 +736,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     for (const std::string& m : w->error_messages()) {
       if (result.error_messages.size() < 16) result.error_messages.push_back(m);
     }
-    if (w->run_error()) {
-      try {
-        std::rethrow_exception(w->run_error());
-      } catch (const std::exception& e) {
-        result.error_messages.push_back(e.what());
-      }
-    }
+    if (!run_error.empty()) result.error_messages.push_back(run_error);
   }
   // An abandoned worker's window ends at the stop it never saw.
   if (any_abandoned) end_ns = std::max(end_ns, stop_seen_ns);
@@ -721,7 +745,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
       result.groups.push_back({groups_[gi].name, group_totals[gi][OpKind::kRead], group_totals[gi][OpKind::kWrite],
                                group_totals[gi][OpKind::kSync], group_totals[gi][OpKind::kTrim], group_span[gi],
-                               group_span_sum[gi]});
+                               group_span_sum[gi], group_error[gi]});
     }
   }
   result.replay_timed = !spec_.replay.empty() && spec_.replay_speed > 0;

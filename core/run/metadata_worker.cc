@@ -517,6 +517,7 @@ void MetadataWorker::complete(Slot& slot, const iop_cqe& cqe, uint64_t now) {
 
 void MetadataWorker::record_failure(const Slot& slot, const iop_cqe& cqe) {
   ++interval_.of(slot.io.op).errors;
+  if (first_error_ == 0) first_error_ = cqe.res < 0 ? static_cast<int>(-cqe.res) : EIO;
   if (error_messages_.size() < kMaxErrorMessages) {
     const char* what = to_string(op_kind_of(slot.io.op));
     std::string text;

@@ -85,6 +85,7 @@ class MetadataWorker final : public WorkerThread {
   std::exception_ptr setup_error() const override { return setup_error_; }
   std::exception_ptr run_error() const override { return run_error_; }
   const std::vector<std::string>& error_messages() const override { return error_messages_; }
+  int first_error() const override { return first_error_; }
 
  private:
   // One fixed step of a phase.
@@ -219,6 +220,7 @@ class MetadataWorker final : public WorkerThread {
   uint64_t finish_ns_ = 0;
   std::exception_ptr setup_error_, run_error_;
   std::vector<std::string> error_messages_;
+  int first_error_ = 0;  // the errno of the first operation that failed
 };
 
 }  // namespace iopulse

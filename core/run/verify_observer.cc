@@ -16,6 +16,10 @@
 
 namespace iopulse {
 
+// The errno a block that failed verification reports, as fio's verify does
+// ("Invalid or incomplete multibyte or wide character").
+constexpr int kVerifyFailureErrno = EILSEQ;
+
 VerifyObserver::VerifyObserver(const VerifyContext& context, uint32_t queue_depth, bool verify, bool writes,
                                uint64_t region_blocks, uint32_t epoch, uint32_t sync_every)
     : context_(context), inflight_(std::make_unique<InflightBlocks>(queue_depth)) {
@@ -57,7 +61,8 @@ void VerifyObserver::check_read(const IoSlot& slot) {
     const VerifyResult r = check_working_set_block(slot.io.buf, slot.io.len, context_.job_seed, *k);
     if (!r.ok) {
       ++failures_;
-      context_.errors.failed([&] { return describe(r, context_.regions[slot.region].file->path, slot.io.offset); });
+      context_.errors.failed([&] { return describe(r, context_.regions[slot.region].file->path, slot.io.offset); },
+                             kVerifyFailureErrno);
     }
     return;
   }
@@ -76,7 +81,8 @@ void VerifyObserver::check_read(const IoSlot& slot) {
       check_block(slot.io.buf, slot.io.len, slot.io.offset, context_.job_seed, expected, durable);
   if (!r.ok) {
     ++failures_;
-    context_.errors.failed([&] { return describe(r, context_.regions[slot.region].file->path, slot.io.offset); });
+    context_.errors.failed([&] { return describe(r, context_.regions[slot.region].file->path, slot.io.offset); },
+                             kVerifyFailureErrno);
   }
 }
 

@@ -502,8 +502,8 @@ void Worker::run_loop(uint64_t start_ns) {
           // accepted than offered.
           if (static_cast<uint32_t>(accepted) > offered) [[unlikely]] {
             if (accepted < 0) {
-              throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
-                                                   std::strerror(-accepted)));
+              throw std::system_error(-accepted, std::generic_category(),
+                                      fmt::format("engine {}: submit failed", setup_.engine->name));
             }
             ledger.check_accepted(offered, accepted);  // throws
           }
@@ -568,8 +568,8 @@ void Worker::run_loop(uint64_t start_ns) {
     if (static_cast<uint32_t>(got) > qd) [[unlikely]] {
       if (got == -EINTR) continue;
       if (got < 0) {
-        throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
-                                             std::strerror(-got)));
+        throw std::system_error(-got, std::generic_category(),
+                                fmt::format("engine {}: reap failed", setup_.engine->name));
       }
       ledger.check_reaped(qd, got);  // throws
     }
@@ -701,8 +701,8 @@ void Worker::run_plain_qd1(uint64_t start_ns) {
       if (static_cast<uint32_t>(got) > 1) [[unlikely]] {
         if (got == -EINTR) continue;
         if (got < 0) {
-          throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name,
-                                               std::strerror(-got)));
+          throw std::system_error(-got, std::generic_category(),
+                                  fmt::format("engine {}: reap failed", setup_.engine->name));
         }
         ledger.check_reaped(1, got);  // throws
       }
@@ -792,7 +792,7 @@ uint64_t Worker::sync_files_at_end(uint64_t now) {
       got = engine_->reap(cqes, 1, 1, kReapTimeoutNs);
     }
     if (got < 0) {
-      throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name, std::strerror(-got)));
+      throw std::system_error(-got, std::generic_category(), fmt::format("engine {}: reap failed", setup_.engine->name));
     }
     ledger_->check_reaped(1, got);
     now = monotonic_now_ns();
@@ -815,8 +815,8 @@ uint64_t Worker::sync_files_at_end(uint64_t now) {
 
 void Worker::submit_refused(int32_t accepted) const {
   if (accepted < 0) {
-    throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
-                                         std::strerror(-accepted)));
+    throw std::system_error(-accepted, std::generic_category(),
+                            fmt::format("engine {}: submit failed", setup_.engine->name));
   }
   if (accepted == 0) {
     throw std::runtime_error(
@@ -898,7 +898,7 @@ void Worker::record_failure(const IoSlot& slot, const iop_cqe& cqe) {
            : engine_wrong ? fmt::format("{}: engine '{}' completed it with {} bytes, more than the IO asked for",
                                         io, setup_.engine->name, res)
                           : fmt::format("{}: short transfer of {} bytes", io, res);
-  }, /*fatal=*/engine_wrong);
+  }, res < 0 ? static_cast<int>(-res) : EIO, /*fatal=*/engine_wrong);
 }
 
 void Worker::teardown() {

@@ -169,6 +169,7 @@ class Worker final : public WorkerThread {
   std::exception_ptr setup_error() const override { return setup_error_; }
   std::exception_ptr run_error() const override { return run_error_; }
   const std::vector<std::string>& error_messages() const override { return errors_.messages(); }
+  int first_error() const override { return errors_.first_error(); }
 
  private:
   // The slot holding `io`, an IO of the pool (run/io_pool.h).

@@ -79,6 +79,9 @@ class WorkerThread {
   virtual std::exception_ptr setup_error() const = 0;
   virtual std::exception_ptr run_error() const = 0;
   virtual const std::vector<std::string>& error_messages() const = 0;
+  // The errno of its first failed operation (EILSEQ: a block failed
+  // verification; EIO: a short transfer), 0 when none failed.
+  virtual int first_error() const = 0;
 
   // Everything above that adds up, in the shape each level merges (after
   // finished()).
@@ -91,6 +94,7 @@ class WorkerThread {
     c.replay_lag = replay_lag();
     c.verify_failures = verify_failures();
     c.lock_conflicts = lock_conflicts();
+    c.first_error = first_error();
     return c;
   }
 };

@@ -7,8 +7,12 @@ namespace iopulse {
 // Every member, by type: a member added to MeasuredCounters fails this
 // until it is added here, to merge() below, to the wire codec
 // (cluster/result_wire.cc) and to tests/unit/measured_counters_test.cc.
-static_assert(sizeof(MeasuredCounters) == 4 * sizeof(OpStats) + sizeof(OpStatsSet) + sizeof(PrioritySplit) +
-                                              4 * sizeof(LatencyHistogram) + 2 * sizeof(uint64_t),
+// (The struct is padded to its alignment, 16: a member smaller than what
+// padding is left slips through, so count it here by hand.)
+constexpr size_t kMemberBytes = 4 * sizeof(OpStats) + sizeof(OpStatsSet) + sizeof(PrioritySplit) +
+                                4 * sizeof(LatencyHistogram) + 2 * sizeof(uint64_t) + sizeof(int);
+static_assert(sizeof(MeasuredCounters) ==
+                  (kMemberBytes + alignof(MeasuredCounters) - 1) / alignof(MeasuredCounters) * alignof(MeasuredCounters),
               "MeasuredCounters gained a member: merge it, carry it on the wire and test both");
 
 void MeasuredCounters::assign_ops(const OpStatsSet& set) {
@@ -34,6 +38,7 @@ void MeasuredCounters::merge(const MeasuredCounters& o) {
   replay_lag.merge(o.replay_lag);
   verify_failures += o.verify_failures;
   lock_conflicts += o.lock_conflicts;
+  if (first_error == 0) first_error = o.first_error;
 }
 
 }  // namespace iopulse

@@ -8,7 +8,7 @@
 //
 // A plain value type.  Merging is adding: op counts, bytes, errors and
 // every latency histogram's buckets (exact, as histograms of one layout
-// add exactly).  RunResult and the per-rank RankResult extend it with what
+// add exactly); the one exception, first_error, keeps the first side's.  RunResult and the per-rank RankResult extend it with what
 // is not added (identity, windows, time series).
 #ifndef IOPULSE_STATS_MEASURED_COUNTERS_H_
 #define IOPULSE_STATS_MEASURED_COUNTERS_H_
@@ -48,6 +48,12 @@ struct MeasuredCounters {
   LatencyHistogram replay_lag;
   uint64_t verify_failures = 0;  // blocks read back that failed verification
   uint64_t lock_conflicts = 0;   // --lock-mode: IOs that found their range locked by another worker
+  // The errno of the first error that ended or failed the work (an IO's,
+  // a set-up's or a preparation's; EILSEQ for a block that failed
+  // verification, EIO for a short transfer), 0 when none had one: fio's
+  // per-job "error".  Merging keeps this side's unless it is 0, so the
+  // first worker's, phase's or rank's in their order wins.
+  int first_error = 0;
 
   // Replaces the op counts (every kind) and the priority split with those
   // of a per-kind set (a worker's, or a time series' sum); the members

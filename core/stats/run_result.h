@@ -132,6 +132,7 @@ struct RunResult : MeasuredCounters {
     uint64_t window_ns = 0;
     // The sum of its workers' own spans (as worker_span_sum_ns).
     uint64_t span_sum_ns = 0;
+    int first_error = 0;  // its first worker's with one (as first_error)
   };
   std::vector<GroupResult> groups;
 
@@ -148,6 +149,7 @@ struct RunResult : MeasuredCounters {
     // With --io-priority, its reads and writes by priority (one entry);
     // none otherwise (the split's histograms are 80 KB).
     std::vector<PrioritySplit> priority;
+    int first_error = 0;  // as first_error
   };
   std::vector<WorkerResult> worker_results;
 

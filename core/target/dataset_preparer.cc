@@ -403,7 +403,11 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Pr
         return;
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mu);
-        if (summary.error.empty()) summary.error = e.what();
+        if (summary.error.empty()) {
+          summary.error = e.what();
+          // (The preparer's failures are system_errors of errno values.)
+          if (const auto* failure = dynamic_cast<const std::system_error*>(&e)) summary.error_code = failure->code().value();
+        }
         failed.store(true);
         return;
       }

@@ -44,6 +44,7 @@ struct PreparationSummary {
   // The first failure: what was done, the path, the offset and the errno
   // text.  Empty when nothing failed.
   std::string error;
+  int error_code = 0;  // its errno (0: none, or a failure without one)
 
   bool complete() const { return !interrupted && error.empty(); }
 };

@@ -1284,6 +1284,50 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
+// fio's "error" is the errno that ended the job: strace makes the same
+// system call fail (or lose its data) under fio 3.33 and under IOPulse, and
+// both tools' fio JSON names the same errno: 5 for a read that failed with
+// EIO, 28 for a write that failed with ENOSPC, 84 (EILSEQ) for a block its
+// read-back found wrong after lost writes; 0 for a job without an error.
+TEST(FioJobFileRunTest, FioJsonErrorIsTheErrnoThatEndedTheJobAsFios) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  struct Case {
+    const char* rw;
+    const char* inject;  // strace's -e inject=...; empty: none
+    int error;
+  };
+  for (const Case& c : {Case{"read", "pread64:error=EIO:when=5", 5}, Case{"write", "pwrite64:error=ENOSPC:when=7", 28},
+                        Case{"write", "pwrite64:retval=4096:when=10..20", 84}, Case{"read", "", 0}}) {
+    SCOPED_TRACE(std::string(c.rw) + " " + c.inject);
+    const std::string job = write_file(dir.file("e.fio"), std::string("[e]\nfilename=${DIR}/f\nsize=256k\nbs=4k\n"
+                                                                      "ioengine=psync\nrw=") +
+                                                              c.rw + (c.error == 84 ? "\nverify=crc32c\n" : "\n"));
+    const auto error_of = [&](std::vector<std::string> tool) {
+      // The target as each tool finds it: a whole file for the reads, none
+      // for the writes.
+      std::filesystem::remove(dir.file("f"));
+      if (std::string(c.rw) == "read") write_file(dir.file("f"), std::string(256 << 10, 'x'));
+      std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                       "/dev/null"};
+      if (*c.inject != '\0') argv.insert(argv.end(), {"-e", std::string("inject=") + c.inject});
+      argv.insert(argv.end(), tool.begin(), tool.end());
+      const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+      EXPECT_EQ(r.exit_code, c.error == 0 ? 0 : 1) << tool[0] << ": " << r.err;
+      const size_t brace = r.out.find('{');
+      if (brace == std::string::npos) {
+        ADD_FAILURE() << tool[0] << " wrote no JSON: " << r.err;
+        return -1;
+      }
+      const nlohmann::json doc = nlohmann::json::parse(r.out.substr(brace));
+      EXPECT_EQ(doc["jobs"].size(), 1u) << tool[0];
+      return doc["jobs"][0]["error"].get<int>();
+    };
+    EXPECT_EQ(error_of({kFio, "--output-format=json", "--verify_state_save=0", job}), c.error);
+    EXPECT_EQ(error_of({IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}), c.error);
+  }
+}
+
 // A check in a later phase of the same run reads what the run wrote: with
 // another seed than the writes' it finds every block wrong.
 TEST(FioJobFileRunTest, ACheckingPhaseAfterVerifiedWritesChecksThem) {

@@ -326,13 +326,14 @@ TEST(MpiRun, AnIoErrorOnOneRankStopsTheWholeJobNamingIt) {
 // A worker's set-up that fails on one rank (its engine cannot open the
 // file there) ends the job before the window on every rank, as alone: the
 // results are written, with each rank's stop reason and the failing rank's
-// errno text, and nothing is measured.
+// errno text (and in the fio JSON on rank 0's output, its errno), and
+// nothing is measured.
 TEST(MpiRun, AWorkerSetUpErrorOnOneRankEndsTheJobWithItsResults) {
   ScratchDir dir;
   const std::string fixtures = IOPULSE_FIXTURE_PLUGIN_DIR "/io_errors";
   const std::vector<std::string> healthy = {"unused", "--plugin-dir", fixtures, "--engine", "io_errors",
                                             "--file-size", "64M", "--duration", "60s", "--json-output",
-                                            dir.file("r.json")};
+                                            dir.file("r.json"), "--output-format", "fio-json"};
   std::vector<std::string> failing = healthy;
   failing.insert(failing.end(), {"--io_errors.open-errno", "12"});
   const auto start = std::chrono::steady_clock::now();
@@ -351,6 +352,11 @@ TEST(MpiRun, AWorkerSetUpErrorOnOneRankEndsTheJobWithItsResults) {
   ASSERT_EQ(r["cluster"]["per_rank"].size(), 2u);
   EXPECT_EQ(r["cluster"]["per_rank"][0]["stop_reason"], "stopped");
   EXPECT_EQ(r["cluster"]["per_rank"][1]["stop_reason"], "error");
+  const size_t brace = run.out.find('{');
+  ASSERT_NE(brace, std::string::npos) << run.out;
+  const json fio = json::parse(run.out.substr(brace, run.out.rfind('}') + 1 - brace));
+  ASSERT_EQ(fio["jobs"].size(), 1u);
+  EXPECT_EQ(fio["jobs"][0]["error"], ENOMEM);
 }
 
 // A preparation that fails on one rank (its file cannot grow past the
@@ -359,7 +365,8 @@ TEST(MpiRun, AWorkerSetUpErrorOnOneRankEndsTheJobWithItsResults) {
 TEST(MpiRun, APreparationErrorOnOneRankEndsTheJobWithItsResults) {
   ScratchDir dir;
   const std::vector<std::string> job = {dir.file("d.{rank}"), "--file-size", "4M", "--read-percent", "100",
-                                        "--duration", "60s", "--json-output", dir.file("r.json")};
+                                        "--duration", "60s", "--json-output", dir.file("r.json"),
+                                        "--output-format", "fio-json"};
   std::string quoted;
   for (const std::string& a : job) quoted += " '" + a + "'";
   std::vector<std::string> argv{IOPULSE_MPIRUN, "--oversubscribe", "-np", "1", IOPULSE_BINARY};
@@ -386,6 +393,12 @@ TEST(MpiRun, APreparationErrorOnOneRankEndsTheJobWithItsResults) {
   ASSERT_EQ(r["cluster"]["per_rank"].size(), 2u);
   EXPECT_EQ(r["cluster"]["per_rank"][0]["stop_reason"], "stopped");
   EXPECT_EQ(r["cluster"]["per_rank"][1]["stop_reason"], "preparation-error");
+  // fio's "error": rank 1's errno.
+  const size_t brace = run.out.find('{');
+  ASSERT_NE(brace, std::string::npos) << run.out;
+  const json fio = json::parse(run.out.substr(brace, run.out.rfind('}') + 1 - brace));
+  ASSERT_EQ(fio["jobs"].size(), 1u);
+  EXPECT_EQ(fio["jobs"][0]["error"], EFBIG);
 }
 
 TEST(MpiRun, ASetupErrorOnOneRankEndsEveryRankBeforeAnyFileIsTouched) {

@@ -109,6 +109,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   r.result.resources.max_rss_bytes = 1 << 20;
   r.result.verify_failures = 1;
   r.result.lock_conflicts = 5;
+  r.result.first_error = 84;
   r.result.meta[OpKind::kStat].ops = 9;
   r.result.priority.others.read.ops = 2;
   r.result.replay_lag = sample_histogram(3, 7);
@@ -116,6 +117,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   r.interrupted = true;
   r.error_messages = {"read of 4096 bytes at offset 0 in 'x': Input/output error"};
   r.groups.push_back({"scan", {}, {}, {}, {}});
+  r.groups[0].first_error = 28;
   r.start_realtime_ns = 42;
   r.ops_at_first = 8;
   r.bytes_at_first = 8 * 4096;
@@ -127,6 +129,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   clone.span_ns = 99;
   clone.usage.system_s = 0.25;
   clone.usage.voluntary_switches = 12;
+  clone.first_error = 5;
   r.worker_results = {RunResult::WorkerResult{}, clone};
   const RankReport back = decode_rank_report(encode_rank_report(r));
   EXPECT_EQ(back.result.rank, 3u);
@@ -139,6 +142,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   EXPECT_EQ(back.result.resources.max_rss_bytes, 1u << 20);
   EXPECT_EQ(back.result.verify_failures, 1u);
   EXPECT_EQ(back.result.lock_conflicts, 5u);
+  EXPECT_EQ(back.result.first_error, 84);
   EXPECT_EQ(back.result.meta[OpKind::kStat].ops, 9u);
   EXPECT_EQ(back.result.priority.others.read.ops, 2u);
   expect_same(back.result.replay_lag, r.result.replay_lag);
@@ -147,6 +151,7 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   EXPECT_EQ(back.error_messages, r.error_messages);
   ASSERT_EQ(back.groups.size(), 1u);
   EXPECT_EQ(back.groups[0].name, "scan");
+  EXPECT_EQ(back.groups[0].first_error, 28);
   EXPECT_EQ(back.start_realtime_ns, 42u);
   EXPECT_EQ(back.ops_at_first, 8u);
   EXPECT_EQ(back.bytes_at_first, 8u * 4096);
@@ -159,6 +164,8 @@ TEST(ClusterWire, RankReportsRoundTrip) {
   EXPECT_EQ(back.worker_results[1].usage.system_s, 0.25);
   EXPECT_EQ(back.worker_results[1].usage.voluntary_switches, 12u);
   EXPECT_EQ(back.worker_results[0].read.ops, 0u);
+  EXPECT_EQ(back.worker_results[1].first_error, 5);
+  EXPECT_EQ(back.worker_results[0].first_error, 0);
 }
 
 TEST(TargetTemplate, RankAndHostAreReplacedEverywhere) {

@@ -161,6 +161,46 @@ TEST(FioJsonWriterTest, ReportingGroupsInsideAPhase) {
   EXPECT_EQ(one["jobs"][0]["read"]["total_ios"], 60);
 }
 
+// fio's "error": the errno of the first error of each entry's clones, 0
+// for an entry without one: per job, per clone, and merged by
+// group_reporting (the first job's with one), as fio's stat.c fills it.
+TEST(FioJsonWriterTest, EachJobShowsItsFirstError) {
+  RunResult run;
+  RunResult p;
+  p.phase = "phase-1";
+  p.window_ns = 1'000'000'000;
+  for (const char* name : {"a", "b", "c"}) p.groups.push_back({name, {}, {}, {}, {}});
+  p.groups[1].first_error = 84;
+  p.groups[2].first_error = 5;
+  p.first_error = 84;
+  run.phases = {p};
+  const FioReportGroups split{.group_reporting = false, .groupids = {{3, 4, 4}}};
+  const nlohmann::json each = fio_json_document(run, FioJsonFlavour::kJson, split);
+  ASSERT_EQ(each["jobs"].size(), 3u);
+  EXPECT_EQ(each["jobs"][0]["error"], 0);
+  EXPECT_EQ(each["jobs"][1]["error"], 84);
+  EXPECT_EQ(each["jobs"][2]["error"], 5);
+  FioReportGroups merged = split;
+  merged.group_reporting = true;
+  const nlohmann::json two = fio_json_document(run, FioJsonFlavour::kJson, merged);
+  ASSERT_EQ(two["jobs"].size(), 2u);
+  EXPECT_EQ(two["jobs"][0]["error"], 0);
+  EXPECT_EQ(two["jobs"][1]["error"], 84);
+  // Clones listed apart: each its own.
+  RunResult clones;
+  clones.window_ns = 1'000'000'000;
+  clones.first_error = 28;
+  clones.worker_results.resize(2);
+  clones.worker_results[1].first_error = 28;
+  const nlohmann::json apart = fio_json_document(clones, FioJsonFlavour::kJson, {.group_reporting = false, .groupids = {}});
+  ASSERT_EQ(apart["jobs"].size(), 2u);
+  EXPECT_EQ(apart["jobs"][0]["error"], 0);
+  EXPECT_EQ(apart["jobs"][1]["error"], 28);
+  const nlohmann::json whole = fio_json_document(clones, FioJsonFlavour::kJson, {.group_reporting = true, .groupids = {}});
+  ASSERT_EQ(whole["jobs"].size(), 1u);
+  EXPECT_EQ(whole["jobs"][0]["error"], 28);
+}
+
 // --steady-state in fio's "steadystate" object, as fio writes it (stat.c):
 // the criterion as "METRIC:LIMIT" with %f, the window in whole seconds, the
 // measured value in percent of the mean, and the window's samples.

@@ -3,7 +3,7 @@
 // MeasuredCounters is the one shape every level adds up: these tests fill
 // every member, merge at each level (two counters, two phases of a run,
 // two ranks' counters through the wire codec) and check each member is the
-// sum of its parts.
+// sum of its parts (first_error: the first part's that has one).
 #include "stats/measured_counters.h"
 
 #include <gtest/gtest.h>
@@ -46,6 +46,7 @@ MeasuredCounters counters_of(uint64_t k) {
   c.replay_lag = histogram_of(12000, static_cast<int>(k + 12));
   c.verify_failures = k + 13;
   c.lock_conflicts = k + 14;
+  c.first_error = static_cast<int>(k + 15);
   return c;
 }
 
@@ -74,12 +75,26 @@ void expect_sum(const MeasuredCounters& sum, uint64_t a, uint64_t b) {
   EXPECT_EQ(sum.replay_lag.min(), 12000u);
   EXPECT_EQ(sum.verify_failures, a + 13 + b + 13);
   EXPECT_EQ(sum.lock_conflicts, a + 14 + b + 14);
+  EXPECT_EQ(sum.first_error, static_cast<int>(a + 15));
 }
 
 TEST(MeasuredCounters, MergeAddsEveryMember) {
   MeasuredCounters sum = counters_of(10);
   sum.merge(counters_of(100));
   expect_sum(sum, 10, 100);
+}
+
+// The first error is the first part's that had one, whichever side.
+TEST(MeasuredCounters, MergeKeepsTheFirstErrorThatHappened) {
+  MeasuredCounters none, eio, eilseq;
+  eio.first_error = 5;
+  eilseq.first_error = 84;
+  none.merge(eio);
+  EXPECT_EQ(none.first_error, 5);
+  none.merge(eilseq);
+  EXPECT_EQ(none.first_error, 5);
+  eilseq.merge(MeasuredCounters{});
+  EXPECT_EQ(eilseq.first_error, 84);
 }
 
 TEST(MeasuredCounters, PhasesOfARunAddUp) {
