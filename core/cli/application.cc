@@ -817,6 +817,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                        "accepted: a file name for the other output");
     }
   });
+  // (Once the job is known to be good: bad input gets its one line alone.)
+  if (file != nullptr) {
+    for (const std::string& note : file->notes) spdlog::warn("{}", note);
+  }
   if (cl.dry_run()) {
     if (group.rank() == 0) print_plan(phases, lib);
     return 0;

@@ -102,7 +102,9 @@ class Translator {
       for (const std::string& p : problems_) message += "\n  " + p;
       throw UsageError(message);
     }
-    return assemble(jobs);
+    JobFile file = assemble(jobs);
+    file.notes = notes_;
+    return file;
   }
 
  private:
@@ -110,6 +112,9 @@ class Translator {
 
   void problem(const std::string& p) {
     if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(p);
+  }
+  void note(const std::string& n) {
+    if (std::find(notes_.begin(), notes_.end(), n) == notes_.end()) notes_.push_back(n);
   }
 
   TranslatedJob translate_job(const FioIniSection& section, const std::vector<FioIniOption>& options) {
@@ -425,7 +430,7 @@ class Translator {
     // fio's read-back pass (do_verify=1, its default, on a job that only
     // writes): a phase of its own after the job's, for a job that writes
     // every block once (below).
-    const bool read_back = s.verify && s.verify->value && read_percent == 0 && (!s.do_verify || s.do_verify->value);
+    bool read_back = s.verify && s.verify->value && read_percent == 0 && (!s.do_verify || s.do_verify->value);
     const auto no_read_back = [&](std::string_view why) {
       problem(fmt::format("{}: not supported by IOPulse: the read-back pass after a write-only job (do_verify=1, "
                           "fio's default) {}; accepted: a job that writes its size once per loop (no time_based, "
@@ -461,7 +466,15 @@ class Translator {
       // (fio's documentation stops the job at number_ios; fio 3.33 itself
       // runs a time-based job for its whole runtime: docs/fio-compatibility.md.)
       if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * numjobs), s.number_ios->label);
-      if (read_back) no_read_back("of a time-based job (IOPulse checks every block, fio the blocks written)");
+      if (read_back) {
+        // fio's writes use the whole runtime and its read-back pass never
+        // starts; it says so at start ("verification read phase will never
+        // start because write phase uses all of runtime") and writes its
+        // verifiable blocks all along, as the job's verify does here.
+        note(fmt::format("{}: the read-back pass (do_verify=1) never starts: the writes use all of the runtime "
+                         "(time_based), as in fio", s.verify->label));
+        read_back = false;
+      }
       if (s.ramp_ns) {
         if (s.number_ios) {
           problem(fmt::format("{}: not supported by IOPulse with number_ios (IOPulse's ramp is a phase of its own, "
@@ -930,6 +943,7 @@ class Translator {
   const std::string& path_;
   const FioTranslationContext& context_;
   std::vector<std::string> problems_;
+  std::vector<std::string> notes_;  // JobFile::notes
   // The files earlier jobs named (as given, after `directory`), with the
   // size each gave them: the size of a later job's that gives none.
   std::map<std::string, uint64_t> sized_files_;

@@ -111,6 +111,10 @@ struct JobFile {
   // A fio job file of one job (run as one phase without a name): the job's
   // name, which the fio-format outputs give it.  Empty otherwise.
   std::string job_name;
+  // What the translation of a fio job file says about it without refusing
+  // it, one line each ("job.fio:7: verify: ..."), as fio's notes at start;
+  // printed before the run.  Empty for a TOML job file.
+  std::vector<std::string> notes;
 
   // The texts of the global settings of `key`, in file order (several only
   // for plugin-dir).  For what must be known before the phases are built:

@@ -62,6 +62,7 @@ std::string format_toml_job_file(const JobFile& file) {
         << (file.group_reporting && split ? " and " : "") << (split ? "new_group" : "")
         << " (fio's reporting groups); this file's fio-format outputs list each group\n";
   }
+  for (const std::string& note : file.notes) out << "# Note: " << note << "\n";
   write_entries(out, file.global);
   const bool plain = file.phases.size() == 1 && file.phases.front().name.empty();
   for (const JobFilePhase& phase : file.phases) {

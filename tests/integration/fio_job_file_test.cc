@@ -1284,6 +1284,56 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
+// A time-based write-only job with verify: fio 3.33 writes for the whole
+// runtime and never starts its read-back pass, and says so at start.
+// strace sees both tools make 4 KiB writes only, far more than one pass of
+// the file's 64 blocks; IOPulse prints the same note, and the blocks it
+// wrote carry its checksummed header.
+TEST(FioJobFileRunTest, ATimeBasedVerifyJobWritesForItsWholeRuntimeAsFio) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("tb.fio"), "[tb]\nfilename=${DIR}/f\nsize=256k\nbs=4k\n"
+                                                         "ioengine=psync\nrw=randwrite\nverify=crc32c\n"
+                                                         "time_based\nruntime=1\n");
+  // The 4 KiB reads and writes of a trace.
+  const auto calls_of = [](const std::string& trace) {
+    std::pair<uint64_t, uint64_t> reads_writes{0, 0};
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(p(read|write)64\(\d+, .*, 4096, \d+\) = 4096)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call)) continue;
+      ++(m[1] == "read" ? reads_writes.first : reads_writes.second);
+    }
+    return reads_writes;
+  };
+  const std::string ours_trace = dir.file("ours.trace"), fio_trace = dir.file("fio.trace");
+  const auto start = std::chrono::steady_clock::now();
+  const RunOutcome ours = run_command({"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                       "trace=pread64,pwrite64", "-o", ours_trace, IOPULSE_BINARY, job, "--quiet"},
+                                      {"DIR=" + dir.path()});
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_THAT(ours.err, HasSubstr("iopulse: warning: " + job + ":7: verify: the read-back pass (do_verify=1) never "
+                                  "starts: the writes use all of the runtime (time_based), as in fio"));
+  const std::string data = read_file(dir.file("f"));
+  ASSERT_EQ(data.size(), 256u << 10);
+  for (size_t off = 0; off < data.size(); off += 4096) {
+    ASSERT_EQ(data.compare(off, 8, "IOPVRFY1"), 0) << "block at " << off;
+  }
+  std::filesystem::remove(dir.file("f"));
+  const RunOutcome theirs = run_command({"/usr/bin/strace", "-f", "-qq", "-e", "trace=pread64,pwrite64", "-o",
+                                         fio_trace, kFio, "--output-format=json", "--verify_state_save=0", job},
+                                        {"DIR=" + dir.path()});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_THAT(theirs.out + theirs.err, HasSubstr("verification read phase will never start"));
+  for (const auto& [trace, tool] : {std::pair{ours_trace, "iopulse"}, std::pair{fio_trace, "fio"}}) {
+    const auto [reads, writes] = calls_of(trace);
+    EXPECT_EQ(reads, 0u) << tool;
+    EXPECT_GT(writes, 4u * 64) << tool;  // (tens of thousands in a second, even under strace)
+  }
+}
+
 // fio's "error" is the errno that ended the job: strace makes the same
 // system call fail (or lose its data) under fio 3.33 and under IOPulse, and
 // both tools' fio JSON names the same errno: 5 for a read that failed with

@@ -719,7 +719,7 @@ TEST(FioJobFileTest, ReadBackPassIsAVerifyOnlyPhaseAfterTheJob) {
   // do_verify=0, or a job that reads too: no pass.
   EXPECT_EQ(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\ndo_verify=0\n").phases.size(), 1u);
   EXPECT_EQ(translate("[w]\nfilename=/d/f\nsize=1m\nrw=randrw\nverify=md5\n").phases.size(), 1u);
-  for (const std::string extra : {"time_based\nruntime=1\n", "number_ios=10\n", "loops=101\n", "io_size=512k\n",
+  for (const std::string extra : {"number_ios=10\n", "loops=101\n", "io_size=512k\n",
                                   "loops=2\nio_size=512k\n", "rw=randwrite\nnorandommap\n"}) {
     EXPECT_THAT(refusal("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=md5\n" + extra),
                 HasSubstr("job.fio:5: verify: not supported by IOPulse: the read-back pass"))
@@ -728,6 +728,29 @@ TEST(FioJobFileTest, ReadBackPassIsAVerifyOnlyPhaseAfterTheJob) {
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\n[w]\nrw=write\nverify=md5\n[r]\nrw=read\n"),
               HasSubstr("job.fio:6: verify: not supported by IOPulse: the read-back pass after a write-only job "
                         "(do_verify=1, fio's default) of a job that runs beside others"));
+}
+
+// A time-based write-only job with verify: fio's writes use the whole
+// runtime and its read-back never starts (fio's note at start); here the
+// job is its one verified write phase, with the same note, which convert
+// keeps as a comment.
+TEST(FioJobFileTest, ATimeBasedJobsReadBackNeverStartsAsInFio) {
+  const JobFile f = translate("[w]\nfilename=/d/f\nsize=1m\nrw=randwrite\nverify=crc32c\ntime_based\nruntime=2\n");
+  ASSERT_EQ(f.phases.size(), 1u);
+  const std::vector<PhaseJob> s = specs(f);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_TRUE(s[0].spec.verify);
+  EXPECT_FALSE(s[0].spec.verify_only);
+  EXPECT_EQ(s[0].spec.read_percent, 0u);
+  EXPECT_EQ(s[0].spec.duration_ns, 2'000'000'000u);
+  const std::string note = "job.fio:5: verify: the read-back pass (do_verify=1) never starts: the writes use all of "
+                           "the runtime (time_based), as in fio";
+  EXPECT_EQ(f.notes, std::vector<std::string>{note});
+  EXPECT_THAT(format_toml_job_file(f), HasSubstr("# Note: " + note + "\n"));
+  // Without time_based, or with do_verify=0: no note.
+  EXPECT_TRUE(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\n").notes.empty());
+  EXPECT_TRUE(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\ndo_verify=0\ntime_based\n"
+                        "runtime=1\n").notes.empty());
 }
 
 // loops with the read-back pass: fio writes the files and reads them back,
