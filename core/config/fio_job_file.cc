@@ -352,15 +352,19 @@ class Translator {
       if (s.read_sizes) add("read-block-size", s.read_sizes->value, s.read_sizes->label);
       if (s.write_sizes) add("write-block-size", s.write_sizes->value, s.write_sizes->label);
     }
-    if (s.blockalign) {
-      // IOPulse aligns its offsets to the job's smallest block size (fio's
-      // default blockalign).
-      const uint64_t smallest = smallest_block_size(s);
-      if (smallest != 0 && s.blockalign->value != smallest) {
-        problem(fmt::format("{}: not supported by IOPulse: {} (IOPulse aligns every offset to the job's smallest "
-                            "block size); accepted: blockalign={} or none", s.blockalign->label,
-                            s.blockalign->value, smallest));
+    // fio's blockalign other than its default (the smallest block size):
+    // random offsets on that boundary, and no random map (fio turns it off
+    // and says so); a sequential job ignores it, in fio as here.
+    const bool realigned = s.blockalign && smallest_block_size(s) != 0 &&
+                           s.blockalign->value != smallest_block_size(s);
+    if (realigned && random) {
+      add("block-align", std::to_string(s.blockalign->value), s.blockalign->label);
+      if (!s.norandommap || !s.norandommap->value) {
+        note(fmt::format("{}: turns the random map off, as in fio (\"Any use of blockalign= turns off randommap\"): "
+                         "blocks may repeat and the job ends on its size in bytes", s.blockalign->label));
       }
+    } else if (realigned) {
+      note(fmt::format("{}: no effect on a sequential job, as in fio", s.blockalign->label));
     }
     if (s.distribution) {
       for (const auto& [key, text] : s.distribution->value) add(key, text, s.distribution->label);
@@ -517,7 +521,8 @@ class Translator {
     // repeat, as the distribution says).
     const bool non_uniform = s.distribution && !s.distribution->value.empty() &&
                              s.distribution->value.front().second != "uniform";
-    const bool bounded = !random || (!norandommap && !non_uniform);
+    const bool realigned_offsets = s.blockalign && s.blockalign->value != smallest_block_size(s);
+    const bool bounded = !random || (!norandommap && !non_uniform && !realigned_offsets);
     if (existing) {
       // fio's job ends when it has done the files' size: in whole blocks
       // where its random map (or the end of a file, sequentially) bounds it,

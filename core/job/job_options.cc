@@ -228,6 +228,19 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        j["write_block_size"] = s.write_sizes.to_string();
      }}},
+    {"block-align", kAccess, "SIZE",
+     "random offsets are multiples of SIZE (fio's blockalign; default: the smallest block size); with a stop "
+     "condition, not with verification",
+     APPLY {
+       const uint64_t align = positive_size(text, label);
+       if (align > (1u << 30)) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a size from 1 to 1g", label, text));
+       }
+       job.spec().block_align = static_cast<uint32_t>(align);
+     },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.block_align != 0) j["block_align"] = s.block_align;
+     }}},
     {"threads", kCluster, "N", "worker threads",
      APPLY { job.spec().threads = static_cast<uint32_t>(parse_count(label, text, 1, kMaxThreads)); },
      {.default_value = "1", .echo = ECHO {
@@ -895,6 +908,25 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
   if (spec.run_until_complete && mixed) {
     throw UsageError(fmt::format("{}: needs one block size (every block exactly once); accepted: a single --block-size",
                                  label("run-until-complete")));
+  }
+  if (spec.block_align != 0) {
+    // Blocks of the alignment, IOs of other sizes: only a budget of time,
+    // IOs or bytes says when such a job ends, and no block has one header.
+    const std::string opt = label("block-align");
+    if (!spec.random) {
+      throw UsageError(fmt::format("{}: aligns random offsets; a sequential job goes on where its last IO ended "
+                                   "(fio ignores blockalign there); accepted: --block-align with --random", opt));
+    }
+    if (spec.run_until_complete || (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0)) {
+      throw UsageError(fmt::format("{}: a complete pass covers every block of the job's block size once, which "
+                                   "offsets on another boundary cannot (fio turns its random map off); accepted: "
+                                   "--block-align with --duration, --total-ops or --total-bytes", opt));
+    }
+    if (spec.verify || spec.verify_only) {
+      throw UsageError(fmt::format("{}: cannot be combined with {} (a verified block is one IO of the block "
+                                   "size at a multiple of it); accepted: no --block-align with verification",
+                                   opt, label(spec.verify ? "verify" : "verify-only")));
+    }
   }
   if (spec.verify || spec.verify_only) {
     const std::string opt = label(spec.verify ? "verify" : "verify-only");

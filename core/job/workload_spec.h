@@ -52,7 +52,10 @@ struct WorkloadSpec {
   std::string export_layout_manifest;      // write the planned files as a manifest
 
   // Workload.
-  uint32_t block_size = 4096;              // offset unit: the smallest IO size of the job
+  uint32_t block_size = 4096;              // the smallest IO size of the job
+  // --block-align: random offsets are multiples of it (fio's blockalign);
+  // 0: of block_size.  offset_unit() is the one the workers use.
+  uint32_t block_align = 0;
   BlockSizeMix read_sizes{4096};           // --block-size / --read-block-size
   BlockSizeMix write_sizes{4096};          // --block-size / --write-block-size
   uint32_t threads = 1;                    // workers
@@ -71,6 +74,9 @@ struct WorkloadSpec {
   // --total-bytes) count the trims, not them.  Needs trim_percent > 0.
   bool trim_write = false;
   uint32_t write_percent() const { return 100 - read_percent - trim_percent; }
+  // What every offset is a multiple of (and the unit the workers count
+  // blocks in): --block-align, else the smallest IO size.
+  uint32_t offset_unit() const { return block_align != 0 ? block_align : block_size; }
   bool random = false;                     // random offsets (see distribution); sequential otherwise
   DistributionParams distribution;         // --distribution and its parameters
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it

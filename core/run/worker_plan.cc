@@ -21,7 +21,7 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.trim_write = spec.trim_write;
   p.read_sizes = spec.read_sizes;
   p.write_sizes = spec.write_sizes;
-  p.unit = spec.block_size;
+  p.unit = spec.offset_unit();
   p.io_priority = spec.io_priority;
   p.io_priority_percent = spec.io_priority_percent;
   p.read_flags = spec.io_flags & ~kWriteOnlyIoFlags;

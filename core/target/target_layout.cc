@@ -399,12 +399,17 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     };
     if (spec.read_percent > 0) check(spec.read_sizes, "--block-size");
     if (writes) check(spec.write_sizes, "--block-size");
+    if (spec.block_align % lbs != 0) {
+      throw UsageError(fmt::format(
+          "--block-align: {} is not a multiple of the logical block size {} of the device holding '{}'; "
+          "--direct (O_DIRECT) needs aligned IO sizes and offsets", spec.block_align, lbs, spec.target_path));
+    }
   }
 
   // Regions.  shared: every worker addresses the whole file, a sequential
   // pass starting at a different place for each; partitioned: worker w the
   // w-th contiguous 1/n of it; per-worker: the worker's own file.
-  const uint64_t unit = spec.block_size;
+  const uint64_t unit = spec.offset_unit();
   const bool partitioned = spec.file_distribution == FileDistribution::kPartitioned;
   const auto add_region = [&](WorkerAssignment& a, uint32_t file_index, uint64_t offset, uint64_t blocks) {
     a.regions.push_back({file_index, offset, blocks});

@@ -1284,6 +1284,67 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
+// blockalign: fio puts every random offset on its boundary, whatever the
+// IO's size, and turns its random map off (the job then ends on its size in
+// bytes).  strace sees fio 3.33 and IOPulse read 512-byte and 8 KiB blocks
+// at multiples of 4 KiB only, and both tools' fio JSON has the job's size
+// read; without blockalign the 512-byte reads land between them.
+TEST(FioJobFileRunTest, BlockalignPutsRandomOffsetsOnItsBoundaryAsFios) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string base = "[ba]\nfilename=${DIR}/f\nsize=1m\nioengine=psync\nrw=randread\nbssplit=512/50:8k/50\n";
+  const std::string aligned = write_file(dir.file("ba.fio"), base + "blockalign=4k\n");
+  const std::string plain = write_file(dir.file("plain.fio"), base);
+  write_file(dir.file("f"), std::string(1 << 20, 'x'));
+  // The offsets of the 512-byte and 8 KiB reads a traced run made, and its
+  // fio JSON's bytes read.
+  struct Seen {
+    std::vector<uint64_t> offsets;
+    uint64_t small = 0, large = 0;
+    uint64_t io_bytes = 0;
+  };
+  const auto run_traced = [&](std::vector<std::string> tool, const std::string& name) {
+    const std::string trace = dir.file(name + ".trace");
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                     "trace=pread64", "-o", trace};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    Seen seen;
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(pread64\(\d+, .*, (512|8192), (\d+)\) = \1)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, call)) continue;
+      seen.offsets.push_back(std::stoull(m[2]));
+      ++(m[1] == "512" ? seen.small : seen.large);
+    }
+    const size_t brace = r.out.find('{');
+    if (brace != std::string::npos) {
+      seen.io_bytes = nlohmann::json::parse(r.out.substr(brace))["jobs"][0]["read"]["io_bytes"].get<uint64_t>();
+    }
+    if (name == "ours") {
+      EXPECT_THAT(r.err, HasSubstr(aligned + ":7: blockalign: turns the random map off, as in fio"));
+    }
+    return seen;
+  };
+  const Seen ours = run_traced({IOPULSE_BINARY, aligned, "--output-format", "fio-json", "--quiet"}, "ours");
+  const Seen theirs = run_traced({kFio, "--output-format=json", aligned}, "fio");
+  for (const auto& [seen, tool] : {std::pair{&ours, "iopulse"}, std::pair{&theirs, "fio"}}) {
+    EXPECT_GT(seen->small, 20u) << tool;
+    EXPECT_GT(seen->large, 20u) << tool;
+    for (const uint64_t offset : seen->offsets) ASSERT_EQ(offset % 4096, 0u) << tool << " read at " << offset;
+  }
+  // The job's size: exactly in IOPulse, whose last IO is cut to the budget;
+  // fio issues its last IO whole, up to 8 KiB past it.
+  EXPECT_EQ(ours.io_bytes, 1u << 20);
+  EXPECT_GE(theirs.io_bytes, 1u << 20);
+  EXPECT_LT(theirs.io_bytes, (1u << 20) + 8192);
+  const Seen unaligned = run_traced({IOPULSE_BINARY, plain, "--quiet"}, "plain");
+  EXPECT_TRUE(std::any_of(unaligned.offsets.begin(), unaligned.offsets.end(),
+                          [](uint64_t offset) { return offset % 4096 != 0; }));
+}
+
 // A time-based write-only job with verify: fio 3.33 writes for the whole
 // runtime and never starts its read-back pass, and says so at start.
 // strace sees both tools make 4 KiB writes only, far more than one pass of

@@ -29,6 +29,7 @@
 namespace iopulse {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -396,13 +397,22 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
                       "random_distribution=zoned:50/5:50/95\n"),
               HasSubstr("of a job that does not write each block once"));
   // blockalign (ba): fio's default, the smallest block size, is IOPulse's
-  // alignment; another is refused.
-  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nbs=8k\nba=8k\n"))[0].spec.block_size, 8192u);
-  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k,16k\nblockalign=4k\nnumber_ios=8\n"))[0].spec.block_size,
+  // alignment too; another is the random offsets' boundary, with the random
+  // map off (the job ends on its size in bytes); a sequential job ignores
+  // it, as fio's does, and a note says so.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nbs=8k\nba=8k\n"))[0].spec.offset_unit(), 8192u);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k,16k\nblockalign=4k\nnumber_ios=8\n"))[0].spec.offset_unit(),
             4096u);
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nbs=4k\nblockalign=8k\n"),
-              HasSubstr("job.fio:5: blockalign: not supported by IOPulse: 8192 (IOPulse aligns every offset to the "
-                        "job's smallest block size); accepted: blockalign=4096 or none"));
+  const JobFile realigned = translate("[a]\nfilename=/d/f\nsize=1m\nrw=randread\nbssplit=512/50:8k/50\nba=4k\n");
+  const JobSpec ra = specs(realigned)[0].spec;
+  EXPECT_EQ(ra.block_size, 512u);
+  EXPECT_EQ(ra.offset_unit(), 4096u);
+  EXPECT_FALSE(ra.run_until_complete);
+  EXPECT_EQ(ra.total_bytes, 1u << 20);
+  EXPECT_THAT(realigned.notes, ElementsAre(HasSubstr("job.fio:6: ba: turns the random map off, as in fio")));
+  const JobFile sequential = translate("[a]\nfilename=/d/f\nsize=1m\nbs=4k\nblockalign=8k\n");
+  EXPECT_EQ(specs(sequential)[0].spec.offset_unit(), 4096u);
+  EXPECT_THAT(sequential.notes, ElementsAre("job.fio:5: blockalign: no effect on a sequential job, as in fio"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nba=4k,8k\n"),
               HasSubstr("separate alignments for reads, writes and trims"));
   // bsrange takes ':' too, and a MIN above MAX is swapped, as fio does.
@@ -513,9 +523,9 @@ TEST(FioJobFileTest, BufferKindsAndAlignmentsIOPulseMeetsAreAccepted) {
               HasSubstr("job.fio:4: mem_align: not supported by IOPulse: mem_align=512: fio places its buffers that "
                         "many bytes past a page boundary, IOPulse's are page-aligned"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\niomem_align=6k\n"), HasSubstr("iomem_align=6k"));
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nba=2k\n"),
-              HasSubstr("job.fio:4: ba: not supported by IOPulse: 2048 (IOPulse aligns every offset to the job's "
-                        "smallest block size)"));
+  // (A sequential job ignores blockalign, in fio as here.)
+  EXPECT_THAT(translate("[a]\nfilename=/d/f\nsize=1m\nba=2k\n").notes,
+              ElementsAre("job.fio:4: ba: no effect on a sequential job, as in fio"));
 }
 
 // rate_process=poisson: IOPulse's --rate-process poisson, for a job with a
