@@ -413,6 +413,14 @@ class Translator {
     if (s.rate_bw) add("rate-bw", std::to_string(s.rate_bw->value), s.rate_bw->label);
     if (s.rate_iops) add("rate-iops", std::to_string(s.rate_iops->value), s.rate_iops->label);
     if (s.rate_bw || s.rate_iops) add("rate-per-worker", "true", (s.rate_bw ? s.rate_bw : s.rate_iops)->label);
+    // fio's least rates hold for each clone; ratemin wins over
+    // rate_iops_min (fio checks the bytes then).
+    if (s.rate_min_bw) {
+      add("rate-min-bw", std::to_string(s.rate_min_bw->value), s.rate_min_bw->label);
+      if (s.rate_min_iops) note(fmt::format("{}: no effect beside ratemin, as in fio", s.rate_min_iops->label));
+    } else if (s.rate_min_iops) {
+      add("rate-min-iops", std::to_string(s.rate_min_iops->value), s.rate_min_iops->label);
+    }
     // fio applies the process only to a rate; without one it has no effect.
     if (s.rate_poisson && s.rate_poisson->value && (s.rate_bw || s.rate_iops)) {
       add("rate-process", "poisson", s.rate_poisson->label);

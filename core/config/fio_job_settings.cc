@@ -432,6 +432,14 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        const uint64_t v = fio_integer(o, one_rate(o), 0, UINT64_MAX);
        if (v != 0) s.rate_iops = {v, label};
      }},
+    {"rate_min", FIO {
+       const uint64_t v = fio_size(o, one_rate(o));
+       if (v != 0) s.rate_min_bw = {v, label};
+     }},
+    {"rate_iops_min", FIO {
+       const uint64_t v = fio_integer(o, one_rate(o), 0, UINT64_MAX);
+       if (v != 0) s.rate_min_iops = {v, label};
+     }},
     {"rate_process", FIO {
        const std::string v = lower(o.value);
        if (v != "linear" && v != "poisson") bad_value(o, "linear, poisson");
@@ -580,6 +588,7 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   if (key == "allrandrepeat") key = "randrepeat";
   if (key == "iomem") key = "mem";
   if (key == "iomem_align") key = "mem_align";
+  if (key == "ratemin") key = "rate_min";
   // Aliases of options refused with a reason of their own.
   if (key == "ba") key = "blockalign";
   if (key == "fileoffset") key = "offset";

@@ -47,6 +47,7 @@ struct FioJobSettings {
   std::optional<FioSetting<std::pair<uint64_t, uint64_t>>> start_delay_ns;  // startdelay: MIN[-MAX]
   std::optional<FioSetting<bool>> time_based;
   std::optional<FioSetting<uint64_t>> rate_bw, rate_iops;
+  std::optional<FioSetting<uint64_t>> rate_min_bw, rate_min_iops;  // ratemin, rate_iops_min
   std::optional<FioSetting<bool>> rate_poisson;  // rate_process=poisson
   std::optional<FioSetting<uint64_t>> thinktime_ns, thinktime_spin_ns;
   std::optional<FioSetting<uint32_t>> thinktime_blocks;

@@ -524,6 +524,19 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        if (s.rate_bw != 0) j["rate_bw"] = s.rate_bw;
      }}},
+    {"rate-min-bw", kPacing, "SIZE",
+     "end the run with an error when a worker's reads or its writes fall below SIZE bytes per second over a stats "
+     "interval, after its first 2 s (fio's ratemin)",
+     APPLY { job.spec().rate_min_bw = positive_size(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .excludes = "rate-min-iops", .echo = ECHO {
+       if (s.rate_min_bw != 0) j["rate_min_bw"] = s.rate_min_bw;
+     }}},
+    {"rate-min-iops", kPacing, "N",
+     "the same for N IOs per second (fio's rate_iops_min)",
+     APPLY { job.spec().rate_min_iops = parse_count(label, text, 1, UINT64_MAX); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.rate_min_iops != 0) j["rate_min_iops"] = s.rate_min_iops;
+     }}},
     {"rate-process", kPacing, "linear|poisson",
      "how the IOs of a rate limit arrive: linear, evenly spaced (default), or poisson, exponentially distributed "
      "gaps at the same mean rate, as independent clients' requests arrive (fio's rate_process)",

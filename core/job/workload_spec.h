@@ -104,6 +104,11 @@ struct WorkloadSpec {
   uint64_t rate_iops = 0;
   uint64_t rate_bw = 0;                    // bytes per second
   bool rate_per_worker = false;
+  // --rate-min-bw, --rate-min-iops: the least each worker's reads and its
+  // writes must keep up over every stats interval after its first two
+  // seconds (fio's ratemin, rate_iops_min); 0 = none.
+  uint64_t rate_min_bw = 0;                // bytes per second
+  uint64_t rate_min_iops = 0;
   // --rate-process poisson: the gaps between the schedule's IOs are
   // exponentially distributed (a Poisson arrival process at the same mean
   // rate) instead of even.

@@ -866,6 +866,7 @@ void Worker::roll_interval(uint64_t now, bool last) {
   closed.reap_calls = reap_calls_;
   closed_ops_ += (*interval_)[OpKind::kRead].ops + (*interval_)[OpKind::kWrite].ops;
   closed_bytes_ += (*interval_)[OpKind::kRead].bytes + (*interval_)[OpKind::kWrite].bytes;
+  if (!last && (plan_.rate_min_bw != 0 || plan_.rate_min_iops != 0)) [[unlikely]] check_min_rate(now);
   inflight_sum_ = reap_calls_ = 0;
   interval_index_ = (now - start_ns_) / setup_.stats_interval_ns;
   next_interval_ns_ = start_ns_ + (interval_index_ + 1) * setup_.stats_interval_ns;
@@ -877,6 +878,48 @@ void Worker::roll_interval(uint64_t now, bool last) {
   // one reads the intervals live.  Under a microsecond, once per interval,
   // between IOs (the callers re-read the clock for the next IO).
   if (setup_.index == 0 && !last) (void)try_check_monotonic_clock();
+}
+
+// fio's ratemin and rate_iops_min, as fio checks them (backend.c,
+// __check_min_rate) with the stats interval as its ratecycle: from the
+// boundary 2 s after the worker's first IO (fio's settling time), each
+// direction that has done IO gets a baseline (its bytes or IOs so far, and
+// the time); at each later boundary at least an interval past it, what it
+// did since then over the time since then must reach the least rate, and
+// the baseline moves on.  A worker held up past a boundary is held to the
+// rate over the whole time.  A miss ends the run with EIO, as fio ends the
+// job.
+void Worker::check_min_rate(uint64_t now) {
+  constexpr uint64_t kSettleNs = 2'000'000'000;
+  const bool by_bytes = plan_.rate_min_bw != 0;
+  const uint64_t least = by_bytes ? plan_.rate_min_bw : plan_.rate_min_iops;
+  for (const OpKind kind : {OpKind::kRead, OpKind::kWrite}) {
+    RateCheck& c = rate_checks_[kind == OpKind::kWrite ? 1 : 0];
+    c.done += by_bytes ? (*interval_)[kind].bytes : (*interval_)[kind].ops;
+    // (The boundaries count from the window's start, the worker's IO a
+    // moment later: a tenth of an interval's slack keeps the boundary 2 s
+    // in.)
+    const uint64_t slack = setup_.stats_interval_ns / 10;
+    if (rate_min_missed_ || c.done == 0 || io_start_ns_ == 0 || now + slack < io_start_ns_ + kSettleNs) continue;
+    if (c.since_ns != 0) {
+      if (now - c.since_ns + slack < setup_.stats_interval_ns) continue;
+      const double rate = static_cast<double>(c.done - c.done_since) * 1e9 / static_cast<double>(now - c.since_ns);
+      if (rate < static_cast<double>(least)) {
+        rate_min_missed_ = true;
+        errors_.failed([&] {
+          return fmt::format("worker {}: {} at {:.0f} {} from {:.3f} s to {:.3f} s of the window, below {} {} "
+                             "(fio's {})", setup_.index, kind == OpKind::kRead ? "reads" : "writes", rate,
+                             by_bytes ? "bytes/s" : "IOPS", static_cast<double>(c.since_ns - start_ns_) / 1e9,
+                             static_cast<double>(now - start_ns_) / 1e9,
+                             by_bytes ? "--rate-min-bw" : "--rate-min-iops", least,
+                             by_bytes ? "ratemin" : "rate_iops_min");
+        }, EIO, /*fatal=*/true);
+        continue;
+      }
+    }
+    c.done_since = c.done;
+    c.since_ns = now;
+  }
 }
 
 void Worker::record_failure(const IoSlot& slot, const iop_cqe& cqe) {

@@ -228,6 +228,9 @@ class Worker final : public WorkerThread {
   // Closes the current interval at `now` and opens the one `now` falls in.
   // `last`: the worker stops; the interval ends at `now`, not at a boundary.
   void roll_interval(uint64_t now, bool last = false);
+  // --rate-min-bw/--rate-min-iops: fails the run when the interval being
+  // closed at `now` fell below the least rate (once per interval, cold).
+  void check_min_rate(uint64_t now);
   // Stores the progress counters (with setup.publish_progress).
   void publish_progress();
   // Cold path: a completion that failed, or moved another number of bytes
@@ -292,6 +295,16 @@ class Worker final : public WorkerThread {
   std::unique_ptr<IntervalMailbox> mailbox_;
   OpStatsSet* interval_ = nullptr;    // mailbox_->current().ops
   uint64_t closed_ops_ = 0;           // reads and writes of the closed intervals (progress)
+  // check_min_rate(), for reads [0] and writes [1]: the bytes (or IOs)
+  // of the closed intervals, and the baseline: that count and the time it
+  // was taken (0: none yet).  rate_min_missed_: the run was failed.
+  struct RateCheck {
+    uint64_t done = 0;
+    uint64_t done_since = 0;
+    uint64_t since_ns = 0;
+  };
+  RateCheck rate_checks_[2];
+  bool rate_min_missed_ = false;
   uint64_t closed_bytes_ = 0;
   uint64_t interval_index_ = 0;
   uint64_t next_interval_ns_ = 0;     // clock value that closes the open interval

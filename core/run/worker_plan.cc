@@ -46,6 +46,8 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.fadvise = spec.fadvise;
   p.fadvise_name = spec.fadvise_name;
 
+  p.rate_min_bw = spec.rate_min_bw;
+  p.rate_min_iops = spec.rate_min_iops;
   p.pacing = PacingPlan::of(spec, uint64_t{spec.threads} * place.job_processes, p.rng_seed);
   // A range: uniform over [min, max] in whole nanoseconds, from the
   // worker's seed (so a seed repeats it).

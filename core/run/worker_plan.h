@@ -87,6 +87,10 @@ struct WorkerPlan {
 
   // Think time and the worker's share of the rate.
   PacingPlan pacing;
+  // The least rate its reads and its writes must each keep up (WorkloadSpec
+  // rate_min_bw, rate_min_iops; 0: none).
+  uint64_t rate_min_bw = 0;
+  uint64_t rate_min_iops = 0;
 
   // When the worker starts and stops by itself: its first IO
   // `start_delay_ns` after the window's start (--start-delay, drawn for this

@@ -1284,6 +1284,47 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
+// rate_iops_min: a job that cannot keep the least rate (a 10 ms think time
+// holds it near 100 IOPS) ends after fio's 2 s of settling and one more
+// second, with EIO, in fio 3.33 and in IOPulse alike: exit code 1, fio
+// JSON error 5 and about 300 reads in about 3 s in both; the same job held
+// to a rate it keeps runs its whole runtime.
+TEST(FioJobFileRunTest, ALeastRateNotKeptEndsTheJobAsFios) {
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(1 << 20, 'x'));
+  const std::string base = "[slow]\nfilename=${DIR}/f\nsize=1m\nrw=randread\nioengine=psync\ntime_based\n"
+                           "thinktime=10ms\n";
+  const std::string missed = write_file(dir.file("missed.fio"), base + "runtime=5\nrate_iops_min=500\n");
+  const auto job_of = [](const RunOutcome& r) {
+    const size_t brace = r.out.find('{');
+    return brace == std::string::npos ? nlohmann::json() : nlohmann::json::parse(r.out.substr(brace))["jobs"][0];
+  };
+  const RunOutcome ours = run_command({IOPULSE_BINARY, missed, "--output-format", "fio-json", "--quiet"},
+                                      {"DIR=" + dir.path()});
+  const RunOutcome theirs = run_command({kFio, "--output-format=json", missed}, {"DIR=" + dir.path()});
+  EXPECT_THAT(ours.err, HasSubstr("iopulse: error: worker 0: reads at "));
+  EXPECT_THAT(ours.err, HasSubstr("below --rate-min-iops 500 (fio's rate_iops_min)"));
+  EXPECT_THAT(theirs.out + theirs.err, HasSubstr("rate_iops_min=500 not met"));
+  for (const auto& [r, tool] : {std::pair{&ours, "iopulse"}, std::pair{&theirs, "fio"}}) {
+    EXPECT_EQ(r->exit_code, 1) << tool << ": " << r->err;
+    const nlohmann::json job = job_of(*r);
+    ASSERT_TRUE(job.is_object()) << tool << ": " << r->out;
+    EXPECT_EQ(job["error"], 5) << tool;
+    // (Ended at 3 s, not at the runtime's 5; 2.5-4 s leaves room for a
+    // loaded machine, and so do the reads' bounds.)
+    EXPECT_GE(job["read"]["runtime"].get<uint64_t>(), 2500u) << tool;
+    EXPECT_LT(job["read"]["runtime"].get<uint64_t>(), 4000u) << tool;
+    EXPECT_GT(job["read"]["total_ios"].get<uint64_t>(), 150u) << tool;
+    EXPECT_LT(job["read"]["total_ios"].get<uint64_t>(), 400u) << tool;
+  }
+  const std::string kept = write_file(dir.file("kept.fio"), base + "runtime=3\nrate_iops_min=20\n");
+  const RunOutcome fine = run_command({IOPULSE_BINARY, kept, "--output-format", "fio-json", "--quiet"},
+                                      {"DIR=" + dir.path()});
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+  EXPECT_EQ(job_of(fine)["error"], 0);
+  EXPECT_GE(job_of(fine)["read"]["runtime"].get<uint64_t>(), 3000u);
+}
+
 // blockalign: fio puts every random offset on its boundary, whatever the
 // IO's size, and turns its random map off (the job then ends on its size in
 // bytes).  strace sees fio 3.33 and IOPulse read 512-byte and 8 KiB blocks
