@@ -818,7 +818,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
   });
   // (Once the job is known to be good: bad input gets its one line alone.)
-  if (file != nullptr) {
+  if (file != nullptr && group.rank() == 0) {
     for (const std::string& note : file->notes) spdlog::warn("{}", note);
   }
   if (cl.dry_run()) {
@@ -1353,8 +1353,15 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
       groups.group_reporting = file->group_reporting;
       groups.groupids = file->reporting_groups;
       groups.job_name = file->job_name;
-      for (const JobFilePhase& p : file->phases) {
+      for (size_t i = 0; i < file->phases.size(); ++i) {
+        const JobFilePhase& p = file->phases[i];
         groups.left_out.push_back(p.ramp);
+        std::vector<std::string>& names = groups.ramp_names.emplace_back();
+        if (p.ramp && i + 1 < file->phases.size()) {
+          const JobFilePhase& job = file->phases[i + 1];
+          for (const JobFileGroup& g : job.groups) names.push_back(g.name);
+          if (job.groups.empty()) names.push_back(job.name.empty() ? file->job_name : job.name);
+        }
         groups.read_back.push_back(p.read_back);
         groups.repeat.push_back(p.repeat);
       }

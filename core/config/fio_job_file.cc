@@ -352,18 +352,19 @@ class Translator {
       if (s.read_sizes) add("read-block-size", s.read_sizes->value, s.read_sizes->label);
       if (s.write_sizes) add("write-block-size", s.write_sizes->value, s.write_sizes->label);
     }
-    // fio's blockalign other than its default (the smallest block size):
-    // random offsets on that boundary, and no random map (fio turns it off
-    // and says so); a sequential job ignores it, in fio as here.
-    const bool realigned = s.blockalign && smallest_block_size(s) != 0 &&
-                           s.blockalign->value != smallest_block_size(s);
-    if (realigned && random) {
-      add("block-align", std::to_string(s.blockalign->value), s.blockalign->label);
+    // fio's blockalign other than its default (each direction's smallest
+    // block size): random offsets on that boundary, and no random map (fio
+    // turns it off and says so); a sequential job ignores it, in fio as
+    // here.  (IOPulse's default boundary is the job's smallest size.)
+    if (realigned(s) && random) {
+      if (s.blockalign->value != smallest_block_size(s)) {
+        add("block-align", std::to_string(s.blockalign->value), s.blockalign->label);
+      }
       if (!s.norandommap || !s.norandommap->value) {
         note(fmt::format("{}: turns the random map off, as in fio (\"Any use of blockalign= turns off randommap\"): "
                          "blocks may repeat and the job ends on its size in bytes", s.blockalign->label));
       }
-    } else if (realigned) {
+    } else if (realigned(s)) {
       note(fmt::format("{}: no effect on a sequential job, as in fio", s.blockalign->label));
     }
     if (s.distribution) {
@@ -413,14 +414,13 @@ class Translator {
     if (s.rate_bw) add("rate-bw", std::to_string(s.rate_bw->value), s.rate_bw->label);
     if (s.rate_iops) add("rate-iops", std::to_string(s.rate_iops->value), s.rate_iops->label);
     if (s.rate_bw || s.rate_iops) add("rate-per-worker", "true", (s.rate_bw ? s.rate_bw : s.rate_iops)->label);
-    // fio's least rates hold for each clone; ratemin wins over
-    // rate_iops_min (fio checks the bytes then).
-    if (s.rate_min_bw) {
-      add("rate-min-bw", std::to_string(s.rate_min_bw->value), s.rate_min_bw->label);
-      if (s.rate_min_iops) note(fmt::format("{}: no effect beside ratemin, as in fio", s.rate_min_iops->label));
-    } else if (s.rate_min_iops) {
-      add("rate-min-iops", std::to_string(s.rate_min_iops->value), s.rate_min_iops->label);
+    // fio's least rates hold for each clone (fio refuses both kinds at once).
+    if (s.rate_min_bw && s.rate_min_iops) {
+      problem(fmt::format("{}: not accepted with {}, as in fio (\"rate and rate_iops are mutually exclusive\"); "
+                          "accepted: one of ratemin and rate_iops_min", s.rate_min_iops->label, s.rate_min_bw->label));
     }
+    if (s.rate_min_bw) add("rate-min-bw", std::to_string(s.rate_min_bw->value), s.rate_min_bw->label);
+    if (s.rate_min_iops) add("rate-min-iops", std::to_string(s.rate_min_iops->value), s.rate_min_iops->label);
     // fio applies the process only to a rate; without one it has no effect.
     if (s.rate_poisson && s.rate_poisson->value && (s.rate_bw || s.rate_iops)) {
       add("rate-process", "poisson", s.rate_poisson->label);
@@ -529,8 +529,7 @@ class Translator {
     // repeat, as the distribution says).
     const bool non_uniform = s.distribution && !s.distribution->value.empty() &&
                              s.distribution->value.front().second != "uniform";
-    const bool realigned_offsets = s.blockalign && s.blockalign->value != smallest_block_size(s);
-    const bool bounded = !random || (!norandommap && !non_uniform && !realigned_offsets);
+    const bool bounded = !random || (!norandommap && !non_uniform && !realigned(s));
     if (existing) {
       // fio's job ends when it has done the files' size: in whole blocks
       // where its random map (or the end of a file, sequentially) bounds it,
@@ -589,6 +588,13 @@ class Translator {
   // The smallest block size of the directions the job does (fio's bs
   // defaults to 4k); 0 when a size does not parse (its own refusal says why).
   static uint64_t smallest_block_size(const FioJobSettings& s) {
+    const std::vector<uint64_t> each = smallest_block_sizes(s);
+    return each.empty() ? 0 : *std::min_element(each.begin(), each.end());
+  }
+
+  // The smallest block size of each direction the job does (fio's default
+  // blockalign of that direction); empty when a size does not parse.
+  static std::vector<uint64_t> smallest_block_sizes(const FioJobSettings& s) {
     const bool trims = s.trim && s.trim->value;
     uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
     if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
@@ -599,15 +605,23 @@ class Translator {
       if (read_percent > 0) used.push_back(s.read_sizes ? s.read_sizes->value : "4096");
       if (read_percent < 100) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
     }
-    uint64_t smallest = UINT64_MAX;
+    std::vector<uint64_t> each;
     for (const std::string& text : used) {
       try {
-        smallest = std::min<uint64_t>(smallest, BlockSizeMix::parse("bs", text).min_size());
+        each.push_back(BlockSizeMix::parse("bs", text).min_size());
       } catch (const UsageError&) {
-        return 0;
+        return {};
       }
     }
-    return smallest;
+    return each;
+  }
+
+  // Whether fio's blockalign moves some direction's offsets off its default
+  // boundary (its smallest block size), which turns fio's random map off.
+  static bool realigned(const FioJobSettings& s) {
+    if (!s.blockalign) return false;
+    const std::vector<uint64_t> each = smallest_block_sizes(s);
+    return std::any_of(each.begin(), each.end(), [&](uint64_t size) { return size != s.blockalign->value; });
   }
 
   // filename=a:b:c: IOPulse's file set <dir>/<prefix>.<i>, i = 0..n-1, when
@@ -666,7 +680,8 @@ class Translator {
   // fio's ramp_time before `phase` (time-based random jobs only): the same
   // workload for the ramp time, as a phase of its own that the fio-format
   // outputs leave out.  Its groups stop at the ramp time alone, draw from
-  // another seed and neither judge steady state nor fsync at the end.
+  // another seed and neither judge steady state, fsync at the end nor check
+  // a least rate (fio's ramp skips its ratemin check).
   template <class Unique>
   static JobFilePhase ramp_of(const JobFilePhase& phase, const TranslatedJob& first, const Unique& unique) {
     JobFilePhase ramp = phase;
@@ -677,7 +692,8 @@ class Translator {
     const JobFileEntry seed{"seed", first.ramp_seed, first.ramp_label};
     const auto stop_at_ramp = [&](std::vector<JobFileEntry>& entries) {
       std::erase_if(entries, [](const JobFileEntry& e) {
-        return e.key == "duration" || e.key == "seed" || e.key == "end-fsync" || e.key.starts_with("steady-state");
+        return e.key == "duration" || e.key == "seed" || e.key == "end-fsync" || e.key.starts_with("steady-state") ||
+               e.key.starts_with("rate-min-");
       });
       entries.push_back(duration);
       entries.push_back(seed);
@@ -701,6 +717,7 @@ class Translator {
         "verify", "read-percent", "write-percent", "trim-percent", "trim-write", "random", "distribution",
         "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center", "zones", "hot-spot-scatter", "fsync-every",
         "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
+        "rate-min-bw", "rate-min-iops",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
         "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent"};
     JobFilePhase check;
@@ -756,14 +773,17 @@ class Translator {
     file.group_reporting = std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return j.group_reporting; });
     // Settings shared by every job from the same line (a [global] section).
     // With a ramp, what only the measured phase may do (steady state, the
-    // end fsync) stays with the jobs, for ramp_of() to leave out.
+    // end fsync, a least rate) stays with the jobs, for ramp_of() to leave
+    // out.
     const bool ramps = std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return j.ramp_ns != 0; });
     // With a read-back pass, the workload stays with the jobs, for
     // read_back_of() to replace.
     const bool read_backs =
         std::any_of(jobs.begin(), jobs.end(), [](const TranslatedJob& j) { return !j.read_back_label.empty(); });
     for (const JobFileEntry& e : jobs.front().entries) {
-      if (ramps && (e.key.starts_with("steady-state") || e.key == "end-fsync")) continue;
+      if (ramps && (e.key.starts_with("steady-state") || e.key == "end-fsync" || e.key.starts_with("rate-min-"))) {
+        continue;
+      }
       if (read_backs && kRunWide.count(e.key) == 0) continue;
       const bool everywhere = std::all_of(jobs.begin(), jobs.end(), [&e](const TranslatedJob& j) {
         return std::any_of(j.entries.begin(), j.entries.end(), [&e](const JobFileEntry& x) {

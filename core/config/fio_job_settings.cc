@@ -186,6 +186,18 @@ std::string_view one_rate(const FioIniOption& o) {
   return rate;
 }
 
+// A least rate's one value (ratemin, rate_iops_min): IOPulse holds reads,
+// writes and trims to one rate, so "r,w[,t]" must give the same rate in
+// each place it gives one and leave none out ("ratemin=,1m" would hold
+// reads to the writes' rate).
+std::string_view one_min_rate(const FioIniOption& o) {
+  const DirectionParts parts = direction_parts(o);
+  if (o.value.find(',') != std::string::npos && (parts.read.empty() || parts.write.empty())) {
+    missing("a least rate for some directions only");
+  }
+  return one_rate(o);
+}
+
 void set_sizes(FioJobSettings& s, const FioIniOption& o, const std::string& label,
                const std::function<std::string(std::string_view)>& mix) {
   const DirectionParts parts = direction_parts(o);
@@ -433,11 +445,11 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (v != 0) s.rate_iops = {v, label};
      }},
     {"rate_min", FIO {
-       const uint64_t v = fio_size(o, one_rate(o));
+       const uint64_t v = fio_size(o, one_min_rate(o));
        if (v != 0) s.rate_min_bw = {v, label};
      }},
     {"rate_iops_min", FIO {
-       const uint64_t v = fio_integer(o, one_rate(o), 0, UINT64_MAX);
+       const uint64_t v = fio_integer(o, one_min_rate(o), 0, UINT64_MAX);
        if (v != 0) s.rate_min_iops = {v, label};
      }},
     {"rate_process", FIO {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <string_view>
 #include <unordered_set>
 
@@ -525,8 +526,8 @@ const std::vector<JobOption> kOptions = {
        if (s.rate_bw != 0) j["rate_bw"] = s.rate_bw;
      }}},
     {"rate-min-bw", kPacing, "SIZE",
-     "end the run with an error when a worker's reads or its writes fall below SIZE bytes per second over a stats "
-     "interval, after its first 2 s (fio's ratemin)",
+     "end the run with an error when a worker's reads, writes or trims fall below SIZE bytes per second, checked "
+     "at every stats interval from 2 s into its IO (fio's ratemin)",
      APPLY { job.spec().rate_min_bw = positive_size(text, label); },
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .excludes = "rate-min-iops", .echo = ECHO {
        if (s.rate_min_bw != 0) j["rate_min_bw"] = s.rate_min_bw;
@@ -921,6 +922,20 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
   if (spec.run_until_complete && mixed) {
     throw UsageError(fmt::format("{}: needs one block size (every block exactly once); accepted: a single --block-size",
                                  label("run-until-complete")));
+  }
+  // A least rate above the worker's share of the rate limit could never be
+  // kept (fio: "minimum rate exceeds rate").
+  for (const auto& [least, limit, least_name, limit_name] :
+       {std::tuple{spec.rate_min_bw, spec.rate_bw, "rate-min-bw", "rate-bw"},
+        std::tuple{spec.rate_min_iops, spec.rate_iops, "rate-min-iops", "rate-iops"}}) {
+    if (least == 0 || limit == 0) continue;
+    const uint64_t share = spec.rate_per_worker ? limit : limit / spec.threads;
+    if (least > share) {
+      throw UsageError(fmt::format("{} {}: above {} {}{}, which a worker can never keep; accepted: at most {}",
+                                   label(least_name), least, label(limit_name), limit,
+                                   spec.rate_per_worker ? "" : fmt::format(" shared by {} workers", spec.threads),
+                                   share));
+    }
   }
   if (spec.block_align != 0) {
     // Blocks of the alignment, IOs of other sizes: only a budget of time,

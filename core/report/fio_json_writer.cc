@@ -206,9 +206,11 @@ json job_json(const FioJob& job, bool plus, uint64_t elapsed_s) {
 
 // The jobs of one phase (or of a run without phases).  `groupids`: the
 // reporting group of each of the phase's groups (of its one job when it has
-// none); empty: all `first_groupid`.
+// none); empty: all `first_groupid`.  `names`: the names its groups' (or its
+// one job's) entries take instead of their own; empty: their own.
 void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint32_t>& groupids,
-              const std::string& fallback_name, bool group_reporting, std::vector<FioJob>& out) {
+              const std::string& fallback_name, bool group_reporting, std::vector<FioJob>& out,
+              const std::vector<std::string>& names = {}) {
   const auto groupid_of = [&](size_t g) { return g < groupids.size() ? groupids[g] : first_groupid; };
   const auto base = [&](const std::string& name, uint32_t groupid) {
     FioJob job;
@@ -223,6 +225,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   // its own.
   // A group's name, or the phase's when it has none.
   const auto name_of = [&](size_t g) -> const std::string& {
+    if (g < names.size()) return names[g];
     return r.groups.empty() ? (r.phase.empty() ? fallback_name : r.phase) : r.groups[g].name;
   };
   if (!group_reporting && !r.worker_results.empty()) {
@@ -274,7 +277,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
   // merged; the process's CPU time is the phase's, not a group's.
   for (size_t g = 0; g < r.groups.size(); ++g) {
     const RunResult::GroupResult& first = r.groups[g];
-    FioJob job = base(first.name, groupid_of(g));
+    FioJob job = base(name_of(g), groupid_of(g));
     job.runtime_ns = first.window_ns;  // its own, from its first IO
     job.clones_runtime_ns = first.span_sum_ns;
     job.runtime_is_clones = group_reporting;
@@ -316,6 +319,7 @@ uint64_t fio_bin_value(uint32_t index) {
 json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups) {
   std::vector<FioJob> jobs;
   static const std::vector<uint32_t> kNone;
+  static const std::vector<std::string> kNoNames;
   const auto groupids = [&groups](size_t p) -> const std::vector<uint32_t>& {
     return p < groups.groupids.size() ? groups.groupids[p] : kNone;
   };
@@ -324,7 +328,15 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
              jobs);
   } else {
     for (size_t i = 0; i < result.phases.size(); ++i) {
-      if (i < groups.left_out.size() && groups.left_out[i]) continue;
+      // (A run that ended in a ramp reports the ramp as its job, as fio
+      // does: with the job's names and reporting groups.)
+      const bool ramp = i < groups.left_out.size() && groups.left_out[i];
+      if (ramp && i + 1 < result.phases.size()) continue;
+      if (ramp) {
+        add_jobs(result.phases[i], static_cast<uint32_t>(i + 1), groupids(i + 1), result.phases[i].phase,
+                 groups.group_reporting, jobs, i < groups.ramp_names.size() ? groups.ramp_names[i] : kNoNames);
+        continue;
+      }
       const bool read_back = i < groups.read_back.size() && groups.read_back[i];
       if (read_back || (i < groups.repeat.size() && groups.repeat[i])) {
         // The reads of the job before (its read-back), or its IO (another

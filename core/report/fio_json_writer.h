@@ -52,8 +52,14 @@ struct FioReportGroups {
   // the phase has no groups), non-decreasing in run order.  Empty: each
   // phase is one group, numbered by its index.
   std::vector<std::vector<uint32_t>> groupids;
-  // left_out[p]: phase p is not written (a fio ramp_time's phase).
+  // left_out[p]: phase p is not written (a fio ramp_time's phase), unless
+  // the run ended in it (an error or an interrupt during the ramp): then
+  // its entries are the jobs', named ramp_names[p] (the names of phase
+  // p + 1's groups, or of its one job) in phase p + 1's reporting groups,
+  // with what they did and their error, as fio reports a job that failed
+  // in its ramp.
   std::vector<bool> left_out;
+  std::vector<std::vector<std::string>> ramp_names;
   // read_back[p]: phase p is the read-back pass of the one job of phase
   // p - 1 (fio's verify with do_verify=1): its reads are that job's, over
   // their own runtime, as fio reports them.

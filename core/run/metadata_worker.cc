@@ -570,8 +570,8 @@ void MetadataWorker::loop(uint64_t start_ns) {
       for (uint32_t i = 0; i < pending; ++i) slots_[batch_[i]->user_data].submit_ns = t;
       const int32_t accepted = engine.submit(batch_.data(), pending);
       if (accepted < 0) {
-        throw std::runtime_error(fmt::format("engine {}: submit failed: {}", setup_.engine->name,
-                                             std::strerror(-accepted)));
+        throw std::system_error(-accepted, std::generic_category(),
+                                fmt::format("engine {}: submit failed", setup_.engine->name));
       }
       ledger.accepted(batch_.data(), pending, accepted);
       if (accepted == 0 && inflight == 0) {
@@ -600,7 +600,7 @@ void MetadataWorker::loop(uint64_t start_ns) {
     }
     if (got < 0) {
       if (got == -EINTR) continue;
-      throw std::runtime_error(fmt::format("engine {}: reap failed: {}", setup_.engine->name, std::strerror(-got)));
+      throw std::system_error(-got, std::generic_category(), fmt::format("engine {}: reap failed", setup_.engine->name));
     }
     now = monotonic_now_ns();
     ledger.reaped(cqes_.data(), qd, got);  // before any completion is used

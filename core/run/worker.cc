@@ -883,7 +883,7 @@ void Worker::roll_interval(uint64_t now, bool last) {
 // fio's ratemin and rate_iops_min, as fio checks them (backend.c,
 // __check_min_rate) with the stats interval as its ratecycle: from the
 // boundary 2 s after the worker's first IO (fio's settling time), each
-// direction that has done IO gets a baseline (its bytes or IOs so far, and
+// direction (reads, writes, trims) that has done IO gets a baseline (its bytes or IOs so far, and
 // the time); at each later boundary at least an interval past it, what it
 // did since then over the time since then must reach the least rate, and
 // the baseline moves on.  A worker held up past a boundary is held to the
@@ -893,8 +893,8 @@ void Worker::check_min_rate(uint64_t now) {
   constexpr uint64_t kSettleNs = 2'000'000'000;
   const bool by_bytes = plan_.rate_min_bw != 0;
   const uint64_t least = by_bytes ? plan_.rate_min_bw : plan_.rate_min_iops;
-  for (const OpKind kind : {OpKind::kRead, OpKind::kWrite}) {
-    RateCheck& c = rate_checks_[kind == OpKind::kWrite ? 1 : 0];
+  for (const OpKind kind : {OpKind::kRead, OpKind::kWrite, OpKind::kTrim}) {
+    RateCheck& c = rate_checks_[kind == OpKind::kRead ? 0 : kind == OpKind::kWrite ? 1 : 2];
     c.done += by_bytes ? (*interval_)[kind].bytes : (*interval_)[kind].ops;
     // (The boundaries count from the window's start, the worker's IO a
     // moment later: a tenth of an interval's slack keeps the boundary 2 s
@@ -908,7 +908,7 @@ void Worker::check_min_rate(uint64_t now) {
         rate_min_missed_ = true;
         errors_.failed([&] {
           return fmt::format("worker {}: {} at {:.0f} {} from {:.3f} s to {:.3f} s of the window, below {} {} "
-                             "(fio's {})", setup_.index, kind == OpKind::kRead ? "reads" : "writes", rate,
+                             "(fio's {})", setup_.index, kind == OpKind::kRead ? "reads" : kind == OpKind::kWrite ? "writes" : "trims", rate,
                              by_bytes ? "bytes/s" : "IOPS", static_cast<double>(c.since_ns - start_ns_) / 1e9,
                              static_cast<double>(now - start_ns_) / 1e9,
                              by_bytes ? "--rate-min-bw" : "--rate-min-iops", least,

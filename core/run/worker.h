@@ -295,16 +295,6 @@ class Worker final : public WorkerThread {
   std::unique_ptr<IntervalMailbox> mailbox_;
   OpStatsSet* interval_ = nullptr;    // mailbox_->current().ops
   uint64_t closed_ops_ = 0;           // reads and writes of the closed intervals (progress)
-  // check_min_rate(), for reads [0] and writes [1]: the bytes (or IOs)
-  // of the closed intervals, and the baseline: that count and the time it
-  // was taken (0: none yet).  rate_min_missed_: the run was failed.
-  struct RateCheck {
-    uint64_t done = 0;
-    uint64_t done_since = 0;
-    uint64_t since_ns = 0;
-  };
-  RateCheck rate_checks_[2];
-  bool rate_min_missed_ = false;
   uint64_t closed_bytes_ = 0;
   uint64_t interval_index_ = 0;
   uint64_t next_interval_ns_ = 0;     // clock value that closes the open interval
@@ -327,6 +317,17 @@ class Worker final : public WorkerThread {
   uint64_t finish_ns_ = 0;
   uint64_t first_io_ns_ = 0;
   uint64_t io_start_ns_ = 0;          // after the start delay; 0 before, or when stopped during it
+  // check_min_rate() (once per interval, away from the loop's fields), for
+  // reads [0], writes [1] and trims [2]: the bytes (or IOs) of the closed
+  // intervals, and the baseline: that count and the time it was taken (0:
+  // none yet).  rate_min_missed_: the run was failed.
+  struct RateCheck {
+    uint64_t done = 0;
+    uint64_t done_since = 0;
+    uint64_t since_ns = 0;
+  };
+  RateCheck rate_checks_[3];
+  bool rate_min_missed_ = false;
   std::exception_ptr setup_error_;
   std::exception_ptr run_error_;
   IoErrorLog errors_;  // the first few IO errors' text

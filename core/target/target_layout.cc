@@ -449,6 +449,20 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     }
     layout.workers.push_back(std::move(a));
   }
+  if (spec.block_align != 0) {
+    // Regions are whole multiples of the alignment, which may be more than
+    // the files' sizes less their last IO: every region must still hold the
+    // largest IO at one of its starts.
+    for (const WorkerAssignment& a : layout.workers) {
+      for (const WorkerRegion& r : a.regions) {
+        if (r.blocks * unit >= max_io) continue;
+        throw UsageError(fmt::format(
+            "--block-align: {} leaves {} bytes of '{}' at multiples of it{}, less than the largest IO of {} bytes; "
+            "accepted: a smaller alignment, or larger files", unit, r.blocks * unit,
+            layout.files[r.file_index].path, partitioned ? " (a worker's share)" : "", max_io));
+      }
+    }
+  }
 
   // Stop conditions.  Without any, the job makes one complete pass (a
   // replay ends with its trace instead).
@@ -510,19 +524,21 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   // A byte or op budget is split exactly: worker w gets budget/threads, plus
   // one unit (or op) for the first (budget % threads) workers.
   if (spec.total_bytes != 0) {
-    if (spec.total_bytes % unit != 0) {
+    // (In whole IOs of the smallest size, whatever --block-align says.)
+    const uint64_t block = spec.block_size;
+    if (spec.total_bytes % block != 0) {
       throw UsageError(fmt::format(
           "--total-bytes: {} is not a multiple of the block size {}; accepted: a whole number "
-          "of blocks", spec.total_bytes, unit));
+          "of blocks", spec.total_bytes, block));
     }
-    const uint64_t units = spec.total_bytes / unit;
+    const uint64_t units = spec.total_bytes / block;
     if (units / threads == 0) {
       throw UsageError(fmt::format(
           "--total-bytes: {} gives fewer than one block per worker ({} workers of {} bytes)",
-          spec.total_bytes, threads, unit));
+          spec.total_bytes, threads, block));
     }
     for (uint32_t w = 0; w < threads; ++w) {
-      layout.workers[w].byte_limit = (units / threads + (w < units % threads ? 1 : 0)) * unit;
+      layout.workers[w].byte_limit = (units / threads + (w < units % threads ? 1 : 0)) * block;
     }
   }
   if (spec.total_ops != 0) {

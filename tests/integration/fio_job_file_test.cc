@@ -1284,6 +1284,35 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
+// --block-align and --rate-min-* refuse what they cannot do, with one line
+// and before any file is made: an alignment whose multiples leave a file
+// no room for the largest IO (one past its end would read beyond it or
+// grow it), a sequential job, a complete pass, verification, and a least
+// rate above the worker's share of the rate limit.
+TEST(FioJobFileRunTest, BlockAlignAndLeastRatesRefuseWhatTheyCannotDo) {
+  ScratchDir dir;
+  const std::string target = dir.file("t");
+  const std::vector<std::string> base = {target, "--file-size", "20k", "--duration", "1s"};
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  expect_refused_untouched(with({"--random", "--block-size", "16k", "--block-align", "7k"}), {target},
+                           "--block-align: 7168 leaves 14336 bytes of '" + target + "' at multiples of it, less "
+                           "than the largest IO of 16384 bytes");
+  expect_refused_untouched(with({"--random", "--block-align", "1m"}), {target}, "--block-align: 1048576 leaves 0 bytes");
+  expect_refused_untouched(with({"--block-align", "8k"}), {target}, "--block-align: aligns random offsets");
+  expect_refused_untouched({target, "--file-size", "20k", "--random", "--block-align", "8k"}, {target},
+                           "--block-align: a complete pass covers every block");
+  expect_refused_untouched(with({"--random", "--block-align", "8k", "--verify"}), {target},
+                           "--block-align: cannot be combined with --verify");
+  expect_refused_untouched(with({"--threads", "4", "--rate-bw", "1M", "--rate-min-bw", "512k"}), {target},
+                           "--rate-min-bw 524288: above --rate-bw 1048576 shared by 4 workers");
+  expect_refused_untouched(with({"--rate-min-bw", "1M", "--rate-min-iops", "10"}), {target},
+                           "--rate-min-bw and --rate-min-iops: choose one");
+}
+
 // rate_iops_min: a job that cannot keep the least rate (a 10 ms think time
 // holds it near 100 IOPS) ends after fio's 2 s of settling and one more
 // second, with EIO, in fio 3.33 and in IOPulse alike: exit code 1, fio
@@ -1477,6 +1506,29 @@ TEST(FioJobFileRunTest, FioJsonErrorIsTheErrnoThatEndedTheJobAsFios) {
     };
     EXPECT_EQ(error_of({kFio, "--output-format=json", "--verify_state_save=0", job}), c.error);
     EXPECT_EQ(error_of({IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}), c.error);
+  }
+  // An error during the ramp: the job never reaches its measured window,
+  // and its entry (its name, what it did, its error) is still there, as
+  // fio's is.
+  write_file(dir.file("f"), std::string(256 << 10, 'x'));
+  const std::string ramp = write_file(dir.file("ramp.fio"), "[ramped]\nfilename=${DIR}/f\nsize=256k\nbs=4k\n"
+                                                            "ioengine=psync\nrw=randread\ntime_based\n"
+                                                            "ramp_time=1\nruntime=1\n");
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, "--output-format=json", ramp},
+        std::vector<std::string>{IOPULSE_BINARY, ramp, "--output-format", "fio-json", "--quiet"}}) {
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                     "/dev/null", "-e", "inject=pread64:error=EIO:when=50"};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 1) << tool[0] << ": " << r.err;
+    const size_t brace = r.out.find('{');
+    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out.substr(brace));
+    ASSERT_EQ(doc["jobs"].size(), 1u) << tool[0];
+    EXPECT_EQ(doc["jobs"][0]["jobname"], "ramped") << tool[0];
+    EXPECT_EQ(doc["jobs"][0]["error"], 5) << tool[0];
+    EXPECT_GT(doc["jobs"][0]["read"]["total_ios"].get<uint64_t>(), 40u) << tool[0];
   }
 }
 

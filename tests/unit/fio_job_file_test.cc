@@ -410,6 +410,13 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   EXPECT_FALSE(ra.run_until_complete);
   EXPECT_EQ(ra.total_bytes, 1u << 20);
   EXPECT_THAT(realigned.notes, ElementsAre(HasSubstr("job.fio:6: ba: turns the random map off, as in fio")));
+  // fio's default boundary is each direction's own smallest size: 4k for
+  // writes of 16k moves them off it, and turns the random map off too.
+  const JobFile mixed = translate("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nbs=4k,16k\nblockalign=4k\n");
+  EXPECT_FALSE(specs(mixed)[0].spec.run_until_complete);
+  EXPECT_EQ(specs(mixed)[0].spec.total_bytes, 1u << 20);
+  EXPECT_EQ(specs(mixed)[0].spec.offset_unit(), 4096u);
+  EXPECT_THAT(mixed.notes, ElementsAre(HasSubstr("blockalign: turns the random map off")));
   const JobFile sequential = translate("[a]\nfilename=/d/f\nsize=1m\nbs=4k\nblockalign=8k\n");
   EXPECT_EQ(specs(sequential)[0].spec.offset_unit(), 4096u);
   EXPECT_THAT(sequential.notes, ElementsAre("job.fio:5: blockalign: no effect on a sequential job, as in fio"));
@@ -761,6 +768,36 @@ TEST(FioJobFileTest, ATimeBasedJobsReadBackNeverStartsAsInFio) {
   EXPECT_TRUE(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\n").notes.empty());
   EXPECT_TRUE(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\ndo_verify=0\ntime_based\n"
                         "runtime=1\n").notes.empty());
+}
+
+// ratemin and rate_iops_min: each clone's least rate, never in a ramp or a
+// read-back pass (fio does not check there); both at once, a least rate
+// above the rate limit, or one for some directions only are refused.
+TEST(FioJobFileTest, LeastRatesHoldForTheMeasuredJobOnly) {
+  const std::vector<PhaseJob> plain =
+      specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randread\ntime_based\nruntime=5\nratemin=1m\n"));
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(plain[0].spec.rate_min_bw, 1u << 20);
+  const std::vector<PhaseJob> ramped = specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=randread\ntime_based\n"
+                                                       "runtime=5\nramp_time=2\nrate_iops_min=100\n"));
+  ASSERT_EQ(ramped.size(), 2u);
+  EXPECT_EQ(ramped[0].spec.rate_min_iops, 0u);  // the ramp
+  EXPECT_EQ(ramped[1].spec.rate_min_iops, 100u);
+  const std::vector<PhaseJob> checked =
+      specs(translate("[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\nrate_iops_min=100\n"));
+  ASSERT_EQ(checked.size(), 2u);
+  EXPECT_EQ(checked[0].spec.rate_min_iops, 100u);
+  EXPECT_EQ(checked[1].spec.rate_min_iops, 0u);  // the read-back
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nruntime=5\nratemin=1m\nrate_iops_min=10\n"),
+              HasSubstr("job.fio:6: rate_iops_min: not accepted with job.fio:5: ratemin"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nruntime=5\nratemin=,1m\n"),
+              HasSubstr("a least rate for some directions only"));
+  try {
+    specs(translate("[a]\nfilename=/d/f\nsize=1m\nruntime=5\nrate=1k\nratemin=2k\n"));
+    ADD_FAILURE() << "a least rate above the rate was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("job.fio:6: ratemin 2048: above job.fio:5: rate 1024"));
+  }
 }
 
 // loops with the read-back pass: fio writes the files and reads them back,

@@ -186,6 +186,10 @@ TEST(FioJsonWriterTest, EachJobShowsItsFirstError) {
   ASSERT_EQ(two["jobs"].size(), 2u);
   EXPECT_EQ(two["jobs"][0]["error"], 0);
   EXPECT_EQ(two["jobs"][1]["error"], 84);
+  // A merged group whose first job had no error takes a later one's.
+  run.phases[0].groups[1].first_error = 0;
+  const nlohmann::json later = fio_json_document(run, FioJsonFlavour::kJson, merged);
+  EXPECT_EQ(later["jobs"][1]["error"], 5);
   // Clones listed apart: each its own.
   RunResult clones;
   clones.window_ns = 1'000'000'000;
