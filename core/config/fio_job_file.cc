@@ -312,6 +312,33 @@ class Translator {
 
     // The workload.
     const bool random = s.random && s.random->value;
+    // fio's file_service_type: how a job of several files goes from one to
+    // the next.  IOPulse's own ways: a random offset falls anywhere in all
+    // the files (fio's random choice of file, for files of one size), a
+    // sequential job walks them one after another (fio's sequential);
+    // roundrobin, fio's default, is taken as IOPulse's way
+    // (docs/fio-compatibility.md, filename).
+    if (s.file_service) {
+      const auto& [kind, ios] = s.file_service->value;
+      const bool one_size =
+          file_size != 0 ||
+          (existing && std::adjacent_find(existing_sizes.begin(), existing_sizes.end(), std::not_equal_to<>()) ==
+                           existing_sizes.end());
+      if (files <= 1) {
+        note(fmt::format("{}: no effect on a job of one file, as in fio", s.file_service->label));
+      } else if (kind == "sequential" && random) {
+        problem(fmt::format("{}: not supported by IOPulse: sequential with random IO (IOPulse spreads a random job's "
+                            "IOs over all its files at once); accepted: random, or roundrobin",
+                            s.file_service->label));
+      } else if (kind == "random" && (!random || ios != 1 || !one_size)) {
+        problem(fmt::format("{}: not supported by IOPulse: {} (IOPulse's random offsets fall anywhere in all the "
+                            "files, which is fio's random choice of file, one IO at a time, over files of one size); "
+                            "accepted: random with random IO over files of one size, or roundrobin",
+                            s.file_service->label,
+                            !random ? "random with sequential IO" : ios != 1 ? "several IOs per file chosen"
+                                                                               : "files of different sizes"));
+      }
+    }
     uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
     std::string mix_label = s.read_percent ? s.read_percent->label : job.label;
     if (s.rwmixread && read_percent != 0 && read_percent != 100) {

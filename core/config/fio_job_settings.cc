@@ -395,6 +395,20 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (o.value.empty()) bad_value(o, "a directory");
        s.directory = {o.value, label};
      }},
+    {"file_service_type", FIO {
+       const std::string v = lower(o.value);
+       const size_t colon = v.find(':');
+       const std::string kind = v.substr(0, colon);
+       if (kind == "zipf" || kind == "pareto" || kind == "normal" || kind == "gauss") {
+         missing("choosing files by a " + kind + " distribution");
+       }
+       if (kind != "random" && kind != "roundrobin" && kind != "sequential") {
+         bad_value(o, "random, roundrobin or sequential, with an optional :N");
+       }
+       uint64_t ios = 1;
+       if (colon != std::string::npos) ios = fio_integer(o, std::string_view(v).substr(colon + 1), 1, UINT32_MAX);
+       s.file_service = {{kind, ios}, label};
+     }},
     {"nrfiles", FIO { s.nrfiles = {static_cast<uint32_t>(fio_count(o, 1, 10'000'000)), label}; }},
     {"numjobs", FIO { s.numjobs = {static_cast<uint32_t>(fio_count(o, 1, 4096)), label}; }},
     {"ss", FIO { s.steady_state = {lower(o.value), label}; }},

@@ -48,6 +48,9 @@ struct FioJobSettings {
   std::optional<FioSetting<bool>> time_based;
   std::optional<FioSetting<uint64_t>> rate_bw, rate_iops;
   std::optional<FioSetting<uint64_t>> rate_min_bw, rate_min_iops;  // ratemin, rate_iops_min
+  // file_service_type: "random", "roundrobin" or "sequential", and the IOs
+  // before the next file (its ":N"; 1 without).
+  std::optional<FioSetting<std::pair<std::string, uint64_t>>> file_service;
   std::optional<FioSetting<bool>> rate_poisson;  // rate_process=poisson
   std::optional<FioSetting<uint64_t>> thinktime_ns, thinktime_spin_ns;
   std::optional<FioSetting<uint32_t>> thinktime_blocks;

@@ -1284,6 +1284,41 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
+// file_service_type=sequential: fio finishes each file before the next, as
+// IOPulse's sequential walk over a list does.  strace (-y names each read's
+// file) sees fio 3.33 and IOPulse read the same blocks of the same files in
+// the same order; fio's default, roundrobin, takes them in turn instead.
+TEST(FioJobFileRunTest, SequentialFileServiceReadsTheFilesInFiosOrder) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string base = "[fst]\nfilename=${DIR}/a:${DIR}/b:${DIR}/c\nsize=192k\nbs=16k\nioengine=psync\n"
+                           "rw=read\n";
+  const std::string sequential = write_file(dir.file("seq.fio"), base + "file_service_type=sequential\n");
+  const std::string roundrobin = write_file(dir.file("rr.fio"), base);
+  // "a0 a16384 ... c49152": each 16 KiB read's file and offset, in order.
+  const auto reads_of = [&](std::vector<std::string> tool, const std::string& name) {
+    for (const char* f : {"a", "b", "c"}) std::filesystem::remove(dir.file(f));
+    const std::string trace = dir.file(name + ".trace");
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-y", "-e",
+                                     "trace=pread64", "-o", trace};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    std::string order;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(pread64\(\d+<.*/([abc])>, .*, 16384, (\d+)\) = 16384$)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, call)) order += (order.empty() ? "" : " ") + m[1].str() + m[2].str();
+    }
+    return order;
+  };
+  const std::string walk = "a0 a16384 a32768 a49152 b0 b16384 b32768 b49152 c0 c16384 c32768 c49152";
+  EXPECT_EQ(reads_of({kFio, "--output-format=json", sequential}, "fio"), walk);
+  EXPECT_EQ(reads_of({IOPULSE_BINARY, sequential, "--quiet"}, "ours"), walk);
+  EXPECT_EQ(reads_of({kFio, "--output-format=json", roundrobin}, "fio-rr").substr(0, 8), "a0 b0 c0");
+}
+
 // --block-align and --rate-min-* refuse what they cannot do, with one line
 // and before any file is made: an alignment whose multiples leave a file
 // no room for the largest IO (one past its end would read beyond it or

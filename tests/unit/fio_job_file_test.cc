@@ -770,6 +770,34 @@ TEST(FioJobFileTest, ATimeBasedJobsReadBackNeverStartsAsInFio) {
                         "runtime=1\n").notes.empty());
 }
 
+// file_service_type: sequential is IOPulse's walk of a sequential job's
+// files, random its random job's offsets over files of one size, and
+// roundrobin fio's default; what IOPulse does otherwise is refused.
+TEST(FioJobFileTest, FileServiceTypesIOPulseMeetsAreAccepted) {
+  const std::string files = "[a]\nfilename=/d/a:/d/b\nsize=1m\n";
+  for (const std::string ok : {"rw=read\nfile_service_type=sequential\n", "rw=read\nfile_service_type=roundrobin:4\n",
+                               "rw=randread\nfile_service_type=random\n"}) {
+    EXPECT_EQ(specs(translate(files + ok)).size(), 1u) << ok;
+    EXPECT_TRUE(translate(files + ok).notes.empty()) << ok;
+  }
+  EXPECT_THAT(translate("[a]\nfilename=/d/a\nsize=1m\nfile_service_type=random\n").notes,
+              ElementsAre("job.fio:4: file_service_type: no effect on a job of one file, as in fio"));
+  EXPECT_THAT(refusal(files + "rw=randread\nfile_service_type=sequential\n"),
+              HasSubstr("job.fio:5: file_service_type: not supported by IOPulse: sequential with random IO"));
+  EXPECT_THAT(refusal(files + "rw=read\nfile_service_type=random\n"), HasSubstr("random with sequential IO"));
+  EXPECT_THAT(refusal(files + "rw=randread\nfile_service_type=random:8\n"), HasSubstr("several IOs per file"));
+  EXPECT_THAT(refusal(files + "rw=randread\nfile_service_type=zipf:1.2\n"),
+              HasSubstr("choosing files by a zipf distribution"));
+  FioTranslationContext c = context();
+  c.existing_size = [](const std::string& path) -> std::optional<uint64_t> { return path == "/d/a" ? 1u << 20 : 2u << 20; };
+  try {
+    translate_fio_job_file("[a]\nfilename=/d/a:/d/b\nrw=randread\nfile_service_type=random\n", "job.fio", c);
+    ADD_FAILURE() << "files of two sizes accepted";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("files of different sizes"));
+  }
+}
+
 // ratemin and rate_iops_min: each clone's least rate, never in a ramp or a
 // read-back pass (fio does not check there); both at once, a least rate
 // above the rate limit, or one for some directions only are refused.
