@@ -302,6 +302,9 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"name", FIO { s.name = o.value; }},
     {"description", FIO {}},  // text only
     {"thread", FIO {}},       // IOPulse's workers are always threads
+    // An error ends every job of the run in IOPulse (without
+    // continue_on_error), which is what exitall_on_error=1 asks of fio.
+    {"exitall_on_error", FIO { (void)fio_bool(o); }},
     // The tiobench profile's thread count: fio reads it only with
     // profile=tiobench (refused here) and runs a job file without the
     // profile as if it were not there; IOPulse's workers are threads anyway.

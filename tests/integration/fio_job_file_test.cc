@@ -1284,6 +1284,37 @@ TEST(FioJobFileRunTest, LoopsWithTheReadBackPassWriteAndReadBackEachLoopAsFioDoe
   EXPECT_THAT(lost_here.err, HasSubstr("lost write: generation"));
 }
 
+// exitall_on_error=1: an error in one job ends the jobs running beside it.
+// strace fails the 5th read of job a's file only (-P); fio 3.33 and IOPulse
+// both end the 5 s job b at once, with exit code 1 and a's error 5 in their
+// fio JSON.
+TEST(FioJobFileRunTest, ExitallOnErrorEndsTheOtherJobsAsFios) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  write_file(dir.file("a"), std::string(256 << 10, 'x'));
+  write_file(dir.file("b"), std::string(256 << 10, 'x'));
+  const std::string job = write_file(dir.file("x.fio"), "[global]\nsize=256k\nioengine=psync\nrw=randread\n"
+                                                        "exitall_on_error=1\ntime_based\nruntime=5\n"
+                                                        "[a]\nfilename=${DIR}/a\n[b]\nfilename=${DIR}/b\n");
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, "--output-format=json", job},
+        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                     "/dev/null", "-P", dir.file("a"), "-e", "inject=pread64:error=EIO:when=5"};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const auto start = std::chrono::steady_clock::now();
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4)) << tool[0] << ": job b ran on";
+    EXPECT_EQ(r.exit_code, 1) << tool[0] << ": " << r.err;
+    const size_t brace = r.out.find('{');
+    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out.substr(brace));
+    ASSERT_EQ(doc["jobs"].size(), 2u) << tool[0];
+    EXPECT_EQ(doc["jobs"][0]["jobname"], "a") << tool[0];
+    EXPECT_EQ(doc["jobs"][0]["error"], 5) << tool[0];
+  }
+}
+
 // file_service_type=sequential: fio finishes each file before the next, as
 // IOPulse's sequential walk over a list does.  strace (-y names each read's
 // file) sees fio 3.33 and IOPulse read the same blocks of the same files in
