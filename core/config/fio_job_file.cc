@@ -320,23 +320,42 @@ class Translator {
     // (docs/fio-compatibility.md, filename).
     if (s.file_service) {
       const auto& [kind, ios] = s.file_service->value;
-      const bool one_size =
-          file_size != 0 ||
-          (existing && std::adjacent_find(existing_sizes.begin(), existing_sizes.end(), std::not_equal_to<>()) ==
-                           existing_sizes.end());
+      // (Sizes not known at all have their own refusal.)
+      const bool sizes_differ =
+          file_size == 0 && existing &&
+          std::adjacent_find(existing_sizes.begin(), existing_sizes.end(), std::not_equal_to<>()) != existing_sizes.end();
+      const bool uniform = !s.distribution || s.distribution->value.empty() ||
+                           s.distribution->value.front().second == "uniform";
+      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
+      if (s.rwmixread && reads != 0 && reads != 100) reads = s.rwmixread->value;
+      const uint32_t clones = s.numjobs ? s.numjobs->value : 1;
+      std::string why;  // what IOPulse does otherwise
       if (files <= 1) {
         note(fmt::format("{}: no effect on a job of one file, as in fio", s.file_service->label));
-      } else if (kind == "sequential" && random) {
-        problem(fmt::format("{}: not supported by IOPulse: sequential with random IO (IOPulse spreads a random job's "
-                            "IOs over all its files at once); accepted: random, or roundrobin",
-                            s.file_service->label));
-      } else if (kind == "random" && (!random || ios != 1 || !one_size)) {
-        problem(fmt::format("{}: not supported by IOPulse: {} (IOPulse's random offsets fall anywhere in all the "
-                            "files, which is fio's random choice of file, one IO at a time, over files of one size); "
-                            "accepted: random with random IO over files of one size, or roundrobin",
-                            s.file_service->label,
-                            !random ? "random with sequential IO" : ios != 1 ? "several IOs per file chosen"
-                                                                               : "files of different sizes"));
+      } else if (kind == "sequential") {
+        why = random ? "sequential with random IO (IOPulse spreads a random job's IOs over all its files at once)"
+              : reads != 0 && reads != 100
+                  ? "sequential with reads and writes (fio keeps a position for each, IOPulse one for both)"
+              : clones > 1 && s.filenames
+                  ? "sequential with numjobs on one list (fio's clones each start at the first file, IOPulse's "
+                    "workers at different places)"
+                  : "";
+      } else if (kind == "random") {
+        why = !random      ? "random with sequential IO"
+              : ios != 1   ? "several IOs per file chosen"
+              : sizes_differ ? "files of different sizes"
+              : !uniform   ? "random with a non-uniform random_distribution (fio draws it inside each file chosen, "
+                             "IOPulse over all the files end to end)"
+                           : "";
+        if (!why.empty() && why.find('(') == std::string::npos) {
+          why += " (IOPulse's random offsets fall anywhere in all the files: fio's random choice of file, one IO at "
+                 "a time, over files of one size with uniform offsets)";
+        }
+      }
+      if (!why.empty()) {
+        problem(fmt::format("{}: not supported by IOPulse: {}; accepted: sequential for a sequential job of one "
+                            "worker or numbered files, random for uniform random IO over files of one size, or "
+                            "roundrobin", s.file_service->label, why));
       }
     }
     uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;

@@ -788,6 +788,18 @@ TEST(FioJobFileTest, FileServiceTypesIOPulseMeetsAreAccepted) {
   EXPECT_THAT(refusal(files + "rw=randread\nfile_service_type=random:8\n"), HasSubstr("several IOs per file"));
   EXPECT_THAT(refusal(files + "rw=randread\nfile_service_type=zipf:1.2\n"),
               HasSubstr("choosing files by a zipf distribution"));
+  EXPECT_THAT(refusal(files + "rw=randread\nrandom_distribution=zipf:1.2\nfile_service_type=random\n"),
+              HasSubstr("random with a non-uniform random_distribution"));
+  EXPECT_THAT(refusal(files + "rw=rw\nfile_service_type=sequential\n"), HasSubstr("sequential with reads and writes"));
+  EXPECT_THAT(refusal(files + "rw=read\nnumjobs=2\nfile_service_type=sequential\n"),
+              HasSubstr("sequential with numjobs on one list"));
+  EXPECT_EQ(specs(translate("[a]\nnrfiles=3\nsize=3m\ndirectory=/d\nrw=read\nnumjobs=2\n"
+                            "file_service_type=sequential\n")).size(), 1u);
+  EXPECT_THAT(refusal(files + "rw=read\nfile_service_type=roundrobin:0\n"),
+              HasSubstr("'roundrobin:0' is not accepted; accepted: random, roundrobin or sequential, with an "
+                        "optional :N of 1 or more IOs per file"));
+  // fio takes any number for exitall_on_error.
+  EXPECT_EQ(specs(translate(files + "rw=read\nexitall_on_error=2\n")).size(), 1u);
   FioTranslationContext c = context();
   c.existing_size = [](const std::string& path) -> std::optional<uint64_t> { return path == "/d/a" ? 1u << 20 : 2u << 20; };
   try {
