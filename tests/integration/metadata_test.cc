@@ -293,14 +293,17 @@ TEST_F(Metadata, ConsecutivePhasesRunBackToBackInTheSameThreads) {
   // The coordinator, the process's first thread: it opens the first phase
   // and falls asleep (on a busy machine the workers may begin before it
   // reaches its wait, so futex calls up to and including that wait may
-  // fall inside the windows); nothing else of it, nothing after the wait.
+  // fall inside the windows: waiting for the crew's mutex a worker holds,
+  // FUTEX_WAIT, and waking it on the way into the wait); nothing else of
+  // it, nothing after the wait on the condition variable (glibc's
+  // FUTEX_WAIT_BITSET).
   const std::string coordinator = calls.front().thread;
   bool asleep = false;
   for (size_t i = ops.front().index; i <= ops.back().index; ++i) {
     if (calls[i].thread != coordinator) continue;
     const bool futex = calls[i].name == "futex";
     EXPECT_TRUE(futex && !asleep) << "the coordinator inside the phases' windows: " << calls[i].line;
-    if (futex && calls[i].line.find("FUTEX_WAIT") != std::string::npos) asleep = true;
+    if (futex && calls[i].line.find("FUTEX_WAIT_BITSET") != std::string::npos) asleep = true;
   }
   const json j = read_json(out("r.json"));
   ASSERT_EQ(j["phases"].size(), 5u);
@@ -1472,13 +1475,16 @@ TEST_F(Metadata, TwoRanksRunTheirPhasesBackToBackOnTheSameThreadsMeetingBetweenP
     // The coordinator releases the first phase and then falls asleep: on a
     // busy machine the workers may start before it reaches its wait, so
     // futex calls up to and including that wait may fall inside the
-    // windows; nothing else of it, and nothing after the wait, may.
+    // windows (waiting for the crew's mutex a worker holds, FUTEX_WAIT,
+    // and waking it on the way into the wait); nothing else of it, and
+    // nothing after the wait on the condition variable (glibc's
+    // FUTEX_WAIT_BITSET), may.
     bool asleep = false;
     for (const auto& [at, line] : coordinator_lines) {
       if (!(at > calls[first].at && at < calls[last].at)) continue;
-      const bool futex = line.find("futex(") != std::string::npos;
+      const bool futex = line.find("futex(") != std::string::npos || line.find("<... futex resumed>") != std::string::npos;
       EXPECT_TRUE(futex && !asleep) << "rank " << rank << ": the coordinator inside the phases' windows: " << line;
-      if (futex && line.find("FUTEX_WAIT") != std::string::npos) asleep = true;
+      if (futex && line.find("FUTEX_WAIT_BITSET") != std::string::npos) asleep = true;
     }
   }
   for (int p = 1; p < kPhases; ++p) {
