@@ -178,12 +178,35 @@ class Translator {
       }
     }
     const uint32_t files = s.filenames ? static_cast<uint32_t>(s.filenames->value.size()) : nrfiles;
+    // fio's offset and offset_increment: clone j addresses each file from
+    // offset + j * offset_increment, size bytes of it (or up to filesize, or
+    // to the file's end): IOPulse's --offset and --offset-increment, its
+    // --file-size the length of each range.
+    const uint64_t offset = s.offset ? s.offset->value : 0;
+    const uint64_t increment = s.offset_increment && numjobs > 1 ? s.offset_increment->value : 0;
+    if (s.offset && offset != 0) add("offset", std::to_string(offset), s.offset->label);
+    if (increment != 0) add("offset-increment", std::to_string(increment), s.offset_increment->label);
+    // Clones' ranges that run to the end of the file (or up to filesize)
+    // differ in length, which IOPulse's one --file-size cannot say.
+    const auto ranges_of_one_length = [&](const std::string& why_label, const char* what) {
+      if (increment == 0) return true;
+      problem(fmt::format("{}: not supported by IOPulse with {} (fio's clones then address ranges of different "
+                          "lengths, each up to {}; IOPulse's are of one length); accepted: size", s.offset_increment->label,
+                          why_label, what));
+      return false;
+    };
     uint64_t file_size = 0;
     const std::string* size_label = nullptr;  // where the job's size comes from
     if (s.filesize) {
-      file_size = s.filesize->value;
+      // fio's filesize is the file's size; the range ends there.
       size_label = &s.filesize->label;
-      add("file-size", std::to_string(file_size), s.filesize->label);
+      if (s.filesize->value <= offset) {
+        problem(fmt::format("{}: {} leaves nothing after offset {} ({}); accepted: a filesize beyond the offset",
+                            s.filesize->label, s.filesize->value, offset, s.offset->label));
+      } else if (ranges_of_one_length(s.filesize->label, "filesize")) {
+        file_size = s.filesize->value - offset;
+        add("file-size", std::to_string(file_size), s.filesize->label);
+      }
     } else if (s.size) {
       file_size = s.size->value / files;
       size_label = &s.size->label;
@@ -202,7 +225,9 @@ class Translator {
       std::vector<std::string> paths;
       for (const std::string& name : s.filenames->value) paths.push_back(in_dir(name));
       if (size_label) {
-        for (const std::string& path : paths) sized_files_.emplace(path, file_size);
+        // (Made as long as the furthest clone's range reaches.)
+        const uint64_t end = file_size + offset + increment * (numjobs - 1);
+        for (const std::string& path : paths) sized_files_.emplace(path, end);
       } else {
         std::string missing;
         bool made_earlier = false;
@@ -232,9 +257,18 @@ class Translator {
                               "or filesize", s.filenames->label));
           existing_sizes.clear();
           size_refused = true;
+        } else if (made_earlier && existing_sizes.front() <= offset) {
+          problem(fmt::format("{}: {} is not before the end of '{}' ({} bytes, as an earlier job makes it)",
+                              s.offset->label, offset, paths.front(), existing_sizes.front()));
+          existing_sizes.clear();
+          size_refused = true;
+        } else if (made_earlier && !ranges_of_one_length(s.filenames->label, "the end of the file")) {
+          existing_sizes.clear();
+          size_refused = true;
         } else if (made_earlier) {
-          // One size for the files, as the job that makes them gives it.
-          file_size = existing_sizes.front();
+          // One size for the files, as the job that makes them gives it,
+          // less what comes before the offset.
+          file_size = existing_sizes.front() - offset;
           add("file-size", std::to_string(file_size), s.filenames->label);
         }
       }
@@ -582,11 +616,16 @@ class Translator {
       // one block over where nothing does.
       const uint64_t block = std::max<uint64_t>(1, smallest_block_size(s));
       pass = 0;
-      for (const uint64_t bytes : existing_sizes) pass += bounded ? bytes / block * block : bytes;
+      // (Clone 0's range of each file: from the offset to the end.)
+      for (const uint64_t size : existing_sizes) {
+        const uint64_t bytes = size > offset ? size - offset : 0;
+        pass += bounded ? bytes / block * block : bytes;
+      }
       if (!bounded) pass = (pass + block - 1) / block * block;
     }
     const uint64_t amount = (s.io_size ? s.io_size->value : pass) * loops;
-    const bool own_files = numjobs == 1 || per_worker;
+    // (With offset_increment each clone has its own range of the files.)
+    const bool own_files = numjobs == 1 || per_worker || increment != 0;
     // IOPulse's complete pass addresses every block once, so it takes one size.
     const bool one_size = (!s.read_sizes || s.read_sizes->value.find_first_of(",-") == std::string::npos) &&
                           (!s.write_sizes || s.write_sizes->value.find_first_of(",-") == std::string::npos);
@@ -622,7 +661,11 @@ class Translator {
     } else if (amount != 0) {
       const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
                              : size_label ? *size_label : s.filenames->label;
-      add("total-bytes", std::to_string(amount * numjobs), l);
+      // (IOPulse splits one budget evenly among the workers; fio's clones
+      // each do their own range's length, which differ here.)
+      if (!(existing && !size_label && !s.io_size) || ranges_of_one_length(l, "the end of the file")) {
+        add("total-bytes", std::to_string(amount * numjobs), l);
+      }
     } else if (!s.runtime_ns && !s.number_ios && !size_refused) {
       problem(fmt::format("{}: no size, filesize, io_size, runtime or number_ios: IOPulse cannot tell how much "
                           "IO to do; accepted: one of them", job.label));

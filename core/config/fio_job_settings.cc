@@ -391,6 +391,8 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        s.filesize = {fio_size(o, o.value), label};
      }},
     {"io_size", FIO { s.io_size = {fio_size(o, o.value), label}; }},
+    {"offset", FIO { s.offset = {fio_size(o, o.value), label}; }},
+    {"offset_increment", FIO { s.offset_increment = {fio_size(o, o.value), label}; }},
     {"io_limit", FIO { s.io_size = {fio_size(o, o.value), label}; }},
     {"filename", FIO {
        // ':' separates files; "\:" is a ':' inside a name.
@@ -605,8 +607,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"gtod_reduce", "IOPulse always measures every IO's latency"},
     {"unlink", "IOPulse never removes the files of a job"},
-    {"offset", "IOPulse addresses whole files"},
-    {"offset_increment", "IOPulse addresses whole files"},
     {"fill_device", "IOPulse needs the file size"},
     {"iodepth_low", "IOPulse keeps the queue full"},
     {"iodepth_batch_complete_min", "IOPulse reaps what has completed"},
@@ -631,9 +631,9 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   if (key == "iomem") key = "mem";
   if (key == "iomem_align") key = "mem_align";
   if (key == "ratemin") key = "rate_min";
-  // Aliases of options refused with a reason of their own.
   if (key == "ba") key = "blockalign";
   if (key == "fileoffset") key = "offset";
+  // Aliases of options refused with a reason of their own.
   if (key == "fill_fs") key = "fill_device";
   if (key == "steadystate") key = "ss";
   if (key == "steadystate_duration") key = "ss_dur";

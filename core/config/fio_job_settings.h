@@ -38,6 +38,7 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> engine;     // an IOPulse engine name
   std::optional<FioSetting<bool>> direct;
   std::optional<FioSetting<uint64_t>> size, filesize, io_size;
+  std::optional<FioSetting<uint64_t>> offset, offset_increment;  // offset (fileoffset), offset_increment
   std::optional<FioSetting<std::vector<std::string>>> filenames;
   std::optional<FioSetting<std::string>> directory;
   std::optional<FioSetting<uint32_t>> nrfiles, numjobs, loops;

@@ -129,6 +129,22 @@ const std::vector<JobOption> kOptions = {
      {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
        j["file_size"] = s.file_size;
      }}},
+    {"offset", kTarget, "SIZE",
+     "IO starts SIZE bytes into each target file (fio's offset): the job addresses --file-size bytes from there "
+     "(default: to the file's end), and a file it creates is made SIZE + --file-size long",
+     APPLY { job.spec().offset = parse_size(label, text); },
+     {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs),
+      .excludes = "layout-manifest", .echo = ECHO {
+       if (s.offset != 0) j["offset"] = s.offset;
+     }}},
+    {"offset-increment", kTarget, "SIZE",
+     "worker w starts w x SIZE further into each file than --offset (fio's offset_increment): each worker its own "
+     "range, a complete pass over each",
+     APPLY { job.spec().offset_increment = positive_size(text, label); },
+     {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs),
+      .excludes = "layout-manifest", .echo = ECHO {
+       if (s.offset_increment != 0) j["offset_increment"] = s.offset_increment;
+     }}},
     {"file-distribution", kCluster, "shared|partitioned|per-worker",
      "all workers address the whole file, each its own slice, or each its own file <path>.<n> (with --file-list: "
      "worker w the w-th run of consecutive listed files)",
@@ -902,6 +918,19 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
                                  label(spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every"),
                                  spec.trim_percent == 0 ? std::string("--read-percent 100")
                                                         : std::string("reads and trims only")));
+  }
+  for (const auto& [name, bytes] : {std::pair<const char*, uint64_t>{"offset", spec.offset},
+                                     std::pair<const char*, uint64_t>{"offset-increment", spec.offset_increment}}) {
+    // Every IO's offset is the range's start plus a whole number of units.
+    if (bytes % spec.offset_unit() == 0) continue;
+    throw UsageError(fmt::format("{}: {} is not a multiple of the {} {} (every offset is); accepted: a multiple of {}",
+                                 label(name), bytes, spec.block_align != 0 ? "alignment" : "block size",
+                                 spec.offset_unit(), spec.offset_unit()));
+  }
+  if (spec.offset_increment != 0 && spec.file_distribution == FileDistribution::kPartitioned) {
+    throw UsageError(fmt::format("{}: gives each worker its own range, and {} splits the files among the workers "
+                                 "already; accepted: one of them", label("offset-increment"),
+                                 label("file-distribution")));
   }
   if (spec.seed_random && (spec.verify || spec.verify_only)) {
     throw UsageError(fmt::format("{}: a seed drawn for each run cannot be combined with {} (the checked blocks "

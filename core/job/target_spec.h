@@ -31,6 +31,15 @@ struct TargetSpec {
   // the file set in it).
   std::vector<std::string> file_list;
   uint64_t file_size = 0;                  // bytes addressed in each file; 0 = use the existing size
+  // --offset, --offset-increment (fio's offset, offset_increment): worker w
+  // addresses each of its files from byte offset + w * offset_increment
+  // (w its index among the job's workers on every process), file_size
+  // bytes of it or to the file's end.  Both are multiples of the job's
+  // offset unit (WorkloadSpec::offset_unit()).
+  uint64_t offset = 0;
+  uint64_t offset_increment = 0;
+  // The first byte worker w addresses in each of its files.
+  uint64_t first_byte(uint32_t w) const { return offset + offset_increment * w; }
   FileDistribution file_distribution = FileDistribution::kShared;
   bool allow_device_writes = false;        // writing to a block device is refused otherwise
   bool allow_mounted_writes = false;       // ... and to one that is mounted or held, even with the above

@@ -125,12 +125,28 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
   }
 }
 
+// Every worker's range of `file` from `start` on holds the largest IO.
+void check_room(const PlannedFile& file, uint64_t start, uint32_t max_io) {
+  if (file.size >= start + max_io) return;
+  if (start == 0) {
+    throw UsageError(fmt::format("--block-size: {} is larger than the size {} of '{}'; accepted: at most the file "
+                                 "size", max_io, file.size, file.path));
+  }
+  throw UsageError(fmt::format("--offset: the job addresses '{}' ({} bytes) from byte {}, which leaves less than its "
+                               "largest IO of {} bytes; accepted: a smaller --offset or --offset-increment, or a "
+                               "larger file", file.path, file.size, start, max_io));
+}
+
 // Plans one file of a target (the target itself, a per-worker file or a
 // --file-list entry): a block device's rules and size, an existing file's
-// size, a missing one's, and the sizes the job's IOs need.  Throws
-// UsageError naming the file.
-void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, bool verified_by_run, uint32_t max_io,
-                      uint32_t& logical_block_size) {
+// size, a missing one's, and the sizes the job's IOs need.  `start` is the
+// furthest first byte a worker addresses in it (--offset,
+// --offset-increment); file.size comes in as --file-size (0: none) and
+// leaves as the end of what the job addresses.  Throws UsageError naming
+// the file.
+void plan_target_file(const JobSpec& spec, PlannedFile& file, uint64_t start, bool diskless, bool verified_by_run,
+                      uint32_t max_io, uint32_t& logical_block_size) {
+  if (file.size != 0) file.size += start;
   const bool writes = spec.read_percent < 100;
   if (!diskless) {
     const TargetProbe probe = TargetProbe::of(file.path);
@@ -191,9 +207,11 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, boo
         }
         if (file.size == 0) file.size = probe.size;
         if (file.size > probe.size) {
-          throw UsageError(fmt::format(
-              "--file-size: {} is larger than the block device '{}' ({} bytes)", file.size,
-              file.path, probe.size));
+          throw UsageError(start == 0 ? fmt::format("--file-size: {} is larger than the block device '{}' ({} bytes)",
+                                                    file.size, file.path, probe.size)
+                                      : fmt::format("--offset: the job addresses the block device '{}' up to byte {} "
+                                                    "(from byte {}), beyond its end ({} bytes)",
+                                                    file.path, file.size, start, probe.size));
         }
         break;
       case TargetProbe::Kind::kRegularFile:
@@ -227,11 +245,7 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, bool diskless, boo
         "--file-size: required because '{}' does not exist or is empty; accepted: a size "
         "such as 256M or 1G", file.path));
   }
-  if (file.size < max_io) {
-    throw UsageError(fmt::format(
-        "--block-size: {} is larger than the file size {} of '{}'; accepted: at most the "
-        "file size", max_io, file.size, file.path));
-  }
+  check_room(file, start, max_io);
 }
 
 }  // namespace
@@ -321,7 +335,11 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       PlannedFile file;
       file.path = path;
       file.size = spec.file_size;
-      plan_target_file(spec, file, diskless, verified_by_run, max_io, layout.logical_block_size);
+      const uint32_t owner = per_worker_files
+                                 ? static_cast<uint32_t>(layout.files.size() / (spec.file_list.size() / threads))
+                                 : threads - 1;
+      plan_target_file(spec, file, spec.first_byte(owner), diskless, verified_by_run, max_io,
+                       layout.logical_block_size);
       layout.files.push_back(std::move(file));
     }
   } else if (is_file_set(spec)) {
@@ -347,15 +365,14 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
         if (probe.kind == TargetProbe::Kind::kRegularFile || probe.stat_errno != 0) {
           check_usable(file.path, probe, writes);
         }
+        const uint64_t start = spec.first_byte(per_worker_files ? c : threads - 1);
+        if (file.size != 0) file.size += start;
         if (file.size == 0 && probe.kind == TargetProbe::Kind::kRegularFile) file.size = probe.size;
         if (file.size == 0) {
           throw UsageError(fmt::format("--file-size: required for the files of the set ('{}' does not exist)",
                                        file.path));
         }
-        if (file.size < max_io) {
-          throw UsageError(fmt::format("--block-size: {} is larger than the size {} of '{}'; accepted: at most "
-                                       "the smallest file", max_io, file.size, file.path));
-        }
+        check_room(file, start, max_io);
         if (spec.verify_only && !verified_by_run &&
             (probe.kind != TargetProbe::Kind::kRegularFile || probe.size < file.size)) {
           throw UsageError(fmt::format("--verify-only: '{}' is missing or shorter than {} bytes", file.path, file.size));
@@ -383,7 +400,8 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       PlannedFile file;
       file.path = per_worker_files ? fmt::format("{}.{}", spec.target_path, worker_name(i)) : spec.target_path;
       file.size = spec.file_size;
-      plan_target_file(spec, file, diskless, verified_by_run, max_io, layout.logical_block_size);
+      plan_target_file(spec, file, spec.first_byte(per_worker_files ? i : threads - 1), diskless, verified_by_run,
+                       max_io, layout.logical_block_size);
       layout.files.push_back(std::move(file));
     }
   }
@@ -408,8 +426,16 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
 
   // Regions.  shared: every worker addresses the whole file, a sequential
   // pass starting at a different place for each; partitioned: worker w the
-  // w-th contiguous 1/n of it; per-worker: the worker's own file.
+  // w-th contiguous 1/n of it; per-worker: the worker's own file.  The
+  // "whole file" is the part from --offset on (for worker w, from
+  // spec.first_byte(w)), --file-size bytes of it or to its end.  With
+  // --offset-increment each worker has its own range, so a shared file is
+  // addressed like a worker's own: from the range's start, a whole pass each.
   const uint64_t unit = spec.offset_unit();
+  const bool own_ranges = spec.offset_increment != 0;
+  const auto range_end = [&](uint32_t f, uint64_t begin) {
+    return spec.file_size != 0 ? begin + spec.file_size : layout.files[f].size;
+  };
   const bool partitioned = spec.file_distribution == FileDistribution::kPartitioned;
   const auto add_region = [&](WorkerAssignment& a, uint32_t file_index, uint64_t offset, uint64_t blocks) {
     a.regions.push_back({file_index, offset, blocks});
@@ -427,11 +453,13 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       // files; per-worker: the worker's own copy of the set.
       const uint32_t first = per_worker_files ? w * nset : partitioned ? nset * w / threads : 0;
       const uint32_t last = per_worker_files ? (w + 1) * nset : partitioned ? nset * (w + 1) / threads : nset;
-      for (uint32_t f = first; f < last; ++f) add_region(a, f, 0, layout.files[f].size / unit);
-      if (!partitioned && !per_worker_files) a.first_block = a.region_blocks * w / threads;
+      const uint64_t begin = spec.first_byte(w);
+      for (uint32_t f = first; f < last; ++f) add_region(a, f, begin, (range_end(f, begin) - begin) / unit);
+      if (!partitioned && !per_worker_files && !own_ranges) a.first_block = a.region_blocks * w / threads;
     } else {
       const uint32_t file_index = per_worker_files ? w : 0;
-      const uint64_t file_blocks = layout.files[file_index].size / unit;
+      const uint64_t start = spec.first_byte(w);
+      const uint64_t file_blocks = (range_end(file_index, start) - start) / unit;
       if (partitioned) {
         const uint64_t begin = file_blocks * w / threads;
         const uint64_t end = file_blocks * (w + 1) / threads;
@@ -441,10 +469,10 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
               "worker in {} bytes; accepted: at most {} workers", threads, max_io,
               layout.files[0].size, file_blocks / std::max<uint64_t>(1, max_io / unit)));
         }
-        add_region(a, file_index, begin * unit, end - begin);
+        add_region(a, file_index, start + begin * unit, end - begin);
       } else {
-        add_region(a, file_index, 0, file_blocks);
-        a.first_block = per_worker_files ? 0 : (file_blocks * w) / threads;
+        add_region(a, file_index, start, file_blocks);
+        a.first_block = per_worker_files || own_ranges ? 0 : (file_blocks * w) / threads;
       }
     }
     layout.workers.push_back(std::move(a));
@@ -469,7 +497,15 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   const bool complete_pass = spec.replay.empty() &&
                              (spec.run_until_complete ||
                               (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0));
-  if (spec.verify && writes && threads > 1 && !complete_pass && !partitioned && !per_worker_files) {
+  if (spec.verify && writes && threads > 1 && own_ranges && !partitioned && !per_worker_files &&
+      (spec.file_size == 0 || spec.offset_increment < spec.file_size)) {
+    throw UsageError(fmt::format(
+        "--verify: --offset-increment {} is less than the {} each worker addresses, so several workers write the "
+        "same blocks and none would know which write of a block is the last; accepted: --offset-increment at least "
+        "--file-size", spec.offset_increment,
+        spec.file_size == 0 ? std::string("rest of the file") : fmt::format("{} bytes", spec.file_size)));
+  }
+  if (spec.verify && writes && threads > 1 && !complete_pass && !partitioned && !per_worker_files && !own_ranges) {
     throw UsageError(
         "--verify: several workers writing one shared file could have two IOs on one block at once, and each "
         "worker counts its own generations, so none would know which write of a block is the last; "
@@ -477,7 +513,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
         "(--run-until-complete: each block is written once)");
   }
   if (complete_pass) {
-    const bool shared = !partitioned && !per_worker_files;
+    const bool shared = !partitioned && !per_worker_files && !own_ranges;
     const BlockSizeMix* mix = pass_size_mix(spec);
     if (mix != nullptr) {
       // Several sizes: every worker walks the slots of a tiling of its

@@ -1481,6 +1481,68 @@ TEST(FioJobFileRunTest, BlockalignPutsRandomOffsetsOnItsBoundaryAsFios) {
                           [](uint64_t offset) { return offset % 4096 != 0; }));
 }
 
+// offset and offset_increment: fio's clone j addresses the file from
+// offset + j * offset_increment.  strace sees fio 3.33 and IOPulse make the
+// same calls: a new file, two clones of 64 KiB random writes each, and an
+// existing file read by two clones to its end (ranges of 12 and 8 blocks
+// of 16 KiB).  Both tools leave the file as long as the furthest range.
+TEST(FioJobFileRunTest, OffsetAndOffsetIncrementAddressEachClonesRangeAsFios) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string writes = write_file(
+      dir.file("w.fio"), "[w]\nfilename=${DIR}/f\nioengine=psync\nrw=randwrite\nbs=4k\nsize=64k\noffset=1m\n"
+                         "offset_increment=128k\nnumjobs=2\n");
+  const std::string reads = write_file(
+      dir.file("r.fio"), "[r]\nfilename=${DIR}/f\nioengine=psync\nrw=read\nbs=16k\nfileoffset=1m\n"
+                         "offset_increment=64k\nnumjobs=2\n");
+  // The offsets of the job's IOs (calls of `bytes` bytes) in a traced run,
+  // sorted.
+  const auto offsets = [&](std::vector<std::string> tool, const std::string& name, const char* call,
+                           const char* bytes) {
+    const std::string trace = dir.file(name + ".trace");
+    // (-ff: a file per thread, so no call is split by another's.)
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-ff", "-qq", "-e",
+                                     std::string("trace=") + call, "-o", trace};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    std::vector<uint64_t> seen;
+    const std::regex io(std::string(call) + R"(\(\d+, .*, )" + bytes + R"(, (\d+)\) = )" + bytes);
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      if (entry.path().filename().string().rfind(name + ".trace.", 0) != 0) continue;
+      std::istringstream lines(read_file(entry.path().string()));
+      for (std::string line; std::getline(lines, line);) {
+        std::smatch m;
+        if (std::regex_search(line, m, io)) seen.push_back(std::stoull(m[1]));
+      }
+    }
+    std::sort(seen.begin(), seen.end());
+    return seen;
+  };
+  std::vector<uint64_t> expected_writes;
+  for (uint64_t first : {1u << 20, (1u << 20) + (128u << 10)}) {
+    for (uint64_t b = 0; b < 16; ++b) expected_writes.push_back(first + b * 4096);
+  }
+  std::sort(expected_writes.begin(), expected_writes.end());
+  const std::vector<uint64_t> fio_writes = offsets({kFio, writes}, "fio-w", "pwrite64", "4096");
+  const uint64_t fio_size = file_size(dir.file("f"));
+  std::filesystem::remove(dir.file("f"));
+  const std::vector<uint64_t> our_writes = offsets({IOPULSE_BINARY, writes, "--quiet"}, "ours-w", "pwrite64", "4096");
+  EXPECT_EQ(fio_writes, expected_writes);
+  EXPECT_EQ(our_writes, expected_writes);
+  EXPECT_EQ(fio_size, (1u << 20) + (192u << 10));
+  EXPECT_EQ(file_size(dir.file("f")), fio_size);
+  // Reads of the existing file, each clone to its end.
+  std::vector<uint64_t> expected_reads;
+  for (uint64_t first : {1u << 20, (1u << 20) + (64u << 10)}) {
+    for (uint64_t at = first; at < fio_size; at += 16384) expected_reads.push_back(at);
+  }
+  std::sort(expected_reads.begin(), expected_reads.end());
+  EXPECT_EQ(expected_reads.size(), 20u);
+  EXPECT_EQ(offsets({kFio, reads}, "fio-r", "pread64", "16384"), expected_reads);
+  EXPECT_EQ(offsets({IOPULSE_BINARY, reads, "--quiet"}, "ours-r", "pread64", "16384"), expected_reads);
+}
+
 // A time-based write-only job with verify: fio 3.33 writes for the whole
 // runtime and never starts its read-back pass, and says so at start.
 // strace sees both tools make 4 KiB writes only, far more than one pass of

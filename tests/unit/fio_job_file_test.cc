@@ -429,6 +429,34 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   EXPECT_EQ(r.read_sizes.to_string(), "4k-20k");
 }
 
+// offset (fileoffset) and offset_increment: clone j addresses each file
+// from offset + j * offset_increment, size bytes of it or up to filesize:
+// IOPulse's --offset, --offset-increment and --file-size (each range's
+// length).  Clones' ranges of different lengths are refused.
+TEST(FioJobFileTest, OffsetsMapToOffsetAndOffsetIncrement) {
+  const JobSpec clones =
+      specs(translate("[a]\nfilename=/d/f\nsize=64k\noffset=1m\noffset_increment=128k\nnumjobs=2\n"))[0].spec;
+  EXPECT_EQ(clones.offset, 1u << 20);
+  EXPECT_EQ(clones.offset_increment, 128u << 10);
+  EXPECT_EQ(clones.file_size, 64u << 10);
+  EXPECT_EQ(clones.threads, 2u);
+  EXPECT_EQ(clones.file_distribution, FileDistribution::kShared);
+  EXPECT_TRUE(clones.run_until_complete);  // each clone a whole pass of its own range
+  // fio's filesize is the file's size: the range is what follows the offset.
+  const JobSpec upto = specs(translate("[a]\nfilename=/d/f\nfilesize=1088k\nfileoffset=1m\n"))[0].spec;
+  EXPECT_EQ(upto.offset, 1u << 20);
+  EXPECT_EQ(upto.file_size, 64u << 10);
+  EXPECT_EQ(upto.offset_increment, 0u);
+  // One job: offset_increment moves no clone.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\noffset_increment=1m\n"))[0].spec.offset_increment, 0u);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nfilesize=1m\noffset=1m\n"),
+              HasSubstr("job.fio:3: filesize: 1048576 leaves nothing after offset 1048576 (job.fio:4: offset)"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nfilesize=2m\noffset=1m\noffset_increment=4k\nnumjobs=2\n"),
+              HasSubstr("job.fio:5: offset_increment: not supported by IOPulse with job.fio:3: filesize"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\noffset=10%\n"),
+              HasSubstr("job.fio:4: offset: not supported by IOPulse: a size as a percentage"));
+}
+
 // fio's job priority and its per-command priority (cmdprio_percentage).
 TEST(FioJobFileTest, PrioritiesMapToIoPriority) {
   const JobSpec job = specs(translate("[a]\nfilename=/d/f\nsize=1m\nprioclass=2\nprio=5\n"))[0].spec;
@@ -474,8 +502,6 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:11: gtod_reduce: not supported by IOPulse"));
   // An alias of a refused option gives the option's reason.
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nfileoffset=4k\n"),
-              HasSubstr("job.fio:4: fileoffset: not supported by IOPulse: IOPulse addresses whole files"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nfill_fs=1\n"),
               HasSubstr("job.fio:4: fill_fs: not supported by IOPulse: IOPulse needs the file size"));
 }

@@ -112,5 +112,54 @@ TEST(LayoutScope, FileSetPartitionsFilesAcrossProcesses) {
   for (const auto& [path, n] : seen) EXPECT_EQ(n, 1) << path;
 }
 
+// --offset and --offset-increment: worker w of the job (its index on every
+// process) addresses --file-size bytes from offset + w * increment, a whole
+// pass of its own range; the file is planned as long as the furthest range
+// reaches.
+TEST(LayoutScope, OffsetIncrementGivesEachWorkerOfEveryProcessItsOwnRange) {
+  JobSpec spec = spec_for(FileDistribution::kShared, 2);
+  spec.file_size = 64 << 10;
+  spec.offset = 1 << 20;
+  spec.offset_increment = 128 << 10;
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;  // (first byte, blocks) of every worker, in order
+  for (uint32_t p = 0; p < 2; ++p) {
+    const TargetLayout layout = TargetLayout::plan(spec, false, scope({0, 1}, p));
+    ASSERT_EQ(layout.files.size(), 1u);
+    EXPECT_EQ(layout.files[0].size, (1u << 20) + 3 * (128u << 10) + (64u << 10)) << p;
+    for (const WorkerAssignment& a : layout.workers) {
+      ASSERT_EQ(a.regions.size(), 1u);
+      EXPECT_TRUE(a.complete_pass);
+      EXPECT_EQ(a.first_rank, 0u);
+      EXPECT_EQ(a.first_block, 0u);
+      EXPECT_EQ(a.op_limit, 16u);
+      ranges.emplace_back(a.regions[0].offset, a.regions[0].blocks);
+    }
+  }
+  const std::vector<std::pair<uint64_t, uint64_t>> expected = {
+      {1 << 20, 16}, {(1 << 20) + (128 << 10), 16}, {(1 << 20) + (256 << 10), 16}, {(1 << 20) + (384 << 10), 16}};
+  EXPECT_EQ(ranges, expected);
+}
+
+// A worker's own file is made as long as its own range reaches; partitioned
+// workers split the range after --offset.
+TEST(LayoutScope, OffsetRangesOfPerWorkerFilesAndPartitions) {
+  JobSpec spec = spec_for(FileDistribution::kPerWorker, 2);
+  spec.offset = 8192;
+  spec.offset_increment = 4096;
+  const TargetLayout layout = TargetLayout::plan(spec, false);
+  ASSERT_EQ(layout.files.size(), 2u);
+  EXPECT_EQ(layout.files[0].size, 8192u + (1 << 20));
+  EXPECT_EQ(layout.files[1].size, 12288u + (1 << 20));
+  EXPECT_EQ(layout.workers[1].regions[0].offset, 12288u);
+  EXPECT_EQ(layout.workers[1].regions[0].blocks, 256u);
+  spec.file_distribution = FileDistribution::kPartitioned;
+  spec.offset_increment = 0;
+  spec.offset = 4096;
+  const TargetLayout halves = TargetLayout::plan(spec, false);
+  EXPECT_EQ(halves.workers[0].regions[0].offset, 4096u);
+  EXPECT_EQ(halves.workers[1].regions[0].offset, 4096u + 128 * 4096);
+  EXPECT_EQ(halves.workers[1].regions[0].blocks, 128u);
+}
+
 }  // namespace
 }  // namespace iopulse
