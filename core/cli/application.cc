@@ -753,6 +753,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
         if (s.steady_state.active()) {
           throw UsageError("--steady-state: not available when several ranks run the job yet; run it on one rank");
         }
+        if (s.ends_phase) {
+          throw UsageError("--ends-phase: not available when several ranks run the job yet; run it on one rank");
+        }
       });
     });
   }

@@ -69,6 +69,10 @@ struct TranslatedJob {
   // default), or goes on with it (0: here each loop takes a seed of its own).
   bool loops_repeat_offsets = true;
   std::string start_delay_label;  // startdelay, if given
+  std::string exitall_label;      // exitall=1, if given
+  std::string exit_what = "group";
+  std::string exit_what_label;
+  bool clones = false;            // numjobs above 1
 };
 
 // The most loops of a job with a read-back pass: two phases each.
@@ -129,6 +133,12 @@ class Translator {
     job.barrier = s.stonewall && s.stonewall->value;
     job.group_reporting = s.group_reporting && s.group_reporting->value;
     job.new_group = s.new_group && s.new_group->value;
+    if (s.exitall && s.exitall->value) job.exitall_label = s.exitall->label;
+    if (s.exit_what) {
+      job.exit_what = s.exit_what->value;
+      job.exit_what_label = s.exit_what->label;
+    }
+    job.clones = s.numjobs && s.numjobs->value > 1;
     if (s.wait_for) {
       job.wait_for = s.wait_for->value;
       job.wait_for_label = s.wait_for->label;
@@ -950,6 +960,38 @@ class Translator {
       if (waiter->ramp_ns != 0 || waitee->ramp_ns != 0) {
         problem(fmt::format("{}: not supported by IOPulse with ramp_time (the ramp is a phase of its own); accepted: "
                             "wait_for without ramp_time, or stonewall", waiter->wait_for_label));
+      }
+    }
+    // exitall: once any job sets it (fio's flag is the run's), each job or
+    // clone that ends ends others: those of its reporting group
+    // (exit_what=group) or every one running (stonewall).  IOPulse's
+    // --ends-phase stops the job's whole phase once one of its workers ends.
+    const auto exitall = std::find_if(jobs.begin(), jobs.end(),
+                                      [](const TranslatedJob& j) { return !j.exitall_label.empty(); });
+    for (const std::vector<TranslatedJob*>& members : exitall == jobs.end() ? decltype(phases){} : phases) {
+      const bool one_group = std::none_of(members.begin() + 1, members.end(),
+                                          [](const TranslatedJob* j) { return j->new_group; });
+      const bool waiting = std::any_of(members.begin(), members.end(), [&waits](const TranslatedJob* j) {
+        return waits.count(j) != 0 || !j->start_delay_label.empty();
+      });
+      for (TranslatedJob* j : members) {
+        const std::string& what = j->exit_what_label.empty() ? exitall->exitall_label : j->exit_what_label;
+        if (j->exit_what == "group" && !one_group) {
+          problem(fmt::format("{}: not supported by IOPulse for jobs of several reporting groups between two "
+                              "stonewalls (new_group): fio ends the jobs of the ending job's group (exit_what=group), "
+                              "IOPulse every job of the phase; accepted: one reporting group there, or "
+                              "exit_what=stonewall", what));
+        } else if (j->exit_what == "stonewall" && waiting) {
+          problem(fmt::format("{}: not supported by IOPulse with wait_for or startdelay between two stonewalls: fio "
+                              "ends only the jobs already running (exit_what=stonewall), IOPulse also those still "
+                              "waiting; accepted: exit_what=group", what));
+        } else if (!j->read_back_label.empty() && j->clones) {
+          problem(fmt::format("{}: not supported by IOPulse with numjobs and a read-back pass (do_verify=1): fio's "
+                              "first clone ends the others after its own check, IOPulse would stop them before its "
+                              "read-back phase; accepted: do_verify=0, or numjobs=1", exitall->exitall_label));
+        } else {
+          j->entries.push_back({"ends-phase", "true", exitall->exitall_label});
+        }
       }
     }
     // A phase's ramp runs its jobs together, so they ramp alike.

@@ -338,6 +338,16 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"wait_for_previous", FIO { s.stonewall = {fio_bool(o), label}; }},
     {"wait_for", FIO { s.wait_for = {o.value, label}; }},
     {"new_group", FIO { s.new_group = {fio_bool(o), label}; }},
+    {"exitall", FIO { s.exitall = {fio_bool(o), label}; }},
+    {"exit_what", FIO {
+       const std::string v = lower(o.value);
+       if (v == "all") {
+         missing("exit_what=all (fio then ends every job of the run, those after a stonewall too; IOPulse ends the "
+                 "jobs of one phase); use group or stonewall");
+       }
+       if (v != "group" && v != "stonewall") bad_value(o, "group, stonewall, all");
+       s.exit_what = {v, label};
+     }},
     {"group_reporting", FIO { s.group_reporting = {fio_bool(o), label}; }},
     {"rw", FIO {
        static const std::map<std::string, std::pair<bool, uint32_t>> kKinds = {
@@ -612,7 +622,6 @@ const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"iodepth_batch_complete_min", "IOPulse reaps what has completed"},
     {"iodepth_batch_complete_max", "IOPulse reaps what has completed"},
     {"kb_base", "IOPulse's sizes are binary (k = 1024)"},
-    {"exitall", "IOPulse ends a phase when its last job ends"},
 };
 
 }  // namespace

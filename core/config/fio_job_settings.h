@@ -74,6 +74,10 @@ struct FioJobSettings {
   std::optional<FioSetting<uint32_t>> compress_percent, dedupe_percent;
   std::optional<FioSetting<uint64_t>> compress_chunk;
   std::optional<FioSetting<bool>> stonewall, new_group, group_reporting;
+  // exitall (fio's flag is the whole run's once any job sets it) and
+  // exit_what: "group" (fio's default) or "stonewall".
+  std::optional<FioSetting<bool>> exitall;
+  std::optional<FioSetting<std::string>> exit_what;
   std::optional<FioSetting<std::string>> wait_for;
   // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name
   // when given alone); log_avg_msec in milliseconds (0: an entry per IO);

@@ -129,7 +129,7 @@ const std::vector<JobOption> kOptions = {
      {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
        j["file_size"] = s.file_size;
      }}},
-    {"offset", kTarget, "SIZE",
+    {"offset", kAccess, "SIZE",
      "IO starts SIZE bytes into each target file (fio's offset): the job addresses --file-size bytes from there "
      "(default: to the file's end), and a file it creates is made SIZE + --file-size long",
      APPLY { job.spec().offset = parse_size(label, text); },
@@ -137,7 +137,7 @@ const std::vector<JobOption> kOptions = {
       .excludes = "layout-manifest", .echo = ECHO {
        if (s.offset != 0) j["offset"] = s.offset;
      }}},
-    {"offset-increment", kTarget, "SIZE",
+    {"offset-increment", kAccess, "SIZE",
      "worker w starts w x SIZE further into each file than --offset (fio's offset_increment): each worker its own "
      "range, a complete pass over each",
      APPLY { job.spec().offset_increment = positive_size(text, label); },
@@ -530,6 +530,12 @@ const std::vector<JobOption> kOptions = {
      },
      {.refused_by = kMetadataJobs, .echo = ECHO {
        if (!s.wait_for.empty()) j["wait_for"] = s.wait_for;
+     }}},
+    {"ends-phase", kStop, "",
+     "once any worker of this group (or job) has done its work, every worker of the phase stops (fio's exitall)",
+     APPLY { job.spec().ends_phase = flag_value(text, label); },
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.ends_phase) j["ends_phase"] = true;
      }}},
     {"rate-iops", kPacing, "N", "limit the job to N IOs per second (open loop; see --rate-per-worker)",
      APPLY { job.spec().rate_iops = parse_count(label, text, 1, UINT64_MAX); },

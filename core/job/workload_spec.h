@@ -122,6 +122,10 @@ struct WorkloadSpec {
   // then their start delay) once every worker of GROUP, an earlier group of
   // the same phase, has ended (fio's wait_for).  Empty: at the phase's start.
   std::string wait_for;
+  // --ends-phase: once any worker of this group has done its work, every
+  // worker of the phase stops (fio's exitall, which ends the others when the
+  // first job or clone ends).
+  bool ends_phase = false;
 
   // Hints and placement.
   int fadvise = -1;                        // POSIX_FADV_* given to each worker's region, -1 = none

@@ -129,8 +129,8 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
 void check_room(const PlannedFile& file, uint64_t start, uint32_t max_io) {
   if (file.size >= start + max_io) return;
   if (start == 0) {
-    throw UsageError(fmt::format("--block-size: {} is larger than the size {} of '{}'; accepted: at most the file "
-                                 "size", max_io, file.size, file.path));
+    throw UsageError(fmt::format("--block-size: {} is larger than the file size {} of '{}'; accepted: at most the "
+                                 "file size", max_io, file.size, file.path));
   }
   throw UsageError(fmt::format("--offset: the job addresses '{}' ({} bytes) from byte {}, which leaves less than its "
                                "largest IO of {} bytes; accepted: a smaller --offset or --offset-increment, or a "

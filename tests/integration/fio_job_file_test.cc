@@ -1315,6 +1315,36 @@ TEST(FioJobFileRunTest, ExitallOnErrorEndsTheOtherJobsAsFios) {
   }
 }
 
+// exitall: once one job ends, fio ends the others of its reporting group.
+// A job of 100 reads at 100/s beside a 20 s time-based one: fio 3.33 and
+// IOPulse both end the long job when the short one has done its reads, so
+// each tool's fio JSON has the long job running about a second (far from
+// its 20 s), both tools' jobs ending together.
+TEST(FioJobFileRunTest, ExitallEndsTheOtherJobsWhenOneEndsAsFios) {
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(1 << 20, 'x'));
+  const std::string job = write_file(dir.file("x.fio"), "[global]\nfilename=${DIR}/f\nsize=1m\nioengine=psync\n"
+                                                        "rw=randread\nexitall\n[long]\ntime_based\nruntime=20s\n"
+                                                        "rate_iops=1000\n[short]\nnumber_ios=100\nrate_iops=100\n");
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, "--output-format=json", job},
+        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
+    const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
+    const size_t brace = r.out.find('{');
+    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out.substr(brace));
+    ASSERT_EQ(doc["jobs"].size(), 2u) << tool[0];
+    const nlohmann::json& long_job = doc["jobs"][0]["read"];
+    const nlohmann::json& short_job = doc["jobs"][1]["read"];
+    EXPECT_EQ(short_job["total_ios"], 100) << tool[0];
+    // (Ended by the short job: its second of reads, not the 20 s asked.)
+    EXPECT_GE(long_job["runtime"].get<uint64_t>(), 900u) << tool[0];
+    EXPECT_LT(long_job["runtime"].get<uint64_t>(), 10'000u) << tool[0];
+    EXPECT_LT(long_job["total_ios"].get<uint64_t>(), 10'000u) << tool[0];
+  }
+}
+
 // file_service_type=sequential: fio finishes each file before the next, as
 // IOPulse's sequential walk over a list does.  strace (-y names each read's
 // file) sees fio 3.33 and IOPulse read the same blocks of the same files in

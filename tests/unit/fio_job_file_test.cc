@@ -140,6 +140,33 @@ TEST(FioJobFileTest, StonewallStartsPhasesAndOtherJobsRunTogether) {
   EXPECT_EQ(s[1].groups[1].second.queue_depth, 2u);
 }
 
+// exitall: fio's flag is the run's once any job sets it; every job that
+// ends ends the others of its reporting group (exit_what=group) or every
+// job running (stonewall): IOPulse's --ends-phase on every job.
+TEST(FioJobFileTest, ExitallEndsThePhaseWithItsFirstJob) {
+  const std::string jobs = "[global]\nfilename=/d/f\nsize=1m\n[a]\nrw=read\n[b]\nrw=randread\n";
+  const std::vector<PhaseJob> s = specs(translate(jobs + "exitall\n"));
+  ASSERT_EQ(s.size(), 1u);
+  ASSERT_EQ(s[0].groups.size(), 2u);
+  EXPECT_TRUE(s[0].groups[0].second.ends_phase);  // (set by b, for a too, as in fio)
+  EXPECT_TRUE(s[0].groups[1].second.ends_phase);
+  EXPECT_FALSE(specs(translate(jobs))[0].groups[0].second.ends_phase);
+  // Reporting groups apart in one phase: fio ends only the ending job's.
+  EXPECT_THAT(refusal(jobs + "new_group\nexitall\n"),
+              HasSubstr("job.fio:9: exitall: not supported by IOPulse for jobs of several reporting groups"));
+  // (exit_what=stonewall: every job running, whatever its group.)
+  const std::vector<PhaseJob> apart = specs(translate(
+      "[global]\nfilename=/d/f\nsize=1m\nexitall\nexit_what=stonewall\n[a]\nrw=read\n[b]\nrw=randread\nnew_group\n"));
+  EXPECT_TRUE(apart[0].groups[0].second.ends_phase);
+  EXPECT_TRUE(apart[0].groups[1].second.ends_phase);
+  EXPECT_THAT(refusal(jobs + "exitall\nexit_what=all\n"), HasSubstr("job.fio:9: exit_what: not supported by IOPulse: "
+                                                                     "exit_what=all"));
+  EXPECT_THAT(refusal(jobs + "exitall\nexit_what=some\n"),
+              HasSubstr("job.fio:9: exit_what: 'some' is not accepted; accepted: group, stonewall, all"));
+  EXPECT_THAT(refusal(jobs + "exitall\nexit_what=stonewall\nstartdelay=1\n"),
+              HasSubstr("job.fio:9: exit_what: not supported by IOPulse with wait_for or startdelay"));
+}
+
 TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   // One job, no filename: <directory>/<job>.0.0.
   EXPECT_EQ(specs(translate("[one]\ndirectory=/d\nsize=1m\nrw=read\n"))[0].spec.target_path, "/d/one.0.0");
