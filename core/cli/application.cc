@@ -824,6 +824,10 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (file != nullptr && group.rank() == 0) {
     for (const std::string& note : file->notes) spdlog::warn("{}", note);
   }
+  if (!run.fio_percentiles.empty() && cl.output_format() == CommandLine::OutputFormat::kText && group.rank() == 0) {
+    spdlog::warn("--fio-percentiles: only the fio-format results (--output-format fio-json, fio-json+) list them; "
+                 "IOPulse's own give p50, p90, p99, p99.9 and p99.99");
+  }
   if (cl.dry_run()) {
     if (group.rank() == 0) print_plan(phases, lib);
     return 0;
@@ -888,7 +892,12 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     r.config = job_config(p.spec);
     r.config["queue_depth_used"] = p.binding.queue_depth;
     r.config["engine_options"] = p.options.to_json();
-    if (!p.layout.files.empty()) r.config["file_size"] = p.layout.files.front().size;
+    // (The bytes of each file the job addresses: after --offset, whose
+    // range the file's size includes.)
+    if (!p.layout.files.empty()) {
+      r.config["file_size"] =
+          p.spec.file_size != 0 ? p.spec.file_size : p.layout.files.front().size - p.spec.first_byte(0);
+    }
     r.iopulse_version = IOPULSE_VERSION;
     r.engine.name = desc.name;
     r.engine.version = desc.version != nullptr ? desc.version : "";
@@ -1348,6 +1357,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        ? FioJsonFlavour::kJson
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
+    groups.percentiles = run.fio_percentiles;
     const uint64_t now_ns = monotonic_now_ns();
     if (result.process_started_ns != 0 && now_ns > result.process_started_ns) {
       groups.elapsed_ns = now_ns - result.process_started_ns;

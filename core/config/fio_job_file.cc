@@ -33,9 +33,12 @@ constexpr const char* kOneEngine =
 constexpr const char* kOneLogShape =
     "IOPulse writes the fio-format logs of every job in one shape; accepted: the same log_avg_msec (and "
     "ss_interval), log_offset and log_prio in every job that writes logs (e.g. in [global])";
+constexpr const char* kOnePercentileList =
+    "IOPulse's fio-format results list one set of percentiles for every job; accepted: the same percentile_list "
+    "in every job (e.g. in [global])";
 const std::map<std::string, const char*, std::less<>> kRunWide = {
     {"engine", kOneEngine},           {"stats-interval", kOneLogShape}, {"log-per-io", kOneLogShape},
-    {"log-offset", kOneLogShape},     {"log-prio", kOneLogShape}};
+    {"log-offset", kOneLogShape},     {"log-prio", kOneLogShape},       {"fio-percentiles", kOnePercentileList}};
 
 // Whether a job's translation writes a fio-format log.
 bool writes_logs(const std::vector<JobFileEntry>& entries) {
@@ -133,7 +136,7 @@ class Translator {
     job.barrier = s.stonewall && s.stonewall->value;
     job.group_reporting = s.group_reporting && s.group_reporting->value;
     job.new_group = s.new_group && s.new_group->value;
-    if (s.exitall && s.exitall->value) job.exitall_label = s.exitall->label;
+    if (s.exitall) job.exitall_label = s.exitall->label;
     if (s.exit_what) {
       job.exit_what = s.exit_what->value;
       job.exit_what_label = s.exit_what->label;
@@ -210,7 +213,7 @@ class Translator {
     if (s.filesize) {
       // fio's filesize is the file's size; the range ends there.
       size_label = &s.filesize->label;
-      if (s.filesize->value <= offset) {
+      if (offset != 0 && s.filesize->value <= offset) {
         problem(fmt::format("{}: {} leaves nothing after offset {} ({}); accepted: a filesize beyond the offset",
                             s.filesize->label, s.filesize->value, offset, s.offset->label));
       } else if (ranges_of_one_length(s.filesize->label, "filesize")) {
@@ -267,7 +270,7 @@ class Translator {
                               "or filesize", s.filenames->label));
           existing_sizes.clear();
           size_refused = true;
-        } else if (made_earlier && existing_sizes.front() <= offset) {
+        } else if (made_earlier && offset != 0 && existing_sizes.front() <= offset) {
           problem(fmt::format("{}: {} is not before the end of '{}' ({} bytes, as an earlier job makes it)",
                               s.offset->label, offset, paths.front(), existing_sizes.front()));
           existing_sizes.clear();
@@ -300,6 +303,7 @@ class Translator {
     if (s.iodepth_batch) add("submit-batch", std::to_string(s.iodepth_batch->value), s.iodepth_batch->label);
     if (numjobs > 1) add("threads", std::to_string(numjobs), s.numjobs->label);
     if (s.cpus_allowed) add("cpu-cores", s.cpus_allowed->value, s.cpus_allowed->label);
+    if (s.percentile_list) add("fio-percentiles", s.percentile_list->value, s.percentile_list->label);
     if (s.allow_mounted_write && s.allow_mounted_write->value) {
       add("allow-mounted-writes", "true", s.allow_mounted_write->label);
     }
@@ -633,7 +637,10 @@ class Translator {
       }
       if (!bounded) pass = (pass + block - 1) / block * block;
     }
-    const uint64_t amount = (s.io_size ? s.io_size->value : pass) * loops;
+    // With filesize (the files' size), size is still the job's amount of
+    // IO when it is less: fio caps its io at it.
+    const uint64_t job_size = s.filesize && s.size && s.size->value < pass ? s.size->value : pass;
+    const uint64_t amount = (s.io_size ? s.io_size->value : job_size) * loops;
     // (With offset_increment each clone has its own range of the files.)
     const bool own_files = numjobs == 1 || per_worker || increment != 0;
     // IOPulse's complete pass addresses every block once, so it takes one size.
@@ -670,6 +677,7 @@ class Translator {
       }
     } else if (amount != 0) {
       const std::string& l = s.io_size ? s.io_size->label : s.loops ? s.loops->label
+                             : job_size != pass ? s.size->label
                              : size_label ? *size_label : s.filenames->label;
       // (IOPulse splits one budget evenly among the workers; fio's clones
       // each do their own range's length, which differ here.)
@@ -855,7 +863,10 @@ class Translator {
       }
       for (const auto& [key, value] : first) {
         const auto it = mine.find(key);
-        if (it == mine.end() && (key == "stats-interval" || (key != "engine" && !writes_logs(job.entries)))) continue;
+        // (Every job has an engine and a percentile list, fio's default if
+        // none is given; only a job that writes logs has their shape.)
+        const bool every_job = key == "engine" || key == "fio-percentiles";
+        if (it == mine.end() && (key == "stats-interval" || (!every_job && !writes_logs(job.entries)))) continue;
         const std::string text = it == mine.end() ? "(not set)" : it->second->text;
         if (text == value.first) continue;
         problem(fmt::format("{}: {} '{}' differs from '{}' of {}: {}", it == mine.end() ? job.label : it->second->label,
@@ -911,6 +922,7 @@ class Translator {
     // Jobs between barriers run together.
     std::vector<std::vector<TranslatedJob*>> phases;
     std::map<const TranslatedJob*, const TranslatedJob*> waits;  // waiter -> waitee, in one phase
+    std::set<const TranslatedJob*> waited_by_next;  // jobs a job of the next phase waits for (wait_for)
     for (TranslatedJob& j : jobs) {
       bool barrier = j.barrier;
       if (!j.wait_for.empty() && !barrier && !phases.empty()) {
@@ -927,6 +939,7 @@ class Translator {
         } else if (std::all_of(running.begin(), running.end(),
                                [&j](const TranslatedJob* o) { return o->name == j.wait_for; })) {
           barrier = true;  // it waits for every job running: the next phase
+          waited_by_next.insert(running.begin(), running.end());
         } else {
           waits[&j] = *waitee;
         }
@@ -976,7 +989,16 @@ class Translator {
       });
       for (TranslatedJob* j : members) {
         const std::string& what = j->exit_what_label.empty() ? exitall->exitall_label : j->exit_what_label;
-        if (j->exit_what == "group" && !one_group) {
+        if (j->exit_what == "all") {
+          problem(fmt::format("{}: not supported by IOPulse: exit_what=all with exitall (fio then ends every job of the "
+                              "run, those after a stonewall too; IOPulse ends the jobs of one phase); accepted: group "
+                              "or stonewall", what));
+        } else if (j->exit_what == "group" && waited_by_next.count(j) != 0) {
+          problem(fmt::format("{}: not supported by IOPulse with a later job that waits for this one (wait_for): fio "
+                              "ends the waiting job before it starts (it is in the same reporting group), IOPulse runs "
+                              "it in a phase of its own; accepted: stonewall instead of wait_for, or "
+                              "exit_what=stonewall", what));
+        } else if (j->exit_what == "group" && !one_group) {
           problem(fmt::format("{}: not supported by IOPulse for jobs of several reporting groups between two "
                               "stonewalls (new_group): fio ends the jobs of the ending job's group (exit_what=group), "
                               "IOPulse every job of the phase; accepted: one reporting group there, or "

@@ -338,14 +338,24 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"wait_for_previous", FIO { s.stonewall = {fio_bool(o), label}; }},
     {"wait_for", FIO { s.wait_for = {o.value, label}; }},
     {"new_group", FIO { s.new_group = {fio_bool(o), label}; }},
-    {"exitall", FIO { s.exitall = {fio_bool(o), label}; }},
-    {"exit_what", FIO {
-       const std::string v = lower(o.value);
-       if (v == "all") {
-         missing("exit_what=all (fio then ends every job of the run, those after a stonewall too; IOPulse ends the "
-                 "jobs of one phase); use group or stonewall");
+    // (fio sets its flag whatever the value, exitall=0 too: FIO_OPT_STR_SET.)
+    {"exitall", FIO { s.exitall = {true, label}; }},
+    // The fio-format results' percentiles; fio's defaults of the switches
+    // that add or remove them are what IOPulse writes.
+    {"percentile_list", FIO { s.percentile_list = {o.value, label}; }},
+    {"clat_percentiles", FIO {
+       if (!fio_bool(o)) missing("clat_percentiles=0 (IOPulse's fio-format results always list clat's percentiles)");
+     }},
+    {"lat_percentiles", FIO {
+       if (fio_bool(o)) {
+         missing("lat_percentiles=1 (IOPulse's fio-format results list the percentiles of clat, which is IOPulse's one "
+                 "latency of an IO)");
        }
-       if (v != "group" && v != "stonewall") bad_value(o, "group, stonewall, all");
+     }},
+    {"exit_what", FIO {
+       // (all: refused with exitall, where it would matter.)
+       const std::string v = lower(o.value);
+       if (v != "group" && v != "stonewall" && v != "all") bad_value(o, "group, stonewall, all");
        s.exit_what = {v, label};
      }},
     {"group_reporting", FIO { s.group_reporting = {fio_bool(o), label}; }},

@@ -77,6 +77,7 @@ struct FioJobSettings {
   // exitall (fio's flag is the whole run's once any job sets it) and
   // exit_what: "group" (fio's default) or "stonewall".
   std::optional<FioSetting<bool>> exitall;
+  std::optional<FioSetting<std::string>> percentile_list;  // as given: IOPulse's --fio-percentiles checks it
   std::optional<FioSetting<std::string>> exit_what;
   std::optional<FioSetting<std::string>> wait_for;
   // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -827,6 +828,34 @@ const std::vector<JobOption> kOptions = {
     {"json-output", kOutputs, "FILE", "write the results as JSON to this file (- for standard output)",
      APPLY { job.spec().json_output = file_name(text, label); },
      {.scope = OptionScope::kOutputs}},
+    {"fio-percentiles", kOutputs, "P:P...",
+     "the latency percentiles of the fio-format results (fio's percentile_list): up to 20, each above 0 and at "
+     "most 100 (default: fio's 17, 1 to 99.99)",
+     APPLY {
+       std::vector<double> list;
+       for (size_t at = 0; at <= text.size();) {
+         const size_t colon = std::min(text.find(':', at), text.size());
+         double p = 0;
+         const char* first = text.data() + at;
+         const char* last = text.data() + colon;
+         const auto [ptr, ec] = std::from_chars(first, last, p, std::chars_format::fixed);
+         if (first == last || ec != std::errc() || ptr != last || !(p > 0 && p <= 100)) {
+           throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: percentiles above 0 and at most 100 "
+                                        "separated by ':', e.g. 50:99:99.9:99.99", label, text));
+         }
+         list.push_back(p);
+         at = colon + 1;
+       }
+       if (list.size() > 20) {
+         throw UsageError(fmt::format("{}: {} percentiles; accepted: at most 20, as fio", label, list.size()));
+       }
+       std::sort(list.begin(), list.end());
+       list.erase(std::unique(list.begin(), list.end()), list.end());
+       job.spec().fio_percentiles = std::move(list);
+     },
+     {.scope = OptionScope::kOutputs, .echo = ECHO {
+       if (!s.fio_percentiles.empty()) j["fio_percentiles"] = s.fio_percentiles;
+     }}},
     {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval",
      APPLY {
        const uint64_t ns = parse_duration_ns(label, text);

@@ -30,6 +30,9 @@ struct RunSettings {
   // Outputs (kOutputs).
   bool quiet = false;
   std::string json_output;                 // empty = none
+  // --fio-percentiles: the latency percentiles of the fio-format results,
+  // ascending, each in (0, 100]; empty: fio's default list.
+  std::vector<double> fio_percentiles;
   std::string job_name;                    // names the run in results and metrics; may be empty
 
   // Measurement over time.

@@ -109,11 +109,18 @@ json steadystate_json(const json& ss) {
   return out;
 }
 
-json lat_json(const LatencyHistogram& h, bool percentiles, bool bins) {
+// What every latency object of the document carries: clat's percentiles
+// (fio's percentile_list) and, in fio-json+, its bins.
+struct LatencyShape {
+  const std::vector<double>& percentiles;
+  bool bins = false;
+};
+
+json lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const std::vector<double>& list = {}) {
   json j = {{"min", h.min()}, {"max", h.max()}, {"mean", h.mean()}, {"stddev", h.stddev()}, {"N", h.count()}};
   if (percentiles && h.count() != 0) {
     json p = json::object();
-    for (double q : kPercentiles) p[fmt::format("{:.6f}", q)] = h.percentile(q);
+    for (double q : list) p[fmt::format("{:.6f}", q)] = h.percentile(q);
     j["percentile"] = std::move(p);
   }
   if (bins && h.count() != 0) {  // fio writes no bins for a direction without IO
@@ -132,20 +139,20 @@ json lat_json(const LatencyHistogram& h, bool percentiles, bool bins) {
 // more priorities that have samples, "prios" lists each as {prioclass,
 // prio, clat_ns}, the job's default priority (none: class 0, level 0)
 // first, as fio keeps it at index 0.
-json prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without, bool plus) {
+json prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without, const LatencyShape& shape) {
   json list = json::array();
   const auto entry = [&](uint16_t value, const OpStats& s) {
     if (s.latency.count() == 0) return;
     list.push_back({{"prioclass", IOP_IOPRIO_CLASS(value)},
                     {"prio", IOP_IOPRIO_LEVEL(value) & 7},
-                    {"clat_ns", lat_json(s.latency, true, plus)}});
+                    {"clat_ns", lat_json(s.latency, true, shape.bins, shape.percentiles)}});
   };
   entry(0, without);
   entry(ioprio, with);
   return list;
 }
 
-json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
+json direction_json(const OpStats& s, uint64_t runtime_ns, const LatencyShape& shape) {
   const double secs = static_cast<double>(runtime_ns) / 1e9;
   const double bw_bytes = secs > 0 ? static_cast<double>(s.bytes) / secs : 0;
   const json none = {{"min", 0}, {"max", 0}, {"mean", 0.0}, {"stddev", 0.0}, {"N", 0}};
@@ -161,13 +168,13 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, bool plus) {
           {"short_ios", 0},
           {"drop_ios", 0},
           {"slat_ns", none},
-          {"clat_ns", lat_json(s.latency, true, plus)},
+          {"clat_ns", lat_json(s.latency, true, shape.bins, shape.percentiles)},
           {"lat_ns", lat_json(s.latency, false, false)}};
 }
 
 // `elapsed_s`: fio's "elapsed", the whole run's seconds so far, rounded up
 // (the same in every job's entry).
-json job_json(const FioJob& job, bool plus, uint64_t elapsed_s) {
+json job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_s) {
   // fio's job_runtime, and the time the CPU use is over.
   const uint64_t job_runtime_ns = job.runtime_is_clones && job.clones_runtime_ns != 0
                                       ? job.clones_runtime_ns
@@ -180,10 +187,10 @@ json job_json(const FioJob& job, bool plus, uint64_t elapsed_s) {
           {"eta", 0},
           {"elapsed", elapsed_s},
           {"job options", json::object()},
-          {"read", direction_json(job.read, job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns, plus)},
-          {"write", direction_json(job.write, job.runtime_ns, plus)},
+          {"read", direction_json(job.read, job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns, shape)},
+          {"write", direction_json(job.write, job.runtime_ns, shape)},
           // As fio fills it: io_bytes the bytes trimmed, bw their rate.
-          {"trim", direction_json(job.trim, job.runtime_ns, plus)},
+          {"trim", direction_json(job.trim, job.runtime_ns, shape)},
           {"sync", {{"total_ios", job.sync.ops}, {"lat_ns", lat_json(job.sync.latency, false, false)}}},
           {"job_runtime", job_runtime_ns / 1'000'000},
           {"usr_cpu", cpu_s > 0 ? job.user_s * 100 / cpu_s : 0.0},
@@ -197,7 +204,7 @@ json job_json(const FioJob& job, bool plus, uint64_t elapsed_s) {
     for (const auto& [dir, with, without] :
          {std::tuple<const char*, const OpStats&, const OpStats&>{"read", p.prioritized.read, p.others.read},
           {"write", p.prioritized.write, p.others.write}}) {
-      json prios = prios_json(job.io_priority, with, without, plus);
+      json prios = prios_json(job.io_priority, with, without, shape);
       if (prios.size() >= 2) j[dir]["prios"] = std::move(prios);
     }
   }
@@ -379,12 +386,14 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
                groups.group_reporting, jobs);
     }
   }
-  const bool plus = flavour == FioJsonFlavour::kJsonPlus;
+  static const std::vector<double> kFioDefault(std::begin(kPercentiles), std::end(kPercentiles));
+  const LatencyShape shape{groups.percentiles.empty() ? kFioDefault : groups.percentiles,
+                           flavour == FioJsonFlavour::kJsonPlus};
   json list = json::array();
   const uint64_t elapsed_ns =
       groups.elapsed_ns != 0 ? groups.elapsed_ns : result.preparation_ns + result.window_ns;
   const uint64_t elapsed_s = (elapsed_ns + 999'999'999) / 1'000'000'000;
-  for (const FioJob& job : jobs) list.push_back(job_json(job, plus, elapsed_s));
+  for (const FioJob& job : jobs) list.push_back(job_json(job, shape, elapsed_s));
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   char when[64] = {};

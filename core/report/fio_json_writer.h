@@ -72,6 +72,9 @@ struct FioReportGroups {
   // The name of the one job of a run without phases (a fio job file's);
   // empty: "iopulse".
   std::string job_name;
+  // clat's percentiles, ascending, each in (0, 100] (fio's percentile_list,
+  // --fio-percentiles); empty: fio's default list.
+  std::vector<double> percentiles;
   // The run's time so far, from the process's start (fio's "elapsed" is
   // since fio's); 0: its preparation and every phase's window.
   uint64_t elapsed_ns = 0;

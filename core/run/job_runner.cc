@@ -497,7 +497,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   // With peers, this process's intervals go to them and the job's merged
   // ones come back (to the reporting process); stops spread both ways.
   std::string stopped_by_peer;
-  int ending_group = -1;  // the --ends-phase group whose worker ended the phase
+  bool phase_ended = false;  // a worker of an --ends-phase group finished and stopped the phase
   bool told_peers = false;
   bool told_finished = false;
   // The clock is checked against CLOCK_MONOTONIC at every interval boundary
@@ -533,11 +533,17 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
       }
       if (signals.interrupted.load(std::memory_order_relaxed)) result.interrupted = true;
       // --ends-phase: a worker of such a group that finished before any stop
-      // did its work; the phase stops (fio's exitall).
-      if (!all_finished && ending_group < 0 && !signals.stop.load(std::memory_order_relaxed)) {
+      // did its work; the phase stops (fio's exitall), its stop reason
+      // "ends-phase".
+      if (!all_finished && !phase_ended && !signals.stop.load(std::memory_order_relaxed)) {
         for (size_t wi = 0; wi < workers.size(); ++wi) {
           if (!groups_[group_of[wi]].spec->ends_phase || !workers[wi]->finished()) continue;
-          ending_group = static_cast<int>(group_of[wi]);
+          // (Once the phase's longest duration is over, every worker ends
+          // by itself: time-based jobs of one runtime end on their time.)
+          if (longest_duration_ns != UINT64_MAX && window_elapsed_ns(monotonic_now_ns()) >= longest_duration_ns) {
+            break;
+          }
+          phase_ended = true;
           signals.request_stop();
           break;
         }
@@ -798,16 +804,8 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     result.stop_reason = StopReason::kError;
   } else if (steady_stop) {
     result.stop_reason = StopReason::kSteadyState;
-  } else if (ending_group >= 0) {
-    // What ended the worker that ended the phase: its group's stop.
-    const WorkerGroup& g = groups_[static_cast<size_t>(ending_group)];
-    const uint64_t duration = g.spec->duration_ns;
-    result.stop_reason = g.layout->workers.front().complete_pass ? StopReason::kComplete
-                         : duration != 0 && group_span[static_cast<size_t>(ending_group)] >= duration
-                             ? StopReason::kDuration
-                         : g.spec->total_ops != 0                ? StopReason::kTotalOps
-                         : g.spec->total_bytes != 0              ? StopReason::kTotalBytes
-                                                                 : StopReason::kDuration;
+  } else if (phase_ended) {
+    result.stop_reason = StopReason::kEndsPhase;
   } else if (spec_.metadata.active()) {
     // Every step done, or stopped by the time limit (stonewall) or budget.
     result.stop_reason = spec_.duration_ns != 0 && result.window_ns >= spec_.duration_ns ? StopReason::kDuration

@@ -8,7 +8,7 @@ namespace iopulse {
 namespace {
 
 // Every reason with its name, in the enum's order.
-constexpr std::array<std::pair<StopReason, std::string_view>, 11> kNames{{
+constexpr std::array<std::pair<StopReason, std::string_view>, 12> kNames{{
     {StopReason::kNone, ""},
     {StopReason::kComplete, "complete"},
     {StopReason::kDuration, "duration"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<StopReason, std::string_view>, 11> kNames{{
     {StopReason::kPreparationError, "preparation-error"},
     {StopReason::kError, "error"},
     {StopReason::kIncomplete, "incomplete"},
+    {StopReason::kEndsPhase, "ends-phase"},
 }};
 
 }  // namespace

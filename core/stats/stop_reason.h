@@ -24,6 +24,7 @@ enum class StopReason {
   kPreparationError,  // preparing the target failed; nothing was measured
   kError,             // an IO, engine or output error ended it
   kIncomplete,        // a worker never returned from its engine; its last IOs are not counted
+  kEndsPhase,         // a worker of an --ends-phase group finished, which stopped the phase
 };
 
 // The result files' name of `reason` ("" for kNone).

@@ -298,6 +298,18 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   const bool writes = spec.read_percent < 100;
   const uint32_t max_io = std::max(spec.read_percent > 0 ? spec.read_sizes.max_size() : 0u,
                                    writes ? spec.write_sizes.max_size() : 0u);
+  // The furthest byte any worker's range may reach, within what a file
+  // offset can say (off_t).
+  if (spec.offset != 0 || spec.offset_increment != 0) {
+    const unsigned __int128 furthest = static_cast<unsigned __int128>(spec.offset) +
+                                       static_cast<unsigned __int128>(spec.offset_increment) * (threads - 1) +
+                                       std::max<uint64_t>(spec.file_size, max_io);
+    if (furthest > static_cast<unsigned __int128>(INT64_MAX)) {
+      throw UsageError(fmt::format("--offset: {} (and --offset-increment {} for {} workers) puts a range beyond the "
+                                   "largest file offset (2^63 - 1 bytes); accepted: smaller offsets",
+                                   spec.offset, spec.offset_increment, threads));
+    }
+  }
 
   if (!spec.file_list.empty()) {
     // Each file as a target of its own (a block device's rules, an

@@ -1343,6 +1343,34 @@ TEST(FioJobFileRunTest, ExitallEndsTheOtherJobsWhenOneEndsAsFios) {
     EXPECT_LT(long_job["runtime"].get<uint64_t>(), 10'000u) << tool[0];
     EXPECT_LT(long_job["total_ios"].get<uint64_t>(), 10'000u) << tool[0];
   }
+  // IOPulse's own results say why the phase ended.
+  const RunOutcome ours = run_command({IOPULSE_BINARY, job, "--quiet", "--json-output", dir.file("r.json")},
+                                      {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir.file("r.json")))["stop_reason"], "ends-phase");
+}
+
+// percentile_list: fio 3.33 and IOPulse list the same clat percentiles in
+// their fio JSON, keyed alike, in every direction that did IO.
+TEST(FioJobFileRunTest, PercentileListKeysTheClatPercentilesAsFios) {
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(1 << 20, 'x'));
+  const std::string job = write_file(dir.file("p.fio"), "[p]\nfilename=${DIR}/f\nsize=1m\nioengine=psync\n"
+                                                        "rw=randrw\npercentile_list=99.999:50:90\n");
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, "--output-format=json", job},
+        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
+    const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
+    const size_t brace = r.out.find('{');
+    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out.substr(brace));
+    for (const char* dir_name : {"read", "write"}) {
+      std::vector<std::string> keys;
+      for (const auto& [key, value] : doc["jobs"][0][dir_name]["clat_ns"]["percentile"].items()) keys.push_back(key);
+      EXPECT_EQ(keys, (std::vector<std::string>{"50.000000", "90.000000", "99.999000"})) << tool[0] << " " << dir_name;
+    }
+  }
 }
 
 // file_service_type=sequential: fio finishes each file before the next, as

@@ -165,6 +165,35 @@ TEST(FioJobFileTest, ExitallEndsThePhaseWithItsFirstJob) {
               HasSubstr("job.fio:9: exit_what: 'some' is not accepted; accepted: group, stonewall, all"));
   EXPECT_THAT(refusal(jobs + "exitall\nexit_what=stonewall\nstartdelay=1\n"),
               HasSubstr("job.fio:9: exit_what: not supported by IOPulse with wait_for or startdelay"));
+  // fio sets its flag whatever the value; exit_what alone changes nothing.
+  EXPECT_TRUE(specs(translate(jobs + "exitall=0\n"))[0].groups[0].second.ends_phase);
+  EXPECT_FALSE(specs(translate(jobs + "exit_what=all\n"))[0].groups[0].second.ends_phase);
+  // A job that waits for every job running is a phase of its own here; fio
+  // ends it before it starts (one reporting group).
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\nexitall\n[a]\n[b]\nwait_for=a\n"),
+              HasSubstr("job.fio:4: exitall: not supported by IOPulse with a later job that waits for this one"));
+  EXPECT_EQ(specs(translate("[global]\nfilename=/d/f\nsize=1m\nexitall\nexit_what=stonewall\n[a]\n[b]\nwait_for=a\n"))
+                .size(), 2u);
+}
+
+// percentile_list: the percentiles of the fio-format results, one list for
+// the whole run; fio's defaults of clat_percentiles and lat_percentiles are
+// what IOPulse writes, the others are refused.
+TEST(FioJobFileTest, PercentileListIsTheFioResultsList) {
+  const std::string jobs = "[global]\nfilename=/d/f\nsize=1m\n";
+  const std::vector<PhaseJob> s = specs(translate(jobs + "percentile_list=99.9:50:99\n[a]\n[b]\nrw=randread\n"));
+  EXPECT_EQ(s[0].spec.fio_percentiles, (std::vector<double>{50, 99, 99.9}));
+  EXPECT_THAT(refusal(jobs + "[a]\npercentile_list=50\n[b]\n"),
+              HasSubstr("fio-percentiles '(not set)' differs from '50'"));
+  try {
+    specs(translate(jobs + "percentile_list=50:0\n[a]\n"));
+    ADD_FAILURE() << "percentile_list=50:0 accepted";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("job.fio:4: percentile_list: '50:0' is not accepted; accepted: percentiles above 0"));
+  }
+  EXPECT_EQ(specs(translate(jobs + "clat_percentiles=1\nlat_percentiles=0\n[a]\n")).size(), 1u);
+  EXPECT_THAT(refusal(jobs + "[a]\nclat_percentiles=0\n"), HasSubstr("job.fio:5: clat_percentiles: not supported"));
+  EXPECT_THAT(refusal(jobs + "[a]\nlat_percentiles=1\n"), HasSubstr("job.fio:5: lat_percentiles: not supported"));
 }
 
 TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
@@ -482,6 +511,18 @@ TEST(FioJobFileTest, OffsetsMapToOffsetAndOffsetIncrement) {
               HasSubstr("job.fio:5: offset_increment: not supported by IOPulse with job.fio:3: filesize"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\noffset=10%\n"),
               HasSubstr("job.fio:4: offset: not supported by IOPulse: a size as a percentage"));
+  // With filesize, a smaller size is the job's amount of IO, as fio caps it.
+  const JobSpec capped = specs(translate("[a]\nfilename=/d/f\nfilesize=64k\nsize=16k\noffset=16k\nrw=write\n"))[0].spec;
+  EXPECT_EQ(capped.file_size, 48u << 10);
+  EXPECT_EQ(capped.total_bytes, 16u << 10);
+  EXPECT_FALSE(capped.run_until_complete);
+  // (No offset: a size of 0 is IOPulse's own refusal, not the offset's.)
+  try {
+    specs(translate("[a]\nfilename=/d/f\nfilesize=0\n"));
+    ADD_FAILURE() << "filesize=0 accepted";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("job.fio:3: filesize: '0' is not accepted"));
+  }
 }
 
 // fio's job priority and its per-command priority (cmdprio_percentage).

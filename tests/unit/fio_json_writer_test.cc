@@ -58,6 +58,29 @@ TEST(FioJsonWriterTest, RuntimesAreWholeMillisecondsRoundedUpAsFios) {
   EXPECT_EQ(fio_json_document(run, FioJsonFlavour::kJson, since_start)["jobs"][0]["elapsed"], 5);
 }
 
+// clat's percentiles: fio's default list, or the run's (percentile_list,
+// --fio-percentiles), keyed as fio keys them ("%f"); lat_ns has none.
+// 1000 reads of 1..1000 us: the 50th is 500 us, the 99.5th 995 us (within a
+// bucket's width).
+TEST(FioJsonWriterTest, PercentilesAreTheListGiven) {
+  RunResult run;
+  run.window_ns = 1'000'000'000;
+  run.read.ops = 1000;
+  run.read.bytes = 1000 * 4096;
+  for (uint64_t us = 1; us <= 1000; ++us) run.read.latency.record(us * 1000);
+  const nlohmann::json fio_default = fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0]["read"];
+  EXPECT_EQ(fio_default["clat_ns"]["percentile"].size(), 17u);
+  EXPECT_TRUE(fio_default["clat_ns"]["percentile"].contains("99.990000"));
+  FioReportGroups listed;
+  listed.percentiles = {50, 99.5};
+  const nlohmann::json read = fio_json_document(run, FioJsonFlavour::kJson, listed)["jobs"][0]["read"];
+  const nlohmann::json& p = read["clat_ns"]["percentile"];
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NEAR(p["50.000000"].get<double>(), 500'000, 500'000 / 64.0);
+  EXPECT_NEAR(p["99.500000"].get<double>(), 995'000, 995'000 / 64.0);
+  EXPECT_FALSE(read["lat_ns"].contains("percentile"));
+}
+
 // With a priority on a share of IOs, fio writes "prios": the IOs without a
 // priority (class 0) first, then the prioritized ones; a direction with only
 // one priority that has samples gets none.

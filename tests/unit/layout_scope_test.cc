@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "job/usage_error.h"
 #include "target/target_layout.h"
 
 namespace iopulse {
@@ -159,6 +160,11 @@ TEST(LayoutScope, OffsetRangesOfPerWorkerFilesAndPartitions) {
   EXPECT_EQ(halves.workers[0].regions[0].offset, 4096u);
   EXPECT_EQ(halves.workers[1].regions[0].offset, 4096u + 128 * 4096);
   EXPECT_EQ(halves.workers[1].regions[0].blocks, 128u);
+  // A range past the largest file offset is refused, not wrapped around.
+  spec.file_distribution = FileDistribution::kShared;
+  spec.offset = uint64_t{1} << 62;
+  spec.offset_increment = uint64_t{1} << 62;
+  EXPECT_THROW(TargetLayout::plan(spec, false), UsageError);
 }
 
 }  // namespace
