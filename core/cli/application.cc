@@ -824,9 +824,15 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (file != nullptr && group.rank() == 0) {
     for (const std::string& note : file->notes) spdlog::warn("{}", note);
   }
-  if (!run.fio_percentiles.empty() && cl.output_format() == CommandLine::OutputFormat::kText && group.rank() == 0) {
-    spdlog::warn("--fio-percentiles: only the fio-format results (--output-format fio-json, fio-json+) list them; "
-                 "IOPulse's own give p50, p90, p99, p99.9 and p99.99");
+  if (cl.output_format() == CommandLine::OutputFormat::kText && group.rank() == 0) {
+    if (!run.fio_percentiles.empty()) {
+      spdlog::warn("--fio-percentiles: only the fio-format results (--output-format fio-json, fio-json+) list them; "
+                   "IOPulse's own give p50, p90, p99, p99.9 and p99.99");
+    }
+    if (run.fio_unified_rw != "none") {
+      spdlog::warn("--fio-unified-rw: only the fio-format results (--output-format fio-json, fio-json+) merge the "
+                   "directions; IOPulse's own give read, write and total");
+    }
   }
   if (cl.dry_run()) {
     if (group.rank() == 0) print_plan(phases, lib);
@@ -1358,6 +1364,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
     groups.percentiles = run.fio_percentiles;
+    groups.unified = run.fio_unified_rw == "mixed" ? FioUnifiedRw::kMixed
+                     : run.fio_unified_rw == "both" ? FioUnifiedRw::kBoth
+                                                    : FioUnifiedRw::kNone;
     const uint64_t now_ns = monotonic_now_ns();
     if (result.process_started_ns != 0 && now_ns > result.process_started_ns) {
       groups.elapsed_ns = now_ns - result.process_started_ns;

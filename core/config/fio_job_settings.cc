@@ -343,6 +343,13 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     // The fio-format results' percentiles; fio's defaults of the switches
     // that add or remove them are what IOPulse writes.
     {"percentile_list", FIO { s.percentile_list = {o.value, label}; }},
+    {"unified_rw_reporting", FIO {
+       const std::string v = lower(o.value);
+       if (v == "none" || v == "0") s.unified_rw = {"none", label};
+       else if (v == "mixed" || v == "1") s.unified_rw = {"mixed", label};
+       else if (v == "both" || v == "2") s.unified_rw = {"both", label};
+       else bad_value(o, "none, mixed, both, 0, 1, 2");
+     }},
     {"clat_percentiles", FIO {
        if (!fio_bool(o)) missing("clat_percentiles=0 (IOPulse's fio-format results always list clat's percentiles)");
      }},

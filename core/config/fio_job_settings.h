@@ -78,6 +78,7 @@ struct FioJobSettings {
   // exit_what: "group" (fio's default) or "stonewall".
   std::optional<FioSetting<bool>> exitall;
   std::optional<FioSetting<std::string>> percentile_list;  // as given: IOPulse's --fio-percentiles checks it
+  std::optional<FioSetting<std::string>> unified_rw;        // none, mixed or both
   std::optional<FioSetting<std::string>> exit_what;
   std::optional<FioSetting<std::string>> wait_for;
   // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name

@@ -856,6 +856,16 @@ const std::vector<JobOption> kOptions = {
      {.scope = OptionScope::kOutputs, .echo = ECHO {
        if (!s.fio_percentiles.empty()) j["fio_percentiles"] = s.fio_percentiles;
      }}},
+    {"fio-unified-rw", kOutputs, "none|mixed|both",
+     "the fio-format results' directions: each apart, merged into one \"mixed\" object, or both (fio's "
+     "unified_rw_reporting)",
+     APPLY {
+       if (text != "none" && text != "mixed" && text != "both") {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: none, mixed, both", label, text));
+       }
+       job.spec().fio_unified_rw = text;
+     },
+     {.scope = OptionScope::kOutputs, .default_value = "none"}},
     {"stats-interval", kTimeSeries, "TIME", "length of one time-series interval",
      APPLY {
        const uint64_t ns = parse_duration_ns(label, text);

@@ -33,6 +33,9 @@ struct RunSettings {
   // --fio-percentiles: the latency percentiles of the fio-format results,
   // ascending, each in (0, 100]; empty: fio's default list.
   std::vector<double> fio_percentiles;
+  // --fio-unified-rw: "none" (each direction apart), "mixed" or "both"
+  // (fio's unified_rw_reporting).
+  std::string fio_unified_rw = "none";
   std::string job_name;                    // names the run in results and metrics; may be empty
 
   // Measurement over time.

@@ -114,6 +114,7 @@ json steadystate_json(const json& ss) {
 struct LatencyShape {
   const std::vector<double>& percentiles;
   bool bins = false;
+  FioUnifiedRw unified = FioUnifiedRw::kNone;  // (and how the directions are reported)
 };
 
 json lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const std::vector<double>& list = {}) {
@@ -207,6 +208,27 @@ json job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_s) 
       json prios = prios_json(job.io_priority, with, without, shape);
       if (prios.size() >= 2) j[dir]["prios"] = std::move(prios);
     }
+  }
+  if (shape.unified != FioUnifiedRw::kNone) {
+    // fio's "mixed": reads, writes and trims summed (sum_thread_stats), its
+    // runtime the longest of theirs; with unified_rw_reporting=mixed it
+    // replaces the directions and sync (add_ddir_status_json).
+    OpStats mixed = job.read;
+    mixed.merge(job.write);
+    mixed.merge(job.trim);
+    json m = direction_json(mixed, std::max(job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns,
+                                            job.runtime_ns), shape);
+    if (job.io_priority != 0) {
+      OpStats with = job.priority.prioritized.read, without = job.priority.others.read;
+      with.merge(job.priority.prioritized.write);
+      without.merge(job.priority.others.write);
+      json prios = prios_json(job.io_priority, with, without, shape);
+      if (prios.size() >= 2) m["prios"] = std::move(prios);
+    }
+    if (shape.unified == FioUnifiedRw::kMixed) {
+      for (const char* dir : {"read", "write", "trim", "sync"}) j.erase(dir);
+    }
+    j["mixed"] = std::move(m);
   }
   return j;
 }
@@ -388,7 +410,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
   }
   static const std::vector<double> kFioDefault(std::begin(kPercentiles), std::end(kPercentiles));
   const LatencyShape shape{groups.percentiles.empty() ? kFioDefault : groups.percentiles,
-                           flavour == FioJsonFlavour::kJsonPlus};
+                           flavour == FioJsonFlavour::kJsonPlus, groups.unified};
   json list = json::array();
   const uint64_t elapsed_ns =
       groups.elapsed_ns != 0 ? groups.elapsed_ns : result.preparation_ns + result.window_ns;

@@ -44,6 +44,11 @@ namespace iopulse {
 
 enum class FioJsonFlavour { kJson, kJsonPlus };
 
+// fio's unified_rw_reporting: each direction apart (none, fio's default);
+// reads, writes and trims merged into one "mixed" object instead (mixed);
+// or both.
+enum class FioUnifiedRw { kNone, kMixed, kBoth };
+
 // How a fio job file reports its jobs.
 struct FioReportGroups {
   // group_reporting: the jobs of one groupid become one entry.
@@ -75,6 +80,7 @@ struct FioReportGroups {
   // clat's percentiles, ascending, each in (0, 100] (fio's percentile_list,
   // --fio-percentiles); empty: fio's default list.
   std::vector<double> percentiles;
+  FioUnifiedRw unified = FioUnifiedRw::kNone;
   // The run's time so far, from the process's start (fio's "elapsed" is
   // since fio's); 0: its preparation and every phase's window.
   uint64_t elapsed_ns = 0;

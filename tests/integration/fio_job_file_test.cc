@@ -1373,6 +1373,40 @@ TEST(FioJobFileRunTest, PercentileListKeysTheClatPercentilesAsFios) {
   }
 }
 
+// unified_rw_reporting: fio 3.33 and IOPulse write the same objects for a
+// job of reads and writes: "mixed" alone (its IOs the job's reads and
+// writes), or the directions and "mixed".
+TEST(FioJobFileRunTest, UnifiedRwReportingWritesFiosObjects) {
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(1 << 20, 'x'));
+  for (const char* how : {"mixed", "both"}) {
+    const std::string job = write_file(dir.file(std::string(how) + ".fio"),
+                                       "[u]\nfilename=${DIR}/f\nsize=1m\nioengine=psync\nrw=randrw\n"
+                                       "unified_rw_reporting=" + std::string(how) + "\n");
+    std::vector<std::set<std::string>> seen;
+    for (const std::vector<std::string>& tool :
+         {std::vector<std::string>{kFio, "--output-format=json", job},
+          std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
+      const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
+      EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
+      const size_t brace = r.out.find('{');
+      ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
+      const nlohmann::json j = nlohmann::json::parse(r.out.substr(brace))["jobs"][0];
+      std::set<std::string> dirs;
+      for (const char* d : {"read", "write", "trim", "sync", "mixed"}) {
+        if (j.contains(d)) dirs.insert(d);
+      }
+      seen.push_back(dirs);
+      // 256 blocks of 4 KiB, each once (fio's random map, IOPulse's pass).
+      EXPECT_EQ(j["mixed"]["total_ios"], 256) << tool[0] << " " << how;
+      EXPECT_EQ(j["mixed"]["clat_ns"]["N"], 256) << tool[0] << " " << how;
+    }
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0], seen[1]) << how;
+    EXPECT_EQ(seen[1].count("read"), std::string(how) == "both" ? 1u : 0u) << how;
+  }
+}
+
 // file_service_type=sequential: fio finishes each file before the next, as
 // IOPulse's sequential walk over a list does.  strace (-y names each read's
 // file) sees fio 3.33 and IOPulse read the same blocks of the same files in

@@ -81,6 +81,35 @@ TEST(FioJsonWriterTest, PercentilesAreTheListGiven) {
   EXPECT_FALSE(read["lat_ns"].contains("percentile"));
 }
 
+// unified_rw_reporting: "mixed" sums reads, writes and trims (their
+// latencies merged) and replaces the directions and sync; "both" adds it.
+TEST(FioJsonWriterTest, UnifiedReportingMergesTheDirectionsAsFio) {
+  RunResult run;
+  run.window_ns = 1'000'000'000;
+  run.read.ops = 30;
+  run.read.bytes = 30 * 4096;
+  run.write.ops = 10;
+  run.write.bytes = 10 * 4096;
+  for (int i = 0; i < 30; ++i) run.read.latency.record(1000);
+  for (int i = 0; i < 10; ++i) run.write.latency.record(9000);
+  FioReportGroups mixed;
+  mixed.unified = FioUnifiedRw::kMixed;
+  const nlohmann::json m = fio_json_document(run, FioJsonFlavour::kJson, mixed)["jobs"][0];
+  for (const char* dir : {"read", "write", "trim", "sync"}) EXPECT_FALSE(m.contains(dir)) << dir;
+  EXPECT_EQ(m["mixed"]["total_ios"], 40);
+  EXPECT_EQ(m["mixed"]["io_bytes"], 40 * 4096);
+  EXPECT_EQ(m["mixed"]["iops"], 40.0);
+  EXPECT_EQ(m["mixed"]["clat_ns"]["N"], 40);
+  EXPECT_EQ(m["mixed"]["clat_ns"]["max"], 9000);
+  FioReportGroups both;
+  both.unified = FioUnifiedRw::kBoth;
+  const nlohmann::json b = fio_json_document(run, FioJsonFlavour::kJson, both)["jobs"][0];
+  EXPECT_EQ(b["read"]["total_ios"], 30);
+  EXPECT_EQ(b["write"]["total_ios"], 10);
+  EXPECT_EQ(b["mixed"]["total_ios"], 40);
+  EXPECT_FALSE(fio_json_document(run, FioJsonFlavour::kJson, {})["jobs"][0].contains("mixed"));
+}
+
 // With a priority on a share of IOs, fio writes "prios": the IOs without a
 // priority (class 0) first, then the prioritized ones; a direction with only
 // one priority that has samples gets none.
