@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "config/fio_ini_reader.h"
@@ -303,6 +304,24 @@ class Translator {
       add("engine", e, s.engine->label);
     }
     if (s.direct && s.direct->value) add("direct", "true", s.direct->label);
+    // fio's invalidate and fadvise_hint (both 1 by default): a job drops
+    // the cached pages of its range of each file (posix_fadvise DONTNEED)
+    // when it opens it, so its reads start from the device, then advises
+    // the kernel of its pattern (RANDOM for a random job, which turns
+    // readahead off, else SEQUENTIAL), as IOPulse's --fadvise does when each
+    // worker opens its files.  (Kept with each job, not hoisted into the
+    // global settings: a ramp's measured phase does neither again.)
+    {
+      std::vector<std::string> hints;
+      if (!s.invalidate || s.invalidate->value) hints.emplace_back("dontneed");
+      const std::string hint = s.fadvise_hint ? s.fadvise_hint->value : "1";
+      if (hint == "1") hints.emplace_back(s.random && s.random->value ? "random" : "sequential");
+      else if (hint != "0") hints.push_back(hint);
+      const std::string where = s.fadvise_hint ? s.fadvise_hint->label
+                                : s.invalidate ? s.invalidate->label
+                                               : fmt::format("{} (fio's defaults invalidate=1, fadvise_hint=1)", job.label);
+      if (!hints.empty()) add("fadvise", fmt::format("{}", fmt::join(hints, ",")), where);
+    }
     if (s.iodepth) add("queue-depth", std::to_string(s.iodepth->value), s.iodepth->label);
     if (s.iodepth_batch) add("submit-batch", std::to_string(s.iodepth_batch->value), s.iodepth_batch->label);
     if (numjobs > 1) add("threads", std::to_string(numjobs), s.numjobs->label);
@@ -831,7 +850,7 @@ class Translator {
         "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
         "rate-min-bw", "rate-min-iops",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
-        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent"};
+        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "fadvise"};
     JobFilePhase check;
     check.read_back = true;
     check.name = unique(phase.name + "-verify");
@@ -899,6 +918,7 @@ class Translator {
       if (ramps && (e.key.starts_with("steady-state") || e.key == "end-fsync" || e.key.starts_with("rate-min-"))) {
         continue;
       }
+      if (e.key == "fadvise") continue;  // (fio's invalidate: see translate_job)
       if (read_backs && kRunWide.count(e.key) == 0) continue;
       const bool everywhere = std::all_of(jobs.begin(), jobs.end(), [&e](const TranslatedJob& j) {
         return std::any_of(j.entries.begin(), j.entries.end(), [&e](const JobFileEntry& x) {
@@ -1092,7 +1112,16 @@ class Translator {
           if (w != waits.end()) phase.groups.back().entries.push_back({"wait-for", group_of[w->second], j->wait_for_label});
         }
       }
-      if (members.front()->ramp_ns != 0) file.phases.push_back(ramp_of(phase, *members.front(), derived));
+      if (members.front()->ramp_ns != 0) {
+        file.phases.push_back(ramp_of(phase, *members.front(), derived));
+        // fio drops the cached pages once, when the job opens its files:
+        // before its ramp, not again when the ramp ends.
+        const auto keep_cache = [](std::vector<JobFileEntry>& entries) {
+          std::erase_if(entries, [](const JobFileEntry& e) { return e.key == "fadvise"; });
+        };
+        keep_cache(phase.entries);
+        for (JobFileGroup& g : phase.groups) keep_cache(g.entries);
+      }
       if (members.front()->read_back_label.empty()) {
         file.phases.push_back(std::move(phase));
         continue;

@@ -623,8 +623,13 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"scramble_buffers", FIO {
        if (!fio_bool(o)) missing("scramble_buffers=0: IOPulse writes fresh data with every write");
      }},
-    {"invalidate", FIO {
-       if (fio_bool(o)) missing("invalidate=1: IOPulse does not drop the page cache before a job");
+    {"invalidate", FIO { s.invalidate = {fio_bool(o), label}; }},
+    {"fadvise_hint", FIO {
+       const std::string v = lower(o.value);
+       if (!o.has_value || v == "1" || v == "true") s.fadvise_hint = {"1", label};
+       else if (v == "0" || v == "false") s.fadvise_hint = {"0", label};
+       else if (v == "random" || v == "sequential" || v == "noreuse") s.fadvise_hint = {v, label};
+       else bad_value(o, "0, 1, random, sequential, noreuse");
      }},
 };
 

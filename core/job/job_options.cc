@@ -578,21 +578,28 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = kReplayJobs, .echo = ECHO {
        if (s.rate_iops != 0 || s.rate_bw != 0) j["rate_per_worker"] = s.rate_per_worker;
      }}},
-    {"fadvise", kWorkload, "normal|sequential|random|willneed|dontneed|noreuse",
-     "posix_fadvise each worker's region with this hint",
+    {"fadvise", kWorkload, "HINT[,HINT...]",
+     "posix_fadvise each worker's region with these hints, in order, when it opens its files: normal, sequential, "
+     "random, willneed, dontneed, noreuse (e.g. dontneed,random: fio's default invalidate and fadvise_hint)",
      APPLY {
        static const std::pair<const char*, int> kHints[] = {
            {"normal", POSIX_FADV_NORMAL},     {"sequential", POSIX_FADV_SEQUENTIAL}, {"random", POSIX_FADV_RANDOM},
            {"willneed", POSIX_FADV_WILLNEED}, {"dontneed", POSIX_FADV_DONTNEED},     {"noreuse", POSIX_FADV_NOREUSE}};
-       for (const auto& [name, value] : kHints) {
-         if (text == name) {
-           job.spec().fadvise = value;
-           job.spec().fadvise_name = name;
-           return;
+       std::vector<int> hints;
+       for (size_t at = 0; at <= text.size();) {
+         const size_t comma = std::min(text.find(',', at), text.size());
+         const std::string_view hint = std::string_view(text).substr(at, comma - at);
+         const auto it = std::find_if(std::begin(kHints), std::end(kHints),
+                                      [&](const auto& h) { return hint == h.first; });
+         if (it == std::end(kHints)) {
+           throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: normal, sequential, random, willneed, "
+                                        "dontneed, noreuse, or several separated by ','", label, text));
          }
+         hints.push_back(it->second);
+         at = comma + 1;
        }
-       throw UsageError(fmt::format(
-           "{}: '{}' is not accepted; accepted: normal, sequential, random, willneed, dontneed, noreuse", label, text));
+       job.spec().fadvise = std::move(hints);
+       job.spec().fadvise_name = text;
      },
      {.refused_by = kMetadataJobs, .echo = ECHO {
        if (!s.fadvise_name.empty()) j["fadvise"] = s.fadvise_name;

@@ -128,8 +128,8 @@ struct WorkloadSpec {
   bool ends_phase = false;
 
   // Hints and placement.
-  int fadvise = -1;                        // POSIX_FADV_* given to each worker's region, -1 = none
-  std::string fadvise_name;
+  std::vector<int> fadvise;                // POSIX_FADV_* given to each worker's region, in order
+  std::string fadvise_name;                // as given ("dontneed,random"); empty = none
   LockMode lock_mode = LockMode::kNone;
   std::vector<uint32_t> cpu_cores;         // workers are pinned round-robin to these; empty = no pinning
   std::vector<uint32_t> numa_zones;        // workers' memory is bound round-robin to these nodes

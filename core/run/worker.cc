@@ -188,9 +188,9 @@ void Worker::setup() {
                                                 ? " with O_DIRECT (the filesystem may not support it)"
                                                 : ""));
       }
-      if (plan_.fadvise >= 0) {
+      for (const int advice : plan_.fadvise) {
         const int rc = posix_fadvise(open_region.fd, static_cast<off_t>(r.offset), static_cast<off_t>(r.bytes),
-                                     plan_.fadvise);
+                                     advice);
         if (rc != 0) {
           throw std::system_error(rc, std::generic_category(),
                                   fmt::format("posix_fadvise {} on '{}'", plan_.fadvise_name, r.file->path));

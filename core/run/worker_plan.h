@@ -82,7 +82,7 @@ struct WorkerPlan {
   uint32_t submit_batch = UINT32_MAX;  // IOs per submit() call at most
   bool direct = false;
   uint32_t host_workers = 1;   // the job's workers on this process (the engine's config)
-  int fadvise = -1;            // POSIX_FADV_* for each region, -1 none
+  std::vector<int> fadvise;    // POSIX_FADV_* for each region, in order
   std::string fadvise_name;
 
   // Think time and the worker's share of the rate.

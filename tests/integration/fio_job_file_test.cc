@@ -1407,6 +1407,49 @@ TEST(FioJobFileRunTest, UnifiedRwReportingWritesFiosObjects) {
   }
 }
 
+// invalidate and fadvise_hint (both on by default): when a job opens its
+// file, fio drops its cached pages and advises the kernel of the job's
+// pattern.  strace sees fio 3.33 and IOPulse make the same posix_fadvise
+// calls on the job's range of the file, in the same order, for a random
+// job, a sequential one, one with O_DIRECT, and none with both off.
+TEST(FioJobFileRunTest, InvalidateAndFadviseHintAdviseTheKernelAsFio) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(1 << 20, 'x'));
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"rw=randread\n", {"DONTNEED", "RANDOM"}},
+      {"rw=read\noffset=64k\n", {"DONTNEED", "SEQUENTIAL"}},
+      {"rw=randread\ndirect=1\n", {"DONTNEED", "RANDOM"}},
+      {"rw=read\ninvalidate=0\nfadvise_hint=0\n", {}},
+      {"rw=randread\ninvalidate=0\nfadvise_hint=sequential\n", {"SEQUENTIAL"}},
+  };
+  for (const auto& [options, advice] : cases) {
+    const std::string job = write_file(dir.file("a.fio"), "[a]\nfilename=${DIR}/f\nsize=512k\nioengine=psync\n" +
+                                                              options);
+    const uint64_t offset = options.find("offset=64k") != std::string::npos ? 65536 : 0;
+    for (const std::vector<std::string>& tool :
+         {std::vector<std::string>{kFio, job}, std::vector<std::string>{IOPULSE_BINARY, job, "--quiet"}}) {
+      const std::string trace = dir.file("fadvise.trace");
+      std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                       "trace=fadvise64", "-o", trace};
+      argv.insert(argv.end(), tool.begin(), tool.end());
+      const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+      ASSERT_EQ(r.exit_code, 0) << tool[0] << " " << options << ": " << r.err;
+      std::vector<std::string> seen;
+      std::istringstream lines(read_file(trace));
+      const std::regex call(R"(fadvise64\(\d+, (\d+), (\d+), POSIX_FADV_([A-Z]+)\) = 0)");
+      for (std::string line; std::getline(lines, line);) {
+        std::smatch m;
+        if (!std::regex_search(line, m, call)) continue;
+        EXPECT_EQ(std::stoull(m[1]), offset) << tool[0] << " " << options;
+        EXPECT_EQ(std::stoull(m[2]), 512u << 10) << tool[0] << " " << options;
+        seen.push_back(m[3]);
+      }
+      EXPECT_EQ(seen, advice) << tool[0] << " " << options;
+    }
+  }
+}
+
 // file_service_type=sequential: fio finishes each file before the next, as
 // IOPulse's sequential walk over a list does.  strace (-y names each read's
 // file) sees fio 3.33 and IOPulse read the same blocks of the same files in
