@@ -327,6 +327,13 @@ class Translator {
     if (numjobs > 1) add("threads", std::to_string(numjobs), s.numjobs->label);
     if (s.cpus_allowed) add("cpu-cores", s.cpus_allowed->value, s.cpus_allowed->label);
     if (s.percentile_list) add("fio-percentiles", s.percentile_list->value, s.percentile_list->label);
+    // gtod_reduce=1 spares fio's clock: it stops timing IOs, and its results
+    // have no latencies.  IOPulse times every IO whatever (its clock's cost
+    // is in docs/performance.md), and its results have them.
+    if (s.gtod_reduce && s.gtod_reduce->value) {
+      note(fmt::format("{}: IOPulse times every IO anyway; its results carry the latencies fio leaves out with it",
+                       s.gtod_reduce->label));
+    }
     if (s.unified_rw && s.unified_rw->value != "none") add("fio-unified-rw", s.unified_rw->value, s.unified_rw->label);
     if (s.allow_mounted_write && s.allow_mounted_write->value) {
       add("allow-mounted-writes", "true", s.allow_mounted_write->label);
@@ -428,6 +435,26 @@ class Translator {
         problem(fmt::format("{}: not supported by IOPulse: {}; accepted: sequential for a sequential job of one "
                             "worker or numbered files, random for uniform random IO over files of one size, or "
                             "roundrobin", s.file_service->label, why));
+      }
+    }
+    {
+      // fio's roundrobin (its default file_service_type): a sequential job
+      // of several files takes N IOs of each in turn, IOPulse's --file-order
+      // roundrobin:N.  Where IOPulse cannot (IO sizes that vary, files of
+      // different sizes, reads and writes mixed) it walks the files one
+      // after another (docs/fio-compatibility.md, file_service_type).
+      const bool roundrobin = !s.file_service || s.file_service->value.first == "roundrobin";
+      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
+      if (s.rwmixread && reads != 0 && reads != 100) reads = s.rwmixread->value;
+      const bool one_file_size =
+          file_size != 0 || (existing && std::adjacent_find(existing_sizes.begin(), existing_sizes.end(),
+                                                            std::not_equal_to<>()) == existing_sizes.end());
+      if (!random && files > 1 && roundrobin && (reads == 0 || reads == 100) && one_io_size(s) && !realigned(s) &&
+          one_file_size) {
+        const uint64_t n = s.file_service ? std::max<uint64_t>(1, s.file_service->value.second) : 1;
+        add("file-order", n == 1 ? std::string("roundrobin") : fmt::format("roundrobin:{}", n),
+            s.file_service ? s.file_service->label
+                           : fmt::format("{} (fio's default file_service_type=roundrobin)", job.label));
       }
     }
     uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
@@ -745,6 +772,33 @@ class Translator {
       }
     }
     return each;
+  }
+
+  // Whether every IO of the job is of one size (one bs, no bssplit or
+  // bsrange, for each direction it does, the same for all).
+  static bool one_io_size(const FioJobSettings& s) {
+    const bool trims = s.trim && s.trim->value;
+    uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
+    if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
+    std::vector<std::string> used;
+    if (trims) {
+      used.push_back(s.trim_sizes ? s.trim_sizes->value : s.write_sizes ? s.write_sizes->value : "4096");
+      if (s.trim_write && s.trim_write->value) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
+    } else {
+      if (read_percent > 0) used.push_back(s.read_sizes ? s.read_sizes->value : "4096");
+      if (read_percent < 100) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
+    }
+    std::set<uint32_t> sizes;
+    for (const std::string& text : used) {
+      try {
+        const BlockSizeMix mix = BlockSizeMix::parse("bs", text);
+        if (!mix.single()) return false;
+        sizes.insert(mix.min_size());
+      } catch (const UsageError&) {
+        return false;
+      }
+    }
+    return sizes.size() == 1;
   }
 
   // Whether fio's blockalign moves some direction's offsets off its default

@@ -624,6 +624,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (!fio_bool(o)) missing("scramble_buffers=0: IOPulse writes fresh data with every write");
      }},
     {"invalidate", FIO { s.invalidate = {fio_bool(o), label}; }},
+    {"gtod_reduce", FIO { s.gtod_reduce = {fio_bool(o), label}; }},
     {"fadvise_hint", FIO {
        const std::string v = lower(o.value);
        if (!o.has_value || v == "1" || v == "true") s.fadvise_hint = {"1", label};
@@ -637,7 +638,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 
 // fio options that are known and deliberately refused, with the reason.
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
-    {"gtod_reduce", "IOPulse always measures every IO's latency"},
     {"unlink", "IOPulse never removes the files of a job"},
     {"fill_device", "IOPulse needs the file size"},
     {"iodepth_low", "IOPulse keeps the queue full"},

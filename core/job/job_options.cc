@@ -246,6 +246,24 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        j["write_block_size"] = s.write_sizes.to_string();
      }}},
+    {"file-order", kAccess, "ORDER",
+     "how a sequential job goes through several files: sequential (each to its end before the next, the "
+     "default), or roundrobin[:N] (N IOs, default 1, of each in turn: fio's default file_service_type)",
+     APPLY {
+       if (text == "sequential") {
+         job.spec().file_roundrobin = 0;
+       } else if (text == "roundrobin") {
+         job.spec().file_roundrobin = 1;
+       } else if (text.starts_with("roundrobin:")) {
+         job.spec().file_roundrobin = static_cast<uint32_t>(parse_count(label, text.substr(11), 1, 1'000'000));
+       } else {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: sequential, roundrobin, roundrobin:N",
+                                      label, text));
+       }
+     },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "sequential", .echo = ECHO {
+       if (s.file_roundrobin != 0) j["file_order"] = fmt::format("roundrobin:{}", s.file_roundrobin);
+     }}},
     {"block-align", kAccess, "SIZE",
      "random offsets are multiples of SIZE (fio's blockalign; default: the smallest block size); with a stop "
      "condition, not with verification",
@@ -978,6 +996,19 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
     throw UsageError(fmt::format("{}: {} is not a multiple of the {} {} (every offset is); accepted: a multiple of {}",
                                  label(name), bytes, spec.block_align != 0 ? "alignment" : "block size",
                                  spec.offset_unit(), spec.offset_unit()));
+  }
+  if (spec.file_roundrobin != 0) {
+    // One unit per IO, so each file's next IO starts where its last ended.
+    const std::string opt = label("file-order");
+    if (spec.random) {
+      throw UsageError(fmt::format("{}: roundrobin orders a sequential job; a random job's offsets fall in every file "
+                                   "already; accepted: --file-order with a sequential job", opt));
+    }
+    const auto one_size = [&](const BlockSizeMix& m) { return m.single() && m.min_size() == spec.block_size; };
+    if ((spec.read_percent > 0 && !one_size(spec.read_sizes)) ||
+        (spec.read_percent < 100 && !one_size(spec.write_sizes)) || spec.block_align != 0) {
+      throw UsageError(fmt::format("{}: roundrobin needs one IO size for the job; accepted: one --block-size", opt));
+    }
   }
   if (spec.offset_increment != 0 && spec.file_distribution == FileDistribution::kPartitioned) {
     throw UsageError(fmt::format("{}: gives each worker its own range, and {} splits the files among the workers "

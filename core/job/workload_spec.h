@@ -78,6 +78,10 @@ struct WorkloadSpec {
   // blocks in): --block-align, else the smallest IO size.
   uint32_t offset_unit() const { return block_align != 0 ? block_align : block_size; }
   bool random = false;                     // random offsets (see distribution); sequential otherwise
+  // --file-order roundrobin[:N]: a sequential job over several files takes
+  // N IOs of each in turn (fio's file_service_type=roundrobin:N, its
+  // default); 0: one file after another (sequential).
+  uint32_t file_roundrobin = 0;
   DistributionParams distribution;         // --distribution and its parameters
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
   // --seed random: `seed` is drawn when the run starts, once per run and

@@ -18,6 +18,7 @@ IoSource::IoSource(const WorkerPlan& plan, const WorkerAssignment& assignment)
       write_sizes_(plan.write_sizes),
       unit_(plan.unit),
       seq_cursor_(assignment.first_block),
+      rr_plan_(plan.file_roundrobin),
       remaining_ops_(assignment.op_limit != 0 ? assignment.op_limit : UINT64_MAX),
       remaining_bytes_(assignment.byte_limit != 0 ? assignment.byte_limit : UINT64_MAX),
       trim_write_(plan.trim_write),
@@ -50,6 +51,8 @@ void IoSource::set_regions(const std::vector<OpenRegion>& regions) {
     const uint64_t units = regions[i].bytes / unit_;
     uniform_units_ = i == 0 || uniform_units_ == units ? units : 0;
   }
+  // (The layout gives a roundrobin job's regions one size.)
+  rr_chunk_ = region_count_ > 1 && uniform_units_ != 0 ? rr_plan_ : 0;
 }
 
 void IoSource::prepare_data(const WorkerPlan& plan, uint32_t global_index, uint32_t max_io, uint32_t queue_depth) {

@@ -154,7 +154,13 @@ class IoSource {
   std::optional<BlockPermutation> permutation_;  // complete pass with random order
   std::unique_ptr<PassTiling> tiling_;           // complete pass with several sizes
   uint64_t pass_done_ = 0;    // ranks of the complete pass issued
-  uint64_t seq_cursor_ = 0;   // next sequential unit
+  uint64_t seq_cursor_ = 0;   // next sequential unit (with rr_chunk_, the next rank)
+  // --file-order roundrobin:N over several regions (all of uniform_units_
+  // units): the sequential pass takes N units of each region in turn, so
+  // ranks map to units by interleaved(); 0: region after region.
+  uint64_t rr_chunk_ = 0;
+  uint64_t rr_plan_ = 0;      // the plan's N (rr_chunk_ once there are several regions)
+  uint64_t interleaved(uint64_t rank) const;
   // A plain job with uniform random offsets: its region's units (the
   // offset generator draws rng_.below() of it), else 0.
   uint64_t plain_uniform_blocks_ = 0;
@@ -315,6 +321,24 @@ class IoSource {
   return static_cast<uint32_t>(it - regions_ - 1);
 }
 
+// Rank r of a pass taking rr_chunk_ (N) units of each of the
+// region_count_ regions in turn: whole rounds of N units of each, then, when
+// the regions' size is not a multiple of N, a last round of what is left of
+// each (fio's roundrobin:N, which goes on to the next file when one ends).
+// A bijection of [0, region_blocks).
+[[gnu::always_inline]] inline uint64_t IoSource::interleaved(uint64_t rank) const {
+  const uint64_t n = rr_chunk_;
+  const uint64_t round = n * region_count_;
+  const uint64_t whole = uniform_units_ / n;  // whole rounds
+  if (rank < whole * round) {
+    const uint64_t in_round = rank % round;
+    return (in_round / n) * uniform_units_ + (rank / round) * n + in_round % n;
+  }
+  const uint64_t tail = uniform_units_ - whole * n;
+  const uint64_t t = rank - whole * round;
+  return (t / tail) * uniform_units_ + whole * n + t % tail;
+}
+
 // Skips empty slots; leaves pass_done_ at the slot found (the caller
 // commits it).
 inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
@@ -339,7 +363,7 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
     bool redraw_possible = false;
     if (assignment_.complete_pass) {
       const uint64_t rank = assignment_.first_rank + pass_done_;
-      block = permutation_ ? (*permutation_)(rank) : rank;
+      block = permutation_ ? (*permutation_)(rank) : rr_chunk_ != 0 ? interleaved(rank) : rank;
     } else if (random_) {
       // An IO that would cross its region's end is drawn again, so starts
       // near the end keep the distribution (conditioned on fitting); only
@@ -351,6 +375,8 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
       }
       block = std::min(block, last_start(regions[region_of(block)]));
       redraw_possible = true;
+    } else if (rr_chunk_ != 0) {
+      block = interleaved(seq_cursor_);  // (every IO one unit: none crosses an end)
     } else {
       // Sequential: an IO that would cross the end of its region starts the
       // next region (or wraps to the first).
@@ -364,6 +390,8 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
     }
     if (assignment_.complete_pass) {
       ++pass_done_;
+    } else if (rr_chunk_ != 0) {
+      seq_cursor_ = seq_cursor_ + 1 >= assignment_.region_blocks ? 0 : seq_cursor_ + 1;
     } else if (!random_) {
       seq_cursor_ = block + len_units >= assignment_.region_blocks ? 0 : block + len_units;
     }

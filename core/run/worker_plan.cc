@@ -14,6 +14,7 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.data_seed = place.data_seed(spec.seed);
 
   p.random = spec.random;
+  p.file_roundrobin = spec.file_roundrobin;
   p.distribution = spec.distribution;
   p.read_percent = spec.read_percent;
   p.trim_percent = spec.trim_percent;

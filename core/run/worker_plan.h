@@ -59,6 +59,7 @@ struct WorkerPlan {
 
   // What each IO is.
   bool random = false;  // random offsets (by `distribution`), else sequential
+  uint32_t file_roundrobin = 0;  // a sequential pass takes this many IOs of each region in turn; 0: one after another
   DistributionParams distribution;
   uint32_t read_percent = 100;
   uint32_t trim_percent = 0;

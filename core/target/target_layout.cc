@@ -489,6 +489,18 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     }
     layout.workers.push_back(std::move(a));
   }
+  if (spec.file_roundrobin != 0) {
+    // Taking each file in turn walks them in step: their ranges are alike.
+    for (const WorkerAssignment& a : layout.workers) {
+      for (const WorkerRegion& r : a.regions) {
+        if (r.blocks == a.regions.front().blocks) continue;
+        throw UsageError(fmt::format(
+            "--file-order roundrobin: '{}' and '{}' differ in size ({} and {} bytes addressed); accepted: files of "
+            "one size, or --file-order sequential", layout.files[a.regions.front().file_index].path,
+            layout.files[r.file_index].path, a.regions.front().blocks * unit, r.blocks * unit));
+      }
+    }
+  }
   if (spec.block_align != 0) {
     // Regions are whole multiples of the alignment, which may be more than
     // the files' sizes less their last IO: every region must still hold the

@@ -1450,10 +1450,11 @@ TEST(FioJobFileRunTest, InvalidateAndFadviseHintAdviseTheKernelAsFio) {
   }
 }
 
-// file_service_type=sequential: fio finishes each file before the next, as
-// IOPulse's sequential walk over a list does.  strace (-y names each read's
-// file) sees fio 3.33 and IOPulse read the same blocks of the same files in
-// the same order; fio's default, roundrobin, takes them in turn instead.
+// file_service_type: sequential finishes each file before the next, as
+// IOPulse's --file-order sequential does; roundrobin (fio's default) and
+// roundrobin:N take one or N reads of each file in turn, as IOPulse's
+// --file-order roundrobin[:N].  strace (-y names each read's file) sees fio
+// 3.33 and IOPulse read the same blocks of the same files in the same order.
 TEST(FioJobFileRunTest, SequentialFileServiceReadsTheFilesInFiosOrder) {
   if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   ScratchDir dir;
@@ -1482,7 +1483,15 @@ TEST(FioJobFileRunTest, SequentialFileServiceReadsTheFilesInFiosOrder) {
   const std::string walk = "a0 a16384 a32768 a49152 b0 b16384 b32768 b49152 c0 c16384 c32768 c49152";
   EXPECT_EQ(reads_of({kFio, "--output-format=json", sequential}, "fio"), walk);
   EXPECT_EQ(reads_of({IOPULSE_BINARY, sequential, "--quiet"}, "ours"), walk);
-  EXPECT_EQ(reads_of({kFio, "--output-format=json", roundrobin}, "fio-rr").substr(0, 8), "a0 b0 c0");
+  // fio's default, roundrobin: one read of each file in turn; roundrobin:3
+  // three of each, then what is left of each (a file of four blocks).
+  const std::string in_turn = "a0 b0 c0 a16384 b16384 c16384 a32768 b32768 c32768 a49152 b49152 c49152";
+  EXPECT_EQ(reads_of({kFio, "--output-format=json", roundrobin}, "fio-rr"), in_turn);
+  EXPECT_EQ(reads_of({IOPULSE_BINARY, roundrobin, "--quiet"}, "ours-rr"), in_turn);
+  const std::string by_three = write_file(dir.file("rr3.fio"), base + "file_service_type=roundrobin:3\n");
+  const std::string threes = "a0 a16384 a32768 b0 b16384 b32768 c0 c16384 c32768 a49152 b49152 c49152";
+  EXPECT_EQ(reads_of({kFio, "--output-format=json", by_three}, "fio-rr3"), threes);
+  EXPECT_EQ(reads_of({IOPULSE_BINARY, by_three, "--quiet"}, "ours-rr3"), threes);
 }
 
 // --block-align and --rate-min-* refuse what they cannot do, with one line
@@ -1512,6 +1521,28 @@ TEST(FioJobFileRunTest, BlockAlignAndLeastRatesRefuseWhatTheyCannotDo) {
                            "--rate-min-bw 524288: above --rate-bw 1048576 shared by 4 workers");
   expect_refused_untouched(with({"--rate-min-bw", "1M", "--rate-min-iops", "10"}), {target},
                            "--rate-min-bw and --rate-min-iops: choose one");
+  // --file-order roundrobin, --offset and --offset-increment: what they
+  // cannot do, before any file is made.
+  const std::string a = dir.file("a"), b = dir.file("b");
+  write_file(b, std::string(8192, 'x'));
+  expect_refused_untouched({"--file-list", a + ":" + b, "--file-order", "roundrobin", "--random"}, {a},
+                           "--file-order: roundrobin orders a sequential job");
+  expect_refused_untouched({"--file-list", a + ":" + b, "--file-order", "roundrobin", "--block-size", "4k:50,8k:50",
+                            "--duration", "1s"}, {a}, "--file-order: roundrobin needs one IO size");
+  const std::string small = dir.file("small");
+  write_file(small, std::string(4096, 'x'));
+  expect_refused_untouched({"--file-list", small + ":" + b, "--file-order", "roundrobin"}, {a},
+                           "--file-order roundrobin: '" + small + "' and '" + b + "' differ in size");
+  EXPECT_EQ(file_size(small), 4096u);
+  EXPECT_EQ(file_size(b), 8192u);
+  expect_refused_untouched(with({"--offset", "6k"}), {target}, "--offset: 6144 is not a multiple of the block size");
+  // (An existing file of 20 KiB: nothing after 20k.)
+  const std::string existing = dir.file("existing");
+  write_file(existing, std::string(20480, 'x'));
+  expect_refused_untouched({existing, "--offset", "20k", "--duration", "1s"}, {target},
+                           "--offset: the job addresses '" + existing + "' (20480 bytes) from byte 20480");
+  expect_refused_untouched(with({"--offset-increment", "4k", "--threads", "2", "--file-distribution",
+                                 "partitioned"}), {target}, "--offset-increment: gives each worker its own range");
 }
 
 // rate_iops_min: a job that cannot keep the least rate (a 10 ms think time

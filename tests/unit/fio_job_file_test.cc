@@ -196,6 +196,23 @@ TEST(FioJobFileTest, PercentileListIsTheFioResultsList) {
   EXPECT_THAT(refusal(jobs + "[a]\nlat_percentiles=1\n"), HasSubstr("job.fio:5: lat_percentiles: not supported"));
 }
 
+// fio's roundrobin (its default file_service_type) is IOPulse's
+// --file-order roundrobin[:N] for a sequential job of several files of one
+// size with one IO size; elsewhere IOPulse walks the files in turn.
+TEST(FioJobFileTest, RoundRobinFileServiceIsFileOrder) {
+  const std::string list = "[a]\nfilename=/d/a:/d/b\nsize=2m\n";
+  EXPECT_EQ(specs(translate(list + "rw=read\n"))[0].spec.file_roundrobin, 1u);
+  EXPECT_EQ(specs(translate(list + "rw=write\nfile_service_type=roundrobin:4\n"))[0].spec.file_roundrobin, 4u);
+  EXPECT_EQ(specs(translate(list + "rw=read\nfile_service_type=sequential\n"))[0].spec.file_roundrobin, 0u);
+  EXPECT_EQ(specs(translate(list + "rw=randread\n"))[0].spec.file_roundrobin, 0u);
+  EXPECT_EQ(specs(translate(list + "rw=read\nbsrange=4k-16k\nnumber_ios=8\n"))[0].spec.file_roundrobin, 0u);
+  EXPECT_EQ(specs(translate(list + "rw=rw\n"))[0].spec.file_roundrobin, 0u);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/a\nsize=2m\nrw=read\n"))[0].spec.file_roundrobin, 0u);
+  // nrfiles: the set's files, each clone its own.
+  EXPECT_EQ(specs(translate("[a]\ndirectory=/d\nnrfiles=4\nsize=4m\nrw=read\nnumjobs=2\n"))[0].spec.file_roundrobin,
+            1u);
+}
+
 TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   // One job, no filename: <directory>/<job>.0.0.
   EXPECT_EQ(specs(translate("[one]\ndirectory=/d\nsize=1m\nrw=read\n"))[0].spec.target_path, "/d/one.0.0");
@@ -560,7 +577,7 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
       "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\niodepth_low=1\nfrobnicate=1\nbs=4x\n"
-      "rate_process=bursty\ngtod_reduce=1\n");
+      "rate_process=bursty\nkb_base=1000\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier after ':' in rw"));
@@ -568,7 +585,12 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:11: gtod_reduce: not supported by IOPulse"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:11: kb_base: not supported by IOPulse"));
+  // gtod_reduce: IOPulse times every IO anyway, and says so.
+  EXPECT_THAT(translate("[a]\nfilename=/d/f\nsize=1m\ngtod_reduce=1\n").notes,
+              ElementsAre("job.fio:4: gtod_reduce: IOPulse times every IO anyway; its results carry the latencies fio "
+                          "leaves out with it"));
+  EXPECT_TRUE(translate("[a]\nfilename=/d/f\nsize=1m\ngtod_reduce=0\n").notes.empty());
   // An alias of a refused option gives the option's reason.
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nfill_fs=1\n"),
               HasSubstr("job.fio:4: fill_fs: not supported by IOPulse: IOPulse needs the file size"));
