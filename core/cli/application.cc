@@ -1364,6 +1364,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                        : FioJsonFlavour::kJsonPlus;
     FioReportGroups groups;
     groups.percentiles = run.fio_percentiles;
+    groups.continue_on_error = run.continue_on_error;
     groups.unified = run.fio_unified_rw == "mixed" ? FioUnifiedRw::kMixed
                      : run.fio_unified_rw == "both" ? FioUnifiedRw::kBoth
                                                     : FioUnifiedRw::kNone;

@@ -37,13 +37,16 @@ constexpr const char* kOneLogShape =
 constexpr const char* kOnePercentileList =
     "IOPulse's fio-format results list one set of percentiles for every job; accepted: the same percentile_list "
     "in every job (e.g. in [global])";
+constexpr const char* kOneErrorPolicy =
+    "IOPulse's --continue-on-error holds for the whole run; accepted: the same continue_on_error in every job "
+    "(e.g. in [global])";
 constexpr const char* kOneUnifiedRw =
     "IOPulse's fio-format results report the directions of every job alike; accepted: the same "
     "unified_rw_reporting in every job (e.g. in [global])";
 const std::map<std::string, const char*, std::less<>> kRunWide = {
     {"engine", kOneEngine},           {"stats-interval", kOneLogShape}, {"log-per-io", kOneLogShape},
     {"log-offset", kOneLogShape},     {"log-prio", kOneLogShape},       {"fio-percentiles", kOnePercentileList},
-    {"fio-unified-rw", kOneUnifiedRw}};
+    {"fio-unified-rw", kOneUnifiedRw},    {"continue-on-error", kOneErrorPolicy}};
 
 // Whether a job's translation writes a fio-format log.
 bool writes_logs(const std::vector<JobFileEntry>& entries) {
@@ -327,6 +330,9 @@ class Translator {
     if (numjobs > 1) add("threads", std::to_string(numjobs), s.numjobs->label);
     if (s.cpus_allowed) add("cpu-cores", s.cpus_allowed->value, s.cpus_allowed->label);
     if (s.percentile_list) add("fio-percentiles", s.percentile_list->value, s.percentile_list->label);
+    if (s.continue_on_error && s.continue_on_error->value) {
+      add("continue-on-error", "true", s.continue_on_error->label);
+    }
     // gtod_reduce=1 spares fio's clock: it stops timing IOs, and its results
     // have no latencies.  IOPulse times every IO whatever (its clock's cost
     // is in docs/performance.md), and its results have them.
@@ -943,7 +949,8 @@ class Translator {
         const auto it = mine.find(key);
         // (Every job has an engine and a percentile list, fio's default if
         // none is given; only a job that writes logs has their shape.)
-        const bool every_job = key == "engine" || key == "fio-percentiles" || key == "fio-unified-rw";
+        const bool every_job =
+            key == "engine" || key == "fio-percentiles" || key == "fio-unified-rw" || key == "continue-on-error";
         if (it == mine.end() && (key == "stats-interval" || (!every_job && !writes_logs(job.entries)))) continue;
         const std::string text = it == mine.end() ? "(not set)" : it->second->text;
         if (text == value.first) continue;

@@ -302,8 +302,8 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"name", FIO { s.name = o.value; }},
     {"description", FIO {}},  // text only
     {"thread", FIO {}},       // IOPulse's workers are always threads
-    // An error ends every job of the run in IOPulse (continue_on_error is
-    // refused): exitall_on_error=1 asks fio to end the failing job's
+    // An error ends every job of the run in IOPulse (unless
+    // continue_on_error=all): exitall_on_error=1 asks fio to end the failing job's
     // reporting group, the same for a file of one group; the differences
     // are in docs/fio-compatibility.md.
     {"exitall_on_error", FIO {
@@ -625,6 +625,17 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"invalidate", FIO { s.invalidate = {fio_bool(o), label}; }},
     {"gtod_reduce", FIO { s.gtod_reduce = {fio_bool(o), label}; }},
+    {"continue_on_error", FIO {
+       const std::string v = lower(o.value);
+       if (v == "none" || v == "0") s.continue_on_error = {false, label};
+       else if (v == "all" || v == "1") s.continue_on_error = {true, label};
+       else if (v == "read" || v == "write" || v == "io" || v == "verify") {
+         missing(fmt::format("continue_on_error={} (IOPulse's --continue-on-error goes on after every error); use all",
+                             v));
+       } else {
+         bad_value(o, "none, read, write, io, verify, all, 0, 1");
+       }
+     }},
     {"fadvise_hint", FIO {
        const std::string v = lower(o.value);
        if (!o.has_value || v == "1" || v == "true") s.fadvise_hint = {"1", label};

@@ -81,6 +81,7 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> unified_rw;        // none, mixed or both
   std::optional<FioSetting<bool>> invalidate;                // fio's default: 1
   std::optional<FioSetting<bool>> gtod_reduce;               // IOPulse times every IO anyway (a note)
+  std::optional<FioSetting<bool>> continue_on_error;         // all (1) or none (0)
   std::optional<FioSetting<std::string>> fadvise_hint;       // "0", "1", random, sequential, noreuse
   std::optional<FioSetting<std::string>> exit_what;
   std::optional<FioSetting<std::string>> wait_for;

@@ -114,7 +114,8 @@ json steadystate_json(const json& ss) {
 struct LatencyShape {
   const std::vector<double>& percentiles;
   bool bins = false;
-  FioUnifiedRw unified = FioUnifiedRw::kNone;  // (and how the directions are reported)
+  FioUnifiedRw unified = FioUnifiedRw::kNone;  // (and how the directions are reported,
+  bool continue_on_error = false;              // and whether failed IOs are counted)
 };
 
 json lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const std::vector<double>& list = {}) {
@@ -165,7 +166,7 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, const LatencyShape& s
           // fio's: whole milliseconds, rounded up (a direction that did IO
           // never shows 0), and 0 for one that did none.
           {"runtime", s.ops == 0 ? 0 : (runtime_ns + 999'999) / 1'000'000},
-          {"total_ios", s.ops},
+          {"total_ios", s.ops + (shape.continue_on_error ? s.errors : 0)},
           {"short_ios", 0},
           {"drop_ios", 0},
           {"slat_ns", none},
@@ -208,6 +209,10 @@ json job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_s) 
       json prios = prios_json(job.io_priority, with, without, shape);
       if (prios.size() >= 2) j[dir]["prios"] = std::move(prios);
     }
+  }
+  if (shape.continue_on_error) {
+    j["total_err"] = job.read.errors + job.write.errors + job.trim.errors + job.sync.errors;
+    j["first_error"] = job.error;
   }
   if (shape.unified != FioUnifiedRw::kNone) {
     // fio's "mixed": reads, writes and trims summed (sum_thread_stats), its
@@ -410,7 +415,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
   }
   static const std::vector<double> kFioDefault(std::begin(kPercentiles), std::end(kPercentiles));
   const LatencyShape shape{groups.percentiles.empty() ? kFioDefault : groups.percentiles,
-                           flavour == FioJsonFlavour::kJsonPlus, groups.unified};
+                           flavour == FioJsonFlavour::kJsonPlus, groups.unified, groups.continue_on_error};
   json list = json::array();
   const uint64_t elapsed_ns =
       groups.elapsed_ns != 0 ? groups.elapsed_ns : result.preparation_ns + result.window_ns;

@@ -81,6 +81,10 @@ struct FioReportGroups {
   // --fio-percentiles); empty: fio's default list.
   std::vector<double> percentiles;
   FioUnifiedRw unified = FioUnifiedRw::kNone;
+  // --continue-on-error (fio's continue_on_error): each job also carries
+  // fio's "total_err" and "first_error", and its IOs that failed count in
+  // total_ios, as fio counts them when it goes on.
+  bool continue_on_error = false;
   // The run's time so far, from the process's start (fio's "elapsed" is
   // since fio's); 0: its preparation and every phase's window.
   uint64_t elapsed_ns = 0;

@@ -1450,6 +1450,39 @@ TEST(FioJobFileRunTest, InvalidateAndFadviseHintAdviseTheKernelAsFio) {
   }
 }
 
+// continue_on_error=all: a job goes on after its IO errors.  strace fails
+// reads 3, 13, 23, ... of the file (EIO) under fio 3.33 and IOPulse: both
+// read the whole file otherwise, exit 0, and their fio JSON has fio's
+// total_err and first_error, error 5, and the failed reads in total_ios.
+TEST(FioJobFileRunTest, ContinueOnErrorCountsTheErrorsAsFio) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(256 << 10, 'x'));
+  const std::string job = write_file(dir.file("c.fio"), "[c]\nfilename=${DIR}/f\nsize=256k\nioengine=psync\n"
+                                                        "rw=read\ncontinue_on_error=all\n");
+  std::vector<nlohmann::json> jobs;
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, "--output-format=json", job},
+        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                     "/dev/null", "-P", dir.file("f"), "-e", "inject=pread64:error=EIO:when=3+10"};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
+    const size_t brace = r.out.find('{');
+    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
+    jobs.push_back(nlohmann::json::parse(r.out.substr(brace))["jobs"][0]);
+  }
+  for (const nlohmann::json& j : jobs) {
+    // 64 reads of 4 KiB; the 3rd, 13th, ... 63rd failed: 7 of them.
+    EXPECT_EQ(j["error"], 5);
+    EXPECT_EQ(j["first_error"], 5);
+    EXPECT_EQ(j["total_err"], 7);
+    EXPECT_EQ(j["read"]["total_ios"], 64);
+    EXPECT_EQ(j["read"]["io_bytes"], 57 * 4096);
+  }
+}
+
 // file_service_type: sequential finishes each file before the next, as
 // IOPulse's --file-order sequential does; roundrobin (fio's default) and
 // roundrobin:N take one or N reads of each file in turn, as IOPulse's

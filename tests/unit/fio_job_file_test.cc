@@ -213,6 +213,20 @@ TEST(FioJobFileTest, RoundRobinFileServiceIsFileOrder) {
             1u);
 }
 
+// continue_on_error: all (1) is IOPulse's --continue-on-error, for the
+// whole run; the choices of one kind of error are refused.
+TEST(FioJobFileTest, ContinueOnErrorAllIsTheRunsPolicy) {
+  const std::string jobs = "[global]\nfilename=/d/f\nsize=1m\n";
+  const std::vector<PhaseJob> s = specs(translate(jobs + "continue_on_error=1\n[a]\n[b]\nrw=randread\n"));
+  EXPECT_TRUE(s[0].spec.continue_on_error);
+  EXPECT_FALSE(specs(translate(jobs + "continue_on_error=none\n[a]\n"))[0].spec.continue_on_error);
+  EXPECT_THAT(refusal(jobs + "[a]\ncontinue_on_error=all\n[b]\n"),
+              HasSubstr("continue-on-error '(not set)' differs from 'true'"));
+  EXPECT_THAT(refusal(jobs + "[a]\ncontinue_on_error=io\n"),
+              HasSubstr("job.fio:5: continue_on_error: not supported by IOPulse: continue_on_error=io"));
+  EXPECT_THAT(refusal(jobs + "[a]\ncontinue_on_error=maybe\n"), HasSubstr("'maybe' is not accepted"));
+}
+
 TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   // One job, no filename: <directory>/<job>.0.0.
   EXPECT_EQ(specs(translate("[one]\ndirectory=/d\nsize=1m\nrw=read\n"))[0].spec.target_path, "/d/one.0.0");
