@@ -324,6 +324,11 @@ class Translator {
                                 : s.invalidate ? s.invalidate->label
                                                : fmt::format("{} (fio's defaults invalidate=1, fadvise_hint=1)", job.label);
       if (!hints.empty()) add("fadvise", fmt::format("{}", fmt::join(hints, ",")), where);
+      // fio's mmap engine advises its mapping too (posix_madvise, by the
+      // job's pattern whatever hint is named): IOPulse's mmap.madvise.
+      if (hint != "0" && s.engine && s.engine->value == "mmap") {
+        add("mmap.madvise", s.random && s.random->value ? "random" : "sequential", where);
+      }
     }
     if (s.iodepth) add("queue-depth", std::to_string(s.iodepth->value), s.iodepth->label);
     if (s.iodepth_batch) add("submit-batch", std::to_string(s.iodepth_batch->value), s.iodepth_batch->label);
@@ -469,6 +474,37 @@ class Translator {
       read_percent = s.rwmixread->value;
       mix_label = s.rwmixread->label;
     }
+    // fio's rates hold for each direction: a job of reads and writes with a
+    // rate for both does that many reads and that many writes a second
+    // (rate_ddir takes whichever direction is due, whatever rwmixread says,
+    // as long as the device keeps up), so IOPulse's rate is their sum and
+    // its read share their ratio.  A rate for one direction only leaves the
+    // other unlimited, which IOPulse cannot do beside it.
+    uint64_t rate_scale = 1;  // IOPulse's rate = fio's x this
+    const bool rated = s.rate_bw || s.rate_iops;
+    const bool trims = s.trim && s.trim->value;
+    if (rated && !trims && read_percent != 0 && read_percent != 100) {
+      const std::string& rate_label = (s.rate_bw ? s.rate_bw : s.rate_iops)->label;
+      if ((s.rate_directions & 3u) != 3u) {
+        problem(fmt::format("{}: not supported by IOPulse: a rate for {} only in a job that reads and writes (fio "
+                            "runs the other direction unlimited); accepted: one rate for both", rate_label,
+                            (s.rate_directions & 1u) != 0 ? "reads" : "writes"));
+      } else if (s.rate_bw && !one_io_size(s)) {
+        problem(fmt::format("{}: not supported by IOPulse: a bandwidth rate for reads and writes of different sizes "
+                            "(fio holds each direction to it, which IOPulse's one rate and read share cannot say for "
+                            "sizes that differ); accepted: rate_iops, or one block size", rate_label));
+      } else {
+        rate_scale = 2;
+        read_percent = 50;
+        mix_label = rate_label;
+        note(fmt::format("{}: holds reads and writes each, as fio does (its rate_ddir keeps both on the rate, "
+                         "whatever the mix): IOPulse runs the job at twice the rate, half reads", rate_label));
+      }
+    } else if (rated && !trims && (s.rate_directions & (read_percent == 100 ? 1u : 2u)) == 0) {
+      rate_scale = 0;  // (a rate for the direction the job does not do: no limit, as in fio)
+      note(fmt::format("{}: no effect: the job does no {}, as in fio", (s.rate_bw ? s.rate_bw : s.rate_iops)->label,
+                       read_percent == 100 ? "writes" : "reads"));
+    }
     add("read-percent", std::to_string(read_percent), mix_label);
     // rw=trim and randtrim: trims only, of bs's trim size, the job's one
     // block size (it reads and writes nothing).  A job without trims has no
@@ -478,7 +514,6 @@ class Translator {
     // and walks its writes apart from its trims when that differs from the
     // trim size; IOPulse writes exactly what it trimmed, so the two sizes
     // must agree.
-    const bool trims = s.trim && s.trim->value;
     const bool trim_write = trims && s.trim_write && s.trim_write->value;
     // end_fsync: fio syncs only the files of a job that writes.
     if (s.end_fsync && s.end_fsync->value && ((!trims && read_percent != 100) || trim_write)) {
@@ -562,9 +597,13 @@ class Translator {
     if (s.buffer_pattern) add("buffer-pattern", std::to_string(s.buffer_pattern->value), s.buffer_pattern->label);
     add_data_reduction(s, add);
     // fio's rates and think times hold for each clone.
-    if (s.rate_bw) add("rate-bw", std::to_string(s.rate_bw->value), s.rate_bw->label);
-    if (s.rate_iops) add("rate-iops", std::to_string(s.rate_iops->value), s.rate_iops->label);
-    if (s.rate_bw || s.rate_iops) add("rate-per-worker", "true", (s.rate_bw ? s.rate_bw : s.rate_iops)->label);
+    if (s.rate_bw && rate_scale != 0) add("rate-bw", std::to_string(s.rate_bw->value * rate_scale), s.rate_bw->label);
+    if (s.rate_iops && rate_scale != 0) {
+      add("rate-iops", std::to_string(s.rate_iops->value * rate_scale), s.rate_iops->label);
+    }
+    if ((s.rate_bw || s.rate_iops) && rate_scale != 0) {
+      add("rate-per-worker", "true", (s.rate_bw ? s.rate_bw : s.rate_iops)->label);
+    }
     // fio's least rates hold for each clone (fio refuses both kinds at once).
     if (s.rate_min_bw && s.rate_min_iops) {
       problem(fmt::format("{}: not accepted with {}, as in fio (\"rate and rate_iops are mutually exclusive\"); "
@@ -573,7 +612,7 @@ class Translator {
     if (s.rate_min_bw) add("rate-min-bw", std::to_string(s.rate_min_bw->value), s.rate_min_bw->label);
     if (s.rate_min_iops) add("rate-min-iops", std::to_string(s.rate_min_iops->value), s.rate_min_iops->label);
     // fio applies the process only to a rate; without one it has no effect.
-    if (s.rate_poisson && s.rate_poisson->value && (s.rate_bw || s.rate_iops)) {
+    if (s.rate_poisson && s.rate_poisson->value && (s.rate_bw || s.rate_iops) && rate_scale != 0) {
       add("rate-process", "poisson", s.rate_poisson->label);
     }
     if (s.thinktime_ns) {
@@ -910,7 +949,7 @@ class Translator {
         "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
         "rate-min-bw", "rate-min-iops",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
-        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "fadvise"};
+        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "file-order"};
     JobFilePhase check;
     check.read_back = true;
     check.name = unique(phase.name + "-verify");
@@ -922,11 +961,11 @@ class Translator {
     }
     check.entries.push_back({"verify-only", "true", job.read_back_label});
     check.entries.push_back({"run-until-complete", "true", job.read_back_label});
-    // Through the page cache, the written pages are dropped first, as fio
-    // drops them (posix_fadvise DONTNEED) before it reads back.
-    const bool direct = std::any_of(check.entries.begin(), check.entries.end(),
-                                    [](const JobFileEntry& e) { return e.key == "direct" && e.text == "true"; });
-    if (!direct) check.entries.push_back({"fadvise", "dontneed", job.read_back_label});
+    // (The job's --fadvise stays: fio opens the files again for its
+    // check, which drops their cached pages and advises the job's pattern
+    // as the job's own open did, or neither with invalidate=0 and
+    // fadvise_hint=0.  Its files are read back one after another, as
+    // fio's check walks them.)
     return check;
   }
 

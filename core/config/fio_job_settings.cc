@@ -186,6 +186,12 @@ std::string_view one_rate(const FioIniOption& o) {
   return rate;
 }
 
+// The directions a rate option gives a rate (bits: reads, writes, trims).
+uint32_t rate_directions(const FioIniOption& o) {
+  const DirectionParts parts = direction_parts(o);
+  return (parts.read.empty() ? 0u : 1u) | (parts.write.empty() ? 0u : 2u) | (parts.trim.empty() ? 0u : 4u);
+}
+
 // A least rate's one value (ratemin, rate_iops_min): IOPulse holds reads,
 // writes and trims to one rate, so "r,w[,t]" must give the same rate in
 // each place it gives one and leave none out ("ratemin=,1m" would hold
@@ -498,10 +504,12 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"rate", FIO {
        const uint64_t v = fio_size(o, one_rate(o));
        if (v != 0) s.rate_bw = {v, label};
+       s.rate_directions = rate_directions(o);
      }},
     {"rate_iops", FIO {
        const uint64_t v = fio_integer(o, one_rate(o), 0, UINT64_MAX);
        if (v != 0) s.rate_iops = {v, label};
+       s.rate_directions = rate_directions(o);
      }},
     {"rate_min", FIO {
        const uint64_t v = fio_size(o, one_min_rate(o));

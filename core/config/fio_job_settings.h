@@ -48,6 +48,9 @@ struct FioJobSettings {
   std::optional<FioSetting<std::pair<uint64_t, uint64_t>>> start_delay_ns;  // startdelay: MIN[-MAX]
   std::optional<FioSetting<bool>> time_based;
   std::optional<FioSetting<uint64_t>> rate_bw, rate_iops;
+  // The directions rate and rate_iops hold (bit 0 reads, 1 writes, 2 trims):
+  // every one for a single value, those given for "r,w[,t]".
+  uint32_t rate_directions = 7;
   std::optional<FioSetting<uint64_t>> rate_min_bw, rate_min_iops;  // ratemin, rate_iops_min
   // file_service_type: "random", "roundrobin" or "sequential", and the IOs
   // before the next file (its ":N"; 1 without).

@@ -188,7 +188,9 @@ void Worker::setup() {
                                                 ? " with O_DIRECT (the filesystem may not support it)"
                                                 : ""));
       }
-      for (const int advice : plan_.fadvise) {
+      // (A memory device keeps no pages: fio advises it nothing.)
+      const bool keeps_pages = r.file->device != PlannedFile::Device::kMemory;
+      for (const int advice : keeps_pages ? plan_.fadvise : std::vector<int>{}) {
         const int rc = posix_fadvise(open_region.fd, static_cast<off_t>(r.offset), static_cast<off_t>(r.bytes),
                                      advice);
         if (rc != 0) {

@@ -1483,6 +1483,31 @@ TEST(FioJobFileRunTest, ContinueOnErrorCountsTheErrorsAsFio) {
   }
 }
 
+// rate_iops holds each direction: a randrw job with rwmixread=70 and
+// rate_iops=500 does some 500 reads and 500 writes a second under fio 3.33
+// (its rate_ddir keeps both on the rate), and so under IOPulse.
+TEST(FioJobFileRunTest, ARateHoldsReadsAndWritesEachAsFio) {
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(4 << 20, 'x'));
+  const std::string job = write_file(dir.file("r.fio"), "[r]\nfilename=${DIR}/f\nsize=4m\nioengine=psync\n"
+                                                        "rw=randrw\nrwmixread=70\nrate_iops=500\ntime_based\n"
+                                                        "runtime=1\n");
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, "--output-format=json", job},
+        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
+    const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
+    const size_t brace = r.out.find('{');
+    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out.substr(brace))["jobs"][0];
+    // (A second at 500 a second each, give or take the start.)
+    for (const char* d : {"read", "write"}) {
+      EXPECT_GE(j[d]["total_ios"].get<uint64_t>(), 400u) << tool[0] << " " << d;
+      EXPECT_LE(j[d]["total_ios"].get<uint64_t>(), 600u) << tool[0] << " " << d;
+    }
+  }
+}
+
 // file_service_type: sequential finishes each file before the next, as
 // IOPulse's --file-order sequential does; roundrobin (fio's default) and
 // roundrobin:N take one or N reads of each file in turn, as IOPulse's
