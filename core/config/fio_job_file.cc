@@ -324,6 +324,24 @@ class Translator {
                                 : s.invalidate ? s.invalidate->label
                                                : fmt::format("{} (fio's defaults invalidate=1, fadvise_hint=1)", job.label);
       if (!hints.empty()) add("fadvise", fmt::format("{}", fmt::join(hints, ",")), where);
+      // fio drops a buffered job's cache again when it starts its range
+      // over: at each loop (it opens the files again), and when a
+      // time-based job wraps (a sequential one at its files' end, a random
+      // one once its random map is full, never without one), or a write
+      // job whose io_size exceeds its size wraps.  IOPulse gives its hints
+      // again after each pass's worth of IO.
+      const bool buffered = !(s.direct && s.direct->value);
+      const bool random_job = s.random && s.random->value;
+      const bool mapped = !random_job || (!(s.norandommap && s.norandommap->value) &&
+                                          (!s.distribution || s.distribution->value.empty() ||
+                                           s.distribution->value.front().second == "uniform"));
+      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
+      const bool wraps = (s.loops && s.loops->value > 1) || (s.time_based && s.time_based->value && mapped) ||
+                         (!random_job && reads < 100 && s.io_size && file_size != 0 &&
+                          s.io_size->value > file_size * files);
+      if (!hints.empty() && hints.front() == "dontneed" && buffered && wraps) {
+        add("fadvise-each-pass", "true", where);
+      }
       // fio's mmap engine advises its mapping too (posix_madvise, by the
       // job's pattern whatever hint is named): IOPulse's mmap.madvise.
       if (hint != "0" && s.engine && s.engine->value == "mmap") {
@@ -949,7 +967,8 @@ class Translator {
         "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
         "rate-min-bw", "rate-min-iops",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
-        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "file-order"};
+        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "file-order",
+        "fadvise-each-pass"};
     JobFilePhase check;
     check.read_back = true;
     check.name = unique(phase.name + "-verify");
@@ -1018,7 +1037,7 @@ class Translator {
       if (ramps && (e.key.starts_with("steady-state") || e.key == "end-fsync" || e.key.starts_with("rate-min-"))) {
         continue;
       }
-      if (e.key == "fadvise") continue;  // (fio's invalidate: see translate_job)
+      if (e.key == "fadvise" || e.key == "fadvise-each-pass") continue;  // (fio's invalidate: see translate_job)
       if (read_backs && kRunWide.count(e.key) == 0) continue;
       const bool everywhere = std::all_of(jobs.begin(), jobs.end(), [&e](const TranslatedJob& j) {
         return std::any_of(j.entries.begin(), j.entries.end(), [&e](const JobFileEntry& x) {
@@ -1214,10 +1233,12 @@ class Translator {
       }
       if (members.front()->ramp_ns != 0) {
         file.phases.push_back(ramp_of(phase, *members.front(), derived));
-        // fio drops the cached pages once, when the job opens its files:
-        // before its ramp, not again when the ramp ends.
+        // fio drops the cached pages when the job opens its files: before
+        // its ramp, not again when the ramp ends.  (Its drops at each wrap
+        // go on in fio; IOPulse's measured phase then gives no hints.)
         const auto keep_cache = [](std::vector<JobFileEntry>& entries) {
-          std::erase_if(entries, [](const JobFileEntry& e) { return e.key == "fadvise"; });
+          std::erase_if(entries,
+                        [](const JobFileEntry& e) { return e.key == "fadvise" || e.key == "fadvise-each-pass"; });
         };
         keep_cache(phase.entries);
         for (JobFileGroup& g : phase.groups) keep_cache(g.entries);

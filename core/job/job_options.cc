@@ -622,6 +622,13 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = kMetadataJobs, .echo = ECHO {
        if (!s.fadvise_name.empty()) j["fadvise"] = s.fadvise_name;
      }}},
+    {"fadvise-each-pass", kAccess, "",
+     "give the --fadvise hints again each time a worker has done its range's size in IO, as fio drops the page "
+     "cache again when a time-based job wraps around its file",
+     APPLY { job.spec().fadvise_each_pass = flag_value(text, label); },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
+       if (s.fadvise_each_pass) j["fadvise_each_pass"] = true;
+     }}},
     {"lock-mode", kWorkload, "range|full|none",
      "hold an OFD lock on each IO's range or the whole file (shared when the job only reads) until it completes",
      APPLY {
@@ -996,6 +1003,10 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
     throw UsageError(fmt::format("{}: {} is not a multiple of the {} {} (every offset is); accepted: a multiple of {}",
                                  label(name), bytes, spec.block_align != 0 ? "alignment" : "block size",
                                  spec.offset_unit(), spec.offset_unit()));
+  }
+  if (spec.fadvise_each_pass && spec.fadvise.empty()) {
+    throw UsageError(fmt::format("{}: repeats the hints of --fadvise, and none is given; accepted: with --fadvise",
+                                 label("fadvise-each-pass")));
   }
   if (spec.file_roundrobin != 0) {
     // One unit per IO, so each file's next IO starts where its last ended.

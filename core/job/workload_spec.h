@@ -134,6 +134,7 @@ struct WorkloadSpec {
   // Hints and placement.
   std::vector<int> fadvise;                // POSIX_FADV_* given to each worker's region, in order
   std::string fadvise_name;                // as given ("dontneed,random"); empty = none
+  bool fadvise_each_pass = false;          // --fadvise-each-pass: the hints again after each pass's worth of IO
   LockMode lock_mode = LockMode::kNone;
   std::vector<uint32_t> cpu_cores;         // workers are pinned round-robin to these; empty = no pinning
   std::vector<uint32_t> numa_zones;        // workers' memory is bound round-robin to these nodes

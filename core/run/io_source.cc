@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "run/io_source.h"
 
+#include <fcntl.h>
+
 namespace iopulse {
 
 IoSource::IoSource(const WorkerPlan& plan, const WorkerAssignment& assignment)
@@ -37,10 +39,25 @@ IoSource::IoSource(const WorkerPlan& plan, const WorkerAssignment& assignment)
   } else if (assignment.complete_pass && plan.random) {
     permutation_.emplace(assignment.region_blocks, plan.job_seed);
   }
+  if (plan.fadvise_each_pass && !plan.fadvise.empty()) {
+    readvise_hints_ = plan.fadvise;
+    readvise_bytes_ = assignment.region_blocks * plan.unit;
+  }
   split_priority_ = plan.io_priority != 0;
   trims_ = plan.trim_percent != 0;
   io_flags_[0] = plan.read_flags;
   io_flags_[1] = plan.write_flags;
+}
+
+void IoSource::readvise() {
+  bytes_since_advice_ = 0;
+  for (uint32_t r = 0; r < region_count_; ++r) {
+    const OpenRegion& region = regions_[r];
+    if (region.fd < 0 || region.file->device == PlannedFile::Device::kMemory) continue;
+    for (const int advice : readvise_hints_) {
+      (void)posix_fadvise(region.fd, static_cast<off_t>(region.offset), static_cast<off_t>(region.bytes), advice);
+    }
+  }
 }
 
 void IoSource::set_regions(const std::vector<OpenRegion>& regions) {
@@ -71,8 +88,8 @@ void IoSource::set_replay(std::unique_ptr<TraceCursor> replay, std::vector<uint3
 }
 
 bool IoSource::plain_shape() const {
-  return !replay_ && !split_priority_ && io_flags_[1] == 0 && !trims_ && !trim_write_ &&
-         sync_every_ == 0 && !content_ && verification_.inflight_blocks == nullptr && region_count_ == 1 &&
+  return !replay_ && readvise_bytes_ == UINT64_MAX && !split_priority_ && io_flags_[1] == 0 && !trims_ &&
+         !trim_write_ && sync_every_ == 0 && !content_ && verification_.inflight_blocks == nullptr && region_count_ == 1 &&
          regions_[0].first_unit == 0 && regions_[0].bytes == assignment_.region_blocks * unit_ &&
          !assignment_.complete_pass && read_sizes_.single() && read_sizes_.max_size() == unit_ &&
          write_sizes_.single() && write_sizes_.max_size() == unit_ &&

@@ -161,6 +161,14 @@ class IoSource {
   uint64_t rr_chunk_ = 0;
   uint64_t rr_plan_ = 0;      // the plan's N (rr_chunk_ once there are several regions)
   uint64_t interleaved(uint64_t rank) const;
+  // --fadvise-each-pass: the hints are given again on every region (with
+  // a descriptor of the host's) once readvise_bytes_ (a pass's worth: the
+  // assignment's units) have been issued since the last time; UINT64_MAX:
+  // never.  Failures are ignored, as fio ignores them.
+  std::vector<int> readvise_hints_;
+  uint64_t readvise_bytes_ = UINT64_MAX;
+  uint64_t bytes_since_advice_ = 0;
+  void readvise();
   // A plain job with uniform random offsets: its region's units (the
   // offset generator draws rng_.below() of it), else 0.
   uint64_t plain_uniform_blocks_ = 0;
@@ -254,6 +262,7 @@ class IoSource {
     if (trims_outstanding_ > 0 && (remaining_ops_ == 0 || remaining_bytes_ == 0)) return Next::kBlocked;
   }
   if (remaining_ops_ == 0 || remaining_bytes_ == 0) return Next::kBudgetSpent;
+  if (bytes_since_advice_ >= readvise_bytes_) [[unlikely]] readvise();
   const uint8_t op = op_mix_.next(rng_);
   uint32_t len;
   uint64_t block;
@@ -289,6 +298,7 @@ class IoSource {
   slot.region = r;
   --remaining_ops_;
   remaining_bytes_ -= len;
+  bytes_since_advice_ += len;
   if (op == IOP_OP_WRITE) fill_write(slot, block, len);
   if (trim_write_ && op == IOP_OP_TRIM) ++trims_outstanding_;
   return Next::kReady;

@@ -46,6 +46,7 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.host_workers = spec.threads;
   p.fadvise = spec.fadvise;
   p.fadvise_name = spec.fadvise_name;
+  p.fadvise_each_pass = spec.fadvise_each_pass;
 
   p.rate_min_bw = spec.rate_min_bw;
   p.rate_min_iops = spec.rate_min_iops;

@@ -85,6 +85,7 @@ struct WorkerPlan {
   uint32_t host_workers = 1;   // the job's workers on this process (the engine's config)
   std::vector<int> fadvise;    // POSIX_FADV_* for each region, in order
   std::string fadvise_name;
+  bool fadvise_each_pass = false;  // the hints again after each pass's worth of IO (the source gives them)
 
   // Think time and the worker's share of the rate.
   PacingPlan pacing;

@@ -1508,6 +1508,37 @@ TEST(FioJobFileRunTest, ARateHoldsReadsAndWritesEachAsFio) {
   }
 }
 
+// A buffered time-based job drops the file's cached pages again each time
+// it wraps around the file, in fio as in IOPulse (--fadvise-each-pass):
+// strace sees each tool's DONTNEED once at the start and once per pass of
+// 64 reads of the 256 KiB file.
+TEST(FioJobFileRunTest, ATimeBasedJobDropsTheCacheAtEachPassAsFio) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  write_file(dir.file("f"), std::string(256 << 10, 'x'));
+  const std::string job = write_file(dir.file("w.fio"), "[w]\nfilename=${DIR}/f\nsize=256k\nioengine=psync\n"
+                                                        "rw=read\ntime_based\nruntime=1\n");
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, job}, std::vector<std::string>{IOPULSE_BINARY, job, "--quiet"}}) {
+    const std::string trace = dir.file("pass.trace");
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-P",
+                                     dir.file("f"), "-e", "trace=pread64,fadvise64", "-o", trace};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    ASSERT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
+    uint64_t reads = 0, drops = 0;
+    std::istringstream lines(read_file(trace));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("pread64(") != std::string::npos && line.find(", 4096, ") != std::string::npos) ++reads;
+      if (line.find("POSIX_FADV_DONTNEED") != std::string::npos) ++drops;
+    }
+    EXPECT_GT(reads, 3 * 64u) << tool[0];
+    // One at the start, one per pass begun after it.
+    EXPECT_NEAR(static_cast<double>(drops), 1.0 + static_cast<double>((reads - 1) / 64), 1.0)
+        << tool[0] << ": " << reads << " reads";
+  }
+}
+
 // file_service_type: sequential finishes each file before the next, as
 // IOPulse's --file-order sequential does; roundrobin (fio's default) and
 // roundrobin:N take one or N reads of each file in turn, as IOPulse's

@@ -35,6 +35,7 @@ const std::map<std::string, OptionTexts>& option_companions() {
       {"file-prefix", {{"num-files", "2"}}},
       {"distribution", {{"random", ""}}},
       {"block-align", {{"random", ""}, {"duration", "1s"}}},
+      {"fadvise-each-pass", {{"fadvise", "dontneed"}}},
       {"zipf-theta", {{"random", ""}, {"distribution", "zipf"}}},
       {"pareto-h", {{"random", ""}, {"distribution", "pareto"}}},
       {"gaussian-stddev", {{"random", ""}, {"distribution", "gaussian"}, {"gaussian-stddev", "0.1"}}},
