@@ -813,21 +813,29 @@ class Translator {
     return each.empty() ? 0 : *std::min_element(each.begin(), each.end());
   }
 
-  // The smallest block size of each direction the job does (fio's default
-  // blockalign of that direction); empty when a size does not parse.
-  static std::vector<uint64_t> smallest_block_sizes(const FioJobSettings& s) {
+  // The IO size text (an IOPulse mix) of each direction the job does: the
+  // trim size of a trim job (and the write size of trimwrite), else the
+  // read and the write size of the directions its mix has.
+  static std::vector<std::string> size_texts(const FioJobSettings& s) {
     const bool trims = s.trim && s.trim->value;
     uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
     if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
     std::vector<std::string> used;
     if (trims) {
       used.push_back(s.trim_sizes ? s.trim_sizes->value : s.write_sizes ? s.write_sizes->value : "4096");
+      if (s.trim_write && s.trim_write->value) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
     } else {
       if (read_percent > 0) used.push_back(s.read_sizes ? s.read_sizes->value : "4096");
       if (read_percent < 100) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
     }
+    return used;
+  }
+
+  // The smallest block size of each direction the job does (fio's default
+  // blockalign of that direction); empty when a size does not parse.
+  static std::vector<uint64_t> smallest_block_sizes(const FioJobSettings& s) {
     std::vector<uint64_t> each;
-    for (const std::string& text : used) {
+    for (const std::string& text : size_texts(s)) {
       try {
         each.push_back(BlockSizeMix::parse("bs", text).min_size());
       } catch (const UsageError&) {
@@ -840,19 +848,8 @@ class Translator {
   // Whether every IO of the job is of one size (one bs, no bssplit or
   // bsrange, for each direction it does, the same for all).
   static bool one_io_size(const FioJobSettings& s) {
-    const bool trims = s.trim && s.trim->value;
-    uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
-    if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
-    std::vector<std::string> used;
-    if (trims) {
-      used.push_back(s.trim_sizes ? s.trim_sizes->value : s.write_sizes ? s.write_sizes->value : "4096");
-      if (s.trim_write && s.trim_write->value) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
-    } else {
-      if (read_percent > 0) used.push_back(s.read_sizes ? s.read_sizes->value : "4096");
-      if (read_percent < 100) used.push_back(s.write_sizes ? s.write_sizes->value : "4096");
-    }
     std::set<uint32_t> sizes;
-    for (const std::string& text : used) {
+    for (const std::string& text : size_texts(s)) {
       try {
         const BlockSizeMix mix = BlockSizeMix::parse("bs", text);
         if (!mix.single()) return false;

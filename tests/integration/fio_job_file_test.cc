@@ -73,6 +73,27 @@ std::vector<JobBytes> fio_bytes(const std::string& job, const std::string& dir) 
   return fio_bytes_with(job, {"DIR=" + dir});
 }
 
+// The fio JSON documents fio 3.33 and IOPulse write for `job`, its ${DIR}
+// `dir`, each run as `prefix` + the tool's command (strace, say), by tool
+// name; each run must exit 0 and print a document (else a failure and a
+// null document).
+std::vector<std::pair<std::string, nlohmann::json>> fio_json_of_both(const std::string& job, const std::string& dir,
+                                                                     const std::vector<std::string>& prefix = {}) {
+  std::vector<std::pair<std::string, nlohmann::json>> docs;
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{kFio, "--output-format=json", job},
+        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
+    std::vector<std::string> argv = prefix;
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir});
+    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
+    const size_t brace = r.out.find('{');
+    if (brace == std::string::npos) ADD_FAILURE() << tool[0] << " printed no document: " << r.err;
+    docs.emplace_back(tool[0], brace == std::string::npos ? nlohmann::json() : nlohmann::json::parse(r.out.substr(brace)));
+  }
+  return docs;
+}
+
 // A write pass, then a random read pass, then a sequential reader beside a
 // random mix: three phases, as fio's stonewalls make three steps.
 constexpr const char* kPhasesJob =
@@ -1326,22 +1347,15 @@ TEST(FioJobFileRunTest, ExitallEndsTheOtherJobsWhenOneEndsAsFios) {
   const std::string job = write_file(dir.file("x.fio"), "[global]\nfilename=${DIR}/f\nsize=1m\nioengine=psync\n"
                                                         "rw=randread\nexitall\n[long]\ntime_based\nruntime=20s\n"
                                                         "rate_iops=1000\n[short]\nnumber_ios=100\nrate_iops=100\n");
-  for (const std::vector<std::string>& tool :
-       {std::vector<std::string>{kFio, "--output-format=json", job},
-        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
-    const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
-    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
-    const size_t brace = r.out.find('{');
-    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
-    const nlohmann::json doc = nlohmann::json::parse(r.out.substr(brace));
-    ASSERT_EQ(doc["jobs"].size(), 2u) << tool[0];
+  for (const auto& [tool, doc] : fio_json_of_both(job, dir.path())) {
+    ASSERT_EQ(doc["jobs"].size(), 2u) << tool;
     const nlohmann::json& long_job = doc["jobs"][0]["read"];
     const nlohmann::json& short_job = doc["jobs"][1]["read"];
-    EXPECT_EQ(short_job["total_ios"], 100) << tool[0];
+    EXPECT_EQ(short_job["total_ios"], 100) << tool;
     // (Ended by the short job: its second of reads, not the 20 s asked.)
-    EXPECT_GE(long_job["runtime"].get<uint64_t>(), 900u) << tool[0];
-    EXPECT_LT(long_job["runtime"].get<uint64_t>(), 10'000u) << tool[0];
-    EXPECT_LT(long_job["total_ios"].get<uint64_t>(), 10'000u) << tool[0];
+    EXPECT_GE(long_job["runtime"].get<uint64_t>(), 900u) << tool;
+    EXPECT_LT(long_job["runtime"].get<uint64_t>(), 10'000u) << tool;
+    EXPECT_LT(long_job["total_ios"].get<uint64_t>(), 10'000u) << tool;
   }
   // IOPulse's own results say why the phase ended.
   const RunOutcome ours = run_command({IOPULSE_BINARY, job, "--quiet", "--json-output", dir.file("r.json")},
@@ -1357,18 +1371,11 @@ TEST(FioJobFileRunTest, PercentileListKeysTheClatPercentilesAsFios) {
   write_file(dir.file("f"), std::string(1 << 20, 'x'));
   const std::string job = write_file(dir.file("p.fio"), "[p]\nfilename=${DIR}/f\nsize=1m\nioengine=psync\n"
                                                         "rw=randrw\npercentile_list=99.999:50:90\n");
-  for (const std::vector<std::string>& tool :
-       {std::vector<std::string>{kFio, "--output-format=json", job},
-        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
-    const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
-    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
-    const size_t brace = r.out.find('{');
-    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
-    const nlohmann::json doc = nlohmann::json::parse(r.out.substr(brace));
+  for (const auto& [tool, doc] : fio_json_of_both(job, dir.path())) {
     for (const char* dir_name : {"read", "write"}) {
       std::vector<std::string> keys;
       for (const auto& [key, value] : doc["jobs"][0][dir_name]["clat_ns"]["percentile"].items()) keys.push_back(key);
-      EXPECT_EQ(keys, (std::vector<std::string>{"50.000000", "90.000000", "99.999000"})) << tool[0] << " " << dir_name;
+      EXPECT_EQ(keys, (std::vector<std::string>{"50.000000", "90.000000", "99.999000"})) << tool << " " << dir_name;
     }
   }
 }
@@ -1384,22 +1391,16 @@ TEST(FioJobFileRunTest, UnifiedRwReportingWritesFiosObjects) {
                                        "[u]\nfilename=${DIR}/f\nsize=1m\nioengine=psync\nrw=randrw\n"
                                        "unified_rw_reporting=" + std::string(how) + "\n");
     std::vector<std::set<std::string>> seen;
-    for (const std::vector<std::string>& tool :
-         {std::vector<std::string>{kFio, "--output-format=json", job},
-          std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
-      const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
-      EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
-      const size_t brace = r.out.find('{');
-      ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
-      const nlohmann::json j = nlohmann::json::parse(r.out.substr(brace))["jobs"][0];
+    for (const auto& [tool, doc] : fio_json_of_both(job, dir.path())) {
+      const nlohmann::json& j = doc["jobs"][0];
       std::set<std::string> dirs;
       for (const char* d : {"read", "write", "trim", "sync", "mixed"}) {
         if (j.contains(d)) dirs.insert(d);
       }
       seen.push_back(dirs);
       // 256 blocks of 4 KiB, each once (fio's random map, IOPulse's pass).
-      EXPECT_EQ(j["mixed"]["total_ios"], 256) << tool[0] << " " << how;
-      EXPECT_EQ(j["mixed"]["clat_ns"]["N"], 256) << tool[0] << " " << how;
+      EXPECT_EQ(j["mixed"]["total_ios"], 256) << tool << " " << how;
+      EXPECT_EQ(j["mixed"]["clat_ns"]["N"], 256) << tool << " " << how;
     }
     ASSERT_EQ(seen.size(), 2u);
     EXPECT_EQ(seen[0], seen[1]) << how;
@@ -1460,26 +1461,17 @@ TEST(FioJobFileRunTest, ContinueOnErrorCountsTheErrorsAsFio) {
   write_file(dir.file("f"), std::string(256 << 10, 'x'));
   const std::string job = write_file(dir.file("c.fio"), "[c]\nfilename=${DIR}/f\nsize=256k\nioengine=psync\n"
                                                         "rw=read\ncontinue_on_error=all\n");
-  std::vector<nlohmann::json> jobs;
-  for (const std::vector<std::string>& tool :
-       {std::vector<std::string>{kFio, "--output-format=json", job},
-        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
-    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
-                                     "/dev/null", "-P", dir.file("f"), "-e", "inject=pread64:error=EIO:when=3+10"};
-    argv.insert(argv.end(), tool.begin(), tool.end());
-    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
-    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
-    const size_t brace = r.out.find('{');
-    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
-    jobs.push_back(nlohmann::json::parse(r.out.substr(brace))["jobs"][0]);
-  }
-  for (const nlohmann::json& j : jobs) {
+  const std::vector<std::string> strace = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-o",
+                                           "/dev/null", "-P", dir.file("f"), "-e",
+                                           "inject=pread64:error=EIO:when=3+10"};
+  for (const auto& [tool, doc] : fio_json_of_both(job, dir.path(), strace)) {
+    const nlohmann::json& j = doc["jobs"][0];
     // 64 reads of 4 KiB; the 3rd, 13th, ... 63rd failed: 7 of them.
-    EXPECT_EQ(j["error"], 5);
-    EXPECT_EQ(j["first_error"], 5);
-    EXPECT_EQ(j["total_err"], 7);
-    EXPECT_EQ(j["read"]["total_ios"], 64);
-    EXPECT_EQ(j["read"]["io_bytes"], 57 * 4096);
+    EXPECT_EQ(j["error"], 5) << tool;
+    EXPECT_EQ(j["first_error"], 5) << tool;
+    EXPECT_EQ(j["total_err"], 7) << tool;
+    EXPECT_EQ(j["read"]["total_ios"], 64) << tool;
+    EXPECT_EQ(j["read"]["io_bytes"], 57 * 4096) << tool;
   }
 }
 
@@ -1492,18 +1484,12 @@ TEST(FioJobFileRunTest, ARateHoldsReadsAndWritesEachAsFio) {
   const std::string job = write_file(dir.file("r.fio"), "[r]\nfilename=${DIR}/f\nsize=4m\nioengine=psync\n"
                                                         "rw=randrw\nrwmixread=70\nrate_iops=500\ntime_based\n"
                                                         "runtime=1\n");
-  for (const std::vector<std::string>& tool :
-       {std::vector<std::string>{kFio, "--output-format=json", job},
-        std::vector<std::string>{IOPULSE_BINARY, job, "--output-format", "fio-json", "--quiet"}}) {
-    const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
-    EXPECT_EQ(r.exit_code, 0) << tool[0] << ": " << r.err;
-    const size_t brace = r.out.find('{');
-    ASSERT_NE(brace, std::string::npos) << tool[0] << ": " << r.err;
-    const nlohmann::json j = nlohmann::json::parse(r.out.substr(brace))["jobs"][0];
+  for (const auto& [tool, doc] : fio_json_of_both(job, dir.path())) {
+    const nlohmann::json& j = doc["jobs"][0];
     // (A second at 500 a second each, give or take the start.)
     for (const char* d : {"read", "write"}) {
-      EXPECT_GE(j[d]["total_ios"].get<uint64_t>(), 400u) << tool[0] << " " << d;
-      EXPECT_LE(j[d]["total_ios"].get<uint64_t>(), 600u) << tool[0] << " " << d;
+      EXPECT_GE(j[d]["total_ios"].get<uint64_t>(), 400u) << tool << " " << d;
+      EXPECT_LE(j[d]["total_ios"].get<uint64_t>(), 600u) << tool << " " << d;
     }
   }
 }
