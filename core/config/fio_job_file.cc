@@ -312,11 +312,13 @@ class Translator {
     // when it opens it, so its reads start from the device, then advises
     // the kernel of its pattern (RANDOM for a random job, which turns
     // readahead off, else SEQUENTIAL), as IOPulse's --fadvise does when each
-    // worker opens its files.  (Kept with each job, not hoisted into the
-    // global settings: a ramp's measured phase does neither again.)
-    {
+    // worker opens its files.  fio's null engine does IO on no file, and
+    // neither.  (Kept with each job, not hoisted into the global settings:
+    // a ramp's measured phase does neither again.)
+    if (!(s.engine && s.engine->value == "null")) {
       std::vector<std::string> hints;
-      if (!s.invalidate || s.invalidate->value) hints.emplace_back("dontneed");
+      const bool drops = !s.invalidate || s.invalidate->value;
+      if (drops) hints.emplace_back("dontneed");
       const std::string hint = s.fadvise_hint ? s.fadvise_hint->value : "1";
       if (hint == "1") hints.emplace_back(s.random && s.random->value ? "random" : "sequential");
       else if (hint != "0") hints.push_back(hint);
@@ -324,24 +326,25 @@ class Translator {
                                 : s.invalidate ? s.invalidate->label
                                                : fmt::format("{} (fio's defaults invalidate=1, fadvise_hint=1)", job.label);
       if (!hints.empty()) add("fadvise", fmt::format("{}", fmt::join(hints, ",")), where);
-      // fio drops a buffered job's cache again when it starts its range
-      // over: at each loop (it opens the files again), and when a
-      // time-based job wraps (a sequential one at its files' end, a random
-      // one once its random map is full, never without one), or a write
-      // job whose io_size exceeds its size wraps.  IOPulse gives its hints
+      // fio does both again when it starts its range over by opening the
+      // files again: at each loop, and when io_size exceeds the files'
+      // size.  A buffered time-based job drops the cache (only) when it
+      // wraps: a sequential one at its files' end, a random one once its
+      // random map is full (never without one).  IOPulse gives its hints
       // again after each pass's worth of IO.
       const bool buffered = !(s.direct && s.direct->value);
       const bool random_job = s.random && s.random->value;
       const bool mapped = !random_job || (!(s.norandommap && s.norandommap->value) &&
                                           (!s.distribution || s.distribution->value.empty() ||
                                            s.distribution->value.front().second == "uniform"));
-      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
-      const bool wraps = (s.loops && s.loops->value > 1) || (s.time_based && s.time_based->value && mapped) ||
-                         (!random_job && reads < 100 && s.io_size && file_size != 0 &&
-                          s.io_size->value > file_size * files);
-      if (!hints.empty() && hints.front() == "dontneed" && buffered && wraps) {
-        add("fadvise-each-pass", "true", where);
+      uint64_t range_bytes = file_size * files;
+      if (file_size == 0) {
+        for (const uint64_t size : existing_sizes) range_bytes += size > offset ? size - offset : 0;
       }
+      const bool reopens = (s.loops && s.loops->value > 1) ||
+                           (s.io_size && range_bytes != 0 && s.io_size->value > range_bytes);
+      const bool time_wraps = s.time_based && s.time_based->value && mapped && buffered && drops;
+      if (!hints.empty() && (reopens || time_wraps)) add("fadvise-each-pass", "true", where);
       // fio's mmap engine advises its mapping too (posix_madvise, by the
       // job's pattern whatever hint is named): IOPulse's mmap.madvise.
       if (hint != "0" && s.engine && s.engine->value == "mmap") {
@@ -501,27 +504,47 @@ class Translator {
     uint64_t rate_scale = 1;  // IOPulse's rate = fio's x this
     const bool rated = s.rate_bw || s.rate_iops;
     const bool trims = s.trim && s.trim->value;
-    if (rated && !trims && read_percent != 0 && read_percent != 100) {
-      const std::string& rate_label = (s.rate_bw ? s.rate_bw : s.rate_iops)->label;
-      if ((s.rate_directions & 3u) != 3u) {
+    const std::string rate_label = rated ? (s.rate_bw ? s.rate_bw : s.rate_iops)->label : std::string();
+    const uint32_t rate_dirs = s.rate_directions;
+    if (rated && trims && s.trim_write && s.trim_write->value) {
+      // trimwrite: fio paces the writes; each trim goes just before its
+      // write, unpaced.  IOPulse paces its trims and writes alike.
+      if ((rate_dirs & 2u) != 0) {
+        rate_scale = 2;
+        note(fmt::format("{}: holds the writes of trimwrite, each trim going just before its write, as fio does: "
+                         "IOPulse, which paces trims and writes alike, runs the job at twice the rate", rate_label));
+      } else {
+        rate_scale = 0;
+        note(fmt::format("{}: no effect: trimwrite's rate is its writes', and none is given, as in fio", rate_label));
+      }
+    } else if (rated && !trims && read_percent != 0 && read_percent != 100) {
+      if ((rate_dirs & 3u) == 0) {
+        rate_scale = 0;  // (a rate for trims only: the job does none)
+        note(fmt::format("{}: no effect: the job does no trims, as in fio", rate_label));
+      } else if ((rate_dirs & 3u) != 3u) {
         problem(fmt::format("{}: not supported by IOPulse: a rate for {} only in a job that reads and writes (fio "
                             "runs the other direction unlimited); accepted: one rate for both", rate_label,
-                            (s.rate_directions & 1u) != 0 ? "reads" : "writes"));
+                            (rate_dirs & 1u) != 0 ? "reads" : "writes"));
       } else if (s.rate_bw && !one_io_size(s)) {
         problem(fmt::format("{}: not supported by IOPulse: a bandwidth rate for reads and writes of different sizes "
                             "(fio holds each direction to it, which IOPulse's one rate and read share cannot say for "
                             "sizes that differ); accepted: rate_iops, or one block size", rate_label));
+      } else if (s.thinktime_ns && s.thinktime_ns->value != 0) {
+        problem(fmt::format("{}: not supported by IOPulse with thinktime in a job that reads and writes (fio keeps "
+                            "each direction on the rate only while the job can keep up, and follows rwmixread when "
+                            "the think time holds it under); accepted: a rate without thinktime", rate_label));
       } else {
         rate_scale = 2;
         read_percent = 50;
         mix_label = rate_label;
-        note(fmt::format("{}: holds reads and writes each, as fio does (its rate_ddir keeps both on the rate, "
-                         "whatever the mix): IOPulse runs the job at twice the rate, half reads", rate_label));
+        note(fmt::format("{}: holds reads and writes each, as fio does while the device keeps up (its rate_ddir "
+                         "takes whichever direction is due, whatever the mix): IOPulse runs the job at twice the "
+                         "rate, half reads", rate_label));
       }
-    } else if (rated && !trims && (s.rate_directions & (read_percent == 100 ? 1u : 2u)) == 0) {
+    } else if (rated && (rate_dirs & (trims ? 4u : read_percent == 100 ? 1u : 2u)) == 0) {
       rate_scale = 0;  // (a rate for the direction the job does not do: no limit, as in fio)
-      note(fmt::format("{}: no effect: the job does no {}, as in fio", (s.rate_bw ? s.rate_bw : s.rate_iops)->label,
-                       read_percent == 100 ? "writes" : "reads"));
+      note(fmt::format("{}: no effect: the job does no {}, as in fio", rate_label,
+                       trims ? "reads or writes" : read_percent == 100 ? "writes" : "reads"));
     }
     add("read-percent", std::to_string(read_percent), mix_label);
     // rw=trim and randtrim: trims only, of bs's trim size, the job's one

@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+
 namespace iopulse {
 
 IoSource::IoSource(const WorkerPlan& plan, const WorkerAssignment& assignment)
@@ -70,6 +72,11 @@ void IoSource::set_regions(const std::vector<OpenRegion>& regions) {
   }
   // (The layout gives a roundrobin job's regions one size.)
   rr_chunk_ = region_count_ > 1 && uniform_units_ != 0 ? rr_plan_ : 0;
+  // (Hints need the host's descriptors: an engine that opens its files, or
+  // does no IO, gets none, and the plain loop stays open to it.)
+  if (std::none_of(regions.begin(), regions.end(), [](const OpenRegion& r) { return r.fd >= 0; })) {
+    readvise_bytes_ = UINT64_MAX;
+  }
 }
 
 void IoSource::prepare_data(const WorkerPlan& plan, uint32_t global_index, uint32_t max_io, uint32_t queue_depth) {

@@ -436,11 +436,9 @@ TEST(FioJobFileTest, TrimJobsAreTrimsOnlyOfTheTrimSize) {
 TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   const JobSpec j = specs(translate(
       "[a]\nfilename=/d/f\nsize=16m\nrw=randrw\nrwmixwrite=30\nbssplit=4k/50:64k/:16k/20,8k\n"
-      "random_distribution=zipf:1.1\nrandseed=42\nfsync=8\nrate_iops=500\nthinktime=250\nthinktime_blocks=4\n"
+      "random_distribution=zipf:1.1\nrandseed=42\nfsync=8\nthinktime=250\nthinktime_blocks=4\n"
       "cpus_allowed=0\niodepth_batch=2\nbuffered=0\nruntime=1s\ntime_based\n"))[0].spec;
-  // (rate_iops holds reads and writes each: 500 of each a second, half
-  // reads whatever rwmixwrite says; rate_ddir keeps both on the rate.)
-  EXPECT_EQ(j.read_percent, 50u);
+  EXPECT_EQ(j.read_percent, 70u);
   ASSERT_EQ(j.read_sizes.entries().size(), 3u);
   EXPECT_EQ(j.read_sizes.entries()[0].size, 4096u);
   EXPECT_EQ(j.read_sizes.entries()[0].weight, 50u);
@@ -452,9 +450,22 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   EXPECT_TRUE(j.distribution.hot_spot_scatter);
   EXPECT_EQ(j.seed, 42u);
   EXPECT_EQ(j.fsync_every, 8u);
-  EXPECT_EQ(j.rate_iops, 1000u);
-  EXPECT_TRUE(j.rate_per_worker);
-  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=16m\nrw=randrw\nrwmixread=70\n"))[0].spec.read_percent, 70u);
+  // rate_iops holds reads and writes each: 500 of each a second, half
+  // reads whatever rwmixwrite says (rate_ddir keeps both on the rate while
+  // the device keeps up; with a think time that holds the job under it,
+  // fio follows the mix: refused).
+  const JobSpec rated = specs(translate("[a]\nfilename=/d/f\nsize=16m\nrw=randrw\nrwmixwrite=30\nrate_iops=500\n"))[0].spec;
+  EXPECT_EQ(rated.read_percent, 50u);
+  EXPECT_EQ(rated.rate_iops, 1000u);
+  EXPECT_TRUE(rated.rate_per_worker);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nrate_iops=500\nthinktime=10\n"),
+              HasSubstr("job.fio:5: rate_iops: not supported by IOPulse with thinktime"));
+  // trimwrite: the rate holds the writes, the trims go unpaced before them.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=trimwrite\nrate_iops=100\n"))[0].spec.rate_iops, 200u);
+  // A rate for trims only in a job of reads and writes limits nothing.
+  const JobFile trims_only = translate("[a]\nfilename=/d/f\nsize=1m\nrw=randrw\nrate_iops=,,200\n");
+  EXPECT_EQ(specs(trims_only)[0].spec.rate_iops, 0u);
+  EXPECT_THAT(trims_only.notes, ElementsAre("job.fio:5: rate_iops: no effect: the job does no trims, as in fio"));
   // A rate for one direction of a job doing both leaves the other free in
   // fio: refused.  A rate for a direction the job does not do limits
   // nothing, as in fio.
