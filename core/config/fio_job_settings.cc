@@ -633,6 +633,9 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"invalidate", FIO { s.invalidate = {fio_bool(o), label}; }},
     {"gtod_reduce", FIO { s.gtod_reduce = {fio_bool(o), label}; }},
+    // fio's disk statistics: IOPulse's fio-format results have none either
+    // way (docs/fio-compatibility.md, "fio's JSON").
+    {"disk_util", FIO { (void)fio_bool(o); }},
     {"continue_on_error", FIO {
        const std::string v = lower(o.value);
        if (v == "none" || v == "0") s.continue_on_error = {false, label};

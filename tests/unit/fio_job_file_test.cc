@@ -630,6 +630,9 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
               ElementsAre("job.fio:4: gtod_reduce: IOPulse times every IO anyway; its results carry the latencies fio "
                           "leaves out with it"));
   EXPECT_TRUE(translate("[a]\nfilename=/d/f\nsize=1m\ngtod_reduce=0\n").notes.empty());
+  // disk_util: IOPulse's fio JSON has no disk statistics either way.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\ndisk_util=0\n")).size(), 1u);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ndisk_util=maybe\n"), HasSubstr("job.fio:4: disk_util: 'maybe'"));
   // An alias of a refused option gives the option's reason.
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nfill_fs=1\n"),
               HasSubstr("job.fio:4: fill_fs: not supported by IOPulse: IOPulse needs the file size"));
