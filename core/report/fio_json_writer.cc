@@ -19,7 +19,9 @@
 namespace iopulse {
 namespace {
 
-using nlohmann::json;
+// Keys in insertion order: fio writes its objects' members (the percentiles,
+// the bins) in its own order, ascending, which readers that keep the order see.
+using FioJson = nlohmann::ordered_json;
 
 // fio's histogram (stat.h): FIO_IO_U_PLAT_BITS 6, 29 groups.
 constexpr uint32_t kPlatBits = 6;
@@ -56,7 +58,7 @@ struct FioJob {
   int error = 0;
   // --steady-state: IOPulse's steady_state object when this job is the
   // whole run (fio judges each job, IOPulse the whole job); null otherwise.
-  json steady_state;
+  FioJson steady_state;
 
   void set_ops(const OpStats& r, const OpStats& w, const OpStats& s, const OpStats& t) {
     read = r;
@@ -78,10 +80,10 @@ struct FioJob {
 // the same criterion, window and verdict; "criterion" is the value measured
 // (the slope or the largest deviation, in percent of the mean for a percent
 // limit) and "slope" is per second.
-json steadystate_json(const json& ss) {
+FioJson steadystate_json(const FioJson& ss) {
   const SteadyStateSpec spec = SteadyStateSpec::parse(ss.at("criterion").get<std::string>(), "steady_state");
   const char* pct = spec.percent ? "%" : "";
-  json out = {{"ss", fmt::format("{}:{:f}{}", spec.metric_name(), spec.limit, pct)},
+  FioJson out = {{"ss", fmt::format("{}:{:f}{}", spec.metric_name(), spec.limit, pct)},
               {"duration", ss.at("duration_ns").get<uint64_t>() / 1'000'000'000},
               {"attained", ss.at("attained").get<bool>() ? 1 : 0}};
   const double mean = ss.value("mean", 0.0);
@@ -91,13 +93,13 @@ json steadystate_json(const json& ss) {
   out["criterion"] = fmt::format("{:f}{}", measured, pct);
   out["max_deviation"] = deviation;
   out["slope"] = slope;
-  json iops = json::array(), bw = json::array();
+  FioJson iops = FioJson::array(), bw = FioJson::array();
   double iops_sum = 0, bw_sum = 0;
-  for (const json& v : ss.value("iops", json::array())) {
+  for (const FioJson& v : ss.value("iops", FioJson::array())) {
     iops.push_back(static_cast<uint64_t>(std::llround(v.get<double>())));
     iops_sum += v.get<double>();
   }
-  for (const json& v : ss.value("bw", json::array())) {
+  for (const FioJson& v : ss.value("bw", FioJson::array())) {
     bw.push_back(static_cast<uint64_t>(std::llround(v.get<double>())));
     bw_sum += v.get<double>();
   }
@@ -118,10 +120,10 @@ struct LatencyShape {
   bool continue_on_error = false;              // and whether failed IOs are counted)
 };
 
-json lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const std::vector<double>& list = {}) {
-  json j = {{"min", h.min()}, {"max", h.max()}, {"mean", h.mean()}, {"stddev", h.stddev()}, {"N", h.count()}};
+FioJson lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const std::vector<double>& list = {}) {
+  FioJson j = {{"min", h.min()}, {"max", h.max()}, {"mean", h.mean()}, {"stddev", h.stddev()}, {"N", h.count()}};
   if (percentiles && h.count() != 0) {
-    json p = json::object();
+    FioJson p = FioJson::object();
     for (double q : list) p[fmt::format("{:.6f}", q)] = h.percentile(q);
     j["percentile"] = std::move(p);
   }
@@ -130,7 +132,7 @@ json lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const std:
     h.for_each_bucket([&counts](uint64_t lower, uint64_t, uint64_t count) {
       counts[fio_bin_value(fio_bin_index(lower))] += count;
     });
-    json b = json::object();
+    FioJson b = FioJson::object();
     for (const auto& [value, count] : counts) b[std::to_string(value)] = count;
     j["bins"] = std::move(b);
   }
@@ -141,8 +143,8 @@ json lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const std:
 // more priorities that have samples, "prios" lists each as {prioclass,
 // prio, clat_ns}, the job's default priority (none: class 0, level 0)
 // first, as fio keeps it at index 0.
-json prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without, const LatencyShape& shape) {
-  json list = json::array();
+FioJson prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without, const LatencyShape& shape) {
+  FioJson list = FioJson::array();
   const auto entry = [&](uint16_t value, const OpStats& s) {
     if (s.latency.count() == 0) return;
     list.push_back({{"prioclass", IOP_IOPRIO_CLASS(value)},
@@ -154,10 +156,10 @@ json prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without, co
   return list;
 }
 
-json direction_json(const OpStats& s, uint64_t runtime_ns, const LatencyShape& shape) {
+FioJson direction_json(const OpStats& s, uint64_t runtime_ns, const LatencyShape& shape) {
   const double secs = static_cast<double>(runtime_ns) / 1e9;
   const double bw_bytes = secs > 0 ? static_cast<double>(s.bytes) / secs : 0;
-  const json none = {{"min", 0}, {"max", 0}, {"mean", 0.0}, {"stddev", 0.0}, {"N", 0}};
+  const FioJson none = {{"min", 0}, {"max", 0}, {"mean", 0.0}, {"stddev", 0.0}, {"N", 0}};
   return {{"io_bytes", s.bytes},
           {"io_kbytes", s.bytes / 1024},
           {"bw_bytes", static_cast<uint64_t>(bw_bytes)},
@@ -176,19 +178,19 @@ json direction_json(const OpStats& s, uint64_t runtime_ns, const LatencyShape& s
 
 // `elapsed_s`: fio's "elapsed", the whole run's seconds so far, rounded up
 // (the same in every job's entry).
-json job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_s) {
+FioJson job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_s) {
   // fio's job_runtime, and the time the CPU use is over.
   const uint64_t job_runtime_ns = job.runtime_is_clones && job.clones_runtime_ns != 0
                                       ? job.clones_runtime_ns
                                       : job.runtime_ns + job.read_runtime_ns;
   const double cpu_s =
       static_cast<double>(job.clones_runtime_ns != 0 ? job.clones_runtime_ns : job_runtime_ns) / 1e9;
-  json j = {{"jobname", job.name},
+  FioJson j = {{"jobname", job.name},
           {"groupid", job.groupid},
           {"error", job.error},
           {"eta", 0},
           {"elapsed", elapsed_s},
-          {"job options", json::object()},
+          {"job options", FioJson::object()},
           {"read", direction_json(job.read, job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns, shape)},
           {"write", direction_json(job.write, job.runtime_ns, shape)},
           // As fio fills it: io_bytes the bytes trimmed, bw their rate.
@@ -206,7 +208,7 @@ json job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_s) 
     for (const auto& [dir, with, without] :
          {std::tuple<const char*, const OpStats&, const OpStats&>{"read", p.prioritized.read, p.others.read},
           {"write", p.prioritized.write, p.others.write}}) {
-      json prios = prios_json(job.io_priority, with, without, shape);
+      FioJson prios = prios_json(job.io_priority, with, without, shape);
       if (prios.size() >= 2) j[dir]["prios"] = std::move(prios);
     }
   }
@@ -221,13 +223,13 @@ json job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_s) 
     OpStats mixed = job.read;
     mixed.merge(job.write);
     mixed.merge(job.trim);
-    json m = direction_json(mixed, std::max(job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns,
+    FioJson m = direction_json(mixed, std::max(job.read_runtime_ns != 0 ? job.read_runtime_ns : job.runtime_ns,
                                             job.runtime_ns), shape);
     if (job.io_priority != 0) {
       OpStats with = job.priority.prioritized.read, without = job.priority.others.read;
       with.merge(job.priority.prioritized.write);
       without.merge(job.priority.others.write);
-      json prios = prios_json(job.io_priority, with, without, shape);
+      FioJson prios = prios_json(job.io_priority, with, without, shape);
       if (prios.size() >= 2) m["prios"] = std::move(prios);
     }
     if (shape.unified == FioUnifiedRw::kMixed) {
@@ -350,7 +352,7 @@ uint64_t fio_bin_value(uint32_t index) {
   return base + static_cast<uint64_t>((static_cast<double>(k) + 0.5) * static_cast<double>(uint64_t{1} << error_bits));
 }
 
-json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups) {
+FioJson fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups) {
   std::vector<FioJob> jobs;
   static const std::vector<uint32_t> kNone;
   static const std::vector<std::string> kNoNames;
@@ -416,7 +418,7 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
   static const std::vector<double> kFioDefault(std::begin(kPercentiles), std::end(kPercentiles));
   const LatencyShape shape{groups.percentiles.empty() ? kFioDefault : groups.percentiles,
                            flavour == FioJsonFlavour::kJsonPlus, groups.unified, groups.continue_on_error};
-  json list = json::array();
+  FioJson list = FioJson::array();
   const uint64_t elapsed_ns =
       groups.elapsed_ns != 0 ? groups.elapsed_ns : result.preparation_ns + result.window_ns;
   const uint64_t elapsed_s = (elapsed_ns + 999'999'999) / 1'000'000'000;
@@ -430,9 +432,9 @@ json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const Fi
           {"timestamp_ms",
            std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()},
           {"time", when},
-          {"global options", json::object()},
+          {"global options", FioJson::object()},
           {"jobs", std::move(list)},
-          {"disk_util", json::array()}};
+          {"disk_util", FioJson::array()}};
 }
 
 }  // namespace iopulse#include "job/steady_state_spec.h"

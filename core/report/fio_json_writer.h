@@ -90,7 +90,7 @@ struct FioReportGroups {
   uint64_t elapsed_ns = 0;
 };
 
-nlohmann::json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups);
+nlohmann::ordered_json fio_json_document(const RunResult& result, FioJsonFlavour flavour, const FioReportGroups& groups);
 
 // fio's histogram bin for a latency (stat.h: plat_val_to_idx) and the value
 // fio writes for a bin (plat_idx_to_val).

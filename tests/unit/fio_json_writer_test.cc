@@ -2,6 +2,10 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "report/fio_json_writer.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "job/steady_state_spec.h"
@@ -79,6 +83,28 @@ TEST(FioJsonWriterTest, PercentilesAreTheListGiven) {
   EXPECT_NEAR(p["50.000000"].get<double>(), 500'000, 500'000 / 64.0);
   EXPECT_NEAR(p["99.500000"].get<double>(), 995'000, 995'000 / 64.0);
   EXPECT_FALSE(read["lat_ns"].contains("percentile"));
+}
+
+// fio writes the percentiles and the bins ascending ("1.000000" before
+// "10.000000", bin 999 before 1000); readers that keep the document's order
+// (a table of the percentiles, a CDF from the bins) see the same.
+TEST(FioJsonWriterTest, PercentilesAndBinsAreWrittenAscendingAsFios) {
+  RunResult run;
+  run.window_ns = 1'000'000'000;
+  run.read.ops = 1000;
+  run.read.bytes = 1000 * 4096;
+  for (uint64_t ns = 100; ns <= 100'000; ns += 100) run.read.latency.record(ns);
+  const std::string text = fio_json_document(run, FioJsonFlavour::kJsonPlus, {}).dump();
+  const nlohmann::ordered_json clat = nlohmann::ordered_json::parse(text)["jobs"][0]["read"]["clat_ns"];
+  std::vector<double> percentiles, bins;
+  for (const auto& [key, value] : clat["percentile"].items()) percentiles.push_back(std::stod(key));
+  for (const auto& [key, value] : clat["bins"].items()) bins.push_back(std::stod(key));
+  ASSERT_EQ(percentiles.size(), 17u);
+  EXPECT_EQ(percentiles.front(), 1.0);
+  EXPECT_EQ(percentiles.back(), 99.99);
+  EXPECT_TRUE(std::is_sorted(percentiles.begin(), percentiles.end()));
+  ASSERT_GT(bins.size(), 100u);  // 100 ns to 100 us spans bins of 2-, 3- and 4-digit values
+  EXPECT_TRUE(std::is_sorted(bins.begin(), bins.end()));
 }
 
 // unified_rw_reporting: "mixed" sums reads, writes and trims (their
