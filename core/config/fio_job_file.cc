@@ -353,6 +353,7 @@ class Translator {
     }
     if (s.iodepth) add("queue-depth", std::to_string(s.iodepth->value), s.iodepth->label);
     if (s.iodepth_batch) add("submit-batch", std::to_string(s.iodepth_batch->value), s.iodepth_batch->label);
+    check_reaping(s);
     if (numjobs > 1) add("threads", std::to_string(numjobs), s.numjobs->label);
     if (s.cpus_allowed) add("cpu-cores", s.cpus_allowed->value, s.cpus_allowed->label);
     if (s.percentile_list) add("fio-percentiles", s.percentile_list->value, s.percentile_list->label);
@@ -921,6 +922,33 @@ class Translator {
   }
 
   // buffer_compress_percentage and dedupe_percentage: IOPulse's
+  // fio's reaping options, where they ask for what IOPulse's loop does: it
+  // refills every slot a reap freed before it waits again (iodepth_low =
+  // iodepth, fio's default; 0 and values above iodepth are fio's default
+  // too), and waits only when nothing has completed, for one IO
+  // (iodepth_batch_complete_min=1, fio's default).  It takes every
+  // completion that is ready; fio takes iodepth_batch_complete_max per call
+  // (by default 1) and leaves the others in the kernel's ring for its next
+  // call: the same IOs, so any value is accepted and the difference in
+  // when a latency ends is in docs/fio-compatibility.md.
+  void check_reaping(const FioJobSettings& s) {
+    const uint32_t depth = s.iodepth ? s.iodepth->value : 1;
+    if (s.iodepth_low && s.iodepth_low->value != 0 && s.iodepth_low->value < depth) {
+      problem(fmt::format("{}: not supported by IOPulse: refilling the queue only once it has drained to {} IOs "
+                          "(IOPulse refills every slot as it frees, as iodepth_low=iodepth); accepted: 0 or at least "
+                          "iodepth ({})",
+                          s.iodepth_low->label, s.iodepth_low->value, depth));
+    }
+    if (s.batch_complete_min && s.batch_complete_min->value != 1) {
+      problem(fmt::format("{}: not supported by IOPulse: {} (IOPulse waits for one completion when none is ready, "
+                          "as fio's default 1); accepted: 1",
+                          s.batch_complete_min->label,
+                          s.batch_complete_min->value == 0
+                              ? std::string("never waiting for a completion (fio then polls)")
+                              : fmt::format("waiting for {} completions at once", s.batch_complete_min->value)));
+    }
+  }
+
   // compress-percent and dedupe-percent, whose chunk (dedupe-unit) is fio's
   // buffer_compress_chunk when compressing (fio's default 512 bytes; 0: the
   // block) and the block when only deduplicating (fio dedupes whole

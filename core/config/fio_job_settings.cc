@@ -411,6 +411,13 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        const uint64_t n = fio_count(o, 0, 65536);
        if (n != 0) s.iodepth_batch = {static_cast<uint32_t>(n), label};
      }},
+    {"iodepth_low", FIO { s.iodepth_low = {static_cast<uint32_t>(fio_count(o, 0, 65536)), label}; }},
+    {"iodepth_batch_complete_min", FIO {
+       s.batch_complete_min = {static_cast<uint32_t>(fio_count(o, 0, 65536)), label};
+     }},
+    {"iodepth_batch_complete_max", FIO {
+       s.batch_complete_max = {static_cast<uint32_t>(fio_count(o, 0, 65536)), label};
+     }},
     {"ioengine", FIO {
        const std::string v = lower(o.value);
        if (v == "psync" || v == "sync" || v == "pvsync" || v == "pvsync2") s.engine = {"sync", label};
@@ -662,9 +669,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"unlink", "IOPulse never removes the files of a job"},
     {"fill_device", "IOPulse needs the file size"},
-    {"iodepth_low", "IOPulse keeps the queue full"},
-    {"iodepth_batch_complete_min", "IOPulse reaps what has completed"},
-    {"iodepth_batch_complete_max", "IOPulse reaps what has completed"},
     {"kb_base", "IOPulse's sizes are binary (k = 1024)"},
 };
 
@@ -675,6 +679,7 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   std::string key = option.key;
   if (key == "readwrite") key = "rw";
   if (key == "iodepth_batch_submit") key = "iodepth_batch";
+  if (key == "iodepth_batch_complete") key = "iodepth_batch_complete_min";
   if (key == "blocksize") key = "bs";
   // fio's other aliases of options IOPulse takes (options.c's .alias).
   if (key == "blocksize_range") key = "bsrange";
@@ -711,7 +716,7 @@ std::vector<std::string> supported_fio_options() {
   std::vector<std::string> names;
   for (const auto& [name, apply] : kOptions) names.push_back(name);
   names.insert(names.end(), {"readwrite", "iodepth_batch_submit", "blocksize", "blocksize_range", "nr_files", "timeout",
-                             "allrandrepeat"});
+                             "allrandrepeat", "iodepth_batch_complete"});
   std::sort(names.begin(), names.end());
   return names;
 }

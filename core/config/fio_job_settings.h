@@ -35,6 +35,9 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> trim_sizes;  // bs's third value (else the write value)
   std::optional<FioSetting<uint64_t>> blockalign;     // ba: the one alignment of every direction
   std::optional<FioSetting<uint32_t>> iodepth, iodepth_batch;
+  // iodepth_low, iodepth_batch_complete_min (iodepth_batch_complete) and
+  // _max: accepted where they ask for what IOPulse does (fio_job_file.cc).
+  std::optional<FioSetting<uint32_t>> iodepth_low, batch_complete_min, batch_complete_max;
   std::optional<FioSetting<std::string>> engine;     // an IOPulse engine name
   std::optional<FioSetting<bool>> direct;
   std::optional<FioSetting<uint64_t>> size, filesize, io_size;

@@ -615,12 +615,12 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
-      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\niodepth_low=1\nfrobnicate=1\nbs=4x\n"
+      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nunlink=1\nfrobnicate=1\nbs=4x\n"
       "rate_process=bursty\nkb_base=1000\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier after ':' in rw"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: iodepth_low: not supported by IOPulse: IOPulse keeps the queue full"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: unlink: not supported by IOPulse: IOPulse never removes the files of a job"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
@@ -694,6 +694,26 @@ TEST(FioJobFileTest, BufferKindsAndAlignmentsIOPulseMeetsAreAccepted) {
 }
 
 // rate_process=poisson: IOPulse's --rate-process poisson, for a job with a
+
+// fio's reaping options are accepted where they ask for IOPulse's loop
+// (refill every freed slot, wait for one completion when none is ready) and
+// leave the job as it was; the others are refused with what they ask.
+TEST(FioJobFileTest, ReapingOptionsIOPulsesLoopMeetsAreAccepted) {
+  const std::string job = "[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\niodepth=8\n";
+  const JobFile plain = translate(job);
+  for (const char* line : {"iodepth_low=8", "iodepth_low=0", "iodepth_low=64", "iodepth_batch_complete=1",
+                           "iodepth_batch_complete_min=1", "iodepth_batch_complete_max=1",
+                           "iodepth_batch_complete_max=8"}) {
+    EXPECT_EQ(format_toml_job_file(translate(job + line + "\n")), format_toml_job_file(plain)) << line;
+  }
+  EXPECT_THAT(refusal(job + "iodepth_low=4\n"),
+              HasSubstr("job.fio:6: iodepth_low: not supported by IOPulse: refilling the queue only once it has "
+                        "drained to 4 IOs"));
+  EXPECT_THAT(refusal(job + "iodepth_low=2\n"), HasSubstr("accepted: 0 or at least iodepth (8)"));
+  EXPECT_THAT(refusal(job + "iodepth_batch_complete=0\n"),
+              HasSubstr("job.fio:6: iodepth_batch_complete: not supported by IOPulse: never waiting for a completion"));
+  EXPECT_THAT(refusal(job + "iodepth_batch_complete_min=4\n"), HasSubstr("waiting for 4 completions at once"));
+}
 // rate (fio's process paces a rate only).
 TEST(FioJobFileTest, RateProcessPoissonPacesTheRate) {
   EXPECT_TRUE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrate_iops=100\nrate_process=poisson\n"))[0].spec.rate_poisson);
