@@ -447,7 +447,7 @@ class Translator {
       } else if (kind == "sequential") {
         why = random ? "sequential with random IO (IOPulse spreads a random job's IOs over all its files at once)"
               : reads != 0 && reads != 100
-                  ? "sequential with reads and writes (fio keeps a position for each, IOPulse one for both)"
+                  ? "sequential with reads and writes (fio keeps a position for each in each file)"
               : clones > 1 && s.filenames
                   ? "sequential with numjobs on one list (fio's clones each start at the first file, IOPulse's "
                     "workers at different places)"
@@ -572,6 +572,33 @@ class Translator {
       }
     }
     if (random) add("random", "true", s.random->label);
+    // fio's sequential order: holed IO (rw=read:8k, backwards with a
+    // negative value), and reads and writes each at their own position.
+    // Where fio's order is its own, refused.
+    if (s.sequential_skip) {
+      const std::string& l = s.sequential_skip->label;
+      const uint32_t loops = s.loops ? s.loops->value : 1;
+      std::string why;
+      if (files > 1) why = "with several files (fio keeps a position in each file)";
+      else if (!one_io_size(s)) why = "with several IO sizes (fio ends the job where an IO ends at the file's end, "
+                                      "which the sizes drawn decide)";
+      else if (loops > 1) why = "with loops";
+      else if (numjobs > 1 && !per_worker && increment == 0) {
+        why = "with clones on one file (fio's each start at its start, IOPulse's workers at different places)";
+      } else if (offset != 0 && s.sequential_skip->value < 0) {
+        why = "backwards with an offset (fio starts such a job at the end of its range)";
+      }
+      if (!why.empty()) problem(fmt::format("{}: not supported by IOPulse: an offset modifier {}", l, why));
+      add("sequential-skip", std::to_string(s.sequential_skip->value), l);
+    }
+    if (!random && !trims && read_percent != 0 && read_percent != 100) {
+      if (s.io_size && s.io_size->value > (s.size ? s.size->value : 0) && !(s.time_based && s.time_based->value)) {
+        problem(fmt::format("{}: not supported by IOPulse: a sequential job of reads and writes with io_size above "
+                            "its size (fio then starts each direction again at the file's start apart; IOPulse "
+                            "starts both again when one reaches the end)", s.io_size->label));
+      }
+      add("sequential-cursor", "per-op", s.read_percent ? s.read_percent->label : mix_label);
+    }
     if (trims && s.trim_sizes) {
       add("block-size", s.trim_sizes->value, s.trim_sizes->label);
     } else if (s.read_sizes && s.write_sizes && s.read_sizes->value == s.write_sizes->value) {
@@ -778,18 +805,41 @@ class Translator {
     // With filesize (the files' size), size is still the job's amount of
     // IO when it is less: fio caps its io at it.
     const uint64_t job_size = s.filesize && s.size && s.size->value < pass ? s.size->value : pass;
-    const uint64_t amount = (s.io_size ? s.io_size->value : job_size) * loops;
+    uint64_t amount = (s.io_size ? s.io_size->value : job_size) * loops;
+    // fio's holed IO (rw=write:8k) ends the job where an IO ends at the
+    // file's end (its end of file: without io_size no new pass starts): the
+    // walk to there is then the job's amount.  (One IO size and one file
+    // here: the others are refused.)
+    if (s.sequential_skip && !s.io_size && !s.number_ios) {
+      const uint64_t bs = std::max<uint64_t>(1, smallest_block_size(s));
+      const int64_t stride = static_cast<int64_t>(bs) + s.sequential_skip->value;
+      if (stride > 0 && pass >= bs) {
+        const uint64_t steps = (pass - bs) / static_cast<uint64_t>(stride);
+        const uint64_t walk = (steps + 1) * bs;
+        if (steps * static_cast<uint64_t>(stride) + bs == pass && walk < amount) {
+          if (mixes_reads_and_writes(s)) {
+            problem(fmt::format("{}: not supported by IOPulse: holed IO of reads and writes that reaches the file's "
+                                "end exactly (fio ends the job when either direction gets there, which the mix "
+                                "decides); accepted: an offset modifier whose IOs never end at the file's end",
+                                s.sequential_skip->label));
+          }
+          amount = walk;
+        }
+      }
+    }
     // (With offset_increment each clone has its own range of the files.)
     const bool own_files = numjobs == 1 || per_worker || increment != 0;
     // IOPulse's complete pass addresses every block once, so it takes one size.
     const bool one_size = (!s.read_sizes || s.read_sizes->value.find_first_of(",-") == std::string::npos) &&
                           (!s.write_sizes || s.write_sizes->value.find_first_of(",-") == std::string::npos);
     if (s.number_ios) add("total-ops", std::to_string(s.number_ios->value * loops * numjobs), s.number_ios->label);
-    const bool complete = amount == pass && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios;
+    const bool complete = amount == pass && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios &&
+                          !own_sequential_order(s);
     // Each loop a complete pass (fio's loops with its read-back pass after
     // each: a phase per loop, each followed by its read-back).
     const bool complete_loops =
-        loops > 1 && !s.io_size && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios;
+        loops > 1 && !s.io_size && own_files && one_size && bounded && !s.runtime_ns && !s.number_ios &&
+        !own_sequential_order(s);
     if (read_back) {
       // IOPulse's check reads every block of the files; fio's the blocks
       // the job wrote, which are all of them once in a complete pass.
@@ -835,6 +885,22 @@ class Translator {
   static uint64_t smallest_block_size(const FioJobSettings& s) {
     const std::vector<uint64_t> each = smallest_block_sizes(s);
     return each.empty() ? 0 : *std::min_element(each.begin(), each.end());
+  }
+
+  // A sequential job that does not address each block once in one order:
+  // holed IO, or reads and writes each going on from their own position
+  // (fio's rw=rw).  IOPulse's complete pass cannot say it: such a job is
+  // bounded by its bytes.
+  static bool own_sequential_order(const FioJobSettings& s) {
+    if (s.random && s.random->value) return false;
+    return s.sequential_skip || mixes_reads_and_writes(s);
+  }
+
+  static bool mixes_reads_and_writes(const FioJobSettings& s) {
+    if (s.trim && s.trim->value) return false;
+    uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
+    if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
+    return read_percent != 0 && read_percent != 100;
   }
 
   // The IO size text (an IOPulse mix) of each direction the job does: the

@@ -376,8 +376,23 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        static const std::map<std::string, std::pair<bool, uint32_t>> kKinds = {
            {"read", {false, 100}},   {"write", {false, 0}},    {"randread", {true, 100}}, {"randwrite", {true, 0}},
            {"rw", {false, 50}},      {"readwrite", {false, 50}}, {"randrw", {true, 50}}};
-       const std::string v = lower(o.value);
-       if (v.find(':') != std::string::npos) missing("an offset modifier after ':' in rw");
+       std::string v = lower(o.value);
+       // An offset modifier: on a sequential kind, bytes from one IO's end
+       // to the next one's start (negative: backwards), fio's holed IO.
+       s.sequential_skip.reset();
+       if (const size_t colon = v.find(':'); colon != std::string::npos) {
+         const std::string modifier = v.substr(colon + 1);
+         v.resize(colon);
+         if (v.starts_with("rand")) {
+           missing("an offset modifier on a random rw (a new random offset every N IOs)");
+         }
+         const bool back = modifier.starts_with("-");
+         const uint64_t bytes = fio_size(o, back ? std::string_view(modifier).substr(1) : std::string_view(modifier));
+         if (bytes > (uint64_t{1} << 62)) bad_value(o, "an offset modifier up to 4e, or its negative");
+         if (bytes != 0) {
+           s.sequential_skip = {back ? -static_cast<int64_t>(bytes) : static_cast<int64_t>(bytes), label};
+         }
+       }
        if (v == "trim" || v == "randtrim" || v == "trimwrite" || v == "randtrimwrite") {
          // Trims only; with trimwrite each trimmed range is then written.
          s.random = {v.starts_with("rand"), label};

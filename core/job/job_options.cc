@@ -130,7 +130,7 @@ const std::vector<JobOption> kOptions = {
      {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .echo = ECHO {
        j["file_size"] = s.file_size;
      }}},
-    {"offset", kAccess, "SIZE",
+    {"offset", kRange, "SIZE",
      "IO starts SIZE bytes into each target file (fio's offset): the job addresses --file-size bytes from there "
      "(default: to the file's end), and a file it creates is made SIZE + --file-size long",
      APPLY { job.spec().offset = parse_size(label, text); },
@@ -138,7 +138,7 @@ const std::vector<JobOption> kOptions = {
       .excludes = "layout-manifest", .echo = ECHO {
        if (s.offset != 0) j["offset"] = s.offset;
      }}},
-    {"offset-increment", kAccess, "SIZE",
+    {"offset-increment", kRange, "SIZE",
      "worker w starts w x SIZE further into each file than --offset (fio's offset_increment): each worker its own "
      "range, a complete pass over each",
      APPLY { job.spec().offset_increment = positive_size(text, label); },
@@ -246,7 +246,7 @@ const std::vector<JobOption> kOptions = {
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .echo = ECHO {
        j["write_block_size"] = s.write_sizes.to_string();
      }}},
-    {"file-order", kAccess, "ORDER",
+    {"file-order", kRange, "ORDER",
      "how a sequential job goes through several files: sequential (each to its end before the next, the "
      "default), or roundrobin[:N] (N IOs, default 1, of each in turn: fio's default file_service_type)",
      APPLY {
@@ -263,6 +263,35 @@ const std::vector<JobOption> kOptions = {
      },
      {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "sequential", .echo = ECHO {
        if (s.file_roundrobin != 0) j["file_order"] = fmt::format("roundrobin:{}", s.file_roundrobin);
+     }}},
+    {"sequential-skip", kRange, "SIZE",
+     "a sequential job's next IO starts SIZE bytes after the end of its last (fio's rw=read:SIZE); -SIZE goes "
+     "backwards (rw=read:-SIZE); past the range's end an IO wraps to its start, before its start to its end less "
+     "SIZE; with a stop condition",
+     APPLY {
+       const bool back = text.starts_with("-");
+       const uint64_t bytes = parse_size(label, back ? text.substr(1) : text);
+       if (bytes > (uint64_t{1} << 62)) {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: a size up to 4e (2^62 bytes), or its "
+                                      "negative", label, text));
+       }
+       job.spec().sequential_skip = back ? -static_cast<int64_t>(bytes) : static_cast<int64_t>(bytes);
+     },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "0", .echo = ECHO {
+       if (s.sequential_skip != 0) j["sequential_skip"] = s.sequential_skip;
+     }}},
+    {"sequential-cursor", kRange, "shared|per-op",
+     "a sequential job that mixes ops: one position for all of them (shared, the default), or one per op kind, "
+     "each read, write or trim going on where the last of its kind ended, all starting again at the range's start "
+     "when one ends at its end (per-op: fio's rw=rw); with a stop condition",
+     APPLY {
+       if (text != "shared" && text != "per-op") {
+         throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, per-op", label, text));
+       }
+       job.spec().sequential_per_op = text == "per-op";
+     },
+     {.refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "shared", .echo = ECHO {
+       if (s.sequential_per_op) j["sequential_cursor"] = "per-op";
      }}},
     {"block-align", kAccess, "SIZE",
      "random offsets are multiples of SIZE (fio's blockalign; default: the smallest block size); with a stop "
@@ -1021,6 +1050,35 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
       throw UsageError(fmt::format("{}: roundrobin needs one IO size for the job; accepted: one --block-size", opt));
     }
   }
+  if (spec.sequential_skip != 0 || spec.sequential_per_op) {
+    const std::string opt = label(spec.sequential_skip != 0 ? "sequential-skip" : "sequential-cursor");
+    if (spec.random) {
+      throw UsageError(fmt::format("{}: orders a sequential job's offsets; accepted: without --random", opt));
+    }
+    if (spec.file_roundrobin != 0) {
+      throw UsageError(fmt::format("{}: not with {} (which takes the files in turn at one position); accepted: "
+                                   "--file-order sequential", opt, label("file-order")));
+    }
+    if (spec.run_until_complete || (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0)) {
+      throw UsageError(fmt::format("{}: a complete pass addresses every block once, in one order; accepted: {} "
+                                   "with --duration, --total-ops or --total-bytes",
+                                   opt, spec.sequential_skip != 0 ? "--sequential-skip" : "--sequential-cursor"));
+    }
+  }
+  if (spec.sequential_skip != 0) {
+    const std::string opt = label("sequential-skip");
+    const uint64_t bytes = spec.sequential_skip < 0 ? 0 - static_cast<uint64_t>(spec.sequential_skip)
+                                                    : static_cast<uint64_t>(spec.sequential_skip);
+    if (bytes % spec.offset_unit() != 0) {
+      throw UsageError(fmt::format("{}: {} is not a multiple of the block size {} (every offset is); accepted: a "
+                                   "multiple of {}", opt, spec.sequential_skip, spec.offset_unit(),
+                                   spec.offset_unit()));
+    }
+    if (spec.verify || spec.verify_only) {
+      throw UsageError(fmt::format("{}: not supported with {}; accepted: one of them", opt,
+                                   label(spec.verify ? "verify" : "verify-only")));
+    }
+  }
   if (spec.offset_increment != 0 && spec.file_distribution == FileDistribution::kPartitioned) {
     throw UsageError(fmt::format("{}: gives each worker its own range, and {} splits the files among the workers "
                                  "already; accepted: one of them", label("offset-increment"),
@@ -1210,6 +1268,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kPriority: return "priority";
     case kMetadata: return "metadata";
     case kAccess: return "access";
+    case kRange: return "range";
     case kStop: return "stop";
     case kPacing: return "pacing";
     case kVerification: return "verification";
@@ -1230,6 +1289,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kPriority: return "IO priorities and per-IO flags";
     case kMetadata: return "Metadata workloads: create, stat, remove many files (docs/metadata.md)";
     case kAccess: return "Access pattern: where the IOs go";
+    case kRange: return "Ranges and sequential order: where each worker's IO lies, how a sequential job walks it";
     case kStop: return "Stop: when the run ends (default: every block once)";
     case kPacing: return "Pacing: a start delay, think time and rate limits";
     case kVerification: return "Data and verification: what writes carry, how reads are checked, errors";

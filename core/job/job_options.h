@@ -27,12 +27,12 @@ class JobSpecBuilder;
 // order the groups are shown.  kGeneral holds the command's own options
 // (--help, --version, --config, ...), which are not job options.
 enum class OptionTopic {
-  kGeneral, kTarget, kWorkload, kPriority, kMetadata, kAccess, kStop, kPacing, kReplay, kVerification, kOutputs,
+  kGeneral, kTarget, kWorkload, kPriority, kMetadata, kAccess, kRange, kStop, kPacing, kReplay, kVerification, kOutputs,
   kTimeSeries, kEngines, kCluster
 };
 constexpr OptionTopic kAllTopics[] = {
     OptionTopic::kGeneral, OptionTopic::kTarget,       OptionTopic::kWorkload, OptionTopic::kPriority,
-    OptionTopic::kMetadata, OptionTopic::kAccess,
+    OptionTopic::kMetadata, OptionTopic::kAccess,      OptionTopic::kRange,
     OptionTopic::kStop,    OptionTopic::kPacing,       OptionTopic::kReplay,   OptionTopic::kVerification,
     OptionTopic::kOutputs, OptionTopic::kTimeSeries,   OptionTopic::kEngines,  OptionTopic::kCluster};
 // "workload": one lower-case word, for scripts and `iopulse --help TOPIC`.

@@ -82,6 +82,14 @@ struct WorkloadSpec {
   // N IOs of each in turn (fio's file_service_type=roundrobin:N, its
   // default); 0: one file after another (sequential).
   uint32_t file_roundrobin = 0;
+  // --sequential-skip: a sequential job's next IO starts this many bytes
+  // after the end of its last (fio's rw=read:8k); negative goes backwards
+  // (rw=read:-8k).  A multiple of offset_unit(); 0: IO after IO.
+  int64_t sequential_skip = 0;
+  // --sequential-cursor per-op: reads, writes and trims of a sequential job
+  // each go on where the last IO of their own kind ended (fio's rw=rw);
+  // false: one position for all of them.
+  bool sequential_per_op = false;
   DistributionParams distribution;         // --distribution and its parameters
   uint64_t seed = 0x10b5e5ed;              // --seed: every generator derives from it
   // --seed random: `seed` is drawn when the run starts, once per run and

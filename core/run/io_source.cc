@@ -22,6 +22,9 @@ IoSource::IoSource(const WorkerPlan& plan, const WorkerAssignment& assignment)
       write_sizes_(plan.write_sizes),
       unit_(plan.unit),
       seq_cursor_(assignment.first_block),
+      per_op_cursor_(plan.sequential_per_op && !plan.random),
+      op_cursor_{assignment.first_block, assignment.first_block, assignment.first_block},
+      skip_units_(plan.random ? 0 : plan.sequential_skip / static_cast<int64_t>(plan.unit)),
       rr_plan_(plan.file_roundrobin),
       remaining_ops_(assignment.op_limit != 0 ? assignment.op_limit : UINT64_MAX),
       remaining_bytes_(assignment.byte_limit != 0 ? assignment.byte_limit : UINT64_MAX),
@@ -95,7 +98,7 @@ void IoSource::set_replay(std::unique_ptr<TraceCursor> replay, std::vector<uint3
 }
 
 bool IoSource::plain_shape() const {
-  return !replay_ && readvise_bytes_ == UINT64_MAX && !split_priority_ && io_flags_[1] == 0 && !trims_ &&
+  return !replay_ && readvise_bytes_ == UINT64_MAX && skip_units_ == 0 && !per_op_cursor_ && !split_priority_ && io_flags_[1] == 0 && !trims_ &&
          !trim_write_ && sync_every_ == 0 && !content_ && verification_.inflight_blocks == nullptr && region_count_ == 1 &&
          regions_[0].first_unit == 0 && regions_[0].bytes == assignment_.region_blocks * unit_ &&
          !assignment_.complete_pass && read_sizes_.single() && read_sizes_.max_size() == unit_ &&

@@ -128,7 +128,9 @@ class IoSource {
   Next next_replay(IoSlot& slot);
   void fill_write(IoSlot& slot, uint64_t block, uint32_t len);
   bool next_piece(uint64_t* unit, uint32_t* units);
-  uint64_t next_block(uint32_t len);
+  uint64_t next_block(uint32_t len, uint8_t op);
+  uint64_t& cursor_of(uint8_t op);
+  uint64_t after(uint64_t block, uint64_t len_units, bool* pass_ended) const;
   uint32_t region_of(uint64_t unit) const;
 
   const WorkerAssignment& assignment_;
@@ -155,6 +157,14 @@ class IoSource {
   std::unique_ptr<PassTiling> tiling_;           // complete pass with several sizes
   uint64_t pass_done_ = 0;    // ranks of the complete pass issued
   uint64_t seq_cursor_ = 0;   // next sequential unit (with rr_chunk_, the next rank)
+  // --sequential-cursor per-op: the next sequential unit of reads [0],
+  // writes [1] and trims [2], each apart (seq_cursor_ unused); an IO that
+  // ends at the last unit ends the pass, and all three start again at 0.
+  bool per_op_cursor_ = false;
+  uint64_t op_cursor_[3] = {0, 0, 0};
+  // --sequential-skip in units: from an IO's end to the next one's start
+  // (< 0: backwards).  The layout keeps its size below region_blocks.
+  int64_t skip_units_ = 0;
   // --file-order roundrobin:N over several regions (all of uniform_units_
   // units): the sequential pass takes N units of each region in turn, so
   // ranks map to units by interleaved(); 0: region after region.
@@ -282,7 +292,7 @@ class IoSource {
     // O_DIRECT every size and the budget are whole logical blocks, so it
     // stays aligned).
     if (len > remaining_bytes_) len = static_cast<uint32_t>(remaining_bytes_);
-    block = next_block(len);
+    block = next_block(len, op);
     if (block == kNoBlock) return Next::kBlocked;
   }
   const uint32_t r = region_of(block);
@@ -359,11 +369,35 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
   return false;
 }
 
-// The unit index of the next read or write (over all regions; an IO of
+// The unit index of the next `op` (over all regions; an IO of
 // `len` bytes starting there stays inside its region), or kNoBlock when
 // verification finds it in flight and no other can be drawn now.  Commits
 // the choice.
-[[gnu::always_inline]] inline uint64_t IoSource::next_block(uint32_t len) {
+// The sequential position ops of kind `op` go on from.
+[[gnu::always_inline]] inline uint64_t& IoSource::cursor_of(uint8_t op) {
+  if (!per_op_cursor_) return seq_cursor_;
+  return op_cursor_[op == IOP_OP_READ ? 0 : op == IOP_OP_WRITE ? 1 : 2];
+}
+
+// Where the sequential IO after one at `block` of `len_units` starts: its
+// end plus the skip; past the last unit, the first (fio's wrap of holed
+// IO), and before the first, the end less the skip (backwards IO wraps to
+// the end, as fio's does).  An IO that ends at the last unit ends the pass
+// (`*pass_ended`): the next starts at the first unit.
+[[gnu::always_inline]] inline uint64_t IoSource::after(uint64_t block, uint64_t len_units, bool* pass_ended) const {
+  const uint64_t end = block + len_units;  // at most region_blocks
+  const uint64_t blocks = assignment_.region_blocks;
+  *pass_ended = end >= blocks;
+  if (*pass_ended) return 0;
+  if (skip_units_ >= 0) {
+    const uint64_t next = end + static_cast<uint64_t>(skip_units_);
+    return next >= blocks ? 0 : next;
+  }
+  const uint64_t back = 0 - static_cast<uint64_t>(skip_units_);
+  return back <= end ? end - back : blocks - back;
+}
+
+[[gnu::always_inline]] inline uint64_t IoSource::next_block(uint32_t len, uint8_t op) {
   const OpenRegion* const regions = regions_;
   const uint64_t len_units = (len + unit_ - 1) / unit_;
   // The last unit of region r an IO of `len` bytes may start at.
@@ -390,7 +424,7 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
     } else {
       // Sequential: an IO that would cross the end of its region starts the
       // next region (or wraps to the first).
-      block = seq_cursor_;
+      block = cursor_of(op);
       const uint32_t r = region_of(block);
       if (block > last_start(regions[r])) block = r + 1 < region_count_ ? regions[r + 1].first_unit : 0;
     }
@@ -403,7 +437,13 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
     } else if (rr_chunk_ != 0) {
       seq_cursor_ = seq_cursor_ + 1 >= assignment_.region_blocks ? 0 : seq_cursor_ + 1;
     } else if (!random_) {
-      seq_cursor_ = block + len_units >= assignment_.region_blocks ? 0 : block + len_units;
+      bool pass_ended = false;
+      const uint64_t next = after(block, len_units, &pass_ended);
+      if (pass_ended && per_op_cursor_) {
+        op_cursor_[0] = op_cursor_[1] = op_cursor_[2] = next;
+      } else {
+        cursor_of(op) = next;
+      }
     }
     return block;
   }

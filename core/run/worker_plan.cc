@@ -15,6 +15,8 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
 
   p.random = spec.random;
   p.file_roundrobin = spec.file_roundrobin;
+  p.sequential_skip = spec.sequential_skip;
+  p.sequential_per_op = spec.sequential_per_op;
   p.distribution = spec.distribution;
   p.read_percent = spec.read_percent;
   p.trim_percent = spec.trim_percent;

@@ -60,6 +60,8 @@ struct WorkerPlan {
   // What each IO is.
   bool random = false;  // random offsets (by `distribution`), else sequential
   uint32_t file_roundrobin = 0;  // a sequential pass takes this many IOs of each region in turn; 0: one after another
+  int64_t sequential_skip = 0;    // bytes from an IO's end to the next sequential IO's start (< 0: backwards)
+  bool sequential_per_op = false; // each op kind has its own sequential position
   DistributionParams distribution;
   uint32_t read_percent = 100;
   uint32_t trim_percent = 0;

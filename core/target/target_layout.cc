@@ -489,6 +489,17 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     }
     layout.workers.push_back(std::move(a));
   }
+  if (spec.sequential_skip != 0) {
+    // A skip as long as a worker's range would put every IO at one place.
+    const uint64_t skip = spec.sequential_skip < 0 ? 0 - static_cast<uint64_t>(spec.sequential_skip)
+                                                   : static_cast<uint64_t>(spec.sequential_skip);
+    for (const WorkerAssignment& a : layout.workers) {
+      if (skip < a.region_blocks * unit) continue;
+      throw UsageError(fmt::format("--sequential-skip: {} is not shorter than the {} bytes a worker addresses; "
+                                   "accepted: a skip shorter than that", spec.sequential_skip,
+                                   a.region_blocks * unit));
+    }
+  }
   if (spec.file_roundrobin != 0) {
     // Taking each file in turn walks them in step: their ranges are alike.
     for (const WorkerAssignment& a : layout.workers) {

@@ -1569,6 +1569,66 @@ TEST(FioJobFileRunTest, SequentialFileServiceReadsTheFilesInFiosOrder) {
   EXPECT_EQ(reads_of({IOPULSE_BINARY, by_three, "--quiet"}, "ours-rr3"), threes);
 }
 
+// rw's offset modifier and fio's sequential reads and writes: strace sees
+// fio 3.33 and IOPulse make the same calls.  rw=read:-8k reads backwards
+// from the end (after a first read at 0, as fio does); rw=write:8k writes
+// 4 KiB every 12 KiB and, its 6th write ending at the file's end, stops
+// there as fio's job does; rw=rw reads and writes each go on from their
+// own last IO (which of the two comes next is each tool's own draw).
+TEST(FioJobFileRunTest, OffsetModifiersAndMixedSequentialJobsGoWhereFiosGo) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  // "r15 r14 ...": each 4 KiB call's direction and block, in order.
+  const auto calls_of = [&](const std::vector<std::string>& tool, const std::string& name, bool existing) {
+    std::filesystem::remove(dir.file("f"));
+    if (existing) write_file(dir.file("f"), std::string(64 << 10, 'x'));
+    const std::string trace = dir.file(name + ".trace");
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                     "trace=pread64,pwrite64", "-o", trace};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    std::vector<std::string> calls;
+    std::istringstream lines(read_file(trace));
+    const std::regex call(R"(p(read|write)64\(\d+, .*, 4096, (\d+)\) = 4096$)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, call)) {
+        calls.push_back(m[1].str().substr(0, 1) + std::to_string(std::stoull(m[2].str()) / 4096));
+      }
+    }
+    return calls;
+  };
+  const auto both = [&](const std::string& job, bool existing) {
+    const std::string path = write_file(dir.file("j.fio"), "[j]\nfilename=${DIR}/f\nioengine=psync\nbs=4k\n" + job);
+    return std::pair{calls_of({kFio, "--output-format=json", path}, "fio", existing),
+                     calls_of({IOPULSE_BINARY, path, "--quiet"}, "ours", existing)};
+  };
+  using Calls = std::vector<std::string>;
+  const auto [fio_back, our_back] = both("rw=read:-8k\nsize=64k\n", true);
+  EXPECT_EQ(fio_back, (Calls{"r0", "r14", "r13", "r12", "r11", "r10", "r9", "r8", "r7", "r6", "r5", "r4", "r3", "r2",
+                             "r1", "r0"}));
+  EXPECT_EQ(our_back, fio_back);
+  const auto [fio_holes, our_holes] = both("rw=write:8k\nsize=64k\n", false);
+  EXPECT_EQ(fio_holes, (Calls{"w0", "w3", "w6", "w9", "w12", "w15"}));
+  EXPECT_EQ(our_holes, fio_holes);
+  // Each direction's own walk, in order: r0 r1 ... and w0 w1 ..., 16 in all.
+  const auto walks = [](const Calls& calls) {
+    std::pair<Calls, Calls> w;
+    for (const std::string& c : calls) (c[0] == 'r' ? w.first : w.second).push_back(c);
+    return w;
+  };
+  const auto [fio_rw, our_rw] = both("rw=rw\nsize=64k\n", true);
+  for (const auto& [tool, calls] : {std::pair{"fio", fio_rw}, std::pair{"iopulse", our_rw}}) {
+    EXPECT_EQ(calls.size(), 16u) << tool;
+    const auto [reads, writes] = walks(calls);
+    EXPECT_GT(reads.size(), 2u) << tool;
+    EXPECT_GT(writes.size(), 2u) << tool;
+    for (size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(reads[i], "r" + std::to_string(i)) << tool;
+    for (size_t i = 0; i < writes.size(); ++i) EXPECT_EQ(writes[i], "w" + std::to_string(i)) << tool;
+  }
+}
+
 // --block-align and --rate-min-* refuse what they cannot do, with one line
 // and before any file is made: an alignment whose multiples leave a file
 // no room for the largest IO (one past its end would read beyond it or

@@ -581,6 +581,52 @@ TEST(FioJobFileTest, OffsetsMapToOffsetAndOffsetIncrement) {
   }
 }
 
+// rw's offset modifier on a sequential kind is --sequential-skip, a job of
+// its bytes (fio's end of file ends it where an IO ends at the file's end);
+// reads and writes of a sequential job each keep their own position
+// (--sequential-cursor per-op).  What fio orders otherwise is refused.
+TEST(FioJobFileTest, OffsetModifiersAndMixedSequentialJobsKeepFiosOrder) {
+  const JobSpec holes = specs(translate("[a]\nfilename=/d/f\nsize=64k\nrw=write:4k\n"))[0].spec;
+  EXPECT_EQ(holes.sequential_skip, 4096);
+  EXPECT_EQ(holes.total_bytes, 64u << 10);  // (0, 8k, ... 56k: never at the end, the size ends it)
+  EXPECT_FALSE(holes.run_until_complete);
+  EXPECT_FALSE(holes.sequential_per_op);
+  const JobSpec back = specs(translate("[a]\nfilename=/d/f\nsize=128m\nrw=read:-8k\n"))[0].spec;
+  EXPECT_EQ(back.sequential_skip, -8192);
+  EXPECT_EQ(back.total_bytes, 128u << 20);
+  // 4 KiB writes every 12 KiB of 64 KiB, or every 8 KiB of 60 KiB: the
+  // 6th or the 8th ends at the end, and fio's job with it.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=64k\nrw=write:8k\n"))[0].spec.total_bytes, 24u << 10);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=60k\nrw=write:4k\n"))[0].spec.total_bytes, 32u << 10);
+  // With io_size fio starts the walk again: the budget is io_size.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=60k\nio_size=120k\nrw=write:4k\n"))[0].spec.total_bytes,
+            120u << 10);
+  const JobSpec mixed = specs(translate("[a]\nfilename=/d/f\nsize=64k\nrw=rw\nrwmixread=70\n"))[0].spec;
+  EXPECT_TRUE(mixed.sequential_per_op);
+  EXPECT_EQ(mixed.total_bytes, 64u << 10);
+  EXPECT_FALSE(mixed.run_until_complete);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=64k\nrw=randrw\n"))[0].spec.sequential_per_op);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=64k\nrw=read\n"))[0].spec.sequential_per_op);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=64k\nrw=read:0\n"))[0].spec.sequential_skip, 0);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nrw=randread:8\n"),
+              HasSubstr("job.fio:4: rw: not supported by IOPulse: an offset modifier on a random rw"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f:/d/g\nsize=64k\nrw=read:4k\n"),
+              HasSubstr("job.fio:4: rw: not supported by IOPulse: an offset modifier with several files"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nrw=read:4k\nbssplit=4k/50:8k/50\n"),
+              HasSubstr("an offset modifier with several IO sizes"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nrw=read:4k\nloops=2\n"), HasSubstr("an offset modifier with loops"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nrw=read:4k\nnumjobs=2\n"),
+              HasSubstr("an offset modifier with clones on one file"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nrw=read:-8k\noffset=64k\n"),
+              HasSubstr("an offset modifier backwards with an offset"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=60k\nrw=rw:4k\n"),
+              HasSubstr("job.fio:4: rw: not supported by IOPulse: holed IO of reads and writes that reaches the "
+                        "file's end exactly"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nio_size=128k\nrw=rw\n"),
+              HasSubstr("job.fio:4: io_size: not supported by IOPulse: a sequential job of reads and writes with "
+                        "io_size above its size"));
+}
+
 // fio's job priority and its per-command priority (cmdprio_percentage).
 TEST(FioJobFileTest, PrioritiesMapToIoPriority) {
   const JobSpec job = specs(translate("[a]\nfilename=/d/f\nsize=1m\nprioclass=2\nprio=5\n"))[0].spec;
@@ -619,7 +665,7 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
       "rate_process=bursty\nkb_base=1000\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier after ':' in rw"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier on a random rw"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:7: unlink: not supported by IOPulse: IOPulse never removes the files of a job"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));

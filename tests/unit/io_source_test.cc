@@ -151,6 +151,62 @@ TEST(IoSource, SequentialIosFollowEachOtherAndWrapAtTheEnd) {
   EXPECT_EQ(t.source.next(t.slot), IoSource::Next::kBudgetSpent);
 }
 
+// The blocks (4 KiB) a source addresses, in order, "r3" / "w0" per IO.
+std::vector<std::string> walk_of(const JobOptionTexts& options, uint32_t ios) {
+  const JobSpec spec = source_job(options);
+  const TargetLayout layout = TargetLayout::plan(spec, true);
+  SourceUnderTest t(spec, layout, 0);
+  EXPECT_FALSE(t.source.plain_shape());  // (the plain loop has one cursor and no skip)
+  std::vector<std::string> walk;
+  for (uint32_t i = 0; i < ios; ++i) {
+    EXPECT_EQ(t.source.next(t.slot), IoSource::Next::kReady) << i;
+    walk.push_back((t.slot.io.op == IOP_OP_READ ? "r" : "w") + std::to_string(t.slot.io.offset / 4096));
+  }
+  return walk;
+}
+
+// --sequential-skip: the next IO starts SIZE after the last one's end;
+// forward past the end it wraps to the start, backwards before the start
+// to the end less SIZE (fio's rw=read:8k and rw=read:-8k, whose offsets a
+// test in tests/integration sees under strace).  An IO that ends at the
+// end starts the walk again at the first block.
+TEST(IoSource, ASequentialSkipLeavesHolesOrGoesBackwards) {
+  using W = std::vector<std::string>;
+  EXPECT_EQ(walk_of({{"file-size", "64k"}, {"total-ops", "100"}, {"sequential-skip", "8k"}}, 8),
+            (W{"r0", "r3", "r6", "r9", "r12", "r15", "r0", "r3"}));
+  EXPECT_EQ(walk_of({{"file-size", "64k"}, {"total-ops", "100"}, {"sequential-skip", "4k"}}, 10),
+            (W{"r0", "r2", "r4", "r6", "r8", "r10", "r12", "r14", "r0", "r2"}));
+  EXPECT_EQ(walk_of({{"file-size", "64k"}, {"total-ops", "100"}, {"sequential-skip", "-8k"}}, 18),
+            (W{"r0", "r14", "r13", "r12", "r11", "r10", "r9", "r8", "r7", "r6", "r5", "r4", "r3", "r2", "r1", "r0",
+               "r14", "r13"}));
+  // 8 KiB IOs stepping back 8 KiB: the same block again, as in fio.
+  EXPECT_EQ(walk_of({{"file-size", "64k"}, {"total-ops", "100"}, {"block-size", "8k"}, {"sequential-skip", "-8k"}}, 4),
+            (W{"r0", "r0", "r0", "r0"}));
+}
+
+// --sequential-cursor per-op: reads and writes each go on from their own
+// last IO (fio's rw=rw); once one of them ends at the end, both start
+// again at the first block.
+TEST(IoSource, PerOpCursorsWalkEachOpApartAndStartAgainTogether) {
+  const std::vector<std::string> walk =
+      walk_of({{"file-size", "32k"}, {"total-ops", "400"}, {"read-percent", "70"}, {"sequential-cursor", "per-op"}},
+              400);
+  uint64_t next[2] = {0, 0};  // the block each op's next IO must address
+  uint32_t restarts = 0;
+  for (size_t i = 0; i < walk.size(); ++i) {
+    const int op = walk[i][0] == 'w';
+    const uint64_t block = std::stoull(walk[i].substr(1));
+    ASSERT_EQ(block, next[op]) << i << " " << walk[i];
+    if (block == 7) {
+      next[0] = next[1] = 0;
+      ++restarts;
+    } else {
+      next[op] = block + 1;
+    }
+  }
+  EXPECT_GT(restarts, 30u);  // 400 IOs over 8 blocks, each pass ended by the faster op
+}
+
 TEST(IoSource, ThePlainPathIssuesTheSameIosAsTheGeneralOne) {
   for (const char* pattern : {"random", "sequential"}) {
     JobSpec spec = pattern == std::string("random")
