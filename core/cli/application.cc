@@ -65,6 +65,7 @@
 #include "run/monotonic_clock.h"
 #include "run/phase_crew.h"
 #include "run/planned_workload.h"
+#include "target/created_file.h"
 #include "target/dataset_preparer.h"
 #include "target/target_probe.h"
 #include "target/layout_manifest.h"
@@ -974,6 +975,9 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // preparation ends the job with its results written (nothing measured);
   // with several processes, on every one, once they learned it (below).
   bool prepared = true;
+  // --remove-files: what preparation created for the sets that ask,
+  // removed once the results are written (whatever ended the run).
+  std::vector<CreatedFile> to_remove;
   agree_on(group, [&] {
   for (const FileSet* set : prepared_sets) {
     auto bar = PreparationProgress::for_stderr(run.quiet);
@@ -985,6 +989,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
                                             },
                                             [] { return interrupt_signal() != 0; });
     if (bar) bar->clear();
+    if (set->removes_created_files()) to_remove.insert(to_remove.end(), prep.created.begin(), prep.created.end());
     result.preparation_ns += prep.elapsed_ns;
     result.preparation_bytes += prep.bytes_written;
     const double secs = static_cast<double>(prep.elapsed_ns) / 1e9;
@@ -1403,6 +1408,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     summary_out.flush();
     if (!run.json_output.empty()) write_json_file(run.json_output, result);
   }
+  for (const std::string& problem : remove_created_files(to_remove)) spdlog::warn("{}", problem);
   if (exporter && !result.interrupted) {
     // The endpoint closes when the process exits: first let a scraper read
     // the final numbers (the last interval included), waiting at most two

@@ -84,6 +84,8 @@ struct TranslatedJob {
   std::string exit_what = "group";
   std::string exit_what_label;
   bool clones = false;            // numjobs above 1
+  std::vector<std::string> paths;  // the job's files
+  std::string unlink_label;        // unlink=1, if given
 };
 
 // The most loops of a job with a read-back pass: two phases each.
@@ -199,6 +201,26 @@ class Translator {
       }
     }
     const uint32_t files = s.filenames ? static_cast<uint32_t>(s.filenames->value.size()) : nrfiles;
+    if (s.filenames) {
+      for (const std::string& name : s.filenames->value) job.paths.push_back(in_dir(name));
+    } else {
+      for (uint32_t c = 0; c < numjobs; ++c) {
+        for (uint32_t f = 0; f < nrfiles; ++f) job.paths.push_back(in_dir(fmt::format("{}.{}.{}", s.name, c, f)));
+      }
+    }
+    // unlink: IOPulse's --remove-files removes what the run created, never
+    // a file or device that was there before it (fio removes those too).
+    if (s.unlink && s.unlink->value) {
+      for (const std::string& path : job.paths) {
+        if (!context_.existing_size || !context_.existing_size(path)) continue;
+        problem(fmt::format("{}: not supported by IOPulse for '{}', which exists: IOPulse removes only the files a "
+                            "run creates (fio would remove it); accepted: unlink on files the job creates",
+                            s.unlink->label, path));
+        break;
+      }
+      job.unlink_label = s.unlink->label;
+      add("remove-files", "true", s.unlink->label);
+    }
     // fio's offset and offset_increment: clone j addresses each file from
     // offset + j * offset_increment, size bytes of it (or up to filesize, or
     // to the file's end): IOPulse's --offset and --offset-increment, its
@@ -578,6 +600,19 @@ class Translator {
     if (s.sequential_skip) {
       const std::string& l = s.sequential_skip->label;
       const uint32_t loops = s.loops ? s.loops->value : 1;
+      // fio wraps holed IO at the file's end and ends it at the range's: the
+      // two must be one (the whole file, from its start).
+      uint64_t file_end = file_size;  // what the job makes, or 0
+      for (const std::string& path : job.paths) {
+        if (const auto now = context_.existing_size ? context_.existing_size(path) : std::nullopt) {
+          file_end = std::max(file_end, *now);
+        }
+        if (const auto earlier = sized_files_.find(path); earlier != sized_files_.end()) {
+          file_end = std::max(file_end, earlier->second);
+        }
+      }
+      const bool part = (s.filesize && s.size && s.size->value < s.filesize->value) ||
+                        (file_size != 0 && file_end > file_size);
       std::string why;
       if (files > 1) why = "with several files (fio keeps a position in each file)";
       else if (!one_io_size(s)) why = "with several IO sizes (fio ends the job where an IO ends at the file's end, "
@@ -585,17 +620,35 @@ class Translator {
       else if (loops > 1) why = "with loops";
       else if (numjobs > 1 && !per_worker && increment == 0) {
         why = "with clones on one file (fio's each start at its start, IOPulse's workers at different places)";
-      } else if (offset != 0 && s.sequential_skip->value < 0) {
-        why = "backwards with an offset (fio starts such a job at the end of its range)";
+      } else if (offset != 0 || increment != 0) {
+        why = "with an offset (fio wraps holed IO at the file's end, not at its range's)";
+      } else if (part) {
+        why = "on part of a file (fio ends holed IO at the range's end, and wraps it only at the file's end)";
+      }
+      // Reads and writes each walk the file with holes; when one walk ends,
+      // fio ends the job or starts both again, as the mix decides, unless it
+      // starts each again on its own (time_based, io_size above size, at
+      // an IO that ends at the file's end).
+      const uint64_t range = file_size != 0 ? file_size : file_end;
+      const HoledWalk walk = holed_walk(smallest_block_size(s), s.sequential_skip->value, range);
+      const bool apart = walk.exactly && ((s.time_based && s.time_based->value) ||
+                                          (s.io_size && s.io_size->value > range));
+      if (why.empty() && mixes_reads_and_writes(s) && walk.ends && !apart) {
+        why = "for reads and writes whose walk of the file ends (fio then ends the job, or starts both again, when "
+              "either gets there, which the mix decides); accepted: a modifier whose IOs wrap at the file's end";
       }
       if (!why.empty()) problem(fmt::format("{}: not supported by IOPulse: an offset modifier {}", l, why));
       add("sequential-skip", std::to_string(s.sequential_skip->value), l);
     }
-    if (!random && !trims && read_percent != 0 && read_percent != 100) {
-      if (s.io_size && s.io_size->value > (s.size ? s.size->value : 0) && !(s.time_based && s.time_based->value)) {
-        problem(fmt::format("{}: not supported by IOPulse: a sequential job of reads and writes with io_size above "
-                            "its size (fio then starts each direction again at the file's start apart; IOPulse "
-                            "starts both again when one reaches the end)", s.io_size->label));
+    // fio's sequential reads and writes each go on from their own last IO,
+    // wrapping on their own (time_based, io_size above size); over several
+    // files IOPulse walks them one after another with one position
+    // (docs/fio-compatibility.md, rw).
+    if (!random && !trims && read_percent != 0 && read_percent != 100 && files == 1) {
+      if (s.loops && s.loops->value > 1) {
+        problem(fmt::format("{}: not supported by IOPulse for a sequential job of reads and writes (fio starts both "
+                            "again at the file's start at each loop, IOPulse's go on from where each is)",
+                            s.loops->label));
       }
       add("sequential-cursor", "per-op", s.read_percent ? s.read_percent->label : mix_label);
     }
@@ -806,26 +859,13 @@ class Translator {
     // IO when it is less: fio caps its io at it.
     const uint64_t job_size = s.filesize && s.size && s.size->value < pass ? s.size->value : pass;
     uint64_t amount = (s.io_size ? s.io_size->value : job_size) * loops;
-    // fio's holed IO (rw=write:8k) ends the job where an IO ends at the
-    // file's end (its end of file: without io_size no new pass starts): the
-    // walk to there is then the job's amount.  (One IO size and one file
-    // here: the others are refused.)
-    if (s.sequential_skip && !s.io_size && !s.number_ios) {
-      const uint64_t bs = std::max<uint64_t>(1, smallest_block_size(s));
-      const int64_t stride = static_cast<int64_t>(bs) + s.sequential_skip->value;
-      if (stride > 0 && pass >= bs) {
-        const uint64_t steps = (pass - bs) / static_cast<uint64_t>(stride);
-        const uint64_t walk = (steps + 1) * bs;
-        if (steps * static_cast<uint64_t>(stride) + bs == pass && walk < amount) {
-          if (mixes_reads_and_writes(s)) {
-            problem(fmt::format("{}: not supported by IOPulse: holed IO of reads and writes that reaches the file's "
-                                "end exactly (fio ends the job when either direction gets there, which the mix "
-                                "decides); accepted: an offset modifier whose IOs never end at the file's end",
-                                s.sequential_skip->label));
-          }
-          amount = walk;
-        }
-      }
+    // fio's holed IO ends the job where its walk of the file ends (below):
+    // the walk's bytes are then the job's amount.  With io_size fio starts
+    // another walk, as IOPulse goes on.  (One IO size, one whole file here:
+    // the others are refused.)
+    if (s.sequential_skip && !s.io_size) {
+      const HoledWalk walk = holed_walk(smallest_block_size(s), s.sequential_skip->value, pass);
+      if (walk.ends) amount = std::min(amount, walk.ios * smallest_block_size(s));
     }
     // (With offset_increment each clone has its own range of the files.)
     const bool own_files = numjobs == 1 || per_worker || increment != 0;
@@ -891,6 +931,27 @@ class Translator {
   // holed IO, or reads and writes each going on from their own position
   // (fio's rw=rw).  IOPulse's complete pass cannot say it: such a job is
   // bounded by its bytes.
+  // How fio's holed IO of `bs`-byte IOs, each `skip` bytes after the last
+  // one's end, walks a file of `range` bytes from its start: the IOs of one
+  // walk, and whether the walk ends (an IO ends at the file's end, or the
+  // next would not fit before it) or wraps to the start for ever (the next
+  // would start at or past the end).  Backwards IO never ends.
+  struct HoledWalk {
+    uint64_t ios = 0;
+    bool ends = false;
+    bool exactly = false;  // its last IO ends at the file's end
+  };
+  static HoledWalk holed_walk(uint64_t bs, int64_t skip, uint64_t range) {
+    HoledWalk w;
+    const int64_t stride = static_cast<int64_t>(bs) + skip;
+    if (bs == 0 || stride <= 0 || range < bs) return w;
+    const uint64_t steps = (range - bs) / static_cast<uint64_t>(stride);
+    w.ios = steps + 1;
+    w.exactly = steps * static_cast<uint64_t>(stride) + bs == range;
+    w.ends = w.exactly || (steps + 1) * static_cast<uint64_t>(stride) < range;
+    return w;
+  }
+
   static bool own_sequential_order(const FioJobSettings& s) {
     if (s.random && s.random->value) return false;
     return s.sequential_skip || mixes_reads_and_writes(s);
@@ -1106,6 +1167,23 @@ class Translator {
   // no log has no say in their shape, and the stats interval is only set by
   // the jobs that set one (it is the run's reporting interval to the rest).
   void check_run_wide(const std::vector<TranslatedJob>& jobs) {
+    // A job after an unlink job on its files would find them gone in fio
+    // (and make them again), and leave them; IOPulse removes the files after
+    // the run.  The same end when that job removes them too.
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (jobs[i].unlink_label.empty()) continue;
+      const std::set<std::string> removed(jobs[i].paths.begin(), jobs[i].paths.end());
+      for (size_t j = i + 1; j < jobs.size(); ++j) {
+        if (!jobs[j].unlink_label.empty()) continue;
+        const auto shared = std::find_if(jobs[j].paths.begin(), jobs[j].paths.end(),
+                                         [&](const std::string& p) { return removed.count(p) != 0; });
+        if (shared == jobs[j].paths.end()) continue;
+        problem(fmt::format("{}: not supported by IOPulse with {}, a later job on '{}' (fio removes the file when "
+                            "this job is done, IOPulse after the run); accepted: unlink on every job of its files from this one on",
+                            jobs[i].unlink_label, jobs[j].label, *shared));
+        break;
+      }
+    }
     std::map<std::string, std::pair<std::string, std::string>> first;  // key -> (text, job label)
     for (const TranslatedJob& job : jobs) {
       for (const JobFileEntry& e : job.entries) {

@@ -371,6 +371,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        if (v != "group" && v != "stonewall" && v != "all") bad_value(o, "group, stonewall, all");
        s.exit_what = {v, label};
      }},
+    {"unlink", FIO { s.unlink = {fio_bool(o), label}; }},
     {"group_reporting", FIO { s.group_reporting = {fio_bool(o), label}; }},
     {"rw", FIO {
        static const std::map<std::string, std::pair<bool, uint32_t>> kKinds = {
@@ -682,7 +683,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 
 // fio options that are known and deliberately refused, with the reason.
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
-    {"unlink", "IOPulse never removes the files of a job"},
     {"fill_device", "IOPulse needs the file size"},
     {"kb_base", "IOPulse's sizes are binary (k = 1024)"},
 };

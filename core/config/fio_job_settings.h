@@ -27,6 +27,7 @@ struct FioSetting {
 struct FioJobSettings {
   std::string name;                                  // name=, else the section's name
   std::optional<FioSetting<bool>> random;            // from rw
+  std::optional<FioSetting<bool>> unlink;            // remove the job's files when it is done
   std::optional<FioSetting<int64_t>> sequential_skip;  // rw's offset modifier on a sequential kind ("read:8k")
   std::optional<FioSetting<uint32_t>> read_percent;  // from rw: 100, 0 or 50
   std::optional<FioSetting<uint32_t>> rwmixread;     // rwmixread / 100 - rwmixwrite

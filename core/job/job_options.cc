@@ -158,15 +158,22 @@ const std::vector<JobOption> kOptions = {
      {.scope = OptionScope::kFiles, .refused_by = OptionRefusal(kMetadataJobs | kReplayJobs), .default_value = "shared", .echo = ECHO {
        j["file_distribution"] = to_string(s.file_distribution);
      }}},
-    {"preallocate", kTarget, "", "allocate files with fallocate before filling them with data",
+    {"preallocate", kPreparation, "", "allocate files with fallocate before filling them with data",
      APPLY { job.spec().preallocate = flag_value(text, label); },
      {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .per_host = true, .echo = ECHO {
        if (s.preallocate) j["preallocate"] = true;
      }}},
-    {"force-recreate", kTarget, "", "refill the files even when an earlier run prepared matching data",
+    {"force-recreate", kPreparation, "", "refill the files even when an earlier run prepared matching data",
      APPLY { job.spec().force_recreate = flag_value(text, label); },
      {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .per_host = true, .echo = ECHO {
        if (s.force_recreate) j["force_recreate"] = true;
+     }}},
+    {"remove-files", kPreparation, "",
+     "after the run, remove the files this run created (fio's unlink); a file that existed before it, a device or "
+     "anything put in a created file's place meanwhile is left",
+     APPLY { job.spec().remove_created_files = flag_value(text, label); },
+     {.scope = OptionScope::kFiles, .refused_by = kMetadataJobs, .per_host = true, .echo = ECHO {
+       if (s.remove_created_files) j["remove_files"] = true;
      }}},
     {"num-files", kTarget, "N", "TARGET is a directory of N files, <prefix>.<i>, each --file-size bytes",
      APPLY { job.spec().num_files = static_cast<uint32_t>(parse_count(label, text, 1, 10'000'000)); },
@@ -282,8 +289,8 @@ const std::vector<JobOption> kOptions = {
      }}},
     {"sequential-cursor", kRange, "shared|per-op",
      "a sequential job that mixes ops: one position for all of them (shared, the default), or one per op kind, "
-     "each read, write or trim going on where the last of its kind ended, all starting again at the range's start "
-     "when one ends at its end (per-op: fio's rw=rw); with a stop condition",
+     "each read, write or trim going on where the last of its kind ended and wrapping at the range's end on its own "
+     "(per-op: fio's rw=rw); with a stop condition",
      APPLY {
        if (text != "shared" && text != "per-op") {
          throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: shared, per-op", label, text));
@@ -1059,6 +1066,11 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
       throw UsageError(fmt::format("{}: not with {} (which takes the files in turn at one position); accepted: "
                                    "--file-order sequential", opt, label("file-order")));
     }
+    const int kinds = (spec.read_percent > 0) + (spec.write_percent() > 0) + (spec.trim_percent > 0);
+    if (spec.sequential_per_op && kinds < 2) {
+      throw UsageError(fmt::format("{}: per-op: the job does one kind of op; accepted: per-op with reads, writes or "
+                                   "trims mixed", label("sequential-cursor")));
+    }
     if (spec.run_until_complete || (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0)) {
       throw UsageError(fmt::format("{}: a complete pass addresses every block once, in one order; accepted: {} "
                                    "with --duration, --total-ops or --total-bytes",
@@ -1269,6 +1281,7 @@ std::string_view topic_name(OptionTopic topic) {
     case kMetadata: return "metadata";
     case kAccess: return "access";
     case kRange: return "range";
+    case kPreparation: return "preparation";
     case kStop: return "stop";
     case kPacing: return "pacing";
     case kVerification: return "verification";
@@ -1290,6 +1303,7 @@ std::string_view topic_title(OptionTopic topic) {
     case kMetadata: return "Metadata workloads: create, stat, remove many files (docs/metadata.md)";
     case kAccess: return "Access pattern: where the IOs go";
     case kRange: return "Ranges and sequential order: where each worker's IO lies, how a sequential job walks it";
+    case kPreparation: return "Preparation: how files are made ready before the run, and removed after it";
     case kStop: return "Stop: when the run ends (default: every block once)";
     case kPacing: return "Pacing: a start delay, think time and rate limits";
     case kVerification: return "Data and verification: what writes carry, how reads are checked, errors";

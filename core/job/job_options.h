@@ -27,15 +27,15 @@ class JobSpecBuilder;
 // order the groups are shown.  kGeneral holds the command's own options
 // (--help, --version, --config, ...), which are not job options.
 enum class OptionTopic {
-  kGeneral, kTarget, kWorkload, kPriority, kMetadata, kAccess, kRange, kStop, kPacing, kReplay, kVerification, kOutputs,
+  kGeneral, kTarget, kWorkload, kPriority, kMetadata, kAccess, kRange, kPreparation, kStop, kPacing, kReplay, kVerification, kOutputs,
   kTimeSeries, kEngines, kCluster
 };
 constexpr OptionTopic kAllTopics[] = {
     OptionTopic::kGeneral, OptionTopic::kTarget,       OptionTopic::kWorkload, OptionTopic::kPriority,
-    OptionTopic::kMetadata, OptionTopic::kAccess,      OptionTopic::kRange,
+    OptionTopic::kMetadata, OptionTopic::kAccess,      OptionTopic::kRange,    OptionTopic::kPreparation,
     OptionTopic::kStop,    OptionTopic::kPacing,       OptionTopic::kReplay,   OptionTopic::kVerification,
     OptionTopic::kOutputs, OptionTopic::kTimeSeries,   OptionTopic::kEngines,  OptionTopic::kCluster};
-// "workload": one lower-case word, for scripts and `iopulse --help TOPIC`.
+// "workload": one lower-case word, for scripts.
 std::string_view topic_name(OptionTopic topic);
 // "Workload: IO sizes, op mix, queue depth", the heading of the group.
 std::string_view topic_title(OptionTopic topic);

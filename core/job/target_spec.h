@@ -45,6 +45,9 @@ struct TargetSpec {
   bool allow_mounted_writes = false;       // ... and to one that is mounted or held, even with the above
   bool preallocate = false;                // fallocate files before filling them
   bool force_recreate = false;             // refill files even when their data fits the job
+  // --remove-files: after the run, remove the files this run created (never
+  // one that existed before it; fio's unlink).
+  bool remove_created_files = false;
 
   bool operator==(const TargetSpec&) const = default;
 };

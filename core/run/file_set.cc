@@ -16,6 +16,13 @@
 
 namespace iopulse {
 
+bool FileSet::removes_created_files() const {
+  for (const PlannedWorkload* w : workloads) {
+    if (w->spec.remove_created_files) return true;
+  }
+  return false;
+}
+
 PreparationOptions FileSet::preparation() const {
   const JobSpec& spec = first().spec;
   PreparationOptions o;

@@ -30,6 +30,9 @@ struct FileSet {
   // needs: verified blocks when one of them verifies, with that one's seed,
   // block size and content; preallocated or refilled when one asks.
   PreparationOptions preparation() const;
+  // Whether the files the run creates for the set are removed after it:
+  // when one of its workloads asks (--remove-files).
+  bool removes_created_files() const;
 };
 
 // The sets of `workloads` (every workload of the run, in run order), one

@@ -130,7 +130,7 @@ class IoSource {
   bool next_piece(uint64_t* unit, uint32_t* units);
   uint64_t next_block(uint32_t len, uint8_t op);
   uint64_t& cursor_of(uint8_t op);
-  uint64_t after(uint64_t block, uint64_t len_units, bool* pass_ended) const;
+  uint64_t after(uint64_t block, uint64_t len_units) const;
   uint32_t region_of(uint64_t unit) const;
 
   const WorkerAssignment& assignment_;
@@ -158,8 +158,8 @@ class IoSource {
   uint64_t pass_done_ = 0;    // ranks of the complete pass issued
   uint64_t seq_cursor_ = 0;   // next sequential unit (with rr_chunk_, the next rank)
   // --sequential-cursor per-op: the next sequential unit of reads [0],
-  // writes [1] and trims [2], each apart (seq_cursor_ unused); an IO that
-  // ends at the last unit ends the pass, and all three start again at 0.
+  // writes [1] and trims [2], each apart, each wrapping on its own
+  // (seq_cursor_ unused).
   bool per_op_cursor_ = false;
   uint64_t op_cursor_[3] = {0, 0, 0};
   // --sequential-skip in units: from an IO's end to the next one's start
@@ -382,13 +382,12 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
 // Where the sequential IO after one at `block` of `len_units` starts: its
 // end plus the skip; past the last unit, the first (fio's wrap of holed
 // IO), and before the first, the end less the skip (backwards IO wraps to
-// the end, as fio's does).  An IO that ends at the last unit ends the pass
-// (`*pass_ended`): the next starts at the first unit.
-[[gnu::always_inline]] inline uint64_t IoSource::after(uint64_t block, uint64_t len_units, bool* pass_ended) const {
+// the end, as fio's does).  After an IO that ends at the last unit, the
+// first.
+[[gnu::always_inline]] inline uint64_t IoSource::after(uint64_t block, uint64_t len_units) const {
   const uint64_t end = block + len_units;  // at most region_blocks
   const uint64_t blocks = assignment_.region_blocks;
-  *pass_ended = end >= blocks;
-  if (*pass_ended) return 0;
+  if (end >= blocks) return 0;
   if (skip_units_ >= 0) {
     const uint64_t next = end + static_cast<uint64_t>(skip_units_);
     return next >= blocks ? 0 : next;
@@ -437,13 +436,7 @@ inline bool IoSource::next_piece(uint64_t* unit, uint32_t* units) {
     } else if (rr_chunk_ != 0) {
       seq_cursor_ = seq_cursor_ + 1 >= assignment_.region_blocks ? 0 : seq_cursor_ + 1;
     } else if (!random_) {
-      bool pass_ended = false;
-      const uint64_t next = after(block, len_units, &pass_ended);
-      if (pass_ended && per_op_cursor_) {
-        op_cursor_[0] = op_cursor_[1] = op_cursor_[2] = next;
-      } else {
-        cursor_of(op) = next;
-      }
+      cursor_of(op) = after(block, len_units);
     }
     return block;
   }

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -228,9 +229,9 @@ FileState look_at(const PlannedFile& file, const PreparationOptions& o) {
 }
 
 // Prepares one file.  A complete file is only opened read-only.
-void prepare_file(const PlannedFile& file, const FillContext& ctx, bool* created) {
+// `*created` is set when it creates the file.
+void prepare_file(const PlannedFile& file, const FillContext& ctx, std::optional<CreatedFile>* created) {
   const PreparationOptions& o = ctx.options;
-  *created = false;
   const FileState state = look_at(file, o);
   const bool refill = o.force_recreate || ((o.verified || !o.content.plain()) && !state.fits);
   if (state.exists && !refill && state.unwritten == 0) {
@@ -255,7 +256,8 @@ void prepare_file(const PlannedFile& file, const FillContext& ctx, bool* created
       if (ec) throw std::system_error(ec, fmt::format("creating directory '{}'", parent.string()));
     }
     fd = open(file.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    *created = fd >= 0;
+    struct stat st {};
+    if (fd >= 0 && fstat(fd, &st) == 0) *created = CreatedFile{file.path, st.st_dev, st.st_ino};
   } else {
     fd = open(file.path.c_str(), O_RDWR | O_CLOEXEC);
   }
@@ -392,16 +394,26 @@ PreparationSummary DatasetPreparer::prepare(const TargetLayout& layout, const Pr
     for (size_t i = next.fetch_add(1); i < layout.files.size(); i = next.fetch_add(1)) {
       const PlannedFile& file = layout.files[i];
       if (file.is_device() || !file.prepared_here) continue;
+      // (A file created and then left half-filled by a failure or a stop
+      // is still one this run created.)
+      std::optional<CreatedFile> created;
+      const auto record_created = [&] {
+        std::lock_guard<std::mutex> lock(mu);
+        if (created) {
+          ++summary.files_created;
+          summary.created.push_back(*created);
+        }
+      };
       try {
         ctx.check_stop();
-        bool created = false;
         prepare_file(file, ctx, &created);
-        std::lock_guard<std::mutex> lock(mu);
-        summary.files_created += created ? 1 : 0;
+        record_created();
       } catch (const StopFilling&) {
+        record_created();
         if (!failed.load()) stopped.store(true);
         return;
       } catch (const std::exception& e) {
+        record_created();
         std::lock_guard<std::mutex> lock(mu);
         if (summary.error.empty()) {
           summary.error = e.what();

@@ -29,7 +29,9 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "target/created_file.h"
 #include "target/target_layout.h"
 #include "workload/block_content.h"
 
@@ -38,6 +40,7 @@ namespace iopulse {
 struct PreparationSummary {
   uint64_t bytes_written = 0;  // data written to fill files
   uint32_t files_created = 0;
+  std::vector<CreatedFile> created;  // the files_created, as they were made
   uint64_t elapsed_ns = 0;
   uint64_t bytes_planned = 0;  // what preparation was to write at most
   bool interrupted = false;    // stop() said so before every file was ready

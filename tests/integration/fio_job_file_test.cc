@@ -347,7 +347,7 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
   ScratchDir dir;
   const std::string job = write_file(dir.file("bad.fio"),
                                      "[global]\nfilename=${DIR}/f\nsize=1m\n[a]\nrw=randread\nramp_time=2\n"
-                                     "ioengine=nosuchengine\niodepth_low=2\n");
+                                     "ioengine=nosuchengine\nfill_device=1\n");
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{job, "--json-output", dir.file("r.json")}, {"convert", job}}) {
     const RunOutcome r = run_iopulse(args, {"DIR=" + dir.path()});
@@ -355,7 +355,7 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
     EXPECT_THAT(r.err, HasSubstr("3 problems"));
     EXPECT_THAT(r.err, HasSubstr("bad.fio:6: ramp_time"));
     EXPECT_THAT(r.err, HasSubstr("bad.fio:7: ioengine: 'nosuchengine'"));
-    EXPECT_THAT(r.err, HasSubstr("bad.fio:8: iodepth_low: not supported by IOPulse: IOPulse keeps the queue full"));
+    EXPECT_THAT(r.err, HasSubstr("bad.fio:8: fill_device: not supported by IOPulse: IOPulse needs the file size"));
     EXPECT_EQ(r.out, "");
   }
   std::vector<std::string> left;
@@ -1574,7 +1574,8 @@ TEST(FioJobFileRunTest, SequentialFileServiceReadsTheFilesInFiosOrder) {
 // from the end (after a first read at 0, as fio does); rw=write:8k writes
 // 4 KiB every 12 KiB and, its 6th write ending at the file's end, stops
 // there as fio's job does; rw=rw reads and writes each go on from their
-// own last IO (which of the two comes next is each tool's own draw).
+// own last IO and wrap on their own (which of the two comes next is each
+// tool's own draw).
 TEST(FioJobFileRunTest, OffsetModifiersAndMixedSequentialJobsGoWhereFiosGo) {
   if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   ScratchDir dir;
@@ -1627,6 +1628,55 @@ TEST(FioJobFileRunTest, OffsetModifiersAndMixedSequentialJobsGoWhereFiosGo) {
     for (size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(reads[i], "r" + std::to_string(i)) << tool;
     for (size_t i = 0; i < writes.size(); ++i) EXPECT_EQ(writes[i], "w" + std::to_string(i)) << tool;
   }
+  // Time-based, 80 % reads: each direction wraps at the file's end on its
+  // own, so the writes too go round the whole file.
+  const auto [fio_tb, our_tb] =
+      both("rw=rw\nrwmixread=80\nsize=64k\ntime_based\nruntime=1\nthinktime=2000\n", true);
+  for (const auto& [tool, calls] : {std::pair{"fio", fio_tb}, std::pair{"iopulse", our_tb}}) {
+    const auto [reads, writes] = walks(calls);
+    EXPECT_GT(writes.size(), 20u) << tool;
+    for (size_t i = 0; i < reads.size(); ++i) ASSERT_EQ(reads[i], "r" + std::to_string(i % 16)) << tool << " " << i;
+    for (size_t i = 0; i < writes.size(); ++i) ASSERT_EQ(writes[i], "w" + std::to_string(i % 16)) << tool << " " << i;
+  }
+}
+
+// unlink: fio removes the job's files when it is done; IOPulse's
+// --remove-files removes the files the run created, after it.  The file
+// system is the observer: after a write job and a read job with unlink=1
+// neither tool leaves its file.  A file that existed before is never
+// removed: the fio job file is refused (exit 2, the file as it was), and
+// --remove-files on the command line leaves it, while removing the one
+// file of a list it created.
+TEST(FioJobFileRunTest, UnlinkRemovesTheFilesTheRunCreatedAsFio) {
+  ScratchDir dir;
+  for (const char* rw : {"write", "randread"}) {
+    const std::string job = write_file(
+        dir.file(std::string(rw) + ".fio"),
+        std::string("[u]\nfilename=${DIR}/f\nsize=64k\nioengine=psync\nunlink=1\nrw=") + rw + "\n");
+    for (const bool fio : {true, false}) {
+      const RunOutcome r = fio ? run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()})
+                               : run_command({IOPULSE_BINARY, job, "--quiet"}, {"DIR=" + dir.path()});
+      EXPECT_EQ(r.exit_code, 0) << rw << (fio ? " fio: " : " iopulse: ") << r.err;
+      EXPECT_FALSE(exists(dir.file("f"))) << rw << (fio ? " fio" : " iopulse");
+    }
+  }
+  // An existing file: refused, and left as it was.
+  const std::string existing = dir.file("old");
+  write_file(existing, std::string(65536, 'k'));
+  const std::string job = write_file(dir.file("old.fio"), "[u]\nfilename=${DIR}/old\nsize=64k\nrw=write\nunlink=1\n");
+  const RunOutcome refused = run_command({IOPULSE_BINARY, job}, {"DIR=" + dir.path()});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("old.fio:5: unlink: not supported by IOPulse for '" + existing +
+                                     "', which exists: IOPulse removes only the files a run creates"));
+  EXPECT_EQ(read_file(existing), std::string(65536, 'k'));
+  // --remove-files over a list of an existing file and a new one.
+  const std::string made = dir.file("new");
+  const RunOutcome r = run_command({IOPULSE_BINARY, "--file-list", existing + ":" + made, "--file-size", "64k",
+                                    "--read-percent", "0", "--remove-files", "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(exists(existing));
+  EXPECT_EQ(file_size(existing), 65536u);
+  EXPECT_FALSE(exists(made));
 }
 
 // --block-align and --rate-min-* refuse what they cannot do, with one line

@@ -618,13 +618,38 @@ TEST(FioJobFileTest, OffsetModifiersAndMixedSequentialJobsKeepFiosOrder) {
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nrw=read:4k\nnumjobs=2\n"),
               HasSubstr("an offset modifier with clones on one file"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nrw=read:-8k\noffset=64k\n"),
-              HasSubstr("an offset modifier backwards with an offset"));
+              HasSubstr("an offset modifier with an offset"));
+  // fio's holed IO ends at the range's end and wraps at the file's.
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nfilesize=128k\nsize=64k\nrw=read:4k\n"),
+              HasSubstr("an offset modifier on part of a file"));
+  // number_ios leaves the walk's end as it is: 6 reads of 8 KiB apart.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=64k\nrw=read:8k\nnumber_ios=100\n"))[0].spec.total_bytes,
+            24u << 10);
+  // 8 KiB reads 8 KiB apart over 68 KiB: the 5th at 64k would not fit, and
+  // fio's job ends after 4.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=68k\nbs=8k\nrw=read:8k\n"))[0].spec.total_bytes, 32u << 10);
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=60k\nrw=rw:4k\n"),
-              HasSubstr("job.fio:4: rw: not supported by IOPulse: holed IO of reads and writes that reaches the "
-                        "file's end exactly"));
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nio_size=128k\nrw=rw\n"),
-              HasSubstr("job.fio:4: io_size: not supported by IOPulse: a sequential job of reads and writes with "
-                        "io_size above its size"));
+              HasSubstr("job.fio:4: rw: not supported by IOPulse: an offset modifier for reads and writes whose walk "
+                        "of the file ends"));
+  // ... unless fio starts each direction again on its own there.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=60k\nrw=rw:4k\ntime_based\nruntime=1\n")).size(), 1u);
+  EXPECT_TRUE(specs(translate("[a]\nfilename=/d/f\nsize=64k\nio_size=128k\nrw=rw\n"))[0].spec.sequential_per_op);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=64k\nloops=2\nrw=rw\n"),
+              HasSubstr("job.fio:4: loops: not supported by IOPulse for a sequential job of reads and writes"));
+  // Several files: one position, the files one after another.
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f:/d/g\nsize=64k\nrw=rw\n"))[0].spec.sequential_per_op);
+}
+
+// unlink: --remove-files (the files the run creates, removed after it); a
+// later job on the files that does not remove them too is refused (fio
+// would make them again and leave them).
+TEST(FioJobFileTest, UnlinkRemovesTheFilesTheRunCreates) {
+  EXPECT_TRUE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nunlink=1\n"))[0].spec.remove_created_files);
+  EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f\nsize=1m\nunlink=0\n"))[0].spec.remove_created_files);
+  EXPECT_EQ(specs(translate("[global]\nfilename=/d/f\nsize=1m\nunlink=1\n[w]\nrw=write\n[r]\nstonewall\n")).size(),
+            2u);
+  EXPECT_THAT(refusal("[w]\nfilename=/d/f\nsize=1m\nrw=write\nunlink=1\n[r]\nstonewall\nfilename=/d/f\nsize=1m\n"),
+              HasSubstr("job.fio:5: unlink: not supported by IOPulse with job.fio:6: job 'r', a later job on '/d/f'"));
 }
 
 // fio's job priority and its per-command priority (cmdprio_percentage).
@@ -661,12 +686,12 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
-      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nunlink=1\nfrobnicate=1\nbs=4x\n"
+      "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nfill_device=1\nfrobnicate=1\nbs=4x\n"
       "rate_process=bursty\nkb_base=1000\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier on a random rw"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: unlink: not supported by IOPulse: IOPulse never removes the files of a job"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:7: fill_device: not supported by IOPulse: IOPulse needs the file size"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));

@@ -37,7 +37,7 @@ const std::map<std::string, OptionTexts>& option_companions() {
       {"block-align", {{"random", ""}, {"duration", "1s"}}},
       {"fadvise-each-pass", {{"fadvise", "dontneed"}}},
       {"sequential-skip", {{"duration", "1s"}}},
-      {"sequential-cursor", {{"duration", "1s"}}},
+      {"sequential-cursor", {{"duration", "1s"}, {"read-percent", "50"}}},
       {"zipf-theta", {{"random", ""}, {"distribution", "zipf"}}},
       {"pareto-h", {{"random", ""}, {"distribution", "pareto"}}},
       {"gaussian-stddev", {{"random", ""}, {"distribution", "gaussian"}, {"gaussian-stddev", "0.1"}}},
