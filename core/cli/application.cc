@@ -976,8 +976,15 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   // with several processes, on every one, once they learned it (below).
   bool prepared = true;
   // --remove-files: what preparation created for the sets that ask,
-  // removed once the results are written (whatever ended the run).
-  std::vector<CreatedFile> to_remove;
+  // removed when run_job() returns or throws, once the results are written
+  // (whatever ended the run).
+  struct RemovedAtEnd {
+    std::vector<CreatedFile> files;
+    ~RemovedAtEnd() {
+      for (const std::string& problem : remove_created_files(files)) spdlog::warn("{}", problem);
+    }
+  } removed_at_end;
+  std::vector<CreatedFile>& to_remove = removed_at_end.files;
   agree_on(group, [&] {
   for (const FileSet* set : prepared_sets) {
     auto bar = PreparationProgress::for_stderr(run.quiet);
@@ -1408,7 +1415,6 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     summary_out.flush();
     if (!run.json_output.empty()) write_json_file(run.json_output, result);
   }
-  for (const std::string& problem : remove_created_files(to_remove)) spdlog::warn("{}", problem);
   if (exporter && !result.interrupted) {
     // The endpoint closes when the process exits: first let a scraper read
     // the final numbers (the last interval included), waiting at most two

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -161,6 +162,27 @@ class Translator {
     };
     const uint32_t numjobs = s.numjobs ? s.numjobs->value : 1;
     const uint32_t nrfiles = s.nrfiles ? s.nrfiles->value : 1;
+    // fio's names for a job's files without a filename: filename_format,
+    // by default $jobname.$jobnum.$filenum, for each clone and file.  Names
+    // the clones share (no $jobnum) are the job's filename list.
+    std::vector<std::string> generated;
+    if (!s.filenames) {
+      for (uint32_t c = 0; c < numjobs; ++c) {
+        for (uint32_t f = 0; f < nrfiles; ++f) generated.push_back(fio_file_name(s, c, f));
+      }
+      const bool shared = s.filename_format && numjobs > 1 &&
+                          std::equal(generated.begin(), generated.begin() + nrfiles, generated.end() - nrfiles);
+      std::set<std::string> distinct(generated.begin(), shared ? generated.begin() + nrfiles : generated.end());
+      if (distinct.size() != (shared ? nrfiles : generated.size())) {
+        problem(fmt::format("{}: not supported by IOPulse: '{}' names two of the job's files alike (fio would use "
+                            "one file twice); accepted: a format with $filenum, and $jobnum for clones of their own "
+                            "files", s.filename_format->label, s.filename_format->value));
+      } else if (shared) {
+        s.filenames = FioSetting<std::vector<std::string>>{
+            std::vector<std::string>(generated.begin(), generated.begin() + nrfiles), s.filename_format->label};
+        generated.clear();
+      }
+    }
 
     // The files.
     const std::string dir = s.directory ? s.directory->value : "";
@@ -183,11 +205,9 @@ class Translator {
       // fio's own names: <dir>/<job>.<clone>.<file>, each clone its own
       // nrfiles files (IOPulse's per-worker list: worker w takes the w-th
       // run of nrfiles files).
-      const std::string where = s.directory ? s.directory->label : job.label;
-      std::vector<std::string> names;
-      for (uint32_t c = 0; c < numjobs; ++c) {
-        for (uint32_t f = 0; f < nrfiles; ++f) names.push_back(fmt::format("{}.{}.{}", s.name, c, f));
-      }
+      const std::string where =
+          s.filename_format ? s.filename_format->label : s.directory ? s.directory->label : job.label;
+      const std::vector<std::string>& names = generated;
       if (numjobs > 1) {
         per_worker = true;
         std::vector<std::string> paths;
@@ -204,15 +224,15 @@ class Translator {
     if (s.filenames) {
       for (const std::string& name : s.filenames->value) job.paths.push_back(in_dir(name));
     } else {
-      for (uint32_t c = 0; c < numjobs; ++c) {
-        for (uint32_t f = 0; f < nrfiles; ++f) job.paths.push_back(in_dir(fmt::format("{}.{}.{}", s.name, c, f)));
-      }
+      for (const std::string& name : generated) job.paths.push_back(in_dir(name));
     }
     // unlink: IOPulse's --remove-files removes what the run created, never
     // a file or device that was there before it (fio removes those too).
     if (s.unlink && s.unlink->value) {
+      // (fio removes regular files only: a device stays, in both.)
       for (const std::string& path : job.paths) {
-        if (!context_.existing_size || !context_.existing_size(path)) continue;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec)) continue;
         problem(fmt::format("{}: not supported by IOPulse for '{}', which exists: IOPulse removes only the files a "
                             "run creates (fio would remove it); accepted: unlink on files the job creates",
                             s.unlink->label, path));
@@ -952,6 +972,27 @@ class Translator {
     return w;
   }
 
+  // fio's make_filename(): filename_format with $jobname, $jobnum and
+  // $filenum replaced (any case), or its default.
+  static std::string fio_file_name(const FioJobSettings& s, uint32_t clone, uint32_t file) {
+    if (!s.filename_format || s.filename_format->value.empty()) return fmt::format("{}.{}.{}", s.name, clone, file);
+    std::string name = s.filename_format->value;
+    for (const auto& [keyword, value] : {std::pair<std::string, std::string>{"$jobname", s.name},
+                                         {"$jobnum", std::to_string(clone)},
+                                         {"$filenum", std::to_string(file)}}) {
+      for (size_t at = 0;;) {
+        std::string lowered = name;
+        std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        at = lowered.find(keyword, at);
+        if (at == std::string::npos) break;
+        name.replace(at, keyword.size(), value);
+        at += value.size();
+      }
+    }
+    return name;
+  }
+
   static bool own_sequential_order(const FioJobSettings& s) {
     if (s.random && s.random->value) return false;
     return s.sequential_skip || mixes_reads_and_writes(s);
@@ -1172,11 +1213,18 @@ class Translator {
     // the run.  The same end when that job removes them too.
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (jobs[i].unlink_label.empty()) continue;
-      const std::set<std::string> removed(jobs[i].paths.begin(), jobs[i].paths.end());
+      // (Paths as the kernel resolves them: two spellings are one file.)
+      const auto resolved = [](const std::string& p) {
+        std::error_code ec;
+        const std::filesystem::path r = std::filesystem::weakly_canonical(std::filesystem::absolute(p, ec), ec);
+        return ec ? p : r.string();
+      };
+      std::set<std::string> removed;
+      for (const std::string& p : jobs[i].paths) removed.insert(resolved(p));
       for (size_t j = i + 1; j < jobs.size(); ++j) {
         if (!jobs[j].unlink_label.empty()) continue;
         const auto shared = std::find_if(jobs[j].paths.begin(), jobs[j].paths.end(),
-                                         [&](const std::string& p) { return removed.count(p) != 0; });
+                                         [&](const std::string& p) { return removed.count(resolved(p)) != 0; });
         if (shared == jobs[j].paths.end()) continue;
         problem(fmt::format("{}: not supported by IOPulse with {}, a later job on '{}' (fio removes the file when "
                             "this job is done, IOPulse after the run); accepted: unlink on every job of its files from this one on",

@@ -372,6 +372,12 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        s.exit_what = {v, label};
      }},
     {"unlink", FIO { s.unlink = {fio_bool(o), label}; }},
+    {"filename_format", FIO {
+       if (lower(o.value).find("$clientuid") != std::string::npos) {
+         missing("$clientuid in filename_format (fio's client/server mode)");
+       }
+       s.filename_format = {o.value, label};
+     }},
     {"group_reporting", FIO { s.group_reporting = {fio_bool(o), label}; }},
     {"rw", FIO {
        static const std::map<std::string, std::pair<bool, uint32_t>> kKinds = {

@@ -46,6 +46,7 @@ struct FioJobSettings {
   std::optional<FioSetting<uint64_t>> offset, offset_increment;  // offset (fileoffset), offset_increment
   std::optional<FioSetting<std::vector<std::string>>> filenames;
   std::optional<FioSetting<std::string>> directory;
+  std::optional<FioSetting<std::string>> filename_format;  // how files without a filename are named
   std::optional<FioSetting<uint32_t>> nrfiles, numjobs, loops;
   std::optional<FioSetting<uint64_t>> number_ios;
   std::optional<FioSetting<uint64_t>> runtime_ns;

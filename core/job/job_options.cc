@@ -1057,6 +1057,10 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
       throw UsageError(fmt::format("{}: roundrobin needs one IO size for the job; accepted: one --block-size", opt));
     }
   }
+  if (spec.remove_created_files && spec.verify_only) {
+    throw UsageError(fmt::format("{}: a {} run creates no file; accepted: --remove-files with a run that makes its "
+                                 "files", label("remove-files"), label("verify-only")));
+  }
   if (spec.sequential_skip != 0 || spec.sequential_per_op) {
     const std::string opt = label(spec.sequential_skip != 0 ? "sequential-skip" : "sequential-cursor");
     if (spec.random) {

@@ -256,8 +256,7 @@ void prepare_file(const PlannedFile& file, const FillContext& ctx, std::optional
       if (ec) throw std::system_error(ec, fmt::format("creating directory '{}'", parent.string()));
     }
     fd = open(file.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    struct stat st {};
-    if (fd >= 0 && fstat(fd, &st) == 0) *created = CreatedFile{file.path, st.st_dev, st.st_ino};
+    if (fd >= 0) *created = CreatedFile::of(fd, file.path);
   } else {
     fd = open(file.path.c_str(), O_RDWR | O_CLOEXEC);
   }

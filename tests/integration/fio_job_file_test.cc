@@ -1679,6 +1679,32 @@ TEST(FioJobFileRunTest, UnlinkRemovesTheFilesTheRunCreatedAsFio) {
   EXPECT_FALSE(exists(made));
 }
 
+// filename_format: fio and IOPulse make the same files (the directory
+// after each run is the observer): each clone's own with $jobnum, files
+// the clones share without it.
+TEST(FioJobFileRunTest, FilenameFormatNamesTheFilesAsFio) {
+  ScratchDir dir;
+  const std::string job = write_file(
+      dir.file("ff.fio"),
+      "[global]\ndirectory=${DIR}/files\nsize=64k\nrw=write\nioengine=psync\n[a]\nfilename_format=$jobname/d."
+      "$jobnum.$filenum\nnumjobs=2\nnrfiles=2\n[b]\nfilename_format=Shared.$FILENUM\nnumjobs=2\nnrfiles=2\n");
+  const auto files_after = [&](const std::vector<std::string>& tool) {
+    std::filesystem::remove_all(dir.file("files"));
+    std::filesystem::create_directory(dir.file("files"));
+    const RunOutcome r = run_command(tool, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir.file("files"))) {
+      if (e.is_regular_file()) names.push_back(std::filesystem::relative(e.path(), dir.file("files")).string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const std::vector<std::string> expected = {"Shared.0", "Shared.1", "a/d.0.0", "a/d.0.1", "a/d.1.0", "a/d.1.1"};
+  EXPECT_EQ(files_after({kFio, "--output-format=json", job}), expected);
+  EXPECT_EQ(files_after({IOPULSE_BINARY, job, "--quiet"}), expected);
+}
+
 // --block-align and --rate-min-* refuse what they cannot do, with one line
 // and before any file is made: an alignment whose multiples leave a file
 // no room for the largest IO (one past its end would read beyond it or

@@ -4,12 +4,13 @@
 // while its path still names that file, and leaves anything else there.
 #include "target/created_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -33,11 +34,16 @@ struct CreatedFileDir {
   std::string path;
 };
 
+// Creates `path` as the preparation does (O_CREAT|O_EXCL) and returns its
+// identity.
 CreatedFile make(const std::string& path) {
-  std::ofstream(path) << "data";
-  struct stat st {};
-  EXPECT_EQ(stat(path.c_str(), &st), 0);
-  return CreatedFile{path, st.st_dev, st.st_ino};
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  EXPECT_GE(fd, 0) << path;
+  EXPECT_EQ(write(fd, "data", 4), 4);
+  const std::optional<CreatedFile> f = CreatedFile::of(fd, path);
+  close(fd);
+  EXPECT_TRUE(f.has_value());
+  return f.value_or(CreatedFile{});
 }
 
 TEST(CreatedFile, RemovesTheFileItStillIs) {
@@ -64,6 +70,28 @@ TEST(CreatedFile, LeavesWhatTookItsPlace) {
                                     HasSubstr("left '" + b.path + "': it is no longer the file this run created")));
   EXPECT_TRUE(fs::is_regular_file(a.path));
   EXPECT_TRUE(fs::is_directory(b.path));
+}
+
+// A file made at the same path after the created one was removed, which
+// the file system gave the freed inode number (ext4 does at once), is left:
+// its birth time differs.
+TEST(CreatedFile, LeavesALaterFileThatTookItsInodeNumber) {
+  CreatedFileDir dir;
+  const CreatedFile a = make(dir.file("a"));
+  ASSERT_TRUE(a.birth_known || a.generation_known) << "the file system gives neither birth times nor generations";
+  std::optional<CreatedFile> later;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    fs::remove(a.path);
+    const int fd = open(a.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0);
+    later = CreatedFile::of(fd, a.path);
+    close(fd);
+    if (later && later->inode == a.inode && later->device == a.device) break;
+    later.reset();
+  }
+  if (!later) GTEST_SKIP() << "the file system never gave the inode number out again";
+  EXPECT_THAT(remove_created_files({a}), ElementsAre(HasSubstr("it is no longer the file this run created")));
+  EXPECT_TRUE(fs::exists(a.path));
 }
 
 // A symbolic link put in its place is left, and so is its target.

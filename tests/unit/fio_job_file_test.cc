@@ -271,6 +271,25 @@ TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   EXPECT_EQ(any.num_files, 0u);
   const JobSpec plain = specs(translate("[l]\nfilename=/dev/sdb:/dev/sdc\nsize=2m\n"))[0].spec;
   EXPECT_EQ(plain.file_list, (std::vector<std::string>{"/dev/sdb", "/dev/sdc"}));
+  // filename_format: $jobname, $jobnum and $filenum (any case) in fio's
+  // names; without $jobnum the clones share the files.
+  const JobSpec formatted =
+      specs(translate("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nnumjobs=2\nfilename_format=$JobName-$jobnum/x.$filenum\n"))[0]
+          .spec;
+  EXPECT_EQ(formatted.file_list, (std::vector<std::string>{"/d/f-0/x.0", "/d/f-0/x.1", "/d/f-1/x.0", "/d/f-1/x.1"}));
+  EXPECT_EQ(formatted.file_distribution, FileDistribution::kPerWorker);
+  const JobSpec shared =
+      specs(translate("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nnumjobs=2\nfilename_format=data.$filenum\n"))[0].spec;
+  EXPECT_EQ(shared.target_path, "/d");
+  EXPECT_EQ(shared.num_files, 2u);
+  EXPECT_EQ(shared.file_prefix, "data");
+  EXPECT_EQ(shared.file_distribution, FileDistribution::kShared);
+  EXPECT_EQ(shared.threads, 2u);
+  EXPECT_THAT(refusal("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nfilename_format=data\n"),
+              HasSubstr("job.fio:5: filename_format: not supported by IOPulse: 'data' names two of the job's files "
+                        "alike"));
+  EXPECT_THAT(refusal("[f]\ndirectory=/d\nsize=2m\nfilename_format=$clientuid.$filenum\n"),
+              HasSubstr("job.fio:4: filename_format: not supported by IOPulse: $clientuid"));
 }
 
 TEST(FioJobFileTest, StopConditionsFollowFio) {
