@@ -161,6 +161,7 @@ CASES: list[Case] = [
         target=1.8,
         file="cached.dat",
         needs_data=True,
+        ceiling=("aio_loop", "32", "cached"),
     ),
     Case(
         name="mmap-cached",
@@ -254,7 +255,7 @@ CASES: list[Case] = [
 ]
 
 # The bare loops (bench/<name>.c) and the libraries each links.
-CEILING_PROGRAMS = {"pread_loop": [], "mmap_loop": ["-pthread"], "uring_loop": ["-luring"]}
+CEILING_PROGRAMS = {"pread_loop": [], "mmap_loop": ["-pthread"], "uring_loop": ["-luring"], "aio_loop": []}
 
 
 # ----------------------------------------------------------------------------
