@@ -86,6 +86,7 @@ struct TranslatedJob {
   std::string exit_what_label;
   bool clones = false;            // numjobs above 1
   std::vector<std::string> paths;  // the job's files
+  std::string cpus_split_label;    // cpus_allowed_policy=split, if given
   std::string unlink_label;        // unlink=1, if given
 };
 
@@ -165,8 +166,16 @@ class Translator {
     // fio's names for a job's files without a filename: filename_format,
     // by default $jobname.$jobnum.$filenum, for each clone and file.  Names
     // the clones share (no $jobnum) are the job's filename list.
+    // One exception, fio's: a job of one file whose name names something
+    // other than a regular file (a device, a link; looked up as given, in
+    // the working directory) works on that, every clone on it.
     std::vector<std::string> generated;
-    if (!s.filenames) {
+    std::error_code special_ec;
+    const auto special = std::filesystem::symlink_status(s.name, special_ec).type();
+    if (!s.filenames && nrfiles == 1 && !special_ec && special != std::filesystem::file_type::not_found &&
+        special != std::filesystem::file_type::regular) {
+      s.filenames = FioSetting<std::vector<std::string>>{{s.name}, job.label};
+    } else if (!s.filenames) {
       for (uint32_t c = 0; c < numjobs; ++c) {
         for (uint32_t f = 0; f < nrfiles; ++f) generated.push_back(fio_file_name(s, c, f));
       }
@@ -178,9 +187,11 @@ class Translator {
                             "one file twice); accepted: a format with $filenum, and $jobnum for clones of their own "
                             "files", s.filename_format->label, s.filename_format->value));
       } else if (shared) {
-        s.filenames = FioSetting<std::vector<std::string>>{
-            std::vector<std::string>(generated.begin(), generated.begin() + nrfiles), s.filename_format->label};
-        generated.clear();
+        // (fio gives a clone only the names no one has yet: these are the
+        // first clone's, and the others do nothing.)
+        problem(fmt::format("{}: not supported by IOPulse with numjobs: '{}' gives every clone the first clone's "
+                            "names, and fio's other clones then have no file and do no IO; accepted: $jobnum in the "
+                            "format, or numjobs=1", s.filename_format->label, s.filename_format->value));
       }
     }
 
@@ -408,6 +419,22 @@ class Translator {
     if (s.gtod_reduce && s.gtod_reduce->value) {
       note(fmt::format("{}: IOPulse times every IO anyway; its results carry the latencies fio leaves out with it",
                        s.gtod_reduce->label));
+    }
+    if (s.latency_left_out) {
+      note(fmt::format("{}: IOPulse times every IO anyway; its fio-format results carry {}_ns, which fio leaves "
+                       "empty with it", s.latency_left_out->label, s.latency_left_out->value));
+    }
+    // sync=dsync: fio opens the files O_DSYNC, IOPulse flags each write
+    // RWF_DSYNC (the same on the device; an engine without the flag is
+    // refused by name).
+    if (s.write_dsync) add("io-flags", "dsync", s.write_dsync->label);
+    // cpus_allowed_policy=split: fio gives its thread n the n-th CPU of the
+    // set (wrapping), numbering the threads of every job of the file;
+    // IOPulse pins a job's worker w to its w-th, so a file of one job
+    // section is the same.
+    if (s.cpus_split) {
+      job.cpus_split_label = s.cpus_split->label;
+      if (!s.cpus_allowed) note(fmt::format("{}: no effect without cpus_allowed, as in fio", s.cpus_split->label));
     }
     if (s.unified_rw && s.unified_rw->value != "none") add("fio-unified-rw", s.unified_rw->value, s.unified_rw->label);
     if (s.allow_mounted_write && s.allow_mounted_write->value) {
@@ -1208,6 +1235,13 @@ class Translator {
   // no log has no say in their shape, and the stats interval is only set by
   // the jobs that set one (it is the run's reporting interval to the rest).
   void check_run_wide(const std::vector<TranslatedJob>& jobs) {
+    for (const TranslatedJob& job : jobs) {
+      if (job.cpus_split_label.empty() || jobs.size() == 1) continue;
+      problem(fmt::format("{}: not supported by IOPulse in a file of several jobs (fio numbers the CPUs of the set "
+                          "across every job's threads, IOPulse within each job); accepted: split in a file of one "
+                          "job section, or shared", job.cpus_split_label));
+      break;
+    }
     // A job after an unlink job on its files would find them gone in fio
     // (and make them again), and leave them; IOPulse removes the files after
     // the run.  The same end when that job removes them too.

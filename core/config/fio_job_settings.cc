@@ -662,6 +662,34 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"invalidate", FIO { s.invalidate = {fio_bool(o), label}; }},
     {"gtod_reduce", FIO { s.gtod_reduce = {fio_bool(o), label}; }},
+    // What fio may leave unmeasured: IOPulse measures it anyway.  Its
+    // fio-format results never have slat (N = 0) or fio's bandwidth
+    // samples, so disable_slat and disable_bw_measurement change nothing.
+    {"disable_clat", FIO {
+       if (fio_bool(o) && !s.latency_left_out) s.latency_left_out = {"clat", label};
+     }},
+    {"disable_lat", FIO {
+       if (fio_bool(o) && !s.latency_left_out) s.latency_left_out = {"lat", label};
+     }},
+    {"disable_slat", FIO { (void)fio_bool(o); }},
+    {"disable_bw_measurement", FIO { (void)fio_bool(o); }},
+    {"sync", FIO {
+       const std::string v = lower(o.value);
+       if (v == "0" || v == "none") s.write_dsync.reset();
+       else if (v == "dsync") s.write_dsync = {true, label};
+       else if (v == "1" || v == "sync") {
+         missing("sync=sync (O_SYNC: each write with its metadata; IOPulse's per-IO flags have dsync, O_DSYNC, only); "
+                 "accepted: sync=dsync or none");
+       } else {
+         bad_value(o, "none, 0, sync, 1, dsync");
+       }
+     }},
+    {"cpus_allowed_policy", FIO {
+       const std::string v = lower(o.value);
+       if (v == "shared") s.cpus_split.reset();
+       else if (v == "split") s.cpus_split = {true, label};
+       else bad_value(o, "shared, split");
+     }},
     // fio's disk statistics: IOPulse's fio-format results have none either
     // way (docs/fio-compatibility.md, "fio's JSON").
     {"disk_util", FIO { (void)fio_bool(o); }},
@@ -701,6 +729,7 @@ std::optional<std::string> apply_fio_option(FioJobSettings& settings, const FioI
   if (key == "readwrite") key = "rw";
   if (key == "iodepth_batch_submit") key = "iodepth_batch";
   if (key == "iodepth_batch_complete") key = "iodepth_batch_complete_min";
+  if (key == "disable_bw") key = "disable_bw_measurement";
   if (key == "blocksize") key = "bs";
   // fio's other aliases of options IOPulse takes (options.c's .alias).
   if (key == "blocksize_range") key = "bsrange";
@@ -737,7 +766,8 @@ std::vector<std::string> supported_fio_options() {
   std::vector<std::string> names;
   for (const auto& [name, apply] : kOptions) names.push_back(name);
   names.insert(names.end(), {"readwrite", "iodepth_batch_submit", "blocksize", "blocksize_range", "nr_files", "timeout",
-                             "allrandrepeat", "iodepth_batch_complete"});
+                             "allrandrepeat", "iodepth_batch_complete",
+                             "disable_bw"});
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -90,6 +90,11 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> unified_rw;        // none, mixed or both
   std::optional<FioSetting<bool>> invalidate;                // fio's default: 1
   std::optional<FioSetting<bool>> gtod_reduce;               // IOPulse times every IO anyway (a note)
+  // disable_clat, disable_lat: latencies fio leaves out, IOPulse keeps (a
+  // note); the first given.
+  std::optional<FioSetting<std::string>> latency_left_out;
+  std::optional<FioSetting<bool>> write_dsync;               // sync=dsync: each write as with O_DSYNC
+  std::optional<FioSetting<bool>> cpus_split;                // cpus_allowed_policy=split
   std::optional<FioSetting<bool>> continue_on_error;         // all (1) or none (0)
   std::optional<FioSetting<std::string>> fadvise_hint;       // "0", "1", random, sequential, noreuse
   std::optional<FioSetting<std::string>> exit_what;

@@ -48,8 +48,21 @@ std::optional<CreatedFile> CreatedFile::of(int fd, const std::string& path) { re
 std::vector<std::string> remove_created_files(const std::vector<CreatedFile>& files) {
   std::vector<std::string> problems;
   for (const CreatedFile& f : files) {
-    // (Opened without following a link, and without blocking on a FIFO,
-    // only to read what the path names now.)
+    // What the path names now: only a regular file of the same device and
+    // inode is opened (without following a link, without blocking), to
+    // read its generation and birth time; anything else is never opened.
+    struct statx first {};
+    if (statx(AT_FDCWD, f.path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_INO, &first) != 0) {
+      if (errno == ENOENT) continue;
+      problems.push_back(fmt::format("--remove-files: left '{}': {}", f.path, std::strerror(errno)));
+      continue;
+    }
+    if (!S_ISREG(first.stx_mode) || makedev(first.stx_dev_major, first.stx_dev_minor) != f.device ||
+        first.stx_ino != f.inode) {
+      problems.push_back(
+          fmt::format("--remove-files: left '{}': it is no longer the file this run created", f.path));
+      continue;
+    }
     const int fd = open(f.path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT) continue;

@@ -12,7 +12,9 @@
 // file that took a freed inode number over from the one created (file
 // systems hand freed numbers out again at once; ext4, XFS and btrfs give
 // each use of a number a new generation); a file system that gives
-// neither keeps its files.  A file that existed before the run,
+// neither keeps its files.  Where only the birth time is given (overlayfs,
+// tmpfs), it has the kernel's clock tick: a file that took the number over
+// within the tick of the creation would pass.  A file that existed before the run,
 // or any other file put in a created one's place, is never removed, except
 // for a swap within the instant between the check and the unlink (Linux
 // has no unlink-if-same).

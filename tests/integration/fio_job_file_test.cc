@@ -1680,14 +1680,15 @@ TEST(FioJobFileRunTest, UnlinkRemovesTheFilesTheRunCreatedAsFio) {
 }
 
 // filename_format: fio and IOPulse make the same files (the directory
-// after each run is the observer): each clone's own with $jobnum, files
-// the clones share without it.
+// after each run is the observer): each clone's own with $jobnum, and
+// names of the format shared by two jobs.
 TEST(FioJobFileRunTest, FilenameFormatNamesTheFilesAsFio) {
   ScratchDir dir;
   const std::string job = write_file(
       dir.file("ff.fio"),
       "[global]\ndirectory=${DIR}/files\nsize=64k\nrw=write\nioengine=psync\n[a]\nfilename_format=$jobname/d."
-      "$jobnum.$filenum\nnumjobs=2\nnrfiles=2\n[b]\nfilename_format=Shared.$FILENUM\nnumjobs=2\nnrfiles=2\n");
+      "$jobnum.$filenum\nnumjobs=2\nnrfiles=2\n[b]\nfilename_format=Shared.$FILENUM\nnrfiles=2\n[c]\nstonewall\n"
+      "filename_format=Shared.$filenum\nnrfiles=2\nrw=read\n");
   const auto files_after = [&](const std::vector<std::string>& tool) {
     std::filesystem::remove_all(dir.file("files"));
     std::filesystem::create_directory(dir.file("files"));
@@ -1703,6 +1704,55 @@ TEST(FioJobFileRunTest, FilenameFormatNamesTheFilesAsFio) {
   const std::vector<std::string> expected = {"Shared.0", "Shared.1", "a/d.0.0", "a/d.0.1", "a/d.1.0", "a/d.1.1"};
   EXPECT_EQ(files_after({kFio, "--output-format=json", job}), expected);
   EXPECT_EQ(files_after({IOPULSE_BINARY, job, "--quiet"}), expected);
+}
+
+// sync=dsync: fio opens the file O_DSYNC, IOPulse flags each write
+// RWF_DSYNC; strace sees every 4 KiB write of each tool synchronous.
+TEST(FioJobFileRunTest, SyncDsyncMakesEveryWriteSynchronousAsFio) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("ds.fio"), "[ds]\nfilename=${DIR}/f\nsize=64k\nbs=4k\nrw=write\n"
+                                                         "ioengine=psync\nsync=dsync\n");
+  for (const bool fio : {true, false}) {
+    std::filesystem::remove(dir.file("f"));
+    const std::string trace = dir.file(fio ? "fio.trace" : "ours.trace");
+    // (-ff: a file per thread, so no call is split by another's.)
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-ff", "-qq", "-e",
+                                     "trace=openat,pwrite64,pwritev2", "-o", trace};
+    if (fio) argv.insert(argv.end(), {kFio, "--output-format=json", job});
+    else argv.insert(argv.end(), {IOPULSE_BINARY, job, "--quiet"});
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The descriptors opened O_DSYNC on the file, and each 4 KiB write:
+    // on one of them, or flagged RWF_DSYNC.
+    std::string text;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      if (entry.path().filename().string().rfind(std::filesystem::path(trace).filename().string() + ".", 0) == 0) {
+        text += read_file(entry.path().string());
+      }
+    }
+    std::set<std::string> dsync_fds;
+    size_t writes = 0, synchronous = 0;
+    std::istringstream lines(text);
+    const std::regex open_call("openat\\(AT_FDCWD, \"" + dir.file("f") + "\", ([A-Z_|]+).* = (\\d+)$");
+    const std::regex write_call(R"(pwrite(64|v2)\((\d+), .*4096.*\) = 4096$)");
+    std::vector<std::string> all;
+    for (std::string line; std::getline(lines, line);) all.push_back(line);
+    for (const std::string& line : all) {
+      std::smatch m;
+      if (std::regex_search(line, m, open_call) && m[1].str().find("O_DSYNC") != std::string::npos) {
+        dsync_fds.insert(m[2].str());
+      }
+    }
+    for (const std::string& line : all) {
+      std::smatch m;
+      if (!std::regex_search(line, m, write_call)) continue;
+      ++writes;
+      synchronous += dsync_fds.count(m[2].str()) != 0 || line.find("RWF_DSYNC") != std::string::npos;
+    }
+    EXPECT_EQ(writes, 16u) << (fio ? "fio" : "iopulse");
+    EXPECT_EQ(synchronous, writes) << (fio ? "fio" : "iopulse");
+  }
 }
 
 // --block-align and --rate-min-* refuse what they cannot do, with one line

@@ -278,13 +278,19 @@ TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
           .spec;
   EXPECT_EQ(formatted.file_list, (std::vector<std::string>{"/d/f-0/x.0", "/d/f-0/x.1", "/d/f-1/x.0", "/d/f-1/x.1"}));
   EXPECT_EQ(formatted.file_distribution, FileDistribution::kPerWorker);
-  const JobSpec shared =
-      specs(translate("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nnumjobs=2\nfilename_format=data.$filenum\n"))[0].spec;
-  EXPECT_EQ(shared.target_path, "/d");
-  EXPECT_EQ(shared.num_files, 2u);
-  EXPECT_EQ(shared.file_prefix, "data");
-  EXPECT_EQ(shared.file_distribution, FileDistribution::kShared);
-  EXPECT_EQ(shared.threads, 2u);
+  const JobSpec named =
+      specs(translate("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nfilename_format=data.$filenum\n"))[0].spec;
+  EXPECT_EQ(named.target_path, "/d");
+  EXPECT_EQ(named.num_files, 2u);
+  EXPECT_EQ(named.file_prefix, "data");
+  // fio's clones take only names no one has yet: without $jobnum the
+  // others have no file and do nothing.
+  EXPECT_THAT(refusal("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nnumjobs=2\nfilename_format=data.$filenum\n"),
+              HasSubstr("job.fio:6: filename_format: not supported by IOPulse with numjobs: 'data.$filenum' gives "
+                        "every clone the first clone's names"));
+  // A job of one file named after something other than a regular file
+  // works on it, as fio's does.
+  EXPECT_EQ(specs(translate("[/dev/null]\nsize=1m\nrw=write\nnumjobs=2\n"))[0].spec.target_path, "/dev/null");
   EXPECT_THAT(refusal("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nfilename_format=data\n"),
               HasSubstr("job.fio:5: filename_format: not supported by IOPulse: 'data' names two of the job's files "
                         "alike"));
@@ -657,6 +663,30 @@ TEST(FioJobFileTest, OffsetModifiersAndMixedSequentialJobsKeepFiosOrder) {
               HasSubstr("job.fio:4: loops: not supported by IOPulse for a sequential job of reads and writes"));
   // Several files: one position, the files one after another.
   EXPECT_FALSE(specs(translate("[a]\nfilename=/d/f:/d/g\nsize=64k\nrw=rw\n"))[0].spec.sequential_per_op);
+}
+
+// sync=dsync is each write flagged dsync (fio opens O_DSYNC); O_SYNC is
+// refused.  disable_clat and disable_lat leave IOPulse measuring, with a
+// note; disable_slat and disable_bw change nothing IOPulse writes.
+// cpus_allowed_policy=split is IOPulse's pinning in a file of one job.
+TEST(FioJobFileTest, SyncDisableAndCpuPolicyOptions) {
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=write\nsync=dsync\n"))[0].spec.io_flags, IOP_IO_DSYNC);
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nrw=write\nsync=none\n"))[0].spec.io_flags, 0u);
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrw=write\nsync=1\n"),
+              HasSubstr("job.fio:5: sync: not supported by IOPulse: sync=sync (O_SYNC"));
+  EXPECT_THAT(translate("[a]\nfilename=/d/f\nsize=1m\ndisable_clat=1\ndisable_slat=1\ndisable_bw=1\n").notes,
+              ElementsAre("job.fio:4: disable_clat: IOPulse times every IO anyway; its fio-format results carry "
+                          "clat_ns, which fio leaves empty with it"));
+  const std::string plain = format_toml_job_file(translate("[a]\nfilename=/d/f\nsize=1m\n"));
+  EXPECT_EQ(format_toml_job_file(translate("[a]\nfilename=/d/f\nsize=1m\ndisable_slat=1\ndisable_bw=1\n")), plain);
+  const JobSpec split =
+      specs(translate("[a]\nfilename=/d/f\nsize=1m\nnumjobs=2\ncpus_allowed=0-1\ncpus_allowed_policy=split\n"))[0]
+          .spec;
+  EXPECT_EQ(split.threads, 2u);
+  EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ncpus_allowed=0-1\ncpus_allowed_policy=split\n[a]\n[b]\n"),
+              HasSubstr("job.fio:5: cpus_allowed_policy: not supported by IOPulse in a file of several jobs"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncpus_allowed_policy=even\n"),
+              HasSubstr("job.fio:4: cpus_allowed_policy: 'even' is not accepted; accepted: shared, split"));
 }
 
 // unlink: --remove-files (the files the run creates, removed after it); a
