@@ -166,18 +166,28 @@ class Translator {
     // fio's names for a job's files without a filename: filename_format,
     // by default $jobname.$jobnum.$filenum, for each clone and file.  Names
     // the clones share (no $jobnum) are the job's filename list.
-    // One exception, fio's: a job of one file whose name names something
-    // other than a regular file (a device, a link; looked up as given, in
-    // the working directory) works on that, every clone on it.
+    // The names come from the section's name (name= names the job only).
+    // One exception, fio's: a job of one file whose section is named after
+    // something other than a regular file (looked up as given, in the
+    // working directory) works on that, every clone on it: a block or
+    // character device here; a link, a FIFO or a socket is refused (fio
+    // may replace it with a file).
     std::vector<std::string> generated;
     std::error_code special_ec;
-    const auto special = std::filesystem::symlink_status(s.name, special_ec).type();
-    if (!s.filenames && nrfiles == 1 && !special_ec && special != std::filesystem::file_type::not_found &&
-        special != std::filesystem::file_type::regular) {
-      s.filenames = FioSetting<std::vector<std::string>>{{s.name}, job.label};
+    const auto special = std::filesystem::symlink_status(section.name, special_ec).type();
+    const bool named_after = !s.filenames && nrfiles == 1 && !special_ec &&
+                             special != std::filesystem::file_type::not_found &&
+                             special != std::filesystem::file_type::regular;
+    if (named_after && (special == std::filesystem::file_type::block ||
+                        special == std::filesystem::file_type::character)) {
+      s.filenames = FioSetting<std::vector<std::string>>{{section.name}, job.label};
+    } else if (named_after) {
+      problem(fmt::format("{}: not supported by IOPulse: a job without filename named after '{}', which is no "
+                          "regular file or device (fio would work on it, or replace it with a file); accepted: "
+                          "filename=", job.label, section.name));
     } else if (!s.filenames) {
       for (uint32_t c = 0; c < numjobs; ++c) {
-        for (uint32_t f = 0; f < nrfiles; ++f) generated.push_back(fio_file_name(s, c, f));
+        for (uint32_t f = 0; f < nrfiles; ++f) generated.push_back(fio_file_name(section.name, s, c, f));
       }
       const bool shared = s.filename_format && numjobs > 1 &&
                           std::equal(generated.begin(), generated.begin() + nrfiles, generated.end() - nrfiles);
@@ -408,7 +418,7 @@ class Translator {
     if (s.iodepth_batch) add("submit-batch", std::to_string(s.iodepth_batch->value), s.iodepth_batch->label);
     check_reaping(s);
     if (numjobs > 1) add("threads", std::to_string(numjobs), s.numjobs->label);
-    if (s.cpus_allowed) add("cpu-cores", s.cpus_allowed->value, s.cpus_allowed->label);
+    if (s.cpus_allowed && !s.cpus_split) add("cpu-cores", s.cpus_allowed->value, s.cpus_allowed->label);
     if (s.percentile_list) add("fio-percentiles", s.percentile_list->value, s.percentile_list->label);
     if (s.continue_on_error && s.continue_on_error->value) {
       add("continue-on-error", "true", s.continue_on_error->label);
@@ -427,14 +437,32 @@ class Translator {
     // sync=dsync: fio opens the files O_DSYNC, IOPulse flags each write
     // RWF_DSYNC (the same on the device; an engine without the flag is
     // refused by name).
-    if (s.write_dsync) add("io-flags", "dsync", s.write_dsync->label);
+    {
+      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
+      if (s.rwmixread && reads != 0 && reads != 100) reads = s.rwmixread->value;
+      const bool writes = s.trim && s.trim->value ? s.trim_write && s.trim_write->value : reads < 100;
+      if (s.write_dsync && writes) add("io-flags", "dsync", s.write_dsync->label);
+      if (s.write_dsync && !writes) note(fmt::format("{}: no effect on a job that does not write, as in fio",
+                                                      s.write_dsync->label));
+    }
     // cpus_allowed_policy=split: fio gives its thread n the n-th CPU of the
     // set (wrapping), numbering the threads of every job of the file;
     // IOPulse pins a job's worker w to its w-th, so a file of one job
     // section is the same.
+    // (fio's set is its CPUs in ascending order, each once: IOPulse's list
+    // is given so.)
     if (s.cpus_split) {
       job.cpus_split_label = s.cpus_split->label;
       if (!s.cpus_allowed) note(fmt::format("{}: no effect without cpus_allowed, as in fio", s.cpus_split->label));
+    }
+    if (s.cpus_split && s.cpus_allowed) {
+      if (const std::optional<std::string> set = cpu_set_text(s.cpus_allowed->value)) {
+        add("cpu-cores", *set, s.cpus_allowed->label);
+      } else {
+        problem(fmt::format("{}: not supported by IOPulse with {}: '{}' is not a list of CPUs and ranges (N, N-M); "
+                            "accepted: such a list", s.cpus_allowed->label, s.cpus_split->label,
+                            s.cpus_allowed->value));
+      }
     }
     if (s.unified_rw && s.unified_rw->value != "none") add("fio-unified-rw", s.unified_rw->value, s.unified_rw->label);
     if (s.allow_mounted_write && s.allow_mounted_write->value) {
@@ -1001,10 +1029,42 @@ class Translator {
 
   // fio's make_filename(): filename_format with $jobname, $jobnum and
   // $filenum replaced (any case), or its default.
-  static std::string fio_file_name(const FioJobSettings& s, uint32_t clone, uint32_t file) {
-    if (!s.filename_format || s.filename_format->value.empty()) return fmt::format("{}.{}.{}", s.name, clone, file);
+  // "3,0-1,1" -> "0,1,3": a CPU list as the set fio makes of it; nullopt
+  // when it is not a list of numbers and ranges.
+  static std::optional<std::string> cpu_set_text(const std::string& list) {
+    std::set<uint32_t> cpus;
+    for (const std::string_view item : split_list(list, ',')) {
+      const size_t dash = item.find('-');
+      const auto number = [](std::string_view t) -> std::optional<uint32_t> {
+        if (t.empty() || t.size() > 5 || !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+          return std::nullopt;
+        }
+        return static_cast<uint32_t>(std::stoul(std::string(t)));
+      };
+      const auto first = number(item.substr(0, dash));
+      const auto last = dash == std::string_view::npos ? first : number(item.substr(dash + 1));
+      if (!first || !last || *last < *first) return std::nullopt;
+      for (uint32_t c = *first; c <= *last; ++c) cpus.insert(c);
+    }
+    if (cpus.empty()) return std::nullopt;
+    return fmt::format("{}", fmt::join(cpus, ","));
+  }
+
+  static std::vector<std::string_view> split_list(std::string_view text, char sep) {
+    std::vector<std::string_view> parts;
+    for (size_t pos = 0;;) {
+      const size_t at = text.find(sep, pos);
+      parts.push_back(text.substr(pos, at == std::string_view::npos ? std::string_view::npos : at - pos));
+      if (at == std::string_view::npos) return parts;
+      pos = at + 1;
+    }
+  }
+
+  // `job` is the section's name, which fio's names use (not name=).
+  static std::string fio_file_name(const std::string& job, const FioJobSettings& s, uint32_t clone, uint32_t file) {
+    if (!s.filename_format || s.filename_format->value.empty()) return fmt::format("{}.{}.{}", job, clone, file);
     std::string name = s.filename_format->value;
-    for (const auto& [keyword, value] : {std::pair<std::string, std::string>{"$jobname", s.name},
+    for (const auto& [keyword, value] : {std::pair<std::string, std::string>{"$jobname", job},
                                          {"$jobnum", std::to_string(clone)},
                                          {"$filenum", std::to_string(file)}}) {
       for (size_t at = 0;;) {

@@ -674,7 +674,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"disable_slat", FIO { (void)fio_bool(o); }},
     {"disable_bw_measurement", FIO { (void)fio_bool(o); }},
     {"sync", FIO {
-       const std::string v = lower(o.value);
+       const std::string& v = o.value;  // (fio's values are case-sensitive)
        if (v == "0" || v == "none") s.write_dsync.reset();
        else if (v == "dsync") s.write_dsync = {true, label};
        else if (v == "1" || v == "sync") {
@@ -685,7 +685,7 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        }
      }},
     {"cpus_allowed_policy", FIO {
-       const std::string v = lower(o.value);
+       const std::string& v = o.value;  // (fio's values are case-sensitive)
        if (v == "shared") s.cpus_split.reset();
        else if (v == "split") s.cpus_split = {true, label};
        else bad_value(o, "shared, split");

@@ -288,8 +288,10 @@ TEST(FioJobFileTest, FilesAreNamedAsFioNamesThem) {
   EXPECT_THAT(refusal("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nnumjobs=2\nfilename_format=data.$filenum\n"),
               HasSubstr("job.fio:6: filename_format: not supported by IOPulse with numjobs: 'data.$filenum' gives "
                         "every clone the first clone's names"));
-  // A job of one file named after something other than a regular file
-  // works on it, as fio's does.
+  // name= names the job, not its files (fio's names use the section's).
+  EXPECT_EQ(specs(translate("[one]\ndirectory=/d\nname=/dev/null\nsize=1m\nrw=write\n"))[0].spec.target_path,
+            "/d/one.0.0");
+  // A job of one file named after a device works on it, as fio's does.
   EXPECT_EQ(specs(translate("[/dev/null]\nsize=1m\nrw=write\nnumjobs=2\n"))[0].spec.target_path, "/dev/null");
   EXPECT_THAT(refusal("[f]\ndirectory=/d\nsize=2m\nnrfiles=2\nfilename_format=data\n"),
               HasSubstr("job.fio:5: filename_format: not supported by IOPulse: 'data' names two of the job's files "
@@ -683,6 +685,19 @@ TEST(FioJobFileTest, SyncDisableAndCpuPolicyOptions) {
       specs(translate("[a]\nfilename=/d/f\nsize=1m\nnumjobs=2\ncpus_allowed=0-1\ncpus_allowed_policy=split\n"))[0]
           .spec;
   EXPECT_EQ(split.threads, 2u);
+  // fio's set: the CPUs ascending, each once, clone n on the n-th.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nnumjobs=2\ncpus_allowed=1,0-1,0\n"
+                            "cpus_allowed_policy=split\n"))[0].spec.cpu_cores,
+            (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\ncpus_allowed=1,0\n"))[0].spec.cpu_cores,
+            (std::vector<uint32_t>{1, 0}));  // (shared: IOPulse's own pinning, in the order given)
+  // fio's values are case-sensitive.
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncpus_allowed_policy=SPLIT\n"), HasSubstr("'SPLIT' is not accepted"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nsync=DSYNC\n"), HasSubstr("'DSYNC' is not accepted"));
+  // sync=dsync on a job that does not write: no effect, as in fio.
+  const JobFile reads = translate("[a]\nfilename=/d/f\nsize=1m\nrw=read\nsync=dsync\n");
+  EXPECT_EQ(specs(reads)[0].spec.io_flags, 0u);
+  EXPECT_THAT(reads.notes, ElementsAre("job.fio:5: sync: no effect on a job that does not write, as in fio"));
   EXPECT_THAT(refusal("[global]\nfilename=/d/f\nsize=1m\ncpus_allowed=0-1\ncpus_allowed_policy=split\n[a]\n[b]\n"),
               HasSubstr("job.fio:5: cpus_allowed_policy: not supported by IOPulse in a file of several jobs"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncpus_allowed_policy=even\n"),
