@@ -34,27 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static double cpu_s(int which) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  const struct timeval *tv = which == 0 ? &ru.ru_utime : &ru.ru_stime;
-  return (double)tv->tv_sec + tv->tv_usec / 1e6;
-}
-
-/* xorshift64*, as uring_loop's. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng_next(void) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1dULL;
-}
+#include "bare_loop.h"
 
 static long io_setup(unsigned nr, aio_context_t *ctx) { return syscall(SYS_io_setup, nr, ctx); }
 static long io_destroy(aio_context_t ctx) { return syscall(SYS_io_destroy, ctx); }
@@ -75,37 +55,19 @@ static void prep_read(struct iocb *cb, int fd, void *buf, size_t len, uint64_t o
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s FILE SECONDS [QD] [cached|direct] [BLOCK_SIZE]\n", argv[0]);
-    return 2;
-  }
-  const double seconds = atof(argv[2]);
-  const unsigned qd = argc > 3 ? (unsigned)atoi(argv[3]) : 32;
-  const char *mode = argc > 4 ? argv[4] : "cached";
-  const size_t bs = argc > 5 ? (size_t)strtoull(argv[5], NULL, 0) : 4096;
-  const int direct = strcmp(mode, "direct") == 0;
-  if (qd < 1 || qd > 4096 || (!direct && strcmp(mode, "cached") != 0) || bs == 0) {
-    fprintf(stderr, "QD must be 1..4096 and the mode cached or direct\n");
-    return 2;
-  }
-  const int fd = open(argv[1], O_RDONLY | O_CLOEXEC | (direct ? O_DIRECT : 0));
-  if (fd < 0) {
-    perror(argv[1]);
-    return 1;
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < bs) {
-    fprintf(stderr, "%s: smaller than one block\n", argv[1]);
-    return 1;
-  }
-  const uint64_t blocks = (uint64_t)st.st_size / bs;
-  const size_t stride = (bs + 4095) / 4096 * 4096;
-  unsigned char *bufs = aligned_alloc(4096, stride * qd);
+  struct queue_loop q;
+  queue_loop_setup(argc, argv, &q);
+  const double seconds = q.seconds;
+  const unsigned qd = q.qd;
+  const char *mode = q.mode;
+  const size_t bs = q.bs, stride = q.stride;
+  const int fd = q.fd;
+  const uint64_t blocks = q.blocks;
+  unsigned char *bufs = q.bufs;
   struct iocb *iocbs = calloc(qd, sizeof(struct iocb));
   struct iocb **batch = calloc(qd, sizeof(struct iocb *));
   struct io_event *events = calloc(qd, sizeof(struct io_event));
-  if (bufs == NULL || iocbs == NULL || batch == NULL || events == NULL) return 1;
-  memset(bufs, 0, stride * qd);
+  if (iocbs == NULL || batch == NULL || events == NULL) return 1;
 
   aio_context_t ctx = 0;
   long rc = io_setup(qd, &ctx);

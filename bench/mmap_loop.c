@@ -62,31 +62,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bare_loop.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #endif
-
-static double cpu_s(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-         ru.ru_stime.tv_usec / 1e6;
-}
-
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* xorshift64*: fast and good enough to spread offsets uniformly. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng_next(void) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1dULL;
-}
 
 /* Through a pointer the compiler cannot see through, so the copy is glibc's
  * memcpy (as in the engine) rather than an inlined string instruction. */
@@ -185,7 +166,7 @@ int main(int argc, char **argv) {
 
   uint64_t histogram[64] = {0}; /* tsc mode: copies by floor(log2(ticks)) */
   uint64_t ticks_sum = 0;
-  const double cpu0 = cpu_s();
+  const double cpu0 = (cpu_s(0) + cpu_s(1));
   const uint64_t ticks0 = ticks();
   const uint64_t start = now_ns();
   const uint64_t deadline = start + (uint64_t)(seconds * 1e9);
@@ -235,7 +216,7 @@ int main(int argc, char **argv) {
   }
   const uint64_t ticks1 = ticks();
   const double elapsed = (end - start) / 1e9;
-  const double cpu = cpu_s() - cpu0;
+  const double cpu = (cpu_s(0) + cpu_s(1)) - cpu0;
   printf("%s %s: %llu IOs in %.3f s: %.0f IOPS, %.1f ns/IO, CPU s per M IO: %.3f", mode, touch,
          (unsigned long long)ios, elapsed, ios / elapsed, elapsed * 1e9 / ios, cpu / (ios / 1e6));
   if (timed) {

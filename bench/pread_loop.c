@@ -29,15 +29,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bare_loop.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #endif
-
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The clock of tsc mode: the TSC where there is one, else CLOCK_MONOTONIC. */
 static inline uint64_t ticks(void) {
@@ -46,22 +43,6 @@ static inline uint64_t ticks(void) {
 #else
   return now_ns();
 #endif
-}
-
-static double cpu_s(long which) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  const struct timeval *tv = which == 0 ? &ru.ru_utime : &ru.ru_stime;
-  return (double)tv->tv_sec + tv->tv_usec / 1e6;
-}
-
-/* xorshift64*: fast and good enough to spread offsets uniformly. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng_next(void) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1dULL;
 }
 
 int main(int argc, char **argv) {
@@ -78,17 +59,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   const size_t bs = argc > 4 ? (size_t)strtoull(argv[4], NULL, 0) : 4096;
-  const int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    perror(argv[1]);
-    return 1;
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < bs) {
-    fprintf(stderr, "%s: smaller than one block\n", argv[1]);
-    return 1;
-  }
-  const uint64_t blocks = (uint64_t)st.st_size / bs;
+  int fd;
+  const uint64_t blocks = open_blocks(argv[1], 0, bs, &fd);
   void *buf = aligned_alloc(4096, (bs + 4095) / 4096 * 4096);
   if (buf == NULL) return 1;
 
