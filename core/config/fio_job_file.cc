@@ -21,6 +21,7 @@
 #include "config/fio_job_settings.h"
 #include "job/block_size_mix.h"
 #include "job/path_list.h"
+#include "job/quantity_parser.h"
 #include "job/usage_error.h"
 #include "job/workload_spec.h"
 
@@ -438,8 +439,7 @@ class Translator {
     // RWF_DSYNC (the same on the device; an engine without the flag is
     // refused by name).
     {
-      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
-      if (s.rwmixread && reads != 0 && reads != 100) reads = s.rwmixread->value;
+      const uint32_t reads = read_share(s);
       const bool writes = s.trim && s.trim->value ? s.trim_write && s.trim_write->value : reads < 100;
       if (s.write_dsync && writes) add("io-flags", "dsync", s.write_dsync->label);
       if (s.write_dsync && !writes) note(fmt::format("{}: no effect on a job that does not write, as in fio",
@@ -535,8 +535,7 @@ class Translator {
           std::adjacent_find(existing_sizes.begin(), existing_sizes.end(), std::not_equal_to<>()) != existing_sizes.end();
       const bool uniform = !s.distribution || s.distribution->value.empty() ||
                            s.distribution->value.front().second == "uniform";
-      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
-      if (s.rwmixread && reads != 0 && reads != 100) reads = s.rwmixread->value;
+      const uint32_t reads = read_share(s);
       const uint32_t clones = s.numjobs ? s.numjobs->value : 1;
       std::string why;  // what IOPulse does otherwise
       if (files <= 1) {
@@ -574,8 +573,7 @@ class Translator {
       // different sizes, reads and writes mixed) it walks the files one
       // after another (docs/fio-compatibility.md, file_service_type).
       const bool roundrobin = !s.file_service || s.file_service->value.first == "roundrobin";
-      uint32_t reads = s.read_percent ? s.read_percent->value : 100;
-      if (s.rwmixread && reads != 0 && reads != 100) reads = s.rwmixread->value;
+      const uint32_t reads = read_share(s);
       const bool one_file_size =
           file_size != 0 || (existing && std::adjacent_find(existing_sizes.begin(), existing_sizes.end(),
                                                             std::not_equal_to<>()) == existing_sizes.end());
@@ -1030,33 +1028,15 @@ class Translator {
   // fio's make_filename(): filename_format with $jobname, $jobnum and
   // $filenum replaced (any case), or its default.
   // "3,0-1,1" -> "0,1,3": a CPU list as the set fio makes of it; nullopt
-  // when it is not a list of numbers and ranges.
+  // when it is not a list of numbers and ranges.  (Whether the CPUs exist
+  // is the spec's check.)
   static std::optional<std::string> cpu_set_text(const std::string& list) {
-    std::set<uint32_t> cpus;
-    for (const std::string_view item : split_list(list, ',')) {
-      const size_t dash = item.find('-');
-      const auto number = [](std::string_view t) -> std::optional<uint32_t> {
-        if (t.empty() || t.size() > 5 || !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-          return std::nullopt;
-        }
-        return static_cast<uint32_t>(std::stoul(std::string(t)));
-      };
-      const auto first = number(item.substr(0, dash));
-      const auto last = dash == std::string_view::npos ? first : number(item.substr(dash + 1));
-      if (!first || !last || *last < *first) return std::nullopt;
-      for (uint32_t c = *first; c <= *last; ++c) cpus.insert(c);
-    }
-    if (cpus.empty()) return std::nullopt;
-    return fmt::format("{}", fmt::join(cpus, ","));
-  }
-
-  static std::vector<std::string_view> split_list(std::string_view text, char sep) {
-    std::vector<std::string_view> parts;
-    for (size_t pos = 0;;) {
-      const size_t at = text.find(sep, pos);
-      parts.push_back(text.substr(pos, at == std::string_view::npos ? std::string_view::npos : at - pos));
-      if (at == std::string_view::npos) return parts;
-      pos = at + 1;
+    try {
+      const std::vector<uint32_t> cpus = parse_id_list("cpus_allowed", list, 1L << 20, "CPU");
+      const std::set<uint32_t> set(cpus.begin(), cpus.end());
+      return fmt::format("{}", fmt::join(set, ","));
+    } catch (const UsageError&) {
+      return std::nullopt;
     }
   }
 
@@ -1085,10 +1065,16 @@ class Translator {
     return s.sequential_skip || mixes_reads_and_writes(s);
   }
 
+  // The job's percentage of reads: rw's, or rwmixread's for a kind that
+  // mixes (fio ignores rwmixread otherwise).
+  static uint32_t read_share(const FioJobSettings& s) {
+    const uint32_t reads = s.read_percent ? s.read_percent->value : 100;
+    return s.rwmixread && reads != 0 && reads != 100 ? s.rwmixread->value : reads;
+  }
+
   static bool mixes_reads_and_writes(const FioJobSettings& s) {
     if (s.trim && s.trim->value) return false;
-    uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
-    if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
+    const uint32_t read_percent = read_share(s);
     return read_percent != 0 && read_percent != 100;
   }
 
@@ -1097,8 +1083,7 @@ class Translator {
   // read and the write size of the directions its mix has.
   static std::vector<std::string> size_texts(const FioJobSettings& s) {
     const bool trims = s.trim && s.trim->value;
-    uint32_t read_percent = s.read_percent ? s.read_percent->value : 100;
-    if (s.rwmixread && read_percent != 0 && read_percent != 100) read_percent = s.rwmixread->value;
+    const uint32_t read_percent = read_share(s);
     std::vector<std::string> used;
     if (trims) {
       used.push_back(s.trim_sizes ? s.trim_sizes->value : s.write_sizes ? s.write_sizes->value : "4096");

@@ -52,40 +52,6 @@ uint32_t percent(const std::string& text, const std::string& label) {
   return static_cast<uint32_t>(parse_count(label, text, 0, 100));
 }
 
-// "0-3,8" -> {0, 1, 2, 3, 8}, every number below `count` (CPUs or NUMA
-// nodes, named by `what` in the message).
-std::vector<uint32_t> parse_id_list(const std::string& label, const std::string& text, long count,
-                                    const char* what) {
-  const long online = count;
-  std::vector<uint32_t> cpus;
-  size_t pos = 0;
-  const auto fail = [&]() {
-    throw UsageError(fmt::format("{}: '{}' is not accepted; accepted: {} numbers and ranges from 0 to {}, e.g. 0-1,3",
-                                 label, text, what, online - 1));
-  };
-  while (pos <= text.size()) {
-    const size_t comma = std::min(text.find(',', pos), text.size());
-    const std::string item = text.substr(pos, comma - pos);
-    const size_t dash = item.find('-');
-    try {
-      size_t used = 0;
-      const unsigned long first = std::stoul(item.substr(0, dash), &used);
-      if (used != (dash == std::string::npos ? item.size() : dash)) fail();
-      unsigned long last = first;
-      if (dash != std::string::npos) {
-        last = std::stoul(item.substr(dash + 1), &used);
-        if (used != item.size() - dash - 1) fail();
-      }
-      if (last < first || static_cast<long>(last) >= online) fail();
-      for (unsigned long c = first; c <= last; ++c) cpus.push_back(static_cast<uint32_t>(c));
-    } catch (const std::logic_error&) {
-      fail();
-    }
-    pos = comma + 1;
-  }
-  return cpus;
-}
-
 // The job pauses between IOs: its think settings are part of its echo.
 bool thinks(const JobSpec& s) { return s.think_time_ns != 0 || s.think_adaptive_percent != 0; }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace iopulse {
 
@@ -29,6 +30,11 @@ uint64_t size_suffix_multiplier(std::string_view suffix);
 
 // A whole number in [min, max].
 uint64_t parse_count(std::string_view option, std::string_view text, uint64_t min, uint64_t max);
+
+// "0-3,8" -> {0, 1, 2, 3, 8} in the order given, repeats kept: every
+// number below `count` (CPUs or NUMA nodes, named by `what` in the
+// message).  Throws UsageError naming `label`.
+std::vector<uint32_t> parse_id_list(const std::string& label, const std::string& text, long count, const char* what);
 
 }  // namespace iopulse
 
