@@ -252,7 +252,15 @@ TEST(Latency, AgreesWithTheEngineAcrossIntervalBoundaries) {
       return iopulse >= lo * 0.99 - kHostShareNs && iopulse <= hi * 1.01 + kHostShareNs;
     };
     EXPECT_PRED2(close, lat["min"].get<double>(), static_cast<double>(observed.front()));
-    EXPECT_PRED2(close, lat["max"].get<double>(), static_cast<double>(observed.back()));
+    // The max is one IO: a preemption of the worker between the engine's
+    // reap returning and the host's clock read lands in it whole.  It never
+    // falls below what the engine saw; above, it is held to the engine's
+    // only when the kernel preempted none of IOPulse's threads.
+    const double engine_max = static_cast<double>(observed.back());
+    EXPECT_GE(lat["max"].get<double>(), engine_max * 0.99 - kHostShareNs);
+    if (j["resources"]["ctx_switches_involuntary"].get<uint64_t>() == 0) {
+      EXPECT_PRED2(close, lat["max"].get<double>(), engine_max);
+    }
     EXPECT_PRED2(close, lat["mean"].get<double>(), mean);
     EXPECT_PRED2(within, lat["percentiles"]["50"].get<double>(), 50.0);
     EXPECT_PRED2(within, lat["percentiles"]["99"].get<double>(), 99.0);
