@@ -822,6 +822,11 @@ const std::vector<JobOption> kOptions = {
     {"md-allow-nonempty", kMetadata, "", "let tree-create work in a TARGET that already holds other entries",
      APPLY { job.spec().metadata.allow_nonempty = flag_value(text, label); },
      {.echoed_by = "md-phases"}},
+    {"md-adopt-claims", kMetadata, "",
+     "take the entries a creation phase that never finished (killed) claimed and that exist as IOPulse's; without "
+     "it such a record is refused, since which of its names that run created is unknown",
+     APPLY { job.spec().metadata.adopt_claims = flag_value(text, label); },
+     {.echoed_by = "md-phases"}},
     {"md-rename-replace", kMetadata, "",
      "rename and dir-rename rename over an entry that already has the new name (for file systems without "
      "RENAME_NOREPLACE, such as NFS and CephFS); by default such a rename fails with EEXIST",

@@ -98,6 +98,7 @@ nlohmann::json MetadataSpec::to_json() const {
   if (!mix.empty()) j["mix"] = mix_string();
   if (fsync) j["fsync"] = true;
   if (allow_nonempty) j["allow_nonempty"] = true;
+  if (adopt_claims) j["adopt_claims"] = true;
   if (rename_replace) j["rename_replace"] = true;
   if (stride != 0) j["stride"] = stride;
   return j;

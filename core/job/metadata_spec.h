@@ -98,6 +98,7 @@ struct MetadataSpec {
   uint64_t read_bytes = 0;        // read by read; 0: file_bytes (mdtest -e)
   std::vector<MetaMixEntry> mix;  // the mix phase's ops (--md-mix)
   bool allow_nonempty = false;    // create in a target that holds other entries
+  bool adopt_claims = false;      // take a never-confirmed creation claim's existing names as IOPulse's
   bool rename_replace = false;    // rename over an entry that has the new name (no RENAME_NOREPLACE)
   bool fsync = false;             // fsync each file before closing it (create, write)
   uint32_t stride = 0;            // phases work on another worker's items (mdtest -N); 0: their own

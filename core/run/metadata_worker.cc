@@ -147,10 +147,14 @@ void MetadataWorker::setup() {
   // The subject's record: this worker's own but with --md-stride.
   const uint32_t me = subject_;
   own_ = MetadataRecord::read(target, md_.shared_dir, me).value_or(MetadataRecord{ns_.shape(), 0, 0, 0});
+  if (!own_.unconfirmed.empty()) adopt_claim();
   if (own_.renaming_end > own_.renaming_begin) restore_renamed();
   if (owner_ == me) {
     dirs_ = own_.dirs;
   } else if (std::optional<MetadataRecord> tree = MetadataRecord::read(target, md_.shared_dir, owner_)) {
+    // (The owner adopts a claim of the tree in its own set-up, from the
+    // same names.)
+    if (tree->unconfirmed == "dirs") tree->settle_claim(target, ns_);
     dirs_ = tree->dirs;
   }
   plan_steps();
@@ -159,16 +163,19 @@ void MetadataWorker::setup() {
   if (phase_ == MetaPhase::kTreeCreate && ns_.owns_tree()) {
     MetadataRecord claim = own_;
     claim.dirs = ns_.num_dirs();
+    claim.unconfirmed = "dirs";
     claim.store(target, md_.shared_dir, me);
   } else if (phase_ == MetaPhase::kFileCreate && !steps_.empty()) {
     MetadataRecord claim = own_;
     claim.files_begin = 0;
     claim.files_end = steps_.back().item + 1;
+    claim.unconfirmed = "files";
     claim.store(target, md_.shared_dir, me);
   } else if (phase_ == MetaPhase::kDirCreate && !steps_.empty()) {
     MetadataRecord claim = own_;
     claim.item_dirs_begin = 0;
     claim.item_dirs_end = steps_.back().item + 1;
+    claim.unconfirmed = "item_dirs";
     claim.store(target, md_.shared_dir, me);
   } else if ((phase_ == MetaPhase::kRename || phase_ == MetaPhase::kDirRename) && !steps_.empty()) {
     // (A kill between a rename away and its rename back leaves the entry
@@ -751,6 +758,23 @@ void MetadataWorker::store_record() {
       return;
   }
   r.store(target, md_.shared_dir, me);
+}
+
+void MetadataWorker::adopt_claim() {
+  // (The job was checked: it adopts claims, --md-adopt-claims.)
+  const std::string kind = own_.unconfirmed;
+  std::optional<MetadataNamespace> with_item_dirs;
+  const MetadataNamespace* ns = &ns_;
+  if (kind == "item_dirs" && !dir_items_) ns = &with_item_dirs.emplace(md_, subject_, plan_.workers, true);
+  const uint64_t claimed = kind == "dirs"    ? own_.dirs
+                           : kind == "files" ? own_.files_end - own_.files_begin
+                                             : own_.item_dirs_end - own_.item_dirs_begin;
+  const uint64_t lost = own_.settle_claim(plan_.target, *ns);
+  spdlog::warn("{}: adopted the claim of a creation that never finished: {} of the {} {} it claimed exist and are "
+               "taken as IOPulse's (--md-adopt-claims)",
+               MetadataRecord::path(plan_.target, md_.shared_dir, subject_), claimed - lost, claimed,
+               kind == "dirs" ? "directories" : kind == "files" ? "files" : "item directories");
+  own_.store(plan_.target, md_.shared_dir, subject_);
 }
 
 void MetadataWorker::restore_renamed() {

@@ -126,6 +126,10 @@ class MetadataWorker final : public WorkerThread {
   void publish_progress();
   // The record after the phase (phases that create or remove).
   void store_record();
+  // Set-up: own_ is the claim of a creation that never finished (a killed
+  // run's) and the job adopts it: takes the claimed names that exist as
+  // IOPulse's and stores the record so.
+  void adopt_claim();
   // Set-up: gives the entries an earlier rename phase left under their
   // other name (own_'s renaming range) their name back, then clears the
   // range (it stays when a name is taken).

@@ -58,10 +58,35 @@ std::optional<MetadataRecord> MetadataRecord::read(const std::string& target, bo
     r.renaming_begin = j.value("renaming_begin", uint64_t{0});
     r.renaming_end = j.value("renaming_end", uint64_t{0});
     r.renaming_item_dirs = j.value("renaming_item_dirs", false);
+    r.unconfirmed = j.value("unconfirmed", std::string());
+    if (!r.unconfirmed.empty() && r.unconfirmed != "dirs" && r.unconfirmed != "files" &&
+        r.unconfirmed != "item_dirs") {
+      throw std::runtime_error("unknown unconfirmed range '" + r.unconfirmed + "'");
+    }
     return r;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("'{}' is not a metadata record of IOPulse's ({})", p, e.what()));
   }
+}
+
+uint64_t MetadataRecord::settle_claim(const std::string& target, const MetadataNamespace& ns) {
+  const auto exists = [&target](const char* name) {
+    struct stat st{};
+    return lstat((target + "/" + name).c_str(), &st) == 0 || errno != ENOENT;
+  };
+  uint64_t lost = 0;
+  if (unconfirmed == "dirs") {
+    dirs = std::min(dirs, ns.num_dirs());
+    for (; dirs > 0 && !exists(ns.dir(dirs - 1)); --dirs) ++lost;
+  } else if (unconfirmed == "files") {
+    files_end = std::min(files_end, ns.num_files());
+    for (; files_end > files_begin && !exists(ns.file(files_end - 1)); --files_end) ++lost;
+  } else if (unconfirmed == "item_dirs") {
+    item_dirs_end = std::min(item_dirs_end, ns.num_files());
+    for (; item_dirs_end > item_dirs_begin && !exists(ns.item_dir(item_dirs_end - 1)); --item_dirs_end) ++lost;
+  }
+  unconfirmed.clear();
+  return lost;
 }
 
 void MetadataRecord::store(const std::string& target, bool shared, uint32_t worker) const {
@@ -81,6 +106,7 @@ void MetadataRecord::store(const std::string& target, bool shared, uint32_t work
     j["renaming_end"] = renaming_end;
     j["renaming_item_dirs"] = renaming_item_dirs;
   }
+  if (!unconfirmed.empty()) j["unconfirmed"] = unconfirmed;
   const std::string text = j.dump() + "\n";
   // Whole, then renamed over the record: a reader (another worker of a
   // shared tree reads the owner's record) never sees half of it.  A full
@@ -138,6 +164,13 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
       throw UsageError(e.what());
     }
     for (const auto* r : {&own, &tree}) {
+      if (*r && !(*r)->unconfirmed.empty() && !spec.adopt_claims) {
+        throw UsageError(fmt::format(
+            "{}: the claim of a creation that never finished (the run was killed): it names every {} that run would "
+            "have made, and which it made is unknown; --md-adopt-claims takes those that exist as IOPulse's",
+            MetadataRecord::path(target, spec.shared_dir, r == &own ? w : owner),
+            (*r)->unconfirmed == "dirs" ? "directory of the tree" : (*r)->unconfirmed == "files" ? "file" : "item directory"));
+      }
       if (*r && (*r)->shape != shape) {
         throw UsageError(fmt::format("{}: records a tree of another shape ({}); this job's is {}; refusing to touch it",
                                      MetadataRecord::path(target, spec.shared_dir, r == &own ? w : owner), (*r)->shape, shape));

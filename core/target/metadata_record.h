@@ -10,7 +10,10 @@
 // A creating phase writes its record before it creates anything (claiming
 // every entry it may create, so a crash leaves a record that covers what
 // exists) and the exact one afterwards.  A record whose directories and
-// files are all gone is deleted.
+// files are all gone is deleted.  A claim left by a run that never ended
+// names entries that run may not have created (someone else's, made since,
+// would have the same names): a later job refuses it unless told to adopt
+// it, and then takes only the names that exist (settle_claim()).
 #ifndef IOPULSE_TARGET_METADATA_RECORD_H_
 #define IOPULSE_TARGET_METADATA_RECORD_H_
 
@@ -22,6 +25,8 @@
 #include "job/metadata_spec.h"
 
 namespace iopulse {
+
+class MetadataNamespace;
 
 struct MetadataRecord {
   std::string shape;         // MetadataNamespace::shape() of the job that made it
@@ -38,6 +43,10 @@ struct MetadataRecord {
   uint64_t renaming_begin = 0;
   uint64_t renaming_end = 0;
   bool renaming_item_dirs = false;
+  // The range a creating phase claimed and has not confirmed ("dirs",
+  // "files" or "item_dirs"): set in the claim written before the phase
+  // creates anything, empty in the exact record written after it.
+  std::string unconfirmed{};
 
   bool empty() const { return dirs == 0 && files_end <= files_begin && item_dirs_end <= item_dirs_begin; }
 
@@ -46,6 +55,13 @@ struct MetadataRecord {
   // The record, or nullopt when there is none.  Throws std::runtime_error
   // naming the file when it exists but cannot be read or parsed.
   static std::optional<MetadataRecord> read(const std::string& target, bool shared, uint32_t worker);
+  // Takes the unconfirmed range as far as its entries exist: shortens it
+  // from its end while the last name is not there (lstat under `target`),
+  // then confirms it.  Creation goes in name order, so only the entries
+  // that were in flight when the run ended can leave a gap below the last
+  // one.  `ns` is the record's worker's namespace (with its item
+  // directories for "item_dirs").  Returns how many entries the range lost.
+  uint64_t settle_claim(const std::string& target, const MetadataNamespace& ns);
   // Replaces the record (a whole new file renamed over it; see the .cc), or
   // deletes it when empty().  Throws std::system_error naming the file.
   void store(const std::string& target, bool shared, uint32_t worker) const;

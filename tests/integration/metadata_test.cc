@@ -814,6 +814,65 @@ TEST_F(Metadata, ARenamePhaseKilledMidwayLeavesNoFileUnderItsOtherName) {
   EXPECT_TRUE(walk(target()).empty());
 }
 
+// A creation killed midway (SIGKILL: the exact record is never written)
+// leaves its claim, which names every file the phase would have made.  Which
+// of them it made is unknown, so a later job refuses the record (exit 2, one
+// line, nothing touched): a file someone made since under a claimed name is
+// never removed.  With --md-adopt-claims the claimed names that exist are
+// taken as IOPulse's: a stat finds every one of them, and the removal after
+// it leaves nothing.
+TEST_F(Metadata, ACreationKilledMidwayIsRefusedUntilItsClaimIsAdopted) {
+  constexpr int kFiles = 200000;
+  const std::vector<std::string> shape{"--md-items", std::to_string(kFiles), "--engine", "sync"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create", shape)).exit_code, 0);
+  const std::string early = target() + "/md.0/f.0.2000";
+  run_iopulse_and_signal_when(
+      md_args(dir_, "file-create", shape),
+      [&] {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!fs::exists(early) && std::chrono::steady_clock::now() < until) {
+        }
+        return true;
+      },
+      SIGKILL);
+  const std::string record = target() + "/.iopulse-md.0";
+  ASSERT_EQ(read_json(record).value("unconfirmed", ""), "files") << read_file(record);
+  uint64_t made = 0;
+  while (fs::exists(target() + "/md.0/f.0." + std::to_string(made))) ++made;
+  ASSERT_GT(made, 2000u);
+  ASSERT_LT(made, static_cast<uint64_t>(kFiles)) << "the creation ended before the kill";
+  const std::string theirs = target() + "/md.0/f.0." + std::to_string(kFiles - 1);
+  write_file(theirs, "not IOPulse's");
+  const std::set<std::string> before = walk(target());
+  EXPECT_EQ(before.size(), made + 3) << "md.0/, the record, the files made and theirs";
+  const std::string record_before = read_file(record);
+  for (const char* phases : {"file-remove,tree-remove", "stat"}) {
+    const RunOutcome r = run_iopulse(md_args(dir_, phases, shape));
+    EXPECT_EQ(r.exit_code, 2) << phases << ": " << r.err;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("never finished"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--md-adopt-claims"), std::string::npos) << r.err;
+    EXPECT_EQ(walk(target()), before) << phases;
+    EXPECT_EQ(read_file(record), record_before) << phases;
+  }
+  EXPECT_EQ(read_file(theirs), "not IOPulse's");
+  fs::remove(theirs);
+  std::vector<std::string> stat = md_args(dir_, "stat", shape);
+  stat.insert(stat.end(), {"--md-adopt-claims", "--json-output", out("stat.json")});
+  const RunOutcome adopted = run_iopulse(stat);
+  EXPECT_EQ(adopted.exit_code, 0) << adopted.err;
+  EXPECT_NE(adopted.err.find(std::to_string(made) + " of the " + std::to_string(kFiles) + " files it claimed exist"),
+            std::string::npos)
+      << adopted.err;
+  const json j = read_json(out("stat.json"));
+  EXPECT_EQ(j["metadata"]["stat"]["ops"].get<uint64_t>(), made);
+  EXPECT_EQ(j["metadata"]["stat"]["errors"].get<uint64_t>(), 0u);
+  EXPECT_FALSE(read_json(record).contains("unconfirmed"));
+  EXPECT_EQ(read_json(record)["files_end"].get<uint64_t>(), made);
+  ASSERT_EQ(run_iopulse(md_args(dir_, "file-remove,tree-remove", shape)).exit_code, 0);
+  EXPECT_TRUE(walk(target()).empty());
+}
+
 // A record that says a rename phase may have left entries under their
 // other name (its claim, after a kill) while an entry has its name and a
 // file of someone else's has the other one: that file is never touched, and
