@@ -197,6 +197,12 @@ void MetadataWorker::setup() {
       claim.renaming_end = std::max(claim.renaming_end, own_.renaming_end);
     }
     claim.renaming_item_dirs = dir_items_;
+    if (own_.renaming_end <= own_.renaming_begin) {
+      timespec now{};
+      clock_gettime(CLOCK_REALTIME, &now);
+      claim.renaming_since_ns = static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(now.tv_nsec);
+    }
+    own_.renaming_since_ns = claim.renaming_since_ns;  // (for the record after the phase)
     claim.store(target, md_.shared_dir, me);
   } else {
     claimed_ = false;
@@ -785,11 +791,21 @@ void MetadataWorker::restore_renamed() {
   const MetadataNamespace* ns = &ns_;
   if (item_dirs && !dir_items_) ns = &with_item_dirs.emplace(md_, subject_, plan_.workers, true);
   const std::string& target = plan_.target;
-  uint64_t restored = 0, left = 0;
+  uint64_t restored = 0, left = 0, foreign = 0;
   const uint64_t end = std::min(own_.renaming_end, ns->num_files());
   for (uint64_t i = own_.renaming_begin; i < end; ++i) {
     const std::string name = target + "/" + (item_dirs ? ns->item_dir(i) : ns->file(i));
     const std::string other = target + "/" + (item_dirs ? ns->renamed_item_dir(i) : ns->renamed(i));
+    // Only an entry of the kind renamed and, where the file system tells
+    // the birth time, born before the rename phase began can be IOPulse's.
+    struct statx stx{};
+    if (statx(AT_FDCWD, other.c_str(), AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_BTIME, &stx) != 0) continue;  // none
+    const uint64_t born = static_cast<uint64_t>(stx.stx_btime.tv_sec) * 1'000'000'000u + stx.stx_btime.tv_nsec;
+    if ((item_dirs ? !S_ISDIR(stx.stx_mode) : !S_ISREG(stx.stx_mode)) ||
+        ((stx.stx_mask & STATX_BTIME) != 0 && own_.renaming_since_ns != 0 && born > own_.renaming_since_ns)) {
+      ++foreign;
+      continue;
+    }
     // Never over an entry that has the name (someone else's): without
     // RENAME_NOREPLACE (NFS), only when nothing has it a moment before.
     int rc = renameat2(AT_FDCWD, other.c_str(), AT_FDCWD, name.c_str(), RENAME_NOREPLACE);
@@ -813,9 +829,14 @@ void MetadataWorker::restore_renamed() {
     spdlog::warn("{}: gave {} {} back the name an earlier rename phase had taken from them", target, restored,
                  item_dirs ? "item directories" : "files");
   }
+  if (foreign > 0) {
+    spdlog::warn("{}: left {} entries under the name an earlier rename phase gives alone: made after it began, or "
+                 "not of the kind it renames, so not IOPulse's", target, foreign);
+  }
   if (left == 0) {
     own_.renaming_begin = own_.renaming_end = 0;
     own_.renaming_item_dirs = false;
+    own_.renaming_since_ns = 0;
     own_.store(target, md_.shared_dir, subject_);
   } else {
     spdlog::warn("{}: {} {} could not be given back the name an earlier rename phase had taken from them", target,

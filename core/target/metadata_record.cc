@@ -58,6 +58,7 @@ std::optional<MetadataRecord> MetadataRecord::read(const std::string& target, bo
     r.renaming_begin = j.value("renaming_begin", uint64_t{0});
     r.renaming_end = j.value("renaming_end", uint64_t{0});
     r.renaming_item_dirs = j.value("renaming_item_dirs", false);
+    r.renaming_since_ns = j.value("renaming_since_ns", uint64_t{0});
     r.unconfirmed = j.value("unconfirmed", std::string());
     if (!r.unconfirmed.empty() && r.unconfirmed != "dirs" && r.unconfirmed != "files" &&
         r.unconfirmed != "item_dirs") {
@@ -105,6 +106,7 @@ void MetadataRecord::store(const std::string& target, bool shared, uint32_t work
     j["renaming_begin"] = renaming_begin;
     j["renaming_end"] = renaming_end;
     j["renaming_item_dirs"] = renaming_item_dirs;
+    if (renaming_since_ns != 0) j["renaming_since_ns"] = renaming_since_ns;
   }
   if (!unconfirmed.empty()) j["unconfirmed"] = unconfirmed;
   const std::string text = j.dump() + "\n";

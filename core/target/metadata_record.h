@@ -43,6 +43,11 @@ struct MetadataRecord {
   uint64_t renaming_begin = 0;
   uint64_t renaming_end = 0;
   bool renaming_item_dirs = false;
+  // When the rename phase claimed the range (CLOCK_REALTIME ns; the
+  // earliest claim's when ranges merge), 0 when unknown.  Every entry it may
+  // have renamed away existed before then, so an entry under the other name
+  // born after it (statx btime) is someone else's.
+  uint64_t renaming_since_ns = 0;
   // The range a creating phase claimed and has not confirmed ("dirs",
   // "files" or "item_dirs"): set in the claim written before the phase
   // creates anything, empty in the exact record written after it.

@@ -898,6 +898,46 @@ TEST_F(Metadata, GivingNamesBackNeverTouchesAnotherFileWithTheOtherName) {
   EXPECT_FALSE(read_json(record).contains("renaming_end"));
 }
 
+// After a rename phase's claim, an entry under the other name whose own
+// name is free is given its name back only when it can be IOPulse's: of the
+// kind renamed and born before the phase began (statx btime).  A file someone
+// made later under the other name of a file that is gone, or a directory
+// under a file's other name, is left alone, and so is the free name.
+TEST_F(Metadata, GivingNamesBackLeavesEntriesBornAfterTheRenamePhaseBegan) {
+  const std::vector<std::string> shape{"--md-items", "10"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  struct statx born{};
+  ASSERT_EQ(statx(AT_FDCWD, (target() + "/md.0/f.0.9").c_str(), 0, STATX_BTIME, &born), 0);
+  if ((born.stx_mask & STATX_BTIME) == 0) GTEST_SKIP() << "the file system tells no birth time";
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // (past the file system's clock tick)
+  const std::string record = target() + "/.iopulse-md.0";
+  json claim = read_json(record);
+  claim["renaming_begin"] = 0;
+  claim["renaming_end"] = 10;
+  claim["renaming_item_dirs"] = false;
+  claim["renaming_since_ns"] = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch()).count();
+  write_file(record, claim.dump());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  fs::rename(target() + "/md.0/f.0.2", target() + "/md.0/f.0.2.r");  // as a kill leaves one of IOPulse's
+  fs::remove(target() + "/md.0/f.0.4");
+  const std::string theirs = target() + "/md.0/f.0.4.r";
+  write_file(theirs, "not IOPulse's");
+  fs::remove(target() + "/md.0/f.0.6");
+  fs::create_directory(target() + "/md.0/f.0.6.r");
+  std::vector<std::string> stat = md_args(dir_, "stat", shape);
+  stat.push_back("--continue-on-error");
+  const RunOutcome r = run_iopulse(stat);
+  EXPECT_NE(r.err.find("gave 1 files back"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("left 2 entries"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(target() + "/md.0/f.0.2"));
+  EXPECT_EQ(read_file(theirs), "not IOPulse's");
+  EXPECT_FALSE(fs::exists(target() + "/md.0/f.0.4"));
+  EXPECT_TRUE(fs::is_directory(target() + "/md.0/f.0.6.r"));
+  EXPECT_FALSE(fs::exists(target() + "/md.0/f.0.6"));
+  EXPECT_FALSE(read_json(record).contains("renaming_end"));
+}
+
 // A rename never replaces an entry someone else made under the new name
 // (RENAME_NOREPLACE): with either engine the rename of that file fails with
 // EEXIST, the other file keeps its bytes, and the other nine files are
