@@ -133,6 +133,31 @@ class Translator {
   void problem(const std::string& p) {
     if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(p);
   }
+  // fio's io_uring engine options: IOPulse's io_uring engine's own (fio's
+  // SQ_AFF CPU only with its polling thread, as fio sets it up).  fio
+  // knows them only for a job whose ioengine is io_uring, and so do these.
+  template <class Add>
+  void io_uring_options(const FioJobSettings& s, const Add& add) {
+    const bool uring = s.engine && s.engine->value == "io_uring";
+    for (const auto& [name, setting] : s.io_uring_options) {
+      if (!uring) {
+        problem(fmt::format("{}: an option of fio's io_uring engine, and the job's ioengine is {}", setting.label,
+                            s.engine ? s.engine->value : "psync (fio's default)"));
+        continue;
+      }
+      const auto sqpoll = s.io_uring_options.find("sqpoll");
+      if (name == "sqpoll-cpu" && (sqpoll == s.io_uring_options.end() || sqpoll->second.value != "true")) {
+        note(fmt::format("{}: no effect without sqthread_poll, as in fio", setting.label));
+        continue;
+      }
+      add("io_uring." + name, setting.value, setting.label);
+    }
+    if (s.uring_nonvectored && !uring) {
+      problem(fmt::format("{}: an option of fio's io_uring engine, and the job's ioengine is {}",
+                          s.uring_nonvectored->label, s.engine ? s.engine->value : "psync (fio's default)"));
+    }
+  }
+
   void note(const std::string& n) {
     if (std::find(notes_.begin(), notes_.end(), n) == notes_.end()) notes_.push_back(n);
   }
@@ -370,6 +395,7 @@ class Translator {
       }
       add("engine", e, s.engine->label);
     }
+    io_uring_options(s, add);
     if (s.direct && s.direct->value) add("direct", "true", s.direct->label);
     // fio's invalidate and fadvise_hint (both 1 by default): a job drops
     // the cached pages of its range of each file (posix_fadvise DONTNEED)

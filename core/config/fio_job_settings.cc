@@ -61,6 +61,12 @@ uint64_t fio_integer(const FioIniOption& o, std::string_view text, uint64_t min,
 
 uint64_t fio_count(const FioIniOption& o, uint64_t min, uint64_t max) { return fio_integer(o, o.value, min, max); }
 
+// fio's FIO_OPT_STR_SET options (fixedbufs, hipri, ...): alone 1, else a
+// whole number, true unless 0.
+bool fio_set(const FioIniOption& o) {
+  return !o.has_value || fio_integer(o, o.value, 0, INT32_MAX) != 0;
+}
+
 // fio's sizes: binary units by default (4k = 4096, 1m = 1048576), any case,
 // with an optional "b"/"ib".  Percentages of a device are not taken.
 uint64_t fio_size(const FioIniOption& o, std::string_view text) {
@@ -444,6 +450,24 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
        const std::string v = lower(o.value);
        if (v == "psync" || v == "sync" || v == "pvsync" || v == "pvsync2") s.engine = {"sync", label};
        else s.engine = {v, label};  // io_uring, libaio, mmap, null or a plugin: checked by the caller
+     }},
+    // fio's io_uring engine's (its FIO_OPT_STR_SET options: alone 1, else a
+    // number, any but 0 true).
+    {"fixedbufs", FIO { s.io_uring_options["fixed-buffers"] = {fio_set(o) ? "true" : "false", label}; }},
+    {"registerfiles", FIO { s.io_uring_options["fixed-files"] = {fio_set(o) ? "true" : "false", label}; }},
+    {"sqthread_poll", FIO { s.io_uring_options["sqpoll"] = {fio_set(o) ? "true" : "false", label}; }},
+    {"sqthread_poll_cpu", FIO {
+       s.io_uring_options["sqpoll-cpu"] = {std::to_string(fio_count(o, 0, 65535)), label};
+     }},
+    {"hipri", FIO { s.io_uring_options["iopoll"] = {fio_set(o) ? "true" : "false", label}; }},
+    {"nonvectored", FIO {
+       // -1 (fio's default: the non-vectored commands where the kernel has
+       // them, as every kernel IOPulse runs on does) or 1.
+       if (o.value != "-1" && fio_count(o, 0, 1) == 0) {
+         missing("vectored reads and writes (IORING_OP_READV/WRITEV); IOPulse's io_uring engine issues "
+                 "IORING_OP_READ/WRITE, fio's nonvectored=1");
+       }
+       s.uring_nonvectored = {o.value, label};
      }},
     {"direct", FIO { s.direct = {fio_bool(o), label}; }},
     {"buffered", FIO { s.direct = {!fio_bool(o), label}; }},

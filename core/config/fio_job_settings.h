@@ -9,6 +9,7 @@
 #define IOPULSE_CONFIG_FIO_JOB_SETTINGS_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,6 +110,14 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> steady_state;
   std::optional<FioSetting<uint64_t>> ss_dur_ns, ss_ramp_ns;
   std::optional<FioSetting<uint64_t>> ss_interval_ns;  // the steady-state sampling period: the stats interval
+  // fio's io_uring engine options as IOPulse's io_uring engine options:
+  // fixedbufs -> fixed-buffers, registerfiles -> fixed-files, sqthread_poll
+  // -> sqpoll, sqthread_poll_cpu -> sqpoll-cpu, hipri -> iopoll (values
+  // "true"/"false", the CPU's number), keyed by IOPulse's name.
+  std::map<std::string, FioSetting<std::string>> io_uring_options;
+  // nonvectored, where it asks for what IOPulse's io_uring engine does (its
+  // reads and writes are IORING_OP_READ/WRITE): an io_uring option too.
+  std::optional<FioSetting<std::string>> uring_nonvectored;
 };
 
 // Applies one option to `settings`; `label` is "job.fio:7: bs".  Returns the

@@ -493,6 +493,11 @@ static int32_t uring_create(const iop_engine_config *config, iop_engine **out, i
   const iop_option_value *opt = config->options;
   const bool sqpoll = opt[OPT_SQPOLL].i != 0;
   const bool iopoll = opt[OPT_IOPOLL].i != 0;
+  if (!sqpoll && (opt[OPT_SQPOLL_CPU].i != -1 || opt[OPT_SQPOLL_IDLE_MS].i != 1000)) {
+    iop_set_error(err, "%s needs sqpoll=true: it sets up the submission queue's polling thread",
+                  opt[OPT_SQPOLL_CPU].i != -1 ? "sqpoll-cpu" : "sqpoll-idle-ms");
+    return -EINVAL;
+  }
   if (iopoll && (config->flags & IOP_CONFIG_DIRECT) == 0) {
     iop_set_error(err,
                   "iopoll needs --direct (O_DIRECT): polled completions exist only for "

@@ -307,6 +307,18 @@ TEST_F(UringEngineTest, IopollNeedsDirect) {
   EXPECT_EQ(eng.instance, nullptr);
 }
 
+// The polling thread's settings without the thread would change nothing:
+// refused, not ignored.
+TEST_F(UringEngineTest, SqpollSettingsNeedSqpoll) {
+  for (const char* name : {"sqpoll-cpu", "sqpoll-idle-ms"}) {
+    UringEngine eng;
+    EXPECT_EQ(eng.create(4, 0, defaults().set(name, 0)), -EINVAL) << name;
+    EXPECT_NE(std::string(eng.err.message).find(std::string(name) + " needs sqpoll=true"), std::string::npos)
+        << eng.err.message;
+    EXPECT_EQ(eng.instance, nullptr);
+  }
+}
+
 TEST_F(UringEngineTest, IopollRoundTripWhereTheDeviceCanPoll) {
   TempFile tmp;
   UringEngine eng;
