@@ -2,9 +2,10 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // Interrupt handling: SIGINT, SIGTERM and SIGHUP (the terminal went away)
 // ask the run to stop gracefully (the results are still reported, marked as
-// interrupted; the exit code is 128 + the signal).  A second signal of the
-// same kind restores the default action, so a stuck run can still be
-// killed.
+// interrupted; the exit code is 128 + the signal).  Another of them within a
+// second of the first is the same interrupt delivered again (timeout(1) and
+// a terminal signal the process and its group) and changes nothing; one
+// after that ends the process at once, so a stuck run can still be killed.
 #ifndef IOPULSE_RUN_INTERRUPT_H_
 #define IOPULSE_RUN_INTERRUPT_H_
 

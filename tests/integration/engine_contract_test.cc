@@ -139,5 +139,35 @@ TEST(EngineContract, InterruptEndsARunStuckInTheEngine) {
   EXPECT_EQ(j["interrupted"], true);
 }
 
+// The same interrupt delivered twice (timeout(1) signals the process and
+// then its group, a terminal's Ctrl-C reaches the whole group; here 0.1 s
+// apart, so the first has been handled when the second comes) stops the
+// run once, with its results; another one a second or more after
+// the first kills a run that is stuck, without waiting for --stop-timeout.
+TEST(EngineContract, ARepeatedInterruptStopsOnceAndALaterOneKills) {
+  ScratchDir dir;
+  const std::string json = dir.file("twice.json");
+  // (A run stuck in its engine, so that it is still stopping when the
+  // second signal comes, for --stop-timeout.)
+  const std::string twice = std::string("\"") + IOPULSE_BINARY + "\" " + dir.file("x") + " --engine " +
+                            broken("stuck") + " --file-size 1M --duration 1h --stop-timeout 2s --json-output " +
+                            json + " -q & p=$!; sleep 0.5; kill -INT $p; sleep 0.1; kill -INT $p; wait $p";
+  RunOutcome r = run_command({"/bin/sh", "-c", twice});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(json)) << "the second signal killed the run: " << r.err;
+  EXPECT_EQ(read_json(json)["interrupted"], true);
+
+  const std::string stuck_json = dir.file("stuck.json");
+  const std::string later = std::string("\"") + IOPULSE_BINARY + "\" " + dir.file("y") + " --engine " +
+                            broken("stuck") + " --file-size 1M --duration 1h --stop-timeout 60s --json-output " +
+                            stuck_json + " -q & p=$!; sleep 0.5; kill -INT $p; sleep 1.5; kill -INT $p; wait $p";
+  const auto start = std::chrono::steady_clock::now();
+  r = run_command({"/bin/sh", "-c", later});
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 130) << r.err;  // (sh's status of a child the signal killed)
+  EXPECT_LT(took, 20.0) << "the run waited for its --stop-timeout";
+  EXPECT_FALSE(std::filesystem::exists(stuck_json)) << "the later signal did not end the process at once";
+}
+
 }  // namespace
 }  // namespace iopulse::test
