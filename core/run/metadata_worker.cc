@@ -164,18 +164,21 @@ void MetadataWorker::setup() {
     MetadataRecord claim = own_;
     claim.dirs = ns_.num_dirs();
     claim.unconfirmed = "dirs";
+    claim.unconfirmed_depth = setup_.queue_depth;
     claim.store(target, md_.shared_dir, me);
   } else if (phase_ == MetaPhase::kFileCreate && !steps_.empty()) {
     MetadataRecord claim = own_;
     claim.files_begin = 0;
     claim.files_end = steps_.back().item + 1;
     claim.unconfirmed = "files";
+    claim.unconfirmed_depth = setup_.queue_depth;
     claim.store(target, md_.shared_dir, me);
   } else if (phase_ == MetaPhase::kDirCreate && !steps_.empty()) {
     MetadataRecord claim = own_;
     claim.item_dirs_begin = 0;
     claim.item_dirs_end = steps_.back().item + 1;
     claim.unconfirmed = "item_dirs";
+    claim.unconfirmed_depth = setup_.queue_depth;
     claim.store(target, md_.shared_dir, me);
   } else if ((phase_ == MetaPhase::kRename || phase_ == MetaPhase::kDirRename) && !steps_.empty()) {
     // (A kill between a rename away and its rename back leaves the entry
@@ -197,13 +200,21 @@ void MetadataWorker::setup() {
       claim.renaming_end = std::max(claim.renaming_end, own_.renaming_end);
     }
     claim.renaming_item_dirs = dir_items_;
+    claim.store(target, md_.shared_dir, me);
+    // When the phase began, on the file system's own clock (the one its
+    // entries' birth times come from, a server's for a network file
+    // system): the claim's modification time.  (Kept from an earlier claim
+    // whose range this one takes over.)
     if (own_.renaming_end <= own_.renaming_begin) {
-      timespec now{};
-      clock_gettime(CLOCK_REALTIME, &now);
-      claim.renaming_since_ns = static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(now.tv_nsec);
+      struct statx written{};
+      const std::string record = MetadataRecord::path(target, md_.shared_dir, me);
+      claim.renaming_since_ns =
+          statx(AT_FDCWD, record.c_str(), 0, STATX_MTIME, &written) == 0 && (written.stx_mask & STATX_MTIME) != 0
+              ? static_cast<uint64_t>(written.stx_mtime.tv_sec) * 1'000'000'000u + written.stx_mtime.tv_nsec
+              : 0;
+      if (claim.renaming_since_ns != 0) claim.store(target, md_.shared_dir, me);
     }
     own_.renaming_since_ns = claim.renaming_since_ns;  // (for the record after the phase)
-    claim.store(target, md_.shared_dir, me);
   } else {
     claimed_ = false;
   }
@@ -767,19 +778,28 @@ void MetadataWorker::store_record() {
 }
 
 void MetadataWorker::adopt_claim() {
-  // (The job was checked: it adopts claims, --md-adopt-claims.)
   const std::string kind = own_.unconfirmed;
+  if (!md_.adopt_claims) {  // (the job's check refused it already)
+    throw std::runtime_error(fmt::format("{}: the claim of a creation that never finished; --md-adopt-claims",
+                                         MetadataRecord::path(plan_.target, md_.shared_dir, subject_)));
+  }
   std::optional<MetadataNamespace> with_item_dirs;
   const MetadataNamespace* ns = &ns_;
   if (kind == "item_dirs" && !dir_items_) ns = &with_item_dirs.emplace(md_, subject_, plan_.workers, true);
   const uint64_t claimed = kind == "dirs"    ? own_.dirs
                            : kind == "files" ? own_.files_end - own_.files_begin
                                              : own_.item_dirs_end - own_.item_dirs_begin;
-  const uint64_t lost = own_.settle_claim(plan_.target, *ns);
+  const uint64_t found = own_.settle_claim(plan_.target, *ns);
+  const uint64_t kept = kind == "dirs"    ? own_.dirs
+                        : kind == "files" ? own_.files_end - own_.files_begin
+                                          : own_.item_dirs_end - own_.item_dirs_begin;
   spdlog::warn("{}: adopted the claim of a creation that never finished: {} of the {} {} it claimed exist and are "
-               "taken as IOPulse's (--md-adopt-claims)",
-               MetadataRecord::path(plan_.target, md_.shared_dir, subject_), claimed - lost, claimed,
-               kind == "dirs" ? "directories" : kind == "files" ? "files" : "item directories");
+               "taken as IOPulse's (--md-adopt-claims){}",
+               MetadataRecord::path(plan_.target, md_.shared_dir, subject_), found, claimed,
+               kind == "dirs" ? "directories" : kind == "files" ? "files" : "item directories",
+               kept > found ? fmt::format("; {} names among them are missing (creates in flight when it ended)",
+                                          kept - found)
+                            : "");
   own_.store(plan_.target, md_.shared_dir, subject_);
 }
 
@@ -799,7 +819,10 @@ void MetadataWorker::restore_renamed() {
     // Only an entry of the kind renamed and, where the file system tells
     // the birth time, born before the rename phase began can be IOPulse's.
     struct statx stx{};
-    if (statx(AT_FDCWD, other.c_str(), AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_BTIME, &stx) != 0) continue;  // none
+    if (statx(AT_FDCWD, other.c_str(), AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_BTIME, &stx) != 0) {
+      if (errno != ENOENT) ++left;  // (cannot tell: the range stays recorded)
+      continue;
+    }
     const uint64_t born = static_cast<uint64_t>(stx.stx_btime.tv_sec) * 1'000'000'000u + stx.stx_btime.tv_nsec;
     if ((item_dirs ? !S_ISDIR(stx.stx_mode) : !S_ISREG(stx.stx_mode)) ||
         ((stx.stx_mask & STATX_BTIME) != 0 && own_.renaming_since_ns != 0 && born > own_.renaming_since_ns)) {

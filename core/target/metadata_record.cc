@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -60,6 +61,7 @@ std::optional<MetadataRecord> MetadataRecord::read(const std::string& target, bo
     r.renaming_item_dirs = j.value("renaming_item_dirs", false);
     r.renaming_since_ns = j.value("renaming_since_ns", uint64_t{0});
     r.unconfirmed = j.value("unconfirmed", std::string());
+    r.unconfirmed_depth = std::max<uint32_t>(1, j.value("unconfirmed_depth", uint32_t{1}));
     if (!r.unconfirmed.empty() && r.unconfirmed != "dirs" && r.unconfirmed != "files" &&
         r.unconfirmed != "item_dirs") {
       throw std::runtime_error("unknown unconfirmed range '" + r.unconfirmed + "'");
@@ -75,19 +77,36 @@ uint64_t MetadataRecord::settle_claim(const std::string& target, const MetadataN
     struct stat st{};
     return lstat((target + "/" + name).c_str(), &st) == 0 || errno != ENOENT;
   };
-  uint64_t lost = 0;
+  const uint64_t depth = std::max<uint32_t>(1, unconfirmed_depth);
+  uint64_t found = 0;
+  // The new end of [begin, end): after the last name that exists before
+  // `depth` missing ones in a row.
+  const auto settle = [&](uint64_t begin, uint64_t end, const auto& name) {
+    uint64_t last = begin, missing = 0;
+    for (uint64_t i = begin; i < end && missing < depth; ++i) {
+      if (exists(name(i))) {
+        last = i + 1;
+        missing = 0;
+        ++found;
+      } else {
+        ++missing;
+      }
+    }
+    return last;
+  };
   if (unconfirmed == "dirs") {
-    dirs = std::min(dirs, ns.num_dirs());
-    for (; dirs > 0 && !exists(ns.dir(dirs - 1)); --dirs) ++lost;
+    dirs = static_cast<uint32_t>(settle(0, std::min(dirs, ns.num_dirs()), [&ns](uint64_t i) {
+      return ns.dir(static_cast<uint32_t>(i));
+    }));
   } else if (unconfirmed == "files") {
-    files_end = std::min(files_end, ns.num_files());
-    for (; files_end > files_begin && !exists(ns.file(files_end - 1)); --files_end) ++lost;
+    files_end = settle(files_begin, std::min(files_end, ns.num_files()), [&ns](uint64_t i) { return ns.file(i); });
   } else if (unconfirmed == "item_dirs") {
-    item_dirs_end = std::min(item_dirs_end, ns.num_files());
-    for (; item_dirs_end > item_dirs_begin && !exists(ns.item_dir(item_dirs_end - 1)); --item_dirs_end) ++lost;
+    item_dirs_end =
+        settle(item_dirs_begin, std::min(item_dirs_end, ns.num_files()), [&ns](uint64_t i) { return ns.item_dir(i); });
   }
   unconfirmed.clear();
-  return lost;
+  unconfirmed_depth = 1;
+  return found;
 }
 
 void MetadataRecord::store(const std::string& target, bool shared, uint32_t worker) const {
@@ -108,7 +127,10 @@ void MetadataRecord::store(const std::string& target, bool shared, uint32_t work
     j["renaming_item_dirs"] = renaming_item_dirs;
     if (renaming_since_ns != 0) j["renaming_since_ns"] = renaming_since_ns;
   }
-  if (!unconfirmed.empty()) j["unconfirmed"] = unconfirmed;
+  if (!unconfirmed.empty()) {
+    j["unconfirmed"] = unconfirmed;
+    j["unconfirmed_depth"] = unconfirmed_depth;
+  }
   const std::string text = j.dump() + "\n";
   // Whole, then renamed over the record: a reader (another worker of a
   // shared tree reads the owner's record) never sees half of it.  A full

@@ -43,8 +43,9 @@ struct MetadataRecord {
   uint64_t renaming_begin = 0;
   uint64_t renaming_end = 0;
   bool renaming_item_dirs = false;
-  // When the rename phase claimed the range (CLOCK_REALTIME ns; the
-  // earliest claim's when ranges merge), 0 when unknown.  Every entry it may
+  // When the rename phase claimed the range, on the file system's clock
+  // (the claim's own mtime, ns since the epoch; the earliest claim's when
+  // ranges merge), 0 when unknown.  Every entry it may
   // have renamed away existed before then, so an entry under the other name
   // born after it (statx btime) is someone else's.
   uint64_t renaming_since_ns = 0;
@@ -52,6 +53,7 @@ struct MetadataRecord {
   // "files" or "item_dirs"): set in the claim written before the phase
   // creates anything, empty in the exact record written after it.
   std::string unconfirmed{};
+  uint32_t unconfirmed_depth = 1;  // the claiming phase's queue depth: how many of its creates were in flight at most
 
   bool empty() const { return dirs == 0 && files_end <= files_begin && item_dirs_end <= item_dirs_begin; }
 
@@ -60,12 +62,14 @@ struct MetadataRecord {
   // The record, or nullopt when there is none.  Throws std::runtime_error
   // naming the file when it exists but cannot be read or parsed.
   static std::optional<MetadataRecord> read(const std::string& target, bool shared, uint32_t worker);
-  // Takes the unconfirmed range as far as its entries exist: shortens it
-  // from its end while the last name is not there (lstat under `target`),
-  // then confirms it.  Creation goes in name order, so only the entries
-  // that were in flight when the run ended can leave a gap below the last
-  // one.  `ns` is the record's worker's namespace (with its item
-  // directories for "item_dirs").  Returns how many entries the range lost.
+  // Takes the unconfirmed range as far as the claiming run can have
+  // created it, then confirms it.  Creation goes in name order with at most
+  // unconfirmed_depth creates in flight, so once that many names in a row
+  // are missing (lstat under `target`) nothing after them is the run's: the
+  // range ends after the last name before them that exists.  Names missing
+  // below that (creates in flight at the end) stay in the range.  `ns` is
+  // the record's worker's namespace (with its item directories for
+  // "item_dirs").  Returns how many of the range's names exist.
   uint64_t settle_claim(const std::string& target, const MetadataNamespace& ns);
   // Replaces the record (a whole new file renamed over it; see the .cc), or
   // deletes it when empty().  Throws std::system_error naming the file.

@@ -873,6 +873,39 @@ TEST_F(Metadata, ACreationKilledMidwayIsRefusedUntilItsClaimIsAdopted) {
   EXPECT_TRUE(walk(target()).empty());
 }
 
+// Adopting a claim takes what its run can have created: with at most a
+// queue depth of creates in flight, once that many names in a row are
+// missing nothing after them is the run's.  A file someone made further up
+// the claimed names is left out of the record, and untouched by the removal
+// after it; the warning counts the names that exist.
+TEST_F(Metadata, AnAdoptedClaimEndsWhereItsRunCannotHaveCreated) {
+  const std::vector<std::string> shape{"--md-items", "50"};
+  ASSERT_EQ(run_iopulse(md_args(dir_, "tree-create,file-create", shape)).exit_code, 0);
+  const std::string record = target() + "/.iopulse-md.0";
+  json claim = read_json(record);
+  claim["unconfirmed"] = "files";
+  claim["unconfirmed_depth"] = 4;  // as a kill at queue depth 4 leaves it
+  write_file(record, claim.dump());
+  const auto name = [&](int i) { return target() + "/md.0/f.0." + std::to_string(i); };
+  for (int i : {10, 11}) fs::remove(name(i));  // in flight at the end
+  for (int i = 20; i < 50; ++i) fs::remove(name(i));  // never made
+  write_file(name(49), "not IOPulse's");
+  std::vector<std::string> stat = md_args(dir_, "stat", shape);
+  stat.insert(stat.end(), {"--md-adopt-claims", "--continue-on-error", "--json-output", out("s.json")});
+  const RunOutcome r = run_iopulse(stat);
+  EXPECT_NE(r.err.find("18 of the 50 files it claimed exist"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 names among them are missing"), std::string::npos) << r.err;
+  EXPECT_EQ(read_json(record)["files_end"].get<uint64_t>(), 20u);
+  const json j = read_json(out("s.json"));
+  EXPECT_EQ(j["metadata"]["stat"]["ops"].get<uint64_t>(), 18u);
+  EXPECT_EQ(j["metadata"]["stat"]["errors"].get<uint64_t>(), 2u);  // the two in flight
+  std::vector<std::string> remove = md_args(dir_, "file-remove", shape);
+  remove.push_back("--continue-on-error");
+  run_iopulse(remove);
+  EXPECT_EQ(read_file(name(49)), "not IOPulse's");
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(fs::exists(name(i))) << i;
+}
+
 // A record that says a rename phase may have left entries under their
 // other name (its claim, after a kill) while an entry has its name and a
 // file of someone else's has the other one: that file is never touched, and
