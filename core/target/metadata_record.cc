@@ -190,7 +190,7 @@ void check_metadata_target(const std::string& target, const MetadataSpec& spec,
     for (const auto* r : {&own, &tree}) {
       if (*r && !(*r)->unconfirmed.empty() && !spec.adopt_claims) {
         throw UsageError(fmt::format(
-            "{}: the claim of a creation that never finished (the run was killed): it names every {} that run would "
+            "{}: the claim of a creation that never finished (the run was killed, or left a worker stuck in its engine): it names every {} that run would "
             "have made, and which it made is unknown; --md-adopt-claims takes those that exist as IOPulse's",
             MetadataRecord::path(target, spec.shared_dir, r == &own ? w : owner),
             (*r)->unconfirmed == "dirs" ? "directory of the tree" : (*r)->unconfirmed == "files" ? "file" : "item directory"));
