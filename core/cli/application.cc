@@ -459,6 +459,7 @@ FioLogSettings fio_log_shape(const RunSettings& run) {
   s.per_io = run.fio_log_per_io;
   s.offset = run.fio_log_offset;
   s.prio = run.fio_log_prio;
+  s.unix_epoch = run.fio_log_unix_epoch;
   return s;
 }
 

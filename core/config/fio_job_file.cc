@@ -35,7 +35,7 @@ constexpr const char* kOneEngine =
     "IOPulse runs every job of a file with one engine; accepted: the same ioengine in every job";
 constexpr const char* kOneLogShape =
     "IOPulse writes the fio-format logs of every job in one shape; accepted: the same log_avg_msec (and "
-    "ss_interval), log_offset and log_prio in every job that writes logs (e.g. in [global])";
+    "ss_interval), log_offset, log_prio and log_unix_epoch in every job that writes logs (e.g. in [global])";
 constexpr const char* kOnePercentileList =
     "IOPulse's fio-format results list one set of percentiles for every job; accepted: the same percentile_list "
     "in every job (e.g. in [global])";
@@ -47,7 +47,7 @@ constexpr const char* kOneUnifiedRw =
     "unified_rw_reporting in every job (e.g. in [global])";
 const std::map<std::string, const char*, std::less<>> kRunWide = {
     {"engine", kOneEngine},           {"stats-interval", kOneLogShape}, {"log-per-io", kOneLogShape},
-    {"log-offset", kOneLogShape},     {"log-prio", kOneLogShape},       {"fio-percentiles", kOnePercentileList},
+    {"log-offset", kOneLogShape},     {"log-prio", kOneLogShape},       {"log-unix-epoch", kOneLogShape},       {"fio-percentiles", kOnePercentileList},
     {"fio-unified-rw", kOneUnifiedRw},    {"continue-on-error", kOneErrorPolicy}};
 
 // Whether a job's translation writes a fio-format log.
@@ -540,6 +540,9 @@ class Translator {
     }
     if (log != nullptr && s.log_offset && s.log_offset->value) add("log-offset", "true", s.log_offset->label);
     if (log != nullptr && s.log_prio && s.log_prio->value) add("log-prio", "true", s.log_prio->label);
+    if (log != nullptr && s.log_unix_epoch && s.log_unix_epoch->value) {
+      add("log-unix-epoch", "true", s.log_unix_epoch->label);
+    }
     // Steady state: fio's ss, ss_dur and ss_ramp are IOPulse's (same criteria).
     if (s.steady_state) add("steady-state", s.steady_state->value, s.steady_state->label);
     if (s.ss_dur_ns) add("steady-state-duration", duration_text(s.ss_dur_ns->value), s.ss_dur_ns->label);

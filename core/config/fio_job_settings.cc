@@ -658,6 +658,14 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"log_offset", FIO { s.log_offset = {fio_bool(o), label}; }},
     {"log_prio", FIO { s.log_prio = {fio_bool(o), label}; }},
+    {"log_unix_epoch", FIO { s.log_unix_epoch = {fio_bool(o), label}; }},
+    {"log_alternate_epoch", FIO { s.log_unix_epoch = {fio_bool(o), label}; }},
+    {"log_alternate_epoch_clock_id", FIO {
+       // (Its epoch: only CLOCK_REALTIME's, 0, is Unix time.)
+       if (fio_count(o, 0, INT32_MAX) != 0) {
+         missing("another clock's epoch for the logs' times; accepted: 0 (CLOCK_REALTIME, Unix time)");
+       }
+     }},
     {"allow_mounted_write", FIO { s.allow_mounted_write = {fio_bool(o), label}; }},
     {"fallocate", FIO {
        const std::string v = lower(o.value);

@@ -102,10 +102,12 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> wait_for;
   // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name
   // when given alone); log_avg_msec in milliseconds (0: an entry per IO);
-  // log_offset, log_prio: the logs' optional columns.
+  // log_offset, log_prio: the logs' optional columns; log_unix_epoch (and
+  // log_alternate_epoch on CLOCK_REALTIME, fio's default clock for it):
+  // their times as Unix time.
   std::optional<FioSetting<std::string>> bw_log, iops_log, lat_log;
   std::optional<FioSetting<uint64_t>> log_avg_msec;
-  std::optional<FioSetting<bool>> log_offset, log_prio;
+  std::optional<FioSetting<bool>> log_offset, log_prio, log_unix_epoch;
   // ss (IOPulse's --steady-state text), ss_dur, ss_ramp (ns).
   std::optional<FioSetting<std::string>> steady_state;
   std::optional<FioSetting<uint64_t>> ss_dur_ns, ss_ramp_ns;

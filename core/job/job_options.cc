@@ -946,6 +946,11 @@ const std::vector<JobOption> kOptions = {
     {"log-prio", kTimeSeries, "", "the fio-format logs' last column is each IO's priority value (fio's log_prio)",
      APPLY { job.spec().fio_log_prio = flag_value(text, label); },
      {.scope = OptionScope::kOutputs}},
+    {"log-unix-epoch", kTimeSeries, "",
+     "the fio-format logs' times are Unix time in milliseconds (the wall clock when the worker's phase began plus "
+     "the time since), not milliseconds since that start (fio's log_unix_epoch)",
+     APPLY { job.spec().fio_log_unix_epoch = flag_value(text, label); },
+     {.scope = OptionScope::kOutputs}},
     {"timeseries-per-worker", kTimeSeries, "", "also record one time series per worker",
      APPLY { job.spec().timeseries_per_worker = flag_value(text, label); },
      {.scope = OptionScope::kOutputs}},
@@ -1292,7 +1297,7 @@ std::string_view topic_title(OptionTopic topic) {
 }
 
 void JobSpecBuilder::check_log_shape(bool logs) const {
-  for (const char* shape : {"log-per-io", "log-offset", "log-prio"}) {
+  for (const char* shape : {"log-per-io", "log-offset", "log-prio", "log-unix-epoch"}) {
     if (given(shape) && !logs) {
       throw UsageError(fmt::format("{}: shapes the fio-format logs; give --write-bw-log, --write-iops-log or "
                                    "--write-lat-log too", label_of(shape)));

@@ -158,7 +158,7 @@ class JobSpecBuilder {
   // Checks what depends on several options and returns the job.  Throws
   // UsageError.
   JobSpec build() const;
-  // --log-per-io, --log-offset and --log-prio shape the fio-format logs:
+  // --log-per-io, --log-offset, --log-prio and --log-unix-epoch shape the fio-format logs:
   // given while no workload of the job writes one (`logs` false), throws
   // UsageError.  (The job's, not build()'s: a phase may log while another
   // does not.)

@@ -52,6 +52,7 @@ struct RunSettings {
   bool fio_log_per_io = false;             // --log-per-io: a line per IO, else per stats interval
   bool fio_log_offset = false;             // --log-offset: each line carries the IO's offset
   bool fio_log_prio = false;               // --log-prio: the last column is the priority value
+  bool fio_log_unix_epoch = false;         // --log-unix-epoch: times are Unix time in ms
   bool heatmap = false;
   uint32_t heatmap_buckets = 100;
   uint16_t prometheus_port = 0;            // 0 = no exporter

@@ -97,6 +97,7 @@ FioLogFiles::FioLogFiles(const FioLogSettings& settings, const std::vector<FioLo
       owner_(per_worker.size()),
       read_back_(per_worker.size(), false),
       began_ns_(per_worker.size(), 0),
+      began_unix_ns_(per_worker.size(), 0),
       directions_(per_worker.size(), 0),
       finished_(per_worker.size(), false) {
   for (uint32_t w = 0; w < per_worker.size(); ++w) {
@@ -150,14 +151,17 @@ void FioLogFiles::finish(uint32_t worker) {
   if (worker < finished_.size()) finished_[worker] = true;
 }
 
-void FioLogFiles::began(uint32_t first, uint32_t count, uint64_t job_ns) {
-  for (uint32_t w = first; w < first + count && w < began_ns_.size(); ++w) began_ns_[w] = job_ns;
+void FioLogFiles::began(uint32_t first, uint32_t count, uint64_t job_ns, uint64_t unix_ns) {
+  for (uint32_t w = first; w < first + count && w < began_ns_.size(); ++w) {
+    began_ns_[w] = job_ns;
+    began_unix_ns_[w] = unix_ns;
+  }
 }
 
 void FioLogFiles::write(uint32_t worker, const IntervalSummary& s) {
   if (settings_.per_io || worker >= finished_.size() || finished_[worker] || s.end_ns <= s.start_ns) return;
   const double secs = static_cast<double>(s.end_ns - s.start_ns) / 1e9;
-  const uint64_t time_ms = (s.end_ns + shift_ns(worker)) / 1'000'000;
+  const uint64_t time_ms = this->time_ms(worker, s.end_ns);
   fmt::memory_buffer lines[kLogs];
   for (const Direction& d : kDirections) {
     const OpIntervalSummary& o = s[d.kind];
@@ -189,7 +193,7 @@ void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker, uint6
     throw std::logic_error(fmt::format("a capture of {} workers from worker {} exceeds the {} of the logs", workers,
                                        first_worker, finished_.size()));
   }
-  began(first_worker, workers, job_ns);
+  began(first_worker, workers, job_ns, capture.header().start_unix_ns);
   // Records come in each worker's issue order.  An IO is written once no
   // later record of its worker can complete before it: once the worker
   // issued an IO at or after its completion.  So each queue holds the IOs
@@ -200,7 +204,7 @@ void FioLogFiles::add_capture(IoLogReader& capture, uint32_t first_worker, uint6
   const auto write_io = [&](const Pending& p) {
     const IoLogRecord& r = p.record;
     const int ddir = r.op == IOP_OP_READ ? 0 : r.op == IOP_OP_WRITE ? 1 : 2;
-    const uint64_t time_ms = (p.done_ns + shift_ns(first_worker + r.worker)) / 1'000'000;
+    const uint64_t time_ms = this->time_ms(first_worker + r.worker, p.done_ns);
     const uint64_t values[kLogs] = {r.latency_ns != 0 ? uint64_t{r.len} * 1'000'000 / r.latency_ns : 0, 1,
                                     r.latency_ns, r.latency_ns, 0};
     for (int log = kBw; log <= kClat; ++log) {
@@ -242,7 +246,7 @@ void FioLogFiles::on_interval(const IntervalSnapshot& interval) {
   // job's log entries from that job's start.
   const uint64_t phase_start = interval.summary.start_ns;
   const uint64_t phase_end = interval.summary.end_ns;
-  began(place.first_worker, interval.run_workers, place.time_offset_ns);
+  began(place.first_worker, interval.run_workers, place.time_offset_ns, interval.window_start_unix_ns);
   auto w = m.per_worker.begin();  // sorted by worker
   for (uint32_t i = 0; i < interval.run_workers; ++i) {
     while (w != m.per_worker.end() && w->worker < i) ++w;

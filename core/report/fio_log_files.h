@@ -25,7 +25,8 @@
 // completion of it the bandwidth and IOPS logs say 0 (a stall shows) and
 // the latency logs have no line (no mean), until the worker's last
 // interval.  TIME_MS is the interval's end in milliseconds since the
-// worker's phase began (fio's per-job epoch: a stonewalled job's entries
+// worker's phase began, or with unix_epoch (fio's log_unix_epoch) that
+// start on the wall clock plus the time since, in Unix milliseconds (fio's per-job epoch: a stonewalled job's entries
 // start again from 0, in these logs and the per-IO ones alike; a worker
 // that continues another's files, fio's read-back pass in its job's logs,
 // goes on from that worker's phase start).  Lines are flushed per interval,
@@ -66,6 +67,7 @@ struct FioLogSettings {
   bool per_io = false;        // a line per IO (add_capture()), else per interval (write())
   bool offset = false;        // fio's log_offset: the OFFSET column
   bool prio = false;          // fio's log_prio: PRIO as the priority value
+  bool unix_epoch = false;    // fio's log_unix_epoch: TIME_MS as Unix time (the phase's start on the wall clock + the time since)
   // The N of a worker's file names (per_worker constructor); 0: its place
   // among the workers + 1.  (A phase fio has no job for, such as IOPulse's
   // ramp or read-back phase of a fio job file, takes no number.)
@@ -102,9 +104,10 @@ class FioLogFiles : public IntervalSink {
   // the time from that worker's phase start to its own (began()).
   void write(uint32_t worker, const IntervalSummary& s);
   // Workers `first` .. `first + count - 1` belong to a phase that began
-  // `job_ns` into the job (its placement's time offset).  on_interval() and
-  // add_capture() say it for their phase; before it, 0.
-  void began(uint32_t first, uint32_t count, uint64_t job_ns);
+  // `job_ns` into the job (its placement's time offset), at `unix_ns` on
+  // the wall clock.  on_interval() and add_capture() say it for their
+  // phase; before it, 0.
+  void began(uint32_t first, uint32_t count, uint64_t job_ns, uint64_t unix_ns = 0);
   // Worker `worker` ended: later intervals add nothing for it.
   void finish(uint32_t worker);
 
@@ -142,6 +145,12 @@ class FioLogFiles : public IntervalSink {
   // What to add to worker `worker`'s times on its phase's clock: the time
   // from its files' first worker's phase start to its own (0 for that one).
   uint64_t shift_ns(uint32_t worker) const { return began_ns_[worker] - began_ns_[owner_[worker]]; }
+  // A line's TIME_MS for worker `worker`'s time `phase_ns` on its phase's
+  // clock: since its files' first worker's phase start, or with unix_epoch
+  // on the wall clock.
+  uint64_t time_ms(uint32_t worker, uint64_t phase_ns) const {
+    return ((settings_.unix_epoch ? began_unix_ns_[owner_[worker]] : 0) + phase_ns + shift_ns(worker)) / 1'000'000;
+  }
 
   FioLogSettings settings_;
   // files_[worker * kLogs + log]: the files a worker opened (a log not asked
@@ -152,6 +161,7 @@ class FioLogFiles : public IntervalSink {
   std::vector<uint32_t> owner_;
   std::vector<bool> read_back_;  // per worker: FioLogSettings::read_back
   std::vector<uint64_t> began_ns_;
+  std::vector<uint64_t> began_unix_ns_;
   // Per worker: bit d set once direction d completed IO; finished.
   std::vector<uint8_t> directions_;
   std::vector<bool> finished_;

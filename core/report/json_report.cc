@@ -102,6 +102,7 @@ json cluster_to_json(const ClusterSummary& c) {
     sum.write.merge(r.write);
     sum.sync.merge(r.sync);
     sum.trim.merge(r.trim);
+    sum.meta.merge(r.meta);
   }
   json per_host = json::array();
   for (const auto& [host, entry] : hosts) {
@@ -117,6 +118,7 @@ json cluster_to_json(const ClusterSummary& c) {
                {"total", op_to_json(total, sum.window_ns)}};
     if (sum.sync.ops != 0 || sum.sync.errors != 0) hj["sync"] = op_to_json(sum.sync, sum.window_ns);
     if (sum.trim.ops != 0 || sum.trim.errors != 0) hj["trim"] = op_to_json(sum.trim, sum.window_ns);
+    if (json m = metadata_to_json(sum.meta, sum.window_ns); !m.is_null()) hj["metadata"] = std::move(m);
     per_host.push_back(std::move(hj));
   }
   json j = {{"transport", c.transport},

@@ -150,12 +150,18 @@ void write_heatmap(Out& out, const AccessHeatmap& heatmap) {
 // ranks) and the first-done / last-done throughput.
 void write_cluster(Out out, const ClusterSummary& c) {
   fmt::format_to(out, "\nper rank (each over its own window)\n");
-  const auto row = [&](const std::string& who, uint64_t window_ns, const OpStats& read, const OpStats& write) {
-    OpStats total = read;
-    total.merge(write);
-    std::string text = fmt::format("{}  {} IOPS  {}", format_duration_ns(window_ns),
-                                   format_iops(iops(total, window_ns)),
-                                   format_bandwidth(bandwidth_bytes_per_sec(total, window_ns)));
+  // Reads and writes; a rank that did only metadata operations shows
+  // those (every kind together).
+  const auto row = [&](const std::string& who, uint64_t window_ns, const MeasuredCounters& r) {
+    OpStats total = r.read;
+    total.merge(r.write);
+    const bool meta = total.ops == 0 && total.errors == 0 && r.meta.meta_total().ops + r.meta.meta_total().errors != 0;
+    if (meta) total = r.meta.meta_total();
+    std::string text = meta ? fmt::format("{}  {} metadata ops/s", format_duration_ns(window_ns),
+                                          format_iops(iops(total, window_ns)))
+                            : fmt::format("{}  {} IOPS  {}", format_duration_ns(window_ns),
+                                          format_iops(iops(total, window_ns)),
+                                          format_bandwidth(bandwidth_bytes_per_sec(total, window_ns)));
     if (total.ops != 0) {
       text += fmt::format("  p50 {}  p99 {}", format_latency_ns(static_cast<double>(total.latency.percentile(50))),
                           format_latency_ns(static_cast<double>(total.latency.percentile(99))));
@@ -165,7 +171,7 @@ void write_cluster(Out out, const ClusterSummary& c) {
   };
   if (c.per_rank.size() <= 32) {
     for (const RankResult& r : c.per_rank) {
-      row(fmt::format("rank {} {}", r.rank, r.host), r.window_ns, r.read, r.write);
+      row(fmt::format("rank {} {}", r.rank, r.host), r.window_ns, r);
     }
   } else {
     std::map<std::string, RankResult> hosts;
@@ -174,8 +180,9 @@ void write_cluster(Out out, const ClusterSummary& c) {
       h.window_ns = std::max(h.window_ns, r.window_ns);
       h.read.merge(r.read);
       h.write.merge(r.write);
+      h.meta.merge(r.meta);
     }
-    for (const auto& [host, h] : hosts) row(host, h.window_ns, h.read, h.write);
+    for (const auto& [host, h] : hosts) row(host, h.window_ns, h);
   }
   if (c.last_done.window_ns == 0) return;
   for (const auto& [label, d] : {std::pair<const char*, const DoneView*>{"first done", &c.first_done},

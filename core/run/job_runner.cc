@@ -97,7 +97,8 @@ class IntervalEmitter {
         store(result_.worker_timeseries, worker_summaries_.back());
       }
     }
-    const IntervalSnapshot snapshot{m, summary, worker_summaries_, cumulative_, workers_, placement_};
+    const IntervalSnapshot snapshot{m,        summary,    worker_summaries_,
+                                    cumulative_, workers_, placement_, result_.window_start_unix_ns};
     for (IntervalSink* sink : sinks_) sink->on_interval(snapshot);
   }
 
@@ -451,6 +452,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   {
     // (The wall-clock time the window opens, after the start delay.)
     result.started_at = utc_text(released_unix_ns + result.window_offset_ns);
+    result.window_start_unix_ns = released_unix_ns + result.window_offset_ns;
   }
   result.stats_interval_ns = run_.stats_interval_ns;
   IntervalEmitter emitter(run_, sinks, placement, result, n);
@@ -469,6 +471,11 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   bool steady_stop = false;
   auto emit = [&](const MergedInterval& m, uint64_t window_ns) {
     if (sink_failed) return;
+    // (The window's start on the wall clock, exact once the first worker
+    // has seen the release, as the capture's below.)
+    if (const uint64_t s = barrier.start_ns(); s != 0) {
+      result.window_start_unix_ns = released_unix_ns + (s > released_ns ? s - released_ns : 0) + window_offset_ns();
+    }
     try {
       emitter.emit(m, window_ns);
     } catch (const std::exception& e) {

@@ -54,6 +54,7 @@ struct IntervalSnapshot {
   const OpStatsSet& cumulative;            // the run's statistics so far, this interval included
   uint32_t run_workers;                    // workers in the run
   const IntervalPlacement& placement;
+  uint64_t window_start_unix_ns = 0;       // the wall clock when the run's clock read 0
 };
 
 class IntervalSink {

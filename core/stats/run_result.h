@@ -55,6 +55,7 @@ struct RunResult : MeasuredCounters {
   // --start-delay (a range's lower bound) of the groups that start with the
   // phase, after the start barrier; 0 without one.
   uint64_t window_offset_ns = 0;
+  uint64_t window_start_unix_ns = 0;  // the wall clock (ns since the epoch) when the window opened
   // With --io-priority: the job's priority (IOP_IOPRIO_VALUE) and the share
   // of reads and writes that carried it (`priority` holds the split).
   // io_priority 0: none; for a run of phases, also when its phases asked

@@ -6,6 +6,7 @@
 // the files of the same job file the same way, and fio's own fio2gnuplot
 // reads them.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -168,6 +169,55 @@ TEST(FioLogs, AJobFileNamesItsLogsAsFioDoes) {
   for (size_t i = 0; i + 1 < scan.size(); ++i) EXPECT_EQ(scan[i].time_ms % 50, 0u) << i << ": " << scan[i].time_ms;
 }
 
+// log_unix_epoch: the times are Unix milliseconds, each job's from its own
+// start, in fio's logs and IOPulse's alike: every line of each tool lies
+// between the wall clock before and after its run, the stonewalled scan's
+// after the fill's, and the scan's averaged lines a whole number of
+// intervals after its first.  IOPulse's per-IO lines too.
+TEST(FioLogs, UnixEpochTimesAreTheWallClockAsFios) {
+  const auto wall_ms = [] {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  };
+  for (const char* tool : {"fio", "iopulse", "iopulse-per-io"}) {
+    SCOPED_TRACE(tool);
+    ScratchDir dir;
+    const bool per_io = std::string(tool) == "iopulse-per-io";
+    std::ofstream(dir.file("j.fio"))
+        << "[global]\nfilename=${DIR}/data\nsize=1m\nbs=4k\nwrite_bw_log=x\nlog_unix_epoch=1\n"
+        << (per_io ? "" : "log_avg_msec=100\n")
+        << "[fill]\nrw=write\nrate_iops=800\n[scan]\nstonewall\nrw=randread\ntime_based\nruntime=600ms\n"
+        << "rate_iops=2000\n";
+    const std::string run = std::string(tool) == "fio" ? "/usr/bin/fio --output=/dev/null j.fio"
+                                                       : std::string(IOPULSE_BINARY) + " j.fio --quiet";
+    const uint64_t before = wall_ms();
+    const RunOutcome r = run_command({"/bin/sh", "-c", "cd '" + dir.path() + "' && " + run}, {"DIR=" + dir.path()});
+    const uint64_t after = wall_ms();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::vector<uint64_t>> times(2);
+    for (int job = 0; job < 2; ++job) {
+      std::ifstream in(dir.file("x_bw." + std::to_string(job + 1) + ".log"));
+      ASSERT_TRUE(in.good()) << job;
+      for (std::string line; std::getline(in, line);) times[job].push_back(std::stoull(line));
+      ASSERT_FALSE(times[job].empty()) << job;
+      for (uint64_t t : times[job]) {
+        EXPECT_GE(t, before) << "job " << job;
+        EXPECT_LE(t, after) << "job " << job;
+      }
+    }
+    EXPECT_GE(times[1].front(), times[0].back()) << "the scan's times go on from its own start, after the fill";
+    if (!per_io) {
+      for (size_t i = 0; i + 1 < times[1].size(); ++i) {
+        // (Averaged lines 100 ms apart on the scan's clock; fio's epoch and
+        // line times are whole milliseconds, cut down on their own, so +-1.)
+        const uint64_t apart = (times[1][i] - times[1].front() + 1) % 100;
+        EXPECT_LE(apart, 2u) << i << ": " << times[1][i] << " after " << times[1].front();
+      }
+    }
+  }
+}
+
 // Each job its own logs, as fio: a job without write_*_log writes none,
 // jobs name theirs with their own prefixes, and the numbers go on through
 // the jobs and clones (IOPulse's read-back phase after the verifying fill
@@ -237,6 +287,17 @@ TEST(FioLogs, BadInputIsRefusedBeforeAnythingIsTouched) {
   const RunOutcome t = run_iopulse({dir.file("two.fio")});
   EXPECT_EQ(t.exit_code, 2);
   EXPECT_THAT(t.err, HasSubstr("IOPulse writes the fio-format logs of every job in one shape"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("t.dat")));
+
+  // Another clock's epoch for the times; --log-unix-epoch without a log.
+  std::ofstream(dir.file("clock.fio")) << "[a]\nfilename=" << dir.file("t.dat") << "\nsize=1m\nwrite_bw_log=a\n"
+                                       << "log_alternate_epoch=1\nlog_alternate_epoch_clock_id=1\n";
+  const RunOutcome c = run_iopulse({dir.file("clock.fio")});
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_THAT(c.err, HasSubstr("log_alternate_epoch_clock_id: not supported by IOPulse: another clock's epoch"));
+  const RunOutcome e = run_iopulse({dir.file("t.dat"), "--file-size", "1M", "--log-unix-epoch"});
+  EXPECT_EQ(e.exit_code, 2);
+  EXPECT_THAT(e.err, HasSubstr("--log-unix-epoch: shapes the fio-format logs"));
   EXPECT_FALSE(std::filesystem::exists(dir.file("t.dat")));
 }
 

@@ -1441,7 +1441,15 @@ TEST_F(Metadata, TwoRanksGetDisjointTreesOrShareOneAsAsked) {
   EXPECT_EQ(u["phases"][1]["metadata"]["create"]["ops"], 36);
   ASSERT_EQ(u["phases"][1]["cluster"]["per_rank"].size(), 2u);
   EXPECT_EQ(u["phases"][1]["cluster"]["per_rank"][1]["metadata"]["create"]["ops"], 18);
+  ASSERT_EQ(u["phases"][1]["cluster"]["per_host"].size(), 1u);  // (both ranks on this host)
+  EXPECT_EQ(u["phases"][1]["cluster"]["per_host"][0]["metadata"]["create"]["ops"], 36);
   EXPECT_EQ(u["phases"][1]["worker_ops"], json({9, 9, 9, 9}));
+  // Each rank's line of the text summary shows its metadata rate.
+  for (const char* rank : {"rank 0 ", "rank 1 "}) {
+    const size_t at = r.out.rfind(rank);
+    ASSERT_NE(at, std::string::npos) << r.out;
+    EXPECT_NE(r.out.substr(at, r.out.find('\n', at) - at).find("metadata ops/s"), std::string::npos) << r.out;
+  }
   args = md_args(dir_, "file-remove,tree-remove", shape);
   ASSERT_EQ(mpirun2(args).exit_code, 0);
   EXPECT_TRUE(walk(target()).empty());

@@ -65,6 +65,7 @@ const std::map<std::string, OptionTexts>& option_companions() {
       {"log-per-io", {{"write-bw-log", "bw"}}},
       {"log-offset", {{"write-bw-log", "bw"}}},
       {"log-prio", {{"write-bw-log", "bw"}}},
+      {"log-unix-epoch", {{"write-bw-log", "bw"}}},
   };
   return m;
 }
