@@ -34,6 +34,10 @@ struct FioIniOption {
   std::string value;   // after ${...} expansion; empty when value-less
   bool has_value = false;
   uint32_t line = 0;   // 1-based
+  // fio's kb_base where the option is read (1024, fio's default, or 1000):
+  // what its size units mean.  Set by the translation (config/fio_job_file.cc),
+  // which knows the sections' order; the reader leaves the default.
+  uint32_t kb_base = 1024;
 };
 
 struct FioIniSection {

@@ -100,15 +100,19 @@ class Translator {
 
   JobFile translate(const FioIniFile& ini) {
     problems_ = ini.problems;
+    // The options of each [global] section so far, each with the kb_base
+    // it is read with (read_with_kb_base()).
     std::vector<FioIniOption> global;
+    uint32_t global_kb_base = 1024;
     std::vector<TranslatedJob> jobs;
     for (const FioIniSection& section : ini.sections) {
       if (section.name == "global") {
-        global.insert(global.end(), section.options.begin(), section.options.end());
+        read_with_kb_base(section.options, global_kb_base, global);
         continue;
       }
       std::vector<FioIniOption> options = global;
-      options.insert(options.end(), section.options.begin(), section.options.end());
+      uint32_t kb_base = global_kb_base;
+      read_with_kb_base(section.options, kb_base, options);
       jobs.push_back(translate_job(section, options));
     }
     if (jobs.empty() && ini.problems.empty()) {
@@ -146,15 +150,35 @@ class Translator {
         continue;
       }
       const auto sqpoll = s.io_uring_options.find("sqpoll");
-      if (name == "sqpoll-cpu" && (sqpoll == s.io_uring_options.end() || sqpoll->second.value != "true")) {
+      const bool polled = sqpoll != s.io_uring_options.end() && sqpoll->second.value == "true";
+      if (name == "sqpoll-cpu" && !polled) {
         note(fmt::format("{}: no effect without sqthread_poll, as in fio", setting.label));
         continue;
       }
+      // fio registers the files whenever its polling thread runs
+      // (fio_ioring_init), registerfiles=0 or not.
+      if (name == "fixed-files" && polled) continue;
       add("io_uring." + name, setting.value, setting.label);
+      if (name == "sqpoll" && polled) add("io_uring.fixed-files", "true", setting.label);
     }
     if (s.uring_nonvectored && !uring) {
       problem(fmt::format("{}: an option of fio's io_uring engine, and the job's ioengine is {}",
                           s.uring_nonvectored->label, s.engine ? s.engine->value : "psync (fio's default)"));
+    }
+  }
+
+  // Appends a section's options to `out`, each to be read with the
+  // kb_base in effect: the section's own when it gives one (fio reads a
+  // section's kb_base before its other options), else `kb_base`, which it
+  // then becomes for the sections that inherit from this one.
+  static void read_with_kb_base(const std::vector<FioIniOption>& section, uint32_t& kb_base,
+                                std::vector<FioIniOption>& out) {
+    for (const FioIniOption& o : section) {
+      if (o.key == "kb_base" && (o.value == "1000" || o.value == "1024")) kb_base = o.value == "1000" ? 1000 : 1024;
+    }
+    for (FioIniOption o : section) {
+      o.kb_base = kb_base;
+      out.push_back(std::move(o));
     }
   }
 
@@ -540,8 +564,15 @@ class Translator {
     }
     if (log != nullptr && s.log_offset && s.log_offset->value) add("log-offset", "true", s.log_offset->label);
     if (log != nullptr && s.log_prio && s.log_prio->value) add("log-prio", "true", s.log_prio->label);
-    if (log != nullptr && s.log_unix_epoch && s.log_unix_epoch->value) {
-      add("log-unix-epoch", "true", s.log_unix_epoch->label);
+    {
+      const auto& epoch = s.log_unix_epoch && s.log_unix_epoch->value ? s.log_unix_epoch : s.log_alternate_epoch;
+      if (log != nullptr && epoch && epoch->value) {
+        if (s.log_epoch_clock && s.log_epoch_clock->value != 0) {
+          problem(fmt::format("{}: not supported by IOPulse: another clock's epoch for the logs' times; accepted: 0 "
+                              "(CLOCK_REALTIME, Unix time)", s.log_epoch_clock->label));
+        }
+        add("log-unix-epoch", "true", epoch->label);
+      }
     }
     // Steady state: fio's ss, ss_dur and ss_ramp are IOPulse's (same criteria).
     if (s.steady_state) add("steady-state", s.steady_state->value, s.steady_state->label);

@@ -67,13 +67,32 @@ bool fio_set(const FioIniOption& o) {
   return !o.has_value || fio_integer(o, o.value, 0, INT32_MAX) != 0;
 }
 
-// fio's sizes: binary units by default (4k = 4096, 1m = 1048576), any case,
-// with an optional "b"/"ib".  Percentages of a device are not taken.
+// The multiplier of a size's unit as fio reads it (parse.c,
+// __get_mult_bytes), any case: k, m, g, t, p alone or with "b" or "i" are
+// powers of kb_base; with "ib" (the IEC spelling) powers of the other base,
+// so that with fio's default kb_base=1024 "4k" is 4096 and "4KiB" 4000
+// (fio's compatibility rule), and with kb_base=1000 the reverse.  No unit or
+// "b": 1.  0 for anything else.
+uint64_t fio_unit_multiplier(std::string_view unit, uint32_t kb_base) {
+  if (unit.empty() || unit == "b") return 1;
+  static constexpr std::string_view kPrefixes = "kmgtp";
+  const size_t pow = kPrefixes.find(unit.front());
+  const std::string_view rest = unit.substr(1);
+  if (pow == std::string_view::npos || !(rest.empty() || rest == "b" || rest == "i" || rest == "ib")) return 0;
+  const uint64_t base = rest == "ib" ? (kb_base == 1000 ? 1024 : 1000) : kb_base;
+  uint64_t mult = 1;
+  for (size_t i = 0; i <= pow; ++i) mult *= base;
+  return mult;
+}
+
+// fio's sizes: a number with an optional unit (fio_unit_multiplier(), by
+// the kb_base in effect where the option was given).  Percentages of a
+// device are not taken.
 uint64_t fio_size(const FioIniOption& o, std::string_view text) {
   const std::string t = lower(text);
   size_t digits = 0;
   while (digits < t.size() && (std::isdigit(static_cast<unsigned char>(t[digits])) || t[digits] == 'x')) ++digits;
-  const uint64_t mult = size_suffix_multiplier(std::string_view(t).substr(digits));
+  const uint64_t mult = fio_unit_multiplier(std::string_view(t).substr(digits), o.kb_base);
   if (t.find('%') != std::string::npos) missing("a size as a percentage of the device; give bytes");
   if (digits == 0 || mult == 0) bad_value(o, "a size such as 4096, 4k, 64KiB, 1g");
   const uint64_t n = fio_integer(o, std::string_view(t).substr(0, digits), 0, UINT64_MAX / mult);
@@ -312,6 +331,11 @@ using Apply = void (*)(FioJobSettings&, const FioIniOption&, const std::string&)
 // fio's options IOPulse honours, one row each (docs/fio-compatibility.md).
 const std::map<std::string, Apply, std::less<>> kOptions = {
     {"name", FIO { s.name = o.value; }},
+    // (Its effect, on the sizes of its section and the sections after it,
+    // is each option's kb_base, which the translation sets.)
+    {"kb_base", FIO {
+       if (o.value != "1024" && o.value != "1000") bad_value(o, "1024 or 1000");
+     }},
     {"description", FIO {}},  // text only
     {"thread", FIO {}},       // IOPulse's workers are always threads
     // An error ends every job of the run in IOPulse (unless
@@ -462,8 +486,8 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"hipri", FIO { s.io_uring_options["iopoll"] = {fio_set(o) ? "true" : "false", label}; }},
     {"nonvectored", FIO {
        // -1 (fio's default: the non-vectored commands where the kernel has
-       // them, as every kernel IOPulse runs on does) or 1.
-       if (o.value != "-1" && fio_count(o, 0, 1) == 0) {
+       // them, as every kernel IOPulse runs on does) or any other but 0.
+       if (o.value != "-1" && fio_count(o, 0, INT32_MAX) == 0) {
          missing("vectored reads and writes (IORING_OP_READV/WRITEV); IOPulse's io_uring engine issues "
                  "IORING_OP_READ/WRITE, fio's nonvectored=1");
        }
@@ -659,12 +683,9 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"log_offset", FIO { s.log_offset = {fio_bool(o), label}; }},
     {"log_prio", FIO { s.log_prio = {fio_bool(o), label}; }},
     {"log_unix_epoch", FIO { s.log_unix_epoch = {fio_bool(o), label}; }},
-    {"log_alternate_epoch", FIO { s.log_unix_epoch = {fio_bool(o), label}; }},
+    {"log_alternate_epoch", FIO { s.log_alternate_epoch = {fio_bool(o), label}; }},
     {"log_alternate_epoch_clock_id", FIO {
-       // (Its epoch: only CLOCK_REALTIME's, 0, is Unix time.)
-       if (fio_count(o, 0, INT32_MAX) != 0) {
-         missing("another clock's epoch for the logs' times; accepted: 0 (CLOCK_REALTIME, Unix time)");
-       }
+       s.log_epoch_clock = {static_cast<uint32_t>(fio_count(o, 0, INT32_MAX)), label};
      }},
     {"allow_mounted_write", FIO { s.allow_mounted_write = {fio_bool(o), label}; }},
     {"fallocate", FIO {
@@ -750,7 +771,6 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
 // fio options that are known and deliberately refused, with the reason.
 const std::map<std::string, std::string_view, std::less<>> kRefused = {
     {"fill_device", "IOPulse needs the file size"},
-    {"kb_base", "IOPulse's sizes are binary (k = 1024)"},
 };
 
 }  // namespace

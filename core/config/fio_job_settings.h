@@ -102,12 +102,14 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> wait_for;
   // write_bw_log, write_iops_log, write_lat_log: the prefix (the job's name
   // when given alone); log_avg_msec in milliseconds (0: an entry per IO);
-  // log_offset, log_prio: the logs' optional columns; log_unix_epoch (and
-  // log_alternate_epoch on CLOCK_REALTIME, fio's default clock for it):
-  // their times as Unix time.
+  // log_offset, log_prio: the logs' optional columns; log_unix_epoch or
+  // log_alternate_epoch (either, as fio 3.33 reads them), on the clock
+  // log_alternate_epoch_clock_id (fio's default 0, CLOCK_REALTIME): their
+  // times as Unix time.
   std::optional<FioSetting<std::string>> bw_log, iops_log, lat_log;
   std::optional<FioSetting<uint64_t>> log_avg_msec;
-  std::optional<FioSetting<bool>> log_offset, log_prio, log_unix_epoch;
+  std::optional<FioSetting<bool>> log_offset, log_prio, log_unix_epoch, log_alternate_epoch;
+  std::optional<FioSetting<uint32_t>> log_epoch_clock;
   // ss (IOPulse's --steady-state text), ss_dur, ss_ramp (ns).
   std::optional<FioSetting<std::string>> steady_state;
   std::optional<FioSetting<uint64_t>> ss_dur_ns, ss_ramp_ns;

@@ -147,9 +147,11 @@ class FioLogFiles : public IntervalSink {
   uint64_t shift_ns(uint32_t worker) const { return began_ns_[worker] - began_ns_[owner_[worker]]; }
   // A line's TIME_MS for worker `worker`'s time `phase_ns` on its phase's
   // clock: since its files' first worker's phase start, or with unix_epoch
-  // on the wall clock.
+  // on the wall clock (its own phase's start there, so the time between
+  // phases is in it too).
   uint64_t time_ms(uint32_t worker, uint64_t phase_ns) const {
-    return ((settings_.unix_epoch ? began_unix_ns_[owner_[worker]] : 0) + phase_ns + shift_ns(worker)) / 1'000'000;
+    return settings_.unix_epoch ? (began_unix_ns_[worker] + phase_ns) / 1'000'000
+                                : (phase_ns + shift_ns(worker)) / 1'000'000;
   }
 
   FioLogSettings settings_;

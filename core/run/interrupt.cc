@@ -36,6 +36,10 @@ void on_signal(int sig) {
       const uint64_t one = 1;
       (void)!write(fd, &one, sizeof one);  // async-signal-safe; never blocks (EFD_NONBLOCK)
     }
+    static constexpr char kStopping[] =
+        "iopulse: interrupted: stopping and writing the results (another interrupt a second or more from now ends "
+        "the process at once, without them)\n";
+    (void)!write(STDERR_FILENO, kStopping, sizeof kStopping - 1);
     return;
   }
   if (t - first < kRepeatNs) return;

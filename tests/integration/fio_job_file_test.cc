@@ -1757,6 +1757,35 @@ TEST(FioJobFileRunTest, SyncDsyncMakesEveryWriteSynchronousAsFio) {
   }
 }
 
+// Size units as fio reads them: with its default kb_base=1024 "1m" and
+// "4k" are powers of 1024 and the IEC spellings "1MiB" and "4KiB" powers of
+// 1000 (fio's compatibility rule); kb_base=1000 turns both around, read
+// before the section's other options and inherited from [global].  The
+// files on disk after fio and after IOPulse have the same sizes.
+TEST(FioJobFileRunTest, SizeUnitsFollowKbBaseAsFio) {
+  ScratchDir dir;
+  const std::string job = write_file(
+      dir.file("kb.fio"),
+      "[a]\nfilename=${DIR}/a\nrw=write\nsize=1MiB\nbs=4000\n"
+      "[b]\nfilename=${DIR}/b\nrw=write\nsize=1m\nbs=4k\n"
+      "[c]\nfilename=${DIR}/c\nrw=write\nsize=1MiB\nbs=4KiB\nkb_base=1000\n"
+      "[global]\nkb_base=1000\n"
+      "[d]\nfilename=${DIR}/d\nrw=write\nsize=1m\nbs=4k\n");
+  const std::map<std::string, uintmax_t> expected = {{"a", 1000000}, {"b", 1048576}, {"c", 1048576}, {"d", 1000000}};
+  for (const bool fio : {true, false}) {
+    SCOPED_TRACE(fio ? "fio" : "iopulse");
+    for (const auto& [name, size] : expected) std::filesystem::remove(dir.file(name));
+    const RunOutcome r = fio ? run_command({kFio, "--output-format=json", job}, {"DIR=" + dir.path()})
+                             : run_command({IOPULSE_BINARY, job, "--quiet"}, {"DIR=" + dir.path()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& [name, size] : expected) EXPECT_EQ(std::filesystem::file_size(dir.file(name)), size) << name;
+  }
+  const std::string bad = write_file(dir.file("bad.fio"), "[a]\nfilename=${DIR}/x\nsize=1m\nkb_base=1023\n");
+  const RunOutcome r = run_command({IOPULSE_BINARY, bad, "--quiet"}, {"DIR=" + dir.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("kb_base: '1023' is not accepted; accepted: 1024 or 1000"), std::string::npos) << r.err;
+}
+
 // fio's io_uring engine options set up the ring as fio does: strace sees
 // each tool's ring made with a polling thread pinned to CPU 0
 // (sqthread_poll, sqthread_poll_cpu: SQPOLL|SQ_AFF), its buffers and files
@@ -1807,6 +1836,29 @@ TEST(FioJobFileRunTest, IoUringEngineOptionsSetUpTheRingAsFio) {
       EXPECT_EQ(files, options) << text;
       if (!options) EXPECT_TRUE(unpinned) << text;
     }
+  }
+}
+
+// sqthread_poll alone: fio registers the files whenever its polling thread
+// runs (registerfiles=0 or not), and so does IOPulse's translation.
+TEST(FioJobFileRunTest, IoUringPollingThreadRegistersTheFilesAsFio) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  ScratchDir dir;
+  const std::string job = write_file(dir.file("poll.fio"), "[u]\nfilename=${DIR}/f\nsize=256k\nbs=4k\nrw=randread\n"
+                                                           "ioengine=io_uring\niodepth=4\nsqthread_poll\nregisterfiles=0\n");
+  for (const bool fio : {true, false}) {
+    SCOPED_TRACE(fio ? "fio" : "iopulse");
+    const std::string trace = dir.file(fio ? "fio.trace" : "ours.trace");
+    std::vector<std::string> argv = {"/usr/bin/strace", "-E", asan_options_under_strace(), "-f", "-qq", "-e",
+                                     "trace=io_uring_setup,io_uring_register", "-o", trace};
+    if (fio) argv.insert(argv.end(), {kFio, "--output-format=json", job});
+    else argv.insert(argv.end(), {IOPULSE_BINARY, job, "--quiet"});
+    const RunOutcome r = run_command(argv, {"DIR=" + dir.path()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string text = read_file(trace);
+    EXPECT_NE(text.find("IORING_SETUP_SQPOLL"), std::string::npos) << text;
+    EXPECT_TRUE(std::regex_search(text, std::regex(R"(IORING_REGISTER_FILES,.* = 0\n)"))) << text;
+    EXPECT_EQ(text.find("IORING_REGISTER_BUFFERS"), std::string::npos) << text;
   }
 }
 

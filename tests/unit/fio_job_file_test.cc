@@ -751,7 +751,7 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
       "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nfill_device=1\nfrobnicate=1\nbs=4x\n"
-      "rate_process=bursty\nkb_base=1000\n");
+      "rate_process=bursty\nkb_base=1023\n");
   EXPECT_THAT(m, HasSubstr("7 problems"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:4: ramp_time: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:6: rw: not supported by IOPulse: an offset modifier on a random rw"));
@@ -759,7 +759,7 @@ TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   EXPECT_THAT(m, HasSubstr("\n  job.fio:8: frobnicate: not supported by IOPulse"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:9: bs: '4x' is not accepted"));
   EXPECT_THAT(m, HasSubstr("\n  job.fio:10: rate_process: 'bursty' is not accepted; accepted: linear, poisson"));
-  EXPECT_THAT(m, HasSubstr("\n  job.fio:11: kb_base: not supported by IOPulse"));
+  EXPECT_THAT(m, HasSubstr("\n  job.fio:11: kb_base: '1023' is not accepted; accepted: 1024 or 1000"));
   // gtod_reduce: IOPulse times every IO anyway, and says so.
   EXPECT_THAT(translate("[a]\nfilename=/d/f\nsize=1m\ngtod_reduce=1\n").notes,
               ElementsAre("job.fio:4: gtod_reduce: IOPulse times every IO anyway; its results carry the latencies fio "
