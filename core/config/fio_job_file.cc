@@ -477,6 +477,11 @@ class Translator {
     // gtod_reduce=1 spares fio's clock: it stops timing IOs, and its results
     // have no latencies.  IOPulse times every IO whatever (its clock's cost
     // is in docs/performance.md), and its results have them.
+    for (const FioSetting<std::string>& o : s.fio_output_only) {
+      note(fmt::format("{}: no effect on IOPulse's outputs: {}", o.label,
+                       o.value == "unique_filename" ? "it changes file names only in fio's client/server mode"
+                                                    : "it shapes fio's own text output, not its JSON"));
+    }
     if (s.gtod_reduce && s.gtod_reduce->value) {
       note(fmt::format("{}: IOPulse times every IO anyway; its results carry the latencies fio leaves out with it",
                        s.gtod_reduce->label));

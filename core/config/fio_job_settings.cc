@@ -715,6 +715,35 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
      }},
     {"invalidate", FIO { s.invalidate = {fio_bool(o), label}; }},
     {"gtod_reduce", FIO { s.gtod_reduce = {fio_bool(o), label}; }},
+    // Options that ask for what IOPulse does at fio's default value.
+    {"stats", FIO {
+       if (!fio_bool(o)) missing("a job without statistics (stats=0); IOPulse measures every job");
+     }},
+    {"per_job_logs", FIO {
+       if (!fio_bool(o)) {
+         missing("one log file shared by the jobs of a prefix (per_job_logs=0); IOPulse writes each job's own "
+                 "(PREFIX_bw.N.log, fio's default)");
+       }
+     }},
+    {"allow_file_create", FIO {
+       if (!fio_bool(o)) missing("a job that may not create its files (allow_file_create=0)");
+     }},
+    {"create_on_open", FIO {
+       if (fio_bool(o)) missing("files created when the job opens them (create_on_open=1); IOPulse prepares them first");
+     }},
+    // Options of fio's own text output (and, for unique_filename, of its
+    // client/server mode): no effect on what IOPulse writes (a note).
+    {"significant_figures", FIO {
+       fio_count(o, 1, 10);
+       s.fio_output_only.push_back({o.key, label});
+     }},
+    {"unit_base", FIO {
+       if (o.value != "0" && o.value != "8" && o.value != "1") bad_value(o, "0, 8 or 1");
+       s.fio_output_only.push_back({o.key, label});
+     }},
+    {"unique_filename", FIO {
+       if (!fio_bool(o)) s.fio_output_only.push_back({o.key, label});
+     }},
     // What fio may leave unmeasured: IOPulse measures it anyway.  Its
     // fio-format results never have slat (N = 0) or fio's bandwidth
     // samples, so disable_slat and disable_bw_measurement change nothing.

@@ -91,6 +91,10 @@ struct FioJobSettings {
   std::optional<FioSetting<std::string>> unified_rw;        // none, mixed or both
   std::optional<FioSetting<bool>> invalidate;                // fio's default: 1
   std::optional<FioSetting<bool>> gtod_reduce;               // IOPulse times every IO anyway (a note)
+  // Options of fio's own text output or its client/server mode, which
+  // change nothing IOPulse writes (significant_figures, unit_base,
+  // unique_filename=0): a note each.
+  std::vector<FioSetting<std::string>> fio_output_only;
   // disable_clat, disable_lat: latencies fio leaves out, IOPulse keeps (a
   // note); the first given.
   std::optional<FioSetting<std::string>> latency_left_out;

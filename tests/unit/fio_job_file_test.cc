@@ -748,6 +748,29 @@ TEST(FioJobFileTest, EnginesMapOrAreLookedUpOrRefusedByName) {
               HasSubstr("job.fio:4: ioengine: 'spdk' is neither one of fio's engines"));
 }
 
+// Options at fio's default value ask for what IOPulse does: the job is the
+// one without them.  Their other values are refused with the reason, and
+// the options of fio's own text output are taken with a note.
+TEST(FioJobFileTest, OptionsAtFiosDefaultChangeNothing) {
+  const std::string base = "[a]\nfilename=/d/f\nsize=1m\nrw=randread\n";
+  const JobSpec plain = specs(translate(base)).front().spec;
+  for (const char* o : {"stats=1", "per_job_logs=1", "allow_file_create=1", "create_on_open=0", "unique_filename=1",
+                        "significant_figures=6", "unit_base=8"}) {
+    EXPECT_EQ(specs(translate(base + o + "\n")).front().spec, plain) << o;
+  }
+  EXPECT_THAT(translate(base + "significant_figures=6\nunique_filename=0\n").notes,
+              ElementsAre("job.fio:5: significant_figures: no effect on IOPulse's outputs: it shapes fio's own text "
+                          "output, not its JSON",
+                          "job.fio:6: unique_filename: no effect on IOPulse's outputs: it changes file names only in "
+                          "fio's client/server mode"));
+  EXPECT_THAT(refusal(base + "stats=0\n"), HasSubstr("job.fio:5: stats: not supported by IOPulse: a job without"));
+  EXPECT_THAT(refusal(base + "per_job_logs=0\n"), HasSubstr("job.fio:5: per_job_logs: not supported by IOPulse"));
+  EXPECT_THAT(refusal(base + "allow_file_create=0\n"), HasSubstr("job.fio:5: allow_file_create: not supported"));
+  EXPECT_THAT(refusal(base + "create_on_open=1\n"), HasSubstr("job.fio:5: create_on_open: not supported"));
+  EXPECT_THAT(refusal(base + "unit_base=2\n"), HasSubstr("job.fio:5: unit_base: '2' is not accepted; accepted: 0, 8 or 1"));
+  EXPECT_THAT(refusal(base + "significant_figures=11\n"), HasSubstr("job.fio:5: significant_figures: '11'"));
+}
+
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {
   const std::string m = refusal(
       "[global]\nfilename=/d/f\nsize=1m\nramp_time=5\n[a]\nrw=randread:8\nfill_device=1\nfrobnicate=1\nbs=4x\n"
