@@ -786,13 +786,13 @@ void MetadataWorker::adopt_claim() {
   std::optional<MetadataNamespace> with_item_dirs;
   const MetadataNamespace* ns = &ns_;
   if (kind == "item_dirs" && !dir_items_) ns = &with_item_dirs.emplace(md_, subject_, plan_.workers, true);
-  const uint64_t claimed = kind == "dirs"    ? own_.dirs
-                           : kind == "files" ? own_.files_end - own_.files_begin
-                                             : own_.item_dirs_end - own_.item_dirs_begin;
+  // The size of the range of the claim's kind.
+  const auto range = [&kind](const MetadataRecord& r) -> uint64_t {
+    return kind == "dirs" ? r.dirs : kind == "files" ? r.files_end - r.files_begin : r.item_dirs_end - r.item_dirs_begin;
+  };
+  const uint64_t claimed = range(own_);
   const uint64_t found = own_.settle_claim(plan_.target, *ns);
-  const uint64_t kept = kind == "dirs"    ? own_.dirs
-                        : kind == "files" ? own_.files_end - own_.files_begin
-                                          : own_.item_dirs_end - own_.item_dirs_begin;
+  const uint64_t kept = range(own_);
   spdlog::warn("{}: adopted the claim of a creation that never finished: {} of the {} {} it claimed exist and are "
                "taken as IOPulse's (--md-adopt-claims){}",
                MetadataRecord::path(plan_.target, md_.shared_dir, subject_), found, claimed,
