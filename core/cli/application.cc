@@ -145,27 +145,34 @@ void load_engines(EngineRegistry& registry, const std::string& engine) {
   std::_Exit(exit_code);  // not reached
 }
 
+// The job's one --io-priority (0: none, or several) and the priority of its
+// other reads and writes (0: none): its reads and writes are exported by
+// priority too.
+struct ExportedPriority {
+  uint16_t prioritized = 0;
+  uint16_t others = 0;
+};
+
 // The Prometheus view of one closed interval: `m` and `s` are the interval,
 // `cumulative` the run's counters so far (every earlier phase included, so
 // the counters never go back at a phase boundary).
-// `io_priority`: the job's one --io-priority (0: none, or several), whose
-// reads and writes are exported by priority too.
 MetricsSnapshot metrics_snapshot(const MetricsSnapshot::Info& info, const MergedInterval& m,
                                  const IntervalSummary& s, const OpStatsSet& cumulative, uint64_t interval_ns,
-                                 uint64_t elapsed_ns, bool running, uint16_t io_priority) {
+                                 uint64_t elapsed_ns, bool running, ExportedPriority io_priority) {
   MetricsSnapshot snap;
   snap.info = info;
   snap.elapsed_ns = elapsed_ns;
   snap.running = running;
   const double secs = static_cast<double>(s.end_ns > s.start_ns ? s.end_ns - s.start_ns : interval_ns) / 1e9;
   snap.job.set_from(cumulative, m.ops, secs);
-  if (io_priority != 0) {
+  if (io_priority.prioritized != 0) {
     using OpMetrics = MetricsSnapshot::OpMetrics;
     const PrioritySplit &c = cumulative.priority, &i = m.ops.priority;
     snap.priorities = {
-        {io_priority_text(io_priority), OpMetrics::from(c.prioritized.read, i.prioritized.read, secs),
+        {io_priority_text(io_priority.prioritized), OpMetrics::from(c.prioritized.read, i.prioritized.read, secs),
          OpMetrics::from(c.prioritized.write, i.prioritized.write, secs)},
-        {"none", OpMetrics::from(c.others.read, i.others.read, secs),
+        {io_priority.others == 0 ? "none" : io_priority_text(io_priority.others),
+         OpMetrics::from(c.others.read, i.others.read, secs),
          OpMetrics::from(c.others.write, i.others.write, secs)}};
   }
   return snap;
@@ -188,14 +195,18 @@ std::vector<FileSet> file_sets_of(const std::vector<PlannedPhase>& phases) {
   return group_file_sets(all);
 }
 
-// The --io-priority every workload of every phase asks for; 0 when one has
-// none or two differ (the job's reads and writes would not all be split
-// between one priority and none).
-uint16_t common_io_priority(const std::vector<PlannedPhase>& phases) {
-  const uint16_t common = phases.front().first().spec.io_priority;
+// The --io-priority and --io-priority-others every workload of every phase
+// asks for; none when they differ between two (the job's reads and writes
+// would not all be split between one priority and another).
+ExportedPriority common_io_priority(const std::vector<PlannedPhase>& phases) {
+  const auto of = [](const JobSpec& s) {
+    return ExportedPriority{s.io_priority, s.io_priority_percent == 100 ? uint16_t{0} : s.io_priority_others};
+  };
+  const ExportedPriority common = of(phases.front().first().spec);
   for (const PlannedPhase& p : phases) {
     for (const auto& w : p.workloads) {
-      if (w->spec.io_priority != common) return 0;
+      const ExportedPriority e = of(w->spec);
+      if (e.prioritized != common.prioritized || e.others != common.others) return {};
     }
   }
   return common;
@@ -1064,7 +1075,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   info.engine_version = desc.version != nullptr ? desc.version : "";
   info.engine_abi = fmt::format("{}.{}", desc.abi_major, desc.abi_minor);
   info.job_name = run.job_name;
-  const uint16_t exported_priority = common_io_priority(phases);
+  const ExportedPriority exported_priority = common_io_priority(phases);
   if (exporter) {
     // The run is described from the first scrape on.
     MetricsSnapshot before;

@@ -137,6 +137,35 @@ class Translator {
   void problem(const std::string& p) {
     if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(p);
   }
+  // fio's io_submit_mode=offload hands each IO to a pool of threads that
+  // submit it, so that a rate limit issues IOs when they are due whatever
+  // the device's completions (fio's HOWTO: against coordinated omission).
+  // IOPulse's rate limits are that open-loop schedule already, and an
+  // asynchronous engine's worker submits each IO when it is due within the
+  // queue depth: a note.  fio's offload also lets a synchronous engine hold
+  // several IOs in flight (one per pool thread); IOPulse's synchronous
+  // engines hold one per worker: refused there.
+  void submit_mode(const FioJobSettings& s) {
+    if (!s.submit_offload || !s.submit_offload->value) return;
+    const std::string engine = s.engine ? s.engine->value : "psync (fio's default)";
+    if (!s.engine || engine == "sync" || engine == "mmap") {
+      problem(fmt::format("{}: not supported by IOPulse with ioengine {}: fio's pool of submitting threads keeps "
+                          "several IOs of a synchronous engine in flight, IOPulse's worker one; accepted: inline, "
+                          "or offload with io_uring or libaio",
+                          s.submit_offload->label, engine));
+      return;
+    }
+    if (s.rate_iops || s.rate_bw) {
+      note(fmt::format("{}: IOPulse's worker submits each IO when it is due whatever the completions (an open-loop "
+                       "rate schedule, within the queue depth), which is what offload gives; its JSON carries the "
+                       "latency from each IO's intended start beside the service latency",
+                       s.submit_offload->label));
+    } else {
+      note(fmt::format("{}: without a rate limit offload changes only which thread submits; IOPulse's worker "
+                       "submits its own IOs", s.submit_offload->label));
+    }
+  }
+
   // fio's io_uring engine options: IOPulse's io_uring engine's own (fio's
   // SQ_AFF CPU only with its polling thread, as fio sets it up).  fio
   // knows them only for a job whose ioengine is io_uring, and so do these.
@@ -420,6 +449,7 @@ class Translator {
       add("engine", e, s.engine->label);
     }
     io_uring_options(s, add);
+    submit_mode(s);
     if (s.direct && s.direct->value) add("direct", "true", s.direct->label);
     // fio's invalidate and fadvise_hint (both 1 by default): a job drops
     // the cached pages of its range of each file (posix_fadvise DONTNEED)
@@ -833,26 +863,31 @@ class Translator {
     if (s.fdatasync) add("fdatasync-every", std::to_string(s.fdatasync->value), s.fdatasync->label);
     // IO priorities: fio's per-command priority (cmdprio_percentage % of
     // the IOs at cmdprio_class:cmdprio, default the highest, rt:0; the others
-    // at the job's priority) or the job's own (prioclass:prio, every IO).
+    // at the job's priority, none by default) or the job's own
+    // (prioclass:prio, every IO).
     static constexpr const char* kClass[] = {"", "rt", "be", "idle"};
     const auto prio_text = [](uint32_t cls, uint32_t level) {
       return cls == 3 ? std::string("idle") : fmt::format("{}:{}", kClass[cls], level);
     };
+    // fio's job priority: its class defaults to best effort, its level to
+    // 0; class 0 is none.
+    const uint32_t job_class = s.prioclass ? s.prioclass->value : 2;
+    const bool job_priority = (s.prio || s.prioclass) && job_class != 0;
+    const std::string job_priority_label = s.prioclass ? s.prioclass->label : s.prio ? s.prio->label : "";
     if (s.cmdprio_percentage && s.cmdprio_percentage->value != 0) {
-      if (s.prio || s.prioclass) {
-        problem(fmt::format("{}: not supported by IOPulse: a job priority (prio, prioclass) beside "
-                            "cmdprio_percentage (IOPulse's other IOs carry none)",
-                            s.cmdprio_percentage->label));
+      const std::string cmdprio =
+          prio_text(s.cmdprio_class ? s.cmdprio_class->value : 1, s.cmdprio ? s.cmdprio->value : 0);
+      const std::string others = prio_text(job_class, s.prio ? s.prio->value : 0);
+      if (job_priority && others == cmdprio) {
+        // Every IO carries the one priority, whatever the share.
+        add("io-priority", cmdprio, s.cmdprio_percentage->label);
+      } else {
+        add("io-priority", cmdprio, s.cmdprio_percentage->label);
+        add("io-priority-percent", std::to_string(s.cmdprio_percentage->value), s.cmdprio_percentage->label);
+        if (job_priority && s.cmdprio_percentage->value != 100) add("io-priority-others", others, job_priority_label);
       }
-      add("io-priority", prio_text(s.cmdprio_class ? s.cmdprio_class->value : 1, s.cmdprio ? s.cmdprio->value : 0),
-          s.cmdprio_percentage->label);
-      add("io-priority-percent", std::to_string(s.cmdprio_percentage->value), s.cmdprio_percentage->label);
-    } else if (s.prio || s.prioclass) {
-      // fio's class defaults to best effort, its level to 0; class 0 is none.
-      const uint32_t cls = s.prioclass ? s.prioclass->value : 2;
-      if (cls != 0) {
-        add("io-priority", prio_text(cls, s.prio ? s.prio->value : 0), (s.prioclass ? s.prioclass : s.prio)->label);
-      }
+    } else if (job_priority) {
+      add("io-priority", prio_text(job_class, s.prio ? s.prio->value : 0), job_priority_label);
     }
     if (s.buffer_pattern) add("buffer-pattern", std::to_string(s.buffer_pattern->value), s.buffer_pattern->label);
     add_data_reduction(s, add);
@@ -1320,8 +1355,8 @@ class Translator {
         "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
         "rate-min-bw", "rate-min-iops",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
-        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "file-order",
-        "fadvise-each-pass"};
+        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "io-priority-others",
+        "file-order", "fadvise-each-pass"};
     JobFilePhase check;
     check.read_back = true;
     check.name = unique(phase.name + "-verify");

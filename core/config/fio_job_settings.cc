@@ -719,6 +719,10 @@ const std::map<std::string, Apply, std::less<>> kOptions = {
     {"stats", FIO {
        if (!fio_bool(o)) missing("a job without statistics (stats=0); IOPulse measures every job");
      }},
+    {"io_submit_mode", FIO {
+       if (o.value != "inline" && o.value != "offload") bad_value(o, "inline or offload");
+       s.submit_offload = {o.value == "offload", label};
+     }},
     {"per_job_logs", FIO {
        if (!fio_bool(o)) {
          missing("one log file shared by the jobs of a prefix (per_job_logs=0); IOPulse writes each job's own "

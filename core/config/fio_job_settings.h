@@ -99,6 +99,7 @@ struct FioJobSettings {
   // note); the first given.
   std::optional<FioSetting<std::string>> latency_left_out;
   std::optional<FioSetting<bool>> write_dsync;               // sync=dsync: each write as with O_DSYNC
+  std::optional<FioSetting<bool>> submit_offload;            // io_submit_mode: offload (true) or inline
   std::optional<FioSetting<bool>> cpus_split;                // cpus_allowed_policy=split
   std::optional<FioSetting<bool>> continue_on_error;         // all (1) or none (0)
   std::optional<FioSetting<std::string>> fadvise_hint;       // "0", "1", random, sequential, noreuse

@@ -467,10 +467,17 @@ const std::vector<JobOption> kOptions = {
        if (s.io_priority != 0) j["io_priority"] = io_priority_text(s.io_priority);
      }}},
     {"io-priority-percent", kPriority, "P",
-     "share of reads and writes that carry --io-priority, 0-100 (the others carry none)",
+     "share of reads and writes that carry --io-priority, 0-100 (the others carry none, or --io-priority-others)",
      APPLY { job.spec().io_priority_percent = percent(text, label); },
      {.refused_by = kMetadataJobs, .default_value = "100", .echo = ECHO {
        if (s.io_priority != 0) j["io_priority_percent"] = s.io_priority_percent;
+     }}},
+    {"io-priority-others", kPriority, "CLASS[:LEVEL]",
+     "IO priority of the reads and writes that do not carry --io-priority (below 100 --io-priority-percent; "
+     "default none), as fio's job priority beside cmdprio_percentage",
+     APPLY { job.spec().io_priority_others = parse_io_priority(label, text); },
+     {.refused_by = kMetadataJobs, .echo = ECHO {
+       if (s.io_priority_others != 0) j["io_priority_others"] = io_priority_text(s.io_priority_others);
      }}},
     {"io-flags", kPriority, "LIST", "per-IO flags: fua, dsync (writes only), hipri, nowait, comma-separated",
      APPLY { job.spec().io_flags = parse_io_flags(label, text); },
@@ -1449,6 +1456,18 @@ JobSpec JobSpecBuilder::build() const {
   if (given("io-priority-percent") && !given("io-priority")) {
     throw UsageError(fmt::format("{}: the share of IOs that carry --io-priority; give --io-priority too",
                                  label_of("io-priority-percent")));
+  }
+  if (given("io-priority-others")) {
+    const std::string others = label_of("io-priority-others");
+    if (!given("io-priority") || spec.io_priority_percent == 100) {
+      throw UsageError(fmt::format("{}: the priority of the IOs that do not carry --io-priority; give "
+                                   "--io-priority and an --io-priority-percent below 100 too", others));
+    }
+    if (spec.io_priority_others == spec.io_priority) {
+      throw UsageError(fmt::format("{} {}: the same as --io-priority, so every IO carries it; accepted: another "
+                                   "priority (or --io-priority-percent 100)", others,
+                                   io_priority_text(spec.io_priority_others)));
+    }
   }
   if (spec.read_percent == 100 && spec.io_flags != 0 && (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
     throw UsageError(fmt::format("{}: '{}' applies to writes only and the job does not write (--read-percent 100)",

@@ -99,9 +99,11 @@ struct WorkloadSpec {
   bool end_fsync = false;                  // --end-fsync: each written file fsynced when the IO ends
   uint32_t fdatasync_every = 0;            // an fdatasync after every N writes
   // IO priority (--io-priority): IOP_IOPRIO_VALUE(class, level), 0 = none;
-  // carried by io_priority_percent % of the reads and writes (a per-IO draw).
+  // carried by io_priority_percent % of the reads and writes (a per-IO draw);
+  // the others carry io_priority_others (--io-priority-others; 0 = none).
   uint16_t io_priority = 0;
   uint32_t io_priority_percent = 100;
+  uint16_t io_priority_others = 0;
   uint32_t io_flags = 0;                   // --io-flags: IOP_IO_* (FUA and DSYNC on writes only)
 
   // Think time: after every `think_every` IOs the worker pauses for

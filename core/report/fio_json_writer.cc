@@ -48,8 +48,10 @@ struct FioJob {
   bool runtime_is_clones = false;  // group_reporting: job_runtime is clones_runtime_ns
   OpStats read, write, sync, trim;
   // --io-priority: the job's priority and its reads and writes by priority
-  // (the "prios" arrays); io_priority 0 without.
+  // (the "prios" arrays); io_priority 0 without.  io_priority_others: the
+  // priority the other reads and writes carried (0: none).
   uint16_t io_priority = 0;
+  uint16_t io_priority_others = 0;
   PrioritySplit priority;
   double user_s = 0, system_s = 0;
   uint64_t ctx = 0;
@@ -141,9 +143,11 @@ FioJson lat_json(const LatencyHistogram& h, bool percentiles, bool bins, const s
 
 // fio's per-priority latencies (stat.c, add_ddir_status_json): with two or
 // more priorities that have samples, "prios" lists each as {prioclass,
-// prio, clat_ns}, the job's default priority (none: class 0, level 0)
-// first, as fio keeps it at index 0.
-FioJson prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without, const LatencyShape& shape) {
+// prio, clat_ns}, the job's default priority first (that of the IOs without
+// `ioprio`: `others`, class 0 and level 0 for none), as fio keeps it at
+// index 0.
+FioJson prios_json(uint16_t ioprio, uint16_t others, const OpStats& with, const OpStats& without,
+                   const LatencyShape& shape) {
   FioJson list = FioJson::array();
   const auto entry = [&](uint16_t value, const OpStats& s) {
     if (s.latency.count() == 0) return;
@@ -151,7 +155,7 @@ FioJson prios_json(uint16_t ioprio, const OpStats& with, const OpStats& without,
                     {"prio", IOP_IOPRIO_LEVEL(value) & 7},
                     {"clat_ns", lat_json(s.latency, true, shape.bins, shape.percentiles)}});
   };
-  entry(0, without);
+  entry(others, without);
   entry(ioprio, with);
   return list;
 }
@@ -208,7 +212,7 @@ FioJson job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_
     for (const auto& [dir, with, without] :
          {std::tuple<const char*, const OpStats&, const OpStats&>{"read", p.prioritized.read, p.others.read},
           {"write", p.prioritized.write, p.others.write}}) {
-      FioJson prios = prios_json(job.io_priority, with, without, shape);
+      FioJson prios = prios_json(job.io_priority, job.io_priority_others, with, without, shape);
       if (prios.size() >= 2) j[dir]["prios"] = std::move(prios);
     }
   }
@@ -229,7 +233,7 @@ FioJson job_json(const FioJob& job, const LatencyShape& shape, uint64_t elapsed_
       OpStats with = job.priority.prioritized.read, without = job.priority.others.read;
       with.merge(job.priority.prioritized.write);
       without.merge(job.priority.others.write);
-      FioJson prios = prios_json(job.io_priority, with, without, shape);
+      FioJson prios = prios_json(job.io_priority, job.io_priority_others, with, without, shape);
       if (prios.size() >= 2) m["prios"] = std::move(prios);
     }
     if (shape.unified == FioUnifiedRw::kMixed) {
@@ -276,6 +280,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
         job.add_error(w.first_error);
         if (!w.priority.empty()) {
           job.io_priority = r.io_priority;
+          job.io_priority_others = r.io_priority_others;
           job.priority = w.priority.front();
         }
         // IOPulse judges steady state over the whole job: its verdict is a
@@ -302,6 +307,7 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
     job.runtime_is_clones = group_reporting;
     job.set_ops(r.read, r.write, r.sync, r.trim);
     job.io_priority = r.io_priority;
+    job.io_priority_others = r.io_priority_others;
     job.priority = r.priority;
     job.add_usage(r.resources);
     job.add_error(r.first_error);

@@ -176,6 +176,8 @@ json result_to_json(const RunResult& result) {
                         {"class", IOP_IOPRIO_CLASS(result.io_priority)},
                         {"level", IOP_IOPRIO_LEVEL(result.io_priority)},
                         {"percent", result.io_priority_percent},
+                        {"others_priority",
+                         result.io_priority_others == 0 ? "none" : io_priority_text(result.io_priority_others)},
                         {"prioritized", share(result.priority.prioritized)},
                         {"others", share(result.priority.others)}};
   }

@@ -254,8 +254,11 @@ ResultDocument read_result_document(const json& doc) {
   if (const json* prio = member(doc, "io_priority"); prio != nullptr && prio->is_object()) {
     const json* name = member(*prio, "priority");
     const std::string priority = name != nullptr && name->is_string() ? name->get<std::string>() : "prioritized";
+    const json* others_name = member(*prio, "others_priority");
+    const std::string others =
+        others_name != nullptr && others_name->is_string() ? others_name->get<std::string>() : "none";
     for (const char* op : {"read", "write"}) {
-      for (const auto& [group, label] : {std::pair{"prioritized", priority}, std::pair{"others", std::string("none")}}) {
+      for (const auto& [group, label] : {std::pair{"prioritized", priority}, std::pair{"others", others}}) {
         const json* g = member(*prio, group);
         if (g != nullptr && g->is_object() && member(*g, op) != nullptr) {
           result.priority_groups.emplace_back(std::string(op) + " " + label, read_op(*g, op));

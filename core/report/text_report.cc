@@ -85,11 +85,12 @@ void op_section(Out out, std::string_view title, const OpStats& stats, uint64_t 
 bool has_activity(const OpStats& stats) { return stats.ops != 0 || stats.errors != 0; }
 
 // --io-priority: one line per op kind the job did and priority (the job's,
-// "none"), each from its own histogram.
+// the others': "none" or --io-priority-others), each from its own histogram.
 void write_priority_split(Out out, const RunResult& result) {
   const std::string prio = io_priority_text(result.io_priority);
-  fmt::format_to(out, "\nby IO priority ({} on {}% of reads and writes, none on the others)\n", prio,
-                 result.io_priority_percent);
+  const std::string others = result.io_priority_others == 0 ? "none" : io_priority_text(result.io_priority_others);
+  fmt::format_to(out, "\nby IO priority ({} on {}% of reads and writes, {} on the others)\n", prio,
+                 result.io_priority_percent, others);
   const struct {
     const char* op;
     const OpStats& all;
@@ -99,7 +100,7 @@ void write_priority_split(Out out, const RunResult& result) {
               {"write", result.write, result.priority.prioritized.write, result.priority.others.write}};
   for (const auto& row : rows) {
     if (!has_activity(row.all)) continue;
-    for (const auto& [who, stats] : {std::pair<std::string, const OpStats*>{prio, &row.with}, {"none", &row.without}}) {
+    for (const auto& [who, stats] : {std::pair<std::string, const OpStats*>{prio, &row.with}, {others, &row.without}}) {
       const LatencyHistogram& h = stats->latency;
       line(out, fmt::format("{} {}", row.op, who),
            h.count() == 0 ? fmt::format("{} ops", stats->ops)

@@ -17,7 +17,7 @@ IoSource::IoSource(const WorkerPlan& plan, const WorkerAssignment& assignment)
       offsets_(plan.random ? OffsetGenerator::Pattern::kRandom : OffsetGenerator::Pattern::kSequential,
                assignment.region_blocks, assignment.first_block, plan.distribution, plan.job_seed),
       op_mix_(plan.read_percent, plan.trim_percent),
-      priority_mix_(plan.io_priority, plan.io_priority_percent),
+      priority_mix_(plan.io_priority, plan.io_priority_percent, plan.io_priority_others),
       read_sizes_(plan.read_sizes),
       write_sizes_(plan.write_sizes),
       unit_(plan.unit),

@@ -797,6 +797,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
   if (spec_.io_priority != 0) {
     result.io_priority = spec_.io_priority;
     result.io_priority_percent = spec_.io_priority_percent;
+    result.io_priority_others = spec_.io_priority_percent == 100 ? 0 : spec_.io_priority_others;
   }
 
   // IOs of the pass: reads, writes and trims (a trim takes a block of the

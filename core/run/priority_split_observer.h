@@ -18,17 +18,21 @@ class PrioritySplitObserver final : public IoObserver {
   // `interval` is the worker's pointer to its open interval's statistics,
   // which it moves when it closes an interval; the pointer itself outlives
   // the observer.
-  explicit PrioritySplitObserver(OpStatsSet* const& interval) : interval_(interval) {}
+  // `prioritized`: the job's --io-priority; an IO that carried another
+  // (none, or --io-priority-others) counts among the others.
+  PrioritySplitObserver(OpStatsSet* const& interval, uint16_t prioritized)
+      : interval_(interval), prioritized_(prioritized) {}
 
   bool completed(IoSlot& slot, const IoCompletion& c) override {
     if (c.ok && slot.block != IoSlot::kNoBlock) {
-      interval_->priority.record(slot.io.op, slot.io.ioprio != 0, slot.io.len, c.latency);
+      interval_->priority.record(slot.io.op, slot.io.ioprio == prioritized_, slot.io.len, c.latency);
     }
     return false;
   }
 
  private:
   OpStatsSet* const& interval_;
+  uint16_t prioritized_;
 };
 
 }  // namespace iopulse

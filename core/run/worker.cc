@@ -277,7 +277,7 @@ void Worker::add_observers() {
     observers_.push_back(verify_.get());  // first: it releases the blocks the source marked
   }
   if (source_.splits_priority()) {
-    priority_split_ = std::make_unique<PrioritySplitObserver>(interval_);
+    priority_split_ = std::make_unique<PrioritySplitObserver>(interval_, plan_.io_priority);
     observers_.push_back(priority_split_.get());
   }
   if (plan_.heatmap) {

@@ -27,6 +27,7 @@ WorkerPlan WorkerPlan::of(const JobSpec& spec, const WorkerPlace& place) {
   p.unit = spec.offset_unit();
   p.io_priority = spec.io_priority;
   p.io_priority_percent = spec.io_priority_percent;
+  p.io_priority_others = spec.io_priority_others;
   p.read_flags = spec.io_flags & ~kWriteOnlyIoFlags;
   p.write_flags = spec.io_flags;
 

@@ -72,6 +72,7 @@ struct WorkerPlan {
   uint32_t unit = 4096;     // offsets are multiples of it
   uint16_t io_priority = 0;
   uint32_t io_priority_percent = 100;
+  uint16_t io_priority_others = 0;  // what the other reads and writes carry
   uint32_t read_flags = 0;   // IOP_IO_* on each read (write-only flags removed)
   uint32_t write_flags = 0;  // IOP_IO_* on each write
 

@@ -2,7 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // PrioritySplit: with --io-priority, the reads and writes counted again by
 // the priority they carried: `prioritized` holds the IOs that carried the
-// job's priority, `others` those that carried none (--io-priority-percent
+// job's priority, `others` the rest (--io-priority-percent below 100; they
+// carried none, or --io-priority-others)
 // below 100).  Every successful read or write of such a job is in exactly
 // one of them, so prioritized + others == the read and write totals (ops,
 // bytes, latency histograms); failed IOs are counted in the totals only.
@@ -37,7 +38,7 @@ struct PriorityShare {
 
 struct PrioritySplit {
   PriorityShare prioritized;  // carried the job's --io-priority
-  PriorityShare others;       // carried no priority
+  PriorityShare others;       // carried none, or --io-priority-others
 
   // Counts one successful read or write (the per-IO path of a job with
   // --io-priority).

@@ -15,11 +15,14 @@ void RunResult::add_phase(const RunResult& p) {
     if (io_priority == 0) {
       io_priority = p.io_priority;
       io_priority_percent = p.io_priority_percent;
+      io_priority_others = p.io_priority_others;
     }
-    if (io_priority != p.io_priority || io_priority_percent != p.io_priority_percent) {
+    if (io_priority != p.io_priority || io_priority_percent != p.io_priority_percent ||
+        io_priority_others != p.io_priority_others) {
       mixed_priorities = true;
       io_priority = 0;
       io_priority_percent = 0;
+      io_priority_others = 0;
     }
   }
   if (mixed_priorities) priority = PrioritySplit{};

@@ -63,6 +63,7 @@ struct RunResult : MeasuredCounters {
   // run's split is empty).
   uint16_t io_priority = 0;
   uint32_t io_priority_percent = 0;
+  uint16_t io_priority_others = 0;  // what the others carried (0: none)
   bool mixed_priorities = false;
   // Operations (data or metadata) each worker completed, in job-wide worker
   // order: how far each got when a time limit stopped them all (stonewall).

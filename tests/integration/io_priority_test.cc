@@ -407,10 +407,12 @@ class BlockIssueTrace {
   const std::string& why() const { return why_; }
 
   // Bytes per priority class ("idle", "be", "rt", "none") of the requests
-  // this process's threads issued to the device since the last call.
-  std::map<std::string, uint64_t> take_bytes_by_class() {
+  // the threads whose names start with `comm` (IOPulse's by default)
+  // issued to the device since the last call.
+  std::map<std::string, uint64_t> take_bytes_by_class(const std::string& comm = "iopulse|iou-") {
     std::map<std::string, uint64_t> bytes;
-    const std::regex issue(R"(block_rq_issue: (\d+,\d+) \S+ (\d+) \(.*\) \d+ \+ \d+ (\w+),\d+,\d+ \[(iopulse|iou-)[^\]]*\])");
+    const std::regex issue(R"(block_rq_issue: (\d+,\d+) \S+ (\d+) \(.*\) \d+ \+ \d+ (\w+),\d+,\d+ \[()" + comm +
+                           R"()[^\]]*\])");
     std::istringstream in(read_file(instance_ + "/trace"));
     for (std::string line; std::getline(in, line);) {
       std::smatch m;
@@ -462,6 +464,54 @@ TEST(IoPriority, TheBlockLayerSeesEachEnginesPriorities) {
   }
 }
 
+// fio's job priority beside cmdprio_percentage (its example
+// cmdprio-percentage.fio: prioclass=3, 20% of the IOs at cmdprio_class=1):
+// the other IOs carry the job's priority (IOPulse's --io-priority-others).
+// The block layer sees IOPulse's reads of the job file as real-time and
+// idle requests, byte for byte the results' split, and none without a
+// class; fio's reads of the same file in the same two classes.
+TEST(IoPriority, TheOtherIosCarryTheJobsPriorityAsFiosDo) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (loop devices, tracefs, the real-time class)";
+  ScratchDir dir;
+  LoopDevice loop(dir.file("disk.img"), "64M");
+  ASSERT_TRUE(loop.ok()) << loop.why();
+  BlockIssueTrace trace(loop.device());
+  if (!trace.ok()) GTEST_SKIP() << trace.why();
+  const std::string job = dir.file("prio.fio");
+  std::ofstream(job) << "[global]\nfilename=" << loop.device() << "\ndirect=1\nsize=64m\nnumber_ios=2000\n"
+                     << "[randread]\nrw=randread\nbs=4k\nioengine=${ENGINE}\niodepth=8\nprioclass=3\n"
+                     << "cmdprio_percentage=20\ncmdprio_class=1\n";
+  for (const std::string engine : {"io_uring", "libaio"}) {
+    SCOPED_TRACE(engine);
+    const std::string json = dir.file(engine + ".json");
+    trace.take_bytes_by_class();  // whatever came before
+    const RunOutcome r = run_iopulse({job, "--json-output", json, "-q"}, {"ENGINE=" + engine});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::map<std::string, uint64_t> seen = trace.take_bytes_by_class();
+    const nlohmann::json j = read_json(json);
+    const nlohmann::json& p = j["io_priority"];
+    EXPECT_EQ(p["priority"], "rt:0");
+    EXPECT_EQ(p["others_priority"], "idle");
+    const uint64_t rt = p["prioritized"]["read"]["bytes"].get<uint64_t>();
+    const uint64_t idle = p["others"]["read"]["bytes"].get<uint64_t>();
+    EXPECT_EQ(rt + idle, j["read"]["bytes"].get<uint64_t>());
+    EXPECT_EQ(j["read"]["ops"], 2000);
+    EXPECT_NEAR(static_cast<double>(rt) / static_cast<double>(rt + idle), 0.2, 0.05);  // sd 0.9% over 2000 IOs
+    EXPECT_EQ(seen["rt"], rt) << "the real-time requests are exactly the prioritized reads";
+    EXPECT_EQ(seen["idle"], idle) << "the idle requests are exactly the others";
+    EXPECT_EQ(seen.count("none") + seen.count("be"), 0u) << "no read went without a class";
+  }
+  if (access("/usr/bin/fio", X_OK) != 0) GTEST_SKIP() << "fio is not installed";
+  trace.take_bytes_by_class("fio");
+  const RunOutcome f = run_command({"/usr/bin/env", "ENGINE=libaio", "/usr/bin/fio", "--output-format=json", job});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  std::map<std::string, uint64_t> fio_seen = trace.take_bytes_by_class("fio");
+  std::erase_if(fio_seen, [](const auto& e) { return e.second == 0; });
+  ASSERT_EQ(fio_seen.size(), 2u) << "fio's requests: the same two classes";
+  EXPECT_EQ(fio_seen.count("rt") + fio_seen.count("idle"), 2u);
+  EXPECT_EQ(fio_seen["rt"] + fio_seen["idle"], 2000u * 4096);
+}
+
 TEST(IoPriority, BadValuesAreRefusedWithOneLine) {
   const std::string classes = "accepted: CLASS[:LEVEL], CLASS rt, be or idle, LEVEL 0 (highest) to 7";
   expect_refused({"--io-priority", "urgent"}, "sync", "--io-priority: 'urgent' is not accepted; " + classes);
@@ -475,6 +525,15 @@ TEST(IoPriority, BadValuesAreRefusedWithOneLine) {
                  "--io-priority-percent: the share of IOs that carry --io-priority; give --io-priority too");
   expect_refused({"--io-flags", "dsync"}, "sync",
                  "--io-flags: 'dsync' applies to writes only and the job does not write");
+  const std::string others_needs =
+      "--io-priority-others: the priority of the IOs that do not carry --io-priority; give --io-priority and an "
+      "--io-priority-percent below 100 too";
+  expect_refused({"--io-priority-others", "idle"}, "sync", others_needs);
+  expect_refused({"--io-priority", "be:1", "--io-priority-others", "idle"}, "sync", others_needs);
+  expect_refused({"--io-priority", "be:1", "--io-priority-percent", "50", "--io-priority-others", "be:1"}, "io_uring",
+                 "--io-priority-others be:1: the same as --io-priority, so every IO carries it");
+  expect_refused({"--io-priority", "be:1", "--io-priority-percent", "50", "--io-priority-others", "low"}, "io_uring",
+                 "--io-priority-others: 'low' is not accepted; " + classes);
 }
 
 TEST(IoPriority, EnginesWithoutTheCapabilityAreRefusedBeforeAnyFileIsTouched) {

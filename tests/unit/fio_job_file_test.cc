@@ -730,8 +730,27 @@ TEST(FioJobFileTest, PrioritiesMapToIoPriority) {
   EXPECT_EQ(cmd.io_priority_percent, 30u);
   const JobSpec rt = specs(translate("[a]\nfilename=/d/f\nsize=1m\ncmdprio_percentage=10\ncmdprio=2\n"))[0].spec;
   EXPECT_EQ(rt.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_RT, 2));  // fio's default: the highest class
-  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncmdprio_percentage=10\nprio=1\n"),
-              HasSubstr("job.fio:4: cmdprio_percentage: not supported by IOPulse: a job priority"));
+  // The job's priority beside cmdprio_percentage: the other IOs carry it,
+  // as fio's do (its default class, best effort, with prio alone).
+  const JobSpec both = specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nprioclass=3\n"
+                                       "cmdprio_percentage=20\ncmdprio_class=1\n"), "libaio")[0].spec;
+  EXPECT_EQ(both.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_RT, 0));
+  EXPECT_EQ(both.io_priority_percent, 20u);
+  EXPECT_EQ(both.io_priority_others, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_IDLE, 0));
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\ncmdprio_percentage=10\nprio=1\n"),
+                  "libaio")[0].spec.io_priority_others, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 1));
+  // The same priority both ways, or a share of 100: every IO carries it.
+  const JobSpec same = specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nprioclass=1\nprio=2\n"
+                                       "cmdprio_percentage=30\ncmdprio=2\n"), "libaio")[0].spec;
+  EXPECT_EQ(same.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_RT, 2));
+  EXPECT_EQ(same.io_priority_percent, 100u);
+  const JobSpec all = specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nprio=4\n"
+                                      "cmdprio_percentage=100\n"), "libaio")[0].spec;
+  EXPECT_EQ(all.io_priority_percent, 100u);
+  EXPECT_EQ(all.io_priority_others, 0u);
+  // prioclass=0 (none) beside it: the others carry none.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nprioclass=0\ncmdprio_percentage=10\n"),
+                  "libaio")[0].spec.io_priority_others, 0u);
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncmdprio_percentage=10,20\n"),
               HasSubstr("separate cmdprio_percentage values for reads and writes"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nprio=8\n"), HasSubstr("job.fio:4: prio: '8' is not accepted"));
@@ -769,6 +788,30 @@ TEST(FioJobFileTest, OptionsAtFiosDefaultChangeNothing) {
   EXPECT_THAT(refusal(base + "create_on_open=1\n"), HasSubstr("job.fio:5: create_on_open: not supported"));
   EXPECT_THAT(refusal(base + "unit_base=2\n"), HasSubstr("job.fio:5: unit_base: '2' is not accepted; accepted: 0, 8 or 1"));
   EXPECT_THAT(refusal(base + "significant_figures=11\n"), HasSubstr("job.fio:5: significant_figures: '11'"));
+}
+
+// io_submit_mode=offload: fio submits from a pool of threads so that a rate
+// limit issues IOs when due whatever the completions, which IOPulse's
+// open-loop schedule does with an asynchronous engine: the same job, and a
+// note.  A synchronous engine is refused (fio's pool holds several of its
+// IOs in flight).
+TEST(FioJobFileTest, SubmitModeOffloadIsTheOpenLoopScheduleOfAnAsyncEngine) {
+  const std::string base = "[a]\nfilename=/d/f\nsize=1m\nrw=randread\nioengine=libaio\niodepth=8\nrate_iops=50\n";
+  const JobSpec plain = specs(translate(base)).front().spec;
+  EXPECT_EQ(specs(translate(base + "io_submit_mode=inline\n")).front().spec, plain);
+  EXPECT_TRUE(translate(base + "io_submit_mode=inline\n").notes.empty());
+  const JobFile offload = translate(base + "io_submit_mode=offload\n");
+  EXPECT_EQ(specs(offload).front().spec, plain);
+  EXPECT_THAT(offload.notes, ElementsAre(HasSubstr("job.fio:8: io_submit_mode: IOPulse's worker submits each IO when "
+                                                   "it is due whatever the completions")));
+  EXPECT_THAT(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=io_uring\nio_submit_mode=offload\n").notes,
+              ElementsAre(HasSubstr("without a rate limit offload changes only which thread submits")));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrate_iops=50\nio_submit_mode=offload\n"),
+              HasSubstr("job.fio:5: io_submit_mode: not supported by IOPulse with ioengine psync (fio's default)"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nioengine=mmap\nio_submit_mode=offload\n"),
+              HasSubstr("io_submit_mode: not supported by IOPulse with ioengine mmap"));
+  EXPECT_THAT(refusal(base + "io_submit_mode=thread\n"),
+              HasSubstr("job.fio:8: io_submit_mode: 'thread' is not accepted; accepted: inline or offload"));
 }
 
 TEST(FioJobFileTest, EveryUnsupportedOptionIsListedWithItsLine) {

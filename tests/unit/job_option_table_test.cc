@@ -24,6 +24,7 @@ using OptionTexts = std::vector<std::pair<std::string, std::string>>;
 const std::map<std::string, OptionTexts>& option_companions() {
   static const std::map<std::string, OptionTexts> m = {
       {"io-priority-percent", {{"io-priority", "be:2"}}},
+      {"io-priority-others", {{"io-priority", "be:2"}, {"io-priority-percent", "50"}}},
       {"think-every", {{"think-time", "1ms"}}},
       {"think-mode", {{"think-time", "1ms"}}},
       {"think-adaptive-percent", {{"think-time", "1ms"}}},
@@ -82,7 +83,7 @@ const std::map<std::string, std::string>& option_samples() {
       {"distribution", "zipf"}, {"zipf-theta", "2"}, {"pareto-h", "0.5"}, {"gaussian-stddev", "0.2"},
       {"gaussian-center", "0.3"}, {"zones", "60/10:40/90"}, {"seed", "7"}, {"replay", "trace.iolog"}, {"replay-speed", "2"},
       {"replay-workers", "threads"}, {"replay-redirect", "/tmp/iopulse-option-table"}, {"replay-scale", "fit"},
-      {"replay-align", "4k"}, {"block-align", "64k"}, {"offset", "64k"}, {"file-order", "roundrobin:2"}, {"sequential-skip", "-8k"}, {"sequential-cursor", "per-op"}, {"fio-percentiles", "50:99"}, {"fio-unified-rw", "mixed"}, {"offset-increment", "1m"}, {"rate-min-bw", "1M"}, {"rate-min-iops", "10"}, {"io-priority", "rt:1"}, {"io-priority-percent", "50"}, {"io-flags", "fua"},
+      {"replay-align", "4k"}, {"block-align", "64k"}, {"offset", "64k"}, {"file-order", "roundrobin:2"}, {"sequential-skip", "-8k"}, {"sequential-cursor", "per-op"}, {"fio-percentiles", "50:99"}, {"fio-unified-rw", "mixed"}, {"offset-increment", "1m"}, {"rate-min-bw", "1M"}, {"rate-min-iops", "10"}, {"io-priority", "rt:1"}, {"io-priority-percent", "50"}, {"io-priority-others", "idle"}, {"io-flags", "fua"},
       {"think-time", "1ms"}, {"stop-timeout", "3s"}, {"think-mode", "spin"}, {"think-every", "3"},
       {"think-adaptive-percent", "20"}, {"rate-iops", "100"}, {"rate-bw", "1M"}, {"rate-process", "poisson"}, {"start-delay", "1s-2s"}, {"wait-for", "a"}, {"fadvise", "random"},
       {"lock-mode", "range"}, {"cpu-cores", "0"}, {"numa-zones", "0"}, {"verify-journal", "journal"}, {"buffer-pattern", "0x5a"},
