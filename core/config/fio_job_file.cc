@@ -75,6 +75,10 @@ struct TranslatedJob {
   // verify with do_verify=1 on a job that only writes: a read-back phase
   // follows the job's.  Empty: none.
   std::string read_back_label;
+  // The priority the read-back's reads carry: the job's own (prio,
+  // prioclass), as fio's cmdprio leaves the reads of a job that only writes
+  // alone; empty: none.
+  std::string read_back_priority, read_back_priority_label;
   // With a read-back: how many times the job writes its files and reads
   // them back (fio's loops), each time a phase of its own.
   uint32_t read_back_loops = 1;
@@ -142,17 +146,24 @@ class Translator {
   // the device's completions (fio's HOWTO: against coordinated omission).
   // IOPulse's rate limits are that open-loop schedule already, and an
   // asynchronous engine's worker submits each IO when it is due within the
-  // queue depth: a note.  fio's offload also lets a synchronous engine hold
-  // several IOs in flight (one per pool thread); IOPulse's synchronous
-  // engines hold one per worker: refused there.
+  // queue depth: a note, for libaio (and null).  fio's offload also lets a
+  // synchronous engine hold several IOs in flight (one per pool thread);
+  // IOPulse's synchronous engines hold one per worker: refused there.  fio
+  // refuses io_uring with offload (FIO_NO_OFFLOAD), and so does IOPulse.
   void submit_mode(const FioJobSettings& s) {
     if (!s.submit_offload || !s.submit_offload->value) return;
     const std::string engine = s.engine ? s.engine->value : "psync (fio's default)";
+    if (engine == "io_uring") {
+      problem(fmt::format("{}: not accepted with ioengine io_uring, as in fio (\"io_uring: can't be used with "
+                          "offloaded submit\"); accepted: inline, or offload with libaio",
+                          s.submit_offload->label));
+      return;
+    }
     if (!s.engine || engine == "sync" || engine == "mmap") {
       problem(fmt::format("{}: not supported by IOPulse with ioengine {}: fio's pool of submitting threads keeps "
                           "several IOs of a synchronous engine in flight, IOPulse's worker one; accepted: inline, "
-                          "or offload with io_uring or libaio",
-                          s.submit_offload->label, engine));
+                          "or offload with libaio",
+                          s.submit_offload->label, engine == "sync" ? "psync/sync/pvsync/pvsync2" : engine));
       return;
     }
     if (s.rate_iops || s.rate_bw) {
@@ -869,10 +880,11 @@ class Translator {
     const auto prio_text = [](uint32_t cls, uint32_t level) {
       return cls == 3 ? std::string("idle") : fmt::format("{}:{}", kClass[cls], level);
     };
-    // fio's job priority: its class defaults to best effort, its level to
-    // 0; class 0 is none.
-    const uint32_t job_class = s.prioclass ? s.prioclass->value : 2;
-    const bool job_priority = (s.prio || s.prioclass) && job_class != 0;
+    // fio's job priority (prio, prioclass): its class defaults to best
+    // effort, its level to 0; class 0 is best effort too (fio's
+    // ioprio_value(): "If no class is set, assume BE").
+    const uint32_t job_class = s.prioclass && s.prioclass->value != 0 ? s.prioclass->value : 2;
+    const bool job_priority = s.prio || s.prioclass;
     const std::string job_priority_label = s.prioclass ? s.prioclass->label : s.prio ? s.prio->label : "";
     if (s.cmdprio_percentage && s.cmdprio_percentage->value != 0) {
       const std::string cmdprio =
@@ -888,6 +900,10 @@ class Translator {
       }
     } else if (job_priority) {
       add("io-priority", prio_text(job_class, s.prio ? s.prio->value : 0), job_priority_label);
+    }
+    if (job_priority) {
+      job.read_back_priority = prio_text(job_class, s.prio ? s.prio->value : 0);
+      job.read_back_priority_label = job_priority_label;
     }
     if (s.buffer_pattern) add("buffer-pattern", std::to_string(s.buffer_pattern->value), s.buffer_pattern->label);
     add_data_reduction(s, add);
@@ -1346,7 +1362,9 @@ class Translator {
   // files once, with verify and do_verify=1): a phase that checks every
   // block (--verify-only, one sequential pass) with the job's engine, queue
   // depth, block size, seed and data settings, without what shapes or paces
-  // its writes.  The fio-format outputs count its reads as the job's.
+  // its writes; its reads carry the job's own priority (prio, prioclass) or
+  // none, not cmdprio_percentage's.  The fio-format outputs count its reads
+  // as the job's.
   template <class Unique>
   static JobFilePhase read_back_of(const JobFilePhase& phase, const TranslatedJob& job, const Unique& unique) {
     static const std::set<std::string, std::less<>> kWriteOnly = {
@@ -1355,8 +1373,8 @@ class Translator {
         "fdatasync-every", "end-fsync", "start-delay", "rate-iops", "rate-bw", "rate-per-worker", "rate-process",
         "rate-min-bw", "rate-min-iops",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
-        "total-bytes", "run-until-complete", "read-block-size", "io-priority-percent", "io-priority-others",
-        "file-order", "fadvise-each-pass"};
+        "total-bytes", "run-until-complete", "read-block-size", "io-priority", "io-priority-percent",
+        "io-priority-others", "file-order", "fadvise-each-pass"};
     JobFilePhase check;
     check.read_back = true;
     check.name = unique(phase.name + "-verify");
@@ -1365,6 +1383,9 @@ class Translator {
       if (kWriteOnly.count(e.key) != 0 || e.key.starts_with("steady-state")) continue;
       // The blocks are read back at the size they were written.
       check.entries.push_back(e.key == "write-block-size" ? JobFileEntry{"block-size", e.text, e.label} : e);
+    }
+    if (!job.read_back_priority.empty()) {
+      check.entries.push_back({"io-priority", job.read_back_priority, job.read_back_priority_label});
     }
     check.entries.push_back({"verify-only", "true", job.read_back_label});
     check.entries.push_back({"run-until-complete", "true", job.read_back_label});

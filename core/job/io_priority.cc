@@ -44,6 +44,12 @@ uint16_t parse_io_priority(const std::string& label, const std::string& text) {
   }
   if (cls == nullptr) throw fail();
   unsigned level = cls->cls == IOP_IOPRIO_CLASS_IDLE ? 0 : kDefaultLevel;
+  if (colon != std::string::npos && cls->cls == IOP_IOPRIO_CLASS_IDLE) {
+    // The kernel ignores an idle-class level: two such priorities would be
+    // one, printed alike ("idle").
+    throw UsageError(fmt::format("{}: '{}' is not accepted: the idle class has no levels; accepted: idle", label,
+                                 text));
+  }
   if (colon != std::string::npos) {
     const std::string lv = text.substr(colon + 1);
     if (lv.size() != 1 || lv[0] < '0' || lv[0] > '7') throw fail();

@@ -7,7 +7,8 @@
 //
 //   class  rt (real-time), be (best effort), idle
 //   level  0 (highest) .. 7 (lowest); default 4 for rt and be (the kernel's
-//          default level), none for idle (the kernel ignores it: 0)
+//          default level), none for idle (the kernel ignores it: 0, and
+//          idle:N is refused)
 //   flags  fua and dsync apply to writes only, hipri and nowait to reads
 //          and writes
 #ifndef IOPULSE_JOB_IO_PRIORITY_H_

@@ -279,8 +279,8 @@ void add_jobs(const RunResult& r, uint32_t first_groupid, const std::vector<uint
         job.add_usage(w.usage);
         job.add_error(w.first_error);
         if (!w.priority.empty()) {
-          job.io_priority = r.io_priority;
-          job.io_priority_others = r.io_priority_others;
+          job.io_priority = w.io_priority;
+          job.io_priority_others = w.io_priority_others;
           job.priority = w.priority.front();
         }
         // IOPulse judges steady state over the whole job: its verdict is a

@@ -739,10 +739,16 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     }
     if (run_.worker_results) {
       const OpStatsSet& s = w->stats();
+      const JobSpec& own = *groups_[group_of[wi]].spec;
       result.worker_results.push_back({static_cast<uint32_t>(groups_.size() > 1 ? group_of[wi] : 0),
                                        s[OpKind::kRead], s[OpKind::kWrite], s[OpKind::kSync], s[OpKind::kTrim],
                                        span, w->usage(), {}, first_error});
-      if (spec_.io_priority != 0) result.worker_results.back().priority.push_back(s.priority);
+      if (own.io_priority != 0) {
+        RunResult::WorkerResult& mine = result.worker_results.back();
+        mine.priority.push_back(s.priority);
+        mine.io_priority = own.io_priority;
+        mine.io_priority_others = own.io_priority_percent == 100 ? 0 : own.io_priority_others;
+      }
     }
     result.worker_cpus.push_back(w->cpu());
     result.worker_numa_nodes.push_back(w->numa_node());
@@ -794,10 +800,26 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     // beyond the op counts stay the finished workers').
     result.assign_ops(emitter.cumulative());
   }
-  if (spec_.io_priority != 0) {
-    result.io_priority = spec_.io_priority;
-    result.io_priority_percent = spec_.io_priority_percent;
-    result.io_priority_others = spec_.io_priority_percent == 100 ? 0 : spec_.io_priority_others;
+  // The phase's priority split holds when its groups ask for the same
+  // priorities and share; groups that differ make it mixed (no split).
+  for (const WorkerGroup& g : groups_) {
+    const JobSpec& s = *g.spec;
+    const uint16_t others = s.io_priority_percent == 100 ? 0 : s.io_priority_others;
+    if (&g == &groups_.front()) {
+      result.io_priority = s.io_priority;
+      result.io_priority_percent = s.io_priority == 0 ? 0 : s.io_priority_percent;
+      result.io_priority_others = others;
+    } else if (s.io_priority != result.io_priority ||
+               (s.io_priority != 0 && (s.io_priority_percent != result.io_priority_percent ||
+                                       others != result.io_priority_others))) {
+      result.mixed_priorities = true;
+    }
+  }
+  if (result.mixed_priorities) {
+    result.io_priority = 0;
+    result.io_priority_percent = 0;
+    result.io_priority_others = 0;
+    result.priority = PrioritySplit{};
   }
 
   // IOs of the pass: reads, writes and trims (a trim takes a block of the

@@ -10,7 +10,9 @@ void RunResult::add_phase(const RunResult& p) {
   const uint64_t offset = window_ns;
   MeasuredCounters::merge(p);
   // The priority split adds up only over phases that asked for one
-  // priority; a phase without --io-priority brings an empty split.
+  // priority; a phase without --io-priority brings an empty split, and one
+  // whose groups asked for different ones (mixed) none.
+  if (p.mixed_priorities) mixed_priorities = true;
   if (p.io_priority != 0 && !mixed_priorities) {
     if (io_priority == 0) {
       io_priority = p.io_priority;
@@ -20,12 +22,14 @@ void RunResult::add_phase(const RunResult& p) {
     if (io_priority != p.io_priority || io_priority_percent != p.io_priority_percent ||
         io_priority_others != p.io_priority_others) {
       mixed_priorities = true;
-      io_priority = 0;
-      io_priority_percent = 0;
-      io_priority_others = 0;
     }
   }
-  if (mixed_priorities) priority = PrioritySplit{};
+  if (mixed_priorities) {
+    io_priority = 0;
+    io_priority_percent = 0;
+    io_priority_others = 0;
+    priority = PrioritySplit{};
+  }
   worker_ops = p.worker_ops;  // the last phase's
   window_ns += p.window_ns;
   resources.add(p.resources);

@@ -152,6 +152,9 @@ struct RunResult : MeasuredCounters {
     // none otherwise (the split's histograms are 80 KB).
     std::vector<PrioritySplit> priority;
     int first_error = 0;  // as first_error
+    // With `priority`: its group's --io-priority and what the others
+    // carried (0: none).
+    uint16_t io_priority = 0, io_priority_others = 0;
   };
   std::vector<WorkerResult> worker_results;
 

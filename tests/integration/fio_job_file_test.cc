@@ -1109,6 +1109,37 @@ TEST(FioJobFileRunTest, EachClonesEntryHasItsOwnPrioritySplit) {
   }
 }
 
+// Two jobs with job priorities of their own beside cmdprio_percentage: each
+// entry's "prios" holds its own job's two priorities, the job's default
+// first, as fio's do; IOPulse's own JSON has no whole-phase split (the
+// jobs' IOs were not split between one priority and another).
+TEST(FioJobFileRunTest, EachJobsEntryHasItsOwnJobPriority) {
+  ScratchDir dir;
+  const std::string job = write_file(
+      dir.file("prio.fio"),
+      "[global]\nfilename=${DIR}/data\nsize=1m\nioengine=io_uring\nrw=randread\nnumber_ios=400\n"
+      "cmdprio_percentage=50\ncmdprio_class=2\ncmdprio=0\n"
+      "[idle-job]\nprioclass=3\n[be7-job]\nprioclass=2\nprio=7\n");
+  const RunOutcome prep = run_iopulse({job, "--quiet"}, {"DIR=" + dir.path()});  // lays the file out for fio too
+  ASSERT_EQ(prep.exit_code, 0) << prep.err;
+  const auto pairs = [](const nlohmann::json& entry) {
+    std::vector<std::pair<int, int>> out;
+    for (const nlohmann::json& p : entry["read"]["prios"]) out.emplace_back(p["prioclass"], p["prio"]);
+    return out;
+  };
+  using Pairs = std::vector<std::pair<int, int>>;
+  for (const auto& [tool, doc] : fio_json_of_both(job, dir.path())) {
+    SCOPED_TRACE(tool);
+    ASSERT_EQ(doc["jobs"].size(), 2u);
+    EXPECT_EQ(pairs(doc["jobs"][0]), (Pairs{{3, 0}, {2, 0}}));
+    EXPECT_EQ(pairs(doc["jobs"][1]), (Pairs{{2, 7}, {2, 0}}));
+  }
+  const std::string json = dir.file("r.json");
+  const RunOutcome ours = run_iopulse({job, "--json-output", json, "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_FALSE(read_json(json).contains("io_priority")) << "the jobs asked for different priorities";
+}
+
 // A TOML job has no clones to list: its fio-json has one entry however
 // many threads run it.
 TEST(FioJobFileRunTest, ATomlJobIsOneFioJsonEntryWhateverItsThreads) {

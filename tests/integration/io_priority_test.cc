@@ -516,6 +516,8 @@ TEST(IoPriority, BadValuesAreRefusedWithOneLine) {
   const std::string classes = "accepted: CLASS[:LEVEL], CLASS rt, be or idle, LEVEL 0 (highest) to 7";
   expect_refused({"--io-priority", "urgent"}, "sync", "--io-priority: 'urgent' is not accepted; " + classes);
   expect_refused({"--io-priority", "be:8"}, "sync", "--io-priority: 'be:8' is not accepted; " + classes);
+  expect_refused({"--io-priority", "idle:3"}, "sync",
+                 "--io-priority: 'idle:3' is not accepted: the idle class has no levels; accepted: idle");
   expect_refused({"--io-priority", "be:"}, "sync", "--io-priority: 'be:' is not accepted");
   expect_refused({"--io-flags", "dsync,fast"}, "sync",
                  "--io-flags: 'dsync,fast' is not accepted; accepted: a comma-separated list of fua, dsync "

@@ -723,7 +723,9 @@ TEST(FioJobFileTest, PrioritiesMapToIoPriority) {
   EXPECT_EQ(job.io_priority_percent, 100u);
   EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nprio=3\n"))[0].spec.io_priority,
             IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 3));  // fio's default class: best effort
-  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nprioclass=0\n"))[0].spec.io_priority, 0u);
+  // Class 0 is best effort in fio too (its ioprio_value()).
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nprioclass=0\n"))[0].spec.io_priority,
+            IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 0));
   const JobSpec cmd = specs(translate(
       "[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\ncmdprio_percentage=30\ncmdprio_class=3\n"), "libaio")[0].spec;
   EXPECT_EQ(cmd.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_IDLE, 0));
@@ -748,9 +750,26 @@ TEST(FioJobFileTest, PrioritiesMapToIoPriority) {
                                       "cmdprio_percentage=100\n"), "libaio")[0].spec;
   EXPECT_EQ(all.io_priority_percent, 100u);
   EXPECT_EQ(all.io_priority_others, 0u);
-  // prioclass=0 (none) beside it: the others carry none.
-  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nprioclass=0\ncmdprio_percentage=10\n"),
-                  "libaio")[0].spec.io_priority_others, 0u);
+  // prioclass=0 beside it: best effort, as fio's ioprio_value() makes it.
+  EXPECT_EQ(specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nprioclass=0\nprio=3\n"
+                            "cmdprio_percentage=10\n"), "libaio")[0].spec.io_priority_others,
+            IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_BE, 3));
+  // fio's read-back pass of a job that only writes: cmdprio leaves its reads
+  // alone, so they carry the job's priority, or none.
+  const auto read_back_priority = [](const std::string& prio) {
+    const std::vector<PhaseJob> phases =
+        specs(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nrw=write\nverify=crc32c\n"
+                        "cmdprio_percentage=40\n" + prio), "libaio");
+    EXPECT_EQ(phases.size(), 2u);
+    EXPECT_EQ(phases.front().spec.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_RT, 0));
+    return phases.back().spec;
+  };
+  const JobSpec plain_back = read_back_priority("");
+  EXPECT_TRUE(plain_back.verify_only);
+  EXPECT_EQ(plain_back.io_priority, 0u);
+  const JobSpec idle_back = read_back_priority("prioclass=3\n");
+  EXPECT_EQ(idle_back.io_priority, IOP_IOPRIO_VALUE(IOP_IOPRIO_CLASS_IDLE, 0));
+  EXPECT_EQ(idle_back.io_priority_percent, 100u);
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\ncmdprio_percentage=10,20\n"),
               HasSubstr("separate cmdprio_percentage values for reads and writes"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nprio=8\n"), HasSubstr("job.fio:4: prio: '8' is not accepted"));
@@ -804,10 +823,15 @@ TEST(FioJobFileTest, SubmitModeOffloadIsTheOpenLoopScheduleOfAnAsyncEngine) {
   EXPECT_EQ(specs(offload).front().spec, plain);
   EXPECT_THAT(offload.notes, ElementsAre(HasSubstr("job.fio:8: io_submit_mode: IOPulse's worker submits each IO when "
                                                    "it is due whatever the completions")));
-  EXPECT_THAT(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=io_uring\nio_submit_mode=offload\n").notes,
+  EXPECT_THAT(translate("[a]\nfilename=/d/f\nsize=1m\nioengine=libaio\nio_submit_mode=offload\n").notes,
               ElementsAre(HasSubstr("without a rate limit offload changes only which thread submits")));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nrate_iops=50\nio_submit_mode=offload\n"),
               HasSubstr("job.fio:5: io_submit_mode: not supported by IOPulse with ioengine psync (fio's default)"));
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nioengine=pvsync2\nio_submit_mode=offload\n"),
+              HasSubstr("io_submit_mode: not supported by IOPulse with ioengine psync/sync/pvsync/pvsync2"));
+  // fio refuses io_uring with offload ("can't be used with offloaded submit").
+  EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nioengine=io_uring\nio_submit_mode=offload\n"),
+              HasSubstr("job.fio:5: io_submit_mode: not accepted with ioengine io_uring, as in fio"));
   EXPECT_THAT(refusal("[a]\nfilename=/d/f\nsize=1m\nioengine=mmap\nio_submit_mode=offload\n"),
               HasSubstr("io_submit_mode: not supported by IOPulse with ioengine mmap"));
   EXPECT_THAT(refusal(base + "io_submit_mode=thread\n"),
