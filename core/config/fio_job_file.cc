@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -1458,6 +1459,34 @@ class Translator {
     }
   }
 
+  // A phase's setting of these replaces the whole group of the global
+  // settings (docs/job-files.md, "Precedence"): a phase with its own
+  // duration loses a global total-bytes.  So a group's settings become
+  // global only together, when every job has the same ones from the same
+  // lines; otherwise each job keeps its whole group.
+  static bool whole_group_everywhere(const std::vector<TranslatedJob>& jobs, const std::string& key) {
+    static const std::vector<std::set<std::string, std::less<>>> kReplacingGroups = {
+        {"duration", "total-bytes", "total-ops", "run-until-complete"},
+        {"read-percent", "write-percent"},
+        {"fsync-every", "fdatasync-every"},
+        {"verify", "verify-only"},
+        {"block-size", "read-block-size", "write-block-size"}};
+    for (const auto& group : kReplacingGroups) {
+      if (group.count(key) == 0) continue;
+      const auto of = [&group](const TranslatedJob& j) {
+        std::vector<std::tuple<std::string, std::string, std::string>> mine;
+        for (const JobFileEntry& x : j.entries) {
+          if (group.count(x.key) != 0) mine.emplace_back(x.key, x.text, x.label);
+        }
+        std::sort(mine.begin(), mine.end());
+        return mine;
+      };
+      const auto first = of(jobs.front());
+      return std::all_of(jobs.begin(), jobs.end(), [&](const TranslatedJob& j) { return of(j) == first; });
+    }
+    return true;
+  }
+
   // Phases of groups; run-wide settings and settings every job has from the
   // same line become global settings.
   JobFile assemble(std::vector<TranslatedJob>& jobs) {
@@ -1484,7 +1513,7 @@ class Translator {
           return x.key == e.key && x.text == e.text && x.label == e.label;
         });
       });
-      if (everywhere || kRunWide.count(e.key) != 0) file.global.push_back(e);
+      if ((everywhere && whole_group_everywhere(jobs, e.key)) || kRunWide.count(e.key) != 0) file.global.push_back(e);
     }
     // The run-wide settings the first job leaves out, from whichever job
     // gives them (a job that writes logs after one that does not).

@@ -819,7 +819,7 @@ void JobRunner::run(RunResult& result, const std::vector<IntervalSink*>& sinks, 
     result.io_priority = 0;
     result.io_priority_percent = 0;
     result.io_priority_others = 0;
-    result.priority = PrioritySplit{};
+    result.priority.clear();
   }
 
   // IOs of the pass: reads, writes and trims (a trim takes a block of the

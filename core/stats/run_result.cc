@@ -28,7 +28,7 @@ void RunResult::add_phase(const RunResult& p) {
     io_priority = 0;
     io_priority_percent = 0;
     io_priority_others = 0;
-    priority = PrioritySplit{};
+    priority.clear();
   }
   worker_ops = p.worker_ops;  // the last phase's
   window_ns += p.window_ns;

@@ -145,6 +145,35 @@ TEST(FioJobFileRunTest, RunsAFioFileGivenAsTheTargetLikeFio) {
   EXPECT_LT(writes, 0.5 * 512 * 1024);
 }
 
+// A size bound and a runtime from different sections both hold: each job
+// stops at whichever comes first, as in fio.  Stonewalled jobs with a
+// [global] filesize and a runtime of their own do their bytes (not the
+// whole runtime: a phase's own stop condition would replace a global
+// one), and a [global] runtime still caps jobs that give their own size.
+TEST(FioJobFileRunTest, ASizeAndARuntimeFromDifferentSectionsBothHold) {
+  for (const char* text :
+       {"[global]\nfilename=${DIR}/data\nfilesize=256k\nrw=write\nbs=4k\n"
+        "[a]\nnumjobs=2\nruntime=20\n[b]\nstonewall\nnumjobs=2\nruntime=20\n",
+        "[global]\nruntime=20\nrw=write\nbs=4k\n"
+        "[a]\nfilename=${DIR}/a\nsize=256k\n[b]\nstonewall\nfilename=${DIR}/b\nsize=128k\n"}) {
+    SCOPED_TRACE(text);
+    ScratchDir dir, fio_dir;
+    const std::string job = write_file(dir.file("job.fio"), text);
+    const auto started = std::chrono::steady_clock::now();
+    const RunOutcome ours = run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const std::vector<JobBytes> mine = job_bytes(ours);
+    const std::vector<JobBytes> fio = fio_bytes(job, fio_dir.path());
+    ASSERT_EQ(mine.size(), fio.size());
+    for (size_t i = 0; i < fio.size(); ++i) {
+      EXPECT_EQ(mine[i].write, fio[i].write) << fio[i].name;
+      EXPECT_GT(fio[i].write, 0u);
+    }
+    EXPECT_LT(secs, 20.0) << "a job ran out its runtime instead of stopping at its size";
+  }
+}
+
 TEST(FioJobFileRunTest, ConfigOptionAndConvertedTomlRunTheSameJob) {
   ScratchDir dir, toml_dir, fio_dir;
   const std::string job = write_file(dir.file("phases.fio"), kPhasesJob);
