@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -211,7 +212,11 @@ void ClusterRun::merge(RunResult& result) {
   uint64_t first = UINT64_MAX;
   for (const std::string& w : windows) first = std::min<uint64_t>(first, std::stoull(w));
 
-  RankReport mine;
+  // Whole results (their histograms inline, tens of KiB each) live on the
+  // heap here and in merge_reports(): the path is deep, and on the stack
+  // they would take megabytes of it.
+  const std::unique_ptr<RankReport> mine_on_heap = std::make_unique<RankReport>();
+  RankReport& mine = *mine_on_heap;
   RankResult& b = mine.result;
   b.rank = group_.rank();
   b.host = group_.host();
@@ -260,7 +265,8 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   c.transport = group_.transport();
   c.ranks = group_.size();
   c.progress_sample_ns = kProgressSampleNs;
-  MeasuredCounters counters;
+  const std::unique_ptr<MeasuredCounters> counters_on_heap = std::make_unique<MeasuredCounters>();
+  MeasuredCounters& counters = *counters_on_heap;
   uint64_t window = 0;
   uint64_t earliest_start = UINT64_MAX, latest_start = 0;
   ResourceUsage resources;
@@ -274,7 +280,10 @@ void ClusterRun::merge_reports(RunResult& result, const std::vector<std::string>
   std::map<uint32_t, std::vector<RunResult::WorkerResult>> worker_results;  // rank -> its workers'
   c.first_done.window_ns = UINT64_MAX;
   for (const std::string& bytes : reports) {
-    RankReport r = decode_rank_report(bytes);
+    // (Made in place on the heap: decode_rank_report() returns its one
+    // report object.)
+    const std::unique_ptr<RankReport> r_on_heap(new RankReport(decode_rank_report(bytes)));
+    RankReport& r = *r_on_heap;
     const RankResult& b = r.result;
     counters.merge(b);
     window = std::max(window, b.window_ns);

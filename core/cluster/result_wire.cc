@@ -12,10 +12,12 @@ namespace {
 
 json histogram_to_wire(const LatencyHistogram& h) { return h.to_words(); }
 
-LatencyHistogram histogram_from_wire(const json& w) {
-  LatencyHistogram h;
+// Read into `h` where it lies: the results hold their histograms inline
+// (tens of KiB each), and the merge of the ranks' reports keeps whole
+// results on the stack, so no histogram or statistic is made as a
+// temporary here.
+void histogram_from_wire(const json& w, LatencyHistogram& h) {
   if (!h.from_words(w.get<std::vector<uint64_t>>())) throw std::runtime_error("malformed latency histogram");
-  return h;
 }
 
 json resources_to_wire(const ResourceUsage& r) {
@@ -38,23 +40,19 @@ json set_to_wire(const OpStatsSet& s) {
   return a;
 }
 
-OpStatsSet set_from_wire(const json& w) {
-  OpStatsSet s;
-  for (size_t i = 0; i < kNumOpKinds; ++i) s.kinds[i] = op_stats_from_wire(w.at(i));
-  return s;
+void set_from_wire(const json& w, OpStatsSet& s) {
+  for (size_t i = 0; i < kNumOpKinds; ++i) op_stats_from_wire(w.at(i), s.kinds[i]);
 }
 
 }  // namespace
 
 json op_stats_to_wire(const OpStats& s) { return {s.ops, s.bytes, s.errors, histogram_to_wire(s.latency)}; }
 
-OpStats op_stats_from_wire(const json& w) {
-  OpStats s;
+void op_stats_from_wire(const json& w, OpStats& s) {
   s.ops = w.at(0).get<uint64_t>();
   s.bytes = w.at(1).get<uint64_t>();
   s.errors = w.at(2).get<uint64_t>();
-  s.latency = histogram_from_wire(w.at(3));
-  return s;
+  histogram_from_wire(w.at(3), s.latency);
 }
 
 json counters_to_wire(const MeasuredCounters& c) {
@@ -72,28 +70,26 @@ json counters_to_wire(const MeasuredCounters& c) {
   };
 }
 
-MeasuredCounters counters_from_wire(const json& w) {
-  MeasuredCounters c;
+void counters_from_wire(const json& w, MeasuredCounters& c) {
   const json& ops = w.at("ops");
-  c.read = op_stats_from_wire(ops.at(0));
-  c.write = op_stats_from_wire(ops.at(1));
-  c.sync = op_stats_from_wire(ops.at(2));
-  c.trim = op_stats_from_wire(ops.at(3));
-  c.meta = set_from_wire(w.at("meta"));
+  op_stats_from_wire(ops.at(0), c.read);
+  op_stats_from_wire(ops.at(1), c.write);
+  op_stats_from_wire(ops.at(2), c.sync);
+  op_stats_from_wire(ops.at(3), c.trim);
+  set_from_wire(w.at("meta"), c.meta);
   const json& p = w.at("priority");
-  c.priority.prioritized.read = op_stats_from_wire(p.at(0));
-  c.priority.prioritized.write = op_stats_from_wire(p.at(1));
-  c.priority.others.read = op_stats_from_wire(p.at(2));
-  c.priority.others.write = op_stats_from_wire(p.at(3));
+  op_stats_from_wire(p.at(0), c.priority.prioritized.read);
+  op_stats_from_wire(p.at(1), c.priority.prioritized.write);
+  op_stats_from_wire(p.at(2), c.priority.others.read);
+  op_stats_from_wire(p.at(3), c.priority.others.write);
   const json& lags = w.at("lags");
-  c.read_intended = histogram_from_wire(lags.at(0));
-  c.write_intended = histogram_from_wire(lags.at(1));
-  c.schedule_lag = histogram_from_wire(lags.at(2));
-  c.replay_lag = histogram_from_wire(lags.at(3));
+  histogram_from_wire(lags.at(0), c.read_intended);
+  histogram_from_wire(lags.at(1), c.write_intended);
+  histogram_from_wire(lags.at(2), c.schedule_lag);
+  histogram_from_wire(lags.at(3), c.replay_lag);
   c.verify_failures = w.at("verify_failures").get<uint64_t>();
   c.lock_conflicts = w.at("lock_conflicts").get<uint64_t>();
   c.first_error = w.at("first_error").get<int>();
-  return c;
 }
 
 std::string to_bytes(const json& wire) {
@@ -118,7 +114,8 @@ bool decode_interval(const std::string& bytes, uint32_t run, MergedInterval& out
   try {
     if (w.at(0).get<uint32_t>() != run) return false;
     out.index = w.at(1).get<uint64_t>();
-    out.ops = set_from_wire(w.at(2));
+    out.ops.priority.clear();  // (not on the wire: none)
+    set_from_wire(w.at(2), out.ops);
     out.inflight_sum = w.at(3).get<uint64_t>();
     out.reap_calls = w.at(4).get<uint64_t>();
     out.last = w.at(5).get<bool>();
@@ -143,7 +140,7 @@ std::string encode_rank_report(const RankReport& r) {
     }
     workers.push_back({w.group, op_stats_to_wire(w.read), op_stats_to_wire(w.write), op_stats_to_wire(w.sync),
                        op_stats_to_wire(w.trim), w.span_ns, resources_to_wire(w.usage), std::move(priority),
-                       w.first_error});
+                       w.first_error, w.io_priority, w.io_priority_others});
   }
   const RankResult& b = r.result;
   return to_bytes({
@@ -182,15 +179,21 @@ RankReport decode_rank_report(const std::string& bytes) {
     const std::optional<StopReason> known = parse_stop_reason(reason);
     if (!known) throw std::runtime_error("a rank's report names an unknown stop reason '" + reason + "'");
     b.stop_reason = *known;
-    static_cast<MeasuredCounters&>(b) = counters_from_wire(w.at("counters"));
+    counters_from_wire(w.at("counters"), b);
     b.worker_ops = w.at("worker_ops").get<std::vector<uint64_t>>();
     b.resources = resources_from_wire(w.at("resources"));
     r.interrupted = w.at("interrupted").get<bool>();
     r.error_messages = w.at("errors").get<std::vector<std::string>>();
     for (const json& g : w.at("groups")) {
-      r.groups.push_back({g.at(0).get<std::string>(), op_stats_from_wire(g.at(1)), op_stats_from_wire(g.at(2)),
-                          op_stats_from_wire(g.at(3)), op_stats_from_wire(g.at(4)), g.at(5).get<uint64_t>(),
-                          g.at(6).get<uint64_t>(), g.at(7).get<int>()});
+      RunResult::GroupResult& group = r.groups.emplace_back();
+      group.name = g.at(0).get<std::string>();
+      op_stats_from_wire(g.at(1), group.read);
+      op_stats_from_wire(g.at(2), group.write);
+      op_stats_from_wire(g.at(3), group.sync);
+      op_stats_from_wire(g.at(4), group.trim);
+      group.window_ns = g.at(5).get<uint64_t>();
+      group.span_sum_ns = g.at(6).get<uint64_t>();
+      group.first_error = g.at(7).get<int>();
     }
     r.start_realtime_ns = w.at("start_realtime_ns").get<uint64_t>();
     const json& f = w.at("at_first");
@@ -201,15 +204,22 @@ RankReport decode_rank_report(const std::string& bytes) {
     r.worker_span_sum_ns = w.at("worker_span_sum_ns").get<uint64_t>();
     for (const json& x : w.at("worker_results")) {
       RunResult::WorkerResult& wr = r.worker_results.emplace_back();
-      wr = {x.at(0).get<uint32_t>(), op_stats_from_wire(x.at(1)), op_stats_from_wire(x.at(2)),
-            op_stats_from_wire(x.at(3)), op_stats_from_wire(x.at(4)), x.at(5).get<uint64_t>(),
-            resources_from_wire(x.at(6)), {}, x.at(8).get<int>()};
+      wr.group = x.at(0).get<uint32_t>();
+      op_stats_from_wire(x.at(1), wr.read);
+      op_stats_from_wire(x.at(2), wr.write);
+      op_stats_from_wire(x.at(3), wr.sync);
+      op_stats_from_wire(x.at(4), wr.trim);
+      wr.span_ns = x.at(5).get<uint64_t>();
+      wr.usage = resources_from_wire(x.at(6));
+      wr.first_error = x.at(8).get<int>();
+      wr.io_priority = x.at(9).get<uint16_t>();
+      wr.io_priority_others = x.at(10).get<uint16_t>();
       for (const json& p : x.at(7)) {
         PrioritySplit& split = wr.priority.emplace_back();
-        split.prioritized.read = op_stats_from_wire(p.at(0));
-        split.prioritized.write = op_stats_from_wire(p.at(1));
-        split.others.read = op_stats_from_wire(p.at(2));
-        split.others.write = op_stats_from_wire(p.at(3));
+        op_stats_from_wire(p.at(0), split.prioritized.read);
+        op_stats_from_wire(p.at(1), split.prioritized.write);
+        op_stats_from_wire(p.at(2), split.others.read);
+        op_stats_from_wire(p.at(3), split.others.write);
       }
     }
   } catch (const json::exception& e) {

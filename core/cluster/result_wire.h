@@ -22,11 +22,14 @@
 
 namespace iopulse {
 
+// The *_from_wire functions fill the object given in place (its histograms
+// are tens of KiB each: no temporary copies on the stack).  They throw
+// std::runtime_error or nlohmann::json::exception on a malformed wire form.
 nlohmann::json op_stats_to_wire(const OpStats& stats);
-OpStats op_stats_from_wire(const nlohmann::json& wire);
+void op_stats_from_wire(const nlohmann::json& wire, OpStats& stats);
 // Every member of MeasuredCounters, histograms whole.
 nlohmann::json counters_to_wire(const MeasuredCounters& counters);
-MeasuredCounters counters_from_wire(const nlohmann::json& wire);
+void counters_from_wire(const nlohmann::json& wire, MeasuredCounters& counters);
 
 std::string to_bytes(const nlohmann::json& wire);
 nlohmann::json from_bytes(const std::string& bytes);

@@ -629,17 +629,9 @@ TEST_F(Metadata, AnInterruptWhileThePhaseBeforeIsReportedStopsTheRunningPhaseAtO
         if (!fs::exists(target() + "/md.0/f.0.0", ec)) return false;
         const pid_t pid = process_naming(target());
         if (pid == 0) return false;
-        // Not the process's first thread (it waits for the application) nor
-        // the coordinator, the application's thread (core/main.cc): the
-        // first one the process started, so the lowest thread id after the
-        // process's own (ids are handed out in order).
-        std::vector<pid_t> tids;
         for (const auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-          tids.push_back(static_cast<pid_t>(std::stol(t.path().filename().string())));
-        }
-        std::sort(tids.begin(), tids.end());
-        for (size_t i = 2; i < tids.size(); ++i) {
-          const pid_t tid = tids[i];
+          const pid_t tid = static_cast<pid_t>(std::stol(t.path().filename().string()));
+          if (tid == pid) continue;
           if (syscall(SYS_tgkill, pid, tid, SIGINT) == 0) {
             signalled = true;
             return true;

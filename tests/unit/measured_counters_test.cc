@@ -126,8 +126,10 @@ TEST(MeasuredCounters, PhasesOfDifferentPrioritiesKeepNoSplit) {
 
 TEST(MeasuredCounters, RanksAddUpThroughTheWire) {
   const MeasuredCounters a = counters_of(10), b = counters_of(100);
-  MeasuredCounters sum = counters_from_wire(from_bytes(to_bytes(counters_to_wire(a))));
-  sum.merge(counters_from_wire(from_bytes(to_bytes(counters_to_wire(b)))));
+  MeasuredCounters sum, b_back;
+  counters_from_wire(from_bytes(to_bytes(counters_to_wire(a))), sum);
+  counters_from_wire(from_bytes(to_bytes(counters_to_wire(b))), b_back);
+  sum.merge(b_back);
   expect_sum(sum, 10, 100);
 }
 
