@@ -884,26 +884,25 @@ class Translator {
     // fio's job priority (prio, prioclass): its class defaults to best
     // effort, its level to 0; class 0 is best effort too (fio's
     // ioprio_value(): "If no class is set, assume BE").
-    const uint32_t job_class = s.prioclass && s.prioclass->value != 0 ? s.prioclass->value : 2;
     const bool job_priority = s.prio || s.prioclass;
+    const std::string job_prio =
+        prio_text(s.prioclass && s.prioclass->value != 0 ? s.prioclass->value : 2, s.prio ? s.prio->value : 0);
     const std::string job_priority_label = s.prioclass ? s.prioclass->label : s.prio ? s.prio->label : "";
     if (s.cmdprio_percentage && s.cmdprio_percentage->value != 0) {
       const std::string cmdprio =
           prio_text(s.cmdprio_class ? s.cmdprio_class->value : 1, s.cmdprio ? s.cmdprio->value : 0);
-      const std::string others = prio_text(job_class, s.prio ? s.prio->value : 0);
-      if (job_priority && others == cmdprio) {
-        // Every IO carries the one priority, whatever the share.
-        add("io-priority", cmdprio, s.cmdprio_percentage->label);
-      } else {
-        add("io-priority", cmdprio, s.cmdprio_percentage->label);
+      add("io-priority", cmdprio, s.cmdprio_percentage->label);
+      // With the job's priority the same, every IO carries the one
+      // priority, whatever the share.
+      if (!job_priority || job_prio != cmdprio) {
         add("io-priority-percent", std::to_string(s.cmdprio_percentage->value), s.cmdprio_percentage->label);
-        if (job_priority && s.cmdprio_percentage->value != 100) add("io-priority-others", others, job_priority_label);
+        if (job_priority && s.cmdprio_percentage->value != 100) add("io-priority-others", job_prio, job_priority_label);
       }
     } else if (job_priority) {
-      add("io-priority", prio_text(job_class, s.prio ? s.prio->value : 0), job_priority_label);
+      add("io-priority", job_prio, job_priority_label);
     }
     if (job_priority) {
-      job.read_back_priority = prio_text(job_class, s.prio ? s.prio->value : 0);
+      job.read_back_priority = job_prio;
       job.read_back_priority_label = job_priority_label;
     }
     if (s.buffer_pattern) add("buffer-pattern", std::to_string(s.buffer_pattern->value), s.buffer_pattern->label);

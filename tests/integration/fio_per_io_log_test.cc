@@ -8,10 +8,6 @@
 // result's latency statistics are those of the logged values; the capture
 // they are made from leaves nothing behind and is not held in memory; fio's
 // fio2gnuplot reads them.
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <spawn.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -29,8 +25,6 @@
 #include "filesystem_support.h"
 #include "json_support.h"
 #include "run_support.h"
-
-extern char** environ;
 
 namespace iopulse::test {
 namespace {
