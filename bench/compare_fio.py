@@ -144,6 +144,20 @@ CASES: list[Case] = [
         needs_data=True,
     ),
     Case(
+        name="sync-randwrite-cached-c50d30",
+        description="sync-randwrite-cached with data that compresses by half and of which 30% of "
+                    "the blocks repeat earlier ones (iopulse: --compress-percent 50 --dedupe-percent 30; "
+                    "fio: buffer_compress_percentage=50, dedupe_percentage=30): the content's cost is "
+                    "this case's ratio to sync-randwrite-cached",
+        iopulse_args=("--engine", "sync", "--queue-depth", "1", "--random", "--write-percent", "100",
+                      "--compress-percent", "50", "--dedupe-percent", "30"),
+        fio_args=("--ioengine=psync", "--rw=randwrite", "--iodepth=1", "--refill_buffers",
+                  "--buffer_compress_percentage=50", "--dedupe_percentage=30"),
+        target=1.0,
+        file="cached.dat",
+        needs_data=True,
+    ),
+    Case(
         name="io_uring-qd32-cached",
         description="io_uring, 4k random read of a 1 GiB file in the page cache, QD 32, 1 thread",
         iopulse_args=("--engine", "io_uring", "--queue-depth", "32", "--random"),
@@ -200,6 +214,7 @@ CASES: list[Case] = [
         needs_data=True,
         ceiling=("mmap_loop", "plain", "4096", "touch"),
         ceiling_target=0.95,
+        timed_ceiling=("mmap_loop", "tsc", "4096", "touch"),
     ),
     Case(
         name="io_uring-qd32-direct",
