@@ -23,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "job/mix64.h"
 #include "job/usage_error.h"
 #include "verify/block_format.h"
 #include "verify/dedupe_layout.h"
@@ -272,7 +273,9 @@ void prepare_file(const PlannedFile& file, const FillContext& ctx, std::optional
       throw_errno(errno, fmt::format("preallocating '{}'", file.path));
     }
     std::vector<uint64_t> chunk(kFillChunk / sizeof(uint64_t));
-    RandomSource rng(std::hash<std::string>{}(file.path) ^ 0x9e3779b97f4a7c15ULL);
+    // Plain data: a stream per file and per seed (the job's --seed), as
+    // the content below and the workers' writes are.
+    RandomSource rng(mix64(std::hash<std::string>{}(file.path) ^ mix64(o.content.seed + kMix64Golden)));
     std::unique_ptr<BlockContent> content;
     if (!o.content.plain()) {
       content = std::make_unique<BlockContent>(o.content, std::hash<std::string>{}(file.path), kFillChunk);

@@ -133,6 +133,29 @@ TEST(DataContent, CompressAndDedupeTogetherAndReproducible) {
   EXPECT_NE(read_file(dir.file("a")), read_file(dir.file("c")));
 }
 
+// Plain data (no ratio asked) prepared for a read job: the bytes are the
+// seed's, as the workers' writes are.  The same path each time, so only the
+// seed can make them differ.
+TEST(DataContent, PlainPreparationFollowsTheSeed) {
+  ScratchDir dir;
+  const std::string file = dir.file("plain");
+  const auto prepare = [&](const std::string& seed) {
+    std::filesystem::remove(file);
+    const RunOutcome r = run_iopulse({file, "--file-size", "8M", "--read-percent", "100", "--total-ops", "1",
+                                      "--seed", seed, "-q"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return read_file(file);
+  };
+  const std::string first = prepare("7");
+  ASSERT_EQ(first.size(), 8u << 20);
+  EXPECT_EQ(duplicate_percent(file), 0.0) << "unique blocks";
+  EXPECT_EQ(prepare("7"), first) << "same seed, same bytes";
+  const std::string other = prepare("8");
+  size_t same_blocks = 0;
+  for (size_t at = 0; at < first.size(); at += 4096) same_blocks += first.compare(at, 4096, other, at, 4096) == 0;
+  EXPECT_EQ(same_blocks, 0u) << "another seed, other bytes in every block";
+}
+
 // Random writes over a file: every write carries the content's data, and
 // the preparation fills the file with it too.
 TEST(DataContent, PreparationAndRandomWritesKeepTheRatio) {
