@@ -9,6 +9,7 @@
 #include "job/usage_error.h"
 #include "plugin/engine_requirements.h"
 #include "run/engine_instance.h"
+#include "target/target_probe.h"
 #include "trace/replay_plan.h"
 
 namespace iopulse {
@@ -57,6 +58,12 @@ void require_rename_without_replacing(const MetadataSpec& md, const char* engine
 // A metadata job addresses no data file: every worker gets an empty
 // assignment, and the only "file" is the target directory.
 TargetLayout metadata_layout(const JobSpec& spec) {
+  // A tree under /sys/fs/cgroup would be cgroups; under /proc, nothing.
+  if (const char* fs = TargetProbe::of(spec.target_path).kernel_interface) {
+    throw UsageError(fmt::format("target '{}' is on {}, one of the kernel's interfaces (its directories and files "
+                                 "are the kernel's objects, not storage); accepted: a directory on a storage file "
+                                 "system", spec.target_path, fs));
+  }
   TargetLayout layout;
   layout.workers.resize(spec.threads);
   return layout;

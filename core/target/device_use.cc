@@ -98,11 +98,32 @@ dev_t parse_dev(const std::string& text) {
   return makedev(ma, mi);
 }
 
-}  // namespace
+// A loop device: its name and the file it reads and writes.
+struct LoopDevice {
+  std::string name;  // "loop0"
+  struct stat backing {};
+};
 
-std::string block_device_use(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) return "";
+// Every loop device with a backing file that can still be looked at
+// (/sys/block/loopN/loop/backing_file names it; a deleted one cannot).
+std::vector<LoopDevice> loop_devices() {
+  std::vector<LoopDevice> all;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator("/sys/block", ec)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with("loop")) continue;
+    const std::string file = first_line(e.path() / "loop" / "backing_file");
+    LoopDevice d{name, {}};
+    if (file.empty() || stat(file.c_str(), &d.backing) != 0) continue;
+    all.push_back(d);
+  }
+  return all;
+}
+
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// The use of one device by a mount, a holder or an exclusive opener.
+std::string direct_use(const std::string& path, const struct stat& st) {
   for (const SysfsDevice& d : device_and_partitions(st.st_rdev)) {
     const bool whole = d.dev == fmt::format("{}:{}", major(st.st_rdev), minor(st.st_rdev));
     const std::string who = whole ? fmt::format("'{}'", path) : fmt::format("its partition {}", d.name);
@@ -125,6 +146,45 @@ std::string block_device_use(const std::string& path) {
   }
   close(fd);
   return "";
+}
+
+// The first loop device in use, other than `except`, whose backing file is
+// `backing`: "/dev/loop0, which is mounted at /mnt", or "".
+std::string loop_user_of(const struct stat& backing, const std::string& except) {
+  for (const LoopDevice& d : loop_devices()) {
+    if (d.name == except || !same_file(d.backing, backing)) continue;
+    const std::string node = "/dev/" + d.name;
+    struct stat st;
+    if (stat(node.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) continue;
+    const std::string use = direct_use(node, st);
+    if (!use.empty()) return fmt::format("{} ({})", node, use);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string block_device_use(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) return "";
+  std::string use = direct_use(path, st);
+  if (!use.empty()) return use;
+  // A loop device shares its bytes with every other loop device on the
+  // same file.
+  const std::string name = device_and_partitions(st.st_rdev).front().name;  // "loop1"
+  for (const LoopDevice& d : loop_devices()) {
+    if (d.name != name) continue;
+    use = loop_user_of(d.backing, name);
+    if (!use.empty()) return fmt::format("'{}' reads and writes the same file as {}", path, use);
+  }
+  return "";
+}
+
+std::string loop_backing_use(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
+  const std::string use = loop_user_of(st, "");
+  return use.empty() ? "" : fmt::format("'{}' is the backing file of {}", path, use);
 }
 
 }  // namespace iopulse

@@ -18,7 +18,14 @@ namespace iopulse {
 
 // "" when the block device at `path` is not in use, else one phrase saying
 // by what, e.g. "partition /dev/sdb1 is mounted at /mnt/data".
+// A loop device is also in use when another loop device on the same
+// backing file is.
 std::string block_device_use(const std::string& path);
+
+// "" when the regular file at `path` backs no loop device in use, else one
+// phrase, e.g. "'/srv/disk.img' is the backing file of /dev/loop0 ('/dev/loop0'
+// is mounted at /mnt)": writing the file writes under that mount.
+std::string loop_backing_use(const std::string& path);
 
 }  // namespace iopulse
 

@@ -99,6 +99,11 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
   if (probe.stat_errno != 0) {
     throw UsageError(fmt::format("target '{}': {}", path, std::strerror(probe.stat_errno)));
   }
+  if (probe.kernel_interface != nullptr) {
+    throw UsageError(fmt::format("target '{}' is on {}, one of the kernel's interfaces (its files are settings, not "
+                                 "storage); accepted: a file or directory on a storage file system, or a block device",
+                                 path, probe.kernel_interface));
+  }
   if (probe.kind == TargetProbe::Kind::kMissing) {
     // It will be created, and its missing parent directories with it, in
     // the nearest directory that exists.
@@ -123,6 +128,18 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
     throw UsageError(fmt::format("target '{}' cannot be written ({}) and the job writes; accepted: a job that only "
                                  "reads (--read-percent 100), or a writable target", path, std::strerror(errno)));
   }
+}
+
+// A regular file of the job backs no loop device in use (a mounted file
+// system's image), unless --allow-mounted-writes.  Read jobs too: their
+// preparation fills the file's holes.
+void check_not_under_a_mount(const std::string& path, const JobSpec& spec) {
+  if (spec.allow_mounted_writes) return;
+  const std::string use = loop_backing_use(path);
+  if (use.empty()) return;
+  throw UsageError(fmt::format("target '{}': {}, and writing to it (the job's writes, or the preparation filling its "
+                               "holes) would destroy what is there; add --allow-mounted-writes as well as "
+                               "--allow-device-writes to do it anyway", path, use));
 }
 
 // Every worker's range of `file` from `start` on holds the largest IO.
@@ -216,6 +233,7 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, uint64_t start, bo
         break;
       case TargetProbe::Kind::kRegularFile:
         if (file.size == 0) file.size = probe.size;
+        check_not_under_a_mount(file.path, spec);
         break;
       case TargetProbe::Kind::kMissing:
         if (verified_by_run) break;  // the run's preparation makes it
@@ -360,9 +378,14 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       throw UsageError(fmt::format("target '{}' must be a directory (or not exist yet) for a file set",
                                    spec.target_path));
     }
-    if (dir.kind == TargetProbe::Kind::kMissing) check_usable(spec.target_path, dir, writes);
+    if (dir.kind == TargetProbe::Kind::kMissing || dir.kernel_interface != nullptr) {
+      check_usable(spec.target_path, dir, writes);
+    }
     const auto members = file_set_members(spec);
     const uint32_t copies = per_worker_files ? threads : 1;
+    // Where the set's files really are: a symbolic link among them (or among
+    // their directories) may not lead out of the target directory.
+    const std::string inside = resolved_path(spec.target_path) + "/";
     for (uint32_t c = 0; c < copies; ++c) {
       for (const auto& [rel, size] : members) {
         PlannedFile file;
@@ -374,9 +397,15 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
         if (probe.kind != TargetProbe::Kind::kMissing && probe.kind != TargetProbe::Kind::kRegularFile) {
           throw UsageError(fmt::format("file set member '{}' exists and is not a regular file", file.path));
         }
+        if (const std::string real = resolved_path(file.path); !real.starts_with(inside)) {
+          throw UsageError(fmt::format("file set member '{}' is '{}' (through a symbolic link), outside the target "
+                                       "directory '{}'; accepted: files inside the target directory", file.path, real,
+                                       spec.target_path));
+        }
         if (probe.kind == TargetProbe::Kind::kRegularFile || probe.stat_errno != 0) {
           check_usable(file.path, probe, writes);
         }
+        if (probe.kind == TargetProbe::Kind::kRegularFile) check_not_under_a_mount(file.path, spec);
         const uint64_t start = spec.first_byte(per_worker_files ? c : threads - 1);
         if (file.size != 0) file.size += start;
         if (file.size == 0 && probe.kind == TargetProbe::Kind::kRegularFile) file.size = probe.size;

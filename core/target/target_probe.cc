@@ -4,7 +4,9 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -42,6 +44,29 @@ dev_t whole_disk_of(dev_t dev) {
   return dev;
 }
 
+// The kernel interfaces among file systems (statfs f_type): their files
+// are settings and counters, not data.
+const char* kernel_interface_of(const std::string& path) {
+  struct statfs fs {};
+  if (statfs(path.c_str(), &fs) != 0) return nullptr;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case PROC_SUPER_MAGIC: return "proc";
+    case SYSFS_MAGIC: return "sysfs";
+    case DEBUGFS_MAGIC: return "debugfs";
+    case TRACEFS_MAGIC: return "tracefs";
+    case CGROUP_SUPER_MAGIC: return "cgroup";
+    case CGROUP2_SUPER_MAGIC: return "cgroup2";
+    case SECURITYFS_MAGIC: return "securityfs";
+    case SELINUX_MAGIC: return "selinuxfs";
+    case BPF_FS_MAGIC: return "bpf";
+    case PSTOREFS_MAGIC: return "pstore";
+    case EFIVARFS_MAGIC: return "efivarfs";
+    case 0x62656570UL: return "configfs";  // CONFIGFS_MAGIC, not in <linux/magic.h>
+    case BINFMTFS_MAGIC: return "binfmt_misc";
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 TargetProbe TargetProbe::of(const std::string& path) {
@@ -57,8 +82,10 @@ TargetProbe TargetProbe::of(const std::string& path) {
       dir = dir.parent_path();
     }
     if (stat(dir.c_str(), &st) == 0) probe.logical_block_size = sysfs_logical_block_size(st.st_dev);
+    probe.kernel_interface = kernel_interface_of(dir.string());
     return probe;
   }
+  probe.kernel_interface = kernel_interface_of(path);
   if (S_ISREG(st.st_mode)) {
     probe.kind = Kind::kRegularFile;
     probe.size = static_cast<uint64_t>(st.st_size);

@@ -30,6 +30,11 @@ struct TargetProbe {
   // partition (/sys/dev/block/MAJ:MIN/partition); else the same number.
   uint64_t device = 0;
   uint64_t whole_disk = 0;
+  // The file system's name when the path (or, when it is missing, its
+  // nearest existing parent) is on one of the kernel's interfaces rather
+  // than storage (proc, sysfs, debugfs, tracefs, cgroup, configfs, ...):
+  // writing there changes the kernel's settings; else nullptr.
+  const char* kernel_interface = nullptr;
 
   // Whether two block devices share bytes: one device under two names, or
   // a disk and one of its partitions.  False unless both are block devices.

@@ -90,7 +90,28 @@ std::unique_ptr<VerifyJournal> VerifyJournal::load(const std::string& path, Jour
   const std::string label = fmt::format("--verify-journal: '{}'", path);
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT && access == Access::kWrite) return j;
+    if (errno == ENOENT && access == Access::kWrite) {
+      // begin_epoch() creates PATH.tmp beside it and renames it.
+      const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
+      struct stat ds {};
+      int why = 0;
+      if (stat(dir.c_str(), &ds) != 0) {
+        why = errno;
+      } else if (!S_ISDIR(ds.st_mode)) {
+        why = ENOTDIR;
+      } else if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        why = errno;
+      }
+      if (why != 0) {
+        throw UsageError(fmt::format("{} cannot be created in '{}': {}; accepted: a path in an existing, writable "
+                                     "directory", label, dir.string(), std::strerror(why)));
+      }
+      if (::access((path + ".tmp").c_str(), F_OK) == 0) {
+        throw UsageError(fmt::format("{}: '{}.tmp' exists (a journal being created when a run stopped); accepted: "
+                                     "remove it to start a new journal", label, path));
+      }
+      return j;
+    }
     if (errno == ENOENT) {
       throw UsageError(fmt::format("{} does not exist; a job that only reads needs the journal an earlier --verify "
                                    "run wrote", label));
@@ -104,6 +125,10 @@ std::unique_ptr<VerifyJournal> VerifyJournal::load(const std::string& path, Jour
   struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     throw UsageError(fmt::format("{} is not a regular file", label));
+  }
+  if (access == Access::kWrite && ::access(path.c_str(), W_OK) != 0) {
+    throw UsageError(fmt::format("{} cannot be written ({}) and the job writes verified blocks; accepted: a writable "
+                                 "journal", label, std::strerror(errno)));
   }
   std::vector<unsigned char> page(kPageSize);
   auto read_page = [&](uint64_t index) {

@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 // What a job may not do to its target, found before anything is touched
 // (exit code 2, one line): per-worker files beside a block device, layout
-// manifests that lead out of the target directory or list a file twice, a
+// manifests that lead out of the target directory (by name or through a
+// symbolic link) or list a file twice, targets on the kernel's interfaces
+// (/proc, /sys), a
 // second target, job-file values of the wrong kind, think options without a
 // pause, targets that cannot be created or read; and writes to a block
 // device that is mounted or held, unless --allow-mounted-writes is given as
@@ -146,6 +148,11 @@ TEST(TargetChecks, TargetsThatCannotBeUsedAreUsageErrors) {
   expect_usage_error(run_iopulse({dir.file("plain/t"), "--file-size", "1M"}), "Not a directory");
   expect_usage_error(run_iopulse({dir.file("plain/sub/t"), "--file-size", "1M"}), "Not a directory");
   expect_usage_error(run_iopulse({dir.file("loop-a"), "--file-size", "1M"}), "Too many levels of symbolic links");
+  // The kernel's interfaces: a read job's preparation would have filled
+  // the empty file (its own name here), a write job set whatever it names.
+  expect_usage_error(run_iopulse({"/proc/self/comm", "--file-size", "4k", "--total-ops", "1"}), "is on proc");
+  expect_usage_error(run_iopulse({"/sys/iopulse-no-such-file", "--file-size", "1M"}), "is on sysfs");
+  expect_usage_error(run_iopulse({"/proc/self", "--num-files", "2", "--file-size", "4k"}), "is on proc");
   TmpfsMount ro(dir.file("ro"), "1M");
   if (!ro.ok()) GTEST_SKIP() << ro.why();
   ASSERT_TRUE(ro.remount_read_only());
@@ -175,6 +182,60 @@ TEST(MountedDevices, WritesToAMountedDeviceAreRefusedWithoutTheSecondOptIn) {
                      "--allow-device-writes");
   // Reading a mounted device is fine.
   EXPECT_EQ(run_iopulse({dev, "--total-ops", "16", "-q"}).exit_code, 0);
+}
+
+// A file set's files are where their paths lead: a symbolic link among
+// them may not take the job's writes out of the target directory.
+TEST(TargetChecks, SymbolicLinksOutOfAFileSetAreRefused) {
+  ScratchDir dir;
+  const std::string outside = dir.file("outside.bin");
+  { std::ofstream(outside) << "user data"; }
+  fs::create_directories(dir.file("set/sub"));
+  fs::create_symlink(outside, dir.file("set/link"));
+  { std::ofstream(dir.file("manifest")) << "65536 link\n"; }
+  expect_usage_error(run_iopulse({dir.file("set"), "--layout-manifest", dir.file("manifest"), "--write-percent",
+                                  "100", "--total-ops", "16"}),
+                     "outside the target directory");
+  fs::create_directories(dir.file("numbered"));
+  fs::create_symlink(outside, dir.file("numbered/file.0"));
+  expect_usage_error(run_iopulse({dir.file("numbered"), "--num-files", "2", "--file-size", "64k", "--write-percent",
+                                  "100", "--total-ops", "16"}),
+                     "outside the target directory");
+  EXPECT_EQ(read_file(outside), "user data");
+  // A link that stays inside is a path like any other.
+  fs::create_symlink(dir.file("set/sub"), dir.file("set/inner"));
+  { std::ofstream(dir.file("manifest")) << "65536 inner/a\n"; }
+  const RunOutcome r = run_iopulse({dir.file("set"), "--layout-manifest", dir.file("manifest"), "--write-percent",
+                                    "100", "--total-ops", "16", "-q"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(dir.file("set/sub/a")), 65536u);
+}
+
+// The image file of a mounted loop device is the mounted file system, and
+// so is every other loop device on that image.  Observer: no 4 KiB block
+// of the image holds the pattern the refused writes would have written.
+TEST(MountedDevices, TheImageOfAMountedLoopDeviceIsRefused) {
+  ScratchDir dir;
+  const std::string image = dir.file("image");
+  LoopDevice mounted(image, "16M");
+  if (!mounted.ok()) GTEST_SKIP() << mounted.why();
+  if (!mounted.mount_ext4(dir.file("mnt"))) GTEST_SKIP() << mounted.why();
+  LoopDevice second(image, "16M");
+  if (!second.ok()) GTEST_SKIP() << second.why();
+  const std::vector<std::string> writes{"--write-percent", "100", "--total-ops", "64", "--buffer-pattern", "0x5a"};
+  std::vector<std::string> args{image};
+  args.insert(args.end(), writes.begin(), writes.end());
+  expect_usage_error(run_iopulse(args), "is the backing file of " + mounted.device());
+  // A read job too: its preparation would fill the image's holes.
+  expect_usage_error(run_iopulse({image, "--total-ops", "16"}), "is the backing file of");
+  args = {second.device(), "--allow-device-writes"};
+  args.insert(args.end(), writes.begin(), writes.end());
+  expect_usage_error(run_iopulse(args), "reads and writes the same file as " + mounted.device());
+  run_command({"/usr/bin/sync"});
+  const std::string bytes = read_file(image);
+  for (size_t at = 0; at + 4096 <= bytes.size(); at += 4096) {
+    ASSERT_NE(bytes.compare(at, 4096, std::string(4096, '\x5a')), 0) << "a block at " << at << " was written";
+  }
 }
 
 TEST(MountedDevices, ADeviceHeldOpenExclusivelyIsRefusedAndBothOptInsWrite) {

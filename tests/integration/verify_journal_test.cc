@@ -321,6 +321,20 @@ TEST(VerifyJournal, BadJournalsAreRefusedBeforeAnythingIsTouched) {
   r = run_iopulse({data, "--verify", "--write-percent", "50", "--verify-journal", data, "-q"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(bytes_of(data), data_before);
+
+  // A journal that cannot be created: refused before the data is written,
+  // not when the run's first write would have made it.
+  const std::string fresh = dir.file("fresh");
+  r = run_iopulse({fresh, "--file-size", "64k", "--verify", "--write-percent", "100", "--total-ops", "16",
+                   "--verify-journal", dir.file("no-such-dir/j"), "-q"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("cannot be created in"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(fresh)) << "the target was created";
+  r = run_iopulse({data, "--file-size", "1M", "--verify", "--write-percent", "100", "--total-ops", "16", "--seed", "4",
+                   "--verify-journal", dir.file("no-such-dir/j"), "-q"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(bytes_of(data), data_before) << "the data was written";
 }
 
 }  // namespace
