@@ -168,7 +168,7 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().file_prefix = text;
      },
-     {.default_value = "file", .echo = ECHO {
+     {.refused_by = kMetadataJobs, .default_value = "file", .echo = ECHO {
        if (s.num_files != 0 || s.total_files != 0) j["file_prefix"] = s.file_prefix;
      }}},
     {"layout-manifest", kTarget, "FILE",
@@ -306,7 +306,7 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().submit_batch = static_cast<uint32_t>(n);
      },
-     {.default_value = "auto", .echo = ECHO {
+     {.refused_by = kMetadataJobs, .default_value = "auto", .echo = ECHO {
        if (s.submit_batch == 0) j["submit_batch"] = "auto";
        else j["submit_batch"] = s.submit_batch;
      }}},
@@ -710,13 +710,13 @@ const std::vector<JobOption> kOptions = {
      "share of every written chunk that compresses away (zeros after random bytes, fio's "
      "buffer_compress_percentage); 0-100",
      APPLY { job.spec().compress_percent = percent(text, label); },
-     {.default_value = "0", .echo = ECHO {
+     {.refused_by = kMetadataJobs, .default_value = "0", .echo = ECHO {
        j["compress_percent"] = s.compress_percent;
      }}},
     {"dedupe-percent", kVerification, "P",
      "share of written chunks that repeat a chunk of a seeded working set (fio's dedupe_percentage); 0-100",
      APPLY { job.spec().dedupe_percent = percent(text, label); },
-     {.default_value = "0", .echo = ECHO {
+     {.refused_by = kMetadataJobs, .default_value = "0", .echo = ECHO {
        j["dedupe_percent"] = s.dedupe_percent;
      }}},
     {"dedupe-unit", kVerification, "SIZE", "chunk size for --compress-percent and --dedupe-percent (default: the block size)",
@@ -728,7 +728,7 @@ const std::vector<JobOption> kOptions = {
        }
        job.spec().dedupe_unit = static_cast<uint32_t>(v);
      },
-     {.echo = ECHO {
+     {.refused_by = kMetadataJobs, .echo = ECHO {
        if (s.dedupe_percent != 0) j["dedupe_unit"] = s.dedupe_unit != 0 ? s.dedupe_unit : s.block_size;
        else if (s.compress_percent != 0 && s.dedupe_unit != 0) j["dedupe_unit"] = s.dedupe_unit;
      }}},
@@ -736,7 +736,7 @@ const std::vector<JobOption> kOptions = {
      "duplicate chunks repeat the chunks of a working set this share of the job's data (fio's "
      "dedupe_working_set_percentage); 1-100",
      APPLY { job.spec().dedupe_working_set_percent = static_cast<uint32_t>(parse_count(label, text, 1, 100)); },
-     {.default_value = "1", .echo = ECHO {
+     {.refused_by = kMetadataJobs, .default_value = "1", .echo = ECHO {
        if (s.dedupe_percent != 0) j["dedupe_working_set_percent"] = s.dedupe_working_set_percent;
      }}},
 
@@ -1208,6 +1208,18 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   if (!mix && !md.mix.empty()) {
     throw UsageError(fmt::format("{}: shapes the mix phase; add mix to --md-phases", job.label_of("md-mix")));
   }
+  // --random and --distribution choose the mix phase's files and nothing
+  // else of a metadata job.  (The tree's shape, --md-file-size, --md-fsync,
+  // --md-stride and the like, is accepted in every run of a sequence, as
+  // mdtest takes -w, -y and -N in each invocation; the phases that do not
+  // use them ignore them.)
+  const auto refuse = [&](const char* option, const char* what) {
+    std::string phases;
+    for (MetaPhase p : md.phases) phases += std::string(phases.empty() ? "" : ",") + info(p).name;
+    throw UsageError(fmt::format("{}: {}, and --md-phases {} has none", job.label_of(option), what, phases));
+  };
+  if (spec.random && !mix) refuse("random", "chooses the files of the mix phase");
+  if (job.given("distribution") && !mix) refuse("distribution", "chooses the files of the mix phase");
   // Directories of one tree: 1 + b + b^2 + ... + b^(depth-1), bounded.
   uint64_t dirs = 0, level = 1;
   for (uint32_t l = 0; l < md.depth; ++l) {
@@ -1448,6 +1460,18 @@ JobSpec JobSpecBuilder::build() const {
       throw UsageError(fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
                                    "--think-adaptive-percent) too", label_of(think)));
     }
+  }
+  if (given("file-prefix") && spec.num_files == 0 && spec.total_files == 0) {
+    throw UsageError(fmt::format("{}: names the files of --num-files or --total-files; give one of them too",
+                                 label_of("file-prefix")));
+  }
+  if (given("dedupe-unit") && spec.compress_percent == 0 && spec.dedupe_percent == 0) {
+    throw UsageError(fmt::format("{}: the chunk of --compress-percent and --dedupe-percent; give one of them too",
+                                 label_of("dedupe-unit")));
+  }
+  if (given("dedupe-working-set") && spec.dedupe_percent == 0) {
+    throw UsageError(fmt::format("{}: what the duplicates of --dedupe-percent repeat; give --dedupe-percent too",
+                                 label_of("dedupe-working-set")));
   }
   if (given("rate-process") && !given("rate-iops") && !given("rate-bw")) {
     throw UsageError(fmt::format("{}: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too",

@@ -55,7 +55,8 @@ uint64_t parse_size(std::string_view option, std::string_view text) {
   const uint64_t multiplier = size_suffix_multiplier(suffix);
   if (multiplier == 0) return fail();
   if (value > std::numeric_limits<uint64_t>::max() / multiplier) {
-    throw UsageError(fmt::format("{}: '{}' is too large", option, text));
+    throw UsageError(fmt::format("{}: '{}' is too large; accepted: a size below 2^64 bytes (16 EiB)",
+                                 option, text));
   }
   return value * multiplier;
 }
@@ -99,7 +100,10 @@ uint64_t parse_duration_ns(std::string_view option, std::string_view text) {
   else return fail();
   const double ns = std::round(value * scale);
   if (!(ns >= 1)) return fail();
-  if (ns > 1e18) throw UsageError(fmt::format("{}: '{}' is too long", option, text));
+  if (ns > 1e18) {
+    throw UsageError(fmt::format("{}: '{}' is too long; accepted: at most 10^18 ns (about 31 years, e.g. 8760h)",
+                                 option, text));
+  }
   return static_cast<uint64_t>(ns);
 }
 

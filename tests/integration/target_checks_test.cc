@@ -114,6 +114,14 @@ TEST(TargetChecks, ThinkOptionsWithoutAPauseAreRefused) {
                      "--think-mode: shapes the pauses of --think-time");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--rate-process", "poisson"}),
                      "--rate-process: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too");
+  // Options that shape what this job does not have are refused, not ignored.
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--file-prefix", "x"}),
+                     "--file-prefix: names the files of --num-files or --total-files");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--dedupe-unit", "8k"}),
+                     "--dedupe-unit: the chunk of --compress-percent and --dedupe-percent");
+  expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--compress-percent", "50",
+                                  "--dedupe-working-set", "5"}),
+                     "--dedupe-working-set: what the duplicates of --dedupe-percent repeat");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--rate-iops", "10", "--rate-process", "bursty"}),
                      "--rate-process: 'bursty' is not a rate process; accepted: linear, poisson");
   expect_usage_error(run_iopulse({dir.file("t"), "--file-size", "1M", "--duration", "1s", "--start-delay", "2s-1s"}),

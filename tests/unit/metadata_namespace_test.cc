@@ -98,6 +98,19 @@ TEST(MetadataOptions, RefusedCombinationsNameTheOption) {
   refused({{"md-phases", "mix"}, {"md-items", "3"}, {"md-mix", "unlink:1"}}, "OP:WEIGHT");
   refused({{"md-phases", "stat"}, {"md-items", "3"}, {"direct", ""}}, "--direct: a data-IO option");
   refused({{"md-phases", "tree-create"}, {"md-depth", "32"}, {"md-branching", "10"}}, "10,000,000");
+  // --random without a mix, and the data options.
+  const JobOptionTexts trees{{"md-phases", "tree-create,tree-remove"}, {"md-items", "3"}};
+  const auto with = [](JobOptionTexts base, const std::string& option, const std::string& text) {
+    base.push_back({option, text});
+    return base;
+  };
+  refused(with(trees, "random", ""), "--random: chooses the files of the mix phase");
+  refused(with(trees, "distribution", "zipf"), "--distribution: chooses the files of the mix phase");
+  for (const char* data : {"file-prefix", "compress-percent", "dedupe-percent", "submit-batch"}) {
+    refused(with(trees, data, std::string(data) == "file-prefix" ? "x" : "2"), "a data-IO option");
+  }
+  // Where they apply they are taken.
+  EXPECT_TRUE(build({{"md-phases", "mix"}, {"md-items", "3"}, {"md-mix", "stat:1"}, {"random", ""}}).random);
 }
 
 TEST(MetadataPrometheus, EachMetadataKindIsItsOwnOpLabel) {
