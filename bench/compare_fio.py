@@ -147,12 +147,12 @@ CASES: list[Case] = [
         name="sync-randwrite-cached-c50d30",
         description="sync-randwrite-cached with data that compresses by half and of which 30% of "
                     "the blocks repeat earlier ones (iopulse: --compress-percent 50 --dedupe-percent 30; "
-                    "fio: buffer_compress_percentage=50, dedupe_percentage=30): the content's cost is "
+                    "fio: buffer_compress_percentage=50 by 4 KiB chunks, dedupe_percentage=30): the content's cost is "
                     "this case's ratio to sync-randwrite-cached",
         iopulse_args=("--engine", "sync", "--queue-depth", "1", "--random", "--write-percent", "100",
                       "--compress-percent", "50", "--dedupe-percent", "30"),
         fio_args=("--ioengine=psync", "--rw=randwrite", "--iodepth=1", "--refill_buffers",
-                  "--buffer_compress_percentage=50", "--dedupe_percentage=30"),
+                  "--buffer_compress_percentage=50", "--buffer_compress_chunk=4096", "--dedupe_percentage=30"),
         target=1.0,
         file="cached.dat",
         needs_data=True,

@@ -125,12 +125,7 @@ class Translator {
                                       path_));
     }
     if (problems_.empty()) check_run_wide(jobs);
-    if (!problems_.empty()) {
-      std::string message = fmt::format("{}: {} problem{} with this fio job file:", path_, problems_.size(),
-                                        problems_.size() == 1 ? "" : "s");
-      for (const std::string& p : problems_) message += "\n  " + p;
-      throw UsageError(message);
-    }
+    if (!problems_.empty()) throw_problems();
     JobFile file = assemble(jobs);
     file.notes = notes_;
     return file;
@@ -138,6 +133,17 @@ class Translator {
 
  private:
   std::string label(const FioIniOption& o) const { return fmt::format("{}:{}: {}", path_, o.line, o.key); }
+
+  // One problem is one line (naming the file); several are a list.
+  [[noreturn]] void throw_problems() const {
+    if (problems_.size() == 1) {
+      const std::string& only = problems_.front();
+      throw UsageError(only.starts_with(path_ + ":") ? only : fmt::format("{}: {}", path_, only));
+    }
+    std::string message = fmt::format("{}: {} problems with this fio job file:", path_, problems_.size());
+    for (const std::string& p : problems_) message += "\n  " + p;
+    throw UsageError(message);
+  }
 
   void problem(const std::string& p) {
     if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(p);
@@ -1640,12 +1646,7 @@ class Translator {
         break;
       }
     }
-    if (!problems_.empty()) {
-      std::string message = fmt::format("{}: {} problem{} with this fio job file:", path_, problems_.size(),
-                                        problems_.size() == 1 ? "" : "s");
-      for (const std::string& p : problems_) message += "\n  " + p;
-      throw UsageError(message);
-    }
+    if (!problems_.empty()) throw_problems();
     std::set<std::string> names;
     const auto unique = [&names](const std::string& name) {
       std::string n = name;

@@ -1208,8 +1208,8 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   if (!mix && !md.mix.empty()) {
     throw UsageError(fmt::format("{}: shapes the mix phase; add mix to --md-phases", job.label_of("md-mix")));
   }
-  // --random and --distribution choose the mix phase's files and nothing
-  // else of a metadata job.  (The tree's shape, --md-file-size, --md-fsync,
+  // --random (and with it --distribution) chooses the mix phase's files and
+  // nothing else of a metadata job.  (The tree's shape, --md-file-size, --md-fsync,
   // --md-stride and the like, is accepted in every run of a sequence, as
   // mdtest takes -w, -y and -N in each invocation; the phases that do not
   // use them ignore them.)
@@ -1219,7 +1219,6 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
     throw UsageError(fmt::format("{}: {}, and --md-phases {} has none", job.label_of(option), what, phases));
   };
   if (spec.random && !mix) refuse("random", "chooses the files of the mix phase");
-  if (job.given("distribution") && !mix) refuse("distribution", "chooses the files of the mix phase");
   // Directories of one tree: 1 + b + b^2 + ... + b^(depth-1), bounded.
   uint64_t dirs = 0, level = 1;
   for (uint32_t l = 0; l < md.depth; ++l) {
@@ -1461,7 +1460,7 @@ JobSpec JobSpecBuilder::build() const {
                                    "--think-adaptive-percent) too", label_of(think)));
     }
   }
-  if (given("file-prefix") && spec.num_files == 0 && spec.total_files == 0) {
+  if (given("file-prefix") && spec.num_files == 0 && spec.total_files == 0 && !spec.metadata.active()) {
     throw UsageError(fmt::format("{}: names the files of --num-files or --total-files; give one of them too",
                                  label_of("file-prefix")));
   }

@@ -120,8 +120,6 @@ std::vector<LoopDevice> loop_devices() {
   return all;
 }
 
-bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
-
 // The use of one device by a mount, a holder or an exclusive opener.
 std::string direct_use(const std::string& path, const struct stat& st) {
   for (const SysfsDevice& d : device_and_partitions(st.st_rdev)) {
@@ -148,12 +146,12 @@ std::string direct_use(const std::string& path, const struct stat& st) {
   return "";
 }
 
-// The first loop device in use, other than `except`, whose backing file is
-// `backing`: "/dev/loop0, which is mounted at /mnt", or "".
-std::string loop_user_of(const struct stat& backing, const std::string& except) {
-  for (const LoopDevice& d : loop_devices()) {
-    if (d.name == except || !same_file(d.backing, backing)) continue;
-    const std::string node = "/dev/" + d.name;
+// The first loop device in use among `devices`, other than `except`: its
+// node and how it is used, or "".
+std::string first_in_use(const std::vector<std::string>& devices, const std::string& except) {
+  for (const std::string& name : devices) {
+    if (name == except) continue;
+    const std::string node = "/dev/" + name;
     struct stat st;
     if (stat(node.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) continue;
     const std::string use = direct_use(node, st);
@@ -169,21 +167,43 @@ std::string block_device_use(const std::string& path) {
   if (stat(path.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) return "";
   std::string use = direct_use(path, st);
   if (!use.empty()) return use;
-  // A loop device shares its bytes with every other loop device on the
-  // same file.
-  const std::string name = device_and_partitions(st.st_rdev).front().name;  // "loop1"
-  for (const LoopDevice& d : loop_devices()) {
-    if (d.name != name) continue;
-    use = loop_user_of(d.backing, name);
+  // A loop device (or a partition of one) shares its bytes with every other
+  // loop device on the same file.
+  const SysfsDevice self = device_and_partitions(st.st_rdev).front();
+  std::error_code ec;
+  const std::string disk = !self.dir.empty() && fs::exists(self.dir / "partition", ec)
+                               ? self.dir.parent_path().filename().string()
+                               : self.name;  // "loop1" for loop1 and loop1p1
+  const std::vector<LoopDevice> loops = loop_devices();
+  for (const LoopDevice& d : loops) {
+    if (d.name != disk) continue;
+    std::vector<std::string> same;
+    for (const LoopDevice& o : loops) {
+      if (o.backing.st_dev == d.backing.st_dev && o.backing.st_ino == d.backing.st_ino) same.push_back(o.name);
+    }
+    use = first_in_use(same, disk);
     if (!use.empty()) return fmt::format("'{}' reads and writes the same file as {}", path, use);
   }
   return "";
 }
 
-std::string loop_backing_use(const std::string& path) {
+LoopBackingFiles LoopBackingFiles::scan() {
+  LoopBackingFiles files;
+  for (const LoopDevice& d : loop_devices()) {
+    files.devices_.push_back({d.name, static_cast<uint64_t>(d.backing.st_dev), static_cast<uint64_t>(d.backing.st_ino)});
+  }
+  return files;
+}
+
+std::string LoopBackingFiles::use_of(const std::string& path) const {
+  if (devices_.empty()) return "";
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
-  const std::string use = loop_user_of(st, "");
+  std::vector<std::string> backed;
+  for (const Backing& b : devices_) {
+    if (b.dev == static_cast<uint64_t>(st.st_dev) && b.ino == static_cast<uint64_t>(st.st_ino)) backed.push_back(b.name);
+  }
+  const std::string use = first_in_use(backed, "");
   return use.empty() ? "" : fmt::format("'{}' is the backing file of {}", path, use);
 }
 

@@ -12,7 +12,9 @@
 #ifndef IOPULSE_TARGET_DEVICE_USE_H_
 #define IOPULSE_TARGET_DEVICE_USE_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace iopulse {
 
@@ -22,10 +24,26 @@ namespace iopulse {
 // backing file is.
 std::string block_device_use(const std::string& path);
 
-// "" when the regular file at `path` backs no loop device in use, else one
-// phrase, e.g. "'/srv/disk.img' is the backing file of /dev/loop0 ('/dev/loop0'
-// is mounted at /mnt)": writing the file writes under that mount.
-std::string loop_backing_use(const std::string& path);
+// The loop devices and the files behind them, read once (one look at
+// /sys/block) for a whole plan, however many files it checks.
+class LoopBackingFiles {
+ public:
+  static LoopBackingFiles scan();
+
+  // "" when the regular file at `path` backs no loop device in use, else
+  // one phrase, e.g. "'/srv/disk.img' is the backing file of /dev/loop0
+  // ('/dev/loop0' is mounted at /mnt)": writing the file writes under that
+  // mount.
+  std::string use_of(const std::string& path) const;
+
+ private:
+  struct Backing {
+    std::string name;  // "loop0"
+    uint64_t dev = 0;  // the backing file's st_dev and st_ino
+    uint64_t ino = 0;
+  };
+  std::vector<Backing> devices_;
+};
 
 }  // namespace iopulse
 

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "target/target_layout.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,16 +131,35 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
   }
 }
 
+// Whether preparing `path` for a job that only reads would write to it: a
+// file shorter than `size` or with a hole below it (the preparation fills
+// both), or one the job's data refills.
+bool preparation_may_write(const std::string& path, uint64_t size, const JobSpec& spec) {
+  if (spec.force_recreate || spec.verify || spec.compress_percent != 0 || spec.dedupe_percent != 0) return true;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  struct stat st {};
+  bool may = fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < size;
+  if (!may) {
+    const off_t hole = lseek(fd, 0, SEEK_HOLE);
+    may = hole < 0 || static_cast<uint64_t>(hole) < size;
+  }
+  close(fd);
+  return may;
+}
+
 // A regular file of the job backs no loop device in use (a mounted file
-// system's image), unless --allow-mounted-writes.  Read jobs too: their
-// preparation fills the file's holes.
-void check_not_under_a_mount(const std::string& path, const JobSpec& spec) {
+// system's image), unless --allow-mounted-writes: not when the job writes,
+// nor when its preparation would fill the file's holes.
+void check_not_under_a_mount(const PlannedFile& file, const JobSpec& spec, const LoopBackingFiles& loops) {
   if (spec.allow_mounted_writes) return;
-  const std::string use = loop_backing_use(path);
+  const std::string use = loops.use_of(file.path);
   if (use.empty()) return;
-  throw UsageError(fmt::format("target '{}': {}, and writing to it (the job's writes, or the preparation filling its "
-                               "holes) would destroy what is there; add --allow-mounted-writes as well as "
-                               "--allow-device-writes to do it anyway", path, use));
+  const bool writes = spec.read_percent < 100;
+  if (!writes && !preparation_may_write(file.path, file.size, spec)) return;
+  throw UsageError(fmt::format("target '{}': {}, and {} would destroy what is there; add --allow-mounted-writes as "
+                               "well as --allow-device-writes to do it anyway", file.path, use,
+                               writes ? "writing to it" : "preparing it (filling its holes or short end)"));
 }
 
 // Every worker's range of `file` from `start` on holds the largest IO.
@@ -162,7 +182,7 @@ void check_room(const PlannedFile& file, uint64_t start, uint32_t max_io) {
 // leaves as the end of what the job addresses.  Throws UsageError naming
 // the file.
 void plan_target_file(const JobSpec& spec, PlannedFile& file, uint64_t start, bool diskless, bool verified_by_run,
-                      uint32_t max_io, uint32_t& logical_block_size) {
+                      uint32_t max_io, uint32_t& logical_block_size, const LoopBackingFiles& loops) {
   if (file.size != 0) file.size += start;
   const bool writes = spec.read_percent < 100;
   if (!diskless) {
@@ -233,7 +253,7 @@ void plan_target_file(const JobSpec& spec, PlannedFile& file, uint64_t start, bo
         break;
       case TargetProbe::Kind::kRegularFile:
         if (file.size == 0) file.size = probe.size;
-        check_not_under_a_mount(file.path, spec);
+        check_not_under_a_mount(file, spec, loops);
         break;
       case TargetProbe::Kind::kMissing:
         if (verified_by_run) break;  // the run's preparation makes it
@@ -316,6 +336,9 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
   const bool writes = spec.read_percent < 100;
   const uint32_t max_io = std::max(spec.read_percent > 0 ? spec.read_sizes.max_size() : 0u,
                                    writes ? spec.write_sizes.max_size() : 0u);
+  // Looked at once for the plan; not needed when nothing is checked.
+  const LoopBackingFiles loops =
+      diskless || spec.allow_mounted_writes ? LoopBackingFiles{} : LoopBackingFiles::scan();
   // The furthest byte any worker's range may reach, within what a file
   // offset can say (off_t).
   if (spec.offset != 0 || spec.offset_increment != 0) {
@@ -369,7 +392,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
                                  ? static_cast<uint32_t>(layout.files.size() / (spec.file_list.size() / threads))
                                  : threads - 1;
       plan_target_file(spec, file, spec.first_byte(owner), diskless, verified_by_run, max_io,
-                       layout.logical_block_size);
+                       layout.logical_block_size, loops);
       layout.files.push_back(std::move(file));
     }
   } else if (is_file_set(spec)) {
@@ -385,7 +408,9 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
     const uint32_t copies = per_worker_files ? threads : 1;
     // Where the set's files really are: a symbolic link among them (or among
     // their directories) may not lead out of the target directory.
-    const std::string inside = resolved_path(spec.target_path) + "/";
+    std::string inside = resolved_path(spec.target_path);  // "dir/", "dir/." and "/" end in '/'
+    while (!inside.empty() && inside.back() == '/') inside.pop_back();
+    inside += '/';
     for (uint32_t c = 0; c < copies; ++c) {
       for (const auto& [rel, size] : members) {
         PlannedFile file;
@@ -405,7 +430,6 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
         if (probe.kind == TargetProbe::Kind::kRegularFile || probe.stat_errno != 0) {
           check_usable(file.path, probe, writes);
         }
-        if (probe.kind == TargetProbe::Kind::kRegularFile) check_not_under_a_mount(file.path, spec);
         const uint64_t start = spec.first_byte(per_worker_files ? c : threads - 1);
         if (file.size != 0) file.size += start;
         if (file.size == 0 && probe.kind == TargetProbe::Kind::kRegularFile) file.size = probe.size;
@@ -414,6 +438,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
                                        file.path));
         }
         check_room(file, start, max_io);
+        if (probe.kind == TargetProbe::Kind::kRegularFile) check_not_under_a_mount(file, spec, loops);
         if (spec.verify_only && !verified_by_run &&
             (probe.kind != TargetProbe::Kind::kRegularFile || probe.size < file.size)) {
           throw UsageError(fmt::format("--verify-only: '{}' is missing or shorter than {} bytes", file.path, file.size));
@@ -442,7 +467,7 @@ TargetLayout TargetLayout::plan_all(const JobSpec& spec, bool diskless, const La
       file.path = per_worker_files ? fmt::format("{}.{}", spec.target_path, worker_name(i)) : spec.target_path;
       file.size = spec.file_size;
       plan_target_file(spec, file, spec.first_byte(per_worker_files ? i : threads - 1), diskless, verified_by_run,
-                       max_io, layout.logical_block_size);
+                       max_io, layout.logical_block_size, loops);
       layout.files.push_back(std::move(file));
     }
   }

@@ -390,6 +390,14 @@ TEST(FioJobFileRunTest, UnsupportedOptionsAreAllRefusedAndNothingIsTouched) {
   std::vector<std::string> left;
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename());
   EXPECT_EQ(left, std::vector<std::string>{"bad.fio"});
+  // One problem is one line, naming the file and the line.
+  const std::string one = write_file(dir.file("one.fio"), "[global]\nfilename=${DIR}/f\nsize=1m\n[a]\n"
+                                                           "rw=randread\nfill_device=1\n");
+  const RunOutcome o = run_iopulse({one}, {"DIR=" + dir.path()});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("error: " + one + ":6: fill_device: not supported by IOPulse"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("f")));
   // A malformed file: its line, exit 2.
   const std::string broken = write_file(dir.file("broken.fio"), "[a\nrw=read\n");
   const RunOutcome b = run_iopulse({"--config", broken});

@@ -210,6 +210,13 @@ TEST(TargetChecks, SymbolicLinksOutOfAFileSetAreRefused) {
                                   "100", "--total-ops", "16"}),
                      "outside the target directory");
   EXPECT_EQ(read_file(outside), "user data");
+  // The target directory named with a trailing '/' (as a shell completes
+  // it) is the same directory.
+  fs::create_directories(dir.file("plain-set"));
+  RunOutcome slash = run_iopulse({dir.file("plain-set") + "/", "--num-files", "2", "--file-size", "64k",
+                                  "--write-percent", "100", "--total-ops", "4", "-q"});
+  EXPECT_EQ(slash.exit_code, 0) << slash.err;
+  EXPECT_EQ(fs::file_size(dir.file("plain-set/file.0")), 65536u);
   // A link that stays inside is a path like any other.
   fs::create_symlink(dir.file("set/sub"), dir.file("set/inner"));
   { std::ofstream(dir.file("manifest")) << "65536 inner/a\n"; }

@@ -105,7 +105,7 @@ TEST(MetadataOptions, RefusedCombinationsNameTheOption) {
     return base;
   };
   refused(with(trees, "random", ""), "--random: chooses the files of the mix phase");
-  refused(with(trees, "distribution", "zipf"), "--distribution: chooses the files of the mix phase");
+  refused(with(with(trees, "random", ""), "distribution", "zipf"), "--random: chooses the files of the mix phase");
   for (const char* data : {"file-prefix", "compress-percent", "dedupe-percent", "submit-batch"}) {
     refused(with(trees, data, std::string(data) == "file-prefix" ? "x" : "2"), "a data-IO option");
   }
