@@ -1213,12 +1213,10 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   // --md-stride and the like, is accepted in every run of a sequence, as
   // mdtest takes -w, -y and -N in each invocation; the phases that do not
   // use them ignore them.)
-  const auto refuse = [&](const char* option, const char* what) {
-    std::string phases;
-    for (MetaPhase p : md.phases) phases += std::string(phases.empty() ? "" : ",") + info(p).name;
-    throw UsageError(fmt::format("{}: {}, and --md-phases {} has none", job.label_of(option), what, phases));
-  };
-  if (spec.random && !mix) refuse("random", "chooses the files of the mix phase");
+  if (spec.random && !mix) {
+    throw UsageError(fmt::format("{}: chooses the files of the mix phase; add mix to --md-phases",
+                                 job.label_of("random")));
+  }
   // Directories of one tree: 1 + b + b^2 + ... + b^(depth-1), bounded.
   uint64_t dirs = 0, level = 1;
   for (uint32_t l = 0; l < md.depth; ++l) {

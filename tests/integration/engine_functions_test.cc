@@ -222,12 +222,15 @@ TEST(CompletionFd, IoUringWithoutItWaitsInTheRingEnter) {
     EXPECT_EQ(wait.find("eventfd") != std::string::npos, c.fd) << wait;
     const UringWaits w = uring_waits(trace);
     EXPECT_GE(w.enters, 300u / std::stoul(c.qd)) << "submitting enters";
+    // How many IOs were still in flight when the worker looked depends on
+    // the virtual disk (CI's once answered all but 28 of 300 reads at
+    // once): where it waits is the check, not how often.
     if (c.in_ppoll) {
-      EXPECT_GT(w.ppolls, 30u) << "the worker never waited on the completion fd";
+      EXPECT_GT(w.ppolls, 0u) << "the worker never waited on the completion fd";
       EXPECT_EQ(w.waiting_enters, 0u) << "the worker waited in the ring";
     } else {
       EXPECT_EQ(w.ppolls, 0u) << "the worker waited on the completion fd";
-      EXPECT_GT(w.waiting_enters, 30u) << "the worker never waited in the ring";
+      EXPECT_GT(w.waiting_enters, 0u) << "the worker never waited in the ring";
     }
   }
 }
