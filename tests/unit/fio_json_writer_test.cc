@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -14,6 +15,14 @@
 
 namespace iopulse {
 namespace {
+
+// Grouping as a fio job file gives it; the other fields keep their defaults.
+FioReportGroups grouping(bool group_reporting, std::vector<std::vector<uint32_t>> groupids = {}) {
+  FioReportGroups g;
+  g.group_reporting = group_reporting;
+  g.groupids = std::move(groupids);
+  return g;
+}
 
 // fio's bins as fio computes them (stat.c), written out independently.
 TEST(FioJsonWriterTest, BinsAreFiosOwn) {
@@ -195,7 +204,7 @@ TEST(FioJsonWriterTest, PhasesAndGroupsBecomeJobs) {
   EXPECT_EQ(j["jobs"][1]["jobname"], "r1");
   EXPECT_EQ(j["jobs"][1]["groupid"], 1);
   EXPECT_EQ(j["jobs"][2]["read"]["total_ios"], 30);
-  const nlohmann::json grouped = fio_json_document(run, FioJsonFlavour::kJson, {.group_reporting = true, .groupids = {}});
+  const nlohmann::json grouped = fio_json_document(run, FioJsonFlavour::kJson, grouping(true));
   ASSERT_EQ(grouped["jobs"].size(), 2u);
   EXPECT_EQ(grouped["jobs"][1]["read"]["total_ios"], 40);
   EXPECT_FALSE(grouped["jobs"][0]["write"]["clat_ns"].contains("bins"));
@@ -217,7 +226,7 @@ TEST(FioJsonWriterTest, ReportingGroupsInsideAPhase) {
   for (int i = 0; i < 30; ++i) p.groups[2].read.latency.record(3000);
   p.read.ops = 60;
   run.phases = {p};
-  const FioReportGroups split{.group_reporting = false, .groupids = {{3, 4, 4}}};
+  const FioReportGroups split = grouping(false, {{3, 4, 4}});
   const nlohmann::json each = fio_json_document(run, FioJsonFlavour::kJson, split);
   ASSERT_EQ(each["jobs"].size(), 3u);
   EXPECT_EQ(each["jobs"][0]["groupid"], 3);
@@ -234,7 +243,7 @@ TEST(FioJsonWriterTest, ReportingGroupsInsideAPhase) {
   EXPECT_EQ(two["jobs"][1]["read"]["total_ios"], 50);
   EXPECT_EQ(two["jobs"][1]["read"]["clat_ns"]["N"], 50);
   // One groupid for the whole phase: the phase's own totals, as before.
-  const nlohmann::json one = fio_json_document(run, FioJsonFlavour::kJson, {.group_reporting = true, .groupids = {{0, 0, 0}}});
+  const nlohmann::json one = fio_json_document(run, FioJsonFlavour::kJson, grouping(true, {{0, 0, 0}}));
   ASSERT_EQ(one["jobs"].size(), 1u);
   EXPECT_EQ(one["jobs"][0]["read"]["total_ios"], 60);
 }
@@ -252,7 +261,7 @@ TEST(FioJsonWriterTest, EachJobShowsItsFirstError) {
   p.groups[2].first_error = 5;
   p.first_error = 84;
   run.phases = {p};
-  const FioReportGroups split{.group_reporting = false, .groupids = {{3, 4, 4}}};
+  const FioReportGroups split = grouping(false, {{3, 4, 4}});
   const nlohmann::json each = fio_json_document(run, FioJsonFlavour::kJson, split);
   ASSERT_EQ(each["jobs"].size(), 3u);
   EXPECT_EQ(each["jobs"][0]["error"], 0);
@@ -274,11 +283,11 @@ TEST(FioJsonWriterTest, EachJobShowsItsFirstError) {
   clones.first_error = 28;
   clones.worker_results.resize(2);
   clones.worker_results[1].first_error = 28;
-  const nlohmann::json apart = fio_json_document(clones, FioJsonFlavour::kJson, {.group_reporting = false, .groupids = {}});
+  const nlohmann::json apart = fio_json_document(clones, FioJsonFlavour::kJson, grouping(false));
   ASSERT_EQ(apart["jobs"].size(), 2u);
   EXPECT_EQ(apart["jobs"][0]["error"], 0);
   EXPECT_EQ(apart["jobs"][1]["error"], 28);
-  const nlohmann::json whole = fio_json_document(clones, FioJsonFlavour::kJson, {.group_reporting = true, .groupids = {}});
+  const nlohmann::json whole = fio_json_document(clones, FioJsonFlavour::kJson, grouping(true));
   ASSERT_EQ(whole["jobs"].size(), 1u);
   EXPECT_EQ(whole["jobs"][0]["error"], 28);
 }

@@ -354,28 +354,4 @@ TEST_F(NullEngineFixture, MinWaitIsMetWithDeadlinesInSubmissionOrder) {
   EXPECT_EQ(order, (std::vector<uint64_t>{1, 2, 3}));
 }
 
-// Not a benchmark: a loose floor that catches a syscall, clock read or
-// allocation sneaking into the delay-0 path.  The real target is far above.
-TEST_F(NullEngineFixture, ZeroDelayPathIsCheap) {
-  constexpr uint32_t kQd = 32;
-  create(kQd);
-  std::vector<iop_io> ios;
-  for (uint32_t i = 0; i < kQd; i++) ios.push_back(make_io(i, IOP_OP_READ, 4096));
-  std::vector<iop_io*> ptrs;
-  for (auto& io : ios) ptrs.push_back(&io);
-  iop_cqe cqe[kQd];
-  constexpr uint64_t kBatches = 200000;
-  uint64_t t0 = monotonic_ns();
-  for (uint64_t b = 0; b < kBatches; b++) {
-    ASSERT_EQ(desc_->submit(engine_, ptrs.data(), kQd, 0), static_cast<int32_t>(kQd));
-    ASSERT_EQ(desc_->reap(engine_, cqe, kQd, kQd, IOP_TIMEOUT_INFINITE),
-              static_cast<int32_t>(kQd));
-  }
-  double seconds = static_cast<double>(monotonic_ns() - t0) / 1e9;
-  double iops = static_cast<double>(kBatches * kQd) / seconds;
-  RecordProperty("null_qd32_iops", std::to_string(static_cast<int64_t>(iops)));
-  std::printf("null engine alone, QD %u: %.1f M IOPS\n", kQd, iops / 1e6);
-  EXPECT_GT(iops, 2e6);
-}
-
 }  // namespace
