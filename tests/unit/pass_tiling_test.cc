@@ -41,7 +41,9 @@ std::map<uint32_t, uint64_t> walk(const PassTiling& t, const std::vector<uint64_
     for (uint64_t u = first; u < first + units && u < total; ++u) ++covered[u];
   }
   for (uint64_t u = 0; u < total; ++u) EXPECT_EQ(covered[u], 1) << "unit " << u;
-  if (t.ios() != 0) EXPECT_EQ(t.ios(), ios);
+  if (t.ios() != 0) {
+    EXPECT_EQ(t.ios(), ios);
+  }
   return sizes;
 }
 

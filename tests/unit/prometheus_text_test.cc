@@ -627,7 +627,9 @@ TEST(PrometheusTextTest, HistogramCountsTheLatenciesBelowEachBound) {
     if (sample.name != "iopulse_latency_seconds_bucket" || sample.labels.at("op") != "read") continue;
     EXPECT_GE(sample.value, last);
     last = sample.value;
-    if (sample.labels.at("le") == "+Inf") EXPECT_EQ(sample.value, 10);
+    if (sample.labels.at("le") == "+Inf") {
+      EXPECT_EQ(sample.value, 10);
+    }
   }
 }
 

@@ -34,7 +34,7 @@ using nlohmann::json;
 RunResult sample_result() {
   RunResult r;
   r.config = {{"engine", "null"}, {"rw", "randread"}, {"bs", 4096}, {"iodepth", 32}};
-  r.engine = {"null", "1.0.0", "1.0", "/opt/iopulse/plugins/libiopulse_null.so"};
+  r.engine = {"null", "1.0.0", "1.0", "/opt/iopulse/plugins/libiopulse_null.so", {}};
   r.iopulse_version = "0.1.0";
   r.window_ns = 2'000'000'000;
   r.read.ops = 1000;
