@@ -67,6 +67,7 @@
 #include "run/planned_workload.h"
 #include "target/created_file.h"
 #include "target/dataset_preparer.h"
+#include "target/device_use.h"
 #include "target/target_probe.h"
 #include "target/layout_manifest.h"
 #include "target/metadata_record.h"
@@ -894,6 +895,13 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::vector<std::pair<const TargetLayout*, PreparationOptions>> needs;
   for (const FileSet* set : prepared_sets) needs.emplace_back(&set->layout(), set->preparation());
   DatasetPreparer::check_space(needs);
+  // Nor does a preparation write into a mounted file system's image, unless
+  // the job opted in (the preparation of a job that only reads too).
+  std::vector<std::pair<const TargetLayout*, PreparationOptions>> guarded;
+  for (size_t i = 0; i < prepared_sets.size(); i++) {
+    if (!prepared_sets[i]->first().spec.allow_mounted_writes) guarded.push_back(needs[i]);
+  }
+  if (!guarded.empty()) DatasetPreparer::check_not_backing_a_loop(guarded, LoopBackingFiles::scan());
 
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.

@@ -229,13 +229,25 @@ FileState look_at(const PlannedFile& file, const PreparationOptions& o) {
   return s;
 }
 
+// Whether the file is written whole again: asked to be, or holding other
+// data than the verified blocks or the content the job needs.
+bool refills(const FileState& state, const PreparationOptions& o) {
+  return o.force_recreate || ((o.verified || !o.content.plain()) && !state.fits);
+}
+
+// Whether prepare_file() writes data into the file: creates it, fills its
+// holes or short end, or refills it.  (Setting the marker of a complete
+// file writes no data.)
+bool writes_data(const FileState& state, const PreparationOptions& o) {
+  return !state.exists || state.unwritten != 0 || refills(state, o);
+}
+
 // Prepares one file.  A complete file is only opened read-only.
 // `*created` is set when it creates the file.
 void prepare_file(const PlannedFile& file, const FillContext& ctx, std::optional<CreatedFile>* created) {
   const PreparationOptions& o = ctx.options;
   const FileState state = look_at(file, o);
-  const bool refill = o.force_recreate || ((o.verified || !o.content.plain()) && !state.fits);
-  if (state.exists && !refill && state.unwritten == 0) {
+  if (!writes_data(state, o)) {
     // Nothing to write.  The marker follows what the job will do to the data.
     const bool stale = !state.fits || (o.job_writes_unverified && marker_is_verified(state.marker));
     if (stale) {
@@ -324,6 +336,29 @@ fs::path existing_ancestor(const fs::path& path) {
 uint64_t saturating_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 }  // namespace
+
+void DatasetPreparer::check_not_backing_a_loop(
+    const std::vector<std::pair<const TargetLayout*, PreparationOptions>>& sets, const LoopBackingFiles& loops) {
+  for (const auto& [layout, options] : sets) {
+    for (const PlannedFile& file : layout->files) {
+      if (file.is_device() || !file.prepared_here) continue;
+      const std::string use = loops.use_of(file.path);
+      if (use.empty()) continue;
+      FileState state;
+      try {
+        state = look_at(file, options);
+      } catch (const std::system_error& e) {
+        throw UsageError(e.what());
+      }
+      if (!writes_data(state, options)) continue;
+      throw UsageError(fmt::format("target '{}': {}, and preparing it ({}) would destroy what is there; add "
+                                   "--allow-mounted-writes as well as --allow-device-writes to do it anyway",
+                                   file.path, use,
+                                   refills(state, options) ? "writing it whole with the job's data"
+                                                           : "filling its holes or short end"));
+    }
+  }
+}
 
 uint64_t DatasetPreparer::check_space(const TargetLayout& layout) const {
   return check_space({{&layout, options_}});

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "target/created_file.h"
+#include "target/device_use.h"
 #include "target/target_layout.h"
 #include "workload/block_content.h"
 
@@ -85,6 +86,14 @@ class DatasetPreparer {
   // The same for several sets of files, each prepared with its own options
   // one after the other: their needs on each file system add up.
   static uint64_t check_space(const std::vector<std::pair<const TargetLayout*, PreparationOptions>>& sets);
+
+  // Refuses a preparation that would write data into a file backing a loop
+  // device in use (a mounted file system's image, as `loops` has them):
+  // creating it, filling its holes or short end, refilling it.  prepare()'s
+  // own decision, for each set with its options.  Reads only.  Throws
+  // UsageError naming the file and the loop device.
+  static void check_not_backing_a_loop(const std::vector<std::pair<const TargetLayout*, PreparationOptions>>& sets,
+                                       const LoopBackingFiles& loops);
 
   // Prepares every file of `layout` this process prepares (prepared_here;
   // another process sharing the target prepares the rest).  IO errors and

@@ -131,35 +131,17 @@ void check_usable(const std::string& path, const TargetProbe& probe, bool writes
   }
 }
 
-// Whether preparing `path` for a job that only reads would write to it: a
-// file shorter than `size` or with a hole below it (the preparation fills
-// both), or one the job's data refills.
-bool preparation_may_write(const std::string& path, uint64_t size, const JobSpec& spec) {
-  if (spec.force_recreate || spec.verify || spec.compress_percent != 0 || spec.dedupe_percent != 0) return true;
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return true;
-  struct stat st {};
-  bool may = fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < size;
-  if (!may) {
-    const off_t hole = lseek(fd, 0, SEEK_HOLE);
-    may = hole < 0 || static_cast<uint64_t>(hole) < size;
-  }
-  close(fd);
-  return may;
-}
-
-// A regular file of the job backs no loop device in use (a mounted file
-// system's image), unless --allow-mounted-writes: not when the job writes,
-// nor when its preparation would fill the file's holes.
+// A regular file the job writes backs no loop device in use (a mounted file
+// system's image), unless --allow-mounted-writes.  (What the preparation
+// would write there, a read job's too, DatasetPreparer checks itself:
+// check_not_backing_a_loop.)
 void check_not_under_a_mount(const PlannedFile& file, const JobSpec& spec, const LoopBackingFiles& loops) {
-  if (spec.allow_mounted_writes) return;
+  if (spec.allow_mounted_writes || spec.read_percent >= 100) return;
   const std::string use = loops.use_of(file.path);
   if (use.empty()) return;
-  const bool writes = spec.read_percent < 100;
-  if (!writes && !preparation_may_write(file.path, file.size, spec)) return;
-  throw UsageError(fmt::format("target '{}': {}, and {} would destroy what is there; add --allow-mounted-writes as "
-                               "well as --allow-device-writes to do it anyway", file.path, use,
-                               writes ? "writing to it" : "preparing it (filling its holes or short end)"));
+  throw UsageError(fmt::format("target '{}': {}, and writing to it would destroy what is there; add "
+                               "--allow-mounted-writes as well as --allow-device-writes to do it anyway",
+                               file.path, use));
 }
 
 // Every worker's range of `file` from `start` on holds the largest IO.

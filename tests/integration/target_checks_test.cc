@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -278,6 +280,39 @@ TEST(MountedDevices, ADeviceHeldOpenExclusivelyIsRefusedAndBothOptInsWrite) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   run_command({"/usr/bin/sync"});
   EXPECT_EQ(bytes_of(dev, 0, 4096), std::string(4096, '\x5a'));
+}
+
+// A job that only reads the image of a loop device in use: refused exactly
+// when its preparation would write data there (the preparer's own
+// decision), run when the image is complete.  Observer: the image's bytes.
+TEST(MountedDevices, AReadJobOnAnImageInUseRunsOnlyWhenItsPreparationWritesNothing) {
+  ScratchDir dir;
+  const std::string image = dir.file("image");
+  const std::string data(1 << 20, '\x11');
+  std::ofstream(image, std::ios::binary) << data;
+  LoopDevice loop(image, "1M");
+  if (!loop.ok()) GTEST_SKIP() << loop.why();
+  // Another program holds the device exclusively, as a mounted file system.
+  const int holder = open(loop.device().c_str(), O_RDONLY | O_EXCL | O_CLOEXEC);
+  ASSERT_GE(holder, 0);
+  const RunOutcome complete = run_iopulse({image, "--total-ops", "64", "-q"});
+  // Data of another content would be written whole; so would verified blocks.
+  const RunOutcome refill = run_iopulse({image, "--total-ops", "64", "--compress-percent", "50", "-q"});
+  const RunOutcome verified = run_iopulse({image, "--total-ops", "64", "--verify", "-q"});
+  // A hole (made here, before the job) would be filled.
+  const int fd = open(image.c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 65536, 65536), 0) << std::strerror(errno);
+  close(fd);
+  const RunOutcome hole = run_iopulse({image, "--total-ops", "64", "-q"});
+  close(holder);
+  EXPECT_EQ(complete.exit_code, 0) << complete.err;
+  expect_usage_error(refill, "writing it whole with the job's data");
+  expect_usage_error(verified, "writing it whole with the job's data");
+  expect_usage_error(hole, "filling its holes or short end");
+  std::string expected = data;
+  expected.replace(65536, 65536, std::string(65536, '\0'));
+  EXPECT_TRUE(read_file(image) == expected) << "the image was written";
 }
 
 }  // namespace
