@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "output/kernel_interface.h"
+
 
 namespace iopulse {
 namespace {
@@ -45,6 +47,15 @@ void check_directory(const std::string& option, const std::string& path, const s
   }
 }
 
+// Nothing is written on the kernel's interfaces (/proc/version,
+// /sys/.../read_ahead_kb): `at` is the file or the directory it goes in.
+void refuse_kernel_interface(const std::string& option, const std::string& path, const std::string& at) {
+  if (const char* fs = kernel_interface_of(at)) {
+    refuse(option, path, EINVAL, fmt::format("it is on {}, one of the kernel's interfaces; accepted: a file on a "
+                                             "storage file system, a FIFO, a character device or -", fs));
+  }
+}
+
 bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
 }  // namespace
@@ -72,6 +83,7 @@ OutputDestination OutputDestination::resolve(const std::string& option, const st
       if (ec || hops == 40) refuse(option, path, ELOOP, "its symbolic links cannot be followed");
       where = to.is_absolute() ? to.string() : (fs::path(parent_of(where)) / to).lexically_normal().string();
     }
+    refuse_kernel_interface(option, path, parent_of(where));
     check_directory(option, path, parent_of(where));
     d.kind = Kind::kReplace;
     d.write_path = where;
@@ -96,6 +108,7 @@ OutputDestination OutputDestination::resolve(const std::string& option, const st
   if (!S_ISREG(st.st_mode)) {
     refuse(option, path, EINVAL, "it is neither a regular file, a FIFO nor a character device");
   }
+  refuse_kernel_interface(option, path, path);
 
   // A regular file: replaced, unless replacing it would cut it off from
   // another name (hard links) or from a descriptor (a /proc magic link).

@@ -51,6 +51,9 @@ TEST(OutputPaths, AnUnusableOutputIsRefusedBeforeTheTargetIsTouched) {
         {dir.file("no/such/dir/out"), "does not exist"},
         {dir.file("plain/out"), "Not a directory"},
         {dir.path(), "is a directory"},
+        // The kernel's interfaces: a file there is a setting, not storage.
+        {"/proc/version", "is on proc"},
+        {"/proc/iopulse-no-such-output", "is on proc"},
     };
     for (const auto& [path, expect] : bad) {
       const std::string target = dir.file("data/target");
