@@ -196,6 +196,25 @@ std::vector<FileSet> file_sets_of(const std::vector<PlannedPhase>& phases) {
   return group_file_sets(all);
 }
 
+// No preparation writes data into the image of a mounted file system (the
+// backing file of a loop device in use) unless every job on the set opted
+// in with --allow-mounted-writes: a job that only reads neither, when its
+// preparation would fill a hole or write the file whole (DatasetPreparer's
+// own decision).  Every rank checks every file of a set, the ones another
+// rank prepares too, against its own host's loop devices.  Reads only.
+void check_preparation_spares_mounted_images(const std::vector<FileSet>& sets, bool diskless) {
+  if (diskless) return;
+  std::vector<std::pair<const TargetLayout*, PreparationOptions>> guarded;
+  for (const FileSet& set : sets) {
+    const JobSpec& s = set.first().spec;
+    if (s.verify_only || s.metadata.active()) continue;  // never prepared
+    const bool opted_in = std::all_of(set.workloads.begin(), set.workloads.end(),
+                                      [](const PlannedWorkload* w) { return w->spec.allow_mounted_writes; });
+    if (!opted_in) guarded.emplace_back(&set.layout(), set.preparation());
+  }
+  if (!guarded.empty()) DatasetPreparer::check_not_backing_a_loop(guarded, LoopBackingFiles::scan());
+}
+
 // The --io-priority and --io-priority-others every workload of every phase
 // asks for; none when they differ between two (the job's reads and writes
 // would not all be split between one priority and another).
@@ -823,6 +842,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
     }
     file_sets = file_sets_of(phases);
     check_one_file_set(file_sets, run);
+    check_preparation_spares_mounted_images(file_sets, lib.diskless());
     check_metadata_phases(phases, group.rank(), group.size());
     calibrate_monotonic_clock();
     // Every output is checked before anything is prepared, so no run's
@@ -895,13 +915,6 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   std::vector<std::pair<const TargetLayout*, PreparationOptions>> needs;
   for (const FileSet* set : prepared_sets) needs.emplace_back(&set->layout(), set->preparation());
   DatasetPreparer::check_space(needs);
-  // Nor does a preparation write into a mounted file system's image, unless
-  // the job opted in (the preparation of a job that only reads too).
-  std::vector<std::pair<const TargetLayout*, PreparationOptions>> guarded;
-  for (size_t i = 0; i < prepared_sets.size(); i++) {
-    if (!prepared_sets[i]->first().spec.allow_mounted_writes) guarded.push_back(needs[i]);
-  }
-  if (!guarded.empty()) DatasetPreparer::check_not_backing_a_loop(guarded, LoopBackingFiles::scan());
 
   // The metrics server binds before any file is touched, so a busy port is
   // a usage error with nothing changed.

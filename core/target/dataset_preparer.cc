@@ -341,7 +341,7 @@ void DatasetPreparer::check_not_backing_a_loop(
     const std::vector<std::pair<const TargetLayout*, PreparationOptions>>& sets, const LoopBackingFiles& loops) {
   for (const auto& [layout, options] : sets) {
     for (const PlannedFile& file : layout->files) {
-      if (file.is_device() || !file.prepared_here) continue;
+      if (file.is_device()) continue;
       const std::string use = loops.use_of(file.path);
       if (use.empty()) continue;
       FileState state;

@@ -90,8 +90,9 @@ class DatasetPreparer {
   // Refuses a preparation that would write data into a file backing a loop
   // device in use (a mounted file system's image, as `loops` has them):
   // creating it, filling its holes or short end, refilling it.  prepare()'s
-  // own decision, for each set with its options.  Reads only.  Throws
-  // UsageError naming the file and the loop device.
+  // own decision, for each set with its options, on every file of the set
+  // (those another process prepares too: `loops` are this host's).  Reads
+  // only.  Throws UsageError naming the file and the loop device.
   static void check_not_backing_a_loop(const std::vector<std::pair<const TargetLayout*, PreparationOptions>>& sets,
                                        const LoopBackingFiles& loops);
 
