@@ -24,6 +24,14 @@ const char* kernel_interface_of(const std::string& path) {
     case EFIVARFS_MAGIC: return "efivarfs";
     case 0x62656570UL: return "configfs";  // CONFIGFS_MAGIC, not in <linux/magic.h>
     case BINFMTFS_MAGIC: return "binfmt_misc";
+    case SMACK_MAGIC: return "smackfs";
+    case RDTGROUP_SUPER_MAGIC: return "resctrl";
+    case NSFS_MAGIC: return "nsfs";
+    // Not in <linux/magic.h>: the kernel's own sources define them.
+    case 0x6e667364UL: return "nfsd";        // /proc/fs/nfsd: the NFS server's settings
+    case 0x65735543UL: return "fusectl";     // /sys/fs/fuse/connections
+    case 0x67596969UL: return "rpc_pipefs";
+    case 0x19800202UL: return "mqueue";
     default: return nullptr;
   }
 }
