@@ -24,8 +24,8 @@
 # them into libmpi/libopen-pal for a suppression to match, and the fast
 # frame-pointer unwinder stops in the component (fast_unwind_on_malloc=0).
 # That unwinder is slow: it doubles the start of every instrumented process,
-# so only the tests that start ranks under mpirun (MpiRun.*, MetadataMpi.*)
-# run with it, in a second ctest run after the others.
+# so only the tests that start ranks under mpirun (MpiRun.*, MpiModule.*,
+# MetadataMpi.*) run with it, in a second ctest run after the others.
 #
 # Left out, because they cannot work under a sanitizer:
 #   - LeakCheck.*: Valgrind runs the host there, and Valgrind cannot run an
@@ -47,7 +47,7 @@
 #     memory through a pipe it then cannot create: it reports an object of a
 #     type it has not seen yet as having an invalid vptr (at ulimit -n 4, 5
 #     and 6: in spdlog, the metadata worker's constructor, std::istream).
-#     Metadata.ASetUpFailingOnOneRankEndsEveryRankWithTheResultsWritten
+#     MetadataMpi.ASetUpFailingOnOneRankEndsEveryRankWithTheResultsWritten
 #     does the same on one rank.
 #
 #   IOPULSE_SANITIZE_BUILD_DIR  where to build (default build-sanitize/)
@@ -77,7 +77,7 @@ asan_options="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_retur
 export LSAN_OPTIONS="suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:abort_on_error=1"
 left_out='LeakCheck\.|conformance\.broken\.leak$|EngineContract/BrokenEngine\.HostSurvivesWithAClearMessage/leak( |$)|FioPerIoLogs\.TheCaptureIsNotHeldInMemory$|Replay\.StreamsTheTraceInBoundedMemory$|Metadata\.TooFewDescriptorsEndTheCreationWithEmfile$|Metadata\.ASetUpWithoutDescriptorsLeavesNoClaimOfWhatItNeverCreated$|MetadataMpi\.ASetUpFailingOnOneRankEndsEveryRankWithTheResultsWritten$'
-mpi='MpiRun\.|MetadataMpi\.'
+mpi='MpiRun\.|MpiModule\.|MetadataMpi\.'
 status=0
 # Every test's output of one ctest run (LastTest.log, which the next run
 # replaces) is searched for UBSan's reports.
@@ -88,13 +88,18 @@ check_test_output() {
     status=1
   fi
 }
-# ctest arguments given to this script go to both runs.
 run_tests() {
   ctest --test-dir "$build" --output-on-failure --timeout 600 -j"${IOPULSE_JOBS:-$(nproc)}" "$@" || status=$?
   check_test_output
 }
-ASAN_OPTIONS="$asan_options" run_tests -E "^($left_out|$mpi)" "$@"
-ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0" run_tests -R "^($mpi)" -E "^($left_out)" "$@"
+if [ "$#" -eq 0 ]; then
+  ASAN_OPTIONS="$asan_options" run_tests -E "^($left_out|$mpi)"
+  ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0" run_tests -R "^($mpi)" -E "^($left_out)"
+else
+  # The tests the arguments name (ctest's last -R or -E wins), in one run
+  # with the slow unwinder, whichever they are.
+  ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0" run_tests "$@"
+fi
 end=$(date +%s)
 if [ -n "$(ls -A "$reports")" ]; then
   for f in "$reports"/*; do
