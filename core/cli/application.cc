@@ -196,6 +196,27 @@ std::vector<FileSet> file_sets_of(const std::vector<PlannedPhase>& phases) {
   return group_file_sets(all);
 }
 
+// A size for one direction in a workload that never goes that way is said,
+// not silently dropped.  (A warning, not a refusal: a job file's global
+// sizes and fio's `bs=4k,64k` apply to workloads of both kinds.)
+void warn_of_sizes_without_effect(const std::vector<PlannedPhase>& phases) {
+  for (const PlannedPhase& p : phases) {
+    for (const auto& w : p.workloads) {
+      const JobSpec& s = w->spec;
+      if (s.metadata.active()) continue;
+      const std::string where = phases.size() > 1 && !p.name.empty() ? fmt::format(" (phase '{}')", p.name) : "";
+      if (s.read_percent == 0 && s.origins.has("read-block-size")) {
+        spdlog::warn("{}: no effect{}: the workload only writes, and its writes take --write-block-size or "
+                     "--block-size", s.origins.label_of("read-block-size"), where);
+      }
+      if (s.read_percent == 100 && s.origins.has("write-block-size")) {
+        spdlog::warn("{}: no effect{}: the workload only reads, and its reads take --read-block-size or "
+                     "--block-size", s.origins.label_of("write-block-size"), where);
+      }
+    }
+  }
+}
+
 // No preparation writes data into the image of a mounted file system (the
 // backing file of a loop device in use) unless every job on the set opted
 // in with --allow-mounted-writes: a job that only reads neither, when its
@@ -858,6 +879,7 @@ int run_job(const CommandLine& cl, EngineRegistry& registry, const JobFile* file
   if (file != nullptr && group.rank() == 0) {
     for (const std::string& note : file->notes) spdlog::warn("{}", note);
   }
+  if (group.rank() == 0) warn_of_sizes_without_effect(phases);
   if (cl.output_format() == CommandLine::OutputFormat::kText && group.rank() == 0) {
     if (!run.fio_percentiles.empty()) {
       spdlog::warn("--fio-percentiles: only the fio-format results (--output-format fio-json, fio-json+) list them; "

@@ -32,6 +32,14 @@ class OptionOrigins {
     return "--" + std::string(name);
   }
 
+  // Whether `name` was given at all.
+  bool has(std::string_view name) const {
+    for (const auto& [given, label] : labels_) {
+      if (given == name) return true;
+    }
+    return false;
+  }
+
   bool operator==(const OptionOrigins&) const { return true; }
 
  private:

@@ -80,6 +80,33 @@ TEST(Workload, BlockSizeMixesAndPerOpSizes) {
   EXPECT_EQ(per_op["write"]["bytes"].get<uint64_t>(), per_op["write"]["ops"].get<uint64_t>() * 16384);
 }
 
+// A size for a direction the workload never takes is said on standard
+// error, and the IOs keep the size they take.  Observer: bytes per op in
+// the results.
+TEST(Workload, ASizeForADirectionTheWorkloadNeverTakesIsSaid) {
+  ScratchDir dir;
+  const std::string json = dir.file("sizes.json");
+  const RunOutcome writes = run_iopulse({dir.file("w"), "--engine", "null", "--file-size", "1G", "--write-percent",
+                                         "100", "--read-block-size", "64k", "--total-ops", "100", "--json-output",
+                                         json});
+  ASSERT_EQ(writes.exit_code, 0) << writes.err;
+  EXPECT_NE(writes.err.find("--read-block-size: no effect: the workload only writes"), std::string::npos)
+      << writes.err;
+  const nlohmann::json w = read_json(json);
+  EXPECT_EQ(w["write"]["bytes"].get<uint64_t>(), 100u * 4096);
+  const RunOutcome reads = run_iopulse({dir.file("w"), "--engine", "null", "--file-size", "1G", "--write-block-size",
+                                        "64k", "--total-ops", "100", "--json-output", json});
+  ASSERT_EQ(reads.exit_code, 0) << reads.err;
+  EXPECT_NE(reads.err.find("--write-block-size: no effect: the workload only reads"), std::string::npos)
+      << reads.err;
+  EXPECT_EQ(read_json(json)["read"]["bytes"].get<uint64_t>(), 100u * 4096);
+  const RunOutcome mixed = run_iopulse({dir.file("w"), "--engine", "null", "--file-size", "1G", "--read-percent",
+                                        "50", "--read-block-size", "8k", "--write-block-size", "16k", "--total-ops",
+                                        "100", "--json-output", json});
+  ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
+  EXPECT_EQ(mixed.err.find("no effect"), std::string::npos) << mixed.err;
+}
+
 TEST(Workload, FsyncEveryNWrites) {
   ScratchDir dir;
   const auto j = run_json(dir, {dir.file("f"), "--file-size", "4M", "--write-percent", "100", "--total-ops",
