@@ -112,7 +112,9 @@ TEST(DataContent, DedupePercentIsWhatHashesAndFioDedupeFind) {
     // The working set (1 % of the data) is unique data of its own.
     EXPECT_NEAR(duplicate_percent(file), p, 2.0) << p;
     EXPECT_NEAR(fio_dedupe_percent(file), p, 2.0) << p;
-    if (have("/usr/bin/zstd")) EXPECT_GT(compressed_percent("zstd", file), 100.0 - p - 2.0) << "not compressible";
+    if (have("/usr/bin/zstd")) {
+      EXPECT_GT(compressed_percent("zstd", file), 100.0 - p - 2.0) << "not compressible";
+    }
     std::filesystem::remove(file);
   }
 }
@@ -177,7 +179,9 @@ TEST(DataContent, VerifiedBlocksKeepTheCompressionShare) {
   ScratchDir dir;
   write_pass(dir, dir.file("v"), {"--verify", "--compress-percent", "40"});
   EXPECT_NEAR(compressed_percent("zstd", dir.file("v")), 60, 2.0);
-  if (have("/usr/bin/lz4")) EXPECT_NEAR(compressed_percent("lz4", dir.file("v")), 60, 2.0);
+  if (have("/usr/bin/lz4")) {
+    EXPECT_NEAR(compressed_percent("lz4", dir.file("v")), 60, 2.0);
+  }
   const RunOutcome r = run_iopulse({dir.file("v"), "--verify-only", "-q"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const RunOutcome rw = run_iopulse({dir.file("v"), "--verify", "--compress-percent", "40", "--random",
@@ -200,7 +204,9 @@ TEST(DataContent, VerifiedDedupeKeepsTheRatioAndVerifies) {
     EXPECT_EQ(j["config"]["dedupe_percent"], p);
     EXPECT_NEAR(duplicate_percent(file), p, 2.0) << p;
     EXPECT_NEAR(fio_dedupe_percent(file), p, 2.0) << p;
-    if (have("/usr/bin/zstd")) EXPECT_GT(compressed_percent("zstd", file), 100.0 - p - 2.0) << "not compressible";
+    if (have("/usr/bin/zstd")) {
+      EXPECT_GT(compressed_percent("zstd", file), 100.0 - p - 2.0) << "not compressible";
+    }
 
     std::vector<std::string> check{file, "--verify-only", "-q"};
     check.insert(check.end(), content.begin(), content.end());
@@ -288,7 +294,9 @@ TEST(DataContent, VerifiedDedupeCatchesACorruptedBlockOfEitherKind) {
     const std::string line = "verify failed: '" + file + "' offset " + std::to_string(victim) +
                              ": payload mismatch at byte 1000 of 4096";
     EXPECT_NE(r.err.find(line), std::string::npos) << r.err;
-    if (working_set) EXPECT_NE(r.err.find("header: working-set block"), std::string::npos) << r.err;
+    if (working_set) {
+      EXPECT_NE(r.err.find("header: working-set block"), std::string::npos) << r.err;
+    }
 
     // The check needs the settings the data was written with.
     r = run_iopulse({file, "--verify-only", "--seed", "9", "-q"});

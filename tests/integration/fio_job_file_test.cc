@@ -1911,7 +1911,9 @@ TEST(FioJobFileRunTest, IoUringEngineOptionsSetUpTheRingAsFio) {
       EXPECT_EQ(pinned_poller, options) << text;
       EXPECT_EQ(buffers, options) << text;
       EXPECT_EQ(files, options) << text;
-      if (!options) EXPECT_TRUE(unpinned) << text;
+      if (!options) {
+        EXPECT_TRUE(unpinned) << text;
+      }
     }
   }
 }

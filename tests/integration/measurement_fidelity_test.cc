@@ -377,7 +377,9 @@ TEST(EndFsync, EachWorkerSyncsItsFileAfterItsLastWrite) {
       const size_t mine = seq.size() - writes;
       syncs += mine;
       EXPECT_EQ(mine, end_fsync ? 1u : 0u) << "thread " << tid;
-      if (end_fsync) EXPECT_EQ(seq.back(), "s") << "thread " << tid << ": a write after its fsync";
+      if (end_fsync) {
+        EXPECT_EQ(seq.back(), "s") << "thread " << tid << ": a write after its fsync";
+      }
     }
     EXPECT_EQ(writers, 2u);
     const nlohmann::json j = read_json(dir.file("r.json"));
