@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -388,9 +389,13 @@ bool kept(const JobFileEntry& entry, const std::vector<const std::vector<JobFile
   return true;
 }
 
+// Applies the settings of one layer that `later` layers and the command
+// line do not replace; `inherited`: the layer is above the job's own (see
+// JobSpecBuilder::set_inheriting).
 void apply_entries(JobSpecBuilder& builder, const std::vector<JobFileEntry>& entries, const std::string& engine,
                    const std::vector<const std::vector<JobFileEntry>*>& later, const JobSpecBuilder& command_line,
-                   const std::vector<std::string>& command_line_engine_options) {
+                   const std::vector<std::string>& command_line_engine_options, bool inherited) {
+  builder.set_inheriting(inherited);
   for (const JobFileEntry& e : entries) {
     if (!kept(e, later, command_line, command_line_engine_options)) continue;
     if (e.key.find('.') == std::string::npos) {
@@ -399,6 +404,7 @@ void apply_entries(JobSpecBuilder& builder, const std::vector<JobFileEntry>& ent
       builder.add_engine_option(std::string(option_part(e.key)), e.text);
     }
   }
+  builder.set_inheriting(false);
 }
 
 }  // namespace
@@ -461,17 +467,37 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   std::vector<std::string> thread_labels;
   std::optional<JobSpecBuilder> first_builder;  // the run's settings are its
   std::vector<std::string> problems;            // of every phase and group, said together
+  // Settings that phases and groups inherit (the global ones, a phase's for
+  // its groups) are refused for having no effect only when no phase or group
+  // that inherits them uses them: idle by label, with the message; used.
+  std::map<std::string, std::string> idle;
+  std::set<std::string> used;
+  const auto note_inherited = [&](const JobSpecBuilder& b) {
+    for (const std::string& label : b.inherited_labels()) {
+      const auto& notes = b.idle_settings();
+      const auto note = std::find_if(notes.begin(), notes.end(),
+                                     [&label](const JobSpecBuilder::IdleSetting& n) { return n.label == label; });
+      if (note == notes.end()) {
+        used.insert(label);
+      } else {
+        idle.emplace(label, note->message);
+      }
+    }
+  };
   // A group's job: global < phase < group < command line, each group on
   // its own; nullopt (its problem kept) when it does not build.
   const auto build_group = [&](const JobFilePhase& phase, const JobFileGroup& group) -> std::optional<JobSpec> {
     JobSpecBuilder g;
     apply_entries(g, file.global, engine, {&phase.entries, &group.entries}, command_line,
-                  command_line_engine_options);
-    apply_entries(g, phase.entries, engine, {&group.entries}, command_line, command_line_engine_options);
-    apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options);
+                  command_line_engine_options, /*inherited=*/true);
+    apply_entries(g, phase.entries, engine, {&group.entries}, command_line, command_line_engine_options,
+                  /*inherited=*/true);
+    apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options, /*inherited=*/false);
     apply_command_line(g);
     try {
-      return g.build();
+      JobSpec spec = g.build();
+      note_inherited(g);
+      return spec;
     } catch (const UsageError& e) {
       problems.push_back(fmt::format("{}: {}", group.label, e.what()));
       return std::nullopt;
@@ -485,18 +511,24 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
     const JobFileGroup* first_group = phase.groups.empty() ? nullptr : &phase.groups.front();
     JobSpecBuilder builder;
     if (first_group == nullptr) {
-      apply_entries(builder, file.global, engine, {&phase.entries}, command_line, command_line_engine_options);
-      apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options);
+      // A file without [[phase]] is one phase of the global settings: they
+      // are its own.
+      apply_entries(builder, file.global, engine, {&phase.entries}, command_line, command_line_engine_options,
+                    /*inherited=*/!phase.label.empty());
+      apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options,
+                    /*inherited=*/false);
     } else {
       apply_entries(builder, file.global, engine, {&phase.entries, &first_group->entries}, command_line,
-                    command_line_engine_options);
+                    command_line_engine_options, /*inherited=*/true);
       apply_entries(builder, phase.entries, engine, {&first_group->entries}, command_line,
-                    command_line_engine_options);
-      apply_entries(builder, first_group->entries, engine, {}, command_line, command_line_engine_options);
+                    command_line_engine_options, /*inherited=*/true);
+      apply_entries(builder, first_group->entries, engine, {}, command_line, command_line_engine_options,
+                    /*inherited=*/false);
     }
     apply_command_line(builder);
     try {
       const JobSpec spec = builder.build();
+      if (first_group == nullptr) note_inherited(builder);
       // Options of the run are not accepted inside a phase: every phase has
       // the first one's.  A phase with other files than the first has them
       // as its own.
@@ -527,6 +559,9 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
       }
     }
     if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
+  }
+  for (const auto& [label, message] : idle) {
+    if (used.count(label) == 0) problems.push_back(message + " (no phase or group of the file uses it)");
   }
   // (Phases made from one job, a fio job's loops, say its problem once.)
   std::set<std::string> said;

@@ -164,6 +164,11 @@ JobFile parse_job_file(std::string_view toml_text, const std::string& path);
 // for several engines and the command line can switch between them.  Check
 // them all first with check_engine_options().
 //
+// A setting a phase or group inherits (a global one; a phase's, for its
+// groups) that has no effect there (JobSpecBuilder::refuse_idle: it shapes
+// something that phase does not do) is left alone; it is refused only when
+// no phase or group that inherits it uses it.
+//
 // Also checks what must hold across phases: with file-distribution
 // per-worker every phase uses the same number of threads (one file each).
 // Throws UsageError: the builder's message, which carries the label; a

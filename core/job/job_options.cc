@@ -1177,15 +1177,20 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   if (!md.active()) {
     for (const JobOption& o : job_options()) {
       if (o.name.starts_with("md-") && job.given(o.name)) {
-        throw UsageError(fmt::format("{}: shapes a metadata workload; give --md-phases too", job.label_of(o.name)));
+        job.refuse_idle(o.name, fmt::format("{}: shapes a metadata workload; give --md-phases too",
+                                            job.label_of(o.name)));
       }
     }
     return;
   }
   for (const JobOption& o : job_options()) {
     if ((o.rules.refused_by & kMetadataJobs) != 0 && job.given(o.name)) {
-      throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
-                                   job.label_of(o.name)));
+      std::string message = fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
+                                        job.label_of(o.name));
+      // The files' options name and prepare a set of files, which a tree
+      // cannot share: refused even where inherited.
+      if (o.rules.scope == OptionScope::kFiles) throw UsageError(message);
+      job.refuse_idle(o.name, std::move(message));
     }
   }
   bool files = false, mix = false;
@@ -1243,14 +1248,16 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
 void check_replay(const JobSpecBuilder& job, JobSpec& spec) {
   if (spec.replay.empty()) {
     for (const char* opt : {"replay-speed", "replay-workers", "replay-redirect", "replay-scale", "replay-align"}) {
-      if (job.given(opt)) throw UsageError(fmt::format("{}: shapes a replay; give --replay FILE too", job.label_of(opt)));
+      if (job.given(opt)) job.refuse_idle(opt, fmt::format("{}: shapes a replay; give --replay FILE too", job.label_of(opt)));
     }
     return;
   }
   for (const JobOption& o : job_options()) {
     if ((o.rules.refused_by & kReplayJobs) != 0 && job.given(o.name)) {
-      throw UsageError(fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
-                                   job.label_of(o.name), job.label_of(o.name)));
+      std::string message = fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
+                                        job.label_of(o.name), job.label_of(o.name));
+      if (o.rules.scope == OptionScope::kFiles) throw UsageError(message);  // as for a metadata job
+      job.refuse_idle(o.name, std::move(message));
     }
   }
   if (job.given("threads") && !spec.replay_spread) {
@@ -1376,6 +1383,11 @@ void JobSpecBuilder::apply(std::string_view name, const std::string& text, const
   if (name == "read-percent") read_percent_ = spec_.read_percent;
   if (name == "write-percent") write_percent_ = 100 - spec_.read_percent;
   given_.insert(std::string(name));
+  if (inheriting_) {
+    inherited_.insert(std::string(name));
+  } else {
+    inherited_.erase(std::string(name));
+  }
   const bool flag_off = option->value_name.empty() && !flag_value(text, label);
   if (flag_off) {
     in_effect_.erase(std::string(name));
@@ -1393,7 +1405,19 @@ void JobSpecBuilder::add_engine_option(const std::string& option, const std::str
   spec_.engine_options.emplace_back(option, text);
 }
 
+void JobSpecBuilder::refuse_idle(std::string_view name, std::string message) const {
+  if (inherited_.count(name) == 0) throw UsageError(message);
+  idle_.push_back({label_of(name), std::move(message)});
+}
+
+std::vector<std::string> JobSpecBuilder::inherited_labels() const {
+  std::vector<std::string> labels;
+  for (const std::string& name : inherited_) labels.push_back(label_of(name));
+  return labels;
+}
+
 JobSpec JobSpecBuilder::build() const {
+  idle_.clear();
   JobSpec spec = spec_;
   if (spec.target_path.empty() && !spec.replay_redirect.empty()) spec.target_path = spec.replay_redirect;
   if (spec.target_path.empty()) {
@@ -1454,8 +1478,8 @@ JobSpec JobSpecBuilder::build() const {
   }
   for (const char* think : {"think-every", "think-mode"}) {
     if (given(think) && !given("think-time") && !given("think-adaptive-percent")) {
-      throw UsageError(fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
-                                   "--think-adaptive-percent) too", label_of(think)));
+      refuse_idle(think, fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
+                                     "--think-adaptive-percent) too", label_of(think)));
     }
   }
   if (given("file-prefix") && spec.num_files == 0 && spec.total_files == 0 && !spec.metadata.active()) {
@@ -1463,36 +1487,36 @@ JobSpec JobSpecBuilder::build() const {
                                  label_of("file-prefix")));
   }
   if (given("dedupe-unit") && spec.compress_percent == 0 && spec.dedupe_percent == 0) {
-    throw UsageError(fmt::format("{}: the chunk of --compress-percent and --dedupe-percent; give one of them too",
-                                 label_of("dedupe-unit")));
+    refuse_idle("dedupe-unit", fmt::format("{}: the chunk of --compress-percent and --dedupe-percent; give one "
+                                           "of them too", label_of("dedupe-unit")));
   }
   if (given("dedupe-working-set") && spec.dedupe_percent == 0) {
-    throw UsageError(fmt::format("{}: what the duplicates of --dedupe-percent repeat; give --dedupe-percent too",
-                                 label_of("dedupe-working-set")));
+    refuse_idle("dedupe-working-set", fmt::format("{}: what the duplicates of --dedupe-percent repeat; give "
+                                                  "--dedupe-percent too", label_of("dedupe-working-set")));
   }
   if (given("rate-process") && !given("rate-iops") && !given("rate-bw")) {
-    throw UsageError(fmt::format("{}: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too",
-                                 label_of("rate-process")));
+    refuse_idle("rate-process", fmt::format("{}: shapes the arrivals of a rate limit; give --rate-iops or "
+                                            "--rate-bw too", label_of("rate-process")));
   }
   if (given("io-priority-percent") && !given("io-priority")) {
-    throw UsageError(fmt::format("{}: the share of IOs that carry --io-priority; give --io-priority too",
-                                 label_of("io-priority-percent")));
+    refuse_idle("io-priority-percent", fmt::format("{}: the share of IOs that carry --io-priority; give "
+                                                   "--io-priority too", label_of("io-priority-percent")));
   }
   if (given("io-priority-others")) {
     const std::string others = label_of("io-priority-others");
     if (!given("io-priority") || spec.io_priority_percent == 100) {
-      throw UsageError(fmt::format("{}: the priority of the IOs that do not carry --io-priority; give "
-                                   "--io-priority and an --io-priority-percent below 100 too", others));
-    }
-    if (spec.io_priority_others == spec.io_priority) {
+      refuse_idle("io-priority-others", fmt::format("{}: the priority of the IOs that do not carry --io-priority; "
+                                                    "give --io-priority and an --io-priority-percent below 100 too",
+                                                    others));
+    } else if (spec.io_priority_others == spec.io_priority) {
       throw UsageError(fmt::format("{} {}: the same as --io-priority, so every IO carries it; accepted: another "
                                    "priority (or --io-priority-percent 100)", others,
                                    io_priority_text(spec.io_priority_others)));
     }
   }
   if (spec.read_percent == 100 && spec.io_flags != 0 && (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
-    throw UsageError(fmt::format("{}: '{}' applies to writes only and the job does not write (--read-percent 100)",
-                                 label_of("io-flags"), io_flags_text(spec.io_flags)));
+    refuse_idle("io-flags", fmt::format("{}: '{}' applies to writes only and the job does not write "
+                                        "(--read-percent 100)", label_of("io-flags"), io_flags_text(spec.io_flags)));
   }
   if (given("allow-mounted-writes") && !given("allow-device-writes")) {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
@@ -1502,7 +1526,7 @@ JobSpec JobSpecBuilder::build() const {
   check_metadata(*this, spec);
   if (!spec.steady_state.active()) {
     for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {
-      if (given(part)) throw UsageError(fmt::format("{}: shapes --steady-state; give it too", label_of(part)));
+      if (given(part)) refuse_idle(part, fmt::format("{}: shapes --steady-state; give it too", label_of(part)));
     }
   } else if (spec.steady_state.duration_ns < 2 * spec.stats_interval_ns) {
     throw UsageError(fmt::format("{}: '{}' judges {}; accepted: --steady-state-duration of at least two stats "

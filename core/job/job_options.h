@@ -175,10 +175,35 @@ class JobSpecBuilder {
   // The label an option was given with, for messages about combinations.
   std::string label_of(std::string_view name) const { return spec_.origins.label_of(name); }
 
+  // Inherited settings: what a layer above the job's own gave (a job file's
+  // global settings for each of its phases, a phase's for each of its
+  // groups).  apply() records an option as inherited while `on` is true; a
+  // later apply() of the same option while it is false makes it the job's
+  // own again.
+  void set_inheriting(bool on) { inheriting_ = on; }
+  // An option given where it has no effect (it shapes something the job
+  // does not do, e.g. --rate-process without a rate): throws
+  // UsageError(message) when the job gave it itself.  An inherited one is
+  // noted in idle_settings() instead, as another phase of the file may use
+  // it; build_phased_job() refuses it when none does.
+  void refuse_idle(std::string_view name, std::string message) const;
+  // What the last build() noted: the inherited settings without effect in
+  // this job, by label, with the message their refusal would have.
+  struct IdleSetting {
+    std::string label;
+    std::string message;
+  };
+  const std::vector<IdleSetting>& idle_settings() const { return idle_; }
+  // The labels of the inherited options this job has.
+  std::vector<std::string> inherited_labels() const;
+
  private:
   JobSpec spec_;
   std::set<std::string> given_;
   std::set<std::string> in_effect_;
+  bool inheriting_ = false;
+  std::set<std::string, std::less<>> inherited_;
+  mutable std::vector<IdleSetting> idle_;  // build()'s notes; cleared at its start
   std::optional<uint32_t> read_percent_, write_percent_;  // as given
   std::optional<BlockSizeMix> both_sizes_, read_sizes_, write_sizes_;
 };

@@ -245,6 +245,10 @@ TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
       // A flag is a TOML boolean, not the integer 1 or 0.
       {"file-size = \"1M\"\nrandom = 1\n", "job.toml:3: random: 1 is not accepted; accepted: true or false\n"},
       {"file-size = \"1M\"\n[[phase]]\ndirect = 0\n", "job.toml:4: direct: 0 is not accepted; accepted: true or false\n"},
+      // A global setting that shapes what no phase does.
+      {"file-size = \"1M\"\nrate-process = \"poisson\"\n[[phase]]\n[[phase]]\nwrite-percent = 100\n",
+       "job.toml:3: rate-process: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too (no phase or "
+       "group of the file uses it)\n"},
   };
   for (const Case& c : cases) {
     ScratchDir dir;
@@ -286,6 +290,38 @@ TEST(JobFileRun, BadJobFileIsOneLineWithExitCode2AndTouchesNothing) {
 
 namespace iopulse::test {
 namespace {
+
+// Global settings that shape what only some phases do: each phase that does
+// it takes them, the others run without them.  Observers: zstd on the bytes
+// the compressing phase wrote, the count of the paced phase's IOs.
+TEST(JobFileRun, GlobalSettingsShapeThePhasesThatUseThem) {
+  ScratchDir dir;
+  const std::string target = dir.file("data");
+  const std::string job = write_file(dir.file("job.toml"),
+                                     "target = \"" + target + "\"\n"
+                                     "file-size = \"8M\"\n"
+                                     "dedupe-unit = \"8k\"\n"
+                                     "rate-process = \"poisson\"\n"
+                                     "[[phase]]\nname = \"prefill\"\nwrite-percent = 100\ncompress-percent = 50\n"
+                                     "run-until-complete = true\n"
+                                     "[[phase]]\nname = \"paced\"\nrate-iops = 200\nduration = \"1s\"\n"
+                                     "[[phase]]\nname = \"reads\"\ntotal-ops = 1000\n");
+  const std::string json = dir.file("r.json");
+  const RunOutcome r = run_iopulse({"--config", job, "-q", "--json-output", json});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto phases = read_json(json)["phases"];
+  ASSERT_EQ(phases.size(), 3u);
+  // About 200 in the second (a Poisson schedule at a mean of 200 per second).
+  const uint64_t paced = phases[1]["read"]["ops"].get<uint64_t>();
+  EXPECT_GT(paced, 120u);
+  EXPECT_LT(paced, 280u);
+  EXPECT_EQ(phases[2]["read"]["ops"].get<uint64_t>(), 1000u);
+  if (access("/usr/bin/zstd", X_OK) == 0) {
+    const RunOutcome z = run_command({"/bin/sh", "-c", "zstd -c -q '" + target + "' | wc -c"});
+    ASSERT_EQ(z.exit_code, 0) << z.err;
+    EXPECT_NEAR(100.0 * std::stod(z.out) / (8 << 20), 50.0, 3.0);
+  }
+}
 
 TEST(JobFileRun, ConcurrentGroupsRunTheirOwnWorkloadsSideBySide) {
   ScratchDir dir;

@@ -23,6 +23,7 @@ namespace iopulse {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // A scratch directory for the job files of one test.
@@ -552,6 +553,80 @@ TEST_F(JobFileTest, CombinationErrorsNameThePhase) {
   EXPECT_THAT(all, HasSubstr("think-every: shapes the pauses"));
   EXPECT_THAT(all, HasSubstr("\n  " + many + ":14: phase 'c': "));
   EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 3);
+}
+
+// A global setting that shapes what only some phases do (the chunk of the
+// compressible data, the arrivals of a rate limit, a metadata tree) applies
+// to the phases that do it; it is refused only when no phase does, and a
+// phase's own setting without effect is refused as on the command line.
+TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDoes) {
+  const std::string path = write(
+      "target = \"t\"\n"
+      "dedupe-unit = \"8k\"\n"
+      "rate-process = \"poisson\"\n"
+      "[[phase]]\n"
+      "name = \"prefill\"\n"
+      "write-percent = 100\n"
+      "compress-percent = 50\n"
+      "[[phase]]\n"
+      "name = \"paced\"\n"
+      "rate-iops = 1000\n"
+      "[[phase]]\n"
+      "name = \"reads\"\n");
+  const std::vector<PhaseJob> phases = build(path);
+  ASSERT_EQ(phases.size(), 3u);
+  EXPECT_EQ(phases[0].spec.workload().compress_percent, 50u);
+  EXPECT_EQ(phases[0].spec.workload().dedupe_unit, 8192u);
+  EXPECT_TRUE(phases[1].spec.workload().rate_poisson);
+  EXPECT_EQ(phases[1].spec.workload().rate_iops, 1000u);
+  EXPECT_EQ(phases[2].spec.workload().rate_iops, 0u);
+  EXPECT_EQ(phases[2].spec.workload().compress_percent, 0u);
+
+  // Used by no phase: refused, with its own line.
+  const std::string unused = write(
+      "target = \"t\"\n"
+      "rate-process = \"poisson\"\n"
+      "[[phase]]\nname = \"a\"\n"
+      "[[phase]]\nname = \"b\"\nwrite-percent = 100\n",
+      "unused.toml");
+  EXPECT_EQ(build_error(unused), unused + ":2: rate-process: shapes the arrivals of a rate limit; give --rate-iops "
+                                          "or --rate-bw too (no phase or group of the file uses it)");
+  // A phase's own setting without effect is that phase's problem.
+  const std::string own = write(
+      "target = \"t\"\n"
+      "[[phase]]\nname = \"a\"\nrate-iops = 10\n"
+      "[[phase]]\nname = \"b\"\nrate-process = \"poisson\"\n",
+      "own.toml");
+  EXPECT_EQ(build_error(own), own + ":5: phase 'b': " + own +
+                                  ":7: rate-process: shapes the arrivals of a rate limit; give --rate-iops or "
+                                  "--rate-bw too");
+  // Without [[phase]] the global settings are the job's own.
+  const std::string flat = write("target = \"t\"\ndedupe-unit = \"8k\"\n", "flat.toml");
+  EXPECT_THAT(build_error(flat), StartsWith(flat + ":2: dedupe-unit: the chunk of --compress-percent"));
+  EXPECT_THAT(build_error(flat), Not(HasSubstr("no phase")));
+  // A phase's setting for its groups: one group that uses it is enough.
+  const std::string groups = write(
+      "target = \"t\"\n"
+      "[[phase]]\nname = \"a\"\nthink-every = 4\n"
+      "[[phase.group]]\nname = \"thinks\"\nthink-time = \"10us\"\n"
+      "[[phase.group]]\nname = \"streams\"\n",
+      "groups.toml");
+  const std::vector<PhaseJob> grouped = build(groups);
+  ASSERT_EQ(grouped.size(), 1u);
+  ASSERT_EQ(grouped[0].groups.size(), 2u);
+  EXPECT_EQ(grouped[0].groups[0].second.workload().think_every, 4u);
+  EXPECT_EQ(grouped[0].groups[1].second.workload().think_time_ns, 0u);
+  // A data option set for a file of a data phase and a metadata phase.
+  const std::string metadata = write(
+      "target = \"t\"\n"
+      "block-size = \"64k\"\n"
+      "[[phase]]\nname = \"data\"\nduration = \"1s\"\n"
+      "[[phase]]\nname = \"tree\"\nmd-phases = \"tree-create,file-create\"\nmd-items = 10\n",
+      "metadata.toml");
+  const std::vector<PhaseJob> mixed = build(metadata);
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_EQ(mixed[0].spec.workload().read_sizes.min_size(), 65536u);
+  EXPECT_TRUE(mixed[1].spec.workload().metadata.active());
 }
 
 TEST_F(JobFileTest, ValuesAsCommandLineText) {
