@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The IOPulse authors
 #include "cli/command_line.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -149,7 +151,8 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
   } else if (vm.count("print-completion") != 0) {
     cl.action_ = Action::kPrintCompletion;
     cl.completion_shell_ = get(vm, "print-completion");
-    if (completion_script(cl.completion_shell_).empty()) {
+    if (std::find(std::begin(kCompletionShells), std::end(kCompletionShells), cl.completion_shell_) ==
+        std::end(kCompletionShells)) {
       throw UsageError(fmt::format("--print-completion: '{}' is not accepted; accepted: bash, zsh",
                                    cl.completion_shell_));
     }
