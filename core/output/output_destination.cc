@@ -13,7 +13,6 @@
 
 #include "output/kernel_interface.h"
 
-
 namespace iopulse {
 namespace {
 
