@@ -389,15 +389,20 @@ bool kept(const JobFileEntry& entry, const std::vector<const std::vector<JobFile
   return true;
 }
 
+// (label, option) of settings of a job file.
+using SettingSet = std::set<std::pair<std::string, std::string>>;
+
 // Applies the settings of one layer that `later` layers and the command
-// line do not replace; `inherited`: the layer is above the job's own (see
-// JobSpecBuilder::set_inheriting).
+// line do not replace, but those in `leave_out`; `inherited`: the layer is
+// above the job's own (see JobSpecBuilder::set_inheriting).
 void apply_entries(JobSpecBuilder& builder, const std::vector<JobFileEntry>& entries, const std::string& engine,
                    const std::vector<const std::vector<JobFileEntry>*>& later, const JobSpecBuilder& command_line,
-                   const std::vector<std::string>& command_line_engine_options, bool inherited) {
+                   const std::vector<std::string>& command_line_engine_options, bool inherited,
+                   const SettingSet& leave_out) {
   builder.set_inheriting(inherited);
   for (const JobFileEntry& e : entries) {
     if (!kept(e, later, command_line, command_line_engine_options)) continue;
+    if (leave_out.count({e.label, e.key}) != 0) continue;
     if (e.key.find('.') == std::string::npos) {
       builder.apply(e.key, e.text, e.label);
     } else if (engine_part(e.key) == engine) {
@@ -467,101 +472,130 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   std::vector<std::string> thread_labels;
   std::optional<JobSpecBuilder> first_builder;  // the run's settings are its
   std::vector<std::string> problems;            // of every phase and group, said together
-  // Settings that phases and groups inherit (the global ones, a phase's for
-  // its groups) are refused for having no effect only when no phase or group
-  // that inherits them uses them: idle by label, with the message; used.
-  std::map<std::string, std::string> idle;
-  std::set<std::string> used;
-  const auto note_inherited = [&](const JobSpecBuilder& b) {
-    for (const std::string& label : b.inherited_labels()) {
-      const auto& notes = b.idle_settings();
-      const auto note = std::find_if(notes.begin(), notes.end(),
-                                     [&label](const JobSpecBuilder::IdleSetting& n) { return n.label == label; });
-      if (note == notes.end()) {
-        used.insert(label);
-      } else {
-        idle.emplace(label, note->message);
+
+  // The settings of one phase or group come in layers, lowest first.
+  struct Layer {
+    const std::vector<JobFileEntry>* entries;
+    bool inherited;  // a layer above the phase's or group's own
+  };
+  // A builder with the settings of `layers` but those in `leave_out`, then
+  // the command line's.  A value that is not accepted is a SettingError: it
+  // ends the build at once, said as the builder said it (its label names
+  // the file and line).
+  struct SettingError {
+    UsageError error;
+  };
+  const auto fill = [&](const std::vector<Layer>& layers, const SettingSet& leave_out) {
+    JobSpecBuilder b;
+    try {
+      for (size_t i = 0; i < layers.size(); ++i) {
+        std::vector<const std::vector<JobFileEntry>*> later;
+        for (size_t j = i + 1; j < layers.size(); ++j) later.push_back(layers[j].entries);
+        apply_entries(b, *layers[i].entries, engine, later, command_line, command_line_engine_options,
+                      layers[i].inherited, leave_out);
       }
+      apply_command_line(b);
+    } catch (const UsageError& e) {
+      throw SettingError{e};
     }
+    return b;
+  };
+  // An inherited setting that shapes what a phase or group does not do
+  // (JobSpecBuilder::IdleSetting) is left out of it: it is built again
+  // without such settings.  One is refused only when no phase or group that
+  // inherits it uses it: `idle` in the order first seen, `used` the others.
+  std::vector<JobSpecBuilder::IdleSetting> idle;
+  SettingSet idle_seen, used;
+  // Builds the job of a phase or group into `builder`.  Throws UsageError.
+  const auto build_layers = [&](const std::vector<Layer>& layers, JobSpecBuilder& builder) -> JobSpec {
+    builder = fill(layers, {});
+    std::optional<JobSpec> spec;
+    std::optional<UsageError> failure;  // perhaps from a setting left out below
+    try {
+      spec = builder.build();
+    } catch (const UsageError& e) {
+      failure = e;
+    }
+    // (A build that failed before it looked has no notes: its inherited
+    // settings count as used, so no refusal claims otherwise.)
+    SettingSet leave_out;
+    for (const JobSpecBuilder::IdleSetting& n : builder.idle_settings()) {
+      leave_out.emplace(n.label, n.name);
+      if (idle_seen.emplace(n.label, n.name).second) idle.push_back(n);
+    }
+    for (const auto& setting : builder.inherited_settings()) {
+      if (leave_out.count(setting) == 0) used.insert(setting);
+    }
+    if (leave_out.empty()) {
+      if (failure) throw *failure;
+      return *spec;
+    }
+    builder = fill(layers, leave_out);
+    return builder.build();
   };
   // A group's job: global < phase < group < command line, each group on
   // its own; nullopt (its problem kept) when it does not build.
   const auto build_group = [&](const JobFilePhase& phase, const JobFileGroup& group) -> std::optional<JobSpec> {
     JobSpecBuilder g;
-    apply_entries(g, file.global, engine, {&phase.entries, &group.entries}, command_line,
-                  command_line_engine_options, /*inherited=*/true);
-    apply_entries(g, phase.entries, engine, {&group.entries}, command_line, command_line_engine_options,
-                  /*inherited=*/true);
-    apply_entries(g, group.entries, engine, {}, command_line, command_line_engine_options, /*inherited=*/false);
-    apply_command_line(g);
     try {
-      JobSpec spec = g.build();
-      note_inherited(g);
-      return spec;
+      return build_layers({{&file.global, true}, {&phase.entries, true}, {&group.entries, false}}, g);
     } catch (const UsageError& e) {
       problems.push_back(fmt::format("{}: {}", group.label, e.what()));
       return std::nullopt;
     }
   };
 
-  for (const JobFilePhase& phase : file.phases) {
-    // A phase of groups is its groups: its own settings (the run's, and
-    // the phase's workload) are its first group's, which may name the files
-    // the phase leaves out.
-    const JobFileGroup* first_group = phase.groups.empty() ? nullptr : &phase.groups.front();
-    JobSpecBuilder builder;
-    if (first_group == nullptr) {
-      // A file without [[phase]] is one phase of the global settings: they
-      // are its own.
-      apply_entries(builder, file.global, engine, {&phase.entries}, command_line, command_line_engine_options,
-                    /*inherited=*/!phase.label.empty());
-      apply_entries(builder, phase.entries, engine, {}, command_line, command_line_engine_options,
-                    /*inherited=*/false);
-    } else {
-      apply_entries(builder, file.global, engine, {&phase.entries, &first_group->entries}, command_line,
-                    command_line_engine_options, /*inherited=*/true);
-      apply_entries(builder, phase.entries, engine, {&first_group->entries}, command_line,
-                    command_line_engine_options, /*inherited=*/true);
-      apply_entries(builder, first_group->entries, engine, {}, command_line, command_line_engine_options,
-                    /*inherited=*/false);
-    }
-    apply_command_line(builder);
-    try {
-      const JobSpec spec = builder.build();
-      if (first_group == nullptr) note_inherited(builder);
-      // Options of the run are not accepted inside a phase: every phase has
-      // the first one's.  A phase with other files than the first has them
-      // as its own.
-      if (job.phases.empty()) {
-        job.run = spec.run();
-        job.target = spec.target();
+  try {
+    for (const JobFilePhase& phase : file.phases) {
+      // A phase of groups is its groups: its own settings (the run's, and
+      // the phase's workload) are its first group's, which may name the files
+      // the phase leaves out.
+      const JobFileGroup* first_group = phase.groups.empty() ? nullptr : &phase.groups.front();
+      // A file without [[phase]] or groups is one phase of the global
+      // settings: they are its own.
+      const std::vector<Layer> layers =
+          first_group == nullptr
+              ? std::vector<Layer>{{&file.global, !phase.label.empty()}, {&phase.entries, false}}
+              : std::vector<Layer>{{&file.global, true}, {&phase.entries, true}, {&first_group->entries, false}};
+      JobSpecBuilder builder;
+      try {
+        const JobSpec spec = build_layers(layers, builder);
+        // Options of the run are not accepted inside a phase: every phase has
+        // the first one's.  A phase with other files than the first has them
+        // as its own.
+        if (job.phases.empty()) {
+          job.run = spec.run();
+          job.target = spec.target();
+        }
+        job.phases.push_back({phase.name, spec.workload(), {}});
+        if (spec.target() != job.target) job.phases.back().workload.own_files = spec.target();
+      } catch (const UsageError& e) {
+        // A combination may come from settings the phase inherits: say which
+        // phase (or first group) it is.  Every phase's and group's problem is
+        // said at once (below); a phase that failed has no groups built.
+        if (first_group != nullptr) {
+          problems.push_back(fmt::format("{}: {}", first_group->label, e.what()));
+        } else {
+          problems.push_back(phase.label.empty() ? e.what() : fmt::format("{}: {}", phase.label, e.what()));
+        }
+        for (size_t g = 1; g < phase.groups.size(); ++g) (void)build_group(phase, phase.groups[g]);
+        continue;
       }
-      job.phases.push_back({phase.name, spec.workload(), {}});
-      if (spec.target() != job.target) job.phases.back().workload.own_files = spec.target();
-    } catch (const UsageError& e) {
-      // A combination may come from settings the phase inherits: say which
-      // phase (or first group) it is.  Every phase's and group's problem is
-      // said at once (below); a phase that failed has no groups built.
-      if (first_group != nullptr) {
-        problems.push_back(fmt::format("{}: {}", first_group->label, e.what()));
-      } else {
-        problems.push_back(phase.label.empty() ? e.what() : fmt::format("{}: {}", phase.label, e.what()));
+      thread_labels.push_back(builder.label_of("threads"));
+      if (!first_builder) first_builder = builder;
+      for (const JobFileGroup& group : phase.groups) {
+        if (std::optional<JobSpec> spec = build_group(phase, group)) {
+          job.phases.back().groups.emplace_back(group.name, spec->workload());
+          if (spec->target() != job.target) job.phases.back().groups.back().second.own_files = spec->target();
+        }
       }
-      for (size_t g = 1; g < phase.groups.size(); ++g) (void)build_group(phase, phase.groups[g]);
-      continue;
+      if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
     }
-    thread_labels.push_back(builder.label_of("threads"));
-    if (!first_builder) first_builder = builder;
-    for (const JobFileGroup& group : phase.groups) {
-      if (std::optional<JobSpec> spec = build_group(phase, group)) {
-        job.phases.back().groups.emplace_back(group.name, spec->workload());
-        if (spec->target() != job.target) job.phases.back().groups.back().second.own_files = spec->target();
-      }
-    }
-    if (!job.phases.back().groups.empty()) job.phases.back().workload = job.phases.back().groups.front().second;
+  } catch (const SettingError& e) {
+    throw e.error;
   }
-  for (const auto& [label, message] : idle) {
-    if (used.count(label) == 0) problems.push_back(message + " (no phase or group of the file uses it)");
+  for (const JobSpecBuilder::IdleSetting& n : idle) {
+    if (used.count({n.label, n.name}) == 0) problems.push_back(n.message + " (no phase or group of the file uses it)");
   }
   // (Phases made from one job, a fio job's loops, say its problem once.)
   std::set<std::string> said;

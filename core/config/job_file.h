@@ -165,9 +165,10 @@ JobFile parse_job_file(std::string_view toml_text, const std::string& path);
 // them all first with check_engine_options().
 //
 // A setting a phase or group inherits (a global one; a phase's, for its
-// groups) that has no effect there (JobSpecBuilder::refuse_idle: it shapes
-// something that phase does not do) is left alone; it is refused only when
-// no phase or group that inherits it uses it.
+// groups) that has no effect there (JobSpecBuilder::IdleSetting: it shapes
+// something that phase does not do) is left out of it: the phase is built
+// again without it.  It is refused only when no phase or group that
+// inherits it uses it.  The command line's settings are every phase's own.
 //
 // Also checks what must hold across phases: with file-distribution
 // per-worker every phase uses the same number of threads (one file each).

@@ -1177,20 +1177,15 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
   if (!md.active()) {
     for (const JobOption& o : job_options()) {
       if (o.name.starts_with("md-") && job.given(o.name)) {
-        job.refuse_idle(o.name, fmt::format("{}: shapes a metadata workload; give --md-phases too",
-                                            job.label_of(o.name)));
+        throw UsageError(fmt::format("{}: shapes a metadata workload; give --md-phases too", job.label_of(o.name)));
       }
     }
     return;
   }
   for (const JobOption& o : job_options()) {
     if ((o.rules.refused_by & kMetadataJobs) != 0 && job.given(o.name)) {
-      std::string message = fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
-                                        job.label_of(o.name));
-      // The files' options name and prepare a set of files, which a tree
-      // cannot share: refused even where inherited.
-      if (o.rules.scope == OptionScope::kFiles) throw UsageError(message);
-      job.refuse_idle(o.name, std::move(message));
+      throw UsageError(fmt::format("{}: a data-IO option; a metadata job (--md-phases) does not use it",
+                                   job.label_of(o.name)));
     }
   }
   bool files = false, mix = false;
@@ -1248,16 +1243,14 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
 void check_replay(const JobSpecBuilder& job, JobSpec& spec) {
   if (spec.replay.empty()) {
     for (const char* opt : {"replay-speed", "replay-workers", "replay-redirect", "replay-scale", "replay-align"}) {
-      if (job.given(opt)) job.refuse_idle(opt, fmt::format("{}: shapes a replay; give --replay FILE too", job.label_of(opt)));
+      if (job.given(opt)) throw UsageError(fmt::format("{}: shapes a replay; give --replay FILE too", job.label_of(opt)));
     }
     return;
   }
   for (const JobOption& o : job_options()) {
     if ((o.rules.refused_by & kReplayJobs) != 0 && job.given(o.name)) {
-      std::string message = fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
-                                        job.label_of(o.name), job.label_of(o.name));
-      if (o.rules.scope == OptionScope::kFiles) throw UsageError(message);  // as for a metadata job
-      job.refuse_idle(o.name, std::move(message));
+      throw UsageError(fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
+                                   job.label_of(o.name), job.label_of(o.name)));
     }
   }
   if (job.given("threads") && !spec.replay_spread) {
@@ -1405,15 +1398,77 @@ void JobSpecBuilder::add_engine_option(const std::string& option, const std::str
   spec_.engine_options.emplace_back(option, text);
 }
 
-void JobSpecBuilder::refuse_idle(std::string_view name, std::string message) const {
-  if (inherited_.count(name) == 0) throw UsageError(message);
-  idle_.push_back({label_of(name), std::move(message)});
+std::vector<std::pair<std::string, std::string>> JobSpecBuilder::inherited_settings() const {
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (const std::string& name : inherited_) settings.emplace_back(label_of(name), name);
+  return settings;
 }
 
-std::vector<std::string> JobSpecBuilder::inherited_labels() const {
-  std::vector<std::string> labels;
-  for (const std::string& name : inherited_) labels.push_back(label_of(name));
-  return labels;
+void JobSpecBuilder::note_idle_settings(const JobSpec& spec) const {
+  const auto idle = [&](std::string_view name, std::string_view what) {
+    if (inherited_.count(name) == 0) return;
+    idle_.push_back({label_of(name), std::string(name), fmt::format("{}: {}", label_of(name), what)});
+  };
+  const bool writes = spec.write_percent() != 0 || spec.trim_write;
+  if (!given("think-time") && !given("think-adaptive-percent")) {
+    for (const char* think : {"think-every", "think-mode"}) {
+      idle(think, "shapes the pauses of --think-time; give --think-time (or --think-adaptive-percent) too");
+    }
+  }
+  if (spec.compress_percent == 0 && spec.dedupe_percent == 0) {
+    idle("dedupe-unit", "the chunk of --compress-percent and --dedupe-percent; give one of them too");
+  }
+  if (spec.dedupe_percent == 0) {
+    idle("dedupe-working-set", "what the duplicates of --dedupe-percent repeat; give --dedupe-percent too");
+  }
+  if (!given("rate-iops") && !given("rate-bw")) {
+    idle("rate-process", "shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too");
+  }
+  if (!given("io-priority")) {
+    idle("io-priority-percent", "the share of IOs that carry --io-priority; give --io-priority too");
+  }
+  if (!given("io-priority") || spec.io_priority_percent == 100) {
+    idle("io-priority-others", "the priority of the IOs that do not carry --io-priority; give --io-priority and "
+                               "an --io-priority-percent below 100 too");
+  }
+  if (spec.read_percent == 100 && spec.io_flags != 0 && (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
+    idle("io-flags", "applies to writes only and the job does not write (--read-percent 100)");
+  }
+  if (!spec.steady_state.active()) {
+    for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {
+      idle(part, "shapes --steady-state; give it too");
+    }
+  }
+  if (spec.trim_percent == 0) {
+    idle("trim-write", "the job does not trim; accepted: --trim-write with --trim-percent 1-100");
+  }
+  if (!writes) {
+    for (const char* sync : {"fsync-every", "fdatasync-every", "end-fsync"}) idle(sync, "the job does not write");
+  }
+  if (spec.fadvise.empty()) idle("fadvise-each-pass", "repeats the hints of --fadvise, and none is given");
+  // What shapes random offsets, in a sequential job; a distribution's
+  // parameters under another distribution.
+  const DistributionKind kind = spec.distribution.kind;
+  if (!spec.random) {
+    for (const char* access : {"distribution", "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center", "zones",
+                               "hot-spot-scatter", "block-align"}) {
+      idle(access, "shapes random offsets; without --random the access is sequential");
+    }
+  } else {
+    if (kind != DistributionKind::kZipf) idle("zipf-theta", "only used with --distribution zipf");
+    if (kind != DistributionKind::kPareto) idle("pareto-h", "only used with --distribution pareto");
+    if (kind != DistributionKind::kGaussian) {
+      for (const char* g : {"gaussian-stddev", "gaussian-center"}) idle(g, "only used with --distribution gaussian");
+    }
+    if (kind != DistributionKind::kZoned) idle("zones", "only used with --distribution zoned");
+    if (kind == DistributionKind::kUniform || kind == DistributionKind::kZoned) {
+      idle("hot-spot-scatter", "only used with --distribution zipf, pareto or gaussian");
+    }
+    for (const char* sequential : {"sequential-skip", "sequential-cursor"}) {
+      idle(sequential, "orders a sequential job's offsets; the job is --random");
+    }
+    if (spec.file_roundrobin != 0) idle("file-order", "roundrobin orders a sequential job; the job is --random");
+  }
 }
 
 JobSpec JobSpecBuilder::build() const {
@@ -1458,6 +1513,7 @@ JobSpec JobSpecBuilder::build() const {
   const bool reads = spec.read_percent > 0, writes = spec.read_percent < 100;
   spec.block_size = std::min(reads ? spec.read_sizes.min_size() : UINT32_MAX,
                              writes ? spec.write_sizes.min_size() : UINT32_MAX);
+  note_idle_settings(spec);
   spec.distribution.validate(spec.random);
   // Options the table says exclude each other.
   for (const JobOption& o : kOptions) {
@@ -1478,8 +1534,8 @@ JobSpec JobSpecBuilder::build() const {
   }
   for (const char* think : {"think-every", "think-mode"}) {
     if (given(think) && !given("think-time") && !given("think-adaptive-percent")) {
-      refuse_idle(think, fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
-                                     "--think-adaptive-percent) too", label_of(think)));
+      throw UsageError(fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
+                                   "--think-adaptive-percent) too", label_of(think)));
     }
   }
   if (given("file-prefix") && spec.num_files == 0 && spec.total_files == 0 && !spec.metadata.active()) {
@@ -1487,36 +1543,36 @@ JobSpec JobSpecBuilder::build() const {
                                  label_of("file-prefix")));
   }
   if (given("dedupe-unit") && spec.compress_percent == 0 && spec.dedupe_percent == 0) {
-    refuse_idle("dedupe-unit", fmt::format("{}: the chunk of --compress-percent and --dedupe-percent; give one "
-                                           "of them too", label_of("dedupe-unit")));
+    throw UsageError(fmt::format("{}: the chunk of --compress-percent and --dedupe-percent; give one of them too",
+                                 label_of("dedupe-unit")));
   }
   if (given("dedupe-working-set") && spec.dedupe_percent == 0) {
-    refuse_idle("dedupe-working-set", fmt::format("{}: what the duplicates of --dedupe-percent repeat; give "
-                                                  "--dedupe-percent too", label_of("dedupe-working-set")));
+    throw UsageError(fmt::format("{}: what the duplicates of --dedupe-percent repeat; give --dedupe-percent too",
+                                 label_of("dedupe-working-set")));
   }
   if (given("rate-process") && !given("rate-iops") && !given("rate-bw")) {
-    refuse_idle("rate-process", fmt::format("{}: shapes the arrivals of a rate limit; give --rate-iops or "
-                                            "--rate-bw too", label_of("rate-process")));
+    throw UsageError(fmt::format("{}: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too",
+                                 label_of("rate-process")));
   }
   if (given("io-priority-percent") && !given("io-priority")) {
-    refuse_idle("io-priority-percent", fmt::format("{}: the share of IOs that carry --io-priority; give "
-                                                   "--io-priority too", label_of("io-priority-percent")));
+    throw UsageError(fmt::format("{}: the share of IOs that carry --io-priority; give --io-priority too",
+                                 label_of("io-priority-percent")));
   }
   if (given("io-priority-others")) {
     const std::string others = label_of("io-priority-others");
     if (!given("io-priority") || spec.io_priority_percent == 100) {
-      refuse_idle("io-priority-others", fmt::format("{}: the priority of the IOs that do not carry --io-priority; "
-                                                    "give --io-priority and an --io-priority-percent below 100 too",
-                                                    others));
-    } else if (spec.io_priority_others == spec.io_priority) {
+      throw UsageError(fmt::format("{}: the priority of the IOs that do not carry --io-priority; give "
+                                   "--io-priority and an --io-priority-percent below 100 too", others));
+    }
+    if (spec.io_priority_others == spec.io_priority) {
       throw UsageError(fmt::format("{} {}: the same as --io-priority, so every IO carries it; accepted: another "
                                    "priority (or --io-priority-percent 100)", others,
                                    io_priority_text(spec.io_priority_others)));
     }
   }
   if (spec.read_percent == 100 && spec.io_flags != 0 && (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
-    refuse_idle("io-flags", fmt::format("{}: '{}' applies to writes only and the job does not write "
-                                        "(--read-percent 100)", label_of("io-flags"), io_flags_text(spec.io_flags)));
+    throw UsageError(fmt::format("{}: '{}' applies to writes only and the job does not write (--read-percent 100)",
+                                 label_of("io-flags"), io_flags_text(spec.io_flags)));
   }
   if (given("allow-mounted-writes") && !given("allow-device-writes")) {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
@@ -1526,7 +1582,7 @@ JobSpec JobSpecBuilder::build() const {
   check_metadata(*this, spec);
   if (!spec.steady_state.active()) {
     for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {
-      if (given(part)) refuse_idle(part, fmt::format("{}: shapes --steady-state; give it too", label_of(part)));
+      if (given(part)) throw UsageError(fmt::format("{}: shapes --steady-state; give it too", label_of(part)));
     }
   } else if (spec.steady_state.duration_ns < 2 * spec.stats_interval_ns) {
     throw UsageError(fmt::format("{}: '{}' judges {}; accepted: --steady-state-duration of at least two stats "

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -181,21 +182,21 @@ class JobSpecBuilder {
   // later apply() of the same option while it is false makes it the job's
   // own again.
   void set_inheriting(bool on) { inheriting_ = on; }
-  // An option given where it has no effect (it shapes something the job
-  // does not do, e.g. --rate-process without a rate): throws
-  // UsageError(message) when the job gave it itself.  An inherited one is
-  // noted in idle_settings() instead, as another phase of the file may use
-  // it; build_phased_job() refuses it when none does.
-  void refuse_idle(std::string_view name, std::string message) const;
-  // What the last build() noted: the inherited settings without effect in
-  // this job, by label, with the message their refusal would have.
+  // An inherited setting with no effect in this job: it shapes something
+  // the job does not do (--rate-process without a rate, --zipf-theta in a
+  // sequential job, --fsync-every in one that does not write).  build()
+  // notes them before it checks the combination (which refuses them as it
+  // refuses the job's own); build_phased_job() builds the phase again
+  // without them, and refuses one only when no phase that inherits it uses
+  // it.  `message` is what that refusal says.
   struct IdleSetting {
-    std::string label;
+    std::string label;  // where it was given
+    std::string name;   // the option
     std::string message;
   };
   const std::vector<IdleSetting>& idle_settings() const { return idle_; }
-  // The labels of the inherited options this job has.
-  std::vector<std::string> inherited_labels() const;
+  // (label, option) of every inherited option of the job.
+  std::vector<std::pair<std::string, std::string>> inherited_settings() const;
 
  private:
   JobSpec spec_;
@@ -204,6 +205,9 @@ class JobSpecBuilder {
   bool inheriting_ = false;
   std::set<std::string, std::less<>> inherited_;
   mutable std::vector<IdleSetting> idle_;  // build()'s notes; cleared at its start
+
+  // Notes in idle_ the inherited settings `spec` has no use for.
+  void note_idle_settings(const JobSpec& spec) const;
   std::optional<uint32_t> read_percent_, write_percent_;  // as given
   std::optional<BlockSizeMix> both_sizes_, read_sizes_, write_sizes_;
 };

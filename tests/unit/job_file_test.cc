@@ -581,6 +581,11 @@ TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDo
   EXPECT_EQ(phases[1].spec.workload().rate_iops, 1000u);
   EXPECT_EQ(phases[2].spec.workload().rate_iops, 0u);
   EXPECT_EQ(phases[2].spec.workload().compress_percent, 0u);
+  // Left out where it has no effect.
+  EXPECT_FALSE(phases[0].spec.workload().rate_poisson);
+  EXPECT_FALSE(phases[2].spec.workload().rate_poisson);
+  EXPECT_EQ(phases[1].spec.workload().dedupe_unit, 0u);
+  EXPECT_EQ(phases[2].spec.workload().dedupe_unit, 0u);
 
   // Used by no phase: refused, with its own line.
   const std::string unused = write(
@@ -616,17 +621,64 @@ TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDo
   ASSERT_EQ(grouped[0].groups.size(), 2u);
   EXPECT_EQ(grouped[0].groups[0].second.workload().think_every, 4u);
   EXPECT_EQ(grouped[0].groups[1].second.workload().think_time_ns, 0u);
-  // A data option set for a file of a data phase and a metadata phase.
-  const std::string metadata = write(
+  // No group of the phase uses it: refused.
+  const std::string no_group = write(
       "target = \"t\"\n"
-      "block-size = \"64k\"\n"
-      "[[phase]]\nname = \"data\"\nduration = \"1s\"\n"
-      "[[phase]]\nname = \"tree\"\nmd-phases = \"tree-create,file-create\"\nmd-items = 10\n",
-      "metadata.toml");
-  const std::vector<PhaseJob> mixed = build(metadata);
-  ASSERT_EQ(mixed.size(), 2u);
-  EXPECT_EQ(mixed[0].spec.workload().read_sizes.min_size(), 65536u);
-  EXPECT_TRUE(mixed[1].spec.workload().metadata.active());
+      "[[phase]]\nname = \"a\"\nthink-every = 4\n"
+      "[[phase.group]]\nname = \"g1\"\n"
+      "[[phase.group]]\nname = \"g2\"\n",
+      "no-group.toml");
+  EXPECT_EQ(build_error(no_group),
+            no_group + ":4: think-every: shapes the pauses of --think-time; give --think-time (or "
+                       "--think-adaptive-percent) too (no phase or group of the file uses it)");
+  // Sequential prefill, then zipf reads that sync: the distribution shapes
+  // the random phase only, the syncs the writing one.
+  const std::string access = write(
+      "target = \"t\"\n"
+      "distribution = \"zipf\"\n"
+      "zipf-theta = 0.8\n"
+      "fsync-every = 16\n"
+      "[[phase]]\nname = \"prefill\"\nwrite-percent = 100\n"
+      "[[phase]]\nname = \"hot\"\nrandom = true\n",
+      "access.toml");
+  const std::vector<PhaseJob> two = build(access);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_FALSE(two[0].spec.workload().random);
+  EXPECT_EQ(two[0].spec.workload().distribution.kind, DistributionKind::kUniform);
+  EXPECT_FALSE(two[0].spec.workload().distribution.zipf_theta.has_value());
+  EXPECT_EQ(two[0].spec.workload().fsync_every, 16u);
+  EXPECT_EQ(two[1].spec.workload().distribution.kind, DistributionKind::kZipf);
+  EXPECT_EQ(two[1].spec.workload().distribution.zipf_theta, 0.8);
+  EXPECT_EQ(two[1].spec.workload().fsync_every, 0u);
+  // Several unused: one line each, in the file's order.
+  const std::string several = write(
+      "target = \"t\"\n"
+      "rate-process = \"poisson\"\n"
+      "zipf-theta = 0.8\n"
+      "dedupe-unit = \"8k\"\n"
+      "[[phase]]\nname = \"a\"\n"
+      "[[phase]]\nname = \"b\"\nrandom = true\ncompress-percent = 50\n",
+      "several.toml");
+  EXPECT_EQ(build_error(several),
+            "2 problems with this job file:\n  " + several +
+                ":2: rate-process: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too (no phase "
+                "or group of the file uses it)\n  " +
+                several + ":3: zipf-theta: shapes random offsets; without --random the access is sequential (no "
+                          "phase or group of the file uses it)");
+  // A phase that fails for another reason makes no claim about what it
+  // would have used.
+  const std::string failing = write(
+      "target = \"t\"\n"
+      "rate-process = \"poisson\"\n"
+      "[[phase]]\nname = \"a\"\n"
+      "[[phase]]\nname = \"b\"\nread-percent = 70\nwrite-percent = 20\n",
+      "failing.toml");
+  EXPECT_THAT(build_error(failing), StartsWith(failing + ":5: phase 'b': " + failing + ":7: read-percent 70 and "));
+  EXPECT_THAT(build_error(failing), Not(HasSubstr("rate-process")));
+  // The command line's settings are the phases' own.
+  const std::string from_command_line = usage_message([&] { build(path, {{"think-every", "4"}}); });
+  EXPECT_THAT(from_command_line, StartsWith("3 problems with this job file:\n  " + path +
+                                            ":4: phase 'prefill': --think-every: shapes the pauses"));
 }
 
 TEST_F(JobFileTest, ValuesAsCommandLineText) {
