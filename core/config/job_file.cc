@@ -503,35 +503,36 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   // An inherited setting that shapes what a phase or group does not do
   // (JobSpecBuilder::IdleSetting) is left out of it: it is built again
   // without such settings.  One is refused only when no phase or group that
-  // inherits it uses it: `idle` in the order first seen, `used` the others.
+  // inherits it uses it (`idle`, said in the file's order; `used`).
   std::vector<JobSpecBuilder::IdleSetting> idle;
   SettingSet idle_seen, used;
   // Builds the job of a phase or group into `builder`.  Throws UsageError.
   const auto build_layers = [&](const std::vector<Layer>& layers, JobSpecBuilder& builder) -> JobSpec {
-    builder = fill(layers, {});
-    std::optional<JobSpec> spec;
-    std::optional<UsageError> failure;  // perhaps from a setting left out below
-    try {
-      spec = builder.build();
-    } catch (const UsageError& e) {
-      failure = e;
-    }
-    // (A build that failed before it looked has no notes: its inherited
-    // settings count as used, so no refusal claims otherwise.)
+    // Built again without them until none of the settings left is idle
+    // (leaving one out can leave another without effect: trim-write, then
+    // fsync-every); each round leaves out more, so this ends.
     SettingSet leave_out;
-    for (const JobSpecBuilder::IdleSetting& n : builder.idle_settings()) {
-      leave_out.emplace(n.label, n.name);
-      if (idle_seen.emplace(n.label, n.name).second) idle.push_back(n);
-    }
-    for (const auto& setting : builder.inherited_settings()) {
-      if (leave_out.count(setting) == 0) used.insert(setting);
-    }
-    if (leave_out.empty()) {
+    for (;;) {
+      builder = fill(layers, leave_out);
+      std::optional<JobSpec> spec;
+      std::optional<UsageError> failure;  // perhaps from a setting the next round leaves out
+      try {
+        spec = builder.build();
+      } catch (const UsageError& e) {
+        failure = e;
+      }
+      bool more = false;
+      for (const JobSpecBuilder::IdleSetting& n : builder.idle_settings()) {
+        more |= leave_out.emplace(n.label, n.name).second;
+        if (idle_seen.emplace(n.label, n.name).second) idle.push_back(n);
+      }
+      if (more) continue;
+      // (A build that failed before it looked has no notes: its inherited
+      // settings count as used, so no refusal claims otherwise.)
+      for (const auto& setting : builder.inherited_settings()) used.insert(setting);
       if (failure) throw *failure;
       return *spec;
     }
-    builder = fill(layers, leave_out);
-    return builder.build();
   };
   // A group's job: global < phase < group < command line, each group on
   // its own; nullopt (its problem kept) when it does not build.
@@ -594,6 +595,21 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   } catch (const SettingError& e) {
     throw e.error;
   }
+  // In the file's order.
+  std::map<std::pair<std::string, std::string>, size_t> position;
+  const auto number = [&position](const std::vector<JobFileEntry>& entries) {
+    for (const JobFileEntry& e : entries) position.emplace(std::pair{e.label, e.key}, position.size());
+  };
+  number(file.global);
+  for (const JobFilePhase& phase : file.phases) {
+    number(phase.entries);
+    for (const JobFileGroup& group : phase.groups) number(group.entries);
+  }
+  const auto place = [&position](const JobSpecBuilder::IdleSetting& n) {
+    const auto it = position.find({n.label, n.name});
+    return it != position.end() ? it->second : position.size();
+  };
+  std::stable_sort(idle.begin(), idle.end(), [&place](const auto& a, const auto& b) { return place(a) < place(b); });
   for (const JobSpecBuilder::IdleSetting& n : idle) {
     if (used.count({n.label, n.name}) == 0) problems.push_back(n.message + " (no phase or group of the file uses it)");
   }

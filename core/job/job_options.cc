@@ -1405,11 +1405,17 @@ std::vector<std::pair<std::string, std::string>> JobSpecBuilder::inherited_setti
 }
 
 void JobSpecBuilder::note_idle_settings(const JobSpec& spec) const {
+  // A metadata job and a replay refuse the data-IO settings they do not
+  // use (check_metadata, check_replay), inherited or not: nothing to note.
+  if (spec.metadata.active() || !spec.replay.empty()) return;
+  // Each condition is the one under which the check that refuses the
+  // setting as the job's own does (below in build(), check_combinations,
+  // DistributionParams::validate): a setting left out has no effect.
   const auto idle = [&](std::string_view name, std::string_view what) {
     if (inherited_.count(name) == 0) return;
     idle_.push_back({label_of(name), std::string(name), fmt::format("{}: {}", label_of(name), what)});
   };
-  const bool writes = spec.write_percent() != 0 || spec.trim_write;
+  const bool writes = spec.write_percent() != 0 || (spec.trim_write && spec.trim_percent != 0);
   if (!given("think-time") && !given("think-adaptive-percent")) {
     for (const char* think : {"think-every", "think-mode"}) {
       idle(think, "shapes the pauses of --think-time; give --think-time (or --think-adaptive-percent) too");
@@ -1439,34 +1445,46 @@ void JobSpecBuilder::note_idle_settings(const JobSpec& spec) const {
       idle(part, "shapes --steady-state; give it too");
     }
   }
-  if (spec.trim_percent == 0) {
+  if (spec.trim_write && spec.trim_percent == 0) {
     idle("trim-write", "the job does not trim; accepted: --trim-write with --trim-percent 1-100");
   }
   if (!writes) {
-    for (const char* sync : {"fsync-every", "fdatasync-every", "end-fsync"}) idle(sync, "the job does not write");
+    if (spec.fsync_every != 0) idle("fsync-every", "the job does not write");
+    if (spec.fdatasync_every != 0) idle("fdatasync-every", "the job does not write");
+    if (spec.end_fsync) idle("end-fsync", "the job does not write");
   }
-  if (spec.fadvise.empty()) idle("fadvise-each-pass", "repeats the hints of --fadvise, and none is given");
+  if (spec.fadvise_each_pass && spec.fadvise.empty()) {
+    idle("fadvise-each-pass", "repeats the hints of --fadvise, and none is given");
+  }
   // What shapes random offsets, in a sequential job; a distribution's
-  // parameters under another distribution.
-  const DistributionKind kind = spec.distribution.kind;
+  // parameters under another distribution; what orders sequential offsets,
+  // in a random job.
+  const DistributionParams& d = spec.distribution;
+  const char* const sequential_job = "shapes random offsets; without --random the access is sequential";
   if (!spec.random) {
-    for (const char* access : {"distribution", "zipf-theta", "pareto-h", "gaussian-stddev", "gaussian-center", "zones",
-                               "hot-spot-scatter", "block-align"}) {
-      idle(access, "shapes random offsets; without --random the access is sequential");
-    }
+    if (d.kind != DistributionKind::kUniform) idle("distribution", sequential_job);
+    if (d.zipf_theta) idle("zipf-theta", sequential_job);
+    if (d.pareto_h) idle("pareto-h", sequential_job);
+    if (d.gaussian_stddev) idle("gaussian-stddev", sequential_job);
+    if (d.gaussian_center) idle("gaussian-center", sequential_job);
+    if (d.zones) idle("zones", sequential_job);
+    if (d.hot_spot_scatter) idle("hot-spot-scatter", sequential_job);
+    if (spec.block_align != 0) idle("block-align", sequential_job);
+    const int kinds = (spec.read_percent > 0) + (spec.write_percent() > 0) + (spec.trim_percent > 0);
+    if (spec.sequential_per_op && kinds < 2) idle("sequential-cursor", "per-op: the job does one kind of op");
   } else {
-    if (kind != DistributionKind::kZipf) idle("zipf-theta", "only used with --distribution zipf");
-    if (kind != DistributionKind::kPareto) idle("pareto-h", "only used with --distribution pareto");
-    if (kind != DistributionKind::kGaussian) {
-      for (const char* g : {"gaussian-stddev", "gaussian-center"}) idle(g, "only used with --distribution gaussian");
+    if (d.zipf_theta && d.kind != DistributionKind::kZipf) idle("zipf-theta", "only used with --distribution zipf");
+    if (d.pareto_h && d.kind != DistributionKind::kPareto) idle("pareto-h", "only used with --distribution pareto");
+    if (d.kind != DistributionKind::kGaussian) {
+      if (d.gaussian_stddev) idle("gaussian-stddev", "only used with --distribution gaussian");
+      if (d.gaussian_center) idle("gaussian-center", "only used with --distribution gaussian");
     }
-    if (kind != DistributionKind::kZoned) idle("zones", "only used with --distribution zoned");
-    if (kind == DistributionKind::kUniform || kind == DistributionKind::kZoned) {
+    if (d.zones && d.kind != DistributionKind::kZoned) idle("zones", "only used with --distribution zoned");
+    if (d.hot_spot_scatter && (d.kind == DistributionKind::kUniform || d.kind == DistributionKind::kZoned)) {
       idle("hot-spot-scatter", "only used with --distribution zipf, pareto or gaussian");
     }
-    for (const char* sequential : {"sequential-skip", "sequential-cursor"}) {
-      idle(sequential, "orders a sequential job's offsets; the job is --random");
-    }
+    if (spec.sequential_skip != 0) idle("sequential-skip", "orders a sequential job's offsets; the job is --random");
+    if (spec.sequential_per_op) idle("sequential-cursor", "orders a sequential job's offsets; the job is --random");
     if (spec.file_roundrobin != 0) idle("file-order", "roundrobin orders a sequential job; the job is --random");
   }
 }
@@ -1570,7 +1588,9 @@ JobSpec JobSpecBuilder::build() const {
                                    io_priority_text(spec.io_priority_others)));
     }
   }
-  if (spec.read_percent == 100 && spec.io_flags != 0 && (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
+  // (A replay's writes are the trace's: it carries them.)
+  if (spec.replay.empty() && spec.read_percent == 100 && spec.io_flags != 0 &&
+      (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
     throw UsageError(fmt::format("{}: '{}' applies to writes only and the job does not write (--read-percent 100)",
                                  label_of("io-flags"), io_flags_text(spec.io_flags)));
   }

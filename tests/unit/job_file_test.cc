@@ -556,7 +556,7 @@ TEST_F(JobFileTest, CombinationErrorsNameThePhase) {
 }
 
 // A global setting that shapes what only some phases do (the chunk of the
-// compressible data, the arrivals of a rate limit, a metadata tree) applies
+// compressible data, the arrivals of a rate limit, random offsets) applies
 // to the phases that do it; it is refused only when no phase does, and a
 // phase's own setting without effect is refused as on the command line.
 TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDoes) {
@@ -620,7 +620,7 @@ TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDo
   ASSERT_EQ(grouped.size(), 1u);
   ASSERT_EQ(grouped[0].groups.size(), 2u);
   EXPECT_EQ(grouped[0].groups[0].second.workload().think_every, 4u);
-  EXPECT_EQ(grouped[0].groups[1].second.workload().think_time_ns, 0u);
+  EXPECT_EQ(grouped[0].groups[1].second.workload().think_every, 1u);  // left out: the default
   // No group of the phase uses it: refused.
   const std::string no_group = write(
       "target = \"t\"\n"
@@ -665,6 +665,60 @@ TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDo
                 "or group of the file uses it)\n  " +
                 several + ":3: zipf-theta: shapes random offsets; without --random the access is sequential (no "
                           "phase or group of the file uses it)");
+  // Leaving one out can leave another without effect: a global trim-write
+  // and fsync-every, used by the trimming phase, left out of the reading one.
+  const std::string cascade = write(
+      "target = \"t\"\n"
+      "trim-write = true\n"
+      "fsync-every = 16\n"
+      "[[phase]]\nname = \"trims\"\ntrim-percent = 100\n"
+      "[[phase]]\nname = \"reads\"\n",
+      "cascade.toml");
+  const std::vector<PhaseJob> trims = build(cascade);
+  ASSERT_EQ(trims.size(), 2u);
+  EXPECT_TRUE(trims[0].spec.workload().trim_write);
+  EXPECT_EQ(trims[0].spec.workload().fsync_every, 16u);
+  EXPECT_FALSE(trims[1].spec.workload().trim_write);
+  EXPECT_EQ(trims[1].spec.workload().fsync_every, 0u);
+  // The file's order, whatever the order of the checks.
+  const std::string reversed = write(
+      "target = \"t\"\n"
+      "zipf-theta = 0.8\n"
+      "rate-process = \"poisson\"\n"
+      "[[phase]]\nname = \"a\"\n",
+      "reversed.toml");
+  const std::string in_order = build_error(reversed);
+  EXPECT_LT(in_order.find(reversed + ":2: zipf-theta"), in_order.find(reversed + ":3: rate-process")) << in_order;
+  // Settings given where they do nothing anyway (a flag given false, the
+  // default distribution) are nobody's problem, as on the command line.
+  const std::string harmless = write(
+      "target = \"t\"\n"
+      "end-fsync = false\n"
+      "distribution = \"uniform\"\n"
+      "sequential-cursor = \"shared\"\n"
+      "[[phase]]\nname = \"a\"\n"
+      "[[phase]]\nname = \"b\"\nrandom = true\n",
+      "harmless.toml");
+  EXPECT_EQ(build(harmless).size(), 2u);
+  // A replay phase: the trace's writes carry a global write-only flag; what
+  // a replay refuses it refuses inherited too.
+  const std::string replay = write(
+      "target = \"t\"\n"
+      "io-flags = \"fua\"\n"
+      "[[phase]]\nname = \"writes\"\nwrite-percent = 100\n"
+      "[[phase]]\nname = \"replay\"\nreplay = \"trace.iolog\"\n",
+      "replay.toml");
+  const std::vector<PhaseJob> replayed = build(replay);
+  ASSERT_EQ(replayed.size(), 2u);
+  EXPECT_NE(replayed[1].spec.workload().io_flags, 0u);
+  EXPECT_EQ(replayed[1].spec.workload().io_flags, replayed[0].spec.workload().io_flags);
+  const std::string replay_random = write(
+      "target = \"t\"\n"
+      "random = true\n"
+      "[[phase]]\nname = \"reads\"\n"
+      "[[phase]]\nname = \"replay\"\nreplay = \"trace.iolog\"\n",
+      "replay-random.toml");
+  EXPECT_THAT(build_error(replay_random), HasSubstr(replay_random + ":2: random: the trace of --replay says"));
   // A phase that fails for another reason makes no claim about what it
   // would have used.
   const std::string failing = write(
