@@ -509,8 +509,8 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   // Builds the job of a phase or group into `builder`.  Throws UsageError.
   const auto build_layers = [&](const std::vector<Layer>& layers, JobSpecBuilder& builder) -> JobSpec {
     // Built again without them until none of the settings left is idle
-    // (leaving one out can leave another without effect: trim-write, then
-    // fsync-every); each round leaves out more, so this ends.
+    // (a safeguard: no setting's effect depends on another that is judged
+    // idle alone today); each round leaves out more, so this ends.
     SettingSet leave_out;
     for (;;) {
       builder = fill(layers, leave_out);

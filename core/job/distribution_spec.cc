@@ -131,6 +131,20 @@ void DistributionParams::validate(bool random) const {
   if (gaussian_stddev) check_range("--gaussian-stddev", *gaussian_stddev);
   if (gaussian_center) check_range("--gaussian-center", *gaussian_center);
 
+  // A parameter without --random (and so without a distribution): the
+  // access is sequential, whatever distribution it belongs to.
+  if (!random && kind == DistributionKind::kUniform) {
+    for (const auto& [given, option] : {std::pair{zipf_theta.has_value(), "--zipf-theta"},
+                                        std::pair{pareto_h.has_value(), "--pareto-h"},
+                                        std::pair{gaussian_stddev.has_value(), "--gaussian-stddev"},
+                                        std::pair{gaussian_center.has_value(), "--gaussian-center"},
+                                        std::pair{zones.has_value(), "--zones"},
+                                        std::pair{hot_spot_scatter, "--hot-spot-scatter"}}) {
+      if (given) {
+        throw UsageError(fmt::format("{}: shapes random offsets; without --random the access is sequential", option));
+      }
+    }
+  }
   const auto only_with = [&](bool given, DistributionKind owner, std::string_view option) {
     if (given && kind != owner) {
       throw UsageError(fmt::format("{}: only used with --distribution {}; the distribution is {}",

@@ -1405,14 +1405,16 @@ std::vector<std::pair<std::string, std::string>> JobSpecBuilder::inherited_setti
 }
 
 void JobSpecBuilder::note_idle_settings(const JobSpec& spec) const {
-  // A metadata job and a replay refuse the data-IO settings they do not
-  // use (check_metadata, check_replay), inherited or not: nothing to note.
-  if (spec.metadata.active() || !spec.replay.empty()) return;
   // Each condition is the one under which the check that refuses the
   // setting as the job's own does (below in build(), check_combinations,
-  // DistributionParams::validate): a setting left out has no effect.
+  // DistributionParams::validate): a setting left out has no effect.  A
+  // metadata job and a replay refuse the data-IO settings they do not use
+  // (check_metadata, check_replay), inherited or not: those are not noted.
+  const uint8_t refusing = spec.metadata.active() ? kMetadataJobs : !spec.replay.empty() ? kReplayJobs : 0;
   const auto idle = [&](std::string_view name, std::string_view what) {
     if (inherited_.count(name) == 0) return;
+    const JobOption* option = find_job_option(name);
+    if (option != nullptr && (option->rules.refused_by & refusing) != 0) return;
     idle_.push_back({label_of(name), std::string(name), fmt::format("{}: {}", label_of(name), what)});
   };
   const bool writes = spec.write_percent() != 0 || (spec.trim_write && spec.trim_percent != 0);
@@ -1437,8 +1439,15 @@ void JobSpecBuilder::note_idle_settings(const JobSpec& spec) const {
     idle("io-priority-others", "the priority of the IOs that do not carry --io-priority; give --io-priority and "
                                "an --io-priority-percent below 100 too");
   }
-  if (spec.read_percent == 100 && spec.io_flags != 0 && (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
+  // (A replay's writes are the trace's: they carry them.)
+  if (spec.replay.empty() && spec.read_percent == 100 && spec.io_flags != 0 &&
+      (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
     idle("io-flags", "applies to writes only and the job does not write (--read-percent 100)");
+  }
+  if (spec.replay.empty()) {
+    for (const char* replay : {"replay-speed", "replay-workers", "replay-redirect", "replay-scale", "replay-align"}) {
+      idle(replay, "shapes a replay; give --replay FILE too");
+    }
   }
   if (!spec.steady_state.active()) {
     for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {

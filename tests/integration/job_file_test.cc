@@ -318,6 +318,8 @@ TEST(JobFileRun, GlobalSettingsShapeThePhasesThatUseThem) {
   EXPECT_GT(paced, 120u);
   EXPECT_LT(paced, 280u);
   EXPECT_EQ(phases[2]["read"]["ops"].get<uint64_t>(), 1000u);
+  // The paced phase's arrivals, as the job it ran says.
+  EXPECT_EQ(phases[1]["config"]["rate_process"], "poisson");
   // The prefill's 4 KiB chunks are duplicates or not each on its own, so
   // many of its 8 KiB blocks have one half that repeats an earlier chunk and
   // one that does not (all of them here: the duplicates are spread evenly);

@@ -690,28 +690,30 @@ TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDo
   const std::string in_order = build_error(reversed);
   EXPECT_LT(in_order.find(reversed + ":2: zipf-theta"), in_order.find(reversed + ":3: rate-process")) << in_order;
   // Settings given where they do nothing anyway (a flag given false, the
-  // default distribution) are nobody's problem, as on the command line.
-  const std::string harmless = write(
-      "target = \"t\"\n"
-      "end-fsync = false\n"
-      "distribution = \"uniform\"\n"
-      "sequential-cursor = \"shared\"\n"
-      "[[phase]]\nname = \"a\"\n"
-      "[[phase]]\nname = \"b\"\nrandom = true\n",
-      "harmless.toml");
-  EXPECT_EQ(build(harmless).size(), 2u);
-  // A replay phase: the trace's writes carry a global write-only flag; what
-  // a replay refuses it refuses inherited too.
+  // default distribution, the default cursor) are nobody's problem, as on
+  // the command line.
+  for (const std::string& harmless :
+       {std::string("end-fsync = false\n[[phase]]\nname = \"a\"\n[[phase]]\nname = \"b\"\n"),
+        std::string("distribution = \"uniform\"\n[[phase]]\nname = \"a\"\n[[phase]]\nname = \"b\"\n"),
+        std::string("random = true\nsequential-cursor = \"shared\"\n[[phase]]\nname = \"a\"\n[[phase]]\n"
+                    "name = \"b\"\n")}) {
+    EXPECT_EQ(build(write("target = \"t\"\n" + harmless, "harmless.toml")).size(), 2u) << harmless;
+  }
+  // A replay phase: the trace's writes carry a global write-only flag and
+  // take a global chunk of their data; what a replay refuses (random
+  // offsets), it refuses inherited too.
   const std::string replay = write(
       "target = \"t\"\n"
       "io-flags = \"fua\"\n"
-      "[[phase]]\nname = \"writes\"\nwrite-percent = 100\n"
+      "dedupe-unit = \"8k\"\n"
+      "[[phase]]\nname = \"writes\"\nwrite-percent = 100\ncompress-percent = 50\n"
       "[[phase]]\nname = \"replay\"\nreplay = \"trace.iolog\"\n",
       "replay.toml");
   const std::vector<PhaseJob> replayed = build(replay);
   ASSERT_EQ(replayed.size(), 2u);
   EXPECT_NE(replayed[1].spec.workload().io_flags, 0u);
   EXPECT_EQ(replayed[1].spec.workload().io_flags, replayed[0].spec.workload().io_flags);
+  EXPECT_EQ(replayed[1].spec.workload().dedupe_unit, 0u);  // left out: the replay compresses nothing
   const std::string replay_random = write(
       "target = \"t\"\n"
       "random = true\n"
@@ -719,6 +721,26 @@ TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDo
       "[[phase]]\nname = \"replay\"\nreplay = \"trace.iolog\"\n",
       "replay-random.toml");
   EXPECT_THAT(build_error(replay_random), HasSubstr(replay_random + ":2: random: the trace of --replay says"));
+  // A replay setting shapes the phase that replays only.
+  const std::string redirect = write(
+      "target = \"t\"\n"
+      "replay-speed = \"max\"\n"
+      "[[phase]]\nname = \"reads\"\n"
+      "[[phase]]\nname = \"replay\"\nreplay = \"trace.iolog\"\n",
+      "replay-speed.toml");
+  const std::vector<PhaseJob> speeds = build(redirect);
+  ASSERT_EQ(speeds.size(), 2u);
+  EXPECT_EQ(speeds[1].spec.workload().replay_speed, 0.0);
+  EXPECT_EQ(speeds[0].spec.workload().replay_speed, 1.0);  // left out: the default
+  // A parameter left without its distribution (a sequential phase) says so.
+  const std::string sequential = write(
+      "target = \"t\"\n"
+      "distribution = \"zipf\"\n"
+      "[[phase]]\nname = \"a\"\nzipf-theta = 0.8\n"
+      "[[phase]]\nname = \"b\"\nrandom = true\n",
+      "sequential.toml");
+  EXPECT_THAT(build_error(sequential), HasSubstr("--zipf-theta: shapes random offsets; without --random the access "
+                                                 "is sequential"));
   // A phase that fails for another reason makes no claim about what it
   // would have used.
   const std::string failing = write(
