@@ -208,11 +208,15 @@ TEST(FioLogs, UnixEpochTimesAreTheWallClockAsFios) {
     }
     EXPECT_GE(times[1].front(), times[0].back()) << "the scan's times go on from its own start, after the fill";
     if (!per_io) {
+      // (Averaged lines 100 ms apart on the scan's clock; fio's epoch and
+      // line times are whole milliseconds, cut down on their own, so +-1.
+      // fio stamps a line when its thread gets to it, which on a busy
+      // machine is some milliseconds late: it is the reference here, so it
+      // gets a margin; IOPulse's lines do not.)
+      const uint64_t margin = std::string(tool) == "fio" ? 10 : 1;
       for (size_t i = 0; i + 1 < times[1].size(); ++i) {
-        // (Averaged lines 100 ms apart on the scan's clock; fio's epoch and
-        // line times are whole milliseconds, cut down on their own, so +-1.)
-        const uint64_t apart = (times[1][i] - times[1].front() + 1) % 100;
-        EXPECT_LE(apart, 2u) << i << ": " << times[1][i] << " after " << times[1].front();
+        const uint64_t apart = (times[1][i] - times[1].front() + margin) % 100;
+        EXPECT_LE(apart, 2 * margin) << i << ": " << times[1][i] << " after " << times[1].front();
       }
     }
   }
