@@ -14,6 +14,8 @@
 #include "config/fio_job_file.h"
 #include "config/job_file.h"
 #include "config/toml_job_writer.h"
+#include "job/job_options.h"
+#include "job/run_settings.h"
 #include "job/usage_error.h"
 #include "plugin/engine_registry.h"
 #include "target/target_probe.h"
@@ -72,7 +74,15 @@ int run_convert_command(int argc, char** argv) {
       throw UsageError(fmt::format("convert: '{}' is not a fio job file (it is read as TOML: already an IOPulse "
                                    "job file); accepted: a fio job file", path));
     }
-    std::cout << format_toml_job_file(translate_fio_job_file(text, path, context));
+    const JobFile file = translate_fio_job_file(text, path, context);
+    // Built as `iopulse job.fio` builds it (with no other options), so a
+    // job that run would refuse is refused here too, and what it would
+    // leave out of a job is written as left out.
+    std::vector<LeftOutSetting> left_out;
+    const std::vector<std::string> engines = file.global_values("engine");
+    (void)build_phased_job(file, engines.empty() ? RunSettings{}.engine : engines.back(), [](JobSpecBuilder&) {},
+                           &left_out);
+    std::cout << format_toml_job_file(file, left_out);
     return 0;
   } catch (const UsageError& e) {
     std::cerr << "iopulse: error: " << e.what() << "\n";

@@ -113,6 +113,7 @@ class Translator {
     for (const FioIniSection& section : ini.sections) {
       if (section.name == "global") {
         read_with_kb_base(section.options, global_kb_base, global);
+        for (const FioIniOption& o : section.options) global_labels_.insert(label(o));
         continue;
       }
       std::vector<FioIniOption> options = global;
@@ -1536,6 +1537,11 @@ class Translator {
                std::any_of(file.global.begin(), file.global.end(),
                            [&x](const JobFileEntry& g) { return g.key == x.key && g.label == x.label; });
       });
+      // What a job keeps from a [global] section (another job replaces it)
+      // is inherited, as fio's global options are: where it has no effect
+      // (a random_distribution in a sequential job) it is left out, as fio
+      // ignores it, rather than refused as the job's own.
+      for (JobFileEntry& x : j.entries) x.inherited = global_labels_.count(x.label) != 0;
     }
     // Jobs between barriers run together.
     std::vector<std::vector<TranslatedJob*>> phases;
@@ -1754,6 +1760,7 @@ class Translator {
   const FioTranslationContext& context_;
   std::vector<std::string> problems_;
   std::vector<std::string> notes_;  // JobFile::notes
+  std::set<std::string> global_labels_;  // label() of every option of a [global] section
   // The files earlier jobs named (as given, after `directory`), with the
   // size each gave them: the size of a later job's that gives none.
   std::map<std::string, uint64_t> sized_files_;

@@ -393,16 +393,20 @@ bool kept(const JobFileEntry& entry, const std::vector<const std::vector<JobFile
 using SettingSet = std::set<std::pair<std::string, std::string>>;
 
 // Applies the settings of one layer that `later` layers and the command
-// line do not replace, but those in `leave_out`; `inherited`: the layer is
-// above the job's own (see JobSpecBuilder::set_inheriting).
+// line do not replace, but those in `leave_out` (added to `skipped`);
+// `inherited`: the layer is above the job's own (see
+// JobSpecBuilder::set_inheriting), as is an entry marked so.
 void apply_entries(JobSpecBuilder& builder, const std::vector<JobFileEntry>& entries, const std::string& engine,
                    const std::vector<const std::vector<JobFileEntry>*>& later, const JobSpecBuilder& command_line,
                    const std::vector<std::string>& command_line_engine_options, bool inherited,
-                   const SettingSet& leave_out) {
-  builder.set_inheriting(inherited);
+                   const SettingSet& leave_out, std::vector<const JobFileEntry*>& skipped) {
   for (const JobFileEntry& e : entries) {
     if (!kept(e, later, command_line, command_line_engine_options)) continue;
-    if (leave_out.count({e.label, e.key}) != 0) continue;
+    if (leave_out.count({e.label, e.key}) != 0) {
+      skipped.push_back(&e);
+      continue;
+    }
+    builder.set_inheriting(inherited || e.inherited);
     if (e.key.find('.') == std::string::npos) {
       builder.apply(e.key, e.text, e.label);
     } else if (engine_part(e.key) == engine) {
@@ -461,7 +465,8 @@ JobFile load_job_file(const std::string& path) {
 }
 
 PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
-                           const std::function<void(JobSpecBuilder&)>& apply_command_line) {
+                           const std::function<void(JobSpecBuilder&)>& apply_command_line,
+                           std::vector<LeftOutSetting>* left_out) {
   // What the command line sets, to take it out of the file's layers.
   JobSpecBuilder command_line;
   apply_command_line(command_line);
@@ -485,14 +490,19 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
   struct SettingError {
     UsageError error;
   };
-  const auto fill = [&](const std::vector<Layer>& layers, const SettingSet& leave_out) {
+  // `skipped`: the entries of the last layer (the phase's or group's own)
+  // that `leave_out` left out.
+  const auto fill = [&](const std::vector<Layer>& layers, const SettingSet& leave_out,
+                        std::vector<const JobFileEntry*>& skipped) {
     JobSpecBuilder b;
     try {
       for (size_t i = 0; i < layers.size(); ++i) {
         std::vector<const std::vector<JobFileEntry>*> later;
         for (size_t j = i + 1; j < layers.size(); ++j) later.push_back(layers[j].entries);
+        std::vector<const JobFileEntry*> skipped_here;
         apply_entries(b, *layers[i].entries, engine, later, command_line, command_line_engine_options,
-                      layers[i].inherited, leave_out);
+                      layers[i].inherited, leave_out, skipped_here);
+        if (i + 1 == layers.size()) skipped = std::move(skipped_here);
       }
       apply_command_line(b);
     } catch (const UsageError& e) {
@@ -512,8 +522,9 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
     // (a safeguard: no setting's effect depends on another that is judged
     // idle alone today); each round leaves out more, so this ends.
     SettingSet leave_out;
+    std::vector<const JobFileEntry*> skipped;
     for (;;) {
-      builder = fill(layers, leave_out);
+      builder = fill(layers, leave_out, skipped);
       std::optional<JobSpec> spec;
       std::optional<UsageError> failure;  // perhaps from a setting the next round leaves out
       try {
@@ -531,6 +542,14 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
       // settings count as used, so no refusal claims otherwise.)
       for (const auto& setting : builder.inherited_settings()) used.insert(setting);
       if (failure) throw *failure;
+      if (left_out != nullptr) {
+        for (const JobFileEntry* e : skipped) {
+          const auto why = std::find_if(idle.begin(), idle.end(), [e](const JobSpecBuilder::IdleSetting& n) {
+            return n.label == e->label && n.name == e->key;
+          });
+          left_out->push_back({e, why != idle.end() ? why->message : std::string()});
+        }
+      }
       return *spec;
     }
   };

@@ -60,6 +60,21 @@ struct JobFileEntry {
   std::string text;
   // "<path>:<line>: <key as written>", e.g. "job.toml:12: block_size".
   std::string label;
+  // A setting of a phase or group that it took from a section above it
+  // rather than gave itself: a fio job's setting from a [global] section
+  // that stays with the job (one that other jobs replace).  Judged as the
+  // settings of the layers above are (build_phased_job(): left out where
+  // it has no effect).  A TOML job file's settings never are: its layers
+  // say what is inherited.
+  bool inherited = false;
+};
+
+// A setting build_phased_job() left out of a phase or group because it has
+// no effect there; `reason` is what the refusal of it as the job's own
+// says ("--distribution: zipf needs --random; ...").
+struct LeftOutSetting {
+  const JobFileEntry* entry;  // into the JobFile built
+  std::string reason;
 };
 
 // A group of workers that runs its own workload alongside the phase's other
@@ -165,7 +180,7 @@ JobFile parse_job_file(std::string_view toml_text, const std::string& path);
 // them all first with check_engine_options().
 //
 // A setting a phase or group inherits (a global one; a phase's, for its
-// groups) that has no effect there (JobSpecBuilder::IdleSetting: it shapes
+// groups; one marked `inherited`) that has no effect there (JobSpecBuilder::IdleSetting: it shapes
 // something that phase does not do) is left out of it: the phase is built
 // again without it.  It is refused only when no phase or group that
 // inherits it uses it.  The command line's settings are every phase's own.
@@ -175,8 +190,13 @@ JobFile parse_job_file(std::string_view toml_text, const std::string& path);
 // Throws UsageError: the builder's message, which carries the label; a
 // message from build() (a combination of settings, some perhaps inherited)
 // is preceded by the phase's label when the file has [[phase]] tables.
+// `left_out`, when given, receives every entry of the phases' and groups'
+// own layers that was left out of its phase or group (those with
+// `inherited` set; a global or phase entry inherited by several is not
+// listed), for `iopulse convert` to write them as what they are.
 PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
-                           const std::function<void(JobSpecBuilder&)>& apply_command_line);
+                           const std::function<void(JobSpecBuilder&)>& apply_command_line,
+                           std::vector<LeftOutSetting>* left_out = nullptr);
 
 // Checks every engine option of `file` (global and in every phase), so a bad
 // one is reported with its file and line.  `check_option(engine, option,

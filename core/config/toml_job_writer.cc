@@ -36,8 +36,19 @@ std::string key_text(const std::string& key) {
   return out.str();
 }
 
-void write_entries(std::ostringstream& out, const std::vector<JobFileEntry>& entries) {
+void write_entries(std::ostringstream& out, const std::vector<JobFileEntry>& entries,
+                   const std::vector<LeftOutSetting>& left_out) {
   for (const JobFileEntry& e : entries) {
+    const auto out_of_job =
+        std::find_if(left_out.begin(), left_out.end(), [&e](const LeftOutSetting& l) { return l.entry == &e; });
+    if (out_of_job != left_out.end()) {
+      // A setting the job inherited without effect: the job file says so
+      // rather than give it as the job's own, which would be refused.
+      out << "# " << (out_of_job->reason.empty() ? e.label : out_of_job->reason)
+          << " (left out: no effect in this job)\n";
+      out << "# " << key_text(e.key) << " = " << value_text(e) << "\n";
+      continue;
+    }
     if (!e.label.empty()) out << "# " << e.label << "\n";
     out << key_text(e.key) << " = " << value_text(e) << "\n";
   }
@@ -51,7 +62,7 @@ std::string quoted(const std::string& s) {
 
 }  // namespace
 
-std::string format_toml_job_file(const JobFile& file) {
+std::string format_toml_job_file(const JobFile& file, const std::vector<LeftOutSetting>& left_out) {
   std::ostringstream out;
   out << "# IOPulse job file converted from " << file.path << " (iopulse convert); docs/job-files.md\n";
   // fio's reporting groups have no TOML setting: say what is left behind.
@@ -63,11 +74,11 @@ std::string format_toml_job_file(const JobFile& file) {
         << " (fio's reporting groups); this file's fio-format outputs list each group\n";
   }
   for (const std::string& note : file.notes) out << "# Note: " << note << "\n";
-  write_entries(out, file.global);
+  write_entries(out, file.global, left_out);
   const bool plain = file.phases.size() == 1 && file.phases.front().name.empty();
   for (const JobFilePhase& phase : file.phases) {
     if (plain) {
-      write_entries(out, phase.entries);
+      write_entries(out, phase.entries, left_out);
     } else {
       out << "\n[[phase]]\n";
       if (!phase.label.empty()) out << "# " << phase.label << "\n";
@@ -77,13 +88,13 @@ std::string format_toml_job_file(const JobFile& file) {
       }
       if (phase.repeat) out << "# fio's next loop of the job above (loops with do_verify): a phase of its own here\n";
       out << "name = " << quoted(phase.name) << "\n";
-      write_entries(out, phase.entries);
+      write_entries(out, phase.entries, left_out);
     }
     for (const JobFileGroup& group : phase.groups) {
       out << "\n" << (plain ? "[[group]]" : "[[phase.group]]") << "\n";
       if (!group.label.empty()) out << "# " << group.label << "\n";
       out << "name = " << quoted(group.name) << "\n";
-      write_entries(out, group.entries);
+      write_entries(out, group.entries, left_out);
     }
   }
   return out.str();

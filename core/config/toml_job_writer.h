@@ -9,12 +9,16 @@
 #define IOPULSE_CONFIG_TOML_JOB_WRITER_H_
 
 #include <string>
+#include <vector>
 
 #include "config/job_file.h"
 
 namespace iopulse {
 
-std::string format_toml_job_file(const JobFile& file);
+// `left_out` (from build_phased_job()): settings of `file` written as
+// comments, with why, since the job runs without them; the rest is written
+// as it is.
+std::string format_toml_job_file(const JobFile& file, const std::vector<LeftOutSetting>& left_out = {});
 
 }  // namespace iopulse
 

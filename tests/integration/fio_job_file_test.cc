@@ -174,6 +174,46 @@ TEST(FioJobFileRunTest, ASizeAndARuntimeFromDifferentSectionsBothHold) {
   }
 }
 
+// A [global] setting one job replaces stays inherited by the others, as in
+// fio: the sequential job runs without the global random_distribution (fio
+// ignores it there) rather than being refused, and so does the TOML
+// `convert` writes (with it commented out there).  Checked against fio's
+// bytes per job.
+TEST(FioJobFileRunTest, AGlobalSettingOneJobReplacesIsIgnoredWhereItHasNoEffect) {
+  ScratchDir dir, toml_dir, fio_dir;
+  const std::string job = write_file(dir.file("job.fio"),
+                                     "[global]\nfilename=${DIR}/data\nsize=256k\nbs=4k\nrandom_distribution=zipf:1.2\n"
+                                     "[a]\nrw=randread\n[c]\nstonewall\nrw=randread\nrandom_distribution=pareto:0.5\n"
+                                     "[b]\nstonewall\nrw=read\n");
+  const RunOutcome ours = run_iopulse({job, "--output-format", "fio-json", "--quiet"}, {"DIR=" + dir.path()});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  const std::vector<JobBytes> mine = job_bytes(ours);
+  const std::vector<JobBytes> fio = fio_bytes(job, fio_dir.path());
+  ASSERT_EQ(mine.size(), 3u);
+  ASSERT_EQ(fio.size(), 3u);
+  for (size_t i = 0; i < fio.size(); ++i) {
+    EXPECT_EQ(mine[i].name, fio[i].name);
+    EXPECT_EQ(mine[i].read, fio[i].read) << fio[i].name;
+    EXPECT_EQ(fio[i].read, 256u << 10) << fio[i].name;
+  }
+  const RunOutcome c = run_iopulse({"convert", job}, {"DIR=" + toml_dir.path()});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("(left out: no effect in this job)\n# distribution = 'zipf'\n"));
+  const std::string toml = write_file(toml_dir.file("job.toml"), c.out);
+  const RunOutcome b = run_iopulse({"--config", toml, "--quiet"});
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  // A [global] setting no job uses is refused, by the run and by convert.
+  const std::string unused = write_file(dir.file("unused.fio"),
+                                        "[global]\nfilename=${DIR}/data\nsize=256k\nrandom_distribution=zipf:1.2\n"
+                                        "[a]\nrw=randread\nrandom_distribution=pareto:0.5\n[b]\nstonewall\nrw=read\n");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{unused}, {"convert", unused}}) {
+    const RunOutcome r = run_iopulse(args, {"DIR=" + dir.path()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr("unused.fio:4: random_distribution: "));
+    EXPECT_THAT(r.err, HasSubstr("(no phase or group of the file uses it)"));
+  }
+}
+
 TEST(FioJobFileRunTest, ConfigOptionAndConvertedTomlRunTheSameJob) {
   ScratchDir dir, toml_dir, fio_dir;
   const std::string job = write_file(dir.file("phases.fio"), kPhasesJob);

@@ -568,6 +568,59 @@ TEST(FioJobFileTest, WorkloadOptionsMapToIOPulseSettings) {
   EXPECT_EQ(r.read_sizes.to_string(), "4k-20k");
 }
 
+// A [global] setting that one job replaces stays with the others as
+// inherited, as fio's global options are: a job where it has no effect (a
+// random_distribution in a sequential job) runs without it, as fio ignores
+// it there, and convert writes it there as left out, so its TOML runs the
+// same.  It is refused only when no job uses it.
+TEST(FioJobFileTest, AGlobalSettingOneJobReplacesIsInheritedByTheOthers) {
+  const std::string global = "[global]\nfilename=/d/f\nsize=1m\nrandom_distribution=zipf:1.2\n";
+  const JobFile f = translate(global + "[a]\nrw=randread\n[c]\nstonewall\nrw=randread\nrandom_distribution=pareto:0.5\n"
+                                       "[b]\nstonewall\nrw=read\n");
+  std::vector<LeftOutSetting> left_out;
+  const std::vector<PhaseJob> jobs = phase_jobs(build_phased_job(f, "sync", [](JobSpecBuilder&) {}, &left_out));
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[0].spec.distribution.kind, DistributionKind::kZipf);
+  EXPECT_DOUBLE_EQ(jobs[0].spec.distribution.zipf_theta.value_or(0), 1.2);
+  EXPECT_EQ(jobs[1].spec.distribution.kind, DistributionKind::kPareto);
+  EXPECT_FALSE(jobs[1].spec.distribution.zipf_theta.has_value());
+  EXPECT_EQ(jobs[2].spec.distribution.kind, DistributionKind::kUniform);
+  EXPECT_FALSE(jobs[2].spec.random);
+  // What job b left out: the three settings of line 4, its own copies.
+  std::vector<std::string> keys;
+  for (const LeftOutSetting& l : left_out) {
+    EXPECT_EQ(l.entry->label, "job.fio:4: random_distribution");
+    EXPECT_TRUE(l.entry->inherited);
+    EXPECT_THAT(l.reason, HasSubstr("without --random the access is sequential"));
+    keys.push_back(l.entry->key);
+  }
+  EXPECT_THAT(keys, ElementsAre("distribution", "zipf-theta", "hot-spot-scatter"));
+  // Convert's TOML: commented out in b, and read back it builds the same
+  // jobs (its settings the job's own: a TOML job file keeps no mark).
+  const std::string toml = format_toml_job_file(f, left_out);
+  EXPECT_THAT(toml, HasSubstr("sequential (left out: no effect in this job)\n# distribution = 'zipf'\n"));
+  const std::vector<PhaseJob> back = specs(parse_job_file(toml, "job.toml"));
+  ASSERT_EQ(back.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(back[i].spec.distribution.to_string(), jobs[i].spec.distribution.to_string()) << i;
+    EXPECT_EQ(back[i].spec.random, jobs[i].spec.random) << i;
+  }
+  // Without the mark (as the job's own), job b is refused.
+  JobFile own = f;
+  for (JobFilePhase& p : own.phases) {
+    for (JobFileEntry& e : p.entries) e.inherited = false;
+  }
+  EXPECT_THROW(specs(own), UsageError);
+  // No job uses it: refused, once.
+  try {
+    specs(translate(global + "[a]\nrw=randread\nrandom_distribution=pareto:0.5\n[b]\nstonewall\nrw=read\n"));
+    ADD_FAILURE() << "not refused";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("job.fio:4: random_distribution: "));
+    EXPECT_THAT(e.what(), HasSubstr("(no phase or group of the file uses it)"));
+  }
+}
+
 // offset (fileoffset) and offset_increment: clone j addresses each file
 // from offset + j * offset_increment, size bytes of it or up to filesize:
 // IOPulse's --offset, --offset-increment and --file-size (each range's
