@@ -403,9 +403,14 @@ class Translator {
     // as fio refuses it.
     std::vector<uint64_t> existing_sizes;  // per file, when every file's size is known
     bool size_refused = false;             // (said once, below)
-    if (s.filenames) {
-      std::vector<std::string> paths;
-      for (const std::string& name : s.filenames->value) paths.push_back(in_dir(name));
+    // (fio's own names too: a job without filename takes the size of the
+    // files of those names, or is refused as fio refuses it.)
+    const std::string& files_label = s.filenames    ? s.filenames->label
+                                     : s.filename_format ? s.filename_format->label
+                                     : s.directory  ? s.directory->label
+                                                    : job.label;
+    {
+      const std::vector<std::string>& paths = job.paths;
       if (size_label) {
         // (Made as long as the furthest clone's range reaches.)
         const uint64_t end = file_size + offset + increment * (numjobs - 1);
@@ -430,13 +435,13 @@ class Translator {
         if (!missing.empty()) {
           problem(fmt::format("{}: no size or filesize, and '{}' is no existing file or device to take the size of "
                               "(fio needs a size too); accepted: size or filesize, or an existing target",
-                              s.filenames->label, missing));
+                              files_label, missing));
           existing_sizes.clear();
           size_refused = true;
         } else if (made_earlier && !one_size) {
           problem(fmt::format("{}: not supported by IOPulse: files of different sizes when an earlier job of this "
                               "file makes one of them (IOPulse gives the files a job makes one size); accepted: size "
-                              "or filesize", s.filenames->label));
+                              "or filesize", files_label));
           existing_sizes.clear();
           size_refused = true;
         } else if (made_earlier && offset != 0 && existing_sizes.front() <= offset) {
@@ -444,14 +449,14 @@ class Translator {
                               s.offset->label, offset, paths.front(), existing_sizes.front()));
           existing_sizes.clear();
           size_refused = true;
-        } else if (made_earlier && !ranges_of_one_length(s.filenames->label, "the end of the file")) {
+        } else if (made_earlier && !ranges_of_one_length(files_label, "the end of the file")) {
           existing_sizes.clear();
           size_refused = true;
         } else if (made_earlier) {
           // One size for the files, as the job that makes them gives it,
           // less what comes before the offset.
           file_size = existing_sizes.front() - offset;
-          add("file-size", std::to_string(file_size), s.filenames->label);
+          add("file-size", std::to_string(file_size), files_label);
         }
       }
     }

@@ -405,6 +405,25 @@ TEST(FioJobFileTest, AnExistingTargetWithoutASizeIsItsOwnSize) {
                                       "file or device"));
     }
   }
+  // So are fio's own names (no filename) of files that do not exist, as
+  // fio refuses them ("you need to specify size="); existing ones give
+  // their size.
+  for (const char* job : {"[a]\nrw=read\n", "[a]\ndirectory=/d\nnrfiles=2\n", "[a]\nnumjobs=2\n"}) {
+    try {
+      spec(job);
+      ADD_FAILURE() << "not refused: " << job;
+    } catch (const UsageError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("no size or filesize, and '")) << job;
+      EXPECT_THAT(e.what(), HasSubstr("a.0.0' is no existing file or device")) << job;
+    }
+  }
+  asked.clear();
+  c.existing_size = [&asked](const std::string& path) -> std::optional<uint64_t> {
+    asked.push_back(path);
+    return path.starts_with("/d/a.") ? std::optional<uint64_t>(1u << 20) : std::nullopt;
+  };
+  EXPECT_NO_THROW(spec("[a]\ndirectory=/d\nnrfiles=2\n"));
+  EXPECT_EQ(asked, (std::vector<std::string>{"/d/a.0.0", "/d/a.0.1"}));
   // fio puts `directory` before an absolute name too.
   asked.clear();
   EXPECT_THROW(spec("[a]\ndirectory=/dev\nfilename=/sdz\nnumjobs=2\n"), UsageError);
