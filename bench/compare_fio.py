@@ -456,11 +456,14 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
         for loop, key in ((case.ceiling, "ceiling"), (case.timed_ceiling, "timed_ceiling")):
             if loop and not args.no_ceilings:
                 runs.append((key, loop, None))
+        if case.ceiling and args.noise_floor and not args.no_ceilings:
+            runs.append(("ceiling_again", case.ceiling, None))
         shift = (rep - 1) % len(runs)
         for tool, make, read in runs[shift:] + runs[:shift]:
             if read is None:  # a ceiling: `make` is its loop
                 cmd = ceiling_cmd(args, case, make, ceilings[make[0]])
-                commands.setdefault(tool.replace("_", " "), shlex.join(cmd))
+                if tool != "ceiling_again":
+                    commands.setdefault(tool.replace("_", " "), shlex.join(cmd))
                 wall, others, out_text = run_tool(cmd)
                 row[tool] = read_ceiling(out_text)
                 row[tool].update(background_cpu_s=others, wall_s=wall)
@@ -487,6 +490,11 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
             if key in row:
                 row[share] = row["iopulse"]["iops"] / row[key]["iops"]
                 ceiling_text += f"  {label} {fmt_iops(row[key]['iops'])} (share {row[share] * 100:.1f}%)"
+        if "ceiling_again" in row:
+            # The loop's second run as a share of its first: what the same
+            # program's share moves by from run to run.
+            row["self_share"] = row["ceiling_again"]["iops"] / row["ceiling"]["iops"]
+            ceiling_text += f"  loop again {fmt_iops(row['ceiling_again']['iops'])} (share {row['self_share'] * 100:.1f}%)"
         baseline_text = ""
         if "baseline" in row:
             row["vs_baseline"] = row["iopulse"]["iops"] / row["baseline"]["iops"]
@@ -541,6 +549,10 @@ def run_case(args, case: Case, ceilings: dict[str, Path], log: Callable[[str], N
         summary["timed_share"] = med(r["timed_share"] for r in reps)
         summary["timed_share_min"] = min(r["timed_share"] for r in reps)
         summary["timed_share_max"] = max(r["timed_share"] for r in reps)
+    if "self_share" in reps[0]:
+        summary["self_share"] = med(r["self_share"] for r in reps)
+        summary["self_share_min"] = min(r["self_share"] for r in reps)
+        summary["self_share_max"] = max(r["self_share"] for r in reps)
     if case.cpu_target:
         summary["meets_target"] &= summary["iopulse_cpu_s_per_mio"] < summary["fio_cpu_s_per_mio"]
     return {"description": case.description, "target": case.target,
@@ -635,6 +647,11 @@ def timed_share_text(s: dict) -> str:
             f"{s['timed_share_max'] * 100:.0f}) of {fmt_iops(s['timed_ceiling_iops'])}")
 
 
+def self_share_text(s: dict) -> str:
+    """The bare loop's second run as a share of its first (--noise-floor), with min-max."""
+    return f"{s['self_share'] * 100:.1f}% ({s['self_share_min'] * 100:.0f}-{s['self_share_max'] * 100:.0f})"
+
+
 def print_text(results: dict) -> None:
     hdr = (f"{'case':<30} {'iopulse':>9} {'fio':>9} {'ratio':>6} {'(min-max)':>11}"
            f" {'ceiling':>9} {'share (min-max), CPU share':>27} {'ok':>3} {'cpu s/M IO':>17}"
@@ -651,14 +668,15 @@ def print_text(results: dict) -> None:
               f" {fmt_ns(s['iopulse_p50_ns']):>9} {fmt_ns(s['fio_p50_ns']):>9}"
               f" {s['background_cores']:>8.2f}  {target_text(res)}")
     print(f"\n{'case':<30} {'p50 ratio':>9} {'p99 iopulse':>11} {'fio':>9} {'ratio':>6}"
-          f" {'in flight (IOPS x mean latency) iopulse':>40} {'fio':>6}  share of the timed loop")
+          f" {'in flight (IOPS x mean latency) iopulse':>40} {'fio':>6}  share of the timed loop"
+          f"{'; the bare loop against itself' if any('self_share' in r['summary'] for r in results['cases'].values()) else ''}")
     for name, res in results["cases"].items():
         s = res["summary"]
         p50 = s["iopulse_p50_ns"] / s["fio_p50_ns"] if s["fio_p50_ns"] else float("nan")
         p99 = s["iopulse_p99_ns"] / s["fio_p99_ns"] if s["fio_p99_ns"] else float("nan")
         print(f"{name:<30} {p50:>9.2f} {fmt_ns(s['iopulse_p99_ns']):>11} {fmt_ns(s['fio_p99_ns']):>9}"
               f" {p99:>6.2f} {s['iopulse_in_flight']:>40.2f} {s['fio_in_flight']:>6.2f}"
-              f"  {timed_share_text(s)}")
+              f"  {timed_share_text(s)}{'; ' + self_share_text(s) if 'self_share' in s else ''}")
     if results.get("baseline"):
         print(f"\nagainst the baseline {results['baseline']}:")
         print(f"{'case':<22} {'iopulse':>9} {'baseline':>9} {'ratio':>6} {'(min-max)':>11}"
@@ -692,6 +710,14 @@ def print_markdown(results: dict) -> None:
               f"| {s['iopulse_cpu_s_per_mio']:.3f} | {s['fio_cpu_s_per_mio']:.3f} "
               f"| {fmt_ns(s['iopulse_p50_ns'])} | {fmt_ns(s['fio_p50_ns'])} "
               f"| {s['background_cores']:.2f} |")
+    floors = {name: res["summary"] for name, res in results["cases"].items() if "self_share" in res["summary"]}
+    if floors:
+        print("\nThe bare loop against itself (--noise-floor: run twice in each repetition, the second "
+              "run's IOPS as a share of the first's):\n")
+        print("| case | bare loop IOPS | second run's share: median (min-max) |")
+        print("|---|---:|---:|")
+        for name, s in floors.items():
+            print(f"| {name} | {fmt_iops(s['ceiling_iops'])} | {self_share_text(s)} |")
     if results.get("baseline"):
         print(f"\nAgainst the baseline `{results['baseline']}` (same repetitions):\n")
         print("| case | iopulse IOPS | baseline IOPS | iopulse / baseline (median) | min-max "
@@ -727,6 +753,9 @@ def main() -> int:
     p.add_argument("--cc", default="cc", help="C compiler for the bare loops (default: cc)")
     p.add_argument("--no-ceilings", action="store_true",
                    help="do not run the bare loops (pread, mmap, io_uring ceilings)")
+    p.add_argument("--noise-floor", action="store_true",
+                   help="run each case's bare loop a second time in every repetition and report its "
+                        "share of itself: how far a share moves between runs of one program here")
     p.add_argument("--dir", default="/tmp/iopulse-bench", help="directory for data files")
     p.add_argument("--duration", type=int, default=5, help="seconds per run (default 5)")
     p.add_argument("--reps", type=int, default=5, help="repetitions per case (default 5)")
