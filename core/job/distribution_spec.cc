@@ -125,47 +125,15 @@ double parse_distribution_value(std::string_view option, std::string_view text) 
   return value;
 }
 
-void DistributionParams::validate(bool random) const {
+void DistributionParams::validate() const {
   if (zipf_theta) check_range("--zipf-theta", *zipf_theta);
   if (pareto_h) check_range("--pareto-h", *pareto_h);
   if (gaussian_stddev) check_range("--gaussian-stddev", *gaussian_stddev);
   if (gaussian_center) check_range("--gaussian-center", *gaussian_center);
 
-  // A parameter without --random (and so without a distribution): the
-  // access is sequential, whatever distribution it belongs to.
-  if (!random && kind == DistributionKind::kUniform) {
-    for (const auto& [given, option] : {std::pair{zipf_theta.has_value(), "--zipf-theta"},
-                                        std::pair{pareto_h.has_value(), "--pareto-h"},
-                                        std::pair{gaussian_stddev.has_value(), "--gaussian-stddev"},
-                                        std::pair{gaussian_center.has_value(), "--gaussian-center"},
-                                        std::pair{zones.has_value(), "--zones"},
-                                        std::pair{hot_spot_scatter, "--hot-spot-scatter"}}) {
-      if (given) {
-        throw UsageError(fmt::format("{}: shapes random offsets; without --random the access is sequential", option));
-      }
-    }
-  }
-  const auto only_with = [&](bool given, DistributionKind owner, std::string_view option) {
-    if (given && kind != owner) {
-      throw UsageError(fmt::format("{}: only used with --distribution {}; the distribution is {}",
-                                   option, iopulse::to_string(owner), iopulse::to_string(kind)));
-    }
-  };
-  only_with(zipf_theta.has_value(), DistributionKind::kZipf, "--zipf-theta");
-  only_with(pareto_h.has_value(), DistributionKind::kPareto, "--pareto-h");
-  only_with(gaussian_stddev.has_value(), DistributionKind::kGaussian, "--gaussian-stddev");
-  only_with(gaussian_center.has_value(), DistributionKind::kGaussian, "--gaussian-center");
-  only_with(zones.has_value(), DistributionKind::kZoned, "--zones");
-  if (hot_spot_scatter && (kind == DistributionKind::kUniform || kind == DistributionKind::kZoned)) {
-    throw UsageError(fmt::format(
-        "--hot-spot-scatter: only used with --distribution zipf, pareto or gaussian; the distribution is {}",
-        iopulse::to_string(kind)));
-  }
-  if (kind != DistributionKind::kUniform && !random) {
-    throw UsageError(fmt::format(
-        "--distribution: {} needs --random; without --random the access is sequential",
-        iopulse::to_string(kind)));
-  }
+  // (A parameter without --random or of another distribution, and a
+  // distribution without --random: job/shaping_settings.h, which knows
+  // whether the job inherited it.)
   if (kind == DistributionKind::kGaussian && !gaussian_stddev) {
     throw UsageError("--gaussian-stddev: required with --distribution gaussian");
   }

@@ -78,12 +78,11 @@ struct DistributionParams {
   double center() const { return gaussian_center.value_or(kDefaultGaussianCenter); }
 
   // Throws UsageError (one line) when the options cannot run, checking in
-  // this order: each given value is in range; each given option belongs to
-  // the chosen distribution (--zipf-theta only with zipf, ..., --zones only
-  // with zoned, --hot-spot-scatter only with zipf, pareto or gaussian); a
-  // distribution other than uniform needs `random` (without --random the
-  // access is sequential); gaussian has --gaussian-stddev, zoned --zones.
-  void validate(bool random) const;
+  // this order: each given value is in range; gaussian has
+  // --gaussian-stddev, zoned --zones.  (A parameter of another distribution
+  // or of a sequential job, and a distribution of a sequential job, shape
+  // nothing: job/shaping_settings.h refuses them.)
+  void validate() const;
 
   // The effective configuration, e.g. "zipf theta=1.2 scatter",
   // "pareto h=0.2", "gaussian stddev=0.1 center=0.5", "zoned 50/5:50/95",

@@ -21,6 +21,7 @@
 #include "job/io_priority.h"
 #include "job/path_list.h"
 #include "job/quantity_parser.h"
+#include "job/shaping_settings.h"
 #include "job/usage_error.h"
 
 namespace iopulse {
@@ -1005,16 +1006,6 @@ const std::vector<JobOption> kOptions = {
 void check_combinations(const JobSpec& spec, const std::function<std::string(std::string_view)>& label) {
   const bool mixed = !spec.read_sizes.single() || !spec.write_sizes.single() ||
                      spec.read_sizes.min_size() != spec.write_sizes.min_size();
-  if (spec.trim_write && spec.trim_percent == 0) {
-    throw UsageError(fmt::format("{}: the job does not trim; accepted: --trim-write with --trim-percent 1-100",
-                                 label("trim-write")));
-  }
-  if ((spec.fsync_every != 0 || spec.fdatasync_every != 0) && spec.write_percent() == 0 && !spec.trim_write) {
-    throw UsageError(fmt::format("{}: the job does not write ({})",
-                                 label(spec.fsync_every != 0 ? "fsync-every" : "fdatasync-every"),
-                                 spec.trim_percent == 0 ? std::string("--read-percent 100")
-                                                        : std::string("reads and trims only")));
-  }
   for (const auto& [name, bytes] : {std::pair<const char*, uint64_t>{"offset", spec.offset},
                                      std::pair<const char*, uint64_t>{"offset-increment", spec.offset_increment}}) {
     // Every IO's offset is the range's start plus a whole number of units.
@@ -1023,17 +1014,10 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
                                  label(name), bytes, spec.block_align != 0 ? "alignment" : "block size",
                                  spec.offset_unit(), spec.offset_unit()));
   }
-  if (spec.fadvise_each_pass && spec.fadvise.empty()) {
-    throw UsageError(fmt::format("{}: repeats the hints of --fadvise, and none is given; accepted: with --fadvise",
-                                 label("fadvise-each-pass")));
-  }
-  if (spec.file_roundrobin != 0) {
+  if (spec.file_roundrobin != 0 && !spec.random) {
     // One unit per IO, so each file's next IO starts where its last ended.
+    // (A random job's: shaping_settings.h.)
     const std::string opt = label("file-order");
-    if (spec.random) {
-      throw UsageError(fmt::format("{}: roundrobin orders a sequential job; a random job's offsets fall in every file "
-                                   "already; accepted: --file-order with a sequential job", opt));
-    }
     const auto one_size = [&](const BlockSizeMix& m) { return m.single() && m.min_size() == spec.block_size; };
     if ((spec.read_percent > 0 && !one_size(spec.read_sizes)) ||
         (spec.read_percent < 100 && !one_size(spec.write_sizes)) || spec.block_align != 0) {
@@ -1044,19 +1028,12 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
     throw UsageError(fmt::format("{}: a {} run creates no file; accepted: --remove-files with a run that makes its "
                                  "files", label("remove-files"), label("verify-only")));
   }
+  // (In a random job, or per-op with one kind of op: shaping_settings.h.)
   if (spec.sequential_skip != 0 || spec.sequential_per_op) {
     const std::string opt = label(spec.sequential_skip != 0 ? "sequential-skip" : "sequential-cursor");
-    if (spec.random) {
-      throw UsageError(fmt::format("{}: orders a sequential job's offsets; accepted: without --random", opt));
-    }
     if (spec.file_roundrobin != 0) {
       throw UsageError(fmt::format("{}: not with {} (which takes the files in turn at one position); accepted: "
                                    "--file-order sequential", opt, label("file-order")));
-    }
-    const int kinds = (spec.read_percent > 0) + (spec.write_percent() > 0) + (spec.trim_percent > 0);
-    if (spec.sequential_per_op && kinds < 2) {
-      throw UsageError(fmt::format("{}: per-op: the job does one kind of op; accepted: per-op with reads, writes or "
-                                   "trims mixed", label("sequential-cursor")));
     }
     if (spec.run_until_complete || (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0)) {
       throw UsageError(fmt::format("{}: a complete pass addresses every block once, in one order; accepted: {} "
@@ -1089,10 +1066,6 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
                                  "fixed seed (--seed N; fio's randseed)",
                                  label("seed"), label(spec.verify ? "verify" : "verify-only")));
   }
-  if (spec.end_fsync && spec.write_percent() == 0 && !spec.trim_write) {
-    throw UsageError(fmt::format("{}: the job does not write; accepted: --end-fsync with --write-percent 1-100",
-                                 label("end-fsync")));
-  }
   if (spec.trim_percent != 0 && (spec.verify || spec.verify_only)) {
     throw UsageError(fmt::format(
         "{} {}: cannot be combined with {} (a trimmed range reads back as zeros or as its old data, "
@@ -1120,11 +1093,8 @@ void check_combinations(const JobSpec& spec, const std::function<std::string(std
   if (spec.block_align != 0) {
     // Blocks of the alignment, IOs of other sizes: only a budget of time,
     // IOs or bytes says when such a job ends, and no block has one header.
+    // (A sequential job's: shaping_settings.h.)
     const std::string opt = label("block-align");
-    if (!spec.random) {
-      throw UsageError(fmt::format("{}: aligns random offsets; a sequential job goes on where its last IO ended "
-                                   "(fio ignores blockalign there); accepted: --block-align with --random", opt));
-    }
     if (spec.run_until_complete || (spec.duration_ns == 0 && spec.total_bytes == 0 && spec.total_ops == 0)) {
       throw UsageError(fmt::format("{}: a complete pass covers every block of the job's block size once, which "
                                    "offsets on another boundary cannot (fio turns its random map off); accepted: "
@@ -1241,12 +1211,7 @@ void check_metadata(const JobSpecBuilder& job, const JobSpec& spec) {
 // trace says what, where and when, so the options that would say it too are
 // refused rather than silently ignored.
 void check_replay(const JobSpecBuilder& job, JobSpec& spec) {
-  if (spec.replay.empty()) {
-    for (const char* opt : {"replay-speed", "replay-workers", "replay-redirect", "replay-scale", "replay-align"}) {
-      if (job.given(opt)) throw UsageError(fmt::format("{}: shapes a replay; give --replay FILE too", job.label_of(opt)));
-    }
-    return;
-  }
+  if (spec.replay.empty()) return;  // (its settings without one: shaping_settings.h)
   for (const JobOption& o : job_options()) {
     if ((o.rules.refused_by & kReplayJobs) != 0 && job.given(o.name)) {
       throw UsageError(fmt::format("{}: the trace of --replay says what each IO does, where and when; drop {}",
@@ -1404,97 +1369,17 @@ std::vector<std::pair<std::string, std::string>> JobSpecBuilder::inherited_setti
   return settings;
 }
 
-void JobSpecBuilder::note_idle_settings(const JobSpec& spec) const {
-  // Each condition is the one under which the check that refuses the
-  // setting as the job's own does (below in build(), check_combinations,
-  // DistributionParams::validate): a setting left out has no effect.  A
-  // metadata job and a replay refuse the data-IO settings they do not use
-  // (check_metadata, check_replay), inherited or not: those are not noted.
+void JobSpecBuilder::check_shaping_settings(const JobSpec& spec) const {
+  // A metadata job and a replay refuse the data-IO settings they do not use
+  // (check_metadata, check_replay), inherited or not: those are left to them.
   const uint8_t refusing = spec.metadata.active() ? kMetadataJobs : !spec.replay.empty() ? kReplayJobs : 0;
-  const auto idle = [&](std::string_view name, std::string_view what) {
-    if (inherited_.count(name) == 0) return;
-    const JobOption* option = find_job_option(name);
-    if (option != nullptr && (option->rules.refused_by & refusing) != 0) return;
-    idle_.push_back({label_of(name), std::string(name), fmt::format("{}: {}", label_of(name), what)});
-  };
-  const bool writes = spec.write_percent() != 0 || (spec.trim_write && spec.trim_percent != 0);
-  if (!given("think-time") && !given("think-adaptive-percent")) {
-    for (const char* think : {"think-every", "think-mode"}) {
-      idle(think, "shapes the pauses of --think-time; give --think-time (or --think-adaptive-percent) too");
-    }
-  }
-  if (spec.compress_percent == 0 && spec.dedupe_percent == 0) {
-    idle("dedupe-unit", "the chunk of --compress-percent and --dedupe-percent; give one of them too");
-  }
-  if (spec.dedupe_percent == 0) {
-    idle("dedupe-working-set", "what the duplicates of --dedupe-percent repeat; give --dedupe-percent too");
-  }
-  if (!given("rate-iops") && !given("rate-bw")) {
-    idle("rate-process", "shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too");
-  }
-  if (!given("io-priority")) {
-    idle("io-priority-percent", "the share of IOs that carry --io-priority; give --io-priority too");
-  }
-  if (!given("io-priority") || spec.io_priority_percent == 100) {
-    idle("io-priority-others", "the priority of the IOs that do not carry --io-priority; give --io-priority and "
-                               "an --io-priority-percent below 100 too");
-  }
-  // (A replay's writes are the trace's: they carry them.)
-  if (spec.replay.empty() && spec.read_percent == 100 && spec.io_flags != 0 &&
-      (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
-    idle("io-flags", "applies to writes only and the job does not write (--read-percent 100)");
-  }
-  if (spec.replay.empty()) {
-    for (const char* replay : {"replay-speed", "replay-workers", "replay-redirect", "replay-scale", "replay-align"}) {
-      idle(replay, "shapes a replay; give --replay FILE too");
-    }
-  }
-  if (!spec.steady_state.active()) {
-    for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {
-      idle(part, "shapes --steady-state; give it too");
-    }
-  }
-  if (spec.trim_write && spec.trim_percent == 0) {
-    idle("trim-write", "the job does not trim; accepted: --trim-write with --trim-percent 1-100");
-  }
-  if (!writes) {
-    if (spec.fsync_every != 0) idle("fsync-every", "the job does not write");
-    if (spec.fdatasync_every != 0) idle("fdatasync-every", "the job does not write");
-    if (spec.end_fsync) idle("end-fsync", "the job does not write");
-  }
-  if (spec.fadvise_each_pass && spec.fadvise.empty()) {
-    idle("fadvise-each-pass", "repeats the hints of --fadvise, and none is given");
-  }
-  // What shapes random offsets, in a sequential job; a distribution's
-  // parameters under another distribution; what orders sequential offsets,
-  // in a random job.
-  const DistributionParams& d = spec.distribution;
-  const char* const sequential_job = "shapes random offsets; without --random the access is sequential";
-  if (!spec.random) {
-    if (d.kind != DistributionKind::kUniform) idle("distribution", sequential_job);
-    if (d.zipf_theta) idle("zipf-theta", sequential_job);
-    if (d.pareto_h) idle("pareto-h", sequential_job);
-    if (d.gaussian_stddev) idle("gaussian-stddev", sequential_job);
-    if (d.gaussian_center) idle("gaussian-center", sequential_job);
-    if (d.zones) idle("zones", sequential_job);
-    if (d.hot_spot_scatter) idle("hot-spot-scatter", sequential_job);
-    if (spec.block_align != 0) idle("block-align", sequential_job);
-    const int kinds = (spec.read_percent > 0) + (spec.write_percent() > 0) + (spec.trim_percent > 0);
-    if (spec.sequential_per_op && kinds < 2) idle("sequential-cursor", "per-op: the job does one kind of op");
-  } else {
-    if (d.zipf_theta && d.kind != DistributionKind::kZipf) idle("zipf-theta", "only used with --distribution zipf");
-    if (d.pareto_h && d.kind != DistributionKind::kPareto) idle("pareto-h", "only used with --distribution pareto");
-    if (d.kind != DistributionKind::kGaussian) {
-      if (d.gaussian_stddev) idle("gaussian-stddev", "only used with --distribution gaussian");
-      if (d.gaussian_center) idle("gaussian-center", "only used with --distribution gaussian");
-    }
-    if (d.zones && d.kind != DistributionKind::kZoned) idle("zones", "only used with --distribution zoned");
-    if (d.hot_spot_scatter && (d.kind == DistributionKind::kUniform || d.kind == DistributionKind::kZoned)) {
-      idle("hot-spot-scatter", "only used with --distribution zipf, pareto or gaussian");
-    }
-    if (spec.sequential_skip != 0) idle("sequential-skip", "orders a sequential job's offsets; the job is --random");
-    if (spec.sequential_per_op) idle("sequential-cursor", "orders a sequential job's offsets; the job is --random");
-    if (spec.file_roundrobin != 0) idle("file-order", "roundrobin orders a sequential job; the job is --random");
+  for (const ShapingSetting& row : shaping_settings()) {
+    if (!row.unused(spec, *this)) continue;
+    const std::string message = fmt::format("{}: {}", label_of(row.option), row.why(spec));
+    if (inherited_.count(row.option) == 0) throw UsageError(message);
+    const JobOption* option = find_job_option(row.option);
+    if (option != nullptr && (option->rules.refused_by & refusing) != 0) continue;
+    idle_.push_back({label_of(row.option), row.option, message});
   }
 }
 
@@ -1540,8 +1425,8 @@ JobSpec JobSpecBuilder::build() const {
   const bool reads = spec.read_percent > 0, writes = spec.read_percent < 100;
   spec.block_size = std::min(reads ? spec.read_sizes.min_size() : UINT32_MAX,
                              writes ? spec.write_sizes.min_size() : UINT32_MAX);
-  note_idle_settings(spec);
-  spec.distribution.validate(spec.random);
+  check_shaping_settings(spec);
+  spec.distribution.validate();
   // Options the table says exclude each other.
   for (const JobOption& o : kOptions) {
     if (o.rules.excludes.empty() || !in_effect(o.name)) continue;
@@ -1559,49 +1444,18 @@ JobSpec JobSpecBuilder::build() const {
     throw UsageError(fmt::format("{}: the manifest gives every file's size; drop {}", label_of("layout-manifest"),
                                  label_of("file-size")));
   }
-  for (const char* think : {"think-every", "think-mode"}) {
-    if (given(think) && !given("think-time") && !given("think-adaptive-percent")) {
-      throw UsageError(fmt::format("{}: shapes the pauses of --think-time; give --think-time (or "
-                                   "--think-adaptive-percent) too", label_of(think)));
-    }
-  }
   if (given("file-prefix") && spec.num_files == 0 && spec.total_files == 0 && !spec.metadata.active()) {
     throw UsageError(fmt::format("{}: names the files of --num-files or --total-files; give one of them too",
                                  label_of("file-prefix")));
   }
-  if (given("dedupe-unit") && spec.compress_percent == 0 && spec.dedupe_percent == 0) {
-    throw UsageError(fmt::format("{}: the chunk of --compress-percent and --dedupe-percent; give one of them too",
-                                 label_of("dedupe-unit")));
-  }
-  if (given("dedupe-working-set") && spec.dedupe_percent == 0) {
-    throw UsageError(fmt::format("{}: what the duplicates of --dedupe-percent repeat; give --dedupe-percent too",
-                                 label_of("dedupe-working-set")));
-  }
-  if (given("rate-process") && !given("rate-iops") && !given("rate-bw")) {
-    throw UsageError(fmt::format("{}: shapes the arrivals of a rate limit; give --rate-iops or --rate-bw too",
-                                 label_of("rate-process")));
-  }
-  if (given("io-priority-percent") && !given("io-priority")) {
-    throw UsageError(fmt::format("{}: the share of IOs that carry --io-priority; give --io-priority too",
-                                 label_of("io-priority-percent")));
-  }
+  // (Without --io-priority, or at 100 %: shaping_settings.h.)
   if (given("io-priority-others")) {
     const std::string others = label_of("io-priority-others");
-    if (!given("io-priority") || spec.io_priority_percent == 100) {
-      throw UsageError(fmt::format("{}: the priority of the IOs that do not carry --io-priority; give "
-                                   "--io-priority and an --io-priority-percent below 100 too", others));
-    }
     if (spec.io_priority_others == spec.io_priority) {
       throw UsageError(fmt::format("{} {}: the same as --io-priority, so every IO carries it; accepted: another "
                                    "priority (or --io-priority-percent 100)", others,
                                    io_priority_text(spec.io_priority_others)));
     }
-  }
-  // (A replay's writes are the trace's: it carries them.)
-  if (spec.replay.empty() && spec.read_percent == 100 && spec.io_flags != 0 &&
-      (spec.io_flags & ~kWriteOnlyIoFlags) == 0) {
-    throw UsageError(fmt::format("{}: '{}' applies to writes only and the job does not write (--read-percent 100)",
-                                 label_of("io-flags"), io_flags_text(spec.io_flags)));
   }
   if (given("allow-mounted-writes") && !given("allow-device-writes")) {
     throw UsageError(fmt::format("{}: a second opt-in on top of --allow-device-writes; give both",
@@ -1609,11 +1463,7 @@ JobSpec JobSpecBuilder::build() const {
   }
   check_replay(*this, spec);
   check_metadata(*this, spec);
-  if (!spec.steady_state.active()) {
-    for (const char* part : {"steady-state-duration", "steady-state-ramp"}) {
-      if (given(part)) throw UsageError(fmt::format("{}: shapes --steady-state; give it too", label_of(part)));
-    }
-  } else if (spec.steady_state.duration_ns < 2 * spec.stats_interval_ns) {
+  if (spec.steady_state.active() && spec.steady_state.duration_ns < 2 * spec.stats_interval_ns) {
     throw UsageError(fmt::format("{}: '{}' judges {}; accepted: --steady-state-duration of at least two stats "
                                  "intervals ({} ms or more)",
                                  label_of("steady-state"), spec.steady_state.text(),

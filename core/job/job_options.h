@@ -183,12 +183,13 @@ class JobSpecBuilder {
   // own again.
   void set_inheriting(bool on) { inheriting_ = on; }
   // An inherited setting with no effect in this job: it shapes something
-  // the job does not do (--rate-process without a rate, --zipf-theta in a
-  // sequential job, --fsync-every in one that does not write).  build()
-  // notes them before it checks the combination (which refuses them as it
-  // refuses the job's own); build_phased_job() builds the phase again
-  // without them, and refuses one only when no phase that inherits it uses
-  // it.  `message` is what that refusal says.
+  // the job does not do (a row of job/shaping_settings.h: --rate-process
+  // without a rate, --zipf-theta in a sequential job, --fsync-every in one
+  // that does not write), which build() refuses as the job's own.  build()
+  // notes them before it checks the rest of the combination;
+  // build_phased_job() builds the phase again without them, and refuses one
+  // only when no phase that inherits it uses it.  `message` is what that
+  // refusal says.
   struct IdleSetting {
     std::string label;  // where it was given
     std::string name;   // the option
@@ -206,8 +207,9 @@ class JobSpecBuilder {
   std::set<std::string, std::less<>> inherited_;
   mutable std::vector<IdleSetting> idle_;  // build()'s notes; cleared at its start
 
-  // Notes in idle_ the inherited settings `spec` has no use for.
-  void note_idle_settings(const JobSpec& spec) const;
+  // The rows of shaping_settings() `spec` has no use for: throws for the
+  // job's own, notes the inherited ones in idle_.
+  void check_shaping_settings(const JobSpec& spec) const;
   std::optional<uint32_t> read_percent_, write_percent_;  // as given
   std::optional<BlockSizeMix> both_sizes_, read_sizes_, write_sizes_;
 };

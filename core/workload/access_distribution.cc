@@ -22,7 +22,7 @@ AccessDistribution AccessDistribution::make(const DistributionParams& params, ui
   if (n == 0 || n > (uint64_t{1} << 63)) {
     throw std::invalid_argument(fmt::format("AccessDistribution: {} blocks", n));
   }
-  params.validate(true);
+  params.validate();
 
   AccessDistribution d;
   d.kind_ = params.kind;

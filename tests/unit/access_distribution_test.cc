@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "job/job_options.h"
 #include "job/usage_error.h"
 #include "workload/block_permutation.h"
 #include "workload/offset_generator.h"
@@ -777,32 +778,38 @@ TEST(DistributionParamsTest, ParsesValuesWithRanges) {
             "fraction of the region)");
 }
 
+// The refusal of a job of these options (a target added), or "(no error)".
+std::string job_message(const std::vector<std::pair<std::string, std::string>>& options) {
+  return usage_message([&] {
+    JobSpecBuilder b;
+    b.apply("target", "/tmp/iopulse-distribution", "target");
+    for (const auto& [option, text] : options) b.apply(option, text, "--" + option);
+    b.build();
+  });
+}
+
 TEST(DistributionParamsTest, ValidatesCombinations) {
   DistributionParams g;
   g.kind = DistributionKind::kGaussian;
-  EXPECT_EQ(usage_message([&] { g.validate(true); }),
+  EXPECT_EQ(usage_message([&] { g.validate(); }),
             "--gaussian-stddev: required with --distribution gaussian");
 
-  DistributionParams p = pareto(0.2);
-  p.zipf_theta = 1.1;
-  EXPECT_EQ(usage_message([&] { p.validate(true); }),
+  // A parameter of another distribution, or of a sequential job, shapes
+  // nothing: the job refuses it (job/shaping_settings.h).
+  EXPECT_EQ(job_message({{"random", ""}, {"distribution", "pareto"}, {"pareto-h", "0.2"}, {"zipf-theta", "1.1"}}),
             "--zipf-theta: only used with --distribution zipf; the distribution is pareto");
-
-  DistributionParams u;
-  u.gaussian_center = 0.5;
-  EXPECT_EQ(usage_message([&] { u.validate(true); }),
+  EXPECT_EQ(job_message({{"random", ""}, {"gaussian-center", "0.5"}}),
             "--gaussian-center: only used with --distribution gaussian; the distribution is "
             "uniform");
-
-  DistributionParams s;
-  s.hot_spot_scatter = true;
-  EXPECT_EQ(usage_message([&] { s.validate(true); }),
+  EXPECT_EQ(job_message({{"random", ""}, {"hot-spot-scatter", ""}}),
             "--hot-spot-scatter: only used with --distribution zipf, pareto or gaussian; the "
             "distribution is uniform");
-
-  EXPECT_EQ(usage_message([] { zipf(1.2).validate(false); }),
+  EXPECT_EQ(job_message({{"distribution", "zipf"}, {"zipf-theta", "1.2"}}),
             "--distribution: zipf needs --random; without --random the access is sequential");
-  EXPECT_EQ(usage_message([] { DistributionParams{}.validate(false); }), "(no error)");
+  EXPECT_EQ(job_message({{"zipf-theta", "1.2"}}),
+            "--zipf-theta: shapes random offsets; without --random the access is sequential");
+  EXPECT_EQ(job_message({{"random", ""}, {"distribution", "zipf"}, {"zipf-theta", "1.2"}}), "(no error)");
+  EXPECT_EQ(usage_message([] { DistributionParams{}.validate(); }), "(no error)");
 
   // make() checks the values the CLI may have stored without parsing.
   EXPECT_EQ(usage_message([] { AccessDistribution::make(zipf(0), 10, 1); }),
@@ -881,7 +888,7 @@ TEST(DistributionParamsTest, ZonesParseValidateAndRefuse) {
   params.kind = DistributionKind::kZoned;
   params.zones = z;
   EXPECT_EQ(params.to_string(), "zoned 50/5:30/15:20/80");
-  EXPECT_EQ(usage_message([&] { params.validate(true); }), "(no error)");
+  EXPECT_EQ(usage_message([&] { params.validate(); }), "(no error)");
   const std::string accepted =
       "; accepted: ACCESS/SIZE zones in whole percents separated by ':', the accesses adding up to 100 and the "
       "sizes to at most 100, e.g. 50/5:30/15:20/80";
@@ -895,14 +902,12 @@ TEST(DistributionParamsTest, ZonesParseValidateAndRefuse) {
   }
   DistributionParams missing;
   missing.kind = DistributionKind::kZoned;
-  EXPECT_EQ(usage_message([&] { missing.validate(true); }),
+  EXPECT_EQ(usage_message([&] { missing.validate(); }),
             "--zones: required with --distribution zoned, e.g. --zones 50/5:30/15:20/80");
-  DistributionParams stray;
-  stray.zones = z;
-  EXPECT_EQ(usage_message([&] { stray.validate(true); }),
+  EXPECT_EQ(job_message({{"random", ""}, {"zones", "50/5:30/15:20/80"}}),
             "--zones: only used with --distribution zoned; the distribution is uniform");
-  params.hot_spot_scatter = true;
-  EXPECT_EQ(usage_message([&] { params.validate(true); }),
+  EXPECT_EQ(job_message({{"random", ""}, {"distribution", "zoned"}, {"zones", "50/5:30/15:20/80"},
+                         {"hot-spot-scatter", ""}}),
             "--hot-spot-scatter: only used with --distribution zipf, pareto or gaussian; the distribution is zoned");
   // A zone with accesses must hold a block of the region.
   DistributionParams tiny;

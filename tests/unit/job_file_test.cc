@@ -739,8 +739,8 @@ TEST_F(JobFileTest, AGlobalSettingShapesThePhasesThatUseItAndIsRefusedWhenNoneDo
       "[[phase]]\nname = \"a\"\nzipf-theta = 0.8\n"
       "[[phase]]\nname = \"b\"\nrandom = true\n",
       "sequential.toml");
-  EXPECT_THAT(build_error(sequential), HasSubstr("--zipf-theta: shapes random offsets; without --random the access "
-                                                 "is sequential"));
+  EXPECT_THAT(build_error(sequential), HasSubstr("sequential.toml:5: zipf-theta: shapes random offsets; without "
+                                                 "--random the access is sequential"));
   // A phase that fails for another reason makes no claim about what it
   // would have used.
   const std::string failing = write(

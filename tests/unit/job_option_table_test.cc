@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "job/job_options.h"
+#include "job/shaping_settings.h"
 #include "job/usage_error.h"
 
 namespace iopulse {
@@ -167,6 +168,56 @@ TEST(JobOptionTable, OptionsThatExcludeEachOtherAreRefusedTogether) {
     }
   }
   EXPECT_GE(pairs, 7u);
+}
+
+// Every shaping setting (job/shaping_settings.h) is checked both ways from
+// its one row: alone (what it shapes absent) the job's own is refused naming
+// it, and an inherited one is noted idle instead; with its companions (what
+// it shapes present) it is neither.
+TEST(JobOptionTable, EveryShapingSettingIsRefusedOrLeftOutWhereItShapesNothing) {
+  // What makes each alone shape nothing: a default job is sequential and
+  // only reads; these two shape a random job's offsets only when it is one.
+  const std::map<std::string, OptionTexts> unused_with = {{"sequential-skip", {{"random", ""}}},
+                                                          {"file-order", {{"random", ""}}}};
+  for (const ShapingSetting& row : shaping_settings()) {
+    const std::string name = row.option;
+    SCOPED_TRACE(name);
+    ASSERT_NE(find_job_option(name), nullptr) << "not an option";
+    const auto builder = [&](bool alone, bool inherited) {
+      JobSpecBuilder b;
+      b.apply("target", "/tmp/iopulse-option-table", "target");
+      const auto it = alone ? unused_with.find(name) : option_companions().find(name);
+      if (it != (alone ? unused_with.end() : option_companions().end())) {
+        for (const auto& [option, text] : it->second) {
+          if (option != name) b.apply(option, text, "--" + option);
+        }
+      }
+      b.set_inheriting(inherited);
+      b.apply(name, sample_text(name), "--" + name);
+      b.set_inheriting(false);
+      return b;
+    };
+    const auto noted = [&](const JobSpecBuilder& b) {
+      try {
+        b.build();  // (a check after the rows may refuse what the rebuild leaves out)
+      } catch (const UsageError&) {
+      }
+      for (const JobSpecBuilder::IdleSetting& n : b.idle_settings()) {
+        if (n.name == name) return true;
+      }
+      return false;
+    };
+    try {
+      builder(true, false).build();
+      ADD_FAILURE() << "accepted alone";
+    } catch (const UsageError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("--" + name + ": ", 0), 0u) << e.what();
+    }
+    EXPECT_TRUE(noted(builder(true, true))) << "not noted idle when inherited";
+    EXPECT_NO_THROW(builder(false, false).build());
+    EXPECT_FALSE(noted(builder(false, true))) << "noted idle where it shapes something";
+  }
+  EXPECT_GE(shaping_settings().size(), 30u);
 }
 
 // docs/job-files.md, "What a phase cannot change", lists every option a
