@@ -135,6 +135,15 @@ class Translator {
  private:
   std::string label(const FioIniOption& o) const { return fmt::format("{}:{}: {}", path_, o.line, o.key); }
 
+  // A file's name as sized_files_ keeps it: absolute (from the working
+  // directory, where fio opens it) and without "." or doubled '/', so the
+  // names two jobs give one file ("d//f", "/cwd/d/f") meet.
+  static std::string file_key(const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+    return ec ? path : absolute.lexically_normal().string();
+  }
+
   // One problem is one line (naming the file); several are a list.
   [[noreturn]] void throw_problems() const {
     if (problems_.size() == 1) {
@@ -414,28 +423,30 @@ class Translator {
       if (size_label) {
         // (Made as long as the furthest clone's range reaches.)
         const uint64_t end = file_size + offset + increment * (numjobs - 1);
-        for (const std::string& path : paths) sized_files_.emplace(path, end);
+        for (const std::string& path : paths) sized_files_.emplace(file_key(path), end);
       } else {
         std::string missing;
         bool made_earlier = false;
+        bool missing_is_empty = false;  // (an empty file has no size to take, as in fio)
         for (const std::string& path : paths) {
           const std::optional<uint64_t> now = context_.existing_size ? context_.existing_size(path) : std::nullopt;
-          const auto earlier = sized_files_.find(path);
+          const auto earlier = sized_files_.find(file_key(path));
           if (earlier != sized_files_.end()) {
             made_earlier = true;
             existing_sizes.push_back(std::max(earlier->second, now.value_or(0)));
-          } else if (now) {
+          } else if (now && *now != 0) {
             existing_sizes.push_back(*now);
           } else if (missing.empty()) {
             missing = path;
+            missing_is_empty = now.has_value();
           }
         }
         const bool one_size = std::adjacent_find(existing_sizes.begin(), existing_sizes.end(),
                                                  std::not_equal_to<>()) == existing_sizes.end();
         if (!missing.empty()) {
-          problem(fmt::format("{}: no size or filesize, and '{}' is no existing file or device to take the size of "
-                              "(fio needs a size too); accepted: size or filesize, or an existing target",
-                              files_label, missing));
+          problem(fmt::format("{}: no size or filesize, and '{}' is {} (fio needs a size too); accepted: size or "
+                              "filesize, or an existing target", files_label, missing,
+                              missing_is_empty ? "empty" : "no existing file or device to take the size of"));
           existing_sizes.clear();
           size_refused = true;
         } else if (made_earlier && !one_size) {
@@ -799,7 +810,7 @@ class Translator {
         if (const auto now = context_.existing_size ? context_.existing_size(path) : std::nullopt) {
           file_end = std::max(file_end, *now);
         }
-        if (const auto earlier = sized_files_.find(path); earlier != sized_files_.end()) {
+        if (const auto earlier = sized_files_.find(file_key(path)); earlier != sized_files_.end()) {
           file_end = std::max(file_end, earlier->second);
         }
       }
@@ -1386,7 +1397,8 @@ class Translator {
         "rate-min-bw", "rate-min-iops",
         "think-time", "think-every", "think-mode", "think-adaptive-percent", "duration", "total-ops",
         "total-bytes", "run-until-complete", "read-block-size", "io-priority", "io-priority-percent",
-        "io-priority-others", "file-order", "fadvise-each-pass"};
+        "io-priority-others", "file-order", "fadvise-each-pass",
+        "io-flags"};  // (sync=dsync: the writes')
     JobFilePhase check;
     check.read_back = true;
     check.name = unique(phase.name + "-verify");
@@ -1768,7 +1780,7 @@ class Translator {
   std::set<std::string> global_labels_;  // label() of every option of a [global] section
   // The files earlier jobs named (as given, after `directory`), with the
   // size each gave them: the size of a later job's that gives none.
-  std::map<std::string, uint64_t> sized_files_;
+  std::map<std::string, uint64_t> sized_files_;  // by file_key()
 };
 
 }  // namespace

@@ -523,6 +523,7 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
     // idle alone today); each round leaves out more, so this ends.
     SettingSet leave_out;
     std::vector<const JobFileEntry*> skipped;
+    std::map<std::pair<std::string, std::string>, std::string> reasons;  // this phase's, of leave_out
     for (;;) {
       builder = fill(layers, leave_out, skipped);
       std::optional<JobSpec> spec;
@@ -535,6 +536,7 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
       bool more = false;
       for (const JobSpecBuilder::IdleSetting& n : builder.idle_settings()) {
         more |= leave_out.emplace(n.label, n.name).second;
+        reasons.emplace(std::pair{n.label, n.name}, n.message);
         if (idle_seen.emplace(n.label, n.name).second) idle.push_back(n);
       }
       if (more) continue;
@@ -543,12 +545,7 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
       for (const auto& setting : builder.inherited_settings()) used.insert(setting);
       if (failure) throw *failure;
       if (left_out != nullptr) {
-        for (const JobFileEntry* e : skipped) {
-          const auto why = std::find_if(idle.begin(), idle.end(), [e](const JobSpecBuilder::IdleSetting& n) {
-            return n.label == e->label && n.name == e->key;
-          });
-          left_out->push_back({e, why != idle.end() ? why->message : std::string()});
-        }
+        for (const JobFileEntry* e : skipped) left_out->push_back({e, reasons[{e->label, e->key}]});
       }
       return *spec;
     }
@@ -629,8 +626,12 @@ PhasedJob build_phased_job(const JobFile& file, const std::string& engine,
     return it != position.end() ? it->second : position.size();
   };
   std::stable_sort(idle.begin(), idle.end(), [&place](const auto& a, const auto& b) { return place(a) < place(b); });
+  // (One line of the file may give several settings, a fio option: it is
+  // refused once.)
+  std::set<std::string> refused_labels;
   for (const JobSpecBuilder::IdleSetting& n : idle) {
-    if (used.count({n.label, n.name}) == 0) problems.push_back(n.message + " (no phase or group of the file uses it)");
+    if (used.count({n.label, n.name}) != 0 || !refused_labels.insert(n.label).second) continue;
+    problems.push_back(n.message + " (no phase or group of the file uses it)");
   }
   // (Phases made from one job, a fio job's loops, say its problem once.)
   std::set<std::string> said;

@@ -125,12 +125,15 @@ double parse_distribution_value(std::string_view option, std::string_view text) 
   return value;
 }
 
-void DistributionParams::validate() const {
+void DistributionParams::check_values() const {
   if (zipf_theta) check_range("--zipf-theta", *zipf_theta);
   if (pareto_h) check_range("--pareto-h", *pareto_h);
   if (gaussian_stddev) check_range("--gaussian-stddev", *gaussian_stddev);
   if (gaussian_center) check_range("--gaussian-center", *gaussian_center);
+}
 
+void DistributionParams::validate() const {
+  check_values();
   // (A parameter without --random or of another distribution, and a
   // distribution without --random: job/shaping_settings.h, which knows
   // whether the job inherited it.)

@@ -77,8 +77,10 @@ struct DistributionParams {
   double stddev() const { return gaussian_stddev.value_or(0.0); }
   double center() const { return gaussian_center.value_or(kDefaultGaussianCenter); }
 
+  // Throws UsageError (one line) unless each given value is in range.
+  void check_values() const;
   // Throws UsageError (one line) when the options cannot run, checking in
-  // this order: each given value is in range; gaussian has
+  // this order: each given value is in range (check_values()); gaussian has
   // --gaussian-stddev, zoned --zones.  (A parameter of another distribution
   // or of a sequential job, and a distribution of a sequential job, shape
   // nothing: job/shaping_settings.h refuses them.)

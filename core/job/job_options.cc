@@ -1425,8 +1425,9 @@ JobSpec JobSpecBuilder::build() const {
   const bool reads = spec.read_percent > 0, writes = spec.read_percent < 100;
   spec.block_size = std::min(reads ? spec.read_sizes.min_size() : UINT32_MAX,
                              writes ? spec.write_sizes.min_size() : UINT32_MAX);
-  check_shaping_settings(spec);
-  spec.distribution.validate();
+  // The values, then what excludes what, then what shapes nothing here,
+  // then what the rest needs.
+  spec.distribution.check_values();
   // Options the table says exclude each other.
   for (const JobOption& o : kOptions) {
     if (o.rules.excludes.empty() || !in_effect(o.name)) continue;
@@ -1434,6 +1435,8 @@ JobSpec JobSpecBuilder::build() const {
       if (in_effect(other)) throw UsageError(fmt::format("{} and {}: choose one", label_of(o.name), label_of(other)));
     }
   }
+  check_shaping_settings(spec);
+  spec.distribution.validate();
   check_combinations(spec, [this](std::string_view name) { return label_of(name); });
   for (const char* tree : {"dir-depth", "dir-width"}) {
     if (given(tree) && !given("total-files")) {

@@ -809,6 +809,9 @@ TEST(DistributionParamsTest, ValidatesCombinations) {
   EXPECT_EQ(job_message({{"zipf-theta", "1.2"}}),
             "--zipf-theta: shapes random offsets; without --random the access is sequential");
   EXPECT_EQ(job_message({{"random", ""}, {"distribution", "zipf"}, {"zipf-theta", "1.2"}}), "(no error)");
+  // A value out of range is said before what it shapes.
+  EXPECT_EQ(job_message({{"zipf-theta", "11"}}).rfind("--zipf-theta: 11 is not accepted", 0), 0u)
+      << job_message({{"zipf-theta", "11"}});
   EXPECT_EQ(usage_message([] { DistributionParams{}.validate(); }), "(no error)");
 
   // make() checks the values the CLI may have stored without parsing.

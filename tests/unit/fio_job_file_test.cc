@@ -20,6 +20,7 @@
 #include "config/fio_job_settings.h"
 #include "config/job_file.h"
 #include "config/toml_job_writer.h"
+#include "job/io_priority.h"
 #include "job/job_options.h"
 #include "job/usage_error.h"
 #include "phase_jobs.h"
@@ -428,6 +429,23 @@ TEST(FioJobFileTest, AnExistingTargetWithoutASizeIsItsOwnSize) {
   asked.clear();
   EXPECT_THROW(spec("[a]\ndirectory=/dev\nfilename=/sdz\nnumjobs=2\n"), UsageError);
   EXPECT_EQ(asked, (std::vector<std::string>{"/dev//sdz"}));
+  // An empty file has no size to take, as in fio.
+  c.existing_size = [](const std::string& path) -> std::optional<uint64_t> {
+    return path == "/d/a.0.0" ? std::optional<uint64_t>(0) : std::nullopt;
+  };
+  try {
+    spec("[a]\ndirectory=/d\n");
+    ADD_FAILURE() << "an empty file's size taken";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("job.fio:2: directory: no size or filesize, and '/d/a.0.0' is empty"));
+  }
+  // A file an earlier job makes is known by any name of it: "/d//j.0.0"
+  // (directory with a '/' at its end) is the earlier job's "/d/j.0.0".
+  c.existing_size = [](const std::string&) -> std::optional<uint64_t> { return std::nullopt; };
+  const std::vector<PhaseJob> named = specs(translate_fio_job_file(
+      "[w]\nfilename=/d/j.0.0\nsize=1m\nrw=write\n[j]\nstonewall\ndirectory=/d/\nrw=read\n", "job.fio", c));
+  ASSERT_EQ(named.size(), 2u);
+  EXPECT_EQ(named[1].spec.file_size, 1u << 20);
 }
 
 TEST(FioJobFileTest, TrimJobsAreTrimsOnlyOfTheTrimSize) {
@@ -630,13 +648,25 @@ TEST(FioJobFileTest, AGlobalSettingOneJobReplacesIsInheritedByTheOthers) {
     for (JobFileEntry& e : p.entries) e.inherited = false;
   }
   EXPECT_THROW(specs(own), UsageError);
-  // No job uses it: refused, once.
+  // No job uses it: refused, once (one line of the file, though it gives
+  // three settings).
   try {
     specs(translate(global + "[a]\nrw=randread\nrandom_distribution=pareto:0.5\n[b]\nstonewall\nrw=read\n"));
     ADD_FAILURE() << "not refused";
   } catch (const UsageError& e) {
     EXPECT_THAT(e.what(), HasSubstr("job.fio:4: random_distribution: "));
     EXPECT_THAT(e.what(), HasSubstr("(no phase or group of the file uses it)"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("problems"))) << "said more than once";
+  }
+  // sync=dsync is the writes': a verified writer's read-back pass has no
+  // use for it, given in the job or in [global].
+  for (const char* text : {"[w]\nfilename=/d/f\nsize=1m\nrw=write\nsync=dsync\nverify=crc32c\n",
+                           "[global]\nsync=dsync\n[w]\nfilename=/d/f\nsize=1m\nrw=write\nverify=crc32c\n"}) {
+    const std::vector<PhaseJob> pass = specs(translate(text));
+    ASSERT_EQ(pass.size(), 2u) << text;
+    EXPECT_EQ(pass[0].spec.io_flags, uint32_t{IOP_IO_DSYNC}) << text;
+    EXPECT_EQ(pass[1].spec.io_flags, 0u) << text;
+    EXPECT_TRUE(pass[1].spec.verify_only) << text;
   }
 }
 
