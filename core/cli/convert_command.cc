@@ -76,7 +76,7 @@ int run_convert_command(int argc, char** argv) {
     }
     const JobFile file = translate_fio_job_file(text, path, context);
     // Built as `iopulse job.fio` builds it (with no other options), so a
-    // job that run would refuse is refused here too, and what it would
+    // job the run would refuse is refused here too, and what it would
     // leave out of a job is written as left out.
     std::vector<LeftOutSetting> left_out;
     const std::vector<std::string> engines = file.global_values("engine");
